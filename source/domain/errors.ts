@@ -1,0 +1,79 @@
+// Every failure a user can meet says what failed, why, and what to do (SPEC.md §6).
+// Connectors and stores throw KmspError; the CLI, console and agent print
+// `message`, `cause` and `remedy` and never a stack trace to the user.
+
+export type ErrorKind =
+  | 'config' // missing or invalid configuration
+  | 'secret' // a secret is missing or unreadable
+  | 'network' // host unreachable, DNS, connection refused, timeout
+  | 'tls' // untrusted or invalid certificate
+  | 'auth' // credentials rejected
+  | 'permission' // authenticated but not allowed
+  | 'rate-limit' // 429, thresholds, thread limits (after retries)
+  | 'vendor' // the vendor answered with an error (PxgError, Autotask {"errors":[…]})
+  | 'not-found'
+  | 'protocol' // an answer we cannot understand
+  | 'internal';
+
+export interface KmspErrorOptions {
+  kind: ErrorKind;
+  /** Why it failed, in the user's terms. */
+  cause?: string;
+  /** What the user can do about it. */
+  remedy?: string;
+  /** Vendor or system detail, already free of secrets. */
+  detail?: string;
+  /** Vendor error code where there is one (PxgError code, HTTP status). */
+  code?: string | number;
+}
+
+export class KmspError extends Error {
+  readonly kind: ErrorKind;
+  readonly why: string | undefined;
+  readonly remedy: string | undefined;
+  readonly detail: string | undefined;
+  readonly code: string | number | undefined;
+
+  constructor(message: string, options: KmspErrorOptions) {
+    super(message);
+    this.name = 'KmspError';
+    this.kind = options.kind;
+    this.why = options.cause;
+    this.remedy = options.remedy;
+    this.detail = options.detail;
+    this.code = options.code;
+  }
+
+  /** Multi-line text for terminals: what, why, what to do. */
+  explain(): string {
+    const lines = [this.message];
+    if (this.why) lines.push(`  Cause: ${this.why}`);
+    if (this.detail) lines.push(`  Detail: ${this.detail}`);
+    if (this.remedy) lines.push(`  Remedy: ${this.remedy}`);
+    return lines.join('\n');
+  }
+
+  /** One line, for journald and the ledger. */
+  oneLine(): string {
+    return [this.message, this.why && `cause: ${this.why}`, this.detail && `detail: ${this.detail}`, this.remedy && `remedy: ${this.remedy}`]
+      .filter(Boolean)
+      .join('; ');
+  }
+}
+
+export function isKmspError(error: unknown): error is KmspError {
+  return error instanceof KmspError;
+}
+
+/** Text for any thrown value, without a stack trace. */
+export function describeError(error: unknown): string {
+  if (isKmspError(error)) return error.explain();
+  if (error instanceof Error) return error.message;
+  return String(error);
+}
+
+export function describeErrorLine(error: unknown): string {
+  if (isKmspError(error)) return error.oneLine();
+  if (error instanceof Error) return error.message;
+  return String(error);
+}

@@ -1,0 +1,72 @@
+// The interfaces every connector implements. Domain logic, the console and the
+// agent depend on these, never on a connector's wire format.
+import type {
+  Application,
+  BillingItem,
+  Device,
+  EventCursor,
+  EventPage,
+  FieldWriteResult,
+  ItemQuantity,
+  NewTicket,
+  PsaAccount,
+  PsaBudget,
+  PsaContract,
+  PsaKind,
+  PsaTicket,
+  PlatformKind,
+  Tenant,
+  TenantLicenseUsage,
+  TicketPicklists,
+  UsagePosting,
+} from './types.js';
+
+export interface PlatformIdentity {
+  kind: PlatformKind;
+  /** What was reached, for doctor/Test connection (e.g. "KSC 15.1 at https://ksc:13299"). */
+  description: string;
+}
+
+export interface SecurityPlatform {
+  readonly kind: PlatformKind;
+  /** Authenticates and returns what was reached. Throws KmspError with cause and remedy. */
+  verify(): Promise<PlatformIdentity>;
+  listTenants(): Promise<Tenant[]>;
+  listApplications(): Promise<Application[]>;
+  listDevices(tenant: Tenant): Promise<Device[]>;
+  licenseUsage(tenant: Tenant): Promise<TenantLicenseUsage>;
+  /**
+   * Events of one tenant raised after the cursor (or, without a cursor, within the
+   * last `initialWindowDays`). The returned cursor is passed back on the next call.
+   */
+  eventsSince(tenant: Tenant, cursor: EventCursor | null, options?: { initialWindowDays?: number }): Promise<EventPage>;
+  close(): Promise<void>;
+}
+
+export interface PsaIdentity {
+  kind: PsaKind;
+  description: string;
+}
+
+export interface Psa {
+  readonly kind: PsaKind;
+  verify(): Promise<PsaIdentity>;
+  listAccounts(): Promise<PsaAccount[]>;
+  /** Account type labels as the PSA defines them (for filters). */
+  listAccountTypes(): Promise<string[]>;
+  listContracts(accountId?: string): Promise<PsaContract[]>;
+  listBillingItems(): Promise<BillingItem[]>;
+  ticketPicklists(): Promise<TicketPicklists>;
+  /** Units held per billing item for the contract in the period containing `date` (YYYY-MM-DD). */
+  currentQuantities(contractId: string, date: string): Promise<ItemQuantity[]>;
+  postUsage(posting: UsagePosting): Promise<{ id: string | null }>;
+  createTicket(ticket: NewTicket): Promise<PsaTicket>;
+  getTicket(id: string): Promise<PsaTicket | null>;
+  findTicketsByTag(tag: string): Promise<PsaTicket[]>;
+  closeTicket(id: string, status: string): Promise<void>;
+  addTicketNote(id: string, note: { title: string; description: string }): Promise<void>;
+  /** Writes (or with null clears) an account custom field; a missing field is reported, not thrown. */
+  setAccountField(accountId: string, field: string, value: string | null): Promise<FieldWriteResult>;
+  budget(): Promise<PsaBudget | null>;
+  close(): Promise<void>;
+}

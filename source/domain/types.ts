@@ -1,0 +1,226 @@
+// The vocabulary of SPEC.md §1, independent of any vendor's wire format.
+// Connectors translate vendor records into these shapes; everything above the
+// connectors (billing, ticketing, console, agent) speaks only this language.
+
+export type PlatformKind = 'ksc' | 'kbh';
+export type PsaKind = 'autotask' | 'connectwise' | 'tigerpaw';
+
+/** A platform's unit for one customer: a KSC virtual server, a KBH company/workspace. */
+export interface Tenant {
+  /** Stable identifier (KSC: KLVSRV_UID; KBH: company id). Survives renames. */
+  id: string;
+  /** Display name (KSC: KLVSRV_DN). */
+  name: string;
+  enabled: boolean;
+}
+
+export const DEVICE_CATEGORIES = ['windows-workstation', 'windows-server', 'non-windows'] as const;
+export type DeviceCategory = (typeof DEVICE_CATEGORIES)[number];
+
+export const DEVICE_CATEGORY_LABELS: Record<DeviceCategory, string> = {
+  'windows-workstation': 'Windows workstations',
+  'windows-server': 'Windows servers',
+  'non-windows': 'Non-Windows devices',
+};
+
+export type DeviceHealth = 'ok' | 'warning' | 'critical';
+
+/** One reason behind a device's Warning or Critical status (e.g. "Databases are out of date"). */
+export interface ActiveStatusDescription {
+  /** Stable id from the catalog in statusDescriptions.ts. */
+  id: string;
+  severity: 'warning' | 'critical';
+}
+
+export interface Device {
+  /** Stable identifier (KSC: KLHST_WKS_HOSTNAME GUID). */
+  id: string;
+  tenantId: string;
+  name: string;
+  category: DeviceCategory;
+  /** Free-text OS name as the platform reports it. */
+  osName: string;
+  /** True for phones and tablets (they count towards per-user licensing, not per-device). */
+  mobile: boolean;
+  health: DeviceHealth;
+  statuses: ActiveStatusDescription[];
+  lastSeen: Date | null;
+}
+
+export type LicenseKeyType = 'commercial' | 'beta' | 'trial' | 'test' | 'oem' | 'subscription';
+export type SubscriptionState = 'active' | 'paused' | 'soft-cancelled' | 'hard-cancelled';
+export type LicenseUnit = 'device' | 'user' | 'mailbox';
+
+/** A licensed Kaspersky security application (a row of the Services tab). */
+export interface Application {
+  /** Stable id; the product name as licensed (KSC: KLLIC_PROD_NAME). */
+  id: string;
+  name: string;
+  unit: LicenseUnit;
+}
+
+export interface LicenseKey {
+  /** KSC: KLLIC_SERIAL. */
+  id: string;
+  applicationId: string;
+  type: LicenseKeyType;
+  /** Expiry instant; null when the platform reports none (e.g. unlimited subscription). */
+  expiresAt: Date | null;
+  subscriptionState: SubscriptionState | null;
+  capacity: number;
+}
+
+/** "Device X uses key K", as the active key (current) or the reserve key. */
+export interface KeyAssignment {
+  keyId: string;
+  deviceId: string;
+  current: boolean;
+}
+
+export interface TenantLicenseUsage {
+  tenantId: string;
+  keys: LicenseKey[];
+  assignments: KeyAssignment[];
+  /** Office 365 protected mailboxes, where the platform has them (KBH). */
+  protectedMailboxes?: number;
+}
+
+export const EVENT_SEVERITIES = ['critical', 'functional-failure', 'warning', 'info'] as const;
+export type EventSeverity = (typeof EVENT_SEVERITIES)[number];
+
+export const EVENT_SEVERITY_LABELS: Record<EventSeverity, string> = {
+  critical: 'Critical',
+  'functional-failure': 'Functional failure',
+  warning: 'Warning',
+  info: 'Info',
+};
+
+export interface SecurityEvent {
+  /** Stable, unique per platform (KSC: event_db_id). Part of a ticket's stable key. */
+  id: string;
+  tenantId: string;
+  severity: EventSeverity;
+  /** Machine type (KSC: event_type, e.g. GNRL_EV_VIRUS_FOUND). */
+  type: string;
+  /** Human name of the type (KSC: event_type_display_name). */
+  typeName: string;
+  description: string;
+  deviceId: string | null;
+  deviceName: string | null;
+  product: string | null;
+  raisedAt: Date;
+}
+
+/** Opaque position in a tenant's event stream; produced and understood only by the connector. */
+export type EventCursor = string;
+
+export interface EventPage {
+  events: SecurityEvent[];
+  /** Pass back on the next call to receive only newer events. */
+  cursor: EventCursor;
+}
+
+// ---------------------------------------------------------------- PSA side
+
+export interface PsaAccount {
+  id: string;
+  name: string;
+  active: boolean;
+  /** Account type label as the PSA shows it (Autotask companyType picklist label, e.g. "Customer"). */
+  type: string;
+  /** Values of account custom fields by name (Autotask company UDFs). */
+  customFields: Record<string, string | null>;
+}
+
+export interface PsaContract {
+  id: string;
+  accountId: string;
+  name: string;
+  /** True when usage can be posted against it (Autotask: contractType 7 Recurring Service). */
+  recurring: boolean;
+  typeLabel: string;
+  active: boolean;
+  startDate: string | null;
+  endDate: string | null;
+}
+
+export interface BillingItem {
+  id: string;
+  name: string;
+  active: boolean;
+}
+
+export interface PicklistValue {
+  /** The PSA's value, always a string (Autotask picklist values are strings on the wire). */
+  value: string;
+  label: string;
+  active: boolean;
+  /** For dependent picklists (sub-issue type → issue type). */
+  parentValue: string | null;
+  isDefault: boolean;
+}
+
+/** The dropdown sources of the Ticketing tab, read live from the PSA. */
+export interface TicketPicklists {
+  queues: PicklistValue[];
+  priorities: PicklistValue[];
+  statuses: PicklistValue[];
+  sources: PicklistValue[];
+  issueTypes: PicklistValue[];
+  subIssueTypes: PicklistValue[];
+  /** Autotask work types (BillingCodes of type 1). */
+  workTypes: PicklistValue[];
+}
+
+/** Units the PSA holds for one billing item of one contract in the period containing a date. */
+export interface ItemQuantity {
+  billingItemId: string;
+  units: number;
+  periodStart: string;
+  periodEnd: string;
+}
+
+export interface UsagePosting {
+  contractId: string;
+  billingItemId: string;
+  /** Signed unit change. Never zero. */
+  unitChange: number;
+  /** Calendar date (YYYY-MM-DD) in the configured time zone. */
+  effectiveDate: string;
+}
+
+export interface NewTicket {
+  accountId: string;
+  title: string;
+  description: string;
+  status: string;
+  priority: string;
+  queue: string | null;
+  source: string | null;
+  dueAt: Date;
+  workType: string | null;
+  issueType: string | null;
+  subIssueType: string | null;
+  /** Stable key written to the PSA ticket (Autotask externalID) for crash reconciliation. */
+  tag: string;
+}
+
+export interface PsaTicket {
+  id: string;
+  number: string;
+  accountId: string;
+  title: string;
+  status: string;
+  tag: string | null;
+  createdAt: Date | null;
+  completedAt: Date | null;
+}
+
+export interface PsaBudget {
+  /** Requests allowed per timeframe (Autotask: externalRequestThreshold). */
+  limit: number;
+  used: number;
+  timeframeMinutes: number;
+}
+
+export type FieldWriteResult = 'written' | 'field-missing';
