@@ -1,0 +1,9 @@
+// Runs before every test file: a deterministic environment.
+// Tests must never read the developer's real config or secrets.
+process.env.NO_COLOR = '';
+process.env.FORCE_COLOR = '0';
+delete process.env.CONFIGURATION_DIRECTORY;
+delete process.env.CREDENTIALS_DIRECTORY;
+delete process.env.STATE_DIRECTORY;
+delete process.env.JOURNAL_STREAM;
+for (const key of Object.keys(process.env)) if (key.startsWith('KMSP_')) delete process.env[key];
