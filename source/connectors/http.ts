@@ -1,0 +1,329 @@
+// The one HTTP layer every connector uses (cross-fetch → node-fetch in Node).
+//
+// - timeouts on every request (AbortController);
+// - retries with exponential backoff + full jitter, honouring Retry-After, for
+//   429, 503 and connection errors — only for requests the caller marks safe to
+//   repeat (a repeated ticket create or usage posting would double-bill);
+// - a concurrency limit per endpoint (Autotask allows 3 threads per endpoint);
+// - request counting for run summaries and the API budget;
+// - a CA/certificate file for self-signed servers (KSC), never a silent
+//   "accept any certificate";
+// - redaction: no header value, secret or credential reaches an error or a log.
+import { readFileSync } from 'node:fs';
+import http from 'node:http';
+import https from 'node:https';
+import fetch from 'cross-fetch';
+import pLimit, { type LimitFunction } from 'p-limit';
+import { KmspError } from '../domain/errors.js';
+import { Redactor } from './redact.js';
+
+export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
+
+export interface HttpRequest {
+  method: HttpMethod;
+  /** Absolute URL, or a path resolved against the client's baseUrl. */
+  url: string;
+  headers?: Record<string, string>;
+  /** Serialised as JSON unless it is already a string. */
+  body?: unknown;
+  /**
+   * True when repeating the request cannot change the outcome (reads, queries,
+   * session starts). Defaults to true for GET only.
+   */
+  safeToRetry?: boolean;
+  timeoutMs?: number;
+  /** Overrides the endpoint bucket used for the concurrency limit. */
+  endpoint?: string;
+}
+
+export interface HttpResponse {
+  status: number;
+  headers: Record<string, string>;
+  text: string;
+  url: string;
+}
+
+export interface RequestRecord {
+  method: HttpMethod;
+  /** URL with secrets redacted. */
+  url: string;
+  endpoint: string;
+  status: number | null;
+  attempt: number;
+  durationMs: number;
+  error?: string;
+}
+
+export interface HttpClientOptions {
+  /** Who we are talking to, for messages ("Autotask", "Kaspersky Security Center"). */
+  service: string;
+  baseUrl?: string;
+  timeoutMs?: number;
+  /** How many times a safe request is retried after the first attempt. */
+  retries?: number;
+  backoffBaseMs?: number;
+  backoffMaxMs?: number;
+  /** Longest Retry-After we are willing to wait inside one request. */
+  maxRetryAfterMs?: number;
+  maxConcurrentPerEndpoint?: number;
+  /** Maps a URL to the bucket the concurrency limit applies to. Default: method-less path. */
+  endpointOf?: (url: URL) => string;
+  caFile?: string | null;
+  /** Values to mask wherever text leaves the client. */
+  secrets?: Array<string | null | undefined>;
+  /**
+   * True when a response means the server refused the request without processing it
+   * (e.g. Autotask's thread-limit text in a 500): retried like a 429, whatever the method.
+   */
+  isRetryable?: (response: HttpResponse) => boolean;
+  onRecord?: (record: RequestRecord) => void;
+  /** Injected in tests to avoid real waiting. */
+  sleep?: (ms: number) => Promise<void>;
+  random?: () => number;
+}
+
+export interface HttpStats {
+  requests: number;
+  retries: number;
+  byEndpoint: Record<string, number>;
+}
+
+const RETRY_STATUSES = new Set([429, 503]);
+const CONNECTION_ERRORS = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'ECONNABORTED']);
+const TLS_ERRORS = new Set([
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+  'ERR_SSL_WRONG_VERSION_NUMBER',
+  'EPROTO',
+]);
+
+/** Parses Retry-After (delta-seconds or HTTP-date) into milliseconds. */
+export function parseRetryAfter(value: string | undefined, now = Date.now()): number | null {
+  if (!value) return null;
+  const trimmed = value.trim();
+  if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.round(Number(trimmed) * 1000);
+  const at = Date.parse(trimmed);
+  return Number.isNaN(at) ? null : Math.max(0, at - now);
+}
+
+function errorCode(error: unknown): string | undefined {
+  // node-fetch wraps the socket error: FetchError{code, errno}; the TLS reason is in `code` too.
+  const e = error as { code?: string; errno?: string; cause?: { code?: string }; type?: string };
+  return e?.code ?? e?.errno ?? e?.cause?.code;
+}
+
+export function loadCa(caFile: string, service: string): Buffer {
+  try {
+    return readFileSync(caFile);
+  } catch (error) {
+    throw new KmspError(`${service}: cannot read the CA/certificate file ${caFile}`, {
+      kind: 'config',
+      cause: (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'the file does not exist' : (error as Error).message,
+      remedy: 'Point caFile at a PEM file holding the server certificate or its CA (for KSC: klserver.cer), or clear the setting to use the system CAs.',
+    });
+  }
+}
+
+export class HttpClient {
+  readonly service: string;
+  readonly redactor: Redactor;
+  readonly stats: HttpStats = { requests: 0, retries: 0, byEndpoint: {} };
+  private readonly options: Required<Pick<HttpClientOptions, 'timeoutMs' | 'retries' | 'backoffBaseMs' | 'backoffMaxMs' | 'maxRetryAfterMs' | 'maxConcurrentPerEndpoint'>> &
+    HttpClientOptions;
+  private readonly limits = new Map<string, LimitFunction>();
+  private readonly httpAgent: http.Agent;
+  private readonly httpsAgent: https.Agent;
+  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly random: () => number;
+
+  constructor(options: HttpClientOptions) {
+    this.service = options.service;
+    this.options = {
+      timeoutMs: 30_000,
+      retries: 4,
+      backoffBaseMs: 500,
+      backoffMaxMs: 30_000,
+      maxRetryAfterMs: 120_000,
+      maxConcurrentPerEndpoint: 3,
+      ...options,
+    };
+    this.redactor = new Redactor(options.secrets ?? []);
+    const ca = options.caFile ? loadCa(options.caFile, options.service) : undefined;
+    // keepAlive: KSC sessions and Autotask calls reuse connections; ca: KSC's self-signed certificate.
+    this.httpAgent = new http.Agent({ keepAlive: true });
+    this.httpsAgent = new https.Agent({ keepAlive: true, ...(ca ? { ca } : {}) });
+    this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    this.random = options.random ?? Math.random;
+  }
+
+  /** Adds a secret learned later (e.g. a session id) to the redaction list. */
+  addSecret(secret: string | null | undefined): void {
+    this.redactor.add(secret);
+  }
+
+  resolve(url: string): URL {
+    return new URL(url, this.options.baseUrl);
+  }
+
+  private limitFor(endpoint: string): LimitFunction {
+    let limit = this.limits.get(endpoint);
+    if (!limit) {
+      limit = pLimit(this.options.maxConcurrentPerEndpoint);
+      this.limits.set(endpoint, limit);
+    }
+    return limit;
+  }
+
+  private backoff(attempt: number): number {
+    // Full jitter: uniform in [0, min(max, base·2^attempt)] spreads retries of many callers.
+    const cap = Math.min(this.options.backoffMaxMs, this.options.backoffBaseMs * 2 ** attempt);
+    return Math.round(this.random() * cap);
+  }
+
+  async request(req: HttpRequest): Promise<HttpResponse> {
+    const url = this.resolve(req.url);
+    const endpoint = req.endpoint ?? (this.options.endpointOf ? this.options.endpointOf(url) : url.pathname.toLowerCase());
+    const safe = req.safeToRetry ?? req.method === 'GET';
+    const maxAttempts = this.options.retries + 1;
+    for (let attempt = 0; ; attempt++) {
+      if (attempt > 0) this.stats.retries++;
+      const last = attempt + 1 >= maxAttempts;
+      let response: HttpResponse;
+      try {
+        response = await this.limitFor(endpoint)(() => this.once(req, url, endpoint, attempt));
+      } catch (error) {
+        const code = errorCode(error);
+        // A refused connection never reached the server: repeating it is safe for any
+        // request. A reset or a timeout may have been processed: only safe requests.
+        const retry = code === 'ECONNREFUSED' || (safe && ((code !== undefined && CONNECTION_ERRORS.has(code)) || (error as Error).name === 'AbortError'));
+        if (!retry || last) throw this.transportError(error, url);
+        await this.sleep(this.backoff(attempt));
+        continue;
+      }
+      // 429 and the connector's "refused" answers (thread limits) mean the server did not
+      // process the request, so even a create may be repeated; a 503 may not be so clear.
+      const refused = response.status === 429 || (this.options.isRetryable?.(response) ?? false);
+      const retry = refused || (safe && RETRY_STATUSES.has(response.status));
+      if (!retry || last) return response;
+      const retryAfter = parseRetryAfter(response.headers['retry-after']);
+      if (retryAfter !== null && retryAfter > this.options.maxRetryAfterMs) return response;
+      await this.sleep(retryAfter ?? this.backoff(attempt));
+    }
+  }
+
+  private async once(req: HttpRequest, url: URL, endpoint: string, attempt: number): Promise<HttpResponse> {
+    this.stats.requests++;
+    this.stats.byEndpoint[endpoint] = (this.stats.byEndpoint[endpoint] ?? 0) + 1;
+    const controller = new AbortController();
+    const timeoutMs = req.timeoutMs ?? this.options.timeoutMs;
+    const timer = setTimeout(() => controller.abort(), timeoutMs);
+    const started = Date.now();
+    const headers: Record<string, string> = { Accept: 'application/json', ...req.headers };
+    let body: string | undefined;
+    if (req.body !== undefined) {
+      body = typeof req.body === 'string' ? req.body : JSON.stringify(req.body);
+      headers['Content-Type'] ??= 'application/json';
+    }
+    const record: RequestRecord = { method: req.method, url: this.redactor.text(url.toString()), endpoint, status: null, attempt, durationMs: 0 };
+    try {
+      const res = await fetch(url.toString(), {
+        method: req.method,
+        headers,
+        body,
+        signal: controller.signal,
+        // node-fetch option (not in the DOM types): carries keep-alive and the CA.
+        agent: url.protocol === 'https:' ? this.httpsAgent : this.httpAgent,
+      } as RequestInit);
+      const text = await res.text();
+      const outHeaders: Record<string, string> = {};
+      res.headers.forEach((value, key) => {
+        outHeaders[key.toLowerCase()] = value;
+      });
+      record.status = res.status;
+      return { status: res.status, headers: outHeaders, text, url: url.toString() };
+    } catch (error) {
+      record.error = this.redactor.text(errorCode(error) ?? (error as Error).message);
+      if ((error as Error).name === 'AbortError') {
+        const e = new Error(`timed out after ${timeoutMs} ms`);
+        e.name = 'AbortError';
+        throw e;
+      }
+      throw error;
+    } finally {
+      clearTimeout(timer);
+      record.durationMs = Date.now() - started;
+      this.options.onRecord?.(record);
+    }
+  }
+
+  /** A connection-level failure as a KmspError with cause and remedy, secrets removed. */
+  transportError(error: unknown, url: URL): KmspError {
+    const where = `${url.protocol}//${url.host}`;
+    const code = errorCode(error);
+    const message = this.redactor.text((error as Error)?.message ?? String(error));
+    if ((error as Error)?.name === 'AbortError') {
+      return new KmspError(`${this.service} did not answer in time (${where})`, {
+        kind: 'network',
+        cause: message,
+        remedy: 'Check that the server is up and not overloaded; the request is retried on the next run.',
+      });
+    }
+    if (code && TLS_ERRORS.has(code)) {
+      return new KmspError(`${this.service}: the TLS certificate of ${where} is not trusted`, {
+        kind: 'tls',
+        cause: `${code}: ${message}`,
+        remedy:
+          'Set the CA/certificate file (caFile) to the server certificate or the CA that signed it (KSC: klserver.cer from the Administration Server). kmsp never disables certificate checks.',
+        code,
+      });
+    }
+    if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
+      return new KmspError(`${this.service}: host ${url.hostname} could not be resolved`, {
+        kind: 'network',
+        cause: `DNS lookup failed (${code})`,
+        remedy: 'Check the host name in the URL and this machine’s DNS settings.',
+        code,
+      });
+    }
+    if (code === 'ECONNREFUSED') {
+      return new KmspError(`${this.service}: connection refused by ${where}`, {
+        kind: 'network',
+        cause: 'nothing is listening on that address and port',
+        remedy: 'Check the URL and port (KSC Open API: 13299) and that the service is running and reachable through any firewall.',
+        code,
+      });
+    }
+    return new KmspError(`${this.service}: could not reach ${where}`, {
+      kind: 'network',
+      cause: code ? `${code}: ${message}` : message,
+      remedy: 'Check the URL, the network path and any proxy or firewall between this machine and the server.',
+      ...(code ? { code } : {}),
+    });
+  }
+
+  close(): void {
+    this.httpAgent.destroy();
+    this.httpsAgent.destroy();
+  }
+}
+
+/** Parses a JSON body, or throws a protocol error naming the service. */
+export function parseJson<T = unknown>(response: HttpResponse, service: string, redactor?: Redactor): T {
+  try {
+    return JSON.parse(response.text) as T;
+  } catch {
+    const snippet = response.text.slice(0, 200);
+    throw new KmspError(`${service} answered with something that is not JSON (HTTP ${response.status})`, {
+      kind: 'protocol',
+      cause: `body starts with: ${redactor ? redactor.text(snippet) : snippet}`,
+      remedy: 'Check that the URL points at the API itself, not a web console or a proxy login page.',
+      code: response.status,
+    });
+  }
+}
