@@ -1,0 +1,52 @@
+// Command-line entry: parses arguments and runs a subcommand. Subcommand groups
+// live in source/commands/; the interactive console is imported only when it is
+// really used, so the agent and scripts never load the UI.
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError } from 'commander';
+import { describeError } from './domain/errors.js';
+import { register as registerConfig } from './commands/config.js';
+import { register as registerDemo } from './commands/demo.js';
+import { register as registerDoctor } from './commands/doctor.js';
+import { register as registerSecrets } from './commands/secrets.js';
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+export function buildProgram(): Command {
+  const program = new Command('kmsp')
+    .description('Connects a Kaspersky security platform (KSC) to a PSA (Autotask): license billing and security tickets.')
+    .version(version(), '-V, --version')
+    .option('--config <dir>', 'configuration directory (default: $CONFIGURATION_DIRECTORY, else ~/.config/kmsp)')
+    .option('--no-color', 'no colour (NO_COLOR is honoured too)')
+    .showHelpAfterError('(run kmsp --help for usage)');
+  registerConfig(program);
+  registerSecrets(program);
+  registerDoctor(program);
+  registerDemo(program);
+  program.action(() => {
+    // The interactive console arrives with the console issue; until then, say what exists.
+    program.outputHelp();
+    if (!process.stdin.isTTY || !process.stdout.isTTY) {
+      process.stderr.write('\nkmsp needs an interactive terminal for the console; use the subcommands above from scripts.\n');
+    }
+  });
+  return program;
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const program = buildProgram();
+  program.exitOverride();
+  try {
+    await program.parseAsync(argv);
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Commander already printed help/version or the usage error.
+      process.exitCode = error.exitCode;
+      return;
+    }
+    process.stderr.write(describeError(error) + '\n');
+    process.exitCode = 1;
+  }
+}

@@ -1,0 +1,207 @@
+// The checks behind `kmsp doctor` and the console's Test connection: for each
+// integration, configuration, secrets, reachability, TLS, credentials and
+// permissions of both sides, with what was found or a precise cause and remedy.
+// Returns data; printing is the caller's business.
+import type { Integration, KmspConfig } from '../domain/config.js';
+import { platformLabel, psaLabel, tenantWord } from '../domain/config.js';
+import { describeError, isKmspError } from '../domain/errors.js';
+import type { Psa, SecurityPlatform } from '../domain/ports.js';
+import { integrationSecrets } from '../domain/secretNames.js';
+import { validateIntegration } from '../domain/validate.js';
+import { createPlatform, createPsa, type SecretLookup } from '../connectors/factory.js';
+
+export type CheckStatus = 'ok' | 'warn' | 'fail';
+
+export interface CheckResult {
+  integration: string;
+  area: 'config' | 'secrets' | 'platform' | 'psa';
+  status: CheckStatus;
+  /** One line: what was checked and what was found. */
+  summary: string;
+  /** Cause and remedy, multi-line, for failures and warnings. */
+  detail?: string;
+}
+
+export interface DoctorOptions {
+  lookupSecret: SecretLookup;
+  /** Which backend holds a secret ("keyring", "file", …), for the report. */
+  secretBackend?: (name: string) => Promise<string | null>;
+  only?: { integration?: string; side?: 'platform' | 'psa' };
+}
+
+function fail(integration: string, area: CheckResult['area'], summary: string, error: unknown): CheckResult {
+  return { integration, area, status: 'fail', summary, detail: describeError(error) };
+}
+
+function plural(n: number, word: string, words = `${word}s`): string {
+  return `${n.toLocaleString('en-US')} ${n === 1 ? word : words}`;
+}
+
+export async function checkPlatform(integration: Integration, lookup: SecretLookup): Promise<CheckResult[]> {
+  const name = integration.name;
+  const label = platformLabel(integration.platform.kind);
+  const out: CheckResult[] = [];
+  let platform: SecurityPlatform | undefined;
+  try {
+    platform = await createPlatform(integration, lookup);
+    const identity = await platform.verify();
+    out.push({ integration: name, area: 'platform', status: 'ok', summary: `${label}: signed in — ${identity.description}` });
+    const tenants = await platform.listTenants();
+    out.push({ integration: name, area: 'platform', status: 'ok', summary: `${label}: ${plural(tenants.length, tenantWord(integration.platform.kind), tenantWord(integration.platform.kind, true))} visible` });
+    // Permissions: reading devices and licenses of one tenant is what billing and tickets need.
+    const mapped = integration.tenants[0];
+    const probe = (mapped && tenants.find((t) => t.id === mapped.tenantId)) ?? tenants[0];
+    if (probe) {
+      const devices = await platform.listDevices(probe);
+      const usage = await platform.licenseUsage(probe);
+      out.push({
+        integration: name,
+        area: 'platform',
+        status: 'ok',
+        summary: `${label}: can read devices and licenses (“${probe.name}”: ${plural(devices.length, 'device')}, ${plural(usage.keys.length, 'license key')})`,
+      });
+    }
+    const missing = integration.tenants.filter((m) => !tenants.some((t) => t.id === m.tenantId));
+    if (missing.length > 0) {
+      out.push({
+        integration: name,
+        area: 'platform',
+        status: 'warn',
+        summary: `${label}: ${plural(missing.length, `mapped ${tenantWord(integration.platform.kind)}`, `mapped ${tenantWord(integration.platform.kind, true)}`)} no longer exist: ${missing.map((m) => m.tenantName).join(', ')}`,
+        detail: '  Remedy: remove them on the Accounts tab, or check the platform user can see them.',
+      });
+    }
+  } catch (error) {
+    out.push(fail(name, 'platform', `${label}: ${isKmspError(error) ? error.message : 'check failed'}`, error));
+  } finally {
+    await platform?.close().catch(() => undefined);
+  }
+  return out;
+}
+
+export async function checkPsa(integration: Integration, lookup: SecretLookup): Promise<CheckResult[]> {
+  const name = integration.name;
+  const label = psaLabel(integration.psa.kind);
+  const out: CheckResult[] = [];
+  let psa: Psa | undefined;
+  try {
+    psa = await createPsa(integration, lookup);
+    const identity = await psa.verify();
+    out.push({ integration: name, area: 'psa', status: 'ok', summary: `${label}: signed in — ${identity.description}` });
+    const accounts = await psa.listAccounts();
+    const active = accounts.filter((a) => a.active).length;
+    out.push({ integration: name, area: 'psa', status: 'ok', summary: `${label}: ${plural(accounts.length, 'account')} (${active.toLocaleString('en-US')} active)` });
+    const contracts = await psa.listContracts();
+    const recurring = contracts.filter((c) => c.recurring).length;
+    out.push({ integration: name, area: 'psa', status: 'ok', summary: `${label}: ${plural(contracts.length, 'contract')} (${recurring.toLocaleString('en-US')} Recurring Service)` });
+    const items = await psa.listBillingItems();
+    out.push({ integration: name, area: 'psa', status: 'ok', summary: `${label}: ${plural(items.filter((i) => i.active).length, 'active service')}` });
+    const picklists = await psa.ticketPicklists();
+    out.push({
+      integration: name,
+      area: 'psa',
+      status: 'ok',
+      summary: `${label}: ticket settings readable (${plural(picklists.queues.filter((q) => q.active).length, 'queue')}, ${plural(picklists.statuses.filter((s) => s.active).length, 'status', 'statuses')})`,
+    });
+    const field = integration.psa.tenantNameField;
+    const hasField = accounts.length === 0 || accounts.some((a) => field in a.customFields);
+    out.push(
+      hasField
+        ? { integration: name, area: 'psa', status: 'ok', summary: `${label}: account field “${field}” exists` }
+        : {
+            integration: name,
+            area: 'psa',
+            status: 'warn',
+            summary: `${label}: account field “${field}” does not exist`,
+            detail: `  Cause: mapped tenant names cannot be written to the accounts.\n  Remedy: create a Company user-defined field named “${field}” in Autotask (Admin › Application-wide › User-defined fields), or change the field name in Connections.`,
+          },
+    );
+    const budget = await psa.budget();
+    if (budget) {
+      const pct = budget.limit ? Math.round((budget.used / budget.limit) * 100) : 0;
+      out.push({
+        integration: name,
+        area: 'psa',
+        status: pct >= 75 ? 'warn' : 'ok',
+        summary: `${label}: API budget ${budget.used.toLocaleString('en-US')} of ${budget.limit.toLocaleString('en-US')} requests used in the last ${budget.timeframeMinutes} min (${pct}%)`,
+      });
+    }
+  } catch (error) {
+    out.push(fail(name, 'psa', `${label}: ${isKmspError(error) ? error.message : 'check failed'}`, error));
+  } finally {
+    await psa?.close().catch(() => undefined);
+  }
+  return out;
+}
+
+export async function runDoctor(config: KmspConfig, options: DoctorOptions): Promise<CheckResult[]> {
+  const integrations = config.integrations.filter((i) => !options.only?.integration || i.name === options.only.integration);
+  if (integrations.length === 0) {
+    return [
+      {
+        integration: options.only?.integration ?? '-',
+        area: 'config',
+        status: 'fail',
+        summary: options.only?.integration ? `No integration named “${options.only.integration}”` : 'No integration is configured',
+        detail: '  Remedy: add one on the Connections tab, or import a configuration with: kmsp config import FILE',
+      },
+    ];
+  }
+  const results: CheckResult[] = [];
+  for (const [index, integration] of integrations.entries()) {
+    const problems = validateIntegration(integration, index);
+    results.push(
+      problems.length === 0
+        ? { integration: integration.name, area: 'config', status: 'ok', summary: 'Configuration is valid' }
+        : {
+            integration: integration.name,
+            area: 'config',
+            status: 'warn',
+            summary: `Configuration has ${plural(problems.length, 'problem')}`,
+            detail: problems.map((p) => `  ${p.path}: ${p.message}`).join('\n'),
+          },
+    );
+    for (const spec of integrationSecrets(integration)) {
+      const value = await options.lookupSecret(spec.name);
+      const backend = value ? await options.secretBackend?.(spec.name) : null;
+      results.push(
+        value
+          ? { integration: integration.name, area: 'secrets', status: 'ok', summary: `${spec.label}: present${backend ? ` (${backend})` : ''}` }
+          : {
+              integration: integration.name,
+              area: 'secrets',
+              status: 'fail',
+              summary: `${spec.label}: missing`,
+              detail: `  Remedy: kmsp secrets set ${spec.name}   (or set ${spec.envVar}, or a systemd credential named ${spec.name})`,
+            },
+      );
+    }
+    const side = options.only?.side;
+    const [platform, psa] = await Promise.all([
+      side === 'psa' ? [] : checkPlatform(integration, options.lookupSecret),
+      side === 'platform' ? [] : checkPsa(integration, options.lookupSecret),
+    ]);
+    results.push(...platform, ...psa);
+  }
+  return results;
+}
+
+const MARK: Record<CheckStatus, string> = { ok: '✓', warn: '!', fail: '✗' };
+
+/** Plain-text report (no colour codes: readable in journald, pipes and NO_COLOR terminals). */
+export function formatDoctorReport(results: CheckResult[]): string {
+  const lines: string[] = [];
+  let current = '';
+  for (const r of results) {
+    if (r.integration !== current) {
+      current = r.integration;
+      lines.push(`Integration ${current}`);
+    }
+    lines.push(`  ${MARK[r.status]} ${r.summary}`);
+    if (r.detail && r.status !== 'ok') lines.push(...r.detail.split('\n').map((l) => `    ${l.trimStart()}`));
+  }
+  const failed = results.filter((r) => r.status === 'fail').length;
+  const warned = results.filter((r) => r.status === 'warn').length;
+  lines.push('', failed ? `${plural(failed, 'check')} failed, ${plural(warned, 'warning')}.` : warned ? `All checks passed with ${plural(warned, 'warning')}.` : 'All checks passed.');
+  return lines.join('\n');
+}
