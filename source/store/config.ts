@@ -1,0 +1,388 @@
+// The config store: the admin's settings in <configDir>/config.json (mode 0600),
+// written through conf (atomic write, schema check), versioned with our own
+// migrations (store/migrations.ts).
+//
+// A file we cannot use is never overwritten or deleted (SPEC.md §6):
+// - unparseable JSON or a schema-invalid file:
+//     onInvalid 'quarantine-and-default' (the console): renamed to
+//       config.json.corrupt-<timestamp>, a notice names that path and the problem,
+//       and the console continues with defaults so the admin can fix things.
+//     onInvalid 'fail' (the agent and the non-interactive commands): a KmspError
+//       naming the file and every problem; the file stays where it is. A headless
+//       reader must not move the admin's file: under systemd /etc may be read-only,
+//       a hot reload may catch a hand edit half-way, and an agent restarted after
+//       moving it would silently run with no integrations.
+//   Saving over an unusable file always moves it aside first (it would be lost otherwise).
+// - a file from a newer kmsp (schemaVersion above ours) is refused in both modes
+//   and by save(): it is left untouched.
+// - an older file is migrated: the original is renamed to config.json.bak-v<N>-<timestamp>
+//   and the migrated config written in its place.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import Conf, { type Options as ConfOptions } from 'conf';
+import { CONFIG_SCHEMA_VERSION, type KmspConfig } from '../domain/config.js';
+import { defaultConfig } from '../domain/defaults.js';
+import { KmspError } from '../domain/errors.js';
+import type { Problem } from '../domain/validate.js';
+import { diffConfig, summarizeChanges, type ConfigChange } from './configDiff.js';
+import { CONFIG_AJV_OPTIONS, CONFIG_ROOT_SCHEMA, CONFIG_SCHEMA_PROPERTIES, schemaProblems } from './configSchema.js';
+import { CONFIG_MIGRATIONS, migrateConfig, type ConfigMigration, type RawConfig } from './migrations.js';
+import { ensureDir, fileTimestamp, freeName, type KmspPaths } from './paths.js';
+import { secretKeyPaths } from './redact.js';
+
+export const CONFIG_FILE_MODE = 0o600;
+
+export type OnInvalidConfig = 'quarantine-and-default' | 'fail';
+
+export interface ConfigAuditEntry {
+  at: Date;
+  /** Who made the change: "alice (console)", "root (kmsp config import)". */
+  actor: string;
+  summary: string;
+  diff: ConfigChange[];
+}
+
+/** Where config changes are recorded; the ledger implements it (Ledger.recordConfigChange). */
+export interface ConfigAuditSink {
+  recordConfigChange(entry: ConfigAuditEntry): void;
+}
+
+export interface OpenConfigOptions {
+  paths: Pick<KmspPaths, 'configDir' | 'configFile'>;
+  /** Default 'fail'. The console passes 'quarantine-and-default'. */
+  onInvalid?: OnInvalidConfig;
+  audit?: ConfigAuditSink;
+  /** Default actor for save(): "<user> (<what>)". */
+  actor?: string;
+  /** Receives notices (file moved aside, migrated, mode fixed). Default: stderr. */
+  onNotice?: (message: string) => void;
+  /** Tests inject fake migrations. */
+  migrations?: readonly ConfigMigration[];
+  now?: () => Date;
+}
+
+/** What a config file holds, judged without changing it. */
+export type ConfigFileState =
+  | { state: 'missing' }
+  | { state: 'ok'; config: KmspConfig; migratedFrom: number | null; migrations: ConfigMigration[] }
+  | { state: 'corrupt'; reason: string }
+  | { state: 'invalid'; reason: string; problems: Problem[] }
+  | { state: 'newer'; version: number };
+
+export interface LoadResult {
+  config: KmspConfig;
+  /** 'defaults' when there is no usable file. */
+  source: 'file' | 'defaults';
+  notices: string[];
+  /** Where an unusable file was moved. */
+  quarantinedTo: string | null;
+  migratedFrom: number | null;
+}
+
+export interface SaveOptions {
+  actor?: string;
+  /** Appended to the audit summary, e.g. "import from /tmp/x.json". */
+  reason?: string;
+}
+
+export interface SaveResult {
+  changes: ConfigChange[];
+  summary: string;
+  notices: string[];
+}
+
+export interface ConfigStore {
+  readonly path: string;
+  exists(): boolean;
+  /** The config, or defaults when there is no file yet. Never writes unless migrating or moving a bad file aside. */
+  load(): KmspConfig;
+  loadDetailed(): LoadResult;
+  /** Validates against the schema and refuses secrets; writes atomically with mode 0600; records an audit entry. */
+  save(config: KmspConfig, options?: SaveOptions): SaveResult;
+  /** Copies the current file to config.json.bak-<timestamp>; null when there is no file. */
+  backup(): string | null;
+}
+
+function formatProblems(problems: readonly Problem[]): string {
+  return problems.map((p) => `${p.path}: ${p.message}`).join('; ');
+}
+
+/** Judge config text: parse, migrate if older, check the schema. */
+export function inspectConfigText(text: string, migrations: readonly ConfigMigration[] = CONFIG_MIGRATIONS): ConfigFileState {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (error) {
+    return { state: 'corrupt', reason: `it is not valid JSON (${error instanceof Error ? error.message : String(error)}).` };
+  }
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+    return { state: 'corrupt', reason: 'it does not hold a JSON object.' };
+  }
+  const outcome = migrateConfig(raw as RawConfig, migrations);
+  if (outcome.kind === 'newer') return { state: 'newer', version: outcome.version };
+  if (outcome.kind === 'invalid') {
+    return { state: 'invalid', reason: outcome.reason, problems: [{ path: 'schemaVersion', message: outcome.reason }] };
+  }
+  const problems = schemaProblems(outcome.config);
+  if (problems.length > 0) return { state: 'invalid', reason: `it does not match the config schema: ${formatProblems(problems)}`, problems };
+  return {
+    state: 'ok',
+    config: outcome.config as unknown as KmspConfig,
+    migratedFrom: outcome.kind === 'migrated' ? outcome.from : null,
+    migrations: outcome.kind === 'migrated' ? outcome.steps : [],
+  };
+}
+
+export function inspectConfigFile(file: string, migrations: readonly ConfigMigration[] = CONFIG_MIGRATIONS): ConfigFileState {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { state: 'missing' };
+    throw new KmspError(`Cannot read the config file ${file}.`, {
+      kind: 'config',
+      cause: (error as Error).message,
+      remedy: 'Check the file and directory permissions (the file should belong to the user running kmsp, mode 0600).',
+    });
+  }
+  return inspectConfigText(text, migrations);
+}
+
+export function newerVersionError(file: string, version: number): KmspError {
+  return new KmspError(`The config file ${file} was written by a newer kmsp (config version ${version}; this kmsp knows up to ${CONFIG_SCHEMA_VERSION}).`, {
+    kind: 'config',
+    cause: 'Reading it could lose settings this version does not understand, so it was left unchanged.',
+    remedy: 'Upgrade kmsp to the version that wrote it, or restore an older backup (config.json.bak-*) in the same directory.',
+  });
+}
+
+function invalidFileError(file: string, state: Extract<ConfigFileState, { state: 'corrupt' | 'invalid' }>): KmspError {
+  return new KmspError(`The config file ${file} cannot be used.`, {
+    kind: 'config',
+    cause: state.reason,
+    remedy:
+      'The file was left as it is. Run `kmsp config validate` to list each problem and fix them, restore a backup (config.json.bak-*), ' +
+      'or open the console, which moves the bad file aside and starts from defaults.',
+  });
+}
+
+export function defaultActor(what = 'kmsp'): string {
+  let user = process.env.SUDO_USER || process.env.USER || '';
+  if (!user) {
+    try {
+      user = os.userInfo().username;
+    } catch {
+      user = `uid ${process.getuid?.() ?? '?'}`;
+    }
+  }
+  return `${user} (${what})`;
+}
+
+class FileConfigStore implements ConfigStore {
+  readonly path: string;
+  private readonly configDir: string;
+  private readonly onInvalid: OnInvalidConfig;
+  private readonly migrations: readonly ConfigMigration[];
+  private readonly now: () => Date;
+  private readonly notify: (message: string) => void;
+  private modeWarned = false;
+
+  constructor(private readonly options: OpenConfigOptions) {
+    this.path = options.paths.configFile;
+    this.configDir = options.paths.configDir;
+    this.onInvalid = options.onInvalid ?? 'fail';
+    this.migrations = options.migrations ?? CONFIG_MIGRATIONS;
+    this.now = options.now ?? (() => new Date());
+    this.notify = options.onNotice ?? ((message) => process.stderr.write(`kmsp: ${message}\n`));
+  }
+
+  exists(): boolean {
+    return fs.existsSync(this.path);
+  }
+
+  load(): KmspConfig {
+    const result = this.loadDetailed();
+    for (const notice of result.notices) this.notify(notice);
+    return result.config;
+  }
+
+  loadDetailed(): LoadResult {
+    const state = inspectConfigFile(this.path, this.migrations);
+    const notices: string[] = [];
+    switch (state.state) {
+      case 'missing':
+        return { config: defaultConfig(), source: 'defaults', notices, quarantinedTo: null, migratedFrom: null };
+      case 'newer':
+        throw newerVersionError(this.path, state.version);
+      case 'corrupt':
+      case 'invalid': {
+        if (this.onInvalid === 'fail') throw invalidFileError(this.path, state);
+        const movedTo = this.quarantine(state.reason);
+        notices.push(
+          `The config file ${this.path} could not be used: ${state.reason} It was moved to ${movedTo} (kept, not deleted). ` +
+            'Continuing with default settings; fix that file and bring it back with `kmsp config import`, or set things up again.',
+        );
+        return { config: defaultConfig(), source: 'defaults', notices, quarantinedTo: movedTo, migratedFrom: null };
+      }
+      case 'ok': {
+        if (state.migratedFrom !== null) notices.push(this.persistMigration(state.config, state.migratedFrom, state.migrations));
+        const modeNotice = this.tightenMode();
+        if (modeNotice) notices.push(modeNotice);
+        return { config: state.config, source: 'file', notices, quarantinedTo: null, migratedFrom: state.migratedFrom };
+      }
+    }
+  }
+
+  save(config: KmspConfig, options: SaveOptions = {}): SaveResult {
+    const secretPaths = secretKeyPaths(config);
+    if (secretPaths.length > 0) {
+      throw new KmspError('Refusing to save the config: it contains what looks like a secret.', {
+        kind: 'config',
+        cause: `Secrets never go into the config file (SPEC §5); found ${secretPaths.join(', ')}.`,
+        remedy: 'Remove those keys and store the secret with `kmsp secrets set NAME` instead.',
+      });
+    }
+    const problems = schemaProblems(config);
+    if (problems.length > 0) {
+      throw new KmspError('Refusing to save the config: it does not match the config schema.', {
+        kind: 'config',
+        cause: problems.map((p) => `${p.path}: ${p.message}`).join('\n    '),
+        remedy: 'Correct the values listed; nothing was written.',
+      });
+    }
+    const notices: string[] = [];
+    const current = inspectConfigFile(this.path, this.migrations);
+    if (current.state === 'newer') throw newerVersionError(this.path, current.version);
+    if (current.state === 'corrupt' || current.state === 'invalid') {
+      const movedTo = this.quarantine(current.reason);
+      notices.push(`The previous config file could not be used (${current.reason}) and was moved to ${movedTo} before saving.`);
+    }
+    if (current.state === 'ok' && current.migratedFrom !== null) {
+      // conf reads the old file when constructed; keep it as the migration backup.
+      notices.push(this.moveAside(`bak-v${current.migratedFrom}`));
+    }
+    this.writeWithConf(config);
+    for (const notice of notices) this.notify(notice);
+
+    const before = current.state === 'ok' ? current.config : null;
+    const changes = diffConfig(before, config);
+    const summary = summarizeChanges(changes) + (options.reason ? ` (${options.reason})` : '');
+    if (changes.length > 0 && this.options.audit) {
+      try {
+        this.options.audit.recordConfigChange({ at: this.now(), actor: options.actor ?? this.options.actor ?? defaultActor(), summary, diff: changes });
+      } catch (error) {
+        // The config is saved; losing the audit row must not undo that, but it must be said.
+        this.notify(`The config was saved but the change could not be recorded in the ledger: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
+    return { changes, summary, notices };
+  }
+
+  backup(): string | null {
+    if (!this.exists()) return null;
+    const dest = freeName(`${this.path}.bak-${fileTimestamp(this.now())}`);
+    fs.copyFileSync(this.path, dest, fs.constants.COPYFILE_EXCL);
+    fs.chmodSync(dest, CONFIG_FILE_MODE);
+    return dest;
+  }
+
+  /** Rename the file aside; returns the new path. */
+  private quarantine(reason: string): string {
+    const dest = freeName(`${this.path}.corrupt-${fileTimestamp(this.now())}`);
+    try {
+      fs.renameSync(this.path, dest);
+    } catch (error) {
+      throw new KmspError(`The config file ${this.path} cannot be used, and it could not be moved aside.`, {
+        kind: 'config',
+        cause: `${reason} Moving it to ${dest} failed: ${(error as Error).message}`,
+        remedy: `Make ${this.configDir} writable for this user, or fix or remove the file yourself.`,
+      });
+    }
+    return dest;
+  }
+
+  private moveAside(tag: string): string {
+    const dest = freeName(`${this.path}.${tag}-${fileTimestamp(this.now())}`);
+    fs.renameSync(this.path, dest);
+    return `The config file was migrated; the original was kept as ${dest}.`;
+  }
+
+  /** Write the migrated config back, keeping the original; a read-only dir (systemd) keeps it in memory. */
+  private persistMigration(config: KmspConfig, from: number, steps: readonly ConfigMigration[]): string {
+    const what = steps.map((s) => `v${s.from}→v${s.to}: ${s.description}`).join('; ');
+    const dest = freeName(`${this.path}.bak-v${from}-${fileTimestamp(this.now())}`);
+    try {
+      fs.renameSync(this.path, dest);
+    } catch (error) {
+      return `The config file ${this.path} is version ${from}; it was migrated in memory (${what}) but could not be rewritten: ${(error as Error).message}`;
+    }
+    try {
+      this.writeWithConf(config);
+    } catch (error) {
+      fs.renameSync(dest, this.path); // put the original back: nothing lost
+      return `The config file ${this.path} is version ${from}; it was migrated in memory (${what}) but could not be rewritten: ${(error as Error).message}`;
+    }
+    this.options.audit?.recordConfigChange({
+      at: this.now(),
+      actor: this.options.actor ?? defaultActor(),
+      summary: `migrated config from version ${from} to ${CONFIG_SCHEMA_VERSION}`,
+      diff: [{ path: 'schemaVersion', op: 'changed', before: from, after: CONFIG_SCHEMA_VERSION }],
+    });
+    return `The config file ${this.path} was migrated from version ${from} to ${CONFIG_SCHEMA_VERSION} (${what}); the original was kept as ${dest}.`;
+  }
+
+  /** The file must be 0600 even if someone created or copied it with a looser mode. */
+  private tightenMode(): string | null {
+    let mode: number;
+    try {
+      mode = fs.statSync(this.path).mode & 0o777;
+    } catch {
+      return null;
+    }
+    if ((mode & 0o077) === 0) return null;
+    try {
+      fs.chmodSync(this.path, CONFIG_FILE_MODE);
+      return `The config file ${this.path} had mode ${mode.toString(8).padStart(4, '0')}; it was set to 0600.`;
+    } catch (error) {
+      if (this.modeWarned) return null;
+      this.modeWarned = true;
+      return `The config file ${this.path} has mode ${mode.toString(8).padStart(4, '0')} and could not be set to 0600 (${(error as Error).message}).`;
+    }
+  }
+
+  /** conf does the atomic write with mode 0600 and checks the schema once more. */
+  private writeWithConf(config: KmspConfig): void {
+    try {
+      ensureDir(this.configDir);
+      const existed = fs.existsSync(this.path);
+      const options: ConfOptions<Record<string, unknown>> = {
+        cwd: this.configDir,
+        configName: path.basename(this.path, '.json'),
+        configFileMode: CONFIG_FILE_MODE,
+        schema: CONFIG_SCHEMA_PROPERTIES as ConfOptions<Record<string, unknown>>['schema'],
+        rootSchema: CONFIG_ROOT_SCHEMA as ConfOptions<Record<string, unknown>>['rootSchema'],
+        ajvOptions: CONFIG_AJV_OPTIONS,
+        clearInvalidConfig: false,
+        // Written by the constructor only when there is no file yet.
+        defaults: config as unknown as Record<string, unknown>,
+        accessPropertiesByDotNotation: false,
+      };
+      const conf = new Conf<Record<string, unknown>>(options);
+      if (existed) conf.store = config as unknown as Record<string, unknown>;
+      // atomically's temp file + rename gives 0600 already; chmod covers a umask or a fallback write.
+      fs.chmodSync(this.path, CONFIG_FILE_MODE);
+    } catch (error) {
+      if (error instanceof KmspError) throw error;
+      throw new KmspError(`Could not write the config file ${this.path}.`, {
+        kind: 'config',
+        cause: (error as Error).message,
+        remedy: `Check that ${this.configDir} exists and is writable by this user (under systemd, ConfigurationDirectory= is read-only: change settings as the admin user).`,
+      });
+    }
+  }
+}
+
+export function openConfig(options: OpenConfigOptions): ConfigStore {
+  return new FileConfigStore(options);
+}
