@@ -1,0 +1,441 @@
+// The ledger: what kmsp did, in SQLite (SPEC.md §4, §5) — runs, usage postings,
+// tickets with their stable keys, event cursors and the config audit trail.
+//
+// The console and the agent open it at the same time: WAL lets readers run
+// beside one writer, busy_timeout makes a second writer wait (up to 5 s) instead
+// of failing with SQLITE_BUSY, and the schema migration runs inside BEGIN
+// IMMEDIATE so two processes opening a new file do not both migrate it.
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { KmspError } from '../domain/errors.js';
+import type { ConfigAuditEntry, ConfigAuditSink } from './config.js';
+import type { ConfigChange } from './configDiff.js';
+import { LEDGER_MIGRATIONS, type LedgerMigration } from './ledgerSchema.js';
+import { ensureDir, type KmspPaths } from './paths.js';
+
+export const LEDGER_FILE_MODE = 0o600;
+export const BUSY_TIMEOUT_MS = 5000;
+
+export type RunJob = 'billing' | 'tickets' | (string & {});
+export type RunStatus = 'running' | 'ok' | 'partial' | 'failed' | 'abandoned';
+export type TicketKind = 'event' | 'status';
+export type TicketState = 'open' | 'closed' | 'closed-by-person';
+
+export interface RunRecord {
+  id: number;
+  job: RunJob;
+  startedAt: string;
+  finishedAt: string | null;
+  status: RunStatus;
+  dryRun: boolean;
+  summary: unknown;
+  error: string | null;
+}
+
+export interface PostingInput {
+  runId: number | null;
+  integration: string;
+  tenantId: string;
+  tenantName: string | null;
+  accountId: string;
+  contractId: string;
+  billingItemId: string;
+  billingItemName: string | null;
+  applicationId: string | null;
+  /** Device category when billing by category (DeviceCategory), else null. */
+  category: string | null;
+  beforeUnits: number;
+  afterUnits: number;
+  /** YYYY-MM-DD in the configured time zone. */
+  effectiveDate: string;
+  psaPostingId: string | null;
+  createdAt?: Date;
+}
+
+export interface PostingRecord extends Omit<PostingInput, 'createdAt'> {
+  id: number;
+  delta: number;
+  createdAt: string;
+}
+
+export interface TicketRecord {
+  /** Stable key (integration + tenant + event id, or + device + status description). */
+  key: string;
+  integration: string;
+  tenantId: string;
+  accountId: string | null;
+  psaTicketId: string | null;
+  psaTicketNumber: string | null;
+  kind: TicketKind;
+  deviceId: string | null;
+  descriptionId: string | null;
+  eventId: string | null;
+  state: TicketState;
+  createdAt: string;
+  closedAt: string | null;
+  lastNoteAt: string | null;
+  repeatCount: number;
+  runId: number | null;
+}
+
+/** What upsertTicket needs; the rest defaults (open, now, no repeats). */
+export type TicketInput = Pick<TicketRecord, 'key' | 'integration' | 'tenantId' | 'kind'> &
+  Partial<Omit<TicketRecord, 'key' | 'integration' | 'tenantId' | 'kind' | 'createdAt' | 'closedAt' | 'lastNoteAt'>> & {
+    createdAt?: Date;
+    closedAt?: Date | null;
+    lastNoteAt?: Date | null;
+  };
+
+export interface TicketNote {
+  id: number;
+  ticketKey: string;
+  at: string;
+  text: string;
+  psaNoteId: string | null;
+}
+
+export interface ConfigAuditRecord {
+  id: number;
+  at: string;
+  actor: string;
+  summary: string;
+  diff: ConfigChange[];
+}
+
+export interface OpenLedgerOptions {
+  paths?: Pick<KmspPaths, 'ledgerFile'>;
+  /** Overrides paths.ledgerFile. */
+  file?: string;
+  /** Tests inject fake migrations. */
+  migrations?: readonly LedgerMigration[];
+  now?: () => Date;
+}
+
+const iso = (d: Date): string => d.toISOString();
+
+type Row = Record<string, unknown>;
+const s = (v: unknown): string => v as string;
+const sn = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
+const n = (v: unknown): number => Number(v);
+
+function toRun(r: Row): RunRecord {
+  return {
+    id: n(r.id),
+    job: s(r.job),
+    startedAt: s(r.started_at),
+    finishedAt: sn(r.finished_at),
+    status: s(r.status) as RunStatus,
+    dryRun: r.dry_run === 1,
+    summary: r.summary === null ? null : (JSON.parse(s(r.summary)) as unknown),
+    error: sn(r.error),
+  };
+}
+
+function toPosting(r: Row): PostingRecord {
+  return {
+    id: n(r.id),
+    runId: r.run_id === null ? null : n(r.run_id),
+    integration: s(r.integration),
+    tenantId: s(r.tenant_id),
+    tenantName: sn(r.tenant_name),
+    accountId: s(r.account_id),
+    contractId: s(r.contract_id),
+    billingItemId: s(r.billing_item_id),
+    billingItemName: sn(r.billing_item_name),
+    applicationId: sn(r.application_id),
+    category: sn(r.category),
+    beforeUnits: n(r.before_units),
+    afterUnits: n(r.after_units),
+    delta: n(r.delta),
+    effectiveDate: s(r.effective_date),
+    psaPostingId: sn(r.psa_posting_id),
+    createdAt: s(r.created_at),
+  };
+}
+
+function toTicket(r: Row): TicketRecord {
+  return {
+    key: s(r.key),
+    integration: s(r.integration),
+    tenantId: s(r.tenant_id),
+    accountId: sn(r.account_id),
+    psaTicketId: sn(r.psa_ticket_id),
+    psaTicketNumber: sn(r.psa_ticket_number),
+    kind: s(r.kind) as TicketKind,
+    deviceId: sn(r.device_id),
+    descriptionId: sn(r.description_id),
+    eventId: sn(r.event_id),
+    state: s(r.state) as TicketState,
+    createdAt: s(r.created_at),
+    closedAt: sn(r.closed_at),
+    lastNoteAt: sn(r.last_note_at),
+    repeatCount: n(r.repeat_count),
+    runId: r.run_id === null ? null : n(r.run_id),
+  };
+}
+
+/** Create the file with 0600 before SQLite does (it would use 0644); -wal and -shm inherit the mode. */
+function prepareFile(file: string): void {
+  ensureDir(path.dirname(file));
+  fs.closeSync(fs.openSync(file, 'a', LEDGER_FILE_MODE));
+  if ((fs.statSync(file).mode & 0o077) !== 0) fs.chmodSync(file, LEDGER_FILE_MODE);
+}
+
+function migrate(db: Database.Database, file: string, migrations: readonly LedgerMigration[]): void {
+  const latest = migrations[migrations.length - 1]?.version ?? 0;
+  const version = () => db.pragma('user_version', { simple: true }) as number;
+  const tooNew = (v: number) =>
+    new KmspError(`The ledger ${file} was written by a newer kmsp (ledger version ${v}; this kmsp knows up to ${latest}).`, {
+      kind: 'internal',
+      cause: 'Using it could damage records this version does not understand; it was left unchanged.',
+      remedy: 'Upgrade kmsp on this machine so the console and the agent run the same version.',
+    });
+  if (version() > latest) throw tooNew(version());
+  if (version() === latest) return;
+  db.transaction(() => {
+    // Re-read under the write lock: another process may have migrated meanwhile.
+    const current = version();
+    if (current > latest) throw tooNew(current);
+    for (const step of migrations) {
+      if (step.version <= current) continue;
+      step.up(db);
+      db.pragma(`user_version = ${Math.trunc(step.version)}`);
+    }
+  }).immediate();
+}
+
+export class Ledger implements ConfigAuditSink {
+  readonly file: string;
+  readonly db: Database.Database;
+  private readonly now: () => Date;
+
+  constructor(options: OpenLedgerOptions) {
+    const file = options.file ?? options.paths?.ledgerFile;
+    if (!file) throw new KmspError('No ledger file was given.', { kind: 'internal', remedy: 'Pass paths or file to openLedger().' });
+    this.file = file;
+    this.now = options.now ?? (() => new Date());
+    try {
+      prepareFile(file);
+      this.db = new Database(file);
+    } catch (error) {
+      throw new KmspError(`Cannot open the ledger ${file}.`, {
+        kind: 'internal',
+        cause: (error as Error).message,
+        remedy: `Check that ${path.dirname(file)} exists and is writable by this user.`,
+      });
+    }
+    try {
+      // busy_timeout first: switching to WAL and migrating may meet another process's lock.
+      this.db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+      this.db.pragma('journal_mode = WAL');
+      this.db.pragma('synchronous = NORMAL'); // durable enough in WAL; a power cut loses at most the last commits
+      this.db.pragma('foreign_keys = ON');
+      migrate(this.db, file, options.migrations ?? LEDGER_MIGRATIONS);
+    } catch (error) {
+      this.db.close();
+      if (error instanceof KmspError) throw error;
+      throw new KmspError(`Cannot use the ledger ${file}.`, {
+        kind: 'internal',
+        cause: (error as Error).message,
+        remedy: 'If the file is damaged, move it aside (keep it: it is the audit trail) and kmsp will start a new one.',
+      });
+    }
+  }
+
+  get schemaVersion(): number {
+    return this.db.pragma('user_version', { simple: true }) as number;
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+
+  /** Run `fn` in one write transaction (BEGIN IMMEDIATE: the lock is taken up front, so it cannot deadlock on upgrade). */
+  transaction<T>(fn: () => T): T {
+    return this.db.transaction(fn).immediate();
+  }
+
+  // --- runs ---------------------------------------------------------------
+
+  startRun(input: { job: RunJob; dryRun?: boolean; startedAt?: Date }): number {
+    const result = this.db
+      .prepare('INSERT INTO runs (job, started_at, status, dry_run) VALUES (?, ?, ?, ?)')
+      .run(input.job, iso(input.startedAt ?? this.now()), 'running', input.dryRun ? 1 : 0);
+    return Number(result.lastInsertRowid);
+  }
+
+  finishRun(id: number, result: { status: Exclude<RunStatus, 'running'>; summary?: unknown; error?: string | null; finishedAt?: Date }): void {
+    this.db
+      .prepare('UPDATE runs SET finished_at = ?, status = ?, summary = ?, error = ? WHERE id = ?')
+      .run(iso(result.finishedAt ?? this.now()), result.status, result.summary === undefined ? null : JSON.stringify(result.summary), result.error ?? null, id);
+  }
+
+  getRun(id: number): RunRecord | null {
+    const row = this.db.prepare('SELECT * FROM runs WHERE id = ?').get(id) as Row | undefined;
+    return row ? toRun(row) : null;
+  }
+
+  /** Most recent first. */
+  listRuns(filter: { job?: RunJob; limit?: number } = {}): RunRecord[] {
+    const rows = filter.job
+      ? this.db.prepare('SELECT * FROM runs WHERE job = ? ORDER BY id DESC LIMIT ?').all(filter.job, filter.limit ?? 50)
+      : this.db.prepare('SELECT * FROM runs ORDER BY id DESC LIMIT ?').all(filter.limit ?? 50);
+    return (rows as Row[]).map(toRun);
+  }
+
+  // --- postings -------------------------------------------------------------
+
+  recordPosting(input: PostingInput): PostingRecord {
+    const createdAt = iso(input.createdAt ?? this.now());
+    const delta = input.afterUnits - input.beforeUnits;
+    const result = this.db
+      .prepare(
+        `INSERT INTO postings (run_id, integration, tenant_id, tenant_name, account_id, contract_id, billing_item_id, billing_item_name,
+           application_id, category, before_units, after_units, delta, effective_date, psa_posting_id, created_at)
+         VALUES (@runId, @integration, @tenantId, @tenantName, @accountId, @contractId, @billingItemId, @billingItemName,
+           @applicationId, @category, @beforeUnits, @afterUnits, @delta, @effectiveDate, @psaPostingId, @createdAt)`,
+      )
+      .run({ ...input, delta, createdAt });
+    const { createdAt: _ignored, ...rest } = input;
+    return { ...rest, id: Number(result.lastInsertRowid), delta, createdAt };
+  }
+
+  /** Most recent first. `since` compares with created_at. */
+  listPostings(filter: { since?: Date; runId?: number; integration?: string; limit?: number } = {}): PostingRecord[] {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (filter.since) (where.push('created_at >= ?'), params.push(iso(filter.since)));
+    if (filter.runId !== undefined) (where.push('run_id = ?'), params.push(filter.runId));
+    if (filter.integration) (where.push('integration = ?'), params.push(filter.integration));
+    const sql = `SELECT * FROM postings ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ?`;
+    return (this.db.prepare(sql).all(...params, filter.limit ?? -1) as Row[]).map(toPosting);
+  }
+
+  // --- tickets --------------------------------------------------------------
+
+  /** Insert or replace the ticket with this key; fields left out keep their defaults (new) or current values (existing). */
+  upsertTicket(input: TicketInput): TicketRecord {
+    return this.transaction(() => {
+      const existing = this.getTicket(input.key);
+      const at = (d: Date | null | undefined, fallback: string | null) => (d === undefined ? fallback : d === null ? null : iso(d));
+      const merged: TicketRecord = {
+        key: input.key,
+        integration: input.integration,
+        tenantId: input.tenantId,
+        kind: input.kind,
+        accountId: input.accountId !== undefined ? input.accountId : (existing?.accountId ?? null),
+        psaTicketId: input.psaTicketId !== undefined ? input.psaTicketId : (existing?.psaTicketId ?? null),
+        psaTicketNumber: input.psaTicketNumber !== undefined ? input.psaTicketNumber : (existing?.psaTicketNumber ?? null),
+        deviceId: input.deviceId !== undefined ? input.deviceId : (existing?.deviceId ?? null),
+        descriptionId: input.descriptionId !== undefined ? input.descriptionId : (existing?.descriptionId ?? null),
+        eventId: input.eventId !== undefined ? input.eventId : (existing?.eventId ?? null),
+        state: input.state ?? existing?.state ?? 'open',
+        createdAt: at(input.createdAt, existing?.createdAt ?? null) ?? iso(this.now()),
+        closedAt: at(input.closedAt, existing?.closedAt ?? null),
+        lastNoteAt: at(input.lastNoteAt, existing?.lastNoteAt ?? null),
+        repeatCount: input.repeatCount ?? existing?.repeatCount ?? 0,
+        runId: input.runId !== undefined ? input.runId : (existing?.runId ?? null),
+      };
+      this.db
+        .prepare(
+          `INSERT INTO tickets (key, integration, tenant_id, account_id, psa_ticket_id, psa_ticket_number, kind, device_id, description_id,
+             event_id, state, created_at, closed_at, last_note_at, repeat_count, run_id)
+           VALUES (@key, @integration, @tenantId, @accountId, @psaTicketId, @psaTicketNumber, @kind, @deviceId, @descriptionId,
+             @eventId, @state, @createdAt, @closedAt, @lastNoteAt, @repeatCount, @runId)
+           ON CONFLICT (key) DO UPDATE SET
+             integration = excluded.integration, tenant_id = excluded.tenant_id, account_id = excluded.account_id,
+             psa_ticket_id = excluded.psa_ticket_id, psa_ticket_number = excluded.psa_ticket_number, kind = excluded.kind,
+             device_id = excluded.device_id, description_id = excluded.description_id, event_id = excluded.event_id,
+             state = excluded.state, created_at = excluded.created_at, closed_at = excluded.closed_at,
+             last_note_at = excluded.last_note_at, repeat_count = excluded.repeat_count, run_id = excluded.run_id`,
+        )
+        .run(merged);
+      return merged;
+    });
+  }
+
+  getTicket(key: string): TicketRecord | null {
+    const row = this.db.prepare('SELECT * FROM tickets WHERE key = ?').get(key) as Row | undefined;
+    return row ? toTicket(row) : null;
+  }
+
+  openTicketsFor(filter: { integration: string; tenantId?: string; kind?: TicketKind }): TicketRecord[] {
+    const where = ["integration = ?", "state = 'open'"];
+    const params: unknown[] = [filter.integration];
+    if (filter.tenantId !== undefined) (where.push('tenant_id = ?'), params.push(filter.tenantId));
+    if (filter.kind) (where.push('kind = ?'), params.push(filter.kind));
+    return (this.db.prepare(`SELECT * FROM tickets WHERE ${where.join(' AND ')} ORDER BY created_at`).all(...params) as Row[]).map(toTicket);
+  }
+
+  /** False when there is no such ticket. */
+  closeTicket(key: string, options: { state?: Exclude<TicketState, 'open'>; closedAt?: Date } = {}): boolean {
+    const result = this.db
+      .prepare('UPDATE tickets SET state = ?, closed_at = ? WHERE key = ?')
+      .run(options.state ?? 'closed', iso(options.closedAt ?? this.now()), key);
+    return result.changes > 0;
+  }
+
+  /** A repeat of the condition while the ticket is open: count it and keep the note (SPEC.md §4 consolidation). */
+  addTicketNote(key: string, note: { text: string; at?: Date; psaNoteId?: string | null; countsAsRepeat?: boolean }): TicketNote {
+    const at = iso(note.at ?? this.now());
+    return this.transaction(() => {
+      const result = this.db
+        .prepare('INSERT INTO ticket_notes (ticket_key, at, text, psa_note_id) VALUES (?, ?, ?, ?)')
+        .run(key, at, note.text, note.psaNoteId ?? null);
+      this.db
+        .prepare('UPDATE tickets SET last_note_at = ?, repeat_count = repeat_count + ? WHERE key = ?')
+        .run(at, note.countsAsRepeat === false ? 0 : 1, key);
+      return { id: Number(result.lastInsertRowid), ticketKey: key, at, text: note.text, psaNoteId: note.psaNoteId ?? null };
+    });
+  }
+
+  listTicketNotes(key: string): TicketNote[] {
+    const rows = this.db.prepare('SELECT * FROM ticket_notes WHERE ticket_key = ? ORDER BY id').all(key) as Row[];
+    return rows.map((r) => ({ id: n(r.id), ticketKey: s(r.ticket_key), at: s(r.at), text: s(r.text), psaNoteId: sn(r.psa_note_id) }));
+  }
+
+  /** Tickets created for one PSA account since `since`: the input of the per-account rate breaker. */
+  countTicketsCreatedSince(filter: { integration: string; accountId: string; since: Date }): number {
+    const row = this.db
+      .prepare('SELECT COUNT(*) AS c FROM tickets WHERE integration = ? AND account_id = ? AND created_at >= ?')
+      .get(filter.integration, filter.accountId, iso(filter.since)) as { c: number };
+    return row.c;
+  }
+
+  // --- cursors --------------------------------------------------------------
+
+  getCursor(integration: string, tenantId: string, stream: string): string | null {
+    const row = this.db
+      .prepare('SELECT value FROM cursors WHERE integration = ? AND tenant_id = ? AND stream = ?')
+      .get(integration, tenantId, stream) as { value: string } | undefined;
+    return row?.value ?? null;
+  }
+
+  setCursor(integration: string, tenantId: string, stream: string, value: string, at?: Date): void {
+    this.db
+      .prepare(
+        `INSERT INTO cursors (integration, tenant_id, stream, value, updated_at) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (integration, tenant_id, stream) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
+      )
+      .run(integration, tenantId, stream, value, iso(at ?? this.now()));
+  }
+
+  // --- config audit -----------------------------------------------------------
+
+  recordConfigChange(entry: ConfigAuditEntry): void {
+    this.db
+      .prepare('INSERT INTO config_audit (at, actor, summary, diff) VALUES (?, ?, ?, ?)')
+      .run(iso(entry.at), entry.actor, entry.summary, JSON.stringify(entry.diff));
+  }
+
+  /** Most recent first. */
+  listConfigAudit(filter: { limit?: number } = {}): ConfigAuditRecord[] {
+    const rows = this.db.prepare('SELECT * FROM config_audit ORDER BY id DESC LIMIT ?').all(filter.limit ?? 50) as Row[];
+    return rows.map((r) => ({ id: n(r.id), at: s(r.at), actor: s(r.actor), summary: s(r.summary), diff: JSON.parse(s(r.diff)) as ConfigChange[] }));
+  }
+}
+
+export function openLedger(options: OpenLedgerOptions): Ledger {
+  return new Ledger(options);
+}

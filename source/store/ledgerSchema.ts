@@ -1,0 +1,102 @@
+// The ledger's SQL schema as ordered migrations, tracked with PRAGMA user_version.
+// Append a step to change it; never edit a step that has shipped (files in the
+// field have run it). Dates are ISO-8601 UTC strings; JSON columns hold text.
+import type { Database } from 'better-sqlite3';
+
+export interface LedgerMigration {
+  version: number;
+  description: string;
+  up(db: Database): void;
+}
+
+export const LEDGER_MIGRATIONS: readonly LedgerMigration[] = [
+  {
+    version: 1,
+    description: 'runs, postings, tickets, ticket notes, cursors, config audit',
+    up: (db) =>
+      db.exec(`
+        CREATE TABLE runs (
+          id          INTEGER PRIMARY KEY AUTOINCREMENT,
+          job         TEXT NOT NULL,
+          started_at  TEXT NOT NULL,
+          finished_at TEXT,
+          status      TEXT NOT NULL CHECK (status IN ('running', 'ok', 'partial', 'failed', 'abandoned')),
+          dry_run     INTEGER NOT NULL DEFAULT 0 CHECK (dry_run IN (0, 1)),
+          summary     TEXT,
+          error       TEXT
+        );
+        CREATE INDEX runs_by_job ON runs (job, id);
+
+        CREATE TABLE postings (
+          id                INTEGER PRIMARY KEY AUTOINCREMENT,
+          run_id            INTEGER REFERENCES runs (id),
+          integration       TEXT NOT NULL,
+          tenant_id         TEXT NOT NULL,
+          tenant_name       TEXT,
+          account_id        TEXT NOT NULL,
+          contract_id       TEXT NOT NULL,
+          billing_item_id   TEXT NOT NULL,
+          billing_item_name TEXT,
+          application_id    TEXT,
+          category          TEXT,
+          before_units      REAL NOT NULL,
+          after_units       REAL NOT NULL,
+          delta             REAL NOT NULL,
+          effective_date    TEXT NOT NULL,
+          psa_posting_id    TEXT,
+          created_at        TEXT NOT NULL
+        );
+        CREATE INDEX postings_by_run ON postings (run_id);
+        CREATE INDEX postings_by_time ON postings (created_at);
+
+        CREATE TABLE tickets (
+          key               TEXT PRIMARY KEY,
+          integration       TEXT NOT NULL,
+          tenant_id         TEXT NOT NULL,
+          account_id        TEXT,
+          psa_ticket_id     TEXT,
+          psa_ticket_number TEXT,
+          kind              TEXT NOT NULL CHECK (kind IN ('event', 'status')),
+          device_id         TEXT,
+          description_id    TEXT,
+          event_id          TEXT,
+          state             TEXT NOT NULL CHECK (state IN ('open', 'closed', 'closed-by-person')),
+          created_at        TEXT NOT NULL,
+          closed_at         TEXT,
+          last_note_at      TEXT,
+          repeat_count      INTEGER NOT NULL DEFAULT 0,
+          run_id            INTEGER REFERENCES runs (id)
+        ) WITHOUT ROWID;
+        CREATE INDEX tickets_by_state ON tickets (integration, state, tenant_id);
+        CREATE INDEX tickets_by_account ON tickets (integration, account_id, created_at);
+
+        CREATE TABLE ticket_notes (
+          id          INTEGER PRIMARY KEY AUTOINCREMENT,
+          ticket_key  TEXT NOT NULL REFERENCES tickets (key) ON DELETE CASCADE,
+          at          TEXT NOT NULL,
+          text        TEXT NOT NULL,
+          psa_note_id TEXT
+        );
+        CREATE INDEX ticket_notes_by_ticket ON ticket_notes (ticket_key);
+
+        CREATE TABLE cursors (
+          integration TEXT NOT NULL,
+          tenant_id   TEXT NOT NULL,
+          stream      TEXT NOT NULL,
+          value       TEXT NOT NULL,
+          updated_at  TEXT NOT NULL,
+          PRIMARY KEY (integration, tenant_id, stream)
+        ) WITHOUT ROWID;
+
+        CREATE TABLE config_audit (
+          id      INTEGER PRIMARY KEY AUTOINCREMENT,
+          at      TEXT NOT NULL,
+          actor   TEXT NOT NULL,
+          summary TEXT NOT NULL,
+          diff    TEXT NOT NULL
+        );
+      `),
+  },
+];
+
+export const LEDGER_SCHEMA_VERSION = LEDGER_MIGRATIONS[LEDGER_MIGRATIONS.length - 1]?.version ?? 0;
