@@ -1,0 +1,105 @@
+// Devices of one virtual server: HostGroup.FindHosts in that server's session
+// (protocols/kaspersky.md §3.2 option A), paged through ChunkAccessor, plus the
+// status condition masks of each group the hosts are in.
+import type { Device } from '../../domain/types.js';
+import { classifyHost } from './classify.js';
+import { isKscError, missingOutParam } from './errors.js';
+import { readChunkAccessor } from './iterators.js';
+import { read, type KscParams } from './params.js';
+import type { KscCall } from './session.js';
+import { activeStatuses, healthOf, type GroupStatusMasks } from './status.js';
+
+export const HOST_FIELDS = [
+  'KLHST_WKS_HOSTNAME',
+  'KLHST_WKS_DN',
+  'KLHST_WKS_OS_NAME',
+  'KLHST_WKS_CTYPE',
+  'KLHST_WKS_STATUS_ID',
+  'KLHST_WKS_STATUS_MASK',
+  'KLHST_WKS_LAST_VISIBLE',
+  'KLHST_WKS_GROUPID',
+] as const;
+
+/**
+ * Every host of the current virtual server. The grammar has no "match all", and
+ * whether an empty filter is accepted is not documented, so the filter is one that
+ * every host satisfies: each has a non-empty KLHST_WKS_HOSTNAME (its GUID). Hosts in
+ * "Unassigned devices" are included: one may hold a license, and billing must see it.
+ */
+export const ALL_HOSTS_FILTER = '(KLHST_WKS_HOSTNAME <> "")';
+
+/** FindHosts caps lMaxLifeTime at 7200 s (§3.2). */
+export const MAX_ACCESSOR_LIFETIME_SEC = 7200;
+
+export interface HostListOptions {
+  chunkSize: number;
+  accessorLifetimeSec: number;
+}
+
+async function groupMasks(call: KscCall, groupId: number): Promise<GroupStatusMasks | null> {
+  try {
+    const reply = await call('HostGroup.GetGroupInfoEx', { nGroupId: groupId, pArrAttributes: ['KLSRV_HSTSTAT_CRITICAL', 'KLSRV_HSTSTAT_WARNING'] });
+    const info = read.params(reply, 'PxgRetVal') ?? {};
+    const critical = read.params(info, 'KLSRV_HSTSTAT_CRITICAL');
+    const warning = read.params(info, 'KLSRV_HSTSTAT_WARNING');
+    const criticalMask = critical ? read.number(critical, 'KLSRV_HSTSTAT_MASK') : null;
+    if (criticalMask === null) return null;
+    return { critical: criticalMask, warning: (warning && read.number(warning, 'KLSRV_HSTSTAT_MASK')) ?? 0 };
+  } catch (error) {
+    // A group whose settings this user may not read (or "Unassigned devices", which
+    // has none) falls back to the host's own status (status.ts). Anything else
+    // — network, auth, a lost session — is a real failure.
+    if (isKscError(error)) return null;
+    throw error;
+  }
+}
+
+export function toDevice(tenantId: string, host: KscParams, masks: GroupStatusMasks | null): Device | null {
+  const id = read.string(host, 'KLHST_WKS_HOSTNAME');
+  if (!id) return null;
+  const osName = read.string(host, 'KLHST_WKS_OS_NAME') ?? '';
+  const cls = classifyHost(read.number(host, 'KLHST_WKS_CTYPE'), osName);
+  const health = healthOf(read.number(host, 'KLHST_WKS_STATUS_ID'));
+  return {
+    id,
+    tenantId,
+    name: read.string(host, 'KLHST_WKS_DN') ?? id,
+    category: cls.category,
+    osName,
+    mobile: cls.mobile,
+    health,
+    statuses: activeStatuses(read.number(host, 'KLHST_WKS_STATUS_MASK'), health, masks),
+    lastSeen: read.date(host, 'KLHST_WKS_LAST_VISIBLE'),
+  };
+}
+
+export async function listHosts(call: KscCall, tenantId: string, options: HostListOptions): Promise<Device[]> {
+  const found = await call('HostGroup.FindHosts', {
+    wstrFilter: ALL_HOSTS_FILTER,
+    vecFieldsToReturn: [...HOST_FIELDS],
+    // A stable order keeps chunks consistent if the set is read while hosts change.
+    vecFieldsToOrder: [{ Name: 'KLHST_WKS_HOSTNAME', Asc: true }],
+    pParams: { KLGRP_FIND_FROM_CUR_VS_ONLY: true },
+    lMaxLifeTime: Math.min(Math.max(options.accessorLifetimeSec, 60), MAX_ACCESSOR_LIFETIME_SEC),
+  });
+  const accessor = read.string(found, 'strAccessor');
+  if (!accessor) throw missingOutParam('HostGroup.FindHosts', 'strAccessor');
+  const hosts = await readChunkAccessor(call, accessor, options.chunkSize);
+
+  // One GetGroupInfoEx per group, not per host.
+  const masksByGroup = new Map<number, GroupStatusMasks | null>();
+  for (const host of hosts) {
+    const groupId = read.number(host, 'KLHST_WKS_GROUPID');
+    if (groupId === null || masksByGroup.has(groupId)) continue;
+    // Only hosts with a status need their group's masks.
+    if (healthOf(read.number(host, 'KLHST_WKS_STATUS_ID')) === 'ok') continue;
+    masksByGroup.set(groupId, await groupMasks(call, groupId));
+  }
+  const devices: Device[] = [];
+  for (const host of hosts) {
+    const groupId = read.number(host, 'KLHST_WKS_GROUPID');
+    const device = toDevice(tenantId, host, groupId === null ? null : (masksByGroup.get(groupId) ?? null));
+    if (device) devices.push(device);
+  }
+  return devices;
+}

@@ -1,0 +1,92 @@
+// The three server-side result sets of the KSC Open API, read to the end and
+// always released (protocols/kaspersky.md §3.2, §3.4, §3.5):
+// - ChunkAccessor (FindHosts…): GetItemsCount, GetItemsChunk(nStart, nCount), Release;
+// - GroupSyncIterator (EnumKeys, AcquireKeyHosts): GetNextItems until bEOF, ReleaseIterator;
+// - EventProcessing: GetRecordCount, GetRecordRange(nStart, nEnd inclusive), ReleaseIterator.
+import { KmspError } from '../../domain/errors.js';
+import { KSC_SERVICE } from './errors.js';
+import { paramsList, read, type KscParams } from './params.js';
+import type { KscCall } from './session.js';
+
+/** Safety net against a server that never says EOF: no tenant has this many rows. */
+const MAX_ROWS = 5_000_000;
+/** SrvView allows at most 65536 rows per GetRecordRange call (§3.5). */
+export const MAX_EVENT_STEP = 65_536;
+
+/** Frees a result set; failures are ignored because the server expires it anyway and the caller's error matters more. */
+async function release(call: KscCall, method: string, args: Record<string, unknown>): Promise<void> {
+  try {
+    await call(method, args, { stateful: true, timeoutMs: 10_000 });
+  } catch {
+    /* expired, session gone, or unreachable: nothing left to free or nothing we can do */
+  }
+}
+
+function runaway(method: string): KmspError {
+  return new KmspError(`${KSC_SERVICE} kept returning rows from ${method} without an end`, {
+    kind: 'protocol',
+    cause: `more than ${MAX_ROWS.toLocaleString('en-US')} rows, or empty pages that never reached the end`,
+    remedy: 'Report this with the KSC version: the result set did not behave as documented.',
+  });
+}
+
+export async function readChunkAccessor(call: KscCall, accessor: string, chunkSize: number): Promise<KscParams[]> {
+  try {
+    const total = read.number(await call('ChunkAccessor.GetItemsCount', { strAccessor: accessor }, { stateful: true }), 'PxgRetVal') ?? 0;
+    const rows: KscParams[] = [];
+    let start = 0;
+    while (start < total) {
+      const reply = await call('ChunkAccessor.GetItemsChunk', { strAccessor: accessor, nStart: start, nCount: chunkSize }, { stateful: true });
+      const items = paramsList(read.array(read.params(reply, 'pChunk') ?? {}, 'KLCSP_ITERATOR_ARRAY'));
+      // The set shrank under us (hosts removed since FindHosts): what we have is complete.
+      if (items.length === 0) break;
+      rows.push(...items);
+      // Advance by what came back: a server may cap nCount.
+      start += items.length;
+      if (rows.length > MAX_ROWS) throw runaway('ChunkAccessor.GetItemsChunk');
+    }
+    return rows;
+  } finally {
+    await release(call, 'ChunkAccessor.Release', { strAccessor: accessor });
+  }
+}
+
+export async function readGroupSyncIterator(call: KscCall, iterator: string, pageSize: number): Promise<KscParams[]> {
+  try {
+    const rows: KscParams[] = [];
+    let emptyPages = 0;
+    for (;;) {
+      const reply = await call('GroupSyncIterator.GetNextItems', { szwIterator: iterator, nCount: pageSize }, { stateful: true });
+      const items = paramsList(read.array(read.params(reply, 'pData') ?? {}, 'KLCSP_ITERATOR_ARRAY'));
+      rows.push(...items);
+      // The official sample processes the page, then stops when bEOF is true (§3.4 [K]).
+      if (read.boolean(reply, 'bEOF') === true) return rows;
+      emptyPages = items.length === 0 ? emptyPages + 1 : 0;
+      if (emptyPages > 3 || rows.length > MAX_ROWS) throw runaway('GroupSyncIterator.GetNextItems');
+    }
+  } finally {
+    await release(call, 'GroupSyncIterator.ReleaseIterator', { szwIterator: iterator });
+  }
+}
+
+export async function readEventIterator(call: KscCall, iterator: string, step: number): Promise<KscParams[]> {
+  const size = Math.max(1, Math.min(step, MAX_EVENT_STEP));
+  try {
+    const total = read.number(await call('EventProcessing.GetRecordCount', { strIteratorId: iterator }, { stateful: true }), 'PxgRetVal') ?? 0;
+    const rows: KscParams[] = [];
+    let start = 0;
+    while (start < total) {
+      // nEnd is inclusive (§3.5 [K] SrvView sample: (iStart, iStart+step), then iStart += step+1).
+      const end = Math.min(start + size - 1, total - 1);
+      const reply = await call('EventProcessing.GetRecordRange', { strIteratorId: iterator, nStart: start, nEnd: end }, { stateful: true });
+      const items = paramsList(read.array(read.params(reply, 'pParamsEvents') ?? {}, 'KLEVP_EVENT_RANGE_ARRAY'));
+      if (items.length === 0) break;
+      rows.push(...items);
+      start += items.length;
+      if (rows.length > MAX_ROWS) throw runaway('EventProcessing.GetRecordRange');
+    }
+    return rows;
+  } finally {
+    await release(call, 'EventProcessing.ReleaseIterator', { strIteratorId: iterator });
+  }
+}
