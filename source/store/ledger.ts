@@ -182,6 +182,31 @@ function prepareFile(file: string): void {
   if ((fs.statSync(file).mode & 0o077) !== 0) fs.chmodSync(file, LEDGER_FILE_MODE);
 }
 
+function isBusy(error: unknown): boolean {
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' && code.startsWith('SQLITE_BUSY');
+}
+
+/**
+ * SQLite skips the busy handler where waiting could deadlock: two processes
+ * switching a new file to WAL at once, or one recovering the WAL index. Those
+ * fail at once with SQLITE_BUSY; retrying shortly is the documented remedy.
+ * The constructor is synchronous, hence Atomics.wait for the pause.
+ */
+function retryWhileBusy(step: () => void): void {
+  const deadline = Date.now() + BUSY_TIMEOUT_MS;
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  for (let attempt = 1; ; attempt++) {
+    try {
+      step();
+      return;
+    } catch (error) {
+      if (!isBusy(error) || Date.now() >= deadline) throw error;
+      Atomics.wait(pause, 0, 0, Math.min(5 * attempt, 50) + Math.random() * 10);
+    }
+  }
+}
+
 function migrate(db: Database.Database, file: string, migrations: readonly LedgerMigration[]): void {
   const latest = migrations[migrations.length - 1]?.version ?? 0;
   const version = () => db.pragma('user_version', { simple: true }) as number;
@@ -228,10 +253,12 @@ export class Ledger implements ConfigAuditSink {
     try {
       // busy_timeout first: switching to WAL and migrating may meet another process's lock.
       this.db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
-      this.db.pragma('journal_mode = WAL');
-      this.db.pragma('synchronous = NORMAL'); // durable enough in WAL; a power cut loses at most the last commits
       this.db.pragma('foreign_keys = ON');
-      migrate(this.db, file, options.migrations ?? LEDGER_MIGRATIONS);
+      retryWhileBusy(() => {
+        this.db.pragma('journal_mode = WAL');
+        migrate(this.db, file, options.migrations ?? LEDGER_MIGRATIONS);
+      });
+      this.db.pragma('synchronous = NORMAL'); // durable enough in WAL; a power cut loses at most the last commits
     } catch (error) {
       this.db.close();
       if (error instanceof KmspError) throw error;
