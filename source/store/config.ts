@@ -122,7 +122,7 @@ export function inspectConfigText(text: string, migrations: readonly ConfigMigra
   const outcome = migrateConfig(raw as RawConfig, migrations);
   if (outcome.kind === 'newer') return { state: 'newer', version: outcome.version };
   if (outcome.kind === 'invalid') {
-    return { state: 'invalid', reason: outcome.reason, problems: [{ path: 'schemaVersion', message: outcome.reason }] };
+    return { state: 'invalid', reason: outcome.reason, problems: [{ path: 'schemaVersion', message: outcome.reason.replace(/^schemaVersion /, '') }] };
   }
   const problems = schemaProblems(outcome.config);
   if (problems.length > 0) return { state: 'invalid', reason: `it does not match the config schema: ${formatProblems(problems)}`, problems };

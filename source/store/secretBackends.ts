@@ -71,7 +71,7 @@ export function environmentBackend(env: NodeJS.ProcessEnv): SecretBackend {
     label: 'environment',
     writable: false,
     async available(): Promise<Availability> {
-      return { ok: true, detail: 'KMSP_SECRET_* variables (read-only)' };
+      return { ok: true, detail: 'KMSP_SECRET_<NAME> variables, e.g. KMSP_SECRET_MAIN_KSC_PASSWORD' };
     },
     async get(name) {
       const value = env[secretEnvVar(name)];
