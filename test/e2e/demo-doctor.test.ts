@@ -1,0 +1,100 @@
+// Acceptance: `kmsp demo --serve` in one process and `kmsp doctor --config <dir>`
+// in another report both systems reachable with the demo's counts.
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli, startCli } from '../helpers/cli.js';
+
+describe('kmsp demo --serve + kmsp doctor', () => {
+  const work = mkdtempSync(path.join(os.tmpdir(), 'kmsp-e2e-'));
+  const record = path.join(work, 'requests.jsonl');
+  let demo: ReturnType<typeof startCli>;
+  let configDir = '';
+
+  beforeAll(async () => {
+    demo = startCli(['demo', '--serve', '--record', record], /Configuration and secrets\s+(\S+)/);
+    configDir = (await demo.started)[1]!;
+  });
+
+  afterAll(async () => {
+    demo.child.kill('SIGTERM');
+    await demo.exited;
+    rmSync(work, { recursive: true, force: true });
+  });
+
+  it('doctor reaches both simulators and prints the demo counts', async () => {
+    const result = await runCli(['doctor', '--config', configDir]);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const out = result.stdout;
+    expect(out).toMatch(/Integration demo/);
+    expect(out).toMatch(/✓ Kaspersky Security Center: signed in/);
+    expect(out).toMatch(/✓ Kaspersky Security Center: 25 virtual servers visible/);
+    expect(out).toMatch(/✓ Kaspersky Security Center: can read devices and licenses/);
+    expect(out).toMatch(/✓ Autotask: signed in/);
+    expect(out).toMatch(/✓ Autotask: 40 accounts \(\d+ active\)/);
+    expect(out).toMatch(/✓ Autotask: \d+ contracts \(\d+ Recurring Service\)/);
+    expect(out).toMatch(/✓ Autotask: account field “Kaspersky Tenant” exists/);
+    expect(out).toMatch(/All checks passed\./);
+  });
+
+  it('doctor --json gives the same checks as data', async () => {
+    const result = await runCli(['doctor', '--json', '--config', configDir]);
+    const checks = JSON.parse(result.stdout) as Array<{ area: string; status: string }>;
+    expect(checks.filter((c) => c.status !== 'ok')).toEqual([]);
+    expect(new Set(checks.map((c) => c.area))).toEqual(new Set(['config', 'secrets', 'platform', 'psa']));
+  });
+
+  it('records the requests the simulators received, with no secret in them', () => {
+    const lines = readFileSync(record, 'utf8').trim().split('\n');
+    expect(lines.length).toBeGreaterThan(5);
+    const text = lines.join('\n');
+    for (const secret of ['demo-ksc-password', 'demo-autotask-secret', 'DEMOTRACKINGCODE0001']) {
+      expect(text).not.toContain(secret);
+      expect(text).not.toContain(Buffer.from(secret).toString('base64'));
+    }
+  });
+
+  it('stops on SIGTERM and removes its directory', async () => {
+    demo.child.kill('SIGTERM');
+    expect(await demo.exited).toBe(0);
+    expect(existsSync(configDir)).toBe(false);
+  });
+});
+
+describe('doctor failures', () => {
+  it('explains a missing configuration', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'kmsp-e2e-'));
+    try {
+      const result = await runCli(['doctor', '--config', dir]);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toMatch(/No configuration at .*config\.json/);
+      expect(result.stderr).toMatch(/Remedy:/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('keeps a corrupt configuration aside and says where', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'kmsp-e2e-'));
+    try {
+      const file = path.join(dir, 'config.json');
+      const { writeFileSync, readdirSync } = await import('node:fs');
+      writeFileSync(file, '{"schemaVersion": 1, "integrations": [ oops');
+      const doctor = await runCli(['doctor', '--config', dir]);
+      expect(doctor.code).toBe(1);
+      expect(doctor.stderr).toContain(file);
+      expect(doctor.stderr).not.toMatch(/at .*\.js:\d+/); // no stack trace
+      // The console and config commands that write move it aside, never overwrite it.
+      const show = await runCli(['config', 'validate', '--config', dir]);
+      expect(show.code).toBe(1);
+      expect(show.stdout + show.stderr).toMatch(/not valid JSON|corrupt|cannot be parsed|parse/i);
+      const kept = readdirSync(dir).filter((f) => f.startsWith('config.json'));
+      const contents = kept.map((f) => readFileSync(path.join(dir, f), 'utf8'));
+      expect(contents).toContain('{"schemaVersion": 1, "integrations": [ oops');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
