@@ -16,7 +16,12 @@ const MAX_LIFETIME_SEC = 7200;
 /** SrvView's GetRecordRange ceiling (§3.5). */
 const MAX_RANGE_ROWS = 65_536;
 
-export type FailureMode = 'pxg' | 'pxg-500' | 'http-500' | 'http-503' | 'delay';
+/**
+ * pxg: PxgError (HTTP 200 or the configured status); pxg-500: PxgError with HTTP 500;
+ * http-500 / http-503: a bare HTTP error; delay: answer late (then normally);
+ * expire-session: the caller's session ends just before the call, which gets 403.
+ */
+export type FailureMode = 'pxg' | 'pxg-500' | 'http-500' | 'http-503' | 'delay' | 'expire-session';
 
 export interface FailureSpec {
   /** Class.Method (e.g. "HostGroup.FindHosts"), or "*" for any call. */
@@ -133,6 +138,12 @@ export class KscSimRuntime {
     return n;
   }
 
+  /** Ends a session; its result sets die with it. */
+  private endSession(session: SimSession): void {
+    session.ended = true;
+    for (const [id, it] of this.iterators) if (it.owner === session.id) this.iterators.delete(id);
+  }
+
   private pxg(error: SimPxgError, status?: number): SimResponse {
     return { status: status ?? this.model().pxgErrorStatus, body: error.body() };
   }
@@ -156,7 +167,12 @@ export class KscSimRuntime {
     if (parts.length < 2 || parts.some((p) => !/^[A-Za-z_][A-Za-z0-9_]*$/.test(p))) return text(404, 'Not found');
     const method = parts.slice(-2).join('.');
     const failure = this.takeFailure(method);
-    if (failure && failure.mode !== 'delay') {
+    if (failure?.mode === 'expire-session') {
+      const session = req.headers['x-ksc-session'] !== undefined ? this.sessions.get(req.headers['x-ksc-session']) : undefined;
+      if (session) this.endSession(session);
+      this.connections.delete(req.connectionId);
+      if (method !== 'Session.StartSession') return text(403, 'Session expired');
+    } else if (failure && failure.mode !== 'delay') {
       const headers: Record<string, string> = failure.retryAfter ? { 'Retry-After': failure.retryAfter } : {};
       if (failure.mode === 'http-500') return { status: 500, headers: { 'Content-Type': 'text/plain; charset=utf-8', ...headers }, body: 'Internal Server Error' };
       if (failure.mode === 'http-503') return { status: 503, headers: { 'Content-Type': 'text/plain; charset=utf-8', ...headers }, body: 'Service Unavailable' };
@@ -210,15 +226,14 @@ export class KscSimRuntime {
       // An ended, expired or unknown session: 403 ([D] §1.3 for EndSession).
       if (!session || session.ended) return text(403, 'Session is not valid');
       if (now - session.lastUsedAt > model.sessionIdleSeconds * 1000) {
-        session.ended = true;
+        this.endSession(session);
         return text(403, 'Session expired');
       }
       session.lastUsedAt = now;
       owner = session.id;
       serverKey = session.serverKey;
       if (method === 'Session.EndSession') {
-        session.ended = true;
-        for (const [id, it] of this.iterators) if (it.owner === owner) this.iterators.delete(id);
+        this.endSession(session);
         return { status: 200, body: {} };
       }
     } else {

@@ -147,7 +147,7 @@ export async function startKscSimulator(options: KscSimulatorOptions): Promise<K
       model.changeKey(vserver, serial, change);
     },
     injectFailure(spec: FailureSpec): void {
-      if (!['pxg', 'pxg-500', 'http-500', 'http-503', 'delay'].includes(spec.mode)) throw new SimInputError(`unknown failure mode "${spec.mode}"`);
+      if (!['pxg', 'pxg-500', 'http-500', 'http-503', 'delay', 'expire-session'].includes(spec.mode)) throw new SimInputError(`unknown failure mode "${spec.mode}"`);
       if (typeof spec.method !== 'string' || spec.method === '') throw new SimInputError('"method" (Class.Method or "*") is required');
       runtime.injectFailure(spec);
     },
