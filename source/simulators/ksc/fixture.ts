@@ -144,7 +144,7 @@ export interface KscFixture {
   };
 }
 
-const RELATIVE = /^now((?:\s*[+-]\s*\d+\s*[smhd])*)$/i;
+const RELATIVE = /^now((?:\s*[+-]\s*(?:\d+\s*[smhd]\s*)+)*)$/i;
 const UNIT_MS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 
 /** Resolves a fixture datetime against `now`; throws on anything else. */
@@ -153,9 +153,10 @@ export function resolveTime(value: FixtureTime, now: number): Date {
   const rel = RELATIVE.exec(text);
   if (rel) {
     let at = now;
-    for (const part of (rel[1] ?? '').matchAll(/([+-])\s*(\d+)\s*([smhd])/gi)) {
+    // "now-1d6h" is one signed offset of several units.
+    for (const part of (rel[1] ?? '').matchAll(/([+-])\s*((?:\d+\s*[smhd]\s*)+)/gi)) {
       const sign = part[1] === '-' ? -1 : 1;
-      at += sign * Number(part[2]) * UNIT_MS[part[3]!.toLowerCase()]!;
+      for (const unit of part[2]!.matchAll(/(\d+)\s*([smhd])/gi)) at += sign * Number(unit[1]) * UNIT_MS[unit[2]!.toLowerCase()]!;
     }
     // KSC datetimes have whole seconds.
     return new Date(Math.floor(at / 1000) * 1000);
