@@ -109,7 +109,9 @@ export class BudgetGuard {
 
   /** Called before every API request except the ThresholdInformation read itself. */
   async beforeRequest(): Promise<void> {
-    if (this.refreshDue()) await this.refresh();
+    // A read in flight (started by a concurrent request) is waited for, not overtaken.
+    if (this.pendingRead) await this.pendingRead;
+    else if (this.refreshDue()) await this.refresh();
     const estimate = this.estimate();
     if (!estimate) return;
     if (estimate.used >= estimate.limit) throw this.exhausted(null);
