@@ -313,6 +313,10 @@ describe('control API', () => {
       const r = await post('/api/v1.0/HostGroup.Nope', {}, { 'X-KSC-Session': start.json.PxgRetVal }, client);
       expect(r.status).toBe(500);
       expect(r.json.PxgError).toBeDefined();
+      // And back to 200 through the control API.
+      expect((await post('/_sim/configure', { pxgErrorStatus: 200 }, {}, client)).status).toBe(200);
+      expect((await post('/api/v1.0/HostGroup.Nope', {}, { 'X-KSC-Session': start.json.PxgRetVal }, client)).status).toBe(200);
+      expect((await post('/_sim/configure', { pxgErrorStatus: 404 }, {}, client)).status).toBe(400);
       client.close();
     } finally {
       await strict.close();

@@ -85,6 +85,8 @@ export interface KscSimulator extends SimServer {
   expireSessions(): number;
   /** Drops every accessor and iterator; later reads get PxgError 1169 [U]. */
   expireIterators(): number;
+  /** HTTP status of PxgError replies from now on: 200 (default) or 500. */
+  setPxgErrorStatus(status: 200 | 500): void;
   /** Back to the fixture (relative times resolved anew), with no sessions or failures. */
   reset(): void;
   /** The control API as a function: the same commands as POST /_sim/<command>. */
@@ -151,6 +153,10 @@ export async function startKscSimulator(options: KscSimulatorOptions): Promise<K
       if (typeof spec.method !== 'string' || spec.method === '') throw new SimInputError('"method" (Class.Method or "*") is required');
       runtime.injectFailure(spec);
     },
+    setPxgErrorStatus(status: 200 | 500): void {
+      if (status !== 200 && status !== 500) throw new SimInputError('pxgErrorStatus must be 200 or 500');
+      model.pxgErrorStatus = status;
+    },
     expireSessions: () => runtime.expireSessions(),
     expireIterators: () => runtime.expireIterators(),
     reset(): void {
@@ -183,6 +189,9 @@ export async function startKscSimulator(options: KscSimulatorOptions): Promise<K
           return { ok: true };
         case 'fail':
           sim.injectFailure(b as unknown as FailureSpec);
+          return { ok: true };
+        case 'configure':
+          if (b.pxgErrorStatus !== undefined) sim.setPxgErrorStatus(b.pxgErrorStatus as 200 | 500);
           return { ok: true };
         case 'expire-sessions':
           return { expired: sim.expireSessions() };
