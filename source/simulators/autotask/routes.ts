@@ -344,6 +344,8 @@ export function createAutotaskHandler(deps: RouterDeps): SimHandler {
     // Thread limit: the 4th concurrent request to an endpoint is refused, not queued (brief §3).
     if (!deps.gate.tryEnter(endpoint)) return errors(deps.threadLimitStatus, THREAD_LIMIT_MESSAGE);
     try {
+      // Counted: every authenticated request that got a thread slot (ThresholdInformation
+      // too, brief §3). Not counted: zone lookups, auth failures, refused and injected answers.
       deps.meter.add();
       // A delay holds the thread slot, like a slow call does on the real service.
       let delay = deps.injections.take(endpoint, method, ['delay'])?.delayMs ?? 0;
