@@ -145,28 +145,47 @@ describe('paging', () => {
   });
 });
 
+/** Two events of one second, the second registered after the first read, then one a second later. */
+async function boundaryScenario(target: KscSimulator, platform: KscPlatform, vserver: string): Promise<void> {
+  const tenant: Tenant = { id: vserver, name: target.state.server(vserver).dn, enabled: true };
+  const second = new Date(Math.floor(Date.now() / 1000) * 1000 - 3_600_000).toISOString();
+  const first = target.addEvent(vserver, { severity: 'critical', type: 'GNRL_EV_VIRUS_FOUND', raisedAt: second });
+  const read1 = await platform.eventsSince(tenant, null);
+  expect(read1.events.map((e) => e.id)).toEqual([String(first.id)]);
+
+  // Registered late, raised in the very same second as the first.
+  const late = target.addEvent(vserver, { severity: 'warning', type: 'GNRL_EV_LICENSE_EXPIRATION', raisedAt: second });
+  const read2 = await platform.eventsSince(tenant, read1.cursor);
+  expect(read2.events.map((e) => e.id)).toEqual([String(late.id)]);
+
+  const read3 = await platform.eventsSince(tenant, read2.cursor);
+  expect(read3.events).toEqual([]);
+
+  // One second later: delivered, and the cursor moves on to that second.
+  const after = target.addEvent(vserver, { severity: 'info', type: 'GNRL_EV_OBJECT_CURED', raisedAt: new Date(Date.parse(second) + 1000).toISOString() });
+  const read4 = await platform.eventsSince(tenant, read3.cursor);
+  expect(read4.events.map((e) => e.id)).toEqual([String(after.id)]);
+  expect(JSON.parse(read4.cursor)).toEqual({ v: 1, t: new Date(Date.parse(second) + 1000).toISOString(), ids: [String(after.id)] });
+  expect((await platform.eventsSince(tenant, read4.cursor)).events).toEqual([]);
+}
+
 describe('event cursor at a second boundary', () => {
   it('delivers two events of the same second exactly once each, the second one arriving after the first read', async () => {
-    const tenant: Tenant = { id: 'vs-empty', name: 'Empty Ltd', enabled: true };
-    const second = new Date(Math.floor(Date.now() / 1000) * 1000 - 3_600_000).toISOString();
-    const first = sim.addEvent('vs-empty', { severity: 'critical', type: 'GNRL_EV_VIRUS_FOUND', raisedAt: second });
-    const read1 = await ksc.eventsSince(tenant, null);
-    expect(read1.events.map((e) => e.id)).toEqual([String(first.id)]);
+    await boundaryScenario(sim, ksc, 'vs-empty');
+  });
 
-    // Registered late, raised in the very same second as the first.
-    const late = sim.addEvent('vs-empty', { severity: 'warning', type: 'GNRL_EV_LICENSE_EXPIRATION', raisedAt: second });
-    const read2 = await ksc.eventsSince(tenant, read1.cursor);
-    expect(read2.events.map((e) => e.id)).toEqual([String(late.id)]);
-
-    const read3 = await ksc.eventsSince(tenant, read2.cursor);
-    expect(read3.events).toEqual([]);
-
-    // One second later: delivered, and the cursor moves on to that second.
-    const after = sim.addEvent('vs-empty', { severity: 'info', type: 'GNRL_EV_OBJECT_CURED', raisedAt: new Date(Date.parse(second) + 1000).toISOString() });
-    const read4 = await ksc.eventsSince(tenant, read3.cursor);
-    expect(read4.events.map((e) => e.id)).toEqual([String(after.id)]);
-    expect(JSON.parse(read4.cursor)).toEqual({ v: 1, t: new Date(Date.parse(second) + 1000).toISOString(), ids: [String(after.id)] });
-    expect((await ksc.eventsSince(tenant, read4.cursor)).events).toEqual([]);
+  it('does the same when the server reads RISE_TIME_LEAST as ">" rather than "≥" [U]', async () => {
+    const exclusive = await startKscSimulator({ fixture: { users: [{ username: 'pager', password: PASSWORD }], vservers: [{ uid: 'vs-x', dn: 'Exclusive Ltd' }], options: { riseTimeLeastExclusive: true } } });
+    const platform = createKscPlatform({
+      connection: { kind: 'ksc', url: exclusive.url, username: 'pager', internalUser: true, domain: '', caFile: testTls().ca },
+      password: PASSWORD,
+    });
+    try {
+      await boundaryScenario(exclusive, platform, 'vs-x');
+    } finally {
+      await platform.close();
+      await exclusive.close();
+    }
   });
 
   it('refuses a cursor it did not write', async () => {

@@ -473,11 +473,12 @@ export class KscSimRuntime {
     if (rawTypes !== undefined && (!Array.isArray(rawTypes) || !rawTypes.every((t) => typeof t === 'string'))) throw badArgument('KLEVP_EVENT_GNRL_TYPES_ARRAY: array of strings expected');
     const types = rawTypes as string[] | undefined;
     const since = lastDays !== undefined ? model.clock() - lastDays * 86_400_000 : undefined;
-    // [U] LEAST is ≥ and GREATEST is ≤, at whole seconds.
+    // [U] LEAST is ≥ (or > with options.riseTimeLeastExclusive) and GREATEST is ≤, at whole seconds.
+    const afterLeast = (t: number) => (least === undefined ? true : model.riseTimeLeastExclusive ? t > least.getTime() : t >= least.getTime());
     const events = server.events.filter(
       (e) =>
         (severity === undefined || e.severity === severity) &&
-        (least === undefined || e.raisedAt.getTime() >= least.getTime()) &&
+        afterLeast(e.raisedAt.getTime()) &&
         (greatest === undefined || e.raisedAt.getTime() <= greatest.getTime()) &&
         (since === undefined || e.raisedAt.getTime() >= since) &&
         (product === undefined || e.product === product) &&

@@ -141,6 +141,8 @@ export interface KscFixture {
     sessionIdleSeconds?: number;
     /** HTTP status sent with PxgError replies: 200 (default) or 500. */
     pxgErrorStatus?: number;
+    /** Read KLEVP_EVENT_RISE_TIME_LEAST as ">" instead of "≥" (the brief leaves it open [U]). */
+    riseTimeLeastExclusive?: boolean;
   };
 }
 

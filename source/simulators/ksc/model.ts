@@ -134,6 +134,7 @@ export class KscSimModel {
   readonly info: ServerInfo;
   readonly sessionIdleSeconds: number;
   pxgErrorStatus: number;
+  readonly riseTimeLeastExclusive: boolean;
   /** When the fixture's relative times were resolved. */
   readonly loadedAt: number;
   private nextGroupId = 0;
@@ -157,6 +158,7 @@ export class KscSimModel {
     };
     this.sessionIdleSeconds = f.options?.sessionIdleSeconds ?? 1800;
     this.pxgErrorStatus = f.options?.pxgErrorStatus ?? 200;
+    this.riseTimeLeastExclusive = f.options?.riseTimeLeastExclusive ?? false;
     // Explicit event ids first, so generated ones never collide with them.
     const explicit = [f.main, ...f.vservers].flatMap((s) => (s?.events ?? []).map((e) => e.id ?? 0));
     this.nextEventId = Math.max(0, ...explicit) + 1;
