@@ -78,6 +78,29 @@ describe('BudgetGuard', () => {
     expect(h.reads()).toBe(2);
   });
 
+  it('a long-lived connector looks again after a while when the threshold was used up', async () => {
+    const h = harness([t(10_000), t(10_000), t(3_000)]);
+    await expect(h.send(1)).rejects.toMatchObject({ kind: 'rate-limit' });
+    // Refused again without asking Autotask again right away…
+    await expect(h.send(1)).rejects.toMatchObject({ kind: 'rate-limit' });
+    expect(h.reads()).toBe(1);
+    // …but after 30 s it looks again (still used up), and again later (capacity is back).
+    h.advance(30_000);
+    await expect(h.send(1)).rejects.toMatchObject({ kind: 'rate-limit' });
+    expect(h.reads()).toBe(2);
+    h.advance(30_000);
+    await h.send(1);
+    expect(h.reads()).toBe(3);
+  });
+
+  it('refreshes a reading older than five minutes', async () => {
+    const h = harness([t(100), t(200)]);
+    await h.send(1);
+    h.advance(5 * 60_000);
+    await h.send(1);
+    expect(h.reads()).toBe(2);
+  });
+
   it('recovers when a fresh reading shows the window moved on', async () => {
     const h = harness([t(9_999), t(2_000)]);
     await h.send(2);

@@ -4,14 +4,15 @@
 // requests this connector made since — and acts on it before each request:
 //
 // - it re-reads the threshold on the first request, then every `refreshEvery`
-//   requests (every `refreshEveryWhenPacing` once usage is high), so the reading
-//   itself costs well under 1% of the budget;
+//   requests (every `refreshEveryWhenPacing` once usage is high) or when the
+//   reading is 5 minutes old, so the reading itself costs well under 1% of the budget;
 // - from 75% (PACE_FROM_RATIO) it paces: request starts are spaced so the rest of
 //   the budget would last the whole timeframe (timeframe / remaining), but never
 //   less than 1 s (what Autotask's own added latency costs per call at that level)
 //   nor more than 10 s (a run should degrade, not stall);
 // - at 100% it stops before sending and throws a 'rate-limit' KmspError saying
-//   how much was used of what limit and when to retry.
+//   how much was used of what limit and when to retry (a long-lived connector
+//   looks again every 30 s of such refusals, so it recovers when the window moves).
 import { KmspError, isKmspError } from '../../domain/errors.js';
 import { PACE_FROM_RATIO } from './assumptions.js';
 
@@ -24,6 +25,10 @@ export interface Threshold {
 export interface BudgetPolicy {
   refreshEvery: number;
   refreshEveryWhenPacing: number;
+  /** A reading older than this is refreshed (other integrations share the budget). */
+  maxReadingAgeMs: number;
+  /** While the threshold is used up, how often a long-lived connector looks again. */
+  recheckWhenExhaustedMs: number;
   paceFromRatio: number;
   minPaceMs: number;
   maxPaceMs: number;
@@ -32,6 +37,8 @@ export interface BudgetPolicy {
 export const DEFAULT_BUDGET_POLICY: BudgetPolicy = {
   refreshEvery: 200,
   refreshEveryWhenPacing: 20,
+  maxReadingAgeMs: 5 * 60_000,
+  recheckWhenExhaustedMs: 30_000,
   paceFromRatio: PACE_FROM_RATIO,
   minPaceMs: 1_000,
   maxPaceMs: 10_000,
@@ -51,6 +58,7 @@ export class BudgetGuard {
   private readonly now: () => number;
   private reading: Threshold | null = null;
   private requestsAtReading = 0;
+  private readAt = 0;
   /** Requests count when we last tried to read (success or not), so a failing read is not repeated per request. */
   private requestsAtAttempt: number | null = null;
   private pendingRead: Promise<void> | null = null;
@@ -64,6 +72,7 @@ export class BudgetGuard {
   /** Records a reading taken elsewhere (budget(), verify()). */
   note(reading: Threshold): void {
     this.reading = reading;
+    this.readAt = this.now();
     this.requestsAtReading = this.options.requestsMade();
     this.requestsAtAttempt = this.requestsAtReading;
   }
@@ -83,8 +92,10 @@ export class BudgetGuard {
     const since = this.options.requestsMade() - this.requestsAtAttempt;
     const estimate = this.estimate();
     if (!estimate) return since >= this.policy.refreshEvery;
+    const age = this.now() - this.readAt;
     // Before refusing to send, confirm with a fresh reading: the window may have moved on.
-    if (estimate.used >= estimate.limit) return since > 0;
+    if (estimate.used >= estimate.limit) return since > 0 || age >= this.policy.recheckWhenExhaustedMs;
+    if (age >= this.policy.maxReadingAgeMs) return true;
     const every = this.ratio(estimate) >= this.policy.paceFromRatio ? this.policy.refreshEveryWhenPacing : this.policy.refreshEvery;
     return since >= every;
   }
