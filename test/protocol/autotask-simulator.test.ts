@@ -325,16 +325,34 @@ describe('limits', () => {
   });
 
   it('adds latency from 50%/75% of the threshold when asked to', async () => {
-    const slow = await startAutotaskSimulator({ fixture: { ...fixture, threshold: { limit: 100, used: 80 } }, latency: true });
+    const delays: number[] = [];
+    const slow = await startAutotaskSimulator({
+      fixture: { ...fixture, threshold: { limit: 100, used: 48 } },
+      latency: true,
+      sleep: async (ms) => {
+        delays.push(ms);
+      },
+    });
     try {
-      const started = Date.now();
-      const res = await fetch(`${slow.apiUrl}V1.0/ThresholdInformation`, { headers: auth });
-      expect(res.status).toBe(200);
-      // A lower bound only: ~1 s is added at ≥75%.
-      expect(Date.now() - started).toBeGreaterThanOrEqual(950);
+      const read = async () => (await fetch(`${slow.apiUrl}V1.0/ThresholdInformation`, { headers: auth })).status;
+      expect(await read()).toBe(200); // 49%: none
+      expect(await read()).toBe(200); // 50%: +0.5 s
+      slow.setThreshold({ used: 74 });
+      expect(await read()).toBe(200); // 75%: +1 s
+      expect(delays).toEqual([500, 1000]);
       assertAutotaskConformance(slow.requests);
     } finally {
       await slow.close();
+    }
+    // Off by default.
+    const quiet: number[] = [];
+    const fast = await startAutotaskSimulator({ fixture: { ...fixture, threshold: { limit: 100, used: 90 } }, sleep: async (ms) => void quiet.push(ms) });
+    try {
+      expect((await fetch(`${fast.apiUrl}V1.0/ThresholdInformation`, { headers: auth })).status).toBe(200);
+      expect(quiet).toEqual([]);
+      assertAutotaskConformance(fast.requests);
+    } finally {
+      await fast.close();
     }
   });
 });

@@ -28,6 +28,8 @@ export interface AutotaskSimulatorOptions {
   threadsPerEndpoint?: number;
   /** Clock, for deterministic tests (default: real time). */
   now?: () => Date;
+  /** How added latency and injected delays are waited (default: a real timer); tests may record them. */
+  sleep?: (ms: number) => Promise<void>;
 }
 
 /** Live views of the simulated database (arrays are the simulator's own: read, don't write). */
@@ -107,6 +109,7 @@ export async function startAutotaskSimulator(options: AutotaskSimulatorOptions):
     latency: options.latency ?? false,
     threadLimitStatus: options.threadLimitStatus ?? 500,
     stats,
+    sleep: options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
   });
 
   const company = (id: number) => need(state.find('Companies', id), `no company ${id}`);

@@ -31,6 +31,8 @@ export interface RouterDeps {
   latency: boolean;
   threadLimitStatus: number;
   stats: { thresholdRejections: number; injected: number };
+  /** How delays (latency, injected delays) are waited, inside the thread slot. */
+  sleep: (ms: number) => Promise<void>;
 }
 
 interface PagingSession {
@@ -44,7 +46,6 @@ const errors = (status: number, ...messages: string[]): SimResponse => ({ status
 const ok = (body: unknown): SimResponse => ({ status: 200, body });
 const notAllowed = (method: string): SimResponse => ({ status: 405, body: { Message: `The requested resource does not support http method '${method}'.` } });
 const noRoute = (path: string): SimResponse => ({ status: 404, body: { Message: `No HTTP resource was found that matches the request URI '${path}'.` } });
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export function zoneBase(fixture: AutotaskFixture): string {
   return `/zone${fixture.zone?.ci ?? 1}/ATServicesRest/`;
@@ -354,7 +355,7 @@ export function createAutotaskHandler(deps: RouterDeps): SimHandler {
         const ratio = deps.meter.used() / Math.max(1, deps.meter.limit);
         delay += ratio >= 0.75 ? 1000 : ratio >= 0.5 ? 500 : 0;
       }
-      if (delay > 0) await sleep(delay);
+      if (delay > 0) await deps.sleep(delay);
       try {
         return route(req, segments, auth.resourceId);
       } catch (error) {
