@@ -114,7 +114,7 @@ export function inspectConfigText(text: string, migrations: readonly ConfigMigra
   try {
     raw = JSON.parse(text);
   } catch (error) {
-    return { state: 'corrupt', reason: `it is not valid JSON (${error instanceof Error ? error.message : String(error)}).` };
+    return { state: 'corrupt', reason: `it is not valid JSON (${(error instanceof Error ? error.message : String(error)).replace(/\s+/g, ' ')}).` };
   }
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
     return { state: 'corrupt', reason: 'it does not hold a JSON object.' };
