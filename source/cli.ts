@@ -7,6 +7,7 @@ import { describeError } from './domain/errors.js';
 import { register as registerConfig } from './commands/config.js';
 import { register as registerDemo } from './commands/demo.js';
 import { register as registerDoctor } from './commands/doctor.js';
+import { register as registerReport } from './commands/report.js';
 import { register as registerSecrets } from './commands/secrets.js';
 
 function version(): string {
@@ -24,6 +25,7 @@ export function buildProgram(): Command {
   registerConfig(program);
   registerSecrets(program);
   registerDoctor(program);
+  registerReport(program);
   registerDemo(program);
   program.action(() => {
     // The interactive console arrives with the console issue; until then, say what exists.

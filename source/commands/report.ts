@@ -1,0 +1,83 @@
+// kmsp report unmapped: PSA accounts no tenant is mapped to (SPEC.md §2.5), for scripts and spreadsheets.
+import type { Command } from 'commander';
+import { createPsa } from '../connectors/factory.js';
+import { psaLabel } from '../domain/config.js';
+import { describeError } from '../domain/errors.js';
+import { unmappedAccounts, unmappedToCsv, unmappedToJson, type UnmappedRow } from '../domain/unmapped.js';
+import { openConfig } from '../store/config.js';
+import { resolvePaths } from '../store/paths.js';
+import { openSecretStore } from '../store/secrets.js';
+
+const FORMATS = ['table', 'csv', 'json'] as const;
+type Format = (typeof FORMATS)[number];
+
+interface UnmappedCliOptions {
+  format: string;
+  integration?: string;
+  type?: string;
+  name?: string;
+  includeExcluded?: boolean;
+  activeOnly?: boolean;
+}
+
+export function register(program: Command): void {
+  const report = program.command('report').description('print reports (for scripts and spreadsheets)');
+  report
+    .command('unmapped')
+    .description('PSA accounts with no tenant mapped to them')
+    .option('-f, --format <format>', `output format: ${FORMATS.join(', ')}`, 'table')
+    .option('-i, --integration <name>', 'only this integration (default: the first one)')
+    .option('-t, --type <type>', 'only accounts of this type, e.g. Customer')
+    .option('-n, --name <text>', 'only accounts whose name contains this text')
+    .option('--include-excluded', 'also list accounts marked “does not use Kaspersky”')
+    .option('--active-only', 'only active accounts')
+    .action(async (options: UnmappedCliOptions, command: Command) => {
+      if (!(FORMATS as readonly string[]).includes(options.format)) {
+        process.stderr.write(`Unknown format “${options.format}”. Use one of: ${FORMATS.join(', ')}.\n`);
+        process.exitCode = 2;
+        return;
+      }
+      const { config: configDir } = command.optsWithGlobals<{ config?: string }>();
+      const paths = resolvePaths({ configDir });
+      try {
+        const config = openConfig({ paths, onInvalid: 'fail' }).load();
+        const integration = options.integration ? config.integrations.find((i) => i.name === options.integration) : config.integrations[0];
+        if (!integration) {
+          process.stderr.write(
+            options.integration
+              ? `No integration named “${options.integration}”. Configured: ${config.integrations.map((i) => i.name).join(', ') || 'none'}.\n`
+              : 'No integration is configured.\n  Remedy: set one up in the console (kmsp), or try the demo (kmsp demo).\n',
+          );
+          process.exitCode = 1;
+          return;
+        }
+        const secrets = openSecretStore({ paths });
+        const psa = await createPsa(integration, (n) => secrets.get(n));
+        let rows: UnmappedRow[];
+        try {
+          rows = unmappedAccounts(await psa.listAccounts(), config.integrations, {
+            psa: integration.psa,
+            ...(options.type ? { type: options.type } : {}),
+            ...(options.name ? { nameQuery: options.name } : {}),
+            ...(options.includeExcluded ? { includeExcluded: true } : {}),
+            ...(options.activeOnly ? { activeOnly: true } : {}),
+          });
+        } finally {
+          await psa.close();
+        }
+        process.stdout.write(await format(options.format as Format, rows, psaLabel(integration.psa.kind)));
+      } catch (error) {
+        process.stderr.write(describeError(error) + '\n');
+        process.exitCode = 1;
+      }
+    });
+}
+
+async function format(kind: Format, rows: UnmappedRow[], psa: string): Promise<string> {
+  if (kind === 'csv') return unmappedToCsv(rows);
+  if (kind === 'json') return unmappedToJson(rows) + '\n';
+  if (rows.length === 0) return `Every ${psa} account is mapped to a tenant (or marked excluded).\n`;
+  const { renderTable } = await import('../ui/print.js');
+  const table = renderTable(rows.map((r) => ({ Account: r.name, Type: r.type, Active: r.active ? 'yes' : 'no', Excluded: r.excluded ? 'yes' : '', Id: r.accountId })));
+  return `${table}\n${rows.length.toLocaleString('en-US')} unmapped ${psa} account${rows.length === 1 ? '' : 's'}\n`;
+}

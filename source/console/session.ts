@@ -1,0 +1,168 @@
+// One console session: the config store, the secret store, the ledger, the
+// connectors of each integration and a cache of what they returned. Screens use
+// this and never build connectors or touch files themselves, so that the same
+// operations run identically in tests without Ink.
+import type { Integration, KmspConfig } from '../domain/config.js';
+import type { Psa, SecurityPlatform } from '../domain/ports.js';
+import type { BillingItem, PsaAccount, PsaContract, Tenant, TicketPicklists } from '../domain/types.js';
+import { createPlatform, createPsa } from '../connectors/factory.js';
+import { openConfig, type ConfigStore, type SaveResult } from '../store/config.js';
+import { openLedger, type Ledger } from '../store/ledger.js';
+import type { KmspPaths } from '../store/paths.js';
+import { openSecretStore, type SecretStore, type SetResult } from '../store/secrets.js';
+import type { SecretBackendId } from '../store/secretTypes.js';
+
+export interface ConsoleSessionOptions {
+  paths: KmspPaths;
+  /** Secret backends in lookup order (the demo uses only its own file). */
+  secretBackends?: readonly SecretBackendId[];
+  /** Who is making changes, for the config audit ("alice (console)"). */
+  actor?: string;
+}
+
+interface Cached<T> {
+  promise: Promise<T>;
+  at: number;
+}
+
+type DataKind = 'tenants' | 'accounts' | 'contracts' | 'billingItems' | 'picklists';
+
+export class ConsoleSession {
+  readonly paths: KmspPaths;
+  readonly configStore: ConfigStore;
+  readonly secrets: SecretStore;
+  readonly ledger: Ledger;
+  /** Messages from loading the config (e.g. a corrupt file moved aside), to show once. */
+  readonly loadNotices: string[];
+  private current: KmspConfig;
+  private readonly actor: string | undefined;
+  private readonly platforms = new Map<string, { key: string; connector: Promise<SecurityPlatform> }>();
+  private readonly psas = new Map<string, { key: string; connector: Promise<Psa> }>();
+  private readonly cache = new Map<string, Cached<unknown>>();
+  private secretGeneration = 0;
+
+  constructor(options: ConsoleSessionOptions) {
+    this.paths = options.paths;
+    this.actor = options.actor;
+    this.ledger = openLedger({ paths: options.paths });
+    const notices: string[] = [];
+    // The console can always start: an unusable file is moved aside (never
+    // overwritten) and the admin is told where it went.
+    this.configStore = openConfig({
+      paths: options.paths,
+      onInvalid: 'quarantine-and-default',
+      audit: this.ledger,
+      ...(options.actor ? { actor: options.actor } : {}),
+      onNotice: (m) => notices.push(m),
+    });
+    const loaded = this.configStore.loadDetailed();
+    this.current = loaded.config;
+    this.loadNotices = [...notices, ...loaded.notices.filter((n) => !notices.includes(n))];
+    this.secrets = openSecretStore({ paths: options.paths, ...(options.secretBackends ? { backends: options.secretBackends } : {}), onWarning: (m) => this.loadNotices.push(m) });
+  }
+
+  get config(): KmspConfig {
+    return this.current;
+  }
+
+  integration(name: string): Integration | undefined {
+    return this.current.integrations.find((i) => i.name === name);
+  }
+
+  /** Saves a whole configuration (validated by the store) and forgets connectors whose settings changed. */
+  saveConfig(next: KmspConfig, reason?: string): SaveResult {
+    const result = this.configStore.save(next, { ...(this.actor ? { actor: this.actor } : {}), ...(reason ? { reason } : {}) });
+    this.current = next;
+    return result;
+  }
+
+  /** Replaces one integration and saves. */
+  updateIntegration(name: string, update: (integration: Integration) => Integration, reason?: string): SaveResult {
+    const integrations = this.current.integrations.map((i) => (i.name === name ? update(i) : i));
+    return this.saveConfig({ ...this.current, integrations }, reason);
+  }
+
+  async setSecret(name: string, value: string): Promise<SetResult> {
+    const result = await this.secrets.set(name, value);
+    this.secretGeneration++;
+    return result;
+  }
+
+  private lookup = (name: string) => this.secrets.get(name);
+
+  /** The platform connector of an integration, rebuilt when its connection settings or secrets change. */
+  platform(name: string): Promise<SecurityPlatform> {
+    const integration = this.require(name);
+    const key = JSON.stringify([integration.platform, this.secretGeneration]);
+    const cached = this.platforms.get(name);
+    if (cached?.key === key) return cached.connector;
+    if (cached) void cached.connector.then((c) => c.close()).catch(() => undefined);
+    const connector = createPlatform(integration, this.lookup);
+    connector.catch(() => this.platforms.delete(name));
+    this.platforms.set(name, { key, connector });
+    this.invalidate(name, ['tenants']);
+    return connector;
+  }
+
+  psa(name: string): Promise<Psa> {
+    const integration = this.require(name);
+    const key = JSON.stringify([integration.psa, this.secretGeneration]);
+    const cached = this.psas.get(name);
+    if (cached?.key === key) return cached.connector;
+    if (cached) void cached.connector.then((c) => c.close()).catch(() => undefined);
+    const connector = createPsa(integration, this.lookup);
+    connector.catch(() => this.psas.delete(name));
+    this.psas.set(name, { key, connector });
+    this.invalidate(name, ['accounts', 'contracts', 'billingItems', 'picklists']);
+    return connector;
+  }
+
+  private require(name: string): Integration {
+    const integration = this.integration(name);
+    if (!integration) throw new Error(`No integration named "${name}"`);
+    return integration;
+  }
+
+  private cached<T>(name: string, kind: DataKind, load: () => Promise<T>, refresh = false): Promise<T> {
+    const key = `${name}\u0000${kind}`;
+    const hit = this.cache.get(key) as Cached<T> | undefined;
+    if (hit && !refresh) return hit.promise;
+    const promise = load();
+    // A failed load is not cached: the next look retries.
+    promise.catch(() => {
+      if (this.cache.get(key)?.promise === promise) this.cache.delete(key);
+    });
+    this.cache.set(key, { promise, at: Date.now() });
+    return promise;
+  }
+
+  invalidate(name: string, kinds?: DataKind[]): void {
+    for (const kind of kinds ?? (['tenants', 'accounts', 'contracts', 'billingItems', 'picklists'] as DataKind[])) this.cache.delete(`${name}\u0000${kind}`);
+  }
+
+  tenants(name: string, refresh = false): Promise<Tenant[]> {
+    return this.cached(name, 'tenants', async () => (await this.platform(name)).listTenants(), refresh);
+  }
+
+  accounts(name: string, refresh = false): Promise<PsaAccount[]> {
+    return this.cached(name, 'accounts', async () => (await this.psa(name)).listAccounts(), refresh);
+  }
+
+  contracts(name: string, refresh = false): Promise<PsaContract[]> {
+    return this.cached(name, 'contracts', async () => (await this.psa(name)).listContracts(), refresh);
+  }
+
+  billingItems(name: string, refresh = false): Promise<BillingItem[]> {
+    return this.cached(name, 'billingItems', async () => (await this.psa(name)).listBillingItems(), refresh);
+  }
+
+  picklists(name: string, refresh = false): Promise<TicketPicklists> {
+    return this.cached(name, 'picklists', async () => (await this.psa(name)).ticketPicklists(), refresh);
+  }
+
+  async close(): Promise<void> {
+    const all = [...this.platforms.values(), ...this.psas.values()].map((c) => c.connector.then((x) => x.close()).catch(() => undefined));
+    await Promise.all(all);
+    this.ledger.close();
+  }
+}
