@@ -1,0 +1,306 @@
+// The console shell: header, tab bar, the active screen, dialogs over it, the
+// status line and the key footer. Owns tab switching, the unsaved-changes
+// guard, notices and the dialog stack; screens reach them through useScreen().
+//
+// Height rule: the frame is always rows − 1 lines. Ink 6.8 clears the whole
+// terminal on every frame once the output is as tall as the terminal (flicker,
+// lost scrollback), so the shell never lets a screen draw past its share.
+import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import { Box, Text, useApp, useStdout } from 'ink';
+import { KeysProvider, LayerProvider, useCommands, useKeyRegistry, type Command } from './keys/index.js';
+import { ThemeContext, chooseTheme, type Theme } from './theme.js';
+import { useTerminalSize } from './hooks/use-terminal-size.js';
+import { resolveScreens, type ScreenDefinition } from './screen.js';
+import { ConsoleContext, ScreenContext, type ConsoleApi, type DialogControls, type DialogHandle, type Notice, type NoticeKind, type ScreenApi, type SelectDialogOptions } from './console-context.js';
+import { ConfirmDialog, type ConfirmOptions } from './components/confirm-dialog.js';
+import { SearchSelect } from './components/search-select/search-select.js';
+import { Checklist } from './components/checklist/checklist.js';
+import { FormDialog, type FormValues } from './components/form-dialog.js';
+import { Header } from './shell/header.js';
+import { TabBar } from './shell/tab-bar.js';
+import { Footer } from './shell/footer.js';
+import { StatusLine, noticeLines, toNotice } from './shell/status-line.js';
+import { HelpDialog } from './shell/help-dialog.js';
+import { DialogHost, type DialogEntry } from './shell/dialog-host.js';
+import { truncate } from './text.js';
+
+export const MIN_COLUMNS = 40;
+export const MIN_CONTENT_ROWS = 3;
+/** Header, tab bar and footer. The status line adds 1–3. */
+const CHROME_ROWS = 3;
+
+export interface ConsoleAppProps {
+  /** Shown in the header: "kmsp · demo". */
+  readonly integrationName?: string;
+  /** Screens by id; standard tabs without one say honestly that they are not available yet. */
+  readonly screens?: readonly ScreenDefinition[];
+  /** Id of the first tab (default: the first). */
+  readonly initialTab?: string;
+  /** Default: colour unless NO_COLOR / FORCE_COLOR=0 / TERM=dumb / not a terminal. */
+  readonly theme?: Theme;
+  /** Called once the user has quit (after the unsaved-changes guard). Default: end the Ink app. */
+  readonly onExit?: () => void;
+  /** How long info and success notices stay (ms); 0 keeps them. Default 5000. */
+  readonly noticeTimeoutMs?: number;
+}
+
+export function ConsoleApp(props: ConsoleAppProps) {
+  const { stdout } = useStdout();
+  const theme = useMemo(() => props.theme ?? chooseTheme(process.env, stdout), [props.theme, stdout]);
+  return (
+    <ThemeContext.Provider value={theme}>
+      <KeysProvider>
+        <Shell {...props} />
+      </KeysProvider>
+    </ThemeContext.Provider>
+  );
+}
+
+function Shell({ integrationName, screens, initialTab, onExit, noticeTimeoutMs = 5000 }: ConsoleAppProps) {
+  const app = useApp();
+  const registry = useKeyRegistry();
+  const { columns, rows } = useTerminalSize();
+  const tabs = useMemo(() => resolveScreens(screens), [screens]);
+
+  const [activeIndex, setActiveIndex] = useState(() => Math.max(0, tabs.findIndex((t) => t.id === initialTab)));
+  const activeRef = useRef(activeIndex);
+  activeRef.current = activeIndex;
+  const active = tabs[Math.min(activeIndex, tabs.length - 1)]!;
+  const [visited, setVisited] = useState<ReadonlySet<string>>(() => new Set([active.id]));
+  const [generations, setGenerations] = useState<Readonly<Record<string, number>>>({});
+  const [dirty, setDirtyState] = useState<Readonly<Record<string, boolean>>>({});
+  const dirtyRef = useRef(dirty);
+  const [notice, setNotice] = useState<Notice | null>(null);
+  const [dialogs, setDialogs] = useState<readonly DialogEntry[]>([]);
+  const dialogSerial = useRef(0);
+  const noticeTimer = useRef<NodeJS.Timeout | null>(null);
+
+  // Console API (stable identity: screens use it in effect dependencies) ----
+  const markDirty = useCallback((id: string, value: boolean) => {
+    if (Boolean(dirtyRef.current[id]) === value) return;
+    dirtyRef.current = { ...dirtyRef.current, [id]: value };
+    setDirtyState(dirtyRef.current);
+  }, []);
+
+  const clearNotice = useCallback(() => {
+    if (noticeTimer.current) clearTimeout(noticeTimer.current);
+    noticeTimer.current = null;
+    setNotice(null);
+  }, []);
+
+  const notify = useCallback(
+    (message: string | Notice | Error, kind?: NoticeKind) => {
+      const next = toNotice(message, kind);
+      if (noticeTimer.current) clearTimeout(noticeTimer.current);
+      noticeTimer.current = null;
+      setNotice(next);
+      if ((next.kind === 'info' || next.kind === 'success') && noticeTimeoutMs > 0) {
+        noticeTimer.current = setTimeout(() => setNotice((current) => (current === next ? null : current)), noticeTimeoutMs);
+        noticeTimer.current.unref?.();
+      }
+    },
+    [noticeTimeoutMs],
+  );
+  useEffect(() => () => void (noticeTimer.current && clearTimeout(noticeTimer.current)), []);
+
+  const openDialog = useCallback((render: (controls: DialogControls) => ReactNode): DialogHandle => {
+    const id = ++dialogSerial.current;
+    let isOpen = true;
+    let settle!: () => void;
+    const closed = new Promise<void>((resolve) => (settle = resolve));
+    const close = () => {
+      if (!isOpen) return;
+      isOpen = false;
+      setDialogs((list) => list.filter((d) => d.id !== id));
+      settle();
+    };
+    const element = render({ close });
+    setDialogs((list) => [...list, { id, element }]);
+    return { close, closed };
+  }, []);
+
+  const api = useMemo<ConsoleApi>(() => {
+    const ask = <T,>(render: (resolve: (value: T) => void, close: () => void) => ReactNode) =>
+      new Promise<T>((resolve) => {
+        openDialog(({ close }) => render(resolve, close));
+      });
+    return {
+      notify,
+      clearNotice,
+      openDialog,
+      confirm: (options: ConfirmOptions | string) =>
+        ask<boolean>((resolve, close) => (
+          <ConfirmDialog
+            {...(typeof options === 'string' ? { message: options } : options)}
+            onAnswer={(yes) => {
+              close();
+              resolve(yes);
+            }}
+          />
+        )),
+      select: <T,>(options: SelectDialogOptions<T>) =>
+        ask<T | null | undefined>((resolve, close) => (
+          <SearchSelect<T>
+            {...options}
+            onSubmit={(value) => {
+              close();
+              resolve(value);
+            }}
+            onCancel={() => {
+              close();
+              resolve(undefined);
+            }}
+          />
+        )),
+      checklist: (options) =>
+        ask<string[] | undefined>((resolve, close) => (
+          <Checklist
+            {...options}
+            onSubmit={(checked) => {
+              close();
+              resolve(checked);
+            }}
+            onCancel={() => {
+              close();
+              resolve(undefined);
+            }}
+          />
+        )),
+      form: (options) =>
+        ask<FormValues | undefined>((resolve, close) => (
+          <FormDialog
+            {...options}
+            onSubmit={(values) => {
+              close();
+              resolve(values);
+            }}
+            onCancel={() => {
+              close();
+              resolve(undefined);
+            }}
+          />
+        )),
+    };
+  }, [notify, clearNotice, openDialog]);
+
+  // A command that throws shows its error instead of tearing the console down.
+  useEffect(() => {
+    registry.onError = (error) => notify(error instanceof Error ? error : String(error));
+  }, [registry, notify]);
+
+  // Tabs and the unsaved-changes guard ---------------------------------------
+  const titleOf = useCallback((id: string) => tabs.find((t) => t.id === id)?.title ?? id, [tabs]);
+
+  /** Run `then` unless one of `ids` has unsaved changes and the user keeps them. */
+  const guard = useCallback(
+    async (ids: readonly string[], then: () => void) => {
+      const unsaved = ids.filter((id) => dirtyRef.current[id]);
+      if (unsaved.length > 0) {
+        const yes = await api.confirm({ title: 'Unsaved changes', message: `Discard unsaved changes on ${unsaved.map(titleOf).join(', ')}?`, danger: true });
+        if (!yes) return;
+        for (const id of unsaved) markDirty(id, false);
+        // Remounting the screen throws its edits away; it reloads saved state.
+        setGenerations((g) => Object.fromEntries([...Object.entries(g), ...unsaved.map((id) => [id, (g[id] ?? 0) + 1])]));
+      }
+      then();
+    },
+    [api, titleOf, markDirty],
+  );
+
+  const goTo = useCallback(
+    (index: number) => {
+      if (index === activeRef.current || index < 0 || index >= tabs.length) return;
+      const leaving = tabs[activeRef.current]!.id;
+      void guard([leaving], () => {
+        const id = tabs[index]!.id;
+        activeRef.current = index;
+        setActiveIndex(index);
+        setVisited((v) => (v.has(id) ? v : new Set([...v, id])));
+        clearNotice();
+      });
+    },
+    [tabs, guard, clearNotice],
+  );
+
+  const quit = useCallback(() => {
+    void guard(
+      tabs.map((t) => t.id),
+      () => (onExit ? onExit() : app.exit()),
+    );
+  }, [guard, tabs, onExit, app]);
+
+  const openHelp = useCallback(() => {
+    const title = tabs[activeRef.current]!.title;
+    openDialog(({ close }) => <HelpDialog screenTitle={title} onClose={close} />);
+  }, [openDialog, tabs]);
+
+  const numberKeys = tabs.slice(0, 9).map((_, i) => String(i + 1));
+  const globalCommands: Command[] = [
+    { id: 'tabs.next', keys: ['tab'], description: 'Next tab', hint: 'tabs', group: 'Global', run: () => goTo((activeRef.current + 1) % tabs.length) },
+    { id: 'tabs.previous', keys: ['shift+tab'], description: 'Previous tab', group: 'Global', run: () => goTo((activeRef.current - 1 + tabs.length) % tabs.length) },
+    { id: 'tabs.jump', keys: numberKeys, description: `Go to tab 1–${numberKeys.length}`, group: 'Global', run: (key) => goTo(Number(key.name) - 1) },
+    { id: 'help', keys: ['?'], description: 'Show the keys of this screen', hint: 'help', group: 'Global', run: openHelp },
+    { id: 'quit', keys: ['q', 'ctrl+c'], description: 'Quit (asks first when changes are unsaved)', hint: 'quit', group: 'Global', run: quit },
+  ];
+  useCommands('Global', globalCommands, { layer: 'global' });
+
+  // Layout ------------------------------------------------------------------
+  const frameHeight = Math.max(1, rows - 1);
+  const statusHeight = noticeLines(notice).length;
+  const contentHeight = Math.max(0, frameHeight - CHROME_ROWS - statusHeight);
+  const tooSmall = columns < MIN_COLUMNS || contentHeight < MIN_CONTENT_ROWS;
+  const unsaved = tabs.filter((t) => dirty[t.id]).map((t) => t.title);
+
+  return (
+    <ConsoleContext.Provider value={api}>
+      <Box flexDirection="column" width={columns} height={frameHeight} overflow="hidden">
+        <Header integrationName={integrationName} unsaved={unsaved} width={columns} />
+        <TabBar tabs={tabs.map((t) => ({ id: t.id, title: t.title, dirty: Boolean(dirty[t.id]) }))} activeIndex={activeIndex} width={columns} />
+        <Box flexDirection="column" width={columns} height={contentHeight} overflow="hidden">
+          {tooSmall ? (
+            <Text wrap="truncate-end">{truncate(`Terminal too small (${columns}×${rows}); kmsp needs ${MIN_COLUMNS}×${MIN_CONTENT_ROWS + CHROME_ROWS + 2}.`, columns)}</Text>
+          ) : null}
+          {tabs.map((tab, index) =>
+            visited.has(tab.id) ? (
+              <ScreenSlot
+                key={`${tab.id}:${generations[tab.id] ?? 0}`}
+                tab={tab}
+                active={index === activeIndex && !tooSmall}
+                width={columns}
+                height={contentHeight}
+                api={api}
+                markDirty={markDirty}
+              />
+            ) : null,
+          )}
+          <DialogHost dialogs={dialogs} width={columns} height={contentHeight} />
+        </Box>
+        <StatusLine notice={notice} width={columns} />
+        <Footer width={columns} />
+      </Box>
+    </ConsoleContext.Provider>
+  );
+}
+
+interface ScreenSlotProps {
+  readonly tab: ScreenDefinition;
+  readonly active: boolean;
+  readonly width: number;
+  readonly height: number;
+  readonly api: ConsoleApi;
+  readonly markDirty: (id: string, dirty: boolean) => void;
+}
+
+function ScreenSlot({ tab, active, width, height, api, markDirty }: ScreenSlotProps) {
+  const setDirty = useCallback((value: boolean) => markDirty(tab.id, value), [markDirty, tab.id]);
+  const screenApi = useMemo<ScreenApi>(() => ({ ...api, id: tab.id, active, setDirty }), [api, tab.id, active, setDirty]);
+  return (
+    <Box display={active ? 'flex' : 'none'} flexDirection="column" width={width} height={height} overflow="hidden">
+      <ScreenContext.Provider value={screenApi}>
+        <LayerProvider layer="screen" active={active}>
+          {tab.render({ width, height, active })}
+        </LayerProvider>
+      </ScreenContext.Provider>
+    </Box>
+  );
+}

@@ -1,0 +1,134 @@
+// A searchable dropdown in a dialog: type to filter (thousands of PSA
+// accounts), ↑↓ PgUp/PgDn to move, Enter to choose, Esc to cancel. Shows
+// "12 of 4,000", an optional "(none)" entry and disabled options with the
+// reason they cannot be chosen.
+import { useCallback, useState } from 'react';
+import { Box, Text } from 'ink';
+import { useCommands, useKeyCapture, type KeyPress } from '../../keys/index.js';
+import { useTheme } from '../../theme.js';
+import { displayWidth, fit, formatCount, truncate } from '../../text.js';
+import { visibleRange } from '../list-window.js';
+import { dialogWidth, Modal, MODAL_CHROME_HEIGHT, useDialogBounds } from '../modal.js';
+import { renderFieldText } from '../text-field/text-field.js';
+import { isEditingKey } from '../text-field/use-text-field-state.js';
+import { useSearchSelectState, type SelectItem, type SelectOption } from './use-search-select-state.js';
+
+export interface SearchSelectProps<T> {
+  readonly title: string;
+  readonly options: readonly SelectOption<T>[];
+  readonly allowNone?: boolean | string;
+  readonly initialValue?: T | null;
+  readonly isEqual?: (a: T, b: T) => boolean;
+  /** null when "(none)" was chosen. */
+  readonly onSubmit: (value: T | null) => void;
+  readonly onCancel: () => void;
+  /** What the options are, for the empty state ("PSA accounts"). */
+  readonly noun?: string;
+}
+
+/** Lines besides the list: frame chrome, search line, message line. */
+const CHROME = MODAL_CHROME_HEIGHT + 2;
+
+export function SearchSelect<T>({ title, options, allowNone, initialValue, isEqual, onSubmit, onCancel, noun = 'options' }: SearchSelectProps<T>) {
+  const theme = useTheme();
+  const bounds = useDialogBounds();
+  const pageSize = Math.max(3, bounds.height - CHROME);
+  const select = useSearchSelectState({ options, allowNone, initialValue, isEqual, pageSize });
+  const [message, setMessage] = useState('');
+  const width = dialogWidth(bounds, 72);
+  const inner = width - 4;
+
+  const choose = useCallback(
+    (item: SelectItem<T> | undefined) => {
+      if (!item) return;
+      if (item.kind === 'none') return onSubmit(null);
+      if (item.option.disabled) {
+        setMessage(`Cannot choose ${item.option.label}: ${item.option.disabled}`);
+        return;
+      }
+      onSubmit(item.option.value);
+    },
+    [onSubmit],
+  );
+
+  useCommands('Select', [
+    { id: 'select.up', keys: ['up', 'ctrl+p'], description: 'Previous option', hint: 'move', run: () => select.move('up') },
+    { id: 'select.down', keys: ['down', 'ctrl+n'], description: 'Next option', hint: 'move', run: () => select.move('down') },
+    { id: 'select.pageUp', keys: ['pageup'], description: 'Page up', run: () => select.move('pageUp') },
+    { id: 'select.pageDown', keys: ['pagedown'], description: 'Page down', run: () => select.move('pageDown') },
+    { id: 'select.choose', keys: ['enter'], description: 'Choose', hint: 'choose', run: () => choose(select.current) },
+  ]);
+  const onType = useCallback(
+    (key: KeyPress) => {
+      if (!isEditingKey(key)) return false;
+      setMessage('');
+      select.handleKey(key);
+      return true;
+    },
+    [select.handleKey],
+  );
+  useKeyCapture('Select search', onType, { kind: 'input' });
+
+  const count = select.query.value === '' ? `${formatCount(select.total)} ${noun}` : `${formatCount(select.matching)} of ${formatCount(select.total)}`;
+  const label = 'Search: ';
+  const fieldRoom = Math.max(4, inner - displayWidth(label) - displayWidth(count) - 2);
+  const field = renderFieldText(select.query.value, select.query.caret, fieldRoom, { focused: true, mask: false, caretGlyph: theme.glyphs.caret, maskGlyph: theme.glyphs.mask });
+  const fieldText = field.before + field.caret + field.after;
+  const gap = ' '.repeat(Math.max(1, inner - displayWidth(label) - displayWidth(fieldText) - displayWidth(count)));
+
+  const { start, end } = visibleRange(select.view, select.items.length, pageSize);
+  const lines = [];
+  for (let i = start; i < end; i++) {
+    const item = select.items[i]!;
+    const isCursor = i === select.view.cursor;
+    lines.push(<OptionLine key={i - start} item={item} cursor={isCursor} current={select.isCurrentValue(item)} width={inner} />);
+  }
+
+  return (
+    <Modal title={title} width={width} onCancel={onCancel}>
+      <Text wrap="truncate-end">
+        {label}
+        <Text {...theme.style('accent')}>{fieldText}</Text>
+        {gap}
+        <Text {...theme.style('muted')}>{count}</Text>
+      </Text>
+      {select.items.length === 0 ? (
+        <Text wrap="truncate-end" {...theme.style('muted')}>
+          {truncate(options.length === 0 ? `  No ${noun} to choose from.` : `  No ${noun} match "${select.query.value}".`, inner)}
+        </Text>
+      ) : (
+        lines
+      )}
+      {message ? (
+        <Text wrap="truncate-end" {...theme.style('danger')}>
+          {truncate(message, inner)}
+        </Text>
+      ) : null}
+    </Modal>
+  );
+}
+
+function OptionLine<T>({ item, cursor, current, width }: { item: SelectItem<T>; cursor: boolean; current: boolean; width: number }) {
+  const theme = useTheme();
+  const g = theme.glyphs;
+  const prefix = `${cursor ? g.cursor : g.noCursor} `;
+  const suffix = current ? ' (current)' : '';
+  const room = width - displayWidth(prefix);
+  if (item.kind === 'none') {
+    return (
+      <Text wrap="truncate-end" {...(cursor ? theme.style('selection') : theme.style('muted'))}>
+        {prefix + fit(item.label + suffix, room)}
+      </Text>
+    );
+  }
+  const { label, detail, disabled } = item.option;
+  const extra = disabled ? `unavailable: ${disabled}` : (detail ?? '');
+  const labelWidth = extra ? Math.min(displayWidth(label + suffix), Math.max(Math.floor(room * 0.6), room - displayWidth(extra) - 2)) : room;
+  const text = fit(label + suffix, labelWidth) + (extra ? '  ' + fit(extra, Math.max(0, room - labelWidth - 2)) : '');
+  const tone = cursor ? 'selection' : disabled ? 'muted' : 'normal';
+  return (
+    <Text wrap="truncate-end" {...theme.style(tone)}>
+      {prefix + text}
+    </Text>
+  );
+}

@@ -1,0 +1,79 @@
+// Column definitions and width layout, in display cells (a CJK name takes two
+// cells per character). Layout never looks at the rows: measuring 10,000 rows
+// on every keypress would make the table slow and make columns jump while
+// scrolling. Fixed widths are exact; 'auto' columns share what is left.
+import type { Tone } from '../../theme.js';
+import { displayWidth, type Align } from '../../text.js';
+
+export interface Column<Row> {
+  /** Field read when there is no `render`, and the column's identity. */
+  readonly key: string;
+  readonly title: string;
+  /** Cells, or 'auto' (default) to share the remaining width. */
+  readonly width?: number | 'auto';
+  /** Narrowest an 'auto' column gets before trailing columns are hidden (default: title width, 4–12). */
+  readonly minWidth?: number;
+  /** Widest an 'auto' column grows. */
+  readonly maxWidth?: number;
+  /** Share of the free width relative to other 'auto' columns (default 1). */
+  readonly grow?: number;
+  readonly align?: Align;
+  /** Cell text. Default: String(row[key]). */
+  readonly render?: (row: Row) => string;
+  /** Colour of the cell (decoration only: the text must say the same). */
+  readonly tone?: (row: Row) => Tone | undefined;
+  /** Whether the `/` filter searches this column (default true). */
+  readonly filterable?: boolean;
+}
+
+export interface ColumnLayout<Row> {
+  readonly column: Column<Row>;
+  readonly width: number;
+}
+
+export const COLUMN_GAP = 2;
+
+export function cellText<Row>(column: Column<Row>, row: Row): string {
+  if (column.render) return column.render(row);
+  const value = (row as Record<string, unknown>)[column.key];
+  return value === undefined || value === null ? '' : String(value);
+}
+
+function minimum<Row>(column: Column<Row>): number {
+  if (typeof column.width === 'number') return column.width;
+  return column.minWidth ?? Math.max(4, Math.min(12, displayWidth(column.title)));
+}
+
+/**
+ * Widths for `width` cells. Columns that do not fit even at their minimum are
+ * dropped from the right (the first column always stays, squeezed if need be).
+ */
+export function layoutColumns<Row>(columns: readonly Column<Row>[], width: number, gap: number = COLUMN_GAP): ColumnLayout<Row>[] {
+  const kept = [...columns];
+  const needed = () => kept.reduce((sum, c) => sum + minimum(c), 0) + gap * Math.max(0, kept.length - 1);
+  while (kept.length > 1 && needed() > width) kept.pop();
+  if (kept.length === 0) return [];
+  if (needed() > width) return [{ column: kept[0]!, width: Math.max(0, width) }];
+
+  const widths = kept.map(minimum);
+  let free = width - needed();
+  // Hand out the free cells one share at a time, honouring maxWidth; a column that is full stops growing.
+  const growing = () => kept.map((c, i) => i).filter((i) => kept[i]!.width === undefined || kept[i]!.width === 'auto').filter((i) => widths[i]! < (kept[i]!.maxWidth ?? Infinity));
+  let candidates = growing();
+  while (free > 0 && candidates.length > 0) {
+    const totalGrow = candidates.reduce((sum, i) => sum + (kept[i]!.grow ?? 1), 0);
+    let given = 0;
+    for (const i of candidates) {
+      const share = Math.max(1, Math.floor((free * (kept[i]!.grow ?? 1)) / totalGrow));
+      const room = (kept[i]!.maxWidth ?? Infinity) - widths[i]!;
+      const add = Math.min(share, room, free - given);
+      if (add <= 0) continue;
+      widths[i] = widths[i]! + add;
+      given += add;
+    }
+    if (given === 0) break;
+    free -= given;
+    candidates = growing();
+  }
+  return kept.map((column, i) => ({ column, width: widths[i]! }));
+}

@@ -1,0 +1,145 @@
+// Draws a TableModel: a title line (title, filter field, position "41–60 of
+// 1,234"), a header and only the rows in the window — O(visible rows) per frame.
+// Without colour the cursor row still reads "›", marks "[x]"/"[ ]", and the
+// caller's per-row marker (e.g. "*" for unsaved) has its own column.
+import { Box, Text } from 'ink';
+import { useTheme, type Theme, type Tone } from '../../theme.js';
+import { displayWidth, fit, formatCount, truncate } from '../../text.js';
+import { renderFieldText } from '../text-field/text-field.js';
+import { visibleRange } from '../list-window.js';
+import { cellText, COLUMN_GAP, layoutColumns, type ColumnLayout } from './columns.js';
+import type { TableModel } from './use-table.js';
+
+export interface TableProps<Row> {
+  readonly table: TableModel<Row>;
+  readonly width: number;
+  readonly title?: string;
+  /** One-cell marker per row, e.g. '*' for a changed row, '!' for a problem. */
+  readonly marker?: (row: Row) => string | undefined;
+  /** Shown when there are no rows at all. */
+  readonly emptyMessage?: string;
+  /** Highlight the cursor row (off when another pane of the screen has focus). */
+  readonly focused?: boolean;
+}
+
+/** "41–60 of 1,234 (filtered from 10,000)". */
+export function positionText(start: number, end: number, count: number, total: number, filtered: boolean): string {
+  const range = count === 0 ? '0' : `${formatCount(start + 1)}–${formatCount(end)}`;
+  return `${range} of ${formatCount(count)}${filtered ? ` (filtered from ${formatCount(total)})` : ''}`;
+}
+
+interface Prefix {
+  readonly width: number;
+  text(cursor: boolean, marked: boolean, marker: string | undefined): string;
+}
+
+function prefixFor(theme: Theme, markable: boolean, withMarker: boolean): Prefix {
+  const g = theme.glyphs;
+  const width = 2 + (markable ? displayWidth(g.marked) + 1 : 0) + (withMarker ? 2 : 0);
+  return {
+    width,
+    text: (cursor, marked, marker) =>
+      `${cursor ? g.cursor : g.noCursor} ` + (markable ? `${marked ? g.marked : g.unmarked} ` : '') + (withMarker ? `${fit(marker ?? '', 1)} ` : ''),
+  };
+}
+
+const GAP = ' '.repeat(COLUMN_GAP);
+
+function TableView<Row>({ table, width, title, marker, emptyMessage, focused = true }: TableProps<Row>) {
+  const theme = useTheme();
+  const prefix = prefixFor(theme, table.markable, marker !== undefined);
+  const layout = layoutColumns(table.columns, Math.max(1, width - prefix.width));
+  const count = table.rows.length;
+  const { start, end } = visibleRange(table.state, count, table.pageSize);
+  const filtered = table.filter !== '';
+
+  // Title line: title and filter on the left, position and marks on the right.
+  const marks = table.marks.size > 0 ? `  ${formatCount(table.marks.size)} marked` : '';
+  const right = positionText(start, end, count, table.total, filtered) + marks;
+  const leftRoom = Math.max(0, width - displayWidth(right) - 1);
+  const titleText = truncate(title ?? '', leftRoom);
+  let filterPart: { before: string; caret: string; after: string } | null = null;
+  if (table.filterMode || filtered) {
+    const room = Math.max(0, leftRoom - displayWidth(titleText) - (titleText ? 3 : 1));
+    filterPart = renderFieldText(table.state.filter.value, table.state.filter.caret, room, {
+      focused: table.filterMode,
+      mask: false,
+      caretGlyph: theme.glyphs.caret,
+      maskGlyph: theme.glyphs.mask,
+    });
+  }
+  const leftWidth = displayWidth(titleText) + (filterPart ? (titleText ? 3 : 1) + displayWidth(filterPart.before + filterPart.caret + filterPart.after) : 0);
+  const spacer = ' '.repeat(Math.max(1, width - leftWidth - displayWidth(right)));
+
+  const header = ' '.repeat(prefix.width) + layout.map(({ column, width: w }) => fit(column.title, w, column.align)).join(GAP);
+
+  const lines = [];
+  for (let index = start; index < end; index++) {
+    const row = table.rows[index]!;
+    const isCursor = index === table.cursorIndex;
+    const isMarked = table.markable && table.marks.has(table.getRowId(row));
+    lines.push(<RowLine key={index - start} row={row} layout={layout} prefix={prefix.text(isCursor, isMarked, marker?.(row))} cursor={isCursor && focused} theme={theme} width={width} />);
+  }
+
+  return (
+    <Box flexDirection="column" width={width}>
+      <Text wrap="truncate-end">
+        <Text {...theme.style('title')}>{titleText}</Text>
+        {filterPart ? (
+          <Text {...theme.style(table.filterMode ? 'accent' : 'normal')}>
+            {titleText ? '  /' : '/'}
+            {filterPart.before}
+            {filterPart.caret}
+            {filterPart.after}
+          </Text>
+        ) : null}
+        {spacer}
+        <Text {...theme.style('muted')}>{right}</Text>
+      </Text>
+      <Text wrap="truncate-end" {...theme.style('muted')}>
+        {truncate(header, width)}
+      </Text>
+      {count === 0 ? (
+        <Text wrap="truncate-end" {...theme.style('muted')}>
+          {'  ' + (filtered ? `No rows match "${table.filter}".` : (emptyMessage ?? 'Nothing to show.'))}
+        </Text>
+      ) : (
+        lines
+      )}
+    </Box>
+  );
+}
+
+interface RowLineProps<Row> {
+  readonly row: Row;
+  readonly layout: readonly ColumnLayout<Row>[];
+  readonly prefix: string;
+  readonly cursor: boolean;
+  readonly theme: Theme;
+  readonly width: number;
+}
+
+function RowLine<Row>({ row, layout, prefix, cursor, theme, width }: RowLineProps<Row>) {
+  const cells = layout.map(({ column, width: w }) => ({ text: fit(cellText(column, row), w, column.align), tone: column.tone?.(row) }));
+  if (cursor || !cells.some((c) => c.tone)) {
+    const line = truncate(prefix + cells.map((c) => c.text).join(GAP), width);
+    return (
+      <Text wrap="truncate-end" {...(cursor ? theme.style('selection') : {})}>
+        {line}
+      </Text>
+    );
+  }
+  return (
+    <Text wrap="truncate-end">
+      {prefix}
+      {cells.map((cell, i) => (
+        <Text key={i} {...(cell.tone ? theme.style(cell.tone as Tone) : {})}>
+          {(i > 0 ? GAP : '') + cell.text}
+        </Text>
+      ))}
+    </Text>
+  );
+}
+
+/** The table view (generic over the row type). */
+export const Table = TableView;

@@ -1,0 +1,86 @@
+// Starts the interactive console. Imported lazily by the CLI (never by the
+// agent), so Ink, React and yoga load only for a person at a terminal.
+//
+// - No TTY (a pipe, a file, a systemd unit): refuse with a KmspError that says
+//   what to use instead, before Ink exists (Ink would otherwise crash on raw mode).
+// - Alternate screen: entered on start and left on every exit path: normal
+//   quit, a render error, an uncaught exception, SIGTERM/SIGHUP/SIGINT/SIGQUIT
+//   (an SSH disconnect is a SIGHUP), and process exit.
+import { render, type Instance } from 'ink';
+import { KmspError } from '../domain/errors.js';
+import { ConsoleApp, type ConsoleAppProps } from './app.js';
+
+export const NOT_A_TERMINAL_MESSAGE =
+  "kmsp's console needs an interactive terminal. From scripts use: kmsp doctor, kmsp config …, kmsp report …, or run the agent: kmsp agent.";
+
+export const ENTER_ALTERNATE_SCREEN = '\u001B[?1049h';
+export const LEAVE_ALTERNATE_SCREEN = '\u001B[?1049l';
+
+export interface RunConsoleOptions extends Omit<ConsoleAppProps, 'onExit'> {
+  readonly stdin?: NodeJS.ReadStream;
+  readonly stdout?: NodeJS.WriteStream;
+  readonly stderr?: NodeJS.WriteStream;
+  /** Use the terminal's alternate screen (default true): the shell prompt and scrollback come back untouched on exit. */
+  readonly alternateScreen?: boolean;
+}
+
+export function notATerminalError(streams: { stdin: { isTTY?: boolean }; stdout: { isTTY?: boolean } }): KmspError {
+  const which = [!streams.stdin.isTTY && 'standard input', !streams.stdout.isTTY && 'standard output'].filter(Boolean).join(' and ');
+  return new KmspError(NOT_A_TERMINAL_MESSAGE, {
+    kind: 'config',
+    cause: `${which || 'the terminal'} is not a terminal (a pipe, a file, or a service).`,
+    remedy: 'Over SSH, ask for a terminal with `ssh -t`. Without one, use the commands above.',
+  });
+}
+
+/** Throws the no-terminal KmspError unless both stdin and stdout are TTYs. */
+export function assertInteractiveTerminal(stdin: { isTTY?: boolean } = process.stdin, stdout: { isTTY?: boolean } = process.stdout): void {
+  if (!stdin.isTTY || !stdout.isTTY) throw notATerminalError({ stdin, stdout });
+}
+
+const SIGNALS: readonly NodeJS.Signals[] = ['SIGTERM', 'SIGHUP', 'SIGINT', 'SIGQUIT'];
+
+/** Runs the console until the user quits. Rejects with the no-terminal KmspError without a TTY. */
+export async function runConsole(options: RunConsoleOptions = {}): Promise<void> {
+  const { stdin = process.stdin, stdout = process.stdout, stderr = process.stderr, alternateScreen = true, ...appProps } = options;
+  assertInteractiveTerminal(stdin, stdout);
+
+  let inAlternate = false;
+  const leave = () => {
+    if (!inAlternate) return;
+    inAlternate = false;
+    stdout.write(LEAVE_ALTERNATE_SCREEN);
+  };
+  if (alternateScreen) {
+    stdout.write(ENTER_ALTERNATE_SCREEN);
+    inAlternate = true;
+  }
+
+  let instance: Instance | undefined;
+  const onSignal = (signal: NodeJS.Signals) => {
+    instance?.unmount();
+    leave();
+    removeHandlers();
+    // Re-raise so the process ends with the signal's usual status (143 for SIGTERM).
+    process.kill(process.pid, signal);
+  };
+  // Runs before Node prints an uncaught exception, so the trace lands on the normal screen.
+  const onFatal = () => leave();
+  const removeHandlers = () => {
+    for (const signal of SIGNALS) process.off(signal, onSignal);
+    process.off('exit', leave);
+    process.off('uncaughtExceptionMonitor', onFatal);
+  };
+  for (const signal of SIGNALS) process.on(signal, onSignal);
+  process.on('exit', leave);
+  process.on('uncaughtExceptionMonitor', onFatal);
+
+  try {
+    instance = render(<ConsoleApp {...appProps} />, { stdin, stdout, stderr, exitOnCtrlC: false, patchConsole: false });
+    await instance.waitUntilExit();
+  } finally {
+    instance?.unmount();
+    leave();
+    removeHandlers();
+  }
+}

@@ -1,0 +1,96 @@
+// Text measured in terminal cells, not UTF-16 code units: a CJK character or
+// an emoji takes two cells, a combining accent none. Everything that pads,
+// truncates or aligns for the console goes through here so columns line up.
+import stringWidth from 'string-width';
+
+const segmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+
+export const ELLIPSIS = '…';
+
+/** Cells the text occupies on screen. */
+export function displayWidth(text: string): number {
+  return stringWidth(text);
+}
+
+// Vendor data (tenant names, PSA account names, event descriptions) ends up
+// in cells. A newline would add a line to the frame and break the height
+// budget; an ESC could drive the terminal (escape-sequence injection).
+// eslint-disable-next-line no-control-regex
+const ANSI_SEQUENCE = /\u001B(?:\[[0-?]*[ -/]*[@-~]|\][^\u0007\u001B]*(?:\u0007|\u001B\\)|[@-Z\\-_])/g;
+// eslint-disable-next-line no-control-regex
+const LINE_BREAKS = /[\r\n\t\v\f\u2028\u2029]+/g;
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001F\u007F-\u009F]/g;
+
+/** One printable line: escape sequences and control characters removed, line breaks and tabs as spaces. */
+export function toSingleLine(text: string): string {
+  return text.replace(ANSI_SEQUENCE, '').replace(LINE_BREAKS, ' ').replace(CONTROL, '');
+}
+
+/** Cut to at most `width` cells, ending with `…` when something was cut. Never splits a grapheme. */
+export function truncate(text: string, width: number, ellipsis: string = ELLIPSIS): string {
+  if (width <= 0) return '';
+  if (displayWidth(text) <= width) return text;
+  const budget = width - displayWidth(ellipsis);
+  if (budget < 0) return ellipsis.slice(0, width);
+  let used = 0;
+  let out = '';
+  for (const { segment } of segmenter.segment(text)) {
+    const w = displayWidth(segment);
+    if (used + w > budget) break;
+    out += segment;
+    used += w;
+  }
+  // A wide character that did not fit may leave one cell free; pad() fills it.
+  return out + ellipsis;
+}
+
+/** Keep the last `width` cells (for inputs scrolled to the caret). */
+export function truncateStart(text: string, width: number, ellipsis: string = ELLIPSIS): string {
+  if (width <= 0) return '';
+  if (displayWidth(text) <= width) return text;
+  const budget = width - displayWidth(ellipsis);
+  if (budget < 0) return ellipsis.slice(0, width);
+  const segments = Array.from(segmenter.segment(text), (s) => s.segment);
+  let used = 0;
+  let out = '';
+  for (let i = segments.length - 1; i >= 0; i--) {
+    const segment = segments[i]!;
+    const w = displayWidth(segment);
+    if (used + w > budget) break;
+    out = segment + out;
+    used += w;
+  }
+  return ellipsis + out;
+}
+
+export type Align = 'left' | 'right' | 'center';
+
+/** Pad with spaces to exactly `width` cells (text wider than `width` is left as is). */
+export function pad(text: string, width: number, align: Align = 'left'): string {
+  const gap = width - displayWidth(text);
+  if (gap <= 0) return text;
+  if (align === 'right') return ' '.repeat(gap) + text;
+  if (align === 'center') {
+    const left = Math.floor(gap / 2);
+    return ' '.repeat(left) + text + ' '.repeat(gap - left);
+  }
+  return text + ' '.repeat(gap);
+}
+
+/** Exactly `width` cells: sanitised, truncated with `…`, padded. */
+export function fit(text: string, width: number, align: Align = 'left'): string {
+  return pad(truncate(toSingleLine(text), width), width, align);
+}
+
+/** Grapheme clusters, for editing text a user typed (backspace removes a whole emoji). */
+export function graphemes(text: string): string[] {
+  return Array.from(segmenter.segment(text), (s) => s.segment);
+}
+
+const countFormat = new Intl.NumberFormat('en-US');
+
+/** 1234 → "1,234". One format everywhere, independent of the server's locale. */
+export function formatCount(value: number): string {
+  return countFormat.format(value);
+}

@@ -1,0 +1,161 @@
+// Rendering the console in tests. Like ink-testing-library's render (debug
+// mode: every frame written whole, no throttling; exitOnCtrlC and patchConsole
+// off), but with a fake terminal whose size we choose and can resize:
+// ink-testing-library's stdout is fixed at 100 columns and has no rows, and the
+// frame-height rule (frame < rows) needs rows to test.
+import { EventEmitter } from 'node:events';
+import { render as inkRender, type Instance } from 'ink';
+import type { ReactElement } from 'react';
+
+export const keys = {
+  up: '\u001B[A',
+  down: '\u001B[B',
+  right: '\u001B[C',
+  left: '\u001B[D',
+  pageUp: '\u001B[5~',
+  pageDown: '\u001B[6~',
+  home: '\u001B[H',
+  end: '\u001B[F',
+  enter: '\r',
+  escape: '\u001B',
+  tab: '\t',
+  shiftTab: '\u001B[Z',
+  backspace: '\u007F',
+  space: ' ',
+  ctrlC: '\u0003',
+  ctrlD: '\u0004',
+  ctrlU: '\u0015',
+} as const;
+
+export class FakeStdout extends EventEmitter {
+  readonly frames: string[] = [];
+  isTTY = true;
+  constructor(
+    public columns: number,
+    public rows: number | undefined,
+  ) {
+    super();
+  }
+  write = (frame: string): boolean => {
+    this.frames.push(frame);
+    return true;
+  };
+  lastFrame = (): string => this.frames.at(-1) ?? '';
+  /** Change the size and tell Ink and the console, as a terminal does on SIGWINCH. */
+  resize(columns: number, rows: number | undefined): void {
+    this.columns = columns;
+    this.rows = rows;
+    this.emit('resize');
+  }
+}
+
+export class FakeStdin extends EventEmitter {
+  isTTY = true;
+  private data: string | null = null;
+  write = (data: string): void => {
+    this.data = data;
+    this.emit('readable');
+    this.emit('data', data);
+  };
+  read = (): string | null => {
+    const { data } = this;
+    this.data = null;
+    return data;
+  };
+  setEncoding(): void {}
+  setRawMode(): void {}
+  resume(): void {}
+  pause(): void {}
+  ref(): void {}
+  unref(): void {}
+}
+
+export interface RenderedUi {
+  readonly stdin: FakeStdin;
+  readonly stdout: FakeStdout;
+  readonly stderr: FakeStdout;
+  readonly instance: Instance;
+  lastFrame(): string;
+  rerender(tree: ReactElement): void;
+  unmount(): void;
+}
+
+const mounted: Instance[] = [];
+
+/** Render with a terminal of `columns`×`rows` (rows undefined = like ink-testing-library: none). */
+export function renderUi(tree: ReactElement, size: { columns?: number; rows?: number } = {}): RenderedUi {
+  const stdout = new FakeStdout(size.columns ?? 100, 'rows' in size ? size.rows : 30);
+  const stderr = new FakeStdout(size.columns ?? 100, size.rows);
+  const stdin = new FakeStdin();
+  const instance = inkRender(tree, {
+    stdout: stdout as unknown as NodeJS.WriteStream,
+    stderr: stderr as unknown as NodeJS.WriteStream,
+    stdin: stdin as unknown as NodeJS.ReadStream,
+    debug: true,
+    exitOnCtrlC: false,
+    patchConsole: false,
+  });
+  mounted.push(instance);
+  return {
+    stdin,
+    stdout,
+    stderr,
+    instance,
+    lastFrame: stdout.lastFrame,
+    rerender: (next) => instance.rerender(next),
+    unmount: () => instance.unmount(),
+  };
+}
+
+/** Unmount everything renderUi mounted (call in afterEach). */
+export function cleanupUi(): void {
+  for (const instance of mounted.splice(0)) {
+    instance.unmount();
+    instance.cleanup();
+  }
+}
+
+/**
+ * Let React 19 and Ink finish: a setImmediate (Ink flushes a lone Esc and the
+ * console routes chunked keys on it) then a timer turn (renders and effects).
+ */
+export async function tick(): Promise<void> {
+  await new Promise<void>((resolve) => setImmediate(resolve));
+  await new Promise<void>((resolve) => setTimeout(resolve, 0));
+}
+
+/** Write keys one at a time, waiting after each; the first wait lets useInput subscribe. */
+export async function press(stdin: { write(data: string): void }, ...sequence: string[]): Promise<void> {
+  await tick();
+  for (const key of sequence) {
+    stdin.write(key);
+    await tick();
+  }
+}
+
+/** Type text one character per key press. */
+export async function type(stdin: { write(data: string): void }, text: string): Promise<void> {
+  await press(stdin, ...Array.from(text));
+}
+
+/** Poll until a frame satisfies the predicate; fails with the last frame shown. */
+export async function waitForFrame(ui: Pick<RenderedUi, 'lastFrame'>, predicate: (frame: string) => boolean, timeoutMs = 2000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const frame = ui.lastFrame();
+    if (predicate(frame)) return frame;
+    if (Date.now() > deadline) throw new Error(`No matching frame within ${timeoutMs} ms. Last frame:\n${frame}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+/** Lines of a frame (Ink frames have no trailing newline in debug mode). */
+export function frameLines(frame: string): string[] {
+  return frame.split('\n');
+}
+
+// eslint-disable-next-line no-control-regex
+const ANSI = /\u001B\[[0-9;]*m/g;
+export function stripAnsi(text: string): string {
+  return text.replace(ANSI, '');
+}
