@@ -10,39 +10,12 @@ import { validateConfig, type Problem } from '../domain/validate.js';
 import { CONFIG_FILE_MODE, defaultActor, inspectConfigFile, openConfig, type ConfigFileState } from '../store/config.js';
 import { diffConfig } from '../store/configDiff.js';
 import { openLedger, type Ledger } from '../store/ledger.js';
-import { resolvePaths, type KmspPaths } from '../store/paths.js';
 import { redactSecrets, secretKeyPaths } from '../store/redact.js';
-
-export interface CommandIo {
-  out(text: string): void;
-  err(text: string): void;
-}
+import { guarded, pathsOf, processIo, type CommandIo } from './shared.js';
 
 export interface ConfigCommandDeps {
   io?: CommandIo;
   env?: NodeJS.ProcessEnv;
-}
-
-const processIo: CommandIo = {
-  out: (text) => void process.stdout.write(text),
-  err: (text) => void process.stderr.write(text),
-};
-
-function pathsOf(command: Command, env?: NodeJS.ProcessEnv): KmspPaths {
-  const { config } = command.optsWithGlobals<{ config?: string }>();
-  return resolvePaths({ configDir: config, ...(env ? { env } : {}) });
-}
-
-/** Errors become "what, why, what to do" on stderr and exit code 1, never a stack trace. */
-function guarded<A extends unknown[]>(io: CommandIo, fn: (...args: A) => Promise<void> | void): (...args: A) => Promise<void> {
-  return async (...args: A) => {
-    try {
-      await fn(...args);
-    } catch (error) {
-      io.err(describeError(error) + '\n');
-      process.exitCode = 1;
-    }
-  };
 }
 
 function listProblems(io: CommandIo, problems: readonly Problem[]): void {

@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { formatDoctorReport, runDoctor } from '../doctor/checks.js';
 import { openConfig } from '../store/config.js';
-import { resolvePaths } from '../store/paths.js';
+import { pathsOf } from './shared.js';
 import { openSecretStore } from '../store/secrets.js';
 
 export function register(program: Command): void {
@@ -12,8 +12,7 @@ export function register(program: Command): void {
     .option('-i, --integration <name>', 'check only this integration')
     .option('--json', 'print the results as JSON')
     .action(async (options: { integration?: string; json?: boolean }, command: Command) => {
-      const { config: configDir } = command.optsWithGlobals<{ config?: string }>();
-      const paths = resolvePaths({ configDir });
+      const paths = pathsOf(command);
       const store = openConfig({ paths, onInvalid: 'fail' });
       if (!store.exists()) {
         process.stderr.write(

@@ -5,7 +5,7 @@ import { psaLabel } from '../domain/config.js';
 import { describeError } from '../domain/errors.js';
 import { unmappedAccounts, unmappedToCsv, unmappedToJson, type UnmappedRow } from '../domain/unmapped.js';
 import { openConfig } from '../store/config.js';
-import { resolvePaths } from '../store/paths.js';
+import { pathsOf } from './shared.js';
 import { openSecretStore } from '../store/secrets.js';
 
 const FORMATS = ['table', 'csv', 'json'] as const;
@@ -37,8 +37,7 @@ export function register(program: Command): void {
         process.exitCode = 2;
         return;
       }
-      const { config: configDir } = command.optsWithGlobals<{ config?: string }>();
-      const paths = resolvePaths({ configDir });
+      const paths = pathsOf(command);
       try {
         const config = openConfig({ paths, onInvalid: 'fail' }).load();
         const integration = options.integration ? config.integrations.find((i) => i.name === options.integration) : config.integrations[0];

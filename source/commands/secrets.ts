@@ -7,14 +7,10 @@ import { describeError, KmspError } from '../domain/errors.js';
 import { integrationSecrets, secretEnvVar } from '../domain/secretNames.js';
 import { openConfig } from '../store/config.js';
 import type { KeytarLoader } from '../store/keyring.js';
-import { resolvePaths, type KmspPaths } from '../store/paths.js';
+import type { KmspPaths } from '../store/paths.js';
 import { trimSecret } from '../store/secretBackends.js';
 import { assertSecretName, openSecretStore, type SecretBackendId, type SecretStore } from '../store/secrets.js';
-
-export interface CommandIo {
-  out(text: string): void;
-  err(text: string): void;
-}
+import { guarded, pathsOf, processIo, type CommandIo } from './shared.js';
 
 /** What `secrets set` reads from: a TTY (prompt, no echo) or a pipe. */
 export type SecretInput = NodeJS.ReadableStream & { isTTY?: boolean };
@@ -25,22 +21,6 @@ export interface SecretsCommandDeps {
   env?: NodeJS.ProcessEnv;
   loadKeytar?: KeytarLoader;
   backends?: readonly SecretBackendId[];
-}
-
-const processIo: CommandIo = {
-  out: (text) => void process.stdout.write(text),
-  err: (text) => void process.stderr.write(text),
-};
-
-function guarded<A extends unknown[]>(io: CommandIo, fn: (...args: A) => Promise<void> | void): (...args: A) => Promise<void> {
-  return async (...args: A) => {
-    try {
-      await fn(...args);
-    } catch (error) {
-      io.err(describeError(error) + '\n');
-      process.exitCode = 1;
-    }
-  };
 }
 
 /** A line typed at a terminal, not echoed: readline handles editing, its echo goes nowhere. */
@@ -84,8 +64,7 @@ export function register(program: Command, deps: SecretsCommandDeps = {}): void 
   const env = deps.env ?? process.env;
 
   const context = (command: Command): { paths: KmspPaths; store: SecretStore } => {
-    const { config } = command.optsWithGlobals<{ config?: string }>();
-    const paths = resolvePaths({ configDir: config, env });
+    const paths = pathsOf(command, env);
     const store = openSecretStore({
       paths,
       env,

@@ -93,27 +93,33 @@ export class ConsoleSession {
   /** The platform connector of an integration, rebuilt when its connection settings or secrets change. */
   platform(name: string): Promise<SecurityPlatform> {
     const integration = this.require(name);
-    const key = JSON.stringify([integration.platform, this.secretGeneration]);
-    const cached = this.platforms.get(name);
-    if (cached?.key === key) return cached.connector;
-    if (cached) void cached.connector.then((c) => c.close()).catch(() => undefined);
-    const connector = createPlatform(integration, this.lookup);
-    connector.catch(() => this.platforms.delete(name));
-    this.platforms.set(name, { key, connector });
-    this.invalidate(name, ['tenants']);
-    return connector;
+    return this.connector(this.platforms, name, integration.platform, () => createPlatform(integration, this.lookup), ['tenants']);
   }
 
+  /** The PSA connector of an integration, rebuilt when its connection settings or secrets change. */
   psa(name: string): Promise<Psa> {
     const integration = this.require(name);
-    const key = JSON.stringify([integration.psa, this.secretGeneration]);
-    const cached = this.psas.get(name);
+    return this.connector(this.psas, name, integration.psa, () => createPsa(integration, this.lookup), ['accounts', 'contracts', 'billingItems', 'picklists']);
+  }
+
+  private connector<C extends { close(): Promise<void> }>(
+    cache: Map<string, { key: string; connector: Promise<C> }>,
+    name: string,
+    settings: unknown,
+    create: () => Promise<C>,
+    data: DataKind[],
+  ): Promise<C> {
+    const key = JSON.stringify([settings, this.secretGeneration]);
+    const cached = cache.get(name);
     if (cached?.key === key) return cached.connector;
     if (cached) void cached.connector.then((c) => c.close()).catch(() => undefined);
-    const connector = createPsa(integration, this.lookup);
-    connector.catch(() => this.psas.delete(name));
-    this.psas.set(name, { key, connector });
-    this.invalidate(name, ['accounts', 'contracts', 'billingItems', 'picklists']);
+    const connector = create();
+    // A connector that could not be built (missing secret) is retried on the next use.
+    connector.catch(() => {
+      if (cache.get(name)?.connector === connector) cache.delete(name);
+    });
+    cache.set(name, { key, connector });
+    this.invalidate(name, data);
     return connector;
   }
 
