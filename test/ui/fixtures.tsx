@@ -112,3 +112,87 @@ export function demoScreens(rows: Tenant[] = makeTenants(40), accounts: SelectOp
     { id: 'accounts', title: 'Accounts', render: (props) => <DemoAccountsScreen {...props} rows={rows} accounts={accounts} /> },
   ];
 }
+
+// --- A small editable screen for shell tests: 'e' makes an unsaved edit ---
+import { KmspError } from '../../source/domain/errors.js';
+
+export function EditorScreen({ active, name }: ScreenProps & { name: string }) {
+  const screen = useScreen();
+  const [edits, setEdits] = useState(0);
+  useDirty(edits > 0);
+  useScreenCommands(
+    name,
+    [
+      { id: 'editor.edit', keys: ['e'], description: 'Make an edit', hint: 'edit', run: () => setEdits((n) => n + 1) },
+      { id: 'editor.save', keys: ['ctrl+s'], description: 'Save changes', hint: 'save', when: () => edits > 0, run: () => setEdits(0) },
+      {
+        id: 'editor.fail',
+        keys: ['f'],
+        description: 'Test the connection (fails)',
+        run: () => screen.notify(new KmspError('Autotask refused the credentials.', { kind: 'auth', cause: 'The API user or secret is wrong (HTTP 401).', remedy: 'Re-enter them on Connections, then press t.' })),
+      },
+      {
+        id: 'editor.crash',
+        keys: ['x'],
+        description: 'A command with a bug',
+        run: () => {
+          throw new Error('bug in a command');
+        },
+      },
+    ],
+    { active },
+  );
+  return <Text>{`${name}: edits ${edits}`}</Text>;
+}
+
+export function editorScreens(): ScreenDefinition[] {
+  return [
+    { id: 'connections', title: 'Connections', render: (p) => <EditorScreen {...p} name="Connections" /> },
+    { id: 'accounts', title: 'Accounts', render: (p) => <EditorScreen {...p} name="Accounts" /> },
+  ];
+}
+
+// --- A screen that opens each dialog through the public API and prints what came back ---
+import type { FormField } from '../../source/ui/index.js';
+
+export const labFields: FormField[] = [
+  { kind: 'text', id: 'host', label: 'KSC host', required: true, placeholder: 'ksc.example.com' },
+  { kind: 'text', id: 'port', label: 'Port', initial: '13299', validate: (v) => (/^\d+$/.test(v) && Number(v) > 0 && Number(v) < 65536 ? undefined : 'Port must be a number from 1 to 65535.') },
+  { kind: 'secret', id: 'password', label: 'Password', required: true, placeholder: '(not stored yet)' },
+  { kind: 'toggle', id: 'verify', label: 'Verify TLS', initial: true },
+  { kind: 'choice', id: 'zone', label: 'Zone', options: [{ value: 'ws5', label: 'webservices5' }, { value: 'ws6', label: 'webservices6' }], allowNone: true, initial: null },
+];
+
+export function DialogLab({ active, accounts }: ScreenProps & { accounts: SelectOption<string>[] }) {
+  const screen = useScreen();
+  const [result, setResult] = useState('nothing yet');
+  const show = (value: unknown) => setResult(JSON.stringify(value) ?? 'undefined');
+  useScreenCommands(
+    'Lab',
+    [
+      { id: 'lab.select', keys: ['s'], description: 'Choose an account', run: () => void screen.select({ title: 'PSA account', options: accounts, allowNone: true, noun: 'accounts', initialValue: 'a10' }).then(show) },
+      {
+        id: 'lab.checklist',
+        keys: ['c'],
+        description: 'Choose virtual servers',
+        run: () =>
+          void screen
+            .checklist({
+              title: 'Virtual servers in this integration',
+              description: 'Checked servers belong to this integration.',
+              items: Array.from({ length: 60 }, (_, i) => ({ id: `vs${i + 1}`, label: `Virtual server ${i + 1}`, disabled: i === 1 ? 'in integration "north"' : undefined })),
+              initialChecked: ['vs1'],
+            })
+            .then(show),
+      },
+      { id: 'lab.form', keys: ['f'], description: 'Edit the connection', run: () => void screen.form({ title: 'KSC connection', fields: labFields }).then(show) },
+      { id: 'lab.confirm', keys: ['y'], description: 'Ask', run: () => void screen.confirm('Remove mapping?').then(show) },
+    ],
+    { active },
+  );
+  return <Text>{`result: ${result}`}</Text>;
+}
+
+export function labScreens(accounts: SelectOption<string>[] = makeAccounts(5000)): ScreenDefinition[] {
+  return [{ id: 'connections', title: 'Connections', render: (p) => <DialogLab {...p} accounts={accounts} /> }];
+}

@@ -121,8 +121,10 @@ export function FormDialog({ title, fields, onSubmit, onCancel, validate }: Form
   }));
   const width = dialogWidth(bounds, 64);
   const inner = width - 4;
-  const labelWidth = Math.min(24, Math.max(...fields.map((f) => displayWidth(f.label))) + 2);
-  const fieldWidth = Math.max(8, inner - labelWidth - 2);
+  // "› Label      value": cursor (2), label column, gap (2), control.
+  const labelWidth = Math.min(24, Math.max(...fields.map((f) => displayWidth(f.label))));
+  const controlColumn = labelWidth + 4;
+  const fieldWidth = Math.max(8, inner - controlColumn);
   const focused = fields[state.focus];
   const values = formValues(fields, state.values);
   const problems = validateForm(fields, values, validate);
@@ -168,7 +170,8 @@ export function FormDialog({ title, fields, onSubmit, onCancel, validate }: Form
       id: 'form.enter',
       keys: ['enter'],
       description: 'Choose (on a list field), next field, or save on the last field',
-      hint: focused?.kind === 'choice' ? 'choose' : state.focus === fields.length - 1 ? 'save' : 'next',
+      // Tab already says "next field"; Enter is worth a hint where it does something else.
+      hint: focused?.kind === 'choice' ? 'choose' : state.focus === fields.length - 1 ? 'save' : undefined,
       run: () => {
         if (focused?.kind === 'choice') openChoice(focused);
         else if (state.focus === fields.length - 1) submit();
@@ -192,7 +195,7 @@ export function FormDialog({ title, fields, onSubmit, onCancel, validate }: Form
     <Modal title={title} width={width} onCancel={onCancel}>
       {fields.map((field, index) => {
         const isFocused = index === state.focus;
-        const label = `${isFocused ? g.cursor : g.noCursor} ${fit(field.label, labelWidth - 2)}`;
+        const label = `${isFocused ? g.cursor : g.noCursor} ${fit(field.label, labelWidth)}  `;
         const showProblem = (state.submitted || state.touched.has(field.id)) && problems[field.id];
         const value = state.values[field.id];
         let control;
@@ -213,7 +216,7 @@ export function FormDialog({ title, fields, onSubmit, onCancel, validate }: Form
             </Box>
             {showProblem ? (
               <Text wrap="truncate-end" {...theme.style('danger')}>
-                {truncate(`${' '.repeat(labelWidth)}! ${problems[field.id]}`, inner)}
+                {truncate(`${' '.repeat(controlColumn)}! ${problems[field.id]}`, inner)}
               </Text>
             ) : null}
           </Box>

@@ -58,3 +58,15 @@ export function visibleRange(view: Viewport, count: number, size: number): { sta
   const { scrollTop } = normalize(view, count, size);
   return { start: scrollTop, end: Math.min(count, scrollTop + Math.max(0, size)) };
 }
+
+/**
+ * Width of the label column in a two-column list (label, then detail), shared
+ * by the rows in view so details line up: labels get their natural width when
+ * the details fit beside them, and at least 40% of the room otherwise.
+ */
+export function labelColumnWidth(room: number, labelWidths: readonly number[], extraWidths: readonly number[]): number {
+  const longestExtra = Math.max(0, ...extraWidths);
+  const longestLabel = Math.max(0, ...labelWidths);
+  if (longestExtra === 0) return room;
+  return Math.max(1, Math.min(longestLabel, Math.max(Math.floor(room * 0.4), room - longestExtra - 2)));
+}

@@ -6,7 +6,7 @@ import { Text } from 'ink';
 import { useCommands, useKeyCapture, type KeyPress } from '../../keys/index.js';
 import { useTheme } from '../../theme.js';
 import { displayWidth, fit, formatCount, truncate } from '../../text.js';
-import { visibleRange } from '../list-window.js';
+import { labelColumnWidth, visibleRange } from '../list-window.js';
 import { dialogWidth, Modal, MODAL_CHROME_HEIGHT, useDialogBounds } from '../modal.js';
 import { renderFieldText } from '../text-field/text-field.js';
 import { isEditingKey } from '../text-field/use-text-field-state.js';
@@ -86,6 +86,10 @@ export function Checklist({ title, items, initialChecked, onSubmit, onCancel, de
   const gap = ' '.repeat(Math.max(1, inner - displayWidth(filterText) - displayWidth(status)));
 
   const { start, end } = visibleRange(view, visible.length, pageSize);
+  const inView = visible.slice(start, end);
+  const extraOf = (item: ChecklistItem) => (item.disabled ? `unavailable: ${item.disabled}` : (item.detail ?? ''));
+  const room = inner - 6 - displayWidth(g.marked);
+  const labelWidth = labelColumnWidth(room, inView.map((i) => displayWidth(i.label)), inView.map((i) => displayWidth(extraOf(i))));
   const lines = [];
   for (let i = start; i < end; i++) {
     const item = visible[i]!;
@@ -93,10 +97,8 @@ export function Checklist({ title, items, initialChecked, onSubmit, onCancel, de
     const checked = state.checked.has(item.id);
     const changed = checked !== initial.has(item.id);
     const prefix = `${isCursor ? g.cursor : g.noCursor} ${checked ? g.marked : g.unmarked} ${changed ? g.changed : ' '} `;
-    const extra = item.disabled ? `unavailable: ${item.disabled}` : (item.detail ?? '');
-    const room = inner - displayWidth(prefix);
-    const labelWidth = extra ? Math.max(Math.floor(room * 0.6), room - displayWidth(extra) - 2) : room;
-    const text = prefix + fit(item.label, labelWidth) + (extra ? '  ' + fit(extra, Math.max(0, room - labelWidth - 2)) : '');
+    const extra = extraOf(item);
+    const text = prefix + fit(item.label, extra ? labelWidth : room) + (extra ? '  ' + fit(extra, Math.max(0, room - labelWidth - 2)) : '');
     lines.push(
       <Text key={i - start} wrap="truncate-end" {...theme.style(isCursor ? 'selection' : item.disabled ? 'muted' : 'normal')}>
         {text}

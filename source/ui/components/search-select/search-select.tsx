@@ -7,7 +7,7 @@ import { Box, Text } from 'ink';
 import { useCommands, useKeyCapture, type KeyPress } from '../../keys/index.js';
 import { useTheme } from '../../theme.js';
 import { displayWidth, fit, formatCount, truncate } from '../../text.js';
-import { visibleRange } from '../list-window.js';
+import { labelColumnWidth, visibleRange } from '../list-window.js';
 import { dialogWidth, Modal, MODAL_CHROME_HEIGHT, useDialogBounds } from '../modal.js';
 import { renderFieldText } from '../text-field/text-field.js';
 import { isEditingKey } from '../text-field/use-text-field-state.js';
@@ -77,12 +77,15 @@ export function SearchSelect<T>({ title, options, allowNone, initialValue, isEqu
   const gap = ' '.repeat(Math.max(1, inner - displayWidth(label) - displayWidth(fieldText) - displayWidth(count)));
 
   const { start, end } = visibleRange(select.view, select.items.length, pageSize);
-  const lines = [];
-  for (let i = start; i < end; i++) {
-    const item = select.items[i]!;
-    const isCursor = i === select.view.cursor;
-    lines.push(<OptionLine key={i - start} item={item} cursor={isCursor} current={select.isCurrentValue(item)} width={inner} />);
-  }
+  const inView = select.items.slice(start, end);
+  const labelWidth = labelColumnWidth(
+    inner - 2,
+    inView.map((item) => displayWidth(labelOf(item) + (select.isCurrentValue(item) ? CURRENT : ''))),
+    inView.map((item) => displayWidth(extraOf(item))),
+  );
+  const lines = inView.map((item, offset) => (
+    <OptionLine key={offset} item={item} cursor={start + offset === select.view.cursor} current={select.isCurrentValue(item)} width={inner} labelWidth={labelWidth} />
+  ));
 
   return (
     <Modal title={title} width={width} onCancel={onCancel}>
@@ -108,24 +111,26 @@ export function SearchSelect<T>({ title, options, allowNone, initialValue, isEqu
   );
 }
 
-function OptionLine<T>({ item, cursor, current, width }: { item: SelectItem<T>; cursor: boolean; current: boolean; width: number }) {
+const CURRENT = ' (current)';
+
+function labelOf<T>(item: SelectItem<T>): string {
+  return item.kind === 'none' ? item.label : item.option.label;
+}
+
+function extraOf<T>(item: SelectItem<T>): string {
+  if (item.kind === 'none') return '';
+  return item.option.disabled ? `unavailable: ${item.option.disabled}` : (item.option.detail ?? '');
+}
+
+function OptionLine<T>({ item, cursor, current, width, labelWidth }: { item: SelectItem<T>; cursor: boolean; current: boolean; width: number; labelWidth: number }) {
   const theme = useTheme();
   const g = theme.glyphs;
   const prefix = `${cursor ? g.cursor : g.noCursor} `;
-  const suffix = current ? ' (current)' : '';
   const room = width - displayWidth(prefix);
-  if (item.kind === 'none') {
-    return (
-      <Text wrap="truncate-end" {...(cursor ? theme.style('selection') : theme.style('muted'))}>
-        {prefix + fit(item.label + suffix, room)}
-      </Text>
-    );
-  }
-  const { label, detail, disabled } = item.option;
-  const extra = disabled ? `unavailable: ${disabled}` : (detail ?? '');
-  const labelWidth = extra ? Math.min(displayWidth(label + suffix), Math.max(Math.floor(room * 0.6), room - displayWidth(extra) - 2)) : room;
-  const text = fit(label + suffix, labelWidth) + (extra ? '  ' + fit(extra, Math.max(0, room - labelWidth - 2)) : '');
-  const tone = cursor ? 'selection' : disabled ? 'muted' : 'normal';
+  const label = labelOf(item) + (current ? CURRENT : '');
+  const extra = extraOf(item);
+  const text = extra ? fit(label, labelWidth) + '  ' + fit(extra, Math.max(0, room - labelWidth - 2)) : fit(label, room);
+  const tone = cursor ? 'selection' : item.kind === 'none' || (item.kind === 'option' && item.option.disabled) ? 'muted' : 'normal';
   return (
     <Text wrap="truncate-end" {...theme.style(tone)}>
       {prefix + text}

@@ -1,0 +1,269 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { cleanupUi, frameLines, keys, press, renderUi, waitForFrame } from '../helpers/ink.js';
+import { demoScreens, editorScreens, makeTenants } from './fixtures.js';
+import { ConsoleApp, type ConsoleAppProps } from '../../source/ui/app.js';
+import { tabLabels } from '../../source/ui/shell/tab-bar.js';
+import { footerText } from '../../source/ui/shell/footer.js';
+import { monoTheme } from '../../source/ui/theme.js';
+
+afterEach(cleanupUi);
+
+function open(props: Partial<ConsoleAppProps> = {}, size: { columns?: number; rows?: number } = { columns: 100, rows: 30 }) {
+  const onExit = vi.fn();
+  const ui = renderUi(<ConsoleApp integrationName="demo" screens={editorScreens()} onExit={onExit} noticeTimeoutMs={0} {...props} />, size);
+  return { ui, onExit };
+}
+
+const activeTab = (frame: string) => /\[(\d) ([^\]*]+)\*?\]/.exec(frameLines(frame)[1] ?? '')?.[2];
+
+describe('tabs', () => {
+  it('switches with Tab, Shift-Tab and the number keys', async () => {
+    const { ui } = open();
+    await press(ui.stdin);
+    expect(frameLines(ui.lastFrame())[0]).toBe('kmsp · demo');
+    expect(activeTab(ui.lastFrame())).toBe('Connections');
+    await press(ui.stdin, keys.tab);
+    expect(activeTab(ui.lastFrame())).toBe('Accounts');
+    expect(ui.lastFrame()).toContain('Accounts: edits 0');
+    await press(ui.stdin, '5');
+    expect(activeTab(ui.lastFrame())).toBe('Reports');
+    await press(ui.stdin, keys.tab);
+    expect(activeTab(ui.lastFrame())).toBe('Connections'); // wraps around
+    await press(ui.stdin, keys.shiftTab);
+    expect(activeTab(ui.lastFrame())).toBe('Reports');
+    await press(ui.stdin, '3');
+    expect(activeTab(ui.lastFrame())).toBe('Ticketing');
+  });
+
+  it('says honestly which tabs do not exist yet', async () => {
+    const { ui } = open({ initialTab: 'ticketing' });
+    expect(ui.lastFrame()).toContain('Ticketing rules are not available in this version yet.');
+    await press(ui.stdin, '4');
+    expect(ui.lastFrame()).toContain('Billing item mapping is not available in this version yet.');
+  });
+
+  it('keeps a screen mounted while another tab is shown (cursor and filter survive)', async () => {
+    const { ui } = renderUiWithDemo();
+    await press(ui.stdin, '/', '7', keys.enter, 'j', 'j');
+    const before = frameLines(ui.lastFrame()).find((l) => l.startsWith('›'));
+    expect(before).toContain('Tenant 00027');
+    await press(ui.stdin, '1', '2');
+    expect(frameLines(ui.lastFrame()).find((l) => l.startsWith('›'))).toBe(before);
+    expect(ui.lastFrame()).toContain('/7');
+  });
+
+  it('shortens tab labels on narrow terminals', () => {
+    const tabs = ['Connections', 'Accounts', 'Ticketing', 'Services', 'Reports'].map((title, i) => ({ id: String(i), title, dirty: i === 1 }));
+    expect(tabLabels(tabs, 1, 200, monoTheme.glyphs).join('')).toBe(' 1 Connections [2 Accounts*] 3 Ticketing  4 Services  5 Reports ');
+    expect(tabLabels(tabs, 1, 40, monoTheme.glyphs).join('')).toBe(' 1 [2 Accounts*] 3  4  5 ');
+  });
+});
+
+describe('unsaved-changes guard', () => {
+  it('asks before leaving a tab with unsaved changes: n and Esc stay, y discards', async () => {
+    const { ui } = open();
+    await press(ui.stdin, 'e', 'e');
+    let frame = ui.lastFrame();
+    expect(frame).toContain('Connections: edits 2');
+    expect(frame).toContain('[1 Connections*]');
+    expect(frameLines(frame)[0]).toContain('unsaved changes: Connections');
+
+    await press(ui.stdin, keys.tab);
+    expect(ui.lastFrame()).toContain('Discard unsaved changes on Connections? (y/N)');
+    expect(ui.lastFrame()).toMatchSnapshot();
+    await press(ui.stdin, 'n');
+    frame = ui.lastFrame();
+    expect(frame).not.toContain('Discard unsaved');
+    expect(activeTab(frame)).toBe('Connections');
+    expect(frame).toContain('Connections: edits 2');
+
+    await press(ui.stdin, '2', keys.escape);
+    expect(activeTab(ui.lastFrame())).toBe('Connections');
+    await press(ui.stdin, '2', keys.enter); // Enter takes the default: No
+    expect(activeTab(ui.lastFrame())).toBe('Connections');
+
+    await press(ui.stdin, '2', 'y');
+    frame = ui.lastFrame();
+    expect(activeTab(frame)).toBe('Accounts');
+    expect(frame).not.toContain('unsaved changes');
+    await press(ui.stdin, '1');
+    expect(ui.lastFrame()).toContain('Connections: edits 0'); // edits discarded: the screen was reloaded
+  });
+
+  it('does not ask when nothing is unsaved', async () => {
+    const { ui, onExit } = open();
+    await press(ui.stdin, keys.tab);
+    expect(activeTab(ui.lastFrame())).toBe('Accounts');
+    await press(ui.stdin, 'q');
+    expect(onExit).toHaveBeenCalledTimes(1);
+  });
+
+  it('asks before quitting with q and with Ctrl-C, naming every tab with changes', async () => {
+    const { ui, onExit } = open();
+    await press(ui.stdin, 'e', keys.tab, 'y'); // discard: leaves Connections clean
+    await press(ui.stdin, 'e', 'q');
+    expect(ui.lastFrame()).toContain('Discard unsaved changes on Accounts? (y/N)');
+    await press(ui.stdin, 'n');
+    expect(onExit).not.toHaveBeenCalled();
+
+    await press(ui.stdin, keys.ctrlC);
+    expect(ui.lastFrame()).toContain('Discard unsaved changes on Accounts? (y/N)');
+    await press(ui.stdin, keys.ctrlC); // Ctrl-C in the question answers no
+    expect(onExit).not.toHaveBeenCalled();
+    expect(ui.lastFrame()).not.toContain('Discard unsaved');
+
+    await press(ui.stdin, keys.ctrlC, 'y');
+    expect(onExit).toHaveBeenCalledTimes(1);
+  });
+
+  it('lists several tabs with unsaved changes', async () => {
+    const screens = editorScreens();
+    const { ui, onExit } = open({ screens });
+    await press(ui.stdin, 'e');
+    // Make Accounts dirty without leaving Connections dirty-guarded: save, switch, edit, come back unsaved.
+    await press(ui.stdin, '\u0013', '2', 'e', keys.tab, 'n', 'q');
+    expect(ui.lastFrame()).toContain('Discard unsaved changes on Accounts? (y/N)');
+    await press(ui.stdin, 'y');
+    expect(onExit).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe('help overlay', () => {
+  it("lists the current screen's keys and the global ones, from the registry", async () => {
+    const { ui } = renderUiWithDemo();
+    await press(ui.stdin, '?');
+    const frame = ui.lastFrame();
+    expect(frame).toContain('Keys: Accounts');
+    for (const text of ['Table', 'Move down', 'Filter rows', 'Accounts', 'Save changes']) expect(frame).toContain(text);
+    expect(frame).toMatchSnapshot();
+    await press(ui.stdin, ...Array.from({ length: 20 }, () => 'j'));
+    const end = ui.lastFrame();
+    for (const text of ['Global', 'Next tab', 'Show the keys of this screen', 'Quit (asks first when changes are unsaved)']) expect(end).toContain(text);
+    await press(ui.stdin, keys.escape);
+    expect(ui.lastFrame()).not.toContain('Keys: Accounts');
+  });
+
+  it('shows only global keys on a tab without commands, and closes with ?', async () => {
+    const { ui } = open({ initialTab: 'ticketing' });
+    await press(ui.stdin, '?');
+    const frame = ui.lastFrame();
+    expect(frame).toContain('Keys: Ticketing');
+    expect(frame).not.toContain('Make an edit');
+    expect(frame).toContain('Go to tab 1–5');
+    await press(ui.stdin, '?');
+    expect(ui.lastFrame()).not.toContain('Keys: Ticketing');
+  });
+});
+
+function renderUiWithDemo(size = { columns: 100, rows: 30 }) {
+  const onExit = vi.fn();
+  const ui = renderUi(<ConsoleApp integrationName="demo" screens={demoScreens(makeTenants(10_000))} initialTab="accounts" onExit={onExit} noticeTimeoutMs={0} />, size);
+  return { ui, onExit };
+}
+
+describe('footer', () => {
+  it('shows the focused context’s keys and keeps help and quit visible when narrow', async () => {
+    const { ui } = renderUiWithDemo();
+    await press(ui.stdin);
+    const footer = frameLines(ui.lastFrame()).at(-1)!;
+    expect(footer).toMatch(/^↑↓ move {2}Enter map {2}Space mark {2}\/ filter +Tab tabs {2}\? help {2}q quit$/);
+    const narrow = footerText(
+      [
+        { keys: '↑↓', label: 'move' },
+        { keys: 'Enter', label: 'map' },
+      ],
+      [{ keys: '?', label: 'help' }],
+      20,
+    );
+    expect(narrow).toEqual({ left: '↑↓ move', right: '? help' });
+  });
+});
+
+describe('status line', () => {
+  it('shows an error with its cause and remedy', async () => {
+    const { ui } = open();
+    await press(ui.stdin, 'f');
+    const frame = ui.lastFrame();
+    expect(frame).toContain('Error: Autotask refused the credentials.');
+    expect(frame).toContain('  Cause: The API user or secret is wrong (HTTP 401).');
+    expect(frame).toContain('  Remedy: Re-enter them on Connections, then press t.');
+    expect(frameLines(frame).length).toBeLessThan(30);
+  });
+
+  it('shows a failing command as an error instead of crashing', async () => {
+    const { ui } = open();
+    await press(ui.stdin, 'x');
+    expect(ui.lastFrame()).toContain('Error: bug in a command');
+    await press(ui.stdin, 'e');
+    expect(ui.lastFrame()).toContain('Connections: edits 1'); // still working
+  });
+
+  it('lets info notices fade, and keeps errors', async () => {
+    const ui = renderUi(<ConsoleApp screens={demoScreens(makeTenants(5))} initialTab="accounts" onExit={vi.fn()} noticeTimeoutMs={100} />, { columns: 100, rows: 30 });
+    await press(ui.stdin, keys.enter); // the account picker
+    await press(ui.stdin, keys.enter); // choose "(none)": an unsaved change
+    await press(ui.stdin, '\u0013'); // Ctrl-S
+    expect(ui.lastFrame()).toContain('Saved 1 mapping(s).');
+    await waitForFrame(ui, (f) => !f.includes('Saved 1 mapping(s).'));
+    await press(ui.stdin, 'x');
+    expect(ui.lastFrame()).toContain('Error: Autotask refused the update');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(ui.lastFrame()).toContain('Error: Autotask refused the update');
+  });
+});
+
+describe('terminal size', () => {
+  it('keeps the frame strictly below the terminal height at 80×24', async () => {
+    const { ui } = renderUiWithDemo({ columns: 80, rows: 24 });
+    await press(ui.stdin, 'j');
+    const frame = ui.lastFrame();
+    expect(frameLines(frame).length).toBeLessThan(24);
+    expect(frameLines(frame).length).toBe(23);
+    expect(frame).toMatchSnapshot();
+  });
+
+  it('stays below the height and inside the width at any size, with dialogs and errors open', async () => {
+    const { ui } = renderUiWithDemo({ columns: 80, rows: 24 });
+    const check = () => {
+      const lines = frameLines(ui.lastFrame());
+      expect(lines.length).toBeLessThan(ui.stdout.rows!);
+      for (const line of lines) expect(line.length).toBeLessThanOrEqual(ui.stdout.columns);
+    };
+    for (const [columns, rows] of [
+      [80, 24],
+      [120, 40],
+      [60, 12],
+      [40, 10],
+      [30, 6],
+      [100, 3],
+    ] as const) {
+      ui.stdout.resize(columns, rows);
+      await press(ui.stdin);
+      check();
+    }
+    ui.stdout.resize(80, 24);
+    await press(ui.stdin, keys.enter); // account picker
+    check();
+    await press(ui.stdin, keys.escape, '?');
+    check();
+    await press(ui.stdin, keys.escape, 'x'); // error with cause/remedy lines
+    check();
+  });
+
+  it('follows a resize and says when the terminal is too small', async () => {
+    const { ui } = renderUiWithDemo({ columns: 80, rows: 24 });
+    await press(ui.stdin);
+    expect(frameLines(ui.lastFrame()).filter((l) => /Tenant \d{5}/.test(l))).toHaveLength(17);
+    ui.stdout.resize(80, 14);
+    await waitForFrame(ui, (f) => frameLines(f).length === 13);
+    expect(frameLines(ui.lastFrame()).filter((l) => /Tenant \d{5}/.test(l))).toHaveLength(7);
+    ui.stdout.resize(30, 14);
+    await waitForFrame(ui, (f) => f.includes('Terminal too small (30×14)'));
+  });
+
+  it('falls back to 100×30 when the terminal reports no rows (as ink-testing-library)', async () => {
+    const { ui } = open({}, { columns: 100, rows: undefined });
+    await press(ui.stdin);
+    expect(frameLines(ui.lastFrame())).toHaveLength(29);
+  });
+});

@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { displayWidth, fit, formatCount, pad, toSingleLine, truncate, truncateStart } from '../../source/ui/text.js';
+import { wantsColor } from '../../source/ui/theme.js';
+
+describe('display-width text', () => {
+  it('measures CJK and emoji as two cells', () => {
+    expect(displayWidth('東京')).toBe(4);
+    expect(displayWidth('👍')).toBe(2);
+    expect(displayWidth('Café')).toBe(4);
+  });
+
+  it('truncates by cells with an ellipsis, never splitting a wide character', () => {
+    expect(truncate('Contoso Ltd', 8)).toBe('Contoso…');
+    expect(truncate('東京海上日動', 7)).toBe('東京海…'); // 6 cells + … = 7
+    expect(truncate('東京海上日動', 6)).toBe('東京…'); // 海 would need cells 5–6 plus the ellipsis
+    expect(displayWidth(fit('東京海上日動', 6))).toBe(6); // padded back to the column width
+    expect(truncate('👨‍👩‍👧👍x', 4)).toBe('👨‍👩‍👧…'); // a ZWJ family is one grapheme
+    expect(truncate('short', 10)).toBe('short');
+    expect(truncate('abc', 0)).toBe('');
+  });
+
+  it('keeps the end when asked (inputs scrolled to the caret)', () => {
+    expect(truncateStart('abcdefgh', 5)).toBe('…efgh');
+  });
+
+  it('pads and aligns by cells', () => {
+    expect(pad('東', 4, 'right')).toBe('  東');
+    expect(fit('42', 5, 'right')).toBe('   42');
+  });
+
+  it('turns vendor text into one safe line: no escape sequences, no line breaks', () => {
+    expect(toSingleLine('Evil\u001B[2J\u001B]0;title\u0007 name\r\nnext\tcol')).toBe('Evil name next col');
+  });
+
+  it('formats counts the same on every server', () => {
+    expect(formatCount(1234)).toBe('1,234');
+    expect(formatCount(10000)).toBe('10,000');
+  });
+});
+
+describe('colour choice', () => {
+  it('follows FORCE_COLOR first, then NO_COLOR, TERM=dumb and whether output is a terminal', () => {
+    expect(wantsColor({ FORCE_COLOR: '0' }, { isTTY: true })).toBe(false);
+    expect(wantsColor({ FORCE_COLOR: '1', NO_COLOR: '1' }, { isTTY: false })).toBe(true);
+    expect(wantsColor({ NO_COLOR: '1' }, { isTTY: true })).toBe(false);
+    expect(wantsColor({ NO_COLOR: '' }, { isTTY: true })).toBe(true);
+    expect(wantsColor({ TERM: 'dumb' }, { isTTY: true })).toBe(false);
+    expect(wantsColor({}, { isTTY: false })).toBe(false);
+  });
+});
