@@ -5,7 +5,7 @@
 // Height rule: the frame is always rows − 1 lines. Ink 6.8 clears the whole
 // terminal on every frame once the output is as tall as the terminal (flicker,
 // lost scrollback), so the shell never lets a screen draw past its share.
-import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import { memo, useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { Box, Text, useApp, useStdout } from 'ink';
 import { KeysProvider, LayerProvider, useCommands, useKeyRegistry, type Command } from './keys/index.js';
 import { ThemeContext, chooseTheme, type Theme } from './theme.js';
@@ -42,6 +42,8 @@ export interface ConsoleAppProps {
   readonly onExit?: () => void;
   /** How long info and success notices stay (ms); 0 keeps them. Default 5000. */
   readonly noticeTimeoutMs?: number;
+  /** Shown in the status line at start, e.g. "The config file was corrupt and was moved to …". */
+  readonly initialNotice?: string | Notice | Error;
 }
 
 export function ConsoleApp(props: ConsoleAppProps) {
@@ -56,7 +58,7 @@ export function ConsoleApp(props: ConsoleAppProps) {
   );
 }
 
-function Shell({ integrationName, screens, initialTab, onExit, noticeTimeoutMs = 5000 }: ConsoleAppProps) {
+function Shell({ integrationName, screens, initialTab, onExit, noticeTimeoutMs = 5000, initialNotice }: ConsoleAppProps) {
   const app = useApp();
   const registry = useKeyRegistry();
   const { columns, rows } = useTerminalSize();
@@ -70,7 +72,8 @@ function Shell({ integrationName, screens, initialTab, onExit, noticeTimeoutMs =
   const [generations, setGenerations] = useState<Readonly<Record<string, number>>>({});
   const [dirty, setDirtyState] = useState<Readonly<Record<string, boolean>>>({});
   const dirtyRef = useRef(dirty);
-  const [notice, setNotice] = useState<Notice | null>(null);
+  // A start-up notice stays until replaced: the user may not look at once.
+  const [notice, setNotice] = useState<Notice | null>(() => (initialNotice === undefined ? null : toNotice(initialNotice, 'warning')));
   const [dialogs, setDialogs] = useState<readonly DialogEntry[]>([]);
   const dialogSerial = useRef(0);
   const noticeTimer = useRef<NodeJS.Timeout | null>(null);
@@ -291,7 +294,9 @@ interface ScreenSlotProps {
   readonly markDirty: (id: string, dirty: boolean) => void;
 }
 
-function ScreenSlot({ tab, active, width, height, api, markDirty }: ScreenSlotProps) {
+// Memoised: notices, dialogs and footer updates re-render the shell, not the
+// screens (a hidden 10,000-row screen stays idle while another tab is used).
+const ScreenSlot = memo(function ScreenSlot({ tab, active, width, height, api, markDirty }: ScreenSlotProps) {
   const setDirty = useCallback((value: boolean) => markDirty(tab.id, value), [markDirty, tab.id]);
   const screenApi = useMemo<ScreenApi>(() => ({ ...api, id: tab.id, active, setDirty }), [api, tab.id, active, setDirty]);
   return (
@@ -303,4 +308,4 @@ function ScreenSlot({ tab, active, width, height, api, markDirty }: ScreenSlotPr
       </ScreenContext.Provider>
     </Box>
   );
-}
+});

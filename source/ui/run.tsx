@@ -64,7 +64,8 @@ export async function runConsole(options: RunConsoleOptions = {}): Promise<void>
     // Re-raise so the process ends with the signal's usual status (143 for SIGTERM).
     process.kill(process.pid, signal);
   };
-  // Runs before Node prints an uncaught exception, so the trace lands on the normal screen.
+  // Runs before Node prints an uncaught exception, so the trace lands on the normal
+  // screen (Node 20 also emits 'exit' first; this does not depend on that order).
   const onFatal = () => leave();
   const removeHandlers = () => {
     for (const signal of SIGNALS) process.off(signal, onSignal);

@@ -15,11 +15,8 @@ export function displayWidth(text: string): number {
 // Vendor data (tenant names, PSA account names, event descriptions) ends up
 // in cells. A newline would add a line to the frame and break the height
 // budget; an ESC could drive the terminal (escape-sequence injection).
-// eslint-disable-next-line no-control-regex
 const ANSI_SEQUENCE = /\u001B(?:\[[0-?]*[ -/]*[@-~]|\][^\u0007\u001B]*(?:\u0007|\u001B\\)|[@-Z\\-_])/g;
-// eslint-disable-next-line no-control-regex
 const LINE_BREAKS = /[\r\n\t\v\f\u2028\u2029]+/g;
-// eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001F\u007F-\u009F]/g;
 
 /** One printable line: escape sequences and control characters removed, line breaks and tabs as spaces. */

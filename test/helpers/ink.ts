@@ -154,7 +154,6 @@ export function frameLines(frame: string): string[] {
   return frame.split('\n');
 }
 
-// eslint-disable-next-line no-control-regex
 const ANSI = /\u001B\[[0-9;]*m/g;
 export function stripAnsi(text: string): string {
   return text.replace(ANSI, '');

@@ -190,6 +190,14 @@ describe('status line', () => {
     expect(frameLines(frame).length).toBeLessThan(30);
   });
 
+  it('shows a start-up notice (e.g. a config file moved aside) until the user moves on', async () => {
+    const { ui } = open({ initialNotice: 'The config file was not valid JSON; it was moved to config.json.bad-1 and defaults are used.' });
+    await press(ui.stdin, 'e');
+    expect(ui.lastFrame()).toContain('Warning: The config file was not valid JSON');
+    await press(ui.stdin, '\u0013', keys.tab); // notices belong to the tab they were shown on
+    expect(ui.lastFrame()).not.toContain('Warning:');
+  });
+
   it('shows a failing command as an error instead of crashing', async () => {
     const { ui } = open();
     await press(ui.stdin, 'x');

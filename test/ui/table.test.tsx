@@ -179,7 +179,12 @@ describe('filter', () => {
     expect(frame).toContain('/qjk/?▏');
     expect(frame).toContain('No rows match "qjk/?".');
     expect(frame).not.toContain('Keys: Accounts'); // no help overlay
-    expect(frame).toContain('Enter keep filter');
+    // The footer advertises only keys that still work while typing.
+    const footer = frameLines(frame).at(-1)!;
+    expect(footer).toContain('Enter keep filter');
+    expect(footer).toContain('Esc clear filter');
+    expect(footer).toContain('Ctrl-C quit');
+    expect(footer).not.toMatch(/\? help|q quit|\/ filter|Space mark/);
     // A chunk typed at once ("/q" over a slow link) is routed key by key: q lands in the field.
     await press(ui.stdin, keys.escape);
     ui.stdin.write('/q');

@@ -13,7 +13,7 @@
 //   global          0  tabs, help, quit
 //
 // Within a layer, higher `priority` first, then the most recently mounted.
-import { formatKey, matches, type KeyPress } from './key-press.js';
+import { formatKey, matches, parseKeySpec, type KeyPress } from './key-press.js';
 
 export type Layer = 'global' | 'screen' | 'dialog';
 
@@ -164,14 +164,19 @@ export class KeyRegistry {
    * hint are merged: ↑ and ↓ both hinted "move" show as "↑↓ move".
    */
   hints(): { context: Hint[]; global: Hint[] } {
-    const active = this.ordered().filter((r) => r.kind === 'commands');
+    const ordered = this.ordered();
+    const active = ordered.filter((r) => r.kind === 'commands');
     const dialog = active.some((r) => r.layer === 'dialog');
-    const pick = (layers: Layer[]) =>
+    const layers: Layer[] = dialog ? ['dialog'] : ['screen'];
+    // While a field has the keyboard, a letter is typed, not run: advertise only keys that still work.
+    const typing = ordered.some((r) => r.kind === 'input' && layers.includes(r.layer));
+    const pick = (from: Layer[]) =>
       mergeHints(
         active
-          .filter((r) => layers.includes(r.layer))
+          .filter((r) => from.includes(r.layer))
           .flatMap((r) => r.commands)
           .filter((c) => c.hint && !c.hidden && isAvailable(c)),
+        typing,
       );
     if (dialog) return { context: pick(['dialog']), global: [] };
     return { context: pick(['screen']), global: pick(['global']) };
@@ -217,12 +222,20 @@ function signature(registration: Registration): string {
   return `${registration.active ? 1 : 0}${registration.kind}${registration.layer}${registration.priority}:${commands}`;
 }
 
-function mergeHints(commands: Command[]): Hint[] {
+/** A binding a focused text field would take as typing. */
+function isTypedKey(binding: string): boolean {
+  const spec = parseKeySpec(binding);
+  return !spec.ctrl && !spec.meta && (spec.name.length === 1 || spec.name === 'space');
+}
+
+function mergeHints(commands: Command[], typing: boolean): Hint[] {
   const order: string[] = [];
   const keysByLabel = new Map<string, string[]>();
   for (const command of commands) {
     const label = command.hint!;
-    const main = formatKey(command.keys[0]!);
+    const binding = typing ? command.keys.find((k) => !isTypedKey(k)) : command.keys[0];
+    if (binding === undefined) continue;
+    const main = formatKey(binding);
     const keys = keysByLabel.get(label);
     if (keys) {
       if (!keys.includes(main)) keys.push(main);

@@ -67,18 +67,12 @@ interface Cache<T> {
 
 export function useSearchSelectState<T>({ options, allowNone = false, initialValue, isEqual = Object.is, pageSize }: UseSearchSelectStateOptions<T>): SearchSelectModel<T> {
   const noneLabel = typeof allowNone === 'string' ? allowNone : '(none)';
-  const initialIndex = useMemo(() => {
-    if (initialValue === undefined) return 0;
-    if (initialValue === null) return 0;
-    const found = options.findIndex((o) => isEqual(o.value, initialValue));
-    return found < 0 ? 0 : found + (allowNone ? 1 : 0);
-    // Only for the first render.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, []);
-  const [state, dispatch] = useReducer(reducer, undefined, () => ({
-    query: { value: '', caret: 0 },
-    view: { cursor: initialIndex, scrollTop: Math.max(0, initialIndex - Math.floor(pageSize / 2)) },
-  }));
+  const [state, dispatch] = useReducer(reducer, undefined, (): State => {
+    // Start on the current value, centred ("(none)" is the first entry when offered).
+    const found = initialValue === undefined || initialValue === null ? -1 : options.findIndex((o) => isEqual(o.value, initialValue));
+    const cursor = found < 0 ? 0 : found + (allowNone ? 1 : 0);
+    return { query: { value: '', caret: 0 }, view: { cursor, scrollTop: Math.max(0, cursor - Math.floor(pageSize / 2)) } };
+  });
 
   const cache = useRef<Cache<T> | null>(null);
   const query = normalizeQuery(state.query.value);

@@ -98,7 +98,6 @@ export function useTable<Row>(options: UseTableOptions<Row>): TableModel<Row> {
     entry.indexes = indexes;
     return indexes.map((i) => rows[i]!);
     // columns is covered by `signature`: callers often build column arrays inline.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [rows, signature, query]);
 
   const view = normalize(state, visible.length, pageSize);

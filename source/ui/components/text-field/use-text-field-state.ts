@@ -23,7 +23,6 @@ export function isEditingKey(key: KeyPress): boolean {
 
 function sanitize(text: string): string {
   // A single-line field: pasted line breaks become spaces; control bytes never get in.
-  // eslint-disable-next-line no-control-regex
   return text.replace(/[\r\n\t]+/g, ' ').replace(/[\u0000-\u001F\u007F]/g, '');
 }
 
