@@ -92,7 +92,7 @@ function Shell({ integrationName, screens, initialTab, onExit, noticeTimeoutMs =
   }, []);
 
   const notify = useCallback(
-    (message: string | Notice | Error, kind?: NoticeKind) => {
+    (message: unknown, kind?: NoticeKind) => {
       const next = toNotice(message, kind);
       if (noticeTimer.current) clearTimeout(noticeTimer.current);
       noticeTimer.current = null;
@@ -188,7 +188,7 @@ function Shell({ integrationName, screens, initialTab, onExit, noticeTimeoutMs =
 
   // A command that throws shows its error instead of tearing the console down.
   useEffect(() => {
-    registry.onError = (error) => notify(error instanceof Error ? error : String(error));
+    registry.onError = (error) => notify(error instanceof Error ? error : { kind: 'error', text: String(error) });
   }, [registry, notify]);
 
   // Tabs and the unsaved-changes guard ---------------------------------------

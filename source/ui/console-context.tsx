@@ -38,8 +38,9 @@ export interface ConsoleApi {
    * says otherwise); an Error (KmspError included) is shown as an error with
    * its cause and remedy. Info and success notices fade after a few seconds;
    * warnings and errors stay until replaced, dismissed or the tab changes.
+   * Anything else (a rejection reason from a catch) is shown as an error.
    */
-  notify(message: string | Notice | Error, kind?: NoticeKind): void;
+  notify(message: string | Notice | Error | unknown, kind?: NoticeKind): void;
   clearNotice(): void;
   /** Open a modal dialog; keys go to the newest dialog only. */
   openDialog(render: (controls: DialogControls) => ReactNode): DialogHandle;

@@ -190,6 +190,13 @@ describe('filter', () => {
     ui.stdin.write('/q');
     await waitForFrame(ui, (f) => f.includes('/q▏'));
     expect(onExit).not.toHaveBeenCalled();
+    // Same with two reads in one tick (React 19 renders Ink updates later, not in between).
+    await press(ui.stdin, keys.escape);
+    ui.stdin.write('/');
+    ui.stdin.write('j');
+    ui.stdin.write('q');
+    await waitForFrame(ui, (f) => f.includes('/jq▏'));
+    expect(onExit).not.toHaveBeenCalled();
   });
 });
 

@@ -37,36 +37,56 @@ export interface KeysProviderProps {
 export function KeysProvider({ registry: given, enabled = true, children }: KeysProviderProps) {
   const [registry] = useState(() => given ?? new KeyRegistry());
   const queue = useRef<KeyPress[]>([]);
-  const pending = useRef<NodeJS.Immediate | null>(null);
+  const waiting = useRef(false);
+  const fallback = useRef<NodeJS.Timeout | null>(null);
+  const [commits, setCommits] = useState(0);
 
-  // Keys that arrived in one chunk ("/q" typed fast over SSH) are handled one
-  // per macrotask: the first key may open a filter field, and the field must be
-  // registered (a render later) before the next key is routed, or that 'q'
-  // would quit instead of being typed. Legacy-mode React renders synchronously
-  // between two macrotasks.
-  const drain = useCallback(() => {
-    pending.current = null;
+  // One key at a time, each routed only after React committed what the previous
+  // one changed. A key may open a filter field, and the field must be registered
+  // before the next key is routed, or the 'q' of "/q" typed fast (one chunk over
+  // SSH, or two reads in one tick) would quit instead of being typed. With React
+  // 19, Ink's updates are scheduled, not rendered synchronously, so "wait a tick"
+  // is not enough: we bump a counter in the same update and continue from its
+  // layout effect, which runs in the commit that also applied the key's effects.
+  const dispatchNext = useCallback(() => {
+    if (waiting.current) return;
     const next = queue.current.shift();
     if (!next) return;
+    waiting.current = true;
     registry.dispatch(next);
-    if (queue.current.length > 0) pending.current = setImmediate(drain);
+    setCommits((n) => n + 1);
+    // Should a render never come (an error boundary, teardown), keys must not get stuck.
+    fallback.current = setTimeout(() => {
+      waiting.current = false;
+      dispatchNext();
+    }, 250);
   }, [registry]);
+
+  useLayoutEffect(() => {
+    if (!waiting.current) return;
+    waiting.current = false;
+    if (fallback.current) clearTimeout(fallback.current);
+    fallback.current = null;
+    // This provider is the outermost component: its layout effect runs after every
+    // descendant's, so all registrations are current. Continue once the commit is over.
+    if (queue.current.length > 0) queueMicrotask(dispatchNext);
+  }, [commits, dispatchNext]);
+
+  useLayoutEffect(
+    () => () => {
+      if (fallback.current) clearTimeout(fallback.current);
+      queue.current = [];
+    },
+    [],
+  );
 
   // Stable handler: Ink re-subscribes whenever the handler identity changes.
   const onInput = useCallback(
     (input: string, key: Key) => {
       queue.current.push(...fromInk(input, key));
-      if (pending.current === null) drain();
+      dispatchNext();
     },
-    [drain],
-  );
-
-  useLayoutEffect(
-    () => () => {
-      if (pending.current) clearImmediate(pending.current);
-      queue.current = [];
-    },
-    [],
+    [dispatchNext],
   );
 
   useInput(onInput, { isActive: enabled });

@@ -125,6 +125,10 @@ export function Checklist({ title, items, initialChecked, onSubmit, onCancel, de
       ) : (
         lines
       )}
+      {/* Same height while filtering: the dialog does not jump. */}
+      {Array.from({ length: Math.max(0, Math.min(pageSize, items.length) - Math.max(1, lines.length)) }, (_, i) => (
+        <Text key={`pad${i}`}> </Text>
+      ))}
     </Modal>
   );
 }

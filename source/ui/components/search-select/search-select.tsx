@@ -78,6 +78,7 @@ export function SearchSelect<T>({ title, options, allowNone, initialValue, isEqu
 
   const { start, end } = visibleRange(select.view, select.items.length, pageSize);
   const inView = select.items.slice(start, end);
+  const listHeight = Math.min(pageSize, options.length + (allowNone ? 1 : 0));
   const labelWidth = labelColumnWidth(
     inner - 2,
     inView.map((item) => displayWidth(labelOf(item) + (select.isCurrentValue(item) ? CURRENT : ''))),
@@ -102,6 +103,10 @@ export function SearchSelect<T>({ title, options, allowNone, initialValue, isEqu
       ) : (
         lines
       )}
+      {/* Keep the dialog's height while the list narrows, so it does not jump as you type. */}
+      {Array.from({ length: Math.max(0, listHeight - Math.max(1, lines.length)) }, (_, i) => (
+        <Text key={`pad${i}`}> </Text>
+      ))}
       {message ? (
         <Text wrap="truncate-end" {...theme.style('danger')}>
           {truncate(message, inner)}
