@@ -3,7 +3,7 @@
 // "12 of 4,000", an optional "(none)" entry and disabled options with the
 // reason they cannot be chosen.
 import { useCallback, useState } from 'react';
-import { Box, Text } from 'ink';
+import { Text } from 'ink';
 import { useCommands, useKeyCapture, type KeyPress } from '../../keys/index.js';
 import { useTheme } from '../../theme.js';
 import { displayWidth, fit, formatCount, truncate } from '../../text.js';

@@ -58,7 +58,8 @@ export function layoutColumns<Row>(columns: readonly Column<Row>[], width: numbe
   const widths = kept.map(minimum);
   let free = width - needed();
   // Hand out the free cells one share at a time, honouring maxWidth; a column that is full stops growing.
-  const growing = () => kept.map((c, i) => i).filter((i) => kept[i]!.width === undefined || kept[i]!.width === 'auto').filter((i) => widths[i]! < (kept[i]!.maxWidth ?? Infinity));
+  const isAuto = (c: Column<Row>) => c.width === undefined || c.width === 'auto';
+  const growing = () => kept.flatMap((c, i) => (isAuto(c) && widths[i]! < (c.maxWidth ?? Infinity) ? [i] : []));
   let candidates = growing();
   while (free > 0 && candidates.length > 0) {
     const totalGrow = candidates.reduce((sum, i) => sum + (kept[i]!.grow ?? 1), 0);
