@@ -1,0 +1,498 @@
+// The Accounts tab (SPEC.md §2.2, §4 mapping help): this integration's tenants
+// (KSC virtual servers) with their PSA account, billing toggle and contract.
+// Rules live in domain/accountsDraft.ts (one-to-one refusals, blockers, UDF
+// writes); mapping help in domain/mapping.ts; I/O in console/session.ts and
+// console/accountsSave.ts. This file turns keys into reducer actions and draws
+// the result. Suggestions are shown, never applied until the admin accepts them.
+//
+// Performance: everything derived from the draft and the live lists is memoised
+// on its inputs (suggestions only on the tenant → account links, so a billing
+// toggle on 10,000 rows does not recompute them); the table draws visible rows.
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { Box, Text } from 'ink';
+import {
+  accountChoices,
+  accountsReducer,
+  changedTenants,
+  contractsFor,
+  elsewhereContext,
+  initialAccountsState,
+  saveBlockers,
+  tenantsOffered,
+  udfWrites,
+  type AccountsAction,
+  type AccountsContext,
+  type AccountsState,
+  type RowChange,
+} from '../../../domain/accountsDraft.js';
+import { detectDrift, driftByTenant, psaAccountWord, quoteName, suggestMappings, withArticle, CONFIDENCE_LABELS, type MappingSuggestion, type NoSuggestion } from '../../../domain/mapping.js';
+import { platformLabel, psaLabel, tenantWord, type Integration, type TenantMapping } from '../../../domain/config.js';
+import type { PsaAccount, PsaContract, Tenant } from '../../../domain/types.js';
+import { saveAccounts } from '../../../console/accountsSave.js';
+import type { ConsoleSession } from '../../../console/session.js';
+import { Table, useTable, useCommands, useDirty, useScreen, useTheme, formatCount, truncate, type Column, type Command, type ScreenDefinition, type ScreenProps, type SelectOption } from '../../index.js';
+import { useLoad, type Loaded } from '../use-load.js';
+import { buildRows, detailParagraphs, groupBy, mappingKey, RowOrder, wrapDetail, type AccountRow, type DetailLine } from './model.js';
+
+export interface AccountsScreenOptions {
+  readonly session: ConsoleSession;
+  readonly integrationName: string;
+}
+
+export function createAccountsScreen(options: AccountsScreenOptions): ScreenDefinition {
+  return { id: 'accounts', title: 'Accounts', render: (props) => <AccountsScreen {...props} {...options} /> };
+}
+
+type Props = ScreenProps & AccountsScreenOptions;
+
+export function AccountsScreen(props: Props) {
+  // Read once per mount: "discard unsaved changes" remounts the screen, which reloads saved state.
+  const [integration] = useState(() => props.session.integration(props.integrationName));
+  if (!integration) {
+    return <Text wrap="truncate-end">{truncate(` There is no integration named ${quoteName(props.integrationName)}. Create it on Connections first.`, props.width)}</Text>;
+  }
+  return <AccountsEditor {...props} integration={integration} />;
+}
+
+/** Lines under the table: the cursor row's details, then the data line. */
+const DETAIL_LINES = 2;
+const EMPTY_STATE: AccountsState = { saved: [], draft: [] };
+
+function capitalise(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}
+
+function plural(n: number, one: string, many = `${one}s`): string {
+  return `${formatCount(n)} ${n === 1 ? one : many}`;
+}
+
+function describeLoadError(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function columnsFor(tenantTitle: string, accountTitle: string): Column<AccountRow>[] {
+  return [
+    { key: 'flag', title: ' ', width: 1, filterable: false, render: (r) => r.flag, tone: (r) => (r.flag === '!' ? 'danger' : r.flag === '?' ? 'accent' : undefined) },
+    { key: 'tenant', title: tenantTitle, minWidth: 14, grow: 3, render: (r) => r.tenantName || `(unnamed, id ${r.tenantId})` },
+    { key: 'account', title: accountTitle, minWidth: 12, grow: 3, filterable: false, render: (r) => (r.accountId === null ? '—' : r.accountName || `(id ${r.accountId})`) },
+    { key: 'billing', title: 'Billing', width: 7, filterable: false, render: (r) => (r.billing ? 'on' : 'off'), tone: (r) => (r.billing ? 'success' : 'muted') },
+    {
+      key: 'contract',
+      title: 'Contract',
+      minWidth: 10,
+      grow: 3,
+      filterable: false,
+      render: (r) => (r.contractId !== null ? r.contractName || `(id ${r.contractId})` : r.billing ? '— required' : '—'),
+      tone: (r) => (r.billing && r.contractId === null ? 'danger' : undefined),
+    },
+  ];
+}
+
+function AccountsEditor({ session, integrationName, integration, width, height, active }: Props & { integration: Integration }) {
+  const screen = useScreen();
+  const theme = useTheme();
+  const screenRef = useRef(screen);
+  screenRef.current = screen;
+
+  const platformKind = integration.platform.kind;
+  const psaKind = integration.psa.kind;
+  const tWord = tenantWord(platformKind);
+  const tWords = tenantWord(platformKind, true);
+  const platformName = platformLabel(platformKind);
+  const platformShort = platformKind === 'ksc' ? 'KSC' : 'Business Hub';
+  const psaName = psaLabel(psaKind);
+  const accountWord = psaAccountWord(psaKind);
+
+  // Draft ------------------------------------------------------------------
+  const [state, setState] = useState<AccountsState>(() => initialAccountsState(integration.tenants));
+  const stateRef = useRef(state);
+  const [configVersion, setConfigVersion] = useState(0);
+  const ctx = useMemo<AccountsContext>(() => {
+    const current = session.integration(integrationName) ?? integration;
+    return elsewhereContext(current, session.config.integrations);
+    // configVersion: recomputed after this screen saved the configuration.
+  }, [session, integrationName, integration, configVersion]);
+  const ctxRef = useRef(ctx);
+  ctxRef.current = ctx;
+  /** Refusals of the last action, by tenant id: shown in the detail lines of those rows. */
+  const [refusals, setRefusals] = useState<ReadonlyMap<string, string>>(new Map());
+  const [saving, setSaving] = useState(false);
+
+  const apply = useCallback((action: AccountsAction) => {
+    const outcome = accountsReducer(stateRef.current, action, ctxRef.current);
+    stateRef.current = outcome.state;
+    setState(outcome.state);
+    const next = new Map<string, string>();
+    const refusal = outcome.refusal;
+    if (refusal) {
+      if (refusal.causes && refusal.causes.length > 1) {
+        for (const cause of refusal.causes) if (cause.tenantId) next.set(cause.tenantId, cause.message);
+        screenRef.current.notify(`${refusal.causes.length} ${refusal.causes.length === 1 ? 'item was' : 'items were'} not applied; the rows marked ! say why.`, 'warning');
+      } else if (refusal.tenantId) next.set(refusal.tenantId, refusal.causes?.[0]?.message ?? refusal.message);
+      else screenRef.current.notify(refusal.message, 'warning');
+    }
+    setRefusals(next);
+    return outcome;
+  }, []);
+
+  // Live data (keys keep working while it loads) -----------------------------
+  const tenantsLoad = useLoad((refresh) => session.tenants(integrationName, refresh), [session, integrationName]);
+  const accountsLoad = useLoad((refresh) => session.accounts(integrationName, refresh), [session, integrationName]);
+  const contractsLoad = useLoad((refresh) => session.contracts(integrationName, refresh), [session, integrationName]);
+  const tenants = tenantsLoad.data ?? null;
+  const accounts = accountsLoad.data ?? null;
+  const contracts = contractsLoad.data ?? null;
+  useEffect(() => {
+    if (tenantsLoad.error) screenRef.current.notify(tenantsLoad.error);
+  }, [tenantsLoad.error]);
+  useEffect(() => {
+    if (accountsLoad.error) screenRef.current.notify(accountsLoad.error);
+  }, [accountsLoad.error]);
+  useEffect(() => {
+    if (contractsLoad.error && !accountsLoad.error) screenRef.current.notify(contractsLoad.error);
+  }, [contractsLoad.error, accountsLoad.error]);
+
+  // Derived (memoised on inputs) ---------------------------------------------
+  const draft = state.draft;
+  const tenantById = useMemo(() => (tenants ? new Map(tenants.map((t) => [t.id, t])) : null), [tenants]);
+  const accountById = useMemo(() => (accounts ? new Map(accounts.map((a) => [a.id, a])) : null), [accounts]);
+  const changes = useMemo(() => changedTenants(state), [state]);
+  const changesById = useMemo(() => new Map<string, RowChange>(changes.map((c) => [c.tenantId, c])), [changes]);
+  const dirty = changes.length > 0;
+  useDirty(dirty);
+  const blockers = useMemo(() => saveBlockers(state, ctx), [state, ctx]);
+  const blockersById = useMemo(() => groupBy(blockers, (b) => b.tenantId), [blockers]);
+  const drift = useMemo(
+    () => detectDrift(draft, tenants, accounts, { contracts: accounts ? contracts : null, platform: platformKind, psa: psaKind }),
+    [draft, tenants, accounts, contracts, platformKind, psaKind],
+  );
+  const driftById = useMemo(() => driftByTenant(drift), [drift]);
+
+  // Suggestions depend only on which tenants hold which accounts, not on billing or contracts.
+  const links = useMemo(() => mappingKey(draft), [draft]);
+  const draftRef = useRef(draft);
+  draftRef.current = draft;
+  const suggestionResult = useMemo(() => {
+    if (!accounts) return null;
+    const rows = draftRef.current;
+    const live = rows.map((r): Tenant => {
+      const t = tenantById?.get(r.tenantId);
+      return t ?? { id: r.tenantId, name: r.tenantName, enabled: true };
+    });
+    // Accounts held by other integrations on the same PSA are not free either.
+    const taken: TenantMapping[] = [...rows];
+    for (const [accountId, owner] of ctx.accountsElsewhere ?? []) {
+      taken.push({ tenantId: `${owner.integrationName}\u0000${owner.tenantId}`, tenantName: owner.tenantName, accountId, accountName: null, billing: false, contractId: null, contractName: null });
+    }
+    return suggestMappings(live, accounts, taken, { psa: psaKind });
+    // `links` stands for the draft here (see above).
+  }, [links, accounts, tenantById, ctx, psaKind]);
+  const suggestionsById = useMemo(() => new Map<string, MappingSuggestion>((suggestionResult?.suggestions ?? []).map((s) => [s.tenantId, s])), [suggestionResult]);
+  const unmatchedById = useMemo(() => new Map<string, NoSuggestion>((suggestionResult?.unmatched ?? []).map((u) => [u.tenantId, u])), [suggestionResult]);
+
+  const orderCache = useRef(new RowOrder());
+  const rows = useMemo(
+    () => buildRows({ draft, order: orderCache.current.indexes(draft), changes: changesById, drift: driftById, blockers: blockersById, suggestions: suggestionsById }),
+    [draft, changesById, driftById, blockersById, suggestionsById],
+  );
+  const suggestionCount = suggestionResult ? rows.reduce((n, r) => n + (r.suggestion ? 1 : 0), 0) : 0;
+  const renameCount = useMemo(() => drift.filter((d) => d.kind.endsWith('-renamed')).length, [drift]);
+
+  // Table --------------------------------------------------------------------
+  const accountTitle = accountWord;
+  const columns = useMemo(() => columnsFor(capitalise(tWord), accountTitle), [tWord, accountTitle]);
+  const bottomLines = Math.max(0, Math.min(DETAIL_LINES + 1, height - 3));
+  const detailLines = Math.max(0, bottomLines - 1);
+  const tableHeight = Math.max(1, height - bottomLines);
+  // Registered before the table's own keys so `?` lists the Accounts keys first;
+  // priority 1 puts them first in the footer too. The list is filled below, in
+  // this same render (the registration reads it after the render commits).
+  const commands: Command[] = [];
+  useCommands('Accounts', commands, { active, priority: 1 });
+  const table = useTable({ rows, columns, getRowId: (r) => r.tenantId, height: tableHeight, active, group: 'Table' });
+  const row = table.cursorRow;
+  const filterMode = table.filterMode;
+
+  // Actions ------------------------------------------------------------------
+  const notLoaded = (what: Loaded<unknown>, noun: string, source: string): boolean => {
+    if (what.data !== undefined) return false;
+    if (what.loading) screen.notify(`Still loading ${noun} from ${source}…`);
+    else screen.notify({ kind: 'error', text: `${capitalise(noun)} could not be loaded from ${source}: ${describeLoadError(what.error)}`, remedy: 'Press r to try again.' });
+    return true;
+  };
+
+  async function addRemove() {
+    if (notLoaded(tenantsLoad, tWords, platformName) || !tenants) return;
+    const current = stateRef.current;
+    const offered = tenantsOffered(tenants, { name: integration.name, platform: integration.platform, tenants: current.draft }, session.config.integrations);
+    const hidden = tenants.length - offered.filter((o) => !o.missing).length;
+    const byId = new Map(current.draft.map((r) => [r.tenantId, r]));
+    const items = offered.map((o) => {
+      const mapped = byId.get(o.tenantId);
+      const notes = [o.missing ? `no longer in ${platformShort}` : !o.enabled ? `disabled in ${platformShort}` : '', mapped?.accountId ? `mapped to ${mapped.accountName ?? mapped.accountId}` : ''].filter(Boolean);
+      return { id: o.tenantId, label: o.tenantName || `(unnamed, id ${o.tenantId})`, ...(notes.length ? { detail: notes.join(' · ') } : {}) };
+    });
+    const checked = await screen.checklist({
+      title: `Add / remove ${tWords}`,
+      description: `Checked ones belong to “${integration.name}”; unchecking breaks only the link.${hidden > 0 ? ` ${plural(hidden, tWord, tWords)} of other integrations are not listed.` : ''}`,
+      items,
+      initialChecked: offered.filter((o) => o.checked).map((o) => o.tenantId),
+    });
+    if (checked === undefined) return;
+    const keep = new Set(checked);
+    const now = stateRef.current;
+    const removedMapped = now.draft.filter((r) => !keep.has(r.tenantId) && r.accountId !== null);
+    if (removedMapped.length > 0) {
+      const listed = removedMapped.slice(0, Math.max(1, height - 9)).map((r) => `${r.tenantName} → ${r.accountName ?? r.accountId}`);
+      if (removedMapped.length > listed.length) listed.push(`…and ${formatCount(removedMapped.length - listed.length)} more`);
+      const yes = await screen.confirm({
+        title: `Remove mapped ${tWords}`,
+        message: `Remove ${plural(removedMapped.length, `mapped ${tWord}`, `mapped ${tWords}`)} and ${removedMapped.length === 1 ? 'its mapping' : 'their mappings'}?`,
+        detail: [...listed, `Only the link is broken; Save clears “${integration.psa.tenantNameField}” on the ${psaName} ${removedMapped.length === 1 ? 'account' : 'accounts'}.`],
+        danger: true,
+      });
+      if (!yes) return;
+    }
+    const names = new Map(offered.map((o) => [o.tenantId, o.tenantName]));
+    const before = stateRef.current.draft.length;
+    const outcome = apply({ type: 'setTenants', tenants: checked.map((id) => ({ id, name: names.get(id) ?? id })) });
+    if (!outcome.refusal) {
+      const after = outcome.state.draft;
+      const had = new Set(now.draft.map((d) => d.tenantId));
+      const added = after.filter((r) => !had.has(r.tenantId)).length;
+      const removed = before - (after.length - added);
+      if (added + removed > 0) screen.notify(`${[added ? `${plural(added, tWord, tWords)} added` : '', removed ? `${plural(removed, tWord, tWords)} removed` : ''].filter(Boolean).join(', ')}; press Ctrl-S to save.`);
+    }
+  }
+
+  const sortedAccounts = useMemo(() => (accounts ? accountChoices(accounts, EMPTY_STATE, '').map((c) => c.account) : null), [accounts]);
+
+  async function chooseAccount(target: AccountRow) {
+    if (notLoaded(accountsLoad, `${psaName} accounts`, psaName) || !sortedAccounts || !accountById) return;
+    const holders = new Map<string, string>();
+    for (const r of stateRef.current.draft) if (r.accountId !== null && r.tenantId !== target.tenantId) holders.set(r.accountId, `mapped to ${quoteName(r.tenantName, r.tenantId)}`);
+    for (const [id, owner] of ctx.accountsElsewhere ?? []) if (!holders.has(id)) holders.set(id, `mapped to ${quoteName(owner.tenantName, owner.tenantId)} in integration ${quoteName(owner.integrationName)}`);
+    const suggestion = target.suggestion;
+    const option = (a: PsaAccount, note = ''): SelectOption<string> => ({
+      value: a.id,
+      label: a.name || `(unnamed, id ${a.id})`,
+      detail: [a.type, a.active ? '' : 'inactive', note].filter(Boolean).join(' · '),
+      ...(holders.has(a.id) ? { disabled: holders.get(a.id)! } : {}),
+    });
+    // The suggested account first, where the cursor starts: one Enter accepts it, but only the admin's.
+    const suggested = suggestion ? accountById.get(suggestion.accountId) : undefined;
+    const options: SelectOption<string>[] = suggestion && suggested ? [option(suggested, `suggested (${CONFIDENCE_LABELS[suggestion.confidence]})`)] : [];
+    for (const a of sortedAccounts) if (a !== suggested) options.push(option(a));
+    const mapped = target.accountId !== null;
+    const chosen = await screen.select<string>({
+      title: `${accountWord} for ${target.tenantName}`,
+      options,
+      // "(none)" unmaps, so it is offered where there is something to unmap.
+      ...(mapped ? { allowNone: '(none: unmap)', initialValue: target.accountId } : {}),
+      noun: `${psaName} accounts`,
+    });
+    if (chosen === undefined) return;
+    const account = chosen === null ? null : (accountById.get(chosen) ?? null);
+    if (chosen !== null && !account) return;
+    apply({ type: 'mapAccount', tenantId: target.tenantId, account });
+  }
+
+  async function chooseContract(target: AccountRow) {
+    if (target.accountId === null) {
+      setRefusals(new Map([[target.tenantId, `${quoteName(target.tenantName, target.tenantId)}: map ${withArticle(accountWord)} before choosing a contract.`]]));
+      return;
+    }
+    if (notLoaded(contractsLoad, 'contracts', psaName) || !contracts) return;
+    const list: PsaContract[] = contractsFor(target.accountId, contracts);
+    const options: SelectOption<string>[] = list.map((c) => ({
+      value: c.id,
+      label: c.name || `(unnamed, id ${c.id})`,
+      detail: [c.typeLabel, c.startDate ? `from ${c.startDate.slice(0, 10)}` : '', c.endDate ? `to ${c.endDate.slice(0, 10)}` : '', c.active ? '' : 'inactive'].filter(Boolean).join(' · '),
+    }));
+    const chosen = await screen.select<string>({
+      title: `Recurring Service contract for ${target.tenantName} (${target.accountName ?? target.accountId})`,
+      options,
+      allowNone: '(none)',
+      initialValue: target.contractId,
+      noun: 'Recurring Service contracts',
+    });
+    if (chosen === undefined) return;
+    const contract = chosen === null ? null : (list.find((c) => c.id === chosen) ?? null);
+    apply({ type: 'setContract', tenantId: target.tenantId, contract });
+  }
+
+  function acceptOne(target: AccountRow) {
+    if (notLoaded(accountsLoad, `${psaName} accounts`, psaName)) return;
+    if (!target.suggestion) {
+      const why = target.accountId !== null ? `${quoteName(target.tenantName)} is mapped already.` : (unmatchedById.get(target.tenantId)?.message ?? 'No suggestion for this row.');
+      setRefusals(new Map([[target.tenantId, why]]));
+      return;
+    }
+    const outcome = apply({ type: 'acceptSuggestions', suggestions: [target.suggestion] });
+    if (!outcome.refusal) screen.notify(`Mapped ${target.tenantName} to ${target.suggestion.accountName}; press Ctrl-S to save.`);
+  }
+
+  async function acceptAll() {
+    if (notLoaded(accountsLoad, `${psaName} accounts`, psaName)) return;
+    const shown = table.rows.filter((r) => r.suggestion).map((r) => r.suggestion!);
+    const filtered = table.filter !== '';
+    if (shown.length === 0) {
+      screen.notify(filtered ? `No suggestions among the rows matching “${table.filter}”.` : 'No suggestions: every row is mapped or has no close match.');
+      return;
+    }
+    const listed = shown.slice(0, Math.max(1, height - 8)).map((s) => `${s.tenantName} → ${s.accountName} (${CONFIDENCE_LABELS[s.confidence]}${s.accountActive ? '' : ', inactive'})`);
+    if (shown.length > listed.length) listed.push(`…and ${formatCount(shown.length - listed.length)} more`);
+    const yes = await screen.confirm({
+      title: 'Accept suggestions',
+      message: `Map ${plural(shown.length, tWord, tWords)} as suggested${filtered ? ` (rows matching “${table.filter}”)` : ''}?`,
+      detail: listed,
+    });
+    if (!yes) return;
+    const outcome = apply({ type: 'acceptSuggestions', suggestions: shown });
+    const skipped = outcome.refusal?.causes?.length ?? 0;
+    if (skipped === 0) screen.notify(`Mapped ${plural(shown.length, tWord, tWords)} as suggested; press Ctrl-S to save.`);
+  }
+
+  function unmap(target: AccountRow) {
+    apply({ type: 'mapAccount', tenantId: target.tenantId, account: null });
+  }
+
+  function refreshNames() {
+    apply({ type: 'refreshNames', tenants, accounts, contracts: accounts ? contracts : null });
+    screen.notify('Took the current names; press Ctrl-S to save them.');
+  }
+
+  async function cancelChanges() {
+    const n = changes.length;
+    const yes = await screen.confirm({ title: 'Cancel changes', message: `Discard ${plural(n, 'unsaved change')} on Accounts and restore the last save?`, danger: true });
+    if (!yes) return;
+    apply({ type: 'cancel' });
+    screen.notify('Restored the last saved mappings.');
+  }
+
+  async function save() {
+    if (saving) return;
+    const current = stateRef.current;
+    const problems = saveBlockers(current, ctx);
+    if (problems.length > 0) {
+      // Put the cursor on the first problem row, when the filter shows it.
+      const first = table.rows.findIndex((r) => r.tenantId === problems[0]!.tenantId);
+      if (first >= 0) table.moveTo(first);
+    }
+    const changed = changedTenants(current).length;
+    const clears = udfWrites(current.saved, current.draft).some((w) => w.value === null);
+    setSaving(true);
+    try {
+      const result = await saveAccounts(session, integrationName, current, ctx);
+      const outcome = accountsReducer(stateRef.current, { type: 'markSaved', saved: result.saved }, ctx);
+      stateRef.current = outcome.state;
+      setState(outcome.state);
+      setRefusals(new Map());
+      setConfigVersion((v) => v + 1);
+      const summary = `Saved ${plural(changed, 'mapping')}; ${clears ? 'wrote or cleared' : 'wrote'} the ${tWord} name on ${plural(result.fieldsWritten, `${psaName} account`)}.`;
+      if (result.warnings.length > 0) screen.notify({ kind: 'warning', text: summary, cause: result.warnings.join(' ') });
+      else screen.notify(summary, 'success');
+    } catch (error) {
+      screen.notify(error);
+    } finally {
+      setSaving(false);
+    }
+  }
+
+  function reload() {
+    tenantsLoad.reload(true);
+    accountsLoad.reload(true);
+    contractsLoad.reload(true);
+    screen.notify(`Reloading ${tWords} from ${platformShort} and accounts from ${psaName}…`);
+  }
+
+  const editable = () => !filterMode && !saving;
+  const onRow = () => editable() && row !== undefined;
+  commands.push(
+    { id: 'accounts.account', keys: ['enter'], description: `Choose the ${accountWord} (searchable; (none) unmaps)`, hint: 'account', when: onRow, run: () => void chooseAccount(row!) },
+    { id: 'accounts.save', keys: ['ctrl+s'], description: 'Save changes (config, then the tenant name on the PSA accounts)', hint: 'save', when: () => dirty && !saving && !filterMode, run: () => void save() },
+    { id: 'accounts.billing', keys: ['b'], description: 'Billing on/off for this row', hint: 'billing', when: onRow, run: () => void apply({ type: 'toggleBilling', tenantId: row!.tenantId }) },
+    { id: 'accounts.contract', keys: ['c'], description: 'Choose the Recurring Service contract', hint: 'contract', when: onRow, run: () => void chooseContract(row!) },
+    { id: 'accounts.add', keys: ['a'], description: `Add / remove ${tWords}`, hint: `add/remove`, when: editable, run: () => void addRemove() },
+    { id: 'accounts.accept', keys: ['s'], description: "Accept this row's suggestion", hint: 'accept', when: () => onRow() && row!.suggestion !== undefined, run: () => acceptOne(row!) },
+    { id: 'accounts.acceptAll', keys: ['S'], description: 'Review and accept all suggestions (of the rows shown)', hint: 'accept all', when: () => editable() && suggestionCount > 0, run: () => void acceptAll() },
+    { id: 'accounts.unmap', keys: ['u'], description: `Unmap the ${accountWord} (billing and contract go too)`, hint: 'unmap', when: () => onRow() && row!.accountId !== null, run: () => unmap(row!) },
+    { id: 'accounts.names', keys: ['n'], description: 'Take the current names of renamed tenants, accounts and contracts', hint: 'names', when: () => editable() && renameCount > 0, run: refreshNames },
+    { id: 'accounts.cancel', keys: ['x'], description: 'Cancel changes (restore the last save)', hint: 'cancel changes', when: () => dirty && editable(), run: () => void cancelChanges() },
+    { id: 'accounts.reload', keys: ['r'], description: `Reload from ${platformShort} and ${psaName}`, hint: 'reload', when: () => !filterMode, run: reload },
+  );
+  // Keep the non-row commands for `s` on an unmapped row without suggestion: say why.
+  commands.push({ id: 'accounts.acceptWhy', keys: ['s'], description: "Accept this row's suggestion", hidden: true, when: () => onRow() && row!.suggestion === undefined, run: () => acceptOne(row!) });
+
+  // Drawing --------------------------------------------------------------------
+  const detail: DetailLine[] = useMemo(() => {
+    if (!row || detailLines === 0) return [];
+    const paragraphs = detailParagraphs(row, {
+      refusal: refusals.get(row.tenantId),
+      unmatched: unmatchedById.get(row.tenantId),
+      tenant: tenantById?.get(row.tenantId),
+      account: row.accountId !== null ? accountById?.get(row.accountId) : undefined,
+      tenantWord: tWord,
+      platformShort,
+      psaAccountWord: accountWord,
+    });
+    return wrapDetail(paragraphs, Math.max(1, width - 1), detailLines);
+  }, [row, refusals, unmatchedById, tenantById, accountById, tWord, platformShort, accountWord, width, detailLines]);
+
+  const dataLine = ((): DetailLine => {
+    if (saving) return { text: `Saving: configuration, then “${integration.psa.tenantNameField}” on ${psaName} accounts…`, tone: 'accent' };
+    const parts: string[] = [];
+    let tone: DetailLine['tone'] = 'muted';
+    if (tenantsLoad.error && !tenantsLoad.loading) {
+      parts.push(`Error: ${describeLoadError(tenantsLoad.error)} (r retry)`);
+      tone = 'danger';
+    } else if (tenants) parts.push(`${plural(tenants.length, `${tWord} in ${platformShort}`, `${tWords} in ${platformShort}`)}`);
+    else parts.push(`Loading ${tWords} from ${platformName}…`);
+    if (accountsLoad.error && !accountsLoad.loading) {
+      parts.push(`Error: ${describeLoadError(accountsLoad.error)} (r retry)`);
+      tone = 'danger';
+    } else if (accounts) parts.push(plural(accounts.length, `${psaName} account`));
+    else parts.push(`Loading accounts from ${psaName}…`);
+    if (contractsLoad.error && !contractsLoad.loading && !accountsLoad.error) {
+      parts.push(`Error: contracts: ${describeLoadError(contractsLoad.error)} (r retry)`);
+      tone = 'danger';
+    }
+    if (suggestionCount > 0) parts.push(`${plural(suggestionCount, 'suggestion')} (s accept, S review all)`);
+    if (renameCount > 0) parts.push(`${plural(renameCount, 'rename')} (n take names)`);
+    if ((tenantsLoad.loading && tenants) || (accountsLoad.loading && accounts)) parts.push('reloading…');
+    return { text: parts.join(' · '), tone };
+  })();
+
+  const titleParts = [`${capitalise(tWords)} of “${integration.name}”`];
+  if (dirty) titleParts.push(`${formatCount(changes.length)} unsaved`);
+  if (blockers.length > 0) titleParts.push(plural(blockers.length, 'problem'));
+
+  return (
+    <Box flexDirection="column" width={width} height={height} overflow="hidden">
+      <Box flexDirection="column" width={width} height={tableHeight} overflow="hidden">
+        <Table
+          table={table}
+          width={width}
+          title={titleParts.join(' · ')}
+          marker={(r) => (r.change ? theme.glyphs.changed : undefined)}
+          emptyMessage={`No ${tWords} in this integration yet. Press a to add them from ${platformShort}.`}
+        />
+      </Box>
+      {bottomLines > 0 ? (
+        <Box flexDirection="column" width={width} height={bottomLines} flexShrink={0}>
+          {Array.from({ length: detailLines }, (_, i) => {
+            const line = detail[i];
+            return (
+              <Text key={i} wrap="truncate-end" {...(line ? theme.style(line.tone) : {})}>
+                {line ? ` ${line.text}` : ' '}
+              </Text>
+            );
+          })}
+          <Text wrap="truncate-end" {...theme.style(dataLine.tone)}>
+            {truncate(` ${dataLine.text}`, width)}
+          </Text>
+        </Box>
+      ) : null}
+    </Box>
+  );
+}

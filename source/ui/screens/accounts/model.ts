@@ -1,0 +1,203 @@
+// What the Accounts tab shows, derived from the draft and the live lists: the
+// table rows with their markers, the detail lines of the cursor row and the
+// line saying what was loaded. Pure functions, so the screen can memoise them on
+// their inputs and tests can call them without Ink. Nothing here is per-row
+// O(n): every lookup a row needs is a Map built once per input change.
+import type { RowChange, SaveBlocker } from '../../../domain/accountsDraft.js';
+import { CONFIDENCE_LABELS, type Drift, type MappingSuggestion, type NoSuggestion } from '../../../domain/mapping.js';
+import type { TenantMapping } from '../../../domain/config.js';
+import type { PsaAccount, Tenant } from '../../../domain/types.js';
+import type { Tone } from '../../theme.js';
+import { displayWidth, toSingleLine, truncate } from '../../text.js';
+
+/** One line of the table. Only what the cells, the marker and the detail lines read. */
+export interface AccountRow {
+  readonly tenantId: string;
+  readonly tenantName: string;
+  readonly accountId: string | null;
+  readonly accountName: string | null;
+  readonly billing: boolean;
+  readonly contractId: string | null;
+  readonly contractName: string | null;
+  /** Differs from the last save (added or changed). */
+  readonly change: RowChange | undefined;
+  readonly drift: readonly Drift[];
+  readonly blockers: readonly SaveBlocker[];
+  readonly suggestion: MappingSuggestion | undefined;
+  /** '!' needs attention (drift, Save blocked), '?' a suggestion waits, '' nothing. */
+  readonly flag: '!' | '?' | '';
+}
+
+const NONE: readonly never[] = [];
+
+const collator = new Intl.Collator(undefined, { sensitivity: 'accent', numeric: true });
+
+/**
+ * Row order: by tenant name (locale-aware, numbers numerically), then id. The
+ * order is reused while the roster (ids and names, in draft order) is the same,
+ * so mapping, billing and contract edits on 10,000 rows do not sort again.
+ */
+export class RowOrder {
+  private ids: string[] = [];
+  private names: string[] = [];
+  private order: number[] = [];
+
+  indexes(draft: readonly TenantMapping[]): readonly number[] {
+    let same = draft.length === this.ids.length;
+    for (let i = 0; same && i < draft.length; i++) same = draft[i]!.tenantId === this.ids[i] && draft[i]!.tenantName === this.names[i];
+    if (same) return this.order;
+    this.ids = draft.map((r) => r.tenantId);
+    this.names = draft.map((r) => r.tenantName);
+    this.order = draft.map((_, i) => i).sort((a, b) => collator.compare(this.names[a]!, this.names[b]!) || (this.ids[a]! < this.ids[b]! ? -1 : this.ids[a]! > this.ids[b]! ? 1 : 0));
+    return this.order;
+  }
+}
+
+export interface RowInputs {
+  readonly draft: readonly TenantMapping[];
+  readonly order: readonly number[];
+  readonly changes: ReadonlyMap<string, RowChange>;
+  readonly drift: ReadonlyMap<string, readonly Drift[]>;
+  readonly blockers: ReadonlyMap<string, readonly SaveBlocker[]>;
+  readonly suggestions: ReadonlyMap<string, MappingSuggestion>;
+}
+
+export function buildRows({ draft, order, changes, drift, blockers, suggestions }: RowInputs): AccountRow[] {
+  const rows: AccountRow[] = new Array(order.length);
+  for (let i = 0; i < order.length; i++) {
+    const m = draft[order[i]!]!;
+    const rowDrift = drift.get(m.tenantId) ?? NONE;
+    const rowBlockers = blockers.get(m.tenantId) ?? NONE;
+    const suggestion = m.accountId === null ? suggestions.get(m.tenantId) : undefined;
+    rows[i] = {
+      tenantId: m.tenantId,
+      tenantName: m.tenantName,
+      accountId: m.accountId,
+      accountName: m.accountName,
+      billing: m.billing,
+      contractId: m.contractId,
+      contractName: m.contractName,
+      change: changes.get(m.tenantId),
+      drift: rowDrift,
+      blockers: rowBlockers,
+      suggestion,
+      flag: rowDrift.length > 0 || rowBlockers.length > 0 ? '!' : suggestion ? '?' : '',
+    };
+  }
+  return rows;
+}
+
+export function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const list = out.get(k);
+    if (list) list.push(item);
+    else out.set(k, [item]);
+  }
+  return out;
+}
+
+/** A string that changes exactly when suggestions could: tenants, their names, and which account each holds. */
+export function mappingKey(draft: readonly TenantMapping[]): string {
+  let key = '';
+  for (const r of draft) key += `${r.tenantId}\u0001${r.tenantName}\u0001${r.accountId ?? ''}\u0002`;
+  return key;
+}
+
+// ------------------------------------------------------------------ the cursor row's detail lines
+
+export interface DetailLine {
+  readonly text: string;
+  readonly tone: Tone;
+}
+
+export interface DetailContext {
+  readonly refusal: string | undefined;
+  readonly unmatched: NoSuggestion | undefined;
+  /** The tenant as the platform lists it now (undefined: not listed or not loaded). */
+  readonly tenant: Tenant | undefined;
+  /** The mapped account as the PSA lists it now. */
+  readonly account: PsaAccount | undefined;
+  readonly tenantWord: string;
+  readonly platformShort: string;
+  readonly psaAccountWord: string;
+}
+
+const FIELD_WORDS: Record<string, string> = {
+  tenantName: 'name',
+  accountId: 'account',
+  accountName: 'account name',
+  billing: 'billing',
+  contractId: 'contract',
+  contractName: 'contract name',
+};
+
+/** Paragraphs about one row, most urgent first. */
+export function detailParagraphs(row: AccountRow, ctx: DetailContext): DetailLine[] {
+  const out: DetailLine[] = [];
+  if (ctx.refusal) out.push({ text: `Refused: ${ctx.refusal}`, tone: 'danger' });
+  for (const b of row.blockers) out.push({ text: `Blocks Save: ${b.message}`, tone: 'danger' });
+  const renames = row.drift.some((d) => d.kind.endsWith('-renamed'));
+  for (const d of row.drift) {
+    out.push({ text: `${d.severity === 'error' ? 'Drift' : 'Changed'}: ${d.message}`, tone: d.severity === 'error' ? 'danger' : d.severity === 'warning' ? 'warning' : 'accent' });
+  }
+  if (renames) out.push({ text: 'Press n to take the current names (Save then writes the new name to the account).', tone: 'muted' });
+  if (row.suggestion) {
+    const s = row.suggestion;
+    out.push({ text: `Suggestion (${CONFIDENCE_LABELS[s.confidence]}): ${s.accountName}. ${s.reason} Press s to accept.`, tone: 'accent' });
+  } else if (row.accountId === null && ctx.unmatched) {
+    out.push({ text: `No suggestion: ${ctx.unmatched.message}`, tone: 'muted' });
+  }
+  if (ctx.tenant && !ctx.tenant.enabled) out.push({ text: `This ${ctx.tenantWord} is disabled in ${ctx.platformShort}.`, tone: 'muted' });
+  if (row.change) {
+    const what = row.change.kind === 'added' ? 'added to this integration' : `changed: ${row.change.fields.map((f) => FIELD_WORDS[f] ?? f).join(', ')}`;
+    out.push({ text: `Unsaved: ${what}.`, tone: 'muted' });
+  }
+  if (out.length === 0 && row.accountId !== null && ctx.account) {
+    const a = ctx.account;
+    out.push({ text: `${ctx.psaAccountWord} ${a.name}${a.type ? ` · ${a.type}` : ''} · ${a.active ? 'active' : 'inactive'} · billing ${row.billing ? 'on' : 'off'}`, tone: 'muted' });
+  }
+  return out;
+}
+
+/** Word-wraps one paragraph into lines of `width` cells. */
+function wrapParagraph(text: string, width: number): string[] {
+  const out: string[] = [];
+  let line = '';
+  for (const word of toSingleLine(text).split(' ')) {
+    if (word === '') continue;
+    const next = line ? `${line} ${word}` : word;
+    if (displayWidth(next) <= width) {
+      line = next;
+      continue;
+    }
+    if (line) out.push(line);
+    line = displayWidth(word) > width ? truncate(word, width) : word;
+  }
+  if (line) out.push(line);
+  return out;
+}
+
+/**
+ * Fits paragraphs (most urgent first) into `lines` lines of `width` cells. The
+ * first paragraph always shows, cut with "…" if it is too long; a later one
+ * shows only when it fits whole, so no line ends in the middle of a thought.
+ */
+export function wrapDetail(paragraphs: readonly DetailLine[], width: number, lines: number): DetailLine[] {
+  const out: DetailLine[] = [];
+  if (lines <= 0 || width <= 0) return out;
+  for (const p of paragraphs) {
+    const wrapped = wrapParagraph(p.text, width);
+    const room = lines - out.length;
+    if (room <= 0) break;
+    if (wrapped.length <= room) {
+      for (const text of wrapped) out.push({ text, tone: p.tone });
+    } else if (out.length === 0) {
+      const kept = wrapped.slice(0, room);
+      kept[room - 1] = truncate(`${kept[room - 1]!}…`, width);
+      for (const text of kept) out.push({ text, tone: p.tone });
+    }
+  }
+  return out;
+}
