@@ -1,0 +1,149 @@
+// Inline validation of the Connections fields (SPEC.md §2.1, §6). Pure apart
+// from the CA file check, which looks at the file system (synchronously: the
+// file is small and local). Every function either returns the value to store
+// (normalised) or a message saying what is wrong and how to put it right.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+export type Parsed<T> = { ok: true; value: T } | { ok: false; message: string };
+
+const ok = <T>(value: T): Parsed<T> => ({ ok: true, value });
+const problem = (message: string): Parsed<never> => ({ ok: false, message });
+
+export interface UrlRules {
+  /** What the URL is for, at the start of messages ("The KSC URL"). */
+  readonly what: string;
+  /** An example shown in messages. */
+  readonly example: string;
+  /** Blank means "not set" (null) instead of an error. */
+  readonly optional?: boolean;
+}
+
+/**
+ * An http(s) URL with a host and, if given, a port from 1 to 65535. Checked by
+ * hand before `new URL`, whose only complaint is "Invalid URL", so the admin
+ * learns which part is wrong.
+ */
+export function parseUrl(raw: string, rules: UrlRules): Parsed<string | null> {
+  const text = raw.trim();
+  if (text === '') return rules.optional ? ok(null) : problem(`${rules.what} is required, e.g. ${rules.example}`);
+  if (/\s/u.test(text)) return problem(`${rules.what} cannot contain spaces.`);
+  const scheme = /^([a-z][a-z0-9+.-]*):\/\//iu.exec(text);
+  if (!scheme) return problem(`${rules.what} must start with https:// or http://, e.g. ${rules.example}`);
+  const protocol = scheme[1]!.toLowerCase();
+  if (protocol !== 'https' && protocol !== 'http') return problem(`${rules.what} must use https:// or http://, not ${protocol}://.`);
+  const authority = text.slice(scheme[0].length).split(/[/?#]/u)[0] ?? '';
+  if (authority.includes('@')) return problem(`${rules.what} must not contain a user name or password: enter those in their own fields.`);
+  // Host, then an optional ":port" (IPv6 hosts are bracketed).
+  const parts = /^(\[[^\]]*\]|[^:]*)(?::(.*))?$/u.exec(authority);
+  const host = parts?.[1] ?? '';
+  const port = parts?.[2];
+  if (host === '') return problem(`${rules.what} has no host name, e.g. ${rules.example}`);
+  if (port !== undefined) {
+    if (port === '') return problem(`${rules.what} ends with ":" but no port number.`);
+    if (!/^\d+$/u.test(port)) return problem(`The port in ${lowerFirst(rules.what)} must be a number from 1 to 65535 (got "${port}").`);
+    const n = Number(port);
+    if (n < 1 || n > 65535) return problem(`Port ${port} is out of range: ports go from 1 to 65535.`);
+  }
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    return problem(`${rules.what} is not a valid URL (check the host name "${host}").`);
+  }
+  if (!url.hostname) return problem(`${rules.what} has no host name, e.g. ${rules.example}`);
+  return ok(text);
+}
+
+function lowerFirst(text: string): string {
+  return text.charAt(0).toLowerCase() + text.slice(1);
+}
+
+/** A required single-line value (user names, field names). */
+export function parseRequired(raw: string, what: string): Parsed<string> {
+  const text = raw.trim();
+  return text === '' ? problem(`${what} cannot be empty.`) : ok(text);
+}
+
+/** Optional free text; blank is stored as ''. */
+export function parseOptionalText(raw: string): Parsed<string> {
+  return ok(raw.trim());
+}
+
+/** Autotask resource ids are positive whole numbers; blank means no impersonation. */
+export function parseResourceId(raw: string): Parsed<string | null> {
+  const text = raw.trim();
+  if (text === '') return ok(null);
+  if (!/^\d+$/u.test(text) || Number(text) === 0) {
+    return problem('The impersonation resource id is the number of an Autotask resource (e.g. 29682886), or blank for none.');
+  }
+  return ok(text);
+}
+
+export interface FileSystem {
+  statSync(file: string): fs.Stats;
+  accessSync(file: string, mode?: number): void;
+  readFileSync(file: string): Buffer;
+}
+
+export interface CaFileOptions {
+  /** Relative paths are taken from here (default: the current directory). */
+  readonly cwd?: string;
+  readonly home?: string;
+  readonly fs?: FileSystem;
+}
+
+/** Larger than any certificate bundle an admin would point at. */
+const MAX_CA_BYTES = 5 * 1024 * 1024;
+
+/**
+ * A readable PEM file with at least one certificate, stored as an absolute path
+ * (the agent runs from another directory). Blank clears it: the system CAs are used.
+ */
+export function parseCaFile(raw: string, options: CaFileOptions = {}): Parsed<string | null> {
+  const text = raw.trim();
+  if (text === '') return ok(null);
+  const files = options.fs ?? fs;
+  const home = options.home ?? os.homedir();
+  const expanded = text === '~' ? home : text.startsWith('~/') ? path.join(home, text.slice(2)) : text;
+  const file = path.resolve(options.cwd ?? process.cwd(), expanded);
+  let stats: fs.Stats;
+  try {
+    stats = files.statSync(file);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return problem(`No file at ${file}: check the path (for KSC, copy klserver.cer from the Administration Server).`);
+    if (code === 'ENOTDIR') return problem(`${file} cannot exist: a part of that path is a file, not a folder.`);
+    if (code === 'EACCES' || code === 'EPERM') return problem(`Cannot reach ${file}: permission denied on one of its folders.`);
+    return problem(`Cannot check ${file}: ${(error as Error).message}`);
+  }
+  if (stats.isDirectory()) return problem(`${file} is a folder: give the certificate file inside it (PEM, e.g. klserver.cer).`);
+  if (!stats.isFile()) return problem(`${file} is not a regular file.`);
+  try {
+    files.accessSync(file, fs.constants.R_OK);
+  } catch {
+    return problem(`${file} exists but cannot be read by ${userName()}: permission denied (the agent's service user must be able to read it too).`);
+  }
+  if (stats.size === 0) return problem(`${file} is empty: it should hold the PEM certificate of the server or its CA.`);
+  if (stats.size > MAX_CA_BYTES) return problem(`${file} is ${Math.round(stats.size / 1024 / 1024)} MB: too large for a certificate file.`);
+  let content: Buffer;
+  try {
+    content = files.readFileSync(file);
+  } catch (error) {
+    return problem(`${file} cannot be read: ${(error as Error).message}`);
+  }
+  if (content.includes('-----BEGIN CERTIFICATE-----')) return ok(file);
+  if (content[0] === 0x30) {
+    return problem(`${file} is a binary (DER) certificate; convert it to PEM: openssl x509 -inform der -in ${file} -out ${file}.pem`);
+  }
+  return problem(`${file} holds no PEM certificate (no "-----BEGIN CERTIFICATE-----" line).`);
+}
+
+function userName(): string {
+  try {
+    return `user ${os.userInfo().username}`;
+  } catch {
+    return 'this user';
+  }
+}
