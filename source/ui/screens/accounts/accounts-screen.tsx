@@ -30,7 +30,7 @@ import { platformLabel, psaLabel, tenantWord, type Integration, type TenantMappi
 import type { PsaAccount, PsaContract, Tenant } from '../../../domain/types.js';
 import { saveAccounts } from '../../../console/accountsSave.js';
 import type { ConsoleSession } from '../../../console/session.js';
-import { Table, useTable, useCommands, useDirty, useScreen, useTheme, formatCount, truncate, type Column, type Command, type ScreenDefinition, type ScreenProps, type SelectOption } from '../../index.js';
+import { Table, useTable, useCommands, useDirty, useScreen, useTheme, formatCount, truncate, displayWidth, type Column, type Command, type ScreenDefinition, type ScreenProps, type SelectOption } from '../../index.js';
 import { useLoad, type Loaded } from '../use-load.js';
 import { buildRows, detailParagraphs, groupBy, mappingKey, RowOrder, wrapDetail, type AccountRow, type DetailLine } from './model.js';
 
@@ -54,8 +54,8 @@ export function AccountsScreen(props: Props) {
   return <AccountsEditor {...props} integration={integration} />;
 }
 
-/** Lines under the table: the cursor row's details, then the data line. */
-const DETAIL_LINES = 2;
+/** Lines under the table for the cursor row's details (fewer on short terminals), then the data line. */
+const DETAIL_LINES = 3;
 const EMPTY_STATE: AccountsState = { saved: [], draft: [] };
 
 function capitalise(s: string): string {
@@ -201,7 +201,8 @@ function AccountsEditor({ session, integrationName, integration, width, height, 
   // Table --------------------------------------------------------------------
   const accountTitle = accountWord;
   const columns = useMemo(() => columnsFor(capitalise(tWord), accountTitle), [tWord, accountTitle]);
-  const bottomLines = Math.max(0, Math.min(DETAIL_LINES + 1, height - 3));
+  // The table keeps at least 3 rows (title, header and rows take 2 more); details shrink first.
+  const bottomLines = Math.max(0, Math.min(height >= 14 ? DETAIL_LINES + 1 : 3, height - 5));
   const detailLines = Math.max(0, bottomLines - 1);
   const tableHeight = Math.max(1, height - bottomLines);
   // Registered before the table's own keys so `?` lists the Accounts keys first;
@@ -234,7 +235,9 @@ function AccountsEditor({ session, integrationName, integration, width, height, 
     });
     const checked = await screen.checklist({
       title: `Add / remove ${tWords}`,
-      description: `Checked ones belong to “${integration.name}”; unchecking breaks only the link.${hidden > 0 ? ` ${plural(hidden, tWord, tWords)} of other integrations are not listed.` : ''}`,
+      description: hidden > 0
+        ? `Checked = in “${integration.name}”; ${plural(hidden, tWord, tWords)} in other integrations not listed.`
+        : `Checked = in “${integration.name}”. Unchecking breaks only the link.`,
       items,
       initialChecked: offered.filter((o) => o.checked).map((o) => o.tenantId),
     });
@@ -307,14 +310,14 @@ function AccountsEditor({ session, integrationName, integration, width, height, 
     const options: SelectOption<string>[] = list.map((c) => ({
       value: c.id,
       label: c.name || `(unnamed, id ${c.id})`,
-      detail: [c.typeLabel, c.startDate ? `from ${c.startDate.slice(0, 10)}` : '', c.endDate ? `to ${c.endDate.slice(0, 10)}` : '', c.active ? '' : 'inactive'].filter(Boolean).join(' · '),
+      detail: [c.startDate || c.endDate ? `${c.startDate?.slice(0, 10) ?? '…'} – ${c.endDate?.slice(0, 10) ?? '…'}` : '', c.active ? '' : 'inactive'].filter(Boolean).join(' · '),
     }));
     const chosen = await screen.select<string>({
       title: `Recurring Service contract for ${target.tenantName} (${target.accountName ?? target.accountId})`,
       options,
-      allowNone: '(none)',
-      initialValue: target.contractId,
-      noun: 'Recurring Service contracts',
+      // "(none)" clears the contract, so it is offered once there is one to clear.
+      ...(target.contractId !== null ? { allowNone: '(none)', initialValue: target.contractId } : {}),
+      noun: list.length === 1 ? 'Recurring Service contract' : 'Recurring Service contracts',
     });
     if (chosen === undefined) return;
     const contract = chosen === null ? null : (list.find((c) => c.id === chosen) ?? null);
@@ -403,14 +406,13 @@ function AccountsEditor({ session, integrationName, integration, width, height, 
     tenantsLoad.reload(true);
     accountsLoad.reload(true);
     contractsLoad.reload(true);
-    screen.notify(`Reloading ${tWords} from ${platformShort} and accounts from ${psaName}…`);
   }
 
   const editable = () => !filterMode && !saving;
   const onRow = () => editable() && row !== undefined;
   commands.push(
     { id: 'accounts.account', keys: ['enter'], description: `Choose the ${accountWord} (searchable; (none) unmaps)`, hint: 'account', when: onRow, run: () => void chooseAccount(row!) },
-    { id: 'accounts.save', keys: ['ctrl+s'], description: 'Save changes (config, then the tenant name on the PSA accounts)', hint: 'save', when: () => dirty && !saving && !filterMode, run: () => void save() },
+    { id: 'accounts.save', keys: ['ctrl+s'], description: `Save changes (config, then “${integration.psa.tenantNameField}” on the ${psaName} accounts)`, hint: 'save', when: () => dirty && !saving && !filterMode, run: () => void save() },
     { id: 'accounts.billing', keys: ['b'], description: 'Billing on/off for this row', hint: 'billing', when: onRow, run: () => void apply({ type: 'toggleBilling', tenantId: row!.tenantId }) },
     { id: 'accounts.contract', keys: ['c'], description: 'Choose the Recurring Service contract', hint: 'contract', when: onRow, run: () => void chooseContract(row!) },
     { id: 'accounts.add', keys: ['a'], description: `Add / remove ${tWords}`, hint: `add/remove`, when: editable, run: () => void addRemove() },
@@ -457,9 +459,12 @@ function AccountsEditor({ session, integrationName, integration, width, height, 
       parts.push(`Error: contracts: ${describeLoadError(contractsLoad.error)} (r retry)`);
       tone = 'danger';
     }
-    if (suggestionCount > 0) parts.push(`${plural(suggestionCount, 'suggestion')} (s accept, S review all)`);
-    if (renameCount > 0) parts.push(`${plural(renameCount, 'rename')} (n take names)`);
+    if (suggestionCount > 0) parts.push(plural(suggestionCount, 'suggestion'));
+    if (renameCount > 0) parts.push(plural(renameCount, 'rename'));
     if ((tenantsLoad.loading && tenants) || (accountsLoad.loading && accounts)) parts.push('reloading…');
+    // The keys for suggestions and renames, when the line has room for them.
+    const keyed = parts.map((p) => (p === plural(suggestionCount, 'suggestion') ? `${p} (S reviews all)` : p === plural(renameCount, 'rename') ? `${p} (n takes the new names)` : p));
+    if (displayWidth(` ${keyed.join(' · ')}`) <= width) return { text: keyed.join(' · '), tone };
     return { text: parts.join(' · '), tone };
   })();
 

@@ -124,35 +124,38 @@ export interface DetailContext {
   readonly psaAccountWord: string;
 }
 
+/** What changed, in the admin's words: an account change is one change, not "account, account name". */
 const FIELD_WORDS: Record<string, string> = {
   tenantName: 'name',
   accountId: 'account',
-  accountName: 'account name',
+  accountName: 'account',
   billing: 'billing',
   contractId: 'contract',
-  contractName: 'contract name',
+  contractName: 'contract',
 };
 
 /** Paragraphs about one row, most urgent first. */
 export function detailParagraphs(row: AccountRow, ctx: DetailContext): DetailLine[] {
   const out: DetailLine[] = [];
   if (ctx.refusal) out.push({ text: `Refused: ${ctx.refusal}`, tone: 'danger' });
-  for (const b of row.blockers) out.push({ text: `Blocks Save: ${b.message}`, tone: 'danger' });
-  const renames = row.drift.some((d) => d.kind.endsWith('-renamed'));
-  for (const d of row.drift) {
-    out.push({ text: `${d.severity === 'error' ? 'Drift' : 'Changed'}: ${d.message}`, tone: d.severity === 'error' ? 'danger' : d.severity === 'warning' ? 'warning' : 'accent' });
+  for (const b of row.blockers) {
+    const fix = b.field === 'contractId' ? ' Press c to choose a contract, or b to turn billing off.' : '';
+    out.push({ text: `Blocks Save: ${b.message}${fix}`, tone: 'danger' });
   }
-  if (renames) out.push({ text: 'Press n to take the current names (Save then writes the new name to the account).', tone: 'muted' });
+  for (const d of row.drift) {
+    const fix = d.kind.endsWith('-renamed') ? ' Press n to take the new names.' : '';
+    out.push({ text: `${d.severity === 'error' ? 'Drift' : 'Changed'}: ${d.message}${fix}`, tone: d.severity === 'error' ? 'danger' : d.severity === 'warning' ? 'warning' : 'accent' });
+  }
   if (row.suggestion) {
     const s = row.suggestion;
-    out.push({ text: `Suggestion (${CONFIDENCE_LABELS[s.confidence]}): ${s.accountName}. ${s.reason} Press s to accept.`, tone: 'accent' });
+    out.push({ text: `Suggestion (${CONFIDENCE_LABELS[s.confidence]}): ${s.accountName} — ${s.reason} Press s to accept.`, tone: 'accent' });
   } else if (row.accountId === null && ctx.unmatched) {
     out.push({ text: `No suggestion: ${ctx.unmatched.message}`, tone: 'muted' });
   }
   if (ctx.tenant && !ctx.tenant.enabled) out.push({ text: `This ${ctx.tenantWord} is disabled in ${ctx.platformShort}.`, tone: 'muted' });
   if (row.change) {
-    const what = row.change.kind === 'added' ? 'added to this integration' : `changed: ${row.change.fields.map((f) => FIELD_WORDS[f] ?? f).join(', ')}`;
-    out.push({ text: `Unsaved: ${what}.`, tone: 'muted' });
+    const what = row.change.kind === 'added' ? 'added to this integration' : `${[...new Set(row.change.fields.map((f) => FIELD_WORDS[f] ?? f))].join(', ')} changed`;
+    out.push({ text: `Not saved yet: ${what}.`, tone: 'muted' });
   }
   if (out.length === 0 && row.accountId !== null && ctx.account) {
     const a = ctx.account;
