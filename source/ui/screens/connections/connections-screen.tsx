@@ -26,7 +26,7 @@ import { useTheme, type Tone } from '../../theme.js';
 import { displayWidth, fit, truncate, truncateStart } from '../../text.js';
 import { useLoad } from '../use-load.js';
 import { changedRowIds, draftOf, platformRows, psaRows, sameSettings, sideTitle, type ConnectionDraft, type FieldRow, type Side } from './fields.js';
-import { fitResultLines, headerText, resultLines, type ResultLine, type TestRun } from './results.js';
+import { fitResultLines, headerText, resultLines, staleText, type ResultLine, type TestRun } from './results.js';
 import { ResultsDialog } from './results-dialog.js';
 import { NoIntegration } from './create.js';
 
@@ -293,10 +293,18 @@ function ConnectionEditor({ width, height, active, session, integration, cwd }: 
   });
 
   const body = Math.max(1, height - 1);
-  // The settings come first: results fold their passed checks before the settings list scrolls.
-  const leastResults = run ? 1 + resultLines(run, resultsWidth, 2).length : 1;
-  const fieldsRoom = sideBySide ? Math.max(1, body - 1) : Math.min(lines.length, Math.max(6, body - 1 - leastResults));
-  const resultsRoom = sideBySide ? body : Math.max(0, body - 1 - fieldsRoom);
+  // The settings come first: results fold their passed checks, then the help
+  // line goes, and only then does the settings list scroll.
+  const leastResults = run ? 1 + resultLines(run, resultsWidth, 3).length : 1;
+  let showHelp = true;
+  let fieldsRoom: number;
+  if (sideBySide) fieldsRoom = Math.max(1, body - 1);
+  else if (lines.length + 1 + leastResults <= body) fieldsRoom = lines.length;
+  else {
+    showHelp = false;
+    fieldsRoom = Math.min(lines.length, Math.max(6, body - leastResults));
+  }
+  const resultsRoom = sideBySide ? body : Math.max(0, body - fieldsRoom - (showHelp ? 1 : 0));
 
   // Scroll the field list only as far as needed to keep the cursor (and its problem line) in view.
   const top = useRef(0);
@@ -352,9 +360,11 @@ function ConnectionEditor({ width, height, active, session, integration, cwd }: 
   const fieldsPane = (
     <Box flexDirection="column" width={fieldsWidth}>
       {visible.map(renderLine)}
-      <Text wrap="truncate-end" {...theme.style('muted')}>
-        {truncate(helpText, fieldsWidth)}
-      </Text>
+      {showHelp ? (
+        <Text wrap="truncate-end" {...theme.style('muted')}>
+          {truncate(helpText, fieldsWidth)}
+        </Text>
+      ) : null}
     </Box>
   );
   const resultsPane = resultsRoom > 0 ? <ResultsPane run={run} currentKey={settingsKey} width={resultsWidth} room={resultsRoom} /> : null;
@@ -417,11 +427,12 @@ function ResultsPane({ run, currentKey, width, room }: { run: TestRun | null; cu
       </Text>
     );
   }
-  const { lines } = fitResultLines(run, width, room - 1);
-  const header: ResultLine = { text: headerText(run, currentKey), tone: 'title' };
+  const stale = staleText(run, currentKey);
+  const top: ResultLine[] = [{ text: headerText(run, currentKey), tone: 'title' }, ...(stale && room > 1 ? [{ text: stale, tone: 'warning' as const }] : [])];
+  const { lines } = fitResultLines(run, width, room - top.length);
   return (
     <Box flexDirection="column" width={width}>
-      {[header, ...lines].map((line, i) => (
+      {[...top, ...lines].map((line, i) => (
         <Text key={i} wrap="truncate-end" {...theme.style(line.tone)}>
           {truncate(line.text, width)}
         </Text>

@@ -29,23 +29,23 @@ export function creationFields(options: { suggestedName: string; taken: readonly
       initial: options.suggestedName,
       validate: (v) =>
         !INTEGRATION_NAME_PATTERN.test(v.trim())
-          ? 'Use 1–40 lower-case letters, digits or dashes (it names the secrets), e.g. main.'
+          ? 'Only a–z, 0–9 and dashes, e.g. main.'
           : options.taken.includes(v.trim())
-            ? `An integration named “${v.trim()}” exists already.`
+            ? `“${v.trim()}” exists already.`
             : undefined,
     },
-    { kind: 'text', id: 'kscUrl', label: 'KSC URL', placeholder: 'https://ksc.example.local:13299', validate: (v) => message(parseUrl(v, { what: 'The KSC URL', example: 'https://ksc.example.local:13299' })) },
-    { kind: 'text', id: 'kscUser', label: 'KSC user name', validate: (v) => message(parseRequired(v, 'The KSC user name')) },
+    { kind: 'text', id: 'kscUrl', label: 'KSC URL', placeholder: 'https://ksc.example.local:13299', validate: (v) => message(parseUrl(v, { what: 'The URL' })) },
+    { kind: 'text', id: 'kscUser', label: 'KSC user name', validate: (v) => message(parseRequired(v, 'The user name')) },
     { kind: 'secret', id: 'kscPassword', label: 'KSC password', placeholder: '(blank: enter it later)' },
-    { kind: 'text', id: 'kscCa', label: 'KSC CA/certificate file', placeholder: '(blank: system CAs)', validate: (v) => message(parseCaFile(v, { cwd: options.cwd })) },
+    { kind: 'text', id: 'kscCa', label: 'KSC CA file', placeholder: '(blank: system CAs)', validate: (v) => message(parseCaFile(v, { cwd: options.cwd })) },
     {
       kind: 'text',
       id: 'zoneUrl',
-      label: 'Autotask zone discovery',
+      label: 'Autotask zone URL',
       initial: AUTOTASK_DEFAULTS.zoneDiscoveryUrl,
-      validate: (v) => message(parseUrl(v, { what: 'The zone discovery URL', example: AUTOTASK_DEFAULTS.zoneDiscoveryUrl })),
+      validate: (v) => message(parseUrl(v, { what: 'The URL' })),
     },
-    { kind: 'text', id: 'atUser', label: 'Autotask API user', placeholder: 'api@yourcompany.com', validate: (v) => message(parseRequired(v, 'The Autotask API user name')) },
+    { kind: 'text', id: 'atUser', label: 'Autotask API user', placeholder: 'api@yourcompany.com', validate: (v) => message(parseRequired(v, 'The user name')) },
     { kind: 'secret', id: 'atSecret', label: 'Autotask API secret', placeholder: '(blank: enter it later)' },
     { kind: 'secret', id: 'atCode', label: 'Tracking identifier', placeholder: '(blank: enter it later)' },
   ];

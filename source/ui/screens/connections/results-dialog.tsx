@@ -6,14 +6,15 @@ import { useCommands } from '../../keys/index.js';
 import { dialogWidth, Modal, MODAL_CHROME_HEIGHT, MODAL_CHROME_WIDTH, useDialogBounds } from '../../components/modal.js';
 import { useTheme } from '../../theme.js';
 import { truncate } from '../../text.js';
-import { headerText, resultLines, type TestRun } from './results.js';
+import { headerText, resultLines, staleText, type ResultLine, type TestRun } from './results.js';
 
 export function ResultsDialog({ run, currentKey, onClose }: { run: TestRun; currentKey: string; onClose: () => void }) {
   const theme = useTheme();
   const bounds = useDialogBounds();
   const width = dialogWidth(bounds, 110);
   const inner = width - MODAL_CHROME_WIDTH;
-  const lines = [...wrapHeader(headerText(run, currentKey), inner), ...resultLines(run, inner)];
+  const stale = staleText(run, currentKey);
+  const lines: ResultLine[] = [{ text: headerText(run, currentKey), tone: 'title' }, ...(stale ? [{ text: stale, tone: 'warning' as const }] : []), ...resultLines(run, inner)];
   // Title line is part of the chrome; one line for the position.
   const room = Math.max(1, bounds.height - MODAL_CHROME_HEIGHT - 1);
   const maxTop = Math.max(0, lines.length - room);
@@ -42,8 +43,4 @@ export function ResultsDialog({ run, currentKey, onClose }: { run: TestRun; curr
       </Text>
     </Modal>
   );
-}
-
-function wrapHeader(text: string, width: number) {
-  return [{ text: truncate(text, width), tone: 'title' as const }];
 }

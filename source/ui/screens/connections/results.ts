@@ -111,21 +111,28 @@ export function headerText(run: TestRun, currentKey: string): string {
   const c = counts(run);
   const seconds = ((run.finishedAt - run.startedAt) / 1000).toFixed(1);
   const verdict =
-    c.fail > 0
+    c.fail + c.warn + c.ok === 0
+      ? 'no checks ran'
+      : c.fail > 0
       ? `${c.fail} failed${c.warn ? `, ${c.warn} warning${c.warn === 1 ? '' : 's'}` : ''}, ${c.ok} passed`
       : c.warn > 0
         ? `passed with ${c.warn} warning${c.warn === 1 ? '' : 's'} (${c.ok} ok)`
         : `all ${c.ok} checks passed`;
-  const stale = currentKey !== run.settingsKey ? ' · settings changed since: t tests again' : '';
-  return `Test connection (${what}, ${clock(run.startedAt)}, ${seconds} s): ${verdict}${stale}`;
+  return `Test connection (${what}, ${clock(run.startedAt)}, ${seconds} s): ${verdict}`;
+}
+
+/** Said under the header when the settings shown are no longer those tested. */
+export function staleText(run: TestRun, currentKey: string): string | null {
+  return currentKey !== run.settingsKey ? '! The settings changed since this test: t tests them again.' : null;
 }
 
 /**
  * How much a run is folded to fit: 0 every line; 1 each side's first passed
  * check (who signed in) and "n more checks passed"; 2 one line per side's
- * passed checks. Warnings and failures always keep their cause and remedy.
+ * passed checks; 3 no line for passed checks (the header counts them).
+ * Warnings and failures always keep their cause and remedy.
  */
-export type Fold = 0 | 1 | 2;
+export type Fold = 0 | 1 | 2 | 3;
 
 /** Every line of a run, `width` cells wide, folded as asked. */
 export function resultLines(run: TestRun, width: number, fold: Fold = 0): ResultLine[] {
@@ -145,7 +152,7 @@ export function resultLines(run: TestRun, width: number, fold: Fold = 0): Result
       return;
     }
     const passed = results.filter((r) => r.status === 'ok');
-    const keep = fold === 0 || passed.length <= 1 ? passed.length : fold === 1 ? 1 : 0;
+    const keep = fold === 3 ? 0 : fold === 0 || passed.length <= 1 ? passed.length : fold === 1 ? 1 : 0;
     const folded = passed.length - keep;
     if (fold === 2 && folded > 0) out.push({ text: `${STATUS_GLYPH.ok} ${label}: ${folded} checks passed (v lists them)`, tone: 'success' });
     let shown = 0;
@@ -166,11 +173,11 @@ export function resultLines(run: TestRun, width: number, fold: Fold = 0): Result
  */
 export function fitResultLines(run: TestRun, width: number, room: number): { lines: ResultLine[]; folded: boolean } {
   if (room <= 0) return { lines: [], folded: true };
-  for (const fold of [0, 1, 2] as const) {
+  for (const fold of [0, 1, 2, 3] as const) {
     const lines = resultLines(run, width, fold);
     if (lines.length <= room) return { lines, folded: fold > 0 };
   }
-  const most = resultLines(run, width, 2);
+  const most = resultLines(run, width, 3);
   const kept = most.slice(0, Math.max(0, room - 1));
   return { lines: [...kept, { text: `… ${most.length - kept.length} more lines: v shows all`, tone: 'muted' }], folded: true };
 }

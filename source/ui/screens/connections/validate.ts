@@ -14,8 +14,8 @@ const problem = (message: string): Parsed<never> => ({ ok: false, message });
 export interface UrlRules {
   /** What the URL is for, at the start of messages ("The KSC URL"). */
   readonly what: string;
-  /** An example shown in messages. */
-  readonly example: string;
+  /** An example shown in messages (left out in short forms). */
+  readonly example?: string;
   /** Blank means "not set" (null) instead of an error. */
   readonly optional?: boolean;
 }
@@ -26,11 +26,12 @@ export interface UrlRules {
  * learns which part is wrong.
  */
 export function parseUrl(raw: string, rules: UrlRules): Parsed<string | null> {
+  const eg = rules.example ? `, e.g. ${rules.example}` : '.';
   const text = raw.trim();
-  if (text === '') return rules.optional ? ok(null) : problem(`${rules.what} is required, e.g. ${rules.example}`);
+  if (text === '') return rules.optional ? ok(null) : problem(`${rules.what} is required${eg}`);
   if (/\s/u.test(text)) return problem(`${rules.what} cannot contain spaces.`);
   const scheme = /^([a-z][a-z0-9+.-]*):\/\//iu.exec(text);
-  if (!scheme) return problem(`${rules.what} must start with https:// or http://, e.g. ${rules.example}`);
+  if (!scheme) return problem(`${rules.what} must start with https:// or http://${eg}`);
   const protocol = scheme[1]!.toLowerCase();
   if (protocol !== 'https' && protocol !== 'http') return problem(`${rules.what} must use https:// or http://, not ${protocol}://.`);
   const authority = text.slice(scheme[0].length).split(/[/?#]/u)[0] ?? '';
@@ -39,7 +40,7 @@ export function parseUrl(raw: string, rules: UrlRules): Parsed<string | null> {
   const parts = /^(\[[^\]]*\]|[^:]*)(?::(.*))?$/u.exec(authority);
   const host = parts?.[1] ?? '';
   const port = parts?.[2];
-  if (host === '') return problem(`${rules.what} has no host name, e.g. ${rules.example}`);
+  if (host === '') return problem(`${rules.what} has no host name${eg}`);
   if (port !== undefined) {
     if (port === '') return problem(`${rules.what} ends with ":" but no port number.`);
     if (!/^\d+$/u.test(port)) return problem(`The port in ${lowerFirst(rules.what)} must be a number from 1 to 65535 (got "${port}").`);
@@ -52,7 +53,7 @@ export function parseUrl(raw: string, rules: UrlRules): Parsed<string | null> {
   } catch {
     return problem(`${rules.what} is not a valid URL (check the host name "${host}").`);
   }
-  if (!url.hostname) return problem(`${rules.what} has no host name, e.g. ${rules.example}`);
+  if (!url.hostname) return problem(`${rules.what} has no host name${eg}`);
   return ok(text);
 }
 
