@@ -9,7 +9,7 @@ import { openConfig } from '../store/config.js';
 import type { KeytarLoader } from '../store/keyring.js';
 import type { KmspPaths } from '../store/paths.js';
 import { trimSecret } from '../store/secretBackends.js';
-import { assertSecretName, openSecretStore, type SecretBackendId, type SecretStore } from '../store/secrets.js';
+import { assertSecretName, assertSecretValue, openSecretStore, type SecretBackendId, type SecretStore } from '../store/secrets.js';
 import { guarded, pathsOf, processIo, type CommandIo } from './shared.js';
 
 /** What `secrets set` reads from: a TTY (prompt, no echo) or a pipe. */
@@ -85,9 +85,8 @@ export function register(program: Command, deps: SecretsCommandDeps = {}): void 
         assertSecretName(name);
         const { store } = context(command);
         const value = await readSecretValue(deps.stdin ?? process.stdin, io, name);
-        if (!value) {
-          throw new KmspError(`Refusing to store an empty value for ${name}.`, { kind: 'secret', remedy: 'Type the value at the prompt, or pipe it: printf %s "$VALUE" | kmsp secrets set NAME' });
-        }
+        // Empty, or shorter than the redactor can mask: refused before any backend is touched.
+        assertSecretValue(name, value, 'Type the value at the prompt, or pipe it: printf %s "$VALUE" | kmsp secrets set NAME');
         const result = await store.set(name, value);
         io.out(`Stored ${name} in the ${result.label} (${result.backend}).\n`);
         for (const warning of result.warnings) io.err(`Warning: ${warning}\n`);

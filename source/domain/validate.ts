@@ -1,7 +1,18 @@
 // Semantic validation of a configuration: what JSON schema cannot say
 // (one-to-one mapping, billing needs a contract, limits, unique names).
 // Returns every problem with a path, so the console can show each inline.
-import { INTEGRATION_NAME_PATTERN, type Integration, type KmspConfig, type TicketFields } from './config.js';
+//
+// No two mappings may write the same quantity: the agent posts "own count − PSA total" per
+// contract and billing item, so two writers of one quantity would undo each other every day.
+// - a tenant belongs to one integration per platform (samePlatform: URL case and a trailing
+//   slash do not make a different server);
+// - an account maps to one tenant per PSA (samePsa: across integrations too), and a contract
+//   is billed by one tenant;
+// - a billing item is written by one application, and by one category of it.
+// Same-platform and same-PSA are decided by accountsDraft's samePlatform/samePsa, the rules the
+// Accounts tab enforces while editing: one definition for both.
+import { samePlatform, samePsa } from './accountsDraft.js';
+import { INTEGRATION_NAME_PATTERN, type ApplicationItems, type BillingSettings, type Integration, type KmspConfig, type PsaChoice, type TenantMapping, type TicketFields } from './config.js';
 import { LIMITS } from './defaults.js';
 import { statusDescription } from './statusDescriptions.js';
 import { EVENT_SEVERITY_LABELS } from './types.js';
@@ -60,6 +71,7 @@ export function validateIntegration(integration: Integration, index: number): Pr
     if (t.billing && !t.accountId) out.push({ path: `${tp}.billing`, message: `"${t.tenantName}": billing is on but no PSA account is mapped.` });
     if (t.billing && !t.contractId) out.push({ path: `${tp}.contractId`, message: `"${t.tenantName}": billing is on but no contract is chosen.` });
   });
+  out.push(...validateBillingItems(integration.billing, p));
   const t = integration.ticketing;
   if (!t.general.newStatus?.value) out.push({ path: `${p}.ticketing.general.newStatus`, message: 'General: New ticket status is required.' });
   if (!t.general.closedStatus?.value) out.push({ path: `${p}.ticketing.general.closedStatus`, message: 'General: Closed ticket status is required.' });
@@ -74,6 +86,44 @@ export function validateIntegration(integration: Integration, index: number): Pr
   return out;
 }
 
+type ItemSlot = Exclude<keyof ApplicationItems, 'applicationId' | 'applicationName'>;
+
+const CATEGORY_WORDS: Record<Exclude<ItemSlot, 'single'>, string> = { workstation: 'workstations', server: 'servers', nonWindows: 'non-Windows devices' };
+
+/**
+ * The billing items each application can write. With billing by category off only `single` is
+ * used. With it on, a device application writes its three categories and a per-user or mailbox
+ * application writes `single` — the config does not say which an application is, so all four
+ * count, but `single` and a category of the same application never bill together.
+ */
+function billedSlots(billing: BillingSettings): ItemSlot[] {
+  return billing.byCategory ? ['single', 'workstation', 'server', 'nonWindows'] : ['single'];
+}
+
+export function validateBillingItems(billing: BillingSettings, p: string): Problem[] {
+  const out: Problem[] = [];
+  const holders = new Map<string, Array<{ appIndex: number; slot: ItemSlot; who: string }>>();
+  billing.applications.forEach((app, appIndex) => {
+    for (const slot of billedSlots(billing)) {
+      const choice: PsaChoice | null = app[slot];
+      if (!choice?.value) continue; // not chosen, or not resolved against the PSA yet
+      const who = slot === 'single' ? `"${app.applicationName}"` : `"${app.applicationName}" (${CATEGORY_WORDS[slot]})`;
+      const earlier = holders.get(choice.value) ?? [];
+      holders.set(choice.value, [...earlier, { appIndex, slot, who }]);
+      // One application bills either `single` or its categories, never both: no fight there.
+      const holder = earlier.find((h) => h.appIndex !== appIndex || (h.slot === 'single') === (slot === 'single'));
+      if (!holder) continue;
+      out.push({
+        path: `${p}.billing.applications[${appIndex}].${slot}`,
+        message:
+          `Billing item "${choice.label || choice.value}" is used by both ${holder.who} and ${who}; each would post its own count ` +
+          'as the quantity and undo the other every day. Choose a separate billing item for each.',
+      });
+    }
+  });
+  return out;
+}
+
 /**
  * Problems that make a configuration unusable anywhere. Unresolved defaults
  * (a required PSA value not chosen yet) only matter for enabled rules and for
@@ -83,18 +133,10 @@ export function validateIntegration(integration: Integration, index: number): Pr
 export function validateConfig(config: KmspConfig): Problem[] {
   const out: Problem[] = [];
   const names = new Set<string>();
-  const tenantOwner = new Map<string, string>();
   config.integrations.forEach((integration, i) => {
     if (names.has(integration.name)) out.push({ path: `integrations[${i}].name`, message: `Integration name "${integration.name}" is used twice.` });
     names.add(integration.name);
-    for (const t of integration.tenants) {
-      const key = `${integration.platform.kind}:${integration.platform.url}:${t.tenantId}`;
-      const owner = tenantOwner.get(key);
-      if (owner && owner !== integration.name) {
-        out.push({ path: `integrations[${i}].tenants`, message: `Tenant "${t.tenantName}" belongs to integration "${owner}" already; a tenant belongs to one integration.` });
-      }
-      tenantOwner.set(key, integration.name);
-    }
+    out.push(...crossIntegrationProblems(config.integrations, i));
     out.push(...validateIntegration(integration, i));
   });
   const a = config.agent;
@@ -106,6 +148,65 @@ export function validateConfig(config: KmspConfig): Problem[] {
   }
   if (!isValidTimeZone(a.timeZone)) out.push({ path: 'agent.timeZone', message: `Time zone "${a.timeZone}" is not a known IANA time zone (e.g. Europe/London).` });
   return out;
+}
+
+/**
+ * What integration `i` claims that is held already: a tenant on the same platform, an account or
+ * a billed contract on the same PSA (by an earlier integration), or a contract billed by an
+ * earlier row of its own. Reported once, on the later claim. One account in two rows of the same
+ * integration is validateIntegration's; its contract is then not reported a second time.
+ */
+function crossIntegrationProblems(all: readonly Integration[], i: number): Problem[] {
+  const out: Problem[] = [];
+  const integration = all[i]!;
+  const p = `integrations[${i}]`;
+  // A duplicate name is its own problem; the first integration of that name keeps its claims.
+  const earlier = all.slice(0, i).filter((other) => other.name !== integration.name);
+  const onPlatform = earlier.filter((other) => samePlatform(other.platform, integration.platform));
+  const onPsa = earlier.filter((other) => samePsa(other.psa, integration.psa));
+  const billedHere = new Map<string, TenantMapping>();
+  integration.tenants.forEach((t, k) => {
+    const tp = `${p}.tenants[${k}]`;
+    for (const other of onPlatform) {
+      if (other.tenants.some((o) => o.tenantId === t.tenantId)) {
+        out.push({ path: tp, message: `Tenant "${t.tenantName}" belongs to integration "${other.name}" already; a tenant belongs to one integration.` });
+      }
+    }
+    for (const other of onPsa) {
+      const account = t.accountId ? other.tenants.find((o) => o.accountId === t.accountId) : undefined;
+      if (account) {
+        out.push({
+          path: `${tp}.accountId`,
+          message:
+            `PSA account "${t.accountName ?? t.accountId}" of "${t.tenantName}" is mapped to "${account.tenantName}" in integration "${other.name}" already; ` +
+            'an account maps to one tenant only, across integrations on the same PSA.',
+        });
+        continue;
+      }
+      const contract = billedContract(t) ? other.tenants.find((o) => billedContract(o) === billedContract(t)) : undefined;
+      if (contract) {
+        out.push({
+          path: `${tp}.contractId`,
+          message: `Contract "${t.contractName ?? t.contractId}" of "${t.tenantName}" is billed by "${contract.tenantName}" in integration "${other.name}" already; a contract is billed by one tenant only.`,
+        });
+      }
+    }
+    const contractId = billedContract(t);
+    if (contractId === null) return;
+    const first = billedHere.get(contractId);
+    if (!first) billedHere.set(contractId, t);
+    else if (first.accountId !== t.accountId) {
+      out.push({
+        path: `${tp}.contractId`,
+        message: `Contract "${t.contractName ?? t.contractId}" is billed by both "${first.tenantName}" and "${t.tenantName}"; a contract is billed by one tenant only.`,
+      });
+    }
+  });
+  return out;
+}
+
+function billedContract(t: TenantMapping): string | null {
+  return t.billing && t.contractId ? t.contractId : null;
 }
 
 export function isValidTimeZone(tz: string): boolean {

@@ -1,6 +1,20 @@
 // The config store: the admin's settings in <configDir>/config.json (mode 0600),
-// written through conf (atomic write, schema check), versioned with our own
-// migrations (store/migrations.ts).
+// schema-checked (by our validator and by conf's), versioned with our own migrations
+// (store/migrations.ts).
+//
+// The agent hot-reloads this file while the console saves it, so the file is never absent
+// and never half-written: a save writes a temp file in the same directory (mode 0600 from the
+// start), fsyncs it, has conf read it back (schema check) and renames it over config.json.
+// Backups are copies; the current file is never renamed away before its replacement is there.
+// The final write is ours, not conf's: `new Conf({ defaults })` merges defaults into an
+// existing file and may write that merge, `conf.store =` re-reads the old file to carry keys
+// over, and conf falls back to a plain truncate-and-write under Snap or on EXDEV. conf still
+// reads and validates every file before it is installed.
+//
+// Reading never writes the file's content (the agent reads the admin's file, possibly on a
+// read-only /etc): an older version is migrated in memory and written at the next save.
+// The one exception is the console's choice to move an unusable file aside (below); a load
+// may also tighten a loose file mode to 0600.
 //
 // A file we cannot use is never overwritten or deleted (SPEC.md §6):
 // - unparseable JSON or a schema-invalid file:
@@ -12,11 +26,11 @@
 //       reader must not move the admin's file: under systemd /etc may be read-only,
 //       a hot reload may catch a hand edit half-way, and an agent restarted after
 //       moving it would silently run with no integrations.
-//   Saving over an unusable file always moves it aside first (it would be lost otherwise).
+//   Saving over an unusable file copies it to config.json.corrupt-<timestamp> first.
 // - a file from a newer kmsp (schemaVersion above ours) is refused in both modes
 //   and by save(): it is left untouched.
-// - an older file is migrated: the original is renamed to config.json.bak-v<N>-<timestamp>
-//   and the migrated config written in its place.
+// - an older file is migrated in memory on load, in every mode; the file stays as it is. The
+//   next save copies the original to config.json.bak-v<N>-<timestamp> and replaces it.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -25,6 +39,7 @@ import { CONFIG_SCHEMA_VERSION, type KmspConfig } from '../domain/config.js';
 import { defaultConfig } from '../domain/defaults.js';
 import { KmspError } from '../domain/errors.js';
 import type { Problem } from '../domain/validate.js';
+import { copyFileDurable, writeFileAtomic } from './atomicFile.js';
 import { diffConfig, summarizeChanges, type ConfigChange } from './configDiff.js';
 import { CONFIG_AJV_OPTIONS, CONFIG_ROOT_SCHEMA, CONFIG_SCHEMA_PROPERTIES, schemaProblems } from './configSchema.js';
 import { CONFIG_MIGRATIONS, migrateConfig, type ConfigMigration, type RawConfig } from './migrations.js';
@@ -95,7 +110,7 @@ export interface SaveResult {
 export interface ConfigStore {
   readonly path: string;
   exists(): boolean;
-  /** The config, or defaults when there is no file yet. Never writes unless migrating or moving a bad file aside. */
+  /** The config, or defaults when there is no file yet. Never writes the file; only the console mode moves a bad file aside. */
   load(): KmspConfig;
   loadDetailed(): LoadResult;
   /** Validates against the schema and refuses secrets; writes atomically with mode 0600; records an audit entry. */
@@ -226,7 +241,7 @@ class FileConfigStore implements ConfigStore {
         return { config: defaultConfig(), source: 'defaults', notices, quarantinedTo: movedTo, migratedFrom: null };
       }
       case 'ok': {
-        if (state.migratedFrom !== null) notices.push(this.persistMigration(state.config, state.migratedFrom, state.migrations));
+        if (state.migratedFrom !== null) notices.push(this.migrationNotice(state.migratedFrom, state.migrations));
         const modeNotice = this.tightenMode();
         if (modeNotice) notices.push(modeNotice);
         return { config: state.config, source: 'file', notices, quarantinedTo: null, migratedFrom: state.migratedFrom };
@@ -254,40 +269,66 @@ class FileConfigStore implements ConfigStore {
     const notices: string[] = [];
     const current = inspectConfigFile(this.path, this.migrations);
     if (current.state === 'newer') throw newerVersionError(this.path, current.version);
+    // What is replaced is copied first; the file itself stays in place until the new one is renamed over it.
     if (current.state === 'corrupt' || current.state === 'invalid') {
-      const movedTo = this.quarantine(current.reason);
-      notices.push(`The previous config file could not be used (${current.reason}) and was moved to ${movedTo} before saving.`);
+      const keptAs = this.keepCopy('corrupt', current.reason);
+      notices.push(`The previous config file could not be used (${current.reason}) and was kept as ${keptAs} before saving.`);
     }
-    if (current.state === 'ok' && current.migratedFrom !== null) {
-      // conf reads the old file when constructed; keep it as the migration backup.
-      notices.push(this.moveAside(`bak-v${current.migratedFrom}`));
+    const migratedFrom = current.state === 'ok' ? current.migratedFrom : null;
+    if (migratedFrom !== null) {
+      const keptAs = this.keepCopy(`bak-v${migratedFrom}`, `It is config version ${migratedFrom} and is being replaced by version ${CONFIG_SCHEMA_VERSION}.`);
+      notices.push(`The config file was migrated from version ${migratedFrom} to ${CONFIG_SCHEMA_VERSION}; the original was kept as ${keptAs}.`);
     }
-    this.writeWithConf(config);
+    this.writeConfigFile(config);
     for (const notice of notices) this.notify(notice);
 
+    const actor = options.actor ?? this.options.actor ?? defaultActor();
+    if (migratedFrom !== null) {
+      this.audit({ at: this.now(), actor, summary: `migrated config from version ${migratedFrom} to ${CONFIG_SCHEMA_VERSION}`, diff: [{ path: 'schemaVersion', op: 'changed', before: migratedFrom, after: CONFIG_SCHEMA_VERSION }] });
+    }
     const before = current.state === 'ok' ? current.config : null;
     const changes = diffConfig(before, config);
     const summary = summarizeChanges(changes) + (options.reason ? ` (${options.reason})` : '');
-    if (changes.length > 0 && this.options.audit) {
-      try {
-        this.options.audit.recordConfigChange({ at: this.now(), actor: options.actor ?? this.options.actor ?? defaultActor(), summary, diff: changes });
-      } catch (error) {
-        // The config is saved; losing the audit row must not undo that, but it must be said.
-        this.notify(`The config was saved but the change could not be recorded in the ledger: ${error instanceof Error ? error.message : String(error)}`);
-      }
-    }
+    if (changes.length > 0) this.audit({ at: this.now(), actor, summary, diff: changes });
     return { changes, summary, notices };
+  }
+
+  private audit(entry: ConfigAuditEntry): void {
+    if (!this.options.audit) return;
+    try {
+      this.options.audit.recordConfigChange(entry);
+    } catch (error) {
+      // The config is saved; losing the audit row must not undo that, but it must be said.
+      this.notify(`The config was saved but the change could not be recorded in the ledger: ${error instanceof Error ? error.message : String(error)}`);
+    }
   }
 
   backup(): string | null {
     if (!this.exists()) return null;
     const dest = freeName(`${this.path}.bak-${fileTimestamp(this.now())}`);
-    fs.copyFileSync(this.path, dest, fs.constants.COPYFILE_EXCL);
-    fs.chmodSync(dest, CONFIG_FILE_MODE);
+    copyFileDurable(this.path, dest, CONFIG_FILE_MODE);
     return dest;
   }
 
-  /** Rename the file aside; returns the new path. */
+  /** Copy the current file to config.json.<tag>-<timestamp> (mode 0600) before it is replaced; returns that path. */
+  private keepCopy(tag: string, reason: string): string {
+    const dest = freeName(`${this.path}.${tag}-${fileTimestamp(this.now())}`);
+    try {
+      ensureDir(this.configDir);
+      copyFileDurable(this.path, dest, CONFIG_FILE_MODE);
+    } catch (error) {
+      // A half-made copy is ours to remove; an existing file of that name (EEXIST) is not.
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') fs.rmSync(dest, { force: true });
+      throw new KmspError(`Not saved: the current config file ${this.path} could not be kept as ${dest} before being replaced.`, {
+        kind: 'config',
+        cause: `${reason} Copying it failed: ${(error as Error).message}`,
+        remedy: `Make ${this.configDir} writable for this user (under systemd, ConfigurationDirectory= is read-only: change settings as the admin user); the file was left unchanged.`,
+      });
+    }
+    return dest;
+  }
+
+  /** The console's load of an unusable file: rename it aside (it starts from defaults); returns the new path. */
   private quarantine(reason: string): string {
     const dest = freeName(`${this.path}.corrupt-${fileTimestamp(this.now())}`);
     try {
@@ -302,34 +343,13 @@ class FileConfigStore implements ConfigStore {
     return dest;
   }
 
-  private moveAside(tag: string): string {
-    const dest = freeName(`${this.path}.${tag}-${fileTimestamp(this.now())}`);
-    fs.renameSync(this.path, dest);
-    return `The config file was migrated; the original was kept as ${dest}.`;
-  }
-
-  /** Write the migrated config back, keeping the original; a read-only dir (systemd) keeps it in memory. */
-  private persistMigration(config: KmspConfig, from: number, steps: readonly ConfigMigration[]): string {
-    const what = steps.map((s) => `v${s.from}→v${s.to}: ${s.description}`).join('; ');
-    const dest = freeName(`${this.path}.bak-v${from}-${fileTimestamp(this.now())}`);
-    try {
-      fs.renameSync(this.path, dest);
-    } catch (error) {
-      return `The config file ${this.path} is version ${from}; it was migrated in memory (${what}) but could not be rewritten: ${(error as Error).message}`;
-    }
-    try {
-      this.writeWithConf(config);
-    } catch (error) {
-      fs.renameSync(dest, this.path); // put the original back: nothing lost
-      return `The config file ${this.path} is version ${from}; it was migrated in memory (${what}) but could not be rewritten: ${(error as Error).message}`;
-    }
-    this.options.audit?.recordConfigChange({
-      at: this.now(),
-      actor: this.options.actor ?? defaultActor(),
-      summary: `migrated config from version ${from} to ${CONFIG_SCHEMA_VERSION}`,
-      diff: [{ path: 'schemaVersion', op: 'changed', before: from, after: CONFIG_SCHEMA_VERSION }],
-    });
-    return `The config file ${this.path} was migrated from version ${from} to ${CONFIG_SCHEMA_VERSION} (${what}); the original was kept as ${dest}.`;
+  /** An older file: migrated in memory, the file itself is left for the next save. */
+  private migrationNotice(from: number, steps: readonly ConfigMigration[]): string {
+    const what = steps.map((step) => `v${step.from}→v${step.to}: ${step.description}`).join('; ');
+    return (
+      `The config file ${this.path} is version ${from}; it was migrated in memory to version ${CONFIG_SCHEMA_VERSION} (${what}). ` +
+      `The file was left as it is; the next save rewrites it and keeps the original as ${path.basename(this.path)}.bak-v${from}-<time>.`
+    );
   }
 
   /** The file must be 0600 even if someone created or copied it with a looser mode. */
@@ -351,33 +371,56 @@ class FileConfigStore implements ConfigStore {
     }
   }
 
-  /** conf does the atomic write with mode 0600 and checks the schema once more. */
-  private writeWithConf(config: KmspConfig): void {
+  /**
+   * Replace config.json atomically: the validated JSON goes to a temp file (0600, fsynced) in the
+   * same directory, conf reads that file back and checks it against the schema, and only then is
+   * it renamed over config.json. conf does not write: its constructor writes only when its
+   * `defaults` add keys to the file (none are given) and conf.store is never assigned.
+   */
+  private writeConfigFile(config: KmspConfig): void {
+    const text = JSON.stringify(config, null, '\t') + '\n';
     try {
       ensureDir(this.configDir);
-      const existed = fs.existsSync(this.path);
-      const options: ConfOptions<Record<string, unknown>> = {
-        cwd: this.configDir,
-        configName: path.basename(this.path, '.json'),
-        configFileMode: CONFIG_FILE_MODE,
-        schema: CONFIG_SCHEMA_PROPERTIES as ConfOptions<Record<string, unknown>>['schema'],
-        rootSchema: CONFIG_ROOT_SCHEMA as ConfOptions<Record<string, unknown>>['rootSchema'],
-        ajvOptions: CONFIG_AJV_OPTIONS,
-        clearInvalidConfig: false,
-        // Written by the constructor only when there is no file yet.
-        defaults: config as unknown as Record<string, unknown>,
-        accessPropertiesByDotNotation: false,
-      };
-      const conf = new Conf<Record<string, unknown>>(options);
-      if (existed) conf.store = config as unknown as Record<string, unknown>;
-      // atomically's temp file + rename gives 0600 already; chmod covers a umask or a fallback write.
-      fs.chmodSync(this.path, CONFIG_FILE_MODE);
+      writeFileAtomic(this.path, text, { mode: CONFIG_FILE_MODE, verify: (tempFile) => this.readBackWithConf(tempFile, text) });
     } catch (error) {
       if (error instanceof KmspError) throw error;
       throw new KmspError(`Could not write the config file ${this.path}.`, {
         kind: 'config',
         cause: (error as Error).message,
         remedy: `Check that ${this.configDir} exists and is writable by this user (under systemd, ConfigurationDirectory= is read-only: change settings as the admin user).`,
+      });
+    }
+  }
+
+  /** conf reads the file about to be installed: it must pass conf's schema check and hold exactly `text`. */
+  private readBackWithConf(file: string, text: string): void {
+    const options: ConfOptions<Record<string, unknown>> = {
+      cwd: path.dirname(file),
+      configName: path.basename(file),
+      fileExtension: '',
+      configFileMode: CONFIG_FILE_MODE,
+      schema: CONFIG_SCHEMA_PROPERTIES as ConfOptions<Record<string, unknown>>['schema'],
+      rootSchema: CONFIG_ROOT_SCHEMA as ConfOptions<Record<string, unknown>>['rootSchema'],
+      ajvOptions: CONFIG_AJV_OPTIONS,
+      clearInvalidConfig: false,
+      accessPropertiesByDotNotation: false,
+    };
+    let readBack: string;
+    try {
+      const conf = new Conf<Record<string, unknown>>(options);
+      if (conf.path !== file) throw new Error(`conf resolved ${conf.path}, not ${file}`);
+      readBack = JSON.stringify(conf.store);
+    } catch (error) {
+      throw new KmspError(`Refusing to save the config: conf could not read back what was about to be written.`, {
+        kind: 'config',
+        cause: (error as Error).message,
+        remedy: 'Nothing was written; the current config file is unchanged. Report this as a kmsp bug.',
+      });
+    }
+    if (readBack !== JSON.stringify(JSON.parse(text))) {
+      throw new KmspError('Refusing to save the config: conf read back something else than was written.', {
+        kind: 'config',
+        remedy: 'Nothing was written; the current config file is unchanged. Report this as a kmsp bug.',
       });
     }
   }

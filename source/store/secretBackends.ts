@@ -1,10 +1,10 @@
 // The non-keyring secret backends: systemd credentials and environment
 // variables (read-only), and the 0600 plaintext file (last resort).
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { KmspError } from '../domain/errors.js';
 import { SECRET_NAME_PATTERN, secretEnvVar } from '../domain/secretNames.js';
+import { LockTimeoutError, withLockFile, writeFileAtomic, type LockOptions } from './atomicFile.js';
 import { ensureDir } from './paths.js';
 import type { Availability, SecretBackend } from './secretTypes.js';
 
@@ -98,8 +98,15 @@ export function plaintextWarning(file: string): string {
  * The last resort: a JSON file in the state dir, mode 0600. A file someone made
  * group/world readable is set back to 0600 with a warning (its secrets may have
  * been read). A corrupt file is never overwritten.
+ *
+ * set and delete read, change and rewrite the whole file, so two processes doing it at once
+ * (`kmsp secrets set` in two shells, or beside the console) would lose one update. They hold
+ * `<file>.lock` (O_EXCL, with pid, host and time) around it; a lock left by a process that is
+ * gone, or older than `lock.staleMs`, is taken over. Reads need no lock: the file is only ever
+ * replaced by an atomic rename.
  */
-export function fileBackend(file: string, warn: (message: string) => void): SecretBackend {
+export function fileBackend(file: string, warn: (message: string) => void, lock: LockOptions = {}): SecretBackend {
+  const lockFile = `${file}.lock`;
   const checkMode = () => {
     let stat: fs.Stats;
     try {
@@ -147,24 +154,37 @@ export function fileBackend(file: string, warn: (message: string) => void): Secr
     }
   };
 
-  /** Write a temp file with 0600 and rename it over: readers never see half a file. */
+  /** Write a temp file with 0600, fsync it and rename it over: readers never see half a file. */
   const write = (secrets: Record<string, string>) => {
-    ensureDir(path.dirname(file));
-    const tmp = `${file}.tmp-${process.pid}-${crypto.randomBytes(4).toString('hex')}`;
     const data: SecretsFileShape = { version: 1, secrets };
     try {
-      const fd = fs.openSync(tmp, 'wx', SECRETS_FILE_MODE);
-      try {
-        fs.writeFileSync(fd, JSON.stringify(data, null, 2) + '\n');
-        fs.fsyncSync(fd);
-      } finally {
-        fs.closeSync(fd);
-      }
-      fs.chmodSync(tmp, SECRETS_FILE_MODE);
-      fs.renameSync(tmp, file);
+      writeFileAtomic(file, JSON.stringify(data, null, 2) + '\n', { mode: SECRETS_FILE_MODE });
     } catch (error) {
-      fs.rmSync(tmp, { force: true });
       throw new KmspError(`Cannot write the secrets file ${file}.`, { kind: 'secret', cause: (error as Error).message, remedy: `Check that ${path.dirname(file)} is writable by this user.` });
+    }
+  };
+
+  /** Read, change and write the file while holding the lock. */
+  const update = async <T>(change: (secrets: Record<string, string>) => T): Promise<T> => {
+    try {
+      ensureDir(path.dirname(file));
+    } catch (error) {
+      throw new KmspError(`Cannot create the directory of the secrets file ${file}.`, { kind: 'secret', cause: (error as Error).message, remedy: `Check that ${path.dirname(path.dirname(file))} is writable by this user.` });
+    }
+    try {
+      return await withLockFile(lockFile, () => change(read()), lock);
+    } catch (error) {
+      if (error instanceof LockTimeoutError) {
+        throw new KmspError(`The secrets file ${file} is locked by another kmsp; nothing was changed.`, {
+          kind: 'secret',
+          cause: error.message,
+          remedy: `Try again in a moment. If no other kmsp is running, remove ${lockFile}.`,
+        });
+      }
+      if (!(error instanceof KmspError) && (error as NodeJS.ErrnoException).code) {
+        throw new KmspError(`Cannot lock the secrets file ${file}.`, { kind: 'secret', cause: (error as Error).message, remedy: `Check that ${path.dirname(file)} is writable by this user.` });
+      }
+      throw error;
     }
   };
 
@@ -180,16 +200,19 @@ export function fileBackend(file: string, warn: (message: string) => void): Secr
       return value ? trimSecret(value) : null;
     },
     async set(name, value) {
-      const secrets = read();
-      secrets[name] = value;
-      write(secrets);
+      await update((secrets) => {
+        secrets[name] = value;
+        write(secrets);
+      });
     },
     async delete(name) {
-      const secrets = read();
-      if (!(name in secrets)) return false;
-      delete secrets[name];
-      write(secrets);
-      return true;
+      if (!(name in read())) return false; // nothing to do: no lock, no directory created
+      return update((secrets) => {
+        if (!(name in secrets)) return false;
+        delete secrets[name];
+        write(secrets);
+        return true;
+      });
     },
     async list() {
       return Object.keys(read());

@@ -7,6 +7,7 @@
 // Values never leave this module except through get(); errors name secrets, not values.
 import { KmspError } from '../domain/errors.js';
 import { SECRET_NAME_PATTERN, secretEnvVar } from '../domain/secretNames.js';
+import type { LockOptions } from './atomicFile.js';
 import { keyringBackend, type KeytarLoader } from './keyring.js';
 import type { KmspPaths } from './paths.js';
 import { environmentBackend, fileBackend, plaintextWarning, systemdCredentialsBackend, trimSecret } from './secretBackends.js';
@@ -26,6 +27,8 @@ export interface OpenSecretStoreOptions {
   keyringTimeoutMs?: number;
   /** Warnings about the secrets file (loose mode, foreign owner). Default: stderr. */
   onWarning?: (message: string) => void;
+  /** The secrets file's lock: how long to wait, when a lock counts as stale (tests shorten them). */
+  fileLock?: LockOptions;
 }
 
 export interface SecretLocation {
@@ -75,6 +78,27 @@ export interface SecretStore {
   delete(name: string): Promise<DeleteResult>;
   /** For each name (plus every name a backend can list): who holds it. */
   status(names?: readonly string[]): Promise<SecretStatusReport>;
+}
+
+/**
+ * Shorter values are refused: connectors/redact.ts does not mask them (they would mask ordinary
+ * words in every message), so such a secret could appear in errors and logs. Counted as the
+ * redactor counts: JavaScript string length, after the trailing newline is trimmed.
+ */
+export const MIN_SECRET_LENGTH = 4;
+
+/** Refuses an empty value or one shorter than MIN_SECRET_LENGTH, naming the secret (never the value). */
+export function assertSecretValue(name: string, value: string, remedy?: string): void {
+  if (!value) {
+    throw new KmspError(`Refusing to store an empty value for ${name}.`, { kind: 'secret', remedy: remedy ?? 'Give the secret\'s value (typed at the prompt, or piped on standard input).' });
+  }
+  if (value.length < MIN_SECRET_LENGTH) {
+    throw new KmspError(`Refusing to store ${name}: a secret must be at least ${MIN_SECRET_LENGTH} characters long.`, {
+      kind: 'secret',
+      cause: `Values shorter than ${MIN_SECRET_LENGTH} characters cannot be masked in messages and logs, so they could be shown.`,
+      remedy: 'Check that the whole value was entered (it is read up to the end of the line, or the whole pipe), and use the real secret.',
+    });
+  }
 }
 
 export function assertSecretName(name: string): void {
@@ -133,7 +157,7 @@ class OrderedSecretStore implements SecretStore {
   async set(name: string, rawValue: string): Promise<SetResult> {
     assertSecretName(name);
     const value = trimSecret(rawValue);
-    if (!value) throw new KmspError(`Refusing to store an empty value for ${name}.`, { kind: 'secret', remedy: 'Give the secret\'s value (typed at the prompt, or piped on standard input).' });
+    assertSecretValue(name, value);
     const warnings: string[] = [];
     let stored: SecretBackend | null = null;
     for (const backend of await this.availableBackends()) {
@@ -212,7 +236,7 @@ export function openSecretStore(options: OpenSecretStoreOptions): SecretStore {
     keyring: () => keyringBackend({ ...(options.loadKeytar ? { loadKeytar: options.loadKeytar } : {}), ...(options.keyringTimeoutMs ? { timeoutMs: options.keyringTimeoutMs } : {}) }),
     'systemd-credentials': () => systemdCredentialsBackend(env),
     environment: () => environmentBackend(env),
-    file: () => fileBackend(options.paths.secretsFile, warn),
+    file: () => fileBackend(options.paths.secretsFile, warn, options.fileLock),
   };
   const ids = options.backends ?? SECRET_BACKEND_IDS;
   // Lookup order is fixed whatever order the caller lists them in.

@@ -183,12 +183,17 @@ describe('kmsp secrets', () => {
     expect(fileMode(paths.secretsFile)).toBe(0o600);
   });
 
-  it('set refuses an empty value and a bad name', async () => {
+  it('set refuses an empty value, one shorter than 4 characters, and a bad name', async () => {
     const { dir, paths } = setup();
     const empty = await run(['--config', dir, 'secrets', 'set', 'main.ksc.password'], { stdin: Readable.from(['\n']) });
     expect(empty.code).toBe(1);
     expect(empty.err).toContain('empty value');
-    const badName = await run(['--config', dir, 'secrets', 'set', 'Main/../x'], { stdin: Readable.from(['v']) });
+    const short = await run(['--config', dir, 'secrets', 'set', 'main.ksc.password'], { stdin: Readable.from(['Qz9\n']) });
+    expect(short.code).toBe(1);
+    expect(short.err).toContain('Refusing to store main.ksc.password: a secret must be at least 4 characters long.');
+    expect(short.err).toContain('cannot be masked');
+    expect(short.out + short.err).not.toContain('Qz9');
+    const badName = await run(['--config', dir, 'secrets', 'set', 'Main/../x'], { stdin: Readable.from(['vvvv']) });
     expect(badName.code).toBe(1);
     expect(badName.err).toContain('not a valid secret name');
     expect(fs.existsSync(paths.secretsFile)).toBe(false);
@@ -245,8 +250,8 @@ describe('kmsp secrets', () => {
 
   it('delete removes from the file and says when the environment still provides it', async () => {
     const { dir, paths } = setup();
-    await run(['--config', dir, 'secrets', 'set', 'main.ksc.password'], { stdin: Readable.from(['x']) });
-    const env = { [secretEnvVar('main.ksc.password')]: 'y' };
+    await run(['--config', dir, 'secrets', 'set', 'main.ksc.password'], { stdin: Readable.from(['xxxx']) });
+    const env = { [secretEnvVar('main.ksc.password')]: 'yyyy' };
     const r = await run(['--config', dir, 'secrets', 'delete', 'main.ksc.password'], { env });
     expect(r.out).toBe('Deleted main.ksc.password from the plaintext file.\n');
     expect(r.err).toContain('KMSP_SECRET_MAIN_KSC_PASSWORD');

@@ -152,3 +152,176 @@ describe('secrets, status catalog, dates', () => {
     expect(addDays('2026-12-31', 1)).toBe('2027-01-01');
   });
 });
+
+// Two mappings that write the same quantity would see-saw every day (M6): each refusal, table-driven.
+describe('validateConfig: no two mappings fight over one quantity', () => {
+  type TenantRow = Integration['tenants'][number];
+  const row = (tenantId: string, tenantName: string, accountId: string | null, contractId: string | null = null): TenantRow => ({
+    tenantId,
+    tenantName,
+    accountId,
+    accountName: accountId ? `Account ${accountId}` : null,
+    billing: contractId !== null,
+    contractId,
+    contractName: contractId ? `Contract ${contractId}` : null,
+  });
+  const item = (value: string, label = `Item ${value}`) => ({ value, label });
+  const app = (applicationId: string, applicationName: string, slots: Partial<Record<'single' | 'workstation' | 'server' | 'nonWindows', string>> = {}) => ({
+    applicationId,
+    applicationName,
+    single: slots.single ? item(slots.single) : null,
+    workstation: slots.workstation ? item(slots.workstation) : null,
+    server: slots.server ? item(slots.server) : null,
+    nonWindows: slots.nonWindows ? item(slots.nonWindows) : null,
+  });
+  /** An integration with a name, a platform URL, a PSA zone and tenants; billing optional. */
+  const make = (
+    name: string,
+    opts: { kscUrl?: string; kind?: 'ksc' | 'kbh'; apiUrl?: string | null; tenants?: TenantRow[]; billing?: Integration['billing'] } = {},
+  ): Integration => {
+    const i = integration();
+    i.name = name;
+    if (opts.kind === 'kbh') i.platform = { kind: 'kbh', url: opts.kscUrl ?? 'https://hub.kaspersky.com', email: 'a@b', caFile: null };
+    else i.platform = { ...(i.platform as Extract<Integration['platform'], { kind: 'ksc' }>), url: opts.kscUrl ?? 'https://ksc:13299' };
+    i.psa = { ...i.psa, apiUrl: opts.apiUrl ?? null };
+    i.tenants = opts.tenants ?? [];
+    if (opts.billing) i.billing = opts.billing;
+    return i;
+  };
+  const check = (...integrations: Integration[]) => validateConfig({ ...defaultConfig(), integrations });
+
+  interface Case {
+    what: string;
+    integrations: () => Integration[];
+    /** Substrings of one problem's message, and its path; null when the config must be accepted. */
+    expected: { path: string; message: string[] } | null;
+  }
+
+  const cases: Case[] = [
+    // (a) one tenant, two integrations on the same platform spelled differently
+    {
+      what: 'same tenant, KSC URLs differing only in case',
+      integrations: () => [make('a', { kscUrl: 'https://KSC.example:13299', tenants: [row('vs-1', 'Acme', null)] }), make('b', { kscUrl: 'https://ksc.example:13299', tenants: [row('vs-1', 'Acme', null)] })],
+      expected: { path: 'integrations[1].tenants[0]', message: ['Tenant "Acme"', 'integration "a"'] },
+    },
+    {
+      what: 'same tenant, KSC URLs differing only by a trailing slash',
+      integrations: () => [make('a', { kscUrl: 'https://ksc.example:13299/', tenants: [row('vs-1', 'Acme', null)] }), make('b', { kscUrl: 'https://ksc.example:13299', tenants: [row('vs-1', 'Acme', null)] })],
+      expected: { path: 'integrations[1].tenants[0]', message: ['Tenant "Acme"', 'integration "a"'] },
+    },
+    {
+      what: 'same tenant id on two different KSC servers is fine',
+      integrations: () => [make('a', { kscUrl: 'https://ksc-one:13299', tenants: [row('vs-1', 'Acme', null)] }), make('b', { kscUrl: 'https://ksc-two:13299', tenants: [row('vs-1', 'Acme', null)] })],
+      expected: null,
+    },
+    {
+      what: 'same tenant id on KSC and on KBH with the same URL is fine (different platforms)',
+      integrations: () => [make('a', { kscUrl: 'https://x.example', tenants: [row('vs-1', 'Acme', null)] }), make('b', { kind: 'kbh', kscUrl: 'https://x.example', tenants: [row('vs-1', 'Acme', null)] })],
+      expected: null,
+    },
+    // (b) one Autotask account in two integrations on the same PSA
+    {
+      what: 'same Autotask account in two integrations on one PSA',
+      integrations: () => [make('a', { kscUrl: 'https://ksc-one', tenants: [row('vs-1', 'Acme', '29683')] }), make('b', { kscUrl: 'https://ksc-two', tenants: [row('vs-9', 'Acme (old server)', '29683')] })],
+      expected: { path: 'integrations[1].tenants[0].accountId', message: ['Account 29683', '"Acme (old server)"', '"Acme"', 'integration "a"'] },
+    },
+    {
+      what: 'same account and contract in two integrations: reported once, on the account',
+      integrations: () => [make('a', { kscUrl: 'https://ksc-one', tenants: [row('vs-1', 'Acme', '29683', '7')] }), make('b', { kscUrl: 'https://ksc-two', tenants: [row('vs-9', 'Acme (old server)', '29683', '7')] })],
+      expected: { path: 'integrations[1].tenants[0].accountId', message: ['Account 29683', 'integration "a"'] },
+    },
+    {
+      what: 'same account and contract in two rows of one integration: reported once, on the account',
+      integrations: () => [make('a', { tenants: [row('vs-1', 'Acme', '29683', '7'), row('vs-2', 'Acme 2', '29683', '7')] })],
+      expected: { path: 'integrations[0].tenants[1].accountId', message: ['"Acme"', '"Acme 2"'] },
+    },
+    {
+      what: 'same account id on two Autotask instances pinned to different zones is fine',
+      integrations: () => [
+        make('a', { kscUrl: 'https://ksc-one', apiUrl: 'https://webservices2.autotask.net/atservicesrest/', tenants: [row('vs-1', 'Acme', '29683')] }),
+        make('b', { kscUrl: 'https://ksc-two', apiUrl: 'https://webservices5.autotask.net/atservicesrest/', tenants: [row('vs-9', 'Other', '29683')] }),
+      ],
+      expected: null,
+    },
+    {
+      what: 'different accounts in two integrations on one PSA are fine',
+      integrations: () => [make('a', { kscUrl: 'https://ksc-one', tenants: [row('vs-1', 'Acme', '1', '7')] }), make('b', { kscUrl: 'https://ksc-two', tenants: [row('vs-9', 'Other', '2', '8')] })],
+      expected: null,
+    },
+    // one contract billed by two tenants (a hand-edited file: a contract belongs to one account)
+    {
+      what: 'one contract billed by two tenants of one integration',
+      integrations: () => [make('a', { tenants: [row('vs-1', 'Acme', '1', '7'), row('vs-2', 'Beta', '2', '7')] })],
+      expected: { path: 'integrations[0].tenants[1].contractId', message: ['Contract 7', '"Acme"', '"Beta"'] },
+    },
+    {
+      what: 'one contract billed by tenants of two integrations on one PSA',
+      integrations: () => [make('a', { kscUrl: 'https://ksc-one', tenants: [row('vs-1', 'Acme', '1', '7')] }), make('b', { kscUrl: 'https://ksc-two', tenants: [row('vs-2', 'Beta', '2', '7')] })],
+      expected: { path: 'integrations[1].tenants[0].contractId', message: ['Contract 7', '"Acme"', '"Beta"', 'integration "a"'] },
+    },
+    // (c) one billing item written by two applications or two categories
+    {
+      what: 'two applications on one billing item (single)',
+      integrations: () => [make('a', { billing: { byCategory: false, applications: [app('kes', 'Endpoint Security', { single: '55' }), app('kesm', 'Mail Security', { single: '55' })] } })],
+      expected: { path: 'integrations[0].billing.applications[1].single', message: ['Item 55', '"Endpoint Security"', '"Mail Security"'] },
+    },
+    {
+      what: 'two categories of one application on one billing item',
+      integrations: () => [make('a', { billing: { byCategory: true, applications: [app('kes', 'Endpoint Security', { workstation: '55', server: '55', nonWindows: '57' })] } })],
+      expected: { path: 'integrations[0].billing.applications[0].server', message: ['Item 55', '"Endpoint Security" (workstations)', '"Endpoint Security" (servers)'] },
+    },
+    {
+      what: 'two categories of one application on one billing item that is also its "single"',
+      integrations: () => [make('a', { billing: { byCategory: true, applications: [app('kes', 'Endpoint Security', { single: '55', workstation: '55', server: '55' })] } })],
+      expected: { path: 'integrations[0].billing.applications[0].server', message: ['Item 55', '"Endpoint Security" (workstations)', '"Endpoint Security" (servers)'] },
+    },
+    {
+      what: 'a category of one application and another application on one billing item',
+      integrations: () => [make('a', { billing: { byCategory: true, applications: [app('kes', 'Endpoint Security', { workstation: '55' }), app('kesm', 'Mail Security', { single: '55' })] } })],
+      expected: { path: 'integrations[0].billing.applications[1].single', message: ['Item 55', '"Endpoint Security" (workstations)', '"Mail Security"'] },
+    },
+    {
+      what: 'distinct items per application and category are fine',
+      integrations: () => [
+        make('a', { billing: { byCategory: true, applications: [app('kes', 'Endpoint Security', { single: '54', workstation: '55', server: '56', nonWindows: '57' }), app('kesm', 'Mail Security', { single: '58' })] } }),
+      ],
+      expected: null,
+    },
+    {
+      what: 'one application may use the same item as "single" and as a category (only one of them is ever billed)',
+      integrations: () => [make('a', { billing: { byCategory: true, applications: [app('kes', 'Endpoint Security', { single: '55', workstation: '55' })] } })],
+      expected: null,
+    },
+    {
+      what: 'by-category off: category items are not billed, so they cannot collide',
+      integrations: () => [make('a', { billing: { byCategory: false, applications: [app('kes', 'Endpoint Security', { single: '54', workstation: '58' }), app('kesm', 'Mail Security', { single: '58' })] } })],
+      expected: null,
+    },
+    {
+      what: 'an unresolved item (no value yet) collides with nothing',
+      integrations: () => [
+        make('a', { billing: { byCategory: false, applications: [{ ...app('kes', 'Endpoint Security'), single: { value: '', label: 'Kaspersky' } }, { ...app('kesm', 'Mail Security'), single: { value: '', label: 'Kaspersky' } }] } }),
+      ],
+      expected: null,
+    },
+    {
+      what: 'the same billing item in two integrations is fine (they bill different contracts)',
+      integrations: () => [
+        make('a', { kscUrl: 'https://ksc-one', billing: { byCategory: false, applications: [app('kes', 'Endpoint Security', { single: '55' })] } }),
+        make('b', { kscUrl: 'https://ksc-two', billing: { byCategory: false, applications: [app('kes', 'Endpoint Security', { single: '55' })] } }),
+      ],
+      expected: null,
+    },
+  ];
+
+  it.each(cases)('$what', ({ integrations, expected }) => {
+    const problems = check(...integrations());
+    if (expected === null) {
+      expect(problems).toEqual([]);
+      return;
+    }
+    expect(problems).toHaveLength(1);
+    expect(problems[0]!.path).toBe(expected.path);
+    for (const part of expected.message) expect(problems[0]!.message).toContain(part);
+  });
+});

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { AUTOTASK_DEFAULTS, KSC_DEFAULTS, defaultConfig, newIntegration } from '../../source/domain/defaults.js';
 import type { KmspConfig } from '../../source/domain/config.js';
 import { KmspError } from '../../source/domain/errors.js';
@@ -153,7 +153,7 @@ describe('config store', () => {
       expect(thrown(() => openConfig({ paths: failing }).load()).why).toContain('agent.paused: must be boolean');
     });
 
-    it('save() moves an unusable file aside before writing', () => {
+    it('save() keeps a copy of an unusable file, and replaces it without ever removing it', () => {
       const paths = writeRaw('{{{');
       const q = quiet();
       openConfig({ paths, onNotice: q.onNotice }).save(sampleConfig());
@@ -161,7 +161,101 @@ describe('config store', () => {
       expect(kept).toHaveLength(1);
       expect(fs.readFileSync(path.join(paths.configDir, kept[0]!), 'utf8')).toBe('{{{');
       expect(q.notices[0]).toContain(kept[0]!);
+      expect(fileMode(path.join(paths.configDir, kept[0]!))).toBe(0o600);
       expect(openConfig({ paths }).load()).toEqual(sampleConfig());
+    });
+  });
+
+  describe('how the file is replaced (S9, S10)', () => {
+    afterEach(() => {
+      vi.restoreAllMocks();
+    });
+
+    /** Every change made to the config file's own path during `fn`. */
+    function watchWrites(file: string, fn: () => void) {
+      const renames: Array<{ from: string; text: string; mode: number }> = [];
+      const other: string[] = [];
+      const original = { renameSync: fs.renameSync, writeFileSync: fs.writeFileSync, openSync: fs.openSync, copyFileSync: fs.copyFileSync, rmSync: fs.rmSync, unlinkSync: fs.unlinkSync };
+      vi.spyOn(fs, 'renameSync').mockImplementation((from, to) => {
+        if (String(to) === file) renames.push({ from: String(from), text: fs.readFileSync(from, 'utf8'), mode: fs.statSync(from).mode & 0o777 });
+        if (String(from) === file) other.push(`renameSync away to ${String(to)}`);
+        original.renameSync(from, to);
+      });
+      vi.spyOn(fs, 'writeFileSync').mockImplementation((target, ...rest) => {
+        if (target === file) other.push('writeFileSync');
+        original.writeFileSync(target, ...rest);
+      });
+      vi.spyOn(fs, 'openSync').mockImplementation((target, flags, mode) => {
+        if (target === file && flags !== undefined && flags !== 'r' && flags !== fs.constants.O_RDONLY) other.push(`openSync ${String(flags)}`);
+        return original.openSync(target, flags, mode);
+      });
+      vi.spyOn(fs, 'copyFileSync').mockImplementation((from, to, mode) => {
+        if (to === file) other.push('copyFileSync onto it');
+        original.copyFileSync(from, to, mode);
+      });
+      vi.spyOn(fs, 'rmSync').mockImplementation((target, options) => {
+        if (target === file) other.push('rmSync');
+        original.rmSync(target, options);
+      });
+      vi.spyOn(fs, 'unlinkSync').mockImplementation((target) => {
+        if (target === file) other.push('unlinkSync');
+        original.unlinkSync(target);
+      });
+      fn();
+      vi.restoreAllMocks();
+      return { renames, other };
+    }
+
+    function withSecond(): KmspConfig {
+      const config = sampleConfig();
+      config.integrations.push(newIntegration('second', { ...KSC_DEFAULTS, url: 'https://ksc-2.example:13299', username: 'kmsp' }, { ...AUTOTASK_DEFAULTS, username: 'api@y' }));
+      return config;
+    }
+
+    it('removing an integration: one rename of a complete 0600 temp file from the same directory, nothing else touches config.json', () => {
+      const paths = tempPaths();
+      const store = openConfig({ paths });
+      store.save(withSecond());
+      const { renames, other } = watchWrites(paths.configFile, () => store.save(sampleConfig()));
+      expect(other).toEqual([]);
+      expect(renames).toHaveLength(1);
+      expect(path.dirname(renames[0]!.from)).toBe(paths.configDir);
+      expect(renames[0]!.mode).toBe(0o600);
+      expect(JSON.parse(renames[0]!.text)).toEqual(sampleConfig()); // no "second", nothing merged
+      expect(fs.readdirSync(paths.configDir)).toEqual(['config.json']); // no temp file left
+    });
+
+    it('over an older version or a damaged file: copied first, then replaced by one rename; never renamed away', () => {
+      const migrations: ConfigMigration[] = [{ from: 0, to: 1, description: 'add version', migrate: (raw) => raw }];
+      for (const text of [JSON.stringify({ integrations: [], agent: defaultConfig().agent }), '{"schemaVersion": 1, "integ']) {
+        const paths = tempPaths();
+        fs.mkdirSync(paths.configDir, { recursive: true });
+        fs.writeFileSync(paths.configFile, text, { mode: 0o600 });
+        const { renames, other } = watchWrites(paths.configFile, () => openConfig({ paths, migrations, onNotice: () => {} }).save(withSecond()));
+        expect(other).toEqual([]);
+        expect(renames.map((r) => JSON.parse(r.text) as unknown)).toEqual([withSecond()]);
+        const kept = fs.readdirSync(paths.configDir).filter((f) => f !== 'config.json');
+        expect(kept).toHaveLength(1);
+        expect(fs.readFileSync(path.join(paths.configDir, kept[0]!), 'utf8')).toBe(text);
+      }
+    });
+
+    it('a failed write leaves the current file as it was and no temp file', () => {
+      const paths = tempPaths();
+      const store = openConfig({ paths });
+      store.save(sampleConfig());
+      const before = fs.readFileSync(paths.configFile, 'utf8');
+      const original = fs.renameSync;
+      vi.spyOn(fs, 'renameSync').mockImplementation((from, to) => {
+        if (to === paths.configFile) throw Object.assign(new Error('EIO: i/o error, rename'), { code: 'EIO' });
+        original(from, to);
+      });
+      const error = thrown(() => store.save(withSecond()));
+      vi.restoreAllMocks();
+      expect(error.message).toContain(`Could not write the config file ${paths.configFile}`);
+      expect(error.why).toContain('EIO');
+      expect(fs.readFileSync(paths.configFile, 'utf8')).toBe(before);
+      expect(fs.readdirSync(paths.configDir)).toEqual(['config.json']);
     });
   });
 
@@ -211,25 +305,53 @@ describe('config store', () => {
       expect(migrateConfig({}, throwing, 1)).toMatchObject({ kind: 'invalid', reason: expect.stringContaining('boom') });
     });
 
-    it('loads a v0 file through the migration, rewrites it and keeps the original', () => {
+    it('loads a v0 file migrated in memory, in every mode, without touching the file (reading never writes)', () => {
       const paths = tempPaths();
       fs.mkdirSync(paths.configDir, { recursive: true });
       const original = JSON.stringify({ integrations: [], scheduler: { ...defaultConfig().agent, paused: true } });
       fs.writeFileSync(paths.configFile, original, { mode: 0o600 });
+      const before = fs.statSync(paths.configFile);
+      for (const onInvalid of ['fail', 'quarantine-and-default'] as const) {
+        const audit: ConfigAuditEntry[] = [];
+        const q = quiet();
+        const result = openConfig({ paths, onInvalid, migrations: fakeMigrations, onNotice: q.onNotice, audit: { recordConfigChange: (e) => audit.push(e) } }).loadDetailed();
+        expect(result.config.agent.paused).toBe(true);
+        expect(result.config.schemaVersion).toBe(1);
+        expect(result.migratedFrom).toBe(0);
+        expect(result.notices[0]).toMatch(/is version 0; it was migrated in memory to version 1 \(v0→v1: renamed scheduler to agent\)/);
+        expect(result.notices[0]).toContain('the next save rewrites it and keeps the original as config.json.bak-v0-');
+        expect(audit).toEqual([]);
+      }
+      expect(fs.readFileSync(paths.configFile, 'utf8')).toBe(original);
+      expect(fs.statSync(paths.configFile).ino).toBe(before.ino);
+      expect(fs.readdirSync(paths.configDir)).toEqual(['config.json']);
+    });
+
+    it('the first save after loading a v0 file keeps a copy of the original, replaces the file and records the migration', () => {
+      const paths = tempPaths();
+      fs.mkdirSync(paths.configDir, { recursive: true });
+      const original = JSON.stringify({ integrations: [], scheduler: { ...defaultConfig().agent, paused: true } });
+      fs.writeFileSync(paths.configFile, original, { mode: 0o644 });
       const audit: ConfigAuditEntry[] = [];
       const q = quiet();
-      const store = openConfig({ paths, migrations: fakeMigrations, onNotice: q.onNotice, audit: { recordConfigChange: (e) => audit.push(e) } });
+      const store = openConfig({ paths, migrations: fakeMigrations, onNotice: q.onNotice, actor: 'alice (console)', audit: { recordConfigChange: (e) => audit.push(e) } });
       const config = store.load();
-      expect(config.agent.paused).toBe(true);
-      expect(config.schemaVersion).toBe(1);
-      const onDisk = JSON.parse(fs.readFileSync(paths.configFile, 'utf8')) as KmspConfig;
-      expect(onDisk).toEqual(config);
+      config.agent.ticketPollSeconds = 120;
+      const result = store.save(config);
+      expect(JSON.parse(fs.readFileSync(paths.configFile, 'utf8'))).toEqual(config);
       expect(fileMode(paths.configFile)).toBe(0o600);
       const backups = fs.readdirSync(paths.configDir).filter((f) => f.startsWith('config.json.bak-v0-'));
       expect(backups).toHaveLength(1);
       expect(fs.readFileSync(path.join(paths.configDir, backups[0]!), 'utf8')).toBe(original);
-      expect(q.notices[0]).toMatch(/migrated from version 0 to 1 \(v0→v1: renamed scheduler to agent\)/);
-      expect(audit[0]?.summary).toBe('migrated config from version 0 to 1');
+      expect(fileMode(path.join(paths.configDir, backups[0]!))).toBe(0o600);
+      expect(result.notices[0]).toContain(`the original was kept as ${path.join(paths.configDir, backups[0]!)}`);
+      expect(audit.map((e) => [e.actor, e.summary])).toEqual([
+        ['alice (console)', 'migrated config from version 0 to 1'],
+        ['alice (console)', 'agent.ticketPollSeconds: 60 → 120'],
+      ]);
+      // Now a v1 file: the next save keeps no further copy.
+      store.save(config);
+      expect(fs.readdirSync(paths.configDir).filter((f) => f.startsWith('config.json.bak-'))).toHaveLength(1);
     });
 
     it('without a migration path, an unversioned file is invalid (kept aside in console mode)', () => {
