@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
-import type { KmspConfig } from '../domain/config.js';
+import { CONFIG_SCHEMA_VERSION, type KmspConfig } from '../domain/config.js';
 import { describeError, KmspError } from '../domain/errors.js';
 import { validateConfig, type Problem } from '../domain/validate.js';
 import { CONFIG_FILE_MODE, defaultActor, inspectConfigFile, openConfig, type ConfigFileState } from '../store/config.js';
@@ -87,7 +87,7 @@ export function register(program: Command, deps: ConfigCommandDeps = {}): void {
           process.exitCode = 1;
           return;
         }
-        const migrated = state.state === 'ok' && state.migratedFrom !== null ? ` (config version ${state.migratedFrom}; it will be migrated when loaded)` : '';
+        const migrated = state.state === 'ok' && state.migratedFrom !== null ? ` (config version ${state.migratedFrom}; read as version ${CONFIG_SCHEMA_VERSION} in memory; the file is rewritten, with a backup, at the next save)` : '';
         io.out(`${target} is valid${migrated}.\n`);
       }),
     );
