@@ -8,7 +8,11 @@
 // - request counting for run summaries and the API budget;
 // - a CA/certificate file for self-signed servers (KSC), never a silent
 //   "accept any certificate";
-// - redaction: no header value, secret or credential reaches an error or a log.
+// - redaction: no header value, secret or credential reaches an error or a log;
+// - unknown outcomes: a write (a request not marked safe to repeat) that fails
+//   after it may have reached the server — a timeout, a reset, a 5xx that is not a
+//   recognised refusal — is marked `outcomeUnknown`, never reported as if it had
+//   not happened.
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
@@ -41,6 +45,12 @@ export interface HttpResponse {
   headers: Record<string, string>;
   text: string;
   url: string;
+  /**
+   * Set on a failure answer (5xx) to a request not marked safe to repeat when the
+   * server may have carried it out anyway: neither a rate-limit/"refused" answer
+   * (429, isRetryable) nor a refusal the connector recognises (isRefusal).
+   */
+  outcomeUnknown?: boolean;
 }
 
 export interface RequestRecord {
@@ -76,6 +86,12 @@ export interface HttpClientOptions {
    * (e.g. Autotask's thread-limit text in a 500): retried like a 429, whatever the method.
    */
   isRetryable?: (response: HttpResponse) => boolean;
+  /**
+   * True when a 5xx answer is a refusal the connector recognises: the server checked the
+   * request and rejected it, so nothing was applied (Autotask: a known validation text in
+   * {"errors":[…]}). Any other 5xx to a request not safe to repeat is `outcomeUnknown`.
+   */
+  isRefusal?: (response: HttpResponse) => boolean;
   onRecord?: (record: RequestRecord) => void;
   /** Injected in tests to avoid real waiting. */
   sleep?: (ms: number) => Promise<void>;
@@ -102,6 +118,53 @@ const TLS_ERRORS = new Set([
   'ERR_SSL_WRONG_VERSION_NUMBER',
   'EPROTO',
 ]);
+
+/**
+ * Failures that prove the request never reached the server's application: nothing
+ * listened, the name did not resolve, the TLS handshake failed, or the request could
+ * not even be built. Every other transport failure of a write leaves its outcome unknown.
+ */
+const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ERR_INVALID_CHAR', 'ERR_INVALID_HTTP_TOKEN', 'ERR_INVALID_URL', ...TLS_ERRORS]);
+
+/** Node refuses header values outside Latin-1 and control characters other than tab (ERR_INVALID_CHAR). */
+const INVALID_HEADER_VALUE = /[^\t\x20-\x7e\x80-\xff]/;
+
+/** What a credential header holds, in the user's terms. */
+const HEADER_MEANING: Record<string, string> = {
+  secret: 'the secret (password)',
+  username: 'the user name',
+  apiintegrationcode: 'the integration code (API tracking identifier)',
+  authorization: 'the user name or password',
+  impersonationresourceid: 'the impersonation resource id',
+};
+
+function invalidHeaderError(service: string, header: string | null): KmspError {
+  const meaning = header ? (HEADER_MEANING[header.toLowerCase()] ?? `the value of the ${header} header`) : 'the user name or secret';
+  return new KmspError(`${service}: ${meaning} contains characters that cannot be sent in an HTTP header`, {
+    kind: 'config',
+    cause: `HTTP header values may only hold Latin-1 characters and no line breaks; ${meaning}${header ? ` (sent as the ${header} header)` : ''} holds a character such as "€" or a line break (nothing was sent)`,
+    remedy: `Re-enter ${meaning} for ${service} without such characters (watch for pasted line breaks). If the password really contains one, change it in ${service} to one that does not.`,
+    code: 'ERR_INVALID_CHAR',
+  });
+}
+
+function isInvalidHeaderError(error: unknown, code: string | undefined): boolean {
+  if (code === 'ERR_INVALID_CHAR' || code === 'ERR_INVALID_HTTP_TOKEN') return true;
+  // node-fetch checks values itself and throws a plain TypeError "… is not a legal HTTP header value".
+  return error instanceof TypeError && /is not a legal HTTP header (value|name)/i.test(error.message);
+}
+
+/** What the caller of transportError knows about the request, to tell whether a write may have happened. */
+export interface TransportContext {
+  method: HttpMethod;
+  /** True when repeating the request cannot change the outcome (see HttpRequest.safeToRetry). */
+  safe: boolean;
+}
+
+/** The generic remedy of a write whose outcome is unknown; connectors add what exactly to check. */
+export function outcomeUnknownRemedy(service: string): string {
+  return `The change may or may not have been made in ${service}. kmsp did not repeat it, because a repeat could apply it twice. Check in ${service} whether it was made before it is tried again.`;
+}
 
 /** Parses Retry-After (delta-seconds or HTTP-date) into milliseconds. */
 export function parseRetryAfter(value: string | undefined, now = Date.now()): number | null {
@@ -190,6 +253,11 @@ export class HttpClient {
     const url = this.resolve(req.url);
     const endpoint = req.endpoint ?? (this.options.endpointOf ? this.options.endpointOf(url) : url.pathname.toLowerCase());
     const safe = req.safeToRetry ?? req.method === 'GET';
+    // Checked before anything is sent: Node would refuse the header (ERR_INVALID_CHAR), and
+    // that refusal must read as "fix this value", not as "could not reach the host".
+    for (const [name, value] of Object.entries(req.headers ?? {})) {
+      if (INVALID_HEADER_VALUE.test(value)) throw invalidHeaderError(this.service, name);
+    }
     const maxAttempts = this.options.retries + 1;
     for (let attempt = 0; ; attempt++) {
       if (attempt > 0) this.stats.retries++;
@@ -202,7 +270,7 @@ export class HttpClient {
         // A refused connection never reached the server: repeating it is safe for any
         // request. A reset or a timeout may have been processed: only safe requests.
         const retry = code === 'ECONNREFUSED' || (safe && ((code !== undefined && CONNECTION_ERRORS.has(code)) || (error as Error).name === 'AbortError'));
-        if (!retry || last) throw this.transportError(error, url);
+        if (!retry || last) throw this.transportError(error, url, { method: req.method, safe });
         await this.sleep(this.backoff(attempt));
         continue;
       }
@@ -210,11 +278,21 @@ export class HttpClient {
       // process the request, so even a create may be repeated; a 503 may not be so clear.
       const refused = response.status === 429 || (this.options.isRetryable?.(response) ?? false);
       const retry = refused || (safe && RETRY_STATUSES.has(response.status));
-      if (!retry || last) return response;
+      if (!retry || last) return this.markOutcome(response, safe, refused);
       const retryAfter = parseRetryAfter(response.headers['retry-after']);
-      if (retryAfter !== null && retryAfter > this.options.maxRetryAfterMs) return response;
+      if (retryAfter !== null && retryAfter > this.options.maxRetryAfterMs) return this.markOutcome(response, safe, refused);
       await this.sleep(retryAfter ?? this.backoff(attempt));
     }
+  }
+
+  /**
+   * A 5xx to a request that is not safe to repeat may have been carried out (a gateway
+   * timeout after the backend wrote, a crash mid-way): unless the server refused it
+   * unprocessed (429, isRetryable) or with a refusal the connector recognises (isRefusal).
+   */
+  private markOutcome(response: HttpResponse, safe: boolean, refused: boolean): HttpResponse {
+    if (!safe && response.status >= 500 && !refused && !(this.options.isRefusal?.(response) ?? false)) response.outcomeUnknown = true;
+    return response;
   }
 
   private async once(req: HttpRequest, url: URL, endpoint: string, attempt: number): Promise<HttpResponse> {
@@ -262,16 +340,37 @@ export class HttpClient {
     }
   }
 
-  /** A connection-level failure as a KmspError with cause and remedy, secrets removed. */
-  transportError(error: unknown, url: URL): KmspError {
+  /**
+   * A connection-level failure as a KmspError with cause and remedy, secrets removed.
+   * With `request` given, a failure of a request that is not safe to repeat and may have
+   * reached the server (anything but NOT_SENT) is marked outcomeUnknown.
+   */
+  transportError(error: unknown, url: URL, request?: TransportContext): KmspError {
     const where = `${url.protocol}//${url.host}`;
     const code = errorCode(error);
     const message = this.redactor.text((error as Error)?.message ?? String(error));
-    if ((error as Error)?.name === 'AbortError') {
+    if (isInvalidHeaderError(error, code)) return invalidHeaderError(this.service, null);
+    const timedOut = (error as Error)?.name === 'AbortError';
+    if (request && !request.safe && !(code !== undefined && NOT_SENT.has(code))) {
+      // The request may have been sent, and the server may have carried it out.
+      return new KmspError(
+        timedOut
+          ? `${this.service} did not answer in time (${where}); the ${request.method} request may or may not have been carried out`
+          : `${this.service}: the connection to ${where} failed during a ${request.method} request; it may or may not have been carried out`,
+        {
+          kind: 'network',
+          cause: code && !timedOut ? `${code}: ${message}` : message,
+          remedy: outcomeUnknownRemedy(this.service),
+          outcomeUnknown: true,
+          ...(code ? { code } : {}),
+        },
+      );
+    }
+    if (timedOut) {
       return new KmspError(`${this.service} did not answer in time (${where})`, {
         kind: 'network',
         cause: message,
-        remedy: 'Check that the server is up and not overloaded; the request is retried on the next run.',
+        remedy: 'Check that the server is up and not overloaded, then try again (an automatic run asks again on its next cycle).',
       });
     }
     if (code && TLS_ERRORS.has(code)) {

@@ -25,6 +25,13 @@ export interface KmspErrorOptions {
   detail?: string;
   /** Vendor error code where there is one (PxgError code, HTTP status). */
   code?: string | number;
+  /**
+   * True when a write (a non-repeatable request) failed in a way that does not tell
+   * whether the server carried it out: a timeout or reset after the request may have
+   * been sent, or a 5xx that is not a recognised refusal. Such a write must not be read
+   * as "never happened": the remedy says what to check before it is repeated.
+   */
+  outcomeUnknown?: boolean;
 }
 
 export class KmspError extends Error {
@@ -33,6 +40,8 @@ export class KmspError extends Error {
   readonly remedy: string | undefined;
   readonly detail: string | undefined;
   readonly code: string | number | undefined;
+  /** See KmspErrorOptions.outcomeUnknown; false unless set. */
+  readonly outcomeUnknown: boolean;
 
   constructor(message: string, options: KmspErrorOptions) {
     super(message);
@@ -42,6 +51,7 @@ export class KmspError extends Error {
     this.remedy = options.remedy;
     this.detail = options.detail;
     this.code = options.code;
+    this.outcomeUnknown = options.outcomeUnknown ?? false;
   }
 
   /** Multi-line text for terminals: what, why, what to do. */

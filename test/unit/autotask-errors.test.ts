@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import type { HttpResponse } from '../../source/connectors/http.js';
 import { Redactor } from '../../source/connectors/redact.js';
-import { errorMessages, isThreadLimit, responseError } from '../../source/connectors/autotask/errors.js';
+import { errorMessages, isKnownRefusal, isRouteNotFound, isThreadLimit, responseError } from '../../source/connectors/autotask/errors.js';
 
 const res = (status: number, body: unknown): HttpResponse => ({ status, headers: {}, text: typeof body === 'string' ? body : JSON.stringify(body), url: 'https://x/' });
 const ctx = { action: 'list companies', redactor: new Redactor(['top-secret-value']), username: 'api@msp.example', impersonating: false };
@@ -15,6 +15,10 @@ describe('responseError', () => {
     [500, { errors: ['The logged in Resource does not have the adequate permissions to see this.'] }, 'permission'],
     [403, '', 'permission'],
     [404, { Message: 'No HTTP resource' }, 'not-found'],
+    [404, { errors: ['No matching records found.'] }, 'not-found'],
+    [404, '', 'not-found'],
+    [404, { Message: "No HTTP resource was found that matches the request URI 'https://x/ATServicesRest/V1.0/V1.0/Companies/query'." }, 'config'],
+    [404, '<html><body>404 - File or directory not found.</body></html>', 'config'],
     [500, { errors: ['Unable to find projectID in the TimeEntry Entity'] }, 'vendor'],
     [502, '<html>bad gateway</html>', 'vendor'],
     [405, { Message: "The requested resource does not support http method 'GET'." }, 'vendor'],
@@ -49,5 +53,41 @@ describe('isThreadLimit and errorMessages', () => {
     expect(errorMessages('{"errors":["a","b"]}')).toEqual(['a', 'b']);
     expect(errorMessages('{"Message":"m"}')).toEqual(['m']);
     expect(errorMessages('<html/>')).toEqual([]);
+  });
+});
+
+describe('writes whose outcome is unknown', () => {
+  const unknown = (status: number, body: unknown): HttpResponse => ({ ...res(status, body), outcomeUnknown: true });
+  const write = { ...ctx, action: 'post +5 units of service 7 to contract 9', check: 'Look at contract 9, service 7.' };
+
+  it('says the write may or may not have happened, and what to check, whatever the body', () => {
+    for (const r of [unknown(503, { errors: ['Service Unavailable'] }), unknown(502, '<html>Bad gateway</html>'), unknown(500, '')]) {
+      const e = responseError(r, write);
+      expect(e.outcomeUnknown).toBe(true);
+      expect(e.message).toBe('It is unknown whether Autotask managed to post +5 units of service 7 to contract 9');
+      expect(e.remedy).toMatch(/may or may not have been made in Autotask/);
+      expect(e.remedy).toMatch(/Look at contract 9, service 7\.$/);
+      expect(e.remedy).not.toMatch(/Correct what Autotask names|retry later/i);
+      expect(e.code).toBe(r.status);
+    }
+  });
+
+  it('recognises the refusals Autotask is known to give, and nothing else', () => {
+    expect(isKnownRefusal(res(500, { errors: ['The effective date 2027-02-01 is outside the contract period (2026-01-01 to 2026-12-31).'] }))).toBe(true);
+    expect(isKnownRefusal(res(500, { errors: ['Unable to find projectID in the TimeEntry Entity'] }))).toBe(true);
+    expect(isKnownRefusal(res(500, { errors: ['IntegrationCode is invalid.'] }))).toBe(true);
+    expect(isKnownRefusal(res(500, { errors: ['An unexpected error occurred on the server.'] }))).toBe(false);
+    expect(isKnownRefusal(res(503, { errors: ['Service Unavailable'] }))).toBe(false);
+    expect(isKnownRefusal(res(502, '<html>is required</html>'))).toBe(false);
+    expect(isKnownRefusal(res(200, { errors: ['is required'] }))).toBe(false);
+  });
+
+  it('tells a route-level 404 from a record-level one', () => {
+    expect(isRouteNotFound(res(404, { Message: 'No HTTP resource was found that matches the request URI' }))).toBe(true);
+    expect(isRouteNotFound(res(404, 'Not Found'))).toBe(true);
+    expect(isRouteNotFound(res(404, { item: null }))).toBe(false);
+    expect(isRouteNotFound(res(404, { errors: ['No HTTP resource was found'] }))).toBe(false);
+    expect(isRouteNotFound(res(404, ''))).toBe(false);
+    expect(isRouteNotFound(res(500, 'Not Found'))).toBe(false);
   });
 });

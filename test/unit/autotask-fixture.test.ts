@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { demoFixtureText, DEMO_CREDENTIALS } from '../../source/simulators/autotask/demoFixture.js';
 import { resolveTime, type AutotaskFixture } from '../../source/simulators/autotask/fixture.js';
-import { addMonths, contractPeriods } from '../../source/simulators/autotask/periods.js';
+import { addMonths, contractPeriods, lastDayOf } from '../../source/simulators/autotask/periods.js';
 import { fixturesPath } from '../../source/simulators/server.js';
 
 const now = new Date('2026-03-15T10:30:00Z');
@@ -36,14 +36,24 @@ describe('resolveTime', () => {
 describe('contract periods', () => {
   it('are calendar months from the contract start, cut at the end', () => {
     expect(contractPeriods('2026-01-01', '2026-12-31')).toHaveLength(12);
-    expect(contractPeriods('2026-01-01', '2026-12-31')[1]).toEqual({ start: '2026-02-01', end: '2026-02-28' });
+    expect(contractPeriods('2026-01-01', '2026-12-31')[1]).toEqual({ start: '2026-02-01', end: '2026-02-28', last: '2026-02-28' });
     expect(contractPeriods('2026-01-15', '2026-03-20')).toEqual([
-      { start: '2026-01-15', end: '2026-02-14' },
-      { start: '2026-02-15', end: '2026-03-14' },
-      { start: '2026-03-15', end: '2026-03-20' },
+      { start: '2026-01-15', end: '2026-02-14', last: '2026-02-14' },
+      { start: '2026-02-15', end: '2026-03-14', last: '2026-03-14' },
+      { start: '2026-03-15', end: '2026-03-20', last: '2026-03-20' },
     ]);
     expect(addMonths('2026-01-31', 1)).toBe('2026-02-28');
     expect(addMonths('2028-01-31', 1)).toBe('2028-02-29');
+  });
+
+  it('store endDate as the next period\'s start under the "next-start" convention', () => {
+    expect(contractPeriods('2026-01-15', '2026-03-20', 'next-start')).toEqual([
+      { start: '2026-01-15', end: '2026-02-15', last: '2026-02-14' },
+      { start: '2026-02-15', end: '2026-03-15', last: '2026-03-14' },
+      { start: '2026-03-15', end: '2026-03-21', last: '2026-03-20' },
+    ]);
+    expect(lastDayOf('2026-03-01', 'next-start')).toBe('2026-02-28');
+    expect(lastDayOf('2026-02-28', 'last-day')).toBe('2026-02-28');
   });
 });
 

@@ -1,5 +1,7 @@
 // The HTTP layer over real loopback HTTP: retry policy, Retry-After, per-endpoint
 // concurrency, timeouts and redaction.
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { HttpClient, parseRetryAfter } from '../../source/connectors/http.js';
 import { KmspError } from '../../source/domain/errors.js';
@@ -132,10 +134,22 @@ describe('HttpClient concurrency and redaction', () => {
   it('never has more than the limit in flight per endpoint, but other endpoints proceed', async () => {
     let inFlight = 0;
     let peak = 0;
+    // Each request is held until `target` are in flight (or 500 ms passed): the peak does not
+    // depend on how fast a loaded machine happens to schedule the requests.
+    let target = 2;
+    let waiting: Array<() => void> = [];
     const s = await serve(async (req) => {
       inFlight++;
       peak = Math.max(peak, inFlight);
-      await new Promise((r) => setTimeout(r, 20));
+      if (inFlight >= target) {
+        for (const release of waiting) release();
+        waiting = [];
+      } else {
+        await new Promise<void>((resolve) => {
+          waiting.push(resolve);
+          setTimeout(resolve, 500);
+        });
+      }
       inFlight--;
       return { status: 200, body: { path: req.path } };
     });
@@ -143,6 +157,7 @@ describe('HttpClient concurrency and redaction', () => {
     await Promise.all(Array.from({ length: 8 }, () => c.request({ method: 'GET', url: '/a' })));
     expect(peak).toBe(2);
     peak = 0;
+    target = 4;
     await Promise.all([...Array.from({ length: 2 }, () => c.request({ method: 'GET', url: '/a' })), ...Array.from({ length: 2 }, () => c.request({ method: 'GET', url: '/b' }))]);
     expect(peak).toBe(4);
   });
@@ -161,5 +176,146 @@ describe('HttpClient concurrency and redaction', () => {
 
   it('refuses a missing CA file with a remedy', () => {
     expect(() => new HttpClient({ service: 'KSC', caFile: '/nonexistent/ca.pem' })).toThrow(/cannot read the CA/);
+  });
+});
+
+describe('writes whose outcome is unknown', () => {
+  async function failure(p: Promise<unknown>): Promise<KmspError> {
+    const outcome = await p.then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(outcome).toBeInstanceOf(KmspError);
+    return outcome as KmspError;
+  }
+
+  /** A raw server that drops the connection once it has read the request (a reset mid-request). */
+  async function resettingServer(): Promise<{ url: string; seen: () => number; close: () => Promise<void> }> {
+    let seen = 0;
+    const srv = http.createServer((req) => {
+      req.resume();
+      req.on('end', () => {
+        seen++;
+        req.socket.destroy();
+      });
+    });
+    await new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(srv.address() as AddressInfo).port}`;
+    return { url, seen: () => seen, close: () => new Promise<void>((resolve) => srv.close(() => resolve())) };
+  }
+
+  it('a POST that timed out may have been carried out: outcomeUnknown, not repeated, remedy says to check', async () => {
+    let n = 0;
+    const s = await serve(() => {
+      n++;
+      return { status: 200, body: { itemId: 1 }, delayMs: 300 };
+    });
+    const { c } = client(s.url, { timeoutMs: 50 });
+    const error = await failure(c.request({ method: 'POST', url: '/create', body: {} }));
+    expect(error.kind).toBe('network');
+    expect(error.outcomeUnknown).toBe(true);
+    expect(error.message).toMatch(/did not answer in time/);
+    expect(error.message).toMatch(/may or may not have been carried out/);
+    expect(error.remedy).toMatch(/may or may not have been made/);
+    expect(error.remedy).not.toMatch(/retried/);
+    expect(n).toBe(1);
+  });
+
+  it('a read that timed out is just late: not outcomeUnknown', async () => {
+    const s = await serve(() => ({ status: 200, body: {}, delayMs: 300 }));
+    const { c } = client(s.url, { timeoutMs: 50, retries: 0 });
+    const error = await failure(c.request({ method: 'GET', url: '/slow' }));
+    expect(error.outcomeUnknown).toBe(false);
+    expect(error.remedy).not.toMatch(/may or may not/);
+  });
+
+  it('a connection reset during a POST leaves it unknown; a safe request is repeated instead', async () => {
+    const raw = await resettingServer();
+    try {
+      const { c } = client(raw.url, { retries: 2 });
+      const error = await failure(c.request({ method: 'POST', url: '/create', body: { a: 1 } }));
+      expect(error.outcomeUnknown).toBe(true);
+      expect(error.message).toMatch(/connection to .* failed during a POST request; it may or may not have been carried out/);
+      expect(raw.seen()).toBe(1);
+      const safe = await failure(c.request({ method: 'POST', url: '/query', body: {}, safeToRetry: true }));
+      expect(safe.outcomeUnknown).toBe(false);
+      expect(raw.seen()).toBe(4);
+    } finally {
+      await raw.close();
+    }
+  });
+
+  it('a refused connection never reached the server: not unknown', async () => {
+    const s = await serve(() => ({ status: 200 }));
+    const url = s.url;
+    await s.close();
+    server = undefined;
+    const { c } = client(url, { retries: 0 });
+    const error = await failure(c.request({ method: 'POST', url: '/x', body: {} }));
+    expect(error.code).toBe('ECONNREFUSED');
+    expect(error.outcomeUnknown).toBe(false);
+  });
+
+  it('marks a 5xx answer to a write as outcomeUnknown unless the connector recognises the refusal', async () => {
+    const answers: Record<string, { status: number; body?: unknown }> = {
+      '/503': { status: 503, body: { errors: ['Service Unavailable'] } },
+      '/502': { status: 502, body: '<html><body>Bad gateway</body></html>' },
+      '/refused': { status: 500, body: { errors: ['The value is not valid'] } },
+      '/400': { status: 400, body: { errors: ['bad'] } },
+      '/429': { status: 429, body: {} },
+    };
+    const s = await serve((req) => answers[req.path] ?? { status: 404 });
+    const { c } = client(s.url, { retries: 1, isRefusal: (r) => r.text.includes('not valid') });
+    const post = (path: string) => c.request({ method: 'POST', url: path, body: {} });
+    expect((await post('/503')).outcomeUnknown).toBe(true);
+    expect((await post('/502')).outcomeUnknown).toBe(true);
+    expect((await post('/refused')).outcomeUnknown).toBeUndefined();
+    expect((await post('/400')).outcomeUnknown).toBeUndefined();
+    // Refused unprocessed (429), even after the retries ran out.
+    expect((await post('/429')).outcomeUnknown).toBeUndefined();
+    // Reads are never "unknown": repeating them changes nothing.
+    expect((await c.request({ method: 'GET', url: '/503' })).outcomeUnknown).toBeUndefined();
+    expect((await c.request({ method: 'POST', url: '/503', body: {}, safeToRetry: true })).outcomeUnknown).toBeUndefined();
+  });
+});
+
+describe('header values HTTP cannot carry', () => {
+  it('a secret with "€" is a configuration problem, found before anything is sent', async () => {
+    let n = 0;
+    const s = await serve(() => {
+      n++;
+      return { status: 200, body: {} };
+    });
+    const secret = 'pa€ssword';
+    const { c } = client(s.url, { secrets: [secret] });
+    const error = (await c.request({ method: 'GET', url: '/x', headers: { Secret: secret } }).catch((e: unknown) => e)) as KmspError;
+    expect(error).toBeInstanceOf(KmspError);
+    expect(error.kind).toBe('config');
+    expect(error.message).toBe('Test service: the secret (password) contains characters that cannot be sent in an HTTP header');
+    expect(error.message).not.toMatch(/could not reach/);
+    expect(error.remedy).toMatch(/Re-enter the secret/);
+    expect(error.outcomeUnknown).toBe(false);
+    expect(error.explain()).not.toContain(secret);
+    expect(n).toBe(0);
+    expect(c.stats.requests).toBe(0);
+  });
+
+  it('names the user name and a pasted line break too', async () => {
+    const s = await serve(() => ({ status: 200, body: {} }));
+    const { c } = client(s.url);
+    const error = (await c.request({ method: 'POST', url: '/x', body: {}, headers: { UserName: 'api@msp.example\n' } }).catch((e: unknown) => e)) as KmspError;
+    expect(error.kind).toBe('config');
+    expect(error.message).toMatch(/the user name contains characters that cannot be sent/);
+    // Latin-1 characters such as "é" can be sent.
+    expect((await c.request({ method: 'GET', url: '/x', headers: { Secret: 'café' } })).status).toBe(200);
+  });
+
+  it('maps Node\'s ERR_INVALID_CHAR to the same explanation', () => {
+    const { c } = client('http://127.0.0.1:9');
+    const nodeError = Object.assign(new TypeError('Invalid character in header content ["Secret"]'), { code: 'ERR_INVALID_CHAR' });
+    const error = c.transportError(nodeError, new URL('http://127.0.0.1:9/x'), { method: 'POST', safe: false });
+    expect(error.kind).toBe('config');
+    expect(error.message).toMatch(/cannot be sent in an HTTP header/);
+    expect(error.outcomeUnknown).toBe(false);
   });
 });

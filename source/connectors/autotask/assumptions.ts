@@ -42,6 +42,26 @@ export const CONTRACT_TYPE_FALLBACK_LABELS: Readonly<Record<string, string>> = {
 export const WORK_TYPE_USE_TYPE_LABEL = /^work\s*types?$/i;
 export const WORK_TYPE_USE_TYPE_FALLBACK = '1';
 
+/**
+ * ContractServiceUnits period boundaries (brief §4 lists startDate/endDate but not their
+ * convention): whether a tenant stores a period's endDate as its last day (Jan 1 – Jan 31)
+ * or as the next period's start (Jan 1 – Feb 1) is UNCONFIRMED. With the second, the
+ * filter `startDate ≤ d ≤ endDate` matches two periods on every boundary day. kmsp
+ * therefore takes, per service, the period with the latest startDate ≤ d; a period that
+ * only touches d with its endDate (startDate < d = endDate, no period starting on d)
+ * counts only while d is within the contract's own dates (contract endDate is the last
+ * day, as the UI shows it). Two different rows still left for one service are an error,
+ * never a sum. (Implemented in entities/contracts.ts, currentQuantities; the simulator
+ * models both conventions with the fixture option `periodEnds`.)
+ */
+
+/**
+ * KmspError.code of "the contract has no service period containing the date" (contract
+ * ended, not started, or its periods not created yet): a billing run must skip such a
+ * contract, never read it as 0 units.
+ */
+export const NO_SERVICE_PERIOD = 'no-service-period';
+
 // ---------------------------------------------------------------- ticket notes
 
 /** Brief §4 TicketNotes: "publish … 1 = All Autotask Users, 2 = Internal Users per DJ models.Note". */
@@ -61,6 +81,18 @@ export const NOTE_TYPE_FALLBACK = 1;
  * are UNCONFIRMED". We tag tickets with it and find them with an `eq` query on it.
  */
 export const TICKET_TAG_FIELD = 'externalID';
+
+/**
+ * Brief §4: externalID's length is UNCONFIRMED. kmsp reads it from
+ * Tickets/entityInformation/fields (`length`, when above 0) and otherwise assumes 50
+ * characters — short enough for the SOAP-era limit reported for ExternalID. A tag longer
+ * than the limit is refused before anything is sent (Autotask could refuse it or cut it,
+ * and a cut tag is never found again); callers fit long keys with fitTag (entities/tickets.ts).
+ */
+export const TICKET_TAG_MAX_FALLBACK = 50;
+
+/** fitTag: hex characters of sha256 kept after the readable prefix (24 hex = 96 bits). */
+export const TAG_HASH_CHARS = 24;
 
 /**
  * Field lengths (Autotask UI/SOAP metadata: title 255, description 8000) — UNCONFIRMED for
@@ -99,6 +131,55 @@ export const INCLUDE_FIELDS_CAN_NAME_UDFS = false;
  * UNCONFIRMED; it is what the API's JSON model allows (UserDefinedField.Value is nullable).
  */
 export const UDF_CLEAR_VALUE: null = null;
+
+// ---------------------------------------------------------------- failures and unknown outcomes
+
+/**
+ * Brief §3: Autotask answers most failures, validation included, with HTTP 500
+ * {"errors":[…]}. A 5xx to a write is read as "refused, nothing applied" only when a message
+ * matches one of these texts (from the brief §3/§4 and the refusals the simulator models);
+ * any other 5xx to a write — a generic server error, a gateway page, an empty body — may
+ * have been applied and is reported as outcome unknown (KmspError.outcomeUnknown). The list
+ * is an allowlist on purpose: an unlisted refusal costs a manual check, an unlisted crash
+ * read as a refusal could cost a double posting. UNCONFIRMED which texts a tenant shows.
+ */
+export const KNOWN_REFUSALS: readonly RegExp[] = [
+  /IntegrationCode is invalid/i,
+  /Zone information could not be determined/i,
+  /adequate permissions/i,
+  /Unable to find \S+ in the \S+ Entity/i,
+  /Value cannot be null/i,
+  /\bis required\b|\bare required\b/i,
+  /exceeds the maximum length/i,
+  /is not a valid|is not valid|Invalid value|Invalid date/i,
+  /is inactive|for the inactive/i,
+  /does not exist|No matching records found/i,
+  /outside the contract/i,
+  /approved and posted/i,
+  /can only be (made|added) to Recurring Service/i,
+  /does not (belong to|reference|match)/i,
+  /already part of the contract/i,
+  /would leave -?\d+ units/i,
+  /No contract period contains/i,
+];
+
+/**
+ * A 404 is "no such route" rather than "no such record" (brief §3: sources disagree on
+ * unknown ids) when the body is the web framework's message (ASP.NET Web API: "No HTTP
+ * resource was found that matches the request URI", as the simulator answers) or not JSON
+ * at all (an IIS or proxy page). Such a 404 points at the zone/API URL, not at a deleted
+ * record. UNCONFIRMED beyond these shapes.
+ */
+export const ROUTE_NOT_FOUND_PATTERN = /No HTTP resource was found|No type was found that matches the controller|resource you are looking for (has been removed|cannot be found)|File or directory not found/i;
+
+// ---------------------------------------------------------------- URLs
+
+/**
+ * The connector sends the API user's secret in a header on every call (brief §1): a zone,
+ * zone discovery or API URL must be https. Plain http is allowed only on loopback
+ * (localhost, 127.0.0.0/8, ::1), where the simulator runs.
+ */
+export const PLAIN_HTTP_ONLY_ON_LOOPBACK = true;
 
 // ---------------------------------------------------------------- limits
 

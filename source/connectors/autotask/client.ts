@@ -6,10 +6,10 @@
 // discovery; ImpersonationResourceId only on writes (as DJ does), so reads keep
 // working even when the impersonated resource lacks rights to a list.
 import type { AutotaskConnection } from '../../domain/config.js';
-import { KmspError } from '../../domain/errors.js';
+import { KmspError, isKmspError } from '../../domain/errors.js';
 import { parseJson, parseRetryAfter, type HttpClient, type HttpMethod, type HttpResponse } from '../http.js';
 import { BudgetGuard, type BudgetPolicy, type Threshold } from './budget.js';
-import { errorMessages, isThreadLimit, responseError } from './errors.js';
+import { errorMessages, isRouteNotFound, isThreadLimit, outcomeUnknownError, responseError } from './errors.js';
 import { buildQuery, queryAll, type FilterItem } from './query.js';
 import { asRecord, item, itemId, num, type WireRecord } from './wire.js';
 import { ZoneResolver, type Zone } from './zone.js';
@@ -47,6 +47,8 @@ interface SendOptions {
   guarded?: boolean;
   /** Statuses the caller handles itself (e.g. 404 → null). */
   accept?: number[];
+  /** Writes: what to check in Autotask when the outcome is unknown (which contract and service, which ticket). */
+  check?: string;
 }
 
 export class AutotaskClient {
@@ -95,17 +97,47 @@ export class AutotaskClient {
   async send(opts: SendOptions): Promise<HttpResponse> {
     const url = await this.url(opts.path);
     if (opts.guarded !== false) await this.guard.beforeRequest();
-    const response = await this.http.request({
-      method: opts.method,
-      url,
-      headers: this.headers(opts.write ?? false),
-      ...(opts.body === undefined ? {} : { body: opts.body }),
-      // Reads and queries may be repeated; creates/updates/adjustments may not (a repeat
-      // could double-bill). Thread-limit and 429 answers are retried anyway: isRetryable.
-      safeToRetry: !opts.write,
-    });
+    let response: HttpResponse;
+    try {
+      response = await this.http.request({
+        method: opts.method,
+        url,
+        headers: this.headers(opts.write ?? false),
+        ...(opts.body === undefined ? {} : { body: opts.body }),
+        // Reads and queries may be repeated; creates/updates/adjustments may not (a repeat
+        // could double-bill). Thread-limit and 429 answers are retried anyway: isRetryable.
+        safeToRetry: !opts.write,
+      });
+    } catch (error) {
+      // A write that timed out or lost its connection may have been carried out: say which one.
+      if (isKmspError(error) && error.outcomeUnknown) {
+        throw outcomeUnknownError(opts.action, error.why ? `${error.message}: ${error.why}` : error.message, {
+          kind: 'network',
+          ...(opts.check ? { check: opts.check } : {}),
+          ...(error.code !== undefined ? { code: error.code } : {}),
+        });
+      }
+      throw error;
+    }
     if (response.status === 200 || opts.accept?.includes(response.status)) return response;
     throw await this.failure(response, opts);
+  }
+
+  /**
+   * The JSON of a write's 200 answer. Autotask said 200, so the write most likely happened:
+   * an answer we cannot read must not look like a failure that changed nothing.
+   */
+  private writeAnswer<T>(response: HttpResponse, opts: SendOptions, read: (body: unknown) => T): T {
+    try {
+      return read(this.json(response));
+    } catch (error) {
+      if (!isKmspError(error)) throw error;
+      throw outcomeUnknownError(opts.action, `Autotask answered HTTP 200 but not with the expected {"itemId":N}: ${error.why ?? error.message}`, {
+        kind: 'protocol',
+        ...(opts.check ? { check: opts.check } : {}),
+        code: response.status,
+      });
+    }
   }
 
   private async failure(response: HttpResponse, opts: SendOptions): Promise<KmspError> {
@@ -136,6 +168,8 @@ export class AutotaskClient {
       redactor: this.http.redactor,
       username: this.connection.username,
       impersonating: Boolean(opts.write && this.connection.impersonationResourceId),
+      ...(opts.check ? { check: opts.check } : {}),
+      urlSetting: this.connection.apiUrl ? 'zone URL' : 'zone discovery URL (or set the zone URL directly)',
     });
   }
 
@@ -143,10 +177,16 @@ export class AutotaskClient {
     return parseJson(response, 'Autotask', this.http.redactor);
   }
 
-  /** GET {entity}/{id}: the item, or null for 404 and for 200 {"item":null} (brief §3: sources disagree; handle both). */
+  /**
+   * GET {entity}/{id}: the item, or null for 404 and for 200 {"item":null} (brief §3: sources
+   * disagree; handle both). A route-level 404 (wrong zone/API URL) is an error, not "no such record".
+   */
   async getItem(entity: string, id: number, action: string): Promise<WireRecord | null> {
     const response = await this.send({ method: 'GET', path: `${entity}/${id}`, action, accept: [404] });
-    if (response.status === 404) return null;
+    if (response.status === 404) {
+      if (isRouteNotFound(response)) throw await this.failure(response, { method: 'GET', path: `${entity}/${id}`, action });
+      return null;
+    }
     return item(this.json(response), action);
   }
 
@@ -167,14 +207,19 @@ export class AutotaskClient {
     return num(answer, 'queryCount', action);
   }
 
-  /** POST {path}: a create; answers {"itemId":N} (brief §2.1). */
-  async create(path: string, body: Record<string, unknown>, action: string): Promise<number> {
-    return itemId(this.json(await this.send({ method: 'POST', path, body, action, write: true })), action);
+  /**
+   * POST {path}: a create; answers {"itemId":N} (brief §2.1). Never repeated after it may
+   * have reached Autotask; `check` says what to look for in Autotask if the outcome is unknown.
+   */
+  async create(path: string, body: Record<string, unknown>, action: string, check?: string): Promise<number> {
+    const opts: SendOptions = { method: 'POST', path, body, action, write: true, ...(check ? { check } : {}) };
+    return this.writeAnswer(await this.send(opts), opts, (answer) => itemId(answer, action));
   }
 
   /** PATCH {entity} with the id in the body (brief §2.1). */
-  async update(entity: string, body: Record<string, unknown> & { id: number }, action: string): Promise<number> {
-    return itemId(this.json(await this.send({ method: 'PATCH', path: entity, body, action, write: true })), action);
+  async update(entity: string, body: Record<string, unknown> & { id: number }, action: string, check?: string): Promise<number> {
+    const opts: SendOptions = { method: 'PATCH', path: entity, body, action, write: true, ...(check ? { check } : {}) };
+    return this.writeAnswer(await this.send(opts), opts, (answer) => itemId(answer, action));
   }
 
   /**

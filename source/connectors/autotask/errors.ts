@@ -2,9 +2,9 @@
 // what to do (SPEC.md §6). Autotask reports most failures as HTTP 500 with
 // {"errors":[…]} (brief §3), so the text decides the kind more than the status.
 import { KmspError } from '../../domain/errors.js';
-import type { HttpResponse } from '../http.js';
+import { outcomeUnknownRemedy, type HttpResponse } from '../http.js';
 import type { Redactor } from '../redact.js';
-import { THREAD_LIMIT_PATTERN } from './assumptions.js';
+import { KNOWN_REFUSALS, ROUTE_NOT_FOUND_PATTERN, THREAD_LIMIT_PATTERN } from './assumptions.js';
 
 /** The messages of an `{"errors":[…]}` body (also `{"Message":…}` from the web framework, e.g. 405). */
 export function errorMessages(text: string): string[] {
@@ -25,6 +25,33 @@ export function isThreadLimit(response: HttpResponse): boolean {
   return response.status !== 200 && THREAD_LIMIT_PATTERN.test(response.text);
 }
 
+/**
+ * True for a failure answer that says Autotask checked the request and refused it, so a
+ * write was not applied: a message from KNOWN_REFUSALS (assumptions.ts). The HTTP layer
+ * asks this of every 5xx to a write; any other 5xx leaves the write's outcome unknown.
+ */
+export function isKnownRefusal(response: HttpResponse): boolean {
+  if (response.status === 200) return false;
+  return errorMessages(response.text).some((m) => KNOWN_REFUSALS.some((p) => p.test(m)));
+}
+
+/** A 404 for an unknown route (wrong zone/API URL), as opposed to an unknown record (see assumptions.ts). */
+export function isRouteNotFound(response: HttpResponse): boolean {
+  if (response.status !== 404) return false;
+  const text = response.text.trim();
+  if (!text) return false;
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    return true; // an IIS or proxy page, not Autotask's API
+  }
+  if (typeof body !== 'object' || body === null) return true;
+  const r = body as Record<string, unknown>;
+  if (Array.isArray(r.errors) || 'item' in r) return false;
+  return errorMessages(text).some((m) => ROUTE_NOT_FOUND_PATTERN.test(m));
+}
+
 const AUTH_REMEDY =
   'Check the Autotask API user: its username and secret (Admin › Resources › the API user › Security), that its security level is "API User (API-only)", and that its API tracking identifier is the integration code kmsp uses.';
 
@@ -34,6 +61,31 @@ export interface ErrorContext {
   redactor: Redactor;
   username: string;
   impersonating: boolean;
+  /**
+   * For writes: what to look at in Autotask when the outcome is unknown (which contract
+   * and service, which ticket), added to the remedy.
+   */
+  check?: string;
+  /** The setting a route-level 404 points at (default: the zone URL). */
+  urlSetting?: string;
+}
+
+/** Why an unknown outcome arose, for the message. */
+function unknownReason(code: number, messages: string[]): string {
+  if (messages.length) return `Autotask answered HTTP ${code} "${messages.join('; ')}", which is not a refusal kmsp recognises`;
+  return `Autotask answered HTTP ${code} without an error message kmsp recognises (a gateway or server failure)`;
+}
+
+/** A write that failed in a way that does not tell whether Autotask carried it out (KmspError.outcomeUnknown). */
+export function outcomeUnknownError(action: string, cause: string, options: { check?: string; detail?: string; code?: string | number; kind?: 'network' | 'vendor' | 'protocol' }): KmspError {
+  return new KmspError(`It is unknown whether Autotask managed to ${action}`, {
+    kind: options.kind ?? 'vendor',
+    cause,
+    remedy: [outcomeUnknownRemedy('Autotask'), options.check].filter(Boolean).join(' '),
+    outcomeUnknown: true,
+    ...(options.detail ? { detail: options.detail } : {}),
+    ...(options.code !== undefined ? { code: options.code } : {}),
+  });
 }
 
 /** A non-200 answer as a KmspError. Rate-limit answers are handled by the caller (it knows the budget). */
@@ -43,6 +95,15 @@ export function responseError(response: HttpResponse, ctx: ErrorContext): KmspEr
   const detail = messages.length ? messages.join('; ') : ctx.redactor.text(response.text.slice(0, 300)) || undefined;
   const what = `Autotask refused to ${ctx.action}`;
   const code = response.status;
+
+  // Set by the HTTP layer on a 5xx to a write that is neither a limit nor a recognised refusal.
+  if (response.outcomeUnknown) {
+    return outcomeUnknownError(ctx.action, unknownReason(code, messages), {
+      ...(ctx.check ? { check: ctx.check } : {}),
+      ...(messages.length ? {} : detail ? { detail } : {}),
+      code,
+    });
+  }
 
   if (/IntegrationCode is invalid/i.test(joined)) {
     return new KmspError(`${what}: the API integration code (tracking identifier) is not valid`, {
@@ -81,6 +142,16 @@ export function responseError(response: HttpResponse, ctx: ErrorContext): KmspEr
       remedy: ctx.impersonating
         ? 'Check the impersonated resource id and that the API user may impersonate it, or clear the impersonation setting.'
         : 'Give the API user a security level with access to this entity (the "API User (API-only)" level with the needed permissions).',
+      ...(detail ? { detail } : {}),
+      code,
+    });
+  }
+  if (isRouteNotFound(response)) {
+    const setting = ctx.urlSetting ?? 'zone URL';
+    return new KmspError(`Autotask has no API at the address kmsp used to ${ctx.action} (HTTP 404)`, {
+      kind: 'config',
+      cause: `the server answered "no such resource" for ${ctx.redactor.text(response.url)}: the address is not an Autotask REST API route`,
+      remedy: `Check the ${setting} in the Autotask connection settings: it should be the zone's REST root such as https://webservices3.autotask.net/atservicesrest/ (without V1.0/ or an entity name), or leave the zone URL empty to have kmsp discover it.`,
       ...(detail ? { detail } : {}),
       code,
     });

@@ -11,11 +11,13 @@ import { AutotaskClient, endpointOf } from './client.js';
 import { Companies } from './entities/companies.js';
 import { Contracts } from './entities/contracts.js';
 import { Tickets } from './entities/tickets.js';
-import { isThreadLimit } from './errors.js';
+import { isKnownRefusal, isThreadLimit } from './errors.js';
 import { FieldCatalog } from './picklists.js';
 
 export { endpointOf } from './client.js';
 export { isThreadLimit } from './errors.js';
+export { fitTag } from './entities/tickets.js';
+export { NO_SERVICE_PERIOD, TICKET_TAG_MAX_FALLBACK } from './assumptions.js';
 export { buildQuery, q, type FilterItem, type QueryBody } from './query.js';
 export type { BudgetPolicy } from './budget.js';
 
@@ -43,6 +45,8 @@ export function createAutotaskPsa(opts: AutotaskPsaOptions): AutotaskPsa {
     maxConcurrentPerEndpoint: THREADS_PER_ENDPOINT,
     endpointOf,
     isRetryable: isThreadLimit,
+    // A 5xx to a write is "refused, nothing applied" only with a known refusal text; else outcome unknown.
+    isRefusal: isKnownRefusal,
     ...opts.httpOptions,
     secrets: [opts.secret, opts.integrationCode, ...(opts.httpOptions?.secrets ?? [])],
   });

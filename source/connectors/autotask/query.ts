@@ -112,12 +112,15 @@ export type PagePoster = (url: string, body: QueryBody | Record<string, never>) 
  * Runs a query and follows `pageDetails.nextPageUrl` until it is null (brief §2.3).
  * Next pages are POSTed (a GET answers 405 and silently truncates at 500, brief §6.3),
  * re-sending the original body. Every next page must stay on the zone's origin: the
- * credentials travel with it.
+ * credentials travel with it. A record that comes back on a later page again (offset
+ * paging while records are added, brief §2.3 leaves paging details UNCONFIRMED) is kept
+ * once, by id: a repeated row must never be counted twice.
  */
 export async function queryAll(post: PagePoster, firstUrl: string, body: QueryBody, what: string): Promise<WireRecord[]> {
   const origin = new URL(firstUrl).origin;
   const out: WireRecord[] = [];
   const seen = new Set<string>();
+  const ids = new Set<unknown>();
   let url: string | null = firstUrl;
   for (let page = 0; url; page++) {
     if (page >= MAX_PAGES) {
@@ -128,7 +131,14 @@ export async function queryAll(post: PagePoster, firstUrl: string, body: QueryBo
       });
     }
     const answer = decodeItems(await post(url, page === 0 || RESEND_BODY_ON_NEXT_PAGE ? body : {}), what);
-    out.push(...answer.items);
+    for (const record of answer.items) {
+      const id = record.id;
+      if (id !== undefined && id !== null) {
+        if (ids.has(id)) continue;
+        ids.add(id);
+      }
+      out.push(record);
+    }
     const next: string | null = answer.pageDetails?.nextPageUrl || null;
     if (next) {
       const resolved: URL = new URL(next, url);

@@ -5,6 +5,7 @@
 import type { AutotaskConnection } from '../../domain/config.js';
 import { KmspError } from '../../domain/errors.js';
 import { parseJson, type HttpClient } from '../http.js';
+import { PLAIN_HTTP_ONLY_ON_LOOPBACK } from './assumptions.js';
 import { responseError } from './errors.js';
 import { asRecord, optStr, str } from './wire.js';
 
@@ -21,8 +22,22 @@ function withSlash(url: string): string {
   return url.endsWith('/') ? url : `${url}/`;
 }
 
+/** localhost, 127.0.0.0/8 and ::1: the only hosts plain http may be used with (assumptions.ts). */
+export function isLoopbackHost(hostname: string): boolean {
+  const h = hostname.toLowerCase().replace(/^\[|\]$/g, '');
+  return h === 'localhost' || h.endsWith('.localhost') || h === '::1' || /^127(\.\d{1,3}){3}$/.test(h);
+}
+
+/**
+ * The zone root without the API version: kmsp appends V1.0/ itself (brief §1), so a URL
+ * copied with its /v1.0/ (any case) would otherwise become …/v1.0/V1.0/… and answer 404.
+ */
+export function stripVersion(pathname: string): string {
+  return pathname.replace(/\/v1\.0\/?$/i, '/');
+}
+
 /** A configured URL is a config problem; a discovered one a protocol problem. */
-function checkUrl(url: string, source: string, kind: 'config' | 'protocol'): string {
+export function checkUrl(url: string, source: string, kind: 'config' | 'protocol'): string {
   const remedy =
     kind === 'config'
       ? 'Use the form https://webservicesN.autotask.net/atservicesrest/ in the Autotask connection settings.'
@@ -36,6 +51,14 @@ function checkUrl(url: string, source: string, kind: 'config' | 'protocol'): str
   if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
     throw new KmspError(`The Autotask ${source} must be http(s): ${url}`, { kind, remedy });
   }
+  if (parsed.protocol === 'http:' && PLAIN_HTTP_ONLY_ON_LOOPBACK && !isLoopbackHost(parsed.hostname)) {
+    throw new KmspError(`The Autotask ${source} uses plain http: ${parsed.origin}`, {
+      kind,
+      cause: 'kmsp sends the API user\'s name and secret with every request; over http they would travel in clear text',
+      remedy: kind === 'config' ? 'Use https:// (Autotask serves its API only over https), e.g. https://webservicesN.autotask.net/atservicesrest/.' : remedy,
+    });
+  }
+  parsed.pathname = stripVersion(parsed.pathname);
   return withSlash(parsed.toString());
 }
 
@@ -68,7 +91,13 @@ export class ZoneResolver {
     // No auth headers: the lookup needs none (DJ, APG, GO), and the secret should not travel further than needed.
     const response = await this.http.request({ method: 'GET', url, safeToRetry: true, endpoint: 'zoneInformation' });
     if (response.status !== 200) {
-      throw responseError(response, { action: 'look up the zone of the API user', redactor: this.http.redactor, username: this.connection.username, impersonating: false });
+      throw responseError(response, {
+        action: 'look up the zone of the API user',
+        redactor: this.http.redactor,
+        username: this.connection.username,
+        impersonating: false,
+        urlSetting: 'zone discovery URL',
+      });
     }
     const body = asRecord(parseJson(response, 'Autotask zone discovery', this.http.redactor), 'zone information');
     const zoneUrl = checkUrl(str(body, 'url', 'zone information'), 'zone URL from discovery', 'protocol');

@@ -61,6 +61,9 @@ export interface FixtureContractService {
 
 export type FixtureRecord = Record<string, unknown> & { id?: number };
 
+/** See periods.ts: how ContractServiceUnits store endDate. */
+export type FixturePeriodEnds = 'last-day' | 'next-start';
+
 export interface AutotaskFixture {
   description?: string;
   apiUser: FixtureApiUser;
@@ -78,6 +81,21 @@ export interface AutotaskFixture {
   billingCodes?: FixtureRecord[];
   tickets?: FixtureRecord[];
   ticketNotes?: FixtureRecord[];
+  /**
+   * How ContractServiceUnits rows store endDate: "last-day" (default) or "next-start"
+   * (each period's endDate is the next period's startDate). UNCONFIRMED which Autotask uses.
+   */
+  periodEnds?: FixturePeriodEnds;
+  /**
+   * String field lengths per entity, overriding the simulator's (schema.ts), e.g.
+   * {"Tickets": {"externalID": 30}}; served in entityInformation/fields and enforced on writes.
+   */
+  fieldLengths?: Record<string, Record<string, number>>;
+  /**
+   * What a write with an over-long string gets: "refuse" (default, 500 "exceeds the maximum
+   * length") or "truncate" (stored cut to the length, silently). UNCONFIRMED which Autotask does.
+   */
+  overlongStrings?: 'refuse' | 'truncate';
 }
 
 export function loadFixture(path: string): AutotaskFixture {

@@ -26,6 +26,8 @@ export interface AutotaskSimulatorOptions {
   threadLimitStatus?: number;
   /** Concurrent requests allowed per endpoint (default 3, brief §3). */
   threadsPerEndpoint?: number;
+  /** Repeat the last N records of a page at the start of the next (offset paging while records change; default 0). */
+  pageOverlap?: number;
   /** Clock, for deterministic tests (default: real time). */
   now?: () => Date;
   /** How added latency and injected delays are waited (default: a real timer); tests may record them. */
@@ -70,6 +72,11 @@ export interface AutotaskSimulator extends SimServer {
   addContract(record: FixtureRecord & { postedThrough?: string }): number;
   addService(record: FixtureRecord): number;
   addContractService(cs: FixtureContractService): number;
+  /**
+   * Adds a raw record as Autotask's own data would hold it, without API rules (e.g. a second
+   * ContractServiceUnits row for a period, as an odd tenant may have). Returns its id.
+   */
+  insertRecord(entity: string, record: FixtureRecord): number;
   /** A person closes (or sets the status of) a ticket in the Autotask UI. */
   closeTicket(id: number, status?: number): void;
   setThreshold(t: { limit?: number; used?: number; timeframeMinutes?: number }): void;
@@ -108,6 +115,7 @@ export async function startAutotaskSimulator(options: AutotaskSimulatorOptions):
     origin: () => origin,
     latency: options.latency ?? false,
     threadLimitStatus: options.threadLimitStatus ?? 500,
+    pageOverlap: options.pageOverlap ?? 0,
     stats,
     sleep: options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
   });
@@ -127,6 +135,7 @@ export async function startAutotaskSimulator(options: AutotaskSimulatorOptions):
     },
     addService: (record: FixtureRecord) => state.insert('Services', record).id as number,
     addContractService: (cs: FixtureContractService) => state.seedContractService(cs).id as number,
+    insertRecord: (entity: string, record: FixtureRecord) => state.insert(entity, record).id as number,
     closeTicket(id: number, status = TICKET_STATUS_COMPLETE) {
       const ticket = need(state.find('Tickets', id), `no ticket ${id}`);
       const at = clock().toISOString();
@@ -211,6 +220,8 @@ export async function startAutotaskSimulator(options: AutotaskSimulatorOptions):
           return { status: 200, body: { id: methods.addService(b as FixtureRecord) } };
         case 'add-contract-service':
           return { status: 200, body: { id: methods.addContractService(b as unknown as FixtureContractService) } };
+        case 'insert-record':
+          return { status: 200, body: { id: methods.insertRecord(String(b.entity), (b.record ?? {}) as FixtureRecord) } };
         case 'close-ticket':
           methods.closeTicket(Number(b.id), b.status === undefined ? undefined : Number(b.status));
           return { status: 200, body: { ok: true } };

@@ -75,7 +75,12 @@ export class ThreadGate {
   }
 }
 
-export type InjectionKind = '429' | 'error' | 'thread-limit' | 'delay';
+/**
+ * 429, error and thread-limit answer instead of processing the request; error-after processes
+ * it first (a write is applied) and then answers with the error, like a gateway that gives up
+ * after the backend wrote; delay holds the request before processing it.
+ */
+export type InjectionKind = '429' | 'error' | 'error-after' | 'thread-limit' | 'delay';
 
 export interface Injection {
   /** Endpoint (entity) name, case-insensitive, e.g. "Companies"; "*" for any. */
@@ -89,6 +94,8 @@ export interface Injection {
   retryAfter?: number;
   /** error: the message in {"errors":[…]} (default a generic server error). */
   message?: string;
+  /** error, error-after: the body as plain text instead of {"errors":[message]} (e.g. a gateway's HTML page). */
+  rawBody?: string;
   /** error: the status (default 500). */
   status?: number;
   /** delay: milliseconds to hold the request (inside its thread slot). */

@@ -6,9 +6,18 @@
 export interface Period {
   /** YYYY-MM-DD, inclusive. */
   start: string;
-  /** YYYY-MM-DD, inclusive. */
+  /** YYYY-MM-DD as ContractServiceUnits stores it: the last day, or the next period's start (see PeriodEnds). */
   end: string;
+  /** YYYY-MM-DD, the period's last day, whatever the convention. */
+  last: string;
 }
+
+/**
+ * How ContractServiceUnits rows store endDate (UNCONFIRMED which one Autotask uses):
+ * "last-day" — the period's last day (Jan 1 – Jan 31, the default); "next-start" — the
+ * next period's start (Jan 1 – Feb 1), so two periods touch on every boundary day.
+ */
+export type PeriodEnds = 'last-day' | 'next-start';
 
 function ymd(d: Date): string {
   return d.toISOString().slice(0, 10);
@@ -29,15 +38,21 @@ export function addDays(date: string, n: number): string {
   return ymd(d);
 }
 
-export function contractPeriods(start: string, end: string): Period[] {
+export function contractPeriods(start: string, end: string, ends: PeriodEnds = 'last-day'): Period[] {
   const out: Period[] = [];
   for (let k = 0; k < 1200; k++) {
     const from = addMonths(start, k);
     if (from > end) break;
     const to = addDays(addMonths(start, k + 1), -1);
-    out.push({ start: from, end: to < end ? to : end });
+    const last = to < end ? to : end;
+    out.push({ start: from, end: ends === 'next-start' ? addDays(last, 1) : last, last });
   }
   return out;
+}
+
+/** The last day of a stored period (endDate as stored, under the given convention). */
+export function lastDayOf(storedEnd: string, ends: PeriodEnds): string {
+  return ends === 'next-start' ? addDays(storedEnd, -1) : storedEnd;
 }
 
 /** The calendar date of an ISO datetime (date-only fields are kept as sent, brief §2.6). */

@@ -13,7 +13,7 @@
 // status chosen with the `threadLimitStatus` option.
 import type { SimHandler, SimRequest, SimResponse } from '../server.js';
 import type { AutotaskFixture } from './fixture.js';
-import type { Injections, RequestMeter, ThreadGate } from './limits.js';
+import type { Injection, Injections, RequestMeter, ThreadGate } from './limits.js';
 import { AutotaskFault, parseQuery, project, type Rec } from './queryEngine.js';
 import { dataTypeName, entitySpec, type EntitySpec } from './schema.js';
 import type { AutotaskState } from './state.js';
@@ -30,6 +30,11 @@ export interface RouterDeps {
   origin: () => string;
   latency: boolean;
   threadLimitStatus: number;
+  /**
+   * Re-serve the last N records of each page at the start of the next one, as offset paging
+   * does when records are added between page requests (UNCONFIRMED for Autotask; default 0).
+   */
+  pageOverlap: number;
   stats: { thresholdRejections: number; injected: number };
   /** How delays (latency, injected delays) are waited, inside the thread slot. */
   sleep: (ms: number) => Promise<void>;
@@ -47,6 +52,12 @@ const ok = (body: unknown): SimResponse => ({ status: 200, body });
 const notAllowed = (method: string): SimResponse => ({ status: 405, body: { Message: `The requested resource does not support http method '${method}'.` } });
 const noRoute = (path: string): SimResponse => ({ status: 404, body: { Message: `No HTTP resource was found that matches the request URI '${path}'.` } });
 
+function injectedError(injection: Injection): SimResponse {
+  const status = injection.status ?? 500;
+  if (injection.rawBody !== undefined) return { status, headers: { 'Content-Type': 'text/html; charset=utf-8' }, body: injection.rawBody };
+  return errors(status, injection.message ?? 'An unexpected error occurred on the server.');
+}
+
 export function zoneBase(fixture: AutotaskFixture): string {
   return `/zone${fixture.zone?.ci ?? 1}/ATServicesRest/`;
 }
@@ -59,7 +70,8 @@ export function createAutotaskHandler(deps: RouterDeps): SimHandler {
 
   function page(token: string, session: PagingSession, offset: number): SimResponse {
     const state = deps.state();
-    const slice = session.ids.slice(offset, offset + session.maxRecords);
+    const from = offset > 0 ? Math.max(0, offset - deps.pageOverlap) : 0;
+    const slice = session.ids.slice(from, offset + session.maxRecords);
     const items = slice.map((id) => state.find(session.entity, id)).filter((r): r is Rec => Boolean(r)).map((r) => project(r, session.includeFields));
     const link = (at: number) => `${apiRoot()}V1.0/${session.entity}/query/next?paging=${encodeURIComponent(`${token}.${at}`)}`;
     return ok({
@@ -116,7 +128,7 @@ export function createAutotaskHandler(deps: RouterDeps): SimHandler {
       fields: entity.fields.map((f) => ({
         name: f.name,
         dataType: dataTypeName(f.type),
-        length: f.length ?? 0,
+        length: state.lengthOf(entity, f) ?? 0,
         isRequired: f.required,
         isReadOnly: f.readOnly,
         isQueryable: f.queryable,
@@ -339,7 +351,7 @@ export function createAutotaskHandler(deps: RouterDeps): SimHandler {
         return { status: 429, headers: { 'Retry-After': String(injection.retryAfter ?? 1) }, body: { errors: ['Too many requests. Please retry later.'] } };
       }
       if (injection.kind === 'thread-limit') return errors(injection.status ?? deps.threadLimitStatus, THREAD_LIMIT_MESSAGE);
-      return errors(injection.status ?? 500, injection.message ?? 'An unexpected error occurred on the server.');
+      return injectedError(injection);
     }
 
     // Thread limit: the 4th concurrent request to an endpoint is refused, not queued (brief §3).
@@ -356,12 +368,20 @@ export function createAutotaskHandler(deps: RouterDeps): SimHandler {
         delay += ratio >= 0.75 ? 1000 : ratio >= 0.5 ? 500 : 0;
       }
       if (delay > 0) await deps.sleep(delay);
+      let answer: SimResponse;
       try {
-        return route(req, segments, auth.resourceId);
+        answer = route(req, segments, auth.resourceId);
       } catch (error) {
         if (error instanceof AutotaskFault) return errors(error.status, error.message);
         throw error;
       }
+      // Processed (a write applied), then answered with an error: the client cannot tell.
+      const after = deps.injections.take(endpoint, method, ['error-after']);
+      if (after) {
+        deps.stats.injected++;
+        return injectedError(after);
+      }
+      return answer;
     } finally {
       deps.gate.leave(endpoint);
     }

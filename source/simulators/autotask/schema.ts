@@ -126,6 +126,8 @@ export const ENTITIES: readonly EntitySpec[] = [
     `id:long adjustedUnitCost:double adjustedUnitPrice:double allowRepeatService:bool contractID:int:ref=Contracts
      contractServiceID:int:ref=ContractServices effectiveDate:datetime:req quoteItemID:int serviceID:int:ref=Services unitChange:int`,
   ),
+  // externalID:len=50 — the brief calls its length UNCONFIRMED; 50 matches the connector's
+  // fallback (assumptions.ts). A fixture may override it (fieldLengths).
   entity(
     'Tickets',
     'Ticket',
@@ -136,7 +138,7 @@ export const ENTITIES: readonly EntitySpec[] = [
      companyID:int:req:ref=Companies companyLocationID:int completedByResourceID:int:ro completedDate:datetime:ro configurationItemID:int
      contactID:int contractID:int:ref=Contracts contractServiceBundleID:long contractServiceID:long createDate:datetime:ro
      creatorResourceID:int:ro creatorType:int:ro:nq currentServiceThermometerRating:int:ro description:string:len=8000 dueDateTime:datetime
-     estimatedHours:double externalID:string firstResponseAssignedResourceID:int:ro firstResponseDateTime:datetime:ro
+     estimatedHours:double externalID:string:len=50 firstResponseAssignedResourceID:int:ro firstResponseDateTime:datetime:ro
      firstResponseDueDateTime:datetime:ro firstResponseInitiatingResourceID:int:ro hoursToBeScheduled:double impersonatorCreatorResourceID:int:ro
      issueType:int:pick lastActivityDate:datetime:ro lastActivityPersonType:int:ro:nq lastActivityResourceID:int:ro
      lastCustomerNotificationDateTime:datetime:ro lastCustomerVisibleActivityDateTime:datetime:ro lastTrackedModificationDateTime:datetime:ro

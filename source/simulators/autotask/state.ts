@@ -5,7 +5,7 @@
 // ContractServiceUnits from the effective period on.
 import { AutotaskFault, type Rec } from './queryEngine.js';
 import { resolveTime, type AutotaskFixture, type FixtureContractService, type FixturePicklistValue, type FixtureRecord, type FixtureUdfDefinition } from './fixture.js';
-import { addDays, contractPeriods, datePart } from './periods.js';
+import { addDays, contractPeriods, datePart, lastDayOf, type PeriodEnds } from './periods.js';
 import { ENTITIES, entitySpec, fieldSpec, type EntitySpec, type FieldSpec } from './schema.js';
 
 /** Brief §4 Tickets: "1 New, 5 Complete are system values". */
@@ -63,7 +63,7 @@ const FIXTURE_KEYS: Record<string, keyof AutotaskFixture> = {
 };
 
 /** Simulator-only keys a fixture record may carry besides wire fields. */
-const SIM_KEYS = new Set(['postedThrough']);
+const SIM_KEYS = new Set(['postedThrough', 'periodsThrough']);
 
 function iso(d: Date): string {
   return d.toISOString();
@@ -81,6 +81,10 @@ export class AutotaskState {
   readonly udfDefinitions = new Map<string, SimUdfDefinition[]>();
   /** Contract id → last date of the approved and posted periods (sim-only). */
   readonly postedThrough = new Map<number, string>();
+  /** Contract id → last start date of the periods that exist (sim-only: later periods "not created yet"). */
+  readonly periodsThrough = new Map<number, string>();
+  /** How ContractServiceUnits store endDate (fixture `periodEnds`). */
+  readonly periodEnds: PeriodEnds;
   private readonly nextIds = new Map<string, number>();
   private readonly ticketSeq = new Map<string, number>();
 
@@ -89,6 +93,7 @@ export class AutotaskState {
     readonly now: () => Date,
   ) {
     const start = now();
+    this.periodEnds = fixture.periodEnds ?? 'last-day';
     for (const e of ENTITIES) this.tables.set(e.name, []);
     for (const [entity, fields] of Object.entries(fixture.picklists ?? {})) {
       const map = new Map<string, SimPicklistValue[]>();
@@ -141,6 +146,13 @@ export class AutotaskState {
     const next = this.nextIds.get(name) ?? Math.max(ID_BASE[name] ?? 1, ...this.table(name).map((r) => Number(r.id) + 1));
     this.nextIds.set(name, next + 1);
     return next;
+  }
+
+  /** A string field's length: the fixture's override (fieldLengths), else the schema's. */
+  lengthOf(entity: EntitySpec, f: FieldSpec): number | null {
+    const overrides = Object.entries(this.fixture.fieldLengths ?? {}).find(([e]) => e.toLowerCase() === entity.name.toLowerCase())?.[1];
+    const hit = overrides && Object.entries(overrides).find(([name]) => name.toLowerCase() === f.name.toLowerCase());
+    return hit ? hit[1] : f.length;
   }
 
   picklist(entity: string, field: string): SimPicklistValue[] | undefined {
@@ -214,6 +226,10 @@ export class AutotaskState {
     if (entityName === 'Contracts' && typeof raw.postedThrough === 'string') {
       const through = datePart(this.fixtureTime(raw.postedThrough, start, 'Contracts.postedThrough'));
       if (through) this.postedThrough.set(r.id as number, through);
+    }
+    if (entityName === 'Contracts' && typeof raw.periodsThrough === 'string') {
+      const through = datePart(this.fixtureTime(raw.periodsThrough, start, 'Contracts.periodsThrough'));
+      if (through) this.periodsThrough.set(r.id as number, through);
     }
     this.table(entityName).push(r);
     this.nextIds.delete(entity.name);
@@ -296,8 +312,11 @@ export class AutotaskState {
       case 'string': {
         if (typeof value !== 'string' && typeof value !== 'number') throw bad();
         const s = String(value);
-        if (f.length !== null && s.length > f.length) {
-          throw new AutotaskFault(`The value for field ${f.name} exceeds the maximum length of ${f.length} characters`);
+        const length = this.lengthOf(entity, f);
+        if (length !== null && s.length > length) {
+          // UNCONFIRMED whether Autotask refuses or cuts: the fixture chooses (overlongStrings).
+          if (this.fixture.overlongStrings === 'truncate') return s.slice(0, length);
+          throw new AutotaskFault(`The value for field ${f.name} exceeds the maximum length of ${length} characters`);
         }
         return s;
       }
@@ -515,7 +534,9 @@ export class AutotaskState {
     const end = datePart(contract.endDate);
     if (start && end) {
       const posted = this.postedThrough.get(contract.id as number);
-      for (const p of contractPeriods(start, end)) {
+      const through = this.periodsThrough.get(contract.id as number);
+      for (const p of contractPeriods(start, end, this.periodEnds)) {
+        if (through !== undefined && p.start > through) break;
         const unit = this.blank(spec('ContractServiceUnits'));
         Object.assign(unit, {
           id: this.allocateId('ContractServiceUnits'),
@@ -528,7 +549,7 @@ export class AutotaskState {
           price: 0,
           cost: 0,
           internalCurrencyPrice: 0,
-          approveAndPostDate: posted && p.end <= posted ? `${addDays(p.end, 1)}T00:00:00.000Z` : null,
+          approveAndPostDate: posted && p.last <= posted ? `${addDays(p.last, 1)}T00:00:00.000Z` : null,
           vendorCompanyID: service.vendorCompanyID ?? null,
         });
         this.table('ContractServiceUnits').push(unit);
@@ -555,8 +576,8 @@ export class AutotaskState {
     this.postedThrough.set(contractId, through);
     for (const u of this.table('ContractServiceUnits')) {
       if (u.contractID === contractId) {
-        const end = datePart(u.endDate)!;
-        u.approveAndPostDate = end <= through ? `${addDays(end, 1)}T00:00:00.000Z` : null;
+        const last = lastDayOf(datePart(u.endDate)!, this.periodEnds);
+        u.approveAndPostDate = last <= through ? `${addDays(last, 1)}T00:00:00.000Z` : null;
       }
     }
   }
@@ -614,7 +635,7 @@ export class AutotaskState {
     contractService ??= this.table('ContractServices').find((cs) => cs.contractID === contract!.id && cs.serviceID === service!.id);
     contractService ??= this.attachService(contract, service, {});
     const units = this.unitsOf(contractService);
-    const from = units.findIndex((u) => datePart(u.startDate)! <= effective && effective <= datePart(u.endDate)!);
+    const from = units.findIndex((u) => datePart(u.startDate)! <= effective && effective <= lastDayOf(datePart(u.endDate)!, this.periodEnds));
     if (from < 0) throw new AutotaskFault(`No contract period contains the effective date ${effective}`);
     if (units[from]!.approveAndPostDate) {
       throw new AutotaskFault('Unable to make changes as it would result in the deletion/modification of an already approved and posted contract period.');

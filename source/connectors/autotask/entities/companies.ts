@@ -49,7 +49,12 @@ export class Companies {
     const definitions = await this.catalog.userDefinedFields(ENTITY);
     const exact = definitions.find((d) => d.name === field) ?? definitions.find((d) => d.name.toLowerCase() === field.toLowerCase());
     if (!exact) return 'field-missing';
-    await this.client.update(ENTITY, { id, userDefinedFields: [{ name: exact.name, value: value ?? UDF_CLEAR_VALUE }] }, `update company ${id}'s "${exact.name}" field`);
+    await this.client.update(
+      ENTITY,
+      { id, userDefinedFields: [{ name: exact.name, value: value ?? UDF_CLEAR_VALUE }] },
+      `update company ${id}'s "${exact.name}" field`,
+      `Look at company ${id}'s "${exact.name}" field in Autotask; writing the same value again is harmless.`,
+    );
     return 'written';
   }
 }

@@ -10,6 +10,7 @@ import {
   CONTRACT_STATUS_ACTIVE_FALLBACK,
   CONTRACT_STATUS_ACTIVE_LABEL,
   CONTRACT_TYPE_FALLBACK_LABELS,
+  NO_SERVICE_PERIOD,
   RECURRING_SERVICE_CONTRACT_TYPE,
   dateOnly,
 } from '../assumptions.js';
@@ -18,6 +19,34 @@ import { checkDate, toInt } from '../ids.js';
 import { labelOf, type FieldCatalog } from '../picklists.js';
 import { q } from '../query.js';
 import { bool, calendarPart, num, optNum, optStr, str } from '../wire.js';
+
+interface UnitRow {
+  id: number | null;
+  serviceId: string;
+  units: number;
+  /** YYYY-MM-DD */
+  start: string;
+  /** YYYY-MM-DD, as Autotask stores it (the last day, or the next period's start). */
+  end: string;
+}
+
+function periodProtocolError(contractId: number, detail: string): KmspError {
+  return new KmspError(`Autotask answered the units of contract ${contractId} in an unexpected shape`, {
+    kind: 'protocol',
+    cause: detail,
+    remedy: 'Report this to the kmsp maintainers with the detail; billing skips this contract meanwhile.',
+  });
+}
+
+/** No ContractServiceUnits period contains the day: the contract must be skipped, not read as 0 units. */
+function noServicePeriod(contractId: number, day: string, dates: string, why: string, remedy?: string): KmspError {
+  return new KmspError(`Contract ${contractId} has no service period containing ${day} (${dates}); billing skips it`, {
+    kind: 'config',
+    cause: why,
+    remedy: remedy ?? `Map the account to a contract that runs on ${day}, or extend or renew contract ${contractId} in Autotask.`,
+    code: NO_SERVICE_PERIOD,
+  });
+}
 
 export class Contracts {
   constructor(
@@ -59,37 +88,118 @@ export class Contracts {
   }
 
   /**
-   * Units per service in the ContractServiceUnits period containing `date`:
-   * contractID = contract, startDate ≤ date ≤ endDate (date-only values at midnight, brief §2.6).
+   * Units per service in the ContractServiceUnits period containing `date` (date-only values
+   * at midnight, brief §2.6). Rows are asked for with startDate ≤ date ≤ endDate; per service
+   * the period with the latest startDate wins, so a tenant that stores a period's endDate as
+   * the next period's start never gets two periods summed (assumptions.ts,
+   * "ContractServiceUnits period boundaries"). Two different rows left for one service are an error.
+   *
+   * When no period contains the date — the contract has ended or not started, or its periods
+   * do not exist yet — this throws a config KmspError with code NO_SERVICE_PERIOD: the
+   * contract must be skipped, never read as 0 units. A contract that is running but has no
+   * services at all answers [] (its first posting creates the service, brief §4).
    */
   async currentQuantities(contractId: string, date: string): Promise<ItemQuantity[]> {
     const id = toInt(contractId, 'contract id');
-    const at = dateOnly(checkDate(date, 'quantity date'));
+    const day = checkDate(date, 'quantity date');
+    const at = dateOnly(day);
     const what = `read the units of contract ${id}`;
     const records = await this.client.query(
       'ContractServiceUnits',
       [q.eq('contractID', id), q.lte('startDate', at), q.gte('endDate', at)],
       what,
-      ['contractID', 'serviceID', 'startDate', 'endDate', 'units'],
+      ['contractID', 'contractServiceID', 'serviceID', 'startDate', 'endDate', 'units'],
     );
-    const byService = new Map<string, ItemQuantity>();
+    const byService = new Map<string, UnitRow[]>();
     for (const r of records) {
-      const serviceId = String(num(r, 'serviceID', what));
-      const units = optNum(r, 'units', what) ?? 0;
-      const known = byService.get(serviceId);
-      if (known) {
-        // One row per service and period is expected; should a tenant have two, the contract holds their sum.
-        known.units += units;
-        continue;
-      }
-      byService.set(serviceId, {
-        billingItemId: serviceId,
-        units,
-        periodStart: calendarPart(optStr(r, 'startDate', what)) ?? date,
-        periodEnd: calendarPart(optStr(r, 'endDate', what)) ?? date,
-      });
+      const start = calendarPart(optStr(r, 'startDate', what));
+      const end = calendarPart(optStr(r, 'endDate', what));
+      if (!start || !end) throw periodProtocolError(id, 'a ContractServiceUnits row without startDate or endDate');
+      // Checked here too: an operator Autotask ignores silently would widen the query (brief §6.1).
+      if (start > day || end < day) continue;
+      const row: UnitRow = {
+        id: optNum(r, 'id', what),
+        serviceId: String(num(r, 'serviceID', what)),
+        units: optNum(r, 'units', what) ?? 0,
+        start,
+        end,
+      };
+      const rows = byService.get(row.serviceId) ?? [];
+      rows.push(row);
+      byService.set(row.serviceId, rows);
     }
-    return [...byService.values()];
+
+    const chosen: UnitRow[] = [];
+    let touchesOnlyByEnd: UnitRow | null = null;
+    for (const [serviceId, rows] of byService) {
+      const latest = rows.reduce((a, b) => (b.start > a.start ? b : a)).start;
+      const current = rows.filter((r) => r.start === latest);
+      const distinct = new Map(current.map((r) => [r.id ?? `${r.start}/${r.end}/${r.units}`, r]));
+      if (distinct.size > 1) {
+        const periods = [...distinct.values()].map((r) => `${r.start}–${r.end}: ${r.units} units`).join('; ');
+        throw new KmspError(`Contract ${id} has ${distinct.size} service periods for service ${serviceId} that contain ${day}`, {
+          kind: 'vendor',
+          cause: `ContractServiceUnits rows ${periods}; kmsp does not know which one holds the units and never adds them up`,
+          remedy: `Check contract ${id}'s service ${serviceId} and its billing periods in Autotask. Billing skips this contract until it has one period containing ${day}.`,
+        });
+      }
+      const row = current[0]!;
+      // A period that only touches the day with its endDate (no period starts on it) may be the
+      // previous period under the "endDate = next start" convention: decided by the contract dates.
+      if (row.start < day && row.end === day) touchesOnlyByEnd ??= row;
+      chosen.push(row);
+    }
+
+    if (chosen.length === 0 || touchesOnlyByEnd) {
+      const contract = await this.client.getItem('Contracts', id, `read contract ${id}`);
+      if (!contract) {
+        throw new KmspError(`Contract ${id} does not exist in Autotask`, {
+          kind: 'not-found',
+          cause: `GET Contracts/${id} found nothing`,
+          remedy: 'The contract may have been deleted in Autotask; choose the contract again in kmsp.',
+        });
+      }
+      const cStart = calendarPart(optStr(contract, 'startDate', `contract ${id}`));
+      const cEnd = calendarPart(optStr(contract, 'endDate', `contract ${id}`));
+      const dates = `contract dates ${cStart ?? '?'} – ${cEnd ?? '?'}`;
+      if (cStart === null || cEnd === null) throw noServicePeriod(id, day, dates, 'Autotask gives the contract no start or end date');
+      if (day < cStart) throw noServicePeriod(id, day, dates, 'the contract has not started');
+      if (day > cEnd) throw noServicePeriod(id, day, dates, 'the contract has ended');
+      if (touchesOnlyByEnd) {
+        // Inside the contract: the row holds the day only if its endDate is its last day. Under the
+        // "endDate = next start" convention the previous period ends on this row's startDate.
+        const previous = await this.client.count(
+          'ContractServiceUnits',
+          [q.eq('contractID', id), q.eq('serviceID', Number(touchesOnlyByEnd.serviceId)), q.eq('endDate', dateOnly(touchesOnlyByEnd.start))],
+          what,
+        );
+        if (previous > 0) {
+          throw noServicePeriod(
+            id,
+            day,
+            dates,
+            `the period ${touchesOnlyByEnd.start} – ${touchesOnlyByEnd.end} ends where the next one would start, and Autotask has no period starting ${day} (it may not have been created yet)`,
+            `Open contract ${id} in Autotask and check its services' billing periods around ${day}; billing skips the contract until a period contains the date.`,
+          );
+        }
+      }
+      if (chosen.length === 0) {
+        // Running contract, no period for the day: no services at all (0 units, honestly), or periods not created yet.
+        const rows = await this.client.count('ContractServiceUnits', [q.eq('contractID', id)], what);
+        if (rows > 0) {
+          throw noServicePeriod(
+            id,
+            day,
+            dates,
+            'Autotask has no service period for this date although the contract runs (its periods may not have been created yet)',
+            `Open contract ${id} in Autotask and check its services' billing periods around ${day}; billing skips the contract until a period contains the date.`,
+          );
+        }
+        return [];
+      }
+    }
+
+    return chosen.map((r) => ({ billingItemId: r.serviceId, units: r.units, periodStart: r.start, periodEnd: r.end }));
   }
 
   /** POST ContractServiceAdjustments {contractID, serviceID, unitChange, effectiveDate}. Never retried on failure. */
@@ -103,10 +213,13 @@ export class Contracts {
       });
     }
     const effectiveDate = dateOnly(checkDate(posting.effectiveDate, 'effective date'));
+    const change = `${posting.unitChange > 0 ? '+' : ''}${posting.unitChange}`;
     const id = await this.client.create(
       'ContractServiceAdjustments',
       { contractID, serviceID, unitChange: posting.unitChange, effectiveDate },
-      `post ${posting.unitChange > 0 ? '+' : ''}${posting.unitChange} units of service ${serviceID} to contract ${contractID}`,
+      `post ${change} units of service ${serviceID} to contract ${contractID}`,
+      // What to look for when the outcome is unknown (adjustments cannot be queried, brief §4).
+      `Look at contract ${contractID}, service ${serviceID} in Autotask (its units for the period containing ${posting.effectiveDate}, or the service's adjustment history) for a change of ${change} units effective ${posting.effectiveDate}; only if it is not there may the posting be repeated.`,
     );
     return { id: id > 0 ? String(id) : null };
   }

@@ -3,6 +3,7 @@
 // Every ticket kmsp opens carries its stable key in externalID (SPEC §3.2) so a
 // crash between "created" and "recorded" is found again by findByTag instead of
 // being created twice.
+import { createHash } from 'node:crypto';
 import { KmspError, isKmspError } from '../../../domain/errors.js';
 import type { NewTicket, PicklistValue, PsaTicket, TicketPicklists } from '../../../domain/types.js';
 import {
@@ -10,8 +11,10 @@ import {
   NOTE_PUBLISH_ALL_AUTOTASK_USERS,
   NOTE_TITLE_MAX,
   NOTE_TYPE_FALLBACK,
+  TAG_HASH_CHARS,
   TICKET_DESCRIPTION_MAX,
   TICKET_TAG_FIELD,
+  TICKET_TAG_MAX_FALLBACK,
   TICKET_TITLE_MAX,
   WORK_TYPE_USE_TYPE_FALLBACK,
   WORK_TYPE_USE_TYPE_LABEL,
@@ -20,7 +23,7 @@ import type { AutotaskClient } from '../client.js';
 import { fit, optInt, toInt } from '../ids.js';
 import type { FieldCatalog } from '../picklists.js';
 import { q } from '../query.js';
-import { num, optNum, optStr, parseUtc, str, type WireRecord } from '../wire.js';
+import { num, optNum, optStr, parseUtc, str, type WireFieldInfo, type WireRecord } from '../wire.js';
 
 const ENTITY = 'Tickets';
 const TICKET_FIELDS = ['id', 'ticketNumber', 'companyID', 'title', 'status', TICKET_TAG_FIELD, 'createDate', 'completedDate'];
@@ -37,6 +40,26 @@ function toTicket(r: WireRecord, what: string): PsaTicket {
     createdAt: parseUtc(optStr(r, 'createDate', what)),
     completedAt: parseUtc(optStr(r, 'completedDate', what)),
   };
+}
+
+/**
+ * A ticket tag of at most `maxLength` characters for `key`: the key itself when it fits,
+ * else a readable prefix of it, "~" and the first TAG_HASH_CHARS hex digits of its sha256.
+ * Deterministic, so the same key always finds the same ticket.
+ */
+export function fitTag(key: string, maxLength: number = TICKET_TAG_MAX_FALLBACK): string {
+  if (!Number.isInteger(maxLength) || maxLength < 8) {
+    throw new KmspError(`A ticket tag cannot be fitted into ${maxLength} characters`, { kind: 'internal', remedy: 'Report this to the kmsp maintainers.' });
+  }
+  if (key.length <= maxLength) return key;
+  const hash = createHash('sha256').update(key, 'utf8').digest('hex');
+  const hashChars = Math.min(TAG_HASH_CHARS, maxLength);
+  const prefixLength = maxLength - hashChars - 1;
+  if (prefixLength <= 0) return hash.slice(0, maxLength);
+  let prefix = key.slice(0, prefixLength);
+  // Never end on half of a surrogate pair (it would not survive JSON and Autotask intact).
+  if (/[\uD800-\uDBFF]$/.test(prefix)) prefix = prefix.slice(0, -1);
+  return `${prefix}~${hash.slice(0, hashChars)}`;
 }
 
 /** Errors that mean "this metadata is unavailable", as opposed to "we may not talk to Autotask at all". */
@@ -75,8 +98,30 @@ export class Tickets {
       .sort((a, b) => a.label.localeCompare(b.label));
   }
 
+  /** The longest tag Autotask keeps: externalID's length from the field list, else the fallback (assumptions.ts). */
+  async tagLimit(): Promise<number> {
+    let fields: WireFieldInfo[] = [];
+    try {
+      fields = await this.catalog.entityFields(ENTITY);
+    } catch (error) {
+      if (!isSoftMetadataFailure(error)) throw error;
+    }
+    const wanted = TICKET_TAG_FIELD.toLowerCase();
+    const length = fields.find((f) => String(f.name).toLowerCase() === wanted)?.length;
+    return typeof length === 'number' && Number.isInteger(length) && length > 0 ? length : TICKET_TAG_MAX_FALLBACK;
+  }
+
   async create(ticket: NewTicket): Promise<PsaTicket> {
     const companyID = toInt(ticket.accountId, 'company id');
+    const limit = await this.tagLimit();
+    if (ticket.tag.length === 0 || ticket.tag.length > limit) {
+      // Autotask could refuse or cut it; a cut tag never finds its ticket again (a duplicate next cycle).
+      throw new KmspError(`The ticket tag "${ticket.tag.slice(0, 80)}${ticket.tag.length > 80 ? '…' : ''}" does not fit Autotask's ${TICKET_TAG_FIELD} field`, {
+        kind: 'internal',
+        cause: ticket.tag.length === 0 ? 'the tag is empty' : `the tag has ${ticket.tag.length} characters; ${TICKET_TAG_FIELD} holds at most ${limit}`,
+        remedy: 'No ticket was created. Report this to the kmsp maintainers (long keys must be shortened with fitTag).',
+      });
+    }
     const body: Record<string, unknown> = {
       companyID,
       title: fit(ticket.title, TICKET_TITLE_MAX),
@@ -98,13 +143,38 @@ export class Tickets {
       const n = optInt(value, what);
       if (n !== undefined) body[name] = n;
     }
-    const id = await this.client.create(ENTITY, body, `create a ticket for company ${companyID}`);
-    const created = await this.get(String(id));
+    const id = await this.client.create(
+      ENTITY,
+      body,
+      `create a ticket for company ${companyID}`,
+      `Search Autotask's tickets for External ID "${ticket.tag}" (company ${companyID}): kmsp looks for that tag before it opens the ticket again, so it is not created twice.`,
+    );
+    let created: PsaTicket | null = null;
+    try {
+      created = await this.get(String(id));
+    } catch {
+      // The create succeeded (we hold its id); failing to read it back must not lose that id.
+      created = null;
+    }
     if (!created) {
-      throw new KmspError(`Autotask created ticket ${id} but does not return it`, {
-        kind: 'protocol',
-        cause: `GET Tickets/${id} found nothing right after the create`,
-        remedy: `The ticket exists in Autotask (id ${id}, tagged ${ticket.tag}); kmsp finds it again by its tag on the next cycle.`,
+      // Built from what was sent: the number and creation time are unknown until read again.
+      return {
+        id: String(id),
+        number: '',
+        accountId: String(companyID),
+        title: String(body.title),
+        status: String(body.status),
+        tag: ticket.tag,
+        createdAt: null,
+        completedAt: null,
+      };
+    }
+    if (created.tag !== ticket.tag) {
+      throw new KmspError(`Autotask created ticket ${created.number || id} but changed its kmsp tag`, {
+        kind: 'vendor',
+        cause: `kmsp sent ${TICKET_TAG_FIELD} "${ticket.tag}" (${ticket.tag.length} characters); Autotask stored ${created.tag === null ? 'nothing' : `"${created.tag}"`}`,
+        remedy: `kmsp cannot find ticket ${created.number || id} (id ${id}) again by its tag and could open it a second time: close it by hand if it is a duplicate, and report this to the kmsp maintainers (the tag length Autotask keeps is lower than kmsp assumed).`,
+        detail: `ticket id ${id}`,
       });
     }
     return created;
@@ -127,7 +197,7 @@ export class Tickets {
   /** PATCH Tickets {id, status}; Autotask sets completedDate for Complete (brief §4). */
   async close(id: string, status: string): Promise<void> {
     const n = toInt(id, 'ticket id');
-    await this.client.update(ENTITY, { id: n, status: toInt(status, 'ticket status') }, `close ticket ${n}`);
+    await this.client.update(ENTITY, { id: n, status: toInt(status, 'ticket status') }, `close ticket ${n}`, `Look at ticket ${n}'s status in Autotask.`);
   }
 
   /** POST Tickets/{id}/Notes (child creates use the parent URL, brief §2.1). */
@@ -143,6 +213,7 @@ export class Tickets {
         publish: NOTE_PUBLISH_ALL_AUTOTASK_USERS,
       },
       `add a note to ticket ${ticketID}`,
+      `Look at ticket ${ticketID}'s notes in Autotask for "${fit(note.title, 80)}" before adding it again.`,
     );
   }
 
