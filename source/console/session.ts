@@ -3,7 +3,9 @@
 // this and never build connectors or touch files themselves, so that the same
 // operations run identically in tests without Ink.
 import type { Integration, KmspConfig } from '../domain/config.js';
+import { KmspError } from '../domain/errors.js';
 import type { Psa, SecurityPlatform } from '../domain/ports.js';
+import { validateConfig } from '../domain/validate.js';
 import type { BillingItem, PsaAccount, PsaContract, Tenant, TicketPicklists } from '../domain/types.js';
 import { createPlatform, createPsa } from '../connectors/factory.js';
 import { openConfig, type ConfigStore, type SaveResult } from '../store/config.js';
@@ -69,8 +71,22 @@ export class ConsoleSession {
     return this.current.integrations.find((i) => i.name === name);
   }
 
-  /** Saves a whole configuration (validated by the store) and forgets connectors whose settings changed. */
+  /**
+   * Saves a whole configuration. The store checks the schema; here the domain rules
+   * (one-to-one mapping across integrations, billing items used once, limits) refuse
+   * any save that introduces a problem. Problems already in the saved file (e.g.
+   * ticketing defaults not resolved yet) do not block unrelated changes.
+   */
   saveConfig(next: KmspConfig, reason?: string): SaveResult {
+    const known = new Set(validateConfig(this.current).map((p) => `${p.path}\u0000${p.message}`));
+    const introduced = validateConfig(next).filter((p) => !known.has(`${p.path}\u0000${p.message}`));
+    if (introduced.length > 0) {
+      throw new KmspError('Not saved: the change would make the configuration invalid', {
+        kind: 'config',
+        cause: introduced.map((p) => p.message).join(' '),
+        remedy: 'Undo or correct the change named above, then save again.',
+      });
+    }
     const result = this.configStore.save(next, { ...(this.actor ? { actor: this.actor } : {}), ...(reason ? { reason } : {}) });
     this.current = next;
     return result;
