@@ -57,8 +57,13 @@ export interface Psa {
   listContracts(accountId?: string): Promise<PsaContract[]>;
   listBillingItems(): Promise<BillingItem[]>;
   ticketPicklists(): Promise<TicketPicklists>;
-  /** Units held per billing item for the contract in the period containing `date` (YYYY-MM-DD). */
+  /**
+   * Units held per billing item for the contract in the period containing `date` (YYYY-MM-DD).
+   * Throws a KmspError (kind 'config', code 'no-service-period') when no period contains the
+   * date, so that "no period" is never read as "0 units" and billed in full.
+   */
   currentQuantities(contractId: string, date: string): Promise<ItemQuantity[]>;
+  /** Create-only and never repeated: a failure whose outcome is unknown has `outcomeUnknown` set. */
   postUsage(posting: UsagePosting): Promise<{ id: string | null }>;
   createTicket(ticket: NewTicket): Promise<PsaTicket>;
   getTicket(id: string): Promise<PsaTicket | null>;
