@@ -191,7 +191,8 @@ describe('sessions', () => {
     const devices = await p.listDevices(alpha);
     expect(devices).toHaveLength(8);
     expect(count('HostGroup.FindHosts')).toBe(2);
-    expect(count('Session.StartSession')).toBe(2);
+    // The main server (the tenant's current name, by uid), then Alpha twice.
+    expect(count('Session.StartSession')).toBe(3);
 
     sim.clearRequests();
     sim.injectFailure({ method: 'GroupSyncIterator.GetNextItems', mode: 'expire-session' });

@@ -1,7 +1,7 @@
 // The KSC simulator's own protocol behaviour (protocols/kaspersky.md §6), spoken to
 // directly over HTTPS: sign-in forms, session rules, the filter grammar, result-set
 // lifetimes, typed records, strict argument typing, PxgError and the control API.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { HttpClient } from '../../source/connectors/http.js';
 import { startKscSimulator, type KscSimulator } from '../../source/simulators/ksc/index.js';
 import { fixturesPath, testTls } from '../../source/simulators/server.js';
@@ -36,6 +36,8 @@ async function session(vserver = ''): Promise<string> {
 async function call(id: string, method: string, body: unknown = {}): Promise<{ status: number; json: Json; text: string }> {
   return post(`/api/v1.0/${method}`, body, { 'X-KSC-Session': id });
 }
+
+const control = (command: string, body: unknown) => post(`/_sim/${command}`, body);
 
 /** FindHosts + read all + release, returning the DNs. */
 async function find(id: string, filter: string, fields = ['KLHST_WKS_DN'], extra: Json = {}): Promise<string[]> {
@@ -278,9 +280,100 @@ describe('strict typing', () => {
   });
 });
 
+describe('review scenarios', () => {
+  afterEach(() => sim.reset());
+
+  it('derives STATUS_ID with thresholds: a condition below its Critical threshold makes a Warning host', async () => {
+    const ws1 = 'a0000000-0000-4000-8000-000000000001';
+    const alpha = await session('Alpha Dental');
+    // Bit 7 is in both sets of Managed devices; past the Warning threshold only.
+    sim.setStatusMask('Alpha Dental', ws1, [7], [7]);
+    expect(await find(alpha, '(KLHST_WKS_STATUS_ID = 2)')).toContain('ALPHA-WS-01');
+    sim.setStatusMask('Alpha Dental', ws1, [7]);
+    expect(await find(alpha, '(KLHST_WKS_STATUS_ID = 1)')).toContain('ALPHA-WS-01');
+    // Conditions the group counts in neither set: reported only with statusMaskAllConditions [U].
+    const srv = 'a0000000-0000-4000-8000-000000000004'; // Servers: critical [1, 7, 13], warning [11]
+    sim.setStatusMask('Alpha Dental', srv, [8]);
+    expect(await find(alpha, '(KLHST_WKS_STATUS_MASK = 0)')).toContain('ALPHA-SRV-01');
+    expect((await control('configure', { statusMaskAllConditions: true })).status).toBe(200);
+    expect(await find(alpha, '(&(KLHST_WKS_STATUS_MASK = 256)(KLHST_WKS_STATUS_ID = 0))')).toEqual(['ALPHA-SRV-01']);
+  });
+
+  it('AcquireKeyHosts lists the hosts of every virtual server holding a shared key when configured [U]', async () => {
+    sim.state.addKey(sim.state.server('vs-bravo-0002'), {
+      serial: 'AAAA-KSWS-0001',
+      productName: 'Kaspersky Security for Windows Server',
+      type: 'commercial',
+      capacity: 2,
+      current: ['b0000000-0000-4000-8000-000000000003'],
+    });
+    const alpha = await session('Alpha Dental');
+    const hosts = async () => {
+      const r = await call(alpha, 'LicenseKeys.AcquireKeyHosts', { pInData: { KLLIC_SERIAL: 'AAAA-KSWS-0001' }, pFields: ['KLLICSRV_HOSTNAME'], pFieldsToOrder: [], pOptions: {}, lTimeoutSec: 0 });
+      const page = await call(alpha, 'GroupSyncIterator.GetNextItems', { szwIterator: r.json.wstrIterator, nCount: 10 });
+      return (page.json.pData.KLCSP_ITERATOR_ARRAY as Json[]).map((x) => x.value.KLLICSRV_HOSTNAME as string).sort();
+    };
+    expect(await hosts()).toEqual(['a0000000-0000-4000-8000-000000000004']);
+    sim.configure({ keyHostsAcrossVServers: true });
+    expect(await hosts()).toEqual(['a0000000-0000-4000-8000-000000000004', 'b0000000-0000-4000-8000-000000000003']);
+  });
+
+  it('registers an event added later now, whatever its rise_time', async () => {
+    const late = sim.addEvent('Bravo Logistics', { severity: 'warning', type: 'GNRL_EV_LATE', raisedAt: 'now-3h' });
+    expect(late.registeredAt.getTime()).toBe(Math.floor(now / 1000) * 1000);
+    expect(late.raisedAt.getTime()).toBe(Math.floor(now / 1000) * 1000 - 3 * 3_600_000);
+    const explicit = sim.addEvent('Bravo Logistics', { severity: 'warning', type: 'GNRL_EV_LATE', raisedAt: 'now-3h', registeredAt: 'now-2h' });
+    expect(explicit.registeredAt.getTime()).toBe(Math.floor(now / 1000) * 1000 - 2 * 3_600_000);
+    // Fixture events: registered when raised.
+    const fixtureEvent = sim.state.server('vs-bravo-0002').events[0]!;
+    expect(fixtureEvent.registeredAt).toEqual(fixtureEvent.raisedAt);
+  });
+
+  it('reports KLLIC_SUBSCRINFO_ENDDATETYPE, and a subscription without state', async () => {
+    sim.state.addKey(sim.state.server('vs-bravo-0002'), { serial: 'SUB-NOSTATE', productName: 'P', type: 'subscription', capacity: 1, subscription: { endDateType: 'paused' } });
+    const bravo = await session('Bravo Logistics');
+    const keys = await call(bravo, 'LicenseKeys.EnumKeys', {
+      pFields: ['KLLIC_SERIAL', 'KLLIC_LICTYPE_IS_SUBSCRIPTION', 'KLLIC_SUBSCRINFO_STATE', 'KLLIC_SUBSCRINFO_ENDDATETYPE'],
+      pFieldsToOrder: [],
+      pOptions: {},
+      lTimeoutSec: 0,
+    });
+    const page = await call(bravo, 'GroupSyncIterator.GetNextItems', { szwIterator: keys.json.wstrIterator, nCount: 50 });
+    const rows = (page.json.pData.KLCSP_ITERATOR_ARRAY as Json[]).map((r) => r.value);
+    expect(rows.find((k) => k.KLLIC_SERIAL === 'SUB-NOSTATE')).toEqual({ KLLIC_SERIAL: 'SUB-NOSTATE', KLLIC_LICTYPE_IS_SUBSCRIPTION: true, KLLIC_SUBSCRINFO_ENDDATETYPE: 3 });
+  });
+
+  it('tells a session which virtual server it is on (GetStaticInfo KLADMSRV_VSUID / _VSID / _IS_VIRTUAL)', async () => {
+    const bravo = await session('Bravo Logistics');
+    const info = (await call(bravo, 'HostGroup.GetStaticInfo', { pValues: ['KLADMSRV_IS_VIRTUAL', 'KLADMSRV_VSUID', 'KLADMSRV_VSID'] })).json.PxgRetVal;
+    expect(info).toEqual({ KLADMSRV_IS_VIRTUAL: true, KLADMSRV_VSUID: 'vs-bravo-0002', KLADMSRV_VSID: { type: 'long', value: 2 } });
+    const main = (await call(await session(), 'HostGroup.GetStaticInfo', { pValues: ['KLADMSRV_IS_VIRTUAL', 'KLADMSRV_VSUID'] })).json.PxgRetVal;
+    expect(main).toEqual({ KLADMSRV_IS_VIRTUAL: false });
+  });
+
+  it('injects truncated pages, and failures aimed at one virtual server or after a few calls', async () => {
+    const alpha = await session('Alpha Dental');
+    const bravo = await session('Bravo Logistics');
+    expect((await control('fail', { method: 'ChunkAccessor.GetItemsChunk', mode: 'empty-page', skip: 1 })).status).toBe(200);
+    const found = await call(alpha, 'HostGroup.FindHosts', { wstrFilter: '', vecFieldsToReturn: ['KLHST_WKS_DN'], vecFieldsToOrder: [], pParams: {}, lMaxLifeTime: 60 });
+    const chunk = (nStart: number) => call(alpha, 'ChunkAccessor.GetItemsChunk', { strAccessor: found.json.strAccessor, nStart, nCount: 3 });
+    expect((await chunk(0)).json.PxgRetVal).toBe(3);
+    expect((await chunk(3)).json).toEqual({ pChunk: { KLCSP_ITERATOR_ARRAY: [] }, PxgRetVal: 0 });
+    expect((await chunk(3)).json.PxgRetVal).toBe(3);
+    expect((await control('fail', { method: 'HostGroup.FindHosts', mode: 'empty-page' })).status).toBe(400);
+
+    sim.injectFailure({ method: 'Session.Ping', mode: 'pxg', vserver: 'Bravo Logistics', message: 'only bravo' });
+    expect((await call(alpha, 'Session.Ping')).json).toEqual({});
+    expect((await call(bravo, 'Session.Ping')).json.PxgError.message).toBe('only bravo');
+    sim.injectFailure({ method: 'Session.StartSession', mode: 'pxg', vserver: 'vs-bravo-0002', message: 'no bravo' });
+    expect(typeof (await session('Alpha Dental'))).toBe('string');
+    const refused = await post('/api/v1.0/Session.StartSession', {}, { Authorization: BASIC, 'X-KSC-VServer': b64('Bravo Logistics') });
+    expect(refused.json.PxgError.message).toBe('no bravo');
+  });
+});
+
 describe('control API', () => {
   it('changes state over HTTP and reports bad input with 400', async () => {
-    const control = (command: string, body: unknown) => post(`/_sim/${command}`, body);
     const id = await session('Alpha Dental');
     expect((await control('set-status-mask', { vserver: 'Alpha Dental', hostname: 'a0000000-0000-4000-8000-000000000001', mask: [1] })).status).toBe(200);
     expect(await find(id, '(KLHST_WKS_STATUS_ID = 1)')).toContain('ALPHA-WS-01');

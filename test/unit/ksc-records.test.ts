@@ -54,11 +54,30 @@ describe('events', () => {
     expect(toSecurityEvent('t', decodeParams({ event_db_id: { type: 'long', value: 5 } }))).toBeNull();
   });
 
-  it('round-trips the cursor and refuses foreign ones', () => {
-    const cursor = encodeCursor(Date.parse('2026-01-02T03:04:05Z'), ['7', '5', '7']);
-    expect(JSON.parse(cursor)).toEqual({ v: 1, t: '2026-01-02T03:04:05.000Z', ids: ['5', '7'] });
-    expect(decodeCursor(cursor)).toEqual({ time: Date.parse('2026-01-02T03:04:05Z'), ids: new Set(['5', '7']) });
-    for (const bad of ['', '{}', '{"v":2,"t":"2026-01-01T00:00:00Z","ids":[]}', '{"v":1,"t":"x","ids":[]}', '{"v":1,"t":"2026-01-01T00:00:00Z","ids":[1]}']) {
+  it('round-trips the cursor with packed ids, reads the previous format, and refuses foreign ones', () => {
+    const ids = ['7', '5', '7', '9007199254740993', '1000000'];
+    const cursor = encodeCursor({ anchor: Date.parse('2026-01-02T03:04:05Z'), floor: Date.parse('2026-01-01T00:00:00Z'), ids: new Set(ids) });
+    expect(JSON.parse(cursor)).toEqual({ v: 2, t: '2026-01-02T03:04:05.000Z', f: '2026-01-01T00:00:00.000Z', ids: '5,2,f4239,1ffffffff0bdc1' });
+    expect(decodeCursor(cursor)).toEqual({ anchor: Date.parse('2026-01-02T03:04:05Z'), floor: Date.parse('2026-01-01T00:00:00Z'), ids: new Set(['5', '7', '1000000', '9007199254740993']) });
+    expect(decodeCursor(encodeCursor({ anchor: 0, floor: 0, ids: new Set() })).ids).toEqual(new Set());
+    // The previous format: its time is both anchor and floor (nothing older comes again).
+    expect(decodeCursor('{"v":1,"t":"2026-01-02T03:04:05Z","ids":["5","7"]}')).toEqual({
+      anchor: Date.parse('2026-01-02T03:04:05Z'),
+      floor: Date.parse('2026-01-02T03:04:05Z'),
+      ids: new Set(['5', '7']),
+    });
+    for (const bad of [
+      '',
+      '{}',
+      'null',
+      '{"v":3,"t":"2026-01-01T00:00:00Z","f":"2026-01-01T00:00:00Z","ids":""}',
+      '{"v":2,"t":"2026-01-01T00:00:00Z","ids":""}',
+      '{"v":2,"t":"2026-01-01T00:00:00Z","f":"2026-01-01T00:00:00Z","ids":"5,-1"}',
+      '{"v":2,"t":"2026-01-01T00:00:00Z","f":"2026-01-01T00:00:00Z","ids":"x"}',
+      '{"v":2,"t":"2026-01-01T00:00:00Z","f":"2026-01-01T00:00:00Z","ids":[]}',
+      '{"v":1,"t":"x","ids":[]}',
+      '{"v":1,"t":"2026-01-01T00:00:00Z","ids":[1]}',
+    ]) {
       expect(() => decodeCursor(bad), bad).toThrow(/event stream/);
     }
   });

@@ -1,19 +1,37 @@
 // Security events of one virtual server since a cursor (protocols/kaspersky.md §3.5).
 //
-// The cursor is an opaque JSON string: the newest rise_time seen (whole seconds) and
-// the event_db_ids seen at exactly that second. rise_time has second precision, so
-// the next query starts at that second again and drops the ids already returned:
-// two events in the same second, one registered after the first read, are each
-// delivered exactly once.
+// KSC filters events by rise_time only (KLEVP_EVENT_RISE_TIME_LEAST; no filter on
+// registration_time is documented). An event can reach the server long after it was
+// raised — Network Agent sync delay, a host offline for a while, a host clock behind —
+// so "everything raised after the newest event seen" loses it. Instead:
+//
+// - The cursor's anchor is the newest registration_time seen (the server's clock, not
+//   the host's; rise_time when an event has none), never later than the local clock,
+//   so a host whose clock runs ahead cannot push the window into the future.
+// - Each poll reads every event raised at or after (anchor − lookback), the lookback
+//   being `eventLookbackSeconds` (default one hour): how late an event may reach the
+//   server and still be delivered.
+// - Events are deduplicated by event_db_id: the cursor keeps the ids of the events of
+//   that window. Every event the server holds in the next poll's window is also in
+//   this poll's answer, so the ids kept are exactly those the next poll can return
+//   again; older ones fall out of the cursor by themselves.
+// - The cursor also keeps a floor: nothing raised before it is delivered. It starts at
+//   the initial window's start (a later poll never reaches further back than the first)
+//   and rises when the id set exceeds its cap (`eventCursorMaxIds`, default 10,000): the
+//   oldest ids are dropped and the floor moves just past them, so they are never
+//   delivered twice. A late event raised before the floor is then not delivered: past
+//   the cap the effective lookback shrinks to what the cap holds.
+//
+// Each event is delivered once as long as it reaches the server within the lookback of
+// the anchor. Later than that it is not delivered (documented in README.md).
 //
 // [U] Whether KLEVP_EVENT_RISE_TIME_LEAST means ≥ or > is not documented. The query
-// starts one second before the cursor, which returns the cursor's second under
-// either reading; events older than the cursor second are dropped locally.
+// starts one second before the window, which returns the window's first second under
+// either reading; events before the window are dropped locally.
 //
-// Known limit: the filter is on rise_time (when the host raised the event). An event
-// that reaches the server long after it was raised (a host offline for days) with a
-// rise_time older than the cursor is not delivered. KSC offers no documented filter
-// on registration_time.
+// The cursor is opaque JSON: {"v":2,"t":anchor,"f":floor,"ids":"<compact id list>"}.
+// Cursors of the previous format ({"v":1,"t":newest rise_time,"ids":[ids at t]}) are
+// read with t as both anchor and floor: nothing at or before them is delivered again.
 import { KmspError } from '../../domain/errors.js';
 import type { EventPage, EventSeverity, SecurityEvent } from '../../domain/types.js';
 import { missingOutParam } from './errors.js';
@@ -54,40 +72,93 @@ export function severityOf(code: number | null): EventSeverity {
   }
 }
 
-interface CursorState {
-  v: 1;
-  /** Newest rise_time seen, ISO, whole seconds. */
-  t: string;
-  /** event_db_ids seen at exactly `t`. */
-  ids: string[];
+/** Default lookback (eventLookbackSeconds): how late an event may reach the server. */
+export const DEFAULT_EVENT_LOOKBACK_SEC = 3600;
+/** Default cap of the cursor's id set (eventCursorMaxIds). */
+export const DEFAULT_CURSOR_MAX_IDS = 10_000;
+
+export interface CursorState {
+  /** Newest registration_time seen (at most the local clock), epoch ms, whole seconds. */
+  anchor: number;
+  /** Nothing raised before this is delivered; epoch ms, whole seconds. */
+  floor: number;
+  /** event_db_ids of the events raised within the window that the next poll reads. */
+  ids: Set<string>;
 }
 
-function wholeSecond(date: Date): number {
-  return Math.floor(date.getTime() / 1000) * 1000;
+function wholeSecond(ms: number): number {
+  return Math.floor(ms / 1000) * 1000;
 }
 
-export function encodeCursor(time: number, ids: Iterable<string>): string {
-  const state: CursorState = { v: 1, t: new Date(time).toISOString(), ids: [...new Set(ids)].sort() };
-  return JSON.stringify(state);
+/** event_db_ids (int64 decimal text) as ascending hex deltas: "1f4,1,1,3" — a few bytes each. */
+export function packIds(ids: Iterable<string>): string {
+  const sorted = [...new Set(ids)].map((id) => BigInt(id)).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const out: string[] = [];
+  let previous: bigint | null = null;
+  for (const id of sorted) {
+    const value: bigint = previous === null ? id : id - previous;
+    out.push(value < 0n ? `-${(-value).toString(16)}` : value.toString(16));
+    previous = id;
+  }
+  return out.join(',');
 }
 
-export function decodeCursor(cursor: string): { time: number; ids: Set<string> } {
+export function unpackIds(text: string): Set<string> {
+  const ids = new Set<string>();
+  if (text === '') return ids;
+  let previous: bigint | null = null;
+  for (const part of text.split(',')) {
+    if (!/^-?[0-9a-f]+$/.test(part)) throw new Error(`not a packed id: ${part}`);
+    const value = part.startsWith('-') ? -BigInt(`0x${part.slice(1)}`) : BigInt(`0x${part}`);
+    if (previous !== null && value < 0n) throw new Error('packed ids are not ascending');
+    const id: bigint = previous === null ? value : previous + value;
+    ids.add(id.toString());
+    previous = id;
+  }
+  return ids;
+}
+
+export function encodeCursor(state: CursorState): string {
+  return JSON.stringify({ v: 2, t: new Date(state.anchor).toISOString(), f: new Date(state.floor).toISOString(), ids: packIds(state.ids) });
+}
+
+function badCursor(cursor: string): KmspError {
+  return new KmspError('The stored position in the KSC event stream cannot be read', {
+    kind: 'internal',
+    cause: `the cursor is not one this connector wrote: ${cursor.slice(0, 80)}`,
+    remedy: 'Reset the tenant’s event cursor in the ledger; events of the initial window are then read again (tickets already created are not duplicated).',
+  });
+}
+
+export function decodeCursor(cursor: string): CursorState {
   let parsed: unknown;
   try {
     parsed = JSON.parse(cursor);
   } catch {
-    parsed = null;
+    throw badCursor(cursor);
   }
-  const state = parsed as Partial<CursorState> | null;
-  const time = state && typeof state.t === 'string' ? Date.parse(state.t) : Number.NaN;
-  if (!state || state.v !== 1 || Number.isNaN(time) || !Array.isArray(state.ids) || !state.ids.every((id) => typeof id === 'string')) {
-    throw new KmspError('The stored position in the KSC event stream cannot be read', {
-      kind: 'internal',
-      cause: `the cursor is not one this connector wrote: ${cursor.slice(0, 80)}`,
-      remedy: 'Reset the tenant’s event cursor in the ledger; events of the initial window are then read again (tickets already created are not duplicated).',
-    });
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw badCursor(cursor);
+  const state = parsed as Record<string, unknown>;
+  const time = (value: unknown) => (typeof value === 'string' ? Date.parse(value) : Number.NaN);
+  if (state.v === 1) {
+    // The previous format: the newest rise_time seen and the ids seen at that second.
+    const t = time(state.t);
+    if (Number.isNaN(t) || !Array.isArray(state.ids) || !state.ids.every((id) => typeof id === 'string' && /^-?\d+$/.test(id))) throw badCursor(cursor);
+    return { anchor: wholeSecond(t), floor: wholeSecond(t), ids: new Set(state.ids as string[]) };
   }
-  return { time: wholeSecond(new Date(time)), ids: new Set(state.ids) };
+  if (state.v === 2) {
+    const anchor = time(state.t);
+    const floor = time(state.f);
+    if (Number.isNaN(anchor) || Number.isNaN(floor) || typeof state.ids !== 'string') throw badCursor(cursor);
+    let ids: Set<string>;
+    try {
+      ids = unpackIds(state.ids);
+    } catch {
+      throw badCursor(cursor);
+    }
+    return { anchor: wholeSecond(anchor), floor: wholeSecond(floor), ids };
+  }
+  throw badCursor(cursor);
 }
 
 export function toSecurityEvent(tenantId: string, record: KscParams): SecurityEvent | null {
@@ -116,12 +187,20 @@ export interface EventReadOptions {
   /** lifetimeSec of the event iterator. */
   lifetimeSec: number;
   now: () => Date;
+  /** How late (seconds) an event may reach the server and still be delivered. */
+  lookbackSec: number;
+  /** Cap of the cursor's id set. */
+  maxIds: number;
 }
 
 export async function readEventsSince(call: KscCall, tenantId: string, cursor: string | null, options: EventReadOptions): Promise<EventPage> {
-  const position = cursor
-    ? decodeCursor(cursor)
-    : { time: wholeSecond(new Date(options.now().getTime() - options.initialWindowDays * 86_400_000)), ids: new Set<string>() };
+  const now = options.now().getTime();
+  const lookback = Math.max(0, options.lookbackSec) * 1000;
+  const maxIds = Math.max(1, options.maxIds);
+  const start = wholeSecond(now - options.initialWindowDays * 86_400_000);
+  const state: CursorState = cursor ? decodeCursor(cursor) : { anchor: start, floor: start, ids: new Set() };
+  // Deliver events raised at or after `low`.
+  const low = Math.max(state.floor, state.anchor - lookback);
 
   const reply = await call('EventProcessingFactory.CreateEventProcessing2', {
     vecFieldsToReturn: [...EVENT_FIELDS],
@@ -130,36 +209,45 @@ export async function readEventsSince(call: KscCall, tenantId: string, cursor: s
       { Name: 'event_db_id', Asc: true },
     ],
     lifetimeSec: options.lifetimeSec,
+    // One second early: `low` itself is returned whether LEAST means ≥ or > ([U]).
     // Inside pFilter the Date is sent as a typed datetime (params.ts).
-    pFilter: { KLEVP_EVENT_RISE_TIME_LEAST: new Date(position.time - 1000) },
+    pFilter: { KLEVP_EVENT_RISE_TIME_LEAST: new Date(low - 1000) },
   });
   const iterator = read.string(reply, 'strIteratorId');
   if (!iterator) throw missingOutParam('EventProcessingFactory.CreateEventProcessing2', 'strIteratorId');
   const rows = await readEventIterator(call, iterator, options.step);
 
   const events: SecurityEvent[] = [];
-  const returned = new Set<string>();
-  let newest = position.time;
-  let idsAtNewest = new Set(position.ids);
+  /** Every event of the answer within the window: delivered now or before. */
+  const windowed = new Map<string, number>();
+  let newestRegistration: number | null = null;
   for (const row of rows) {
     const event = toSecurityEvent(tenantId, row);
     if (!event) continue;
-    const second = wholeSecond(event.raisedAt);
-    if (second < position.time) continue;
-    if (second === position.time && position.ids.has(event.id)) continue;
-    if (returned.has(event.id)) continue;
-    returned.add(event.id);
-    events.push(event);
-    if (second > newest) {
-      newest = second;
-      idsAtNewest = new Set([event.id]);
-    } else if (second === newest) {
-      idsAtNewest.add(event.id);
-    }
+    const registered = wholeSecond((read.date(row, 'registration_time') ?? event.raisedAt).getTime());
+    if (newestRegistration === null || registered > newestRegistration) newestRegistration = registered;
+    const raised = wholeSecond(event.raisedAt.getTime());
+    if (raised < low || windowed.has(event.id)) continue;
+    windowed.set(event.id, raised);
+    if (!state.ids.has(event.id)) events.push(event);
   }
+
+  // The anchor never moves back, nor past the local clock (a server or host clock ahead).
+  const anchor = newestRegistration === null ? state.anchor : Math.max(state.anchor, Math.min(wholeSecond(now), newestRegistration));
+  let floor = state.floor;
+  const nextLow = Math.max(floor, anchor - lookback);
+  let kept = [...windowed].filter(([, raised]) => raised >= nextLow);
+  if (kept.length > maxIds) {
+    // Past the cap: forget the oldest ids, and never deliver anything that old again.
+    kept.sort(([idA, a], [idB, b]) => a - b || compareIds(idA, idB));
+    const evicted = kept.slice(0, kept.length - maxIds);
+    floor = Math.max(floor, evicted[evicted.length - 1]![1] + 1000);
+    kept = kept.slice(kept.length - maxIds).filter(([, raised]) => raised >= floor);
+  }
+
   // The server sorts (rise_time, event_db_id); sorting again keeps the contract if it does not.
   events.sort((a, b) => a.raisedAt.getTime() - b.raisedAt.getTime() || compareIds(a.id, b.id));
-  return { events, cursor: encodeCursor(newest, idsAtNewest) };
+  return { events, cursor: encodeCursor({ anchor, floor, ids: new Set(kept.map(([id]) => id)) }) };
 }
 
 function compareIds(a: string, b: string): number {

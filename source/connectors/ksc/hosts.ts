@@ -43,8 +43,11 @@ async function groupMasks(call: KscCall, groupId: number): Promise<GroupStatusMa
     const critical = read.params(info, 'KLSRV_HSTSTAT_CRITICAL');
     const warning = read.params(info, 'KLSRV_HSTSTAT_WARNING');
     const criticalMask = critical ? read.number(critical, 'KLSRV_HSTSTAT_MASK') : null;
-    if (criticalMask === null) return null;
-    return { critical: criticalMask, warning: (warning && read.number(warning, 'KLSRV_HSTSTAT_MASK')) ?? 0 };
+    const warningMask = warning ? read.number(warning, 'KLSRV_HSTSTAT_MASK') : null;
+    // Both sets are needed: a bit in neither is dropped (status.ts), so a missing set
+    // would hide real reasons. Without both, status.ts falls back to the host's status.
+    if (criticalMask === null || warningMask === null) return null;
+    return { critical: criticalMask, warning: warningMask };
   } catch (error) {
     // A group whose settings this user may not read (or "Unassigned devices", which
     // has none) falls back to the host's own status (status.ts). Anything else
@@ -73,10 +76,11 @@ export function toDevice(tenantId: string, host: KscParams, masks: GroupStatusMa
   };
 }
 
-export async function listHosts(call: KscCall, tenantId: string, options: HostListOptions): Promise<Device[]> {
+/** Every host record of the current virtual server (§3.2 option A), with `fields`. */
+async function findAllHosts(call: KscCall, fields: readonly string[], options: HostListOptions): Promise<KscParams[]> {
   const found = await call('HostGroup.FindHosts', {
     wstrFilter: ALL_HOSTS_FILTER,
-    vecFieldsToReturn: [...HOST_FIELDS],
+    vecFieldsToReturn: [...fields],
     // A stable order keeps chunks consistent if the set is read while hosts change.
     vecFieldsToOrder: [{ Name: 'KLHST_WKS_HOSTNAME', Asc: true }],
     pParams: { KLGRP_FIND_FROM_CUR_VS_ONLY: true },
@@ -84,7 +88,22 @@ export async function listHosts(call: KscCall, tenantId: string, options: HostLi
   });
   const accessor = read.string(found, 'strAccessor');
   if (!accessor) throw missingOutParam('HostGroup.FindHosts', 'strAccessor');
-  const hosts = await readChunkAccessor(call, accessor, options.chunkSize);
+  return readChunkAccessor(call, accessor, options.chunkSize, 'hosts');
+}
+
+/** The KLHST_WKS_HOSTNAME (host GUID) of every host of the current virtual server. */
+export async function listHostIds(call: KscCall, options: HostListOptions): Promise<Set<string>> {
+  const hosts = await findAllHosts(call, ['KLHST_WKS_HOSTNAME'], options);
+  const ids = new Set<string>();
+  for (const host of hosts) {
+    const id = read.string(host, 'KLHST_WKS_HOSTNAME');
+    if (id) ids.add(id);
+  }
+  return ids;
+}
+
+export async function listHosts(call: KscCall, tenantId: string, options: HostListOptions): Promise<Device[]> {
+  const hosts = await findAllHosts(call, HOST_FIELDS, options);
 
   // One GetGroupInfoEx per group, not per host.
   const masksByGroup = new Map<number, GroupStatusMasks | null>();

@@ -1,7 +1,8 @@
 // Kaspersky Security Center Open API connector (protocols/kaspersky.md §1–3).
 // Unconfirmed protocol facts are listed in README.md ("Assumptions") and kept in
 // one place each, with a comment naming the [U].
-export { createKscPlatform, type KscPlatform, type KscPlatformOptions } from './platform.js';
+export { createKscPlatform, type KscPlatform, type KscPlatformOptions, type SkippedTenant } from './platform.js';
+export { checkKscConnection, checkKscUrl, isLoopbackHost } from './connection.js';
 export { KscError, isKscError, type PxgErrorBody } from './errors.js';
 export { classifyHost, CTYPE, type HostClass, type HostPlatform } from './classify.js';
 export {

@@ -4,7 +4,7 @@
 // - GroupSyncIterator (EnumKeys, AcquireKeyHosts): GetNextItems until bEOF, ReleaseIterator;
 // - EventProcessing: GetRecordCount, GetRecordRange(nStart, nEnd inclusive), ReleaseIterator.
 import { KmspError } from '../../domain/errors.js';
-import { KSC_SERVICE } from './errors.js';
+import { KSC_SERVICE, missingOutParam } from './errors.js';
 import { paramsList, read, type KscParams } from './params.js';
 import type { KscCall } from './session.js';
 
@@ -30,16 +30,40 @@ function runaway(method: string): KmspError {
   });
 }
 
-export async function readChunkAccessor(call: KscCall, accessor: string, chunkSize: number): Promise<KscParams[]> {
+/**
+ * A result set ended before the count it announced. Reading on would bill (or alert)
+ * from a partial list, so the read fails and the caller's run is abandoned.
+ */
+function truncated(method: string, what: string, got: number, total: number): KmspError {
+  return new KmspError(`${KSC_SERVICE} returned ${got} of ${total} ${what} and then no more`, {
+    kind: 'protocol',
+    cause: `${method} answered with an empty page before the ${total} rows it counted were read`,
+    remedy:
+      'The run was abandoned rather than working from a partial list (which would under-bill or miss alerts); the next run reads it again. If it keeps happening, check the Administration Server’s load and event log.',
+  });
+}
+
+/** The count a GetItemsCount / GetRecordCount reply carries; a reply without one is a protocol error. */
+function countOf(reply: KscParams, method: string): number {
+  const total = read.number(reply, 'PxgRetVal');
+  if (total === null || !Number.isInteger(total) || total < 0) throw missingOutParam(method, 'PxgRetVal');
+  return total;
+}
+
+/**
+ * Reads a ChunkAccessor to the end. Every one of the GetItemsCount rows must arrive:
+ * an empty chunk before that is a truncated answer (KmspError, kind protocol), never
+ * taken for the end of the set. `what` names the set in that error.
+ */
+export async function readChunkAccessor(call: KscCall, accessor: string, chunkSize: number, what = 'rows'): Promise<KscParams[]> {
   try {
-    const total = read.number(await call('ChunkAccessor.GetItemsCount', { strAccessor: accessor }, { stateful: true }), 'PxgRetVal') ?? 0;
+    const total = countOf(await call('ChunkAccessor.GetItemsCount', { strAccessor: accessor }, { stateful: true }), 'ChunkAccessor.GetItemsCount');
     const rows: KscParams[] = [];
     let start = 0;
     while (start < total) {
       const reply = await call('ChunkAccessor.GetItemsChunk', { strAccessor: accessor, nStart: start, nCount: chunkSize }, { stateful: true });
       const items = paramsList(read.array(read.params(reply, 'pChunk') ?? {}, 'KLCSP_ITERATOR_ARRAY'));
-      // The set shrank under us (hosts removed since FindHosts): what we have is complete.
-      if (items.length === 0) break;
+      if (items.length === 0) throw truncated('ChunkAccessor.GetItemsChunk', what, rows.length, total);
       rows.push(...items);
       // Advance by what came back: a server may cap nCount.
       start += items.length;
@@ -72,7 +96,7 @@ export async function readGroupSyncIterator(call: KscCall, iterator: string, pag
 export async function readEventIterator(call: KscCall, iterator: string, step: number): Promise<KscParams[]> {
   const size = Math.max(1, Math.min(step, MAX_EVENT_STEP));
   try {
-    const total = read.number(await call('EventProcessing.GetRecordCount', { strIteratorId: iterator }, { stateful: true }), 'PxgRetVal') ?? 0;
+    const total = countOf(await call('EventProcessing.GetRecordCount', { strIteratorId: iterator }, { stateful: true }), 'EventProcessing.GetRecordCount');
     const rows: KscParams[] = [];
     let start = 0;
     while (start < total) {
@@ -80,7 +104,8 @@ export async function readEventIterator(call: KscCall, iterator: string, step: n
       const end = Math.min(start + size - 1, total - 1);
       const reply = await call('EventProcessing.GetRecordRange', { strIteratorId: iterator, nStart: start, nEnd: end }, { stateful: true });
       const items = paramsList(read.array(read.params(reply, 'pParamsEvents') ?? {}, 'KLEVP_EVENT_RANGE_ARRAY'));
-      if (items.length === 0) break;
+      // As for hosts: an empty range before the count is a truncated answer, not the end.
+      if (items.length === 0) throw truncated('EventProcessing.GetRecordRange', 'events', rows.length, total);
       rows.push(...items);
       start += items.length;
       if (rows.length > MAX_ROWS) throw runaway('EventProcessing.GetRecordRange');

@@ -17,6 +17,7 @@ export const KEY_FIELDS = [
   'KLLIC_LICTYPE_IS_SUBSCRIPTION',
   'KLLIC_SUBSCRINFO_STATE',
   'KLLIC_SUBSCRINFO_ENDDATE',
+  'KLLIC_SUBSCRINFO_ENDDATETYPE',
   'KLLIC_NHOSTS_ASCURRENT',
   'KLLIC_NHOSTS_ASNEXT',
 ] as const;
@@ -32,14 +33,27 @@ const KEY_TYPES: Record<number, LicenseKeyType> = { 1: 'commercial', 2: 'beta', 
 /** KLLIC_SUBSCRINFO_STATE [K] sample. */
 const SUBSCRIPTION_STATES: Record<number, SubscriptionState> = { 0: 'active', 1: 'paused', 2: 'soft-cancelled', 3: 'hard-cancelled' };
 
+/** KLLIC_SUBSCRINFO_ENDDATETYPE [K] sample: 0 not defined, 1 unlimited, 2 limited, 3 paused. */
+export const END_DATE_TYPE = { UNDEFINED: 0, UNLIMITED: 1, LIMITED: 2, PAUSED: 3 } as const;
+
+/** Key types that are never billed: a subscription flag does not make them billable. */
+const NON_BILLABLE: ReadonlySet<LicenseKeyType> = new Set(['beta', 'trial', 'test']);
+
 /**
- * The key type. KLLIC_LICTYPE_IS_SUBSCRIPTION wins over KLLIC_KEY_TYPE (a subscription
- * may be reported with another base type). [U] A type number kmsp does not know is
- * treated as 'test': never billable, rather than billed on a guess or failing the tenant.
+ * The key type.
+ * - Beta, Trial and Test keys keep their type even when KSC also flags them
+ *   KLLIC_LICTYPE_IS_SUBSCRIPTION (a trial subscription is still a trial: never billed).
+ * - Otherwise the flag wins over KLLIC_KEY_TYPE (a subscription may be reported with a
+ *   commercial or OEM base type, or with none).
+ * - [U] A type number kmsp does not know is 'test' — never billable, rather than billed
+ *   on a guess or failing the tenant — with or without the flag.
  */
 export function keyTypeOf(keyType: number | null, isSubscription: boolean | null): LicenseKeyType {
+  const known = keyType !== null ? KEY_TYPES[keyType] : undefined;
+  if (keyType !== null && !known) return 'test';
+  if (known && NON_BILLABLE.has(known)) return known;
   if (isSubscription === true) return 'subscription';
-  return (keyType !== null ? KEY_TYPES[keyType] : undefined) ?? 'test';
+  return known ?? 'test';
 }
 
 /** [U] KSC reports "no date" as an absent field or, in some versions, the epoch: both mean none. */
@@ -47,20 +61,39 @@ function meaningfulDate(date: Date | null): Date | null {
   return date && date.getTime() > 86_400_000 ? date : null;
 }
 
+/**
+ * A key record → LicenseKey. A key is a subscription when KLLIC_LICTYPE_IS_SUBSCRIPTION
+ * is true or KLLIC_KEY_TYPE is 6 (whatever type it is billed as, see keyTypeOf). For
+ * subscriptions:
+ * - expiry: none when KLLIC_SUBSCRINFO_ENDDATETYPE is 1 (unlimited); otherwise
+ *   KLLIC_SUBSCRINFO_ENDDATE, then KLLIC_LIMIT_DATE — a renewed subscription keeps a
+ *   stale LIMIT_DATE of its first term while ENDDATE moves on;
+ * - state: KLLIC_SUBSCRINFO_STATE; without it, ENDDATETYPE 3 means paused; otherwise
+ *   unknown (null), never assumed active ([U]).
+ * Other keys expire at KLLIC_LIMIT_DATE and have no subscription state.
+ */
 export function toLicenseKey(record: KscParams): LicenseKey | null {
   const serial = read.string(record, 'KLLIC_SERIAL');
   if (!serial) return null;
-  const type = keyTypeOf(read.number(record, 'KLLIC_KEY_TYPE'), read.boolean(record, 'KLLIC_LICTYPE_IS_SUBSCRIPTION'));
-  const stateCode = read.number(record, 'KLLIC_SUBSCRINFO_STATE');
-  const expiresAt =
-    meaningfulDate(read.date(record, 'KLLIC_LIMIT_DATE')) ?? (type === 'subscription' ? meaningfulDate(read.date(record, 'KLLIC_SUBSCRINFO_ENDDATE')) : null);
+  const keyType = read.number(record, 'KLLIC_KEY_TYPE');
+  const flag = read.boolean(record, 'KLLIC_LICTYPE_IS_SUBSCRIPTION');
+  const type = keyTypeOf(keyType, flag);
+  const subscription = flag === true || keyType === 6;
+  const limitDate = meaningfulDate(read.date(record, 'KLLIC_LIMIT_DATE'));
+  let expiresAt = limitDate;
+  let subscriptionState: SubscriptionState | null = null;
+  if (subscription) {
+    const endDateType = read.number(record, 'KLLIC_SUBSCRINFO_ENDDATETYPE');
+    const stateCode = read.number(record, 'KLLIC_SUBSCRINFO_STATE');
+    expiresAt = endDateType === END_DATE_TYPE.UNLIMITED ? null : (meaningfulDate(read.date(record, 'KLLIC_SUBSCRINFO_ENDDATE')) ?? limitDate);
+    subscriptionState = stateCode !== null ? (SUBSCRIPTION_STATES[stateCode] ?? null) : endDateType === END_DATE_TYPE.PAUSED ? 'paused' : null;
+  }
   return {
     id: serial,
     applicationId: read.string(record, 'KLLIC_PROD_NAME') ?? '(unnamed product)',
     type,
     expiresAt,
-    // [U] A subscription without KLLIC_SUBSCRINFO_STATE is reported as unknown (null), not assumed active.
-    subscriptionState: type === 'subscription' && stateCode !== null ? (SUBSCRIPTION_STATES[stateCode] ?? null) : null,
+    subscriptionState,
     capacity: read.number(record, 'KLLIC_LIC_COUNT') ?? 0,
   };
 }
@@ -72,7 +105,13 @@ export async function enumKeys(call: KscCall, pageSize: number, fields: readonly
   return readGroupSyncIterator(call, iterator, pageSize);
 }
 
-export async function keyAssignments(call: KscCall, serial: string, pageSize: number): Promise<KeyAssignment[]> {
+/**
+ * The hosts using one key, as active or reserve key. Only hosts in `ownHosts` (the
+ * tenant's own, from FindHosts) are kept: for a key shared across virtual servers,
+ * AcquireKeyHosts may list other virtual servers' hosts too ([U]), and those belong to
+ * other customers' bills.
+ */
+export async function keyAssignments(call: KscCall, serial: string, pageSize: number, ownHosts: ReadonlySet<string>): Promise<KeyAssignment[]> {
   const reply = await call('LicenseKeys.AcquireKeyHosts', {
     pInData: { KLLIC_SERIAL: serial },
     pFields: [...KEY_HOST_FIELDS],
@@ -86,7 +125,7 @@ export async function keyAssignments(call: KscCall, serial: string, pageSize: nu
   const seen = new Map<string, KeyAssignment>();
   for (const row of rows) {
     const deviceId = read.string(row, 'KLLICSRV_HOSTNAME');
-    if (!deviceId) continue;
+    if (!deviceId || !ownHosts.has(deviceId)) continue;
     const current = read.boolean(row, 'KLLICSRV_HOST_CURRENT');
     if (current === null) {
       // Active vs reserve decides what is billed: never guess it.

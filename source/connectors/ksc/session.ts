@@ -4,6 +4,9 @@
 //   base64(<display name>)` (empty = main server) returns a session id;
 // - every later call carries `X-KSC-Session: <id>` and no Authorization header;
 // - a session is bound to one (virtual) server, so there is one per target, cached;
+// - a session opened for a virtual server is checked to be on that server
+//   (HostGroup.GetStaticInfo, see `confirm`) before it is used: a display name can
+//   move from one customer's virtual server to another's;
 // - a 403 (ended or expired session) signs in again once and repeats the call. A
 //   call that refers to a server-side iterator cannot be repeated in a new session
 //   (the iterator died with the old one): the whole operation is run again instead.
@@ -11,7 +14,7 @@
 // The connection-bound `/login` model is not used: fetch pools connections.
 import { KmspError } from '../../domain/errors.js';
 import { SessionRefused, type CallOptions, type KscTransport } from './client.js';
-import { authError, KSC_SERVICE, sessionRefusedError } from './errors.js';
+import { authError, isKscError, KSC_SERVICE, sessionRefusedError } from './errors.js';
 import { read, type KscParams } from './params.js';
 
 export interface KscCredentials {
@@ -28,6 +31,8 @@ export interface SessionTarget {
   key: string;
   /** What X-KSC-VServer carries: '' for the main server, else KLVSRV_DN (§1.4 [K] sample). */
   dn: string;
+  /** The virtual server the session must land on (KLVSRV_UID and KLVSRV_ID); absent for the main server. */
+  identity?: { uid: string; id: number | null };
 }
 
 export const MAIN_SERVER: SessionTarget = { key: '', dn: '' };
@@ -38,6 +43,21 @@ export interface KscCallOptions extends CallOptions {
 }
 
 export type KscCall = (method: string, args?: Record<string, unknown>, options?: KscCallOptions) => Promise<KscParams>;
+
+/**
+ * A new session landed on another server than the one its target names (the display
+ * name now belongs to another virtual server, or to none and the main server
+ * answered). The session was ended; platform.ts looks the name up again.
+ */
+export class VServerMismatch extends Error {
+  constructor(
+    readonly target: SessionTarget,
+    readonly found: string,
+  ) {
+    super(`X-KSC-VServer "${target.dn}" opened ${found}, not virtual server ${target.identity?.uid ?? target.key}`);
+    this.name = 'VServerMismatch';
+  }
+}
 
 /** The session behind an iterator ended mid-operation; run.ts restarts the operation. */
 export class SessionLost extends Error {
@@ -71,6 +91,14 @@ export class KscSessions {
   /** Signs in to one server and returns the new session id. */
   async start(target: SessionTarget): Promise<string> {
     const method = 'Session.StartSession';
+    // An empty X-KSC-VServer selects the main server: never for a virtual server's key.
+    if (target.key !== '' && target.dn.trim() === '') {
+      throw new KmspError(`${KSC_SERVICE}: virtual server ${target.key} cannot be signed in to without a name`, {
+        kind: 'internal',
+        cause: 'an empty X-KSC-VServer would open the main Administration Server instead',
+        remedy: 'Report this: the name should have been refused earlier.',
+      });
+    }
     const response = await this.transport.send(method, {}, { Authorization: this.authorization(), 'X-KSC-VServer': b64(target.dn) });
     let reply: KscParams;
     try {
@@ -92,7 +120,55 @@ export class KscSessions {
     }
     // From now on the id must never reach a log or an error message.
     this.transport.http.addSecret(id);
+    if (target.identity) await this.confirm(target, id);
     return id;
+  }
+
+  /**
+   * Checks that a new session is on the target's virtual server, with the server's own
+   * view of itself (HostGroup.GetStaticInfo: KLADMSRV_IS_VIRTUAL, KLADMSRV_VSUID,
+   * KLADMSRV_VSID [3P go-ksc]). [U] Whether KLADMSRV_VSUID equals KLVSRV_UID and
+   * KLADMSRV_VSID equals KLVSRV_ID: either match is accepted. A main server, or an answer
+   * naming another server by both, is a mismatch: the session is ended and
+   * VServerMismatch thrown. A server that does not answer (no right to read it, an older
+   * version) is not checked: the name lookup by KLVSRV_UID then stands alone.
+   */
+  private async confirm(target: SessionTarget, id: string): Promise<void> {
+    const method = 'HostGroup.GetStaticInfo';
+    const expected = target.identity!;
+    const response = await this.transport.send(method, { pValues: ['KLADMSRV_IS_VIRTUAL', 'KLADMSRV_VSUID', 'KLADMSRV_VSID'] }, { 'X-KSC-Session': id });
+    let info: KscParams | null;
+    try {
+      info = read.params(this.transport.interpret(method, response), 'PxgRetVal');
+    } catch (error) {
+      if (isKscError(error)) return;
+      if (error instanceof SessionRefused) throw sessionRefusedError(method, error.status);
+      throw error;
+    }
+    if (!info) return;
+    const isVirtual = read.boolean(info, 'KLADMSRV_IS_VIRTUAL');
+    const uid = read.string(info, 'KLADMSRV_VSUID');
+    const vsid = read.number(info, 'KLADMSRV_VSID');
+    let found: string | null = null;
+    if (isVirtual === false) {
+      found = 'the main Administration Server';
+    } else if (uid === expected.uid || (vsid !== null && expected.id !== null && vsid === expected.id)) {
+      return;
+    } else if (uid !== null || (vsid !== null && expected.id !== null)) {
+      found = `virtual server ${uid ?? `#${vsid}`}`;
+    }
+    if (found === null) return;
+    await this.end(id);
+    throw new VServerMismatch(target, found);
+  }
+
+  /** Ends one session, best effort: an already-ended session answers 403, which is the same outcome. */
+  private async end(id: string): Promise<void> {
+    try {
+      await this.transport.send('Session.EndSession', {}, { 'X-KSC-Session': id }, { timeoutMs: 5_000 });
+    } catch {
+      /* the server forgets idle sessions on its own */
+    }
   }
 
   private session(target: SessionTarget): Promise<string> {
@@ -160,13 +236,7 @@ export class KscSessions {
     await Promise.all(
       open.map(async (session) => {
         const id = await session.catch(() => null);
-        if (!id) return;
-        try {
-          // Best effort: an already-ended session answers 403, which is the same outcome.
-          await this.transport.send('Session.EndSession', {}, { 'X-KSC-Session': id }, { timeoutMs: 5_000 });
-        } catch {
-          /* the server forgets idle sessions on its own */
-        }
+        if (id) await this.end(id);
       }),
     );
   }

@@ -19,15 +19,27 @@ const MAX_RANGE_ROWS = 65_536;
 /**
  * pxg: PxgError (HTTP 200 or the configured status); pxg-500: PxgError with HTTP 500;
  * http-500 / http-503: a bare HTTP error; delay: answer late (then normally);
- * expire-session: the caller's session ends just before the call, which gets 403.
+ * expire-session: the caller's session ends just before the call, which gets 403;
+ * empty-page: ChunkAccessor.GetItemsChunk / EventProcessing.GetRecordRange answer with
+ * no rows although the result set has them (a truncated answer).
  */
-export type FailureMode = 'pxg' | 'pxg-500' | 'http-500' | 'http-503' | 'delay' | 'expire-session';
+export type FailureMode = 'pxg' | 'pxg-500' | 'http-500' | 'http-503' | 'delay' | 'expire-session' | 'empty-page';
+
+/** Methods an `empty-page` failure applies to (stateless page reads). */
+export const EMPTY_PAGE_METHODS = ['ChunkAccessor.GetItemsChunk', 'EventProcessing.GetRecordRange'];
 
 export interface FailureSpec {
   /** Class.Method (e.g. "HostGroup.FindHosts"), or "*" for any call. */
   method: string;
+  /**
+   * Only calls made for this server (uid or display name; "" or "main" = the main
+   * server): the session's server, or for StartSession the one X-KSC-VServer names.
+   */
+  vserver?: string;
   /** How many of the next matching calls fail (default 1). */
   count?: number;
+  /** Let this many matching calls through first (default 0). */
+  skip?: number;
   mode: FailureMode;
   /** PxgError code and message (modes pxg, pxg-500). */
   code?: number;
@@ -100,7 +112,7 @@ export class KscSimRuntime {
   /** Connection-bound logins (§1.3 model 1). */
   readonly connections = new Map<number, { serverKey: string; user: FixtureUser }>();
   readonly iterators = new Map<string, SimIterator>();
-  readonly failures: Array<FailureSpec & { remaining: number }> = [];
+  readonly failures: Array<FailureSpec & { remaining: number; toSkip: number }> = [];
   private readonly handlers: Record<string, Handler>;
 
   constructor(private readonly model: () => KscSimModel) {
@@ -116,7 +128,7 @@ export class KscSimRuntime {
   }
 
   injectFailure(spec: FailureSpec): void {
-    this.failures.push({ ...spec, remaining: spec.count ?? 1 });
+    this.failures.push({ ...spec, remaining: spec.count ?? 1, toSkip: spec.skip ?? 0 });
   }
 
   /** Ends every session (as an idle timeout or a server restart would): later calls get 403. */
@@ -148,8 +160,37 @@ export class KscSimRuntime {
     return { status: status ?? this.model().pxgErrorStatus, body: error.body() };
   }
 
-  private takeFailure(method: string): (FailureSpec & { remaining: number }) | undefined {
-    const i = this.failures.findIndex((f) => f.remaining > 0 && (f.method === '*' || f.method === method));
+  /** The key of the server a request is for, when it can be told. */
+  private serverKeyOf(req: SimRequest, method: string): string | undefined {
+    if (method === 'Session.StartSession' || method === 'login') {
+      const header = req.headers['x-ksc-vserver'];
+      return this.model().serverByDn(header === undefined ? '' : Buffer.from(header, 'base64').toString('utf8'))?.key;
+    }
+    const sessionId = req.headers['x-ksc-session'];
+    if (sessionId !== undefined) return this.sessions.get(sessionId)?.serverKey;
+    return this.connections.get(req.connectionId)?.serverKey;
+  }
+
+  private failureTargets(f: FailureSpec, req: SimRequest, method: string): boolean {
+    if (f.vserver === undefined) return true;
+    let key: string;
+    try {
+      key = this.model().server(f.vserver).key;
+    } catch {
+      return false;
+    }
+    return this.serverKeyOf(req, method) === key;
+  }
+
+  private takeFailure(method: string, req: SimRequest): (FailureSpec & { remaining: number }) | undefined {
+    const i = this.failures.findIndex((f) => {
+      if (f.remaining <= 0 || (f.method !== '*' && f.method !== method) || !this.failureTargets(f, req, method)) return false;
+      if (f.toSkip > 0) {
+        f.toSkip--;
+        return false;
+      }
+      return true;
+    });
     if (i === -1) return undefined;
     const failure = this.failures[i]!;
     failure.remaining--;
@@ -166,12 +207,20 @@ export class KscSimRuntime {
     const parts = name.split('.');
     if (parts.length < 2 || parts.some((p) => !/^[A-Za-z_][A-Za-z0-9_]*$/.test(p))) return text(404, 'Not found');
     const method = parts.slice(-2).join('.');
-    const failure = this.takeFailure(method);
+    const failure = this.takeFailure(method, req);
     if (failure?.mode === 'expire-session') {
       const session = req.headers['x-ksc-session'] !== undefined ? this.sessions.get(req.headers['x-ksc-session']) : undefined;
       if (session) this.endSession(session);
       this.connections.delete(req.connectionId);
       if (method !== 'Session.StartSession') return text(403, 'Session expired');
+    } else if (failure?.mode === 'empty-page') {
+      const response = this.dispatch(req, method);
+      const body = response.body as Record<string, unknown> | undefined;
+      if (response.status === 200 && body && typeof body === 'object') {
+        if ('pChunk' in body) response.body = { pChunk: { KLCSP_ITERATOR_ARRAY: [] }, PxgRetVal: 0 };
+        if ('pParamsEvents' in body) response.body = { pParamsEvents: { KLEVP_EVENT_RANGE_ARRAY: [] } };
+      }
+      return response;
     } else if (failure && failure.mode !== 'delay') {
       const headers: Record<string, string> = failure.retryAfter ? { 'Retry-After': failure.retryAfter } : {};
       if (failure.mode === 'http-500') return { status: 500, headers: { 'Content-Type': 'text/plain; charset=utf-8', ...headers }, body: 'Internal Server Error' };
@@ -383,15 +432,18 @@ export class KscSimRuntime {
         const order = arg.order(args, 'pFieldsToOrder');
         arg.params(args, 'pOptions', true);
         const timeout = arg.integer(args, 'lTimeoutSec', 0);
-        const records = [
-          ...key.current.map((h) => ({ h, current: true })),
-          ...key.reserve.filter((h) => !key.current.includes(h)).map((h) => ({ h, current: false })),
-        ]
-          .map(({ h, current }) => {
-            const device = server.devices.get(h);
-            return device ? keyHostAttributes(server, device, key, current) : null;
-          })
-          .filter((r) => r !== null);
+        // [U] options.keyHostsAcrossVServers: a key held by several virtual servers lists
+        // the hosts of all of them, not only the session's own.
+        const holders = ctx.model.keyHostsAcrossVServers ? [...ctx.model.servers.values()].filter((s) => s.keys.has(serial)) : [server];
+        const records = holders.flatMap((holder) => {
+          const k = holder.keys.get(serial)!;
+          return [...k.current.map((h) => ({ h, current: true })), ...k.reserve.filter((h) => !k.current.includes(h)).map((h) => ({ h, current: false }))]
+            .map(({ h, current }) => {
+              const device = holder.devices.get(h);
+              return device ? keyHostAttributes(holder, device, k, current) : null;
+            })
+            .filter((r) => r !== null);
+        });
         records.sort((a, b) => compareAttrs(a, b, order));
         const rows = records.map((r) => wrappedRecord(r, fields));
         return { lKeyCount: rows.length, wstrIterator: this.createIterator(ctx, 'sync', rows, timeout > 0 ? timeout : 900) };
@@ -504,6 +556,7 @@ const EMPTY_DEVICE: SimDevice = {
   ctype: 0,
   groupId: -1,
   conditions: 0,
+  belowCritical: 0,
   lastVisible: null,
   online: null,
   dnsName: null,

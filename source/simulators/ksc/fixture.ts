@@ -8,6 +8,8 @@ export type FixtureTime = string;
 
 export type FixtureKeyType = 'commercial' | 'beta' | 'trial' | 'test' | 'oem' | 'subscription';
 export type FixtureSubscriptionState = 'active' | 'paused' | 'soft-cancelled' | 'hard-cancelled';
+/** KLLIC_SUBSCRINFO_ENDDATETYPE: 0 not defined, 1 unlimited, 2 limited, 3 paused ([K] sample). */
+export type FixtureEndDateType = 'undefined' | 'unlimited' | 'limited' | 'paused';
 export type FixtureSeverity = 'critical' | 'functional-failure' | 'error' | 'warning' | 'info';
 
 /** A KLHST_WKS_STATUS_MASK-style value: a number, or the list of its bit numbers. */
@@ -46,6 +48,12 @@ export interface FixtureDevice {
   group?: string;
   /** Conditions present on the host (KLHST_WKS_STATUS_MASK bits). STATUS_ID follows from the group's masks. */
   statusMask?: FixtureBits;
+  /**
+   * Conditions of `statusMask` that are past the Warning threshold only, not the Critical
+   * one (e.g. databases 4 days old where Warning starts at 3 days and Critical at 7):
+   * they count for the group's WARNING set but not for its CRITICAL set.
+   */
+  belowCritical?: FixtureBits;
   lastVisible?: FixtureTime | null;
   /** Visible in the network now (KLHST_WKS_STATUS bit 0x1); default: last visible within the hour. */
   online?: boolean;
@@ -80,8 +88,12 @@ export interface FixtureKey {
   partNumber?: string;
   /** Stored in the server's key repository (KLLICSRV_KEY_INSTALLED); default true. */
   installed?: boolean;
-  /** Subscription details (type "subscription"). */
-  subscription?: { state: FixtureSubscriptionState; endDate?: FixtureTime | null };
+  /**
+   * Subscription details (KLLIC_LICTYPE_IS_SUBSCRIPTION true); any key type may carry
+   * them (a trial subscription has type "trial"). `state` absent = KLLIC_SUBSCRINFO_STATE
+   * not reported; `endDateType` → KLLIC_SUBSCRINFO_ENDDATETYPE (absent = not reported).
+   */
+  subscription?: { state?: FixtureSubscriptionState; endDate?: FixtureTime | null; endDateType?: FixtureEndDateType };
   /** Hostnames using the key as the active key. */
   current?: string[];
   /** Hostnames holding it as the reserve key. */
@@ -102,7 +114,10 @@ export interface FixtureEvent {
   host?: string;
   /** rise_time. */
   raisedAt: FixtureTime;
-  /** registration_time; default raisedAt. */
+  /**
+   * registration_time; default: raisedAt for events of the fixture, and the moment it is
+   * added for events added later (a late event: raisedAt in the past, registered now).
+   */
   registeredAt?: FixtureTime;
   /** product_name (≤ 32 chars), e.g. "KES". */
   product?: string;
@@ -143,6 +158,16 @@ export interface KscFixture {
     pxgErrorStatus?: number;
     /** Read KLEVP_EVENT_RISE_TIME_LEAST as ">" instead of "≥" (the brief leaves it open [U]). */
     riseTimeLeastExclusive?: boolean;
+    /**
+     * AcquireKeyHosts lists the hosts of every virtual server that holds the same key
+     * (serial), not only the session's own ([U]: a key shared across virtual servers).
+     */
+    keyHostsAcrossVServers?: boolean;
+    /**
+     * KLHST_WKS_STATUS_MASK reports every condition present on a host, also those its
+     * group counts in neither set ([U]); default: only counted conditions.
+     */
+    statusMaskAllConditions?: boolean;
   };
 }
 

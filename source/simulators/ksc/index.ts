@@ -3,7 +3,7 @@
 // /_sim/ — also available as methods — for tests and the demo.
 import { randomUUID } from 'node:crypto';
 import { startSimServer, testTls, type SimRequest, type SimResponse, type SimServer } from '../server.js';
-import { KscSimRuntime, type FailureSpec } from './api.js';
+import { EMPTY_PAGE_METHODS, KscSimRuntime, type FailureSpec } from './api.js';
 import {
   loadFixture,
   type FixtureBits,
@@ -69,9 +69,15 @@ export interface KscSimulator extends SimServer {
   /** Sessions, result sets and pending failures. */
   readonly runtime: KscSimRuntime;
   summary(): KscSimulatorSummary;
-  /** Sets the conditions on a host (KLHST_WKS_STATUS_MASK bits); STATUS_ID follows the group's masks. */
-  setStatusMask(vserver: string, hostname: string, mask: FixtureBits): void;
-  /** Adds an event (raisedAt default now) and returns it with its event_db_id. */
+  /**
+   * Sets the conditions on a host (KLHST_WKS_STATUS_MASK bits) and those of them past the
+   * Warning threshold only (`belowCritical`); STATUS_ID follows the group's masks.
+   */
+  setStatusMask(vserver: string, hostname: string, mask: FixtureBits, belowCritical?: FixtureBits): void;
+  /**
+   * Adds an event (raisedAt default now; registeredAt default now, so a raisedAt in the
+   * past makes a late event) and returns it with its event_db_id.
+   */
   addEvent(vserver: string, event: Omit<FixtureEvent, 'raisedAt'> & { raisedAt?: string }): SimEvent;
   /** Adds a virtual server and returns its uid. */
   addVServer(vserver: NewVServer): string;
@@ -87,6 +93,8 @@ export interface KscSimulator extends SimServer {
   expireIterators(): number;
   /** HTTP status of PxgError replies from now on: 200 (default) or 500. */
   setPxgErrorStatus(status: 200 | 500): void;
+  /** Switches the [U] behaviours of fixture `options` (until reset). */
+  configure(options: { keyHostsAcrossVServers?: boolean; statusMaskAllConditions?: boolean }): void;
   /** Back to the fixture (relative times resolved anew), with no sessions or failures. */
   reset(): void;
   /** The control API as a function: the same commands as POST /_sim/<command>. */
@@ -125,8 +133,8 @@ export async function startKscSimulator(options: KscSimulatorOptions): Promise<K
         pendingFailures: runtime.failures.length,
       };
     },
-    setStatusMask(vserver: string, hostname: string, mask: FixtureBits): void {
-      model.setConditions(vserver, hostname, mask);
+    setStatusMask(vserver: string, hostname: string, mask: FixtureBits, belowCritical?: FixtureBits): void {
+      model.setConditions(vserver, hostname, mask, belowCritical);
     },
     addEvent(vserver: string, event: Omit<FixtureEvent, 'raisedAt'> & { raisedAt?: string }): SimEvent {
       return model.addEvent(model.server(vserver), { ...event, raisedAt: event.raisedAt ?? 'now' });
@@ -149,13 +157,18 @@ export async function startKscSimulator(options: KscSimulatorOptions): Promise<K
       model.changeKey(vserver, serial, change);
     },
     injectFailure(spec: FailureSpec): void {
-      if (!['pxg', 'pxg-500', 'http-500', 'http-503', 'delay', 'expire-session'].includes(spec.mode)) throw new SimInputError(`unknown failure mode "${spec.mode}"`);
+      if (!['pxg', 'pxg-500', 'http-500', 'http-503', 'delay', 'expire-session', 'empty-page'].includes(spec.mode)) throw new SimInputError(`unknown failure mode "${spec.mode}"`);
       if (typeof spec.method !== 'string' || spec.method === '') throw new SimInputError('"method" (Class.Method or "*") is required');
+      if (spec.mode === 'empty-page' && !EMPTY_PAGE_METHODS.includes(spec.method)) throw new SimInputError(`mode empty-page applies to ${EMPTY_PAGE_METHODS.join(' and ')} only`);
       runtime.injectFailure(spec);
     },
     setPxgErrorStatus(status: 200 | 500): void {
       if (status !== 200 && status !== 500) throw new SimInputError('pxgErrorStatus must be 200 or 500');
       model.pxgErrorStatus = status;
+    },
+    configure(options: { keyHostsAcrossVServers?: boolean; statusMaskAllConditions?: boolean }): void {
+      if (options.keyHostsAcrossVServers !== undefined) model.keyHostsAcrossVServers = options.keyHostsAcrossVServers === true;
+      if (options.statusMaskAllConditions !== undefined) model.statusMaskAllConditions = options.statusMaskAllConditions === true;
     },
     expireSessions: () => runtime.expireSessions(),
     expireIterators: () => runtime.expireIterators(),
@@ -169,7 +182,7 @@ export async function startKscSimulator(options: KscSimulatorOptions): Promise<K
         case 'state':
           return sim.summary();
         case 'set-status-mask':
-          sim.setStatusMask(text(b.vserver, 'vserver'), text(b.hostname, 'hostname'), b.mask as FixtureBits);
+          sim.setStatusMask(text(b.vserver, 'vserver'), text(b.hostname, 'hostname'), b.mask as FixtureBits, b.belowCritical as FixtureBits | undefined);
           return { ok: true };
         case 'add-event':
           return { id: sim.addEvent(text(b.vserver, 'vserver'), record(b.event) as unknown as FixtureEvent).id };
@@ -192,6 +205,10 @@ export async function startKscSimulator(options: KscSimulatorOptions): Promise<K
           return { ok: true };
         case 'configure':
           if (b.pxgErrorStatus !== undefined) sim.setPxgErrorStatus(b.pxgErrorStatus as 200 | 500);
+          sim.configure({
+            ...(b.keyHostsAcrossVServers !== undefined ? { keyHostsAcrossVServers: b.keyHostsAcrossVServers === true } : {}),
+            ...(b.statusMaskAllConditions !== undefined ? { statusMaskAllConditions: b.statusMaskAllConditions === true } : {}),
+          });
           return { ok: true };
         case 'expire-sessions':
           return { expired: sim.expireSessions() };

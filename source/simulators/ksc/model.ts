@@ -7,6 +7,7 @@ import {
   resolveOptionalTime,
   resolveTime,
   type FixtureDevice,
+  type FixtureEndDateType,
   type FixtureEvent,
   type FixtureKey,
   type FixtureKeyType,
@@ -21,6 +22,8 @@ import {
 export const KEY_TYPE_CODES: Record<FixtureKeyType, number> = { commercial: 1, beta: 2, trial: 3, test: 4, oem: 5, subscription: 6 };
 /** KLLIC_SUBSCRINFO_STATE. */
 export const SUBSCRIPTION_STATE_CODES: Record<FixtureSubscriptionState, number> = { active: 0, paused: 1, 'soft-cancelled': 2, 'hard-cancelled': 3 };
+/** KLLIC_SUBSCRINFO_ENDDATETYPE. */
+export const END_DATE_TYPE_CODES: Record<FixtureEndDateType, number> = { undefined: 0, unlimited: 1, limited: 2, paused: 3 };
 const SEVERITY_CODES: Record<string, 1 | 2 | 3 | 4> = { info: 1, warning: 2, error: 3, 'functional-failure': 3, critical: 4 };
 
 /**
@@ -51,6 +54,8 @@ export interface SimDevice {
   groupId: number;
   /** Conditions present on the host. */
   conditions: number;
+  /** Conditions (of `conditions`) past the Warning threshold but not the Critical one. */
+  belowCritical: number;
   lastVisible: Date | null;
   online: boolean | null;
   dnsName: string | null;
@@ -78,7 +83,8 @@ export interface SimKey {
   appId: number | null;
   partNumber: string | null;
   installed: boolean;
-  subscription: { state: number; endDate: Date | null } | null;
+  /** null: not a subscription. state / endDateType null: not reported. */
+  subscription: { state: number | null; endDate: Date | null; endDateType: number | null } | null;
   current: string[];
   reserve: string[];
 }
@@ -135,6 +141,8 @@ export class KscSimModel {
   readonly sessionIdleSeconds: number;
   pxgErrorStatus: number;
   readonly riseTimeLeastExclusive: boolean;
+  keyHostsAcrossVServers: boolean;
+  statusMaskAllConditions: boolean;
   /** When the fixture's relative times were resolved. */
   readonly loadedAt: number;
   private nextGroupId = 0;
@@ -159,6 +167,8 @@ export class KscSimModel {
     this.sessionIdleSeconds = f.options?.sessionIdleSeconds ?? 1800;
     this.pxgErrorStatus = f.options?.pxgErrorStatus ?? 200;
     this.riseTimeLeastExclusive = f.options?.riseTimeLeastExclusive ?? false;
+    this.keyHostsAcrossVServers = f.options?.keyHostsAcrossVServers ?? false;
+    this.statusMaskAllConditions = f.options?.statusMaskAllConditions ?? false;
     // Explicit event ids first, so generated ones never collide with them.
     const explicit = [f.main, ...f.vservers].flatMap((s) => (s?.events ?? []).map((e) => e.id ?? 0));
     this.nextEventId = Math.max(0, ...explicit) + 1;
@@ -310,17 +320,26 @@ export class KscSimModel {
   }
 
   /**
-   * KLHST_WKS_STATUS_MASK and _STATUS_ID, consistent with the group's condition sets:
-   * only enabled conditions are reported; any enabled in CRITICAL → Critical (1), else
-   * any enabled in WARNING → Warning (2), else OK (0). Unassigned hosts have no status.
+   * KLHST_WKS_STATUS_ID and _STATUS_MASK the way KSC derives them from the group's two
+   * condition sets (written here on its own, not shared with the connector, so the two
+   * can disagree in a test):
+   * - a condition meets the CRITICAL set when it is enabled there and past the Critical
+   *   threshold (not `belowCritical`); it meets the WARNING set when enabled there;
+   * - STATUS_ID is Critical (1) if any condition meets the CRITICAL set, else Warning (2)
+   *   if any meets the WARNING set, else OK (0);
+   * - STATUS_MASK holds the conditions that met either set (every present condition with
+   *   options.statusMaskAllConditions [U]).
+   * Unassigned hosts have no status settings: OK, empty mask.
    */
   statusOf(server: SimServer, device: SimDevice): { mask: number; id: 0 | 1 | 2 } {
     const masks = this.effectiveMasks(server, device.groupId);
     if (!masks) return { mask: 0, id: 0 };
-    const mask = (device.conditions & (masks.critical | masks.warning)) >>> 0;
-    if (mask & masks.critical) return { mask, id: 1 };
-    if (mask & masks.warning) return { mask, id: 2 };
-    return { mask, id: 0 };
+    const present = device.conditions >>> 0;
+    const metCritical = (present & ~device.belowCritical & masks.critical) >>> 0;
+    const metWarning = (present & masks.warning) >>> 0;
+    const mask = this.statusMaskAllConditions ? present : (metCritical | metWarning) >>> 0;
+    const id = metCritical !== 0 ? 1 : metWarning !== 0 ? 2 : 0;
+    return { mask, id };
   }
 
   // ---------------------------------------------------------------- devices
@@ -337,6 +356,7 @@ export class KscSimModel {
       ctype: d.ctype ?? 0,
       groupId: group.id,
       conditions: bitsOf(d.statusMask),
+      belowCritical: bitsOf(d.belowCritical),
       lastVisible: d.lastVisible === undefined ? new Date(this.base()) : this.optionalTime(d.lastVisible),
       online: d.online ?? null,
       dnsName: d.dnsName ?? null,
@@ -360,10 +380,11 @@ export class KscSimModel {
     return server.devices.get(hostname) ?? fail(`no device ${hostname} in ${server.dn || 'the main server'}`);
   }
 
-  setConditions(serverRef: string, hostname: string, mask: number | number[]): SimDevice {
+  setConditions(serverRef: string, hostname: string, mask: number | number[], belowCritical: number | number[] = 0): SimDevice {
     const server = this.server(serverRef);
     const device = this.device(server, hostname);
     device.conditions = bitsOf(mask);
+    device.belowCritical = bitsOf(belowCritical);
     return device;
   }
 
@@ -387,11 +408,18 @@ export class KscSimModel {
       installed: k.installed ?? true,
       subscription: k.subscription
         ? {
-            state: SUBSCRIPTION_STATE_CODES[k.subscription.state] ?? fail(`key ${k.serial}: unknown subscription state "${k.subscription.state}"`),
+            state:
+              k.subscription.state === undefined
+                ? null
+                : (SUBSCRIPTION_STATE_CODES[k.subscription.state] ?? fail(`key ${k.serial}: unknown subscription state "${k.subscription.state}"`)),
             endDate: this.optionalTime(k.subscription.endDate),
+            endDateType:
+              k.subscription.endDateType === undefined
+                ? null
+                : (END_DATE_TYPE_CODES[k.subscription.endDateType] ?? fail(`key ${k.serial}: unknown end date type "${k.subscription.endDateType}"`)),
           }
         : type === KEY_TYPE_CODES.subscription
-          ? { state: SUBSCRIPTION_STATE_CODES.active, endDate: null }
+          ? { state: SUBSCRIPTION_STATE_CODES.active, endDate: null, endDateType: null }
           : null,
       current: [...new Set(k.current ?? [])],
       reserve: [...new Set(k.reserve ?? [])],
@@ -423,9 +451,9 @@ export class KscSimModel {
     if (change.expiry !== undefined) key.expiry = this.optionalTime(change.expiry);
     if (change.subscriptionState !== undefined) {
       const state = SUBSCRIPTION_STATE_CODES[change.subscriptionState] ?? fail(`unknown subscription state "${change.subscriptionState}"`);
-      key.subscription = { state, endDate: key.subscription?.endDate ?? null };
+      key.subscription = { state, endDate: key.subscription?.endDate ?? null, endDateType: key.subscription?.endDateType ?? null };
     }
-    if (key.type === KEY_TYPE_CODES.subscription && !key.subscription) key.subscription = { state: 0, endDate: null };
+    if (key.type === KEY_TYPE_CODES.subscription && !key.subscription) key.subscription = { state: 0, endDate: null, endDateType: null };
     if (change.capacity !== undefined) key.capacity = change.capacity;
     if (change.productName !== undefined) key.productName = change.productName;
     if (change.current !== undefined) {
@@ -456,7 +484,8 @@ export class KscSimModel {
       description: e.description ?? '',
       host: e.host ?? null,
       raisedAt,
-      registeredAt: e.registeredAt ? this.time(e.registeredAt) : raisedAt,
+      // An event added after start is registered when it is added, whatever its rise_time.
+      registeredAt: e.registeredAt ? this.time(e.registeredAt) : this.loading ? raisedAt : this.time('now'),
       product: e.product ?? null,
       productVersion: e.productVersion ?? null,
       task: e.task ?? null,

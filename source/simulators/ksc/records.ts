@@ -114,6 +114,7 @@ export function keyAttributes(key: SimKey): Attrs {
     KLLIC_LICTYPE_IS_SUBSCRIPTION: bool(subscription !== null),
     KLLIC_SUBSCRINFO_STATE: int(subscription?.state),
     KLLIC_SUBSCRINFO_ENDDATE: time(subscription?.endDate),
+    KLLIC_SUBSCRINFO_ENDDATETYPE: int(subscription?.endDateType),
   };
 }
 
