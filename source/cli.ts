@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { describeError } from './domain/errors.js';
+import { resolvePaths } from './store/paths.js';
 import { register as registerConfig } from './commands/config.js';
 import { register as registerDemo } from './commands/demo.js';
 import { register as registerDoctor } from './commands/doctor.js';
@@ -21,18 +22,17 @@ export function buildProgram(): Command {
     .version(version(), '-V, --version')
     .option('--config <dir>', 'configuration directory (default: $CONFIGURATION_DIRECTORY, else ~/.config/kmsp)')
     .option('--no-color', 'no colour (NO_COLOR is honoured too)')
+    .option('-i, --integration <name>', 'open the console on this integration (default: the first)')
     .showHelpAfterError('(run kmsp --help for usage)');
   registerConfig(program);
   registerSecrets(program);
   registerDoctor(program);
   registerReport(program);
   registerDemo(program);
-  program.action(() => {
-    // The interactive console arrives with the console issue; until then, say what exists.
-    program.outputHelp();
-    if (!process.stdin.isTTY || !process.stdout.isTTY) {
-      process.stderr.write('\nkmsp needs an interactive terminal for the console; use the subcommands above from scripts.\n');
-    }
+  program.action(async (options: { config?: string; integration?: string }) => {
+    // The console: the UI module is loaded only here, for a person at a terminal.
+    const { startConsole } = await import('./ui/start.js');
+    await startConsole({ paths: resolvePaths({ configDir: options.config }), ...(options.integration ? { integrationName: options.integration } : {}) });
   });
   return program;
 }

@@ -22,11 +22,18 @@ export function register(program: Command): void {
     .command('demo')
     .description('run the built-in demo: simulated Kaspersky Security Center and Autotask on loopback, with a ready configuration')
     .option('--fixtures <dir>', 'dataset folder holding ksc.json and autotask.json (default: fixtures/demo)')
-    .option('--serve', 'only run the simulators and print the configuration directory')
+    .option('--serve', 'only run the simulators (no console) and print the configuration directory')
     .option('--record <file>', 'append every request the simulators receive (secrets removed) to this JSONL file')
     .option('--ksc-port <port>', 'port for the KSC simulator (default: any free port)')
     .option('--autotask-port <port>', 'port for the Autotask simulator (default: any free port)')
     .action(async (options: DemoCliOptions) => {
+      if (!options.serve && !(process.stdin.isTTY && process.stdout.isTTY)) {
+        // Say so before starting anything: the console needs a terminal.
+        const { notATerminalError } = await import('../ui/run.js');
+        process.stderr.write(describeError(notATerminalError({ stdin: process.stdin, stdout: process.stdout })) + '\n  To run the simulators without the console: kmsp demo --serve\n');
+        process.exitCode = 1;
+        return;
+      }
       const { startDemo } = await import('../demo/environment.js');
       let demo;
       try {
@@ -43,6 +50,24 @@ export function register(program: Command): void {
         process.exitCode = 1;
         return;
       }
+      if (!options.serve) {
+        // The console on the demo; the simulators stop when it closes.
+        try {
+          const { startConsole } = await import('../ui/start.js');
+          const { resolvePaths } = await import('../store/paths.js');
+          await startConsole({
+            paths: resolvePaths({ configDir: demo.configDir }),
+            secretBackends: ['file'],
+            notice: 'Demo: simulated Kaspersky Security Center and Autotask on loopback. Nothing here touches a real system.',
+          });
+        } catch (error) {
+          process.stderr.write(describeError(error) + '\n  To run the simulators without the console: kmsp demo --serve\n');
+          process.exitCode = 1;
+        } finally {
+          await demo.close();
+        }
+        return;
+      }
       const lines = [
         'kmsp demo is running. Ctrl-C stops it and removes the demo directory.',
         `  Kaspersky Security Center simulator  ${demo.ksc.url}   (TEST-ONLY certificate)`,
@@ -50,10 +75,10 @@ export function register(program: Command): void {
         `  Configuration and secrets            ${demo.configDir}`,
         '',
         'In another shell, try:',
+        `  kmsp --config ${demo.configDir}            (the console)`,
         `  kmsp doctor --config ${demo.configDir}`,
-        `  kmsp config show --config ${demo.configDir}`,
+        `  kmsp report unmapped --config ${demo.configDir}`,
       ];
-      if (!options.serve) lines.push('', 'The interactive console is not part of this version yet; the simulators keep running until you stop them.');
       process.stdout.write(lines.join('\n') + '\n');
       await new Promise<void>((resolve) => {
         const stop = () => resolve();

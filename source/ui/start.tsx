@@ -1,0 +1,61 @@
+// Opens the console on a configuration: builds the session (config, secrets,
+// ledger, connectors) and the screens, runs the shell until the user quits, and
+// closes everything. Loaded lazily by the CLI for interactive use only.
+import { ConsoleSession } from '../console/session.js';
+import { KmspError } from '../domain/errors.js';
+import { defaultActor } from '../store/config.js';
+import type { KmspPaths } from '../store/paths.js';
+import type { SecretBackendId } from '../store/secretTypes.js';
+import { assertInteractiveTerminal, runConsole } from './run.js';
+import type { ScreenDefinition } from './screen.js';
+import { createAccountsScreen } from './screens/accounts/index.js';
+import { createConnectionsScreen } from './screens/connections/index.js';
+import { createReportsScreen } from './screens/reports/index.js';
+
+export interface StartConsoleOptions {
+  paths: KmspPaths;
+  integrationName?: string;
+  secretBackends?: readonly SecretBackendId[];
+  /** Shown in the status line at start. */
+  notice?: string;
+}
+
+export async function startConsole(options: StartConsoleOptions): Promise<void> {
+  // Before anything is opened: without a terminal, say what to use instead.
+  assertInteractiveTerminal();
+  const session = new ConsoleSession({
+    paths: options.paths,
+    actor: defaultActor('console'),
+    ...(options.secretBackends ? { secretBackends: options.secretBackends } : {}),
+  });
+  try {
+    const names = session.config.integrations.map((i) => i.name);
+    if (options.integrationName && !names.includes(options.integrationName)) {
+      throw new KmspError(`No integration named “${options.integrationName}”`, {
+        kind: 'config',
+        cause: names.length ? `this configuration has: ${names.join(', ')}` : 'this configuration has no integration yet',
+        remedy: names.length ? `Use one of those names with --integration, or leave it out to open “${names[0]}”.` : 'Leave out --integration to create one on the Connections tab.',
+      });
+    }
+    const integrationName = options.integrationName ?? names[0] ?? null;
+    const screens: ScreenDefinition[] = [createConnectionsScreen({ session, integrationName })];
+    if (integrationName) {
+      screens.push(createAccountsScreen({ session, integrationName }), createReportsScreen({ session, integrationName }));
+    }
+    // Load problems (a corrupt file moved aside, a loose secrets file) are warnings;
+    // the caller's notice (the demo banner) is information.
+    const initialNotice = session.loadNotices.length
+      ? { kind: 'warning' as const, text: [...session.loadNotices, ...(options.notice ? [options.notice] : [])].join(' ') }
+      : options.notice
+        ? { kind: 'info' as const, text: options.notice }
+        : undefined;
+    await runConsole({
+      ...(integrationName ? { integrationName } : {}),
+      screens,
+      initialTab: integrationName ? 'accounts' : 'connections',
+      ...(initialNotice ? { initialNotice } : {}),
+    });
+  } finally {
+    await session.close();
+  }
+}
