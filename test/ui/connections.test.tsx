@@ -267,12 +267,16 @@ describe('Connections: secrets', () => {
     expectNoSecretIn(ui, [typed]);
   });
 
-  it('refuses an empty secret and keeps the stored one', async () => {
+  it('refuses an empty or too short secret and keeps the stored one', async () => {
     const { ui, dir } = open();
     await ready(ui);
     await goTo(ui, 'Password');
     await press(ui.stdin, keys.enter, keys.enter);
     expect(ui.lastFrame()).toContain('! Type the new value, or press Esc to keep the stored one.');
+    await type(ui.stdin, 'abc');
+    expect(ui.lastFrame()).toContain('! At least 4 characters.');
+    await press(ui.stdin, keys.enter);
+    expect(rowOf(ui.lastFrame(), 'Password')).toContain('•••');
     await press(ui.stdin, keys.escape);
     expect(readSecrets(dir)['demo.ksc.password']).toBe(readSecrets(demo.configDir)['demo.ksc.password']);
   });
@@ -404,6 +408,34 @@ describe('Connections: a fresh configuration', () => {
     await press(ui.stdin, 't');
     await waitForFrame(ui, (f) => f.includes('all 10 checks passed'), 10_000);
     expectNoSecretIn(ui);
+  });
+
+  it('does not create an integration whose ticket statuses Autotask could not give, and says why', async () => {
+    const dir = freshDir(false);
+    const { ui } = open({ dir, integrationName: null, rows: 30 });
+    await press(ui.stdin, 'n', keys.tab);
+    await type(ui.stdin, demo.ksc.url);
+    await press(ui.stdin, keys.tab);
+    await type(ui.stdin, 'kmsp-demo');
+    await press(ui.stdin, keys.tab, keys.tab, keys.tab, keys.ctrlU);
+    await type(ui.stdin, 'http://127.0.0.1:9/');
+    await press(ui.stdin, keys.tab);
+    await type(ui.stdin, 'api@example.com');
+    await press(ui.stdin, keys.tab);
+    await type(ui.stdin, 'abc');
+    await press(ui.stdin, keys.tab);
+    expect(ui.lastFrame()).toContain('! At least 4 characters.');
+    await press(ui.stdin, keys.shiftTab);
+    await type(ui.stdin, 'd');
+    await press(ui.stdin, keys.tab);
+    await type(ui.stdin, 'wxyz');
+    await press(ui.stdin, CTRL_S);
+    const frame = await waitForFrame(ui, (f) => f.includes('not created'), 10_000);
+    expect(frame).toContain('Error: Integration “main” not created: its ticket statuses come from Autotask, which did not answer');
+    expect(frame).toContain('Cause: Autotask: connection refused by http://127.0.0.1:9');
+    expect(frame).toContain('Remedy: Check the Autotask zone URL, API user and secrets, then press n again');
+    expect(frame).toContain('No integration is set up yet.');
+    expect(fs.existsSync(path.join(dir, 'config.json'))).toBe(false);
   });
 
   it('refuses a bad name and a name in use', async () => {

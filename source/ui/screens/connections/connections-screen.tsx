@@ -25,6 +25,7 @@ import type { ScreenDefinition, ScreenProps } from '../../screen.js';
 import { useTheme, type Tone } from '../../theme.js';
 import { displayWidth, fit, truncate, truncateStart } from '../../text.js';
 import { useLoad } from '../use-load.js';
+import { secretProblem } from './validate.js';
 import { changedRowIds, draftOf, platformRows, psaRows, sameSettings, sideTitle, type ConnectionDraft, type FieldRow, type Side } from './fields.js';
 import { fitResultLines, headerText, resultLines, staleText, type ResultLine, type TestRun } from './results.js';
 import { ResultsDialog } from './results-dialog.js';
@@ -145,7 +146,7 @@ function ConnectionEditor({ width, height, active, session, integration, cwd }: 
     if (!editing || !editingRow) return draft;
     if (editingRow.kind === 'secret') {
       const value = field.value;
-      if (value.trim() === '') {
+      if (secretProblem(value)) {
         setEditing({ ...editing, showProblem: true });
         return null;
       }
@@ -396,7 +397,7 @@ function ConnectionEditor({ width, height, active, session, integration, cwd }: 
 }
 
 function problemOf(row: FieldRow, value: string, options: { cwd: string }): string | undefined {
-  if (row.kind === 'secret') return value.trim() === '' ? 'Type the new value, or press Esc to keep the stored one.' : undefined;
+  if (row.kind === 'secret') return secretProblem(value);
   if (row.kind !== 'text') return undefined;
   const parsed = row.parse(value, options);
   return parsed.ok ? undefined : parsed.message;

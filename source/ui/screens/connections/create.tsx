@@ -1,10 +1,14 @@
 // A fresh configuration: say so, and let `n` create the integration (a form
 // with its name, the KSC address and user, the Autotask API user and the
-// secrets). Creation uses the domain's newIntegration (ticketing defaults from
-// defaultTicketing(), resolved against the PSA the first time it answers).
+// secrets). Creation uses the domain's newIntegration, with the ticketing
+// defaults of defaultTicketing() resolved against Autotask's live picklists
+// (the console session refuses to save a new integration whose required
+// ticket statuses are unresolved).
 import { Box, Text } from 'ink';
 import { INTEGRATION_NAME_PATTERN, type Integration } from '../../../domain/config.js';
-import { AUTOTASK_DEFAULTS, KSC_DEFAULTS, newIntegration } from '../../../domain/defaults.js';
+import { AUTOTASK_DEFAULTS, defaultTicketing, KSC_DEFAULTS, newIntegration } from '../../../domain/defaults.js';
+import { describeErrorLine, isKmspError } from '../../../domain/errors.js';
+import { createPsa } from '../../../connectors/factory.js';
 import { integrationSecrets } from '../../../domain/secretNames.js';
 import { useCommands } from '../../keys/index.js';
 import { useScreen } from '../../console-context.js';
@@ -14,7 +18,7 @@ import { useTheme } from '../../theme.js';
 import { truncate } from '../../text.js';
 import { wrap } from './results.js';
 import type { ConnectionsScreenOptions } from './connections-screen.js';
-import { parseCaFile, parseRequired, parseUrl } from './validate.js';
+import { parseCaFile, parseRequired, parseUrl, secretProblem } from './validate.js';
 import type { SetResult } from '../../../store/secrets.js';
 import { PLAINTEXT_REMEDY } from './secrets-view.js';
 
@@ -36,7 +40,7 @@ export function creationFields(options: { suggestedName: string; taken: readonly
     },
     { kind: 'text', id: 'kscUrl', label: 'KSC URL', placeholder: 'https://ksc.example.local:13299', validate: (v) => message(parseUrl(v, { what: 'The URL' })) },
     { kind: 'text', id: 'kscUser', label: 'KSC user name', validate: (v) => message(parseRequired(v, 'The user name')) },
-    { kind: 'secret', id: 'kscPassword', label: 'KSC password', placeholder: '(blank: enter it later)' },
+    { kind: 'secret', id: 'kscPassword', label: 'KSC password', placeholder: '(blank: enter it later)', validate: (v) => secretProblem(v, { optional: true }) },
     { kind: 'text', id: 'kscCa', label: 'KSC CA file', placeholder: '(blank: system CAs)', validate: (v) => message(parseCaFile(v, { cwd: options.cwd })) },
     {
       kind: 'text',
@@ -46,8 +50,8 @@ export function creationFields(options: { suggestedName: string; taken: readonly
       validate: (v) => message(parseUrl(v, { what: 'The URL' })),
     },
     { kind: 'text', id: 'atUser', label: 'Autotask API user', placeholder: 'api@yourcompany.com', validate: (v) => message(parseRequired(v, 'The user name')) },
-    { kind: 'secret', id: 'atSecret', label: 'Autotask API secret', placeholder: '(blank: enter it later)' },
-    { kind: 'secret', id: 'atCode', label: 'Tracking identifier', placeholder: '(blank: enter it later)' },
+    { kind: 'secret', id: 'atSecret', label: 'Autotask API secret', placeholder: '(blank: enter it later)', validate: (v) => secretProblem(v, { optional: true }) },
+    { kind: 'secret', id: 'atCode', label: 'Tracking identifier', placeholder: '(blank: enter it later)', validate: (v) => secretProblem(v, { optional: true }) },
   ];
 }
 
@@ -81,12 +85,8 @@ export function NoIntegration({ width, active, session, integrationName, cwd, on
     });
     if (!values) return;
     const { integration, secrets } = integrationFromForm(values, dir);
-    try {
-      session.saveConfig({ ...session.config, integrations: [...session.config.integrations, integration] }, 'created on the Connections tab');
-    } catch (error) {
-      screen.notify(error);
-      return;
-    }
+    screen.notify(`Creating “${integration.name}”: storing its secrets and asking Autotask for its ticket statuses…`);
+    // Secrets first: Autotask needs them to answer.
     const stored: SetResult[] = [];
     const failed: string[] = [];
     for (const secret of secrets) {
@@ -95,6 +95,38 @@ export function NoIntegration({ width, active, session, integrationName, cwd, on
       } catch (error) {
         failed.push(`${secret.label}: ${error instanceof Error ? error.message : String(error)}`);
       }
+    }
+    // The ticketing defaults name PSA values by label ("New", "Complete"); resolve them
+    // against the live picklists, as the demo does. Without an answer they stay unresolved.
+    let unreachable: unknown = null;
+    try {
+      const psa = await createPsa(integration, (name) => session.secrets.get(name));
+      try {
+        integration.ticketing = defaultTicketing(await psa.ticketPicklists());
+      } finally {
+        await psa.close().catch(() => undefined);
+      }
+    } catch (error) {
+      unreachable = error;
+    }
+    try {
+      session.saveConfig({ ...session.config, integrations: [...session.config.integrations, integration] }, 'created on the Connections tab');
+    } catch (error) {
+      if (failed.length) {
+        screen.notify({ kind: 'error', text: `Integration “${integration.name}” not created: secrets could not be stored.`, cause: failed.join('; '), remedy: 'Press n again and correct them.' });
+        return;
+      }
+      screen.notify(
+        unreachable
+          ? {
+              kind: 'error',
+              text: `Integration “${integration.name}” not created: its ticket statuses come from Autotask, which did not answer (${isKmspError(error) && error.why ? error.why : String(error)})`,
+              cause: describeErrorLine(unreachable),
+              remedy: 'Check the Autotask zone URL, API user and secrets, then press n again (the secrets typed are kept).',
+            }
+          : error,
+      );
+      return;
     }
     onCreated(integration.name);
     const missing = integrationSecrets(integration).filter((spec) => !secrets.some((s) => s.name === spec.name) || failed.some((f) => f.startsWith(spec.label)));

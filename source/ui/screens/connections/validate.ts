@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { MIN_SECRET_LENGTH } from '../../../store/secrets.js';
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; message: string };
 
@@ -70,6 +71,14 @@ export function parseRequired(raw: string, what: string): Parsed<string> {
 /** Optional free text; blank is stored as ''. */
 export function parseOptionalText(raw: string): Parsed<string> {
   return ok(raw.trim());
+}
+
+/** A secret as the secret store will take it (blank: keep the stored one). */
+export function secretProblem(value: string, options: { optional?: boolean } = {}): string | undefined {
+  const text = value.replace(/[\r\n]+$/u, '');
+  if (text.trim() === '') return options.optional ? undefined : 'Type the new value, or press Esc to keep the stored one.';
+  if (text.length < MIN_SECRET_LENGTH) return `At least ${MIN_SECRET_LENGTH} characters.`;
+  return undefined;
 }
 
 /** Autotask resource ids are positive whole numbers; blank means no impersonation. */
