@@ -1,0 +1,73 @@
+// Acceptance (issue 3): the built binary in a real pseudo-terminal (tmux): start,
+// map a tenant by keys, save, quit — and the config holds the mapping. Also a
+// small terminal without colour: markers visible, frame within the screen.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startDemo, type DemoEnvironment } from '../../source/demo/environment.js';
+import type { KmspConfig } from '../../source/domain/config.js';
+import { startInTmux, tmuxAvailable, type TmuxTerminal } from '../helpers/tmux.js';
+
+const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe('the console in a real terminal (tmux)', () => {
+  const work = mkdtempSync(path.join(os.tmpdir(), 'kmsp-tmux-'));
+  const configDir = path.join(work, 'config');
+  let demo: DemoEnvironment;
+  const terminals: TmuxTerminal[] = [];
+
+  beforeAll(async () => {
+    // tmux is part of the test environment (.ci/run installs it); without it this test must fail, not pass silently.
+    expect(tmuxAvailable(), 'tmux is required for the console end-to-end test (apt-get install tmux)').toBe(true);
+    demo = await startDemo({ configDir });
+  });
+
+  afterAll(async () => {
+    for (const t of terminals) t.kill();
+    await demo?.close();
+    rmSync(work, { recursive: true, force: true });
+  });
+
+  it('maps a tenant by keys, saves, quits; the config and Autotask hold the mapping', async () => {
+    const term = startInTmux(`kmsp-e2e-map-${process.pid}`, ['--config', configDir], { columns: 120, rows: 36 });
+    terminals.push(term);
+    await term.waitFor('No virtual servers in this integration yet');
+    await term.waitFor('25 virtual servers in KSC'); // loaded: the checklist can offer them
+    term.send(['a']);
+    await term.waitFor('Add / remove virtual servers');
+    term.send(['Space', 'Enter']); // check the first virtual server (Acme & Sons) and apply
+    await term.waitFor(/Acme & Sons/);
+    await term.waitFor(/Suggestion .*Acme and Sons Ltd/);
+    term.send(['s']);
+    await term.waitFor(/Acme & Sons\s+Acme and Sons Ltd/);
+    term.send(['C-s']);
+    await term.waitFor(/Saved 1 mapping/);
+    term.send(['q']);
+    for (let i = 0; i < 50 && term.alive(); i++) await pause(100);
+    expect(term.alive()).toBe(false);
+
+    const config = JSON.parse(readFileSync(path.join(configDir, 'config.json'), 'utf8')) as KmspConfig;
+    const tenants = config.integrations[0]!.tenants;
+    expect(tenants.map((t) => [t.tenantName, t.accountName])).toEqual([['Acme & Sons', 'Acme and Sons Ltd']]);
+    const company = demo.autotask.state.companies.find((c) => c.companyName === 'Acme and Sons Ltd');
+    expect(company?.userDefinedFields?.find((u) => u.name === 'Kaspersky Tenant')?.value).toBe('Acme & Sons');
+  });
+
+  it('on a small terminal without colour, the cursor and markers are glyphs and the frame fits', async () => {
+    const term = startInTmux(`kmsp-e2e-small-${process.pid}`, ['--config', configDir], { columns: 80, rows: 24, env: { NO_COLOR: '1' } });
+    terminals.push(term);
+    const screen = await term.waitFor(/Acme & Sons/);
+    const lines = screen.split('\n');
+    expect(lines.length).toBeLessThanOrEqual(25); // capture-pane ends with a newline
+    expect(screen).toMatch(/›\s+Acme & Sons/);
+    expect(screen).not.toMatch(/\u001b\[/);
+    term.send(['u']); // unmap: the row becomes changed
+    await term.waitFor(/\*\s+Acme & Sons/);
+    term.send(['q']);
+    await term.waitFor(/Discard|unsaved/i);
+    term.send(['y']);
+    for (let i = 0; i < 50 && term.alive(); i++) await pause(100);
+    expect(term.alive()).toBe(false);
+  });
+});
