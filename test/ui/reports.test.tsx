@@ -208,6 +208,14 @@ describe('Reports › Unmapped accounts', () => {
     expect(frame).toContain('Acme and Sons Ltd');
   });
 
+  it('the ? help says the exclude mark is saved at once, not a draft', async () => {
+    const { ui } = open();
+    await loaded(ui);
+    await press(ui.stdin, '?');
+    expect(ui.lastFrame()).toContain('Exclude / include (marked rows or this one); saved at once, not a draft');
+    expect(ui.lastFrame()).toContain('Filter by account type');
+  });
+
   it('fits narrow terminals: no report list, the Excluded column stays', async () => {
     const { ui } = open(undefined, { columns: 80, rows: 24 });
     const frame = await loaded(ui);

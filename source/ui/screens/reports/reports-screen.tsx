@@ -143,7 +143,7 @@ function UnmappedReport({ width, height, active, session, integrationName }: Scr
       {
         id: 'unmapped.exclude',
         keys: ['e'],
-        description: 'Exclude / include again the account (or the marked ones): a mark saved to the config at once, not a draft',
+        description: 'Exclude / include (marked rows or this one); saved at once, not a draft',
         hint: cursorExcluded ? 'include' : 'exclude',
         when: () => !table.filterMode && hasRows && integration !== undefined,
         run: toggleExcluded,
