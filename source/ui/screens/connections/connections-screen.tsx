@@ -218,7 +218,8 @@ function ConnectionEditor({ width, height, active, session, integration, cwd }: 
     // A test still running is superseded (its answers are ignored): the admin changed something and wants the new answer.
     if (run && run.finishedAt === null) screen.notify('Started again with the settings shown; the earlier test is ignored.');
     const id = ++runSerial.current;
-    const tested: Integration = { ...integration, platform: draft.platform, psa: draft.psa };
+    // The rest of the integration (mapped tenants, used by the checks) as saved now, maybe by another tab.
+    const tested: Integration = { ...(session.integration(name) ?? integration), platform: draft.platform, psa: draft.psa };
     const lookup = (secret: string) => session.secrets.get(secret);
     setRun({
       id,
