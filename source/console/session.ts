@@ -2,9 +2,11 @@
 // connectors of each integration and a cache of what they returned. Screens use
 // this and never build connectors or touch files themselves, so that the same
 // operations run identically in tests without Ink.
+import { createHash } from 'node:crypto';
 import type { Integration, KmspConfig } from '../domain/config.js';
 import { KmspError } from '../domain/errors.js';
 import type { Psa, SecurityPlatform } from '../domain/ports.js';
+import { platformSecrets, psaSecrets, type SecretSpec } from '../domain/secretNames.js';
 import { validateConfig } from '../domain/validate.js';
 import type { BillingItem, PsaAccount, PsaContract, Tenant, TicketPicklists } from '../domain/types.js';
 import { createPlatform, createPsa } from '../connectors/factory.js';
@@ -41,7 +43,6 @@ export class ConsoleSession {
   private readonly platforms = new Map<string, { key: string; connector: Promise<SecurityPlatform> }>();
   private readonly psas = new Map<string, { key: string; connector: Promise<Psa> }>();
   private readonly cache = new Map<string, Cached<unknown>>();
-  private secretGeneration = 0;
 
   constructor(options: ConsoleSessionOptions) {
     this.paths = options.paths;
@@ -98,34 +99,44 @@ export class ConsoleSession {
     return this.saveConfig({ ...this.current, integrations }, reason);
   }
 
-  async setSecret(name: string, value: string): Promise<SetResult> {
-    const result = await this.secrets.set(name, value);
-    this.secretGeneration++;
-    return result;
+  setSecret(name: string, value: string): Promise<SetResult> {
+    return this.secrets.set(name, value);
   }
 
   private lookup = (name: string) => this.secrets.get(name);
 
-  /** The platform connector of an integration, rebuilt when its connection settings or secrets change. */
+  /**
+   * The platform connector of an integration, rebuilt when its connection settings or
+   * its secrets change (also when changed outside the console, e.g. `kmsp secrets set`).
+   */
   platform(name: string): Promise<SecurityPlatform> {
     const integration = this.require(name);
-    return this.connector(this.platforms, name, integration.platform, () => createPlatform(integration, this.lookup), ['tenants']);
+    return this.connector(this.platforms, name, integration.platform, platformSecrets(integration), () => createPlatform(integration, this.lookup), ['tenants']);
   }
 
-  /** The PSA connector of an integration, rebuilt when its connection settings or secrets change. */
+  /** The PSA connector of an integration, rebuilt like `platform`. */
   psa(name: string): Promise<Psa> {
     const integration = this.require(name);
-    return this.connector(this.psas, name, integration.psa, () => createPsa(integration, this.lookup), ['accounts', 'contracts', 'billingItems', 'picklists']);
+    return this.connector(this.psas, name, integration.psa, psaSecrets(integration), () => createPsa(integration, this.lookup), [
+      'accounts',
+      'contracts',
+      'billingItems',
+      'picklists',
+    ]);
   }
 
-  private connector<C extends { close(): Promise<void> }>(
+  private async connector<C extends { close(): Promise<void> }>(
     cache: Map<string, { key: string; connector: Promise<C> }>,
     name: string,
     settings: unknown,
+    secrets: readonly SecretSpec[],
     create: () => Promise<C>,
     data: DataKind[],
   ): Promise<C> {
-    const key = JSON.stringify([settings, this.secretGeneration]);
+    // The key holds a digest of the secret values, never the values themselves.
+    const values = await Promise.all(secrets.map((s) => this.secrets.get(s.name)));
+    const key = createHash('sha256').update(JSON.stringify([settings, values])).digest('hex');
+    // Re-read after the await: a concurrent caller may have built it meanwhile.
     const cached = cache.get(name);
     if (cached?.key === key) return cached.connector;
     if (cached) void cached.connector.then((c) => c.close()).catch(() => undefined);
@@ -135,7 +146,7 @@ export class ConsoleSession {
       if (cache.get(name)?.connector === connector) cache.delete(name);
     });
     cache.set(name, { key, connector });
-    this.invalidate(name, data);
+    if (cached) this.invalidate(name, data);
     return connector;
   }
 

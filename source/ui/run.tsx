@@ -6,6 +6,7 @@
 // - Alternate screen: entered on start and left on every exit path: normal
 //   quit, a render error, an uncaught exception, SIGTERM/SIGHUP/SIGINT/SIGQUIT
 //   (an SSH disconnect is a SIGHUP), and process exit.
+import type { ReactElement } from 'react';
 import { render, type Instance } from 'ink';
 import { KmspError } from '../domain/errors.js';
 import { ConsoleApp, type ConsoleAppProps } from './app.js';
@@ -22,6 +23,8 @@ export interface RunConsoleOptions extends Omit<ConsoleAppProps, 'onExit'> {
   readonly stderr?: NodeJS.WriteStream;
   /** Use the terminal's alternate screen (default true): the shell prompt and scrollback come back untouched on exit. */
   readonly alternateScreen?: boolean;
+  /** Render this element (a <ConsoleApp> inside state of the caller's) instead of <ConsoleApp {...props}>. */
+  readonly element?: ReactElement;
 }
 
 export function notATerminalError(streams: { stdin: { isTTY?: boolean }; stdout: { isTTY?: boolean } }): KmspError {
@@ -42,7 +45,7 @@ const SIGNALS: readonly NodeJS.Signals[] = ['SIGTERM', 'SIGHUP', 'SIGINT', 'SIGQ
 
 /** Runs the console until the user quits. Rejects with the no-terminal KmspError without a TTY. */
 export async function runConsole(options: RunConsoleOptions = {}): Promise<void> {
-  const { stdin = process.stdin, stdout = process.stdout, stderr = process.stderr, alternateScreen = true, ...appProps } = options;
+  const { stdin = process.stdin, stdout = process.stdout, stderr = process.stderr, alternateScreen = true, element, ...appProps } = options;
   assertInteractiveTerminal(stdin, stdout);
 
   let inAlternate = false;
@@ -77,7 +80,7 @@ export async function runConsole(options: RunConsoleOptions = {}): Promise<void>
   process.on('uncaughtExceptionMonitor', onFatal);
 
   try {
-    instance = render(<ConsoleApp {...appProps} />, { stdin, stdout, stderr, exitOnCtrlC: false, patchConsole: false });
+    instance = render(element ?? <ConsoleApp {...appProps} />, { stdin, stdout, stderr, exitOnCtrlC: false, patchConsole: false });
     await instance.waitUntilExit();
   } finally {
     instance?.unmount();

@@ -7,6 +7,9 @@ import { defaultActor } from '../store/config.js';
 import type { KmspPaths } from '../store/paths.js';
 import type { SecretBackendId } from '../store/secretTypes.js';
 import { assertInteractiveTerminal, runConsole } from './run.js';
+import { useMemo, useState } from 'react';
+import { ConsoleApp } from './app.js';
+import type { Notice } from './console-context.js';
 import type { ScreenDefinition } from './screen.js';
 import { createAccountsScreen } from './screens/accounts/index.js';
 import { createConnectionsScreen } from './screens/connections/index.js';
@@ -37,11 +40,6 @@ export async function startConsole(options: StartConsoleOptions): Promise<void> 
         remedy: names.length ? `Use one of those names with --integration, or leave it out to open “${names[0]}”.` : 'Leave out --integration to create one on the Connections tab.',
       });
     }
-    const integrationName = options.integrationName ?? names[0] ?? null;
-    const screens: ScreenDefinition[] = [createConnectionsScreen({ session, integrationName })];
-    if (integrationName) {
-      screens.push(createAccountsScreen({ session, integrationName }), createReportsScreen({ session, integrationName }));
-    }
     // Load problems (a corrupt file moved aside, a loose secrets file) are warnings;
     // the caller's notice (the demo banner) is information.
     const initialNotice = session.loadNotices.length
@@ -50,12 +48,31 @@ export async function startConsole(options: StartConsoleOptions): Promise<void> 
         ? { kind: 'info' as const, text: options.notice }
         : undefined;
     await runConsole({
-      ...(integrationName ? { integrationName } : {}),
-      screens,
-      initialTab: integrationName ? 'accounts' : 'connections',
-      ...(initialNotice ? { initialNotice } : {}),
+      element: <Root session={session} initialIntegration={options.integrationName ?? names[0] ?? null} {...(initialNotice ? { initialNotice } : {})} />,
     });
   } finally {
     await session.close();
   }
+}
+
+/**
+ * Holds which integration the console shows, so that an integration created on
+ * the Connections tab of a fresh configuration brings the Accounts and Reports
+ * tabs with it, without a restart.
+ */
+function Root({ session, initialIntegration, initialNotice }: { session: ConsoleSession; initialIntegration: string | null; initialNotice?: Notice }) {
+  const [integrationName, setIntegrationName] = useState(initialIntegration);
+  const screens = useMemo(() => {
+    const list: ScreenDefinition[] = [createConnectionsScreen({ session, integrationName, onIntegrationCreated: setIntegrationName })];
+    if (integrationName) list.push(createAccountsScreen({ session, integrationName }), createReportsScreen({ session, integrationName }));
+    return list;
+  }, [session, integrationName]);
+  return (
+    <ConsoleApp
+      {...(integrationName ? { integrationName } : {})}
+      screens={screens}
+      initialTab={initialIntegration ? 'accounts' : 'connections'}
+      {...(initialNotice ? { initialNotice } : {})}
+    />
+  );
 }

@@ -51,7 +51,8 @@ describe('the console in a real terminal (tmux)', () => {
     const tenants = config.integrations[0]!.tenants;
     expect(tenants.map((t) => [t.tenantName, t.accountName])).toEqual([['Acme & Sons', 'Acme and Sons Ltd']]);
     const company = demo.autotask.state.companies.find((c) => c.companyName === 'Acme and Sons Ltd');
-    expect(company?.userDefinedFields?.find((u) => u.name === 'Kaspersky Tenant')?.value).toBe('Acme & Sons');
+    const udfs = (company as { userDefinedFields?: Array<{ name: string; value: string | null }> } | undefined)?.userDefinedFields ?? [];
+    expect(udfs.find((u) => u.name === 'Kaspersky Tenant')?.value).toBe('Acme & Sons');
   });
 
   it('on a small terminal without colour, the cursor and markers are glyphs and the frame fits', async () => {
