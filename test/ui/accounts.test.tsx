@@ -81,7 +81,7 @@ async function open(size: { columns: number; rows: number } = { columns: 100, ro
   const onExit = vi.fn();
   const screen = createAccountsScreen({ session: env.session, integrationName: 'demo' });
   const ui = renderUi(<ConsoleApp integrationName="demo" screens={[screen]} initialTab="accounts" onExit={onExit} noticeTimeoutMs={0} />, size);
-  await waitForFrame(ui, (f) => LOADED.test(f), 10_000);
+  await waitForFrame(ui, (f) => LOADED.test(f) && !f.includes('finding suggestions…'), 10_000);
   await press(ui.stdin);
   return { ui, onExit };
 }
@@ -109,6 +109,11 @@ async function goTo(ui: RenderedUi, name: string): Promise<void> {
   await type(ui.stdin, name);
   await press(ui.stdin, keys.enter);
   expect(frameLines(ui.lastFrame()).find((l) => l.startsWith('›'))).toContain(name);
+}
+
+/** Suggestions are computed after the frame that shows an edit: wait for them. */
+async function settled(ui: RenderedUi): Promise<string> {
+  return waitForFrame(ui, (f) => !f.includes('finding suggestions…'));
 }
 
 async function chooseAccount(ui: RenderedUi, search: string): Promise<void> {
@@ -165,7 +170,8 @@ describe('add / remove virtual servers', () => {
     expect(ui.lastFrame()).toContain('3 checked, 3 changed · 25');
     expect(ui.lastFrame()).toMatchSnapshot('checklist');
     await press(ui.stdin, keys.enter);
-    let frame = ui.lastFrame();
+    expect(ui.lastFrame()).toContain('finding suggestions…');
+    let frame = await settled(ui);
     expect(frame).toContain('3 virtual servers added; press Ctrl-S to save.');
     expect(rowOf(frame, 'Acme & Sons')).toMatch(/^› \* \?  Acme & Sons/);
     expect(rowOf(frame, 'Bluebird Dental')).toMatch(/^  \* \?/);
@@ -259,7 +265,7 @@ describe('PSA account', () => {
     expect(frame).toContain('1 of 40');
     expect(frame).toMatchSnapshot('account search');
     await press(ui.stdin, keys.enter);
-    frame = ui.lastFrame();
+    frame = await settled(ui);
     expect(rowOf(frame, 'Juniper Hotels')).toMatch(/^› \*    Juniper Hotels +Northwind Traders GmbH +off +—/);
     expect(frame).toContain('Not saved yet: account changed.');
     expect(frame).toMatchSnapshot('mapped');
@@ -442,7 +448,7 @@ describe('cancel, quit and help', () => {
     expect(ui.lastFrame()).toContain('Discard 2 unsaved changes on Accounts and restore the last save? (y/N)');
     expect(ui.lastFrame()).toMatchSnapshot('confirm');
     await press(ui.stdin, 'y');
-    const frame = ui.lastFrame();
+    const frame = await settled(ui);
     expect(frame).toContain('Restored the last saved mappings.');
     expect(rowOf(frame, 'Acme & Sons')).toMatch(/^  [ ] [ ]  Acme & Sons +Acme and Sons Ltd/);
     expect(rowOf(frame, 'Bluebird Dental')).toMatch(/Bluebird Dental +— /);

@@ -23,16 +23,15 @@ import {
   type AccountsAction,
   type AccountsContext,
   type AccountsState,
-  type RowChange,
 } from '../../../domain/accountsDraft.js';
-import { detectDrift, driftByTenant, psaAccountWord, quoteName, suggestMappings, withArticle, CONFIDENCE_LABELS, type MappingSuggestion, type NoSuggestion } from '../../../domain/mapping.js';
+import { psaAccountWord, quoteName, suggestMappings, withArticle, CONFIDENCE_LABELS, type MappingSuggestion, type NoSuggestion, type SuggestionResult } from '../../../domain/mapping.js';
 import { platformLabel, psaLabel, tenantWord, type Integration, type TenantMapping } from '../../../domain/config.js';
 import type { PsaAccount, PsaContract, Tenant } from '../../../domain/types.js';
 import { saveAccounts } from '../../../console/accountsSave.js';
 import type { ConsoleSession } from '../../../console/session.js';
 import { Table, useTable, useCommands, useDirty, useScreen, useTheme, formatCount, truncate, displayWidth, type Column, type Command, type ScreenDefinition, type ScreenProps, type SelectOption } from '../../index.js';
 import { useLoad, type Loaded } from '../use-load.js';
-import { buildRows, detailParagraphs, groupBy, mappingKey, RowOrder, wrapDetail, type AccountRow, type DetailLine } from './model.js';
+import { buildRows, ChangeTracker, detailParagraphs, DriftTracker, groupBy, mappingKey, RowOrder, wrapDetail, type AccountRow, type DetailLine } from './model.js';
 
 export interface AccountsScreenOptions {
   readonly session: ConsoleSession;
@@ -70,12 +69,14 @@ function describeLoadError(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-function columnsFor(tenantTitle: string, accountTitle: string): Column<AccountRow>[] {
-  return [
+// Tones only where a cell says something, and none without colour: a row without
+// tones draws as one Text, which keeps frames cheap. Words and glyphs carry the meaning.
+function columnsFor(tenantTitle: string, accountTitle: string, colored: boolean): Column<AccountRow>[] {
+  const columns: Column<AccountRow>[] = [
     { key: 'flag', title: ' ', width: 1, filterable: false, render: (r) => r.flag, tone: (r) => (r.flag === '!' ? 'danger' : r.flag === '?' ? 'accent' : undefined) },
     { key: 'tenant', title: tenantTitle, minWidth: 14, grow: 3, render: (r) => r.tenantName || `(unnamed, id ${r.tenantId})` },
     { key: 'account', title: accountTitle, minWidth: 12, grow: 3, filterable: false, render: (r) => (r.accountId === null ? '—' : r.accountName || `(id ${r.accountId})`) },
-    { key: 'billing', title: 'Billing', width: 7, filterable: false, render: (r) => (r.billing ? 'on' : 'off'), tone: (r) => (r.billing ? 'success' : 'muted') },
+    { key: 'billing', title: 'Billing', width: 7, filterable: false, render: (r) => (r.billing ? 'on' : 'off'), tone: (r) => (r.billing ? 'success' : undefined) },
     {
       key: 'contract',
       title: 'Contract',
@@ -86,6 +87,7 @@ function columnsFor(tenantTitle: string, accountTitle: string): Column<AccountRo
       tone: (r) => (r.billing && r.contractId === null ? 'danger' : undefined),
     },
   ];
+  return colored ? columns : columns.map(({ tone: _tone, ...column }) => column);
 }
 
 function AccountsEditor({ session, integrationName, integration, width, height, active }: Props & { integration: Integration }) {
@@ -156,51 +158,62 @@ function AccountsEditor({ session, integrationName, integration, width, height, 
   const draft = state.draft;
   const tenantById = useMemo(() => (tenants ? new Map(tenants.map((t) => [t.id, t])) : null), [tenants]);
   const accountById = useMemo(() => (accounts ? new Map(accounts.map((a) => [a.id, a])) : null), [accounts]);
-  const changes = useMemo(() => changedTenants(state), [state]);
-  const changesById = useMemo(() => new Map<string, RowChange>(changes.map((c) => [c.tenantId, c])), [changes]);
-  const dirty = changes.length > 0;
+  const contractById = useMemo(() => (contracts ? new Map(contracts.map((c) => [c.id, c])) : null), [contracts]);
+  // Per-row caches: an edit recomputes the edited row, not 10,000 (the reducer keeps other rows identical).
+  const changeTracker = useRef(new ChangeTracker());
+  const driftTracker = useRef(new DriftTracker());
+  const changes = useMemo(() => changeTracker.current.compute(state), [state]);
+  const dirty = changes.count > 0;
   useDirty(dirty);
   const blockers = useMemo(() => saveBlockers(state, ctx), [state, ctx]);
   const blockersById = useMemo(() => groupBy(blockers, (b) => b.tenantId), [blockers]);
-  const drift = useMemo(
-    () => detectDrift(draft, tenants, accounts, { contracts: accounts ? contracts : null, platform: platformKind, psa: psaKind }),
-    [draft, tenants, accounts, contracts, platformKind, psaKind],
+  const driftById = useMemo(
+    () => driftTracker.current.compute(draft, tenantById, accountById, contractById, { platform: platformKind, psa: psaKind }),
+    [draft, tenantById, accountById, contractById, platformKind, psaKind],
   );
-  const driftById = useMemo(() => driftByTenant(drift), [drift]);
+  const renameCount = useMemo(() => {
+    let n = 0;
+    for (const list of driftById.values()) for (const d of list) if (d.kind.endsWith('-renamed')) n++;
+    return n;
+  }, [driftById]);
 
-  // Suggestions depend only on which tenants hold which accounts, not on billing or contracts.
+  // Suggestions depend only on which tenants hold which accounts, not on billing or
+  // contracts. On 10,000 × 10,000 they take a while, so they are computed after the
+  // frame that shows the edit (a burst of keys computes them once); until then the
+  // previous ones show, minus any for an account taken meanwhile (buildRows).
   const links = useMemo(() => mappingKey(draft), [draft]);
   const draftRef = useRef(draft);
   draftRef.current = draft;
-  const suggestionResult = useMemo(() => {
-    if (!accounts) return null;
-    const rows = draftRef.current;
-    const live = rows.map((r): Tenant => {
-      const t = tenantById?.get(r.tenantId);
-      return t ?? { id: r.tenantId, name: r.tenantName, enabled: true };
-    });
-    // Accounts held by other integrations on the same PSA are not free either.
-    const taken: TenantMapping[] = [...rows];
-    for (const [accountId, owner] of ctx.accountsElsewhere ?? []) {
-      taken.push({ tenantId: `${owner.integrationName}\u0000${owner.tenantId}`, tenantName: owner.tenantName, accountId, accountName: null, billing: false, contractId: null, contractName: null });
-    }
-    return suggestMappings(live, accounts, taken, { psa: psaKind });
-    // `links` stands for the draft here (see above).
+  const [suggested, setSuggested] = useState<{ links: string; result: SuggestionResult } | null>(null);
+  useEffect(() => {
+    if (!accounts) return;
+    const handle = setTimeout(() => {
+      const rows = draftRef.current;
+      const live = rows.map((r): Tenant => tenantById?.get(r.tenantId) ?? { id: r.tenantId, name: r.tenantName, enabled: true });
+      // Accounts held by other integrations on the same PSA are not free either.
+      const taken: TenantMapping[] = [...rows];
+      for (const [accountId, owner] of ctx.accountsElsewhere ?? []) {
+        taken.push({ tenantId: `${owner.integrationName}\u0000${owner.tenantId}`, tenantName: owner.tenantName, accountId, accountName: null, billing: false, contractId: null, contractName: null });
+      }
+      setSuggested({ links, result: suggestMappings(live, accounts, taken, { psa: psaKind }) });
+    }, 0);
+    return () => clearTimeout(handle);
   }, [links, accounts, tenantById, ctx, psaKind]);
+  const suggestionResult = accounts ? (suggested?.result ?? null) : null;
+  const suggesting = accounts !== null && suggested?.links !== links;
   const suggestionsById = useMemo(() => new Map<string, MappingSuggestion>((suggestionResult?.suggestions ?? []).map((s) => [s.tenantId, s])), [suggestionResult]);
   const unmatchedById = useMemo(() => new Map<string, NoSuggestion>((suggestionResult?.unmatched ?? []).map((u) => [u.tenantId, u])), [suggestionResult]);
 
   const orderCache = useRef(new RowOrder());
   const rows = useMemo(
-    () => buildRows({ draft, order: orderCache.current.indexes(draft), changes: changesById, drift: driftById, blockers: blockersById, suggestions: suggestionsById }),
-    [draft, changesById, driftById, blockersById, suggestionsById],
+    () => buildRows({ draft, order: orderCache.current.indexes(draft), changes: changes.byId, drift: driftById, blockers: blockersById, suggestions: suggestionsById }),
+    [draft, changes, driftById, blockersById, suggestionsById],
   );
-  const suggestionCount = suggestionResult ? rows.reduce((n, r) => n + (r.suggestion ? 1 : 0), 0) : 0;
-  const renameCount = useMemo(() => drift.filter((d) => d.kind.endsWith('-renamed')).length, [drift]);
+  const suggestionCount = useMemo(() => rows.reduce((n, r) => n + (r.suggestion ? 1 : 0), 0), [rows]);
 
   // Table --------------------------------------------------------------------
   const accountTitle = accountWord;
-  const columns = useMemo(() => columnsFor(capitalise(tWord), accountTitle), [tWord, accountTitle]);
+  const columns = useMemo(() => columnsFor(capitalise(tWord), accountTitle, theme.colored), [tWord, accountTitle, theme.colored]);
   // The table keeps at least 3 rows (title, header and rows take 2 more); details shrink first.
   const bottomLines = Math.max(0, Math.min(height >= 14 ? DETAIL_LINES + 1 : 3, height - 5));
   const detailLines = Math.max(0, bottomLines - 1);
@@ -366,7 +379,7 @@ function AccountsEditor({ session, integrationName, integration, width, height, 
   }
 
   async function cancelChanges() {
-    const n = changes.length;
+    const n = changes.count;
     const yes = await screen.confirm({ title: 'Cancel changes', message: `Discard ${plural(n, 'unsaved change')} on Accounts and restore the last save?`, danger: true });
     if (!yes) return;
     apply({ type: 'cancel' });
@@ -459,7 +472,8 @@ function AccountsEditor({ session, integrationName, integration, width, height, 
       parts.push(`Error: contracts: ${describeLoadError(contractsLoad.error)} (r retry)`);
       tone = 'danger';
     }
-    if (suggestionCount > 0) parts.push(plural(suggestionCount, 'suggestion'));
+    if (suggesting) parts.push('finding suggestions…');
+    else if (suggestionCount > 0) parts.push(plural(suggestionCount, 'suggestion'));
     if (renameCount > 0) parts.push(plural(renameCount, 'rename'));
     if ((tenantsLoad.loading && tenants) || (accountsLoad.loading && accounts)) parts.push('reloading…');
     // The keys for suggestions and renames, when the line has room for them.
@@ -469,7 +483,7 @@ function AccountsEditor({ session, integrationName, integration, width, height, 
   })();
 
   const titleParts = [`${capitalise(tWords)} of “${integration.name}”`];
-  if (dirty) titleParts.push(`${formatCount(changes.length)} unsaved`);
+  if (dirty) titleParts.push(`${formatCount(changes.count)} unsaved`);
   if (blockers.length > 0) titleParts.push(plural(blockers.length, 'problem'));
 
   return (

@@ -3,10 +3,10 @@
 // line saying what was loaded. Pure functions, so the screen can memoise them on
 // their inputs and tests can call them without Ink. Nothing here is per-row
 // O(n): every lookup a row needs is a Map built once per input change.
-import type { RowChange, SaveBlocker } from '../../../domain/accountsDraft.js';
-import { CONFIDENCE_LABELS, type Drift, type MappingSuggestion, type NoSuggestion } from '../../../domain/mapping.js';
+import { changedTenants, type AccountsState, type RowChange, type SaveBlocker } from '../../../domain/accountsDraft.js';
+import { CONFIDENCE_LABELS, detectDrift, type Drift, type DriftOptions, type MappingSuggestion, type NoSuggestion } from '../../../domain/mapping.js';
 import type { TenantMapping } from '../../../domain/config.js';
-import type { PsaAccount, Tenant } from '../../../domain/types.js';
+import type { PsaAccount, PsaContract, Tenant } from '../../../domain/types.js';
 import type { Tone } from '../../theme.js';
 import { displayWidth, toSingleLine, truncate } from '../../text.js';
 
@@ -63,12 +63,17 @@ export interface RowInputs {
 }
 
 export function buildRows({ draft, order, changes, drift, blockers, suggestions }: RowInputs): AccountRow[] {
+  // Suggestions may lag one edit behind (they are computed after the frame): never
+  // show one for an account the draft has given to a tenant meanwhile.
+  const held = new Set<string>();
+  for (const m of draft) if (m.accountId !== null) held.add(m.accountId);
   const rows: AccountRow[] = new Array(order.length);
   for (let i = 0; i < order.length; i++) {
     const m = draft[order[i]!]!;
     const rowDrift = drift.get(m.tenantId) ?? NONE;
     const rowBlockers = blockers.get(m.tenantId) ?? NONE;
-    const suggestion = m.accountId === null ? suggestions.get(m.tenantId) : undefined;
+    const candidate = m.accountId === null ? suggestions.get(m.tenantId) : undefined;
+    const suggestion = candidate && !held.has(candidate.accountId) ? candidate : undefined;
     rows[i] = {
       tenantId: m.tenantId,
       tenantName: m.tenantName,
@@ -96,6 +101,91 @@ export function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<s
     else out.set(k, [item]);
   }
   return out;
+}
+
+/**
+ * A per-row result cached on the row object. The reducer returns untouched rows
+ * as the same objects, so after an edit only the edited rows are computed again;
+ * everything starts over when one of `deps` changes (new live lists, a save).
+ */
+export class PerRow<T> {
+  private cache = new WeakMap<TenantMapping, T>();
+  private deps: readonly unknown[] = [];
+
+  get(row: TenantMapping, deps: readonly unknown[], compute: () => T): T {
+    if (deps.length !== this.deps.length || deps.some((d, i) => d !== this.deps[i])) {
+      this.cache = new WeakMap();
+      this.deps = deps;
+    }
+    const hit = this.cache.get(row);
+    if (hit !== undefined) return hit;
+    const value = compute();
+    this.cache.set(row, value);
+    return value;
+  }
+}
+
+export interface Changes {
+  readonly count: number;
+  readonly byId: ReadonlyMap<string, RowChange>;
+}
+
+/** changedTenants, row by row with a per-row cache: an edit on 10,000 rows compares one row again. */
+export class ChangeTracker {
+  private readonly perRow = new PerRow<RowChange | null>();
+  private savedFor: readonly TenantMapping[] | null = null;
+  private savedById = new Map<string, TenantMapping>();
+
+  compute(state: AccountsState): Changes {
+    if (this.savedFor !== state.saved) {
+      this.savedFor = state.saved;
+      this.savedById = new Map(state.saved.map((m) => [m.tenantId, m]));
+    }
+    const byId = new Map<string, RowChange>();
+    const draftIds = new Set<string>();
+    for (const row of state.draft) {
+      draftIds.add(row.tenantId);
+      const change = this.perRow.get(row, [state.saved], () => {
+        const before = this.savedById.get(row.tenantId);
+        return changedTenants({ saved: before ? [before] : [], draft: [row] })[0] ?? null;
+      });
+      if (change) byId.set(row.tenantId, change);
+    }
+    let count = byId.size;
+    for (const m of state.saved) if (!draftIds.has(m.tenantId)) count++;
+    return { count, byId };
+  }
+}
+
+/**
+ * detectDrift, row by row with a per-row cache. Each row is compared with its own
+ * tenant, account and contract (an empty list where the live list has none, which is
+ * what "no longer exists" means; null where the list is not loaded, which claims nothing).
+ */
+export class DriftTracker {
+  private readonly perRow = new PerRow<readonly Drift[]>();
+
+  compute(
+    draft: readonly TenantMapping[],
+    tenants: ReadonlyMap<string, Tenant> | null,
+    accounts: ReadonlyMap<string, PsaAccount> | null,
+    contracts: ReadonlyMap<string, PsaContract> | null,
+    options: Pick<DriftOptions, 'platform' | 'psa'>,
+  ): Map<string, readonly Drift[]> {
+    const out = new Map<string, readonly Drift[]>();
+    const one = <T>(map: ReadonlyMap<string, T> | null, id: string | null): T[] | null => {
+      if (!map) return null;
+      const hit = id === null ? undefined : map.get(id);
+      return hit ? [hit] : [];
+    };
+    for (const row of draft) {
+      const drift = this.perRow.get(row, [tenants, accounts, contracts, options.platform, options.psa], () =>
+        detectDrift([row], one(tenants, row.tenantId), one(accounts, row.accountId), { ...options, contracts: accounts ? one(contracts, row.contractId) : null }),
+      );
+      if (drift.length > 0) out.set(row.tenantId, drift);
+    }
+    return out;
+  }
 }
 
 /** A string that changes exactly when suggestions could: tenants, their names, and which account each holds. */
