@@ -124,13 +124,14 @@ function AccountsEditor({ session, integrationName, integration, width, height, 
     const outcome = accountsReducer(stateRef.current, action, ctxRef.current);
     stateRef.current = outcome.state;
     setState(outcome.state);
+    // Refusals show in the detail lines of their rows (bulk: one per skipped suggestion).
     const next = new Map<string, string>();
     const refusal = outcome.refusal;
     if (refusal) {
-      if (refusal.causes && refusal.causes.length > 1) {
-        for (const cause of refusal.causes) if (cause.tenantId) next.set(cause.tenantId, cause.message);
-        screenRef.current.notify(`${refusal.causes.length} ${refusal.causes.length === 1 ? 'item was' : 'items were'} not applied; the rows marked ! say why.`, 'warning');
-      } else if (refusal.tenantId) next.set(refusal.tenantId, refusal.causes?.[0]?.message ?? refusal.message);
+      const causes = refusal.causes ?? [];
+      if (causes.length > 1) {
+        for (const cause of causes) if (cause.tenantId) next.set(cause.tenantId, cause.message);
+      } else if (refusal.tenantId) next.set(refusal.tenantId, refusal.message);
       else screenRef.current.notify(refusal.message, 'warning');
     }
     setRefusals(next);
@@ -364,9 +365,21 @@ function AccountsEditor({ session, integrationName, integration, width, height, 
       detail: listed,
     });
     if (!yes) return;
+    if (shown.length > 500) {
+      // Thousands take a moment (each is checked against the draft): say so in this frame, work in the next.
+      screen.notify(`Accepting ${plural(shown.length, 'suggestion')}…`);
+      await new Promise((resolve) => setTimeout(resolve, 0));
+    }
     const outcome = apply({ type: 'acceptSuggestions', suggestions: shown });
-    const skipped = outcome.refusal?.causes?.length ?? 0;
-    if (skipped === 0) screen.notify(`Mapped ${plural(shown.length, tWord, tWords)} as suggested; press Ctrl-S to save.`);
+    const skipped = outcome.refusal?.causes ?? [];
+    if (skipped.length === 0) {
+      screen.notify(`Mapped ${plural(shown.length, tWord, tWords)} as suggested; press Ctrl-S to save.`);
+      return;
+    }
+    // Mapping does not reorder rows: the cursor can go to the first one skipped, whose detail says why.
+    const first = table.rows.findIndex((r) => r.tenantId === skipped[0]!.tenantId);
+    if (first >= 0) table.moveTo(first);
+    screen.notify(`Mapped ${formatCount(shown.length - skipped.length)} of ${plural(shown.length, 'suggestion')}; ${formatCount(skipped.length)} not applied (the row under the cursor says why).`, 'warning');
   }
 
   function unmap(target: AccountRow) {
