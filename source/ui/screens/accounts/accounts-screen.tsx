@@ -449,7 +449,7 @@ function AccountsEditor({ session, integrationName, integration, width, height, 
     { id: 'accounts.cancel', keys: ['x'], description: 'Cancel changes (restore the last save)', hint: 'cancel changes', when: () => dirty && editable(), run: () => void cancelChanges() },
     { id: 'accounts.reload', keys: ['r'], description: `Reload from ${platformShort} and ${psaName}`, hint: 'reload', when: () => !filterMode, run: reload },
   );
-  // Keep the non-row commands for `s` on an unmapped row without suggestion: say why.
+  // `s` on a row without a suggestion says why there is none (no footer hint there).
   commands.push({ id: 'accounts.acceptWhy', keys: ['s'], description: "Accept this row's suggestion", hidden: true, when: () => onRow() && row!.suggestion === undefined, run: () => acceptOne(row!) });
 
   // Drawing --------------------------------------------------------------------
