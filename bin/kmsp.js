@@ -7,6 +7,9 @@ if ((process.env.NO_COLOR ?? '') !== '' || argv.includes('--no-color') || proces
   process.env.FORCE_COLOR = '0';
 }
 
+// React's development build checks far more on every render; the console is a product, not a dev server.
+process.env.NODE_ENV ??= 'production';
+
 try {
   const { main } = await import('../dist/cli.js');
   await main(process.argv);
