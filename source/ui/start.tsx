@@ -14,6 +14,7 @@ import type { ScreenDefinition } from './screen.js';
 import { createAccountsScreen } from './screens/accounts/index.js';
 import { createConnectionsScreen } from './screens/connections/index.js';
 import { createReportsScreen } from './screens/reports/index.js';
+import { createServicesScreen } from './screens/services/index.js';
 
 export interface StartConsoleOptions {
   paths: KmspPaths;
@@ -64,7 +65,7 @@ function Root({ session, initialIntegration, initialNotice }: { session: Console
   const [integrationName, setIntegrationName] = useState(initialIntegration);
   const screens = useMemo(() => {
     const list: ScreenDefinition[] = [createConnectionsScreen({ session, integrationName, onIntegrationCreated: setIntegrationName })];
-    if (integrationName) list.push(createAccountsScreen({ session, integrationName }), createReportsScreen({ session, integrationName }));
+    if (integrationName) list.push(createAccountsScreen({ session, integrationName }), createServicesScreen({ session, integrationName }), createReportsScreen({ session, integrationName }));
     return list;
   }, [session, integrationName]);
   return (

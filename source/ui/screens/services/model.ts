@@ -1,0 +1,144 @@
+// The Services tab's rules, pure (SPEC.md §2.4): rows from the platform's
+// applications and the saved billing settings, which item slots a row bills,
+// markers for items no longer active in the PSA, and what blocks Save.
+// Duplicate items across applications/categories are refused by the domain
+// (validateBillingItems) when the session saves.
+import type { ApplicationItems, BillingSettings, PsaChoice } from '../../../domain/config.js';
+import type { Application, BillingItem, LicenseUnit } from '../../../domain/types.js';
+
+export type Slot = 'single' | 'workstation' | 'server' | 'nonWindows';
+export const CATEGORY_SLOTS: readonly Slot[] = ['workstation', 'server', 'nonWindows'];
+export const SLOT_TITLES: Record<Slot, string> = {
+  single: 'Billing item',
+  workstation: 'Windows workstations',
+  server: 'Windows servers',
+  nonWindows: 'Non-Windows devices',
+};
+
+export interface ServiceRow {
+  readonly appId: string;
+  readonly name: string;
+  /** null: the platform does not list it now (its unit is unknown). */
+  readonly unit: LicenseUnit | null;
+  readonly items: ApplicationItems;
+}
+
+export function emptyItems(appId: string, name: string): ApplicationItems {
+  return { applicationId: appId, applicationName: name, single: null, workstation: null, server: null, nonWindows: null };
+}
+
+/** One row per application the platform lists, then those only the configuration still names. */
+export function buildRows(apps: readonly Application[], billing: BillingSettings): ServiceRow[] {
+  const stored = new Map(billing.applications.map((a) => [a.applicationId, a]));
+  const live = [...apps].sort((a, b) => a.name.localeCompare(b.name));
+  const seen = new Set(live.map((a) => a.id));
+  const rows: ServiceRow[] = live.map((a) => ({ appId: a.id, name: a.name, unit: a.unit, items: stored.get(a.id) ?? emptyItems(a.id, a.name) }));
+  for (const a of billing.applications) {
+    if (!seen.has(a.applicationId)) rows.push({ appId: a.applicationId, name: a.applicationName || a.applicationId, unit: null, items: a });
+  }
+  return rows;
+}
+
+/** Per-user and per-mailbox applications keep one item whatever the toggle says. */
+export function singleOnly(row: ServiceRow): boolean {
+  return row.unit === 'user' || row.unit === 'mailbox';
+}
+
+/** The slots a row bills with the toggle as given. */
+export function slotsFor(row: ServiceRow, byCategory: boolean): readonly Slot[] {
+  return byCategory && !singleOnly(row) ? CATEGORY_SLOTS : ['single'];
+}
+
+export function unitLabel(row: ServiceRow): string {
+  return row.unit === null ? '—' : row.unit === 'device' ? 'per device' : row.unit === 'user' ? 'per user' : 'per mailbox';
+}
+
+/** How many of the three category items are chosen, when by-category applies to the row and it is partly mapped. */
+export function incomplete(row: ServiceRow, byCategory: boolean): { chosen: number } | null {
+  if (!byCategory || singleOnly(row)) return null;
+  const chosen = CATEGORY_SLOTS.filter((s) => row.items[s] !== null).length;
+  return chosen > 0 && chosen < 3 ? { chosen } : null;
+}
+
+export type Staleness = 'inactive' | 'deleted';
+
+/** A stored item that is no longer an active billing item of the PSA (unknown until the list is loaded). */
+export function staleness(choice: PsaChoice | null, items: ReadonlyMap<string, BillingItem> | null): Staleness | null {
+  if (!choice || !items) return null;
+  const item = items.get(choice.value);
+  if (!item) return 'deleted';
+  return item.active ? null : 'inactive';
+}
+
+export function itemLabel(choice: PsaChoice | null, items: ReadonlyMap<string, BillingItem> | null): string {
+  if (!choice) return '—';
+  const live = items?.get(choice.value);
+  const label = live?.name || choice.label || `(id ${choice.value})`;
+  const stale = staleness(choice, items);
+  return stale ? `! ${stale}: ${label}` : label;
+}
+
+export function setItem(billing: BillingSettings, row: ServiceRow, slot: Slot, choice: PsaChoice | null): BillingSettings {
+  const current = billing.applications.find((a) => a.applicationId === row.appId);
+  const next: ApplicationItems = { ...(current ?? emptyItems(row.appId, row.name)), [slot]: choice };
+  const applications = current ? billing.applications.map((a) => (a === current ? next : a)) : [...billing.applications, next];
+  return { ...billing, applications };
+}
+
+function isEmpty(a: ApplicationItems): boolean {
+  return a.single === null && a.workstation === null && a.server === null && a.nonWindows === null;
+}
+
+/** What is saved: entries with no item at all are left out; names follow the platform. */
+export function normalize(billing: BillingSettings, rows: readonly ServiceRow[] = []): BillingSettings {
+  const names = new Map(rows.filter((r) => r.unit !== null).map((r) => [r.appId, r.name]));
+  return {
+    byCategory: billing.byCategory,
+    applications: billing.applications.filter((a) => !isEmpty(a)).map((a) => ({ ...a, applicationName: names.get(a.applicationId) ?? a.applicationName })),
+  };
+}
+
+function sameChoice(a: PsaChoice | null, b: PsaChoice | null): boolean {
+  return a === b || (a !== null && b !== null && a.value === b.value);
+}
+
+/** Applications whose items differ between the two settings. */
+export function changedApps(saved: BillingSettings, draft: BillingSettings): Set<string> {
+  const out = new Set<string>();
+  const before = new Map(saved.applications.map((a) => [a.applicationId, a]));
+  const after = new Map(draft.applications.map((a) => [a.applicationId, a]));
+  for (const id of new Set([...before.keys(), ...after.keys()])) {
+    const a = before.get(id) ?? emptyItems(id, id);
+    const b = after.get(id) ?? emptyItems(id, id);
+    if ((['single', ...CATEGORY_SLOTS] as Slot[]).some((s) => !sameChoice(a[s], b[s]))) out.add(id);
+  }
+  return out;
+}
+
+export interface Blocker {
+  readonly appId: string;
+  readonly message: string;
+}
+
+/**
+ * What stops Save before the domain rules are asked: a partly mapped three-item row, and an
+ * item the PSA no longer has as active (it must be changed or cleared).
+ */
+export function saveBlockers(rows: readonly ServiceRow[], byCategory: boolean, items: ReadonlyMap<string, BillingItem> | null): Blocker[] {
+  const out: Blocker[] = [];
+  for (const row of rows) {
+    const partial = incomplete(row, byCategory);
+    if (partial) {
+      const missing = CATEGORY_SLOTS.filter((s) => row.items[s] === null).map((s) => SLOT_TITLES[s]);
+      out.push({ appId: row.appId, message: `“${row.name}” is incomplete: ${partial.chosen} of 3 billing items chosen; choose ${missing.join(' and ')}, or clear all three.` });
+    }
+    for (const slot of slotsFor(row, byCategory)) {
+      const stale = staleness(row.items[slot], items);
+      if (stale) {
+        const where = slot === 'single' ? '' : ` (${SLOT_TITLES[slot]})`;
+        out.push({ appId: row.appId, message: `“${row.name}”${where}: billing item “${row.items[slot]!.label}” is ${stale === 'inactive' ? 'inactive' : 'deleted'} in the PSA; choose another or (none).` });
+      }
+    }
+  }
+  return out;
+}

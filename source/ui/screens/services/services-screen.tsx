@@ -1,0 +1,338 @@
+// The Services tab (SPEC.md §2.4): which PSA billing item (Autotask service)
+// each licensed application writes; with "Bill devices by category" on, three
+// items (Windows workstations, Windows servers, non-Windows devices) for device
+// applications, while per-user and per-mailbox applications keep one. A draft
+// until Ctrl-S; rules in model.ts, duplicates refused by the domain on save.
+import { useMemo, useRef, useState } from 'react';
+import { Box, Text } from 'ink';
+import type { BillingSettings, Integration } from '../../../domain/config.js';
+import { platformLabel, psaLabel } from '../../../domain/config.js';
+import { isKmspError } from '../../../domain/errors.js';
+import type { BillingItem } from '../../../domain/types.js';
+import type { ConsoleSession } from '../../../console/session.js';
+import { Table, useTable, useCommands, useDirty, useScreen, useTheme, formatCount, truncate, toSingleLine, type Column, type Command, type ScreenDefinition, type ScreenProps, type SelectOption, type Tone } from '../../index.js';
+import { useLoad } from '../use-load.js';
+import {
+  buildRows,
+  CATEGORY_SLOTS,
+  changedApps,
+  incomplete,
+  itemLabel,
+  normalize,
+  saveBlockers,
+  setItem,
+  singleOnly,
+  slotsFor,
+  SLOT_TITLES,
+  staleness,
+  unitLabel,
+  type ServiceRow,
+  type Slot,
+} from './model.js';
+
+export interface ServicesScreenOptions {
+  readonly session: ConsoleSession;
+  readonly integrationName: string;
+}
+
+export function createServicesScreen(options: ServicesScreenOptions): ScreenDefinition {
+  return { id: 'services', title: 'Services', render: (props) => <ServicesScreen {...props} {...options} /> };
+}
+
+type Props = ScreenProps & ServicesScreenOptions;
+
+export function ServicesScreen(props: Props) {
+  // Read once per mount: "discard unsaved changes" remounts the screen, which reloads the saved settings.
+  const [integration] = useState(() => props.session.integration(props.integrationName));
+  if (!integration) {
+    return <Text wrap="truncate-end">{truncate(` There is no integration named “${props.integrationName}”. Create it on Connections first.`, props.width)}</Text>;
+  }
+  return <ServicesEditor {...props} integration={integration} />;
+}
+
+function plural(n: number, one: string, many = `${one}s`): string {
+  return `${formatCount(n)} ${n === 1 ? one : many}`;
+}
+
+function message(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+interface Line {
+  text: string;
+  tone: Tone;
+}
+
+/** The category columns' text for a row that keeps one item. */
+const ONE_ITEM: Record<'user' | 'mailbox', string> = { user: 'per user — one item', mailbox: 'per mailbox — one item' };
+
+function ServicesEditor({ session, integrationName, integration, width, height, active }: Props & { integration: Integration }) {
+  const screen = useScreen();
+  const theme = useTheme();
+  const psaName = psaLabel(integration.psa.kind);
+  const platformName = integration.platform.kind === 'ksc' ? 'KSC' : platformLabel(integration.platform.kind);
+  const itemWord = integration.psa.kind === 'autotask' ? 'services' : 'billing items';
+
+  // Draft ------------------------------------------------------------------
+  const [saved, setSaved] = useState<BillingSettings>(() => integration.billing);
+  const [draft, setDraft] = useState<BillingSettings>(() => integration.billing);
+  const draftRef = useRef(draft);
+  draftRef.current = draft;
+  const [column, setColumn] = useState(0);
+  const [saving, setSaving] = useState(false);
+  const [refusal, setRefusal] = useState<string | null>(null);
+  const byCategory = draft.byCategory;
+
+  // Live data ----------------------------------------------------------------
+  const apps = useLoad(async () => (await session.platform(integrationName)).listApplications(), [session, integrationName]);
+  const items = useLoad((refresh) => session.billingItems(integrationName, refresh), [session, integrationName]);
+  const itemById = useMemo(() => (items.data ? new Map<string, BillingItem>(items.data.map((i) => [i.id, i])) : null), [items.data]);
+  const activeItems = useMemo(() => (items.data ?? []).filter((i) => i.active).sort((a, b) => a.name.localeCompare(b.name)), [items.data]);
+
+  // Derived ------------------------------------------------------------------
+  const rows = useMemo(() => buildRows(apps.data ?? [], draft), [apps.data, draft]);
+  const savedNormal = useMemo(() => normalize(saved), [saved]);
+  const changed = useMemo(() => changedApps(savedNormal, normalize(draft)), [savedNormal, draft]);
+  const toggleChanged = draft.byCategory !== saved.byCategory;
+  const dirty = toggleChanged || changed.size > 0;
+  useDirty(dirty);
+  const blockers = useMemo(() => saveBlockers(rows, byCategory, itemById), [rows, byCategory, itemById]);
+
+  // Table --------------------------------------------------------------------
+  const commands: Command[] = [];
+  useCommands('Services', commands, { active, priority: 1 });
+  const cursorRef = useRef<string | undefined>(undefined);
+  const itemSlots: readonly Slot[] = byCategory ? CATEGORY_SLOTS : ['single'];
+  const selectedSlot = itemSlots[Math.min(column, itemSlots.length - 1)]!;
+  const columns = useMemo<Column<ServiceRow>[]>(() => {
+    const cell = (row: ServiceRow, slot: Slot): string => {
+      let text: string;
+      if (byCategory && singleOnly(row)) text = slot === 'workstation' ? itemLabel(row.items.single, itemById) : ONE_ITEM[row.unit as 'user' | 'mailbox'];
+      else text = itemLabel(row.items[slot], itemById);
+      // The chosen cell of the cursor row is bracketed (Enter picks its item).
+      const chosenCell = byCategory && singleOnly(row) ? slot === 'workstation' : slot === selectedSlot;
+      return row.appId === cursorRef.current && chosenCell ? `[${text}]` : text;
+    };
+    const list: Column<ServiceRow>[] = [
+      { key: 'name', title: 'Application', minWidth: 18, grow: 3, render: (r) => r.name },
+      { key: 'unit', title: 'Unit', width: 11, filterable: false, render: unitLabel },
+      ...itemSlots.map(
+        (slot): Column<ServiceRow> => ({
+          key: slot,
+          title: `${slot === selectedSlot && itemSlots.length > 1 ? '›' : ''}${SLOT_TITLES[slot]}`,
+          minWidth: 14,
+          grow: 2,
+          filterable: false,
+          render: (r) => cell(r, slot),
+          ...(theme.colored ? { tone: (r: ServiceRow) => (staleness(byCategory && singleOnly(r) ? (slot === 'workstation' ? r.items.single : null) : r.items[slot], itemById) ? ('danger' as Tone) : undefined) } : {}),
+        }),
+      ),
+      {
+        key: 'status',
+        title: 'Status',
+        minWidth: 10,
+        grow: 1,
+        filterable: false,
+        render: (r) => {
+          const parts: string[] = [];
+          const partial = incomplete(r, byCategory);
+          if (partial) parts.push(`incomplete (${partial.chosen} of 3)`);
+          if (slotsFor(r, byCategory).some((s) => staleness(r.items[s], itemById))) parts.push('! change item');
+          if (r.unit === null) parts.push('not licensed now');
+          return parts.join(' · ');
+        },
+        ...(theme.colored ? { tone: (r: ServiceRow) => (incomplete(r, byCategory) ? ('danger' as Tone) : r.unit === null ? ('muted' as Tone) : undefined) } : {}),
+      },
+    ];
+    return list;
+  }, [byCategory, itemById, selectedSlot, itemSlots, theme.colored]);
+
+  const bottomLines = height >= 12 ? 3 : 1;
+  const tableHeight = Math.max(3, height - 1 - bottomLines);
+  const table = useTable({ rows, columns, getRowId: (r) => r.appId, height: tableHeight, active: active && apps.data !== undefined, group: 'Table' });
+  const row = table.cursorRow;
+  cursorRef.current = row?.appId;
+  const filterMode = table.filterMode;
+
+  // Actions ------------------------------------------------------------------
+  function targetSlot(target: ServiceRow): Slot {
+    return slotsFor(target, draftRef.current.byCategory).length === 1 ? slotsFor(target, draftRef.current.byCategory)[0]! : selectedSlot;
+  }
+
+  async function chooseItem(target: ServiceRow) {
+    if (!items.data) {
+      if (items.loading) screen.notify(`Still loading the ${psaName} ${itemWord}…`);
+      else screen.notify({ kind: 'error', text: `The ${psaName} ${itemWord} could not be loaded: ${message(items.error)}`, remedy: 'Press r to try again.' });
+      return;
+    }
+    const slot = targetSlot(target);
+    const current = target.items[slot];
+    // Where else each item is chosen: allowed here, refused at Save with both names.
+    const users = new Map<string, string[]>();
+    for (const r of rows) {
+      for (const s of slotsFor(r, draftRef.current.byCategory)) {
+        const c = r.items[s];
+        if (!c || (r.appId === target.appId && s === slot)) continue;
+        users.set(c.value, [...(users.get(c.value) ?? []), s === 'single' ? r.name : `${r.name} (${SLOT_TITLES[s]})`]);
+      }
+    }
+    const options: SelectOption<string>[] = activeItems.map((i) => ({ value: i.id, label: i.name, ...(users.has(i.id) ? { detail: `also chosen for ${users.get(i.id)!.join(', ')}` } : {}) }));
+    const where = slot === 'single' ? target.name : `${target.name} — ${SLOT_TITLES[slot]}`;
+    const chosen = await screen.select<string>({
+      title: `${psaName} billing item for ${toSingleLine(where)}`,
+      options,
+      allowNone: '(none)',
+      initialValue: current?.value ?? null,
+      noun: `active ${psaName} ${itemWord}`,
+    });
+    if (chosen === undefined) return;
+    const item = chosen === null ? null : activeItems.find((i) => i.id === chosen);
+    if (chosen !== null && !item) return;
+    setRefusal(null);
+    setDraft((d) => setItem(d, target, slot, item ? { value: item.id, label: item.name } : null));
+  }
+
+  function toggleCategory() {
+    setRefusal(null);
+    setDraft((d) => ({ ...d, byCategory: !d.byCategory }));
+    setColumn(0);
+  }
+
+  async function save() {
+    if (saving) return;
+    if (blockers.length > 0) {
+      const first = table.rows.findIndex((r) => r.appId === blockers[0]!.appId);
+      if (first >= 0) table.moveTo(first);
+      setRefusal(blockers[0]!.message);
+      screen.notify({ kind: 'error', text: 'Not saved: fix the rows named below first', cause: blockers.map((b) => b.message).join(' '), remedy: 'Choose the missing or replacement items (Enter), or clear them with (none).' });
+      return;
+    }
+    const next = normalize(draftRef.current, rows);
+    setSaving(true);
+    try {
+      session.updateIntegration(integrationName, (i) => ({ ...i, billing: next }), 'Services: billing items');
+      setSaved(next);
+      setDraft(next);
+      setRefusal(null);
+      screen.notify(`Saved the billing items (${plural(next.applications.length, 'application')}; by category ${next.byCategory ? 'on' : 'off'}).`, 'success');
+    } catch (error) {
+      setRefusal(isKmspError(error) && error.why ? error.why : message(error));
+      screen.notify(error);
+    } finally {
+      setSaving(false);
+    }
+  }
+
+  async function cancelChanges() {
+    const yes = await screen.confirm({ title: 'Cancel changes', message: 'Discard the unsaved changes on Services and restore the last save?', danger: true });
+    if (!yes) return;
+    setDraft(saved);
+    setRefusal(null);
+    screen.notify('Restored the last saved billing items.');
+  }
+
+  function reload() {
+    apps.reload(true);
+    items.reload(true);
+  }
+
+  const editable = () => !filterMode && !saving;
+  const onRow = () => editable() && row !== undefined;
+  const multi = () => itemSlots.length > 1;
+  commands.push(
+    { id: 'services.choose', keys: ['enter'], description: `Choose the billing item of this cell (searchable list of active ${psaName} ${itemWord}; (none) clears)`, hint: 'choose', when: onRow, run: () => void chooseItem(row!) },
+    { id: 'services.left', keys: ['left', 'h'], description: 'Previous category column', hint: 'column', when: () => editable() && multi(), run: () => setColumn((c) => Math.max(0, Math.min(c, itemSlots.length - 1) - 1)) },
+    { id: 'services.right', keys: ['right', 'l'], description: 'Next category column', when: () => editable() && multi(), run: () => setColumn((c) => Math.min(itemSlots.length - 1, c + 1)) },
+    { id: 'services.category', keys: ['t'], description: 'Bill devices by category on/off', hint: 'by category', when: editable, run: toggleCategory },
+    { id: 'services.save', keys: ['ctrl+s'], description: 'Save changes', hint: 'save', when: () => dirty && editable(), run: () => void save() },
+    { id: 'services.cancel', keys: ['x'], description: 'Cancel changes (restore the last save)', hint: 'cancel changes', when: () => dirty && editable(), run: () => void cancelChanges() },
+    { id: 'services.reload', keys: ['r'], description: `Reload the applications from ${platformName} and the ${itemWord} from ${psaName}`, hint: 'reload', when: () => !filterMode, run: reload },
+  );
+
+  // Drawing --------------------------------------------------------------------
+  const top = `Bill devices by category: ${byCategory ? 'on' : 'off'}${toggleChanged ? ' *' : ''} (t)${dirty ? ` · ${plural(changed.size + (toggleChanged ? 1 : 0), 'unsaved change')}` : ''}${blockers.length ? ` · ${plural(blockers.length, 'problem')}` : ''}`;
+
+  const detail: Line[] = [];
+  if (refusal && bottomLines > 1) detail.push({ text: refusal, tone: 'danger' });
+  const rowProblem = row ? blockers.find((b) => b.appId === row.appId) : undefined;
+  if (rowProblem && rowProblem.message !== refusal) detail.push({ text: rowProblem.message, tone: 'warning' });
+  if (row && bottomLines > 1) {
+    const slot = targetSlot(row);
+    const help =
+      byCategory && singleOnly(row)
+        ? `${row.name} is licensed ${unitLabel(row)}: one billing item whatever the category setting.`
+        : slot === 'single'
+          ? `Enter chooses the billing item of ${row.name}.`
+          : `Column: ${SLOT_TITLES[slot]} (←/→ changes) · Enter chooses its billing item.`;
+    detail.push({ text: row.unit === null ? `${help} Not licensed in ${platformName} now: clear it, or keep it for when it returns.` : help, tone: 'muted' });
+  }
+
+  const status = ((): Line => {
+    if (saving) return { text: 'Saving…', tone: 'accent' };
+    const parts: string[] = [];
+    let tone: Tone = 'muted';
+    if (apps.error !== undefined && !apps.loading) {
+      parts.push(`Error: applications: ${message(apps.error)} (r retry)`);
+      tone = 'danger';
+    } else if (apps.data) parts.push(plural(apps.data.length, `application in ${platformName}`, `applications in ${platformName}`));
+    else parts.push(`Loading the applications from ${platformName}…`);
+    if (items.error !== undefined && !items.loading) {
+      parts.push(`Error: ${itemWord}: ${message(items.error)} (r retry)`);
+      tone = 'danger';
+    } else if (items.data) parts.push(`${formatCount(activeItems.length)} active ${psaName} ${itemWord}`);
+    else parts.push(`Loading the ${psaName} ${itemWord}…`);
+    if ((apps.loading && apps.data) || (items.loading && items.data)) parts.push('reloading…');
+    return { text: parts.join(' · '), tone };
+  })();
+
+  // Applications not loaded (yet, or at all): what happened, why, and what to do.
+  if (apps.data === undefined) {
+    const lines: Line[] = [];
+    if (apps.error !== undefined && !apps.loading) {
+      lines.push({ text: `Could not load the applications from ${platformName}: ${message(apps.error)}`, tone: 'danger' });
+      if (isKmspError(apps.error) && apps.error.why) lines.push({ text: `  Cause: ${apps.error.why}`, tone: 'normal' });
+      if (isKmspError(apps.error) && apps.error.remedy) lines.push({ text: `  Remedy: ${apps.error.remedy}`, tone: 'normal' });
+      lines.push({ text: 'r tries again · the Connections tab tests the connection', tone: 'muted' });
+    } else lines.push({ text: `Loading the applications from ${platformName}…`, tone: 'muted' });
+    return (
+      <Box flexDirection="column" width={width} height={height} overflow="hidden">
+        <Text wrap="truncate-end">{truncate(` ${top}`, width)}</Text>
+        {lines.map((l, i) => (
+          <Text key={i} wrap="truncate-end" {...theme.style(l.tone)}>
+            {truncate(` ${toSingleLine(l.text)}`, width)}
+          </Text>
+        ))}
+      </Box>
+    );
+  }
+
+  return (
+    <Box flexDirection="column" width={width} height={height} overflow="hidden">
+      <Text wrap="truncate-end" {...theme.style(toggleChanged ? 'accent' : 'normal')}>
+        {truncate(` ${top}`, width)}
+      </Text>
+      <Box flexDirection="column" width={width} height={tableHeight} overflow="hidden">
+        <Table
+          table={table}
+          width={width}
+          title={`Applications of “${integration.name}” → ${psaName} ${itemWord}`}
+          marker={(r) => (changed.has(r.appId) ? theme.glyphs.changed : undefined)}
+          emptyMessage={`${platformName} lists no licensed applications.`}
+        />
+      </Box>
+      <Box flexDirection="column" width={width} height={bottomLines} flexShrink={0}>
+        {Array.from({ length: bottomLines - 1 }, (_, i) => {
+          const line = detail[i];
+          return (
+            <Text key={i} wrap="truncate-end" {...(line ? theme.style(line.tone) : {})}>
+              {line ? truncate(` ${toSingleLine(line.text)}`, width) : ' '}
+            </Text>
+          );
+        })}
+        <Text wrap="truncate-end" {...theme.style(status.tone)}>
+          {truncate(` ${status.text}`, width)}
+        </Text>
+      </Box>
+    </Box>
+  );
+}
