@@ -1,0 +1,122 @@
+// SPEC.md §3.1 steps 2–3: usage → desired quantity per billing item → plan against the
+// PSA. Pure: the billing job, `--dry-run` and the Billing preview all compute this same plan.
+//
+// Decisions:
+// - Bill devices by category off: a device application uses its `single` item (all its
+//   devices). On: `workstation`, `server`, `nonWindows` (its devices of that category); its
+//   `single` item is then not part of the plan. Per-user and mailbox applications always
+//   use `single` (users / mailboxes), whatever the toggle.
+// - An item left unchosen (null) is not part of the plan: never touched.
+// - A chosen item with no usage is wanted at 0, so the PSA is brought down to 0.
+// - Several sources mapping to one billing item are summed into one DesiredQuantity
+//   (validation refuses that config, but the engine must never post one item twice). The
+//   same source (application + bucket) listed twice — a duplicated settings row — is
+//   counted once.
+// - The unit of an application comes from `applications`, then from the usage. An
+//   application known to neither (mapped but gone from the platform) has zero usage; its
+//   items are still brought to 0: with the toggle on, its category items when any is
+//   chosen, else its single item; with the toggle off, its single item.
+// - planAgainstPsa: before = the PSA's units for the item (0 when the PSA has none),
+//   after = desired, delta = after − before; one line per desired item, zero deltas
+//   included (the preview shows them); PSA items not desired never appear. `current` must
+//   hold the current period only: two entries for one item that disagree throw (refuse
+//   rather than guess which period the PSA means).
+import type { ApplicationItems, BillingSettings, PsaChoice } from './config.js';
+import type { Application, ItemQuantity, LicenseUnit } from './types.js';
+import type { ApplicationUsage, TenantUsage, UsageBucket } from './usage.js';
+
+export interface DesiredQuantity {
+  billingItemId: string;
+  billingItemName: string;
+  quantity: number;
+  sources: Array<{ applicationId: string; bucket: UsageBucket | 'all'; quantity: number }>;
+}
+
+export interface PlanLine {
+  billingItemId: string;
+  billingItemName: string;
+  before: number;
+  after: number;
+  delta: number;
+}
+
+type Source = DesiredQuantity['sources'][number];
+
+function unitOf(row: ApplicationItems, apps: Map<string, Application>, usage: ApplicationUsage | undefined): LicenseUnit | 'unknown' {
+  return apps.get(row.applicationId)?.unit ?? usage?.unit ?? 'unknown';
+}
+
+/** The (item, bucket) pairs a settings row contributes, with their quantities. */
+function rowSources(row: ApplicationItems, byCategory: boolean, unit: LicenseUnit | 'unknown', usage: ApplicationUsage | undefined): Array<[PsaChoice, Source]> {
+  const out: Array<[PsaChoice, Source]> = [];
+  const add = (choice: PsaChoice | null, bucket: Source['bucket'], quantity: number) => {
+    if (choice) out.push([choice, { applicationId: row.applicationId, bucket, quantity }]);
+  };
+  const categoryItems = row.workstation !== null || row.server !== null || row.nonWindows !== null;
+  if (unit === 'user') add(row.single, 'users', usage?.users ?? 0);
+  else if (unit === 'mailbox') add(row.single, 'mailboxes', usage?.mailboxes ?? 0);
+  else if (byCategory && (unit === 'device' || categoryItems)) {
+    add(row.workstation, 'windows-workstation', usage?.byCategory['windows-workstation'] ?? 0);
+    add(row.server, 'windows-server', usage?.byCategory['windows-server'] ?? 0);
+    add(row.nonWindows, 'non-windows', usage?.byCategory['non-windows'] ?? 0);
+  } else add(row.single, 'all', usage?.devices ?? 0);
+  return out;
+}
+
+/** What each mapped billing item should hold (see the decisions at the top of this file). */
+export function desiredQuantities(usage: TenantUsage, billing: BillingSettings, applications: Application[]): DesiredQuantity[] {
+  const apps = new Map<string, Application>();
+  for (const app of applications) if (!apps.has(app.id)) apps.set(app.id, app);
+  const usageOf = new Map<string, ApplicationUsage>();
+  for (const u of usage.applications) if (!usageOf.has(u.applicationId)) usageOf.set(u.applicationId, u);
+
+  const byItem = new Map<string, DesiredQuantity>();
+  const seen = new Set<string>();
+  for (const row of billing.applications) {
+    const appUsage = usageOf.get(row.applicationId);
+    const unit = unitOf(row, apps, appUsage);
+    for (const [choice, source] of rowSources(row, billing.byCategory, unit, appUsage)) {
+      const key = JSON.stringify([choice.value, source.applicationId, source.bucket]);
+      if (seen.has(key)) continue;
+      seen.add(key);
+      let item = byItem.get(choice.value);
+      if (!item) byItem.set(choice.value, (item = { billingItemId: choice.value, billingItemName: choice.label, quantity: 0, sources: [] }));
+      item.quantity += source.quantity;
+      item.sources.push(source);
+    }
+  }
+  return [...byItem.values()];
+}
+
+function assertQuantity(what: string, n: number): void {
+  if (!Number.isFinite(n) || n < 0) throw new RangeError(`${what} must be a non-negative number, got ${n}`);
+}
+
+/** Desired quantities against what the PSA holds for the current period. */
+export function planAgainstPsa(desired: DesiredQuantity[], current: ItemQuantity[]): PlanLine[] {
+  const held = new Map<string, ItemQuantity>();
+  for (const q of current) {
+    assertQuantity(`PSA units of item ${q.billingItemId}`, q.units);
+    const other = held.get(q.billingItemId);
+    if (other && (other.units !== q.units || other.periodStart !== q.periodStart || other.periodEnd !== q.periodEnd)) {
+      throw new Error(`the PSA quantities hold item ${q.billingItemId} twice (${other.periodStart}..${other.periodEnd}: ${other.units}; ${q.periodStart}..${q.periodEnd}: ${q.units}); pass the current period only`);
+    }
+    held.set(q.billingItemId, q);
+  }
+  const wanted = new Map<string, { name: string; quantity: number }>();
+  for (const d of desired) {
+    assertQuantity(`desired quantity of item ${d.billingItemId}`, d.quantity);
+    const w = wanted.get(d.billingItemId);
+    if (w) w.quantity += d.quantity;
+    else wanted.set(d.billingItemId, { name: d.billingItemName, quantity: d.quantity });
+  }
+  return [...wanted].map(([billingItemId, w]) => {
+    const before = held.get(billingItemId)?.units ?? 0;
+    return { billingItemId, billingItemName: w.name, before, after: w.quantity, delta: w.quantity - before };
+  });
+}
+
+/** The lines that become postings: those with a change. */
+export function postingsOf(lines: PlanLine[]): PlanLine[] {
+  return lines.filter((line) => line.delta !== 0);
+}
