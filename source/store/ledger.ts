@@ -6,6 +6,7 @@
 // of failing with SQLITE_BUSY, and the schema migration runs inside BEGIN
 // IMMEDIATE so two processes opening a new file do not both migrate it.
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { KmspError } from '../domain/errors.js';
@@ -20,6 +21,13 @@ export const BUSY_TIMEOUT_MS = 5000;
 export type RunJob = 'billing' | 'tickets' | (string & {});
 export type RunStatus = 'running' | 'ok' | 'partial' | 'failed' | 'abandoned';
 export type TicketKind = 'event' | 'status';
+/**
+ * pending: written before the PSA was asked (a crash leaves it so); posted: the PSA accepted it;
+ * failed: the PSA refused it (or a later run saw the units unchanged); unknown: the PSA's answer
+ * did not tell (timeout, reset, unrecognised 5xx) — that contract item is blocked until settled.
+ */
+export type PostingStatus = 'pending' | 'posted' | 'failed' | 'unknown';
+export const POSTING_STATUSES: readonly PostingStatus[] = ['pending', 'posted', 'failed', 'unknown'];
 export type TicketState = 'open' | 'closed' | 'closed-by-person';
 
 export interface RunRecord {
@@ -50,13 +58,52 @@ export interface PostingInput {
   /** YYYY-MM-DD in the configured time zone. */
   effectiveDate: string;
   psaPostingId: string | null;
+  /** Default 'posted' (a posting recorded after the PSA accepted it). */
+  status?: PostingStatus;
+  error?: string | null;
   createdAt?: Date;
 }
 
-export interface PostingRecord extends Omit<PostingInput, 'createdAt'> {
+export interface PostingRecord extends Omit<PostingInput, 'createdAt' | 'status' | 'error'> {
   id: number;
   delta: number;
+  status: PostingStatus;
+  error: string | null;
+  /** When a pending or unknown posting got its final status; null while unsettled (and for rows recorded settled). */
+  settledAt: string | null;
   createdAt: string;
+}
+
+/** The holder of a job's run lock, as a refusal names it. */
+export interface RunLockHolder {
+  runId: number;
+  job: RunJob;
+  startedAt: string;
+  host: string | null;
+  pid: number | null;
+  heartbeatAt: string | null;
+}
+
+export interface AcquireRunOptions {
+  job: RunJob;
+  /** This process (default process.pid and os.hostname()); tests pass others. */
+  pid?: number;
+  host?: string;
+  /** A holder whose heartbeat is older than this is taken over (default 10 minutes). */
+  staleAfterMs?: number;
+  /** Whether a pid on this host is alive (default: signal 0). */
+  isAlive?: (pid: number) => boolean;
+}
+
+export const RUN_LOCK_STALE_MS = 10 * 60_000;
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 export interface TicketRecord {
@@ -150,8 +197,32 @@ function toPosting(r: Row): PostingRecord {
     delta: n(r.delta),
     effectiveDate: s(r.effective_date),
     psaPostingId: sn(r.psa_posting_id),
+    status: (sn(r.status) ?? 'posted') as PostingStatus,
+    error: sn(r.error),
+    settledAt: sn(r.settled_at),
     createdAt: s(r.created_at),
   };
+}
+
+function toHolder(r: Row): RunLockHolder {
+  return {
+    runId: n(r.id),
+    job: s(r.job),
+    startedAt: s(r.started_at),
+    host: sn(r.host),
+    pid: r.pid === null || r.pid === undefined ? null : n(r.pid),
+    heartbeatAt: sn(r.heartbeat_at),
+  };
+}
+
+function runLocked(holder: RunLockHolder): KmspError {
+  const where = [holder.pid !== null && `process ${holder.pid}`, holder.host && `on ${holder.host}`].filter(Boolean).join(' ');
+  return new KmspError(`Another ${holder.job} run is in progress (run ${holder.runId}${where ? `, ${where}` : ''}, started ${holder.startedAt}).`, {
+    kind: 'internal',
+    code: 'run-locked',
+    cause: `two ${holder.job} runs must never overlap; the holder's last heartbeat was ${holder.heartbeatAt ?? holder.startedAt}`,
+    remedy: `Wait for it to finish. If that process is gone, a later run takes over once its heartbeat is ${RUN_LOCK_STALE_MS / 60_000} minutes old (or at once on the same host).`,
+  });
 }
 
 function toTicket(r: Row): TicketRecord {
@@ -298,6 +369,51 @@ export class Ledger implements ConfigAuditSink {
       .run(iso(result.finishedAt ?? this.now()), result.status, result.summary === undefined ? null : JSON.stringify(result.summary), result.error ?? null, id);
   }
 
+  /**
+   * Starts a run that holds the job's lock (billing: two runs never overlap, across processes).
+   * Under BEGIN IMMEDIATE: a running holder is taken over (marked abandoned) when its pid is dead on
+   * this host or its heartbeat is older than staleAfterMs; otherwise the call throws a KmspError
+   * (code 'run-locked') naming the holder. The unique index runs_one_locked_per_job backs this up.
+   */
+  acquireRun(options: AcquireRunOptions): { runId: number; tookOver: RunLockHolder | null } {
+    const pid = options.pid ?? process.pid;
+    const host = options.host ?? os.hostname();
+    const stale = options.staleAfterMs ?? RUN_LOCK_STALE_MS;
+    const alive = options.isAlive ?? pidAlive;
+    return this.transaction(() => {
+      const now = this.now();
+      const row = this.db.prepare("SELECT * FROM runs WHERE job = ? AND locked = 1 AND status = 'running'").get(options.job) as Row | undefined;
+      let tookOver: RunLockHolder | null = null;
+      if (row) {
+        const holder = toHolder(row);
+        const beat = Date.parse(holder.heartbeatAt ?? holder.startedAt);
+        const dead = holder.host === host && holder.pid !== null && holder.pid !== pid && !alive(holder.pid);
+        const silent = !(now.getTime() - beat < stale);
+        if (!dead && !silent) throw runLocked(holder);
+        const why = dead ? `its process ${holder.pid} on ${host} is gone` : `no heartbeat since ${holder.heartbeatAt ?? holder.startedAt}`;
+        this.db
+          .prepare("UPDATE runs SET status = 'abandoned', finished_at = ?, error = ? WHERE id = ?")
+          .run(iso(now), `taken over by a later run: ${why}`, holder.runId);
+        tookOver = holder;
+      }
+      const result = this.db
+        .prepare("INSERT INTO runs (job, started_at, status, dry_run, locked, host, pid, heartbeat_at) VALUES (?, ?, 'running', 0, 1, ?, ?, ?)")
+        .run(options.job, iso(now), host, pid, iso(now));
+      return { runId: Number(result.lastInsertRowid), tookOver };
+    });
+  }
+
+  /** The run is alive: keeps others from taking its lock over. */
+  heartbeat(runId: number): void {
+    this.db.prepare("UPDATE runs SET heartbeat_at = ? WHERE id = ? AND status = 'running'").run(iso(this.now()), runId);
+  }
+
+  /** Who holds the job's lock, if anyone. */
+  runLockHolder(job: RunJob): RunLockHolder | null {
+    const row = this.db.prepare("SELECT * FROM runs WHERE job = ? AND locked = 1 AND status = 'running'").get(job) as Row | undefined;
+    return row ? toHolder(row) : null;
+  }
+
   getRun(id: number): RunRecord | null {
     const row = this.db.prepare('SELECT * FROM runs WHERE id = ?').get(id) as Row | undefined;
     return row ? toRun(row) : null;
@@ -316,22 +432,56 @@ export class Ledger implements ConfigAuditSink {
   recordPosting(input: PostingInput): PostingRecord {
     const createdAt = iso(input.createdAt ?? this.now());
     const delta = input.afterUnits - input.beforeUnits;
+    const status = input.status ?? 'posted';
+    const error = input.error ?? null;
     const result = this.db
       .prepare(
         `INSERT INTO postings (run_id, integration, tenant_id, tenant_name, account_id, contract_id, billing_item_id, billing_item_name,
-           application_id, category, before_units, after_units, delta, effective_date, psa_posting_id, created_at)
+           application_id, category, before_units, after_units, delta, effective_date, psa_posting_id, created_at, status, error)
          VALUES (@runId, @integration, @tenantId, @tenantName, @accountId, @contractId, @billingItemId, @billingItemName,
-           @applicationId, @category, @beforeUnits, @afterUnits, @delta, @effectiveDate, @psaPostingId, @createdAt)`,
+           @applicationId, @category, @beforeUnits, @afterUnits, @delta, @effectiveDate, @psaPostingId, @createdAt, @status, @error)`,
       )
-      .run({ ...input, delta, createdAt });
-    const { createdAt: _ignored, ...rest } = input;
-    return { ...rest, id: Number(result.lastInsertRowid), delta, createdAt };
+      .run({ ...input, delta, createdAt, status, error });
+    const { createdAt: _ignored, status: _s, error: _e, ...rest } = input;
+    return { ...rest, id: Number(result.lastInsertRowid), delta, status, error, settledAt: null, createdAt };
+  }
+
+  getPosting(id: number): PostingRecord | null {
+    const row = this.db.prepare('SELECT * FROM postings WHERE id = ?').get(id) as Row | undefined;
+    return row ? toPosting(row) : null;
+  }
+
+  /**
+   * Gives a pending or unknown posting its outcome. Only unsettled rows change (false otherwise),
+   * so a settled posting is never rewritten.
+   */
+  settlePosting(id: number, outcome: { status: Exclude<PostingStatus, 'pending'>; psaPostingId?: string | null; error?: string | null; at?: Date }): boolean {
+    const result = this.db
+      .prepare(
+        `UPDATE postings SET status = @status, psa_posting_id = COALESCE(@psaPostingId, psa_posting_id), error = @error,
+           settled_at = CASE WHEN @status = 'unknown' THEN NULL ELSE @at END
+         WHERE id = @id AND status IN ('pending', 'unknown')`,
+      )
+      .run({ id, status: outcome.status, psaPostingId: outcome.psaPostingId ?? null, error: outcome.error ?? null, at: iso(outcome.at ?? this.now()) });
+    return result.changes > 0;
+  }
+
+  /** Postings of an integration still pending or unknown (oldest first), optionally of one contract. */
+  unsettledPostings(filter: { integration: string; contractId?: string }): PostingRecord[] {
+    const rows =
+      filter.contractId === undefined
+        ? this.db.prepare("SELECT * FROM postings WHERE integration = ? AND status IN ('pending', 'unknown') ORDER BY id").all(filter.integration)
+        : this.db
+            .prepare("SELECT * FROM postings WHERE integration = ? AND contract_id = ? AND status IN ('pending', 'unknown') ORDER BY id")
+            .all(filter.integration, filter.contractId);
+    return (rows as Row[]).map(toPosting);
   }
 
   /** Most recent first. `since` compares with created_at. */
-  listPostings(filter: { since?: Date; runId?: number; integration?: string; limit?: number } = {}): PostingRecord[] {
+  listPostings(filter: { since?: Date; runId?: number; integration?: string; status?: PostingStatus; limit?: number } = {}): PostingRecord[] {
     const where: string[] = [];
     const params: unknown[] = [];
+    if (filter.status) (where.push('status = ?'), params.push(filter.status));
     if (filter.since) (where.push('created_at >= ?'), params.push(iso(filter.since)));
     if (filter.runId !== undefined) (where.push('run_id = ?'), params.push(filter.runId));
     if (filter.integration) (where.push('integration = ?'), params.push(filter.integration));

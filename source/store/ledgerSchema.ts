@@ -97,6 +97,28 @@ export const LEDGER_MIGRATIONS: readonly LedgerMigration[] = [
         );
       `),
   },
+  {
+    version: 2,
+    description: 'posting status (pending before the PSA write, then posted, failed or unknown); billing run lock',
+    up: (db) =>
+      db.exec(`
+        -- A posting row is written 'pending' before the PSA is asked, and settled after.
+        -- Rows written before this version were only ever recorded after success: 'posted'.
+        ALTER TABLE postings ADD COLUMN status TEXT NOT NULL DEFAULT 'posted'
+          CHECK (status IN ('pending', 'posted', 'failed', 'unknown'));
+        ALTER TABLE postings ADD COLUMN error TEXT;
+        ALTER TABLE postings ADD COLUMN settled_at TEXT;
+        CREATE INDEX postings_unsettled ON postings (integration, contract_id, billing_item_id)
+          WHERE status IN ('pending', 'unknown');
+
+        -- The run lock: at most one locked, running run per job, whatever process holds it.
+        ALTER TABLE runs ADD COLUMN locked INTEGER NOT NULL DEFAULT 0 CHECK (locked IN (0, 1));
+        ALTER TABLE runs ADD COLUMN host TEXT;
+        ALTER TABLE runs ADD COLUMN pid INTEGER;
+        ALTER TABLE runs ADD COLUMN heartbeat_at TEXT;
+        CREATE UNIQUE INDEX runs_one_locked_per_job ON runs (job) WHERE locked = 1 AND status = 'running';
+      `),
+  },
 ];
 
 export const LEDGER_SCHEMA_VERSION = LEDGER_MIGRATIONS[LEDGER_MIGRATIONS.length - 1]?.version ?? 0;

@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openLedger } from '../../source/store/ledger.js';
+import { LEDGER_SCHEMA_VERSION } from '../../source/store/ledgerSchema.js';
 import { tempPaths } from './helpers.js';
 import { transpileStore } from './transpile.js';
 
@@ -73,7 +74,7 @@ describe('ledger with two processes', () => {
 
     const ledger = openLedger({ file: paths.ledgerFile });
     try {
-      expect(ledger.schemaVersion).toBe(1);
+      expect(ledger.schemaVersion).toBe(LEDGER_SCHEMA_VERSION);
       expect(ledger.listRuns({ job: 'agent', limit: 1000 })).toHaveLength(WRITES);
       expect(ledger.listRuns({ job: 'console', limit: 1000 })).toHaveLength(WRITES);
       expect(ledger.listRuns({ limit: 1000 }).every((r) => r.status === 'ok')).toBe(true);

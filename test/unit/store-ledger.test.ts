@@ -76,7 +76,7 @@ describe('ledger', () => {
     expect(l.listPostings({ since: new Date('2025-03-01T04:03:00Z') })).toHaveLength(2);
     expect(l.listPostings({ integration: 'other' })).toHaveLength(1);
     expect(l.listPostings({ limit: 1 })[0]?.integration).toBe('other');
-    expect(l.listPostings()[2]).toEqual({ ...posting({ runId: run }), id: 1, delta: 10, createdAt: '2025-03-01T04:02:00.000Z' });
+    expect(l.listPostings()[2]).toEqual({ ...posting({ runId: run }), id: 1, delta: 10, status: 'posted', error: null, settledAt: null, createdAt: '2025-03-01T04:02:00.000Z' });
   });
 
   it('enforces foreign keys (a posting for a run that does not exist)', () => {
@@ -125,7 +125,8 @@ describe('ledger', () => {
   });
 
   describe('migrations (PRAGMA user_version)', () => {
-    const v2: LedgerMigration = { version: 2, description: 'test column', up: (db) => db.exec('ALTER TABLE runs ADD COLUMN host TEXT') };
+    const NEXT = LEDGER_SCHEMA_VERSION + 1;
+    const v2: LedgerMigration = { version: NEXT, description: 'test column', up: (db) => db.exec('ALTER TABLE runs ADD COLUMN test_note TEXT') };
 
     it('upgrades an existing file step by step and keeps its data', () => {
       const file = tempPaths().ledgerFile;
@@ -134,18 +135,18 @@ describe('ledger', () => {
       first.close();
       const second = openLedger({ file, migrations: [...LEDGER_MIGRATIONS, v2] });
       open.push(second);
-      expect(second.schemaVersion).toBe(2);
+      expect(second.schemaVersion).toBe(NEXT);
       expect(second.listRuns()).toHaveLength(1);
-      expect((second.db.prepare('SELECT host FROM runs').get() as { host: unknown }).host).toBeNull();
+      expect((second.db.prepare('SELECT test_note FROM runs').get() as { test_note: unknown }).test_note).toBeNull();
     });
 
     it('a failing step rolls back to the previous version', () => {
       const file = tempPaths().ledgerFile;
       openLedger({ file }).close();
-      const broken: LedgerMigration = { version: 2, description: 'broken', up: (db) => db.exec('ALTER TABLE runs ADD COLUMN x TEXT; SELECT * FROM no_such_table') };
+      const broken: LedgerMigration = { version: NEXT, description: 'broken', up: (db) => db.exec('ALTER TABLE runs ADD COLUMN x TEXT; SELECT * FROM no_such_table') };
       expect(() => openLedger({ file, migrations: [...LEDGER_MIGRATIONS, broken] })).toThrow(KmspError);
       const db = new Database(file);
-      expect(db.pragma('user_version', { simple: true })).toBe(1);
+      expect(db.pragma('user_version', { simple: true })).toBe(LEDGER_SCHEMA_VERSION);
       expect((db.prepare('PRAGMA table_info(runs)').all() as { name: string }[]).some((c) => c.name === 'x')).toBe(false);
       db.close();
     });
@@ -165,7 +166,7 @@ describe('ledger', () => {
       expect(error).toBeInstanceOf(KmspError);
       expect(error?.message).toContain('newer kmsp');
       const db = new Database(file);
-      expect(db.pragma('user_version', { simple: true })).toBe(2);
+      expect(db.pragma('user_version', { simple: true })).toBe(NEXT);
       db.close();
     });
   });

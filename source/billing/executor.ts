@@ -1,0 +1,271 @@
+// Carries a billing plan out in the PSA, safe by construction (issue 4, SPEC.md §3.1):
+//
+// - Right before a contract's postings, its units are read again from the PSA and each change
+//   is recomputed as (desired - units now). The plan's own `before` is only advisory: a posting
+//   Autotask accepted in a run that crashed before the ledger recorded it is already in the
+//   units, so the rerun's delta is 0 and nothing is posted twice.
+// - A ledger row is written `pending` BEFORE the POST and settled (posted / failed / unknown)
+//   after it. A POST whose outcome is unknown (timeout, reset, unrecognised 5xx) leaves the row
+//   `unknown` and blocks that contract item: later runs settle it from the PSA's units (equal to
+//   the row's after → posted; equal to its before → failed) and only then post again.
+// - One contract's failure never stops the others; each is reported with its cause.
+//
+// The caller holds the billing run lock (Ledger.acquireRun), so this process is the only kmsp
+// writer to these contracts while it runs.
+import pLimit from 'p-limit';
+import type { Psa } from '../domain/ports.js';
+import type { Ledger, PostingRecord } from '../store/ledger.js';
+import { billingErrorLine, toBillingError } from './errors.js';
+import type { BillingError, BillingLine, BillingPlan, ContractPlan } from './types.js';
+
+export type PostingStatusOutcome =
+  /** Accepted by the PSA. */
+  | 'posted'
+  /** Refused by the PSA: nothing changed. */
+  | 'failed'
+  /** The PSA's answer did not tell whether it was applied; the item is blocked until a later run settles it. */
+  | 'unknown'
+  /** Not attempted: an earlier posting to this contract item is still unsettled. */
+  | 'blocked'
+  /** Not needed: the PSA already holds the desired units (e.g. the posting of a crashed run went through). */
+  | 'unchanged'
+  /** Dry run: would be posted. */
+  | 'dry-run'
+  /** Writes are paused (agent.paused): would be posted. */
+  | 'paused';
+
+export interface PostingOutcome {
+  billingItemId: string;
+  billingItemName: string;
+  before: number;
+  after: number;
+  delta: number;
+  status: PostingStatusOutcome;
+  /** Ledger row id (not for dry runs, paused or unchanged lines). */
+  ledgerId: number | null;
+  psaPostingId: string | null;
+  error?: BillingError;
+}
+
+/** An unsettled posting of an earlier run, looked at again. */
+export interface SettledPosting {
+  ledgerId: number;
+  billingItemId: string;
+  before: number;
+  after: number;
+  /** posted/failed: settled now from the units; unknown: still not, the item stays blocked. */
+  status: 'posted' | 'failed' | 'unknown';
+  units: number;
+}
+
+export interface ContractOutcome {
+  plan: ContractPlan;
+  postings: PostingOutcome[];
+  settled: SettledPosting[];
+  error?: BillingError;
+}
+
+export interface ExecutionTotals {
+  contracts: number;
+  posted: number;
+  failed: number;
+  unknown: number;
+  blocked: number;
+  /** Contracts with an error (plan or execution) plus failed, unknown and blocked postings. */
+  errors: number;
+  /** Lines a dry run or a paused run would have posted. */
+  wouldPost: number;
+}
+
+export interface ExecutionResult {
+  dryRun: boolean;
+  paused: boolean;
+  contracts: ContractOutcome[];
+  totals: ExecutionTotals;
+}
+
+export interface ExecuteOptions {
+  psa: Psa;
+  /** Needed unless dryRun or paused (nothing is written then). */
+  ledger: Ledger | null;
+  runId: number | null;
+  dryRun: boolean;
+  /** The global pause switch: compute, report, write nothing. */
+  paused?: boolean;
+  /** Contracts worked on at once (default 3: Autotask allows 3 threads per endpoint). */
+  concurrency?: number;
+  onProgress?: (done: number, total: number) => void;
+  /** Test seam: runs after the PSA accepted a posting and before the ledger settles it. */
+  afterPost?: (posting: { contractId: string; billingItemId: string; ledgerId: number }) => void | Promise<void>;
+}
+
+const nonZero = (lines: BillingLine[]) => lines.filter((l) => l.delta !== 0);
+
+/**
+ * A hook failure is the simulated death of the process: it must leave the ledger as a crash
+ * would (pending row, no settle) and stop the run, not be read as a PSA failure.
+ */
+class Interrupted extends Error {
+  constructor(readonly inner: unknown) {
+    super('interrupted');
+  }
+}
+
+export async function executeBillingPlan(plan: BillingPlan, options: ExecuteOptions): Promise<ExecutionResult> {
+  const paused = options.paused ?? false;
+  const writes = !options.dryRun && !paused;
+  if (writes && !options.ledger) throw new Error('executeBillingPlan needs a ledger unless dryRun or paused');
+  const limit = pLimit(Math.max(1, options.concurrency ?? 3));
+  let done = 0;
+  const run = async (contract: ContractPlan): Promise<ContractOutcome> => {
+    try {
+      if (contract.error) return { plan: contract, postings: [], settled: [], error: contract.error };
+      if (!writes) {
+        const status = options.dryRun ? 'dry-run' : 'paused';
+        return { plan: contract, settled: [], postings: nonZero(contract.lines).map((l) => ({ ...l, status, ledgerId: null, psaPostingId: null })) };
+      }
+      return await executeContract(plan, contract, options);
+    } finally {
+      options.onProgress?.(++done, plan.contracts.length);
+    }
+  };
+  let contracts: ContractOutcome[];
+  try {
+    contracts = await Promise.all(plan.contracts.map((c) => limit(() => run(c))));
+  } catch (error) {
+    limit.clearQueue();
+    if (error instanceof Interrupted) throw error.inner;
+    throw error;
+  }
+  return { dryRun: options.dryRun, paused, contracts, totals: totalsOf(contracts) };
+}
+
+async function executeContract(plan: BillingPlan, contract: ContractPlan, options: ExecuteOptions): Promise<ContractOutcome> {
+  const ledger = options.ledger!;
+  const outcome: ContractOutcome = { plan: contract, postings: [], settled: [] };
+  const wanted = nonZero(contract.lines);
+  const unsettled = ledger.unsettledPostings({ integration: plan.integration, contractId: contract.contractId });
+  if (wanted.length === 0 && unsettled.length === 0) return outcome;
+
+  // Re-read the PSA's own units right before writing: the plan may be stale, and a crashed
+  // run's accepted posting is already in them.
+  let units: Map<string, number>;
+  try {
+    const current = await options.psa.currentQuantities(contract.contractId, plan.date);
+    units = new Map(current.map((q) => [q.billingItemId, q.units]));
+  } catch (error) {
+    outcome.error = toBillingError(error, `Contract “${contract.contractName}” (${contract.accountName})`);
+    return outcome;
+  }
+  const unitsOf = (item: string) => units.get(item) ?? 0;
+
+  // Settle what earlier runs left pending or unknown; what cannot be settled blocks its item.
+  const blocked = new Map<string, PostingRecord>();
+  for (const row of unsettled) {
+    const now = unitsOf(row.billingItemId);
+    if (blocked.has(row.billingItemId)) {
+      outcome.settled.push({ ledgerId: row.id, billingItemId: row.billingItemId, before: row.beforeUnits, after: row.afterUnits, status: 'unknown', units: now });
+      continue;
+    }
+    let status: SettledPosting['status'] = 'unknown';
+    if (now === row.afterUnits) status = 'posted';
+    else if (now === row.beforeUnits) status = 'failed';
+    if (status === 'unknown') {
+      blocked.set(row.billingItemId, row);
+      if (row.status === 'pending') ledger.settlePosting(row.id, { status: 'unknown', error: row.error ?? `run ${row.runId ?? '?'} ended before the PSA's answer was recorded` });
+    } else {
+      ledger.settlePosting(row.id, {
+        status,
+        error:
+          status === 'posted'
+            ? null
+            : `settled by run ${options.runId ?? '?'}: ${plan.date} units are ${now}, the posting's before value — it was not applied` + (row.error ? `; earlier: ${row.error}` : ''),
+      });
+    }
+    outcome.settled.push({ ledgerId: row.id, billingItemId: row.billingItemId, before: row.beforeUnits, after: row.afterUnits, status, units: now });
+  }
+
+  for (const line of wanted) {
+    const before = unitsOf(line.billingItemId);
+    const after = line.after;
+    const delta = after - before;
+    const base = { billingItemId: line.billingItemId, billingItemName: line.billingItemName, before, after, delta };
+    const holder = blocked.get(line.billingItemId);
+    if (holder) {
+      outcome.postings.push({
+        ...base,
+        status: 'blocked',
+        ledgerId: null,
+        psaPostingId: null,
+        error: {
+          message: `Not posted: the outcome of an earlier posting to “${line.billingItemName}” of contract “${contract.contractName}” is unknown (ledger posting ${holder.id}: ${signed(holder.delta)} units, ${holder.beforeUnits} → ${holder.afterUnits}, ${holder.effectiveDate})`,
+          cause: `Autotask now holds ${before} units for ${plan.date}: neither the posting's before (${holder.beforeUnits}) nor its after (${holder.afterUnits}) value`,
+          remedy: `Check the contract's service in Autotask, then record what happened: kmsp ledger settle ${holder.id} --as posted|failed. The next run posts the difference.`,
+        },
+      });
+      continue;
+    }
+    if (delta === 0) {
+      outcome.postings.push({ ...base, status: 'unchanged', ledgerId: null, psaPostingId: null });
+      continue;
+    }
+    const row = ledger.recordPosting({
+      runId: options.runId,
+      integration: plan.integration,
+      tenantId: contract.tenantId,
+      tenantName: contract.tenantName,
+      accountId: contract.accountId,
+      contractId: contract.contractId,
+      billingItemId: line.billingItemId,
+      billingItemName: line.billingItemName,
+      applicationId: null,
+      category: null,
+      beforeUnits: before,
+      afterUnits: after,
+      effectiveDate: plan.date,
+      psaPostingId: null,
+      status: 'pending',
+    });
+    let psaId: string | null;
+    try {
+      psaId = (await options.psa.postUsage({ contractId: contract.contractId, billingItemId: line.billingItemId, unitChange: delta, effectiveDate: plan.date })).id;
+    } catch (error) {
+      const e = toBillingError(error);
+      const status = e.outcomeUnknown ? 'unknown' : 'failed';
+      ledger.settlePosting(row.id, { status, error: billingErrorLine(e) });
+      if (status === 'unknown') blocked.set(line.billingItemId, { ...row, status: 'unknown' });
+      outcome.postings.push({ ...base, status, ledgerId: row.id, psaPostingId: null, error: e });
+      continue;
+    }
+    if (options.afterPost) {
+      try {
+        await options.afterPost({ contractId: contract.contractId, billingItemId: line.billingItemId, ledgerId: row.id });
+      } catch (error) {
+        throw new Interrupted(error);
+      }
+    }
+    ledger.settlePosting(row.id, { status: 'posted', psaPostingId: psaId });
+    units.set(line.billingItemId, after);
+    outcome.postings.push({ ...base, status: 'posted', ledgerId: row.id, psaPostingId: psaId });
+  }
+  return outcome;
+}
+
+function signed(n: number): string {
+  return n > 0 ? `+${n}` : String(n);
+}
+
+export function totalsOf(contracts: ContractOutcome[]): ExecutionTotals {
+  const t: ExecutionTotals = { contracts: contracts.length, posted: 0, failed: 0, unknown: 0, blocked: 0, errors: 0, wouldPost: 0 };
+  for (const c of contracts) {
+    if (c.error) t.errors++;
+    for (const p of c.postings) {
+      if (p.status === 'posted') t.posted++;
+      else if (p.status === 'failed') (t.failed++, t.errors++);
+      else if (p.status === 'unknown') (t.unknown++, t.errors++);
+      else if (p.status === 'blocked') (t.blocked++, t.errors++);
+      else if (p.status === 'dry-run' || p.status === 'paused') t.wouldPost++;
+    }
+  }
+  return t;
+}

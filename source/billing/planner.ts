@@ -1,0 +1,154 @@
+// Builds the billing plan of one integration (SPEC.md §3.1): for each mapped tenant with
+// billing on and a contract, usage → desired quantity per mapped billing item → compared
+// with the units the PSA holds for the period containing today. Reads only: the same plan
+// feeds the agent's billing job, --dry-run and `kmsp billing preview`.
+//
+// - listTenants and listApplications once per run; devices and license usage per tenant,
+//   units per contract, in parallel under small limits (the platform gets 4 at once, the
+//   PSA 3: Autotask refuses a 4th concurrent request per endpoint).
+// - A failure (platform, PSA, no service period) is kept on its contract; others go on.
+// - Several tenants mapped to one contract are summed per billing item: each tenant's own
+//   plan would otherwise set the item to its own count and undo the other's.
+import pLimit from 'p-limit';
+import { desiredQuantities, planAgainstPsa, type DesiredQuantity } from '../domain/billingPlan.js';
+import type { Integration, TenantMapping } from '../domain/config.js';
+import { calendarDate } from '../domain/dates.js';
+import type { Psa, SecurityPlatform } from '../domain/ports.js';
+import type { Tenant } from '../domain/types.js';
+import { countUsage } from '../domain/usage.js';
+import { toBillingError } from './errors.js';
+import type { BillingPlan, ContractPlan } from './types.js';
+
+export interface PlanProgress {
+  phase: 'tenants' | 'contracts';
+  done: number;
+  total: number;
+}
+
+export interface BuildPlanOptions {
+  integration: Integration;
+  platform: SecurityPlatform;
+  psa: Psa;
+  now: Date;
+  /** IANA zone of the MSP (config agent.timeZone): "today" and the effective date. */
+  timeZone: string;
+  onProgress?: (progress: PlanProgress) => void;
+  platformConcurrency?: number;
+  psaConcurrency?: number;
+}
+
+interface ContractGroup {
+  contractId: string;
+  mappings: TenantMapping[];
+}
+
+export function skipReason(m: TenantMapping): string | null {
+  if (!m.accountId) return 'not mapped to an account';
+  if (!m.billing) return 'billing is off';
+  if (!m.contractId) return 'no contract chosen';
+  return null;
+}
+
+export async function buildBillingPlan(options: BuildPlanOptions): Promise<BillingPlan> {
+  const { integration, platform, psa } = options;
+  const date = calendarDate(options.now, options.timeZone);
+  const plan: BillingPlan = { integration: integration.name, date, contracts: [], skipped: [] };
+
+  const groups = new Map<string, ContractGroup>();
+  for (const m of integration.tenants) {
+    const reason = skipReason(m);
+    if (reason) {
+      plan.skipped.push({ tenantId: m.tenantId, tenantName: m.tenantName, reason });
+      continue;
+    }
+    const group = groups.get(m.contractId!) ?? { contractId: m.contractId!, mappings: [] };
+    group.mappings.push(m);
+    groups.set(m.contractId!, group);
+  }
+  if (groups.size === 0) return plan;
+
+  // Once per run. A failure here stops the whole plan: no contract can be computed without them.
+  const [tenants, applications] = await Promise.all([platform.listTenants(), platform.listApplications()]);
+  const tenantById = new Map<string, Tenant>(tenants.map((t) => [t.id, t]));
+
+  const platformLimit = pLimit(Math.max(1, options.platformConcurrency ?? 4));
+  const psaLimit = pLimit(Math.max(1, options.psaConcurrency ?? 3));
+  const totalTenants = [...groups.values()].reduce((n, g) => n + g.mappings.length, 0);
+  let tenantsDone = 0;
+  let contractsDone = 0;
+
+  const desiredOf = async (m: TenantMapping): Promise<DesiredQuantity[]> => {
+    try {
+      const tenant = tenantById.get(m.tenantId);
+      if (!tenant) {
+        throw Object.assign(new Error(`Tenant “${m.tenantName}” (${m.tenantId}) is no longer on the platform`), { notFound: true });
+      }
+      const [devices, usage] = await Promise.all([platform.listDevices(tenant), platform.licenseUsage(tenant)]);
+      const counted = countUsage({ tenantId: tenant.id, devices, usage, applications, today: date, timeZone: options.timeZone });
+      return desiredQuantities(counted, integration.billing, applications);
+    } finally {
+      options.onProgress?.({ phase: 'tenants', done: ++tenantsDone, total: totalTenants });
+    }
+  };
+
+  const contractPlan = async (group: ContractGroup): Promise<ContractPlan> => {
+    const first = group.mappings[0]!;
+    const base: ContractPlan = {
+      tenantId: first.tenantId,
+      tenantName: group.mappings.map((m) => m.tenantName).join(', '),
+      tenantIds: group.mappings.map((m) => m.tenantId),
+      accountId: first.accountId!,
+      accountName: first.accountName ?? first.accountId!,
+      contractId: group.contractId,
+      contractName: first.contractName ?? group.contractId,
+      lines: [],
+    };
+    const current = psaLimit(() => psa.currentQuantities(group.contractId, date));
+    current.catch(() => undefined); // awaited below; keeps an early rejection from being unhandled
+    try {
+      const perTenant = await Promise.all(
+        group.mappings.map((m) =>
+          platformLimit(() => desiredOf(m)).catch((error: unknown) => {
+            const missing = (error as { notFound?: boolean }).notFound === true;
+            throw Object.assign(
+              missing
+                ? {
+                    message: (error as Error).message,
+                    cause: 'it was removed or its id changed on the platform',
+                    remedy: 'Map the account to the tenant again on the Accounts tab, or turn billing off for it.',
+                  }
+                : toBillingError(error, `Usage of “${m.tenantName}”`),
+              { isBillingError: true },
+            );
+          }),
+        ),
+      );
+      base.lines = planAgainstPsa(sumDesired(perTenant.flat()), await current);
+    } catch (error) {
+      const e = (error as { isBillingError?: boolean }).isBillingError
+        ? (error as ReturnType<typeof toBillingError>)
+        : toBillingError(error, `Units of contract “${base.contractName}” (${base.accountName})`);
+      base.error = { message: e.message, cause: e.cause, remedy: e.remedy, ...(e.outcomeUnknown ? { outcomeUnknown: true } : {}) };
+    } finally {
+      options.onProgress?.({ phase: 'contracts', done: ++contractsDone, total: groups.size });
+    }
+    return base;
+  };
+
+  plan.contracts = await Promise.all([...groups.values()].map(contractPlan));
+  return plan;
+}
+
+/** Sums the desired quantities of several tenants billed to one contract, per billing item. */
+function sumDesired(all: DesiredQuantity[]): DesiredQuantity[] {
+  const byItem = new Map<string, DesiredQuantity>();
+  for (const d of all) {
+    const seen = byItem.get(d.billingItemId);
+    if (!seen) byItem.set(d.billingItemId, { ...d, sources: [...d.sources] });
+    else {
+      seen.quantity += d.quantity;
+      seen.sources.push(...d.sources);
+    }
+  }
+  return [...byItem.values()];
+}

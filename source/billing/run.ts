@@ -1,0 +1,83 @@
+// One billing run of one integration: lock, plan, execute, record (the agent's billing job
+// and `kmsp agent --once --job billing`).
+//
+// Dry run and paused runs take no lock and write nothing to the ledger or the PSA: the plan is
+// computed and reported, like `kmsp billing preview`.
+import type { Integration } from '../domain/config.js';
+import type { Psa, SecurityPlatform } from '../domain/ports.js';
+import type { Ledger } from '../store/ledger.js';
+import { executeBillingPlan, type ExecuteOptions, type ExecutionResult } from './executor.js';
+import { buildBillingPlan, type PlanProgress } from './planner.js';
+import { billingErrorLine } from './errors.js';
+import type { BillingPlan } from './types.js';
+
+export interface BillingRunOptions {
+  integration: Integration;
+  platform: SecurityPlatform;
+  psa: Psa;
+  /** Needed unless dryRun or paused. */
+  ledger: Ledger | null;
+  now: Date;
+  timeZone: string;
+  dryRun: boolean;
+  paused?: boolean;
+  heartbeatMs?: number;
+  onProgress?: (progress: PlanProgress | { phase: 'posting'; done: number; total: number }) => void;
+  afterPost?: ExecuteOptions['afterPost'];
+}
+
+export interface BillingRunResult {
+  runId: number | null;
+  plan: BillingPlan;
+  execution: ExecutionResult;
+  /** ok: nothing failed; partial: some contracts or postings failed. */
+  status: 'ok' | 'partial';
+}
+
+export async function runBilling(options: BillingRunOptions): Promise<BillingRunResult> {
+  const writes = !options.dryRun && !options.paused;
+  const ledger = writes ? options.ledger : null;
+  if (writes && !ledger) throw new Error('runBilling needs a ledger unless dryRun or paused');
+  // Throws KmspError 'run-locked' naming the holder when another billing run is in progress.
+  const runId = ledger ? ledger.acquireRun({ job: 'billing' }).runId : null;
+  const beat = ledger && runId !== null ? setInterval(() => ledger.heartbeat(runId), options.heartbeatMs ?? 30_000) : null;
+  beat?.unref();
+  try {
+    const plan = await buildBillingPlan({
+      integration: options.integration,
+      platform: options.platform,
+      psa: options.psa,
+      now: options.now,
+      timeZone: options.timeZone,
+      ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+    });
+    if (ledger && runId !== null) ledger.heartbeat(runId);
+    const execution = await executeBillingPlan(plan, {
+      psa: options.psa,
+      ledger,
+      runId,
+      dryRun: options.dryRun,
+      paused: options.paused ?? false,
+      ...(options.onProgress ? { onProgress: (done: number, total: number) => options.onProgress!({ phase: 'posting', done, total }) } : {}),
+      ...(options.afterPost ? { afterPost: options.afterPost } : {}),
+    });
+    const status = execution.totals.errors > 0 ? 'partial' : 'ok';
+    if (ledger && runId !== null) {
+      const errors = execution.contracts.flatMap((c) => [
+        ...(c.error ? [billingErrorLine(c.error)] : []),
+        ...c.postings.filter((p) => p.error).map((p) => billingErrorLine(p.error!)),
+      ]);
+      ledger.finishRun(runId, {
+        status,
+        summary: { integration: plan.integration, date: plan.date, ...execution.totals, skipped: plan.skipped.length },
+        error: errors.length ? errors.slice(0, 20).join('\n') : null,
+      });
+    }
+    return { runId, plan, execution, status };
+  } catch (error) {
+    if (ledger && runId !== null) ledger.finishRun(runId, { status: 'failed', error: error instanceof Error ? error.message : String(error) });
+    throw error;
+  } finally {
+    if (beat) clearInterval(beat);
+  }
+}

@@ -1,0 +1,46 @@
+// The billing plan as the planner builds it and the executor, preview and ledger export use it.
+// A plan line has the shape of domain/billingPlan.ts PlanLine (before/after are PSA units).
+
+export interface BillingLine {
+  billingItemId: string;
+  billingItemName: string;
+  /** Units Autotask held for the period containing the plan's date. */
+  before: number;
+  /** The quantity usage says it should hold. */
+  after: number;
+  delta: number;
+}
+
+/** A failure as the user sees it: what, why, what to do (SPEC.md §6). */
+export interface BillingError {
+  message: string;
+  cause: string | null;
+  remedy: string | null;
+  /** True when a write may or may not have happened (see KmspError.outcomeUnknown). */
+  outcomeUnknown?: boolean;
+}
+
+export interface ContractPlan {
+  /** First tenant billed to the contract (usually the only one). */
+  tenantId: string;
+  tenantName: string;
+  /** Every tenant whose usage is summed into this contract (several tenants may share one contract). */
+  tenantIds: string[];
+  accountId: string;
+  accountName: string;
+  contractId: string;
+  contractName: string;
+  /** Every mapped billing item, also those without a change (delta 0). */
+  lines: BillingLine[];
+  /** Set when reading usage or PSA units failed: nothing is posted to this contract. */
+  error?: BillingError;
+}
+
+export interface BillingPlan {
+  integration: string;
+  /** YYYY-MM-DD in the configured time zone: the period looked at and the effective date of postings. */
+  date: string;
+  contracts: ContractPlan[];
+  /** Mapped tenants not billed, and why (billing off, no contract, no account). */
+  skipped: Array<{ tenantId: string; tenantName: string; reason: string }>;
+}
