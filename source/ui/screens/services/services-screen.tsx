@@ -114,7 +114,7 @@ function ServicesEditor({ session, integrationName, integration, width, height, 
       return row.appId === cursorRef.current && chosenCell ? `[${text}]` : text;
     };
     const list: Column<ServiceRow>[] = [
-      { key: 'name', title: 'Application', minWidth: 18, grow: 3, render: (r) => r.name },
+      { key: 'name', title: 'Application', minWidth: 24, grow: 4, render: (r) => r.name },
       { key: 'unit', title: 'Unit', width: 11, filterable: false, render: unitLabel },
       ...itemSlots.map(
         (slot): Column<ServiceRow> => ({
@@ -130,7 +130,7 @@ function ServicesEditor({ session, integrationName, integration, width, height, 
       {
         key: 'status',
         title: 'Status',
-        minWidth: 10,
+        minWidth: 19,
         grow: 1,
         filterable: false,
         render: (r) => {

@@ -1,0 +1,370 @@
+// Services tab (SPEC.md §2.4) against the demo's KSC and Autotask simulators.
+// The demo KSC licenses device applications only (its connector reports every
+// KSC product per device), so the tests that need a per-user and a per-mailbox
+// application add two to what the live platform lists (withExtraApps).
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { startDemo, type DemoEnvironment } from '../../source/demo/environment.js';
+import { ConsoleSession } from '../../source/console/session.js';
+import type { Application } from '../../source/domain/types.js';
+import type { BillingSettings } from '../../source/domain/config.js';
+import { resolvePaths } from '../../source/store/paths.js';
+import { ConsoleApp } from '../../source/ui/app.js';
+import { createServicesScreen } from '../../source/ui/screens/services/index.js';
+import { createAccountsScreen } from '../../source/ui/screens/accounts/index.js';
+import { cleanupUi, frameLines, keys, press, renderUi, type, waitForFrame, type RenderedUi } from '../helpers/ink.js';
+
+let demo: DemoEnvironment;
+const sessions: ConsoleSession[] = [];
+const dirs: string[] = [];
+
+beforeAll(async () => {
+  demo = await startDemo();
+});
+
+afterEach(async () => {
+  cleanupUi();
+  await Promise.all(sessions.splice(0).map((s) => s.close()));
+});
+
+afterAll(async () => {
+  await demo.close();
+  for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+function freshDir(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kmsp-services-'));
+  dirs.push(dir);
+  for (const name of ['config.json', 'secrets.json']) {
+    fs.copyFileSync(path.join(demo.configDir, name), path.join(dir, name));
+    fs.chmodSync(path.join(dir, name), 0o600);
+  }
+  return dir;
+}
+
+const EXTRA_APPS: Application[] = [
+  { id: 'Kaspersky Endpoint Security Cloud Plus', name: 'Kaspersky Endpoint Security Cloud Plus', unit: 'user' },
+  { id: 'Kaspersky Security for Microsoft Office 365', name: 'Kaspersky Security for Microsoft Office 365', unit: 'mailbox' },
+];
+
+function openSession(dir: string, extraApps = false): ConsoleSession {
+  const session = new ConsoleSession({ paths: resolvePaths({ configDir: dir }), secretBackends: ['file'] });
+  sessions.push(session);
+  if (extraApps) {
+    const platform = session.platform.bind(session);
+    vi.spyOn(session, 'platform').mockImplementation(async (name) => {
+      const live = await platform(name);
+      return Object.assign(Object.create(live) as typeof live, { listApplications: async () => [...(await live.listApplications()), ...EXTRA_APPS] });
+    });
+  }
+  return session;
+}
+
+function readBilling(dir: string): BillingSettings {
+  const config = JSON.parse(fs.readFileSync(path.join(dir, 'config.json'), 'utf8')) as { integrations: Array<{ name: string; billing: BillingSettings }> };
+  return config.integrations.find((i) => i.name === 'demo')!.billing;
+}
+
+function writeBilling(dir: string, billing: BillingSettings): void {
+  const file = path.join(dir, 'config.json');
+  const config = JSON.parse(fs.readFileSync(file, 'utf8')) as { integrations: Array<{ name: string; billing: BillingSettings }> };
+  config.integrations.find((i) => i.name === 'demo')!.billing = billing;
+  fs.writeFileSync(file, JSON.stringify(config, null, 2));
+}
+
+interface OpenOptions {
+  dir?: string;
+  extraApps?: boolean;
+  columns?: number;
+  rows?: number;
+  withAccounts?: boolean;
+}
+
+function open(options: OpenOptions = {}) {
+  const dir = options.dir ?? freshDir();
+  const session = openSession(dir, options.extraApps);
+  const screens = [
+    ...(options.withAccounts ? [createAccountsScreen({ session, integrationName: 'demo' })] : []),
+    createServicesScreen({ session, integrationName: 'demo' }),
+  ];
+  const ui = renderUi(<ConsoleApp integrationName="demo" screens={screens} initialTab="services" noticeTimeoutMs={0} onExit={vi.fn()} />, {
+    columns: options.columns ?? 180,
+    rows: options.rows ?? 30,
+  });
+  return { ui, session, dir };
+}
+
+const loaded = (ui: RenderedUi) => waitForFrame(ui, (f) => f.includes('active Autotask services') && f.includes('applications in KSC'), 8000);
+const line = (frame: string, text: string) => frameLines(frame).find((l) => l.includes(text)) ?? '';
+
+const CTRL_S = '\u0013';
+const ADVANCED = 'Kaspersky Endpoint Security for Business Advanced';
+const SELECT = 'Kaspersky Endpoint Security for Business Select';
+/** The row of an application in the table (its first line). */
+const rowOf = (frame: string, app: string) => line(frame, app);
+/** Move the cursor to the row of `app` (rows are sorted by name; the cursor starts on the first). */
+async function goTo(ui: RenderedUi, app: string) {
+  for (let i = 0; i < 12 && !/^›/.test(rowOf(ui.lastFrame(), app)); i++) await press(ui.stdin, keys.down);
+  expect(rowOf(ui.lastFrame(), app)).toMatch(/^›/);
+}
+/** Enter on the chosen cell, search, Enter picks the first match. */
+async function choose(ui: RenderedUi, search: string) {
+  await press(ui.stdin, keys.enter);
+  await waitForFrame(ui, (f) => f.includes('billing item for'));
+  await type(ui.stdin, search);
+  await press(ui.stdin, keys.enter);
+  await waitForFrame(ui, (f) => !f.includes('billing item for'));
+}
+
+describe('Services tab', () => {
+  it('draws one billing item column per application with category off, three with it on; t switches', async () => {
+    const { ui } = open({ extraApps: true });
+    let frame = await loaded(ui);
+    expect(frame).toContain('Bill devices by category: off (t)');
+    expect(frame).toMatch(/Application +Unit +Billing item +Status/);
+    expect(frame).not.toContain('Windows workstations');
+    expect(frame).toMatchSnapshot('category off');
+
+    await press(ui.stdin, 't');
+    frame = ui.lastFrame();
+    expect(frame).toContain('Bill devices by category: on * (t)');
+    expect(frame).toMatch(/Application +Unit +›Windows workstations +Windows servers +Non-Windows devices +Status/);
+    expect(frame).not.toMatch(/ Billing item /);
+    // Per-user and mailbox applications keep one item.
+    expect(rowOf(frame, 'Cloud Plus')).toMatch(/per user +— +per user — one item +per user — one item/);
+    expect(rowOf(frame, 'Office 365')).toMatch(/per mailbox +— +per mailbox — one item +per mailbox — one item/);
+    expect(rowOf(frame, ADVANCED)).toMatch(/per device +— +— +—/);
+    expect(frame).toMatchSnapshot('category on');
+
+    await press(ui.stdin, 't');
+    frame = ui.lastFrame();
+    expect(frame).toContain('Bill devices by category: off (t)');
+    expect(frame).toMatch(/Application +Unit +Billing item +Status/);
+  });
+
+  it('a per-user application stores its single item with category on, and nothing in the categories', async () => {
+    const { ui, dir } = open({ extraApps: true });
+    await loaded(ui);
+    await press(ui.stdin, 't');
+    await goTo(ui, 'Cloud Plus');
+    await press(ui.stdin, keys.right, keys.right); // the column does not matter for a one-item row
+    expect(line(ui.lastFrame(), 'licensed per user')).toContain('one billing item whatever the category setting');
+    await choose(ui, 'cloud plus');
+    expect(rowOf(ui.lastFrame(), 'Cloud Plus')).toMatch(/^› \* Kaspersky Endpoint Security Cloud Plus +per user +\[KES Cloud Plus per user\] +per user — one item/);
+    await press(ui.stdin, CTRL_S);
+    await waitForFrame(ui, (f) => f.includes('Saved the billing items'));
+    const billing = readBilling(dir);
+    expect(billing.byCategory).toBe(true);
+    expect(billing.applications).toEqual([
+      { applicationId: EXTRA_APPS[0]!.id, applicationName: EXTRA_APPS[0]!.name, single: { value: '29684608', label: 'KES Cloud Plus per user' }, workstation: null, server: null, nonWindows: null },
+    ]);
+  });
+
+  it('the dropdown lists only the active Autotask services, searchable, with (none)', async () => {
+    const { ui } = open({ rows: 40 });
+    await loaded(ui);
+    await press(ui.stdin, keys.enter);
+    let frame = await waitForFrame(ui, (f) => f.includes('billing item for'));
+    expect(frame).toContain('(none)');
+    for (const name of ['KES Advanced – Workstation', 'KES Advanced – Server', 'KES Advanced – Non-Windows', 'KESB Select – Workstation', 'Kaspersky Security for Microsoft Office 365 per mailbox', 'KES Cloud Pro per user']) {
+      expect(frame).toContain(name);
+    }
+    expect(frame).not.toContain('legacy');
+    await type(ui.stdin, 'legacy');
+    frame = ui.lastFrame();
+    expect(frame).not.toContain('Kaspersky Anti-Virus for Workstations');
+    await press(ui.stdin, keys.ctrlU ?? '', ...Array.from({ length: 6 }, () => keys.backspace));
+    await type(ui.stdin, 'select – serv');
+    frame = ui.lastFrame();
+    expect(frame).toContain('KESB Select – Server');
+    expect(frame).not.toContain('KES Advanced – Server');
+    await press(ui.stdin, keys.escape);
+  });
+
+  it('a partly mapped three-item row is incomplete and blocks Save with the reason; nothing is written', async () => {
+    const { ui, dir } = open();
+    const before = fs.readFileSync(path.join(dir, 'config.json'), 'utf8');
+    await loaded(ui);
+    await press(ui.stdin, 't');
+    await goTo(ui, ADVANCED);
+    await choose(ui, 'advanced – work');
+    let frame = ui.lastFrame();
+    expect(rowOf(frame, ADVANCED)).toMatch(/^› \* Kaspersky Endpoint Security for Business Advanced +per device +\[KES Advanced – Workstatio.* +— +— +incomplete \(1 of 3\)$/);
+    expect(frame).toContain('1 problem');
+    await press(ui.stdin, CTRL_S);
+    frame = await waitForFrame(ui, (f) => f.includes('Not saved'));
+    expect(frame).toContain(`“${ADVANCED}” is incomplete: 1 of 3 billing items chosen; choose Windows servers and Non-Windows devices, or clear all three.`);
+    expect(fs.readFileSync(path.join(dir, 'config.json'), 'utf8')).toBe(before);
+  });
+
+  it('a complete mapping saves: config.json holds it, and the row is no longer changed', async () => {
+    const { ui, dir } = open();
+    await loaded(ui);
+    await press(ui.stdin, 't');
+    await goTo(ui, ADVANCED);
+    await choose(ui, 'advanced – work');
+    await press(ui.stdin, keys.right);
+    await choose(ui, 'advanced – serv');
+    await press(ui.stdin, keys.right);
+    await choose(ui, 'advanced – non');
+    await goTo(ui, SELECT);
+    await press(ui.stdin, keys.left, keys.left);
+    await choose(ui, 'select – work');
+    await press(ui.stdin, keys.right);
+    await choose(ui, 'select – serv');
+    await press(ui.stdin, keys.right);
+    await choose(ui, 'select – non');
+    expect(ui.lastFrame()).toContain('3 unsaved changes'); // the toggle and two applications
+    await press(ui.stdin, CTRL_S);
+    const frame = await waitForFrame(ui, (f) => f.includes('Saved the billing items'));
+    expect(frame).not.toMatch(/^ +\* /m);
+    expect(frame).toContain('Bill devices by category: on (t)');
+    const billing = readBilling(dir);
+    expect(billing.byCategory).toBe(true);
+    const advanced = billing.applications.find((a) => a.applicationId === ADVANCED)!;
+    expect(advanced).toEqual({
+      applicationId: ADVANCED,
+      applicationName: ADVANCED,
+      single: null,
+      workstation: { value: '29684601', label: 'KES Advanced – Workstation' },
+      server: { value: '29684602', label: 'KES Advanced – Server' },
+      nonWindows: { value: '29684603', label: 'KES Advanced – Non-Windows' },
+    });
+    expect(billing.applications.find((a) => a.applicationId === SELECT)!.nonWindows).toEqual({ value: '29684606', label: 'KESB Select – Non-Windows' });
+  });
+
+  it('the same billing item for two applications is refused at Save with both names', async () => {
+    const { ui, dir } = open();
+    const before = fs.readFileSync(path.join(dir, 'config.json'), 'utf8');
+    await loaded(ui);
+    await goTo(ui, ADVANCED);
+    await choose(ui, 'advanced – work');
+    await goTo(ui, SELECT);
+    await press(ui.stdin, keys.enter);
+    let frame = await waitForFrame(ui, (f) => f.includes('billing item for'));
+    expect(line(frame, '│   KES Advanced – Workstation')).toContain('also chosen for Kaspersky Endpoint Secu');
+    await type(ui.stdin, 'advanced – work');
+    await press(ui.stdin, keys.enter);
+    await press(ui.stdin, CTRL_S);
+    frame = await waitForFrame(ui, (f) => f.includes('Not saved'));
+    const text = frame.replace(/\s+/g, ' ');
+    expect(text).toContain(`used by both "${ADVANCED}" and "${SELECT}"`);
+    expect(fs.readFileSync(path.join(dir, 'config.json'), 'utf8')).toBe(before);
+    expect(ui.lastFrame()).toContain('2 unsaved changes');
+  });
+
+  it('Cancel changes asks, then restores the last save', async () => {
+    const dir = freshDir();
+    writeBilling(dir, { byCategory: false, applications: [{ applicationId: SELECT, applicationName: SELECT, single: { value: '29684604', label: 'KESB Select – Workstation' }, workstation: null, server: null, nonWindows: null }] });
+    const { ui } = open({ dir });
+    await loaded(ui);
+    await goTo(ui, SELECT);
+    await press(ui.stdin, keys.enter);
+    await waitForFrame(ui, (f) => f.includes('billing item for'));
+    await press(ui.stdin, keys.up, keys.up, keys.enter); // (none)
+    await press(ui.stdin, 't');
+    let frame = ui.lastFrame();
+    expect(rowOf(frame, SELECT)).toMatch(/^› \* Kaspersky/);
+    await press(ui.stdin, 'x');
+    frame = await waitForFrame(ui, (f) => f.includes('Discard the unsaved changes on Services'));
+    await press(ui.stdin, 'y');
+    frame = await waitForFrame(ui, (f) => f.includes('Restored the last saved billing items'));
+    expect(rowOf(frame, SELECT)).toMatch(/^› +Kaspersky Endpoint Security for Business Select +per device +\[KESB Select – Workstation\]/);
+    expect(frame).toContain('Bill devices by category: off (t)');
+    expect(frame).not.toContain('unsaved');
+  });
+
+  it('leaving the tab with unsaved changes asks first; discarding reloads the saved settings', async () => {
+    const { ui } = open({ withAccounts: true });
+    await loaded(ui);
+    await press(ui.stdin, 't');
+    await press(ui.stdin, '2');
+    let frame = await waitForFrame(ui, (f) => f.includes('Discard unsaved changes on Services?'));
+    await press(ui.stdin, 'n');
+    frame = ui.lastFrame();
+    expect(frame).toContain('[4 Services*]');
+    expect(frame).toContain('Bill devices by category: on * (t)');
+    await press(ui.stdin, '2');
+    await waitForFrame(ui, (f) => f.includes('Discard unsaved changes on Services?'));
+    await press(ui.stdin, 'y');
+    await waitForFrame(ui, (f) => f.includes('[2 Accounts]'));
+    await press(ui.stdin, '4');
+    frame = await loaded(ui);
+    expect(frame).toContain('Bill devices by category: off (t)');
+  });
+
+  it('marks stored items no longer active in Autotask and applications no longer licensed; Save is blocked until changed', async () => {
+    const dir = freshDir();
+    const before = JSON.stringify({
+      byCategory: false,
+      applications: [
+        { applicationId: ADVANCED, applicationName: ADVANCED, single: { value: '29684611', label: 'Kaspersky Anti-Virus for Workstations (legacy)' }, workstation: null, server: null, nonWindows: null },
+        { applicationId: SELECT, applicationName: SELECT, single: { value: '1234', label: 'Old service' }, workstation: null, server: null, nonWindows: null },
+        { applicationId: 'Kaspersky Anti-Virus 6.0', applicationName: 'Kaspersky Anti-Virus 6.0', single: { value: '29684607', label: 'Kaspersky Security for Windows Server' }, workstation: null, server: null, nonWindows: null },
+      ],
+    });
+    writeBilling(dir, JSON.parse(before) as BillingSettings);
+    const { ui } = open({ dir });
+    let frame = await loaded(ui);
+    expect(rowOf(frame, ADVANCED)).toMatch(/! inactive: Kaspersky Anti-Virus for Work.* +! change item$/);
+    expect(rowOf(frame, SELECT)).toMatch(/! deleted: Old service +! change item/);
+    expect(rowOf(frame, 'Anti-Virus 6.0')).toMatch(/Kaspersky Anti-Virus 6\.0 +— +Kaspersky Security for Windows Server +not licensed now/);
+    expect(frame).toContain('2 problems');
+    // Change the inactive one, clear the deleted one: then it saves.
+    await goTo(ui, ADVANCED);
+    await choose(ui, 'advanced – work');
+    await press(ui.stdin, CTRL_S);
+    frame = await waitForFrame(ui, (f) => f.includes('Not saved'));
+    expect(frame.replace(/\s+/g, ' ')).toContain(`“${SELECT}”: billing item “Old service” is deleted in the PSA`);
+    await goTo(ui, SELECT);
+    await press(ui.stdin, keys.enter);
+    await waitForFrame(ui, (f) => f.includes('billing item for'));
+    await press(ui.stdin, keys.home, keys.enter);
+    await waitForFrame(ui, (f) => !f.includes('billing item for'));
+    expect(rowOf(ui.lastFrame(), SELECT)).toMatch(/Business Select +per device +\[—\]/);
+    await press(ui.stdin, CTRL_S);
+    await waitForFrame(ui, (f) => f.includes('Saved the billing items'));
+    expect(readBilling(dir).applications.map((a) => [a.applicationId, a.single?.value])).toEqual([
+      [ADVANCED, '29684601'],
+      ['Kaspersky Anti-Virus 6.0', '29684607'],
+    ]);
+  });
+
+  it('shows a load error with cause and remedy while keys work, and r tries again', async () => {
+    const dir = freshDir();
+    const session = openSession(dir);
+    const { KmspError } = await import('../../source/domain/errors.js');
+    const real = session.platform.bind(session);
+    let fail = true;
+    vi.spyOn(session, 'platform').mockImplementation(async (name) => {
+      if (fail) throw new KmspError('Could not reach Kaspersky Security Center', { kind: 'network', cause: 'connection refused', remedy: 'Check that the server is running.' });
+      return real(name);
+    });
+    const ui = renderUi(<ConsoleApp integrationName="demo" screens={[createServicesScreen({ session, integrationName: 'demo' })]} initialTab="services" noticeTimeoutMs={0} onExit={vi.fn()} />, { columns: 120, rows: 24 });
+    let frame = await waitForFrame(ui, (f) => f.includes('Could not load the applications'), 5000);
+    expect(frame).toContain('Could not load the applications from KSC: Could not reach Kaspersky Security Center');
+    expect(frame).toContain('Cause: connection refused');
+    expect(frame).toContain('Remedy: Check that the server is running.');
+    expect(frame).toContain('r tries again');
+    await press(ui.stdin, 't');
+    expect(ui.lastFrame()).toContain('Bill devices by category: on * (t)');
+    fail = false;
+    await press(ui.stdin, 'r');
+    frame = await loaded(ui);
+    expect(frame).toContain('Kaspersky Endpoint Detectio');
+    expect(frame).not.toContain('Could not load');
+  });
+
+  it('? lists the Services keys', async () => {
+    const { ui } = open({ rows: 40 });
+    await loaded(ui);
+    await press(ui.stdin, '?');
+    const frame = await waitForFrame(ui, (f) => f.includes('Bill devices by category on/off'));
+    for (const text of ['Choose the billing item of this cell', 'Previous category column', 'Next category column', 'Save changes', 'Cancel changes (restore the last save)', 'Reload the applications from KSC']) {
+      expect(frame).toContain(text);
+    }
+    expect(frameLines(frame).at(-1)).toBeDefined();
+  });
+});
