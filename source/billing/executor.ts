@@ -117,30 +117,43 @@ export async function executeBillingPlan(plan: BillingPlan, options: ExecuteOpti
   if (writes && !options.ledger) throw new Error('executeBillingPlan needs a ledger unless dryRun or paused');
   const limit = pLimit(Math.max(1, options.concurrency ?? 3));
   let done = 0;
-  const run = async (contract: ContractPlan): Promise<ContractOutcome> => {
+  const run = async (contract: ContractPlan, state: RunState): Promise<ContractOutcome> => {
     try {
       if (contract.error) return { plan: contract, postings: [], settled: [], error: contract.error };
       if (!writes) {
         const status = options.dryRun ? 'dry-run' : 'paused';
         return { plan: contract, settled: [], postings: nonZero(contract.lines).map((l) => ({ ...l, status, ledgerId: null, psaPostingId: null })) };
       }
-      return await executeContract(plan, contract, options);
+      return await executeContract(plan, contract, options, state);
     } finally {
       options.onProgress?.(++done, plan.contracts.length);
     }
   };
-  let contracts: ContractOutcome[];
-  try {
-    contracts = await Promise.all(plan.contracts.map((c) => limit(() => run(c))));
-  } catch (error) {
-    limit.clearQueue();
-    if (error instanceof Interrupted) throw error.inner;
-    throw error;
-  }
+  // An interruption (the afterPost seam) stops every contract before its next write, as the
+  // end of the process would; the others' in-flight requests are awaited, never left running.
+  const state: RunState = { interrupted: false };
+  const settled = await Promise.allSettled(
+    plan.contracts.map((c) =>
+      limit(async () => {
+        if (state.interrupted) throw new Interrupted(null);
+        return run(c, state).catch((error: unknown) => {
+          if (error instanceof Interrupted) state.interrupted = true;
+          throw error;
+        });
+      }),
+    ),
+  );
+  const failure = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected' && !(r.reason instanceof Interrupted && r.reason.inner === null));
+  if (failure) throw failure.reason instanceof Interrupted ? failure.reason.inner : failure.reason;
+  const contracts = settled.map((r) => (r as PromiseFulfilledResult<ContractOutcome>).value);
   return { dryRun: options.dryRun, paused, contracts, totals: totalsOf(contracts) };
 }
 
-async function executeContract(plan: BillingPlan, contract: ContractPlan, options: ExecuteOptions): Promise<ContractOutcome> {
+interface RunState {
+  interrupted: boolean;
+}
+
+async function executeContract(plan: BillingPlan, contract: ContractPlan, options: ExecuteOptions, state: RunState): Promise<ContractOutcome> {
   const ledger = options.ledger!;
   const outcome: ContractOutcome = { plan: contract, postings: [], settled: [] };
   const wanted = nonZero(contract.lines);
@@ -209,6 +222,7 @@ async function executeContract(plan: BillingPlan, contract: ContractPlan, option
       outcome.postings.push({ ...base, status: 'unchanged', ledgerId: null, psaPostingId: null });
       continue;
     }
+    if (state.interrupted) throw new Interrupted(null);
     const row = ledger.recordPosting({
       runId: options.runId,
       integration: plan.integration,

@@ -5,32 +5,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runBilling } from '../../source/billing/run.js';
 import { buildBillingPlan } from '../../source/billing/planner.js';
 import { calendarDate } from '../../source/domain/dates.js';
-import type { BillingSettings, TenantMapping } from '../../source/domain/config.js';
 import { adjustments, posts, startBillingEnv, unitsOn, type BillingEnv } from './helpers.js';
 
-const KESB = 'Kaspersky Endpoint Security for Business Select';
-const WS = '29690601';
-const SRV = '29690602';
-const NW = '29690603';
-const CONTRACT = 29690101;
-
-export const basicTenants: TenantMapping[] = [
-  { tenantId: 'vs-northwind-0001', tenantName: 'Northwind Traders', accountId: '29690001', accountName: 'Northwind Traders GmbH', billing: true, contractId: String(CONTRACT), contractName: 'Northwind – Managed Security' },
-  { tenantId: 'vs-southside-0002', tenantName: 'Southside Bakery', accountId: '29690002', accountName: 'Southside Bakery', billing: false, contractId: '29690102', contractName: 'Southside – Managed Security' },
-];
-export const basicBilling: BillingSettings = {
-  byCategory: true,
-  applications: [
-    {
-      applicationId: KESB,
-      applicationName: KESB,
-      single: null,
-      workstation: { value: WS, label: 'KESB Select – Workstation' },
-      server: { value: SRV, label: 'KESB Select – Server' },
-      nonWindows: { value: NW, label: 'KESB Select – Non-Windows' },
-    },
-  ],
-};
+import { basicBilling, basicTenants, CONTRACT, NW, SRV, WS } from './basicFixture.js';
 
 let env: BillingEnv;
 beforeEach(async () => {
