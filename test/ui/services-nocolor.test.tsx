@@ -1,0 +1,91 @@
+// NO_COLOR: the Services tab says everything with glyphs and words (cursor
+// cell in brackets, `*` for changed rows, "incomplete", "! inactive", "not
+// licensed now"). Colour is forced on for chalk before Ink loads (dynamic
+// imports), so the colour frame really is coloured; same text either way.
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, expect, it, vi } from 'vitest';
+
+process.env.FORCE_COLOR = '1';
+
+type Modules = {
+  ink: typeof import('../helpers/ink.js');
+  app: typeof import('../../source/ui/app.js');
+  theme: typeof import('../../source/ui/theme.js');
+  screen: typeof import('../../source/ui/screens/services/index.js');
+  demo: typeof import('../../source/demo/environment.js');
+  session: typeof import('../../source/console/session.js');
+  paths: typeof import('../../source/store/paths.js');
+};
+let m: Modules;
+let demo: import('../../source/demo/environment.js').DemoEnvironment;
+let session: import('../../source/console/session.js').ConsoleSession;
+const ADVANCED = 'Kaspersky Endpoint Security for Business Advanced';
+const SELECT = 'Kaspersky Endpoint Security for Business Select';
+
+beforeAll(async () => {
+  m = {
+    ink: await import('../helpers/ink.js'),
+    app: await import('../../source/ui/app.js'),
+    theme: await import('../../source/ui/theme.js'),
+    screen: await import('../../source/ui/screens/services/index.js'),
+    demo: await import('../../source/demo/environment.js'),
+    session: await import('../../source/console/session.js'),
+    paths: await import('../../source/store/paths.js'),
+  };
+  demo = await m.demo.startDemo();
+  // Saved: by category on, Advanced partly mapped with an inactive item, an application KSC no longer lists.
+  const file = path.join(demo.configDir, 'config.json');
+  const config = JSON.parse(fs.readFileSync(file, 'utf8')) as { integrations: Array<{ billing: unknown }> };
+  const none = { single: null, workstation: null, server: null, nonWindows: null };
+  config.integrations[0]!.billing = {
+    byCategory: true,
+    applications: [
+      { applicationId: ADVANCED, applicationName: ADVANCED, ...none, workstation: { value: '29684611', label: 'Kaspersky Anti-Virus for Workstations (legacy)' } },
+      { applicationId: 'Kaspersky Anti-Virus 6.0', applicationName: 'Kaspersky Anti-Virus 6.0', ...none, workstation: { value: '29684607', label: 'Kaspersky Security for Windows Server' } },
+    ],
+  };
+  fs.writeFileSync(file, JSON.stringify(config, null, 2));
+  session = new m.session.ConsoleSession({ paths: m.paths.resolvePaths({ configDir: demo.configDir }), secretBackends: ['file'] });
+});
+
+afterAll(async () => {
+  m.ink.cleanupUi();
+  await session.close();
+  await demo.close();
+});
+
+async function frameWith(theme: import('../../source/ui/theme.js').Theme): Promise<string> {
+  const { ConsoleApp } = m.app;
+  const { press, keys, waitForFrame } = m.ink;
+  const ui = m.ink.renderUi(
+    <ConsoleApp integrationName="demo" screens={[m.screen.createServicesScreen({ session, integrationName: 'demo' })]} initialTab="services" theme={theme} onExit={vi.fn()} noticeTimeoutMs={0} />,
+    { columns: 200, rows: 22 },
+  );
+  await waitForFrame(ui, (f) => f.includes('active Autotask services') && f.includes('applications in KSC'), 10_000);
+  // Select: choose its workstation item (an unsaved change), then back to Advanced.
+  await press(ui.stdin, keys.down, keys.down, keys.enter);
+  await waitForFrame(ui, (f) => f.includes('billing item for'));
+  await m.ink.type(ui.stdin, 'select – work');
+  await press(ui.stdin, keys.enter, keys.up);
+  await waitForFrame(ui, (f) => !f.includes('billing item for'));
+  const frame = ui.lastFrame();
+  ui.unmount();
+  return frame;
+}
+
+it('chooses the no-colour theme under NO_COLOR, and the frame says everything without colour', async () => {
+  const noColor = m.theme.chooseTheme({ NO_COLOR: '1' }, { isTTY: true });
+  expect(noColor.name).toBe('mono');
+  const colored = await frameWith(m.theme.colorTheme);
+  const plain = await frameWith(noColor);
+  expect(colored).toMatch(/\u001B\[\d+m/);
+  expect(plain).not.toMatch(/\u001B\[/);
+  const lines = (frame: string) => m.ink.frameLines(frame).map((l) => l.trimEnd());
+  expect(lines(m.ink.stripAnsi(colored))).toEqual(lines(plain));
+  expect(plain).toContain('Bill devices by category: on (t) · 1 unsaved change · 4 problems');
+  expect(plain).toMatch(/^› {3}Kaspersky Endpoint Security for Business Advanced +per device +\[! inactive: Kaspersky Anti-V.* +— +— +incomplete \(1 of 3\) · ! ch/m);
+  expect(plain).toMatch(/^ {2}\* Kaspersky Endpoint Security for Business Select +per device +KESB Select – Workstation +— +— +incomplete \(1 of 3\)$/m);
+  expect(plain).toMatch(/^ {4}Kaspersky Anti-Virus 6\.0 +— +Kaspersky Security for Win.* +— +— +incomplete \(1 of 3\) · no/m);
+  expect(plain).toMatchSnapshot('NO_COLOR frame');
+});
