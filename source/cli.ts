@@ -5,9 +5,12 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { describeError } from './domain/errors.js';
 import { resolvePaths } from './store/paths.js';
+import { register as registerAgent } from './commands/agent.js';
+import { register as registerBilling } from './commands/billing.js';
 import { register as registerConfig } from './commands/config.js';
 import { register as registerDemo } from './commands/demo.js';
 import { register as registerDoctor } from './commands/doctor.js';
+import { register as registerLedger } from './commands/ledger.js';
 import { register as registerReport } from './commands/report.js';
 import { register as registerSecrets } from './commands/secrets.js';
 
@@ -29,6 +32,9 @@ export function buildProgram(): Command {
   registerDoctor(program);
   registerReport(program);
   registerDemo(program);
+  registerAgent(program);
+  registerBilling(program);
+  registerLedger(program);
   program.action(async (options: { config?: string; integration?: string }) => {
     // The console: the UI module is loaded only here, for a person at a terminal.
     const { startConsole } = await import('./ui/start.js');

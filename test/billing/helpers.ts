@@ -22,13 +22,13 @@ export interface BillingEnv {
 
 export const fixtureDir = (name: string) => path.join(repoRoot, 'fixtures', name);
 
-export async function startBillingEnv(fixture: string, setup: { tenants: TenantMapping[]; billing: BillingSettings }): Promise<BillingEnv> {
+export async function startBillingEnv(fixture: string, setup: { tenants: TenantMapping[]; billing: BillingSettings; timeZone?: string }): Promise<BillingEnv> {
   const demo = await startDemo({ fixturesDir: fixtureDir(fixture) });
   const paths = resolvePaths({ configDir: demo.configDir });
   const store = openConfig({ paths });
   const config = store.load();
   const integration = { ...config.integrations[0]!, tenants: setup.tenants, billing: setup.billing };
-  const saved: KmspConfig = { ...config, integrations: [integration] };
+  const saved: KmspConfig = { ...config, integrations: [integration], agent: { ...config.agent, ...(setup.timeZone ? { timeZone: setup.timeZone } : {}) } };
   store.save(saved, { actor: 'billing test' });
   const ledgers: Ledger[] = [];
   const secrets = openSecretStore({ paths, backends: ['file'] });

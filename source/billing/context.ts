@@ -1,0 +1,58 @@
+// What the billing commands share: the configured integration(s) and their connectors, with
+// every HTTP request counted (for the run summary and the benchmark).
+import { createPlatform, createPsa } from '../connectors/factory.js';
+import type { Integration, KmspConfig } from '../domain/config.js';
+import { KmspError } from '../domain/errors.js';
+import type { Psa, SecurityPlatform } from '../domain/ports.js';
+import { openConfig } from '../store/config.js';
+import type { KmspPaths } from '../store/paths.js';
+import { openSecretStore } from '../store/secrets.js';
+
+export interface RequestCounts {
+  platform: number;
+  psa: number;
+}
+
+export interface Connected {
+  platform: SecurityPlatform;
+  psa: Psa;
+  requests: RequestCounts;
+  close(): Promise<void>;
+}
+
+export function loadIntegrations(paths: KmspPaths, name?: string): { config: KmspConfig; integrations: Integration[] } {
+  const config = openConfig({ paths, onInvalid: 'fail' }).load();
+  if (name) {
+    const one = config.integrations.find((i) => i.name === name);
+    if (!one) {
+      throw new KmspError(`No integration named “${name}”`, {
+        kind: 'config',
+        cause: `configured: ${config.integrations.map((i) => i.name).join(', ') || 'none'}`,
+        remedy: 'Pass one of those names, or leave --integration out to use every integration.',
+      });
+    }
+    return { config, integrations: [one] };
+  }
+  if (config.integrations.length === 0) {
+    throw new KmspError('No integration is configured', {
+      kind: 'config',
+      remedy: 'Set one up in the console (kmsp), or try the demo (kmsp demo).',
+    });
+  }
+  return { config, integrations: config.integrations };
+}
+
+export async function connect(paths: KmspPaths, integration: Integration): Promise<Connected> {
+  const secrets = openSecretStore({ paths });
+  const lookup = (n: string) => secrets.get(n);
+  const requests: RequestCounts = { platform: 0, psa: 0 };
+  const platform = await createPlatform(integration, lookup, { onRecord: () => void requests.platform++ });
+  let psa: Psa;
+  try {
+    psa = await createPsa(integration, lookup, { onRecord: () => void requests.psa++ });
+  } catch (error) {
+    await platform.close();
+    throw error;
+  }
+  return { platform, psa, requests, close: async () => void (await Promise.all([platform.close(), psa.close()])) };
+}

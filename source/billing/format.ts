@@ -1,0 +1,55 @@
+// The billing plan and the ledger's postings as tables, CSV and JSON (preview, ledger export).
+import { csvField } from '../domain/unmapped.js';
+import type { PostingRecord } from '../store/ledger.js';
+import type { BillingPlan } from './types.js';
+
+export interface PreviewRow {
+  account: string;
+  accountId: string;
+  contract: string;
+  contractId: string;
+  tenant: string;
+  billingItem: string;
+  billingItemId: string;
+  current: number | null;
+  new: number | null;
+  delta: number | null;
+  /** Empty when the line is fine. */
+  error: string;
+}
+
+export const PREVIEW_FIELDS: ReadonlyArray<keyof PreviewRow> = ['account', 'accountId', 'contract', 'contractId', 'tenant', 'billingItem', 'billingItemId', 'current', 'new', 'delta', 'error'];
+
+export function previewRows(plan: BillingPlan): PreviewRow[] {
+  const rows: PreviewRow[] = [];
+  const sorted = [...plan.contracts].sort((a, b) => a.accountName.localeCompare(b.accountName) || a.contractName.localeCompare(b.contractName));
+  for (const c of sorted) {
+    const base = { account: c.accountName, accountId: c.accountId, contract: c.contractName, contractId: c.contractId, tenant: c.tenantName };
+    if (c.error) {
+      const why = [c.error.message, c.error.cause && `cause: ${c.error.cause}`, c.error.remedy && `remedy: ${c.error.remedy}`].filter(Boolean).join('; ');
+      rows.push({ ...base, billingItem: '', billingItemId: '', current: null, new: null, delta: null, error: why });
+      continue;
+    }
+    for (const l of [...c.lines].sort((a, b) => a.billingItemName.localeCompare(b.billingItemName))) {
+      rows.push({ ...base, billingItem: l.billingItemName, billingItemId: l.billingItemId, current: l.before, new: l.after, delta: l.delta, error: '' });
+    }
+  }
+  return rows;
+}
+
+export function toCsv<T extends object>(rows: readonly T[], fields: ReadonlyArray<keyof T>): string {
+  const cell = (v: unknown) => (v === null || v === undefined ? '' : csvField(v as string | number | boolean));
+  const lines = [fields.join(','), ...rows.map((r) => fields.map((f) => cell(r[f])).join(','))];
+  return `${lines.join('\r\n')}\r\n`;
+}
+
+export function toJson<T extends object>(rows: readonly T[], fields: ReadonlyArray<keyof T>): string {
+  return `${JSON.stringify(rows.map((r) => Object.fromEntries(fields.map((f) => [f, r[f] ?? null]))), null, 2)}\n`;
+}
+
+export const signed = (n: number | null): string => (n === null ? '' : n > 0 ? `+${n}` : String(n));
+
+export const POSTING_FIELDS: ReadonlyArray<keyof PostingRecord> = [
+  'id', 'createdAt', 'runId', 'integration', 'tenantId', 'tenantName', 'accountId', 'contractId', 'billingItemId', 'billingItemName',
+  'beforeUnits', 'afterUnits', 'delta', 'effectiveDate', 'status', 'psaPostingId', 'error', 'settledAt',
+];

@@ -1,0 +1,70 @@
+// kmsp billing preview: what the next billing run would post, per account and billing item
+// (current PSA quantity → new, delta). Reads only: no PSA write, no ledger row (SPEC.md §2.5, §3.1).
+import type { Command } from 'commander';
+import { connect, loadIntegrations } from '../billing/context.js';
+import { PREVIEW_FIELDS, previewRows, signed, toCsv, toJson, type PreviewRow } from '../billing/format.js';
+import { buildBillingPlan } from '../billing/planner.js';
+import { describeError } from '../domain/errors.js';
+import { pathsOf, processIo, type CommandIo } from './shared.js';
+
+const FORMATS = ['table', 'csv', 'json'] as const;
+type Format = (typeof FORMATS)[number];
+
+export function register(program: Command, io: CommandIo = processIo): void {
+  const billing = program.command('billing').description('license billing');
+  billing
+    .command('preview')
+    .description('what the next billing run would post, per account and billing item; writes nothing')
+    .option('-f, --format <format>', `output format: ${FORMATS.join(', ')}`, 'table')
+    .action(async (options: { format: string }, command: Command) => {
+      if (!(FORMATS as readonly string[]).includes(options.format)) {
+        io.err(`Unknown format “${options.format}”. Use one of: ${FORMATS.join(', ')}.\n`);
+        process.exitCode = 2;
+        return;
+      }
+      const paths = pathsOf(command);
+      const { integration: only } = command.optsWithGlobals<{ integration?: string }>();
+      try {
+        const { config, integrations } = loadIntegrations(paths, only);
+        const rows: Array<PreviewRow & { integration: string }> = [];
+        const skipped: string[] = [];
+        let date = '';
+        for (const integration of integrations) {
+          const c = await connect(paths, integration);
+          try {
+            const plan = await buildBillingPlan({ integration, platform: c.platform, psa: c.psa, now: new Date(), timeZone: config.agent.timeZone });
+            date = plan.date;
+            rows.push(...previewRows(plan).map((r) => ({ integration: integration.name, ...r })));
+            skipped.push(...plan.skipped.map((s) => `${s.tenantName}: ${s.reason}`));
+          } finally {
+            await c.close();
+          }
+        }
+        const fields = ['integration', ...PREVIEW_FIELDS] as Array<keyof (typeof rows)[number]>;
+        const format = options.format as Format;
+        if (format === 'csv') io.out(toCsv(rows, fields));
+        else if (format === 'json') io.out(toJson(rows, fields));
+        else io.out(await table(rows, date, skipped));
+        if (rows.some((r) => r.error)) process.exitCode = 1;
+      } catch (error) {
+        io.err(describeError(error) + '\n');
+        process.exitCode = 1;
+      }
+    });
+}
+
+async function table(rows: Array<PreviewRow & { integration: string }>, date: string, skipped: string[]): Promise<string> {
+  if (rows.length === 0) return `Nothing to bill: no mapped tenant has billing on with a contract.${skipped.length ? ` Skipped: ${skipped.join('; ')}.` : ''}\n`;
+  const { renderTable } = await import('../ui/print.js');
+  const changes = rows.filter((r) => r.delta !== null && r.delta !== 0).length;
+  const errors = rows.filter((r) => r.error);
+  const t = renderTable(
+    rows
+      .filter((r) => !r.error)
+      .map((r) => ({ Account: r.account, Contract: r.contract, 'Billing item': r.billingItem, Current: r.current ?? '', New: r.new ?? '', Delta: r.delta === 0 ? '' : signed(r.delta) })),
+  );
+  const lines = [`Billing preview for ${date} (nothing is written):`, t];
+  for (const e of errors) lines.push(`${e.account} / ${e.contract}: ${e.error}`);
+  lines.push(`${changes} posting${changes === 1 ? '' : 's'} would be made; ${errors.length} contract${errors.length === 1 ? '' : 's'} with errors; ${skipped.length} tenant${skipped.length === 1 ? '' : 's'} skipped.`);
+  return lines.filter(Boolean).join('\n') + '\n';
+}

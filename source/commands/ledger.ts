@@ -1,0 +1,79 @@
+// kmsp ledger export: the postings of the audit ledger (SPEC.md §4), for scripts and spreadsheets.
+// kmsp ledger settle: record the outcome of a posting whose outcome Autotask did not tell.
+import type { Command } from 'commander';
+import { POSTING_FIELDS, toCsv, toJson } from '../billing/format.js';
+import { describeError } from '../domain/errors.js';
+import { openLedger } from '../store/ledger.js';
+import { pathsOf, processIo, type CommandIo } from './shared.js';
+
+const FORMATS = ['csv', 'json'] as const;
+
+export function register(program: Command, io: CommandIo = processIo): void {
+  const ledger = program.command('ledger').description('the audit ledger of postings and runs');
+  ledger
+    .command('export')
+    .description('postings (oldest first): before → after, delta, tenant, contract, item, run, status')
+    .option('-f, --format <format>', `output format: ${FORMATS.join(', ')}`, 'csv')
+    .option('--since <date>', 'only postings made on or after this date (YYYY-MM-DD, UTC) or ISO time')
+    .action((options: { format: string; since?: string }, command: Command) => {
+      if (!(FORMATS as readonly string[]).includes(options.format)) {
+        io.err(`Unknown format “${options.format}”. Use one of: ${FORMATS.join(', ')}.\n`);
+        process.exitCode = 2;
+        return;
+      }
+      let since: Date | undefined;
+      if (options.since !== undefined) {
+        since = new Date(/^\d{4}-\d{2}-\d{2}$/.test(options.since) ? `${options.since}T00:00:00Z` : options.since);
+        if (Number.isNaN(since.getTime())) {
+          io.err(`--since “${options.since}” is not a date. Use YYYY-MM-DD, e.g. --since 2025-03-01.\n`);
+          process.exitCode = 2;
+          return;
+        }
+      }
+      try {
+        const l = openLedger({ paths: pathsOf(command) });
+        try {
+          const rows = l.listPostings(since ? { since } : {}).reverse();
+          io.out(options.format === 'json' ? toJson(rows, POSTING_FIELDS) : toCsv(rows, POSTING_FIELDS));
+        } finally {
+          l.close();
+        }
+      } catch (error) {
+        io.err(describeError(error) + '\n');
+        process.exitCode = 1;
+      }
+    });
+  ledger
+    .command('settle <id>')
+    .description('record what happened to a posting whose outcome is unknown, after checking Autotask')
+    .requiredOption('--as <outcome>', 'posted (it is in Autotask) or failed (it is not)')
+    .action((id: string, options: { as: string }, command: Command) => {
+      if (options.as !== 'posted' && options.as !== 'failed') {
+        io.err(`--as must be posted or failed, not “${options.as}”.\n`);
+        process.exitCode = 2;
+        return;
+      }
+      try {
+        const l = openLedger({ paths: pathsOf(command) });
+        try {
+          const row = l.getPosting(Number(id));
+          if (!row) {
+            io.err(`No posting ${id} in the ledger.\n`);
+            process.exitCode = 1;
+            return;
+          }
+          if (!l.settlePosting(row.id, { status: options.as, error: row.error ? `settled by hand as ${options.as}; earlier: ${row.error}` : `settled by hand as ${options.as}` })) {
+            io.err(`Posting ${id} is already ${row.status}; only pending or unknown postings can be settled.\n`);
+            process.exitCode = 1;
+            return;
+          }
+          io.out(`Posting ${id} (${row.billingItemName ?? row.billingItemId}, contract ${row.contractId}, ${row.beforeUnits} → ${row.afterUnits}) recorded as ${options.as}.\n`);
+        } finally {
+          l.close();
+        }
+      } catch (error) {
+        io.err(describeError(error) + '\n');
+        process.exitCode = 1;
+      }
+    });
+}
