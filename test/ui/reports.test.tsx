@@ -67,7 +67,7 @@ describe('Reports › Unmapped accounts', () => {
     const frame = await loaded(ui);
     expect(frame).toContain('Reports');
     expect(frame).toContain('› Unmapped accounts');
-    expect(frame).not.toContain('Billing preview'); // only reports that exist are listed
+    expect(frame).toMatch(/ {2}Billing preview\s+│[\s\S]* {2}Reconciliation\s+│/u); // only reports that exist are listed
     expect(countOf(frame)).toContain('40 unmapped of 40 Autotask accounts');
     expect(frame).toContain('Export: kmsp report unmapped --format csv');
     expect(cursorRow(frame)).toMatch(/^› \[ \] Acme and Sons Ltd\s+Customer\s+yes\s+29683501/);

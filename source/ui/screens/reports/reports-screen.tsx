@@ -1,5 +1,6 @@
 // Reports (SPEC.md §2.5). A list of the reports on the left (only those that
-// exist) and the chosen report on the right. Unmapped accounts: the PSA
+// exist; [ and ] choose) and the chosen report on the right. Billing preview and
+// Reconciliation: billing-reports.tsx. Unmapped accounts: the PSA
 // accounts no tenant is mapped to in any integration on the same PSA, with a
 // type filter, the table's `/` name filter, and the persistent exclude mark
 // ("does not use Kaspersky"), which is written to the config at once: it is a
@@ -18,6 +19,7 @@ import { useTheme } from '../../theme.js';
 import { formatCount, toSingleLine, truncate } from '../../text.js';
 import { useLoad } from '../use-load.js';
 import { countLine, exportCommand, type UnmappedViewState } from './unmapped-view.js';
+import { BillingPreviewReport, ReconciliationReport, useBillingPlan } from './billing-reports.js';
 
 export interface ReportsScreenOptions {
   readonly session: ConsoleSession;
@@ -28,8 +30,13 @@ export function createReportsScreen(options: ReportsScreenOptions): ScreenDefini
   return { id: 'reports', title: 'Reports', render: (props) => <ReportsScreen {...props} {...options} /> };
 }
 
-/** The reports that exist. Billing preview and Agent (SPEC.md §2.5) join this list when they are built. */
-const REPORTS = [{ id: 'unmapped', title: 'Unmapped accounts' }] as const;
+/** The reports that exist. Agent (SPEC.md §2.5) joins this list when it is built. */
+const REPORTS = [
+  { id: 'unmapped', title: 'Unmapped accounts' },
+  { id: 'preview', title: 'Billing preview' },
+  { id: 'reconciliation', title: 'Reconciliation' },
+] as const;
+type ReportId = (typeof REPORTS)[number]['id'];
 
 const LIST_WIDTH = 24;
 const LIST_MIN_SCREEN_WIDTH = 90;
@@ -38,20 +45,55 @@ export function ReportsScreen({ width, height, active, session, integrationName 
   const theme = useTheme();
   const showList = width >= LIST_MIN_SCREEN_WIDTH;
   const paneWidth = showList ? width - LIST_WIDTH : width;
+  const [selected, setSelected] = useState<ReportId>('unmapped');
+  const index = REPORTS.findIndex((r) => r.id === selected);
+  // The billing plan is built on the first visit of a billing report and shared by both.
+  const [billingWanted, setBillingWanted] = useState(false);
+  const billing = useBillingPlan(session, integrationName, billingWanted);
+  const choose = (i: number) => {
+    const next = REPORTS[(i + REPORTS.length) % REPORTS.length]!;
+    setSelected(next.id);
+    if (next.id !== 'unmapped') setBillingWanted(true);
+  };
+  useCommands(
+    'Reports',
+    [
+      { id: 'reports.next', keys: [']'], description: 'Next report', hint: 'next report', run: () => choose(index + 1) },
+      { id: 'reports.previous', keys: ['['], description: 'Previous report', run: () => choose(index - 1) },
+    ],
+    { active },
+  );
+  const paneProps = { width: paneWidth - (showList ? 1 : 0), height, active, session, integrationName };
   return (
     <Box flexDirection="row" width={width} height={height} overflow="hidden">
       {showList ? (
         <Box flexDirection="column" width={LIST_WIDTH} borderStyle="single" borderTop={false} borderBottom={false} borderLeft={false} paddingRight={1}>
           <Text {...theme.style('title')}>Reports</Text>
           {REPORTS.map((r, i) => (
-            <Text key={r.id} wrap="truncate-end" {...theme.style(i === 0 ? 'accent' : 'normal')}>
-              {`${i === 0 ? theme.glyphs.cursor : theme.glyphs.noCursor} ${r.title}`}
+            <Text key={r.id} wrap="truncate-end" {...theme.style(i === index ? 'accent' : 'normal')}>
+              {`${i === index ? theme.glyphs.cursor : theme.glyphs.noCursor} ${r.title}`}
             </Text>
           ))}
+          <Text wrap="truncate-end" {...theme.style('muted')}>
+            {'] next · [ previous'}
+          </Text>
         </Box>
       ) : null}
       <Box flexDirection="column" width={paneWidth} paddingLeft={showList ? 1 : 0}>
-        <UnmappedReport width={paneWidth - (showList ? 1 : 0)} height={height} active={active} session={session} integrationName={integrationName} />
+        {/* Visited reports stay mounted (cursor and filters survive switching); hidden ones take no keys. */}
+        <Box display={selected === 'unmapped' ? 'flex' : 'none'} flexDirection="column">
+          <UnmappedReport {...paneProps} active={active && selected === 'unmapped'} />
+        </Box>
+        {billingWanted ? (
+          <>
+            <Box display={selected === 'preview' ? 'flex' : 'none'} flexDirection="column">
+              <BillingPreviewReport {...paneProps} active={active && selected === 'preview'} billing={billing} />
+            </Box>
+            <Box display={selected === 'reconciliation' ? 'flex' : 'none'} flexDirection="column">
+              <ReconciliationReport {...paneProps} active={active && selected === 'reconciliation'} billing={billing} />
+            </Box>
+          </>
+        ) : null}
       </Box>
     </Box>
   );
