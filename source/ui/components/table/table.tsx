@@ -2,12 +2,19 @@
 // 1,234"), a header and only the rows in the window — O(visible rows) per frame.
 // Without colour the cursor row still reads "›", marks "[x]"/"[ ]", and the
 // caller's per-row marker (e.g. "*" for unsaved) has its own column.
+//
+// Per key, only what changed is drawn again: row lines are memoised components
+// keyed by row id (moving the cursor redraws two lines, scrolling by one mounts
+// one), the column layout is memoised on columns and width, and cells are cut
+// and padded by length when they are plain ASCII (cells.ts).
+import { memo, useMemo, type ReactElement } from 'react';
 import { Box, Text } from 'ink';
 import { useTheme, type Theme, type Tone } from '../../theme.js';
-import { displayWidth, fit, formatCount, truncate } from '../../text.js';
+import { displayWidth, formatCount, truncate } from '../../text.js';
 import { renderFieldText } from '../text-field/text-field.js';
 import { visibleRange } from '../list-window.js';
 import { cellText, COLUMN_GAP, layoutColumns, type ColumnLayout } from './columns.js';
+import { fitCell } from './cells.js';
 import type { TableModel } from './use-table.js';
 
 export interface TableProps<Row> {
@@ -39,7 +46,7 @@ function prefixFor(theme: Theme, markable: boolean, withMarker: boolean): Prefix
   return {
     width,
     text: (cursor, marked, marker) =>
-      `${cursor ? g.cursor : g.noCursor} ` + (markable ? `${marked ? g.marked : g.unmarked} ` : '') + (withMarker ? `${fit(marker ?? '', 1)} ` : ''),
+      `${cursor ? g.cursor : g.noCursor} ` + (markable ? `${marked ? g.marked : g.unmarked} ` : '') + (withMarker ? `${fitCell(marker ?? '', 1)} ` : ''),
   };
 }
 
@@ -47,8 +54,10 @@ const GAP = ' '.repeat(COLUMN_GAP);
 
 function TableView<Row>({ table, width, title, marker, emptyMessage, focused = true }: TableProps<Row>) {
   const theme = useTheme();
-  const prefix = prefixFor(theme, table.markable, marker !== undefined);
-  const layout = layoutColumns(table.columns, Math.max(1, width - prefix.width));
+  const withMarker = marker !== undefined;
+  const prefix = useMemo(() => prefixFor(theme, table.markable, withMarker), [theme, table.markable, withMarker]);
+  const layoutWidth = Math.max(1, width - prefix.width);
+  const layout = useMemo(() => layoutColumns(table.columns, layoutWidth), [table.columns, layoutWidth]);
   const count = table.rows.length;
   const { start, end } = visibleRange(table.state, count, table.pageSize);
   const filtered = table.filter !== '';
@@ -71,14 +80,17 @@ function TableView<Row>({ table, width, title, marker, emptyMessage, focused = t
   const leftWidth = displayWidth(titleText) + (filterPart ? (titleText ? 3 : 1) + displayWidth(filterPart.before + filterPart.caret + filterPart.after) : 0);
   const spacer = ' '.repeat(Math.max(1, width - leftWidth - displayWidth(right)));
 
-  const header = ' '.repeat(prefix.width) + layout.map(({ column, width: w }) => fit(column.title, w, column.align)).join(GAP);
+  const header = useMemo(() => truncate(' '.repeat(prefix.width) + layout.map(({ column, width: w }) => fitCell(column.title, w, column.align)).join(GAP), width), [prefix.width, layout, width]);
 
   const lines = [];
   for (let index = start; index < end; index++) {
     const row = table.rows[index]!;
+    const id = table.getRowId(row);
     const isCursor = index === table.cursorIndex;
-    const isMarked = table.markable && table.marks.has(table.getRowId(row));
-    lines.push(<RowLine key={index - start} row={row} layout={layout} prefix={prefix.text(isCursor, isMarked, marker?.(row))} cursor={isCursor && focused} theme={theme} width={width} />);
+    const isMarked = table.markable && table.marks.has(id);
+    lines.push(
+      <RowLine key={id} row={row} layout={layout} prefix={prefix.text(isCursor, isMarked, marker?.(row))} prefixWidth={prefix.width} cursor={isCursor && focused} theme={theme} width={width} />,
+    );
   }
 
   return (
@@ -97,7 +109,7 @@ function TableView<Row>({ table, width, title, marker, emptyMessage, focused = t
         <Text {...theme.style('muted')}>{right}</Text>
       </Text>
       <Text wrap="truncate-end" {...theme.style('muted')}>
-        {truncate(header, width)}
+        {header}
       </Text>
       {count === 0 ? (
         <Text wrap="truncate-end" {...theme.style('muted')}>
@@ -114,15 +126,22 @@ interface RowLineProps<Row> {
   readonly row: Row;
   readonly layout: readonly ColumnLayout<Row>[];
   readonly prefix: string;
+  /** Cells the prefix takes (prefix.width): with the layout, the line's width without measuring it. */
+  readonly prefixWidth: number;
   readonly cursor: boolean;
   readonly theme: Theme;
   readonly width: number;
 }
 
-function RowLine<Row>({ row, layout, prefix, cursor, theme, width }: RowLineProps<Row>) {
-  const cells = layout.map(({ column, width: w }) => ({ text: fit(cellText(column, row), w, column.align), tone: column.tone?.(row) }));
+// Memoised on its props: a row object, the layout and the prefix string are the
+// same between keys unless that row, the columns or its cursor/mark state changed.
+const RowLine = memo(function RowLine<Row>({ row, layout, prefix, prefixWidth, cursor, theme, width }: RowLineProps<Row>) {
+  const cells = layout.map(({ column, width: w }) => ({ text: fitCell(cellText(column, row), w, column.align), tone: column.tone?.(row) }));
   if (cursor || !cells.some((c) => c.tone)) {
-    const line = truncate(prefix + cells.map((c) => c.text).join(GAP), width);
+    // Every cell is exactly its column's width, so the line is as wide as the layout;
+    // it needs cutting only when even the prefix does not fit (a very narrow table).
+    const joined = prefix + cells.map((c) => c.text).join(GAP);
+    const line = lineWidth(layout, prefixWidth) <= width ? joined : truncate(joined, width);
     return (
       <Text wrap="truncate-end" {...(cursor ? theme.style('selection') : {})}>
         {line}
@@ -139,6 +158,12 @@ function RowLine<Row>({ row, layout, prefix, cursor, theme, width }: RowLineProp
       ))}
     </Text>
   );
+}) as <Row>(props: RowLineProps<Row>) => ReactElement;
+
+function lineWidth<Row>(layout: readonly ColumnLayout<Row>[], prefixWidth: number): number {
+  let total = prefixWidth + COLUMN_GAP * Math.max(0, layout.length - 1);
+  for (const { width } of layout) total += width;
+  return total;
 }
 
 /** The table view (generic over the row type). */

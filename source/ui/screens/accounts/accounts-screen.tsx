@@ -500,8 +500,8 @@ function AccountsEditor({ session, integrationName, integration, width, height, 
   if (blockers.length > 0) titleParts.push(plural(blockers.length, 'problem'));
 
   return (
-    <Box flexDirection="column" width={width} height={height} overflow="hidden">
-      <Box flexDirection="column" width={width} height={tableHeight} overflow="hidden">
+    <Box flexDirection="column" width={width} height={height} overflowY="hidden">
+      <Box flexDirection="column" width={width} height={tableHeight} overflowY="hidden">
         <Table
           table={table}
           width={width}
