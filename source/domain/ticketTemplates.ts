@@ -1,0 +1,105 @@
+// Title and description templates (SPEC.md §3.2): name the severity, the event or
+// status description, the device, the tenant and the time. Titles are one line and
+// at most 255 characters (Autotask Tickets.title); descriptions at most 8000.
+import { statusDescription } from './statusDescriptions.js';
+import { EVENT_SEVERITY_LABELS, type SecurityEvent } from './types.js';
+
+export const MAX_TITLE_LENGTH = 255;
+export const MAX_DESCRIPTION_LENGTH = 8000;
+
+export type TicketTemplateInput =
+  | { kind: 'event'; event: SecurityEvent; tenantName: string }
+  | {
+      kind: 'status';
+      severity: 'warning' | 'critical';
+      descriptionId: string;
+      deviceId: string;
+      deviceName: string;
+      tenantName: string;
+      /** When kmsp saw the description active. */
+      at: Date;
+    };
+
+/** "2024-05-01 10:03 UTC" */
+export function formatTicketTime(d: Date): string {
+  return Number.isNaN(d.getTime()) ? 'unknown time' : `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}
+
+/** Control characters and line breaks become spaces; runs of white space collapse. */
+function oneLine(s: string): string {
+  return s.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, ' ').replace(/\s+/g, ' ').trim();
+}
+
+/** Truncate by code points (never splitting a surrogate pair), marking the cut with "…". */
+function clip(s: string, max: number): string {
+  const cps = Array.from(s);
+  if (s.length <= max) return s;
+  let out = '';
+  for (const c of cps) {
+    if (out.length + c.length > max - 1) break;
+    out += c;
+  }
+  return `${out}…`;
+}
+
+/** Multi-line text: line breaks kept (as \n), other control characters removed. */
+function body(s: string | null | undefined): string {
+  return (s ?? '').replace(/\r\n?/g, '\n').replace(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/g, ' ').trim();
+}
+
+function statusLabel(id: string): string {
+  return statusDescription(id)?.label ?? id;
+}
+
+function or(value: string | null | undefined, fallback: string): string {
+  const v = value == null ? '' : oneLine(value);
+  return v || fallback;
+}
+
+export function ticketTitle(input: TicketTemplateInput): string {
+  let title: string;
+  if (input.kind === 'event') {
+    const e = input.event;
+    title =
+      `Kaspersky ${EVENT_SEVERITY_LABELS[e.severity]} event: ${or(e.typeName, or(e.type, 'event'))}` +
+      ` on ${or(e.deviceName, 'unknown device')} (${or(input.tenantName, e.tenantId)}) at ${formatTicketTime(e.raisedAt)}`;
+  } else {
+    const sev = input.severity === 'warning' ? 'Warning' : 'Critical';
+    title =
+      `Kaspersky ${sev} status: ${or(statusLabel(input.descriptionId), input.descriptionId)}` +
+      ` on ${or(input.deviceName, input.deviceId)} (${or(input.tenantName, 'unknown tenant')}) since ${formatTicketTime(input.at)}`;
+  }
+  return clip(oneLine(title), MAX_TITLE_LENGTH);
+}
+
+export function ticketDescription(input: TicketTemplateInput): string {
+  const lines: string[] = [];
+  if (input.kind === 'event') {
+    const e = input.event;
+    lines.push(
+      `Kaspersky reported a ${EVENT_SEVERITY_LABELS[e.severity]} event.`,
+      '',
+      `Severity: ${EVENT_SEVERITY_LABELS[e.severity]}`,
+      `Event: ${or(e.typeName, 'unknown')} (${or(e.type, 'unknown type')})`,
+      `Device: ${or(e.deviceName, 'unknown device')}${e.deviceId ? ` (${oneLine(e.deviceId)})` : ''}`,
+      `Tenant: ${or(input.tenantName, e.tenantId)}`,
+      `Raised: ${formatTicketTime(e.raisedAt)}`,
+    );
+    if (e.product) lines.push(`Product: ${oneLine(e.product)}`);
+    lines.push(`Event id: ${e.id}`, '', body(e.description) || '(no description)');
+  } else {
+    const sev = input.severity === 'warning' ? 'Warning' : 'Critical';
+    lines.push(
+      `Kaspersky shows this device with ${sev} status.`,
+      '',
+      `Severity: ${sev}`,
+      `Status description: ${statusLabel(input.descriptionId)}`,
+      `Device: ${or(input.deviceName, input.deviceId)} (${oneLine(input.deviceId)})`,
+      `Tenant: ${or(input.tenantName, 'unknown tenant')}`,
+      `Detected: ${formatTicketTime(input.at)}`,
+      '',
+      'kmsp closes this ticket when the status description is no longer active on the device.',
+    );
+  }
+  return clip(lines.join('\n'), MAX_DESCRIPTION_LENGTH);
+}
