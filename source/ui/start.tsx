@@ -15,6 +15,7 @@ import { createAccountsScreen } from './screens/accounts/index.js';
 import { createConnectionsScreen } from './screens/connections/index.js';
 import { createReportsScreen } from './screens/reports/index.js';
 import { createServicesScreen } from './screens/services/index.js';
+import { createTicketingScreen } from './screens/ticketing/index.js';
 
 export interface StartConsoleOptions {
   paths: KmspPaths;
@@ -65,7 +66,7 @@ function Root({ session, initialIntegration, initialNotice }: { session: Console
   const [integrationName, setIntegrationName] = useState(initialIntegration);
   const screens = useMemo(() => {
     const list: ScreenDefinition[] = [createConnectionsScreen({ session, integrationName, onIntegrationCreated: setIntegrationName })];
-    if (integrationName) list.push(createAccountsScreen({ session, integrationName }), createServicesScreen({ session, integrationName }), createReportsScreen({ session, integrationName }));
+    if (integrationName) list.push(createAccountsScreen({ session, integrationName }), createServicesScreen({ session, integrationName }), createTicketingScreen({ session, integrationName }), createReportsScreen({ session, integrationName }));
     return list;
   }, [session, integrationName]);
   return (

@@ -1,0 +1,5 @@
+// The Ticketing tab (SPEC.md §2.3): createTicketingScreen({ session, integrationName }).
+export { createTicketingScreen, TicketingScreen } from './ticketing-screen.js';
+export type { TicketingScreenOptions } from './ticketing-screen.js';
+export { BulkEditDialog } from './bulk-dialog.js';
+export * from './model.js';
