@@ -262,3 +262,24 @@ export function fromDraft(draft: Draft, p: TicketPicklists | undefined): Ticketi
     criticalStatus: draft.criticalStatus.map((r): StatusRule => ({ descriptionId: r.key, ...ruleFields(r, p) })),
   };
 }
+
+const SHORT: Record<string, string> = {
+  lifetimeDays: 'Lifetime 1–365 days',
+  dueHours: 'Due 1–8760 hours',
+  queue: 'Queue required',
+  priority: 'Priority required',
+  subIssueType: 'Issue subtype needs its Issue type',
+  newStatus: 'New ticket status required',
+  closedStatus: 'Closed ticket status required',
+};
+
+/** Every problem named in one line: "Events › Critical (Lifetime 1–365 days, Due 1–8760 hours) · …". */
+export function problemSummary(problems: readonly Problem[], draft: Draft): string {
+  const groups = new Map<string, string[]>();
+  const rows = new Map([...draft.events, ...draft.warningStatus, ...draft.criticalStatus].map((r) => [r.id, rowWhat(r)]));
+  for (const p of problems) {
+    const what = rows.get(p.rowId) ?? 'General';
+    groups.set(what, [...(groups.get(what) ?? []), SHORT[p.field] ?? p.field]);
+  }
+  return [...groups].map(([what, list]) => `${what} (${list.join(', ')})`).join(' · ');
+}

@@ -23,6 +23,7 @@ import {
   GENERAL_LIST,
   GENERAL_ROWS,
   live,
+  problemSummary,
   SECTIONS,
   sectionTitle,
   setRows,
@@ -284,7 +285,7 @@ function TicketingEditor({ session, integrationName, integration, width, height,
       const first = problems[0]!;
       const firstSection = (first.rowId.split(':')[0] ?? 'general') as SectionId;
       selectSection(firstSection);
-      setRefusal(problems.map((x) => x.message).join(' '));
+      setRefusal(problemSummary(problems, draft));
       screen.notify({
         kind: 'error',
         text: `Not saved: ${plural(problems.length, 'problem')} to fix first`,
@@ -370,8 +371,10 @@ function TicketingEditor({ session, integrationName, integration, width, height,
   const detail: Line[] = [];
   if (refusal) detail.push({ text: `Not saved: ${refusal}`, tone: 'danger' });
   const cursorId = isRules ? rule?.id : generalTable.cursorRow ? `general:${generalTable.cursorRow.id}` : undefined;
-  const here = cursorId ? problemsOf(cursorId) : [];
-  for (const p of here) if (!refusal?.includes(p.message)) detail.push({ text: p.message, tone: 'warning' });
+  // The chosen cell's problem first.
+  const atCell = (p: Problem) => (isRules && p.field.startsWith(selected) ? 0 : 1);
+  const here = cursorId ? [...problemsOf(cursorId)].sort((a, b) => atCell(a) - atCell(b)) : [];
+  for (const p of here) detail.push({ text: p.message, tone: 'warning' });
   if (rule) {
     const extra = (label: string, c: PsaChoice | null, values: TicketPicklists[keyof TicketPicklists] | undefined) => `${label}: ${c ? (stale(c, values) ? BLANK : (live(c, values)?.label ?? c.label)) : '(none)'}`;
     detail.push({

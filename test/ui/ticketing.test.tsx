@@ -1,0 +1,348 @@
+// Ticketing tab (SPEC.md §2.3) against the demo's KSC and Autotask simulators.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { startDemo, type DemoEnvironment } from '../../source/demo/environment.js';
+import { ConsoleSession } from '../../source/console/session.js';
+import type { TicketingSettings } from '../../source/domain/config.js';
+import { resolvePaths } from '../../source/store/paths.js';
+import { ConsoleApp } from '../../source/ui/app.js';
+import { createTicketingScreen } from '../../source/ui/screens/ticketing/index.js';
+import { cleanupUi, frameLines, keys, press, renderUi, type, waitForFrame, type RenderedUi } from '../helpers/ink.js';
+
+let demo: DemoEnvironment;
+const sessions: ConsoleSession[] = [];
+const dirs: string[] = [];
+
+beforeAll(async () => {
+  demo = await startDemo();
+});
+
+afterEach(async () => {
+  cleanupUi();
+  await Promise.all(sessions.splice(0).map((s) => s.close()));
+});
+
+afterAll(async () => {
+  await demo.close();
+  for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+function freshDir(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kmsp-ticketing-'));
+  dirs.push(dir);
+  for (const name of ['config.json', 'secrets.json']) {
+    fs.copyFileSync(path.join(demo.configDir, name), path.join(dir, name));
+    fs.chmodSync(path.join(dir, name), 0o600);
+  }
+  return dir;
+}
+
+export function readTicketing(dir: string): TicketingSettings {
+  const config = JSON.parse(fs.readFileSync(path.join(dir, 'config.json'), 'utf8')) as { integrations: Array<{ name: string; ticketing: TicketingSettings }> };
+  return config.integrations.find((i) => i.name === 'demo')!.ticketing;
+}
+
+export function writeTicketing(dir: string, update: (t: TicketingSettings) => void): void {
+  const file = path.join(dir, 'config.json');
+  const config = JSON.parse(fs.readFileSync(file, 'utf8')) as { integrations: Array<{ name: string; ticketing: TicketingSettings }> };
+  update(config.integrations.find((i) => i.name === 'demo')!.ticketing);
+  fs.writeFileSync(file, JSON.stringify(config, null, 2));
+}
+
+function open(options: { dir?: string; columns?: number; rows?: number } = {}) {
+  const dir = options.dir ?? freshDir();
+  const session = new ConsoleSession({ paths: resolvePaths({ configDir: dir }), secretBackends: ['file'] });
+  sessions.push(session);
+  const ui = renderUi(<ConsoleApp integrationName="demo" screens={[createTicketingScreen({ session, integrationName: 'demo' })]} initialTab="ticketing" noticeTimeoutMs={0} onExit={vi.fn()} />, {
+    columns: options.columns ?? 160,
+    rows: options.rows ?? 34,
+  });
+  return { ui, session, dir };
+}
+
+const loaded = (ui: RenderedUi) => waitForFrame(ui, (f) => f.includes('Active in Autotask:'), 8000);
+const line = (frame: string, text: string) => frameLines(frame).find((l) => l.includes(text)) ?? '';
+
+const CTRL_S = '\u0013';
+/** Focus the settings of a section: ] from General moves to Events, then Warning status, Critical status. */
+async function toSection(ui: RenderedUi, n: number) {
+  for (let i = 0; i < n; i++) await press(ui.stdin, ']');
+}
+/** Enter on the chosen number cell: replace the value in the input and confirm. */
+async function setNumber(ui: RenderedUi, value: string) {
+  await press(ui.stdin, keys.enter);
+  await waitForFrame(ui, (f) => f.includes(' — '));
+  await press(ui.stdin, ...Array.from({ length: 6 }, () => keys.backspace));
+  await type(ui.stdin, value);
+  await press(ui.stdin, keys.enter);
+}
+const rowOf = (frame: string, text: string) => (text === '  Warning  ' ? frameLines(frame).find((l) => /\bWarning +\[?(on|off)/.test(l)) ?? '' : line(frame, text));
+
+describe('Ticketing tab', () => {
+  it('shows every default of SPEC §2.3, section by section', async () => {
+    const { ui } = open();
+    let frame = await loaded(ui);
+    expect(rowOf(frame, 'Ticket source')).toMatch(/Ticket source +\(none\) +optional/);
+    expect(rowOf(frame, 'New ticket status')).toMatch(/New ticket status +New +required/);
+    expect(rowOf(frame, 'Closed ticket status')).toMatch(/Closed ticket status +Complete +required/);
+    expect(frame).toMatchSnapshot('General');
+
+    await toSection(ui, 1);
+    frame = ui.lastFrame();
+    expect(frame).toMatch(/Event severity +›Create ticket +Lifetime \(days\) +Queue +Priority +Due \(hours\)/);
+    expect(rowOf(frame, 'Critical ')).toMatch(/Critical +\[off\] +1 +Monitoring Alert +Critical +12$/);
+    expect(rowOf(frame, 'Functional failure')).toMatch(/Functional failure +off +1 +Monitoring Alert +Medium +12$/);
+    expect(rowOf(frame, '  Warning  ')).toMatch(/Warning +off +1 +Monitoring Alert +Medium +12$/);
+    expect(frame).toMatchSnapshot('Events');
+
+    await toSection(ui, 1);
+    frame = ui.lastFrame();
+    expect(frame).toMatch(/Status description +›Create ticket +Queue +Priority +Due \(hours\)/);
+    expect(frame).not.toContain('Lifetime');
+    for (const d of ['Databases are out of date', 'Real-time protection is not running', 'Many viruses detected']) {
+      expect(rowOf(frame, d)).toMatch(/ off\]? +Monitoring Alert +Medium +24$/);
+    }
+    expect(frame).toContain('1–20 of 20');
+    expect(frame).toMatchSnapshot('Warning status');
+
+    await toSection(ui, 1);
+    frame = ui.lastFrame();
+    for (const d of ['Databases are out of date', 'Real-time protection is not running', 'Many viruses detected']) {
+      expect(rowOf(frame, d)).toMatch(/ off\]? +Monitoring Alert +Critical +12$/);
+    }
+    expect(frame).toMatchSnapshot('Critical status');
+  });
+
+  it('offers only active queues (not "Legacy Helpdesk"), searchable', async () => {
+    const { ui } = open({ rows: 40 });
+    await loaded(ui);
+    await toSection(ui, 1);
+    await press(ui.stdin, keys.right, keys.right); // Create ticket → Lifetime → Queue
+    expect(ui.lastFrame()).toMatch(/›Queue/);
+    await press(ui.stdin, keys.enter);
+    let frame = await waitForFrame(ui, (f) => f.includes('Queue for Critical'));
+    for (const q of ['Client Portal', 'Post Sale', 'Level I Support', 'Level II Support', 'Monitoring Alert', 'Security Operations']) expect(frame).toContain(q);
+    expect(frame).not.toContain('Legacy Helpdesk');
+    await type(ui.stdin, 'legacy');
+    frame = ui.lastFrame();
+    expect(frame).not.toContain('Legacy Helpdesk');
+    await press(ui.stdin, keys.escape);
+  });
+
+  it('bulk edit lists issue subtypes of the chosen issue type only (active ones)', async () => {
+    const { ui } = open({ rows: 40 });
+    await loaded(ui);
+    await toSection(ui, 2);
+    await press(ui.stdin, keys.space, keys.down, keys.space, 'e');
+    await waitForFrame(ui, (f) => f.includes('Edit 2 rows'));
+    // Create ticket, Queue, Priority, Due, Work type, Issue type, Issue subtype
+    await press(ui.stdin, keys.down, keys.down, keys.down, keys.down, keys.down, keys.down, keys.enter);
+    let frame = await waitForFrame(ui, (f) => f.includes('Choose an Issue type first'));
+    await press(ui.stdin, keys.up, keys.enter);
+    frame = await waitForFrame(ui, (f) => f.includes('active issue type values'));
+    for (const t of ['Security', 'Hardware', 'Software', 'Network']) expect(frame).toContain(t);
+    await type(ui.stdin, 'hardware');
+    await press(ui.stdin, keys.enter);
+    await waitForFrame(ui, (f) => /Issue type +Hardware ▾/.test(f));
+    await press(ui.stdin, keys.down, keys.enter);
+    frame = await waitForFrame(ui, (f) => f.includes('active issue subtype values'));
+    expect(frame).toContain('Workstation');
+    expect(frame).toContain('Server');
+    for (const other of ['Firewall', 'Malware / Virus', 'Application Error', 'Connectivity', 'Spyware (legacy)']) expect(frame).not.toContain(other);
+    await press(ui.stdin, keys.escape, keys.up, keys.enter);
+    await waitForFrame(ui, (f) => f.includes('active issue type values'));
+    await type(ui.stdin, 'security');
+    await press(ui.stdin, keys.enter, keys.down, keys.enter);
+    frame = await waitForFrame(ui, (f) => f.includes('active issue subtype values'));
+    for (const t of ['Firewall', 'Malware / Virus', 'Outdated Protection', 'Licensing']) expect(frame).toContain(t);
+    expect(frame).not.toContain('Spyware (legacy)');
+    expect(frame).not.toContain('Workstation');
+    await type(ui.stdin, 'outdated');
+    await press(ui.stdin, keys.enter, CTRL_S);
+    await waitForFrame(ui, (f) => f.includes('Changed 2 rows'));
+    await press(ui.stdin, CTRL_S);
+    await waitForFrame(ui, (f) => f.includes('Saved the ticketing settings'));
+  });
+
+  it('bad numbers are shown inline and block Save with a message naming each; config.json unchanged', async () => {
+    const { ui, dir } = open({ columns: 200 });
+    const before = fs.readFileSync(path.join(dir, 'config.json'), 'utf8');
+    await loaded(ui);
+    await toSection(ui, 1);
+    await press(ui.stdin, keys.right); // Lifetime
+    await setNumber(ui, '0');
+    await press(ui.stdin, keys.down);
+    await setNumber(ui, '366');
+    await press(ui.stdin, keys.down);
+    await setNumber(ui, 'abc');
+    await press(ui.stdin, keys.right, keys.right, keys.right); // Due
+    await setNumber(ui, '-3');
+    await press(ui.stdin, keys.up);
+    await setNumber(ui, '8761');
+    await press(ui.stdin, keys.up);
+    await setNumber(ui, '0');
+    let frame = ui.lastFrame();
+    expect(rowOf(frame, 'Critical ')).toMatch(/\* +Critical +off +0 ! +Monitoring Alert +Critical +\[0 !\]$/);
+    expect(rowOf(frame, 'Functional failure')).toMatch(/Functional failure +off +366 ! +Monitoring Alert +Medium +8761 !$/);
+    expect(rowOf(frame, '  Warning  ')).toMatch(/Warning +off +abc ! +Monitoring Alert +Medium +-3 !$/);
+    expect(frame).toContain('3 unsaved changes · 6 problems');
+    expect(frame).toContain('Events › Critical: Lifetime must be a whole number of days from 1 to 365.');
+    expect(frame).toMatchSnapshot('inline problems');
+
+    await press(ui.stdin, CTRL_S);
+    frame = await waitForFrame(ui, (f) => f.includes('Not saved: 6 problems to fix first'));
+    expect(frame).toContain(
+      'Not saved: Events › Critical (Due 1–8760 hours, Lifetime 1–365 days) · Events › Functional failure (Due 1–8760 hours, Lifetime 1–365 days) · Events › Warning (Due 1–8760 hours, Lifetime 1–365 days)',
+    );
+    expect(frame).toContain('Cause: Events › Critical: Due must be a whole number of hours from 1 to 8760. Events › Critical: Lifetime must be');
+    await press(ui.stdin, keys.down, keys.down, keys.left, keys.left, keys.left); // Warning, Lifetime
+    expect(ui.lastFrame()).toContain('Events › Warning: "abc" is not a number. Lifetime must be a whole number of days from 1 to 365.');
+    expect(fs.readFileSync(path.join(dir, 'config.json'), 'utf8')).toBe(before);
+  });
+
+  it('an enabled row without a queue blocks Save', async () => {
+    const dir = freshDir();
+    writeTicketing(dir, (t) => {
+      t.events[0]!.queue = null;
+    });
+    const { ui } = open({ dir });
+    const before = fs.readFileSync(path.join(dir, 'config.json'), 'utf8');
+    await loaded(ui);
+    await toSection(ui, 1);
+    expect(rowOf(ui.lastFrame(), 'Critical ')).toMatch(/Critical +\[off\] +1 +— choose +Critical +12$/);
+    await press(ui.stdin, 'o');
+    let frame = ui.lastFrame();
+    expect(rowOf(frame, 'Critical ')).toMatch(/\* +Critical +\[on\] +1 +— choose ! +Critical +12$/);
+    expect(frame).toContain('Events › Critical: choose a Queue (required when ticket creation is on).');
+    await press(ui.stdin, CTRL_S);
+    frame = await waitForFrame(ui, (f) => f.includes('Not saved: 1 problem to fix first'));
+    expect(fs.readFileSync(path.join(dir, 'config.json'), 'utf8')).toBe(before);
+    // Choosing a queue fixes it.
+    await press(ui.stdin, keys.right, keys.right, keys.enter);
+    await waitForFrame(ui, (f) => f.includes('Queue for Critical'));
+    await type(ui.stdin, 'monitoring');
+    await press(ui.stdin, keys.enter, CTRL_S);
+    await waitForFrame(ui, (f) => f.includes('Saved the ticketing settings'));
+    expect(readTicketing(dir).events[0]).toMatchObject({ enabled: true, queue: { value: '29683360', label: 'Monitoring Alert' } });
+  });
+
+  it('bulk edit of three marked status rows sets on, queue, priority and due for all three', async () => {
+    const { ui, dir } = open({ rows: 40 });
+    await loaded(ui);
+    await toSection(ui, 2);
+    await press(ui.stdin, keys.space, keys.down, keys.space, keys.down, keys.space);
+    expect(ui.lastFrame()).toContain('3 marked');
+    await press(ui.stdin, 'e');
+    await waitForFrame(ui, (f) => f.includes('Edit 3 rows'));
+    await press(ui.stdin, keys.space); // Create ticket: (unchanged) → on
+    await press(ui.stdin, keys.down, keys.enter);
+    await waitForFrame(ui, (f) => f.includes('active queue values'));
+    await type(ui.stdin, 'security op');
+    await press(ui.stdin, keys.enter, keys.down, keys.enter);
+    await waitForFrame(ui, (f) => f.includes('active priority values'));
+    await type(ui.stdin, 'high');
+    await press(ui.stdin, keys.enter, keys.down);
+    await type(ui.stdin, '48');
+    const dialog = await waitForFrame(ui, (f) => /Due \(hours\) +48/.test(f));
+    expect(dialog).toMatch(/Create ticket +on/);
+    expect(dialog).toMatch(/Queue +Security Operations ▾/);
+    expect(dialog).toMatch(/Priority +High ▾/);
+    expect(dialog).toMatchSnapshot('bulk edit dialog');
+    await press(ui.stdin, CTRL_S);
+    let frame = await waitForFrame(ui, (f) => f.includes('Changed 3 rows'));
+    for (const d of ['Device is unmanaged', 'Real-time protection is not running', 'Security application is not running']) {
+      expect(rowOf(frame, d)).toMatch(/\* +.* +\[?on\]? +Security Operations +High +48$/);
+    }
+    expect(rowOf(frame, 'Many viruses detected')).toMatch(/ off +Monitoring Alert +Medium +24$/);
+    await press(ui.stdin, CTRL_S);
+    frame = await waitForFrame(ui, (f) => f.includes('Saved the ticketing settings'));
+    const saved = readTicketing(dir).warningStatus;
+    for (const id of ['device-unmanaged', 'rtp-not-running', 'app-not-running']) {
+      expect(saved.find((r) => r.descriptionId === id)).toMatchObject({
+        enabled: true,
+        queue: { value: '29683361', label: 'Security Operations' },
+        priority: { value: '1', label: 'High' },
+        dueHours: 48,
+        workType: null,
+        issueType: null,
+      });
+    }
+    expect(saved.find((r) => r.descriptionId === 'many-viruses')).toMatchObject({ enabled: false, queue: { label: 'Monitoring Alert' }, priority: { label: 'Medium' }, dueHours: 24 });
+  });
+
+  it('Reset to defaults restores one section (resolved against live picklists), other sections keep their changes', async () => {
+    const dir = freshDir();
+    writeTicketing(dir, (t) => {
+      t.events[0] = { ...t.events[0]!, enabled: true, lifetimeDays: 30, dueHours: 2, priority: { value: '3', label: 'Low' } };
+      t.criticalStatus[0] = { ...t.criticalStatus[0]!, enabled: true, dueHours: 5 };
+    });
+    const { ui } = open({ dir });
+    await loaded(ui);
+    await toSection(ui, 1);
+    expect(rowOf(ui.lastFrame(), 'Critical ')).toMatch(/Critical +\[on\] +30 +Monitoring Alert +Low +2$/);
+    await press(ui.stdin, 'R');
+    await waitForFrame(ui, (f) => f.includes('Reset Events to the defaults'));
+    await press(ui.stdin, 'y');
+    let frame = await waitForFrame(ui, (f) => f.includes('Events reset to the defaults'));
+    expect(rowOf(frame, 'Critical ')).toMatch(/\* +Critical +\[off\] +1 +Monitoring Alert +Critical +12$/);
+    expect(line(frame, '› Events')).toContain('Events *');
+    await press(ui.stdin, CTRL_S);
+    await waitForFrame(ui, (f) => f.includes('Saved the ticketing settings'));
+    const saved = readTicketing(dir);
+    expect(saved.events[0]).toEqual({ severity: 'critical', enabled: false, lifetimeDays: 1, queue: { value: '29683360', label: 'Monitoring Alert' }, priority: { value: '4', label: 'Critical' }, dueHours: 12, workType: null, issueType: null, subIssueType: null });
+    expect(saved.criticalStatus[0]).toMatchObject({ enabled: true, dueHours: 5 });
+  });
+
+  it('Cancel changes (x, confirmed) restores the last save', async () => {
+    const { ui, dir } = open();
+    const before = fs.readFileSync(path.join(dir, 'config.json'), 'utf8');
+    await loaded(ui);
+    await toSection(ui, 1);
+    await press(ui.stdin, 'o', keys.down, 'o');
+    expect(ui.lastFrame()).toContain('2 unsaved changes');
+    await press(ui.stdin, 'x');
+    await waitForFrame(ui, (f) => f.includes('Discard the unsaved changes on Ticketing'));
+    await press(ui.stdin, 'y');
+    const frame = await waitForFrame(ui, (f) => f.includes('Restored the last saved ticketing settings'));
+    expect(frame).not.toContain('unsaved change');
+    expect(rowOf(frame, 'Critical ')).toMatch(/ {3}Critical +off /);
+    expect(fs.readFileSync(path.join(dir, 'config.json'), 'utf8')).toBe(before);
+  });
+
+  it('a stored value deleted (or inactive) in Autotask shows blank and blocks Save when enabled', async () => {
+    const dir = freshDir();
+    writeTicketing(dir, (t) => {
+      const i = t.criticalStatus.findIndex((r) => r.descriptionId === 'databases-outdated');
+      t.criticalStatus[i] = { ...t.criticalStatus[i]!, enabled: true, queue: { value: '29689999', label: 'Old Alerts' } };
+      t.criticalStatus[0] = { ...t.criticalStatus[0]!, queue: { value: '29683362', label: 'Legacy Helpdesk' } };
+    });
+    const { ui } = open({ dir });
+    const before = fs.readFileSync(path.join(dir, 'config.json'), 'utf8');
+    await loaded(ui);
+    await toSection(ui, 3);
+    let frame = ui.lastFrame();
+    expect(rowOf(frame, 'Databases are out of date')).toMatch(/Databases are out of date +on +— choose ! +Critical +12$/);
+    expect(rowOf(frame, 'Device is unmanaged')).toMatch(/Device is unmanaged +\[off\] +— choose +Critical +12$/);
+    expect(frame).not.toContain('Old Alerts');
+    expect(frame).toContain('1 problem');
+    expect(frameLines(frame).find((l) => /^› Critical status/.test(l))).toContain('Critical status !');
+    await press(ui.stdin, keys.down, 'o'); // an unrelated change, then Save
+    await press(ui.stdin, CTRL_S);
+    frame = await waitForFrame(ui, (f) => f.includes('Not saved: 1 problem to fix first'));
+    expect(frame.replace(/\n/g, ' ')).toContain('“Old Alerts” no longer exists or is inactive in Autotask');
+    expect(fs.readFileSync(path.join(dir, 'config.json'), 'utf8')).toBe(before);
+  });
+
+  it('? lists the keys of the Ticketing tab', async () => {
+    const { ui } = open({ rows: 50 });
+    await loaded(ui);
+    await toSection(ui, 1);
+    await press(ui.stdin, '?');
+    const frame = await waitForFrame(ui, (f) => f.includes('Bulk edit the marked rows'));
+    for (const text of ['Save changes', 'Cancel changes', 'Reset this section to the defaults', 'Reload the Autotask picklists', 'Create ticket on/off', 'Mark or unmark the row', 'Next section']) expect(frame).toContain(text);
+    expect(frame).toMatchSnapshot('help');
+    await press(ui.stdin, keys.escape);
+  });
+});
