@@ -74,7 +74,7 @@ interface Line {
 type RuleColumn = 'enabled' | 'lifetime' | 'queue' | 'priority' | 'due';
 const COLUMN_TITLES: Record<RuleColumn, string> = { enabled: 'Create ticket', lifetime: 'Lifetime (days)', queue: 'Queue', priority: 'Priority', due: 'Due (hours)' };
 const BLANK = '— choose';
-const LEFT_WIDTH = 20;
+const LEFT_WIDTH = 22;
 
 function TicketingEditor({ session, integrationName, integration, width, height, active }: Props & { integration: Integration }) {
   const screen = useScreen();
