@@ -9,7 +9,7 @@
 // and padded by length when they are plain ASCII (cells.ts).
 import { memo, useMemo, type ReactElement } from 'react';
 import { Box, Text } from 'ink';
-import { useTheme, type Theme, type Tone } from '../../theme.js';
+import { useTheme, type Theme } from '../../theme.js';
 import { displayWidth, formatCount, truncate } from '../../text.js';
 import { renderFieldText } from '../text-field/text-field.js';
 import { visibleRange } from '../list-window.js';
@@ -135,28 +135,44 @@ interface RowLineProps<Row> {
 
 // Memoised on its props: a row object, the layout and the prefix string are the
 // same between keys unless that row, the columns or its cursor/mark state changed.
+//
+// Cells are boxes of their column's width holding the unpadded text: Ink measures
+// and tokenises every character of every line on every frame, and padding is half
+// of a table's characters (a box costs less than the spaces it replaces). The
+// cursor row is one padded line, so its highlight spans the whole width.
 const RowLine = memo(function RowLine<Row>({ row, layout, prefix, prefixWidth, cursor, theme, width }: RowLineProps<Row>) {
-  const cells = layout.map(({ column, width: w }) => ({ text: fitCell(cellText(column, row), w, column.align), tone: column.tone?.(row) }));
-  if (cursor || !cells.some((c) => c.tone)) {
+  const fits = lineWidth(layout, prefixWidth) <= width;
+  if (cursor || !fits) {
     // Every cell is exactly its column's width, so the line is as wide as the layout;
     // it needs cutting only when even the prefix does not fit (a very narrow table).
-    const joined = prefix + cells.map((c) => c.text).join(GAP);
-    const line = lineWidth(layout, prefixWidth) <= width ? joined : truncate(joined, width);
+    const joined = prefix + layout.map(({ column, width: w }) => fitCell(cellText(column, row), w, column.align)).join(GAP);
+    const line = fits ? joined : truncate(joined, width);
     return (
       <Text wrap="truncate-end" {...(cursor ? theme.style('selection') : {})}>
-        {line}
+        {cursor ? line : line.trimEnd()}
       </Text>
     );
   }
+  const lead = prefix.trimEnd();
   return (
-    <Text wrap="truncate-end">
-      {prefix}
-      {cells.map((cell, i) => (
-        <Text key={i} {...(cell.tone ? theme.style(cell.tone as Tone) : {})}>
-          {(i > 0 ? GAP : '') + cell.text}
-        </Text>
-      ))}
-    </Text>
+    <Box height={1} flexShrink={0}>
+      <Box width={prefixWidth} flexShrink={0}>
+        {lead ? <Text>{lead}</Text> : null}
+      </Box>
+      {layout.map(({ column, width: w }, i) => {
+        const text = fitCell(cellText(column, row), w, column.align).trimEnd();
+        const tone = column.tone?.(row);
+        return (
+          <Box key={column.key} width={w} marginLeft={i > 0 ? COLUMN_GAP : 0} flexShrink={0}>
+            {text ? (
+              <Text wrap="truncate-end" {...(tone ? theme.style(tone) : {})}>
+                {text}
+              </Text>
+            ) : null}
+          </Box>
+        );
+      })}
+    </Box>
   );
 }) as <Row>(props: RowLineProps<Row>) => ReactElement;
 
