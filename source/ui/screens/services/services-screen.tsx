@@ -5,12 +5,12 @@
 // until Ctrl-S; rules in model.ts, duplicates refused by the domain on save.
 import { useMemo, useRef, useState } from 'react';
 import { Box, Text } from 'ink';
-import type { BillingSettings, Integration } from '../../../domain/config.js';
+import type { BillingSettings } from '../../../domain/config.js';
 import { platformLabel, psaLabel } from '../../../domain/config.js';
 import { isKmspError } from '../../../domain/errors.js';
 import type { BillingItem } from '../../../domain/types.js';
-import type { ConsoleSession } from '../../../console/session.js';
-import { Table, useTable, useCommands, useDirty, useScreen, useTheme, formatCount, truncate, toSingleLine, type Column, type Command, type ScreenDefinition, type ScreenProps, type SelectOption, type Tone } from '../../index.js';
+import { Table, useTable, useCommands, useDirty, useScreen, useTheme, formatCount, truncate, toSingleLine, type Column, type Command, type SelectOption, type Tone } from '../../index.js';
+import { integrationScreen, type IntegrationEditorProps, type IntegrationScreenOptions } from '../integration-screen.js';
 import { useLoad } from '../use-load.js';
 import {
   buildRows,
@@ -30,25 +30,13 @@ import {
   type Slot,
 } from './model.js';
 
-export interface ServicesScreenOptions {
-  readonly session: ConsoleSession;
-  readonly integrationName: string;
-}
+export type ServicesScreenOptions = IntegrationScreenOptions;
 
-export function createServicesScreen(options: ServicesScreenOptions): ScreenDefinition {
-  return { id: 'services', title: 'Services', render: (props) => <ServicesScreen {...props} {...options} /> };
-}
+type Props = IntegrationEditorProps;
 
-type Props = ScreenProps & ServicesScreenOptions;
-
-export function ServicesScreen(props: Props) {
-  // Read once per mount: "discard unsaved changes" remounts the screen, which reloads the saved settings.
-  const [integration] = useState(() => props.session.integration(props.integrationName));
-  if (!integration) {
-    return <Text wrap="truncate-end">{truncate(` There is no integration named “${props.integrationName}”. Create it on Connections first.`, props.width)}</Text>;
-  }
-  return <ServicesEditor {...props} integration={integration} />;
-}
+const screen = integrationScreen('services', 'Services', ServicesEditor);
+export const createServicesScreen = screen.create;
+export const ServicesScreen = screen.Screen;
 
 function plural(n: number, one: string, many = `${one}s`): string {
   return `${formatCount(n)} ${n === 1 ? one : many}`;
@@ -66,7 +54,7 @@ interface Line {
 /** The category columns' text for a row that keeps one item. */
 const ONE_ITEM: Record<'user' | 'mailbox', string> = { user: 'per user — one item', mailbox: 'per mailbox — one item' };
 
-function ServicesEditor({ session, integrationName, integration, width, height, active }: Props & { integration: Integration }) {
+function ServicesEditor({ session, integrationName, integration, width, height, active }: Props) {
   const screen = useScreen();
   const theme = useTheme();
   const psaName = psaLabel(integration.psa.kind);

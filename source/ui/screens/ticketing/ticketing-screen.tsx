@@ -5,12 +5,12 @@
 // A draft until Ctrl-S; rules in model.ts, bulk edit in bulk-dialog.tsx.
 import { useMemo, useRef, useState } from 'react';
 import { Box, Text } from 'ink';
-import type { Integration, PsaChoice } from '../../../domain/config.js';
+import type { PsaChoice } from '../../../domain/config.js';
 import { defaultTicketing } from '../../../domain/defaults.js';
 import { isKmspError } from '../../../domain/errors.js';
 import type { TicketPicklists } from '../../../domain/types.js';
-import type { ConsoleSession } from '../../../console/session.js';
-import { Table, useTable, useCommands, useDirty, useScreen, useTheme, formatCount, truncate, toSingleLine, type Column, type Command, type ScreenDefinition, type ScreenProps, type Tone } from '../../index.js';
+import { Table, useTable, useCommands, useDirty, useScreen, useTheme, formatCount, truncate, toSingleLine, type Column, type Command, type Tone } from '../../index.js';
+import { integrationScreen, type IntegrationEditorProps, type IntegrationScreenOptions } from '../integration-screen.js';
 import { useLoad } from '../use-load.js';
 import { BulkEditDialog } from './bulk-dialog.js';
 import {
@@ -38,25 +38,13 @@ import {
   type SectionId,
 } from './model.js';
 
-export interface TicketingScreenOptions {
-  readonly session: ConsoleSession;
-  readonly integrationName: string;
-}
+export type TicketingScreenOptions = IntegrationScreenOptions;
 
-export function createTicketingScreen(options: TicketingScreenOptions): ScreenDefinition {
-  return { id: 'ticketing', title: 'Ticketing', render: (props) => <TicketingScreen {...props} {...options} /> };
-}
+type Props = IntegrationEditorProps;
 
-type Props = ScreenProps & TicketingScreenOptions;
-
-export function TicketingScreen(props: Props) {
-  // Read once per mount: "discard unsaved changes" remounts the screen, which reloads the saved settings.
-  const [integration] = useState(() => props.session.integration(props.integrationName));
-  if (!integration) {
-    return <Text wrap="truncate-end">{truncate(` There is no integration named “${props.integrationName}”. Create it on Connections first.`, props.width)}</Text>;
-  }
-  return <TicketingEditor {...props} integration={integration} />;
-}
+const screen = integrationScreen('ticketing', 'Ticketing', TicketingEditor);
+export const createTicketingScreen = screen.create;
+export const TicketingScreen = screen.Screen;
 
 function message(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
@@ -76,7 +64,7 @@ const COLUMN_TITLES: Record<RuleColumn, string> = { enabled: 'Create ticket', li
 const BLANK = '— choose';
 const LEFT_WIDTH = 22;
 
-function TicketingEditor({ session, integrationName, integration, width, height, active }: Props & { integration: Integration }) {
+function TicketingEditor({ session, integrationName, integration, width, height, active }: Props) {
   const screen = useScreen();
   const theme = useTheme();
 
