@@ -1,9 +1,11 @@
-// kmsp agent --once --job billing [--dry-run]: one billing pass, then exit with a meaningful code.
+// kmsp agent --once --job billing|tickets [--dry-run]: one pass of a job, then exit with a meaningful code.
 // The long-running agent (schedules, tickets, SIGTERM handling) is a later issue.
 import type { Command } from 'commander';
 import { billingErrorLine } from '../billing/errors.js';
 import { connect, loadIntegrations } from '../billing/context.js';
 import { runBilling } from '../billing/run.js';
+import { runTickets } from '../tickets/run.js';
+import { ticketSummaryLine } from '../tickets/format.js';
 import { describeError, isKmspError } from '../domain/errors.js';
 import { openLedger } from '../store/ledger.js';
 import { pathsOf, processIo, type CommandIo } from './shared.js';
@@ -14,7 +16,9 @@ interface AgentCliOptions {
   dryRun?: boolean;
 }
 
-/** Exit codes: 0 every contract billed; 1 a contract or posting failed, or the run could not start; 2 usage; 75 another run holds the lock. */
+const JOBS = ['billing', 'tickets'];
+
+/** Exit codes: 0 every contract billed / every tenant's tickets synced; 1 a contract or posting failed, or the run could not start; 2 usage; 75 another run holds the lock. */
 export const EXIT_LOCKED = 75;
 
 export function register(program: Command, io: CommandIo = processIo): void {
@@ -22,8 +26,8 @@ export function register(program: Command, io: CommandIo = processIo): void {
     .command('agent')
     .description('run the agent; with --once, one pass of a job and exit')
     .option('--once', 'run one pass and exit')
-    .option('--job <job>', 'the job to run: billing', 'billing')
-    .option('--dry-run', 'compute and report the postings, write nothing (no PSA writes, no ledger rows)')
+    .option('--job <job>', `the job to run: ${JOBS.join(', ')}`, 'billing')
+    .option('--dry-run', 'compute and report the postings or tickets, write nothing (no PSA writes, no ledger rows)')
     .action(async (options: AgentCliOptions, command: Command) => {
       if (!options.once) {
         io.err(
@@ -33,8 +37,8 @@ export function register(program: Command, io: CommandIo = processIo): void {
         process.exitCode = 2;
         return;
       }
-      if (options.job !== 'billing') {
-        io.err(`Job “${options.job}” is not available yet. Available: billing.\n`);
+      if (!JOBS.includes(options.job ?? '')) {
+        io.err(`Job “${options.job}” is not available. Available: ${JOBS.join(', ')}.\n`);
         process.exitCode = 2;
         return;
       }
@@ -45,9 +49,27 @@ export function register(program: Command, io: CommandIo = processIo): void {
         const { config, integrations } = loadIntegrations(paths, only);
         const dryRun = options.dryRun === true;
         const paused = config.agent.paused;
-        const ledger = dryRun || paused ? null : openLedger({ paths });
+        const tickets = options.job === 'tickets';
+        // The ticket job reads cursors and known tickets even in a dry run (it writes nothing then).
+        const ledger = dryRun || paused ? (tickets ? openLedger({ paths }) : null) : openLedger({ paths });
         try {
           for (const integration of integrations) {
+            if (tickets) {
+              const started = Date.now();
+              const c = await connect(paths, integration);
+              try {
+                const r = await runTickets({
+                  integration, platform: c.platform, psa: c.psa, ledger, now: new Date(), dryRun, paused,
+                  ticketsPerAccountPerHour: config.agent.ticketsPerAccountPerHour,
+                });
+                io.out(ticketSummaryLine(integration.name, r, { dryRun, paused, requests: c.requests, ms: Date.now() - started }) + '\n');
+                for (const e of r.errors) io.err(`  ${e.tenantName ?? integration.name}: ${billingErrorLine(e)}\n`);
+                if (r.status !== 'ok') failed = true;
+              } finally {
+                await c.close();
+              }
+              continue;
+            }
             const started = Date.now();
             const c = await connect(paths, integration);
             try {

@@ -124,14 +124,26 @@ export interface TicketRecord {
   lastNoteAt: string | null;
   repeatCount: number;
   runId: number | null;
+  /** Groups the tickets of one condition (ledger v3): see ledgerSchema.ts. */
+  repeatKey: string | null;
+  title: string | null;
+  /** A status ticket's severity (warning | critical). */
+  severity: string | null;
+  /** When kmsp last read this ticket's status in the PSA. */
+  psaCheckedAt: string | null;
 }
+
+export type TicketEventOutcome = 'created' | 'noted' | 'skipped';
+/** Stream prefix of the ticket job's per-event markers in the cursors table. */
+export const HANDLED_EVENT = 'handled-event:';
 
 /** What upsertTicket needs; the rest defaults (open, now, no repeats). */
 export type TicketInput = Pick<TicketRecord, 'key' | 'integration' | 'tenantId' | 'kind'> &
-  Partial<Omit<TicketRecord, 'key' | 'integration' | 'tenantId' | 'kind' | 'createdAt' | 'closedAt' | 'lastNoteAt'>> & {
+  Partial<Omit<TicketRecord, 'key' | 'integration' | 'tenantId' | 'kind' | 'createdAt' | 'closedAt' | 'lastNoteAt' | 'psaCheckedAt'>> & {
     createdAt?: Date;
     closedAt?: Date | null;
     lastNoteAt?: Date | null;
+    psaCheckedAt?: Date | null;
   };
 
 export interface TicketNote {
@@ -243,6 +255,10 @@ function toTicket(r: Row): TicketRecord {
     lastNoteAt: sn(r.last_note_at),
     repeatCount: n(r.repeat_count),
     runId: r.run_id === null ? null : n(r.run_id),
+    repeatKey: sn(r.repeat_key),
+    title: sn(r.title),
+    severity: sn(r.severity),
+    psaCheckedAt: sn(r.psa_checked_at),
   };
 }
 
@@ -513,19 +529,24 @@ export class Ledger implements ConfigAuditSink {
         lastNoteAt: at(input.lastNoteAt, existing?.lastNoteAt ?? null),
         repeatCount: input.repeatCount ?? existing?.repeatCount ?? 0,
         runId: input.runId !== undefined ? input.runId : (existing?.runId ?? null),
+        repeatKey: input.repeatKey !== undefined ? input.repeatKey : (existing?.repeatKey ?? null),
+        title: input.title !== undefined ? input.title : (existing?.title ?? null),
+        severity: input.severity !== undefined ? input.severity : (existing?.severity ?? null),
+        psaCheckedAt: at(input.psaCheckedAt, existing?.psaCheckedAt ?? null),
       };
       this.db
         .prepare(
           `INSERT INTO tickets (key, integration, tenant_id, account_id, psa_ticket_id, psa_ticket_number, kind, device_id, description_id,
-             event_id, state, created_at, closed_at, last_note_at, repeat_count, run_id)
+             event_id, state, created_at, closed_at, last_note_at, repeat_count, run_id, repeat_key, title, severity, psa_checked_at)
            VALUES (@key, @integration, @tenantId, @accountId, @psaTicketId, @psaTicketNumber, @kind, @deviceId, @descriptionId,
-             @eventId, @state, @createdAt, @closedAt, @lastNoteAt, @repeatCount, @runId)
+             @eventId, @state, @createdAt, @closedAt, @lastNoteAt, @repeatCount, @runId, @repeatKey, @title, @severity, @psaCheckedAt)
            ON CONFLICT (key) DO UPDATE SET
              integration = excluded.integration, tenant_id = excluded.tenant_id, account_id = excluded.account_id,
              psa_ticket_id = excluded.psa_ticket_id, psa_ticket_number = excluded.psa_ticket_number, kind = excluded.kind,
              device_id = excluded.device_id, description_id = excluded.description_id, event_id = excluded.event_id,
              state = excluded.state, created_at = excluded.created_at, closed_at = excluded.closed_at,
-             last_note_at = excluded.last_note_at, repeat_count = excluded.repeat_count, run_id = excluded.run_id`,
+             last_note_at = excluded.last_note_at, repeat_count = excluded.repeat_count, run_id = excluded.run_id,
+             repeat_key = excluded.repeat_key, title = excluded.title, severity = excluded.severity, psa_checked_at = excluded.psa_checked_at`,
         )
         .run(merged);
       return merged;
@@ -578,6 +599,80 @@ export class Ledger implements ConfigAuditSink {
       .prepare('SELECT COUNT(*) AS c FROM tickets WHERE integration = ? AND account_id = ? AND created_at >= ?')
       .get(filter.integration, filter.accountId, iso(filter.since)) as { c: number };
     return row.c;
+  }
+
+  /** Tickets of one condition (repeat key), newest first. */
+  ticketsByRepeatKey(integration: string, repeatKey: string): TicketRecord[] {
+    const rows = this.db
+      .prepare('SELECT * FROM tickets WHERE integration = ? AND repeat_key = ? ORDER BY created_at DESC, key DESC')
+      .all(integration, repeatKey) as Row[];
+    return rows.map(toTicket);
+  }
+
+  /** Tickets of an integration not closed in the ledger (open, incl. pending ones without a PSA id) or closed by a person. */
+  heldTicketsFor(filter: { integration: string; tenantId: string; kind: TicketKind }): TicketRecord[] {
+    const rows = this.db
+      .prepare("SELECT * FROM tickets WHERE integration = ? AND tenant_id = ? AND kind = ? AND state IN ('open', 'closed-by-person') ORDER BY created_at")
+      .all(filter.integration, filter.tenantId, filter.kind) as Row[];
+    return rows.map(toTicket);
+  }
+
+  /** Most recent first. */
+  listTickets(filter: { integration?: string; since?: Date; limit?: number } = {}): TicketRecord[] {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (filter.integration) (where.push('integration = ?'), params.push(filter.integration));
+    if (filter.since) (where.push('created_at >= ?'), params.push(iso(filter.since)));
+    const sql = `SELECT * FROM tickets ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC, key DESC LIMIT ?`;
+    return (this.db.prepare(sql).all(...params, filter.limit ?? -1) as Row[]).map(toTicket);
+  }
+
+  /** The most recent ticket created for a PSA account (breaker notes go there). */
+  latestTicketOfAccount(integration: string, accountId: string): TicketRecord | null {
+    const row = this.db
+      .prepare('SELECT * FROM tickets WHERE integration = ? AND account_id = ? AND psa_ticket_id IS NOT NULL ORDER BY created_at DESC, key DESC LIMIT 1')
+      .get(integration, accountId) as Row | undefined;
+    return row ? toTicket(row) : null;
+  }
+
+  /** When a note whose text starts with `prefix` was last added to a ticket of the account, or null. */
+  lastNoteOfAccount(integration: string, accountId: string, prefix: string): string | null {
+    const row = this.db
+      .prepare(
+        `SELECT MAX(n.at) AS at FROM ticket_notes n JOIN tickets t ON t.key = n.ticket_key
+         WHERE t.integration = ? AND t.account_id = ? AND substr(n.text, 1, ?) = ?`,
+      )
+      .get(integration, accountId, prefix.length, prefix) as { at: string | null };
+    return row.at;
+  }
+
+  /**
+   * Records how the ticket job handled events (idempotent: an event handled once stays so).
+   * Kept as cursor rows of stream "handled-event:<id>" (value "outcome|ticket key or reason"):
+   * one marker per event, beside the tenant's event cursor.
+   */
+  recordTicketEvents(rows: Array<{ integration: string; tenantId: string; eventId: string; outcome: TicketEventOutcome; ticketKey?: string | null; reason?: string | null; runId?: number | null }>, at?: Date): void {
+    const stmt = this.db.prepare('INSERT OR IGNORE INTO cursors (integration, tenant_id, stream, value, updated_at) VALUES (?, ?, ?, ?, ?)');
+    const when = iso(at ?? this.now());
+    this.transaction(() => {
+      for (const r of rows) stmt.run(r.integration, r.tenantId, HANDLED_EVENT + r.eventId, `${r.outcome}|${r.ticketKey ?? r.reason ?? ''}`, when);
+    });
+  }
+
+  /** Which of these events the ticket job already handled. */
+  handledEventIds(integration: string, tenantId: string, eventIds: readonly string[]): Set<string> {
+    const out = new Set<string>();
+    const stmt = this.db.prepare('SELECT 1 FROM cursors WHERE integration = ? AND tenant_id = ? AND stream = ?');
+    for (const id of eventIds) if (stmt.get(integration, tenantId, HANDLED_EVENT + id)) out.add(id);
+    return out;
+  }
+
+  /** How the ticket job handled an event: {outcome, detail} or null. */
+  handledEvent(integration: string, tenantId: string, eventId: string): { outcome: TicketEventOutcome; detail: string } | null {
+    const v = this.getCursor(integration, tenantId, HANDLED_EVENT + eventId);
+    if (v === null) return null;
+    const i = v.indexOf('|');
+    return { outcome: v.slice(0, i) as TicketEventOutcome, detail: v.slice(i + 1) };
   }
 
   // --- cursors --------------------------------------------------------------

@@ -119,6 +119,22 @@ export const LEDGER_MIGRATIONS: readonly LedgerMigration[] = [
         CREATE UNIQUE INDEX runs_one_locked_per_job ON runs (job) WHERE locked = 1 AND status = 'running';
       `),
   },
+  {
+    version: 3,
+    description: 'ticket job: repeat key, title, severity and last PSA check of a ticket',
+    up: (db) =>
+      db.exec(`
+        -- repeat_key groups tickets of one condition: a status ticket's engine key (its later
+        -- occurrences get key#2, key#3 …), an event ticket's device + event type (consolidation).
+        ALTER TABLE tickets ADD COLUMN repeat_key TEXT;
+        ALTER TABLE tickets ADD COLUMN title TEXT;
+        ALTER TABLE tickets ADD COLUMN severity TEXT;
+        -- When kmsp last read the ticket's status in the PSA (closed by a person?).
+        ALTER TABLE tickets ADD COLUMN psa_checked_at TEXT;
+        CREATE INDEX tickets_by_repeat ON tickets (integration, repeat_key, state);
+
+      `),
+  },
 ];
 
 export const LEDGER_SCHEMA_VERSION = LEDGER_MIGRATIONS[LEDGER_MIGRATIONS.length - 1]?.version ?? 0;

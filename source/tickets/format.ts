@@ -1,0 +1,23 @@
+// The ticket job's one-line summary and the ledger's tickets as rows (ledger export, Reports › Agent).
+import type { TicketRecord } from '../store/ledger.js';
+import type { TicketRunResult } from './run.js';
+
+export function ticketSummaryLine(
+  integration: string,
+  r: TicketRunResult,
+  x: { dryRun: boolean; paused: boolean; requests: { platform: number; psa: number }; ms: number },
+): string {
+  const t = r.totals;
+  const mode = x.dryRun ? ' (dry run: nothing written)' : x.paused ? ' (paused: nothing written)' : '';
+  const done = x.dryRun || x.paused ? `${t.wouldCreate} to create, ${t.wouldClose} to close` : `${t.created} created${t.reconciled ? ` (${t.reconciled} reconciled)` : ''}, ${t.closed} closed, ${t.notes} notes`;
+  return (
+    `tickets ${integration}${mode}: ${done}, ${t.skippedInactive} skipped inactive, ${t.heldBack} held back, ${t.closedByPerson} closed by a person, ${t.errors} errors; ` +
+    `${t.events} events; ${x.requests.platform + x.requests.psa} requests (platform ${x.requests.platform}, PSA ${x.requests.psa}); ${(x.ms / 1000).toFixed(1)} s` +
+    (r.runId !== null ? `; run ${r.runId}` : '')
+  );
+}
+
+export const TICKET_FIELDS: ReadonlyArray<keyof TicketRecord> = [
+  'key', 'createdAt', 'integration', 'tenantId', 'accountId', 'kind', 'title', 'psaTicketId', 'psaTicketNumber', 'state',
+  'closedAt', 'repeatCount', 'lastNoteAt', 'deviceId', 'descriptionId', 'severity', 'eventId', 'runId',
+];

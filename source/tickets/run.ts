@@ -1,0 +1,513 @@
+// One pass of the agent's ticket job for one integration (SPEC.md §3.2, §4; issue 5 items 5–7):
+// lock, then per mapped tenant (failures kept per tenant, the others go on) events from the
+// ledger cursor and the current device statuses, decided by the pure engine
+// (domain/ticketEngine.ts) and carried out here with the ledger as the memory.
+//
+// Decisions (tested in test/tickets/):
+// - No duplicates: a ticket's ledger row is written BEFORE the PSA create (state open, no PSA
+//   id = "pending"). A later run that meets a pending row asks the PSA for its tag
+//   (findTicketsByTag(fitTag(key))): found → recorded (reconciled), not found → created. A key
+//   whose row has a PSA id is never created again.
+// - Events are handled once: each handled event is recorded in the ledger (Ledger.recordTicketEvents) (created, noted
+//   or skipped with the engine's reason); the tenant's cursor (stream 'events') advances only
+//   when every event of the page is handled. An error or a held-back ticket keeps the cursor
+//   where it was: the next poll reads those events again and handles only what is left.
+// - Consolidation: an event's repeat key is integration + tenant + device + event type. While
+//   an open event ticket of that repeat key exists (ledger open, and still open in the PSA
+//   when asked), its events become ONE note per poll ("N more occurrences since …") instead
+//   of tickets; a batch of repeats in one poll is one ticket (the oldest event) + one note.
+//   Events without a device are never consolidated.
+// - Statuses: the engine's key is the condition's repeat key. The first ticket of a condition
+//   uses it as its key; after the condition cleared and came back, the next ticket gets
+//   key#2, key#3 … (a fresh tag: the closed one is never found again by mistake).
+// - Closed by a person: an open status ticket whose PSA status is the closed status (or
+//   completed, or gone) while its condition is still active becomes closed-by-person in the
+//   ledger and gets one note; it is neither re-opened nor re-created while the condition
+//   persists. When the condition clears, the row becomes closed; when it comes back, a fresh
+//   ticket (key#n) opens. PSA status checks of still-active tickets are spaced by
+//   personCheckMs (default 10 minutes) to spare the API budget.
+// - Breaker: per PSA account at most `limit` tickets created per rolling hour (ledger count,
+//   pending rows included). What is beyond is held back — events stay before the cursor and
+//   are retried on later polls (still subject to the rule's lifetime), status conditions are
+//   simply decided again — and the account's most recent ticket gets one note per hour
+//   saying how many were held back (or the run summary, when it has no ticket yet).
+// - Inactive account: no ticket; each such tenant counts once in skippedInactive; its events
+//   are recorded skipped (account-inactive) and the cursor advances.
+// - Dry run and pause (agent.paused): reads only — no PSA write, no ledger write, no cursor move.
+import pLimit from 'p-limit';
+import { billingErrorLine, toBillingError } from '../billing/errors.js';
+import { fitTag } from '../connectors/autotask/index.js';
+import type { Integration, TenantMapping } from '../domain/config.js';
+import type { Psa, SecurityPlatform } from '../domain/ports.js';
+import { applyBreaker, decideEventTickets, decideStatusTickets, type OpenStatusTicket, type TicketDraft } from '../domain/ticketEngine.js';
+import type { PsaAccount, PsaTicket, SecurityEvent, Tenant } from '../domain/types.js';
+import type { Ledger, TicketRecord } from '../store/ledger.js';
+import { emptyTotals, type TicketRunError, type TicketTotals } from './types.js';
+
+export const EVENTS_STREAM = 'events';
+export const BREAKER_NOTE_TITLE = 'kmsp: tickets held back';
+const HOUR_MS = 3_600_000;
+
+export interface TicketRunOptions {
+  integration: Integration;
+  platform: SecurityPlatform;
+  psa: Psa;
+  /** Needed unless dryRun or paused; read (cursors, known tickets) when given in a dry run. */
+  ledger: Ledger | null;
+  now: Date;
+  dryRun: boolean;
+  paused?: boolean;
+  /** agent.ticketsPerAccountPerHour (default 20). */
+  ticketsPerAccountPerHour?: number;
+  /** Tenants worked on at once (default 4). */
+  concurrency?: number;
+  /** Minimum time between two PSA status reads of one still-active ticket (default 10 min). */
+  personCheckMs?: number;
+  heartbeatMs?: number;
+  /** Test seam: runs after the PSA created a ticket and before the ledger records it. A throw is the death of the process. */
+  afterCreate?: (ticket: { key: string; psaTicketId: string }) => void | Promise<void>;
+}
+
+export interface TicketRunResult {
+  runId: number | null;
+  totals: TicketTotals;
+  errors: TicketRunError[];
+  /** Accounts whose breaker held tickets back: how many, and whether a note said so. */
+  breaker: Array<{ accountId: string; heldBack: number; notedOn: string | null }>;
+  status: 'ok' | 'partial';
+}
+
+/** A hook failure is the simulated death of the process: it stops the run, never read as a PSA failure. */
+class Interrupted extends Error {
+  constructor(readonly inner: unknown) {
+    super('interrupted');
+  }
+}
+
+interface Ctx {
+  o: TicketRunOptions;
+  integration: Integration;
+  ledger: Ledger | null;
+  writes: boolean;
+  runId: number | null;
+  now: Date;
+  limit: number;
+  closedStatus: string | null;
+  totals: TicketTotals;
+  errors: TicketRunError[];
+  held: Map<string, number>;
+  interrupted: boolean;
+}
+
+export async function runTickets(options: TicketRunOptions): Promise<TicketRunResult> {
+  const writes = !options.dryRun && !options.paused;
+  const ledger = options.ledger;
+  if (writes && !ledger) throw new Error('runTickets needs a ledger unless dryRun or paused');
+  // Throws KmspError 'run-locked' naming the holder when another ticket run is in progress.
+  const runId = writes ? ledger!.acquireRun({ job: 'tickets' }).runId : null;
+  const beat = writes && runId !== null ? setInterval(() => ledger!.heartbeat(runId), options.heartbeatMs ?? 30_000) : null;
+  beat?.unref();
+  const ctx: Ctx = {
+    o: options,
+    integration: options.integration,
+    ledger,
+    writes,
+    runId,
+    now: options.now,
+    limit: options.ticketsPerAccountPerHour ?? 20,
+    closedStatus: options.integration.ticketing.general.closedStatus?.value || null,
+    totals: emptyTotals(),
+    errors: [],
+    held: new Map(),
+    interrupted: false,
+  };
+  try {
+    const mapped = options.integration.tenants.filter((m) => m.accountId);
+    const [tenants, accounts] = mapped.length ? await Promise.all([options.platform.listTenants(), options.psa.listAccounts()]) : [[], []];
+    const tenantById = new Map(tenants.map((t) => [t.id, t]));
+    const accountById = new Map(accounts.map((a) => [a.id, a]));
+    const limit = pLimit(Math.max(1, options.concurrency ?? 4));
+    const settled = await Promise.allSettled(
+      mapped.map((m) =>
+        limit(async () => {
+          if (ctx.interrupted) return;
+          try {
+            await syncTenant(ctx, m, tenantById.get(m.tenantId) ?? null, accountById.get(m.accountId!) ?? null);
+          } catch (error) {
+            if (error instanceof Interrupted) {
+              ctx.interrupted = true;
+              throw error;
+            }
+            fail(ctx, m, error);
+          }
+        }),
+      ),
+    );
+    const stop = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (stop) throw stop.reason instanceof Interrupted ? stop.reason.inner : stop.reason;
+    const breaker = await breakerNotes(ctx);
+    const status = ctx.totals.errors > 0 ? 'partial' : 'ok';
+    if (writes && runId !== null) {
+      ledger!.finishRun(runId, {
+        status,
+        summary: { integration: options.integration.name, ...ctx.totals },
+        error: ctx.errors.length ? ctx.errors.slice(0, 20).map(billingErrorLine).join('\n') : null,
+      });
+    }
+    return { runId, totals: ctx.totals, errors: ctx.errors, breaker, status };
+  } catch (error) {
+    if (writes && runId !== null) ledger!.finishRun(runId, { status: 'failed', error: error instanceof Error ? error.message : String(error) });
+    throw error;
+  } finally {
+    if (beat) clearInterval(beat);
+  }
+}
+
+function fail(ctx: Ctx, m: TenantMapping | null, error: unknown, what?: string): void {
+  ctx.totals.errors++;
+  ctx.errors.push({ ...toBillingError(error, what ?? (m ? `Tickets of “${m.tenantName}”` : undefined)), tenantId: m?.tenantId ?? null, tenantName: m?.tenantName ?? null });
+}
+
+async function syncTenant(ctx: Ctx, m: TenantMapping, tenant: Tenant | null, account: PsaAccount | null): Promise<void> {
+  if (!tenant) {
+    fail(ctx, m, new Error(`Tenant “${m.tenantName}” (${m.tenantId}) is no longer on the platform`), 'Tickets');
+    return;
+  }
+  if (account && !account.active) ctx.totals.skippedInactive++;
+  // Events and statuses of one tenant fail independently.
+  try {
+    await syncEvents(ctx, m, tenant, account);
+  } catch (error) {
+    if (error instanceof Interrupted) throw error;
+    fail(ctx, m, error, `Event tickets of “${m.tenantName}”`);
+  }
+  try {
+    await syncStatuses(ctx, m, tenant, account);
+  } catch (error) {
+    if (error instanceof Interrupted) throw error;
+    fail(ctx, m, error, `Status tickets of “${m.tenantName}”`);
+  }
+}
+
+// ---------------------------------------------------------------- events
+
+function initialWindowDays(integration: Integration): number {
+  const days = integration.ticketing.events.filter((r) => r.enabled).map((r) => r.lifetimeDays);
+  return Math.max(1, ...days.filter((d) => Number.isFinite(d) && d > 0));
+}
+
+export function eventRepeatKey(integration: string, event: SecurityEvent): string | null {
+  return event.deviceId ? `${integration}|${event.tenantId}|${event.deviceId}|${event.type}` : null;
+}
+
+interface EventGroup {
+  repeatKey: string | null;
+  first: TicketDraft;
+  events: SecurityEvent[];
+}
+
+async function syncEvents(ctx: Ctx, m: TenantMapping, tenant: Tenant, account: PsaAccount | null): Promise<void> {
+  const { integration, ledger, o } = ctx;
+  const cursor = ledger?.getCursor(integration.name, tenant.id, EVENTS_STREAM) ?? null;
+  const page = await o.platform.eventsSince(tenant, cursor, { initialWindowDays: initialWindowDays(integration) });
+  ctx.totals.events += page.events.length;
+  const handled = ledger ? ledger.handledEventIds(integration.name, tenant.id, page.events.map((e) => e.id)) : new Set<string>();
+  const fresh = page.events.filter((e) => !handled.has(e.id));
+  const decision = decideEventTickets({ integration, mapping: m, account, events: fresh, now: ctx.now });
+  const byId = new Map(fresh.map((e) => [e.id, e]));
+
+  // Group by repeat key, in event order (oldest first: the platform delivers by rise time).
+  const groups: EventGroup[] = [];
+  const byRepeat = new Map<string, EventGroup>();
+  for (const draft of decision.create) {
+    const event = byId.get(draft.eventId!)!;
+    const rk = eventRepeatKey(integration.name, event);
+    const seen = rk ? byRepeat.get(rk) : undefined;
+    if (seen) seen.events.push(event);
+    else {
+      const g = { repeatKey: rk, first: draft, events: [event] };
+      groups.push(g);
+      if (rk) byRepeat.set(rk, g);
+    }
+  }
+
+  if (!ctx.writes) {
+    for (const g of groups) if (!(g.repeatKey && ledger && openTicketOf(ledger, integration.name, g.repeatKey))) ctx.totals.wouldCreate++;
+    return;
+  }
+  const l = ledger!;
+  l.recordTicketEvents(decision.skipped.map((s) => ({ integration: integration.name, tenantId: tenant.id, eventId: s.eventId, outcome: 'skipped' as const, reason: s.reason, runId: ctx.runId })));
+
+  let complete = true;
+  const needCreate: EventGroup[] = [];
+  for (const g of groups) {
+    const open = g.repeatKey ? await stillOpen(ctx, openTicketOf(l, integration.name, g.repeatKey)) : null;
+    if (open) {
+      await noteRepeats(ctx, open, g.events, tenant.id);
+      continue;
+    }
+    needCreate.push(g);
+  }
+  // A pending row of the same key (a crash after create) is reconciled, not counted twice.
+  const gate = breakerGate(ctx, m.accountId!, needCreate.filter((g) => !l.getTicket(g.first.key)).length);
+  let budget = gate.allowed;
+  for (const g of needCreate) {
+    const pending = l.getTicket(g.first.key);
+    if (!pending) {
+      if (budget <= 0) {
+        complete = false;
+        continue;
+      }
+      budget--;
+    }
+    try {
+      const row = await createOnce(ctx, g.first, { repeatKey: g.repeatKey, severity: null });
+      l.recordTicketEvents([{ integration: integration.name, tenantId: tenant.id, eventId: g.first.eventId!, outcome: 'created', ticketKey: row.key, runId: ctx.runId }]);
+      if (g.events.length > 1) await noteRepeats(ctx, row, g.events.slice(1), tenant.id);
+    } catch (error) {
+      if (error instanceof Interrupted) throw error;
+      complete = false;
+      fail(ctx, m, error, `Ticket for event ${g.first.eventId} of “${m.tenantName}”`);
+    }
+  }
+  if (complete) l.setCursor(integration.name, tenant.id, EVENTS_STREAM, page.cursor);
+}
+
+function openTicketOf(ledger: Ledger, integration: string, repeatKey: string): TicketRecord | null {
+  return ledger.ticketsByRepeatKey(integration, repeatKey).find((t) => t.state === 'open' && t.psaTicketId) ?? null;
+}
+
+/** The ticket if the PSA still has it open; else marks it closed (by a person) and returns null. */
+async function stillOpen(ctx: Ctx, row: TicketRecord | null): Promise<TicketRecord | null> {
+  if (!row) return null;
+  const t = await ctx.o.psa.getTicket(row.psaTicketId!);
+  if (t && !isClosed(ctx, t)) return row;
+  ctx.ledger!.closeTicket(row.key, { state: 'closed-by-person', closedAt: t?.completedAt ?? ctx.now });
+  return null;
+}
+
+function isClosed(ctx: Ctx, t: PsaTicket): boolean {
+  return t.completedAt !== null || (ctx.closedStatus !== null && t.status === ctx.closedStatus);
+}
+
+async function noteRepeats(ctx: Ctx, row: TicketRecord, events: SecurityEvent[], tenantId: string): Promise<void> {
+  const first = events[0]!;
+  const last = events[events.length - 1]!;
+  const text =
+    events.length === 1
+      ? `Occurred again at ${first.raisedAt.toISOString()} on ${first.deviceName ?? first.deviceId}: ${first.typeName} — ${first.description}`
+      : `${events.length} more occurrences since ${first.raisedAt.toISOString()} (last ${last.raisedAt.toISOString()}) on ${first.deviceName ?? first.deviceId}: ${first.typeName}`;
+  await ctx.o.psa.addTicketNote(row.psaTicketId!, { title: `kmsp: ${first.typeName} occurred again`, description: text });
+  const l = ctx.ledger!;
+  l.transaction(() => {
+    l.addTicketNote(row.key, { text, at: ctx.now });
+    // addTicketNote counts one repeat; the rest of the batch too.
+    if (events.length > 1) l.upsertTicket({ key: row.key, integration: row.integration, tenantId: row.tenantId, kind: row.kind, repeatCount: (l.getTicket(row.key)?.repeatCount ?? 0) + events.length - 1 });
+    l.recordTicketEvents(events.map((e) => ({ integration: ctx.integration.name, tenantId, eventId: e.id, outcome: 'noted' as const, ticketKey: row.key, runId: ctx.runId })));
+  });
+  ctx.totals.notes++;
+}
+
+// ---------------------------------------------------------------- statuses
+
+async function syncStatuses(ctx: Ctx, m: TenantMapping, tenant: Tenant, account: PsaAccount | null): Promise<void> {
+  const { integration, ledger, o } = ctx;
+  const devices = await o.platform.listDevices(tenant);
+  const rows = ledger ? ledger.heldTicketsFor({ integration: integration.name, tenantId: tenant.id, kind: 'status' }) : [];
+  const pending = rows.filter((r) => r.state === 'open' && !r.psaTicketId);
+  const held = rows.filter((r) => r.psaTicketId && r.repeatKey && r.deviceId && r.descriptionId && (r.severity === 'warning' || r.severity === 'critical'));
+  const rowByCondition = new Map(held.map((r) => [r.repeatKey!, r]));
+  const open: OpenStatusTicket[] = held.map((r) => ({
+    key: r.repeatKey!,
+    deviceId: r.deviceId!,
+    descriptionId: r.descriptionId!,
+    severity: r.severity as 'warning' | 'critical',
+    psaTicketId: r.psaTicketId!,
+  }));
+  const d = decideStatusTickets({ integration, mapping: m, account, devices, open, now: ctx.now });
+
+  if (!ctx.writes) {
+    ctx.totals.wouldCreate += d.create.length;
+    ctx.totals.wouldClose += d.close.filter((t) => rowByCondition.get(t.key)?.state === 'open').length;
+    return;
+  }
+  const l = ledger!;
+  const severityOf = new Map<string, 'warning' | 'critical'>();
+  for (const dev of devices) for (const s of dev.statuses) severityOf.set(`${dev.id}\u0000${s.id}`, s.severity);
+
+  // Create before close (a severity change opens the new ticket first).
+  const wantedNew = d.create.filter((c) => !pending.some((p) => p.repeatKey === c.key)).length;
+  let budget = breakerGate(ctx, m.accountId!, wantedNew).allowed;
+  for (const draft of d.create) {
+    const pend = pending.find((p) => p.repeatKey === draft.key);
+    if (!pend) {
+      if (budget <= 0) continue;
+      budget--;
+    }
+    const severity = severityOf.get(`${draft.deviceId}\u0000${draft.descriptionId}`) ?? null;
+    try {
+      await createOnce(ctx, { ...draft, key: pend?.key ?? occurrenceKey(l, integration.name, draft.key) }, { repeatKey: draft.key, severity });
+    } catch (error) {
+      if (error instanceof Interrupted) throw error;
+      fail(ctx, m, error, `Status ticket “${draft.title}”`);
+    }
+  }
+  // Pending rows whose condition is gone: created before a crash? Then close it; else forget it.
+  for (const p of pending.filter((x) => !d.create.some((c) => c.key === x.repeatKey))) {
+    try {
+      const found = await ctx.o.psa.findTicketsByTag(fitTag(p.key));
+      if (found[0] && ctx.closedStatus && !isClosed(ctx, found[0])) await ctx.o.psa.closeTicket(found[0].id, ctx.closedStatus);
+      l.upsertTicket({ key: p.key, integration: p.integration, tenantId: p.tenantId, kind: p.kind, psaTicketId: found[0]?.id ?? null, psaTicketNumber: found[0]?.number ?? null, state: 'closed', closedAt: ctx.now });
+      if (found[0]) ctx.totals.closed++;
+    } catch (error) {
+      fail(ctx, m, error, `Pending status ticket ${p.key}`);
+    }
+  }
+  for (const t of d.close) {
+    const row = rowByCondition.get(t.key)!;
+    try {
+      if (row.state === 'closed-by-person') {
+        l.closeTicket(row.key, { state: 'closed', closedAt: ctx.now });
+        l.addTicketNote(row.key, { text: 'The condition cleared (the ticket had been closed by a person).', at: ctx.now, countsAsRepeat: false });
+        continue;
+      }
+      if (!ctx.closedStatus) throw new Error('General: Closed ticket status is not set');
+      await o.psa.closeTicket(row.psaTicketId!, ctx.closedStatus);
+      l.closeTicket(row.key, { state: 'closed', closedAt: ctx.now });
+      ctx.totals.closed++;
+    } catch (error) {
+      fail(ctx, m, error, `Closing status ticket ${row.psaTicketNumber || row.psaTicketId}`);
+    }
+  }
+  // Still active: closed by a person meanwhile? (Checked at most every personCheckMs.)
+  const every = o.personCheckMs ?? 10 * 60_000;
+  for (const t of d.stillActive) {
+    const row = rowByCondition.get(t.key)!;
+    if (row.state !== 'open') continue;
+    if (row.psaCheckedAt && ctx.now.getTime() - Date.parse(row.psaCheckedAt) < every) continue;
+    try {
+      const psaTicket = await o.psa.getTicket(row.psaTicketId!);
+      if (psaTicket && !isClosed(ctx, psaTicket)) {
+        l.upsertTicket({ key: row.key, integration: row.integration, tenantId: row.tenantId, kind: row.kind, psaCheckedAt: ctx.now });
+        continue;
+      }
+      const text = `Closed in Autotask while “${row.title ?? row.descriptionId}” is still active on the device. kmsp will not re-open or re-create it while the condition persists; a new ticket opens if it clears and comes back.`;
+      if (psaTicket) {
+        await o.psa.addTicketNote(row.psaTicketId!, { title: 'kmsp: condition still active', description: text });
+        ctx.totals.notes++;
+      }
+      l.transaction(() => {
+        l.upsertTicket({ key: row.key, integration: row.integration, tenantId: row.tenantId, kind: row.kind, state: 'closed-by-person', closedAt: psaTicket?.completedAt ?? ctx.now, psaCheckedAt: ctx.now });
+        l.addTicketNote(row.key, { text, at: ctx.now, countsAsRepeat: false });
+      });
+      ctx.totals.closedByPerson++;
+    } catch (error) {
+      fail(ctx, m, error, `Checking status ticket ${row.psaTicketNumber || row.psaTicketId}`);
+    }
+  }
+}
+
+/** The condition's first ticket uses its key; later occurrences key#2, key#3 … (fitTag keeps the tag in 50 characters). */
+function occurrenceKey(ledger: Ledger, integration: string, conditionKey: string): string {
+  const n = ledger.ticketsByRepeatKey(integration, conditionKey).length;
+  return n === 0 ? conditionKey : `${conditionKey}#${n + 1}`;
+}
+
+// ---------------------------------------------------------------- create, breaker
+
+/**
+ * Creates the ticket unless it exists: a ledger row with a PSA id is returned as is; a pending
+ * row (a crash between create and record) is looked up by tag first.
+ */
+async function createOnce(ctx: Ctx, draft: TicketDraft, extra: { repeatKey: string | null; severity: string | null }): Promise<TicketRecord> {
+  const l = ctx.ledger!;
+  const known = l.getTicket(draft.key);
+  if (known?.psaTicketId) return known;
+  const tag = fitTag(draft.key);
+  if (known) {
+    const found = await ctx.o.psa.findTicketsByTag(tag);
+    if (found[0]) {
+      ctx.totals.created++;
+      ctx.totals.reconciled++;
+      return l.upsertTicket({ key: draft.key, integration: known.integration, tenantId: known.tenantId, kind: known.kind, psaTicketId: found[0].id, psaTicketNumber: found[0].number || null });
+    }
+  }
+  const row = l.upsertTicket({
+    key: draft.key,
+    integration: ctx.integration.name,
+    tenantId: draft.tenantId,
+    kind: draft.kind,
+    accountId: draft.accountId,
+    deviceId: draft.deviceId,
+    descriptionId: draft.descriptionId,
+    eventId: draft.eventId,
+    state: 'open',
+    psaTicketId: null,
+    runId: ctx.runId,
+    repeatKey: extra.repeatKey,
+    severity: extra.severity,
+    title: draft.title,
+    createdAt: known ? new Date(known.createdAt) : ctx.now,
+  });
+  if (ctx.interrupted) throw new Interrupted(null);
+  const created = await ctx.o.psa.createTicket({
+    accountId: draft.accountId,
+    title: draft.title,
+    description: draft.description,
+    status: draft.status,
+    priority: draft.priority,
+    queue: draft.queue,
+    source: draft.source,
+    dueAt: draft.dueAt,
+    workType: draft.workType,
+    issueType: draft.issueType,
+    subIssueType: draft.subIssueType,
+    tag,
+  });
+  if (ctx.o.afterCreate) {
+    try {
+      await ctx.o.afterCreate({ key: draft.key, psaTicketId: created.id });
+    } catch (error) {
+      throw new Interrupted(error);
+    }
+  }
+  ctx.totals.created++;
+  return l.upsertTicket({ key: row.key, integration: row.integration, tenantId: row.tenantId, kind: row.kind, psaTicketId: created.id, psaTicketNumber: created.number || null, psaCheckedAt: ctx.now });
+}
+
+/** How many of `wanted` new tickets the account's breaker allows now; the rest is counted held back. */
+function breakerGate(ctx: Ctx, accountId: string, wanted: number): { allowed: number; heldBack: number } {
+  if (wanted === 0) return { allowed: 0, heldBack: 0 };
+  const createdInLastHour = ctx.ledger!.countTicketsCreatedSince({ integration: ctx.integration.name, accountId, since: new Date(ctx.now.getTime() - HOUR_MS) });
+  const r = applyBreaker({ createdInLastHour, limit: ctx.limit, wanted });
+  if (r.heldBack > 0) {
+    ctx.totals.heldBack += r.heldBack;
+    ctx.held.set(accountId, (ctx.held.get(accountId) ?? 0) + r.heldBack);
+  }
+  return r;
+}
+
+/** One note per account and hour on its most recent ticket, saying how many were held back. */
+async function breakerNotes(ctx: Ctx): Promise<TicketRunResult['breaker']> {
+  const out: TicketRunResult['breaker'] = [];
+  for (const [accountId, heldBack] of ctx.held) {
+    const entry = { accountId, heldBack, notedOn: null as string | null };
+    out.push(entry);
+    if (!ctx.writes) continue;
+    const l = ctx.ledger!;
+    const last = l.lastNoteOfAccount(ctx.integration.name, accountId, BREAKER_NOTE_TITLE);
+    if (last && ctx.now.getTime() - Date.parse(last) < HOUR_MS) continue;
+    const target = l.latestTicketOfAccount(ctx.integration.name, accountId);
+    if (!target) continue;
+    const text = `${BREAKER_NOTE_TITLE}: ${heldBack} more ticket(s) for this account were held back — at most ${ctx.limit} are opened per hour. They are retried on later polls.`;
+    try {
+      await ctx.o.psa.addTicketNote(target.psaTicketId!, { title: BREAKER_NOTE_TITLE, description: text });
+      l.addTicketNote(target.key, { text, at: ctx.now, countsAsRepeat: false });
+      ctx.totals.notes++;
+      entry.notedOn = target.psaTicketNumber ?? target.psaTicketId;
+    } catch (error) {
+      fail(ctx, null, error, `Breaker note for account ${accountId}`);
+    }
+  }
+  return out;
+}

@@ -1,0 +1,36 @@
+// The ticket job's outcome as run.ts builds it and the agent command, the status file and the
+// benchmark report it.
+import type { BillingError } from '../billing/types.js';
+
+export interface TicketTotals {
+  /** Tickets opened in the PSA (or, reconciled, found there and recorded). */
+  created: number;
+  /** Of `created`: found in the PSA by their tag after a crash, recorded instead of created again. */
+  reconciled: number;
+  /** Status tickets closed with the General closed status. */
+  closed: number;
+  /** Notes added (repeats, closed-by-person, breaker). */
+  notes: number;
+  /** Mapped tenants whose PSA account is inactive: no ticket for them. */
+  skippedInactive: number;
+  /** Tickets the per-account breaker held back (retried on later polls). */
+  heldBack: number;
+  /** Status tickets found closed by a person while their condition is still active. */
+  closedByPerson: number;
+  /** Tenant or ticket failures, each in `errors`. */
+  errors: number;
+  /** Dry run / paused: tickets that would be created and closed. */
+  wouldCreate: number;
+  wouldClose: number;
+  /** Events read from the platform this run. */
+  events: number;
+}
+
+export interface TicketRunError extends BillingError {
+  tenantId: string | null;
+  tenantName: string | null;
+}
+
+export function emptyTotals(): TicketTotals {
+  return { created: 0, reconciled: 0, closed: 0, notes: 0, skippedInactive: 0, heldBack: 0, closedByPerson: 0, errors: 0, wouldCreate: 0, wouldClose: 0, events: 0 };
+}

@@ -1,0 +1,176 @@
+// The agent's ticket job end to end over the KSC and Autotask simulators (issue 5 acceptance).
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { eventTicketKey, statusTicketKey } from '../../source/domain/ticketEngine.js';
+import { EVENTS_STREAM } from '../../source/tickets/run.js';
+import { ALPHA, ALPHA_ACCOUNT, BETA, BETA_WS, startTicketEnv, WS1, WS2, type TicketEnv } from './helpers.js';
+
+let env: TicketEnv;
+beforeEach(async () => {
+  env = await startTicketEnv();
+});
+afterEach(async () => env.close());
+
+const DB = 7; // KLHST_WKS_STATUS_MASK bit: databases out of date
+const RTP = 1; // real-time protection not running
+
+function critical(vserver: string, host: string, id: number, extra: Record<string, unknown> = {}) {
+  return env.demo.ksc.addEvent(vserver, { id, severity: 'critical', type: 'GNRL_EV_VIRUS_FOUND', typeName: 'Malicious object detected', description: `Trojan ${id}`, host, ...extra } as never);
+}
+
+describe('event tickets', () => {
+  it('enabled Critical events become tickets with the rule fields; older than the lifetime do not; a rerun creates nothing', async () => {
+    critical(ALPHA, WS1, 6001);
+    env.demo.ksc.addEvent(ALPHA, { id: 6002, severity: 'warning', type: 'W', typeName: 'Warning thing', description: 'w', host: WS2 } as never);
+    const ledger = env.ledger();
+    const started = Date.now();
+    const r = await env.run(ledger);
+    expect(r.status).toBe('ok');
+    const tickets = env.tickets();
+    expect(tickets).toHaveLength(1);
+    const t = tickets[0]!;
+    const key = eventTicketKey('demo', ALPHA, '6001');
+    expect(t).toMatchObject({ companyID: Number(ALPHA_ACCOUNT), queueID: 29683361, priority: 4, status: 1, source: 8, externalID: key });
+    const due = Date.parse(String(t.dueDateTime)) - started;
+    expect(due).toBeGreaterThan(4 * 3600_000 - 60_000);
+    expect(due).toBeLessThan(4 * 3600_000 + 60_000);
+    expect(ledger.getTicket(key)).toMatchObject({ state: 'open', psaTicketId: String(t.id), kind: 'event', eventId: '6001' });
+    expect(ledger.getCursor('demo', ALPHA, EVENTS_STREAM)).not.toBeNull();
+    expect(r.totals).toMatchObject({ created: 1, errors: 0 });
+
+    const again = await env.run(ledger);
+    expect(again.totals.created).toBe(0);
+    expect(env.tickets()).toHaveLength(1);
+  });
+
+  it('an inactive account gets no ticket and is counted', async () => {
+    critical(BETA, BETA_WS, 7001);
+    env.demo.ksc.setStatusMask(BETA, BETA_WS, [DB]);
+    const r = await env.run(env.ledger());
+    expect(env.tickets()).toHaveLength(0);
+    expect(r.totals.skippedInactive).toBe(1);
+  });
+
+  it('50 repeats of one condition: one ticket and notes; the next poll adds one batched note', async () => {
+    for (let i = 0; i < 50; i++) critical(ALPHA, WS1, 8000 + i);
+    const ledger = env.ledger();
+    await env.run(ledger);
+    expect(env.tickets()).toHaveLength(1);
+    const id = env.tickets()[0]!.id;
+    expect(env.notes(id)).toHaveLength(1);
+    expect(String(env.notes(id)[0]!.description)).toMatch(/^49 more occurrences since/);
+    const row = ledger.getTicket(eventTicketKey('demo', ALPHA, '8000'))!;
+    expect(row.repeatCount).toBe(49);
+    for (let i = 50; i < 62; i++) critical(ALPHA, WS1, 8000 + i);
+    await env.run(ledger);
+    expect(env.tickets()).toHaveLength(1);
+    expect(String(env.notes(id).at(-1)!.description)).toMatch(/^12 more occurrences/);
+    // Closed by a person: the next repeat opens a fresh ticket.
+    env.demo.autotask.closeTicket(Number(id));
+    critical(ALPHA, WS1, 9000);
+    await env.run(ledger);
+    expect(env.tickets()).toHaveLength(2);
+  });
+
+  it('a run killed between the Autotask create and the ledger write, then rerun: exactly one ticket', async () => {
+    critical(ALPHA, WS1, 6101);
+    const ledger = env.ledger();
+    await expect(env.run(ledger, { afterCreate: () => { throw new Error('killed'); } })).rejects.toThrow('killed');
+    expect(env.tickets()).toHaveLength(1);
+    const key = eventTicketKey('demo', ALPHA, '6101');
+    expect(ledger.getTicket(key)!.psaTicketId).toBeNull(); // pending
+    const r = await env.run(ledger);
+    expect(r.totals).toMatchObject({ created: 1, reconciled: 1 });
+    expect(env.tickets()).toHaveLength(1);
+    expect(ledger.getTicket(key)!.psaTicketId).toBe(String(env.tickets()[0]!.id));
+  });
+
+  it('Autotask answers an error after creating (error-after on POST Tickets), then rerun: exactly one ticket', async () => {
+    critical(ALPHA, WS1, 6201);
+    env.demo.autotask.inject({ endpoint: 'Tickets', kind: 'error-after', method: 'POST' });
+    const ledger = env.ledger();
+    const first = await env.run(ledger);
+    expect(first.status).toBe('partial');
+    expect(env.tickets()).toHaveLength(1);
+    const second = await env.run(ledger);
+    expect(second.totals).toMatchObject({ created: 1, reconciled: 1, errors: 0 });
+    expect(env.tickets()).toHaveLength(1);
+  });
+
+  it('the breaker holds back beyond the limit with one note; held-back events are retried later', async () => {
+    for (let i = 0; i < 5; i++) critical(ALPHA, WS1, 9100 + i, { type: `TYPE_${i}`, typeName: `Type ${i}` });
+    const ledger = env.ledger();
+    const r = await env.run(ledger, { ticketsPerAccountPerHour: 3 });
+    expect(env.tickets()).toHaveLength(3);
+    expect(r.totals.heldBack).toBe(2);
+    expect(r.breaker).toEqual([{ accountId: ALPHA_ACCOUNT, heldBack: 2, notedOn: expect.any(String) }]);
+    expect(env.notes().filter((n) => /held back/.test(String(n.description)))).toHaveLength(1);
+    const again = await env.run(ledger, { ticketsPerAccountPerHour: 3 });
+    expect(again.totals.heldBack).toBe(2);
+    expect(env.notes().filter((n) => /held back/.test(String(n.description)))).toHaveLength(1); // once per hour
+    // An hour later the limit allows them: nothing was lost.
+    const later = await env.run(ledger, { ticketsPerAccountPerHour: 3, now: new Date(Date.now() + 3600_000 + 60_000) });
+    expect(later.totals.created).toBe(2);
+    expect(env.tickets()).toHaveLength(5);
+  });
+
+  it('dry run and pause write nothing', async () => {
+    critical(ALPHA, WS1, 6301);
+    env.demo.ksc.setStatusMask(ALPHA, WS1, [DB]);
+    const ledger = env.ledger();
+    env.demo.autotask.clearRequests();
+    const dry = await env.run(ledger, { dryRun: true });
+    const paused = await env.run(ledger, { paused: true });
+    expect(dry.totals.wouldCreate).toBe(2);
+    expect(paused.totals.wouldCreate).toBe(2);
+    expect(env.demo.autotask.requests.filter((q) => q.method !== 'GET' && !/\/query/i.test(q.path))).toEqual([]);
+    expect(ledger.listRuns()).toEqual([]);
+    expect(ledger.getCursor('demo', ALPHA, EVENTS_STREAM)).toBeNull();
+  });
+});
+
+describe('status tickets', () => {
+  it('gaining "Databases are out of date" opens one ticket; losing it closes that one, the second description stays open', async () => {
+    const ledger = env.ledger();
+    env.demo.ksc.setStatusMask(ALPHA, WS1, [DB, RTP]);
+    await env.run(ledger);
+    await env.run(ledger);
+    expect(env.tickets()).toHaveLength(2);
+    const dbKey = statusTicketKey('demo', ALPHA, WS1, 'databases-outdated', 'critical');
+    const rtpKey = statusTicketKey('demo', ALPHA, WS1, 'rtp-not-running', 'critical');
+    const db = env.tickets().find((t) => t.externalID === dbKey)!;
+    expect(db).toMatchObject({ status: 1, priority: 4, queueID: 29683360 });
+
+    env.demo.ksc.setStatusMask(ALPHA, WS1, [RTP]);
+    const r = await env.run(ledger);
+    expect(r.totals.closed).toBe(1);
+    expect(env.tickets().find((t) => t.externalID === dbKey)!.status).toBe(5);
+    expect(env.tickets().find((t) => t.externalID === rtpKey)!.status).toBe(1);
+    expect(ledger.getTicket(dbKey)!.state).toBe('closed');
+    expect(ledger.getTicket(rtpKey)!.state).toBe('open');
+
+    // It comes back: a fresh ticket with a fresh tag.
+    env.demo.ksc.setStatusMask(ALPHA, WS1, [DB, RTP]);
+    await env.run(ledger);
+    expect(env.tickets()).toHaveLength(3);
+    expect(env.tickets().some((t) => t.externalID === `${dbKey}#2` || (String(t.externalID).includes('~') && t.status === 1 && t.id !== db.id))).toBe(true);
+  });
+
+  it('closed by a person while still active: a note, not a new ticket; a fresh one only after it clears and comes back', async () => {
+    const ledger = env.ledger();
+    env.demo.ksc.setStatusMask(ALPHA, WS2, [DB]);
+    await env.run(ledger);
+    const id = env.tickets()[0]!.id;
+    env.demo.autotask.closeTicket(Number(id));
+    const r = await env.run(ledger);
+    expect(r.totals.closedByPerson).toBe(1);
+    expect(env.notes(id)).toHaveLength(1);
+    await env.run(ledger);
+    expect(env.tickets()).toHaveLength(1);
+    expect(env.notes(id)).toHaveLength(1);
+    env.demo.ksc.setStatusMask(ALPHA, WS2, []);
+    await env.run(ledger);
+    env.demo.ksc.setStatusMask(ALPHA, WS2, [DB]);
+    await env.run(ledger);
+    expect(env.tickets()).toHaveLength(2);
+  });
+});
