@@ -1,9 +1,10 @@
-// kmsp ledger export: the postings of the audit ledger (SPEC.md §4), for scripts and spreadsheets.
+// kmsp ledger export: the postings (or, with --tickets, the tickets) of the audit ledger (SPEC.md §4), for scripts and spreadsheets.
 // kmsp ledger settle: record the outcome of a posting whose outcome Autotask did not tell.
 import type { Command } from 'commander';
 import { POSTING_FIELDS, toCsv, toJson } from '../billing/format.js';
 import { describeError } from '../domain/errors.js';
 import { openLedger } from '../store/ledger.js';
+import { TICKET_FIELDS } from '../tickets/format.js';
 import { pathsOf, processIo, type CommandIo } from './shared.js';
 
 const FORMATS = ['csv', 'json'] as const;
@@ -12,10 +13,11 @@ export function register(program: Command, io: CommandIo = processIo): void {
   const ledger = program.command('ledger').description('the audit ledger of postings and runs');
   ledger
     .command('export')
-    .description('postings (oldest first): before → after, delta, tenant, contract, item, run, status')
+    .description('postings (oldest first): before → after, delta, tenant, contract, item, run, status; with --tickets, the tickets kmsp created')
     .option('-f, --format <format>', `output format: ${FORMATS.join(', ')}`, 'csv')
-    .option('--since <date>', 'only postings made on or after this date (YYYY-MM-DD, UTC) or ISO time')
-    .action((options: { format: string; since?: string }, command: Command) => {
+    .option('--since <date>', 'only rows made on or after this date (YYYY-MM-DD, UTC) or ISO time')
+    .option('--tickets', 'export tickets (key, account, kind, title, Autotask number, state, repeats, notes) instead of postings')
+    .action((options: { format: string; since?: string; tickets?: boolean }, command: Command) => {
       if (!(FORMATS as readonly string[]).includes(options.format)) {
         io.err(`Unknown format “${options.format}”. Use one of: ${FORMATS.join(', ')}.\n`);
         process.exitCode = 2;
@@ -33,8 +35,13 @@ export function register(program: Command, io: CommandIo = processIo): void {
       try {
         const l = openLedger({ paths: pathsOf(command) });
         try {
-          const rows = l.listPostings(since ? { since } : {}).reverse();
-          io.out(options.format === 'json' ? toJson(rows, POSTING_FIELDS) : toCsv(rows, POSTING_FIELDS));
+          if (options.tickets) {
+            const rows = l.listTickets(since ? { since } : {}).reverse();
+            io.out(options.format === 'json' ? toJson(rows, TICKET_FIELDS) : toCsv(rows, TICKET_FIELDS));
+          } else {
+            const rows = l.listPostings(since ? { since } : {}).reverse();
+            io.out(options.format === 'json' ? toJson(rows, POSTING_FIELDS) : toCsv(rows, POSTING_FIELDS));
+          }
         } finally {
           l.close();
         }
