@@ -40,6 +40,7 @@ export function register(program: Command): void {
         const kscPort = port(options.kscPort, '--ksc-port');
         const autotaskPort = port(options.autotaskPort, '--autotask-port');
         demo = await startDemo({
+          withTenants: true,
           ...(options.fixtures ? { fixturesDir: options.fixtures } : {}),
           ...(options.record ? { recordFile: options.record } : {}),
           ...(kscPort !== undefined ? { kscPort } : {}),

@@ -26,6 +26,12 @@ export interface DemoOptions {
   recordFile?: string;
   kscPort?: number;
   autotaskPort?: number;
+  /**
+   * Add every virtual server of the dataset to the integration, unmapped, so the
+   * Accounts tab opens on them with their mapping suggestions (what `kmsp demo`
+   * shows a newcomer). Tests that exercise the add/remove checklist leave it off.
+   */
+  withTenants?: boolean;
 }
 
 export interface DemoEnvironment {
@@ -48,6 +54,11 @@ function readCredentials(dir: string): DemoCredentials {
   const user = ksc.users[0];
   if (!user) throw new Error(`${dir}/ksc.json has no users`);
   return { ksc: { username: user.username, password: user.password }, autotask: at.apiUser };
+}
+
+function readVirtualServers(dir: string): Array<{ uid: string; dn: string }> {
+  const ksc = JSON.parse(readFileSync(path.join(dir, 'ksc.json'), 'utf8')) as { vservers?: Array<{ uid: string; dn: string; enabled?: boolean }> };
+  return (ksc.vservers ?? []).filter((v) => v.enabled !== false).map(({ uid, dn }) => ({ uid, dn }));
 }
 
 export async function startDemo(options: DemoOptions = {}): Promise<DemoEnvironment> {
@@ -82,6 +93,18 @@ export async function startDemo(options: DemoOptions = {}): Promise<DemoEnvironm
       integration.ticketing = defaultTicketing(await psa.ticketPicklists());
     } finally {
       await psa.close();
+    }
+    if (options.withTenants) {
+      // Nothing is mapped: mapping stays the admin's decision (SPEC.md §4).
+      integration.tenants = readVirtualServers(fixturesDir).map((v) => ({
+        tenantId: v.uid,
+        tenantName: v.dn,
+        accountId: null,
+        accountName: null,
+        billing: false,
+        contractId: null,
+        contractName: null,
+      }));
     }
     const config: KmspConfig = { ...defaultConfig(), integrations: [integration] };
 

@@ -71,4 +71,16 @@ describe('the console in a real terminal (tmux)', () => {
     for (let i = 0; i < 50 && term.alive(); i++) await pause(100);
     expect(term.alive()).toBe(false);
   });
+
+  it('kmsp demo (what npm start runs) opens the Accounts tab on the demo's virtual servers, and q stops it', async () => {
+    const term = startInTmux(`kmsp-e2e-demo-${process.pid}`, ['demo'], { columns: 120, rows: 36 });
+    terminals.push(term);
+    const screen = await term.waitFor(/25 virtual servers in KSC · 40 Autotask accounts/);
+    expect(screen).toMatch(/\[2 Accounts\]/);
+    expect(screen).toMatch(/Acme & Sons/);
+    expect(screen).toMatch(/1–\d+ of 25/);
+    term.send(['q']);
+    for (let i = 0; i < 50 && term.alive(); i++) await pause(100);
+    expect(term.alive()).toBe(false);
+  });
 });
