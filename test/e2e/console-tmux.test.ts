@@ -72,7 +72,7 @@ describe('the console in a real terminal (tmux)', () => {
     expect(term.alive()).toBe(false);
   });
 
-  it('kmsp demo (what npm start runs) opens the Accounts tab on the demo's virtual servers, and q stops it', async () => {
+  it('kmsp demo (what npm start runs) opens the Accounts tab on the demo virtual servers, and q stops it', async () => {
     const term = startInTmux(`kmsp-e2e-demo-${process.pid}`, ['demo'], { columns: 120, rows: 36 });
     terminals.push(term);
     const screen = await term.waitFor(/25 virtual servers in KSC · 40 Autotask accounts/);
