@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { cleanupUi, frameLines, keys, press, renderUi, waitForFrame } from '../helpers/ink.js';
-import { demoScreens, editorScreens, makeTenants } from './fixtures.js';
+import { demoScreens, editorScreens, makeTenants, tenantColumns } from './fixtures.js';
+import { Table, useCommands as useScreenCommands, useTable, type ScreenDefinition, type ScreenProps } from '../../source/ui/index.js';
 import { ConsoleApp, type ConsoleAppProps } from '../../source/ui/app.js';
 import { tabLabels } from '../../source/ui/shell/tab-bar.js';
 import { footerText } from '../../source/ui/shell/footer.js';
@@ -273,5 +274,31 @@ describe('terminal size', () => {
     const { ui } = open({}, { columns: 100, rows: undefined });
     await press(ui.stdin);
     expect(frameLines(ui.lastFrame())).toHaveLength(29);
+  });
+});
+
+describe('one frame per key', () => {
+  // A command whose footer hint depends on the cursor row: the footer must change in
+  // the same frame as the cursor (a second render just for the footer costs a whole
+  // frame, and Ink's frame throttle delays it further in a real terminal).
+  function OddScreen({ width, height, active }: ScreenProps) {
+    const rows = makeTenants(30);
+    const table = useTable({ rows, columns: tenantColumns, getRowId: (t) => t.id, height, active });
+    const onOdd = () => table.cursorIndex % 2 === 1;
+    useScreenCommands('Odd', [{ id: 'odd.x', keys: ['x'], description: 'Only on odd rows', hint: 'odd row', when: onOdd, run: () => undefined }], { active });
+    return <Table table={table} width={width} title="Rows" />;
+  }
+  const oddScreen: ScreenDefinition = { id: 'accounts', title: 'Accounts', render: (p) => <OddScreen {...p} /> };
+
+  it('draws the cursor move and the footer hint it enables in one frame', async () => {
+    const ui = renderUi(<ConsoleApp integrationName="demo" screens={[oddScreen]} initialTab="accounts" noticeTimeoutMs={0} onExit={() => undefined} />, { columns: 100, rows: 30 });
+    await press(ui.stdin);
+    expect(ui.lastFrame()).not.toContain('x odd row');
+    for (const [key, hinted] of [['j', true], ['j', false], ['k', true]] as const) {
+      const before = ui.stdout.frames.length;
+      await press(ui.stdin, key);
+      expect(ui.stdout.frames.length - before).toBe(1);
+      expect(ui.lastFrame().includes('x odd row')).toBe(hinted);
+    }
   });
 });

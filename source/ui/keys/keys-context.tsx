@@ -7,6 +7,8 @@ import { fromInk, type KeyPress } from './key-press.js';
 import { KeyRegistry, type Command, type HelpGroup, type Hint, type Layer, type Registration, type RegistrationKind } from './registry.js';
 
 const RegistryContext = createContext<KeyRegistry | null>(null);
+/** Changes with every key routed: the footer re-renders in the same render as the screen the key went to. */
+const KeyTickContext = createContext(0);
 
 /** Which layer components below register in, and whether that part of the tree may take keys at all. */
 export interface LayerScope {
@@ -90,7 +92,11 @@ export function KeysProvider({ registry: given, enabled = true, children }: Keys
   );
 
   useInput(onInput, { isActive: enabled });
-  return <RegistryContext.Provider value={registry}>{children}</RegistryContext.Provider>;
+  return (
+    <RegistryContext.Provider value={registry}>
+      <KeyTickContext.Provider value={commits}>{children}</KeyTickContext.Provider>
+    </RegistryContext.Provider>
+  );
 }
 
 export function useKeyRegistry(): KeyRegistry {
@@ -118,13 +124,26 @@ function useRegistration(scope: string, kind: RegistrationKind, commands: readon
     ref.current = registry.create({ scope, layer, kind, priority: options.priority ?? 0, active, commands, capture });
   }
   const registration = ref.current;
+  // Fresh closures as this render made them, set during the render: the footer,
+  // drawn after the screens in the same render (it follows every key, see
+  // useHints), then shows what this render's commands allow, and a key needs one
+  // frame, not a second one for the footer. Keys are routed only after a commit,
+  // and the layout effect below sets them again, so a render React throws away
+  // never routes a key (Ink renders synchronously: a render is not abandoned midway).
+  registration.scope = scope;
+  registration.layer = layer;
+  registration.active = active;
+  registration.priority = options.priority ?? 0;
+  registration.commands = commands;
+  registration.capture = capture;
 
   useLayoutEffect(() => {
     registry.add(registration);
     return () => registry.remove(registration);
   }, [registry, registration]);
 
-  // Every render: fresh closures, and a footer update if what it shows changed.
+  // Every commit: the committed closures, and a footer update if what it shows changed
+  // (a footer drawn in the same render already shows it: no second render then).
   useLayoutEffect(() => {
     registration.scope = scope;
     registration.layer = layer;
@@ -161,11 +180,16 @@ function useRegistryVersion(registry: KeyRegistry): number {
   return useSyncExternalStore(registry.subscribe, registry.getVersion);
 }
 
-/** Footer hints of the focused context; re-renders when registrations change. */
+/**
+ * Footer hints of the focused context. Re-renders with every key (in the same
+ * render as the screen that took it) and when registrations change what the
+ * footer shows — not when they change something it does not show.
+ */
 export function useHints(): { context: Hint[]; global: Hint[] } {
   const registry = useKeyRegistry();
-  useRegistryVersion(registry);
-  return registry.hints();
+  useContext(KeyTickContext);
+  useSyncExternalStore(registry.subscribe, registry.hintsSnapshot);
+  return registry.currentHints();
 }
 
 /** The help content for the current screen and the global keys. */

@@ -202,6 +202,22 @@ export class KeyRegistry {
     return [...groups].map(([title, entries]) => ({ title, entries }));
   }
 
+  private hintsCache: { key: string; hints: { context: Hint[]; global: Hint[] } } | null = null;
+
+  /** The footer hints as a string that changes exactly when they do (a useSyncExternalStore snapshot). */
+  hintsSnapshot = (): string => {
+    const hints = this.hints();
+    const key = JSON.stringify(hints);
+    if (this.hintsCache?.key !== key) this.hintsCache = { key, hints };
+    return key;
+  };
+
+  /** The hints of the last snapshot (computed now when there is none). */
+  currentHints(): { context: Hint[]; global: Hint[] } {
+    if (!this.hintsCache) this.hintsSnapshot();
+    return this.hintsCache!.hints;
+  }
+
   subscribe = (listener: () => void): (() => void) => {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
