@@ -11,6 +11,7 @@ import { isKmspError } from '../../../domain/errors.js';
 import type { TicketPicklists } from '../../../domain/types.js';
 import { Table, useTable, useCommands, useDirty, useScreen, useTheme, formatCount, truncate, toSingleLine, type Column, type Command, type Tone } from '../../index.js';
 import { integrationScreen, type IntegrationEditorProps, type IntegrationScreenOptions } from '../integration-screen.js';
+import { DetailLines } from '../detail-lines.js';
 import { useLoad } from '../use-load.js';
 import { BulkEditDialog } from './bulk-dialog.js';
 import {
@@ -417,19 +418,7 @@ function TicketingEditor({ session, integrationName, integration, width, height,
           )}
         </Box>
       </Box>
-      <Box flexDirection="column" width={width} height={bottomLines} flexShrink={0}>
-        {Array.from({ length: bottomLines - 1 }, (_, i) => {
-          const line = detail[i];
-          return (
-            <Text key={i} wrap="truncate-end" {...(line ? theme.style(line.tone) : {})}>
-              {line ? truncate(` ${toSingleLine(line.text)}`, width) : ' '}
-            </Text>
-          );
-        })}
-        <Text wrap="truncate-end" {...theme.style(status.tone)}>
-          {truncate(` ${status.text}`, width)}
-        </Text>
-      </Box>
+      <DetailLines width={width} height={bottomLines} lines={detail} status={status} />
     </Box>
   );
 }
