@@ -266,9 +266,21 @@ interface Named {
   normal: string;
 }
 
+// Names are normalised once each: the console computes suggestions again after every
+// mapping edit, with the same 10,000 tenant and account names. Named values are never
+// mutated. The cache is dropped whole when it grows past a few lists' worth.
+const NAMED_CACHE_LIMIT = 100_000;
+const namedCache = new Map<string, Named>();
+
 function named(name: string): Named {
-  const normal = normaliseName(name);
-  return { exact: exactKey(name), normal, words: normal ? normal.split(' ') : [] };
+  let hit = namedCache.get(name);
+  if (hit === undefined) {
+    const normal = normaliseName(name);
+    hit = { exact: exactKey(name), normal, words: normal ? normal.split(' ') : [] };
+    if (namedCache.size >= NAMED_CACHE_LIMIT) namedCache.clear();
+    namedCache.set(name, hit);
+  }
+  return hit;
 }
 
 /** True when the shorter name's words are the leading words of the longer name ("bluebird dental" / "bluebird dental group"). */
@@ -351,19 +363,54 @@ export function suggestMappings(
   const mappedAccounts = new Map<string, string>();
   for (const m of current) if (m.accountId !== null) mappedAccounts.set(m.accountId, m.tenantName);
 
-  // Index accounts by exact key, normalised key and first normalised word (partial matches share it).
+  // A tenant is compared with the accounts that share its first normalised word (every
+  // match does). Comparing it with all of them is slow when many names share a first
+  // word ("Acme …" × 1,000), so accounts are indexed by exact key, normalised name and
+  // each leading run of words: a tenant looks up only the accounts that can match it,
+  // and they are visited in the same order as before (the order of `accounts`).
   const seenAccounts = new Set<string>();
-  const byFirstWord = new Map<string, { account: PsaAccount; name: Named }[]>();
+  const indexed: { account: PsaAccount; name: Named }[] = [];
+  const byExact = new Map<string, number[]>();
+  const byNormal = new Map<string, number[]>();
+  /** Proper leading word runs of each account's name ("a b c" → "a", "a b"): the tenant is the shorter name. */
+  const byLeadingWords = new Map<string, number[]>();
+  const add = (index: Map<string, number[]>, key: string, i: number) => {
+    const list = index.get(key);
+    if (list) list.push(i);
+    else index.set(key, [i]);
+  };
   for (const account of accounts) {
     if (seenAccounts.has(account.id)) continue;
     seenAccounts.add(account.id);
     const n = named(account.name);
-    const first = n.words[0];
-    if (first === undefined) continue;
-    const list = byFirstWord.get(first) ?? [];
-    list.push({ account, name: n });
-    byFirstWord.set(first, list);
+    if (n.words[0] === undefined) continue;
+    const i = indexed.length;
+    indexed.push({ account, name: n });
+    add(byExact, n.exact, i);
+    add(byNormal, n.normal, i);
+    let lead = '';
+    for (let k = 0; k < n.words.length - 1; k++) {
+      lead = k === 0 ? n.words[0]! : `${lead} ${n.words[k]!}`;
+      add(byLeadingWords, lead, i);
+    }
   }
+  /** Indexes (in account order) of the accounts sharing the tenant's first word that can match it at any level. */
+  const candidates = (t: Named): number[] => {
+    const found = new Set<number>();
+    const take = (list: readonly number[] | undefined) => {
+      if (list) for (const i of list) found.add(i);
+    };
+    take(byExact.get(t.exact));
+    take(byNormal.get(t.normal));
+    take(byLeadingWords.get(t.normal)); // the tenant's words lead the account's
+    let lead = '';
+    for (let k = 0; k < t.words.length - 1; k++) {
+      lead = k === 0 ? t.words[0]! : `${lead} ${t.words[k]!}`;
+      take(byNormal.get(lead)); // the account's words lead the tenant's
+    }
+    const first = t.words[0];
+    return [...found].filter((i) => indexed[i]!.name.words[0] === first).sort((a, b) => a - b);
+  };
 
   const open: { tenant: Tenant; edges: Edge[]; blocked: PsaAccount[] }[] = [];
   const unmatched = new Map<string, NoSuggestion>();
@@ -384,7 +431,8 @@ export function suggestMappings(
     }
     const edges: Edge[] = [];
     const blocked: PsaAccount[] = [];
-    for (const { account, name } of byFirstWord.get(t.words[0] ?? '') ?? []) {
+    for (const i of candidates(t)) {
+      const { account, name } = indexed[i]!;
       const level = matchLevel(t, name);
       if (!level) continue;
       if (mappedAccounts.has(account.id)) blocked.push(account);
