@@ -188,26 +188,32 @@ function mapAccount(state: AccountsState, tenantId: string, account: Pick<PsaAcc
   }
   const word = psaAccountWord(ctx.psa ?? 'autotask');
   const holder = state.draft.find((r) => r.accountId === account.id && r.tenantId !== tenantId);
-  if (holder) {
-    return refuse(
-      state,
-      'account-taken',
-      tenantId,
-      `${word} ${quoteName(account.name, account.id)} is already mapped to ${quoteName(holder.tenantName, holder.tenantId)}. Unmap it there first.`,
-    );
-  }
+  if (holder) return refuse(state, 'account-taken', tenantId, accountTakenMessage(word, account, holder));
   const owner = ctx.accountsElsewhere?.get(account.id);
-  if (owner) {
-    return refuse(
-      state,
-      'account-taken-elsewhere',
-      tenantId,
-      `${word} ${quoteName(account.name, account.id)} is already mapped to ${quoteName(owner.tenantName, owner.tenantId)} in integration ${quoteName(owner.integrationName)}. Unmap it there first.`,
-    );
-  }
+  if (owner) return refuse(state, 'account-taken-elsewhere', tenantId, accountElsewhereMessage(word, account, owner));
   // A contract belongs to one account, so a new account never keeps the old account's contract.
   // Billing keeps the admin's choice: if it was on, Save is blocked until a contract is chosen.
-  return ok(updateRow(state, tenantId, (r) => ({ ...r, accountId: account.id, accountName: account.name, contractId: null, contractName: null })));
+  return ok(updateRow(state, tenantId, mapped(account)));
+}
+
+function mapped(account: Pick<PsaAccount, 'id' | 'name'>): (row: TenantMapping) => TenantMapping {
+  return (r) => ({ ...r, accountId: account.id, accountName: account.name, contractId: null, contractName: null });
+}
+
+function accountTakenMessage(word: string, account: Pick<PsaAccount, 'id' | 'name'>, holder: TenantMapping): string {
+  return `${word} ${quoteName(account.name, account.id)} is already mapped to ${quoteName(holder.tenantName, holder.tenantId)}. Unmap it there first.`;
+}
+
+function accountElsewhereMessage(word: string, account: Pick<PsaAccount, 'id' | 'name'>, owner: AccountOwner): string {
+  return `${word} ${quoteName(account.name, account.id)} is already mapped to ${quoteName(owner.tenantName, owner.tenantId)} in integration ${quoteName(owner.integrationName)}. Unmap it there first.`;
+}
+
+function alreadyMappedRefusal(row: TenantMapping): Refusal {
+  return {
+    code: 'tenant-already-mapped',
+    tenantId: row.tenantId,
+    message: `${quoteName(row.tenantName, row.tenantId)} is already mapped to ${quoteName(row.accountName, row.accountId ?? undefined)}; the suggestion was not applied.`,
+  };
 }
 
 function toggleBilling(state: AccountsState, tenantId: string, ctx: AccountsContext): AccountsOutcome {
@@ -262,22 +268,7 @@ function setContract(state: AccountsState, tenantId: string, contract: PsaContra
  * refusal lists what was skipped. Billing and contract are left for the admin.
  */
 export function acceptSuggestions(state: AccountsState, suggestions: readonly MappingSuggestion[], ctx: AccountsContext = {}): AccountsOutcome {
-  let next = state;
-  const causes: Refusal[] = [];
-  for (const s of suggestions) {
-    const row = next.draft.find((r) => r.tenantId === s.tenantId);
-    if (row && row.accountId !== null && row.accountId !== s.accountId) {
-      causes.push({
-        code: 'tenant-already-mapped',
-        tenantId: s.tenantId,
-        message: `${quoteName(row.tenantName, row.tenantId)} is already mapped to ${quoteName(row.accountName, row.accountId)}; the suggestion was not applied.`,
-      });
-      continue;
-    }
-    const outcome = mapAccount(next, s.tenantId, { id: s.accountId, name: s.accountName }, ctx);
-    if (outcome.refusal) causes.push(outcome.refusal);
-    else next = outcome.state;
-  }
+  const { next, causes } = suggestions.length > ACCEPT_INDEXED_FROM ? acceptIndexed(state, suggestions, ctx) : acceptOneByOne(state, suggestions, ctx);
   if (causes.length === 0) return ok(next);
   const n = suggestions.length;
   const head = n === 1 ? 'The suggestion was not applied:' : `${causes.length} of ${n} suggestions were not applied:`;
@@ -285,6 +276,98 @@ export function acceptSuggestions(state: AccountsState, suggestions: readonly Ma
     state: next,
     refusal: { code: 'suggestions-skipped', tenantId: causes.length === 1 ? causes[0]?.tenantId ?? null : null, message: `${head} ${causes.map((c) => c.message).join(' ')}`, causes },
   };
+}
+
+/** From this many suggestions on, acceptSuggestions indexes the draft (a few are cheaper one by one). */
+const ACCEPT_INDEXED_FROM = 16;
+
+function acceptOneByOne(state: AccountsState, suggestions: readonly MappingSuggestion[], ctx: AccountsContext): { next: AccountsState; causes: Refusal[] } {
+  let next = state;
+  const causes: Refusal[] = [];
+  for (const s of suggestions) {
+    const row = next.draft.find((r) => r.tenantId === s.tenantId);
+    if (row && row.accountId !== null && row.accountId !== s.accountId) {
+      causes.push(alreadyMappedRefusal(row));
+      continue;
+    }
+    const outcome = mapAccount(next, s.tenantId, { id: s.accountId, name: s.accountName }, ctx);
+    if (outcome.refusal) causes.push(outcome.refusal);
+    else next = outcome.state;
+  }
+  return { next, causes };
+}
+
+/**
+ * acceptOneByOne with the draft indexed by tenant and by account: accepting 5,000
+ * suggestions on 10,000 rows was 5,000 scans and copies of the draft. Same checks in the
+ * same order, same messages, same result (untouched rows stay the same objects; the
+ * state is the same object when nothing was applied).
+ */
+function acceptIndexed(state: AccountsState, suggestions: readonly MappingSuggestion[], ctx: AccountsContext): { next: AccountsState; causes: Refusal[] } {
+  const word = psaAccountWord(ctx.psa ?? 'autotask');
+  const draft = state.draft.slice();
+  let changed = false;
+  /** Row indexes of each tenant, in draft order (an id listed twice has two). */
+  const byTenant = new Map<string, number[]>();
+  /** Row indexes holding each account. */
+  const byAccount = new Map<string, Set<number>>();
+  const hold = (accountId: string | null, i: number) => {
+    if (accountId === null) return;
+    const set = byAccount.get(accountId);
+    if (set) set.add(i);
+    else byAccount.set(accountId, new Set([i]));
+  };
+  draft.forEach((r, i) => {
+    const list = byTenant.get(r.tenantId);
+    if (list) list.push(i);
+    else byTenant.set(r.tenantId, [i]);
+    hold(r.accountId, i);
+  });
+  const update = (indexes: readonly number[], change: (row: TenantMapping) => TenantMapping) => {
+    for (const i of indexes) {
+      const before = draft[i]!;
+      const after = change(before);
+      if (before.accountId !== after.accountId) {
+        if (before.accountId !== null) byAccount.get(before.accountId)?.delete(i);
+        hold(after.accountId, i);
+      }
+      draft[i] = after;
+    }
+    changed = true;
+  };
+
+  const causes: Refusal[] = [];
+  for (const s of suggestions) {
+    const rows = byTenant.get(s.tenantId);
+    const row = rows ? draft[rows[0]!] : undefined;
+    if (row && row.accountId !== null && row.accountId !== s.accountId) {
+      causes.push(alreadyMappedRefusal(row));
+      continue;
+    }
+    // mapAccount(next, s.tenantId, account, ctx) on the indexed draft:
+    const account = { id: s.accountId, name: s.accountName };
+    if (!rows || !row) {
+      causes.push(unknownTenant(state, s.tenantId).refusal!);
+      continue;
+    }
+    if (row.accountId === account.id) {
+      if (row.accountName !== account.name) update(rows, (r) => ({ ...r, accountName: account.name }));
+      continue;
+    }
+    let holder = -1;
+    for (const i of byAccount.get(account.id) ?? []) if (draft[i]!.tenantId !== s.tenantId && (holder < 0 || i < holder)) holder = i;
+    if (holder >= 0) {
+      causes.push({ code: 'account-taken', tenantId: s.tenantId, message: accountTakenMessage(word, account, draft[holder]!) });
+      continue;
+    }
+    const owner = ctx.accountsElsewhere?.get(account.id);
+    if (owner) {
+      causes.push({ code: 'account-taken-elsewhere', tenantId: s.tenantId, message: accountElsewhereMessage(word, account, owner) });
+      continue;
+    }
+    update(rows, mapped(account));
+  }
+  return { next: changed ? { ...state, draft } : state, causes };
 }
 
 function refreshNames(state: AccountsState, action: Extract<AccountsAction, { type: 'refreshNames' }>): AccountsOutcome {
