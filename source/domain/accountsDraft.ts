@@ -474,18 +474,20 @@ export function saveBlockers(state: AccountsState, ctx: AccountsContext = {}): S
   const holders = new Map<string, TenantMapping>();
   const seen = new Set<string>();
   for (const r of state.draft) {
-    const name = quoteName(r.tenantName, r.tenantId);
-    if (seen.has(r.tenantId)) out.push({ tenantId: r.tenantId, field: 'tenantId', message: `${name} is listed twice.` });
+    // The quoted name only for rows with a problem (10,000 rows, a handful of problems).
+    let quoted: string | undefined;
+    const name = () => (quoted ??= quoteName(r.tenantName, r.tenantId));
+    if (seen.has(r.tenantId)) out.push({ tenantId: r.tenantId, field: 'tenantId', message: `${name()} is listed twice.` });
     seen.add(r.tenantId);
     const owner = ctx.tenantsElsewhere?.get(r.tenantId);
-    if (owner) out.push({ tenantId: r.tenantId, field: 'tenantId', message: `${name} belongs to integration ${quoteName(owner)} already; a tenant belongs to one integration only.` });
+    if (owner) out.push({ tenantId: r.tenantId, field: 'tenantId', message: `${name()} belongs to integration ${quoteName(owner)} already; a tenant belongs to one integration only.` });
     if (r.accountId !== null) {
       const holder = holders.get(r.accountId);
       if (holder) {
         out.push({
           tenantId: r.tenantId,
           field: 'accountId',
-          message: `${name}: ${word} ${quoteName(r.accountName, r.accountId)} is also mapped to ${quoteName(holder.tenantName, holder.tenantId)}; an account maps to one tenant only.`,
+          message: `${name()}: ${word} ${quoteName(r.accountName, r.accountId)} is also mapped to ${quoteName(holder.tenantName, holder.tenantId)}; an account maps to one tenant only.`,
         });
       } else holders.set(r.accountId, r);
       const elsewhere = ctx.accountsElsewhere?.get(r.accountId);
@@ -493,12 +495,12 @@ export function saveBlockers(state: AccountsState, ctx: AccountsContext = {}): S
         out.push({
           tenantId: r.tenantId,
           field: 'accountId',
-          message: `${name}: ${word} ${quoteName(r.accountName, r.accountId)} is also mapped to ${quoteName(elsewhere.tenantName, elsewhere.tenantId)} in integration ${quoteName(elsewhere.integrationName)}.`,
+          message: `${name()}: ${word} ${quoteName(r.accountName, r.accountId)} is also mapped to ${quoteName(elsewhere.tenantName, elsewhere.tenantId)} in integration ${quoteName(elsewhere.integrationName)}.`,
         });
       }
     }
-    if (r.billing && r.accountId === null) out.push({ tenantId: r.tenantId, field: 'billing', message: `${name}: billing is on but no ${word} is mapped.` });
-    else if (r.billing && r.contractId === null) out.push({ tenantId: r.tenantId, field: 'contractId', message: `${name}: billing is on but no ${cWord} is chosen.` });
+    if (r.billing && r.accountId === null) out.push({ tenantId: r.tenantId, field: 'billing', message: `${name()}: billing is on but no ${word} is mapped.` });
+    else if (r.billing && r.contractId === null) out.push({ tenantId: r.tenantId, field: 'contractId', message: `${name()}: billing is on but no ${cWord} is chosen.` });
   }
   return out;
 }

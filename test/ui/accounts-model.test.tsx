@@ -6,7 +6,8 @@ import { accountsReducer, changedTenants, initialAccountsState, type AccountsAct
 import { detectDrift, driftByTenant, type MappingSuggestion } from '../../source/domain/mapping.js';
 import type { TenantMapping } from '../../source/domain/config.js';
 import type { PsaAccount, PsaContract, Tenant } from '../../source/domain/types.js';
-import { buildRows, ChangeTracker, DriftTracker, detailParagraphs, mappingKey, RowOrder, wrapDetail } from '../../source/ui/screens/accounts/model.js';
+import { buildRows, ChangeTracker, DriftTracker, detailParagraphs, groupBy, LinksTracker, mappingKey, RowBuilder, RowOrder, wrapDetail } from '../../source/ui/screens/accounts/model.js';
+import { saveBlockers } from '../../source/domain/accountsDraft.js';
 
 function world(n: number) {
   const tenants: Tenant[] = Array.from({ length: n }, (_, i) => ({ id: `t${i}`, name: `Tenant ${i}`, enabled: i % 7 !== 0 }));
@@ -60,6 +61,56 @@ describe('per-row caches agree with the domain', () => {
       const loaded = step % 3 !== 0; // sometimes the PSA lists are not loaded yet: nothing is claimed about them
       const expectedDrift = driftByTenant(detectDrift(state.draft, tenants, loaded ? w.accounts : null, { contracts: loaded ? w.contracts : null }));
       expect(drift.compute(state.draft, maps.t, loaded ? maps.a : null, loaded ? maps.c : null, {})).toEqual(expectedDrift);
+    }
+  });
+
+  it('rows built again after an edit equal rows built from scratch; untouched rows are the same objects; the links key follows mappingKey', () => {
+    const w = world(60);
+    let seed = 11;
+    const random = (k: number) => (seed = (seed * 48_271) % 2_147_483_647) % k;
+    let state: AccountsState = initialAccountsState(w.saved);
+    const changes = new ChangeTracker();
+    const drift = new DriftTracker();
+    const builder = new RowBuilder();
+    const links = new LinksTracker();
+    const order = new RowOrder();
+    const maps = { t: new Map(w.tenants.map((t) => [t.id, t])), a: new Map(w.accounts.map((a) => [a.id, a])), c: new Map(w.contracts.map((c) => [c.id, c])) };
+    let previous: { rows: ReturnType<typeof buildRows>; draft: readonly TenantMapping[]; key: string; links: number } | null = null;
+    for (let step = 0; step < 300; step++) {
+      const row = state.draft[random(Math.max(1, state.draft.length))];
+      const actions: AccountsAction[] = row
+        ? [
+            { type: 'mapAccount', tenantId: row.tenantId, account: random(4) === 0 ? null : w.accounts[random(w.accounts.length)]! },
+            { type: 'toggleBilling', tenantId: row.tenantId },
+            { type: 'toggleBilling', tenantId: row.tenantId },
+            { type: 'setContract', tenantId: row.tenantId, contract: w.contracts.find((c) => c.accountId === row.accountId) ?? null },
+            { type: 'setTenants', tenants: w.tenants.filter(() => random(10) !== 0) },
+            { type: 'cancel' },
+          ]
+        : [{ type: 'setTenants', tenants: w.tenants }];
+      state = accountsReducer(state, actions[random(actions.length)]!).state;
+      const inputs = {
+        draft: state.draft,
+        order: order.indexes(state.draft),
+        changes: changes.compute(state).byId,
+        drift: drift.compute(state.draft, maps.t, maps.a, maps.c, {}),
+        blockers: groupBy(saveBlockers(state), (b) => b.tenantId),
+        suggestions: new Map<string, MappingSuggestion>(),
+      };
+      const rows = builder.build(inputs);
+      expect(rows).toEqual(buildRows(inputs));
+      const key = mappingKey(state.draft);
+      const version = links.key(state.draft);
+      if (previous) {
+        expect(version === previous.links).toBe(key === previous.key);
+        // A row that is the same draft object, with nothing else about it changed, is the same row object.
+        const before = new Map(previous.rows.map((r) => [r.tenantId, r]));
+        for (const r of rows) {
+          const old = before.get(r.tenantId);
+          if (old && old.change === r.change && old.drift === r.drift && old.blockers.length === 0 && r.blockers.length === 0 && previous.draft.find((m) => m.tenantId === r.tenantId) === state.draft.find((m) => m.tenantId === r.tenantId)) expect(r).toBe(old);
+        }
+      }
+      previous = { rows, draft: state.draft, key, links: version };
     }
   });
 });

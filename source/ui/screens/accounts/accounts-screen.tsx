@@ -31,7 +31,7 @@ import { saveAccounts } from '../../../console/accountsSave.js';
 import type { ConsoleSession } from '../../../console/session.js';
 import { Table, useTable, useCommands, useDirty, useScreen, useTheme, formatCount, truncate, displayWidth, type Column, type Command, type ScreenDefinition, type ScreenProps, type SelectOption } from '../../index.js';
 import { useLoad, type Loaded } from '../use-load.js';
-import { buildRows, ChangeTracker, detailParagraphs, DriftTracker, groupBy, mappingKey, RowOrder, wrapDetail, type AccountRow, type DetailLine } from './model.js';
+import { ChangeTracker, detailParagraphs, DriftTracker, groupBy, LinksTracker, RowBuilder, RowOrder, wrapDetail, type AccountRow, type DetailLine } from './model.js';
 
 export interface AccountsScreenOptions {
   readonly session: ConsoleSession;
@@ -182,10 +182,11 @@ function AccountsEditor({ session, integrationName, integration, width, height, 
   // contracts. On 10,000 × 10,000 they take a while, so they are computed after the
   // frame that shows the edit (a burst of keys computes them once); until then the
   // previous ones show, minus any for an account taken meanwhile (buildRows).
-  const links = useMemo(() => mappingKey(draft), [draft]);
+  const linksTracker = useRef(new LinksTracker());
+  const links = useMemo(() => linksTracker.current.key(draft), [draft]);
   const draftRef = useRef(draft);
   draftRef.current = draft;
-  const [suggested, setSuggested] = useState<{ links: string; result: SuggestionResult } | null>(null);
+  const [suggested, setSuggested] = useState<{ links: number; result: SuggestionResult } | null>(null);
   useEffect(() => {
     if (!accounts) return;
     const handle = setTimeout(() => {
@@ -206,8 +207,9 @@ function AccountsEditor({ session, integrationName, integration, width, height, 
   const unmatchedById = useMemo(() => new Map<string, NoSuggestion>((suggestionResult?.unmatched ?? []).map((u) => [u.tenantId, u])), [suggestionResult]);
 
   const orderCache = useRef(new RowOrder());
+  const rowBuilder = useRef(new RowBuilder());
   const rows = useMemo(
-    () => buildRows({ draft, order: orderCache.current.indexes(draft), changes: changes.byId, drift: driftById, blockers: blockersById, suggestions: suggestionsById }),
+    () => rowBuilder.current.build({ draft, order: orderCache.current.indexes(draft), changes: changes.byId, drift: driftById, blockers: blockersById, suggestions: suggestionsById }),
     [draft, changes, driftById, blockersById, suggestionsById],
   );
   const suggestionCount = useMemo(() => rows.reduce((n, r) => n + (r.suggestion ? 1 : 0), 0), [rows]);

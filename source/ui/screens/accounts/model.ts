@@ -62,34 +62,60 @@ export interface RowInputs {
   readonly suggestions: ReadonlyMap<string, MappingSuggestion>;
 }
 
-export function buildRows({ draft, order, changes, drift, blockers, suggestions }: RowInputs): AccountRow[] {
-  // Suggestions may lag one edit behind (they are computed after the frame): never
-  // show one for an account the draft has given to a tenant meanwhile.
-  const held = new Set<string>();
-  for (const m of draft) if (m.accountId !== null) held.add(m.accountId);
-  const rows: AccountRow[] = new Array(order.length);
-  for (let i = 0; i < order.length; i++) {
-    const m = draft[order[i]!]!;
-    const rowDrift = drift.get(m.tenantId) ?? NONE;
-    const rowBlockers = blockers.get(m.tenantId) ?? NONE;
-    const candidate = m.accountId === null ? suggestions.get(m.tenantId) : undefined;
-    const suggestion = candidate && !held.has(candidate.accountId) ? candidate : undefined;
-    rows[i] = {
-      tenantId: m.tenantId,
-      tenantName: m.tenantName,
-      accountId: m.accountId,
-      accountName: m.accountName,
-      billing: m.billing,
-      contractId: m.contractId,
-      contractName: m.contractName,
-      change: changes.get(m.tenantId),
-      drift: rowDrift,
-      blockers: rowBlockers,
-      suggestion,
-      flag: rowDrift.length > 0 || rowBlockers.length > 0 ? '!' : suggestion ? '?' : '',
-    };
+export function buildRows(inputs: RowInputs): AccountRow[] {
+  return new RowBuilder().build(inputs);
+}
+
+/**
+ * buildRows for a screen: a row whose inputs did not change (same draft row object,
+ * change, drift, blockers and suggestion) is the same AccountRow object as last time,
+ * and the same array comes back when no row changed. An edit on 10,000 rows then makes
+ * one new row, and the table redraws only that line.
+ */
+export class RowBuilder {
+  private cache = new WeakMap<TenantMapping, AccountRow>();
+  private last: AccountRow[] | null = null;
+
+  build({ draft, order, changes, drift, blockers, suggestions }: RowInputs): AccountRow[] {
+    // Suggestions may lag one edit behind (they are computed after the frame): never
+    // show one for an account the draft has given to a tenant meanwhile.
+    const held = new Set<string>();
+    for (const m of draft) if (m.accountId !== null) held.add(m.accountId);
+    const last = this.last;
+    let same = last !== null && last.length === order.length;
+    const rows: AccountRow[] = new Array(order.length);
+    for (let i = 0; i < order.length; i++) {
+      const m = draft[order[i]!]!;
+      const change = changes.get(m.tenantId);
+      const rowDrift = drift.get(m.tenantId) ?? NONE;
+      const rowBlockers = blockers.get(m.tenantId) ?? NONE;
+      const candidate = m.accountId === null ? suggestions.get(m.tenantId) : undefined;
+      const suggestion = candidate && !held.has(candidate.accountId) ? candidate : undefined;
+      let row = this.cache.get(m);
+      if (!row || row.change !== change || row.drift !== rowDrift || row.blockers !== rowBlockers || row.suggestion !== suggestion) {
+        row = {
+          tenantId: m.tenantId,
+          tenantName: m.tenantName,
+          accountId: m.accountId,
+          accountName: m.accountName,
+          billing: m.billing,
+          contractId: m.contractId,
+          contractName: m.contractName,
+          change,
+          drift: rowDrift,
+          blockers: rowBlockers,
+          suggestion,
+          flag: rowDrift.length > 0 || rowBlockers.length > 0 ? '!' : suggestion ? '?' : '',
+        };
+        this.cache.set(m, row);
+      }
+      rows[i] = row;
+      if (same && last![i] !== row) same = false;
+    }
+    if (same) return last!;
+    this.last = rows;
+    return rows;
   }
-  return rows;
 }
 
 export function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
@@ -112,11 +138,15 @@ export class PerRow<T> {
   private cache = new WeakMap<TenantMapping, T>();
   private deps: readonly unknown[] = [];
 
-  get(row: TenantMapping, deps: readonly unknown[], compute: () => T): T {
-    if (deps.length !== this.deps.length || deps.some((d, i) => d !== this.deps[i])) {
-      this.cache = new WeakMap();
-      this.deps = deps;
-    }
+  /** Call before a pass: drops everything cached when one of `deps` differs from the last pass's. True when it did. */
+  use(deps: readonly unknown[]): boolean {
+    if (deps.length === this.deps.length && deps.every((d, i) => d === this.deps[i])) return false;
+    this.cache = new WeakMap();
+    this.deps = deps;
+    return true;
+  }
+
+  get(row: TenantMapping, compute: () => T): T {
     const hit = this.cache.get(row);
     if (hit !== undefined) return hit;
     const value = compute();
@@ -125,35 +155,89 @@ export class PerRow<T> {
   }
 }
 
+/**
+ * Indexes of the draft rows that are new objects since `prev` (the reducer keeps the
+ * rows it did not touch), or null when the roster is not the same (rows added, removed
+ * or reordered) or a tenant is listed twice: the caller then goes over every row.
+ */
+function editedRows(prev: readonly TenantMapping[], next: readonly TenantMapping[], unique: boolean): number[] | null {
+  if (!unique || prev.length !== next.length) return null;
+  const out: number[] = [];
+  for (let i = 0; i < next.length; i++) {
+    const before = prev[i]!;
+    const after = next[i]!;
+    if (before === after) continue;
+    if (before.tenantId !== after.tenantId) return null;
+    out.push(i);
+  }
+  return out;
+}
+
+function allDistinct(draft: readonly TenantMapping[], ids: ReadonlySet<string>): boolean {
+  return ids.size === draft.length;
+}
+
 export interface Changes {
   readonly count: number;
   readonly byId: ReadonlyMap<string, RowChange>;
 }
 
-/** changedTenants, row by row with a per-row cache: an edit on 10,000 rows compares one row again. */
+/**
+ * changedTenants, row by row with a per-row cache: an edit on 10,000 rows compares one
+ * row again, and only the rows that are new objects are looked at (the same result
+ * object comes back when no row changed).
+ */
 export class ChangeTracker {
   private readonly perRow = new PerRow<RowChange | null>();
   private savedFor: readonly TenantMapping[] | null = null;
   private savedById = new Map<string, TenantMapping>();
+  private last: { draft: readonly TenantMapping[]; unique: boolean; removed: number; result: Changes } | null = null;
 
   compute(state: AccountsState): Changes {
     if (this.savedFor !== state.saved) {
       this.savedFor = state.saved;
       this.savedById = new Map(state.saved.map((m) => [m.tenantId, m]));
+      this.last = null;
     }
+    this.perRow.use([state.saved]);
+    const changeOf = (row: TenantMapping) =>
+      this.perRow.get(row, () => {
+        const before = this.savedById.get(row.tenantId);
+        return changedTenants({ saved: before ? [before] : [], draft: [row] })[0] ?? null;
+      });
+
+    const last = this.last;
+    const edited = last ? editedRows(last.draft, state.draft, last.unique) : null;
+    if (last && edited) {
+      // Same rows in the same order: the saved rows missing from the draft are the same too.
+      if (edited.length === 0) {
+        this.last = { ...last, draft: state.draft };
+        return last.result;
+      }
+      const byId = new Map(last.result.byId);
+      for (const i of edited) {
+        const row = state.draft[i]!;
+        const change = changeOf(row);
+        if (change) byId.set(row.tenantId, change);
+        else byId.delete(row.tenantId);
+      }
+      const result = { count: byId.size + last.removed, byId };
+      this.last = { ...last, draft: state.draft, result };
+      return result;
+    }
+
     const byId = new Map<string, RowChange>();
     const draftIds = new Set<string>();
     for (const row of state.draft) {
       draftIds.add(row.tenantId);
-      const change = this.perRow.get(row, [state.saved], () => {
-        const before = this.savedById.get(row.tenantId);
-        return changedTenants({ saved: before ? [before] : [], draft: [row] })[0] ?? null;
-      });
+      const change = changeOf(row);
       if (change) byId.set(row.tenantId, change);
     }
-    let count = byId.size;
-    for (const m of state.saved) if (!draftIds.has(m.tenantId)) count++;
-    return { count, byId };
+    let removed = 0;
+    for (const m of state.saved) if (!draftIds.has(m.tenantId)) removed++;
+    const result = { count: byId.size + removed, byId };
+    this.last = { draft: state.draft, unique: allDistinct(state.draft, draftIds), removed, result };
+    return result;
   }
 }
 
@@ -161,9 +245,11 @@ export class ChangeTracker {
  * detectDrift, row by row with a per-row cache. Each row is compared with its own
  * tenant, account and contract (an empty list where the live list has none, which is
  * what "no longer exists" means; null where the list is not loaded, which claims nothing).
+ * Like ChangeTracker, only rows that are new objects are looked at after an edit.
  */
 export class DriftTracker {
   private readonly perRow = new PerRow<readonly Drift[]>();
+  private last: { draft: readonly TenantMapping[]; unique: boolean; result: Map<string, readonly Drift[]> } | null = null;
 
   compute(
     draft: readonly TenantMapping[],
@@ -172,18 +258,41 @@ export class DriftTracker {
     contracts: ReadonlyMap<string, PsaContract> | null,
     options: Pick<DriftOptions, 'platform' | 'psa'>,
   ): Map<string, readonly Drift[]> {
-    const out = new Map<string, readonly Drift[]>();
+    if (this.perRow.use([tenants, accounts, contracts, options.platform, options.psa])) this.last = null;
     const one = <T>(map: ReadonlyMap<string, T> | null, id: string | null): T[] | null => {
       if (!map) return null;
       const hit = id === null ? undefined : map.get(id);
       return hit ? [hit] : [];
     };
+    const driftOf = (row: TenantMapping) =>
+      this.perRow.get(row, () => detectDrift([row], one(tenants, row.tenantId), one(accounts, row.accountId), { ...options, contracts: accounts ? one(contracts, row.contractId) : null }));
+
+    const last = this.last;
+    const edited = last ? editedRows(last.draft, draft, last.unique) : null;
+    if (last && edited) {
+      if (edited.length === 0) {
+        this.last = { ...last, draft };
+        return last.result;
+      }
+      const out = new Map(last.result);
+      for (const i of edited) {
+        const row = draft[i]!;
+        const drift = driftOf(row);
+        if (drift.length > 0) out.set(row.tenantId, drift);
+        else out.delete(row.tenantId);
+      }
+      this.last = { ...last, draft, result: out };
+      return out;
+    }
+
+    const out = new Map<string, readonly Drift[]>();
+    const ids = new Set<string>();
     for (const row of draft) {
-      const drift = this.perRow.get(row, [tenants, accounts, contracts, options.platform, options.psa], () =>
-        detectDrift([row], one(tenants, row.tenantId), one(accounts, row.accountId), { ...options, contracts: accounts ? one(contracts, row.contractId) : null }),
-      );
+      ids.add(row.tenantId);
+      const drift = driftOf(row);
       if (drift.length > 0) out.set(row.tenantId, drift);
     }
+    this.last = { draft, unique: allDistinct(draft, ids), result: out };
     return out;
   }
 }
@@ -193,6 +302,29 @@ export function mappingKey(draft: readonly TenantMapping[]): string {
   let key = '';
   for (const r of draft) key += `${r.tenantId}\u0001${r.tenantName}\u0001${r.accountId ?? ''}\u0002`;
   return key;
+}
+
+/**
+ * mappingKey without building a 10,000-row string per edit: a number that changes
+ * whenever mappingKey would (rows added, removed or reordered; a tenant's name or
+ * account changed). Edits of billing and contracts keep it.
+ */
+export class LinksTracker {
+  private draft: readonly TenantMapping[] | null = null;
+  private version = 0;
+
+  key(draft: readonly TenantMapping[]): number {
+    const prev = this.draft;
+    this.draft = draft;
+    if (prev === draft) return this.version;
+    if (!prev || prev.length !== draft.length) return ++this.version;
+    for (let i = 0; i < draft.length; i++) {
+      const a = prev[i]!;
+      const b = draft[i]!;
+      if (a !== b && (a.tenantId !== b.tenantId || a.tenantName !== b.tenantName || a.accountId !== b.accountId)) return ++this.version;
+    }
+    return this.version;
+  }
 }
 
 // ------------------------------------------------------------------ the cursor row's detail lines
@@ -254,6 +386,13 @@ export function detailParagraphs(row: AccountRow, ctx: DetailContext): DetailLin
   return out;
 }
 
+const PRINTABLE_ASCII = /^[\u0020-\u007E]*$/;
+
+/** displayWidth, by length for plain ASCII (most words: the detail lines are wrapped on every cursor move). */
+function cells(text: string): number {
+  return PRINTABLE_ASCII.test(text) ? text.length : displayWidth(text);
+}
+
 /** Word-wraps one paragraph into lines of `width` cells. */
 function wrapParagraph(text: string, width: number): string[] {
   const out: string[] = [];
@@ -261,12 +400,12 @@ function wrapParagraph(text: string, width: number): string[] {
   for (const word of toSingleLine(text).split(' ')) {
     if (word === '') continue;
     const next = line ? `${line} ${word}` : word;
-    if (displayWidth(next) <= width) {
+    if (cells(next) <= width) {
       line = next;
       continue;
     }
     if (line) out.push(line);
-    line = displayWidth(word) > width ? truncate(word, width) : word;
+    line = cells(word) > width ? truncate(word, width) : word;
   }
   if (line) out.push(line);
   return out;
