@@ -1,6 +1,7 @@
 // One line of key hints for the focused context, generated from the key
 // registry (never a hand-written list): the dialog's keys when one is open,
 // else the screen's keys on the left and the global ones on the right.
+import { useMemo } from 'react';
 import { Text } from 'ink';
 import { useHints, type Hint } from '../keys/index.js';
 import { useTheme } from '../theme.js';
@@ -24,9 +25,12 @@ export function footerText(context: readonly Hint[], global: readonly Hint[], wi
 
 export function Footer({ width }: { width: number }) {
   const theme = useTheme();
+  // The footer is drawn with every key; the hints are the same objects until they change.
   const { context, global } = useHints();
-  const { left, right } = footerText(context, global, width);
-  const gap = ' '.repeat(Math.max(right ? 2 : 0, width - displayWidth(left) - displayWidth(right)));
+  const { left, gap, right } = useMemo(() => {
+    const text = footerText(context, global, width);
+    return { ...text, gap: ' '.repeat(Math.max(text.right ? 2 : 0, width - displayWidth(text.left) - displayWidth(text.right))) };
+  }, [context, global, width]);
   return (
     <Text wrap="truncate-end" {...theme.style('muted')}>
       {left}

@@ -1,7 +1,9 @@
 // The table's state hook plus its key bindings (ink-ui split: state here,
 // drawing in table.tsx). Filtering is memoised on (rows identity, columns,
 // query) and narrows the previous result while a query grows, so a 10,000-row
-// table stays instant; the view then draws only the visible window.
+// table stays instant; the view then draws only the visible window. The text
+// searched in each row is kept per row object, so a new rows array after an
+// edit (the same objects but one) does not lower-case 10,000 rows again.
 import { useCallback, useMemo, useReducer, useRef } from 'react';
 import { useCommands, useKeyCapture, type Command, type KeyPress } from '../../keys/index.js';
 import { isEditingKey } from '../text-field/use-text-field-state.js';
@@ -64,6 +66,12 @@ interface FilterCache {
   indexes: number[] | null;
 }
 
+/** Haystacks by row object, per column signature: new rows arrays that keep most row objects (an edit) reuse them. */
+interface HaystackCache {
+  signature: string;
+  byRow: WeakMap<object, string>;
+}
+
 export function tableBodyHeight(height: number): number {
   return Math.max(1, height - 2);
 }
@@ -79,6 +87,7 @@ export function useTable<Row>(options: UseTableOptions<Row>): TableModel<Row> {
     .map((c) => c.key)
     .join('\u0000');
   const cache = useRef<FilterCache | null>(null);
+  const haystackCache = useRef<HaystackCache | null>(null);
   const query = normalizeQuery(state.filter.value);
   const visible = useMemo(() => {
     let entry = cache.current;
@@ -91,7 +100,19 @@ export function useTable<Row>(options: UseTableOptions<Row>): TableModel<Row> {
       entry.indexes = null;
       return rows;
     }
-    entry.haystacks ??= rows.map((row) => rowHaystack(row, columns));
+    if (!entry.haystacks) {
+      if (haystackCache.current?.signature !== signature) haystackCache.current = { signature, byRow: new WeakMap() };
+      const byRow = haystackCache.current.byRow;
+      entry.haystacks = rows.map((row) => {
+        if (typeof row !== 'object' || row === null) return rowHaystack(row, columns);
+        let haystack = byRow.get(row);
+        if (haystack === undefined) {
+          haystack = rowHaystack(row, columns);
+          byRow.set(row, haystack);
+        }
+        return haystack;
+      });
+    }
     const narrowing = entry.indexes && entry.query !== '' && query.startsWith(entry.query);
     const indexes = matchIndexes(entry.haystacks, query, narrowing ? entry.indexes! : undefined)!;
     entry.query = query;

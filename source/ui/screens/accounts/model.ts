@@ -388,24 +388,37 @@ export function detailParagraphs(row: AccountRow, ctx: DetailContext): DetailLin
 
 const PRINTABLE_ASCII = /^[\u0020-\u007E]*$/;
 
-/** displayWidth, by length for plain ASCII (most words: the detail lines are wrapped on every cursor move). */
+const wordWidths = new Map<string, number>();
+
+/** displayWidth, by length for plain ASCII and kept for other words (the detail lines are wrapped on every cursor move). */
 function cells(text: string): number {
-  return PRINTABLE_ASCII.test(text) ? text.length : displayWidth(text);
+  if (PRINTABLE_ASCII.test(text)) return text.length;
+  let width = wordWidths.get(text);
+  if (width === undefined) {
+    width = displayWidth(text);
+    if (wordWidths.size >= 4096) wordWidths.clear();
+    wordWidths.set(text, width);
+  }
+  return width;
 }
 
 /** Word-wraps one paragraph into lines of `width` cells. */
 function wrapParagraph(text: string, width: number): string[] {
   const out: string[] = [];
   let line = '';
+  let used = 0; // cells of `line`: words are measured once, a space is one cell
   for (const word of toSingleLine(text).split(' ')) {
     if (word === '') continue;
-    const next = line ? `${line} ${word}` : word;
-    if (cells(next) <= width) {
-      line = next;
+    const w = cells(word);
+    const next = line ? used + 1 + w : w;
+    if (next <= width) {
+      line = line ? `${line} ${word}` : word;
+      used = next;
       continue;
     }
     if (line) out.push(line);
-    line = cells(word) > width ? truncate(word, width) : word;
+    line = w > width ? truncate(word, width) : word;
+    used = w > width ? displayWidth(line) : w;
   }
   if (line) out.push(line);
   return out;
