@@ -1,6 +1,8 @@
 // Draws the dialog stack over the content area. Only the newest dialog takes
 // keys (LayerProvider active); a barrier keeps every key away from the screen
-// and the global commands while any dialog is open.
+// and the global commands while any dialog is open. Clipping is vertical only:
+// dialogs are never wider than the content area (dialogWidth), and Ink clips
+// horizontally by slicing every line again (see app.tsx).
 import type { ReactNode } from 'react';
 import { Box } from 'ink';
 import { LayerProvider, useKeyCapture, type KeyPress } from '../keys/index.js';
@@ -26,7 +28,7 @@ export function DialogHost({ dialogs, width, height }: { dialogs: readonly Dialo
     <DialogBoundsContext.Provider value={{ width, height }}>
       <Barrier />
       {dialogs.map((dialog, index) => (
-        <Box key={dialog.id} position="absolute" width={width} height={height} justifyContent="center" alignItems="center" overflow="hidden">
+        <Box key={dialog.id} position="absolute" width={width} height={height} justifyContent="center" alignItems="center" overflowY="hidden">
           <LayerProvider layer="dialog" active={index === dialogs.length - 1}>
             {dialog.element}
           </LayerProvider>

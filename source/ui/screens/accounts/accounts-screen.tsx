@@ -285,6 +285,11 @@ function AccountsEditor({ session, integrationName, integration, width, height, 
   }
 
   const sortedAccounts = useMemo(() => (accounts ? accountChoices(accounts, EMPTY_STATE, '').map((c) => c.account) : null), [accounts]);
+  // Label and type/inactive detail of each account, built once per list: the dropdown lists all 10,000.
+  const accountTexts = useMemo(
+    () => new Map((sortedAccounts ?? []).map((a) => [a, { label: a.name || `(unnamed, id ${a.id})`, detail: [a.type, a.active ? '' : 'inactive'].filter(Boolean).join(' · ') }])),
+    [sortedAccounts],
+  );
 
   async function chooseAccount(target: AccountRow) {
     if (notLoaded(accountsLoad, `${psaName} accounts`, psaName) || !sortedAccounts || !accountById) return;
@@ -292,12 +297,13 @@ function AccountsEditor({ session, integrationName, integration, width, height, 
     for (const r of stateRef.current.draft) if (r.accountId !== null && r.tenantId !== target.tenantId) holders.set(r.accountId, `mapped to ${quoteName(r.tenantName, r.tenantId)}`);
     for (const [id, owner] of ctx.accountsElsewhere ?? []) if (!holders.has(id)) holders.set(id, `mapped to ${quoteName(owner.tenantName, owner.tenantId)} in integration ${quoteName(owner.integrationName)}`);
     const suggestion = target.suggestion;
-    const option = (a: PsaAccount, note = ''): SelectOption<string> => ({
-      value: a.id,
-      label: a.name || `(unnamed, id ${a.id})`,
-      detail: [a.type, a.active ? '' : 'inactive', note].filter(Boolean).join(' · '),
-      ...(holders.has(a.id) ? { disabled: holders.get(a.id)! } : {}),
-    });
+    const option = (a: PsaAccount, note = ''): SelectOption<string> => {
+      const texts = accountTexts.get(a);
+      const label = texts?.label ?? (a.name || `(unnamed, id ${a.id})`);
+      const detail = texts && !note ? texts.detail : [a.type, a.active ? '' : 'inactive', note].filter(Boolean).join(' · ');
+      const disabled = holders.get(a.id);
+      return disabled === undefined ? { value: a.id, label, detail } : { value: a.id, label, detail, disabled };
+    };
     // The suggested account first, where the cursor starts: one Enter accepts it, but only the admin's.
     const suggested = suggestion ? accountById.get(suggestion.accountId) : undefined;
     const options: SelectOption<string>[] = suggestion && suggested ? [option(suggested, `suggested (${CONFIDENCE_LABELS[suggestion.confidence]})`)] : [];
