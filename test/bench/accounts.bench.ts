@@ -6,11 +6,23 @@
 // contracts() return generated lists (seeded, so every run sees the same data).
 // Everything above the session is the real thing: config store on disk, the
 // console shell, key router, domain reducer, suggestions, drift, the table.
+//
+// Two React builds: vitest runs React's development build (NODE_ENV=test), the
+// launcher runs the production build (bin/kmsp.js sets NODE_ENV=production). The
+// bench measures in this process, then runs itself once more in a child vitest
+// with NODE_ENV=production and prints both tables.
+//
+// Key → frame is measured in Ink's debug mode (every frame written whole, no frame
+// throttle) so that it is the console's own cost. The last rows measure the terminal
+// write path instead: Ink's frame throttle (maxFps) with keys sent as fast as frames
+// come (key repeat), at Ink's default and at the console's CONSOLE_RENDER_OPTIONS.
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createElement } from 'react';
+import { render } from 'ink';
 import { bench, describe } from 'vitest';
 import { ConsoleSession, type ConsoleSessionOptions } from '../../source/console/session.js';
 import { AUTOTASK_DEFAULTS, defaultConfig, KSC_DEFAULTS, newIntegration } from '../../source/domain/defaults.js';
@@ -20,7 +32,8 @@ import { openConfig } from '../../source/store/config.js';
 import { resolvePaths } from '../../source/store/paths.js';
 import { ConsoleApp } from '../../source/ui/app.js';
 import { createAccountsScreen } from '../../source/ui/screens/accounts/index.js';
-import { cleanupUi, keys, renderUi, type RenderedUi } from '../helpers/ink.js';
+import { CONSOLE_RENDER_OPTIONS } from '../../source/ui/run.js';
+import { cleanupUi, FakeStdin, FakeStdout, keys, renderUi, type RenderedUi } from '../helpers/ink.js';
 import { demoScreens, makeTenants } from '../ui/fixtures.js';
 
 const TENANTS = 10_000;
@@ -135,6 +148,76 @@ function stats(samples: number[]): { n: number; median: number; p95: number; max
 
 const ms = (v: number) => `${v.toFixed(1)} ms`;
 
+/** Set in the child run (setup.ts clears KMSP_* variables, hence another prefix). */
+const CHILD = process.env.ACCOUNTS_BENCH_CHILD === '1';
+const BUILD = process.env.NODE_ENV === 'production' ? 'production' : 'development';
+const START = '<<<accounts-bench';
+const END = '>>>accounts-bench';
+/** Ink writes no frames at all when it thinks it runs in CI (is-in-ci), except in debug mode. */
+const IN_CI = ['CI', 'CONTINUOUS_INTEGRATION'].some((k) => k in process.env && process.env[k] !== '0' && process.env[k] !== 'false');
+
+/**
+ * Key → frame through Ink's real write path (not debug mode): frames go through its
+ * throttle. Keys are sent as fast as frames come, as when a key is held down.
+ */
+async function terminalPath(session: ConsoleSession, maxFps: number | undefined, presses: number): Promise<number[]> {
+  const stdout = new FakeStdout(120, 40);
+  const stderr = new FakeStdout(120, 40);
+  const stdin = new FakeStdin();
+  const frames: Array<{ at: number; text: string }> = [];
+  stdout.write = (text: string) => {
+    // Frames, not the synchronized-output markers or cursor codes around them.
+    if (text.length > 200) frames.push({ at: performance.now(), text });
+    return true;
+  };
+  const instance = render(createElement(ConsoleApp, { integrationName: 'bench', screens: [createAccountsScreen({ session, integrationName: 'bench' })], initialTab: 'accounts', onExit: () => undefined, noticeTimeoutMs: 0 }), {
+    stdout: stdout as unknown as NodeJS.WriteStream,
+    stderr: stderr as unknown as NodeJS.WriteStream,
+    stdin: stdin as unknown as NodeJS.ReadStream,
+    exitOnCtrlC: false,
+    patchConsole: false,
+    ...(maxFps === undefined ? {} : { maxFps }),
+  });
+  try {
+    await until(frames, (f) => f.includes('10,000 Autotask accounts') && !f.includes('finding suggestions…'));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const out: number[] = [];
+    for (let i = 0; i < presses; i++) {
+      const before = frames.length;
+      const start = performance.now();
+      stdin.write('j');
+      while (frames.length === before) {
+        if (performance.now() - start > 10_000) throw new Error('no frame after j');
+        await turn();
+      }
+      out.push(frames[before]!.at - start);
+    }
+    return out;
+  } finally {
+    instance.unmount();
+    instance.cleanup();
+  }
+}
+
+/** The same bench in a child vitest with React's production build: its table, or why there is none. */
+function productionRun(): Promise<string> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [path.join('node_modules', 'vitest', 'vitest.mjs'), 'bench', '--run', 'test/bench/accounts.bench.ts'], {
+      cwd: process.cwd(),
+      env: { ...process.env, NODE_ENV: 'production', ACCOUNTS_BENCH_CHILD: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.on('close', (code) => {
+      const from = output.indexOf(START);
+      const to = output.indexOf(END);
+      resolve(from >= 0 && to > from ? output.slice(from + START.length, to) : `\n(production run failed, exit ${code}):\n${output.slice(-2000)}\n`);
+    });
+  });
+}
+
 describe('Accounts tab, 10,000 virtual servers × 10,000 Autotask accounts', () => {
   bench(
     'first frame and key-to-frame latency',
@@ -208,21 +291,34 @@ describe('Accounts tab, 10,000 virtual servers × 10,000 Autotask accounts', () 
         const baseline: number[] = [];
         for (let i = 0; i < 100; i++) baseline.push(await keyToFrame(base, 'j'));
         table('(reference: plain 10,000-row fixture table, j)', stats(baseline));
+        cleanupUi();
 
-        console.log(
-          [
-            '',
-            'Accounts tab bench — 10,000 virtual servers, 10,000 Autotask accounts, 20,000 contracts, 4,000 saved mappings',
-            'Data: generated lists from a ConsoleSession subclass (tenants/accounts/contracts), real config store, shell and screen; 120×40 terminal.',
-            `first frame with rows (saved mappings, before any data)   ${ms(firstRows.at - t.start)}`,
-            `first frame with live data (drift computed)               ${ms(live.at - t.start)}`,
-            `first frame with suggestions                              ${ms(suggestions.at - t.start)}`,
-            '',
-            `${'key → next frame'.padEnd(48)}${'n'.padStart(5)}${'median'.padStart(11)}${'p95'.padStart(11)}${'max'.padStart(11)}`,
-            ...rows.map(([label, n, median, p95, max]) => `${label.padEnd(48)}${n.padStart(5)}${median.padStart(11)}${p95.padStart(11)}${max.padStart(11)}`),
-            '',
-          ].join('\n'),
-        );
+        const terminal: string[] = [];
+        if (IN_CI) terminal.push('terminal write path: skipped (CI is set: Ink writes no frames in CI)');
+        else {
+          for (const [label, fps] of [
+            ['j, terminal path, Ink default (30 fps)', undefined],
+            [`j, terminal path, console (maxFps ${CONSOLE_RENDER_OPTIONS.maxFps})`, CONSOLE_RENDER_OPTIONS.maxFps],
+          ] as const) {
+            table(label, stats(await terminalPath(session, fps, 100)));
+          }
+        }
+
+        const report = [
+          '',
+          `Accounts tab bench — React ${BUILD} build (NODE_ENV=${process.env.NODE_ENV ?? ''}) — 10,000 virtual servers, 10,000 Autotask accounts, 20,000 contracts, 4,000 saved mappings`,
+          'Data: generated lists from a ConsoleSession subclass (tenants/accounts/contracts), real config store, shell and screen; 120×40 terminal.',
+          `first frame with rows (saved mappings, before any data)   ${ms(firstRows.at - t.start)}`,
+          `first frame with live data (drift computed)               ${ms(live.at - t.start)}`,
+          `first frame with suggestions                              ${ms(suggestions.at - t.start)}`,
+          '',
+          `${'key → next frame'.padEnd(48)}${'n'.padStart(5)}${'median'.padStart(11)}${'p95'.padStart(11)}${'max'.padStart(11)}`,
+          ...rows.map(([label, n, median, p95, max]) => `${label.padEnd(48)}${n.padStart(5)}${median.padStart(11)}${p95.padStart(11)}${max.padStart(11)}`),
+          ...terminal,
+          '',
+        ].join('\n');
+        if (CHILD) console.log(`${START}${report}${END}`);
+        else console.log(report + (await productionRun()));
       } finally {
         cleanupUi();
         await session.close();
