@@ -75,8 +75,14 @@ describe('per-row caches agree with the domain', () => {
     const links = new LinksTracker();
     const order = new RowOrder();
     const maps = { t: new Map(w.tenants.map((t) => [t.id, t])), a: new Map(w.accounts.map((a) => [a.id, a])), c: new Map(w.contracts.map((c) => [c.id, c])) };
+    // Suggestions for some tenants, kept across edits (so rows are built incrementally), replaced now and then;
+    // some suggest accounts the edits take and free again.
+    const suggest = () => new Map<string, MappingSuggestion>(w.tenants.filter(() => random(3) === 0).map((t) => [t.id, { tenantId: t.id, tenantName: t.name, accountId: w.accounts[random(w.accounts.length)]!.id, accountName: 'x', accountActive: true, confidence: 'exact', reason: 'r' }]));
+    let suggestions = suggest();
     let previous: { rows: ReturnType<typeof buildRows>; draft: readonly TenantMapping[]; key: string; links: number } | null = null;
-    for (let step = 0; step < 300; step++) {
+    for (let step = 0; step < 600; step++) {
+      if (step % 50 === 49) suggestions = suggest();
+      if (step === 300) maps.a = new Map(w.accounts.map((a, i) => [a.id, i % 3 === 0 ? { ...a, name: `${a.name} renamed`, active: !a.active } : a]));
       const row = state.draft[random(Math.max(1, state.draft.length))];
       const actions: AccountsAction[] = row
         ? [
@@ -88,14 +94,15 @@ describe('per-row caches agree with the domain', () => {
             { type: 'cancel' },
           ]
         : [{ type: 'setTenants', tenants: w.tenants }];
-      state = accountsReducer(state, actions[random(actions.length)]!).state;
+      // Mostly single-row edits (the incremental path), now and then a roster change or a cancel.
+      state = accountsReducer(state, actions[random(5) === 0 ? random(actions.length) : random(4)]!).state;
       const inputs = {
         draft: state.draft,
         order: order.indexes(state.draft),
         changes: changes.compute(state).byId,
         drift: drift.compute(state.draft, maps.t, maps.a, maps.c, {}),
         blockers: groupBy(saveBlockers(state), (b) => b.tenantId),
-        suggestions: new Map<string, MappingSuggestion>(),
+        suggestions,
       };
       const rows = builder.build(inputs);
       expect(rows).toEqual(buildRows(inputs));
@@ -107,7 +114,7 @@ describe('per-row caches agree with the domain', () => {
         const before = new Map(previous.rows.map((r) => [r.tenantId, r]));
         for (const r of rows) {
           const old = before.get(r.tenantId);
-          if (old && old.change === r.change && old.drift === r.drift && old.blockers.length === 0 && r.blockers.length === 0 && previous.draft.find((m) => m.tenantId === r.tenantId) === state.draft.find((m) => m.tenantId === r.tenantId)) expect(r).toBe(old);
+          if (old && old.change === r.change && old.drift === r.drift && old.suggestion === r.suggestion && old.blockers.length === 0 && r.blockers.length === 0 && previous.draft.find((m) => m.tenantId === r.tenantId) === state.draft.find((m) => m.tenantId === r.tenantId)) expect(r).toBe(old);
         }
       }
       previous = { rows, draft: state.draft, key, links: version };

@@ -71,50 +71,137 @@ export function buildRows(inputs: RowInputs): AccountRow[] {
  * change, drift, blockers and suggestion) is the same AccountRow object as last time,
  * and the same array comes back when no row changed. An edit on 10,000 rows then makes
  * one new row, and the table redraws only that line.
+ *
+ * After an edit (same roster and order, same suggestions) only the rows that can differ
+ * are looked at: draft rows that are new objects, and the tenants whose change, drift or
+ * blockers entry differs (those maps are small) or whose suggestion an edit may have
+ * hidden or shown again (its account taken or freed).
  */
 export class RowBuilder {
   private cache = new WeakMap<TenantMapping, AccountRow>();
-  private last: AccountRow[] | null = null;
+  private last: {
+    inputs: RowInputs;
+    rows: AccountRow[];
+    /** Row position by tenant id; null when a tenant is listed twice (then every build is full). */
+    position: Map<string, number> | null;
+    /** Draft rows holding each account. */
+    held: Map<string, number>;
+    /** Tenants with a suggestion, by the suggested account. */
+    suggestedFor: Map<string, string[]>;
+  } | null = null;
 
-  build({ draft, order, changes, drift, blockers, suggestions }: RowInputs): AccountRow[] {
+  build(inputs: RowInputs): AccountRow[] {
+    const last = this.last;
+    if (last && last.position && last.inputs.order === inputs.order && last.inputs.suggestions === inputs.suggestions && last.inputs.draft.length === inputs.draft.length) {
+      const rows = this.update(last, inputs);
+      if (rows) return rows;
+    }
+    return this.full(inputs);
+  }
+
+  private row(m: TenantMapping, inputs: RowInputs, held: ReadonlyMap<string, number>): AccountRow {
+    const change = inputs.changes.get(m.tenantId);
+    const rowDrift = inputs.drift.get(m.tenantId) ?? NONE;
+    const rowBlockers = inputs.blockers.get(m.tenantId) ?? NONE;
     // Suggestions may lag one edit behind (they are computed after the frame): never
     // show one for an account the draft has given to a tenant meanwhile.
-    const held = new Set<string>();
-    for (const m of draft) if (m.accountId !== null) held.add(m.accountId);
-    const last = this.last;
-    let same = last !== null && last.length === order.length;
+    const candidate = m.accountId === null ? inputs.suggestions.get(m.tenantId) : undefined;
+    const suggestion = candidate && !held.get(candidate.accountId) ? candidate : undefined;
+    const cached = this.cache.get(m);
+    if (cached && cached.change === change && cached.drift === rowDrift && cached.blockers === rowBlockers && cached.suggestion === suggestion) return cached;
+    const row: AccountRow = {
+      tenantId: m.tenantId,
+      tenantName: m.tenantName,
+      accountId: m.accountId,
+      accountName: m.accountName,
+      billing: m.billing,
+      contractId: m.contractId,
+      contractName: m.contractName,
+      change,
+      drift: rowDrift,
+      blockers: rowBlockers,
+      suggestion,
+      flag: rowDrift.length > 0 || rowBlockers.length > 0 ? '!' : suggestion ? '?' : '',
+    };
+    this.cache.set(m, row);
+    return row;
+  }
+
+  private full(inputs: RowInputs): AccountRow[] {
+    const { draft, order, suggestions } = inputs;
+    const held = new Map<string, number>();
+    for (const m of draft) if (m.accountId !== null) held.set(m.accountId, (held.get(m.accountId) ?? 0) + 1);
+    const suggestedFor = new Map<string, string[]>();
+    for (const s of suggestions.values()) {
+      const list = suggestedFor.get(s.accountId);
+      if (list) list.push(s.tenantId);
+      else suggestedFor.set(s.accountId, [s.tenantId]);
+    }
+    let position: Map<string, number> | null = new Map();
+    const previous = this.last?.rows;
+    let same = previous !== undefined && previous.length === order.length;
     const rows: AccountRow[] = new Array(order.length);
     for (let i = 0; i < order.length; i++) {
       const m = draft[order[i]!]!;
-      const change = changes.get(m.tenantId);
-      const rowDrift = drift.get(m.tenantId) ?? NONE;
-      const rowBlockers = blockers.get(m.tenantId) ?? NONE;
-      const candidate = m.accountId === null ? suggestions.get(m.tenantId) : undefined;
-      const suggestion = candidate && !held.has(candidate.accountId) ? candidate : undefined;
-      let row = this.cache.get(m);
-      if (!row || row.change !== change || row.drift !== rowDrift || row.blockers !== rowBlockers || row.suggestion !== suggestion) {
-        row = {
-          tenantId: m.tenantId,
-          tenantName: m.tenantName,
-          accountId: m.accountId,
-          accountName: m.accountName,
-          billing: m.billing,
-          contractId: m.contractId,
-          contractName: m.contractName,
-          change,
-          drift: rowDrift,
-          blockers: rowBlockers,
-          suggestion,
-          flag: rowDrift.length > 0 || rowBlockers.length > 0 ? '!' : suggestion ? '?' : '',
-        };
-        this.cache.set(m, row);
+      if (position) {
+        if (position.has(m.tenantId)) position = null;
+        else position.set(m.tenantId, i);
       }
+      const row = this.row(m, inputs, held);
       rows[i] = row;
-      if (same && last![i] !== row) same = false;
+      if (same && previous![i] !== row) same = false;
     }
-    if (same) return last!;
-    this.last = rows;
-    return rows;
+    const out = same ? previous! : rows;
+    this.last = { inputs, rows: out, position, held, suggestedFor };
+    return out;
+  }
+
+  /** The rows after an edit, or null when a full build is needed. */
+  private update(last: NonNullable<RowBuilder['last']>, inputs: RowInputs): AccountRow[] | null {
+    const position = last.position!;
+    const before = last.inputs;
+    const touched = new Set<string>();
+    const held = new Map(last.held);
+    const hold = (accountId: string | null, delta: number) => {
+      if (accountId === null) return;
+      const n = (held.get(accountId) ?? 0) + delta;
+      if (n > 0) held.set(accountId, n);
+      else held.delete(accountId);
+      // Taken or freed: suggestions for it are hidden or shown again.
+      if ((n > 0) !== (n - delta > 0)) for (const tenantId of last.suggestedFor.get(accountId) ?? []) touched.add(tenantId);
+    };
+    for (let i = 0; i < inputs.draft.length; i++) {
+      const a = before.draft[i]!;
+      const b = inputs.draft[i]!;
+      if (a === b) continue;
+      if (a.tenantId !== b.tenantId) return null;
+      touched.add(b.tenantId);
+      if (a.accountId !== b.accountId) {
+        hold(a.accountId, -1);
+        hold(b.accountId, 1);
+      }
+    }
+    const differing = <T>(x: ReadonlyMap<string, T>, y: ReadonlyMap<string, T>) => {
+      if (x === y) return;
+      for (const [k, v] of x) if (y.get(k) !== v) touched.add(k);
+      for (const [k, v] of y) if (x.get(k) !== v) touched.add(k);
+    };
+    differing(before.changes, inputs.changes);
+    differing(before.drift, inputs.drift);
+    differing(before.blockers, inputs.blockers);
+
+    let rows: AccountRow[] | null = null;
+    for (const tenantId of touched) {
+      const i = position.get(tenantId);
+      if (i === undefined) continue; // a saved row no longer in the draft, or a stale suggestion
+      const row = this.row(inputs.draft[inputs.order[i]!]!, inputs, held);
+      if (row === last.rows[i]) continue;
+      rows ??= last.rows.slice();
+      rows[i] = row;
+    }
+    const out = rows ?? last.rows;
+    this.last = { ...last, inputs, rows: out, held };
+    return out;
   }
 }
 
