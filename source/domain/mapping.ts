@@ -331,6 +331,63 @@ function suggestionReason(level: Confidence, tenant: Tenant, account: PsaAccount
   return account.active ? base : `${base} The ${word} is inactive.`;
 }
 
+interface AccountIndex {
+  /** What the index was built from, to check it still holds (the list may be the same array, changed). */
+  readonly objects: readonly PsaAccount[];
+  readonly ids: readonly string[];
+  readonly names: readonly string[];
+  /** Accounts with a name to compare, first of each id, in list order. */
+  readonly indexed: readonly { account: PsaAccount; name: Named }[];
+  readonly byExact: ReadonlyMap<string, readonly number[]>;
+  readonly byNormal: ReadonlyMap<string, readonly number[]>;
+  /** Proper leading word runs of each account's name ("a b c" → "a", "a b"): the tenant is the shorter name. */
+  readonly byLeadingWords: ReadonlyMap<string, readonly number[]>;
+}
+
+let lastAccountIndex: AccountIndex | null = null;
+
+/**
+ * A tenant is compared with the accounts that share its first normalised word (every
+ * match does). Comparing it with all of them is slow when many names share a first
+ * word ("Acme …" × 1,000), so accounts are indexed by exact key, normalised name and
+ * each leading run of words: a tenant looks up only the accounts that can match it,
+ * and they are visited in the same order as before (the order of `accounts`).
+ * The console computes suggestions again after every mapping edit with the same list:
+ * the index of the last list is reused while every entry is the same object with the
+ * same id and name.
+ */
+function accountIndex(accounts: readonly PsaAccount[]): AccountIndex {
+  const last = lastAccountIndex;
+  if (last && last.objects.length === accounts.length && accounts.every((a, i) => a === last.objects[i] && a.id === last.ids[i] && a.name === last.names[i])) return last;
+  const seenAccounts = new Set<string>();
+  const indexed: { account: PsaAccount; name: Named }[] = [];
+  const byExact = new Map<string, number[]>();
+  const byNormal = new Map<string, number[]>();
+  const byLeadingWords = new Map<string, number[]>();
+  const add = (index: Map<string, number[]>, key: string, i: number) => {
+    const list = index.get(key);
+    if (list) list.push(i);
+    else index.set(key, [i]);
+  };
+  for (const account of accounts) {
+    if (seenAccounts.has(account.id)) continue;
+    seenAccounts.add(account.id);
+    const n = named(account.name);
+    if (n.words[0] === undefined) continue;
+    const i = indexed.length;
+    indexed.push({ account, name: n });
+    add(byExact, n.exact, i);
+    add(byNormal, n.normal, i);
+    let lead = '';
+    for (let k = 0; k < n.words.length - 1; k++) {
+      lead = k === 0 ? n.words[0]! : `${lead} ${n.words[k]!}`;
+      add(byLeadingWords, lead, i);
+    }
+  }
+  lastAccountIndex = { objects: [...accounts], ids: accounts.map((a) => a.id), names: accounts.map((a) => a.name), indexed, byExact, byNormal, byLeadingWords };
+  return lastAccountIndex;
+}
+
 /**
  * Suggests a PSA account for each unmapped tenant (SPEC.md §4: suggestions the admin confirms,
  * never automatic).
@@ -363,37 +420,7 @@ export function suggestMappings(
   const mappedAccounts = new Map<string, string>();
   for (const m of current) if (m.accountId !== null) mappedAccounts.set(m.accountId, m.tenantName);
 
-  // A tenant is compared with the accounts that share its first normalised word (every
-  // match does). Comparing it with all of them is slow when many names share a first
-  // word ("Acme …" × 1,000), so accounts are indexed by exact key, normalised name and
-  // each leading run of words: a tenant looks up only the accounts that can match it,
-  // and they are visited in the same order as before (the order of `accounts`).
-  const seenAccounts = new Set<string>();
-  const indexed: { account: PsaAccount; name: Named }[] = [];
-  const byExact = new Map<string, number[]>();
-  const byNormal = new Map<string, number[]>();
-  /** Proper leading word runs of each account's name ("a b c" → "a", "a b"): the tenant is the shorter name. */
-  const byLeadingWords = new Map<string, number[]>();
-  const add = (index: Map<string, number[]>, key: string, i: number) => {
-    const list = index.get(key);
-    if (list) list.push(i);
-    else index.set(key, [i]);
-  };
-  for (const account of accounts) {
-    if (seenAccounts.has(account.id)) continue;
-    seenAccounts.add(account.id);
-    const n = named(account.name);
-    if (n.words[0] === undefined) continue;
-    const i = indexed.length;
-    indexed.push({ account, name: n });
-    add(byExact, n.exact, i);
-    add(byNormal, n.normal, i);
-    let lead = '';
-    for (let k = 0; k < n.words.length - 1; k++) {
-      lead = k === 0 ? n.words[0]! : `${lead} ${n.words[k]!}`;
-      add(byLeadingWords, lead, i);
-    }
-  }
+  const { indexed, byExact, byNormal, byLeadingWords } = accountIndex(accounts);
   /** Indexes (in account order) of the accounts sharing the tenant's first word that can match it at any level. */
   const candidates = (t: Named): number[] => {
     const found = new Set<number>();
