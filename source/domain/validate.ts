@@ -12,6 +12,7 @@
 // Same-platform and same-PSA are decided by accountsDraft's samePlatform/samePsa, the rules the
 // Accounts tab enforces while editing: one definition for both.
 import { samePlatform, samePsa } from './accountsDraft.js';
+import { checkCron } from './schedule.js';
 import { INTEGRATION_NAME_PATTERN, type ApplicationItems, type BillingSettings, type Integration, type KmspConfig, type PsaChoice, type TenantMapping, type TicketFields } from './config.js';
 import { LIMITS } from './defaults.js';
 import { statusDescription } from './statusDescriptions.js';
@@ -147,6 +148,10 @@ export function validateConfig(config: KmspConfig): Problem[] {
     out.push({ path: 'agent.ticketsPerAccountPerHour', message: `Tickets per account per hour must be ${LIMITS.ticketsPerAccountPerHour.min}–${LIMITS.ticketsPerAccountPerHour.max}.` });
   }
   if (!isValidTimeZone(a.timeZone)) out.push({ path: 'agent.timeZone', message: `Time zone "${a.timeZone}" is not a known IANA time zone (e.g. Europe/London).` });
+  else {
+    const cron = checkCron(a.billingSchedule, a.timeZone);
+    if (!cron.ok) out.push({ path: 'agent.billingSchedule', message: `Billing schedule ${cron.problem}.` });
+  }
   return out;
 }
 

@@ -1,0 +1,61 @@
+// The agent's schedules as data: the billing cron expression (with its IANA time zone) and the
+// ticket poll interval. Pure: parsing and "when is the next run" only; the agent's scheduler
+// (source/agent/scheduler.ts) hands the same expression and zone to node-schedule.
+//
+// DST (guide §4.3, node-schedule#435): a cron time that falls in the hour skipped by the spring
+// change does not run that night; one in the repeated autumn hour runs once. The default
+// (04:00) sits outside 01:00–03:00 local time, where every DST change of the IANA zones happens.
+import cronParser from 'cron-parser';
+
+/** Five fields (minute hour day-of-month month day-of-week), as in crontab(5). */
+export const BILLING_CRON_FIELDS = 5;
+
+export interface CronCheck {
+  ok: boolean;
+  /** Why the expression is refused, in words an admin can act on. */
+  problem: string | null;
+  /** The next runs from `from` (up to `count`), when ok. */
+  next: Date[];
+}
+
+/**
+ * Checks a cron expression. `allowSeconds` accepts a sixth, leading seconds field: only the
+ * agent's `--billing-schedule` override takes it (tests, one-off catch-up); the config keeps to
+ * crontab's five fields so a daily job cannot become a per-second one by a slip.
+ */
+export function checkCron(expression: string, timeZone: string, options: { from?: Date; count?: number; allowSeconds?: boolean } = {}): CronCheck {
+  const trimmed = expression.trim();
+  const fields = trimmed.split(/\s+/).filter(Boolean);
+  const allowed = options.allowSeconds ? [5, 6] : [BILLING_CRON_FIELDS];
+  if (!allowed.includes(fields.length)) {
+    return {
+      ok: false,
+      problem: `“${expression}” has ${fields.length} field${fields.length === 1 ? '' : 's'}; a schedule has ${allowed.join(' or ')} (minute hour day-of-month month day-of-week${options.allowSeconds ? ', optionally led by seconds' : ''}), e.g. “0 4 * * *” for 04:00 every day`,
+      next: [],
+    };
+  }
+  try {
+    const it = cronParser.parseExpression(trimmed, { tz: timeZone, currentDate: options.from ?? new Date() });
+    const next: Date[] = [];
+    for (let i = 0; i < (options.count ?? 1); i++) next.push(it.next().toDate());
+    return { ok: true, problem: null, next };
+  } catch (error) {
+    const why = error instanceof Error ? error.message : String(error);
+    return { ok: false, problem: `“${expression}” is not a valid cron expression (${why}); e.g. “0 4 * * *” for 04:00 every day`, next: [] };
+  }
+}
+
+/** The next run of a cron schedule after `from`, or null when the expression is invalid. */
+export function nextCronRun(expression: string, timeZone: string, from: Date, allowSeconds = false): Date | null {
+  const c = checkCron(expression, timeZone, { from, allowSeconds });
+  return c.ok ? c.next[0]! : null;
+}
+
+/** How a schedule reads in status lines and the console. */
+export function describeBillingSchedule(expression: string, timeZone: string): string {
+  return `cron “${expression}” (${timeZone})`;
+}
+
+export function describeInterval(seconds: number): string {
+  return seconds % 60 === 0 && seconds >= 60 ? `every ${seconds / 60} min` : `every ${seconds} s`;
+}

@@ -1,0 +1,61 @@
+// The agent's status file (SPEC.md §3.3, guide §5 "Health and status"): what the running agent
+// is doing, written atomically to the state directory ($STATE_DIRECTORY/status.json under
+// systemd) after every change, and read by `kmsp status` and the console's Reports › Agent.
+//
+// There is no sd_notify here (Type=exec, guide §5), so this file is how anyone learns whether
+// the agent lives: a status whose pid is gone on this host, or that has not been refreshed for
+// a while, is reported as such, never as "running".
+import fs from 'node:fs';
+import os from 'node:os';
+import { writeFileAtomic } from './atomicFile.js';
+import { ensureDir } from './paths.js';
+import path from 'node:path';
+import { AGENT_STATUS_VERSION, agentLiveness, type AgentStatus, type Liveness } from '../domain/agentStatus.js';
+
+export * from '../domain/agentStatus.js';
+
+/** Written with mode 0644: it holds no secret, and a person checking on the service may not be its user. */
+export function writeAgentStatus(file: string, status: AgentStatus): void {
+  ensureDir(path.dirname(file));
+  writeFileAtomic(file, JSON.stringify(status, null, 2) + '\n', { mode: 0o644 });
+}
+
+export type StatusRead =
+  | { state: 'missing' }
+  | { state: 'unreadable'; reason: string }
+  | { state: 'ok'; status: AgentStatus };
+
+export function readAgentStatus(file: string): StatusRead {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return { state: 'missing' };
+    return { state: 'unreadable', reason: `${file}: ${(error as Error).message}` };
+  }
+  try {
+    const parsed = JSON.parse(text) as Partial<AgentStatus>;
+    if (parsed.version !== AGENT_STATUS_VERSION || typeof parsed.pid !== 'number' || !parsed.jobs) {
+      return { state: 'unreadable', reason: `${file} is not a kmsp status file of version ${AGENT_STATUS_VERSION}` };
+    }
+    return { state: 'ok', status: parsed as AgentStatus };
+  } catch (error) {
+    return { state: 'unreadable', reason: `${file} is not valid JSON (${(error as Error).message})` };
+  }
+}
+
+/** agentLiveness as seen from this host, now. */
+export function livenessNow(status: AgentStatus, now: Date = new Date()): Liveness {
+  return agentLiveness(status, { now, host: os.hostname(), isAlive: pidAlive });
+}
+
+export function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it exists but belongs to another user (the service's DynamicUser).
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
