@@ -13,6 +13,7 @@ import { register as registerDoctor } from './commands/doctor.js';
 import { register as registerLedger } from './commands/ledger.js';
 import { register as registerReport } from './commands/report.js';
 import { register as registerSecrets } from './commands/secrets.js';
+import { register as registerSystemdUnit } from './commands/systemdUnit.js';
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -35,6 +36,7 @@ export function buildProgram(): Command {
   registerAgent(program);
   registerBilling(program);
   registerLedger(program);
+  registerSystemdUnit(program);
   program.action(async (options: { config?: string; integration?: string }) => {
     // The console: the UI module is loaded only here, for a person at a terminal.
     const { startConsole } = await import('./ui/start.js');

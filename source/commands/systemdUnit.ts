@@ -1,0 +1,152 @@
+// kmsp systemd-unit — prints the hardened systemd unit for `kmsp agent` (README "Run as a
+// service"). The text comes from agent/systemdUnit.ts; this command finds what it needs: the
+// Node.js and kmsp paths (absolute: systemd has no search path for them) and the secret names
+// of the configured integrations (one LoadCredential= each). Nothing is written: the admin pipes
+// the output to `sudo tee /etc/systemd/system/kmsp.service`, so stdout holds the unit alone and
+// every note goes to stderr.
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Command } from 'commander';
+import { KmspError } from '../domain/errors.js';
+import { integrationSecrets } from '../domain/secretNames.js';
+import { openConfig } from '../store/config.js';
+import {
+  credentialSourcePath,
+  DEFAULT_CREDENTIALS_DIR,
+  DEFAULT_SERVICE_USER,
+  DEFAULT_STOP_TIMEOUT_SECONDS,
+  generateSystemdUnit,
+  type UnitUser,
+} from '../agent/systemdUnit.js';
+import { guarded, pathsOf, processIo, type CommandIo } from './shared.js';
+
+interface SystemdUnitCliOptions {
+  user?: string;
+  dynamicUser?: boolean;
+  node?: string;
+  kmsp?: string;
+  credentialsDir: string;
+  encrypted?: boolean;
+  logLevel?: string;
+  logFormat?: string;
+  stopTimeout?: string;
+}
+
+/** This package's bin/kmsp.js, from dist/commands/ (the symlink an npm link or /usr/local/bin entry adds is already resolved by Node). */
+export function defaultKmspPath(): string {
+  return fileURLToPath(new URL('../../bin/kmsp.js', import.meta.url));
+}
+
+/** Directories the unit's sandbox hides from the service (ProtectHome=yes, PrivateTmp=yes). */
+const HIDDEN_FROM_SERVICE = ['/home', '/root', '/run/user', '/tmp', '/var/tmp'];
+
+function hiddenBySandbox(file: string): string | null {
+  return HIDDEN_FROM_SERVICE.find((dir) => file === dir || file.startsWith(dir + '/')) ?? null;
+}
+
+function pathNotes(what: string, file: string, flag: string): string[] {
+  const notes: string[] = [];
+  const hidden = hiddenBySandbox(file);
+  if (hidden) {
+    notes.push(
+      `${what} ${file} is under ${hidden}, which the unit's sandbox (ProtectHome=yes / PrivateTmp=yes) hides from the service: it would fail with status 203/EXEC. ` +
+        `Install it elsewhere (e.g. /opt/kmsp, /usr/bin/node) and rerun, or pass ${flag} PATH.`,
+    );
+  }
+  if (!fs.existsSync(file)) notes.push(`${what} ${file} does not exist on this host; pass ${flag} PATH if the service's host keeps it elsewhere.`);
+  return notes;
+}
+
+export function register(program: Command, deps: { io?: CommandIo } = {}): void {
+  const io = deps.io ?? processIo;
+  program
+    .command('systemd-unit')
+    .description('print a hardened systemd unit that runs `kmsp agent` (pipe it to sudo tee /etc/systemd/system/kmsp.service)')
+    .option('--user <name>', `run as this system user (default: ${DEFAULT_SERVICE_USER}; see README "Run as a service")`)
+    .option('--dynamic-user', 'run as a transient DynamicUser; config and state then both live in /var/lib/kmsp')
+    .option('--node <path>', 'absolute path of the Node.js binary (default: the one running this command)')
+    .option('--kmsp <path>', 'absolute path of kmsp\'s bin/kmsp.js (default: this installation\'s)')
+    .option('--credentials-dir <dir>', 'where the credential files (one per secret) are kept', DEFAULT_CREDENTIALS_DIR)
+    .option('--encrypted', 'LoadCredentialEncrypted= with <dir>/<name>.cred files made by systemd-creds encrypt')
+    .option('--log-level <level>', 'passed to kmsp agent --log-level')
+    .option('--log-format <format>', 'passed to kmsp agent --log-format (text or json)')
+    .option('--stop-timeout <seconds>', 'TimeoutStopSec: how long systemd waits after SIGTERM', String(DEFAULT_STOP_TIMEOUT_SECONDS))
+    .action(
+      guarded(io, (options: SystemdUnitCliOptions, command: Command) => {
+        if (options.user !== undefined && options.dynamicUser) {
+          throw new KmspError('--user and --dynamic-user exclude each other.', {
+            kind: 'config',
+            remedy: `Use --user NAME for a named system user (the default is ${DEFAULT_SERVICE_USER}), or --dynamic-user for a transient one.`,
+          });
+        }
+        if (options.logFormat !== undefined && options.logFormat !== 'text' && options.logFormat !== 'json') {
+          throw new KmspError(`Log format “${options.logFormat}” is not known.`, { kind: 'config', remedy: 'Use --log-format text or --log-format json.' });
+        }
+        const stopTimeout = Number(options.stopTimeout);
+        if (!Number.isInteger(stopTimeout) || stopTimeout < 1) {
+          throw new KmspError(`Stop timeout “${options.stopTimeout}” is not a whole number of seconds.`, { kind: 'config', remedy: 'e.g. --stop-timeout 45' });
+        }
+        const nodePath = options.node ?? process.execPath;
+        const kmspPath = options.kmsp ?? defaultKmspPath();
+        for (const [what, value, flag] of [
+          ['The Node.js path', nodePath, '--node'],
+          ['The kmsp path', kmspPath, '--kmsp'],
+          ['The credentials directory', options.credentialsDir, '--credentials-dir'],
+        ] as const) {
+          if (!path.isAbsolute(value)) {
+            throw new KmspError(`${what} must be absolute: ${value}`, { kind: 'config', remedy: `systemd has no working directory or search path for it; give ${flag} an absolute path.` });
+          }
+        }
+        const user: UnitUser = options.dynamicUser ? { kind: 'dynamic' } : { kind: 'named', name: options.user ?? DEFAULT_SERVICE_USER };
+
+        const paths = pathsOf(command);
+        const store = openConfig({ paths, onInvalid: 'fail' });
+        const config = store.exists() ? store.load() : null;
+        const integrations = config?.integrations ?? [];
+        const secretNames = integrations.flatMap((i) => integrationSecrets(i).map((s) => s.name));
+
+        let unit: string;
+        try {
+          unit = generateSystemdUnit({
+            nodePath,
+            kmspPath,
+            user,
+            secretNames,
+            credentialsDir: options.credentialsDir,
+            encrypted: options.encrypted === true,
+            logLevel: options.logLevel,
+            logFormat: options.logFormat as 'text' | 'json' | undefined,
+            stopTimeoutSeconds: stopTimeout,
+          });
+        } catch (error) {
+          throw new KmspError('Cannot write the unit.', { kind: 'config', cause: (error as Error).message, remedy: 'Correct the option named above and rerun.' });
+        }
+        io.out(unit);
+
+        const notes = [...pathNotes('Node.js', nodePath, '--node'), ...pathNotes('kmsp', kmspPath, '--kmsp')];
+        if (integrations.length === 0) {
+          notes.push(
+            `No integration is configured in ${store.path}, so the unit loads no secrets. Configure one with the console against the service's directories (README "Run as a service"), then rerun kmsp systemd-unit.`,
+          );
+        } else {
+          const missing = secretNames
+            .map((name) => credentialSourcePath(options.credentialsDir, name, options.encrypted === true))
+            .filter((file) => {
+              try {
+                fs.statSync(file);
+                return false;
+              } catch (error) {
+                // EACCES: a root-only directory seen by an admin; only a certain absence is reported.
+                return (error as NodeJS.ErrnoException).code === 'ENOENT';
+              }
+            });
+          notes.push(
+            `The unit loads ${secretNames.length} secret${secretNames.length === 1 ? '' : 's'} from ${options.credentialsDir}; systemd refuses to start it while one of those files is missing.`,
+          );
+          if (missing.length > 0) notes.push(`Not there yet: ${missing.join(', ')} (README "Run as a service" shows how to create them without echoing the value).`);
+        }
+        for (const note of notes) io.err(`kmsp: ${note}\n`);
+      }),
+    );
+}
