@@ -1,7 +1,6 @@
 // Command-line entry: parses arguments and runs a subcommand. Subcommand groups
 // live in source/commands/; the interactive console is imported only when it is
 // really used, so the agent and scripts never load the UI.
-import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { describeError } from './domain/errors.js';
 import { resolvePaths } from './store/paths.js';
@@ -13,17 +12,15 @@ import { register as registerDoctor } from './commands/doctor.js';
 import { register as registerLedger } from './commands/ledger.js';
 import { register as registerReport } from './commands/report.js';
 import { register as registerSecrets } from './commands/secrets.js';
+import { kmspVersion } from './commands/version.js';
 import { register as registerSystemdUnit } from './commands/systemdUnit.js';
-
-function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
-  return pkg.version;
-}
+import { register as registerStatus } from './commands/status.js';
+import { register as registerPause } from './commands/pause.js';
 
 export function buildProgram(): Command {
   const program = new Command('kmsp')
     .description('Connects a Kaspersky security platform (KSC) to a PSA (Autotask): license billing and security tickets.')
-    .version(version(), '-V, --version')
+    .version(kmspVersion(), '-V, --version')
     .option('--config <dir>', 'configuration directory (default: $CONFIGURATION_DIRECTORY, else ~/.config/kmsp)')
     .option('--no-color', 'no colour (NO_COLOR is honoured too)')
     .option('-i, --integration <name>', 'open the console on this integration (default: the first)')
@@ -37,6 +34,8 @@ export function buildProgram(): Command {
   registerBilling(program);
   registerLedger(program);
   registerSystemdUnit(program);
+  registerStatus(program);
+  registerPause(program);
   program.action(async (options: { config?: string; integration?: string }) => {
     // The console: the UI module is loaded only here, for a person at a terminal.
     const { startConsole } = await import('./ui/start.js');

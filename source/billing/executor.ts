@@ -80,6 +80,12 @@ export interface ExecutionTotals {
 export interface ExecutionResult {
   dryRun: boolean;
   paused: boolean;
+  /**
+   * The signal stopped the run at a safe point: contracts not yet begun are left out of
+   * `contracts`, and a begun contract posted nothing after the stop (its pending rows are all
+   * settled). The next run carries on from the PSA's units.
+   */
+  abandoned: boolean;
   contracts: ContractOutcome[];
   totals: ExecutionTotals;
 }
@@ -97,6 +103,8 @@ export interface ExecuteOptions {
   onProgress?: (done: number, total: number) => void;
   /** Test seam: runs after the PSA accepted a posting and before the ledger settles it. */
   afterPost?: (posting: { contractId: string; billingItemId: string; ledgerId: number }) => void | Promise<void>;
+  /** Aborted (SIGTERM, pause): no new contract begins and no new posting is written; what is in flight is awaited and settled. */
+  signal?: AbortSignal;
 }
 
 const nonZero = (lines: BillingLine[]) => lines.filter((l) => l.delta !== 0);
@@ -117,7 +125,7 @@ export async function executeBillingPlan(plan: BillingPlan, options: ExecuteOpti
   if (writes && !options.ledger) throw new Error('executeBillingPlan needs a ledger unless dryRun or paused');
   const limit = pLimit(Math.max(1, options.concurrency ?? 3));
   let done = 0;
-  const run = async (contract: ContractPlan, state: RunState): Promise<ContractOutcome> => {
+  const run = async (contract: ContractPlan, state: RunState): Promise<ContractOutcome & { abandoned?: boolean }> => {
     try {
       if (contract.error) return { plan: contract, postings: [], settled: [], error: contract.error };
       if (!writes) {
@@ -135,7 +143,7 @@ export async function executeBillingPlan(plan: BillingPlan, options: ExecuteOpti
   const settled = await Promise.allSettled(
     plan.contracts.map((c) =>
       limit(async () => {
-        if (state.interrupted) throw new Interrupted(null);
+        if (state.interrupted || options.signal?.aborted) throw new Interrupted(null);
         return run(c, state).catch((error: unknown) => {
           if (error instanceof Interrupted) state.interrupted = true;
           throw error;
@@ -145,17 +153,18 @@ export async function executeBillingPlan(plan: BillingPlan, options: ExecuteOpti
   );
   const failure = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected' && !(r.reason instanceof Interrupted && r.reason.inner === null));
   if (failure) throw failure.reason instanceof Interrupted ? failure.reason.inner : failure.reason;
-  const contracts = settled.map((r) => (r as PromiseFulfilledResult<ContractOutcome>).value);
-  return { dryRun: options.dryRun, paused, contracts, totals: totalsOf(contracts) };
+  const contracts = settled.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+  const abandoned = options.signal?.aborted === true && (contracts.length < plan.contracts.length || contracts.some((c) => c.abandoned));
+  return { dryRun: options.dryRun, paused, abandoned, contracts: contracts.map(({ abandoned: _, ...c }) => c), totals: totalsOf(contracts) };
 }
 
 interface RunState {
   interrupted: boolean;
 }
 
-async function executeContract(plan: BillingPlan, contract: ContractPlan, options: ExecuteOptions, state: RunState): Promise<ContractOutcome> {
+async function executeContract(plan: BillingPlan, contract: ContractPlan, options: ExecuteOptions, state: RunState): Promise<ContractOutcome & { abandoned?: boolean }> {
   const ledger = options.ledger!;
-  const outcome: ContractOutcome = { plan: contract, postings: [], settled: [] };
+  const outcome: ContractOutcome & { abandoned?: boolean } = { plan: contract, postings: [], settled: [] };
   const wanted = nonZero(contract.lines);
   const unsettled = ledger.unsettledPostings({ integration: plan.integration, contractId: contract.contractId });
   if (wanted.length === 0 && unsettled.length === 0) return outcome;
@@ -223,6 +232,11 @@ async function executeContract(plan: BillingPlan, contract: ContractPlan, option
       continue;
     }
     if (state.interrupted) throw new Interrupted(null);
+    // A safe point: nothing of this line is written yet. The lines left are posted by the next run.
+    if (options.signal?.aborted) {
+      outcome.abandoned = true;
+      return outcome;
+    }
     const row = ledger.recordPosting({
       runId: options.runId,
       integration: plan.integration,

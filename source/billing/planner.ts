@@ -13,6 +13,7 @@ import pLimit from 'p-limit';
 import { desiredQuantities, planAgainstPsa, type DesiredQuantity } from '../domain/billingPlan.js';
 import type { Integration, TenantMapping } from '../domain/config.js';
 import { calendarDate } from '../domain/dates.js';
+import { PassAbandoned, throwIfAbandoned } from '../domain/errors.js';
 import type { Psa, SecurityPlatform } from '../domain/ports.js';
 import type { Tenant } from '../domain/types.js';
 import { countUsage } from '../domain/usage.js';
@@ -33,6 +34,8 @@ export interface BuildPlanOptions {
   /** IANA zone of the MSP (config agent.timeZone): "today" and the effective date. */
   timeZone: string;
   onProgress?: (progress: PlanProgress) => void;
+  /** Aborted: the plan stops before its next tenant or contract read (PassAbandoned). Planning writes nothing. */
+  signal?: AbortSignal;
   platformConcurrency?: number;
   psaConcurrency?: number;
 }
@@ -78,6 +81,7 @@ export async function buildBillingPlan(options: BuildPlanOptions): Promise<Billi
   let contractsDone = 0;
 
   const desiredOf = async (m: TenantMapping): Promise<DesiredQuantity[]> => {
+    throwIfAbandoned(options.signal);
     try {
       const tenant = tenantById.get(m.tenantId);
       if (!tenant) {
@@ -103,12 +107,14 @@ export async function buildBillingPlan(options: BuildPlanOptions): Promise<Billi
       contractName: first.contractName ?? group.contractId,
       lines: [],
     };
+    throwIfAbandoned(options.signal);
     const current = psaLimit(() => psa.currentQuantities(group.contractId, date));
     current.catch(() => undefined); // awaited below; keeps an early rejection from being unhandled
     try {
       const perTenant = await Promise.all(
         group.mappings.map((m) =>
           platformLimit(() => desiredOf(m)).catch((error: unknown) => {
+            if (error instanceof PassAbandoned) throw error;
             const missing = (error as { notFound?: boolean }).notFound === true;
             throw Object.assign(
               missing
@@ -125,6 +131,7 @@ export async function buildBillingPlan(options: BuildPlanOptions): Promise<Billi
       );
       base.lines = planAgainstPsa(sumDesired(perTenant.flat()), await current);
     } catch (error) {
+      if (error instanceof PassAbandoned) throw error;
       const e = (error as { isBillingError?: boolean }).isBillingError
         ? (error as ReturnType<typeof toBillingError>)
         : toBillingError(error, `Units of contract “${base.contractName}” (${base.accountName})`);

@@ -4,6 +4,7 @@
 // Dry run and paused runs take no lock and write nothing to the ledger or the PSA: the plan is
 // computed and reported, like `kmsp billing preview`.
 import type { Integration } from '../domain/config.js';
+import { PassAbandoned } from '../domain/errors.js';
 import type { Psa, SecurityPlatform } from '../domain/ports.js';
 import type { Ledger } from '../store/ledger.js';
 import { executeBillingPlan, type ExecuteOptions, type ExecutionResult } from './executor.js';
@@ -24,14 +25,16 @@ export interface BillingRunOptions {
   heartbeatMs?: number;
   onProgress?: (progress: PlanProgress | { phase: 'posting'; done: number; total: number }) => void;
   afterPost?: ExecuteOptions['afterPost'];
+  /** Aborted (SIGTERM, pause): the run stops at its next safe point and ends `abandoned`. */
+  signal?: AbortSignal;
 }
 
 export interface BillingRunResult {
   runId: number | null;
   plan: BillingPlan;
   execution: ExecutionResult;
-  /** ok: nothing failed; partial: some contracts or postings failed. */
-  status: 'ok' | 'partial';
+  /** ok: nothing failed; partial: some contracts or postings failed; abandoned: stopped at a safe point by the signal. */
+  status: 'ok' | 'partial' | 'abandoned';
 }
 
 export async function runBilling(options: BillingRunOptions): Promise<BillingRunResult> {
@@ -50,6 +53,7 @@ export async function runBilling(options: BillingRunOptions): Promise<BillingRun
       now: options.now,
       timeZone: options.timeZone,
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
     });
     if (ledger && runId !== null) ledger.heartbeat(runId);
     const execution = await executeBillingPlan(plan, {
@@ -60,8 +64,9 @@ export async function runBilling(options: BillingRunOptions): Promise<BillingRun
       paused: options.paused ?? false,
       ...(options.onProgress ? { onProgress: (done: number, total: number) => options.onProgress!({ phase: 'posting', done, total }) } : {}),
       ...(options.afterPost ? { afterPost: options.afterPost } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
     });
-    const status = execution.totals.errors > 0 ? 'partial' : 'ok';
+    const status = execution.abandoned ? 'abandoned' : execution.totals.errors > 0 ? 'partial' : 'ok';
     if (ledger && runId !== null) {
       const errors = execution.contracts.flatMap((c) => [
         ...(c.error ? [billingErrorLine(c.error)] : []),
@@ -75,7 +80,10 @@ export async function runBilling(options: BillingRunOptions): Promise<BillingRun
     }
     return { runId, plan, execution, status };
   } catch (error) {
-    if (ledger && runId !== null) ledger.finishRun(runId, { status: 'failed', error: error instanceof Error ? error.message : String(error) });
+    if (ledger && runId !== null) {
+      if (error instanceof PassAbandoned) ledger.finishRun(runId, { status: 'abandoned', error: error.message });
+      else ledger.finishRun(runId, { status: 'failed', error: error instanceof Error ? error.message : String(error) });
+    }
     throw error;
   } finally {
     if (beat) clearInterval(beat);

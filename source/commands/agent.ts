@@ -1,105 +1,167 @@
-// kmsp agent --once --job billing|tickets [--dry-run]: one pass of a job, then exit with a meaningful code.
-// The long-running agent (schedules, tickets, SIGTERM handling) is a later issue.
+// kmsp agent: the long-running agent (schedules, hot reload, status, graceful stop), or with
+// --once one pass of the jobs and exit with a meaningful code. Never loads Ink: nothing here
+// imports the UI (test/agent/no-ink.test.ts follows the imports to make sure).
 import type { Command } from 'commander';
-import { billingErrorLine } from '../billing/errors.js';
-import { connect, loadIntegrations } from '../billing/context.js';
-import { runBilling } from '../billing/run.js';
-import { runTickets } from '../tickets/run.js';
-import { ticketSummaryLine } from '../tickets/format.js';
-import { describeError, isKmspError } from '../domain/errors.js';
-import { openLedger } from '../store/ledger.js';
+import { Daemon, EXIT_SOFTWARE } from '../agent/daemon.js';
+import { createLogger, isLogLevel, LOG_LEVELS, type LogFormat, type Logger, type LogLevel } from '../agent/logger.js';
+import { runPass } from '../agent/passes.js';
+import { loadIntegrations } from '../billing/context.js';
+import { Redactor } from '../connectors/redact.js';
+import { AGENT_JOBS, type AgentJob } from '../domain/agentStatus.js';
+import { describeError, describeErrorLine } from '../domain/errors.js';
+import { integrationSecrets } from '../domain/secretNames.js';
+import { openSecretStore } from '../store/secrets.js';
+import type { KmspPaths } from '../store/paths.js';
 import { pathsOf, processIo, type CommandIo } from './shared.js';
+import { kmspVersion } from './version.js';
 
 interface AgentCliOptions {
   once?: boolean;
   job?: string;
   dryRun?: boolean;
+  logLevel: string;
+  logFormat: string;
+  billingSchedule?: string;
+  ticketInterval?: string;
+  stopTimeout: string;
 }
 
-const JOBS = ['billing', 'tickets'];
-
-/** Exit codes: 0 every contract billed / every tenant's tickets synced; 1 a contract or posting failed, or the run could not start; 2 usage; 75 another run holds the lock. */
+/**
+ * Exit codes of --once: 0 every integration's pass succeeded; 1 something failed (a contract,
+ * a posting, a tenant, a connection) or the pass was stopped; 2 usage; 75 another run holds the
+ * lock (EX_TEMPFAIL: try again later). The daemon: 0 after a clean stop, 1 when stopped without
+ * reaching a safe point, 70 after an uncaught error, 78 when the config is unusable at start.
+ */
 export const EXIT_LOCKED = 75;
 
 export function register(program: Command, io: CommandIo = processIo): void {
   program
     .command('agent')
-    .description('run the agent; with --once, one pass of a job and exit')
+    .description('run the agent: billing and ticket jobs on their schedules until stopped; with --once, one pass and exit')
     .option('--once', 'run one pass and exit')
-    .option('--job <job>', `the job to run: ${JOBS.join(', ')}`, 'billing')
+    .option('--job <job>', `only this job: ${AGENT_JOBS.join(', ')} (default: both)`)
     .option('--dry-run', 'compute and report the postings or tickets, write nothing (no PSA writes, no ledger rows)')
+    .option('--log-level <level>', `least severe level logged: ${LOG_LEVELS.join(', ')}`, 'info')
+    .option('--log-format <format>', 'text (journald-aware) or json (one object per line)', 'text')
+    .option('--billing-schedule <cron>', 'override agent.billingSchedule (cron, 5 fields or 6 with seconds) for this run')
+    .option('--ticket-interval <seconds>', 'override agent.ticketPollSeconds for this run')
+    .option('--stop-timeout <seconds>', 'on SIGTERM, how long to wait for running passes to reach a safe point', '25')
     .action(async (options: AgentCliOptions, command: Command) => {
-      if (!options.once) {
-        io.err(
-          'The long-running agent (schedules, ticketing, systemd) is not built yet.\n' +
-            '  Remedy: run one billing pass with: kmsp agent --once --job billing [--dry-run]\n',
-        );
+      const usage = (text: string) => {
+        io.err(text + '\n');
         process.exitCode = 2;
-        return;
-      }
-      if (!JOBS.includes(options.job ?? '')) {
-        io.err(`Job “${options.job}” is not available. Available: ${JOBS.join(', ')}.\n`);
-        process.exitCode = 2;
-        return;
-      }
+      };
+      if (options.job !== undefined && !AGENT_JOBS.includes(options.job as AgentJob)) return usage(`Job “${options.job}” is not available. Available: ${AGENT_JOBS.join(', ')}.`);
+      if (!isLogLevel(options.logLevel)) return usage(`Log level “${options.logLevel}” is not one of: ${LOG_LEVELS.join(', ')}.`);
+      if (options.logFormat !== 'text' && options.logFormat !== 'json') return usage(`Log format “${options.logFormat}” is not one of: text, json.`);
+      const interval = options.ticketInterval === undefined ? undefined : Number(options.ticketInterval);
+      if (interval !== undefined && !(Number.isInteger(interval) && interval >= 1 && interval <= 86_400)) return usage(`--ticket-interval must be a whole number of seconds from 1 to 86400, not “${options.ticketInterval}”.`);
+      const stopTimeout = Number(options.stopTimeout);
+      if (!(Number.isFinite(stopTimeout) && stopTimeout >= 0)) return usage(`--stop-timeout must be a number of seconds, not “${options.stopTimeout}”.`);
+      const jobs = options.job ? [options.job as AgentJob] : AGENT_JOBS;
       const paths = pathsOf(command);
       const { integration: only } = command.optsWithGlobals<{ integration?: string }>();
-      let failed = false;
-      try {
-        const { config, integrations } = loadIntegrations(paths, only);
-        const dryRun = options.dryRun === true;
-        const paused = config.agent.paused;
-        const tickets = options.job === 'tickets';
-        // The ticket job reads cursors and known tickets even in a dry run (it writes nothing then).
-        const ledger = dryRun || paused ? (tickets ? openLedger({ paths }) : null) : openLedger({ paths });
-        try {
-          for (const integration of integrations) {
-            if (tickets) {
-              const started = Date.now();
-              const c = await connect(paths, integration);
-              try {
-                const r = await runTickets({
-                  integration, platform: c.platform, psa: c.psa, ledger, now: new Date(), dryRun, paused,
-                  ticketsPerAccountPerHour: config.agent.ticketsPerAccountPerHour,
-                });
-                io.out(ticketSummaryLine(integration.name, r, { dryRun, paused, requests: c.requests, ms: Date.now() - started }) + '\n');
-                for (const e of r.errors) io.err(`  ${e.tenantName ?? integration.name}: ${billingErrorLine(e)}\n`);
-                if (r.status !== 'ok') failed = true;
-              } finally {
-                await c.close();
-              }
-              continue;
-            }
-            const started = Date.now();
-            const c = await connect(paths, integration);
-            try {
-              const r = await runBilling({ integration, platform: c.platform, psa: c.psa, ledger, now: new Date(), timeZone: config.agent.timeZone, dryRun, paused });
-              const t = r.execution.totals;
-              const mode = dryRun ? ' (dry run: nothing written)' : paused ? ' (paused: nothing written)' : '';
-              const postings = dryRun || paused ? `${t.wouldPost} postings to make` : `${t.posted} postings`;
-              io.out(
-                `billing ${integration.name} ${r.plan.date}${mode}: ${t.contracts} contracts, ${postings}, ${t.errors} errors, ${r.plan.skipped.length} skipped; ` +
-                  `${c.requests.platform + c.requests.psa} requests (platform ${c.requests.platform}, PSA ${c.requests.psa}); ${((Date.now() - started) / 1000).toFixed(1)} s` +
-                  (r.runId !== null ? `; run ${r.runId}` : '') +
-                  '\n',
-              );
-              for (const o of r.execution.contracts) {
-                if (o.error) io.err(`  ${o.plan.accountName} / ${o.plan.contractName}: ${billingErrorLine(o.error)}\n`);
-                for (const p of o.postings) if (p.error) io.err(`  ${o.plan.accountName} / ${p.billingItemName} (${p.status}): ${billingErrorLine(p.error)}\n`);
-              }
-              if (r.status !== 'ok') failed = true;
-            } finally {
-              await c.close();
-            }
-          }
-        } finally {
-          ledger?.close();
-        }
-      } catch (error) {
-        io.err(describeError(error) + '\n');
-        process.exitCode = isKmspError(error) && error.code === 'run-locked' ? EXIT_LOCKED : 1;
+      if (options.once) {
+        await runOnce(io, paths, jobs, options.dryRun === true, only);
         return;
       }
-      if (failed) process.exitCode = 1;
+      const logger = createLogger({
+        level: options.logLevel as LogLevel,
+        format: options.logFormat as LogFormat,
+        journald: Boolean(process.env.JOURNAL_STREAM),
+        redactor: new Redactor(),
+      });
+      process.exitCode = await runDaemon(logger, {
+        paths,
+        jobs,
+        dryRun: options.dryRun === true,
+        stopGraceMs: stopTimeout * 1000,
+        ...(only ? { only } : {}),
+        ...(options.billingSchedule ? { billingSchedule: options.billingSchedule } : {}),
+        ...(interval !== undefined ? { ticketIntervalSeconds: interval } : {}),
+      });
     });
+}
+
+async function runDaemon(logger: Logger, o: { paths: KmspPaths; jobs: readonly AgentJob[]; dryRun: boolean; stopGraceMs: number; only?: string; billingSchedule?: string; ticketIntervalSeconds?: number }): Promise<number> {
+  const daemon = new Daemon({ ...o, logger, kmspVersion: kmspVersion() });
+  // Fatal: one line at crit (a stack over several lines would become several journal entries),
+  // the status says failed, and a non-zero exit lets Restart=on-failure bring the agent back.
+  const fatal = (what: string) => (error: unknown) => {
+    const stack = error instanceof Error && error.stack ? error.stack : describeError(error);
+    logger.crit(`${what}: ${stack}`);
+    daemon.abort(`${what}: ${describeErrorLine(error)}`, 'failed');
+    process.exit(EXIT_SOFTWARE);
+  };
+  process.on('uncaughtException', fatal('uncaught exception'));
+  process.on('unhandledRejection', fatal('unhandled promise rejection'));
+  const refused = daemon.start();
+  if (refused !== null) return refused;
+  let signals = 0;
+  const onSignal = (name: NodeJS.Signals) => {
+    signals++;
+    if (signals === 1) {
+      void daemon.stop(name);
+      return;
+    }
+    logger.warn(`second ${name}: exiting at once; unfinished work is left as the ledger records it and reconciled by the next pass`);
+    daemon.abort(`second signal (${name})`, 'stopped');
+    process.exit(1);
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+  process.on('SIGHUP', () => logger.info('SIGHUP: the configuration is reloaded automatically when its file changes; nothing else to do'));
+  return daemon.done;
+}
+
+async function runOnce(io: CommandIo, paths: KmspPaths, jobs: readonly AgentJob[], dryRun: boolean, only: string | undefined): Promise<void> {
+  let loaded: ReturnType<typeof loadIntegrations>;
+  try {
+    loaded = loadIntegrations(paths, only);
+  } catch (error) {
+    io.err(describeError(error) + '\n');
+    process.exitCode = 1;
+    return;
+  }
+  // SIGTERM during --once: stop at a safe point like the daemon, then exit 1 (the pass did not complete).
+  const controller = new AbortController();
+  const stop = (name: NodeJS.Signals) => {
+    if (controller.signal.aborted) process.exit(1);
+    io.err(`${name}: stopping at the next safe point (a second ${name} exits at once)\n`);
+    controller.abort(`stopped by ${name}`);
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+  const redactor = await secretRedactor(paths, loaded.integrations);
+  let locked = false;
+  let failed = false;
+  try {
+    for (const job of jobs) {
+      if (controller.signal.aborted) break;
+      const result = await runPass(job, { paths, config: loaded.config, integrations: loaded.integrations, dryRun, signal: controller.signal });
+      for (const r of result.integrations) {
+        io.out(redactor.text(r.summary) + '\n');
+        for (const e of r.errors) io.err(redactor.text(`  ${e}`) + '\n');
+        if (r.locked) locked = true;
+        else if (r.outcome !== 'ok') failed = true;
+      }
+    }
+  } finally {
+    process.off('SIGTERM', stop);
+    process.off('SIGINT', stop);
+  }
+  if (failed || controller.signal.aborted) process.exitCode = 1;
+  else if (locked) process.exitCode = EXIT_LOCKED;
+}
+
+/** Masks the integrations' secret values in what --once prints (defence in depth, like the daemon's log). */
+async function secretRedactor(paths: KmspPaths, integrations: ReturnType<typeof loadIntegrations>['integrations']): Promise<Redactor> {
+  const redactor = new Redactor();
+  try {
+    const secrets = openSecretStore({ paths });
+    for (const i of integrations) for (const s of integrationSecrets(i)) redactor.add(await secrets.get(s.name).catch(() => null));
+  } catch {
+    // unreadable secrets fail the pass with their own message
+  }
+  return redactor;
 }

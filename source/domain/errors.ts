@@ -87,3 +87,20 @@ export function describeErrorLine(error: unknown): string {
   if (error instanceof Error) return error.message;
   return String(error);
 }
+
+/**
+ * A pass stopped at a safe point because it was asked to (SIGTERM, the pause switch): not a
+ * failure. Thrown only where nothing is half-done — before a ledger row is written, between
+ * tenants or contracts — so the next pass simply carries on.
+ */
+export class PassAbandoned extends Error {
+  constructor(readonly reason: string) {
+    super(`stopped at a safe point: ${reason}`);
+    this.name = 'PassAbandoned';
+  }
+}
+
+/** Throws PassAbandoned when `signal` has been aborted; its reason (a string) says why. */
+export function throwIfAbandoned(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw new PassAbandoned(typeof signal.reason === 'string' ? signal.reason : 'asked to stop');
+}

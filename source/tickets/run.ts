@@ -38,6 +38,7 @@ import pLimit from 'p-limit';
 import { billingErrorLine, toBillingError } from '../billing/errors.js';
 import { fitTag } from '../connectors/autotask/index.js';
 import type { Integration, TenantMapping } from '../domain/config.js';
+import { PassAbandoned, throwIfAbandoned } from '../domain/errors.js';
 import type { Psa, SecurityPlatform } from '../domain/ports.js';
 import { applyBreaker, decideEventTickets, decideStatusTickets, type OpenStatusTicket, type TicketDraft } from '../domain/ticketEngine.js';
 import type { PsaAccount, PsaTicket, SecurityEvent, Tenant } from '../domain/types.js';
@@ -66,6 +67,12 @@ export interface TicketRunOptions {
   heartbeatMs?: number;
   /** Test seam: runs after the PSA created a ticket and before the ledger records it. A throw is the death of the process. */
   afterCreate?: (ticket: { key: string; psaTicketId: string }) => void | Promise<void>;
+  /**
+   * Aborted (SIGTERM, pause): no further tenant begins and no further ticket is created; a
+   * tenant stopped that way keeps its event cursor, so the next pass handles what is left.
+   * Closes and notes already under way complete. The run ends `abandoned`.
+   */
+  signal?: AbortSignal;
 }
 
 export interface TicketRunResult {
@@ -74,7 +81,7 @@ export interface TicketRunResult {
   errors: TicketRunError[];
   /** Accounts whose breaker held tickets back: how many, and whether a note said so. */
   breaker: Array<{ accountId: string; heldBack: number; notedOn: string | null }>;
-  status: 'ok' | 'partial';
+  status: 'ok' | 'partial' | 'abandoned';
 }
 
 /** A hook failure is the simulated death of the process: it stops the run, never read as a PSA failure. */
@@ -97,6 +104,8 @@ interface Ctx {
   errors: TicketRunError[];
   held: Map<string, number>;
   interrupted: boolean;
+  /** The signal stopped the pass at a safe point. */
+  abandoned: boolean;
 }
 
 export async function runTickets(options: TicketRunOptions): Promise<TicketRunResult> {
@@ -120,6 +129,7 @@ export async function runTickets(options: TicketRunOptions): Promise<TicketRunRe
     errors: [],
     held: new Map(),
     interrupted: false,
+    abandoned: false,
   };
   try {
     const mapped = options.integration.tenants.filter((m) => m.accountId);
@@ -131,9 +141,17 @@ export async function runTickets(options: TicketRunOptions): Promise<TicketRunRe
       mapped.map((m) =>
         limit(async () => {
           if (ctx.interrupted) return;
+          if (options.signal?.aborted) {
+            ctx.abandoned = true;
+            return;
+          }
           try {
             await syncTenant(ctx, m, tenantById.get(m.tenantId) ?? null, accountById.get(m.accountId!) ?? null);
           } catch (error) {
+            if (error instanceof PassAbandoned) {
+              ctx.abandoned = true;
+              return;
+            }
             if (error instanceof Interrupted) {
               ctx.interrupted = true;
               throw error;
@@ -145,8 +163,9 @@ export async function runTickets(options: TicketRunOptions): Promise<TicketRunRe
     );
     const stop = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (stop) throw stop.reason instanceof Interrupted ? stop.reason.inner : stop.reason;
-    const breaker = await breakerNotes(ctx);
-    const status = ctx.totals.errors > 0 ? 'partial' : 'ok';
+    // Abandoned: the breaker's notes wait for a complete pass (the held-back count is not final).
+    const breaker = ctx.abandoned ? [] : await breakerNotes(ctx);
+    const status = ctx.abandoned ? 'abandoned' : ctx.totals.errors > 0 ? 'partial' : 'ok';
     if (writes && runId !== null) {
       ledger!.finishRun(runId, {
         status,
@@ -178,13 +197,13 @@ async function syncTenant(ctx: Ctx, m: TenantMapping, tenant: Tenant | null, acc
   try {
     await syncEvents(ctx, m, tenant, account);
   } catch (error) {
-    if (error instanceof Interrupted) throw error;
+    if (error instanceof Interrupted || error instanceof PassAbandoned) throw error;
     fail(ctx, m, error, `Event tickets of “${m.tenantName}”`);
   }
   try {
     await syncStatuses(ctx, m, tenant, account);
   } catch (error) {
-    if (error instanceof Interrupted) throw error;
+    if (error instanceof Interrupted || error instanceof PassAbandoned) throw error;
     fail(ctx, m, error, `Status tickets of “${m.tenantName}”`);
   }
 }
@@ -265,7 +284,7 @@ async function syncEvents(ctx: Ctx, m: TenantMapping, tenant: Tenant, account: P
       l.recordTicketEvents([{ integration: integration.name, tenantId: tenant.id, eventId: g.first.eventId!, outcome: 'created', ticketKey: row.key, runId: ctx.runId }]);
       if (g.events.length > 1) await noteRepeats(ctx, row, g.events.slice(1), tenant.id);
     } catch (error) {
-      if (error instanceof Interrupted) throw error;
+      if (error instanceof Interrupted || error instanceof PassAbandoned) throw error;
       complete = false;
       fail(ctx, m, error, `Ticket for event ${g.first.eventId} of “${m.tenantName}”`);
     }
@@ -348,7 +367,7 @@ async function syncStatuses(ctx: Ctx, m: TenantMapping, tenant: Tenant, account:
     try {
       await createOnce(ctx, { ...draft, key: pend?.key ?? occurrenceKey(l, integration.name, draft.key) }, { repeatKey: draft.key, severity });
     } catch (error) {
-      if (error instanceof Interrupted) throw error;
+      if (error instanceof Interrupted || error instanceof PassAbandoned) throw error;
       fail(ctx, m, error, `Status ticket “${draft.title}”`);
     }
   }
@@ -423,6 +442,8 @@ async function createOnce(ctx: Ctx, draft: TicketDraft, extra: { repeatKey: stri
   const l = ctx.ledger!;
   const known = l.getTicket(draft.key);
   if (known?.psaTicketId) return known;
+  // A safe point: nothing of this ticket is written yet (a pending row of an earlier crash stays pending for the next pass).
+  throwIfAbandoned(ctx.o.signal);
   const tag = fitTag(draft.key);
   if (known) {
     const found = await ctx.o.psa.findTicketsByTag(tag);

@@ -156,9 +156,15 @@ describe('billing on the demo fixtures, through the CLI', () => {
     }
   });
 
-  it('kmsp agent without --once says the daemon is not built yet', async () => {
-    const r = await cli('agent');
-    expect(r.code).toBe(2);
-    expect(r.stderr).toContain('not built yet');
+  it('kmsp agent refuses an unknown job, log level or interval with exit 2 and says what is allowed', async () => {
+    const job = await cli('agent', '--once', '--job', 'invoices');
+    expect(job.code).toBe(2);
+    expect(job.stderr).toContain('Available: billing, tickets');
+    const level = await cli('agent', '--log-level', 'loud');
+    expect(level.code).toBe(2);
+    expect(level.stderr).toContain('error, warn, info, debug');
+    const interval = await cli('agent', '--ticket-interval', '0');
+    expect(interval.code).toBe(2);
+    expect(interval.stderr).toContain('--ticket-interval must be a whole number of seconds');
   });
 });

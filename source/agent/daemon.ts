@@ -1,0 +1,490 @@
+// The long-running agent (SPEC.md §3.3, issue 6): schedules the billing job (cron expression
+// in the agent's IANA time zone) and the ticket job (every ticketPollSeconds) with
+// node-schedule, reloads the config when it changes, keeps its status file current, and stops
+// at a safe point on SIGTERM/SIGINT.
+//
+// Decisions:
+// - Never two passes of one job at once: a billing tick that finds the previous pass still
+//   running is skipped and counted (node-schedule has no overrun guard, guide §4.3). Across
+//   processes the ledger's run lock does the same. The ticket job is scheduled one pass at a
+//   time: the next poll is due `interval` after the previous one began, or right after it
+//   ended when it took longer.
+// - Missed billing: when the agent starts after a scheduled billing time that has no billing
+//   run in the ledger since (the host was down at 04:00), it runs one at once. Billing posts
+//   differences, so a catch-up can never bill twice.
+// - Config reload: a changed file is loaded and checked like at start; a refused one is
+//   logged and shown in the status, and the last good config keeps running. A pass in flight
+//   finishes with the config it began with, except for the pause switch: turning it on stops
+//   running passes at their next safe point, before any further PSA write.
+// - A missing config file at start is "not configured yet": the agent waits for one (so the
+//   service can be installed before the console is used). A corrupt or invalid one is refused
+//   with exit code 78 (EX_CONFIG), which the unit does not restart on.
+// - Stop: the first SIGTERM/SIGINT cancels the schedules, asks running passes to stop at their
+//   next safe point (no ledger row half-written: see billing/executor.ts, tickets/run.ts) and
+//   waits up to `stopGraceMs`; then the status says stopped and the process exits 0. A second
+//   signal, or the grace running out, exits 1 at once: what was in flight is left as the ledger
+//   already records it (pending rows), which the next pass reconciles.
+import os from 'node:os';
+import schedule from 'node-schedule';
+import cronParser from 'cron-parser';
+import type { Integration, KmspConfig } from '../domain/config.js';
+import { AGENT_JOBS, emptyJobStatus, type AgentJob, type AgentStatus, type PassOutcome } from '../domain/agentStatus.js';
+import { describeErrorLine } from '../domain/errors.js';
+import { checkCron, describeBillingSchedule, describeInterval, nextCronRun } from '../domain/schedule.js';
+import { integrationSecrets } from '../domain/secretNames.js';
+import { STATUS_REFRESH_MS, writeAgentStatus } from '../store/agentStatus.js';
+import { openConfig } from '../store/config.js';
+import { diffConfig, summarizeChanges } from '../store/configDiff.js';
+import { openLedger } from '../store/ledger.js';
+import type { KmspPaths } from '../store/paths.js';
+import { openSecretStore } from '../store/secrets.js';
+import { hashFile, watchConfig, type ConfigWatcher } from './configWatch.js';
+import type { Logger } from './logger.js';
+import { runPass, type PassResult } from './passes.js';
+
+/** sysexits(3) EX_CONFIG: the unit's RestartPreventExitStatus keeps systemd from looping on it. */
+export const EXIT_CONFIG = 78;
+/** sysexits(3) EX_SOFTWARE: an uncaught error; systemd restarts the agent. */
+export const EXIT_SOFTWARE = 70;
+
+export interface DaemonOptions {
+  paths: KmspPaths;
+  logger: Logger;
+  kmspVersion: string;
+  /** --integration NAME: only this integration. */
+  only?: string;
+  /** Jobs to schedule (default both). */
+  jobs?: readonly AgentJob[];
+  /** Compute and log, write nothing (no PSA writes, no ledger rows). */
+  dryRun?: boolean;
+  /** --billing-schedule: overrides agent.billingSchedule (5 or 6 fields). */
+  billingSchedule?: string;
+  /** --ticket-interval: overrides agent.ticketPollSeconds. */
+  ticketIntervalSeconds?: number;
+  /** How long a stop waits for passes to reach a safe point (default 25 s; the unit's TimeoutStopSec is longer). */
+  stopGraceMs?: number;
+  /** Read the PSA's API budget at most this often per integration (default 10 min). */
+  budgetEveryMs?: number;
+  now?: () => Date;
+}
+
+interface Running {
+  promise: Promise<void>;
+  controller: AbortController;
+}
+
+const HOUR_MS = 3_600_000;
+
+export class Daemon {
+  private config!: KmspConfig;
+  private integrations: Integration[] = [];
+  private configHash: string | null = null;
+  private readonly status: AgentStatus;
+  private readonly jobs: readonly AgentJob[];
+  private billingJob: schedule.Job | null = null;
+  private ticketJob: schedule.Job | null = null;
+  private readonly running = new Map<AgentJob, Running>();
+  private watcher: ConfigWatcher | null = null;
+  private heartbeat: NodeJS.Timeout | null = null;
+  private stopping: Promise<number> | null = null;
+  private readonly requests: Array<{ at: number; integration: string; platform: number; psa: number }> = [];
+  private readonly budgetReadAt = new Map<string, number>();
+  private resolveDone!: (code: number) => void;
+  /** Resolves with the exit code once the agent has stopped. */
+  readonly done: Promise<number>;
+  private readonly log: Logger;
+  private readonly now: () => Date;
+
+  constructor(private readonly options: DaemonOptions) {
+    this.log = options.logger;
+    this.now = options.now ?? (() => new Date());
+    this.jobs = options.jobs ?? AGENT_JOBS;
+    this.done = new Promise((resolve) => (this.resolveDone = resolve));
+    const started = this.now().toISOString();
+    this.status = {
+      version: 1,
+      pid: process.pid,
+      host: os.hostname(),
+      kmspVersion: options.kmspVersion,
+      startedAt: started,
+      updatedAt: started,
+      state: 'starting',
+      stoppedAt: null,
+      stopReason: null,
+      paused: false,
+      configFile: options.paths.configFile,
+      configLoadedAt: null,
+      configError: null,
+      timeZone: 'UTC',
+      integrations: [],
+      jobs: { billing: emptyJobStatus('not scheduled'), tickets: emptyJobStatus('not scheduled') },
+      api: { lastHour: {}, psaBudget: {} },
+    };
+  }
+
+  /** Loads the config and starts the schedules; returns an exit code instead when it cannot start. */
+  start(): number | null {
+    const loaded = this.load();
+    if (!loaded.ok) {
+      this.log.error(`not started: ${loaded.reason}`);
+      this.status.state = 'failed';
+      this.status.stopReason = loaded.reason;
+      this.status.stoppedAt = this.now().toISOString();
+      this.writeStatus();
+      return EXIT_CONFIG;
+    }
+    this.adopt(loaded.config, loaded.hash, { initial: true });
+    this.status.state = 'running';
+    this.watcher = watchConfig({ file: this.options.paths.configFile, initialHash: this.configHash, onChange: () => this.reload() });
+    this.heartbeat = setInterval(() => this.writeStatus(), STATUS_REFRESH_MS);
+    this.heartbeat.unref();
+    this.log.info(
+      `kmsp agent ${this.options.kmspVersion} started (pid ${process.pid}); config ${this.options.paths.configFile}; state ${this.options.paths.stateDir}` +
+        (this.options.dryRun ? '; dry run: nothing is written' : ''),
+    );
+    this.logSchedules();
+    if (this.jobs.includes('tickets')) this.fire('tickets');
+    if (this.jobs.includes('billing')) this.catchUpBilling();
+    this.writeStatus();
+    return null;
+  }
+
+  // ------------------------------------------------------------------ config
+
+  private load(): { ok: true; config: KmspConfig; hash: string | null; missing: boolean } | { ok: false; reason: string } {
+    const notices: string[] = [];
+    try {
+      const hash = hashFile(this.options.paths.configFile);
+      const result = openConfig({ paths: this.options.paths, onInvalid: 'fail', onNotice: (n) => notices.push(n) }).loadDetailed();
+      for (const n of notices) this.log.info(n);
+      const config = result.config;
+      if (this.options.only && !config.integrations.some((i) => i.name === this.options.only)) {
+        return { ok: false, reason: `no integration named “${this.options.only}” in ${this.options.paths.configFile} (configured: ${config.integrations.map((i) => i.name).join(', ') || 'none'})` };
+      }
+      if (this.options.billingSchedule) {
+        const c = checkCron(this.options.billingSchedule, config.agent.timeZone, { allowSeconds: true });
+        if (!c.ok) return { ok: false, reason: `--billing-schedule: ${c.problem}` };
+      }
+      return { ok: true, config, hash, missing: result.source === 'defaults' };
+    } catch (error) {
+      return { ok: false, reason: describeErrorLine(error) };
+    }
+  }
+
+  private reload(): void {
+    if (this.stopping) return;
+    const loaded = this.load();
+    if (!loaded.ok) {
+      this.status.configError = `${this.now().toISOString()}: ${loaded.reason}`;
+      this.log.error(`configuration change refused, still running the configuration loaded at ${this.status.configLoadedAt}: ${loaded.reason}`);
+      this.writeStatus();
+      return;
+    }
+    if (loaded.missing && this.configHash !== null) {
+      this.status.configError = `${this.now().toISOString()}: ${this.options.paths.configFile} is gone`;
+      this.log.warn(`the configuration file ${this.options.paths.configFile} is gone; still running the configuration loaded at ${this.status.configLoadedAt}`);
+      this.writeStatus();
+      return;
+    }
+    this.adopt(loaded.config, loaded.hash, { initial: false });
+    this.writeStatus();
+  }
+
+  private adopt(config: KmspConfig, hash: string | null, x: { initial: boolean }): void {
+    const before = x.initial ? null : this.config;
+    this.config = config;
+    this.configHash = hash;
+    this.integrations = config.integrations.filter((i) => !this.options.only || i.name === this.options.only);
+    this.status.configLoadedAt = this.now().toISOString();
+    this.status.configError = null;
+    this.status.paused = config.agent.paused;
+    this.status.timeZone = config.agent.timeZone;
+    this.status.integrations = this.integrations.map((i) => i.name);
+    this.learnSecrets();
+    if (x.initial) {
+      if (hash === null) this.log.warn(`no configuration at ${this.options.paths.configFile} yet; waiting for one (set it up in the console: kmsp)`);
+      else if (this.integrations.length === 0) this.log.warn('no integration is configured; waiting for one (set it up in the console: kmsp)');
+      if (config.agent.paused) this.log.warn('writes are paused (agent.paused): passes read and report, nothing is written to the PSA; resume with: kmsp resume');
+      this.schedule();
+      return;
+    }
+    const changes = diffConfig(before, config);
+    this.log.info(`configuration reloaded: ${changes.length ? summarizeChanges(changes) : 'no effective change'}; integrations: ${this.status.integrations.join(', ') || 'none'}`);
+    const a = before!.agent;
+    const b = config.agent;
+    if (a.paused !== b.paused) {
+      if (b.paused) {
+        this.log.warn('writes paused (agent.paused): running passes stop at their next safe point; later passes read and report only; resume with: kmsp resume');
+        for (const r of this.running.values()) r.controller.abort('writes were paused');
+      } else this.log.info('writes resumed (agent.paused is off)');
+    }
+    if (a.billingSchedule !== b.billingSchedule || a.timeZone !== b.timeZone || a.ticketPollSeconds !== b.ticketPollSeconds) {
+      this.schedule();
+      this.logSchedules();
+    }
+  }
+
+  /** Every secret value the integrations use is masked in every log line from now on. */
+  private learnSecrets(): void {
+    try {
+      const secrets = openSecretStore({ paths: this.options.paths });
+      for (const integration of this.integrations) {
+        for (const spec of integrationSecrets(integration)) {
+          void secrets.get(spec.name).then((v) => this.log.redactor.add(v), () => undefined);
+        }
+      }
+    } catch {
+      // A secret that cannot be read fails the pass that needs it, with its own message.
+    }
+  }
+
+  // ------------------------------------------------------------------ schedules
+
+  private billingExpression(): string {
+    return this.options.billingSchedule ?? this.config.agent.billingSchedule;
+  }
+
+  private ticketIntervalMs(): number {
+    return (this.options.ticketIntervalSeconds ?? this.config.agent.ticketPollSeconds) * 1000;
+  }
+
+  private schedule(): void {
+    const tz = this.config.agent.timeZone;
+    if (this.jobs.includes('billing')) {
+      this.billingJob?.cancel();
+      const expression = this.billingExpression();
+      this.billingJob = schedule.scheduleJob({ rule: expression, tz }, () => this.fire('billing'));
+      this.status.jobs.billing.schedule = describeBillingSchedule(expression, tz);
+      this.status.jobs.billing.nextRunAt = this.nextBilling();
+    }
+    if (this.jobs.includes('tickets')) {
+      this.status.jobs.tickets.schedule = describeInterval(this.ticketIntervalMs() / 1000);
+      // A changed interval applies from the pass in flight (or the last one) on.
+      if (!this.running.has('tickets') && this.status.jobs.tickets.lastStartedAt) this.scheduleNextTickets(Date.parse(this.status.jobs.tickets.lastStartedAt));
+    }
+  }
+
+  private nextBilling(): string | null {
+    const next = nextCronRun(this.billingExpression(), this.config.agent.timeZone, this.now(), true);
+    return next ? next.toISOString() : null;
+  }
+
+  private scheduleNextTickets(lastStart: number): void {
+    this.ticketJob?.cancel();
+    if (this.stopping) return;
+    const at = new Date(Math.max(lastStart + this.ticketIntervalMs(), this.now().getTime() + 50));
+    this.ticketJob = schedule.scheduleJob(at, () => this.fire('tickets'));
+    this.status.jobs.tickets.nextRunAt = at.toISOString();
+  }
+
+  private logSchedules(): void {
+    const parts: string[] = [];
+    if (this.jobs.includes('billing')) parts.push(`billing ${this.status.jobs.billing.schedule}, next ${this.status.jobs.billing.nextRunAt ?? 'never'}`);
+    if (this.jobs.includes('tickets')) parts.push(`tickets ${this.status.jobs.tickets.schedule}`);
+    this.log.info(`schedules: ${parts.join('; ')}`);
+  }
+
+  /** A billing time passed while the agent was not running, with no billing run since: run now. */
+  private catchUpBilling(): void {
+    if (this.integrations.length === 0) return;
+    try {
+      const it = cronParser.parseExpression(this.billingExpression(), { tz: this.config.agent.timeZone, currentDate: this.now() });
+      const missed = it.prev().toDate();
+      if (this.now().getTime() - missed.getTime() > 24 * HOUR_MS) return;
+      const ledger = openLedger({ paths: this.options.paths });
+      let since: boolean;
+      try {
+        since = ledger.listRuns({ job: 'billing', limit: 20 }).some((r) => !r.dryRun && r.status !== 'running' && Date.parse(r.startedAt) >= missed.getTime() && r.status !== 'failed');
+      } finally {
+        ledger.close();
+      }
+      if (since) return;
+      this.log.info(`catching up: the billing run due at ${missed.toISOString()} has not run (the agent was not running); running it now`);
+      this.fire('billing');
+    } catch (error) {
+      this.log.warn(`could not check for a missed billing run: ${describeErrorLine(error)}`);
+    }
+  }
+
+  // ------------------------------------------------------------------ passes
+
+  private fire(job: AgentJob): void {
+    if (this.stopping) return;
+    const js = this.status.jobs[job];
+    if (job === 'billing') js.nextRunAt = this.nextBilling();
+    const busy = this.running.get(job);
+    if (busy) {
+      js.overlapsSkipped++;
+      this.log.warn(`${job}: the pass begun at ${js.runningSince} is still running; this scheduled pass is skipped (never two at once)`);
+      this.writeStatus();
+      return;
+    }
+    if (this.integrations.length === 0) {
+      this.log.debug(`${job}: no integration configured; nothing to do`);
+      if (job === 'tickets') this.scheduleNextTickets(this.now().getTime());
+      this.writeStatus();
+      return;
+    }
+    const controller = new AbortController();
+    const started = this.now();
+    js.running = true;
+    js.runningSince = started.toISOString();
+    js.lastStartedAt = started.toISOString();
+    if (job === 'tickets') this.status.jobs.tickets.nextRunAt = new Date(started.getTime() + this.ticketIntervalMs()).toISOString();
+    this.writeStatus();
+    this.log.debug(`${job}: pass begins`);
+    const config = this.config;
+    const integrations = this.integrations;
+    const promise = (async () => {
+      let result: PassResult | null = null;
+      try {
+        result = await runPass(job, {
+          paths: this.options.paths,
+          config,
+          integrations,
+          dryRun: this.options.dryRun ?? false,
+          signal: controller.signal,
+          readBudget: this.budgetDue(integrations),
+          now: this.now,
+        });
+        this.record(job, result);
+      } catch (error) {
+        // runPass reports per-integration failures itself; this is the pass machinery failing.
+        this.recordFailure(job, error);
+      } finally {
+        js.running = false;
+        js.runningSince = null;
+        this.running.delete(job);
+        if (job === 'tickets') this.scheduleNextTickets(started.getTime());
+        this.writeStatus();
+      }
+    })();
+    this.running.set(job, { promise, controller });
+  }
+
+  private budgetDue(integrations: readonly Integration[]): boolean {
+    const every = this.options.budgetEveryMs ?? 10 * 60_000;
+    const now = this.now().getTime();
+    return integrations.some((i) => now - (this.budgetReadAt.get(i.name) ?? 0) >= every);
+  }
+
+  private record(job: AgentJob, result: PassResult): void {
+    const js = this.status.jobs[job];
+    const at = result.finishedAt.toISOString();
+    for (const r of result.integrations) {
+      const level = r.outcome === 'ok' || r.outcome === 'abandoned' ? 'info' : r.locked ? 'warn' : 'error';
+      this.log[level](r.summary);
+      const shown = r.errors.slice(0, 50);
+      for (const e of shown) this.log.error(`  ${r.integration}: ${e}`);
+      if (r.errors.length > shown.length) this.log.error(`  ${r.integration}: … and ${r.errors.length - shown.length} more errors (kmsp ledger export)`);
+      this.requests.push({ at: result.finishedAt.getTime(), integration: r.integration, platform: r.requests.platform, psa: r.requests.psa });
+      if (r.budget) {
+        this.budgetReadAt.set(r.integration, result.finishedAt.getTime());
+        this.status.api.psaBudget[r.integration] = { ...r.budget, readAt: at };
+      }
+    }
+    this.updateApiUsage();
+    js.lastFinishedAt = at;
+    js.lastOutcome = result.outcome;
+    js.lastSummary = result.integrations.map((r) => r.summary).join(' | ');
+    const errors = result.integrations.flatMap((r) => r.errors.map((e) => `${r.integration}: ${e}`));
+    js.lastError = errors.length ? errors.slice(0, 5).join('\n') + (errors.length > 5 ? `\n… and ${errors.length - 5} more` : '') : null;
+    if (errors.length) js.lastErrorAt = at;
+    js.passes++;
+  }
+
+  private recordFailure(job: AgentJob, error: unknown): void {
+    const js = this.status.jobs[job];
+    const at = this.now().toISOString();
+    const line = describeErrorLine(error);
+    this.log.error(`${job}: pass failed: ${line}`);
+    js.lastFinishedAt = at;
+    js.lastOutcome = 'failed' satisfies PassOutcome;
+    js.lastSummary = `${job}: pass failed`;
+    js.lastError = line;
+    js.lastErrorAt = at;
+    js.passes++;
+  }
+
+  private updateApiUsage(): void {
+    const cutoff = this.now().getTime() - HOUR_MS;
+    while (this.requests.length && this.requests[0]!.at < cutoff) this.requests.shift();
+    const lastHour: AgentStatus['api']['lastHour'] = {};
+    for (const r of this.requests) {
+      const t = (lastHour[r.integration] ??= { platform: 0, psa: 0 });
+      t.platform += r.platform;
+      t.psa += r.psa;
+    }
+    this.status.api.lastHour = lastHour;
+  }
+
+  // ------------------------------------------------------------------ status and stop
+
+  private writeStatus(): void {
+    this.status.updatedAt = this.now().toISOString();
+    try {
+      writeAgentStatus(this.options.paths.statusFile, this.status);
+    } catch (error) {
+      // Not fatal: the jobs matter more than the report about them. Said once per cause.
+      const line = describeErrorLine(error);
+      if (line !== this.lastStatusError) this.log.error(`could not write the status file ${this.options.paths.statusFile}: ${line}`);
+      this.lastStatusError = line;
+      return;
+    }
+    this.lastStatusError = null;
+  }
+
+  private lastStatusError: string | null = null;
+
+  /**
+   * First call: stop scheduling, ask passes to stop at a safe point, wait (up to the grace),
+   * write the final status; resolves `done` with 0 (1 when the grace ran out).
+   * `reason` is e.g. "SIGTERM".
+   */
+  stop(reason: string): Promise<number> {
+    if (this.stopping) return this.stopping;
+    this.stopping = (async () => {
+      const busy = [...this.running.entries()];
+      this.log.info(
+        `${reason}: stopping` + (busy.length ? `; waiting for the ${busy.map(([j]) => j).join(' and ')} pass to reach a safe point` : ''),
+      );
+      this.status.state = 'stopping';
+      this.status.stopReason = reason;
+      this.watcher?.close();
+      this.billingJob?.cancel();
+      this.ticketJob?.cancel();
+      for (const job of AGENT_JOBS) this.status.jobs[job].nextRunAt = null;
+      this.writeStatus();
+      await schedule.gracefulShutdown();
+      for (const [, r] of busy) r.controller.abort(`the agent is stopping (${reason})`);
+      const grace = this.options.stopGraceMs ?? 25_000;
+      let timer: NodeJS.Timeout | undefined;
+      const finished = await Promise.race([
+        Promise.all(busy.map(([, r]) => r.promise)).then(() => true),
+        new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), grace))),
+      ]);
+      clearTimeout(timer);
+      if (this.heartbeat) clearInterval(this.heartbeat);
+      this.status.state = 'stopped';
+      this.status.stoppedAt = this.now().toISOString();
+      if (!finished) {
+        this.status.stopReason = `${reason}; a pass did not reach a safe point within ${grace / 1000} s`;
+        this.log.error(`a pass did not reach a safe point within ${grace / 1000} s; exiting anyway (its unsettled ledger rows are reconciled by the next pass)`);
+      }
+      this.writeStatus();
+      this.log.info(`stopped (${reason})`);
+      const code = finished ? 0 : 1;
+      this.resolveDone(code);
+      return code;
+    })();
+    return this.stopping;
+  }
+
+  /** A second signal or a fatal error: final status, no waiting. */
+  abort(reason: string, state: 'stopped' | 'failed'): void {
+    this.status.state = state;
+    this.status.stopReason = reason;
+    this.status.stoppedAt = this.now().toISOString();
+    this.writeStatus();
+  }
+}

@@ -1,0 +1,97 @@
+// The agent's log (guide §5 "Logging"; issue 6 item 4): one line per event on stdout/stderr.
+//
+// - Under journald (JOURNAL_STREAM is set by systemd when stdout/stderr is the journal) each
+//   line starts with the sd-daemon priority prefix "<N>" and carries no timestamp of ours: the
+//   journal stamps it and `journalctl -p warning` filters on the prefix.
+// - Elsewhere, text lines start with an ISO time and the level word.
+// - `--log-format json`: one JSON object per line (time, level, msg, fields), for collectors
+//   that are not journald; under journald the prefix still leads so priorities survive.
+// - A message never spans lines (a multi-line stack would become several journal entries):
+//   line breaks become " | ".
+// - Every line passes through the redactor, which knows every secret value the agent loaded
+//   (and their encodings): defence in depth on top of connectors that never put one in an error.
+import type { Redactor } from '../connectors/redact.js';
+
+export const LOG_LEVELS = ['error', 'warn', 'info', 'debug'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+export type LogFormat = 'text' | 'json';
+/** crit is for the last words before a fatal exit; it is always written. */
+export type LogSeverity = 'crit' | LogLevel;
+
+/** sd-daemon(3) priorities. */
+const PRIORITY: Record<LogSeverity, number> = { crit: 2, error: 3, warn: 4, info: 6, debug: 7 };
+const RANK: Record<LogSeverity, number> = { crit: 0, error: 1, warn: 2, info: 3, debug: 4 };
+
+export type LogFields = Record<string, string | number | boolean | null | undefined>;
+
+export interface Logger {
+  crit(message: string, fields?: LogFields): void;
+  error(message: string, fields?: LogFields): void;
+  warn(message: string, fields?: LogFields): void;
+  info(message: string, fields?: LogFields): void;
+  debug(message: string, fields?: LogFields): void;
+  /** Adds secret values to mask from now on (after a config reload brings new ones). */
+  redactor: Redactor;
+}
+
+export interface LoggerOptions {
+  level: LogLevel;
+  format: LogFormat;
+  /** True when stdout/stderr go to the journal (JOURNAL_STREAM set). */
+  journald: boolean;
+  redactor: Redactor;
+  /** Where lines go; defaults: warn and worse to stderr, the rest to stdout. */
+  write?: (line: string, severity: LogSeverity) => void;
+  now?: () => Date;
+}
+
+export function isLogLevel(value: string): value is LogLevel {
+  return (LOG_LEVELS as readonly string[]).includes(value);
+}
+
+/** One physical line: journald makes each line its own entry. */
+export function oneLine(text: string): string {
+  return text.replace(/\s*\r?\n\s*/g, ' | ').trim();
+}
+
+function fieldText(fields: LogFields | undefined): string {
+  if (!fields) return '';
+  const parts: string[] = [];
+  for (const [key, value] of Object.entries(fields)) {
+    if (value === undefined) continue;
+    const v = String(value);
+    parts.push(`${key}=${/[\s"=]/.test(v) || v === '' ? JSON.stringify(v) : v}`);
+  }
+  return parts.length ? ' ' + parts.join(' ') : '';
+}
+
+const defaultWrite = (line: string, severity: LogSeverity): void => {
+  (RANK[severity] <= RANK.warn ? process.stderr : process.stdout).write(line + '\n');
+};
+
+export function createLogger(options: LoggerOptions): Logger {
+  const write = options.write ?? defaultWrite;
+  const now = options.now ?? (() => new Date());
+  const emit = (severity: LogSeverity, message: string, fields?: LogFields): void => {
+    if (RANK[severity] > RANK[options.level]) return;
+    let body: string;
+    if (options.format === 'json') {
+      const record: Record<string, unknown> = { time: now().toISOString(), level: severity, msg: oneLine(message) };
+      for (const [k, v] of Object.entries(fields ?? {})) if (v !== undefined) record[k] = typeof v === 'string' ? oneLine(v) : v;
+      body = JSON.stringify(record);
+    } else {
+      body = oneLine(message + fieldText(fields));
+      if (!options.journald) body = `${now().toISOString()} ${severity.toUpperCase().padEnd(5)} ${body}`;
+    }
+    body = options.redactor.text(body);
+    write(options.journald ? `<${PRIORITY[severity]}>${body}` : body, severity);
+  };
+  return {
+    crit: (m, f) => emit('crit', m, f),
+    error: (m, f) => emit('error', m, f),
+    warn: (m, f) => emit('warn', m, f),
+    info: (m, f) => emit('info', m, f),
+    debug: (m, f) => emit('debug', m, f),
+    redactor: options.redactor,
+  };
+}

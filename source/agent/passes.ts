@@ -1,0 +1,158 @@
+// One pass of one job over every configured integration: what `kmsp agent --once` runs and
+// what the daemon's schedules fire. Each integration is connected, run and closed on its own;
+// one integration's failure (unreachable platform, run lock held) never stops the others.
+//
+// The result carries the one-line summaries (the log and the status file use the same text),
+// the error lines, the HTTP requests made and, when asked, the PSA's own API budget.
+import { billingErrorLine } from '../billing/errors.js';
+import { connect } from '../billing/context.js';
+import { runBilling, type BillingRunResult } from '../billing/run.js';
+import type { Integration, KmspConfig } from '../domain/config.js';
+import type { PassOutcome, AgentJob } from '../domain/agentStatus.js';
+import { describeErrorLine, isKmspError, PassAbandoned } from '../domain/errors.js';
+import type { PsaBudget } from '../domain/types.js';
+import { openLedger, type Ledger } from '../store/ledger.js';
+import type { KmspPaths } from '../store/paths.js';
+import { ticketSummaryLine } from '../tickets/format.js';
+import { runTickets } from '../tickets/run.js';
+
+export interface PassOptions {
+  paths: KmspPaths;
+  config: KmspConfig;
+  integrations: readonly Integration[];
+  dryRun: boolean;
+  /** Aborted: each integration's run stops at its next safe point; the rest are not begun. */
+  signal?: AbortSignal;
+  /** Read the PSA's API budget after the pass (one cheap request per integration). */
+  readBudget?: boolean;
+  now?: () => Date;
+}
+
+export interface IntegrationPass {
+  integration: string;
+  outcome: PassOutcome;
+  /** The run's one-line summary, or what stopped it. */
+  summary: string;
+  /** One line per failure (contract, posting, tenant, ticket), each with cause and remedy. */
+  errors: string[];
+  requests: { platform: number; psa: number };
+  budget: PsaBudget | null;
+  /** Another process holds this job's run lock. */
+  locked: boolean;
+}
+
+export interface PassResult {
+  job: AgentJob;
+  outcome: PassOutcome;
+  startedAt: Date;
+  finishedAt: Date;
+  integrations: IntegrationPass[];
+}
+
+/** abandoned wins (the pass did not finish), then all-failed is failed, any failure is partial. */
+export function combineOutcomes(outcomes: readonly PassOutcome[]): PassOutcome {
+  if (outcomes.includes('abandoned')) return 'abandoned';
+  if (outcomes.length > 0 && outcomes.every((o) => o === 'failed')) return 'failed';
+  if (outcomes.some((o) => o !== 'ok')) return 'partial';
+  return 'ok';
+}
+
+export async function runPass(job: AgentJob, options: PassOptions): Promise<PassResult> {
+  const now = options.now ?? (() => new Date());
+  const startedAt = now();
+  const results: IntegrationPass[] = [];
+  const writes = !options.dryRun && !options.config.agent.paused;
+  // The ticket job reads cursors and known tickets even when it writes nothing; billing without writes needs no ledger.
+  const ledger = writes || job === 'tickets' ? openLedger({ paths: options.paths }) : null;
+  try {
+    for (const integration of options.integrations) {
+      if (options.signal?.aborted) {
+        results.push(notRun(integration.name, 'abandoned', 'not begun: the agent is stopping'));
+        continue;
+      }
+      results.push(await runOne(job, integration, ledger, options, now));
+    }
+  } finally {
+    ledger?.close();
+  }
+  return { job, outcome: combineOutcomes(results.map((r) => r.outcome)), startedAt, finishedAt: now(), integrations: results };
+}
+
+function notRun(integration: string, outcome: PassOutcome, summary: string, locked = false): IntegrationPass {
+  return { integration, outcome, summary, errors: [], requests: { platform: 0, psa: 0 }, budget: null, locked };
+}
+
+async function runOne(job: AgentJob, integration: Integration, ledger: Ledger | null, options: PassOptions, now: () => Date): Promise<IntegrationPass> {
+  const { config, dryRun } = options;
+  const paused = config.agent.paused;
+  const started = Date.now();
+  let c: Awaited<ReturnType<typeof connect>>;
+  try {
+    c = await connect(options.paths, integration);
+  } catch (error) {
+    return { ...notRun(integration.name, 'failed', `${job} ${integration.name}: could not connect`), errors: [describeErrorLine(error)] };
+  }
+  const signal = options.signal ? { signal: options.signal } : {};
+  try {
+    let pass: IntegrationPass;
+    try {
+      if (job === 'billing') {
+        const r = await runBilling({ integration, platform: c.platform, psa: c.psa, ledger, now: now(), timeZone: config.agent.timeZone, dryRun, paused, ...signal });
+        pass = {
+          integration: integration.name,
+          outcome: r.status,
+          summary: billingSummaryLine(integration.name, r, { dryRun, paused, requests: c.requests, ms: Date.now() - started }),
+          errors: billingErrors(r),
+          requests: { ...c.requests },
+          budget: null,
+          locked: false,
+        };
+      } else {
+        const r = await runTickets({
+          integration, platform: c.platform, psa: c.psa, ledger, now: now(), dryRun, paused,
+          ticketsPerAccountPerHour: config.agent.ticketsPerAccountPerHour, ...signal,
+        });
+        pass = {
+          integration: integration.name,
+          outcome: r.status,
+          summary: ticketSummaryLine(integration.name, r, { dryRun, paused, requests: c.requests, ms: Date.now() - started }) + (r.status === 'abandoned' ? ' (stopped at a safe point)' : ''),
+          errors: r.errors.map((e) => `${e.tenantName ?? integration.name}: ${billingErrorLine(e)}`),
+          requests: { ...c.requests },
+          budget: null,
+          locked: false,
+        };
+      }
+    } catch (error) {
+      if (error instanceof PassAbandoned) {
+        return { ...notRun(integration.name, 'abandoned', `${job} ${integration.name}: ${error.message}`), requests: { ...c.requests } };
+      }
+      const locked = isKmspError(error) && error.code === 'run-locked';
+      return { ...notRun(integration.name, 'failed', `${job} ${integration.name}: ${locked ? 'not run, another run holds the lock' : 'failed'}`, locked), errors: [describeErrorLine(error)], requests: { ...c.requests } };
+    }
+    if (options.readBudget) pass.budget = await c.psa.budget().catch(() => null);
+    return pass;
+  } finally {
+    await c.close();
+  }
+}
+
+export function billingSummaryLine(integration: string, r: BillingRunResult, x: { dryRun: boolean; paused: boolean; requests: { platform: number; psa: number }; ms: number }): string {
+  const t = r.execution.totals;
+  const mode = x.dryRun ? ' (dry run: nothing written)' : x.paused ? ' (paused: nothing written)' : '';
+  const postings = x.dryRun || x.paused ? `${t.wouldPost} postings to make` : `${t.posted} postings`;
+  return (
+    `billing ${integration} ${r.plan.date}${mode}: ${t.contracts} contracts, ${postings}, ${t.errors} errors, ${r.plan.skipped.length} skipped; ` +
+    `${x.requests.platform + x.requests.psa} requests (platform ${x.requests.platform}, PSA ${x.requests.psa}); ${(x.ms / 1000).toFixed(1)} s` +
+    (r.runId !== null ? `; run ${r.runId}` : '') +
+    (r.status === 'abandoned' ? ' (stopped at a safe point; the next run posts the rest)' : '')
+  );
+}
+
+function billingErrors(r: BillingRunResult): string[] {
+  const out: string[] = [];
+  for (const o of r.execution.contracts) {
+    if (o.error) out.push(`${o.plan.accountName} / ${o.plan.contractName}: ${billingErrorLine(o.error)}`);
+    for (const p of o.postings) if (p.error) out.push(`${o.plan.accountName} / ${p.billingItemName} (${p.status}): ${billingErrorLine(p.error)}`);
+  }
+  return out;
+}
