@@ -10,6 +10,7 @@ import { platformSecrets, psaSecrets, type SecretSpec } from '../domain/secretNa
 import { validateConfig } from '../domain/validate.js';
 import type { BillingItem, PsaAccount, PsaContract, Tenant, TicketPicklists } from '../domain/types.js';
 import { createPlatform, createPsa } from '../connectors/factory.js';
+import { livenessNow, readAgentStatus, type AgentStatus, type Liveness } from '../store/agentStatus.js';
 import { openConfig, type ConfigStore, type SaveResult } from '../store/config.js';
 import { openLedger, type Ledger } from '../store/ledger.js';
 import type { KmspPaths } from '../store/paths.js';
@@ -31,6 +32,12 @@ interface Cached<T> {
 
 type DataKind = 'tenants' | 'accounts' | 'contracts' | 'billingItems' | 'picklists';
 
+/** The agent's status file as the console sees it: read, and judged alive or not, at `at`. */
+export type AgentStatusView =
+  | { state: 'missing'; file: string; at: Date }
+  | { state: 'unreadable'; file: string; reason: string; at: Date }
+  | { state: 'ok'; file: string; status: AgentStatus; liveness: Liveness; at: Date };
+
 export class ConsoleSession {
   readonly paths: KmspPaths;
   readonly configStore: ConfigStore;
@@ -43,6 +50,7 @@ export class ConsoleSession {
   private readonly platforms = new Map<string, { key: string; connector: Promise<SecurityPlatform> }>();
   private readonly psas = new Map<string, { key: string; connector: Promise<Psa> }>();
   private readonly cache = new Map<string, Cached<unknown>>();
+  private readonly configListeners = new Set<() => void>();
 
   constructor(options: ConsoleSessionOptions) {
     this.paths = options.paths;
@@ -90,7 +98,34 @@ export class ConsoleSession {
     }
     const result = this.configStore.save(next, { ...(this.actor ? { actor: this.actor } : {}), ...(reason ? { reason } : {}) });
     this.current = next;
+    for (const listener of [...this.configListeners]) listener();
     return result;
+  }
+
+  /**
+   * Called after every save (any tab): the shell's PAUSED marker follows the config without
+   * each screen having to tell it. Returns the unsubscribe function (useSyncExternalStore shape).
+   */
+  subscribeConfig = (listener: () => void): (() => void) => {
+    this.configListeners.add(listener);
+    return () => void this.configListeners.delete(listener);
+  };
+
+  /**
+   * The global pause switch (SPEC.md §4): agent.paused, saved at once and audited like any
+   * change. It touches only that key, so other tabs' unsaved drafts stay drafts.
+   */
+  setPaused(paused: boolean, reason?: string): SaveResult {
+    return this.saveConfig({ ...this.current, agent: { ...this.current.agent, paused } }, reason);
+  }
+
+  /** The agent's status file, read now (Reports › Agent polls this while it is shown). */
+  agentStatus(now: Date = new Date()): AgentStatusView {
+    const file = this.paths.statusFile;
+    const read = readAgentStatus(file);
+    if (read.state === 'missing') return { state: 'missing', file, at: now };
+    if (read.state === 'unreadable') return { state: 'unreadable', file, reason: read.reason, at: now };
+    return { state: 'ok', file, status: read.status, liveness: livenessNow(read.status, now), at: now };
   }
 
   /** Replaces one integration and saves. */

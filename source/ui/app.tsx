@@ -49,6 +49,8 @@ export interface ConsoleAppProps {
   readonly noticeTimeoutMs?: number;
   /** Shown in the status line at start, e.g. "The config file was corrupt and was moved to …". */
   readonly initialNotice?: string | Notice | Error;
+  /** A state shown in the header on every tab, in words (e.g. "PAUSED — no PSA writes"). */
+  readonly badge?: string;
 }
 
 export function ConsoleApp(props: ConsoleAppProps) {
@@ -63,7 +65,7 @@ export function ConsoleApp(props: ConsoleAppProps) {
   );
 }
 
-function Shell({ integrationName, screens, initialTab, onExit, noticeTimeoutMs = 5000, initialNotice }: ConsoleAppProps) {
+function Shell({ integrationName, screens, initialTab, onExit, noticeTimeoutMs = 5000, initialNotice, badge }: ConsoleAppProps) {
   const app = useApp();
   const registry = useKeyRegistry();
   const { columns, rows } = useTerminalSize();
@@ -262,7 +264,7 @@ function Shell({ integrationName, screens, initialTab, onExit, noticeTimeoutMs =
   return (
     <ConsoleContext.Provider value={api}>
       <Box flexDirection="column" width={columns} height={frameHeight} overflow="hidden">
-        <Header integrationName={integrationName} unsaved={unsaved} width={columns} />
+        <Header integrationName={integrationName} unsaved={unsaved} width={columns} badge={badge} />
         <TabBar tabs={tabs.map((t) => ({ id: t.id, title: t.title, dirty: Boolean(dirty[t.id]) }))} activeIndex={activeIndex} width={columns} />
         <Box flexDirection="column" width={columns} height={contentHeight} overflowY="hidden">
           {tooSmall ? (

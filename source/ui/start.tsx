@@ -7,15 +7,7 @@ import { defaultActor } from '../store/config.js';
 import type { KmspPaths } from '../store/paths.js';
 import type { SecretBackendId } from '../store/secretTypes.js';
 import { assertInteractiveTerminal, runConsole } from './run.js';
-import { useMemo, useState } from 'react';
-import { ConsoleApp } from './app.js';
-import type { Notice } from './console-context.js';
-import type { ScreenDefinition } from './screen.js';
-import { createAccountsScreen } from './screens/accounts/index.js';
-import { createConnectionsScreen } from './screens/connections/index.js';
-import { createReportsScreen } from './screens/reports/index.js';
-import { createServicesScreen } from './screens/services/index.js';
-import { createTicketingScreen } from './screens/ticketing/index.js';
+import { ConsoleRoot } from './console-root.js';
 
 export interface StartConsoleOptions {
   paths: KmspPaths;
@@ -50,31 +42,9 @@ export async function startConsole(options: StartConsoleOptions): Promise<void> 
         ? { kind: 'info' as const, text: options.notice }
         : undefined;
     await runConsole({
-      element: <Root session={session} initialIntegration={options.integrationName ?? names[0] ?? null} {...(initialNotice ? { initialNotice } : {})} />,
+      element: <ConsoleRoot session={session} initialIntegration={options.integrationName ?? names[0] ?? null} {...(initialNotice ? { initialNotice } : {})} />,
     });
   } finally {
     await session.close();
   }
-}
-
-/**
- * Holds which integration the console shows, so that an integration created on
- * the Connections tab of a fresh configuration brings the Accounts and Reports
- * tabs with it, without a restart.
- */
-function Root({ session, initialIntegration, initialNotice }: { session: ConsoleSession; initialIntegration: string | null; initialNotice?: Notice }) {
-  const [integrationName, setIntegrationName] = useState(initialIntegration);
-  const screens = useMemo(() => {
-    const list: ScreenDefinition[] = [createConnectionsScreen({ session, integrationName, onIntegrationCreated: setIntegrationName })];
-    if (integrationName) list.push(createAccountsScreen({ session, integrationName }), createServicesScreen({ session, integrationName }), createTicketingScreen({ session, integrationName }), createReportsScreen({ session, integrationName }));
-    return list;
-  }, [session, integrationName]);
-  return (
-    <ConsoleApp
-      {...(integrationName ? { integrationName } : {})}
-      screens={screens}
-      initialTab={initialIntegration ? 'accounts' : 'connections'}
-      {...(initialNotice ? { initialNotice } : {})}
-    />
-  );
 }

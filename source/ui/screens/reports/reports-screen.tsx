@@ -1,6 +1,6 @@
 // Reports (SPEC.md §2.5). A list of the reports on the left (only those that
 // exist; [ and ] choose) and the chosen report on the right. Billing preview and
-// Reconciliation: billing-reports.tsx. Unmapped accounts: the PSA
+// Reconciliation: billing-reports.tsx. Agent: agent-report.tsx. Unmapped accounts: the PSA
 // accounts no tenant is mapped to in any integration on the same PSA, with a
 // type filter, the table's `/` name filter, and the persistent exclude mark
 // ("does not use Kaspersky"), which is written to the config at once: it is a
@@ -20,6 +20,7 @@ import { formatCount, toSingleLine, truncate } from '../../text.js';
 import { useLoad } from '../use-load.js';
 import { countLine, exportCommand, type UnmappedViewState } from './unmapped-view.js';
 import { BillingPreviewReport, ReconciliationReport, useBillingPlan } from './billing-reports.js';
+import { AgentReport } from './agent-report.js';
 
 export interface ReportsScreenOptions {
   readonly session: ConsoleSession;
@@ -30,11 +31,12 @@ export function createReportsScreen(options: ReportsScreenOptions): ScreenDefini
   return { id: 'reports', title: 'Reports', render: (props) => <ReportsScreen {...props} {...options} /> };
 }
 
-/** The reports that exist. Agent (SPEC.md §2.5) joins this list when it is built. */
+/** The reports that exist (SPEC.md §2.5). */
 const REPORTS = [
   { id: 'unmapped', title: 'Unmapped accounts' },
   { id: 'preview', title: 'Billing preview' },
   { id: 'reconciliation', title: 'Reconciliation' },
+  { id: 'agent', title: 'Agent' },
 ] as const;
 type ReportId = (typeof REPORTS)[number]['id'];
 
@@ -50,10 +52,13 @@ export function ReportsScreen({ width, height, active, session, integrationName 
   // The billing plan is built on the first visit of a billing report and shared by both.
   const [billingWanted, setBillingWanted] = useState(false);
   const billing = useBillingPlan(session, integrationName, billingWanted);
+  // The Agent report mounts on its first visit, like the billing ones (it reads files, not the PSA).
+  const [agentWanted, setAgentWanted] = useState(false);
   const choose = (i: number) => {
     const next = REPORTS[(i + REPORTS.length) % REPORTS.length]!;
     setSelected(next.id);
-    if (next.id !== 'unmapped') setBillingWanted(true);
+    if (next.id === 'preview' || next.id === 'reconciliation') setBillingWanted(true);
+    if (next.id === 'agent') setAgentWanted(true);
   };
   useCommands(
     'Reports',
@@ -93,6 +98,11 @@ export function ReportsScreen({ width, height, active, session, integrationName 
               <ReconciliationReport {...paneProps} active={active && selected === 'reconciliation'} billing={billing} />
             </Box>
           </>
+        ) : null}
+        {agentWanted ? (
+          <Box display={selected === 'agent' ? 'flex' : 'none'} flexDirection="column">
+            <AgentReport {...paneProps} active={active && selected === 'agent'} />
+          </Box>
         ) : null}
       </Box>
     </Box>

@@ -1,0 +1,47 @@
+// kmsp status [--json]: what the agent is doing, from its status file (SPEC.md §3.3).
+// Exit codes follow `systemctl is-active`, so scripts and monitoring can use either:
+//   0  the agent runs (its process lives and it refreshed its status recently)
+//   3  it does not: no status file, stopped, stopping, gone (pid dead), stale (no refresh)
+//   1  the status file cannot be read (the reason is printed)
+import type { Command } from 'commander';
+import { agentStartCommand, agentStatusLines, isAgentRunning, missingStatusLines } from '../domain/agentStatusText.js';
+import { livenessNow, readAgentStatus } from '../store/agentStatus.js';
+import { pathsOf, processIo, type CommandIo } from './shared.js';
+
+export const EXIT_NOT_RUNNING = 3;
+
+/** How to start the agent with the same files: `--config DIR` travels with the hint. */
+export function startCommand(command: Command): string {
+  return agentStartCommand(command.optsWithGlobals<{ config?: string }>().config);
+}
+
+export function register(program: Command, io: CommandIo = processIo): void {
+  program
+    .command('status')
+    .description('show whether the agent runs, its jobs’ last and next runs, errors and API usage (exit 0 running, 3 not running, 1 unreadable)')
+    .option('--json', 'print the status file and the computed liveness as JSON')
+    .action((options: { json?: boolean }, command: Command) => {
+      const paths = pathsOf(command);
+      const read = readAgentStatus(paths.statusFile);
+      const now = new Date();
+      if (read.state === 'unreadable') {
+        if (options.json) io.out(JSON.stringify({ statusFile: paths.statusFile, liveness: null, error: read.reason, status: null }, null, 2) + '\n');
+        io.err(`Cannot read the agent's status: ${read.reason}\n  Remedy: the agent rewrites it at least every 30 s while it runs; if it does not run, start it (${startCommand(command)}) or remove the file.\n`);
+        process.exitCode = 1;
+        return;
+      }
+      if (read.state === 'missing') {
+        if (options.json) io.out(JSON.stringify({ statusFile: paths.statusFile, liveness: null, status: null }, null, 2) + '\n');
+        else for (const line of missingStatusLines(paths.statusFile, startCommand(command))) io.out(line.text + '\n');
+        process.exitCode = EXIT_NOT_RUNNING;
+        return;
+      }
+      const liveness = livenessNow(read.status, now);
+      if (options.json) {
+        io.out(JSON.stringify({ statusFile: paths.statusFile, liveness, status: read.status }, null, 2) + '\n');
+      } else {
+        for (const line of agentStatusLines(read.status, liveness, { now, timeZone: read.status.timeZone })) io.out(line.text + '\n');
+      }
+      process.exitCode = isAgentRunning(liveness) ? 0 : EXIT_NOT_RUNNING;
+    });
+}
