@@ -1,5 +1,7 @@
-// kmsp doctor: checks every integration end to end and prints what it found.
+// kmsp doctor: checks every integration end to end, then the agent's view of this host
+// (state directory, schedules, pause, whether it runs, secrets a service can read).
 import type { Command } from 'commander';
+import { runAgentChecks } from '../doctor/agentChecks.js';
 import { formatDoctorReport, runDoctor } from '../doctor/checks.js';
 import { openConfig } from '../store/config.js';
 import { pathsOf } from './shared.js';
@@ -8,7 +10,7 @@ import { openSecretStore } from '../store/secrets.js';
 export function register(program: Command): void {
   program
     .command('doctor')
-    .description('check configuration, secrets, reachability, TLS, credentials and permissions of each integration')
+    .description('check configuration, secrets, reachability, TLS, credentials and permissions of each integration, and the agent\'s view of this host')
     .option('-i, --integration <name>', 'check only this integration')
     .option('--json', 'print the results as JSON')
     .action(async (options: { integration?: string; json?: boolean }, command: Command) => {
@@ -28,6 +30,7 @@ export function register(program: Command): void {
         secretBackend: async (name) => (await secrets.locate(name))?.label ?? null,
         ...(options.integration ? { only: { integration: options.integration } } : {}),
       });
+      results.push(...(await runAgentChecks(config, { paths, secrets, ...(options.integration ? { only: { integration: options.integration } } : {}) })));
       process.stdout.write((options.json ? JSON.stringify(results, null, 2) : formatDoctorReport(results)) + '\n');
       if (results.some((r) => r.status === 'fail')) process.exitCode = 1;
     });

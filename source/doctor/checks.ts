@@ -14,7 +14,8 @@ export type CheckStatus = 'ok' | 'warn' | 'fail';
 
 export interface CheckResult {
   integration: string;
-  area: 'config' | 'secrets' | 'platform' | 'psa';
+  /** 'agent': the agent's view of this host (doctor/agentChecks.ts), not one integration's. */
+  area: 'config' | 'secrets' | 'platform' | 'psa' | 'agent';
   status: CheckStatus;
   /** One line: what was checked and what was found. */
   summary: string;
@@ -193,9 +194,10 @@ export function formatDoctorReport(results: CheckResult[]): string {
   const lines: string[] = [];
   let current = '';
   for (const r of results) {
-    if (r.integration !== current) {
-      current = r.integration;
-      lines.push(`Integration ${current}`);
+    const group = r.area === 'agent' ? 'Agent' : `Integration ${r.integration}`;
+    if (group !== current) {
+      current = group;
+      lines.push(group);
     }
     lines.push(`  ${MARK[r.status]} ${r.summary}`);
     if (r.detail && r.status !== 'ok') lines.push(...r.detail.split('\n').map((l) => `    ${l.trimStart()}`));
