@@ -29,7 +29,9 @@ function agentPickup(paths: KmspPaths, paused: boolean, start: string): string {
   const who = `pid ${status.pid} on ${status.host}`;
   switch (liveness) {
     case 'running':
-      return `The running agent (${who}) picks this up when it reloads its config file${paused ? ' and stops writing to the PSA' : ' and writes again'}. Check with: kmsp status (Paused: ${paused ? 'yes' : 'no'})`;
+      return paused
+        ? `The running agent (${who}) reloads its config within seconds: a pass in progress stops at its next safe point, later passes write nothing. Check with: kmsp status (Paused: yes)`
+        : `The running agent (${who}) reloads its config within seconds and writes again from its next pass. Check with: kmsp status (Paused: no)`;
     case 'stopping':
       return `The agent (${who}) is stopping; when it starts again, ${after}.`;
     case 'stale':
