@@ -51,7 +51,7 @@ export const DEFAULT_SERVICE_USER = 'kmsp';
  * credential sources as root. /etc/kmsp-credentials is root's alone to change.
  */
 export const DEFAULT_CREDENTIALS_DIR = '/etc/kmsp-credentials';
-/** The agent finishes or abandons a pass at a safe point; a PSA call in flight may take a while. */
+/** Above the agent's own --stop-timeout (25 s by default): it reaches a safe point, writes its status and exits before systemd's SIGKILL. */
 export const DEFAULT_STOP_TIMEOUT_SECONDS = 45;
 
 /** The source file of one credential. */

@@ -19,6 +19,7 @@ import {
   generateSystemdUnit,
   type UnitUser,
 } from '../agent/systemdUnit.js';
+import { LOG_LEVELS } from '../agent/logger.js';
 import { guarded, pathsOf, processIo, type CommandIo } from './shared.js';
 
 interface SystemdUnitCliOptions {
@@ -69,7 +70,7 @@ export function register(program: Command, deps: { io?: CommandIo } = {}): void 
     .option('--kmsp <path>', 'absolute path of kmsp\'s bin/kmsp.js (default: this installation\'s)')
     .option('--credentials-dir <dir>', 'where the credential files (one per secret) are kept', DEFAULT_CREDENTIALS_DIR)
     .option('--encrypted', 'LoadCredentialEncrypted= with <dir>/<name>.cred files made by systemd-creds encrypt')
-    .option('--log-level <level>', 'passed to kmsp agent --log-level')
+    .option('--log-level <level>', `passed to kmsp agent --log-level (${LOG_LEVELS.join(', ')})`)
     .option('--log-format <format>', 'passed to kmsp agent --log-format (text or json)')
     .option('--stop-timeout <seconds>', 'TimeoutStopSec: how long systemd waits after SIGTERM', String(DEFAULT_STOP_TIMEOUT_SECONDS))
     .action(
@@ -79,6 +80,10 @@ export function register(program: Command, deps: { io?: CommandIo } = {}): void 
             kind: 'config',
             remedy: `Use --user NAME for a named system user (the default is ${DEFAULT_SERVICE_USER}), or --dynamic-user for a transient one.`,
           });
+        }
+        // Checked here: a value the agent refuses would only show as a unit failing at every start.
+        if (options.logLevel !== undefined && !(LOG_LEVELS as readonly string[]).includes(options.logLevel)) {
+          throw new KmspError(`Log level “${options.logLevel}” is not known.`, { kind: 'config', remedy: `Use --log-level ${LOG_LEVELS.join('|')}.` });
         }
         if (options.logFormat !== undefined && options.logFormat !== 'text' && options.logFormat !== 'json') {
           throw new KmspError(`Log format “${options.logFormat}” is not known.`, { kind: 'config', remedy: 'Use --log-format text or --log-format json.' });

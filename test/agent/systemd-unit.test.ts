@@ -214,6 +214,9 @@ describe('kmsp systemd-unit (the CLI)', () => {
 
     const dyn = await runCli(['systemd-unit', '--config', dir, '--dynamic-user']);
     expect(settings(dyn.stdout).get('DynamicUser')).toEqual(['yes']);
+    const level = await runCli(['systemd-unit', '--config', dir, '--log-level', 'loud']);
+    expect(level.code).toBe(1);
+    expect(level.stderr).toMatch(/Log level “loud” is not known/);
     const both = await runCli(['systemd-unit', '--config', dir, '--dynamic-user', '--user', 'x']);
     expect(both.code).toBe(1);
     expect(both.stderr).toMatch(/exclude each other/);
