@@ -1,0 +1,220 @@
+// Reports › Agent over the demo configuration: the agent simulated by its status file (this
+// test's pid and host: a live agent), ledger rows written through the session's ledger, the
+// pause switch (p) saved to the config with its audit row, and the PAUSED badge on every tab.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { startDemo, type DemoEnvironment } from '../../source/demo/environment.js';
+import { ConsoleSession } from '../../source/console/session.js';
+import { AGENT_STATUS_VERSION, emptyJobStatus, writeAgentStatus, type AgentStatus } from '../../source/store/agentStatus.js';
+import { resolvePaths } from '../../source/store/paths.js';
+import { ConsoleRoot } from '../../source/ui/console-root.js';
+import { AGENT_REFRESH_MS, fitStatusLines } from '../../source/ui/screens/reports/agent-report.js';
+import { cleanupUi, frameLines, press, renderUi, waitForFrame, type RenderedUi } from '../helpers/ink.js';
+
+let demo: DemoEnvironment;
+const sessions: ConsoleSession[] = [];
+const dirs: string[] = [];
+
+beforeAll(async () => {
+  demo = await startDemo();
+});
+
+afterEach(async () => {
+  cleanupUi();
+  vi.restoreAllMocks();
+  await Promise.all(sessions.splice(0).map((s) => s.close()));
+});
+
+afterAll(async () => {
+  await demo.close();
+  for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+function freshDir(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kmsp-agent-report-'));
+  dirs.push(dir);
+  for (const name of ['config.json', 'secrets.json']) {
+    fs.copyFileSync(path.join(demo.configDir, name), path.join(dir, name));
+    fs.chmodSync(path.join(dir, name), 0o600);
+  }
+  return dir;
+}
+
+function liveStatus(over: Partial<AgentStatus> = {}): AgentStatus {
+  const now = Date.now();
+  const iso = (ms: number) => new Date(now + ms).toISOString();
+  return {
+    version: AGENT_STATUS_VERSION,
+    pid: process.pid,
+    host: os.hostname(),
+    kmspVersion: '0.1.0',
+    startedAt: iso(-3_600_000),
+    updatedAt: iso(-1000),
+    state: 'running',
+    stoppedAt: null,
+    stopReason: null,
+    paused: false,
+    configFile: '/etc/kmsp/config.json',
+    configLoadedAt: iso(-60_000),
+    configError: null,
+    timeZone: 'UTC',
+    integrations: ['demo'],
+    jobs: {
+      billing: { ...emptyJobStatus('cron “0 4 * * *” (UTC)'), lastFinishedAt: iso(-7_200_000), lastStartedAt: iso(-7_260_000), lastOutcome: 'ok', lastSummary: 'billing demo: 4 postings', nextRunAt: iso(3_600_000), passes: 1 },
+      tickets: { ...emptyJobStatus('every 60 s'), lastFinishedAt: iso(-20_000), lastStartedAt: iso(-21_000), lastOutcome: 'failed', lastError: 'Autotask refused the credentials', lastErrorAt: iso(-20_000), nextRunAt: iso(40_000), passes: 9 },
+    },
+    api: { lastHour: { demo: { platform: 120, psa: 45 } }, psaBudget: { demo: { used: 45, limit: 10_000, timeframeMinutes: 60, readAt: iso(-30_000) } } },
+    ...over,
+  };
+}
+
+function open(dir: string, size: { columns?: number; rows?: number } = {}) {
+  const session = new ConsoleSession({ paths: resolvePaths({ configDir: dir }), secretBackends: ['file'], actor: 'tester (console)' });
+  sessions.push(session);
+  const ui = renderUi(<ConsoleRoot session={session} initialIntegration="demo" initialTab="reports" noticeTimeoutMs={0} onExit={vi.fn()} />, {
+    columns: size.columns ?? 120,
+    rows: size.rows ?? 35,
+  });
+  return { ui, session };
+}
+
+/** Reports opens on Unmapped accounts; Agent is the fourth report. */
+async function openAgent(ui: RenderedUi): Promise<string> {
+  await waitForFrame(ui, (f) => f.includes('Unmapped accounts:'), 5000);
+  await press(ui.stdin, ']', ']', ']');
+  // Below 90 columns the list of reports is not drawn: the report's own title says where we are.
+  return waitForFrame(ui, (f) => f.includes('The agent (kmsp agent)'), 5000);
+}
+
+function addLedgerRows(session: ConsoleSession, postings: number, tickets: number) {
+  const now = Date.now();
+  for (let i = 0; i < postings; i++) {
+    session.ledger.recordPosting({
+      runId: null, integration: 'demo', tenantId: `t${i}`, tenantName: `Tenant ${i}`, accountId: `a${i}`, contractId: 'c1',
+      billingItemId: 'b1', billingItemName: 'KES Advanced', applicationId: null, category: null,
+      beforeUnits: 10, afterUnits: 10 + i, effectiveDate: '2025-01-30', psaPostingId: `p${i}`, createdAt: new Date(now - (postings - i) * 60_000),
+    });
+  }
+  for (let i = 0; i < tickets; i++) {
+    session.ledger.upsertTicket({
+      key: `demo:t${i}:e${i}`, integration: 'demo', tenantId: `t${i}`, kind: 'event', psaTicketNumber: `T20250130.${String(i).padStart(4, '0')}`,
+      title: `Critical: threat on PC-${i}`, state: i === tickets - 1 ? 'closed-by-person' : 'open', createdAt: new Date(now - (tickets - i) * 60_000),
+    });
+  }
+}
+
+const readPaused = (dir: string) => (JSON.parse(fs.readFileSync(path.join(dir, 'config.json'), 'utf8')) as { agent: { paused: boolean } }).agent.paused;
+
+describe('Reports › Agent', () => {
+  it('without a status file: says the agent has not run with these files and how to start it', async () => {
+    const dir = freshDir();
+    const { ui } = open(dir);
+    const frame = await openAgent(ui);
+    expect(frame).toContain('Agent: has not run with this state directory');
+    expect(frame).toContain(`No status file at ${path.join(dir, 'status.json')}`);
+    // The console was opened on other files than the default: the hint carries --config.
+    expect(frame).toContain(`Start it with: kmsp --config ${dir} agent`);
+    expect(frame).toContain('Config: not paused (p pauses the agent)');
+    expect(frame).toContain('No postings yet');
+    expect(frame).toContain('No tickets yet');
+    expect(frame).not.toContain('PAUSED');
+  });
+
+  it('shows the live agent, its jobs, the latest postings and tickets, and follows the status file', async () => {
+    const dir = freshDir();
+    const { ui, session } = open(dir);
+    writeAgentStatus(path.join(dir, 'status.json'), liveStatus());
+    addLedgerRows(session, 30, 12);
+    const frame = await openAgent(ui);
+    expect(frame).toMatch(new RegExp(`Agent: running \\(pid ${process.pid} on `, 'u'));
+    expect(frame).toContain('Paused: no');
+    expect(frame).toMatch(/Billing: last ok \d\d:\d\d \(2 h ago\)/u);
+    expect(frame).toContain('billing demo: 4 postings');
+    expect(frame).toMatch(/Tickets: last failed/u);
+    expect(frame).toContain('Last error');
+    expect(frame).toContain('Autotask refused the credentials');
+    expect(frame).toContain('API, last hour, demo: platform 120, PSA 45');
+    // Latest first, windowed.
+    const lines = frameLines(frame);
+    expect(lines.find((l) => l.includes('[Latest postings]'))).toMatch(/1–\d+ of 30/u);
+    expect(lines.find((l) => l.includes('Latest tickets'))).toMatch(/1–\d+ of 12/u);
+    expect(lines.find((l) => l.includes('Tenant 29'))).toMatch(/10 → 39\s+\+29\s+posted/u);
+    expect(lines.find((l) => l.includes('T20250130.0011'))).toContain('closed (person)');
+
+    // The agent rewrites its status: the report reads it again on its own.
+    writeAgentStatus(path.join(dir, 'status.json'), liveStatus({ jobs: { ...liveStatus().jobs, billing: { ...liveStatus().jobs.billing, lastSummary: 'billing demo: 7 postings' } } }));
+    await waitForFrame(ui, (f) => f.includes('billing demo: 7 postings'), AGENT_REFRESH_MS + 3000);
+    // t moves the keys to the tickets table (the focused one is in brackets).
+    await press(ui.stdin, 't');
+    await waitForFrame(ui, (f) => f.includes('[Latest tickets]') && !f.includes('[Latest postings]'));
+  });
+
+  it('says a dead agent is gone, and reads nothing while hidden', async () => {
+    const dir = freshDir();
+    const { ui, session } = open(dir);
+    writeAgentStatus(path.join(dir, 'status.json'), liveStatus({ pid: 4_194_305 + 17 }));
+    const frame = await openAgent(ui);
+    expect(frame).toMatch(/Agent: not running — process 4194322 is gone \(last status \d\d:\d\d\)/u);
+    expect(frame).toContain('no next run (the agent is not running)');
+    // Another report chosen: the interval is gone, the status file is not read any more.
+    const reads = vi.spyOn(session, 'agentStatus');
+    await press(ui.stdin, '[');
+    await waitForFrame(ui, (f) => f.includes('› Reconciliation'));
+    const after = reads.mock.calls.length;
+    await new Promise((resolve) => setTimeout(resolve, AGENT_REFRESH_MS + 500));
+    expect(reads.mock.calls.length).toBe(after);
+  });
+
+  it('p pauses after a confirm: saved to the config, audited, PAUSED on every tab (in words); p again resumes', async () => {
+    const dir = freshDir();
+    const { ui, session } = open(dir, { columns: 80, rows: 24 });
+    writeAgentStatus(path.join(dir, 'status.json'), liveStatus());
+    await openAgent(ui);
+    await press(ui.stdin, 'p');
+    const dialog = await waitForFrame(ui, (f) => f.includes('Stop all PSA writes until resumed? (y/N)'));
+    expect(dialog).toContain(`The running agent (pid ${process.pid}) picks it up`);
+    // No (the default) changes nothing.
+    await press(ui.stdin, 'n');
+    await waitForFrame(ui, (f) => !f.includes('(y/N)'));
+    expect(readPaused(dir)).toBe(false);
+
+    await press(ui.stdin, 'p');
+    await waitForFrame(ui, (f) => f.includes('(y/N)'));
+    await press(ui.stdin, 'y');
+    const paused = await waitForFrame(ui, (f) => frameLines(f)[0]!.includes('PAUSED'));
+    expect(readPaused(dir)).toBe(true);
+    expect(frameLines(paused)[0]).toContain('PAUSED — the agent');
+    expect(paused).toContain('Paused: the agent makes no PSA writes; saved.');
+    // The agent has not reloaded yet (its status still says not paused): the report says so.
+    expect(paused).toContain('Paused: no · config: paused, not picked up yet');
+    expect(paused).toMatch(/p resume/u);
+    expect(frameLines(paused).length).toBeLessThan(24);
+    expect(session.ledger.listConfigAudit({ limit: 1 })[0]).toMatchObject({ actor: 'tester (console)', summary: 'agent.paused: false → true (Reports › Agent: paused the agent)' });
+
+    // Every tab shows it.
+    await press(ui.stdin, '1');
+    const other = await waitForFrame(ui, (f) => f.includes('[1 Connections]'));
+    expect(frameLines(other)[0]).toContain('PAUSED');
+
+    await press(ui.stdin, '5', 'p');
+    await waitForFrame(ui, (f) => f.includes('Let the agent write to the PSA again? (y/N)'));
+    await press(ui.stdin, 'y');
+    await waitForFrame(ui, (f) => !frameLines(f)[0]!.includes('PAUSED') && f.includes('Resumed'));
+    expect(readPaused(dir)).toBe(false);
+  });
+
+  it('gives up the pass summaries before the state when the terminal is short', () => {
+    const lines = [
+      { text: 'Agent: running', level: 'good' as const },
+      { text: 'Billing: …', level: 'normal' as const },
+      { text: '  billing summary', level: 'muted' as const },
+      { text: 'Tickets: …', level: 'normal' as const },
+      { text: '  tickets summary', level: 'muted' as const },
+    ];
+    expect(fitStatusLines(lines, 9)).toHaveLength(5);
+    expect(fitStatusLines(lines, 4).map((l) => l.text)).toEqual(['Agent: running', 'Billing: …', '  billing summary', 'Tickets: …']);
+    expect(fitStatusLines(lines, 3).map((l) => l.text)).toEqual(['Agent: running', 'Billing: …', 'Tickets: …']);
+  });
+});
