@@ -108,10 +108,22 @@ async function runDaemon(logger: Logger, o: { paths: KmspPaths; jobs: readonly A
     daemon.abort(`second signal (${name})`, 'stopped');
     process.exit(1);
   };
+  takeOverSignals();
   process.on('SIGTERM', onSignal);
   process.on('SIGINT', onSignal);
   process.on('SIGHUP', () => logger.info('SIGHUP: the configuration is reloaded automatically when its file changes; nothing else to do'));
   return daemon.done;
+}
+
+/**
+ * The agent decides what a signal does. conf's atomic writer (atomically → when-exit) hooks
+ * SIGTERM, SIGINT and SIGHUP when it loads and re-sends the signal to the process at once,
+ * which would turn every graceful stop into an immediate second signal (and make SIGHUP fatal).
+ * Its temp-file cleanup also runs on 'exit', which it keeps; only its signal hooks are removed.
+ * Nothing else of ours listens to these signals in the agent.
+ */
+function takeOverSignals(): void {
+  for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.removeAllListeners(signal);
 }
 
 async function runOnce(io: CommandIo, paths: KmspPaths, jobs: readonly AgentJob[], dryRun: boolean, only: string | undefined): Promise<void> {
@@ -130,6 +142,7 @@ async function runOnce(io: CommandIo, paths: KmspPaths, jobs: readonly AgentJob[
     io.err(`${name}: stopping at the next safe point (a second ${name} exits at once)\n`);
     controller.abort(`stopped by ${name}`);
   };
+  takeOverSignals();
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
   const redactor = await secretRedactor(paths, loaded.integrations);
