@@ -51,7 +51,7 @@ export function isLogLevel(value: string): value is LogLevel {
 
 /** One physical line: journald makes each line its own entry. */
 export function oneLine(text: string): string {
-  return text.replace(/\s*\r?\n\s*/g, ' | ').trim();
+  return text.trim().replace(/\s*\r?\n\s*/g, ' | ');
 }
 
 function fieldText(fields: LogFields | undefined): string {

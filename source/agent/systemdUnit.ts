@@ -136,6 +136,9 @@ export function generateSystemdUnit(options: SystemdUnitOptions): string {
     `ExecStart=${exec.map(execWord).join(' ')}`,
     'Restart=on-failure',
     'RestartSec=5s',
+    // 78 (EX_CONFIG): the config is corrupt or invalid at start. Restarting cannot mend it; the
+    // unit stays failed with the reason in the journal until the admin fixes it and restarts.
+    'RestartPreventExitStatus=78',
     // SIGTERM first: the agent stops scheduling, finishes or abandons its pass at a safe point and
     // writes its status; SIGKILL only after this long.
     `TimeoutStopSec=${stopTimeout}s`,

@@ -65,8 +65,11 @@ export class KmspError extends Error {
 
   /** One line, for journald and the ledger. */
   oneLine(): string {
+    // Parts are written as sentences; a full stop before the separator would read ".;".
+    const part = (text: string) => text.replace(/\.\s*$/, '');
     return [this.message, this.why && `cause: ${this.why}`, this.detail && `detail: ${this.detail}`, this.remedy && `remedy: ${this.remedy}`]
-      .filter(Boolean)
+      .filter((p): p is string => Boolean(p))
+      .map(part)
       .join('; ');
   }
 }

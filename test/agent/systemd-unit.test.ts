@@ -87,6 +87,7 @@ describe('generateSystemdUnit', () => {
       ['Service', 'Type', 'exec'],
       ['Service', 'Restart', 'on-failure'],
       ['Service', 'RestartSec', '5s'],
+      ['Service', 'RestartPreventExitStatus', '78'],
       ['Service', 'TimeoutStopSec', '45s'],
       ['Service', 'User', 'kmsp'],
       ['Service', 'Group', 'kmsp'],

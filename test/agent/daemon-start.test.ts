@@ -1,0 +1,44 @@
+// How the agent starts (issue 6): without a config it waits for one and picks it up when the
+// console saves it; with a corrupt one it refuses with exit 78 (EX_CONFIG, which the unit does
+// not restart on), says why, and leaves the file as it was.
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startBillingEnv, type BillingEnv } from '../billing/helpers.js';
+import { exitWithin, spawnAgent, statusOf, until, type AgentProcess } from './helpers.js';
+
+let env: BillingEnv | null = null;
+let agent: AgentProcess | null = null;
+afterEach(async () => {
+  if (agent && agent.child.exitCode === null) agent.child.kill('SIGKILL');
+  agent = null;
+  await env?.close();
+  env = null;
+});
+
+describe('kmsp agent start', () => {
+  it('waits when there is no config yet, and runs the integrations of the config once it appears', async () => {
+    env = await startBillingEnv('demo', { tenants: [], billing: { byCategory: false, applications: [] } });
+    const file = env.paths.configFile;
+    renameSync(file, `${file}.later`);
+    agent = spawnAgent(env.demo.configDir, ['--job', 'tickets', '--ticket-interval', '1']);
+    await agent.waitForLine(/no configuration at .* yet; waiting for one/);
+    expect(statusOf(env.paths)!.integrations).toEqual([]);
+    renameSync(`${file}.later`, file);
+    await agent.waitForLine(/configuration reloaded: .*integrations: demo/);
+    await until(() => (statusOf(env!.paths)?.jobs.tickets.passes ?? 0) >= 1, 'a ticket pass of the new integration');
+    expect(statusOf(env.paths)!.jobs.tickets.lastSummary).toMatch(/^tickets demo/);
+    agent.child.kill('SIGTERM');
+    expect(await exitWithin(agent, 10_000)).toBe(0);
+  });
+
+  it('refuses a corrupt config with exit 78, the reason, a failed status, and the file untouched', async () => {
+    env = await startBillingEnv('demo', { tenants: [], billing: { byCategory: false, applications: [] } });
+    const broken = '{ "schemaVersion": 1, "integrations": [';
+    writeFileSync(env.paths.configFile, broken);
+    agent = spawnAgent(env.demo.configDir, []);
+    expect(await exitWithin(agent, 10_000)).toBe(78);
+    expect(agent.output().stderr).toMatch(/not started: .*config/i);
+    expect(statusOf(env.paths)).toMatchObject({ state: 'failed' });
+    expect(readFileSync(env.paths.configFile, 'utf8')).toBe(broken);
+  });
+});
