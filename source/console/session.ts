@@ -11,7 +11,8 @@ import { validateConfig } from '../domain/validate.js';
 import type { BillingItem, PsaAccount, PsaContract, Tenant, TicketPicklists } from '../domain/types.js';
 import { createPlatform, createPsa } from '../connectors/factory.js';
 import { livenessNow, readAgentStatus, type AgentStatus, type Liveness } from '../store/agentStatus.js';
-import { openConfig, type ConfigStore, type SaveResult } from '../store/config.js';
+import fs from 'node:fs';
+import { inspectConfigFile, openConfig, type ConfigStore, type SaveResult } from '../store/config.js';
 import { openLedger, type Ledger } from '../store/ledger.js';
 import type { KmspPaths } from '../store/paths.js';
 import { openSecretStore, type SecretStore, type SetResult } from '../store/secrets.js';
@@ -51,6 +52,8 @@ export class ConsoleSession {
   private readonly psas = new Map<string, { key: string; connector: Promise<Psa> }>();
   private readonly cache = new Map<string, Cached<unknown>>();
   private readonly configListeners = new Set<() => void>();
+  /** The config file's mtime and size when its agent.paused was last read (see syncPaused). */
+  private diskStamp = '';
 
   constructor(options: ConsoleSessionOptions) {
     this.paths = options.paths;
@@ -87,6 +90,12 @@ export class ConsoleSession {
    * ticketing defaults not resolved yet) do not block unrelated changes.
    */
   saveConfig(next: KmspConfig, reason?: string): SaveResult {
+    // A save that does not mean to flip the pause switch keeps what the file says now:
+    // `kmsp pause` run while the console is open must not be undone by an Accounts save.
+    const disk = this.pausedOnDisk();
+    if (disk !== null && next.agent.paused === this.current.agent.paused && disk !== next.agent.paused) {
+      next = { ...next, agent: { ...next.agent, paused: disk } };
+    }
     const known = new Set(validateConfig(this.current).map((p) => `${p.path}\u0000${p.message}`));
     const introduced = validateConfig(next).filter((p) => !known.has(`${p.path}\u0000${p.message}`));
     if (introduced.length > 0) {
@@ -117,6 +126,38 @@ export class ConsoleSession {
    */
   setPaused(paused: boolean, reason?: string): SaveResult {
     return this.saveConfig({ ...this.current, agent: { ...this.current.agent, paused } }, reason);
+  }
+
+  /** agent.paused as the config file holds it now; null when the file is missing or unusable. */
+  private pausedOnDisk(): boolean | null {
+    try {
+      const state = inspectConfigFile(this.configStore.path);
+      return state.state === 'ok' ? state.config.agent.paused : null;
+    } catch {
+      return null;
+    }
+  }
+
+  /**
+   * Take agent.paused from the file when someone flipped it outside the console (kmsp pause /
+   * resume) — only that key: the rest of the file is the console's to save. The file is read
+   * again only when its mtime or size changed, so polling this is cheap. Returns whether it changed.
+   */
+  syncPaused(): boolean {
+    let stamp: string;
+    try {
+      const st = fs.statSync(this.configStore.path);
+      stamp = `${st.mtimeMs}:${st.size}`;
+    } catch {
+      return false;
+    }
+    if (stamp === this.diskStamp) return false;
+    this.diskStamp = stamp;
+    const disk = this.pausedOnDisk();
+    if (disk === null || disk === this.current.agent.paused) return false;
+    this.current = { ...this.current, agent: { ...this.current.agent, paused: disk } };
+    for (const listener of [...this.configListeners]) listener();
+    return true;
   }
 
   /** The agent's status file, read now (Reports › Agent polls this while it is shown). */

@@ -1,6 +1,6 @@
 // The console over a session: which integration it shows, its screens, and the header badge
 // that follows the config (PAUSED on every tab while agent.paused is set: SPEC.md §4).
-import { useMemo, useState, useSyncExternalStore } from 'react';
+import { useEffect, useMemo, useState, useSyncExternalStore } from 'react';
 import type { ConsoleSession } from '../console/session.js';
 import { ConsoleApp, type ConsoleAppProps } from './app.js';
 import type { Notice } from './console-context.js';
@@ -14,9 +14,20 @@ import { createTicketingScreen } from './screens/ticketing/index.js';
 /** Words, not a colour: NO_COLOR terminals and screen readers get the same news. */
 export const PAUSED_BADGE = 'PAUSED — the agent makes no PSA writes';
 
-/** The header badge for a session: PAUSED while agent.paused is saved as true. */
+/** How often the config file is checked for a pause flipped outside the console (kmsp pause). */
+export const PAUSE_SYNC_MS = 5000;
+
+/**
+ * The header badge for a session: PAUSED while agent.paused is saved as true, here or by
+ * `kmsp pause` in another terminal (the file is checked every few seconds; a stat when unchanged).
+ */
 export function useSessionBadge(session: ConsoleSession): string | undefined {
   const paused = useSyncExternalStore(session.subscribeConfig, () => session.config.agent.paused);
+  useEffect(() => {
+    const timer = setInterval(() => session.syncPaused(), PAUSE_SYNC_MS);
+    timer.unref?.();
+    return () => clearInterval(timer);
+  }, [session]);
   return paused ? PAUSED_BADGE : undefined;
 }
 

@@ -8,6 +8,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { startDemo, type DemoEnvironment } from '../../source/demo/environment.js';
 import { ConsoleSession } from '../../source/console/session.js';
 import { AGENT_STATUS_VERSION, emptyJobStatus, writeAgentStatus, type AgentStatus } from '../../source/store/agentStatus.js';
+import { openConfig } from '../../source/store/config.js';
 import { resolvePaths } from '../../source/store/paths.js';
 import { ConsoleRoot } from '../../source/ui/console-root.js';
 import { AGENT_REFRESH_MS, fitStatusLines } from '../../source/ui/screens/reports/agent-report.js';
@@ -202,6 +203,38 @@ describe('Reports › Agent', () => {
     await waitForFrame(ui, (f) => f.includes('Let the agent write to the PSA again? (y/N)'));
     await press(ui.stdin, 'y');
     await waitForFrame(ui, (f) => !frameLines(f)[0]!.includes('PAUSED') && f.includes('Resumed'));
+    expect(readPaused(dir)).toBe(false);
+  });
+
+  it('follows kmsp pause run elsewhere: the badge appears, and a later save from another tab keeps the pause', async () => {
+    const dir = freshDir();
+    const { ui, session } = open(dir);
+    writeAgentStatus(path.join(dir, 'status.json'), liveStatus());
+    await openAgent(ui);
+    // What `kmsp pause` does: another writer flips agent.paused in the file.
+    const other = openConfig({ paths: resolvePaths({ configDir: dir }), onNotice: () => undefined });
+    const onDisk = other.load();
+    other.save({ ...onDisk, agent: { ...onDisk.agent, paused: true } }, { actor: 'alice (kmsp pause)' });
+    const frame = await waitForFrame(ui, (f) => frameLines(f)[0]!.includes('PAUSED'), AGENT_REFRESH_MS + 3000);
+    expect(frame).toContain('config: paused, not picked up yet');
+    expect(session.config.agent.paused).toBe(true);
+    // A save that does not touch the switch (e.g. the Unmapped exclude mark) keeps it on.
+    session.updateIntegration('demo', (i) => ({ ...i, excludedAccounts: ['29683501'] }), 'test');
+    expect(readPaused(dir)).toBe(true);
+  });
+
+  it('a save from the console does not undo a pause it has not seen yet', () => {
+    const dir = freshDir();
+    const session = new ConsoleSession({ paths: resolvePaths({ configDir: dir }), secretBackends: ['file'] });
+    sessions.push(session);
+    const other = openConfig({ paths: resolvePaths({ configDir: dir }), onNotice: () => undefined });
+    const onDisk = other.load();
+    other.save({ ...onDisk, agent: { ...onDisk.agent, paused: true } }, { actor: 'alice (kmsp pause)' });
+    expect(session.config.agent.paused).toBe(false); // not synced yet
+    session.updateIntegration('demo', (i) => ({ ...i, excludedAccounts: ['29683501'] }), 'test');
+    expect(readPaused(dir)).toBe(true);
+    // Flipping it on purpose still works.
+    session.setPaused(false, 'test');
     expect(readPaused(dir)).toBe(false);
   });
 

@@ -71,6 +71,8 @@ export function useAgentData(session: ConsoleSession, shown: boolean) {
   const rowsRef = useRef(rows);
   const refresh = useMemo(
     () => () => {
+      // A pause flipped by `kmsp pause` elsewhere shows here (and in the header) at once.
+      session.syncPaused();
       setView(session.agentStatus());
       try {
         const postings = session.ledger.listPostings({ limit: RECENT_ROWS });
