@@ -38,7 +38,7 @@ import Conf, { type Options as ConfOptions } from 'conf';
 import { CONFIG_SCHEMA_VERSION, type KmspConfig } from '../domain/config.js';
 import { defaultConfig } from '../domain/defaults.js';
 import { KmspError } from '../domain/errors.js';
-import type { Problem } from '../domain/validate.js';
+import { isValidTimeZone, type Problem } from '../domain/validate.js';
 import { copyFileDurable, writeFileAtomic } from './atomicFile.js';
 import { diffConfig, summarizeChanges, type ConfigChange } from './configDiff.js';
 import { CONFIG_AJV_OPTIONS, CONFIG_ROOT_SCHEMA, CONFIG_SCHEMA_PROPERTIES, schemaProblems } from './configSchema.js';
@@ -121,6 +121,18 @@ export interface ConfigStore {
 
 function formatProblems(problems: readonly Problem[]): string {
   return problems.map((p) => `${p.path}: ${p.message}`).join('; ');
+}
+
+/**
+ * The defaults of a new configuration on this host: SPEC defaults, with the agent's time zone
+ * set to the host's own IANA zone (when it is one) rather than UTC, so the first config the
+ * console saves bills "today" and runs 04:00 as the MSP's clock says. An explicit zone in a
+ * saved file is never touched.
+ */
+export function hostDefaults(timeZone: string | undefined = Intl.DateTimeFormat().resolvedOptions().timeZone): KmspConfig {
+  const config = defaultConfig();
+  if (timeZone && isValidTimeZone(timeZone)) config.agent.timeZone = timeZone;
+  return config;
 }
 
 /** Judge config text: parse, migrate if older, check the schema. */
@@ -227,7 +239,7 @@ class FileConfigStore implements ConfigStore {
     const notices: string[] = [];
     switch (state.state) {
       case 'missing':
-        return { config: defaultConfig(), source: 'defaults', notices, quarantinedTo: null, migratedFrom: null };
+        return { config: hostDefaults(), source: 'defaults', notices, quarantinedTo: null, migratedFrom: null };
       case 'newer':
         throw newerVersionError(this.path, state.version);
       case 'corrupt':
@@ -238,7 +250,7 @@ class FileConfigStore implements ConfigStore {
           `The config file ${this.path} could not be used: ${state.reason} It was moved to ${movedTo} (kept, not deleted). ` +
             'Continuing with default settings; fix that file and bring it back with `kmsp config import`, or set things up again.',
         );
-        return { config: defaultConfig(), source: 'defaults', notices, quarantinedTo: movedTo, migratedFrom: null };
+        return { config: hostDefaults(), source: 'defaults', notices, quarantinedTo: movedTo, migratedFrom: null };
       }
       case 'ok': {
         if (state.migratedFrom !== null) notices.push(this.migrationNotice(state.migratedFrom, state.migrations));

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { AUTOTASK_DEFAULTS, KSC_DEFAULTS, defaultConfig, newIntegration } from '../../source/domain/defaults.js';
 import type { KmspConfig } from '../../source/domain/config.js';
 import { KmspError } from '../../source/domain/errors.js';
-import { openConfig, type ConfigAuditEntry } from '../../source/store/config.js';
+import { hostDefaults, openConfig, type ConfigAuditEntry } from '../../source/store/config.js';
 import { diffConfig, summarizeChanges } from '../../source/store/configDiff.js';
 import { schemaProblems } from '../../source/store/configSchema.js';
 import { migrateConfig, type ConfigMigration } from '../../source/store/migrations.js';
@@ -410,5 +410,13 @@ describe('config store', () => {
     expect(dest).toBe(`${paths.configFile}.bak-2025-01-01T00-00-00-000Z`);
     expect(fileMode(dest)).toBe(0o600);
     expect(JSON.parse(fs.readFileSync(dest, 'utf8'))).toEqual(sampleConfig());
+  });
+});
+
+describe('defaults of a new configuration on this host', () => {
+  it('take the host time zone when it is a known IANA zone, else UTC', () => {
+    expect(hostDefaults('Europe/Berlin').agent.timeZone).toBe('Europe/Berlin');
+    expect(hostDefaults('Not/AZone').agent.timeZone).toBe('UTC');
+    expect(hostDefaults(undefined).agent.billingSchedule).toBe('0 4 * * *');
   });
 });
