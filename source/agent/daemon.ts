@@ -254,6 +254,7 @@ export class Daemon {
       this.billingJob?.cancel();
       const expression = this.billingExpression();
       this.billingJob = schedule.scheduleJob({ rule: expression, tz }, () => this.fire('billing'));
+      if (!this.billingJob) this.log.error(`billing is not scheduled: node-schedule refused ${describeBillingSchedule(expression, tz)}`);
       this.status.jobs.billing.schedule = describeBillingSchedule(expression, tz);
       this.status.jobs.billing.nextRunAt = this.nextBilling();
     }
@@ -274,6 +275,8 @@ export class Daemon {
     if (this.stopping) return;
     const at = new Date(Math.max(lastStart + this.ticketIntervalMs(), this.now().getTime() + 50));
     this.ticketJob = schedule.scheduleJob(at, () => this.fire('tickets'));
+    // node-schedule returns null (and never runs) for a date already past; polling must not end on that.
+    if (!this.ticketJob) this.ticketJob = schedule.scheduleJob(new Date(Date.now() + 1000), () => this.fire('tickets'));
     this.status.jobs.tickets.nextRunAt = at.toISOString();
   }
 

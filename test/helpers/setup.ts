@@ -6,7 +6,7 @@ delete process.env.CONFIGURATION_DIRECTORY;
 delete process.env.CREDENTIALS_DIRECTORY;
 delete process.env.STATE_DIRECTORY;
 delete process.env.JOURNAL_STREAM;
-for (const key of Object.keys(process.env)) if (key.startsWith('KMSP_')) delete process.env[key];
+for (const key of Object.keys(process.env)) if (key.startsWith('KMSP_') && !key.startsWith('KMSP_BENCH_')) delete process.env[key];
 // Ink reads CI at import time (is-in-ci) and then renders only the last frame and
 // ignores resize. .ci/run exports CI=true; the console tests need a user's terminal.
 delete process.env.CI;
