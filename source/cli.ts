@@ -44,7 +44,21 @@ export function buildProgram(): Command {
   return program;
 }
 
+/**
+ * `kmsp ledger export | head`: the reader closes the pipe early and the next write fails with
+ * EPIPE. That is the reader's choice, not a failure: end quietly with the exit code so far,
+ * instead of an uncaught exception and a stack trace.
+ */
+function quietOnClosedPipe(stream: NodeJS.WriteStream): void {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    process.exit(typeof process.exitCode === 'number' ? process.exitCode : 0);
+  });
+}
+
 export async function main(argv: string[]): Promise<void> {
+  quietOnClosedPipe(process.stdout);
+  quietOnClosedPipe(process.stderr);
   const program = buildProgram();
   program.exitOverride();
   try {
