@@ -130,6 +130,8 @@ async function runOne(job: AgentJob, integration: Integration, ledger: Ledger | 
       return { ...notRun(integration.name, 'failed', `${job} ${integration.name}: ${locked ? 'not run, another run holds the lock' : 'failed'}`, locked), errors: [describeErrorLine(error)], requests: { ...c.requests } };
     }
     if (options.readBudget) pass.budget = await c.psa.budget().catch(() => null);
+    // The budget read is a request too: the counts include it.
+    pass.requests = { ...c.requests };
     return pass;
   } finally {
     await c.close();

@@ -9,6 +9,8 @@ export interface BillingLine {
   /** The quantity usage says it should hold. */
   after: number;
   delta: number;
+  /** The Autotask period `before` belongs to; absent when Autotask holds nothing for the item. */
+  period?: { start: string; end: string };
 }
 
 /** A failure as the user sees it: what, why, what to do (SPEC.md §6). */

@@ -38,6 +38,8 @@ export interface PlanLine {
   before: number;
   after: number;
   delta: number;
+  /** The PSA period `before` belongs to (YYYY-MM-DD, inclusive); absent when the PSA holds nothing for the item. */
+  period?: { start: string; end: string };
 }
 
 type Source = DesiredQuantity['sources'][number];
@@ -111,8 +113,11 @@ export function planAgainstPsa(desired: DesiredQuantity[], current: ItemQuantity
     else wanted.set(d.billingItemId, { name: d.billingItemName, quantity: d.quantity });
   }
   return [...wanted].map(([billingItemId, w]) => {
-    const before = held.get(billingItemId)?.units ?? 0;
-    return { billingItemId, billingItemName: w.name, before, after: w.quantity, delta: w.quantity - before };
+    const h = held.get(billingItemId);
+    const before = h?.units ?? 0;
+    const line: PlanLine = { billingItemId, billingItemName: w.name, before, after: w.quantity, delta: w.quantity - before };
+    if (h) line.period = { start: h.periodStart, end: h.periodEnd };
+    return line;
   });
 }
 

@@ -7,7 +7,8 @@ import { ConsoleSession } from '../../source/console/session.js';
 import { calendarDate } from '../../source/domain/dates.js';
 import { ConsoleApp } from '../../source/ui/app.js';
 import { createReportsScreen } from '../../source/ui/screens/reports/index.js';
-import { deltaText, previewSummary } from '../../source/ui/screens/reports/billing-model.js';
+import { deltaText, previewSummary, reconciliationRows } from '../../source/ui/screens/reports/billing-model.js';
+import type { PostingRecord } from '../../source/store/ledger.js';
 import { basicBilling, basicTenants, CONTRACT, NW, SRV, WS } from '../billing/basicFixture.js';
 import { posts, startBillingEnv, unitsOn, type BillingEnv } from '../billing/helpers.js';
 import { cleanupUi, frameLines, press, renderUi, type, keys, waitForFrame, type RenderedUi } from '../helpers/ink.js';
@@ -216,5 +217,27 @@ describe('summary line', () => {
     };
     expect(previewSummary(plan, 'Europe/London')).toBe('2 postings across 2 contracts · 2 unchanged · 1 error · date 2026-11-22 (Europe/London)');
     expect([deltaText(5), deltaText(-3), deltaText(0)]).toEqual(['+5', '\u22123', 'no change']);
+  });
+});
+
+describe('reconciliation: “edited in Autotask” compares within the period Autotask holds now', () => {
+  const posting = (afterUnits: number, effectiveDate: string): PostingRecord => ({
+    id: 1, runId: 1, integration: 'demo', tenantId: 't', tenantName: 't', accountId: 'a', contractId: 'c', billingItemId: 'i', billingItemName: 'Item',
+    applicationId: null, category: null, beforeUnits: 0, afterUnits, delta: afterUnits, effectiveDate, psaPostingId: '1', status: 'posted', error: null, settledAt: null, createdAt: `${effectiveDate}T04:00:00.000Z`,
+  });
+  const plan = (before: number, period?: { start: string; end: string }) => ({
+    integration: 'demo', date: '2026-12-01', skipped: [],
+    contracts: [{ tenantId: 't', tenantName: 't', tenantIds: ['t'], accountId: 'a', accountName: 'A', contractId: 'c', contractName: 'C', lines: [{ billingItemId: 'i', billingItemName: 'Item', before, after: 12, delta: 12 - before, ...(period ? { period } : {}) }] }],
+  });
+  const december = { start: '2026-12-01', end: '2026-12-31' };
+  it('a posting of the previous period says nothing about a new period’s base units', () => {
+    expect(reconciliationRows(plan(5, december), [posting(12, '2026-11-30')])[0]).toMatchObject({ edited: false, differs: true });
+  });
+  it('a posting of this period that Autotask no longer shows was edited by hand', () => {
+    expect(reconciliationRows(plan(9, december), [posting(12, '2026-12-01')])[0]).toMatchObject({ edited: true });
+    expect(reconciliationRows(plan(12, december), [posting(12, '2026-12-01')])[0]).toMatchObject({ edited: false, differs: false });
+  });
+  it('an item Autotask holds nothing for is not “edited”', () => {
+    expect(reconciliationRows(plan(0), [posting(12, '2026-12-01')])[0]).toMatchObject({ edited: false });
   });
 });

@@ -139,14 +139,15 @@ describe('desiredQuantities', () => {
 describe('planAgainstPsa', () => {
   const want = (billingItemId: string, quantity: number): DesiredQuantity => ({ billingItemId, billingItemName: `Item ${billingItemId}`, quantity, sources: [] });
   const held = (billingItemId: string, units: number, periodStart = '2024-01-01', periodEnd = '2024-01-31'): ItemQuantity => ({ billingItemId, units, periodStart, periodEnd });
-  const line = (id: string, before: number, after: number): PlanLine => ({ billingItemId: id, billingItemName: `Item ${id}`, before, after, delta: after - before });
+  const jan = { start: '2024-01-01', end: '2024-01-31' };
+  const line = (id: string, before: number, after: number, period: PlanLine['period'] | null = jan): PlanLine => ({ billingItemId: id, billingItemName: `Item ${id}`, before, after, delta: after - before, ...(period ? { period } : {}) });
 
   const cases: Array<[string, DesiredQuantity[], ItemQuantity[], PlanLine[]]> = [
     ['increase', [want('A', 12)], [held('A', 10)], [line('A', 10, 12)]],
     ['decrease', [want('A', 8)], [held('A', 10)], [line('A', 10, 8)]],
     ['unchanged: a zero line', [want('A', 10)], [held('A', 10)], [line('A', 10, 10)]],
-    ['absent from the PSA: before 0', [want('A', 5)], [], [line('A', 0, 5)]],
-    ['absent and wanted 0: a zero line', [want('A', 0)], [], [line('A', 0, 0)]],
+    ['absent from the PSA: before 0, no period', [want('A', 5)], [], [line('A', 0, 5, null)]],
+    ['absent and wanted 0: a zero line', [want('A', 0)], [], [line('A', 0, 0, null)]],
     ['brought down to 0', [want('A', 0)], [held('A', 7)], [line('A', 7, 0)]],
     ['PSA items not desired never appear', [want('A', 1)], [held('A', 1), held('Other', 50)], [line('A', 1, 1)]],
     ['nothing desired: no lines', [], [held('Other', 50)], []],

@@ -155,11 +155,18 @@ export function reconciliationRows(plan: BillingPlan, postings: readonly Posting
         psa: l.before,
         last: posted,
         differs: l.after !== l.before,
-        edited: posted !== null && posted.units !== l.before,
+        // Only a posting of the period Autotask holds now can have been edited: on the first day of
+        // a new period Autotask starts from the contract's base units, and kmsp's last posting
+        // (made in the previous period) says nothing about them.
+        edited: posted !== null && samePeriod(posted.date, l.period) && posted.units !== l.before,
       });
     }
   }
   return rows;
+}
+
+function samePeriod(date: string, period: { start: string; end: string } | undefined): boolean {
+  return period !== undefined && period.start.slice(0, 10) <= date && date <= period.end.slice(0, 10);
 }
 
 export const isMismatch = (r: ReconciliationRow) => r.differs || r.edited || r.error !== undefined;
