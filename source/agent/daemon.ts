@@ -9,9 +9,12 @@
 //   processes the ledger's run lock does the same. The ticket job is scheduled one pass at a
 //   time: the next poll is due `interval` after the previous one began, or right after it
 //   ended when it took longer.
-// - Missed billing: when the agent starts after a scheduled billing time that has no billing
-//   run in the ledger since (the host was down at 04:00), it runs one at once. Billing posts
-//   differences, so a catch-up can never bill twice.
+// - Billing is owed, per integration, until a billing run of it completed (ok or partial) after
+//   the last scheduled time. At start (the host was down at 04:00, the last pass was stopped by
+//   SIGTERM) and on resume (the pass was stopped by the pause switch) an owed run starts at once;
+//   a pass that failed or stopped short for an integration is retried every 30 minutes, at most
+//   3 times, before the next scheduled run. Billing posts differences against the PSA's own units,
+//   so a catch-up or retry can never bill twice.
 // - Config reload: a changed file is loaded and checked like at start; a refused one is
 //   logged and shown in the status, and the last good config keeps running. A pass in flight
 //   finishes with the config it began with, except for the pause switch: turning it on stops
@@ -74,6 +77,10 @@ interface Running {
 }
 
 const HOUR_MS = 3_600_000;
+/** A billing pass that failed for an integration is tried again after this long… */
+export const BILLING_RETRY_MS = 30 * 60_000;
+/** …at most this many times per scheduled run. */
+export const BILLING_RETRIES = 3;
 
 export class Daemon {
   private config!: KmspConfig;
@@ -82,6 +89,8 @@ export class Daemon {
   private readonly status: AgentStatus;
   private readonly jobs: readonly AgentJob[];
   private billingJob: schedule.Job | null = null;
+  private retryJob: schedule.Job | null = null;
+  private retries = 0;
   private ticketJob: schedule.Job | null = null;
   private readonly running = new Map<AgentJob, Running>();
   private watcher: ConfigWatcher | null = null;
@@ -144,7 +153,7 @@ export class Daemon {
     );
     this.logSchedules();
     if (this.jobs.includes('tickets')) this.fire('tickets');
-    if (this.jobs.includes('billing')) this.catchUpBilling();
+    if (this.jobs.includes('billing')) this.catchUpBilling('the agent was not running, or its last pass was stopped');
     this.writeStatus();
     return null;
   }
@@ -200,6 +209,7 @@ export class Daemon {
     this.status.paused = config.agent.paused;
     this.status.timeZone = config.agent.timeZone;
     this.status.integrations = this.integrations.map((i) => i.name);
+    for (const name of Object.keys(this.status.api.psaBudget)) if (!this.status.integrations.includes(name)) delete this.status.api.psaBudget[name];
     this.learnSecrets();
     if (x.initial) {
       if (hash === null) this.log.warn(`no configuration at ${this.options.paths.configFile} yet; waiting for one (set it up in the console: kmsp)`);
@@ -216,7 +226,10 @@ export class Daemon {
       if (b.paused) {
         this.log.warn('writes paused (agent.paused): running passes stop at their next safe point; later passes read and report only; resume with: kmsp resume');
         for (const r of this.running.values()) r.controller.abort('writes were paused');
-      } else this.log.info('writes resumed (agent.paused is off)');
+      } else {
+        this.log.info('writes resumed (agent.paused is off)');
+        if (this.jobs.includes('billing')) this.catchUpBilling('writes were paused');
+      }
     }
     if (a.billingSchedule !== b.billingSchedule || a.timeZone !== b.timeZone || a.ticketPollSeconds !== b.ticketPollSeconds) {
       this.schedule();
@@ -287,31 +300,63 @@ export class Daemon {
     this.log.info(`schedules: ${parts.join('; ')}`);
   }
 
-  /** A billing time passed while the agent was not running, with no billing run since: run now. */
-  private catchUpBilling(): void {
-    if (this.integrations.length === 0) return;
+  /** The last scheduled billing time at or before now. */
+  private lastBillingTime(): Date {
+    return cronParser.parseExpression(this.billingExpression(), { tz: this.config.agent.timeZone, currentDate: this.now() }).prev().toDate();
+  }
+
+  /** Integrations without a completed (ok or partial) billing run since `since`, per the ledger. */
+  private billingOwed(since: Date): Integration[] {
+    const ledger = openLedger({ paths: this.options.paths });
     try {
-      const it = cronParser.parseExpression(this.billingExpression(), { tz: this.config.agent.timeZone, currentDate: this.now() });
-      const missed = it.prev().toDate();
-      if (this.now().getTime() - missed.getTime() > 24 * HOUR_MS) return;
-      const ledger = openLedger({ paths: this.options.paths });
-      let since: boolean;
-      try {
-        since = ledger.listRuns({ job: 'billing', limit: 20 }).some((r) => !r.dryRun && r.status !== 'running' && Date.parse(r.startedAt) >= missed.getTime() && r.status !== 'failed');
-      } finally {
-        ledger.close();
+      const done = new Set<string>();
+      for (const r of ledger.listRuns({ job: 'billing', limit: 1000 })) {
+        if (Date.parse(r.startedAt) < since.getTime()) break; // newest first
+        const name = (r.summary as { integration?: unknown } | null)?.integration;
+        if (!r.dryRun && (r.status === 'ok' || r.status === 'partial') && typeof name === 'string') done.add(name);
       }
-      if (since) return;
-      this.log.info(`catching up: the billing run due at ${missed.toISOString()} has not run (the agent was not running); running it now`);
-      this.fire('billing');
+      return this.integrations.filter((i) => !done.has(i.name));
+    } finally {
+      ledger.close();
+    }
+  }
+
+  /** Runs the billing owed since the last scheduled time now (see the header). */
+  private catchUpBilling(why: string): void {
+    if (this.integrations.length === 0 || this.config.agent.paused || this.options.dryRun) return;
+    try {
+      const due = this.lastBillingTime();
+      const owed = this.billingOwed(due);
+      if (owed.length === 0) return;
+      this.log.info(`catching up: the billing run due at ${due.toISOString()} has not completed for ${owed.map((i) => i.name).join(', ')} (${why}); running it now`);
+      this.fire('billing', owed);
     } catch (error) {
       this.log.warn(`could not check for a missed billing run: ${describeErrorLine(error)}`);
     }
   }
 
+  /** After a billing pass: integrations it did not complete are tried again later (see the header). */
+  private scheduleBillingRetry(result: PassResult, scheduled: boolean): void {
+    if (scheduled) this.retries = 0;
+    if (this.stopping || this.config.agent.paused) return;
+    const unfinished = result.integrations.filter((r) => r.outcome === 'failed' || r.outcome === 'partial' || (r.outcome === 'abandoned' && !this.stopping));
+    const names = new Set(unfinished.map((r) => r.integration));
+    const again = this.integrations.filter((i) => names.has(i.name));
+    if (again.length === 0 || this.retries >= BILLING_RETRIES) return;
+    const at = new Date(this.now().getTime() + BILLING_RETRY_MS);
+    const next = this.nextBilling();
+    if (next && Date.parse(next) <= at.getTime()) return;
+    this.retries++;
+    this.retryJob?.cancel();
+    this.retryJob = schedule.scheduleJob(at, () => this.fire('billing', again));
+    this.log.warn(`billing of ${again.map((i) => i.name).join(', ')} did not complete; trying again at ${at.toISOString()} (retry ${this.retries} of ${BILLING_RETRIES})`);
+    if (this.retryJob) this.status.jobs.billing.nextRunAt = at.toISOString();
+  }
+
   // ------------------------------------------------------------------ passes
 
-  private fire(job: AgentJob): void {
+  /** Starts a pass of `job` over every integration, or over `only` (a catch-up or retry), unless one is running. */
+  private fire(job: AgentJob, only?: readonly Integration[]): void {
     if (this.stopping) return;
     const js = this.status.jobs[job];
     if (job === 'billing') js.nextRunAt = this.nextBilling();
@@ -337,7 +382,8 @@ export class Daemon {
     this.writeStatus();
     this.log.debug(`${job}: pass begins`);
     const config = this.config;
-    const integrations = this.integrations;
+    // A catch-up or retry names integrations as they were; only those still configured run.
+    const integrations = only ? this.integrations.filter((i) => only.some((o) => o.name === i.name)) : this.integrations;
     const promise = (async () => {
       let result: PassResult | null = null;
       try {
@@ -351,6 +397,7 @@ export class Daemon {
           now: this.now,
         });
         this.record(job, result);
+        if (job === 'billing') this.scheduleBillingRetry(result, only === undefined);
       } catch (error) {
         // runPass reports per-integration failures itself; this is the pass machinery failing.
         this.recordFailure(job, error);
@@ -441,10 +488,10 @@ export class Daemon {
 
   /**
    * First call: stop scheduling, ask passes to stop at a safe point, wait (up to the grace),
-   * write the final status; resolves `done` with 0 (1 when the grace ran out).
+   * write the final status; resolves `done` with `cleanCode` (1 when the grace ran out).
    * `reason` is e.g. "SIGTERM".
    */
-  stop(reason: string): Promise<number> {
+  stop(reason: string, cleanCode = 0): Promise<number> {
     if (this.stopping) return this.stopping;
     this.stopping = (async () => {
       const busy = [...this.running.entries()];
@@ -455,6 +502,7 @@ export class Daemon {
       this.status.stopReason = reason;
       this.watcher?.close();
       this.billingJob?.cancel();
+      this.retryJob?.cancel();
       this.ticketJob?.cancel();
       for (const job of AGENT_JOBS) this.status.jobs[job].nextRunAt = null;
       this.writeStatus();
@@ -476,7 +524,7 @@ export class Daemon {
       }
       this.writeStatus();
       this.log.info(`stopped (${reason})`);
-      const code = finished ? 0 : 1;
+      const code = finished ? cleanCode : 1;
       this.resolveDone(code);
       return code;
     })();

@@ -67,7 +67,8 @@ export async function runPass(job: AgentJob, options: PassOptions): Promise<Pass
   try {
     for (const integration of options.integrations) {
       if (options.signal?.aborted) {
-        results.push(notRun(integration.name, 'abandoned', 'not begun: the agent is stopping'));
+        const why = typeof options.signal.reason === 'string' ? options.signal.reason : 'asked to stop';
+        results.push(notRun(integration.name, 'abandoned', `${job} ${integration.name}: not begun (${why})`));
         continue;
       }
       results.push(await runOne(job, integration, ledger, options, now));

@@ -71,7 +71,7 @@ export function register(program: Command, io: CommandIo = processIo): void {
         journald: Boolean(process.env.JOURNAL_STREAM),
         redactor: new Redactor(),
       });
-      process.exitCode = await runDaemon(logger, {
+      const code = await runDaemon(logger, {
         paths,
         jobs,
         dryRun: options.dryRun === true,
@@ -80,6 +80,9 @@ export function register(program: Command, io: CommandIo = processIo): void {
         ...(options.billingSchedule ? { billingSchedule: options.billingSchedule } : {}),
         ...(interval !== undefined ? { ticketIntervalSeconds: interval } : {}),
       });
+      // Stopped: exit now, whatever is still in flight. When the grace ran out, a pass may still be
+      // waiting on a request; its ledger rows say what it did, and the next pass settles them.
+      process.exit(code);
     });
 }
 
@@ -97,6 +100,19 @@ async function runDaemon(logger: Logger, o: { paths: KmspPaths; jobs: readonly A
   process.on('unhandledRejection', fatal('unhandled promise rejection'));
   const refused = daemon.start();
   if (refused !== null) return refused;
+  // Output closed (a pipe's reader gone): nothing can be logged any more. Stop at a safe point and
+  // exit non-zero, so a supervisor restarts the agent with somewhere to log (cli.ts's quiet EPIPE
+  // exit suits commands, not the agent). Later write errors on the dead stream are expected.
+  let outputLost = false;
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.removeAllListeners('error');
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (outputLost) return;
+      if (error.code !== 'EPIPE') throw error;
+      outputLost = true;
+      void daemon.stop('its log output was closed (EPIPE)', 1);
+    });
+  }
   let signals = 0;
   const onSignal = (name: NodeJS.Signals) => {
     signals++;

@@ -100,13 +100,13 @@ function checkSchedule(config: KmspConfig, now: Date): CheckResult[] {
       out.push(result('fail', `Billing schedule is not valid: ${cron.problem}`, '  Remedy: correct agent.billingSchedule (5 cron fields), e.g. 0 4 * * * for 04:00 every day.'));
     } else {
       const next = cron.next[0]!;
-      const inDstHours = observesDst(timeZone, now.getUTCFullYear()) && localHours(cron.next, timeZone).some((h) => h === 1 || h === 2);
+      const inDstHours = observesDst(timeZone, now.getUTCFullYear()) && localHours(cron.next, timeZone).some((h) => h <= 3);
       out.push(
         inDstHours
           ? result(
               'warn',
-              `Billing schedule ${describeBillingSchedule(billingSchedule, timeZone)}: next run ${formatInZone(next, timeZone)}; it runs between 01:00 and 03:00`,
-              '  Cause: on daylight-saving nights a run in that hour can be skipped (spring) or fall in the repeated hour (autumn).\n  Remedy: schedule it outside 01:00–03:00 local time; the default 0 4 * * * (04:00) avoids it.',
+              `Billing schedule ${describeBillingSchedule(billingSchedule, timeZone)}: next run ${formatInZone(next, timeZone)}; it runs between 00:00 and 04:00`,
+              '  Cause: the clocks of daylight-saving zones change in those hours (00:00 in some, 01:00–03:00 in most): on the night they go forward a run in the skipped hour runs an hour late, and on the night they go back node-schedule can skip a run (node-schedule#435).\n  Remedy: schedule it at 04:00 or later local time; the default 0 4 * * * does.',
             )
           : result('ok', `Billing schedule ${describeBillingSchedule(billingSchedule, timeZone)}: next run ${formatInZone(next, timeZone)}`),
       );

@@ -2,9 +2,12 @@
 // ticket poll interval. Pure: parsing and "when is the next run" only; the agent's scheduler
 // (source/agent/scheduler.ts) hands the same expression and zone to node-schedule.
 //
-// DST (guide §4.3, node-schedule#435): a cron time that falls in the hour skipped by the spring
-// change does not run that night; one in the repeated autumn hour runs once. The default
-// (04:00) sits outside 01:00–03:00 local time, where every DST change of the IANA zones happens.
+// DST (guide §4.3): the clocks of daylight-saving zones change between 00:00 and 04:00 local
+// time (00:00 in e.g. America/Santiago, 01:00–03:00 in most). A cron time in the hour skipped
+// when the clocks go forward runs at the first valid instant after it (02:30 → 03:30, as
+// cron-parser computes it); around the night they go back node-schedule has an open issue of a
+// skipped run (node-schedule#435). The default (04:00) is outside those hours, and `kmsp doctor`
+// warns about a schedule inside them.
 import cronParser from 'cron-parser';
 
 /** Five fields (minute hour day-of-month month day-of-week), as in crontab(5). */

@@ -68,9 +68,9 @@ export interface TicketRunOptions {
   /** Test seam: runs after the PSA created a ticket and before the ledger records it. A throw is the death of the process. */
   afterCreate?: (ticket: { key: string; psaTicketId: string }) => void | Promise<void>;
   /**
-   * Aborted (SIGTERM, pause): no further tenant begins and no further ticket is created; a
-   * tenant stopped that way keeps its event cursor, so the next pass handles what is left.
-   * Closes and notes already under way complete. The run ends `abandoned`.
+   * Aborted (SIGTERM, pause): no further tenant begins and no further PSA write (create, close,
+   * note) is made; one already sent completes and is recorded. A tenant stopped that way keeps
+   * its event cursor, so the next pass handles what is left. The run ends `abandoned`.
    */
   signal?: AbortSignal;
 }
@@ -310,6 +310,8 @@ function isClosed(ctx: Ctx, t: PsaTicket): boolean {
 }
 
 async function noteRepeats(ctx: Ctx, row: TicketRecord, events: SecurityEvent[], tenantId: string): Promise<void> {
+  // Every PSA write of the pass stops at the signal (pause means no write at all, not "no new tickets").
+  throwIfAbandoned(ctx.o.signal);
   const first = events[0]!;
   const last = events[events.length - 1]!;
   const text =
@@ -373,6 +375,7 @@ async function syncStatuses(ctx: Ctx, m: TenantMapping, tenant: Tenant, account:
   }
   // Pending rows whose condition is gone: created before a crash? Then close it; else forget it.
   for (const p of pending.filter((x) => !d.create.some((c) => c.key === x.repeatKey))) {
+    throwIfAbandoned(ctx.o.signal);
     try {
       const found = await ctx.o.psa.findTicketsByTag(fitTag(p.key));
       if (found[0] && ctx.closedStatus && !isClosed(ctx, found[0])) await ctx.o.psa.closeTicket(found[0].id, ctx.closedStatus);
@@ -383,6 +386,7 @@ async function syncStatuses(ctx: Ctx, m: TenantMapping, tenant: Tenant, account:
     }
   }
   for (const t of d.close) {
+    throwIfAbandoned(ctx.o.signal);
     const row = rowByCondition.get(t.key)!;
     try {
       if (row.state === 'closed-by-person') {
@@ -404,6 +408,7 @@ async function syncStatuses(ctx: Ctx, m: TenantMapping, tenant: Tenant, account:
     const row = rowByCondition.get(t.key)!;
     if (row.state !== 'open') continue;
     if (row.psaCheckedAt && ctx.now.getTime() - Date.parse(row.psaCheckedAt) < every) continue;
+    throwIfAbandoned(ctx.o.signal);
     try {
       const psaTicket = await o.psa.getTicket(row.psaTicketId!);
       if (psaTicket && !isClosed(ctx, psaTicket)) {

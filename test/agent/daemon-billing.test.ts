@@ -98,11 +98,15 @@ describe('kmsp agent (billing)', () => {
       ledger.close();
     }
 
+    // Restarted (as systemd would), the agent owes the rest of the day's billing and runs it at once.
     env.demo.autotask.clearInjections();
-    const rest = await runCli(['--config', env.demo.configDir, 'agent', '--once', '--job', 'billing']);
-    expect(rest.code, rest.stderr).toBe(0);
+    agent = spawnAgent(env.demo.configDir, ['--job', 'billing', '--billing-schedule', '0 4 * * *']);
+    await agent.waitForLine(/catching up: the billing run due at .* has not completed for demo/);
+    await until(() => statusOf(env!.paths)?.jobs.billing.passes === 1, 'the catch-up pass', 30_000, () => agent!.output().stdout);
     expect(adjustments(env).sort()).toEqual(expected);
     expect([...perItem(adjustments(env)).values()].every((n) => n === 1)).toBe(true);
+    agent.child.kill('SIGTERM');
+    expect(await exitWithin(agent, 15_000)).toBe(0);
   });
 
   it('a second SIGTERM exits at once with 1; the run after it reconciles, nothing posted twice', async () => {
@@ -132,5 +136,36 @@ describe('kmsp agent (billing)', () => {
     } finally {
       ledger.close();
     }
+  });
+
+  it('paused at start it owes the billing, and runs it when writes are resumed; a failed posting is retried later', async () => {
+    env = await start();
+    const expected = expectedPostings(Date.now());
+    expect((await runCli(['--config', env.demo.configDir, 'pause'])).code).toBe(0);
+    agent = spawnAgent(env.demo.configDir, ['--job', 'billing', '--billing-schedule', '0 4 * * *']);
+    await agent.waitForLine(/writes are paused/);
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(adjustments(env)).toEqual([]);
+    // One posting refused by Autotask: the pass is partial and its integration is tried again later.
+    env.demo.autotask.inject({ endpoint: 'ContractServiceAdjustments', method: 'POST', kind: 'error', status: 400, message: 'service is locked for this period', count: 1 });
+    expect((await runCli(['--config', env.demo.configDir, 'resume'])).code).toBe(0);
+    await agent.waitForLine(/catching up: .* \(writes were paused\); running it now/);
+    await agent.waitForLine(/billing of demo did not complete; trying again at .* \(retry 1 of 3\)/, 30_000);
+    expect(adjustments(env)).toHaveLength(expected.length - 1);
+    expect(statusOf(env.paths)!.jobs.billing.lastOutcome).toBe('partial');
+    agent.child.kill('SIGTERM');
+    expect(await exitWithin(agent, 15_000)).toBe(0);
+  });
+
+  it('when a pass does not reach a safe point within --stop-timeout, the agent exits 1 at once and says so', async () => {
+    env = await start();
+    env.demo.autotask.inject({ endpoint: 'ContractServiceAdjustments', method: 'POST', kind: 'delay', delayMs: 4000, count: 1000 });
+    agent = spawnAgent(env.demo.configDir, ['--job', 'billing', '--billing-schedule', '0 4 * * *', '--stop-timeout', '1']);
+    await until(() => env!.demo.autotask.requests.some((r) => r.method === 'POST' && /ContractServiceAdjustments/i.test(r.path)), 'a posting in flight', 30_000);
+    const sent = Date.now();
+    agent.child.kill('SIGTERM');
+    expect(await exitWithin(agent, 3_500)).toBe(1);
+    expect(Date.now() - sent).toBeLessThan(3_500);
+    expect(statusOf(env.paths)).toMatchObject({ state: 'stopped', stopReason: expect.stringContaining('did not reach a safe point within 1 s') });
   });
 });

@@ -41,4 +41,14 @@ describe('kmsp agent start', () => {
     expect(statusOf(env.paths)).toMatchObject({ state: 'failed' });
     expect(readFileSync(env.paths.configFile, 'utf8')).toBe(broken);
   });
+
+  it('when its log output is closed (EPIPE) it stops at a safe point and exits 1, so a supervisor restarts it', async () => {
+    env = await startBillingEnv('demo', { tenants: [], billing: { byCategory: false, applications: [] } });
+    agent = spawnAgent(env.demo.configDir, ['--job', 'tickets', '--ticket-interval', '1']);
+    await agent.waitForLine(/started \(pid/);
+    agent.child.stdout!.destroy(); // the reader is gone
+    agent.child.stderr!.destroy();
+    expect(await exitWithin(agent, 10_000)).toBe(1);
+    expect(statusOf(env.paths)).toMatchObject({ state: 'stopped', stopReason: 'its log output was closed (EPIPE)' });
+  });
 });
