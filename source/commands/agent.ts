@@ -10,6 +10,7 @@ import { Redactor } from '../connectors/redact.js';
 import { AGENT_JOBS, type AgentJob } from '../domain/agentStatus.js';
 import { describeError, describeErrorLine } from '../domain/errors.js';
 import { integrationSecrets } from '../domain/secretNames.js';
+import { acquireAgentLock, type AgentLock } from '../store/agentLock.js';
 import { openSecretStore } from '../store/secrets.js';
 import type { KmspPaths } from '../store/paths.js';
 import { pathsOf, processIo, type CommandIo } from './shared.js';
@@ -30,7 +31,8 @@ interface AgentCliOptions {
  * Exit codes of --once: 0 every integration's pass succeeded; 1 something failed (a contract,
  * a posting, a tenant, a connection) or the pass was stopped; 2 usage; 75 another run holds the
  * lock (EX_TEMPFAIL: try again later). The daemon: 0 after a clean stop, 1 when stopped without
- * reaching a safe point, 70 after an uncaught error, 78 when the config is unusable at start.
+ * reaching a safe point, 70 after an uncaught error, 75 when another agent runs with the same
+ * state directory, 78 when the config is unusable at start.
  */
 export const EXIT_LOCKED = 75;
 
@@ -87,6 +89,15 @@ export function register(program: Command, io: CommandIo = processIo): void {
 }
 
 async function runDaemon(logger: Logger, o: { paths: KmspPaths; jobs: readonly AgentJob[]; dryRun: boolean; stopGraceMs: number; only?: string; billingSchedule?: string; ticketIntervalSeconds?: number }): Promise<number> {
+  // One agent per state directory; checked before anything is written (the status file is the other agent's).
+  let lock: AgentLock;
+  try {
+    lock = acquireAgentLock(o.paths);
+  } catch (error) {
+    logger.error(`not started: ${describeErrorLine(error)}`);
+    return EXIT_LOCKED;
+  }
+  process.on('exit', () => lock.release());
   const daemon = new Daemon({ ...o, logger, kmspVersion: kmspVersion() });
   // Fatal: one line at crit (a stack over several lines would become several journal entries),
   // the status says failed, and a non-zero exit lets Restart=on-failure bring the agent back.

@@ -1,8 +1,9 @@
 // How the agent starts (issue 6): without a config it waits for one and picks it up when the
 // console saves it; with a corrupt one it refuses with exit 78 (EX_CONFIG, which the unit does
 // not restart on), says why, and leaves the file as it was.
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
+import { agentLockFile } from '../../source/store/agentLock.js';
 import { startBillingEnv, type BillingEnv } from '../billing/helpers.js';
 import { exitWithin, spawnAgent, statusOf, until, type AgentProcess } from './helpers.js';
 
@@ -50,5 +51,24 @@ describe('kmsp agent start', () => {
     agent.child.stderr!.destroy();
     expect(await exitWithin(agent, 10_000)).toBe(1);
     expect(statusOf(env.paths)).toMatchObject({ state: 'stopped', stopReason: 'its log output was closed (EPIPE)' });
+  });
+
+  it('one agent per state directory: a second refuses with 75 and leaves the status of the first; a lock left by a killed agent is taken over', async () => {
+    env = await startBillingEnv('demo', { tenants: [], billing: { byCategory: false, applications: [] } });
+    agent = spawnAgent(env.demo.configDir, ['--job', 'tickets', '--ticket-interval', '1']);
+    await agent.waitForLine(/started \(pid/);
+    const second = spawnAgent(env.demo.configDir, ['--job', 'tickets']);
+    expect(await exitWithin(second, 10_000)).toBe(75);
+    expect(second.output().stderr).toMatch(new RegExp(`not started: Another kmsp agent is running with this state directory \\(process ${agent.child.pid} `));
+    expect(statusOf(env.paths)!.pid).toBe(agent.child.pid);
+
+    agent.child.kill('SIGKILL'); // no cleanup: agent.lock stays behind
+    await exitWithin(agent, 5_000);
+    agent = spawnAgent(env.demo.configDir, ['--job', 'tickets', '--ticket-interval', '1']);
+    await agent.waitForLine(/started \(pid/);
+    await until(() => statusOf(env!.paths)?.pid === agent!.child.pid, 'the status of the new agent');
+    agent.child.kill('SIGTERM');
+    expect(await exitWithin(agent, 10_000)).toBe(0);
+    expect(existsSync(agentLockFile(env.paths))).toBe(false); // released on the way out
   });
 });
