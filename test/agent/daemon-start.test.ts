@@ -58,7 +58,7 @@ describe('kmsp agent start', () => {
     agent = spawnAgent(env.demo.configDir, ['--job', 'tickets', '--ticket-interval', '1']);
     await agent.waitForLine(/started \(pid/);
     const second = spawnAgent(env.demo.configDir, ['--job', 'tickets']);
-    expect(await exitWithin(second, 10_000)).toBe(75);
+    expect(await exitWithin(second, 20_000)).toBe(75);
     expect(second.output().stderr).toMatch(new RegExp(`not started: Another kmsp agent is running with this state directory \\(process ${agent.child.pid} `));
     expect(statusOf(env.paths)!.pid).toBe(agent.child.pid);
 
