@@ -282,7 +282,7 @@ async function syncEvents(ctx: Ctx, m: TenantMapping, tenant: Tenant, account: P
     try {
       const row = await createOnce(ctx, g.first, { repeatKey: g.repeatKey, severity: null });
       l.recordTicketEvents([{ integration: integration.name, tenantId: tenant.id, eventId: g.first.eventId!, outcome: 'created', ticketKey: row.key, runId: ctx.runId }]);
-      if (g.events.length > 1) await noteRepeats(ctx, row, g.events.slice(1), tenant.id);
+      if (g.events.length > 1 && row.state === 'open') await noteRepeats(ctx, row, g.events.slice(1), tenant.id);
     } catch (error) {
       if (error instanceof Interrupted || error instanceof PassAbandoned) throw error;
       complete = false;
@@ -440,8 +440,12 @@ function occurrenceKey(ledger: Ledger, integration: string, conditionKey: string
 // ---------------------------------------------------------------- create, breaker
 
 /**
- * Creates the ticket unless it exists: a ledger row with a PSA id is returned as is; a pending
- * row (a crash between create and record) is looked up by tag first.
+ * Creates the ticket unless it exists. A ledger row with a PSA id is returned as is. Otherwise
+ * the PSA is asked for the key's tag first — for a pending row (a crash between create and
+ * record) and for a key the ledger has never seen alike: the tag (Autotask externalID) is the
+ * ticket's identity, so a ledger that was lost, replaced or is new (a move from `--config DIR`
+ * to the service's state directory) finds the tickets made before instead of opening them
+ * again. One query per ticket to create; tickets are rare next to polls.
  */
 async function createOnce(ctx: Ctx, draft: TicketDraft, extra: { repeatKey: string | null; severity: string | null }): Promise<TicketRecord> {
   const l = ctx.ledger!;
@@ -450,15 +454,7 @@ async function createOnce(ctx: Ctx, draft: TicketDraft, extra: { repeatKey: stri
   // A safe point: nothing of this ticket is written yet (a pending row of an earlier crash stays pending for the next pass).
   throwIfAbandoned(ctx.o.signal);
   const tag = fitTag(draft.key);
-  if (known) {
-    const found = await ctx.o.psa.findTicketsByTag(tag);
-    if (found[0]) {
-      ctx.totals.created++;
-      ctx.totals.reconciled++;
-      return l.upsertTicket({ key: draft.key, integration: known.integration, tenantId: known.tenantId, kind: known.kind, psaTicketId: found[0].id, psaTicketNumber: found[0].number || null });
-    }
-  }
-  const row = l.upsertTicket({
+  const fields = {
     key: draft.key,
     integration: ctx.integration.name,
     tenantId: draft.tenantId,
@@ -467,14 +463,29 @@ async function createOnce(ctx: Ctx, draft: TicketDraft, extra: { repeatKey: stri
     deviceId: draft.deviceId,
     descriptionId: draft.descriptionId,
     eventId: draft.eventId,
-    state: 'open',
-    psaTicketId: null,
     runId: ctx.runId,
     repeatKey: extra.repeatKey,
     severity: extra.severity,
     title: draft.title,
     createdAt: known ? new Date(known.createdAt) : ctx.now,
-  });
+  };
+  const found = (await ctx.o.psa.findTicketsByTag(tag))[0];
+  if (found) {
+    ctx.totals.created++;
+    ctx.totals.reconciled++;
+    // Found closed: a person closed it while its condition or event is still current (we are
+    // about to create it): recorded as such, never opened a second time.
+    const closed = isClosed(ctx, found);
+    return l.upsertTicket({
+      ...fields,
+      psaTicketId: found.id,
+      psaTicketNumber: found.number || null,
+      state: closed ? (draft.kind === 'status' ? 'closed-by-person' : 'closed') : 'open',
+      ...(closed ? { closedAt: found.completedAt ?? ctx.now } : {}),
+      psaCheckedAt: ctx.now,
+    });
+  }
+  const row = l.upsertTicket({ ...fields, state: 'open', psaTicketId: null });
   if (ctx.interrupted) throw new Interrupted(null);
   const created = await ctx.o.psa.createTicket({
     accountId: draft.accountId,

@@ -80,7 +80,7 @@ describe('kmsp agent (tickets)', () => {
   it('SIGTERM in the middle of a ticket pass stops at a safe point; the next pass creates the rest, none twice', async () => {
     const ids = [7101, 7102, 7103, 7104, 7105, 7106];
     ids.forEach((id, i) => critical(i % 2 ? WS1 : WS2, id, `TYPE_${i}`));
-    env.demo.autotask.inject({ endpoint: 'Tickets', method: 'POST', kind: 'delay', delayMs: 500, count: 1000 });
+    env.demo.autotask.inject({ endpoint: 'Tickets', method: 'POST', query: false, kind: 'delay', delayMs: 500, count: 1000 });
     agent = spawnAgent(env.demo.configDir, ['--job', 'tickets', '--ticket-interval', '60']);
     await until(() => eventTickets().length >= 1, 'a first ticket', 20_000, () => agent!.output().stdout);
     agent.child.kill('SIGTERM');
@@ -110,7 +110,7 @@ describe('kmsp agent (tickets)', () => {
     const secrets = [at.apiUser.secret, at.apiUser.integrationCode, ksc.users[0]!.password];
     critical(WS1, 7201);
     // A PSA error that quotes the secret back (a badly behaved gateway): it must still not reach the log.
-    env.demo.autotask.inject({ endpoint: 'Tickets', method: 'POST', kind: 'error', status: 400, message: `rejected for user secret ${at.apiUser.secret}`, count: 1 });
+    env.demo.autotask.inject({ endpoint: 'Tickets', method: 'POST', query: false, kind: 'error', status: 400, message: `rejected for user secret ${at.apiUser.secret}`, count: 1 });
     agent = spawnAgent(env.demo.configDir, ['--job', 'tickets', '--ticket-interval', '1', '--log-level', 'debug'], { JOURNAL_STREAM: '8:123456' });
     await agent.waitForLine(/^<3>.*rejected for user secret/);
     await morePasses(1);

@@ -1,5 +1,9 @@
 // The agent's ticket job end to end over the KSC and Autotask simulators (issue 5 acceptance).
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openLedger } from '../../source/store/ledger.js';
 import { eventTicketKey, statusTicketKey } from '../../source/domain/ticketEngine.js';
 import { EVENTS_STREAM } from '../../source/tickets/run.js';
 import { ALPHA, ALPHA_ACCOUNT, BETA, BETA_WS, startTicketEnv, WS1, WS2, type TicketEnv } from './helpers.js';
@@ -86,7 +90,7 @@ describe('event tickets', () => {
 
   it('Autotask answers an error after creating (error-after on POST Tickets), then rerun: exactly one ticket', async () => {
     critical(ALPHA, WS1, 6201);
-    env.demo.autotask.inject({ endpoint: 'Tickets', kind: 'error-after', method: 'POST' });
+    env.demo.autotask.inject({ endpoint: 'Tickets', kind: 'error-after', method: 'POST', query: false });
     const ledger = env.ledger();
     const first = await env.run(ledger);
     expect(first.status).toBe('partial');
@@ -94,6 +98,29 @@ describe('event tickets', () => {
     const second = await env.run(ledger);
     expect(second.totals).toMatchObject({ created: 1, reconciled: 1, errors: 0 });
     expect(env.tickets()).toHaveLength(1);
+  });
+
+  it('a new or replaced ledger finds the tickets already in Autotask by their tag instead of opening them again', async () => {
+    critical(ALPHA, WS1, 6251);
+    env.demo.ksc.setStatusMask(ALPHA, WS2, [DB]);
+    const first = await env.run(env.ledger());
+    expect(first.totals.created).toBeGreaterThanOrEqual(2);
+    const before = env.tickets().length;
+    // The agent moved to another state directory (or lost its ledger): nothing recorded there.
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'kmsp-newledger-'));
+    const fresh = openLedger({ file: path.join(dir, 'ledger.sqlite') });
+    try {
+      const again = await env.run(fresh);
+      expect(env.tickets()).toHaveLength(before);
+      expect(again.totals).toMatchObject({ reconciled: first.totals.created, errors: 0 });
+      expect(fresh.listTickets().every((t) => t.psaTicketId !== null && t.state === 'open')).toBe(true);
+      // And from then on it is the ledger of record: a third pass creates and reconciles nothing.
+      const third = await env.run(fresh);
+      expect(third.totals).toMatchObject({ created: 0, reconciled: 0 });
+    } finally {
+      fresh.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('the breaker holds back beyond the limit with one note; held-back events are retried later', async () => {

@@ -90,6 +90,8 @@ export interface Injection {
   count?: number;
   /** Only requests with this method (default any). */
   method?: string;
+  /** true: only `<Entity>/query` requests; false: only the others (a create or update, not the lookup before it); default both. */
+  query?: boolean;
   /** 429: Retry-After seconds (default 1). */
   retryAfter?: number;
   /** error: the message in {"errors":[…]} (default a generic server error). */
@@ -118,13 +120,14 @@ export class Injections {
   }
 
   /** The first injection of one of `kinds` matching this request, consumed by one. */
-  take(endpoint: string, method: string, kinds: readonly InjectionKind[]): Injection | null {
+  take(endpoint: string, method: string, kinds: readonly InjectionKind[], isQuery = false): Injection | null {
     const hit = this.list.find(
       (i) =>
         i.left > 0 &&
         kinds.includes(i.kind) &&
         (i.endpoint === '*' || i.endpoint.toLowerCase() === endpoint) &&
-        (!i.method || i.method.toUpperCase() === method.toUpperCase()),
+        (!i.method || i.method.toUpperCase() === method.toUpperCase()) &&
+        (i.query === undefined || i.query === isQuery),
     );
     if (!hit) return null;
     hit.left--;

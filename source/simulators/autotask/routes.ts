@@ -333,6 +333,7 @@ export function createAutotaskHandler(deps: RouterDeps): SimHandler {
     if ('failure' in auth) return auth.failure;
 
     const endpoint = segments[0]!.toLowerCase();
+    const isQuery = segments[1]?.toLowerCase() === 'query';
     // Hourly threshold. ThresholdInformation is counted but never refused (UNCONFIRMED):
     // a client must be able to learn when to come back.
     if (endpoint !== 'thresholdinformation' && deps.meter.used() >= deps.meter.limit) {
@@ -344,7 +345,7 @@ export function createAutotaskHandler(deps: RouterDeps): SimHandler {
       };
     }
 
-    const injection = deps.injections.take(endpoint, method, ['429', 'error', 'thread-limit']);
+    const injection = deps.injections.take(endpoint, method, ['429', 'error', 'thread-limit'], isQuery);
     if (injection) {
       deps.stats.injected++;
       if (injection.kind === '429') {
@@ -361,7 +362,7 @@ export function createAutotaskHandler(deps: RouterDeps): SimHandler {
       // too, brief §3). Not counted: zone lookups, auth failures, refused and injected answers.
       deps.meter.add();
       // A delay holds the thread slot, like a slow call does on the real service.
-      let delay = deps.injections.take(endpoint, method, ['delay'])?.delayMs ?? 0;
+      let delay = deps.injections.take(endpoint, method, ['delay'], isQuery)?.delayMs ?? 0;
       if (deps.latency) {
         // Brief §3: ~0.5 s per call at 50–74.99% of the threshold, ~1 s at ≥75%.
         const ratio = deps.meter.used() / Math.max(1, deps.meter.limit);
@@ -376,7 +377,7 @@ export function createAutotaskHandler(deps: RouterDeps): SimHandler {
         throw error;
       }
       // Processed (a write applied), then answered with an error: the client cannot tell.
-      const after = deps.injections.take(endpoint, method, ['error-after']);
+      const after = deps.injections.take(endpoint, method, ['error-after'], isQuery);
       if (after) {
         deps.stats.injected++;
         return injectedError(after);
