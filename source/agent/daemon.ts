@@ -35,6 +35,7 @@ import { AGENT_JOBS, emptyJobStatus, type AgentJob, type AgentStatus, type PassO
 import { describeErrorLine } from '../domain/errors.js';
 import { checkCron, describeBillingSchedule, describeInterval, nextCronRun } from '../domain/schedule.js';
 import { integrationSecrets } from '../domain/secretNames.js';
+import { agentBlockingProblems } from '../domain/validate.js';
 import { STATUS_REFRESH_MS, writeAgentStatus } from '../store/agentStatus.js';
 import { openConfig } from '../store/config.js';
 import { diffConfig, summarizeChanges } from '../store/configDiff.js';
@@ -167,6 +168,10 @@ export class Daemon {
       const result = openConfig({ paths: this.options.paths, onInvalid: 'fail', onNotice: (n) => notices.push(n) }).loadDetailed();
       for (const n of notices) this.log.info(n);
       const config = result.config;
+      const blocking = agentBlockingProblems(config);
+      if (blocking.length > 0) {
+        return { ok: false, reason: `${this.options.paths.configFile} has values the agent cannot run with: ${blocking.map((p) => `${p.path}: ${p.message}`).join('; ')} (kmsp config validate lists every problem)` };
+      }
       if (this.options.only && !config.integrations.some((i) => i.name === this.options.only)) {
         return { ok: false, reason: `no integration named “${this.options.only}” in ${this.options.paths.configFile} (configured: ${config.integrations.map((i) => i.name).join(', ') || 'none'})` };
       }

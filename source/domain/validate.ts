@@ -12,7 +12,7 @@
 // Same-platform and same-PSA are decided by accountsDraft's samePlatform/samePsa, the rules the
 // Accounts tab enforces while editing: one definition for both.
 import { samePlatform, samePsa } from './accountsDraft.js';
-import { checkCron } from './schedule.js';
+import { agentSettingsProblems, EDITABLE_AGENT_KEYS, isValidTimeZone } from './agentSettings.js';
 import { INTEGRATION_NAME_PATTERN, type ApplicationItems, type BillingSettings, type Integration, type KmspConfig, type PsaChoice, type TenantMapping, type TicketFields } from './config.js';
 import { LIMITS } from './defaults.js';
 import { statusDescription } from './statusDescriptions.js';
@@ -140,19 +140,24 @@ export function validateConfig(config: KmspConfig): Problem[] {
     out.push(...crossIntegrationProblems(config.integrations, i));
     out.push(...validateIntegration(integration, i));
   });
-  const a = config.agent;
-  if (!inRange(a.ticketPollSeconds, LIMITS.ticketPollSeconds)) {
-    out.push({ path: 'agent.ticketPollSeconds', message: `Ticket poll interval must be ${LIMITS.ticketPollSeconds.min}–${LIMITS.ticketPollSeconds.max} seconds.` });
-  }
-  if (!inRange(a.ticketsPerAccountPerHour, LIMITS.ticketsPerAccountPerHour)) {
-    out.push({ path: 'agent.ticketsPerAccountPerHour', message: `Tickets per account per hour must be ${LIMITS.ticketsPerAccountPerHour.min}–${LIMITS.ticketsPerAccountPerHour.max}.` });
-  }
-  if (!isValidTimeZone(a.timeZone)) out.push({ path: 'agent.timeZone', message: `Time zone "${a.timeZone}" is not a known IANA time zone (e.g. Europe/London).` });
-  else {
-    const cron = checkCron(a.billingSchedule, a.timeZone);
-    if (!cron.ok) out.push({ path: 'agent.billingSchedule', message: `Billing schedule ${cron.problem}.` });
+  // The same words as the console's agent settings form and `kmsp config set` (domain/agentSettings.ts).
+  const agent = agentSettingsProblems(config.agent);
+  for (const key of EDITABLE_AGENT_KEYS) {
+    const problem = agent[key];
+    if (problem) out.push({ path: `agent.${key}`, message: `${problem.message} ${problem.remedy}` });
   }
   return out;
+}
+
+/**
+ * The problems the agent refuses to run with (at start and on reload; the last good config keeps
+ * running): agent settings it cannot schedule with, and two integrations claiming one tenant,
+ * account or billed contract — two writers of one quantity would undo each other every day.
+ * Other problems (an incomplete rule) are the job's to skip and report item by item.
+ */
+export function agentBlockingProblems(config: KmspConfig): Problem[] {
+  const crossIntegration = config.integrations.flatMap((_, i) => crossIntegrationProblems(config.integrations, i));
+  return [...validateConfig(config).filter((p) => p.path.startsWith('agent.')), ...crossIntegration];
 }
 
 /**
@@ -214,11 +219,5 @@ function billedContract(t: TenantMapping): string | null {
   return t.billing && t.contractId ? t.contractId : null;
 }
 
-export function isValidTimeZone(tz: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: tz });
-    return true;
-  } catch {
-    return false;
-  }
-}
+// Kept here for its callers; defined with the other agent settings rules.
+export { isValidTimeZone };

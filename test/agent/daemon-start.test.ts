@@ -71,4 +71,19 @@ describe('kmsp agent start', () => {
     expect(await exitWithin(agent, 10_000)).toBe(0);
     expect(existsSync(agentLockFile(env.paths))).toBe(false); // released on the way out
   });
+
+  it('refuses a reload with agent settings it cannot run with, and keeps the schedules it has', async () => {
+    env = await startBillingEnv('demo', { tenants: [], billing: { byCategory: false, applications: [] } });
+    agent = spawnAgent(env.demo.configDir, ['--job', 'tickets']);
+    await agent.waitForLine(/started \(pid/);
+    const good = JSON.parse(readFileSync(env.paths.configFile, 'utf8')) as { agent: Record<string, unknown> };
+    writeFileSync(env.paths.configFile, JSON.stringify({ ...good, agent: { ...good.agent, billingSchedule: '61 99 * * *', ticketPollSeconds: -5 } }, null, 2));
+    const line = await agent.waitForLine(/configuration change refused/);
+    expect(line).toContain('agent.billingSchedule');
+    expect(line).toContain('agent.ticketPollSeconds');
+    await until(() => (statusOf(env!.paths)?.configError ?? '').includes('agent.ticketPollSeconds'), 'the refusal in the status');
+    expect(statusOf(env.paths)!.jobs.tickets.schedule).toBe('every 1 min');
+    agent.child.kill('SIGTERM');
+    expect(await exitWithin(agent, 10_000)).toBe(0);
+  });
 });
