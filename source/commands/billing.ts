@@ -62,6 +62,10 @@ async function table(rows: Array<PreviewRow & { integration: string }>, date: st
     rows
       .filter((r) => !r.error)
       .map((r) => ({ Account: r.account, Contract: r.contract, 'Billing item': r.billingItem, Current: r.current ?? '', New: r.new ?? '', Delta: r.delta === 0 ? '' : signed(r.delta) })),
+    // Cut to the terminal (120 cells when piped; --format csv/json for everything). The
+    // billing item keeps enough to tell "– Workstation" from "– Server"; the contract,
+    // which mostly repeats the account name, gives way first.
+    { minWidth: { Account: 12, 'Billing item': 26 } },
   );
   const lines = [`Billing preview for ${date} (nothing is written):`, t];
   for (const e of errors) lines.push(`${e.account} / ${e.contract}: ${e.error}`);

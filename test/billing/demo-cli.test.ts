@@ -4,6 +4,7 @@
 // files themselves, not with the engine.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openLedger } from '../../source/store/ledger.js';
+import { displayWidth } from '../../source/ui/text.js';
 import { runCli } from '../helpers/cli.js';
 import { adjustments, posts, startBillingEnv, type BillingEnv } from './helpers.js';
 import { billing, expectedPostings, MAPPED } from './demoMapping.js';
@@ -40,6 +41,37 @@ describe('billing on the demo fixtures, through the CLI', () => {
       expect(ledger.listPostings()).toEqual([]);
     } finally {
       ledger.close();
+    }
+  });
+
+  it('the preview table fits the width (120 when piped, $COLUMNS if set): one line per row, closed borders, cut names end in …', async () => {
+    for (const [columns, width] of [['', 120], ['80', 80]] as const) {
+      const out = await runCli(['--config', env.demo.configDir, 'billing', 'preview'], { env: { NO_COLOR: '1', COLUMNS: columns } });
+      expect(out.code, out.stderr).toBe(0);
+      const lines = out.stdout.replace(/\n$/, '').split('\n');
+      expect(lines[0]).toMatch(/^Billing preview for \d{4}-\d\d-\d\d \(nothing is written\):$/);
+      expect(lines.filter((l) => displayWidth(l) > width), `lines wider than ${width}`).toEqual([]);
+      expect(lines.filter((l) => l.trim() === '')).toEqual([]);
+      const table = lines.slice(1, -1);
+      expect(table[0]).toMatch(/^┌─+(┬─+)+┐$/);
+      expect(table[1]).toMatch(/^│ Account +│ Contract +│ Billing item +│ Current │ New │ Delta │$/);
+      expect(table[2]).toMatch(/^├─+(┼─+)+┤$/);
+      expect(table.at(-1)).toMatch(/^└─+(┴─+)+┘$/);
+      const body = table.slice(3, -1);
+      expect(body.length).toBeGreaterThan(20);
+      // Every row is one line with all its cells, as wide as the borders.
+      for (const row of body) {
+        expect(row).toMatch(/^│ .+ │ .+ │ .+ │ +\d+ │ +\d+ │ +([+-]\d+)? │$/);
+        expect(displayWidth(row)).toBe(displayWidth(table[0]!));
+      }
+      if (width === 80) {
+        expect(body.some((r) => r.includes('…'))).toBe(true);
+        // Cut, never wrapped: a row's text is a prefix of the full value followed by "…".
+        expect(body.some((r) => /│ Kaspersky Security for Wi\S*… │/.test(r) || r.includes('Kaspersky Security for Windows Server'))).toBe(true);
+      } else {
+        expect(out.stdout).toContain('Bluebird Dental Group');
+      }
+      expect(lines.at(-1)).toMatch(/^\d+ postings would be made; 0 contracts with errors; 1 tenant skipped\.$/);
     }
   });
 
