@@ -9,8 +9,9 @@
 //   processes the ledger's run lock does the same. The ticket job is scheduled one pass at a
 //   time: the next poll is due `interval` after the previous one began, or right after it
 //   ended when it took longer.
-// - Billing is owed, per integration, until a billing run of it completed (ok or partial) after
-//   the last scheduled time. At start (the host was down at 04:00, the last pass was stopped by
+// - Billing is owed, per integration billed before, until a billing run of it completed (ok or
+//   partial) after the last scheduled time; a new integration starts at its first scheduled time.
+//   At start (the host was down at 04:00, the last pass was stopped by
 //   SIGTERM) and on resume (the pass was stopped by the pause switch) an owed run starts at once;
 //   a pass that failed or stopped short for an integration is retried every 30 minutes, at most
 //   3 times, before the next scheduled run. Billing posts differences against the PSA's own units,
@@ -154,7 +155,7 @@ export class Daemon {
     );
     this.logSchedules();
     if (this.jobs.includes('tickets')) this.fire('tickets');
-    if (this.jobs.includes('billing')) this.catchUpBilling('the agent was not running, or its last pass was stopped');
+    if (this.jobs.includes('billing')) this.catchUpBilling('the agent was not running, or its last pass was stopped', true);
     this.writeStatus();
     return null;
   }
@@ -310,28 +311,46 @@ export class Daemon {
     return cronParser.parseExpression(this.billingExpression(), { tz: this.config.agent.timeZone, currentDate: this.now() }).prev().toDate();
   }
 
-  /** Integrations without a completed (ok or partial) billing run since `since`, per the ledger. */
-  private billingOwed(since: Date): Integration[] {
+  /**
+   * Per the ledger: integrations billed before (any billing run of theirs is recorded) without a
+   * completed (ok or partial) run since `since`, and integrations never billed yet.
+   */
+  private billingHistory(since: Date): { owed: Integration[]; never: Integration[] } {
     const ledger = openLedger({ paths: this.options.paths });
     try {
       const done = new Set<string>();
-      for (const r of ledger.listRuns({ job: 'billing', limit: 1000 })) {
-        if (Date.parse(r.startedAt) < since.getTime()) break; // newest first
+      const seen = new Set<string>();
+      for (const r of ledger.listRuns({ job: 'billing', limit: 5000 })) {
         const name = (r.summary as { integration?: unknown } | null)?.integration;
-        if (!r.dryRun && (r.status === 'ok' || r.status === 'partial') && typeof name === 'string') done.add(name);
+        if (r.dryRun || typeof name !== 'string') continue;
+        seen.add(name);
+        if (Date.parse(r.startedAt) >= since.getTime() && (r.status === 'ok' || r.status === 'partial')) done.add(name);
       }
-      return this.integrations.filter((i) => !done.has(i.name));
+      return {
+        owed: this.integrations.filter((i) => seen.has(i.name) && !done.has(i.name)),
+        never: this.integrations.filter((i) => !seen.has(i.name)),
+      };
     } finally {
       ledger.close();
     }
   }
 
-  /** Runs the billing owed since the last scheduled time now (see the header). */
-  private catchUpBilling(why: string): void {
+  /**
+   * Runs the billing owed since the last scheduled time now (see the header). An integration
+   * never billed waits for its first scheduled time: a new installation does not post the moment
+   * it starts, before the admin has looked at `kmsp billing preview`.
+   */
+  private catchUpBilling(why: string, initial = false): void {
     if (this.integrations.length === 0 || this.config.agent.paused || this.options.dryRun) return;
     try {
       const due = this.lastBillingTime();
-      const owed = this.billingOwed(due);
+      const { owed, never } = this.billingHistory(due);
+      if (initial && never.length > 0) {
+        this.log.info(
+          `billing of ${never.map((i) => i.name).join(', ')} has never run; it begins at the next scheduled time (${this.status.jobs.billing.nextRunAt ?? 'not scheduled'}). ` +
+            'To bill now: kmsp agent --once --job billing (kmsp billing preview shows what it would post)',
+        );
+      }
       if (owed.length === 0) return;
       this.log.info(`catching up: the billing run due at ${due.toISOString()} has not completed for ${owed.map((i) => i.name).join(', ')} (${why}); running it now`);
       this.fire('billing', owed);

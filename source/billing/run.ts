@@ -81,8 +81,11 @@ export async function runBilling(options: BillingRunOptions): Promise<BillingRun
     return { runId, plan, execution, status };
   } catch (error) {
     if (ledger && runId !== null) {
-      if (error instanceof PassAbandoned) ledger.finishRun(runId, { status: 'abandoned', error: error.message });
-      else ledger.finishRun(runId, { status: 'failed', error: error instanceof Error ? error.message : String(error) });
+      // The summary names the integration even when there is nothing else to say: the agent
+      // tells an integration never billed from one whose billing stopped short by it.
+      const summary = { integration: options.integration.name };
+      if (error instanceof PassAbandoned) ledger.finishRun(runId, { status: 'abandoned', summary, error: error.message });
+      else ledger.finishRun(runId, { status: 'failed', summary, error: error instanceof Error ? error.message : String(error) });
     }
     throw error;
   } finally {

@@ -20,6 +20,17 @@ afterEach(async () => {
 
 const start = () => startBillingEnv('demo', { tenants: MAPPED, billing, timeZone: 'UTC' });
 
+/** The ledger of an agent that billed "demo" two days ago (so today's 04:00 run is owed). */
+function billedBefore(e: BillingEnv): void {
+  const ledger = openLedger({ paths: e.paths });
+  try {
+    const id = ledger.startRun({ job: 'billing', startedAt: new Date(Date.now() - 2 * 86_400_000) });
+    ledger.finishRun(id, { status: 'ok', summary: { integration: 'demo' }, finishedAt: new Date(Date.now() - 2 * 86_400_000 + 60_000) });
+  } finally {
+    ledger.close();
+  }
+}
+
 /** Every (contract, service) posted at most once: a duplicate would show as a second adjustment. */
 function perItem(list: Array<[number, number, number]>): Map<string, number> {
   const out = new Map<string, number>();
@@ -112,6 +123,7 @@ describe('kmsp agent (billing)', () => {
   it('a second SIGTERM exits at once with 1; the run after it reconciles, nothing posted twice', async () => {
     env = await start();
     const expected = expectedPostings(Date.now());
+    billedBefore(env);
     env.demo.autotask.inject({ endpoint: 'ContractServiceAdjustments', method: 'POST', kind: 'delay', delayMs: 1500, count: 1000 });
     agent = spawnAgent(env.demo.configDir, ['--job', 'billing', '--billing-schedule', '0 4 * * *']);
     // The catch-up pass (no billing run since the last 04:00) starts at once.
@@ -141,6 +153,7 @@ describe('kmsp agent (billing)', () => {
   it('paused at start it owes the billing, and runs it when writes are resumed; a failed posting is retried later', async () => {
     env = await start();
     const expected = expectedPostings(Date.now());
+    billedBefore(env);
     expect((await runCli(['--config', env.demo.configDir, 'pause'])).code).toBe(0);
     agent = spawnAgent(env.demo.configDir, ['--job', 'billing', '--billing-schedule', '0 4 * * *']);
     await agent.waitForLine(/writes are paused/);
@@ -152,13 +165,14 @@ describe('kmsp agent (billing)', () => {
     await agent.waitForLine(/catching up: .* \(writes were paused\); running it now/);
     await agent.waitForLine(/billing of demo did not complete; trying again at .* \(retry 1 of 3\)/, 30_000);
     expect(adjustments(env)).toHaveLength(expected.length - 1);
-    expect(statusOf(env.paths)!.jobs.billing.lastOutcome).toBe('partial');
+    await until(() => statusOf(env!.paths)?.jobs.billing.lastOutcome === 'partial', 'the partial outcome in the status');
     agent.child.kill('SIGTERM');
     expect(await exitWithin(agent, 15_000)).toBe(0);
   });
 
   it('when a pass does not reach a safe point within --stop-timeout, the agent exits 1 at once and says so', async () => {
     env = await start();
+    billedBefore(env);
     env.demo.autotask.inject({ endpoint: 'ContractServiceAdjustments', method: 'POST', kind: 'delay', delayMs: 4000, count: 1000 });
     agent = spawnAgent(env.demo.configDir, ['--job', 'billing', '--billing-schedule', '0 4 * * *', '--stop-timeout', '1']);
     await until(() => env!.demo.autotask.requests.some((r) => r.method === 'POST' && /ContractServiceAdjustments/i.test(r.path)), 'a posting in flight', 30_000);
@@ -167,5 +181,17 @@ describe('kmsp agent (billing)', () => {
     expect(await exitWithin(agent, 3_500)).toBe(1);
     expect(Date.now() - sent).toBeLessThan(3_500);
     expect(statusOf(env.paths)).toMatchObject({ state: 'stopped', stopReason: expect.stringContaining('did not reach a safe point within 1 s') });
+  });
+
+  it('a new installation does not bill the moment it starts: it says when billing begins and how to bill now', async () => {
+    env = await start();
+    agent = spawnAgent(env.demo.configDir, ['--job', 'billing', '--billing-schedule', '0 4 * * *']);
+    const line = await agent.waitForLine(/billing of demo has never run; it begins at the next scheduled time/);
+    expect(line).toContain('kmsp agent --once --job billing');
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(adjustments(env)).toEqual([]);
+    expect(statusOf(env.paths)!.jobs.billing.passes).toBe(0);
+    agent.child.kill('SIGTERM');
+    expect(await exitWithin(agent, 10_000)).toBe(0);
   });
 });
