@@ -24,7 +24,9 @@ export function buildProgram(): Command {
     .option('--config <dir>', 'configuration directory (default: $CONFIGURATION_DIRECTORY, else ~/.config/kmsp)')
     .option('--no-color', 'no colour (NO_COLOR is honoured too)')
     .option('-i, --integration <name>', 'open the console on this integration (default: the first)')
-    .showHelpAfterError('(run kmsp --help for usage)');
+    .showHelpAfterError('(run kmsp --help for usage)')
+    // Before the subcommands are added: they inherit it, so their usage errors reach main() too.
+    .exitOverride();
   registerConfig(program);
   registerSecrets(program);
   registerDoctor(program);
@@ -60,13 +62,13 @@ export async function main(argv: string[]): Promise<void> {
   quietOnClosedPipe(process.stdout);
   quietOnClosedPipe(process.stderr);
   const program = buildProgram();
-  program.exitOverride();
   try {
     await program.parseAsync(argv);
   } catch (error) {
     if (error instanceof CommanderError) {
-      // Commander already printed help/version or the usage error.
-      process.exitCode = error.exitCode;
+      // Commander already printed help/version or the usage error. A usage error exits 2 (as the
+      // commands' own usage checks do), so scripts can tell "wrong command line" from "failed".
+      process.exitCode = error.exitCode === 0 ? 0 : 2;
       return;
     }
     process.stderr.write(describeError(error) + '\n');

@@ -71,7 +71,7 @@ describe('billing on the demo fixtures, through the CLI', () => {
       } else {
         expect(out.stdout).toContain('Bluebird Dental Group');
       }
-      expect(lines.at(-1)).toMatch(/^\d+ postings would be made; 0 contracts with errors; 1 tenant skipped\.$/);
+      expect(lines.at(-1)).toMatch(/^\d+ postings would be made; 0 contracts with errors; 1 tenant skipped: billing is off \(.+\)\.$/);
     }
   });
 
@@ -121,6 +121,9 @@ describe('billing on the demo fixtures, through the CLI', () => {
     const level = await cli('agent', '--log-level', 'loud');
     expect(level.code).toBe(2);
     expect(level.stderr).toContain('error, warn, info, debug');
+    // Commander's own usage errors (an unknown option, a missing value) exit 2 as well.
+    expect((await cli('agent', '--bogus')).code).toBe(2);
+    expect((await cli('agent', '--job')).code).toBe(2);
     const interval = await cli('agent', '--ticket-interval', '0');
     expect(interval.code).toBe(2);
     expect(interval.stderr).toContain('--ticket-interval must be a whole number of seconds');
