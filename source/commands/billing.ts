@@ -27,7 +27,7 @@ export function register(program: Command, io: CommandIo = processIo): void {
       try {
         const { config, integrations } = loadIntegrations(paths, only);
         const rows: Array<PreviewRow & { integration: string }> = [];
-        const skipped: string[] = [];
+        const skipped: Skipped[] = [];
         let date = '';
         for (const integration of integrations) {
           const c = await connect(paths, integration);
@@ -35,7 +35,7 @@ export function register(program: Command, io: CommandIo = processIo): void {
             const plan = await buildBillingPlan({ integration, platform: c.platform, psa: c.psa, now: new Date(), timeZone: config.agent.timeZone });
             date = plan.date;
             rows.push(...previewRows(plan).map((r) => ({ integration: integration.name, ...r })));
-            skipped.push(...plan.skipped.map((s) => `${s.tenantName}: ${s.reason}`));
+            skipped.push(...plan.skipped);
           } finally {
             await c.close();
           }
@@ -53,8 +53,28 @@ export function register(program: Command, io: CommandIo = processIo): void {
     });
 }
 
-async function table(rows: Array<PreviewRow & { integration: string }>, date: string, skipped: string[]): Promise<string> {
-  if (rows.length === 0) return `Nothing to bill: no mapped tenant has billing on with a contract.${skipped.length ? ` Skipped: ${skipped.join('; ')}.` : ''}\n`;
+type Skipped = { tenantName: string; reason: string };
+
+/** "25 tenants skipped: not mapped to an account (Acme, Bluebird, Carter and 22 more); billing is off (Maple)". */
+export function skippedLine(skipped: Skipped[], namesPerReason = 3): string {
+  const head = `${skipped.length} tenant${skipped.length === 1 ? '' : 's'} skipped`;
+  if (skipped.length === 0) return head;
+  const byReason = new Map<string, string[]>();
+  for (const s of skipped) byReason.set(s.reason, [...(byReason.get(s.reason) ?? []), s.tenantName]);
+  const parts = [...byReason].map(([reason, names]) => {
+    const shown = names.slice(0, namesPerReason).join(', ');
+    return `${reason} (${names.length > namesPerReason ? `${shown} and ${names.length - namesPerReason} more` : shown})`;
+  });
+  return `${head}: ${parts.join('; ')}`;
+}
+
+async function table(rows: Array<PreviewRow & { integration: string }>, date: string, skipped: Skipped[]): Promise<string> {
+  if (rows.length === 0) {
+    return (
+      'Nothing to bill: no mapped tenant has billing on with a contract.\n' +
+      (skipped.length ? `${skippedLine(skipped)}.\n  Remedy: map tenants to accounts, turn billing on and choose a contract in the console's Accounts tab.\n` : '')
+    );
+  }
   const { renderTable } = await import('../ui/print.js');
   const changes = rows.filter((r) => r.delta !== null && r.delta !== 0).length;
   const errors = rows.filter((r) => r.error);
@@ -69,6 +89,6 @@ async function table(rows: Array<PreviewRow & { integration: string }>, date: st
   );
   const lines = [`Billing preview for ${date} (nothing is written):`, t];
   for (const e of errors) lines.push(`${e.account} / ${e.contract}: ${e.error}`);
-  lines.push(`${changes} posting${changes === 1 ? '' : 's'} would be made; ${errors.length} contract${errors.length === 1 ? '' : 's'} with errors; ${skipped.length} tenant${skipped.length === 1 ? '' : 's'} skipped.`);
+  lines.push(`${changes} posting${changes === 1 ? '' : 's'} would be made; ${errors.length} contract${errors.length === 1 ? '' : 's'} with errors; ${skippedLine(skipped)}.`);
   return lines.filter(Boolean).join('\n') + '\n';
 }

@@ -1,6 +1,7 @@
 // kmsp demo: the simulators on loopback with a ready configuration.
 import type { Command } from 'commander';
 import { describeError } from '../domain/errors.js';
+import { selfCommand, shellQuote } from './shared.js';
 
 interface DemoCliOptions {
   fixtures?: string;
@@ -30,7 +31,7 @@ export function register(program: Command): void {
       if (!options.serve && !(process.stdin.isTTY && process.stdout.isTTY)) {
         // Say so before starting anything: the console needs a terminal.
         const { notATerminalError } = await import('../ui/run.js');
-        process.stderr.write(describeError(notATerminalError({ stdin: process.stdin, stdout: process.stdout })) + '\n  To run the simulators without the console: kmsp demo --serve\n');
+        process.stderr.write(describeError(notATerminalError({ stdin: process.stdin, stdout: process.stdout })) + `\n  To run the simulators without the console: ${selfCommand()} demo --serve\n`);
         process.exitCode = 1;
         return;
       }
@@ -62,13 +63,16 @@ export function register(program: Command): void {
             notice: 'Demo: simulated Kaspersky Security Center and Autotask on loopback. Nothing here touches a real system.',
           });
         } catch (error) {
-          process.stderr.write(describeError(error) + '\n  To run the simulators without the console: kmsp demo --serve\n');
+          process.stderr.write(describeError(error) + `\n  To run the simulators without the console: ${selfCommand()} demo --serve\n`);
           process.exitCode = 1;
         } finally {
           await demo.close();
         }
         return;
       }
+      // Suggest the command as this user can run it: `kmsp` is often not on the PATH in a checkout.
+      const kmsp = selfCommand();
+      const dir = shellQuote(demo.configDir);
       const lines = [
         'kmsp demo is running. Ctrl-C stops it and removes the demo directory.',
         `  Kaspersky Security Center simulator  ${demo.ksc.url}   (TEST-ONLY certificate)`,
@@ -76,9 +80,10 @@ export function register(program: Command): void {
         `  Configuration and secrets            ${demo.configDir}`,
         '',
         'In another shell, try:',
-        `  kmsp --config ${demo.configDir}            (the console)`,
-        `  kmsp doctor --config ${demo.configDir}`,
-        `  kmsp report unmapped --config ${demo.configDir}`,
+        `  ${kmsp} --config ${dir}            (the console)`,
+        `  ${kmsp} doctor --config ${dir}`,
+        `  ${kmsp} report unmapped --config ${dir}`,
+        `  ${kmsp} billing preview --config ${dir}`,
       ];
       process.stdout.write(lines.join('\n') + '\n');
       await new Promise<void>((resolve) => {

@@ -13,7 +13,8 @@ describe('kmsp demo --serve + kmsp doctor', () => {
   let configDir = '';
 
   beforeAll(async () => {
-    demo = startCli(['demo', '--serve', '--record', record], /Configuration and secrets\s+(\S+)/);
+    // No `kmsp` on this PATH and not under npx: the banner must suggest `node bin/kmsp.js`.
+    demo = startCli(['demo', '--serve', '--record', record], /Configuration and secrets\s+(\S+)/, { env: { PATH: '/usr/bin:/bin', npm_command: '' } });
     configDir = (await demo.started)[1]!;
   });
 
@@ -21,6 +22,13 @@ describe('kmsp demo --serve + kmsp doctor', () => {
     demo.child.kill('SIGTERM');
     await demo.exited;
     rmSync(work, { recursive: true, force: true });
+  });
+
+  it('the banner suggests commands the user can run: node bin/kmsp.js when kmsp is not on the PATH', () => {
+    const banner = demo.output().stdout;
+    expect(banner).toContain(`  node bin/kmsp.js --config ${configDir}   `);
+    expect(banner).toContain(`  node bin/kmsp.js doctor --config ${configDir}\n`);
+    expect(banner).not.toMatch(/^ +kmsp /m);
   });
 
   it('doctor reaches both simulators and prints the demo counts', async () => {

@@ -1,0 +1,35 @@
+// What messages suggest as "the kmsp command", and how the preview names skipped tenants.
+import { describe, expect, it } from 'vitest';
+import { skippedLine } from '../../source/commands/billing.js';
+import { selfCommand, shellQuote } from '../../source/commands/shared.js';
+
+describe('selfCommand', () => {
+  const never = () => false;
+  it('kmsp when an executable kmsp is on the PATH', () => {
+    expect(selfCommand({ env: { PATH: '/usr/bin:/opt/kmsp/bin' }, argv: ['node', '/repo/bin/kmsp.js'], cwd: '/repo', isExecutable: (f) => f === '/opt/kmsp/bin/kmsp' })).toBe('kmsp');
+  });
+  it('npx kmsp under npx', () => {
+    expect(selfCommand({ env: { PATH: '/usr/bin', npm_command: 'exec' }, argv: ['node', '/repo/bin/kmsp.js'], cwd: '/repo', isExecutable: never })).toBe('npx kmsp');
+  });
+  it('node bin/kmsp.js from a checkout, relative when inside the working directory', () => {
+    expect(selfCommand({ env: { PATH: '/usr/bin' }, argv: ['node', '/repo/bin/kmsp.js'], cwd: '/repo', isExecutable: never })).toBe('node bin/kmsp.js');
+    expect(selfCommand({ env: { PATH: '/usr/bin' }, argv: ['node', 'bin/kmsp.js'], cwd: '/repo', isExecutable: never })).toBe('node bin/kmsp.js');
+    expect(selfCommand({ env: {}, argv: ['node', '/my repo/bin/kmsp.js'], cwd: '/home/ann', isExecutable: never })).toBe("node '/my repo/bin/kmsp.js'");
+  });
+  it('the real PATH check finds only executable files', () => {
+    expect(selfCommand({ env: { PATH: '/nonexistent' }, argv: ['node', '/repo/bin/kmsp.js'], cwd: '/repo' })).toBe('node bin/kmsp.js');
+  });
+  it('shellQuote', () => {
+    expect(shellQuote('/tmp/kmsp-demo-Ab12')).toBe('/tmp/kmsp-demo-Ab12');
+    expect(shellQuote("/tmp/it's here")).toBe(`'/tmp/it'\\''s here'`);
+  });
+});
+
+describe('skippedLine', () => {
+  it('says tenants, groups by reason and names a few', () => {
+    expect(skippedLine([])).toBe('0 tenants skipped');
+    expect(skippedLine([{ tenantName: 'Maple', reason: 'billing is off' }])).toBe('1 tenant skipped: billing is off (Maple)');
+    const many = ['A', 'B', 'C', 'D', 'E'].map((tenantName) => ({ tenantName, reason: 'not mapped to an account' }));
+    expect(skippedLine([...many, { tenantName: 'F', reason: 'no contract chosen' }])).toBe('6 tenants skipped: not mapped to an account (A, B, C and 2 more); no contract chosen (F)');
+  });
+});
