@@ -3,11 +3,12 @@
 // this and never build connectors or touch files themselves, so that the same
 // operations run identically in tests without Ink.
 import { createHash } from 'node:crypto';
-import type { Integration, KmspConfig } from '../domain/config.js';
+import type { AgentSettings, Integration, KmspConfig } from '../domain/config.js';
 import { KmspError } from '../domain/errors.js';
 import type { Psa, SecurityPlatform } from '../domain/ports.js';
 import { platformSecrets, psaSecrets, type SecretSpec } from '../domain/secretNames.js';
 import { validateConfig } from '../domain/validate.js';
+import { agentSettingsProblems } from '../domain/agentSettings.js';
 import type { BillingItem, PsaAccount, PsaContract, Tenant, TicketPicklists } from '../domain/types.js';
 import { createPlatform, createPsa } from '../connectors/factory.js';
 import { livenessNow, readAgentStatus, type AgentStatus, type Liveness } from '../store/agentStatus.js';
@@ -52,7 +53,7 @@ export class ConsoleSession {
   private readonly psas = new Map<string, { key: string; connector: Promise<Psa> }>();
   private readonly cache = new Map<string, Cached<unknown>>();
   private readonly configListeners = new Set<() => void>();
-  /** The config file's mtime and size when its agent.paused was last read (see syncPaused). */
+  /** The config file's mtime and size when its agent.* was last read (see syncAgent). */
   private diskStamp = '';
 
   constructor(options: ConsoleSessionOptions) {
@@ -90,11 +91,20 @@ export class ConsoleSession {
    * ticketing defaults not resolved yet) do not block unrelated changes.
    */
   saveConfig(next: KmspConfig, reason?: string): SaveResult {
-    // A save that does not mean to flip the pause switch keeps what the file says now:
-    // `kmsp pause` run while the console is open must not be undone by an Accounts save.
-    const disk = this.pausedOnDisk();
-    if (disk !== null && next.agent.paused === this.current.agent.paused && disk !== next.agent.paused) {
-      next = { ...next, agent: { ...next.agent, paused: disk } };
+    // A save that does not mean to change an agent setting keeps what the file says now:
+    // `kmsp pause` or `kmsp config set agent.…` run while the console is open must not be
+    // undone by an Accounts save. agent.* is never a draft (switch and settings save at once),
+    // so the file's value is the latest one the admin chose.
+    const disk = this.agentOnDisk();
+    if (disk) {
+      const agent = { ...next.agent } as Record<keyof AgentSettings, unknown>;
+      // A value hand-edited into the file that the rules refuse is not carried into this save.
+      const refused = agentSettingsProblems(disk);
+      for (const key of Object.keys(disk) as (keyof AgentSettings)[]) {
+        if (key in refused) continue;
+        if (next.agent[key] === this.current.agent[key] && disk[key] !== next.agent[key]) agent[key] = disk[key];
+      }
+      next = { ...next, agent: agent as unknown as AgentSettings };
     }
     const known = new Set(validateConfig(this.current).map((p) => `${p.path}\u0000${p.message}`));
     const introduced = validateConfig(next).filter((p) => !known.has(`${p.path}\u0000${p.message}`));
@@ -128,22 +138,32 @@ export class ConsoleSession {
     return this.saveConfig({ ...this.current, agent: { ...this.current.agent, paused } }, reason);
   }
 
-  /** agent.paused as the config file holds it now; null when the file is missing or unusable. */
-  private pausedOnDisk(): boolean | null {
+  /**
+   * The agent's settings (agent.*, the pause switch included) from Reports › Agent's form: saved
+   * at once and audited like any change. It touches only those keys, so other tabs' unsaved
+   * drafts stay drafts; keys not given keep what the file says (see saveConfig).
+   */
+  setAgentSettings(settings: Partial<Omit<AgentSettings, 'paused'>>, reason?: string): SaveResult {
+    return this.saveConfig({ ...this.current, agent: { ...this.current.agent, ...settings } }, reason);
+  }
+
+  /** agent.* as the config file holds it now; null when the file is missing or unusable. */
+  private agentOnDisk(): AgentSettings | null {
     try {
       const state = inspectConfigFile(this.configStore.path);
-      return state.state === 'ok' ? state.config.agent.paused : null;
+      return state.state === 'ok' ? state.config.agent : null;
     } catch {
       return null;
     }
   }
 
   /**
-   * Take agent.paused from the file when someone flipped it outside the console (kmsp pause /
-   * resume) — only that key: the rest of the file is the console's to save. The file is read
-   * again only when its mtime or size changed, so polling this is cheap. Returns whether it changed.
+   * Take agent.* from the file when someone changed it outside the console (kmsp pause / resume,
+   * kmsp config set) — only those keys: the rest of the file is the console's to save. The file
+   * is read again only when its mtime or size changed, so polling this is cheap. Returns whether
+   * anything changed.
    */
-  syncPaused(): boolean {
+  syncAgent(): boolean {
     let stamp: string;
     try {
       const st = fs.statSync(this.configStore.path);
@@ -153,9 +173,10 @@ export class ConsoleSession {
     }
     if (stamp === this.diskStamp) return false;
     this.diskStamp = stamp;
-    const disk = this.pausedOnDisk();
-    if (disk === null || disk === this.current.agent.paused) return false;
-    this.current = { ...this.current, agent: { ...this.current.agent, paused: disk } };
+    const disk = this.agentOnDisk();
+    const mine = this.current.agent;
+    if (disk === null || (Object.keys(disk) as (keyof AgentSettings)[]).every((k) => disk[k] === mine[k])) return false;
+    this.current = { ...this.current, agent: { ...disk } };
     for (const listener of [...this.configListeners]) listener();
     return true;
   }

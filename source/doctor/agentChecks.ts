@@ -10,7 +10,7 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { KmspConfig } from '../domain/config.js';
 import { LIMITS } from '../domain/defaults.js';
-import { checkCron, describeBillingSchedule, describeInterval } from '../domain/schedule.js';
+import { checkCron, describeBillingSchedule, describeInterval, formatInZone, runsInDstHours } from '../domain/schedule.js';
 import { integrationSecrets } from '../domain/secretNames.js';
 import { isValidTimeZone } from '../domain/validate.js';
 import { livenessNow, readAgentStatus } from '../store/agentStatus.js';
@@ -36,27 +36,8 @@ function result(status: CheckResult['status'], summary: string, detail?: string)
   return { integration: AGENT_CHECK_SUBJECT, area: 'agent', status, summary, ...(detail ? { detail } : {}) };
 }
 
-/** "Tue 2025-01-07 04:00 Europe/London": a run time as the schedule means it, in its own zone. */
-export function formatInZone(instant: Date, timeZone: string): string {
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-GB', { timeZone, weekday: 'short', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
-      .formatToParts(instant)
-      .map((p) => [p.type, p.value]),
-  );
-  return `${parts.weekday} ${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute} ${timeZone}`;
-}
-
-/** The local hour of each instant (one formatter for all: building one costs more than formatting). */
-function localHours(instants: readonly Date[], timeZone: string): number[] {
-  const format = new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', hourCycle: 'h23' });
-  return instants.map((d) => Number(format.format(d)));
-}
-
-/** Whether the zone changes its UTC offset during the year (January against July). */
-function observesDst(timeZone: string, year: number): boolean {
-  const offset = (d: Date) => new Intl.DateTimeFormat('en-US', { timeZone, timeZoneName: 'longOffset' }).formatToParts(d).find((p) => p.type === 'timeZoneName')?.value;
-  return offset(new Date(Date.UTC(year, 0, 15))) !== offset(new Date(Date.UTC(year, 6, 15)));
-}
+// Moved to the domain (the console's settings form previews runs with them); re-exported for callers of doctor.
+export { formatInZone };
 
 function checkStateDir(stateDir: string): CheckResult {
   if (!fs.existsSync(stateDir)) {
@@ -100,7 +81,7 @@ function checkSchedule(config: KmspConfig, now: Date): CheckResult[] {
       out.push(result('fail', `Billing schedule is not valid: ${cron.problem}`, '  Remedy: correct agent.billingSchedule (5 cron fields), e.g. 0 4 * * * for 04:00 every day.'));
     } else {
       const next = cron.next[0]!;
-      const inDstHours = observesDst(timeZone, now.getUTCFullYear()) && localHours(cron.next, timeZone).some((h) => h <= 3);
+      const inDstHours = runsInDstHours(cron.next, timeZone, now);
       out.push(
         inDstHours
           ? result(

@@ -62,3 +62,55 @@ export function describeBillingSchedule(expression: string, timeZone: string): s
 export function describeInterval(seconds: number): string {
   return seconds % 60 === 0 && seconds >= 60 ? `every ${seconds / 60} min` : `every ${seconds} s`;
 }
+
+/** "Tue 2025-01-07 04:00 Europe/London": a run time as the schedule means it, in its own zone. */
+export function formatInZone(instant: Date, timeZone: string): string {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-GB', { timeZone, weekday: 'short', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
+      .formatToParts(instant)
+      .map((p) => [p.type, p.value]),
+  );
+  return `${parts.weekday} ${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute} ${timeZone}`;
+}
+
+/** The local hour of each instant (one formatter for all: building one costs more than formatting). */
+export function localHours(instants: readonly Date[], timeZone: string): number[] {
+  const format = new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', hourCycle: 'h23' });
+  return instants.map((d) => Number(format.format(d)));
+}
+
+/** Whether the zone changes its UTC offset during the year (January against July). */
+export function observesDst(timeZone: string, year: number): boolean {
+  const offset = (d: Date) => new Intl.DateTimeFormat('en-US', { timeZone, timeZoneName: 'longOffset' }).formatToParts(d).find((p) => p.type === 'timeZoneName')?.value;
+  return offset(new Date(Date.UTC(year, 0, 15))) !== offset(new Date(Date.UTC(year, 6, 15)));
+}
+
+/** Whether any of these runs falls between 00:00 and 04:00 local time in a zone that observes DST. */
+export function runsInDstHours(runs: readonly Date[], timeZone: string, now: Date): boolean {
+  return observesDst(timeZone, now.getUTCFullYear()) && localHours(runs, timeZone).some((h) => h <= 3);
+}
+
+/**
+ * What is worth knowing about a valid billing schedule before it is saved. Warnings, not
+ * refusals: the agent runs such a schedule as written. Read from the expression's hour and
+ * minute fields (the local wall-clock times it runs at), not from a list of next runs: walking
+ * a zoned cron expression costs milliseconds per run, too slow to redo at every keystroke.
+ */
+export function scheduleWarnings(expression: string, timeZone: string, now: Date): string[] {
+  let fields: { hour: readonly number[]; minute: readonly number[] };
+  try {
+    fields = cronParser.parseExpression(expression.trim(), { tz: timeZone, currentDate: now }).fields;
+  } catch {
+    return [];
+  }
+  const out: string[] = [];
+  if (observesDst(timeZone, now.getUTCFullYear()) && fields.hour.some((h) => h <= 3)) {
+    out.push(
+      `Runs between 00:00 and 04:00 in ${timeZone}, which has daylight saving time: on the nights the clocks change a run can be an hour late or skipped; 04:00 or later avoids that.`,
+    );
+  }
+  if (fields.minute.length > 1) {
+    out.push(`Runs ${fields.minute.length} times an hour: each billing run reads every tenant and contract; once a day is usual.`);
+  }
+  return out;
+}

@@ -24,7 +24,7 @@ export const PAUSE_SYNC_MS = 5000;
 export function useSessionBadge(session: ConsoleSession): string | undefined {
   const paused = useSyncExternalStore(session.subscribeConfig, () => session.config.agent.paused);
   useEffect(() => {
-    const timer = setInterval(() => session.syncPaused(), PAUSE_SYNC_MS);
+    const timer = setInterval(() => session.syncAgent(), PAUSE_SYNC_MS);
     timer.unref?.();
     return () => clearInterval(timer);
   }, [session]);

@@ -2,13 +2,15 @@
 // Tab/↓ and Shift-Tab/↑ move between fields; typing goes to the focused text
 // field; Space toggles; Enter on a choice opens a searchable list; Enter on the
 // last field or Ctrl-S saves; Esc cancels. Problems show under each field and
-// block saving.
-import { useCallback, useReducer } from 'react';
+// block saving (after the field is left, or as it is typed with validateAsYouType);
+// notes under a field say more (a preview, a hint). Both are word-wrapped, never cut.
+// A field whose value differs from the one it started with is marked changed (*).
+import { useCallback, useReducer, useState } from 'react';
 import { Box, Text } from 'ink';
 import { useCommands, useKeyCapture, type KeyPress } from '../keys/index.js';
 import { useConsole } from '../console-context.js';
 import { useTheme } from '../theme.js';
-import { displayWidth, fit, truncate } from '../text.js';
+import { displayWidth, fit, truncate, wrap } from '../text.js';
 import { dialogWidth, Modal, useDialogBounds } from './modal.js';
 import { SearchSelect } from './search-select/search-select.js';
 import type { SelectOption } from './search-select/use-search-select-state.js';
@@ -25,7 +27,7 @@ export type FormField =
   /** Never prefilled: a placeholder such as "(stored; type to replace)" says whether one exists. */
   | (FieldBase & { readonly kind: 'secret'; readonly placeholder?: string; readonly required?: boolean; readonly validate?: (value: string) => string | undefined })
   | (FieldBase & { readonly kind: 'toggle'; readonly initial?: boolean })
-  | (FieldBase & { readonly kind: 'choice'; readonly options: readonly SelectOption<string>[]; readonly initial?: string | null; readonly allowNone?: boolean | string; readonly required?: boolean });
+  | (FieldBase & { readonly kind: 'choice'; readonly options: readonly SelectOption<string>[]; readonly initial?: string | null; readonly allowNone?: boolean | string; readonly required?: boolean; readonly noun?: string });
 
 export type FormValue = string | boolean | null;
 export type FormValues = Readonly<Record<string, FormValue>>;
@@ -37,7 +39,23 @@ export interface FormDialogProps {
   readonly onCancel: () => void;
   /** Checks across fields; returns problems by field id. */
   readonly validate?: (values: FormValues) => Readonly<Record<string, string | undefined>>;
+  /** Show a field's problem as soon as its value differs from the initial one, not only once the field is left. */
+  readonly validateAsYouType?: boolean;
+  /** Lines under a field, recomputed as the admin types (a preview, a remedy, a warning); by field id. */
+  readonly notes?: (values: FormValues) => Readonly<Record<string, readonly FormNote[] | undefined>>;
+  /** Lines above the fields (what the form changes, where it is saved). */
+  readonly intro?: readonly string[];
+  /** Content width the dialog asks for (default 64), within the screen. */
+  readonly preferredWidth?: number;
 }
+
+export interface FormNote {
+  readonly text: string;
+  readonly tone?: 'muted' | 'warning' | 'normal';
+}
+
+/** Notes and problems under a field: at most this many lines each, so the dialog keeps its size. */
+const MAX_NOTE_LINES = 3;
 
 type Value = TextFieldState | boolean | string | null;
 
@@ -109,17 +127,18 @@ export function validateForm(fields: readonly FormField[], values: FormValues, v
   return problems;
 }
 
-export function FormDialog({ title, fields, onSubmit, onCancel, validate }: FormDialogProps) {
+export function FormDialog({ title, fields, onSubmit, onCancel, validate, validateAsYouType = false, notes, intro = [], preferredWidth = 64 }: FormDialogProps) {
   const theme = useTheme();
   const bounds = useDialogBounds();
   const ui = useConsole();
+  const [initial] = useState(() => formValues(fields, Object.fromEntries(fields.map((f) => [f.id, initialValue(f)]))));
   const [state, dispatch] = useReducer(reducer, undefined, () => ({
     values: Object.fromEntries(fields.map((f) => [f.id, initialValue(f)])),
     focus: 0,
     touched: new Set<string>(),
     submitted: false,
   }));
-  const width = dialogWidth(bounds, 64);
+  const width = dialogWidth(bounds, preferredWidth);
   const inner = width - 4;
   // "› Label      value": cursor (2), label column, gap (2), control.
   const labelWidth = Math.min(24, Math.max(...fields.map((f) => displayWidth(f.label))));
@@ -128,7 +147,10 @@ export function FormDialog({ title, fields, onSubmit, onCancel, validate }: Form
   const focused = fields[state.focus];
   const values = formValues(fields, state.values);
   const problems = validateForm(fields, values, validate);
-
+  const fieldNotes = notes?.(values) ?? {};
+  // Under the control where there is room for a readable line; else from the label's column.
+  const noteIndent = inner - controlColumn >= 40 ? controlColumn : 2;
+  const noteLines = (text: string, prefix = '') => wrap(prefix + text, inner - noteIndent, prefix.length).slice(0, MAX_NOTE_LINES);
   const focusTo = (index: number) => dispatch({ type: 'focus', index: (index + fields.length) % fields.length, leaving: focused?.id ?? '' });
   const submit = () => {
     dispatch({ type: 'submitted' });
@@ -140,6 +162,7 @@ export function FormDialog({ title, fields, onSubmit, onCancel, validate }: Form
         title={field.label}
         options={field.options}
         allowNone={field.allowNone}
+        {...(field.noun ? { noun: field.noun } : {})}
         initialValue={state.values[field.id] as string | null}
         onSubmit={(value) => {
           dispatch({ type: 'set', id: field.id, value });
@@ -193,10 +216,17 @@ export function FormDialog({ title, fields, onSubmit, onCancel, validate }: Form
   const g = theme.glyphs;
   return (
     <Modal title={title} width={width} onCancel={onCancel}>
+      {intro.flatMap((line) => wrap(line, inner)).map((line, i) => (
+        <Text key={`intro${i}`} wrap="truncate-end" {...theme.style('muted')}>
+          {line}
+        </Text>
+      ))}
       {fields.map((field, index) => {
         const isFocused = index === state.focus;
-        const label = `${isFocused ? g.cursor : g.noCursor} ${fit(field.label, labelWidth)}  `;
-        const showProblem = (state.submitted || state.touched.has(field.id)) && problems[field.id];
+        const changed = field.kind !== 'secret' && values[field.id] !== initial[field.id];
+        const label = `${isFocused ? g.cursor : g.noCursor} ${fit(field.label, labelWidth)}${changed ? g.changed : ' '} `;
+        const showProblem = (state.submitted || state.touched.has(field.id) || (validateAsYouType && changed)) && problems[field.id];
+        const indent = ' '.repeat(noteIndent);
         const value = state.values[field.id];
         let control;
         if (field.kind === 'text' || field.kind === 'secret') {
@@ -214,11 +244,20 @@ export function FormDialog({ title, fields, onSubmit, onCancel, validate }: Form
               <Text {...theme.style(isFocused ? 'accent' : 'normal')}>{label}</Text>
               {control}
             </Box>
-            {showProblem ? (
-              <Text wrap="truncate-end" {...theme.style('danger')}>
-                {truncate(`${' '.repeat(controlColumn)}! ${problems[field.id]}`, inner)}
-              </Text>
-            ) : null}
+            {showProblem
+              ? noteLines(problems[field.id]!, '! ').map((line, i) => (
+                  <Text key={`p${i}`} wrap="truncate-end" {...theme.style('danger')}>
+                    {indent + line}
+                  </Text>
+                ))
+              : null}
+            {(fieldNotes[field.id] ?? []).flatMap((note, n) =>
+              noteLines(note.text).map((line, i) => (
+                <Text key={`n${n}.${i}`} wrap="truncate-end" {...theme.style(note.tone ?? 'muted')}>
+                  {indent + line}
+                </Text>
+              )),
+            )}
           </Box>
         );
       })}

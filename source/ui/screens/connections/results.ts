@@ -5,7 +5,7 @@
 // full list is always one key away.
 import type { CheckResult, CheckStatus } from '../../../doctor/checks.js';
 import type { Tone } from '../../theme.js';
-import { displayWidth, graphemes, toSingleLine } from '../../text.js';
+import { toSingleLine, wrap } from '../../text.js';
 
 export interface TestRun {
   readonly id: number;
@@ -48,52 +48,8 @@ export function detailLines(result: CheckResult): string[] {
   return lines.filter((line, i) => !(i === 0 && !/^(Cause|Detail|Remedy):/u.test(line) && result.summary.endsWith(line)));
 }
 
-/**
- * Word-wrap to `width` cells. Leading spaces of `text` indent the first line;
- * continuation lines get `indent` spaces. Words longer than a line are cut.
- */
-export function wrap(text: string, width: number, indent = 0): string[] {
-  const room = Math.max(4, width);
-  const lead = /^ */u.exec(text)![0].length;
-  const out: string[] = [];
-  let line = ' '.repeat(Math.min(lead, room - 1));
-  let empty = true;
-  const push = () => {
-    out.push(line);
-    line = ' '.repeat(Math.min(indent, room - 1));
-    empty = true;
-  };
-  for (const word of text.slice(lead).split(/ +/u)) {
-    if (word === '') continue;
-    const sep = empty ? '' : ' ';
-    if (displayWidth(line) + displayWidth(sep) + displayWidth(word) <= room) {
-      line += sep + word;
-      empty = false;
-      continue;
-    }
-    if (!empty) push();
-    let rest = word;
-    while (displayWidth(line) + displayWidth(rest) > room) {
-      const free = room - displayWidth(line);
-      let piece = '';
-      for (const g of graphemes(rest)) {
-        if (displayWidth(piece + g) > free) break;
-        piece += g;
-      }
-      if (piece === '') break;
-      line += piece;
-      rest = rest.slice(piece.length);
-      empty = false;
-      push();
-    }
-    if (rest) {
-      line += rest;
-      empty = false;
-    }
-  }
-  if (!empty || out.length === 0) out.push(line);
-  return out;
-}
+// Moved to ui/text.ts (the form dialog wraps its problems with it too); re-exported for this screen's callers.
+export { wrap } from '../../text.js';
 
 function clock(ms: number): string {
   const d = new Date(ms);
