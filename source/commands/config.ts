@@ -1,17 +1,25 @@
-// kmsp config path|show|validate|export|import — the config file without the console.
+// kmsp config path|show|validate|export|import|get|set — the config file without the console.
 // Reading commands never move or rewrite a bad file (onInvalid 'fail'); import
 // refuses anything `validate` would reject and keeps a backup of what it replaces.
+// set changes one agent setting with the rules and words of the console's form
+// (domain/agentSettings.ts), audited in the ledger like import; an unusable file is refused
+// and left exactly as it is.
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { CONFIG_SCHEMA_VERSION, type KmspConfig } from '../domain/config.js';
+import { AGENT_SETTINGS, agentSettingByPath, EDITABLE_AGENT_KEYS, parseAgentSettings, previewSchedule, type AgentSettingInfo } from '../domain/agentSettings.js';
+import { defaultConfig } from '../domain/defaults.js';
 import { describeError, KmspError } from '../domain/errors.js';
 import { validateConfig, type Problem } from '../domain/validate.js';
 import { CONFIG_FILE_MODE, defaultActor, inspectConfigFile, openConfig, type ConfigFileState } from '../store/config.js';
 import { diffConfig } from '../store/configDiff.js';
+import { livenessNow, readAgentStatus } from '../store/agentStatus.js';
 import { openLedger, type Ledger } from '../store/ledger.js';
+import type { KmspPaths } from '../store/paths.js';
 import { redactSecrets, secretKeyPaths } from '../store/redact.js';
 import { guarded, pathsOf, processIo, type CommandIo } from './shared.js';
+import { startCommand } from './status.js';
 
 export interface ConfigCommandDeps {
   io?: CommandIo;
@@ -38,6 +46,117 @@ function problemsOf(file: string, state: ConfigFileState): { config: KmspConfig 
       const problems = [...secrets, ...validateConfig(state.config)];
       return { config: state.config, headline: problems.length ? `${file} has ${problems.length} problem${problems.length === 1 ? '' : 's'}:` : null, problems };
     }
+  }
+}
+
+/** Exit code of a key `set`/`get` do not know: wrong usage, as elsewhere in kmsp. */
+const EXIT_USAGE = 2;
+
+/** The keys `set` takes, one a line, with what each is and (when known) its value now. */
+function settableList(current: KmspConfig | null): string {
+  const width = Math.max(...EDITABLE_AGENT_KEYS.map((k) => AGENT_SETTINGS[k].path.length));
+  const lines = EDITABLE_AGENT_KEYS.map((k) => {
+    const info = AGENT_SETTINGS[k];
+    const now = current ? ` (now: ${String(current.agent[k])})` : '';
+    return `  ${info.path.padEnd(width)}  ${info.about}${now}`;
+  });
+  return `${lines.join('\n')}\nagent.paused is the pause switch: kmsp pause / kmsp resume.\n`;
+}
+
+/** Refuses a key set/get do not know; returns the setting otherwise. */
+function knownKey(io: CommandIo, key: string, current: KmspConfig | null, verb: 'set' | 'get'): AgentSettingInfo | 'paused' | null {
+  if (verb === 'get' && (key === 'agent.paused' || key === 'paused')) return 'paused';
+  const info = agentSettingByPath(key);
+  if (info) return info;
+  io.err(
+    key === 'agent.paused' || key === 'paused'
+      ? 'agent.paused is not set with kmsp config set: it is the pause switch. Use kmsp pause [--reason TEXT] or kmsp resume.\n'
+      : `Unknown setting "${key}". kmsp config ${verb} takes:\n${settableList(current)}`,
+  );
+  process.exitCode = EXIT_USAGE;
+  return null;
+}
+
+/** What a running agent will do about a settings change, from its status file. */
+function agentPickup(paths: KmspPaths, command: Command): string {
+  const read = readAgentStatus(paths.statusFile);
+  if (read.state === 'ok') {
+    const liveness = livenessNow(read.status);
+    const who = `pid ${read.status.pid} on ${read.status.host}`;
+    if (liveness === 'running') return `The running agent (${who}) reloads its config within seconds and reschedules. Check with: kmsp status`;
+    if (liveness === 'stale') return `The agent's status is stale (${who}); if it is alive it picks the change up when it reloads its config. Check with: kmsp status`;
+  }
+  return `No agent is running with this state directory; it uses the new value when it starts (${startCommand(command)}).`;
+}
+
+function setAgentSetting(command: Command, io: CommandIo, env: NodeJS.ProcessEnv | undefined, key: string, value: string, options: { reason?: string }): void {
+  const paths = pathsOf(command, env);
+  const state = inspectConfigFile(paths.configFile);
+  const info = knownKey(io, key, state.state === 'ok' ? state.config : null, 'set');
+  if (info === null || info === 'paused') return;
+  switch (state.state) {
+    case 'missing':
+      throw new KmspError(`Not set: there is no config file at ${paths.configFile}.`, {
+        kind: 'config',
+        cause: 'The agent settings live in the config file, and kmsp has not been set up with this config directory.',
+        remedy: 'Set kmsp up first (the console: kmsp, or kmsp config import FILE), or pass the right --config DIR.',
+      });
+    case 'newer':
+    case 'corrupt':
+    case 'invalid': {
+      const why = state.state === 'newer' ? `it was written by a newer kmsp (config version ${state.version})` : state.reason.replace(/\.$/u, '');
+      throw new KmspError(`Not set: the config file ${paths.configFile} cannot be used; it was left unchanged.`, {
+        kind: 'config',
+        cause: why,
+        remedy: state.state === 'newer' ? 'Use the kmsp that wrote it.' : 'Run `kmsp config validate` to list the problems, fix them (or restore a config.json.bak-*), then set the value again.',
+      });
+    }
+    case 'ok':
+      break;
+  }
+  const config = state.config;
+  const { values, problems } = parseAgentSettings({ [info.key]: value }, config.agent);
+  const problem = problems[info.key];
+  if (problem) {
+    // Unquoted, a shell splits a schedule into words and expands its "*" into file names.
+    const quoting = info.key === 'billingSchedule' ? ` Quote the schedule: kmsp config set ${info.path} '${AGENT_SETTINGS.billingSchedule.example}'.` : '';
+    throw new KmspError(`Not set: ${info.path} was left unchanged.`, { kind: 'config', cause: problem.message, remedy: problem.remedy + quoting });
+  }
+  const after = values[info.key];
+  if (after === config.agent[info.key]) {
+    io.out(`${info.path} is already ${String(after)} in ${paths.configFile}; nothing changed.\n`);
+    return;
+  }
+  // The ledger first: a change that cannot be audited is not made.
+  let ledger: Ledger;
+  try {
+    ledger = openLedger({ paths });
+  } catch (error) {
+    throw new KmspError('Not set: the ledger, where config changes are recorded, cannot be opened.', {
+      kind: 'config',
+      cause: describeError(error).split('\n')[0],
+      remedy: `Fix access to ${paths.ledgerFile} and set the value again; the config was left unchanged.`,
+    });
+  }
+  try {
+    const store = openConfig({ paths, onInvalid: 'fail', audit: ledger, onNotice: (m) => io.err(`kmsp: ${m}\n`) });
+    const actor = defaultActor('kmsp config set');
+    const reason = options.reason?.trim();
+    store.save({ ...config, agent: { ...config.agent, [info.key]: after } }, { actor, ...(reason ? { reason } : {}) });
+    const shown = (v: unknown) => (typeof v === 'string' ? `“${v}”` : String(v));
+    io.out(`Set ${info.path}: ${shown(config.agent[info.key])} → ${shown(after)} in ${paths.configFile}.\n`);
+    if (info.key === 'billingSchedule' || info.key === 'timeZone') {
+      const preview = previewSchedule(values.billingSchedule, values.timeZone, { now: new Date(), count: 3 });
+      if (preview) {
+        const then = preview.next.slice(1).map((r) => r.replace(` ${values.timeZone}`, ''));
+        io.out(`Next billing run: ${preview.next[0]}${then.length ? ` (then ${then.join(', ')})` : ''}.\n`);
+        for (const warning of preview.warnings) io.err(`Warning: ${warning}\n`);
+      }
+    }
+    io.out(`Recorded in the ledger's config audit as ${actor}${reason ? ` (${reason})` : ''}.\n`);
+    io.out(agentPickup(paths, command) + '\n');
+  } finally {
+    ledger.close();
   }
 }
 
@@ -150,6 +269,31 @@ export function register(program: Command, deps: ConfigCommandDeps = {}): void {
         } finally {
           ledger.close();
         }
+      }),
+    );
+  config
+    .command('get <key>')
+    .description('print one agent setting (agent.timeZone, agent.billingSchedule, agent.ticketPollSeconds, agent.ticketsPerAccountPerHour, agent.paused)')
+    .action(
+      guarded(io, (key: string, _options: unknown, command: Command) => {
+        const store = openConfig({ paths: pathsOf(command, deps.env), onInvalid: 'fail', onNotice: (m) => io.err(`kmsp: ${m}\n`) });
+        const exists = store.exists();
+        const current = exists ? store.load() : defaultConfig();
+        const info = knownKey(io, key, current, 'get');
+        if (info === null) return;
+        if (!exists) io.err(`No config file at ${store.path} yet; this is the default.\n`);
+        io.out(`${String(current.agent[info === 'paused' ? 'paused' : info.key])}\n`);
+      }),
+    );
+
+  config
+    .command('set <key> <value...>')
+    .description('set one agent setting, checked like the console does and recorded in the config audit: agent.timeZone, agent.billingSchedule (quote it), agent.ticketPollSeconds, agent.ticketsPerAccountPerHour')
+    .option('--reason <text>', 'why, recorded in the config audit of the ledger')
+    .action(
+      guarded(io, (key: string, value: string[], options: { reason?: string }, command: Command) => {
+        // Several words are one value (a schedule passed unquoted with escaped stars).
+        setAgentSetting(command, io, deps.env, key, value.join(' '), options);
       }),
     );
 }
