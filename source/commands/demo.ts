@@ -90,6 +90,7 @@ export function register(program: Command): void {
         const stop = () => resolve();
         process.once('SIGINT', stop);
         process.once('SIGTERM', stop);
+        process.once('SIGHUP', stop); // its terminal closed (or its tmux session killed): still remove the directory
       });
       await demo.close();
       process.stdout.write('kmsp demo stopped.\n');

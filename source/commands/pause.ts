@@ -7,7 +7,7 @@
 import type { Command } from 'commander';
 import { describeError, KmspError } from '../domain/errors.js';
 import type { Liveness } from '../domain/agentStatus.js';
-import { defaultActor, inspectConfigFile, openConfig } from '../store/config.js';
+import { backupRemedy, defaultActor, inspectConfigFile, openConfig } from '../store/config.js';
 import { livenessNow, readAgentStatus, type AgentStatus } from '../store/agentStatus.js';
 import { openLedger, type Ledger } from '../store/ledger.js';
 import type { KmspPaths } from '../store/paths.js';
@@ -60,7 +60,7 @@ function setPaused(command: Command, io: CommandIo, paused: boolean, options: Pa
       throw new KmspError(`Not ${paused ? 'paused' : 'resumed'}: the config file ${paths.configFile} cannot be used; it was left unchanged.`, {
         kind: 'config',
         cause: why,
-        remedy: state.state === 'newer' ? 'Use the kmsp that wrote it.' : `Run \`kmsp config validate\` to list the problems, fix them (or restore a config.json.bak-*), then run kmsp ${verb} again.`,
+        remedy: state.state === 'newer' ? 'Use the kmsp that wrote it.' : `Run \`kmsp config validate\` to list the problems and fix them, then run kmsp ${verb} again. ${backupRemedy(paths.configFile)}`,
       });
     }
     case 'ok':

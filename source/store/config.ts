@@ -180,8 +180,56 @@ export function newerVersionError(file: string, version: number): KmspError {
   return new KmspError(`The config file ${file} was written by a newer kmsp (config version ${version}; this kmsp knows up to ${CONFIG_SCHEMA_VERSION}).`, {
     kind: 'config',
     cause: 'Reading it could lose settings this version does not understand, so it was left unchanged.',
-    remedy: 'Upgrade kmsp to the version that wrote it, or restore an older backup (config.json.bak-*) in the same directory.',
+    remedy: newerRemedy(file),
   });
+}
+
+/**
+ * Copies of earlier, usable versions of `file` beside it, newest first. kmsp makes them in
+ * two places only: `kmsp config import` keeps the file it replaces (config.json.bak-<time>),
+ * and a save that upgrades an older config version keeps the original (config.json.bak-v<N>-<time>).
+ * Ordinary saves (console, `kmsp pause`) make none. Copies of unusable files (.corrupt-) are not backups.
+ */
+export function configBackups(file: string): string[] {
+  const dir = path.dirname(file);
+  const prefix = `${path.basename(file)}.bak-`;
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir).filter((n) => n.startsWith(prefix));
+  } catch {
+    return [];
+  }
+  const stamp = (n: string) => /\d{4}-\d\d-\d\dT[\d-]+Z(?:-\d+)?$/u.exec(n)?.[0] ?? '';
+  return names.sort((a, b) => stamp(b).localeCompare(stamp(a), 'en', { numeric: true })).map((n) => path.join(dir, n));
+}
+
+/** The remedy's sentence about backups: where they come from, and the newest usable one with how to restore it, or that there is none. */
+export function backupRemedy(file: string): string {
+  const origin = `Backups (${path.basename(file)}.bak-*) are made only when \`kmsp config import\` replaces the file or a save upgrades an older config version, not by ordinary console saves`;
+  // A backup taken over an already broken file is no use: name the newest one that can be read.
+  const usable = configBackups(file).find((f) => {
+    try {
+      return inspectConfigFile(f).state === 'ok';
+    } catch {
+      return false;
+    }
+  });
+  if (!usable) return `${origin}; there is none here to restore.`;
+  return `${origin}; restore the newest usable one with \`kmsp config import ${usable}\` (settings changed since it was made are lost).`;
+}
+
+function newerRemedy(file: string): string {
+  // A newer kmsp that upgraded the file kept the original as config.json.bak-v<N>-<time>: one this kmsp can read.
+  const older = configBackups(file).find((f) => {
+    const v = /\.bak-v(\d+)-/u.exec(path.basename(f));
+    return v !== null && Number(v[1]) <= CONFIG_SCHEMA_VERSION;
+  });
+  return (
+    'Upgrade kmsp to the version that wrote it (or later). ' +
+    (older
+      ? `To stay on this version, restore the copy the newer kmsp kept when it upgraded the file: \`kmsp config import ${older}\` (settings changed since then are lost).`
+      : `There is no copy from before the upgrade beside it (${path.basename(file)}.bak-v<N>-*) that this version could read.`)
+  );
 }
 
 function invalidFileError(file: string, state: Extract<ConfigFileState, { state: 'corrupt' | 'invalid' }>): KmspError {
@@ -189,8 +237,11 @@ function invalidFileError(file: string, state: Extract<ConfigFileState, { state:
     kind: 'config',
     cause: state.reason,
     remedy:
-      'The file was left as it is. Run `kmsp config validate` to list each problem and fix them, restore a backup (config.json.bak-*), ' +
-      'or open the console, which moves the bad file aside and starts from defaults.',
+      'The file was left as it is. Run `kmsp config validate` to list each problem, and fix them in the file. ' +
+      `${backupRemedy(file)} ` +
+      `Opening the console instead moves the file aside (${path.basename(file)}.corrupt-<time>) and starts from defaults: ` +
+      'the integrations and tenant mappings are then only in that moved-aside file; to bring them back, fix that file and run ' +
+      '`kmsp config import <that file>` (which replaces whatever was set up in the console meanwhile).',
   });
 }
 
@@ -248,7 +299,9 @@ class FileConfigStore implements ConfigStore {
         const movedTo = this.quarantine(state.reason);
         notices.push(
           `The config file ${this.path} could not be used: ${state.reason} It was moved to ${movedTo} (kept, not deleted). ` +
-            'Continuing with default settings; fix that file and bring it back with `kmsp config import`, or set things up again.',
+            `Continuing with default settings: the integrations and tenant mappings are only in that file now. ` +
+            `To bring them back, fix it (\`kmsp config validate ${movedTo}\` lists the problems) and run \`kmsp config import ${movedTo}\`, ` +
+            'which replaces whatever is set up here meanwhile; or set things up again.',
         );
         return { config: hostDefaults(), source: 'defaults', notices, quarantinedTo: movedTo, migratedFrom: null };
       }

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { AUTOTASK_DEFAULTS, KSC_DEFAULTS, defaultConfig, newIntegration } from '../../source/domain/defaults.js';
 import type { KmspConfig } from '../../source/domain/config.js';
 import { KmspError } from '../../source/domain/errors.js';
-import { hostDefaults, openConfig, type ConfigAuditEntry } from '../../source/store/config.js';
+import { configBackups, hostDefaults, openConfig, type ConfigAuditEntry } from '../../source/store/config.js';
 import { diffConfig, summarizeChanges } from '../../source/store/configDiff.js';
 import { schemaProblems } from '../../source/store/configSchema.js';
 import { migrateConfig, type ConfigMigration } from '../../source/store/migrations.js';
@@ -410,6 +410,59 @@ describe('config store', () => {
     expect(dest).toBe(`${paths.configFile}.bak-2025-01-01T00-00-00-000Z`);
     expect(fileMode(dest)).toBe(0o600);
     expect(JSON.parse(fs.readFileSync(dest, 'utf8'))).toEqual(sampleConfig());
+  });
+});
+
+describe('refusal messages for an unusable config file: what, cause, remedy', () => {
+  function broken(text = '{"schemaVersion": 1, "integrations": [') {
+    const paths = tempPaths();
+    fs.mkdirSync(paths.configDir, { recursive: true });
+    fs.writeFileSync(paths.configFile, text, { mode: 0o600 });
+    return paths;
+  }
+
+  it('without a backup: says none is there, where backups come from, and what the console does with the mappings', () => {
+    const paths = broken();
+    const error = thrown(() => openConfig({ paths, onInvalid: 'fail' }).load());
+    expect(error.message).toBe(`The config file ${paths.configFile} cannot be used.`);
+    expect(error.why).toContain('not valid JSON');
+    expect(error.remedy).toContain('`kmsp config validate`');
+    expect(error.remedy).toContain('there is none here to restore');
+    expect(error.remedy).toContain('made only when `kmsp config import` replaces the file or a save upgrades an older config version, not by ordinary console saves');
+    expect(error.remedy).toContain('the integrations and tenant mappings are then only in that moved-aside file');
+    expect(error.remedy).toContain('fix that file and run `kmsp config import <that file>`');
+    expect(error.remedy).not.toMatch(/restore a backup \(config\.json\.bak-\*\)/);
+  });
+
+  it('with backups: names the newest usable one and the command that restores it', () => {
+    const paths = broken();
+    const good = JSON.stringify(sampleConfig());
+    fs.writeFileSync(`${paths.configFile}.bak-2025-01-01T00-00-00-000Z`, good);
+    fs.writeFileSync(`${paths.configFile}.bak-v0-2025-02-01T00-00-00-000Z`, good);
+    fs.writeFileSync(`${paths.configFile}.bak-2025-03-01T00-00-00-000Z`, 'not json'); // taken over a broken file
+    fs.writeFileSync(`${paths.configFile}.corrupt-2025-04-01T00-00-00-000Z`, good); // not a backup
+    expect(configBackups(paths.configFile).map((f) => path.basename(f))).toEqual([
+      'config.json.bak-2025-03-01T00-00-00-000Z',
+      'config.json.bak-v0-2025-02-01T00-00-00-000Z',
+      'config.json.bak-2025-01-01T00-00-00-000Z',
+    ]);
+    const error = thrown(() => openConfig({ paths, onInvalid: 'fail' }).load());
+    expect(error.remedy).toContain(`restore the newest usable one with \`kmsp config import ${paths.configFile}.bak-v0-2025-02-01T00-00-00-000Z\``);
+  });
+
+  it('the console moves the file aside and says the mappings are only there now, and how to bring them back', () => {
+    const paths = broken();
+    const result = openConfig({ paths, onInvalid: 'quarantine-and-default', onNotice: () => {} }).loadDetailed();
+    expect(result.notices[0]).toContain(`the integrations and tenant mappings are only in that file now`);
+    expect(result.notices[0]).toContain(`\`kmsp config import ${result.quarantinedTo}\``);
+  });
+
+  it('a file from a newer kmsp: upgrade, or restore the copy the newer kmsp kept when it upgraded the file', () => {
+    const paths = broken(JSON.stringify({ ...sampleConfig(), schemaVersion: 99 }));
+    expect(thrown(() => openConfig({ paths }).load()).remedy).toContain('There is no copy from before the upgrade');
+    const kept = `${paths.configFile}.bak-v1-2025-02-01T00-00-00-000Z`;
+    fs.writeFileSync(kept, JSON.stringify(sampleConfig()));
+    expect(thrown(() => openConfig({ paths }).load()).remedy).toContain(`\`kmsp config import ${kept}\``);
   });
 });
 
