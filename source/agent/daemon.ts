@@ -147,7 +147,11 @@ export class Daemon {
     this.adopt(loaded.config, loaded.hash, { initial: true });
     this.status.state = 'running';
     this.watcher = watchConfig({ file: this.options.paths.configFile, initialHash: this.configHash, onChange: () => this.reload() });
-    this.heartbeat = setInterval(() => this.writeStatus(), STATUS_REFRESH_MS);
+    this.adoptLedgerRuns();
+    this.heartbeat = setInterval(() => {
+      this.adoptLedgerRuns();
+      this.writeStatus();
+    }, STATUS_REFRESH_MS);
     this.heartbeat.unref();
     this.log.info(
       `kmsp agent ${this.options.kmspVersion} started (pid ${process.pid}); config ${this.options.paths.configFile}; state ${this.options.paths.stateDir}` +
@@ -490,6 +494,36 @@ export class Daemon {
       t.psa += r.psa;
     }
     this.status.api.lastHour = lastHour;
+  }
+
+  /**
+   * The ledger's latest finished run of each job, when it is newer than what this agent ran: the
+   * runs before it started (so a restart does not read "no run yet") and `kmsp agent --once`
+   * runs of other processes.
+   */
+  private adoptLedgerRuns(): void {
+    let ledger: ReturnType<typeof openLedger> | null = null;
+    try {
+      ledger = openLedger({ paths: this.options.paths });
+      for (const job of this.jobs) {
+        const js = this.status.jobs[job];
+        const run = ledger.listRuns({ job, limit: 20 }).find((r) => r.status !== 'running' && r.finishedAt !== null);
+        if (!run || js.running || (js.lastFinishedAt && Date.parse(run.finishedAt!) <= Date.parse(js.lastFinishedAt))) continue;
+        const x = (run.summary ?? {}) as Record<string, unknown>;
+        const n = (k: string) => (typeof x[k] === 'number' ? (x[k] as number) : 0);
+        const what = job === 'billing' ? `${n('posted')} postings, ${n('errors')} errors` : `${n('created')} created, ${n('closed')} closed, ${n('errors')} errors`;
+        js.lastStartedAt = run.startedAt;
+        js.lastFinishedAt = run.finishedAt;
+        js.lastOutcome = run.status as PassOutcome;
+        js.lastSummary = `${job} ${typeof x.integration === 'string' ? x.integration : ''}: ${what} (ledger run ${run.id}, ${run.dryRun ? 'dry run, ' : ''}not by this agent process)`.replace(/ {2,}/g, ' ');
+        js.lastError = run.error ? run.error.split('\n').slice(0, 5).join('\n') : null;
+        if (run.error) js.lastErrorAt = run.finishedAt;
+      }
+    } catch (error) {
+      this.log.debug(`could not read earlier runs from the ledger: ${describeErrorLine(error)}`);
+    } finally {
+      ledger?.close();
+    }
   }
 
   // ------------------------------------------------------------------ status and stop

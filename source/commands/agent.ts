@@ -109,6 +109,24 @@ async function runDaemon(logger: Logger, o: { paths: KmspPaths; jobs: readonly A
   };
   process.on('uncaughtException', fatal('uncaught exception'));
   process.on('unhandledRejection', fatal('unhandled promise rejection'));
+  // Signals are taken over before start(): one that arrives while the agent starts is handled
+  // once start() returns (the event loop runs after it), never lost.
+  let signals = 0;
+  takeOverSignals({
+    SIGTERM: onSignal,
+    SIGINT: onSignal,
+    SIGHUP: () => logger.info('SIGHUP: the configuration is reloaded automatically when its file changes; nothing else to do'),
+  });
+  function onSignal(name: NodeJS.Signals): void {
+    signals++;
+    if (signals === 1) {
+      void daemon.stop(name);
+      return;
+    }
+    logger.warn(`second ${name}: exiting at once; unfinished work is left as the ledger records it and reconciled by the next pass`);
+    daemon.abort(`second signal (${name})`, 'stopped');
+    process.exit(1);
+  }
   const refused = daemon.start();
   if (refused !== null) return refused;
   // Output closed (a pipe's reader gone): nothing can be logged any more. Stop at a safe point and
@@ -124,21 +142,6 @@ async function runDaemon(logger: Logger, o: { paths: KmspPaths; jobs: readonly A
       void daemon.stop('its log output was closed (EPIPE)', 1);
     });
   }
-  let signals = 0;
-  const onSignal = (name: NodeJS.Signals) => {
-    signals++;
-    if (signals === 1) {
-      void daemon.stop(name);
-      return;
-    }
-    logger.warn(`second ${name}: exiting at once; unfinished work is left as the ledger records it and reconciled by the next pass`);
-    daemon.abort(`second signal (${name})`, 'stopped');
-    process.exit(1);
-  };
-  takeOverSignals();
-  process.on('SIGTERM', onSignal);
-  process.on('SIGINT', onSignal);
-  process.on('SIGHUP', () => logger.info('SIGHUP: the configuration is reloaded automatically when its file changes; nothing else to do'));
   return daemon.done;
 }
 
@@ -146,11 +149,17 @@ async function runDaemon(logger: Logger, o: { paths: KmspPaths; jobs: readonly A
  * The agent decides what a signal does. conf's atomic writer (atomically → when-exit) hooks
  * SIGTERM, SIGINT and SIGHUP when it loads and re-sends the signal to the process at once,
  * which would turn every graceful stop into an immediate second signal (and make SIGHUP fatal).
- * Its temp-file cleanup also runs on 'exit', which it keeps; only its signal hooks are removed.
- * Nothing else of ours listens to these signals in the agent.
+ * Its temp-file cleanup also runs on 'exit', which it keeps; only its signal hooks go.
+ *
+ * Ours are added before the others are removed: Node stops watching a signal when its last
+ * listener goes, and a signal pending at that moment would be lost (seen: a SIGTERM sent while
+ * the agent started was never handled).
  */
-function takeOverSignals(): void {
-  for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.removeAllListeners(signal);
+function takeOverSignals(handlers: Partial<Record<'SIGTERM' | 'SIGINT' | 'SIGHUP', (signal: NodeJS.Signals) => void>>): void {
+  for (const [signal, handler] of Object.entries(handlers) as Array<[NodeJS.Signals, (signal: NodeJS.Signals) => void]>) {
+    process.on(signal, handler);
+    for (const other of process.listeners(signal)) if (other !== handler) process.off(signal, other);
+  }
 }
 
 async function runOnce(io: CommandIo, paths: KmspPaths, jobs: readonly AgentJob[], dryRun: boolean, only: string | undefined): Promise<void> {
@@ -169,9 +178,7 @@ async function runOnce(io: CommandIo, paths: KmspPaths, jobs: readonly AgentJob[
     io.err(`${name}: stopping at the next safe point (a second ${name} exits at once)\n`);
     controller.abort(`stopped by ${name}`);
   };
-  takeOverSignals();
-  process.on('SIGTERM', stop);
-  process.on('SIGINT', stop);
+  takeOverSignals({ SIGTERM: stop, SIGINT: stop });
   const redactor = await secretRedactor(paths, loaded.integrations);
   let locked = false;
   let failed = false;

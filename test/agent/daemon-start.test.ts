@@ -4,6 +4,7 @@
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { agentLockFile } from '../../source/store/agentLock.js';
+import { openLedger } from '../../source/store/ledger.js';
 import { startBillingEnv, type BillingEnv } from '../billing/helpers.js';
 import { exitWithin, spawnAgent, statusOf, until, type AgentProcess } from './helpers.js';
 
@@ -23,6 +24,7 @@ describe('kmsp agent start', () => {
     renameSync(file, `${file}.later`);
     agent = spawnAgent(env.demo.configDir, ['--job', 'tickets', '--ticket-interval', '1']);
     await agent.waitForLine(/no configuration at .* yet; waiting for one/);
+    await until(() => statusOf(env!.paths)?.state === 'running', 'the status file');
     expect(statusOf(env.paths)!.integrations).toEqual([]);
     renameSync(`${file}.later`, file);
     await agent.waitForLine(/configuration reloaded: .*integrations: demo/);
@@ -85,5 +87,33 @@ describe('kmsp agent start', () => {
     expect(statusOf(env.paths)!.jobs.tickets.schedule).toBe('every 1 min');
     agent.child.kill('SIGTERM');
     expect(await exitWithin(agent, 10_000)).toBe(0);
+  });
+
+  it('reports the last run from the ledger after a restart (and runs of other processes), not "no run yet"', async () => {
+    env = await startBillingEnv('demo', { tenants: [], billing: { byCategory: false, applications: [] } });
+    const ledger = openLedger({ paths: env.paths });
+    const id = ledger.startRun({ job: 'billing', startedAt: new Date(Date.now() - 60_000) });
+    ledger.finishRun(id, { status: 'partial', summary: { integration: 'demo', posted: 3, errors: 1 }, error: 'Acme / KES Advanced: refused' });
+    ledger.close();
+    // A yearly schedule: the run above is after its last due time, so nothing is owed and no pass starts.
+    agent = spawnAgent(env.demo.configDir, ['--job', 'billing', '--billing-schedule', '0 0 1 1 *']);
+    await agent.waitForLine(/started \(pid/);
+    await until(() => statusOf(env!.paths)?.jobs.billing.lastOutcome === 'partial', 'the earlier run in the status');
+    const b = statusOf(env.paths)!.jobs.billing;
+    expect(b.lastSummary).toBe(`billing demo: 3 postings, 1 errors (ledger run ${id}, not by this agent process)`);
+    expect(b.lastError).toBe('Acme / KES Advanced: refused');
+    expect(b.passes).toBe(0);
+    agent.child.kill('SIGTERM');
+    expect(await exitWithin(agent, 10_000)).toBe(0);
+  });
+
+  it('a SIGTERM that arrives while the agent starts is handled, never lost (six starts in a row)', async () => {
+    env = await startBillingEnv('demo', { tenants: [], billing: { byCategory: false, applications: [] } });
+    for (let i = 0; i < 6; i++) {
+      agent = spawnAgent(env.demo.configDir, ['--job', 'tickets', '--ticket-interval', '1']);
+      await agent.waitForLine(/started \(pid/);
+      agent.child.kill('SIGTERM'); // at once: the agent may still be finishing its start
+      expect(await exitWithin(agent, 10_000), agent.lines().join('\n')).toBe(0);
+    }
   });
 });
