@@ -106,7 +106,7 @@ export function scheduleWarnings(expression: string, timeZone: string, now: Date
   const out: string[] = [];
   if (observesDst(timeZone, now.getUTCFullYear()) && fields.hour.some((h) => h <= 3)) {
     out.push(
-      `Runs between 00:00 and 04:00 in ${timeZone}, which has daylight saving time: on the nights the clocks change a run can be an hour late or skipped; 04:00 or later avoids that.`,
+      `Runs in 00:00–04:00, when ${timeZone} changes its clocks for DST: on those nights a run can be an hour late or skipped; 04:00 or later avoids it.`,
     );
   }
   if (fields.minute.length > 1) {

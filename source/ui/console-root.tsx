@@ -14,7 +14,7 @@ import { createTicketingScreen } from './screens/ticketing/index.js';
 /** Words, not a colour: NO_COLOR terminals and screen readers get the same news. */
 export const PAUSED_BADGE = 'PAUSED — the agent makes no PSA writes';
 
-/** How often the config file is checked for a pause flipped outside the console (kmsp pause). */
+/** How often the config file is checked for agent.* changed outside the console (kmsp pause, kmsp config set). */
 export const PAUSE_SYNC_MS = 5000;
 
 /**

@@ -27,7 +27,7 @@ describe('agent settings validator', () => {
     expect(p.timeZone).toEqual({ message: 'Time zone "Europe/Londn" is not a known IANA time zone.', remedy: expect.stringContaining('Did you mean Europe/London?') });
     // The schedule is still checked (in UTC) when the zone is bad: each field says its own problem.
     expect(p.billingSchedule?.message).toContain('has 4 fields; a schedule has 5');
-    expect(p.billingSchedule?.remedy).toContain('minute hour day-of-month month day-of-week');
+    expect(p.billingSchedule?.remedy).toContain('“30 5 * * 1-5” runs at 05:30 on weekdays');
     expect(p.ticketPollSeconds).toEqual({ message: 'Ticket poll interval 5 s is out of range (10–3600 seconds).', remedy: expect.stringContaining('default 60') });
     expect(p.ticketsPerAccountPerHour?.message).toBe('Tickets per account per hour 0 is out of range (1–10000).');
     expect(agentSettingsProblems({ ...base, ticketPollSeconds: 60.5 }).ticketPollSeconds).toBeDefined();
@@ -82,7 +82,7 @@ describe('schedule preview', () => {
   });
 
   it('warns about 00:00–04:00 in a zone with DST, not in one without, and about more than hourly runs', () => {
-    expect(previewSchedule('30 2 * * *', 'Europe/London', { now })!.warnings).toEqual([expect.stringContaining('between 00:00 and 04:00 in Europe/London, which has daylight saving time')]);
+    expect(previewSchedule('30 2 * * *', 'Europe/London', { now })!.warnings).toEqual([expect.stringContaining('Runs in 00:00–04:00, when Europe/London changes its clocks for DST')]);
     expect(previewSchedule('30 2 * * *', 'Asia/Tokyo', { now })!.warnings).toEqual([]);
     expect(previewSchedule('30 2 * * *', 'UTC', { now })!.warnings).toEqual([]);
     expect(previewSchedule('*/10 * * * *', 'UTC', { now })!.warnings).toEqual([expect.stringContaining('Runs 6 times an hour')]);

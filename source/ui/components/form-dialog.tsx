@@ -55,7 +55,7 @@ export interface FormNote {
 }
 
 /** Notes and problems under a field: at most this many lines each, so the dialog keeps its size. */
-const MAX_NOTE_LINES = 3;
+const MAX_NOTE_LINES = 4;
 
 type Value = TextFieldState | boolean | string | null;
 
@@ -150,7 +150,14 @@ export function FormDialog({ title, fields, onSubmit, onCancel, validate, valida
   const fieldNotes = notes?.(values) ?? {};
   // Under the control where there is room for a readable line; else from the label's column.
   const noteIndent = inner - controlColumn >= 40 ? controlColumn : 2;
-  const noteLines = (text: string, prefix = '') => wrap(prefix + text, inner - noteIndent, prefix.length).slice(0, MAX_NOTE_LINES);
+  const noteLines = (text: string, prefix = '') => {
+    const all = wrap(prefix + text, inner - noteIndent, prefix.length);
+    if (all.length <= MAX_NOTE_LINES) return all;
+    // Cut, and say so: the rest is not lost, it is just more than the dialog has room for.
+    const kept = all.slice(0, MAX_NOTE_LINES);
+    kept[MAX_NOTE_LINES - 1] = truncate(kept[MAX_NOTE_LINES - 1]! + ` ${theme.glyphs.ellipsis}`, inner - noteIndent);
+    return kept;
+  };
   const focusTo = (index: number) => dispatch({ type: 'focus', index: (index + fields.length) % fields.length, leaving: focused?.id ?? '' });
   const submit = () => {
     dispatch({ type: 'submitted' });

@@ -3,7 +3,7 @@
 // siblings over earlier ones, and we never rely on a background colour: there
 // is none without colour). Esc and Ctrl-C cancel; dialogs' own Esc handling
 // (e.g. leaving a filter) comes first because the frame registers at priority -1.
-import { createContext, useContext, type ReactNode } from 'react';
+import { createContext, useContext, useRef, type ReactNode } from 'react';
 import { Box, Text } from 'ink';
 import { useCommands } from '../keys/index.js';
 import { useTheme } from '../theme.js';
@@ -54,11 +54,16 @@ export function Modal({ title, width, onCancel, tone = 'normal', children }: Mod
     { priority: -1 },
   );
   const bounds = useDialogBounds();
+  const renders = useRef(0);
+  renders.current++;
   const blank = ' '.repeat(width);
   return (
     <Box flexDirection="column" width={width} borderStyle="single" {...(theme.colored ? { borderColor: tone === 'normal' ? 'cyan' : tone === 'danger' ? 'red' : 'yellow' } : {})}>
       {/* The blanking layer sits inside the border but outside the padding, so it covers every inner cell. */}
-      <Box position="absolute" width="100%" height="100%" overflow="hidden" flexDirection="column" aria-hidden>
+      {/* A new node every render: Yoga keeps the 100% height of an absolute box from the layout in
+          which it was made, so a dialog that grew (a problem or a preview appeared under a field)
+          would be blanked only down to its old height and the screen behind would show through. */}
+      <Box key={renders.current} position="absolute" width="100%" height="100%" overflow="hidden" flexDirection="column" aria-hidden>
         {Array.from({ length: bounds.height }, (_, i) => (
           <Text key={i}>{blank}</Text>
         ))}

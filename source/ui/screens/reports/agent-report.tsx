@@ -3,6 +3,8 @@
 // global pause switch (p), which is saved to the config at once — a switch, not a draft, so this
 // report never has unsaved changes and never saves another tab's draft (session.setPaused writes
 // agent.paused only). The running agent hot-reloads the config; that is how the pause reaches it.
+// The agent's other settings (time zone, billing schedule, poll, ticket limit) are shown in one
+// block and edited with `e` (agent-settings.tsx), saved at once the same way.
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { Box, Text } from 'ink';
 import type { AgentStatusView, ConsoleSession } from '../../../console/session.js';
@@ -14,6 +16,9 @@ import { resolvePaths } from '../../../store/paths.js';
 import { useCommands } from '../../keys/index.js';
 import { useScreen } from '../../console-context.js';
 import { Table, useTable, type Column } from '../../components/table/index.js';
+import { FormDialog } from '../../components/form-dialog.js';
+import type { EditableAgentKey } from '../../../domain/agentSettings.js';
+import { AGENT_SETTINGS_INTRO, agentSettingsFields, agentSettingsFormNotes, agentSettingsFormProblems, agentSettingsLines, changedSettings, savedNotice } from './agent-settings.js';
 import { useTheme, type Tone } from '../../theme.js';
 import { formatCount, toSingleLine, truncate } from '../../text.js';
 
@@ -71,8 +76,8 @@ export function useAgentData(session: ConsoleSession, shown: boolean) {
   const rowsRef = useRef(rows);
   const refresh = useMemo(
     () => () => {
-      // A pause flipped by `kmsp pause` elsewhere shows here (and in the header) at once.
-      session.syncPaused();
+      // A pause or a setting changed elsewhere (kmsp pause, kmsp config set) shows here (and in the header) at once.
+      session.syncAgent();
       setView(session.agentStatus());
       try {
         const postings = session.ledger.listPostings({ limit: RECENT_ROWS });
@@ -176,9 +181,10 @@ export function AgentReport({ width, height, active, session }: AgentReportProps
 
   // A console opened on other files (--config DIR, the demo) names them in the start hint.
   const startCommand = useMemo(() => agentStartCommand(session.paths.configDir === resolvePaths().configDir ? undefined : session.paths.configDir), [session]);
-  const statusLines = fitStatusLines(agentReportLines(view, { configPaused, now: view.at, startCommand }), Math.min(MAX_STATUS_LINES, height - 2 - MIN_TABLE_LINES));
+  const settingsLines = agentSettingsLines(session.config.agent, width);
+  const statusLines = fitStatusLines(agentReportLines(view, { configPaused, now: view.at, startCommand }), Math.min(MAX_STATUS_LINES, height - 2 - MIN_TABLE_LINES - settingsLines.length));
   // Title above the status block; the file and keys line at the bottom.
-  const room = Math.max(6, height - 2 - statusLines.length - (ledgerError ? 1 : 0));
+  const room = Math.max(6, height - 2 - statusLines.length - settingsLines.length - (ledgerError ? 1 : 0));
   const postingsHeight = Math.max(3, Math.floor(room / 2));
   const ticketsHeight = Math.max(3, room - postingsHeight);
   const postings = useTable({ rows: rows.postings, columns: pColumns, getRowId: (p) => String(p.id), height: postingsHeight, active: active && focus === 'postings', group: 'Latest postings' });
@@ -218,9 +224,53 @@ export function AgentReport({ width, height, active, session }: AgentReportProps
     screen.notify(`${pause ? 'Paused: the agent makes no PSA writes' : 'Resumed: the agent writes to the PSA again'}; saved. ${agent}`, 'success');
   }
 
+  function editSettings() {
+    const agent = session.config.agent;
+    const now = new Date();
+    screen.openDialog(({ close }) => (
+      <FormDialog
+        title="Agent settings"
+        intro={[AGENT_SETTINGS_INTRO]}
+        preferredWidth={76}
+        fields={agentSettingsFields(agent, now)}
+        validateAsYouType
+        validate={(values) => agentSettingsFormProblems(values, agent)}
+        notes={(values) => agentSettingsFormNotes(values, agent, new Date())}
+        onCancel={close}
+        onSubmit={(values) => {
+          const changes = changedSettings(values, agent);
+          if (Object.keys(changes).length === 0) {
+            close();
+            screen.notify('Agent settings unchanged; nothing saved.');
+            return;
+          }
+          try {
+            session.setAgentSettings(changes, 'Reports › Agent: agent settings');
+          } catch (error) {
+            // The form stays open with what was typed; the notice says why it was not saved.
+            screen.notify(error);
+            return;
+          }
+          close();
+          refresh();
+          const current = session.agentStatus();
+          screen.notify(savedNotice(Object.keys(changes) as EditableAgentKey[], current.state === 'ok' && current.liveness === 'running' ? current.status : null), 'success');
+        }}
+      />
+    ));
+  }
+
   useCommands(
     'Agent',
     [
+      {
+        id: 'agent.settings',
+        keys: ['e'],
+        description: 'Edit the agent settings: time zone, billing schedule, ticket poll, tickets per account per hour; saved at once',
+        hint: 'settings',
+        when: () => !filtering && !busy,
+        run: editSettings,
+      },
       { id: 'agent.pause', keys: ['p'], description: 'Pause or resume the agent (no PSA writes while paused); saved at once, asks first', hint: configPaused ? 'resume' : 'pause', when: () => !filtering && !busy, run: () => void togglePause() },
       {
         id: 'agent.focus',
@@ -242,10 +292,11 @@ export function AgentReport({ width, height, active, session }: AgentReportProps
       </Text>
     ));
   const tableTitle = (name: string, f: Focus) => (focus === f ? `${theme.glyphs.activeOpen}${name}${theme.glyphs.activeClose}` : name);
-  const bottom = `Status file: ${view.file} · read every ${AGENT_REFRESH_MS / 1000} s · CLI: kmsp status, kmsp pause, kmsp ledger export`;
+  const bottom = `Status file: ${view.file} · read every ${AGENT_REFRESH_MS / 1000} s · CLI: kmsp status, kmsp pause, kmsp config set, kmsp ledger export`;
   return (
     <Box flexDirection="column" width={width}>
       {lines([{ text: 'The agent (kmsp agent): state, last and next runs, and what it wrote lately', level: 'title' }, ...statusLines])}
+      {lines(settingsLines)}
       {ledgerError ? lines([{ text: `Could not read the ledger: ${ledgerError instanceof Error ? ledgerError.message : String(ledgerError)} (retried at the next refresh)`, level: 'warning' }]) : null}
       <Box flexDirection="column" height={postingsHeight}>
         <Table table={postings} width={width} title={tableTitle('Latest postings', 'postings')} emptyMessage="No postings yet: the billing job has not posted anything." focused={focus === 'postings'} />
