@@ -143,7 +143,7 @@ function scheduleProblem(expression: string, timeZone: string): SettingProblem |
   if (cron.ok) return undefined;
   return {
     message: `Billing schedule ${cron.problem}.`,
-    remedy: 'Write five fields: minute hour day-of-month month day-of-week; “*” is every, “1-5” a range, “*/15” a step (e.g. “30 5 * * 1-5”: 05:30 on weekdays).',
+    remedy: 'In each field “*” means every, “1-5” a range and “*/15” a step: “30 5 * * 1-5” runs at 05:30 on weekdays.',
   };
 }
 
