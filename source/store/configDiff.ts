@@ -3,6 +3,7 @@
 // by name, tenants by tenantId, rules by severity/descriptionId…) are matched by
 // key, so removing one tenant reads as one removal rather than every later row
 // "changing".
+import { RECORD_KEYS } from '../domain/configMerge.js';
 import { redactSecrets } from './redact.js';
 
 export interface ConfigChange {
@@ -15,8 +16,6 @@ export interface ConfigChange {
 
 /** Past this many changes the diff says "…and N more" instead of growing the audit row. */
 export const MAX_CHANGES = 200;
-
-const RECORD_KEYS = ['name', 'tenantId', 'applicationId', 'severity', 'descriptionId'] as const;
 
 type Obj = Record<string, unknown>;
 
