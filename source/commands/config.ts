@@ -12,7 +12,7 @@ import { AGENT_SETTINGS, agentSettingByPath, EDITABLE_AGENT_KEYS, parseAgentSett
 import { defaultConfig } from '../domain/defaults.js';
 import { describeError, KmspError } from '../domain/errors.js';
 import { validateConfig, type Problem } from '../domain/validate.js';
-import { CONFIG_FILE_MODE, defaultActor, inspectConfigFile, openConfig, type ConfigFileState } from '../store/config.js';
+import { backupRemedy, CONFIG_FILE_MODE, defaultActor, inspectConfigFile, openConfig, type ConfigFileState } from '../store/config.js';
 import { diffConfig } from '../store/configDiff.js';
 import { livenessNow, readAgentStatus } from '../store/agentStatus.js';
 import { openLedger, type Ledger } from '../store/ledger.js';
@@ -108,7 +108,7 @@ function setAgentSetting(command: Command, io: CommandIo, env: NodeJS.ProcessEnv
       throw new KmspError(`Not set: the config file ${paths.configFile} cannot be used; it was left unchanged.`, {
         kind: 'config',
         cause: why,
-        remedy: state.state === 'newer' ? 'Use the kmsp that wrote it.' : 'Run `kmsp config validate` to list the problems, fix them (or restore a config.json.bak-*), then set the value again.',
+        remedy: state.state === 'newer' ? 'Use the kmsp that wrote it.' : `Run \`kmsp config validate\` to list the problems and fix them, then set the value again. ${backupRemedy(paths.configFile)}`,
       });
     }
     case 'ok':
@@ -261,7 +261,8 @@ export function register(program: Command, deps: ConfigCommandDeps = {}): void {
             io.out(`${source} is the same as the current configuration; nothing changed.\n`);
             return;
           }
-          const backup = store.backup();
+          // A backup of a usable file only: a broken one is kept by the save as config.json.corrupt-<time>.
+          const backup = current.state === 'ok' ? store.backup() : null;
           const result = store.save(incoming, { actor: defaultActor('kmsp config import'), reason: `import from ${source}` });
           io.out(`Imported ${source} into ${store.path}.\n`);
           if (backup) io.out(`The previous configuration was kept as ${backup}.\n`);

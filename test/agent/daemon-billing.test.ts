@@ -52,7 +52,7 @@ describe('kmsp agent (billing)', () => {
     expect(live.jobs.billing.schedule).toBe('cron “*/2 * * * * *” (UTC)');
     expect(Date.parse(live.jobs.billing.nextRunAt!)).toBeGreaterThan(Date.now() - 2000);
     expect(live.jobs.billing.lastOutcome).toBe('ok');
-    expect(live.jobs.billing.lastSummary).toMatch(/^billing demo \d{4}-\d\d-\d\d: 11 contracts, 0 postings, 0 errors, 1 skipped/);
+    expect(live.jobs.billing.lastSummary).toMatch(/^billing demo \d{4}-\d\d-\d\d: 11 contracts, 0 postings, 0 errors, 1 tenant skipped/);
     expect(live.api.lastHour.demo!.psa).toBeGreaterThan(0);
     expect(live.api.psaBudget.demo).toMatchObject({ limit: expect.any(Number), used: expect.any(Number) });
 

@@ -24,7 +24,7 @@ describe('billing on the demo fixtures, through the CLI', () => {
     const dry = await cli('agent', '--once', '--job', 'billing', '--dry-run');
     expect(dry.stderr).toBe('');
     expect(dry.code).toBe(0);
-    expect(dry.stdout).toMatch(/dry run: nothing written\): 11 contracts, \d+ postings to make, 0 errors, 1 skipped; \d+ requests/);
+    expect(dry.stdout).toMatch(/dry run: nothing written\): 11 contracts, \d+ postings to make, 0 errors, 1 tenant skipped; \d+ requests/);
     const preview = await cli('billing', 'preview', '--format', 'json');
     expect(preview.code, preview.stderr).toBe(0);
     const rows = JSON.parse(preview.stdout) as Array<{ contractId: string; billingItemId: string; current: number; new: number; delta: number }>;
@@ -81,7 +81,7 @@ describe('billing on the demo fixtures, through the CLI', () => {
     const run = await cli('agent', '--once', '--job', 'billing');
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
-    expect(run.stdout).toContain(`11 contracts, ${expected.length} postings, 0 errors, 1 skipped`);
+    expect(run.stdout).toContain(`11 contracts, ${expected.length} postings, 0 errors, 1 tenant skipped`);
     expect(adjustments(env).sort()).toEqual(expected);
 
     const writes = posts(env);

@@ -46,7 +46,7 @@ const writes = () => env.demo.autotask.requests.filter((r) => r.method !== 'GET'
 
 async function preview(ui: RenderedUi) {
   await press(ui.stdin, ']');
-  return waitForFrame(ui, (f) => f.includes('postings across'), 10_000);
+  return waitForFrame(ui, (f) => f.includes('postings on'), 10_000);
 }
 
 describe('Reports › Billing preview', () => {
@@ -76,12 +76,12 @@ describe('Reports › Billing preview', () => {
     }
     expect(expected.map(([, , b, a]) => deltaText(a - b))).toEqual(['\u22123', '+10', '+5']);
     expect(rowOf(frame, 'Southside Bakery')).toMatch(/Southside Bakery\s+skipped: billing is off/u);
-    expect(frame).toContain(`3 postings across 1 contract · 0 unchanged · 0 errors · 1 skipped · date ${today()} (UTC)`);
+    expect(frame).toContain(`3 postings on 1 contract · 0 unchanged · 0 errors · 1 tenant skipped · date ${today()} (UTC)`);
     expect(frame).toContain('CLI: kmsp billing preview --format csv · kmsp agent --once --job billing --dry-run');
 
     // r recomputes; / filters.
     await press(ui.stdin, 'r');
-    await waitForFrame(ui, (f) => f.includes('3 postings across 1 contract') && !f.includes('recomputing'), 10_000);
+    await waitForFrame(ui, (f) => f.includes('3 postings on 1 contract') && !f.includes('recomputing'), 10_000);
     await press(ui.stdin, '/');
     await type(ui.stdin, 'server');
     await press(ui.stdin, keys.enter);
@@ -109,7 +109,7 @@ describe('Reports › Billing preview', () => {
     const ui = open();
     await waitForFrame(ui, (f) => f.includes('› Unmapped accounts'), 5000);
     let frame = await preview(ui);
-    expect(frame).toContain('3 postings across 1 contract · 0 unchanged · 1 error · date');
+    expect(frame).toContain('3 postings on 1 contract · 0 unchanged · 1 error · date');
     const error = rowOf(frame, 'Southside Bakery', 'Error:');
     expect(error).toMatch(/Southside Bakery\s+Error: Units of contract/u);
     await press(ui.stdin, 'G');
@@ -125,11 +125,11 @@ describe('Reports › Billing preview', () => {
     await waitForFrame(ui, (f) => f.includes('› Unmapped accounts'), 5000);
     await press(ui.stdin, ']');
     // The first frames after the switch: progress, not a blocked console.
-    expect(ui.lastFrame()).toMatch(/Reading (the mapped tenants.*|usage: \d+\/1 virtual servers|Autotask units: \d+\/1 contracts)…|postings across/u);
+    expect(ui.lastFrame()).toMatch(/Reading (the mapped tenants.*|usage: \d+\/1 virtual servers|Autotask units: \d+\/1 contracts)…|postings on/u);
     await press(ui.stdin, '?');
     expect(ui.lastFrame()).toContain('Recompute the preview (reads only)');
     await press(ui.stdin, keys.escape);
-    await waitForFrame(ui, (f) => f.includes('postings across'), 10_000);
+    await waitForFrame(ui, (f) => f.includes('postings on'), 10_000);
   });
 });
 
@@ -215,7 +215,7 @@ describe('summary line', () => {
       contracts: [contract('a', [line(1, 3), line(2, 2)]), contract('b', [line(4, 1)]), contract('c', [line(0, 0)]), contract('d', [], true)],
       skipped: [],
     };
-    expect(previewSummary(plan, 'Europe/London')).toBe('2 postings across 2 contracts · 2 unchanged · 1 error · date 2026-11-22 (Europe/London)');
+    expect(previewSummary(plan, 'Europe/London')).toBe('2 postings on 2 contracts · 2 unchanged · 1 error · date 2026-11-22 (Europe/London)');
     expect([deltaText(5), deltaText(-3), deltaText(0)]).toEqual(['+5', '\u22123', 'no change']);
   });
 });

@@ -77,11 +77,11 @@ export function previewTotals(plan: BillingPlan): PreviewTotals {
   };
 }
 
-/** "3 postings across 1 contract · 0 unchanged · 1 error · 1 skipped · date 2026-11-22 (Europe/London)". */
+/** "3 postings on 1 contract · 0 unchanged · 1 error · 1 tenant skipped · date 2026-11-22 (Europe/London)". */
 export function previewSummary(plan: BillingPlan, timeZone: string): string {
   const t = previewTotals(plan);
-  const parts = [`${plural(t.postings, 'posting')} across ${plural(t.contracts, 'contract')}`, `${formatCount(t.unchanged)} unchanged`, plural(t.errors, 'error')];
-  if (t.skipped > 0) parts.push(`${formatCount(t.skipped)} skipped`);
+  const parts = [`${plural(t.postings, 'posting')} on ${plural(t.contracts, 'contract')}`, `${formatCount(t.unchanged)} unchanged`, plural(t.errors, 'error')];
+  if (t.skipped > 0) parts.push(`${plural(t.skipped, 'tenant')} skipped`);
   parts.push(`date ${plan.date} (${timeZone})`);
   return parts.join(' · ');
 }
