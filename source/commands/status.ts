@@ -3,12 +3,33 @@
 //   0  the agent runs (its process lives and it refreshed its status recently)
 //   3  it does not: no status file, stopped, stopping, gone (pid dead), stale (no refresh)
 //   1  the status file cannot be read (the reason is printed)
+import fs from 'node:fs';
 import type { Command } from 'commander';
 import { agentStartCommand, agentStatusLines, isAgentRunning, missingStatusLines } from '../domain/agentStatusText.js';
 import { livenessNow, readAgentStatus } from '../store/agentStatus.js';
+import { openLedger, type Ledger } from '../store/ledger.js';
+import type { KmspPaths } from '../store/paths.js';
 import { pathsOf, processIo, type CommandIo } from './shared.js';
 
 export const EXIT_NOT_RUNNING = 3;
+
+/** Who turned the pause switch on, from the config audit (kmsp pause --reason, the console's p). */
+function pausedBy(paths: KmspPaths): { actor: string; at: string; reason: string | null } | null {
+  if (!fs.existsSync(paths.ledgerFile)) return null;
+  let ledger: Ledger | null = null;
+  try {
+    ledger = openLedger({ paths });
+    const entry = ledger.listConfigAudit({ limit: 200 }).find((e) => e.diff.some((c) => c.path === 'agent.paused'));
+    if (!entry || entry.diff.find((c) => c.path === 'agent.paused')?.after !== true) return null;
+    // The audit summary ends with the reason given to `kmsp pause --reason` (SaveOptions.reason).
+    const reason = /\(([^()]*)\)$/u.exec(entry.summary)?.[1] ?? null;
+    return { actor: entry.actor, at: entry.at, reason };
+  } catch {
+    return null; // the status stands without it
+  } finally {
+    ledger?.close();
+  }
+}
 
 /** How to start the agent with the same files: `--config DIR` travels with the hint. */
 export function startCommand(command: Command): string {
@@ -41,6 +62,10 @@ export function register(program: Command, io: CommandIo = processIo): void {
         io.out(JSON.stringify({ statusFile: paths.statusFile, liveness, status: read.status }, null, 2) + '\n');
       } else {
         for (const line of agentStatusLines(read.status, liveness, { now, timeZone: read.status.timeZone })) io.out(line.text + '\n');
+        if (read.status.paused) {
+          const by = pausedBy(paths);
+          if (by) io.out(`Paused by ${by.actor} at ${by.at}${by.reason ? `: ${by.reason}` : ''}\n`);
+        }
       }
       process.exitCode = isAgentRunning(liveness) ? 0 : EXIT_NOT_RUNNING;
     });

@@ -112,7 +112,10 @@ export function pausedLine(status: AgentStatus, resumeHint = 'kmsp resume'): Sta
 
 export function configLines(status: AgentStatus, options: StatusTextOptions): StatusLine[] {
   const loaded = status.configLoadedAt ? `, loaded ${formatTime(status.configLoadedAt, options)}` : '';
-  const lines: StatusLine[] = [{ text: `Config in force: ${status.configFile}${loaded}`, level: 'normal' }];
+  // A stopped or failed agent has no config in force: it names the file it was (or would be) using.
+  const live = status.state === 'running' || status.state === 'starting' || status.state === 'stopping';
+  const label = live ? 'Config in force' : 'Config';
+  const lines: StatusLine[] = [{ text: `${label}: ${status.configFile}${loaded || (live ? '' : ' (not loaded)')}`, level: 'normal' }];
   if (status.configError) {
     lines.push({ text: `Last config change refused (the config above stays in force): ${oneLine(status.configError)}`, level: 'error' });
   }

@@ -149,6 +149,11 @@ describe('kmsp pause / resume', () => {
     expect(readPaused()).toBe(true);
     expect(fs.statSync(paths.configFile).mode & 0o777).toBe(0o600);
 
+    // kmsp status says who paused, when and why (from the config audit), once the agent reports paused.
+    writeAgentStatus(paths.statusFile, agentStatus({ paused: true }));
+    const status = await runCli(['--config', dir, 'status']);
+    expect(status.stdout).toMatch(/Paused by alice \(kmsp pause\) at \d{4}-\d\d-\d\dT[\d:.]+Z: PSA maintenance tonight/);
+
     const again = await runCli(['--config', dir, 'pause']);
     expect(again.code).toBe(0);
     expect(again.stdout).toContain('Already paused: agent.paused is true');

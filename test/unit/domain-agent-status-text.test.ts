@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { AGENT_STATUS_VERSION, agentLiveness, emptyJobStatus, type AgentStatus } from '../../source/domain/agentStatus.js';
 import {
+  configLines,
   agentStartCommand,
   agentStatusLines,
   apiLines,
@@ -167,5 +168,12 @@ describe('the whole status', () => {
     ]);
     expect(agentStartCommand()).toBe('kmsp agent');
     expect(shellWord("it's")).toBe(`'it'\\''s'`);
+  });
+});
+
+describe('config line', () => {
+  it('a running agent has a config in force; a failed one only names its file', () => {
+    expect(configLines(status({ configLoadedAt: null }), UTC)[0]!.text).toMatch(/^Config in force: /);
+    expect(configLines(status({ state: 'failed', configLoadedAt: null }), UTC)[0]!.text).toMatch(/^Config: .* \(not loaded\)$/);
   });
 });
