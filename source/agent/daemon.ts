@@ -451,9 +451,10 @@ export class Daemon {
     const at = result.finishedAt.toISOString();
     for (const r of result.integrations) {
       const level = r.outcome === 'ok' || r.outcome === 'abandoned' ? 'info' : r.locked ? 'warn' : 'error';
-      this.log[level](r.summary);
+      const data = { job, integration: r.integration, outcome: r.outcome, requests: r.requests.platform + r.requests.psa };
+      this.log[level](r.summary, undefined, data);
       const shown = r.errors.slice(0, 50);
-      for (const e of shown) this.log.error(`  ${r.integration}: ${e}`);
+      for (const e of shown) this.log.error(`  ${r.integration}: ${e}`, undefined, { job, integration: r.integration });
       if (r.errors.length > shown.length) this.log.error(`  ${r.integration}: … and ${r.errors.length - shown.length} more errors (kmsp ledger export)`);
       this.requests.push({ at: result.finishedAt.getTime(), integration: r.integration, platform: r.requests.platform, psa: r.requests.psa });
       if (r.budget) {

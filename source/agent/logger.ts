@@ -24,12 +24,18 @@ const RANK: Record<LogSeverity, number> = { crit: 0, error: 1, warn: 2, info: 3,
 
 export type LogFields = Record<string, string | number | boolean | null | undefined>;
 
+/**
+ * `fields` are written in every format (key=value in text); `data` only in JSON lines, for
+ * collectors that filter on them (job, integration, outcome), where the text already says it.
+ */
+export type LogMethod = (message: string, fields?: LogFields, data?: LogFields) => void;
+
 export interface Logger {
-  crit(message: string, fields?: LogFields): void;
-  error(message: string, fields?: LogFields): void;
-  warn(message: string, fields?: LogFields): void;
-  info(message: string, fields?: LogFields): void;
-  debug(message: string, fields?: LogFields): void;
+  crit: LogMethod;
+  error: LogMethod;
+  warn: LogMethod;
+  info: LogMethod;
+  debug: LogMethod;
   /** Adds secret values to mask from now on (after a config reload brings new ones). */
   redactor: Redactor;
 }
@@ -72,12 +78,12 @@ const defaultWrite = (line: string, severity: LogSeverity): void => {
 export function createLogger(options: LoggerOptions): Logger {
   const write = options.write ?? defaultWrite;
   const now = options.now ?? (() => new Date());
-  const emit = (severity: LogSeverity, message: string, fields?: LogFields): void => {
+  const emit = (severity: LogSeverity, message: string, fields?: LogFields, data?: LogFields): void => {
     if (RANK[severity] > RANK[options.level]) return;
     let body: string;
     if (options.format === 'json') {
       const record: Record<string, unknown> = { time: now().toISOString(), level: severity, msg: oneLine(message) };
-      for (const [k, v] of Object.entries(fields ?? {})) if (v !== undefined) record[k] = typeof v === 'string' ? oneLine(v) : v;
+      for (const [k, v] of Object.entries({ ...data, ...fields })) if (v !== undefined) record[k] = typeof v === 'string' ? oneLine(v) : v;
       body = JSON.stringify(record);
     } else {
       body = oneLine(message + fieldText(fields));
@@ -87,11 +93,11 @@ export function createLogger(options: LoggerOptions): Logger {
     write(options.journald ? `<${PRIORITY[severity]}>${body}` : body, severity);
   };
   return {
-    crit: (m, f) => emit('crit', m, f),
-    error: (m, f) => emit('error', m, f),
-    warn: (m, f) => emit('warn', m, f),
-    info: (m, f) => emit('info', m, f),
-    debug: (m, f) => emit('debug', m, f),
+    crit: (m, f, d) => emit('crit', m, f, d),
+    error: (m, f, d) => emit('error', m, f, d),
+    warn: (m, f, d) => emit('warn', m, f, d),
+    info: (m, f, d) => emit('info', m, f, d),
+    debug: (m, f, d) => emit('debug', m, f, d),
     redactor: options.redactor,
   };
 }

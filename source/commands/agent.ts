@@ -63,16 +63,14 @@ export function register(program: Command, io: CommandIo = processIo): void {
       const jobs = options.job ? [options.job as AgentJob] : AGENT_JOBS;
       const paths = pathsOf(command);
       const { integration: only } = command.optsWithGlobals<{ integration?: string }>();
+      const journald = Boolean(process.env.JOURNAL_STREAM);
+      const logger = createLogger({ level: options.logLevel as LogLevel, format: options.logFormat as LogFormat, journald, redactor: new Redactor() });
       if (options.once) {
-        await runOnce(io, paths, jobs, options.dryRun === true, only);
+        // At a terminal --once prints plain summary lines; asked for JSON, or under journald (a
+        // systemd timer), it writes the agent's log lines instead.
+        await runOnce(io, paths, jobs, options.dryRun === true, only, options.logFormat === 'json' || journald ? logger : null);
         return;
       }
-      const logger = createLogger({
-        level: options.logLevel as LogLevel,
-        format: options.logFormat as LogFormat,
-        journald: Boolean(process.env.JOURNAL_STREAM),
-        redactor: new Redactor(),
-      });
       const code = await runDaemon(logger, {
         paths,
         jobs,
@@ -162,7 +160,7 @@ function takeOverSignals(handlers: Partial<Record<'SIGTERM' | 'SIGINT' | 'SIGHUP
   }
 }
 
-async function runOnce(io: CommandIo, paths: KmspPaths, jobs: readonly AgentJob[], dryRun: boolean, only: string | undefined): Promise<void> {
+async function runOnce(io: CommandIo, paths: KmspPaths, jobs: readonly AgentJob[], dryRun: boolean, only: string | undefined, logger: Logger | null): Promise<void> {
   let loaded: ReturnType<typeof loadIntegrations>;
   try {
     loaded = loadIntegrations(paths, only);
@@ -179,7 +177,7 @@ async function runOnce(io: CommandIo, paths: KmspPaths, jobs: readonly AgentJob[
     controller.abort(`stopped by ${name}`);
   };
   takeOverSignals({ SIGTERM: stop, SIGINT: stop });
-  const redactor = await secretRedactor(paths, loaded.integrations);
+  const redactor = await secretRedactor(paths, loaded.integrations, logger?.redactor);
   let locked = false;
   let failed = false;
   try {
@@ -187,6 +185,12 @@ async function runOnce(io: CommandIo, paths: KmspPaths, jobs: readonly AgentJob[
       if (controller.signal.aborted) break;
       const result = await runPass(job, { paths, config: loaded.config, integrations: loaded.integrations, dryRun, signal: controller.signal });
       for (const r of result.integrations) {
+        if (logger) {
+          const data = { job, integration: r.integration, outcome: r.outcome, requests: r.requests.platform + r.requests.psa };
+          logger[r.outcome === 'ok' || r.outcome === 'abandoned' ? 'info' : r.locked ? 'warn' : 'error'](r.summary, undefined, data);
+          for (const e of r.errors) logger.error(`  ${r.integration}: ${e}`, undefined, { job, integration: r.integration });
+          continue;
+        }
         io.out(redactor.text(r.summary) + '\n');
         for (const e of r.errors) io.err(redactor.text(`  ${e}`) + '\n');
         if (r.locked) locked = true;
@@ -202,8 +206,7 @@ async function runOnce(io: CommandIo, paths: KmspPaths, jobs: readonly AgentJob[
 }
 
 /** Masks the integrations' secret values in what --once prints (defence in depth, like the daemon's log). */
-async function secretRedactor(paths: KmspPaths, integrations: ReturnType<typeof loadIntegrations>['integrations']): Promise<Redactor> {
-  const redactor = new Redactor();
+async function secretRedactor(paths: KmspPaths, integrations: ReturnType<typeof loadIntegrations>['integrations'], redactor = new Redactor()): Promise<Redactor> {
   try {
     const secrets = openSecretStore({ paths });
     for (const i of integrations) for (const s of integrationSecrets(i)) redactor.add(await secrets.get(s.name).catch(() => null));

@@ -139,6 +139,13 @@ describe('kmsp agent (tickets)', () => {
       expect(Number.isNaN(Date.parse(r.time))).toBe(false);
       expect(['crit', 'error', 'warn', 'info', 'debug']).toContain(r.level);
     }
-    expect(records.some((r) => r.level === 'info' && r.msg.startsWith('tickets demo: '))).toBe(true);
+    const summary = records.find((r) => r.level === 'info' && r.msg.startsWith('tickets demo: ')) as Record<string, unknown> | undefined;
+    expect(summary).toMatchObject({ job: 'tickets', integration: 'demo', outcome: 'ok', requests: expect.any(Number) });
+    // --once writes the same JSON lines when asked (a timer or collector runs it), plain lines otherwise.
+    const once = await runCli(['--config', env.demo.configDir, 'agent', '--once', '--job', 'tickets', '--log-format', 'json']);
+    expect(once.code, once.stderr).toBe(0);
+    expect(JSON.parse(once.stdout.trim())).toMatchObject({ level: 'info', job: 'tickets', integration: 'demo', outcome: 'ok' });
+    const plain = await runCli(['--config', env.demo.configDir, 'agent', '--once', '--job', 'tickets']);
+    expect(plain.stdout).toMatch(/^tickets demo: /);
   });
 });
