@@ -65,5 +65,7 @@ export async function saveAccounts(session: ConsoleSession, integrationName: str
     }
     session.invalidate(integrationName, ['accounts']);
   }
-  return { saved: state.draft, fieldsWritten, warnings, summary: result.summary };
+  // What the file now holds: another console's mappings saved meanwhile were merged in (session.saveConfig).
+  const saved = session.integration(integrationName)?.tenants.map((m) => ({ ...m })) ?? state.draft;
+  return { saved, fieldsWritten, warnings, summary: result.summary };
 }

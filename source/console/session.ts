@@ -3,11 +3,12 @@
 // this and never build connectors or touch files themselves, so that the same
 // operations run identically in tests without Ink.
 import { createHash } from 'node:crypto';
-import type { AgentSettings, Integration, KmspConfig } from '../domain/config.js';
+import type { AgentSettings, Integration, KmspConfig, TenantMapping } from '../domain/config.js';
+import { describeConflict, jsonEqual, mergeConfig } from '../domain/configMerge.js';
 import { KmspError } from '../domain/errors.js';
 import type { Psa, SecurityPlatform } from '../domain/ports.js';
 import { platformSecrets, psaSecrets, type SecretSpec } from '../domain/secretNames.js';
-import { validateConfig } from '../domain/validate.js';
+import { validateConfig, type Problem } from '../domain/validate.js';
 import { agentSettingsProblems } from '../domain/agentSettings.js';
 import type { BillingItem, PsaAccount, PsaContract, Tenant, TicketPicklists } from '../domain/types.js';
 import { createPlatform, createPsa } from '../connectors/factory.js';
@@ -39,6 +40,24 @@ export type AgentStatusView =
   | { state: 'missing'; file: string; at: Date }
   | { state: 'unreadable'; file: string; reason: string; at: Date }
   | { state: 'ok'; file: string; status: AgentStatus; liveness: Liveness; at: Date };
+
+/**
+ * A validation problem as a key that survives a merge reordering integrations: the integration's
+ * index in the path becomes its name, a tenant's its tenantId.
+ */
+function problemKey(config: KmspConfig, problem: Problem): string {
+  const path = problem.path.replace(/^integrations\[(\d+)\](\.tenants\[(\d+)\])?/, (whole, index: string, _t: string | undefined, tenant: string | undefined) => {
+    const integration = config.integrations[Number(index)];
+    if (!integration) return whole;
+    const tenantId = tenant === undefined ? undefined : integration.tenants[Number(tenant)]?.tenantId;
+    return `integrations[name=${integration.name}]${tenantId === undefined ? '' : `.tenants[tenantId=${tenantId}]`}`;
+  });
+  return `${path}\u0000${problem.message}`;
+}
+
+function problemKeys(config: KmspConfig): string[] {
+  return validateConfig(config).map((p) => problemKey(config, p));
+}
 
 export class ConsoleSession {
   readonly paths: KmspPaths;
@@ -91,11 +110,12 @@ export class ConsoleSession {
    * ticketing defaults not resolved yet) do not block unrelated changes.
    */
   saveConfig(next: KmspConfig, reason?: string): SaveResult {
+    const file = this.configOnDisk();
     // A save that does not mean to change an agent setting keeps what the file says now:
     // `kmsp pause` or `kmsp config set agent.…` run while the console is open must not be
     // undone by an Accounts save. agent.* is never a draft (switch and settings save at once),
     // so the file's value is the latest one the admin chose.
-    const disk = this.agentOnDisk();
+    const disk = file?.agent ?? null;
     if (disk) {
       const agent = { ...next.agent } as Record<keyof AgentSettings, unknown>;
       // A value hand-edited into the file that the rules refuse is not carried into this save.
@@ -106,19 +126,60 @@ export class ConsoleSession {
       }
       next = { ...next, agent: agent as unknown as AgentSettings };
     }
-    const known = new Set(validateConfig(this.current).map((p) => `${p.path}\u0000${p.message}`));
-    const introduced = validateConfig(next).filter((p) => !known.has(`${p.path}\u0000${p.message}`));
+    // Someone else (another console on this config directory) saved since this console loaded or
+    // saved: merge, so their change is not overwritten by this console's copy of the whole config.
+    // agent.* was settled above, so theirs is given this save's agent.
+    const othersSaved = file !== null && !jsonEqual(file, this.current);
+    if (othersSaved) {
+      const outcome = mergeConfig(this.current, next, { ...file, agent: next.agent });
+      if ('conflicts' in outcome) {
+        throw new KmspError('Not saved: someone else changed the same settings since this console loaded them', {
+          kind: 'config',
+          cause: `Changed both here and in the file (saved from another console or \`kmsp config\`): ${outcome.conflicts.map(describeConflict).join('; ')}.`,
+          remedy:
+            'Nothing is lost: their change is kept in the file, and this console\'s change is still on screen, not saved. ' +
+            'Reload to see theirs (on Accounts press r: the mappings saved in the file replace the clashing rows, your other unsaved rows stay), then make your change again and save.',
+        });
+      }
+      next = outcome.merged;
+    }
+    // Problems already in the file or in what this console loaded do not block a save; a problem
+    // that only the merge of both admins' changes makes (two tenants mapped to one account) does.
+    const known = new Set([...problemKeys(this.current), ...(othersSaved ? problemKeys(file) : [])]);
+    const introduced = validateConfig(next).filter((p) => !known.has(problemKey(next, p)));
     if (introduced.length > 0) {
       throw new KmspError('Not saved: the change would make the configuration invalid', {
         kind: 'config',
         cause: introduced.map((p) => p.message).join(' '),
-        remedy: 'Undo or correct the change named above, then save again.',
+        remedy: othersSaved
+          ? 'Someone else saved changes since this console loaded the settings, and together with this change they break the rule above. ' +
+            'Their change is kept in the file and this one is still on screen, not saved: choose another value, or reload to see theirs (on Accounts press r), then save again.'
+          : 'Undo or correct the change named above, then save again.',
       });
     }
     const result = this.configStore.save(next, { ...(this.actor ? { actor: this.actor } : {}), ...(reason ? { reason } : {}) });
     this.current = next;
     for (const listener of [...this.configListeners]) listener();
     return result;
+  }
+
+  /**
+   * The mappings of one integration as the config file holds them now, when they differ from
+   * what this console last loaded or saved (another console saved since): they become this
+   * session's saved mappings (only those: other tabs' drafts keep their base) and are returned
+   * for the Accounts tab to show. Null when they are the same, or the file is missing or unusable.
+   */
+  reloadTenants(integrationName: string): TenantMapping[] | null {
+    const file = this.configOnDisk();
+    const onDisk = file?.integrations.find((i) => i.name === integrationName);
+    const mine = this.integration(integrationName);
+    if (!onDisk || !mine || jsonEqual(onDisk.tenants, mine.tenants)) return null;
+    this.current = {
+      ...this.current,
+      integrations: this.current.integrations.map((i) => (i.name === integrationName ? { ...i, tenants: onDisk.tenants } : i)),
+    };
+    for (const listener of [...this.configListeners]) listener();
+    return onDisk.tenants.map((t) => ({ ...t }));
   }
 
   /**
@@ -147,14 +208,19 @@ export class ConsoleSession {
     return this.saveConfig({ ...this.current, agent: { ...this.current.agent, ...settings } }, reason);
   }
 
-  /** agent.* as the config file holds it now; null when the file is missing or unusable. */
-  private agentOnDisk(): AgentSettings | null {
+  /** The config file as it is now; null when it is missing or unusable. */
+  private configOnDisk(): KmspConfig | null {
     try {
       const state = inspectConfigFile(this.configStore.path);
-      return state.state === 'ok' ? state.config.agent : null;
+      return state.state === 'ok' ? state.config : null;
     } catch {
       return null;
     }
+  }
+
+  /** agent.* as the config file holds it now; null when the file is missing or unusable. */
+  private agentOnDisk(): AgentSettings | null {
+    return this.configOnDisk()?.agent ?? null;
   }
 
   /**

@@ -99,7 +99,10 @@ export function describePath(steps: readonly Step[]): string {
   return parts.length > 0 ? parts.join(', ') : 'the whole configuration';
 }
 
-function mergeValue(base: unknown, mine: unknown, theirs: unknown, at: Step[], conflicts: Conflict[]): unknown {
+/** 'list': a conflict keeps mine and is listed; 'theirs': it is listed and theirs is taken. */
+type OnConflict = 'list' | 'theirs';
+
+function mergeValue(base: unknown, mine: unknown, theirs: unknown, at: Step[], conflicts: Conflict[], on: OnConflict): unknown {
   if (jsonEqual(mine, base)) return theirs;
   if (jsonEqual(theirs, base)) return mine;
   if (jsonEqual(mine, theirs)) return mine;
@@ -107,20 +110,20 @@ function mergeValue(base: unknown, mine: unknown, theirs: unknown, at: Step[], c
     const out: Obj = {};
     // theirs' key order, then keys only mine has.
     for (const k of new Set([...Object.keys(theirs), ...Object.keys(mine), ...Object.keys(base)])) {
-      const value = mergeValue(base[k], mine[k], theirs[k], [...at, { kind: 'key', key: k }], conflicts);
+      const value = mergeValue(base[k], mine[k], theirs[k], [...at, { kind: 'key', key: k }], conflicts, on);
       if (value !== undefined) out[k] = value;
     }
     return out;
   }
   if (Array.isArray(base) && Array.isArray(mine) && Array.isArray(theirs)) {
     const key = recordKey([base, mine, theirs]);
-    if (key) return mergeRecords(base as Obj[], mine as Obj[], theirs as Obj[], key, at, conflicts);
+    if (key) return mergeRecords(base as Obj[], mine as Obj[], theirs as Obj[], key, at, conflicts, on);
   }
   conflicts.push({ path: describePath(at), base, mine, theirs });
-  return mine;
+  return on === 'theirs' ? theirs : mine;
 }
 
-function mergeRecords(base: Obj[], mine: Obj[], theirs: Obj[], key: string, at: Step[], conflicts: Conflict[]): Obj[] {
+function mergeRecords(base: Obj[], mine: Obj[], theirs: Obj[], key: string, at: Step[], conflicts: Conflict[], on: OnConflict): Obj[] {
   const index = (list: Obj[]) => new Map(list.map((x) => [x[key] as string, x]));
   const b = index(base);
   const m = index(mine);
@@ -131,7 +134,7 @@ function mergeRecords(base: Obj[], mine: Obj[], theirs: Obj[], key: string, at: 
   const out: Obj[] = [];
   for (const id of ids) {
     const named = (t.get(id) ?? m.get(id) ?? b.get(id))!;
-    const value = mergeValue(b.get(id), m.get(id), t.get(id), [...at, { kind: 'item', label: itemLabel(arrayKey, named, key) }], conflicts);
+    const value = mergeValue(b.get(id), m.get(id), t.get(id), [...at, { kind: 'item', label: itemLabel(arrayKey, named, key) }], conflicts, on);
     if (value !== undefined) out.push(value as Obj);
   }
   return out;
@@ -143,8 +146,19 @@ function mergeRecords(base: Obj[], mine: Obj[], theirs: Obj[], key: string, at: 
  */
 export function mergeConfig<T>(base: T, mine: T, theirs: T): MergeResult<T> {
   const conflicts: Conflict[] = [];
-  const merged = mergeValue(base, mine, theirs, [], conflicts);
+  const merged = mergeValue(base, mine, theirs, [], conflicts, 'list');
   return conflicts.length > 0 ? { conflicts } : { merged: merged as T };
+}
+
+/**
+ * Unsaved edits (`mine`, made over `base`) carried onto what was saved meanwhile (`theirs`):
+ * like mergeConfig, but where both changed a part differently theirs is taken, and the parts
+ * replaced are listed so the admin is told which of their edits to make again.
+ */
+export function rebaseOnTheirs<T>(base: T, mine: T, theirs: T, at: readonly string[] = []): { value: T; replaced: Conflict[] } {
+  const replaced: Conflict[] = [];
+  const value = mergeValue(base, mine, theirs, at.map((key) => ({ kind: 'key', key })), replaced, 'theirs');
+  return { value: value as T, replaced };
 }
 
 function short(value: unknown): string {

@@ -28,6 +28,7 @@ import { psaAccountWord, quoteName, suggestMappings, withArticle, CONFIDENCE_LAB
 import { platformLabel, psaLabel, tenantWord, type Integration, type TenantMapping } from '../../../domain/config.js';
 import type { PsaAccount, PsaContract, Tenant } from '../../../domain/types.js';
 import { saveAccounts } from '../../../console/accountsSave.js';
+import { rebaseOnTheirs } from '../../../domain/configMerge.js';
 import type { ConsoleSession } from '../../../console/session.js';
 import { Table, useTable, useCommands, useDirty, useScreen, useTheme, formatCount, truncate, displayWidth, type Column, type Command, type ScreenDefinition, type ScreenProps, type SelectOption } from '../../index.js';
 import { useLoad, type Loaded } from '../use-load.js';
@@ -440,6 +441,25 @@ function AccountsEditor({ session, integrationName, integration, width, height, 
     tenantsLoad.reload(true);
     accountsLoad.reload(true);
     contractsLoad.reload(true);
+    // Mappings saved by another console since this one loaded them: shown, with this tab's
+    // unsaved edits carried over; an edit of a row they changed too gives way to theirs, and is named.
+    const onDisk = session.reloadTenants(integrationName);
+    if (!onDisk) return;
+    const current = stateRef.current;
+    const { value: draft, replaced } = rebaseOnTheirs(current.saved, current.draft, onDisk, ['tenants']);
+    stateRef.current = { saved: onDisk, draft };
+    setState(stateRef.current);
+    setRefusals(new Map());
+    setConfigVersion((v) => v + 1);
+    // One name per row: accountId and accountName of one tenant are one change to the admin.
+    const rows = [...new Set(replaced.map((c) => c.path.split(', ')[0]!))];
+    if (rows.length === 0) screen.notify('Loaded the mappings saved from another console since this one loaded them.', 'success');
+    else
+      screen.notify({
+        kind: 'warning',
+        text: `Loaded the mappings saved from another console; your unsaved changes to ${plural(rows.length, 'row')} clashed and now show theirs.`,
+        cause: `Make these again if still needed: ${rows.join('; ')}.`,
+      });
   }
 
   const editable = () => !filterMode && !saving;
