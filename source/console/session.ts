@@ -59,6 +59,32 @@ function problemKeys(config: KmspConfig): string[] {
   return validateConfig(config).map((p) => problemKey(config, p));
 }
 
+/**
+ * What the session holds after saving a merge of another console's changes: each section this
+ * save changed (an integration's tenants, billing, ticketing, connection, exclusions; agent.*)
+ * as merged — so the tab that saved shows the other admin's rows too — and every other section as
+ * this console knew it. A tab's open draft of another section (Services, Ticketing, Connections
+ * read theirs when opened) is then still merged against what that tab started from: taking the
+ * file's value there would make the draft's stale copy read as a change and undo the other
+ * admin's edit on its next save.
+ */
+function knownAfterMerge(base: KmspConfig, mine: KmspConfig, merged: KmspConfig): KmspConfig {
+  const integrations: Integration[] = [];
+  for (const m of mine.integrations) {
+    const b = base.integrations.find((i) => i.name === m.name);
+    const g = merged.integrations.find((i) => i.name === m.name);
+    if (!g) continue; // removed here or in the file
+    if (!b) {
+      integrations.push(g); // created by this save
+      continue;
+    }
+    const known = { ...b } as Record<string, unknown>;
+    for (const key of Object.keys(g) as (keyof Integration)[]) if (!jsonEqual(m[key], b[key])) known[key] = g[key];
+    integrations.push(known as unknown as Integration);
+  }
+  return { ...merged, integrations, agent: merged.agent };
+}
+
 export class ConsoleSession {
   readonly paths: KmspPaths;
   readonly configStore: ConfigStore;
@@ -130,6 +156,7 @@ export class ConsoleSession {
     // saved: merge, so their change is not overwritten by this console's copy of the whole config.
     // agent.* was settled above, so theirs is given this save's agent.
     const othersSaved = file !== null && !jsonEqual(file, this.current);
+    let mine: KmspConfig | null = null;
     if (othersSaved) {
       const outcome = mergeConfig(this.current, next, { ...file, agent: next.agent });
       if ('conflicts' in outcome) {
@@ -141,6 +168,7 @@ export class ConsoleSession {
             'Reload to see theirs (on Accounts press r: the mappings saved in the file replace the clashing rows, your other unsaved rows stay), then make your change again and save.',
         });
       }
+      mine = next;
       next = outcome.merged;
     }
     // Problems already in the file or in what this console loaded do not block a save; a problem
@@ -158,7 +186,7 @@ export class ConsoleSession {
       });
     }
     const result = this.configStore.save(next, { ...(this.actor ? { actor: this.actor } : {}), ...(reason ? { reason } : {}) });
-    this.current = next;
+    this.current = mine ? knownAfterMerge(this.current, mine, next) : next;
     for (const listener of [...this.configListeners]) listener();
     return result;
   }

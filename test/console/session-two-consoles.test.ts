@@ -100,6 +100,23 @@ describe('two consoles on one config directory', () => {
     expect(onDisk(paths).integrations[0]!.excludedAccounts).toEqual(['42']);
   });
 
+  it('a tab’s draft opened before a merged save still keeps the other admin’s change to that section', () => {
+    const paths = configDir();
+    const a = open(paths, 'alice (console)');
+    const b = open(paths, 'bob (console)');
+    // B's Ticketing tab reads its section when opened.
+    const bTicketingDraft = structuredClone(b.integration('demo')!.ticketing);
+    a.updateIntegration('demo', (i) => ({ ...i, ticketing: { ...i.ticketing, general: { ...i.ticketing.general, source: { value: '4', label: 'Monitoring Alert' } } } }), 'Ticketing');
+    // B saves Accounts (merged with A's file), then the Ticketing draft with one rule changed.
+    mapOnAccountsTab(b, EVERGREEN, '1', 'E');
+    const events = bTicketingDraft.events.map((r) => (r.severity === 'critical' ? { ...r, dueHours: 2 } : r));
+    b.updateIntegration('demo', (i) => ({ ...i, ticketing: { ...bTicketingDraft, events } }), 'Ticketing');
+    const ticketing = onDisk(paths).integrations[0]!.ticketing;
+    expect(ticketing.general.source).toEqual({ value: '4', label: 'Monitoring Alert' });
+    expect(ticketing.events.find((r) => r.severity === 'critical')!.dueHours).toBe(2);
+    expect(accountOf(onDisk(paths), EVERGREEN)).toBe('1');
+  });
+
   it('refuses a save that changes what the other admin changed, and loses neither change', () => {
     const paths = configDir();
     const a = open(paths, 'alice (console)');
