@@ -90,10 +90,18 @@ export function canonicalTimeZone(tz: string): string {
   }
 }
 
-/** Every zone the picker offers: the runtime's list, with UTC (which that list leaves out). */
+/**
+ * Current IANA names of renamed zones. Node's list (ICU's canonical ids) still has the old ones
+ * (Asia/Calcutta, Europe/Kiev…), so an admin typing "Kolkata" or "Kyiv" found nothing; the
+ * runtime accepts both names, and the picker offers both.
+ */
+const RENAMED_ZONES = ['Asia/Kolkata', 'Asia/Kathmandu', 'Asia/Yangon', 'Asia/Ho_Chi_Minh', 'Europe/Kyiv', 'America/Nuuk', 'Pacific/Kanton', 'Atlantic/Faroe', 'Pacific/Pohnpei', 'Pacific/Chuuk'];
+
+/** Every zone the picker offers: the runtime's list, with UTC (which that list leaves out) and the current names of renamed zones. */
 export function knownTimeZones(): string[] {
   const zones = typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('timeZone') : [];
-  return zones.includes('UTC') ? [...zones] : ['UTC', ...zones];
+  const extra = RENAMED_ZONES.filter((z) => !zones.includes(z) && isValidTimeZone(z));
+  return [...(zones.includes('UTC') ? [] : ['UTC']), ...[...zones, ...extra].sort()];
 }
 
 /** Up to three known zones that look like a mistyped one ("london" → Europe/London). */

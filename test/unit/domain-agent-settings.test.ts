@@ -55,6 +55,9 @@ describe('agent settings validator', () => {
   it('time zones: the picker list includes UTC; near misses are suggested; aliases are kept as written', () => {
     expect(knownTimeZones()).toContain('UTC');
     expect(knownTimeZones()).toContain('Europe/London');
+    // The current names of renamed zones are offered next to the runtime's old ones.
+    expect(knownTimeZones()).toEqual(expect.arrayContaining(['Asia/Kolkata', 'Asia/Calcutta', 'Europe/Kyiv']));
+    expect(similarTimeZones('kolkata')).toEqual(['Asia/Kolkata']);
     expect(similarTimeZones('london')).toEqual(['Europe/London']);
     expect(similarTimeZones('xy')).toEqual([]);
     expect(canonicalTimeZone('america/new_york')).toBe('America/New_York');
