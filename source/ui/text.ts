@@ -61,6 +61,39 @@ export function truncateStart(text: string, width: number, ellipsis: string = EL
   return ellipsis + out;
 }
 
+/**
+ * Cut to at most `width` cells by taking out the middle: names that share a long start
+ * ("Endpoint Security for Business Advanced" / "… Select") keep the words that tell them
+ * apart. Whole words are kept at both ends when they fit ("Endpoint … Business Advanced");
+ * otherwise the cut is made within words. Narrow widths fall back to `truncate`.
+ */
+export function truncateMiddle(text: string, width: number): string {
+  if (displayWidth(text) <= width) return text;
+  if (width < 12) return truncate(text, width);
+  const words = text.split(/(?<= )/u); // each word keeps its trailing space
+  const first = words[0]!;
+  // Room kept for the start: the first word (with its space) or a third of the width.
+  const headReserve = Math.min(displayWidth(first), Math.floor(width / 3));
+  const joint = `${ELLIPSIS} `;
+  let tail = '';
+  for (let i = words.length - 1; i > 0; i--) {
+    const next = words[i] + tail;
+    if (displayWidth(next.trimEnd()) > width - headReserve - displayWidth(joint)) break;
+    tail = next;
+  }
+  tail = tail.trimEnd();
+  if (tail === '') return truncate(text, width);
+  const headBudget = width - displayWidth(tail) - displayWidth(joint);
+  let head = '';
+  for (const word of words) {
+    if (displayWidth(head + word) > headBudget) break;
+    head += word;
+  }
+  // The first word alone is too long: cut it ("Endpo… Advanced").
+  if (head === '') return truncate(`${truncate(first, headBudget, '')}${joint}${tail}`, width);
+  return truncate(`${head}${joint}${tail}`, width);
+}
+
 export type Align = 'left' | 'right' | 'center';
 
 /** Pad with spaces to exactly `width` cells (text wider than `width` is left as is). */

@@ -55,12 +55,12 @@ afterAll(async () => {
   await demo.close();
 });
 
-async function frameWith(theme: import('../../source/ui/theme.js').Theme): Promise<string> {
+async function frameWith(theme: import('../../source/ui/theme.js').Theme, size: { columns: number; rows: number } = { columns: 200, rows: 22 }): Promise<string> {
   const { ConsoleApp } = m.app;
   const { press, keys, waitForFrame } = m.ink;
   const ui = m.ink.renderUi(
     <ConsoleApp integrationName="demo" screens={[m.screen.createServicesScreen({ session, integrationName: 'demo' })]} initialTab="services" theme={theme} onExit={vi.fn()} noticeTimeoutMs={0} />,
-    { columns: 200, rows: 22 },
+    size,
   );
   await waitForFrame(ui, (f) => f.includes('active Autotask services') && f.includes('applications in KSC'), 10_000);
   // Select: choose its workstation item (an unsaved change), then back to Advanced.
@@ -84,8 +84,22 @@ it('chooses the no-colour theme under NO_COLOR, and the frame says everything wi
   const lines = (frame: string) => m.ink.frameLines(frame).map((l) => l.trimEnd());
   expect(lines(m.ink.stripAnsi(colored))).toEqual(lines(plain));
   expect(plain).toContain('Bill devices by category: on (t) · 1 unsaved change · 4 problems');
-  expect(plain).toMatch(/^› {3}Kaspersky Endpoint Security for Business Advanced +per device +\[! inactive: Kaspersky Anti-V.* +— +— +incomplete \(1 of 3\) · ! ch/m);
-  expect(plain).toMatch(/^ {2}\* Kaspersky Endpoint Security for Business Select +per device +KESB Select – Workstation +— +— +incomplete \(1 of 3\)$/m);
-  expect(plain).toMatch(/^ {4}Kaspersky Anti-Virus 6\.0 +— +Kaspersky Security for Win.* +— +— +incomplete \(1 of 3\) · no/m);
+  expect(plain).toMatch(/^› {3}Kaspersky Endpoint Security for Business Advanced +\[! inactive: Kaspersky Anti-V.* +— +— +incomplete \(1 of 3\) · ! ch/m);
+  expect(plain).toMatch(/^ {2}\* Kaspersky Endpoint Security for Business Select +KESB Select – Workstation +— +— +incomplete \(1 of 3\)$/m);
+  expect(plain).toMatch(/^ {4}Kaspersky Anti-Virus 6\.0 +Kaspersky Security for Win.* +— +— +incomplete \(1 of 3\) · no/m);
   expect(plain).toMatchSnapshot('NO_COLOR frame');
+});
+
+// At 80×24 without colour the application names all start "Kaspersky Endpoint Secur…": the names
+// lose the prefix they share and are cut in the middle, so every row is told apart by its words.
+it('NO_COLOR at 80×24: every application row is told apart (shared prefix dropped, names cut in the middle)', async () => {
+  const plain = await frameWith(m.theme.chooseTheme({ NO_COLOR: '1' }, { isTTY: true }), { columns: 80, rows: 24 });
+  const rows = m.ink.frameLines(plain).filter((l) => /^(›| ) [ *] \S/.test(l) && !l.includes('Application'));
+  const names = rows.map((l) => l.slice(4, 34).trim());
+  expect(names.length).toBeGreaterThanOrEqual(8);
+  expect(new Set(names).size).toBe(names.length);
+  expect(plain).toContain('Application (Kaspersky …)');
+  expect(plain).toMatch(/^› {3}Endpoint … Business Advanced +\[! inactive/m);
+  expect(plain).toMatch(/^ {2}\* Endpoint … for Business Select +KESB Select/m);
+  expect(plain).not.toContain('Kaspersky Endpoint Secur…');
 });

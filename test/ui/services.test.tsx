@@ -123,25 +123,71 @@ describe('Services tab', () => {
     const { ui } = open({ extraApps: true });
     let frame = await loaded(ui);
     expect(frame).toContain('Bill devices by category: off (t)');
-    expect(frame).toMatch(/Application +Unit +Billing item +Status/);
+    // No row has a status: the empty Status column is left out (its room goes to the names).
+    expect(frame).toMatch(/Application +Unit +Billing item *$/m);
+    expect(frame).not.toContain('Status');
     expect(frame).not.toContain('Windows workstations');
     expect(frame).toMatchSnapshot('category off');
 
     await press(ui.stdin, 't');
     frame = ui.lastFrame();
     expect(frame).toContain('Bill devices by category: on * (t)');
-    expect(frame).toMatch(/Application +Unit +›Windows workstations +Windows servers +Non-Windows devices +Status/);
+    // By category the item cells say the unit ("per user — one item"): no Unit column.
+    expect(frame).toMatch(/Application +›Windows workstations +Windows servers +Non-Windows devices *$/m);
     expect(frame).not.toMatch(/ Billing item /);
     // Per-user and mailbox applications keep one item.
-    expect(rowOf(frame, 'Cloud Plus')).toMatch(/per user +— +per user — one item +per user — one item/);
-    expect(rowOf(frame, 'Office 365')).toMatch(/per mailbox +— +per mailbox — one item +per mailbox — one item/);
-    expect(rowOf(frame, ADVANCED)).toMatch(/per device +— +— +—/);
+    expect(rowOf(frame, 'Cloud Plus')).toMatch(/Cloud Plus +— +per user — one item +per user — one item/);
+    expect(rowOf(frame, 'Office 365')).toMatch(/Office 365 +— +per mailbox — one item +per mailbox — one item/);
+    expect(rowOf(frame, ADVANCED)).toMatch(/Advanced +— +— +—$/);
     expect(frame).toMatchSnapshot('category on');
 
     await press(ui.stdin, 't');
     frame = ui.lastFrame();
     expect(frame).toContain('Bill devices by category: off (t)');
-    expect(frame).toMatch(/Application +Unit +Billing item +Status/);
+    expect(frame).toMatch(/Application +Unit +Billing item *$/m);
+  });
+
+  it('at 80×24 and 120×35 every application row is told apart, by category off and on', async () => {
+    // Rows as drawn: the text after the cursor and marker, up to the next column.
+    const names = (frame: string) =>
+      frameLines(frame)
+        .filter((l) => /^(›| ) [ *] \S/.test(l) && !l.includes('Application'))
+        .map((l) => l.slice(4).split(/ {2,}/)[0]!);
+    for (const [columns, rows] of [
+      [80, 24],
+      [120, 35],
+    ] as const) {
+      const { ui } = open({ extraApps: true, columns, rows });
+      let frame = await loaded(ui);
+      for (const byCategory of [false, true]) {
+        const shown = names(frame);
+        expect(shown, `${columns}×${rows}, by category ${byCategory}`).toHaveLength(10);
+        expect(new Set(shown).size, `${columns}×${rows}, by category ${byCategory}: ${shown.join(' | ')}`).toBe(10);
+        // Not cut at the end ("Kaspersky Endpoint Secur…"): whole, or cut in the middle.
+        for (const name of shown) expect(name).not.toMatch(/…$/);
+        expect(frame).not.toContain('Status');
+        if (!byCategory) expect(frame).toMatch(/Unit +Billing item/);
+        else expect(frame).toMatch(/Workstations|Windows workstations/);
+        await press(ui.stdin, 't');
+        frame = ui.lastFrame();
+      }
+      cleanupUi();
+    }
+  });
+
+  it('shows full names when the terminal is wide enough, and the filter still finds the shared prefix', async () => {
+    const { ui } = open({ columns: 80, rows: 24 });
+    let frame = await loaded(ui);
+    expect(rowOf(frame, 'Business Advanced')).toMatch(/^ {4}Endpoint Security for Business Advanced +per device/);
+    await press(ui.stdin, '/');
+    await type(ui.stdin, 'kaspersky endpoint security for b');
+    frame = ui.lastFrame();
+    expect(frame).toContain('1–2 of 2');
+    cleanupUi();
+    const wide = open({ columns: 180, rows: 30 });
+    frame = await loaded(wide.ui);
+    expect(frame).toMatch(/^ {4}Application +Unit/m);
+    expect(rowOf(frame, ADVANCED)).toMatch(/^ {4}Kaspersky Endpoint Security for Business Advanced +per device/);
   });
 
   it('a per-user application stores its single item with category on, and nothing in the categories', async () => {
@@ -152,7 +198,7 @@ describe('Services tab', () => {
     await press(ui.stdin, keys.right, keys.right); // the column does not matter for a one-item row
     expect(line(ui.lastFrame(), 'licensed per user')).toContain('one billing item whatever the category setting');
     await choose(ui, 'cloud plus');
-    expect(rowOf(ui.lastFrame(), 'Cloud Plus')).toMatch(/^› \* Kaspersky Endpoint Security Cloud Plus +per user +\[KES Cloud Plus per user\] +per user — one item/);
+    expect(rowOf(ui.lastFrame(), 'Cloud Plus')).toMatch(/^› \* Kaspersky Endpoint Security Cloud Plus +\[KES Cloud Plus per user\] +per user — one item/);
     await press(ui.stdin, CTRL_S);
     await waitForFrame(ui, (f) => f.includes('Saved the billing items'));
     const billing = readBilling(dir);
@@ -191,7 +237,7 @@ describe('Services tab', () => {
     await goTo(ui, ADVANCED);
     await choose(ui, 'advanced – work');
     let frame = ui.lastFrame();
-    expect(rowOf(frame, ADVANCED)).toMatch(/^› \* Kaspersky Endpoint Security for Business Advanced +per device +\[KES Advanced – Workstatio.* +— +— +incomplete \(1 of 3\)$/);
+    expect(rowOf(frame, ADVANCED)).toMatch(/^› \* Kaspersky Endpoint Security for Business Advanced +\[KES Advanced – Workstatio.* +— +— +incomplete \(1 of 3\)$/);
     expect(frame).toContain('1 problem');
     await press(ui.stdin, CTRL_S);
     frame = await waitForFrame(ui, (f) => f.includes('Not saved'));
@@ -353,7 +399,7 @@ describe('Services tab', () => {
     fail = false;
     await press(ui.stdin, 'r');
     frame = await loaded(ui);
-    expect(frame).toContain('Kaspersky Endpoint Detectio');
+    expect(frame).toContain('Endpoint Detection and Response Optimum');
     expect(frame).not.toContain('Could not load');
   });
 

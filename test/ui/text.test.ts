@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { displayWidth, fit, formatCount, pad, toSingleLine, truncate, truncateStart } from '../../source/ui/text.js';
+import { displayWidth, fit, formatCount, pad, toSingleLine, truncate, truncateMiddle, truncateStart } from '../../source/ui/text.js';
 import { wantsColor } from '../../source/ui/theme.js';
 
 describe('display-width text', () => {
@@ -46,5 +46,19 @@ describe('colour choice', () => {
     expect(wantsColor({ NO_COLOR: '' }, { isTTY: true })).toBe(true);
     expect(wantsColor({ TERM: 'dumb' }, { isTTY: true })).toBe(false);
     expect(wantsColor({}, { isTTY: false })).toBe(false);
+  });
+});
+
+describe('truncateMiddle', () => {
+  it('keeps whole words at both ends, so names that share a start stay apart', () => {
+    expect(truncateMiddle('Endpoint Security for Business Advanced', 28)).toBe('Endpoint … Business Advanced');
+    expect(truncateMiddle('Endpoint Security for Business Select', 28)).toBe('Endpoint … Business Select');
+    expect(truncateMiddle('Endpoint Security for Windows 12.7 (beta)', 30)).toBe('Endpoint … Windows 12.7 (beta)');
+    expect(truncateMiddle('Endpoint Security for Linux', 28)).toBe('Endpoint Security for Linux');
+    for (const w of [12, 20, 28, 36]) expect(displayWidth(truncateMiddle('Kaspersky Endpoint Detection and Response Optimum', w))).toBeLessThanOrEqual(w);
+  });
+  it('cuts within a word when no whole word fits, and falls back to truncate when very narrow', () => {
+    expect(truncateMiddle('Endpoint Security for Windows 12.7 (beta)', 20)).toBe('Endpoin… 12.7 (beta)');
+    expect(truncateMiddle('Endpoint Security', 8)).toBe(truncate('Endpoint Security', 8));
   });
 });

@@ -4,7 +4,7 @@
 // cell — is one cell per character, so it is cut and padded by length; other
 // text goes through text.ts and the result is kept (cells repeat: "—", "off",
 // account names while scrolling back and forth).
-import { fit, type Align } from '../../text.js';
+import { fit, toSingleLine, truncateMiddle, type Align } from '../../text.js';
 
 const PRINTABLE_ASCII = /^[\u0020-\u007E]*$/;
 const ELLIPSIS = '…';
@@ -23,7 +23,8 @@ const CACHE_LIMIT = 4096;
 const cache = new Map<string, string>();
 
 /** Same as text.ts `fit` (exactly `width` cells: sanitised, truncated with "…", padded), fast for ASCII. */
-export function fitCell(text: string, width: number, align: Align = 'left'): string {
+export function fitCell(text: string, width: number, align: Align = 'left', ellipsis: 'end' | 'middle' = 'end'): string {
+  if (ellipsis === 'middle') return fitCell(truncateMiddle(toSingleLine(text), width), width, align);
   if (PRINTABLE_ASCII.test(text)) {
     if (width <= 0) return padTo('', width, align);
     if (text.length <= width) return padTo(text, width - text.length, align);

@@ -22,6 +22,13 @@ export interface Column<Row> {
   readonly render?: (row: Row) => string;
   /** Colour of the cell (decoration only: the text must say the same). */
   readonly tone?: (row: Row) => Tone | undefined;
+  /**
+   * How a cell too long for the column is cut: 'end' (default, "Kaspersky Endpoint Secur…") or
+   * 'middle' (word-aware, "Endpoint … Business Advanced") for names that differ at the end.
+   */
+  readonly ellipsis?: 'end' | 'middle';
+  /** Text the `/` filter searches in this column when it is not the cell text (e.g. the full name of a shortened one). */
+  readonly filterText?: (row: Row) => string;
   /** Whether the `/` filter searches this column (default true). */
   readonly filterable?: boolean;
 }

@@ -145,7 +145,7 @@ const RowLine = memo(function RowLine<Row>({ row, layout, prefix, prefixWidth, c
   if (cursor || !fits) {
     // Every cell is exactly its column's width, so the line is as wide as the layout;
     // it needs cutting only when even the prefix does not fit (a very narrow table).
-    const joined = prefix + layout.map(({ column, width: w }) => fitCell(cellText(column, row), w, column.align)).join(GAP);
+    const joined = prefix + layout.map(({ column, width: w }) => fitCell(cellText(column, row), w, column.align, column.ellipsis)).join(GAP);
     const line = fits ? joined : truncate(joined, width);
     return (
       <Text wrap="truncate-end" {...(cursor ? theme.style('selection') : {})}>
@@ -160,7 +160,7 @@ const RowLine = memo(function RowLine<Row>({ row, layout, prefix, prefixWidth, c
         {lead ? <Text>{lead}</Text> : null}
       </Box>
       {layout.map(({ column, width: w }, i) => {
-        const text = fitCell(cellText(column, row), w, column.align).trimEnd();
+        const text = fitCell(cellText(column, row), w, column.align, column.ellipsis).trimEnd();
         const tone = column.tone?.(row);
         return (
           <Box key={column.key} width={w} marginLeft={i > 0 ? COLUMN_GAP : 0} flexShrink={0}>

@@ -80,7 +80,7 @@ export function tableReducer(state: TableState, action: TableAction): TableState
 export function rowHaystack<Row>(row: Row, columns: readonly Column<Row>[]): string {
   return columns
     .filter((c) => c.filterable !== false)
-    .map((c) => toSingleLine(cellText(c, row)).toLowerCase())
+    .map((c) => toSingleLine(c.filterText ? c.filterText(row) : cellText(c, row)).toLowerCase())
     .join('\u0000');
 }
 

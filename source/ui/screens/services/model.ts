@@ -142,3 +142,37 @@ export function saveBlockers(rows: readonly ServiceRow[], byCategory: boolean, i
   }
   return out;
 }
+
+/**
+ * The whole words every application name starts with ("Kaspersky "), when there are two or more
+ * rows and each keeps something after it: the table shows names without it, so that what tells
+ * the rows apart fits at 80 columns. '' when there is none.
+ */
+export function commonNamePrefix(names: readonly string[]): string {
+  if (names.length < 2) return '';
+  let prefix = names[0]!;
+  for (const name of names) {
+    let i = 0;
+    while (i < prefix.length && i < name.length && prefix[i] === name[i]) i++;
+    prefix = prefix.slice(0, i);
+  }
+  // Whole words only, and every name keeps a word after it.
+  const end = prefix.lastIndexOf(' ');
+  prefix = end < 0 ? '' : prefix.slice(0, end + 1);
+  return prefix.trim() !== '' && names.every((n) => n.slice(prefix.length).trim() !== '') ? prefix : '';
+}
+
+/** The name as the table shows it: without the common prefix. */
+export function shortName(name: string, prefix: string): string {
+  return prefix && name.startsWith(prefix) ? name.slice(prefix.length) : name;
+}
+
+/** The Status column's text of a row ('' when all is well: a column empty for every row is left out). */
+export function rowStatus(row: ServiceRow, byCategory: boolean, items: ReadonlyMap<string, BillingItem> | null): string {
+  const parts: string[] = [];
+  const partial = incomplete(row, byCategory);
+  if (partial) parts.push(`incomplete (${partial.chosen} of 3)`);
+  if (slotsFor(row, byCategory).some((s) => staleness(row.items[s], items))) parts.push('! change item');
+  if (row.unit === null) parts.push('not licensed now');
+  return parts.join(' · ');
+}

@@ -9,13 +9,16 @@ import type { BillingSettings } from '../../../domain/config.js';
 import { platformLabel, psaLabel } from '../../../domain/config.js';
 import { isKmspError } from '../../../domain/errors.js';
 import type { BillingItem } from '../../../domain/types.js';
-import { Table, useTable, useCommands, useDirty, useScreen, useTheme, formatCount, truncate, toSingleLine, type Column, type Command, type SelectOption, type Tone } from '../../index.js';
+import { Table, useTable, useCommands, useDirty, useScreen, useTheme, formatCount, truncate, toSingleLine, displayWidth, layoutColumns, type Column, type Command, type SelectOption, type Tone } from '../../index.js';
 import { integrationScreen, type IntegrationEditorProps, type IntegrationScreenOptions } from '../integration-screen.js';
 import { DetailLines } from '../detail-lines.js';
 import { useLoad } from '../use-load.js';
 import {
   buildRows,
   CATEGORY_SLOTS,
+  commonNamePrefix,
+  rowStatus,
+  shortName,
   changedApps,
   incomplete,
   itemLabel,
@@ -51,6 +54,12 @@ interface Line {
   text: string;
   tone: Tone;
 }
+
+/** Cells before the first column: cursor and the unsaved-change marker (table.tsx prefixFor). */
+const TABLE_PREFIX = 4;
+
+/** Category column titles where the full ones do not fit (80 columns). */
+const SHORT_SLOT_TITLES: Record<Slot, string> = { single: 'Billing item', workstation: 'Workstations', server: 'Win servers', nonWindows: 'Non-Windows' };
 
 /** The category columns' text for a row that keeps one item. */
 const ONE_ITEM: Record<'user' | 'mailbox', string> = { user: 'per user — one item', mailbox: 'per mailbox — one item' };
@@ -93,6 +102,13 @@ function ServicesEditor({ session, integrationName, integration, width, height, 
   const cursorRef = useRef<string | undefined>(undefined);
   const itemSlots: readonly Slot[] = byCategory ? CATEGORY_SLOTS : ['single'];
   const selectedSlot = itemSlots[Math.min(column, itemSlots.length - 1)]!;
+  const namePrefix = useMemo(() => commonNamePrefix(rows.map((r) => r.name)), [rows]);
+  const nameWidths = useMemo(
+    () => ({ full: Math.max(0, ...rows.map((r) => displayWidth(r.name))), short: Math.max(0, ...rows.map((r) => displayWidth(shortName(r.name, namePrefix)))) }),
+    [rows, namePrefix],
+  );
+  const nameWidth = (prefix: string) => (prefix ? nameWidths.short : nameWidths.full);
+  const anyStatus = useMemo(() => rows.some((r) => rowStatus(r, byCategory, itemById) !== ''), [rows, byCategory, itemById]);
   const columns = useMemo<Column<ServiceRow>[]>(() => {
     const cell = (row: ServiceRow, slot: Slot): string => {
       let text: string;
@@ -102,39 +118,59 @@ function ServicesEditor({ session, integrationName, integration, width, height, 
       const chosenCell = byCategory && singleOnly(row) ? slot === 'workstation' : slot === selectedSlot;
       return row.appId === cursorRef.current && chosenCell ? `[${text}]` : text;
     };
-    const list: Column<ServiceRow>[] = [
-      { key: 'name', title: 'Application', minWidth: 24, grow: 4, render: (r) => r.name },
-      { key: 'unit', title: 'Unit', width: 11, filterable: false, render: unitLabel },
-      ...itemSlots.map(
+    const itemColumns = (short: boolean) =>
+      itemSlots.map(
         (slot): Column<ServiceRow> => ({
           key: slot,
-          title: `${slot === selectedSlot && itemSlots.length > 1 ? '›' : ''}${SLOT_TITLES[slot]}`,
-          minWidth: 14,
+          title: `${slot === selectedSlot && itemSlots.length > 1 ? '›' : ''}${short ? SHORT_SLOT_TITLES[slot] : SLOT_TITLES[slot]}`,
+          minWidth: byCategory ? 12 : 14,
           grow: 2,
           filterable: false,
           render: (r) => cell(r, slot),
           ...(theme.colored ? { tone: (r: ServiceRow) => (staleness(byCategory && singleOnly(r) ? (slot === 'workstation' ? r.items.single : null) : r.items[slot], itemById) ? ('danger' as Tone) : undefined) } : {}),
         }),
-      ),
+      );
+    const build = (short: boolean, prefix: string): Column<ServiceRow>[] => [
+      // Names without the prefix all share ("Kaspersky "), cut in the middle when still too long:
+      // the words that tell "… for Business Advanced" from "… for Business Select" stay visible.
       {
-        key: 'status',
-        title: 'Status',
-        minWidth: 19,
-        grow: 1,
-        filterable: false,
-        render: (r) => {
-          const parts: string[] = [];
-          const partial = incomplete(r, byCategory);
-          if (partial) parts.push(`incomplete (${partial.chosen} of 3)`);
-          if (slotsFor(r, byCategory).some((s) => staleness(r.items[s], itemById))) parts.push('! change item');
-          if (r.unit === null) parts.push('not licensed now');
-          return parts.join(' · ');
-        },
-        ...(theme.colored ? { tone: (r: ServiceRow) => (incomplete(r, byCategory) ? ('danger' as Tone) : r.unit === null ? ('muted' as Tone) : undefined) } : {}),
+        key: 'name',
+        title: prefix ? `Application (${prefix.trim()} …)` : 'Application',
+        minWidth: 26,
+        // No wider than the longest name: the rest goes to the item columns.
+        maxWidth: Math.max(26, nameWidth(prefix)),
+        grow: 4,
+        ellipsis: 'middle',
+        render: (r) => shortName(r.name, prefix),
+        filterText: (r) => r.name,
       },
+      // By category, the item cells say the unit already ("per user — one item"); the column would only take room.
+      ...(byCategory ? [] : [{ key: 'unit', title: 'Unit', width: 11, filterable: false, render: unitLabel } satisfies Column<ServiceRow>]),
+      ...itemColumns(short),
+      // Left out while no row has a status: an empty column would take the names' room.
+      ...(anyStatus
+        ? [
+            {
+              key: 'status',
+              title: 'Status',
+              minWidth: 19,
+              grow: 1,
+              filterable: false,
+              render: (r: ServiceRow) => rowStatus(r, byCategory, itemById),
+              ...(theme.colored ? { tone: (r: ServiceRow) => (incomplete(r, byCategory) ? ('danger' as Tone) : r.unit === null ? ('muted' as Tone) : undefined) } : {}),
+            } satisfies Column<ServiceRow>,
+          ]
+        : []),
     ];
+    // Full names and titles where the columns are wide enough for them; else names without the
+    // prefix they all share, and short category titles.
+    const fits = (list: Column<ServiceRow>[], prefix: string) =>
+      layoutColumns(list, Math.max(1, width - TABLE_PREFIX)).every(({ column, width: w }) => displayWidth(column.title) <= w && (column.key !== 'name' || nameWidth(prefix) <= w));
+    const full = build(false, '');
+    const shortened = build(false, namePrefix);
+    const list = fits(full, '') ? full : fits(shortened, namePrefix) ? shortened : build(true, namePrefix);
     return list;
-  }, [byCategory, itemById, selectedSlot, itemSlots, theme.colored]);
+  }, [byCategory, itemById, selectedSlot, itemSlots, theme.colored, namePrefix, nameWidths, anyStatus, width]);
 
   const bottomLines = height >= 12 ? 3 : 1;
   const tableHeight = Math.max(3, height - 1 - bottomLines);
@@ -252,7 +288,7 @@ function ServicesEditor({ session, integrationName, integration, width, height, 
         ? `${row.name} is licensed ${unitLabel(row)}: one billing item whatever the category setting.`
         : slot === 'single'
           ? `Enter chooses the billing item of ${row.name}.`
-          : `Column: ${SLOT_TITLES[slot]} (←/→ changes) · Enter chooses its billing item.`;
+          : `Column: ${SLOT_TITLES[slot]}${row.items[slot] ? ` = ${itemLabel(row.items[slot], itemById)}` : ''} (←/→ changes) · Enter chooses its billing item.`;
     detail.push({ text: row.unit === null ? `${help} Not licensed in ${platformName} now: clear it, or keep it for when it returns.` : help, tone: 'muted' });
   }
 
