@@ -185,6 +185,8 @@ async function runOnce(io: CommandIo, paths: KmspPaths, jobs: readonly AgentJob[
       if (controller.signal.aborted) break;
       const result = await runPass(job, { paths, config: loaded.config, integrations: loaded.integrations, dryRun, signal: controller.signal });
       for (const r of result.integrations) {
+        if (r.locked) locked = true;
+        else if (r.outcome !== 'ok') failed = true;
         if (logger) {
           const data = { job, integration: r.integration, outcome: r.outcome, requests: r.requests.platform + r.requests.psa };
           logger[r.outcome === 'ok' || r.outcome === 'abandoned' ? 'info' : r.locked ? 'warn' : 'error'](r.summary, undefined, data);
@@ -193,8 +195,6 @@ async function runOnce(io: CommandIo, paths: KmspPaths, jobs: readonly AgentJob[
         }
         io.out(redactor.text(r.summary) + '\n');
         for (const e of r.errors) io.err(redactor.text(`  ${e}`) + '\n');
-        if (r.locked) locked = true;
-        else if (r.outcome !== 'ok') failed = true;
       }
     }
   } finally {

@@ -147,5 +147,10 @@ describe('kmsp agent (tickets)', () => {
     expect(JSON.parse(once.stdout.trim())).toMatchObject({ level: 'info', job: 'tickets', integration: 'demo', outcome: 'ok' });
     const plain = await runCli(['--config', env.demo.configDir, 'agent', '--once', '--job', 'tickets']);
     expect(plain.stdout).toMatch(/^tickets demo: /);
+    // A failed pass still exits 1 when the lines are JSON (a timer's wrapper reads the code).
+    env.demo.autotask.inject({ endpoint: 'Companies', kind: 'error', status: 500, message: 'backend down', count: 50 });
+    const failed = await runCli(['--config', env.demo.configDir, 'agent', '--once', '--job', 'tickets', '--log-format', 'json']);
+    expect(failed.code, failed.stdout + failed.stderr).toBe(1);
+    env.demo.autotask.clearInjections();
   });
 });
