@@ -164,8 +164,8 @@ export class ConsoleSession {
           kind: 'config',
           cause: `Changed both here and in the file (saved from another console or \`kmsp config\`): ${outcome.conflicts.map(describeConflict).join('; ')}.`,
           remedy:
-            'Nothing is lost: their change is kept in the file, and this console\'s change is still on screen, not saved. ' +
-            'Reload to see theirs (on Accounts press r: the mappings saved in the file replace the clashing rows, your other unsaved rows stay), then make your change again and save.',
+            'Press r on this tab to load theirs (the settings saved in the file replace the clashing ones; your other unsaved changes stay), then make your change again and save. ' +
+            'Nothing is lost: their change is kept in the file, and this console\'s change is still on screen, not saved.',
         });
       }
       mine = next;
@@ -181,7 +181,7 @@ export class ConsoleSession {
         cause: introduced.map((p) => p.message).join(' '),
         remedy: othersSaved
           ? 'Someone else saved changes since this console loaded the settings, and together with this change they break the rule above. ' +
-            'Their change is kept in the file and this one is still on screen, not saved: choose another value, or reload to see theirs (on Accounts press r), then save again.'
+            'Their change is kept in the file and this one is still on screen, not saved: choose another value, or reload this tab to see theirs (press r), then save again.'
           : 'Undo or correct the change named above, then save again.',
       });
     }
@@ -198,16 +198,28 @@ export class ConsoleSession {
    * for the Accounts tab to show. Null when they are the same, or the file is missing or unusable.
    */
   reloadTenants(integrationName: string): TenantMapping[] | null {
+    const tenants = this.reloadPart(integrationName, 'tenants');
+    return tenants ? tenants.map((t) => ({ ...t })) : null;
+  }
+
+  /**
+   * One section of an integration (billing for Services, ticketing for Ticketing, platform and psa
+   * for Connections) as the config file holds it now, when it differs from what this console last
+   * loaded or saved: it becomes this session's saved value for that section only (other tabs'
+   * drafts keep their base) and is returned, for the tab to carry its unsaved edits onto
+   * (rebaseOnTheirs). Null when it is the same, or the file is missing or unusable.
+   */
+  reloadPart<K extends 'tenants' | 'billing' | 'ticketing' | 'platform' | 'psa'>(integrationName: string, key: K): Integration[K] | null {
     const file = this.configOnDisk();
     const onDisk = file?.integrations.find((i) => i.name === integrationName);
     const mine = this.integration(integrationName);
-    if (!onDisk || !mine || jsonEqual(onDisk.tenants, mine.tenants)) return null;
+    if (!onDisk || !mine || jsonEqual(onDisk[key], mine[key])) return null;
     this.current = {
       ...this.current,
-      integrations: this.current.integrations.map((i) => (i.name === integrationName ? { ...i, tenants: onDisk.tenants } : i)),
+      integrations: this.current.integrations.map((i) => (i.name === integrationName ? { ...i, [key]: onDisk[key] } : i)),
     };
     for (const listener of [...this.configListeners]) listener();
-    return onDisk.tenants.map((t) => ({ ...t }));
+    return onDisk[key];
   }
 
   /**

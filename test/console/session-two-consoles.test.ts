@@ -128,7 +128,7 @@ describe('two consoles on one config directory', () => {
     expect(error.kind).toBe('config');
     expect(error.message).toBe('Not saved: someone else changed the same settings since this console loaded them');
     expect(error.why).toContain('integration “demo”, tenant “Delta Legal LLP”, accountId (this console: "11111111"; the file: "29683504")');
-    expect(error.remedy).toMatch(/their change is kept in the file.*still on screen.*press r/s);
+    expect(error.remedy).toMatch(/Press r on this tab to load theirs.*their change is kept in the file.*still on screen/s);
     // The file holds A's change; B's session still holds what it loaded (its draft is the screen's).
     expect(fs.readFileSync(paths.configFile, 'utf8')).toBe(before);
     expect(accountOf(b.config, DELTA)).toBeNull();

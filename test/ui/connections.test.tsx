@@ -184,6 +184,28 @@ describe('Connections: editing and saving', () => {
     expect(audit?.summary).toContain('(Connections tab)');
   });
 
+  it('after a save clash with another console, r loads their settings (the clashing edit gives way, named) and the message names r', async () => {
+    const { ui, dir } = open();
+    await ready(ui);
+    await press(ui.stdin, keys.enter, keys.ctrlU);
+    await type(ui.stdin, 'https://ksc-a.example.local:13299');
+    await press(ui.stdin, keys.enter);
+    expect(ui.lastFrame()).toContain('* 1 unsaved change');
+    const other = openSession(dir);
+    other.updateIntegration('demo', (i) => ({ ...i, platform: { ...i.platform, url: 'https://ksc-b.example.local:13299' } }));
+    await press(ui.stdin, CTRL_S);
+    let frame = await waitForFrame(ui, (f) => f.includes('someone else changed the same settings'));
+    expect(frame).toContain('Remedy: Press r on this tab to load theirs');
+    await press(ui.stdin, 'r');
+    frame = await waitForFrame(ui, (f) => f.includes('Loaded the settings saved from another console'));
+    expect(frame).toContain('1 unsaved change clashed and now show');
+    expect(frame).toContain('Cause: Make these again if still needed: Kaspersky Security Center › URL.');
+    expect(cursorLine(frame)).toMatch(/^› {3}URL\s+https:\/\/ksc-b\.example\.local:13299/);
+    expect(frame).toMatch(/Kaspersky Security Center ⇄ Autotask +saved$/m);
+    await press(ui.stdin, 'r');
+    expect(ui.lastFrame()).toContain('nothing to load');
+  });
+
   it('checks the CA file: says which problem, stores an absolute path', async () => {
     const { ui, dir } = open();
     await ready(ui);

@@ -190,6 +190,38 @@ describe('Services tab', () => {
     expect(rowOf(frame, ADVANCED)).toMatch(/^ {4}Kaspersky Endpoint Security for Business Advanced +per device/);
   });
 
+  it('after a save clash with another console, r loads their billing items, keeps the other unsaved edit, and the message names r', async () => {
+    const { ui, dir } = open();
+    await loaded(ui);
+    await goTo(ui, ADVANCED);
+    await choose(ui, 'advanced – work');
+    await goTo(ui, SELECT);
+    await choose(ui, 'select – work');
+    // Another console saves another item for Select meanwhile.
+    const other = openSession(dir);
+    const server = (await other.billingItems('demo')).find((i) => i.name === 'KESB Select – Server')!;
+    other.updateIntegration('demo', (i) => ({
+      ...i,
+      billing: { byCategory: false, applications: [{ applicationId: SELECT, applicationName: SELECT, single: { value: server.id, label: server.name }, workstation: null, server: null, nonWindows: null }] },
+    }));
+    await press(ui.stdin, CTRL_S);
+    let frame = await waitForFrame(ui, (f) => f.includes('someone else changed the same settings'));
+    expect(frame).toContain('Remedy: Press r on this tab to load theirs');
+    await press(ui.stdin, 'r');
+    frame = await waitForFrame(ui, (f) => f.includes('Loaded the billing items saved from another console'));
+    expect(frame).toContain('your unsaved changes to 1 setting clashed and now show theirs');
+    expect(rowOf(frame, SELECT)).toMatch(/^› {3}.*KESB Select – Server/);
+    expect(rowOf(frame, ADVANCED)).toMatch(/^ {2}\* .*KES Advanced – Workstation/);
+    await press(ui.stdin, CTRL_S);
+    await waitForFrame(ui, (f) => f.includes('Saved the billing items'));
+    expect(readBilling(dir).applications.map((a) => [a.applicationId, a.single?.label])).toEqual(
+      expect.arrayContaining([
+        [SELECT, 'KESB Select – Server'],
+        [ADVANCED, 'KES Advanced – Workstation'],
+      ]),
+    );
+  });
+
   it('a per-user application stores its single item with category on, and nothing in the categories', async () => {
     const { ui, dir } = open({ extraApps: true });
     await loaded(ui);

@@ -115,6 +115,23 @@ describe('Ticketing tab', () => {
     expect(frame).toMatchSnapshot('Critical status');
   });
 
+  it('r loads the ticketing settings another console saved meanwhile, keeping this tab\'s unsaved edit', async () => {
+    const { ui, dir } = open();
+    await loaded(ui);
+    await toSection(ui, 1);
+    await press(ui.stdin, 'o'); // Events › Critical on, not saved
+    expect(rowOf(ui.lastFrame(), 'Critical ')).toMatch(/\* +Critical +\[on\]/);
+    // Another console switches Warning events on and saves.
+    const other = new ConsoleSession({ paths: resolvePaths({ configDir: dir }), secretBackends: ['file'] });
+    sessions.push(other);
+    other.updateIntegration('demo', (i) => ({ ...i, ticketing: { ...i.ticketing, events: i.ticketing.events.map((e) => (e.severity === 'warning' ? { ...e, dueHours: 48 } : e)) } }));
+    await press(ui.stdin, 'r');
+    const frame = await waitForFrame(ui, (f) => f.includes('Loaded the ticketing settings saved from another console'));
+    expect(rowOf(frame, '  Warning  ')).toMatch(/\[ \] {3}Warning +off +1 +.* 48$/);
+    expect(rowOf(frame, 'Critical ')).toMatch(/\* +Critical +\[on\]/);
+    expect(frame).toContain('1 unsaved change');
+  });
+
   it('offers only active queues (not "Legacy Helpdesk"), searchable', async () => {
     const { ui } = open({ rows: 40 });
     await loaded(ui);

@@ -15,6 +15,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Box, Text } from 'ink';
 import type { ConsoleSession } from '../../../console/session.js';
 import type { Integration } from '../../../domain/config.js';
+import { rebaseOnTheirs } from '../../../domain/configMerge.js';
 import { checkPlatform, checkPsa, type CheckResult } from '../../../doctor/checks.js';
 import type { SecretStatusReport } from '../../../store/secrets.js';
 import { secretState, secretStoredNotice } from './secrets-view.js';
@@ -214,6 +215,34 @@ function ConnectionEditor({ width, height, active, session, integration, cwd }: 
     screen.notify('Unsaved changes discarded: the saved settings are shown.');
   };
 
+  // The settings saved by another console since this one loaded them (e.g. after a save clash):
+  // shown, with this tab's unsaved edits carried over; an edit of a setting they changed too gives
+  // way to theirs, and is named.
+  const reload = () => {
+    const platform = session.reloadPart(name, 'platform');
+    const psa = session.reloadPart(name, 'psa');
+    if (!platform && !psa) {
+      screen.notify('The config file holds the connection settings this tab shows: nothing to load.');
+      return;
+    }
+    const theirs: ConnectionDraft = { platform: platform ?? saved.platform, psa: (psa as ConnectionDraft['psa'] | null) ?? saved.psa };
+    const { value, replaced } = rebaseOnTheirs(saved, draft, theirs);
+    setSaved(theirs);
+    setDraft(value);
+    // "platform.url" → "Kaspersky Security Center › URL" (the row the admin edited).
+    const named = replaced.map((c) => {
+      const row = rows.find((r) => r.id === c.path);
+      return row ? `${sideTitle(integration, row.side)} › ${row.label}` : c.path;
+    });
+    if (named.length === 0) screen.notify('Loaded the connection settings saved from another console since this one loaded them.', 'success');
+    else
+      screen.notify({
+        kind: 'warning',
+        text: `Loaded the settings saved from another console: ${named.length === 1 ? '1 unsaved change' : `${named.length} unsaved changes`} clashed and now show theirs.`,
+        cause: `Make these again if still needed: ${named.join('; ')}.`,
+      });
+  };
+
   const test = () => {
     // A test still running is superseded (its answers are ignored): the admin changed something and wants the new answer.
     if (run && run.finishedAt === null) screen.notify('Started again with the settings shown; the earlier test is ignored.');
@@ -273,6 +302,7 @@ function ConnectionEditor({ width, height, active, session, integration, cwd }: 
       { id: 'connections.cancelEdit', keys: ['escape'], description: 'Stop editing, keep the previous value', hint: 'cancel', when: () => isEditing, run: cancelEdit },
       { id: 'connections.save', keys: ['ctrl+s'], description: 'Save changes (to the config file)', hint: 'save', when: () => settingsDirty || (isEditing && editingRow?.kind === 'text'), run: save },
       { id: 'connections.discard', keys: ['escape'], description: 'Cancel changes (back to the saved settings)', hint: 'cancel changes', when: () => !isEditing && settingsDirty, run: () => void discard() },
+      { id: 'connections.reload', keys: ['r'], description: 'Reload the connection settings saved in the config file (your unsaved changes stay)', when: () => !isEditing, run: reload },
       { id: 'connections.test', keys: ['t'], description: 'Test connection (both sides, with the settings shown)', hint: 'test', when: () => !isEditing, run: test },
       { id: 'connections.results', keys: ['v'], description: 'Show every line of the last test', hint: 'all results', when: () => !isEditing && run !== null && run.finishedAt !== null, run: showAllResults },
     ],

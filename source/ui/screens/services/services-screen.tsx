@@ -7,6 +7,7 @@ import { useMemo, useRef, useState } from 'react';
 import { Box, Text } from 'ink';
 import type { BillingSettings } from '../../../domain/config.js';
 import { platformLabel, psaLabel } from '../../../domain/config.js';
+import { rebaseOnTheirs } from '../../../domain/configMerge.js';
 import { isKmspError } from '../../../domain/errors.js';
 import type { BillingItem } from '../../../domain/types.js';
 import { Table, useTable, useCommands, useDirty, useScreen, useTheme, formatCount, truncate, toSingleLine, displayWidth, layoutColumns, type Column, type Command, type SelectOption, type Tone } from '../../index.js';
@@ -259,6 +260,24 @@ function ServicesEditor({ session, integrationName, integration, width, height, 
   function reload() {
     apps.reload(true);
     items.reload(true);
+    // Billing items saved by another console since this one loaded them (e.g. after a save
+    // clash): shown, with this tab's unsaved edits carried over; an edit of a part they
+    // changed too gives way to theirs, and is named.
+    const theirs = session.reloadPart(integrationName, 'billing');
+    if (!theirs) return;
+    const { value, replaced } = rebaseOnTheirs(saved, draftRef.current, theirs, ['billing']);
+    setSaved(theirs);
+    setDraft(value);
+    draftRef.current = value;
+    setRefusal(null);
+    const parts = [...new Set(replaced.map((c) => c.path.split(', ')[0]!))];
+    if (parts.length === 0) screen.notify('Loaded the billing items saved from another console since this one loaded them.', 'success');
+    else
+      screen.notify({
+        kind: 'warning',
+        text: `Loaded the billing items saved from another console; your unsaved changes to ${plural(parts.length, 'setting')} clashed and now show theirs.`,
+        cause: `Make these again if still needed: ${parts.join('; ')}.`,
+      });
   }
 
   const editable = () => !filterMode && !saving;
@@ -271,7 +290,7 @@ function ServicesEditor({ session, integrationName, integration, width, height, 
     { id: 'services.category', keys: ['t'], description: 'Bill devices by category on/off', hint: 'by category', when: editable, run: toggleCategory },
     { id: 'services.save', keys: ['ctrl+s'], description: 'Save changes', hint: 'save', when: () => dirty && editable(), run: () => void save() },
     { id: 'services.cancel', keys: ['x'], description: 'Cancel changes (restore the last save)', hint: 'cancel changes', when: () => dirty && editable(), run: () => void cancelChanges() },
-    { id: 'services.reload', keys: ['r'], description: `Reload the applications from ${platformName} and the ${itemWord} from ${psaName}`, hint: 'reload', when: () => !filterMode, run: reload },
+    { id: 'services.reload', keys: ['r'], description: `Reload the applications from ${platformName}, the ${itemWord} from ${psaName}, and the billing items saved in the config file (your unsaved changes stay)`, hint: 'reload', when: () => !filterMode, run: reload },
   );
 
   // Drawing --------------------------------------------------------------------

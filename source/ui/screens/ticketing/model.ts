@@ -5,6 +5,7 @@
 // back to TicketingSettings.
 import type { EventRule, PsaChoice, StatusRule, TicketFields, TicketingGeneral, TicketingSettings } from '../../../domain/config.js';
 import { resolveChoice } from '../../../domain/defaults.js';
+import { rebaseOnTheirs } from '../../../domain/configMerge.js';
 import { STATUS_DESCRIPTIONS, statusDescription } from '../../../domain/statusDescriptions.js';
 import { EVENT_SEVERITY_LABELS, type EventSeverity, type PicklistValue, type TicketPicklists } from '../../../domain/types.js';
 import { validateTicketFields } from '../../../domain/validate.js';
@@ -282,4 +283,37 @@ export function problemSummary(problems: readonly Problem[], draft: Draft): stri
     groups.set(what, [...(groups.get(what) ?? []), SHORT[p.field] ?? p.field]);
   }
   return [...groups].map(([what, list]) => `${what} (${list.join(', ')})`).join(' · ');
+}
+
+// Reload --------------------------------------------------------------------
+
+/**
+ * Unsaved edits (`mine`, made over `base`) carried onto the settings saved meanwhile by another
+ * console (`theirs`), row by row and field by field (rebaseOnTheirs): where both changed a field
+ * differently theirs is taken, and that row's label is returned so the admin can make it again.
+ */
+export function rebaseDraft(base: Draft, mine: Draft, theirs: Draft): { draft: Draft; replaced: string[] } {
+  const replaced: string[] = [];
+  const general = { ...theirs.general };
+  for (const g of GENERAL_ROWS) {
+    const out = rebaseOnTheirs(base.general[g.id], mine.general[g.id], theirs.general[g.id]);
+    general[g.id] = out.value;
+    if (out.replaced.length > 0) replaced.push(g.label);
+  }
+  const rows = (section: RuleSectionId): RuleRow[] => {
+    const b = new Map(base[section].map((r) => [r.id, r]));
+    const m = new Map(mine[section].map((r) => [r.id, r]));
+    const out = theirs[section].map((t) => {
+      const before = b.get(t.id);
+      const edited = m.get(t.id);
+      if (!before || !edited) return t;
+      const merged = rebaseOnTheirs(before, edited, t);
+      if (merged.replaced.length > 0) replaced.push(`${sectionTitle(section)} › ${t.label}`);
+      return merged.value;
+    });
+    // Rows this console added (a reset to defaults) that the file does not have yet.
+    for (const r of mine[section]) if (!b.has(r.id) && !out.some((o) => o.id === r.id)) out.push(r);
+    return out;
+  };
+  return { draft: { general, events: rows('events'), warningStatus: rows('warningStatus'), criticalStatus: rows('criticalStatus') }, replaced };
 }

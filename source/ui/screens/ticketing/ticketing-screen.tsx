@@ -25,6 +25,7 @@ import {
   GENERAL_ROWS,
   live,
   problemSummary,
+  rebaseDraft,
   SECTIONS,
   sectionTitle,
   setRows,
@@ -319,6 +320,27 @@ function TicketingEditor({ session, integrationName, integration, width, height,
     screen.notify(`${title} reset to the defaults (not saved yet: Ctrl-S saves).`);
   }
 
+  // Picklists again, and the ticketing settings saved by another console since this one loaded
+  // them (e.g. after a save clash): shown, with this tab's unsaved edits carried over; an edit of
+  // a field they changed too gives way to theirs, and its row is named.
+  function reload() {
+    picklists.reload(true);
+    const theirs = session.reloadPart(integrationName, 'ticketing');
+    if (!theirs) return;
+    const fresh = toDraft(theirs);
+    const { draft: next, replaced } = rebaseDraft(saved, draft, fresh);
+    setSaved(fresh);
+    setDraft(next);
+    setRefusal(null);
+    if (replaced.length === 0) screen.notify('Loaded the ticketing settings saved from another console since this one loaded them.', 'success');
+    else
+      screen.notify({
+        kind: 'warning',
+        text: `Loaded the ticketing settings saved from another console; your unsaved changes to ${plural(replaced.length, 'row')} clashed and now show theirs.`,
+        cause: `Make these again if still needed: ${replaced.join('; ')}.`,
+      });
+  }
+
   // Keys ------------------------------------------------------------------------
   const onSections = () => focus === 'sections' && !saving;
   const onSettings = () => focus === 'settings' && !saving && !(isRules ? rulesTable.filterMode : false);
@@ -350,7 +372,7 @@ function TicketingEditor({ session, integrationName, integration, width, height,
     { id: 'ticketing.save', keys: ['ctrl+s'], description: 'Save changes', hint: 'save', when: () => dirty && !saving, run: save },
     { id: 'ticketing.cancel', keys: ['x'], description: 'Cancel changes (restore the last save)', hint: 'cancel changes', when: () => dirty && !saving, run: () => void cancelChanges() },
     { id: 'ticketing.reset', keys: ['R'], description: 'Reset this section to the defaults', hint: 'reset section', when: () => !saving, run: () => void resetSection() },
-    { id: 'ticketing.reload', keys: ['r'], description: 'Reload the Autotask picklists', hint: 'reload', when: () => !saving, run: () => picklists.reload(true) },
+    { id: 'ticketing.reload', keys: ['r'], description: 'Reload the Autotask picklists and the ticketing settings saved in the config file (your unsaved changes stay)', hint: 'reload', when: () => !saving, run: reload },
   ];
   useCommands('Ticketing', commands, { active, priority: 1 });
 
