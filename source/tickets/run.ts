@@ -367,7 +367,11 @@ async function syncStatuses(ctx: Ctx, m: TenantMapping, tenant: Tenant, account:
     }
     const severity = severityOf.get(`${draft.deviceId}\u0000${draft.descriptionId}`) ?? null;
     try {
-      await createOnce(ctx, { ...draft, key: pend?.key ?? occurrenceKey(l, integration.name, draft.key) }, { repeatKey: draft.key, severity });
+      if (pend) await createOnce(ctx, { ...draft, key: pend.key }, { repeatKey: draft.key, severity });
+      else {
+        const next = await nextOccurrence(ctx, draft, severity);
+        await createOnce(ctx, { ...draft, key: next.key }, { repeatKey: draft.key, severity }, { absentInPsa: next.absentInPsa });
+      }
     } catch (error) {
       if (error instanceof Interrupted || error instanceof PassAbandoned) throw error;
       fail(ctx, m, error, `Status ticket “${draft.title}”`);
@@ -378,10 +382,12 @@ async function syncStatuses(ctx: Ctx, m: TenantMapping, tenant: Tenant, account:
     throwIfAbandoned(ctx.o.signal);
     try {
       const found = await ctx.o.psa.findTicketsByTag(fitTag(p.key));
+      throwIfAbandoned(ctx.o.signal); // the lookup took a round trip: the signal may have come meanwhile
       if (found[0] && ctx.closedStatus && !isClosed(ctx, found[0])) await ctx.o.psa.closeTicket(found[0].id, ctx.closedStatus);
       l.upsertTicket({ key: p.key, integration: p.integration, tenantId: p.tenantId, kind: p.kind, psaTicketId: found[0]?.id ?? null, psaTicketNumber: found[0]?.number ?? null, state: 'closed', closedAt: ctx.now });
       if (found[0]) ctx.totals.closed++;
     } catch (error) {
+      if (error instanceof PassAbandoned) throw error;
       fail(ctx, m, error, `Pending status ticket ${p.key}`);
     }
   }
@@ -399,6 +405,7 @@ async function syncStatuses(ctx: Ctx, m: TenantMapping, tenant: Tenant, account:
       l.closeTicket(row.key, { state: 'closed', closedAt: ctx.now });
       ctx.totals.closed++;
     } catch (error) {
+      if (error instanceof PassAbandoned) throw error;
       fail(ctx, m, error, `Closing status ticket ${row.psaTicketNumber || row.psaTicketId}`);
     }
   }
@@ -415,6 +422,7 @@ async function syncStatuses(ctx: Ctx, m: TenantMapping, tenant: Tenant, account:
         l.upsertTicket({ key: row.key, integration: row.integration, tenantId: row.tenantId, kind: row.kind, psaCheckedAt: ctx.now });
         continue;
       }
+      throwIfAbandoned(ctx.o.signal); // after the status read, before the note
       const text = `Closed in Autotask while “${row.title ?? row.descriptionId}” is still active on the device. kmsp will not re-open or re-create it while the condition persists; a new ticket opens if it clears and comes back.`;
       if (psaTicket) {
         await o.psa.addTicketNote(row.psaTicketId!, { title: 'kmsp: condition still active', description: text });
@@ -426,15 +434,61 @@ async function syncStatuses(ctx: Ctx, m: TenantMapping, tenant: Tenant, account:
       });
       ctx.totals.closedByPerson++;
     } catch (error) {
+      if (error instanceof PassAbandoned) throw error;
       fail(ctx, m, error, `Checking status ticket ${row.psaTicketNumber || row.psaTicketId}`);
     }
   }
 }
 
-/** The condition's first ticket uses its key; later occurrences key#2, key#3 … (fitTag keeps the tag in 50 characters). */
-function occurrenceKey(ledger: Ledger, integration: string, conditionKey: string): string {
-  const n = ledger.ticketsByRepeatKey(integration, conditionKey).length;
-  return n === 0 ? conditionKey : `${conditionKey}#${n + 1}`;
+/** Earlier occurrences looked for in the PSA, at most (a condition that came back this often has bigger problems). */
+const MAX_OCCURRENCE_PROBE = 20;
+
+/**
+ * The key of a condition's next ticket: its first ticket uses the condition key, later
+ * occurrences key#2, key#3 … (fitTag keeps the tag in 50 characters). The ledger counts them.
+ * When it has no history of the condition (a new, lost or replaced ledger), Autotask may still
+ * hold earlier occurrences: key, key#2 … are looked up in turn. Closed ones are recorded as
+ * history; an open last one is this condition's ticket (found and recorded, not created); else
+ * the next free key is used. So a lost ledger neither opens a second ticket for a live condition
+ * nor attaches the condition to an old closed one.
+ */
+async function nextOccurrence(ctx: Ctx, draft: TicketDraft, severity: string | null): Promise<{ key: string; absentInPsa: boolean }> {
+  const l = ctx.ledger!;
+  const conditionKey = draft.key;
+  const n = l.ticketsByRepeatKey(ctx.integration.name, conditionKey).length;
+  if (n > 0) return { key: `${conditionKey}#${n + 1}`, absentInPsa: false };
+  const keyOf = (i: number) => (i === 1 ? conditionKey : `${conditionKey}#${i}`);
+  let last: { key: string; ticket: PsaTicket } | null = null;
+  for (let i = 1; i <= MAX_OCCURRENCE_PROBE; i++) {
+    const found = (await ctx.o.psa.findTicketsByTag(fitTag(keyOf(i))))[0];
+    if (!found) return last && !isClosed(ctx, last.ticket) ? { key: last.key, absentInPsa: false } : { key: keyOf(i), absentInPsa: true };
+    last = { key: keyOf(i), ticket: found };
+    if (isClosed(ctx, found)) recordHistory(ctx, draft, last, severity);
+  }
+  return { key: keyOf(MAX_OCCURRENCE_PROBE + 1), absentInPsa: false };
+}
+
+/** An earlier, closed occurrence found in the PSA, recorded so that the ledger counts it. */
+function recordHistory(ctx: Ctx, draft: TicketDraft, found: { key: string; ticket: PsaTicket }, severity: string | null): void {
+  const l = ctx.ledger!;
+  if (l.getTicket(found.key)) return;
+  l.upsertTicket({
+    key: found.key,
+    integration: ctx.integration.name,
+    tenantId: draft.tenantId,
+    kind: draft.kind,
+    accountId: draft.accountId,
+    deviceId: draft.deviceId,
+    descriptionId: draft.descriptionId,
+    repeatKey: draft.key,
+    severity,
+    title: draft.title,
+    psaTicketId: found.ticket.id,
+    psaTicketNumber: found.ticket.number || null,
+    state: 'closed',
+    closedAt: found.ticket.completedAt ?? ctx.now,
+    runId: ctx.runId,
+  });
 }
 
 // ---------------------------------------------------------------- create, breaker
@@ -447,7 +501,12 @@ function occurrenceKey(ledger: Ledger, integration: string, conditionKey: string
  * to the service's state directory) finds the tickets made before instead of opening them
  * again. One query per ticket to create; tickets are rare next to polls.
  */
-async function createOnce(ctx: Ctx, draft: TicketDraft, extra: { repeatKey: string | null; severity: string | null }): Promise<TicketRecord> {
+async function createOnce(
+  ctx: Ctx,
+  draft: TicketDraft,
+  extra: { repeatKey: string | null; severity: string | null },
+  options: { absentInPsa?: boolean } = {},
+): Promise<TicketRecord> {
   const l = ctx.ledger!;
   const known = l.getTicket(draft.key);
   if (known?.psaTicketId) return known;
@@ -469,7 +528,10 @@ async function createOnce(ctx: Ctx, draft: TicketDraft, extra: { repeatKey: stri
     title: draft.title,
     createdAt: known ? new Date(known.createdAt) : ctx.now,
   };
-  const found = (await ctx.o.psa.findTicketsByTag(tag))[0];
+  // absentInPsa: the caller asked Autotask for this very tag a moment ago (nextOccurrence).
+  const found = options.absentInPsa ? undefined : (await ctx.o.psa.findTicketsByTag(tag))[0];
+  // The lookup took a round trip: a pause or SIGTERM that came meanwhile stops the write.
+  throwIfAbandoned(ctx.o.signal);
   if (found) {
     ctx.totals.created++;
     ctx.totals.reconciled++;

@@ -64,3 +64,26 @@ describe('ticket pass stopped by its signal', () => {
     expect(ledger.listRuns({ job: 'tickets' })[0]!.status).toBe('abandoned');
   });
 });
+
+describe('a signal during a lookup', () => {
+  it('stops the create that would follow the tag lookup', async () => {
+    env.demo.ksc.addEvent(ALPHA, { id: 9101, severity: 'critical', type: 'GNRL_EV_VIRUS_FOUND', typeName: 'Malicious object detected', description: 'x', host: WS1 } as never);
+    const ledger = env.ledger();
+    const controller = new AbortController();
+    const c = await env.connect();
+    const find = c.psa.findTicketsByTag.bind(c.psa);
+    c.psa.findTicketsByTag = async (tag) => {
+      const found = await find(tag);
+      controller.abort('writes were paused'); // arrives while the lookup is on the wire
+      return found;
+    };
+    env.demo.autotask.clearRequests();
+    try {
+      const r = await runTickets({ integration: env.integration, platform: c.platform, psa: c.psa, ledger, now: new Date(), dryRun: false, personCheckMs: 0, signal: controller.signal });
+      expect(r.status).toBe('abandoned');
+    } finally {
+      await c.close();
+    }
+    expect(writes()).toEqual([]);
+  });
+});

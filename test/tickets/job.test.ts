@@ -123,6 +123,59 @@ describe('event tickets', () => {
     }
   });
 
+  it('a new ledger attaches a live condition to its open occurrence (key#2), not to an old closed one, and closes it when it clears', async () => {
+    const ledger = env.ledger();
+    env.demo.ksc.setStatusMask(ALPHA, WS2, [DB]);
+    await env.run(ledger); // occurrence 1
+    env.demo.ksc.setStatusMask(ALPHA, WS2, []);
+    await env.run(ledger); // cleared: kmsp closes it
+    env.demo.ksc.setStatusMask(ALPHA, WS2, [DB]);
+    await env.run(ledger); // back: occurrence 2
+    const open = () => env.tickets().filter((t) => t.status !== 5 && /kmsp-st-|:st:/.test(String(t.externalID ?? '')));
+    expect(open()).toHaveLength(1);
+    const live = open()[0]!;
+    expect(String(live.externalID)).toMatch(/#2$/);
+    const count = env.tickets().length;
+
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'kmsp-newledger-'));
+    const fresh = openLedger({ file: path.join(dir, 'ledger.sqlite') });
+    try {
+      const r = await env.run(fresh);
+      expect(r.totals).toMatchObject({ created: 1, reconciled: 1, closedByPerson: 0, errors: 0 });
+      expect(env.tickets()).toHaveLength(count);
+      const rows = fresh.ticketsByRepeatKey('demo', String(live.externalID).replace(/#2$/, ''));
+      expect(rows.map((t) => [t.key.endsWith('#2'), t.state]).sort()).toEqual([[false, 'closed'], [true, 'open']]);
+      env.demo.ksc.setStatusMask(ALPHA, WS2, []);
+      const cleared = await env.run(fresh);
+      expect(cleared.totals.closed).toBe(1);
+      expect(open()).toHaveLength(0);
+    } finally {
+      fresh.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a new ledger with only a closed earlier occurrence opens the next one for a live condition', async () => {
+    const ledger = env.ledger();
+    env.demo.ksc.setStatusMask(ALPHA, WS2, [DB]);
+    await env.run(ledger);
+    env.demo.ksc.setStatusMask(ALPHA, WS2, []);
+    await env.run(ledger); // closed by kmsp
+    env.demo.ksc.setStatusMask(ALPHA, WS2, [DB]); // back while the ledger is lost
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'kmsp-newledger-'));
+    const fresh = openLedger({ file: path.join(dir, 'ledger.sqlite') });
+    try {
+      const before = env.tickets().length;
+      const r = await env.run(fresh);
+      expect(r.totals).toMatchObject({ created: 1, reconciled: 0, errors: 0 });
+      expect(env.tickets()).toHaveLength(before + 1);
+      expect(String(env.tickets().at(-1)!.externalID)).toMatch(/#2$/);
+    } finally {
+      fresh.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('the breaker holds back beyond the limit with one note; held-back events are retried later', async () => {
     for (let i = 0; i < 5; i++) critical(ALPHA, WS1, 9100 + i, { type: `TYPE_${i}`, typeName: `Type ${i}` });
     const ledger = env.ledger();
