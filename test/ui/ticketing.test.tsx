@@ -132,6 +132,21 @@ describe('Ticketing tab', () => {
     expect(frame).toContain('1 unsaved change');
   });
 
+  it('at 120 columns the status descriptions take the free width (short column titles), and every column of Events stays', async () => {
+    const { ui } = open({ columns: 120, rows: 35 });
+    await loaded(ui);
+    await toSection(ui, 1);
+    let frame = ui.lastFrame();
+    expect(frame).toMatch(/Event severity +›Ticket +Days +Queue +Priority +Due \(h\)/);
+    await toSection(ui, 1);
+    frame = ui.lastFrame();
+    expect(frame).toContain('Real-time protection is not running ');
+    expect(frame).toContain('Security application is not running ');
+    expect(frame).not.toMatch(/is…/);
+    // Longer than the column: cut in the middle, the end that tells them apart stays.
+    expect(frame).toMatch(/Real-time … by the administrator/);
+  });
+
   it('offers only active queues (not "Legacy Helpdesk"), searchable', async () => {
     const { ui } = open({ rows: 40 });
     await loaded(ui);

@@ -9,7 +9,7 @@ import type { PsaChoice } from '../../../domain/config.js';
 import { defaultTicketing } from '../../../domain/defaults.js';
 import { isKmspError } from '../../../domain/errors.js';
 import type { TicketPicklists } from '../../../domain/types.js';
-import { Table, useTable, useCommands, useDirty, useScreen, useTheme, formatCount, truncate, toSingleLine, type Column, type Command, type Tone } from '../../index.js';
+import { Table, useTable, useCommands, useDirty, useScreen, useTheme, formatCount, truncate, toSingleLine, displayWidth, layoutColumns, type Column, type Command, type Tone } from '../../index.js';
 import { integrationScreen, type IntegrationEditorProps, type IntegrationScreenOptions } from '../integration-screen.js';
 import { DetailLines } from '../detail-lines.js';
 import { useLoad } from '../use-load.js';
@@ -63,6 +63,10 @@ interface Line {
 
 type RuleColumn = 'enabled' | 'lifetime' | 'queue' | 'priority' | 'due';
 const COLUMN_TITLES: Record<RuleColumn, string> = { enabled: 'Create ticket', lifetime: 'Lifetime (days)', queue: 'Queue', priority: 'Priority', due: 'Due (hours)' };
+/** Titles where the full ones leave the descriptions too little room (120 columns). */
+const SHORT_TITLES: Record<RuleColumn, string> = { enabled: 'Ticket', lifetime: 'Days', queue: 'Queue', priority: 'Priority', due: 'Due (h)' };
+/** Cells before the rules table's first column: cursor, mark "[ ]" and the unsaved-change marker (table.tsx prefixFor). */
+const RULES_PREFIX = 8;
 const BLANK = '— choose';
 const LEFT_WIDTH = 22;
 
@@ -121,21 +125,32 @@ function TicketingEditor({ session, integrationName, integration, width, height,
     const cell = (r: RuleRow, c: RuleColumn) => (r.id === cursorRef.current && c === selected ? `[${text(r, c)}]` : text(r, c));
     const toneOf = (c: RuleColumn) => (r: RuleRow): Tone | undefined =>
       problems.some((p) => p.rowId === r.id && (p.field === c || p.field === `${c}Days` || p.field === `${c}Hours`)) ? 'danger' : undefined;
-    return [
-      { key: 'label', title: section === 'events' ? 'Event severity' : 'Status description', minWidth: 18, grow: 3 },
-      ...ruleColumns.map(
-        (c): Column<RuleRow> => ({
+    // The descriptions take the free width (up to the longest one); queue and priority values are
+    // short. Where the descriptions still do not fit (120 columns), the fixed columns get short
+    // titles, and a description still too long is cut in the middle, keeping what tells
+    // "Real-time protection is not running" from "Real-time protection level differs…".
+    const longest = Math.max(18, ...ruleRows.map((r) => displayWidth(r.label)));
+    const build = (short: boolean): Column<RuleRow>[] => [
+      { key: 'label', title: section === 'events' ? 'Event severity' : 'Status description', minWidth: 18, maxWidth: longest, grow: 6, ellipsis: 'middle' },
+      ...ruleColumns.map((c): Column<RuleRow> => {
+        const title = `${c === selected ? '›' : ''}${short ? SHORT_TITLES[c] : COLUMN_TITLES[c]}`;
+        return {
           key: c,
-          title: `${c === selected ? '›' : ''}${COLUMN_TITLES[c]}`,
-          ...(c === 'queue' || c === 'priority' ? { minWidth: 12, grow: c === 'queue' ? 2 : 1 } : { width: COLUMN_TITLES[c].length + 2 }),
+          title,
+          ...(c === 'queue' ? { minWidth: 12, maxWidth: 18, grow: 2 } : c === 'priority' ? { minWidth: 10, maxWidth: 12, grow: 1 } : { width: Math.max(displayWidth(short ? SHORT_TITLES[c] : COLUMN_TITLES[c]) + 2, 7) }),
           filterable: false,
           render: (r) => cell(r, c),
           ...(theme.colored ? { tone: toneOf(c) } : {}),
-        }),
-      ),
+        };
+      }),
     ];
+    const full = build(false);
+    const room = Math.max(1, rightWidth - RULES_PREFIX);
+    const layout = layoutColumns(full, room);
+    const labelWidth = layout.find((l) => l.column.key === 'label')?.width ?? 0;
+    return layout.length === full.length && labelWidth >= longest ? full : build(true);
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [section, selected, problems, lists, theme.colored]);
+  }, [section, selected, problems, lists, theme.colored, ruleRows, rightWidth]);
   const rulesTable = useTable({ rows: ruleRows, columns, getRowId: (r) => r.id, height: tableHeight, active: active && focus === 'settings' && isRules, markable: true, group: 'Rules' });
   const rule = isRules ? rulesTable.cursorRow : undefined;
   cursorRef.current = rule?.id;
