@@ -92,6 +92,8 @@ export class Daemon {
   private readonly jobs: readonly AgentJob[];
   private billingJob: schedule.Job | null = null;
   private retryJob: schedule.Job | null = null;
+  /** Why billing owes a run once the running pass ends (a skipped scheduled time, a resume), or null. */
+  private billingAfterPass: string | null = null;
   private retries = 0;
   private ticketJob: schedule.Job | null = null;
   private readonly running = new Map<AgentJob, Running>();
@@ -238,7 +240,11 @@ export class Daemon {
         for (const r of this.running.values()) r.controller.abort('writes were paused');
       } else {
         this.log.info('writes resumed (agent.paused is off)');
-        if (this.jobs.includes('billing')) this.catchUpBilling('writes were paused');
+        if (this.jobs.includes('billing')) {
+          // A read-only (paused) billing pass still running would swallow the catch-up: run it after.
+          if (this.running.has('billing')) this.billingAfterPass = 'writes were paused';
+          else this.catchUpBilling('writes were paused');
+        }
       }
     }
     if (a.billingSchedule !== b.billingSchedule || a.timeZone !== b.timeZone || a.ticketPollSeconds !== b.ticketPollSeconds) {
@@ -363,6 +369,28 @@ export class Daemon {
     }
   }
 
+  /**
+   * A billing pass ended while a scheduled time or a resume was waiting for it: run now what is
+   * owed since the last scheduled time — every integration without a completed run since then,
+   * new ones included (their first scheduled time is the one that was skipped).
+   */
+  private afterBillingPass(): void {
+    const why = this.billingAfterPass;
+    this.billingAfterPass = null;
+    if (!why || this.stopping || this.config.agent.paused || this.options.dryRun) return;
+    try {
+      const due = this.lastBillingTime();
+      const { owed, never } = this.billingHistory(due);
+      const missed = [...owed, ...never];
+      if (missed.length === 0) return;
+      this.log.info(`billing due at ${due.toISOString()} has not completed for ${missed.map((i) => i.name).join(', ')} (${why}); running it now`);
+      // After this pass's finally block: fire() must not see it as still running.
+      setImmediate(() => this.fire('billing', missed));
+    } catch (error) {
+      this.log.warn(`could not check for an owed billing run: ${describeErrorLine(error)}`);
+    }
+  }
+
   /** After a billing pass: integrations it did not complete are tried again later (see the header). */
   private scheduleBillingRetry(result: PassResult, scheduled: boolean): void {
     if (scheduled) this.retries = 0;
@@ -391,7 +419,10 @@ export class Daemon {
     const busy = this.running.get(job);
     if (busy) {
       js.overlapsSkipped++;
-      this.log.warn(`${job}: the pass begun at ${js.runningSince} is still running; this scheduled pass is skipped (never two at once)`);
+      // A scheduled billing time met by a catch-up or retry still running is not lost: what it
+      // owes is run when that pass ends (see afterBillingPass).
+      if (job === 'billing' && only === undefined) this.billingAfterPass = 'a scheduled run came while the previous pass was running';
+      this.log.warn(`${job}: the pass begun at ${js.runningSince} is still running; this scheduled pass is skipped (never two at once)` + (job === 'billing' && only === undefined ? '; what it owes runs when that pass ends' : ''));
       this.writeStatus();
       return;
     }
@@ -434,6 +465,7 @@ export class Daemon {
         js.runningSince = null;
         this.running.delete(job);
         if (job === 'tickets') this.scheduleNextTickets(started.getTime());
+        if (job === 'billing') this.afterBillingPass();
         this.writeStatus();
       }
     })();

@@ -195,4 +195,35 @@ describe('kmsp agent (billing)', () => {
     agent.child.kill('SIGTERM');
     expect(await exitWithin(agent, 10_000)).toBe(0);
   });
+
+  it('a scheduled time that finds a catch-up still running is not lost: it runs when the catch-up ends', async () => {
+    env = await start();
+    const expected = expectedPostings(Date.now());
+    billedBefore(env);
+    env.demo.autotask.inject({ endpoint: 'ContractServiceAdjustments', method: 'POST', kind: 'delay', delayMs: 400, count: 1000 });
+    agent = spawnAgent(env.demo.configDir, ['--job', 'billing', '--billing-schedule', '*/3 * * * * *']);
+    await agent.waitForLine(/catching up: /);
+    await agent.waitForLine(/this scheduled pass is skipped \(never two at once\); what it owes runs when that pass ends/, 30_000);
+    await agent.waitForLine(/billing due at .* has not completed for demo \(a scheduled run came while the previous pass was running\); running it now/, 30_000);
+    await until(() => statusOf(env!.paths)?.pid === agent!.child.pid && (statusOf(env!.paths)?.jobs.billing.passes ?? 0) >= 2, 'the owed pass', 30_000);
+    agent.child.kill('SIGTERM');
+    expect(await exitWithin(agent, 15_000)).toBe(0);
+    expect(adjustments(env).sort()).toEqual(expected);
+  });
+
+  it('resumed while a paused (read-only) billing pass still runs: the owed billing runs when that pass ends', async () => {
+    env = await start();
+    const expected = expectedPostings(Date.now());
+    expect((await runCli(['--config', env.demo.configDir, 'pause'])).code).toBe(0);
+    // Each read of contract units takes 300 ms: the paused pass (it reads and reports) lasts a few seconds.
+    env.demo.autotask.inject({ endpoint: 'ContractServiceUnits', kind: 'delay', delayMs: 300, count: 1000 });
+    agent = spawnAgent(env.demo.configDir, ['--job', 'billing', '--billing-schedule', '*/5 * * * * *']);
+    await until(() => statusOf(env!.paths)?.jobs.billing.running === true, 'a paused billing pass', 40_000);
+    expect((await runCli(['--config', env.demo.configDir, 'resume'])).code).toBe(0);
+    await agent.waitForLine(/has not completed for demo \(writes were paused\); running it now/, 40_000);
+    await until(() => adjustments(env!).length === expected.length, 'the postings after resume', 40_000);
+    agent.child.kill('SIGTERM');
+    expect(await exitWithin(agent, 15_000)).toBe(0);
+    expect(adjustments(env).sort()).toEqual(expected);
+  });
 });
