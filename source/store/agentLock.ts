@@ -88,7 +88,10 @@ export function acquireAgentLock(paths: Pick<KmspPaths, 'stateDir' | 'statusFile
         remedy: `Use that agent (kmsp status), or stop it first (systemctl stop kmsp). If it is really gone, delete ${file}.`,
       });
     }
-    fs.rmSync(file, { force: true }); // left by an agent that is gone; the next attempt creates ours
+    // Left by an agent that is gone. Two agents starting at once may both judge it so: remove it
+    // only while it is still the lock judged (the other one may have replaced it with its own).
+    const now2 = readOwner(file);
+    if (now2 === null || (owner !== null && now2.pid === owner.pid && now2.host === owner.host && now2.startedAt === owner.startedAt)) fs.rmSync(file, { force: true });
   }
   throw new KmspError(`Could not take over ${file}`, { kind: 'internal', remedy: 'Another agent may be starting at this moment; try again.' });
 }
