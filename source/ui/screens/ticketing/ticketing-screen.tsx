@@ -131,13 +131,13 @@ function TicketingEditor({ session, integrationName, integration, width, height,
     // "Real-time protection is not running" from "Real-time protection level differs…".
     const longest = Math.max(18, ...ruleRows.map((r) => displayWidth(r.label)));
     const build = (short: boolean): Column<RuleRow>[] => [
-      { key: 'label', title: section === 'events' ? 'Event severity' : 'Status description', minWidth: 18, maxWidth: longest, grow: 6, ellipsis: 'middle' },
+      { key: 'label', title: section === 'events' ? 'Event severity' : 'Status description', minWidth: 18, maxWidth: longest, grow: 8, ellipsis: 'middle' },
       ...ruleColumns.map((c): Column<RuleRow> => {
         const title = `${c === selected ? '›' : ''}${short ? SHORT_TITLES[c] : COLUMN_TITLES[c]}`;
         return {
           key: c,
           title,
-          ...(c === 'queue' ? { minWidth: 12, maxWidth: 18, grow: 2 } : c === 'priority' ? { minWidth: 10, maxWidth: 12, grow: 1 } : { width: Math.max(displayWidth(short ? SHORT_TITLES[c] : COLUMN_TITLES[c]) + 2, 7) }),
+          ...(c === 'queue' ? { minWidth: 16, maxWidth: 22, grow: 1 } : c === 'priority' ? { minWidth: 10, maxWidth: 12, grow: 1 } : { width: Math.max(displayWidth(short ? SHORT_TITLES[c] : COLUMN_TITLES[c]) + 1, 7) }),
           filterable: false,
           render: (r) => cell(r, c),
           ...(theme.colored ? { tone: toneOf(c) } : {}),
@@ -148,7 +148,7 @@ function TicketingEditor({ session, integrationName, integration, width, height,
     const room = Math.max(1, rightWidth - RULES_PREFIX);
     const layout = layoutColumns(full, room);
     const labelWidth = layout.find((l) => l.column.key === 'label')?.width ?? 0;
-    return layout.length === full.length && labelWidth >= longest ? full : build(true);
+    return layout.length === full.length && labelWidth >= Math.min(longest, 40) ? full : build(true);
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [section, selected, problems, lists, theme.colored, ruleRows, rightWidth]);
   const rulesTable = useTable({ rows: ruleRows, columns, getRowId: (r) => r.id, height: tableHeight, active: active && focus === 'settings' && isRules, markable: true, group: 'Rules' });
