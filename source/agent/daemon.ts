@@ -38,7 +38,7 @@ import { checkCron, describeBillingSchedule, describeInterval, nextCronRun } fro
 import { integrationSecrets } from '../domain/secretNames.js';
 import { agentBlockingProblems } from '../domain/validate.js';
 import { STATUS_REFRESH_MS, writeAgentStatus } from '../store/agentStatus.js';
-import { openConfig } from '../store/config.js';
+import { inspectConfigFile, openConfig } from '../store/config.js';
 import { diffConfig, summarizeChanges } from '../store/configDiff.js';
 import { openLedger } from '../store/ledger.js';
 import type { KmspPaths } from '../store/paths.js';
@@ -198,6 +198,7 @@ export class Daemon {
     if (!loaded.ok) {
       this.status.configError = `${this.now().toISOString()}: ${loaded.reason}`;
       this.log.error(`configuration change refused, still running the configuration loaded at ${this.status.configLoadedAt}: ${loaded.reason}`);
+      this.followPauseOfRefused();
       this.writeStatus();
       return;
     }
@@ -209,6 +210,29 @@ export class Daemon {
     }
     this.adopt(loaded.config, loaded.hash, { initial: false });
     this.writeStatus();
+  }
+
+  /**
+   * The pause switch reaches the agent even in a file it refuses for other reasons (a pause is
+   * often what an admin reaches for when something is wrong): agent.paused of any file that
+   * parses and matches the schema is applied to the config in force.
+   */
+  private followPauseOfRefused(): void {
+    const state = inspectConfigFile(this.options.paths.configFile);
+    if (state.state !== 'ok' || state.config.agent.paused === this.config.agent.paused) return;
+    const paused = state.config.agent.paused;
+    this.config = { ...this.config, agent: { ...this.config.agent, paused } };
+    this.status.paused = paused;
+    if (paused) {
+      this.log.warn('writes paused (agent.paused), taken from the refused file: running passes stop at their next safe point');
+      for (const r of this.running.values()) r.controller.abort('writes were paused');
+    } else {
+      this.log.info('writes resumed (agent.paused is off), taken from the refused file');
+      if (this.jobs.includes('billing')) {
+        if (this.running.has('billing')) this.billingAfterPass = 'writes were paused';
+        else this.catchUpBilling('writes were paused');
+      }
+    }
   }
 
   private adopt(config: KmspConfig, hash: string | null, x: { initial: boolean }): void {

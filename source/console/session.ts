@@ -8,7 +8,7 @@ import { describeConflict, jsonEqual, mergeConfig } from '../domain/configMerge.
 import { KmspError } from '../domain/errors.js';
 import type { Psa, SecurityPlatform } from '../domain/ports.js';
 import { platformSecrets, psaSecrets, type SecretSpec } from '../domain/secretNames.js';
-import { validateConfig, type Problem } from '../domain/validate.js';
+import { agentBlockingProblems, validateConfig, type Problem } from '../domain/validate.js';
 import { agentSettingsProblems } from '../domain/agentSettings.js';
 import type { BillingItem, PsaAccount, PsaContract, Tenant, TicketPicklists } from '../domain/types.js';
 import { createPlatform, createPsa } from '../connectors/factory.js';
@@ -183,6 +183,22 @@ export class ConsoleSession {
           ? 'Someone else saved changes since this console loaded the settings, and together with this change they break the rule above. ' +
             'Their change is kept in the file and this one is still on screen, not saved: choose another value, or reload this tab to see theirs (press r), then save again.'
           : 'Undo or correct the change named above, then save again.',
+      });
+    }
+    // What the agent refuses to run with (it keeps its last good config and says so): a save
+    // that leaves such a problem standing would be silently ignored by the agent. Saves that
+    // remove some of them go through, so the admin can fix them one at a time.
+    // The pause switch always saves: the agent applies agent.paused even from a file it refuses.
+    const base = file ?? this.current;
+    const onlyPause = jsonEqual({ ...next, agent: { ...next.agent, paused: base.agent.paused } }, base);
+    const blocking = onlyPause ? [] : agentBlockingProblems(next);
+    if (blocking.length > 0 && blocking.length >= agentBlockingProblems(base).length) {
+      throw new KmspError('Not saved: the agent would refuse this configuration', {
+        kind: 'config',
+        cause: blocking.map((p) => p.message).join(' '),
+        remedy:
+          'The agent keeps running its last good configuration until this is fixed, so this change would not reach it. ' +
+          'Fix the problem named above first (e.g. unmap the tenant or account claimed twice on the Accounts tab), then save again; this change is still on screen.',
       });
     }
     const result = this.configStore.save(next, { ...(this.actor ? { actor: this.actor } : {}), ...(reason ? { reason } : {}) });

@@ -85,6 +85,10 @@ describe('kmsp agent start', () => {
     expect(line).toContain('agent.ticketPollSeconds');
     await until(() => (statusOf(env!.paths)?.configError ?? '').includes('agent.ticketPollSeconds'), 'the refusal in the status');
     expect(statusOf(env.paths)!.jobs.tickets.schedule).toBe('every 1 min');
+    // The pause switch still reaches the agent in a file it refuses for other reasons.
+    writeFileSync(env.paths.configFile, JSON.stringify({ ...good, agent: { ...good.agent, ticketPollSeconds: -5, paused: true } }, null, 2));
+    await agent.waitForLine(/writes paused \(agent\.paused\), taken from the refused file/);
+    await until(() => statusOf(env!.paths)?.paused === true, 'the pause in the status');
     agent.child.kill('SIGTERM');
     expect(await exitWithin(agent, 10_000)).toBe(0);
   });
