@@ -198,6 +198,16 @@ function Shell({ integrationName, screens, initialTab, onExit, noticeTimeoutMs =
     registry.onError = (error) => notify(error instanceof Error ? error : { kind: 'error', text: String(error) });
   }, [registry, notify]);
 
+  // Info and success notices say what the last action did: the next command clears them (as
+  // k9s and lazygit flash messages go), besides the timeout. Warnings and errors carry a cause
+  // and remedy to read while acting on them: they stay until replaced or the tab changes.
+  useEffect(() => {
+    registry.onCommand = () => setNotice((current) => (current && (current.kind === 'info' || current.kind === 'success') ? null : current));
+    return () => {
+      registry.onCommand = () => {};
+    };
+  }, [registry]);
+
   // Tabs and the unsaved-changes guard ---------------------------------------
   const titleOf = useCallback((id: string) => tabs.find((t) => t.id === id)?.title ?? id, [tabs]);
 

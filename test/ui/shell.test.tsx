@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { cleanupUi, frameLines, keys, press, renderUi, waitForFrame } from '../helpers/ink.js';
 import { demoScreens, editorScreens, makeTenants, tenantColumns } from './fixtures.js';
-import { Table, useCommands as useScreenCommands, useTable, type ScreenDefinition, type ScreenProps } from '../../source/ui/index.js';
+import { Table, useCommands as useScreenCommands, useScreen, useTable, type ScreenDefinition, type ScreenProps } from '../../source/ui/index.js';
 import { ConsoleApp, type ConsoleAppProps } from '../../source/ui/app.js';
 import { tabLabels } from '../../source/ui/shell/tab-bar.js';
 import { footerText } from '../../source/ui/shell/footer.js';
@@ -300,5 +300,43 @@ describe('one frame per key', () => {
       expect(ui.stdout.frames.length - before).toBe(1);
       expect(ui.lastFrame().includes('x odd row')).toBe(hinted);
     }
+  });
+});
+
+describe('status-line messages', () => {
+  // What the last action did (info, success) goes with the next action, as k9s and lazygit flash
+  // messages do; a warning or an error (cause and remedy to act on) stays until replaced.
+  function NoticeScreen({ width, height, active }: ScreenProps) {
+    const screen = useScreen();
+    const rows = makeTenants(10);
+    const table = useTable({ rows, columns: tenantColumns, getRowId: (t) => t.id, height, active });
+    useScreenCommands(
+      'Notices',
+      [
+        { id: 'n.info', keys: ['m'], description: 'Info', run: () => screen.notify('Mapped Carter Logistics; press Ctrl-S to save.') },
+        { id: 'n.error', keys: ['e'], description: 'Error', run: () => screen.notify({ kind: 'error', text: 'Not saved: someone else changed it', remedy: 'Press r on this tab.' }) },
+        { id: 'n.quiet', keys: ['z'], description: 'Says nothing', run: () => undefined },
+      ],
+      { active },
+    );
+    return <Table table={table} width={width} title="Rows" />;
+  }
+  const noticeScreen: ScreenDefinition = { id: 'accounts', title: 'Accounts', render: (p) => <NoticeScreen {...p} /> };
+
+  it('clears an info notice on the next command, keeps an error until replaced', async () => {
+    const ui = renderUi(<ConsoleApp integrationName="demo" screens={[noticeScreen]} initialTab="accounts" noticeTimeoutMs={0} onExit={() => undefined} />, { columns: 100, rows: 30 });
+    await press(ui.stdin);
+    await press(ui.stdin, 'm');
+    expect(ui.lastFrame()).toContain('Mapped Carter Logistics; press Ctrl-S to save.');
+    await press(ui.stdin, 'j');
+    expect(ui.lastFrame()).not.toContain('Mapped Carter Logistics');
+    await press(ui.stdin, 'm', 'z');
+    expect(ui.lastFrame()).not.toContain('Mapped Carter Logistics');
+    await press(ui.stdin, 'e');
+    expect(ui.lastFrame()).toContain('Error: Not saved: someone else changed it');
+    await press(ui.stdin, 'j', 'z');
+    expect(ui.lastFrame()).toContain('Remedy: Press r on this tab.');
+    await press(ui.stdin, 'm');
+    expect(ui.lastFrame()).not.toContain('Error:');
   });
 });

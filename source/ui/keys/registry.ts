@@ -101,6 +101,12 @@ export class KeyRegistry {
     throw error;
   };
 
+  /**
+   * Called before each command runs (not for keys typed into a field): the console clears
+   * transient notices here, so a message about the previous action does not outlive it.
+   */
+  onCommand: (command: string) => void = () => {};
+
   create(init: Omit<Registration, 'serial'>): Registration {
     return { ...init, serial: ++this.serial };
   }
@@ -139,6 +145,7 @@ export class KeyRegistry {
           if (!command.keys.some((binding) => matches(binding, key)) || !isAvailable(command)) continue;
           let result: boolean | void;
           try {
+            this.onCommand(command.id);
             result = command.run(key);
           } catch (error) {
             this.onError(error, command.id);
