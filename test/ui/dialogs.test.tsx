@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Text } from 'ink';
 import { useState } from 'react';
-import { cleanupUi, frameLines, keys, press, renderUi, type as typeText } from '../helpers/ink.js';
+import { cleanupUi, frameLines, keys, press, renderUi, type as typeText, waitForFrame, type RenderedUi } from '../helpers/ink.js';
 import { labScreens, Providers } from './fixtures.js';
 import { ConsoleApp } from '../../source/ui/app.js';
 import { TextField, useTextFieldInput, useTextFieldState } from '../../source/ui/components/text-field/index.js';
@@ -16,6 +16,11 @@ function lab(size = { columns: 100, rows: 30 }) {
 }
 
 const result = (frame: string) => /result: (.*)/.exec(frame)?.[1];
+/** The dialog's result once the frame shows it: the last key's render may land a tick later under load. */
+async function expectResult(ui: Pick<RenderedUi, 'lastFrame'>, value: string): Promise<void> {
+  await waitForFrame(ui, (f) => result(f) === value).catch(() => undefined);
+  expect(result(ui.lastFrame())).toBe(value);
+}
 
 describe('SearchSelect over 5,000 accounts', () => {
   it('filters as you type, windowed, with counts', async () => {
@@ -35,7 +40,7 @@ describe('SearchSelect over 5,000 accounts', () => {
     expect(frame).toMatchSnapshot();
 
     await press(ui.stdin, keys.down, keys.enter);
-    expect(result(ui.lastFrame())).toBe('"a121"');
+    await expectResult(ui, '"a121"');
   });
 
   it('lets j, k and q be typed into the search', async () => {
@@ -44,7 +49,7 @@ describe('SearchSelect over 5,000 accounts', () => {
     expect(ui.lastFrame()).toContain('Search: qjk▏');
     expect(ui.lastFrame()).toContain('No accounts match "qjk".');
     await press(ui.stdin, keys.escape);
-    expect(result(ui.lastFrame())).toBe('undefined'); // cancelled
+    await expectResult(ui, 'undefined'); // cancelled
   });
 
   it('offers (none) and refuses disabled options with the reason', async () => {
@@ -58,7 +63,7 @@ describe('SearchSelect over 5,000 accounts', () => {
     expect(ui.lastFrame()).toContain('Cannot choose Account 0003: mapped to Tenant 00009'); // and the list stays open
     expect(ui.lastFrame()).toContain('Search: ▏');
     await press(ui.stdin, keys.up, keys.up, keys.up, keys.enter);
-    expect(result(ui.lastFrame())).toBe('null');
+    await expectResult(ui, 'null');
   });
 
   it('pages through the list', async () => {
@@ -92,7 +97,7 @@ describe('Checklist', () => {
     expect(ui.lastFrame()).toContain('/server 5▏');
     expect(ui.lastFrame()).toContain('of 60'); // 5, 50–59
     await press(ui.stdin, keys.enter, 'a', keys.enter);
-    expect(result(ui.lastFrame())).toBe(JSON.stringify(['vs3', 'vs5', ...Array.from({ length: 10 }, (_, i) => `vs${50 + i}`)]));
+    await expectResult(ui, JSON.stringify(['vs3', 'vs5', ...Array.from({ length: 10 }, (_, i) => `vs${50 + i}`)]));
   });
 
   it('Esc leaves the filter first, then cancels', async () => {
@@ -101,7 +106,7 @@ describe('Checklist', () => {
     expect(ui.lastFrame()).toContain('Virtual servers in this integration');
     expect(ui.lastFrame()).not.toContain('/x');
     await press(ui.stdin, keys.escape);
-    expect(result(ui.lastFrame())).toBe('undefined');
+    await expectResult(ui, 'undefined');
   });
 });
 
@@ -144,7 +149,7 @@ describe('FormDialog and masked fields', () => {
     frame = ui.lastFrame();
     expect(frame).toContain('webservices6 ▾');
     await press(ui.stdin, '\u0013');
-    expect(result(ui.lastFrame())).toBe(JSON.stringify({ host: 'ksc', port: '13299', password: 'pw', verify: false, zone: 'ws6' }));
+    await expectResult(ui, JSON.stringify({ host: 'ksc', port: '13299', password: 'pw', verify: false, zone: 'ws6' }));
   });
 });
 
@@ -154,9 +159,9 @@ describe('ConfirmDialog', () => {
     await press(ui.stdin, 'y');
     expect(ui.lastFrame()).toContain('Remove mapping? (y/N)');
     await press(ui.stdin, 'x', 'q', keys.enter);
-    expect(result(ui.lastFrame())).toBe('false');
+    await expectResult(ui, 'false');
     await press(ui.stdin, 'y', 'Y');
-    expect(result(ui.lastFrame())).toBe('true');
+    await expectResult(ui, 'true');
   });
 });
 
