@@ -1,59 +1,28 @@
 // Connections tab against the real demo simulators (KSC over TLS with the test
 // CA, Autotask over HTTP): what an admin sees, edits, saves and tests.
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { startDemo, type DemoEnvironment } from '../../source/demo/environment.js';
-import { ConsoleSession } from '../../source/console/session.js';
-import { resolvePaths } from '../../source/store/paths.js';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { ConsoleApp } from '../../source/ui/app.js';
 import { createConnectionsScreen } from '../../source/ui/screens/connections/index.js';
-import { cleanupUi, frameLines, keys, press, renderUi, stripAnsi, type, waitForFrame, type RenderedUi } from '../helpers/ink.js';
+import { frameLines, keys, press, renderUi, stripAnsi, type, waitForFrame, type RenderedUi } from '../helpers/ink.js';
+import { useDemoConsole } from '../helpers/demo-ui.js';
 
 const CTRL_S = '\u0013';
 
-let demo: DemoEnvironment;
+const demoConsole = useDemoConsole('kmsp-connections-');
 /** The demo's secret values: none may ever appear in a frame. */
 let demoSecrets: string[];
-const sessions: ConsoleSession[] = [];
-const dirs: string[] = [];
 
 beforeAll(async () => {
-  demo = await startDemo();
-  const file = JSON.parse(fs.readFileSync(path.join(demo.configDir, 'secrets.json'), 'utf8')) as { secrets: Record<string, string> };
+  const file = JSON.parse(fs.readFileSync(path.join(demoConsole.demo.configDir, 'secrets.json'), 'utf8')) as { secrets: Record<string, string> };
   demoSecrets = Object.values(file.secrets);
   expect(demoSecrets).toHaveLength(3);
 });
 
-afterEach(async () => {
-  cleanupUi();
-  await Promise.all(sessions.splice(0).map((s) => s.close()));
-});
-
-afterAll(async () => {
-  await demo.close();
-  for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
-});
-
-/** A copy of the demo's config and secrets, so each test edits its own. */
-function freshDir(withDemo = true): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kmsp-connections-'));
-  dirs.push(dir);
-  if (withDemo) {
-    for (const name of ['config.json', 'secrets.json']) {
-      fs.copyFileSync(path.join(demo.configDir, name), path.join(dir, name));
-      fs.chmodSync(path.join(dir, name), 0o600);
-    }
-  }
-  return dir;
-}
-
-function openSession(dir: string): ConsoleSession {
-  const session = new ConsoleSession({ paths: resolvePaths({ configDir: dir }), secretBackends: ['file'], actor: 'alice (console)' });
-  sessions.push(session);
-  return session;
-}
+/** A copy of the demo's config and secrets, so each test edits its own (or an empty folder). */
+const freshDir = (withDemo = true) => demoConsole.freshDir({ withDemo });
+const openSession = (dir: string) => demoConsole.openSession(dir, { actor: 'alice (console)' });
 
 function open(options: { dir?: string; integrationName?: string | null; columns?: number; rows?: number } = {}) {
   const dir = options.dir ?? freshDir();
@@ -101,10 +70,10 @@ describe('Connections: what is shown', () => {
   it('shows both sides’ settings and where each secret is held, never a value', async () => {
     const { ui } = open();
     const frame = await ready(ui);
-    expect(rowOf(frame, 'URL')).toContain(demo.ksc.url);
+    expect(rowOf(frame, 'URL')).toContain(demoConsole.demo.ksc.url);
     expect(rowOf(frame, 'User name')).toContain('kmsp-demo');
     expect(rowOf(frame, 'User type')).toContain('KSC internal user');
-    expect(rowOf(frame, 'Zone discovery URL')).toContain(demo.autotask.zoneDiscoveryUrl);
+    expect(rowOf(frame, 'Zone discovery URL')).toContain(demoConsole.demo.autotask.zoneDiscoveryUrl);
     expect(rowOf(frame, 'API URL override')).toContain('(none: found by zone discovery)');
     expect(rowOf(frame, 'API user name')).toContain('kmsp-demo@demo-msp.example');
     expect(rowOf(frame, 'Tenant-name field')).toContain('Kaspersky Tenant');
@@ -161,7 +130,7 @@ describe('Connections: editing and saving', () => {
     await type(ui.stdin, 'https://ksc.example.local:99999');
     expect(ui.lastFrame()).toContain('! Port 99999 is out of range: ports go from 1 to 65535.');
     await press(ui.stdin, keys.enter);
-    expect(readConfig(dir).integrations[0]!.platform.url).toBe(demo.ksc.url); // nothing written while editing
+    expect(readConfig(dir).integrations[0]!.platform.url).toBe(demoConsole.demo.ksc.url); // nothing written while editing
     await press(ui.stdin, keys.ctrlU);
     await type(ui.stdin, 'https://ksc.example.local:13299');
     expect(ui.lastFrame()).not.toContain('! ');
@@ -170,7 +139,7 @@ describe('Connections: editing and saving', () => {
     expect(cursorLine(frame)).toMatch(/^› \* URL\s+https:\/\/ksc\.example\.local:13299/);
     expect(frame).toContain('* 1 unsaved change');
     expect(frame).toContain('[1 Connections*]');
-    expect(readConfig(dir).integrations[0]!.platform.url).toBe(demo.ksc.url);
+    expect(readConfig(dir).integrations[0]!.platform.url).toBe(demoConsole.demo.ksc.url);
 
     await press(ui.stdin, CTRL_S);
     frame = ui.lastFrame();
@@ -300,7 +269,7 @@ describe('Connections: secrets', () => {
     await press(ui.stdin, keys.enter);
     expect(rowOf(ui.lastFrame(), 'Password')).toContain('•••');
     await press(ui.stdin, keys.escape);
-    expect(readSecrets(dir)['demo.ksc.password']).toBe(readSecrets(demo.configDir)['demo.ksc.password']);
+    expect(readSecrets(dir)['demo.ksc.password']).toBe(readSecrets(demoConsole.demo.configDir)['demo.ksc.password']);
   });
 });
 
@@ -308,7 +277,7 @@ describe('Connections: Test connection', () => {
   it('runs the doctor’s checks on both sides and shows each ✓ line; keys keep working meanwhile', async () => {
     const { ui } = open({ rows: 44 });
     await ready(ui);
-    demo.ksc.injectFailure({ method: 'Session.StartSession', mode: 'delay', delayMs: 800 });
+    demoConsole.demo.ksc.injectFailure({ method: 'Session.StartSession', mode: 'delay', delayMs: 800 });
     await press(ui.stdin, 't');
     expect(ui.lastFrame()).toContain('Test connection: testing the saved settings…');
     expect(ui.lastFrame()).toContain('… Kaspersky Security Center: testing…');
@@ -354,7 +323,7 @@ describe('Connections: Test connection', () => {
     await press(ui.stdin, 't');
     const frame = await waitForFrame(ui, (f) => f.includes('1 failed'), 10_000);
     expect(frame).toContain('Test connection (unsaved settings,');
-    expect(frame).toContain(`✗ Kaspersky Security Center: the TLS certificate of ${demo.ksc.url} is not trusted`);
+    expect(frame).toContain(`✗ Kaspersky Security Center: the TLS certificate of ${demoConsole.demo.ksc.url} is not trusted`);
     expect(oneLine(frame)).toContain('Remedy: Set the CA/certificate file (caFile) to the server certificate or the CA that signed it');
     expect(oneLine(frame)).toContain('kmsp never disables certificate checks.');
     expect(readConfig(dir).integrations[0]!.platform.caFile).toBe(path.resolve('fixtures/tls/test-ca.pem'));
@@ -395,10 +364,10 @@ describe('Connections: a fresh configuration', () => {
     expect(ui.lastFrame()).toContain('n new integration');
     await press(ui.stdin, 'n');
     expect(ui.lastFrame()).toContain('New integration: one KSC and one Autotask');
-    const values = readSecrets(demo.configDir);
+    const values = readSecrets(demoConsole.demo.configDir);
     // name (prefilled "main"), KSC URL, user, password, CA file, zone URL, API user, secret, tracking id
     await press(ui.stdin, keys.tab);
-    await type(ui.stdin, demo.ksc.url);
+    await type(ui.stdin, demoConsole.demo.ksc.url);
     await press(ui.stdin, keys.tab);
     await type(ui.stdin, 'kmsp-demo');
     await press(ui.stdin, keys.tab);
@@ -406,7 +375,7 @@ describe('Connections: a fresh configuration', () => {
     await press(ui.stdin, keys.tab);
     await type(ui.stdin, 'fixtures/tls/test-ca.pem');
     await press(ui.stdin, keys.tab, keys.ctrlU);
-    await type(ui.stdin, demo.autotask.zoneDiscoveryUrl);
+    await type(ui.stdin, demoConsole.demo.autotask.zoneDiscoveryUrl);
     await press(ui.stdin, keys.tab);
     await type(ui.stdin, 'kmsp-demo@demo-msp.example');
     await press(ui.stdin, keys.tab);
@@ -420,8 +389,8 @@ describe('Connections: a fresh configuration', () => {
 
     const config = readConfig(dir);
     expect(config.integrations.map((i) => i.name)).toEqual(['main']);
-    expect(config.integrations[0]!.platform).toMatchObject({ url: demo.ksc.url, username: 'kmsp-demo', internalUser: true, caFile: path.resolve('fixtures/tls/test-ca.pem') });
-    expect(config.integrations[0]!.psa).toMatchObject({ zoneDiscoveryUrl: demo.autotask.zoneDiscoveryUrl, username: 'kmsp-demo@demo-msp.example', tenantNameField: 'Kaspersky Tenant' });
+    expect(config.integrations[0]!.platform).toMatchObject({ url: demoConsole.demo.ksc.url, username: 'kmsp-demo', internalUser: true, caFile: path.resolve('fixtures/tls/test-ca.pem') });
+    expect(config.integrations[0]!.psa).toMatchObject({ zoneDiscoveryUrl: demoConsole.demo.autotask.zoneDiscoveryUrl, username: 'kmsp-demo@demo-msp.example', tenantNameField: 'Kaspersky Tenant' });
     expect(config.integrations[0]!.ticketing.general.newStatus.label).toBe('New');
     expect(Object.keys(readSecrets(dir)).sort()).toEqual(['main.autotask.integration-code', 'main.autotask.secret', 'main.ksc.password']);
     expect(session.ledger.listConfigAudit({ limit: 1 })[0]?.summary).toContain('created on the Connections tab');
@@ -436,7 +405,7 @@ describe('Connections: a fresh configuration', () => {
     const dir = freshDir(false);
     const { ui } = open({ dir, integrationName: null, rows: 30 });
     await press(ui.stdin, 'n', keys.tab);
-    await type(ui.stdin, demo.ksc.url);
+    await type(ui.stdin, demoConsole.demo.ksc.url);
     await press(ui.stdin, keys.tab);
     await type(ui.stdin, 'kmsp-demo');
     await press(ui.stdin, keys.tab, keys.tab, keys.tab, keys.ctrlU);

@@ -1,43 +1,17 @@
 // Reports › Agent: the agent settings block and its form (e) over the demo configuration —
 // the time zone picker filtered by typing, the schedule checked as it is typed with its next
 // runs and the DST warning, Ctrl-S saving only agent.* (audited), Esc cancelling. The setup is
-// the one of reports-agent.test.tsx. Colour is off in tests: everything asserted is words and glyphs.
+// the one of reports-agent.test.tsx (test/helpers/demo-ui.ts). Colour is off in tests: everything asserted is words and glyphs.
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { startDemo, type DemoEnvironment } from '../../source/demo/environment.js';
-import { ConsoleSession } from '../../source/console/session.js';
-import { resolvePaths } from '../../source/store/paths.js';
-import { ConsoleRoot } from '../../source/ui/console-root.js';
-import { cleanupUi, frameLines, keys, press, renderUi, type, waitForFrame, type RenderedUi } from '../helpers/ink.js';
+import { describe, expect, it } from 'vitest';
+import { frameLines, keys, press, type, waitForFrame, type RenderedUi } from '../helpers/ink.js';
+import { openAgentReport, renderDemoReports, useDemoConsole } from '../helpers/demo-ui.js';
 
-let demo: DemoEnvironment;
-const sessions: ConsoleSession[] = [];
-const dirs: string[] = [];
-
-beforeAll(async () => {
-  demo = await startDemo();
-});
-
-afterEach(async () => {
-  cleanupUi();
-  vi.restoreAllMocks();
-  await Promise.all(sessions.splice(0).map((s) => s.close()));
-});
-
-afterAll(async () => {
-  await demo.close();
-  for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
-});
+const demoConsole = useDemoConsole('kmsp-agent-settings-', { restoreMocks: true });
 
 function freshDir(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kmsp-agent-settings-'));
-  dirs.push(dir);
-  for (const name of ['config.json', 'secrets.json']) {
-    fs.copyFileSync(path.join(demo.configDir, name), path.join(dir, name));
-    fs.chmodSync(path.join(dir, name), 0o600);
-  }
+  const dir = demoConsole.freshDir();
   // A known starting point whatever zone the demo took from this host.
   const file = path.join(dir, 'config.json');
   const config = JSON.parse(fs.readFileSync(file, 'utf8')) as { agent: Record<string, unknown> };
@@ -47,19 +21,8 @@ function freshDir(): string {
 }
 
 function open(dir: string, size: { columns?: number; rows?: number } = {}) {
-  const session = new ConsoleSession({ paths: resolvePaths({ configDir: dir }), secretBackends: ['file'], actor: 'tester (console)' });
-  sessions.push(session);
-  const ui = renderUi(<ConsoleRoot session={session} initialIntegration="demo" initialTab="reports" noticeTimeoutMs={0} onExit={vi.fn()} />, {
-    columns: size.columns ?? 120,
-    rows: size.rows ?? 35,
-  });
-  return { ui, session };
-}
-
-async function openAgent(ui: RenderedUi): Promise<string> {
-  await waitForFrame(ui, (f) => f.includes('Unmapped accounts:'), 5000);
-  await press(ui.stdin, ']', ']', ']');
-  return waitForFrame(ui, (f) => f.includes('The agent (kmsp agent)'), 5000);
+  const session = demoConsole.openSession(dir, { actor: 'tester (console)' });
+  return { ui: renderDemoReports(session, size), session };
 }
 
 const agentOf = (dir: string) => (JSON.parse(fs.readFileSync(path.join(dir, 'config.json'), 'utf8')) as { agent: Record<string, unknown> }).agent;
@@ -71,7 +34,7 @@ describe('Reports › Agent › settings', () => {
   it('shows the settings; e edits zone and schedule with live checks and a preview; Ctrl-S saves agent.* only, audited', async () => {
     const dir = freshDir();
     const { ui, session } = open(dir);
-    const report = await openAgent(ui);
+    const report = await openAgentReport(ui);
     expect(report).toContain('Agent settings (e edits): time zone UTC · billing “0 4 * * *” · tickets polled every 1 min');
     expect(report).toContain('at most 20 new tickets per account per hour');
     // The footer and the ? help come from the key registry.
@@ -132,7 +95,7 @@ describe('Reports › Agent › settings', () => {
     const dir = freshDir();
     const before = fs.readFileSync(path.join(dir, 'config.json'), 'utf8');
     const { ui } = open(dir);
-    await openAgent(ui);
+    await openAgentReport(ui);
     await press(ui.stdin, 'e');
     await waitForFrame(ui, (f) => f.includes('Tickets per account/hour'));
     await press(ui.stdin, keys.tab, keys.tab);
@@ -148,7 +111,7 @@ describe('Reports › Agent › settings', () => {
   it('fits 80×24 with the form open, and ? lists the key', async () => {
     const dir = freshDir();
     const { ui } = open(dir, { columns: 80, rows: 24 });
-    const report = await openAgent(ui);
+    const report = await openAgentReport(ui);
     expect(report).toContain('Agent settings (e edits)');
     expect(frameLines(report).length).toBeLessThan(24);
     await press(ui.stdin, '?');

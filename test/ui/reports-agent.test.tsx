@@ -4,44 +4,16 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { startDemo, type DemoEnvironment } from '../../source/demo/environment.js';
+import { describe, expect, it, vi } from 'vitest';
 import { ConsoleSession } from '../../source/console/session.js';
 import { AGENT_STATUS_VERSION, emptyJobStatus, writeAgentStatus, type AgentStatus } from '../../source/store/agentStatus.js';
 import { openConfig } from '../../source/store/config.js';
 import { resolvePaths } from '../../source/store/paths.js';
-import { ConsoleRoot } from '../../source/ui/console-root.js';
 import { AGENT_REFRESH_MS, fitStatusLines } from '../../source/ui/screens/reports/agent-report.js';
-import { cleanupUi, frameLines, press, renderUi, waitForFrame, type RenderedUi } from '../helpers/ink.js';
+import { frameLines, press, waitForFrame } from '../helpers/ink.js';
+import { openAgentReport, renderDemoReports, useDemoConsole } from '../helpers/demo-ui.js';
 
-let demo: DemoEnvironment;
-const sessions: ConsoleSession[] = [];
-const dirs: string[] = [];
-
-beforeAll(async () => {
-  demo = await startDemo();
-});
-
-afterEach(async () => {
-  cleanupUi();
-  vi.restoreAllMocks();
-  await Promise.all(sessions.splice(0).map((s) => s.close()));
-});
-
-afterAll(async () => {
-  await demo.close();
-  for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
-});
-
-function freshDir(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kmsp-agent-report-'));
-  dirs.push(dir);
-  for (const name of ['config.json', 'secrets.json']) {
-    fs.copyFileSync(path.join(demo.configDir, name), path.join(dir, name));
-    fs.chmodSync(path.join(dir, name), 0o600);
-  }
-  return dir;
-}
+const { freshDir, openSession } = useDemoConsole('kmsp-agent-report-', { restoreMocks: true });
 
 function liveStatus(over: Partial<AgentStatus> = {}): AgentStatus {
   const now = Date.now();
@@ -72,21 +44,8 @@ function liveStatus(over: Partial<AgentStatus> = {}): AgentStatus {
 }
 
 function open(dir: string, size: { columns?: number; rows?: number } = {}) {
-  const session = new ConsoleSession({ paths: resolvePaths({ configDir: dir }), secretBackends: ['file'], actor: 'tester (console)' });
-  sessions.push(session);
-  const ui = renderUi(<ConsoleRoot session={session} initialIntegration="demo" initialTab="reports" noticeTimeoutMs={0} onExit={vi.fn()} />, {
-    columns: size.columns ?? 120,
-    rows: size.rows ?? 35,
-  });
-  return { ui, session };
-}
-
-/** Reports opens on Unmapped accounts; Agent is the fourth report. */
-async function openAgent(ui: RenderedUi): Promise<string> {
-  await waitForFrame(ui, (f) => f.includes('Unmapped accounts:'), 5000);
-  await press(ui.stdin, ']', ']', ']');
-  // Below 90 columns the list of reports is not drawn: the report's own title says where we are.
-  return waitForFrame(ui, (f) => f.includes('The agent (kmsp agent)'), 5000);
+  const session = openSession(dir, { actor: 'tester (console)' });
+  return { ui: renderDemoReports(session, size), session };
 }
 
 function addLedgerRows(session: ConsoleSession, postings: number, tickets: number) {
@@ -112,7 +71,7 @@ describe('Reports › Agent', () => {
   it('without a status file: says the agent has not run with these files and how to start it', async () => {
     const dir = freshDir();
     const { ui } = open(dir);
-    const frame = await openAgent(ui);
+    const frame = await openAgentReport(ui);
     expect(frame).toContain('Agent: has not run with this state directory');
     expect(frame).toContain(`No status file at ${path.join(dir, 'status.json')}`);
     // The console was opened on other files than the default: the hint carries --config.
@@ -128,7 +87,7 @@ describe('Reports › Agent', () => {
     const { ui, session } = open(dir);
     writeAgentStatus(path.join(dir, 'status.json'), liveStatus());
     addLedgerRows(session, 30, 12);
-    const frame = await openAgent(ui);
+    const frame = await openAgentReport(ui);
     expect(frame).toMatch(new RegExp(`Agent: running \\(pid ${process.pid} on `, 'u'));
     expect(frame).toContain('Paused: no');
     expect(frame).toMatch(/Billing: last ok \d\d:\d\d \(2 h ago\)/u);
@@ -156,7 +115,7 @@ describe('Reports › Agent', () => {
     const dir = freshDir();
     const { ui, session } = open(dir);
     writeAgentStatus(path.join(dir, 'status.json'), liveStatus({ pid: 4_194_305 + 17 }));
-    const frame = await openAgent(ui);
+    const frame = await openAgentReport(ui);
     expect(frame).toMatch(/Agent: not running — process 4194322 is gone \(last status \d\d:\d\d\)/u);
     expect(frame).toContain('no next run (the agent is not running)');
     // Another report chosen: the interval is gone, the status file is not read any more.
@@ -172,7 +131,7 @@ describe('Reports › Agent', () => {
     const dir = freshDir();
     const { ui, session } = open(dir, { columns: 80, rows: 24 });
     writeAgentStatus(path.join(dir, 'status.json'), liveStatus());
-    await openAgent(ui);
+    await openAgentReport(ui);
     await press(ui.stdin, 'p');
     const dialog = await waitForFrame(ui, (f) => f.includes('Stop all PSA writes until resumed? (y/N)'));
     expect(dialog).toContain(`The running agent (pid ${process.pid}) picks it up`);
@@ -210,7 +169,7 @@ describe('Reports › Agent', () => {
     const dir = freshDir();
     const { ui, session } = open(dir);
     writeAgentStatus(path.join(dir, 'status.json'), liveStatus());
-    await openAgent(ui);
+    await openAgentReport(ui);
     // What `kmsp pause` does: another writer flips agent.paused in the file.
     const other = openConfig({ paths: resolvePaths({ configDir: dir }), onNotice: () => undefined });
     const onDisk = other.load();
@@ -225,8 +184,7 @@ describe('Reports › Agent', () => {
 
   it('a save from the console does not undo a pause it has not seen yet', () => {
     const dir = freshDir();
-    const session = new ConsoleSession({ paths: resolvePaths({ configDir: dir }), secretBackends: ['file'] });
-    sessions.push(session);
+    const session = openSession(dir);
     const other = openConfig({ paths: resolvePaths({ configDir: dir }), onNotice: () => undefined });
     const onDisk = other.load();
     other.save({ ...onDisk, agent: { ...onDisk.agent, paused: true } }, { actor: 'alice (kmsp pause)' });

@@ -1,50 +1,15 @@
 // Reports › Unmapped accounts against the demo's Autotask simulator (40
 // companies, none mapped in the demo configuration).
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { startDemo, type DemoEnvironment } from '../../source/demo/environment.js';
-import { ConsoleSession } from '../../source/console/session.js';
-import { resolvePaths } from '../../source/store/paths.js';
+import { describe, expect, it, vi } from 'vitest';
 import { ConsoleApp } from '../../source/ui/app.js';
 import { createReportsScreen } from '../../source/ui/screens/reports/index.js';
 import { countLine, exportCommand } from '../../source/ui/screens/reports/unmapped-view.js';
-import { cleanupUi, frameLines, keys, press, renderUi, type, waitForFrame, type RenderedUi } from '../helpers/ink.js';
+import { frameLines, keys, press, renderUi, type, waitForFrame, type RenderedUi } from '../helpers/ink.js';
+import { useDemoConsole } from '../helpers/demo-ui.js';
 
-let demo: DemoEnvironment;
-const sessions: ConsoleSession[] = [];
-const dirs: string[] = [];
-
-beforeAll(async () => {
-  demo = await startDemo();
-});
-
-afterEach(async () => {
-  cleanupUi();
-  await Promise.all(sessions.splice(0).map((s) => s.close()));
-});
-
-afterAll(async () => {
-  await demo.close();
-  for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
-});
-
-function freshDir(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kmsp-reports-'));
-  dirs.push(dir);
-  for (const name of ['config.json', 'secrets.json']) {
-    fs.copyFileSync(path.join(demo.configDir, name), path.join(dir, name));
-    fs.chmodSync(path.join(dir, name), 0o600);
-  }
-  return dir;
-}
-
-function openSession(dir: string): ConsoleSession {
-  const session = new ConsoleSession({ paths: resolvePaths({ configDir: dir }), secretBackends: ['file'] });
-  sessions.push(session);
-  return session;
-}
+const { freshDir, openSession, closeSession } = useDemoConsole('kmsp-reports-');
 
 function open(dir = freshDir(), size: { columns?: number; rows?: number } = {}, session = openSession(dir)) {
   const ui = renderUi(<ConsoleApp integrationName="demo" screens={[createReportsScreen({ session, integrationName: 'demo' })]} initialTab="reports" noticeTimeoutMs={0} onExit={vi.fn()} />, {
@@ -173,8 +138,7 @@ describe('Reports › Unmapped accounts', () => {
         { ...demoIntegration, name: 'north', platform: { ...demoIntegration.platform, url: 'https://north.example:13299' }, tenants: [mapping('vs9', '29683502')] },
       ],
     });
-    await session.close();
-    sessions.splice(sessions.indexOf(session), 1);
+    await closeSession(session);
     const { ui } = open(dir);
     const frame = await waitForFrame(ui, (f) => f.includes('unmapped of 40'), 5000);
     expect(countOf(frame)).toContain('38 unmapped of 40 Autotask accounts');

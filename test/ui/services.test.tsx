@@ -3,46 +3,19 @@
 // KSC product per device), so the tests that need a per-user and a per-mailbox
 // application add two to what the live platform lists (withExtraApps).
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { startDemo, type DemoEnvironment } from '../../source/demo/environment.js';
+import { describe, expect, it, vi } from 'vitest';
 import { ConsoleSession } from '../../source/console/session.js';
 import type { Application } from '../../source/domain/types.js';
 import type { BillingSettings } from '../../source/domain/config.js';
-import { resolvePaths } from '../../source/store/paths.js';
 import { ConsoleApp } from '../../source/ui/app.js';
 import { createServicesScreen } from '../../source/ui/screens/services/index.js';
 import { createAccountsScreen } from '../../source/ui/screens/accounts/index.js';
 import { cleanupUi, frameLines, keys, press, renderUi, type, waitForFrame, type RenderedUi } from '../helpers/ink.js';
+import { useDemoConsole } from '../helpers/demo-ui.js';
 
-let demo: DemoEnvironment;
-const sessions: ConsoleSession[] = [];
-const dirs: string[] = [];
-
-beforeAll(async () => {
-  demo = await startDemo();
-});
-
-afterEach(async () => {
-  cleanupUi();
-  await Promise.all(sessions.splice(0).map((s) => s.close()));
-});
-
-afterAll(async () => {
-  await demo.close();
-  for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
-});
-
-function freshDir(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kmsp-services-'));
-  dirs.push(dir);
-  for (const name of ['config.json', 'secrets.json']) {
-    fs.copyFileSync(path.join(demo.configDir, name), path.join(dir, name));
-    fs.chmodSync(path.join(dir, name), 0o600);
-  }
-  return dir;
-}
+const demoConsole = useDemoConsole('kmsp-services-');
+const { freshDir } = demoConsole;
 
 const EXTRA_APPS: Application[] = [
   { id: 'Kaspersky Endpoint Security Cloud Plus', name: 'Kaspersky Endpoint Security Cloud Plus', unit: 'user' },
@@ -50,8 +23,7 @@ const EXTRA_APPS: Application[] = [
 ];
 
 function openSession(dir: string, extraApps = false): ConsoleSession {
-  const session = new ConsoleSession({ paths: resolvePaths({ configDir: dir }), secretBackends: ['file'] });
-  sessions.push(session);
+  const session = demoConsole.openSession(dir);
   if (extraApps) {
     const platform = session.platform.bind(session);
     vi.spyOn(session, 'platform').mockImplementation(async (name) => {

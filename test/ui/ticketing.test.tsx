@@ -1,43 +1,14 @@
 // Ticketing tab (SPEC.md §2.3) against the demo's KSC and Autotask simulators.
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { startDemo, type DemoEnvironment } from '../../source/demo/environment.js';
-import { ConsoleSession } from '../../source/console/session.js';
+import { describe, expect, it, vi } from 'vitest';
 import type { TicketingSettings } from '../../source/domain/config.js';
-import { resolvePaths } from '../../source/store/paths.js';
 import { ConsoleApp } from '../../source/ui/app.js';
 import { createTicketingScreen } from '../../source/ui/screens/ticketing/index.js';
-import { cleanupUi, frameLines, keys, press, renderUi, type, waitForFrame, type RenderedUi } from '../helpers/ink.js';
+import { frameLines, keys, press, renderUi, type, waitForFrame, type RenderedUi } from '../helpers/ink.js';
+import { useDemoConsole } from '../helpers/demo-ui.js';
 
-let demo: DemoEnvironment;
-const sessions: ConsoleSession[] = [];
-const dirs: string[] = [];
-
-beforeAll(async () => {
-  demo = await startDemo();
-});
-
-afterEach(async () => {
-  cleanupUi();
-  await Promise.all(sessions.splice(0).map((s) => s.close()));
-});
-
-afterAll(async () => {
-  await demo.close();
-  for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
-});
-
-function freshDir(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kmsp-ticketing-'));
-  dirs.push(dir);
-  for (const name of ['config.json', 'secrets.json']) {
-    fs.copyFileSync(path.join(demo.configDir, name), path.join(dir, name));
-    fs.chmodSync(path.join(dir, name), 0o600);
-  }
-  return dir;
-}
+const { freshDir, openSession } = useDemoConsole('kmsp-ticketing-');
 
 export function readTicketing(dir: string): TicketingSettings {
   const config = JSON.parse(fs.readFileSync(path.join(dir, 'config.json'), 'utf8')) as { integrations: Array<{ name: string; ticketing: TicketingSettings }> };
@@ -53,8 +24,7 @@ export function writeTicketing(dir: string, update: (t: TicketingSettings) => vo
 
 function open(options: { dir?: string; columns?: number; rows?: number } = {}) {
   const dir = options.dir ?? freshDir();
-  const session = new ConsoleSession({ paths: resolvePaths({ configDir: dir }), secretBackends: ['file'] });
-  sessions.push(session);
+  const session = openSession(dir);
   const ui = renderUi(<ConsoleApp integrationName="demo" screens={[createTicketingScreen({ session, integrationName: 'demo' })]} initialTab="ticketing" noticeTimeoutMs={0} onExit={vi.fn()} />, {
     columns: options.columns ?? 160,
     rows: options.rows ?? 34,
@@ -122,8 +92,7 @@ describe('Ticketing tab', () => {
     await press(ui.stdin, 'o'); // Events › Critical on, not saved
     expect(rowOf(ui.lastFrame(), 'Critical ')).toMatch(/\* +Critical +\[on\]/);
     // Another console switches Warning events on and saves.
-    const other = new ConsoleSession({ paths: resolvePaths({ configDir: dir }), secretBackends: ['file'] });
-    sessions.push(other);
+    const other = openSession(dir);
     other.updateIntegration('demo', (i) => ({ ...i, ticketing: { ...i.ticketing, events: i.ticketing.events.map((e) => (e.severity === 'warning' ? { ...e, dueHours: 48 } : e)) } }));
     await press(ui.stdin, 'r');
     const frame = await waitForFrame(ui, (f) => f.includes('Loaded the ticketing settings saved from another console'));
