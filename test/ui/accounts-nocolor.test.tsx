@@ -1,35 +1,18 @@
 // NO_COLOR: the Accounts tab says everything with glyphs and words. Colour is
-// forced on for chalk (set before Ink loads: dynamic imports below), so the
-// colour frame really is coloured; the NO_COLOR frame uses the theme chosen
+// forced on for chalk (set before Ink loads: importWithColor, test/helpers/color.ts), so
+// the colour frame really is coloured; the NO_COLOR frame uses the theme chosen
 // from NO_COLOR, as the console does. Same text, no escape sequences.
-// Nothing that loads Ink may be imported statically here: imports are hoisted above this assignment.
-import { afterAll, beforeAll, expect, it, vi } from 'vitest';
+// Nothing that loads Ink may be imported statically here.
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { demoConsoleModules, expectSameTextWithoutColour, importWithColor, renderScreenWithTheme, type ColorModules } from '../helpers/color.js';
 
-process.env.FORCE_COLOR = '1';
-
-type Modules = {
-  ink: typeof import('../helpers/ink.js');
-  app: typeof import('../../source/ui/app.js');
-  theme: typeof import('../../source/ui/theme.js');
-  screen: typeof import('../../source/ui/screens/accounts/index.js');
-  demo: typeof import('../../source/demo/environment.js');
-  session: typeof import('../../source/console/session.js');
-  paths: typeof import('../../source/store/paths.js');
-};
-let m: Modules;
+const modules = { ...demoConsoleModules, screen: () => import('../../source/ui/screens/accounts/index.js') };
+let m: ColorModules<typeof modules>;
 let demo: import('../../source/demo/environment.js').DemoEnvironment;
 let session: import('../../source/console/session.js').ConsoleSession;
 
 beforeAll(async () => {
-  m = {
-    ink: await import('../helpers/ink.js'),
-    app: await import('../../source/ui/app.js'),
-    theme: await import('../../source/ui/theme.js'),
-    screen: await import('../../source/ui/screens/accounts/index.js'),
-    demo: await import('../../source/demo/environment.js'),
-    session: await import('../../source/console/session.js'),
-    paths: await import('../../source/store/paths.js'),
-  };
+  m = await importWithColor(modules);
   demo = await m.demo.startDemo();
   session = new m.session.ConsoleSession({ paths: m.paths.resolvePaths({ configDir: demo.configDir }), secretBackends: ['file'] });
   const tenants = await session.tenants('demo');
@@ -48,12 +31,8 @@ afterAll(async () => {
 });
 
 async function frameWith(theme: import('../../source/ui/theme.js').Theme): Promise<string> {
-  const { ConsoleApp } = m.app;
   const { press, keys, waitForFrame } = m.ink;
-  const ui = m.ink.renderUi(
-    <ConsoleApp integrationName="demo" screens={[m.screen.createAccountsScreen({ session, integrationName: 'demo' })]} initialTab="accounts" theme={theme} onExit={vi.fn()} noticeTimeoutMs={0} />,
-    { columns: 100, rows: 20 },
-  );
+  const ui = renderScreenWithTheme(m, m.screen.createAccountsScreen({ session, integrationName: 'demo' }), 'accounts', theme, { columns: 100, rows: 20 });
   await waitForFrame(ui, (f) => f.includes('Autotask accounts') && !f.includes('finding suggestions…'), 10_000);
   // Carter: accept the suggestion, billing on without a contract (a Save blocker); cursor back on Bluebird.
   await press(ui.stdin, keys.down, keys.down, 's', 'b', keys.up);
@@ -65,14 +44,7 @@ async function frameWith(theme: import('../../source/ui/theme.js').Theme): Promi
 }
 
 it('chooses the no-colour theme under NO_COLOR, and the frame says everything without colour', async () => {
-  const noColor = m.theme.chooseTheme({ NO_COLOR: '1' }, { isTTY: true });
-  expect(noColor.name).toBe('mono');
-  const colored = await frameWith(m.theme.colorTheme);
-  const plain = await frameWith(noColor);
-  expect(colored).toMatch(/\u001B\[\d+m/); // really coloured
-  expect(plain).not.toMatch(/\u001B\[/); // nothing but text
-  const lines = (frame: string) => m.ink.frameLines(frame).map((l) => l.trimEnd());
-  expect(lines(m.ink.stripAnsi(colored))).toEqual(lines(plain));
+  const plain = await expectSameTextWithoutColour(m, frameWith);
   // Cursor, changed, drift/problem and suggestion markers, and the words that say the state.
   expect(plain).toMatch(/^    !  Acme & Sons +Acme and Sons Ltd +off +—$/m); // renamed in KSC
   expect(plain).toMatch(/^› {3}\? {2}Bluebird Dental +— +off +—$/m); // cursor, suggestion

@@ -1,26 +1,15 @@
 // Colour forced on: the same frames, the same glyphs, only decorated.
 // chalk reads FORCE_COLOR when it is first imported, so it is set before Ink
-// loads (dynamic imports below; each test file runs in its own process).
-// Nothing that loads Ink may be imported statically here: imports are hoisted above this assignment.
+// loads: importWithColor (test/helpers/color.ts) sets it, then imports dynamically.
+// Nothing that loads Ink may be imported statically here.
 import { afterEach, beforeAll, expect, it, vi } from 'vitest';
+import { importWithColor, type ColorModules } from '../helpers/color.js';
 
-process.env.FORCE_COLOR = '1';
-
-type Modules = {
-  ink: typeof import('../helpers/ink.js');
-  app: typeof import('../../source/ui/app.js');
-  theme: typeof import('../../source/ui/theme.js');
-  fixtures: typeof import('./fixtures.js');
-};
-let m: Modules;
+const modules = { fixtures: () => import('./fixtures.js') };
+let m: ColorModules<typeof modules>;
 
 beforeAll(async () => {
-  m = {
-    ink: await import('../helpers/ink.js'),
-    app: await import('../../source/ui/app.js'),
-    theme: await import('../../source/ui/theme.js'),
-    fixtures: await import('./fixtures.js'),
-  };
+  m = await importWithColor(modules);
 });
 
 afterEach(() => m.ink.cleanupUi());

@@ -1,38 +1,21 @@
 // NO_COLOR: the Services tab says everything with glyphs and words (cursor
 // cell in brackets, `*` for changed rows, "incomplete", "! inactive", "not
-// licensed now"). Colour is forced on for chalk before Ink loads (dynamic
-// imports), so the colour frame really is coloured; same text either way.
+// licensed now"). Colour is forced on for chalk before Ink loads (importWithColor:
+// dynamic imports), so the colour frame really is coloured; same text either way.
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { demoConsoleModules, expectSameTextWithoutColour, importWithColor, renderScreenWithTheme, type ColorModules } from '../helpers/color.js';
 
-process.env.FORCE_COLOR = '1';
-
-type Modules = {
-  ink: typeof import('../helpers/ink.js');
-  app: typeof import('../../source/ui/app.js');
-  theme: typeof import('../../source/ui/theme.js');
-  screen: typeof import('../../source/ui/screens/services/index.js');
-  demo: typeof import('../../source/demo/environment.js');
-  session: typeof import('../../source/console/session.js');
-  paths: typeof import('../../source/store/paths.js');
-};
-let m: Modules;
+const modules = { ...demoConsoleModules, screen: () => import('../../source/ui/screens/services/index.js') };
+let m: ColorModules<typeof modules>;
 let demo: import('../../source/demo/environment.js').DemoEnvironment;
 let session: import('../../source/console/session.js').ConsoleSession;
 const ADVANCED = 'Kaspersky Endpoint Security for Business Advanced';
 const SELECT = 'Kaspersky Endpoint Security for Business Select';
 
 beforeAll(async () => {
-  m = {
-    ink: await import('../helpers/ink.js'),
-    app: await import('../../source/ui/app.js'),
-    theme: await import('../../source/ui/theme.js'),
-    screen: await import('../../source/ui/screens/services/index.js'),
-    demo: await import('../../source/demo/environment.js'),
-    session: await import('../../source/console/session.js'),
-    paths: await import('../../source/store/paths.js'),
-  };
+  m = await importWithColor(modules);
   demo = await m.demo.startDemo();
   // Saved: by category on, Advanced partly mapped with an inactive item, an application KSC no longer lists.
   const file = path.join(demo.configDir, 'config.json');
@@ -56,12 +39,8 @@ afterAll(async () => {
 });
 
 async function frameWith(theme: import('../../source/ui/theme.js').Theme, size: { columns: number; rows: number } = { columns: 200, rows: 22 }): Promise<string> {
-  const { ConsoleApp } = m.app;
   const { press, keys, waitForFrame } = m.ink;
-  const ui = m.ink.renderUi(
-    <ConsoleApp integrationName="demo" screens={[m.screen.createServicesScreen({ session, integrationName: 'demo' })]} initialTab="services" theme={theme} onExit={vi.fn()} noticeTimeoutMs={0} />,
-    size,
-  );
+  const ui = renderScreenWithTheme(m, m.screen.createServicesScreen({ session, integrationName: 'demo' }), 'services', theme, size);
   await waitForFrame(ui, (f) => f.includes('active Autotask services') && f.includes('applications in KSC'), 10_000);
   // Select: choose its workstation item (an unsaved change), then back to Advanced.
   await press(ui.stdin, keys.down, keys.down, keys.enter);
@@ -75,14 +54,7 @@ async function frameWith(theme: import('../../source/ui/theme.js').Theme, size: 
 }
 
 it('chooses the no-colour theme under NO_COLOR, and the frame says everything without colour', async () => {
-  const noColor = m.theme.chooseTheme({ NO_COLOR: '1' }, { isTTY: true });
-  expect(noColor.name).toBe('mono');
-  const colored = await frameWith(m.theme.colorTheme);
-  const plain = await frameWith(noColor);
-  expect(colored).toMatch(/\u001B\[\d+m/);
-  expect(plain).not.toMatch(/\u001B\[/);
-  const lines = (frame: string) => m.ink.frameLines(frame).map((l) => l.trimEnd());
-  expect(lines(m.ink.stripAnsi(colored))).toEqual(lines(plain));
+  const plain = await expectSameTextWithoutColour(m, frameWith);
   expect(plain).toContain('Bill devices by category: on (t) · 1 unsaved change · 4 problems');
   expect(plain).toMatch(/^› {3}Kaspersky Endpoint Security for Business Advanced +\[! inactive: Kaspersky Anti-V.* +— +— +incomplete \(1 of 3\) · ! ch/m);
   expect(plain).toMatch(/^ {2}\* Kaspersky Endpoint Security for Business Select +KESB Select – Workstation +— +— +incomplete \(1 of 3\)$/m);
