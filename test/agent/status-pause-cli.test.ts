@@ -7,10 +7,11 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { KmspConfig } from '../../source/domain/config.js';
 import { AUTOTASK_DEFAULTS, KSC_DEFAULTS, defaultConfig, newIntegration } from '../../source/domain/defaults.js';
-import { AGENT_STATUS_VERSION, emptyJobStatus, writeAgentStatus, type AgentStatus } from '../../source/store/agentStatus.js';
+import { writeAgentStatus, type AgentStatus } from '../../source/store/agentStatus.js';
 import { openConfig } from '../../source/store/config.js';
 import { openLedger } from '../../source/store/ledger.js';
 import { resolvePaths } from '../../source/store/paths.js';
+import { DEAD_PID, liveAgentStatus } from '../helpers/agent-status.js';
 import { runCli } from '../helpers/cli.js';
 
 const dirs: string[] = [];
@@ -24,35 +25,10 @@ function tempDir(): string {
   return dir;
 }
 
-/** A pid no process has: above the kernel's pid_max (4,194,304 at most on Linux). */
-const DEAD_PID = 4_194_305 + 17;
-
+/** The live agent of these tests: integration "main", and one ticket pass skipped as overlapping. */
 function agentStatus(over: Partial<AgentStatus> = {}): AgentStatus {
-  const now = Date.now();
-  const iso = (ms: number) => new Date(now + ms).toISOString();
-  return {
-    version: AGENT_STATUS_VERSION,
-    pid: process.pid,
-    host: os.hostname(),
-    kmspVersion: '0.1.0',
-    startedAt: iso(-3_600_000),
-    updatedAt: iso(-1000),
-    state: 'running',
-    stoppedAt: null,
-    stopReason: null,
-    paused: false,
-    configFile: '/etc/kmsp/config.json',
-    configLoadedAt: iso(-60_000),
-    configError: null,
-    timeZone: 'UTC',
-    integrations: ['main'],
-    jobs: {
-      billing: { ...emptyJobStatus('cron “0 4 * * *” (UTC)'), lastFinishedAt: iso(-7_200_000), lastStartedAt: iso(-7_260_000), lastOutcome: 'ok', lastSummary: 'billing main: 4 postings', nextRunAt: iso(3_600_000), passes: 1 },
-      tickets: { ...emptyJobStatus('every 60 s'), lastFinishedAt: iso(-20_000), lastStartedAt: iso(-21_000), lastOutcome: 'failed', lastError: 'Autotask refused the credentials', lastErrorAt: iso(-20_000), nextRunAt: iso(40_000), passes: 9, overlapsSkipped: 1 },
-    },
-    api: { lastHour: { main: { platform: 120, psa: 45 } }, psaBudget: { main: { used: 45, limit: 10_000, timeframeMinutes: 60, readAt: iso(-30_000) } } },
-    ...over,
-  };
+  const live = liveAgentStatus('main');
+  return { ...live, jobs: { ...live.jobs, tickets: { ...live.jobs.tickets, overlapsSkipped: 1 } }, ...over };
 }
 
 function goodConfig(): KmspConfig {

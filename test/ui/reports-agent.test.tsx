@@ -2,46 +2,20 @@
 // test's pid and host: a live agent), ledger rows written through the session's ledger, the
 // pause switch (p) saved to the config with its audit row, and the PAUSED badge on every tab.
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { ConsoleSession } from '../../source/console/session.js';
-import { AGENT_STATUS_VERSION, emptyJobStatus, writeAgentStatus, type AgentStatus } from '../../source/store/agentStatus.js';
+import { writeAgentStatus, type AgentStatus } from '../../source/store/agentStatus.js';
 import { openConfig } from '../../source/store/config.js';
 import { resolvePaths } from '../../source/store/paths.js';
 import { AGENT_REFRESH_MS, fitStatusLines } from '../../source/ui/screens/reports/agent-report.js';
 import { frameLines, press, waitForFrame } from '../helpers/ink.js';
+import { DEAD_PID, liveAgentStatus } from '../helpers/agent-status.js';
 import { openAgentReport, renderDemoReports, useDemoConsole } from '../helpers/demo-ui.js';
 
 const { freshDir, openSession } = useDemoConsole('kmsp-agent-report-', { restoreMocks: true });
 
-function liveStatus(over: Partial<AgentStatus> = {}): AgentStatus {
-  const now = Date.now();
-  const iso = (ms: number) => new Date(now + ms).toISOString();
-  return {
-    version: AGENT_STATUS_VERSION,
-    pid: process.pid,
-    host: os.hostname(),
-    kmspVersion: '0.1.0',
-    startedAt: iso(-3_600_000),
-    updatedAt: iso(-1000),
-    state: 'running',
-    stoppedAt: null,
-    stopReason: null,
-    paused: false,
-    configFile: '/etc/kmsp/config.json',
-    configLoadedAt: iso(-60_000),
-    configError: null,
-    timeZone: 'UTC',
-    integrations: ['demo'],
-    jobs: {
-      billing: { ...emptyJobStatus('cron “0 4 * * *” (UTC)'), lastFinishedAt: iso(-7_200_000), lastStartedAt: iso(-7_260_000), lastOutcome: 'ok', lastSummary: 'billing demo: 4 postings', nextRunAt: iso(3_600_000), passes: 1 },
-      tickets: { ...emptyJobStatus('every 60 s'), lastFinishedAt: iso(-20_000), lastStartedAt: iso(-21_000), lastOutcome: 'failed', lastError: 'Autotask refused the credentials', lastErrorAt: iso(-20_000), nextRunAt: iso(40_000), passes: 9 },
-    },
-    api: { lastHour: { demo: { platform: 120, psa: 45 } }, psaBudget: { demo: { used: 45, limit: 10_000, timeframeMinutes: 60, readAt: iso(-30_000) } } },
-    ...over,
-  };
-}
+const liveStatus = (over: Partial<AgentStatus> = {}) => liveAgentStatus('demo', over);
 
 function open(dir: string, size: { columns?: number; rows?: number } = {}) {
   const session = openSession(dir, { actor: 'tester (console)' });
@@ -114,7 +88,7 @@ describe('Reports › Agent', () => {
   it('says a dead agent is gone, and reads nothing while hidden', async () => {
     const dir = freshDir();
     const { ui, session } = open(dir);
-    writeAgentStatus(path.join(dir, 'status.json'), liveStatus({ pid: 4_194_305 + 17 }));
+    writeAgentStatus(path.join(dir, 'status.json'), liveStatus({ pid: DEAD_PID }));
     const frame = await openAgentReport(ui);
     expect(frame).toMatch(/Agent: not running — process 4194322 is gone \(last status \d\d:\d\d\)/u);
     expect(frame).toContain('no next run (the agent is not running)');
