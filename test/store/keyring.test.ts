@@ -9,10 +9,10 @@
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadKeytar } from '../../source/store/keyring.js';
 import { tempDir } from './helpers.js';
-import { transpileStore } from './transpile.js';
+import { useTranspiledStore } from './child-process.js';
 
 function hasCommand(name: string): boolean {
   return spawnSync('sh', ['-c', `command -v ${name}`], { stdio: 'ignore' }).status === 0;
@@ -31,11 +31,7 @@ async function detect(): Promise<{ real: true } | { real: false; reason: string 
 
 const setup = await detect();
 
-let build: { dir: string; cleanup(): void };
-beforeAll(() => {
-  build = transpileStore();
-});
-afterAll(() => build?.cleanup());
+const build = useTranspiledStore();
 
 function run(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {

@@ -1,20 +1,15 @@
 // Console and agent open the ledger at once (SPEC.md §5): two real processes
 // create the same new file at the same instant (both try to migrate it) and then
 // write interleaved transactions. Nothing may fail with SQLITE_BUSY or be lost.
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { openLedger } from '../../source/store/ledger.js';
 import { LEDGER_SCHEMA_VERSION } from '../../source/store/ledgerSchema.js';
 import { tempPaths } from './helpers.js';
-import { transpileStore } from './transpile.js';
+import { runNode, runTwoWritersAtOnce, useTranspiledStore } from './child-process.js';
 
-let build: { dir: string; cleanup(): void };
-beforeAll(() => {
-  build = transpileStore();
-});
-afterAll(() => build?.cleanup());
+const build = useTranspiledStore();
 
 const WRITES = 150;
 
@@ -42,29 +37,11 @@ ledger.close();
 console.log(JSON.stringify({ who, done }));
 `;
 
-function runChild(script: string, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [script, ...args], { cwd: build.dir, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
-
 describe('ledger with two processes', () => {
   it('concurrent writers from two node processes both succeed and nothing is lost', async () => {
     const paths = tempPaths();
     fs.mkdirSync(paths.stateDir, { recursive: true });
-    const script = path.join(build.dir, 'writer.mjs');
-    fs.writeFileSync(script, CHILD);
-    const startAt = String(Date.now() + 400);
-    const [a, b] = await Promise.all([
-      runChild(script, [paths.ledgerFile, 'agent', startAt, String(WRITES)]),
-      runChild(script, [paths.ledgerFile, 'console', startAt, String(WRITES)]),
-    ]);
+    const [a, b] = await runTwoWritersAtOnce(build.dir, 'writer.mjs', CHILD, paths.ledgerFile, ['agent', 'console'], WRITES);
     expect(a.stderr).toBe('');
     expect(b.stderr).toBe('');
     expect(a.code).toBe(0);
@@ -103,7 +80,7 @@ describe('ledger with two processes', () => {
     // Hold the write lock for ~600 ms while the child tries to write.
     holder.db.exec('BEGIN IMMEDIATE');
     holder.startRun({ job: 'holder' });
-    const child = runChild(script, [paths.ledgerFile]);
+    const child = runNode(build.dir, script, [paths.ledgerFile]);
     await new Promise((r) => setTimeout(r, 600));
     holder.db.exec('COMMIT');
     const result = await child;

@@ -1,18 +1,13 @@
 // `kmsp secrets set` run twice at once (two admins, or a script and the console) must not lose
 // either value: the file backend's read-modify-write is serialized by a lockfile (S11). Two
 // real node processes set different secrets in the same file, interleaved, many times.
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { fileMode, tempPaths } from './helpers.js';
-import { transpileStore } from './transpile.js';
+import { runTwoWritersAtOnce, useTranspiledStore } from './child-process.js';
 
-let build: { dir: string; cleanup(): void };
-beforeAll(() => {
-  build = transpileStore();
-});
-afterAll(() => build?.cleanup());
+const build = useTranspiledStore();
 
 const SETS = 60;
 
@@ -30,28 +25,10 @@ for (let i = 0; i < Number(sets); i++) {
 console.log(JSON.stringify({ who, done: Number(sets) }));
 `;
 
-function runChild(script: string, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [script, ...args], { cwd: build.dir, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
-
 describe('secrets file with two processes', () => {
   it('two writers setting different secrets at once both keep every value', async () => {
     const paths = tempPaths();
-    const script = path.join(build.dir, 'secret-writer.mjs');
-    fs.writeFileSync(script, CHILD);
-    const startAt = String(Date.now() + 400);
-    const [a, b] = await Promise.all([
-      runChild(script, [paths.secretsFile, 'alpha', startAt, String(SETS)]),
-      runChild(script, [paths.secretsFile, 'beta', startAt, String(SETS)]),
-    ]);
+    const [a, b] = await runTwoWritersAtOnce(build.dir, 'secret-writer.mjs', CHILD, paths.secretsFile, ['alpha', 'beta'], SETS);
     expect(a.stderr).toBe('');
     expect(b.stderr).toBe('');
     expect([a.code, b.code]).toEqual([0, 0]);
