@@ -51,6 +51,8 @@ export class FakeStdout extends EventEmitter {
 
 export class FakeStdin extends EventEmitter {
   isTTY = true;
+  /** Set by renderUi: resolves once the app stopped drawing (see press). */
+  settle?: () => Promise<void>;
   private data: string | null = null;
   write = (data: string): void => {
     this.data = data;
@@ -96,6 +98,22 @@ export function renderUi(tree: ReactElement, size: { columns?: number; rows?: nu
     patchConsole: false,
   });
   mounted.push(instance);
+  // A key is routed only after React committed the previous one, so its frame can land some
+  // ticks after the write — more of them on a loaded CI machine. Settled = no new frame for three
+  // ticks in a row (at most 300 ms): what a person sees once the screen stops changing.
+  stdin.settle = async () => {
+    const deadline = Date.now() + 300;
+    let quiet = 0;
+    let seen = stdout.frames.length;
+    while (quiet < 3 && Date.now() < deadline) {
+      await tick();
+      if (stdout.frames.length === seen) quiet++;
+      else {
+        seen = stdout.frames.length;
+        quiet = 0;
+      }
+    }
+  };
   return {
     stdin,
     stdout,
@@ -125,11 +143,12 @@ export async function tick(): Promise<void> {
 }
 
 /** Write keys one at a time, waiting after each; the first wait lets useInput subscribe. */
-export async function press(stdin: { write(data: string): void }, ...sequence: string[]): Promise<void> {
+export async function press(stdin: { write(data: string): void; settle?: () => Promise<void> }, ...sequence: string[]): Promise<void> {
   await tick();
   for (const key of sequence) {
     stdin.write(key);
     await tick();
+    await stdin.settle?.();
   }
 }
 
