@@ -4,77 +4,35 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createKscPlatform, isKscError, KscError, type KscPlatform, type KscPlatformOptions } from '../../source/connectors/ksc/index.js';
-import type { KscConnection } from '../../source/domain/config.js';
+import { describe, expect, it } from 'vitest';
+import { createKscPlatform, isKscError, KscError } from '../../source/connectors/ksc/index.js';
 import { KmspError } from '../../source/domain/errors.js';
 import type { Tenant } from '../../source/domain/types.js';
-import { startKscSimulator, type KscSimulator } from '../../source/simulators/ksc/index.js';
+import { startKscSimulator } from '../../source/simulators/ksc/index.js';
 import { fixturesPath, testTls } from '../../source/simulators/server.js';
+import { failure, KSC_PASSWORD, useSimulatedKsc } from './ksc-simulated.js';
 
-const PASSWORD = 's3cret-Test-pass!';
-const B64_PASSWORD = Buffer.from(PASSWORD).toString('base64');
+const B64_PASSWORD = Buffer.from(KSC_PASSWORD).toString('base64');
 const alpha: Tenant = { id: 'vs-alpha-0001', name: 'Alpha Dental', enabled: true };
 
-let sim: KscSimulator;
-const open: KscPlatform[] = [];
-
-function platform(overrides: Partial<KscConnection> = {}, options: Partial<KscPlatformOptions> = {}): KscPlatform {
-  const { httpOptions, ...rest } = options;
-  const p = createKscPlatform({
-    connection: { kind: 'ksc', url: sim.url, username: 'kmsp-test', internalUser: true, domain: '', caFile: testTls().ca, ...overrides },
-    password: PASSWORD,
-    ...rest,
-    // No real waiting between retries unless a test measures it.
-    httpOptions: { sleep: async () => undefined, ...httpOptions },
-  });
-  open.push(p);
-  return p;
-}
-
-async function failure(promise: Promise<unknown>): Promise<KmspError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(KmspError);
-    return error as KmspError;
-  }
-  throw new Error('expected a failure');
-}
+const ksc = useSimulatedKsc();
+const { platform, count } = ksc;
 
 function text(error: KmspError): string {
   return `${error.explain()}\n${error.oneLine()}\n${error.message}`;
 }
 
 function sessionIds(): string[] {
-  return [...sim.runtime.sessions.keys()];
+  return [...ksc.sim.runtime.sessions.keys()];
 }
-
-function count(method: string): number {
-  return sim.requests.filter((r) => r.path === `/api/v1.0/${method}`).length;
-}
-
-beforeAll(async () => {
-  sim = await startKscSimulator({ fixture: fixturesPath('ksc-basic', 'ksc.json') });
-});
-
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((p) => p.close()));
-  sim.reset();
-  sim.clearRequests();
-});
-
-afterAll(async () => {
-  await sim?.close();
-});
 
 describe('credentials', () => {
   it('a wrong password is an auth error naming the account kind, without the password', async () => {
     const p = createKscPlatform({
-      connection: { kind: 'ksc', url: sim.url, username: 'kmsp-test', internalUser: true, domain: '', caFile: testTls().ca },
+      connection: { kind: 'ksc', url: ksc.sim.url, username: 'kmsp-test', internalUser: true, domain: '', caFile: testTls().ca },
       password: 'wrong-password-123',
     });
-    open.push(p);
+    ksc.closeAfterTest(p);
     const error = await failure(p.verify());
     expect(error.kind).toBe('auth');
     expect(error.message).toBe('Kaspersky Security Center rejected the user name or password');
@@ -85,16 +43,16 @@ describe('credentials', () => {
 
   it('a Windows account signs in with its domain (sent as is); a wrong domain is refused', async () => {
     const ad = createKscPlatform({
-      connection: { kind: 'ksc', url: sim.url, username: 'svc-kmsp', internalUser: false, domain: 'CORP', caFile: testTls().ca },
+      connection: { kind: 'ksc', url: ksc.sim.url, username: 'svc-kmsp', internalUser: false, domain: 'CORP', caFile: testTls().ca },
       password: 'Ad-Passw0rd-xyz',
     });
-    open.push(ad);
+    ksc.closeAfterTest(ad);
     expect((await ad.listTenants()).length).toBe(3);
     const wrong = createKscPlatform({
-      connection: { kind: 'ksc', url: sim.url, username: 'svc-kmsp', internalUser: false, domain: 'OTHER', caFile: testTls().ca },
+      connection: { kind: 'ksc', url: ksc.sim.url, username: 'svc-kmsp', internalUser: false, domain: 'OTHER', caFile: testTls().ca },
       password: 'Ad-Passw0rd-xyz',
     });
-    open.push(wrong);
+    ksc.closeAfterTest(wrong);
     const error = await failure(wrong.verify());
     expect(error.kind).toBe('auth');
     expect(error.remedy).toMatch(/Windows\/Active Directory account/);
@@ -107,7 +65,7 @@ describe('credentials', () => {
 describe('PxgError', () => {
   it('becomes a typed KscError (vendor) with code, module and the method, at HTTP 200 or 500', async () => {
     const p = platform();
-    sim.injectFailure({ method: 'HostGroup.FindHosts', mode: 'pxg', code: 1281, message: 'Access denied' });
+    ksc.sim.injectFailure({ method: 'HostGroup.FindHosts', mode: 'pxg', code: 1281, message: 'Access denied' });
     const error = await failure(p.listDevices(alpha));
     expect(error).toBeInstanceOf(KscError);
     expect(isKscError(error)).toBe(true);
@@ -120,7 +78,7 @@ describe('PxgError', () => {
     expect(e.message).toBe('Kaspersky Security Center refused HostGroup.FindHosts: Access denied');
     expect(e.remedy).toMatch(/read rights/);
 
-    sim.injectFailure({ method: 'VServers.GetVServers', mode: 'pxg-500', code: 1950, message: 'Server busy' });
+    ksc.sim.injectFailure({ method: 'VServers.GetVServers', mode: 'pxg-500', code: 1950, message: 'Server busy' });
     const e500 = (await failure(p.listTenants())) as KscError;
     expect(e500).toBeInstanceOf(KscError);
     expect(e500.httpStatus).toBe(500);
@@ -129,29 +87,29 @@ describe('PxgError', () => {
 
   it('an unknown or expired accessor is a KscError whose remedy says the next run repeats the query', async () => {
     const p = platform();
-    sim.injectFailure({ method: 'ChunkAccessor.GetItemsChunk', mode: 'pxg', code: 1169, message: "Object 'x' not found" });
+    ksc.sim.injectFailure({ method: 'ChunkAccessor.GetItemsChunk', mode: 'pxg', code: 1169, message: "Object 'x' not found" });
     const error = (await failure(p.listDevices(alpha))) as KscError;
     expect(error.code).toBe(1169);
     expect(error.remedy).toMatch(/next run repeats/);
     // The accessor was still released.
     expect(count('ChunkAccessor.Release')).toBe(1);
-    expect(sim.runtime.iterators.size).toBe(0);
+    expect(ksc.sim.runtime.iterators.size).toBe(0);
   });
 
   it('never shows the password or a session id, even when the server echoes them', async () => {
     const p = platform();
     await p.listTenants();
     const [session] = sessionIds();
-    sim.injectFailure({ method: 'VServers.GetVServers', mode: 'pxg', code: 1, message: `bad session ${session} for password ${PASSWORD}` });
+    ksc.sim.injectFailure({ method: 'VServers.GetVServers', mode: 'pxg', code: 1, message: `bad session ${session} for password ${KSC_PASSWORD}` });
     const error = await failure(p.listTenants());
     expect(text(error)).not.toContain(session!);
-    expect(text(error)).not.toContain(PASSWORD);
+    expect(text(error)).not.toContain(KSC_PASSWORD);
     expect(error.message).toContain('bad session *** for password ***');
   });
 
   it('a plain HTTP 500 is a vendor error with the status', async () => {
     const p = platform();
-    sim.injectFailure({ method: 'VServers.GetVServers', mode: 'http-500' });
+    ksc.sim.injectFailure({ method: 'VServers.GetVServers', mode: 'http-500' });
     const error = await failure(p.listTenants());
     expect(error.kind).toBe('vendor');
     expect(error.code).toBe(500);
@@ -166,49 +124,49 @@ describe('sessions', () => {
     await p.listDevices(alpha);
     await p.licenseUsage(alpha);
     expect(count('Session.StartSession')).toBe(2); // main + Alpha
-    expect(sim.summary().activeSessions).toBe(2);
+    expect(ksc.sim.summary().activeSessions).toBe(2);
     await p.close();
     expect(count('Session.EndSession')).toBe(2);
-    expect(sim.summary().activeSessions).toBe(0);
+    expect(ksc.sim.summary().activeSessions).toBe(0);
     expect((await failure(p.listTenants())).kind).toBe('internal');
   });
 
   it('signs in again after the server ended the session (403) and repeats the call', async () => {
     const p = platform();
     await p.listTenants();
-    expect(sim.expireSessions()).toBe(1);
+    expect(ksc.sim.expireSessions()).toBe(1);
     expect(await p.listTenants()).toHaveLength(3);
     expect(count('Session.StartSession')).toBe(2);
     // Ended right before a stateless call: renewed and the call repeated.
-    sim.injectFailure({ method: 'VServers.GetVServers', mode: 'expire-session' });
+    ksc.sim.injectFailure({ method: 'VServers.GetVServers', mode: 'expire-session' });
     expect(await p.listTenants()).toHaveLength(3);
     expect(count('Session.StartSession')).toBe(3);
   });
 
   it('restarts an operation whose iterator died with its session', async () => {
     const p = platform({}, { hostChunkSize: 3 });
-    sim.injectFailure({ method: 'ChunkAccessor.GetItemsChunk', mode: 'expire-session' });
+    ksc.sim.injectFailure({ method: 'ChunkAccessor.GetItemsChunk', mode: 'expire-session' });
     const devices = await p.listDevices(alpha);
     expect(devices).toHaveLength(8);
     expect(count('HostGroup.FindHosts')).toBe(2);
     // The main server (the tenant's current name, by uid), then Alpha twice.
     expect(count('Session.StartSession')).toBe(3);
 
-    sim.clearRequests();
-    sim.injectFailure({ method: 'GroupSyncIterator.GetNextItems', mode: 'expire-session' });
+    ksc.sim.clearRequests();
+    ksc.sim.injectFailure({ method: 'GroupSyncIterator.GetNextItems', mode: 'expire-session' });
     const usage = await p.licenseUsage(alpha);
     expect(usage.keys).toHaveLength(5);
     expect(count('LicenseKeys.EnumKeys')).toBe(2);
 
-    sim.clearRequests();
-    sim.injectFailure({ method: 'EventProcessing.GetRecordRange', mode: 'expire-session' });
+    ksc.sim.clearRequests();
+    ksc.sim.injectFailure({ method: 'EventProcessing.GetRecordRange', mode: 'expire-session' });
     expect((await p.eventsSince(alpha, null)).events).toHaveLength(4);
     expect(count('EventProcessingFactory.CreateEventProcessing2')).toBe(2);
   });
 
   it('gives up with a permission error when a fresh session is refused at once', async () => {
     const p = platform();
-    sim.injectFailure({ method: 'VServers.GetVServers', mode: 'expire-session', count: 2 });
+    ksc.sim.injectFailure({ method: 'VServers.GetVServers', mode: 'expire-session', count: 2 });
     const error = await failure(p.listTenants());
     expect(error.kind).toBe('permission');
     expect(error.code).toBe(403);
@@ -217,7 +175,7 @@ describe('sessions', () => {
 
 describe('virtual servers', () => {
   it('follows a renamed virtual server by its KLVSRV_UID', async () => {
-    sim.renameVServer('vs-alpha-0001', 'Alpha Dental Group');
+    ksc.sim.renameVServer('vs-alpha-0001', 'Alpha Dental Group');
     const p = platform();
     // The tenant still carries the old name: the sign-in fails, the new name is found by uid.
     expect(await p.listDevices(alpha)).toHaveLength(8);
@@ -225,7 +183,7 @@ describe('virtual servers', () => {
   });
 
   it('says when a virtual server no longer exists', async () => {
-    sim.removeVServer('vs-alpha-0001');
+    ksc.sim.removeVServer('vs-alpha-0001');
     const error = await failure(platform().listDevices(alpha));
     expect(error.kind).toBe('not-found');
     expect(error.message).toBe('Virtual server "Alpha Dental" no longer exists in Kaspersky Security Center');
@@ -238,7 +196,7 @@ describe('transport', () => {
     const error = await failure(untrusted.verify());
     expect(error.kind).toBe('tls');
     expect(error.remedy).toMatch(/caFile/);
-    expect(text(error)).not.toContain(PASSWORD);
+    expect(text(error)).not.toContain(KSC_PASSWORD);
     expect(count('Session.StartSession')).toBe(0);
     expect((await platform().verify()).kind).toBe('ksc');
   });
@@ -246,7 +204,7 @@ describe('transport', () => {
   it('retries a 503 (honouring Retry-After) and succeeds', async () => {
     const waits: number[] = [];
     const p = platform({}, { httpOptions: { sleep: async (ms) => void waits.push(ms) } });
-    sim.injectFailure({ method: 'VServers.GetVServers', mode: 'http-503', count: 2, retryAfter: '1' });
+    ksc.sim.injectFailure({ method: 'VServers.GetVServers', mode: 'http-503', count: 2, retryAfter: '1' });
     expect(await p.listTenants()).toHaveLength(3);
     expect(waits).toEqual([1000, 1000]);
     expect(p.http.stats.retries).toBe(2);
@@ -255,7 +213,7 @@ describe('transport', () => {
 
   it('does not repeat GetNextItems after a 503: the iterator may have moved', async () => {
     const p = platform();
-    sim.injectFailure({ method: 'GroupSyncIterator.GetNextItems', mode: 'http-503', count: 1 });
+    ksc.sim.injectFailure({ method: 'GroupSyncIterator.GetNextItems', mode: 'http-503', count: 1 });
     const error = await failure(p.licenseUsage(alpha));
     expect(error.kind).toBe('rate-limit');
     expect(count('GroupSyncIterator.GetNextItems')).toBe(1);
@@ -270,10 +228,10 @@ describe('transport', () => {
     let attempts = 0;
     const p = createKscPlatform({
       connection: { kind: 'ksc', url, username: 'kmsp-test', internalUser: true, domain: '', caFile: testTls().ca },
-      password: PASSWORD,
+      password: KSC_PASSWORD,
       httpOptions: { retries: 2, sleep: async () => undefined, onRecord: () => void attempts++ },
     });
-    open.push(p);
+    ksc.closeAfterTest(p);
     const error = await failure(p.verify());
     expect(error.kind).toBe('network');
     expect(error.code).toBe('ECONNREFUSED');
@@ -283,7 +241,7 @@ describe('transport', () => {
 
   it('a server that does not answer in time is a network error', async () => {
     const p = platform({}, { httpOptions: { timeoutMs: 150, retries: 0 } });
-    sim.injectFailure({ method: 'VServers.GetVServers', mode: 'delay', delayMs: 600 });
+    ksc.sim.injectFailure({ method: 'VServers.GetVServers', mode: 'delay', delayMs: 600 });
     const error = await failure(p.listTenants());
     expect(error.kind).toBe('network');
     expect(error.message).toMatch(/did not answer in time/);
@@ -298,7 +256,7 @@ describe('request log', () => {
     try {
       const p = createKscPlatform({
         connection: { kind: 'ksc', url: recorded.url, username: 'kmsp-test', internalUser: true, domain: '', caFile: testTls().ca },
-        password: PASSWORD,
+        password: KSC_PASSWORD,
       });
       await p.verify();
       await p.listApplications();
@@ -315,7 +273,7 @@ describe('request log', () => {
       expect(lines.some((l) => l.path === '/api/v1.0/HostGroup.FindHosts')).toBe(true);
       expect(lines.filter((l) => l.path === '/api/v1.0/Session.StartSession')).toHaveLength(4);
       expect(ids.length).toBe(4);
-      for (const secret of [PASSWORD, B64_PASSWORD, ...ids]) expect(log).not.toContain(secret);
+      for (const secret of [KSC_PASSWORD, B64_PASSWORD, ...ids]) expect(log).not.toContain(secret);
     } finally {
       await recorded.close();
       rmSync(dir, { recursive: true, force: true });

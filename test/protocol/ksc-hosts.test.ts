@@ -2,10 +2,10 @@
 // group's two condition masks (S1), and a host list that ends before the count (S4).
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createKscPlatform, type KscPlatform } from '../../source/connectors/ksc/index.js';
-import { KmspError } from '../../source/domain/errors.js';
 import type { Device, Tenant } from '../../source/domain/types.js';
 import { startKscSimulator, type KscSimulator } from '../../source/simulators/ksc/index.js';
 import { fixturesPath, testTls } from '../../source/simulators/server.js';
+import { failure } from './ksc-simulated.js';
 
 const alpha: Tenant = { id: 'vs-alpha-0001', name: 'Alpha Dental', enabled: true };
 const WS01 = 'a0000000-0000-4000-8000-000000000001';
@@ -38,16 +38,6 @@ async function device(id: string): Promise<Device> {
   const found = (await ksc.listDevices(alpha)).find((d) => d.id === id);
   if (!found) throw new Error(`no device ${id}`);
   return found;
-}
-
-async function failure(promise: Promise<unknown>): Promise<KmspError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(KmspError);
-    return error as KmspError;
-  }
-  throw new Error('expected a failure');
 }
 
 describe('status reasons (S1)', () => {

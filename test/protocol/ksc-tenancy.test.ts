@@ -2,39 +2,17 @@
 // KLVSRV_UID, and the display name X-KSC-VServer carries is looked up by that uid,
 // never taken from the tenant's stored name (a renamed server's old name may belong
 // to another customer by now). Also: one failing virtual server in listApplications.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createKscPlatform, type KscPlatform, type KscPlatformOptions } from '../../source/connectors/ksc/index.js';
-import { KmspError } from '../../source/domain/errors.js';
+import { describe, expect, it } from 'vitest';
+import type { KscPlatformOptions } from '../../source/connectors/ksc/index.js';
 import type { Tenant } from '../../source/domain/types.js';
-import { startKscSimulator, type KscSimulator, type NewVServer } from '../../source/simulators/ksc/index.js';
-import { fixturesPath, testTls } from '../../source/simulators/server.js';
+import type { NewVServer } from '../../source/simulators/ksc/index.js';
+import { failure, useSimulatedKsc } from './ksc-simulated.js';
 
-const PASSWORD = 's3cret-Test-pass!';
 const alpha: Tenant = { id: 'vs-alpha-0001', name: 'Alpha Dental', enabled: true };
 
-let sim: KscSimulator;
-const open: KscPlatform[] = [];
-
-function platform(options: Partial<KscPlatformOptions> = {}): KscPlatform {
-  const p = createKscPlatform({
-    connection: { kind: 'ksc', url: sim.url, username: 'kmsp-test', internalUser: true, domain: '', caFile: testTls().ca },
-    password: PASSWORD,
-    ...options,
-    httpOptions: { sleep: async () => undefined },
-  });
-  open.push(p);
-  return p;
-}
-
-async function failure(promise: Promise<unknown>): Promise<KmspError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(KmspError);
-    return error as KmspError;
-  }
-  throw new Error('expected a failure');
-}
+const ksc = useSimulatedKsc();
+const { count } = ksc;
+const platform = (options: Partial<KscPlatformOptions> = {}) => ksc.platform({}, options);
 
 /** Another customer's virtual server, created under the name Alpha's server used to have. */
 const IMPOSTOR: NewVServer = {
@@ -47,31 +25,13 @@ const IMPOSTOR: NewVServer = {
 
 /** Server keys of the sessions the simulator has handed out. */
 function sessionServers(): string[] {
-  return [...sim.runtime.sessions.values()].map((s) => s.serverKey);
+  return [...ksc.sim.runtime.sessions.values()].map((s) => s.serverKey);
 }
-
-function count(method: string): number {
-  return sim.requests.filter((r) => r.path === `/api/v1.0/${method}`).length;
-}
-
-beforeAll(async () => {
-  sim = await startKscSimulator({ fixture: fixturesPath('ksc-basic', 'ksc.json') });
-});
-
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((p) => p.close()));
-  sim.reset();
-  sim.clearRequests();
-});
-
-afterAll(async () => {
-  await sim?.close();
-});
 
 describe('tenant sessions open on the tenant’s own virtual server (M1)', () => {
   it('a fresh connector reads a renamed tenant, not the newer virtual server that took its old name', async () => {
-    sim.renameVServer('vs-alpha-0001', 'Alpha Dental (2019)');
-    sim.addVServer(IMPOSTOR);
+    ksc.sim.renameVServer('vs-alpha-0001', 'Alpha Dental (2019)');
+    ksc.sim.addVServer(IMPOSTOR);
     const p = platform();
     const devices = await p.listDevices(alpha);
     expect(devices).toHaveLength(8);
@@ -89,25 +49,25 @@ describe('tenant sessions open on the tenant’s own virtual server (M1)', () =>
     const p = platform();
     expect(await p.listDevices(alpha)).toHaveLength(8);
     // While the connector lives: renamed, the old name reused, and the session ends.
-    sim.renameVServer('vs-alpha-0001', 'Alpha Dental (2019)');
-    sim.addVServer(IMPOSTOR);
-    sim.expireSessions();
+    ksc.sim.renameVServer('vs-alpha-0001', 'Alpha Dental (2019)');
+    ksc.sim.addVServer(IMPOSTOR);
+    ksc.sim.expireSessions();
     const devices = await p.listDevices(alpha);
     expect(devices).toHaveLength(8);
     expect(devices.map((d) => d.name)).not.toContain('OTHER-CUSTOMER-PC');
     // A session may have been opened on the newcomer to find out; none is left open there.
-    expect([...sim.runtime.sessions.values()].filter((s) => s.serverKey === 'vs-impostor-0009' && !s.ended)).toEqual([]);
+    expect([...ksc.sim.runtime.sessions.values()].filter((s) => s.serverKey === 'vs-impostor-0009' && !s.ended)).toEqual([]);
   });
 
   it('a session whose server cannot say who it is (GetStaticInfo refused) is used as named by uid', async () => {
-    sim.injectFailure({ method: 'HostGroup.GetStaticInfo', mode: 'pxg', vserver: 'vs-alpha-0001', code: 1281, message: 'Access denied' });
+    ksc.sim.injectFailure({ method: 'HostGroup.GetStaticInfo', mode: 'pxg', vserver: 'vs-alpha-0001', code: 1281, message: 'Access denied' });
     expect(await platform().listDevices(alpha)).toHaveLength(8);
     expect(count('HostGroup.GetStaticInfo')).toBe(1);
   });
 
   it('a removed tenant is not-found, naming it, even when a newcomer has its name', async () => {
-    sim.removeVServer('vs-alpha-0001');
-    sim.addVServer(IMPOSTOR);
+    ksc.sim.removeVServer('vs-alpha-0001');
+    ksc.sim.addVServer(IMPOSTOR);
     const error = await failure(platform().listDevices(alpha));
     expect(error.kind).toBe('not-found');
     expect(error.message).toContain('"Alpha Dental"');
@@ -116,7 +76,7 @@ describe('tenant sessions open on the tenant’s own virtual server (M1)', () =>
   });
 
   it('refuses a virtual server whose name is empty: X-KSC-VServer "" would open the main server', async () => {
-    sim.state.server('vs-alpha-0001').dn = '';
+    ksc.sim.state.server('vs-alpha-0001').dn = '';
     const p = platform();
     const error = await failure(p.listDevices(alpha));
     expect(error.kind).toBe('protocol');
@@ -132,7 +92,7 @@ describe('listApplications with a failing virtual server', () => {
   it('skips the failing one, reports which, and lists the others’ products', async () => {
     const warnings: string[] = [];
     const p = platform({ onWarning: (m) => warnings.push(m) });
-    sim.injectFailure({ method: 'LicenseKeys.EnumKeys', mode: 'pxg', vserver: 'vs-bravo-0002', code: 1281, message: 'Access denied' });
+    ksc.sim.injectFailure({ method: 'LicenseKeys.EnumKeys', mode: 'pxg', vserver: 'vs-bravo-0002', code: 1281, message: 'Access denied' });
     const apps = (await p.listApplications()).map((a) => a.name);
     expect(apps).toEqual([
       'Kaspersky Endpoint Detection and Response Optimum',
@@ -151,8 +111,8 @@ describe('listApplications with a failing virtual server', () => {
 
   it('still fails when every enabled virtual server fails', async () => {
     const p = platform();
-    sim.injectFailure({ method: 'LicenseKeys.EnumKeys', mode: 'pxg', vserver: 'vs-alpha-0001', code: 1281, message: 'Access denied' });
-    sim.injectFailure({ method: 'LicenseKeys.EnumKeys', mode: 'pxg', vserver: 'vs-bravo-0002', code: 1281, message: 'Access denied' });
+    ksc.sim.injectFailure({ method: 'LicenseKeys.EnumKeys', mode: 'pxg', vserver: 'vs-alpha-0001', code: 1281, message: 'Access denied' });
+    ksc.sim.injectFailure({ method: 'LicenseKeys.EnumKeys', mode: 'pxg', vserver: 'vs-bravo-0002', code: 1281, message: 'Access denied' });
     const error = await failure(p.listApplications());
     expect(error.kind).toBe('vendor');
     expect(error.message).toMatch(/Access denied/);
