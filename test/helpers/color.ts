@@ -9,6 +9,8 @@
 // by a test file that uses it (type-only imports are fine).
 import { createElement } from 'react';
 import { expect, vi } from 'vitest';
+import type { ConsoleSession } from '../../source/console/session.js';
+import type { DemoEnvironment } from '../../source/demo/environment.js';
 import type { ScreenDefinition } from '../../source/ui/index.js';
 import type { Theme } from '../../source/ui/theme.js';
 import type { RenderedUi } from './ink.js';
@@ -61,4 +63,24 @@ export async function expectSameTextWithoutColour(m: ColorModules, frameWith: (t
   const lines = (frame: string) => m.ink.frameLines(frame).map((l) => l.trimEnd());
   expect(lines(m.ink.stripAnsi(colored))).toEqual(lines(plain));
   return plain;
+}
+
+export interface DemoSession {
+  demo: DemoEnvironment;
+  session: ConsoleSession;
+}
+
+/** Start the demo, let `prepare` edit the files in its config folder, then open a console session on them (file secrets). */
+export async function startDemoSession(m: ColorModules<typeof demoConsoleModules>, prepare: (configDir: string) => void = () => {}): Promise<DemoSession> {
+  const demo = await m.demo.startDemo();
+  prepare(demo.configDir);
+  const session = new m.session.ConsoleSession({ paths: m.paths.resolvePaths({ configDir: demo.configDir }), secretBackends: ['file'] });
+  return { demo, session };
+}
+
+/** After all tests: unmount what was rendered, close the session, stop the demo. */
+export async function stopDemoSession(m: ColorModules, { demo, session }: DemoSession): Promise<void> {
+  m.ink.cleanupUi();
+  await session.close();
+  await demo.close();
 }

@@ -4,17 +4,16 @@
 // from NO_COLOR, as the console does. Same text, no escape sequences.
 // Nothing that loads Ink may be imported statically here.
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { demoConsoleModules, expectSameTextWithoutColour, importWithColor, renderScreenWithTheme, type ColorModules } from '../helpers/color.js';
+import { demoConsoleModules, expectSameTextWithoutColour, importWithColor, renderScreenWithTheme, startDemoSession, stopDemoSession, type ColorModules, type DemoSession } from '../helpers/color.js';
 
 const modules = { ...demoConsoleModules, screen: () => import('../../source/ui/screens/accounts/index.js') };
 let m: ColorModules<typeof modules>;
-let demo: import('../../source/demo/environment.js').DemoEnvironment;
-let session: import('../../source/console/session.js').ConsoleSession;
+let demo: DemoSession['demo'];
+let session: DemoSession['session'];
 
 beforeAll(async () => {
   m = await importWithColor(modules);
-  demo = await m.demo.startDemo();
-  session = new m.session.ConsoleSession({ paths: m.paths.resolvePaths({ configDir: demo.configDir }), secretBackends: ['file'] });
+  ({ demo, session } = await startDemoSession(m));
   const tenants = await session.tenants('demo');
   const id = (name: string) => tenants.find((t) => t.name === name)!.id;
   const row = (name: string, over: Record<string, unknown> = {}) => ({ tenantId: id(name), tenantName: name, accountId: null, accountName: null, billing: false, contractId: null, contractName: null, ...over });
@@ -24,11 +23,7 @@ beforeAll(async () => {
   session.invalidate('demo');
 });
 
-afterAll(async () => {
-  m.ink.cleanupUi();
-  await session.close();
-  await demo.close();
-});
+afterAll(() => stopDemoSession(m, { demo, session }));
 
 async function frameWith(theme: import('../../source/ui/theme.js').Theme): Promise<string> {
   const { press, keys, waitForFrame } = m.ink;

@@ -5,38 +5,34 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { demoConsoleModules, expectSameTextWithoutColour, importWithColor, renderScreenWithTheme, type ColorModules } from '../helpers/color.js';
+import { demoConsoleModules, expectSameTextWithoutColour, importWithColor, renderScreenWithTheme, startDemoSession, stopDemoSession, type ColorModules, type DemoSession } from '../helpers/color.js';
 
 const modules = { ...demoConsoleModules, screen: () => import('../../source/ui/screens/services/index.js') };
 let m: ColorModules<typeof modules>;
-let demo: import('../../source/demo/environment.js').DemoEnvironment;
-let session: import('../../source/console/session.js').ConsoleSession;
+let demo: DemoSession['demo'];
+let session: DemoSession['session'];
 const ADVANCED = 'Kaspersky Endpoint Security for Business Advanced';
 const SELECT = 'Kaspersky Endpoint Security for Business Select';
 
 beforeAll(async () => {
   m = await importWithColor(modules);
-  demo = await m.demo.startDemo();
-  // Saved: by category on, Advanced partly mapped with an inactive item, an application KSC no longer lists.
-  const file = path.join(demo.configDir, 'config.json');
-  const config = JSON.parse(fs.readFileSync(file, 'utf8')) as { integrations: Array<{ billing: unknown }> };
-  const none = { single: null, workstation: null, server: null, nonWindows: null };
-  config.integrations[0]!.billing = {
-    byCategory: true,
-    applications: [
-      { applicationId: ADVANCED, applicationName: ADVANCED, ...none, workstation: { value: '29684611', label: 'Kaspersky Anti-Virus for Workstations (legacy)' } },
-      { applicationId: 'Kaspersky Anti-Virus 6.0', applicationName: 'Kaspersky Anti-Virus 6.0', ...none, workstation: { value: '29684607', label: 'Kaspersky Security for Windows Server' } },
-    ],
-  };
-  fs.writeFileSync(file, JSON.stringify(config, null, 2));
-  session = new m.session.ConsoleSession({ paths: m.paths.resolvePaths({ configDir: demo.configDir }), secretBackends: ['file'] });
+  ({ demo, session } = await startDemoSession(m, (configDir) => {
+    // Saved: by category on, Advanced partly mapped with an inactive item, an application KSC no longer lists.
+    const file = path.join(configDir, 'config.json');
+    const config = JSON.parse(fs.readFileSync(file, 'utf8')) as { integrations: Array<{ billing: unknown }> };
+    const none = { single: null, workstation: null, server: null, nonWindows: null };
+    config.integrations[0]!.billing = {
+      byCategory: true,
+      applications: [
+        { applicationId: ADVANCED, applicationName: ADVANCED, ...none, workstation: { value: '29684611', label: 'Kaspersky Anti-Virus for Workstations (legacy)' } },
+        { applicationId: 'Kaspersky Anti-Virus 6.0', applicationName: 'Kaspersky Anti-Virus 6.0', ...none, workstation: { value: '29684607', label: 'Kaspersky Security for Windows Server' } },
+      ],
+    };
+    fs.writeFileSync(file, JSON.stringify(config, null, 2));
+  }));
 });
 
-afterAll(async () => {
-  m.ink.cleanupUi();
-  await session.close();
-  await demo.close();
-});
+afterAll(() => stopDemoSession(m, { demo, session }));
 
 async function frameWith(theme: import('../../source/ui/theme.js').Theme, size: { columns: number; rows: number } = { columns: 200, rows: 22 }): Promise<string> {
   const { press, keys, waitForFrame } = m.ink;

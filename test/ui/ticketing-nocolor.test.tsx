@@ -6,31 +6,27 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { demoConsoleModules, expectSameTextWithoutColour, importWithColor, renderScreenWithTheme, type ColorModules } from '../helpers/color.js';
+import { demoConsoleModules, expectSameTextWithoutColour, importWithColor, renderScreenWithTheme, startDemoSession, stopDemoSession, type ColorModules, type DemoSession } from '../helpers/color.js';
 
 const modules = { ...demoConsoleModules, screen: () => import('../../source/ui/screens/ticketing/index.js') };
 let m: ColorModules<typeof modules>;
-let demo: import('../../source/demo/environment.js').DemoEnvironment;
-let session: import('../../source/console/session.js').ConsoleSession;
+let demo: DemoSession['demo'];
+let session: DemoSession['session'];
 
 beforeAll(async () => {
   m = await importWithColor(modules);
-  demo = await m.demo.startDemo();
-  // Saved: Critical status "Databases are out of date" on, with a queue Autotask no longer has.
-  const file = path.join(demo.configDir, 'config.json');
-  const config = JSON.parse(fs.readFileSync(file, 'utf8')) as { integrations: Array<{ ticketing: { criticalStatus: Array<Record<string, unknown>> } }> };
-  const rules = config.integrations[0]!.ticketing.criticalStatus;
-  const i = rules.findIndex((r) => r.descriptionId === 'databases-outdated');
-  rules[i] = { ...rules[i], enabled: true, queue: { value: '29689999', label: 'Old Alerts' } };
-  fs.writeFileSync(file, JSON.stringify(config, null, 2));
-  session = new m.session.ConsoleSession({ paths: m.paths.resolvePaths({ configDir: demo.configDir }), secretBackends: ['file'] });
+  ({ demo, session } = await startDemoSession(m, (configDir) => {
+    // Saved: Critical status "Databases are out of date" on, with a queue Autotask no longer has.
+    const file = path.join(configDir, 'config.json');
+    const config = JSON.parse(fs.readFileSync(file, 'utf8')) as { integrations: Array<{ ticketing: { criticalStatus: Array<Record<string, unknown>> } }> };
+    const rules = config.integrations[0]!.ticketing.criticalStatus;
+    const i = rules.findIndex((r) => r.descriptionId === 'databases-outdated');
+    rules[i] = { ...rules[i], enabled: true, queue: { value: '29689999', label: 'Old Alerts' } };
+    fs.writeFileSync(file, JSON.stringify(config, null, 2));
+  }));
 });
 
-afterAll(async () => {
-  m.ink.cleanupUi();
-  await session.close();
-  await demo.close();
-});
+afterAll(() => stopDemoSession(m, { demo, session }));
 
 async function frameWith(theme: import('../../source/ui/theme.js').Theme): Promise<string> {
   const { press, keys, waitForFrame } = m.ink;
