@@ -166,8 +166,8 @@ describe('Connections: editing and saving', () => {
     let frame = await waitForFrame(ui, (f) => f.includes('someone else changed the same settings'));
     expect(frame).toContain('Remedy: Press r on this tab to load theirs');
     await press(ui.stdin, 'r');
-    frame = await waitForFrame(ui, (f) => f.includes('Loaded the settings saved from another console'));
-    expect(frame).toContain('1 unsaved change clashed and now show');
+    frame = await waitForFrame(ui, (f) => f.includes('Loaded connection settings saved by another console'));
+    expect(frame).toContain('1 unsaved setting now shows theirs');
     expect(frame).toContain('Cause: Make these again if still needed: Kaspersky Security Center › URL.');
     expect(cursorLine(frame)).toMatch(/^› {3}URL\s+https:\/\/ksc-b\.example\.local:13299/);
     expect(frame).toMatch(/Kaspersky Security Center ⇄ Autotask +saved$/m);

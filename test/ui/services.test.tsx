@@ -180,8 +180,8 @@ describe('Services tab', () => {
     let frame = await waitForFrame(ui, (f) => f.includes('someone else changed the same settings'));
     expect(frame).toContain('Remedy: Press r on this tab to load theirs');
     await press(ui.stdin, 'r');
-    frame = await waitForFrame(ui, (f) => f.includes('Loaded the billing items saved from another console'));
-    expect(frame).toContain('your unsaved changes to 1 setting clashed and now show theirs');
+    frame = await waitForFrame(ui, (f) => f.includes('Loaded billing items saved by another console'));
+    expect(frame).toContain('1 unsaved setting now shows theirs');
     expect(rowOf(frame, SELECT)).toMatch(/^› {3}.*KESB Select – Server/);
     expect(rowOf(frame, ADVANCED)).toMatch(/^ {2}\* .*KES Advanced – Workstation/);
     await press(ui.stdin, CTRL_S);

@@ -95,7 +95,7 @@ describe('Ticketing tab', () => {
     const other = openSession(dir);
     other.updateIntegration('demo', (i) => ({ ...i, ticketing: { ...i.ticketing, events: i.ticketing.events.map((e) => (e.severity === 'warning' ? { ...e, dueHours: 48 } : e)) } }));
     await press(ui.stdin, 'r');
-    const frame = await waitForFrame(ui, (f) => f.includes('Loaded the ticketing settings saved from another console'));
+    const frame = await waitForFrame(ui, (f) => f.includes('Loaded the ticketing settings saved by another console'));
     expect(rowOf(frame, '  Warning  ')).toMatch(/\[ \] {3}Warning +off +1 +.* 48$/);
     expect(rowOf(frame, 'Critical ')).toMatch(/\* +Critical +\[on\]/);
     expect(frame).toContain('1 unsaved change');

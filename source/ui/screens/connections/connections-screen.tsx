@@ -11,6 +11,7 @@
 // - Test connection tests the settings as shown, saved or not, so an admin can
 //   try a change before saving it; the result says which it tested and when
 //   the settings changed since.
+import { reloadedNotice } from '../reload-notice.js';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Box, Text } from 'ink';
 import type { ConsoleSession } from '../../../console/session.js';
@@ -234,13 +235,8 @@ function ConnectionEditor({ width, height, active, session, integration, cwd }: 
       const row = rows.find((r) => r.id === c.path);
       return row ? `${sideTitle(integration, row.side)} › ${row.label}` : c.path;
     });
-    if (named.length === 0) screen.notify('Loaded the connection settings saved from another console since this one loaded them.', 'success');
-    else
-      screen.notify({
-        kind: 'warning',
-        text: `Loaded the settings saved from another console: ${named.length === 1 ? '1 unsaved change' : `${named.length} unsaved changes`} clashed and now show theirs.`,
-        cause: `Make these again if still needed: ${named.join('; ')}.`,
-      });
+    const notice = reloadedNotice('connection settings', named, 'setting');
+    screen.notify(notice, typeof notice === 'string' ? 'success' : undefined);
   };
 
   const test = () => {

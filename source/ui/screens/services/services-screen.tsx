@@ -3,6 +3,7 @@
 // items (Windows workstations, Windows servers, non-Windows devices) for device
 // applications, while per-user and per-mailbox applications keep one. A draft
 // until Ctrl-S; rules in model.ts, duplicates refused by the domain on save.
+import { reloadedNotice } from '../reload-notice.js';
 import { useMemo, useRef, useState } from 'react';
 import { Box, Text } from 'ink';
 import type { BillingSettings } from '../../../domain/config.js';
@@ -271,13 +272,8 @@ function ServicesEditor({ session, integrationName, integration, width, height, 
     draftRef.current = value;
     setRefusal(null);
     const parts = [...new Set(replaced.map((c) => c.path.split(', ')[0]!))];
-    if (parts.length === 0) screen.notify('Loaded the billing items saved from another console since this one loaded them.', 'success');
-    else
-      screen.notify({
-        kind: 'warning',
-        text: `Loaded the billing items saved from another console; your unsaved changes to ${plural(parts.length, 'setting')} clashed and now show theirs.`,
-        cause: `Make these again if still needed: ${parts.join('; ')}.`,
-      });
+    const notice = reloadedNotice('billing items', parts, 'setting');
+    screen.notify(notice, typeof notice === 'string' ? 'success' : undefined);
   }
 
   const editable = () => !filterMode && !saving;

@@ -3,6 +3,7 @@
 // section's settings. Dropdowns read the live Autotask picklists and offer only
 // active values; a stored value Autotask no longer has shows blank ("— choose").
 // A draft until Ctrl-S; rules in model.ts, bulk edit in bulk-dialog.tsx.
+import { reloadedNotice } from '../reload-notice.js';
 import { useMemo, useRef, useState } from 'react';
 import { Box, Text } from 'ink';
 import type { PsaChoice } from '../../../domain/config.js';
@@ -347,13 +348,8 @@ function TicketingEditor({ session, integrationName, integration, width, height,
     setSaved(fresh);
     setDraft(next);
     setRefusal(null);
-    if (replaced.length === 0) screen.notify('Loaded the ticketing settings saved from another console since this one loaded them.', 'success');
-    else
-      screen.notify({
-        kind: 'warning',
-        text: `Loaded the ticketing settings saved from another console; your unsaved changes to ${plural(replaced.length, 'row')} clashed and now show theirs.`,
-        cause: `Make these again if still needed: ${replaced.join('; ')}.`,
-      });
+    const notice = reloadedNotice('ticketing settings', replaced, 'row');
+    screen.notify(notice, typeof notice === 'string' ? 'success' : undefined);
   }
 
   // Keys ------------------------------------------------------------------------
