@@ -9,12 +9,12 @@
 //   processes the ledger's run lock does the same. The ticket job is scheduled one pass at a
 //   time: the next poll is due `interval` after the previous one began, or right after it
 //   ended when it took longer.
-// - Billing is owed, per integration billed before, until a billing run of it completed (ok or
-//   partial) after the last scheduled time; a new integration starts at its first scheduled time.
-//   At start (the host was down at 04:00, the last pass was stopped by
-//   SIGTERM) and on resume (the pass was stopped by the pause switch) an owed run starts at once;
-//   a pass that failed or stopped short for an integration is retried every 30 minutes, at most
-//   3 times, before the next scheduled run. Billing posts differences against the PSA's own units,
+// - Billing is owed until a billing run of the integration completed (ok or partial) after the
+//   last scheduled time. At start (the host was down at 04:00, the last pass was stopped by
+//   SIGTERM) the owed runs of integrations billed before start at once — a new integration waits
+//   for its first scheduled time. On resume, and when a scheduled time met a pass still running,
+//   every owed run starts (when that pass ends). A pass that failed or stopped short for an
+//   integration is retried every 30 minutes, at most 3 times, before the next scheduled run. Billing posts differences against the PSA's own units,
 //   so a catch-up or retry can never bill twice.
 // - Config reload: a changed file is loaded and checked like at start; a refused one is
 //   logged and shown in the status, and the last good config keeps running. A pass in flight
@@ -45,7 +45,7 @@ import type { KmspPaths } from '../store/paths.js';
 import { openSecretStore } from '../store/secrets.js';
 import { hashFile, watchConfig, type ConfigWatcher } from './configWatch.js';
 import type { Logger } from './logger.js';
-import { runPass, type PassResult } from './passes.js';
+import { logIntegrationPass, runPass, type PassResult } from './passes.js';
 
 /** sysexits(3) EX_CONFIG: the unit's RestartPreventExitStatus keeps systemd from looping on it. */
 export const EXIT_CONFIG = 78;
@@ -73,6 +73,12 @@ export interface DaemonOptions {
   now?: () => Date;
 }
 
+/** Billing to run now (see runOwedBilling): why, and whether integrations never billed are included. */
+interface OwedBilling {
+  why: string;
+  includeNever: boolean;
+}
+
 interface Running {
   promise: Promise<void>;
   controller: AbortController;
@@ -92,8 +98,8 @@ export class Daemon {
   private readonly jobs: readonly AgentJob[];
   private billingJob: schedule.Job | null = null;
   private retryJob: schedule.Job | null = null;
-  /** Why billing owes a run once the running pass ends (a skipped scheduled time, a resume), or null. */
-  private billingAfterPass: string | null = null;
+  /** Billing owed once the running pass ends (a skipped scheduled time, a resume), or null. */
+  private owedAfterPass: OwedBilling | null = null;
   private retries = 0;
   private ticketJob: schedule.Job | null = null;
   private readonly running = new Map<AgentJob, Running>();
@@ -161,7 +167,7 @@ export class Daemon {
     );
     this.logSchedules();
     if (this.jobs.includes('tickets')) this.fire('tickets');
-    if (this.jobs.includes('billing')) this.catchUpBilling('the agent was not running, or its last pass was stopped', true);
+    if (this.jobs.includes('billing')) this.runOwedBilling({ why: 'the agent was not running, or its last pass was stopped', includeNever: false }, true);
     this.writeStatus();
     return null;
   }
@@ -220,19 +226,22 @@ export class Daemon {
   private followPauseOfRefused(): void {
     const state = inspectConfigFile(this.options.paths.configFile);
     if (state.state !== 'ok' || state.config.agent.paused === this.config.agent.paused) return;
-    const paused = state.config.agent.paused;
-    this.config = { ...this.config, agent: { ...this.config.agent, paused } };
-    this.status.paused = paused;
+    this.config = { ...this.config, agent: { ...this.config.agent, paused: state.config.agent.paused } };
+    this.status.paused = state.config.agent.paused;
+    this.pauseChanged(state.config.agent.paused, ', taken from the refused file');
+  }
+
+  /** The pause switch turned: stop running passes before their next write, or run the billing the pause held back. */
+  private pauseChanged(paused: boolean, from = ''): void {
     if (paused) {
-      this.log.warn('writes paused (agent.paused), taken from the refused file: running passes stop at their next safe point');
+      this.log.warn(`writes paused (agent.paused)${from}: running passes stop at their next safe point; later passes read and report only; resume with: kmsp resume`);
       for (const r of this.running.values()) r.controller.abort('writes were paused');
-    } else {
-      this.log.info('writes resumed (agent.paused is off), taken from the refused file');
-      if (this.jobs.includes('billing')) {
-        if (this.running.has('billing')) this.billingAfterPass = 'writes were paused';
-        else this.catchUpBilling('writes were paused');
-      }
+      return;
     }
+    this.log.info(`writes resumed (agent.paused is off)${from}`);
+    // While paused, scheduled passes ran read-only: every integration without a completed run since
+    // the last scheduled time is owed, a new one included (its scheduled time passed writing nothing).
+    if (this.jobs.includes('billing')) this.runOwedBilling({ why: 'writes were paused', includeNever: true });
   }
 
   private adopt(config: KmspConfig, hash: string | null, x: { initial: boolean }): void {
@@ -258,19 +267,7 @@ export class Daemon {
     this.log.info(`configuration reloaded: ${changes.length ? summarizeChanges(changes) : 'no effective change'}; integrations: ${this.status.integrations.join(', ') || 'none'}`);
     const a = before!.agent;
     const b = config.agent;
-    if (a.paused !== b.paused) {
-      if (b.paused) {
-        this.log.warn('writes paused (agent.paused): running passes stop at their next safe point; later passes read and report only; resume with: kmsp resume');
-        for (const r of this.running.values()) r.controller.abort('writes were paused');
-      } else {
-        this.log.info('writes resumed (agent.paused is off)');
-        if (this.jobs.includes('billing')) {
-          // A read-only (paused) billing pass still running would swallow the catch-up: run it after.
-          if (this.running.has('billing')) this.billingAfterPass = 'writes were paused';
-          else this.catchUpBilling('writes were paused');
-        }
-      }
-    }
+    if (a.paused !== b.paused) this.pauseChanged(b.paused);
     if (a.billingSchedule !== b.billingSchedule || a.timeZone !== b.timeZone || a.ticketPollSeconds !== b.ticketPollSeconds) {
       this.schedule();
       this.logSchedules();
@@ -370,49 +367,43 @@ export class Daemon {
   }
 
   /**
-   * Runs the billing owed since the last scheduled time now (see the header). An integration
-   * never billed waits for its first scheduled time: a new installation does not post the moment
-   * it starts, before the admin has looked at `kmsp billing preview`.
+   * Runs now the billing owed since the last scheduled time (see the header): integrations billed
+   * before without a completed run since then; with `includeNever`, also integrations never
+   * billed (when their scheduled time was skipped or passed while paused: a new installation does not post
+   * the moment it starts, before the admin has looked at `kmsp billing preview`). A billing pass
+   * still running (a read-only paused one, a catch-up) would make fire() skip it, so it is then
+   * remembered and run when that pass ends (afterBillingPass).
    */
-  private catchUpBilling(why: string, initial = false): void {
-    if (this.integrations.length === 0 || this.config.agent.paused || this.options.dryRun) return;
+  private runOwedBilling(owed: OwedBilling, announceNever = false): void {
+    if (this.running.has('billing')) {
+      this.owedAfterPass = this.owedAfterPass?.includeNever ? this.owedAfterPass : owed;
+      return;
+    }
+    if (this.integrations.length === 0 || this.stopping || this.config.agent.paused || this.options.dryRun) return;
     try {
       const due = this.lastBillingTime();
-      const { owed, never } = this.billingHistory(due);
-      if (initial && never.length > 0) {
+      const { owed: billedBefore, never } = this.billingHistory(due);
+      if (announceNever && never.length > 0) {
         this.log.info(
           `billing of ${never.map((i) => i.name).join(', ')} has never run; it begins at the next scheduled time (${this.status.jobs.billing.nextRunAt ?? 'not scheduled'}). ` +
             'To bill now: kmsp agent --once --job billing (kmsp billing preview shows what it would post)',
         );
       }
-      if (owed.length === 0) return;
-      this.log.info(`catching up: the billing run due at ${due.toISOString()} has not completed for ${owed.map((i) => i.name).join(', ')} (${why}); running it now`);
-      this.fire('billing', owed);
+      const run = owed.includeNever ? [...billedBefore, ...never] : billedBefore;
+      if (run.length === 0) return;
+      this.log.info(`catching up: the billing run due at ${due.toISOString()} has not completed for ${run.map((i) => i.name).join(', ')} (${owed.why}); running it now`);
+      this.fire('billing', run);
     } catch (error) {
       this.log.warn(`could not check for a missed billing run: ${describeErrorLine(error)}`);
     }
   }
 
-  /**
-   * A billing pass ended while a scheduled time or a resume was waiting for it: run now what is
-   * owed since the last scheduled time — every integration without a completed run since then,
-   * new ones included (their first scheduled time is the one that was skipped).
-   */
+  /** A billing pass ended: what waited for it (a skipped scheduled time, a resume) runs now. */
   private afterBillingPass(): void {
-    const why = this.billingAfterPass;
-    this.billingAfterPass = null;
-    if (!why || this.stopping || this.config.agent.paused || this.options.dryRun) return;
-    try {
-      const due = this.lastBillingTime();
-      const { owed, never } = this.billingHistory(due);
-      const missed = [...owed, ...never];
-      if (missed.length === 0) return;
-      this.log.info(`billing due at ${due.toISOString()} has not completed for ${missed.map((i) => i.name).join(', ')} (${why}); running it now`);
-      // After this pass's finally block: fire() must not see it as still running.
-      setImmediate(() => this.fire('billing', missed));
-    } catch (error) {
-      this.log.warn(`could not check for an owed billing run: ${describeErrorLine(error)}`);
-    }
+    const owed = this.owedAfterPass;
+    this.owedAfterPass = null;
+    // After this pass's finally block: fire() must not see it as still running.
+    if (owed) setImmediate(() => this.runOwedBilling(owed));
   }
 
   /** After a billing pass: integrations it did not complete are tried again later (see the header). */
@@ -445,7 +436,7 @@ export class Daemon {
       js.overlapsSkipped++;
       // A scheduled billing time met by a catch-up or retry still running is not lost: what it
       // owes is run when that pass ends (see afterBillingPass).
-      if (job === 'billing' && only === undefined) this.billingAfterPass = 'a scheduled run came while the previous pass was running';
+      if (job === 'billing' && only === undefined) this.owedAfterPass = { why: 'a scheduled run came while the previous pass was running', includeNever: true };
       this.log.warn(`${job}: the pass begun at ${js.runningSince} is still running; this scheduled pass is skipped (never two at once)` + (job === 'billing' && only === undefined ? '; what it owes runs when that pass ends' : ''));
       this.writeStatus();
       return;
@@ -506,12 +497,7 @@ export class Daemon {
     const js = this.status.jobs[job];
     const at = result.finishedAt.toISOString();
     for (const r of result.integrations) {
-      const level = r.outcome === 'ok' || r.outcome === 'abandoned' ? 'info' : r.locked ? 'warn' : 'error';
-      const data = { job, integration: r.integration, outcome: r.outcome, requests: r.requests.platform + r.requests.psa };
-      this.log[level](r.summary, undefined, data);
-      const shown = r.errors.slice(0, 50);
-      for (const e of shown) this.log.error(`  ${r.integration}: ${e}`, undefined, { job, integration: r.integration });
-      if (r.errors.length > shown.length) this.log.error(`  ${r.integration}: … and ${r.errors.length - shown.length} more errors (kmsp ledger export)`);
+      logIntegrationPass(this.log, job, r);
       this.requests.push({ at: result.finishedAt.getTime(), integration: r.integration, platform: r.requests.platform, psa: r.requests.psa });
       if (r.budget) {
         this.budgetReadAt.set(r.integration, result.finishedAt.getTime());

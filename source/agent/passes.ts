@@ -15,6 +15,7 @@ import { openLedger, type Ledger } from '../store/ledger.js';
 import type { KmspPaths } from '../store/paths.js';
 import { ticketSummaryLine } from '../tickets/format.js';
 import { runTickets } from '../tickets/run.js';
+import type { Logger } from './logger.js';
 
 export interface PassOptions {
   paths: KmspPaths;
@@ -55,6 +56,22 @@ export function combineOutcomes(outcomes: readonly PassOutcome[]): PassOutcome {
   if (outcomes.length > 0 && outcomes.every((o) => o === 'failed')) return 'failed';
   if (outcomes.some((o) => o !== 'ok')) return 'partial';
   return 'ok';
+}
+
+/** Errors of one integration logged per pass at most; the rest are counted (the ledger has them all). */
+export const LOGGED_ERRORS_PER_PASS = 50;
+
+/**
+ * One integration's pass as log lines — the summary (info when it went well or stopped at a safe
+ * point, warn when another run held the lock, error otherwise) and each error — for the daemon
+ * and for `kmsp agent --once` with JSON or journald output.
+ */
+export function logIntegrationPass(log: Logger, job: AgentJob, r: IntegrationPass): void {
+  const level = r.outcome === 'ok' || r.outcome === 'abandoned' ? 'info' : r.locked ? 'warn' : 'error';
+  log[level](r.summary, undefined, { job, integration: r.integration, outcome: r.outcome, requests: r.requests.platform + r.requests.psa });
+  const shown = r.errors.slice(0, LOGGED_ERRORS_PER_PASS);
+  for (const e of shown) log.error(`  ${r.integration}: ${e}`, undefined, { job, integration: r.integration });
+  if (r.errors.length > shown.length) log.error(`  ${r.integration}: … and ${r.errors.length - shown.length} more errors (kmsp ledger export)`, undefined, { job, integration: r.integration });
 }
 
 export async function runPass(job: AgentJob, options: PassOptions): Promise<PassResult> {

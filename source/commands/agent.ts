@@ -4,7 +4,7 @@
 import type { Command } from 'commander';
 import { Daemon, EXIT_SOFTWARE } from '../agent/daemon.js';
 import { createLogger, isLogLevel, LOG_LEVELS, type LogFormat, type Logger, type LogLevel } from '../agent/logger.js';
-import { runPass } from '../agent/passes.js';
+import { logIntegrationPass, runPass } from '../agent/passes.js';
 import { loadIntegrations } from '../billing/context.js';
 import { Redactor } from '../connectors/redact.js';
 import { AGENT_JOBS, type AgentJob } from '../domain/agentStatus.js';
@@ -188,9 +188,7 @@ async function runOnce(io: CommandIo, paths: KmspPaths, jobs: readonly AgentJob[
         if (r.locked) locked = true;
         else if (r.outcome !== 'ok') failed = true;
         if (logger) {
-          const data = { job, integration: r.integration, outcome: r.outcome, requests: r.requests.platform + r.requests.psa };
-          logger[r.outcome === 'ok' || r.outcome === 'abandoned' ? 'info' : r.locked ? 'warn' : 'error'](r.summary, undefined, data);
-          for (const e of r.errors) logger.error(`  ${r.integration}: ${e}`, undefined, { job, integration: r.integration });
+          logIntegrationPass(logger, job, r);
           continue;
         }
         io.out(redactor.text(r.summary) + '\n');

@@ -204,7 +204,7 @@ describe('kmsp agent (billing)', () => {
     agent = spawnAgent(env.demo.configDir, ['--job', 'billing', '--billing-schedule', '*/3 * * * * *']);
     await agent.waitForLine(/catching up: /);
     await agent.waitForLine(/this scheduled pass is skipped \(never two at once\); what it owes runs when that pass ends/, 30_000);
-    await agent.waitForLine(/billing due at .* has not completed for demo \(a scheduled run came while the previous pass was running\); running it now/, 30_000);
+    await agent.waitForLine(/catching up: the billing run due at .* has not completed for demo \(a scheduled run came while the previous pass was running\); running it now/, 30_000);
     await until(() => statusOf(env!.paths)?.pid === agent!.child.pid && (statusOf(env!.paths)?.jobs.billing.passes ?? 0) >= 2, 'the owed pass', 30_000);
     agent.child.kill('SIGTERM');
     expect(await exitWithin(agent, 15_000)).toBe(0);
