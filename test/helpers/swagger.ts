@@ -1,36 +1,20 @@
-// Conformance of recorded Autotask requests with the vendor's Swagger 2.0 file
-// (../shared/specs/autotask-rest-v1.swagger.json, KT-SPEC in the protocol brief).
+// Conformance of recorded Autotask requests with the vendor's Swagger 2.0 file, as
+// extracted into fixtures/specs/autotask-rest-v1.extract.json (see fixtures/specs/README.md).
 //
 // For each request: the path (below basePath /ATServicesRest, ids standing for
 // {id}/{parentId}) must exist with that method, compared case-insensitively; the
-// body's top-level fields must be properties of the operation's body definition
+// body's top-level fields must be properties of the operation's body model
 // (PascalCase in the file, camelCase on the wire: compared case-insensitively);
 // for query bodies (QueryModel) the filter's fields and IncludeFields must be
-// properties of the queried entity's model. Paging links (`…/query/next?paging=`)
-// are not in the file (brief §2.3): they replay the query, so they are checked as
-// POST …/query with the same body.
+// properties of the queried entity's model; string fields must fit the model's
+// maxLength when it declares one. Paging links (`…/query/next?paging=`) are not in
+// the file: they replay the query, so they are checked as POST …/query with the same body.
 import { readFileSync } from 'node:fs';
+import type { ExtractedOperation, SpecExtract } from '../../source/tools/specExtract.js';
 
-interface Parameter {
-  name: string;
-  in: string;
-  schema?: { $ref?: string };
-}
+export { parseVendorJson as parseLenient } from '../../source/tools/specExtract.js';
 
-interface Operation {
-  parameters?: Parameter[];
-  responses?: Record<string, { schema?: { $ref?: string } }>;
-}
-
-interface Definition {
-  properties?: Record<string, unknown>;
-}
-
-export interface Swagger {
-  basePath: string;
-  paths: Record<string, Record<string, Operation>>;
-  definitions: Record<string, Definition>;
-}
+export type Swagger = SpecExtract;
 
 export interface CheckedRequest {
   method: string;
@@ -40,49 +24,26 @@ export interface CheckedRequest {
   body?: unknown;
 }
 
-/** JSON.parse after removing a BOM; on failure, retries with raw control characters inside strings escaped (Python's strict=False). */
-export function parseLenient(text: string): unknown {
-  const clean = text.replace(/^\uFEFF/, '');
-  try {
-    return JSON.parse(clean);
-  } catch (first) {
-    let out = '';
-    let inString = false;
-    for (let i = 0; i < clean.length; i++) {
-      const ch = clean[i]!;
-      if (inString) {
-        if (ch === '\\') {
-          out += ch + (clean[i + 1] ?? '');
-          i++;
-          continue;
-        }
-        if (ch === '"') inString = false;
-        const code = ch.charCodeAt(0);
-        out += code < 0x20 ? `\\u${code.toString(16).padStart(4, '0')}` : ch;
-      } else {
-        if (ch === '"') inString = true;
-        out += ch;
-      }
-    }
-    try {
-      return JSON.parse(out);
-    } catch {
-      throw first;
-    }
+const loaded = new Map<string, SpecExtract>();
+
+/** A vendor spec extract shipped under fixtures/specs/ (e.g. "autotask-rest-v1", "connectwise-manage-get-subset"). */
+export function loadSpecExtract(name: string): SpecExtract {
+  let spec = loaded.get(name);
+  if (!spec) {
+    spec = JSON.parse(readFileSync(new URL(`../../fixtures/specs/${name}.extract.json`, import.meta.url), 'utf8')) as SpecExtract;
+    loaded.set(name, spec);
   }
+  return spec;
 }
 
-let cached: Swagger | null = null;
-
-export function loadAutotaskSwagger(): Swagger {
-  cached ??= parseLenient(readFileSync(new URL('../../../shared/specs/autotask-rest-v1.swagger.json', import.meta.url), 'utf8')) as Swagger;
-  return cached;
+export function loadAutotaskSwagger(): SpecExtract {
+  return loadSpecExtract('autotask-rest-v1');
 }
 
 interface Template {
   path: string;
   segments: string[];
-  item: Record<string, Operation>;
+  item: Record<string, ExtractedOperation>;
 }
 
 const templateCache = new WeakMap<Swagger, Map<number, Template[]>>();
@@ -119,12 +80,19 @@ function matchTemplate(spec: Swagger, segments: string[]): Template | null {
   return best?.t ?? null;
 }
 
-function refName(ref: string | undefined): string | null {
-  return ref?.startsWith('#/definitions/') ? ref.slice('#/definitions/'.length) : null;
+function propertySet(spec: Swagger, definition: string): Set<string> {
+  return new Set(Object.keys(spec.models[definition]?.properties ?? {}).map((k) => k.toLowerCase()));
 }
 
-function propertySet(spec: Swagger, definition: string): Set<string> {
-  return new Set(Object.keys(spec.definitions[definition]?.properties ?? {}).map((k) => k.toLowerCase()));
+/** String fields longer than the model's maxLength (the vendor truncates or refuses them). */
+function lengthProblems(spec: SpecExtract, definition: string, body: Record<string, unknown>, label: string): string[] {
+  const problems: string[] = [];
+  const byName = new Map(Object.entries(spec.models[definition]?.properties ?? {}).map(([name, p]) => [name.toLowerCase(), p]));
+  for (const [k, v] of Object.entries(body)) {
+    const max = byName.get(k.toLowerCase())?.maxLength;
+    if (typeof v === 'string' && max !== undefined && v.length > max) problems.push(`${label}: body field "${k}" is ${v.length} characters, ${definition} allows ${max}`);
+  }
+  return problems;
 }
 
 function checkFilter(items: unknown, filterProps: Set<string>, entityProps: Set<string>, entityName: string, label: string, problems: string[]): void {
@@ -165,7 +133,7 @@ export function checkAutotaskRequest(req: CheckedRequest, spec: Swagger = loadAu
   if (isNext && method !== 'post') problems.push(`${label}: paging links must be POSTed`);
 
   if (!isNext && req.query) {
-    const declared = new Set((op.parameters ?? []).filter((p) => p.in === 'query').map((p) => p.name.toLowerCase()));
+    const declared = new Set(op.query.map((name) => name.toLowerCase()));
     for (const name of new URLSearchParams(req.query).keys()) {
       if (!declared.has(name.toLowerCase())) problems.push(`${label}: query parameter "${name}" is not declared for ${template.path}`);
     }
@@ -175,8 +143,7 @@ export function checkAutotaskRequest(req: CheckedRequest, spec: Swagger = loadAu
   // A next page may be POSTed without a body (GO does); kmsp re-sends the query.
   const emptyObject = typeof body === 'object' && body !== null && !Array.isArray(body) && Object.keys(body).length === 0;
   if (body === undefined || body === null || (isNext && emptyObject)) return problems;
-  const bodyParam = (op.parameters ?? []).find((p) => p.in === 'body');
-  const definition = refName(bodyParam?.schema?.$ref);
+  const definition = op.body;
   if (!definition) {
     problems.push(`${label}: sends a body but ${req.method} ${template.path} takes none`);
     return problems;
@@ -187,13 +154,14 @@ export function checkAutotaskRequest(req: CheckedRequest, spec: Swagger = loadAu
   }
   const props = propertySet(spec, definition);
   for (const k of Object.keys(body)) if (!props.has(k.toLowerCase())) problems.push(`${label}: body field "${k}" is not a property of ${definition}`);
+  problems.push(...lengthProblems(spec, definition, body as Record<string, unknown>, label));
 
   const record = body as Record<string, unknown>;
   if (definition === 'QueryModel') {
     // The queried entity's model: what POST …/{E}/query answers.
     const queryIndex = segments.findIndex((s) => s.toLowerCase() === 'query');
     const queryTemplate = matchTemplate(spec, segments.slice(0, queryIndex + 1));
-    const entity = refName(queryTemplate?.item.post?.responses?.['200']?.schema?.$ref);
+    const entity = queryTemplate?.item.post?.response;
     if (!entity) {
       problems.push(`${label}: cannot tell which entity is queried`);
       return problems;

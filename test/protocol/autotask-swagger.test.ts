@@ -22,12 +22,13 @@ afterAll(async () => {
   assertAutotaskConformance(sim.requests);
 });
 
-describe('the swagger file', () => {
-  it('loads (BOM and raw control characters tolerated) with its basePath and definitions', () => {
+describe('the swagger extract', () => {
+  it('loads with its basePath and models; vendor JSON with a BOM and raw control characters parses', () => {
     const spec = loadAutotaskSwagger();
     expect(spec.basePath).toBe('/ATServicesRest');
     expect(Object.keys(spec.paths).length).toBeGreaterThan(1000);
-    expect(spec.definitions.QueryModel).toBeDefined();
+    expect(spec.models.QueryModel).toBeDefined();
+    expect(spec.source).toMatchObject({ file: 'autotask-rest-v1.swagger.json', format: 'Swagger 2.0' });
     expect(parseLenient('\uFEFF{"a":"line1\nline2\tx"}')).toEqual({ a: 'line1\nline2\tx' });
   });
 });
@@ -90,6 +91,16 @@ describe('refuses what Autotask does not have', () => {
   it('a body where the operation takes none, and undeclared query parameters', () => {
     expect(checkAutotaskRequest({ method: 'GET', path: `${base}/Tickets/7101`, body: { id: 1 } })[0]).toMatch(/sends a body but GET .* takes none/);
     expect(checkAutotaskRequest({ method: 'GET', path: `${base}/Tickets/7101`, query: '?expand=all' })[0]).toMatch(/query parameter "expand"/);
+  });
+
+  it('a string longer than the model allows', () => {
+    const spec = loadAutotaskSwagger();
+    const limited = { ...spec, models: { ...spec.models, TicketModel: { properties: { ...spec.models.TicketModel!.properties, Title: { type: 'string', maxLength: 255 } } } } };
+    const title = 'x'.repeat(256);
+    expect(checkAutotaskRequest({ method: 'POST', path: `${base}/Tickets`, body: { companyID: 1, title } }, limited)).toEqual([
+      `POST ${base}/Tickets: body field "title" is 256 characters, TicketModel allows 255`,
+    ]);
+    expect(checkAutotaskRequest({ method: 'POST', path: `${base}/Tickets`, body: { companyID: 1, title: title.slice(1) } }, limited)).toEqual([]);
   });
 
   it('assertAutotaskConformance fails on bad requests, on an empty log and on an exempt request that conforms', () => {
