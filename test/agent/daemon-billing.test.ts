@@ -7,7 +7,7 @@ import { openLedger } from '../../source/store/ledger.js';
 import { runCli } from '../helpers/cli.js';
 import { billing, expectedPostings, MAPPED } from '../billing/demoMapping.js';
 import { adjustments, startBillingEnv, type BillingEnv } from '../billing/helpers.js';
-import { exitWithin, spawnAgent, statusOf, until, type AgentProcess } from './helpers.js';
+import { dailyScheduleAwayFromNow, exitWithin, spawnAgent, statusOf, until, type AgentProcess } from './helpers.js';
 
 let env: BillingEnv | null = null;
 let agent: AgentProcess | null = null;
@@ -20,7 +20,7 @@ afterEach(async () => {
 
 const start = () => startBillingEnv('demo', { tenants: MAPPED, billing, timeZone: 'UTC' });
 
-/** The ledger of an agent that billed "demo" two days ago (so today's 04:00 run is owed). */
+/** The ledger of an agent that billed "demo" two days ago (so the last scheduled run is owed). */
 function billedBefore(e: BillingEnv): void {
   const ledger = openLedger({ paths: e.paths });
   try {
@@ -111,7 +111,7 @@ describe('kmsp agent (billing)', () => {
 
     // Restarted (as systemd would), the agent owes the rest of the day's billing and runs it at once.
     env.demo.autotask.clearInjections();
-    agent = spawnAgent(env.demo.configDir, ['--job', 'billing', '--billing-schedule', '0 4 * * *']);
+    agent = spawnAgent(env.demo.configDir, ['--job', 'billing', '--billing-schedule', dailyScheduleAwayFromNow()]);
     await agent.waitForLine(/catching up: the billing run due at .* has not completed for demo/);
     // The status file still holds the first agent's final status (1 pass) until this one writes its own.
     await until(() => statusOf(env!.paths)?.pid === agent!.child.pid && statusOf(env!.paths)?.jobs.billing.passes === 1, 'the catch-up pass', 30_000, () => agent!.output().stdout);
@@ -126,7 +126,7 @@ describe('kmsp agent (billing)', () => {
     const expected = expectedPostings(Date.now());
     billedBefore(env);
     env.demo.autotask.inject({ endpoint: 'ContractServiceAdjustments', method: 'POST', kind: 'delay', delayMs: 1500, count: 1000 });
-    agent = spawnAgent(env.demo.configDir, ['--job', 'billing', '--billing-schedule', '0 4 * * *']);
+    agent = spawnAgent(env.demo.configDir, ['--job', 'billing', '--billing-schedule', dailyScheduleAwayFromNow()]);
     // The catch-up pass (no billing run since the last 04:00) starts at once.
     await agent.waitForLine(/catching up: the billing run due at/);
     await until(() => env!.demo.autotask.requests.some((r) => r.method === 'POST' && /ContractServiceAdjustments/i.test(r.path)), 'a posting in flight', 30_000);
@@ -156,7 +156,7 @@ describe('kmsp agent (billing)', () => {
     const expected = expectedPostings(Date.now());
     billedBefore(env);
     expect((await runCli(['--config', env.demo.configDir, 'pause'])).code).toBe(0);
-    agent = spawnAgent(env.demo.configDir, ['--job', 'billing', '--billing-schedule', '0 4 * * *']);
+    agent = spawnAgent(env.demo.configDir, ['--job', 'billing', '--billing-schedule', dailyScheduleAwayFromNow()]);
     await agent.waitForLine(/writes are paused/);
     await new Promise((r) => setTimeout(r, 1000));
     expect(adjustments(env)).toEqual([]);
@@ -175,7 +175,7 @@ describe('kmsp agent (billing)', () => {
     env = await start();
     billedBefore(env);
     env.demo.autotask.inject({ endpoint: 'ContractServiceAdjustments', method: 'POST', kind: 'delay', delayMs: 4000, count: 1000 });
-    agent = spawnAgent(env.demo.configDir, ['--job', 'billing', '--billing-schedule', '0 4 * * *', '--stop-timeout', '1']);
+    agent = spawnAgent(env.demo.configDir, ['--job', 'billing', '--billing-schedule', dailyScheduleAwayFromNow(), '--stop-timeout', '1']);
     await until(() => env!.demo.autotask.requests.some((r) => r.method === 'POST' && /ContractServiceAdjustments/i.test(r.path)), 'a posting in flight', 30_000);
     const sent = Date.now();
     agent.child.kill('SIGTERM');
@@ -186,7 +186,7 @@ describe('kmsp agent (billing)', () => {
 
   it('a new installation does not bill the moment it starts: it says when billing begins and how to bill now', async () => {
     env = await start();
-    agent = spawnAgent(env.demo.configDir, ['--job', 'billing', '--billing-schedule', '0 4 * * *']);
+    agent = spawnAgent(env.demo.configDir, ['--job', 'billing', '--billing-schedule', dailyScheduleAwayFromNow()]);
     const line = await agent.waitForLine(/billing of demo has never run; it begins at the next scheduled time/);
     expect(line).toContain('kmsp agent --once --job billing');
     await new Promise((r) => setTimeout(r, 1500));

@@ -71,3 +71,14 @@ export async function exitWithin(agent: AgentProcess, ms: number): Promise<numbe
     clearTimeout(timer);
   }
 }
+
+/**
+ * A daily billing schedule (cron, UTC) whose times are 12 hours away from now. A fixed time such
+ * as 04:00 makes a test depend on the clock: run between 03:30 and 04:00 UTC, the scheduled run
+ * comes before a 30-minute retry (so no retry is scheduled), and at 04:00 a scheduled pass joins
+ * the test's own. Tests that need "the last scheduled time has passed, the next is far" use this.
+ */
+export function dailyScheduleAwayFromNow(now = new Date()): string {
+  const at = new Date(now.getTime() + 12 * 3_600_000);
+  return `${at.getUTCMinutes()} ${at.getUTCHours()} * * *`;
+}
