@@ -1,4 +1,5 @@
 // The billing plan and the ledger's postings as tables, CSV and JSON (preview, ledger export).
+import { unbilledLine } from '../domain/billingPlan.js';
 import { csvField } from '../domain/unmapped.js';
 import type { PostingRecord } from '../store/ledger.js';
 import type { BillingPlan } from './types.js';
@@ -16,9 +17,11 @@ export interface PreviewRow {
   delta: number | null;
   /** Empty when the line is fine. */
   error: string;
+  /** Usage no billing item is chosen for ("5 Windows servers on …: no billing item chosen"); such a row has no item or quantities. */
+  unbilled: string;
 }
 
-export const PREVIEW_FIELDS: ReadonlyArray<keyof PreviewRow> = ['account', 'accountId', 'contract', 'contractId', 'tenant', 'billingItem', 'billingItemId', 'current', 'new', 'delta', 'error'];
+export const PREVIEW_FIELDS: ReadonlyArray<keyof PreviewRow> = ['account', 'accountId', 'contract', 'contractId', 'tenant', 'billingItem', 'billingItemId', 'current', 'new', 'delta', 'error', 'unbilled'];
 
 export function previewRows(plan: BillingPlan): PreviewRow[] {
   const rows: PreviewRow[] = [];
@@ -27,11 +30,14 @@ export function previewRows(plan: BillingPlan): PreviewRow[] {
     const base = { account: c.accountName, accountId: c.accountId, contract: c.contractName, contractId: c.contractId, tenant: c.tenantName };
     if (c.error) {
       const why = [c.error.message, c.error.cause && `cause: ${c.error.cause}`, c.error.remedy && `remedy: ${c.error.remedy}`].filter(Boolean).join('; ');
-      rows.push({ ...base, billingItem: '', billingItemId: '', current: null, new: null, delta: null, error: why });
+      rows.push({ ...base, billingItem: '', billingItemId: '', current: null, new: null, delta: null, error: why, unbilled: '' });
       continue;
     }
     for (const l of [...c.lines].sort((a, b) => a.billingItemName.localeCompare(b.billingItemName))) {
-      rows.push({ ...base, billingItem: l.billingItemName, billingItemId: l.billingItemId, current: l.before, new: l.after, delta: l.delta, error: '' });
+      rows.push({ ...base, billingItem: l.billingItemName, billingItemId: l.billingItemId, current: l.before, new: l.after, delta: l.delta, error: '', unbilled: '' });
+    }
+    for (const u of c.unbilled ?? []) {
+      rows.push({ ...base, billingItem: '', billingItemId: '', current: null, new: null, delta: null, error: '', unbilled: unbilledLine(u) });
     }
   }
   return rows;

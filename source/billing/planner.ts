@@ -3,6 +3,12 @@
 // with the units the PSA holds for the period containing today. Reads only: the same plan
 // feeds the agent's billing job, --dry-run and `kmsp billing preview`.
 //
+// - Before any usage is read, each contract group is checked against the live PSA
+//   (mappingCheck.ts): the contract exists, belongs to the mapped account, takes usage
+//   postings, is active and runs today. A group that fails gets the problem as its error and
+//   nothing is read or posted for it. After planning, a line that would post to or holds
+//   units on a missing or inactive billing item stops its contract the same way.
+// - Contract and billing item names come from the PSA, not from the config.
 // - listTenants and listApplications once per run; devices and license usage per tenant,
 //   units per contract, in parallel under small limits (the platform gets 4 at once, the
 //   PSA 3: Autotask refuses a 4th concurrent request per endpoint).
@@ -10,7 +16,8 @@
 // - Several tenants mapped to one contract are summed per billing item: each tenant's own
 //   plan would otherwise set the item to its own count and undo the other's.
 import pLimit from 'p-limit';
-import { desiredQuantities, planAgainstPsa, type DesiredQuantity } from '../domain/billingPlan.js';
+import { blockingItemProblem, skipReason, type MappingProblem } from '../domain/billingChecks.js';
+import { desiredQuantities, planAgainstPsa, unbilledUsage, type DesiredQuantity, type UnbilledUsage } from '../domain/billingPlan.js';
 import type { Integration, TenantMapping } from '../domain/config.js';
 import { calendarDate } from '../domain/dates.js';
 import { PassAbandoned, throwIfAbandoned } from '../domain/errors.js';
@@ -18,6 +25,7 @@ import type { Psa, SecurityPlatform } from '../domain/ports.js';
 import type { Tenant } from '../domain/types.js';
 import { countUsage } from '../domain/usage.js';
 import { toBillingError } from './errors.js';
+import { checkMappings, readBillingFacts } from './mappingCheck.js';
 import type { BillingPlan, ContractPlan } from './types.js';
 
 export interface PlanProgress {
@@ -45,13 +53,6 @@ interface ContractGroup {
   mappings: TenantMapping[];
 }
 
-export function skipReason(m: TenantMapping): string | null {
-  if (!m.accountId) return 'not mapped to an account';
-  if (!m.billing) return 'billing is off';
-  if (!m.contractId) return 'no contract chosen';
-  return null;
-}
-
 export async function buildBillingPlan(options: BuildPlanOptions): Promise<BillingPlan> {
   const { integration, platform, psa } = options;
   const date = calendarDate(options.now, options.timeZone);
@@ -71,8 +72,11 @@ export async function buildBillingPlan(options: BuildPlanOptions): Promise<Billi
   if (groups.size === 0) return plan;
 
   // Once per run. A failure here stops the whole plan: no contract can be computed without them.
-  const [tenants, applications] = await Promise.all([platform.listTenants(), platform.listApplications()]);
+  const [tenants, applications, facts] = await Promise.all([platform.listTenants(), platform.listApplications(), readBillingFacts(psa)]);
   const tenantById = new Map<string, Tenant>(tenants.map((t) => [t.id, t]));
+  const checks = await checkMappings(integration, facts, date);
+  const refused = new Map<string, MappingProblem>();
+  for (const { mapping, problem } of checks.tenants) if (!refused.has(mapping.contractId!)) refused.set(mapping.contractId!, problem);
 
   const platformLimit = pLimit(Math.max(1, options.platformConcurrency ?? 4));
   const psaLimit = pLimit(Math.max(1, options.psaConcurrency ?? 3));
@@ -80,7 +84,7 @@ export async function buildBillingPlan(options: BuildPlanOptions): Promise<Billi
   let tenantsDone = 0;
   let contractsDone = 0;
 
-  const desiredOf = async (m: TenantMapping): Promise<DesiredQuantity[]> => {
+  const desiredOf = async (m: TenantMapping): Promise<{ desired: DesiredQuantity[]; unbilled: UnbilledUsage[] }> => {
     throwIfAbandoned(options.signal);
     try {
       const tenant = tenantById.get(m.tenantId);
@@ -88,8 +92,8 @@ export async function buildBillingPlan(options: BuildPlanOptions): Promise<Billi
         throw Object.assign(new Error(`Tenant “${m.tenantName}” (${m.tenantId}) is no longer on the platform`), { notFound: true });
       }
       const [devices, usage] = await Promise.all([platform.listDevices(tenant), platform.licenseUsage(tenant)]);
-      const counted = countUsage({ tenantId: tenant.id, devices, usage, applications, today: date, timeZone: options.timeZone });
-      return desiredQuantities(counted, integration.billing, applications);
+      const counted = countUsage({ tenantId: tenant.id, devices, usage, applications, now: options.now, timeZone: options.timeZone });
+      return { desired: desiredQuantities(counted, integration.billing, applications), unbilled: unbilledUsage(counted, integration.billing, applications) };
     } finally {
       options.onProgress?.({ phase: 'tenants', done: ++tenantsDone, total: totalTenants });
     }
@@ -97,6 +101,7 @@ export async function buildBillingPlan(options: BuildPlanOptions): Promise<Billi
 
   const contractPlan = async (group: ContractGroup): Promise<ContractPlan> => {
     const first = group.mappings[0]!;
+    const live = facts.contracts.get(group.contractId);
     const base: ContractPlan = {
       tenantId: first.tenantId,
       tenantName: group.mappings.map((m) => m.tenantName).join(', '),
@@ -104,9 +109,17 @@ export async function buildBillingPlan(options: BuildPlanOptions): Promise<Billi
       accountId: first.accountId!,
       accountName: first.accountName ?? first.accountId!,
       contractId: group.contractId,
-      contractName: first.contractName ?? group.contractId,
+      contractName: live?.name ?? first.contractName ?? group.contractId,
       lines: [],
     };
+    const mappingProblem = refused.get(group.contractId);
+    if (mappingProblem) {
+      base.error = { ...mappingProblem };
+      tenantsDone += group.mappings.length;
+      options.onProgress?.({ phase: 'tenants', done: tenantsDone, total: totalTenants });
+      options.onProgress?.({ phase: 'contracts', done: ++contractsDone, total: groups.size });
+      return base;
+    }
     throwIfAbandoned(options.signal);
     const current = psaLimit(() => psa.currentQuantities(group.contractId, date));
     current.catch(() => undefined); // awaited below; keeps an early rejection from being unhandled
@@ -129,7 +142,15 @@ export async function buildBillingPlan(options: BuildPlanOptions): Promise<Billi
           }),
         ),
       );
-      base.lines = planAgainstPsa(sumDesired(perTenant.flat()), await current);
+      const lines = planAgainstPsa(
+        sumDesired(perTenant.flatMap((t) => t.desired)),
+        await current,
+      ).map((line) => ({ ...line, billingItemName: facts.items.get(line.billingItemId)?.name ?? line.billingItemName }));
+      const itemProblem = blockingItemProblem(lines, checks.items, base.tenantName);
+      if (itemProblem) base.error = { ...itemProblem };
+      else base.lines = lines;
+      const unbilled = sumUnbilled(perTenant.flatMap((t) => t.unbilled));
+      if (unbilled.length) base.unbilled = unbilled;
     } catch (error) {
       if (error instanceof PassAbandoned) throw error;
       const e = (error as { isBillingError?: boolean }).isBillingError
@@ -158,4 +179,16 @@ function sumDesired(all: DesiredQuantity[]): DesiredQuantity[] {
     }
   }
   return [...byItem.values()];
+}
+
+/** Unbilled usage of several tenants on one contract, summed per application and bucket. */
+function sumUnbilled(all: UnbilledUsage[]): UnbilledUsage[] {
+  const byKey = new Map<string, UnbilledUsage>();
+  for (const u of all) {
+    const key = `${u.applicationId}\u0000${u.bucket}`;
+    const seen = byKey.get(key);
+    if (seen) seen.quantity += u.quantity;
+    else byKey.set(key, { ...u });
+  }
+  return [...byKey.values()];
 }

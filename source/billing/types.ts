@@ -1,5 +1,6 @@
 // The billing plan as the planner builds it and the executor, preview and ledger export use it.
 // A plan line has the shape of domain/billingPlan.ts PlanLine (before/after are PSA units).
+import type { UnbilledUsage } from '../domain/billingPlan.js';
 
 export interface BillingLine {
   billingItemId: string;
@@ -34,8 +35,10 @@ export interface ContractPlan {
   contractName: string;
   /** Every mapped billing item, also those without a change (delta 0). */
   lines: BillingLine[];
-  /** Set when reading usage or PSA units failed: nothing is posted to this contract. */
+  /** Set when the mapping failed its check against the PSA, or reading usage or PSA units failed: nothing is posted to this contract. */
   error?: BillingError;
+  /** Usage of the contract's tenants that no billing item is chosen for (not posted anywhere). */
+  unbilled?: UnbilledUsage[];
 }
 
 export interface BillingPlan {

@@ -78,9 +78,10 @@ async function table(rows: Array<PreviewRow & { integration: string }>, date: st
   const { renderTable } = await import('../ui/print.js');
   const changes = rows.filter((r) => r.delta !== null && r.delta !== 0).length;
   const errors = rows.filter((r) => r.error);
+  const unbilled = rows.filter((r) => r.unbilled);
   const t = renderTable(
     rows
-      .filter((r) => !r.error)
+      .filter((r) => !r.error && !r.unbilled)
       .map((r) => ({ Account: r.account, Contract: r.contract, 'Billing item': r.billingItem, Current: r.current ?? '', New: r.new ?? '', Delta: r.delta === 0 ? '' : signed(r.delta) })),
     // Cut to the terminal (120 cells when piped; --format csv/json for everything). The
     // billing item keeps enough to tell "– Workstation" from "– Server"; the contract,
@@ -89,6 +90,10 @@ async function table(rows: Array<PreviewRow & { integration: string }>, date: st
   );
   const lines = [`Billing preview for ${date} (nothing is written):`, t];
   for (const e of errors) lines.push(`${e.account} / ${e.contract}: ${e.error}`);
+  if (unbilled.length) {
+    lines.push('Usage not billed (no billing item chosen on the Services tab):');
+    for (const u of unbilled) lines.push(`  ${u.account}: ${u.unbilled}`);
+  }
   lines.push(`${changes} posting${changes === 1 ? '' : 's'} would be made; ${errors.length} contract${errors.length === 1 ? '' : 's'} with errors; ${skippedLine(skipped)}.`);
   return lines.filter(Boolean).join('\n') + '\n';
 }

@@ -48,11 +48,11 @@ function unitOf(row: ApplicationItems, apps: Map<string, Application>, usage: Ap
   return apps.get(row.applicationId)?.unit ?? usage?.unit ?? 'unknown';
 }
 
-/** The (item, bucket) pairs a settings row contributes, with their quantities. */
-function rowSources(row: ApplicationItems, byCategory: boolean, unit: LicenseUnit | 'unknown', usage: ApplicationUsage | undefined): Array<[PsaChoice, Source]> {
-  const out: Array<[PsaChoice, Source]> = [];
+/** The (item, bucket) pairs a settings row contributes, with their quantities; the item is null where none is chosen. */
+function rowSources(row: ApplicationItems, byCategory: boolean, unit: LicenseUnit | 'unknown', usage: ApplicationUsage | undefined): Array<[PsaChoice | null, Source]> {
+  const out: Array<[PsaChoice | null, Source]> = [];
   const add = (choice: PsaChoice | null, bucket: Source['bucket'], quantity: number) => {
-    if (choice) out.push([choice, { applicationId: row.applicationId, bucket, quantity }]);
+    out.push([choice, { applicationId: row.applicationId, bucket, quantity }]);
   };
   const categoryItems = row.workstation !== null || row.server !== null || row.nonWindows !== null;
   if (unit === 'user') add(row.single, 'users', usage?.users ?? 0);
@@ -78,6 +78,7 @@ export function desiredQuantities(usage: TenantUsage, billing: BillingSettings, 
     const appUsage = usageOf.get(row.applicationId);
     const unit = unitOf(row, apps, appUsage);
     for (const [choice, source] of rowSources(row, billing.byCategory, unit, appUsage)) {
+      if (!choice) continue;
       const key = JSON.stringify([choice.value, source.applicationId, source.bucket]);
       if (seen.has(key)) continue;
       seen.add(key);
@@ -88,6 +89,52 @@ export function desiredQuantities(usage: TenantUsage, billing: BillingSettings, 
     }
   }
   return [...byItem.values()];
+}
+
+/** Usage no billing item is chosen for: shown by the preview and the reconciliation, never silently dropped. */
+export interface UnbilledUsage {
+  applicationId: string;
+  applicationName: string;
+  /** Devices of one category, or all devices, users or mailboxes. */
+  bucket: UsageBucket | 'all';
+  quantity: number;
+}
+
+/** What the tenant uses that the settings bill nowhere (the buckets desiredQuantities leaves out), non-zero only. */
+export function unbilledUsage(usage: TenantUsage, billing: BillingSettings, applications: Application[]): UnbilledUsage[] {
+  const names = new Map(applications.map((a) => [a.id, a.name]));
+  const rows = new Map<string, ApplicationItems>();
+  for (const row of billing.applications) if (!rows.has(row.applicationId)) rows.set(row.applicationId, row);
+  const out: UnbilledUsage[] = [];
+  for (const appUsage of usage.applications) {
+    const row = rows.get(appUsage.applicationId) ?? {
+      applicationId: appUsage.applicationId,
+      applicationName: names.get(appUsage.applicationId) ?? appUsage.applicationId,
+      single: null,
+      workstation: null,
+      server: null,
+      nonWindows: null,
+    };
+    for (const [choice, source] of rowSources(row, billing.byCategory, appUsage.unit, appUsage)) {
+      if (choice || source.quantity === 0) continue;
+      out.push({ applicationId: row.applicationId, applicationName: names.get(row.applicationId) ?? row.applicationName, bucket: source.bucket, quantity: source.quantity });
+    }
+  }
+  return out;
+}
+
+/** "5 Windows servers on Kaspersky Security for Windows Server: no billing item chosen". */
+export function unbilledLine(u: UnbilledUsage): string {
+  const what: Record<UnbilledUsage['bucket'], [string, string]> = {
+    all: ['device', 'devices'],
+    'windows-workstation': ['Windows workstation', 'Windows workstations'],
+    'windows-server': ['Windows server', 'Windows servers'],
+    'non-windows': ['non-Windows device', 'non-Windows devices'],
+    users: ['user', 'users'],
+    mailboxes: ['mailbox', 'mailboxes'],
+  };
+  const [one, many] = what[u.bucket];
+  return `${u.quantity} ${u.quantity === 1 ? one : many} on ${u.applicationName}: no billing item chosen`;
 }
 
 function assertQuantity(what: string, n: number): void {

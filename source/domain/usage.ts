@@ -1,13 +1,14 @@
 // SPEC.md §3.1 steps 1–2: what a tenant uses, per application. Pure: no I/O, no clock
-// (the caller passes "today" as a calendar date in the MSP's time zone).
+// (the caller passes the instant of the run, and the MSP's time zone for the words).
 //
 // Decisions (a wrong quantity ends up on an MSP's invoice, so every rule is explicit):
 // - Key types: only 'commercial' and 'subscription' can be billable. 'trial', 'beta' and
 //   'test' never are. 'oem' is not billable: an OEM key is bundled with hardware or a
 //   third-party product, the customer has already paid for it and the MSP does not resell it.
-// - Expiry: a key is valid through the calendar day of its expiry instant, taken in the
-//   MSP's time zone. A key expiring today (e.g. at 23:30 local) still counts today; from
-//   tomorrow it does not. The UTC date of the instant is irrelevant.
+// - Expiry: a key whose expiry instant has passed at the time of the run no longer counts.
+//   A key that expired a minute before the run is not billed for that day: the customer
+//   is no longer protected by it. (An earlier rule kept it "through its expiry day", which
+//   billed a day of protection the customer did not have.)
 // - Commercial keys: billable when not expired. A commercial key with no expiry date (the
 //   platform reports none) is treated as unlimited, hence billable. A commercial key that
 //   carries a subscription state other than 'active' is not billable (a platform never
@@ -32,7 +33,7 @@
 //   assigned to devices, so "in use" cannot be checked per device); otherwise 0. With
 //   several mailbox applications each one with a billable key gets the tenant's figure.
 // - Keys of an application not in `applications` are not counted (reported in excludedKeys).
-// - Bad input refuses rather than guesses: usage of another tenant, a malformed `today`
+// - Bad input refuses rather than guesses: usage of another tenant, an invalid `now`
 //   or a protectedMailboxes that is not a non-negative integer throw.
 import { calendarDate } from './dates.js';
 import { DEVICE_CATEGORIES, type Application, type Device, type DeviceCategory, type LicenseKey, type LicenseUnit, type TenantLicenseUsage } from './types.js';
@@ -59,18 +60,22 @@ export interface TenantUsage {
   excludedKeys: Array<{ keyId: string; applicationId: string; reason: string }>;
 }
 
-const DATE_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
+function assertInstant(now: Date): void {
+  if (!(now instanceof Date) || Number.isNaN(now.getTime())) throw new RangeError(`"now" must be a valid instant, got ${String(now)}`);
+}
 
-function assertDate(today: string): void {
-  if (!DATE_PATTERN.test(today)) throw new RangeError(`"today" must be a calendar date YYYY-MM-DD, got "${today}"`);
+/** "2024-01-15 23:30" in the MSP's time zone: how a preview names an expiry. */
+function localMinute(instant: Date, timeZone: string): string {
+  const time = new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(instant);
+  return `${calendarDate(instant, timeZone)} ${time}`;
 }
 
 /**
- * Whether a key counts for billing on `today` (YYYY-MM-DD in `timeZone`, the MSP's zone).
- * The reason says why, in words fit for a preview.
+ * Whether a key counts for billing at the instant `now`; `timeZone` (the MSP's zone) only
+ * words the reason, which says why, fit for a preview.
  */
-export function isBillableKey(key: LicenseKey, today: string, timeZone: string): { billable: boolean; reason: string } {
-  assertDate(today);
+export function isBillableKey(key: LicenseKey, now: Date, timeZone: string): { billable: boolean; reason: string } {
+  assertInstant(now);
   const no = (reason: string) => ({ billable: false, reason });
   switch (key.type) {
     case 'trial':
@@ -94,9 +99,9 @@ export function isBillableKey(key: LicenseKey, today: string, timeZone: string):
   const kind = key.type === 'subscription' ? 'active subscription' : 'commercial key';
   if (key.expiresAt === null) return { billable: true, reason: `${kind} without expiry` };
   if (Number.isNaN(key.expiresAt.getTime())) return no('expiry date is invalid');
-  const lastDay = calendarDate(key.expiresAt, timeZone);
-  if (lastDay < today) return no(`expired on ${lastDay}`);
-  return { billable: true, reason: `${kind} valid through ${lastDay}` };
+  const expiry = localMinute(key.expiresAt, timeZone);
+  if (key.expiresAt.getTime() <= now.getTime()) return no(`expired ${expiry}`);
+  return { billable: true, reason: `${kind} valid until ${expiry}` };
 }
 
 function zeroCategories(): Record<DeviceCategory, number> {
@@ -109,9 +114,9 @@ export function perUserCount(nonMobile: number, mobile: number): number {
 }
 
 /** SPEC.md §3.1 steps 1–2 for one tenant (see the decisions at the top of this file). */
-export function countUsage(input: { tenantId: string; devices: Device[]; usage: TenantLicenseUsage; applications: Application[]; today: string; timeZone: string }): TenantUsage {
-  const { tenantId, devices, usage, applications, today, timeZone } = input;
-  assertDate(today);
+export function countUsage(input: { tenantId: string; devices: Device[]; usage: TenantLicenseUsage; applications: Application[]; now: Date; timeZone: string }): TenantUsage {
+  const { tenantId, devices, usage, applications, now, timeZone } = input;
+  assertInstant(now);
   if (usage.tenantId !== tenantId) throw new Error(`license usage of tenant "${usage.tenantId}" given for tenant "${tenantId}"`);
   const mailboxFigure = usage.protectedMailboxes ?? 0;
   if (!Number.isSafeInteger(mailboxFigure) || mailboxFigure < 0) throw new RangeError(`protectedMailboxes must be a non-negative integer, got ${String(usage.protectedMailboxes)}`);
@@ -131,7 +136,7 @@ export function countUsage(input: { tenantId: string; devices: Device[]; usage: 
       excludedKeys.push({ keyId: key.id, applicationId: key.applicationId, reason: 'application not known to the platform list' });
       continue;
     }
-    const verdict = isBillableKey(key, today, timeZone);
+    const verdict = isBillableKey(key, now, timeZone);
     if (verdict.billable) billableKeys.set(key.id, key);
     else excludedKeys.push({ keyId: key.id, applicationId: key.applicationId, reason: verdict.reason });
   }

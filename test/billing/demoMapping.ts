@@ -51,7 +51,6 @@ function relative(text: string, now: number): Date {
 }
 
 export function expectedPostings(now: number): Array<[number, number, number]> {
-  const today = new Date(now).toISOString().slice(0, 10);
   const out: Array<[number, number, number]> = [];
   for (const m of MAPPED.filter((t) => t.billing)) {
     const vs = ksc.vservers.find((v) => v.uid === m.tenantId)!;
@@ -62,7 +61,8 @@ export function expectedPostings(now: number): Array<[number, number, number]> {
       const used = new Set<string>();
       for (const key of vs.keys.filter((k) => k.productName === app.applicationId)) {
         const typeOk = key.type === 'commercial' ? !key.subscription?.state || key.subscription.state === 'active' : key.type === 'subscription' ? (key.subscription?.state ?? 'active') === 'active' : false;
-        const unexpired = !key.expiry || relative(key.expiry, now).toISOString().slice(0, 10) >= today;
+        // A key whose expiry instant has passed at the time of the run no longer counts.
+        const unexpired = !key.expiry || relative(key.expiry, now).getTime() > now;
         if (typeOk && unexpired) for (const h of key.current ?? []) if (category.has(h)) used.add(h);
       }
       for (const h of used) {

@@ -4,7 +4,8 @@ import { countUsage, isBillableKey, perUserCount } from '../../source/domain/usa
 import type { Application, Device, DeviceCategory, KeyAssignment, LicenseKey, LicenseKeyType, SubscriptionState } from '../../source/domain/types.js';
 
 const TZ = 'Europe/Berlin'; // UTC+1 in January
-const TODAY = '2024-01-15';
+/** The run's instant: 10:00 on 2024-01-15 in Berlin. */
+const NOW = new Date('2024-01-15T09:00:00Z');
 
 const key = (id: string, applicationId: string, type: LicenseKeyType = 'commercial', expiresAt: Date | null = new Date('2025-01-01T00:00:00Z'), subscriptionState: SubscriptionState | null = null): LicenseKey => ({
   id,
@@ -39,7 +40,7 @@ function run(devices: Device[], keys: LicenseKey[], assignments: KeyAssignment[]
     devices,
     usage: { tenantId: 't1', keys, assignments, ...(protectedMailboxes !== undefined ? { protectedMailboxes } : {}) },
     applications,
-    today: TODAY,
+    now: NOW,
     timeZone: TZ,
   });
 }
@@ -70,45 +71,52 @@ describe('isBillableKey', () => {
     ['commercial with an invalid date', key('k', 'KES', 'commercial', new Date('nope')), false],
   ];
   it.each(cases)('%s → billable %s', (_name, k, billable) => {
-    const verdict = isBillableKey(k, TODAY, TZ);
+    const verdict = isBillableKey(k, NOW, TZ);
     expect(verdict.billable).toBe(billable);
     expect(verdict.reason).not.toBe('');
   });
 
-  describe('expiry boundary: valid through its last day in the MSP time zone', () => {
-    // 2024-01-15T22:30Z = 23:30 on the 15th in Berlin; 2024-01-15T23:30Z = 00:30 on the 16th in Berlin.
-    const at2330Local = key('k', 'KES', 'commercial', new Date('2024-01-15T22:30:00Z'));
-    const at0030NextLocal = key('k', 'KES', 'commercial', new Date('2024-01-15T23:30:00Z'));
-    const cases: Array<[string, LicenseKey, string, boolean]> = [
-      ['expiring today 23:30 local, counted today', at2330Local, '2024-01-15', true],
-      ['expiring today 23:30 local, not counted tomorrow', at2330Local, '2024-01-16', false],
-      ['expiring 00:30 local tomorrow (UTC still today), counted today', at0030NextLocal, '2024-01-15', true],
-      ['expiring 00:30 local tomorrow, still counted tomorrow (its last day)', at0030NextLocal, '2024-01-16', true],
-      ['expiring 00:30 local tomorrow, not counted the day after', at0030NextLocal, '2024-01-17', false],
-      ['expired yesterday', key('k', 'KES', 'commercial', new Date('2024-01-14T12:00:00Z')), '2024-01-15', false],
-      ['subscription expiring today still counts', key('k', 'KES', 'subscription', new Date('2024-01-15T22:30:00Z'), 'active'), '2024-01-15', true],
+  describe('expiry boundary: a key whose expiry instant has passed at the time of the run no longer counts', () => {
+    const expiresAt = new Date('2024-01-15T22:30:00Z'); // 23:30 on the 15th in Berlin
+    const k = key('k', 'KES', 'commercial', expiresAt);
+    const cases: Array<[string, LicenseKey, Date, boolean]> = [
+      ['a run an hour before the expiry counts it', k, new Date('2024-01-15T21:30:00Z'), true],
+      ['a run a minute after the expiry, the same local day, does not', k, new Date('2024-01-15T22:31:00Z'), false],
+      ['a run at the very instant of expiry does not', k, expiresAt, false],
+      ['a run a millisecond before does', k, new Date(expiresAt.getTime() - 1), true],
+      ['an active subscription expired a minute before the run does not', key('k', 'KES', 'subscription', new Date('2024-01-15T08:59:00Z'), 'active'), NOW, false],
+      ['expired yesterday', key('k', 'KES', 'commercial', new Date('2024-01-14T12:00:00Z')), NOW, false],
     ];
-    it.each(cases)('%s', (_name, k, today, billable) => {
-      expect(isBillableKey(k, today, TZ).billable).toBe(billable);
+    it.each(cases)('%s', (_name, key, now, billable) => {
+      expect(isBillableKey(key, now, TZ).billable).toBe(billable);
     });
 
-    it('uses the local date, not the UTC date, west of UTC', () => {
-      // 2024-01-16T00:30Z is 19:30 on the 15th in New York: its last day there is the 15th.
-      const k = key('k', 'KES', 'commercial', new Date('2024-01-16T00:30:00Z'));
-      expect(isBillableKey(k, '2024-01-15', 'America/New_York').billable).toBe(true);
-      expect(isBillableKey(k, '2024-01-16', 'America/New_York').billable).toBe(false);
-      expect(isBillableKey(k, '2024-01-16', 'UTC').billable).toBe(true);
+    it('the time zone only words the reason', () => {
+      const at = new Date('2024-01-16T00:30:00Z');
+      const early = key('k', 'KES', 'commercial', at);
+      expect(isBillableKey(early, new Date('2024-01-16T00:29:00Z'), 'America/New_York')).toEqual({ billable: true, reason: 'commercial key valid until 2024-01-15 19:30' });
+      expect(isBillableKey(early, new Date('2024-01-16T00:31:00Z'), 'UTC')).toEqual({ billable: false, reason: 'expired 2024-01-16 00:30' });
+    });
+
+    it('counts the devices of a key that expires after the run, not of one that expired a minute before', () => {
+      const u = run(
+        [device('d1'), device('d2')],
+        [key('late', 'KES', 'commercial', new Date(NOW.getTime() + 60_000)), key('gone', 'KES', 'commercial', new Date(NOW.getTime() - 60_000))],
+        [current('late', 'd1'), current('gone', 'd2')],
+      );
+      expect(app(u, 'KES').devices).toBe(1);
+      expect(u.excludedKeys).toEqual([{ keyId: 'gone', applicationId: 'KES', reason: 'expired 2024-01-15 09:59' }]);
     });
   });
 
   it('reasons say why', () => {
-    expect(isBillableKey(key('k', 'KES', 'commercial', new Date('2020-03-01T12:00:00Z')), TODAY, TZ).reason).toBe('expired on 2020-03-01');
-    expect(isBillableKey(key('k', 'KES', 'subscription', null, 'paused'), TODAY, TZ).reason).toBe('subscription is paused');
-    expect(isBillableKey(key('k', 'KES', 'oem', null), TODAY, TZ).reason).toMatch(/OEM/);
+    expect(isBillableKey(key('k', 'KES', 'commercial', new Date('2020-03-01T12:00:00Z')), NOW, TZ).reason).toBe('expired 2020-03-01 13:00');
+    expect(isBillableKey(key('k', 'KES', 'subscription', null, 'paused'), NOW, TZ).reason).toBe('subscription is paused');
+    expect(isBillableKey(key('k', 'KES', 'oem', null), NOW, TZ).reason).toMatch(/OEM/);
   });
 
-  it('refuses a malformed today', () => {
-    expect(() => isBillableKey(key('k', 'KES'), '15/01/2024', TZ)).toThrow(RangeError);
+  it('refuses an invalid instant', () => {
+    expect(() => isBillableKey(key('k', 'KES'), new Date('nope'), TZ)).toThrow(RangeError);
   });
 });
 
@@ -189,9 +197,9 @@ describe('countUsage: devices', () => {
     ]);
   });
 
-  it('refuses usage of another tenant and a malformed today', () => {
-    expect(() => countUsage({ tenantId: 't1', devices: [], usage: { tenantId: 't2', keys: [], assignments: [] }, applications: APPS, today: TODAY, timeZone: TZ })).toThrow(/t2/);
-    expect(() => countUsage({ tenantId: 't1', devices: [], usage: { tenantId: 't1', keys: [], assignments: [] }, applications: APPS, today: '2024-1-5', timeZone: TZ })).toThrow(RangeError);
+  it('refuses usage of another tenant and an invalid instant', () => {
+    expect(() => countUsage({ tenantId: 't1', devices: [], usage: { tenantId: 't2', keys: [], assignments: [] }, applications: APPS, now: NOW, timeZone: TZ })).toThrow(/t2/);
+    expect(() => countUsage({ tenantId: 't1', devices: [], usage: { tenantId: 't1', keys: [], assignments: [] }, applications: APPS, now: new Date(NaN), timeZone: TZ })).toThrow(RangeError);
   });
 });
 

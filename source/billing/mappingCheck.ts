@@ -1,0 +1,49 @@
+// Reads what the billing checks need from the live PSA (its contracts and billing items, and
+// account names only when a contract turns out to belong to another account) and applies the
+// rules of domain/billingChecks.ts to an integration's mappings. Used by the planner before it
+// reads any usage, by `kmsp doctor` and by `kmsp config validate --online` / `config import`.
+import { contractProblem, itemProblems, skipReason, type MappingProblem } from '../domain/billingChecks.js';
+import type { Integration, TenantMapping } from '../domain/config.js';
+import type { Psa } from '../domain/ports.js';
+import type { BillingItem, PsaContract } from '../domain/types.js';
+
+export interface PsaBillingFacts {
+  contracts: Map<string, PsaContract>;
+  items: Map<string, BillingItem>;
+  /** Account names by id, read once and only when a check needs to name a contract's real owner. */
+  accountNames(): Promise<Map<string, string>>;
+}
+
+export async function readBillingFacts(psa: Psa): Promise<PsaBillingFacts> {
+  const [contracts, items] = await Promise.all([psa.listContracts(), psa.listBillingItems()]);
+  let names: Promise<Map<string, string>> | null = null;
+  return {
+    contracts: new Map(contracts.map((c) => [c.id, c])),
+    items: new Map(items.map((i) => [i.id, i])),
+    accountNames: () => (names ??= psa.listAccounts().then((list) => new Map(list.map((a) => [a.id, a.name])))),
+  };
+}
+
+export interface MappingCheckResult {
+  /** Billed tenants (billing on, with a contract) whose contract cannot take their usage. */
+  tenants: Array<{ mapping: TenantMapping; problem: MappingProblem }>;
+  /** Chosen billing items that are missing or inactive, by item id. */
+  items: Map<string, MappingProblem>;
+}
+
+/** The checks of every billed tenant of `integration` on `date` (YYYY-MM-DD). */
+export async function checkMappings(integration: Integration, facts: PsaBillingFacts, date: string): Promise<MappingCheckResult> {
+  const billed = integration.tenants.filter((m) => skipReason(m) === null);
+  const foreign = billed.some((m) => {
+    const c = facts.contracts.get(m.contractId!);
+    return c !== undefined && c.accountId !== m.accountId;
+  });
+  // Naming the real owner costs one account listing: only read when a contract is another's.
+  const names = foreign ? await facts.accountNames().catch(() => new Map<string, string>()) : new Map<string, string>();
+  const tenants: MappingCheckResult['tenants'] = [];
+  for (const mapping of billed) {
+    const problem = contractProblem(mapping, facts.contracts.get(mapping.contractId!), date, (id) => names.get(id));
+    if (problem) tenants.push({ mapping, problem });
+  }
+  return { tenants, items: itemProblems(integration.billing, [...facts.items.values()]) };
+}

@@ -1,0 +1,142 @@
+// Checks a tenant's billing mapping against what the PSA holds now, before money is written
+// into it. A hand-edited or stale config can name another customer's contract, a contract that
+// does not take usage postings, one that ended, or a billing item that was deleted or retired:
+// each would post to the wrong place or fail half-way. Pure: the caller reads the PSA's
+// contracts and billing items and passes them in. The billing run, the preview, `kmsp doctor`,
+// `kmsp config validate --online` and the console's Accounts tab use these same rules.
+import type { BillingSettings, PsaChoice, TenantMapping } from './config.js';
+import type { BillingItem, PsaContract } from './types.js';
+
+/** Why a mapping cannot be billed: what, why, what to do. */
+export interface MappingProblem {
+  message: string;
+  cause: string;
+  remedy: string;
+}
+
+/** Why a mapped tenant is not billed at all, before any check against the PSA (null: it is billed). */
+export function skipReason(m: TenantMapping): string | null {
+  if (!m.accountId) return 'not mapped to an account';
+  if (!m.billing) return 'billing is off';
+  if (!m.contractId) return 'no contract chosen';
+  return null;
+}
+
+const quoted = (name: string | null | undefined, id: string): string => (name ? `“${name}” (${id})` : id);
+
+/**
+ * The first reason the mapped contract cannot take this tenant's usage on `today`
+ * (YYYY-MM-DD), or null when it can. `accountName` names the contract's real owner when it
+ * is not the mapped account (undefined when unknown).
+ */
+export function contractProblem(
+  mapping: TenantMapping,
+  contract: PsaContract | undefined,
+  today: string,
+  accountName: (accountId: string) => string | undefined = () => undefined,
+): MappingProblem | null {
+  if (!mapping.contractId || !mapping.accountId) return null;
+  const account = quoted(mapping.accountName, mapping.accountId);
+  const tenant = `“${mapping.tenantName}”`;
+  const choose = `On the Accounts tab, choose a contract of ${account} for ${tenant} again (or turn its billing off).`;
+  if (!contract) {
+    return {
+      message: `Contract ${quoted(mapping.contractName, mapping.contractId)} of ${tenant} does not exist in the PSA; billing skips this tenant`,
+      cause: 'the contract was deleted, or the contract id in the configuration is wrong',
+      remedy: choose,
+    };
+  }
+  const name = quoted(contract.name, contract.id);
+  if (contract.accountId !== mapping.accountId) {
+    const owner = quoted(accountName(contract.accountId), contract.accountId);
+    return {
+      message: `Contract ${name} belongs to ${owner}, not to ${account} mapped to ${tenant}; billing skips this tenant`,
+      cause: `posting ${tenant}'s usage there would bill another customer`,
+      remedy: choose,
+    };
+  }
+  if (!contract.recurring) {
+    return {
+      message: `Contract ${name} of ${account} is a ${contract.typeLabel || 'non-recurring'} contract, which takes no usage postings; billing skips ${tenant}`,
+      cause: 'license usage is posted only to a recurring service contract',
+      remedy: `Choose a recurring service contract of ${account} on the Accounts tab, or create one in the PSA.`,
+    };
+  }
+  if (!contract.active) {
+    return {
+      message: `Contract ${name} of ${account} is not active; billing skips ${tenant}`,
+      cause: 'the contract is inactive in the PSA',
+      remedy: `Activate the contract in the PSA, or choose an active contract of ${account} on the Accounts tab.`,
+    };
+  }
+  const starts = contract.startDate;
+  const ends = contract.endDate;
+  if ((starts && starts > today) || (ends && ends < today)) {
+    return {
+      message: `Contract ${name} of ${account} runs ${starts ?? '…'} to ${ends ?? '…'}, which does not include ${today}; billing skips ${tenant}`,
+      cause: starts && starts > today ? 'the contract has not started yet' : 'the contract has ended',
+      remedy: `Renew or extend the contract in the PSA, or choose the contract of ${account} that runs today on the Accounts tab.`,
+    };
+  }
+  return null;
+}
+
+/** A billing item chosen in the settings, with the application row that chose it. */
+export interface ChosenItem {
+  choice: PsaChoice;
+  applicationName: string;
+}
+
+/** Every billing item the settings choose (each once, with the first application that chose it). */
+export function chosenItems(billing: BillingSettings): ChosenItem[] {
+  const out = new Map<string, ChosenItem>();
+  for (const row of billing.applications) {
+    for (const choice of [row.single, row.workstation, row.server, row.nonWindows]) {
+      if (choice && !out.has(choice.value)) out.set(choice.value, { choice, applicationName: row.applicationName });
+    }
+  }
+  return [...out.values()];
+}
+
+/** Chosen billing items the PSA does not have, or has as inactive, by item id. */
+export function itemProblems(billing: BillingSettings, items: readonly BillingItem[]): Map<string, MappingProblem> {
+  const byId = new Map(items.map((i) => [i.id, i]));
+  const problems = new Map<string, MappingProblem>();
+  for (const { choice, applicationName } of chosenItems(billing)) {
+    const live = byId.get(choice.value);
+    const remedy = `On the Services tab, choose an active billing item for “${applicationName}”.`;
+    if (!live) {
+      problems.set(choice.value, {
+        message: `Billing item ${quoted(choice.label, choice.value)} chosen for “${applicationName}” does not exist in the PSA`,
+        cause: 'it was deleted, or the id in the configuration is wrong',
+        remedy,
+      });
+    } else if (!live.active) {
+      problems.set(choice.value, {
+        message: `Billing item ${quoted(live.name, live.id)} chosen for “${applicationName}” is inactive in the PSA`,
+        cause: 'an inactive item cannot be billed',
+        remedy: `${remedy} Or make the item active again in the PSA.`,
+      });
+    }
+  }
+  return problems;
+}
+
+/**
+ * The item problem that stops a contract's billing: the first line that would post to, or
+ * holds units on, a missing or inactive item. A line at 0 → 0 on such an item touches nothing
+ * and does not stop the others.
+ */
+export function blockingItemProblem(
+  lines: ReadonlyArray<{ billingItemId: string; before: number; after: number }>,
+  problems: ReadonlyMap<string, MappingProblem>,
+  tenantName: string,
+): MappingProblem | null {
+  for (const line of lines) {
+    const problem = problems.get(line.billingItemId);
+    if (problem && (line.before !== 0 || line.after !== 0)) {
+      return { ...problem, message: `${problem.message}; billing skips “${tenantName}”, which would use it (${line.before} → ${line.after})` };
+    }
+  }
+  return null;
+}
