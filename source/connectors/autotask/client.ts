@@ -17,7 +17,7 @@ import { THREADS_PER_ENDPOINT } from './assumptions.js';
 
 /**
  * The bucket Autotask's thread limit applies to: the entity after /V1.0/ (README §3.3:
- * "3 concurrent threads per (tracking ID + object endpoint)"). Child paths such as
+ * 3 concurrent requests per tracking identifier and endpoint). Child paths such as
  * Tickets/{id}/Notes count towards their parent entity: when unsure, share a bucket
  * (fewer parallel calls) rather than risk a rejection.
  */
