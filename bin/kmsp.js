@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Thin launcher: runs the CLI compiled to dist/ by `npm install` (prepare) or `npm run build`.
 // Colour is decided here, before anything that loads chalk: chalk ignores NO_COLOR,
-// but honours FORCE_COLOR=0 (guides/tui-and-agent.md §2.4).
+// but honours FORCE_COLOR=0.
 const argv = process.argv.slice(2);
 if ((process.env.NO_COLOR ?? '') !== '' || argv.includes('--no-color') || process.env.TERM === 'dumb') {
   process.env.FORCE_COLOR = '0';

@@ -1,11 +1,11 @@
-// The long-running agent (SPEC.md §3.3, issue 6): schedules the billing job (cron expression
+// The long-running agent (README › The agent): schedules the billing job (cron expression
 // in the agent's IANA time zone) and the ticket job (every ticketPollSeconds) with
 // node-schedule, reloads the config when it changes, keeps its status file current, and stops
 // at a safe point on SIGTERM/SIGINT.
 //
 // Decisions:
 // - Never two passes of one job at once: a billing tick that finds the previous pass still
-//   running is skipped and counted (node-schedule has no overrun guard, guide §4.3). Across
+//   running is skipped and counted (node-schedule has no overrun guard). Across
 //   processes the ledger's run lock does the same. The ticket job is scheduled one pass at a
 //   time: the next poll is due `interval` after the previous one began, or right after it
 //   ended when it took longer.

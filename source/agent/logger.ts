@@ -1,4 +1,4 @@
-// The agent's log (guide §5 "Logging"; issue 6 item 4): one line per event on stdout/stderr.
+// The agent's log (README › The agent, "Logs"): one line per event on stdout/stderr.
 //
 // - Under journald (JOURNAL_STREAM is set by systemd when stdout/stderr is the journal) each
 //   line starts with the sd-daemon priority prefix "<N>" and carries no timestamp of ours: the

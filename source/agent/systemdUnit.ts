@@ -1,4 +1,4 @@
-// The systemd unit for `kmsp agent` (guide §5, SPEC.md §3.3), as text. Pure: the caller
+// The systemd unit for `kmsp agent` (README › Run as a service), as text. Pure: the caller
 // (source/commands/systemdUnit.ts) finds the paths and the secret names; nothing here reads
 // or writes a file.
 //

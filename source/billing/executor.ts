@@ -1,4 +1,4 @@
-// Carries a billing plan out in the PSA, safe by construction (issue 4, SPEC.md §3.1):
+// Carries a billing plan out in the PSA, safe by construction (README › Billing rules, "Safety rules"):
 //
 // - Right before a contract's postings, its units are read again from the PSA and each change
 //   is recomputed as (desired - units now). The plan's own `before` is only advisory: a posting

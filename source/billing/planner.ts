@@ -1,4 +1,4 @@
-// Builds the billing plan of one integration (SPEC.md §3.1): for each mapped tenant with
+// Builds the billing plan of one integration (README › Billing rules): for each mapped tenant with
 // billing on and a contract, usage → desired quantity per mapped billing item → compared
 // with the units the PSA holds for the period containing today. Reads only: the same plan
 // feeds the agent's billing job, --dry-run and `kmsp billing preview`.

@@ -14,7 +14,7 @@ export interface BillingLine {
   period?: { start: string; end: string };
 }
 
-/** A failure as the user sees it: what, why, what to do (SPEC.md §6). */
+/** A failure as the user sees it: what, why, what to do (README › When something fails). */
 export interface BillingError {
   message: string;
   cause: string | null;

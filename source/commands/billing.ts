@@ -1,5 +1,5 @@
 // kmsp billing preview: what the next billing run would post, per account and billing item
-// (current PSA quantity → new, delta). Reads only: no PSA write, no ledger row (SPEC.md §2.5, §3.1).
+// (current PSA quantity → new, delta). Reads only: no PSA write, no ledger row (README › Billing rules, "The plan").
 import type { Command } from 'commander';
 import { connect, loadIntegrations } from '../billing/context.js';
 import { PREVIEW_FIELDS, previewRows, signed, toCsv, toJson, type PreviewRow } from '../billing/format.js';

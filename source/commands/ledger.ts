@@ -1,4 +1,4 @@
-// kmsp ledger export: the postings (or, with --tickets, the tickets) of the audit ledger (SPEC.md §4), for scripts and spreadsheets.
+// kmsp ledger export: the postings (or, with --tickets, the tickets) of the audit ledger (README › Where things are kept), for scripts and spreadsheets.
 // kmsp ledger settle: record the outcome of a posting whose outcome Autotask did not tell.
 import type { Command } from 'commander';
 import { POSTING_FIELDS, toCsv, toJson } from '../billing/format.js';

@@ -1,4 +1,4 @@
-// kmsp pause / kmsp resume [--reason TEXT]: the global pause switch (SPEC.md §4), agent.paused in
+// kmsp pause / kmsp resume [--reason TEXT]: the global pause switch (README › Commands), agent.paused in
 // the config file. The running agent hot-reloads that file, so flipping it there is how a pause
 // reaches the agent; the change is audited in the ledger like every other config change.
 //

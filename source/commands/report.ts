@@ -1,4 +1,4 @@
-// kmsp report unmapped: PSA accounts no tenant is mapped to (SPEC.md §2.5), for scripts and spreadsheets.
+// kmsp report unmapped: PSA accounts no tenant is mapped to (README › The console, Reports), for scripts and spreadsheets.
 import type { Command } from 'commander';
 import { createPsa } from '../connectors/factory.js';
 import { psaLabel } from '../domain/config.js';

@@ -1,4 +1,4 @@
-// kmsp status [--json]: what the agent is doing, from its status file (SPEC.md §3.3).
+// kmsp status [--json]: what the agent is doing, from its status file (README › The agent, "Status").
 // Exit codes follow `systemctl is-active`, so scripts and monitoring can use either:
 //   0  the agent runs (its process lives and it refreshed its status recently)
 //   3  it does not: no status file, stopped, stopping, gone (pid dead), stale (no refresh)

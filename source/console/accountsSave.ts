@@ -1,6 +1,6 @@
 // Saving the Accounts tab: validate the draft, write the configuration, then
 // write the mapped tenant's name into each affected PSA account's custom field
-// (SPEC.md §2.2). The configuration is the source of truth and is saved first;
+// (README › The console, Accounts). The configuration is the source of truth and is saved first;
 // a custom field that cannot be written is a warning naming the account, never a
 // lost mapping — the next save repairs it (udfWrites compares with live values).
 import { saveBlockers, udfWrites, type AccountsContext, type AccountsState } from '../domain/accountsDraft.js';

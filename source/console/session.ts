@@ -248,7 +248,7 @@ export class ConsoleSession {
   };
 
   /**
-   * The global pause switch (SPEC.md §4): agent.paused, saved at once and audited like any
+   * The global pause switch (README › Commands, `kmsp pause`): agent.paused, saved at once and audited like any
    * change. It touches only that key, so other tabs' unsaved drafts stay drafts.
    */
   setPaused(paused: boolean, reason?: string): SaveResult {

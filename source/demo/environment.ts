@@ -95,7 +95,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<DemoEnvironm
       await psa.close();
     }
     if (options.withTenants) {
-      // Nothing is mapped: mapping stays the admin's decision (SPEC.md §4).
+      // Nothing is mapped: mapping stays the admin's decision (README › Words).
       integration.tenants = readVirtualServers(fixturesDir).map((v) => ({
         tenantId: v.uid,
         tenantName: v.dn,

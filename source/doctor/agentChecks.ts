@@ -1,4 +1,4 @@
-// The agent's side of `kmsp doctor` (issue 6 item 8): what `kmsp agent` will meet on this host
+// The agent's side of `kmsp doctor`: what `kmsp agent` will meet on this host
 // with these directories — a writable state directory, a valid billing schedule in a known time
 // zone, a sane poll interval, the pause switch, whether an agent is running now (its status
 // file), and whether every secret sits where a systemd service can read it.

@@ -1,4 +1,4 @@
-// The Accounts tab's editing model (SPEC.md §2.2): the saved mappings, the draft being edited,
+// The Accounts tab's editing model (README › The console, Accounts): the saved mappings, the draft being edited,
 // the actions the admin can take, and what Save must do. Pure: the console renders it, the
 // store persists `draft` on Save, a connector writes `udfWrites` to the PSA.
 //
@@ -523,7 +523,7 @@ export interface UdfLiveState {
 }
 
 /**
- * The custom-field writes a Save must make (SPEC.md §2.2: the mapped tenant's name goes into the
+ * The custom-field writes a Save must make (README › The console, Accounts: the mapped tenant's name goes into the
  * PSA account's custom field; unmapping clears it), as the difference between saved and draft:
  * - an account newly mapped, or mapped to another tenant, gets the draft tenant name;
  * - an account whose tenant was renamed gets the new name;
@@ -584,7 +584,7 @@ export function compareIds(a: string, b: string): number {
 }
 
 /**
- * The add/remove checklist (SPEC.md §2.2): every platform tenant not owned by another integration
+ * The add/remove checklist (README › Words): every platform tenant not owned by another integration
  * on the same platform, checked when in `integration.tenants` (pass the draft rows while editing),
  * plus this integration's tenants the platform no longer lists. Sorted by name (locale-aware,
  * case-insensitive, numbers in numeric order), then id.
@@ -615,7 +615,7 @@ export function tenantsOffered(
 }
 
 /**
- * The `/` search of the Accounts table (SPEC.md §2.2): case-insensitive substring of the tenant
+ * The `/` search of the Accounts table (README › The console, Accounts): case-insensitive substring of the tenant
  * name. Accents are folded too ("zurich" finds "Zürich"): an SSH admin may not be able to type
  * them. A blank query keeps every row.
  */
@@ -626,7 +626,7 @@ export function filterTenants<T extends { tenantName: string }>(rows: readonly T
 }
 
 /**
- * The contract dropdown of a row (SPEC.md §2.2): only that account's recurring contracts
+ * The contract dropdown of a row (README › Billing rules, "Safety rules"): only that account's recurring contracts
  * (Autotask: Recurring Service) — the only ones usage can be posted to. Active first, then by
  * name, then id; inactive ones stay listed so an existing choice can still be seen.
  */

@@ -1,4 +1,4 @@
-// The agent's status as data (SPEC.md §3.3, §2.5 Reports › Agent): what the running agent
+// The agent's status as data (README › The agent, "Status"; Reports › Agent): what the running agent
 // writes to its status file (store/agentStatus.ts) and what `kmsp status` and the console show.
 // Pure: no I/O; whether a pid lives is asked of the caller.
 

@@ -1,4 +1,4 @@
-// The agent's status in words (SPEC.md §2.5 Reports › Agent, §3.3): the lines `kmsp status`
+// The agent's status in words (Reports › Agent; README › The agent, "Status"): the lines `kmsp status`
 // prints and the console's Reports › Agent shows, from one status, its liveness and "now".
 // Pure (no I/O, no clock): the caller reads the file, probes the pid and passes the time, so
 // the command, the console and the tests get the same text.

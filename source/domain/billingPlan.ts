@@ -1,4 +1,4 @@
-// SPEC.md §3.1 steps 2–3: usage → desired quantity per billing item → plan against the
+// README › Billing rules, steps 2–4: usage → desired quantity per billing item → plan against the
 // PSA. Pure: the billing job, `--dry-run` and the Billing preview all compute this same plan.
 //
 // Decisions:

@@ -38,7 +38,7 @@ export interface AutotaskConnection {
   apiUrl: string | null;
   username: string;
   impersonationResourceId: string | null;
-  /** Company UDF that receives the mapped tenant's name (SPEC.md §2.2). */
+  /** Company UDF that receives the mapped tenant's name (README › The console, Accounts). */
   tenantNameField: string;
   caFile: string | null;
 }
@@ -127,7 +127,7 @@ export interface AgentSettings {
   /** Cron expression for the billing job. */
   billingSchedule: string;
   ticketPollSeconds: number;
-  /** Per-account ticket-rate breaker (SPEC.md §4). */
+  /** Per-account ticket-rate breaker (README › Ticket rules, "Breaker"). */
   ticketsPerAccountPerHour: number;
   /** Global pause switch: no PSA writes while true. */
   paused: boolean;
@@ -147,7 +147,7 @@ export function psaLabel(kind: PsaKind): string {
   return { autotask: 'Autotask', connectwise: 'ConnectWise Manage', tigerpaw: 'Tigerpaw' }[kind];
 }
 
-/** The platform's own word for a tenant (SPEC.md §1). */
+/** The platform's own word for a tenant (README › Words). */
 export function tenantWord(kind: PlatformKind, plural = false): string {
   if (kind === 'ksc') return plural ? 'virtual servers' : 'virtual server';
   return plural ? 'companies' : 'company';

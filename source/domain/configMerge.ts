@@ -1,5 +1,5 @@
-// A three-way merge of configurations, for two consoles saving the same config file (SPEC.md §6:
-// loses nothing). `base` is what this console last loaded or saved, `mine` what it wants to save,
+// A three-way merge of configurations, for two consoles saving the same config file (README › When something fails:
+// nothing is lost). `base` is what this console last loaded or saved, `mine` what it wants to save,
 // `theirs` what the file holds now. A part changed on one side only is taken from that side; a
 // part both sides changed to different values is a conflict, named in an admin's words
 // (integration “demo”, tenant “Delta Legal LLP”, accountId). Arrays of keyed records

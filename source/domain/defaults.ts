@@ -1,4 +1,4 @@
-// Every default of SPEC.md §2.3 and §3, encoded as data. PSA values are named by
+// Every default of README › Defaults, encoded as data. PSA values are named by
 // label because their ids differ per PSA tenant; `resolveChoice` turns a label into
 // the live value, or null ("blank") when the PSA no longer has it.
 import {

@@ -1,4 +1,4 @@
-// Every failure a user can meet says what failed, why, and what to do (SPEC.md §6).
+// Every failure a user can meet says what failed, why, and what to do (README › When something fails).
 // Connectors and stores throw KmspError; the CLI, console and agent print
 // `message`, `cause` and `remedy` and never a stack trace to the user.
 

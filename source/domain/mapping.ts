@@ -1,4 +1,4 @@
-// Mapping help (SPEC.md §4): name normalisation, mapping suggestions the admin confirms,
+// Mapping help (README › Words; The console, Accounts): name normalisation, mapping suggestions the admin confirms,
 // and drift detection between the saved mappings and what the platform and the PSA say now.
 //
 // Pure: no I/O. Everything here is data in, data out, so the console can call it on every
@@ -8,12 +8,12 @@ import type { PlatformKind, PsaAccount, PsaContract, PsaKind, Tenant } from './t
 
 // ------------------------------------------------------------------ vocabulary
 
-/** The PSA's own word for an account, with the PSA's name (SPEC.md §1): "Autotask account", "ConnectWise company". */
+/** The PSA's own word for an account, with the PSA's name (README › Words): "Autotask account", "ConnectWise company". */
 export function psaAccountWord(kind: PsaKind): string {
   return { autotask: 'Autotask account', connectwise: 'ConnectWise company', tigerpaw: 'Tigerpaw account' }[kind];
 }
 
-/** The PSA's word for a contract (SPEC.md §1): Autotask "contract", ConnectWise and Tigerpaw "agreement". */
+/** The PSA's word for a contract (README › Words): Autotask "contract", ConnectWise and Tigerpaw "agreement". */
 export function psaContractWord(kind: PsaKind): string {
   return kind === 'autotask' ? 'contract' : 'agreement';
 }
@@ -168,7 +168,7 @@ export function exactKey(name: string): string {
 
 /**
  * A company name reduced to what identifies the company, so that the spellings a PSA and a
- * security platform drift into compare equal (SPEC.md §4 mapping help):
+ * security platform drift into compare equal (mapping help, README › The console, Accounts):
  * - case-folded, diacritics and compatibility forms folded ("Müller" = "Muller");
  * - "&" and "+" read as "and" ("Acme & Sons" = "Acme and Sons");
  * - apostrophes and dots join ("O'Brien" = "OBrien", "A.B.C." = "ABC", "Inc." = "Inc"),
@@ -389,7 +389,7 @@ function accountIndex(accounts: readonly PsaAccount[]): AccountIndex {
 }
 
 /**
- * Suggests a PSA account for each unmapped tenant (SPEC.md §4: suggestions the admin confirms,
+ * Suggests a PSA account for each unmapped tenant (README › Words: suggestions the admin confirms,
  * never automatic).
  *
  * `current` must hold every mapping that makes an account unavailable: the draft rows of this
@@ -632,7 +632,7 @@ export interface DriftOptions {
 }
 
 /**
- * Compares saved mappings with the live tenant, account and contract lists (SPEC.md §4 drift
+ * Compares saved mappings with the live tenant, account and contract lists (README › The console, Accounts: drift
  * detection). A `null` list means that side is not loaded yet (or could not be reached), and
  * nothing is claimed about it: "missing" must mean "the platform/PSA answered and it is not
  * there", never "we did not ask". Results are in mapping order, kinds in {@link DriftKind} order.

@@ -2,7 +2,7 @@
 // ticket poll interval. Pure: parsing and "when is the next run" only; the agent's scheduler
 // (source/agent/scheduler.ts) hands the same expression and zone to node-schedule.
 //
-// DST (guide §4.3): the clocks of daylight-saving zones change between 00:00 and 04:00 local
+// DST (README › Run as a service, "Daylight saving time"): the clocks of daylight-saving zones change between 00:00 and 04:00 local
 // time (00:00 in e.g. America/Santiago, 01:00–03:00 in most). A cron time in the hour skipped
 // when the clocks go forward runs at the first valid instant after it (02:30 → 03:30, as
 // cron-parser computes it); around the night they go back node-schedule has an open issue of a

@@ -4,7 +4,7 @@
 // Warning status section and one in the Critical status section, because the
 // platform decides per group whether a reason makes a device Warning or Critical.
 //
-// `kscBit` is the bit of KLHST_WKS_STATUS_MASK carrying the reason (protocols/kaspersky.md
+// `kscBit` is the bit of KLHST_WKS_STATUS_MASK carrying the reason (connectors/ksc/README.md
 // §3.3; the bit→label match is marked [U] there but evident). KES Cloud condition
 // texts map onto the same ids.
 

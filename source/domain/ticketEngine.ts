@@ -1,4 +1,4 @@
-// The pure ticket engine (SPEC.md §3.2, §4): which events and device status
+// The pure ticket engine (README › Ticket rules): which events and device status
 // descriptions become tickets, which open status tickets close, and the per-account
 // breaker. No I/O: the agent's ticket job (source/tickets/) feeds it snapshots and
 // carries out its decisions (ledger/externalID dedup, notes, PSA writes).
@@ -267,7 +267,7 @@ export function decideStatusTickets(input: {
 
 // ---------------------------------------------------------------- breaker
 
-/** Per-account ticket-rate breaker (SPEC.md §4): how many of `wanted` may be created now. */
+/** Per-account ticket-rate breaker (README › Ticket rules): how many of `wanted` may be created now. */
 export function applyBreaker(input: { createdInLastHour: number; limit: number; wanted: number }): { allowed: number; heldBack: number } {
   const int = (n: number) => (Number.isFinite(n) ? Math.max(0, Math.floor(n)) : 0);
   const wanted = int(input.wanted);

@@ -1,4 +1,4 @@
-// Stable ticket keys (SPEC.md §3.2): one key per condition, stored in the ledger and
+// Stable ticket keys (README › Ticket rules): one key per condition, stored in the ledger and
 // written to the PSA ticket (Autotask externalID) so a crash between "created" and
 // "recorded" is reconciled, never repeated. Pure computation.
 //

@@ -1,4 +1,4 @@
-// Title and description templates (SPEC.md §3.2): name the severity, the event or
+// Title and description templates (README › Ticket rules): name the severity, the event or
 // status description, the device, the tenant and the time. Titles are one line and
 // at most 255 characters (Autotask Tickets.title); descriptions at most 8000.
 import { statusDescription } from './statusDescriptions.js';

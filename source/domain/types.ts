@@ -1,4 +1,4 @@
-// The vocabulary of SPEC.md §1, independent of any vendor's wire format.
+// The vocabulary of README › Words, independent of any vendor's wire format.
 // Connectors translate vendor records into these shapes; everything above the
 // connectors (billing, ticketing, console, agent) speaks only this language.
 

@@ -1,4 +1,4 @@
-// Reports › Unmapped accounts (SPEC.md §2.5): PSA accounts no tenant is mapped to, so the MSP can
+// Reports › Unmapped accounts (README › The console, Reports): PSA accounts no tenant is mapped to, so the MSP can
 // spot customers it protects but does not bill (or who should be excluded because they do not
 // use Kaspersky). Pure: rows, filters, the persistent exclude mark, and the CSV/JSON exports of
 // `kmsp report unmapped --format csv|json`. Table rendering lives in the console.

@@ -1,4 +1,4 @@
-// SPEC.md §3.1 steps 1–2: what a tenant uses, per application. Pure: no I/O, no clock
+// README › Billing rules, steps 1–2: what a tenant uses, per application. Pure: no I/O, no clock
 // (the caller passes the instant of the run, and the MSP's time zone for the words).
 //
 // Decisions (a wrong quantity ends up on an MSP's invoice, so every rule is explicit):
@@ -113,7 +113,7 @@ export function perUserCount(nonMobile: number, mobile: number): number {
   return Math.max(nonMobile, Math.ceil(mobile / 2));
 }
 
-/** SPEC.md §3.1 steps 1–2 for one tenant (see the decisions at the top of this file). */
+/** README › Billing rules, steps 1–2, for one tenant (see the decisions at the top of this file). */
 export function countUsage(input: { tenantId: string; devices: Device[]; usage: TenantLicenseUsage; applications: Application[]; now: Date; timeZone: string }): TenantUsage {
   const { tenantId, devices, usage, applications, now, timeZone } = input;
   assertInstant(now);

@@ -1,8 +1,8 @@
-// The agent's status file (SPEC.md §3.3, guide §5 "Health and status"): what the running agent
+// The agent's status file (README › The agent, "Status"): what the running agent
 // is doing, written atomically to the state directory ($STATE_DIRECTORY/status.json under
 // systemd) after every change, and read by `kmsp status` and the console's Reports › Agent.
 //
-// There is no sd_notify here (Type=exec, guide §5), so this file is how anyone learns whether
+// There is no sd_notify here (Type=exec, README › Run as a service), so this file is how anyone learns whether
 // the agent lives: a status whose pid is gone on this host, or that has not been refreshed for
 // a while, is reported as such, never as "running".
 import fs from 'node:fs';

@@ -16,7 +16,7 @@
 // The one exception is the console's choice to move an unusable file aside (below); a load
 // may also tighten a loose file mode to 0600.
 //
-// A file we cannot use is never overwritten or deleted (SPEC.md §6):
+// A file we cannot use is never overwritten or deleted (README › When something fails):
 // - unparseable JSON or a schema-invalid file:
 //     onInvalid 'quarantine-and-default' (the console): renamed to
 //       config.json.corrupt-<timestamp>, a notice names that path and the problem,
@@ -124,7 +124,7 @@ function formatProblems(problems: readonly Problem[]): string {
 }
 
 /**
- * The defaults of a new configuration on this host: SPEC defaults, with the agent's time zone
+ * The defaults of a new configuration on this host: the defaults of README › Defaults, with the agent's time zone
  * set to the host's own IANA zone (when it is one) rather than UTC, so the first config the
  * console saves bills "today" and runs 04:00 as the MSP's clock says. An explicit zone in a
  * saved file is never touched.

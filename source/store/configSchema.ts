@@ -3,7 +3,7 @@
 // required PSA values) is domain/validate.ts's job.
 //
 // Every object has additionalProperties: false, so a secret can never be saved
-// into the config file: there is no field for one (SPEC.md §5).
+// into the config file: there is no field for one (README › Where things are kept).
 //
 // The schema is for the current CONFIG_SCHEMA_VERSION only; older files are
 // migrated (store/migrations.ts) before they are checked against it.

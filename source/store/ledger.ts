@@ -1,4 +1,4 @@
-// The ledger: what kmsp did, in SQLite (SPEC.md §4, §5) — runs, usage postings,
+// The ledger: what kmsp did, in SQLite (README › Where things are kept) — runs, usage postings,
 // tickets with their stable keys, event cursors and the config audit trail.
 //
 // The console and the agent open it at the same time: WAL lets readers run
@@ -574,7 +574,7 @@ export class Ledger implements ConfigAuditSink {
     return result.changes > 0;
   }
 
-  /** A repeat of the condition while the ticket is open: count it and keep the note (SPEC.md §4 consolidation). */
+  /** A repeat of the condition while the ticket is open: count it and keep the note (README › Ticket rules, "Consolidation"). */
   addTicketNote(key: string, note: { text: string; at?: Date; psaNoteId?: string | null; countsAsRepeat?: boolean }): TicketNote {
     const at = iso(note.at ?? this.now());
     return this.transaction(() => {

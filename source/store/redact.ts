@@ -1,4 +1,4 @@
-// Defence in depth against secrets in places meant for settings (SPEC.md §5):
+// Defence in depth against secrets in places meant for settings (README › Where things are kept):
 // the config schema has no secret fields, but a hand-edited or imported file,
 // or a future bug, could still carry one. Anything whose key looks secret is
 // refused on save and masked on display.

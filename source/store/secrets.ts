@@ -1,4 +1,4 @@
-// The secret store: ordered backends, first hit wins (SPEC.md §5).
+// The secret store: ordered backends, first hit wins (README › Where things are kept).
 //
 //   get:    keyring → systemd credentials → environment → 0600 file
 //   set:    the first writable available backend: keyring, else the file (with a warning)

@@ -1,4 +1,4 @@
-// One pass of the agent's ticket job for one integration (SPEC.md §3.2, §4; issue 5 items 5–7):
+// One pass of the agent's ticket job for one integration (README › Ticket rules):
 // lock, then per mapped tenant (failures kept per tenant, the others go on) events from the
 // ledger cursor and the current device statuses, decided by the pure engine
 // (domain/ticketEngine.ts) and carried out here with the ledger as the memory.

@@ -1,5 +1,5 @@
 // The console over a session: which integration it shows, its screens, and the header badge
-// that follows the config (PAUSED on every tab while agent.paused is set: SPEC.md §4).
+// that follows the config (PAUSED on every tab while agent.paused is set: README › Commands, `kmsp pause`).
 import { useEffect, useMemo, useState, useSyncExternalStore } from 'react';
 import type { ConsoleSession } from '../console/session.js';
 import { ConsoleApp, type ConsoleAppProps } from './app.js';

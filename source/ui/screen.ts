@@ -22,7 +22,7 @@ export interface ScreenDefinition {
   render(props: ScreenProps): ReactNode;
 }
 
-/** The console's tabs, in order (SPEC.md §2). */
+/** The console's tabs, in order (README › The console). */
 export const STANDARD_TABS: ReadonlyArray<{ id: string; title: string; unavailable: string }> = [
   { id: 'connections', title: 'Connections', unavailable: 'Connections are not available in this version yet.' },
   { id: 'accounts', title: 'Accounts', unavailable: 'Account mapping is not available in this version yet.' },

@@ -1,5 +1,5 @@
-// The long-running agent's billing job, run as a child process against the simulators (issue 6
-// acceptance): scheduled passes (a per-second schedule injected with --billing-schedule), never
+// The long-running agent's billing job, run as a child process against the simulators (README ›
+// The agent): scheduled passes (a per-second schedule injected with --billing-schedule), never
 // two at once, a clean stop on SIGTERM in the middle of a pass, and afterwards neither a
 // duplicate nor a lost posting. The expected postings come from the fixture files themselves.
 import { afterEach, describe, expect, it } from 'vitest';

@@ -1,4 +1,4 @@
-// How the agent starts (issue 6): without a config it waits for one and picks it up when the
+// How the agent starts (README › The agent): without a config it waits for one and picks it up when the
 // console saves it; with a corrupt one it refuses with exit 78 (EX_CONFIG, which the unit does
 // not restart on), says why, and leaves the file as it was.
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';

@@ -1,5 +1,5 @@
-// The long-running agent's ticket job as a child process against the simulators (issue 6
-// acceptance): config changes picked up while running (pause and resume through the real
+// The long-running agent's ticket job as a child process against the simulators (README ›
+// The agent): config changes picked up while running (pause and resume through the real
 // commands, a broken file refused while the last good config keeps running), SIGTERM in the
 // middle of a pass without a lost or duplicate ticket, and journald-ready log lines that carry
 // no secret.

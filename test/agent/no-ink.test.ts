@@ -1,4 +1,4 @@
-// "The agent never loads Ink" (issue 6 item 1): every module `kmsp agent` loads statically,
+// "The agent never loads Ink" (source/README.md › Layout): every module `kmsp agent` loads statically,
 // followed from the built entry (bin/kmsp.js → dist/cli.js) through the compiled import
 // statements. The console is reached only through a dynamic import() that the agent never runs.
 import { readFileSync } from 'node:fs';

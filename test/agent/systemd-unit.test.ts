@@ -1,4 +1,4 @@
-// kmsp systemd-unit: the unit's settings (guide §5), one LoadCredential per secret of the
+// kmsp systemd-unit: the unit's settings (README › Run as a service), one LoadCredential per secret of the
 // configured integrations, absolute ExecStart, and — where systemd is installed —
 // `systemd-analyze verify` on what the command really prints.
 import { execFileSync, spawnSync } from 'node:child_process';

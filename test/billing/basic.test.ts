@@ -1,4 +1,4 @@
-// SPEC.md §3.1 example on a crafted fixture: 100 devices = 90 Windows workstations + 10 Windows
+// The example of README › Billing rules on a crafted fixture: 100 devices = 90 Windows workstations + 10 Windows
 // servers on a commercial KESB Select key (3 lab machines on a trial key do not count), billed
 // by category to a Recurring Service contract holding 85 / (none) / 3 units.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';

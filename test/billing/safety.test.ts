@@ -1,4 +1,4 @@
-// Safe by construction (issue 4 §4): crash after Autotask accepted a posting, unknown outcomes,
+// Safe by construction (README › Billing rules, "Safety rules"): crash after Autotask accepted a posting, unknown outcomes,
 // one contract's error does not stop the others, and two runs never overlap.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runBilling } from '../../source/billing/run.js';

@@ -1,5 +1,5 @@
 // Two consoles open on one config directory (two admins over SSH): a save from one must not
-// undo what the other saved meanwhile (SPEC.md §6, loses nothing). ConsoleSession.saveConfig
+// undo what the other saved meanwhile (README › When something fails: nothing is lost). ConsoleSession.saveConfig
 // merges this console's change into the file's config; a clash is refused and named.
 import fs from 'node:fs';
 import os from 'node:os';

@@ -1,4 +1,4 @@
-// Acceptance (issue 3): the built binary in a real pseudo-terminal (tmux): start,
+// The built binary in a real pseudo-terminal (tmux): start,
 // map a tenant by keys, save, quit — and the config holds the mapping. Also a
 // small terminal without colour: markers visible, frame within the screen.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';

@@ -1,4 +1,4 @@
-// Paging past one page (brief §2.3): 1,234 companies generated here, read by the
+// Paging past one page (connectors/autotask/README.md §2.3): 1,234 companies generated here, read by the
 // connector through pageDetails.nextPageUrl, POSTed with the original body.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AUTOTASK_DEFAULTS } from '../../source/domain/defaults.js';

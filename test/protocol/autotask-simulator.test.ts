@@ -1,4 +1,4 @@
-// The Autotask simulator itself, spoken to over raw HTTP: the brief's §7 checklist
+// The Autotask simulator itself, spoken to over raw HTTP: connectors/autotask/README.md §7
 // (zone lookup, header auth, query engine, paging, envelopes, entity rules, limits,
 // control API, recording). Requests sent wrong on purpose carry `deliberate=1` in
 // the query string; the swagger check in afterAll requires them to fail it.
@@ -249,7 +249,7 @@ describe('contracts, services and adjustments', () => {
     expect(added.status).toBe(200);
     expect(units(50, 61)).toEqual(Array(12).fill(0));
     expect((await api('PATCH', 'Contracts/50/Services', { id: added.body.itemId, unitPrice: 1 })).status).toBe(500);
-    // adjustedPrice is on the official page but not in the 2020 swagger (brief §4), hence "deliberate".
+    // adjustedPrice is on the official page but not in the 2020 swagger (connectors/autotask/README.md §4.4), hence "deliberate".
     expect((await api('PATCH', 'Contracts/50/Services?deliberate=1', { id: added.body.itemId, adjustedPrice: 7 })).status).toBe(200);
     expect((await api('POST', 'ContractServices?deliberate=1', { contractID: 50, serviceID: 62 })).status).toBe(405);
     expect((await api('GET', 'Contracts/50/Services')).body.items).toHaveLength(2);

@@ -1,4 +1,4 @@
-// The KSC simulator's own protocol behaviour (protocols/kaspersky.md §6), spoken to
+// The KSC simulator's own protocol behaviour (connectors/ksc/README.md §4), spoken to
 // directly over HTTPS: sign-in forms, session rules, the filter grammar, result-set
 // lifetimes, typed records, strict argument typing, PxgError and the control API.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';

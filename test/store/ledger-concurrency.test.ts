@@ -1,4 +1,4 @@
-// Console and agent open the ledger at once (SPEC.md §5): two real processes
+// Console and agent open the ledger at once (README › Where things are kept): two real processes
 // create the same new file at the same instant (both try to migrate it) and then
 // write interleaved transactions. Nothing may fail with SQLITE_BUSY or be lost.
 import fs from 'node:fs';

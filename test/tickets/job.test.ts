@@ -1,4 +1,4 @@
-// The agent's ticket job end to end over the KSC and Autotask simulators (issue 5 acceptance).
+// The agent's ticket job end to end over the KSC and Autotask simulators (README › Ticket rules).
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';

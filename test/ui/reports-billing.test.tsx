@@ -1,5 +1,5 @@
 // Reports › Billing preview and Reports › Reconciliation over the real simulators, on the
-// crafted billing-basic fixture (SPEC.md §3.1: 90 workstations + 10 servers; Autotask holds
+// crafted billing-basic fixture (README › Billing rules: 90 workstations + 10 servers; Autotask holds
 // 85 / – / 3 for Northwind, 2 for Southside's 5 workstations). Both reports only read.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { runBilling } from '../../source/billing/run.js';

@@ -1,4 +1,4 @@
-// Services tab (SPEC.md §2.4) against the demo's KSC and Autotask simulators.
+// Services tab (README › The console, Services) against the demo's KSC and Autotask simulators.
 // The demo KSC licenses device applications only (its connector reports every
 // KSC product per device), so the tests that need a per-user and a per-mailbox
 // application add two to what the live platform lists (withExtraApps).

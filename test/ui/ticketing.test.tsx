@@ -1,4 +1,4 @@
-// Ticketing tab (SPEC.md §2.3) against the demo's KSC and Autotask simulators.
+// Ticketing tab (README › The console, Ticketing) against the demo's KSC and Autotask simulators.
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it, vi } from 'vitest';

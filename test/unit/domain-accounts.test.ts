@@ -1,4 +1,4 @@
-// SPEC.md §2.2 Accounts tab: the draft reducer, its refusals, and what Save must do.
+// README › The console, Accounts tab: the draft reducer, its refusals, and what Save must do.
 import { describe, expect, it } from 'vitest';
 import {
   accountChoices,

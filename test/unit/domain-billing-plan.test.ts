@@ -1,4 +1,4 @@
-// SPEC.md §3.1 steps 2–3: desired quantity per billing item, plan against the PSA, postings.
+// README › Billing rules, steps 2–4: desired quantity per billing item, plan against the PSA, postings.
 import { describe, expect, it } from 'vitest';
 import { desiredQuantities, planAgainstPsa, postingsOf, type DesiredQuantity, type PlanLine } from '../../source/domain/billingPlan.js';
 import type { ApplicationItems, BillingSettings, PsaChoice } from '../../source/domain/config.js';

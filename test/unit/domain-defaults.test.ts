@@ -1,4 +1,4 @@
-// SPEC.md §2.3 defaults and the validation rules of the configuration model.
+// README › Defaults and the validation rules of the configuration model.
 import { describe, expect, it } from 'vitest';
 import { CONFIG_SCHEMA_VERSION, type Integration } from '../../source/domain/config.js';
 import { addDays, calendarDate } from '../../source/domain/dates.js';

@@ -1,4 +1,4 @@
-// SPEC.md §4 mapping help: normalisation, suggestions (never applied automatically), drift.
+// Mapping help (README › Words; The console, Accounts): normalisation, suggestions (never applied automatically), drift.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { TenantMapping } from '../../source/domain/config.js';

@@ -1,4 +1,4 @@
-// SPEC.md §2.3 defaults table, cell by cell: the data (TICKETING_DEFAULTS) and what
+// README › Defaults table, cell by cell: the data (TICKETING_DEFAULTS) and what
 // defaultTicketing() builds from it, offline (labels unresolved) and against live picklists.
 import { describe, expect, it } from 'vitest';
 import { defaultTicketing, EVENT_RULE_SEVERITIES, TICKETING_DEFAULTS } from '../../source/domain/defaults.js';

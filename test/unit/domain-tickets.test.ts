@@ -1,4 +1,4 @@
-// The pure ticket engine (SPEC.md §3.2, §4): event and status decisions, stable keys,
+// The pure ticket engine (README › Ticket rules): event and status decisions, stable keys,
 // templates, breaker.
 import { describe, expect, it } from 'vitest';
 import type { Integration, PsaChoice, TenantMapping } from '../../source/domain/config.js';

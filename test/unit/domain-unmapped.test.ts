@@ -1,4 +1,4 @@
-// SPEC.md §2.5 Reports › Unmapped accounts: rows, filters, exclude marks, CSV and JSON exports.
+// Reports › Unmapped accounts (README › The console, Reports): rows, filters, exclude marks, CSV and JSON exports.
 import { describe, expect, it } from 'vitest';
 import type { Integration, TenantMapping } from '../../source/domain/config.js';
 import { AUTOTASK_DEFAULTS, KSC_DEFAULTS, newIntegration } from '../../source/domain/defaults.js';

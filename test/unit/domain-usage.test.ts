@@ -1,4 +1,4 @@
-// SPEC.md §3.1 steps 1–2: which keys count, which devices count, per-user and mailbox figures.
+// README › Billing rules, steps 1–2: which keys count, which devices count, per-user and mailbox figures.
 import { describe, expect, it } from 'vitest';
 import { countUsage, isBillableKey, perUserCount } from '../../source/domain/usage.js';
 import type { Application, Device, DeviceCategory, KeyAssignment, LicenseKey, LicenseKeyType, SubscriptionState } from '../../source/domain/types.js';

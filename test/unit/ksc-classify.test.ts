@@ -1,4 +1,4 @@
-// Device classification (protocols/kaspersky.md §3.3), health and status severity.
+// Device classification (connectors/ksc/README.md §3.3), health and status severity.
 import { describe, expect, it } from 'vitest';
 import { classifyHost } from '../../source/connectors/ksc/classify.js';
 import { activeStatuses, healthOf } from '../../source/connectors/ksc/status.js';

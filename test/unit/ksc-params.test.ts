@@ -1,4 +1,4 @@
-// The KLOAPI typed-params codec against the examples of protocols/kaspersky.md §2.
+// The KLOAPI typed-params codec against the examples of connectors/ksc/README.md §2.
 import { describe, expect, it } from 'vitest';
 import {
   decodeParams,

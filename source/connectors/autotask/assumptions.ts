@@ -1,18 +1,18 @@
-// Every Autotask fact the connector relies on that the protocol brief
-// (../shared/protocols/autotask.md, "the brief") marks UNCONFIRMED, or that we had
-// to choose ourselves, lives here: one section per topic, each citing the brief.
+// Every Autotask fact the connector relies on that is UNCONFIRMED (README.md in this
+// folder, §6, lists them all), or that we had
+// to choose ourselves, lives here: one section per topic, each citing the README section.
 // When a real tenant proves one wrong, this is the only file to change.
 
 // ---------------------------------------------------------------- contracts
 
 /**
- * Brief §4 Contracts: "contractType 7 = Recurring Service ([OFF] ContractServices page)".
+ * README §4.2: contractType 7 is Recurring Service ([OFF] ContractServices page).
  * Confirmed by the official page; kept here because everything billing-related hangs on it.
  */
 export const RECURRING_SERVICE_CONTRACT_TYPE = 7;
 
 /**
- * Brief §4 Contracts: status "1 = Active is common (DJ) but UNCONFIRMED".
+ * README §4.2: which status value means Active is UNCONFIRMED (1 in DJ's data).
  * We read the Contracts `status` picklist and treat the value labelled "Active" as active;
  * only when the picklist cannot be read do we fall back to this value.
  */
@@ -20,8 +20,8 @@ export const CONTRACT_STATUS_ACTIVE_LABEL = /^active$/i;
 export const CONTRACT_STATUS_ACTIVE_FALLBACK = '1';
 
 /**
- * Labels used only when the Contracts `contractType` picklist lacks a value. Brief §4:
- * "Six types in total"; the numbering beyond 7 is UNCONFIRMED, hence the picklist first.
+ * Labels used only when the Contracts `contractType` picklist lacks a value. README §4.2:
+ * there are six types; the numbering beyond 7 is UNCONFIRMED, hence the picklist first.
  */
 export const CONTRACT_TYPE_FALLBACK_LABELS: Readonly<Record<string, string>> = {
   '1': 'Time & Materials',
@@ -35,15 +35,15 @@ export const CONTRACT_TYPE_FALLBACK_LABELS: Readonly<Record<string, string>> = {
 // ---------------------------------------------------------------- work types
 
 /**
- * Brief §4 BillingCodes: "Type 1 = work types ([OFF] BillingCodes page); read the other
- * useType values from the picklist". We look for the `useType` picklist value labelled
+ * README §4.7: use type 1 is work types ([OFF] BillingCodes page); the other
+ * useType values are read from the picklist. We look for the `useType` picklist value labelled
  * "Work Type" and fall back to 1 when the picklist has no such label.
  */
 export const WORK_TYPE_USE_TYPE_LABEL = /^work\s*types?$/i;
 export const WORK_TYPE_USE_TYPE_FALLBACK = '1';
 
 /**
- * ContractServiceUnits period boundaries (brief §4 lists startDate/endDate but not their
+ * ContractServiceUnits period boundaries (README §4.4: startDate/endDate, but not their
  * convention): whether a tenant stores a period's endDate as its last day (Jan 1 – Jan 31)
  * or as the next period's start (Jan 1 – Feb 1) is UNCONFIRMED. With the second, the
  * filter `startDate ≤ d ≤ endDate` matches two periods on every boundary day. kmsp
@@ -64,11 +64,11 @@ export const NO_SERVICE_PERIOD = 'no-service-period';
 
 // ---------------------------------------------------------------- ticket notes
 
-/** Brief §4 TicketNotes: "publish … 1 = All Autotask Users, 2 = Internal Users per DJ models.Note". */
+/** README §4.6: publish 1 = all Autotask users, 2 = internal users (per DJ's Note model). */
 export const NOTE_PUBLISH_ALL_AUTOTASK_USERS = 1;
 
 /**
- * Brief §4 TicketNotes: noteType is a required picklist whose values are tenant-specific
+ * README §4.6: noteType is a required picklist whose values are tenant-specific
  * (no documented value). We use the picklist's default value, else its first active value,
  * else this fallback — UNCONFIRMED.
  */
@@ -77,13 +77,13 @@ export const NOTE_TYPE_FALLBACK = 1;
 // ---------------------------------------------------------------- tickets
 
 /**
- * Brief §4 Tickets: externalID is "a candidate idempotency tag, but queryability and length
- * are UNCONFIRMED". We tag tickets with it and find them with an `eq` query on it.
+ * README §4.5: externalID can carry an idempotency tag, but whether it can be queried and its length
+ * are UNCONFIRMED. We tag tickets with it and find them with an `eq` query on it.
  */
 export const TICKET_TAG_FIELD = 'externalID';
 
 /**
- * Brief §4: externalID's length is UNCONFIRMED. kmsp reads it from
+ * README §4.5: externalID's length is UNCONFIRMED. kmsp reads it from
  * Tickets/entityInformation/fields (`length`, when above 0) and otherwise assumes 50
  * characters — short enough for the SOAP-era limit reported for ExternalID. A tag longer
  * than the limit is refused before anything is sent (Autotask could refuse it or cut it,
@@ -107,19 +107,19 @@ export const NOTE_DESCRIPTION_MAX = 32000;
 // ---------------------------------------------------------------- queries and paging
 
 /**
- * Brief §2.3: whether the body must be re-sent when POSTing to `nextPageUrl` is UNCONFIRMED;
- * "Re-sending is the safe choice" (WYRE, KTPS do it).
+ * README §2.3: whether the body must be re-sent when POSTing to `nextPageUrl` is UNCONFIRMED;
+ * sending it again is the safe choice (WYRE and KTPS do).
  */
 export const RESEND_BODY_ON_NEXT_PAGE = true;
 
-/** Brief §2.2: MaxRecords is 1–500. */
+/** README §2.2: MaxRecords is 1–500. */
 export const MAX_RECORDS = 500;
 
 /** Guards against a server that never stops paging (GO caps at 1,000 pages). */
 export const MAX_PAGES = 2000;
 
 /**
- * Whether IncludeFields may name `userDefinedFields` is UNCONFIRMED (brief §2.2 lists no such
+ * Whether IncludeFields may name `userDefinedFields` is UNCONFIRMED (README §2.2: no source shows such a
  * case), so queries that need UDFs (Companies) fetch whole records instead.
  */
 export const INCLUDE_FIELDS_CAN_NAME_UDFS = false;
@@ -127,7 +127,7 @@ export const INCLUDE_FIELDS_CAN_NAME_UDFS = false;
 // ---------------------------------------------------------------- UDF writes
 
 /**
- * Brief §2.5: "PATCH changes only the listed UDFs". Clearing a UDF by sending `null` is
+ * README §2.5: a PATCH changes only the UDFs it lists. Clearing a UDF by sending `null` is
  * UNCONFIRMED; it is what the API's JSON model allows (UserDefinedField.Value is nullable).
  */
 export const UDF_CLEAR_VALUE: null = null;
@@ -135,9 +135,9 @@ export const UDF_CLEAR_VALUE: null = null;
 // ---------------------------------------------------------------- failures and unknown outcomes
 
 /**
- * Brief §3: Autotask answers most failures, validation included, with HTTP 500
+ * README §3.1: Autotask answers most failures, validation included, with HTTP 500
  * {"errors":[…]}. A 5xx to a write is read as "refused, nothing applied" only when a message
- * matches one of these texts (from the brief §3/§4 and the refusals the simulator models);
+ * matches one of these texts (README §3.1 and §4, and the refusals the simulator models);
  * any other 5xx to a write — a generic server error, a gateway page, an empty body — may
  * have been applied and is reported as outcome unknown (KmspError.outcomeUnknown). The list
  * is an allowlist on purpose: an unlisted refusal costs a manual check, an unlisted crash
@@ -164,7 +164,7 @@ export const KNOWN_REFUSALS: readonly RegExp[] = [
 ];
 
 /**
- * A 404 is "no such route" rather than "no such record" (brief §3: sources disagree on
+ * A 404 is "no such route" rather than "no such record" (README §3.1: sources disagree on
  * unknown ids) when the body is the web framework's message (ASP.NET Web API: "No HTTP
  * resource was found that matches the request URI", as the simulator answers) or not JSON
  * at all (an IIS or proxy page). Such a 404 points at the zone/API URL, not at a deleted
@@ -175,7 +175,7 @@ export const ROUTE_NOT_FOUND_PATTERN = /No HTTP resource was found|No type was f
 // ---------------------------------------------------------------- URLs
 
 /**
- * The connector sends the API user's secret in a header on every call (brief §1): a zone,
+ * The connector sends the API user's secret in a header on every call (README §1): a zone,
  * zone discovery or API URL must be https. Plain http is allowed only on loopback
  * (localhost, 127.0.0.0/8, ::1), where the simulator runs.
  */
@@ -184,27 +184,27 @@ export const PLAIN_HTTP_ONLY_ON_LOOPBACK = true;
 // ---------------------------------------------------------------- limits
 
 /**
- * Brief §3: thread-limit rejections "carry Itgenatr005 / 'thread threshold … exceeded' and may
- * arrive with a non-429 status" (N8N retryHandler.ts; n8n PR #107).
+ * README §3.3: thread-limit rejections carry Itgenatr005 / "thread threshold … exceeded" and may
+ * arrive with a status other than 429 (N8N retryHandler.ts; n8n PR #107).
  */
 export const THREAD_LIMIT_PATTERN = /Itgenatr005|thread threshold[^"]*exceeded/i;
 
-/** Brief §3: "3 concurrent threads per (tracking ID + object endpoint)" ([OFF] AT-THREAD). */
+/** README §3.3: 3 concurrent requests per tracking identifier and endpoint ([OFF] AT-THREAD). */
 export const THREADS_PER_ENDPOINT = 3;
 
 /**
- * Brief §3: Autotask adds ~0.5 s per call at 50–74.99% and ~1 s at ≥75% of the hourly
+ * README §3.2: Autotask adds ~0.5 s per call at 50–74.99% and ~1 s at ≥75% of the hourly
  * threshold (UNCONFIRMED table). From 75% on we pace ourselves (see budget.ts).
  */
 export const PACE_FROM_RATIO = 0.75;
 
-/** Brief §3: "10,000 requests/hour per database" — only used when ThresholdInformation is unreadable. */
+/** README §3.2: 10,000 requests per hour per database — only used when ThresholdInformation is unreadable. */
 export const DEFAULT_THRESHOLD = { limit: 10_000, timeframeMinutes: 60 } as const;
 
 // ---------------------------------------------------------------- dates
 
 /**
- * Brief §2.6 ([OFF] AT-CALLS): date-only fields such as effectiveDate are not time-zone
+ * README §2.6 ([OFF] AT-CALLS): date-only fields such as effectiveDate are not time-zone
  * converted; send the intended calendar date at midnight.
  */
 export function dateOnly(date: string): string {

@@ -1,4 +1,4 @@
-// Autotask's hourly request threshold (brief §3): 10,000 requests per rolling hour
+// Autotask's hourly request threshold (README §3.2): 10,000 requests per rolling hour
 // per database, shared by every integration, readable at GET /V1.0/ThresholdInformation
 // (which itself counts). The guard keeps an estimate — the last reading plus the
 // requests this connector made since — and acts on it before each request:

@@ -2,7 +2,7 @@
 // and error mapping on top of the shared HttpClient (which does timeouts,
 // retries, Retry-After, the per-endpoint thread limit and redaction).
 //
-// Auth (brief §1): ApiIntegrationCode, UserName, Secret on every call except zone
+// Auth (README §1): ApiIntegrationCode, UserName, Secret on every call except zone
 // discovery; ImpersonationResourceId only on writes (as DJ does), so reads keep
 // working even when the impersonated resource lacks rights to a list.
 import type { AutotaskConnection } from '../../domain/config.js';
@@ -16,8 +16,8 @@ import { ZoneResolver, type Zone } from './zone.js';
 import { THREADS_PER_ENDPOINT } from './assumptions.js';
 
 /**
- * The bucket Autotask's thread limit applies to: the entity after /V1.0/ (brief §3:
- * "3 concurrent threads per (tracking ID + object endpoint)"). Child paths such as
+ * The bucket Autotask's thread limit applies to: the entity after /V1.0/ (README §3.3:
+ * 3 concurrent requests per tracking identifier and endpoint). Child paths such as
  * Tickets/{id}/Notes count towards their parent entity: when unsure, share a bucket
  * (fewer parallel calls) rather than risk a rejection.
  */
@@ -178,7 +178,7 @@ export class AutotaskClient {
   }
 
   /**
-   * GET {entity}/{id}: the item, or null for 404 and for 200 {"item":null} (brief §3: sources
+   * GET {entity}/{id}: the item, or null for 404 and for 200 {"item":null} (README §3.1: sources
    * disagree; handle both). A route-level 404 (wrong zone/API URL) is an error, not "no such record".
    */
   async getItem(entity: string, id: number, action: string): Promise<WireRecord | null> {
@@ -208,7 +208,7 @@ export class AutotaskClient {
   }
 
   /**
-   * POST {path}: a create; answers {"itemId":N} (brief §2.1). Never repeated after it may
+   * POST {path}: a create; answers {"itemId":N} (README §2.1). Never repeated after it may
    * have reached Autotask; `check` says what to look for in Autotask if the outcome is unknown.
    */
   async create(path: string, body: Record<string, unknown>, action: string, check?: string): Promise<number> {
@@ -216,14 +216,14 @@ export class AutotaskClient {
     return this.writeAnswer(await this.send(opts), opts, (answer) => itemId(answer, action));
   }
 
-  /** PATCH {entity} with the id in the body (brief §2.1). */
+  /** PATCH {entity} with the id in the body (README §2.1). */
   async update(entity: string, body: Record<string, unknown> & { id: number }, action: string, check?: string): Promise<number> {
     const opts: SendOptions = { method: 'PATCH', path: entity, body, action, write: true, ...(check ? { check } : {}) };
     return this.writeAnswer(await this.send(opts), opts, (answer) => itemId(answer, action));
   }
 
   /**
-   * GET ThresholdInformation (brief §3). Never waits on the guard (the guard asks through
+   * GET ThresholdInformation (README §3.2). Never waits on the guard (the guard asks through
    * this); `noteReading` is false when the guard is the caller and records it itself.
    */
   async readThreshold(noteReading = true): Promise<Threshold> {

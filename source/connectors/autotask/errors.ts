@@ -1,6 +1,6 @@
 // Turns Autotask's failure answers into KmspErrors that say what failed, why and
-// what to do (SPEC.md §6). Autotask reports most failures as HTTP 500 with
-// {"errors":[…]} (brief §3), so the text decides the kind more than the status.
+// what to do (README › When something fails, at the repository root). Autotask reports most failures as HTTP 500 with
+// {"errors":[…]} (README §3.1), so the text decides the kind more than the status.
 import { KmspError } from '../../domain/errors.js';
 import { outcomeUnknownRemedy, type HttpResponse } from '../http.js';
 import type { Redactor } from '../redact.js';
@@ -20,7 +20,7 @@ export function errorMessages(text: string): string[] {
   }
 }
 
-/** True for a thread-limit rejection, whatever its status (brief §3): the server did not process it. */
+/** True for a thread-limit rejection, whatever its status (README §3.3): the server did not process it. */
 export function isThreadLimit(response: HttpResponse): boolean {
   return response.status !== 200 && THREAD_LIMIT_PATTERN.test(response.text);
 }

@@ -1,5 +1,5 @@
 // The Autotask PSA connector: the `Psa` port (domain/ports.ts) over Autotask's
-// REST API v1.0 (../shared/protocols/autotask.md). The only module outside this
+// REST API v1.0 (README.md in this folder). The only module outside this
 // folder that should be imported is this one.
 import type { AutotaskConnection } from '../../domain/config.js';
 import type { Psa, PsaIdentity } from '../../domain/ports.js';
@@ -41,7 +41,7 @@ export function createAutotaskPsa(opts: AutotaskPsaOptions): AutotaskPsa {
   const http = new HttpClient({
     service: 'Autotask',
     caFile: connection.caFile,
-    // Autotask's thread limit: 3 concurrent requests per tracking id and entity (brief §3).
+    // Autotask's thread limit: 3 concurrent requests per tracking id and entity (README §3.3).
     maxConcurrentPerEndpoint: THREADS_PER_ENDPOINT,
     endpointOf,
     isRetryable: isThreadLimit,

@@ -1,4 +1,4 @@
-// Entity field metadata and picklists (brief §2.4): GET {E}/entityInformation/fields
+// Entity field metadata and picklists (README §2.4): GET {E}/entityInformation/fields
 // answers {"fields":[FieldInfo]}; picklist values are strings, inactive values are
 // still listed (isActive), and dependent lists carry parentValue. Each entity's
 // field list is read once per connector and shared by every method that needs it.
@@ -58,7 +58,7 @@ export class FieldCatalog {
     return picklistValues(fields.find((f) => String(f.name).toLowerCase() === wanted));
   }
 
-  /** UDF definitions of an entity (GET {E}/entityInformation/userDefinedFields, brief §2.1), cached. */
+  /** UDF definitions of an entity (GET {E}/entityInformation/userDefinedFields, README §2.1), cached. */
   userDefinedFields(entity: string): Promise<WireUdfDefinition[]> {
     let pending = this.udfs.get(entity);
     if (!pending) {

@@ -1,9 +1,9 @@
-// Autotask query bodies (brief §2.2) and paging (brief §2.3).
+// Autotask query bodies (README §2.2) and paging (README §2.3).
 //
 // A filter is a list of conditions {op, field, value, udf?} and groups
 // {op:"and"|"or", items:[…]}; top-level entries are ANDed. The builder only
 // produces the 13 documented operators: Autotask silently ignores unknown ones
-// (brief §6.1), which would turn a narrow query into "everything".
+// (README §5.1), which would turn a narrow query into "everything".
 import { KmspError } from '../../domain/errors.js';
 import { MAX_PAGES, MAX_RECORDS, RESEND_BODY_ON_NEXT_PAGE } from './assumptions.js';
 import { items as decodeItems, type WireRecord } from './wire.js';
@@ -50,11 +50,11 @@ export const q = {
   notIn: (field: string, values: Array<string | number>): Condition => ({ op: 'notIn', field, value: values }),
   exist: (field: string): Condition => ({ op: 'exist', field }),
   notExist: (field: string): Condition => ({ op: 'notExist', field }),
-  /** A condition on a user-defined field (at most one per query, brief §2.5). */
+  /** A condition on a user-defined field (at most one per query, README §2.5). */
   udf: (op: ValueOp, name: string, value: Scalar): Condition => ({ op, field: name, value, udf: true }),
   and: (...items: FilterItem[]): Group => ({ op: 'and', items }),
   or: (...items: FilterItem[]): Group => ({ op: 'or', items }),
-  /** "filter is mandatory": this is the documented match-everything filter (brief §2.2). */
+  /** "filter is mandatory": this is the documented match-everything filter (README §2.2). */
   all: (): Condition => ({ op: 'gte', field: 'id', value: 0 }),
 };
 
@@ -83,7 +83,7 @@ function validate(items: FilterItem[], counts: { udf: number; or: number }): voi
     } else if (item.op === 'in' || item.op === 'notIn') {
       if (!Array.isArray(item.value) || item.value.length === 0) throw internal(`${item.op} needs a non-empty list (${item.field})`);
     } else if (item.value === undefined || item.value === null || Array.isArray(item.value)) {
-      // Brief §2.2: "anything else, null included, errors".
+      // README §2.2: anything but a value (null included) is an error.
       throw internal(`${item.op} needs a single value (${item.field})`);
     }
   }
@@ -99,7 +99,7 @@ export function buildQuery(filter: FilterItem[], includeFields?: readonly string
   if (!Number.isInteger(maxRecords) || maxRecords < 1 || maxRecords > MAX_RECORDS) throw internal(`MaxRecords ${maxRecords} is outside 1–500`);
   const body: QueryBody = { MaxRecords: maxRecords, filter: effective };
   if (includeFields?.length) {
-    // Brief §2.2 ([OFF] AT-ADV): with more than 500 results, id must be among IncludeFields.
+    // README §2.2 ([OFF] AT-ADV): with more than 500 results, id must be among IncludeFields.
     body.IncludeFields = includeFields.includes('id') ? [...includeFields] : ['id', ...includeFields];
   }
   return body;
@@ -109,11 +109,11 @@ export function buildQuery(filter: FilterItem[], includeFields?: readonly string
 export type PagePoster = (url: string, body: QueryBody | Record<string, never>) => Promise<unknown>;
 
 /**
- * Runs a query and follows `pageDetails.nextPageUrl` until it is null (brief §2.3).
- * Next pages are POSTed (a GET answers 405 and silently truncates at 500, brief §6.3),
+ * Runs a query and follows `pageDetails.nextPageUrl` until it is null (README §2.3).
+ * Next pages are POSTed (a GET answers 405 and silently truncates at 500, README §5.3),
  * re-sending the original body. Every next page must stay on the zone's origin: the
  * credentials travel with it. A record that comes back on a later page again (offset
- * paging while records are added, brief §2.3 leaves paging details UNCONFIRMED) is kept
+ * paging while records are added, README §2.3 leaves paging details UNCONFIRMED) is kept
  * once, by id: a repeated row must never be counted twice.
  */
 export async function queryAll(post: PagePoster, firstUrl: string, body: QueryBody, what: string): Promise<WireRecord[]> {

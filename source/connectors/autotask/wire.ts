@@ -1,4 +1,4 @@
-// Autotask's wire shapes (camelCase JSON, brief §2.1) and the small decoders that
+// Autotask's wire shapes (camelCase JSON, README §2.1) and the small decoders that
 // turn untrusted JSON into them. Only the fields kmsp reads are typed; a record
 // that lacks a field we need is a protocol error, not a silent default.
 import { KmspError } from '../../domain/errors.js';
@@ -120,7 +120,7 @@ export function udfs(record: WireRecord, what: string): WireUdf[] {
 }
 
 /**
- * An Autotask datetime ("2019-08-18T01:00:00.000Z"; brief §2.6: UTC in and out) as a Date.
+ * An Autotask datetime ("2019-08-18T01:00:00.000Z"; README §2.6: UTC in and out) as a Date.
  * A value without a zone designator is UTC too.
  */
 export function parseUtc(value: string | null): Date | null {
@@ -130,7 +130,7 @@ export function parseUtc(value: string | null): Date | null {
   return Number.isNaN(ms) ? null : new Date(ms);
 }
 
-/** The calendar date of a date-only field (brief §2.6: kept as sent, midnight). */
+/** The calendar date of a date-only field (README §2.6: kept as sent, midnight). */
 export function calendarPart(value: string | null): string | null {
   if (!value) return null;
   const m = /^(\d{4}-\d{2}-\d{2})/.exec(value);

@@ -1,4 +1,4 @@
-// Zone discovery (brief §1): every Autotask database lives in one zone; any zone
+// Zone discovery (README §1): every Autotask database lives in one zone; any zone
 // host answers `GET …/v1.0/zoneInformation?user=<username>` without auth headers
 // with the zone's API URL. The answer is cached for the connector's lifetime; a
 // configured apiUrl skips discovery.
@@ -29,7 +29,7 @@ export function isLoopbackHost(hostname: string): boolean {
 }
 
 /**
- * The zone root without the API version: kmsp appends V1.0/ itself (brief §1), so a URL
+ * The zone root without the API version: kmsp appends V1.0/ itself (README §1), so a URL
  * copied with its /v1.0/ (any case) would otherwise become …/v1.0/V1.0/… and answer 404.
  */
 export function stripVersion(pathname: string): string {

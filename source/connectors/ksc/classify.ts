@@ -1,4 +1,4 @@
-// Device category from KLHST_WKS_CTYPE and KLHST_WKS_OS_NAME (protocols/kaspersky.md §3.3).
+// Device category from KLHST_WKS_CTYPE and KLHST_WKS_OS_NAME (README §3.3).
 //
 // Recipe: CTYPE & 0x8000 (SERVER_NT) → Windows server; CTYPE & 0x1000 (NT) →
 // Windows workstation; unix bits (0x800 SERVER_UNIX, 0x200000 SERVER_LINUX,

@@ -4,7 +4,7 @@ import type { Redactor } from '../redact.js';
 
 export const KSC_SERVICE = 'Kaspersky Security Center';
 
-/** The body of {"PxgError":{…}} (protocols/kaspersky.md §1.6). */
+/** The body of {"PxgError":{…}} (README §1.6). */
 export interface PxgErrorBody {
   code: number;
   subcode?: number;

@@ -1,4 +1,4 @@
-// Security events of one virtual server since a cursor (protocols/kaspersky.md §3.5).
+// Security events of one virtual server since a cursor (README §3.5).
 //
 // KSC filters events by rise_time only (KLEVP_EVENT_RISE_TIME_LEAST; no filter on
 // registration_time is documented). An event can reach the server long after it was
@@ -55,7 +55,7 @@ export const EVENT_FIELDS = [
 ] as const;
 
 /**
- * GNRL_EA_SEVERITY → SPEC severity. 4 Critical, 2 Warning, 1 Info [D]; 3 (Error) is
+ * GNRL_EA_SEVERITY → kmsp's severity (domain/types.ts). 4 Critical, 2 Warning, 1 Info [D]; 3 (Error) is
  * the UI's "Functional failure" ([U] §3.5, consistent with the UI order). 0 ("invalid")
  * and unknown values are treated as info: they never open tickets by themselves.
  */

@@ -1,5 +1,5 @@
 // Devices of one virtual server: HostGroup.FindHosts in that server's session
-// (protocols/kaspersky.md §3.2 option A), paged through ChunkAccessor, plus the
+// (README §3.2 option A), paged through ChunkAccessor, plus the
 // status condition masks of each group the hosts are in.
 import type { Device } from '../../domain/types.js';
 import { classifyHost } from './classify.js';

@@ -1,4 +1,4 @@
-// Kaspersky Security Center Open API connector (protocols/kaspersky.md §1–3).
+// Kaspersky Security Center Open API connector (README.md in this folder, §1–§3).
 // Unconfirmed protocol facts are listed in README.md ("Assumptions") and kept in
 // one place each, with a comment naming the [U].
 export { createKscPlatform, type KscPlatform, type KscPlatformOptions, type SkippedTenant } from './platform.js';

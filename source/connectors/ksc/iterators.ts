@@ -1,5 +1,5 @@
 // The three server-side result sets of the KSC Open API, read to the end and
-// always released (protocols/kaspersky.md §3.2, §3.4, §3.5):
+// always released (README §3.2, §3.4, §3.5):
 // - ChunkAccessor (FindHosts…): GetItemsCount, GetItemsChunk(nStart, nCount), Release;
 // - GroupSyncIterator (EnumKeys, AcquireKeyHosts): GetNextItems until bEOF, ReleaseIterator;
 // - EventProcessing: GetRecordCount, GetRecordRange(nStart, nEnd inclusive), ReleaseIterator.

@@ -1,5 +1,5 @@
 // License keys of one (virtual) server and the hosts using each key
-// (protocols/kaspersky.md §3.4): LicenseKeys.EnumKeys / AcquireKeyHosts, both read
+// (README §3.4): LicenseKeys.EnumKeys / AcquireKeyHosts, both read
 // through GroupSyncIterator.
 import { KmspError } from '../../domain/errors.js';
 import type { KeyAssignment, LicenseKey, LicenseKeyType, SubscriptionState } from '../../domain/types.js';

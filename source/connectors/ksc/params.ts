@@ -1,4 +1,4 @@
-// The KLOAPI "params" JSON typing (protocols/kaspersky.md §2).
+// The KLOAPI "params" JSON typing (README §2).
 //
 // Typing depends on position:
 // - top level (method arguments, PxgRetVal, out-params): plain JSON — a long is a

@@ -1,5 +1,5 @@
 // The KSC Open API as a SecurityPlatform: tenants are virtual servers, each read in
-// a session of its own (protocols/kaspersky.md §1.4, §3.2 option A).
+// a session of its own (README §1.4, §3.2 option A).
 import type { KscConnection } from '../../domain/config.js';
 import { isKmspError, KmspError } from '../../domain/errors.js';
 import type { PlatformIdentity, SecurityPlatform } from '../../domain/ports.js';

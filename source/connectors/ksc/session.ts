@@ -1,4 +1,4 @@
-// KSC token sessions (protocols/kaspersky.md §1.3 model 2, §1.4).
+// KSC token sessions (README §1.3 model 2, §1.4).
 //
 // - Session.StartSession with `Authorization: KSCBasic …` and `X-KSC-VServer:
 //   base64(<display name>)` (empty = main server) returns a session id;

@@ -1,5 +1,5 @@
 // Device health and status descriptions from KLHST_WKS_STATUS_ID and
-// KLHST_WKS_STATUS_MASK (protocols/kaspersky.md §3.3).
+// KLHST_WKS_STATUS_MASK (README §3.3).
 //
 // THE place for the [U] "which reason is critical" rule: KSC does not say per host
 // whether a reason bit made it Critical or Warning. Each administration group holds

@@ -1,4 +1,4 @@
-// Virtual servers of the main Administration Server (protocols/kaspersky.md §3.1).
+// Virtual servers of the main Administration Server (README §3.1).
 import type { Tenant } from '../../domain/types.js';
 import { paramsList, read } from './params.js';
 import type { KscCall } from './session.js';

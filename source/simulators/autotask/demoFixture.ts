@@ -101,7 +101,7 @@ const TICKET_PICKLISTS: Record<string, FixturePicklistValue[]> = {
 const RESOURCES = { api: 29682885, dana: 29682886, sam: 29682887 };
 const BILLING_CODE = { remote: 29682801, onsite: 29682802, incident: 29682803, triage: 29682804, afterHours: 29682805, legacy: 29682806, recurring: 29682810, hardware: 29682820 };
 
-/** Services named like Kaspersky products per device category (SPEC §2.4), plus one inactive. */
+/** Services named like Kaspersky products per device category (README › Billing rules, "Categories"), plus one inactive. */
 const SERVICES: Array<{ name: string; unitPrice: number; unitCost: number; isActive?: boolean }> = [
   { name: 'KES Advanced – Workstation', unitPrice: 4.5, unitCost: 2.1 },
   { name: 'KES Advanced – Server', unitPrice: 9, unitCost: 4.3 },

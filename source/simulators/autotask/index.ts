@@ -24,7 +24,7 @@ export interface AutotaskSimulatorOptions {
   latency?: boolean;
   /** Status of thread-limit rejections (default 500; see routes.ts). */
   threadLimitStatus?: number;
-  /** Concurrent requests allowed per endpoint (default 3, brief §3). */
+  /** Concurrent requests allowed per endpoint (default 3, connectors/autotask/README.md §3.3). */
   threadsPerEndpoint?: number;
   /** Repeat the last N records of a page at the start of the next (offset paging while records change; default 0). */
   pageOverlap?: number;

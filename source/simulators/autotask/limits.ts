@@ -1,4 +1,4 @@
-// Autotask's limits as the simulator enforces them (brief §3, §7):
+// Autotask's limits as the simulator enforces them (connectors/autotask/README.md §3, §7):
 // - an hourly request counter over a rolling window, exposed by ThresholdInformation,
 //   answering 429 with Retry-After once the threshold is reached;
 // - a semaphore of 3 concurrent requests per endpoint that rejects the 4th with an

@@ -55,7 +55,7 @@ export function lastDayOf(storedEnd: string, ends: PeriodEnds): string {
   return ends === 'next-start' ? addDays(storedEnd, -1) : storedEnd;
 }
 
-/** The calendar date of an ISO datetime (date-only fields are kept as sent, brief §2.6). */
+/** The calendar date of an ISO datetime (date-only fields are kept as sent, connectors/autotask/README.md §2.6). */
 export function datePart(value: unknown): string | null {
   if (typeof value !== 'string') return null;
   const m = /^(\d{4}-\d{2}-\d{2})/.exec(value);

@@ -1,5 +1,5 @@
-// The simulator's query engine: Autotask's QueryModel (brief §2.2) evaluated over
-// in-memory records, with the real service's sharp edges (brief §6, §7):
+// The simulator's query engine: Autotask's QueryModel (connectors/autotask/README.md §2.2) evaluated over
+// in-memory records, with the real service's sharp edges (§5 and §7 there):
 // - `filter` is mandatory (500 "Value cannot be null. Parameter name: filters");
 // - an unknown field is a 500 "Unable to find X in the Y Entity";
 // - an unknown operator is silently ignored (the condition matches everything);
@@ -66,7 +66,7 @@ function kindOf(field: FieldSpec | null): Kind {
 /** Normalises a filter value to the field's kind; throws the 500 Autotask would send. */
 function normalise(value: unknown, kind: Kind, field: string): number | string | boolean {
   if (kind === 'bool') {
-    // Brief §2.2 ([OFF] AT-CALLS): booleans must be true or false; anything else errors.
+    // README §2.2 ([OFF] AT-CALLS): booleans must be true or false; anything else errors.
     if (typeof value !== 'boolean') throw new AutotaskFault(`Invalid boolean value for ${field}: ${JSON.stringify(value)}. Use true or false.`);
     return value;
   }
@@ -111,7 +111,7 @@ function compile(item: unknown, ctx: Context): (r: Rec) => boolean {
     if (op === 'or') ctx.orConditions += parts.length;
     return op === 'and' ? (r) => parts.every((p) => p(r)) : (r) => parts.length === 0 || parts.some((p) => p(r));
   }
-  // Brief §6.1: an invalid operator (e.g. "ne") is silently ignored — the condition matches everything.
+  // README §5.1: an invalid operator (e.g. "ne") is silently ignored — the condition matches everything.
   if (![...VALUE_OPS, ...LIST_OPS, ...EXIST_OPS].includes(op)) return () => true;
 
   const fieldName = cond.field;
@@ -126,7 +126,7 @@ function compile(item: unknown, ctx: Context): (r: Rec) => boolean {
   } else {
     field = fieldSpec(ctx.entity, fieldName) ?? null;
     if (!field) throw unableToFind(fieldName, ctx.entity);
-    // Brief §4 Tickets: creatorType and lastActivityPersonType "cannot be used in ticket filters".
+    // README §4.5: creatorType and lastActivityPersonType cannot be used in ticket filters.
     if (!field.queryable) throw new AutotaskFault(`The field ${field.name} is not queryable`);
   }
   const kind = kindOf(field);
@@ -172,14 +172,14 @@ export function parseQuery(body: unknown, entity: EntitySpec, udfNames: string[]
   if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new AutotaskFault('Value cannot be null.\r\nParameter name: queryModel');
   const model = body as Rec;
   const filter = key(model, 'filter');
-  // Brief §2.2 (msp-skills #257): no filter → 500. An empty list is treated the same (UNCONFIRMED).
+  // README §5.2 (msp-skills #257): no filter → 500. An empty list is treated the same (UNCONFIRMED).
   if (filter === undefined || filter === null || (Array.isArray(filter) && filter.length === 0)) {
     throw new AutotaskFault('Value cannot be null.\r\nParameter name: filters');
   }
   if (!Array.isArray(filter)) throw new AutotaskFault('Invalid filter: expected an array of conditions');
   const ctx: Context = { entity, udfNames, udfConditions: 0, orConditions: 0 };
   const parts = filter.map((item) => compile(item, ctx));
-  // Brief §2.5: at most one UDF condition per query (message UNCONFIRMED).
+  // README §2.5: at most one UDF condition per query (message UNCONFIRMED).
   if (ctx.udfConditions > 1) throw new AutotaskFault('Only one user-defined field may be used in a query filter');
   if (ctx.orConditions > 500) throw new AutotaskFault('A query may contain at most 500 OR conditions');
 

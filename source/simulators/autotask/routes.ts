@@ -1,4 +1,4 @@
-// The Autotask REST protocol as the simulator speaks it (brief §1–§3, checklist §7).
+// The Autotask REST protocol as the simulator speaks it (connectors/autotask/README.md §1–§3 and §7; "README §n" below).
 //
 // URL layout on the loopback server:
 //   {sim}/atservicesrest/v1.0/zoneInformation?user=…       zone discovery (also under any zone)
@@ -6,10 +6,10 @@
 // Calls to the API outside the user's zone answer 401 (UNCONFIRMED; DJ re-runs zone
 // discovery after a 401, which suggests that is what a wrong zone gives).
 //
-// Status choices (brief §3): hourly threshold exceeded → 429 with Retry-After (seconds
+// Status choices (README §3): hourly threshold exceeded → 429 with Retry-After (seconds
 // until the oldest counted request leaves the window) and {"errors":[…]}; thread limit →
-// 500 {"errors":["Itgenatr005 …"]} by default (the brief: "may arrive with a non-429
-// status"; a 500 proves the client recognises the text, not just the status), or the
+// 500 {"errors":["Itgenatr005 …"]} by default (README §3.3: it may arrive with another status than
+// 429; a 500 proves the client recognises the text, not just the status), or the
 // status chosen with the `threadLimitStatus` option.
 import type { SimHandler, SimRequest, SimResponse } from '../server.js';
 import type { AutotaskFixture } from './fixture.js';
@@ -93,13 +93,13 @@ export function createAutotaskHandler(deps: RouterDeps): SimHandler {
       .filter(parsed.predicate)
       .map((r) => r.id as number)
       .sort((a, b) => a - b);
-    // Brief §2.2 ([OFF] AT-ADV): with more results than one page, IncludeFields must contain id.
+    // README §2.2 ([OFF] AT-ADV): with more results than one page, IncludeFields must contain id.
     if (parsed.includeFields && !parsed.includeFields.includes('id') && matches.length > parsed.maxRecords) {
       throw new AutotaskFault('IncludeFields must contain id when a query returns more than MaxRecords results');
     }
     const token = `q${++sessionCounter}`;
     sessions.set(token, { entity: entity.name, ids: matches, maxRecords: parsed.maxRecords, includeFields: parsed.includeFields });
-    // Keep a bounded number of paging sessions (the real retention is UNCONFIRMED, brief §2.3).
+    // Keep a bounded number of paging sessions (the real retention is UNCONFIRMED, README §2.3).
     if (sessions.size > 500) sessions.delete(sessions.keys().next().value!);
     return page(token, sessions.get(token)!, 0);
   }
@@ -230,7 +230,7 @@ export function createAutotaskHandler(deps: RouterDeps): SimHandler {
         return ok({ queryCount: state.table(entity.name).filter(parsed.predicate).length });
       }
       if (rest.length === 2 && rest[1] === 'next') {
-        // Brief §2.3 (WYRE PR #170): POST only; GET answers 405.
+        // README §2.3 (WYRE PR #170): POST only; GET answers 405.
         if (method !== 'POST') return notAllowed(method);
         return next(entity, req);
       }
@@ -248,7 +248,7 @@ export function createAutotaskHandler(deps: RouterDeps): SimHandler {
       if (rest.length === 1) {
         if (method !== 'GET' || !entity.canQuery) return notAllowed(method);
         const record = state.find(entity.name, id);
-        // Brief §3: an unknown id answers 200 {"item":null} (DJ, autotask-node).
+        // README §3.1: an unknown id answers 200 {"item":null} (DJ, autotask-node).
         return ok({ item: record ? project(record, null) : null });
       }
       const child = rest[1];
@@ -282,15 +282,15 @@ export function createAutotaskHandler(deps: RouterDeps): SimHandler {
     return noRoute(req.path);
   }
 
-  /** Header auth (brief §1). Null when the caller may proceed, with the resource it acts as. */
+  /** Header auth (README §1). Null when the caller may proceed, with the resource it acts as. */
   function authenticate(req: SimRequest): { failure: SimResponse } | { resourceId: number | null } {
     const user = deps.fixture().apiUser;
     const h = req.headers;
-    // UNCONFIRMED (brief §7): a bad username or secret most likely answers 401.
+    // UNCONFIRMED (README §7): a bad username or secret most likely answers 401.
     if ((h.username ?? '').toLowerCase() !== user.username.toLowerCase() || h.secret !== user.secret) {
       return { failure: { status: 401, body: { Message: 'Authorization has been denied for this request.' } } };
     }
-    // Brief §1/§3 (APG): a wrong tracking identifier answers 500 "IntegrationCode is invalid.".
+    // README §1, §3.1 (APG): a wrong tracking identifier answers 500 "IntegrationCode is invalid.".
     if (h.apiintegrationcode !== user.integrationCode) return { failure: errors(500, 'IntegrationCode is invalid.') };
     const impersonate = h.impersonationresourceid;
     if (impersonate !== undefined && impersonate !== '') {
@@ -308,7 +308,7 @@ export function createAutotaskHandler(deps: RouterDeps): SimHandler {
     const fixture = deps.fixture();
     const method = req.method.toUpperCase();
 
-    // Zone discovery: no auth, any zone host, exempt from limits (brief §1, §3).
+    // Zone discovery: no auth, any zone host, exempt from limits (README §1, §3.3).
     if (/(^|\/)atservicesrest\/v1\.0\/zoneinformation\/?$/i.test(req.path)) {
       if (method !== 'GET') return notAllowed(method);
       const user = req.query.get('user') ?? '';
@@ -355,16 +355,16 @@ export function createAutotaskHandler(deps: RouterDeps): SimHandler {
       return injectedError(injection);
     }
 
-    // Thread limit: the 4th concurrent request to an endpoint is refused, not queued (brief §3).
+    // Thread limit: the 4th concurrent request to an endpoint is refused, not queued (README §3.3).
     if (!deps.gate.tryEnter(endpoint)) return errors(deps.threadLimitStatus, THREAD_LIMIT_MESSAGE);
     try {
       // Counted: every authenticated request that got a thread slot (ThresholdInformation
-      // too, brief §3). Not counted: zone lookups, auth failures, refused and injected answers.
+      // too, README §3.2). Not counted: zone lookups, auth failures, refused and injected answers.
       deps.meter.add();
       // A delay holds the thread slot, like a slow call does on the real service.
       let delay = deps.injections.take(endpoint, method, ['delay'], isQuery)?.delayMs ?? 0;
       if (deps.latency) {
-        // Brief §3: ~0.5 s per call at 50–74.99% of the threshold, ~1 s at ≥75%.
+        // README §3.2: ~0.5 s per call at 50–74.99% of the threshold, ~1 s at ≥75%.
         const ratio = deps.meter.used() / Math.max(1, deps.meter.limit);
         delay += ratio >= 0.75 ? 1000 : ratio >= 0.5 ? 500 : 0;
       }

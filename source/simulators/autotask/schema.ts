@@ -1,8 +1,8 @@
 // The entities the Autotask simulator serves and their fields.
 //
-// Field names and types are the swagger definitions (KT-SPEC `…Model`, PascalCase)
-// turned into the wire's camelCase (brief §2.1). Required/read-only flags, lengths
-// and picklist markers come from the brief §4 (they are not in the swagger). The
+// Field names and types are the swagger definitions (`…Model`, PascalCase; connectors/autotask/README.md §8)
+// turned into the wire's camelCase (README §2 there). Required/read-only flags, lengths
+// and picklist markers come from the entity notes of README §4 and the vendor's entity pages (they are not in the swagger). The
 // simulator is strict where Autotask is known to be strict (unknown fields in a
 // filter, booleans), so connector mistakes fail here before they fail at an MSP.
 
@@ -104,7 +104,7 @@ export const ENTITIES: readonly EntitySpec[] = [
   entity(
     'ContractServices',
     'ContractService',
-    // Created and updated only through Contracts/{id}/Services (brief §4).
+    // Created and updated only through Contracts/{id}/Services (README §4.4).
     { create: false, update: false },
     `id:long adjustedPrice:double contractID:int:req:ref=Contracts internalCurrencyAdjustedPrice:double:ro internalCurrencyUnitPrice:double:ro
      internalDescription:string:len=1000 invoiceDescription:string:len=1000 quoteItemID:long serviceID:int:req:ref=Services unitCost:double
@@ -121,12 +121,12 @@ export const ENTITIES: readonly EntitySpec[] = [
   entity(
     'ContractServiceAdjustments',
     'ContractServiceAdjustment',
-    // Create-only: cannot be queried, updated or deleted (brief §4).
+    // Create-only: cannot be queried, updated or deleted (README §4.4).
     { create: true, update: false, query: false },
     `id:long adjustedUnitCost:double adjustedUnitPrice:double allowRepeatService:bool contractID:int:ref=Contracts
      contractServiceID:int:ref=ContractServices effectiveDate:datetime:req quoteItemID:int serviceID:int:ref=Services unitChange:int`,
   ),
-  // externalID:len=50 — the brief calls its length UNCONFIRMED; 50 matches the connector's
+  // externalID:len=50 — its length is UNCONFIRMED (README §6); 50 matches the connector's
   // fallback (assumptions.ts). A fixture may override it (fieldLengths).
   entity(
     'Tickets',
@@ -152,7 +152,7 @@ export const ENTITIES: readonly EntitySpec[] = [
   entity(
     'TicketNotes',
     'TicketNote',
-    // Created through Tickets/{id}/Notes only (brief §4).
+    // Created through Tickets/{id}/Notes only (README §4.6).
     { create: false, update: false },
     `id:long createDateTime:datetime:ro creatorResourceID:int:ro description:string:req:len=32000 impersonatorCreatorResourceID:int:ro
      impersonatorUpdaterResourceID:int:ro lastActivityDate:datetime:ro noteType:int:req:pick publish:int:req:pick
@@ -187,7 +187,7 @@ export function fieldSpec(entity: EntitySpec, name: string): FieldSpec | undefin
   return entity.fields.find((f) => f.name.toLowerCase() === wanted);
 }
 
-/** entityInformation/fields dataType names (brief §2.4 shows "integer"). */
+/** entityInformation/fields dataType names (README §2.4: "integer" in the examples). */
 export function dataTypeName(type: FieldType): string {
   return { long: 'long', int: 'integer', double: 'double', string: 'string', datetime: 'datetime', bool: 'boolean' }[type];
 }

@@ -1,6 +1,6 @@
 // The simulated Autotask database: records per entity in wire form, picklists,
 // UDF definitions, and the business rules of the entities kmsp writes to
-// (brief §4): ticket numbering and completion, contract services only on
+// (connectors/autotask/README.md §4): ticket numbering and completion, contract services only on
 // Recurring Service contracts, create-only adjustments that update
 // ContractServiceUnits from the effective period on.
 import { AutotaskFault, type Rec } from './queryEngine.js';
@@ -8,12 +8,12 @@ import { resolveTime, type AutotaskFixture, type FixtureContractService, type Fi
 import { addDays, contractPeriods, datePart, lastDayOf, type PeriodEnds } from './periods.js';
 import { ENTITIES, entitySpec, fieldSpec, type EntitySpec, type FieldSpec } from './schema.js';
 
-/** Brief §4 Tickets: "1 New, 5 Complete are system values". */
+/** README §4.5: 1 New and 5 Complete are the same in every database. */
 export const TICKET_STATUS_NEW = 1;
 export const TICKET_STATUS_COMPLETE = 5;
-/** Brief §4 Contracts: "7 = Recurring Service". */
+/** README §4.2: 7 = Recurring Service. */
 export const RECURRING_SERVICE = 7;
-/** BillingCodes useType of work types (brief §4: "Type 1 = work types"). */
+/** BillingCodes useType of work types (README §4.7: use type 1 = work types). */
 export const USE_TYPE_WORK_TYPE = 1;
 
 export interface SimPicklistValue {
@@ -274,7 +274,7 @@ export class AutotaskState {
     }
   }
 
-  /** Ticket numbers look like T20120604.0002 (brief §4): date plus a per-day sequence. */
+  /** Ticket numbers look like T20120604.0002 (README §4.5): date plus a per-day sequence. */
   private ticketNumber(created: Date): string {
     const day = iso(created).slice(0, 10).replace(/-/g, '');
     const seq = (this.ticketSeq.get(day) ?? 0) + 1;
@@ -346,7 +346,7 @@ export class AutotaskState {
 
   /**
    * Applies a create (POST), partial update (PATCH: only the fields sent) or replace
-   * (PUT: writable fields left out become null, brief §2.1) and checks the result.
+   * (PUT: writable fields left out become null, README §2.1) and checks the result.
    */
   write(entityName: string, body: unknown, mode: 'create' | 'patch' | 'put', ctx: WriteContext): Rec {
     const entity = spec(entityName);
@@ -355,7 +355,7 @@ export class AutotaskState {
     let existing: Rec | undefined;
     if (mode !== 'create') {
       const idKey = Object.keys(input).find((k) => k.toLowerCase() === 'id');
-      // PATCH/PUT carry the id in the body, not in the URL (brief §2.1).
+      // PATCH/PUT carry the id in the body, not in the URL (README §2.1).
       if (idKey === undefined || input[idKey] === null) throw new AutotaskFault(`An id is required to update a ${entity.label}`);
       existing = this.find(entityName, input[idKey]);
       if (!existing) throw new AutotaskFault(`No matching records found. The ${entity.label} with id ${String(input[idKey])} does not exist.`);
@@ -423,7 +423,7 @@ export class AutotaskState {
     if (entity.name === 'Tickets') {
       this.checkTicket(r);
       r.creatorResourceID = ctx.resourceId;
-      // Brief §4: creatorType / lastActivityPersonType; 2 = API (UNCONFIRMED numbering).
+      // README §4.5: creatorType / lastActivityPersonType; 2 = API (UNCONFIRMED numbering).
       r.creatorType = 2;
       r.lastActivityPersonType = 2;
       r.lastActivityResourceID = ctx.resourceId;
@@ -445,7 +445,7 @@ export class AutotaskState {
       next.lastActivityResourceID = ctx.resourceId;
       next.lastActivityPersonType = 2;
       if (next.status === TICKET_STATUS_COMPLETE && before.status !== TICKET_STATUS_COMPLETE) {
-        // Brief §4: "the server sets completedDate".
+        // README §4.5: the server sets completedDate.
         next.completedDate = iso(at);
         next.completedByResourceID = ctx.resourceId;
       } else if (next.status !== TICKET_STATUS_COMPLETE) {
@@ -459,7 +459,7 @@ export class AutotaskState {
 
   private checkTicket(r: Rec): void {
     const company = this.find('Companies', r.companyID);
-    // UNCONFIRMED: Autotask refusing tickets for inactive accounts; kmsp never tries (SPEC §3.2).
+    // UNCONFIRMED: Autotask refusing tickets for inactive accounts; kmsp never tries (README › Ticket rules).
     if (company && company.isActive === false) throw new AutotaskFault(`Tickets cannot be created or updated for the inactive Account ${String(company.companyName)}`);
     if (r.billingCodeID !== null) {
       const code = this.find('BillingCodes', r.billingCodeID);
@@ -477,7 +477,7 @@ export class AutotaskState {
 
   // ------------------------------------------------------------ contracts, services, units
 
-  /** Contracts/{id}/Services POST: a ContractService, only on Recurring Service contracts (brief §4). */
+  /** Contracts/{id}/Services POST: a ContractService, only on Recurring Service contracts (README §4.4). */
   addContractService(contractId: number, body: unknown): Rec {
     const contract = this.find('Contracts', contractId);
     if (!contract) throw new AutotaskFault(`No matching records found. The Contract with id ${contractId} does not exist.`);
@@ -502,7 +502,7 @@ export class AutotaskState {
     return this.attachService(contract, service, values);
   }
 
-  /** Contracts/{id}/Services PATCH: only adjustedPrice and invoiceDescription are writable (brief §4). */
+  /** Contracts/{id}/Services PATCH: only adjustedPrice and invoiceDescription are writable (README §4.4). */
   updateContractService(contractId: number, body: unknown): Rec {
     if (typeof body !== 'object' || body === null) throw new AutotaskFault('Value cannot be null.\r\nParameter name: restModelInput');
     const input = body as Rec;
@@ -583,10 +583,10 @@ export class AutotaskState {
   }
 
   /**
-   * ContractServiceAdjustments POST (brief §4): create-only; needs contractServiceID or
+   * ContractServiceAdjustments POST (README §4.4): create-only; needs contractServiceID or
    * contractID + serviceID; creates the ContractService when missing; changes the units of
    * the period containing effectiveDate and of every later period of the contract.
-   * UNCONFIRMED rules simulated as 500s (brief §4): effectiveDate outside the contract,
+   * UNCONFIRMED rules simulated as 500s (README §4.4): effectiveDate outside the contract,
    * inside an approved-and-posted period, units going negative, inactive services.
    */
   adjust(body: unknown, parentContractId: number | null): Rec {
@@ -660,7 +660,7 @@ export class AutotaskState {
 
   // ------------------------------------------------------------ notes
 
-  /** Tickets/{id}/Notes POST (brief §4: ticketID, description, noteType, publish required). */
+  /** Tickets/{id}/Notes POST (README §4.6: ticketID, description, noteType, publish required). */
   addTicketNote(ticketId: number, body: unknown, ctx: WriteContext): Rec {
     const ticket = this.find('Tickets', ticketId);
     if (!ticket) throw new AutotaskFault(`No matching records found. The Ticket with id ${ticketId} does not exist.`);

@@ -1,4 +1,4 @@
-// The KSC Open API as the simulator speaks it (protocols/kaspersky.md §1–3, §6):
+// The KSC Open API as the simulator speaks it (connectors/ksc/README.md §1–§4, cited as §n below):
 // sign-in (/login and Session.StartSession with KSCBasic), sessions bound to one
 // (virtual) server, the methods kmsp reads through, server-side result sets with a
 // lifetime, PxgError replies and injected failures.
@@ -242,7 +242,7 @@ export class KscSimRuntime {
     const header = req.headers['x-ksc-vserver'];
     const dn = header === undefined ? '' : Buffer.from(header, 'base64').toString('utf8');
     const server = model.serverByDn(dn);
-    // [U] how a real server answers an unknown virtual server; the brief asks for a PxgError.
+    // [U] how a real server answers an unknown virtual server; connectors/ksc/README.md §4 answers a PxgError.
     if (!server) return this.pxg(new SimPxgError(PXG.NOT_FOUND, `Virtual server '${dn}' not found`, 'KLSRV'));
     return { user, server };
   }

@@ -1,4 +1,4 @@
-// The KSC search filter (protocols/kaspersky.md §3.2; [D] KSC/16/KSCAPI/a00002.html):
+// The KSC search filter (connectors/ksc/README.md §3.2; [D] KSC/16/KSCAPI/a00002.html):
 //
 //   filter     = "(" filtercomp ")"
 //   filtercomp = "&" filter+ / "|" filter+ / "!" filter / item
@@ -7,7 +7,7 @@
 //   value      = integer / "quoted ""string""" (wildcards * ? [a-f] [^a-f] with "=" only)
 //              / T"YYYY-MM-DD hh:mm:ss" / CURTIME(±seconds) / 0xHEX / true / false
 //
-// The practical subset the brief asks for; anything else is a PxgError, as a real
+// The practical subset connectors/ksc/README.md §4 calls for; anything else is a PxgError, as a real
 // server would refuse a filter it cannot parse.
 import { badArgument, type AttrType } from './wire.js';
 

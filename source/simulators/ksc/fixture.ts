@@ -156,7 +156,7 @@ export interface KscFixture {
     sessionIdleSeconds?: number;
     /** HTTP status sent with PxgError replies: 200 (default) or 500. */
     pxgErrorStatus?: number;
-    /** Read KLEVP_EVENT_RISE_TIME_LEAST as ">" instead of "≥" (the brief leaves it open [U]). */
+    /** Read KLEVP_EVENT_RISE_TIME_LEAST as ">" instead of "≥" (left open, [U] in connectors/ksc/README.md §3.5). */
     riseTimeLeastExclusive?: boolean;
     /**
      * AcquireKeyHosts lists the hosts of every virtual server that holds the same key

@@ -271,7 +271,7 @@ export class KscSimModel {
     return byDn ?? fail(`no virtual server "${ref}"`);
   }
 
-  /** The server X-KSC-VServer names (by display name, §1.4), or undefined. */
+  /** The server X-KSC-VServer names (by display name, connectors/ksc/README.md §1.4), or undefined. */
   serverByDn(dn: string): SimServer | undefined {
     if (dn === '') return this.servers.get('');
     return [...this.servers.values()].find((s) => s.key !== '' && s.dn === dn);

@@ -13,7 +13,7 @@ const long = (value: number | null | undefined): AttrValue => ({ type: 'long', v
 const bool = (value: boolean | null | undefined): AttrValue => ({ type: 'bool', value: value ?? null });
 const time = (value: Date | null | undefined): AttrValue => ({ type: 'datetime', value: value ?? null });
 
-/** KLHST_WKS_STATUS bits (§3.3): 0x1 visible, 0x2 in a group, 0x4 agent installed, 0x8 agent alive, 0x10 RTP installed. */
+/** KLHST_WKS_STATUS bits (connectors/ksc/README.md §3.3): 0x1 visible, 0x2 in a group, 0x4 agent installed, 0x8 agent alive, 0x10 RTP installed. */
 function hostStateBits(model: KscSimModel, server: SimServer, device: SimDevice): number {
   const online = device.online ?? (device.lastVisible !== null && model.clock() - device.lastVisible.getTime() < 3_600_000);
   const inGroup = !model.inGroup(server, device.groupId, server.unassignedGroupId);
@@ -62,7 +62,7 @@ export function hostAttributes(model: KscSimModel, server: SimServer, device: Si
   };
 }
 
-/** Attributes filters may use besides the returnable ones (search-only, §3.3). */
+/** Attributes filters may use besides the returnable ones (search-only, connectors/ksc/README.md §3.3). */
 export function hostSearchAttribute(model: KscSimModel, server: SimServer, device: SimDevice, name: string): FilterValue | null | undefined {
   if (name === 'KLHST_WKS_GROUPID_GP') {
     const chain: number[] = [];

@@ -1,4 +1,4 @@
-// The simulator's side of the KLOAPI JSON typing (protocols/kaspersky.md §2),
+// The simulator's side of the KLOAPI JSON typing (connectors/ksc/README.md §2),
 // written independently of the connector's codec so that a codec mistake shows up
 // as a protocol failure in tests instead of being mirrored. The simulator is
 // strict where the real server is strongly typed: a plain string where a datetime
@@ -10,7 +10,7 @@ export const PXG = {
   NO_METHOD: 1282,
   /** Argument missing or of the wrong type. */
   BAD_ARGUMENT: 1163,
-  /** Unknown or expired accessor / iterator (brief §6: "1169 or similar"). */
+  /** Unknown or expired accessor / iterator (connectors/ksc/README.md §4: the real code is [U]). */
   NOT_FOUND_ITERATOR: 1169,
   /** Unknown object (virtual server, group, key). */
   NOT_FOUND: 1131,

@@ -1,5 +1,5 @@
 // The message area: one line for notices, up to three for an error (what
-// failed, why, what to do — SPEC.md §6). Words carry the severity, colour only
+// failed, why, what to do — README › When something fails). Words carry the severity, colour only
 // decorates.
 import { Box, Text } from 'ink';
 import { isKmspError } from '../../domain/errors.js';

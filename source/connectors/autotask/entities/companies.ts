@@ -1,5 +1,5 @@
-// Companies (Autotask "accounts", SPEC §1): the account list, account types and
-// the company UDF that receives the mapped tenant's name (SPEC §2.2).
+// Companies (Autotask "accounts", README › Words at the repository root): the account list, account types and
+// the company UDF that receives the mapped tenant's name (README › The console, Accounts; README §4.1 here).
 import type { FieldWriteResult, PsaAccount } from '../../../domain/types.js';
 import { INCLUDE_FIELDS_CAN_NAME_UDFS, UDF_CLEAR_VALUE } from '../assumptions.js';
 import type { AutotaskClient } from '../client.js';
@@ -42,7 +42,7 @@ export class Companies {
 
   /**
    * Writes (or with null clears) one company UDF: PATCH Companies {id, userDefinedFields:[{name, value}]}
-   * changes only the listed UDF (brief §2.5). A UDF the tenant has not defined is reported, not thrown.
+   * changes only the listed UDF (README §2.5). A UDF the tenant has not defined is reported, not thrown.
    */
   async setField(accountId: string, field: string, value: string | null): Promise<FieldWriteResult> {
     const id = toInt(accountId, 'company id');

@@ -1,6 +1,6 @@
-// Contracts, the units they hold per service and usage postings (SPEC §3.1).
+// Contracts, the units they hold per service and usage postings (README › Billing rules; README §4.2–§4.4 here).
 //
-// Usage is posted as a ContractServiceAdjustment (create-only, brief §4): a signed
+// Usage is posted as a ContractServiceAdjustment (create-only, README §4.4): a signed
 // unitChange for one service of a Recurring Service contract, effective on a date.
 // Autotask creates the ContractService when missing and keeps per-period totals in
 // ContractServiceUnits, which is where current quantities are read.
@@ -89,7 +89,7 @@ export class Contracts {
 
   /**
    * Units per service in the ContractServiceUnits period containing `date` (date-only values
-   * at midnight, brief §2.6). Rows are asked for with startDate ≤ date ≤ endDate; per service
+   * at midnight, README §2.6). Rows are asked for with startDate ≤ date ≤ endDate; per service
    * the period with the latest startDate wins, so a tenant that stores a period's endDate as
    * the next period's start never gets two periods summed (assumptions.ts,
    * "ContractServiceUnits period boundaries"). Two different rows left for one service are an error.
@@ -97,7 +97,7 @@ export class Contracts {
    * When no period contains the date — the contract has ended or not started, or its periods
    * do not exist yet — this throws a config KmspError with code NO_SERVICE_PERIOD: the
    * contract must be skipped, never read as 0 units. A contract that is running but has no
-   * services at all answers [] (its first posting creates the service, brief §4).
+   * services at all answers [] (its first posting creates the service, README §4.4).
    */
   async currentQuantities(contractId: string, date: string): Promise<ItemQuantity[]> {
     const id = toInt(contractId, 'contract id');
@@ -115,7 +115,7 @@ export class Contracts {
       const start = calendarPart(optStr(r, 'startDate', what));
       const end = calendarPart(optStr(r, 'endDate', what));
       if (!start || !end) throw periodProtocolError(id, 'a ContractServiceUnits row without startDate or endDate');
-      // Checked here too: an operator Autotask ignores silently would widen the query (brief §6.1).
+      // Checked here too: an operator Autotask ignores silently would widen the query (README §5.1).
       if (start > day || end < day) continue;
       const row: UnitRow = {
         id: optNum(r, 'id', what),
@@ -218,7 +218,7 @@ export class Contracts {
       'ContractServiceAdjustments',
       { contractID, serviceID, unitChange: posting.unitChange, effectiveDate },
       `post ${change} units of service ${serviceID} to contract ${contractID}`,
-      // What to look for when the outcome is unknown (adjustments cannot be queried, brief §4).
+      // What to look for when the outcome is unknown (adjustments cannot be queried, README §4.4).
       `Look at contract ${contractID}, service ${serviceID} in Autotask (its units for the period containing ${posting.effectiveDate}, or the service's adjustment history) for a change of ${change} units effective ${posting.effectiveDate}; only if it is not there may the posting be repeated.`,
     );
     return { id: id > 0 ? String(id) : null };

@@ -1,6 +1,6 @@
-// Tickets, their notes and the Ticketing tab's picklists (SPEC §2.3, §3.2).
+// Tickets, their notes and the Ticketing tab's picklists (README › The console, Ticketing; Ticket rules; README §4.5–§4.7 here).
 //
-// Every ticket kmsp opens carries its stable key in externalID (SPEC §3.2) so a
+// Every ticket kmsp opens carries its stable key in externalID (README › Ticket rules) so a
 // crash between "created" and "recorded" is found again by findByTag instead of
 // being created twice.
 import { createHash } from 'node:crypto';
@@ -87,7 +87,7 @@ export class Tickets {
     return { queues, priorities, statuses, sources, issueTypes, subIssueTypes, workTypes };
   }
 
-  /** Active BillingCodes whose useType is "Work Type" (brief §4 BillingCodes; see assumptions.ts). */
+  /** Active BillingCodes whose useType is "Work Type" (README §4.7; see assumptions.ts). */
   private async workTypes(): Promise<PicklistValue[]> {
     const what = 'list work types';
     const useTypes = await this.catalog.picklist('BillingCodes', 'useType');
@@ -128,7 +128,7 @@ export class Tickets {
       description: fit(ticket.description, TICKET_DESCRIPTION_MAX),
       status: toInt(ticket.status, 'ticket status'),
       priority: toInt(ticket.priority, 'ticket priority'),
-      // Brief §4: dueDateTime "Always send it"; UTC (brief §2.6).
+      // README §4.5: always send dueDateTime; UTC (README §2.6).
       dueDateTime: ticket.dueAt.toISOString(),
       [TICKET_TAG_FIELD]: ticket.tag,
     };
@@ -194,13 +194,13 @@ export class Tickets {
     return records.map((r) => toTicket(r, what)).filter((t) => t.tag === tag);
   }
 
-  /** PATCH Tickets {id, status}; Autotask sets completedDate for Complete (brief §4). */
+  /** PATCH Tickets {id, status}; Autotask sets completedDate for Complete (README §4.5). */
   async close(id: string, status: string): Promise<void> {
     const n = toInt(id, 'ticket id');
     await this.client.update(ENTITY, { id: n, status: toInt(status, 'ticket status') }, `close ticket ${n}`, `Look at ticket ${n}'s status in Autotask.`);
   }
 
-  /** POST Tickets/{id}/Notes (child creates use the parent URL, brief §2.1). */
+  /** POST Tickets/{id}/Notes (child creates use the parent URL, README §2.1). */
   async addNote(id: string, note: { title: string; description: string }): Promise<void> {
     const ticketID = toInt(id, 'ticket id');
     await this.client.create(

@@ -1,4 +1,4 @@
-// The Accounts tab (SPEC.md §2.2, §4 mapping help): this integration's tenants
+// The Accounts tab (README › The console, Accounts; mapping help): this integration's tenants
 // (KSC virtual servers) with their PSA account, billing toggle and contract.
 // Rules live in domain/accountsDraft.ts (one-to-one refusals, blockers, UDF
 // writes); mapping help in domain/mapping.ts; I/O in console/session.ts and

@@ -1,4 +1,4 @@
-// Connections (SPEC.md §2.1): the platform and PSA settings of an integration,
+// Connections (README › The console, Connections): the platform and PSA settings of an integration,
 // the state of each secret (where it is held, never its value), inline editing
 // with validation, Save / Cancel changes, and Test connection with the
 // doctor's own checks. With no integration yet, `n` creates one.

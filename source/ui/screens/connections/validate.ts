@@ -1,4 +1,4 @@
-// Inline validation of the Connections fields (SPEC.md §2.1, §6). Pure apart
+// Inline validation of the Connections fields (README › The console, Connections; When something fails). Pure apart
 // from the CA file check, which looks at the file system (synchronously: the
 // file is small and local). Every function either returns the value to store
 // (normalised) or a message saying what is wrong and how to put it right.

@@ -1,4 +1,4 @@
-// Reports › Agent (SPEC.md §2.5, §3.3, §4): the agent's state from its status file, re-read every
+// Reports › Agent (README › The console, Reports; The agent): the agent's state from its status file, re-read every
 // few seconds while the report is shown, the latest postings and tickets from the ledger, and the
 // global pause switch (p), which is saved to the config at once — a switch, not a draft, so this
 // report never has unsaved changes and never saves another tab's draft (session.setPaused writes

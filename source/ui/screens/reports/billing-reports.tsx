@@ -1,4 +1,4 @@
-// Reports › Billing preview and Reports › Reconciliation (SPEC.md §2.5, §4). Both read only:
+// Reports › Billing preview and Reports › Reconciliation (README › The console, Reports; Billing rules, "The plan"). Both read only:
 // the plan comes from buildBillingPlan (GETs against the platform and the PSA) and the last
 // postings from the ledger; nothing is posted and no ledger row is written.
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';

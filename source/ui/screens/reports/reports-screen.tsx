@@ -1,4 +1,4 @@
-// Reports (SPEC.md §2.5). A list of the reports on the left (only those that
+// Reports (README › The console, Reports). A list of the reports on the left (only those that
 // exist; [ and ] choose) and the chosen report on the right. Billing preview and
 // Reconciliation: billing-reports.tsx. Agent: agent-report.tsx. Unmapped accounts: the PSA
 // accounts no tenant is mapped to in any integration on the same PSA, with a
@@ -31,7 +31,7 @@ export function createReportsScreen(options: ReportsScreenOptions): ScreenDefini
   return { id: 'reports', title: 'Reports', render: (props) => <ReportsScreen {...props} {...options} /> };
 }
 
-/** The reports that exist (SPEC.md §2.5). */
+/** The reports that exist (README › The console, Reports). */
 const REPORTS = [
   { id: 'unmapped', title: 'Unmapped accounts' },
   { id: 'preview', title: 'Billing preview' },

@@ -1,4 +1,4 @@
-// The Services tab (SPEC.md §2.4): createServicesScreen({ session, integrationName }).
+// The Services tab (README › The console, Services): createServicesScreen({ session, integrationName }).
 export { createServicesScreen, ServicesScreen } from './services-screen.js';
 export type { ServicesScreenOptions } from './services-screen.js';
 export { buildRows, changedApps, incomplete, itemLabel, normalize, saveBlockers, setItem, singleOnly, slotsFor, staleness, SLOT_TITLES, CATEGORY_SLOTS } from './model.js';

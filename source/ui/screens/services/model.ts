@@ -1,4 +1,4 @@
-// The Services tab's rules, pure (SPEC.md §2.4): rows from the platform's
+// The Services tab's rules, pure (README › Billing rules, "Categories"): rows from the platform's
 // applications and the saved billing settings, which item slots a row bills,
 // markers for items no longer active in the PSA, and what blocks Save.
 // Duplicate items across applications/categories are refused by the domain

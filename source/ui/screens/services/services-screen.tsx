@@ -1,4 +1,4 @@
-// The Services tab (SPEC.md §2.4): which PSA billing item (Autotask service)
+// The Services tab (README › The console, Services): which PSA billing item (Autotask service)
 // each licensed application writes; with "Bill devices by category" on, three
 // items (Windows workstations, Windows servers, non-Windows devices) for device
 // applications, while per-user and per-mailbox applications keep one. A draft

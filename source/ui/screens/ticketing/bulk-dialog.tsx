@@ -1,4 +1,4 @@
-// Bulk edit of the marked Ticketing rows (SPEC.md §2.3): On/Off, Lifetime (Events only),
+// Bulk edit of the marked Ticketing rows (README › The console, Ticketing): On/Off, Lifetime (Events only),
 // Queue, Priority, Due, Work type, Issue type and Issue subtype for all of them at once.
 // Every field starts "(unchanged)": what is left so keeps each row's own value. The
 // subtype list follows the Issue type chosen here (or the rows' common one).

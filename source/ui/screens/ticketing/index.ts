@@ -1,4 +1,4 @@
-// The Ticketing tab (SPEC.md §2.3): createTicketingScreen({ session, integrationName }).
+// The Ticketing tab (README › The console, Ticketing): createTicketingScreen({ session, integrationName }).
 export { createTicketingScreen, TicketingScreen } from './ticketing-screen.js';
 export type { TicketingScreenOptions } from './ticketing-screen.js';
 export { BulkEditDialog } from './bulk-dialog.js';

@@ -1,4 +1,4 @@
-// The Ticketing tab's draft (SPEC.md §2.3) and its rules, without Ink: rows of
+// The Ticketing tab's draft (README › The console, Ticketing; Defaults) and its rules, without Ink: rows of
 // the Events, Warning status and Critical status sections with the numbers kept
 // as typed (so a bad value can be shown inline), which stored PSA values are
 // still live, the problems that block Save, bulk edits, and the conversion

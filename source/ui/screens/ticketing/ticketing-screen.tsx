@@ -1,4 +1,4 @@
-// The Ticketing tab (SPEC.md §2.3) for KSC + Autotask. Left pane: the sections
+// The Ticketing tab (README › The console, Ticketing) for KSC + Autotask. Left pane: the sections
 // (General · Events · Warning status · Critical status); right pane: the chosen
 // section's settings. Dropdowns read the live Autotask picklists and offer only
 // active values; a stored value Autotask no longer has shows blank ("— choose").
