@@ -5,7 +5,7 @@
 import { contractProblem, itemProblems, skipReason, type MappingProblem } from '../domain/billingChecks.js';
 import type { Integration, TenantMapping } from '../domain/config.js';
 import type { Psa } from '../domain/ports.js';
-import type { BillingItem, PsaContract } from '../domain/types.js';
+import type { BillingItem, PsaAccount, PsaContract } from '../domain/types.js';
 
 export interface PsaBillingFacts {
   contracts: Map<string, PsaContract>;
@@ -16,12 +16,22 @@ export interface PsaBillingFacts {
 
 export async function readBillingFacts(psa: Psa): Promise<PsaBillingFacts> {
   const [contracts, items] = await Promise.all([psa.listContracts(), psa.listBillingItems()]);
+  return billingFacts(contracts, items, () => psa.listAccounts());
+}
+
+/** Facts from lists already read (doctor reads them for its own counts). */
+export function billingFacts(contracts: readonly PsaContract[], items: readonly BillingItem[], accounts: () => Promise<readonly PsaAccount[]>): PsaBillingFacts {
   let names: Promise<Map<string, string>> | null = null;
   return {
     contracts: new Map(contracts.map((c) => [c.id, c])),
     items: new Map(items.map((i) => [i.id, i])),
-    accountNames: () => (names ??= psa.listAccounts().then((list) => new Map(list.map((a) => [a.id, a.name])))),
+    accountNames: () => (names ??= accounts().then((list) => new Map(list.map((a) => [a.id, a.name])))),
   };
+}
+
+/** Every problem of a check as one list: items first (they concern every tenant), then tenants. */
+export function mappingProblems(result: MappingCheckResult): MappingProblem[] {
+  return [...result.items.values(), ...result.tenants.map((t) => t.problem)];
 }
 
 export interface MappingCheckResult {
@@ -46,4 +56,33 @@ export async function checkMappings(integration: Integration, facts: PsaBillingF
     if (problem) tenants.push({ mapping, problem });
   }
   return { tenants, items: itemProblems(integration.billing, [...facts.items.values()]) };
+}
+
+/** A problem of the check placed on the config path it concerns, as `kmsp config validate` lists problems. */
+export interface PlacedProblem {
+  path: string;
+  message: string;
+}
+
+const words = (p: MappingProblem): string => `${p.message}. Cause: ${p.cause}. Remedy: ${p.remedy}`;
+
+/** The check's problems with the config path of the mapping or settings row each concerns (`index`: the integration's place in the config). */
+export function placeProblems(integration: Integration, index: number, result: MappingCheckResult): PlacedProblem[] {
+  const at = `integrations[${index}]`;
+  const out: PlacedProblem[] = [];
+  for (const [itemId, problem] of result.items) {
+    let where = `${at}.billing`;
+    integration.billing.applications.some((row, k) =>
+      (['single', 'workstation', 'server', 'nonWindows'] as const).some((field) => {
+        if (row[field]?.value !== itemId) return false;
+        where = `${at}.billing.applications[${k}].${field}`;
+        return true;
+      }),
+    );
+    out.push({ path: where, message: words(problem) });
+  }
+  for (const { mapping, problem } of result.tenants) {
+    out.push({ path: `${at}.tenants[${integration.tenants.indexOf(mapping)}].contractId`, message: words(problem) });
+  }
+  return out;
 }

@@ -19,6 +19,12 @@ import { openLedger, type Ledger } from '../store/ledger.js';
 import type { KmspPaths } from '../store/paths.js';
 import { redactSecrets, secretKeyPaths } from '../store/redact.js';
 import { guarded, pathsOf, processIo, type CommandIo } from './shared.js';
+import { checkMappings, placeProblems, readBillingFacts } from '../billing/mappingCheck.js';
+import { createPsa } from '../connectors/factory.js';
+import { skipReason } from '../domain/billingChecks.js';
+import { calendarDate } from '../domain/dates.js';
+import type { Psa } from '../domain/ports.js';
+import { openSecretStore } from '../store/secrets.js';
 import { startCommand } from './status.js';
 
 export interface ConfigCommandDeps {
@@ -47,6 +53,31 @@ function problemsOf(file: string, state: ConfigFileState): { config: KmspConfig 
       return { config: state.config, headline: problems.length ? `${file} has ${problems.length} problem${problems.length === 1 ? '' : 's'}:` : null, problems };
     }
   }
+}
+
+/**
+ * The billing mappings of `config` checked against each integration's live PSA
+ * (billing/mappingCheck.ts): the same rules a billing run applies before it posts. A PSA that
+ * cannot be reached is a problem too: the file was not checked.
+ */
+async function onlineProblems(paths: KmspPaths, config: KmspConfig): Promise<Problem[]> {
+  const secrets = openSecretStore({ paths });
+  const today = (tz: string) => calendarDate(new Date(), tz);
+  const problems: Problem[] = [];
+  for (const [index, integration] of config.integrations.entries()) {
+    if (!integration.tenants.some((m) => skipReason(m) === null)) continue;
+    let psa: Psa | null = null;
+    try {
+      psa = await createPsa(integration, (n) => secrets.get(n));
+      const facts = await readBillingFacts(psa);
+      problems.push(...placeProblems(integration, index, await checkMappings(integration, facts, today(config.agent.timeZone))));
+    } catch (error) {
+      problems.push({ path: `integrations[${index}].psa`, message: `could not be checked against the PSA: ${describeError(error).split('\n').join(' ')}` });
+    } finally {
+      await psa?.close().catch(() => undefined);
+    }
+  }
+  return problems;
 }
 
 /** Exit code of a key `set`/`get` do not know: wrong usage, as elsewhere in kmsp. */
@@ -191,20 +222,32 @@ export function register(program: Command, deps: ConfigCommandDeps = {}): void {
   config
     .command('validate [file]')
     .description('check the config file (or FILE) against the schema and the rules; lists each problem with its path')
+    .option('--online', "also check each billed tenant's contract and the chosen billing items against the live PSA")
     .action(
-      guarded(io, (file: string | undefined, _options: unknown, command: Command) => {
-        const target = file ? path.resolve(file) : pathsOf(command, deps.env).configFile;
+      guarded(io, async (file: string | undefined, options: { online?: boolean }, command: Command) => {
+        const paths = pathsOf(command, deps.env);
+        const target = file ? path.resolve(file) : paths.configFile;
         const state = inspectConfigFile(target);
         if (state.state === 'missing' && !file) {
           io.out(`No config file at ${target}; the defaults apply and are valid.\n`);
           return;
         }
-        const { headline, problems } = problemsOf(target, state);
+        const { config: checked, headline, problems } = problemsOf(target, state);
         if (headline) {
           io.err(headline + '\n');
           listProblems(io, problems);
           process.exitCode = 1;
           return;
+        }
+        if (options.online && checked) {
+          const online = await onlineProblems(paths, checked);
+          if (online.length) {
+            io.err(`${target} is valid, but ${online.length} billing mapping problem${online.length === 1 ? '' : 's'} against the PSA:\n`);
+            listProblems(io, online);
+            process.exitCode = 1;
+            return;
+          }
+          io.out(`Billing mappings checked against the PSA: contracts and billing items hold.\n`);
         }
         const migrated = state.state === 'ok' && state.migratedFrom !== null ? ` (config version ${state.migratedFrom}; read as version ${CONFIG_SCHEMA_VERSION} in memory; the file is rewritten, with a backup, at the next save)` : '';
         io.out(`${target} is valid${migrated}.\n`);
@@ -229,9 +272,10 @@ export function register(program: Command, deps: ConfigCommandDeps = {}): void {
 
   config
     .command('import <file>')
-    .description('replace the configuration with FILE after validating it; the old file is kept as config.json.bak-<time>')
+    .description('replace the configuration with FILE after validating it, and checking its billing mappings against the PSA; the old file is kept as config.json.bak-<time>')
+    .option('--offline', 'skip the check against the PSA (when it cannot be reached; billing still checks each mapping before it posts)')
     .action(
-      guarded(io, (file: string, _options: unknown, command: Command) => {
+      guarded(io, async (file: string, options: { offline?: boolean }, command: Command) => {
         const source = path.resolve(file);
         const paths = pathsOf(command, deps.env);
         const state = inspectConfigFile(source);
@@ -242,6 +286,16 @@ export function register(program: Command, deps: ConfigCommandDeps = {}): void {
           io.err(`The current configuration (${paths.configFile}) was left unchanged.\n`);
           process.exitCode = 1;
           return;
+        }
+        if (!options.offline) {
+          const online = await onlineProblems(paths, incoming);
+          if (online.length) {
+            io.err(`Not imported: ${source} has ${online.length} billing mapping problem${online.length === 1 ? '' : 's'} against the PSA:\n`);
+            listProblems(io, online);
+            io.err(`The current configuration (${paths.configFile}) was left unchanged. Fix the file, or import with --offline when the PSA cannot be reached.\n`);
+            process.exitCode = 1;
+            return;
+          }
         }
         // The ledger first: if the change cannot be audited, nothing is changed.
         let ledger: Ledger;

@@ -9,6 +9,9 @@ import type { Psa, SecurityPlatform } from '../domain/ports.js';
 import { integrationSecrets } from '../domain/secretNames.js';
 import { validateIntegration } from '../domain/validate.js';
 import { createPlatform, createPsa, type SecretLookup } from '../connectors/factory.js';
+import { billingFacts, checkMappings, mappingProblems, type PsaBillingFacts } from '../billing/mappingCheck.js';
+import { skipReason } from '../domain/billingChecks.js';
+import { calendarDate } from '../domain/dates.js';
 
 export type CheckStatus = 'ok' | 'warn' | 'fail';
 
@@ -80,7 +83,20 @@ export async function checkPlatform(integration: Integration, lookup: SecretLook
   return out;
 }
 
-export async function checkPsa(integration: Integration, lookup: SecretLookup): Promise<CheckResult[]> {
+/** Billing mappings against the live PSA (billing/mappingCheck.ts): one line when all hold, one failure per problem. */
+async function mappingChecks(integration: Integration, facts: PsaBillingFacts, today: string): Promise<CheckResult[]> {
+  const name = integration.name;
+  const billed = integration.tenants.filter((m) => skipReason(m) === null).length;
+  if (billed === 0) return [];
+  const problems = mappingProblems(await checkMappings(integration, facts, today));
+  if (problems.length === 0) {
+    return [{ integration: name, area: 'psa', status: 'ok', summary: `Billing mappings: ${plural(billed, 'billed tenant')} checked on ${today}: contracts and billing items hold` }];
+  }
+  return problems.map((p) => ({ integration: name, area: 'psa', status: 'fail', summary: `Billing mapping: ${p.message}`, detail: `  Cause: ${p.cause}.\n  Remedy: ${p.remedy}` }));
+}
+
+/** `timeZone` (the agent's) decides which day a contract must run on. */
+export async function checkPsa(integration: Integration, lookup: SecretLookup, timeZone = 'UTC'): Promise<CheckResult[]> {
   const name = integration.name;
   const label = psaLabel(integration.psa.kind);
   const out: CheckResult[] = [];
@@ -97,6 +113,7 @@ export async function checkPsa(integration: Integration, lookup: SecretLookup): 
     out.push({ integration: name, area: 'psa', status: 'ok', summary: `${label}: ${plural(contracts.length, 'contract')} (${recurring.toLocaleString('en-US')} Recurring Service)` });
     const items = await psa.listBillingItems();
     out.push({ integration: name, area: 'psa', status: 'ok', summary: `${label}: ${plural(items.filter((i) => i.active).length, 'active service')}` });
+    out.push(...(await mappingChecks(integration, billingFacts(contracts, items, async () => accounts), calendarDate(new Date(), timeZone))));
     const picklists = await psa.ticketPicklists();
     out.push({
       integration: name,
@@ -180,7 +197,7 @@ export async function runDoctor(config: KmspConfig, options: DoctorOptions): Pro
     const side = options.only?.side;
     const [platform, psa] = await Promise.all([
       side === 'psa' ? [] : checkPlatform(integration, options.lookupSecret),
-      side === 'platform' ? [] : checkPsa(integration, options.lookupSecret),
+      side === 'platform' ? [] : checkPsa(integration, options.lookupSecret, config.agent.timeZone),
     ]);
     results.push(...platform, ...psa);
   }

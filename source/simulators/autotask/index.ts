@@ -77,6 +77,11 @@ export interface AutotaskSimulator extends SimServer {
    * ContractServiceUnits row for a period, as an odd tenant may have). Returns its id.
    */
   insertRecord(entity: string, record: FixtureRecord): number;
+  /**
+   * A person edits a record in the Autotask UI (a contract retyped, deactivated or ended, a
+   * service retired): the given fields are set as stored, without API rules.
+   */
+  updateRecord(entity: string, id: number, fields: FixtureRecord): void;
   /** A person closes (or sets the status of) a ticket in the Autotask UI. */
   closeTicket(id: number, status?: number): void;
   setThreshold(t: { limit?: number; used?: number; timeframeMinutes?: number }): void;
@@ -136,6 +141,9 @@ export async function startAutotaskSimulator(options: AutotaskSimulatorOptions):
     addService: (record: FixtureRecord) => state.insert('Services', record).id as number,
     addContractService: (cs: FixtureContractService) => state.seedContractService(cs).id as number,
     insertRecord: (entity: string, record: FixtureRecord) => state.insert(entity, record).id as number,
+    updateRecord(entity: string, id: number, fields: FixtureRecord) {
+      Object.assign(need(state.find(entity, id), `no ${entity} record ${id}`), fields);
+    },
     closeTicket(id: number, status = TICKET_STATUS_COMPLETE) {
       const ticket = need(state.find('Tickets', id), `no ticket ${id}`);
       const at = clock().toISOString();
@@ -222,6 +230,9 @@ export async function startAutotaskSimulator(options: AutotaskSimulatorOptions):
           return { status: 200, body: { id: methods.addContractService(b as unknown as FixtureContractService) } };
         case 'insert-record':
           return { status: 200, body: { id: methods.insertRecord(String(b.entity), (b.record ?? {}) as FixtureRecord) } };
+        case 'update-record':
+          methods.updateRecord(String(b.entity), Number(b.id), (b.fields ?? {}) as FixtureRecord);
+          return { status: 200, body: { ok: true } };
         case 'close-ticket':
           methods.closeTicket(Number(b.id), b.status === undefined ? undefined : Number(b.status));
           return { status: 200, body: { ok: true } };

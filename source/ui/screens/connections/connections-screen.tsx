@@ -269,7 +269,7 @@ function ConnectionEditor({ width, height, active, session, integration, cwd }: 
       { integration: name, area: side, status: 'fail', summary: `${sideTitle(tested, side)}: check failed`, detail: error instanceof Error ? error.message : String(error) },
     ];
     void checkPlatform(tested, lookup).catch(crashed('platform')).then(finish('platform'));
-    void checkPsa(tested, lookup).catch(crashed('psa')).then(finish('psa'));
+    void checkPsa(tested, lookup, session.config.agent.timeZone).catch(crashed('psa')).then(finish('psa'));
   };
 
   const showAllResults = () => {
