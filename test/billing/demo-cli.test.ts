@@ -28,10 +28,15 @@ describe('billing on the demo fixtures, through the CLI', () => {
     const preview = await cli('billing', 'preview', '--format', 'json');
     expect(preview.code, preview.stderr).toBe(0);
     const rows = JSON.parse(preview.stdout) as Array<{ contractId: string; billingItemId: string; current: number; new: number; delta: number }>;
-    const changes = rows.filter((r) => r.delta !== 0).map((r) => [Number(r.contractId), Number(r.billingItemId), r.delta]).sort();
+    // Rows of usage no billing item is chosen for carry no quantities (delta null).
+    const changes = rows.filter((r) => r.delta !== null && r.delta !== 0).map((r) => [Number(r.contractId), Number(r.billingItemId), r.delta]).sort();
     expect(changes).toEqual(expectedPostings(Date.now()));
     const table = await cli('billing', 'preview');
     expect(table.stdout).toContain('nothing is written');
+    // Usage with no billing item is listed, never dropped: the demo's Linux endpoints have no item chosen.
+    expect(table.stdout).toMatch(/Usage not billed \(no billing item chosen on the Services tab\):\n  .+: \d+ non-Windows devices? on Kaspersky Endpoint Security for Linux: no billing item chosen/);
+    const unbilled = rows.filter((r) => (r as { unbilled?: string }).unbilled);
+    expect(unbilled.length).toBeGreaterThan(0);
     expect(posts(env)).toBe(0);
     expect(env.demo.autotask.requests.some((r) => /ServiceAdjustments/i.test(r.path))).toBe(false);
     expect(adjustments(env)).toEqual([]);
@@ -51,7 +56,8 @@ describe('billing on the demo fixtures, through the CLI', () => {
       const lines = out.stdout.replace(/\n$/, '').split('\n');
       expect(lines[0]).toMatch(/^Billing preview for \d{4}-\d\d-\d\d \(nothing is written\):$/);
       expect(lines.filter((l) => l.trim() === '')).toEqual([]);
-      const table = lines.slice(1, -1);
+      // The table, then the lines under it (usage not billed, the summary).
+      const table = lines.slice(1, lines.findIndex((l) => l.startsWith('└')) + 1);
       expect(table.filter((l) => displayWidth(l) > width), `table lines wider than ${width}`).toEqual([]);
       expect(table[0]).toMatch(/^┌─+(┬─+)+┐$/);
       expect(table[1]).toMatch(/^│ Account +│ Contract +│ Billing item +│ Current │ New │ Delta │$/);
