@@ -8,6 +8,10 @@
 //   after it. A POST whose outcome is unknown (timeout, reset, unrecognised 5xx) leaves the row
 //   `unknown` and blocks that contract item: later runs settle it from the PSA's units (equal to
 //   the row's after → posted; equal to its before → failed) and only then post again.
+// - "Equal to its before" means "not applied" only once the write can no longer land: a slow
+//   PSA may still be carrying out the POST of a process that was killed or restarted. The row
+//   records that instant (landsBy: sent + Psa.writeLandsWithinMs); until then the item stays
+//   blocked and the run says so, so a restart never posts the same change a second time.
 // - One contract's failure never stops the others; each is reported with its cause.
 //
 // The caller holds the billing run lock (Ledger.acquireRun), so this process is the only kmsp
@@ -105,7 +109,19 @@ export interface ExecuteOptions {
   afterPost?: (posting: { contractId: string; billingItemId: string; ledgerId: number }) => void | Promise<void>;
   /** Aborted (SIGTERM, pause): no new contract begins and no new posting is written; what is in flight is awaited and settled. */
   signal?: AbortSignal;
+  /** Clock for landsBy (default: real time). */
+  now?: () => Date;
 }
+
+/** A row of an older ledger has no landsBy: its write is taken to land within this of its creation. */
+const LEGACY_LANDING_MS = 15 * 60_000;
+
+/** When an unsettled row's write can no longer land. */
+function landsBy(row: PostingRecord): number {
+  return row.landsBy ? Date.parse(row.landsBy) : Date.parse(row.createdAt) + LEGACY_LANDING_MS;
+}
+
+const clock = (iso: number): string => new Date(iso).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
 const nonZero = (lines: BillingLine[]) => lines.filter((l) => l.delta !== 0);
 
@@ -162,6 +178,12 @@ interface RunState {
   interrupted: boolean;
 }
 
+/** An unsettled posting that blocks its item; inFlightUntil is set while its write may still land. */
+interface Blocker {
+  row: PostingRecord;
+  inFlightUntil: number | null;
+}
+
 async function executeContract(plan: BillingPlan, contract: ContractPlan, options: ExecuteOptions, state: RunState): Promise<ContractOutcome & { abandoned?: boolean }> {
   const ledger = options.ledger!;
   const outcome: ContractOutcome & { abandoned?: boolean } = { plan: contract, postings: [], settled: [] };
@@ -182,7 +204,8 @@ async function executeContract(plan: BillingPlan, contract: ContractPlan, option
   const unitsOf = (item: string) => units.get(item) ?? 0;
 
   // Settle what earlier runs left pending or unknown; what cannot be settled blocks its item.
-  const blocked = new Map<string, PostingRecord>();
+  const clockNow = (options.now ?? (() => new Date()))();
+  const blocked = new Map<string, Blocker>();
   for (const row of unsettled) {
     const now = unitsOf(row.billingItemId);
     if (blocked.has(row.billingItemId)) {
@@ -190,11 +213,14 @@ async function executeContract(plan: BillingPlan, contract: ContractPlan, option
       continue;
     }
     let status: SettledPosting['status'] = 'unknown';
+    // Still in flight: the units show the before value, but the write may yet land.
+    const inFlight = now === row.beforeUnits && now !== row.afterUnits && clockNow.getTime() < landsBy(row);
     if (now === row.afterUnits) status = 'posted';
-    else if (now === row.beforeUnits) status = 'failed';
+    else if (now === row.beforeUnits && !inFlight) status = 'failed';
     if (status === 'unknown') {
-      blocked.set(row.billingItemId, row);
-      if (row.status === 'pending') ledger.settlePosting(row.id, { status: 'unknown', error: row.error ?? `run ${row.runId ?? '?'} ended before the PSA's answer was recorded` });
+      blocked.set(row.billingItemId, { row, inFlightUntil: inFlight ? landsBy(row) : null });
+      const ended = `run ${row.runId ?? '?'} ended before the PSA's answer was recorded`;
+      if (row.status === 'pending') ledger.settlePosting(row.id, { status: 'unknown', error: row.error ?? (inFlight ? `${ended}; the PSA may still apply it until ${clock(landsBy(row))}` : ended) });
     } else {
       ledger.settlePosting(row.id, {
         status,
@@ -212,18 +238,27 @@ async function executeContract(plan: BillingPlan, contract: ContractPlan, option
     const after = line.after;
     const delta = after - before;
     const base = { billingItemId: line.billingItemId, billingItemName: line.billingItemName, before, after, delta };
-    const holder = blocked.get(line.billingItemId);
-    if (holder) {
+    const blocker = blocked.get(line.billingItemId);
+    if (blocker) {
+      const holder = blocker.row;
+      const what = `ledger posting ${holder.id}: ${signed(holder.delta)} units, ${holder.beforeUnits} → ${holder.afterUnits}, ${holder.effectiveDate}`;
       outcome.postings.push({
         ...base,
         status: 'blocked',
         ledgerId: null,
         psaPostingId: null,
-        error: {
-          message: `Not posted: the outcome of an earlier posting to “${line.billingItemName}” of contract “${contract.contractName}” is unknown (ledger posting ${holder.id}: ${signed(holder.delta)} units, ${holder.beforeUnits} → ${holder.afterUnits}, ${holder.effectiveDate})`,
-          cause: `Autotask now holds ${before} units for ${plan.date}: neither the posting's before (${holder.beforeUnits}) nor its after (${holder.afterUnits}) value`,
-          remedy: `Check the contract's service in Autotask, then record what happened: kmsp ledger settle ${holder.id} --as posted|failed. The next run posts the difference.`,
-        },
+        error:
+          blocker.inFlightUntil !== null
+            ? {
+                message: `Not posted yet: an earlier posting to “${line.billingItemName}” of contract “${contract.contractName}” may still be applied by the PSA (${what})`,
+                cause: `it was sent by a run that ended before the answer came; a slow PSA may carry it out until ${clock(blocker.inFlightUntil)}, and posting again now could bill it twice`,
+                remedy: `Nothing to do: a run after ${clock(blocker.inFlightUntil)} (the agent retries) settles it from the PSA's units and posts what is still missing.`,
+              }
+            : {
+                message: `Not posted: the outcome of an earlier posting to “${line.billingItemName}” of contract “${contract.contractName}” is unknown (${what})`,
+                cause: `the PSA now holds ${before} units for ${plan.date}: neither the posting's before (${holder.beforeUnits}) nor its after (${holder.afterUnits}) value`,
+                remedy: `Check the contract's service in the PSA, then record what happened: kmsp ledger settle ${holder.id} --as posted|failed. The next run posts the difference.`,
+              },
       });
       continue;
     }
@@ -253,6 +288,7 @@ async function executeContract(plan: BillingPlan, contract: ContractPlan, option
       effectiveDate: plan.date,
       psaPostingId: null,
       status: 'pending',
+      landsBy: new Date((options.now ?? (() => new Date()))().getTime() + options.psa.writeLandsWithinMs),
     });
     let psaId: string | null;
     try {
@@ -261,7 +297,7 @@ async function executeContract(plan: BillingPlan, contract: ContractPlan, option
       const e = toBillingError(error);
       const status = e.outcomeUnknown ? 'unknown' : 'failed';
       ledger.settlePosting(row.id, { status, error: billingErrorLine(e) });
-      if (status === 'unknown') blocked.set(line.billingItemId, { ...row, status: 'unknown' });
+      if (status === 'unknown') blocked.set(line.billingItemId, { row: { ...row, status: 'unknown' }, inFlightUntil: null });
       outcome.postings.push({ ...base, status, ledgerId: row.id, psaPostingId: null, error: e });
       continue;
     }

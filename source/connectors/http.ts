@@ -193,6 +193,12 @@ export function loadCa(caFile: string, service: string): Buffer {
   }
 }
 
+/**
+ * How long a server may still carry a write out after the client stopped waiting for it (a
+ * slow backend finishes what it started). Added to HttpClient.longestWriteMs.
+ */
+export const WRITE_LANDING_MARGIN_MS = 60_000;
+
 export class HttpClient {
   readonly service: string;
   readonly redactor: Redactor;
@@ -223,6 +229,17 @@ export class HttpClient {
     this.httpsAgent = new https.Agent({ keepAlive: true, ...(ca ? { ca } : {}) });
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
     this.random = options.random ?? Math.random;
+  }
+
+  /**
+   * The longest a write can take through this client: every attempt timing out, with the
+   * longest wait between refused attempts (a refusal means unprocessed, so it is retried).
+   * With WRITE_LANDING_MARGIN_MS on top, a write sent longer ago than that can no longer be
+   * applied by the server — the rule that lets a later run read "not in the PSA" as "not applied".
+   */
+  longestWriteMs(): number {
+    const { timeoutMs, retries, backoffMaxMs, maxRetryAfterMs } = this.options;
+    return (retries + 1) * timeoutMs + retries * Math.max(backoffMaxMs, maxRetryAfterMs);
   }
 
   /** Adds a secret learned later (e.g. a session id) to the redaction list. */

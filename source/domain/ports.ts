@@ -50,6 +50,12 @@ export interface PsaIdentity {
 
 export interface Psa {
   readonly kind: PsaKind;
+  /**
+   * How long after a write (a posting, a ticket create) is sent the PSA may still apply it:
+   * the connector's longest write plus a margin for a backend that carries on after the client
+   * gave up. Until then, a write that left no trace may still land and must not be redone.
+   */
+  readonly writeLandsWithinMs: number;
   verify(): Promise<PsaIdentity>;
   listAccounts(): Promise<PsaAccount[]>;
   /** Account type labels as the PSA defines them (for filters). */

@@ -62,9 +62,11 @@ export interface PostingInput {
   status?: PostingStatus;
   error?: string | null;
   createdAt?: Date;
+  /** Until when the PSA may still apply this posting's write once it is sent (see landsBy on PostingRecord). */
+  landsBy?: Date | null;
 }
 
-export interface PostingRecord extends Omit<PostingInput, 'createdAt' | 'status' | 'error'> {
+export interface PostingRecord extends Omit<PostingInput, 'createdAt' | 'status' | 'error' | 'landsBy'> {
   id: number;
   delta: number;
   status: PostingStatus;
@@ -72,6 +74,11 @@ export interface PostingRecord extends Omit<PostingInput, 'createdAt' | 'status'
   /** When a pending or unknown posting got its final status; null while unsettled (and for rows recorded settled). */
   settledAt: string | null;
   createdAt: string;
+  /**
+   * The instant after which the write can no longer be applied by the PSA (sent + the
+   * connector's longest write + a margin); null for rows of older versions.
+   */
+  landsBy: string | null;
 }
 
 /** The holder of a job's run lock, as a refusal names it. */
@@ -131,6 +138,8 @@ export interface TicketRecord {
   severity: string | null;
   /** When kmsp last read this ticket's status in the PSA. */
   psaCheckedAt: string | null;
+  /** A pending create (no PSA id): until when the PSA may still apply it once sent. */
+  landsBy: string | null;
 }
 
 export type TicketEventOutcome = 'created' | 'noted' | 'skipped';
@@ -139,11 +148,12 @@ export const HANDLED_EVENT = 'handled-event:';
 
 /** What upsertTicket needs; the rest defaults (open, now, no repeats). */
 export type TicketInput = Pick<TicketRecord, 'key' | 'integration' | 'tenantId' | 'kind'> &
-  Partial<Omit<TicketRecord, 'key' | 'integration' | 'tenantId' | 'kind' | 'createdAt' | 'closedAt' | 'lastNoteAt' | 'psaCheckedAt'>> & {
+  Partial<Omit<TicketRecord, 'key' | 'integration' | 'tenantId' | 'kind' | 'createdAt' | 'closedAt' | 'lastNoteAt' | 'psaCheckedAt' | 'landsBy'>> & {
     createdAt?: Date;
     closedAt?: Date | null;
     lastNoteAt?: Date | null;
     psaCheckedAt?: Date | null;
+    landsBy?: Date | null;
   };
 
 export interface TicketNote {
@@ -213,6 +223,7 @@ function toPosting(r: Row): PostingRecord {
     error: sn(r.error),
     settledAt: sn(r.settled_at),
     createdAt: s(r.created_at),
+    landsBy: sn(r.lands_by),
   };
 }
 
@@ -259,6 +270,7 @@ function toTicket(r: Row): TicketRecord {
     title: sn(r.title),
     severity: sn(r.severity),
     psaCheckedAt: sn(r.psa_checked_at),
+    landsBy: sn(r.lands_by),
   };
 }
 
@@ -453,13 +465,13 @@ export class Ledger implements ConfigAuditSink {
     const result = this.db
       .prepare(
         `INSERT INTO postings (run_id, integration, tenant_id, tenant_name, account_id, contract_id, billing_item_id, billing_item_name,
-           application_id, category, before_units, after_units, delta, effective_date, psa_posting_id, created_at, status, error)
+           application_id, category, before_units, after_units, delta, effective_date, psa_posting_id, created_at, status, error, lands_by)
          VALUES (@runId, @integration, @tenantId, @tenantName, @accountId, @contractId, @billingItemId, @billingItemName,
-           @applicationId, @category, @beforeUnits, @afterUnits, @delta, @effectiveDate, @psaPostingId, @createdAt, @status, @error)`,
+           @applicationId, @category, @beforeUnits, @afterUnits, @delta, @effectiveDate, @psaPostingId, @createdAt, @status, @error, @landsBy)`,
       )
-      .run({ ...input, delta, createdAt, status, error });
-    const { createdAt: _ignored, status: _s, error: _e, ...rest } = input;
-    return { ...rest, id: Number(result.lastInsertRowid), delta, status, error, settledAt: null, createdAt };
+      .run({ ...input, delta, createdAt, status, error, landsBy: input.landsBy ? iso(input.landsBy) : null });
+    const { createdAt: _ignored, status: _s, error: _e, landsBy: _l, ...rest } = input;
+    return { ...rest, id: Number(result.lastInsertRowid), delta, status, error, settledAt: null, createdAt, landsBy: input.landsBy ? iso(input.landsBy) : null };
   }
 
   getPosting(id: number): PostingRecord | null {
@@ -533,20 +545,22 @@ export class Ledger implements ConfigAuditSink {
         title: input.title !== undefined ? input.title : (existing?.title ?? null),
         severity: input.severity !== undefined ? input.severity : (existing?.severity ?? null),
         psaCheckedAt: at(input.psaCheckedAt, existing?.psaCheckedAt ?? null),
+        landsBy: at(input.landsBy, existing?.landsBy ?? null),
       };
       this.db
         .prepare(
           `INSERT INTO tickets (key, integration, tenant_id, account_id, psa_ticket_id, psa_ticket_number, kind, device_id, description_id,
-             event_id, state, created_at, closed_at, last_note_at, repeat_count, run_id, repeat_key, title, severity, psa_checked_at)
+             event_id, state, created_at, closed_at, last_note_at, repeat_count, run_id, repeat_key, title, severity, psa_checked_at, lands_by)
            VALUES (@key, @integration, @tenantId, @accountId, @psaTicketId, @psaTicketNumber, @kind, @deviceId, @descriptionId,
-             @eventId, @state, @createdAt, @closedAt, @lastNoteAt, @repeatCount, @runId, @repeatKey, @title, @severity, @psaCheckedAt)
+             @eventId, @state, @createdAt, @closedAt, @lastNoteAt, @repeatCount, @runId, @repeatKey, @title, @severity, @psaCheckedAt, @landsBy)
            ON CONFLICT (key) DO UPDATE SET
              integration = excluded.integration, tenant_id = excluded.tenant_id, account_id = excluded.account_id,
              psa_ticket_id = excluded.psa_ticket_id, psa_ticket_number = excluded.psa_ticket_number, kind = excluded.kind,
              device_id = excluded.device_id, description_id = excluded.description_id, event_id = excluded.event_id,
              state = excluded.state, created_at = excluded.created_at, closed_at = excluded.closed_at,
              last_note_at = excluded.last_note_at, repeat_count = excluded.repeat_count, run_id = excluded.run_id,
-             repeat_key = excluded.repeat_key, title = excluded.title, severity = excluded.severity, psa_checked_at = excluded.psa_checked_at`,
+             repeat_key = excluded.repeat_key, title = excluded.title, severity = excluded.severity, psa_checked_at = excluded.psa_checked_at,
+             lands_by = excluded.lands_by`,
         )
         .run(merged);
       return merged;

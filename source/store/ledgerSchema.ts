@@ -135,6 +135,18 @@ export const LEDGER_MIGRATIONS: readonly LedgerMigration[] = [
 
       `),
   },
+  {
+    version: 4,
+    description: 'when a sent PSA write can no longer land (postings and ticket creates)',
+    up: (db) =>
+      db.exec(`
+        -- A write sent to a slow PSA may still be applied after kmsp gave up on it or died. Until
+        -- lands_by, a pending posting whose units still show its "before" value, or a pending
+        -- ticket not found by its tag, is not settled as "not applied": it may yet land.
+        ALTER TABLE postings ADD COLUMN lands_by TEXT;
+        ALTER TABLE tickets ADD COLUMN lands_by TEXT;
+      `),
+  },
 ];
 
 export const LEDGER_SCHEMA_VERSION = LEDGER_MIGRATIONS[LEDGER_MIGRATIONS.length - 1]?.version ?? 0;

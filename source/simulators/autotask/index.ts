@@ -87,6 +87,10 @@ export interface AutotaskSimulator extends SimServer {
   setThreshold(t: { limit?: number; used?: number; timeframeMinutes?: number }): void;
   inject(injection: Injection): void;
   clearInjections(): void;
+  /** Requests a 'hold' injection is keeping (received, not yet processed). */
+  heldRequests(): number;
+  /** Lets the held requests be processed (their writes apply, their answers go out if anyone still waits). */
+  releaseHeld(): void;
   addUdfDefinition(entity: string, def: FixtureUdfDefinition): void;
   removeUdfDefinition(entity: string, name: string): void;
   /** Approve and post a contract's periods ending on or before `through` (YYYY-MM-DD): they lock. */
@@ -164,6 +168,8 @@ export async function startAutotaskSimulator(options: AutotaskSimulatorOptions):
     },
     inject: (injection: Injection) => injections.add(injection),
     clearInjections: () => injections.clear(),
+    heldRequests: () => injections.held(),
+    releaseHeld: () => injections.release(),
     addUdfDefinition: (entity: string, def: FixtureUdfDefinition) => state.addUdfDefinition(entity, def),
     removeUdfDefinition: (entity: string, name: string) => state.removeUdfDefinition(entity, name),
     postPeriods: (contractId: number, through: string) => state.postPeriods(contractId, through),
@@ -174,6 +180,7 @@ export async function startAutotaskSimulator(options: AutotaskSimulatorOptions):
       meter.set(fixture.threshold?.used ?? 0);
       gate.reset();
       injections.clear();
+      injections.release();
       stats.thresholdRejections = 0;
       stats.injected = 0;
     },
@@ -244,6 +251,9 @@ export async function startAutotaskSimulator(options: AutotaskSimulatorOptions):
           return { status: 200, body: { pending: injections.pending() } };
         case 'clear-injections':
           methods.clearInjections();
+          return { status: 200, body: { ok: true } };
+        case 'release-held':
+          methods.releaseHeld();
           return { status: 200, body: { ok: true } };
         case 'add-udf-definition':
           methods.addUdfDefinition(String(b.entity ?? 'Companies'), b as unknown as FixtureUdfDefinition);

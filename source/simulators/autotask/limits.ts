@@ -78,9 +78,10 @@ export class ThreadGate {
 /**
  * 429, error and thread-limit answer instead of processing the request; error-after processes
  * it first (a write is applied) and then answers with the error, like a gateway that gives up
- * after the backend wrote; delay holds the request before processing it.
+ * after the backend wrote; delay holds the request before processing it; hold keeps it until
+ * the test releases it (a slow PSA still working on a write after its client is gone).
  */
-export type InjectionKind = '429' | 'error' | 'error-after' | 'thread-limit' | 'delay';
+export type InjectionKind = '429' | 'error' | 'error-after' | 'thread-limit' | 'delay' | 'hold';
 
 export interface Injection {
   /** Endpoint (entity) name, case-insensitive, e.g. "Companies"; "*" for any. */
@@ -106,6 +107,24 @@ export interface Injection {
 
 export class Injections {
   private list: Array<Injection & { left: number }> = [];
+  private waiting: Array<() => void> = [];
+
+  /** Waits until release(): a 'hold' injection's request, before it is processed. */
+  holdUntilReleased(): Promise<void> {
+    return new Promise((resolve) => this.waiting.push(resolve));
+  }
+
+  /** Requests held now. */
+  held(): number {
+    return this.waiting.length;
+  }
+
+  /** Lets every held request go on to be processed. */
+  release(): void {
+    const go = this.waiting;
+    this.waiting = [];
+    for (const resolve of go) resolve();
+  }
 
   add(injection: Injection): void {
     this.list.push({ ...injection, left: injection.count ?? 1 });

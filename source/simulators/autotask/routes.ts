@@ -369,6 +369,7 @@ export function createAutotaskHandler(deps: RouterDeps): SimHandler {
         delay += ratio >= 0.75 ? 1000 : ratio >= 0.5 ? 500 : 0;
       }
       if (delay > 0) await deps.sleep(delay);
+      if (deps.injections.take(endpoint, method, ['hold'], isQuery)) await deps.injections.holdUntilReleased();
       let answer: SimResponse;
       try {
         answer = route(req, segments, auth.resourceId);
