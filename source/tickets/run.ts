@@ -7,7 +7,10 @@
 // - No duplicates: a ticket's ledger row is written BEFORE the PSA create (state open, no PSA
 //   id = "pending"). A later run that meets a pending row asks the PSA for its tag
 //   (findTicketsByTag(fitTag(key))): found → recorded (reconciled), not found → created. A key
-//   whose row has a PSA id is never created again.
+//   whose row has a PSA id is never created again. "Not found" means "not created" only once
+//   the create can no longer land (the row's landsBy: a slow PSA may still be carrying out the
+//   create of a process that was killed); until then the ticket waits, is looked for again on
+//   the next poll, and is adopted when it shows up.
 // - Events are handled once: each handled event is recorded in the ledger (Ledger.recordTicketEvents) (created, noted
 //   or skipped with the engine's reason); the tenant's cursor (stream 'events') advances only
 //   when every event of the page is handled. An error or a held-back ticket keeps the cursor
@@ -38,7 +41,7 @@ import pLimit from 'p-limit';
 import { billingErrorLine, toBillingError } from '../billing/errors.js';
 import { fitTag } from '../connectors/autotask/index.js';
 import type { Integration, TenantMapping } from '../domain/config.js';
-import { PassAbandoned, throwIfAbandoned } from '../domain/errors.js';
+import { KmspError, PassAbandoned, throwIfAbandoned } from '../domain/errors.js';
 import type { Psa, SecurityPlatform } from '../domain/ports.js';
 import { applyBreaker, decideEventTickets, decideStatusTickets, type OpenStatusTicket, type TicketDraft } from '../domain/ticketEngine.js';
 import type { PsaAccount, PsaTicket, SecurityEvent, Tenant } from '../domain/types.js';
@@ -383,6 +386,8 @@ async function syncStatuses(ctx: Ctx, m: TenantMapping, tenant: Tenant, account:
     try {
       const found = await ctx.o.psa.findTicketsByTag(fitTag(p.key));
       throwIfAbandoned(ctx.o.signal); // the lookup took a round trip: the signal may have come meanwhile
+      // Not found but maybe still landing: kept pending, so the ticket is closed when it shows up.
+      if (!found[0] && createMayLand(p, ctx.now)) continue;
       if (found[0] && ctx.closedStatus && !isClosed(ctx, found[0])) await ctx.o.psa.closeTicket(found[0].id, ctx.closedStatus);
       l.upsertTicket({ key: p.key, integration: p.integration, tenantId: p.tenantId, kind: p.kind, psaTicketId: found[0]?.id ?? null, psaTicketNumber: found[0]?.number ?? null, state: 'closed', closedAt: ctx.now });
       if (found[0]) ctx.totals.closed++;
@@ -532,6 +537,7 @@ async function createOnce(
   const found = options.absentInPsa ? undefined : (await ctx.o.psa.findTicketsByTag(tag))[0];
   // The lookup took a round trip: a pause or SIGTERM that came meanwhile stops the write.
   throwIfAbandoned(ctx.o.signal);
+  if (!found && known && !known.psaTicketId) refuseWhileInFlight(ctx, known, draft.title);
   if (found) {
     ctx.totals.created++;
     ctx.totals.reconciled++;
@@ -547,7 +553,7 @@ async function createOnce(
       psaCheckedAt: ctx.now,
     });
   }
-  const row = l.upsertTicket({ ...fields, state: 'open', psaTicketId: null });
+  const row = l.upsertTicket({ ...fields, state: 'open', psaTicketId: null, landsBy: new Date(ctx.now.getTime() + ctx.o.psa.writeLandsWithinMs) });
   if (ctx.interrupted) throw new Interrupted(null);
   const created = await ctx.o.psa.createTicket({
     accountId: draft.accountId,
@@ -572,6 +578,31 @@ async function createOnce(
   }
   ctx.totals.created++;
   return l.upsertTicket({ key: row.key, integration: row.integration, tenantId: row.tenantId, kind: row.kind, psaTicketId: created.id, psaTicketNumber: created.number || null, psaCheckedAt: ctx.now });
+}
+
+/** A pending row of an older ledger has no landsBy: its create is taken to land within this of the row's creation. */
+const LEGACY_LANDING_MS = 15 * 60_000;
+
+/** Whether a pending create (no PSA id) may still be applied by the PSA at `now`. */
+function createMayLand(row: TicketRecord, now: Date): { until: Date } | null {
+  const until = row.landsBy ? Date.parse(row.landsBy) : Date.parse(row.createdAt) + LEGACY_LANDING_MS;
+  return now.getTime() < until ? { until: new Date(until) } : null;
+}
+
+/**
+ * A pending create not found by its tag may still land: creating it again now could open it
+ * twice. Throws (the tenant's pass reports it and its events stay before the cursor) so the
+ * next poll looks for it again.
+ */
+function refuseWhileInFlight(ctx: Ctx, row: TicketRecord, title: string): void {
+  const mayLand = createMayLand(row, ctx.now);
+  if (!mayLand) return;
+  throw new KmspError(`Ticket “${title}” is not created yet: an earlier create of it may still be applied by the PSA`, {
+    kind: 'internal',
+    code: 'write-in-flight',
+    cause: `it was sent by a pass that ended before the answer came; a slow PSA may carry it out until ${mayLand.until.toISOString()}, and creating it again now could open it twice`,
+    remedy: 'Nothing to do: a later poll finds it by its tag and adopts it, or creates it once that time has passed.',
+  });
 }
 
 /** How many of `wanted` new tickets the account's breaker allows now; the rest is counted held back. */

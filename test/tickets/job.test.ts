@@ -6,6 +6,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openLedger } from '../../source/store/ledger.js';
 import { eventTicketKey, statusTicketKey } from '../../source/domain/ticketEngine.js';
 import { EVENTS_STREAM } from '../../source/tickets/run.js';
+import { openConfig } from '../../source/store/config.js';
+import { exitWithin, spawnAgent, until } from '../agent/helpers.js';
 import { ALPHA, ALPHA_ACCOUNT, BETA, BETA_WS, startTicketEnv, WS1, WS2, type TicketEnv } from './helpers.js';
 
 let env: TicketEnv;
@@ -86,6 +88,37 @@ describe('event tickets', () => {
     expect(r.totals).toMatchObject({ created: 1, reconciled: 1 });
     expect(env.tickets()).toHaveLength(1);
     expect(ledger.getTicket(key)!.psaTicketId).toBe(String(env.tickets()[0]!.id));
+  });
+
+  it('a pass killed while Autotask still holds its create: the rerun neither creates it again nor forgets it; it is adopted when it lands', async () => {
+    critical(ALPHA, WS1, 6151);
+    openConfig({ paths: env.paths }).save({ ...env.config, integrations: [env.integration] }, { actor: 'ticket test' });
+    env.demo.autotask.inject({ endpoint: 'Tickets', kind: 'hold', method: 'POST', query: false });
+    const first = spawnAgent(env.demo.configDir, ['--once', '--job', 'tickets']);
+    try {
+      await until(() => env.demo.autotask.heldRequests() === 1, 'a ticket create held by Autotask', 30_000, () => first.output().stderr);
+      first.child.kill('SIGKILL');
+      await exitWithin(first, 10_000);
+      const ledger = env.ledger();
+      const key = eventTicketKey('demo', ALPHA, '6151');
+      expect(ledger.getTicket(key)).toMatchObject({ psaTicketId: null, state: 'open' });
+
+      const rerun = await env.run(ledger);
+      expect(rerun.errors.map((e) => e.message).join('\n')).toMatch(/is not created yet: an earlier create of it may still be applied by the PSA/);
+      expect(rerun.totals.created).toBe(0);
+      expect(env.tickets()).toHaveLength(0);
+      expect(ledger.getTicket(key)!.psaTicketId).toBeNull();
+
+      env.demo.autotask.releaseHeld();
+      await until(() => env.tickets().length === 1, 'the held create to land');
+      const after = await env.run(ledger);
+      expect(after.totals).toMatchObject({ created: 1, reconciled: 1, errors: 0 });
+      expect(env.tickets()).toHaveLength(1);
+      expect(ledger.getTicket(key)!.psaTicketId).toBe(String(env.tickets()[0]!.id));
+    } finally {
+      env.demo.autotask.releaseHeld();
+      if (first.child.exitCode === null) first.child.kill('SIGKILL');
+    }
   });
 
   it('Autotask answers an error after creating (error-after on POST Tickets), then rerun: exactly one ticket', async () => {
