@@ -319,7 +319,7 @@ class FileConfigStore implements ConfigStore {
     if (secretPaths.length > 0) {
       throw new KmspError('Refusing to save the config: it contains what looks like a secret.', {
         kind: 'config',
-        cause: `Secrets never go into the config file (SPEC §5); found ${secretPaths.join(', ')}.`,
+        cause: `Secrets never go into the config file; found ${secretPaths.join(', ')}.`,
         remedy: 'Remove those keys and store the secret with `kmsp secrets set NAME` instead.',
       });
     }

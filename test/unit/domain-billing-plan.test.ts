@@ -52,7 +52,7 @@ const quantities = (d: DesiredQuantity[]) => Object.fromEntries(d.map((q) => [q.
 describe('desiredQuantities', () => {
   const all = row('KES', { single: 'S', workstation: 'W', server: 'V', nonWindows: 'N' });
 
-  it('the SPEC example, by category on: 90 and 10 on the two items', () => {
+  it('the README example, by category on: 90 and 10 on the two items', () => {
     const d = desiredQuantities(usage(deviceUsage('KES', 90, 10, 0)), settings(true, row('KES', { workstation: 'W', server: 'V' })), APPS);
     expect(d).toEqual([
       { billingItemId: 'W', billingItemName: 'Item W', quantity: 90, sources: [{ applicationId: 'KES', bucket: 'windows-workstation', quantity: 90 }] },
@@ -60,7 +60,7 @@ describe('desiredQuantities', () => {
     ]);
   });
 
-  it('the SPEC example, by category off: 100 on one item', () => {
+  it('the README example, by category off: 100 on one item', () => {
     const d = desiredQuantities(usage(deviceUsage('KES', 90, 10, 0)), settings(false, row('KES', { single: 'S' })), APPS);
     expect(d).toEqual([{ billingItemId: 'S', billingItemName: 'Item S', quantity: 100, sources: [{ applicationId: 'KES', bucket: 'all', quantity: 100 }] }]);
   });
@@ -185,7 +185,7 @@ describe('postingsOf', () => {
 });
 
 describe('usage → plan → postings, end to end', () => {
-  it('the SPEC example against a PSA holding 85 and 10', () => {
+  it('the README example against a PSA holding 85 and 10', () => {
     const d = desiredQuantities(usage(deviceUsage('KES', 90, 10, 0)), settings(true, row('KES', { single: 'S', workstation: 'W', server: 'V' })), APPS);
     const lines = planAgainstPsa(d, [{ billingItemId: 'W', units: 85, periodStart: '2024-01-01', periodEnd: '2024-01-31' }, { billingItemId: 'V', units: 10, periodStart: '2024-01-01', periodEnd: '2024-01-31' }, { billingItemId: 'S', units: 100, periodStart: '2024-01-01', periodEnd: '2024-01-31' }]);
     expect(lines.map((l) => [l.billingItemId, l.before, l.after, l.delta])).toEqual([

@@ -30,7 +30,7 @@ function integration(): Integration {
   return i;
 }
 
-describe('ticketing defaults (SPEC.md §2.3)', () => {
+describe('ticketing defaults (README › Defaults)', () => {
   const t = defaultTicketing(picklists);
 
   it('General: no source, New and Complete statuses', () => {
@@ -74,7 +74,7 @@ describe('ticketing defaults (SPEC.md §2.3)', () => {
 });
 
 describe('agent and connection defaults', () => {
-  it('match SPEC.md §3', () => {
+  it('match README › Ticket rules', () => {
     expect(AGENT_DEFAULTS).toEqual({ timeZone: 'UTC', billingSchedule: '0 4 * * *', ticketPollSeconds: 60, ticketsPerAccountPerHour: 20, paused: false });
     expect(AUTOTASK_DEFAULTS.tenantNameField).toBe('Kaspersky Tenant');
     expect(defaultConfig()).toEqual({ schemaVersion: CONFIG_SCHEMA_VERSION, integrations: [], agent: AGENT_DEFAULTS });

@@ -125,7 +125,7 @@ describe('normaliseName', () => {
   });
 });
 
-describe('suggestMappings: the demo pairs (SPEC.md §4)', () => {
+describe('suggestMappings: the demo pairs (README › The console, Accounts tab)', () => {
   // tenant → Autotask account (null: none exists), expected confidence (null: no suggestion)
   const pairs: [string, string | null, Confidence | null][] = [
     ['Acme & Sons', 'Acme and Sons Ltd', 'normalised'],

@@ -29,7 +29,7 @@ const STATUS_TABLE = [
 ] as const;
 const IDS = { 'Monitoring Alert': '8', Critical: '4', Medium: '2' } as const;
 
-describe('SPEC.md §2.3 defaults as data (TICKETING_DEFAULTS)', () => {
+describe('README › Defaults as data (TICKETING_DEFAULTS)', () => {
   it('General: source none, new status New, closed status Complete', () => {
     expect(TICKETING_DEFAULTS.general.source).toBeNull();
     expect(TICKETING_DEFAULTS.general.newStatus).toBe('New');

@@ -121,7 +121,7 @@ describe('isBillableKey', () => {
 });
 
 describe('countUsage: devices', () => {
-  it('the SPEC example: 90 workstations + 10 servers', () => {
+  it('the README example: 90 workstations + 10 servers', () => {
     const devices = [...Array.from({ length: 90 }, (_, i) => device(`w${i}`)), ...Array.from({ length: 10 }, (_, i) => device(`s${i}`, 'windows-server'))];
     const u = run(devices, [key('k1', 'KES')], devices.map((d) => current('k1', d.id)));
     expect(app(u, 'KES')).toEqual({
