@@ -373,12 +373,11 @@ describe('suggestMappings: rules', () => {
     expect(cw.unmatched[0]?.message).toBe('No ConnectWise company has a name close to “Nope”.');
   });
 
-  it('handles a long account list quickly (first-word index)', () => {
+  // Its speed is measured by the Accounts benchmark (npm run bench), not asserted here.
+  it('handles a long account list (first-word index)', () => {
     const accounts = Array.from({ length: 20_000 }, (_, i) => account(String(i), `Customer ${i} Ltd`));
     const tenants = Array.from({ length: 500 }, (_, i) => tenant(`t${i}`, `Customer ${i * 7}`));
-    const started = performance.now();
     const r = suggestMappings(tenants, accounts, []);
-    expect(performance.now() - started).toBeLessThan(5_000);
     expect(r.suggestions).toHaveLength(500);
     expect(r.suggestions[3]).toMatchObject({ tenantId: 't3', accountId: '21', confidence: 'normalised' });
   });
