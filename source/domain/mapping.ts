@@ -153,11 +153,6 @@ export function foldDiacritics(text: string): string {
     .replace(SPECIAL_LETTER_RE, (c) => SPECIAL_LETTERS[c] ?? c);
 }
 
-/** Case- and diacritic-insensitive form for substring search (the console's `/` filters). */
-export function searchKey(text: string): string {
-  return foldDiacritics(text).toLowerCase().replace(/\s+/gu, ' ').trim();
-}
-
 /**
  * The "same name apart from letter case and spacing" key: the `exact` confidence level.
  * "Fairview Clinic" and "FAIRVIEW  CLINIC" share it; "Maple & Oak" and "Maple and Oak" do not.
