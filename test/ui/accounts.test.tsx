@@ -259,8 +259,11 @@ describe('PSA account', () => {
     let frame = ui.lastFrame();
     expect(frame).toContain('Autotask account for Juniper Hotels');
     expect(frame).toContain('40 Autotask accounts');
-    // The suggested account first (inactive accounts are labelled), then every account.
-    expect(frame).toMatch(/› Juniper Hotels +Customer · inactive · suggested \(Exact\)/);
+    // Its only close account is inactive: not suggested, but listed and labelled.
+    expect(frame).not.toContain('suggested');
+    await type(ui.stdin, 'juniper');
+    expect(ui.lastFrame()).toMatch(/› Juniper Hotels +Customer · inactive/);
+    await press(ui.stdin, keys.ctrlU);
     await type(ui.stdin, 'north');
     frame = ui.lastFrame();
     expect(frame).toContain('1 of 40');
@@ -417,22 +420,61 @@ describe('suggestions', () => {
     expect(udfOf('Acme and Sons Ltd')).toBeNull();
   });
 
-  it('S lists every suggestion and accepts them after a yes', async () => {
+  /** The suggestions a frame of the Accept suggestions dialog lists. */
+  const listedSuggestions = (frame: string) => frameLines(frame).flatMap((l) => /│ (.+ → .+ \((?:Exact|Normalised|Partial)\))/.exec(l)?.[1] ?? []).map((t) => t.trim());
+
+  it.each([
+    [80, 24],
+    [120, 35],
+  ])('S lists every suggestion in a dialog that scrolls (%i×%i), never an inactive account', async (columns, rows) => {
     seed(env.tenants.map((t) => mapping(t.name)));
-    const { ui } = await open({ columns: 100, rows: 30 });
+    const { ui } = await open({ columns, rows });
     const count = Number(/(\d+) suggestions/.exec(ui.lastFrame())![1]);
     expect(count).toBeGreaterThan(10);
     await press(ui.stdin, 'S');
     let frame = ui.lastFrame();
     expect(frame).toContain(`Map ${count} virtual servers as suggested? (y/N)`);
-    expect(frame).toContain('Acme & Sons → Acme and Sons Ltd (Normalised)');
-    expect(frame).toContain('Juniper Hotels → Juniper Hotels (Exact, inactive)');
-    expect(frame).toMatch(/…and \d+ more/);
+    expect(frame).not.toMatch(/…and \d+ more/);
+    // 80×24 has room for part of the list: it scrolls, and says where it is; 120×35 shows all of it.
+    if (rows === 24) expect(frame).toMatch(new RegExp(`lines 1–\\d+ of ${count} · ↑↓ PgUp/PgDn scroll`));
+    else expect(listedSuggestions(frame)).toHaveLength(count);
+    expect(frameLines(frame).length).toBeLessThan(rows);
     expect(frame).toMatchSnapshot();
+    // Paging down shows every suggestion, each once; none is of an inactive account (Juniper Hotels is).
+    const seen = new Set(listedSuggestions(frame));
+    for (let i = 0; i < count && !ui.lastFrame().includes(`–${count} of ${count}`); i++) {
+      await press(ui.stdin, keys.pageDown);
+      for (const line of listedSuggestions(ui.lastFrame())) seen.add(line);
+    }
+    expect(seen.size).toBe(count);
+    expect(seen).toContain('Acme & Sons → Acme and Sons Ltd (Normalised)');
+    expect([...seen].join('\n')).not.toContain('Juniper Hotels');
+    if (rows === 24) {
+      expect(ui.lastFrame()).toContain(`–${count} of ${count}`);
+      await press(ui.stdin, 'g');
+      expect(ui.lastFrame()).toMatch(new RegExp(`lines 1–\\d+ of ${count}`));
+      await press(ui.stdin, 'G', keys.up, keys.pageUp);
+    }
+    expect(ui.lastFrame()).toContain('Map '); // still the same dialog: scrolling never answers
+    await press(ui.stdin, 'y');
+    frame = ui.lastFrame();
+    expect(frame).toContain(`Mapped ${count} virtual servers as suggested; press Ctrl-S to save.`);
+    // The tenant whose only match is inactive stays unmapped, and its detail line says why.
+    await goTo(ui, 'Juniper');
+    expect(rowOf(ui.lastFrame(), 'Juniper Hotels')).toMatch(/Juniper Hotels +— /);
+    expect(flat(ui.lastFrame())).toContain('The only close Autotask account, “Juniper Hotels”, is inactive');
+  });
+
+  it('S accepts every suggestion after a yes, nothing after a no', async () => {
+    seed(env.tenants.map((t) => mapping(t.name)));
+    const { ui } = await open({ columns: 100, rows: 30 });
+    const count = Number(/(\d+) suggestions/.exec(ui.lastFrame())![1]);
+    await press(ui.stdin, 'S');
+    expect(ui.lastFrame()).toContain(`Map ${count} virtual servers as suggested? (y/N)`);
     await press(ui.stdin, 'n');
     expect(ui.lastFrame()).not.toContain('unsaved');
     await press(ui.stdin, 'S', 'y');
-    frame = ui.lastFrame();
+    const frame = ui.lastFrame();
     expect(frame).toContain(`Mapped ${count} virtual servers as suggested; press Ctrl-S to save.`);
     expect(frame).toContain(`${count} unsaved`);
     expect(frame).not.toContain('(S reviews all)');

@@ -263,12 +263,11 @@ function AccountsEditor({ session, integrationName, integration, width, height, 
     const now = stateRef.current;
     const removedMapped = now.draft.filter((r) => !keep.has(r.tenantId) && r.accountId !== null);
     if (removedMapped.length > 0) {
-      const listed = removedMapped.slice(0, Math.max(1, height - 9)).map((r) => `${r.tenantName} → ${r.accountName ?? r.accountId}`);
-      if (removedMapped.length > listed.length) listed.push(`…and ${formatCount(removedMapped.length - listed.length)} more`);
+      const listed = removedMapped.map((r) => `${r.tenantName} → ${r.accountName ?? r.accountId}`);
       const yes = await screen.confirm({
         title: `Remove mapped ${tWords}`,
         message: `Remove ${plural(removedMapped.length, `mapped ${tWord}`, `mapped ${tWords}`)} and ${removedMapped.length === 1 ? 'its mapping' : 'their mappings'}?`,
-        detail: [...listed, `Only the link is broken; Save clears “${integration.psa.tenantNameField}” on the ${psaName} ${removedMapped.length === 1 ? 'account' : 'accounts'}.`],
+        detail: [`Only the link is broken; Save clears “${integration.psa.tenantNameField}” on the ${psaName} ${removedMapped.length === 1 ? 'account' : 'accounts'}.`, ...listed],
         danger: true,
       });
       if (!yes) return;
@@ -366,8 +365,8 @@ function AccountsEditor({ session, integrationName, integration, width, height, 
       screen.notify(filtered ? `No suggestions among the rows matching “${table.filter}”.` : 'No suggestions: every row is mapped or has no close match.');
       return;
     }
-    const listed = shown.slice(0, Math.max(1, height - 8)).map((s) => `${s.tenantName} → ${s.accountName} (${CONFIDENCE_LABELS[s.confidence]}${s.accountActive ? '' : ', inactive'})`);
-    if (shown.length > listed.length) listed.push(`…and ${formatCount(shown.length - listed.length)} more`);
+    // Every suggestion, not the first screenful: the dialog scrolls, so each can be read before the yes.
+    const listed = shown.map((s) => `${s.tenantName} → ${s.accountName} (${CONFIDENCE_LABELS[s.confidence]})`);
     const yes = await screen.confirm({
       title: 'Accept suggestions',
       message: `Map ${plural(shown.length, tWord, tWords)} as suggested${filtered ? ` (rows matching “${table.filter}”)` : ''}?`,
