@@ -24,7 +24,8 @@ import { FormDialog, type FormValues } from './components/form-dialog.js';
 import { Header } from './shell/header.js';
 import { TabBar } from './shell/tab-bar.js';
 import { Footer } from './shell/footer.js';
-import { StatusLine, noticeLines, toNotice } from './shell/status-line.js';
+import { StatusLine, noticeIsCut, noticeLines, toNotice } from './shell/status-line.js';
+import { MessageDialog } from './shell/message-dialog.js';
 import { HelpDialog } from './shell/help-dialog.js';
 import { DialogHost, type DialogEntry } from './shell/dialog-host.js';
 import { truncate } from './text.js';
@@ -33,6 +34,8 @@ export const MIN_COLUMNS = 40;
 export const MIN_CONTENT_ROWS = 3;
 /** Header, tab bar and footer. The status line adds 1–3. */
 const CHROME_ROWS = 3;
+/** Opens the status line's message in full; it and the commands of that dialog (message.*) leave an info notice in place. */
+const MESSAGE_COMMAND = 'message';
 
 export interface ConsoleAppProps {
   /** Shown in the header: "kmsp · demo". */
@@ -199,10 +202,14 @@ function Shell({ integrationName, screens, initialTab, onExit, noticeTimeoutMs =
   }, [registry, notify]);
 
   // Info and success notices say what the last action did: the next command clears them (as
-  // k9s and lazygit flash messages go), besides the timeout. Warnings and errors carry a cause
-  // and remedy to read while acting on them: they stay until replaced or the tab changes.
+  // k9s and lazygit flash messages go), besides the timeout — but not the command that opens
+  // the whole message. Warnings and errors carry a cause and remedy to read while acting on
+  // them: they stay until replaced or the tab changes.
   useEffect(() => {
-    registry.onCommand = () => setNotice((current) => (current && (current.kind === 'info' || current.kind === 'success') ? null : current));
+    registry.onCommand = (id) => {
+      if (id === MESSAGE_COMMAND || id.startsWith(`${MESSAGE_COMMAND}.`)) return;
+      setNotice((current) => (current && (current.kind === 'info' || current.kind === 'success') ? null : current));
+    };
     return () => {
       registry.onCommand = () => {};
     };
@@ -249,6 +256,15 @@ function Shell({ integrationName, screens, initialTab, onExit, noticeTimeoutMs =
     );
   }, [guard, tabs, onExit, app]);
 
+  const noticeRef = useRef(notice);
+  noticeRef.current = notice;
+  const openMessage = useCallback(() => {
+    const shown = noticeRef.current;
+    if (shown) openDialog(({ close }) => <MessageDialog notice={shown} onClose={close} />);
+  }, [openDialog]);
+  // The status line cuts what does not fit its lines: then the footer offers the whole message.
+  const noticeCut = noticeIsCut(notice, columns);
+
   const openHelp = useCallback(() => {
     const title = tabs[activeRef.current]!.title;
     openDialog(({ close }) => <HelpDialog screenTitle={title} onClose={close} />);
@@ -256,6 +272,15 @@ function Shell({ integrationName, screens, initialTab, onExit, noticeTimeoutMs =
 
   const numberKeys = tabs.slice(0, 9).map((_, i) => String(i + 1));
   const globalCommands: Command[] = [
+    {
+      id: MESSAGE_COMMAND,
+      keys: ['M'],
+      description: 'Show the whole message of the status line',
+      ...(noticeCut ? { hint: 'full message' } : {}),
+      group: 'Global',
+      when: () => noticeRef.current !== null,
+      run: openMessage,
+    },
     { id: 'tabs.next', keys: ['tab'], description: 'Next tab', hint: 'tabs', group: 'Global', run: () => goTo((activeRef.current + 1) % tabs.length) },
     { id: 'tabs.previous', keys: ['shift+tab'], description: 'Previous tab', group: 'Global', run: () => goTo((activeRef.current - 1 + tabs.length) % tabs.length) },
     { id: 'tabs.jump', keys: numberKeys, description: `Go to tab 1–${numberKeys.length}`, group: 'Global', run: (key) => goTo(Number(key.name) - 1) },

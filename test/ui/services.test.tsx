@@ -322,7 +322,8 @@ describe('Services tab', () => {
     await press(ui.stdin, CTRL_S);
     frame = await waitForFrame(ui, (f) => f.includes('Not saved'));
     const text = frame.replace(/\s+/g, ' ');
-    expect(text).toContain(`used by both "${ADVANCED}" and "${SELECT}"`);
+    // The row to fix first (a status line cuts long messages), then the other application.
+    expect(text).toContain(`Cause: "${SELECT}": billing item "KES Advanced – Workstation" is also chosen for "${ADVANCED}"`);
     expect(fs.readFileSync(path.join(dir, 'config.json'), 'utf8')).toBe(before);
     expect(ui.lastFrame()).toContain('2 unsaved changes');
   });
