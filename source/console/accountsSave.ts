@@ -3,7 +3,7 @@
 // (SPEC.md §2.2). The configuration is the source of truth and is saved first;
 // a custom field that cannot be written is a warning naming the account, never a
 // lost mapping — the next save repairs it (udfWrites compares with live values).
-import { saveBlockers, udfWrites, type AccountsContext, type AccountsState } from '../domain/accountsDraft.js';
+import { saveBlockers, udfWrites, type AccountsContext, type AccountsState, type SaveBlocker } from '../domain/accountsDraft.js';
 import type { TenantMapping } from '../domain/config.js';
 import { describeErrorLine, KmspError } from '../domain/errors.js';
 import type { ConsoleSession } from './session.js';
@@ -16,15 +16,18 @@ export interface AccountsSaveResult {
   summary: string;
 }
 
+/** Why Save refused the draft: every blocker, each naming its row. The screen shows it again as the blockers change. */
+export function saveBlockedError(blockers: readonly SaveBlocker[]): KmspError {
+  return new KmspError(`Cannot save: ${blockers.length === 1 ? 'one problem' : `${blockers.length} problems`} to fix first`, {
+    kind: 'config',
+    cause: blockers.map((b) => b.message).join(' '),
+    remedy: 'Fix each row named above (choose a contract, or turn billing off), then save again.',
+  });
+}
+
 export async function saveAccounts(session: ConsoleSession, integrationName: string, state: AccountsState, ctx: AccountsContext = {}): Promise<AccountsSaveResult> {
   const blockers = saveBlockers(state, ctx);
-  if (blockers.length > 0) {
-    throw new KmspError(`Cannot save: ${blockers.length === 1 ? 'one problem' : `${blockers.length} problems`} to fix first`, {
-      kind: 'config',
-      cause: blockers.map((b) => b.message).join(' '),
-      remedy: 'Fix each row named above (choose a contract, or turn billing off), then save again.',
-    });
-  }
+  if (blockers.length > 0) throw saveBlockedError(blockers);
   const integration = session.integration(integrationName);
   if (!integration) throw new KmspError(`No integration named “${integrationName}”`, { kind: 'config' });
   const field = integration.psa.tenantNameField;

@@ -83,7 +83,14 @@ function Shell({ integrationName, screens, initialTab, onExit, noticeTimeoutMs =
   const [dirty, setDirtyState] = useState<Readonly<Record<string, boolean>>>({});
   const dirtyRef = useRef(dirty);
   // A start-up notice stays until replaced: the user may not look at once.
-  const [notice, setNotice] = useState<Notice | null>(() => (initialNotice === undefined ? null : toNotice(initialNotice, 'warning')));
+  const [notice, setNoticeState] = useState<Notice | null>(() => (initialNotice === undefined ? null : toNotice(initialNotice, 'warning')));
+  // What is on screen as of the last change, not the last render: a screen may ask (isShowing)
+  // right after a notify, before React has rendered it.
+  const noticeRef = useRef(notice);
+  const setNotice = useCallback((next: Notice | null | ((current: Notice | null) => Notice | null)) => {
+    noticeRef.current = typeof next === 'function' ? next(noticeRef.current) : next;
+    setNoticeState(noticeRef.current);
+  }, []);
   const [dialogs, setDialogs] = useState<readonly DialogEntry[]>([]);
   const dialogSerial = useRef(0);
   const noticeTimer = useRef<NodeJS.Timeout | null>(null);
@@ -95,11 +102,16 @@ function Shell({ integrationName, screens, initialTab, onExit, noticeTimeoutMs =
     setDirtyState(dirtyRef.current);
   }, []);
 
-  const clearNotice = useCallback(() => {
-    if (noticeTimer.current) clearTimeout(noticeTimer.current);
-    noticeTimer.current = null;
-    setNotice(null);
-  }, []);
+  const clearNotice = useCallback(
+    (only?: Notice) => {
+      if (only !== undefined && noticeRef.current !== only) return;
+      if (noticeTimer.current) clearTimeout(noticeTimer.current);
+      noticeTimer.current = null;
+      setNotice(null);
+    },
+    [setNotice],
+  );
+  const isShowing = useCallback((shown: Notice) => noticeRef.current === shown, []);
 
   const notify = useCallback(
     (message: unknown, kind?: NoticeKind) => {
@@ -111,8 +123,9 @@ function Shell({ integrationName, screens, initialTab, onExit, noticeTimeoutMs =
         noticeTimer.current = setTimeout(() => setNotice((current) => (current === next ? null : current)), noticeTimeoutMs);
         noticeTimer.current.unref?.();
       }
+      return next;
     },
-    [noticeTimeoutMs],
+    [noticeTimeoutMs, setNotice],
   );
   useEffect(() => () => void (noticeTimer.current && clearTimeout(noticeTimer.current)), []);
 
@@ -140,6 +153,7 @@ function Shell({ integrationName, screens, initialTab, onExit, noticeTimeoutMs =
     return {
       notify,
       clearNotice,
+      isShowing,
       openDialog,
       confirm: (options: ConfirmOptions | string) =>
         ask<boolean>((resolve, close) => (
@@ -194,7 +208,7 @@ function Shell({ integrationName, screens, initialTab, onExit, noticeTimeoutMs =
           />
         )),
     };
-  }, [notify, clearNotice, openDialog]);
+  }, [notify, clearNotice, isShowing, openDialog]);
 
   // A command that throws shows its error instead of tearing the console down.
   useEffect(() => {
@@ -213,7 +227,7 @@ function Shell({ integrationName, screens, initialTab, onExit, noticeTimeoutMs =
     return () => {
       registry.onCommand = () => {};
     };
-  }, [registry]);
+  }, [registry, setNotice]);
 
   // Tabs and the unsaved-changes guard ---------------------------------------
   const titleOf = useCallback((id: string) => tabs.find((t) => t.id === id)?.title ?? id, [tabs]);
@@ -256,8 +270,6 @@ function Shell({ integrationName, screens, initialTab, onExit, noticeTimeoutMs =
     );
   }, [guard, tabs, onExit, app]);
 
-  const noticeRef = useRef(notice);
-  noticeRef.current = notice;
   const openMessage = useCallback(() => {
     const shown = noticeRef.current;
     if (shown) openDialog(({ close }) => <MessageDialog notice={shown} onClose={close} />);

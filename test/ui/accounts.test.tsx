@@ -339,6 +339,30 @@ describe('billing and contract', () => {
     expect(udfOf('Acme and Sons Ltd')).toBeNull();
   });
 
+  it('a Save refused for problems follows them: fixing one row updates the error, fixing the last clears it', async () => {
+    seed([mapping('Acme & Sons'), mapping('Granite Builders')]);
+    const { ui } = await open();
+    await press(ui.stdin, 's', 'b', 'j', 's', 'b'); // both mapped, billing on, no contract
+    await press(ui.stdin, '\u0013');
+    let frame = await waitForFrame(ui, (f) => f.includes('Error: Cannot save'));
+    expect(frame).toContain('Error: Cannot save: 2 problems to fix first');
+    // The cursor went to the first problem (Acme & Sons): choose its contract.
+    await press(ui.stdin, 'c', keys.enter);
+    frame = await settled(ui);
+    expect(rowOf(frame, 'Acme & Sons')).toContain('Acme and Sons Ltd – Man');
+    expect(frame).toContain('Error: Cannot save: one problem to fix first');
+    expect(frame).toContain('Cause: “Granite Builders”: billing is on but no contract is chosen.');
+    expect(frame).not.toContain('Cause: “Acme & Sons”');
+    // Billing off on the other row: nothing blocks Save any more, and the error goes.
+    await goTo(ui, 'Granite');
+    await press(ui.stdin, keys.escape, 'b');
+    frame = await settled(ui);
+    expect(frame).not.toContain('Cannot save');
+    expect(frame).not.toContain('Error:');
+    await press(ui.stdin, '\u0013');
+    await waitForFrame(ui, (f) => f.includes('Saved 2 mappings'));
+  });
+
   it('lists only the Recurring Service contracts of the mapped account', async () => {
     seed([mapping('Acme & Sons'), mapping('Granite Builders')]);
     const { ui } = await open();

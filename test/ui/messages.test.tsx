@@ -10,9 +10,10 @@ import { ConsoleApp } from '../../source/ui/app.js';
 import { ConsoleSession } from '../../source/console/session.js';
 import { resolvePaths } from '../../source/store/paths.js';
 import { startupNotice } from '../../source/ui/start.js';
-import { useScreen, useCommands, type ScreenDefinition, type ScreenProps } from '../../source/ui/index.js';
+import { useScreen, useCommands, type Notice, type ScreenDefinition, type ScreenProps } from '../../source/ui/index.js';
 import { KmspError } from '../../source/domain/errors.js';
 import { Text } from 'ink';
+import { useRef } from 'react';
 
 const dirs: string[] = [];
 const sessions: ConsoleSession[] = [];
@@ -83,6 +84,34 @@ function NoticeScreen({ active }: ScreenProps) {
   return <Text>notices</Text>;
 }
 const noticeScreens: ScreenDefinition[] = [{ id: 'accounts', title: 'Accounts', render: (p) => <NoticeScreen {...p} /> }];
+
+describe('a message about a condition that no longer holds', () => {
+  function ConditionScreen({ active }: ScreenProps) {
+    const screen = useScreen();
+    const shown = useRef<Notice | null>(null);
+    useCommands(
+      'Conditions',
+      [
+        { id: 'c.fail', keys: ['f'], description: 'Fail', run: () => void (shown.current = screen.notify(new KmspError('Cannot save: one problem to fix first', { kind: 'config' }))) },
+        { id: 'c.warn', keys: ['w'], description: 'Something else', run: () => screen.notify('Another thing happened.', 'warning') },
+        { id: 'c.fixed', keys: ['x'], description: 'Fixed', run: () => shown.current && screen.clearNotice(shown.current) },
+      ],
+      { active },
+    );
+    return <Text>conditions</Text>;
+  }
+  const screens: ScreenDefinition[] = [{ id: 'accounts', title: 'Accounts', render: (p) => <ConditionScreen {...p} /> }];
+
+  it('is cleared by the screen that showed it, but never takes a later message with it', async () => {
+    const ui = renderUi(<ConsoleApp integrationName="demo" screens={screens} initialTab="accounts" onExit={vi.fn()} noticeTimeoutMs={0} />, { columns: 100, rows: 24 });
+    await press(ui.stdin, 'f');
+    expect(ui.lastFrame()).toContain('Error: Cannot save');
+    await press(ui.stdin, 'x');
+    expect(ui.lastFrame()).not.toContain('Error: Cannot save');
+    await press(ui.stdin, 'f', 'w', 'x');
+    expect(ui.lastFrame()).toContain('Warning: Another thing happened.');
+  });
+});
 
 describe('M: the whole message', () => {
   it('offers M in the footer only when the status line cuts the message; the dialog scrolls a long one', async () => {

@@ -27,10 +27,10 @@ import {
 import { psaAccountWord, quoteName, suggestMappings, withArticle, CONFIDENCE_LABELS, type MappingSuggestion, type NoSuggestion, type SuggestionResult } from '../../../domain/mapping.js';
 import { platformLabel, psaLabel, tenantWord, type Integration, type TenantMapping } from '../../../domain/config.js';
 import type { PsaAccount, PsaContract, Tenant } from '../../../domain/types.js';
-import { saveAccounts } from '../../../console/accountsSave.js';
+import { saveAccounts, saveBlockedError } from '../../../console/accountsSave.js';
 import { rebaseOnTheirs } from '../../../domain/configMerge.js';
 import type { ConsoleSession } from '../../../console/session.js';
-import { Table, useTable, useCommands, useDirty, useScreen, useTheme, formatCount, truncate, displayWidth, type Column, type Command, type ScreenDefinition, type ScreenProps, type SelectOption } from '../../index.js';
+import { Table, useTable, useCommands, useDirty, useScreen, useTheme, formatCount, truncate, displayWidth, type Column, type Command, type Notice, type ScreenDefinition, type ScreenProps, type SelectOption } from '../../index.js';
 import { useLoad, type Loaded } from '../use-load.js';
 import { ChangeTracker, detailParagraphs, DriftTracker, groupBy, LinksTracker, RowBuilder, RowOrder, wrapDetail, type AccountRow, type DetailLine } from './model.js';
 
@@ -169,6 +169,24 @@ function AccountsEditor({ session, integrationName, integration, width, height, 
   useDirty(dirty);
   const blockers = useMemo(() => saveBlockers(state, ctx), [state, ctx]);
   const blockersById = useMemo(() => groupBy(blockers, (b) => b.tenantId), [blockers]);
+  // A Save refused for these blockers says so in the status line; that message follows them:
+  // it names the problems left as rows are fixed, and goes when none is left (unless another
+  // message has replaced it meanwhile).
+  const blockedNotice = useRef<{ notice: Notice; key: string } | null>(null);
+  useEffect(() => {
+    const shown = blockedNotice.current;
+    if (!shown) return;
+    if (!screenRef.current.isShowing(shown.notice)) {
+      blockedNotice.current = null;
+      return;
+    }
+    const key = blockers.map((b) => b.message).join('\n');
+    if (key === shown.key) return;
+    if (blockers.length === 0) {
+      screenRef.current.clearNotice(shown.notice);
+      blockedNotice.current = null;
+    } else blockedNotice.current = { notice: screenRef.current.notify(saveBlockedError(blockers)), key };
+  }, [blockers]);
   const driftById = useMemo(
     () => driftTracker.current.compute(draft, tenantById, accountById, contractById, { platform: platformKind, psa: psaKind }),
     [draft, tenantById, accountById, contractById, platformKind, psaKind],
@@ -430,7 +448,8 @@ function AccountsEditor({ session, integrationName, integration, width, height, 
       if (result.warnings.length > 0) screen.notify({ kind: 'warning', text: summary, cause: result.warnings.join(' ') });
       else screen.notify(summary, 'success');
     } catch (error) {
-      screen.notify(error);
+      const shown = screen.notify(error);
+      blockedNotice.current = problems.length > 0 ? { notice: shown, key: problems.map((b) => b.message).join('\n') } : null;
     } finally {
       setSaving(false);
     }
