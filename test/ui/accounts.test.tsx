@@ -7,6 +7,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startDemo, type DemoEnvironment } from '../../source/demo/environment.js';
+import { startAutotaskSimulator, type AutotaskSimulator } from '../../source/simulators/autotask/index.js';
 import { ConsoleSession } from '../../source/console/session.js';
 import { resolvePaths } from '../../source/store/paths.js';
 import type { Integration, KmspConfig, TenantMapping } from '../../source/domain/config.js';
@@ -26,6 +27,15 @@ interface Env {
 }
 
 let env: Env;
+/** Simulators a test started again itself (the demo closes only its own). */
+const restarted: AutotaskSimulator[] = [];
+
+/** Autotask back on the same port, from the demo's fixture: a PSA that was unreachable for a while. */
+async function restartAutotask(port: number): Promise<AutotaskSimulator> {
+  const autotask = await startAutotaskSimulator({ fixture: path.join(path.dirname(new URL(import.meta.url).pathname), '../../fixtures/demo/autotask.json'), port });
+  restarted.push(autotask);
+  return autotask;
+}
 
 beforeEach(async () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'kmsp-accounts-'));
@@ -36,6 +46,7 @@ beforeEach(async () => {
 
 afterEach(async () => {
   cleanupUi();
+  await Promise.all(restarted.splice(0).map((s) => s.close()));
   await env.session.close();
   await env.demo.close();
   rmSync(env.dir, { recursive: true, force: true });
@@ -415,10 +426,49 @@ describe('billing and contract', () => {
     seed([mapping('Acme & Sons')]);
     const { ui } = await open();
     await press(ui.stdin, 's', '\u0013');
-    const frame = await waitForFrame(ui, (f) => f.includes('Saved'));
-    expect(frame).toContain('Warning: Saved 1 mapping; wrote the virtual server name on 0 Autotask accounts.');
+    const frame = await waitForFrame(ui, (f) => f.includes('saved'));
+    expect(frame).toContain('Warning: 1 mapping saved; virtual server name written on 0 of 1 Autotask account.');
     expect(frame).toContain('Cause: The account field “Kaspersky Tenant” does not exist in Autotask');
     expect(demoOnDisk().tenants[0]!.accountId).toBe('29683501');
+  });
+
+  it('with Autotask unreachable, says the mappings are saved but the name is written on 0 of N accounts, why, and Ctrl-S writes them later', async () => {
+    seed([mapping('Acme & Sons'), mapping('Carter Logistics')]);
+    const { ui } = await open({ columns: 120, rows: 35 });
+    await press(ui.stdin, 's', 'j', 's');
+    const port = env.demo.autotask.port;
+    const masked = (f: string) => f.replaceAll(`:${port}`, ':<port>');
+    await env.demo.autotask.close(); // the PSA stops answering after the lists were loaded
+    await press(ui.stdin, '\u0013');
+    let frame = await waitForFrame(ui, (f) => f.includes('2 mappings saved'), 20_000);
+    expect(frame).toContain('Warning: 2 mappings saved; virtual server name written on 0 of 2 Autotask accounts.');
+    expect(frame).not.toMatch(/Saved 2 mappings; wrote/);
+    await press(ui.stdin, 'M');
+    const whole = ui.lastFrame().replace(/[│\s]+/g, ' ');
+    expect(whole).toMatch(/Cause: Autotask: connection refused by http:\/\/[^ ]+:\d+/);
+    expect(whole).toContain('(“Acme and Sons Ltd”, “Carter Logistics Inc.”).');
+    expect(whole).toContain('Remedy: The mappings are saved. Press Ctrl-S again once Autotask can be reached: it writes the names still missing, and only those.');
+    await press(ui.stdin, keys.escape);
+    // The config holds both mappings; nothing is unsaved, yet Ctrl-S is offered to write the names.
+    expect(demoOnDisk().tenants.map((t) => t.accountName)).toEqual(['Acme and Sons Ltd', 'Carter Logistics Inc.']);
+    frame = ui.lastFrame();
+    expect(frame).not.toContain('unsaved');
+    expect(frame).toContain('2 virtual server names not written to Autotask (Ctrl-S)');
+    expect(frameLines(frame).at(-1)).toContain('Ctrl-S write names');
+    expect(masked(frame)).toMatchSnapshot('120×35');
+    ui.stdout.resize(80, 24);
+    frame = await waitForFrame(ui, (f) => frameLines(f).length < 24 && f.includes('Warning: 2 mappings saved'));
+    expect(masked(frame)).toMatchSnapshot('80×24');
+    ui.stdout.resize(120, 35);
+
+    // Autotask is back (same port): Ctrl-S writes the names it could not write before.
+    env.demo = { ...env.demo, autotask: await restartAutotask(port) };
+    await press(ui.stdin, '\u0013');
+    frame = await waitForFrame(ui, (f) => f.includes('Wrote the virtual server name'), 20_000);
+    expect(frame).toContain('Wrote the virtual server name on 2 Autotask accounts.');
+    expect(frame).not.toContain('not written');
+    expect(udfOf('Acme and Sons Ltd')).toBe('Acme & Sons');
+    expect(udfOf('Carter Logistics Inc.')).toBe('Carter Logistics');
   });
 });
 
