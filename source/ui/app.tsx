@@ -232,12 +232,17 @@ function Shell({ integrationName, screens, initialTab, onExit, noticeTimeoutMs =
   // Tabs and the unsaved-changes guard ---------------------------------------
   const titleOf = useCallback((id: string) => tabs.find((t) => t.id === id)?.title ?? id, [tabs]);
 
-  /** Run `then` unless one of `ids` has unsaved changes and the user keeps them. */
+  /** Run `then` unless one of `ids` has unsaved changes and the user keeps them. `quitting`: Ctrl-C again says yes. */
   const guard = useCallback(
-    async (ids: readonly string[], then: () => void) => {
+    async (ids: readonly string[], then: () => void, quitting = false) => {
       const unsaved = ids.filter((id) => dirtyRef.current[id]);
       if (unsaved.length > 0) {
-        const yes = await api.confirm({ title: 'Unsaved changes', message: `Discard unsaved changes on ${unsaved.map(titleOf).join(', ')}?`, danger: true });
+        const yes = await api.confirm({
+          title: 'Unsaved changes',
+          message: `Discard unsaved changes on ${unsaved.map(titleOf).join(', ')}?`,
+          danger: true,
+          ...(quitting ? { ctrlCConfirms: 'quit' } : {}),
+        });
         if (!yes) return;
         for (const id of unsaved) markDirty(id, false);
         // Remounting the screen throws its edits away; it reloads saved state.
@@ -267,6 +272,7 @@ function Shell({ integrationName, screens, initialTab, onExit, noticeTimeoutMs =
     void guard(
       tabs.map((t) => t.id),
       () => (onExit ? onExit() : app.exit()),
+      true,
     );
   }, [guard, tabs, onExit, app]);
 

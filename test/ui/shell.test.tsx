@@ -109,12 +109,35 @@ describe('unsaved-changes guard', () => {
 
     await press(ui.stdin, keys.ctrlC);
     expect(ui.lastFrame()).toContain('Discard unsaved changes on Accounts? (y/N)');
-    await press(ui.stdin, keys.ctrlC); // Ctrl-C in the question answers no
+    expect(frameLines(ui.lastFrame()).at(-1)).toMatch(/^y yes {2}n\/Enter no {2}Ctrl-C quit {2}Esc cancel/);
+    await press(ui.stdin, 'n');
     expect(onExit).not.toHaveBeenCalled();
-    expect(ui.lastFrame()).not.toContain('Discard unsaved');
 
     await press(ui.stdin, keys.ctrlC, 'y');
     expect(onExit).toHaveBeenCalledTimes(1);
+  });
+
+  it('quits on a second Ctrl-C while the quit question is open (whether q or Ctrl-C asked it)', async () => {
+    const first = open();
+    await press(first.ui.stdin, 'e', keys.ctrlC);
+    expect(first.ui.lastFrame()).toContain('Discard unsaved changes on Connections? (y/N)');
+    await press(first.ui.stdin, keys.ctrlC);
+    expect(first.onExit).toHaveBeenCalledTimes(1);
+    cleanupUi();
+    const second = open();
+    await press(second.ui.stdin, 'e', 'q', keys.ctrlC);
+    expect(second.onExit).toHaveBeenCalledTimes(1);
+  });
+
+  it('Ctrl-C in the question a tab switch asks answers no, as Esc does', async () => {
+    const { ui, onExit } = open();
+    await press(ui.stdin, 'e', keys.tab);
+    expect(ui.lastFrame()).toContain('Discard unsaved changes on Connections? (y/N)');
+    expect(frameLines(ui.lastFrame()).at(-1)).not.toContain('Ctrl-C quit');
+    await press(ui.stdin, keys.ctrlC);
+    expect(ui.lastFrame()).not.toContain('Discard unsaved');
+    expect(ui.lastFrame()).toContain('Connections: edits 1');
+    expect(onExit).not.toHaveBeenCalled();
   });
 
   it('lists several tabs with unsaved changes', async () => {

@@ -1,5 +1,6 @@
 // "Discard unsaved changes on Accounts? (y/N)". y answers yes, n, Esc and
-// Ctrl-C answer no, Enter takes the default (No unless defaultYes). Detail
+// Ctrl-C answer no, Enter takes the default (No unless defaultYes). A question
+// Ctrl-C itself asked (quit?) takes a second Ctrl-C as yes (ctrlCConfirms). Detail
 // longer than the dialog's room scrolls (↑↓ PgUp/PgDn g/G): every line of
 // what a yes will do can be read before answering.
 import { useMemo } from 'react';
@@ -18,6 +19,8 @@ export interface ConfirmOptions {
   readonly detail?: readonly string[];
   readonly defaultYes?: boolean;
   readonly danger?: boolean;
+  /** Ctrl-C answers yes, with this footer hint ("quit"): for the question quitting asks, a second Ctrl-C quits. */
+  readonly ctrlCConfirms?: string;
 }
 
 export interface ConfirmDialogProps extends ConfirmOptions {
@@ -28,7 +31,7 @@ export function confirmPrompt(message: string, defaultYes = false): string {
   return `${message} ${defaultYes ? '(Y/n)' : '(y/N)'}`;
 }
 
-export function ConfirmDialog({ message, title = 'Confirm', detail = [], defaultYes = false, danger = false, onAnswer }: ConfirmDialogProps) {
+export function ConfirmDialog({ message, title = 'Confirm', detail = [], defaultYes = false, danger = false, ctrlCConfirms, onAnswer }: ConfirmDialogProps) {
   const theme = useTheme();
   const bounds = useDialogBounds();
   const prompt = confirmPrompt(message, defaultYes);
@@ -42,6 +45,8 @@ export function ConfirmDialog({ message, title = 'Confirm', detail = [], default
     { id: 'confirm.yes', keys: ['y', 'Y'], description: 'Yes', hint: 'yes', run: () => onAnswer(true) },
     { id: 'confirm.no', keys: ['n', 'N'], description: 'No', hint: 'no', run: () => onAnswer(false) },
     { id: 'confirm.default', keys: ['enter'], description: defaultYes ? 'Yes (default)' : 'No (default)', hint: defaultYes ? 'yes' : 'no', run: () => onAnswer(defaultYes) },
+    // Before the frame's Ctrl-C (cancel), which registers at a lower priority.
+    ...(ctrlCConfirms ? [{ id: 'confirm.ctrlC', keys: ['ctrl+c'], description: `Yes: ${ctrlCConfirms}`, hint: ctrlCConfirms, run: () => onAnswer(true) }] : []),
   ]);
   return (
     <Modal title={title} width={width} onCancel={() => onAnswer(false)} tone={danger ? 'danger' : 'warning'}>
