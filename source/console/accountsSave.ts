@@ -3,28 +3,97 @@
 // (README › The console, Accounts). The configuration is the source of truth and is saved first;
 // a custom field that cannot be written is a warning naming the account, never a
 // lost mapping — the next save repairs it (udfWrites compares with live values).
-import { saveBlockers, udfWrites, type AccountsContext, type AccountsState } from '../domain/accountsDraft.js';
+import { saveBlockers, udfWrites, type AccountsContext, type AccountsState, type SaveBlocker } from '../domain/accountsDraft.js';
 import type { TenantMapping } from '../domain/config.js';
-import { describeErrorLine, KmspError } from '../domain/errors.js';
+import { describeErrorLine, isKmspError, KmspError } from '../domain/errors.js';
 import type { ConsoleSession } from './session.js';
+
+/** What became of the custom-field writes of one save. */
+export interface FieldWriteReport {
+  /** The account field written (the tenant name goes there). */
+  field: string;
+  /** Accounts whose field had to be written or cleared. */
+  needed: number;
+  written: number;
+  /** Any of them a clear (an unmapped account). */
+  clears: boolean;
+  /** The field does not exist in the PSA: nothing could be written. */
+  fieldMissing: boolean;
+  /** Writes that failed (or were never tried: the PSA could not be reached), with why, by account. */
+  failures: Array<{ accountName: string; reason: string }>;
+}
 
 export interface AccountsSaveResult {
   saved: TenantMapping[];
-  /** Custom-field writes that succeeded. */
-  fieldsWritten: number;
-  warnings: string[];
+  fields: FieldWriteReport;
   summary: string;
+}
+
+/** A notice as the console shows it (text, then cause and remedy). */
+export interface SaveNotice {
+  kind: 'success' | 'warning';
+  text: string;
+  cause?: string;
+  remedy?: string;
+}
+
+function reasonOf(error: unknown): string {
+  if (isKmspError(error)) return [error.message, error.why].filter(Boolean).join(': ').replace(/\.$/u, '');
+  return describeErrorLine(error).replace(/\.$/u, '');
+}
+
+function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+/**
+ * What a save says: success only when every tenant name that had to be written was. Otherwise a
+ * warning that the mappings are saved, on how many accounts the name was written (k of N), why
+ * not on the others, and how to write them (Ctrl-S again: the next save compares with what the
+ * PSA holds and writes only what is missing).
+ */
+export function saveNotice(changed: number, fields: FieldWriteReport, words: { tenantWord: string; psaName: string }): SaveNotice {
+  const accountWord = `${words.psaName} account`;
+  const written = fields.clears ? 'wrote or cleared' : 'wrote';
+  // A save with no mapping changed only writes names still owed from an earlier save.
+  const saved = changed > 0 ? `Saved ${plural(changed, 'mapping')}` : '';
+  if (fields.written === fields.needed && !fields.fieldMissing) {
+    const what = `${written} the ${words.tenantWord} name on ${plural(fields.written, accountWord)}.`;
+    return { kind: 'success', text: saved ? `${saved}; ${what}` : `${what.charAt(0).toUpperCase()}${what.slice(1)}` };
+  }
+  // "k of N" early: a status line cuts what does not fit.
+  const short = `${words.tenantWord} name written on ${fields.written} of ${plural(fields.needed, accountWord)}.`;
+  const text = changed > 0 ? `${plural(changed, 'mapping')} saved; ${short}` : `${short.charAt(0).toUpperCase()}${short.slice(1)}`;
+  if (fields.fieldMissing) {
+    return {
+      kind: 'warning',
+      text,
+      cause: `The account field “${fields.field}” does not exist in ${words.psaName}, so tenant names were not written to accounts.`,
+      remedy: `Create it as a Company user-defined field in ${words.psaName}, or change its name in Connections; then press Ctrl-S to write the names.`,
+    };
+  }
+  const reasons = [...new Set(fields.failures.map((f) => f.reason))];
+  const names = fields.failures.map((f) => `“${f.accountName}”`).join(', ');
+  return {
+    kind: 'warning',
+    text,
+    cause: reasons.length === 1 ? `${reasons[0]} (${names}).` : fields.failures.map((f) => `“${f.accountName}”: ${f.reason}.`).join(' '),
+    remedy: `The mappings are saved. Press Ctrl-S again once ${words.psaName} can be reached: it writes the names still missing, and only those.`,
+  };
+}
+
+/** Why Save refused the draft: every blocker, each naming its row. The screen shows it again as the blockers change. */
+export function saveBlockedError(blockers: readonly SaveBlocker[]): KmspError {
+  return new KmspError(`Cannot save: ${blockers.length === 1 ? 'one problem' : `${blockers.length} problems`} to fix first`, {
+    kind: 'config',
+    cause: blockers.map((b) => b.message).join(' '),
+    remedy: 'Fix each row named above (choose a contract, or turn billing off), then save again.',
+  });
 }
 
 export async function saveAccounts(session: ConsoleSession, integrationName: string, state: AccountsState, ctx: AccountsContext = {}): Promise<AccountsSaveResult> {
   const blockers = saveBlockers(state, ctx);
-  if (blockers.length > 0) {
-    throw new KmspError(`Cannot save: ${blockers.length === 1 ? 'one problem' : `${blockers.length} problems`} to fix first`, {
-      kind: 'config',
-      cause: blockers.map((b) => b.message).join(' '),
-      remedy: 'Fix each row named above (choose a contract, or turn billing off), then save again.',
-    });
-  }
+  if (blockers.length > 0) throw saveBlockedError(blockers);
   const integration = session.integration(integrationName);
   if (!integration) throw new KmspError(`No integration named “${integrationName}”`, { kind: 'config' });
   const field = integration.psa.tenantNameField;
@@ -39,33 +108,36 @@ export async function saveAccounts(session: ConsoleSession, integrationName: str
   const writes = udfWrites(state.saved, state.draft, live);
 
   const result = session.updateIntegration(integrationName, (i) => ({ ...i, tenants: state.draft.map((m) => ({ ...m })) }), 'Accounts tab');
-  const warnings: string[] = [];
-  let fieldsWritten = 0;
+  const fields: FieldWriteReport = { field, needed: writes.length, written: 0, clears: writes.some((w) => w.value === null), fieldMissing: false, failures: [] };
   if (writes.length > 0) {
+    let psa: Awaited<ReturnType<ConsoleSession['psa']>> | undefined;
     try {
-      const psa = await session.psa(integrationName);
-      let missingReported = false;
+      psa = await session.psa(integrationName);
+    } catch (error) {
+      // No connection at all: every write is still owed, for the same reason.
+      const reason = reasonOf(error);
+      for (const write of writes) fields.failures.push({ accountName: write.accountName ?? write.accountId, reason });
+    }
+    if (psa) {
       for (const write of writes) {
+        if (fields.fieldMissing) break;
         try {
           const outcome = await psa.setAccountField(write.accountId, field, write.value);
-          if (outcome === 'field-missing') {
-            if (!missingReported) {
-              warnings.push(
-                `The account field “${field}” does not exist in ${integration.psa.kind === 'autotask' ? 'Autotask' : 'the PSA'}, so tenant names were not written to accounts. Create it as a Company user-defined field, or change its name in Connections.`,
-              );
-              missingReported = true;
-            }
-          } else fieldsWritten++;
+          if (outcome === 'field-missing') fields.fieldMissing = true;
+          else fields.written++;
         } catch (error) {
-          warnings.push(`Could not write “${field}” on account “${write.accountName ?? write.accountId}”: ${describeErrorLine(error)}`);
+          fields.failures.push({ accountName: write.accountName ?? write.accountId, reason: reasonOf(error) });
+          // Unreachable: the others would wait out the same timeouts to fail the same way.
+          if (isKmspError(error) && error.kind === 'network') {
+            for (const rest of writes.slice(writes.indexOf(write) + 1)) fields.failures.push({ accountName: rest.accountName ?? rest.accountId, reason: reasonOf(error) });
+            break;
+          }
         }
       }
-    } catch (error) {
-      warnings.push(`Mappings saved, but account fields were not updated: ${describeErrorLine(error)}`);
     }
     session.invalidate(integrationName, ['accounts']);
   }
   // What the file now holds: another console's mappings saved meanwhile were merged in (session.saveConfig).
   const saved = session.integration(integrationName)?.tenants.map((m) => ({ ...m })) ?? state.draft;
-  return { saved, fieldsWritten, warnings, summary: result.summary };
+  return { saved, fields, summary: result.summary };
 }

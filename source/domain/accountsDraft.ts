@@ -8,7 +8,8 @@
 // - a contract must be a recurring contract of the row's own account;
 // - unmapping an account clears billing and contract; changing the account clears the contract;
 // - removing a tenant drops only its mapping (nothing is deleted in the platform or the PSA).
-import { withArticle, psaAccountWord, psaContractWord, quoteName, recurringContractWord, searchKey, type MappingSuggestion } from './mapping.js';
+import { withArticle, psaAccountWord, psaContractWord, quoteName, recurringContractWord, type MappingSuggestion } from './mapping.js';
+import { matchesWords, queryWords, searchKey } from './search.js';
 import type { Integration, PlatformConnection, PsaConnection, TenantMapping } from './config.js';
 import type { PsaAccount, PsaContract, PsaKind, Tenant } from './types.js';
 
@@ -615,14 +616,14 @@ export function tenantsOffered(
 }
 
 /**
- * The `/` search of the Accounts table (README › The console, Accounts): case-insensitive substring of the tenant
- * name. Accents are folded too ("zurich" finds "Zürich"): an SSH admin may not be able to type
- * them. A blank query keeps every row.
+ * The `/` search of the Accounts table (README › The console, Accounts) by tenant name, with kmsp's one search rule
+ * (domain/search.ts): every word of the query, in any order, case- and accent-insensitive. A blank
+ * query keeps every row.
  */
 export function filterTenants<T extends { tenantName: string }>(rows: readonly T[], query: string): T[] {
-  const q = searchKey(query);
-  if (!q) return [...rows];
-  return rows.filter((r) => searchKey(r.tenantName).includes(q));
+  const words = queryWords(query);
+  if (words.length === 0) return [...rows];
+  return rows.filter((r) => matchesWords(searchKey(r.tenantName), words));
 }
 
 /**
@@ -650,17 +651,17 @@ export interface AccountChoice {
 }
 
 /**
- * A row's searchable PSA account dropdown: every account matching the query (case- and
- * accent-insensitive substring), annotated with the tenant holding it, so the list can show
+ * A row's searchable PSA account dropdown: every account matching the query (every word,
+ * in any order, case- and accent-insensitive: domain/search.ts), annotated with the tenant holding it, so the list can show
  * "mapped to …" instead of hiding it (choosing it is then refused with that name). Active
  * accounts first, then by name.
  */
 export function accountChoices(accounts: readonly PsaAccount[], state: AccountsState, query: string, ctx: AccountsContext = {}): AccountChoice[] {
-  const q = searchKey(query);
+  const words = queryWords(query);
   const holders = new Map<string, TenantMapping>();
   for (const r of state.draft) if (r.accountId !== null) holders.set(r.accountId, r);
   return accounts
-    .filter((a) => !q || searchKey(a.name).includes(q))
+    .filter((a) => matchesWords(searchKey(a.name), words))
     .map((account) => {
       const h = holders.get(account.id);
       const e = ctx.accountsElsewhere?.get(account.id);

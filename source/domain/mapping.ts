@@ -153,11 +153,6 @@ export function foldDiacritics(text: string): string {
     .replace(SPECIAL_LETTER_RE, (c) => SPECIAL_LETTERS[c] ?? c);
 }
 
-/** Case- and diacritic-insensitive form for substring search (the console's `/` filters). */
-export function searchKey(text: string): string {
-  return foldDiacritics(text).toLowerCase().replace(/\s+/gu, ' ').trim();
-}
-
 /**
  * The "same name apart from letter case and spacing" key: the `exact` confidence level.
  * "Fairview Clinic" and "FAIRVIEW  CLINIC" share it; "Maple & Oak" and "Maple and Oak" do not.
@@ -210,7 +205,6 @@ export interface MappingSuggestion {
   tenantName: string;
   accountId: string;
   accountName: string;
-  accountActive: boolean;
   confidence: Confidence;
   /** Why this account, in the admin's terms. */
   reason: string;
@@ -223,9 +217,10 @@ export interface MappingSuggestion {
  * - `ambiguous`: several accounts match it equally well;
  * - `contested`: its best account matches another tenant equally well;
  * - `outranked`: its best accounts match other tenants better;
- * - `already-mapped`: its only matches are mapped to other tenants already.
+ * - `already-mapped`: its only matches are mapped to other tenants already;
+ * - `inactive`: its only matches are inactive accounts (never suggested).
  */
-export type NoSuggestionReason = 'no-match' | 'unnamed' | 'ambiguous' | 'contested' | 'outranked' | 'already-mapped';
+export type NoSuggestionReason = 'no-match' | 'unnamed' | 'ambiguous' | 'contested' | 'outranked' | 'already-mapped' | 'inactive';
 
 export interface AccountRef {
   accountId: string;
@@ -315,9 +310,8 @@ function accountList(accounts: readonly PsaAccount[]): string {
   return accounts.map((a) => ((counts.get(a.name) ?? 0) > 1 ? `${quoteName(a.name)} (id ${a.id})` : quoteName(a.name, a.id))).join(', ');
 }
 
-function suggestionReason(level: Confidence, tenant: Tenant, account: PsaAccount, word: string): string {
-  const base =
-    level === 'exact'
+function suggestionReason(level: Confidence, tenant: Tenant, account: PsaAccount): string {
+  return level === 'exact'
       ? 'Same name apart from letter case and spacing.'
       : level === 'normalised'
         ? 'Same name once case, “&”/“and”, punctuation, accents and legal suffixes (Ltd, Inc, GmbH…) are ignored.'
@@ -328,7 +322,6 @@ function suggestionReason(level: Confidence, tenant: Tenant, account: PsaAccount
               ? `${quoteName(tenant.name)} is the start of ${quoteName(account.name)}; check it is the same customer.`
               : `${quoteName(account.name)} is the start of ${quoteName(tenant.name)}; check it is the same customer.`;
           })();
-  return account.active ? base : `${base} The ${word} is inactive.`;
 }
 
 interface AccountIndex {
@@ -400,12 +393,14 @@ function accountIndex(accounts: readonly PsaAccount[]): AccountIndex {
  * 1. A pair's confidence is the strongest of `exact` (same name apart from case and spacing),
  *    `normalised` (equal {@link normaliseName}) and `partial` (one normalised name's words are
  *    the leading words of the other's; see {@link PARTIAL_MIN_SINGLE_WORD}).
- * 2. Levels are settled strongest first. At a level, a tenant's candidates are its matches of
- *    that level; active accounts are preferred, so an inactive match only counts when there is
- *    no active one at that level.
- * 3. Several candidates left → `ambiguous`, no suggestion. A candidate that another tenant also
+ * 2. Inactive accounts are never suggested, nor do they compete: the agent neither bills nor
+ *    tickets them, so mapping one is the admin's own choice (the account list offers them,
+ *    labelled). A tenant whose only matches are inactive is told so (`inactive`).
+ * 3. Levels are settled strongest first. At a level, a tenant's candidates are its matches of
+ *    that level.
+ * 4. Several candidates left → `ambiguous`, no suggestion. A candidate that another tenant also
  *    claims at the same level → `contested`, no suggestion for either.
- * 4. Every account claimed at a level (suggested or contested) is out of reach at weaker levels,
+ * 5. Every account claimed at a level (suggested or contested) is out of reach at weaker levels,
  *    and a tenant settled at a level (suggested, ambiguous, contested) is not offered a weaker
  *    match: a weaker guess is not better than an honest "ambiguous".
  */
@@ -439,7 +434,7 @@ export function suggestMappings(
     return [...found].filter((i) => indexed[i]!.name.words[0] === first).sort((a, b) => a - b);
   };
 
-  const open: { tenant: Tenant; edges: Edge[]; blocked: PsaAccount[] }[] = [];
+  const open: { tenant: Tenant; edges: Edge[]; blocked: PsaAccount[]; inactive: PsaAccount[] }[] = [];
   const unmatched = new Map<string, NoSuggestion>();
   const seenTenants = new Set<string>();
   for (const tenant of tenants) {
@@ -458,14 +453,16 @@ export function suggestMappings(
     }
     const edges: Edge[] = [];
     const blocked: PsaAccount[] = [];
+    const inactive: PsaAccount[] = [];
     for (const i of candidates(t)) {
       const { account, name } = indexed[i]!;
       const level = matchLevel(t, name);
       if (!level) continue;
       if (mappedAccounts.has(account.id)) blocked.push(account);
+      else if (!account.active) inactive.push(account);
       else edges.push({ account, level });
     }
-    open.push({ tenant, edges, blocked });
+    open.push({ tenant, edges, blocked, inactive });
   }
 
   const suggestions = new Map<string, MappingSuggestion>();
@@ -478,9 +475,7 @@ export function suggestMappings(
     for (const { tenant, edges } of open) {
       if (settled.has(tenant.id)) continue;
       const atLevel = edges.filter((e) => e.level === level && !claimedBy.has(e.account.id));
-      if (atLevel.length === 0) continue;
-      const active = atLevel.filter((e) => e.account.active);
-      pools.set(tenant.id, active.length > 0 ? active : atLevel);
+      if (atLevel.length > 0) pools.set(tenant.id, atLevel);
     }
     const claimants = new Map<string, Tenant[]>();
     for (const { tenant } of open) {
@@ -524,16 +519,15 @@ export function suggestMappings(
         tenantName: tenant.name,
         accountId: only.account.id,
         accountName: only.account.name,
-        accountActive: only.account.active,
         confidence: level,
-        reason: suggestionReason(level, tenant, only.account, word),
+        reason: suggestionReason(level, tenant, only.account),
       });
     }
     for (const [accountId, list] of claimants) claimedBy.set(accountId, list.map((t) => t.name));
   }
 
   // Tenants never settled: their matches were all taken, by mappings or by better claims.
-  for (const { tenant, edges, blocked } of open) {
+  for (const { tenant, edges, blocked, inactive } of open) {
     if (settled.has(tenant.id)) continue;
     if (edges.length > 0) {
       const lost = edges.map((e) => e.account);
@@ -555,6 +549,17 @@ export function suggestMappings(
         reason: 'already-mapped',
         message: blocked.map((a) => `${quoteName(a.name, a.id)} is already mapped to ${quoteName(mappedAccounts.get(a.id))}.`).join(' '),
         candidates: blocked.map(ref),
+      });
+    } else if (inactive.length > 0) {
+      unmatched.set(tenant.id, {
+        tenantId: tenant.id,
+        tenantName: tenant.name,
+        reason: 'inactive',
+        message:
+          inactive.length === 1
+            ? `The only close ${word}, ${accountList(inactive)}, is inactive; inactive accounts are not suggested. Choose it yourself if it is the right one.`
+            : `The only close ${word}s, ${accountList(inactive)}, are inactive; inactive accounts are not suggested. Choose one yourself if it is the right one.`,
+        candidates: inactive.map(ref),
       });
     } else {
       unmatched.set(tenant.id, {

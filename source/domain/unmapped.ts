@@ -4,7 +4,7 @@
 // `kmsp report unmapped --format csv|json`. Table rendering lives in the console.
 import { compareIds, samePsa } from './accountsDraft.js';
 import type { Integration, PsaConnection } from './config.js';
-import { searchKey } from './mapping.js';
+import { matchesWords, queryWords, searchKey } from './search.js';
 import type { PsaAccount } from './types.js';
 
 /** One report row. The field names are the export format: do not rename them. */
@@ -23,7 +23,7 @@ export const UNMAPPED_FIELDS = ['accountId', 'name', 'type', 'active', 'excluded
 export interface UnmappedOptions {
   /** Account type label to keep (e.g. "Customer"), compared case-insensitively; blank = all types. */
   type?: string;
-  /** Part of the account name (case- and accent-insensitive); blank = all names. */
+  /** Words of the account name, in any order (case- and accent-insensitive: domain/search.ts); blank = all names. */
   nameQuery?: string;
   /** Also list accounts marked excluded (with `excluded: true`). Default: hidden. */
   includeExcluded?: boolean;
@@ -66,7 +66,7 @@ export function unmappedAccounts(accounts: readonly PsaAccount[], integrations: 
   const mapped = mappedAccountIds(integrations, options.psa);
   const excluded = new Set(options.excludedIds ?? excludedAccountIds(integrations, options.psa));
   const type = options.type?.trim() ? searchKey(options.type) : null;
-  const query = options.nameQuery ? searchKey(options.nameQuery) : '';
+  const words = queryWords(options.nameQuery ?? '');
   const seen = new Set<string>();
   const rows: UnmappedRow[] = [];
   for (const a of accounts) {
@@ -77,7 +77,7 @@ export function unmappedAccounts(accounts: readonly PsaAccount[], integrations: 
     if (isExcluded && !options.includeExcluded) continue;
     if (options.activeOnly && !a.active) continue;
     if (type !== null && searchKey(a.type) !== type) continue;
-    if (query && !searchKey(a.name).includes(query)) continue;
+    if (!matchesWords(searchKey(a.name), words)) continue;
     rows.push({ accountId: a.id, name: a.name, type: a.type, active: a.active, excluded: isExcluded });
   }
   const collator = new Intl.Collator(options.locale, { sensitivity: 'accent', numeric: true });

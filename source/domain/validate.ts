@@ -65,7 +65,7 @@ export function validateIntegration(integration: Integration, index: number): Pr
       if (other) {
         out.push({
           path: `${tp}.accountId`,
-          message: `PSA account "${t.accountName ?? t.accountId}" is mapped to both "${other}" and "${t.tenantName}"; an account maps to one tenant only.`,
+          message: `"${t.tenantName}": PSA account "${t.accountName ?? t.accountId}" is also mapped to "${other}"; an account maps to one tenant only.`,
         });
       } else byAccount.set(t.accountId, t.tenantName);
     }
@@ -116,8 +116,9 @@ export function validateBillingItems(billing: BillingSettings, p: string): Probl
       if (!holder) continue;
       out.push({
         path: `${p}.billing.applications[${appIndex}].${slot}`,
+        // The row first: a status line cuts long messages, and the row is what the admin goes to fix.
         message:
-          `Billing item "${choice.label || choice.value}" is used by both ${holder.who} and ${who}; each would post its own count ` +
+          `${who}: billing item "${choice.label || choice.value}" is also chosen for ${holder.who}; each would post its own count ` +
           'as the quantity and undo the other every day. Choose a separate billing item for each.',
       });
     }
@@ -188,7 +189,7 @@ function crossIntegrationProblems(all: readonly Integration[], i: number): Probl
         out.push({
           path: `${tp}.accountId`,
           message:
-            `PSA account "${t.accountName ?? t.accountId}" of "${t.tenantName}" is mapped to "${account.tenantName}" in integration "${other.name}" already; ` +
+            `"${t.tenantName}": PSA account "${t.accountName ?? t.accountId}" is mapped to "${account.tenantName}" in integration "${other.name}" already; ` +
             'an account maps to one tenant only, across integrations on the same PSA.',
         });
         continue;
@@ -197,7 +198,7 @@ function crossIntegrationProblems(all: readonly Integration[], i: number): Probl
       if (contract) {
         out.push({
           path: `${tp}.contractId`,
-          message: `Contract "${t.contractName ?? t.contractId}" of "${t.tenantName}" is billed by "${contract.tenantName}" in integration "${other.name}" already; a contract is billed by one tenant only.`,
+          message: `"${t.tenantName}": contract "${t.contractName ?? t.contractId}" is billed by "${contract.tenantName}" in integration "${other.name}" already; a contract is billed by one tenant only.`,
         });
       }
     }
@@ -208,7 +209,7 @@ function crossIntegrationProblems(all: readonly Integration[], i: number): Probl
     else if (first.accountId !== t.accountId) {
       out.push({
         path: `${tp}.contractId`,
-        message: `Contract "${t.contractName ?? t.contractId}" is billed by both "${first.tenantName}" and "${t.tenantName}"; a contract is billed by one tenant only.`,
+        message: `"${t.tenantName}": contract "${t.contractName ?? t.contractId}" is also billed by "${first.tenantName}"; a contract is billed by one tenant only.`,
       });
     }
   });

@@ -297,9 +297,11 @@ class FileConfigStore implements ConfigStore {
       case 'invalid': {
         if (this.onInvalid === 'fail') throw invalidFileError(this.path, state);
         const movedTo = this.quarantine(state.reason);
+        // Where the file went comes first: a one-line status area cuts the rest (the console opens it whole).
         notices.push(
-          `The config file ${this.path} could not be used: ${state.reason} It was moved to ${movedTo} (kept, not deleted). ` +
-            `Continuing with default settings: the integrations and tenant mappings are only in that file now. ` +
+          `Config file moved to ${movedTo} (kept, not deleted); starting from default settings. ` +
+            `The file ${this.path} could not be used: ${state.reason} ` +
+            `The integrations and tenant mappings are only in the moved file now. ` +
             `To bring them back, fix it (\`kmsp config validate ${movedTo}\` lists the problems) and run \`kmsp config import ${movedTo}\`, ` +
             'which replaces whatever is set up here meanwhile; or set things up again.',
         );

@@ -24,7 +24,8 @@ import { FormDialog, type FormValues } from './components/form-dialog.js';
 import { Header } from './shell/header.js';
 import { TabBar } from './shell/tab-bar.js';
 import { Footer } from './shell/footer.js';
-import { StatusLine, noticeLines, toNotice } from './shell/status-line.js';
+import { StatusLine, noticeIsCut, noticeLines, toNotice } from './shell/status-line.js';
+import { MessageDialog } from './shell/message-dialog.js';
 import { HelpDialog } from './shell/help-dialog.js';
 import { DialogHost, type DialogEntry } from './shell/dialog-host.js';
 import { truncate } from './text.js';
@@ -33,6 +34,8 @@ export const MIN_COLUMNS = 40;
 export const MIN_CONTENT_ROWS = 3;
 /** Header, tab bar and footer. The status line adds 1–3. */
 const CHROME_ROWS = 3;
+/** Opens the status line's message in full; it and the commands of that dialog (message.*) leave an info notice in place. */
+const MESSAGE_COMMAND = 'message';
 
 export interface ConsoleAppProps {
   /** Shown in the header: "kmsp · demo". */
@@ -80,7 +83,14 @@ function Shell({ integrationName, screens, initialTab, onExit, noticeTimeoutMs =
   const [dirty, setDirtyState] = useState<Readonly<Record<string, boolean>>>({});
   const dirtyRef = useRef(dirty);
   // A start-up notice stays until replaced: the user may not look at once.
-  const [notice, setNotice] = useState<Notice | null>(() => (initialNotice === undefined ? null : toNotice(initialNotice, 'warning')));
+  const [notice, setNoticeState] = useState<Notice | null>(() => (initialNotice === undefined ? null : toNotice(initialNotice, 'warning')));
+  // What is on screen as of the last change, not the last render: a screen may ask (isShowing)
+  // right after a notify, before React has rendered it.
+  const noticeRef = useRef(notice);
+  const setNotice = useCallback((next: Notice | null | ((current: Notice | null) => Notice | null)) => {
+    noticeRef.current = typeof next === 'function' ? next(noticeRef.current) : next;
+    setNoticeState(noticeRef.current);
+  }, []);
   const [dialogs, setDialogs] = useState<readonly DialogEntry[]>([]);
   const dialogSerial = useRef(0);
   const noticeTimer = useRef<NodeJS.Timeout | null>(null);
@@ -92,11 +102,16 @@ function Shell({ integrationName, screens, initialTab, onExit, noticeTimeoutMs =
     setDirtyState(dirtyRef.current);
   }, []);
 
-  const clearNotice = useCallback(() => {
-    if (noticeTimer.current) clearTimeout(noticeTimer.current);
-    noticeTimer.current = null;
-    setNotice(null);
-  }, []);
+  const clearNotice = useCallback(
+    (only?: Notice) => {
+      if (only !== undefined && noticeRef.current !== only) return;
+      if (noticeTimer.current) clearTimeout(noticeTimer.current);
+      noticeTimer.current = null;
+      setNotice(null);
+    },
+    [setNotice],
+  );
+  const isShowing = useCallback((shown: Notice) => noticeRef.current === shown, []);
 
   const notify = useCallback(
     (message: unknown, kind?: NoticeKind) => {
@@ -108,8 +123,9 @@ function Shell({ integrationName, screens, initialTab, onExit, noticeTimeoutMs =
         noticeTimer.current = setTimeout(() => setNotice((current) => (current === next ? null : current)), noticeTimeoutMs);
         noticeTimer.current.unref?.();
       }
+      return next;
     },
-    [noticeTimeoutMs],
+    [noticeTimeoutMs, setNotice],
   );
   useEffect(() => () => void (noticeTimer.current && clearTimeout(noticeTimer.current)), []);
 
@@ -137,6 +153,7 @@ function Shell({ integrationName, screens, initialTab, onExit, noticeTimeoutMs =
     return {
       notify,
       clearNotice,
+      isShowing,
       openDialog,
       confirm: (options: ConfirmOptions | string) =>
         ask<boolean>((resolve, close) => (
@@ -191,7 +208,7 @@ function Shell({ integrationName, screens, initialTab, onExit, noticeTimeoutMs =
           />
         )),
     };
-  }, [notify, clearNotice, openDialog]);
+  }, [notify, clearNotice, isShowing, openDialog]);
 
   // A command that throws shows its error instead of tearing the console down.
   useEffect(() => {
@@ -199,24 +216,33 @@ function Shell({ integrationName, screens, initialTab, onExit, noticeTimeoutMs =
   }, [registry, notify]);
 
   // Info and success notices say what the last action did: the next command clears them (as
-  // k9s and lazygit flash messages go), besides the timeout. Warnings and errors carry a cause
-  // and remedy to read while acting on them: they stay until replaced or the tab changes.
+  // k9s and lazygit flash messages go), besides the timeout — but not the command that opens
+  // the whole message. Warnings and errors carry a cause and remedy to read while acting on
+  // them: they stay until replaced or the tab changes.
   useEffect(() => {
-    registry.onCommand = () => setNotice((current) => (current && (current.kind === 'info' || current.kind === 'success') ? null : current));
+    registry.onCommand = (id) => {
+      if (id === MESSAGE_COMMAND || id.startsWith(`${MESSAGE_COMMAND}.`)) return;
+      setNotice((current) => (current && (current.kind === 'info' || current.kind === 'success') ? null : current));
+    };
     return () => {
       registry.onCommand = () => {};
     };
-  }, [registry]);
+  }, [registry, setNotice]);
 
   // Tabs and the unsaved-changes guard ---------------------------------------
   const titleOf = useCallback((id: string) => tabs.find((t) => t.id === id)?.title ?? id, [tabs]);
 
-  /** Run `then` unless one of `ids` has unsaved changes and the user keeps them. */
+  /** Run `then` unless one of `ids` has unsaved changes and the user keeps them. `quitting`: Ctrl-C again says yes. */
   const guard = useCallback(
-    async (ids: readonly string[], then: () => void) => {
+    async (ids: readonly string[], then: () => void, quitting = false) => {
       const unsaved = ids.filter((id) => dirtyRef.current[id]);
       if (unsaved.length > 0) {
-        const yes = await api.confirm({ title: 'Unsaved changes', message: `Discard unsaved changes on ${unsaved.map(titleOf).join(', ')}?`, danger: true });
+        const yes = await api.confirm({
+          title: 'Unsaved changes',
+          message: `Discard unsaved changes on ${unsaved.map(titleOf).join(', ')}?`,
+          danger: true,
+          ...(quitting ? { ctrlCConfirms: 'quit' } : {}),
+        });
         if (!yes) return;
         for (const id of unsaved) markDirty(id, false);
         // Remounting the screen throws its edits away; it reloads saved state.
@@ -246,8 +272,16 @@ function Shell({ integrationName, screens, initialTab, onExit, noticeTimeoutMs =
     void guard(
       tabs.map((t) => t.id),
       () => (onExit ? onExit() : app.exit()),
+      true,
     );
   }, [guard, tabs, onExit, app]);
+
+  const openMessage = useCallback(() => {
+    const shown = noticeRef.current;
+    if (shown) openDialog(({ close }) => <MessageDialog notice={shown} onClose={close} />);
+  }, [openDialog]);
+  // The status line cuts what does not fit its lines: then the footer offers the whole message.
+  const noticeCut = noticeIsCut(notice, columns);
 
   const openHelp = useCallback(() => {
     const title = tabs[activeRef.current]!.title;
@@ -256,6 +290,15 @@ function Shell({ integrationName, screens, initialTab, onExit, noticeTimeoutMs =
 
   const numberKeys = tabs.slice(0, 9).map((_, i) => String(i + 1));
   const globalCommands: Command[] = [
+    {
+      id: MESSAGE_COMMAND,
+      keys: ['M'],
+      description: 'Show the whole message of the status line',
+      ...(noticeCut ? { hint: 'full message' } : {}),
+      group: 'Global',
+      when: () => noticeRef.current !== null,
+      run: openMessage,
+    },
     { id: 'tabs.next', keys: ['tab'], description: 'Next tab', hint: 'tabs', group: 'Global', run: () => goTo((activeRef.current + 1) % tabs.length) },
     { id: 'tabs.previous', keys: ['shift+tab'], description: 'Previous tab', group: 'Global', run: () => goTo((activeRef.current - 1 + tabs.length) % tabs.length) },
     { id: 'tabs.jump', keys: numberKeys, description: `Go to tab 1–${numberKeys.length}`, group: 'Global', run: (key) => goTo(Number(key.name) - 1) },

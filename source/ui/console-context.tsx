@@ -39,9 +39,16 @@ export interface ConsoleApi {
    * its cause and remedy. Info and success notices fade after a few seconds;
    * warnings and errors stay until replaced, dismissed or the tab changes.
    * Anything else (a rejection reason from a catch) is shown as an error.
+   * Returns the notice shown, for clearNotice(notice) and isShowing(notice).
    */
-  notify(message: string | Notice | Error | unknown, kind?: NoticeKind): void;
-  clearNotice(): void;
+  notify(message: string | Notice | Error | unknown, kind?: NoticeKind): Notice;
+  /**
+   * Clear the status line; with a notice (from notify), only while that one is shown, so a
+   * message about a condition that no longer holds goes without taking a later one with it.
+   */
+  clearNotice(only?: Notice): void;
+  /** Whether this notice (from notify) is the one on the status line now. */
+  isShowing(notice: Notice): boolean;
   /** Open a modal dialog; keys go to the newest dialog only. */
   openDialog(render: (controls: DialogControls) => ReactNode): DialogHandle;
   /** y/N question; resolves true for yes. */

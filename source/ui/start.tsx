@@ -8,6 +8,7 @@ import type { KmspPaths } from '../store/paths.js';
 import type { SecretBackendId } from '../store/secretTypes.js';
 import { assertInteractiveTerminal, runConsole } from './run.js';
 import { ConsoleRoot } from './console-root.js';
+import type { Notice } from './console-context.js';
 
 export interface StartConsoleOptions {
   paths: KmspPaths;
@@ -15,6 +16,16 @@ export interface StartConsoleOptions {
   secretBackends?: readonly SecretBackendId[];
   /** Shown in the status line at start. */
   notice?: string;
+}
+
+/**
+ * The status line at start: load problems (a corrupt file moved aside, a loose secrets file) are a
+ * warning, first, so what they say is what the first line shows; the caller's notice (the demo
+ * banner) is information and comes last.
+ */
+export function startupNotice(loadNotices: readonly string[], notice?: string): Notice | undefined {
+  if (loadNotices.length > 0) return { kind: 'warning', text: [...loadNotices, ...(notice ? [notice] : [])].join(' ') };
+  return notice ? { kind: 'info', text: notice } : undefined;
 }
 
 export async function startConsole(options: StartConsoleOptions): Promise<void> {
@@ -34,13 +45,7 @@ export async function startConsole(options: StartConsoleOptions): Promise<void> 
         remedy: names.length ? `Use one of those names with --integration, or leave it out to open “${names[0]}”.` : 'Leave out --integration to create one on the Connections tab.',
       });
     }
-    // Load problems (a corrupt file moved aside, a loose secrets file) are warnings;
-    // the caller's notice (the demo banner) is information.
-    const initialNotice = session.loadNotices.length
-      ? { kind: 'warning' as const, text: [...session.loadNotices, ...(options.notice ? [options.notice] : [])].join(' ') }
-      : options.notice
-        ? { kind: 'info' as const, text: options.notice }
-        : undefined;
+    const initialNotice = startupNotice(session.loadNotices, options.notice);
     await runConsole({
       element: <ConsoleRoot session={session} initialIntegration={options.integrationName ?? names[0] ?? null} {...(initialNotice ? { initialNotice } : {})} />,
     });

@@ -156,7 +156,7 @@ describe('two consoles on one config directory', () => {
     const error = caught(() => mapOnAccountsTab(b, EVERGREEN, '29683504', 'Delta Legal'));
 
     expect(error.message).toBe('Not saved: the change would make the configuration invalid');
-    expect(error.why).toContain('PSA account "Delta Legal" is mapped to both "Delta Legal LLP" and "Evergreen"');
+    expect(error.why).toContain('"Evergreen": PSA account "Delta Legal" is also mapped to "Delta Legal LLP"');
     expect(error.remedy).toMatch(/Someone else saved changes.*kept in the file/s);
     expect(fs.readFileSync(paths.configFile, 'utf8')).toBe(before);
   });

@@ -72,6 +72,26 @@ describe('the console in a real terminal (tmux)', () => {
     expect(term.alive()).toBe(false);
   });
 
+  it('takes every key of one write (as SSH sends them): two Backspaces delete two characters of the filter', async () => {
+    const term = startInTmux(`kmsp-e2e-chunk-${process.pid}`, ['demo'], { columns: 80, rows: 24 });
+    terminals.push(term);
+    await term.waitFor(/25 virtual servers in KSC/);
+    term.send(['/acmex'], true);
+    await term.waitFor('No rows match "acmex".');
+    term.send(['BSpace', 'BSpace']); // one send-keys: one write of "\x7f\x7f"
+    let screen = await term.waitFor('/acm▏');
+    expect(screen).toMatch(/Acme & Sons/);
+    term.send(['e', 'x', 'x', 'BSpace', 'BSpace', 'Enter']); // letters, Backspaces and Enter in one write
+    screen = await term.waitFor(/\/acme\s.*1–1 of 1/);
+    expect(screen).not.toContain('▏');
+    // Esc and q apart: in one write, ESC followed by a letter is Alt+letter to every terminal program.
+    term.send(['Escape']);
+    await term.waitFor('1–13 of 25');
+    term.send(['q']);
+    for (let i = 0; i < 50 && term.alive(); i++) await pause(100);
+    expect(term.alive()).toBe(false);
+  });
+
   it('kmsp demo (what npm start runs) opens the Accounts tab on the demo virtual servers, and q stops it', async () => {
     const term = startInTmux(`kmsp-e2e-demo-${process.pid}`, ['demo'], { columns: 120, rows: 36 });
     terminals.push(term);

@@ -77,7 +77,7 @@ describe('per-row caches agree with the domain', () => {
     const maps = { t: new Map(w.tenants.map((t) => [t.id, t])), a: new Map(w.accounts.map((a) => [a.id, a])), c: new Map(w.contracts.map((c) => [c.id, c])) };
     // Suggestions for some tenants, kept across edits (so rows are built incrementally), replaced now and then;
     // some suggest accounts the edits take and free again.
-    const suggest = () => new Map<string, MappingSuggestion>(w.tenants.filter(() => random(3) === 0).map((t) => [t.id, { tenantId: t.id, tenantName: t.name, accountId: w.accounts[random(w.accounts.length)]!.id, accountName: 'x', accountActive: true, confidence: 'exact', reason: 'r' }]));
+    const suggest = () => new Map<string, MappingSuggestion>(w.tenants.filter(() => random(3) === 0).map((t) => [t.id, { tenantId: t.id, tenantName: t.name, accountId: w.accounts[random(w.accounts.length)]!.id, accountName: 'x', confidence: 'exact', reason: 'r' }]));
     let suggestions = suggest();
     let previous: { rows: ReturnType<typeof buildRows>; draft: readonly TenantMapping[]; key: string; links: number } | null = null;
     for (let step = 0; step < 600; step++) {
@@ -124,7 +124,7 @@ describe('per-row caches agree with the domain', () => {
 
 describe('rows', () => {
   const m = (id: string, name: string, accountId: string | null = null): TenantMapping => ({ tenantId: id, tenantName: name, accountId, accountName: accountId, billing: false, contractId: null, contractName: null });
-  const suggestion = (tenantId: string, accountId: string): MappingSuggestion => ({ tenantId, tenantName: tenantId, accountId, accountName: accountId, accountActive: true, confidence: 'exact', reason: 'Same name.' });
+  const suggestion = (tenantId: string, accountId: string): MappingSuggestion => ({ tenantId, tenantName: tenantId, accountId, accountName: accountId, confidence: 'exact', reason: 'Same name.' });
 
   it('sorts by name with numbers in order, and reuses the order while the roster is the same', () => {
     const order = new RowOrder();

@@ -7,6 +7,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startDemo, type DemoEnvironment } from '../../source/demo/environment.js';
+import { startAutotaskSimulator, type AutotaskSimulator } from '../../source/simulators/autotask/index.js';
 import { ConsoleSession } from '../../source/console/session.js';
 import { resolvePaths } from '../../source/store/paths.js';
 import type { Integration, KmspConfig, TenantMapping } from '../../source/domain/config.js';
@@ -26,6 +27,15 @@ interface Env {
 }
 
 let env: Env;
+/** Simulators a test started again itself (the demo closes only its own). */
+const restarted: AutotaskSimulator[] = [];
+
+/** Autotask back on the same port, from the demo's fixture: a PSA that was unreachable for a while. */
+async function restartAutotask(port: number): Promise<AutotaskSimulator> {
+  const autotask = await startAutotaskSimulator({ fixture: path.join(path.dirname(new URL(import.meta.url).pathname), '../../fixtures/demo/autotask.json'), port });
+  restarted.push(autotask);
+  return autotask;
+}
 
 beforeEach(async () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'kmsp-accounts-'));
@@ -36,6 +46,7 @@ beforeEach(async () => {
 
 afterEach(async () => {
   cleanupUi();
+  await Promise.all(restarted.splice(0).map((s) => s.close()));
   await env.session.close();
   await env.demo.close();
   rmSync(env.dir, { recursive: true, force: true });
@@ -259,8 +270,11 @@ describe('PSA account', () => {
     let frame = ui.lastFrame();
     expect(frame).toContain('Autotask account for Juniper Hotels');
     expect(frame).toContain('40 Autotask accounts');
-    // The suggested account first (inactive accounts are labelled), then every account.
-    expect(frame).toMatch(/› Juniper Hotels +Customer · inactive · suggested \(Exact\)/);
+    // Its only close account is inactive: not suggested, but listed and labelled.
+    expect(frame).not.toContain('suggested');
+    await type(ui.stdin, 'juniper');
+    expect(ui.lastFrame()).toMatch(/› Juniper Hotels +Customer · inactive/);
+    await press(ui.stdin, keys.ctrlU);
     await type(ui.stdin, 'north');
     frame = ui.lastFrame();
     expect(frame).toContain('1 of 40');
@@ -336,6 +350,30 @@ describe('billing and contract', () => {
     expect(udfOf('Acme and Sons Ltd')).toBeNull();
   });
 
+  it('a Save refused for problems follows them: fixing one row updates the error, fixing the last clears it', async () => {
+    seed([mapping('Acme & Sons'), mapping('Granite Builders')]);
+    const { ui } = await open();
+    await press(ui.stdin, 's', 'b', 'j', 's', 'b'); // both mapped, billing on, no contract
+    await press(ui.stdin, '\u0013');
+    let frame = await waitForFrame(ui, (f) => f.includes('Error: Cannot save'));
+    expect(frame).toContain('Error: Cannot save: 2 problems to fix first');
+    // The cursor went to the first problem (Acme & Sons): choose its contract.
+    await press(ui.stdin, 'c', keys.enter);
+    frame = await settled(ui);
+    expect(rowOf(frame, 'Acme & Sons')).toContain('Acme and Sons Ltd – Man');
+    expect(frame).toContain('Error: Cannot save: one problem to fix first');
+    expect(frame).toContain('Cause: “Granite Builders”: billing is on but no contract is chosen.');
+    expect(frame).not.toContain('Cause: “Acme & Sons”');
+    // Billing off on the other row: nothing blocks Save any more, and the error goes.
+    await goTo(ui, 'Granite');
+    await press(ui.stdin, keys.escape, 'b');
+    frame = await settled(ui);
+    expect(frame).not.toContain('Cannot save');
+    expect(frame).not.toContain('Error:');
+    await press(ui.stdin, '\u0013');
+    await waitForFrame(ui, (f) => f.includes('Saved 2 mappings'));
+  });
+
   it('lists only the Recurring Service contracts of the mapped account', async () => {
     seed([mapping('Acme & Sons'), mapping('Granite Builders')]);
     const { ui } = await open();
@@ -388,10 +426,49 @@ describe('billing and contract', () => {
     seed([mapping('Acme & Sons')]);
     const { ui } = await open();
     await press(ui.stdin, 's', '\u0013');
-    const frame = await waitForFrame(ui, (f) => f.includes('Saved'));
-    expect(frame).toContain('Warning: Saved 1 mapping; wrote the virtual server name on 0 Autotask accounts.');
+    const frame = await waitForFrame(ui, (f) => f.includes('saved'));
+    expect(frame).toContain('Warning: 1 mapping saved; virtual server name written on 0 of 1 Autotask account.');
     expect(frame).toContain('Cause: The account field “Kaspersky Tenant” does not exist in Autotask');
     expect(demoOnDisk().tenants[0]!.accountId).toBe('29683501');
+  });
+
+  it('with Autotask unreachable, says the mappings are saved but the name is written on 0 of N accounts, why, and Ctrl-S writes them later', async () => {
+    seed([mapping('Acme & Sons'), mapping('Carter Logistics')]);
+    const { ui } = await open({ columns: 120, rows: 35 });
+    await press(ui.stdin, 's', 'j', 's');
+    const port = env.demo.autotask.port;
+    const masked = (f: string) => f.replaceAll(`:${port}`, ':<port>');
+    await env.demo.autotask.close(); // the PSA stops answering after the lists were loaded
+    await press(ui.stdin, '\u0013');
+    let frame = await waitForFrame(ui, (f) => f.includes('2 mappings saved'), 20_000);
+    expect(frame).toContain('Warning: 2 mappings saved; virtual server name written on 0 of 2 Autotask accounts.');
+    expect(frame).not.toMatch(/Saved 2 mappings; wrote/);
+    await press(ui.stdin, 'M');
+    const whole = ui.lastFrame().replace(/[│\s]+/g, ' ');
+    expect(whole).toMatch(/Cause: Autotask: connection refused by http:\/\/[^ ]+:\d+/);
+    expect(whole).toContain('(“Acme and Sons Ltd”, “Carter Logistics Inc.”).');
+    expect(whole).toContain('Remedy: The mappings are saved. Press Ctrl-S again once Autotask can be reached: it writes the names still missing, and only those.');
+    await press(ui.stdin, keys.escape);
+    // The config holds both mappings; nothing is unsaved, yet Ctrl-S is offered to write the names.
+    expect(demoOnDisk().tenants.map((t) => t.accountName)).toEqual(['Acme and Sons Ltd', 'Carter Logistics Inc.']);
+    frame = ui.lastFrame();
+    expect(frame).not.toContain('unsaved');
+    expect(frame).toContain('2 virtual server names not written to Autotask (Ctrl-S)');
+    expect(frameLines(frame).at(-1)).toContain('Ctrl-S write names');
+    expect(masked(frame)).toMatchSnapshot('120×35');
+    ui.stdout.resize(80, 24);
+    frame = await waitForFrame(ui, (f) => frameLines(f).length < 24 && f.includes('Warning: 2 mappings saved'));
+    expect(masked(frame)).toMatchSnapshot('80×24');
+    ui.stdout.resize(120, 35);
+
+    // Autotask is back (same port): Ctrl-S writes the names it could not write before.
+    env.demo = { ...env.demo, autotask: await restartAutotask(port) };
+    await press(ui.stdin, '\u0013');
+    frame = await waitForFrame(ui, (f) => f.includes('Wrote the virtual server name'), 20_000);
+    expect(frame).toContain('Wrote the virtual server name on 2 Autotask accounts.');
+    expect(frame).not.toContain('not written');
+    expect(udfOf('Acme and Sons Ltd')).toBe('Acme & Sons');
+    expect(udfOf('Carter Logistics Inc.')).toBe('Carter Logistics');
   });
 });
 
@@ -417,22 +494,61 @@ describe('suggestions', () => {
     expect(udfOf('Acme and Sons Ltd')).toBeNull();
   });
 
-  it('S lists every suggestion and accepts them after a yes', async () => {
+  /** The suggestions a frame of the Accept suggestions dialog lists. */
+  const listedSuggestions = (frame: string) => frameLines(frame).flatMap((l) => /│ (.+ → .+ \((?:Exact|Normalised|Partial)\))/.exec(l)?.[1] ?? []).map((t) => t.trim());
+
+  it.each([
+    [80, 24],
+    [120, 35],
+  ])('S lists every suggestion in a dialog that scrolls (%i×%i), never an inactive account', async (columns, rows) => {
     seed(env.tenants.map((t) => mapping(t.name)));
-    const { ui } = await open({ columns: 100, rows: 30 });
+    const { ui } = await open({ columns, rows });
     const count = Number(/(\d+) suggestions/.exec(ui.lastFrame())![1]);
     expect(count).toBeGreaterThan(10);
     await press(ui.stdin, 'S');
     let frame = ui.lastFrame();
     expect(frame).toContain(`Map ${count} virtual servers as suggested? (y/N)`);
-    expect(frame).toContain('Acme & Sons → Acme and Sons Ltd (Normalised)');
-    expect(frame).toContain('Juniper Hotels → Juniper Hotels (Exact, inactive)');
-    expect(frame).toMatch(/…and \d+ more/);
+    expect(frame).not.toMatch(/…and \d+ more/);
+    // 80×24 has room for part of the list: it scrolls, and says where it is; 120×35 shows all of it.
+    if (rows === 24) expect(frame).toMatch(new RegExp(`lines 1–\\d+ of ${count} · ↑↓ PgUp/PgDn scroll`));
+    else expect(listedSuggestions(frame)).toHaveLength(count);
+    expect(frameLines(frame).length).toBeLessThan(rows);
     expect(frame).toMatchSnapshot();
+    // Paging down shows every suggestion, each once; none is of an inactive account (Juniper Hotels is).
+    const seen = new Set(listedSuggestions(frame));
+    for (let i = 0; i < count && !ui.lastFrame().includes(`–${count} of ${count}`); i++) {
+      await press(ui.stdin, keys.pageDown);
+      for (const line of listedSuggestions(ui.lastFrame())) seen.add(line);
+    }
+    expect(seen.size).toBe(count);
+    expect(seen).toContain('Acme & Sons → Acme and Sons Ltd (Normalised)');
+    expect([...seen].join('\n')).not.toContain('Juniper Hotels');
+    if (rows === 24) {
+      expect(ui.lastFrame()).toContain(`–${count} of ${count}`);
+      await press(ui.stdin, 'g');
+      expect(ui.lastFrame()).toMatch(new RegExp(`lines 1–\\d+ of ${count}`));
+      await press(ui.stdin, 'G', keys.up, keys.pageUp);
+    }
+    expect(ui.lastFrame()).toContain('Map '); // still the same dialog: scrolling never answers
+    await press(ui.stdin, 'y');
+    frame = ui.lastFrame();
+    expect(frame).toContain(`Mapped ${count} virtual servers as suggested; press Ctrl-S to save.`);
+    // The tenant whose only match is inactive stays unmapped, and its detail line says why.
+    await goTo(ui, 'Juniper');
+    expect(rowOf(ui.lastFrame(), 'Juniper Hotels')).toMatch(/Juniper Hotels +— /);
+    expect(flat(ui.lastFrame())).toContain('The only close Autotask account, “Juniper Hotels”, is inactive');
+  });
+
+  it('S accepts every suggestion after a yes, nothing after a no', async () => {
+    seed(env.tenants.map((t) => mapping(t.name)));
+    const { ui } = await open({ columns: 100, rows: 30 });
+    const count = Number(/(\d+) suggestions/.exec(ui.lastFrame())![1]);
+    await press(ui.stdin, 'S');
+    expect(ui.lastFrame()).toContain(`Map ${count} virtual servers as suggested? (y/N)`);
     await press(ui.stdin, 'n');
     expect(ui.lastFrame()).not.toContain('unsaved');
     await press(ui.stdin, 'S', 'y');
-    frame = ui.lastFrame();
+    const frame = ui.lastFrame();
     expect(frame).toContain(`Mapped ${count} virtual servers as suggested; press Ctrl-S to save.`);
     expect(frame).toContain(`${count} unsaved`);
     expect(frame).not.toContain('(S reviews all)');

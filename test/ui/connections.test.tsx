@@ -208,7 +208,7 @@ describe('Connections: editing and saving', () => {
     expect(ui.lastFrame()).not.toContain('unsaved');
   });
 
-  it('asks before leaving with unsaved changes; Esc offers to cancel them and restores the saved value', async () => {
+  it('asks before leaving with unsaved changes; x (as on every tab) offers to cancel them and restores the saved value', async () => {
     const { ui, dir, onExit } = open();
     await ready(ui);
     await goTo(ui, 'API user name');
@@ -228,7 +228,12 @@ describe('Connections: editing and saving', () => {
     await waitForFrame(ui, (f) => !f.includes('Discard unsaved changes'));
     expect(onExit).not.toHaveBeenCalled();
 
+    // Esc only leaves a field: with none being edited it discards nothing.
     await press(ui.stdin, keys.escape);
+    expect(ui.lastFrame()).not.toContain('Discard the unsaved connection settings?');
+    expect(ui.lastFrame()).toContain('[1 Connections*]');
+    expect(frameLines(ui.lastFrame()).at(-1)).toContain('x cancel changes');
+    await press(ui.stdin, 'x');
     await waitForFrame(ui, (f) => f.includes('Discard the unsaved connection settings? (y/N)'));
     expect(ui.lastFrame()).toContain('API user name: kmsp-demo@demo-msp.example → someone@else.example');
     await press(ui.stdin, 'y');
@@ -329,7 +334,7 @@ describe('Connections: Test connection', () => {
     expect(readConfig(dir).integrations[0]!.platform.caFile).toBe(path.resolve('fixtures/tls/test-ca.pem'));
 
     // Changing the settings after a test says the results are stale.
-    await press(ui.stdin, keys.escape);
+    await press(ui.stdin, 'x');
     await waitForFrame(ui, (f) => f.includes('Discard the unsaved connection settings?'));
     await press(ui.stdin, 'y');
     await waitForFrame(ui, (f) => f.includes('! The settings changed since this test: t tests them again.'));

@@ -152,7 +152,7 @@ describe('Services tab', () => {
     let frame = await loaded(ui);
     expect(rowOf(frame, 'Business Advanced')).toMatch(/^ {4}Endpoint Security for Business Advanced +per device/);
     await press(ui.stdin, '/');
-    await type(ui.stdin, 'kaspersky endpoint security for b');
+    await type(ui.stdin, 'kaspersky endpoint security for bus');
     frame = ui.lastFrame();
     expect(frame).toContain('1–2 of 2');
     cleanupUi();
@@ -160,6 +160,28 @@ describe('Services tab', () => {
     frame = await loaded(wide.ui);
     expect(frame).toMatch(/^ {4}Application +Unit/m);
     expect(rowOf(frame, ADVANCED)).toMatch(/^ {4}Kaspersky Endpoint Security for Business Advanced +per device/);
+  });
+
+  it('the billing item search matches every word in any order: "Adv work" finds "KES Advanced – Workstation"', async () => {
+    const { ui } = open();
+    await loaded(ui);
+    await goTo(ui, ADVANCED);
+    await press(ui.stdin, keys.enter);
+    await waitForFrame(ui, (f) => f.includes('billing item for'));
+    await type(ui.stdin, 'work');
+    expect(ui.lastFrame()).toContain('KES Advanced – Workstation');
+    await press(ui.stdin, keys.ctrlU);
+    await type(ui.stdin, 'Adv work');
+    let frame = ui.lastFrame();
+    expect(frame).toMatch(/› KES Advanced – Workstation/);
+    expect(frame).not.toContain('KES Advanced – Server');
+    await press(ui.stdin, keys.ctrlU);
+    await type(ui.stdin, 'WORK adv'); // any order, any case
+    frame = ui.lastFrame();
+    expect(frame).toMatch(/› KES Advanced – Workstation/);
+    await press(ui.stdin, keys.enter);
+    frame = await waitForFrame(ui, (f) => !f.includes('billing item for'));
+    expect(rowOf(frame, ADVANCED)).toContain('KES Advanced – Workstation');
   });
 
   it('after a save clash with another console, r loads their billing items, keeps the other unsaved edit, and the message names r', async () => {
@@ -300,7 +322,8 @@ describe('Services tab', () => {
     await press(ui.stdin, CTRL_S);
     frame = await waitForFrame(ui, (f) => f.includes('Not saved'));
     const text = frame.replace(/\s+/g, ' ');
-    expect(text).toContain(`used by both "${ADVANCED}" and "${SELECT}"`);
+    // The row to fix first (a status line cuts long messages), then the other application.
+    expect(text).toContain(`Cause: "${SELECT}": billing item "KES Advanced – Workstation" is also chosen for "${ADVANCED}"`);
     expect(fs.readFileSync(path.join(dir, 'config.json'), 'utf8')).toBe(before);
     expect(ui.lastFrame()).toContain('2 unsaved changes');
   });

@@ -109,12 +109,35 @@ describe('unsaved-changes guard', () => {
 
     await press(ui.stdin, keys.ctrlC);
     expect(ui.lastFrame()).toContain('Discard unsaved changes on Accounts? (y/N)');
-    await press(ui.stdin, keys.ctrlC); // Ctrl-C in the question answers no
+    expect(frameLines(ui.lastFrame()).at(-1)).toMatch(/^y yes {2}n\/Enter no {2}Ctrl-C quit {2}Esc cancel/);
+    await press(ui.stdin, 'n');
     expect(onExit).not.toHaveBeenCalled();
-    expect(ui.lastFrame()).not.toContain('Discard unsaved');
 
     await press(ui.stdin, keys.ctrlC, 'y');
     expect(onExit).toHaveBeenCalledTimes(1);
+  });
+
+  it('quits on a second Ctrl-C while the quit question is open (whether q or Ctrl-C asked it)', async () => {
+    const first = open();
+    await press(first.ui.stdin, 'e', keys.ctrlC);
+    expect(first.ui.lastFrame()).toContain('Discard unsaved changes on Connections? (y/N)');
+    await press(first.ui.stdin, keys.ctrlC);
+    expect(first.onExit).toHaveBeenCalledTimes(1);
+    cleanupUi();
+    const second = open();
+    await press(second.ui.stdin, 'e', 'q', keys.ctrlC);
+    expect(second.onExit).toHaveBeenCalledTimes(1);
+  });
+
+  it('Ctrl-C in the question a tab switch asks answers no, as Esc does', async () => {
+    const { ui, onExit } = open();
+    await press(ui.stdin, 'e', keys.tab);
+    expect(ui.lastFrame()).toContain('Discard unsaved changes on Connections? (y/N)');
+    expect(frameLines(ui.lastFrame()).at(-1)).not.toContain('Ctrl-C quit');
+    await press(ui.stdin, keys.ctrlC);
+    expect(ui.lastFrame()).not.toContain('Discard unsaved');
+    expect(ui.lastFrame()).toContain('Connections: edits 1');
+    expect(onExit).not.toHaveBeenCalled();
   });
 
   it('lists several tabs with unsaved changes', async () => {
@@ -142,6 +165,46 @@ describe('help overlay', () => {
     for (const text of ['Global', 'Next tab', 'Show the keys of this screen', 'Quit (asks first when changes are unsaved)']) expect(end).toContain(text);
     await press(ui.stdin, keys.escape);
     expect(ui.lastFrame()).not.toContain('Keys: Accounts');
+  });
+
+  it('pages with PgDn/PgUp (and Space), jumps with g/G, and says so in its footer (80×24)', async () => {
+    const { ui } = renderUiWithDemo({ columns: 80, rows: 24 });
+    await press(ui.stdin, '?');
+    let frame = ui.lastFrame();
+    const match = /Keys: Accounts \(lines 1–(\d+) of (\d+)\)/.exec(frame);
+    expect(match).not.toBeNull();
+    const [size, total] = [Number(match![1]), Number(match![2])];
+    expect(total).toBeGreaterThan(size);
+    expect(frameLines(frame).at(-1)).toMatch(/^↑↓ scroll {2}PgUp\/PgDn page {2}g\/G top\/bottom {2}Esc close/);
+    expect(frame).toMatchSnapshot('80×24');
+    await press(ui.stdin, keys.pageDown);
+    const second = Math.min(size, total - size); // a page on, or the last page
+    expect(ui.lastFrame()).toContain(`(lines ${second + 1}–${second + size} of ${total})`);
+    await press(ui.stdin, keys.pageUp);
+    expect(ui.lastFrame()).toContain(`(lines 1–${size} of ${total})`);
+    await press(ui.stdin, 'G');
+    frame = ui.lastFrame();
+    expect(frame).toContain(`(lines ${total - size + 1}–${total} of ${total})`);
+    expect(frame).toContain('Quit (asks first when changes are unsaved)');
+    await press(ui.stdin, 'g');
+    expect(ui.lastFrame()).toContain(`(lines 1–${size} of ${total})`);
+    await press(ui.stdin, keys.end, keys.home, keys.space);
+    expect(ui.lastFrame()).toContain(`(lines ${second + 1}–`);
+    // The dialog keeps its place and height while scrolling (a blank line between groups is a line).
+    const top = (f: string) => frameLines(f).findIndex((l) => l.includes('Keys: Accounts'));
+    const heights = new Set<number>();
+    const tops = new Set<number>();
+    for (let i = 0; i < 4; i++) {
+      await press(ui.stdin, 'j');
+      tops.add(top(ui.lastFrame()));
+      heights.add(frameLines(ui.lastFrame()).filter((l) => l.includes('│')).length);
+    }
+    expect(tops.size).toBe(1);
+    expect(heights.size).toBe(1);
+    cleanupUi();
+    const wide = renderUiWithDemo({ columns: 120, rows: 35 });
+    await press(wide.ui.stdin, '?', keys.pageDown);
+    expect(wide.ui.lastFrame()).toMatchSnapshot('120×35, second page');
   });
 
   it('shows only global keys on a tab without commands, and closes with ?', async () => {

@@ -137,7 +137,7 @@ describe('filter', () => {
     await typeText(ui.stdin, 'TENANT 0999');
     let frame = ui.lastFrame();
     expect(frame).toContain('/TENANT 0999▏');
-    expect(frame).toContain('1–10 of 10 (filtered from 10,000)'); // Tenant 09990…09999
+    expect(frame).toContain('1–10 of 11 (filtered from 10,000)'); // every word: Tenant 00999, 09990…09999
     expect(rowLines(frame)).toHaveLength(10);
     expect(frame).toMatchSnapshot();
 
@@ -147,13 +147,28 @@ describe('filter', () => {
     expect(frame).not.toContain('▏');
     await press(ui.stdin, 'G'); // keys drive the table again
     expect(cursorLine(ui.lastFrame())).toContain('Tenant 09999');
-    expect(ui.lastFrame()).toContain('1–10 of 10');
+    expect(ui.lastFrame()).toContain('2–11 of 11');
 
     await press(ui.stdin, keys.escape);
     frame = ui.lastFrame();
     expect(frame).not.toContain('filtered');
     expect(frame).toContain('of 10,000');
     expect(cursorLine(frame)).toContain('Tenant 09999'); // the cursor stays on the same row
+  });
+
+  it('matches every word of the query, in any order, across the filterable columns', async () => {
+    const ui = renderUi(
+      <Providers>
+        <TableHarness rows={makeTenants(100)} />
+      </Providers>,
+    );
+    await press(ui.stdin, '/');
+    await typeText(ui.stdin, '00099 tenant');
+    expect(ui.lastFrame()).toContain('1–1 of 1 (filtered from 100)');
+    expect(cursorLine(ui.lastFrame())).toContain('Tenant 00099');
+    await press(ui.stdin, keys.ctrlU);
+    await typeText(ui.stdin, '00098 account'); // a word from each column
+    expect(ui.lastFrame()).toContain('1–1 of 1 (filtered from 100)');
   });
 
   it('edits the query with Backspace (Ink reports it as delete)', async () => {

@@ -238,7 +238,6 @@ describe('accountsReducer', () => {
       tenantName,
       accountId,
       accountName,
-      accountActive: true,
       confidence: 'normalised',
       reason: '',
     });

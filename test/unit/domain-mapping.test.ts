@@ -192,9 +192,15 @@ describe('suggestMappings: the demo pairs (README › The console, Accounts tab)
     }
     // The story's near-matches that must be found (the rest are explained, not guessed).
     expect(r.suggestions.length).toBeGreaterThanOrEqual(20);
-    expect(r.unmatched.map((u) => u.tenantName).sort()).toEqual(['Lakeside Vets', 'Riverside Church', 'Willow Creek Farms', 'Xeno Biotech']);
-    expect(r.suggestions.find((s) => s.tenantName === 'Juniper Hotels')).toMatchObject({ confidence: 'exact', accountActive: false });
-    expect(r.suggestions.find((s) => s.tenantName === 'Juniper Hotels')?.reason).toMatch(/inactive/);
+    expect(r.unmatched.map((u) => u.tenantName).sort()).toEqual(['Juniper Hotels', 'Lakeside Vets', 'Riverside Church', 'Willow Creek Farms', 'Xeno Biotech']);
+    // Its only match is an inactive account: never suggested, and the tenant is told why.
+    expect(r.suggestions.find((s) => s.tenantName === 'Juniper Hotels')).toBeUndefined();
+    expect(r.unmatched.find((u) => u.tenantName === 'Juniper Hotels')).toMatchObject({
+      reason: 'inactive',
+      message: 'The only close Autotask account, “Juniper Hotels”, is inactive; inactive accounts are not suggested. Choose it yourself if it is the right one.',
+    });
+    const inactiveIds = new Set(as.filter((a) => !a.active).map((a) => a.id));
+    expect(r.suggestions.filter((s) => inactiveIds.has(s.accountId))).toEqual([]);
   });
 });
 
@@ -248,22 +254,34 @@ describe('suggestMappings: rules', () => {
       expect: { t1: ['1', 'exact'] },
     },
     {
-      name: 'active accounts are preferred at the same level',
+      name: 'an inactive account does not compete with an active one',
       tenants: [tenant('t1', 'Acme')],
       accounts: [account('1', 'Acme Ltd', false), account('2', 'Acme Inc', true)],
       expect: { t1: ['2', 'normalised'] },
     },
     {
-      name: 'two inactive candidates stay ambiguous',
+      name: 'an inactive account is never suggested, however close',
       tenants: [tenant('t1', 'Acme')],
-      accounts: [account('1', 'Acme Ltd', false), account('2', 'Acme Inc', false)],
-      expect: { t1: ['ambiguous'] },
+      accounts: [account('1', 'Acme', false)],
+      expect: { t1: ['inactive'] },
     },
     {
-      name: 'level before activity: an inactive exact match beats an active normalised one',
+      name: 'two inactive candidates: no suggestion, and the tenant is told they are inactive',
+      tenants: [tenant('t1', 'Acme')],
+      accounts: [account('1', 'Acme Ltd', false), account('2', 'Acme Inc', false)],
+      expect: { t1: ['inactive'] },
+    },
+    {
+      name: 'an inactive exact match does not stop an active normalised one',
       tenants: [tenant('t1', 'Acme')],
       accounts: [account('1', 'Acme', false), account('2', 'Acme Ltd', true)],
-      expect: { t1: ['1', 'exact'] },
+      expect: { t1: ['2', 'normalised'] },
+    },
+    {
+      name: 'an inactive account does not contest an active one for another tenant',
+      tenants: [tenant('t1', 'Acme Ltd'), tenant('t2', 'Acme Inc')],
+      accounts: [account('1', 'Acme', false), account('2', 'Acme Ltd', true)],
+      expect: { t1: ['2', 'exact'], t2: ['outranked'] },
     },
     {
       name: 'one account equally good for two tenants → neither gets it',

@@ -117,7 +117,8 @@ describe('config store', () => {
       expect(result.quarantinedTo).toBe(movedTo);
       expect(fs.readFileSync(movedTo, 'utf8')).toBe('{"schemaVersion": 1, "integrations": [');
       expect(fs.existsSync(paths.configFile)).toBe(false);
-      expect(result.notices[0]).toContain(movedTo);
+      // Where the file went comes first: a status line cuts long messages.
+      expect(result.notices[0]!.startsWith(`Config file moved to ${movedTo} (kept, not deleted)`)).toBe(true);
       expect(result.notices[0]).toContain('not valid JSON');
     });
 
@@ -453,7 +454,7 @@ describe('refusal messages for an unusable config file: what, cause, remedy', ()
   it('the console moves the file aside and says the mappings are only there now, and how to bring them back', () => {
     const paths = broken();
     const result = openConfig({ paths, onInvalid: 'quarantine-and-default', onNotice: () => {} }).loadDetailed();
-    expect(result.notices[0]).toContain(`the integrations and tenant mappings are only in that file now`);
+    expect(result.notices[0]).toContain(`The integrations and tenant mappings are only in the moved file now`);
     expect(result.notices[0]).toContain(`\`kmsp config import ${result.quarantinedTo}\``);
   });
 

@@ -8,7 +8,9 @@
 // - Shift-Tab arrives as `key.tab` with `key.shift`.
 // - Ink only splits input at escape sequences, so "jjj" typed fast (or over a
 //   slow SSH link) arrives as one chunk: we split it into one press per
-//   character, as terminals libraries like tcell do.
+//   character, as terminals libraries like tcell do. Ink parses such a chunk
+//   as one unnamed key, so the control bytes in it (Backspace 0x7F, Ctrl-H,
+//   Ctrl+letter, Enter) must be read here too: "\x7f\x7f" is two Backspaces.
 import type { Key } from 'ink';
 
 export interface KeyPress {
@@ -62,7 +64,9 @@ export function fromInk(input: string, key: Key): KeyPress[] {
     if (char === '\r' || char === '\n') out.push(press('enter', ''));
     else if (char === ' ') out.push(press('space', ' '));
     else if (char === '\t') out.push(press('tab', ''));
-    else if (char < ' ' || char === '\u007F') continue; // stray control bytes inside a chunk
+    else if (char === '\u007F' || char === '\b') out.push(press('backspace', ''));
+    else if (char >= '\u0001' && char <= '\u001A') out.push(press(String.fromCharCode(char.charCodeAt(0) + 96), '', { ctrl: true }));
+    else if (char < ' ') continue; // NUL and 0x1C–0x1F: no key a person means
     else out.push(press(char, char, { shift: char !== char.toLowerCase() }));
   }
   return out;

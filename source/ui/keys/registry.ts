@@ -33,7 +33,7 @@ export interface Command {
   /** Neither in the footer nor in the help (aliases such as Ctrl-C closing a dialog). */
   readonly hidden?: boolean;
   /** Return false to let the key continue to lower handlers; anything else consumes it. */
-  readonly run: (key: KeyPress) => boolean | void;
+  readonly run: (key: KeyPress) => unknown;
 }
 
 export type RegistrationKind = 'commands' | 'input' | 'barrier';
@@ -143,7 +143,7 @@ export class KeyRegistry {
       if (registration.kind === 'commands') {
         for (const command of registration.commands) {
           if (!command.keys.some((binding) => matches(binding, key)) || !isAvailable(command)) continue;
-          let result: boolean | void;
+          let result: unknown;
           try {
             this.onCommand(command.id);
             result = command.run(key);

@@ -1,10 +1,9 @@
 // The `?` overlay: every binding of the current screen plus the global ones,
 // grouped, read from the key registry at the moment it is drawn.
-import { useState } from 'react';
 import { Text } from 'ink';
 import { formatKeys, useCommands, useHelpGroups } from '../keys/index.js';
 import { dialogWidth, Modal, MODAL_CHROME_HEIGHT, useDialogBounds } from '../components/modal.js';
-import { clamp } from '../components/list-window.js';
+import { useScroll } from '../components/scroll.js';
 import { useTheme } from '../theme.js';
 import { displayWidth, fit, truncate } from '../text.js';
 
@@ -12,7 +11,6 @@ export function HelpDialog({ screenTitle, onClose }: { screenTitle: string; onCl
   const theme = useTheme();
   const bounds = useDialogBounds();
   const groups = useHelpGroups();
-  const [top, setTop] = useState(0);
 
   const keyWidth = Math.min(24, Math.max(8, ...groups.flatMap((g) => g.entries.map((e) => displayWidth(formatKeys(e.keys))))));
   const lines: Array<{ text: string; heading: boolean }> = [];
@@ -23,27 +21,20 @@ export function HelpDialog({ screenTitle, onClose }: { screenTitle: string; onCl
   }
   const width = dialogWidth(bounds, Math.max(...lines.map((l) => displayWidth(l.text)), 40));
   const inner = width - 4;
-  const size = Math.max(1, Math.min(lines.length, bounds.height - MODAL_CHROME_HEIGHT - 1));
-  const maxTop = Math.max(0, lines.length - size);
-  const scroll = (delta: number) => setTop((t) => clamp(t + delta, 0, maxTop));
-  const scrollable = lines.length > size;
 
   useCommands('Help', [
     { id: 'help.close', keys: ['escape', '?', 'q'], description: 'Close help', hint: 'close', run: onClose },
     { id: 'help.closeCtrlC', keys: ['ctrl+c'], description: 'Close help', hidden: true, run: onClose },
-    { id: 'help.up', keys: ['up', 'k'], description: 'Scroll up', hint: 'scroll', when: () => scrollable, run: () => scroll(-1) },
-    { id: 'help.down', keys: ['down', 'j'], description: 'Scroll down', hint: 'scroll', when: () => scrollable, run: () => scroll(1) },
-    { id: 'help.pageDown', keys: ['pagedown', 'space'], description: 'Page down', when: () => scrollable, run: () => scroll(size) },
-    { id: 'help.pageUp', keys: ['pageup'], description: 'Page up', when: () => scrollable, run: () => scroll(-size) },
   ]);
+  const scroll = useScroll('help', lines.length, bounds.height - MODAL_CHROME_HEIGHT - 1, 'Help');
 
-  const first = clamp(top, 0, maxTop);
-  const position = scrollable ? ` (${first + 1}–${first + size} of ${lines.length} lines)` : '';
+  const position = scroll.scrollable ? ` (${scroll.position})` : '';
   return (
     <Modal title={`Keys: ${screenTitle}${position}`} width={width}>
-      {lines.slice(first, first + size).map((line, i) => (
+      {lines.slice(scroll.top, scroll.top + scroll.size).map((line, i) => (
+        // A space, not '': an empty <Text> takes no line, and the dialog would shrink and move as it scrolls.
         <Text key={i} wrap="truncate-end" {...theme.style(line.heading ? 'title' : 'normal')}>
-          {truncate(line.text, inner)}
+          {truncate(line.text, inner) || ' '}
         </Text>
       ))}
     </Modal>

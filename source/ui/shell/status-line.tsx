@@ -5,7 +5,7 @@ import { Box, Text } from 'ink';
 import { isKmspError } from '../../domain/errors.js';
 import type { Notice, NoticeKind } from '../console-context.js';
 import { useTheme, type Tone } from '../theme.js';
-import { toSingleLine, truncate } from '../text.js';
+import { displayWidth, toSingleLine, truncate } from '../text.js';
 
 export function toNotice(message: string | Notice | Error | unknown, kind: NoticeKind = 'info'): Notice {
   if (typeof message === 'string') return { kind, text: message };
@@ -18,13 +18,23 @@ export function toNotice(message: string | Notice | Error | unknown, kind: Notic
 const PREFIX: Record<NoticeKind, string> = { info: '', success: '', warning: 'Warning: ', error: 'Error: ' };
 const TONE: Record<NoticeKind, Tone> = { info: 'normal', success: 'success', warning: 'warning', error: 'danger' };
 
+/** A notice as paragraphs: what happened (with its severity in words), why, what to do. */
+export function noticeParagraphs(notice: Notice): string[] {
+  const paragraphs = [PREFIX[notice.kind] + toSingleLine(notice.text)];
+  if (notice.cause) paragraphs.push(`Cause: ${toSingleLine(notice.cause)}`);
+  if (notice.remedy) paragraphs.push(`Remedy: ${toSingleLine(notice.remedy)}`);
+  return paragraphs;
+}
+
 export function noticeLines(notice: Notice | null): string[] {
   // A space, not '': an empty <Text> takes no line, and the footer would jump when a notice appears.
   if (!notice) return [' '];
-  const lines = [PREFIX[notice.kind] + toSingleLine(notice.text)];
-  if (notice.cause) lines.push(`  Cause: ${toSingleLine(notice.cause)}`);
-  if (notice.remedy) lines.push(`  Remedy: ${toSingleLine(notice.remedy)}`);
-  return lines;
+  return noticeParagraphs(notice).map((paragraph, i) => (i === 0 ? paragraph : `  ${paragraph}`));
+}
+
+/** Whether the status line cuts the notice at this width (then the whole of it is one key away). */
+export function noticeIsCut(notice: Notice | null, width: number): boolean {
+  return noticeLines(notice).some((line) => displayWidth(line) > width);
 }
 
 export function StatusLine({ notice, width }: { notice: Notice | null; width: number }) {

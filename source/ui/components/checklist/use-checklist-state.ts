@@ -2,8 +2,7 @@
 import { useCallback, useMemo, useReducer } from 'react';
 import { move, normalize, type CursorTarget, type Viewport } from '../list-window.js';
 import { textFieldReducer, type TextFieldState } from '../text-field/use-text-field-state.js';
-import { matchIndexes } from '../table/use-table-state.js';
-import { toSingleLine } from '../../text.js';
+import { haystackOf, matchIndexes } from '../table/use-table-state.js';
 import type { KeyPress } from '../../keys/index.js';
 
 export interface ChecklistItem {
@@ -77,7 +76,7 @@ export function useChecklistState(items: readonly ChecklistItem[], initialChecke
     filterMode: false,
     view: { cursor: 0, scrollTop: 0 },
   }));
-  const haystacks = useMemo(() => items.map((i) => toSingleLine(`${i.label}\u0000${i.detail ?? ''}`).toLowerCase()), [items]);
+  const haystacks = useMemo(() => items.map((i) => haystackOf([i.label, i.detail ?? ''])), [items]);
   const visible = useMemo(() => {
     const indexes = matchIndexes(haystacks, state.filter.value);
     return indexes ? indexes.map((i) => items[i]!) : items;

@@ -4,8 +4,7 @@
 import { useCallback, useMemo, useReducer, useRef } from 'react';
 import { move, normalize, type CursorTarget, type Viewport } from '../list-window.js';
 import { textFieldReducer, type TextFieldState } from '../text-field/use-text-field-state.js';
-import { matchIndexes, normalizeQuery } from '../table/use-table-state.js';
-import { toSingleLine } from '../../text.js';
+import { haystackOf, matchIndexes, normalizeQuery } from '../table/use-table-state.js';
 import type { KeyPress } from '../../keys/index.js';
 
 export interface SelectOption<T> {
@@ -87,7 +86,7 @@ export function useSearchSelectState<T>({ options, allowNone = false, initialVal
       entry.indexes = null;
       return options;
     }
-    entry.haystacks ??= options.map((o) => toSingleLine(`${o.label}\u0000${o.detail ?? ''}`).toLowerCase());
+    entry.haystacks ??= options.map((o) => haystackOf([o.label, o.detail ?? '']));
     const narrowing = entry.indexes && entry.query !== '' && query.startsWith(entry.query);
     const indexes = matchIndexes(entry.haystacks, query, narrowing ? entry.indexes! : undefined)!;
     entry.query = query;

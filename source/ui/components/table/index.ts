@@ -2,7 +2,7 @@ export { Table, positionText } from './table.js';
 export type { TableProps } from './table.js';
 export { useTable, tableBodyHeight } from './use-table.js';
 export type { UseTableOptions, TableModel } from './use-table.js';
-export { tableReducer, initialTableState, matchIndexes, rowHaystack, normalizeQuery } from './use-table-state.js';
+export { tableReducer, initialTableState, matchIndexes, rowHaystack, haystackOf, normalizeQuery } from './use-table-state.js';
 export type { TableState, TableAction } from './use-table-state.js';
 export { layoutColumns, cellText, COLUMN_GAP } from './columns.js';
 export type { Column, ColumnLayout } from './columns.js';

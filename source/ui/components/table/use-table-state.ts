@@ -5,6 +5,7 @@ import { move, type CursorTarget, type Viewport } from '../list-window.js';
 import { textFieldReducer, type TextFieldState } from '../text-field/use-text-field-state.js';
 import type { KeyPress } from '../../keys/index.js';
 import { toSingleLine } from '../../text.js';
+import { matchesWords, queryWords, searchKey } from '../../../domain/search.js';
 import { cellText, type Column } from './columns.js';
 
 export interface TableState extends Viewport {
@@ -76,31 +77,41 @@ export function tableReducer(state: TableState, action: TableAction): TableState
   }
 }
 
-/** Text the filter searches in one row: the filterable columns, lower-cased, joined by a separator no query contains. */
-export function rowHaystack<Row>(row: Row, columns: readonly Column<Row>[]): string {
-  return columns
-    .filter((c) => c.filterable !== false)
-    .map((c) => toSingleLine(c.filterText ? c.filterText(row) : cellText(c, row)).toLowerCase())
-    .join('\u0000');
+/**
+ * The searchable text of one item (a row's filterable columns, an option's label and detail):
+ * each part folded as domain/search.ts folds it, joined by a separator no query word contains,
+ * so a word never matches across two parts.
+ */
+export function haystackOf(parts: readonly string[]): string {
+  return parts.map((part) => searchKey(toSingleLine(part))).join('\u0000');
 }
 
-export function normalizeQuery(query: string): string {
-  return query.trim().toLowerCase();
+/** Text the filter searches in one row: the filterable columns (see haystackOf). */
+export function rowHaystack<Row>(row: Row, columns: readonly Column<Row>[]): string {
+  return haystackOf(columns.filter((c) => c.filterable !== false).map((c) => (c.filterText ? c.filterText(row) : cellText(c, row))));
 }
 
 /**
- * Indexes of the rows matching a query (case-insensitive substring), or null
- * when there is no query. `within` narrows the search to an earlier result,
- * which is how typing one more letter stays cheap on 10,000 rows.
+ * A query as it is matched ('' = no query). Typing on at the end of a query only narrows what it
+ * matches (each earlier word is part of a word now), which is what `within` relies on.
+ */
+export function normalizeQuery(query: string): string {
+  return searchKey(query);
+}
+
+/**
+ * Indexes of the items matching a query — every word of it, in any order, case- and
+ * accent-insensitive (domain/search.ts) — or null when there is no query. `within` narrows the
+ * search to an earlier result, which is how typing one more letter stays cheap on 10,000 rows.
  */
 export function matchIndexes(haystacks: readonly string[], query: string, within?: readonly number[]): number[] | null {
-  const needle = normalizeQuery(query);
-  if (needle === '') return null;
+  const words = queryWords(query);
+  if (words.length === 0) return null;
   const out: number[] = [];
   if (within) {
-    for (const i of within) if (haystacks[i]!.includes(needle)) out.push(i);
+    for (const i of within) if (matchesWords(haystacks[i]!, words)) out.push(i);
   } else {
-    for (let i = 0; i < haystacks.length; i++) if (haystacks[i]!.includes(needle)) out.push(i);
+    for (let i = 0; i < haystacks.length; i++) if (matchesWords(haystacks[i]!, words)) out.push(i);
   }
   return out;
 }

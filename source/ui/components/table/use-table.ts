@@ -163,7 +163,7 @@ export function useTable<Row>(options: UseTableOptions<Row>): TableModel<Row> {
   }
   if (filterable) {
     commands.push(
-      { id: 'table.filter', keys: ['/'], description: 'Filter rows (case-insensitive text)', hint: 'filter', group, when: () => !filterMode, run: () => dispatch({ type: 'filterOpen' }) },
+      { id: 'table.filter', keys: ['/'], description: 'Filter rows (every word, any order, any case)', hint: 'filter', group, when: () => !filterMode, run: () => dispatch({ type: 'filterOpen' }) },
       { id: 'table.filterKeep', keys: ['enter'], description: 'Keep the filter and return to the rows', hint: 'keep filter', group: `${group} filter`, when: () => filterMode, run: () => dispatch({ type: 'filterClose', keep: true }) },
       {
         id: 'table.filterCancel',

@@ -19,7 +19,6 @@ import {
   initialAccountsState,
   saveBlockers,
   tenantsOffered,
-  udfWrites,
   type AccountsAction,
   type AccountsContext,
   type AccountsState,
@@ -27,10 +26,10 @@ import {
 import { psaAccountWord, quoteName, suggestMappings, withArticle, CONFIDENCE_LABELS, type MappingSuggestion, type NoSuggestion, type SuggestionResult } from '../../../domain/mapping.js';
 import { platformLabel, psaLabel, tenantWord, type Integration, type TenantMapping } from '../../../domain/config.js';
 import type { PsaAccount, PsaContract, Tenant } from '../../../domain/types.js';
-import { saveAccounts } from '../../../console/accountsSave.js';
+import { saveAccounts, saveBlockedError, saveNotice } from '../../../console/accountsSave.js';
 import { rebaseOnTheirs } from '../../../domain/configMerge.js';
 import type { ConsoleSession } from '../../../console/session.js';
-import { Table, useTable, useCommands, useDirty, useScreen, useTheme, formatCount, truncate, displayWidth, type Column, type Command, type ScreenDefinition, type ScreenProps, type SelectOption } from '../../index.js';
+import { Table, useTable, useCommands, useDirty, useScreen, useTheme, formatCount, truncate, displayWidth, type Column, type Command, type Notice, type ScreenDefinition, type ScreenProps, type SelectOption } from '../../index.js';
 import { useLoad, type Loaded } from '../use-load.js';
 import { ChangeTracker, detailParagraphs, DriftTracker, groupBy, LinksTracker, RowBuilder, RowOrder, wrapDetail, type AccountRow, type DetailLine } from './model.js';
 
@@ -120,6 +119,8 @@ function AccountsEditor({ session, integrationName, integration, width, height, 
   /** Refusals of the last action, by tenant id: shown in the detail lines of those rows. */
   const [refusals, setRefusals] = useState<ReadonlyMap<string, string>>(new Map());
   const [saving, setSaving] = useState(false);
+  /** Tenant names the last save could not write to PSA accounts: Ctrl-S stays available to write them. */
+  const [namesOwed, setNamesOwed] = useState(0);
 
   const apply = useCallback((action: AccountsAction) => {
     const outcome = accountsReducer(stateRef.current, action, ctxRef.current);
@@ -169,6 +170,24 @@ function AccountsEditor({ session, integrationName, integration, width, height, 
   useDirty(dirty);
   const blockers = useMemo(() => saveBlockers(state, ctx), [state, ctx]);
   const blockersById = useMemo(() => groupBy(blockers, (b) => b.tenantId), [blockers]);
+  // A Save refused for these blockers says so in the status line; that message follows them:
+  // it names the problems left as rows are fixed, and goes when none is left (unless another
+  // message has replaced it meanwhile).
+  const blockedNotice = useRef<{ notice: Notice; key: string } | null>(null);
+  useEffect(() => {
+    const shown = blockedNotice.current;
+    if (!shown) return;
+    if (!screenRef.current.isShowing(shown.notice)) {
+      blockedNotice.current = null;
+      return;
+    }
+    const key = blockers.map((b) => b.message).join('\n');
+    if (key === shown.key) return;
+    if (blockers.length === 0) {
+      screenRef.current.clearNotice(shown.notice);
+      blockedNotice.current = null;
+    } else blockedNotice.current = { notice: screenRef.current.notify(saveBlockedError(blockers)), key };
+  }, [blockers]);
   const driftById = useMemo(
     () => driftTracker.current.compute(draft, tenantById, accountById, contractById, { platform: platformKind, psa: psaKind }),
     [draft, tenantById, accountById, contractById, platformKind, psaKind],
@@ -263,12 +282,11 @@ function AccountsEditor({ session, integrationName, integration, width, height, 
     const now = stateRef.current;
     const removedMapped = now.draft.filter((r) => !keep.has(r.tenantId) && r.accountId !== null);
     if (removedMapped.length > 0) {
-      const listed = removedMapped.slice(0, Math.max(1, height - 9)).map((r) => `${r.tenantName} → ${r.accountName ?? r.accountId}`);
-      if (removedMapped.length > listed.length) listed.push(`…and ${formatCount(removedMapped.length - listed.length)} more`);
+      const listed = removedMapped.map((r) => `${r.tenantName} → ${r.accountName ?? r.accountId}`);
       const yes = await screen.confirm({
         title: `Remove mapped ${tWords}`,
         message: `Remove ${plural(removedMapped.length, `mapped ${tWord}`, `mapped ${tWords}`)} and ${removedMapped.length === 1 ? 'its mapping' : 'their mappings'}?`,
-        detail: [...listed, `Only the link is broken; Save clears “${integration.psa.tenantNameField}” on the ${psaName} ${removedMapped.length === 1 ? 'account' : 'accounts'}.`],
+        detail: [`Only the link is broken; Save clears “${integration.psa.tenantNameField}” on the ${psaName} ${removedMapped.length === 1 ? 'account' : 'accounts'}.`, ...listed],
         danger: true,
       });
       if (!yes) return;
@@ -366,8 +384,8 @@ function AccountsEditor({ session, integrationName, integration, width, height, 
       screen.notify(filtered ? `No suggestions among the rows matching “${table.filter}”.` : 'No suggestions: every row is mapped or has no close match.');
       return;
     }
-    const listed = shown.slice(0, Math.max(1, height - 8)).map((s) => `${s.tenantName} → ${s.accountName} (${CONFIDENCE_LABELS[s.confidence]}${s.accountActive ? '' : ', inactive'})`);
-    if (shown.length > listed.length) listed.push(`…and ${formatCount(shown.length - listed.length)} more`);
+    // Every suggestion, not the first screenful: the dialog scrolls, so each can be read before the yes.
+    const listed = shown.map((s) => `${s.tenantName} → ${s.accountName} (${CONFIDENCE_LABELS[s.confidence]})`);
     const yes = await screen.confirm({
       title: 'Accept suggestions',
       message: `Map ${plural(shown.length, tWord, tWords)} as suggested${filtered ? ` (rows matching “${table.filter}”)` : ''}?`,
@@ -418,7 +436,6 @@ function AccountsEditor({ session, integrationName, integration, width, height, 
       if (first >= 0) table.moveTo(first);
     }
     const changed = changedTenants(current).length;
-    const clears = udfWrites(current.saved, current.draft).some((w) => w.value === null);
     setSaving(true);
     try {
       const result = await saveAccounts(session, integrationName, current, ctx);
@@ -427,11 +444,11 @@ function AccountsEditor({ session, integrationName, integration, width, height, 
       setState(outcome.state);
       setRefusals(new Map());
       setConfigVersion((v) => v + 1);
-      const summary = `Saved ${plural(changed, 'mapping')}; ${clears ? 'wrote or cleared' : 'wrote'} the ${tWord} name on ${plural(result.fieldsWritten, `${psaName} account`)}.`;
-      if (result.warnings.length > 0) screen.notify({ kind: 'warning', text: summary, cause: result.warnings.join(' ') });
-      else screen.notify(summary, 'success');
+      setNamesOwed(result.fields.needed - result.fields.written);
+      screen.notify(saveNotice(changed, result.fields, { tenantWord: tWord, psaName }));
     } catch (error) {
-      screen.notify(error);
+      const shown = screen.notify(error);
+      blockedNotice.current = problems.length > 0 ? { notice: shown, key: problems.map((b) => b.message).join('\n') } : null;
     } finally {
       setSaving(false);
     }
@@ -466,7 +483,14 @@ function AccountsEditor({ session, integrationName, integration, width, height, 
   const onRow = () => editable() && row !== undefined;
   commands.push(
     { id: 'accounts.account', keys: ['enter'], description: `Choose the ${accountWord} (searchable; (none) unmaps)`, hint: 'account', when: onRow, run: () => void chooseAccount(row!) },
-    { id: 'accounts.save', keys: ['ctrl+s'], description: `Save changes (config, then “${integration.psa.tenantNameField}” on the ${psaName} accounts)`, hint: 'save', when: () => dirty && !saving && !filterMode, run: () => void save() },
+    {
+      id: 'accounts.save',
+      keys: ['ctrl+s'],
+      description: `Save changes (config, then “${integration.psa.tenantNameField}” on the ${psaName} accounts)`,
+      hint: dirty ? 'save' : 'write names',
+      when: () => (dirty || namesOwed > 0) && !saving && !filterMode,
+      run: () => void save(),
+    },
     { id: 'accounts.billing', keys: ['b'], description: 'Billing on/off for this row', hint: 'billing', when: onRow, run: () => void apply({ type: 'toggleBilling', tenantId: row!.tenantId }) },
     { id: 'accounts.contract', keys: ['c'], description: 'Choose the Recurring Service contract', hint: 'contract', when: onRow, run: () => void chooseContract(row!) },
     { id: 'accounts.add', keys: ['a'], description: `Add / remove ${tWords}`, hint: `add/remove`, when: editable, run: () => void addRemove() },
@@ -516,6 +540,7 @@ function AccountsEditor({ session, integrationName, integration, width, height, 
     if (suggesting) parts.push('finding suggestions…');
     else if (suggestionCount > 0) parts.push(plural(suggestionCount, 'suggestion'));
     if (renameCount > 0) parts.push(plural(renameCount, 'rename'));
+    if (namesOwed > 0) parts.push(`${plural(namesOwed, `${tWord} name`)} not written to ${psaName} (Ctrl-S)`);
     if ((tenantsLoad.loading && tenants) || (accountsLoad.loading && accounts)) parts.push('reloading…');
     // The keys for suggestions and renames, when the line has room for them.
     const keyed = parts.map((p) => (p === plural(suggestionCount, 'suggestion') ? `${p} (S reviews all)` : p === plural(renameCount, 'rename') ? `${p} (n takes the new names)` : p));

@@ -4,7 +4,8 @@
 // doctor's own checks. With no integration yet, `n` creates one.
 //
 // Decisions:
-// - Settings are a draft until Ctrl-S; Esc (or leaving the tab) offers to discard.
+// - Settings are a draft until Ctrl-S; x (Cancel changes, the same key on every tab) or
+//   leaving the tab offers to discard them. Esc only leaves the field being edited.
 // - Secrets are not part of the draft: Enter on a secret row asks for the value
 //   (masked) and stores it in the secret store at once, saying where it went.
 //   The config file never holds them, so there is nothing for Save to write.
@@ -209,7 +210,7 @@ function ConnectionEditor({ width, height, active, session, integration, cwd }: 
 
   const discard = async () => {
     const lines = rows.flatMap((r) => (r.kind !== 'secret' && changed.has(r.id) ? [`${r.label}: ${valueText(r, saved)} → ${valueText(r, draft)}`] : []));
-    const yes = await screen.confirm({ title: 'Cancel changes', message: 'Discard the unsaved connection settings?', detail: lines.slice(0, 8), danger: true });
+    const yes = await screen.confirm({ title: 'Cancel changes', message: 'Discard the unsaved connection settings?', detail: lines, danger: true });
     if (!yes || !mounted.current) return;
     setDraft(saved);
     cancelEdit();
@@ -297,7 +298,7 @@ function ConnectionEditor({ width, height, active, session, integration, cwd }: 
       { id: 'connections.keep', keys: ['enter'], description: 'Keep the typed value (secrets: store it)', hint: editingRow?.kind === 'secret' ? 'store' : 'keep', when: () => isEditing, run: () => void commitEdit() },
       { id: 'connections.cancelEdit', keys: ['escape'], description: 'Stop editing, keep the previous value', hint: 'cancel', when: () => isEditing, run: cancelEdit },
       { id: 'connections.save', keys: ['ctrl+s'], description: 'Save changes (to the config file)', hint: 'save', when: () => settingsDirty || (isEditing && editingRow?.kind === 'text'), run: save },
-      { id: 'connections.discard', keys: ['escape'], description: 'Cancel changes (back to the saved settings)', hint: 'cancel changes', when: () => !isEditing && settingsDirty, run: () => void discard() },
+      { id: 'connections.discard', keys: ['x'], description: 'Cancel changes (restore the last save)', hint: 'cancel changes', when: () => !isEditing && settingsDirty, run: () => void discard() },
       { id: 'connections.reload', keys: ['r'], description: 'Reload the connection settings saved in the config file (your unsaved changes stay)', when: () => !isEditing, run: reload },
       { id: 'connections.test', keys: ['t'], description: 'Test connection (both sides, with the settings shown)', hint: 'test', when: () => !isEditing, run: test },
       { id: 'connections.results', keys: ['v'], description: 'Show every line of the last test', hint: 'all results', when: () => !isEditing && run !== null && run.finishedAt !== null, run: showAllResults },

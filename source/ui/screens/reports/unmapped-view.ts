@@ -2,6 +2,7 @@
 // command that exports what the screen shows.
 import type { UnmappedRow } from '../../../domain/unmapped.js';
 import { formatCount } from '../../text.js';
+import { matchesQuery } from '../../../domain/search.js';
 
 export interface UnmappedViewState {
   /** Account type chosen in the type filter; null = all types. */
@@ -11,10 +12,9 @@ export interface UnmappedViewState {
   readonly showExcluded: boolean;
 }
 
-/** Case-insensitive substring, as the table's `/` filter matches names. */
+/** The table's `/` filter on a name: kmsp's one search rule (domain/search.ts). */
 export function nameMatches(name: string, filter: string): boolean {
-  const needle = filter.trim().toLowerCase();
-  return needle === '' || name.toLowerCase().includes(needle);
+  return matchesQuery(name, filter);
 }
 
 /**
