@@ -3,6 +3,7 @@
 //
 // Pure: no I/O. Everything here is data in, data out, so the console can call it on every
 // render and the tests can pin every rule.
+import { contractProblem } from './billingChecks.js';
 import { platformLabel, tenantWord, type TenantMapping } from './config.js';
 import type { PlatformKind, PsaAccount, PsaContract, PsaKind, Tenant } from './types.js';
 
@@ -597,7 +598,8 @@ export type DriftKind =
   | 'account-inactive'
   | 'contract-missing'
   | 'contract-inactive'
-  | 'contract-unusable';
+  | 'contract-unusable'
+  | 'contract-out-of-period';
 
 export type DriftSeverity = 'error' | 'warning' | 'info';
 
@@ -610,6 +612,8 @@ export const DRIFT_SEVERITY: Record<DriftKind, DriftSeverity> = {
   'contract-missing': 'error',
   'contract-inactive': 'warning',
   'contract-unusable': 'error',
+  // Billing skips the tenant (billingChecks.ts), as for an unusable contract.
+  'contract-out-of-period': 'error',
 };
 
 export interface Drift {
@@ -634,6 +638,8 @@ export interface DriftOptions {
   /** Wording; KSC and Autotask by default. */
   platform?: PlatformKind;
   psa?: PsaKind;
+  /** Today (YYYY-MM-DD, the agent's time zone): a billed tenant's contract must run on it. Absent: not checked. */
+  today?: string;
 }
 
 /**
@@ -693,6 +699,11 @@ export function detectDrift(
       } else if (!c.recurring) {
         push('contract-unusable', m.contractName, null, `${cWord} ${shownContract} is no longer ${withArticle(recurringContractWord(psa))}; usage cannot be posted to it.`);
       } else if (!c.active) push('contract-inactive', m.contractName, null, `${cWord} ${shownContract} of ${shownTenant} is inactive.`);
+      else if (m.billing && options.today) {
+        // The billing run's own rule: what is left to fail here is the contract's period.
+        const problem = contractProblem(m, c, options.today);
+        if (problem) push('contract-out-of-period', m.contractName, null, problem.message);
+      }
     }
   }
   return out;

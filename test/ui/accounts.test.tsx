@@ -75,6 +75,11 @@ function mapping(name: string, over: Partial<TenantMapping> = {}): TenantMapping
   return { tenantId: tenantId(name), tenantName: name, accountId: null, accountName: null, billing: false, contractId: null, contractName: null, ...over };
 }
 
+/** The demo's Recurring Service contract of an Autotask account. */
+function demoContractOf(accountId: number): string {
+  return String(env.demo.autotask.state.contracts.find((c) => Number(c.companyID) === accountId && c.contractType === 7)!.id);
+}
+
 /** Saved state before the screen opens (as if saved earlier). */
 function seed(tenants: TenantMapping[]): void {
   env.session.updateIntegration('demo', (i) => ({ ...i, tenants }), 'test seed');
@@ -627,6 +632,17 @@ describe('drift', () => {
     await waitForFrame(ui, (f) => f.includes('Saved 1 mapping'));
     expect(udfOf('Acme and Sons Ltd')).toBe('Acme & Sons Holdings');
     expect(demoOnDisk().tenants[0]!.tenantName).toBe('Acme & Sons Holdings');
+  });
+
+  it("marks a billed tenant whose contract has ended: billing would skip it", async () => {
+    const acme = demoContractOf(29683501);
+    seed([mapping('Acme & Sons', { accountId: '29683501', accountName: 'Acme and Sons Ltd', billing: true, contractId: acme, contractName: 'Managed Security' })]);
+    env.demo.autotask.updateRecord('Contracts', Number(acme), { endDate: '2020-12-31T00:00:00' });
+    env.session.invalidate('demo');
+    const { ui } = await open();
+    const frame = ui.lastFrame();
+    expect(rowOf(frame, 'Acme & Sons')).toMatch(/^›   !  /);
+    expect(flat(frame)).toMatch(/runs \d{4}-\d\d-\d\d to 2020-12-31, which does not include \d{4}-\d\d-\d\d; billing skips “Acme & Sons”/);
   });
 
   it('marks a mapped tenant that no longer exists in KSC', async () => {

@@ -441,6 +441,17 @@ describe('detectDrift', () => {
     for (const d of drifts) expect(d.tenantId).toBe('t1');
   });
 
+  it("a billed tenant's contract must run today (the billing run's own check); unbilled or without a date: not judged", () => {
+    const ended = contract({ endDate: '2026-11-30' });
+    const [drift] = detectDrift([m], null, null, { contracts: [ended], today: '2026-12-07' });
+    expect(drift).toMatchObject({ kind: 'contract-out-of-period', severity: 'error' });
+    expect(drift!.message).toMatch(/runs 2024-01-01 to 2026-11-30, which does not include 2026-12-07; billing skips “Acme & Sons”/);
+    expect(detectDrift([m], null, null, { contracts: [contract({ startDate: '2026-12-08' })], today: '2026-12-07' }).map((d) => d.kind)).toEqual(['contract-out-of-period']);
+    expect(detectDrift([m], null, null, { contracts: [ended] })).toEqual([]);
+    expect(detectDrift([{ ...m, billing: false }], null, null, { contracts: [ended], today: '2026-12-07' })).toEqual([]);
+    expect(detectDrift([m], null, null, { contracts: [contract()], today: '2026-12-07' })).toEqual([]);
+  });
+
   it('an unmapped row has no account or contract drift', () => {
     expect(detectDrift([mapping('t2', 'Beta')], [tenant('t2', 'Beta')], [], { contracts: [] })).toEqual([]);
   });

@@ -8,6 +8,7 @@
 // Performance: everything derived from the draft and the live lists is memoised
 // on its inputs (suggestions only on the tenant → account links, so a billing
 // toggle on 10,000 rows does not recompute them); the table draws visible rows.
+import { calendarDate } from '../../../domain/dates.js';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Box, Text } from 'ink';
 import {
@@ -188,9 +189,11 @@ function AccountsEditor({ session, integrationName, integration, width, height, 
       blockedNotice.current = null;
     } else blockedNotice.current = { notice: screenRef.current.notify(saveBlockedError(blockers)), key };
   }, [blockers]);
+  // Today in the agent's zone: a billed tenant's contract must run on it (the billing run checks the same).
+  const today = calendarDate(new Date(), session.config.agent.timeZone);
   const driftById = useMemo(
-    () => driftTracker.current.compute(draft, tenantById, accountById, contractById, { platform: platformKind, psa: psaKind }),
-    [draft, tenantById, accountById, contractById, platformKind, psaKind],
+    () => driftTracker.current.compute(draft, tenantById, accountById, contractById, { platform: platformKind, psa: psaKind, today }),
+    [draft, tenantById, accountById, contractById, platformKind, psaKind, today],
   );
   const renameCount = useMemo(() => {
     let n = 0;

@@ -343,9 +343,9 @@ export class DriftTracker {
     tenants: ReadonlyMap<string, Tenant> | null,
     accounts: ReadonlyMap<string, PsaAccount> | null,
     contracts: ReadonlyMap<string, PsaContract> | null,
-    options: Pick<DriftOptions, 'platform' | 'psa'>,
+    options: Pick<DriftOptions, 'platform' | 'psa' | 'today'>,
   ): Map<string, readonly Drift[]> {
-    if (this.perRow.use([tenants, accounts, contracts, options.platform, options.psa])) this.last = null;
+    if (this.perRow.use([tenants, accounts, contracts, options.platform, options.psa, options.today])) this.last = null;
     const one = <T>(map: ReadonlyMap<string, T> | null, id: string | null): T[] | null => {
       if (!map) return null;
       const hit = id === null ? undefined : map.get(id);
