@@ -85,3 +85,74 @@ export function layoutColumns<Row>(columns: readonly Column<Row>[], width: numbe
   }
   return kept.map((column, i) => ({ column, width: widths[i]! }));
 }
+
+/**
+ * Cells kept on each side of a scrolled window for its sign: "« " before the first scrolled
+ * column, " »" after the last (blank on a side with nothing hidden, so the columns stay put).
+ */
+export const SIGN_WIDTH = 2;
+
+export interface ColumnWindow<Row> {
+  /** The columns drawn, with widths: the pinned first column, then the window. */
+  readonly layout: ColumnLayout<Row>[];
+  /** Whether the columns are scrolled: not all fit, so the signs' cells are kept (SIGN_WIDTH). */
+  readonly scrolled: boolean;
+  /** Index in `columns` of the first column of the window (1 when nothing is scrolled). */
+  readonly start: number;
+  /** Columns hidden before and after the window. */
+  readonly hiddenLeft: number;
+  readonly hiddenRight: number;
+}
+
+/**
+ * The columns to draw in `width` cells, scrolled sideways when they do not all fit: the
+ * first column (the row's name) stays, and a window of the others follows, starting at
+ * `start` (where the last frame's window started, so it does not jump) and moved as
+ * little as needed to show `focus` (the index of the column a cursor is on, if any).
+ * A window that reaches the last column starts as early as still fits: no room is left
+ * blank while columns are hidden on the left. Calling it again with its own `start`
+ * gives the same window, so a caller may keep `start` as state and update it while drawing.
+ */
+export function windowColumns<Row>(columns: readonly Column<Row>[], width: number, options: { start?: number; focus?: number } = {}, gap: number = COLUMN_GAP): ColumnWindow<Row> {
+  const fitsAll = columns.reduce((sum, c) => sum + minimum(c), 0) + gap * Math.max(0, columns.length - 1) <= width;
+  if (columns.length <= 1 || fitsAll) return { layout: layoutColumns(columns, width, gap), scrolled: false, start: 1, hiddenLeft: 0, hiddenRight: 0 };
+
+  const last = columns.length - 1;
+  const room = width - 2 * SIGN_WIDTH;
+  const pinned = minimum(columns[0]!);
+  /** Whether pinned + columns from..to fit at their minimum widths. */
+  const fits = (from: number, to: number) => {
+    let used = pinned;
+    for (let i = from; i <= to; i++) used += gap + minimum(columns[i]!);
+    return used <= room;
+  };
+  const focus = options.focus !== undefined && options.focus >= 1 && options.focus <= last ? options.focus : undefined;
+  let start = Math.max(1, Math.min(last, options.start ?? 1));
+  if (focus !== undefined && focus < start) start = focus;
+  const endFrom = (from: number) => {
+    let end = from;
+    while (end < last && fits(from, end + 1)) end++;
+    return end;
+  };
+  let end = endFrom(start);
+  if (focus !== undefined && focus > end) {
+    start = focus;
+    while (start > 1 && fits(start - 1, focus)) start--;
+    end = endFrom(start);
+  }
+  if (end === last) while (start > 1 && fits(start - 1, end)) start--;
+
+  const shown = [columns[0]!, ...columns.slice(start, end + 1)];
+  let layout: ColumnLayout<Row>[];
+  if (fits(start, end)) layout = layoutColumns(shown, room, gap);
+  else {
+    // Too narrow for even one column beside the name: the window's column keeps its minimum
+    // (it is the one the cursor is on) and the name gets what is left.
+    const own = Math.min(minimum(columns[start]!), Math.max(1, room - gap - 1));
+    layout = [
+      { column: columns[0]!, width: Math.max(0, room - gap - own) },
+      { column: columns[start]!, width: own },
+    ];
+  }
+  return { layout, scrolled: true, start, hiddenLeft: start - 1, hiddenRight: last - end };
+}
