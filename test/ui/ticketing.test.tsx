@@ -116,6 +116,66 @@ describe('Ticketing tab', () => {
     expect(frame).toMatch(/Real-time … [a-z ]*by the administrator /);
   });
 
+  it('at 80×24 every column the cursor reaches is shown: the columns scroll sideways, « » say more are hidden, the name stays', async () => {
+    const { ui } = open({ columns: 80, rows: 24 });
+    await loaded(ui);
+    await toSection(ui, 1);
+    const header = (frame: string) => line(frame, 'Event severity');
+    let frame = ui.lastFrame();
+    expect(header(frame)).toMatch(/Event severity +›Ticket +Days +»$/);
+    expect(frame).toMatchSnapshot('Events at 80×24');
+    // Each → shows the cursor's column, bracketed in the cursor row, beside the pinned name.
+    const expected: Array<[RegExp, RegExp]> = [
+      [/›Days/, /Critical +off +\[1\]/],
+      [/›Queue/, /Critical +.*\[Monitoring Alert\]/],
+      [/›Priority/, /Critical +\[Critical\] +12/],
+      [/« +Priority +›Due \(h\)$/, /Critical +Critical +\[12\]$/],
+    ];
+    for (const [head, row] of expected) {
+      await press(ui.stdin, keys.right);
+      frame = ui.lastFrame();
+      expect(header(frame)).toMatch(head);
+      expect(rowOf(frame, 'Critical ')).toMatch(row);
+      for (const l of frameLines(frame)) expect(l.length).toBeLessThanOrEqual(80);
+    }
+    expect(frame).toMatchSnapshot('Events at 80×24, cursor on Due');
+    // Enter edits the column the admin sees.
+    await setNumber(ui, '48');
+    expect(rowOf(ui.lastFrame(), 'Critical ')).toMatch(/\* +Critical +Critical +\[48\]$/);
+    // Back to the first column: the window follows to the left.
+    await press(ui.stdin, keys.left, keys.left, keys.left, keys.left);
+    expect(header(ui.lastFrame())).toMatch(/Event severity +›Ticket +Days +»$/);
+
+    // Status descriptions: whole where the window leaves room, else cut in the middle by words.
+    await toSection(ui, 1);
+    frame = ui.lastFrame();
+    expect(line(frame, 'Status description')).toMatch(/Status description +›Ticket +»$/);
+    expect(frame).toContain('Real-time protection is not running ');
+    expect(frame).toContain('Security application is not running ');
+    expect(frame).toMatchSnapshot('Warning status at 80×24');
+    await press(ui.stdin, keys.right);
+    frame = ui.lastFrame();
+    expect(line(frame, 'Status description')).toMatch(/Status description +« ›Queue +»$/);
+    expect(frame).toContain('Real-time … not running ');
+    expect(frame).not.toMatch(/[A-Za-z]… /); // never "Real-tim… not running"
+  });
+
+  it('at 120×35 every column shows and the descriptions take the free width', async () => {
+    const { ui } = open({ columns: 120, rows: 35 });
+    await loaded(ui);
+    await toSection(ui, 1);
+    let frame = ui.lastFrame();
+    expect(frame).not.toMatch(/[«»]/);
+    expect(frame).toMatchSnapshot('Events at 120×35');
+    await toSection(ui, 1);
+    frame = ui.lastFrame();
+    expect(line(frame, 'Status description')).toMatch(/Status description +›Ticket +Queue +Priority +Due \(h\)$/);
+    // The queue and priority columns are as wide as their values: the rest went to the descriptions.
+    expect(frame).toContain('Security application is not installed ');
+    expect(frame).toContain('Incompatible applications are installed ');
+    expect(frame).toMatchSnapshot('Warning status at 120×35');
+  });
+
   it('offers only active queues (not "Legacy Helpdesk"), searchable', async () => {
     const { ui } = open({ rows: 40 });
     await loaded(ui);

@@ -11,7 +11,7 @@ import { platformLabel, psaLabel } from '../../../domain/config.js';
 import { rebaseOnTheirs } from '../../../domain/configMerge.js';
 import { isKmspError } from '../../../domain/errors.js';
 import type { BillingItem } from '../../../domain/types.js';
-import { Table, useTable, useCommands, useDirty, useScreen, useTheme, formatCount, truncate, toSingleLine, displayWidth, layoutColumns, type Column, type Command, type SelectOption, type Tone } from '../../index.js';
+import { Table, useTable, useCommands, useDirty, useScreen, useTheme, formatCount, truncate, toSingleLine, displayWidth, windowColumns, type Column, type Command, type SelectOption, type Tone } from '../../index.js';
 import { integrationScreen, type IntegrationEditorProps, type IntegrationScreenOptions } from '../integration-screen.js';
 import { DetailLines } from '../detail-lines.js';
 import { useLoad } from '../use-load.js';
@@ -132,7 +132,7 @@ function ServicesEditor({ session, integrationName, integration, width, height, 
           ...(theme.colored ? { tone: (r: ServiceRow) => (staleness(byCategory && singleOnly(r) ? (slot === 'workstation' ? r.items.single : null) : r.items[slot], itemById) ? ('danger' as Tone) : undefined) } : {}),
         }),
       );
-    const build = (short: boolean, prefix: string): Column<ServiceRow>[] => [
+    const build = (short: boolean, prefix: string, withStatus = anyStatus): Column<ServiceRow>[] => [
       // Names without the prefix all share ("Kaspersky "), cut in the middle when still too long:
       // the words that tell "… for Business Advanced" from "… for Business Select" stay visible.
       {
@@ -150,7 +150,7 @@ function ServicesEditor({ session, integrationName, integration, width, height, 
       ...(byCategory ? [] : [{ key: 'unit', title: 'Unit', width: 11, filterable: false, render: unitLabel } satisfies Column<ServiceRow>]),
       ...itemColumns(short),
       // Left out while no row has a status: an empty column would take the names' room.
-      ...(anyStatus
+      ...(withStatus
         ? [
             {
               key: 'status',
@@ -164,14 +164,26 @@ function ServicesEditor({ session, integrationName, integration, width, height, 
           ]
         : []),
     ];
-    // Full names and titles where the columns are wide enough for them; else names without the
-    // prefix they all share, and short category titles.
-    const fits = (list: Column<ServiceRow>[], prefix: string) =>
-      layoutColumns(list, Math.max(1, width - TABLE_PREFIX)).every(({ column, width: w }) => displayWidth(column.title) <= w && (column.key !== 'name' || nameWidth(prefix) <= w));
-    const full = build(false, '');
-    const shortened = build(false, namePrefix);
-    const list = fits(full, '') ? full : fits(shortened, namePrefix) ? shortened : build(true, namePrefix);
-    return list;
+    // Full names and titles where every column is wide enough for them; else names without the
+    // prefix they all share, then short category titles. Where even those leave no room for the
+    // Status column (80 columns), it is left out rather than scrolled to (the column cursor moves
+    // over the categories only): the cursor row's problems and "not licensed now" are spelled out
+    // in the lines below, and the top line counts the problems. Narrower still, the columns scroll
+    // sideways with the category cursor (Table focusColumn).
+    const room = Math.max(1, width - TABLE_PREFIX);
+    const fits = (list: Column<ServiceRow>[], prefix: string) => {
+      const fitted = windowColumns(list, room);
+      return !fitted.scrolled && fitted.layout.every(({ column, width: w }) => displayWidth(column.title) <= w && (column.key !== 'name' || nameWidth(prefix) <= w));
+    };
+    for (const withStatus of anyStatus ? [true, false] : [false]) {
+      const full = build(false, '', withStatus);
+      if (fits(full, '')) return full;
+      const shortened = build(false, namePrefix, withStatus);
+      if (fits(shortened, namePrefix)) return shortened;
+      const short = build(true, namePrefix, withStatus);
+      if (fits(short, namePrefix)) return short;
+    }
+    return build(true, namePrefix, false);
   }, [byCategory, itemById, selectedSlot, itemSlots, theme.colored, namePrefix, nameWidths, anyStatus, width]);
 
   const bottomLines = height >= 12 ? 3 : 1;
@@ -356,6 +368,7 @@ function ServicesEditor({ session, integrationName, integration, width, height, 
           table={table}
           width={width}
           title={`Applications of “${integration.name}” → ${psaName} ${itemWord}`}
+          focusColumn={selectedSlot}
           marker={(r) => (changed.has(r.appId) ? theme.glyphs.changed : undefined)}
           emptyMessage={`${platformName} lists no licensed applications.`}
         />

@@ -10,7 +10,7 @@ import type { PsaChoice } from '../../../domain/config.js';
 import { defaultTicketing } from '../../../domain/defaults.js';
 import { isKmspError } from '../../../domain/errors.js';
 import type { TicketPicklists } from '../../../domain/types.js';
-import { Table, useTable, useCommands, useDirty, useScreen, useTheme, formatCount, truncate, toSingleLine, displayWidth, layoutColumns, type Column, type Command, type Tone } from '../../index.js';
+import { Table, useTable, useCommands, useDirty, useScreen, useTheme, formatCount, truncate, toSingleLine, displayWidth, windowColumns, type Column, type Command, type Tone } from '../../index.js';
 import { integrationScreen, type IntegrationEditorProps, type IntegrationScreenOptions } from '../integration-screen.js';
 import { DetailLines } from '../detail-lines.js';
 import { useLoad } from '../use-load.js';
@@ -126,30 +126,34 @@ function TicketingEditor({ session, integrationName, integration, width, height,
     const cell = (r: RuleRow, c: RuleColumn) => (r.id === cursorRef.current && c === selected ? `[${text(r, c)}]` : text(r, c));
     const toneOf = (c: RuleColumn) => (r: RuleRow): Tone | undefined =>
       problems.some((p) => p.rowId === r.id && (p.field === c || p.field === `${c}Days` || p.field === `${c}Hours`)) ? 'danger' : undefined;
-    // The descriptions take the free width (up to the longest one); queue and priority values are
-    // short. Where the descriptions still do not fit (120 columns), the fixed columns get short
-    // titles, and a description still too long is cut in the middle, keeping what tells
-    // "Real-time protection is not running" from "Real-time protection level differs…".
+    // The other columns get what they need — their longest cell with the cursor's brackets, or
+    // their title with the column cursor's "›" — and the descriptions all the rest, up to the
+    // longest one. A description still too long is cut in the middle, by words, keeping what
+    // tells "Real-time protection is not running" from "Real-time protection level differs…".
+    // Where not every column fits (80 columns), they scroll sideways with the column cursor
+    // (Table focusColumn), the description column staying.
     const longest = Math.max(18, ...ruleRows.map((r) => displayWidth(r.label)));
+    const need = (c: RuleColumn, title: string) => Math.max(displayWidth(title) + 1, ...ruleRows.map((r) => displayWidth(text(r, c)) + 2));
     const build = (short: boolean): Column<RuleRow>[] => [
-      { key: 'label', title: section === 'events' ? 'Event severity' : 'Status description', minWidth: 18, maxWidth: longest, grow: 8, ellipsis: 'middle' },
+      { key: 'label', title: section === 'events' ? 'Event severity' : 'Status description', minWidth: 18, maxWidth: longest, grow: 1, ellipsis: 'middle' },
       ...ruleColumns.map((c): Column<RuleRow> => {
-        const title = `${c === selected ? '›' : ''}${short ? SHORT_TITLES[c] : COLUMN_TITLES[c]}`;
+        const title = short ? SHORT_TITLES[c] : COLUMN_TITLES[c];
         return {
           key: c,
-          title,
-          ...(c === 'queue' ? { minWidth: 16, maxWidth: 22, grow: 1 } : c === 'priority' ? { minWidth: 10, maxWidth: 12, grow: 1 } : { width: Math.max(displayWidth(short ? SHORT_TITLES[c] : COLUMN_TITLES[c]) + 1, 7) }),
+          title: `${c === selected ? '›' : ''}${title}`,
+          width: need(c, title),
           filterable: false,
           render: (r) => cell(r, c),
           ...(theme.colored ? { tone: toneOf(c) } : {}),
         };
       }),
     ];
+    // Full titles where everything fits with room for the descriptions; else the short ones.
     const full = build(false);
     const room = Math.max(1, rightWidth - RULES_PREFIX);
-    const layout = layoutColumns(full, room);
-    const labelWidth = layout.find((l) => l.column.key === 'label')?.width ?? 0;
-    return layout.length === full.length && labelWidth >= Math.min(longest, 40) ? full : build(true);
+    const fitted = windowColumns(full, room);
+    const labelWidth = fitted.layout.find((l) => l.column.key === 'label')?.width ?? 0;
+    return !fitted.scrolled && labelWidth >= Math.min(longest, 40) ? full : build(true);
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [section, selected, problems, lists, theme.colored, ruleRows, rightWidth]);
   const rulesTable = useTable({ rows: ruleRows, columns, getRowId: (r) => r.id, height: tableHeight, active: active && focus === 'settings' && isRules, markable: true, group: 'Rules' });
@@ -445,7 +449,7 @@ function TicketingEditor({ session, integrationName, integration, width, height,
         </Box>
         <Box flexDirection="column" width={rightWidth} height={tableHeight} overflow="hidden">
           {isRules ? (
-            <Table table={rulesTable} width={rightWidth} title={sectionTitle(section)} focused={focus === 'settings'} marker={(r) => (changed.has(r.id) ? g.changed : undefined)} />
+            <Table table={rulesTable} width={rightWidth} title={sectionTitle(section)} focused={focus === 'settings'} focusColumn={selected} marker={(r) => (changed.has(r.id) ? g.changed : undefined)} />
           ) : (
             <Table table={generalTable} width={rightWidth} title="General" focused={focus === 'settings'} marker={(r) => (changed.has(`general:${r.id}`) ? g.changed : undefined)} />
           )}
