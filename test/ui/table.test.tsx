@@ -109,17 +109,28 @@ describe('columns that do not all fit scroll sideways', () => {
     expect(header(frame)).toMatch(/^ {2}Tenant +PSA account +Devices +»$/);
     expect(frame).not.toContain('alpha t1');
     for (const line of frameLines(frame)) expect(displayWidth(line)).toBeLessThanOrEqual(50);
+    // → pages: the columns hidden on the right come into view (every press shows a new one).
     await press(ui.stdin, keys.right);
     frame = ui.lastFrame();
-    expect(header(frame)).toMatch(/^ {2}Tenant +« Devices +Alpha +»$/);
-    expect(frameLines(frame).find((l) => l.includes('Tenant 00001'))).toMatch(/^› Tenant 00001 +0 +alpha t1 *$/);
-    await press(ui.stdin, 'l', 'l'); // the last column is in view: a further → does nothing
-    frame = ui.lastFrame();
     expect(header(frame)).toMatch(/^ {2}Tenant +« Alpha +Beta$/);
-    expect(frame).toContain('beta t1');
+    expect(frameLines(frame).find((l) => l.includes('Tenant 00001'))).toMatch(/^› Tenant 00001 +alpha t1 +beta t1 *$/);
     expect(frame).toMatchSnapshot();
-    await press(ui.stdin, keys.left, 'h');
+    await press(ui.stdin, 'l'); // nothing hidden on the right: the key does nothing
+    expect(header(ui.lastFrame())).toMatch(/^ {2}Tenant +« Alpha +Beta$/);
+    await press(ui.stdin, 'h');
     expect(header(ui.lastFrame())).toMatch(/^ {2}Tenant +PSA account +Devices +»$/);
+    await press(ui.stdin, keys.left); // nothing hidden on the left
+    expect(header(ui.lastFrame())).toMatch(/^ {2}Tenant +PSA account +Devices +»$/);
+  });
+
+  it('columns marked pinned stay beside the first one', () => {
+    const pinned = wide.map((c) => (c.key === 'account' ? { ...c, pinned: true } : c));
+    let w = windowColumns(pinned, 48);
+    expect(keysOf(w)).toEqual(['name', 'account', 'devices']);
+    expect(w).toMatchObject({ pinned: 2, start: 2, hiddenLeft: 0, hiddenRight: 2 });
+    w = windowColumns(pinned, 48, { start: w.start, focus: 4 });
+    expect(keysOf(w)).toEqual(['name', 'account', 'beta']);
+    expect(w).toMatchObject({ pinned: 2, start: 4, hiddenLeft: 2, hiddenRight: 0 });
   });
 
   it('with a column cursor the window follows it', async () => {

@@ -9,9 +9,9 @@
 // and padded by length when they are plain ASCII (cells.ts).
 //
 // Columns that do not all fit scroll sideways (windowColumns): the first column (the
-// row's name) stays, "«"/"»" in the header say that columns are hidden on that side, and
-// the window follows `focusColumn` (a screen's column cursor) or, without one, ←/→ move
-// it. How far the columns are scrolled is this view's state: it depends on the width,
+// row's name) and any `pinned` after it stay, "«"/"»" in the header say that columns are hidden on that side, and
+// the window follows `focusColumn` (a screen's column cursor) or, without one, ←/→ page
+// it (each press shows a column not shown before). How far the columns are scrolled is this view's state: it depends on the width,
 // which only the view knows.
 import { memo, useMemo, useState, type ReactElement } from 'react';
 import { Box, Text } from 'ink';
@@ -20,7 +20,7 @@ import { useTheme, type Theme } from '../../theme.js';
 import { displayWidth, formatCount, truncate } from '../../text.js';
 import { renderFieldText } from '../text-field/text-field.js';
 import { visibleRange } from '../list-window.js';
-import { cellText, COLUMN_GAP, SIGN_WIDTH, windowColumns, type ColumnLayout } from './columns.js';
+import { cellText, COLUMN_GAP, pageColumns, SIGN_WIDTH, windowColumns, type ColumnLayout } from './columns.js';
 import { fitCell } from './cells.js';
 import type { TableModel } from './use-table.js';
 
@@ -82,8 +82,8 @@ function TableView<Row>({ table, width, title, marker, emptyMessage, focused = t
   useCommands(
     table.group,
     [
-      { id: 'table.columnsLeft', keys: ['left', 'h'], description: 'Scroll the columns left (« in the header: columns hidden there)', hint: 'columns', group: table.group, when: () => canScroll && view.hiddenLeft > 0, run: () => setColumnStart(view.start - 1) },
-      { id: 'table.columnsRight', keys: ['right', 'l'], description: 'Scroll the columns right (» in the header: columns hidden there)', hint: 'columns', group: table.group, when: () => canScroll && view.hiddenRight > 0, run: () => setColumnStart(view.start + 1) },
+      { id: 'table.columnsLeft', keys: ['left', 'h'], description: 'Scroll the columns left (« in the header: columns hidden there)', hint: 'columns', group: table.group, when: () => canScroll && view.hiddenLeft > 0, run: () => setColumnStart(pageColumns(table.columns, layoutWidth, view, 'left')) },
+      { id: 'table.columnsRight', keys: ['right', 'l'], description: 'Scroll the columns right (» in the header: columns hidden there)', hint: 'columns', group: table.group, when: () => canScroll && view.hiddenRight > 0, run: () => setColumnStart(pageColumns(table.columns, layoutWidth, view, 'right')) },
     ],
     { active: table.active && focusColumn === undefined },
   );
@@ -112,9 +112,9 @@ function TableView<Row>({ table, width, title, marker, emptyMessage, focused = t
   const header = useMemo(() => {
     const titles = layout.map(({ column, width: w }) => fitCell(column.title, w, column.align));
     const g = theme.glyphs;
-    const text = scroll ? withSigns(titles, scroll.left > 0 ? `${g.moreLeft} ` : '', scroll.right > 0 ? ` ${g.moreRight}` : '') : titles.join(GAP);
+    const text = scroll ? withSigns(titles, view.pinned, scroll.left > 0 ? `${g.moreLeft} ` : '', scroll.right > 0 ? ` ${g.moreRight}` : '') : titles.join(GAP);
     return truncate(' '.repeat(prefix.width) + text, width);
-  }, [prefix.width, layout, width, scroll?.left, scroll?.right, theme]);
+  }, [prefix.width, layout, width, scroll?.left, scroll?.right, view.pinned, theme]);
 
   const lines = [];
   for (let index = start; index < end; index++) {
@@ -123,7 +123,7 @@ function TableView<Row>({ table, width, title, marker, emptyMessage, focused = t
     const isCursor = index === table.cursorIndex;
     const isMarked = table.markable && table.marks.has(id);
     lines.push(
-      <RowLine key={id} row={row} layout={layout} scrolled={view.scrolled} prefix={prefix.text(isCursor, isMarked, marker?.(row))} prefixWidth={prefix.width} cursor={isCursor && focused} theme={theme} width={width} />,
+      <RowLine key={id} row={row} layout={layout} scrolled={view.scrolled ? view.pinned : 0} prefix={prefix.text(isCursor, isMarked, marker?.(row))} prefixWidth={prefix.width} cursor={isCursor && focused} theme={theme} width={width} />,
     );
   }
 
@@ -156,17 +156,16 @@ function TableView<Row>({ table, width, title, marker, emptyMessage, focused = t
   );
 }
 
-/** Cells joined with the gap, the scrolled window framed by its signs' cells (SIGN_WIDTH each side). */
-function withSigns(cells: readonly string[], left: string, right: string): string {
-  const [first = '', ...rest] = cells;
-  return `${first}${GAP}${left.padEnd(SIGN_WIDTH)}${rest.join(GAP)}${right.padStart(SIGN_WIDTH)}`;
+/** Cells joined with the gap, the scrolled window (after `pinned` cells) framed by its signs' cells (SIGN_WIDTH each side). */
+function withSigns(cells: readonly string[], pinned: number, left: string, right: string): string {
+  return `${cells.slice(0, pinned).join(GAP)}${GAP}${left.padEnd(SIGN_WIDTH)}${cells.slice(pinned).join(GAP)}${right.padStart(SIGN_WIDTH)}`;
 }
 
 interface RowLineProps<Row> {
   readonly row: Row;
   readonly layout: readonly ColumnLayout<Row>[];
-  /** The columns are scrolled: SIGN_WIDTH cells before the second column and after the last. */
-  readonly scrolled: boolean;
+  /** When the columns are scrolled, how many are pinned (SIGN_WIDTH cells follow them, and the last column); else 0. */
+  readonly scrolled: number;
   readonly prefix: string;
   /** Cells the prefix takes (prefix.width): with the layout, the line's width without measuring it. */
   readonly prefixWidth: number;
@@ -188,7 +187,7 @@ const RowLine = memo(function RowLine<Row>({ row, layout, scrolled, prefix, pref
     // Every cell is exactly its column's width, so the line is as wide as the layout;
     // it needs cutting only when even the prefix does not fit (a very narrow table).
     const cells = layout.map(({ column, width: w }) => fitCell(cellText(column, row), w, column.align, column.ellipsis));
-    const joined = prefix + (scrolled ? withSigns(cells, '', '') : cells.join(GAP));
+    const joined = prefix + (scrolled ? withSigns(cells, scrolled, '', '') : cells.join(GAP));
     const line = fits ? joined : truncate(joined, width);
     return (
       <Text wrap="truncate-end" {...(cursor ? theme.style('selection') : {})}>
@@ -206,7 +205,7 @@ const RowLine = memo(function RowLine<Row>({ row, layout, scrolled, prefix, pref
         const text = fitCell(cellText(column, row), w, column.align, column.ellipsis).trimEnd();
         const tone = column.tone?.(row);
         return (
-          <Box key={column.key} width={w} marginLeft={i === 0 ? 0 : i === 1 && scrolled ? COLUMN_GAP + SIGN_WIDTH : COLUMN_GAP} flexShrink={0}>
+          <Box key={column.key} width={w} marginLeft={i === 0 ? 0 : scrolled && i === scrolled ? COLUMN_GAP + SIGN_WIDTH : COLUMN_GAP} flexShrink={0}>
             {text ? (
               <Text wrap="truncate-end" {...(tone ? theme.style(tone) : {})}>
                 {text}
@@ -219,8 +218,8 @@ const RowLine = memo(function RowLine<Row>({ row, layout, scrolled, prefix, pref
   );
 }) as <Row>(props: RowLineProps<Row>) => ReactElement;
 
-function lineWidth<Row>(layout: readonly ColumnLayout<Row>[], prefixWidth: number, scrolled: boolean): number {
-  let total = prefixWidth + COLUMN_GAP * Math.max(0, layout.length - 1) + (scrolled ? 2 * SIGN_WIDTH : 0);
+function lineWidth<Row>(layout: readonly ColumnLayout<Row>[], prefixWidth: number, scrolled: number): number {
+  let total = prefixWidth + COLUMN_GAP * Math.max(0, layout.length - 1) + (scrolled > 0 ? 2 * SIGN_WIDTH : 0);
   for (const { width } of layout) total += width;
   return total;
 }
