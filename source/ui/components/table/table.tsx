@@ -78,14 +78,16 @@ function TableView<Row>({ table, width, title, marker, emptyMessage, focused = t
   const layout = view.layout;
   const scroll = view.scrolled ? { left: view.hiddenLeft, right: view.hiddenRight } : null;
 
-  const canScroll = focusColumn === undefined && !table.filterMode;
+  // Only while columns are hidden, so the help of a table that fits does not list them.
+  const ownScroll = view.scrolled && focusColumn === undefined;
+  const canScroll = ownScroll && !table.filterMode;
   useCommands(
     table.group,
-    [
+    !ownScroll ? [] : [
       { id: 'table.columnsLeft', keys: ['left', 'h'], description: 'Scroll the columns left (« in the header: columns hidden there)', hint: 'columns', group: table.group, when: () => canScroll && view.hiddenLeft > 0, run: () => setColumnStart(pageColumns(table.columns, layoutWidth, view, 'left')) },
       { id: 'table.columnsRight', keys: ['right', 'l'], description: 'Scroll the columns right (» in the header: columns hidden there)', hint: 'columns', group: table.group, when: () => canScroll && view.hiddenRight > 0, run: () => setColumnStart(pageColumns(table.columns, layoutWidth, view, 'right')) },
     ],
-    { active: table.active && focusColumn === undefined },
+    { active: table.active && ownScroll },
   );
   const count = table.rows.length;
   const { start, end } = visibleRange(table.state, count, table.pageSize);
