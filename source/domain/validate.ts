@@ -27,17 +27,26 @@ function inRange(n: number, r: { min: number; max: number }): boolean {
   return Number.isInteger(n) && n >= r.min && n <= r.max;
 }
 
+/**
+ * A rule's numbers and required values. A switched-off rule is not held to the ranges nor to
+ * Queue and Priority: its values are kept but not used (the ticket job reads enabled rules
+ * only), and are checked when it is switched on again. Its numbers must still be numbers:
+ * the configuration stores them as such.
+ */
 export function validateTicketFields(path: string, what: string, rule: TicketFields & { lifetimeDays?: number }): Problem[] {
   const out: Problem[] = [];
-  if (!inRange(rule.dueHours, LIMITS.dueHours)) {
-    out.push({ path: `${path}.dueHours`, message: `${what}: Due must be a whole number of hours from ${LIMITS.dueHours.min} to ${LIMITS.dueHours.max}.` });
-  }
-  if (rule.lifetimeDays !== undefined && !inRange(rule.lifetimeDays, LIMITS.lifetimeDays)) {
+  const number = (field: 'dueHours' | 'lifetimeDays', value: number, label: string, unit: string) => {
+    const range = LIMITS[field];
+    if (rule.enabled ? inRange(value, range) : Number.isFinite(value)) return;
     out.push({
-      path: `${path}.lifetimeDays`,
-      message: `${what}: Lifetime must be a whole number of days from ${LIMITS.lifetimeDays.min} to ${LIMITS.lifetimeDays.max}.`,
+      path: `${path}.${field}`,
+      message: rule.enabled
+        ? `${what}: ${label} must be a whole number of ${unit} from ${range.min} to ${range.max}.`
+        : `${what}: ${label} must be a number (kept unused while ticket creation is off; ${range.min}–${range.max} ${unit} to switch it on).`,
     });
-  }
+  };
+  number('dueHours', rule.dueHours, 'Due', 'hours');
+  if (rule.lifetimeDays !== undefined) number('lifetimeDays', rule.lifetimeDays, 'Lifetime', 'days');
   if (rule.enabled) {
     if (!rule.queue?.value) out.push({ path: `${path}.queue`, message: `${what}: choose a Queue (required when ticket creation is on).` });
     if (!rule.priority?.value) out.push({ path: `${path}.priority`, message: `${what}: choose a Priority (required when ticket creation is on).` });

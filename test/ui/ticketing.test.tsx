@@ -227,11 +227,12 @@ describe('Ticketing tab', () => {
     await waitForFrame(ui, (f) => f.includes('Saved the ticketing settings'));
   });
 
-  it('bad numbers are shown inline and block Save with a message naming each; config.json unchanged', async () => {
+  it('bad numbers of switched-on rows are shown inline and block Save with a message naming each; config.json unchanged', async () => {
     const { ui, dir } = open({ columns: 200 });
     const before = fs.readFileSync(path.join(dir, 'config.json'), 'utf8');
     await loaded(ui);
     await toSection(ui, 1);
+    await press(ui.stdin, 'a', 'o', keys.escape); // all three rows on, marks cleared
     await press(ui.stdin, keys.right); // Lifetime
     await setNumber(ui, '0');
     await press(ui.stdin, keys.down);
@@ -245,9 +246,9 @@ describe('Ticketing tab', () => {
     await press(ui.stdin, keys.up);
     await setNumber(ui, '0');
     let frame = ui.lastFrame();
-    expect(rowOf(frame, 'Critical ')).toMatch(/\* +Critical +off +0 ! +Monitoring Alert +Critical +\[0 !\]$/);
-    expect(rowOf(frame, 'Functional failure')).toMatch(/Functional failure +off +366 ! +Monitoring Alert +Medium +8761 !$/);
-    expect(rowOf(frame, '  Warning  ')).toMatch(/Warning +off +abc ! +Monitoring Alert +Medium +-3 !$/);
+    expect(rowOf(frame, 'Critical ')).toMatch(/\* +Critical +on +0 ! +Monitoring Alert +Critical +\[0 !\]$/);
+    expect(rowOf(frame, 'Functional failure')).toMatch(/Functional failure +on +366 ! +Monitoring Alert +Medium +8761 !$/);
+    expect(rowOf(frame, '  Warning  ')).toMatch(/Warning +on +abc ! +Monitoring Alert +Medium +-3 !$/);
     expect(frame).toContain('3 unsaved changes · 6 problems');
     expect(frame).toContain('Events › Critical: Lifetime must be a whole number of days from 1 to 365.');
     expect(frame).toMatchSnapshot('inline problems');
@@ -258,9 +259,47 @@ describe('Ticketing tab', () => {
       'Not saved: Events › Critical (Due 1–8760 hours, Lifetime 1–365 days) · Events › Functional failure (Due 1–8760 hours, Lifetime 1–365 days) · Events › Warning (Due 1–8760 hours, Lifetime 1–365 days)',
     );
     expect(frame).toContain('Cause: Events › Critical: Due must be a whole number of hours from 1 to 8760. Events › Critical: Lifetime must be');
+    // Switching off would clear Critical and Functional failure, not Warning ("abc" is no number at all).
+    expect(frame).toContain(
+      'Remedy: Correct the values marked "!" (Enter edits a cell), or switch ticket creation off (o) for Events › Critical, Events › Functional failure (its values are kept, unused).',
+    );
     await press(ui.stdin, keys.down, keys.down, keys.left, keys.left, keys.left); // Warning, Lifetime
     expect(ui.lastFrame()).toContain('Events › Warning: "abc" is not a number. Lifetime must be a whole number of days from 1 to 365.');
     expect(fs.readFileSync(path.join(dir, 'config.json'), 'utf8')).toBe(before);
+  });
+
+  it('a switched-off row keeps out-of-range values unused and saves; switched on, Save names the row, the column and the range, and offers only what works', async () => {
+    const { ui, dir } = open();
+    await loaded(ui);
+    await toSection(ui, 1);
+    await press(ui.stdin, keys.down, keys.down, keys.right); // Warning, Days
+    await setNumber(ui, '9999');
+    let frame = ui.lastFrame();
+    expect(rowOf(frame, '  Warning  ')).toMatch(/\* +Warning +off +\[9999\] +Monitoring Alert/);
+    expect(frame).not.toContain('problem');
+    expect(frame).toContain('Off, so not used: switching on needs Lifetime 1–365 days.');
+    await press(ui.stdin, CTRL_S);
+    await waitForFrame(ui, (f) => f.includes('Saved the ticketing settings'));
+    expect(readTicketing(dir).events.find((r) => r.severity === 'warning')).toMatchObject({ enabled: false, lifetimeDays: 9999 });
+
+    // Switched on, the range applies again.
+    await press(ui.stdin, 'o');
+    await press(ui.stdin, CTRL_S);
+    frame = await waitForFrame(ui, (f) => f.includes('Not saved: 1 problem to fix first'));
+    expect(rowOf(frame, '  Warning  ')).toMatch(/\* +Warning +on +\[9999 !\]/);
+    expect(frame).toContain('Not saved: Events › Warning (Lifetime 1–365 days)');
+    expect(frame).toContain('Cause: Events › Warning: Lifetime must be a whole number of days from 1 to 365.');
+    expect(frame).toContain('Remedy: Correct the values marked "!" (Enter edits a cell), or switch ticket creation off (o) for Events › Warning (its values are kept, unused).');
+
+    // Off again, a value that is no number still blocks (the config stores numbers), and switching off is not offered.
+    await press(ui.stdin, 'o');
+    await setNumber(ui, 'abc');
+    await press(ui.stdin, CTRL_S);
+    frame = await waitForFrame(ui, (f) => f.includes('Lifetime: a number'));
+    expect(frame).toContain('Not saved: Events › Warning (Lifetime: a number)');
+    expect(frame).toContain('Remedy: Correct the values marked "!" (Enter edits a cell).');
+    expect(frame).not.toContain('switch ticket creation off');
+    expect(readTicketing(dir).events.find((r) => r.severity === 'warning')).toMatchObject({ enabled: false, lifetimeDays: 9999 });
   });
 
   it('an enabled row without a queue blocks Save', async () => {

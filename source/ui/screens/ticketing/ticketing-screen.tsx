@@ -27,10 +27,12 @@ import {
   live,
   problemSummary,
   rebaseDraft,
+  saveRemedy,
   SECTIONS,
   sectionTitle,
   setRows,
   stale,
+  switchOnNeeds,
   toDraft,
   type BulkChange,
   type Draft,
@@ -300,7 +302,7 @@ function TicketingEditor({ session, integrationName, integration, width, height,
         kind: 'error',
         text: `Not saved: ${plural(problems.length, 'problem')} to fix first`,
         cause: problems.map((x) => x.message).join(' '),
-        remedy: 'Correct the values marked "!" (Enter edits a cell), or switch ticket creation off for that row.',
+        remedy: saveRemedy(problems, draft, lists),
       });
       return;
     }
@@ -401,6 +403,8 @@ function TicketingEditor({ session, integrationName, integration, width, height,
   const atCell = (p: Problem) => (isRules && p.field.startsWith(selected) ? 0 : 1);
   const here = cursorId ? [...problemsOf(cursorId)].sort((a, b) => atCell(a) - atCell(b)) : [];
   for (const p of here) detail.push({ text: p.message, tone: 'warning' });
+  const needs = rule ? switchOnNeeds(rule, lists) : [];
+  if (needs.length > 0) detail.push({ text: `Off, so not used: switching on needs ${needs.join(', ')}.`, tone: 'muted' });
   if (rule) {
     const extra = (label: string, c: PsaChoice | null, values: TicketPicklists[keyof TicketPicklists] | undefined) => `${label}: ${c ? (stale(c, values) ? BLANK : (live(c, values)?.label ?? c.label)) : '(none)'}`;
     detail.push({
