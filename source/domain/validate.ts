@@ -8,7 +8,8 @@
 //   slash do not make a different server);
 // - an account maps to one tenant per PSA (samePsa: across integrations too), and a contract
 //   is billed by one tenant;
-// - a billing item is written by one application, and by one category of it.
+// - a billing item is written by one application. Several categories of that application may
+//   share it: the plan adds their quantities into one (billingPlan.ts), so nothing is undone.
 // Same-platform and same-PSA are decided by accountsDraft's samePlatform/samePsa, the rules the
 // Accounts tab enforces while editing: one definition for both.
 import { samePlatform, samePsa } from './accountsDraft.js';
@@ -112,16 +113,17 @@ function billedSlots(billing: BillingSettings): ItemSlot[] {
 
 export function validateBillingItems(billing: BillingSettings, p: string): Problem[] {
   const out: Problem[] = [];
-  const holders = new Map<string, Array<{ appIndex: number; slot: ItemSlot; who: string }>>();
+  const holders = new Map<string, Array<{ appIndex: number; who: string }>>();
   billing.applications.forEach((app, appIndex) => {
     for (const slot of billedSlots(billing)) {
       const choice: PsaChoice | null = app[slot];
       if (!choice?.value) continue; // not chosen, or not resolved against the PSA yet
       const who = slot === 'single' ? `"${app.applicationName}"` : `"${app.applicationName}" (${CATEGORY_WORDS[slot]})`;
       const earlier = holders.get(choice.value) ?? [];
-      holders.set(choice.value, [...earlier, { appIndex, slot, who }]);
-      // One application bills either `single` or its categories, never both: no fight there.
-      const holder = earlier.find((h) => h.appIndex !== appIndex || (h.slot === 'single') === (slot === 'single'));
+      holders.set(choice.value, [...earlier, { appIndex, who }]);
+      // One application bills either `single` or its categories, never both, and its categories
+      // on one item are summed into one quantity: only another application fights over it.
+      const holder = earlier.find((h) => h.appIndex !== appIndex);
       if (!holder) continue;
       out.push({
         path: `${p}.billing.applications[${appIndex}].${slot}`,

@@ -283,21 +283,26 @@ describe('validateConfig: no two mappings fight over one quantity', () => {
       integrations: () => [make('a', { kscUrl: 'https://ksc-one', tenants: [row('vs-1', 'Acme', '1', '7')] }), make('b', { kscUrl: 'https://ksc-two', tenants: [row('vs-2', 'Beta', '2', '7')] })],
       expected: { path: 'integrations[1].tenants[0].contractId', message: ['Contract 7', '"Acme"', '"Beta"', 'integration "a"'] },
     },
-    // (c) one billing item written by two applications or two categories
+    // (c) one billing item written by two applications (an application's categories may share one)
     {
       what: 'two applications on one billing item (single)',
       integrations: () => [make('a', { billing: { byCategory: false, applications: [app('kes', 'Endpoint Security', { single: '55' }), app('kesm', 'Mail Security', { single: '55' })] } })],
       expected: { path: 'integrations[0].billing.applications[1].single', message: ['Item 55', '"Endpoint Security"', '"Mail Security"'] },
     },
     {
-      what: 'two categories of one application on one billing item',
+      what: 'two categories of one application may share one billing item (the plan adds their quantities)',
       integrations: () => [make('a', { billing: { byCategory: true, applications: [app('kes', 'Endpoint Security', { workstation: '55', server: '55', nonWindows: '57' })] } })],
-      expected: { path: 'integrations[0].billing.applications[0].server', message: ['Item 55', '"Endpoint Security" (workstations)', '"Endpoint Security" (servers)'] },
+      expected: null,
     },
     {
-      what: 'two categories of one application on one billing item that is also its "single"',
-      integrations: () => [make('a', { billing: { byCategory: true, applications: [app('kes', 'Endpoint Security', { single: '55', workstation: '55', server: '55' })] } })],
-      expected: { path: 'integrations[0].billing.applications[0].server', message: ['Item 55', '"Endpoint Security" (workstations)', '"Endpoint Security" (servers)'] },
+      what: 'all categories of one application and its "single" on one billing item',
+      integrations: () => [make('a', { billing: { byCategory: true, applications: [app('kes', 'Endpoint Security', { single: '55', workstation: '55', server: '55', nonWindows: '55' })] } })],
+      expected: null,
+    },
+    {
+      what: 'a shared category item of one application is still refused to another application',
+      integrations: () => [make('a', { billing: { byCategory: true, applications: [app('kes', 'Endpoint Security', { workstation: '55', server: '55' }), app('ksws', 'Windows Server', { server: '55' })] } })],
+      expected: { path: 'integrations[0].billing.applications[1].server', message: ['Item 55', '"Endpoint Security" (workstations)', '"Windows Server" (servers)'] },
     },
     {
       what: 'a category of one application and another application on one billing item',

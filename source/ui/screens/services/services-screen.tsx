@@ -1,8 +1,10 @@
 // The Services tab (SPEC.md §2.4): which PSA billing item (Autotask service)
-// each licensed application writes; with "Bill devices by category" on, three
-// items (Windows workstations, Windows servers, non-Windows devices) for device
-// applications, while per-user and per-mailbox applications keep one. A draft
-// until Ctrl-S; rules in model.ts, duplicates refused by the domain on save.
+// each licensed application writes; with "Bill devices by category" on, one item
+// per category (Windows workstations, Windows servers, non-Windows devices) the
+// device application installs on — a server product needs only its servers' — and
+// one item may serve several categories of an application; per-user and per-mailbox
+// applications keep one. A draft until Ctrl-S; rules in model.ts, one item for two
+// applications refused by the domain on save.
 import { reloadedNotice } from '../reload-notice.js';
 import { useMemo, useRef, useState } from 'react';
 import { Box, Text } from 'ink';
@@ -17,7 +19,11 @@ import { DetailLines } from '../detail-lines.js';
 import { useLoad } from '../use-load.js';
 import {
   buildRows,
+  categorySlots,
   CATEGORY_SLOTS,
+  notApplicable,
+  slotWords,
+  targetSlot,
   commonNamePrefix,
   rowStatus,
   shortName,
@@ -115,9 +121,11 @@ function ServicesEditor({ session, integrationName, integration, width, height, 
     const cell = (row: ServiceRow, slot: Slot): string => {
       let text: string;
       if (byCategory && singleOnly(row)) text = slot === 'workstation' ? itemLabel(row.items.single, itemById) : ONE_ITEM[row.unit as 'user' | 'mailbox'];
+      // A category the application is not installed on needs no item ("n/a"); one stored there is flagged.
+      else if (notApplicable(row, byCategory).includes(slot)) text = row.items[slot] ? `! n/a: ${itemLabel(row.items[slot], itemById)}` : 'n/a';
       else text = itemLabel(row.items[slot], itemById);
       // The chosen cell of the cursor row is bracketed (Enter picks its item).
-      const chosenCell = byCategory && singleOnly(row) ? slot === 'workstation' : slot === selectedSlot;
+      const chosenCell = byCategory && singleOnly(row) ? slot === 'workstation' : slot === targetSlot(row, byCategory, selectedSlot);
       return row.appId === cursorRef.current && chosenCell ? `[${text}]` : text;
     };
     const itemColumns = (short: boolean) =>
@@ -129,7 +137,14 @@ function ServicesEditor({ session, integrationName, integration, width, height, 
           grow: 2,
           filterable: false,
           render: (r) => cell(r, slot),
-          ...(theme.colored ? { tone: (r: ServiceRow) => (staleness(byCategory && singleOnly(r) ? (slot === 'workstation' ? r.items.single : null) : r.items[slot], itemById) ? ('danger' as Tone) : undefined) } : {}),
+          ...(theme.colored
+            ? {
+                tone: (r: ServiceRow): Tone | undefined => {
+                  if (notApplicable(r, byCategory).includes(slot)) return r.items[slot] ? 'danger' : 'muted';
+                  return staleness(byCategory && singleOnly(r) ? (slot === 'workstation' ? r.items.single : null) : r.items[slot], itemById) ? 'danger' : undefined;
+                },
+              }
+            : {}),
         }),
       );
     const build = (short: boolean, prefix: string, withStatus = anyStatus): Column<ServiceRow>[] => [
@@ -194,19 +209,20 @@ function ServicesEditor({ session, integrationName, integration, width, height, 
   const filterMode = table.filterMode;
 
   // Actions ------------------------------------------------------------------
-  function targetSlot(target: ServiceRow): Slot {
-    return slotsFor(target, draftRef.current.byCategory).length === 1 ? slotsFor(target, draftRef.current.byCategory)[0]! : selectedSlot;
-  }
-
   async function chooseItem(target: ServiceRow) {
+    const slot = targetSlot(target, draftRef.current.byCategory, selectedSlot);
+    if (slot === null) {
+      screen.notify(`${target.name} is installed on ${slotWords(categorySlots(target))} only: it needs no billing item for ${SLOT_TITLES[selectedSlot]} (←/→ chooses the column).`);
+      return;
+    }
     if (!items.data) {
       if (items.loading) screen.notify(`Still loading the ${psaName} ${itemWord}…`);
       else screen.notify({ kind: 'error', text: `The ${psaName} ${itemWord} could not be loaded: ${message(items.error)}`, remedy: 'Press r to try again.' });
       return;
     }
-    const slot = targetSlot(target);
     const current = target.items[slot];
-    // Where else each item is chosen: allowed here, refused at Save with both names.
+    // Where else each item is chosen: allowed here; another application's is refused at Save with
+    // both names, another category of this one is fine (their quantities add up).
     const users = new Map<string, string[]>();
     for (const r of rows) {
       for (const s of slotsFor(r, draftRef.current.byCategory)) {
@@ -309,13 +325,18 @@ function ServicesEditor({ session, integrationName, integration, width, height, 
   const rowProblem = row ? blockers.find((b) => b.appId === row.appId) : undefined;
   if (rowProblem && rowProblem.message !== refusal) detail.push({ text: rowProblem.message, tone: 'warning' });
   if (row && bottomLines > 1) {
-    const slot = targetSlot(row);
+    const slot = targetSlot(row, byCategory, selectedSlot);
+    const own = categorySlots(row);
     const help =
       byCategory && singleOnly(row)
         ? `${row.name} is licensed ${unitLabel(row)}: one billing item whatever the category setting.`
         : slot === 'single'
           ? `Enter chooses the billing item of ${row.name}.`
-          : `Column: ${SLOT_TITLES[slot]}${row.items[slot] ? ` = ${itemLabel(row.items[slot], itemById)}` : ''} (←/→ changes) · Enter chooses its billing item.`;
+          : slot === null || (notApplicable(row, byCategory).length > 0 && !own.includes(slot))
+            ? `${row.name} is installed on ${slotWords(own)} only: no billing item for ${SLOT_TITLES[selectedSlot]}${slot === null ? '' : ' (Enter clears it)'}.`
+            : own.length < CATEGORY_SLOTS.length
+              ? `Installed on ${slotWords(own)} only · column: ${SLOT_TITLES[slot]}${row.items[slot] ? ` = ${itemLabel(row.items[slot], itemById)}` : ''} · Enter chooses its billing item.`
+              : `Column: ${SLOT_TITLES[slot]}${row.items[slot] ? ` = ${itemLabel(row.items[slot], itemById)}` : ''} (←/→ changes) · Enter chooses its billing item.`;
     detail.push({ text: row.unit === null ? `${help} Not licensed in ${platformName} now: clear it, or keep it for when it returns.` : help, tone: 'muted' });
   }
 
