@@ -162,19 +162,21 @@ function TicketingEditor({ session, integrationName, integration, width, height,
   const rule = isRules ? rulesTable.cursorRow : undefined;
   cursorRef.current = rule?.id;
 
+  // Narrow enough minimums that all three fit at 80 columns: this table has no column cursor,
+  // and ← here goes back to the sections, so it must not need scrolling.
   const generalColumns = useMemo<Column<GeneralRow>[]>(
     () => [
       { key: 'label', title: 'Setting', width: 22 },
       {
         key: 'value',
         title: 'Value',
-        minWidth: 20,
+        minWidth: 16,
         grow: 2,
         filterable: false,
         render: (g) => `${choiceText(draft.general[g.id], lists?.[GENERAL_LIST[g.id]], g.required ? BLANK : '(none)')}${problems.some((p) => p.rowId === `general:${g.id}`) ? ' !' : ''}`,
         ...(theme.colored ? { tone: (g: GeneralRow) => (problems.some((p) => p.rowId === `general:${g.id}`) ? ('danger' as Tone) : undefined) } : {}),
       },
-      { key: 'required', title: 'Note', minWidth: 10, grow: 1, filterable: false, render: (g) => (g.required ? 'required' : 'optional') },
+      { key: 'required', title: 'Note', minWidth: 8, grow: 1, filterable: false, render: (g) => (g.required ? 'required' : 'optional') },
     ],
     // eslint-disable-next-line react-hooks/exhaustive-deps
     [draft.general, lists, problems, theme.colored],
