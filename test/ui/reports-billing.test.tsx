@@ -120,6 +120,15 @@ describe('Reports › Billing preview', () => {
     expect(stable(frame)).toMatchSnapshot();
   });
 
+  it('at 80×24 every column of the preview shows, the change too', async () => {
+    const ui = open({ columns: 80, rows: 24 });
+    await waitForFrame(ui, (f) => f.includes('Unmapped accounts'), 5000);
+    const frame = await preview(ui);
+    expect(rowOf(frame, 'Account', 'Billing item')).toMatch(/Account +Billing item +Current +New +Change$/u);
+    expect(frame).not.toMatch(/[«»]/u);
+    expect(rowOf(frame, 'KESB Select – Server')).toMatch(/\+10$/u);
+  });
+
   it('keys stay responsive while the plan is built, with progress', async () => {
     const ui = open();
     await waitForFrame(ui, (f) => f.includes('› Unmapped accounts'), 5000);

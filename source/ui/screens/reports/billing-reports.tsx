@@ -157,7 +157,8 @@ const previewTone = (r: PreviewRow): Tone | undefined => (r.kind === 'error' ? '
 const num = (n: number | null) => (n === null ? '' : formatCount(n));
 
 const previewColumns: Column<PreviewRow>[] = [
-  { key: 'account', title: 'Account', minWidth: 22, maxWidth: 40, grow: 1 },
+  // Minimums that fit 80 columns: the change is what the preview is for.
+  { key: 'account', title: 'Account', minWidth: 20, maxWidth: 40, grow: 1 },
   // A contract in error or a skipped tenant has no items: the column says why instead.
   { key: 'item', title: 'Billing item', minWidth: 26, grow: 3, render: (r) => (r.kind === 'error' || r.kind === 'skipped' ? r.note : r.item), tone: previewTone },
   { key: 'current', title: 'Current', width: 7, align: 'right', render: (r) => num(r.current), filterable: false },
