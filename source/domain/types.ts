@@ -57,6 +57,11 @@ export interface Application {
   id: string;
   name: string;
   unit: LicenseUnit;
+  /**
+   * The device categories it can be installed on, where the platform knows (a server product:
+   * Windows servers only); absent: any. With billing by category, only these need an item.
+   */
+  categories?: readonly DeviceCategory[];
 }
 
 export interface LicenseKey {

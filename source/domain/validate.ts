@@ -8,7 +8,8 @@
 //   slash do not make a different server);
 // - an account maps to one tenant per PSA (samePsa: across integrations too), and a contract
 //   is billed by one tenant;
-// - a billing item is written by one application, and by one category of it.
+// - a billing item is written by one application. Several categories of that application may
+//   share it: the plan adds their quantities into one (billingPlan.ts), so nothing is undone.
 // Same-platform and same-PSA are decided by accountsDraft's samePlatform/samePsa, the rules the
 // Accounts tab enforces while editing: one definition for both.
 import { samePlatform, samePsa } from './accountsDraft.js';
@@ -27,17 +28,26 @@ function inRange(n: number, r: { min: number; max: number }): boolean {
   return Number.isInteger(n) && n >= r.min && n <= r.max;
 }
 
+/**
+ * A rule's numbers and required values. A switched-off rule is not held to the ranges nor to
+ * Queue and Priority: its values are kept but not used (the ticket job reads enabled rules
+ * only), and are checked when it is switched on again. Its numbers must still be numbers:
+ * the configuration stores them as such.
+ */
 export function validateTicketFields(path: string, what: string, rule: TicketFields & { lifetimeDays?: number }): Problem[] {
   const out: Problem[] = [];
-  if (!inRange(rule.dueHours, LIMITS.dueHours)) {
-    out.push({ path: `${path}.dueHours`, message: `${what}: Due must be a whole number of hours from ${LIMITS.dueHours.min} to ${LIMITS.dueHours.max}.` });
-  }
-  if (rule.lifetimeDays !== undefined && !inRange(rule.lifetimeDays, LIMITS.lifetimeDays)) {
+  const number = (field: 'dueHours' | 'lifetimeDays', value: number, label: string, unit: string) => {
+    const range = LIMITS[field];
+    if (rule.enabled ? inRange(value, range) : Number.isFinite(value)) return;
     out.push({
-      path: `${path}.lifetimeDays`,
-      message: `${what}: Lifetime must be a whole number of days from ${LIMITS.lifetimeDays.min} to ${LIMITS.lifetimeDays.max}.`,
+      path: `${path}.${field}`,
+      message: rule.enabled
+        ? `${what}: ${label} must be a whole number of ${unit} from ${range.min} to ${range.max}.`
+        : `${what}: ${label} must be a number (kept unused while ticket creation is off; ${range.min}–${range.max} ${unit} to switch it on).`,
     });
-  }
+  };
+  number('dueHours', rule.dueHours, 'Due', 'hours');
+  if (rule.lifetimeDays !== undefined) number('lifetimeDays', rule.lifetimeDays, 'Lifetime', 'days');
   if (rule.enabled) {
     if (!rule.queue?.value) out.push({ path: `${path}.queue`, message: `${what}: choose a Queue (required when ticket creation is on).` });
     if (!rule.priority?.value) out.push({ path: `${path}.priority`, message: `${what}: choose a Priority (required when ticket creation is on).` });
@@ -103,16 +113,17 @@ function billedSlots(billing: BillingSettings): ItemSlot[] {
 
 export function validateBillingItems(billing: BillingSettings, p: string): Problem[] {
   const out: Problem[] = [];
-  const holders = new Map<string, Array<{ appIndex: number; slot: ItemSlot; who: string }>>();
+  const holders = new Map<string, Array<{ appIndex: number; who: string }>>();
   billing.applications.forEach((app, appIndex) => {
     for (const slot of billedSlots(billing)) {
       const choice: PsaChoice | null = app[slot];
       if (!choice?.value) continue; // not chosen, or not resolved against the PSA yet
       const who = slot === 'single' ? `"${app.applicationName}"` : `"${app.applicationName}" (${CATEGORY_WORDS[slot]})`;
       const earlier = holders.get(choice.value) ?? [];
-      holders.set(choice.value, [...earlier, { appIndex, slot, who }]);
-      // One application bills either `single` or its categories, never both: no fight there.
-      const holder = earlier.find((h) => h.appIndex !== appIndex || (h.slot === 'single') === (slot === 'single'));
+      holders.set(choice.value, [...earlier, { appIndex, who }]);
+      // One application bills either `single` or its categories, never both, and its categories
+      // on one item are summed into one quantity: only another application fights over it.
+      const holder = earlier.find((h) => h.appIndex !== appIndex);
       if (!holder) continue;
       out.push({
         path: `${p}.billing.applications[${appIndex}].${slot}`,

@@ -64,7 +64,8 @@ export function truncateStart(text: string, width: number, ellipsis: string = EL
 /**
  * Cut to at most `width` cells by taking out the middle: names that share a long start
  * ("Endpoint Security for Business Advanced" / "… Select") keep the words that tell them
- * apart. Whole words are kept at both ends when they fit ("Endpoint … Business Advanced");
+ * apart. Whole words are kept at both ends when they fit ("Endpoint … Business Advanced",
+ * "Real-time … not running": the longest end that leaves room for the first word);
  * otherwise the cut is made within words. Narrow widths fall back to `truncate`.
  */
 export function truncateMiddle(text: string, width: number): string {
@@ -72,9 +73,25 @@ export function truncateMiddle(text: string, width: number): string {
   if (width < 12) return truncate(text, width);
   const words = text.split(/(?<= )/u); // each word keeps its trailing space
   const first = words[0]!;
+  const joint = `${ELLIPSIS} `;
+  const headOf = (budget: number) => {
+    let head = '';
+    for (const word of words) {
+      if (displayWidth(head + word) > budget) break;
+      head += word;
+    }
+    return head;
+  };
+  // Whole words at both ends: the longest end (fewest words cut out) that still leaves room
+  // for the first word.
+  for (let i = 1; i < words.length; i++) {
+    const tail = words.slice(i).join('').trimEnd();
+    const headBudget = width - displayWidth(tail) - displayWidth(joint);
+    if (headBudget < displayWidth(first)) continue;
+    return `${headOf(headBudget)}${joint}${tail}`;
+  }
   // Room kept for the start: the first word (with its space) or a third of the width.
   const headReserve = Math.min(displayWidth(first), Math.floor(width / 3));
-  const joint = `${ELLIPSIS} `;
   let tail = '';
   for (let i = words.length - 1; i > 0; i--) {
     const next = words[i] + tail;
@@ -84,11 +101,7 @@ export function truncateMiddle(text: string, width: number): string {
   tail = tail.trimEnd();
   if (tail === '') return truncate(text, width);
   const headBudget = width - displayWidth(tail) - displayWidth(joint);
-  let head = '';
-  for (const word of words) {
-    if (displayWidth(head + word) > headBudget) break;
-    head += word;
-  }
+  const head = headOf(headBudget);
   // The first word alone is too long: cut it ("Endpo… Advanced").
   if (head === '') return truncate(`${truncate(first, headBudget, '')}${joint}${tail}`, width);
   return truncate(`${head}${joint}${tail}`, width);

@@ -35,6 +35,12 @@ export interface Glyphs {
   readonly mask: string;
   /** The caret in a focused text field (a glyph in both variants, coloured where colour exists). */
   readonly caret: string;
+  /**
+   * In a table header: columns are hidden to the left / right (the columns scroll sideways).
+   * Not ‹ ›: "›" is the cursor, and a column title starting with it is the column cursor.
+   */
+  readonly moreLeft: string;
+  readonly moreRight: string;
 }
 
 export interface Theme {
@@ -56,6 +62,8 @@ const glyphs: Glyphs = {
   separator: '·',
   mask: '•',
   caret: '▏',
+  moreLeft: '«',
+  moreRight: '»',
 };
 
 const colorStyles: Record<Tone, TextStyle> = {

@@ -49,17 +49,20 @@ describe('KSC connector over HTTPS', () => {
     ]);
   });
 
-  it('listApplications() lists the distinct licensed products of every virtual server', async () => {
+  it('listApplications() lists the distinct licensed products of every virtual server, with the categories each installs on', async () => {
+    const any = undefined;
     expect(await ksc.listApplications()).toEqual(
-      [
-        'Kaspersky Endpoint Detection and Response Optimum',
-        'Kaspersky Endpoint Security for Business Advanced',
-        'Kaspersky Endpoint Security for Business Select',
-        'Kaspersky Endpoint Security for Linux',
-        'Kaspersky Endpoint Security for Windows (beta)',
-        'Kaspersky Security for Mobile',
-        'Kaspersky Security for Windows Server',
-      ].map((name) => ({ id: name, name, unit: 'device' })),
+      (
+        [
+          ['Kaspersky Endpoint Detection and Response Optimum', any],
+          ['Kaspersky Endpoint Security for Business Advanced', any],
+          ['Kaspersky Endpoint Security for Business Select', any],
+          ['Kaspersky Endpoint Security for Linux', ['non-windows']],
+          ['Kaspersky Endpoint Security for Windows (beta)', ['windows-workstation', 'windows-server']],
+          ['Kaspersky Security for Mobile', ['non-windows']],
+          ['Kaspersky Security for Windows Server', ['windows-server']],
+        ] as const
+      ).map(([name, categories]) => ({ id: name, name, unit: 'device', ...(categories ? { categories } : {}) })),
     );
   });
 

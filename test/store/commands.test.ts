@@ -85,6 +85,7 @@ describe('kmsp config', () => {
   it('validate lists every problem with its path and exits 1', async () => {
     const { dir, paths } = setup();
     const config = goodConfig();
+    config.integrations[0]!.ticketing.events[0]!.enabled = true; // a switched-off row is not held to its ranges
     config.integrations[0]!.ticketing.events[0]!.dueHours = 0;
     config.agent.timeZone = 'Mars/Olympus';
     openConfig({ paths }).save(config);

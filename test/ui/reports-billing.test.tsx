@@ -39,8 +39,8 @@ function open(size: { columns?: number; rows?: number } = {}) {
 const today = () => calendarDate(new Date(), 'UTC'); // the demo config's agent.timeZone
 const rowsOf = (frame: string) => frameLines(frame).map((l) => (l.includes('│ ') ? l.slice(l.indexOf('│ ') + 2) : l));
 const rowOf = (frame: string, ...parts: string[]) => rowsOf(frame).find((l) => parts.every((p) => l.includes(p))) ?? '';
-/** Dates move with the calendar: snapshots show them as YYYY-MM-DD. */
-const stable = (frame: string) => frame.replace(/\d{4}-\d{2}-\d{2}/gu, 'YYYY-MM-DD');
+/** Dates move with the calendar: snapshots show them as YYYY-MM-DD (or YYYY… where cut). */
+const stable = (frame: string) => frame.replace(/\d{4}-\d{2}-\d{2}/gu, 'YYYY-MM-DD').replace(/\d{4}(-\d{0,2}){0,2}…/gu, 'YYYY…');
 /** Writes the Autotask simulator saw (anything but GETs and /query reads). */
 const writes = () => env.demo.autotask.requests.filter((r) => r.method !== 'GET' && !/\/query/iu.test(r.path));
 
@@ -120,6 +120,15 @@ describe('Reports › Billing preview', () => {
     expect(stable(frame)).toMatchSnapshot();
   });
 
+  it('at 80×24 every column of the preview shows, the change too', async () => {
+    const ui = open({ columns: 80, rows: 24 });
+    await waitForFrame(ui, (f) => f.includes('Unmapped accounts'), 5000);
+    const frame = await preview(ui);
+    expect(rowOf(frame, 'Account', 'Billing item')).toMatch(/Account +Billing item +Current +New +Change$/u);
+    expect(frame).not.toMatch(/[«»]/u);
+    expect(rowOf(frame, 'KESB Select – Server')).toMatch(/\+10$/u);
+  });
+
   it('keys stay responsive while the plan is built, with progress', async () => {
     const ui = open();
     await waitForFrame(ui, (f) => f.includes('› Unmapped accounts'), 5000);
@@ -136,8 +145,8 @@ describe('Reports › Billing preview', () => {
 describe('Reports › Reconciliation', () => {
   beforeEach(() => start(basicTenants.map((t) => ({ ...t, billing: true }))));
 
-  it('flags “edited in Autotask” after a manual change behind kmsp’s back, and “differs” when usage changed', async () => {
-    // A real billing run: postings in Autotask and in the ledger (Northwind 90/10/0, Southside 5).
+  /** A real billing run (Northwind 90/10/0, Southside 5), then 7 workstation units added by hand in Autotask and Southside down to 3 devices. */
+  async function postedThenChanged() {
     const c = await env.connect();
     const ledger = env.ledger();
     try {
@@ -146,15 +155,18 @@ describe('Reports › Reconciliation', () => {
     } finally {
       await c.close();
     }
-    // Someone adds 7 workstation units to Northwind by hand in Autotask.
     env.demo.autotask.state.units
       .filter((u) => Number(u.contractID) === CONTRACT && String(u.serviceID) === WS)
       .forEach((u) => (u.units = Number(u.units) + 7));
-    // Southside's usage drops from 5 to 3 devices on the platform.
     env.demo.ksc.changeKey('vs-southside-0002', '1111-000003-SB000003', {
       current: ['b1110000-0000-4000-8000-00000000012d', 'b1110000-0000-4000-8000-00000000012e', 'b1110000-0000-4000-8000-00000000012f'],
     });
     env.demo.autotask.clearRequests();
+    return ledger;
+  }
+
+  it('flags “edited in Autotask” after a manual change behind kmsp’s back, and “differs” when usage changed', async () => {
+    const ledger = await postedThenChanged();
     const postingsBefore = ledger.listPostings().length;
 
     const ui = open({ columns: 150 });
@@ -190,7 +202,48 @@ describe('Reports › Reconciliation', () => {
     expect(writes()).toEqual([]);
     expect(ledger.listPostings()).toHaveLength(postingsBefore);
   });
+  it('at 120×35 and 80×24 no column is dropped: ←/→ bring Flags and Last posted into view (« »), account and item stay, and the cursor row says its flags and last posting', async () => {
+    await postedThenChanged();
+    const d = today();
+    const header = (frame: string) => rowOf(frame, 'Account', 'Billing item');
+    for (const [columns, rows] of [
+      [120, 35],
+      [80, 24],
+    ] as const) {
+      const ui = open({ columns, rows });
+      await waitForFrame(ui, (f) => f.includes('Unmapped accounts'), 5000);
+      await press(ui.stdin, ']', ']');
+      let frame = await waitForFrame(ui, (f) => f.includes('items on'), 10_000);
+      const size = `${columns}×${rows}`;
+      expect(header(frame), size).toMatch(/Account +Billing item +Usage +Autotask +»$/u);
+      // Mismatched rows are marked "!" whatever columns are in view.
+      expect(rowOf(frame, 'Northwind Traders GmbH', 'Workstation'), size).toMatch(/^[› ] ! Northwind Traders GmbH +KESB Select – Workstation +90 +97$/u);
+      expect(rowOf(frame, 'Northwind Traders GmbH', 'Server'), size).toMatch(/^ {4}Northwind Traders GmbH +KESB Select – Server +10 +10$/u);
+      await press(ui.stdin, 'j', 'j');
+      frame = ui.lastFrame();
+      expect(frame, size).toMatch(/kmsp last posted 90 on \d{4}-\d{2}-\d{2}; Autotask now holds 97/u);
+      expect(stable(frame)).toMatchSnapshot(`${size}, first columns`);
+      await press(ui.stdin, keys.right);
+      frame = ui.lastFrame();
+      expect(header(frame), size).toMatch(/Account +Billing item +« Flags +»$/u);
+      // At 80 columns the account and item are cut to make room, never dropped.
+      expect(rowOf(frame, 'Northwind Trader', 'Work'), size).toMatch(/^› ! Northwind Trader.* +KESB Select – Work.* +! differs · ! edited in Autotask *$/u);
+      expect(rowOf(frame, 'Southside Bakery', 'Work'), size).toMatch(/^ {2}! Southside Bakery +KESB Select – Work.* +! differs *$/u);
+      expect(stable(frame)).toMatchSnapshot(`${size}, Flags`);
+      await press(ui.stdin, 'l');
+      frame = ui.lastFrame();
+      expect(header(frame), size).toMatch(/Account +Billing item +« Last posted$/u);
+      expect(rowOf(frame, 'Northwind Traders GmbH', 'Server'), size).toMatch(new RegExp(`Server +10 on ${d}$`, 'u'));
+      expect(stable(frame)).toMatchSnapshot(`${size}, Last posted`);
+      await press(ui.stdin, keys.left, keys.left);
+      expect(header(ui.lastFrame()), size).toMatch(/Account +Billing item +Usage +Autotask +»$/u);
+      cleanupUi();
+      await session?.close();
+      session = undefined;
+    }
+  });
 });
+
 
 describe('NO_COLOR', () => {
   beforeEach(() => start());

@@ -328,6 +328,91 @@ describe('Services tab', () => {
     expect(ui.lastFrame()).toContain('2 unsaved changes');
   });
 
+  it('by category, an application needs items only for the categories it installs on, and one item may serve several of its categories', async () => {
+    const KSWS = 'Kaspersky Security for Windows Server';
+    const BETA = 'Kaspersky Endpoint Security for Windows 12.7 (beta)';
+    const { ui, dir } = open();
+    await loaded(ui);
+    await press(ui.stdin, 't');
+    let frame = ui.lastFrame();
+    expect(rowOf(frame, KSWS)).toMatch(/Windows Server +n\/a +— +n\/a$/);
+    expect(rowOf(frame, 'Exchange Servers')).toMatch(/Exchange Servers +n\/a +— +n\/a$/);
+    expect(rowOf(frame, 'Security for Linux')).toMatch(/for Linux +n\/a +n\/a +—$/);
+    expect(rowOf(frame, BETA)).toMatch(/\(beta\) +— +— +n\/a$/);
+    expect(rowOf(frame, ADVANCED)).toMatch(/Advanced +— +— +—$/);
+    // Windows Server: Enter in any column chooses its servers' item, and that alone is complete.
+    await goTo(ui, KSWS);
+    expect(ui.lastFrame()).toContain('Installed on Windows servers only · column: Windows servers · Enter chooses its billing item.');
+    await choose(ui, 'security for windows server');
+    frame = ui.lastFrame();
+    expect(rowOf(frame, KSWS)).toMatch(/^› \* Kaspersky Security for Windows Server +n\/a +\[Kaspersky Security for Windows Server\] +n\/a$/);
+    expect(frame).not.toContain('incomplete');
+    // Endpoint Security for Windows: one item for its workstations and its servers.
+    await press(ui.stdin, keys.home);
+    await goTo(ui, BETA);
+    await press(ui.stdin, keys.right, keys.right); // Non-Windows: not installed there
+    expect(line(ui.lastFrame(), 'installed on')).toContain(`${BETA} is installed on Windows workstations and Windows servers only: no billing item for Non-Windows devices.`);
+    await press(ui.stdin, keys.enter);
+    expect(ui.lastFrame()).toContain('it needs no billing item for Non-Windows devices');
+    expect(ui.lastFrame()).not.toContain('billing item for Kaspersky');
+    await press(ui.stdin, keys.left, keys.left);
+    await choose(ui, 'advanced – work');
+    await press(ui.stdin, keys.right, keys.enter);
+    frame = await waitForFrame(ui, (f) => f.includes('billing item for'));
+    expect(line(frame, '│   KES Advanced – Workstation')).toContain('also chosen for Kaspersky Endpoint Secu'); // this application's workstations
+    await type(ui.stdin, 'advanced – work');
+    await press(ui.stdin, keys.enter);
+    frame = await waitForFrame(ui, (f) => !f.includes('billing item for'));
+    expect(rowOf(frame, BETA)).toMatch(/\(beta\) +KES Advanced – Workstation +\[KES Advanced – Workstation\] +n\/a$/);
+    await press(ui.stdin, CTRL_S);
+    await waitForFrame(ui, (f) => f.includes('Saved the billing items'));
+    const billing = readBilling(dir);
+    const workstation = { value: '29684601', label: 'KES Advanced – Workstation' };
+    expect(billing.applications.find((a) => a.applicationId === KSWS)).toEqual({ applicationId: KSWS, applicationName: KSWS, single: null, workstation: null, server: { value: '29684607', label: KSWS }, nonWindows: null });
+    expect(billing.applications.find((a) => a.applicationId === BETA)).toEqual({ applicationId: BETA, applicationName: BETA, single: null, workstation, server: workstation, nonWindows: null });
+  });
+
+  it('an item stored for a category the application does not install on is shown and must be cleared', async () => {
+    const KSWS = 'Kaspersky Security for Windows Server';
+    const dir = freshDir();
+    const item = (value: string, label: string) => ({ value, label });
+    writeBilling(dir, {
+      byCategory: true,
+      applications: [{ applicationId: KSWS, applicationName: KSWS, single: null, workstation: item('29684604', 'KESB Select – Workstation'), server: item('29684607', KSWS), nonWindows: null }],
+    });
+    const { ui } = open({ dir });
+    let frame = await loaded(ui);
+    expect(rowOf(frame, KSWS)).toMatch(/Windows Server +! n\/a: KESB Select – Work.* +Kaspersky Security for Win.* +n\/a +! n\/a item$/);
+    expect(frame).toContain('1 problem');
+    await goTo(ui, KSWS);
+    expect(ui.lastFrame()).toContain(`“${KSWS}” is installed on Windows servers only, yet has a billing item for Windows workstations: clear it with (none) (Enter on that cell).`);
+    await press(ui.stdin, keys.enter);
+    frame = await waitForFrame(ui, (f) => f.includes(`billing item for ${KSWS}`));
+    expect(frame).toContain('› KESB Select – Workstation (current)');
+    await press(ui.stdin, keys.pageUp, keys.enter); // (none), at the top
+    frame = await waitForFrame(ui, (f) => !f.includes('Search:'));
+    expect(rowOf(frame, KSWS)).toMatch(/Windows Server +n\/a +\[Kaspersky Security for Windows Server\] +n\/a$/);
+    await press(ui.stdin, CTRL_S);
+    await waitForFrame(ui, (f) => f.includes('Saved the billing items'));
+    expect(readBilling(dir).applications).toEqual([{ applicationId: KSWS, applicationName: KSWS, single: null, workstation: null, server: item('29684607', KSWS), nonWindows: null }]);
+  });
+
+  it('by category at 80×24 and 120×35: "n/a" where an application is not installed', async () => {
+    for (const [columns, rows] of [
+      [80, 24],
+      [120, 35],
+    ] as const) {
+      const { ui } = open({ columns, rows });
+      await loaded(ui);
+      await press(ui.stdin, 't', keys.end);
+      const frame = ui.lastFrame();
+      expect(frame).not.toMatch(/[«»]/);
+      expect(rowOf(frame, 'Security for Windows Server')).toMatch(/Windows Server +n\/a +\[—\] +n\/a$/);
+      expect(frame).toMatchSnapshot(`${columns}×${rows}`);
+      cleanupUi();
+    }
+  });
+
   it('Cancel changes asks, then restores the last save', async () => {
     const dir = freshDir();
     writeBilling(dir, { byCategory: false, applications: [{ applicationId: SELECT, applicationName: SELECT, single: { value: '29684604', label: 'KESB Select – Workstation' }, workstation: null, server: null, nonWindows: null }] });

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { cleanupUi, frameLines, keys, press, renderUi, type as typeText, waitForFrame } from '../helpers/ink.js';
 import { ActivateHarness, makeTenants, Providers, TableHarness, demoScreens, tenantColumns, type Tenant } from './fixtures.js';
 import { ConsoleApp } from '../../source/ui/app.js';
-import { layoutColumns, tableReducer, initialTableState, type Column } from '../../source/ui/components/table/index.js';
+import { layoutColumns, tableReducer, initialTableState, windowColumns, Table, useTable, type Column } from '../../source/ui/components/table/index.js';
 import { move, normalize } from '../../source/ui/components/list-window.js';
 import { displayWidth } from '../../source/ui/text.js';
 
@@ -56,6 +56,102 @@ describe('column layout', () => {
   it('drops trailing columns that do not fit', () => {
     expect(layoutColumns(columns, 25).map((c) => c.column.key)).toEqual(['name', 'account']);
     expect(layoutColumns(columns, 8).map((c) => [c.column.key, c.width])).toEqual([['name', 8]]);
+  });
+});
+
+describe('columns that do not all fit scroll sideways', () => {
+  // Minimums 14 + 16 + 7 + 10 + 10 and four gaps: 65 cells, more than a 50-cell table has.
+  const wide: Column<Tenant>[] = [
+    { key: 'name', title: 'Tenant', minWidth: 14 },
+    { key: 'account', title: 'PSA account', minWidth: 16 },
+    { key: 'devices', title: 'Devices', width: 7, align: 'right', filterable: false },
+    { key: 'alpha', title: 'Alpha', width: 10, render: (t) => `alpha ${t.id}`, filterable: false },
+    { key: 'beta', title: 'Beta', width: 10, render: (t) => `beta ${t.id}`, filterable: false },
+  ];
+  const keysOf = (w: { layout: { column: Column<Tenant> }[] }) => w.layout.map((l) => l.column.key);
+
+  it('keeps the first column, shows the focused one, moves the window as little as needed', () => {
+    expect(windowColumns(wide, 100)).toMatchObject({ scrolled: false, hiddenLeft: 0, hiddenRight: 0 });
+    let w = windowColumns(wide, 48);
+    expect(keysOf(w)).toEqual(['name', 'account', 'devices']);
+    expect(w).toMatchObject({ scrolled: true, start: 1, hiddenLeft: 0, hiddenRight: 2 });
+    // Every cell is given out: the layout and the signs' cells fill the width.
+    expect(w.layout.reduce((sum, l) => sum + l.width, 0) + 2 * (w.layout.length - 1) + 4).toBe(48);
+    w = windowColumns(wide, 48, { start: w.start, focus: 4 });
+    expect(keysOf(w)).toEqual(['name', 'alpha', 'beta']);
+    expect(w).toMatchObject({ start: 3, hiddenLeft: 2, hiddenRight: 0 });
+    // Back one column: still in view, nothing moves; one more and the window follows.
+    expect(keysOf(windowColumns(wide, 48, { start: 3, focus: 3 }))).toEqual(['name', 'alpha', 'beta']);
+    expect(keysOf(windowColumns(wide, 48, { start: 3, focus: 2 }))).toEqual(['name', 'devices', 'alpha']);
+    // Its own start gives the same window (the view keeps `start` as state).
+    for (const [start, focus] of [[1, 4], [4, 1], [2, undefined], [9, 2]] as const) {
+      const once = windowColumns(wide, 48, { start, ...(focus !== undefined ? { focus } : {}) });
+      expect(windowColumns(wide, 48, { start: once.start, ...(focus !== undefined ? { focus } : {}) })).toEqual(once);
+    }
+    // Too narrow for the name and one column at their minimum: the focused column still shows.
+    expect(keysOf(windowColumns(wide, 24, { focus: 3 }))).toEqual(['name', 'alpha']);
+  });
+
+  function WideHarness({ focusColumn, width = 50 }: { focusColumn?: string; width?: number }) {
+    const table = useTable({ rows: makeTenants(5), columns: wide, getRowId: (t) => t.id, height: 8, active: true });
+    return <Table table={table} width={width} title="Tenants" focusColumn={focusColumn} />;
+  }
+  const header = (frame: string) => frameLines(frame)[1]!;
+
+  it('←/→ scroll a table without a column cursor, and « » in the header say where columns are hidden', async () => {
+    const ui = renderUi(
+      <Providers>
+        <WideHarness />
+      </Providers>,
+      { columns: 50 },
+    );
+    let frame = ui.lastFrame();
+    expect(header(frame)).toMatch(/^ {2}Tenant +PSA account +Devices +»$/);
+    expect(frame).not.toContain('alpha t1');
+    for (const line of frameLines(frame)) expect(displayWidth(line)).toBeLessThanOrEqual(50);
+    // → pages: the columns hidden on the right come into view (every press shows a new one).
+    await press(ui.stdin, keys.right);
+    frame = ui.lastFrame();
+    expect(header(frame)).toMatch(/^ {2}Tenant +« Alpha +Beta$/);
+    expect(frameLines(frame).find((l) => l.includes('Tenant 00001'))).toMatch(/^› Tenant 00001 +alpha t1 +beta t1 *$/);
+    expect(frame).toMatchSnapshot();
+    await press(ui.stdin, 'l'); // nothing hidden on the right: the key does nothing
+    expect(header(ui.lastFrame())).toMatch(/^ {2}Tenant +« Alpha +Beta$/);
+    await press(ui.stdin, 'h');
+    expect(header(ui.lastFrame())).toMatch(/^ {2}Tenant +PSA account +Devices +»$/);
+    await press(ui.stdin, keys.left); // nothing hidden on the left
+    expect(header(ui.lastFrame())).toMatch(/^ {2}Tenant +PSA account +Devices +»$/);
+  });
+
+  it('columns marked pinned stay beside the first one', () => {
+    const pinned = wide.map((c) => (c.key === 'account' ? { ...c, pinned: true } : c));
+    let w = windowColumns(pinned, 48);
+    expect(keysOf(w)).toEqual(['name', 'account', 'devices']);
+    expect(w).toMatchObject({ pinned: 2, start: 2, hiddenLeft: 0, hiddenRight: 2 });
+    w = windowColumns(pinned, 48, { start: w.start, focus: 4 });
+    expect(keysOf(w)).toEqual(['name', 'account', 'beta']);
+    expect(w).toMatchObject({ pinned: 2, start: 4, hiddenLeft: 2, hiddenRight: 0 });
+  });
+
+  it('with a column cursor the window follows it', async () => {
+    const ui = renderUi(
+      <Providers>
+        <WideHarness focusColumn="beta" />
+      </Providers>,
+      { columns: 50 },
+    );
+    expect(header(ui.lastFrame())).toMatch(/^ {2}Tenant +« Alpha +Beta$/);
+    expect(ui.lastFrame()).toContain('beta t1');
+    ui.rerender(
+      <Providers>
+        <WideHarness focusColumn="account" />
+      </Providers>,
+    );
+    await press(ui.stdin);
+    expect(header(ui.lastFrame())).toMatch(/^ {2}Tenant +PSA account +Devices +»$/);
+    // ←/→ belong to the screen's column cursor: the table does not scroll by itself.
+    await press(ui.stdin, keys.right);
+    expect(header(ui.lastFrame())).toMatch(/^ {2}Tenant +PSA account +Devices +»$/);
   });
 });
 

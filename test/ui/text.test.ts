@@ -57,8 +57,13 @@ describe('truncateMiddle', () => {
     expect(truncateMiddle('Endpoint Security for Linux', 28)).toBe('Endpoint Security for Linux');
     for (const w of [12, 20, 28, 36]) expect(displayWidth(truncateMiddle('Kaspersky Endpoint Detection and Response Optimum', w))).toBeLessThanOrEqual(w);
   });
+  it('keeps the first word whole rather than a longer end ("Real-time … not running", not "Real-tim… not running")', () => {
+    expect(truncateMiddle('Real-time protection is not running', 25)).toBe('Real-time … not running');
+    expect(truncateMiddle('Real-time protection is not running', 21)).toBe('Real-time … running');
+    expect(truncateMiddle('Endpoint Security for Windows 12.7 (beta)', 20)).toBe('Endpoint … (beta)');
+  });
   it('cuts within a word when no whole word fits, and falls back to truncate when very narrow', () => {
-    expect(truncateMiddle('Endpoint Security for Windows 12.7 (beta)', 20)).toBe('Endpoin… 12.7 (beta)');
+    expect(truncateMiddle('Endpoint Security for Windows 12.7 (beta)', 14)).toBe('Endpoi… (beta)');
     expect(truncateMiddle('Endpoint Security', 8)).toBe(truncate('Endpoint Security', 8));
   });
 });

@@ -116,6 +116,67 @@ describe('Ticketing tab', () => {
     expect(frame).toMatch(/Real-time … [a-z ]*by the administrator /);
   });
 
+  it('at 80×24 every column the cursor reaches is shown: the columns scroll sideways, « » say more are hidden, the name stays', async () => {
+    const { ui } = open({ columns: 80, rows: 24 });
+    // General has no column cursor (← goes back to the sections): its three columns fit.
+    expect(line(await loaded(ui), 'Setting')).toMatch(/Setting +Value +Note$/);
+    await toSection(ui, 1);
+    const header = (frame: string) => line(frame, 'Event severity');
+    let frame = ui.lastFrame();
+    expect(header(frame)).toMatch(/Event severity +›Ticket +Days +»$/);
+    expect(frame).toMatchSnapshot('Events at 80×24');
+    // Each → shows the cursor's column, bracketed in the cursor row, beside the pinned name.
+    const expected: Array<[RegExp, RegExp]> = [
+      [/›Days/, /Critical +off +\[1\]/],
+      [/›Queue/, /Critical +.*\[Monitoring Alert\]/],
+      [/›Priority/, /Critical +\[Critical\] +12/],
+      [/« +Priority +›Due \(h\)$/, /Critical +Critical +\[12\]$/],
+    ];
+    for (const [head, row] of expected) {
+      await press(ui.stdin, keys.right);
+      frame = ui.lastFrame();
+      expect(header(frame)).toMatch(head);
+      expect(rowOf(frame, 'Critical ')).toMatch(row);
+      for (const l of frameLines(frame)) expect(l.length).toBeLessThanOrEqual(80);
+    }
+    expect(frame).toMatchSnapshot('Events at 80×24, cursor on Due');
+    // Enter edits the column the admin sees.
+    await setNumber(ui, '48');
+    expect(rowOf(ui.lastFrame(), 'Critical ')).toMatch(/\* +Critical +Critical +\[48\]$/);
+    // Back to the first column: the window follows to the left.
+    await press(ui.stdin, keys.left, keys.left, keys.left, keys.left);
+    expect(header(ui.lastFrame())).toMatch(/Event severity +›Ticket +Days +»$/);
+
+    // Status descriptions: whole where the window leaves room, else cut in the middle by words.
+    await toSection(ui, 1);
+    frame = ui.lastFrame();
+    expect(line(frame, 'Status description')).toMatch(/Status description +›Ticket +»$/);
+    expect(frame).toContain('Real-time protection is not running ');
+    expect(frame).toContain('Security application is not running ');
+    expect(frame).toMatchSnapshot('Warning status at 80×24');
+    await press(ui.stdin, keys.right);
+    frame = ui.lastFrame();
+    expect(line(frame, 'Status description')).toMatch(/Status description +« ›Queue +»$/);
+    expect(frame).toContain('Real-time … not running ');
+    expect(frame).not.toMatch(/[A-Za-z]… /); // never "Real-tim… not running"
+  });
+
+  it('at 120×35 every column shows and the descriptions take the free width', async () => {
+    const { ui } = open({ columns: 120, rows: 35 });
+    await loaded(ui);
+    await toSection(ui, 1);
+    let frame = ui.lastFrame();
+    expect(frame).not.toMatch(/[«»]/);
+    expect(frame).toMatchSnapshot('Events at 120×35');
+    await toSection(ui, 1);
+    frame = ui.lastFrame();
+    expect(line(frame, 'Status description')).toMatch(/Status description +›Ticket +Queue +Priority +Due \(h\)$/);
+    // The queue and priority columns are as wide as their values: the rest went to the descriptions.
+    expect(frame).toContain('Security application is not installed ');
+    expect(frame).toContain('Incompatible applications are installed ');
+    expect(frame).toMatchSnapshot('Warning status at 120×35');
+  });
+
   it('offers only active queues (not "Legacy Helpdesk"), searchable', async () => {
     const { ui } = open({ rows: 40 });
     await loaded(ui);
@@ -167,11 +228,12 @@ describe('Ticketing tab', () => {
     await waitForFrame(ui, (f) => f.includes('Saved the ticketing settings'));
   });
 
-  it('bad numbers are shown inline and block Save with a message naming each; config.json unchanged', async () => {
+  it('bad numbers of switched-on rows are shown inline and block Save with a message naming each; config.json unchanged', async () => {
     const { ui, dir } = open({ columns: 200 });
     const before = fs.readFileSync(path.join(dir, 'config.json'), 'utf8');
     await loaded(ui);
     await toSection(ui, 1);
+    await press(ui.stdin, 'a', 'o', keys.escape); // all three rows on, marks cleared
     await press(ui.stdin, keys.right); // Lifetime
     await setNumber(ui, '0');
     await press(ui.stdin, keys.down);
@@ -185,9 +247,9 @@ describe('Ticketing tab', () => {
     await press(ui.stdin, keys.up);
     await setNumber(ui, '0');
     let frame = ui.lastFrame();
-    expect(rowOf(frame, 'Critical ')).toMatch(/\* +Critical +off +0 ! +Monitoring Alert +Critical +\[0 !\]$/);
-    expect(rowOf(frame, 'Functional failure')).toMatch(/Functional failure +off +366 ! +Monitoring Alert +Medium +8761 !$/);
-    expect(rowOf(frame, '  Warning  ')).toMatch(/Warning +off +abc ! +Monitoring Alert +Medium +-3 !$/);
+    expect(rowOf(frame, 'Critical ')).toMatch(/\* +Critical +on +0 ! +Monitoring Alert +Critical +\[0 !\]$/);
+    expect(rowOf(frame, 'Functional failure')).toMatch(/Functional failure +on +366 ! +Monitoring Alert +Medium +8761 !$/);
+    expect(rowOf(frame, '  Warning  ')).toMatch(/Warning +on +abc ! +Monitoring Alert +Medium +-3 !$/);
     expect(frame).toContain('3 unsaved changes · 6 problems');
     expect(frame).toContain('Events › Critical: Lifetime must be a whole number of days from 1 to 365.');
     expect(frame).toMatchSnapshot('inline problems');
@@ -198,9 +260,47 @@ describe('Ticketing tab', () => {
       'Not saved: Events › Critical (Due 1–8760 hours, Lifetime 1–365 days) · Events › Functional failure (Due 1–8760 hours, Lifetime 1–365 days) · Events › Warning (Due 1–8760 hours, Lifetime 1–365 days)',
     );
     expect(frame).toContain('Cause: Events › Critical: Due must be a whole number of hours from 1 to 8760. Events › Critical: Lifetime must be');
+    // Switching off would clear Critical and Functional failure, not Warning ("abc" is no number at all).
+    expect(frame).toContain(
+      'Remedy: Correct the values marked "!" (Enter edits a cell), or switch ticket creation off (o) for Events › Critical, Events › Functional failure (its values are kept, unused).',
+    );
     await press(ui.stdin, keys.down, keys.down, keys.left, keys.left, keys.left); // Warning, Lifetime
     expect(ui.lastFrame()).toContain('Events › Warning: "abc" is not a number. Lifetime must be a whole number of days from 1 to 365.');
     expect(fs.readFileSync(path.join(dir, 'config.json'), 'utf8')).toBe(before);
+  });
+
+  it('a switched-off row keeps out-of-range values unused and saves; switched on, Save names the row, the column and the range, and offers only what works', async () => {
+    const { ui, dir } = open();
+    await loaded(ui);
+    await toSection(ui, 1);
+    await press(ui.stdin, keys.down, keys.down, keys.right); // Warning, Days
+    await setNumber(ui, '9999');
+    let frame = ui.lastFrame();
+    expect(rowOf(frame, '  Warning  ')).toMatch(/\* +Warning +off +\[9999\] +Monitoring Alert/);
+    expect(frame).not.toContain('problem');
+    expect(frame).toContain('Off, so not used: switching on needs Lifetime 1–365 days.');
+    await press(ui.stdin, CTRL_S);
+    await waitForFrame(ui, (f) => f.includes('Saved the ticketing settings'));
+    expect(readTicketing(dir).events.find((r) => r.severity === 'warning')).toMatchObject({ enabled: false, lifetimeDays: 9999 });
+
+    // Switched on, the range applies again.
+    await press(ui.stdin, 'o');
+    await press(ui.stdin, CTRL_S);
+    frame = await waitForFrame(ui, (f) => f.includes('Not saved: 1 problem to fix first'));
+    expect(rowOf(frame, '  Warning  ')).toMatch(/\* +Warning +on +\[9999 !\]/);
+    expect(frame).toContain('Not saved: Events › Warning (Lifetime 1–365 days)');
+    expect(frame).toContain('Cause: Events › Warning: Lifetime must be a whole number of days from 1 to 365.');
+    expect(frame).toContain('Remedy: Correct the values marked "!" (Enter edits a cell), or switch ticket creation off (o) for Events › Warning (its values are kept, unused).');
+
+    // Off again, a value that is no number still blocks (the config stores numbers), and switching off is not offered.
+    await press(ui.stdin, 'o');
+    await setNumber(ui, 'abc');
+    await press(ui.stdin, CTRL_S);
+    frame = await waitForFrame(ui, (f) => f.includes('Lifetime: a number'));
+    expect(frame).toContain('Not saved: Events › Warning (Lifetime: a number)');
+    expect(frame).toContain('Remedy: Correct the values marked "!" (Enter edits a cell).');
+    expect(frame).not.toContain('switch ticket creation off');
+    expect(readTicketing(dir).events.find((r) => r.severity === 'warning')).toMatchObject({ enabled: false, lifetimeDays: 9999 });
   });
 
   it('an enabled row without a queue blocks Save', async () => {

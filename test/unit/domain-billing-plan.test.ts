@@ -2,7 +2,10 @@
 import { describe, expect, it } from 'vitest';
 import { desiredQuantities, planAgainstPsa, postingsOf, type DesiredQuantity, type PlanLine } from '../../source/domain/billingPlan.js';
 import type { ApplicationItems, BillingSettings, PsaChoice } from '../../source/domain/config.js';
-import type { Application, ItemQuantity } from '../../source/domain/types.js';
+import type { Application, Device, ItemQuantity } from '../../source/domain/types.js';
+import { buildBillingPlan } from '../../source/billing/planner.js';
+import { AUTOTASK_DEFAULTS, KSC_DEFAULTS, newIntegration } from '../../source/domain/defaults.js';
+import type { Psa, SecurityPlatform } from '../../source/domain/ports.js';
 import type { ApplicationUsage, TenantUsage } from '../../source/domain/usage.js';
 
 const item = (value: string): PsaChoice => ({ value, label: `Item ${value}` });
@@ -193,5 +196,60 @@ describe('usage → plan → postings, end to end', () => {
       ['V', 10, 10, 0],
     ]);
     expect(postingsOf(lines).map((l) => [l.billingItemId, l.delta])).toEqual([['W', 5]]);
+  });
+});
+
+describe('two categories of one application on one billing item', () => {
+  // Kaspersky Endpoint Security for Windows runs on workstations and servers; one Autotask
+  // service bills both. The plan adds the two quantities into one line: never two postings of one item.
+  it('desired → plan → postings: one line whose quantity is the sum', () => {
+    const d = desiredQuantities(usage(deviceUsage('KES', 90, 10, 4)), settings(true, row('KES', { workstation: 'X', server: 'X', nonWindows: 'N' })), APPS);
+    expect(d).toEqual([
+      {
+        billingItemId: 'X',
+        billingItemName: 'Item X',
+        quantity: 100,
+        sources: [
+          { applicationId: 'KES', bucket: 'windows-workstation', quantity: 90 },
+          { applicationId: 'KES', bucket: 'windows-server', quantity: 10 },
+        ],
+      },
+      { billingItemId: 'N', billingItemName: 'Item N', quantity: 4, sources: [{ applicationId: 'KES', bucket: 'non-windows', quantity: 4 }] },
+    ]);
+    const lines = planAgainstPsa(d, [{ billingItemId: 'X', units: 95, periodStart: '2024-01-01', periodEnd: '2024-01-31' }]);
+    expect(lines.map((l) => [l.billingItemId, l.before, l.after, l.delta])).toEqual([
+      ['X', 95, 100, 5],
+      ['N', 0, 4, 4],
+    ]);
+    expect(postingsOf(lines).map((l) => [l.billingItemId, l.delta])).toEqual([
+      ['X', 5],
+      ['N', 4],
+    ]);
+  });
+
+  it('buildBillingPlan: usage counted per category, summed on the shared item of the contract', async () => {
+    const KESW: Application = { id: 'KESW', name: 'Kaspersky Endpoint Security for Windows', unit: 'device', categories: ['windows-workstation', 'windows-server'] };
+    const tenant = { id: 'vs-1', name: 'Acme', enabled: true };
+    const device = (id: string, category: Device['category']): Device => ({ id, tenantId: tenant.id, name: id, category, osName: '', mobile: false, health: 'ok', statuses: [], lastSeen: null });
+    const devices = [device('w1', 'windows-workstation'), device('w2', 'windows-workstation'), device('w3', 'windows-workstation'), device('s1', 'windows-server'), device('s2', 'windows-server')];
+    const platform = {
+      kind: 'ksc',
+      listTenants: async () => [tenant],
+      listApplications: async () => [KESW],
+      listDevices: async () => devices,
+      licenseUsage: async () => ({
+        tenantId: tenant.id,
+        keys: [{ id: 'K1', applicationId: 'KESW', type: 'commercial', expiresAt: null, subscriptionState: null, capacity: 50 }],
+        assignments: devices.map((d) => ({ keyId: 'K1', deviceId: d.id, current: true })),
+      }),
+    } as unknown as SecurityPlatform;
+    const psa = { kind: 'autotask', currentQuantities: async () => [{ billingItemId: 'X', units: 4, periodStart: '2024-01-01', periodEnd: '2024-01-31' }] } as unknown as Psa;
+    const integration = newIntegration('main', { ...KSC_DEFAULTS, url: 'https://ksc:13299', username: 'u' }, { ...AUTOTASK_DEFAULTS, username: 'api@x' });
+    integration.tenants = [{ tenantId: tenant.id, tenantName: tenant.name, accountId: '10', accountName: 'Acme', billing: true, contractId: '7', contractName: 'Acme – Security' }];
+    integration.billing = { byCategory: true, applications: [{ applicationId: 'KESW', applicationName: KESW.name, single: null, workstation: item('X'), server: item('X'), nonWindows: null }] };
+    const plan = await buildBillingPlan({ integration, platform, psa, now: new Date('2024-01-15T12:00:00Z'), timeZone: 'UTC' });
+    expect(plan.contracts).toHaveLength(1);
+    expect(plan.contracts[0]!.error).toBeUndefined();
+    expect(plan.contracts[0]!.lines).toEqual([{ billingItemId: 'X', billingItemName: 'Item X', before: 4, after: 5, delta: 1, period: { start: '2024-01-01', end: '2024-01-31' } }]);
   });
 });

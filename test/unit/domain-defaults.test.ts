@@ -108,13 +108,37 @@ describe('validateConfig', () => {
   it('checks limits: lifetime 1–365 days, due 1–8760 h, required values on enabled rows', () => {
     const i = integration();
     i.ticketing.events[0] = { ...i.ticketing.events[0]!, enabled: true, lifetimeDays: 366, dueHours: 0, queue: null };
-    i.ticketing.warningStatus[0] = { ...i.ticketing.warningStatus[0]!, dueHours: 8761 };
+    i.ticketing.warningStatus[0] = { ...i.ticketing.warningStatus[0]!, enabled: true, dueHours: 8761 };
     const paths = validateConfig({ ...defaultConfig(), integrations: [i] }).map((p) => p.path);
     expect(paths).toEqual([
       'integrations[0].ticketing.events[0].dueHours',
       'integrations[0].ticketing.events[0].lifetimeDays',
       'integrations[0].ticketing.events[0].queue',
       'integrations[0].ticketing.warningStatus[0].dueHours',
+    ]);
+  });
+
+  it('holds a switched-off row only to numbers being numbers: its values are kept unused until it is switched on', () => {
+    const i = integration();
+    const config = () => ({ ...defaultConfig(), integrations: [i] });
+    i.ticketing.events[2] = { ...i.ticketing.events[2]!, enabled: false, lifetimeDays: 9999, dueHours: -3, queue: null, priority: null };
+    i.ticketing.warningStatus[0] = { ...i.ticketing.warningStatus[0]!, enabled: false, dueHours: 8761 };
+    expect(validateConfig(config())).toEqual([]);
+    i.ticketing.criticalStatus[0] = { ...i.ticketing.criticalStatus[0]!, enabled: false, dueHours: Number.NaN };
+    expect(validateConfig(config())).toEqual([
+      {
+        path: 'integrations[0].ticketing.criticalStatus[0].dueHours',
+        message: 'Critical status › Device is unmanaged: Due must be a number (kept unused while ticket creation is off; 1–8760 hours to switch it on).',
+      },
+    ]);
+    // Switched on, the same values are refused, each with its row, column and range.
+    i.ticketing.criticalStatus[0] = { ...i.ticketing.criticalStatus[0]!, dueHours: 12 };
+    i.ticketing.events[2] = { ...i.ticketing.events[2]!, enabled: true };
+    expect(validateConfig(config()).map((p) => p.message)).toEqual([
+      'Events › Warning: Due must be a whole number of hours from 1 to 8760.',
+      'Events › Warning: Lifetime must be a whole number of days from 1 to 365.',
+      'Events › Warning: choose a Queue (required when ticket creation is on).',
+      'Events › Warning: choose a Priority (required when ticket creation is on).',
     ]);
   });
 
@@ -259,21 +283,26 @@ describe('validateConfig: no two mappings fight over one quantity', () => {
       integrations: () => [make('a', { kscUrl: 'https://ksc-one', tenants: [row('vs-1', 'Acme', '1', '7')] }), make('b', { kscUrl: 'https://ksc-two', tenants: [row('vs-2', 'Beta', '2', '7')] })],
       expected: { path: 'integrations[1].tenants[0].contractId', message: ['Contract 7', '"Acme"', '"Beta"', 'integration "a"'] },
     },
-    // (c) one billing item written by two applications or two categories
+    // (c) one billing item written by two applications (an application's categories may share one)
     {
       what: 'two applications on one billing item (single)',
       integrations: () => [make('a', { billing: { byCategory: false, applications: [app('kes', 'Endpoint Security', { single: '55' }), app('kesm', 'Mail Security', { single: '55' })] } })],
       expected: { path: 'integrations[0].billing.applications[1].single', message: ['Item 55', '"Endpoint Security"', '"Mail Security"'] },
     },
     {
-      what: 'two categories of one application on one billing item',
+      what: 'two categories of one application may share one billing item (the plan adds their quantities)',
       integrations: () => [make('a', { billing: { byCategory: true, applications: [app('kes', 'Endpoint Security', { workstation: '55', server: '55', nonWindows: '57' })] } })],
-      expected: { path: 'integrations[0].billing.applications[0].server', message: ['Item 55', '"Endpoint Security" (workstations)', '"Endpoint Security" (servers)'] },
+      expected: null,
     },
     {
-      what: 'two categories of one application on one billing item that is also its "single"',
-      integrations: () => [make('a', { billing: { byCategory: true, applications: [app('kes', 'Endpoint Security', { single: '55', workstation: '55', server: '55' })] } })],
-      expected: { path: 'integrations[0].billing.applications[0].server', message: ['Item 55', '"Endpoint Security" (workstations)', '"Endpoint Security" (servers)'] },
+      what: 'all categories of one application and its "single" on one billing item',
+      integrations: () => [make('a', { billing: { byCategory: true, applications: [app('kes', 'Endpoint Security', { single: '55', workstation: '55', server: '55', nonWindows: '55' })] } })],
+      expected: null,
+    },
+    {
+      what: 'a shared category item of one application is still refused to another application',
+      integrations: () => [make('a', { billing: { byCategory: true, applications: [app('kes', 'Endpoint Security', { workstation: '55', server: '55' }), app('ksws', 'Windows Server', { server: '55' })] } })],
+      expected: { path: 'integrations[0].billing.applications[1].server', message: ['Item 55', '"Endpoint Security" (workstations)', '"Windows Server" (servers)'] },
     },
     {
       what: 'a category of one application and another application on one billing item',

@@ -1,6 +1,6 @@
 // Device classification (connectors/ksc/README.md §3.3), health and status severity.
 import { describe, expect, it } from 'vitest';
-import { classifyHost } from '../../source/connectors/ksc/classify.js';
+import { classifyHost, productCategories } from '../../source/connectors/ksc/classify.js';
 import { activeStatuses, healthOf } from '../../source/connectors/ksc/status.js';
 
 describe('classifyHost', () => {
@@ -62,5 +62,24 @@ describe('status', () => {
 
   it('skips bits the catalog does not know and handles bit 31', () => {
     expect(activeStatuses((1 << 20) | (1 << 31) | 1, 'warning', { critical: 0, warning: -1 })).toEqual([{ id: 'device-unmanaged', severity: 'warning' }]);
+  });
+});
+
+describe('productCategories', () => {
+  it.each([
+    ['Kaspersky Security for Windows Server', ['windows-server']],
+    ['Kaspersky Anti-Virus for Windows Servers Enterprise Edition', ['windows-server']],
+    ['Kaspersky Security for Microsoft Exchange Servers', ['windows-server']],
+    ['Kaspersky Anti-Virus for Windows Workstations', ['windows-workstation']],
+    ['Kaspersky Endpoint Security for Windows 12.7 (beta)', ['windows-workstation', 'windows-server']],
+    ['Kaspersky Endpoint Security for Linux', ['non-windows']],
+    ['Kaspersky Endpoint Security for Mac', ['non-windows']],
+    ['Kaspersky Security for Mobile', ['non-windows']],
+    // Bundles and products not listed may run anywhere.
+    ['Kaspersky Endpoint Security for Business Advanced', undefined],
+    ['Kaspersky Endpoint Detection and Response Optimum', undefined],
+    ['Kaspersky Anti-Virus 6.0', undefined],
+  ] as const)('%s → %j', (name, categories) => {
+    expect(productCategories(name)).toEqual(categories);
   });
 });

@@ -1,4 +1,5 @@
-// Device category from KLHST_WKS_CTYPE and KLHST_WKS_OS_NAME (README §3.3).
+// Device category from KLHST_WKS_CTYPE and KLHST_WKS_OS_NAME (README §3.3),
+// and the categories a licensed product can be installed on (productCategories, below).
 //
 // Recipe: CTYPE & 0x8000 (SERVER_NT) → Windows server; CTYPE & 0x1000 (NT) →
 // Windows workstation; unix bits (0x800 SERVER_UNIX, 0x200000 SERVER_LINUX,
@@ -64,4 +65,37 @@ export function classifyHost(ctype: number | null, osName: string | null): HostC
   if (bits & CTYPE.WINDOWS_9X) return WINDOWS_WORKSTATION;
   // No platform bit: unknown devices (no OS name either) are billed as non-Windows.
   return byOsName(osName ?? '') ?? other('other');
+}
+
+// --- Products ------------------------------------------------------------------------------
+//
+// Which device categories a licensed product (KLLIC_PROD_NAME) can be installed on. With "Bill
+// devices by category" on, the Services tab asks for a billing item per category of this list
+// only: a server product needs no item for workstations or non-Windows devices. KSC does not
+// report this per key, so it is known here, from the product line, in this one place. A product
+// not listed (the Endpoint Security for Business bundles, EDR, anything new) may run anywhere:
+// all three categories.
+
+const WORKSTATIONS: readonly DeviceCategory[] = ['windows-workstation'];
+const SERVERS: readonly DeviceCategory[] = ['windows-server'];
+const WINDOWS: readonly DeviceCategory[] = ['windows-workstation', 'windows-server'];
+const NON_WINDOWS: readonly DeviceCategory[] = ['non-windows'];
+
+/** First match wins: the server-only names before "for Windows". */
+const PRODUCT_CATEGORIES: ReadonlyArray<{ name: RegExp; categories: readonly DeviceCategory[] }> = [
+  // Kaspersky Security for Windows Server (and Anti-Virus for Windows Servers): Windows Server only.
+  { name: /\bfor Windows Servers?\b/i, categories: SERVERS },
+  // Exchange and SharePoint are Windows Server software: their protection runs where they run.
+  { name: /\b(Exchange|SharePoint)\b/i, categories: SERVERS },
+  // Anti-Virus for (Windows) Workstations: the workstation product of the older line.
+  { name: /\bfor (Windows )?Workstations?\b/i, categories: WORKSTATIONS },
+  // Endpoint Security for Windows installs on Windows workstations and Windows servers alike.
+  { name: /\bfor Windows\b/i, categories: WINDOWS },
+  // Linux, macOS and mobile products: hosts KSC classifies as non-Windows (classifyHost).
+  { name: /\b(Linux|Mac|macOS|Android|iOS|Mobile)\b/i, categories: NON_WINDOWS },
+];
+
+/** The device categories a product can be installed on; undefined when any (not listed above). */
+export function productCategories(productName: string): readonly DeviceCategory[] | undefined {
+  return PRODUCT_CATEGORIES.find((p) => p.name.test(productName))?.categories;
 }

@@ -6,6 +6,7 @@ import type { PlatformIdentity, SecurityPlatform } from '../../domain/ports.js';
 import type { Application, Device, EventCursor, EventPage, Tenant, TenantLicenseUsage } from '../../domain/types.js';
 import { HttpClient, type HttpClientOptions } from '../http.js';
 import { KscTransport } from './client.js';
+import { productCategories } from './classify.js';
 import { checkKscConnection } from './connection.js';
 import { isKscError, KSC_SERVICE } from './errors.js';
 import { DEFAULT_CURSOR_MAX_IDS, DEFAULT_EVENT_LOOKBACK_SEC, readEventsSince } from './events.js';
@@ -264,7 +265,10 @@ class KscOpenApiPlatform implements KscPlatform {
     const names = results.flatMap((r) => r.names ?? []);
     const distinct = [...new Set(names)].sort((a, b) => a.localeCompare(b));
     // KSC licenses count devices; per-user licensing is a KES Cloud / KBH notion.
-    return distinct.map((name) => ({ id: name, name, unit: 'device' as const }));
+    return distinct.map((name) => {
+      const categories = productCategories(name);
+      return { id: name, name, unit: 'device' as const, ...(categories ? { categories } : {}) };
+    });
   }
 
   async listDevices(tenant: Tenant): Promise<Device[]> {

@@ -7,13 +7,20 @@
 // keyed by row id (moving the cursor redraws two lines, scrolling by one mounts
 // one), the column layout is memoised on columns and width, and cells are cut
 // and padded by length when they are plain ASCII (cells.ts).
-import { memo, useMemo, type ReactElement } from 'react';
+//
+// Columns that do not all fit scroll sideways (windowColumns): the first column (the
+// row's name) and any `pinned` after it stay, "«"/"»" in the header say that columns are hidden on that side, and
+// the window follows `focusColumn` (a screen's column cursor) or, without one, ←/→ page
+// it (each press shows a column not shown before). How far the columns are scrolled is this view's state: it depends on the width,
+// which only the view knows.
+import { memo, useMemo, useState, type ReactElement } from 'react';
 import { Box, Text } from 'ink';
+import { useCommands } from '../../keys/index.js';
 import { useTheme, type Theme } from '../../theme.js';
 import { displayWidth, formatCount, truncate } from '../../text.js';
 import { renderFieldText } from '../text-field/text-field.js';
 import { visibleRange } from '../list-window.js';
-import { cellText, COLUMN_GAP, layoutColumns, type ColumnLayout } from './columns.js';
+import { cellText, COLUMN_GAP, pageColumns, SIGN_WIDTH, windowColumns, type ColumnLayout } from './columns.js';
 import { fitCell } from './cells.js';
 import type { TableModel } from './use-table.js';
 
@@ -27,6 +34,11 @@ export interface TableProps<Row> {
   readonly emptyMessage?: string;
   /** Highlight the cursor row (off when another pane of the screen has focus). */
   readonly focused?: boolean;
+  /**
+   * Key of the column the screen's column cursor is on: when the columns scroll, it is
+   * always shown. Without it, ←/→ (h/l) scroll the columns themselves.
+   */
+  readonly focusColumn?: string;
 }
 
 /** "41–60 of 1,234 (filtered from 10,000)". */
@@ -52,12 +64,31 @@ function prefixFor(theme: Theme, markable: boolean, withMarker: boolean): Prefix
 
 const GAP = ' '.repeat(COLUMN_GAP);
 
-function TableView<Row>({ table, width, title, marker, emptyMessage, focused = true }: TableProps<Row>) {
+function TableView<Row>({ table, width, title, marker, emptyMessage, focused = true, focusColumn }: TableProps<Row>) {
   const theme = useTheme();
   const withMarker = marker !== undefined;
   const prefix = useMemo(() => prefixFor(theme, table.markable, withMarker), [theme, table.markable, withMarker]);
   const layoutWidth = Math.max(1, width - prefix.width);
-  const layout = useMemo(() => layoutColumns(table.columns, layoutWidth), [table.columns, layoutWidth]);
+  const focus = focusColumn === undefined ? -1 : table.columns.findIndex((c) => c.key === focusColumn);
+  const [columnStart, setColumnStart] = useState(1);
+  const view = useMemo(() => windowColumns(table.columns, layoutWidth, { start: columnStart, ...(focus >= 0 ? { focus } : {}) }), [table.columns, layoutWidth, columnStart, focus]);
+  // The window moved to show the focused column: remember where it starts, so the next move
+  // starts from there (React re-renders at once; windowColumns gives the same window again).
+  if (view.scrolled && view.start !== columnStart) setColumnStart(view.start);
+  const layout = view.layout;
+  const scroll = view.scrolled ? { left: view.hiddenLeft, right: view.hiddenRight } : null;
+
+  // Only while columns are hidden, so the help of a table that fits does not list them.
+  const ownScroll = view.scrolled && focusColumn === undefined;
+  const canScroll = ownScroll && !table.filterMode;
+  useCommands(
+    table.group,
+    !ownScroll ? [] : [
+      { id: 'table.columnsLeft', keys: ['left', 'h'], description: 'Scroll the columns left (« in the header: columns hidden there)', hint: 'columns', group: table.group, when: () => canScroll && view.hiddenLeft > 0, run: () => setColumnStart(pageColumns(table.columns, layoutWidth, view, 'left')) },
+      { id: 'table.columnsRight', keys: ['right', 'l'], description: 'Scroll the columns right (» in the header: columns hidden there)', hint: 'columns', group: table.group, when: () => canScroll && view.hiddenRight > 0, run: () => setColumnStart(pageColumns(table.columns, layoutWidth, view, 'right')) },
+    ],
+    { active: table.active && ownScroll },
+  );
   const count = table.rows.length;
   const { start, end } = visibleRange(table.state, count, table.pageSize);
   const filtered = table.filter !== '';
@@ -80,7 +111,12 @@ function TableView<Row>({ table, width, title, marker, emptyMessage, focused = t
   const leftWidth = displayWidth(titleText) + (filterPart ? (titleText ? 3 : 1) + displayWidth(filterPart.before + filterPart.caret + filterPart.after) : 0);
   const spacer = ' '.repeat(Math.max(1, width - leftWidth - displayWidth(right)));
 
-  const header = useMemo(() => truncate(' '.repeat(prefix.width) + layout.map(({ column, width: w }) => fitCell(column.title, w, column.align)).join(GAP), width), [prefix.width, layout, width]);
+  const header = useMemo(() => {
+    const titles = layout.map(({ column, width: w }) => fitCell(column.title, w, column.align));
+    const g = theme.glyphs;
+    const text = scroll ? withSigns(titles, view.pinned, scroll.left > 0 ? `${g.moreLeft} ` : '', scroll.right > 0 ? ` ${g.moreRight}` : '') : titles.join(GAP);
+    return truncate(' '.repeat(prefix.width) + text, width);
+  }, [prefix.width, layout, width, scroll?.left, scroll?.right, view.pinned, theme]);
 
   const lines = [];
   for (let index = start; index < end; index++) {
@@ -89,7 +125,7 @@ function TableView<Row>({ table, width, title, marker, emptyMessage, focused = t
     const isCursor = index === table.cursorIndex;
     const isMarked = table.markable && table.marks.has(id);
     lines.push(
-      <RowLine key={id} row={row} layout={layout} prefix={prefix.text(isCursor, isMarked, marker?.(row))} prefixWidth={prefix.width} cursor={isCursor && focused} theme={theme} width={width} />,
+      <RowLine key={id} row={row} layout={layout} scrolled={view.scrolled ? view.pinned : 0} prefix={prefix.text(isCursor, isMarked, marker?.(row))} prefixWidth={prefix.width} cursor={isCursor && focused} theme={theme} width={width} />,
     );
   }
 
@@ -122,9 +158,16 @@ function TableView<Row>({ table, width, title, marker, emptyMessage, focused = t
   );
 }
 
+/** Cells joined with the gap, the scrolled window (after `pinned` cells) framed by its signs' cells (SIGN_WIDTH each side). */
+function withSigns(cells: readonly string[], pinned: number, left: string, right: string): string {
+  return `${cells.slice(0, pinned).join(GAP)}${GAP}${left.padEnd(SIGN_WIDTH)}${cells.slice(pinned).join(GAP)}${right.padStart(SIGN_WIDTH)}`;
+}
+
 interface RowLineProps<Row> {
   readonly row: Row;
   readonly layout: readonly ColumnLayout<Row>[];
+  /** When the columns are scrolled, how many are pinned (SIGN_WIDTH cells follow them, and the last column); else 0. */
+  readonly scrolled: number;
   readonly prefix: string;
   /** Cells the prefix takes (prefix.width): with the layout, the line's width without measuring it. */
   readonly prefixWidth: number;
@@ -140,12 +183,13 @@ interface RowLineProps<Row> {
 // and tokenises every character of every line on every frame, and padding is half
 // of a table's characters (a box costs less than the spaces it replaces). The
 // cursor row is one padded line, so its highlight spans the whole width.
-const RowLine = memo(function RowLine<Row>({ row, layout, prefix, prefixWidth, cursor, theme, width }: RowLineProps<Row>) {
-  const fits = lineWidth(layout, prefixWidth) <= width;
+const RowLine = memo(function RowLine<Row>({ row, layout, scrolled, prefix, prefixWidth, cursor, theme, width }: RowLineProps<Row>) {
+  const fits = lineWidth(layout, prefixWidth, scrolled) <= width;
   if (cursor || !fits) {
     // Every cell is exactly its column's width, so the line is as wide as the layout;
     // it needs cutting only when even the prefix does not fit (a very narrow table).
-    const joined = prefix + layout.map(({ column, width: w }) => fitCell(cellText(column, row), w, column.align, column.ellipsis)).join(GAP);
+    const cells = layout.map(({ column, width: w }) => fitCell(cellText(column, row), w, column.align, column.ellipsis));
+    const joined = prefix + (scrolled ? withSigns(cells, scrolled, '', '') : cells.join(GAP));
     const line = fits ? joined : truncate(joined, width);
     return (
       <Text wrap="truncate-end" {...(cursor ? theme.style('selection') : {})}>
@@ -163,7 +207,7 @@ const RowLine = memo(function RowLine<Row>({ row, layout, prefix, prefixWidth, c
         const text = fitCell(cellText(column, row), w, column.align, column.ellipsis).trimEnd();
         const tone = column.tone?.(row);
         return (
-          <Box key={column.key} width={w} marginLeft={i > 0 ? COLUMN_GAP : 0} flexShrink={0}>
+          <Box key={column.key} width={w} marginLeft={i === 0 ? 0 : scrolled && i === scrolled ? COLUMN_GAP + SIGN_WIDTH : COLUMN_GAP} flexShrink={0}>
             {text ? (
               <Text wrap="truncate-end" {...(tone ? theme.style(tone) : {})}>
                 {text}
@@ -176,8 +220,8 @@ const RowLine = memo(function RowLine<Row>({ row, layout, prefix, prefixWidth, c
   );
 }) as <Row>(props: RowLineProps<Row>) => ReactElement;
 
-function lineWidth<Row>(layout: readonly ColumnLayout<Row>[], prefixWidth: number): number {
-  let total = prefixWidth + COLUMN_GAP * Math.max(0, layout.length - 1);
+function lineWidth<Row>(layout: readonly ColumnLayout<Row>[], prefixWidth: number, scrolled: number): number {
+  let total = prefixWidth + COLUMN_GAP * Math.max(0, layout.length - 1) + (scrolled > 0 ? 2 * SIGN_WIDTH : 0);
   for (const { width } of layout) total += width;
   return total;
 }

@@ -48,6 +48,9 @@ export interface TableModel<Row> {
   readonly filter: string;
   readonly filterMode: boolean;
   readonly markable: boolean;
+  /** Whether the table takes keys now, and the help heading of its keys (the view adds ←/→ for hidden columns). */
+  readonly active: boolean;
+  readonly group: string;
   readonly marks: ReadonlySet<string>;
   readonly getRowId: (row: Row) => string;
   /** Rows marked, in table order (all rows, not only the filtered ones). */
@@ -198,6 +201,8 @@ export function useTable<Row>(options: UseTableOptions<Row>): TableModel<Row> {
     filter: state.filter.value,
     filterMode,
     markable,
+    active,
+    group,
     marks: state.marks,
     getRowId,
     markedRows,

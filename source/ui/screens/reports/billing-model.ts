@@ -193,12 +193,16 @@ export function reconciliationSummary(rows: readonly ReconciliationRow[], psa: s
   ].join(' · ');
 }
 
-/** What the cursor row means, a sentence per flag. */
+/**
+ * What the cursor row means, a sentence per flag, and always its last posting: with the columns
+ * scrolled (or a narrow terminal) the Flags and Last posted columns may be out of view.
+ */
 export function reconciliationDetail(r: ReconciliationRow | undefined, psa: string): string[] {
   if (!r || r.error) return [];
   const parts: string[] = [];
   if (r.differs) parts.push(`usage ${formatCount(r.usage ?? 0)} ≠ ${psa} ${formatCount(r.psa ?? 0)}: the next run posts ${deltaText((r.usage ?? 0) - (r.psa ?? 0))}`);
   if (r.edited && r.last) parts.push(`kmsp last posted ${formatCount(r.last.units)} on ${r.last.date}; ${psa} now holds ${formatCount(r.psa ?? 0)}: changed by hand since`);
+  else if (r.differs) parts.push(r.last ? `kmsp last posted ${formatCount(r.last.units)} on ${r.last.date}` : 'kmsp has not posted to this item');
   if (parts.length === 0) parts.push(r.last ? `matches; kmsp last posted ${formatCount(r.last.units)} on ${r.last.date}` : 'matches; kmsp has not posted to this item');
   return parts;
 }

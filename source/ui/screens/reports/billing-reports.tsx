@@ -157,7 +157,8 @@ const previewTone = (r: PreviewRow): Tone | undefined => (r.kind === 'error' ? '
 const num = (n: number | null) => (n === null ? '' : formatCount(n));
 
 const previewColumns: Column<PreviewRow>[] = [
-  { key: 'account', title: 'Account', minWidth: 22, maxWidth: 40, grow: 1 },
+  // Minimums that fit 80 columns: the change is what the preview is for.
+  { key: 'account', title: 'Account', minWidth: 20, maxWidth: 40, grow: 1 },
   // A contract in error or a skipped tenant has no items: the column says why instead.
   { key: 'item', title: 'Billing item', minWidth: 26, grow: 3, render: (r) => (r.kind === 'error' || r.kind === 'skipped' ? r.note : r.item), tone: previewTone },
   { key: 'current', title: 'Current', width: 7, align: 'right', render: (r) => num(r.current), filterable: false },
@@ -216,11 +217,13 @@ export function BillingPreviewReport({ width, height, active, session, integrati
 
 function reconciliationColumns(psa: string): Column<ReconciliationRow>[] {
   return [
+    // Account and item name the row together: both stay when the columns scroll sideways
+    // (120 columns and less: ←/→ bring Flags and Last posted into view; the row's marker "!"
+    // and the lines below say the cursor row's flags and last posting at any width).
     { key: 'account', title: 'Account', minWidth: 22, maxWidth: 40, grow: 1 },
-    { key: 'item', title: 'Billing item', minWidth: 26, grow: 1 },
+    { key: 'item', title: 'Billing item', minWidth: 26, grow: 1, pinned: true },
     { key: 'usage', title: 'Usage', width: 6, align: 'right', render: (r) => num(r.usage), filterable: false },
     { key: 'psa', title: psa.length <= 8 ? psa : 'PSA', width: Math.max(5, Math.min(8, psa.length)), align: 'right', render: (r) => num(r.psa), filterable: false },
-    // Flags before Last posted: on a narrow terminal the table drops columns from the right.
     { key: 'flags', title: 'Flags', minWidth: 32, grow: 2, render: (r) => flagText(r, psa), tone: (r) => (r.error || r.edited ? 'danger' : r.differs ? 'warning' : 'success') },
     { key: 'last', title: 'Last posted', width: 16, render: (r) => (r.last ? `${formatCount(r.last.units)} on ${r.last.date}` : r.error ? '' : 'never'), filterable: false },
   ];
@@ -271,9 +274,9 @@ export function ReconciliationReport({ width, height, active, session, integrati
     <Box flexDirection="column" width={width}>
       <Lines width={width} lines={[title, statusLine(billing, (d) => reconciliationSummary(all, psa, d.plan, d.timeZone), psa)]} />
       <Box flexDirection="column" height={tableHeight}>
-        <Table table={table} width={width} title={mismatchesOnly ? 'Billing items: mismatches only (m shows all)' : 'Billing items'} emptyMessage={empty} />
+        <Table table={table} width={width} title={mismatchesOnly ? 'Billing items: mismatches only (m shows all)' : 'Billing items'} marker={(r) => (isMismatch(r) ? '!' : undefined)} emptyMessage={empty} />
       </Box>
-      <Lines width={width} lines={[...detail, { text: `differs: the next run posts the difference · edited in ${psa}: changed by hand since kmsp's last posting · m: mismatches only`, tone: 'muted' }]} />
+      <Lines width={width} lines={[...detail, { text: `! differs: the next run posts the difference · ! edited in ${psa}: changed by hand since kmsp's last posting · m: mismatches only`, tone: 'muted' }]} />
     </Box>
   );
 }

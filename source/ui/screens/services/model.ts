@@ -1,10 +1,12 @@
-// The Services tab's rules, pure (README › Billing rules, "Categories"): rows from the platform's
-// applications and the saved billing settings, which item slots a row bills,
-// markers for items no longer active in the PSA, and what blocks Save.
-// Duplicate items across applications/categories are refused by the domain
-// (validateBillingItems) when the session saves.
+// The Services tab's rules, pure (README › The console, Services): rows from the platform's
+// applications and the saved billing settings, which item slots a row bills
+// (with billing by category, those of the categories the application installs
+// on), markers for items no longer active in the PSA, and what blocks Save.
+// One item for two applications is refused by the domain (validateBillingItems)
+// when the session saves; one item for several categories of one application
+// is fine (the plan adds their quantities).
 import type { ApplicationItems, BillingSettings, PsaChoice } from '../../../domain/config.js';
-import type { Application, BillingItem, LicenseUnit } from '../../../domain/types.js';
+import type { Application, BillingItem, DeviceCategory, LicenseUnit } from '../../../domain/types.js';
 
 export type Slot = 'single' | 'workstation' | 'server' | 'nonWindows';
 export const CATEGORY_SLOTS: readonly Slot[] = ['workstation', 'server', 'nonWindows'];
@@ -15,11 +17,16 @@ export const SLOT_TITLES: Record<Slot, string> = {
   nonWindows: 'Non-Windows devices',
 };
 
+/** The device category each category slot bills. */
+export const SLOT_CATEGORY: Record<Exclude<Slot, 'single'>, DeviceCategory> = { workstation: 'windows-workstation', server: 'windows-server', nonWindows: 'non-windows' };
+
 export interface ServiceRow {
   readonly appId: string;
   readonly name: string;
   /** null: the platform does not list it now (its unit is unknown). */
   readonly unit: LicenseUnit | null;
+  /** The device categories it installs on, as the platform says; absent: any (or not listed now). */
+  readonly categories?: readonly DeviceCategory[];
   readonly items: ApplicationItems;
 }
 
@@ -32,7 +39,7 @@ export function buildRows(apps: readonly Application[], billing: BillingSettings
   const stored = new Map(billing.applications.map((a) => [a.applicationId, a]));
   const live = [...apps].sort((a, b) => a.name.localeCompare(b.name));
   const seen = new Set(live.map((a) => a.id));
-  const rows: ServiceRow[] = live.map((a) => ({ appId: a.id, name: a.name, unit: a.unit, items: stored.get(a.id) ?? emptyItems(a.id, a.name) }));
+  const rows: ServiceRow[] = live.map((a) => ({ appId: a.id, name: a.name, unit: a.unit, ...(a.categories ? { categories: a.categories } : {}), items: stored.get(a.id) ?? emptyItems(a.id, a.name) }));
   for (const a of billing.applications) {
     if (!seen.has(a.applicationId)) rows.push({ appId: a.applicationId, name: a.applicationName || a.applicationId, unit: null, items: a });
   }
@@ -44,20 +51,55 @@ export function singleOnly(row: ServiceRow): boolean {
   return row.unit === 'user' || row.unit === 'mailbox';
 }
 
+/**
+ * The category slots of a device application: those of the categories it installs on (a server
+ * product: Windows servers only). An item in another slot is "not applicable" (notApplicable).
+ */
+export function categorySlots(row: ServiceRow): readonly Slot[] {
+  const categories = row.categories;
+  return categories ? CATEGORY_SLOTS.filter((s) => categories.includes(SLOT_CATEGORY[s as Exclude<Slot, 'single'>])) : CATEGORY_SLOTS;
+}
+
 /** The slots a row bills with the toggle as given. */
 export function slotsFor(row: ServiceRow, byCategory: boolean): readonly Slot[] {
-  return byCategory && !singleOnly(row) ? CATEGORY_SLOTS : ['single'];
+  return byCategory && !singleOnly(row) ? categorySlots(row) : ['single'];
+}
+
+/** Category slots of a device application it cannot be installed on: no item is needed there. */
+export function notApplicable(row: ServiceRow, byCategory: boolean): readonly Slot[] {
+  if (!byCategory || singleOnly(row)) return [];
+  const own = categorySlots(row);
+  return CATEGORY_SLOTS.filter((s) => !own.includes(s));
+}
+
+/**
+ * The slot Enter chooses the item of, with the column cursor on `selected`: a not-applicable
+ * slot only while it still holds an item (to clear it); a row billing one slot, that one;
+ * else the selected slot if the row bills it. null: nothing to choose in this column.
+ */
+export function targetSlot(row: ServiceRow, byCategory: boolean, selected: Slot): Slot | null {
+  if (notApplicable(row, byCategory).includes(selected)) return row.items[selected] !== null ? selected : slotsFor(row, byCategory).length === 1 ? slotsFor(row, byCategory)[0]! : null;
+  const slots = slotsFor(row, byCategory);
+  if (slots.length === 1) return slots[0]!;
+  return slots.includes(selected) ? selected : null;
+}
+
+/** "Windows servers", "Windows workstations and Windows servers". */
+export function slotWords(slots: readonly Slot[]): string {
+  const words = slots.map((s) => SLOT_TITLES[s]);
+  return words.length <= 1 ? (words[0] ?? '') : `${words.slice(0, -1).join(', ')} and ${words.at(-1)}`;
 }
 
 export function unitLabel(row: ServiceRow): string {
   return row.unit === null ? '—' : row.unit === 'device' ? 'per device' : row.unit === 'user' ? 'per user' : 'per mailbox';
 }
 
-/** How many of the three category items are chosen, when by-category applies to the row and it is partly mapped. */
-export function incomplete(row: ServiceRow, byCategory: boolean): { chosen: number } | null {
+/** How many of the row's category items are chosen, when by-category applies to the row and it is partly mapped. */
+export function incomplete(row: ServiceRow, byCategory: boolean): { chosen: number; of: number } | null {
   if (!byCategory || singleOnly(row)) return null;
-  const chosen = CATEGORY_SLOTS.filter((s) => row.items[s] !== null).length;
-  return chosen > 0 && chosen < 3 ? { chosen } : null;
+  const own = categorySlots(row);
+  const chosen = own.filter((s) => row.items[s] !== null).length;
+  return chosen > 0 && chosen < own.length ? { chosen, of: own.length } : null;
 }
 
 export type Staleness = 'inactive' | 'deleted';
@@ -129,8 +171,15 @@ export function saveBlockers(rows: readonly ServiceRow[], byCategory: boolean, i
   for (const row of rows) {
     const partial = incomplete(row, byCategory);
     if (partial) {
-      const missing = CATEGORY_SLOTS.filter((s) => row.items[s] === null).map((s) => SLOT_TITLES[s]);
-      out.push({ appId: row.appId, message: `“${row.name}” is incomplete: ${partial.chosen} of 3 billing items chosen; choose ${missing.join(' and ')}, or clear all three.` });
+      const missing = categorySlots(row).filter((s) => row.items[s] === null);
+      out.push({ appId: row.appId, message: `“${row.name}” is incomplete: ${partial.chosen} of ${partial.of} billing items chosen; choose ${slotWords(missing)}, or clear ${partial.of === 2 ? 'both' : 'all three'}.` });
+    }
+    const misplaced = notApplicable(row, byCategory).filter((s) => row.items[s] !== null);
+    if (misplaced.length > 0) {
+      out.push({
+        appId: row.appId,
+        message: `“${row.name}” is installed on ${slotWords(categorySlots(row))} only, yet has a billing item for ${slotWords(misplaced)}: clear it with (none) (Enter on that cell).`,
+      });
     }
     for (const slot of slotsFor(row, byCategory)) {
       const stale = staleness(row.items[slot], items);
@@ -171,8 +220,9 @@ export function shortName(name: string, prefix: string): string {
 export function rowStatus(row: ServiceRow, byCategory: boolean, items: ReadonlyMap<string, BillingItem> | null): string {
   const parts: string[] = [];
   const partial = incomplete(row, byCategory);
-  if (partial) parts.push(`incomplete (${partial.chosen} of 3)`);
+  if (partial) parts.push(`incomplete (${partial.chosen} of ${partial.of})`);
   if (slotsFor(row, byCategory).some((s) => staleness(row.items[s], items))) parts.push('! change item');
+  if (notApplicable(row, byCategory).some((s) => row.items[s] !== null)) parts.push('! n/a item');
   if (row.unit === null) parts.push('not licensed now');
   return parts.join(' · ');
 }

@@ -1,8 +1,10 @@
 // The Services tab (README › The console, Services): which PSA billing item (Autotask service)
-// each licensed application writes; with "Bill devices by category" on, three
-// items (Windows workstations, Windows servers, non-Windows devices) for device
-// applications, while per-user and per-mailbox applications keep one. A draft
-// until Ctrl-S; rules in model.ts, duplicates refused by the domain on save.
+// each licensed application writes; with "Bill devices by category" on, one item
+// per category (Windows workstations, Windows servers, non-Windows devices) the
+// device application installs on — a server product needs only its servers' — and
+// one item may serve several categories of an application; per-user and per-mailbox
+// applications keep one. A draft until Ctrl-S; rules in model.ts, one item for two
+// applications refused by the domain on save.
 import { reloadedNotice } from '../reload-notice.js';
 import { useMemo, useRef, useState } from 'react';
 import { Box, Text } from 'ink';
@@ -11,13 +13,17 @@ import { platformLabel, psaLabel } from '../../../domain/config.js';
 import { rebaseOnTheirs } from '../../../domain/configMerge.js';
 import { isKmspError } from '../../../domain/errors.js';
 import type { BillingItem } from '../../../domain/types.js';
-import { Table, useTable, useCommands, useDirty, useScreen, useTheme, formatCount, truncate, toSingleLine, displayWidth, layoutColumns, type Column, type Command, type SelectOption, type Tone } from '../../index.js';
+import { Table, useTable, useCommands, useDirty, useScreen, useTheme, formatCount, truncate, toSingleLine, displayWidth, windowColumns, type Column, type Command, type SelectOption, type Tone } from '../../index.js';
 import { integrationScreen, type IntegrationEditorProps, type IntegrationScreenOptions } from '../integration-screen.js';
 import { DetailLines } from '../detail-lines.js';
 import { useLoad } from '../use-load.js';
 import {
   buildRows,
+  categorySlots,
   CATEGORY_SLOTS,
+  notApplicable,
+  slotWords,
+  targetSlot,
   commonNamePrefix,
   rowStatus,
   shortName,
@@ -115,9 +121,11 @@ function ServicesEditor({ session, integrationName, integration, width, height, 
     const cell = (row: ServiceRow, slot: Slot): string => {
       let text: string;
       if (byCategory && singleOnly(row)) text = slot === 'workstation' ? itemLabel(row.items.single, itemById) : ONE_ITEM[row.unit as 'user' | 'mailbox'];
+      // A category the application is not installed on needs no item ("n/a"); one stored there is flagged.
+      else if (notApplicable(row, byCategory).includes(slot)) text = row.items[slot] ? `! n/a: ${itemLabel(row.items[slot], itemById)}` : 'n/a';
       else text = itemLabel(row.items[slot], itemById);
       // The chosen cell of the cursor row is bracketed (Enter picks its item).
-      const chosenCell = byCategory && singleOnly(row) ? slot === 'workstation' : slot === selectedSlot;
+      const chosenCell = byCategory && singleOnly(row) ? slot === 'workstation' : slot === targetSlot(row, byCategory, selectedSlot);
       return row.appId === cursorRef.current && chosenCell ? `[${text}]` : text;
     };
     const itemColumns = (short: boolean) =>
@@ -129,10 +137,17 @@ function ServicesEditor({ session, integrationName, integration, width, height, 
           grow: 2,
           filterable: false,
           render: (r) => cell(r, slot),
-          ...(theme.colored ? { tone: (r: ServiceRow) => (staleness(byCategory && singleOnly(r) ? (slot === 'workstation' ? r.items.single : null) : r.items[slot], itemById) ? ('danger' as Tone) : undefined) } : {}),
+          ...(theme.colored
+            ? {
+                tone: (r: ServiceRow): Tone | undefined => {
+                  if (notApplicable(r, byCategory).includes(slot)) return r.items[slot] ? 'danger' : 'muted';
+                  return staleness(byCategory && singleOnly(r) ? (slot === 'workstation' ? r.items.single : null) : r.items[slot], itemById) ? 'danger' : undefined;
+                },
+              }
+            : {}),
         }),
       );
-    const build = (short: boolean, prefix: string): Column<ServiceRow>[] => [
+    const build = (short: boolean, prefix: string, withStatus = anyStatus): Column<ServiceRow>[] => [
       // Names without the prefix all share ("Kaspersky "), cut in the middle when still too long:
       // the words that tell "… for Business Advanced" from "… for Business Select" stay visible.
       {
@@ -150,7 +165,7 @@ function ServicesEditor({ session, integrationName, integration, width, height, 
       ...(byCategory ? [] : [{ key: 'unit', title: 'Unit', width: 11, filterable: false, render: unitLabel } satisfies Column<ServiceRow>]),
       ...itemColumns(short),
       // Left out while no row has a status: an empty column would take the names' room.
-      ...(anyStatus
+      ...(withStatus
         ? [
             {
               key: 'status',
@@ -164,14 +179,26 @@ function ServicesEditor({ session, integrationName, integration, width, height, 
           ]
         : []),
     ];
-    // Full names and titles where the columns are wide enough for them; else names without the
-    // prefix they all share, and short category titles.
-    const fits = (list: Column<ServiceRow>[], prefix: string) =>
-      layoutColumns(list, Math.max(1, width - TABLE_PREFIX)).every(({ column, width: w }) => displayWidth(column.title) <= w && (column.key !== 'name' || nameWidth(prefix) <= w));
-    const full = build(false, '');
-    const shortened = build(false, namePrefix);
-    const list = fits(full, '') ? full : fits(shortened, namePrefix) ? shortened : build(true, namePrefix);
-    return list;
+    // Full names and titles where every column is wide enough for them; else names without the
+    // prefix they all share, then short category titles. Where even those leave no room for the
+    // Status column (80 columns), it is left out rather than scrolled to (the column cursor moves
+    // over the categories only): the cursor row's problems and "not licensed now" are spelled out
+    // in the lines below, and the top line counts the problems. Narrower still, the columns scroll
+    // sideways with the category cursor (Table focusColumn).
+    const room = Math.max(1, width - TABLE_PREFIX);
+    const fits = (list: Column<ServiceRow>[], prefix: string) => {
+      const fitted = windowColumns(list, room);
+      return !fitted.scrolled && fitted.layout.every(({ column, width: w }) => displayWidth(column.title) <= w && (column.key !== 'name' || nameWidth(prefix) <= w));
+    };
+    for (const withStatus of anyStatus ? [true, false] : [false]) {
+      const full = build(false, '', withStatus);
+      if (fits(full, '')) return full;
+      const shortened = build(false, namePrefix, withStatus);
+      if (fits(shortened, namePrefix)) return shortened;
+      const short = build(true, namePrefix, withStatus);
+      if (fits(short, namePrefix)) return short;
+    }
+    return build(true, namePrefix, false);
   }, [byCategory, itemById, selectedSlot, itemSlots, theme.colored, namePrefix, nameWidths, anyStatus, width]);
 
   const bottomLines = height >= 12 ? 3 : 1;
@@ -182,19 +209,20 @@ function ServicesEditor({ session, integrationName, integration, width, height, 
   const filterMode = table.filterMode;
 
   // Actions ------------------------------------------------------------------
-  function targetSlot(target: ServiceRow): Slot {
-    return slotsFor(target, draftRef.current.byCategory).length === 1 ? slotsFor(target, draftRef.current.byCategory)[0]! : selectedSlot;
-  }
-
   async function chooseItem(target: ServiceRow) {
+    const slot = targetSlot(target, draftRef.current.byCategory, selectedSlot);
+    if (slot === null) {
+      screen.notify(`${target.name} is installed on ${slotWords(categorySlots(target))} only: it needs no billing item for ${SLOT_TITLES[selectedSlot]} (←/→ chooses the column).`);
+      return;
+    }
     if (!items.data) {
       if (items.loading) screen.notify(`Still loading the ${psaName} ${itemWord}…`);
       else screen.notify({ kind: 'error', text: `The ${psaName} ${itemWord} could not be loaded: ${message(items.error)}`, remedy: 'Press r to try again.' });
       return;
     }
-    const slot = targetSlot(target);
     const current = target.items[slot];
-    // Where else each item is chosen: allowed here, refused at Save with both names.
+    // Where else each item is chosen: allowed here; another application's is refused at Save with
+    // both names, another category of this one is fine (their quantities add up).
     const users = new Map<string, string[]>();
     for (const r of rows) {
       for (const s of slotsFor(r, draftRef.current.byCategory)) {
@@ -297,13 +325,18 @@ function ServicesEditor({ session, integrationName, integration, width, height, 
   const rowProblem = row ? blockers.find((b) => b.appId === row.appId) : undefined;
   if (rowProblem && rowProblem.message !== refusal) detail.push({ text: rowProblem.message, tone: 'warning' });
   if (row && bottomLines > 1) {
-    const slot = targetSlot(row);
+    const slot = targetSlot(row, byCategory, selectedSlot);
+    const own = categorySlots(row);
     const help =
       byCategory && singleOnly(row)
         ? `${row.name} is licensed ${unitLabel(row)}: one billing item whatever the category setting.`
         : slot === 'single'
           ? `Enter chooses the billing item of ${row.name}.`
-          : `Column: ${SLOT_TITLES[slot]}${row.items[slot] ? ` = ${itemLabel(row.items[slot], itemById)}` : ''} (←/→ changes) · Enter chooses its billing item.`;
+          : slot === null || (notApplicable(row, byCategory).length > 0 && !own.includes(slot))
+            ? `${row.name} is installed on ${slotWords(own)} only: no billing item for ${SLOT_TITLES[selectedSlot]}${slot === null ? '' : ' (Enter clears it)'}.`
+            : own.length < CATEGORY_SLOTS.length
+              ? `Installed on ${slotWords(own)} only · column: ${SLOT_TITLES[slot]}${row.items[slot] ? ` = ${itemLabel(row.items[slot], itemById)}` : ''} · Enter chooses its billing item.`
+              : `Column: ${SLOT_TITLES[slot]}${row.items[slot] ? ` = ${itemLabel(row.items[slot], itemById)}` : ''} (←/→ changes) · Enter chooses its billing item.`;
     detail.push({ text: row.unit === null ? `${help} Not licensed in ${platformName} now: clear it, or keep it for when it returns.` : help, tone: 'muted' });
   }
 
@@ -356,6 +389,7 @@ function ServicesEditor({ session, integrationName, integration, width, height, 
           table={table}
           width={width}
           title={`Applications of “${integration.name}” → ${psaName} ${itemWord}`}
+          focusColumn={selectedSlot}
           marker={(r) => (changed.has(r.appId) ? theme.glyphs.changed : undefined)}
           emptyMessage={`${platformName} lists no licensed applications.`}
         />

@@ -133,6 +133,8 @@ export interface Problem {
   readonly rowId: string;
   readonly field: string;
   readonly message: string;
+  /** The column and what it takes, for the one-line summary ("Lifetime 1–365 days"). */
+  readonly short: string;
 }
 
 export function rowWhat(row: RuleRow): string {
@@ -157,13 +159,30 @@ export function rowProblems(row: RuleRow, picklists: TicketPicklists | undefined
     const field = p.path.slice(p.path.lastIndexOf('.') + 1);
     let message = p.message;
     const typed = field === 'dueHours' ? row.due : field === 'lifetimeDays' ? row.lifetime : undefined;
-    if (typed !== undefined && Number.isNaN(parseNumber(typed))) message = message.replace(': ', `: "${typed.trim()}" is not a number. `);
+    const notNumber = typed !== undefined && Number.isNaN(parseNumber(typed));
+    if (notNumber) message = message.replace(': ', `: "${typed.trim()}" is not a number. `);
     if ((field === 'queue' || field === 'priority') && row[field] && stale(row[field], picklists?.[FIELD_LIST[field]])) {
       message = message.replace(' (required', ` (“${row[field]!.label}” no longer exists or is inactive in Autotask; required`);
     }
-    return { rowId: row.id, field, message };
+    // A switched-off row is held only to numbers being numbers (validateTicketFields).
+    const short = !row.enabled && (field === 'dueHours' || field === 'lifetimeDays') ? `${field === 'dueHours' ? 'Due' : 'Lifetime'}: a number` : (SHORT[field] ?? field);
+    return { rowId: row.id, field, message, short };
   });
   return out;
+}
+
+/** Whether switching ticket creation off clears every problem of the row (ranges and required values are for switched-on rows). */
+export function fixedBySwitchingOff(row: RuleRow, picklists: TicketPicklists | undefined): boolean {
+  return row.enabled && rowProblems({ ...row, enabled: false }, picklists).length === 0;
+}
+
+/**
+ * What a switched-off row would lack if switched on ("Lifetime 1–365 days"): its values are kept
+ * but not used, so they block nothing now — the admin is told before switching it on.
+ */
+export function switchOnNeeds(row: RuleRow, picklists: TicketPicklists | undefined): string[] {
+  if (row.enabled) return [];
+  return rowProblems({ ...row, enabled: true }, picklists).map((p) => p.short);
 }
 
 export function generalProblems(general: TicketingGeneral, picklists: TicketPicklists | undefined): Problem[] {
@@ -173,7 +192,7 @@ export function generalProblems(general: TicketingGeneral, picklists: TicketPick
     const choice = general[g.id];
     if (live(choice, picklists?.statuses)) continue;
     const gone = choice && stale(choice, picklists?.statuses) ? ` (“${choice.label}” no longer exists or is inactive in Autotask)` : '';
-    out.push({ rowId: `general:${g.id}`, field: g.id, message: `General: ${g.label} is required${gone}.` });
+    out.push({ rowId: `general:${g.id}`, field: g.id, message: `General: ${g.label} is required${gone}.`, short: SHORT[g.id] ?? g.id });
   }
   return out;
 }
@@ -280,9 +299,23 @@ export function problemSummary(problems: readonly Problem[], draft: Draft): stri
   const rows = new Map([...draft.events, ...draft.warningStatus, ...draft.criticalStatus].map((r) => [r.id, rowWhat(r)]));
   for (const p of problems) {
     const what = rows.get(p.rowId) ?? 'General';
-    groups.set(what, [...(groups.get(what) ?? []), SHORT[p.field] ?? p.field]);
+    groups.set(what, [...(groups.get(what) ?? []), p.short]);
   }
   return [...groups].map(([what, list]) => `${what} (${list.join(', ')})`).join(' · ');
+}
+
+/**
+ * What will make Save work, for the refusal: correcting the marked values always does; switching
+ * ticket creation off is offered only for the switched-on rows it would clear (a switched-off
+ * row keeps its values unused), and named.
+ */
+export function saveRemedy(problems: readonly Problem[], draft: Draft, picklists: TicketPicklists | undefined): string {
+  const ids = new Set(problems.map((p) => p.rowId));
+  const rows = [...draft.events, ...draft.warningStatus, ...draft.criticalStatus].filter((r) => ids.has(r.id));
+  const off = rows.filter((r) => fixedBySwitchingOff(r, picklists)).map(rowWhat);
+  const fix = 'Correct the values marked "!" (Enter edits a cell)';
+  if (off.length === 0) return `${fix}.`;
+  return `${fix}, or switch ticket creation off (o) for ${off.join(', ')} (its values are kept, unused).`;
 }
 
 // Reload --------------------------------------------------------------------

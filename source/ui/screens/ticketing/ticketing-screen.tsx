@@ -10,7 +10,7 @@ import type { PsaChoice } from '../../../domain/config.js';
 import { defaultTicketing } from '../../../domain/defaults.js';
 import { isKmspError } from '../../../domain/errors.js';
 import type { TicketPicklists } from '../../../domain/types.js';
-import { Table, useTable, useCommands, useDirty, useScreen, useTheme, formatCount, truncate, toSingleLine, displayWidth, layoutColumns, type Column, type Command, type Tone } from '../../index.js';
+import { Table, useTable, useCommands, useDirty, useScreen, useTheme, formatCount, truncate, toSingleLine, displayWidth, windowColumns, type Column, type Command, type Tone } from '../../index.js';
 import { integrationScreen, type IntegrationEditorProps, type IntegrationScreenOptions } from '../integration-screen.js';
 import { DetailLines } from '../detail-lines.js';
 import { useLoad } from '../use-load.js';
@@ -27,10 +27,12 @@ import {
   live,
   problemSummary,
   rebaseDraft,
+  saveRemedy,
   SECTIONS,
   sectionTitle,
   setRows,
   stale,
+  switchOnNeeds,
   toDraft,
   type BulkChange,
   type Draft,
@@ -126,49 +128,55 @@ function TicketingEditor({ session, integrationName, integration, width, height,
     const cell = (r: RuleRow, c: RuleColumn) => (r.id === cursorRef.current && c === selected ? `[${text(r, c)}]` : text(r, c));
     const toneOf = (c: RuleColumn) => (r: RuleRow): Tone | undefined =>
       problems.some((p) => p.rowId === r.id && (p.field === c || p.field === `${c}Days` || p.field === `${c}Hours`)) ? 'danger' : undefined;
-    // The descriptions take the free width (up to the longest one); queue and priority values are
-    // short. Where the descriptions still do not fit (120 columns), the fixed columns get short
-    // titles, and a description still too long is cut in the middle, keeping what tells
-    // "Real-time protection is not running" from "Real-time protection level differs…".
+    // The other columns get what they need — their longest cell with the cursor's brackets, or
+    // their title with the column cursor's "›" — and the descriptions all the rest, up to the
+    // longest one. A description still too long is cut in the middle, by words, keeping what
+    // tells "Real-time protection is not running" from "Real-time protection level differs…".
+    // Where not every column fits (80 columns), they scroll sideways with the column cursor
+    // (Table focusColumn), the description column staying.
     const longest = Math.max(18, ...ruleRows.map((r) => displayWidth(r.label)));
+    const need = (c: RuleColumn, title: string) => Math.max(displayWidth(title) + 1, ...ruleRows.map((r) => displayWidth(text(r, c)) + 2));
     const build = (short: boolean): Column<RuleRow>[] => [
-      { key: 'label', title: section === 'events' ? 'Event severity' : 'Status description', minWidth: 18, maxWidth: longest, grow: 8, ellipsis: 'middle' },
+      { key: 'label', title: section === 'events' ? 'Event severity' : 'Status description', minWidth: 18, maxWidth: longest, grow: 1, ellipsis: 'middle' },
       ...ruleColumns.map((c): Column<RuleRow> => {
-        const title = `${c === selected ? '›' : ''}${short ? SHORT_TITLES[c] : COLUMN_TITLES[c]}`;
+        const title = short ? SHORT_TITLES[c] : COLUMN_TITLES[c];
         return {
           key: c,
-          title,
-          ...(c === 'queue' ? { minWidth: 16, maxWidth: 22, grow: 1 } : c === 'priority' ? { minWidth: 10, maxWidth: 12, grow: 1 } : { width: Math.max(displayWidth(short ? SHORT_TITLES[c] : COLUMN_TITLES[c]) + 1, 7) }),
+          title: `${c === selected ? '›' : ''}${title}`,
+          width: need(c, title),
           filterable: false,
           render: (r) => cell(r, c),
           ...(theme.colored ? { tone: toneOf(c) } : {}),
         };
       }),
     ];
+    // Full titles where everything fits with room for the descriptions; else the short ones.
     const full = build(false);
     const room = Math.max(1, rightWidth - RULES_PREFIX);
-    const layout = layoutColumns(full, room);
-    const labelWidth = layout.find((l) => l.column.key === 'label')?.width ?? 0;
-    return layout.length === full.length && labelWidth >= Math.min(longest, 40) ? full : build(true);
+    const fitted = windowColumns(full, room);
+    const labelWidth = fitted.layout.find((l) => l.column.key === 'label')?.width ?? 0;
+    return !fitted.scrolled && labelWidth >= Math.min(longest, 40) ? full : build(true);
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [section, selected, problems, lists, theme.colored, ruleRows, rightWidth]);
   const rulesTable = useTable({ rows: ruleRows, columns, getRowId: (r) => r.id, height: tableHeight, active: active && focus === 'settings' && isRules, markable: true, group: 'Rules' });
   const rule = isRules ? rulesTable.cursorRow : undefined;
   cursorRef.current = rule?.id;
 
+  // Narrow enough minimums that all three fit at 80 columns: this table has no column cursor,
+  // and ← here goes back to the sections, so it must not need scrolling.
   const generalColumns = useMemo<Column<GeneralRow>[]>(
     () => [
       { key: 'label', title: 'Setting', width: 22 },
       {
         key: 'value',
         title: 'Value',
-        minWidth: 20,
+        minWidth: 16,
         grow: 2,
         filterable: false,
         render: (g) => `${choiceText(draft.general[g.id], lists?.[GENERAL_LIST[g.id]], g.required ? BLANK : '(none)')}${problems.some((p) => p.rowId === `general:${g.id}`) ? ' !' : ''}`,
         ...(theme.colored ? { tone: (g: GeneralRow) => (problems.some((p) => p.rowId === `general:${g.id}`) ? ('danger' as Tone) : undefined) } : {}),
       },
-      { key: 'required', title: 'Note', minWidth: 10, grow: 1, filterable: false, render: (g) => (g.required ? 'required' : 'optional') },
+      { key: 'required', title: 'Note', minWidth: 8, grow: 1, filterable: false, render: (g) => (g.required ? 'required' : 'optional') },
     ],
     // eslint-disable-next-line react-hooks/exhaustive-deps
     [draft.general, lists, problems, theme.colored],
@@ -296,7 +304,7 @@ function TicketingEditor({ session, integrationName, integration, width, height,
         kind: 'error',
         text: `Not saved: ${plural(problems.length, 'problem')} to fix first`,
         cause: problems.map((x) => x.message).join(' '),
-        remedy: 'Correct the values marked "!" (Enter edits a cell), or switch ticket creation off for that row.',
+        remedy: saveRemedy(problems, draft, lists),
       });
       return;
     }
@@ -397,6 +405,8 @@ function TicketingEditor({ session, integrationName, integration, width, height,
   const atCell = (p: Problem) => (isRules && p.field.startsWith(selected) ? 0 : 1);
   const here = cursorId ? [...problemsOf(cursorId)].sort((a, b) => atCell(a) - atCell(b)) : [];
   for (const p of here) detail.push({ text: p.message, tone: 'warning' });
+  const needs = rule ? switchOnNeeds(rule, lists) : [];
+  if (needs.length > 0) detail.push({ text: `Off, so not used: switching on needs ${needs.join(', ')}.`, tone: 'muted' });
   if (rule) {
     const extra = (label: string, c: PsaChoice | null, values: TicketPicklists[keyof TicketPicklists] | undefined) => `${label}: ${c ? (stale(c, values) ? BLANK : (live(c, values)?.label ?? c.label)) : '(none)'}`;
     detail.push({
@@ -445,7 +455,7 @@ function TicketingEditor({ session, integrationName, integration, width, height,
         </Box>
         <Box flexDirection="column" width={rightWidth} height={tableHeight} overflow="hidden">
           {isRules ? (
-            <Table table={rulesTable} width={rightWidth} title={sectionTitle(section)} focused={focus === 'settings'} marker={(r) => (changed.has(r.id) ? g.changed : undefined)} />
+            <Table table={rulesTable} width={rightWidth} title={sectionTitle(section)} focused={focus === 'settings'} focusColumn={selected} marker={(r) => (changed.has(r.id) ? g.changed : undefined)} />
           ) : (
             <Table table={generalTable} width={rightWidth} title="General" focused={focus === 'settings'} marker={(r) => (changed.has(`general:${r.id}`) ? g.changed : undefined)} />
           )}
