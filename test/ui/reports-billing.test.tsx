@@ -111,7 +111,8 @@ describe('Reports › Billing preview', () => {
     let frame = await preview(ui);
     expect(frame).toContain('3 postings on 1 contract · 0 unchanged · 1 error · date');
     const error = rowOf(frame, 'Southside Bakery', 'Error:');
-    expect(error).toMatch(/Southside Bakery\s+Error: Units of contract/u);
+    // The contract check refuses it before its units are read: it does not run today.
+    expect(error).toMatch(/Southside Bakery\s+Error: Contract “Southside – next yea/u);
     await press(ui.stdin, 'G');
     frame = ui.lastFrame();
     expect(frame).toMatch(/ {2}Cause: \S/u);

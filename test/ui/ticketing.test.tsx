@@ -51,7 +51,7 @@ async function setNumber(ui: RenderedUi, value: string) {
 const rowOf = (frame: string, text: string) => (text === '  Warning  ' ? frameLines(frame).find((l) => /\bWarning +\[?(on|off)/.test(l)) ?? '' : line(frame, text));
 
 describe('Ticketing tab', () => {
-  it('shows every default of SPEC §2.3, section by section', async () => {
+  it('shows every default (README › Defaults), section by section', async () => {
     const { ui } = open();
     let frame = await loaded(ui);
     expect(rowOf(frame, 'Ticket source')).toMatch(/Ticket source +\(none\) +optional/);

@@ -243,7 +243,13 @@ describe('two categories of one application on one billing item', () => {
         assignments: devices.map((d) => ({ keyId: 'K1', deviceId: d.id, current: true })),
       }),
     } as unknown as SecurityPlatform;
-    const psa = { kind: 'autotask', currentQuantities: async () => [{ billingItemId: 'X', units: 4, periodStart: '2024-01-01', periodEnd: '2024-01-31' }] } as unknown as Psa;
+    const psa = {
+      kind: 'autotask',
+      // What the mapping checks read before planning: the contract is Acme's, recurring, active and running.
+      listContracts: async () => [{ id: '7', accountId: '10', name: 'Acme – Security', recurring: true, typeLabel: 'Recurring Service', active: true, startDate: '2024-01-01', endDate: null }],
+      listBillingItems: async () => [{ id: 'X', name: 'Item X', active: true }],
+      currentQuantities: async () => [{ billingItemId: 'X', units: 4, periodStart: '2024-01-01', periodEnd: '2024-01-31' }],
+    } as unknown as Psa;
     const integration = newIntegration('main', { ...KSC_DEFAULTS, url: 'https://ksc:13299', username: 'u' }, { ...AUTOTASK_DEFAULTS, username: 'api@x' });
     integration.tenants = [{ tenantId: tenant.id, tenantName: tenant.name, accountId: '10', accountName: 'Acme', billing: true, contractId: '7', contractName: 'Acme – Security' }];
     integration.billing = { byCategory: true, applications: [{ applicationId: 'KESW', applicationName: KESW.name, single: null, workstation: item('X'), server: item('X'), nonWindows: null }] };
