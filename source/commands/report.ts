@@ -28,7 +28,7 @@ export function register(program: Command): void {
     .option('-f, --format <format>', `output format: ${FORMATS.join(', ')}`, 'table')
     .option('-i, --integration <name>', 'only this integration (default: the first one)')
     .option('-t, --type <type>', 'only accounts of this type, e.g. Customer')
-    .option('-n, --name <text>', 'only accounts whose name contains this text')
+    .option('-n, --name <text>', 'only accounts whose name contains every word of this text (any order, any case)')
     .option('--include-excluded', 'also list accounts marked “does not use Kaspersky”')
     .option('--active-only', 'only active accounts')
     .action(async (options: UnmappedCliOptions, command: Command) => {

@@ -19,8 +19,8 @@ export interface FieldWriteReport {
   clears: boolean;
   /** The field does not exist in the PSA: nothing could be written. */
   fieldMissing: boolean;
-  /** Writes that failed (or were never tried: the PSA could not be reached), with why, by account. */
-  failures: Array<{ accountName: string; reason: string }>;
+  /** Writes that failed (or were never tried: the PSA could not be reached), with why, by account; `network`: the PSA did not answer. */
+  failures: Array<{ accountName: string; reason: string; network: boolean }>;
 }
 
 export interface AccountsSaveResult {
@@ -35,6 +35,10 @@ export interface SaveNotice {
   text: string;
   cause?: string;
   remedy?: string;
+}
+
+function failure(accountName: string, error: unknown): FieldWriteReport['failures'][number] {
+  return { accountName, reason: reasonOf(error), network: isKmspError(error) && error.kind === 'network' };
 }
 
 function reasonOf(error: unknown): string {
@@ -78,7 +82,9 @@ export function saveNotice(changed: number, fields: FieldWriteReport, words: { t
     kind: 'warning',
     text,
     cause: reasons.length === 1 ? `${reasons[0]} (${names}).` : fields.failures.map((f) => `“${f.accountName}”: ${f.reason}.`).join(' '),
-    remedy: `The mappings are saved. Press Ctrl-S again once ${words.psaName} can be reached: it writes the names still missing, and only those.`,
+    remedy: fields.failures.every((f) => f.network)
+      ? `The mappings are saved. Press Ctrl-S again once ${words.psaName} can be reached: it writes the names still missing, and only those.`
+      : 'The mappings are saved. Put right what the cause says, then press Ctrl-S: it writes the names still missing, and only those.',
   };
 }
 
@@ -115,8 +121,7 @@ export async function saveAccounts(session: ConsoleSession, integrationName: str
       psa = await session.psa(integrationName);
     } catch (error) {
       // No connection at all: every write is still owed, for the same reason.
-      const reason = reasonOf(error);
-      for (const write of writes) fields.failures.push({ accountName: write.accountName ?? write.accountId, reason });
+      for (const write of writes) fields.failures.push(failure(write.accountName ?? write.accountId, error));
     }
     if (psa) {
       for (const write of writes) {
@@ -126,10 +131,11 @@ export async function saveAccounts(session: ConsoleSession, integrationName: str
           if (outcome === 'field-missing') fields.fieldMissing = true;
           else fields.written++;
         } catch (error) {
-          fields.failures.push({ accountName: write.accountName ?? write.accountId, reason: reasonOf(error) });
+          const failed = failure(write.accountName ?? write.accountId, error);
+          fields.failures.push(failed);
           // Unreachable: the others would wait out the same timeouts to fail the same way.
-          if (isKmspError(error) && error.kind === 'network') {
-            for (const rest of writes.slice(writes.indexOf(write) + 1)) fields.failures.push({ accountName: rest.accountName ?? rest.accountId, reason: reasonOf(error) });
+          if (failed.network) {
+            for (const rest of writes.slice(writes.indexOf(write) + 1)) fields.failures.push(failure(rest.accountName ?? rest.accountId, error));
             break;
           }
         }

@@ -458,7 +458,7 @@ describe('billing and contract', () => {
     expect(demoOnDisk().tenants.map((t) => t.accountName)).toEqual(['Acme and Sons Ltd', 'Carter Logistics Inc.']);
     frame = ui.lastFrame();
     expect(frame).not.toContain('unsaved');
-    expect(frame).toContain('2 virtual server names not written to Autotask (Ctrl-S)');
+    expect(frame).toContain('2 names not written to Autotask (Ctrl-S)');
     expect(frameLines(frame).at(-1)).toContain('Ctrl-S write names');
     expect(masked(frame)).toMatchSnapshot('120×35');
     ui.stdout.resize(80, 24);

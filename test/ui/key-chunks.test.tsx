@@ -4,7 +4,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Key } from 'ink';
 import { cleanupUi, press, renderUi, waitForFrame, type RenderedUi } from '../helpers/ink.js';
-import { labScreens, makeTenants, Providers, TableHarness } from './fixtures.js';
+import { demoScreens, labScreens, makeTenants, Providers, TableHarness } from './fixtures.js';
 import { ConsoleApp } from '../../source/ui/app.js';
 import { fromInk } from '../../source/ui/keys/index.js';
 
@@ -99,5 +99,12 @@ describe('several keys in one write reach every text input', () => {
     await writeChunk(ui, 'ksc.localxx', 'ksc.localxx▏');
     await writeChunk(ui, '\u007F\u007F', 'ksc.local▏');
     await writeChunk(ui, 'hoss\u007Ft', 'ksc.localhost▏');
+  });
+
+  it('help: "jjj" in one write scrolls three lines', async () => {
+    const ui = renderUi(<ConsoleApp integrationName="demo" screens={demoScreens(makeTenants(50))} initialTab="accounts" onExit={vi.fn()} noticeTimeoutMs={0} />, { columns: 80, rows: 24 });
+    await press(ui.stdin, '?');
+    await waitForFrame(ui, (f) => f.includes('(lines 1–'));
+    await writeChunk(ui, 'jjj', '(lines 4–');
   });
 });

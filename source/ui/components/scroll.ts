@@ -30,15 +30,16 @@ export function useScroll(id: string, count: number, room: number, scope = 'Scro
   // The room changes with the terminal: keep the top valid without a second render.
   const top = clamp(wanted, 0, maxTop);
   const scrollable = count > size;
-  const to = (next: number) => setWanted(clamp(next, 0, maxTop));
+  // From the latest state, not this render's: each of several keys routed before a render counts.
+  const by = (delta: number) => setWanted((w) => clamp(clamp(w, 0, maxTop) + delta, 0, maxTop));
   const commands: Command[] = scrollable
     ? [
-        { id: `${id}.up`, keys: ['up', 'k'], description: 'Scroll up', hint: 'scroll', run: () => to(top - 1) },
-        { id: `${id}.down`, keys: ['down', 'j'], description: 'Scroll down', hint: 'scroll', run: () => to(top + 1) },
-        { id: `${id}.pageUp`, keys: ['pageup'], description: 'Page up', hint: 'page', run: () => to(top - size) },
-        { id: `${id}.pageDown`, keys: ['pagedown', 'space'], description: 'Page down', hint: 'page', run: () => to(top + size) },
-        { id: `${id}.top`, keys: ['g', 'home'], description: 'Top', hint: 'top/bottom', run: () => to(0) },
-        { id: `${id}.bottom`, keys: ['G', 'end'], description: 'Bottom', hint: 'top/bottom', run: () => to(maxTop) },
+        { id: `${id}.up`, keys: ['up', 'k'], description: 'Scroll up', hint: 'scroll', run: () => by(-1) },
+        { id: `${id}.down`, keys: ['down', 'j'], description: 'Scroll down', hint: 'scroll', run: () => by(1) },
+        { id: `${id}.pageUp`, keys: ['pageup'], description: 'Page up', hint: 'page', run: () => by(-size) },
+        { id: `${id}.pageDown`, keys: ['pagedown', 'space'], description: 'Page down', hint: 'page', run: () => by(size) },
+        { id: `${id}.top`, keys: ['g', 'home'], description: 'Top', hint: 'top/bottom', run: () => setWanted(0) },
+        { id: `${id}.bottom`, keys: ['G', 'end'], description: 'Bottom', hint: 'top/bottom', run: () => setWanted(maxTop) },
       ]
     : [];
   useCommands(scope, commands);

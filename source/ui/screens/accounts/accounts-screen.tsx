@@ -543,7 +543,7 @@ function AccountsEditor({ session, integrationName, integration, width, height, 
     if (suggesting) parts.push('finding suggestions…');
     else if (suggestionCount > 0) parts.push(plural(suggestionCount, 'suggestion'));
     if (renameCount > 0) parts.push(plural(renameCount, 'rename'));
-    if (namesOwed > 0) parts.push(`${plural(namesOwed, `${tWord} name`)} not written to ${psaName} (Ctrl-S)`);
+    if (namesOwed > 0) parts.push(`${plural(namesOwed, 'name')} not written to ${psaName} (Ctrl-S)`);
     if ((tenantsLoad.loading && tenants) || (accountsLoad.loading && accounts)) parts.push('reloading…');
     // The keys for suggestions and renames, when the line has room for them.
     const keyed = parts.map((p) => (p === plural(suggestionCount, 'suggestion') ? `${p} (S reviews all)` : p === plural(renameCount, 'rename') ? `${p} (n takes the new names)` : p));
