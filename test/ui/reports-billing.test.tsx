@@ -7,7 +7,7 @@ import { ConsoleSession } from '../../source/console/session.js';
 import { calendarDate } from '../../source/domain/dates.js';
 import { ConsoleApp } from '../../source/ui/app.js';
 import { createReportsScreen } from '../../source/ui/screens/reports/index.js';
-import { deltaText, previewSummary, reconciliationRows } from '../../source/ui/screens/reports/billing-model.js';
+import { deltaText, flagText, isMismatch, previewRows, previewSummary, reconciliationDetail, reconciliationRows, reconciliationSummary } from '../../source/ui/screens/reports/billing-model.js';
 import type { PostingRecord } from '../../source/store/ledger.js';
 import { basicBilling, basicTenants, CONTRACT, NW, SRV, WS } from '../billing/basicFixture.js';
 import { posts, startBillingEnv, unitsOn, type BillingEnv } from '../billing/helpers.js';
@@ -271,6 +271,36 @@ describe('summary line', () => {
     };
     expect(previewSummary(plan, 'Europe/London')).toBe('2 postings on 2 contracts · 2 unchanged · 1 error · date 2026-11-22 (Europe/London)');
     expect([deltaText(5), deltaText(-3), deltaText(0)]).toEqual(['+5', '\u22123', 'no change']);
+  });
+});
+
+describe('usage with no billing item is shown, never dropped', () => {
+  const plan = {
+    integration: 'demo', date: '2026-12-07', skipped: [],
+    contracts: [{
+      tenantId: 't', tenantName: 'Acme', tenantIds: ['t'], accountId: 'a', accountName: 'Acme Ltd', contractId: 'c', contractName: 'Managed Security',
+      lines: [{ billingItemId: 'i', billingItemName: 'KES – Workstation', before: 4, after: 5, delta: 1 }],
+      unbilled: [{ applicationId: 'KSWS', applicationName: 'Kaspersky Security for Windows Server', bucket: 'windows-server' as const, quantity: 5 }],
+    }],
+  };
+
+  it('in the preview: a row under its contract, counted in the summary', () => {
+    const rows = previewRows(plan);
+    expect(rows.map((r) => [r.kind, r.note])).toEqual([
+      ['change', ''],
+      ['unbilled', '5 Windows servers on Kaspersky Security for Windows Server: no billing item chosen'],
+    ]);
+    expect(previewSummary(plan, 'UTC')).toBe('1 posting on 1 contract · 0 unchanged · 0 errors · 1 usage not billed · date 2026-12-07 (UTC)');
+  });
+
+  it('in the reconciliation: flagged, with the usage and no PSA side', () => {
+    const rows = reconciliationRows(plan, []);
+    const row = rows.find((r) => r.unbilled)!;
+    expect(row).toMatchObject({ item: '(none) Kaspersky Security for Windows Server', usage: 5, psa: null });
+    expect(isMismatch(row)).toBe(true);
+    expect(flagText(row, 'Autotask')).toBe('! no billing item');
+    expect(reconciliationDetail(row, 'Autotask')).toEqual(['5 Windows servers on Kaspersky Security for Windows Server: no billing item chosen (Services tab)']);
+    expect(reconciliationSummary(rows, 'Autotask', plan, 'UTC')).toBe('1 item on 1 contract · 1 differs · 0 edited in Autotask · 0 errors · 1 usage not billed · date 2026-12-07 (UTC)');
   });
 });
 

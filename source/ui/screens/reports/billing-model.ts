@@ -1,6 +1,7 @@
 // Reports › Billing preview and Reports › Reconciliation, as plain rows (no Ink): built
 // from the billing plan (source/billing, read only) and the ledger's posted rows.
 import type { BillingError, BillingPlan } from '../../../billing/types.js';
+import { unbilledLine } from '../../../domain/billingPlan.js';
 import type { PostingRecord } from '../../../store/ledger.js';
 import { formatCount, toSingleLine } from '../../text.js';
 
@@ -15,7 +16,8 @@ const plural = (n: number, one: string, many = `${one}s`) => `${formatCount(n)} 
 
 const byAccount = <T extends { accountName: string; contractName: string }>(a: T, b: T) => a.accountName.localeCompare(b.accountName) || a.contractName.localeCompare(b.contractName);
 
-export type PreviewKind = 'change' | 'same' | 'error' | 'skipped';
+/** unbilled: usage no billing item is chosen for (shown, never posted). */
+export type PreviewKind = 'change' | 'same' | 'error' | 'skipped' | 'unbilled';
 
 export interface PreviewRow {
   id: string;
@@ -36,7 +38,7 @@ export function errorText(e: BillingError): string {
   return `Error: ${toSingleLine(e.message)}${e.outcomeUnknown ? ' (outcome unknown)' : ''}`;
 }
 
-/** One row per contract and billing item, then one per contract in error, then the skipped tenants. */
+/** One row per contract and billing item (then its usage no item is chosen for), then one per contract in error, then the skipped tenants. */
 export function previewRows(plan: BillingPlan): PreviewRow[] {
   const rows: PreviewRow[] = [];
   const contracts = [...plan.contracts].sort(byAccount);
@@ -47,6 +49,9 @@ export function previewRows(plan: BillingPlan): PreviewRow[] {
       rows.push({ ...base, id: `${c.contractId}/${l.billingItemId}`, kind: l.delta === 0 ? 'same' : 'change', item: l.billingItemName, current: l.before, next: l.after, delta: l.delta, note: '' });
     }
     if (c.lines.length === 0) rows.push({ ...base, id: `${c.contractId}/none`, kind: 'same', item: '(no mapped billing item)', current: null, next: null, delta: null, note: 'nothing to post' });
+    for (const u of c.unbilled ?? []) {
+      rows.push({ ...base, id: `${c.contractId}/unbilled/${u.applicationId}/${u.bucket}`, kind: 'unbilled', item: '—', current: null, next: null, delta: null, note: unbilledLine(u) });
+    }
   }
   for (const c of contracts) {
     if (!c.error) continue;
@@ -64,6 +69,8 @@ export interface PreviewTotals {
   unchanged: number;
   errors: number;
   skipped: number;
+  /** Usage rows no billing item is chosen for. */
+  unbilled: number;
 }
 
 export function previewTotals(plan: BillingPlan): PreviewTotals {
@@ -74,6 +81,7 @@ export function previewTotals(plan: BillingPlan): PreviewTotals {
     unchanged: ok.reduce((n, c) => n + c.lines.filter((l) => l.delta === 0).length, 0),
     errors: plan.contracts.length - ok.length,
     skipped: plan.skipped.length,
+    unbilled: ok.reduce((n, c) => n + (c.unbilled?.length ?? 0), 0),
   };
 }
 
@@ -82,6 +90,7 @@ export function previewSummary(plan: BillingPlan, timeZone: string): string {
   const t = previewTotals(plan);
   const parts = [`${plural(t.postings, 'posting')} on ${plural(t.contracts, 'contract')}`, `${formatCount(t.unchanged)} unchanged`, plural(t.errors, 'error')];
   if (t.skipped > 0) parts.push(`${plural(t.skipped, 'tenant')} skipped`);
+  if (t.unbilled > 0) parts.push(`${formatCount(t.unbilled)} usage not billed`);
   parts.push(`date ${plan.date} (${timeZone})`);
   return parts.join(' · ');
 }
@@ -123,6 +132,8 @@ export interface ReconciliationRow {
   /** PSA quantity ≠ the quantity kmsp last posted: changed by hand since. */
   edited: boolean;
   error?: BillingError;
+  /** Usage no billing item is chosen for, in words (usage set, no PSA side). */
+  unbilled?: string;
 }
 
 /** The latest posted ledger row per contract and billing item (listPostings is most recent first). */
@@ -161,6 +172,9 @@ export function reconciliationRows(plan: BillingPlan, postings: readonly Posting
         edited: posted !== null && samePeriod(posted.date, l.period) && posted.units !== l.before,
       });
     }
+    for (const u of c.unbilled ?? []) {
+      rows.push({ ...base, id: `${c.contractId}/unbilled/${u.applicationId}/${u.bucket}`, item: `(none) ${u.applicationName}`, usage: u.quantity, psa: null, last: null, differs: false, edited: false, unbilled: unbilledLine(u) });
+    }
   }
   return rows;
 }
@@ -169,26 +183,29 @@ function samePeriod(date: string, period: { start: string; end: string } | undef
   return period !== undefined && period.start.slice(0, 10) <= date && date <= period.end.slice(0, 10);
 }
 
-export const isMismatch = (r: ReconciliationRow) => r.differs || r.edited || r.error !== undefined;
+export const isMismatch = (r: ReconciliationRow) => r.differs || r.edited || r.error !== undefined || r.unbilled !== undefined;
 
 /** The flags in words (never colour alone): "! differs · ! edited in Autotask", "ok". */
 export function flagText(r: ReconciliationRow, psa: string): string {
   if (r.error) return errorText(r.error);
+  if (r.unbilled) return '! no billing item';
   const flags = [r.differs ? '! differs' : '', r.edited ? `! edited in ${psa}` : ''].filter(Boolean);
   return flags.length > 0 ? flags.join(' · ') : 'ok';
 }
 
 export function reconciliationSummary(rows: readonly ReconciliationRow[], psa: string, plan: BillingPlan, timeZone: string): string {
-  const items = rows.filter((r) => !r.error);
+  const unbilled = rows.filter((r) => r.unbilled).length;
+  const items = rows.filter((r) => !r.error && !r.unbilled);
   const contracts = new Set(items.map((r) => r.id.split('/')[0]));
   const differs = items.filter((r) => r.differs).length;
   const edited = items.filter((r) => r.edited).length;
-  const errors = rows.length - items.length;
+  const errors = rows.length - items.length - unbilled;
   return [
     `${plural(items.length, 'item')} on ${plural(contracts.size, 'contract')}`,
     `${formatCount(differs)} differ${differs === 1 ? 's' : ''}`,
     `${formatCount(edited)} edited in ${psa}`,
     plural(errors, 'error'),
+    ...(unbilled > 0 ? [`${formatCount(unbilled)} usage not billed`] : []),
     `date ${plan.date} (${timeZone})`,
   ].join(' · ');
 }
@@ -199,6 +216,7 @@ export function reconciliationSummary(rows: readonly ReconciliationRow[], psa: s
  */
 export function reconciliationDetail(r: ReconciliationRow | undefined, psa: string): string[] {
   if (!r || r.error) return [];
+  if (r.unbilled) return [`${r.unbilled} (Services tab)`];
   const parts: string[] = [];
   if (r.differs) parts.push(`usage ${formatCount(r.usage ?? 0)} ≠ ${psa} ${formatCount(r.psa ?? 0)}: the next run posts ${deltaText((r.usage ?? 0) - (r.psa ?? 0))}`);
   if (r.edited && r.last) parts.push(`kmsp last posted ${formatCount(r.last.units)} on ${r.last.date}; ${psa} now holds ${formatCount(r.psa ?? 0)}: changed by hand since`);

@@ -153,14 +153,14 @@ function statusLine(billing: BillingLoad, summary: (data: BillingData) => string
 const NO_PREVIEW: PreviewRow[] = [];
 const NO_RECON: ReconciliationRow[] = [];
 
-const previewTone = (r: PreviewRow): Tone | undefined => (r.kind === 'error' ? 'danger' : r.kind === 'skipped' || r.kind === 'same' ? 'muted' : undefined);
+const previewTone = (r: PreviewRow): Tone | undefined => (r.kind === 'error' ? 'danger' : r.kind === 'unbilled' ? 'warning' : r.kind === 'skipped' || r.kind === 'same' ? 'muted' : undefined);
 const num = (n: number | null) => (n === null ? '' : formatCount(n));
 
 const previewColumns: Column<PreviewRow>[] = [
   // Minimums that fit 80 columns: the change is what the preview is for.
   { key: 'account', title: 'Account', minWidth: 20, maxWidth: 40, grow: 1 },
-  // A contract in error or a skipped tenant has no items: the column says why instead.
-  { key: 'item', title: 'Billing item', minWidth: 26, grow: 3, render: (r) => (r.kind === 'error' || r.kind === 'skipped' ? r.note : r.item), tone: previewTone },
+  // A contract in error, a skipped tenant or usage with no item has no item: the column says why instead.
+  { key: 'item', title: 'Billing item', minWidth: 26, grow: 3, render: (r) => (r.kind === 'error' || r.kind === 'skipped' || r.kind === 'unbilled' ? r.note : r.item), tone: previewTone },
   { key: 'current', title: 'Current', width: 7, align: 'right', render: (r) => num(r.current), filterable: false },
   { key: 'next', title: 'New', width: 7, align: 'right', render: (r) => num(r.next), filterable: false },
   { key: 'delta', title: 'Change', width: 9, align: 'right', render: (r) => deltaText(r.delta), tone: (r) => (r.kind === 'change' ? 'accent' : undefined), filterable: false },
@@ -200,6 +200,8 @@ export function BillingPreviewReport({ width, height, active, session, integrati
         ]
       : cursor?.kind === 'skipped'
         ? [{ text: `  “${cursor.tenant}” is not billed: ${cursor.note.replace(/^skipped: /u, '')} (Accounts tab).`, tone: 'muted' }, blank, blank]
+        : cursor?.kind === 'unbilled'
+          ? [{ text: `  Not billed: ${cursor.note}. Choose one on the Services tab.`, tone: 'warning' }, blank, blank]
         : cursor && cursor.delta !== null
           ? [{ text: `  ${cursor.contract}: ${num(cursor.current)} → ${num(cursor.next)} (${deltaText(cursor.delta)})`, tone: 'muted' }, blank, blank]
           : [blank, blank, blank];
