@@ -5,7 +5,7 @@ import { connect, loadIntegrations } from '../billing/context.js';
 import { PREVIEW_FIELDS, previewRows, signed, toCsv, toJson, type PreviewRow } from '../billing/format.js';
 import { buildBillingPlan } from '../billing/planner.js';
 import { describeError } from '../domain/errors.js';
-import { pathsOf, processIo, type CommandIo } from './shared.js';
+import { checkedPathsOf, processIo, type CommandIo } from './shared.js';
 
 const FORMATS = ['table', 'csv', 'json'] as const;
 type Format = (typeof FORMATS)[number];
@@ -22,9 +22,9 @@ export function register(program: Command, io: CommandIo = processIo): void {
         process.exitCode = 2;
         return;
       }
-      const paths = pathsOf(command);
       const { integration: only } = command.optsWithGlobals<{ integration?: string }>();
       try {
+        const paths = checkedPathsOf(command, 'config');
         const { config, integrations } = loadIntegrations(paths, only);
         const rows: Array<PreviewRow & { integration: string }> = [];
         const skipped: Skipped[] = [];

@@ -18,7 +18,7 @@ import { livenessNow, readAgentStatus } from '../store/agentStatus.js';
 import { openLedger, type Ledger } from '../store/ledger.js';
 import type { KmspPaths } from '../store/paths.js';
 import { redactSecrets, secretKeyPaths } from '../store/redact.js';
-import { guarded, pathsOf, processIo, type CommandIo } from './shared.js';
+import { checkedPathsOf, guarded, pathsOf, processIo, type CommandIo } from './shared.js';
 import { startCommand } from './status.js';
 
 export interface ConfigCommandDeps {
@@ -94,6 +94,7 @@ function setAgentSetting(command: Command, io: CommandIo, env: NodeJS.ProcessEnv
   const state = inspectConfigFile(paths.configFile);
   const info = knownKey(io, key, state.state === 'ok' ? state.config : null, 'set');
   if (info === null || info === 'paused') return;
+  checkedPathsOf(command, 'config', { env, refused: 'Not set: ' });
   switch (state.state) {
     case 'missing':
       throw new KmspError(`Not set: there is no config file at ${paths.configFile}.`, {
@@ -181,7 +182,7 @@ export function register(program: Command, deps: ConfigCommandDeps = {}): void {
     .description('print the configuration as JSON')
     .action(
       guarded(io, (_options: unknown, command: Command) => {
-        const store = openConfig({ paths: pathsOf(command, deps.env), onInvalid: 'fail', onNotice: (m) => io.err(`kmsp: ${m}\n`) });
+        const store = openConfig({ paths: checkedPathsOf(command, 'directory', { env: deps.env }), onInvalid: 'fail', onNotice: (m) => io.err(`kmsp: ${m}\n`) });
         if (!store.exists()) io.err(`No config file at ${store.path} yet; showing the defaults.\n`);
         // No secret can be in a valid config; redaction is the second lock on that door.
         io.out(JSON.stringify(redactSecrets(store.load()), null, 2) + '\n');
@@ -193,7 +194,7 @@ export function register(program: Command, deps: ConfigCommandDeps = {}): void {
     .description('check the config file (or FILE) against the schema and the rules; lists each problem with its path')
     .action(
       guarded(io, (file: string | undefined, _options: unknown, command: Command) => {
-        const target = file ? path.resolve(file) : pathsOf(command, deps.env).configFile;
+        const target = file ? path.resolve(file) : checkedPathsOf(command, 'directory', { env: deps.env }).configFile;
         const state = inspectConfigFile(target);
         if (state.state === 'missing' && !file) {
           io.out(`No config file at ${target}; the defaults apply and are valid.\n`);
@@ -216,7 +217,7 @@ export function register(program: Command, deps: ConfigCommandDeps = {}): void {
     .description('write the configuration as JSON to FILE (mode 0600) or to standard output')
     .action(
       guarded(io, (file: string | undefined, _options: unknown, command: Command) => {
-        const store = openConfig({ paths: pathsOf(command, deps.env), onInvalid: 'fail', onNotice: (m) => io.err(`kmsp: ${m}\n`) });
+        const store = openConfig({ paths: checkedPathsOf(command, 'directory', { env: deps.env }), onInvalid: 'fail', onNotice: (m) => io.err(`kmsp: ${m}\n`) });
         if (!store.exists()) io.err(`No config file at ${store.path} yet; exporting the defaults.\n`);
         const text = JSON.stringify(redactSecrets(store.load()), null, 2) + '\n';
         if (!file) return io.out(text);
@@ -277,7 +278,7 @@ export function register(program: Command, deps: ConfigCommandDeps = {}): void {
     .description('print one agent setting (agent.timeZone, agent.billingSchedule, agent.ticketPollSeconds, agent.ticketsPerAccountPerHour, agent.paused)')
     .action(
       guarded(io, (key: string, _options: unknown, command: Command) => {
-        const store = openConfig({ paths: pathsOf(command, deps.env), onInvalid: 'fail', onNotice: (m) => io.err(`kmsp: ${m}\n`) });
+        const store = openConfig({ paths: checkedPathsOf(command, 'directory', { env: deps.env }), onInvalid: 'fail', onNotice: (m) => io.err(`kmsp: ${m}\n`) });
         const exists = store.exists();
         const current = exists ? store.load() : defaultConfig();
         const info = knownKey(io, key, current, 'get');

@@ -4,7 +4,9 @@ import type { Command } from 'commander';
 import { runAgentChecks } from '../doctor/agentChecks.js';
 import { formatDoctorReport, runDoctor } from '../doctor/checks.js';
 import { openConfig } from '../store/config.js';
-import { pathsOf } from './shared.js';
+import { describeError } from '../domain/errors.js';
+import type { KmspPaths } from '../store/paths.js';
+import { checkedPathsOf } from './shared.js';
 import { openSecretStore } from '../store/secrets.js';
 
 export function register(program: Command): void {
@@ -14,15 +16,15 @@ export function register(program: Command): void {
     .option('-i, --integration <name>', 'check only this integration')
     .option('--json', 'print the results as JSON')
     .action(async (options: { integration?: string; json?: boolean }, command: Command) => {
-      const paths = pathsOf(command);
-      const store = openConfig({ paths, onInvalid: 'fail' });
-      if (!store.exists()) {
-        process.stderr.write(
-          `No configuration at ${store.path}.\n  Remedy: set up an integration in the console (kmsp), import one (kmsp config import FILE), or try the demo (kmsp demo).\n`,
-        );
+      let paths: KmspPaths;
+      try {
+        paths = checkedPathsOf(command, 'config');
+      } catch (error) {
+        process.stderr.write(describeError(error) + '\n');
         process.exitCode = 1;
         return;
       }
+      const store = openConfig({ paths, onInvalid: 'fail' });
       const config = store.load();
       const secrets = openSecretStore({ paths });
       const results = await runDoctor(config, {

@@ -5,7 +5,7 @@ import { psaLabel } from '../domain/config.js';
 import { describeError } from '../domain/errors.js';
 import { unmappedAccounts, unmappedToCsv, unmappedToJson, type UnmappedRow } from '../domain/unmapped.js';
 import { openConfig } from '../store/config.js';
-import { pathsOf } from './shared.js';
+import { checkedPathsOf } from './shared.js';
 import { openSecretStore } from '../store/secrets.js';
 
 const FORMATS = ['table', 'csv', 'json'] as const;
@@ -37,15 +37,15 @@ export function register(program: Command): void {
         process.exitCode = 2;
         return;
       }
-      const paths = pathsOf(command);
       try {
+        const paths = checkedPathsOf(command, 'config');
         const config = openConfig({ paths, onInvalid: 'fail' }).load();
         const integration = options.integration ? config.integrations.find((i) => i.name === options.integration) : config.integrations[0];
         if (!integration) {
           process.stderr.write(
             options.integration
               ? `No integration named “${options.integration}”. Configured: ${config.integrations.map((i) => i.name).join(', ') || 'none'}.\n`
-              : 'No integration is configured.\n  Remedy: set one up in the console (kmsp), or try the demo (kmsp demo).\n',
+              : `No integration is configured in ${paths.configFile}.\n  Remedy: set one up in the console (kmsp), or try the demo (kmsp demo).\n`,
           );
           process.exitCode = 1;
           return;

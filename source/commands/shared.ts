@@ -1,9 +1,9 @@
 // What every subcommand shares: where output goes, how failures are printed,
 // and where the files are (the global --config DIR).
-import { accessSync, constants, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { describeError } from '../domain/errors.js';
+import { describeError, KmspError } from '../domain/errors.js';
 import { resolvePaths, type KmspPaths } from '../store/paths.js';
 
 export interface CommandIo {
@@ -19,6 +19,76 @@ export const processIo: CommandIo = {
 export function pathsOf(command: Command, env?: NodeJS.ProcessEnv): KmspPaths {
   const { config } = command.optsWithGlobals<{ config?: string }>();
   return resolvePaths({ configDir: config, ...(env ? { env } : {}) });
+}
+
+/** Where the configuration directory came from, as messages name it. */
+function configDirOrigin(command: Command, env: NodeJS.ProcessEnv): { explicit: boolean; words: string } {
+  if (command.optsWithGlobals<{ config?: string }>().config) return { explicit: true, words: 'given with --config' };
+  if (env.CONFIGURATION_DIRECTORY) return { explicit: false, words: 'from $CONFIGURATION_DIRECTORY' };
+  return { explicit: false, words: 'the default' };
+}
+
+/**
+ * What a command needs of the configuration directory: 'config', a config.json in it (the
+ * commands that read the integrations); 'directory', only that a directory given with --config
+ * exists (the commands that read the ledger or the status file, which a mistyped --config would
+ * otherwise create empty, or report as "not run yet").
+ */
+export type ConfigDirNeed = 'config' | 'directory';
+
+/** Why the configuration directory does not serve `need`, with cause and remedy; null when it does. */
+export function configDirProblem(
+  paths: Pick<KmspPaths, 'configDir' | 'configFile'>,
+  need: ConfigDirNeed,
+  origin: { explicit: boolean; words: string },
+  self: string = selfCommand(),
+): { what: string; cause: string; remedy: string } | null {
+  const dir = paths.configDir;
+  const flag = origin.explicit ? ` --config ${shellQuote(dir)}` : '';
+  const setUp = `To set kmsp up there: ${self}${flag} (the console) or ${self}${flag} config import FILE; to try it first: ${self} demo.`;
+  let stat: ReturnType<typeof statSync> | undefined;
+  try {
+    stat = statSync(dir);
+  } catch {
+    stat = undefined;
+  }
+  if (!stat) {
+    if (need === 'directory' && !origin.explicit) return null;
+    return {
+      what: `The configuration directory ${dir} (${origin.words}) does not exist.`,
+      cause: origin.explicit ? 'A mistyped path, or kmsp has not been set up there yet.' : 'kmsp has not been set up on this host (or for this user) yet.',
+      remedy: `${origin.explicit ? 'Check the path. ' : ''}${setUp}`,
+    };
+  }
+  if (!stat.isDirectory()) {
+    return { what: `${dir} (${origin.words}) is not a directory.`, cause: 'kmsp keeps config.json, the ledger and the secrets file in a directory.', remedy: 'Pass the directory that holds config.json.' };
+  }
+  if (need === 'config' && !existsSync(paths.configFile)) {
+    return {
+      what: `The configuration directory ${dir} (${origin.words}) holds no config.json.`,
+      cause: 'kmsp has not been set up with this directory: the console or kmsp config import writes config.json.',
+      remedy: `${origin.explicit ? 'Check the path. ' : ''}${setUp}`,
+    };
+  }
+  return null;
+}
+
+/**
+ * The paths of a command that reads the configuration directory, after checking it serves
+ * `need` (see ConfigDirNeed); a KmspError naming the directory, where it came from and what to
+ * do otherwise. Every command that reads what --config points at goes through here, so each
+ * says the same about a wrong or empty directory.
+ */
+export function checkedPathsOf(command: Command, need: ConfigDirNeed, options: { env?: NodeJS.ProcessEnv | undefined; refused?: string } = {}): KmspPaths {
+  const env = options.env ?? process.env;
+  const paths = pathsOf(command, env);
+  const problem = configDirProblem(paths, need, configDirOrigin(command, env));
+  // `refused` says what did not happen ("Not paused: "), for the commands that change something.
+  if (problem) {
+    const what = options.refused ? `${options.refused}${problem.what[0]!.toLowerCase()}${problem.what.slice(1)}` : problem.what;
+    throw new KmspError(what, { kind: 'config', cause: problem.cause, remedy: problem.remedy });
+  }
+  return paths;
 }
 
 /** Errors become "what, why, what to do" on stderr and exit code 1, never a stack trace. */

@@ -3,14 +3,15 @@
 // Exit codes follow `systemctl is-active`, so scripts and monitoring can use either:
 //   0  the agent runs (its process lives and it refreshed its status recently)
 //   3  it does not: no status file, stopped, stopping, gone (pid dead), stale (no refresh)
-//   1  the status file cannot be read (the reason is printed)
+//   1  the status file cannot be read (the reason is printed), or --config names no directory
 import fs from 'node:fs';
 import type { Command } from 'commander';
 import { agentStartCommand, agentStatusLines, isAgentRunning, missingStatusLines } from '../domain/agentStatusText.js';
 import { livenessNow, readAgentStatus, readLastLedgerRuns } from '../store/agentStatus.js';
 import { openLedger, type Ledger } from '../store/ledger.js';
 import type { KmspPaths } from '../store/paths.js';
-import { pathsOf, processIo, type CommandIo } from './shared.js';
+import { checkedPathsOf, processIo, type CommandIo } from './shared.js';
+import { describeError } from '../domain/errors.js';
 
 export const EXIT_NOT_RUNNING = 3;
 
@@ -48,7 +49,15 @@ export function register(program: Command, io: CommandIo = processIo): void {
     .description('show whether the agent runs, its jobs’ last and next runs, errors and API usage (exit 0 running, 3 not running, 1 unreadable)')
     .option('--json', 'print the status file and the computed liveness as JSON')
     .action((options: { json?: boolean }, command: Command) => {
-      const paths = pathsOf(command);
+      let paths: KmspPaths;
+      try {
+        // A mistyped --config would read as "no agent has run here".
+        paths = checkedPathsOf(command, 'directory');
+      } catch (error) {
+        io.err(describeError(error) + '\n');
+        process.exitCode = 1;
+        return;
+      }
       const read = readAgentStatus(paths.statusFile);
       const now = new Date();
       // `kmsp agent --once` writes no status file: its runs are in the ledger.

@@ -213,7 +213,7 @@ describe('kmsp pause / resume', () => {
     const empty = tempDir();
     const missing = await runCli(['--config', empty, 'resume']);
     expect(missing.code).toBe(1);
-    expect(missing.stderr).toContain(`Not resumed: there is no config file at ${path.join(empty, 'config.json')}.`);
+    expect(missing.stderr).toContain(`Not resumed: the configuration directory ${empty} (given with --config) holds no config.json.`);
     expect(fs.existsSync(path.join(empty, 'config.json'))).toBe(false);
   });
 });

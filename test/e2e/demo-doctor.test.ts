@@ -81,7 +81,7 @@ describe('doctor failures', () => {
     try {
       const result = await runCli(['doctor', '--config', dir]);
       expect(result.code).toBe(1);
-      expect(result.stderr).toMatch(/No configuration at .*config\.json/);
+      expect(result.stderr).toContain(`The configuration directory ${dir} (given with --config) holds no config.json.`);
       expect(result.stderr).toMatch(/Remedy:/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
