@@ -6,7 +6,8 @@ import { formatDoctorReport, runDoctor } from '../doctor/checks.js';
 import { openConfig } from '../store/config.js';
 import { describeError } from '../domain/errors.js';
 import type { KmspPaths } from '../store/paths.js';
-import { checkedPathsOf } from './shared.js';
+import { DEFAULT_CREDENTIALS_DIR, DEFAULT_SERVICE_USER } from '../agent/systemdUnit.js';
+import { checkedPathsOf, selfCommand, shellQuote } from './shared.js';
 import { openSecretStore } from '../store/secrets.js';
 
 export function register(program: Command): void {
@@ -29,7 +30,10 @@ export function register(program: Command): void {
       const secrets = openSecretStore({ paths });
       const results = await runDoctor(config, {
         lookupSecret: (name) => secrets.get(name),
-        secretBackend: async (name) => (await secrets.locate(name))?.label ?? null,
+        secretBackend: (name) => secrets.locate(name),
+        secretsFile: paths.secretsFile,
+        kmspCommand: selfCommand() + (command.optsWithGlobals<{ config?: string }>().config ? ` --config ${shellQuote(paths.configDir)}` : ''),
+        credentials: { dir: DEFAULT_CREDENTIALS_DIR, group: DEFAULT_SERVICE_USER },
         ...(options.integration ? { only: { integration: options.integration } } : {}),
       });
       results.push(...(await runAgentChecks(config, { paths, secrets, ...(options.integration ? { only: { integration: options.integration } } : {}) })));

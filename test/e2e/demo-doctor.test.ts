@@ -4,6 +4,10 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runDoctor } from '../../source/doctor/checks.js';
+import { openConfig } from '../../source/store/config.js';
+import { resolvePaths } from '../../source/store/paths.js';
+import { openSecretStore } from '../../source/store/secrets.js';
 import { runCli, startCli } from '../helpers/cli.js';
 
 describe('kmsp demo --serve + kmsp doctor', () => {
@@ -47,14 +51,50 @@ describe('kmsp demo --serve + kmsp doctor', () => {
     // The agent's view of this host: no agent runs on the demo's directory, which is only a warning.
     expect(out).toMatch(/\nAgent\n {2}✓ State directory .* is writable\n/);
     expect(out).toMatch(/! Agent is not running here/);
-    expect(out).toMatch(/All checks passed with 1 warning\./);
+    // The demo keeps its secrets in its directory's plaintext file: a warning each, never ✓ (README: "with a warning").
+    expect(out).toMatch(/All checks passed with 4 warnings\./);
+  });
+
+  it('doctor warns about each secret kept in the plaintext file, with the commands that move it', async () => {
+    const result = await runCli(['doctor', '--config', configDir], { env: { PATH: '/usr/bin:/bin', npm_command: '' } });
+    expect(result.code).toBe(0);
+    const out = result.stdout;
+    const kmsp = `node bin/kmsp.js --config ${configDir}`;
+    for (const [label, name] of [['KSC password', 'demo.ksc.password'], ['Autotask API user secret (password)', 'demo.autotask.secret'], ['Autotask API tracking identifier (integration code)', 'demo.autotask.integration-code']]) {
+      expect(out).toContain(`  ! ${label}: present, unencrypted (plaintext file)\n`);
+      expect(out).not.toContain(`✓ ${label}`);
+      expect(out).toContain(`Remedy: move it to the OS keyring (where a Secret Service runs): ${kmsp} secrets delete ${name} && ${kmsp} secrets set ${name}\n`);
+      expect(out).toContain(`printf '%s' "$v" | sudo install -o root -g kmsp -m 0640 /dev/stdin /etc/kmsp-credentials/${name}; unset v; ${kmsp} secrets delete ${name}\n`);
+    }
+    expect(out).toContain(`Cause: it is kept in plain text in ${path.join(configDir, 'secrets.json')} (mode 0600)`);
+  });
+
+  it('a secret held by the keyring or a systemd credential stays ✓', async () => {
+    const store = openConfig({ paths: resolvePaths({ configDir }) });
+    const secrets = openSecretStore({ paths: resolvePaths({ configDir }), backends: ['file'] });
+    const results = await runDoctor(store.load(), {
+      lookupSecret: (n) => secrets.get(n),
+      secretBackend: async (n) => (n.endsWith('.ksc.password') ? { backend: 'keyring', label: 'OS keyring' } : { backend: 'systemd-credentials', label: 'systemd credentials' }),
+      only: { side: 'platform' },
+    });
+    const secretChecks = results.filter((r) => r.area === 'secrets');
+    expect(secretChecks.map((r) => [r.status, r.summary])).toEqual([
+      ['ok', 'KSC password: present (OS keyring)'],
+      ['ok', 'Autotask API user secret (password): present (systemd credentials)'],
+      ['ok', 'Autotask API tracking identifier (integration code): present (systemd credentials)'],
+    ]);
   });
 
   it('doctor --json gives the same checks as data', async () => {
     const result = await runCli(['doctor', '--json', '--config', configDir]);
     const checks = JSON.parse(result.stdout) as Array<{ area: string; status: string }>;
     const notOk = checks.filter((c) => c.status !== 'ok') as Array<{ area: string; status: string; summary?: string }>;
-    expect(notOk.map((c) => [c.area, c.status, c.summary?.replace(/ \(.*$/, '')])).toEqual([['agent', 'warn', 'Agent is not running here']]);
+    expect(notOk.map((c) => [c.area, c.status, c.summary?.replace(/ \(.*$/, '')])).toEqual([
+      ['secrets', 'warn', 'KSC password: present, unencrypted'],
+      ['secrets', 'warn', 'Autotask API user secret'],
+      ['secrets', 'warn', 'Autotask API tracking identifier'],
+      ['agent', 'warn', 'Agent is not running here'],
+    ]);
     expect(new Set(checks.map((c) => c.area))).toEqual(new Set(['config', 'secrets', 'platform', 'psa', 'agent']));
   });
 
