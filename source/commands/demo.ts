@@ -42,6 +42,8 @@ export function register(program: Command): void {
         const autotaskPort = port(options.autotaskPort, '--autotask-port');
         demo = await startDemo({
           withTenants: true,
+          // Each step on stderr as it begins (stdout keeps the banner for scripts to read).
+          onStep: (text) => void process.stderr.write(`${text}\n`),
           ...(options.fixtures ? { fixturesDir: options.fixtures } : {}),
           ...(options.record ? { recordFile: options.record } : {}),
           ...(kscPort !== undefined ? { kscPort } : {}),
@@ -71,15 +73,17 @@ export function register(program: Command): void {
         return;
       }
       // Suggest the command as this user can run it: `kmsp` is often not on the PATH in a checkout.
+      // `npx kmsp` and `node bin/kmsp.js` work from this directory only (npx finds the clone's bin there).
       const kmsp = selfCommand();
       const dir = shellQuote(demo.configDir);
+      const fromHere = kmsp === 'npx kmsp' || /^node (?!\/|')/u.test(kmsp) ? `, from ${shellQuote(process.cwd())}` : '';
       const lines = [
         'kmsp demo is running. Ctrl-C stops it and removes the demo directory.',
         `  Kaspersky Security Center simulator  ${demo.ksc.url}   (TEST-ONLY certificate)`,
         `  Autotask simulator                   ${demo.autotask.zoneDiscoveryUrl}`,
         `  Configuration and secrets            ${demo.configDir}`,
         '',
-        'In another shell, try:',
+        `In another shell${fromHere}, try:`,
         `  ${kmsp} --config ${dir}            (the console)`,
         `  ${kmsp} doctor --config ${dir}`,
         `  ${kmsp} report unmapped --config ${dir}`,

@@ -104,18 +104,20 @@ export function guarded<A extends unknown[]>(io: CommandIo, fn: (...args: A) => 
 }
 
 /**
- * How to run kmsp again, for messages that suggest a command: `kmsp` when an executable
- * `kmsp` is on the PATH; `npx kmsp` under npx; else the way this process was started,
- * e.g. `node bin/kmsp.js` in a checkout (relative to the working directory when inside it).
+ * How to run kmsp again, for messages that suggest a command: `npx kmsp` under npx; `kmsp`
+ * when an executable `kmsp` is on the PATH; else the way this process was started, e.g.
+ * `node bin/kmsp.js` in a checkout (relative to the working directory when inside it).
+ * npm puts node_modules/.bin directories on the PATH of what it runs (npx its own cache's, with
+ * this very `kmsp` in it): a `kmsp` found only there is not on the user's PATH, so it is ignored.
  */
 export function selfCommand(
   x: { argv?: readonly string[]; env?: NodeJS.ProcessEnv; cwd?: string; isExecutable?: (file: string) => boolean } = {},
 ): string {
   const env = x.env ?? process.env;
   const isExecutable = x.isExecutable ?? executableFile;
-  const dirs = (env.PATH ?? '').split(path.delimiter).filter(Boolean);
-  if (dirs.some((dir) => isExecutable(path.join(dir, 'kmsp')))) return 'kmsp';
   if (env.npm_command === 'exec') return 'npx kmsp';
+  const dirs = (env.PATH ?? '').split(path.delimiter).filter((dir) => dir && !/(^|[\\/])node_modules[\\/]\.bin[\\/]?$/u.test(dir));
+  if (dirs.some((dir) => isExecutable(path.join(dir, 'kmsp')))) return 'kmsp';
   const script = (x.argv ?? process.argv)[1];
   if (!script) return 'kmsp';
   const cwd = x.cwd ?? process.cwd();

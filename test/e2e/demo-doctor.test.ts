@@ -8,7 +8,7 @@ import { runDoctor } from '../../source/doctor/checks.js';
 import { openConfig } from '../../source/store/config.js';
 import { resolvePaths } from '../../source/store/paths.js';
 import { openSecretStore } from '../../source/store/secrets.js';
-import { runCli, startCli } from '../helpers/cli.js';
+import { repoRoot, runCli, startCli } from '../helpers/cli.js';
 
 describe('kmsp demo --serve + kmsp doctor', () => {
   const work = mkdtempSync(path.join(os.tmpdir(), 'kmsp-e2e-'));
@@ -33,6 +33,20 @@ describe('kmsp demo --serve + kmsp doctor', () => {
     expect(banner).toContain(`  node bin/kmsp.js --config ${configDir}   `);
     expect(banner).toContain(`  node bin/kmsp.js doctor --config ${configDir}\n`);
     expect(banner).not.toMatch(/^ +kmsp /m);
+    // Relative to the clone: the banner says where to run them.
+    expect(banner).toContain(`In another shell, from ${repoRoot.replace(/\/$/, '')}, try:\n`);
+  });
+
+  it('says each step on stderr as it begins, before the banner', () => {
+    const steps = demo.output().stderr.split('\n').filter(Boolean);
+    expect(steps).toEqual([
+      expect.stringMatching(/^Starting the simulated Kaspersky Security Center \(dataset .*fixtures\/demo\/ksc\.json\)…$/u),
+      expect.stringMatching(/^Simulated Kaspersky Security Center listening on https:\/\/localhost:\d+$/u),
+      expect.stringMatching(/^Starting the simulated Autotask \(dataset .*fixtures\/demo\/autotask\.json\)…$/u),
+      expect.stringMatching(/^Simulated Autotask listening on http:\/\/127\.0\.0\.1:\d+\/atservicesrest\/$/u),
+      'Reading the ticket settings (queues, statuses, priorities) from the simulated Autotask…',
+      `Writing the demo's configuration and secrets to ${configDir}…`,
+    ]);
   });
 
   it('doctor reaches both simulators and prints the demo counts', async () => {

@@ -11,6 +11,15 @@ describe('selfCommand', () => {
   it('npx kmsp under npx', () => {
     expect(selfCommand({ env: { PATH: '/usr/bin', npm_command: 'exec' }, argv: ['node', '/repo/bin/kmsp.js'], cwd: '/repo', isExecutable: never })).toBe('npx kmsp');
   });
+  it('npx kmsp under npx, though npx puts its own cache (with this kmsp) on the PATH', () => {
+    const npxBin = '/root/.npm/_npx/eb931a36c6eef981/node_modules/.bin';
+    const env = { PATH: `${npxBin}:/repo/node_modules/.bin:/usr/bin`, npm_command: 'exec' };
+    expect(selfCommand({ env, argv: ['node', `${npxBin}/kmsp`], cwd: '/repo', isExecutable: (f) => f === `${npxBin}/kmsp` })).toBe('npx kmsp');
+  });
+  it('a kmsp only in a node_modules/.bin on the PATH (npm run puts them there) is not on the user’s PATH', () => {
+    const env = { PATH: '/repo/node_modules/.bin:/usr/bin', npm_command: 'start' };
+    expect(selfCommand({ env, argv: ['node', '/repo/bin/kmsp.js'], cwd: '/repo', isExecutable: (f) => f === '/repo/node_modules/.bin/kmsp' })).toBe('node bin/kmsp.js');
+  });
   it('node bin/kmsp.js from a checkout, relative when inside the working directory', () => {
     expect(selfCommand({ env: { PATH: '/usr/bin' }, argv: ['node', '/repo/bin/kmsp.js'], cwd: '/repo', isExecutable: never })).toBe('node bin/kmsp.js');
     expect(selfCommand({ env: { PATH: '/usr/bin' }, argv: ['node', 'bin/kmsp.js'], cwd: '/repo', isExecutable: never })).toBe('node bin/kmsp.js');
