@@ -4,6 +4,7 @@
 import { Command, CommanderError } from 'commander';
 import { describeError } from './domain/errors.js';
 import { resolvePaths } from './store/paths.js';
+import { processIo } from './commands/shared.js';
 import { register as registerAgent } from './commands/agent.js';
 import { register as registerBilling } from './commands/billing.js';
 import { register as registerConfig } from './commands/config.js';
@@ -79,7 +80,7 @@ export async function main(argv: string[]): Promise<void> {
       process.exitCode = error.exitCode === 0 ? 0 : 2;
       return;
     }
-    process.stderr.write(describeError(error) + '\n');
+    processIo.err(describeError(error) + '\n');
     process.exitCode = 1;
   }
 }

@@ -18,7 +18,7 @@ import { livenessNow, readAgentStatus } from '../store/agentStatus.js';
 import { openLedger, type Ledger } from '../store/ledger.js';
 import type { KmspPaths } from '../store/paths.js';
 import { redactSecrets, secretKeyPaths } from '../store/redact.js';
-import { checkedPathsOf, guarded, pathsOf, processIo, type CommandIo } from './shared.js';
+import { checkedPathsOf, guarded, pathsOf, processIo, writeData, type CommandIo } from './shared.js';
 import { startCommand } from './status.js';
 
 export interface ConfigCommandDeps {
@@ -185,7 +185,7 @@ export function register(program: Command, deps: ConfigCommandDeps = {}): void {
         const store = openConfig({ paths: checkedPathsOf(command, 'directory', { env: deps.env }), onInvalid: 'fail', onNotice: (m) => io.err(`kmsp: ${m}\n`) });
         if (!store.exists()) io.err(`No config file at ${store.path} yet; showing the defaults.\n`);
         // No secret can be in a valid config; redaction is the second lock on that door.
-        io.out(JSON.stringify(redactSecrets(store.load()), null, 2) + '\n');
+        writeData(io, JSON.stringify(redactSecrets(store.load()), null, 2) + '\n');
       }),
     );
 
@@ -220,7 +220,7 @@ export function register(program: Command, deps: ConfigCommandDeps = {}): void {
         const store = openConfig({ paths: checkedPathsOf(command, 'directory', { env: deps.env }), onInvalid: 'fail', onNotice: (m) => io.err(`kmsp: ${m}\n`) });
         if (!store.exists()) io.err(`No config file at ${store.path} yet; exporting the defaults.\n`);
         const text = JSON.stringify(redactSecrets(store.load()), null, 2) + '\n';
-        if (!file) return io.out(text);
+        if (!file) return writeData(io, text);
         const dest = path.resolve(file);
         fs.writeFileSync(dest, text, { mode: CONFIG_FILE_MODE });
         fs.chmodSync(dest, CONFIG_FILE_MODE);

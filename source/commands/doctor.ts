@@ -7,10 +7,10 @@ import { openConfig } from '../store/config.js';
 import { describeError } from '../domain/errors.js';
 import type { KmspPaths } from '../store/paths.js';
 import { DEFAULT_CREDENTIALS_DIR, DEFAULT_SERVICE_USER } from '../agent/systemdUnit.js';
-import { checkedPathsOf, selfCommand, shellQuote } from './shared.js';
+import { checkedPathsOf, processIo, selfCommand, shellQuote, writeData, type CommandIo } from './shared.js';
 import { openSecretStore } from '../store/secrets.js';
 
-export function register(program: Command): void {
+export function register(program: Command, io: CommandIo = processIo): void {
   program
     .command('doctor')
     .description('check configuration, secrets, reachability, TLS, credentials and permissions of each integration, and the agent\'s view of this host')
@@ -21,7 +21,7 @@ export function register(program: Command): void {
       try {
         paths = checkedPathsOf(command, 'config');
       } catch (error) {
-        process.stderr.write(describeError(error) + '\n');
+        io.err(describeError(error) + '\n');
         process.exitCode = 1;
         return;
       }
@@ -37,7 +37,8 @@ export function register(program: Command): void {
         ...(options.integration ? { only: { integration: options.integration } } : {}),
       });
       results.push(...(await runAgentChecks(config, { paths, secrets, ...(options.integration ? { only: { integration: options.integration } } : {}) })));
-      process.stdout.write((options.json ? JSON.stringify(results, null, 2) : formatDoctorReport(results)) + '\n');
+      if (options.json) writeData(io, JSON.stringify(results, null, 2) + '\n');
+      else io.out(formatDoctorReport(results) + '\n');
       if (results.some((r) => r.status === 'fail')) process.exitCode = 1;
     });
 }

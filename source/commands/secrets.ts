@@ -10,7 +10,7 @@ import type { KeytarLoader } from '../store/keyring.js';
 import type { KmspPaths } from '../store/paths.js';
 import { trimSecret } from '../store/secretBackends.js';
 import { assertSecretName, assertSecretValue, openSecretStore, type SecretBackendId, type SecretStore } from '../store/secrets.js';
-import { checkedPathsOf, guarded, pathsOf, processIo, type CommandIo } from './shared.js';
+import { checkedPathsOf, guarded, pathsOf, processIo, writeData, type CommandIo } from './shared.js';
 
 /** What `secrets set` reads from: a TTY (prompt, no echo) or a pipe. */
 export type SecretInput = NodeJS.ReadableStream & { isTTY?: boolean };
@@ -118,7 +118,7 @@ export function register(program: Command, deps: SecretsCommandDeps = {}): void 
         if (missing.length > 0) process.exitCode = 1;
         if (options.json) {
           const secretsOut = report.secrets.map((s) => ({ ...s, neededFor: needed.get(s.name) ?? [], envVar: secretEnvVar(s.name) }));
-          io.out(JSON.stringify({ backends: report.backends, secrets: secretsOut }, null, 2) + '\n');
+          writeData(io, JSON.stringify({ backends: report.backends, secrets: secretsOut }, null, 2) + '\n');
           return;
         }
         io.out('Backends, in lookup order:\n');

@@ -4,17 +4,40 @@ import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { describeError, KmspError } from '../domain/errors.js';
+import { toTerminalText } from '../domain/terminalText.js';
 import { resolvePaths, type KmspPaths } from '../store/paths.js';
 
 export interface CommandIo {
+  /** Lines for a person (they may carry vendor text). */
   out(text: string): void;
   err(text: string): void;
+  /** Data for files and programs (CSV, JSON): kept as it is, unless it goes to a terminal. Default: out. */
+  data?(text: string): void;
 }
 
-export const processIo: CommandIo = {
-  out: (text) => void process.stdout.write(text),
-  err: (text) => void process.stderr.write(text),
-};
+/**
+ * The commands' output writer. Every line a command prints may carry a vendor's text (a tenant's
+ * name, an error message, a ticket title): escape sequences and control characters go here, at
+ * one place (toTerminalText), whether stdout is a terminal, a pipe or a file — a log or a pager
+ * would replay them. Data (`--format csv|json`, `ledger export`) keeps its bytes when it goes to a
+ * file or a pipe, and is cleaned the same way when it is shown at a terminal.
+ */
+export function streamIo(stdout: OutputStream, stderr: OutputStream): CommandIo {
+  return {
+    out: (text) => void stdout.write(toTerminalText(text)),
+    err: (text) => void stderr.write(toTerminalText(text)),
+    data: (text) => void stdout.write(stdout.isTTY ? toTerminalText(text) : text),
+  };
+}
+
+type OutputStream = { isTTY?: boolean; write(text: string): unknown };
+
+export const processIo: CommandIo = streamIo(process.stdout, process.stderr);
+
+/** Writes data (CSV, JSON) through `io.data`, or `io.out` for writers without one. */
+export function writeData(io: CommandIo, text: string): void {
+  (io.data ?? io.out)(text);
+}
 
 export function pathsOf(command: Command, env?: NodeJS.ProcessEnv): KmspPaths {
   const { config } = command.optsWithGlobals<{ config?: string }>();

@@ -10,7 +10,7 @@ import { agentStartCommand, agentStatusLines, isAgentRunning, missingStatusLines
 import { livenessNow, readAgentStatus, readLastLedgerRuns } from '../store/agentStatus.js';
 import { openLedger, type Ledger } from '../store/ledger.js';
 import type { KmspPaths } from '../store/paths.js';
-import { checkedPathsOf, processIo, type CommandIo } from './shared.js';
+import { checkedPathsOf, processIo, writeData, type CommandIo } from './shared.js';
 import { describeError } from '../domain/errors.js';
 
 export const EXIT_NOT_RUNNING = 3;
@@ -63,13 +63,13 @@ export function register(program: Command, io: CommandIo = processIo): void {
       // `kmsp agent --once` writes no status file: its runs are in the ledger.
       const ledgerRuns = readLastLedgerRuns(paths.ledgerFile);
       if (read.state === 'unreadable') {
-        if (options.json) io.out(JSON.stringify({ statusFile: paths.statusFile, liveness: null, error: read.reason, status: null, ledgerRuns }, null, 2) + '\n');
+        if (options.json) writeData(io, JSON.stringify({ statusFile: paths.statusFile, liveness: null, error: read.reason, status: null, ledgerRuns }, null, 2) + '\n');
         io.err(`Cannot read the agent's status: ${read.reason}\n  Remedy: the agent rewrites it at least every 30 s while it runs; if it does not run, start it (${startCommand(command)}) or remove the file.\n`);
         process.exitCode = 1;
         return;
       }
       if (read.state === 'missing') {
-        if (options.json) io.out(JSON.stringify({ statusFile: paths.statusFile, liveness: null, status: null, ledgerRuns }, null, 2) + '\n');
+        if (options.json) writeData(io, JSON.stringify({ statusFile: paths.statusFile, liveness: null, status: null, ledgerRuns }, null, 2) + '\n');
         else {
           // No agent, so no agent's time zone: the runs are shown in this host's.
           const timeZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
@@ -80,7 +80,7 @@ export function register(program: Command, io: CommandIo = processIo): void {
       }
       const liveness = livenessNow(read.status, now);
       if (options.json) {
-        io.out(JSON.stringify({ statusFile: paths.statusFile, liveness, status: read.status, ledgerRuns }, null, 2) + '\n');
+        writeData(io, JSON.stringify({ statusFile: paths.statusFile, liveness, status: read.status, ledgerRuns }, null, 2) + '\n');
       } else {
         for (const line of agentStatusLines(read.status, liveness, { now, timeZone: read.status.timeZone }, ledgerRuns)) io.out(line.text + '\n');
         if (read.status.paused) {
