@@ -4,6 +4,7 @@
 import { Command, CommanderError } from 'commander';
 import { describeError } from './domain/errors.js';
 import { resolvePaths } from './store/paths.js';
+import { processIo } from './commands/shared.js';
 import { register as registerAgent } from './commands/agent.js';
 import { register as registerBilling } from './commands/billing.js';
 import { register as registerConfig } from './commands/config.js';
@@ -25,6 +26,7 @@ export function buildProgram(): Command {
     .option('--no-color', 'no colour (NO_COLOR is honoured too)')
     .option('-i, --integration <name>', 'open the console on this integration (default: the first)')
     .showHelpAfterError('(run kmsp --help for usage)')
+    .showSuggestionAfterError()
     // Before the subcommands are added: they inherit it, so their usage errors reach main() too.
     .exitOverride();
   registerConfig(program);
@@ -38,7 +40,14 @@ export function buildProgram(): Command {
   registerSystemdUnit(program);
   registerStatus(program);
   registerPause(program);
-  program.action(async (options: { config?: string; integration?: string }) => {
+  // The console takes no arguments, so a word left over is a mistyped command: commander's
+  // unknownCommand says so and suggests the nearest one (`kmsp bilings` → billing), where its
+  // excess-arguments check would only say "too many arguments". Set after the subcommands were
+  // added, so they keep refusing excess arguments themselves.
+  program.allowExcessArguments();
+  program.action(async (options: { config?: string; integration?: string }, command: Command) => {
+    // unknownCommand is commander's own (marked private in its typings; test/e2e/cli-usage.test.ts pins it).
+    if (command.args.length > 0) (command as Command & { unknownCommand(): never }).unknownCommand();
     // The console: the UI module is loaded only here, for a person at a terminal.
     const { startConsole } = await import('./ui/start.js');
     await startConsole({ paths: resolvePaths({ configDir: options.config }), ...(options.integration ? { integrationName: options.integration } : {}) });
@@ -71,7 +80,7 @@ export async function main(argv: string[]): Promise<void> {
       process.exitCode = error.exitCode === 0 ? 0 : 2;
       return;
     }
-    process.stderr.write(describeError(error) + '\n');
+    processIo.err(describeError(error) + '\n');
     process.exitCode = 1;
   }
 }

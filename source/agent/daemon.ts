@@ -32,12 +32,12 @@ import os from 'node:os';
 import schedule from 'node-schedule';
 import cronParser from 'cron-parser';
 import type { Integration, KmspConfig } from '../domain/config.js';
-import { AGENT_JOBS, emptyJobStatus, type AgentJob, type AgentStatus, type PassOutcome } from '../domain/agentStatus.js';
+import { adoptLedgerRun, AGENT_JOBS, emptyJobStatus, type AgentJob, type AgentStatus, type PassOutcome } from '../domain/agentStatus.js';
 import { describeErrorLine } from '../domain/errors.js';
 import { checkCron, describeBillingSchedule, describeInterval, nextCronRun } from '../domain/schedule.js';
 import { integrationSecrets } from '../domain/secretNames.js';
 import { agentBlockingProblems } from '../domain/validate.js';
-import { STATUS_REFRESH_MS, writeAgentStatus } from '../store/agentStatus.js';
+import { lastLedgerRuns, STATUS_REFRESH_MS, writeAgentStatus } from '../store/agentStatus.js';
 import { inspectConfigFile, openConfig } from '../store/config.js';
 import { diffConfig, summarizeChanges } from '../store/configDiff.js';
 import { openLedger } from '../store/ledger.js';
@@ -548,20 +548,9 @@ export class Daemon {
     let ledger: ReturnType<typeof openLedger> | null = null;
     try {
       ledger = openLedger({ paths: this.options.paths });
-      for (const job of this.jobs) {
-        const js = this.status.jobs[job];
-        const run = ledger.listRuns({ job, limit: 20 }).find((r) => r.status !== 'running' && r.finishedAt !== null);
-        if (!run || js.running || (js.lastFinishedAt && Date.parse(run.finishedAt!) <= Date.parse(js.lastFinishedAt))) continue;
-        const x = (run.summary ?? {}) as Record<string, unknown>;
-        const n = (k: string) => (typeof x[k] === 'number' ? (x[k] as number) : 0);
-        const what = job === 'billing' ? `${n('posted')} postings, ${n('errors')} errors` : `${n('created')} created, ${n('closed')} closed, ${n('errors')} errors`;
-        js.lastStartedAt = run.startedAt;
-        js.lastFinishedAt = run.finishedAt;
-        js.lastOutcome = run.status as PassOutcome;
-        js.lastSummary = `${job} ${typeof x.integration === 'string' ? x.integration : ''}: ${what} (ledger run ${run.id}, ${run.dryRun ? 'dry run, ' : ''}not by this agent process)`.replace(/ {2,}/g, ' ');
-        js.lastError = run.error ? run.error.split('\n').slice(0, 5).join('\n') : null;
-        if (run.error) js.lastErrorAt = run.finishedAt;
-      }
+      const runs = lastLedgerRuns(ledger, this.jobs);
+      // In place: a pass in flight holds its job's status object.
+      for (const job of this.jobs) Object.assign(this.status.jobs[job], adoptLedgerRun(this.status.jobs[job], runs[job], 'not by this agent process'));
     } catch (error) {
       this.log.debug(`could not read earlier runs from the ledger: ${describeErrorLine(error)}`);
     } finally {

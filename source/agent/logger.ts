@@ -7,10 +7,12 @@
 // - `--log-format json`: one JSON object per line (time, level, msg, fields), for collectors
 //   that are not journald; under journald the prefix still leads so priorities survive.
 // - A message never spans lines (a multi-line stack would become several journal entries):
-//   line breaks become " | ".
+//   line breaks become " | ". Text lines carry no escape sequence or control character
+//   (domain/terminalText.ts); JSON escapes them itself.
 // - Every line passes through the redactor, which knows every secret value the agent loaded
 //   (and their encodings): defence in depth on top of connectors that never put one in an error.
 import type { Redactor } from '../connectors/redact.js';
+import { toTerminalText } from '../domain/terminalText.js';
 
 export const LOG_LEVELS = ['error', 'warn', 'info', 'debug'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -86,7 +88,8 @@ export function createLogger(options: LoggerOptions): Logger {
       for (const [k, v] of Object.entries({ ...data, ...fields })) if (v !== undefined) record[k] = typeof v === 'string' ? oneLine(v) : v;
       body = JSON.stringify(record);
     } else {
-      body = oneLine(message + fieldText(fields));
+      // Vendor text (names, error messages) must not drive the terminal or the journal viewer.
+      body = toTerminalText(oneLine(message + fieldText(fields)));
       if (!options.journald) body = `${now().toISOString()} ${severity.toUpperCase().padEnd(5)} ${body}`;
     }
     body = options.redactor.text(body);

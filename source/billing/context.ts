@@ -34,7 +34,7 @@ export function loadIntegrations(paths: KmspPaths, name?: string): { config: Kms
     return { config, integrations: [one] };
   }
   if (config.integrations.length === 0) {
-    throw new KmspError('No integration is configured', {
+    throw new KmspError(`No integration is configured in ${paths.configFile}`, {
       kind: 'config',
       remedy: 'Set one up in the console (kmsp), or try the demo (kmsp demo).',
     });

@@ -13,7 +13,7 @@ import { integrationSecrets } from '../domain/secretNames.js';
 import { acquireAgentLock, type AgentLock } from '../store/agentLock.js';
 import { openSecretStore } from '../store/secrets.js';
 import type { KmspPaths } from '../store/paths.js';
-import { pathsOf, processIo, type CommandIo } from './shared.js';
+import { checkedPathsOf, pathsOf, processIo, type CommandIo } from './shared.js';
 import { kmspVersion } from './version.js';
 
 interface AgentCliOptions {
@@ -61,7 +61,15 @@ export function register(program: Command, io: CommandIo = processIo): void {
       const stopTimeout = Number(options.stopTimeout);
       if (!(Number.isFinite(stopTimeout) && stopTimeout >= 0)) return usage(`--stop-timeout must be a number of seconds, not “${options.stopTimeout}”.`);
       const jobs = options.job ? [options.job as AgentJob] : AGENT_JOBS;
-      const paths = pathsOf(command);
+      let paths: KmspPaths;
+      try {
+        // --once needs the integrations now; the agent waits for a config.json that is not there yet.
+        paths = options.once ? checkedPathsOf(command, 'config') : pathsOf(command);
+      } catch (error) {
+        io.err(describeError(error) + '\n');
+        process.exitCode = 1;
+        return;
+      }
       const { integration: only } = command.optsWithGlobals<{ integration?: string }>();
       const journald = Boolean(process.env.JOURNAL_STREAM);
       const logger = createLogger({ level: options.logLevel as LogLevel, format: options.logFormat as LogFormat, journald, redactor: new Redactor() });

@@ -5,7 +5,7 @@ import { connect, loadIntegrations } from '../billing/context.js';
 import { PREVIEW_FIELDS, previewRows, signed, toCsv, toJson, type PreviewRow } from '../billing/format.js';
 import { buildBillingPlan } from '../billing/planner.js';
 import { describeError } from '../domain/errors.js';
-import { pathsOf, processIo, type CommandIo } from './shared.js';
+import { checkedPathsOf, processIo, writeData, type CommandIo } from './shared.js';
 
 const FORMATS = ['table', 'csv', 'json'] as const;
 type Format = (typeof FORMATS)[number];
@@ -22,9 +22,9 @@ export function register(program: Command, io: CommandIo = processIo): void {
         process.exitCode = 2;
         return;
       }
-      const paths = pathsOf(command);
       const { integration: only } = command.optsWithGlobals<{ integration?: string }>();
       try {
+        const paths = checkedPathsOf(command, 'config');
         const { config, integrations } = loadIntegrations(paths, only);
         const rows: Array<PreviewRow & { integration: string }> = [];
         const skipped: Skipped[] = [];
@@ -42,8 +42,8 @@ export function register(program: Command, io: CommandIo = processIo): void {
         }
         const fields = ['integration', ...PREVIEW_FIELDS] as Array<keyof (typeof rows)[number]>;
         const format = options.format as Format;
-        if (format === 'csv') io.out(toCsv(rows, fields));
-        else if (format === 'json') io.out(toJson(rows, fields));
+        if (format === 'csv') writeData(io, toCsv(rows, fields));
+        else if (format === 'json') writeData(io, toJson(rows, fields));
         else io.out(await table(rows, date, skipped));
         if (rows.some((r) => r.error)) process.exitCode = 1;
       } catch (error) {

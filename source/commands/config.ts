@@ -18,7 +18,7 @@ import { livenessNow, readAgentStatus } from '../store/agentStatus.js';
 import { openLedger, type Ledger } from '../store/ledger.js';
 import type { KmspPaths } from '../store/paths.js';
 import { redactSecrets, secretKeyPaths } from '../store/redact.js';
-import { guarded, pathsOf, processIo, type CommandIo } from './shared.js';
+import { checkedPathsOf, guarded, pathsOf, processIo, writeData, type CommandIo } from './shared.js';
 import { checkMappings, placeProblems, readBillingFacts } from '../billing/mappingCheck.js';
 import { createPsa } from '../connectors/factory.js';
 import { skipReason } from '../domain/billingChecks.js';
@@ -125,6 +125,7 @@ function setAgentSetting(command: Command, io: CommandIo, env: NodeJS.ProcessEnv
   const state = inspectConfigFile(paths.configFile);
   const info = knownKey(io, key, state.state === 'ok' ? state.config : null, 'set');
   if (info === null || info === 'paused') return;
+  checkedPathsOf(command, 'config', { env, refused: 'Not set: ' });
   switch (state.state) {
     case 'missing':
       throw new KmspError(`Not set: there is no config file at ${paths.configFile}.`, {
@@ -212,10 +213,10 @@ export function register(program: Command, deps: ConfigCommandDeps = {}): void {
     .description('print the configuration as JSON')
     .action(
       guarded(io, (_options: unknown, command: Command) => {
-        const store = openConfig({ paths: pathsOf(command, deps.env), onInvalid: 'fail', onNotice: (m) => io.err(`kmsp: ${m}\n`) });
+        const store = openConfig({ paths: checkedPathsOf(command, 'directory', { env: deps.env }), onInvalid: 'fail', onNotice: (m) => io.err(`kmsp: ${m}\n`) });
         if (!store.exists()) io.err(`No config file at ${store.path} yet; showing the defaults.\n`);
         // No secret can be in a valid config; redaction is the second lock on that door.
-        io.out(JSON.stringify(redactSecrets(store.load()), null, 2) + '\n');
+        writeData(io, JSON.stringify(redactSecrets(store.load()), null, 2) + '\n');
       }),
     );
 
@@ -225,7 +226,7 @@ export function register(program: Command, deps: ConfigCommandDeps = {}): void {
     .option('--online', "also check each billed tenant's contract and the chosen billing items against the live PSA")
     .action(
       guarded(io, async (file: string | undefined, options: { online?: boolean }, command: Command) => {
-        const paths = pathsOf(command, deps.env);
+        const paths = file ? pathsOf(command, deps.env) : checkedPathsOf(command, 'directory', { env: deps.env });
         const target = file ? path.resolve(file) : paths.configFile;
         const state = inspectConfigFile(target);
         if (state.state === 'missing' && !file) {
@@ -259,10 +260,10 @@ export function register(program: Command, deps: ConfigCommandDeps = {}): void {
     .description('write the configuration as JSON to FILE (mode 0600) or to standard output')
     .action(
       guarded(io, (file: string | undefined, _options: unknown, command: Command) => {
-        const store = openConfig({ paths: pathsOf(command, deps.env), onInvalid: 'fail', onNotice: (m) => io.err(`kmsp: ${m}\n`) });
+        const store = openConfig({ paths: checkedPathsOf(command, 'directory', { env: deps.env }), onInvalid: 'fail', onNotice: (m) => io.err(`kmsp: ${m}\n`) });
         if (!store.exists()) io.err(`No config file at ${store.path} yet; exporting the defaults.\n`);
         const text = JSON.stringify(redactSecrets(store.load()), null, 2) + '\n';
-        if (!file) return io.out(text);
+        if (!file) return writeData(io, text);
         const dest = path.resolve(file);
         fs.writeFileSync(dest, text, { mode: CONFIG_FILE_MODE });
         fs.chmodSync(dest, CONFIG_FILE_MODE);
@@ -331,7 +332,7 @@ export function register(program: Command, deps: ConfigCommandDeps = {}): void {
     .description('print one agent setting (agent.timeZone, agent.billingSchedule, agent.ticketPollSeconds, agent.ticketsPerAccountPerHour, agent.paused)')
     .action(
       guarded(io, (key: string, _options: unknown, command: Command) => {
-        const store = openConfig({ paths: pathsOf(command, deps.env), onInvalid: 'fail', onNotice: (m) => io.err(`kmsp: ${m}\n`) });
+        const store = openConfig({ paths: checkedPathsOf(command, 'directory', { env: deps.env }), onInvalid: 'fail', onNotice: (m) => io.err(`kmsp: ${m}\n`) });
         const exists = store.exists();
         const current = exists ? store.load() : defaultConfig();
         const info = knownKey(io, key, current, 'get');

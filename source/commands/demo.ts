@@ -1,7 +1,7 @@
 // kmsp demo: the simulators on loopback with a ready configuration.
 import type { Command } from 'commander';
 import { describeError } from '../domain/errors.js';
-import { selfCommand, shellQuote } from './shared.js';
+import { processIo, selfCommand, shellQuote } from './shared.js';
 
 interface DemoCliOptions {
   fixtures?: string;
@@ -31,7 +31,7 @@ export function register(program: Command): void {
       if (!options.serve && !(process.stdin.isTTY && process.stdout.isTTY)) {
         // Say so before starting anything: the console needs a terminal.
         const { notATerminalError } = await import('../ui/run.js');
-        process.stderr.write(describeError(notATerminalError({ stdin: process.stdin, stdout: process.stdout })) + `\n  To run the simulators without the console: ${selfCommand()} demo --serve\n`);
+        processIo.err(describeError(notATerminalError({ stdin: process.stdin, stdout: process.stdout })) + `\n  To run the simulators without the console: ${selfCommand()} demo --serve\n`);
         process.exitCode = 1;
         return;
       }
@@ -42,13 +42,15 @@ export function register(program: Command): void {
         const autotaskPort = port(options.autotaskPort, '--autotask-port');
         demo = await startDemo({
           withTenants: true,
+          // Each step on stderr as it begins (stdout keeps the banner for scripts to read).
+          onStep: (text) => processIo.err(`${text}\n`),
           ...(options.fixtures ? { fixturesDir: options.fixtures } : {}),
           ...(options.record ? { recordFile: options.record } : {}),
           ...(kscPort !== undefined ? { kscPort } : {}),
           ...(autotaskPort !== undefined ? { autotaskPort } : {}),
         });
       } catch (error) {
-        process.stderr.write(`The demo could not start.\n${describeError(error)}\n`);
+        processIo.err(`The demo could not start.\n${describeError(error)}\n`);
         process.exitCode = 1;
         return;
       }
@@ -63,7 +65,7 @@ export function register(program: Command): void {
             notice: 'Demo: simulated Kaspersky Security Center and Autotask on loopback. Nothing here touches a real system.',
           });
         } catch (error) {
-          process.stderr.write(describeError(error) + `\n  To run the simulators without the console: ${selfCommand()} demo --serve\n`);
+          processIo.err(describeError(error) + `\n  To run the simulators without the console: ${selfCommand()} demo --serve\n`);
           process.exitCode = 1;
         } finally {
           await demo.close();
@@ -71,21 +73,23 @@ export function register(program: Command): void {
         return;
       }
       // Suggest the command as this user can run it: `kmsp` is often not on the PATH in a checkout.
+      // `npx kmsp` and `node bin/kmsp.js` work from this directory only (npx finds the clone's bin there).
       const kmsp = selfCommand();
       const dir = shellQuote(demo.configDir);
+      const fromHere = kmsp === 'npx kmsp' || /^node (?!\/|')/u.test(kmsp) ? `, from ${shellQuote(process.cwd())}` : '';
       const lines = [
         'kmsp demo is running. Ctrl-C stops it and removes the demo directory.',
         `  Kaspersky Security Center simulator  ${demo.ksc.url}   (TEST-ONLY certificate)`,
         `  Autotask simulator                   ${demo.autotask.zoneDiscoveryUrl}`,
         `  Configuration and secrets            ${demo.configDir}`,
         '',
-        'In another shell, try:',
+        `In another shell${fromHere}, try:`,
         `  ${kmsp} --config ${dir}            (the console)`,
         `  ${kmsp} doctor --config ${dir}`,
         `  ${kmsp} report unmapped --config ${dir}`,
         `  ${kmsp} billing preview --config ${dir}`,
       ];
-      process.stdout.write(lines.join('\n') + '\n');
+      processIo.out(lines.join('\n') + '\n');
       await new Promise<void>((resolve) => {
         const stop = () => resolve();
         process.once('SIGINT', stop);
@@ -93,6 +97,6 @@ export function register(program: Command): void {
         process.once('SIGHUP', stop); // its terminal closed (or its tmux session killed): still remove the directory
       });
       await demo.close();
-      process.stdout.write('kmsp demo stopped.\n');
+      processIo.out('kmsp demo stopped.\n');
     });
 }

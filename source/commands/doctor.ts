@@ -4,34 +4,41 @@ import type { Command } from 'commander';
 import { runAgentChecks } from '../doctor/agentChecks.js';
 import { formatDoctorReport, runDoctor } from '../doctor/checks.js';
 import { openConfig } from '../store/config.js';
-import { pathsOf } from './shared.js';
+import { describeError } from '../domain/errors.js';
+import type { KmspPaths } from '../store/paths.js';
+import { DEFAULT_CREDENTIALS_DIR, DEFAULT_SERVICE_USER } from '../agent/systemdUnit.js';
+import { checkedPathsOf, processIo, selfCommand, shellQuote, writeData, type CommandIo } from './shared.js';
 import { openSecretStore } from '../store/secrets.js';
 
-export function register(program: Command): void {
+export function register(program: Command, io: CommandIo = processIo): void {
   program
     .command('doctor')
     .description('check configuration, secrets, reachability, TLS, credentials and permissions of each integration, and the agent\'s view of this host')
     .option('-i, --integration <name>', 'check only this integration')
     .option('--json', 'print the results as JSON')
     .action(async (options: { integration?: string; json?: boolean }, command: Command) => {
-      const paths = pathsOf(command);
-      const store = openConfig({ paths, onInvalid: 'fail' });
-      if (!store.exists()) {
-        process.stderr.write(
-          `No configuration at ${store.path}.\n  Remedy: set up an integration in the console (kmsp), import one (kmsp config import FILE), or try the demo (kmsp demo).\n`,
-        );
+      let paths: KmspPaths;
+      try {
+        paths = checkedPathsOf(command, 'config');
+      } catch (error) {
+        io.err(describeError(error) + '\n');
         process.exitCode = 1;
         return;
       }
+      const store = openConfig({ paths, onInvalid: 'fail' });
       const config = store.load();
       const secrets = openSecretStore({ paths });
       const results = await runDoctor(config, {
         lookupSecret: (name) => secrets.get(name),
-        secretBackend: async (name) => (await secrets.locate(name))?.label ?? null,
+        secretBackend: (name) => secrets.locate(name),
+        secretsFile: paths.secretsFile,
+        kmspCommand: selfCommand() + (command.optsWithGlobals<{ config?: string }>().config ? ` --config ${shellQuote(paths.configDir)}` : ''),
+        credentials: { dir: DEFAULT_CREDENTIALS_DIR, group: DEFAULT_SERVICE_USER },
         ...(options.integration ? { only: { integration: options.integration } } : {}),
       });
       results.push(...(await runAgentChecks(config, { paths, secrets, ...(options.integration ? { only: { integration: options.integration } } : {}) })));
-      process.stdout.write((options.json ? JSON.stringify(results, null, 2) : formatDoctorReport(results)) + '\n');
+      if (options.json) writeData(io, JSON.stringify(results, null, 2) + '\n');
+      else io.out(formatDoctorReport(results) + '\n');
       if (results.some((r) => r.status === 'fail')) process.exitCode = 1;
     });
 }

@@ -5,7 +5,7 @@ import { POSTING_FIELDS, toCsv, toJson } from '../billing/format.js';
 import { describeError } from '../domain/errors.js';
 import { openLedger } from '../store/ledger.js';
 import { TICKET_FIELDS } from '../tickets/format.js';
-import { pathsOf, processIo, type CommandIo } from './shared.js';
+import { checkedPathsOf, processIo, writeData, type CommandIo } from './shared.js';
 
 const FORMATS = ['csv', 'json'] as const;
 
@@ -33,14 +33,14 @@ export function register(program: Command, io: CommandIo = processIo): void {
         }
       }
       try {
-        const l = openLedger({ paths: pathsOf(command) });
+        const l = openLedger({ paths: checkedPathsOf(command, 'directory') });
         try {
           if (options.tickets) {
             const rows = l.listTickets(since ? { since } : {}).reverse();
-            io.out(options.format === 'json' ? toJson(rows, TICKET_FIELDS) : toCsv(rows, TICKET_FIELDS));
+            writeData(io, options.format === 'json' ? toJson(rows, TICKET_FIELDS) : toCsv(rows, TICKET_FIELDS));
           } else {
             const rows = l.listPostings(since ? { since } : {}).reverse();
-            io.out(options.format === 'json' ? toJson(rows, POSTING_FIELDS) : toCsv(rows, POSTING_FIELDS));
+            writeData(io, options.format === 'json' ? toJson(rows, POSTING_FIELDS) : toCsv(rows, POSTING_FIELDS));
           }
         } finally {
           l.close();
@@ -61,7 +61,7 @@ export function register(program: Command, io: CommandIo = processIo): void {
         return;
       }
       try {
-        const l = openLedger({ paths: pathsOf(command) });
+        const l = openLedger({ paths: checkedPathsOf(command, 'directory') });
         try {
           const row = l.getPosting(Number(id));
           if (!row) {

@@ -11,7 +11,7 @@ import { backupRemedy, defaultActor, inspectConfigFile, openConfig } from '../st
 import { livenessNow, readAgentStatus, type AgentStatus } from '../store/agentStatus.js';
 import { openLedger, type Ledger } from '../store/ledger.js';
 import type { KmspPaths } from '../store/paths.js';
-import { pathsOf, processIo, type CommandIo } from './shared.js';
+import { checkedPathsOf, processIo, type CommandIo } from './shared.js';
 import { startCommand } from './status.js';
 
 interface PauseOptions {
@@ -44,7 +44,7 @@ function agentPickup(paths: KmspPaths, paused: boolean, start: string): string {
 
 function setPaused(command: Command, io: CommandIo, paused: boolean, options: PauseOptions): void {
   const verb = paused ? 'pause' : 'resume';
-  const paths = pathsOf(command);
+  const paths = checkedPathsOf(command, 'config', { refused: `Not ${paused ? 'paused' : 'resumed'}: ` });
   const state = inspectConfigFile(paths.configFile);
   switch (state.state) {
     case 'missing':

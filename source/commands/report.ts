@@ -5,7 +5,7 @@ import { psaLabel } from '../domain/config.js';
 import { describeError } from '../domain/errors.js';
 import { unmappedAccounts, unmappedToCsv, unmappedToJson, type UnmappedRow } from '../domain/unmapped.js';
 import { openConfig } from '../store/config.js';
-import { pathsOf } from './shared.js';
+import { checkedPathsOf, processIo, writeData, type CommandIo } from './shared.js';
 import { openSecretStore } from '../store/secrets.js';
 
 const FORMATS = ['table', 'csv', 'json'] as const;
@@ -20,7 +20,7 @@ interface UnmappedCliOptions {
   activeOnly?: boolean;
 }
 
-export function register(program: Command): void {
+export function register(program: Command, io: CommandIo = processIo): void {
   const report = program.command('report').description('print reports (for scripts and spreadsheets)');
   report
     .command('unmapped')
@@ -33,19 +33,19 @@ export function register(program: Command): void {
     .option('--active-only', 'only active accounts')
     .action(async (options: UnmappedCliOptions, command: Command) => {
       if (!(FORMATS as readonly string[]).includes(options.format)) {
-        process.stderr.write(`Unknown format “${options.format}”. Use one of: ${FORMATS.join(', ')}.\n`);
+        io.err(`Unknown format “${options.format}”. Use one of: ${FORMATS.join(', ')}.\n`);
         process.exitCode = 2;
         return;
       }
-      const paths = pathsOf(command);
       try {
+        const paths = checkedPathsOf(command, 'config');
         const config = openConfig({ paths, onInvalid: 'fail' }).load();
         const integration = options.integration ? config.integrations.find((i) => i.name === options.integration) : config.integrations[0];
         if (!integration) {
-          process.stderr.write(
+          io.err(
             options.integration
               ? `No integration named “${options.integration}”. Configured: ${config.integrations.map((i) => i.name).join(', ') || 'none'}.\n`
-              : 'No integration is configured.\n  Remedy: set one up in the console (kmsp), or try the demo (kmsp demo).\n',
+              : `No integration is configured in ${paths.configFile}.\n  Remedy: set one up in the console (kmsp), or try the demo (kmsp demo).\n`,
           );
           process.exitCode = 1;
           return;
@@ -64,9 +64,12 @@ export function register(program: Command): void {
         } finally {
           await psa.close();
         }
-        process.stdout.write(await format(options.format as Format, rows, psaLabel(integration.psa.kind)));
+        const kind = options.format as Format;
+        const text = await format(kind, rows, psaLabel(integration.psa.kind));
+        if (kind === 'table') io.out(text);
+        else writeData(io, text);
       } catch (error) {
-        process.stderr.write(describeError(error) + '\n');
+        io.err(describeError(error) + '\n');
         process.exitCode = 1;
       }
     });

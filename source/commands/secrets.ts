@@ -10,7 +10,7 @@ import type { KeytarLoader } from '../store/keyring.js';
 import type { KmspPaths } from '../store/paths.js';
 import { trimSecret } from '../store/secretBackends.js';
 import { assertSecretName, assertSecretValue, openSecretStore, type SecretBackendId, type SecretStore } from '../store/secrets.js';
-import { guarded, pathsOf, processIo, type CommandIo } from './shared.js';
+import { checkedPathsOf, guarded, pathsOf, processIo, writeData, type CommandIo } from './shared.js';
 
 /** What `secrets set` reads from: a TTY (prompt, no echo) or a pipe. */
 export type SecretInput = NodeJS.ReadableStream & { isTTY?: boolean };
@@ -63,8 +63,9 @@ export function register(program: Command, deps: SecretsCommandDeps = {}): void 
   const io = deps.io ?? processIo;
   const env = deps.env ?? process.env;
 
-  const context = (command: Command): { paths: KmspPaths; store: SecretStore } => {
-    const paths = pathsOf(command, env);
+  /** `set` may be the first thing done with a new --config directory (it creates it); the others read one that must exist. */
+  const context = (command: Command, creates = false): { paths: KmspPaths; store: SecretStore } => {
+    const paths = creates ? pathsOf(command, env) : checkedPathsOf(command, 'directory', { env });
     const store = openSecretStore({
       paths,
       env,
@@ -83,7 +84,7 @@ export function register(program: Command, deps: SecretsCommandDeps = {}): void 
     .action(
       guarded(io, async (name: string, _options: unknown, command: Command) => {
         assertSecretName(name);
-        const { store } = context(command);
+        const { store } = context(command, true);
         const value = await readSecretValue(deps.stdin ?? process.stdin, io, name);
         // Empty, or shorter than the redactor can mask: refused before any backend is touched.
         assertSecretValue(name, value, 'Type the value at the prompt, or pipe it: printf %s "$VALUE" | kmsp secrets set NAME');
@@ -117,7 +118,7 @@ export function register(program: Command, deps: SecretsCommandDeps = {}): void 
         if (missing.length > 0) process.exitCode = 1;
         if (options.json) {
           const secretsOut = report.secrets.map((s) => ({ ...s, neededFor: needed.get(s.name) ?? [], envVar: secretEnvVar(s.name) }));
-          io.out(JSON.stringify({ backends: report.backends, secrets: secretsOut }, null, 2) + '\n');
+          writeData(io, JSON.stringify({ backends: report.backends, secrets: secretsOut }, null, 2) + '\n');
           return;
         }
         io.out('Backends, in lookup order:\n');

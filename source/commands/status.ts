@@ -1,34 +1,41 @@
-// kmsp status [--json]: what the agent is doing, from its status file (README › The agent, "Status").
+// kmsp status [--json]: what the agent is doing, from its status file (README › The agent, "Status"), and what
+// `kmsp agent --once` ran (it writes no status file), from the ledger.
 // Exit codes follow `systemctl is-active`, so scripts and monitoring can use either:
 //   0  the agent runs (its process lives and it refreshed its status recently)
 //   3  it does not: no status file, stopped, stopping, gone (pid dead), stale (no refresh)
-//   1  the status file cannot be read (the reason is printed)
+//   1  the status file cannot be read (the reason is printed), or --config names no directory
 import fs from 'node:fs';
 import type { Command } from 'commander';
 import { agentStartCommand, agentStatusLines, isAgentRunning, missingStatusLines } from '../domain/agentStatusText.js';
-import { livenessNow, readAgentStatus } from '../store/agentStatus.js';
+import { livenessNow, readAgentStatus, readLastLedgerRuns } from '../store/agentStatus.js';
 import { openLedger, type Ledger } from '../store/ledger.js';
 import type { KmspPaths } from '../store/paths.js';
-import { pathsOf, processIo, type CommandIo } from './shared.js';
+import { checkedPathsOf, processIo, writeData, type CommandIo } from './shared.js';
+import { describeError } from '../domain/errors.js';
 
 export const EXIT_NOT_RUNNING = 3;
 
-/** Who turned the pause switch on, from the config audit (kmsp pause --reason, the console's p). */
-function pausedBy(paths: KmspPaths): { actor: string; at: string; reason: string | null } | null {
+/** `read` on the ledger when there is one; null without one, or when it cannot be read (the status stands without it). */
+function fromLedger<T>(paths: KmspPaths, read: (ledger: Ledger) => T): T | null {
   if (!fs.existsSync(paths.ledgerFile)) return null;
   let ledger: Ledger | null = null;
   try {
     ledger = openLedger({ paths });
-    const entry = ledger.listConfigAudit({ limit: 200 }).find((e) => e.diff.some((c) => c.path === 'agent.paused'));
-    if (!entry || entry.diff.find((c) => c.path === 'agent.paused')?.after !== true) return null;
-    // The audit summary ends with the reason given to `kmsp pause --reason` (SaveOptions.reason).
-    const reason = /\(([^()]*)\)$/u.exec(entry.summary)?.[1] ?? null;
-    return { actor: entry.actor, at: entry.at, reason };
+    return read(ledger);
   } catch {
-    return null; // the status stands without it
+    return null;
   } finally {
     ledger?.close();
   }
+}
+
+/** Who turned the pause switch on, from the config audit (kmsp pause --reason, the console's p). */
+function pausedBy(ledger: Ledger): { actor: string; at: string; reason: string | null } | null {
+  const entry = ledger.listConfigAudit({ limit: 200 }).find((e) => e.diff.some((c) => c.path === 'agent.paused'));
+  if (!entry || entry.diff.find((c) => c.path === 'agent.paused')?.after !== true) return null;
+  // The audit summary ends with the reason given to `kmsp pause --reason` (SaveOptions.reason).
+  const reason = /\(([^()]*)\)$/u.exec(entry.summary)?.[1] ?? null;
+  return { actor: entry.actor, at: entry.at, reason };
 }
 
 /** How to start the agent with the same files: `--config DIR` travels with the hint. */
@@ -42,28 +49,42 @@ export function register(program: Command, io: CommandIo = processIo): void {
     .description('show whether the agent runs, its jobs’ last and next runs, errors and API usage (exit 0 running, 3 not running, 1 unreadable)')
     .option('--json', 'print the status file and the computed liveness as JSON')
     .action((options: { json?: boolean }, command: Command) => {
-      const paths = pathsOf(command);
+      let paths: KmspPaths;
+      try {
+        // A mistyped --config would read as "no agent has run here".
+        paths = checkedPathsOf(command, 'directory');
+      } catch (error) {
+        io.err(describeError(error) + '\n');
+        process.exitCode = 1;
+        return;
+      }
       const read = readAgentStatus(paths.statusFile);
       const now = new Date();
+      // `kmsp agent --once` writes no status file: its runs are in the ledger.
+      const ledgerRuns = readLastLedgerRuns(paths.ledgerFile);
       if (read.state === 'unreadable') {
-        if (options.json) io.out(JSON.stringify({ statusFile: paths.statusFile, liveness: null, error: read.reason, status: null }, null, 2) + '\n');
+        if (options.json) writeData(io, JSON.stringify({ statusFile: paths.statusFile, liveness: null, error: read.reason, status: null, ledgerRuns }, null, 2) + '\n');
         io.err(`Cannot read the agent's status: ${read.reason}\n  Remedy: the agent rewrites it at least every 30 s while it runs; if it does not run, start it (${startCommand(command)}) or remove the file.\n`);
         process.exitCode = 1;
         return;
       }
       if (read.state === 'missing') {
-        if (options.json) io.out(JSON.stringify({ statusFile: paths.statusFile, liveness: null, status: null }, null, 2) + '\n');
-        else for (const line of missingStatusLines(paths.statusFile, startCommand(command))) io.out(line.text + '\n');
+        if (options.json) writeData(io, JSON.stringify({ statusFile: paths.statusFile, liveness: null, status: null, ledgerRuns }, null, 2) + '\n');
+        else {
+          // No agent, so no agent's time zone: the runs are shown in this host's.
+          const timeZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+          for (const line of missingStatusLines(paths.statusFile, startCommand(command), { runs: ledgerRuns, options: { now, timeZone } })) io.out(line.text + '\n');
+        }
         process.exitCode = EXIT_NOT_RUNNING;
         return;
       }
       const liveness = livenessNow(read.status, now);
       if (options.json) {
-        io.out(JSON.stringify({ statusFile: paths.statusFile, liveness, status: read.status }, null, 2) + '\n');
+        writeData(io, JSON.stringify({ statusFile: paths.statusFile, liveness, status: read.status, ledgerRuns }, null, 2) + '\n');
       } else {
-        for (const line of agentStatusLines(read.status, liveness, { now, timeZone: read.status.timeZone })) io.out(line.text + '\n');
+        for (const line of agentStatusLines(read.status, liveness, { now, timeZone: read.status.timeZone }, ledgerRuns)) io.out(line.text + '\n');
         if (read.status.paused) {
-          const by = pausedBy(paths);
+          const by = fromLedger(paths, pausedBy);
           if (by) io.out(`Paused by ${by.actor} at ${by.at}${by.reason ? `: ${by.reason}` : ''}\n`);
         }
       }

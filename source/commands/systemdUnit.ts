@@ -20,7 +20,7 @@ import {
   type UnitUser,
 } from '../agent/systemdUnit.js';
 import { LOG_LEVELS } from '../agent/logger.js';
-import { guarded, pathsOf, processIo, type CommandIo } from './shared.js';
+import { checkedPathsOf, guarded, processIo, type CommandIo } from './shared.js';
 
 interface SystemdUnitCliOptions {
   user?: string;
@@ -105,7 +105,7 @@ export function register(program: Command, deps: { io?: CommandIo } = {}): void 
         }
         const user: UnitUser = options.dynamicUser ? { kind: 'dynamic' } : { kind: 'named', name: options.user ?? DEFAULT_SERVICE_USER };
 
-        const paths = pathsOf(command);
+        const paths = checkedPathsOf(command, 'directory');
         const store = openConfig({ paths, onInvalid: 'fail' });
         const config = store.exists() ? store.load() : null;
         const integrations = config?.integrations ?? [];

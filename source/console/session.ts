@@ -12,7 +12,7 @@ import { agentBlockingProblems, validateConfig, type Problem } from '../domain/v
 import { agentSettingsProblems } from '../domain/agentSettings.js';
 import type { BillingItem, PsaAccount, PsaContract, Tenant, TicketPicklists } from '../domain/types.js';
 import { createPlatform, createPsa } from '../connectors/factory.js';
-import { livenessNow, readAgentStatus, type AgentStatus, type Liveness } from '../store/agentStatus.js';
+import { lastLedgerRuns, livenessNow, readAgentStatus, type AgentStatus, type LastLedgerRuns, type Liveness } from '../store/agentStatus.js';
 import fs from 'node:fs';
 import { inspectConfigFile, openConfig, type ConfigStore, type SaveResult } from '../store/config.js';
 import { openLedger, type Ledger } from '../store/ledger.js';
@@ -37,9 +37,9 @@ type DataKind = 'tenants' | 'accounts' | 'contracts' | 'billingItems' | 'picklis
 
 /** The agent's status file as the console sees it: read, and judged alive or not, at `at`. */
 export type AgentStatusView =
-  | { state: 'missing'; file: string; at: Date }
+  | { state: 'missing'; file: string; at: Date; runs: LastLedgerRuns }
   | { state: 'unreadable'; file: string; reason: string; at: Date }
-  | { state: 'ok'; file: string; status: AgentStatus; liveness: Liveness; at: Date };
+  | { state: 'ok'; file: string; status: AgentStatus; liveness: Liveness; at: Date; runs: LastLedgerRuns };
 
 /**
  * A validation problem as a key that survives a merge reordering integrations: the integration's
@@ -307,9 +307,16 @@ export class ConsoleSession {
   agentStatus(now: Date = new Date()): AgentStatusView {
     const file = this.paths.statusFile;
     const read = readAgentStatus(file);
-    if (read.state === 'missing') return { state: 'missing', file, at: now };
     if (read.state === 'unreadable') return { state: 'unreadable', file, reason: read.reason, at: now };
-    return { state: 'ok', file, status: read.status, liveness: livenessNow(read.status, now), at: now };
+    // What `kmsp agent --once` ran is only in the ledger (it writes no status file).
+    let runs: LastLedgerRuns = {};
+    try {
+      runs = lastLedgerRuns(this.ledger);
+    } catch {
+      // The agent holds the ledger only briefly; the next read has them.
+    }
+    if (read.state === 'missing') return { state: 'missing', file, at: now, runs };
+    return { state: 'ok', file, status: read.status, liveness: livenessNow(read.status, now), at: now, runs };
   }
 
   /** Replaces one integration and saves. */

@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createAutotaskPsa } from '../connectors/autotask/index.js';
-import type { KmspConfig } from '../domain/config.js';
+import { platformLabel, psaLabel, type KmspConfig } from '../domain/config.js';
 import { AUTOTASK_DEFAULTS, defaultConfig, defaultTicketing, KSC_DEFAULTS, newIntegration } from '../domain/defaults.js';
 import { integrationSecrets } from '../domain/secretNames.js';
 import { startAutotaskSimulator, type AutotaskSimulator } from '../simulators/autotask/index.js';
@@ -32,6 +32,8 @@ export interface DemoOptions {
    * shows a newcomer). Tests that exercise the add/remove checklist leave it off.
    */
   withTenants?: boolean;
+  /** Told each step as it begins ("Starting the simulated …"), so a person waiting sees what happens. */
+  onStep?: (text: string) => void;
 }
 
 export interface DemoEnvironment {
@@ -67,19 +69,26 @@ export async function startDemo(options: DemoOptions = {}): Promise<DemoEnvironm
   const ownsDir = !options.configDir;
   const configDir = options.configDir ?? mkdtempSync(path.join(os.tmpdir(), 'kmsp-demo-'));
   const started: Array<{ close(): Promise<void> }> = [];
+  const step = options.onStep ?? (() => undefined);
+  const platform = platformLabel(KSC_DEFAULTS.kind);
+  const psaName = psaLabel(AUTOTASK_DEFAULTS.kind);
   try {
+    step(`Starting the simulated ${platform} (dataset ${path.join(fixturesDir, 'ksc.json')})…`);
     const ksc = await startKscSimulator({
       fixture: path.join(fixturesDir, 'ksc.json'),
       ...(options.kscPort !== undefined ? { port: options.kscPort } : {}),
       ...(options.recordFile ? { recordFile: options.recordFile } : {}),
     });
     started.push(ksc);
+    step(`Simulated ${platform} listening on ${ksc.url}`);
+    step(`Starting the simulated ${psaName} (dataset ${path.join(fixturesDir, 'autotask.json')})…`);
     const autotask = await startAutotaskSimulator({
       fixture: path.join(fixturesDir, 'autotask.json'),
       ...(options.autotaskPort !== undefined ? { port: options.autotaskPort } : {}),
       ...(options.recordFile ? { recordFile: options.recordFile } : {}),
     });
     started.push(autotask);
+    step(`Simulated ${psaName} listening on ${autotask.zoneDiscoveryUrl}`);
 
     const integration = newIntegration(
       DEMO_INTEGRATION,
@@ -88,6 +97,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<DemoEnvironm
     );
     // Resolve the ticketing defaults against the live (simulated) picklists, as the
     // console does when an integration is created.
+    step(`Reading the ticket settings (queues, statuses, priorities) from the simulated ${psaName}…`);
     const psa = createAutotaskPsa({ connection: integration.psa, secret: credentials.autotask.secret, integrationCode: credentials.autotask.integrationCode });
     try {
       integration.ticketing = defaultTicketing(await psa.ticketPicklists());
@@ -109,6 +119,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<DemoEnvironm
     const config: KmspConfig = { ...defaultConfig(), integrations: [integration] };
 
     const paths = resolvePaths({ configDir });
+    step(`Writing the demo's configuration and secrets to ${configDir}…`);
     openConfig({ paths }).save(config, { actor: 'kmsp demo' });
     // The demo's secrets go to the 0600 file in its own directory, never to the
     // user's keyring: they belong to this throw-away environment.

@@ -13,7 +13,7 @@ import { LIMITS } from '../domain/defaults.js';
 import { checkCron, describeBillingSchedule, describeInterval, formatInZone, runsInDstHours } from '../domain/schedule.js';
 import { integrationSecrets } from '../domain/secretNames.js';
 import { isValidTimeZone } from '../domain/validate.js';
-import { livenessNow, readAgentStatus } from '../store/agentStatus.js';
+import { AGENT_JOBS, livenessNow, readAgentStatus, readLastLedgerRuns } from '../store/agentStatus.js';
 import type { KmspPaths } from '../store/paths.js';
 import type { SecretBackendId, SecretStore } from '../store/secrets.js';
 import type { CheckResult } from './checks.js';
@@ -22,7 +22,7 @@ import type { CheckResult } from './checks.js';
 export const AGENT_CHECK_SUBJECT = '-';
 
 export interface AgentCheckOptions {
-  paths: Pick<KmspPaths, 'stateDir' | 'statusFile'>;
+  paths: Pick<KmspPaths, 'stateDir' | 'statusFile'> & Partial<Pick<KmspPaths, 'ledgerFile'>>;
   secrets: Pick<SecretStore, 'status'>;
   /** Only this integration's secrets (doctor --integration). */
   only?: { integration?: string };
@@ -109,11 +109,18 @@ function checkSchedule(config: KmspConfig, now: Date): CheckResult[] {
   return out;
 }
 
-function checkRunning(statusFile: string, now: Date, liveness: typeof livenessNow): CheckResult[] {
+function checkRunning(paths: AgentCheckOptions['paths'], now: Date, liveness: typeof livenessNow): CheckResult[] {
+  const statusFile = paths.statusFile;
   const read = readAgentStatus(statusFile);
   const startIt = '  Remedy: start it: sudo systemctl enable --now kmsp (README "Run as a service"); its log: journalctl -u kmsp -p warning.';
   if (read.state === 'missing') {
-    return [result('warn', `Agent is not running here (no status file ${statusFile})`, `  Cause: no kmsp agent has run with this state directory.\n${startIt}`)];
+    // `kmsp agent --once` writes no status file; its runs are in the ledger, and are named.
+    const runs = paths.ledgerFile ? readLastLedgerRuns(paths.ledgerFile) : {};
+    const ran = AGENT_JOBS.flatMap((job) => (runs[job] ? [`${job} ${runs[job]!.outcome} at ${new Date(runs[job]!.finishedAt).toISOString().replace(/\.\d{3}Z$/, 'Z')}`] : []));
+    const cause = ran.length
+      ? `  Cause: only kmsp agent --once has run with this state directory (last runs: ${ran.join(', ')}); no agent runs the jobs on their schedules.`
+      : '  Cause: no kmsp agent has run with this state directory.';
+    return [result('warn', `Agent is not running here (no status file ${statusFile})`, `${cause}\n${startIt}`)];
   }
   if (read.state === 'unreadable') {
     return [result('warn', 'Agent status cannot be read', `  Cause: ${read.reason}\n  Remedy: run kmsp doctor as the agent's user (sudo -u kmsp …), or check the file.`)];
@@ -185,7 +192,7 @@ export async function runAgentChecks(config: KmspConfig, options: AgentCheckOpti
   return [
     checkStateDir(options.paths.stateDir),
     ...checkSchedule(config, now),
-    ...checkRunning(options.paths.statusFile, now, options.liveness ?? livenessNow),
+    ...checkRunning(options.paths, now, options.liveness ?? livenessNow),
     ...(await checkServiceSecrets(config, options.secrets, options.only?.integration)),
   ];
 }

@@ -12,6 +12,8 @@ import { createPlatform, createPsa, type SecretLookup } from '../connectors/fact
 import { billingFacts, checkMappings, mappingProblems, type PsaBillingFacts } from '../billing/mappingCheck.js';
 import { skipReason } from '../domain/billingChecks.js';
 import { calendarDate } from '../domain/dates.js';
+import { plaintextSecretRemedy } from '../store/secretBackends.js';
+import type { SecretLocation } from '../store/secrets.js';
 
 export type CheckStatus = 'ok' | 'warn' | 'fail';
 
@@ -28,8 +30,14 @@ export interface CheckResult {
 
 export interface DoctorOptions {
   lookupSecret: SecretLookup;
-  /** Which backend holds a secret ("keyring", "file", …), for the report. */
-  secretBackend?: (name: string) => Promise<string | null>;
+  /** Which backend holds a secret, for the report: one in the plaintext file is a warning. */
+  secretBackend?: (name: string) => Promise<SecretLocation | null>;
+  /** The plaintext secrets file, named in that warning. */
+  secretsFile?: string;
+  /** How remedies run kmsp here (`node bin/kmsp.js --config DIR`); default `kmsp`. */
+  kmspCommand?: string;
+  /** Where README "Run as a service" keeps credential files, and the group that reads them. */
+  credentials?: { dir: string; group: string };
   only?: { integration?: string; side?: 'platform' | 'psa' };
 }
 
@@ -183,8 +191,20 @@ export async function runDoctor(config: KmspConfig, options: DoctorOptions): Pro
       const value = await options.lookupSecret(spec.name);
       const backend = value ? await options.secretBackend?.(spec.name) : null;
       results.push(
-        value
-          ? { integration: integration.name, area: 'secrets', status: 'ok', summary: `${spec.label}: present${backend ? ` (${backend})` : ''}` }
+        value && backend?.backend === 'file'
+          ? // README: the plaintext file is the last resort, "with a warning".
+            {
+              integration: integration.name,
+              area: 'secrets',
+              status: 'warn',
+              summary: `${spec.label}: present, unencrypted (${backend.label})`,
+              detail: [
+                `  Cause: it is kept in plain text in ${options.secretsFile ?? 'the secrets file'} (mode 0600): anyone with root or this user's access can read it.`,
+                ...plaintextSecretRemedy(spec.name, options.kmspCommand, options.credentials).map((l) => `  ${l}`),
+              ].join('\n'),
+            }
+          : value
+          ? { integration: integration.name, area: 'secrets', status: 'ok', summary: `${spec.label}: present${backend ? ` (${backend.label})` : ''}` }
           : {
               integration: integration.name,
               area: 'secrets',

@@ -102,3 +102,48 @@ export function agentLiveness(status: AgentStatus, probe: { now: Date; host: str
   return status.state === 'stopping' ? 'stopping' : 'running';
 }
 
+
+/**
+ * A finished run of a job as the ledger records it. `kmsp agent --once` leaves only these (it
+ * writes no status file), so they are how `kmsp status` and Reports › Agent learn of its runs.
+ */
+export interface LedgerRun {
+  id: number;
+  job: AgentJob;
+  startedAt: string;
+  finishedAt: string;
+  outcome: PassOutcome;
+  dryRun: boolean;
+  /** What the job recorded: { integration, posted, errors, … } (billing) or { integration, created, closed, errors, … } (tickets). */
+  summary: unknown;
+  error: string | null;
+}
+
+/** Each job's latest finished run in the ledger (a job with none is left out). */
+export type LastLedgerRuns = Partial<Record<AgentJob, LedgerRun>>;
+
+/** "billing demo: 14 postings, 0 errors": a ledger run in the words of a pass summary. */
+export function ledgerRunSummary(run: LedgerRun): string {
+  const x = (run.summary ?? {}) as Record<string, unknown>;
+  const n = (k: string) => (typeof x[k] === 'number' ? (x[k] as number) : 0);
+  const what = run.job === 'billing' ? `${n('posted')} postings, ${n('errors')} errors` : `${n('created')} created, ${n('closed')} closed, ${n('errors')} errors`;
+  return `${run.job} ${typeof x.integration === 'string' ? x.integration : ''}: ${what}`.replace(/ {2,}/g, ' ');
+}
+
+/**
+ * A job's status with a ledger run taken over as its last run, when that run is newer than the
+ * last one the status knows; `by` says whose run it was ("kmsp agent --once", "not by this agent
+ * process"). The job itself is returned when the run adds nothing.
+ */
+export function adoptLedgerRun(job: JobStatus, run: LedgerRun | undefined, by: string): JobStatus {
+  if (!run || job.running || (job.lastFinishedAt && Date.parse(run.finishedAt) <= Date.parse(job.lastFinishedAt))) return job;
+  return {
+    ...job,
+    lastStartedAt: run.startedAt,
+    lastFinishedAt: run.finishedAt,
+    lastOutcome: run.outcome,
+    lastSummary: `${ledgerRunSummary(run)} (ledger run ${run.id}, ${run.dryRun ? 'dry run, ' : ''}${by})`,
+    lastError: run.error ? run.error.split('\n').slice(0, 5).join('\n') : null,
+    lastErrorAt: run.error ? run.finishedAt : job.lastErrorAt,
+  };
+}

@@ -2,7 +2,7 @@
 // prints and the console's Reports › Agent shows, from one status, its liveness and "now".
 // Pure (no I/O, no clock): the caller reads the file, probes the pid and passes the time, so
 // the command, the console and the tests get the same text.
-import { AGENT_JOBS, type AgentJob, type AgentStatus, type JobStatus, type Liveness } from './agentStatus.js';
+import { adoptLedgerRun, AGENT_JOBS, ledgerRunSummary, type AgentJob, type AgentStatus, type JobStatus, type LastLedgerRuns, type LedgerRun, type Liveness } from './agentStatus.js';
 import { calendarDate } from './dates.js';
 
 /** How a line wants to be shown; the console maps it to a colour, the words already say it. */
@@ -183,27 +183,78 @@ export function apiLines(status: AgentStatus, options: StatusTextOptions & { com
   });
 }
 
-/** Everything `kmsp status` prints, in order. */
-export function agentStatusLines(status: AgentStatus, liveness: Liveness, options: StatusTextOptions): StatusLine[] {
+/** Who ran the ledger runs a status does not know of: no agent runs, so `kmsp agent --once` did. */
+export const ONCE_RUN = 'kmsp agent --once';
+
+/**
+ * The status with the ledger's newer runs taken over, when no agent is running: an agent that
+ * stopped (or is gone) did not run them, `kmsp agent --once` did. A running agent takes them
+ * over itself (Daemon.adoptLedgerRuns), and one that is stopping may still finish its own.
+ */
+export function withOnceRuns(status: AgentStatus, liveness: Liveness, runs: LastLedgerRuns): AgentStatus {
+  if (liveness === 'running' || liveness === 'stopping') return status;
+  const jobs = { ...status.jobs };
+  for (const job of AGENT_JOBS) jobs[job] = adoptLedgerRun(jobs[job], runs[job], ONCE_RUN);
+  return { ...status, jobs };
+}
+
+/** Everything `kmsp status` prints, in order; `runs`, the ledger's last runs, add what `kmsp agent --once` did since. */
+export function agentStatusLines(status: AgentStatus, liveness: Liveness, options: StatusTextOptions, runs: LastLedgerRuns = {}): StatusLine[] {
   const zone = usableZone(status.timeZone);
   const o = { ...options, timeZone: zone };
+  const shown = withOnceRuns(status, liveness, runs);
   return [
-    livenessLine(status, liveness, o),
-    pausedLine(status),
-    ...configLines(status, o),
-    { text: `Integrations: ${status.integrations.length ? status.integrations.join(', ') : 'none'} · times in ${zone}`, level: 'normal' },
-    ...AGENT_JOBS.flatMap((job) => jobLines(job, status.jobs[job], liveness, o)),
-    ...apiLines(status, o),
+    livenessLine(shown, liveness, o),
+    pausedLine(shown),
+    ...configLines(shown, o),
+    { text: `Integrations: ${shown.integrations.length ? shown.integrations.join(', ') : 'none'} · times in ${zone}`, level: 'normal' },
+    ...AGENT_JOBS.flatMap((job) => jobLines(job, shown.jobs[job], liveness, o)),
+    ...apiLines(shown, o),
   ];
 }
 
-/** No status file: the agent never ran with this state directory. */
-export function missingStatusLines(statusFile: string, startCommand = 'kmsp agent'): StatusLine[] {
+const runLevel = (run: LedgerRun): StatusLevel => (run.outcome === 'failed' ? 'error' : run.outcome === 'partial' || run.outcome === 'abandoned' ? 'warning' : 'normal');
+
+/**
+ * The last runs of `kmsp agent --once` when no agent has written a status: a line saying no agent
+ * runs, then per job its last run (as `jobLines` heads a job), summary and error. Empty when the
+ * ledger has none.
+ */
+export function onceRunLines(runs: LastLedgerRuns, options: StatusTextOptions): StatusLine[] {
+  const list = AGENT_JOBS.flatMap((job) => (runs[job] ? [runs[job]!] : []));
+  if (list.length === 0) return [];
+  const o = { ...options, timeZone: usableZone(options.timeZone) };
+  const lines: StatusLine[] = [{ text: `Agent: not running; last runs by ${ONCE_RUN}:`, level: list.some((r) => r.outcome === 'failed') ? 'error' : 'warning' }];
+  for (const run of list) {
+    lines.push({ text: `${JOB_TITLE[run.job]}: last --once${run.dryRun ? ' (dry run)' : ''} ${run.outcome} ${formatWhen(run.finishedAt, o)} · no next run (the agent is not running)`, level: runLevel(run) });
+    lines.push({ text: `  ${ledgerRunSummary(run)} (ledger run ${run.id})`, level: 'muted' });
+    if (run.error) lines.push({ text: `  Last error (${formatTime(run.finishedAt, o)}): ${oneLine(run.error)}`, level: 'error' });
+  }
+  return lines;
+}
+
+/**
+ * No status file: no agent has run with this state directory (it writes one as it starts).
+ * `once`, the ledger's last runs and how to show their times, names what `kmsp agent --once` ran,
+ * so the words agree with the postings and tickets listed beside them.
+ */
+export function missingStatusLines(statusFile: string, startCommand = 'kmsp agent', once?: { runs: LastLedgerRuns; options: StatusTextOptions }): StatusLine[] {
+  const ran = once ? onceRunLines(once.runs, once.options) : [];
+  const systemd = 'or as a systemd service: see the README, “Run as a service”';
+  if (ran.length === 0) {
+    return [
+      { text: 'Agent: has not run with this state directory', level: 'warning' },
+      { text: `No status file at ${statusFile}`, level: 'normal' },
+      { text: `Start it with: ${startCommand}`, level: 'normal' },
+      { text: systemd, level: 'normal' },
+    ];
+  }
+  // Muted: a short pane keeps the runs and the start command before these.
   return [
-    { text: 'Agent: has not run with this state directory', level: 'warning' },
-    { text: `No status file at ${statusFile}`, level: 'normal' },
+    ...ran,
+    { text: `No status file at ${statusFile}: only a running agent writes one (${ONCE_RUN} does not)`, level: 'muted' },
     { text: `Start it with: ${startCommand}`, level: 'normal' },
-    { text: 'or as a systemd service: see the README, “Run as a service”', level: 'normal' },
+    { text: systemd, level: 'muted' },
   ];
 }
 

@@ -10,7 +10,8 @@ import os from 'node:os';
 import { writeFileAtomic } from './atomicFile.js';
 import { ensureDir } from './paths.js';
 import path from 'node:path';
-import { AGENT_STATUS_VERSION, agentLiveness, type AgentStatus, type Liveness } from '../domain/agentStatus.js';
+import { AGENT_JOBS, AGENT_STATUS_VERSION, agentLiveness, type AgentJob, type AgentStatus, type LastLedgerRuns, type Liveness, type PassOutcome } from '../domain/agentStatus.js';
+import { openLedger, type Ledger } from './ledger.js';
 
 export * from '../domain/agentStatus.js';
 
@@ -57,5 +58,32 @@ export function pidAlive(pid: number): boolean {
   } catch (error) {
     // EPERM: it exists but belongs to another user (the service's DynamicUser).
     return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Each job's latest finished run in the ledger: with no status file, or an agent that is not
+ * running, these are the runs of `kmsp agent --once` (README › The agent: the status says what ran).
+ */
+export function lastLedgerRuns(ledger: Pick<Ledger, 'listRuns'>, jobs: readonly AgentJob[] = AGENT_JOBS): LastLedgerRuns {
+  const out: LastLedgerRuns = {};
+  for (const job of jobs) {
+    const run = ledger.listRuns({ job, limit: 20 }).find((r) => r.status !== 'running' && r.finishedAt !== null);
+    if (run) out[job] = { id: run.id, job, startedAt: run.startedAt, finishedAt: run.finishedAt!, outcome: run.status as PassOutcome, dryRun: run.dryRun, summary: run.summary, error: run.error };
+  }
+  return out;
+}
+
+/** lastLedgerRuns of the ledger file, when there is one; none when it is missing or cannot be read (what reads the status stands without them). */
+export function readLastLedgerRuns(ledgerFile: string): LastLedgerRuns {
+  if (!fs.existsSync(ledgerFile)) return {};
+  let ledger: Ledger | null = null;
+  try {
+    ledger = openLedger({ file: ledgerFile });
+    return lastLedgerRuns(ledger);
+  } catch {
+    return {};
+  } finally {
+    ledger?.close();
   }
 }

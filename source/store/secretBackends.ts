@@ -90,6 +90,20 @@ export const PLAINTEXT_WARNING_REMEDY =
   'keytar needs libsecret: apt-get install libsecret-1-dev dbus gnome-keyring, then npm rebuild keytar). ' +
   'For the agent under systemd prefer LoadCredential= (systemd credentials) or KMSP_SECRET_* environment variables.';
 
+/**
+ * How to move a secret out of the plaintext file, as commands to paste: into the OS keyring
+ * (delete it, then set it again where a Secret Service runs: `set` prefers the keyring), or, for
+ * the agent as a service, into a systemd credential file (README "Run as a service", step 3),
+ * then out of the file. `kmsp` is how to run kmsp here, with --config when one was given.
+ */
+export function plaintextSecretRemedy(name: string, kmsp = 'kmsp', credentials = { dir: '/etc/kmsp-credentials', group: 'kmsp' }): string[] {
+  const file = `${credentials.dir}/${name}`;
+  return [
+    `Remedy: move it to the OS keyring (where a Secret Service runs): ${kmsp} secrets delete ${name} && ${kmsp} secrets set ${name}`,
+    `or, for the agent as a systemd service, to a credential file (README "Run as a service"): read -rsp '${name}: ' v; echo; printf '%s' "$v" | sudo install -o root -g ${credentials.group} -m 0640 /dev/stdin ${file}; unset v; ${kmsp} secrets delete ${name}`,
+  ];
+}
+
 export function plaintextWarning(file: string): string {
   return `The secret was stored in the plaintext file ${file} (mode 0600): anyone with root or this user's access can read it. ${PLAINTEXT_WARNING_REMEDY}`;
 }

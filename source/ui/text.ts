@@ -14,15 +14,11 @@ export function displayWidth(text: string): number {
 
 // Vendor data (tenant names, PSA account names, event descriptions) ends up
 // in cells. A newline would add a line to the frame and break the height
-// budget; an ESC could drive the terminal (escape-sequence injection).
-const ANSI_SEQUENCE = /\u001B(?:\[[0-?]*[ -/]*[@-~]|\][^\u0007\u001B]*(?:\u0007|\u001B\\)|[@-Z\\-_])/g;
-const LINE_BREAKS = /[\r\n\t\v\f\u2028\u2029]+/g;
-const CONTROL = /[\u0000-\u001F\u007F-\u009F]/g;
+// budget; an ESC could drive the terminal (escape-sequence injection). The
+// commands' output uses the same rules (domain/terminalText.ts).
+import { toSingleLine } from '../domain/terminalText.js';
 
-/** One printable line: escape sequences and control characters removed, line breaks and tabs as spaces. */
-export function toSingleLine(text: string): string {
-  return text.replace(ANSI_SEQUENCE, '').replace(LINE_BREAKS, ' ').replace(CONTROL, '');
-}
+export { toSingleLine };
 
 /** Cut to at most `width` cells, ending with `…` when something was cut. Never splits a grapheme. */
 export function truncate(text: string, width: number, ellipsis: string = ELLIPSIS): string {

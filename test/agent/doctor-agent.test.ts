@@ -10,6 +10,7 @@ import type { KmspConfig } from '../../source/domain/config.js';
 import { AUTOTASK_DEFAULTS, KSC_DEFAULTS, defaultConfig, newIntegration } from '../../source/domain/defaults.js';
 import { emptyJobStatus, writeAgentStatus, type AgentStatus, type Liveness } from '../../source/store/agentStatus.js';
 import { openConfig } from '../../source/store/config.js';
+import { openLedger } from '../../source/store/ledger.js';
 import { resolvePaths } from '../../source/store/paths.js';
 import type { SecretBackendId, SecretStatusReport } from '../../source/store/secrets.js';
 import { runCli } from '../helpers/cli.js';
@@ -146,6 +147,20 @@ describe('runAgentChecks', () => {
     const m = find(missing, /^Agent is not running here/)!;
     expect(m.status).toBe('warn');
     expect(m.detail).toMatch(/systemctl enable --now kmsp/);
+    expect(m.detail).toContain('Cause: no kmsp agent has run with this state directory.');
+
+    // After `kmsp agent --once` (runs in the ledger, no status file) the cause names those runs.
+    const ledger = openLedger({ paths: p });
+    try {
+      const run = ledger.acquireRun({ job: 'billing' }).runId;
+      ledger.finishRun(run, { status: 'ok', summary: { integration: 'main', posted: 3, errors: 0 }, finishedAt: new Date('2025-01-06T09:30:00Z') });
+    } finally {
+      ledger.close();
+    }
+    const once = find(await runAgentChecks(config(), { paths: p, secrets: allInFile, now }), /^Agent is not running here/)!;
+    expect(once.status).toBe('warn');
+    expect(once.detail).toContain('Cause: only kmsp agent --once has run with this state directory (last runs: billing ok at 2025-01-06T09:30:00Z); no agent runs the jobs on their schedules.');
+    expect(once.detail).not.toContain('no kmsp agent has run');
 
     writeAgentStatus(p.statusFile, status({ configError: 'agent.timeZone: Time zone "X" is not a known IANA time zone' }));
     const cases: Array<[Liveness, RegExp]> = [

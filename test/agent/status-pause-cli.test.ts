@@ -51,7 +51,38 @@ describe('kmsp status', () => {
     expect(r.stdout).toContain('“Run as a service”');
     const json = await runCli(['--config', dir, 'status', '--json']);
     expect(json.code).toBe(3);
-    expect(JSON.parse(json.stdout)).toEqual({ statusFile: path.join(dir, 'status.json'), liveness: null, status: null });
+    expect(JSON.parse(json.stdout)).toEqual({ statusFile: path.join(dir, 'status.json'), liveness: null, status: null, ledgerRuns: {} });
+  });
+
+  it('after kmsp agent --once runs only (no status file): names them from the ledger, still exit 3', async () => {
+    const dir = tempDir();
+    const ledger = openLedger({ paths: resolvePaths({ configDir: dir }) });
+    try {
+      // What `kmsp agent --once` leaves: locked runs in the ledger, no status file.
+      const billing = ledger.acquireRun({ job: 'billing' }).runId;
+      ledger.finishRun(billing, { status: 'ok', summary: { integration: 'demo', posted: 14, errors: 0, skipped: 0 } });
+      const tickets = ledger.acquireRun({ job: 'tickets' }).runId;
+      ledger.finishRun(tickets, { status: 'ok', summary: { integration: 'demo', created: 65, closed: 0, errors: 0 } });
+    } finally {
+      ledger.close();
+    }
+    const r = await runCli(['--config', dir, 'status']);
+    expect(r.code).toBe(3);
+    expect(r.stdout).not.toContain('has not run');
+    const lines = r.stdout.split('\n');
+    expect(lines[0]).toBe('Agent: not running; last runs by kmsp agent --once:');
+    expect(lines[1]).toMatch(/^Billing: last --once ok \d\d:\d\d \((now|\d+ s ago)\) · no next run \(the agent is not running\)$/u);
+    expect(lines[3]).toMatch(/^Tickets: last --once ok \d\d:\d\d \((now|\d+ s ago)\) · no next run \(the agent is not running\)$/u);
+    expect(r.stdout).toContain('  billing demo: 14 postings, 0 errors (ledger run 1)');
+    expect(r.stdout).toContain('  tickets demo: 65 created, 0 closed, 0 errors (ledger run 2)');
+    expect(r.stdout).toContain(`No status file at ${path.join(dir, 'status.json')}: only a running agent writes one (kmsp agent --once does not)`);
+    expect(r.stdout).toContain(`Start it with: kmsp --config ${dir} agent`);
+    const json = await runCli(['--config', dir, 'status', '--json']);
+    expect(json.code).toBe(3);
+    const parsed = JSON.parse(json.stdout) as { status: null; ledgerRuns: Record<string, { id: number; outcome: string }> };
+    expect(parsed.status).toBeNull();
+    expect(parsed.ledgerRuns.billing).toMatchObject({ id: 1, outcome: 'ok' });
+    expect(parsed.ledgerRuns.tickets).toMatchObject({ id: 2, outcome: 'ok' });
   });
 
   it('with a live agent: state, pause, jobs, errors, API usage; exit 0; --json adds the liveness', async () => {
@@ -182,7 +213,7 @@ describe('kmsp pause / resume', () => {
     const empty = tempDir();
     const missing = await runCli(['--config', empty, 'resume']);
     expect(missing.code).toBe(1);
-    expect(missing.stderr).toContain(`Not resumed: there is no config file at ${path.join(empty, 'config.json')}.`);
+    expect(missing.stderr).toContain(`Not resumed: the configuration directory ${empty} (given with --config) holds no config.json.`);
     expect(fs.existsSync(path.join(empty, 'config.json'))).toBe(false);
   });
 });

@@ -193,7 +193,7 @@ describe('kmsp systemd-unit (the CLI)', () => {
   });
 
   it('without a configuration prints a unit with no credentials and says so on stderr', async () => {
-    const dir = path.join(tempDir(), 'empty');
+    const dir = tempDir(); // exists, holds no config.json (a --config DIR that does not exist is refused)
     const r = await runCli(['systemd-unit', '--config', dir]);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^\[Service\]$/m);
@@ -224,7 +224,7 @@ describe('kmsp systemd-unit (the CLI)', () => {
   });
 
   it('refuses relative paths and warns about paths the sandbox hides', async () => {
-    const dir = path.join(tempDir(), 'empty');
+    const dir = tempDir(); // exists, holds no config.json (a --config DIR that does not exist is refused)
     const rel = await runCli(['systemd-unit', '--config', dir, '--node', 'node']);
     expect(rel.code).toBe(1);
     expect(rel.stdout).toBe('');
@@ -270,7 +270,7 @@ describe.runIf(haveAnalyze)('systemd-analyze verify', () => {
   });
 
   it('accepts the unit without integrations', async () => {
-    await verify(['--config', path.join(tempDir(), 'none')]);
+    await verify(['--config', tempDir()]);
   });
 
   it('rates the sandbox as OK or better (systemd-analyze security --offline)', () => {

@@ -49,6 +49,27 @@ describe('billing on the demo fixtures, through the CLI', () => {
     }
   });
 
+  it('the demo tells a believable story: small changes on ongoing contracts, one first posting, one customer who left', async () => {
+    const preview = await cli('billing', 'preview', '--format', 'json');
+    expect(preview.code, preview.stderr).toBe(0);
+    const rows = JSON.parse(preview.stdout) as Array<{ account: string; billingItem: string; current: number; new: number; delta: number }>;
+    const changed = rows.filter((r) => r.delta !== 0);
+    const of = (account: string) => changed.filter((r) => r.account === account);
+    // Granite Builders signed up: its contract holds no service yet, the first posting adds them.
+    expect(of('Granite Builders Ltd').length).toBeGreaterThan(0);
+    expect(of('Granite Builders Ltd').every((r) => r.current === 0 && r.new > 0)).toBe(true);
+    // Ironwood Accounting left (its KSC subscription is cancelled): what it was billed goes back to 0.
+    expect(of('Ironwood Accounting, Inc.').map((r) => [r.billingItem, r.current, r.new])).toEqual([['KESB Select – Workstation', 6, 0]]);
+    // Everyone else: a device or two added or retired since the last posting, on the items they already have.
+    const ongoing = changed.filter((r) => r.account !== 'Granite Builders Ltd' && r.account !== 'Ironwood Accounting, Inc.');
+    expect(ongoing.length).toBeGreaterThan(8);
+    expect(ongoing.filter((r) => Math.abs(r.delta) > 2 || r.current === 0 || r.new === 0)).toEqual([]);
+    // 11 billed contracts (fixtures/demo, test/billing/demoMapping.ts): Acme 2, Bluebird 2, Carter 1, Delta 2, Evergreen 1,
+    // Fairview 2, Granite 3, Harbor 0 (its subscription is paused), Ironwood 1, Keystone 2, Lakeside 0.
+    expect(changed).toHaveLength(16);
+    expect(expectedPostings(Date.now())).toHaveLength(16);
+  });
+
   it('the preview table fits the width (120 when piped, $COLUMNS if set): one line per row, closed borders, cut names end in …', async () => {
     for (const [columns, width] of [['', 120], ['80', 80]] as const) {
       const out = await runCli(['--config', env.demo.configDir, 'billing', 'preview'], { env: { NO_COLOR: '1', COLUMNS: columns } });

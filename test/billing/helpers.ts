@@ -20,7 +20,8 @@ export interface BillingEnv {
   close(): Promise<void>;
 }
 
-export const fixtureDir = (name: string) => path.join(repoRoot, 'fixtures', name);
+/** A dataset of fixtures/ by name, or a folder of a test's own (an absolute path). */
+export const fixtureDir = (name: string) => (path.isAbsolute(name) ? name : path.join(repoRoot, 'fixtures', name));
 
 export async function startBillingEnv(fixture: string, setup: { tenants: TenantMapping[]; billing: BillingSettings; timeZone?: string }): Promise<BillingEnv> {
   const demo = await startDemo({ fixturesDir: fixtureDir(fixture) });

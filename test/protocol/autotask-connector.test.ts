@@ -151,12 +151,14 @@ describe('contracts, services and usage', () => {
 
   it('reads current units per service and posts adjustments that change them', async () => {
     const contract = contractsOf('Acme and Sons Ltd').find((c) => c.contractType === 7)!;
-    const ws = String(sim.state.services.find((s) => s.name === 'KES Advanced – Workstation')!.id);
-    const srv = String(sim.state.services.find((s) => s.name === 'KES Advanced – Server')!.id);
+    const id = (name: string) => String(sim.state.services.find((s) => s.name === name)!.id);
+    const ws = id('KESB Select – Workstation');
+    // Acme's last posting (fixtures/demo: 36 Windows workstations, 5 non-Windows on KESB Select, 5 servers on KSWS; billed 4 and 7 then).
     const before = await psa.currentQuantities(String(contract.id), today);
     expect(before.map((q) => [q.billingItemId, q.units]).sort()).toEqual([
-      [srv, 6],
-      [ws, 40],
+      [id('Kaspersky Security for Windows Server'), 4],
+      [ws, 36],
+      [id('KESB Select – Non-Windows'), 7],
     ].sort());
     const period = before[0]!;
     expect(period.periodStart).toBe(`${today.slice(0, 7)}-01`);
@@ -168,11 +170,11 @@ describe('contracts, services and usage', () => {
     expect(adjustment).toMatchObject({ contractID: contract.id, serviceID: Number(ws), unitChange: 5, effectiveDate: `${today}T00:00:00.000Z` });
 
     const after = await psa.currentQuantities(String(contract.id), today);
-    expect(after.find((q) => q.billingItemId === ws)!.units).toBe(45);
+    expect(after.find((q) => q.billingItemId === ws)!.units).toBe(41);
     // Earlier periods keep their units; the last period of the year got the change too.
     const units = sim.state.units.filter((u) => u.contractID === contract.id && u.serviceID === Number(ws));
-    expect(units.at(-1)!.units).toBe(45);
-    if (units.length > 1 && String(units[0]!.endDate).slice(0, 10) < today) expect(units[0]!.units).toBe(40);
+    expect(units.at(-1)!.units).toBe(41);
+    if (units.length > 1 && String(units[0]!.endDate).slice(0, 10) < today) expect(units[0]!.units).toBe(36);
   });
 
   it('creates the contract service on the first posting for a new item', async () => {

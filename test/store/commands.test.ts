@@ -63,6 +63,8 @@ describe('kmsp config', () => {
 
   it('show prints defaults (with a note) and then the saved config', async () => {
     const { dir, paths } = setup();
+    // An existing directory without config.json (one that does not exist is refused: test/e2e/cli-usage.test.ts).
+    fs.mkdirSync(dir);
     const first = await run(['--config', dir, 'config', 'show']);
     expect(JSON.parse(first.out)).toEqual(defaultConfig());
     expect(first.err).toContain('No config file');
@@ -106,6 +108,7 @@ describe('kmsp config', () => {
     fs.writeFileSync(file, JSON.stringify(goodConfig()));
     const good = await run(['--config', dir, 'config', 'validate', file]);
     expect(good).toMatchObject({ code: 0, out: `${file} is valid.\n` });
+    fs.mkdirSync(dir);
     expect((await run(['--config', dir, 'config', 'validate'])).out).toContain('defaults apply');
   });
 
@@ -244,6 +247,7 @@ describe('kmsp secrets', () => {
 
   it('status works without a config', async () => {
     const { dir } = setup();
+    fs.mkdirSync(dir);
     const r = await run(['--config', dir, 'secrets', 'status']);
     expect(r.code).toBe(0);
     expect(r.out).toContain('none stored');

@@ -115,7 +115,7 @@ describe('kmsp config set', () => {
     dirs.push(empty);
     const missing = await set(empty, 'agent.ticketPollSeconds', '90');
     expect(missing.code).toBe(1);
-    expect(missing.stderr).toContain('Not set: there is no config file');
+    expect(missing.stderr).toContain(`Not set: the configuration directory ${empty} (given with --config) holds no config.json.`);
     expect(fs.existsSync(path.join(empty, 'config.json'))).toBe(false);
   });
 });

@@ -56,6 +56,26 @@ describe('Reports › Agent', () => {
     expect(frame).not.toContain('PAUSED');
   });
 
+  it('without a status file but after kmsp agent --once: names those runs, agreeing with the postings and tickets listed', async () => {
+    const dir = freshDir();
+    const { ui, session } = open(dir);
+    const billing = session.ledger.acquireRun({ job: 'billing' }).runId;
+    session.ledger.finishRun(billing, { status: 'ok', summary: { integration: 'demo', posted: 14, errors: 0 } });
+    const tickets = session.ledger.acquireRun({ job: 'tickets' }).runId;
+    session.ledger.finishRun(tickets, { status: 'ok', summary: { integration: 'demo', created: 65, closed: 0, errors: 0 } });
+    addLedgerRows(session, 14, 65);
+    const frame = await openAgentReport(ui);
+    expect(frame).not.toContain('has not run');
+    expect(frame).toContain('Agent: not running; last runs by kmsp agent --once:');
+    expect(frame).toMatch(/Billing: last --once ok \d\d:\d\d \((now|\d+ s ago)\)/u);
+    expect(frame).toMatch(/Tickets: last --once ok \d\d:\d\d \((now|\d+ s ago)\)/u);
+    expect(frame).toContain('No status file at');
+    expect(frame).toContain(`Start it with: kmsp --config ${dir} agent`);
+    const lines = frameLines(frame);
+    expect(lines.find((l) => l.includes('[Latest postings]'))).toMatch(/of 14/u);
+    expect(lines.find((l) => l.includes('Latest tickets'))).toMatch(/of 65/u);
+  });
+
   it('shows the live agent, its jobs, the latest postings and tickets, and follows the status file', async () => {
     const dir = freshDir();
     const { ui, session } = open(dir);

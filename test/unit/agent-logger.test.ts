@@ -31,6 +31,12 @@ describe('agent logger', () => {
     expect(lines).toEqual([['2026-03-29T01:30:00.000Z WARN  careful why="two words"', 'warn']]);
   });
 
+  it('text lines carry no escape code or control character from vendor text (a tenant named to paint the terminal)', () => {
+    const { log, lines } = capture({ journald: true });
+    log.error('billing: Tenant “Bad\u001b[31mRed\u001b[0m VS” failed\r: Autotask said \u001b]0;pwned\u0007no', { tenant: 'Bad\u001b[31mRed' });
+    expect(lines[0]![0]).toBe('<3>billing: Tenant “BadRed VS” failed: Autotask said no tenant=BadRed');
+  });
+
   it('json: one object per line, with the prefix still leading under journald', () => {
     const { log, lines } = capture({ format: 'json', journald: true });
     log.error('failed\n  at somewhere', { integration: 'main' });

@@ -169,6 +169,42 @@ describe('the whole status', () => {
     expect(agentStartCommand()).toBe('kmsp agent');
     expect(shellWord("it's")).toBe(`'it'\\''s'`);
   });
+
+  it('names the runs of kmsp agent --once from the ledger instead of saying nothing ran', () => {
+    const runs = {
+      billing: { id: 1, job: 'billing' as const, startedAt: at(-300), finishedAt: at(-240), outcome: 'ok' as const, dryRun: false, summary: { integration: 'demo', posted: 14, errors: 0 }, error: null },
+      tickets: { id: 2, job: 'tickets' as const, startedAt: at(-200), finishedAt: at(-180), outcome: 'partial' as const, dryRun: false, summary: { integration: 'demo', created: 65, closed: 0, errors: 1 }, error: 'Acme: Autotask said 500' },
+    };
+    const lines = missingStatusLines('/s/status.json', 'kmsp agent', { runs, options: UTC });
+    expect(lines.map((l) => l.text)).toEqual([
+      'Agent: not running; last runs by kmsp agent --once:',
+      'Billing: last --once ok 10:01 (4 min ago) · no next run (the agent is not running)',
+      '  billing demo: 14 postings, 0 errors (ledger run 1)',
+      'Tickets: last --once partial 10:02 (3 min ago) · no next run (the agent is not running)',
+      '  tickets demo: 65 created, 0 closed, 1 errors (ledger run 2)',
+      '  Last error (10:02): Acme: Autotask said 500',
+      'No status file at /s/status.json: only a running agent writes one (kmsp agent --once does not)',
+      'Start it with: kmsp agent',
+      'or as a systemd service: see the README, “Run as a service”',
+    ]);
+    expect(lines.map((l) => l.level)).toEqual(['warning', 'normal', 'muted', 'warning', 'muted', 'error', 'muted', 'normal', 'muted']);
+    expect(lines.map((l) => l.text).join('\n')).not.toContain('has not run');
+    // A failed run makes the first line an error; with no runs at all, nothing ran indeed.
+    expect(missingStatusLines('/s/status.json', 'kmsp agent', { runs: { billing: { ...runs.billing, outcome: 'failed' } }, options: UTC })[0]!.level).toBe('error');
+    expect(missingStatusLines('/s/status.json', 'kmsp agent', { runs: {}, options: UTC })[0]!.text).toBe('Agent: has not run with this state directory');
+  });
+
+  it('a stopped agent shows the --once runs made after it stopped; a running one is left to take them over itself', () => {
+    const run = { id: 9, job: 'billing' as const, startedAt: at(-120), finishedAt: at(-60), outcome: 'ok' as const, dryRun: false, summary: { integration: 'demo', posted: 2, errors: 0 }, error: null };
+    const stopped = status({ state: 'stopped', stoppedAt: at(-3600) });
+    const text = agentStatusLines(stopped, 'stopped', UTC, { billing: run }).map((l) => l.text);
+    expect(text).toContain('Billing: cron “0 4 * * *” (UTC) · last ok 10:04 (1 min ago) · no next run (the agent is not running)');
+    expect(text).toContain('  billing demo: 2 postings, 0 errors (ledger run 9, kmsp agent --once)');
+    // Older than what the agent ran: the agent's own last run stays.
+    const older = { ...run, finishedAt: at(-7 * 3600) };
+    expect(agentStatusLines(stopped, 'stopped', UTC, { billing: older }).map((l) => l.text)).toContain('  billing demo: 3 postings');
+    expect(agentStatusLines(status(), 'running', UTC, { billing: run }).map((l) => l.text)).toContain('  billing demo: 3 postings');
+  });
 });
 
 describe('config line', () => {

@@ -3,15 +3,20 @@
 // file, and every date is relative ("startOfYear", "now-1d") so the demo stays
 // current without regenerating.
 //
-// Regenerate after changing customers.json or this file:
-//   npm run build && node dist/simulators/autotask/demoFixture.js
-// (test/unit/autotask-demo-fixture.test.ts fails while the committed file is stale.)
+// The contracts' endpoint units come from the KSC demo dataset (../ksc/demoFixture.ts): what
+// each customer was billed at its last posting (see billedSoFar).
+//
+// Regenerate after changing customers.json, this file or the KSC generator:
+//   npm run fixtures:demo
+// (test/unit/autotask-fixture.test.ts fails while the committed file is stale.)
 import { readFileSync, writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { fixturesPath } from '../server.js';
+import type { FixtureKey, FixtureVServer } from '../ksc/fixture.js';
+import { generateKscDemoFixture, type DemoCustomer as KscDemoCustomer } from '../ksc/demoFixture.js';
 import type { AutotaskFixture, FixtureContractService, FixturePicklistValue, FixtureRecord } from './fixture.js';
 
-export interface DemoCustomer {
+export interface DemoCustomer extends KscDemoCustomer {
   tenant: string | null;
   account: string | null;
   accountType: string | null;
@@ -130,7 +135,11 @@ interface ContractPlan {
   type: 1 | 4 | 7;
   active?: boolean;
   dates?: { startDate: string; endDate: string };
-  /** Units per service name held in every period (existing billing). */
+  /**
+   * Units per service name held in every period, for services the demo's KSC does not report
+   * (mailboxes). The endpoint services of an account's first active Recurring Service contract
+   * come from its KSC usage (billedSoFar).
+   */
   units?: Record<string, number>;
 }
 
@@ -140,20 +149,18 @@ interface ContractPlan {
  */
 const CONTRACT_PLANS: Record<string, ContractPlan[]> = {
   'Acme and Sons Ltd': [
-    { name: 'Managed Security', type: 7, units: { 'KES Advanced – Workstation': 40, 'KES Advanced – Server': 6 } },
+    { name: 'Managed Security', type: 7 },
     { name: 'Block Hours 20h', type: 4 },
   ],
-  'Bluebird Dental Group': [{ name: 'Managed Security', type: 7, units: { 'KESB Select – Workstation': 20 } }],
-  'Carter Logistics Inc.': [{ name: 'Managed Security', type: 7, units: { 'KES Advanced – Workstation': 52, 'KES Advanced – Server': 7, 'KES Advanced – Non-Windows': 2 } }],
-  'Delta Legal LLP': [{ name: 'Managed Security', type: 7, units: { 'KES Cloud Plus per user': 18 } }, { name: 'Project Work', type: 1 }],
+  'Delta Legal LLP': [{ name: 'Managed Security', type: 7 }, { name: 'Project Work', type: 1 }],
+  // Billed on the first; the second one is there to choose from in the console.
   'Evergreen Schools': [
-    { name: 'Managed Security – District Office', type: 7, units: { 'KESB Select – Workstation': 12 } },
-    { name: 'Managed Security – Campuses', type: 7, units: { 'KESB Select – Workstation': 55, 'KESB Select – Server': 4 } },
+    { name: 'Managed Security – District Office', type: 7 },
+    { name: 'Managed Security – Campuses', type: 7 },
   ],
   'Granite Builders Ltd': [{ name: 'Managed Security', type: 7 }, { name: 'Block Hours 10h', type: 4 }],
   'Ironwood Accounting, Inc.': [{ name: 'Managed Security', type: 7, units: { 'Kaspersky Security for Microsoft Office 365 per mailbox': 9 } }],
   'Juniper Hotels': [{ name: 'Managed Security (ended)', type: 7, active: false, dates: LAST_YEAR }],
-  'Keystone Insurance Group': [{ name: 'Managed Security', type: 7, units: { 'KES Advanced – Workstation': 26, 'Kaspersky Security for Windows Server': 3 } }],
   'Orchard Foods': [{ name: 'Block Hours 40h', type: 4 }],
   'Riverside Community Church': [{ name: 'Time & Materials', type: 1 }],
   'Union Street Bakery': [{ name: 'Time & Materials', type: 1 }],
@@ -161,6 +168,69 @@ const CONTRACT_PLANS: Record<string, ContractPlan[]> = {
   'Parkway Dental': [{ name: 'Managed Security', type: 7 }, { name: 'Block Hours 10h', type: 4 }],
   'Lumen Solar': [{ name: 'Time & Materials', type: 1 }],
 };
+
+/** The demo KSC's endpoint products and the service billed per device category (the Services settings the demo's story assumes). */
+const PRODUCT_SERVICES: Record<string, Partial<Record<'workstation' | 'server' | 'nonWindows', string>>> = {
+  'Kaspersky Endpoint Security for Business Advanced': { workstation: 'KES Advanced – Workstation', server: 'KES Advanced – Server', nonWindows: 'KES Advanced – Non-Windows' },
+  'Kaspersky Endpoint Security for Business Select': { workstation: 'KESB Select – Workstation', server: 'KESB Select – Server', nonWindows: 'KESB Select – Non-Windows' },
+  'Kaspersky Security for Windows Server': { server: 'Kaspersky Security for Windows Server' },
+};
+
+/** As kmsp bills (domain/usage.ts): commercial keys and active subscriptions, unexpired; trial, beta, test and OEM keys never. */
+function billableKey(key: FixtureKey): boolean {
+  const state = key.subscription?.state ?? 'active';
+  const typeOk = key.type === 'commercial' || key.type === 'subscription' ? state === 'active' : false;
+  // The demo's dates are all relative to the simulator's start: "now-…" has passed.
+  return typeOk && !(typeof key.expiry === 'string' && key.expiry.startsWith('now-'));
+}
+
+/** Devices per service a virtual server's billable keys cover now, each device once per service. */
+function billedDevices(vs: FixtureVServer): Map<string, number> {
+  const byHost = new Map((vs.devices ?? []).map((d) => [d.hostname, d]));
+  const hosts = new Map<string, Set<string>>();
+  for (const key of vs.keys ?? []) {
+    const services = PRODUCT_SERVICES[key.productName];
+    if (!services || !billableKey(key)) continue;
+    for (const host of key.current ?? []) {
+      const ctype = byHost.get(host)?.ctype ?? 0;
+      const service = services[ctype & 0x8000 ? 'server' : ctype & 0x1000 ? 'workstation' : 'nonWindows'];
+      if (service) hosts.set(service, (hosts.get(service) ?? new Set()).add(host));
+    }
+  }
+  return new Map([...hosts].map(([service, set]) => [service, set.size]));
+}
+
+/**
+ * The changes the demo's first billing preview shows on an ongoing customer's contract: mostly
+ * small (devices added or retired since the last posting), some none. Used in turn.
+ */
+const SINCE_LAST_POSTING = [1, 0, -2, 0, 1, -1, 0, 2, 0, -2, 1, 0];
+
+/**
+ * What each account's Recurring Service contract holds of the endpoint services: what it was
+ * billed at the last posting. An ongoing customer: its KSC usage now, give or take a device or two
+ * (SINCE_LAST_POSTING); a new one ('new'): nothing yet, its first posting adds everything; one who
+ * left ('left'): what it used before it cancelled, which the preview takes back.
+ */
+function billedSoFar(customers: readonly DemoCustomer[]): Map<string, Map<string, number>> {
+  const now = new Map(generateKscDemoFixture(customers).vservers.map((v) => [v.dn, v]));
+  // The same dataset as it was before anyone left.
+  const before = new Map(generateKscDemoFixture(customers.map((c) => (c.billing === 'left' ? { ...c, billing: undefined } : c))).vservers.map((v) => [v.dn, v]));
+  const out = new Map<string, Map<string, number>>();
+  let turn = 0;
+  for (const c of customers) {
+    if (c.account === null || c.tenant === null || c.billing === 'new') continue;
+    const vs = (c.billing === 'left' ? before : now).get(c.tenant);
+    if (!vs) continue;
+    const units = new Map<string, number>();
+    for (const [service, devices] of billedDevices(vs)) {
+      const change = c.billing === 'left' ? 0 : SINCE_LAST_POSTING[turn++ % SINCE_LAST_POSTING.length]!;
+      units.set(service, devices - change >= 1 ? devices - change : devices);
+    }
+    out.set(c.account, units);
+  }
+  return out;
+}
 
 export function buildDemoFixture(customers: readonly DemoCustomer[]): AutotaskFixture {
   const typeValue = (label: string) => {
@@ -182,9 +252,11 @@ export function buildDemoFixture(customers: readonly DemoCustomer[]): AutotaskFi
 
   const contracts: FixtureRecord[] = [];
   const contractServices: FixtureContractService[] = [];
+  const billed = billedSoFar(customers);
   let contractId = 29684101;
   accounts.forEach((c, i) => {
     const defaultPlan: ContractPlan[] = c.tenant !== null && c.accountType === 'Customer' && c.accountActive ? [{ name: 'Managed Security', type: 7 }] : [];
+    let billedOn: number | null = null;
     for (const plan of CONTRACT_PLANS[c.account] ?? defaultPlan) {
       const id = contractId++;
       contracts.push({
@@ -197,6 +269,10 @@ export function buildDemoFixture(customers: readonly DemoCustomer[]): AutotaskFi
         timeReportingRequiresStartAndStopTimes: 0,
       });
       for (const [name, units] of Object.entries(plan.units ?? {})) contractServices.push({ contractID: id, serviceID: serviceId(name), units });
+      if (billedOn === null && plan.type === 7 && plan.active !== false && c.accountActive) {
+        billedOn = id;
+        for (const [name, units] of billed.get(c.account) ?? []) contractServices.push({ contractID: id, serviceID: serviceId(name), units });
+      }
     }
   });
 

@@ -9,7 +9,7 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import { Box, Text } from 'ink';
 import type { AgentStatusView, ConsoleSession } from '../../../console/session.js';
 import { signed } from '../../../billing/format.js';
-import { agentStartCommand, apiLines, configLines, formatTimeShort, jobLines, livenessLine, missingStatusLines, pausedLine, type StatusLevel, type StatusLine } from '../../../domain/agentStatusText.js';
+import { agentStartCommand, apiLines, configLines, formatTimeShort, jobLines, livenessLine, missingStatusLines, pausedLine, withOnceRuns, type StatusLevel, type StatusLine } from '../../../domain/agentStatusText.js';
 import { AGENT_JOBS } from '../../../domain/agentStatus.js';
 import type { PostingRecord, TicketRecord } from '../../../store/ledger.js';
 import { resolvePaths } from '../../../store/paths.js';
@@ -109,11 +109,12 @@ export function useAgentData(session: ConsoleSession, shown: boolean) {
 }
 
 /** The status block of the report: the same sentences as `kmsp status`, fewer lines. */
-export function agentReportLines(view: AgentStatusView, options: { configPaused: boolean; now: Date; startCommand: string }): StatusLine[] {
+export function agentReportLines(view: AgentStatusView, options: { configPaused: boolean; now: Date; startCommand: string; timeZone: string }): StatusLine[] {
   const configPaused: StatusLine = options.configPaused
     ? { text: 'Config: paused — the agent makes no PSA writes (p resumes)', level: 'warning' }
     : { text: 'Config: not paused (p pauses the agent)', level: 'normal' };
-  if (view.state === 'missing') return [...missingStatusLines(view.file, options.startCommand), configPaused];
+  // The runs of `kmsp agent --once` are named, so the words agree with the tables below.
+  if (view.state === 'missing') return [...missingStatusLines(view.file, options.startCommand, { runs: view.runs, options: { now: options.now, timeZone: options.timeZone } }), configPaused];
   if (view.state === 'unreadable') {
     return [
       { text: `Agent: status unknown — ${view.reason}`, level: 'error' },
@@ -121,7 +122,8 @@ export function agentReportLines(view: AgentStatusView, options: { configPaused:
       configPaused,
     ];
   }
-  const { status, liveness } = view;
+  const { liveness } = view;
+  const status = withOnceRuns(view.status, liveness, view.runs);
   const o = { now: options.now, timeZone: status.timeZone };
   const paused = pausedLine(status, 'p resumes');
   // The agent says what it runs with; the console's config may be newer (not reloaded yet).
@@ -182,7 +184,7 @@ export function AgentReport({ width, height, active, session }: AgentReportProps
   // A console opened on other files (--config DIR, the demo) names them in the start hint.
   const startCommand = useMemo(() => agentStartCommand(session.paths.configDir === resolvePaths().configDir ? undefined : session.paths.configDir), [session]);
   const settingsLines = agentSettingsLines(session.config.agent, width);
-  const statusLines = fitStatusLines(agentReportLines(view, { configPaused, now: view.at, startCommand }), Math.min(MAX_STATUS_LINES, height - 2 - MIN_TABLE_LINES - settingsLines.length));
+  const statusLines = fitStatusLines(agentReportLines(view, { configPaused, now: view.at, startCommand, timeZone }), Math.min(MAX_STATUS_LINES, height - 2 - MIN_TABLE_LINES - settingsLines.length));
   // Title above the status block; the file and keys line at the bottom.
   const room = Math.max(6, height - 2 - statusLines.length - settingsLines.length - (ledgerError ? 1 : 0));
   const postingsHeight = Math.max(3, Math.floor(room / 2));
