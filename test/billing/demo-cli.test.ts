@@ -64,7 +64,7 @@ describe('billing on the demo fixtures, through the CLI', () => {
     // Everyone else: a device or two added or retired since the last posting, on the items they already have.
     const ongoing = changed.filter((r) => r.account !== 'Granite Builders Ltd' && r.account !== 'Ironwood Accounting, Inc.');
     expect(ongoing.length).toBeGreaterThan(8);
-    expect(ongoing.filter((r) => Math.abs(r.delta) > 2 || r.current === 0 || r.new === 0)).toEqual([]);
+    expect(ongoing.filter((r) => Math.abs(r.delta!) > 2 || r.current === 0 || r.new === 0)).toEqual([]);
     // 11 billed contracts (fixtures/demo, test/billing/demoMapping.ts): Acme 2, Bluebird 2, Carter 1, Delta 2, Evergreen 1,
     // Fairview 2, Granite 3, Harbor 0 (its subscription is paused), Ironwood 1, Keystone 2, Lakeside 0.
     expect(changed).toHaveLength(16);
