@@ -10,8 +10,9 @@
 //   the row's after → posted; equal to its before → failed) and only then post again.
 // - "Equal to its before" means "not applied" only once the write can no longer land: a slow
 //   PSA may still be carrying out the POST of a process that was killed or restarted. The row
-//   records that instant (landsBy: sent + Psa.writeLandsWithinMs); until then the item stays
-//   blocked and the run says so, so a restart never posts the same change a second time.
+//   records that instant (landsBy: recorded just before the send + Psa.writeLandsWithinMs, which
+//   covers every attempt timing out); until then the item stays blocked and the run says so —
+//   also when this run wants no change to it — so a restart never posts the same change twice.
 // - One contract's failure never stops the others; each is reported with its cause.
 //
 // The caller holds the billing run lock (Ledger.acquireRun), so this process is the only kmsp
@@ -193,6 +194,9 @@ async function executeContract(plan: BillingPlan, contract: ContractPlan, option
 
   // Re-read the PSA's own units right before writing: the plan may be stale, and a crashed
   // run's accepted posting is already in them.
+  // The instant the in-flight rule judges by is taken BEFORE the units are read: a write that
+  // lands while a slow read is under way must not be judged by the time its answer came.
+  const readAt = (options.now ?? (() => new Date()))();
   let units: Map<string, number>;
   try {
     const current = await options.psa.currentQuantities(contract.contractId, plan.date);
@@ -204,7 +208,6 @@ async function executeContract(plan: BillingPlan, contract: ContractPlan, option
   const unitsOf = (item: string) => units.get(item) ?? 0;
 
   // Settle what earlier runs left pending or unknown; what cannot be settled blocks its item.
-  const clockNow = (options.now ?? (() => new Date()))();
   const blocked = new Map<string, Blocker>();
   for (const row of unsettled) {
     const now = unitsOf(row.billingItemId);
@@ -214,7 +217,7 @@ async function executeContract(plan: BillingPlan, contract: ContractPlan, option
     }
     let status: SettledPosting['status'] = 'unknown';
     // Still in flight: the units show the before value, but the write may yet land.
-    const inFlight = now === row.beforeUnits && now !== row.afterUnits && clockNow.getTime() < landsBy(row);
+    const inFlight = now === row.beforeUnits && now !== row.afterUnits && readAt.getTime() < landsBy(row);
     if (now === row.afterUnits) status = 'posted';
     else if (now === row.beforeUnits && !inFlight) status = 'failed';
     if (status === 'unknown') {
@@ -240,26 +243,7 @@ async function executeContract(plan: BillingPlan, contract: ContractPlan, option
     const base = { billingItemId: line.billingItemId, billingItemName: line.billingItemName, before, after, delta };
     const blocker = blocked.get(line.billingItemId);
     if (blocker) {
-      const holder = blocker.row;
-      const what = `ledger posting ${holder.id}: ${signed(holder.delta)} units, ${holder.beforeUnits} → ${holder.afterUnits}, ${holder.effectiveDate}`;
-      outcome.postings.push({
-        ...base,
-        status: 'blocked',
-        ledgerId: null,
-        psaPostingId: null,
-        error:
-          blocker.inFlightUntil !== null
-            ? {
-                message: `Not posted yet: an earlier posting to “${line.billingItemName}” of contract “${contract.contractName}” may still be applied by the PSA (${what})`,
-                cause: `it was sent by a run that ended before the answer came; a slow PSA may carry it out until ${clock(blocker.inFlightUntil)}, and posting again now could bill it twice`,
-                remedy: `Nothing to do: a run after ${clock(blocker.inFlightUntil)} (the agent retries) settles it from the PSA's units and posts what is still missing.`,
-              }
-            : {
-                message: `Not posted: the outcome of an earlier posting to “${line.billingItemName}” of contract “${contract.contractName}” is unknown (${what})`,
-                cause: `the PSA now holds ${before} units for ${plan.date}: neither the posting's before (${holder.beforeUnits}) nor its after (${holder.afterUnits}) value`,
-                remedy: `Check the contract's service in the PSA, then record what happened: kmsp ledger settle ${holder.id} --as posted|failed. The next run posts the difference.`,
-              },
-      });
+      outcome.postings.push({ ...base, status: 'blocked', ledgerId: null, psaPostingId: null, error: blockedError(blocker, line.billingItemName, contract, before, plan.date) });
       continue;
     }
     if (delta === 0) {
@@ -312,7 +296,43 @@ async function executeContract(plan: BillingPlan, contract: ContractPlan, option
     units.set(line.billingItemId, after);
     outcome.postings.push({ ...base, status: 'posted', ledgerId: row.id, psaPostingId: psaId });
   }
+  // An unsettled posting on an item this run wants no change to is reported too: the pass says
+  // so, counts it as an error (the agent retries), and settles it once it can.
+  for (const [itemId, blocker] of blocked) {
+    if (wanted.some((l) => l.billingItemId === itemId)) continue;
+    const units = unitsOf(itemId);
+    const name = blocker.row.billingItemName ?? itemId;
+    outcome.postings.push({
+      billingItemId: itemId,
+      billingItemName: name,
+      before: units,
+      after: units,
+      delta: 0,
+      status: 'blocked',
+      ledgerId: null,
+      psaPostingId: null,
+      error: blockedError(blocker, name, contract, units, plan.date),
+    });
+  }
   return outcome;
+}
+
+/** Why an item is not posted while an earlier posting to it is unsettled (still in flight, or unknown). */
+function blockedError(blocker: Blocker, itemName: string, contract: ContractPlan, before: number, date: string): BillingError {
+  const holder = blocker.row;
+  const what = `ledger posting ${holder.id}: ${signed(holder.delta)} units, ${holder.beforeUnits} → ${holder.afterUnits}, ${holder.effectiveDate}`;
+  if (blocker.inFlightUntil !== null) {
+    return {
+      message: `Not posted yet: an earlier posting to “${itemName}” of contract “${contract.contractName}” may still be applied by the PSA (${what})`,
+      cause: `its answer never came (the run ended, or the request timed out); a slow PSA may carry it out until ${clock(blocker.inFlightUntil)}, and posting again now could bill it twice`,
+      remedy: `Nothing to do: a run after ${clock(blocker.inFlightUntil)} (the agent retries) settles it from the PSA's units and posts what is still missing.`,
+    };
+  }
+  return {
+    message: `Not posted: the outcome of an earlier posting to “${itemName}” of contract “${contract.contractName}” is unknown (${what})`,
+    cause: `the PSA now holds ${before} units for ${date}: neither the posting's before (${holder.beforeUnits}) nor its after (${holder.afterUnits}) value`,
+    remedy: `Check the contract's service in the PSA, then record what happened: kmsp ledger settle ${holder.id} --as posted|failed. The next run posts the difference.`,
+  };
 }
 
 function signed(n: number): string {

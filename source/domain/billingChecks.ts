@@ -87,11 +87,18 @@ export interface ChosenItem {
   applicationName: string;
 }
 
-/** Every billing item the settings choose (each once, with the first application that chose it). */
+/**
+ * Every billing item the settings bill with (each once, with the first application that chose
+ * it), as the plan uses them (billingPlan.ts rowSources): without categories, a row's single
+ * item; with categories, its category items, or its single item when it has none (a per-user or
+ * mailbox application). An item left in a slot the plan does not use is not judged.
+ */
 export function chosenItems(billing: BillingSettings): ChosenItem[] {
   const out = new Map<string, ChosenItem>();
   for (const row of billing.applications) {
-    for (const choice of [row.single, row.workstation, row.server, row.nonWindows]) {
+    const categories = [row.workstation, row.server, row.nonWindows].filter((c) => c !== null);
+    const used = billing.byCategory && categories.length > 0 ? categories : [row.single];
+    for (const choice of used) {
       if (choice && !out.has(choice.value)) out.set(choice.value, { choice, applicationName: row.applicationName });
     }
   }

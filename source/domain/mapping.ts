@@ -610,7 +610,8 @@ export const DRIFT_SEVERITY: Record<DriftKind, DriftSeverity> = {
   'account-renamed': 'info',
   'account-inactive': 'warning',
   'contract-missing': 'error',
-  'contract-inactive': 'warning',
+  // Billing skips the tenant (billingChecks.ts).
+  'contract-inactive': 'error',
   'contract-unusable': 'error',
   // Billing skips the tenant (billingChecks.ts), as for an unusable contract.
   'contract-out-of-period': 'error',
@@ -698,7 +699,7 @@ export function detectDrift(
         push('contract-unusable', m.contractName, null, `${cWord} ${shownContract} no longer belongs to ${quoteName(m.accountName, m.accountId)}.`);
       } else if (!c.recurring) {
         push('contract-unusable', m.contractName, null, `${cWord} ${shownContract} is no longer ${withArticle(recurringContractWord(psa))}; usage cannot be posted to it.`);
-      } else if (!c.active) push('contract-inactive', m.contractName, null, `${cWord} ${shownContract} of ${shownTenant} is inactive.`);
+      } else if (!c.active) push('contract-inactive', m.contractName, null, `${cWord} ${shownContract} of ${shownTenant} is inactive${m.billing ? '; billing skips it' : ''}.`);
       else if (m.billing && options.today) {
         // The billing run's own rule: what is left to fail here is the contract's period.
         const problem = contractProblem(m, c, options.today);

@@ -41,7 +41,7 @@ import pLimit from 'p-limit';
 import { billingErrorLine, toBillingError } from '../billing/errors.js';
 import { fitTag } from '../connectors/autotask/index.js';
 import type { Integration, TenantMapping } from '../domain/config.js';
-import { KmspError, PassAbandoned, throwIfAbandoned } from '../domain/errors.js';
+import { isKmspError, KmspError, PassAbandoned, throwIfAbandoned } from '../domain/errors.js';
 import type { Psa, SecurityPlatform } from '../domain/ports.js';
 import { applyBreaker, decideEventTickets, decideStatusTickets, type OpenStatusTicket, type TicketDraft } from '../domain/ticketEngine.js';
 import type { PsaAccount, PsaTicket, SecurityEvent, Tenant } from '../domain/types.js';
@@ -387,7 +387,7 @@ async function syncStatuses(ctx: Ctx, m: TenantMapping, tenant: Tenant, account:
       const found = await ctx.o.psa.findTicketsByTag(fitTag(p.key));
       throwIfAbandoned(ctx.o.signal); // the lookup took a round trip: the signal may have come meanwhile
       // Not found but maybe still landing: kept pending, so the ticket is closed when it shows up.
-      if (!found[0] && createMayLand(p, ctx.now)) continue;
+      if (!found[0] && createMayLand(p)) continue;
       if (found[0] && ctx.closedStatus && !isClosed(ctx, found[0])) await ctx.o.psa.closeTicket(found[0].id, ctx.closedStatus);
       l.upsertTicket({ key: p.key, integration: p.integration, tenantId: p.tenantId, kind: p.kind, psaTicketId: found[0]?.id ?? null, psaTicketNumber: found[0]?.number ?? null, state: 'closed', closedAt: ctx.now });
       if (found[0]) ctx.totals.closed++;
@@ -553,22 +553,31 @@ async function createOnce(
       psaCheckedAt: ctx.now,
     });
   }
-  const row = l.upsertTicket({ ...fields, state: 'open', psaTicketId: null, landsBy: new Date(ctx.now.getTime() + ctx.o.psa.writeLandsWithinMs) });
+  // landsBy from the real clock, not the pass's start: a create sent late in a long pass may land late.
+  const row = l.upsertTicket({ ...fields, state: 'open', psaTicketId: null, landsBy: new Date(Date.now() + ctx.o.psa.writeLandsWithinMs) });
   if (ctx.interrupted) throw new Interrupted(null);
-  const created = await ctx.o.psa.createTicket({
-    accountId: draft.accountId,
-    title: draft.title,
-    description: draft.description,
-    status: draft.status,
-    priority: draft.priority,
-    queue: draft.queue,
-    source: draft.source,
-    dueAt: draft.dueAt,
-    workType: draft.workType,
-    issueType: draft.issueType,
-    subIssueType: draft.subIssueType,
-    tag,
-  });
+  let created: PsaTicket;
+  try {
+    created = await ctx.o.psa.createTicket({
+      accountId: draft.accountId,
+      title: draft.title,
+      description: draft.description,
+      status: draft.status,
+      priority: draft.priority,
+      queue: draft.queue,
+      source: draft.source,
+      dueAt: draft.dueAt,
+      workType: draft.workType,
+      issueType: draft.issueType,
+      subIssueType: draft.subIssueType,
+      tag,
+    });
+  } catch (error) {
+    // Refused outright (the PSA answered, nothing was created): it cannot land, so the next poll
+    // may create it at once. Only an unknown outcome keeps the row's landsBy.
+    if (!(isKmspError(error) && error.outcomeUnknown)) l.upsertTicket({ key: row.key, integration: row.integration, tenantId: row.tenantId, kind: row.kind, landsBy: new Date() });
+    throw error;
+  }
   if (ctx.o.afterCreate) {
     try {
       await ctx.o.afterCreate({ key: draft.key, psaTicketId: created.id });
@@ -584,7 +593,7 @@ async function createOnce(
 const LEGACY_LANDING_MS = 15 * 60_000;
 
 /** Whether a pending create (no PSA id) may still be applied by the PSA at `now`. */
-function createMayLand(row: TicketRecord, now: Date): { until: Date } | null {
+function createMayLand(row: TicketRecord, now: Date = new Date()): { until: Date } | null {
   const until = row.landsBy ? Date.parse(row.landsBy) : Date.parse(row.createdAt) + LEGACY_LANDING_MS;
   return now.getTime() < until ? { until: new Date(until) } : null;
 }
@@ -595,7 +604,8 @@ function createMayLand(row: TicketRecord, now: Date): { until: Date } | null {
  * next poll looks for it again.
  */
 function refuseWhileInFlight(ctx: Ctx, row: TicketRecord, title: string): void {
-  const mayLand = createMayLand(row, ctx.now);
+  // The real clock, as landsBy is (the pass's start may be minutes old).
+  const mayLand = createMayLand(row);
   if (!mayLand) return;
   throw new KmspError(`Ticket “${title}” is not created yet: an earlier create of it may still be applied by the PSA`, {
     kind: 'internal',

@@ -110,6 +110,24 @@ describe('a pending posting that left no trace', () => {
     expect(adjustments(env).filter(([c, s]) => c === CONTRACT && String(s) === WS)).toEqual([]);
   });
 
+  it('an in-flight posting on an item this run wants no change to is reported too (the pass is partial, so the agent retries)', async () => {
+    const date = calendarDate(new Date(), TZ);
+    // A posting to an item the settings no longer bill: no plan line will ever touch it.
+    const row = env.ledger().recordPosting({
+      runId: null, integration: env.integration.name, tenantId: tenants[0]!.tenantId, tenantName: tenants[0]!.tenantName, accountId: tenants[0]!.accountId!,
+      contractId: String(CONTRACT), billingItemId: '29690699', billingItemName: 'Old item', applicationId: null, category: null,
+      beforeUnits: 0, afterUnits: 4, effectiveDate: date, psaPostingId: null, status: 'pending', landsBy: new Date(Date.now() + 60_000),
+    });
+    const result = await bill();
+    expect(result.status).toBe('partial');
+    const blocked = result.execution.contracts.flatMap((c) => c.postings).filter((p) => p.status === 'blocked');
+    expect(blocked.map((p) => [p.billingItemId, p.delta])).toEqual([['29690699', 0]]);
+    expect(blocked[0]!.error!.message).toMatch(/Not posted yet: an earlier posting to “Old item” .* may still be applied by the PSA/);
+    expect(env.ledger().getPosting(row.id)!.status).toBe('unknown');
+    // The items the run does bill are posted as usual.
+    expect(adjustments(env).sort()).toEqual(EXPECTED);
+  });
+
   it('once it can no longer land, it is settled as not applied and the change is posted once', async () => {
     const row = pendingRow(new Date(Date.now() - 1000));
     const result = await bill();

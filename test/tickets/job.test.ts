@@ -121,6 +121,30 @@ describe('event tickets', () => {
     }
   });
 
+  it('a create whose answer never came may land until the real clock passes its window, even in a pass begun long ago; a refused one may be made again at once', async () => {
+    critical(ALPHA, WS1, 6171);
+    const ledger = env.ledger();
+    const key = eventTicketKey('demo', ALPHA, '6171');
+    // A 500 that is no known refusal: the create may have been applied. The pass began 20 minutes ago.
+    env.demo.autotask.inject({ endpoint: 'Tickets', kind: 'error', status: 500, method: 'POST', query: false });
+    const slow = await env.run(ledger, { now: new Date(Date.now() - 20 * 60_000) });
+    expect(slow.status).toBe('partial');
+    expect(Date.parse(ledger.getTicket(key)!.landsBy!)).toBeGreaterThan(Date.now());
+    const held = await env.run(ledger);
+    expect(held.errors.map((e) => e.message).join('\n')).toMatch(/may still be applied by the PSA/);
+    expect(env.tickets()).toHaveLength(0);
+
+    critical(ALPHA, WS2, 6172);
+    const refusedKey = eventTicketKey('demo', ALPHA, '6172');
+    // A 400 with a reason: refused, nothing created. The next poll creates it without waiting.
+    env.demo.autotask.inject({ endpoint: 'Tickets', kind: 'error', status: 400, message: 'Value for field queueID is invalid', method: 'POST', query: false });
+    await env.run(ledger);
+    expect(ledger.getTicket(refusedKey)!.psaTicketId).toBeNull();
+    expect(Date.parse(ledger.getTicket(refusedKey)!.landsBy!)).toBeLessThanOrEqual(Date.now());
+    await env.run(ledger);
+    expect(ledger.getTicket(refusedKey)!.psaTicketId).not.toBeNull();
+  });
+
   it('Autotask answers an error after creating (error-after on POST Tickets), then rerun: exactly one ticket', async () => {
     critical(ALPHA, WS1, 6201);
     env.demo.autotask.inject({ endpoint: 'Tickets', kind: 'error-after', method: 'POST', query: false });

@@ -62,6 +62,18 @@ describe('itemProblems and blockingItemProblem', () => {
     expect(problems.get('3')!.message).toBe('Billing item “old” (3) chosen for “KES” does not exist in the PSA');
   });
 
+  it('judges only the items the plan bills with: with categories, not a single item left beside category items', () => {
+    const settings: BillingSettings = {
+      byCategory: true,
+      applications: [
+        { applicationId: 'KES', applicationName: 'KES', single: { value: '8', label: 'unused' }, workstation: { value: '1', label: 'WS' }, server: null, nonWindows: null },
+        { applicationId: 'O365', applicationName: 'Office 365', single: { value: '9', label: 'Mailboxes' }, workstation: null, server: null, nonWindows: null },
+      ],
+    };
+    expect([...itemProblems(settings, [{ id: '1', name: 'WS', active: true }]).keys()]).toEqual(['9']);
+    expect([...itemProblems({ ...settings, byCategory: false }, [{ id: '9', name: 'Mailboxes', active: true }]).keys()]).toEqual(['8']);
+  });
+
   it('stops a contract only when a line on a bad item would post or holds units', () => {
     expect(blockingItemProblem([{ billingItemId: '3', before: 0, after: 0 }, { billingItemId: '1', before: 2, after: 5 }], problems, 'Acme')).toBeNull();
     expect(blockingItemProblem([{ billingItemId: '3', before: 0, after: 4 }], problems, 'Acme')!.message).toMatch(/does not exist in the PSA; billing skips “Acme”, which would use it \(0 → 4\)/);
