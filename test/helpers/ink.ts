@@ -3,6 +3,7 @@
 // off), but with a fake terminal whose size we choose and can resize:
 // ink-testing-library's stdout is fixed at 100 columns and has no rows, and the
 // frame-height rule (frame < rows) needs rows to test.
+import type { Key } from 'ink';
 import { EventEmitter } from 'node:events';
 import { render as inkRender, type Instance } from 'ink';
 import type { ReactElement } from 'react';
@@ -176,4 +177,14 @@ export function frameLines(frame: string): string[] {
 const ANSI = /\u001B\[[0-9;]*m/g;
 export function stripAnsi(text: string): string {
   return text.replace(ANSI, '');
+}
+
+/** Ink's key flags for a parsed key, all off unless given (what useInput hands a handler). */
+export function inkKey(flags: Partial<Key> = {}): Key {
+  return {
+    upArrow: false, downArrow: false, leftArrow: false, rightArrow: false, pageDown: false, pageUp: false, home: false, end: false,
+    return: false, escape: false, ctrl: false, shift: false, tab: false, backspace: false, delete: false, meta: false,
+    super: false, hyper: false, capsLock: false, numLock: false,
+    ...flags,
+  } as Key;
 }

@@ -2,22 +2,12 @@
 // sent over SSH arrive as one chunk ("\x7f\x7f", "ab\x7f\r"). Every key of the
 // chunk must take effect, in every text input of the console.
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { Key } from 'ink';
-import { cleanupUi, press, renderUi, waitForFrame, type RenderedUi } from '../helpers/ink.js';
+import { cleanupUi, inkKey, press, renderUi, waitForFrame, type RenderedUi } from '../helpers/ink.js';
 import { demoScreens, labScreens, makeTenants, Providers, TableHarness } from './fixtures.js';
 import { ConsoleApp } from '../../source/ui/app.js';
 import { fromInk } from '../../source/ui/keys/index.js';
 
 afterEach(cleanupUi);
-
-function inkKey(flags: Partial<Key> = {}): Key {
-  return {
-    upArrow: false, downArrow: false, leftArrow: false, rightArrow: false, pageDown: false, pageUp: false, home: false, end: false,
-    return: false, escape: false, ctrl: false, shift: false, tab: false, backspace: false, delete: false, meta: false,
-    super: false, hyper: false, capsLock: false, numLock: false,
-    ...flags,
-  } as Key;
-}
 
 /** One write holding several keys, then wait until the frame shows what we expect. */
 async function writeChunk(ui: RenderedUi, chunk: string, expected: string): Promise<string> {

@@ -1,15 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
-import type { Key } from 'ink';
+import { inkKey } from '../helpers/ink.js';
 import { fromInk, formatKey, formatKeys, matches, parseKeySpec, KeyRegistry, type Command, type KeyPress } from '../../source/ui/keys/index.js';
-
-function inkKey(flags: Partial<Key> = {}): Key {
-  return {
-    upArrow: false, downArrow: false, leftArrow: false, rightArrow: false, pageDown: false, pageUp: false, home: false, end: false,
-    return: false, escape: false, ctrl: false, shift: false, tab: false, backspace: false, delete: false, meta: false,
-    super: false, hyper: false, capsLock: false, numLock: false,
-    ...flags,
-  } as Key;
-}
 
 const press = (name: string, flags: Partial<KeyPress> = {}): KeyPress => ({ name, ctrl: false, shift: false, meta: false, text: name.length === 1 ? name : '', ...flags });
 
