@@ -3,6 +3,7 @@
 import { createPlatform, createPsa } from '../connectors/factory.js';
 import type { Integration, KmspConfig } from '../domain/config.js';
 import { KmspError } from '../domain/errors.js';
+import { agentBlockingProblems } from '../domain/validate.js';
 import type { Psa, SecurityPlatform } from '../domain/ports.js';
 import { openConfig } from '../store/config.js';
 import type { KmspPaths } from '../store/paths.js';
@@ -22,6 +23,16 @@ export interface Connected {
 
 export function loadIntegrations(paths: KmspPaths, name?: string): { config: KmspConfig; integrations: Integration[] } {
   const config = openConfig({ paths, onInvalid: 'fail' }).load();
+  // What the agent refuses to run (two writers of one contract, two integrations claiming one
+  // tenant …), --once and the preview refuse too: a pass must never do what the agent would not.
+  const blocking = agentBlockingProblems(config);
+  if (blocking.length > 0) {
+    throw new KmspError(`${paths.configFile} has values the agent will not run with`, {
+      kind: 'config',
+      cause: blocking.map((p) => `${p.path}: ${p.message}`).join('; '),
+      remedy: 'Fix them in the console (kmsp) or in the file; kmsp config validate lists every problem. Nothing was read or written.',
+    });
+  }
   if (name) {
     const one = config.integrations.find((i) => i.name === name);
     if (!one) {

@@ -1,8 +1,7 @@
-// Reads what the billing checks need from the live PSA (its contracts and billing items, and
-// account names only when a contract turns out to belong to another account) and applies the
-// rules of domain/billingChecks.ts to an integration's mappings. Used by the planner before it
+// Reads what the billing checks need from the live PSA (its contracts, billing items and
+// accounts) and applies the rules of domain/billingChecks.ts to an integration's mappings. Used by the planner before it
 // reads any usage, by `kmsp doctor` and by `kmsp config validate --online` / `config import`.
-import { contractProblem, itemProblems, skipReason, type MappingProblem } from '../domain/billingChecks.js';
+import { accountProblem, contractProblem, itemProblems, skipReason, type MappingProblem } from '../domain/billingChecks.js';
 import type { Integration, TenantMapping } from '../domain/config.js';
 import type { Psa } from '../domain/ports.js';
 import type { BillingItem, PsaAccount, PsaContract } from '../domain/types.js';
@@ -10,8 +9,8 @@ import type { BillingItem, PsaAccount, PsaContract } from '../domain/types.js';
 export interface PsaBillingFacts {
   contracts: Map<string, PsaContract>;
   items: Map<string, BillingItem>;
-  /** Account names by id, read once and only when a check needs to name a contract's real owner. */
-  accountNames(): Promise<Map<string, string>>;
+  /** Accounts by id (read once): the tenant name kmsp wrote on each, and each contract owner's name. */
+  accounts(): Promise<Map<string, PsaAccount>>;
 }
 
 export async function readBillingFacts(psa: Psa): Promise<PsaBillingFacts> {
@@ -21,11 +20,11 @@ export async function readBillingFacts(psa: Psa): Promise<PsaBillingFacts> {
 
 /** Facts from lists already read (doctor reads them for its own counts). */
 export function billingFacts(contracts: readonly PsaContract[], items: readonly BillingItem[], accounts: () => Promise<readonly PsaAccount[]>): PsaBillingFacts {
-  let names: Promise<Map<string, string>> | null = null;
+  let byId: Promise<Map<string, PsaAccount>> | null = null;
   return {
     contracts: new Map(contracts.map((c) => [c.id, c])),
     items: new Map(items.map((i) => [i.id, i])),
-    accountNames: () => (names ??= accounts().then((list) => new Map(list.map((a) => [a.id, a.name])))),
+    accounts: () => (byId ??= accounts().then((list) => new Map(list.map((a) => [a.id, a])))),
   };
 }
 
@@ -44,15 +43,13 @@ export interface MappingCheckResult {
 /** The checks of every billed tenant of `integration` on `date` (YYYY-MM-DD). */
 export async function checkMappings(integration: Integration, facts: PsaBillingFacts, date: string): Promise<MappingCheckResult> {
   const billed = integration.tenants.filter((m) => skipReason(m) === null);
-  const foreign = billed.some((m) => {
-    const c = facts.contracts.get(m.contractId!);
-    return c !== undefined && c.accountId !== m.accountId;
-  });
-  // Naming the real owner costs one account listing: only read when a contract is another's.
-  const names = foreign ? await facts.accountNames().catch(() => new Map<string, string>()) : new Map<string, string>();
+  const accounts = billed.length > 0 ? await facts.accounts() : new Map<string, PsaAccount>();
+  const field = integration.psa.tenantNameField;
   const tenants: MappingCheckResult['tenants'] = [];
   for (const mapping of billed) {
-    const problem = contractProblem(mapping, facts.contracts.get(mapping.contractId!), date, (id) => names.get(id));
+    const problem =
+      contractProblem(mapping, facts.contracts.get(mapping.contractId!), date, (id) => accounts.get(id)?.name) ??
+      accountProblem(mapping, accounts.get(mapping.accountId!), field);
     if (problem) tenants.push({ mapping, problem });
   }
   return { tenants, items: itemProblems(integration.billing, [...facts.items.values()]) };

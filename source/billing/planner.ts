@@ -5,10 +5,11 @@
 //
 // - Before any usage is read, each contract group is checked against the live PSA
 //   (mappingCheck.ts): the contract exists, belongs to the mapped account, takes usage
-//   postings, is active and runs today. A group that fails gets the problem as its error and
+//   postings, is active and runs today, and the account's tenant-name field (written by kmsp
+//   when the mapping was saved) does not name another tenant. A group that fails gets the problem as its error and
 //   nothing is read or posted for it. After planning, a line that would post to or holds
 //   units on a missing or inactive billing item stops its contract the same way.
-// - Contract and billing item names come from the PSA, not from the config.
+// - Account, contract and billing item names come from the PSA, not from the config.
 // - listTenants and listApplications once per run; devices and license usage per tenant,
 //   units per contract, in parallel under small limits (the platform gets 4 at once, the
 //   PSA 3: Autotask refuses a 4th concurrent request per endpoint).
@@ -75,6 +76,7 @@ export async function buildBillingPlan(options: BuildPlanOptions): Promise<Billi
   const [tenants, applications, facts] = await Promise.all([platform.listTenants(), platform.listApplications(), readBillingFacts(psa)]);
   const tenantById = new Map<string, Tenant>(tenants.map((t) => [t.id, t]));
   const checks = await checkMappings(integration, facts, date);
+  const accounts = await facts.accounts();
   const refused = new Map<string, MappingProblem>();
   for (const { mapping, problem } of checks.tenants) if (!refused.has(mapping.contractId!)) refused.set(mapping.contractId!, problem);
 
@@ -107,7 +109,7 @@ export async function buildBillingPlan(options: BuildPlanOptions): Promise<Billi
       tenantName: group.mappings.map((m) => m.tenantName).join(', '),
       tenantIds: group.mappings.map((m) => m.tenantId),
       accountId: first.accountId!,
-      accountName: first.accountName ?? first.accountId!,
+      accountName: accounts.get(first.accountId!)?.name ?? first.accountName ?? first.accountId!,
       contractId: group.contractId,
       contractName: live?.name ?? first.contractName ?? group.contractId,
       lines: [],

@@ -5,7 +5,7 @@
 // contracts and billing items and passes them in. The billing run, the preview, `kmsp doctor`,
 // `kmsp config validate --online` and the console's Accounts tab use these same rules.
 import type { BillingSettings, PsaChoice, TenantMapping } from './config.js';
-import type { BillingItem, PsaContract } from './types.js';
+import type { BillingItem, PsaAccount, PsaContract } from './types.js';
 
 /** Why a mapping cannot be billed: what, why, what to do. */
 export interface MappingProblem {
@@ -79,6 +79,39 @@ export function contractProblem(
     };
   }
   return null;
+}
+
+/**
+ * The account's own word on whom it belongs to: kmsp writes the tenant's name into the
+ * account's tenant-name field when a mapping is saved. A field that names another tenant means
+ * the configuration or the field was edited by hand — a config that points a tenant at another
+ * customer's account and contract would pass every contract check. Null when the field is empty
+ * or absent (never written, or the PSA has no such field: nothing to compare).
+ */
+export function accountProblem(mapping: TenantMapping, account: PsaAccount | undefined, field: string): MappingProblem | null {
+  if (!mapping.accountId) return null;
+  const tenant = `“${mapping.tenantName}”`;
+  if (!account) {
+    return {
+      message: `Account ${quoted(mapping.accountName, mapping.accountId)} mapped to ${tenant} does not exist in the PSA; billing skips this tenant`,
+      cause: 'the account was deleted or merged, or the account id in the configuration is wrong',
+      remedy: `On the Accounts tab, map ${tenant} to its account again (or turn its billing off).`,
+    };
+  }
+  const written = account.customFields[field]?.trim();
+  if (!written || sameTenantName(written, mapping.tenantName)) return null;
+  return {
+    message: `Account ${quoted(account.name, account.id)} says in its “${field}” field that it belongs to “${written}”, not to ${tenant} mapped to it; billing skips ${tenant}`,
+    cause: `the mapping and the tenant name kmsp wrote on the account disagree: one of them was edited by hand, and billing ${tenant} there could bill another customer`,
+    remedy: `If ${tenant} really is this customer, map it again on the Accounts tab and save (the field is rewritten); otherwise choose ${tenant}'s own account.`,
+  };
+}
+
+/** The field may hold the name cut to the PSA's field length, and differ in case or spacing. */
+function sameTenantName(written: string, tenantName: string): boolean {
+  const a = written.toLowerCase().replace(/\s+/g, ' ');
+  const b = tenantName.trim().toLowerCase().replace(/\s+/g, ' ');
+  return a === b || (a.length >= 20 && b.startsWith(a));
 }
 
 /** A billing item chosen in the settings, with the application row that chose it. */

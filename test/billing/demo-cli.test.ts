@@ -2,6 +2,8 @@
 // (the config the Accounts and Services tabs write), `kmsp agent --once --job billing`, a rerun,
 // dry run, preview and ledger export. The expected postings are computed here from the fixture
 // files themselves, not with the engine.
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openLedger } from '../../source/store/ledger.js';
 import { displayWidth } from '../../source/ui/text.js';
@@ -139,6 +141,28 @@ describe('billing on the demo fixtures, through the CLI', () => {
       ledger.finishRun(runId, { status: 'ok' });
     } finally {
       ledger.close();
+    }
+  });
+
+  it('--once and the preview refuse a configuration the agent will not run (two tenants billing one contract), writing nothing', async () => {
+    const file = path.join(env.demo.configDir, 'config.json');
+    const text = readFileSync(file, 'utf8');
+    const config = JSON.parse(text);
+    const [first, second] = config.integrations[0].tenants.filter((t: { billing: boolean }) => t.billing);
+    second.contractId = first.contractId;
+    writeFileSync(file, JSON.stringify(config, null, 2));
+    try {
+      const before = adjustments(env).length;
+      for (const args of [['agent', '--once', '--job', 'billing'], ['billing', 'preview']]) {
+        const r = await cli(...args);
+        expect(r.code, args.join(' ')).toBe(1);
+        expect(r.stderr).toMatch(/has values the agent will not run with/);
+        expect(r.stderr).toMatch(/is also billed by/);
+        expect(r.stderr).toMatch(/kmsp config validate lists every problem/);
+      }
+      expect(adjustments(env)).toHaveLength(before);
+    } finally {
+      writeFileSync(file, text);
     }
   });
 

@@ -14,13 +14,15 @@ import { billing, expectedPostings, MAPPED } from './demoMapping.js';
 import { adjustments, startBillingEnv, type BillingEnv } from './helpers.js';
 
 const billed = MAPPED.filter((m) => m.billing);
-const [foreign, blockHours, inactive, ended] = billed;
+const [foreign, blockHours, inactive, ended, moved] = billed;
 const MISSING_ITEM = '29684699';
 const ksws = billing.applications.find((a) => a.server && !a.workstation)!;
 const INACTIVE_ITEM = billing.applications.find((a) => a.nonWindows)!.nonWindows!.value;
 
 let env: BillingEnv;
 let otherContract: { id: string; name: string; owner: string };
+/** Another customer's account and contract, whose tenant-name field names its own tenant. */
+let otherAccount: { id: string; name: string; contractId: string };
 const cli = (...args: string[]) => runCli(['--config', env.demo.configDir, ...args], { env: { NO_COLOR: '1', COLUMNS: '200' } });
 
 beforeAll(async () => {
@@ -30,13 +32,25 @@ beforeAll(async () => {
   const mappedAccounts = new Set(MAPPED.map((m) => Number(m.accountId)));
   const other = sim.state.contracts.find((c) => c.contractType === 7 && c.status === 1 && !mappedAccounts.has(Number(c.companyID)))!;
   otherContract = { id: String(other.id), name: String(other.contractName), owner: String(sim.state.companies.find((c) => c.id === other.companyID)!.companyName) };
+  // A second unmapped customer, marked in its tenant-name field as kmsp's mapping of its own tenant.
+  const second = sim.state.contracts.find((c) => c.contractType === 7 && c.status === 1 && !mappedAccounts.has(Number(c.companyID)) && c.companyID !== other.companyID)!;
+  otherAccount = { id: String(second.companyID), name: String(sim.state.companies.find((c) => c.id === second.companyID)!.companyName), contractId: String(second.id) };
+  const c = await env.connect();
+  try {
+    await c.psa.setAccountField(otherAccount.id, env.integration.psa.tenantNameField, 'Its Own Tenant');
+  } finally {
+    await c.close();
+  }
   // The PSA changed under the config: a contract retyped, one deactivated, one ended, an item retired.
   sim.updateRecord('Contracts', Number(blockHours!.contractId), { contractType: 4 });
   sim.updateRecord('Contracts', Number(inactive!.contractId), { status: 0 });
   sim.updateRecord('Contracts', Number(ended!.contractId), { endDate: '2020-12-31T00:00:00' });
   sim.updateRecord('Services', Number(INACTIVE_ITEM), { isActive: false });
   // The config as a hand edit left it: the first tenant on another customer's contract, and an item id that does not exist.
-  const tenants: TenantMapping[] = MAPPED.map((m) => (m === foreign ? { ...m, contractId: otherContract.id, contractName: 'Managed Security' } : m));
+  // And a tenant moved, account and contract both, to another customer: every contract check passes.
+  const tenants: TenantMapping[] = MAPPED.map((m) =>
+    m === foreign ? { ...m, contractId: otherContract.id, contractName: 'Managed Security' } : m === moved ? { ...m, accountId: otherAccount.id, contractId: otherAccount.contractId } : m,
+  );
   const settings: BillingSettings = {
     ...billing,
     applications: billing.applications.map((a) => (a === ksws ? { ...a, server: { value: MISSING_ITEM, label: 'KSWS (old)' } } : a)),
@@ -69,22 +83,23 @@ function stoppedBy(item: string, countedAs = item): Set<string> {
   for (const [c, s, delta] of expectedPostings(Date.now())) if (String(s) === countedAs) wanted.set(String(c), (wanted.get(String(c)) ?? 0) + delta);
   for (const [c, after] of wanted) if (after > 0) out.add(c);
   // Only contracts the config bills: the first tenant's own contract is no longer mapped.
-  const planned = new Set(billed.filter((m) => m !== foreign).map((m) => m.contractId!));
+  const planned = new Set(billed.filter((m) => m !== foreign && m !== moved).map((m) => m.contractId!));
   return new Set([...out].filter((c) => planned.has(c)));
 }
 
 /** Contracts the preview shows refused (the first tenant's is now the other customer's contract). */
 function expectedStops(): Set<string> {
-  return new Set([otherContract.id, blockHours!.contractId!, inactive!.contractId!, ended!.contractId!, ...stoppedBy(INACTIVE_ITEM), ...stoppedBy(MISSING_ITEM, ksws.server!.value)]);
+  return new Set([otherContract.id, otherAccount.contractId, blockHours!.contractId!, inactive!.contractId!, ended!.contractId!, ...stoppedBy(INACTIVE_ITEM), ...stoppedBy(MISSING_ITEM, ksws.server!.value)]);
 }
 
-/** Contracts that get nothing: the refused ones, and the first tenant's own, which it no longer maps. */
-const notBilled = () => new Set([...expectedStops(), foreign!.contractId!]);
+/** Contracts that get nothing: the refused ones, and the own contracts of the two tenants the config moved. */
+const notBilled = () => new Set([...expectedStops(), foreign!.contractId!, moved!.contractId!]);
 
 /** The fixture's postings for the contracts still billed, without the item the config no longer maps (the missing one replaced it). */
 const othersExpected = () => expectedPostings(Date.now()).filter(([c, s]) => !notBilled().has(String(c)) && String(s) !== ksws.server!.value);
 
 const messages = {
+  moved: () => new RegExp(`Account “${otherAccount.name}” \\(${otherAccount.id}\\) says in its “Kaspersky Tenant” field that it belongs to “Its Own Tenant”, not to “${moved!.tenantName}” mapped to it`),
   foreign: () => new RegExp(`Contract “[^”]+” \\(${otherContract.id}\\) belongs to “${otherContract.owner}” \\(\\d+\\), not to “${foreign!.accountName}”`),
   blockHours: () => new RegExp(`Contract “[^”]+” \\(${blockHours!.contractId}\\) of “${blockHours!.accountName}” \\(\\d+\\) is a Block Hours contract, which takes no usage postings`),
   inactive: () => new RegExp(`Contract “[^”]+” \\(${inactive!.contractId}\\) of “${inactive!.accountName}” \\(\\d+\\) is not active`),
@@ -124,7 +139,7 @@ describe('billing mappings checked against the live PSA', () => {
     expect(offline.code, offline.stderr).toBe(0);
     const online = await cli('config', 'validate', '--online');
     expect(online.code).toBe(1);
-    expect(online.stderr).toMatch(/is valid, but 6 billing mapping problems against the PSA/);
+    expect(online.stderr).toMatch(/is valid, but 7 billing mapping problems against the PSA/);
     expect(online.stderr).toMatch(new RegExp(`integrations\\[0\\]\\.tenants\\[${MAPPED.indexOf(foreign!)}\\]\\.contractId: ${messages.foreign().source}`));
     expect(online.stderr).toMatch(new RegExp(`integrations\\[0\\]\\.billing\\.applications\\[${billing.applications.indexOf(ksws)}\\]\\.server: ${messages.missingItem().source}`));
   });
@@ -133,10 +148,11 @@ describe('billing mappings checked against the live PSA', () => {
     const file = path.join(env.demo.configDir, 'config.json');
     const copy = path.join(env.demo.configDir, 'hand-edited.json');
     const text = (await import('node:fs')).readFileSync(file, 'utf8');
-    writeFileSync(copy, text.replace(/"tenantNameField": "[^"]*"/, '"tenantNameField": "Kaspersky Tenant X"'));
+    // One harmless change besides the mappings, so the file is not the one in force.
+    writeFileSync(copy, text.replace(/"ticketPollSeconds": \d+/, '"ticketPollSeconds": 300'));
     const refused = await cli('config', 'import', copy);
     expect(refused.code).toBe(1);
-    expect(refused.stderr).toMatch(/Not imported: .* has 6 billing mapping problems against the PSA/);
+    expect(refused.stderr).toMatch(/Not imported: .* has 7 billing mapping problems against the PSA/);
     expect(refused.stderr).toMatch(/left unchanged/);
     expect((await import('node:fs')).readFileSync(file, 'utf8')).toBe(text);
     const forced = await cli('config', 'import', copy, '--offline');

@@ -1,7 +1,7 @@
 // The rules that keep billing off a contract that is not the customer's (domain/billingChecks.ts)
 // and the usage no billing item is chosen for (domain/billingPlan.ts unbilledUsage).
 import { describe, expect, it } from 'vitest';
-import { blockingItemProblem, contractProblem, itemProblems, skipReason } from '../../source/domain/billingChecks.js';
+import { accountProblem, blockingItemProblem, contractProblem, itemProblems, skipReason } from '../../source/domain/billingChecks.js';
 import { unbilledLine, unbilledUsage } from '../../source/domain/billingPlan.js';
 import type { BillingSettings, TenantMapping } from '../../source/domain/config.js';
 import type { PsaContract } from '../../source/domain/types.js';
@@ -40,6 +40,26 @@ describe('contractProblem', () => {
     expect(contractProblem(mapping, { ...contract, accountId: '20' }, TODAY)!.message).toMatch(/belongs to 20, not to/);
     expect(skipReason({ ...mapping, billing: false })).toBe('billing is off');
     expect(contractProblem({ ...mapping, contractId: null }, undefined, TODAY)).toBeNull();
+  });
+});
+
+describe('accountProblem', () => {
+  const account = (customFields: Record<string, string | null>) => ({ id: '10', name: 'Keystone Insurance Group', active: true, type: 'Customer', customFields });
+
+  it('passes an account whose tenant-name field is empty, absent, or names this tenant (cut to the field length, any case)', () => {
+    expect(accountProblem(mapping, account({}), 'Kaspersky Tenant')).toBeNull();
+    expect(accountProblem(mapping, account({ 'Kaspersky Tenant': null }), 'Kaspersky Tenant')).toBeNull();
+    expect(accountProblem(mapping, account({ 'Kaspersky Tenant': 'acme &  sons' }), 'Kaspersky Tenant')).toBeNull();
+    const long = { ...mapping, tenantName: 'Acme & Sons Holdings International Limited' };
+    expect(accountProblem(long, account({ 'Kaspersky Tenant': 'Acme & Sons Holdings Intern' }), 'Kaspersky Tenant')).toBeNull();
+  });
+
+  it("refuses an account whose field names another tenant, and a missing account", () => {
+    const p = accountProblem(mapping, account({ 'Kaspersky Tenant': 'Keystone Insurance' }), 'Kaspersky Tenant');
+    expect(p!.message).toBe('Account “Keystone Insurance Group” (10) says in its “Kaspersky Tenant” field that it belongs to “Keystone Insurance”, not to “Acme & Sons” mapped to it; billing skips “Acme & Sons”');
+    expect(p!.cause).toMatch(/could bill another customer/);
+    expect(p!.remedy).toMatch(/map it again on the Accounts tab and save/);
+    expect(accountProblem(mapping, undefined, 'Kaspersky Tenant')!.message).toMatch(/Account “Acme and Sons Ltd” \(10\) mapped to “Acme & Sons” does not exist in the PSA/);
   });
 });
 

@@ -248,6 +248,7 @@ describe('two categories of one application on one billing item', () => {
       // What the mapping checks read before planning: the contract is Acme's, recurring, active and running.
       listContracts: async () => [{ id: '7', accountId: '10', name: 'Acme – Security', recurring: true, typeLabel: 'Recurring Service', active: true, startDate: '2024-01-01', endDate: null }],
       listBillingItems: async () => [{ id: 'X', name: 'Item X', active: true }],
+      listAccounts: async () => [{ id: '10', name: 'Acme', active: true, type: 'Customer', customFields: {} }],
       currentQuantities: async () => [{ billingItemId: 'X', units: 4, periodStart: '2024-01-01', periodEnd: '2024-01-31' }],
     } as unknown as Psa;
     const integration = newIntegration('main', { ...KSC_DEFAULTS, url: 'https://ksc:13299', username: 'u' }, { ...AUTOTASK_DEFAULTS, username: 'api@x' });
