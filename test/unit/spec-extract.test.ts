@@ -90,6 +90,6 @@ describe('the repository stands alone', () => {
     } catch (error) {
       if ((error as { status?: number }).status !== 1) throw error;
     }
-    expect(hits, 'tracked files that point at ../shared, which a clone does not have').toBe('');
+    expect(hits, 'tracked files that point at documents beside the repository, which a clone does not have').toBe('');
   });
 });
