@@ -53,9 +53,18 @@ export function loadIntegrations(paths: KmspPaths, name?: string): { config: Kms
   return { config, integrations: config.integrations };
 }
 
-export async function connect(paths: KmspPaths, integration: Integration): Promise<Connected> {
+function secretLookup(paths: KmspPaths): (name: string) => Promise<string | null> {
   const secrets = openSecretStore({ paths });
-  const lookup = (n: string) => secrets.get(n);
+  return (n) => secrets.get(n);
+}
+
+/** The PSA side alone (the mapping checks of `kmsp config validate --online` and `config import`). */
+export function connectPsa(paths: KmspPaths, integration: Integration): Promise<Psa> {
+  return createPsa(integration, secretLookup(paths));
+}
+
+export async function connect(paths: KmspPaths, integration: Integration): Promise<Connected> {
+  const lookup = secretLookup(paths);
   const requests: RequestCounts = { platform: 0, psa: 0 };
   const platform = await createPlatform(integration, lookup, { onRecord: () => void requests.platform++ });
   let psa: Psa;

@@ -19,7 +19,7 @@
 // writer to these contracts while it runs.
 import pLimit from 'p-limit';
 import type { Psa } from '../domain/ports.js';
-import type { Ledger, PostingRecord } from '../store/ledger.js';
+import { landingDeadline, type Ledger, type PostingRecord } from '../store/ledger.js';
 import { billingErrorLine, toBillingError } from './errors.js';
 import type { BillingError, BillingLine, BillingPlan, ContractPlan } from './types.js';
 
@@ -114,14 +114,6 @@ export interface ExecuteOptions {
   now?: () => Date;
 }
 
-/** A row of an older ledger has no landsBy: its write is taken to land within this of its creation. */
-const LEGACY_LANDING_MS = 15 * 60_000;
-
-/** When an unsettled row's write can no longer land. */
-function landsBy(row: PostingRecord): number {
-  return row.landsBy ? Date.parse(row.landsBy) : Date.parse(row.createdAt) + LEGACY_LANDING_MS;
-}
-
 const clock = (iso: number): string => new Date(iso).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
 const nonZero = (lines: BillingLine[]) => lines.filter((l) => l.delta !== 0);
@@ -196,7 +188,8 @@ async function executeContract(plan: BillingPlan, contract: ContractPlan, option
   // run's accepted posting is already in them.
   // The instant the in-flight rule judges by is taken BEFORE the units are read: a write that
   // lands while a slow read is under way must not be judged by the time its answer came.
-  const readAt = (options.now ?? (() => new Date()))();
+  const timeNow = options.now ?? (() => new Date());
+  const readAt = timeNow();
   let units: Map<string, number>;
   try {
     const current = await options.psa.currentQuantities(contract.contractId, plan.date);
@@ -217,13 +210,13 @@ async function executeContract(plan: BillingPlan, contract: ContractPlan, option
     }
     let status: SettledPosting['status'] = 'unknown';
     // Still in flight: the units show the before value, but the write may yet land.
-    const inFlight = now === row.beforeUnits && now !== row.afterUnits && readAt.getTime() < landsBy(row);
+    const inFlight = now === row.beforeUnits && now !== row.afterUnits && readAt.getTime() < landingDeadline(row);
     if (now === row.afterUnits) status = 'posted';
     else if (now === row.beforeUnits && !inFlight) status = 'failed';
     if (status === 'unknown') {
-      blocked.set(row.billingItemId, { row, inFlightUntil: inFlight ? landsBy(row) : null });
+      blocked.set(row.billingItemId, { row, inFlightUntil: inFlight ? landingDeadline(row) : null });
       const ended = `run ${row.runId ?? '?'} ended before the PSA's answer was recorded`;
-      if (row.status === 'pending') ledger.settlePosting(row.id, { status: 'unknown', error: row.error ?? (inFlight ? `${ended}; the PSA may still apply it until ${clock(landsBy(row))}` : ended) });
+      if (row.status === 'pending') ledger.settlePosting(row.id, { status: 'unknown', error: row.error ?? (inFlight ? `${ended}; the PSA may still apply it until ${clock(landingDeadline(row))}` : ended) });
     } else {
       ledger.settlePosting(row.id, {
         status,
@@ -272,7 +265,7 @@ async function executeContract(plan: BillingPlan, contract: ContractPlan, option
       effectiveDate: plan.date,
       psaPostingId: null,
       status: 'pending',
-      landsBy: new Date((options.now ?? (() => new Date()))().getTime() + options.psa.writeLandsWithinMs),
+      landsBy: new Date(timeNow().getTime() + options.psa.writeLandsWithinMs),
     });
     let psaId: string | null;
     try {

@@ -20,11 +20,10 @@ import type { KmspPaths } from '../store/paths.js';
 import { redactSecrets, secretKeyPaths } from '../store/redact.js';
 import { checkedPathsOf, guarded, pathsOf, processIo, writeData, type CommandIo } from './shared.js';
 import { checkMappings, placeProblems, readBillingFacts } from '../billing/mappingCheck.js';
-import { createPsa } from '../connectors/factory.js';
+import { connectPsa } from '../billing/context.js';
 import { skipReason } from '../domain/billingChecks.js';
 import { calendarDate } from '../domain/dates.js';
 import type { Psa } from '../domain/ports.js';
-import { openSecretStore } from '../store/secrets.js';
 import { startCommand } from './status.js';
 
 export interface ConfigCommandDeps {
@@ -61,16 +60,14 @@ function problemsOf(file: string, state: ConfigFileState): { config: KmspConfig 
  * cannot be reached is a problem too: the file was not checked.
  */
 async function onlineProblems(paths: KmspPaths, config: KmspConfig): Promise<Problem[]> {
-  const secrets = openSecretStore({ paths });
-  const today = (tz: string) => calendarDate(new Date(), tz);
+  const today = calendarDate(new Date(), config.agent.timeZone);
   const problems: Problem[] = [];
   for (const [index, integration] of config.integrations.entries()) {
     if (!integration.tenants.some((m) => skipReason(m) === null)) continue;
     let psa: Psa | null = null;
     try {
-      psa = await createPsa(integration, (n) => secrets.get(n));
-      const facts = await readBillingFacts(psa);
-      problems.push(...placeProblems(integration, index, await checkMappings(integration, facts, today(config.agent.timeZone))));
+      psa = await connectPsa(paths, integration);
+      problems.push(...placeProblems(integration, index, await checkMappings(integration, await readBillingFacts(psa), today)));
     } catch (error) {
       problems.push({ path: `integrations[${index}].psa`, message: `could not be checked against the PSA: ${describeError(error).split('\n').join(' ')}` });
     } finally {

@@ -66,6 +66,14 @@ export interface PostingInput {
   landsBy?: Date | null;
 }
 
+/** A pending row of a ledger older than v4 has no landsBy: its write is taken to land within this of the row's creation. */
+export const LEGACY_LANDING_MS = 15 * 60_000;
+
+/** When a pending write (posting or ticket create) can no longer be applied by the PSA, in ms since the epoch. */
+export function landingDeadline(row: { landsBy: string | null; createdAt: string }): number {
+  return row.landsBy ? Date.parse(row.landsBy) : Date.parse(row.createdAt) + LEGACY_LANDING_MS;
+}
+
 export interface PostingRecord extends Omit<PostingInput, 'createdAt' | 'status' | 'error' | 'landsBy'> {
   id: number;
   delta: number;

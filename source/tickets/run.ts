@@ -45,7 +45,7 @@ import { isKmspError, KmspError, PassAbandoned, throwIfAbandoned } from '../doma
 import type { Psa, SecurityPlatform } from '../domain/ports.js';
 import { applyBreaker, decideEventTickets, decideStatusTickets, type OpenStatusTicket, type TicketDraft } from '../domain/ticketEngine.js';
 import type { PsaAccount, PsaTicket, SecurityEvent, Tenant } from '../domain/types.js';
-import type { Ledger, TicketRecord } from '../store/ledger.js';
+import { landingDeadline, type Ledger, type TicketRecord } from '../store/ledger.js';
 import { emptyTotals, type TicketRunError, type TicketTotals } from './types.js';
 
 export const EVENTS_STREAM = 'events';
@@ -589,12 +589,9 @@ async function createOnce(
   return l.upsertTicket({ key: row.key, integration: row.integration, tenantId: row.tenantId, kind: row.kind, psaTicketId: created.id, psaTicketNumber: created.number || null, psaCheckedAt: ctx.now });
 }
 
-/** A pending row of an older ledger has no landsBy: its create is taken to land within this of the row's creation. */
-const LEGACY_LANDING_MS = 15 * 60_000;
-
 /** Whether a pending create (no PSA id) may still be applied by the PSA at `now`. */
 function createMayLand(row: TicketRecord, now: Date = new Date()): { until: Date } | null {
-  const until = row.landsBy ? Date.parse(row.landsBy) : Date.parse(row.createdAt) + LEGACY_LANDING_MS;
+  const until = landingDeadline(row);
   return now.getTime() < until ? { until: new Date(until) } : null;
 }
 
