@@ -1,0 +1,53 @@
+// The vendor profiles by kind: the one place a kind becomes its profile. An unknown kind (a
+// config written by a newer kmsp, a typo in an import) is refused naming the kinds known.
+import { KmspError } from '../errors.js';
+import type { PlatformKind, PsaKind } from '../types.js';
+import { autotaskProfile } from './autotask.js';
+import { connectwiseProfile } from './connectwise.js';
+import { kbhProfile } from './kbh.js';
+import { kscProfile } from './ksc.js';
+import type { PlatformProfile, PsaProfile } from './types.js';
+
+export type * from './types.js';
+
+/** Every PSA this build knows; adding one is a profile here plus its connector and simulator entries. */
+export const PSA_PROFILES = {
+  autotask: autotaskProfile,
+  connectwise: connectwiseProfile,
+} as const satisfies Partial<{ [K in PsaKind]: PsaProfile<K> }>;
+
+export const PLATFORM_PROFILES = {
+  ksc: kscProfile,
+  kbh: kbhProfile,
+} as const satisfies { [K in PlatformKind]: PlatformProfile<K> };
+
+export type KnownPsaKind = keyof typeof PSA_PROFILES;
+
+export const PSA_KINDS = Object.keys(PSA_PROFILES) as KnownPsaKind[];
+export const PLATFORM_KINDS = Object.keys(PLATFORM_PROFILES) as PlatformKind[];
+
+export function isKnownPsaKind(kind: unknown): kind is KnownPsaKind {
+  return typeof kind === 'string' && Object.hasOwn(PSA_PROFILES, kind);
+}
+
+export function isPlatformKind(kind: unknown): kind is PlatformKind {
+  return typeof kind === 'string' && Object.hasOwn(PLATFORM_PROFILES, kind);
+}
+
+export function psaProfile(kind: string): PsaProfile {
+  if (isKnownPsaKind(kind)) return PSA_PROFILES[kind] as PsaProfile;
+  throw new KmspError(`Unknown PSA kind "${kind}"`, {
+    kind: 'config',
+    cause: `this version of kmsp knows ${PSA_KINDS.map((k) => `"${k}" (${PSA_PROFILES[k].words.name})`).join(', ')}`,
+    remedy: 'Set psa.kind to one of those, or run the kmsp release that wrote this configuration.',
+  });
+}
+
+export function platformProfile(kind: string): PlatformProfile {
+  if (isPlatformKind(kind)) return PLATFORM_PROFILES[kind] as PlatformProfile;
+  throw new KmspError(`Unknown security platform kind "${kind}"`, {
+    kind: 'config',
+    cause: `this version of kmsp knows ${PLATFORM_KINDS.map((k) => `"${k}" (${PLATFORM_PROFILES[k].words.name})`).join(', ')}`,
+    remedy: 'Set platform.kind to one of those, or run the kmsp release that wrote this configuration.',
+  });
+}
