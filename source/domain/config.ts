@@ -1,9 +1,9 @@
 // The configuration model: what the admin sets in the console and the agent obeys.
 // Pure data and pure functions; the conf-backed store (store/config.ts) persists it.
-import type { EventSeverity, PsaKind, PlatformKind } from './types.js';
+import type { PsaKind, PlatformKind } from './types.js';
 
 /** Bump when the persisted shape changes, and add a migration in store/migrations.ts. */
-export const CONFIG_SCHEMA_VERSION = 1;
+export const CONFIG_SCHEMA_VERSION = 2;
 
 /** Integration names end up in secret names, credential file names and env var names. */
 export const INTEGRATION_NAME_PATTERN = /^[a-z0-9][a-z0-9-]{0,39}$/;
@@ -43,7 +43,23 @@ export interface AutotaskConnection {
   caFile: string | null;
 }
 
-export type PsaConnection = AutotaskConnection;
+export interface ConnectWiseConnection {
+  kind: 'connectwise';
+  /** The API host, e.g. https://api-na.myconnectwise.net (codebase discovery is asked there). */
+  siteUrl: string;
+  companyId: string;
+  /** API member public key (the private key is a secret). */
+  publicKey: string;
+  /** The integrator's clientId GUID, sent on every request. */
+  clientId: string;
+  /** Skip codebase discovery: e.g. "v4_6_release/"; null: discover. */
+  codebase: string | null;
+  /** Company custom field (caption) that receives the mapped tenant's name. */
+  tenantNameField: string;
+  caFile: string | null;
+}
+
+export type PsaConnection = AutotaskConnection | ConnectWiseConnection;
 
 /** A stored reference to a PSA picklist value: the value plus the label it had when chosen. */
 export interface PsaChoice {
@@ -77,37 +93,34 @@ export interface BillingSettings {
   applications: ApplicationItems[];
 }
 
-export interface TicketFields {
+/** Ticket field choices by the PSA profile's field ids (profiles/types.ts TicketFieldSpec.id). */
+export type TicketChoices = Record<string, PsaChoice | null>;
+
+/** One row of a Ticketing section: a severity, an event type or a status description. */
+export interface TicketRule {
+  /** The row's key in its section (profiles RuleRowSpec.key): severity, event type or status description id. */
+  key: string;
   enabled: boolean;
-  queue: PsaChoice | null;
-  priority: PsaChoice | null;
-  dueHours: number;
-  workType: PsaChoice | null;
-  issueType: PsaChoice | null;
-  subIssueType: PsaChoice | null;
+  /** Days; null in sections without a lifetime. */
+  lifetimeDays: number | null;
+  /** Hours; null for PSAs whose tickets have no due time. */
+  dueHours: number | null;
+  fields: TicketChoices;
 }
 
-export interface EventRule extends TicketFields {
-  severity: EventSeverity;
-  lifetimeDays: number;
-}
-
-export interface StatusRule extends TicketFields {
-  /** Id from domain/statusDescriptions.ts. */
-  descriptionId: string;
-}
-
-export interface TicketingGeneral {
-  source: PsaChoice | null;
-  newStatus: PsaChoice | null;
-  closedStatus: PsaChoice | null;
+/** General fields kept per value of a scoping row field (ConnectWise: a board's New and Closed status). */
+export interface ScopedGeneral {
+  scope: PsaChoice;
+  fields: TicketChoices;
 }
 
 export interface TicketingSettings {
-  general: TicketingGeneral;
-  events: EventRule[];
-  warningStatus: StatusRule[];
-  criticalStatus: StatusRule[];
+  /** General fields by the PSA profile's ids (source, new and closed status; default board…). */
+  general: TicketChoices;
+  /** Per-scope General fields (PSA profile ticketing.perScope); empty where the PSA has none. */
+  perScope: ScopedGeneral[];
+  /** Rule rows by the platform profile's section ids (events, warningStatus, criticalStatus…). */
+  sections: Record<string, TicketRule[]>;
 }
 
 export interface Integration {

@@ -3,6 +3,7 @@
 import type {
   Application,
   BillingItem,
+  CloseOutcome,
   Device,
   EventCursor,
   EventPage,
@@ -64,17 +65,25 @@ export interface Psa {
   listBillingItems(): Promise<BillingItem[]>;
   ticketPicklists(): Promise<TicketPicklists>;
   /**
-   * Units held per billing item for the contract in the period containing `date` (YYYY-MM-DD).
-   * Throws a KmspError (kind 'config', code 'no-service-period') when no period contains the
-   * date, so that "no period" is never read as "0 units" and billed in full.
+   * Units held per billing item for the contract on `date` (YYYY-MM-DD): in the period containing
+   * it where the PSA keeps periods. Such a PSA throws a KmspError (kind 'config', code
+   * 'no-service-period') when no period contains the date, so that "no period" is never read
+   * as "0 units" and billed in full.
    */
   currentQuantities(contractId: string, date: string): Promise<ItemQuantity[]>;
-  /** Create-only and never repeated: a failure whose outcome is unknown has `outcomeUnknown` set. */
+  /**
+   * Writes one posting as its mode says (a delta record, or the item's quantity set). Never
+   * repeated by the connector: a failure whose outcome is unknown has `outcomeUnknown` set.
+   */
   postUsage(posting: UsagePosting): Promise<{ id: string | null }>;
   createTicket(ticket: NewTicket): Promise<PsaTicket>;
   getTicket(id: string): Promise<PsaTicket | null>;
   findTicketsByTag(tag: string): Promise<PsaTicket[]>;
-  closeTicket(id: string, status: string): Promise<void>;
+  /**
+   * Sets the closed status. "Deferred" (the PSA cannot close it now, e.g. a ticket locked by a
+   * person) is an answer, not an error: the ticket job keeps it open and tries again next pass.
+   */
+  closeTicket(id: string, status: string): Promise<CloseOutcome>;
   addTicketNote(id: string, note: { title: string; description: string }): Promise<void>;
   /** Writes (or with null clears) an account custom field; a missing field is reported, not thrown. */
   setAccountField(accountId: string, field: string, value: string | null): Promise<FieldWriteResult>;

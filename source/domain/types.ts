@@ -160,36 +160,47 @@ export interface PicklistValue {
   value: string;
   label: string;
   active: boolean;
-  /** For dependent picklists (sub-issue type → issue type). */
+  /**
+   * The value of the list this one belongs to (a sub-issue type's issue type, a ConnectWise
+   * status's board), or null. See `parentValues` for values that belong to several.
+   */
   parentValue: string | null;
+  /** Every parent value, where a value belongs to several (a ConnectWise subtype serves several types). */
+  parentValues?: readonly string[];
+  /** A status that closes the ticket (ConnectWise closedStatus). */
+  closed?: boolean;
   isDefault: boolean;
 }
 
-/** The dropdown sources of the Ticketing tab, read live from the PSA. */
-export interface TicketPicklists {
-  queues: PicklistValue[];
-  priorities: PicklistValue[];
-  statuses: PicklistValue[];
-  sources: PicklistValue[];
-  issueTypes: PicklistValue[];
-  subIssueTypes: PicklistValue[];
-  /** Autotask work types (BillingCodes of type 1). */
-  workTypes: PicklistValue[];
-}
+/**
+ * The dropdown sources of the Ticketing tab, read live from the PSA, by list name: the `list`
+ * of the PSA profile's ticket fields (profiles/types.ts TicketFieldSpec), e.g. queues,
+ * priorities, statuses (Autotask) or boards, statuses, types (ConnectWise). A scoped list holds
+ * the values of every scope, each with its parentValue.
+ */
+export type TicketPicklists = Record<string, PicklistValue[]>;
 
-/** Units the PSA holds for one billing item of one contract in the period containing a date. */
+/** Units the PSA holds for one billing item of one contract on a date (in the period containing it, where the PSA has periods). */
 export interface ItemQuantity {
   billingItemId: string;
   units: number;
-  periodStart: string;
-  periodEnd: string;
+  /** The PSA's service period the units belong to; null for PSAs without periods (ConnectWise). */
+  periodStart: string | null;
+  periodEnd: string | null;
 }
+
+/** How a usage posting is written: see PostingPolicy in profiles/types.ts. */
+export type PostingMode = 'delta' | 'set';
 
 export interface UsagePosting {
   contractId: string;
   billingItemId: string;
-  /** Signed unit change. Never zero. */
-  unitChange: number;
+  /** Units the PSA held when they were read right before this posting. */
+  before: number;
+  /** Units it must hold after it. Never equal to before. */
+  after: number;
+  /** delta: a record of (after − before) units is added; set: the item's quantity is set to after. */
+  mode: PostingMode;
   /** Calendar date (YYYY-MM-DD) in the configured time zone. */
   effectiveDate: string;
 }
@@ -198,15 +209,13 @@ export interface NewTicket {
   accountId: string;
   title: string;
   description: string;
+  /** The status a new ticket gets (General "new status", for the ticket's board where statuses belong to one). */
   status: string;
-  priority: string;
-  queue: string | null;
-  source: string | null;
-  dueAt: Date;
-  workType: string | null;
-  issueType: string | null;
-  subIssueType: string | null;
-  /** Stable key written to the PSA ticket (Autotask externalID) for crash reconciliation. */
+  /** Null for PSAs without a due time on tickets. */
+  dueAt: Date | null;
+  /** The rule's and General's other fields by the PSA profile's field ids (queue, priority, board, type…); null: not set. */
+  fields: Record<string, string | null>;
+  /** Stable key written to the PSA ticket (Autotask externalID, ConnectWise externalXRef) for crash reconciliation. */
   tag: string;
 }
 
@@ -219,7 +228,15 @@ export interface PsaTicket {
   tag: string | null;
   createdAt: Date | null;
   completedAt: Date | null;
+  /**
+   * The value of the field statuses belong to (ConnectWise: the ticket's board id), so that it
+   * is closed with a status of its own board; null where statuses are global (Autotask).
+   */
+  scope: string | null;
 }
+
+/** closeTicket's answer: closed, or not now for a reason that a later pass may not have (a ticket open in the PSA's GUI). */
+export type CloseOutcome = { closed: true } | { closed: false; deferred: string };
 
 export interface PsaBudget {
   /** Requests allowed per timeframe (Autotask: externalRequestThreshold). */
