@@ -1,39 +1,31 @@
-// Builds the connectors of one integration from its configuration and secrets.
-// The only place that knows which connector serves which platform/PSA kind.
+// Builds the connectors of one integration from its configuration and secrets, through the
+// registry of this build's connectors (registry.ts), the only place that knows which connector
+// serves which kind.
 import type { Integration } from '../domain/config.js';
-import { KmspError } from '../domain/errors.js';
+import { isKmspError, KmspError } from '../domain/errors.js';
 import type { Psa, SecurityPlatform } from '../domain/ports.js';
-import { platformSecrets, psaSecrets, type SecretSpec } from '../domain/secretNames.js';
-import { createAutotaskPsa } from './autotask/index.js';
-import type { HttpClientOptions } from './http.js';
-import { createKscPlatform } from './ksc/index.js';
+import { platformVendor, psaVendor, type HttpOptions, type SecretLookup } from './registry.js';
 
-export type SecretLookup = (name: string) => Promise<string | null>;
+export type { SecretLookup } from './registry.js';
 
-async function need(lookup: SecretLookup, spec: SecretSpec, integration: string): Promise<string> {
-  const value = await lookup(spec.name);
-  if (!value) {
-    throw new KmspError(`Integration "${integration}": the ${spec.label} is missing`, {
-      kind: 'secret',
-      cause: `no secret named ${spec.name} in the keyring, $CREDENTIALS_DIRECTORY, the environment (${spec.envVar}) or the secrets file`,
-      remedy: `Enter it on the Connections tab, or run: kmsp secrets set ${spec.name}`,
+/** The registry's refusal of a kind, said of the integration whose configuration names it. */
+function ofIntegration<T>(name: string, pick: () => T): T {
+  try {
+    return pick();
+  } catch (error) {
+    if (!isKmspError(error)) throw error;
+    throw new KmspError(`Integration "${name}": ${error.message}`, {
+      kind: error.kind,
+      ...(error.why ? { cause: error.why } : {}),
+      ...(error.remedy ? { remedy: error.remedy } : {}),
     });
   }
-  return value;
 }
 
-export async function createPlatform(integration: Integration, lookup: SecretLookup, httpOptions?: Partial<HttpClientOptions>): Promise<SecurityPlatform> {
-  const [password] = await Promise.all(platformSecrets(integration).map((s) => need(lookup, s, integration.name)));
-  const platform = integration.platform;
-  if (platform.kind === 'ksc') return createKscPlatform({ connection: platform, password: password!, ...(httpOptions ? { httpOptions } : {}) });
-  throw new KmspError(`Integration "${integration.name}": Kaspersky Business Hub is not supported yet`, {
-    kind: 'config',
-    cause: 'this version of kmsp speaks the KSC Open API only',
-    remedy: 'Use a KSC (or KSC Cloud Console) integration for now.',
-  });
+export async function createPlatform(integration: Pick<Integration, 'name' | 'platform'>, lookup: SecretLookup, httpOptions?: HttpOptions): Promise<SecurityPlatform> {
+  return ofIntegration(integration.name, () => platformVendor(integration.platform.kind)).connect(integration, lookup, httpOptions);
 }
 
-export async function createPsa(integration: Integration, lookup: SecretLookup, httpOptions?: Partial<HttpClientOptions>): Promise<Psa> {
-  const [secret, integrationCode] = await Promise.all(psaSecrets(integration).map((s) => need(lookup, s, integration.name)));
-  return createAutotaskPsa({ connection: integration.psa, secret: secret!, integrationCode: integrationCode!, ...(httpOptions ? { httpOptions } : {}) });
+export async function createPsa(integration: Pick<Integration, 'name' | 'psa'>, lookup: SecretLookup, httpOptions?: HttpOptions): Promise<Psa> {
+  return ofIntegration(integration.name, () => psaVendor(integration.psa.kind)).connect(integration, lookup, httpOptions);
 }

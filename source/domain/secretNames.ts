@@ -1,13 +1,20 @@
 // Which secrets an integration needs, and their names in every backend.
 // One name serves the keyring (account), systemd credentials (file name),
 // the 0600 file (key) and, upper-cased, environment variables.
+// What each vendor needs comes from its profile (profiles/*.ts `secrets`): a new vendor adds
+// its secrets there, not here.
 import type { Integration } from './config.js';
+import { platformProfile, psaProfile, type SecretFieldSpec } from './profiles/index.js';
 
 export interface SecretSpec {
   /** e.g. "main.autotask.secret" */
   name: string;
+  /** The part after the integration name, as the profile names it ("autotask.secret"). */
+  part: string;
   /** What the admin is asked for. */
   label: string;
+  /** Row label under the vendor's heading ("API secret", "Password"). */
+  short: string;
   /** Environment variable that may carry it. */
   envVar: string;
 }
@@ -16,24 +23,20 @@ export function secretEnvVar(name: string): string {
   return 'KMSP_SECRET_' + name.toUpperCase().replace(/[^A-Z0-9]/g, '_');
 }
 
-function spec(integration: string, part: string, label: string): SecretSpec {
-  const name = `${integration}.${part}`;
-  return { name, label, envVar: secretEnvVar(name) };
+function spec(integration: string, field: SecretFieldSpec): SecretSpec {
+  const name = `${integration}.${field.part}`;
+  return { name, part: field.part, label: field.label, short: field.short, envVar: secretEnvVar(name) };
 }
 
-export function platformSecrets(integration: Integration): SecretSpec[] {
-  if (integration.platform.kind === 'ksc') return [spec(integration.name, 'ksc.password', 'KSC password')];
-  return [spec(integration.name, 'kbh.password', 'Kaspersky Business Hub password')];
+export function platformSecrets(integration: Pick<Integration, 'name' | 'platform'>): SecretSpec[] {
+  return platformProfile(integration.platform.kind).secrets.map((field) => spec(integration.name, field));
 }
 
-export function psaSecrets(integration: Integration): SecretSpec[] {
-  return [
-    spec(integration.name, 'autotask.secret', 'Autotask API user secret (password)'),
-    spec(integration.name, 'autotask.integration-code', 'Autotask API tracking identifier (integration code)'),
-  ];
+export function psaSecrets(integration: Pick<Integration, 'name' | 'psa'>): SecretSpec[] {
+  return psaProfile(integration.psa.kind).secrets.map((field) => spec(integration.name, field));
 }
 
-export function integrationSecrets(integration: Integration): SecretSpec[] {
+export function integrationSecrets(integration: Pick<Integration, 'name' | 'platform' | 'psa'>): SecretSpec[] {
   return [...platformSecrets(integration), ...psaSecrets(integration)];
 }
 

@@ -37,6 +37,9 @@ export const autotaskProfile: PsaProfile<'autotask'> = {
       kind: 'url',
       help: 'Any Autotask zone answers which zone the API user lives in; the default works everywhere.',
       default: 'https://webservices.autotask.net/atservicesrest/',
+      example: 'https://webservices.autotask.net/atservicesrest/',
+      // Asked when an integration is created: a proxy or a test system answers elsewhere.
+      askOnCreate: true,
     },
     {
       key: 'apiUrl',
@@ -45,12 +48,14 @@ export const autotaskProfile: PsaProfile<'autotask'> = {
       help: 'Only to skip zone discovery: the zone URL, e.g. https://webservices5.autotask.net/atservicesrest/. Blank: discover.',
       emptyText: '(none: found by zone discovery)',
       default: null,
+      example: 'https://webservices5.autotask.net/atservicesrest/',
     },
     {
       key: 'username',
       label: 'API user name',
       kind: 'text',
       help: 'The API-only user (Admin › Resources, security level "API User"), e.g. api@yourcompany.com.',
+      example: 'api@yourcompany.com',
     },
     {
       key: 'impersonationResourceId',
@@ -59,6 +64,7 @@ export const autotaskProfile: PsaProfile<'autotask'> = {
       help: 'Resource id tickets and notes are created as (needs "impersonate" permission). Blank: the API user.',
       emptyText: '(none: the API user)',
       default: null,
+      example: '29682886',
     },
     {
       key: 'tenantNameField',
@@ -77,8 +83,8 @@ export const autotaskProfile: PsaProfile<'autotask'> = {
     },
   ],
   secrets: [
-    { part: 'autotask.secret', label: 'Autotask API user secret (password)' },
-    { part: 'autotask.integration-code', label: 'Autotask API tracking identifier (integration code)' },
+    { part: 'autotask.secret', label: 'Autotask API user secret (password)', short: 'API secret' },
+    { part: 'autotask.integration-code', label: 'Autotask API tracking identifier (integration code)', short: 'Tracking identifier' },
   ],
   accountFieldKey: 'tenantNameField',
   ticketing: {

@@ -30,12 +30,16 @@ export const connectwiseProfile: PsaProfile<'connectwise'> = {
       kind: 'url',
       help: 'Your ConnectWise API host, e.g. https://api-na.myconnectwise.net (cloud hosts need the api- prefix) or your on-premise server.',
       default: 'https://api-na.myconnectwise.net',
+      example: 'https://api-eu.myconnectwise.net',
+      // Asked when an integration is created: the default is one region's host of several.
+      askOnCreate: true,
     },
     {
       key: 'companyId',
       label: 'Company ID',
       kind: 'text',
       help: 'The company id you sign in to ConnectWise Manage with.',
+      example: 'yourcompany',
     },
     {
       key: 'publicKey',
@@ -56,6 +60,7 @@ export const connectwiseProfile: PsaProfile<'connectwise'> = {
       help: 'Only to skip codebase discovery, e.g. v4_6_release/. Blank: asked from the site for the company.',
       emptyText: '(none: discovered)',
       default: null,
+      example: 'v4_6_release/',
     },
     {
       key: 'tenantNameField',
@@ -73,7 +78,7 @@ export const connectwiseProfile: PsaProfile<'connectwise'> = {
       default: null,
     },
   ],
-  secrets: [{ part: 'connectwise.private-key', label: 'ConnectWise API member private key' }],
+  secrets: [{ part: 'connectwise.private-key', label: 'ConnectWise API member private key', short: 'Private key' }],
   accountFieldKey: 'tenantNameField',
   ticketing: {
     general: [

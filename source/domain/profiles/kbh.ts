@@ -3,8 +3,8 @@
 import { STATUS_DESCRIPTIONS } from '../statusDescriptions.js';
 import { SEVERITY_ROWS } from './ksc.js';
 import type { PlatformProfile, RuleRowSpec } from './types.js';
+import { normaliseUrl } from './urls.js';
 
-const normUrl = (v: unknown): string => (typeof v === 'string' ? v.trim().toLowerCase().replace(/\/+$/u, '') : '');
 const statusRows = (level: RuleRowSpec['level']): RuleRowSpec[] => STATUS_DESCRIPTIONS.map((d) => ({ key: d.id, label: d.label, level }));
 
 /** Kaspersky Security for Microsoft Office 365 event types; every one defaults to priority Critical. */
@@ -26,8 +26,8 @@ export const kbhProfile: PlatformProfile<'kbh'> = {
     addRemoveTenants: 'Add / remove companies',
   },
   connection: [
-    { key: 'url', label: 'URL', kind: 'url', help: 'Address of Kaspersky Business Hub.' },
-    { key: 'email', label: 'E-mail', kind: 'text', help: 'The Business Hub account kmsp signs in with.' },
+    { key: 'url', label: 'URL', kind: 'url', help: 'Address of Kaspersky Business Hub.', example: 'https://hub.kaspersky.com' },
+    { key: 'email', label: 'E-mail', kind: 'text', help: 'The Business Hub account kmsp signs in with.', example: 'admin@yourcompany.com' },
     {
       key: 'caFile',
       label: 'CA/certificate file',
@@ -37,13 +37,13 @@ export const kbhProfile: PlatformProfile<'kbh'> = {
       default: null,
     },
   ],
-  secrets: [{ part: 'kbh.password', label: 'Kaspersky Business Hub password' }],
+  secrets: [{ part: 'kbh.password', label: 'Kaspersky Business Hub password', short: 'Password' }],
   sections: [
     { id: 'events', group: 'KES Cloud', title: 'Events', rowKind: 'severity', lifetime: true, rows: SEVERITY_ROWS, dueHours: 12, lifetimeDays: 1 },
     { id: 'warningStatus', group: 'KES Cloud', title: 'Warning status', rowKind: 'status', lifetime: false, rows: statusRows('other'), dueHours: 24, severity: 'warning' },
     { id: 'criticalStatus', group: 'KES Cloud', title: 'Critical status', rowKind: 'status', lifetime: false, rows: statusRows('critical'), dueHours: 12, severity: 'critical' },
     { id: 'office365Events', group: 'Office 365', title: 'Events', rowKind: 'event-type', lifetime: false, rows: OFFICE365_ROWS, dueHours: 12 },
   ],
-  sameInstance: (a, b) => normUrl(a.url) === normUrl(b.url),
+  sameInstance: (a, b) => normaliseUrl(a.url) === normaliseUrl(b.url),
   describe: (c) => `${String(c.url)} as ${String(c.email)}`,
 };

@@ -1,8 +1,8 @@
 // Kaspersky Security Center as data (see profiles/types.ts). Protocol facts: connectors/ksc/README.md.
 import { STATUS_DESCRIPTIONS } from '../statusDescriptions.js';
 import type { PlatformProfile, RuleRowSpec } from './types.js';
+import { normaliseUrl } from './urls.js';
 
-const normUrl = (v: unknown): string => (typeof v === 'string' ? v.trim().toLowerCase().replace(/\/+$/u, '') : '');
 
 const statusRows = (level: RuleRowSpec['level']): RuleRowSpec[] => STATUS_DESCRIPTIONS.map((d) => ({ key: d.id, label: d.label, level }));
 
@@ -28,6 +28,7 @@ export const kscProfile: PlatformProfile<'ksc'> = {
       label: 'URL',
       kind: 'url',
       help: 'Address of the KSC Open API on the Administration Server, usually port 13299.',
+      example: 'https://ksc.example.local:13299',
     },
     {
       key: 'username',
@@ -48,6 +49,7 @@ export const kscProfile: PlatformProfile<'ksc'> = {
       label: 'Domain',
       kind: 'optional-text',
       help: 'Windows domain of the account (e.g. CORP). Blank when the user name already says it.',
+      example: 'CORP',
       emptyText: '(none)',
       emptyAs: '',
       showWhen: { key: 'internalUser', equals: false },
@@ -63,12 +65,12 @@ export const kscProfile: PlatformProfile<'ksc'> = {
       askOnCreate: true,
     },
   ],
-  secrets: [{ part: 'ksc.password', label: 'KSC password' }],
+  secrets: [{ part: 'ksc.password', label: 'KSC password', short: 'Password' }],
   sections: [
     { id: 'events', title: 'Events', rowKind: 'severity', lifetime: true, rows: SEVERITY_ROWS, dueHours: 12, lifetimeDays: 1 },
     { id: 'warningStatus', title: 'Warning status', rowKind: 'status', lifetime: false, rows: statusRows('other'), dueHours: 24, severity: 'warning' },
     { id: 'criticalStatus', title: 'Critical status', rowKind: 'status', lifetime: false, rows: statusRows('critical'), dueHours: 12, severity: 'critical' },
   ],
-  sameInstance: (a, b) => normUrl(a.url) === normUrl(b.url),
+  sameInstance: (a, b) => normaliseUrl(a.url) === normaliseUrl(b.url),
   describe: (c) => `${String(c.url)} as ${String(c.username)}`,
 };

@@ -44,6 +44,8 @@ export interface ConnectionFieldSpec {
   default?: string | boolean | null;
   /** Asked for in the new-integration form (besides every required field without a default). */
   askOnCreate?: boolean;
+  /** A typical value, shown as the placeholder of an empty field and in its problem messages. */
+  example?: string;
 }
 
 export interface SecretFieldSpec {
@@ -51,6 +53,8 @@ export interface SecretFieldSpec {
   part: string;
   /** What the admin is asked for. */
   label: string;
+  /** Row label on the Connections tab, under the vendor's heading ("API secret", "Password"). */
+  short: string;
 }
 
 // ---------------------------------------------------------------- tickets
