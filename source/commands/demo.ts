@@ -1,33 +1,53 @@
 // kmsp demo: the simulators on loopback with a ready configuration.
 import type { Command } from 'commander';
-import { describeError } from '../domain/errors.js';
+import { describeError, KmspError } from '../domain/errors.js';
 import { processIo, selfCommand, shellQuote } from './shared.js';
 
 interface DemoCliOptions {
   fixtures?: string;
   serve?: boolean;
   record?: string;
-  kscPort?: string;
-  autotaskPort?: string;
+  psa?: string;
+  platform?: string;
+  psaPort?: string;
+  platformPort?: string;
 }
 
 function port(value: string | undefined, what: string): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new Error(`${what} must be a port number (0–65535), not "${value}"`);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) {
+    throw new KmspError(`${what} must be a port number (0–65535), not "${value}"`, { kind: 'config', remedy: `Give ${what} a free port, or leave it out for any free port.` });
+  }
   return n;
 }
 
 export function register(program: Command): void {
   program
     .command('demo')
-    .description('run the built-in demo: simulated Kaspersky Security Center and Autotask on loopback, with a ready configuration')
-    .option('--fixtures <dir>', 'dataset folder holding ksc.json and autotask.json (default: fixtures/demo)')
+    .description('run the built-in demo: a simulated security platform and PSA on loopback, with a ready configuration')
+    .option('--platform <kind>', "the security platform to simulate, by kind (default: the built-in demo's)")
+    .option('--psa <kind>', "the PSA to simulate, by kind (default: the built-in demo's)")
+    .option('--fixtures <dir>', 'dataset folder holding each simulator\'s <kind>.json (default: fixtures/demo)')
     .option('--serve', 'only run the simulators (no console) and print the configuration directory')
     .option('--record <file>', 'append every request the simulators receive (secrets removed) to this JSONL file')
-    .option('--ksc-port <port>', 'port for the KSC simulator (default: any free port)')
-    .option('--autotask-port <port>', 'port for the Autotask simulator (default: any free port)')
+    .option('--platform-port <port>', 'port for the platform simulator (default: any free port)')
+    .option('--psa-port <port>', 'port for the PSA simulator (default: any free port)')
     .action(async (options: DemoCliOptions) => {
+      const { demoKinds, startDemo } = await import('../demo/environment.js');
+      let kinds;
+      let psaPort: number | undefined;
+      let platformPort: number | undefined;
+      try {
+        // Refused before anything starts: a kind the demo cannot simulate names the ones it can.
+        kinds = demoKinds({ psa: options.psa, platform: options.platform });
+        psaPort = port(options.psaPort, '--psa-port');
+        platformPort = port(options.platformPort, '--platform-port');
+      } catch (error) {
+        processIo.err(`${describeError(error)}\n`);
+        process.exitCode = 2;
+        return;
+      }
       if (!options.serve && !(process.stdin.isTTY && process.stdout.isTTY)) {
         // Say so before starting anything: the console needs a terminal.
         const { notATerminalError } = await import('../ui/run.js');
@@ -35,19 +55,18 @@ export function register(program: Command): void {
         process.exitCode = 1;
         return;
       }
-      const { startDemo } = await import('../demo/environment.js');
       let demo;
       try {
-        const kscPort = port(options.kscPort, '--ksc-port');
-        const autotaskPort = port(options.autotaskPort, '--autotask-port');
         demo = await startDemo({
+          psa: kinds.psa,
+          platform: kinds.platform,
           withTenants: true,
           // Each step on stderr as it begins (stdout keeps the banner for scripts to read).
           onStep: (text) => processIo.err(`${text}\n`),
           ...(options.fixtures ? { fixturesDir: options.fixtures } : {}),
           ...(options.record ? { recordFile: options.record } : {}),
-          ...(kscPort !== undefined ? { kscPort } : {}),
-          ...(autotaskPort !== undefined ? { autotaskPort } : {}),
+          ...(psaPort !== undefined ? { psaPort } : {}),
+          ...(platformPort !== undefined ? { platformPort } : {}),
         });
       } catch (error) {
         processIo.err(`The demo could not start.\n${describeError(error)}\n`);
@@ -62,7 +81,7 @@ export function register(program: Command): void {
           await startConsole({
             paths: resolvePaths({ configDir: demo.configDir }),
             secretBackends: ['file'],
-            notice: 'Demo: simulated Kaspersky Security Center and Autotask on loopback. Nothing here touches a real system.',
+            notice: `Demo: simulated ${demo.platformName} and ${demo.psaName} on loopback. Nothing here touches a real system.`,
           });
         } catch (error) {
           processIo.err(describeError(error) + `\n  To run the simulators without the console: ${selfCommand()} demo --serve\n`);
@@ -77,11 +96,14 @@ export function register(program: Command): void {
       const kmsp = selfCommand();
       const dir = shellQuote(demo.configDir);
       const fromHere = kmsp === 'npx kmsp' || /^node (?!\/|')/u.test(kmsp) ? `, from ${shellQuote(process.cwd())}` : '';
+      const rows: Array<[string, string]> = [
+        ...demo.simulators.map((sim): [string, string] => [`${sim.name} simulator`, sim.note ? `${sim.address}   (${sim.note})` : sim.address]),
+        ['Configuration and secrets', demo.configDir],
+      ];
+      const width = Math.max(...rows.map(([label]) => label.length)) + 2;
       const lines = [
         'kmsp demo is running. Ctrl-C stops it and removes the demo directory.',
-        `  Kaspersky Security Center simulator  ${demo.ksc.url}   (TEST-ONLY certificate)`,
-        `  Autotask simulator                   ${demo.autotask.zoneDiscoveryUrl}`,
-        `  Configuration and secrets            ${demo.configDir}`,
+        ...rows.map(([label, value]) => `  ${label.padEnd(width)}${value}`),
         '',
         `In another shell${fromHere}, try:`,
         `  ${kmsp} --config ${dir}            (the console)`,

@@ -9,6 +9,7 @@ import { kscProfile } from './ksc.js';
 import type { PlatformProfile, PsaProfile } from './types.js';
 
 export type * from './types.js';
+export { newConnection, type ConnectionOf } from './connection.js';
 
 /** Every PSA this build knows; adding one is a profile here plus its connector and simulator entries. */
 export const PSA_PROFILES = {

@@ -1,0 +1,164 @@
+// The simulators of this build by vendor kind: how to start one (port, host, request log, dataset),
+// the built-in demo dataset, and the connection and secrets that point kmsp at a running one.
+// `kmsp demo` and the tests start simulators through here, so they name no vendor.
+//
+// Adding a vendor's simulator is one entry below, e.g. for a PSA:
+//   connectwise: psaSimulatorEntry({ profile: PSA_PROFILES.connectwise, fixtureFile: 'connectwise.json',
+//     start: (o) => startConnectWiseSimulator({ ...o, fixture: o.fixture ?? demo('connectwise.json') }),
+//     address: (sim) => sim.siteUrl,
+//     connection: (sim) => ({ connection: newConnection(PSA_PROFILES.connectwise, { siteUrl: sim.siteUrl, companyId: sim.companyId, publicKey: sim.publicKey, clientId: sim.clientId }),
+//       secrets: { 'connectwise.private-key': sim.privateKey } }) }),
+import type { PlatformConnection, PsaConnection } from '../domain/config.js';
+import { KmspError } from '../domain/errors.js';
+import { newConnection, PLATFORM_KINDS, PLATFORM_PROFILES, PSA_KINDS, PSA_PROFILES, type PlatformProfile, type PsaProfile } from '../domain/profiles/index.js';
+import type { PlatformKind, PsaKind } from '../domain/types.js';
+import { startAutotaskSimulator } from './autotask/index.js';
+import { startKscSimulator } from './ksc/index.js';
+import { fixturesPath, testTls, type SimServer } from './server.js';
+
+export interface SimulatorStartOptions {
+  /** Default: any free port. */
+  port?: number;
+  /** Default: loopback. */
+  host?: string;
+  /** Append every request (secrets removed) to this JSONL file. */
+  recordFile?: string;
+  /** Dataset file; default: the built-in demo's. */
+  fixture?: string;
+}
+
+/** What points kmsp at a running simulator: the connection object and the secrets by their profile part ("ksc.password"). */
+export interface SimulatedConnection<C> {
+  connection: C;
+  secrets: Readonly<Record<string, string>>;
+}
+
+interface SimulatorEntryBase<S extends SimServer> {
+  /** Its dataset's file name in a fixtures folder ("ksc.json"). */
+  readonly fixtureFile: string;
+  /** Path of the built-in demo dataset. */
+  readonly demoFixture: string;
+  start(options?: SimulatorStartOptions): Promise<S>;
+  /** The address kmsp is pointed at, for messages. */
+  address(sim: S): string;
+  /** Said after the address where it matters ("TEST-ONLY certificate"). */
+  readonly note?: string;
+}
+
+export interface PsaSimulatorEntry<K extends PsaKind = PsaKind, S extends SimServer = SimServer> extends SimulatorEntryBase<S> {
+  readonly kind: K;
+  readonly profile: PsaProfile;
+  connection(sim: S): SimulatedConnection<Extract<PsaConnection, { kind: K }>>;
+}
+
+export interface PlatformSimulatorEntry<K extends PlatformKind = PlatformKind, S extends SimServer = SimServer> extends SimulatorEntryBase<S> {
+  readonly kind: K;
+  readonly profile: PlatformProfile;
+  connection(sim: S): SimulatedConnection<Extract<PlatformConnection, { kind: K }>>;
+  /** The enabled tenants of the running dataset, in its order (the demo lists them, unmapped). */
+  tenants(sim: S): Array<{ id: string; name: string }>;
+}
+
+type EntryInput<E extends { kind: unknown; profile: unknown; demoFixture: string }, P> = Omit<E, 'kind' | 'profile' | 'demoFixture'> & { profile: P };
+
+const demo = (file: string) => fixturesPath('demo', file);
+
+export function psaSimulatorEntry<K extends PsaKind, S extends SimServer>(entry: EntryInput<PsaSimulatorEntry<K, S>, PsaProfile<K>>): PsaSimulatorEntry<K, S> {
+  return { ...entry, kind: entry.profile.kind, profile: entry.profile as unknown as PsaProfile, demoFixture: demo(entry.fixtureFile) };
+}
+
+export function platformSimulatorEntry<K extends PlatformKind, S extends SimServer>(entry: EntryInput<PlatformSimulatorEntry<K, S>, PlatformProfile<K>>): PlatformSimulatorEntry<K, S> {
+  return { ...entry, kind: entry.profile.kind, profile: entry.profile as unknown as PlatformProfile, demoFixture: demo(entry.fixtureFile) };
+}
+
+/** Options without the undefined ones (exactOptionalPropertyTypes), with the dataset defaulted. */
+function startOptions(options: SimulatorStartOptions, fixtureFile: string) {
+  return {
+    fixture: options.fixture ?? demo(fixtureFile),
+    ...(options.port !== undefined ? { port: options.port } : {}),
+    ...(options.host !== undefined ? { host: options.host } : {}),
+    ...(options.recordFile !== undefined ? { recordFile: options.recordFile } : {}),
+  };
+}
+
+// ---------------------------------------------------------------- the entries
+
+const PSA_SIMULATORS = {
+  autotask: psaSimulatorEntry({
+    profile: PSA_PROFILES.autotask,
+    fixtureFile: 'autotask.json',
+    start: (options = {}) => startAutotaskSimulator(startOptions(options, 'autotask.json')),
+    address: (sim) => sim.zoneDiscoveryUrl,
+    connection: (sim) => ({
+      connection: newConnection(PSA_PROFILES.autotask, { zoneDiscoveryUrl: sim.zoneDiscoveryUrl, username: sim.fixture.apiUser.username }),
+      secrets: { 'autotask.secret': sim.fixture.apiUser.secret, 'autotask.integration-code': sim.fixture.apiUser.integrationCode },
+    }),
+  }),
+} as const satisfies { [K in PsaKind]?: { kind: K } };
+
+const PLATFORM_SIMULATORS = {
+  ksc: platformSimulatorEntry({
+    profile: PLATFORM_PROFILES.ksc,
+    fixtureFile: 'ksc.json',
+    start: (options = {}) => startKscSimulator(startOptions(options, 'ksc.json')),
+    address: (sim) => sim.url,
+    note: 'TEST-ONLY certificate',
+    connection: (sim) => {
+      // The dataset's first user is the one kmsp signs in as (FIXTURE.md).
+      const user = sim.state.users[0]!;
+      return {
+        connection: newConnection(PLATFORM_PROFILES.ksc, { url: sim.url, username: user.username, internalUser: user.internal ?? true, domain: user.domain ?? '', caFile: testTls().ca }),
+        secrets: { 'ksc.password': user.password },
+      };
+    },
+    tenants: (sim) => sim.summary().vservers.filter((v) => v.enabled).map((v) => ({ id: v.uid, name: v.dn })),
+  }),
+} as const satisfies { [K in PlatformKind]?: { kind: K } };
+
+// ---------------------------------------------------------------- lookups
+
+export type SimulatedPsaKind = keyof typeof PSA_SIMULATORS;
+export type SimulatedPlatformKind = keyof typeof PLATFORM_SIMULATORS;
+export type PsaSimulatorOf<K extends SimulatedPsaKind> = Awaited<ReturnType<(typeof PSA_SIMULATORS)[K]['start']>>;
+export type PlatformSimulatorOf<K extends SimulatedPlatformKind> = Awaited<ReturnType<(typeof PLATFORM_SIMULATORS)[K]['start']>>;
+
+/** What `kmsp demo` runs without --psa / --platform. */
+export const DEMO_DEFAULT = { psa: 'autotask', platform: 'ksc' } as const satisfies { psa: SimulatedPsaKind; platform: SimulatedPlatformKind };
+
+export const SIMULATED_PSA_KINDS: readonly SimulatedPsaKind[] = PSA_KINDS.filter((k): k is SimulatedPsaKind => Object.hasOwn(PSA_SIMULATORS, k));
+export const SIMULATED_PLATFORM_KINDS: readonly SimulatedPlatformKind[] = PLATFORM_KINDS.filter((k): k is SimulatedPlatformKind => Object.hasOwn(PLATFORM_SIMULATORS, k));
+
+export function isSimulatedPsaKind(kind: unknown): kind is SimulatedPsaKind {
+  return typeof kind === 'string' && Object.hasOwn(PSA_SIMULATORS, kind);
+}
+
+export function isSimulatedPlatformKind(kind: unknown): kind is SimulatedPlatformKind {
+  return typeof kind === 'string' && Object.hasOwn(PLATFORM_SIMULATORS, kind);
+}
+
+function refusal(side: { word: string; flag: string }, kind: string, knownName: string | null, simulated: ReadonlyArray<{ kind: string; short: string }>): KmspError {
+  const list = simulated.map((s) => `${s.kind} (${s.short})`).join(', ') || 'none';
+  return new KmspError(knownName ? `${knownName} has no simulator in this build yet` : `Unknown ${side.word} kind "${kind}"`, {
+    kind: 'config',
+    cause: `${knownName ? 'the demo' : `"${kind}" is not a ${side.word} kmsp knows; the demo`} simulates: ${list}`,
+    remedy: `Give ${side.flag} ${simulated.length === 1 ? simulated[0]!.kind : `one of ${simulated.map((s) => s.kind).join(', ')}`}.`,
+  });
+}
+
+/** The simulator entry of a PSA kind; a kind without one is a KmspError naming the kinds simulated. */
+export function psaSimulator<K extends SimulatedPsaKind>(kind: K): (typeof PSA_SIMULATORS)[K];
+export function psaSimulator(kind: string): PsaSimulatorEntry;
+export function psaSimulator(kind: string): PsaSimulatorEntry {
+  if (isSimulatedPsaKind(kind)) return PSA_SIMULATORS[kind] as unknown as PsaSimulatorEntry;
+  const known = Object.hasOwn(PSA_PROFILES, kind) ? PSA_PROFILES[kind as keyof typeof PSA_PROFILES].words.name : null;
+  throw refusal({ word: 'PSA', flag: '--psa' }, kind, known, SIMULATED_PSA_KINDS.map((k) => ({ kind: k, short: PSA_SIMULATORS[k].profile.words.short })));
+}
+
+/** The simulator entry of a platform kind; a kind without one is a KmspError naming the kinds simulated. */
+export function platformSimulator<K extends SimulatedPlatformKind>(kind: K): (typeof PLATFORM_SIMULATORS)[K];
+export function platformSimulator(kind: string): PlatformSimulatorEntry;
+export function platformSimulator(kind: string): PlatformSimulatorEntry {
+  if (isSimulatedPlatformKind(kind)) return PLATFORM_SIMULATORS[kind] as unknown as PlatformSimulatorEntry;
+  const known = Object.hasOwn(PLATFORM_PROFILES, kind) ? PLATFORM_PROFILES[kind as PlatformKind].words.name : null;
+  throw refusal({ word: 'security platform', flag: '--platform' }, kind, known, SIMULATED_PLATFORM_KINDS.map((k) => ({ kind: k, short: PLATFORM_SIMULATORS[k].profile.words.short })));
+}
