@@ -8,9 +8,10 @@
 // - a contract must be a recurring contract of the row's own account;
 // - unmapping an account clears billing and contract; changing the account clears the contract;
 // - removing a tenant drops only its mapping (nothing is deleted in the platform or the PSA).
-import { withArticle, psaAccountWord, psaContractWord, quoteName, recurringContractWord, type MappingSuggestion } from './mapping.js';
+import { withArticle, quoteName, type MappingSuggestion } from './mapping.js';
 import { matchesWords, queryWords, searchKey } from './search.js';
 import type { Integration, PlatformConnection, PsaConnection, TenantMapping } from './config.js';
+import { isKnownPsaKind, platformProfile, psaProfile } from './profiles/index.js';
 import type { PsaAccount, PsaContract, PsaKind, Tenant } from './types.js';
 
 // ------------------------------------------------------------------ state and context
@@ -33,7 +34,7 @@ export interface AccountOwner {
  * What the reducer must know beyond this integration's rows. Build it with {@link elsewhereContext}.
  */
 export interface AccountsContext {
-  /** Wording of messages; Autotask by default. */
+  /** Wording of messages: the PSA's own words (its profile); without one, plain "PSA account" and "contract". */
   psa?: PsaKind;
   /** Accounts mapped by other integrations connected to the same PSA, by account id. */
   accountsElsewhere?: ReadonlyMap<string, AccountOwner>;
@@ -45,39 +46,40 @@ export function initialAccountsState(saved: readonly TenantMapping[]): AccountsS
   return { saved: saved.map((m) => ({ ...m })), draft: saved.map((m) => ({ ...m })) };
 }
 
-function normaliseUrl(url: string): string {
-  try {
-    const u = new URL(url.trim());
-    return `${u.protocol}//${u.host}${u.pathname.replace(/\/+$/u, '')}`.toLowerCase();
-  } catch {
-    return url.trim().replace(/\/+$/u, '').toLowerCase();
-  }
-}
+const fields = (connection: PlatformConnection | PsaConnection) => connection as unknown as Record<string, unknown>;
 
 /**
- * Two integrations read the same platform when kind and URL match (scheme, host, port and path,
- * ignoring case and a trailing slash). A tenant belongs to one integration per platform.
+ * Two integrations read the same platform: same kind, and the platform profile's sameInstance
+ * says so (for a URL: scheme, host, port and path, ignoring case and a trailing slash). A tenant
+ * belongs to one integration per platform.
  */
 export function samePlatform(a: PlatformConnection, b: PlatformConnection): boolean {
-  return a.kind === b.kind && normaliseUrl(a.url) === normaliseUrl(b.url);
+  return a.kind === b.kind && platformProfile(a.kind).sameInstance(fields(a), fields(b));
 }
 
 /**
- * Two integrations write to the same PSA instance. The config cannot prove it (an Autotask API
- * user's company is not stored), so same kind counts as same PSA — the common case of one PSA and
- * several platforms — unless both pin different Autotask zone hosts, which proves otherwise.
- * Erring this way refuses a double mapping rather than letting two tenants bill one account.
+ * Two integrations write to the same PSA instance: same kind, and the PSA profile's sameInstance
+ * says so. Where the config cannot prove two connections differ, the profile answers "same":
+ * refusing a double mapping is safer than letting two tenants bill one account.
  */
 export function samePsa(a: PsaConnection, b: PsaConnection): boolean {
-  if (a.kind !== b.kind) return false;
-  if (a.apiUrl && b.apiUrl) {
-    try {
-      return new URL(a.apiUrl).host.toLowerCase() === new URL(b.apiUrl).host.toLowerCase();
-    } catch {
-      return true;
-    }
-  }
-  return true;
+  return a.kind === b.kind && psaProfile(a.kind).sameInstance(fields(a), fields(b));
+}
+
+/** The words of the context's PSA in refusals: "Autotask account", "contract", "Recurring Service contract". */
+interface PsaWording {
+  account: string;
+  contract: string;
+  billableContract: string;
+}
+
+/** Words when no PSA is named (a caller without a configuration): plain ones, no vendor's. */
+const PLAIN_WORDS: PsaWording = { account: 'PSA account', contract: 'contract', billableContract: 'billable contract' };
+
+function wordsOf(ctx: AccountsContext): PsaWording {
+  if (!isKnownPsaKind(ctx.psa)) return PLAIN_WORDS;
+  const words = psaProfile(ctx.psa).words;
+  return { account: `${words.short} ${words.account}`, contract: words.contract, billableContract: words.billableContract };
 }
 
 /** The context for editing `integration`'s Accounts tab, from the whole configuration. */
@@ -187,7 +189,7 @@ function mapAccount(state: AccountsState, tenantId: string, account: Pick<PsaAcc
   if (row.accountId === account.id) {
     return row.accountName === account.name ? ok(state) : ok(updateRow(state, tenantId, (r) => ({ ...r, accountName: account.name })));
   }
-  const word = psaAccountWord(ctx.psa ?? 'autotask');
+  const word = wordsOf(ctx).account;
   const holder = state.draft.find((r) => r.accountId === account.id && r.tenantId !== tenantId);
   if (holder) return refuse(state, 'account-taken', tenantId, accountTakenMessage(word, account, holder));
   const owner = ctx.accountsElsewhere?.get(account.id);
@@ -221,7 +223,7 @@ function toggleBilling(state: AccountsState, tenantId: string, ctx: AccountsCont
   const row = state.draft.find((r) => r.tenantId === tenantId);
   if (!row) return unknownTenant(state, tenantId);
   if (!row.billing && row.accountId === null) {
-    const word = psaAccountWord(ctx.psa ?? 'autotask');
+    const word = wordsOf(ctx).account;
     return refuse(state, 'billing-needs-account', tenantId, `${quoteName(row.tenantName, row.tenantId)}: map ${withArticle(word)} before turning billing on.`);
   }
   // Turning billing off keeps the contract, so turning it back on needs no new choice.
@@ -235,11 +237,11 @@ function setContract(state: AccountsState, tenantId: string, contract: PsaContra
     if (row.contractId === null) return ok(state);
     return ok(updateRow(state, tenantId, (r) => ({ ...r, contractId: null, contractName: null })));
   }
-  const psa = ctx.psa ?? 'autotask';
-  const cWord = psaContractWord(psa);
+  const words = wordsOf(ctx);
+  const cWord = words.contract;
   const shown = quoteName(contract.name, contract.id);
   if (row.accountId === null) {
-    return refuse(state, 'contract-needs-account', tenantId, `${quoteName(row.tenantName, row.tenantId)}: map ${withArticle(psaAccountWord(psa))} before choosing ${withArticle(cWord)}.`);
+    return refuse(state, 'contract-needs-account', tenantId, `${quoteName(row.tenantName, row.tenantId)}: map ${withArticle(words.account)} before choosing ${withArticle(cWord)}.`);
   }
   if (contract.accountId !== row.accountId) {
     return refuse(
@@ -255,7 +257,7 @@ function setContract(state: AccountsState, tenantId: string, contract: PsaContra
       state,
       'contract-not-recurring',
       tenantId,
-      `${cWord.charAt(0).toUpperCase()}${cWord.slice(1)} ${shown}${type} is not ${withArticle(recurringContractWord(psa))}; usage can only be posted to ${recurringContractWord(psa)}s.`,
+      `${cWord.charAt(0).toUpperCase()}${cWord.slice(1)} ${shown}${type} is not ${withArticle(words.billableContract)}; usage can only be posted to ${words.billableContract}s.`,
     );
   }
   if (row.contractId === contract.id && row.contractName === contract.name) return ok(state);
@@ -305,7 +307,7 @@ function acceptOneByOne(state: AccountsState, suggestions: readonly MappingSugge
  * state is the same object when nothing was applied).
  */
 function acceptIndexed(state: AccountsState, suggestions: readonly MappingSuggestion[], ctx: AccountsContext): { next: AccountsState; causes: Refusal[] } {
-  const word = psaAccountWord(ctx.psa ?? 'autotask');
+  const word = wordsOf(ctx).account;
   const draft = state.draft.slice();
   let changed = false;
   /** Row indexes of each tenant, in draft order (an id listed twice has two). */
@@ -469,8 +471,8 @@ export interface SaveBlocker {
  * they can still come from a loaded configuration or an older version, so Save re-checks.
  */
 export function saveBlockers(state: AccountsState, ctx: AccountsContext = {}): SaveBlocker[] {
-  const word = psaAccountWord(ctx.psa ?? 'autotask');
-  const cWord = psaContractWord(ctx.psa ?? 'autotask');
+  const word = wordsOf(ctx).account;
+  const cWord = wordsOf(ctx).contract;
   const out: SaveBlocker[] = [];
   const holders = new Map<string, TenantMapping>();
   const seen = new Set<string>();
@@ -519,7 +521,7 @@ export interface UdfWrite {
 export interface UdfLiveState {
   /** Accounts as the PSA returned them (with customFields). Accounts absent from the list are not written. */
   accounts: readonly PsaAccount[];
-  /** The custom field's name (AutotaskConnection.tenantNameField). */
+  /** The custom field's name (the connection setting the PSA profile's accountFieldKey names). */
   fieldName: string;
 }
 

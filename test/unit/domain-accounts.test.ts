@@ -59,6 +59,9 @@ const acme = row('vs1', 'Acme & Sons', { accountId: '100', accountName: 'Acme an
 const bluebird = row('vs2', 'Bluebird Dental');
 const saved = [acme, bluebird];
 
+/** Messages in Autotask's words (its profile); without a PSA the words are plain ones. */
+const AT: AccountsContext = { psa: 'autotask' };
+
 function run(state: AccountsState, actions: AccountsAction[], ctx?: AccountsContext) {
   let s = state;
   let last = null as ReturnType<typeof accountsReducer>['refusal'];
@@ -128,13 +131,18 @@ describe('accountsReducer', () => {
     });
 
     it('refuses an account mapped to another tenant, naming it', () => {
-      const out = accountsReducer(start, { type: 'mapAccount', tenantId: 'vs2', account: account('100', 'Acme and Sons Ltd') });
+      const out = accountsReducer(start, { type: 'mapAccount', tenantId: 'vs2', account: account('100', 'Acme and Sons Ltd') }, AT);
       expect(out.state).toBe(start);
       expect(out.refusal).toEqual({
         code: 'account-taken',
         tenantId: 'vs2',
         message: 'Autotask account “Acme and Sons Ltd” is already mapped to “Acme & Sons”. Unmap it there first.',
       });
+    });
+
+    it('without a PSA, says it in plain words', () => {
+      const out = accountsReducer(start, { type: 'mapAccount', tenantId: 'vs2', account: account('100', 'Acme and Sons Ltd') });
+      expect(out.refusal?.message).toBe('PSA account “Acme and Sons Ltd” is already mapped to “Acme & Sons”. Unmap it there first.');
     });
 
     it('refuses an account mapped in another integration on the same PSA', () => {
@@ -193,7 +201,7 @@ describe('accountsReducer', () => {
     });
 
     it('refuses turning billing on without an account', () => {
-      const out = accountsReducer(start, { type: 'toggleBilling', tenantId: 'vs2' });
+      const out = accountsReducer(start, { type: 'toggleBilling', tenantId: 'vs2' }, AT);
       expect(out.state).toBe(start);
       expect(out.refusal).toMatchObject({ code: 'billing-needs-account', message: '“Bluebird Dental”: map an Autotask account before turning billing on.' });
     });
@@ -218,12 +226,16 @@ describe('accountsReducer', () => {
         'Contract “Other” belongs to another account, not “Bluebird Dental Group”.',
       );
       expect(
-        accountsReducer(mapped, { type: 'setContract', tenantId: 'vs2', contract: contract('c4', '200', 'Block Hours', { recurring: false, typeLabel: 'Block Hours' }) })
+        accountsReducer(mapped, { type: 'setContract', tenantId: 'vs2', contract: contract('c4', '200', 'Block Hours', { recurring: false, typeLabel: 'Block Hours' }) }, AT)
           .refusal?.message,
       ).toBe('Contract “Block Hours” (Block Hours) is not a Recurring Service contract; usage can only be posted to Recurring Service contracts.');
       expect(
+        accountsReducer(start, { type: 'setContract', tenantId: 'vs2', contract: contract('c2', '200', 'Security') }, { psa: 'connectwise' }).refusal,
+      ).toMatchObject({ code: 'contract-needs-account', message: '“Bluebird Dental”: map a ConnectWise company before choosing an agreement.' });
+      // A PSA kind without a profile in this build (a newer config): plain words, no crash.
+      expect(
         accountsReducer(start, { type: 'setContract', tenantId: 'vs2', contract: contract('c2', '200', 'Security') }, { psa: 'tigerpaw' }).refusal,
-      ).toMatchObject({ code: 'contract-needs-account', message: '“Bluebird Dental”: map a Tigerpaw account before choosing an agreement.' });
+      ).toMatchObject({ code: 'contract-needs-account', message: '“Bluebird Dental”: map a PSA account before choosing a contract.' });
     });
 
     it('null clears the contract; clearing nothing is no change', () => {
@@ -263,7 +275,7 @@ describe('accountsReducer', () => {
         suggestion('vs1', 'Acme & Sons', '101', 'Acme Holdings'), // vs1 is mapped to 100 already
         suggestion('vs2', 'Bluebird Dental', '100', 'Acme and Sons Ltd'), // 100 taken by vs1
         suggestion('vs3', 'Carter', '300', 'Carter Logistics Inc.'),
-      ]);
+      ], AT);
       expect(out.state.draft.map((r) => r.accountId)).toEqual(['100', null, '300']);
       expect(out.refusal?.code).toBe('suggestions-skipped');
       expect(out.refusal?.causes?.map((c) => c.code)).toEqual(['tenant-already-mapped', 'account-taken']);
@@ -333,23 +345,24 @@ describe('saveBlockers', () => {
   it.each<[string, TenantMapping[], AccountsContext, string[]]>([
     ['a valid draft', saved, {}, []],
     ['billing on without a contract', [{ ...acme, contractId: null, contractName: null }], {}, ['“Acme & Sons”: billing is on but no contract is chosen.']],
-    ['billing on without an account', [row('vs2', 'Bluebird Dental', { billing: true })], {}, ['“Bluebird Dental”: billing is on but no Autotask account is mapped.']],
+    ['billing on without an account', [row('vs2', 'Bluebird Dental', { billing: true })], AT, ['“Bluebird Dental”: billing is on but no Autotask account is mapped.']],
+    ['billing on without an account, no PSA named', [row('vs2', 'Bluebird Dental', { billing: true })], {}, ['“Bluebird Dental”: billing is on but no PSA account is mapped.']],
     [
       'one account on two rows (from a hand-edited config)',
       [acme, row('vs2', 'Bluebird Dental', { accountId: '100', accountName: 'Acme and Sons Ltd' })],
-      {},
+      AT,
       ['“Bluebird Dental”: Autotask account “Acme and Sons Ltd” is also mapped to “Acme & Sons”; an account maps to one tenant only.'],
     ],
     ['a tenant listed twice', [bluebird, bluebird], {}, ['“Bluebird Dental” is listed twice.']],
     [
       'an account mapped in another integration',
       [acme],
-      { accountsElsewhere: new Map([['100', { tenantId: 'k1', tenantName: 'Acme (cloud)', integrationName: 'cloud' }]]) },
+      { ...AT, accountsElsewhere: new Map([['100', { tenantId: 'k1', tenantName: 'Acme (cloud)', integrationName: 'cloud' }]]) },
       ['“Acme & Sons”: Autotask account “Acme and Sons Ltd” is also mapped to “Acme (cloud)” in integration “cloud”.'],
     ],
     ['a tenant owned by another integration', [bluebird], { tenantsElsewhere: new Map([['vs2', 'east']]) }, ['“Bluebird Dental” belongs to integration “east” already; a tenant belongs to one integration only.']],
     ['ConnectWise words', [{ ...acme, contractId: null }], { psa: 'connectwise' }, ['“Acme & Sons”: billing is on but no agreement is chosen.']],
-    ['an unnamed tenant is still named', [row('vs7', '', { billing: true })], {}, ['“(unnamed, id vs7)”: billing is on but no Autotask account is mapped.']],
+    ['an unnamed tenant is still named', [row('vs7', '', { billing: true })], AT, ['“(unnamed, id vs7)”: billing is on but no Autotask account is mapped.']],
   ])('%s', (_name, draft, ctx, messages) => {
     expect(saveBlockers({ saved: [], draft }, ctx).map((b) => b.message)).toEqual(messages);
   });
@@ -469,6 +482,16 @@ describe('tenantsOffered', () => {
     ['https://webservices5.autotask.net/atservicesrest/', 'https://webservices14.autotask.net/atservicesrest/', false],
   ])('samePsa(apiUrl %s, %s) = %s', (a, b, same) => {
     expect(samePsa({ ...psa, apiUrl: a }, { ...psa, apiUrl: b })).toBe(same);
+  });
+
+  it.each([
+    ['acme', 'acme', true],
+    ['acme', ' ACME ', true],
+    ['acme', 'other', false],
+  ])('ConnectWise: samePsa(company %s, %s) = %s (one company id is one database, on any host)', (a, b, same) => {
+    const cw = { kind: 'connectwise' as const, siteUrl: 'https://api-na.myconnectwise.net', companyId: a, publicKey: 'p', clientId: 'c', codebase: null, tenantNameField: 'Kaspersky Tenant', caFile: null };
+    expect(samePsa(cw, { ...cw, siteUrl: 'https://api-eu.myconnectwise.net', companyId: b })).toBe(same);
+    expect(samePsa(cw, { ...psa, apiUrl: null })).toBe(false);
   });
 });
 
