@@ -106,7 +106,7 @@ function ConnectionEditor({ width, height, active, session, integration, cwd }: 
     [],
   );
 
-  const rows = useMemo(() => [...platformRows(integration, draft), ...psaRows(integration)], [integration, draft]);
+  const rows = useMemo(() => [...platformRows(integration, draft), ...psaRows(integration, draft)], [integration, draft]);
   const secretNames = rows.flatMap((r) => (r.kind === 'secret' ? [r.secret.name] : []));
   const secrets = useLoad(() => session.secrets.status(secretNames), [session, secretNames.join(','), secretGeneration]);
 
@@ -294,7 +294,13 @@ function ConnectionEditor({ width, height, active, session, integration, cwd }: 
         when: () => !isEditing,
         run: () => startEdit(current),
       },
-      { id: 'connections.toggle', keys: ['space'], description: 'Switch the user type', when: () => !isEditing && current.kind === 'toggle', run: () => startEdit(current) },
+      {
+        id: 'connections.toggle',
+        keys: ['space'],
+        description: current.kind === 'toggle' ? `Switch the ${current.label.toLowerCase()}` : 'Switch a two-way setting',
+        when: () => !isEditing && current.kind === 'toggle',
+        run: () => startEdit(current),
+      },
       { id: 'connections.keep', keys: ['enter'], description: 'Keep the typed value (secrets: store it)', hint: editingRow?.kind === 'secret' ? 'store' : 'keep', when: () => isEditing, run: () => void commitEdit() },
       { id: 'connections.cancelEdit', keys: ['escape'], description: 'Stop editing, keep the previous value', hint: 'cancel', when: () => isEditing, run: cancelEdit },
       { id: 'connections.save', keys: ['ctrl+s'], description: 'Save changes (to the config file)', hint: 'save', when: () => settingsDirty || (isEditing && editingRow?.kind === 'text'), run: save },
@@ -440,7 +446,7 @@ function valueText(row: FieldRow, draft: ConnectionDraft): string {
 function rowValue(row: FieldRow, draft: ConnectionDraft, status: SecretStatusReport | undefined, storing: ReadonlySet<string>): { text: string; tone: Tone; fromEnd?: boolean } {
   if (row.kind === 'text') {
     const text = row.read(draft);
-    return text ? { text, tone: 'normal', fromEnd: row.id.endsWith('.caFile') } : { text: row.emptyText, tone: 'muted' };
+    return text ? { text, tone: 'normal', fromEnd: row.fromEnd } : { text: row.emptyText, tone: 'muted' };
   }
   if (row.kind === 'toggle') return { text: row.text(row.read(draft)), tone: 'normal' };
   if (storing.has(row.id)) return { text: 'storing…', tone: 'muted' };

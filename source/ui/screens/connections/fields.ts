@@ -1,15 +1,16 @@
-// The rows of the Connections screen: each connection setting of the platform
-// and the PSA (read, parse and write against a draft) and each secret they need.
+// The rows of the Connections screen: each connection setting of the platform and the PSA (read,
+// parse and write against a draft) and each secret they need. Derived from the vendor profiles
+// (domain/profiles: connection specs and secrets), so a new vendor needs no edit here.
 // Pure: the screen draws these and keeps the draft; tests check them directly.
-import type { AutotaskConnection, Integration, PlatformConnection } from '../../../domain/config.js';
-import { platformLabel, psaLabel } from '../../../domain/config.js';
+import type { Integration, PlatformConnection, PsaConnection } from '../../../domain/config.js';
+import { platformProfile, psaProfile, type ConnectionFieldSpec } from '../../../domain/profiles/index.js';
 import { platformSecrets, psaSecrets, type SecretSpec } from '../../../domain/secretNames.js';
-import { parseCaFile, parseOptionalText, parseRequired, parseResourceId, parseUrl, type CaFileOptions, type Parsed } from './validate.js';
+import { fieldWhat, parseConnectionField, type CaFileOptions, type Parsed } from './validate.js';
 
 /** What Save writes: the two connection objects of one integration. */
 export interface ConnectionDraft {
   readonly platform: PlatformConnection;
-  readonly psa: AutotaskConnection;
+  readonly psa: PsaConnection;
 }
 
 export type Side = 'platform' | 'psa';
@@ -29,6 +30,8 @@ export interface TextRow extends RowBase {
   readonly read: (draft: ConnectionDraft) => string;
   /** Shown instead of an empty value. */
   readonly emptyText: string;
+  /** A long value is cut at its start (a file path: its name matters most). */
+  readonly fromEnd: boolean;
   readonly parse: (raw: string, options: CaFileOptions) => Parsed<string | null>;
   readonly write: (draft: ConnectionDraft, value: string | null) => ConnectionDraft;
 }
@@ -47,190 +50,91 @@ export interface SecretRow extends RowBase {
 
 export type FieldRow = TextRow | ToggleRow | SecretRow;
 
-const platformOf = (d: ConnectionDraft) => d.platform;
-const withPlatform = (d: ConnectionDraft, patch: Partial<PlatformConnection>): ConnectionDraft => ({ ...d, platform: { ...d.platform, ...patch } as PlatformConnection });
-const withPsa = (d: ConnectionDraft, patch: Partial<AutotaskConnection>): ConnectionDraft => ({ ...d, psa: { ...d.psa, ...patch } });
+type Values = Readonly<Record<string, unknown>>;
 
-function caRow(side: Side, example: string): TextRow {
+const valuesOf = (draft: ConnectionDraft, side: Side): Values => draft[side] as unknown as Values;
+
+function withValue(draft: ConnectionDraft, side: Side, key: string, value: unknown): ConnectionDraft {
+  return side === 'platform'
+    ? { ...draft, platform: { ...draft.platform, [key]: value } as PlatformConnection }
+    : { ...draft, psa: { ...draft.psa, [key]: value } as PsaConnection };
+}
+
+function sideProfile(integration: Pick<Integration, 'platform' | 'psa'>, side: Side) {
+  return side === 'platform' ? platformProfile(integration.platform.kind) : psaProfile(integration.psa.kind);
+}
+
+function fieldRow(side: Side, spec: ConnectionFieldSpec, vendorShort: string): TextRow | ToggleRow {
+  const id = `${side}.${spec.key}`;
+  if (spec.kind === 'toggle') {
+    const words = spec.toggle ?? { on: 'on', off: 'off' };
+    return {
+      id,
+      side,
+      kind: 'toggle',
+      label: spec.label,
+      help: spec.help,
+      read: (d) => valuesOf(d, side)[spec.key] === true,
+      text: (on) => (on ? words.on : words.off),
+      write: (d, on) => withValue(d, side, spec.key, on),
+    };
+  }
+  const what = fieldWhat(vendorShort, spec.label);
   return {
-    id: `${side}.caFile`,
+    id,
     side,
     kind: 'text',
-    label: 'CA/certificate file',
-    help: `PEM file with ${example}. Blank: the system CAs. kmsp never turns certificate checks off.`,
-    emptyText: '(none: system CAs)',
-    read: (d) => (side === 'platform' ? d.platform.caFile : d.psa.caFile) ?? '',
-    parse: (raw, options) => parseCaFile(raw, options),
-    write: (d, value) => (side === 'platform' ? withPlatform(d, { caFile: value }) : withPsa(d, { caFile: value })),
+    label: spec.label,
+    help: spec.help,
+    emptyText: spec.emptyText ?? '(not set)',
+    fromEnd: spec.kind === 'ca-file',
+    read: (d) => {
+      const value = valuesOf(d, side)[spec.key];
+      return typeof value === 'string' ? value : '';
+    },
+    parse: (raw, options) => parseConnectionField(spec, raw, { what, caFile: options }),
+    write: (d, value) => withValue(d, side, spec.key, value),
   };
 }
 
-/** Rows for the platform side (KSC or KBH) of an integration, hidden rows left out. */
-export function platformRows(integration: Pick<Integration, 'name' | 'platform'>, draft: ConnectionDraft): FieldRow[] {
-  const rows: FieldRow[] = [];
-  const p = draft.platform;
-  if (p.kind === 'ksc') {
-    rows.push(
-      {
-        id: 'platform.url',
-        side: 'platform',
-        kind: 'text',
-        label: 'URL',
-        help: 'Address of the KSC Open API on the Administration Server, usually port 13299.',
-        emptyText: '(not set)',
-        read: (d) => platformOf(d).url,
-        parse: (raw) => parseUrl(raw, { what: 'The KSC URL', example: 'https://ksc.example.local:13299' }),
-        write: (d, value) => withPlatform(d, { url: value ?? '' }),
-      },
-      {
-        id: 'platform.username',
-        side: 'platform',
-        kind: 'text',
-        label: 'User name',
-        help: 'The KSC account kmsp signs in with (read access to virtual servers, devices, licenses, events).',
-        emptyText: '(not set)',
-        read: (d) => (d.platform.kind === 'ksc' ? d.platform.username : ''),
-        parse: (raw) => parseRequired(raw, 'The KSC user name'),
-        write: (d, value) => withPlatform(d, { username: value ?? '' }),
-      },
-      {
-        id: 'platform.internalUser',
-        side: 'platform',
-        kind: 'toggle',
-        label: 'User type',
-        help: 'Enter or Space switches between a KSC internal user and a Windows/Active Directory account.',
-        read: (d) => (d.platform.kind === 'ksc' ? d.platform.internalUser : true),
-        text: (on) => (on ? 'KSC internal user' : 'Windows/Active Directory account'),
-        write: (d, on) => withPlatform(d, { internalUser: on }),
-      },
-    );
-    if (!p.internalUser) {
-      rows.push({
-        id: 'platform.domain',
-        side: 'platform',
-        kind: 'text',
-        label: 'Domain',
-        help: 'Windows domain of the account (e.g. CORP). Blank when the user name already says it.',
-        emptyText: '(none)',
-        read: (d) => (d.platform.kind === 'ksc' ? d.platform.domain : ''),
-        parse: (raw) => parseOptionalText(raw),
-        write: (d, value) => withPlatform(d, { domain: value ?? '' }),
-      });
-    }
-    rows.push(caRow('platform', "the Administration Server's certificate (klserver.cer) or its CA"));
-  } else {
-    rows.push(
-      {
-        id: 'platform.url',
-        side: 'platform',
-        kind: 'text',
-        label: 'URL',
-        help: 'Address of Kaspersky Business Hub.',
-        emptyText: '(not set)',
-        read: (d) => platformOf(d).url,
-        parse: (raw) => parseUrl(raw, { what: 'The Business Hub URL', example: 'https://hub.kaspersky.com' }),
-        write: (d, value) => withPlatform(d, { url: value ?? '' }),
-      },
-      {
-        id: 'platform.email',
-        side: 'platform',
-        kind: 'text',
-        label: 'E-mail',
-        help: 'The Business Hub account kmsp signs in with.',
-        emptyText: '(not set)',
-        read: (d) => (d.platform.kind === 'kbh' ? d.platform.email : ''),
-        parse: (raw) => parseRequired(raw, 'The e-mail address'),
-        write: (d, value) => withPlatform(d, { email: value ?? '' }),
-      },
-      caRow('platform', 'the CA of the server certificate'),
-    );
-  }
-  for (const secret of platformSecrets(integration as Integration)) rows.push(secretRow('platform', secret, shortSecretLabel(secret)));
+/** A field is shown only while the field it depends on has the value it asks for (profiles: showWhen). */
+function shown(spec: ConnectionFieldSpec, values: Values): boolean {
+  return !spec.showWhen || values[spec.showWhen.key] === spec.showWhen.equals;
+}
+
+function sideRows(integration: Pick<Integration, 'name' | 'platform' | 'psa'>, draft: ConnectionDraft, side: Side): FieldRow[] {
+  const profile = sideProfile(draft, side);
+  const values = valuesOf(draft, side);
+  const rows: FieldRow[] = profile.connection.filter((spec) => shown(spec, values)).map((spec) => fieldRow(side, spec, profile.words.short));
+  const secrets = side === 'platform' ? platformSecrets({ name: integration.name, platform: draft.platform }) : psaSecrets({ name: integration.name, psa: draft.psa });
+  for (const secret of secrets) rows.push(secretRow(side, secret));
   return rows;
 }
 
-export function psaRows(integration: Pick<Integration, 'name' | 'psa' | 'platform'>): FieldRow[] {
-  const rows: FieldRow[] = [
-    {
-      id: 'psa.zoneDiscoveryUrl',
-      side: 'psa',
-      kind: 'text',
-      label: 'Zone discovery URL',
-      help: 'Any Autotask zone answers which zone the API user lives in; the default works everywhere.',
-      emptyText: '(not set)',
-      read: (d) => d.psa.zoneDiscoveryUrl,
-      parse: (raw) => parseUrl(raw, { what: 'The zone discovery URL', example: 'https://webservices.autotask.net/atservicesrest/' }),
-      write: (d, value) => withPsa(d, { zoneDiscoveryUrl: value ?? '' }),
-    },
-    {
-      id: 'psa.apiUrl',
-      side: 'psa',
-      kind: 'text',
-      label: 'API URL override',
-      help: 'Only to skip zone discovery: the zone URL, e.g. https://webservices5.autotask.net/atservicesrest/. Blank: discover.',
-      emptyText: '(none: found by zone discovery)',
-      read: (d) => d.psa.apiUrl ?? '',
-      parse: (raw) => parseUrl(raw, { what: 'The API URL', example: 'https://webservices5.autotask.net/atservicesrest/', optional: true }),
-      write: (d, value) => withPsa(d, { apiUrl: value }),
-    },
-    {
-      id: 'psa.username',
-      side: 'psa',
-      kind: 'text',
-      label: 'API user name',
-      help: 'The API-only user (Admin › Resources, security level "API User"), e.g. api@yourcompany.com.',
-      emptyText: '(not set)',
-      read: (d) => d.psa.username,
-      parse: (raw) => parseRequired(raw, 'The Autotask API user name'),
-      write: (d, value) => withPsa(d, { username: value ?? '' }),
-    },
-    {
-      id: 'psa.impersonationResourceId',
-      side: 'psa',
-      kind: 'text',
-      label: 'Impersonation resource',
-      help: 'Resource id tickets and notes are created as (needs "impersonate" permission). Blank: the API user.',
-      emptyText: '(none: the API user)',
-      read: (d) => d.psa.impersonationResourceId ?? '',
-      parse: (raw) => parseResourceId(raw),
-      write: (d, value) => withPsa(d, { impersonationResourceId: value }),
-    },
-    {
-      id: 'psa.tenantNameField',
-      side: 'psa',
-      kind: 'text',
-      label: 'Tenant-name field',
-      help: 'Company user-defined field that receives the mapped tenant name (for unmapped-account reports in Autotask).',
-      emptyText: '(not set)',
-      read: (d) => d.psa.tenantNameField,
-      parse: (raw) => parseRequired(raw, 'The tenant-name account field'),
-      write: (d, value) => withPsa(d, { tenantNameField: value ?? '' }),
-    },
-    caRow('psa', 'the CA of a TLS-inspecting proxy, if one sits in front of Autotask'),
-  ];
-  for (const secret of psaSecrets(integration as Integration)) rows.push(secretRow('psa', secret, shortSecretLabel(secret)));
-  return rows;
+/** Rows for the platform side of an integration, hidden rows left out. */
+export function platformRows(integration: Pick<Integration, 'name' | 'platform' | 'psa'>, draft: ConnectionDraft = draftOf(integration)): FieldRow[] {
+  return sideRows(integration, draft, 'platform');
 }
 
-function secretRow(side: Side, secret: SecretSpec, label: string): SecretRow {
+/** Rows for the PSA side of an integration, hidden rows left out. */
+export function psaRows(integration: Pick<Integration, 'name' | 'platform' | 'psa'>, draft: ConnectionDraft = draftOf(integration)): FieldRow[] {
+  return sideRows(integration, draft, 'psa');
+}
+
+function secretRow(side: Side, secret: SecretSpec): SecretRow {
   return {
     id: `secret:${secret.name}`,
     side,
     kind: 'secret',
-    label,
+    label: secret.short,
     secret,
     help: `${secret.label}: stored as ${secret.name} in the secret store, never in the config file. Enter types a new value.`,
   };
 }
 
-function shortSecretLabel(secret: SecretSpec): string {
-  if (secret.name.endsWith('.autotask.secret')) return 'API secret';
-  if (secret.name.endsWith('.autotask.integration-code')) return 'Tracking identifier';
-  return 'Password';
-}
-
+/** The vendor's name heading a side ("Kaspersky Security Center", "Autotask"). */
 export function sideTitle(integration: Pick<Integration, 'platform' | 'psa'>, side: Side): string {
-  return side === 'platform' ? platformLabel(integration.platform.kind) : psaLabel(integration.psa.kind);
+  return sideProfile(integration, side).words.name;
 }
 
 export function draftOf(integration: Pick<Integration, 'platform' | 'psa'>): ConnectionDraft {

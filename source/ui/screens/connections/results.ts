@@ -30,7 +30,7 @@ export interface ResultLine {
 export const STATUS_GLYPH: Record<CheckStatus, string> = { ok: '✓', warn: '!', fail: '✗' };
 const STATUS_TONE: Record<CheckStatus, Tone> = { ok: 'success', warn: 'warning', fail: 'danger' };
 
-/** "Autotask: Autotask: connection refused" reads as a stutter; say the label once. */
+/** "Vendor: Vendor: connection refused" reads as a stutter; say the label once. */
 export function displaySummary(summary: string, label: string): string {
   const once = `${label}: `;
   const line = toSingleLine(summary);

@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { ConnectionFieldSpec } from '../../../domain/profiles/index.js';
 import { MIN_SECRET_LENGTH } from '../../../store/secrets.js';
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; message: string };
@@ -68,11 +69,6 @@ export function parseRequired(raw: string, what: string): Parsed<string> {
   return text === '' ? problem(`${what} cannot be empty.`) : ok(text);
 }
 
-/** Optional free text; blank is stored as ''. */
-export function parseOptionalText(raw: string): Parsed<string> {
-  return ok(raw.trim());
-}
-
 /** A secret as the secret store will take it (blank: keep the stored one). */
 export function secretProblem(value: string, options: { optional?: boolean } = {}): string | undefined {
   const text = value.replace(/[\r\n]+$/u, '');
@@ -81,14 +77,49 @@ export function secretProblem(value: string, options: { optional?: boolean } = {
   return undefined;
 }
 
-/** Autotask resource ids are positive whole numbers; blank means no impersonation. */
-export function parseResourceId(raw: string): Parsed<string | null> {
+/** An optional id that is a positive whole number (kept as text); blank means none. */
+export function parseOptionalId(raw: string, what: string, example?: string): Parsed<string | null> {
   const text = raw.trim();
   if (text === '') return ok(null);
   if (!/^\d+$/u.test(text) || Number(text) === 0) {
-    return problem('The impersonation resource id is the number of an Autotask resource (e.g. 29682886), or blank for none.');
+    return problem(`${what} is a positive whole number${example ? ` (e.g. ${example})` : ''}, or blank for none.`);
   }
   return ok(text);
+}
+
+/**
+ * How a field is named at the start of its messages: the vendor's short name and the field's
+ * label ("The KSC URL", "The Autotask API user name"); a label that starts with an acronym keeps its case.
+ */
+export function fieldWhat(vendorShort: string, label: string): string {
+  const keepsCase = /^[A-Z]{2}/u.test(label);
+  return `The ${vendorShort} ${keepsCase ? label : lowerFirst(label)}`;
+}
+
+/**
+ * A connection field parsed by its kind (domain/profiles ConnectionFieldKind): the value to store,
+ * or what is wrong. Toggles are switched, not typed, so they are never parsed.
+ */
+export function parseConnectionField(spec: ConnectionFieldSpec, raw: string, rules: { what: string; caFile?: CaFileOptions }): Parsed<string | null> {
+  const example = spec.example ? { example: spec.example } : {};
+  switch (spec.kind) {
+    case 'text':
+      return parseRequired(raw, rules.what);
+    case 'optional-text': {
+      const text = raw.trim();
+      return ok(text === '' ? (spec.emptyAs ?? null) : text);
+    }
+    case 'url':
+      return parseUrl(raw, { what: rules.what, ...example });
+    case 'optional-url':
+      return parseUrl(raw, { what: rules.what, ...example, optional: true });
+    case 'ca-file':
+      return parseCaFile(raw, rules.caFile);
+    case 'optional-id':
+      return parseOptionalId(raw, rules.what, spec.example);
+    case 'toggle':
+      return problem(`${rules.what} is switched on or off, not typed.`);
+  }
 }
 
 export interface FileSystem {
@@ -123,12 +154,12 @@ export function parseCaFile(raw: string, options: CaFileOptions = {}): Parsed<st
     stats = files.statSync(file);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return problem(`No file at ${file}: check the path (for KSC, copy klserver.cer from the Administration Server).`);
+    if (code === 'ENOENT') return problem(`No file at ${file}: check the path (copy the server's certificate or its CA to this machine first).`);
     if (code === 'ENOTDIR') return problem(`${file} cannot exist: a part of that path is a file, not a folder.`);
     if (code === 'EACCES' || code === 'EPERM') return problem(`Cannot reach ${file}: permission denied on one of its folders.`);
     return problem(`Cannot check ${file}: ${(error as Error).message}`);
   }
-  if (stats.isDirectory()) return problem(`${file} is a folder: give the certificate file inside it (PEM, e.g. klserver.cer).`);
+  if (stats.isDirectory()) return problem(`${file} is a folder: give the certificate file inside it (a PEM file).`);
   if (!stats.isFile()) return problem(`${file} is not a regular file.`);
   try {
     files.accessSync(file, fs.constants.R_OK);
