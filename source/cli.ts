@@ -2,6 +2,7 @@
 // live in source/commands/; the interactive console is imported only when it is
 // really used, so the agent and scripts never load the UI.
 import { Command, CommanderError } from 'commander';
+import { supportedNames } from './connectors/registry.js';
 import { describeError } from './domain/errors.js';
 import { resolvePaths } from './store/paths.js';
 import { processIo } from './commands/shared.js';
@@ -19,8 +20,10 @@ import { register as registerStatus } from './commands/status.js';
 import { register as registerPause } from './commands/pause.js';
 
 export function buildProgram(): Command {
+  // What this build speaks, from the connectors' registry.
+  const names = supportedNames();
   const program = new Command('kmsp')
-    .description('Connects a Kaspersky security platform (KSC) to a PSA (Autotask): license billing and security tickets.')
+    .description(`Connects a Kaspersky security platform (${names.platforms.join(', ')}) to a PSA (${names.psas.join(', ')}): license billing and security tickets.`)
     .version(kmspVersion(), '-V, --version')
     .option('--config <dir>', 'configuration directory (default: $CONFIGURATION_DIRECTORY, else ~/.config/kmsp)')
     .option('--no-color', 'no colour (NO_COLOR is honoured too)')

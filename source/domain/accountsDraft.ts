@@ -8,7 +8,7 @@
 // - a contract must be a recurring contract of the row's own account;
 // - unmapping an account clears billing and contract; changing the account clears the contract;
 // - removing a tenant drops only its mapping (nothing is deleted in the platform or the PSA).
-import { withArticle, quoteName, type MappingSuggestion } from './mapping.js';
+import { psaAccountWord, psaContractWord, quoteName, recurringContractWord, withArticle, type MappingSuggestion } from './mapping.js';
 import { matchesWords, queryWords, searchKey } from './search.js';
 import type { Integration, PlatformConnection, PsaConnection, TenantMapping } from './config.js';
 import { isKnownPsaKind, platformProfile, psaProfile } from './profiles/index.js';
@@ -73,13 +73,13 @@ interface PsaWording {
   billableContract: string;
 }
 
-/** Words when no PSA is named (a caller without a configuration): plain ones, no vendor's. */
-const PLAIN_WORDS: PsaWording = { account: 'PSA account', contract: 'contract', billableContract: 'billable contract' };
-
+/**
+ * The PSA profile's words (mapping.ts); without a PSA, or for a kind this build has no profile of
+ * (a configuration from a newer kmsp), plain words of no vendor.
+ */
 function wordsOf(ctx: AccountsContext): PsaWording {
-  if (!isKnownPsaKind(ctx.psa)) return PLAIN_WORDS;
-  const words = psaProfile(ctx.psa).words;
-  return { account: `${words.short} ${words.account}`, contract: words.contract, billableContract: words.billableContract };
+  const kind = isKnownPsaKind(ctx.psa) ? ctx.psa : undefined;
+  return { account: psaAccountWord(kind), contract: psaContractWord(kind), billableContract: recurringContractWord(kind) };
 }
 
 /** The context for editing `integration`'s Accounts tab, from the whole configuration. */

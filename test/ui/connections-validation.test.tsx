@@ -5,12 +5,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { CheckResult } from '../../source/doctor/checks.js';
-import { AUTOTASK_DEFAULTS, KSC_DEFAULTS, newIntegration } from '../../source/domain/defaults.js';
+import { newIntegration } from '../../source/domain/defaults.js';
+import { newConnection, PLATFORM_PROFILES, PSA_PROFILES } from '../../source/domain/profiles/index.js';
 import { displayWidth } from '../../source/ui/text.js';
 import { changedRowIds, draftOf, platformRows, psaRows, sameSettings } from '../../source/ui/screens/connections/fields.js';
 import { detailLines, displaySummary, fitResultLines, headerText, resultLines, staleText, wrap, type TestRun } from '../../source/ui/screens/connections/results.js';
 import { secretState, secretStoredNotice } from '../../source/ui/screens/connections/secrets-view.js';
-import { parseCaFile, parseResourceId, parseUrl, secretProblem } from '../../source/ui/screens/connections/validate.js';
+import { fieldWhat, parseCaFile, parseConnectionField, parseOptionalId, parseUrl, secretProblem } from '../../source/ui/screens/connections/validate.js';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'kmsp-validate-'));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
@@ -80,11 +81,26 @@ describe('CA/certificate file', () => {
 });
 
 describe('other fields', () => {
-  it('resource ids are positive numbers or blank', () => {
-    expect(parseResourceId('')).toEqual({ ok: true, value: null });
-    expect(parseResourceId(' 29682886 ')).toEqual({ ok: true, value: '29682886' });
-    expect(parseResourceId('0').ok).toBe(false);
-    expect(parseResourceId('abc').ok).toBe(false);
+  it('optional ids are positive numbers or blank', () => {
+    expect(parseOptionalId('', 'The id')).toEqual({ ok: true, value: null });
+    expect(parseOptionalId(' 29682886 ', 'The id')).toEqual({ ok: true, value: '29682886' });
+    expect(parseOptionalId('0', 'The id').ok).toBe(false);
+    expect(messageOf(parseOptionalId('abc', 'The Autotask impersonation resource', '29682886'))).toBe('The Autotask impersonation resource is a positive whole number (e.g. 29682886), or blank for none.');
+  });
+  it('a connection field is parsed by its kind, and named with its vendor', () => {
+    expect(fieldWhat('KSC', 'URL')).toBe('The KSC URL');
+    expect(fieldWhat('Autotask', 'API user name')).toBe('The Autotask API user name');
+    expect(fieldWhat('ConnectWise', 'Company ID')).toBe('The ConnectWise company ID');
+    const spec = (key: string, specs: readonly { key: string }[]) => specs.find((s) => s.key === key) as Parameters<typeof parseConnectionField>[0];
+    const ksc = PLATFORM_PROFILES.ksc.connection;
+    const cw = PSA_PROFILES.connectwise.connection;
+    expect(messageOf(parseConnectionField(spec('url', ksc), 'ksc.example.local', { what: 'The KSC URL' }))).toBe('The KSC URL must start with https:// or http://, e.g. https://ksc.example.local:13299');
+    // Blank optional text is stored as the profile says: '' (a KSC domain) or null (a ConnectWise codebase).
+    expect(parseConnectionField(spec('domain', ksc), '  ', { what: 'x' })).toEqual({ ok: true, value: '' });
+    expect(parseConnectionField(spec('codebase', cw), '  ', { what: 'x' })).toEqual({ ok: true, value: null });
+    expect(parseConnectionField(spec('codebase', cw), ' v4_6_release/ ', { what: 'x' })).toEqual({ ok: true, value: 'v4_6_release/' });
+    expect(messageOf(parseConnectionField(spec('companyId', cw), ' ', { what: 'The ConnectWise company ID' }))).toBe('The ConnectWise company ID cannot be empty.');
+    expect(parseConnectionField(spec('apiUrl', PSA_PROFILES.autotask.connection), '', { what: 'x' })).toEqual({ ok: true, value: null });
   });
   it('secrets: not blank, at least as long as the store takes', () => {
     expect(secretProblem('')).toMatch(/Type the new value/);
@@ -95,13 +111,56 @@ describe('other fields', () => {
 });
 
 describe('rows', () => {
-  const ksc = newIntegration('main', { ...KSC_DEFAULTS, url: 'https://ksc:13299', username: 'svc' }, { ...AUTOTASK_DEFAULTS, username: 'api@x' });
+  const ksc = newIntegration(
+    'main',
+    newConnection(PLATFORM_PROFILES.ksc, { url: 'https://ksc:13299', username: 'svc' }),
+    newConnection(PSA_PROFILES.autotask, { username: 'api@x' }),
+  );
+  const cw = {
+    ...ksc,
+    psa: newConnection(PSA_PROFILES.connectwise, { companyId: 'acme', publicKey: 'pub', clientId: '3fa85f64-5717-4562-b3fc-2c963f66afa6' }),
+  };
   it('KSC: the domain row only for Windows accounts; secrets by their store names', () => {
     const draft = draftOf(ksc);
     expect(platformRows(ksc, draft).map((r) => r.label)).toEqual(['URL', 'User name', 'User type', 'CA/certificate file', 'Password']);
     const windows = { ...draft, platform: { ...draft.platform, internalUser: false } };
     expect(platformRows(ksc, windows).map((r) => r.label)).toEqual(['URL', 'User name', 'User type', 'Domain', 'CA/certificate file', 'Password']);
     expect(psaRows(ksc).flatMap((r) => (r.kind === 'secret' ? [r.secret.name] : []))).toEqual(['main.autotask.secret', 'main.autotask.integration-code']);
+  });
+  it('Autotask: its rows and secrets from its profile', () => {
+    const rows = psaRows(ksc);
+    expect(rows.map((r) => r.label)).toEqual(['Zone discovery URL', 'API URL override', 'API user name', 'Impersonation resource', 'Tenant-name field', 'CA/certificate file', 'API secret', 'Tracking identifier']);
+    const resource = rows.find((r) => r.id === 'psa.impersonationResourceId')!;
+    if (resource.kind !== 'text') throw new Error('a text row');
+    expect(resource.emptyText).toBe('(none: the API user)');
+    expect(resource.parse('abc', {})).toEqual({ ok: false, message: 'The Autotask impersonation resource is a positive whole number (e.g. 29682886), or blank for none.' });
+  });
+  it('ConnectWise: its rows from its profile; a blank codebase is stored as null; its private key is a secret', () => {
+    const rows = psaRows(cw);
+    expect(rows.map((r) => r.label)).toEqual(['Site', 'Company ID', 'Public key', 'Client ID', 'Codebase override', 'Tenant-name field', 'CA/certificate file', 'Private key']);
+    expect(rows.map((r) => r.id)).toEqual([
+      'psa.siteUrl',
+      'psa.companyId',
+      'psa.publicKey',
+      'psa.clientId',
+      'psa.codebase',
+      'psa.tenantNameField',
+      'psa.caFile',
+      'secret:main.connectwise.private-key',
+    ]);
+    const draft = draftOf(cw);
+    const [site, , , , codebase] = rows;
+    if (site?.kind !== 'text' || codebase?.kind !== 'text') throw new Error('text rows');
+    expect(site.read(draft)).toBe('https://api-na.myconnectwise.net');
+    expect(site.parse('api-eu.myconnectwise.net', {})).toEqual({ ok: false, message: 'The ConnectWise site must start with https:// or http://, e.g. https://api-eu.myconnectwise.net' });
+    expect(codebase.read(draft)).toBe('');
+    expect(codebase.emptyText).toBe('(none: discovered)');
+    const edited = codebase.write(draft, 'v2025_1/');
+    expect(edited.psa).toMatchObject({ kind: 'connectwise', codebase: 'v2025_1/', companyId: 'acme' });
+    expect([...changedRowIds(rows, draft, edited)]).toEqual(['psa.codebase']);
+    const key = rows.at(-1)!;
+    expect(key.kind === 'secret' && key.secret).toMatchObject({ name: 'main.connectwise.private-key', label: 'ConnectWise API member private key', envVar: 'KMSP_SECRET_MAIN_CONNECTWISE_PRIVATE_KEY' });
+    expect(platformRows(cw).map((r) => r.label)).toEqual(['URL', 'User name', 'User type', 'CA/certificate file', 'Password']);
   });
   it('Business Hub: URL, e-mail, CA file and its password', () => {
     const kbh = { ...ksc, platform: { kind: 'kbh' as const, url: 'https://hub', email: 'a@b', caFile: null } };
