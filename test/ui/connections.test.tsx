@@ -368,17 +368,28 @@ describe('Connections: a fresh configuration', () => {
     expect(ui.lastFrame()).toContain('No integration is set up yet.');
     expect(ui.lastFrame()).toContain('n new integration');
     await press(ui.stdin, 'n');
-    expect(ui.lastFrame()).toContain('New integration: one KSC and one Autotask');
+    let frame = ui.lastFrame();
+    expect(frame).toContain('New integration (1 of 2): its name and the two systems');
+    // Name prefilled "main"; the first platform and PSA this build speaks chosen.
+    expect(frame).toMatch(/Integration name\s+main/);
+    expect(frame).toMatch(/Security platform\s+Kaspersky Security Center ▾/);
+    expect(frame).toMatch(/PSA\s+Autotask ▾/);
+    await press(ui.stdin, CTRL_S);
+    frame = ui.lastFrame();
+    expect(frame).toContain('New integration “main” (2 of 2): KSC and Autotask');
+    // What the two profiles ask on creation: fields without a default (or asked anyway), then each side's secrets.
+    const labels = ['KSC URL', 'KSC user name', 'KSC CA/certificate file', 'KSC password', 'Zone discovery URL', 'Autotask API user name', 'Autotask API secret', 'Tracking identifier'];
+    const at = labels.map((label) => frame.indexOf(label));
+    expect(at.every((i) => i >= 0)).toBe(true);
+    expect([...at].sort((a, b) => a - b)).toEqual(at);
     const values = readSecrets(demoConsole.demo.configDir);
-    // name (prefilled "main"), KSC URL, user, password, CA file, zone URL, API user, secret, tracking id
-    await press(ui.stdin, keys.tab);
     await type(ui.stdin, demoConsole.demo.ksc.url);
     await press(ui.stdin, keys.tab);
     await type(ui.stdin, 'kmsp-demo');
     await press(ui.stdin, keys.tab);
-    await type(ui.stdin, values['demo.ksc.password']!);
-    await press(ui.stdin, keys.tab);
     await type(ui.stdin, 'fixtures/tls/test-ca.pem');
+    await press(ui.stdin, keys.tab);
+    await type(ui.stdin, values['demo.ksc.password']!);
     await press(ui.stdin, keys.tab, keys.ctrlU);
     await type(ui.stdin, demoConsole.demo.autotask.zoneDiscoveryUrl);
     await press(ui.stdin, keys.tab);
@@ -388,7 +399,7 @@ describe('Connections: a fresh configuration', () => {
     await press(ui.stdin, keys.tab);
     await type(ui.stdin, values['demo.autotask.integration-code']!);
     await press(ui.stdin, CTRL_S);
-    const frame = await waitForFrame(ui, (f) => f.includes('Created integration “main”'), 5000);
+    frame = await waitForFrame(ui, (f) => f.includes('Created integration “main”'), 5000);
     expect(frame).toContain('Integration main: Kaspersky Security Center ⇄ Autotask');
     expect(frame).toContain('Cause: 3 secrets went to the plaintext file');
 
@@ -409,7 +420,7 @@ describe('Connections: a fresh configuration', () => {
   it('does not create an integration whose ticket statuses Autotask could not give, and says why', async () => {
     const dir = freshDir(false);
     const { ui } = open({ dir, integrationName: null, rows: 30 });
-    await press(ui.stdin, 'n', keys.tab);
+    await press(ui.stdin, 'n', CTRL_S);
     await type(ui.stdin, demoConsole.demo.ksc.url);
     await press(ui.stdin, keys.tab);
     await type(ui.stdin, 'kmsp-demo');
@@ -427,11 +438,104 @@ describe('Connections: a fresh configuration', () => {
     await type(ui.stdin, 'wxyz');
     await press(ui.stdin, CTRL_S);
     const frame = await waitForFrame(ui, (f) => f.includes('not created'), 10_000);
-    expect(frame).toContain('Error: Integration “main” not created: its ticket statuses come from Autotask, which did not answer');
+    expect(frame).toContain('Error: Integration “main” not created: its ticket values come from Autotask, which did not answer');
     expect(frame).toContain('Cause: Autotask: connection refused by http://127.0.0.1:9');
-    expect(frame).toContain('Remedy: Check the Autotask zone URL, API user and secrets, then press n again');
+    expect(oneLine(frame)).toContain('Remedy: Check the Autotask zone discovery URL, API user name and secrets, then press n again');
     expect(frame).toContain('No integration is set up yet.');
     expect(fs.existsSync(path.join(dir, 'config.json'))).toBe(false);
+  });
+
+  it('offers every platform × PSA of the profiles; a platform without a connector is listed, not chosen', async () => {
+    const { ui } = open({ dir: freshDir(false), integrationName: null, rows: 30 });
+    await press(ui.stdin, 'n', keys.tab, keys.enter);
+    let frame = ui.lastFrame();
+    expect(frame).toContain('Kaspersky Business Hub');
+    expect(frame).toContain('unavailable: not supported yet');
+    await type(ui.stdin, 'business');
+    await press(ui.stdin, keys.enter);
+    expect(ui.lastFrame()).toContain('Cannot choose Kaspersky Business Hub: not supported yet');
+    await press(ui.stdin, keys.escape);
+    await waitForFrame(ui, (f) => /Security platform\s+Kaspersky Security Center ▾/.test(f));
+    await press(ui.stdin, keys.tab, keys.enter);
+    frame = ui.lastFrame();
+    expect(frame).toContain('Autotask');
+    expect(frame).toContain('ConnectWise Manage');
+    await press(ui.stdin, keys.escape, keys.escape);
+    await waitForFrame(ui, (f) => !f.includes('New integration'));
+  });
+
+  it('KSC + ConnectWise: asks ConnectWise’s own fields and writes its connection, its private key to the secret store', async () => {
+    const dir = freshDir(false);
+    const { ui, session } = open({ dir, integrationName: null, rows: 44 });
+    const values = readSecrets(demoConsole.demo.configDir);
+    await press(ui.stdin, 'n', keys.tab, keys.tab, keys.enter);
+    await type(ui.stdin, 'connectwise');
+    await press(ui.stdin, keys.enter);
+    await waitForFrame(ui, (f) => /PSA\s+\*? ?ConnectWise Manage ▾/.test(f));
+    await press(ui.stdin, CTRL_S);
+    let frame = ui.lastFrame();
+    expect(frame).toContain('New integration “main” (2 of 2): KSC and ConnectWise');
+    const labels = ['KSC URL', 'KSC user name', 'KSC CA/certificate file', 'KSC password', 'ConnectWise site', 'ConnectWise company ID', 'ConnectWise public key', 'ConnectWise client ID', 'ConnectWise private key'];
+    const at = labels.map((label) => frame.indexOf(label));
+    expect(at.every((i) => i >= 0)).toBe(true);
+    expect([...at].sort((a, b) => a - b)).toEqual(at);
+    expect(frame).toMatch(/ConnectWise site\s+https:\/\/api-na\.myconnectwise\.net/);
+    // A codebase or tenant-name field has a default: not asked.
+    expect(frame).not.toContain('Codebase');
+    expect(frame).not.toContain('Tenant-name');
+    await type(ui.stdin, demoConsole.demo.ksc.url);
+    await press(ui.stdin, keys.tab);
+    await type(ui.stdin, 'kmsp-demo');
+    await press(ui.stdin, keys.tab);
+    await type(ui.stdin, 'fixtures/tls/test-ca.pem');
+    await press(ui.stdin, keys.tab);
+    await type(ui.stdin, values['demo.ksc.password']!);
+    await press(ui.stdin, keys.tab, keys.ctrlU);
+    await type(ui.stdin, 'api-eu.myconnectwise.net');
+    await press(ui.stdin, keys.tab);
+    expect(ui.lastFrame()).toContain('! The ConnectWise site must start with https:// or http://');
+    await press(ui.stdin, keys.shiftTab, keys.ctrlU);
+    await type(ui.stdin, 'https://api-eu.myconnectwise.net');
+    await press(ui.stdin, keys.tab);
+    await type(ui.stdin, 'demomsp');
+    await press(ui.stdin, keys.tab);
+    await type(ui.stdin, 'Pub1icKey');
+    await press(ui.stdin, keys.tab);
+    await type(ui.stdin, '3fa85f64-5717-4562-b3fc-2c963f66afa6');
+    await press(ui.stdin, keys.tab);
+    const privateKey = 'Pr1vate-Key-Never-Shown';
+    await type(ui.stdin, privateKey);
+    await press(ui.stdin, CTRL_S);
+    frame = await waitForFrame(ui, (f) => f.includes('Created integration “main”') || f.includes('not created'), 10_000);
+    expect(frame).toContain('Created integration “main”.');
+    expect(frame).toContain('Integration main: Kaspersky Security Center ⇄ ConnectWise Manage');
+
+    const config = readConfig(dir);
+    expect(config.integrations.map((i) => i.name)).toEqual(['main']);
+    expect(config.integrations[0]!.psa).toEqual({
+      kind: 'connectwise',
+      siteUrl: 'https://api-eu.myconnectwise.net',
+      companyId: 'demomsp',
+      publicKey: 'Pub1icKey',
+      clientId: '3fa85f64-5717-4562-b3fc-2c963f66afa6',
+      codebase: null,
+      tenantNameField: 'Kaspersky Tenant',
+      caFile: null,
+    });
+    expect(config.integrations[0]!.platform).toMatchObject({ kind: 'ksc', url: demoConsole.demo.ksc.url, username: 'kmsp-demo' });
+    expect(readSecrets(dir)['main.connectwise.private-key']).toBe(privateKey);
+    expect(Object.keys(readSecrets(dir)).sort()).toEqual(['main.connectwise.private-key', 'main.ksc.password']);
+    expect(fs.readFileSync(path.join(dir, 'config.json'), 'utf8')).not.toContain(privateKey);
+    // The file is one the store takes back (schema and rules): a second console opens it.
+    expect(openSession(dir).integration('main')?.psa.kind).toBe('connectwise');
+    expect(session.ledger.listConfigAudit({ limit: 1 })[0]?.summary).toContain('created on the Connections tab');
+
+    // The Connections tab now shows ConnectWise's rows.
+    await ready(ui);
+    frame = ui.lastFrame();
+    for (const label of ['Site', 'Company ID', 'Public key', 'Client ID', 'Codebase override', 'Tenant-name field', 'Private key']) expect(rowOf(frame, label)).not.toBe('');
+    expect(rowOf(frame, 'Codebase override')).toContain('(none: discovered)');
+    expectNoSecretIn(ui, [privateKey]);
   });
 
   it('refuses a bad name and a name in use', async () => {

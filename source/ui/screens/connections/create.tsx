@@ -250,9 +250,8 @@ export async function newIntegrationDialog(options: NewIntegrationOptions): Prom
       ui.notify({ kind: 'error', text: `Integration “${integration.name}” not created: secrets could not be stored.`, cause: failed.join('; '), remedy: `${capitalise(again)} and correct them.` });
       return null;
     }
-    const settings = creationFields(pair, { cwd })
-      .filter((f) => f.id.startsWith('psa.'))
-      .map((f) => f.label);
+    const psaProfileNow = psaProfile(pair.psa);
+    const settings = psaProfileNow.connection.filter((spec) => asked(spec, psaProfileNow.connection)).map((spec) => spec.label);
     ui.notify(
       unreachable
         ? {
@@ -261,7 +260,9 @@ export async function newIntegrationDialog(options: NewIntegrationOptions): Prom
             cause: describeErrorLine(unreachable),
             remedy: `Check the ${psaName} ${listWords([...settings, 'secrets'])}, then ${again} (the secrets typed are kept).`,
           }
-        : error,
+        : isKmspError(error)
+          ? { kind: 'error', text: `Integration “${integration.name}” not created: ${error.message}`, ...(error.why ? { cause: error.why } : {}), ...(error.remedy ? { remedy: error.remedy } : {}) }
+          : error,
     );
     return null;
   }
@@ -316,8 +317,8 @@ export function NoIntegration({ width, active, session, integrationName, cwd, on
         ? ['No integration selected.', 'Press n to create one.']
         : [
             'No integration is set up yet.',
-            `An integration links one security platform (${platformNames()}) to one PSA (${psaNames()}). Press n to create one: its name, the two systems,`,
-            'their addresses and users, and the secrets (kept in the secret store, never in the config file).',
+            `An integration links one security platform (${platformNames()}) to one PSA (${psaNames()}). Press n to create one: its name, the two systems, ` +
+              'their addresses and users, and the secrets (kept in the secret store, never in the config file).',
           ];
   return (
     <Box flexDirection="column" width={width}>
