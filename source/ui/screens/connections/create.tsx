@@ -5,7 +5,7 @@
 // uses the domain's newIntegration, with the ticketing defaults resolved against the PSA's live
 // picklists (the console session refuses to save a new integration whose required ticket values
 // are unresolved). `n` on an empty Connections tab opens it; other screens call
-// newIntegrationDialog.
+// createIntegration.
 import { Box, Text } from 'ink';
 import { isSupportedPlatformKind, isSupportedPsaKind, psaVendor } from '../../../connectors/registry.js';
 import type { ConsoleSession } from '../../../console/session.js';
@@ -175,29 +175,36 @@ export function integrationFromForm(
 }
 
 export interface NewIntegrationOptions {
-  readonly ui: ConsoleApi;
   readonly session: ConsoleSession;
-  /** Relative CA file paths are resolved from here. */
-  readonly cwd: string;
-  /** Prefilled name ("main" on an empty configuration). */
-  readonly suggestedName?: string;
-  /** How to try again, for messages ("press n again"). */
+  /** The name suggested (default: "main" in a configuration without integrations). */
+  readonly integrationName?: string | null | undefined;
+  /** Relative CA file paths are resolved from here (default: the current directory). */
+  readonly cwd?: string | undefined;
+  /** Told the name once the integration is saved. */
+  readonly onCreated: (name: string) => void;
+  /** How to try again, for messages (default "press n again"). */
   readonly again?: string;
 }
 
 /**
- * Asks for a new integration (the two steps), stores its secrets, resolves its ticketing
- * defaults against the PSA and saves it. Resolves its name once saved, null when cancelled or
- * refused (the notice says why).
+ * The new-integration dialog (the two steps), then its secrets stored, its ticketing defaults
+ * resolved against the PSA and the integration saved, saying what happened through `screen`.
+ * `n` on an empty Connections tab runs it; so may any screen (the integrations list).
  */
-export async function newIntegrationDialog(options: NewIntegrationOptions): Promise<string | null> {
-  const { ui, session, cwd } = options;
+export async function createIntegration(screen: ConsoleApi, options: NewIntegrationOptions): Promise<void> {
+  const created = await runDialog(screen, options);
+  if (created) options.onCreated(created);
+}
+
+async function runDialog(ui: ConsoleApi, options: NewIntegrationOptions): Promise<string | null> {
+  const { session } = options;
+  const cwd = options.cwd ?? process.cwd();
   const again = options.again ?? 'press n again';
   const configured = session.config.integrations.map((i) => i.name);
   const first = await ui.form({
     title: 'New integration (1 of 2): its name and the two systems',
     intro: ['An integration links one security platform to one PSA. Enter on a system lists the choices.'],
-    fields: pairFields({ suggestedName: options.suggestedName ?? (configured.length === 0 ? 'main' : ''), taken: configured }),
+    fields: pairFields({ suggestedName: options.integrationName ?? (configured.length === 0 ? 'main' : ''), taken: configured }),
   });
   if (!first) return null;
   const name = String(first.name ?? '').trim();
@@ -301,10 +308,7 @@ export function NoIntegration({ width, active, session, integrationName, cwd, on
   const theme = useTheme();
   const configured = session.config.integrations.map((i) => i.name);
 
-  async function create() {
-    const created = await newIntegrationDialog({ ui: screen, session, cwd: cwd ?? process.cwd(), ...(integrationName ? { suggestedName: integrationName } : {}) });
-    if (created) onCreated(created);
-  }
+  const create = () => createIntegration(screen, { session, integrationName, cwd, onCreated });
 
   useCommands('Connections', [{ id: 'connections.new', keys: ['n'], description: 'Create an integration (a security platform and a PSA)', hint: 'new integration', run: () => void create() }], {
     active,
