@@ -1,0 +1,173 @@
+// The two registries (connectors/registry.ts, simulators/registry.ts): a kind becomes its
+// connector and its simulator, each entry reaches its simulator over loopback with the connection
+// and secrets the simulators' registry gives, and every refusal names what this build has.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  platformVendor,
+  platformVendors,
+  psaVendor,
+  psaVendors,
+  SUPPORTED_PLATFORM_KINDS,
+  SUPPORTED_PSA_KINDS,
+} from '../../source/connectors/registry.js';
+import { createPlatform, createPsa } from '../../source/connectors/factory.js';
+import { demoKinds, startDemo, type DemoEnvironment } from '../../source/demo/environment.js';
+import type { Integration } from '../../source/domain/config.js';
+import { isKmspError, KmspError } from '../../source/domain/errors.js';
+import { PLATFORM_KINDS, PLATFORM_PROFILES, PSA_KINDS, PSA_PROFILES } from '../../source/domain/profiles/index.js';
+import {
+  platformSimulator,
+  psaSimulator,
+  SIMULATED_PLATFORM_KINDS,
+  SIMULATED_PSA_KINDS,
+  type PlatformSimulatorEntry,
+  type PsaSimulatorEntry,
+} from '../../source/simulators/registry.js';
+import type { SimServer } from '../../source/simulators/server.js';
+
+function refusal(run: () => unknown): KmspError {
+  try {
+    run();
+  } catch (error) {
+    if (isKmspError(error)) return error;
+    throw error;
+  }
+  throw new Error('expected a refusal');
+}
+
+const psaShorts = () => SUPPORTED_PSA_KINDS.map((k) => PSA_PROFILES[k].words.short).join(', ');
+const platformShorts = () => SUPPORTED_PLATFORM_KINDS.map((k) => PLATFORM_PROFILES[k].words.short).join(', ');
+
+describe('connectors registry: what this build speaks', () => {
+  it('a platform with a profile but no connector is "not supported yet", naming what this build speaks', () => {
+    const error = refusal(() => platformVendor('kbh'));
+    expect(error.message).toBe('Kaspersky Business Hub is not supported yet');
+    expect(error.why).toBe('this build speaks: KSC');
+    expect(error.kind).toBe('config');
+    expect(error.remedy).toContain('Kaspersky Business Hub');
+  });
+
+  it('every profile without a connector is refused the same way; every supported kind answers with its own profile', () => {
+    for (const kind of PSA_KINDS) {
+      if (SUPPORTED_PSA_KINDS.includes(kind as never)) {
+        expect(psaVendor(kind).profile).toBe(PSA_PROFILES[kind]);
+        continue;
+      }
+      const error = refusal(() => psaVendor(kind));
+      expect(error.message).toBe(`${PSA_PROFILES[kind].words.name} is not supported yet`);
+      expect(error.why).toBe(`this build speaks: ${psaShorts()}`);
+    }
+    for (const kind of PLATFORM_KINDS) {
+      if (SUPPORTED_PLATFORM_KINDS.includes(kind as never)) expect(platformVendor(kind).profile).toBe(PLATFORM_PROFILES[kind]);
+      else expect(refusal(() => platformVendor(kind)).why).toBe(`this build speaks: ${platformShorts()}`);
+    }
+    expect(psaVendors().map((v) => v.kind)).toEqual(SUPPORTED_PSA_KINDS);
+    expect(platformVendors().map((v) => v.kind)).toEqual(SUPPORTED_PLATFORM_KINDS);
+  });
+
+  it('an unknown kind (a newer config, a typo) is refused naming the kinds to use instead', () => {
+    const error = refusal(() => psaVendor('halo'));
+    expect(error.message).toBe('Unknown PSA kind "halo"');
+    expect(error.why).toBe(`"halo" is not a PSA kmsp knows; this build speaks: ${psaShorts()}`);
+    expect(error.remedy).toContain('"autotask" (Autotask)');
+    expect(refusal(() => platformVendor('')).message).toBe('Unknown security platform kind ""');
+  });
+
+  it('the factory says which integration named the kind', async () => {
+    const integration = { name: 'cloud', platform: { kind: 'kbh', url: 'https://hub', email: 'a@b', caFile: null } } as Pick<Integration, 'name' | 'platform'>;
+    await expect(createPlatform(integration, async () => 'x')).rejects.toThrow('Integration "cloud": Kaspersky Business Hub is not supported yet');
+  });
+});
+
+describe('simulators registry', () => {
+  it('a kind without a simulator is refused naming the simulated ones', () => {
+    const error = refusal(() => platformSimulator('kbh'));
+    expect(error.message).toBe('Kaspersky Business Hub has no simulator in this build yet');
+    expect(error.why).toBe('the demo simulates: ksc (KSC)');
+    expect(error.remedy).toBe('Give --platform ksc.');
+    const unknown = refusal(() => psaSimulator('nope'));
+    expect(unknown.message).toBe('Unknown PSA kind "nope"');
+    expect(unknown.why).toBe(`"nope" is not a PSA kmsp knows; the demo simulates: ${SIMULATED_PSA_KINDS.map((k) => `${k} (${PSA_PROFILES[k].words.short})`).join(', ')}`);
+  });
+
+  it('the demo refuses a kind before starting anything', () => {
+    expect(refusal(() => demoKinds({ psa: 'nope' })).message).toBe('Unknown PSA kind "nope"');
+    expect(refusal(() => demoKinds({ platform: 'kbh' })).message).toBe('Kaspersky Business Hub has no simulator in this build yet');
+    expect(demoKinds({})).toEqual({ psa: SIMULATED_PSA_KINDS[0], platform: SIMULATED_PLATFORM_KINDS[0] });
+  });
+});
+
+describe('each simulated vendor, reached through both registries over loopback', () => {
+  const running: SimServer[] = [];
+  afterAll(async () => {
+    await Promise.all(running.map((s) => s.close()));
+  });
+
+  const started = async <E extends PsaSimulatorEntry | PlatformSimulatorEntry>(entry: E) => {
+    const sim = await entry.start();
+    running.push(sim);
+    return sim;
+  };
+
+  it.each(SIMULATED_PSA_KINDS)('PSA %s: the connector signs in with the connection and secrets the simulator gives', async (kind) => {
+    const entry = psaSimulator(kind as string);
+    const sim = await started(entry);
+    const { connection, secrets } = entry.connection(sim);
+    const platform = platformSimulator(SIMULATED_PLATFORM_KINDS[0] as string);
+    const integration = { name: 'reg', psa: connection, platform: { kind: platform.kind } } as Integration;
+    // The secrets the simulator gives are exactly those the profile names.
+    expect(Object.keys(secrets).sort()).toEqual(PSA_PROFILES[connection.kind].secrets.map((s) => s.part).sort());
+    const psa = await createPsa(integration, async (name) => secrets[name.slice('reg.'.length)] ?? null);
+    try {
+      const accounts = await psa.listAccounts();
+      expect(accounts.length).toBeGreaterThan(0);
+    } finally {
+      await psa.close();
+    }
+    // A secret the store does not hold is named, with where it was looked for.
+    const missing = await psaVendor(kind as string)
+      .connect(integration, async () => null)
+      .then(
+        () => null,
+        (error: unknown) => error,
+      );
+    expect(isKmspError(missing) && missing.kind).toBe('secret');
+    expect((missing as KmspError).message).toMatch(/^Integration "reg": the .+ is missing$/);
+    expect((missing as KmspError).why).toMatch(/no secret named reg\.\S+ in the keyring/);
+  });
+
+  it.each(SIMULATED_PLATFORM_KINDS)('platform %s: the connector lists the tenants the simulator says it has', async (kind) => {
+    const entry = platformSimulator(kind as string);
+    const sim = await started(entry);
+    const { connection, secrets } = entry.connection(sim);
+    expect(Object.keys(secrets).sort()).toEqual(PLATFORM_PROFILES[connection.kind].secrets.map((s) => s.part).sort());
+    const integration = { name: 'reg', platform: connection } as Pick<Integration, 'name' | 'platform'>;
+    const platform = await createPlatform(integration, async (name) => secrets[name.slice('reg.'.length)] ?? null);
+    try {
+      const tenants = await platform.listTenants();
+      expect(tenants.filter((t) => t.enabled).map((t) => t.id).sort()).toEqual(entry.tenants(sim).map((t) => t.id).sort());
+    } finally {
+      await platform.close();
+    }
+  });
+});
+
+describe('the demo through the registries', () => {
+  let demo: DemoEnvironment;
+  beforeAll(async () => {
+    demo = await startDemo({ psa: SIMULATED_PSA_KINDS[0], platform: SIMULATED_PLATFORM_KINDS[0] });
+  });
+  afterAll(async () => {
+    await demo.close();
+  });
+
+  it('configures each simulator as its registry entry says, reachable as psa/platform and under its kind', () => {
+    const integration = demo.config.integrations[0]!;
+    expect(integration.psa).toEqual(psaSimulator(demo.psaKind).connection(demo.psa as never).connection);
+    expect(integration.platform).toEqual(platformSimulator(demo.platformKind).connection(demo.platform as never).connection);
+    expect((demo as unknown as Record<string, unknown>)[demo.psaKind]).toBe(demo.psa);
+    expect((demo as unknown as Record<string, unknown>)[demo.platformKind]).toBe(demo.platform);
+    expect(demo.simulators.map((s) => s.name)).toEqual([demo.platformName, demo.psaName]);
+    expect(demo.simulators[0]!.address).toBe(platformSimulator(demo.platformKind).address(demo.platform as never));
+  });
+});
