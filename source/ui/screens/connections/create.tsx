@@ -77,8 +77,8 @@ export function pairFields(options: { suggestedName: string; taken: readonly str
             ? `“${v.trim()}” exists already.`
             : undefined,
     },
-    { kind: 'choice', id: 'platform', label: 'Security platform', options: platforms, initial: firstPlatform, required: true, noun: 'platform' },
-    { kind: 'choice', id: 'psa', label: 'PSA', options: psas, initial: firstPsa, required: true, noun: 'PSA' },
+    { kind: 'choice', id: 'platform', label: 'Security platform', options: platforms, initial: firstPlatform, required: true, noun: 'platforms' },
+    { kind: 'choice', id: 'psa', label: 'PSA', options: psas, initial: firstPsa, required: true, noun: 'PSAs' },
   ];
 }
 
