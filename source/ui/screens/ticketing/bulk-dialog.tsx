@@ -6,7 +6,7 @@
 import { useCallback, useReducer } from 'react';
 import { Box, Text } from 'ink';
 import type { PsaChoice } from '../../../domain/config.js';
-import { LIMITS } from '../../../domain/defaults.js';
+import { TICKET_LIMITS as LIMITS } from '../../../domain/ticketSchema.js';
 import type { PsaProfile, TicketFieldSpec } from '../../../domain/profiles/index.js';
 import type { TicketPicklists } from '../../../domain/types.js';
 import { useCommands, useKeyCapture, type KeyPress } from '../../keys/index.js';
@@ -17,7 +17,7 @@ import { dialogWidth, Modal, useDialogBounds } from '../../components/modal.js';
 import { SearchSelect } from '../../components/search-select/search-select.js';
 import { TextField } from '../../components/text-field/text-field.js';
 import { isEditingKey, textFieldReducer, type TextFieldState } from '../../components/text-field/use-text-field-state.js';
-import { bulkFields, dependents, effectiveChoice, fallbackSpec, listWords, parseNumber, rowOptions, scopeSpec, withArticle, type BulkChange, type Draft, type RuleColumn, type RuleRow, type TicketingSchema } from './model.js';
+import { bulkFields, bulkOptions, bulkValueAfter, dependents, fallbackSpec, parseNumber, scopeSpec, type BulkChange, type BulkFields, type Draft, type RuleColumn, type RuleRow, type TicketingSchema } from './model.js';
 
 const KEEP = '\u0000keep';
 
@@ -68,9 +68,6 @@ export interface BulkEditDialogProps {
   readonly onCancel: () => void;
 }
 
-/** A scope's value as the rows will have it: one value (null: none), or 'differs' when the rows keep different ones. */
-type ScopeValue = { value: PsaChoice | null } | 'differs';
-
 export function BulkEditDialog({ rows, draft, schema, picklists, onSubmit, onCancel }: BulkEditDialogProps) {
   const theme = useTheme();
   const bounds = useDialogBounds();
@@ -91,53 +88,24 @@ export function BulkEditDialog({ rows, draft, schema, picklists, onSubmit, onCan
   const labelWidth = Math.max(16, ...defs.map((d) => displayWidth(d.title) + 1));
   const controlWidth = Math.max(8, inner - labelWidth - 4);
 
-  const spec = (id: string) => specs.find((s) => s.id === id)!;
-  const choiceOf = (s: TicketFieldSpec, value: string): PsaChoice | null => {
+  const choiceOf = (s: TicketFieldSpec, value: string): PsaChoice => {
     const hit = (picklists[s.list] ?? []).find((v) => v.value === value);
     return hit ? { value: hit.value, label: hit.label } : { value, label: value };
   };
-  /** Whether the rows' value of a field changes: chosen here to something some row lacks, or cleared because its scope changes. */
-  const changes = (id: string): boolean => {
-    const s = spec(id);
-    const chosen = state.choices[id];
-    if (chosen !== KEEP) {
-      const now = chosen === null ? null : chosen;
-      const fb = fallbackSpec(psa, s);
-      const effective = now ?? (fb ? (draft.general[fb.id]?.value ?? null) : null);
-      if (rows.some((r) => (effectiveChoice(r, id, draft, psa)?.value ?? null) !== effective)) return true;
+  /** The choices made so far, as the model takes them (absent: unchanged). */
+  const chosen = (): BulkFields => {
+    const out: Record<string, PsaChoice | null> = {};
+    for (const s of specs) {
+      const v = state.choices[s.id];
+      if (v !== KEEP && v !== undefined) out[s.id] = v === null ? null : choiceOf(s, v);
     }
-    return s.scopedBy !== undefined && changes(s.scopedBy);
+    return out;
   };
-  /** The value of a field the rows will have after the edit, as far as its options are concerned. */
-  const valueAfter = (id: string): ScopeValue => {
-    const s = spec(id);
-    const chosen = state.choices[id];
-    if (chosen !== KEEP && chosen !== undefined) {
-      if (chosen !== null) return { value: choiceOf(s, chosen) };
-      const fb = fallbackSpec(psa, s);
-      return { value: fb ? (draft.general[fb.id] ?? null) : null };
-    }
-    // Kept, but cleared where its own scope changes.
-    if (s.scopedBy && changes(s.scopedBy)) return { value: null };
-    const values = new Map(rows.map((r) => [effectiveChoice(r, id, draft, psa)?.value ?? '', effectiveChoice(r, id, draft, psa)]));
-    if (values.size !== 1) return 'differs';
-    return { value: [...values.values()][0] ?? null };
-  };
-
-  function optionsOf(s: TicketFieldSpec) {
-    const scope = scopeSpec(psa, s);
-    const context: Record<string, PsaChoice | null> = {};
-    if (scope) {
-      const after = valueAfter(scope.id);
-      context[scope.id] = after === 'differs' ? null : after.value;
-    }
-    return rowOptions(s, context, picklists).map((v) => ({ value: v.value, label: v.label }));
-  }
 
   function choiceText(s: TicketFieldSpec): string {
     const value = state.choices[s.id];
     const scope = scopeSpec(psa, s);
-    if (value === KEEP) return scope && valueAfter(scope.id) === 'differs' ? `(unchanged — rows differ in ${scope.label})` : '(unchanged)';
+    if (value === KEEP) return scope && bulkValueAfter(scope.id, rows, chosen(), draft, psa) === 'differs' ? `(unchanged — rows differ in ${scope.label})` : '(unchanged)';
     if (value === null || value === undefined) {
       const fb = fallbackSpec(psa, s);
       return fb ? `(${fb.label})` : '(none)';
@@ -146,20 +114,14 @@ export function BulkEditDialog({ rows, draft, schema, picklists, onSubmit, onCan
   }
 
   const openChoice = (s: TicketFieldSpec) => {
-    const scope = scopeSpec(psa, s);
-    if (scope) {
-      const after = valueAfter(scope.id);
-      if (after === 'differs' || !after.value) {
-        dispatch({
-          type: 'problem',
-          text: after === 'differs' ? `The marked rows have different ${listWords(psa, scope.list)}: choose one here first.` : `Choose ${withArticle(scope.label)} first: ${listWords(psa, s.list)} belong to one.`,
-        });
-        return;
-      }
+    const offered = bulkOptions(s, rows, chosen(), draft, psa, picklists);
+    if ('problem' in offered) {
+      dispatch({ type: 'problem', text: offered.problem });
+      return;
     }
     const fb = fallbackSpec(psa, s);
     const none = fb ? `(${fb.label})` : s.required ? undefined : '(none)';
-    const options = [{ value: KEEP, label: '(unchanged)' }, ...optionsOf(s)];
+    const options = [{ value: KEEP, label: '(unchanged)' }, ...offered.values.map((v) => ({ value: v.value, label: v.label }))];
     ui.openDialog(({ close }) => (
       <SearchSelect<string>
         title={s.label}
@@ -196,11 +158,7 @@ export function BulkEditDialog({ rows, draft, schema, picklists, onSubmit, onCan
     if (state.enabled !== undefined) change.enabled = state.enabled;
     if (state.numbers.lifetime.value.trim()) change.lifetime = state.numbers.lifetime.value.trim();
     if (state.numbers.due.value.trim()) change.due = state.numbers.due.value.trim();
-    for (const s of specs) {
-      const v = state.choices[s.id];
-      if (v === KEEP || v === undefined) continue;
-      change.fields[s.id] = v === null ? null : choiceOf(s, v);
-    }
+    change.fields = { ...chosen() };
     onSubmit(change);
   };
 

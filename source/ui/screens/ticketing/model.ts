@@ -9,9 +9,22 @@
 // TicketingSettings.
 import type { Integration, PsaChoice, ScopedGeneral, TicketChoices, TicketRule, TicketingSettings } from '../../../domain/config.js';
 import { rebaseOnTheirs } from '../../../domain/configMerge.js';
-import { LIMITS, resolveChoice } from '../../../domain/defaults.js';
 import { platformProfile, psaProfile, type PlatformProfile, type PsaProfile, type RuleSectionSpec, type TicketFieldSpec } from '../../../domain/profiles/index.js';
-import { defaultTicketing, fieldOptions, scopesInUse, ticketingProblems } from '../../../domain/ticketSchema.js';
+import {
+  defaultScope,
+  defaultTicketing,
+  effectiveField,
+  fieldOptions,
+  isStale,
+  liveChoice,
+  resolveTicketing,
+  ruleWhat,
+  sameChoice,
+  scopeFieldSpec,
+  scopesInUse,
+  sectionName,
+  ticketingProblems,
+} from '../../../domain/ticketSchema.js';
 import type { PicklistValue, TicketPicklists } from '../../../domain/types.js';
 
 /** The two profiles the tab is drawn from. */
@@ -42,7 +55,7 @@ export interface SectionEntry {
 export function sectionEntries(platform: PlatformProfile): SectionEntry[] {
   return [
     { id: GENERAL, title: 'General', full: 'General' },
-    ...platform.sections.map((s) => ({ id: s.id, title: s.title, full: s.group ? `${s.group} › ${s.title}` : s.title, spec: s })),
+    ...platform.sections.map((s) => ({ id: s.id, title: s.title, full: sectionName(s), spec: s })),
   ];
 }
 
@@ -245,23 +258,11 @@ export function allRows(draft: Draft): RuleRow[] {
 
 // Live values --------------------------------------------------------------------------
 
-/**
- * The stored choice as the PSA has it now: the active value with the stored id, or — for a
- * default not resolved yet (empty value) — the active value with its label; null when the PSA
- * no longer has it or it is inactive ("shows blank"). Without picklists the stored choice.
- */
-export function live(choice: PsaChoice | null, values: readonly PicklistValue[] | undefined): PsaChoice | null {
-  if (!choice) return null;
-  if (!values) return choice.value ? choice : null;
-  if (!choice.value) return resolveChoice(choice.label, values);
-  const hit = values.find((v) => v.value === choice.value && v.active);
-  return hit ? { value: hit.value, label: hit.label } : null;
-}
+/** The stored choice as the PSA has it now (null: gone or inactive, "shows blank"); domain liveChoice. */
+export const live = (choice: PsaChoice | null, values: readonly PicklistValue[] | undefined): PsaChoice | null => liveChoice(choice, values);
 
 /** Whether a stored value is gone (deleted or inactive in the PSA). */
-export function stale(choice: PsaChoice | null, values: readonly PicklistValue[] | undefined): boolean {
-  return choice !== null && values !== undefined && live(choice, values) === null;
-}
+export const stale = (choice: PsaChoice | null, values: readonly PicklistValue[] | undefined): boolean => isStale(choice, values);
 
 function specOf(psa: PsaProfile, id: string): TicketFieldSpec | undefined {
   return psa.ticketing.row.find((s) => s.id === id);
@@ -274,10 +275,8 @@ export function fallbackSpec(psa: PsaProfile, spec: TicketFieldSpec): TicketFiel
 
 /** The row's value of a field, or where it has none the General field it falls back to. */
 export function effectiveChoice(row: RuleRow, id: string, draft: Draft, psa: PsaProfile): PsaChoice | null {
-  const own = row.fields[id] ?? null;
-  if (own) return own;
   const spec = specOf(psa, id);
-  return spec?.fallback ? (draft.general[spec.fallback] ?? null) : null;
+  return spec ? effectiveField(row, spec, draft.general) : (row.fields[id] ?? null);
 }
 
 /** The chosen values a row's field options depend on (its scoping fields, with fallbacks). */
@@ -287,9 +286,12 @@ export function rowContext(row: RuleRow, draft: Draft, psa: PsaProfile, override
   return out;
 }
 
-/** The values a row field offers now (active ones, of its scope). */
-export function rowOptions(spec: TicketFieldSpec, context: Record<string, PsaChoice | null>, picklists: TicketPicklists): PicklistValue[] {
-  return fieldOptions(spec, picklists, context);
+/** The values a row field offers now: active ones, of its scope's live value (domain fieldOptions). */
+export function rowOptions(psa: PsaProfile, spec: TicketFieldSpec, context: Readonly<Record<string, PsaChoice | null>>, picklists: TicketPicklists): PicklistValue[] {
+  const scope = spec.scopedBy ? specOf(psa, spec.scopedBy) : undefined;
+  if (!scope) return fieldOptions(spec, picklists, {});
+  const chosen = context[scope.id] ?? null;
+  return fieldOptions(spec, picklists, { [scope.id]: liveChoice(chosen, picklists[scope.list]) ?? null });
 }
 
 /** The row field whose value scopes this one. */
@@ -312,7 +314,7 @@ export function dependents(psa: PsaProfile, id: string): string[] {
   return out;
 }
 
-const sameValue = (a: PsaChoice | null, b: PsaChoice | null) => (a?.value || a?.label || null) === (b?.value || b?.label || null);
+const sameValue = (a: PsaChoice | null, b: PsaChoice | null) => (!a && !b) || sameChoice(a, b);
 
 /**
  * Sets row fields; a field whose scope now has another value is cleared (a subtype belongs to
@@ -353,26 +355,25 @@ export type GeneralRow =
       readonly rows: number;
     };
 
-export const scopeRowId = (scope: string, field?: string) => `general:scope:${scope}${field ? `:${field}` : ''}`;
+/** Row ids of the per-scope General rows: a scope by its value (by its label while not resolved). */
+export const scopeRowId = (scope: PsaChoice, field?: string) => `general:scope:${scope.value || scope.label}${field ? `:${field}` : ''}`;
 
 /** The row field the per-scope General fields belong to (ConnectWise: the board). */
 export function perScopeSpec(psa: PsaProfile): TicketFieldSpec | undefined {
-  const field = psa.ticketing.perScope?.field;
-  return field ? specOf(psa, field) : undefined;
+  return scopeFieldSpec(psa) ?? undefined;
 }
 
-/** The scopes enabled rows use, as choices (labels from the rows or the PSA's list). */
+/** The scopes enabled rows use (domain scopesInUse), each with how many enabled rows use it. */
 export function scopesUsed(draft: Draft, schema: TicketingSchema, picklists: TicketPicklists | undefined): Array<{ scope: PsaChoice; rows: number }> {
   const spec = perScopeSpec(schema.psa);
   if (!spec) return [];
   const settings = fromDraft(draft, schema, picklists);
-  const values = scopesInUse(settings, schema.psa);
-  return values.map((value) => {
-    const rows = allRows(draft).filter((r) => r.enabled && (effectiveChoice(r, spec.id, draft, schema.psa)?.value ?? '') === value);
-    const named = rows.map((r) => effectiveChoice(r, spec.id, draft, schema.psa)).find((c) => c?.label);
-    const fromList = picklists?.[spec.list]?.find((v) => v.value === value);
-    return { scope: { value, label: fromList?.label ?? named?.label ?? value }, rows: rows.length };
-  });
+  return scopesInUse(settings, schema.psa, picklists).map((scope) => ({
+    scope,
+    rows: Object.values(settings.sections)
+      .flat()
+      .filter((r) => r.enabled && sameChoice(picklists ? liveChoice(effectiveField(r, spec, settings.general), picklists[spec.list]) : effectiveField(r, spec, settings.general), scope)).length,
+  }));
 }
 
 export function generalRows(draft: Draft, schema: TicketingSchema, picklists: TicketPicklists | undefined): GeneralRow[] {
@@ -381,15 +382,20 @@ export function generalRows(draft: Draft, schema: TicketingSchema, picklists: Ti
   const fields = schema.psa.ticketing.perScope?.fields ?? [];
   if (!scopeField) return out;
   for (const { scope, rows } of scopesUsed(draft, schema, picklists)) {
-    out.push({ kind: 'scope', id: scopeRowId(scope.value), label: `${scopeField.label} “${scope.label}”`, scope, rows });
-    for (const spec of fields) out.push({ kind: 'field', id: scopeRowId(scope.value, spec.id), spec, label: `  ${spec.label}`, required: spec.required === true, scope });
+    out.push({ kind: 'scope', id: scopeRowId(scope), label: `${scopeField.label} “${scope.label || scope.value}”`, scope, rows });
+    for (const spec of fields) out.push({ kind: 'field', id: scopeRowId(scope, spec.id), spec, label: `  ${spec.label}`, required: spec.required === true, scope });
   }
   return out;
 }
 
+/** The stored per-scope entry of a scope (by value, or by label while either is not resolved). */
+export function scopeEntry(draft: Draft, scope: PsaChoice): ScopedGeneral | undefined {
+  return draft.perScope.find((s) => sameChoice(s.scope, scope));
+}
+
 export function generalValue(draft: Draft, row: GeneralRow & { kind: 'field' }): PsaChoice | null {
   if (!row.scope) return draft.general[row.spec.id] ?? null;
-  return draft.perScope.find((s) => s.scope.value === row.scope!.value)?.fields[row.spec.id] ?? null;
+  return scopeEntry(draft, row.scope)?.fields[row.spec.id] ?? null;
 }
 
 /** What a General field offers: its list's active values (a per-scope field: of its scope; a closed status: closed ones). */
@@ -413,7 +419,7 @@ export function generalValues(draft: Draft, row: GeneralRow & { kind: 'field' },
  */
 export function setGeneral(draft: Draft, row: GeneralRow & { kind: 'field' }, value: PsaChoice | null, schema: TicketingSchema): { draft: Draft; cleared: number } {
   if (row.scope) {
-    const i = draft.perScope.findIndex((s) => s.scope.value === row.scope!.value);
+    const i = draft.perScope.findIndex((s) => sameChoice(s.scope, row.scope));
     const perScope = [...draft.perScope];
     if (i >= 0) perScope[i] = { scope: perScope[i]!.scope, fields: { ...perScope[i]!.fields, [row.spec.id]: value } };
     else perScope.push({ scope: row.scope, fields: { ...choices(schema.psa.ticketing.perScope?.fields ?? [], {}), [row.spec.id]: value } });
@@ -434,47 +440,26 @@ export function setGeneral(draft: Draft, row: GeneralRow & { kind: 'field' }, va
 
 // Back to settings ----------------------------------------------------------------------
 
-function resolved(choice: PsaChoice | null, values: readonly PicklistValue[] | undefined): PsaChoice | null {
-  // Unresolved defaults get their live value; a stale value is kept as stored (shown blank,
-  // and refused for enabled rows by the problems).
-  if (choice && !choice.value && values) return resolveChoice(choice.label, values) ?? choice;
-  return choice;
-}
-
-function toRule(row: RuleRow, draft: Draft, schema: TicketingSchema, p: TicketPicklists | undefined): TicketRule {
-  const fields: TicketChoices = {};
-  for (const [id, choice] of Object.entries(row.fields)) {
-    const spec = specOf(schema.psa, id);
-    const values = p && spec ? (spec.scopedBy ? rowOptions(spec, rowContext(row, draft, schema.psa), p) : p[spec.list]) : undefined;
-    fields[id] = resolved(choice, values);
-  }
+function toRule(row: RuleRow): TicketRule {
   return {
     key: row.key,
     enabled: row.enabled,
     lifetimeDays: row.lifetime === undefined ? null : parseNumber(row.lifetime),
     dueHours: row.due === undefined ? null : parseNumber(row.due),
-    fields,
+    fields: { ...row.fields },
   };
 }
 
+/**
+ * The draft as settings. With picklists, defaults not resolved yet get their live value
+ * (domain resolveTicketing); a stale value is kept as stored (shown blank, and refused for
+ * enabled rows by the problems).
+ */
 export function fromDraft(draft: Draft, schema: TicketingSchema, p: TicketPicklists | undefined): TicketingSettings {
-  const general: TicketChoices = {};
-  for (const [id, choice] of Object.entries(draft.general)) {
-    const spec = schema.psa.ticketing.general.find((s) => s.id === id);
-    general[id] = resolved(choice, p && spec ? p[spec.list] : undefined);
-  }
-  const scopeField = schema.psa.ticketing.perScope?.field;
-  const perScope = draft.perScope.map((s): ScopedGeneral => {
-    const fields: TicketChoices = {};
-    for (const [id, choice] of Object.entries(s.fields)) {
-      const spec = schema.psa.ticketing.perScope?.fields.find((f) => f.id === id);
-      fields[id] = resolved(choice, p && spec ? fieldOptions(spec, p, { ...draft.general, ...(scopeField ? { [scopeField]: s.scope } : {}) }) : undefined);
-    }
-    return { scope: s.scope, fields };
-  });
   const sections: Record<string, TicketRule[]> = {};
-  for (const [id, rows] of Object.entries(draft.sections)) sections[id] = rows.map((r) => toRule(r, draft, schema, p));
-  return { general, perScope, sections };
+  for (const [id, rows] of Object.entries(draft.sections)) sections[id] = rows.map(toRule);
+  const settings: TicketingSettings = { general: { ...draft.general }, perScope: draft.perScope.map((s) => ({ scope: s.scope, fields: { ...s.fields } })), sections };
+  return p ? resolveTicketing(settings, schema.psa, p) : settings;
 }
 
 // Problems -----------------------------------------------------------------------------------
@@ -490,78 +475,24 @@ export interface Problem {
 }
 
 export function rowWhat(row: RuleRow, platform: PlatformProfile): string {
-  return `${sectionEntry(platform, row.section)?.full ?? row.section} › ${row.label}`;
+  const spec = platform.sections.find((s) => s.id === row.section);
+  return spec ? ruleWhat(spec, row.key) : `${row.section} › ${row.label}`;
 }
 
-/** Where a domain problem's path points: a rule row's field, a General field or a per-scope one. */
-type Target = { kind: 'row'; section: string; index: number; field: string } | { kind: 'general'; field: string } | { kind: 'scope'; scope: string; field: string };
-
-function targetOf(path: string): Target | undefined {
-  let m = /(?:^|\.)sections\.([^.[\]]+)\[(\d+)\]\.(?:fields\.)?([A-Za-z0-9_-]+)$/.exec(path);
-  if (m) return { kind: 'row', section: m[1]!, index: Number(m[2]), field: m[3]! };
-  m = /(?:^|\.)perScope\[([^\]]*)\]\.(?:fields\.)?([A-Za-z0-9_-]+)$/.exec(path);
-  if (m) return { kind: 'scope', scope: m[1]!.replace(/^["']|["']$/g, ''), field: m[2]! };
-  m = /(?:^|\.)general\.([A-Za-z0-9_-]+)$/.exec(path);
-  if (m) return { kind: 'general', field: m[1]! };
-  return undefined;
-}
-
-function numberShort(field: 'dueHours' | 'lifetimeDays', enabled: boolean): string {
-  const [label, unit] = field === 'dueHours' ? ['Due', 'hours'] : ['Lifetime', 'days'];
-  if (!enabled) return `${label}: a number`;
-  return `${label} ${LIMITS[field].min}–${LIMITS[field].max} ${unit}`;
-}
-
-function fieldShort(spec: TicketFieldSpec | undefined, field: string, value: PsaChoice | null, scopeValue: PsaChoice | null | undefined, scopeLabel: string | undefined, values: readonly PicklistValue[] | undefined): string {
-  if (!spec) return field;
-  if (spec.scopedBy && value && !scopeValue && scopeLabel) return `${spec.label} needs its ${scopeLabel}`;
-  const now = live(value, values);
-  if (now && spec.closedOnly && values && !values.some((v) => v.value === now.value && v.closed)) return `${spec.label}: a closed one`;
-  return `${spec.label} required`;
-}
-
+/** The domain's problems (domain ticketingProblems) on the tab's rows; a number typed as text is quoted. */
 export function draftProblems(draft: Draft, schema: TicketingSchema, picklists: TicketPicklists | undefined): Problem[] {
   const settings = fromDraft(draft, schema, picklists);
-  const name = schema.psa.words.name;
   const out: Problem[] = [];
   for (const p of ticketingProblems(settings, schema.platform, schema.psa, picklists)) {
-    const target = targetOf(p.path);
-    if (!target) continue;
-    if (target.kind === 'row') {
-      const row = draft.sections[target.section]?.[target.index];
+    const { place } = p;
+    if (place.kind === 'general') out.push({ rowId: `general:${p.field}`, field: p.field, message: p.message, short: p.short });
+    else if (place.kind === 'scope') out.push({ rowId: scopeRowId(place.scope, p.field), field: p.field, message: p.message, short: p.short });
+    else {
+      const row = draft.sections[place.section]?.[place.index];
       if (!row) continue;
-      const field = target.field;
-      let message = p.message;
-      const typed = field === 'dueHours' ? row.due : field === 'lifetimeDays' ? row.lifetime : undefined;
-      if (typed !== undefined && Number.isNaN(parseNumber(typed))) message = message.replace(': ', `: "${typed.trim()}" is not a number. `);
-      const spec = specOf(schema.psa, field);
-      let short: string;
-      if (field === 'dueHours' || field === 'lifetimeDays') short = numberShort(field, row.enabled);
-      else {
-        const context = rowContext(row, draft, schema.psa);
-        const scope = spec ? scopeSpec(schema.psa, spec) : undefined;
-        const values = spec && picklists ? (spec.scopedBy ? rowOptions(spec, context, picklists) : picklists[spec.list]) : undefined;
-        const value = effectiveChoice(row, field, draft, schema.psa);
-        if (spec?.required && value && stale(value, values)) message = message.replace(' (required', ` (“${value.label}” no longer exists or is inactive in ${name}; required`);
-        short = fieldShort(spec, field, value, scope ? context[scope.id] : undefined, scope?.label, values);
-      }
-      out.push({ rowId: row.id, field, message, short });
-    } else if (target.kind === 'general') {
-      const spec = schema.psa.ticketing.general.find((s) => s.id === target.field);
-      const value = draft.general[target.field] ?? null;
-      const values = spec ? picklists?.[spec.list] : undefined;
-      let message = p.message;
-      if (value && stale(value, values) && message.endsWith('.')) message = `${message.slice(0, -1)} (“${value.label}” no longer exists or is inactive in ${name}).`;
-      out.push({ rowId: `general:${target.field}`, field: target.field, message, short: fieldShort(spec, target.field, value, undefined, undefined, values) });
-    } else {
-      const spec = schema.psa.ticketing.perScope?.fields.find((s) => s.id === target.field);
-      const scopeField = perScopeSpec(schema.psa);
-      const entry = draft.perScope.find((s) => s.scope.value === target.scope);
-      const scope = entry?.scope ?? { value: target.scope, label: picklists?.[scopeField?.list ?? '']?.find((v) => v.value === target.scope)?.label ?? target.scope };
-      const value = entry?.fields[target.field] ?? null;
-      const row: GeneralRow & { kind: 'field' } = { kind: 'field', id: scopeRowId(target.scope, target.field), spec: spec ?? { id: target.field, label: target.field, short: target.field, list: '' }, label: target.field, required: true, scope };
-      const values = spec ? generalValues(draft, row, schema, picklists) : undefined;
-      out.push({ rowId: row.id, field: target.field, message: p.message, short: `${scopeField?.label ?? ''} “${scope.label}”: ${fieldShort(spec, target.field, value, undefined, undefined, values)}`.trim() });
+      const typed = p.field === 'dueHours' ? row.due : p.field === 'lifetimeDays' ? row.lifetime : undefined;
+      const message = typed !== undefined && Number.isNaN(parseNumber(typed)) ? p.message.replace(': ', `: "${typed.trim()}" is not a number. `) : p.message;
+      out.push({ rowId: row.id, field: p.field, message, short: p.short });
     }
   }
   return out;
@@ -627,7 +558,7 @@ export function changedIds(saved: Draft, draft: Draft): Set<string> {
   for (const id of new Set([...Object.keys(saved.general), ...Object.keys(draft.general)])) {
     if (JSON.stringify(saved.general[id] ?? null) !== JSON.stringify(draft.general[id] ?? null)) out.add(`general:${id}`);
   }
-  const scoped = (d: Draft) => new Map(d.perScope.flatMap((s) => Object.entries(s.fields).map(([f, v]) => [scopeRowId(s.scope.value, f), JSON.stringify(v ?? null)] as const)));
+  const scoped = (d: Draft) => new Map(d.perScope.flatMap((s) => Object.entries(s.fields).map(([f, v]) => [scopeRowId(s.scope, f), JSON.stringify(v ?? null)] as const)));
   const before = scoped(saved);
   const after = scoped(draft);
   for (const id of new Set([...before.keys(), ...after.keys()])) if ((before.get(id) ?? 'null') !== (after.get(id) ?? 'null')) out.add(id);
@@ -658,10 +589,73 @@ export function applyBulk(row: RuleRow, change: BulkChange, draft: Draft, psa: P
   return Object.keys(change.fields).length > 0 ? setRowFields(next, change.fields, draft, psa) : next;
 }
 
+/** A bulk edit's field choices by id: a value, null (cleared, or the General value it falls back to), absent: unchanged. */
+export type BulkFields = Readonly<Record<string, PsaChoice | null>>;
+
+/** A field's value after a bulk edit, as far as the fields it scopes are concerned: one value (null: none), or 'differs' where the rows keep different ones. */
+export type BulkValue = { readonly value: PsaChoice | null } | 'differs';
+
+function chosenEffective(spec: TicketFieldSpec, chosen: PsaChoice | null, draft: Draft, psa: PsaProfile): PsaChoice | null {
+  if (chosen) return chosen;
+  const fb = fallbackSpec(psa, spec);
+  return fb ? (draft.general[fb.id] ?? null) : null;
+}
+
+/** Whether the bulk edit changes some row's (effective) value of a field: chosen anew, or cleared because its scope changes. */
+export function bulkChanges(id: string, rows: readonly RuleRow[], chosen: BulkFields, draft: Draft, psa: PsaProfile): boolean {
+  const spec = specOf(psa, id);
+  if (!spec) return false;
+  if (id in chosen) {
+    const after = chosenEffective(spec, chosen[id] ?? null, draft, psa);
+    if (rows.some((r) => !sameValue(effectiveChoice(r, id, draft, psa), after))) return true;
+  }
+  return spec.scopedBy !== undefined && bulkChanges(spec.scopedBy, rows, chosen, draft, psa);
+}
+
+export function bulkValueAfter(id: string, rows: readonly RuleRow[], chosen: BulkFields, draft: Draft, psa: PsaProfile): BulkValue {
+  const spec = specOf(psa, id);
+  if (!spec) return { value: null };
+  if (id in chosen) return { value: chosenEffective(spec, chosen[id] ?? null, draft, psa) };
+  // Kept, but cleared on every row where its own scope changes.
+  if (spec.scopedBy && bulkChanges(spec.scopedBy, rows, chosen, draft, psa)) return { value: null };
+  const values = rows.map((r) => effectiveChoice(r, id, draft, psa));
+  const first = values[0] ?? null;
+  return values.every((v) => sameValue(v, first)) ? { value: first } : 'differs';
+}
+
+/**
+ * What a field offers in the bulk edit: the values of the scope chosen in the same edit, or of
+ * the rows' common one; a problem to show instead where the rows differ in it or it is blank.
+ */
+export function bulkOptions(
+  spec: TicketFieldSpec,
+  rows: readonly RuleRow[],
+  chosen: BulkFields,
+  draft: Draft,
+  psa: PsaProfile,
+  picklists: TicketPicklists,
+): { values: PicklistValue[] } | { problem: string; differs: boolean } {
+  const scope = scopeSpec(psa, spec);
+  if (!scope) return { values: rowOptions(psa, spec, {}, picklists) };
+  const after = bulkValueAfter(scope.id, rows, chosen, draft, psa);
+  if (after === 'differs') return { problem: `The marked rows have different ${listWords(psa, scope.list)}: choose one here first.`, differs: true };
+  if (!after.value) return { problem: `Choose ${withArticle(scope.label)} first: ${listWords(psa, spec.list)} belong to one.`, differs: false };
+  return { values: rowOptions(psa, spec, { [scope.id]: after.value }, picklists) };
+}
+
 /** The Reset to defaults of one section (General: the General and per-scope fields), resolved against the live PSA values. */
 export function resetSection(draft: Draft, section: string, schema: TicketingSchema, picklists: TicketPicklists): Draft {
   const defaults = toDraft(defaultTicketing(schema.platform, schema.psa, picklists), schema);
-  if (section === GENERAL) return { ...draft, general: defaults.general, perScope: defaults.perScope };
+  if (section === GENERAL) {
+    // The defaults' per-scope fields cover the scopes the default rows use; every other scope
+    // enabled rows use now gets its defaults too (a board's New and Closed status by label).
+    const next: Draft = { ...draft, general: defaults.general, perScope: defaults.perScope };
+    const perScope = [...defaults.perScope];
+    for (const { scope } of scopesUsed(next, schema, picklists)) {
+      if (!perScope.some((s) => sameChoice(s.scope, scope))) perScope.push(toDraft({ general: {}, perScope: [defaultScope(scope, schema.psa, picklists)], sections: {} }, schema).perScope[0]!);
+    }
+    return { ...next, perScope };
+  }
   return { ...draft, sections: { ...draft.sections, [section]: defaults.sections[section] ?? [] } };
 }
 
@@ -682,14 +676,14 @@ export function rebaseDraft(base: Draft, mine: Draft, theirs: Draft, schema: Tic
   }
   const scopeField = perScopeSpec(schema.psa);
   const perScope = theirs.perScope.map((t) => {
-    const b = base.perScope.find((s) => s.scope.value === t.scope.value);
-    const m = mine.perScope.find((s) => s.scope.value === t.scope.value);
+    const b = base.perScope.find((s) => sameChoice(s.scope, t.scope));
+    const m = mine.perScope.find((s) => sameChoice(s.scope, t.scope));
     if (!b || !m) return t;
     const merged = rebaseOnTheirs(b, m, t);
     if (merged.replaced.length > 0) replaced.push(`${scopeField?.label ?? ''} “${t.scope.label}”`.trim());
     return merged.value;
   });
-  for (const m of mine.perScope) if (!base.perScope.some((b) => b.scope.value === m.scope.value) && !perScope.some((p) => p.scope.value === m.scope.value)) perScope.push(m);
+  for (const m of mine.perScope) if (!base.perScope.some((b) => sameChoice(b.scope, m.scope)) && !perScope.some((p) => sameChoice(p.scope, m.scope))) perScope.push(m);
   const sections: Record<string, RuleRow[]> = {};
   for (const section of new Set([...Object.keys(theirs.sections), ...Object.keys(mine.sections)])) {
     const b = new Map((base.sections[section] ?? []).map((r) => [r.id, r]));

@@ -140,7 +140,7 @@ function TicketingEditor({ session, integrationName, integration, width, height,
   /** The values a row's stored choice is checked against: its list, or where the field is scoped, its scope's values. */
   const rowValues = (r: RuleRow, spec: TicketFieldSpec, d: Draft = draft): readonly PicklistValue[] | undefined => {
     if (!lists) return undefined;
-    return spec.scopedBy ? rowOptions(spec, rowContext(r, d, psa), lists) : lists[spec.list];
+    return spec.scopedBy ? rowOptions(psa, spec, rowContext(r, d, psa), lists) : lists[spec.list];
   };
   /** A field cell: the row's value, or — left blank where the field falls back to a General one — that value, marked "(default)". */
   const fieldText = (r: RuleRow, spec: TicketFieldSpec): string => {
@@ -340,7 +340,7 @@ function TicketingEditor({ session, integrationName, integration, width, height,
       screen.notify({ kind: 'error', text: `Choose ${withArticle(scope.label)} first: ${listWords(psa, spec.list)} belong to one.` });
       return;
     }
-    const values = rowOptions(spec, context, p);
+    const values = rowOptions(psa, spec, context, p);
     const none = noneOption(spec);
     const chosen = await screen.select<string>({
       title: `${spec.label} for ${toSingleLine(row.label)}`,
