@@ -171,13 +171,13 @@ describe('ConnectWise Manage with KSC: boards, per-board statuses, scoped option
     draft = setRows(draft, 'events', new Set(['events:critical']), (r) => ({ ...r, enabled: true, fields: { ...r.fields, board: null } }));
     draft = setRows(draft, 'warningStatus', new Set(['warningStatus:rtp-not-running']), (r) => setRowFields({ ...r, enabled: true }, { board: { value: '20', label: 'Security Operations' } }, draft, KSC_CW.psa));
     const rows = generalRows(draft, KSC_CW, cwLists);
-    expect(rows.map((g) => (g.kind === 'scope' ? `${g.label} (${g.rows})` : g.label))).toEqual([
+    expect(rows.map((g) => (g.kind === 'scope' ? `${g.label}: ${g.scope.label} (${g.rows})` : g.label))).toEqual([
       'Default board',
       'Ticket source',
-      'Board “Monitoring Alert” (1)',
+      'Board in use: Monitoring Alert (1)',
       '  New status',
       '  Closed status',
-      'Board “Security Operations” (1)',
+      'Board in use: Security Operations (1)',
       '  New status',
       '  Closed status',
     ]);

@@ -382,7 +382,7 @@ export function generalRows(draft: Draft, schema: TicketingSchema, picklists: Ti
   const fields = schema.psa.ticketing.perScope?.fields ?? [];
   if (!scopeField) return out;
   for (const { scope, rows } of scopesUsed(draft, schema, picklists)) {
-    out.push({ kind: 'scope', id: scopeRowId(scope), label: `${scopeField.label} “${scope.label || scope.value}”`, scope, rows });
+    out.push({ kind: 'scope', id: scopeRowId(scope), label: `${scopeField.label} in use`, scope, rows });
     for (const spec of fields) out.push({ kind: 'field', id: scopeRowId(scope, spec.id), spec, label: `  ${spec.label}`, required: spec.required === true, scope });
   }
   return out;

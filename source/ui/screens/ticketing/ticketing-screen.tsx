@@ -223,7 +223,7 @@ function TicketingEditor({ session, integrationName, integration, width, height,
         minWidth: 16,
         grow: 2,
         filterable: false,
-        render: (g) => (g.kind === 'scope' ? '' : `${choiceText(generalValue(draft, g), generalValues(draft, g, schema, lists), g.required ? BLANK : '(none)')}${bad(g) ? ' !' : ''}`),
+        render: (g) => (g.kind === 'scope' ? g.scope.label || g.scope.value : `${choiceText(generalValue(draft, g), generalValues(draft, g, schema, lists), g.required ? BLANK : '(none)')}${bad(g) ? ' !' : ''}`),
         ...(theme.colored ? { tone: (g: GeneralRow) => (bad(g) ? ('danger' as Tone) : undefined) } : {}),
       },
       {
@@ -235,7 +235,7 @@ function TicketingEditor({ session, integrationName, integration, width, height,
         render: (g) => {
           if (g.kind === 'field') return g.required ? 'required' : 'optional';
           const missing = lacking(g);
-          return `${plural(g.rows, 'enabled row')}${missing.length > 0 ? ` · needs ${joinLabels(missing)}` : ''}`;
+          return `${plural(g.rows, 'row')} on${missing.length > 0 ? ` · needs ${joinLabels(missing)}` : ''}`;
         },
         ...(theme.colored ? { tone: (g: GeneralRow) => (g.kind === 'scope' && lacking(g).length > 0 ? ('warning' as Tone) : undefined) } : {}),
       },
@@ -510,7 +510,7 @@ function TicketingEditor({ session, integrationName, integration, width, height,
     const scoped = (psa.ticketing.perScope?.fields ?? []).filter((s) => s.required).map((s) => s.label);
     const parts = [`Enter chooses from the live ${psaName} values`];
     if (required.length > 0) parts.push(`${joinLabels(required)} ${required.length === 1 ? 'is' : 'are'} required`);
-    if (scopeField && scoped.length > 0) parts.push(`each ${scopeField.label.toLowerCase()} enabled rows use needs its ${joinLabels(scoped)}`);
+    if (scopeField && scoped.length > 0) parts.push(`each ${scopeField.label.toLowerCase()} in use needs its ${joinLabels(scoped)}`);
     detail.push({ text: `${parts.join('; ')}.`, tone: 'muted' });
   }
 
