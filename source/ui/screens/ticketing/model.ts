@@ -174,7 +174,7 @@ export function joinLabels(labels: readonly string[]): string {
   let common = 0;
   const shortest = Math.min(...words.map((w) => w.length));
   while (common < shortest - 1 && words.every((w) => w[w.length - 1 - common] === words[0]![words[0]!.length - 1 - common])) common += 1;
-  const heads = words.map((w, i) => (i === 0 ? w.slice(0, w.length - common).join(' ') : w.slice(0, w.length - common).join(' ')));
+  const heads = words.map((w) => w.slice(0, w.length - common).join(' '));
   const tail = common > 0 ? ` ${words[0]!.slice(words[0]!.length - common).join(' ')}` : '';
   const list = heads.length === 1 ? heads[0]! : `${heads.slice(0, -1).join(', ')} and ${heads[heads.length - 1]!}`;
   return `${list}${tail}`;
@@ -222,7 +222,8 @@ function toRow(section: string, spec: RuleSectionSpec | undefined, rule: TicketR
     key: rule.key,
     label: spec?.rows.find((r) => r.key === rule.key)?.label ?? rule.key,
     enabled: rule.enabled,
-    ...(spec === undefined ? (rule.lifetimeDays !== null ? { lifetime: text(rule.lifetimeDays) } : {}) : spec.lifetime ? { lifetime: text(rule.lifetimeDays) } : {}),
+    // A section the platform no longer lists keeps what it stored.
+    ...((spec ? spec.lifetime : rule.lifetimeDays !== null) ? { lifetime: text(rule.lifetimeDays) } : {}),
     ...(psa.ticketing.hasDue ? { due: text(rule.dueHours) } : {}),
     fields: choices(psa.ticketing.row, rule.fields),
   };
@@ -358,7 +359,7 @@ export type GeneralRow =
 /** Row ids of the per-scope General rows: a scope by its value (by its label while not resolved). */
 export const scopeRowId = (scope: PsaChoice, field?: string) => `general:scope:${scope.value || scope.label}${field ? `:${field}` : ''}`;
 
-/** The row field the per-scope General fields belong to (ConnectWise: the board). */
+/** The row field the per-scope General fields belong to (a board, where statuses belong to one). */
 export function perScopeSpec(psa: PsaProfile): TicketFieldSpec | undefined {
   return scopeFieldSpec(psa) ?? undefined;
 }

@@ -119,7 +119,6 @@ function TicketingEditor({ session, integrationName, integration, width, height,
   const dirty = changed.size > 0;
   useDirty(dirty);
   const problems = useMemo(() => draftProblems(draft, schema, lists), [draft, schema, lists]);
-  const problemsOf = (rowId: string): Problem[] => problems.filter((p) => p.rowId === rowId);
 
   // Tables ---------------------------------------------------------------------------
   const bottomLines = height >= 14 ? 3 : 1;
