@@ -80,7 +80,7 @@ const fixture: ConnectWiseFixture = {
   ],
   sources: [{ id: 1, name: 'Email', defaultFlag: true }, { id: 4, name: 'Monitoring' }],
   tickets: [{ id: 5000, summary: 'Existing', company: { id: 10 }, board: { id: 2 }, status: { id: 21 }, externalXRef: 'kmsp:existing', _info: { dateEntered: 'now-1h' } }],
-  notes: [{ ticketId: 5000, text: 'First words', detailDescriptionFlag: true }],
+  notes: [{ ticketId: 5000, text: 'First words', detailDescriptionFlag: true, _info: { enteredBy: 'tech1' } }],
 };
 
 let sim: ConnectWiseSimulator;
@@ -580,7 +580,10 @@ describe('service tickets and notes', () => {
     const ok = await api('POST', 'service/tickets/5000/notes', { text: 'Still infected', internalAnalysisFlag: true });
     expect(ok.status).toBe(201);
     expect(ok.body).toMatchObject({ ticketId: 5000, text: 'Still infected', internalAnalysisFlag: true, internalFlag: true, member: { identifier: 'api-user' }, dateCreated: '2026-03-15T10:30:00Z' });
-    expect((await get('service/tickets/5000/notes?orderBy=id%20desc&fields=text')).body).toEqual([{ text: 'Still infected' }, { text: 'First words' }]);
+    expect((await get('service/tickets/5000/notes?orderBy=id%20desc&fields=text,member/identifier')).body).toEqual([
+      { text: 'Still infected', member: { identifier: 'api-user' } },
+      { text: 'First words', member: { identifier: 'tech1' } },
+    ]);
     expect((await api('POST', 'service/tickets/4242/notes', { text: 'x', detailDescriptionFlag: true })).status).toBe(404);
   });
 
@@ -655,6 +658,10 @@ describe('control API and people in the UI', () => {
     expect((await get('company/companies/10')).body.status).toEqual({ id: 2, name: 'Inactive' });
     expect((await control('rename-company', { id: 10, name: 'Alpha Holdings' })).status).toBe(200);
     expect((await get('company/companies/10')).body).toMatchObject({ name: 'Alpha Holdings', _info: { updatedBy: 'tech1' } });
+    await control('update-record', { entity: 'Companies', id: 10, fields: { customFields: { Region: 'East' } } });
+    expect((await get('company/companies/10')).body.customFields.map((f: { value: unknown }) => f.value)).toEqual(['alpha', 'East', null]);
+    expect((await control('update-record', { entity: 'companies', id: 10, fields: { shoeSize: 9 } })).status).toBe(400);
+    expect((await control('update-record', { entity: 'widgets', id: 1, fields: {} })).status).toBe(400);
     await control('update-record', { entity: 'agreements', id: 100, fields: { endDate: 'now-1d' } });
     expect((await get('finance/agreements/100')).body.agreementStatus).toBe('Expired');
     const inserted = await control('insert-record', { entity: 'statuses', record: { name: 'Resolved', board: { id: 3 }, closedStatus: true } });

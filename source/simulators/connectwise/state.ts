@@ -330,6 +330,12 @@ export class ConnectWiseState {
     if (!r) throw new Error(`no ${entity} record ${id}`);
     const normal = this.normalize(entity, fields, this.now(), `${entity} ${id}`);
     delete normal.id;
+    // Custom fields given as {caption: value} change those fields only, as an edit in the UI does.
+    if (Array.isArray(normal.customFields) && typeof fields.customFields === 'object' && fields.customFields !== null && !Array.isArray(fields.customFields)) {
+      const changed = normal.customFields as Rec[];
+      const kept = ((r.customFields as Rec[] | null) ?? []).filter((v) => !changed.some((c) => c.id === v.id));
+      normal.customFields = [...kept, ...changed];
+    }
     Object.assign(r, normal);
     if (entity === 'tickets' && ('status' in fields || 'board' in fields)) this.applyClosed(r, this.person().identifier, 'status' in fields);
     this.stamp(r, this.person().identifier, false);
@@ -490,6 +496,10 @@ export class ConnectWiseState {
         r.processNotifications ??= false;
         r.dateCreated ??= (r._info as Rec).dateEntered;
         r.createdBy ??= (r._info as Rec).enteredBy;
+        if (r.member === null) {
+          const by = [this.apiMember(), ...(this.fixture.members ?? [])].find((m) => m.identifier === r.createdBy);
+          if (by) r.member = { id: by.id, identifier: by.identifier, name: by.name };
+        }
         break;
       default:
         break;
@@ -891,7 +901,7 @@ export class ConnectWiseState {
     const next = this.patched('additions', addition, body);
     const values = this.additionInput(agreement, next, addition);
     Object.assign(addition, values);
-    this.additionAmounts(addition);
+    this.additionDefaults(addition);
     this.stamp(addition, this.apiMember().identifier, false);
     return addition;
   }
