@@ -113,7 +113,8 @@ export const RECORD_NOT_FOUND_CODE = /^not\s*found$/i;
  */
 export const PERMISSIONS = {
   companies: 'Companies › Company Maintenance (Inquire; Edit to write the tenant-name field)',
-  agreements: 'Finance › Agreements (Inquire; Add and Edit for agreement additions)',
+  agreements: 'Finance › Agreements (Inquire)',
+  additions: 'Finance › Agreements (Inquire, Add and Edit: agreement additions are written through it)',
   catalog: 'Procurement › Product Catalog (Inquire)',
   boards: 'System › Table Setup (Inquire), for boards, statuses, types, subtypes, items, priorities and sources',
   tickets: 'Service Desk › Service Tickets (Inquire, Add and Edit)',

@@ -6,6 +6,7 @@ import { PERMISSIONS, type PermissionArea } from './assumptions.js';
 import type { ConnectWiseClient } from './client.js';
 import { queryString } from './conditions.js';
 import { describeBody, errorBody } from './errors.js';
+import { asArray, num } from './wire.js';
 
 export interface PermissionCheck {
   area: PermissionArea;
@@ -26,18 +27,27 @@ const READS: ReadonlyArray<{ area: PermissionArea; what: string; path: string }>
   { area: 'tickets', what: 'service tickets', path: 'service/tickets' },
 ];
 
+async function read(client: ConnectWiseClient, area: PermissionArea, what: string, path: string): Promise<{ check: PermissionCheck; first: number | null }> {
+  const response = await client.send({ method: 'GET', path: `${path}${queryString({ pageSize: 1 })}`, action: `read ${what}`, area, accept: [403] });
+  const allowed = response.status !== 403;
+  const rows = allowed ? asArray(client.json(response), `read ${what}`) : [];
+  return {
+    check: { area, what, allowed, permission: PERMISSIONS[area], detail: allowed ? null : (describeBody(errorBody(response), client.http.redactor) ?? 'HTTP 403') },
+    first: rows[0] ? num(rows[0], 'id', `read ${what}`) : null,
+  };
+}
+
+/**
+ * One check per area; agreement additions are read too when there is an agreement to read them
+ * from (the first one listed), since they are a permission of their own in some roles.
+ */
 export async function checkPermissions(client: ConnectWiseClient): Promise<PermissionCheck[]> {
-  return Promise.all(
-    READS.map(async ({ area, what, path }) => {
-      const response = await client.send({ method: 'GET', path: `${path}${queryString({ pageSize: 1 })}`, action: `read ${what}`, area, accept: [403] });
-      const allowed = response.status !== 403;
-      return {
-        area,
-        what,
-        allowed,
-        permission: PERMISSIONS[area],
-        detail: allowed ? null : (describeBody(errorBody(response), client.http.redactor) ?? 'HTTP 403'),
-      };
-    }),
-  );
+  const results = await Promise.all(READS.map((r) => read(client, r.area, r.what, r.path)));
+  const checks = results.map((r) => r.check);
+  const agreement = results.find((r) => r.check.area === 'agreements')?.first ?? null;
+  if (agreement !== null) {
+    const additions = await read(client, 'additions', 'agreement additions', `finance/agreements/${agreement}/additions`);
+    checks.splice(2, 0, additions.check);
+  }
+  return checks;
 }

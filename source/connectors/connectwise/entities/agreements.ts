@@ -106,7 +106,7 @@ export class Agreements {
     const conditions = productId === null ? undefined : c.eq('product/id', productId);
     let records: WireRecord[];
     try {
-      records = await this.client.list(`${AGREEMENTS}/${agreementId}/additions`, { ...(conditions ? { conditions } : {}), fields: ADDITION_FIELDS }, what, 'agreements');
+      records = await this.client.list(`${AGREEMENTS}/${agreementId}/additions`, { ...(conditions ? { conditions } : {}), fields: ADDITION_FIELDS }, what, 'additions');
     } catch (error) {
       if (isKmspError(error) && error.code === 404 && !(await this.client.getItem(`${AGREEMENTS}/${agreementId}`, `read agreement ${agreementId}`, 'agreements', ['id']))) {
         throw new KmspError(`Agreement ${agreementId} does not exist in ConnectWise`, {
@@ -184,7 +184,7 @@ export class Agreements {
         { product: { id: productId }, quantity: posting.after, effectiveDate: dateOnly(day), billCustomer: NEW_ADDITION_BILL_CUSTOMER },
         {
           action: `add product ${productId} with quantity ${posting.after} to agreement ${agreementId}`,
-          area: 'agreements',
+          area: 'additions',
           check: `Look at agreement ${agreementId}'s additions in ConnectWise for product ${productId} with quantity ${posting.after} effective ${day}; kmsp reads the additions before its next posting and does not add a second one when it is there.`,
         },
       );
@@ -193,8 +193,8 @@ export class Agreements {
     if (existing.quantity === posting.after) return { id: String(existing.id) };
     const action = `set the quantity of addition ${existing.id} (product ${productId}, agreement ${agreementId}) from ${existing.quantity} to ${posting.after}`;
     const check = `Look at addition ${existing.id} of agreement ${agreementId} in ConnectWise: if its quantity is ${posting.after}, the change was made; setting it again is harmless.`;
-    const response = await this.client.patch(`${AGREEMENTS}/${agreementId}/additions/${existing.id}`, [replace('quantity', posting.after)], { action, area: 'agreements', check });
-    const updated = this.client.writeAnswer(response, { action, check, area: 'agreements' });
+    const response = await this.client.patch(`${AGREEMENTS}/${agreementId}/additions/${existing.id}`, [replace('quantity', posting.after)], { action, area: 'additions', check });
+    const updated = this.client.writeAnswer(response, { action, check, area: 'additions' });
     const quantity = optNum(updated, 'quantity', action);
     if (quantity !== posting.after) {
       throw new KmspError(`ConnectWise answered the quantity change of addition ${existing.id} without applying it`, {
