@@ -125,6 +125,16 @@ export function responseError(response: HttpResponse, ctx: ErrorContext): KmspEr
       code: status,
     });
   }
+  // README §1.3: every call needs the integration's registered clientId.
+  if ((status === 400 || status === 401 || status === 403) && body?.message && /client\s*id/i.test(body.message)) {
+    return new KmspError(`${what}: the clientId was refused`, {
+      kind: 'config',
+      cause: cause ?? `HTTP ${status}`,
+      remedy:
+        'Enter the clientId GUID your organisation registered for its integration (developer.connectwise.com › ClientID) in the ConnectWise connection settings, then test the connection again.',
+      code: status,
+    });
+  }
   if (status === 401) {
     return new KmspError(`${what}: the API member's keys were rejected`, {
       kind: 'auth',
