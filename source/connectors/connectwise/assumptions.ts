@@ -126,11 +126,11 @@ export type PermissionArea = keyof typeof PERMISSIONS;
 // ---------------------------------------------------------------- URLs
 
 /**
- * README §1.3: the private key travels (Basic auth) with every call, so the site must be
+ * README §1.1: the private key travels (Basic auth) with every call, so the site must be
  * https; plain http is allowed only on loopback (localhost, 127.0.0.0/8, ::1), where the
  * simulator runs.
  */
 export const PLAIN_HTTP_ONLY_ON_LOOPBACK = true;
 
 /** README §1.1: cloud hosts answer the API only with the api- prefix (na, eu, au …). */
-export const CLOUD_HOST_WITHOUT_API_PREFIX = /^(na|eu|au|za|aus)\.myconnectwise\.net$|^staging\.connectwisedev\.com$/i;
+export const CLOUD_HOST_WITHOUT_API_PREFIX = /^(na|eu|au)\.myconnectwise\.net$|^staging\.connectwisedev\.com$/i;
