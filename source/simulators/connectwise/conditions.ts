@@ -324,19 +324,18 @@ function compareOne(actual: unknown, op: string, expected: Value): boolean {
   throw new ConditionError(`unknown operator ${op}`);
 }
 
-function evaluate(node: Node, record: Record<string, unknown>, mode: Mode): boolean {
+function evaluate(node: Node, record: Record<string, unknown>): boolean {
   switch (node.kind) {
     case 'and':
-      return evaluate(node.left, record, mode) && evaluate(node.right, record, mode);
+      return evaluate(node.left, record) && evaluate(node.right, record);
     case 'or':
-      return evaluate(node.left, record, mode) || evaluate(node.right, record, mode);
+      return evaluate(node.left, record) || evaluate(node.right, record);
     case 'not':
-      return !evaluate(node.inner, record, mode);
+      return !evaluate(node.inner, record);
     case 'cmp': {
       const { values } = resolve(record, node.path);
-      const hit = values.some((v) => compareOne(v, node.op, node.value));
-      // "x != y" over an array child: no element equals y.
-      if (node.op === '!=' && values.length > 1) return values.every((v) => compareOne(v, '!=', node.value)) !== node.negate;
+      // Over list children, "=" holds when some child matches and "!=" when none does.
+      const hit = node.op === '!=' ? values.every((v) => compareOne(v, '!=', node.value)) : values.some((v) => compareOne(v, node.op, node.value));
       return hit !== node.negate;
     }
   }
@@ -379,10 +378,10 @@ export function compileConditions(text: string, mode: Mode, sample: Record<strin
     // A record matches when one of its custom fields satisfies the whole condition.
     return (record) => {
       const fields = record.customFields;
-      return Array.isArray(fields) && fields.some((f) => typeof f === 'object' && f !== null && evaluate(node, f as Record<string, unknown>, mode));
+      return Array.isArray(fields) && fields.some((f) => typeof f === 'object' && f !== null && evaluate(node, f as Record<string, unknown>));
     };
   }
-  return (record) => evaluate(node, record, mode);
+  return (record) => evaluate(node, record);
 }
 
 /** Reads one path of a rendered record for sorting (first value; arrays not allowed). */

@@ -183,7 +183,7 @@ export async function startConnectWiseSimulator(options: ConnectWiseSimulatorOpt
         case 'insert-record':
           return { status: 200, body: { id: methods.insertRecord(String(b.entity), (b.record ?? {}) as Record<string, unknown>) } };
         case 'close-ticket':
-          methods.closeTicket(Number(b.id), typeof b.status === 'string' ? b.status : undefined);
+          methods.closeTicket(Number(b.id), typeof b.statusName === 'string' ? b.statusName : typeof b.status === 'string' ? b.status : undefined);
           return { status: 200, body: { ok: true } };
         case 'remove-custom-field-definition':
           methods.removeCustomFieldDefinition(String(b.caption));

@@ -224,7 +224,7 @@ export function createConnectWiseHandler(deps: RouterDeps): SimHandler {
       .filter((r) => predicates.every((p) => p(r)));
     if (route.count) return { status: 200, body: { count: records.length } };
 
-    // pageSize: 25 by default; above 1000 it is cut to 1000 (ConnectWise's documented maximum; capping rather than refusing is an assumption).
+    // pageSize: 25 by default, at most 1000; a larger one is cut to 1000 (UNCONFIRMED: cut rather than refused).
     const requested = positiveInt(params, 'pagesize');
     if (requested === 0) throw new ConditionError('pageSize must be at least 1');
     const pageSize = Math.min(requested ?? PAGE_SIZE_DEFAULT, PAGE_SIZE_MAX);
@@ -248,7 +248,7 @@ export function createConnectWiseHandler(deps: RouterDeps): SimHandler {
       const after = positiveInt(params, 'pageid') ?? 0;
       records = records.filter((r) => Number(r.id) > after).sort((x, y) => Number(x.id) - Number(y.id));
       page = records.slice(0, pageSize);
-      // A next link whenever the page holds records (the last page's link leads to an empty page).
+      // A next link whenever the page holds records, so the last one leads to an empty page (UNCONFIRMED when it is left out).
       if (page.length > 0) links.push(`<${linkTo({ pageId: String(page[page.length - 1]!.id), pageSize: String(pageSize) })}>; rel="next"`);
     } else {
       const orderBy = params.get('orderby');
