@@ -2,11 +2,13 @@
 // of the Psa port, what it sends and what it makes of the answers. Every request is checked
 // against the vendor's OpenAPI description at the end.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { ConnectWiseSimulator } from '../../source/simulators/connectwise/index.js';
+import { startConnectWiseSimulator, type ConnectWiseSimulator } from '../../source/simulators/connectwise/index.js';
+import { fixturesPath } from '../../source/simulators/server.js';
+import { connectwiseProfile } from '../../source/domain/profiles/connectwise.js';
 import type { ConnectWisePsa } from '../../source/connectors/connectwise/index.js';
 import type { NewTicket } from '../../source/domain/types.js';
 import { assertConnectWiseConformance } from '../helpers/connectwise-spec.js';
-import { connect, failure, ids, startSim, TODAY } from './connectwise-simulated.js';
+import { connect, failure, ids, NOW, startSim, TODAY } from './connectwise-simulated.js';
 
 let sim: ConnectWiseSimulator;
 let psa: ConnectWisePsa;
@@ -471,5 +473,35 @@ describe('the rest of the port', () => {
       ['tickets', true],
     ]);
     expect(sim.requests.every((r) => new URLSearchParams(r.query).get('pageSize') === '1')).toBe(true);
+  });
+});
+
+describe('the demo story (fixtures/demo/connectwise.json)', () => {
+  it('reads every list, every running agreement\'s quantities, and the profile\'s default labels resolve', async () => {
+    const demo = await startConnectWiseSimulator({ fixture: fixturesPath('demo', 'connectwise.json'), now: () => NOW });
+    const { psa: p } = connect(demo);
+    try {
+      await p.verify();
+      const [accounts, contracts, items, lists] = await Promise.all([p.listAccounts(), p.listContracts(), p.listBillingItems(), p.ticketPicklists()]);
+      expect(accounts.length).toBeGreaterThan(20);
+      expect(items.some((i) => !i.active)).toBe(true);
+      const running = contracts.filter((c) => c.active && c.recurring);
+      expect(running.length).toBeGreaterThan(10);
+      const quantities = await Promise.all(running.map((c) => p.currentQuantities(c.id, TODAY)));
+      expect(quantities.flat().every((q) => Number.isInteger(q.units) && q.units >= 0)).toBe(true);
+      const label = (list: string, wanted: string, parent?: string) =>
+        lists[list]!.find((v) => v.label === wanted && v.active && (parent === undefined || v.parentValue === parent));
+      const { ticketing } = connectwiseProfile;
+      const board = label('boards', ticketing.general.find((f) => f.id === 'board')!.defaultLabel!)!;
+      expect(board).toBeDefined();
+      for (const f of ticketing.perScope!.fields) expect(label(f.list, f.defaultLabel!, board.value), f.id).toBeDefined();
+      const priority = ticketing.row.find((f) => f.id === 'priority')!.defaultByLevel!;
+      expect(label('priorities', priority.critical)).toBeDefined();
+      expect(label('priorities', priority.other)).toBeDefined();
+    } finally {
+      await p.close();
+      await demo.close();
+    }
+    assertConnectWiseConformance(demo.requests);
   });
 });
