@@ -257,5 +257,9 @@ describe('secrets', () => {
     expect(visible(error)).not.toContain(PRIVATE_KEY);
     expect(visible(error)).not.toContain(credential);
     expect(error.why).toMatch(/echo \*\*\* \*\*\*/);
+    sim.inject({ endpoint: '*', kind: 'error', status: 400, message: `bad ${PRIVATE_KEY}` });
+    const refused = await failure(psa.listAccountTypes());
+    expect(refused.message).toBe('ConnectWise refused to list company types: bad ***');
+    expect(visible(refused)).not.toContain(PRIVATE_KEY);
   });
 });

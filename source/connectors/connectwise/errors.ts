@@ -105,6 +105,7 @@ export function responseError(response: HttpResponse, ctx: ErrorContext): KmspEr
   const detail = cause ?? (raw || undefined);
   const status = response.status;
   const what = `ConnectWise refused to ${ctx.action}`;
+  const message = body?.message ? ctx.redactor.text(body.message) : null;
   const withDetail = detail ? { detail } : {};
 
   // Set by the HTTP layer on a 5xx to a write: it may have been carried out.
@@ -117,7 +118,7 @@ export function responseError(response: HttpResponse, ctx: ErrorContext): KmspEr
   }
 
   if (body?.code && /^security$/i.test(body.code)) {
-    return new KmspError(`${what}: ${body.message ?? 'a security rule refused the request'}`, {
+    return new KmspError(`${what}: ${message ?? 'a security rule refused the request'}`, {
       kind: 'config',
       cause: cause ?? `HTTP ${status}`,
       remedy:
@@ -126,7 +127,7 @@ export function responseError(response: HttpResponse, ctx: ErrorContext): KmspEr
     });
   }
   // README §1.3: every call needs the integration's registered clientId.
-  if ((status === 400 || status === 401 || status === 403) && body?.message && /client\s*id/i.test(body.message)) {
+  if ((status === 400 || status === 401 || status === 403) && message && /client\s*id/i.test(message)) {
     return new KmspError(`${what}: the clientId was refused`, {
       kind: 'config',
       cause: cause ?? `HTTP ${status}`,
@@ -189,7 +190,7 @@ export function responseError(response: HttpResponse, ctx: ErrorContext): KmspEr
     });
   }
   if (status === 400 && body?.code && /invalidobject/i.test(body.code)) {
-    return new KmspError(`${what}: ${body.message ?? 'the record is invalid'}`, {
+    return new KmspError(`${what}: ${message ?? 'the record is invalid'}`, {
       kind: 'vendor',
       cause: cause ?? 'InvalidObject',
       remedy: 'Nothing was changed. Correct what ConnectWise names (a value kmsp uses may have been changed or removed in ConnectWise, e.g. a board, status or product), then retry.',
@@ -197,7 +198,7 @@ export function responseError(response: HttpResponse, ctx: ErrorContext): KmspEr
     });
   }
   if (status >= 400 && status < 500) {
-    return new KmspError(`${what}${body?.message ? `: ${ctx.redactor.text(body.message)}` : `: HTTP ${status}`}`, {
+    return new KmspError(`${what}${message ? `: ${message}` : `: HTTP ${status}`}`, {
       kind: 'vendor',
       cause: cause ?? `ConnectWise answered HTTP ${status} without an error message`,
       remedy: 'Nothing was changed. Correct what ConnectWise names, then retry; if it names nothing kmsp can change, report this to the kmsp maintainers.',
