@@ -155,11 +155,11 @@ describe('companies', () => {
 });
 
 describe('agreements and products', () => {
-  it('lists agreements: recurring unless cancelled, active unless cancelled or ended, dates as calendar days', async () => {
+  it('lists agreements: every type takes additions (recurring), active unless cancelled or ended, dates as calendar days', async () => {
     const all = await psa.listContracts();
     expect(all.map((c) => [c.id, c.accountId, c.name, c.recurring, c.typeLabel, c.active, c.startDate, c.endDate])).toEqual([
       ['4100', '19300', 'Acme Managed Security', true, 'Managed Services', true, '2026-01-01', null],
-      ['4101', '19300', 'Acme 2025', false, 'Managed Services', false, '2025-01-01', '2025-12-31'],
+      ['4101', '19300', 'Acme 2025', true, 'Managed Services', false, '2025-01-01', '2025-12-31'],
       ['4102', '19301', 'Beta MS 2025', true, 'Managed Services', false, '2025-01-01', '2025-12-31'],
       ['4103', '19303', 'Delta Block Hours', true, 'Block Time', true, '2026-01-01', '2026-12-31'],
       ['4104', '19304', 'Epsilon MS', true, 'Managed Services', true, '2026-01-01', null],

@@ -79,8 +79,9 @@ export class Agreements {
         id: String(num(r, 'id', what)),
         accountId: String(ref(r, 'company', what).id),
         name: str(r, 'name', what),
-        // README §4.2: any agreement that is not cancelled takes additions.
-        recurring: !cancelled,
+        // README §4.2: every agreement type takes additions; a cancelled or ended one is
+        // reported as inactive (active below), which is the check that names the cause.
+        recurring: true,
         typeLabel: optRef(r, 'type', what)?.name ?? '',
         active: !cancelled && !ENDED_AGREEMENT_STATUSES.has(status),
         startDate: calendarPart(optStr(r, 'startDate', what)),
