@@ -68,7 +68,8 @@ export type TicketingScreenOptions = IntegrationScreenOptions;
 
 type Props = IntegrationEditorProps;
 
-const screen = integrationScreen('ticketing', 'Ticketing', TicketingEditor);
+// The PSA's own word for the tab.
+const screen = integrationScreen('ticketing', { of: (i) => schemaOf(i).psa.words.tabs.ticketing, fallback: 'Ticketing' }, TicketingEditor);
 export const createTicketingScreen = screen.create;
 export const TicketingScreen = screen.Screen;
 
