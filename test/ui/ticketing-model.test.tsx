@@ -3,7 +3,7 @@
 // ConnectWise, without a PSA. The full screen against the simulators is ticketing.test.tsx.
 import { describe, expect, it } from 'vitest';
 import type { TicketingSettings } from '../../source/domain/config.js';
-import { platformProfile, psaProfile } from '../../source/domain/profiles/index.js';
+import { PSA_KINDS, PSA_PROFILES, platformProfile, psaProfile } from '../../source/domain/profiles/index.js';
 import { defaultTicketing } from '../../source/domain/ticketSchema.js';
 import type { PicklistValue, TicketPicklists } from '../../source/domain/types.js';
 import {
@@ -79,6 +79,17 @@ function draftOf(s: TicketingSchema, lists: TicketPicklists, edit?: (t: Ticketin
 const row = (d: Draft, section: string, key: string): RuleRow => d.sections[section]!.find((r) => r.key === key)!;
 const fieldRow = (rows: GeneralRow[], id: string) => rows.find((g) => g.id === id) as GeneralRow & { kind: 'field' };
 const labels = (values: readonly PicklistValue[]) => values.map((x) => x.label);
+
+describe('the profiles name what the tab shows', () => {
+  it.each(PSA_KINDS)('%s: every list a ticket field reads has its words, once', (kind) => {
+    const t = PSA_PROFILES[kind].ticketing;
+    const named = t.lists.map((l) => l.name);
+    expect(new Set(named).size).toBe(named.length);
+    const used = [...t.general, ...(t.perScope?.fields ?? []), ...t.row].map((f) => f.list);
+    expect(used.filter((l) => !named.includes(l))).toEqual([]);
+    for (const l of t.lists) expect(l.plural).toMatch(/^[a-z][a-z ]*s$/);
+  });
+});
 
 describe('Autotask with KSC: the screen of today, from the profiles', () => {
   it('sections, columns, titles, bulk fields, counts and help words', () => {
