@@ -4,6 +4,7 @@
 //
 // The result carries the one-line summaries (the log and the status file use the same text),
 // the error lines, the HTTP requests made and, when asked, the PSA's own API budget.
+import { psaLabel } from '../domain/config.js';
 import { billingErrorLine } from '../billing/errors.js';
 import { connect } from '../billing/context.js';
 import { runBilling, type BillingRunResult } from '../billing/run.js';
@@ -37,7 +38,8 @@ export interface IntegrationPass {
   /** One line per failure (contract, posting, tenant, ticket), each with cause and remedy. */
   errors: string[];
   requests: { platform: number; psa: number };
-  budget: PsaBudget | null;
+  /** The PSA's own API budget, with the PSA's name (only PSAs that report one). */
+  budget: (PsaBudget & { psa: string }) | null;
   /** Another process holds this job's run lock. */
   locked: boolean;
 }
@@ -147,7 +149,10 @@ async function runOne(job: AgentJob, integration: Integration, ledger: Ledger | 
       const locked = isKmspError(error) && error.code === 'run-locked';
       return { ...notRun(integration.name, 'failed', `${job} ${integration.name}: ${locked ? 'not run, another run holds the lock' : 'failed'}`, locked), errors: [describeErrorLine(error)], requests: { ...c.requests } };
     }
-    if (options.readBudget) pass.budget = await c.psa.budget().catch(() => null);
+    if (options.readBudget) {
+      const budget = await c.psa.budget().catch(() => null);
+      pass.budget = budget ? { ...budget, psa: psaLabel(integration.psa.kind) } : null;
+    }
     // The budget read is a request too: the counts include it.
     pass.requests = { ...c.requests };
     return pass;

@@ -2,8 +2,10 @@
 //
 // - Right before a contract's postings, its units are read again from the PSA and each change
 //   is recomputed as (desired - units now). The plan's own `before` is only advisory: a posting
-//   Autotask accepted in a run that crashed before the ledger recorded it is already in the
-//   units, so the rerun's delta is 0 and nothing is posted twice.
+//   the PSA accepted in a run that crashed before the ledger recorded it is already in the
+//   units, so the rerun's delta is 0 and nothing is posted twice. The same holds whether the
+//   PSA takes the signed difference (a new adjustment) or the quantity itself (an addition set
+//   in place): both are judged by the units before and after.
 // - A ledger row is written `pending` BEFORE the POST and settled (posted / failed / unknown)
 //   after it. A POST whose outcome is unknown (timeout, reset, unrecognised 5xx) leaves the row
 //   `unknown` and blocks that contract item: later runs settle it from the PSA's units (equal to
@@ -19,6 +21,7 @@
 // writer to these contracts while it runs.
 import pLimit from 'p-limit';
 import type { Psa } from '../domain/ports.js';
+import type { PostingMode } from '../domain/types.js';
 import { landingDeadline, type Ledger, type PostingRecord } from '../store/ledger.js';
 import { billingErrorLine, toBillingError } from './errors.js';
 import type { BillingError, BillingLine, BillingPlan, ContractPlan } from './types.js';
@@ -103,7 +106,9 @@ export interface ExecuteOptions {
   dryRun: boolean;
   /** The global pause switch: compute, report, write nothing. */
   paused?: boolean;
-  /** Contracts worked on at once (default 3: Autotask allows 3 threads per endpoint). */
+  /** How the PSA takes a posting (its profile's posting policy): a signed difference, or the quantity set. */
+  mode: PostingMode;
+  /** Contracts worked on at once (the PSA profile's limits.concurrency; default 3). */
   concurrency?: number;
   onProgress?: (done: number, total: number) => void;
   /** Test seam: runs after the PSA accepted a posting and before the ledger settles it. */
@@ -269,7 +274,7 @@ async function executeContract(plan: BillingPlan, contract: ContractPlan, option
     });
     let psaId: string | null;
     try {
-      psaId = (await options.psa.postUsage({ contractId: contract.contractId, billingItemId: line.billingItemId, unitChange: delta, effectiveDate: plan.date })).id;
+      psaId = (await options.psa.postUsage({ contractId: contract.contractId, billingItemId: line.billingItemId, before, after, mode: options.mode, effectiveDate: plan.date })).id;
     } catch (error) {
       const e = toBillingError(error);
       const status = e.outcomeUnknown ? 'unknown' : 'failed';

@@ -4,6 +4,7 @@
 import { accountProblem, contractProblem, itemProblems, skipReason, type MappingProblem } from '../domain/billingChecks.js';
 import type { Integration, TenantMapping } from '../domain/config.js';
 import type { Psa } from '../domain/ports.js';
+import { accountFieldName, billingWords } from '../domain/profiles/index.js';
 import type { BillingItem, PsaAccount, PsaContract } from '../domain/types.js';
 
 export interface PsaBillingFacts {
@@ -44,15 +45,16 @@ export interface MappingCheckResult {
 export async function checkMappings(integration: Integration, facts: PsaBillingFacts, date: string): Promise<MappingCheckResult> {
   const billed = integration.tenants.filter((m) => skipReason(m) === null);
   const accounts = billed.length > 0 ? await facts.accounts() : new Map<string, PsaAccount>();
-  const field = integration.psa.tenantNameField;
+  const field = accountFieldName(integration.psa);
+  const words = billingWords(integration.psa.kind);
   const tenants: MappingCheckResult['tenants'] = [];
   for (const mapping of billed) {
     const problem =
-      contractProblem(mapping, facts.contracts.get(mapping.contractId!), date, (id) => accounts.get(id)?.name) ??
-      accountProblem(mapping, accounts.get(mapping.accountId!), field);
+      contractProblem(mapping, facts.contracts.get(mapping.contractId!), date, (id) => accounts.get(id)?.name, words) ??
+      accountProblem(mapping, accounts.get(mapping.accountId!), field, words);
     if (problem) tenants.push({ mapping, problem });
   }
-  return { tenants, items: itemProblems(integration.billing, [...facts.items.values()]) };
+  return { tenants, items: itemProblems(integration.billing, [...facts.items.values()], words) };
 }
 
 /** A problem of the check placed on the config path it concerns, as `kmsp config validate` lists problems. */

@@ -12,7 +12,8 @@
 // - Account, contract and billing item names come from the PSA, not from the config.
 // - listTenants and listApplications once per run; devices and license usage per tenant,
 //   units per contract, in parallel under small limits (the platform gets 4 at once, the
-//   PSA 3: Autotask refuses a 4th concurrent request per endpoint).
+//   PSA what its profile's limits.concurrency allows: Autotask refuses a 4th concurrent
+//   request per endpoint).
 // - A failure (platform, PSA, no service period) is kept on its contract; others go on.
 // - Several tenants mapped to one contract are summed per billing item: each tenant's own
 //   plan would otherwise set the item to its own count and undo the other's.
@@ -23,6 +24,7 @@ import type { Integration, TenantMapping } from '../domain/config.js';
 import { calendarDate } from '../domain/dates.js';
 import { PassAbandoned, throwIfAbandoned } from '../domain/errors.js';
 import type { Psa, SecurityPlatform } from '../domain/ports.js';
+import { psaProfile } from '../domain/profiles/index.js';
 import type { Tenant } from '../domain/types.js';
 import { countUsage } from '../domain/usage.js';
 import { toBillingError } from './errors.js';
@@ -81,7 +83,7 @@ export async function buildBillingPlan(options: BuildPlanOptions): Promise<Billi
   for (const { mapping, problem } of checks.tenants) if (!refused.has(mapping.contractId!)) refused.set(mapping.contractId!, problem);
 
   const platformLimit = pLimit(Math.max(1, options.platformConcurrency ?? 4));
-  const psaLimit = pLimit(Math.max(1, options.psaConcurrency ?? 3));
+  const psaLimit = pLimit(Math.max(1, options.psaConcurrency ?? psaProfile(integration.psa.kind).limits.concurrency));
   const totalTenants = [...groups.values()].reduce((n, g) => n + g.mappings.length, 0);
   let tenantsDone = 0;
   let contractsDone = 0;

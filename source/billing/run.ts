@@ -6,6 +6,7 @@
 import type { Integration } from '../domain/config.js';
 import { PassAbandoned } from '../domain/errors.js';
 import type { Psa, SecurityPlatform } from '../domain/ports.js';
+import { psaProfile } from '../domain/profiles/index.js';
 import type { Ledger } from '../store/ledger.js';
 import { executeBillingPlan, type ExecuteOptions, type ExecutionResult } from './executor.js';
 import { buildBillingPlan, type PlanProgress } from './planner.js';
@@ -56,8 +57,11 @@ export async function runBilling(options: BillingRunOptions): Promise<BillingRun
       ...(options.signal ? { signal: options.signal } : {}),
     });
     if (ledger && runId !== null) ledger.heartbeat(runId);
+    const profile = psaProfile(options.integration.psa.kind);
     const execution = await executeBillingPlan(plan, {
       psa: options.psa,
+      mode: profile.posting.mode,
+      concurrency: profile.limits.concurrency,
       ledger,
       runId,
       dryRun: options.dryRun,

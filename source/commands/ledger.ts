@@ -16,7 +16,7 @@ export function register(program: Command, io: CommandIo = processIo): void {
     .description('postings (oldest first): before → after, delta, tenant, contract, item, run, status; with --tickets, the tickets kmsp created')
     .option('-f, --format <format>', `output format: ${FORMATS.join(', ')}`, 'csv')
     .option('--since <date>', 'only rows made on or after this date (YYYY-MM-DD, UTC) or ISO time')
-    .option('--tickets', 'export tickets (key, account, kind, title, Autotask number, state, repeats, notes) instead of postings')
+    .option('--tickets', 'export tickets (key, account, kind, title, PSA ticket number, state, repeats, notes) instead of postings')
     .action((options: { format: string; since?: string; tickets?: boolean }, command: Command) => {
       if (!(FORMATS as readonly string[]).includes(options.format)) {
         io.err(`Unknown format “${options.format}”. Use one of: ${FORMATS.join(', ')}.\n`);
@@ -52,8 +52,8 @@ export function register(program: Command, io: CommandIo = processIo): void {
     });
   ledger
     .command('settle <id>')
-    .description('record what happened to a posting whose outcome is unknown, after checking Autotask')
-    .requiredOption('--as <outcome>', 'posted (it is in Autotask) or failed (it is not)')
+    .description('record what happened to a posting whose outcome is unknown, after checking the PSA')
+    .requiredOption('--as <outcome>', 'posted (the PSA holds it) or failed (it does not)')
     .action((id: string, options: { as: string }, command: Command) => {
       if (options.as !== 'posted' && options.as !== 'failed') {
         io.err(`--as must be posted or failed, not “${options.as}”.\n`);

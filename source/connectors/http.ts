@@ -79,6 +79,12 @@ export interface HttpClientOptions {
   /** Maps a URL to the bucket the concurrency limit applies to. Default: method-less path. */
   endpointOf?: (url: URL) => string;
   caFile?: string | null;
+  /**
+   * The connector's words for the remedies of connection errors: which certificate file the
+   * server's CA is ("klserver.cer from the Administration Server") and which port it usually
+   * listens on ("13299, the KSC Open API").
+   */
+  hints?: { certificate?: string; port?: string };
   /** Values to mask wherever text leaves the client. */
   secrets?: Array<string | null | undefined>;
   /**
@@ -181,14 +187,14 @@ function errorCode(error: unknown): string | undefined {
   return e?.code ?? e?.errno ?? e?.cause?.code;
 }
 
-export function loadCa(caFile: string, service: string): Buffer {
+export function loadCa(caFile: string, service: string, certificateHint?: string): Buffer {
   try {
     return readFileSync(caFile);
   } catch (error) {
     throw new KmspError(`${service}: cannot read the CA/certificate file ${caFile}`, {
       kind: 'config',
       cause: (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'the file does not exist' : (error as Error).message,
-      remedy: 'Point caFile at a PEM file holding the server certificate or its CA (for KSC: klserver.cer), or clear the setting to use the system CAs.',
+      remedy: `Point caFile at a PEM file holding the server certificate or its CA${certificateHint ? ` (${certificateHint})` : ''}, or clear the setting to use the system CAs.`,
     });
   }
 }
@@ -201,6 +207,7 @@ export const WRITE_LANDING_MARGIN_MS = 60_000;
 
 export class HttpClient {
   readonly service: string;
+  private readonly hints: NonNullable<HttpClientOptions['hints']>;
   readonly redactor: Redactor;
   readonly stats: HttpStats = { requests: 0, retries: 0, byEndpoint: {} };
   private readonly options: Required<Pick<HttpClientOptions, 'timeoutMs' | 'retries' | 'backoffBaseMs' | 'backoffMaxMs' | 'maxRetryAfterMs' | 'maxConcurrentPerEndpoint'>> &
@@ -213,6 +220,7 @@ export class HttpClient {
 
   constructor(options: HttpClientOptions) {
     this.service = options.service;
+    this.hints = options.hints ?? {};
     this.options = {
       timeoutMs: 30_000,
       retries: 4,
@@ -223,7 +231,7 @@ export class HttpClient {
       ...options,
     };
     this.redactor = new Redactor(options.secrets ?? []);
-    const ca = options.caFile ? loadCa(options.caFile, options.service) : undefined;
+    const ca = options.caFile ? loadCa(options.caFile, options.service, options.hints?.certificate) : undefined;
     // keepAlive: KSC sessions and Autotask calls reuse connections; ca: KSC's self-signed certificate.
     this.httpAgent = new http.Agent({ keepAlive: true });
     this.httpsAgent = new https.Agent({ keepAlive: true, ...(ca ? { ca } : {}) });
@@ -394,8 +402,7 @@ export class HttpClient {
       return new KmspError(`${this.service}: the TLS certificate of ${where} is not trusted`, {
         kind: 'tls',
         cause: `${code}: ${message}`,
-        remedy:
-          'Set the CA/certificate file (caFile) to the server certificate or the CA that signed it (KSC: klserver.cer from the Administration Server). kmsp never disables certificate checks.',
+        remedy: `Set the CA/certificate file (caFile) to the server certificate or the CA that signed it${this.hints.certificate ? ` (${this.hints.certificate})` : ''}. kmsp never disables certificate checks.`,
         code,
       });
     }
@@ -411,7 +418,7 @@ export class HttpClient {
       return new KmspError(`${this.service}: connection refused by ${where}`, {
         kind: 'network',
         cause: 'nothing is listening on that address and port',
-        remedy: 'Check the URL and port (KSC Open API: 13299) and that the service is running and reachable through any firewall.',
+        remedy: `Check the URL and port${this.hints.port ? ` (${this.hints.port})` : ''} and that the service is running and reachable through any firewall.`,
         code,
       });
     }

@@ -8,6 +8,7 @@ import { describeError, isKmspError } from '../domain/errors.js';
 import type { Psa, SecurityPlatform } from '../domain/ports.js';
 import { integrationSecrets } from '../domain/secretNames.js';
 import { validateIntegration } from '../domain/validate.js';
+import { accountFieldName, psaProfile } from '../domain/profiles/index.js';
 import { createPlatform, createPsa, type SecretLookup } from '../connectors/factory.js';
 import { billingFacts, checkMappings, mappingProblems, type PsaBillingFacts } from '../billing/mappingCheck.js';
 import { skipReason } from '../domain/billingChecks.js';
@@ -107,6 +108,7 @@ async function mappingChecks(integration: Integration, facts: PsaBillingFacts, t
 export async function checkPsa(integration: Integration, lookup: SecretLookup, timeZone = 'UTC'): Promise<CheckResult[]> {
   const name = integration.name;
   const label = psaLabel(integration.psa.kind);
+  const words = psaProfile(integration.psa.kind).words;
   const out: CheckResult[] = [];
   let psa: Psa | undefined;
   try {
@@ -115,31 +117,33 @@ export async function checkPsa(integration: Integration, lookup: SecretLookup, t
     out.push({ integration: name, area: 'psa', status: 'ok', summary: `${label}: signed in — ${identity.description}` });
     const accounts = await psa.listAccounts();
     const active = accounts.filter((a) => a.active).length;
-    out.push({ integration: name, area: 'psa', status: 'ok', summary: `${label}: ${plural(accounts.length, 'account')} (${active.toLocaleString('en-US')} active)` });
+    out.push({ integration: name, area: 'psa', status: 'ok', summary: `${label}: ${plural(accounts.length, words.account, words.accounts)} (${active.toLocaleString('en-US')} active)` });
     const contracts = await psa.listContracts();
-    const recurring = contracts.filter((c) => c.recurring).length;
-    out.push({ integration: name, area: 'psa', status: 'ok', summary: `${label}: ${plural(contracts.length, 'contract')} (${recurring.toLocaleString('en-US')} Recurring Service)` });
+    const billable = contracts.filter((c) => c.recurring).length;
+    // Only a PSA where one kind of contract takes usage says how many are of that kind.
+    const ofKind = words.billableKind ? ` (${billable.toLocaleString('en-US')} ${words.billableKind})` : '';
+    out.push({ integration: name, area: 'psa', status: 'ok', summary: `${label}: ${plural(contracts.length, words.contract, words.contracts)}${ofKind}` });
     const items = await psa.listBillingItems();
-    out.push({ integration: name, area: 'psa', status: 'ok', summary: `${label}: ${plural(items.filter((i) => i.active).length, 'active service')}` });
+    out.push({ integration: name, area: 'psa', status: 'ok', summary: `${label}: ${plural(items.filter((i) => i.active).length, `active ${words.billingItem}`, `active ${words.billingItems}`)}` });
     out.push(...(await mappingChecks(integration, billingFacts(contracts, items, async () => accounts), calendarDate(new Date(), timeZone))));
     const picklists = await psa.ticketPicklists();
-    out.push({
-      integration: name,
-      area: 'psa',
-      status: 'ok',
-      summary: `${label}: ticket settings readable (${plural(picklists.queues.filter((q) => q.active).length, 'queue')}, ${plural(picklists.statuses.filter((s) => s.active).length, 'status', 'statuses')})`,
-    });
-    const field = integration.psa.tenantNameField;
+    // Where tickets go (queues, boards) and the statuses they get, counted as the PSA lists them.
+    const ticketing = psaProfile(integration.psa.kind).ticketing;
+    const statusList = [...ticketing.general, ...(ticketing.perScope?.fields ?? [])].find((f) => f.role === 'new-status')?.list;
+    const lists = [ticketing.row.find((f) => f.required)?.list, statusList].filter((l): l is string => l !== undefined);
+    const counts = lists.map((list) => `${list} ${(picklists[list] ?? []).filter((v) => v.active).length.toLocaleString('en-US')}`);
+    out.push({ integration: name, area: 'psa', status: 'ok', summary: `${label}: ticket settings readable (${counts.join(', ')})` });
+    const field = accountFieldName(integration.psa);
     const hasField = accounts.length === 0 || accounts.some((a) => field in a.customFields);
     out.push(
       hasField
-        ? { integration: name, area: 'psa', status: 'ok', summary: `${label}: account field “${field}” exists` }
+        ? { integration: name, area: 'psa', status: 'ok', summary: `${label}: ${words.account} field “${field}” exists` }
         : {
             integration: name,
             area: 'psa',
             status: 'warn',
-            summary: `${label}: account field “${field}” does not exist`,
-            detail: `  Cause: mapped tenant names cannot be written to the accounts.\n  Remedy: create a Company user-defined field named “${field}” in Autotask (Admin › Application-wide › User-defined fields), or change the field name in Connections.`,
+            summary: `${label}: ${words.account} field “${field}” does not exist`,
+            detail: `  Cause: mapped tenant names cannot be written to the ${words.accounts}.\n  Remedy: ${words.accountFieldFix(field)}`,
           },
     );
     const budget = await psa.budget();

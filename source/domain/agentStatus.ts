@@ -39,7 +39,7 @@ export interface ApiUsage {
   /** HTTP requests this agent made in the last rolling hour, per integration and side. */
   lastHour: Record<string, { platform: number; psa: number }>;
   /** The PSA's own account of its API budget (Autotask ThresholdInformation), per integration, as last read. */
-  psaBudget: Record<string, { used: number; limit: number; timeframeMinutes: number; readAt: string } | null>;
+  psaBudget: Record<string, { used: number; limit: number; timeframeMinutes: number; readAt: string; /** The PSA's name (absent in a status written before it was recorded). */ psa?: string } | null>;
 }
 
 export type AgentState = 'starting' | 'running' | 'stopping' | 'stopped' | 'failed';

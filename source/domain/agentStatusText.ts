@@ -162,7 +162,7 @@ export function jobLines(name: AgentJob, job: JobStatus, liveness: Liveness, opt
   return lines;
 }
 
-/** Requests in the last hour per integration, and each PSA's own budget where it reports one (Autotask). */
+/** Requests in the last hour per integration, and each PSA's own budget where it reports one. */
 export function apiLines(status: AgentStatus, options: StatusTextOptions & { compact?: boolean }): StatusLine[] {
   const names = [...new Set([...status.integrations, ...Object.keys(status.api.lastHour), ...Object.keys(status.api.psaBudget)])];
   if (names.length === 0) return [{ text: 'API, last hour: no integration', level: 'muted' }];
@@ -175,8 +175,8 @@ export function apiLines(status: AgentStatus, options: StatusTextOptions & { com
     if (budget) {
       const share = budget.limit > 0 ? budget.used / budget.limit : 0;
       const read = options.compact ? '' : `, read ${formatTime(budget.readAt, options)}`;
-      tail = ` · Autotask budget ${formatCount(budget.used)} of ${formatCount(budget.limit)} per ${budget.timeframeMinutes} min (${Math.round(share * 100)}%${read})`;
-      // Autotask refuses requests past the threshold; from 80 % the agent slows down.
+      tail = ` · ${budget.psa ?? 'PSA'} budget ${formatCount(budget.used)} of ${formatCount(budget.limit)} per ${budget.timeframeMinutes} min (${Math.round(share * 100)}%${read})`;
+      // A PSA with a budget refuses requests past its threshold; from 80 % the agent slows down.
       if (share >= 0.8) level = 'warning';
     }
     return { text: `${options.compact ? 'API' : 'API requests'}, last hour, ${name}: ${requests}${tail}`, level };

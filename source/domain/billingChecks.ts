@@ -5,7 +5,23 @@
 // contracts and billing items and passes them in. The billing run, the preview, `kmsp doctor`,
 // `kmsp config validate --online` and the console's Accounts tab use these same rules.
 import type { BillingSettings, PsaChoice, TenantMapping } from './config.js';
+import type { PostingPolicy, PsaWords } from './profiles/types.js';
 import type { BillingItem, PsaAccount, PsaContract } from './types.js';
+
+/** The PSA's words the messages use (its profile's), and which contracts take usage. */
+export interface BillingWords {
+  words: Pick<PsaWords, 'account' | 'contract' | 'billableContract' | 'billingItem' | 'tabs'>;
+  billableRule: PostingPolicy['billableRule'];
+}
+
+/** Words of no PSA in particular, for callers that have no profile at hand. */
+export const NEUTRAL_BILLING_WORDS: BillingWords = {
+  words: { account: 'account', contract: 'contract', billableContract: 'recurring service contract', billingItem: 'billing item', tabs: { accounts: 'Accounts', billingItems: 'Services', ticketing: 'Ticketing' } },
+  billableRule: 'a recurring service contract',
+};
+
+const cap = (word: string): string => word.charAt(0).toUpperCase() + word.slice(1);
+const article = (word: string): string => `${/^[aeiou]/iu.test(word) ? 'an' : 'a'} ${word}`;
 
 /** Why a mapping cannot be billed: what, why, what to do. */
 export interface MappingProblem {
@@ -34,15 +50,17 @@ export function contractProblem(
   contract: PsaContract | undefined,
   today: string,
   accountName: (accountId: string) => string | undefined = () => undefined,
+  { words, billableRule }: BillingWords = NEUTRAL_BILLING_WORDS,
 ): MappingProblem | null {
   if (!mapping.contractId || !mapping.accountId) return null;
   const account = quoted(mapping.accountName, mapping.accountId);
   const tenant = `“${mapping.tenantName}”`;
-  const choose = `On the Accounts tab, choose a contract of ${account} for ${tenant} again (or turn its billing off).`;
+  const Contract = cap(words.contract);
+  const choose = `On the ${words.tabs.accounts} tab, choose ${article(words.contract)} of ${account} for ${tenant} again (or turn its billing off).`;
   if (!contract) {
     return {
-      message: `Contract ${quoted(mapping.contractName, mapping.contractId)} of ${tenant} does not exist in the PSA; billing skips this tenant`,
-      cause: 'the contract was deleted, or the contract id in the configuration is wrong',
+      message: `${Contract} ${quoted(mapping.contractName, mapping.contractId)} of ${tenant} does not exist in the PSA; billing skips this tenant`,
+      cause: `the ${words.contract} was deleted, or the ${words.contract} id in the configuration is wrong`,
       remedy: choose,
     };
   }
@@ -50,32 +68,32 @@ export function contractProblem(
   if (contract.accountId !== mapping.accountId) {
     const owner = quoted(accountName(contract.accountId), contract.accountId);
     return {
-      message: `Contract ${name} belongs to ${owner}, not to ${account} mapped to ${tenant}; billing skips this tenant`,
+      message: `${Contract} ${name} belongs to ${owner}, not to ${account} mapped to ${tenant}; billing skips this tenant`,
       cause: `posting ${tenant}'s usage there would bill another customer`,
       remedy: choose,
     };
   }
   if (!contract.recurring) {
     return {
-      message: `Contract ${name} of ${account} is a ${contract.typeLabel || 'non-recurring'} contract, which takes no usage postings; billing skips ${tenant}`,
-      cause: 'license usage is posted only to a recurring service contract',
-      remedy: `Choose a recurring service contract of ${account} on the Accounts tab, or create one in the PSA.`,
+      message: `${Contract} ${name} of ${account} is ${article(contract.typeLabel || 'non-recurring')} ${words.contract}, which takes no usage postings; billing skips ${tenant}`,
+      cause: `license usage is posted only to ${billableRule}`,
+      remedy: `Choose ${article(words.billableContract)} of ${account} on the ${words.tabs.accounts} tab, or create one in the PSA.`,
     };
   }
   if (!contract.active) {
     return {
-      message: `Contract ${name} of ${account} is not active; billing skips ${tenant}`,
-      cause: 'the contract is inactive in the PSA',
-      remedy: `Activate the contract in the PSA, or choose an active contract of ${account} on the Accounts tab.`,
+      message: `${Contract} ${name} of ${account} is not active; billing skips ${tenant}`,
+      cause: `the ${words.contract} is inactive in the PSA`,
+      remedy: `Activate the ${words.contract} in the PSA, or choose an active ${words.contract} of ${account} on the ${words.tabs.accounts} tab.`,
     };
   }
   const starts = contract.startDate;
   const ends = contract.endDate;
   if ((starts && starts > today) || (ends && ends < today)) {
     return {
-      message: `Contract ${name} of ${account} runs ${starts ?? '…'} to ${ends ?? '…'}, which does not include ${today}; billing skips ${tenant}`,
-      cause: starts && starts > today ? 'the contract has not started yet' : 'the contract has ended',
-      remedy: `Renew or extend the contract in the PSA, or choose the contract of ${account} that runs today on the Accounts tab.`,
+      message: `${Contract} ${name} of ${account} runs ${starts ?? '…'} to ${ends ?? '…'}, which does not include ${today}; billing skips ${tenant}`,
+      cause: starts && starts > today ? `the ${words.contract} has not started yet` : `the ${words.contract} has ended`,
+      remedy: `Renew or extend the ${words.contract} in the PSA, or choose the ${words.contract} of ${account} that runs today on the ${words.tabs.accounts} tab.`,
     };
   }
   return null;
@@ -88,22 +106,22 @@ export function contractProblem(
  * customer's account and contract would pass every contract check. Null when the field is empty
  * or absent (never written, or the PSA has no such field: nothing to compare).
  */
-export function accountProblem(mapping: TenantMapping, account: PsaAccount | undefined, field: string): MappingProblem | null {
+export function accountProblem(mapping: TenantMapping, account: PsaAccount | undefined, field: string, { words }: BillingWords = NEUTRAL_BILLING_WORDS): MappingProblem | null {
   if (!mapping.accountId) return null;
   const tenant = `“${mapping.tenantName}”`;
   if (!account) {
     return {
-      message: `Account ${quoted(mapping.accountName, mapping.accountId)} mapped to ${tenant} does not exist in the PSA; billing skips this tenant`,
-      cause: 'the account was deleted or merged, or the account id in the configuration is wrong',
-      remedy: `On the Accounts tab, map ${tenant} to its account again (or turn its billing off).`,
+      message: `${cap(words.account)} ${quoted(mapping.accountName, mapping.accountId)} mapped to ${tenant} does not exist in the PSA; billing skips this tenant`,
+      cause: `the ${words.account} was deleted or merged, or the ${words.account} id in the configuration is wrong`,
+      remedy: `On the ${words.tabs.accounts} tab, map ${tenant} to its ${words.account} again (or turn its billing off).`,
     };
   }
   const written = account.customFields[field]?.trim();
   if (!written || sameTenantName(written, mapping.tenantName)) return null;
   return {
-    message: `Account ${quoted(account.name, account.id)} says in its “${field}” field that it belongs to “${written}”, not to ${tenant} mapped to it; billing skips ${tenant}`,
-    cause: `the mapping and the tenant name kmsp wrote on the account disagree: one of them was edited by hand, and billing ${tenant} there could bill another customer`,
-    remedy: `If ${tenant} really is this customer, map it again on the Accounts tab and save (the field is rewritten); otherwise choose ${tenant}'s own account.`,
+    message: `${cap(words.account)} ${quoted(account.name, account.id)} says in its “${field}” field that it belongs to “${written}”, not to ${tenant} mapped to it; billing skips ${tenant}`,
+    cause: `the mapping and the tenant name kmsp wrote on the ${words.account} disagree: one of them was edited by hand, and billing ${tenant} there could bill another customer`,
+    remedy: `If ${tenant} really is this customer, map it again on the ${words.tabs.accounts} tab and save (the field is rewritten); otherwise choose ${tenant}'s own ${words.account}.`,
   };
 }
 
@@ -139,21 +157,22 @@ export function chosenItems(billing: BillingSettings): ChosenItem[] {
 }
 
 /** Chosen billing items the PSA does not have, or has as inactive, by item id. */
-export function itemProblems(billing: BillingSettings, items: readonly BillingItem[]): Map<string, MappingProblem> {
+export function itemProblems(billing: BillingSettings, items: readonly BillingItem[], { words }: BillingWords = NEUTRAL_BILLING_WORDS): Map<string, MappingProblem> {
   const byId = new Map(items.map((i) => [i.id, i]));
   const problems = new Map<string, MappingProblem>();
+  const Item = cap(words.billingItem);
   for (const { choice, applicationName } of chosenItems(billing)) {
     const live = byId.get(choice.value);
-    const remedy = `On the Services tab, choose an active billing item for “${applicationName}”.`;
+    const remedy = `On the ${words.tabs.billingItems} tab, choose an active ${words.billingItem} for “${applicationName}”.`;
     if (!live) {
       problems.set(choice.value, {
-        message: `Billing item ${quoted(choice.label, choice.value)} chosen for “${applicationName}” does not exist in the PSA`,
+        message: `${Item} ${quoted(choice.label, choice.value)} chosen for “${applicationName}” does not exist in the PSA`,
         cause: 'it was deleted, or the id in the configuration is wrong',
         remedy,
       });
     } else if (!live.active) {
       problems.set(choice.value, {
-        message: `Billing item ${quoted(live.name, live.id)} chosen for “${applicationName}” is inactive in the PSA`,
+        message: `${Item} ${quoted(live.name, live.id)} chosen for “${applicationName}” is inactive in the PSA`,
         cause: 'an inactive item cannot be billed',
         remedy: `${remedy} Or make the item active again in the PSA.`,
       });

@@ -163,7 +163,7 @@ export function planAgainstPsa(desired: DesiredQuantity[], current: ItemQuantity
     const h = held.get(billingItemId);
     const before = h?.units ?? 0;
     const line: PlanLine = { billingItemId, billingItemName: w.name, before, after: w.quantity, delta: w.quantity - before };
-    if (h) line.period = { start: h.periodStart, end: h.periodEnd };
+    if (h && h.periodStart !== null && h.periodEnd !== null) line.period = { start: h.periodStart, end: h.periodEnd };
     return line;
   });
 }

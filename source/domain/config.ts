@@ -1,5 +1,6 @@
 // The configuration model: what the admin sets in the console and the agent obeys.
 // Pure data and pure functions; the conf-backed store (store/config.ts) persists it.
+import { platformProfile, psaProfile } from './profiles/index.js';
 import type { PsaKind, PlatformKind } from './types.js';
 
 /** Bump when the persisted shape changes, and add a migration in store/migrations.ts. */
@@ -153,15 +154,15 @@ export interface KmspConfig {
 }
 
 export function platformLabel(kind: PlatformKind): string {
-  return kind === 'ksc' ? 'Kaspersky Security Center' : 'Kaspersky Business Hub';
+  return platformProfile(kind).words.name;
 }
 
 export function psaLabel(kind: PsaKind): string {
-  return { autotask: 'Autotask', connectwise: 'ConnectWise Manage', tigerpaw: 'Tigerpaw' }[kind];
+  return psaProfile(kind).words.name;
 }
 
 /** The platform's own word for a tenant (README › Words). */
 export function tenantWord(kind: PlatformKind, plural = false): string {
-  if (kind === 'ksc') return plural ? 'virtual servers' : 'virtual server';
-  return plural ? 'companies' : 'company';
+  const words = platformProfile(kind).words;
+  return plural ? words.tenants : words.tenant;
 }

@@ -4,24 +4,36 @@
 // Pure: no I/O. Everything here is data in, data out, so the console can call it on every
 // render and the tests can pin every rule.
 import { contractProblem } from './billingChecks.js';
-import { platformLabel, tenantWord, type TenantMapping } from './config.js';
-import type { PlatformKind, PsaAccount, PsaContract, PsaKind, Tenant } from './types.js';
+import type { TenantMapping } from './config.js';
+import { billingWords, platformProfile, psaProfile } from './profiles/index.js';
+import type { PsaAccount, PsaContract, Tenant } from './types.js';
 
 // ------------------------------------------------------------------ vocabulary
+// From the vendor profiles (README › Words); without a kind, words of no vendor in particular.
 
-/** The PSA's own word for an account, with the PSA's name (README › Words): "Autotask account", "ConnectWise company". */
-export function psaAccountWord(kind: PsaKind): string {
-  return { autotask: 'Autotask account', connectwise: 'ConnectWise company', tigerpaw: 'Tigerpaw account' }[kind];
+/** The PSA's own word for an account, with the PSA's name: "Autotask account", "ConnectWise company". */
+export function psaAccountWord(kind?: string): string {
+  if (!kind) return 'PSA account';
+  const words = psaProfile(kind).words;
+  return `${words.short} ${words.account}`;
 }
 
-/** The PSA's word for a contract (README › Words): Autotask "contract", ConnectWise and Tigerpaw "agreement". */
-export function psaContractWord(kind: PsaKind): string {
-  return kind === 'autotask' ? 'contract' : 'agreement';
+/** The PSA's word for a contract: Autotask "contract", ConnectWise "agreement". */
+export function psaContractWord(kind?: string): string {
+  return kind ? psaProfile(kind).words.contract : 'contract';
 }
 
 /** The kind of contract usage can be posted to, as the PSA calls it. */
-export function recurringContractWord(kind: PsaKind): string {
-  return kind === 'autotask' ? 'Recurring Service contract' : 'recurring agreement';
+export function recurringContractWord(kind?: string): string {
+  return kind ? psaProfile(kind).words.billableContract : 'recurring service contract';
+}
+
+function tenantWordOf(kind?: string): string {
+  return kind ? platformProfile(kind).words.tenant : 'tenant';
+}
+
+function platformNameOf(kind?: string): string {
+  return kind ? platformProfile(kind).words.name : 'the platform';
 }
 
 /** "an Autotask account", "a ConnectWise company", "an agreement": the article English wants. */
@@ -246,8 +258,8 @@ export interface SuggestionResult {
 }
 
 export interface SuggestOptions {
-  /** Wording of messages; Autotask by default. */
-  psa?: PsaKind;
+  /** Wording of messages: the PSA's kind (absent: words of no PSA in particular). */
+  psa?: string;
 }
 
 /**
@@ -411,7 +423,7 @@ export function suggestMappings(
   current: readonly TenantMapping[],
   options: SuggestOptions = {},
 ): SuggestionResult {
-  const word = psaAccountWord(options.psa ?? 'autotask');
+  const word = psaAccountWord(options.psa);
   const mappedTenants = new Set(current.filter((m) => m.accountId !== null).map((m) => m.tenantId));
   const mappedAccounts = new Map<string, string>();
   for (const m of current) if (m.accountId !== null) mappedAccounts.set(m.accountId, m.tenantName);
@@ -636,9 +648,9 @@ export interface DriftOptions {
    * contracts are made then. A partial list would produce false "contract missing" claims.
    */
   contracts?: readonly PsaContract[] | null;
-  /** Wording; KSC and Autotask by default. */
-  platform?: PlatformKind;
-  psa?: PsaKind;
+  /** Wording: the platform's and the PSA's kinds (absent: words of no vendor in particular). */
+  platform?: string;
+  psa?: string;
   /** Today (YYYY-MM-DD, the agent's time zone): a billed tenant's contract must run on it. Absent: not checked. */
   today?: string;
 }
@@ -655,9 +667,8 @@ export function detectDrift(
   accounts: readonly PsaAccount[] | null,
   options: DriftOptions = {},
 ): Drift[] {
-  const platform = options.platform ?? 'ksc';
-  const psa = options.psa ?? 'autotask';
-  const tWord = capitalise(tenantWord(platform));
+  const { platform, psa } = options;
+  const tWord = capitalise(tenantWordOf(platform));
   const aWord = psaAccountWord(psa);
   const cWord = capitalise(psaContractWord(psa));
   const tenantById = tenants ? new Map(tenants.map((t) => [t.id, t])) : null;
@@ -672,7 +683,7 @@ export function detectDrift(
 
     if (tenantById) {
       const t = tenantById.get(m.tenantId);
-      if (!t) push('tenant-missing', m.tenantName, null, `${tWord} ${shownTenant} no longer exists in ${platformLabel(platform)}.`);
+      if (!t) push('tenant-missing', m.tenantName, null, `${tWord} ${shownTenant} no longer exists in ${platformNameOf(platform)}.`);
       else if (t.name !== m.tenantName) push('tenant-renamed', m.tenantName, t.name, `${tWord} ${shownTenant} is now called ${quoteName(t.name, t.id)}.`);
     }
 
@@ -702,7 +713,7 @@ export function detectDrift(
       } else if (!c.active) push('contract-inactive', m.contractName, null, `${cWord} ${shownContract} of ${shownTenant} is inactive${m.billing ? '; billing skips it' : ''}.`);
       else if (m.billing && options.today) {
         // The billing run's own rule: what is left to fail here is the contract's period.
-        const problem = contractProblem(m, c, options.today);
+        const problem = contractProblem(m, c, options.today, undefined, psa ? billingWords(psa) : undefined);
         if (problem) push('contract-out-of-period', m.contractName, null, problem.message);
       }
     }

@@ -105,7 +105,7 @@ export function assertSecretName(name: string): void {
   if (!SECRET_NAME_PATTERN.test(name)) {
     throw new KmspError(`"${name}" is not a valid secret name.`, {
       kind: 'secret',
-      cause: 'Secret names look like <integration>.<part>, in lower-case letters, digits, dots and dashes (e.g. main.autotask.secret).',
+      cause: 'Secret names look like <integration>.<part>, in lower-case letters, digits, dots and dashes (e.g. main.psa.secret).',
       remedy: '`kmsp secrets status` lists the names the configured integrations need.',
     });
   }

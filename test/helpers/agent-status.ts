@@ -34,7 +34,7 @@ export function liveAgentStatus(integration: string, over: Partial<AgentStatus> 
       billing: { ...emptyJobStatus('cron “0 4 * * *” (UTC)'), lastFinishedAt: iso(-7_200_000), lastStartedAt: iso(-7_260_000), lastOutcome: 'ok', lastSummary: `billing ${integration}: 4 postings`, nextRunAt: iso(3_600_000), passes: 1 },
       tickets: { ...emptyJobStatus('every 60 s'), lastFinishedAt: iso(-20_000), lastStartedAt: iso(-21_000), lastOutcome: 'failed', lastError: 'Autotask refused the credentials', lastErrorAt: iso(-20_000), nextRunAt: iso(40_000), passes: 9 },
     },
-    api: { lastHour: { [integration]: { platform: 120, psa: 45 } }, psaBudget: { [integration]: { used: 45, limit: 10_000, timeframeMinutes: 60, readAt: iso(-30_000) } } },
+    api: { lastHour: { [integration]: { platform: 120, psa: 45 } }, psaBudget: { [integration]: { used: 45, limit: 10_000, timeframeMinutes: 60, readAt: iso(-30_000), psa: 'Autotask' } } },
     ...over,
   };
 }

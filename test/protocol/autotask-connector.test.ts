@@ -166,7 +166,7 @@ describe('contracts, services and usage', () => {
     expect(period.periodStart).toBe(`${today.slice(0, 7)}-01`);
     expect(period.periodEnd >= today).toBe(true);
 
-    const posted = await psa.postUsage({ contractId: String(contract.id), billingItemId: ws, unitChange: 5, effectiveDate: today });
+    const posted = await psa.postUsage({ contractId: String(contract.id), billingItemId: ws, before: 0, after: 5, mode: 'delta', effectiveDate: today });
     expect(posted.id).toMatch(/^\d+$/);
     const adjustment = sim.state.adjustments.at(-1)!;
     expect(adjustment).toMatchObject({ contractID: contract.id, serviceID: Number(ws), unitChange: 5, effectiveDate: `${today}T00:00:00.000Z` });
@@ -183,7 +183,7 @@ describe('contracts, services and usage', () => {
     const contract = contractsOf('Granite Builders Ltd').find((c) => c.contractType === 7)!;
     const o365 = String(sim.state.services.find((s) => s.name === 'Kaspersky Security for Microsoft Office 365 per mailbox')!.id);
     expect(await psa.currentQuantities(String(contract.id), today)).toEqual([]);
-    await psa.postUsage({ contractId: String(contract.id), billingItemId: o365, unitChange: 12, effectiveDate: today });
+    await psa.postUsage({ contractId: String(contract.id), billingItemId: o365, before: 0, after: 12, mode: 'delta', effectiveDate: today });
     const now = await psa.currentQuantities(String(contract.id), today);
     expect(now).toEqual([expect.objectContaining({ billingItemId: o365, units: 12 })]);
     expect(sim.state.contractServices.some((cs) => cs.contractID === contract.id && cs.serviceID === Number(o365))).toBe(true);
@@ -202,21 +202,21 @@ describe('contracts, services and usage', () => {
       expect(error).toBeInstanceOf(KmspError);
       return error as KmspError;
     };
-    const notRecurring = await refusal(psa.postUsage({ contractId: String(blockHours.id), billingItemId: ws, unitChange: 1, effectiveDate: today }));
+    const notRecurring = await refusal(psa.postUsage({ contractId: String(blockHours.id), billingItemId: ws, before: 0, after: 1, mode: 'delta', effectiveDate: today }));
     expect(notRecurring.kind).toBe('vendor');
     expect(notRecurring.message).toMatch(/Recurring Service/);
-    const outside = await refusal(psa.postUsage({ contractId: String(recurring.id), billingItemId: ws, unitChange: 1, effectiveDate: `${year + 1}-02-01` }));
+    const outside = await refusal(psa.postUsage({ contractId: String(recurring.id), billingItemId: ws, before: 0, after: 1, mode: 'delta', effectiveDate: `${year + 1}-02-01` }));
     expect(outside.message).toMatch(/outside the contract/);
-    const negative = await refusal(psa.postUsage({ contractId: String(recurring.id), billingItemId: ws, unitChange: -1000, effectiveDate: today }));
+    const negative = await refusal(psa.postUsage({ contractId: String(recurring.id), billingItemId: ws, before: 0, after: -1000, mode: 'delta', effectiveDate: today }));
     expect(negative.kind).toBe('vendor');
     expect(sim.state.adjustments.length).toBe(count);
   });
 
   it('never sends a zero or fractional unit change', async () => {
     sim.clearRequests();
-    await expect(psa.postUsage({ contractId: '1', billingItemId: '2', unitChange: 0, effectiveDate: today })).rejects.toMatchObject({ kind: 'internal' });
-    await expect(psa.postUsage({ contractId: '1', billingItemId: '2', unitChange: 1.5, effectiveDate: today })).rejects.toMatchObject({ kind: 'internal' });
-    await expect(psa.postUsage({ contractId: 'abc', billingItemId: '2', unitChange: 1, effectiveDate: today })).rejects.toMatchObject({ kind: 'config' });
+    await expect(psa.postUsage({ contractId: '1', billingItemId: '2', before: 0, after: 0, mode: 'delta', effectiveDate: today })).rejects.toMatchObject({ kind: 'internal' });
+    await expect(psa.postUsage({ contractId: '1', billingItemId: '2', before: 0, after: 1.5, mode: 'delta', effectiveDate: today })).rejects.toMatchObject({ kind: 'internal' });
+    await expect(psa.postUsage({ contractId: 'abc', billingItemId: '2', before: 0, after: 1, mode: 'delta', effectiveDate: today })).rejects.toMatchObject({ kind: 'config' });
     expect(sim.requests.filter((r) => r.method === 'POST' && /Adjustments/i.test(r.path))).toHaveLength(0);
   });
 });

@@ -39,7 +39,7 @@ const today = new Date().toISOString().slice(0, 10);
 const recurring = () => sim.state.contracts.find((c) => c.contractType === 7 && sim.state.companies.find((a) => a.id === c.companyID)?.companyName === 'Acme and Sons Ltd')!;
 const workstation = () => sim.state.services.find((s) => s.name === 'KES Advanced – Workstation')!;
 const adjustmentPosts = () => sim.requests.filter((r) => r.method === 'POST' && /ContractServiceAdjustments$/i.test(r.path));
-const posting = (unitChange = 3) => ({ contractId: String(recurring().id), billingItemId: String(workstation().id), unitChange, effectiveDate: today });
+const posting = (unitChange = 3) => ({ contractId: String(recurring().id), billingItemId: String(workstation().id), before: 0, after: unitChange, mode: 'delta' as const, effectiveDate: today });
 
 beforeAll(async () => {
   sim = await startAutotaskSimulator({ fixture: fixturesPath('demo', 'autotask.json') });

@@ -120,7 +120,7 @@ describe.each(['last-day', 'next-start'] as const)('ContractServiceUnits with en
   });
 
   it('an adjustment effective on a boundary day changes that period on, and is read back once', async () => {
-    await psa.postUsage({ contractId: String(RUNNING), billingItemId: String(WS), unitChange: 5, effectiveDate: '2025-03-01' });
+    await psa.postUsage({ contractId: String(RUNNING), billingItemId: String(WS), before: 0, after: 5, mode: 'delta', effectiveDate: '2025-03-01' });
     expect(units(await psa.currentQuantities(String(RUNNING), '2025-03-01'))[WS]).toBe(45);
     expect(units(await psa.currentQuantities(String(RUNNING), '2025-02-28'))[WS]).toBe(40);
     expect(units(await psa.currentQuantities(String(RUNNING), '2025-03-31'))[WS]).toBe(45);

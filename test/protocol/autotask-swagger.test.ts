@@ -125,7 +125,7 @@ describe('every request of every connector method conforms', () => {
       const recurring = contracts.find((c) => c.recurring && c.active)!;
       const today = new Date().toISOString().slice(0, 10);
       await psa.currentQuantities(recurring.id, today);
-      await psa.postUsage({ contractId: recurring.id, billingItemId: items.find((i) => i.active)!.id, unitChange: 2, effectiveDate: today });
+      await psa.postUsage({ contractId: recurring.id, billingItemId: items.find((i) => i.active)!.id, before: 0, after: 2, mode: 'delta', effectiveDate: today });
       const ticket = await psa.createTicket({
         accountId: recurring.accountId,
         title: 'Conformance tour',

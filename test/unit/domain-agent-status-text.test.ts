@@ -43,7 +43,7 @@ function status(over: Partial<AgentStatus> = {}): AgentStatus {
       billing: { ...emptyJobStatus('cron “0 4 * * *” (UTC)'), lastStartedAt: at(-6 * 3600 - 60), lastFinishedAt: at(-6 * 3600), lastOutcome: 'ok', lastSummary: 'billing demo: 3 postings', nextRunAt: at(18 * 3600 - 300), passes: 1 },
       tickets: { ...emptyJobStatus('every 60 s'), lastFinishedAt: at(-20), lastStartedAt: at(-22), lastOutcome: 'failed', lastError: 'Autotask: 401\nUnauthorized', lastErrorAt: at(-20), nextRunAt: at(40), passes: 12, overlapsSkipped: 2 },
     },
-    api: { lastHour: { demo: { platform: 1200, psa: 40 } }, psaBudget: { demo: { used: 8500, limit: 10000, timeframeMinutes: 60, readAt: at(-60) } } },
+    api: { lastHour: { demo: { platform: 1200, psa: 40 } }, psaBudget: { demo: { used: 8500, limit: 10000, timeframeMinutes: 60, readAt: at(-60), psa: 'Autotask' } } },
     ...over,
   };
 }

@@ -17,6 +17,10 @@ import {
 } from '../../source/domain/mapping.js';
 import type { PsaAccount, PsaContract, Tenant } from '../../source/domain/types.js';
 
+/** Messages in the words of the demo's vendors (without kinds they are vendor-neutral). */
+const AT = { psa: 'autotask' } as const;
+const KSC_AT = { platform: 'ksc', psa: 'autotask' } as const;
+
 const tenant = (id: string, name: string): Tenant => ({ id, name, enabled: true });
 const account = (id: string, name: string, active = true, type = 'Customer'): PsaAccount => ({ id, name, active, type, customFields: {} });
 const mapping = (tenantId: string, tenantName: string, accountId: string | null = null, accountName: string | null = null, extra: Partial<TenantMapping> = {}): TenantMapping => ({
@@ -150,7 +154,7 @@ describe('suggestMappings: the demo pairs (README › The console, Accounts tab)
     account('901', 'Zephyr Consulting'),
     account('902', 'Globex Corporation', true, 'Prospect'),
   ];
-  const result = suggestMappings(tenants, accounts, []);
+  const result = suggestMappings(tenants, accounts, [], AT);
 
   it.each(pairs.map((p, i) => [p[0], p[1], p[2], i] as const))('%s → %s (%s)', (name, acc, confidence, i) => {
     const s = result.suggestions.find((x) => x.tenantId === `vs${i}`);
@@ -185,7 +189,7 @@ describe('suggestMappings: the demo pairs (README › The console, Accounts tab)
     };
     const ts = story.customers.flatMap((c, i) => (c.tenant ? [tenant(`t${i}`, c.tenant)] : []));
     const as = story.customers.flatMap((c, i) => (c.account ? [account(`a${i}`, c.account, c.accountActive ?? true)] : []));
-    const r = suggestMappings(ts, as, []);
+    const r = suggestMappings(ts, as, [], AT);
     for (const s of r.suggestions) {
       const intended = story.customers.find((c) => c.tenant === s.tenantName)?.account;
       expect(s.accountName, s.tenantName).toBe(intended);
@@ -358,7 +362,7 @@ describe('suggestMappings: rules', () => {
   ];
 
   it.each(cases)('$name', (c) => {
-    const r = suggestMappings(c.tenants, c.accounts, c.current ?? []);
+    const r = suggestMappings(c.tenants, c.accounts, c.current ?? [], AT);
     const got: Record<string, [string, Confidence] | [NoSuggestionReason]> = {};
     for (const s of r.suggestions) got[s.tenantId] = [s.accountId, s.confidence];
     for (const u of r.unmatched) got[u.tenantId] = [u.reason];
@@ -369,22 +373,22 @@ describe('suggestMappings: rules', () => {
   });
 
   it('messages name the accounts and tenants involved (ids when names repeat)', () => {
-    const dup = suggestMappings([tenant('t1', 'Acme')], [account('1', 'Acme'), account('2', 'Acme')], []);
+    const dup = suggestMappings([tenant('t1', 'Acme')], [account('1', 'Acme'), account('2', 'Acme')], [], AT);
     expect(dup.unmatched[0]?.message).toBe('2 Autotask accounts match “Acme” equally well (exact): “Acme” (id 1), “Acme” (id 2). Choose one yourself.');
     expect(dup.unmatched[0]?.candidates).toEqual([
       { accountId: '1', accountName: 'Acme' },
       { accountId: '2', accountName: 'Acme' },
     ]);
 
-    const contested = suggestMappings([tenant('t1', 'Acme Ltd'), tenant('t2', 'Acme Inc')], [account('1', 'Acme')], []);
+    const contested = suggestMappings([tenant('t1', 'Acme Ltd'), tenant('t2', 'Acme Inc')], [account('1', 'Acme')], [], AT);
     expect(contested.unmatched[0]?.message).toBe('“Acme” matches “Acme Ltd” and “Acme Inc” equally well. Choose yourself.');
 
-    const taken = suggestMappings([tenant('t1', 'Acme & Sons')], [account('1', 'Acme and Sons Ltd')], [mapping('t9', 'Acme old', '1', 'Acme and Sons Ltd')]);
+    const taken = suggestMappings([tenant('t1', 'Acme & Sons')], [account('1', 'Acme and Sons Ltd')], [mapping('t9', 'Acme old', '1', 'Acme and Sons Ltd')], AT);
     expect(taken.unmatched[0]?.message).toBe('“Acme and Sons Ltd” is already mapped to “Acme old”.');
 
-    const outranked = suggestMappings([tenant('t1', 'Acme'), tenant('t2', 'Acme Ltd')], [account('1', 'Acme')], []);
+    const outranked = suggestMappings([tenant('t1', 'Acme'), tenant('t2', 'Acme Ltd')], [account('1', 'Acme')], [], AT);
     expect(outranked.unmatched[0]?.message).toBe('The closest Autotask account, “Acme”, is a better match for “Acme”.');
-    const outranked2 = suggestMappings([tenant('t1', 'Acme Ltd'), tenant('t2', 'Acme Inc'), tenant('t3', 'Acme Plumbing')], [account('1', 'Acme')], []);
+    const outranked2 = suggestMappings([tenant('t1', 'Acme Ltd'), tenant('t2', 'Acme Inc'), tenant('t3', 'Acme Plumbing')], [account('1', 'Acme')], [], AT);
     expect(outranked2.unmatched[2]?.message).toBe('The closest Autotask account, “Acme”, is a better match for “Acme Ltd”, “Acme Inc”.');
 
     const cw = suggestMappings([tenant('t1', 'Nope')], [], [], { psa: 'connectwise' });
@@ -395,7 +399,7 @@ describe('suggestMappings: rules', () => {
   it('handles a long account list (first-word index)', () => {
     const accounts = Array.from({ length: 20_000 }, (_, i) => account(String(i), `Customer ${i} Ltd`));
     const tenants = Array.from({ length: 500 }, (_, i) => tenant(`t${i}`, `Customer ${i * 7}`));
-    const r = suggestMappings(tenants, accounts, []);
+    const r = suggestMappings(tenants, accounts, [], AT);
     expect(r.suggestions).toHaveLength(500);
     expect(r.suggestions[3]).toMatchObject({ tenantId: 't3', accountId: '21', confidence: 'normalised' });
   });
@@ -436,36 +440,36 @@ describe('detectDrift', () => {
   ];
 
   it.each(cases)('%s', (_name, tenants, accounts, contracts, expected) => {
-    const drifts = detectDrift([m], tenants, accounts, { contracts });
+    const drifts = detectDrift([m], tenants, accounts, { ...KSC_AT, contracts });
     expect(drifts.map((d) => [d.kind, d.oldName, d.newName])).toEqual(expected);
     for (const d of drifts) expect(d.tenantId).toBe('t1');
   });
 
   it("a billed tenant's contract must run today (the billing run's own check); unbilled or without a date: not judged", () => {
     const ended = contract({ endDate: '2026-11-30' });
-    const [drift] = detectDrift([m], null, null, { contracts: [ended], today: '2026-12-07' });
+    const [drift] = detectDrift([m], null, null, { ...KSC_AT, contracts: [ended], today: '2026-12-07' });
     expect(drift).toMatchObject({ kind: 'contract-out-of-period', severity: 'error' });
     expect(drift!.message).toMatch(/runs 2024-01-01 to 2026-11-30, which does not include 2026-12-07; billing skips “Acme & Sons”/);
-    expect(detectDrift([m], null, null, { contracts: [contract({ startDate: '2026-12-08' })], today: '2026-12-07' }).map((d) => d.kind)).toEqual(['contract-out-of-period']);
-    expect(detectDrift([m], null, null, { contracts: [ended] })).toEqual([]);
-    expect(detectDrift([{ ...m, billing: false }], null, null, { contracts: [ended], today: '2026-12-07' })).toEqual([]);
-    expect(detectDrift([m], null, null, { contracts: [contract()], today: '2026-12-07' })).toEqual([]);
+    expect(detectDrift([m], null, null, { ...KSC_AT, contracts: [contract({ startDate: '2026-12-08' })], today: '2026-12-07' }).map((d) => d.kind)).toEqual(['contract-out-of-period']);
+    expect(detectDrift([m], null, null, { ...KSC_AT, contracts: [ended] })).toEqual([]);
+    expect(detectDrift([{ ...m, billing: false }], null, null, { ...KSC_AT, contracts: [ended], today: '2026-12-07' })).toEqual([]);
+    expect(detectDrift([m], null, null, { ...KSC_AT, contracts: [contract()], today: '2026-12-07' })).toEqual([]);
   });
 
   it('an unmapped row has no account or contract drift', () => {
-    expect(detectDrift([mapping('t2', 'Beta')], [tenant('t2', 'Beta')], [], { contracts: [] })).toEqual([]);
+    expect(detectDrift([mapping('t2', 'Beta')], [tenant('t2', 'Beta')], [], { ...KSC_AT, contracts: [] })).toEqual([]);
   });
 
   it('messages and severities use the platform and PSA words', () => {
-    const [missing] = detectDrift([m], [], null);
+    const [missing] = detectDrift([m], [], null, KSC_AT);
     expect(missing).toMatchObject({ severity: 'error', message: 'Virtual server “Acme & Sons” no longer exists in Kaspersky Security Center.' });
     const [renamed] = detectDrift([m], [tenant('t1', 'Acme and Sons')], null, { platform: 'kbh' });
     expect(renamed).toMatchObject({ severity: 'info', message: 'Company “Acme & Sons” is now called “Acme and Sons”.' });
-    const [inactive] = detectDrift([m], null, [account('a1', 'Acme and Sons Ltd', false)]);
+    const [inactive] = detectDrift([m], null, [account('a1', 'Acme and Sons Ltd', false)], AT);
     expect(inactive).toMatchObject({ severity: 'warning', message: 'Autotask account “Acme and Sons Ltd” is inactive: no tickets are created for it.' });
     const [gone] = detectDrift([m], null, [], { psa: 'connectwise' });
     expect(gone?.message).toBe('ConnectWise company “Acme and Sons Ltd” (mapped to “Acme & Sons”) no longer exists.');
-    const [notRecurring] = detectDrift([m], null, null, { contracts: [contract({ recurring: false })] });
+    const [notRecurring] = detectDrift([m], null, null, { ...KSC_AT, contracts: [contract({ recurring: false })] });
     expect(notRecurring?.message).toBe('Contract “Managed Security” is no longer a Recurring Service contract; usage cannot be posted to it.');
   });
 
@@ -481,7 +485,7 @@ describe('vocabulary helpers', () => {
   it.each([
     ['autotask', 'an Autotask account'],
     ['connectwise', 'a ConnectWise company'],
-    ['tigerpaw', 'a Tigerpaw account'],
+    [undefined, 'a PSA account'],
   ] as const)('%s → %s', (kind, text) => {
     expect(withArticle(psaAccountWord(kind))).toBe(text);
   });

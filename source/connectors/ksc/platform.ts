@@ -110,6 +110,7 @@ class KscOpenApiPlatform implements KscPlatform {
       service: KSC_SERVICE,
       baseUrl: connection.url,
       caFile: connection.caFile,
+      hints: { certificate: 'KSC: klserver.cer from the Administration Server', port: 'KSC Open API: 13299' },
       ...options.httpOptions,
       secrets: [options.password, ...(options.httpOptions?.secrets ?? [])],
     });

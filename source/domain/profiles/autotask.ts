@@ -20,6 +20,7 @@ export const autotaskProfile: PsaProfile<'autotask'> = {
     contract: 'contract',
     contracts: 'contracts',
     billableContract: 'Recurring Service contract',
+    billableKind: 'Recurring Service',
     billingItem: 'service',
     billingItems: 'services',
     ticket: 'ticket',

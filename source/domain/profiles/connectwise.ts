@@ -13,6 +13,7 @@ export const connectwiseProfile: PsaProfile<'connectwise'> = {
     contract: 'agreement',
     contracts: 'agreements',
     billableContract: 'agreement',
+    billableKind: null,
     billingItem: 'product',
     billingItems: 'products',
     ticket: 'ticket',

@@ -43,6 +43,18 @@ export function psaProfile(kind: string): PsaProfile {
   });
 }
 
+/** The words and rule the billing checks speak in, for one PSA. */
+export function billingWords(kind: string): { words: PsaProfile['words']; billableRule: string } {
+  const profile = psaProfile(kind);
+  return { words: profile.words, billableRule: profile.posting.billableRule };
+}
+
+/** The name of the account custom field that receives the mapped tenant's name, as the connection sets it. */
+export function accountFieldName(connection: { kind: string }): string {
+  const value = (connection as unknown as Record<string, unknown>)[psaProfile(connection.kind).accountFieldKey];
+  return typeof value === 'string' ? value : '';
+}
+
 export function platformProfile(kind: string): PlatformProfile {
   if (isPlatformKind(kind)) return PLATFORM_PROFILES[kind] as PlatformProfile;
   throw new KmspError(`Unknown security platform kind "${kind}"`, {

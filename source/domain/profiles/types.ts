@@ -118,6 +118,8 @@ export interface PsaWords {
   contracts: string;
   /** The kind of contract usage can be posted to ("Recurring Service contract"). */
   billableContract: string;
+  /** The name of that kind where the PSA has several kinds of contract ("Recurring Service"); null: any contract. */
+  billableKind: string | null;
   billingItem: string;
   billingItems: string;
   ticket: string;

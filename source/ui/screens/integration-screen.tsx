@@ -16,8 +16,12 @@ export interface IntegrationScreenOptions {
 
 export type IntegrationEditorProps = ScreenProps & IntegrationScreenOptions & { integration: Integration };
 
-/** A tab over one integration: `create(options)` for the shell, `Screen` for tests. */
-export function integrationScreen(id: string, title: string, Editor: ComponentType<IntegrationEditorProps>) {
+/**
+ * A tab over one integration: `create(options)` for the shell, `Screen` for tests. A title
+ * given as a function is asked of the integration (the PSA's own word for the tab: ConnectWise
+ * "Products" for Services); `fallback` is used when the integration does not exist.
+ */
+export function integrationScreen(id: string, title: string | { of: (integration: Integration) => string; fallback: string }, Editor: ComponentType<IntegrationEditorProps>) {
   function Screen(props: ScreenProps & IntegrationScreenOptions) {
     const [integration] = useState(() => props.session.integration(props.integrationName));
     if (!integration) {
@@ -25,6 +29,11 @@ export function integrationScreen(id: string, title: string, Editor: ComponentTy
     }
     return <Editor {...props} integration={integration} />;
   }
-  const create = (options: IntegrationScreenOptions): ScreenDefinition => ({ id, title, render: (props) => <Screen {...props} {...options} /> });
+  const titleOf = (options: IntegrationScreenOptions): string => {
+    if (typeof title === 'string') return title;
+    const integration = options.session.integration(options.integrationName);
+    return integration ? title.of(integration) : title.fallback;
+  };
+  const create = (options: IntegrationScreenOptions): ScreenDefinition => ({ id, title: titleOf(options), render: (props) => <Screen {...props} {...options} /> });
   return { create, Screen };
 }

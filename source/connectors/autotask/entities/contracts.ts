@@ -202,21 +202,31 @@ export class Contracts {
     return chosen.map((r) => ({ billingItemId: r.serviceId, units: r.units, periodStart: r.start, periodEnd: r.end }));
   }
 
-  /** POST ContractServiceAdjustments {contractID, serviceID, unitChange, effectiveDate}. Never retried on failure. */
+  /**
+   * POST ContractServiceAdjustments {contractID, serviceID, unitChange: after − before, effectiveDate}.
+   * Autotask keeps no settable quantity, so only delta postings exist here. Never retried on failure.
+   */
   async postUsage(posting: UsagePosting): Promise<{ id: string | null }> {
     const contractID = toInt(posting.contractId, 'contract id');
     const serviceID = toInt(posting.billingItemId, 'service id');
-    if (!Number.isInteger(posting.unitChange) || posting.unitChange === 0) {
-      throw new KmspError(`A usage posting needs a whole, non-zero unit change (got ${posting.unitChange})`, {
+    const unitChange = posting.after - posting.before;
+    if (posting.mode !== 'delta') {
+      throw new KmspError(`Autotask takes usage as signed adjustments, not as a quantity to set (posting mode "${posting.mode}")`, {
+        kind: 'internal',
+        remedy: 'Report this to the kmsp maintainers.',
+      });
+    }
+    if (!Number.isInteger(unitChange) || unitChange === 0) {
+      throw new KmspError(`A usage posting needs a whole, non-zero unit change (got ${unitChange})`, {
         kind: 'internal',
         remedy: 'Report this to the kmsp maintainers.',
       });
     }
     const effectiveDate = dateOnly(checkDate(posting.effectiveDate, 'effective date'));
-    const change = `${posting.unitChange > 0 ? '+' : ''}${posting.unitChange}`;
+    const change = `${unitChange > 0 ? '+' : ''}${unitChange}`;
     const id = await this.client.create(
       'ContractServiceAdjustments',
-      { contractID, serviceID, unitChange: posting.unitChange, effectiveDate },
+      { contractID, serviceID, unitChange, effectiveDate },
       `post ${change} units of service ${serviceID} to contract ${contractID}`,
       // What to look for when the outcome is unknown (adjustments cannot be queried, README §4.4).
       `Look at contract ${contractID}, service ${serviceID} in Autotask (its units for the period containing ${posting.effectiveDate}, or the service's adjustment history) for a change of ${change} units effective ${posting.effectiveDate}; only if it is not there may the posting be repeated.`,

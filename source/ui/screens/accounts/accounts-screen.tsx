@@ -26,6 +26,7 @@ import {
 } from '../../../domain/accountsDraft.js';
 import { psaAccountWord, quoteName, suggestMappings, withArticle, CONFIDENCE_LABELS, type MappingSuggestion, type NoSuggestion, type SuggestionResult } from '../../../domain/mapping.js';
 import { platformLabel, psaLabel, tenantWord, type Integration, type TenantMapping } from '../../../domain/config.js';
+import { platformProfile, psaProfile } from '../../../domain/profiles/index.js';
 import type { PsaAccount, PsaContract, Tenant } from '../../../domain/types.js';
 import { saveAccounts, saveBlockedError, saveNotice } from '../../../console/accountsSave.js';
 import { rebaseOnTheirs } from '../../../domain/configMerge.js';
@@ -40,7 +41,10 @@ export interface AccountsScreenOptions {
 }
 
 export function createAccountsScreen(options: AccountsScreenOptions): ScreenDefinition {
-  return { id: 'accounts', title: 'Accounts', render: (props) => <AccountsScreen {...props} {...options} /> };
+  const kind = options.session.integration(options.integrationName)?.psa.kind;
+  // The PSA's own word for the tab (ConnectWise: Companies).
+  const title = kind ? psaProfile(kind).words.tabs.accounts : 'Accounts';
+  return { id: 'accounts', title, render: (props) => <AccountsScreen {...props} {...options} /> };
 }
 
 type Props = ScreenProps & AccountsScreenOptions;
@@ -72,7 +76,7 @@ function describeLoadError(error: unknown): string {
 
 // Tones only where a cell says something, and none without colour: a row without
 // tones draws as one Text, which keeps frames cheap. Words and glyphs carry the meaning.
-function columnsFor(tenantTitle: string, accountTitle: string, colored: boolean): Column<AccountRow>[] {
+function columnsFor(tenantTitle: string, accountTitle: string, contractTitle: string, colored: boolean): Column<AccountRow>[] {
   const columns: Column<AccountRow>[] = [
     { key: 'flag', title: ' ', width: 1, filterable: false, render: (r) => r.flag, tone: (r) => (r.flag === '!' ? 'danger' : r.flag === '?' ? 'accent' : undefined) },
     { key: 'tenant', title: tenantTitle, minWidth: 14, grow: 3, render: (r) => r.tenantName || `(unnamed, id ${r.tenantId})` },
@@ -80,7 +84,7 @@ function columnsFor(tenantTitle: string, accountTitle: string, colored: boolean)
     { key: 'billing', title: 'Billing', width: 7, filterable: false, render: (r) => (r.billing ? 'on' : 'off'), tone: (r) => (r.billing ? 'success' : undefined) },
     {
       key: 'contract',
-      title: 'Contract',
+      title: contractTitle,
       minWidth: 10,
       grow: 3,
       filterable: false,
@@ -102,9 +106,11 @@ function AccountsEditor({ session, integrationName, integration, width, height, 
   const tWord = tenantWord(platformKind);
   const tWords = tenantWord(platformKind, true);
   const platformName = platformLabel(platformKind);
-  const platformShort = platformKind === 'ksc' ? 'KSC' : 'Business Hub';
+  const platformShort = platformProfile(platformKind).words.short;
   const psaName = psaLabel(psaKind);
   const accountWord = psaAccountWord(psaKind);
+  const psaWords = psaProfile(psaKind).words;
+  const billable = psaWords.billableContract;
 
   // Draft ------------------------------------------------------------------
   const [state, setState] = useState<AccountsState>(() => initialAccountsState(integration.tenants));
@@ -239,7 +245,7 @@ function AccountsEditor({ session, integrationName, integration, width, height, 
 
   // Table --------------------------------------------------------------------
   const accountTitle = accountWord;
-  const columns = useMemo(() => columnsFor(capitalise(tWord), accountTitle, theme.colored), [tWord, accountTitle, theme.colored]);
+  const columns = useMemo(() => columnsFor(capitalise(tWord), accountTitle, capitalise(psaWords.contract), theme.colored), [tWord, accountTitle, psaWords.contract, theme.colored]);
   // The table keeps at least 3 rows (title, header and rows take 2 more); details shrink first.
   const bottomLines = Math.max(0, Math.min(height >= 14 ? DETAIL_LINES + 1 : 3, height - 5));
   const detailLines = Math.max(0, bottomLines - 1);
@@ -346,7 +352,7 @@ function AccountsEditor({ session, integrationName, integration, width, height, 
 
   async function chooseContract(target: AccountRow) {
     if (target.accountId === null) {
-      setRefusals(new Map([[target.tenantId, `${quoteName(target.tenantName, target.tenantId)}: map ${withArticle(accountWord)} before choosing a contract.`]]));
+      setRefusals(new Map([[target.tenantId, `${quoteName(target.tenantName, target.tenantId)}: map ${withArticle(accountWord)} before choosing ${withArticle(psaWords.contract)}.`]]));
       return;
     }
     if (notLoaded(contractsLoad, 'contracts', psaName) || !contracts) return;
@@ -357,11 +363,11 @@ function AccountsEditor({ session, integrationName, integration, width, height, 
       detail: [c.startDate || c.endDate ? `${c.startDate?.slice(0, 10) ?? '…'} – ${c.endDate?.slice(0, 10) ?? '…'}` : '', c.active ? '' : 'inactive'].filter(Boolean).join(' · '),
     }));
     const chosen = await screen.select<string>({
-      title: `Recurring Service contract for ${target.tenantName} (${target.accountName ?? target.accountId})`,
+      title: `${capitalise(billable)} for ${target.tenantName} (${target.accountName ?? target.accountId})`,
       options,
       // "(none)" clears the contract, so it is offered once there is one to clear.
       ...(target.contractId !== null ? { allowNone: '(none)', initialValue: target.contractId } : {}),
-      noun: list.length === 1 ? 'Recurring Service contract' : 'Recurring Service contracts',
+      noun: list.length === 1 ? billable : `${billable}s`,
     });
     if (chosen === undefined) return;
     const contract = chosen === null ? null : (list.find((c) => c.id === chosen) ?? null);
@@ -495,12 +501,12 @@ function AccountsEditor({ session, integrationName, integration, width, height, 
       run: () => void save(),
     },
     { id: 'accounts.billing', keys: ['b'], description: 'Billing on/off for this row', hint: 'billing', when: onRow, run: () => void apply({ type: 'toggleBilling', tenantId: row!.tenantId }) },
-    { id: 'accounts.contract', keys: ['c'], description: 'Choose the Recurring Service contract', hint: 'contract', when: onRow, run: () => void chooseContract(row!) },
+    { id: 'accounts.contract', keys: ['c'], description: `Choose the ${billable}`, hint: psaWords.contract, when: onRow, run: () => void chooseContract(row!) },
     { id: 'accounts.add', keys: ['a'], description: `Add / remove ${tWords}`, hint: `add/remove`, when: editable, run: () => void addRemove() },
     { id: 'accounts.accept', keys: ['s'], description: "Accept this row's suggestion", hint: 'accept', when: () => onRow() && row!.suggestion !== undefined, run: () => acceptOne(row!) },
     { id: 'accounts.acceptAll', keys: ['S'], description: 'Review and accept all suggestions (of the rows shown)', hint: 'accept all', when: () => editable() && suggestionCount > 0, run: () => void acceptAll() },
-    { id: 'accounts.unmap', keys: ['u'], description: `Unmap the ${accountWord} (billing and contract go too)`, hint: 'unmap', when: () => onRow() && row!.accountId !== null, run: () => unmap(row!) },
-    { id: 'accounts.names', keys: ['n'], description: 'Take the current names of renamed tenants, accounts and contracts', hint: 'names', when: () => editable() && renameCount > 0, run: refreshNames },
+    { id: 'accounts.unmap', keys: ['u'], description: `Unmap the ${accountWord} (billing and ${psaWords.contract} go too)`, hint: 'unmap', when: () => onRow() && row!.accountId !== null, run: () => unmap(row!) },
+    { id: 'accounts.names', keys: ['n'], description: `Take the current names of renamed tenants, ${psaWords.accounts} and ${psaWords.contracts}`, hint: 'names', when: () => editable() && renameCount > 0, run: refreshNames },
     { id: 'accounts.cancel', keys: ['x'], description: 'Cancel changes (restore the last save)', hint: 'cancel changes', when: () => dirty && editable(), run: () => void cancelChanges() },
     { id: 'accounts.reload', keys: ['r'], description: `Reload from ${platformShort} and ${psaName}`, hint: 'reload', when: () => !filterMode, run: reload },
   );

@@ -2,6 +2,8 @@
 // from the billing plan (source/billing, read only) and the ledger's posted rows.
 import type { BillingError, BillingPlan } from '../../../billing/types.js';
 import { unbilledLine } from '../../../domain/billingPlan.js';
+import type { Integration } from '../../../domain/config.js';
+import { platformProfile, psaProfile } from '../../../domain/profiles/index.js';
 import type { PostingRecord } from '../../../store/ledger.js';
 import { formatCount, toSingleLine } from '../../text.js';
 
@@ -63,6 +65,22 @@ export function previewRows(plan: BillingPlan): PreviewRow[] {
   return rows;
 }
 
+/** The vendor words report lines use: the integration's profiles (README › Words). */
+export interface ReportWords {
+  tenants: string;
+  contract: string;
+  contracts: string;
+  accountsTab: string;
+}
+
+export const NEUTRAL_REPORT_WORDS: ReportWords = { tenants: 'tenants', contract: 'contract', contracts: 'contracts', accountsTab: 'Accounts' };
+
+export function reportWords(integration: Pick<Integration, 'platform' | 'psa'> | undefined): ReportWords {
+  if (!integration) return NEUTRAL_REPORT_WORDS;
+  const psa = psaProfile(integration.psa.kind).words;
+  return { tenants: platformProfile(integration.platform.kind).words.tenants, contract: psa.contract, contracts: psa.contracts, accountsTab: psa.tabs.accounts };
+}
+
 export interface PreviewTotals {
   postings: number;
   contracts: number;
@@ -86,9 +104,9 @@ export function previewTotals(plan: BillingPlan): PreviewTotals {
 }
 
 /** "3 postings on 1 contract · 0 unchanged · 1 error · 1 tenant skipped · date 2026-11-22 (Europe/London)". */
-export function previewSummary(plan: BillingPlan, timeZone: string): string {
+export function previewSummary(plan: BillingPlan, timeZone: string, words: ReportWords = NEUTRAL_REPORT_WORDS): string {
   const t = previewTotals(plan);
-  const parts = [`${plural(t.postings, 'posting')} on ${plural(t.contracts, 'contract')}`, `${formatCount(t.unchanged)} unchanged`, plural(t.errors, 'error')];
+  const parts = [`${plural(t.postings, 'posting')} on ${plural(t.contracts, words.contract, words.contracts)}`, `${formatCount(t.unchanged)} unchanged`, plural(t.errors, 'error')];
   if (t.skipped > 0) parts.push(`${plural(t.skipped, 'tenant')} skipped`);
   if (t.unbilled > 0) parts.push(`${formatCount(t.unbilled)} usage not billed`);
   parts.push(`date ${plan.date} (${timeZone})`);
@@ -102,10 +120,10 @@ export interface PlanProgressState {
 }
 
 /** "Reading usage: 12/25 virtual servers…" while the plan is built. */
-export function progressText(p: PlanProgressState | undefined, psa: string): string {
+export function progressText(p: PlanProgressState | undefined, psa: string, words: ReportWords = NEUTRAL_REPORT_WORDS): string {
   if (!p || p.phase === 'start') return 'Reading the mapped tenants and the platform’s applications…';
-  if (p.phase === 'tenants') return `Reading usage: ${formatCount(p.done)}/${formatCount(p.total)} virtual servers…`;
-  return `Reading ${psa} units: ${formatCount(p.done)}/${formatCount(p.total)} contracts…`;
+  if (p.phase === 'tenants') return `Reading usage: ${formatCount(p.done)}/${formatCount(p.total)} ${words.tenants}…`;
+  return `Reading ${psa} units: ${formatCount(p.done)}/${formatCount(p.total)} ${words.contracts}…`;
 }
 
 // --- Reconciliation -----------------------------------------------------------
@@ -193,7 +211,7 @@ export function flagText(r: ReconciliationRow, psa: string): string {
   return flags.length > 0 ? flags.join(' · ') : 'ok';
 }
 
-export function reconciliationSummary(rows: readonly ReconciliationRow[], psa: string, plan: BillingPlan, timeZone: string): string {
+export function reconciliationSummary(rows: readonly ReconciliationRow[], psa: string, plan: BillingPlan, timeZone: string, words: ReportWords = NEUTRAL_REPORT_WORDS): string {
   const unbilled = rows.filter((r) => r.unbilled).length;
   const items = rows.filter((r) => !r.error && !r.unbilled);
   const contracts = new Set(items.map((r) => r.id.split('/')[0]));
@@ -201,7 +219,7 @@ export function reconciliationSummary(rows: readonly ReconciliationRow[], psa: s
   const edited = items.filter((r) => r.edited).length;
   const errors = rows.length - items.length - unbilled;
   return [
-    `${plural(items.length, 'item')} on ${plural(contracts.size, 'contract')}`,
+    `${plural(items.length, 'item')} on ${plural(contracts.size, words.contract, words.contracts)}`,
     `${formatCount(differs)} differ${differs === 1 ? 's' : ''}`,
     `${formatCount(edited)} edited in ${psa}`,
     plural(errors, 'error'),

@@ -7,6 +7,7 @@ import { buildBillingPlan } from '../../../billing/planner.js';
 import type { BillingPlan } from '../../../billing/types.js';
 import type { ConsoleSession } from '../../../console/session.js';
 import { psaLabel } from '../../../domain/config.js';
+import { withArticle } from '../../../domain/mapping.js';
 import { isKmspError } from '../../../domain/errors.js';
 import type { PostingRecord } from '../../../store/ledger.js';
 import { useCommands } from '../../keys/index.js';
@@ -24,6 +25,8 @@ import {
   reconciliationDetail,
   reconciliationRows,
   reconciliationSummary,
+  reportWords,
+  type ReportWords,
   type PlanProgressState,
   type PreviewRow,
   type ReconciliationRow,
@@ -140,9 +143,9 @@ function errorLines(error: unknown, what: string): Line[] {
 }
 
 /** Status line: progress, the summary, or a failed recompute over an older result. */
-function statusLine(billing: BillingLoad, summary: (data: BillingData) => string, psa: string): Line {
+function statusLine(billing: BillingLoad, summary: (data: BillingData) => string, psa: string, words: ReportWords): Line {
   if (billing.loading) {
-    const progress = progressText(billing.progress, psa);
+    const progress = progressText(billing.progress, psa, words);
     return { text: billing.data ? `${summary(billing.data)} · recomputing: ${progress}` : progress, tone: 'muted' };
   }
   if (!billing.data) return { text: 'Not computed yet (r computes).', tone: 'muted' };
@@ -172,6 +175,7 @@ export function BillingPreviewReport({ width, height, active, session, integrati
   const theme = useTheme();
   const integration = session.integration(integrationName);
   const psa = integration ? psaLabel(integration.psa.kind) : 'PSA';
+  const words = reportWords(integration);
   const rows = useMemo(() => (billing.data ? previewRows(billing.data.plan) : NO_PREVIEW), [billing.data]);
   // Title and status above; three detail lines and the CLI hint below.
   const tableHeight = Math.max(3, height - 6);
@@ -205,10 +209,10 @@ export function BillingPreviewReport({ width, height, active, session, integrati
         : cursor && cursor.delta !== null
           ? [{ text: `  ${cursor.contract}: ${num(cursor.current)} → ${num(cursor.next)} (${deltaText(cursor.delta)})`, tone: 'muted' }, blank, blank]
           : [blank, blank, blank];
-  const empty = billing.data ? 'No tenant is mapped with billing on and a contract (Accounts tab).' : progressText(billing.progress, psa);
+  const empty = billing.data ? `No tenant is mapped with billing on and ${withArticle(words.contract)} (${words.accountsTab} tab).` : progressText(billing.progress, psa, words);
   return (
     <Box flexDirection="column" width={width}>
-      <Lines width={width} lines={[title, statusLine(billing, (d) => previewSummary(d.plan, d.timeZone), psa)]} />
+      <Lines width={width} lines={[title, statusLine(billing, (d) => previewSummary(d.plan, d.timeZone, words), psa, words)]} />
       <Box flexDirection="column" height={tableHeight}>
         <Table table={table} width={width} title="Postings" emptyMessage={empty} />
       </Box>
@@ -234,6 +238,7 @@ function reconciliationColumns(psa: string): Column<ReconciliationRow>[] {
 export function ReconciliationReport({ width, height, active, session, integrationName, billing }: BillingReportProps) {
   const integration = session.integration(integrationName);
   const psa = integration ? psaLabel(integration.psa.kind) : 'PSA';
+  const words = reportWords(integration);
   const columns = useMemo(() => reconciliationColumns(psa), [psa]);
   const [mismatchesOnly, setMismatchesOnly] = useState(false);
   const all = useMemo(() => (billing.data ? reconciliationRows(billing.data.plan, billing.data.postings) : NO_RECON), [billing.data]);
@@ -271,10 +276,10 @@ export function ReconciliationReport({ width, height, active, session, integrati
         { text: `  Remedy: ${cursor.error.remedy ?? 'see the cause above; r recomputes'}`, tone: 'normal' },
       ]
     : [...reconciliationDetail(cursor, psa).map((text): Line => ({ text: `  ${text}`, tone: cursor?.edited ? 'danger' : 'muted' })), blank, blank, blank].slice(0, 3);
-  const empty = !billing.data ? progressText(billing.progress, psa) : mismatchesOnly ? 'No mismatches: usage, the PSA and kmsp’s last postings agree.' : 'No tenant is mapped with billing on and a contract (Accounts tab).';
+  const empty = !billing.data ? progressText(billing.progress, psa, words) : mismatchesOnly ? 'No mismatches: usage, the PSA and kmsp’s last postings agree.' : `No tenant is mapped with billing on and ${withArticle(words.contract)} (${words.accountsTab} tab).`;
   return (
     <Box flexDirection="column" width={width}>
-      <Lines width={width} lines={[title, statusLine(billing, (d) => reconciliationSummary(all, psa, d.plan, d.timeZone), psa)]} />
+      <Lines width={width} lines={[title, statusLine(billing, (d) => reconciliationSummary(all, psa, d.plan, d.timeZone, words), psa, words)]} />
       <Box flexDirection="column" height={tableHeight}>
         <Table table={table} width={width} title={mismatchesOnly ? 'Billing items: mismatches only (m shows all)' : 'Billing items'} marker={(r) => (isMismatch(r) ? '!' : undefined)} emptyMessage={empty} />
       </Box>

@@ -5,6 +5,7 @@
 // one item may serve several categories of an application; per-user and per-mailbox
 // applications keep one. A draft until Ctrl-S; rules in model.ts, one item for two
 // applications refused by the domain on save.
+import { platformProfile, psaProfile } from '../../../domain/profiles/index.js';
 import { reloadedNotice } from '../reload-notice.js';
 import { useMemo, useRef, useState } from 'react';
 import { Box, Text } from 'ink';
@@ -46,7 +47,7 @@ export type ServicesScreenOptions = IntegrationScreenOptions;
 
 type Props = IntegrationEditorProps;
 
-const screen = integrationScreen('services', 'Services', ServicesEditor);
+const screen = integrationScreen('services', { of: (i) => psaProfile(i.psa.kind).words.tabs.billingItems, fallback: 'Services' }, ServicesEditor);
 export const createServicesScreen = screen.create;
 export const ServicesScreen = screen.Screen;
 
@@ -76,8 +77,8 @@ function ServicesEditor({ session, integrationName, integration, width, height, 
   const screen = useScreen();
   const theme = useTheme();
   const psaName = psaLabel(integration.psa.kind);
-  const platformName = integration.platform.kind === 'ksc' ? 'KSC' : platformLabel(integration.platform.kind);
-  const itemWord = integration.psa.kind === 'autotask' ? 'services' : 'billing items';
+  const platformName = platformProfile(integration.platform.kind).words.short;
+  const itemWord = psaProfile(integration.psa.kind).words.billingItems;
 
   // Draft ------------------------------------------------------------------
   const [saved, setSaved] = useState<BillingSettings>(() => integration.billing);
