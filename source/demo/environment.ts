@@ -137,7 +137,7 @@ export async function startDemo<P extends SimulatedPsaKind = DefaultPsa, L exten
     step(`Reading the ticket settings (${psaSim.profile.words.ticketContainer}s, statuses, priorities) from the simulated ${psaName}…`);
     const connector = await psaConnector.connect(integration, async (name) => secretValues.get(name) ?? null);
     try {
-      integration.ticketing = defaultTicketing(await connector.ticketPicklists());
+      integration.ticketing = defaultTicketing(platformSim.profile, psaSim.profile, await connector.ticketPicklists());
     } finally {
       await connector.close();
     }

@@ -5,11 +5,24 @@
 // (integration “demo”, tenant “Delta Legal LLP”, accountId). Arrays of keyed records
 // (integrations by name, tenants by tenantId, …) are merged item by item, so two admins mapping
 // two different tenants both keep their mapping. Pure: no I/O.
-import { EVENT_SEVERITY_LABELS, type EventSeverity } from './types.js';
-import { statusDescription } from './statusDescriptions.js';
+import { PLATFORM_PROFILES } from './profiles/index.js';
+import { ruleWhat } from './ticketSchema.js';
 
-/** Keys that identify the items of a config array (integrations: name, tenants: tenantId, …). */
-export const RECORD_KEYS = ['name', 'tenantId', 'applicationId', 'severity', 'descriptionId'] as const;
+/**
+ * Keys that identify the items of a config array (integrations: name, tenants: tenantId, rule
+ * rows: key, per-board General fields: scope.value, …). A dotted key names a nested value.
+ */
+export const RECORD_KEYS = ['name', 'tenantId', 'applicationId', 'key', 'scope.value'] as const;
+
+/** The value of a (possibly dotted) record key on an item; undefined where it has none. */
+export function recordKeyValue(item: unknown, key: string): unknown {
+  let at: unknown = item;
+  for (const part of key.split('.')) {
+    if (!isObj(at)) return undefined;
+    at = at[part];
+  }
+  return at;
+}
 
 export interface Conflict {
   /** Where, in words: `integration “demo”, tenant “Delta Legal LLP”, accountId`. */
@@ -48,7 +61,7 @@ export function recordKey(lists: readonly unknown[][]): string | null {
   if (all.length === 0 || !all.every(isObj)) return null;
   for (const key of RECORD_KEYS) {
     const unique = (list: unknown[]) => {
-      const values = list.map((x) => (x as Obj)[key]);
+      const values = list.map((x) => recordKeyValue(x, key));
       return values.every((v) => typeof v === 'string') && new Set(values).size === values.length;
     };
     if (lists.every(unique)) return key;
@@ -60,7 +73,7 @@ export function recordKey(lists: readonly unknown[][]): string | null {
 type Step = { kind: 'key'; key: string } | { kind: 'item'; label: string };
 
 function itemLabel(arrayKey: string | undefined, item: Obj, key: string): string {
-  const id = String(item[key]);
+  const id = String(recordKeyValue(item, key));
   switch (arrayKey) {
     case 'integrations':
       return `integration “${id}”`;
@@ -68,14 +81,16 @@ function itemLabel(arrayKey: string | undefined, item: Obj, key: string): string
       return `tenant “${typeof item.tenantName === 'string' && item.tenantName ? item.tenantName : id}”`;
     case 'applications':
       return `application “${typeof item.applicationName === 'string' && item.applicationName ? item.applicationName : id}”`;
-    case 'events':
-      return `event rule “${EVENT_SEVERITY_LABELS[id as EventSeverity] ?? id}”`;
-    case 'warningStatus':
-      return `warning status rule “${statusDescription(id)?.label ?? id}”`;
-    case 'criticalStatus':
-      return `critical status rule “${statusDescription(id)?.label ?? id}”`;
-    default:
+    case 'perScope': {
+      const scope = item.scope as { label?: unknown } | undefined;
+      return `General fields of “${typeof scope?.label === 'string' && scope.label ? scope.label : id}”`;
+    }
+    default: {
+      // A rule row: its section is named by the platform profiles (the same id means the same section in each).
+      const section = key === 'key' && arrayKey ? Object.values(PLATFORM_PROFILES).flatMap((p) => p.sections).find((s) => s.id === arrayKey) : undefined;
+      if (section) return `rule “${ruleWhat(section, id)}”`;
       return `${arrayKey ?? 'item'} “${id}”`;
+    }
   }
 }
 
@@ -124,7 +139,7 @@ function mergeValue(base: unknown, mine: unknown, theirs: unknown, at: Step[], c
 }
 
 function mergeRecords(base: Obj[], mine: Obj[], theirs: Obj[], key: string, at: Step[], conflicts: Conflict[], on: OnConflict): Obj[] {
-  const index = (list: Obj[]) => new Map(list.map((x) => [x[key] as string, x]));
+  const index = (list: Obj[]) => new Map(list.map((x) => [recordKeyValue(x, key) as string, x]));
   const b = index(base);
   const m = index(mine);
   const t = index(theirs);

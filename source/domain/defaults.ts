@@ -1,53 +1,25 @@
-// Every default of README › Defaults, encoded as data. PSA values are named by
-// label because their ids differ per PSA tenant; `resolveChoice` turns a label into
-// the live value, or null ("blank") when the PSA no longer has it.
+// Every default of README › Defaults that is not a vendor's: agent settings, the ranges of
+// the numbers, a new integration and configuration. The ticketing defaults are derived from the
+// vendor profiles (domain/ticketSchema.ts defaultTicketing: rows from the platform's sections,
+// values by label from the PSA's ticket field schema); connection defaults from the profiles'
+// connection fields (connectionDefaults).
 import {
   CONFIG_SCHEMA_VERSION,
   type AgentSettings,
   type AutotaskConnection,
   type BillingSettings,
-  type EventRule,
   type Integration,
   type KmspConfig,
   type KscConnection,
-  type PsaChoice,
-  type StatusRule,
-  type TicketingSettings,
 } from './config.js';
-import { STATUS_DESCRIPTIONS } from './statusDescriptions.js';
-import type { EventSeverity, PicklistValue, TicketPicklists } from './types.js';
+import { PLATFORM_PROFILES, platformProfile, PSA_PROFILES, psaProfile } from './profiles/index.js';
+import type { ConnectionFieldSpec } from './profiles/types.js';
+import { defaultTicketing, TICKET_LIMITS } from './ticketSchema.js';
 
-export interface FieldDefaults {
-  enabled: boolean;
-  lifetimeDays: number | null;
-  queue: string;
-  priority: string;
-  dueHours: number;
-}
-
-/** The severities that get an Events row (Info events never create tickets). */
-export const EVENT_RULE_SEVERITIES: readonly EventSeverity[] = ['critical', 'functional-failure', 'warning'];
-
-export const TICKETING_DEFAULTS = {
-  general: {
-    source: null as string | null,
-    newStatus: 'New',
-    closedStatus: 'Complete',
-  },
-  events: {
-    critical: { enabled: false, lifetimeDays: 1, queue: 'Monitoring Alert', priority: 'Critical', dueHours: 12 },
-    'functional-failure': { enabled: false, lifetimeDays: 1, queue: 'Monitoring Alert', priority: 'Medium', dueHours: 12 },
-    warning: { enabled: false, lifetimeDays: 1, queue: 'Monitoring Alert', priority: 'Medium', dueHours: 12 },
-  } satisfies Record<Exclude<EventSeverity, 'info'>, FieldDefaults>,
-  /** KBH Office 365 event types: no lifetime, priority Critical. */
-  office365Events: { enabled: false, lifetimeDays: null, queue: 'Monitoring Alert', priority: 'Critical', dueHours: 12 } satisfies FieldDefaults,
-  warningStatus: { enabled: false, lifetimeDays: null, queue: 'Monitoring Alert', priority: 'Medium', dueHours: 24 } satisfies FieldDefaults,
-  criticalStatus: { enabled: false, lifetimeDays: null, queue: 'Monitoring Alert', priority: 'Critical', dueHours: 12 } satisfies FieldDefaults,
-} as const;
+export { defaultTicketing, resolveChoice } from './ticketSchema.js';
 
 export const LIMITS = {
-  lifetimeDays: { min: 1, max: 365 },
-  dueHours: { min: 1, max: 8760 },
+  ...TICKET_LIMITS,
   ticketPollSeconds: { min: 10, max: 3600 },
   ticketsPerAccountPerHour: { min: 1, max: 10000 },
 } as const;
@@ -60,79 +32,23 @@ export const AGENT_DEFAULTS: AgentSettings = {
   paused: false,
 };
 
-export const AUTOTASK_DEFAULTS: Omit<AutotaskConnection, 'username'> = {
-  kind: 'autotask',
-  zoneDiscoveryUrl: 'https://webservices.autotask.net/atservicesrest/',
-  apiUrl: null,
-  impersonationResourceId: null,
-  tenantNameField: 'Kaspersky Tenant',
-  caFile: null,
-};
-
-export const KSC_DEFAULTS: Omit<KscConnection, 'url' | 'username'> = {
-  kind: 'ksc',
-  internalUser: true,
-  domain: '',
-  caFile: null,
-};
-
-/** The active value whose label matches (case-insensitive, trimmed), or null: "a default whose PSA value no longer exists is blank". */
-export function resolveChoice(label: string | null, values: readonly PicklistValue[]): PsaChoice | null {
-  if (!label) return null;
-  const wanted = label.trim().toLowerCase();
-  const hit = values.find((v) => v.active && v.label.trim().toLowerCase() === wanted);
-  return hit ? { value: hit.value, label: hit.label } : null;
+/** The default of every connection field that has one (the rest are asked for when the integration is created). */
+export function connectionDefaults(fields: readonly ConnectionFieldSpec[]): Record<string, string | boolean | null> {
+  const out: Record<string, string | boolean | null> = {};
+  for (const f of fields) if (f.default !== undefined) out[f.key] = f.default;
+  return out;
 }
 
-/** A not-yet-resolved choice: the label is known, the PSA value is not (no PSA reachable yet). */
-function unresolved(label: string | null): PsaChoice | null {
-  return label ? { value: '', label } : null;
-}
+// One connection of each kind the demo and the tests build by hand, from the profiles' defaults.
+export const AUTOTASK_DEFAULTS = {
+  kind: PSA_PROFILES.autotask.kind,
+  ...connectionDefaults(PSA_PROFILES.autotask.connection),
+} as Omit<AutotaskConnection, 'username'>;
 
-function choose(label: string | null, values: readonly PicklistValue[] | undefined): PsaChoice | null {
-  return values ? resolveChoice(label, values) : unresolved(label);
-}
-
-/**
- * Ticketing defaults for KSC. With picklists, labels are resolved against the live PSA
- * values (missing → null). Without them (no PSA reachable yet), choices carry the
- * label with an empty value and are resolved the first time the PSA answers.
- */
-export function defaultTicketing(picklists?: TicketPicklists): TicketingSettings {
-  const g = TICKETING_DEFAULTS.general;
-  const blankExtras = { workType: null, issueType: null, subIssueType: null };
-  const events: EventRule[] = EVENT_RULE_SEVERITIES.map((severity) => {
-    const d = TICKETING_DEFAULTS.events[severity as Exclude<EventSeverity, 'info'>];
-    return {
-      severity,
-      enabled: d.enabled,
-      lifetimeDays: d.lifetimeDays,
-      queue: choose(d.queue, picklists?.queues),
-      priority: choose(d.priority, picklists?.priorities),
-      dueHours: d.dueHours,
-      ...blankExtras,
-    };
-  });
-  const statusRules = (d: FieldDefaults): StatusRule[] =>
-    STATUS_DESCRIPTIONS.map((desc) => ({
-      descriptionId: desc.id,
-      enabled: d.enabled,
-      queue: choose(d.queue, picklists?.queues),
-      priority: choose(d.priority, picklists?.priorities),
-      dueHours: d.dueHours,
-      ...blankExtras,
-    }));
-  return {
-    general: {
-      source: choose(g.source, picklists?.sources),
-      newStatus: choose(g.newStatus, picklists?.statuses),
-      closedStatus: choose(g.closedStatus, picklists?.statuses),
-    },
-    events,
-    warningStatus: statusRules(TICKETING_DEFAULTS.warningStatus),
-    criticalStatus: statusRules(TICKETING_DEFAULTS.criticalStatus),
-  };
-}
+export const KSC_DEFAULTS = {
+  kind: PLATFORM_PROFILES.ksc.kind,
+  ...connectionDefaults(PLATFORM_PROFILES.ksc.connection),
+} as Omit<KscConnection, 'url' | 'username'>;
 
 export function defaultBilling(): BillingSettings {
   return { byCategory: false, applications: [] };
@@ -145,7 +61,8 @@ export function newIntegration(name: string, platform: Integration['platform'], 
     psa,
     tenants: [],
     billing: defaultBilling(),
-    ticketing: defaultTicketing(),
+    // Offline: labels kept, resolved against the PSA's lists the first time it answers.
+    ticketing: defaultTicketing(platformProfile(platform.kind), psaProfile(psa.kind)),
     excludedAccounts: [],
   };
 }

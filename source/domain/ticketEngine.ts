@@ -8,10 +8,14 @@
 //   info-severity → rule-off → older-than-lifetime → not-mapped → account-missing →
 //   account-inactive → rule-incomplete. An event older than its lifetime is never
 //   counted as "account-inactive"; an inactive account's fresh, enabled events are.
-// - rule-incomplete: queue or priority missing or unresolved (value ''), the General
-//   new status missing, or due hours / lifetime not a positive number. A draft never
-//   carries a blank required field. Unresolved optional choices (source, work type,
-//   issue type, sub-issue type) become null.
+// - Rules are looked up by section (platform profile): an event by its severity in the
+//   section of rowKind 'severity', a status description in the status section of its
+//   severity. The fields come from the PSA profile (domain/ticketSchema.ts).
+// - rule-incomplete: a required row field missing or unresolved (value ''; a blank row
+//   field with a fallback takes the General one), the new status missing (General, or the
+//   row's board's own where the PSA keeps statuses per board), due hours (where the PSA
+//   has a due time) or lifetime (where the section has one) not a positive number. A draft
+//   never carries a blank required field. Unresolved optional choices become null.
 // - Lifetime: an event raised before now − lifetimeDays is skipped; exactly at the
 //   boundary it is kept. Events dated in the future (clock skew) are kept.
 // - Duplicate event ids in one batch yield one draft; events of another tenant are
@@ -30,13 +34,16 @@
 //   snapshot of one tenant never closes another tenant's tickets.
 // - The device snapshot must be complete for the tenant: a device absent from it is
 //   "gone" and its tickets close. Don't call with a partial snapshot.
-import type { Integration, PsaChoice, StatusRule, TenantMapping, TicketFields } from './config.js';
+import type { Integration, TenantMapping, TicketRule } from './config.js';
+import { platformProfile, psaProfile } from './profiles/index.js';
+import type { PlatformProfile, PsaProfile, RuleSectionSpec } from './profiles/types.js';
+import { choiceValue, effectiveField, newTicketFields, roleChoice, ruleScope } from './ticketSchema.js';
 import { eventTicketKey, statusTicketKey } from './ticketKeys.js';
 import { ticketDescription, ticketTitle } from './ticketTemplates.js';
 import type { Device, PsaAccount, SecurityEvent } from './types.js';
 
-export { eventTicketKey, statusTicketKey, MAX_TICKET_KEY_LENGTH } from './ticketKeys.js';
-export { ticketTitle, ticketDescription, formatTicketTime, MAX_TITLE_LENGTH, MAX_DESCRIPTION_LENGTH, type TicketTemplateInput } from './ticketTemplates.js';
+export { eventTicketKey, statusTicketKey, fitTag, MAX_TICKET_KEY_LENGTH } from './ticketKeys.js';
+export { ticketTitle, ticketDescription, formatTicketTime, type TicketTemplateInput, type TicketTextLimits } from './ticketTemplates.js';
 
 export interface TicketDraft {
   key: string;
@@ -50,14 +57,14 @@ export interface TicketDraft {
   eventId: string | null;
   title: string;
   description: string;
-  queue: string | null;
-  priority: string;
+  /** The status a new ticket gets: General's new status, or that of the row's board where statuses belong to one. */
   status: string;
-  source: string | null;
-  dueAt: Date;
-  workType: string | null;
-  issueType: string | null;
-  subIssueType: string | null;
+  /** Null where the PSA's tickets have no due time. */
+  dueAt: Date | null;
+  /** NewTicket.fields: the row's effective fields and General's fields without a role, by the PSA profile's ids. */
+  fields: Record<string, string | null>;
+  /** The row's board where statuses belong to one (PsaTicket.scope), else null. */
+  scope: string | null;
 }
 
 export type SkipReason =
@@ -80,11 +87,6 @@ export interface OpenStatusTicket {
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
 
-function value(c: PsaChoice | null | undefined): string | null {
-  const v = c?.value?.trim();
-  return v ? v : null;
-}
-
 function positive(n: unknown): n is number {
   return typeof n === 'number' && Number.isFinite(n) && n > 0;
 }
@@ -98,32 +100,42 @@ function accountProblem(mapping: TenantMapping, account: PsaAccount | null): Ski
 }
 
 interface ResolvedFields {
-  queue: string;
-  priority: string;
   status: string;
-  source: string | null;
-  dueAt: Date;
-  workType: string | null;
-  issueType: string | null;
-  subIssueType: string | null;
+  dueAt: Date | null;
+  fields: Record<string, string | null>;
+  scope: string | null;
+}
+
+interface Profiles {
+  platform: PlatformProfile;
+  psa: PsaProfile;
+}
+
+function profilesOf(integration: Integration): Profiles {
+  return { platform: platformProfile(integration.platform.kind), psa: psaProfile(integration.psa.kind) };
 }
 
 /** The rule's fields as a draft needs them, or null when a required one is missing. */
-function resolveFields(integration: Integration, rule: TicketFields, now: Date): ResolvedFields | null {
-  const queue = value(rule.queue);
-  const priority = value(rule.priority);
-  const status = value(integration.ticketing.general.newStatus);
-  if (!queue || !priority || !status || !positive(rule.dueHours)) return null;
-  return {
-    queue,
-    priority,
-    status,
-    source: value(integration.ticketing.general.source),
-    dueAt: new Date(now.getTime() + rule.dueHours * HOUR_MS),
-    workType: value(rule.workType),
-    issueType: value(rule.issueType),
-    subIssueType: value(rule.subIssueType),
-  };
+function resolveFields(integration: Integration, p: Profiles, rule: TicketRule, now: Date): ResolvedFields | null {
+  const ticketing = integration.ticketing;
+  for (const spec of p.psa.ticketing.row) {
+    if (spec.required && !choiceValue(effectiveField(rule, spec, ticketing.general))) return null;
+  }
+  const scope = choiceValue(ruleScope(rule, ticketing, p.psa));
+  const status = choiceValue(roleChoice(ticketing, p.psa, 'new-status', scope));
+  if (!status) return null;
+  let dueAt: Date | null = null;
+  if (p.psa.ticketing.hasDue) {
+    if (!positive(rule.dueHours)) return null;
+    dueAt = new Date(now.getTime() + rule.dueHours * HOUR_MS);
+  }
+  return { status, dueAt, fields: newTicketFields(rule, ticketing, p.psa), scope };
+}
+
+/** The rows of the section of `kind` (and severity), or [] where the platform or the settings have none. */
+function sectionRules(integration: Integration, p: Profiles, match: (s: RuleSectionSpec) => boolean): { section: RuleSectionSpec | null; rules: TicketRule[] } {
+  const section = p.platform.sections.find(match) ?? null;
+  return { section, rules: section ? (integration.ticketing.sections[section.id] ?? []) : [] };
 }
 
 // ---------------------------------------------------------------- events
@@ -140,6 +152,8 @@ export function decideEventTickets(input: {
   const skipped: Array<{ eventId: string; reason: SkipReason }> = [];
   const seen = new Set<string>();
   const gate = accountProblem(mapping, account);
+  const p = profilesOf(integration);
+  const { section, rules } = sectionRules(integration, p, (s) => s.rowKind === 'severity');
 
   for (const event of events) {
     if (seen.has(event.id)) continue;
@@ -147,14 +161,14 @@ export function decideEventTickets(input: {
     const skip = (reason: SkipReason) => skipped.push({ eventId: event.id, reason });
 
     if (event.severity === 'info') { skip('info-severity'); continue; }
-    const rule = integration.ticketing.events.find((r) => r.severity === event.severity);
+    const rule = rules.find((r) => r.key === event.severity);
     if (!rule || !rule.enabled) { skip('rule-off'); continue; }
     // A lifetime that is not a positive number cannot say what is "too old": incomplete.
-    const lifetimeOk = positive(rule.lifetimeDays);
-    if (lifetimeOk && event.raisedAt.getTime() < now.getTime() - rule.lifetimeDays * DAY_MS) { skip('older-than-lifetime'); continue; }
+    const lifetimeOk = !section?.lifetime || positive(rule.lifetimeDays);
+    if (section?.lifetime && positive(rule.lifetimeDays) && event.raisedAt.getTime() < now.getTime() - rule.lifetimeDays * DAY_MS) { skip('older-than-lifetime'); continue; }
     if (event.tenantId !== mapping.tenantId) { skip('not-mapped'); continue; }
     if (gate) { skip(gate); continue; }
-    const fields = lifetimeOk ? resolveFields(integration, rule, now) : null;
+    const fields = lifetimeOk ? resolveFields(integration, p, rule, now) : null;
     if (!fields) { skip('rule-incomplete'); continue; }
 
     const tpl = { kind: 'event' as const, event, tenantName: mapping.tenantName };
@@ -168,8 +182,8 @@ export function decideEventTickets(input: {
       deviceName: event.deviceName,
       descriptionId: null,
       eventId: event.id,
-      title: ticketTitle(tpl),
-      description: ticketDescription(tpl),
+      title: ticketTitle(tpl, p.psa.limits),
+      description: ticketDescription(tpl, p.psa.limits),
       ...fields,
     });
   }
@@ -178,9 +192,8 @@ export function decideEventTickets(input: {
 
 // ---------------------------------------------------------------- statuses
 
-function statusRule(integration: Integration, severity: 'warning' | 'critical', descriptionId: string): StatusRule | undefined {
-  const rules = severity === 'warning' ? integration.ticketing.warningStatus : integration.ticketing.criticalStatus;
-  return rules.find((r) => r.descriptionId === descriptionId);
+function statusRule(integration: Integration, p: Profiles, severity: 'warning' | 'critical', descriptionId: string): TicketRule | undefined {
+  return sectionRules(integration, p, (s) => s.rowKind === 'status' && s.severity === severity).rules.find((r) => r.key === descriptionId);
 }
 
 export function decideStatusTickets(input: {
@@ -197,6 +210,7 @@ export function decideStatusTickets(input: {
   skipped: Array<{ deviceId: string; descriptionId: string; reason: SkipReason }>;
 } {
   const { integration, mapping, account, devices, now } = input;
+  const p = profilesOf(integration);
   const tenantId = mapping.tenantId;
   const keyOf = (deviceId: string, descriptionId: string, severity: 'warning' | 'critical') =>
     statusTicketKey(integration.name, tenantId, deviceId, descriptionId, severity);
@@ -230,10 +244,10 @@ export function decideStatusTickets(input: {
     const key = keyOf(device.id, descriptionId, severity);
     if (openByKey.has(key)) { stillActiveKeys.add(key); covered.add(k); continue; }
     const skip = (reason: SkipReason) => skipped.push({ deviceId: device.id, descriptionId, reason });
-    const rule = statusRule(integration, severity, descriptionId);
+    const rule = statusRule(integration, p, severity, descriptionId);
     if (!rule || !rule.enabled) { skip('rule-off'); continue; }
     if (gate) { skip(gate); continue; }
-    const fields = resolveFields(integration, rule, now);
+    const fields = resolveFields(integration, p, rule, now);
     if (!fields) { skip('rule-incomplete'); continue; }
     const tpl = { kind: 'status' as const, severity, descriptionId, deviceId: device.id, deviceName: device.name, tenantName: mapping.tenantName, at: now };
     create.push({
@@ -246,8 +260,8 @@ export function decideStatusTickets(input: {
       deviceName: device.name,
       descriptionId,
       eventId: null,
-      title: ticketTitle(tpl),
-      description: ticketDescription(tpl),
+      title: ticketTitle(tpl, p.psa.limits),
+      description: ticketDescription(tpl, p.psa.limits),
       ...fields,
     });
     covered.add(k);

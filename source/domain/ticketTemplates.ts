@@ -1,11 +1,12 @@
 // Title and description templates (README › Ticket rules): name the severity, the event or
-// status description, the device, the tenant and the time. Titles are one line and
-// at most 255 characters (Autotask Tickets.title); descriptions at most 8000.
+// status description, the device, the tenant and the time. Titles are one line; titles and
+// descriptions are cut to the PSA's limits (its profile's limits.titleMax, descriptionMax).
+import type { PsaLimits } from './profiles/types.js';
 import { statusDescription } from './statusDescriptions.js';
 import { EVENT_SEVERITY_LABELS, type SecurityEvent } from './types.js';
 
-export const MAX_TITLE_LENGTH = 255;
-export const MAX_DESCRIPTION_LENGTH = 8000;
+/** The lengths a PSA's ticket title and description hold (PsaProfile.limits). */
+export type TicketTextLimits = Pick<PsaLimits, 'titleMax' | 'descriptionMax'>;
 
 export type TicketTemplateInput =
   | { kind: 'event'; event: SecurityEvent; tenantName: string }
@@ -56,7 +57,7 @@ function or(value: string | null | undefined, fallback: string): string {
   return v || fallback;
 }
 
-export function ticketTitle(input: TicketTemplateInput): string {
+export function ticketTitle(input: TicketTemplateInput, limits: TicketTextLimits): string {
   let title: string;
   if (input.kind === 'event') {
     const e = input.event;
@@ -69,10 +70,10 @@ export function ticketTitle(input: TicketTemplateInput): string {
       `Kaspersky ${sev} status: ${or(statusLabel(input.descriptionId), input.descriptionId)}` +
       ` on ${or(input.deviceName, input.deviceId)} (${or(input.tenantName, 'unknown tenant')}) since ${formatTicketTime(input.at)}`;
   }
-  return clip(oneLine(title), MAX_TITLE_LENGTH);
+  return clip(oneLine(title), limits.titleMax);
 }
 
-export function ticketDescription(input: TicketTemplateInput): string {
+export function ticketDescription(input: TicketTemplateInput, limits: TicketTextLimits): string {
   const lines: string[] = [];
   if (input.kind === 'event') {
     const e = input.event;
@@ -101,5 +102,5 @@ export function ticketDescription(input: TicketTemplateInput): string {
       'kmsp closes this ticket when the status description is no longer active on the device.',
     );
   }
-  return clip(lines.join('\n'), MAX_DESCRIPTION_LENGTH);
+  return clip(lines.join('\n'), limits.descriptionMax);
 }

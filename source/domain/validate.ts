@@ -14,48 +14,28 @@
 // Accounts tab enforces while editing: one definition for both.
 import { samePlatform, samePsa } from './accountsDraft.js';
 import { agentSettingsProblems, EDITABLE_AGENT_KEYS, isValidTimeZone } from './agentSettings.js';
-import { INTEGRATION_NAME_PATTERN, type ApplicationItems, type BillingSettings, type Integration, type KmspConfig, type PsaChoice, type TenantMapping, type TicketFields } from './config.js';
-import { LIMITS } from './defaults.js';
-import { statusDescription } from './statusDescriptions.js';
-import { EVENT_SEVERITY_LABELS } from './types.js';
+import { INTEGRATION_NAME_PATTERN, type ApplicationItems, type BillingSettings, type Integration, type KmspConfig, type PsaChoice, type TenantMapping } from './config.js';
+import { isKnownPsaKind, isPlatformKind, platformProfile, psaProfile } from './profiles/index.js';
+import { ticketingProblems } from './ticketSchema.js';
 
 export interface Problem {
   path: string;
   message: string;
 }
 
-function inRange(n: number, r: { min: number; max: number }): boolean {
-  return Number.isInteger(n) && n >= r.min && n <= r.max;
-}
-
 /**
- * A rule's numbers and required values. A switched-off rule is not held to the ranges nor to
- * Queue and Priority: its values are kept but not used (the ticket job reads enabled rules
- * only), and are checked when it is switched on again. Its numbers must still be numbers:
- * the configuration stores them as such.
+ * The Ticketing settings' problems (domain/ticketSchema.ts ticketingProblems: General, each
+ * board in use where statuses belong to one, each row), with paths under `p.ticketing`. No
+ * picklists here: a stored value counts as chosen when it has a value; the console checks
+ * against the live lists.
  */
-export function validateTicketFields(path: string, what: string, rule: TicketFields & { lifetimeDays?: number }): Problem[] {
-  const out: Problem[] = [];
-  const number = (field: 'dueHours' | 'lifetimeDays', value: number, label: string, unit: string) => {
-    const range = LIMITS[field];
-    if (rule.enabled ? inRange(value, range) : Number.isFinite(value)) return;
-    out.push({
-      path: `${path}.${field}`,
-      message: rule.enabled
-        ? `${what}: ${label} must be a whole number of ${unit} from ${range.min} to ${range.max}.`
-        : `${what}: ${label} must be a number (kept unused while ticket creation is off; ${range.min}–${range.max} ${unit} to switch it on).`,
-    });
-  };
-  number('dueHours', rule.dueHours, 'Due', 'hours');
-  if (rule.lifetimeDays !== undefined) number('lifetimeDays', rule.lifetimeDays, 'Lifetime', 'days');
-  if (rule.enabled) {
-    if (!rule.queue?.value) out.push({ path: `${path}.queue`, message: `${what}: choose a Queue (required when ticket creation is on).` });
-    if (!rule.priority?.value) out.push({ path: `${path}.priority`, message: `${what}: choose a Priority (required when ticket creation is on).` });
-  }
-  if (rule.subIssueType && !rule.issueType) {
-    out.push({ path: `${path}.subIssueType`, message: `${what}: an Issue subtype needs its Issue type.` });
-  }
-  return out;
+function ticketingSettingsProblems(integration: Integration, p: string): Problem[] {
+  // An unknown kind is the schema's to report; without its profile the fields cannot be judged.
+  if (!isPlatformKind(integration.platform.kind) || !isKnownPsaKind(integration.psa.kind)) return [];
+  return ticketingProblems(integration.ticketing, platformProfile(integration.platform.kind), psaProfile(integration.psa.kind)).map((problem) => ({
+    path: `${p}.ticketing.${problem.path}`,
+    message: problem.message,
+  }));
 }
 
 export function validateIntegration(integration: Integration, index: number): Problem[] {
@@ -83,17 +63,7 @@ export function validateIntegration(integration: Integration, index: number): Pr
     if (t.billing && !t.contractId) out.push({ path: `${tp}.contractId`, message: `"${t.tenantName}": billing is on but no contract is chosen.` });
   });
   out.push(...validateBillingItems(integration.billing, p));
-  const t = integration.ticketing;
-  if (!t.general.newStatus?.value) out.push({ path: `${p}.ticketing.general.newStatus`, message: 'General: New ticket status is required.' });
-  if (!t.general.closedStatus?.value) out.push({ path: `${p}.ticketing.general.closedStatus`, message: 'General: Closed ticket status is required.' });
-  t.events.forEach((r, i) => out.push(...validateTicketFields(`${p}.ticketing.events[${i}]`, `Events › ${EVENT_SEVERITY_LABELS[r.severity]}`, r)));
-  const statusWhat = (section: string, id: string) => `${section} › ${statusDescription(id)?.label ?? id}`;
-  t.warningStatus.forEach((r, i) =>
-    out.push(...validateTicketFields(`${p}.ticketing.warningStatus[${i}]`, statusWhat('Warning status', r.descriptionId), r)),
-  );
-  t.criticalStatus.forEach((r, i) =>
-    out.push(...validateTicketFields(`${p}.ticketing.criticalStatus[${i}]`, statusWhat('Critical status', r.descriptionId), r)),
-  );
+  out.push(...ticketingSettingsProblems(integration, p));
   return out;
 }
 

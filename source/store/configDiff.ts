@@ -1,9 +1,9 @@
 // What changed between two configs, for the config audit trail (ledger
 // config_audit) and for "saved: …" messages. Arrays of keyed records (integrations
-// by name, tenants by tenantId, rules by severity/descriptionId…) are matched by
+// by name, tenants by tenantId, rule rows by key, per-board General fields by scope…) are matched by
 // key, so removing one tenant reads as one removal rather than every later row
 // "changing".
-import { RECORD_KEYS } from '../domain/configMerge.js';
+import { RECORD_KEYS, recordKeyValue } from '../domain/configMerge.js';
 import { redactSecrets } from './redact.js';
 
 export interface ConfigChange {
@@ -29,7 +29,7 @@ function recordKey(a: unknown[], b: unknown[]): string | null {
   if (all.length === 0 || !all.every(isObj)) return null;
   for (const key of RECORD_KEYS) {
     const unique = (list: unknown[]) => {
-      const values = list.map((x) => (x as Obj)[key]);
+      const values = list.map((x) => recordKeyValue(x, key));
       return values.every((v) => typeof v === 'string') && new Set(values).size === values.length;
     };
     if (unique(a) && unique(b)) return key;
@@ -42,7 +42,7 @@ function walk(before: unknown, after: unknown, at: string, out: ConfigChange[]):
   if (Array.isArray(before) && Array.isArray(after)) {
     const key = recordKey(before, after);
     if (key) {
-      const index = (list: unknown[]) => new Map(list.map((x) => [String((x as Obj)[key]), x]));
+      const index = (list: unknown[]) => new Map(list.map((x) => [String(recordKeyValue(x, key)), x]));
       const a = index(before);
       const b = index(after);
       for (const [id, item] of a) {

@@ -8,11 +8,18 @@
 // The schema is for the current CONFIG_SCHEMA_VERSION only; older files are
 // migrated (store/migrations.ts) before they are checked against it.
 //
+// The platform and PSA connections are derived from the vendor profiles' connection fields
+// (domain/profiles): one schema per kind the registry knows, every field required, its JSON
+// type from its kind. A new vendor needs a profile, not an edit here. The Ticketing settings
+// are keyed by the profiles' section and field ids; which ids a vendor has is the profiles'
+// business (domain/ticketSchema.ts), so here they are any identifier.
+//
 // Validation uses ajv directly (the same ajv 8 / draft 2020-12 that conf uses)
 // because conf only throws one joined string; we need each problem with its path.
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import { CONFIG_SCHEMA_VERSION } from '../domain/config.js';
-import { EVENT_SEVERITIES } from '../domain/types.js';
+import { PLATFORM_KINDS, PLATFORM_PROFILES, PSA_KINDS, PSA_PROFILES } from '../domain/profiles/index.js';
+import type { ConnectionFieldSpec } from '../domain/profiles/types.js';
 import type { Problem } from '../domain/validate.js';
 
 type JsonSchema = Record<string, unknown>;
@@ -20,6 +27,7 @@ type JsonSchema = Record<string, unknown>;
 const str = { type: 'string' } as const;
 const nullableStr = { type: ['string', 'null'] } as const;
 const num = { type: 'number' } as const;
+const nullableNum = { type: ['number', 'null'] } as const;
 const bool = { type: 'boolean' } as const;
 
 function obj(properties: Record<string, JsonSchema>, extra: JsonSchema = {}): JsonSchema {
@@ -28,15 +36,33 @@ function obj(properties: Record<string, JsonSchema>, extra: JsonSchema = {}): Js
 
 const ref = (name: string): JsonSchema => ({ $ref: `#/$defs/${name}` });
 
-const ticketFields = {
-  enabled: bool,
-  queue: ref('choiceOrNull'),
-  priority: ref('choiceOrNull'),
-  dueHours: num,
-  workType: ref('choiceOrNull'),
-  issueType: ref('choiceOrNull'),
-  subIssueType: ref('choiceOrNull'),
-};
+/** A connection field's JSON type, by its kind (profiles/types.ts ConnectionFieldKind). */
+function fieldSchema(field: ConnectionFieldSpec): JsonSchema {
+  switch (field.kind) {
+    case 'text':
+    case 'url':
+      return str;
+    case 'optional-text':
+      return field.emptyAs === '' ? str : nullableStr;
+    case 'optional-url':
+    case 'ca-file':
+    case 'optional-id':
+      return nullableStr;
+    case 'toggle':
+      return bool;
+  }
+}
+
+function connectionSchema(kind: string, fields: readonly ConnectionFieldSpec[]): JsonSchema {
+  return obj({ kind: { const: kind }, ...Object.fromEntries(fields.map((f) => [f.key, fieldSchema(f)])) });
+}
+
+const platformDef = (kind: string) => `${kind}Platform`;
+const psaDef = (kind: string) => `${kind}Psa`;
+
+/** Field and section ids of the profiles: identifiers, so no path or secret-like key slips in. */
+const ID_NAMES = { pattern: '^[A-Za-z][A-Za-z0-9_-]{0,63}$' } as const;
+const choices = { type: 'object', propertyNames: ID_NAMES, additionalProperties: ref('choiceOrNull') } as const;
 
 const defs: Record<string, JsonSchema> = {
   choiceOrNull: {
@@ -45,24 +71,9 @@ const defs: Record<string, JsonSchema> = {
     required: ['value', 'label'],
     additionalProperties: false,
   },
-  kscConnection: obj({
-    kind: { const: 'ksc' },
-    url: str,
-    username: str,
-    internalUser: bool,
-    domain: str,
-    caFile: nullableStr,
-  }),
-  kbhConnection: obj({ kind: { const: 'kbh' }, url: str, email: str, caFile: nullableStr }),
-  autotaskConnection: obj({
-    kind: { const: 'autotask' },
-    zoneDiscoveryUrl: str,
-    apiUrl: nullableStr,
-    username: str,
-    impersonationResourceId: nullableStr,
-    tenantNameField: str,
-    caFile: nullableStr,
-  }),
+  choice: obj({ value: str, label: str }),
+  ...Object.fromEntries(PLATFORM_KINDS.map((kind) => [platformDef(kind), connectionSchema(kind, PLATFORM_PROFILES[kind].connection)])),
+  ...Object.fromEntries(PSA_KINDS.map((kind) => [psaDef(kind), connectionSchema(kind, PSA_PROFILES[kind].connection)])),
   tenantMapping: obj({
     tenantId: str,
     tenantName: str,
@@ -80,29 +91,28 @@ const defs: Record<string, JsonSchema> = {
     server: ref('choiceOrNull'),
     nonWindows: ref('choiceOrNull'),
   }),
-  eventRule: obj({ ...ticketFields, severity: { enum: [...EVENT_SEVERITIES] }, lifetimeDays: num }),
-  statusRule: obj({ ...ticketFields, descriptionId: str }),
+  ticketRule: obj({ key: str, enabled: bool, lifetimeDays: nullableNum, dueHours: nullableNum, fields: choices }),
+  scopedGeneral: obj({ scope: ref('choice'), fields: choices }),
   integration: obj({
     name: str,
     platform: {
       type: 'object',
       discriminator: { propertyName: 'kind' },
       required: ['kind'],
-      oneOf: [ref('kscConnection'), ref('kbhConnection')],
+      oneOf: PLATFORM_KINDS.map((kind) => ref(platformDef(kind))),
     },
     psa: {
       type: 'object',
       discriminator: { propertyName: 'kind' },
       required: ['kind'],
-      oneOf: [ref('autotaskConnection')],
+      oneOf: PSA_KINDS.map((kind) => ref(psaDef(kind))),
     },
     tenants: { type: 'array', items: ref('tenantMapping') },
     billing: obj({ byCategory: bool, applications: { type: 'array', items: ref('applicationItems') } }),
     ticketing: obj({
-      general: obj({ source: ref('choiceOrNull'), newStatus: ref('choiceOrNull'), closedStatus: ref('choiceOrNull') }),
-      events: { type: 'array', items: ref('eventRule') },
-      warningStatus: { type: 'array', items: ref('statusRule') },
-      criticalStatus: { type: 'array', items: ref('statusRule') },
+      general: choices,
+      perScope: { type: 'array', items: ref('scopedGeneral') },
+      sections: { type: 'object', propertyNames: ID_NAMES, additionalProperties: { type: 'array', items: ref('ticketRule') } },
     }),
     excludedAccounts: { type: 'array', items: str },
   }),
@@ -151,6 +161,11 @@ export function pointerToPath(pointer: string): string {
   return out;
 }
 
+function kindList(kinds: readonly string[]): string {
+  const quoted = kinds.map((k) => JSON.stringify(k));
+  return quoted.length <= 1 ? quoted.join('') : `${quoted.slice(0, -1).join(', ')} or ${quoted.at(-1)!}`;
+}
+
 function join(base: string, key: string): string {
   return base ? `${base}.${key}` : key;
 }
@@ -171,7 +186,10 @@ function toProblem(error: ErrorObject): Problem {
     case 'enum':
       return { path: at, message: `must be one of ${(params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}.` };
     case 'discriminator':
-      return { path: join(at, 'kind'), message: 'is missing or not a supported kind (platform: "ksc" or "kbh"; PSA: "autotask").' };
+      return { path: join(at, 'kind'), message: `is missing or not a supported kind (platform: ${kindList(PLATFORM_KINDS)}; PSA: ${kindList(PSA_KINDS)}).` };
+    case 'pattern':
+      if (error.propertyName !== undefined) return { path: join(at, error.propertyName), message: 'is not a field or section name (letters, digits, "-" or "_"); remove it.' };
+      return { path: at, message: `${error.message ?? 'is invalid'}.` };
     default:
       return { path: at || '(root)', message: `${error.message ?? 'is invalid'}.` };
   }
@@ -184,6 +202,8 @@ export function schemaProblems(data: unknown): Problem[] {
   const seen = new Set<string>();
   const out: Problem[] = [];
   for (const error of validate.errors ?? []) {
+    // Said by the 'pattern' error of the same name, with its path.
+    if (error.keyword === 'propertyNames') continue;
     const problem = toProblem(error);
     const key = `${problem.path}\u0000${problem.message}`;
     if (!seen.has(key)) {

@@ -21,8 +21,58 @@ export interface ConfigMigration {
   migrate(raw: RawConfig): RawConfig;
 }
 
-/** Only version 1 exists so far: nothing to migrate yet. */
-export const CONFIG_MIGRATIONS: readonly ConfigMigration[] = [];
+type Obj = Record<string, unknown>;
+
+const isObj = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/** The ticket fields a version-1 rule held as its own keys; version 2 keeps them under `fields`. */
+const V1_RULE_FIELDS = ['queue', 'priority', 'workType', 'issueType', 'subIssueType'] as const;
+
+/**
+ * A version-1 rule (an Events row keyed by `severity`, a status row by `descriptionId`) as a
+ * version-2 row: `key`, the numbers, and its ticket fields under `fields`. A key this step does
+ * not know is left on the row, so the schema check names it instead of it being dropped.
+ */
+function ruleV1toV2(rule: unknown, keyName: 'severity' | 'descriptionId'): unknown {
+  if (!isObj(rule)) return rule;
+  const { [keyName]: key, enabled, lifetimeDays, dueHours, ...rest } = rule;
+  const fields: Obj = {};
+  for (const f of V1_RULE_FIELDS) {
+    if (f in rest) {
+      fields[f] = rest[f];
+      delete rest[f];
+    }
+  }
+  return { key, enabled, lifetimeDays: lifetimeDays ?? null, dueHours, fields, ...rest };
+}
+
+/** Version 1's Ticketing settings as version 2's: `general` as it was, rule rows per section, no per-board fields. */
+function ticketingV1toV2(ticketing: unknown): unknown {
+  if (!isObj(ticketing)) return ticketing;
+  const { general, events, warningStatus, criticalStatus, ...rest } = ticketing;
+  const rows = (list: unknown, keyName: 'severity' | 'descriptionId') => (Array.isArray(list) ? list.map((r) => ruleV1toV2(r, keyName)) : list);
+  return {
+    general,
+    perScope: [],
+    sections: { events: rows(events, 'severity'), warningStatus: rows(warningStatus, 'descriptionId'), criticalStatus: rows(criticalStatus, 'descriptionId') },
+    ...rest,
+  };
+}
+
+export const CONFIG_MIGRATIONS: readonly ConfigMigration[] = [
+  {
+    from: 1,
+    to: 2,
+    description:
+      'ticket rules are kept per section (Events by severity, Warning and Critical status by description) with their queue, priority, work type and issue types under "fields"; per-board General fields added (none)',
+    migrate: (raw) => {
+      const integrations = Array.isArray(raw.integrations)
+        ? raw.integrations.map((i: unknown) => (isObj(i) && 'ticketing' in i ? { ...i, ticketing: ticketingV1toV2(i.ticketing) } : i))
+        : raw.integrations;
+      return { ...raw, integrations };
+    },
+  },
+];
 
 export type MigrationOutcome =
   | { kind: 'current'; config: RawConfig }

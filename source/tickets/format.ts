@@ -9,7 +9,7 @@ export function ticketSummaryLine(
 ): string {
   const t = r.totals;
   const mode = x.dryRun ? ' (dry run: nothing written)' : x.paused ? ' (paused: nothing written)' : '';
-  const done = x.dryRun || x.paused ? `${t.wouldCreate} to create, ${t.wouldClose} to close` : `${t.created} created${t.reconciled ? ` (${t.reconciled} reconciled)` : ''}, ${t.closed} closed, ${t.notes} notes`;
+  const done = x.dryRun || x.paused ? `${t.wouldCreate} to create, ${t.wouldClose} to close` : `${t.created} created${t.reconciled ? ` (${t.reconciled} reconciled)` : ''}, ${t.closed} closed${t.deferred ? ` (${t.deferred} deferred: retried next poll)` : ''}, ${t.notes} notes`;
   return (
     `tickets ${integration}${mode}: ${done}, ${t.skippedInactive} skipped inactive, ${t.heldBack} held back, ${t.closedByPerson} closed by a person, ${t.errors} errors; ` +
     `${t.events} events; ${x.requests.platform + x.requests.psa} requests (platform ${x.requests.platform}, PSA ${x.requests.psa}); ${(x.ms / 1000).toFixed(1)} s` +

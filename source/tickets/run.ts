@@ -6,7 +6,7 @@
 // Decisions (tested in test/tickets/):
 // - No duplicates: a ticket's ledger row is written BEFORE the PSA create (state open, no PSA
 //   id = "pending"). A later run that meets a pending row asks the PSA for its tag
-//   (findTicketsByTag(fitTag(key))): found → recorded (reconciled), not found → created. A key
+//   (findTicketsByTag(fitTag(key, tagMax))): found → recorded (reconciled), not found → created. A key
 //   whose row has a PSA id is never created again. "Not found" means "not created" only once
 //   the create can no longer land (the row's landsBy: a slow PSA may still be carrying out the
 //   create of a process that was killed); until then the ticket waits, is looked for again on
@@ -23,6 +23,11 @@
 // - Statuses: the engine's key is the condition's repeat key. The first ticket of a condition
 //   uses it as its key; after the condition cleared and came back, the next ticket gets
 //   key#2, key#3 … (a fresh tag: the closed one is never found again by mistake).
+// - Closing: a status ticket is closed with the closed status of its own scope where the PSA
+//   keeps statuses per scope (a ConnectWise board's Closed status, read from the ticket's
+//   board), else with General's. A board without one is an error naming the board. A PSA that
+//   answers "not now" (closeTicket → deferred, e.g. a ticket open in its GUI) leaves the
+//   ticket open in the ledger: counted as deferred, not as an error, and closed on a later pass.
 // - Closed by a person: an open status ticket whose PSA status is the closed status (or
 //   completed, or gone) while its condition is still active becomes closed-by-person in the
 //   ledger and gets one note; it is neither re-opened nor re-created while the condition
@@ -39,14 +44,16 @@
 // - Dry run and pause (agent.paused): reads only — no PSA write, no ledger write, no cursor move.
 import pLimit from 'p-limit';
 import { billingErrorLine, toBillingError } from '../billing/errors.js';
-import { fitTag } from '../connectors/autotask/index.js';
 import type { Integration, TenantMapping } from '../domain/config.js';
 import { isKmspError, KmspError, PassAbandoned, throwIfAbandoned } from '../domain/errors.js';
 import type { Psa, SecurityPlatform } from '../domain/ports.js';
-import { applyBreaker, decideEventTickets, decideStatusTickets, type OpenStatusTicket, type TicketDraft } from '../domain/ticketEngine.js';
-import type { PsaAccount, PsaTicket, SecurityEvent, Tenant } from '../domain/types.js';
+import { platformProfile, psaProfile } from '../domain/profiles/index.js';
+import type { PlatformProfile, PsaProfile } from '../domain/profiles/types.js';
+import { applyBreaker, decideEventTickets, decideStatusTickets, fitTag, type OpenStatusTicket, type TicketDraft } from '../domain/ticketEngine.js';
+import { choiceValue, roleChoice, roleSpec, scopeFieldSpec, scopedGeneral } from '../domain/ticketSchema.js';
+import type { CloseOutcome, PsaAccount, PsaTicket, SecurityEvent, Tenant } from '../domain/types.js';
 import { landingDeadline, type Ledger, type TicketRecord } from '../store/ledger.js';
-import { emptyTotals, type TicketRunError, type TicketTotals } from './types.js';
+import { emptyTotals, type DeferredClose, type TicketRunError, type TicketTotals } from './types.js';
 
 export const EVENTS_STREAM = 'events';
 export const BREAKER_NOTE_TITLE = 'kmsp: tickets held back';
@@ -82,6 +89,8 @@ export interface TicketRunResult {
   runId: number | null;
   totals: TicketTotals;
   errors: TicketRunError[];
+  /** Closes the PSA put off this pass (tickets kept open, tried again next pass); not errors. */
+  deferred: DeferredClose[];
   /** Accounts whose breaker held tickets back: how many, and whether a note said so. */
   breaker: Array<{ accountId: string; heldBack: number; notedOn: string | null }>;
   status: 'ok' | 'partial' | 'abandoned';
@@ -102,9 +111,11 @@ interface Ctx {
   runId: number | null;
   now: Date;
   limit: number;
-  closedStatus: string | null;
+  psaProfile: PsaProfile;
+  platformProfile: PlatformProfile;
   totals: TicketTotals;
   errors: TicketRunError[];
+  deferred: DeferredClose[];
   held: Map<string, number>;
   interrupted: boolean;
   /** The signal stopped the pass at a safe point. */
@@ -115,6 +126,8 @@ export async function runTickets(options: TicketRunOptions): Promise<TicketRunRe
   const writes = !options.dryRun && !options.paused;
   const ledger = options.ledger;
   if (writes && !ledger) throw new Error('runTickets needs a ledger unless dryRun or paused');
+  // Before the lock: an unknown kind is refused with nothing begun.
+  const profiles = { psaProfile: psaProfile(options.integration.psa.kind), platformProfile: platformProfile(options.integration.platform.kind) };
   // Throws KmspError 'run-locked' naming the holder when another ticket run is in progress.
   const runId = writes ? ledger!.acquireRun({ job: 'tickets' }).runId : null;
   const beat = writes && runId !== null ? setInterval(() => ledger!.heartbeat(runId), options.heartbeatMs ?? 30_000) : null;
@@ -127,9 +140,10 @@ export async function runTickets(options: TicketRunOptions): Promise<TicketRunRe
     runId,
     now: options.now,
     limit: options.ticketsPerAccountPerHour ?? 20,
-    closedStatus: options.integration.ticketing.general.closedStatus?.value || null,
+    ...profiles,
     totals: emptyTotals(),
     errors: [],
+    deferred: [],
     held: new Map(),
     interrupted: false,
     abandoned: false,
@@ -176,7 +190,7 @@ export async function runTickets(options: TicketRunOptions): Promise<TicketRunRe
         error: ctx.errors.length ? ctx.errors.slice(0, 20).map(billingErrorLine).join('\n') : null,
       });
     }
-    return { runId, totals: ctx.totals, errors: ctx.errors, breaker, status };
+    return { runId, totals: ctx.totals, errors: ctx.errors, deferred: ctx.deferred, breaker, status };
   } catch (error) {
     if (writes && runId !== null) ledger!.finishRun(runId, { status: 'failed', error: error instanceof Error ? error.message : String(error) });
     throw error;
@@ -188,6 +202,12 @@ export async function runTickets(options: TicketRunOptions): Promise<TicketRunRe
 function fail(ctx: Ctx, m: TenantMapping | null, error: unknown, what?: string): void {
   ctx.totals.errors++;
   ctx.errors.push({ ...toBillingError(error, what ?? (m ? `Tickets of “${m.tenantName}”` : undefined)), tenantId: m?.tenantId ?? null, tenantName: m?.tenantName ?? null });
+}
+
+/** A close the PSA put off: not an error; the ticket stays open in the ledger and the next pass tries again. */
+function deferred(ctx: Ctx, m: TenantMapping, ticket: string, why: string): void {
+  ctx.totals.deferred++;
+  ctx.deferred.push({ tenantId: m.tenantId, tenantName: m.tenantName, ticket, reason: why });
 }
 
 async function syncTenant(ctx: Ctx, m: TenantMapping, tenant: Tenant | null, account: PsaAccount | null): Promise<void> {
@@ -213,9 +233,11 @@ async function syncTenant(ctx: Ctx, m: TenantMapping, tenant: Tenant | null, acc
 
 // ---------------------------------------------------------------- events
 
-function initialWindowDays(integration: Integration): number {
-  const days = integration.ticketing.events.filter((r) => r.enabled).map((r) => r.lifetimeDays);
-  return Math.max(1, ...days.filter((d) => Number.isFinite(d) && d > 0));
+function initialWindowDays(ctx: Ctx): number {
+  const section = ctx.platformProfile.sections.find((s) => s.rowKind === 'severity');
+  const rules = section ? (ctx.integration.ticketing.sections[section.id] ?? []) : [];
+  const days = rules.filter((r) => r.enabled).map((r) => r.lifetimeDays);
+  return Math.max(1, ...days.filter((d): d is number => typeof d === 'number' && Number.isFinite(d) && d > 0));
 }
 
 export function eventRepeatKey(integration: string, event: SecurityEvent): string | null {
@@ -231,7 +253,7 @@ interface EventGroup {
 async function syncEvents(ctx: Ctx, m: TenantMapping, tenant: Tenant, account: PsaAccount | null): Promise<void> {
   const { integration, ledger, o } = ctx;
   const cursor = ledger?.getCursor(integration.name, tenant.id, EVENTS_STREAM) ?? null;
-  const page = await o.platform.eventsSince(tenant, cursor, { initialWindowDays: initialWindowDays(integration) });
+  const page = await o.platform.eventsSince(tenant, cursor, { initialWindowDays: initialWindowDays(ctx) });
   ctx.totals.events += page.events.length;
   const handled = ledger ? ledger.handledEventIds(integration.name, tenant.id, page.events.map((e) => e.id)) : new Set<string>();
   const fresh = page.events.filter((e) => !handled.has(e.id));
@@ -308,8 +330,62 @@ async function stillOpen(ctx: Ctx, row: TicketRecord | null): Promise<TicketReco
   return null;
 }
 
+/** The closed status for a ticket of `scope` (its board where statuses belong to one; General's otherwise), or null when not set. */
+function closedStatusOf(ctx: Ctx, scope: string | null): string | null {
+  return choiceValue(roleChoice(ctx.integration.ticketing, ctx.psaProfile, 'closed-status', scope));
+}
+
 function isClosed(ctx: Ctx, t: PsaTicket): boolean {
-  return t.completedAt !== null || (ctx.closedStatus !== null && t.status === ctx.closedStatus);
+  if (t.completedAt !== null) return true;
+  const closed = closedStatusOf(ctx, t.scope);
+  return closed !== null && t.status === closed;
+}
+
+/** The tag written to the PSA for a key: fitted to the PSA's tag field (profile limits.tagMax). */
+function tagOf(ctx: Ctx, key: string): string {
+  return fitTag(key, ctx.psaProfile.limits.tagMax);
+}
+
+/**
+ * Closes a status ticket with the closed status of its scope. Where statuses belong to a scope
+ * the ticket is read first for its board (the rule's board may have changed since it was
+ * created), unless the caller has it. Returns the PSA's answer, or 'already' when the read
+ * shows it closed or gone (closed by a person meanwhile). No closed status for the scope is an
+ * error naming it, with the remedy.
+ */
+async function closeWithItsStatus(ctx: Ctx, psaTicketId: string, known?: PsaTicket): Promise<CloseOutcome | 'already'> {
+  const perScope = ctx.psaProfile.ticketing.perScope !== undefined;
+  let ticket = known ?? null;
+  if (perScope && !ticket) {
+    ticket = await ctx.o.psa.getTicket(psaTicketId);
+    throwIfAbandoned(ctx.o.signal); // the read took a round trip
+    if (!ticket || isClosed(ctx, ticket)) return 'already';
+  }
+  const scope = perScope ? (ticket?.scope ?? null) : null;
+  const status = closedStatusOf(ctx, scope);
+  if (!status) throw noClosedStatus(ctx, scope, psaTicketId);
+  return ctx.o.psa.closeTicket(psaTicketId, status);
+}
+
+function noClosedStatus(ctx: Ctx, scope: string | null, psaTicketId: string): KmspError {
+  const p = ctx.psaProfile;
+  const spec = roleSpec(p, 'closed-status');
+  const label = spec?.label ?? 'Closed status';
+  const scopeSpec = scopeFieldSpec(p);
+  if (!scopeSpec || scope === null) {
+    return new KmspError(`Ticket ${psaTicketId} cannot be closed: General has no ${label}`, {
+      kind: 'config',
+      cause: `the ${label} under ${p.words.tabs.ticketing} › General is not set or not resolved against ${p.words.name}`,
+      remedy: `Choose a ${label} under ${p.words.tabs.ticketing} › General and save; kmsp closes the ticket at the next poll.`,
+    });
+  }
+  const entry = scopedGeneral(ctx.integration.ticketing, scope);
+  const name = `${scopeSpec.label} “${entry?.scope.label || scope}”`;
+  return new KmspError(`Ticket ${psaTicketId} cannot be closed: ${name} has no ${label}`, {
+    kind: 'config',
+    cause: `the ticket is on ${name} (${scope}) in ${p.words.name}, and ${p.words.tabs.ticketing} › General holds no ${label} for that ${scopeSpec.label.toLowerCase()}`,
+    remedy: `Choose a ${label} for ${name} under ${p.words.tabs.ticketing} › General and save; kmsp closes the ticket at the next poll.`,
+  });
 }
 
 async function noteRepeats(ctx: Ctx, row: TicketRecord, events: SecurityEvent[], tenantId: string): Promise<void> {
@@ -384,13 +460,20 @@ async function syncStatuses(ctx: Ctx, m: TenantMapping, tenant: Tenant, account:
   for (const p of pending.filter((x) => !d.create.some((c) => c.key === x.repeatKey))) {
     throwIfAbandoned(ctx.o.signal);
     try {
-      const found = await ctx.o.psa.findTicketsByTag(fitTag(p.key));
+      const found = await ctx.o.psa.findTicketsByTag(tagOf(ctx, p.key));
       throwIfAbandoned(ctx.o.signal); // the lookup took a round trip: the signal may have come meanwhile
       // Not found but maybe still landing: kept pending, so the ticket is closed when it shows up.
       if (!found[0] && createMayLand(p)) continue;
-      if (found[0] && ctx.closedStatus && !isClosed(ctx, found[0])) await ctx.o.psa.closeTicket(found[0].id, ctx.closedStatus);
-      l.upsertTicket({ key: p.key, integration: p.integration, tenantId: p.tenantId, kind: p.kind, psaTicketId: found[0]?.id ?? null, psaTicketNumber: found[0]?.number ?? null, state: 'closed', closedAt: ctx.now });
-      if (found[0]) ctx.totals.closed++;
+      const ticket = found[0];
+      const outcome = ticket && !isClosed(ctx, ticket) ? await closeWithItsStatus(ctx, ticket.id, ticket) : null;
+      if (outcome && outcome !== 'already' && !outcome.closed) {
+        // Found open and the PSA defers the close: recorded with its id, open, so the next pass closes it.
+        l.upsertTicket({ key: p.key, integration: p.integration, tenantId: p.tenantId, kind: p.kind, psaTicketId: ticket!.id, psaTicketNumber: ticket!.number || null, psaCheckedAt: ctx.now });
+        deferred(ctx, m, ticket!.number || ticket!.id, outcome.deferred);
+        continue;
+      }
+      l.upsertTicket({ key: p.key, integration: p.integration, tenantId: p.tenantId, kind: p.kind, psaTicketId: ticket?.id ?? null, psaTicketNumber: ticket?.number ?? null, state: 'closed', closedAt: ctx.now });
+      if (outcome && outcome !== 'already') ctx.totals.closed++;
     } catch (error) {
       if (error instanceof PassAbandoned) throw error;
       fail(ctx, m, error, `Pending status ticket ${p.key}`);
@@ -405,10 +488,14 @@ async function syncStatuses(ctx: Ctx, m: TenantMapping, tenant: Tenant, account:
         l.addTicketNote(row.key, { text: 'The condition cleared (the ticket had been closed by a person).', at: ctx.now, countsAsRepeat: false });
         continue;
       }
-      if (!ctx.closedStatus) throw new Error('General: Closed ticket status is not set');
-      await o.psa.closeTicket(row.psaTicketId!, ctx.closedStatus);
+      const outcome = await closeWithItsStatus(ctx, row.psaTicketId!);
+      if (outcome !== 'already' && !outcome.closed) {
+        // Kept open in the ledger: the condition is still cleared next pass, and the close is tried again.
+        deferred(ctx, m, row.psaTicketNumber || row.psaTicketId!, outcome.deferred);
+        continue;
+      }
       l.closeTicket(row.key, { state: 'closed', closedAt: ctx.now });
-      ctx.totals.closed++;
+      if (outcome !== 'already') ctx.totals.closed++;
     } catch (error) {
       if (error instanceof PassAbandoned) throw error;
       fail(ctx, m, error, `Closing status ticket ${row.psaTicketNumber || row.psaTicketId}`);
@@ -428,7 +515,7 @@ async function syncStatuses(ctx: Ctx, m: TenantMapping, tenant: Tenant, account:
         continue;
       }
       throwIfAbandoned(ctx.o.signal); // after the status read, before the note
-      const text = `Closed in Autotask while “${row.title ?? row.descriptionId}” is still active on the device. kmsp will not re-open or re-create it while the condition persists; a new ticket opens if it clears and comes back.`;
+      const text = `Closed in ${ctx.psaProfile.words.ticketClosedBy} while “${row.title ?? row.descriptionId}” is still active on the device. kmsp will not re-open or re-create it while the condition persists; a new ticket opens if it clears and comes back.`;
       if (psaTicket) {
         await o.psa.addTicketNote(row.psaTicketId!, { title: 'kmsp: condition still active', description: text });
         ctx.totals.notes++;
@@ -450,8 +537,8 @@ const MAX_OCCURRENCE_PROBE = 20;
 
 /**
  * The key of a condition's next ticket: its first ticket uses the condition key, later
- * occurrences key#2, key#3 … (fitTag keeps the tag in 50 characters). The ledger counts them.
- * When it has no history of the condition (a new, lost or replaced ledger), Autotask may still
+ * occurrences key#2, key#3 … (fitTag keeps the tag within the PSA's tag field). The ledger counts them.
+ * When it has no history of the condition (a new, lost or replaced ledger), the PSA may still
  * hold earlier occurrences: key, key#2 … are looked up in turn. Closed ones are recorded as
  * history; an open last one is this condition's ticket (found and recorded, not created); else
  * the next free key is used. So a lost ledger neither opens a second ticket for a live condition
@@ -465,7 +552,7 @@ async function nextOccurrence(ctx: Ctx, draft: TicketDraft, severity: string | n
   const keyOf = (i: number) => (i === 1 ? conditionKey : `${conditionKey}#${i}`);
   let last: { key: string; ticket: PsaTicket } | null = null;
   for (let i = 1; i <= MAX_OCCURRENCE_PROBE; i++) {
-    const found = (await ctx.o.psa.findTicketsByTag(fitTag(keyOf(i))))[0];
+    const found = (await ctx.o.psa.findTicketsByTag(tagOf(ctx, keyOf(i))))[0];
     if (!found) return last && !isClosed(ctx, last.ticket) ? { key: last.key, absentInPsa: false } : { key: keyOf(i), absentInPsa: true };
     last = { key: keyOf(i), ticket: found };
     if (isClosed(ctx, found)) recordHistory(ctx, draft, last, severity);
@@ -501,7 +588,7 @@ function recordHistory(ctx: Ctx, draft: TicketDraft, found: { key: string; ticke
 /**
  * Creates the ticket unless it exists. A ledger row with a PSA id is returned as is. Otherwise
  * the PSA is asked for the key's tag first — for a pending row (a crash between create and
- * record) and for a key the ledger has never seen alike: the tag (Autotask externalID) is the
+ * record) and for a key the ledger has never seen alike: the tag (the PSA's external-id field) is the
  * ticket's identity, so a ledger that was lost, replaced or is new (a move from `--config DIR`
  * to the service's state directory) finds the tickets made before instead of opening them
  * again. One query per ticket to create; tickets are rare next to polls.
@@ -517,7 +604,7 @@ async function createOnce(
   if (known?.psaTicketId) return known;
   // A safe point: nothing of this ticket is written yet (a pending row of an earlier crash stays pending for the next pass).
   throwIfAbandoned(ctx.o.signal);
-  const tag = fitTag(draft.key);
+  const tag = tagOf(ctx, draft.key);
   const fields = {
     key: draft.key,
     integration: ctx.integration.name,
@@ -533,7 +620,7 @@ async function createOnce(
     title: draft.title,
     createdAt: known ? new Date(known.createdAt) : ctx.now,
   };
-  // absentInPsa: the caller asked Autotask for this very tag a moment ago (nextOccurrence).
+  // absentInPsa: the caller asked the PSA for this very tag a moment ago (nextOccurrence).
   const found = options.absentInPsa ? undefined : (await ctx.o.psa.findTicketsByTag(tag))[0];
   // The lookup took a round trip: a pause or SIGTERM that came meanwhile stops the write.
   throwIfAbandoned(ctx.o.signal);
@@ -563,13 +650,8 @@ async function createOnce(
       title: draft.title,
       description: draft.description,
       status: draft.status,
-      priority: draft.priority,
-      queue: draft.queue,
-      source: draft.source,
       dueAt: draft.dueAt,
-      workType: draft.workType,
-      issueType: draft.issueType,
-      subIssueType: draft.subIssueType,
+      fields: draft.fields,
       tag,
     });
   } catch (error) {

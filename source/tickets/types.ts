@@ -7,8 +7,10 @@ export interface TicketTotals {
   created: number;
   /** Of `created`: found in the PSA by their tag after a crash, recorded instead of created again. */
   reconciled: number;
-  /** Status tickets closed with the General closed status. */
+  /** Status tickets closed (with the closed status of their board, or General's). */
   closed: number;
+  /** Closes the PSA put off (a ticket open in its GUI): not errors; the tickets stay open and are closed on a later pass. */
+  deferred: number;
   /** Notes added (repeats, closed-by-person, breaker). */
   notes: number;
   /** Mapped tenants whose PSA account is inactive: no ticket for them. */
@@ -31,6 +33,15 @@ export interface TicketRunError extends BillingError {
   tenantName: string | null;
 }
 
+/** One close the PSA put off, and its reason as the PSA gave it. */
+export interface DeferredClose {
+  tenantId: string;
+  tenantName: string;
+  /** The PSA ticket's number, or its id. */
+  ticket: string;
+  reason: string;
+}
+
 export function emptyTotals(): TicketTotals {
-  return { created: 0, reconciled: 0, closed: 0, notes: 0, skippedInactive: 0, heldBack: 0, closedByPerson: 0, errors: 0, wouldCreate: 0, wouldClose: 0, events: 0 };
+  return { created: 0, reconciled: 0, closed: 0, deferred: 0, notes: 0, skippedInactive: 0, heldBack: 0, closedByPerson: 0, errors: 0, wouldCreate: 0, wouldClose: 0, events: 0 };
 }

@@ -5,6 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AutotaskConnection } from '../../source/domain/config.js';
 import { AUTOTASK_DEFAULTS } from '../../source/domain/defaults.js';
 import { KmspError } from '../../source/domain/errors.js';
+import { psaProfile } from '../../source/domain/profiles/index.js';
+import type { NewTicket, PicklistValue } from '../../source/domain/types.js';
 import { createAutotaskPsa, type AutotaskPsa } from '../../source/connectors/autotask/index.js';
 import { startAutotaskSimulator, type AutotaskSimulator } from '../../source/simulators/autotask/index.js';
 import { fixturesPath } from '../../source/simulators/server.js';
@@ -162,7 +164,7 @@ describe('contracts, services and usage', () => {
     ].sort());
     const period = before[0]!;
     expect(period.periodStart).toBe(`${today.slice(0, 7)}-01`);
-    expect(period.periodEnd >= today).toBe(true);
+    expect(period.periodEnd! >= today).toBe(true);
 
     const posted = await psa.postUsage({ contractId: String(contract.id), billingItemId: ws, before: 0, after: 5, mode: 'delta', effectiveDate: today });
     expect(posted.id).toMatch(/^\d+$/);
@@ -220,24 +222,21 @@ describe('contracts, services and usage', () => {
 });
 
 describe('tickets', () => {
-  const newTicket = (tag: string, overrides: Record<string, unknown> = {}) => ({
+  const newTicket = (tag: string, overrides: Partial<NewTicket> = {}, fields: NewTicket['fields'] = {}): NewTicket => ({
     accountId: companyId('Carter Logistics Inc.'),
     title: 'Critical: Virus found on WS-042',
     description: 'Kaspersky Security Center reported GNRL_EV_VIRUS_FOUND on WS-042 (Carter Logistics).',
     status: '1',
-    priority: '4',
-    queue: '29683360',
-    source: '8',
     dueAt: new Date(Date.now() + 12 * 3600_000),
-    workType: '29682804',
-    issueType: '10',
-    subIssueType: '137',
+    fields: { priority: '4', queue: '29683360', source: '8', workType: '29682804', issueType: '10', subIssueType: '137', ...fields },
     tag,
     ...overrides,
   });
 
-  it('reads the ticket picklists with string values, inactive values and parents', async () => {
-    const p = await psa.ticketPicklists();
+  it('reads the ticket picklists with string values, inactive values and parents, keyed by the lists of the Autotask profile', async () => {
+    const p = (await psa.ticketPicklists()) as Required<Record<'queues' | 'priorities' | 'statuses' | 'sources' | 'issueTypes' | 'subIssueTypes' | 'workTypes', PicklistValue[]>>;
+    const t = psaProfile('autotask').ticketing;
+    expect(Object.keys(p).sort()).toEqual([...new Set([...t.general, ...t.row].map((f) => f.list))].sort());
     expect(p.queues.find((q) => q.label === 'Monitoring Alert')).toMatchObject({ value: '29683360', active: true });
     expect(p.queues.find((q) => q.label === 'Legacy Helpdesk')!.active).toBe(false);
     expect(p.priorities.map((v) => v.label)).toEqual(['Critical', 'High', 'Medium', 'Low']);
@@ -269,9 +268,9 @@ describe('tickets', () => {
     const note = sim.state.notes.find((n) => String(n.ticketID) === created.id)!;
     expect(note).toMatchObject({ title: 'Seen again', noteType: 1, publish: 1 });
 
-    await psa.closeTicket(created.id, '5');
+    expect(await psa.closeTicket(created.id, '5')).toEqual({ closed: true });
     const closed = await psa.getTicket(created.id);
-    expect(closed).toMatchObject({ status: '5' });
+    expect(closed).toMatchObject({ status: '5', scope: null });
     expect(closed!.completedAt).toBeInstanceOf(Date);
   });
 
@@ -286,7 +285,7 @@ describe('tickets', () => {
   });
 
   it('surfaces picklist refusals with Autotask\'s message', async () => {
-    const error = await psa.createTicket(newTicket('kmsp:bad-queue', { queue: '12345' })).catch((e: unknown) => e as KmspError);
+    const error = await psa.createTicket(newTicket('kmsp:bad-queue', {}, { queue: '12345' })).catch((e: unknown) => e as KmspError);
     expect(error).toBeInstanceOf(KmspError);
     expect((error as KmspError).kind).toBe('vendor');
     expect((error as KmspError).message).toMatch(/12345/);
@@ -296,7 +295,7 @@ describe('tickets', () => {
   });
 
   it('cuts over-long titles and descriptions to Autotask\'s field lengths', async () => {
-    const t = await psa.createTicket(newTicket('kmsp:long', { title: 'x'.repeat(400), description: 'y'.repeat(9000), workType: null, issueType: null, subIssueType: null, queue: null, source: null }));
+    const t = await psa.createTicket(newTicket('kmsp:long', { title: 'x'.repeat(400), description: 'y'.repeat(9000) }, { workType: null, issueType: null, subIssueType: null, queue: null, source: null }));
     expect(t.title).toHaveLength(255);
     expect(t.title.endsWith('…')).toBe(true);
     const stored = sim.state.tickets.find((s) => String(s.id) === t.id)!;

@@ -176,13 +176,8 @@ describe('thread limit (Itgenatr005)', () => {
       title: 'Thread limit test',
       description: 'x',
       status: '1',
-      priority: '2',
-      queue: null,
-      source: null,
       dueAt: new Date(),
-      workType: null,
-      issueType: null,
-      subIssueType: null,
+      fields: { priority: '2', queue: null, source: null, workType: null, issueType: null, subIssueType: null },
       tag: 'kmsp:thread-limit-create',
     };
     sim.inject({ endpoint: 'Tickets', method: 'POST', kind: 'thread-limit', count: 1 });

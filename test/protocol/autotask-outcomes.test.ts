@@ -148,13 +148,8 @@ describe('ticket writes', () => {
     title: 'Critical: Virus found on WS-042',
     description: 'Kaspersky Security Center reported a virus.',
     status: '1',
-    priority: '4',
-    queue: null,
-    source: null,
     dueAt: new Date(Date.now() + 3600_000),
-    workType: null,
-    issueType: null,
-    subIssueType: null,
+    fields: { priority: '4', queue: null, source: null, workType: null, issueType: null, subIssueType: null },
     tag,
   });
 

@@ -130,14 +130,16 @@ describe('every request of every connector method conforms', () => {
         accountId: recurring.accountId,
         title: 'Conformance tour',
         description: 'd',
-        status: picklists.statuses[0]!.value,
-        priority: picklists.priorities[0]!.value,
-        queue: picklists.queues.find((q) => q.active)!.value,
-        source: picklists.sources[0]!.value,
+        status: picklists.statuses![0]!.value,
         dueAt: new Date(),
-        workType: picklists.workTypes[0]!.value,
-        issueType: '10',
-        subIssueType: '136',
+        fields: {
+          priority: picklists.priorities![0]!.value,
+          queue: picklists.queues!.find((q) => q.active)!.value,
+          source: picklists.sources![0]!.value,
+          workType: picklists.workTypes![0]!.value,
+          issueType: '10',
+          subIssueType: '136',
+        },
         tag: 'kmsp:tour',
       });
       await psa.getTicket(ticket.id);

@@ -6,7 +6,9 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { AUTOTASK_DEFAULTS } from '../../source/domain/defaults.js';
 import { KmspError } from '../../source/domain/errors.js';
 import type { NewTicket } from '../../source/domain/types.js';
-import { createAutotaskPsa, fitTag, TICKET_TAG_MAX_FALLBACK, type AutotaskPsa } from '../../source/connectors/autotask/index.js';
+import { createAutotaskPsa, TICKET_TAG_MAX_FALLBACK, type AutotaskPsa } from '../../source/connectors/autotask/index.js';
+import { psaProfile } from '../../source/domain/profiles/index.js';
+import { fitTag } from '../../source/domain/ticketKeys.js';
 import { loadFixture } from '../../source/simulators/autotask/fixture.js';
 import { startAutotaskSimulator, type AutotaskFixture, type AutotaskSimulator } from '../../source/simulators/autotask/index.js';
 import { fixturesPath } from '../../source/simulators/server.js';
@@ -58,13 +60,8 @@ function newTicket(sim: AutotaskSimulator, tag: string): NewTicket {
     title: 'Critical: Virus found on WS-042',
     description: 'Kaspersky Security Center reported a virus on WS-042.',
     status: '1',
-    priority: '4',
-    queue: '29683360',
-    source: null,
     dueAt: new Date(Date.now() + 3600_000),
-    workType: null,
-    issueType: null,
-    subIssueType: null,
+    fields: { priority: '4', queue: '29683360', source: null, workType: null, issueType: null, subIssueType: null },
     tag,
   };
 }
@@ -90,6 +87,7 @@ describe('reading the ticket back after the create', () => {
       tag,
       createdAt: null,
       completedAt: null,
+      scope: null,
     });
     expect(ticketPosts(sim)).toHaveLength(1);
     // The next read fills in what the create did not say.
@@ -162,17 +160,20 @@ describe('tag length', () => {
   });
 });
 
-describe('fitTag', () => {
+describe('fitTag (domain/ticketKeys.ts) with the Autotask profile\'s tag length', () => {
+  const TAG_MAX = psaProfile('autotask').limits.tagMax;
   it('keeps short keys, and hashes long ones deterministically within the limit', () => {
-    expect(fitTag('kmsp:short')).toBe('kmsp:short');
+    expect(fitTag('kmsp:short', TAG_MAX)).toBe('kmsp:short');
+    // The profile's length is the connector's fallback for externalID (assumptions.ts): one number.
     expect(TICKET_TAG_MAX_FALLBACK).toBe(50);
+    expect(TAG_MAX).toBe(TICKET_TAG_MAX_FALLBACK);
     const key = `kmsp:main:vs-carter:event:${'9'.repeat(60)}`;
-    const a = fitTag(key);
+    const a = fitTag(key, TAG_MAX);
     expect(a).toHaveLength(50);
-    expect(a).toBe(fitTag(key));
+    expect(a).toBe(fitTag(key, TAG_MAX));
     expect(a.startsWith('kmsp:main:vs-carter:event')).toBe(true);
     expect(a).toMatch(/~[0-9a-f]{24}$/);
-    expect(fitTag(`${key}0`)).not.toBe(a);
+    expect(fitTag(`${key}0`, TAG_MAX)).not.toBe(a);
     expect(fitTag(key, 20)).toHaveLength(20);
     expect(fitTag(key, 24)).toMatch(/^[0-9a-f]{24}$/);
     // Never half a surrogate pair.

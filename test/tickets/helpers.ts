@@ -22,12 +22,17 @@ export const tenants: TenantMapping[] = [
 
 /** Critical events on (Security Operations, due 4 h); Critical status rows for databases and RTP on. */
 export function ticketing(base: TicketingSettings): TicketingSettings {
-  const on = { enabled: true, queue: QUEUE, priority: CRITICAL, dueHours: 12, workType: null, issueType: null, subIssueType: null };
+  const fields = { queue: QUEUE, priority: CRITICAL, workType: null, issueType: null, subIssueType: null };
+  const s = base.sections;
   return {
     general: { source: SOURCE, newStatus: { value: '1', label: 'New' }, closedStatus: { value: '5', label: 'Complete' } },
-    events: base.events.map((r) => (r.severity === 'critical' ? { ...r, ...on, queue: SECURITY_QUEUE, dueHours: 4, lifetimeDays: 1 } : { ...r, enabled: false })),
-    warningStatus: base.warningStatus.map((r) => ({ ...r, enabled: false })),
-    criticalStatus: base.criticalStatus.map((r) => (['databases-outdated', 'rtp-not-running'].includes(r.descriptionId) ? { ...r, ...on } : { ...r, enabled: false })),
+    perScope: [],
+    sections: {
+      ...s,
+      events: s.events!.map((r) => (r.key === 'critical' ? { ...r, enabled: true, dueHours: 4, lifetimeDays: 1, fields: { ...fields, queue: SECURITY_QUEUE } } : { ...r, enabled: false })),
+      warningStatus: s.warningStatus!.map((r) => ({ ...r, enabled: false })),
+      criticalStatus: s.criticalStatus!.map((r) => (['databases-outdated', 'rtp-not-running'].includes(r.key) ? { ...r, enabled: true, dueHours: 12, fields } : { ...r, enabled: false })),
+    },
   };
 }
 

@@ -1,6 +1,6 @@
 // Three-way merge of configs saved by two consoles at once (domain/configMerge.ts).
 import { describe, expect, it } from 'vitest';
-import type { Integration, KmspConfig, TenantMapping } from '../../source/domain/config.js';
+import type { Integration, KmspConfig, ScopedGeneral, TenantMapping, TicketRule } from '../../source/domain/config.js';
 import { describeConflict, mergeConfig, type MergeResult } from '../../source/domain/configMerge.js';
 import { AUTOTASK_DEFAULTS, KSC_DEFAULTS, defaultConfig, newIntegration } from '../../source/domain/defaults.js';
 
@@ -21,6 +21,15 @@ type Edit = (c: KmspConfig) => KmspConfig;
 /** A copy of `c` with one integration changed. */
 function editIntegration(name: string, change: (i: Integration) => Integration): Edit {
   return (c) => ({ ...c, integrations: c.integrations.map((i) => (i.name === name ? change(structuredClone(i)) : i)) });
+}
+
+/** A copy of `c` with one rule row of one integration changed. */
+function editRule(name: string, section: string, key: string, change: (r: TicketRule) => TicketRule): Edit {
+  return editIntegration(name, (i) => ({ ...i, ticketing: { ...i.ticketing, sections: { ...i.ticketing.sections, [section]: i.ticketing.sections[section]!.map((r) => (r.key === key ? change(r) : r)) } } }));
+}
+
+function scoped(board: string, newStatus: string): ScopedGeneral {
+  return { scope: { value: board, label: `Board ${board}` }, fields: { newStatus: { value: newStatus, label: 'New' }, closedStatus: null } };
 }
 
 function mapTenant(name: string, tenantId: string, accountId: string | null): Edit {
@@ -108,13 +117,21 @@ describe('mergeConfig: configs', () => {
       },
     },
     {
-      name: 'ticket rules of one integration: two different rules (by severity)',
-      theirs: editIntegration('demo', (i) => ({ ...i, ticketing: { ...i.ticketing, events: i.ticketing.events.map((r) => (r.severity === 'critical' ? { ...r, dueHours: 2 } : r)) } })),
-      mine: editIntegration('demo', (i) => ({ ...i, ticketing: { ...i.ticketing, events: i.ticketing.events.map((r) => (r.severity === 'warning' ? { ...r, dueHours: 48 } : r)) } })),
+      name: 'ticket rules of one integration: two different rules (by key)',
+      theirs: editRule('demo', 'events', 'critical', (r) => ({ ...r, dueHours: 2 })),
+      mine: editRule('demo', 'events', 'warning', (r) => ({ ...r, dueHours: 48 })),
       expect: (m) => {
-        const events = m.integrations[0]!.ticketing.events;
-        expect(events.find((r) => r.severity === 'critical')!.dueHours).toBe(2);
-        expect(events.find((r) => r.severity === 'warning')!.dueHours).toBe(48);
+        const events = m.integrations[0]!.ticketing.sections.events!;
+        expect(events.find((r) => r.key === 'critical')!.dueHours).toBe(2);
+        expect(events.find((r) => r.key === 'warning')!.dueHours).toBe(48);
+      },
+    },
+    {
+      name: 'per-board General fields: two admins set the statuses of two different boards (by scope value)',
+      theirs: editIntegration('demo', (i) => ({ ...i, ticketing: { ...i.ticketing, perScope: [scoped('10', '101')] } })),
+      mine: editIntegration('demo', (i) => ({ ...i, ticketing: { ...i.ticketing, perScope: [scoped('20', '201')] } })),
+      expect: (m) => {
+        expect(m.integrations[0]!.ticketing.perScope.map((s) => [s.scope.value, s.fields.newStatus?.value])).toEqual([['10', '101'], ['20', '201']]);
       },
     },
     {
@@ -162,9 +179,15 @@ describe('mergeConfig: configs', () => {
     },
     {
       name: 'a ticket rule field on both sides (named in words)',
-      theirs: editIntegration('demo', (i) => ({ ...i, ticketing: { ...i.ticketing, events: i.ticketing.events.map((r) => (r.severity === 'critical' ? { ...r, dueHours: 2 } : r)) } })),
-      mine: editIntegration('demo', (i) => ({ ...i, ticketing: { ...i.ticketing, events: i.ticketing.events.map((r) => (r.severity === 'critical' ? { ...r, dueHours: 3 } : r)) } })),
-      paths: ['integration “demo”, ticketing, event rule “Critical”, dueHours'],
+      theirs: editRule('demo', 'events', 'critical', (r) => ({ ...r, dueHours: 2 })),
+      mine: editRule('demo', 'events', 'critical', (r) => ({ ...r, dueHours: 3 })),
+      paths: ['integration “demo”, ticketing.sections, rule “Events › Critical”, dueHours'],
+    },
+    {
+      name: 'a rule field on both sides: the field is named under its row',
+      theirs: editRule('demo', 'warningStatus', 'databases-outdated', (r) => ({ ...r, fields: { ...r.fields, queue: { value: '1', label: 'A' } } })),
+      mine: editRule('demo', 'warningStatus', 'databases-outdated', (r) => ({ ...r, fields: { ...r.fields, queue: { value: '2', label: 'B' } } })),
+      paths: ['integration “demo”, ticketing.sections, rule “Warning status › Databases are out of date”, fields.queue.value', 'integration “demo”, ticketing.sections, rule “Warning status › Databases are out of date”, fields.queue.label'],
     },
   ];
   it.each(conflicts)('conflict: $name', (c) => {

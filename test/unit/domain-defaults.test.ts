@@ -3,12 +3,16 @@ import { describe, expect, it } from 'vitest';
 import { CONFIG_SCHEMA_VERSION, type Integration } from '../../source/domain/config.js';
 import { addDays, calendarDate } from '../../source/domain/dates.js';
 import { AGENT_DEFAULTS, AUTOTASK_DEFAULTS, defaultConfig, defaultTicketing, KSC_DEFAULTS, newIntegration, resolveChoice } from '../../source/domain/defaults.js';
+import { platformProfile, psaProfile } from '../../source/domain/profiles/index.js';
 import { integrationSecrets, secretEnvVar } from '../../source/domain/secretNames.js';
 import { STATUS_DESCRIPTIONS, statusDescriptionForKscBit } from '../../source/domain/statusDescriptions.js';
 import type { PicklistValue, TicketPicklists } from '../../source/domain/types.js';
 import { validateConfig } from '../../source/domain/validate.js';
 
 const v = (value: string, label: string, active = true): PicklistValue => ({ value, label, active, parentValue: null, isDefault: false });
+
+const ksc = platformProfile('ksc');
+const autotask = psaProfile('autotask');
 
 const picklists: TicketPicklists = {
   queues: [v('8', 'Monitoring Alert'), v('5', 'Level I Support')],
@@ -26,19 +30,19 @@ function integration(): Integration {
     { ...KSC_DEFAULTS, url: 'https://ksc:13299', username: 'u' },
     { ...AUTOTASK_DEFAULTS, username: 'api@x' },
   );
-  i.ticketing = defaultTicketing(picklists);
+  i.ticketing = defaultTicketing(ksc, autotask, picklists);
   return i;
 }
 
 describe('ticketing defaults (README › Defaults)', () => {
-  const t = defaultTicketing(picklists);
+  const t = defaultTicketing(ksc, autotask, picklists);
 
   it('General: no source, New and Complete statuses', () => {
     expect(t.general).toEqual({ source: null, newStatus: { value: '1', label: 'New' }, closedStatus: { value: '5', label: 'Complete' } });
   });
 
   it('Events: one row per severity, creation off, lifetime 1 day, Monitoring Alert, 12 h', () => {
-    expect(t.events.map((r) => [r.severity, r.enabled, r.lifetimeDays, r.queue?.label, r.priority?.label, r.dueHours])).toEqual([
+    expect(t.sections.events!.map((r) => [r.key, r.enabled, r.lifetimeDays, r.fields.queue?.label, r.fields.priority?.label, r.dueHours])).toEqual([
       ['critical', false, 1, 'Monitoring Alert', 'Critical', 12],
       ['functional-failure', false, 1, 'Monitoring Alert', 'Medium', 12],
       ['warning', false, 1, 'Monitoring Alert', 'Medium', 12],
@@ -46,30 +50,30 @@ describe('ticketing defaults (README › Defaults)', () => {
   });
 
   it('Warning status: every description, off, Monitoring Alert, Medium, 24 h', () => {
-    expect(t.warningStatus).toHaveLength(STATUS_DESCRIPTIONS.length);
-    for (const r of t.warningStatus) expect([r.enabled, r.queue?.value, r.priority?.label, r.dueHours]).toEqual([false, '8', 'Medium', 24]);
+    expect(t.sections.warningStatus).toHaveLength(STATUS_DESCRIPTIONS.length);
+    for (const r of t.sections.warningStatus!) expect([r.enabled, r.fields.queue?.value, r.fields.priority?.label, r.dueHours]).toEqual([false, '8', 'Medium', 24]);
   });
 
   it('Critical status: every description, off, Monitoring Alert, Critical, 12 h', () => {
-    expect(t.criticalStatus.map((r) => r.descriptionId)).toEqual(STATUS_DESCRIPTIONS.map((d) => d.id));
-    for (const r of t.criticalStatus) expect([r.enabled, r.queue?.value, r.priority?.value, r.dueHours]).toEqual([false, '8', '4', 12]);
+    expect(t.sections.criticalStatus!.map((r) => r.key)).toEqual(STATUS_DESCRIPTIONS.map((d) => d.id));
+    for (const r of t.sections.criticalStatus!) expect([r.enabled, r.fields.queue?.value, r.fields.priority?.value, r.dueHours]).toEqual([false, '8', '4', 12]);
   });
 
   it('a default whose PSA value no longer exists (or is inactive) is blank', () => {
-    const gone = defaultTicketing({ ...picklists, queues: [v('8', 'Monitoring Alert', false)], priorities: [v('2', 'Medium')] });
-    expect(gone.events[0]!.queue).toBeNull();
-    expect(gone.events[0]!.priority).toBeNull();
-    expect(gone.events[1]!.priority).toEqual({ value: '2', label: 'Medium' });
+    const gone = defaultTicketing(ksc, autotask, { ...picklists, queues: [v('8', 'Monitoring Alert', false)], priorities: [v('2', 'Medium')] });
+    expect(gone.sections.events![0]!.fields.queue).toBeNull();
+    expect(gone.sections.events![0]!.fields.priority).toBeNull();
+    expect(gone.sections.events![1]!.fields.priority).toEqual({ value: '2', label: 'Medium' });
   });
 
   it('resolves labels case-insensitively', () => {
-    expect(resolveChoice('monitoring alert ', picklists.queues)).toEqual({ value: '8', label: 'Monitoring Alert' });
-    expect(resolveChoice(null, picklists.queues)).toBeNull();
+    expect(resolveChoice('monitoring alert ', picklists.queues!)).toEqual({ value: '8', label: 'Monitoring Alert' });
+    expect(resolveChoice(null, picklists.queues!)).toBeNull();
   });
 
   it('without a PSA the labels are kept, unresolved', () => {
-    const offline = defaultTicketing();
-    expect(offline.events[0]!.queue).toEqual({ value: '', label: 'Monitoring Alert' });
+    const offline = defaultTicketing(ksc, autotask);
+    expect(offline.sections.events![0]!.fields.queue).toEqual({ value: '', label: 'Monitoring Alert' });
   });
 });
 
@@ -107,33 +111,35 @@ describe('validateConfig', () => {
 
   it('checks limits: lifetime 1–365 days, due 1–8760 h, required values on enabled rows', () => {
     const i = integration();
-    i.ticketing.events[0] = { ...i.ticketing.events[0]!, enabled: true, lifetimeDays: 366, dueHours: 0, queue: null };
-    i.ticketing.warningStatus[0] = { ...i.ticketing.warningStatus[0]!, enabled: true, dueHours: 8761 };
+    const s = i.ticketing.sections;
+    s.events![0] = { ...s.events![0]!, enabled: true, lifetimeDays: 366, dueHours: 0, fields: { ...s.events![0]!.fields, queue: null } };
+    s.warningStatus![0] = { ...s.warningStatus![0]!, enabled: true, dueHours: 8761 };
     const paths = validateConfig({ ...defaultConfig(), integrations: [i] }).map((p) => p.path);
     expect(paths).toEqual([
-      'integrations[0].ticketing.events[0].dueHours',
-      'integrations[0].ticketing.events[0].lifetimeDays',
-      'integrations[0].ticketing.events[0].queue',
-      'integrations[0].ticketing.warningStatus[0].dueHours',
+      'integrations[0].ticketing.sections.events[0].dueHours',
+      'integrations[0].ticketing.sections.events[0].lifetimeDays',
+      'integrations[0].ticketing.sections.events[0].fields.queue',
+      'integrations[0].ticketing.sections.warningStatus[0].dueHours',
     ]);
   });
 
   it('holds a switched-off row only to numbers being numbers: its values are kept unused until it is switched on', () => {
     const i = integration();
     const config = () => ({ ...defaultConfig(), integrations: [i] });
-    i.ticketing.events[2] = { ...i.ticketing.events[2]!, enabled: false, lifetimeDays: 9999, dueHours: -3, queue: null, priority: null };
-    i.ticketing.warningStatus[0] = { ...i.ticketing.warningStatus[0]!, enabled: false, dueHours: 8761 };
+    const s = i.ticketing.sections;
+    s.events![2] = { ...s.events![2]!, enabled: false, lifetimeDays: 9999, dueHours: -3, fields: { ...s.events![2]!.fields, queue: null, priority: null } };
+    s.warningStatus![0] = { ...s.warningStatus![0]!, enabled: false, dueHours: 8761 };
     expect(validateConfig(config())).toEqual([]);
-    i.ticketing.criticalStatus[0] = { ...i.ticketing.criticalStatus[0]!, enabled: false, dueHours: Number.NaN };
+    s.criticalStatus![0] = { ...s.criticalStatus![0]!, enabled: false, dueHours: Number.NaN };
     expect(validateConfig(config())).toEqual([
       {
-        path: 'integrations[0].ticketing.criticalStatus[0].dueHours',
+        path: 'integrations[0].ticketing.sections.criticalStatus[0].dueHours',
         message: 'Critical status › Device is unmanaged: Due must be a number (kept unused while ticket creation is off; 1–8760 hours to switch it on).',
       },
     ]);
     // Switched on, the same values are refused, each with its row, column and range.
-    i.ticketing.criticalStatus[0] = { ...i.ticketing.criticalStatus[0]!, dueHours: 12 };
-    i.ticketing.events[2] = { ...i.ticketing.events[2]!, enabled: true };
+    s.criticalStatus![0] = { ...s.criticalStatus![0]!, dueHours: 12 };
+    s.events![2] = { ...s.events![2]!, enabled: true };
     expect(validateConfig(config()).map((p) => p.message)).toEqual([
       'Events › Warning: Due must be a whole number of hours from 1 to 8760.',
       'Events › Warning: Lifetime must be a whole number of days from 1 to 365.',
@@ -207,7 +213,7 @@ describe('validateConfig: no two mappings fight over one quantity', () => {
     i.name = name;
     if (opts.kind === 'kbh') i.platform = { kind: 'kbh', url: opts.kscUrl ?? 'https://hub.kaspersky.com', email: 'a@b', caFile: null };
     else i.platform = { ...(i.platform as Extract<Integration['platform'], { kind: 'ksc' }>), url: opts.kscUrl ?? 'https://ksc:13299' };
-    i.psa = { ...i.psa, apiUrl: opts.apiUrl ?? null };
+    i.psa = { ...(i.psa as Extract<Integration['psa'], { kind: 'autotask' }>), apiUrl: opts.apiUrl ?? null };
     i.tenants = opts.tenants ?? [];
     if (opts.billing) i.billing = opts.billing;
     return i;

@@ -1,10 +1,13 @@
-// README › Defaults table, cell by cell: the data (TICKETING_DEFAULTS) and what
+// README › Defaults table, cell by cell: the data (the KSC and Autotask profiles) and what
 // defaultTicketing() builds from it, offline (labels unresolved) and against live picklists.
 import { describe, expect, it } from 'vitest';
-import { defaultTicketing, EVENT_RULE_SEVERITIES, TICKETING_DEFAULTS } from '../../source/domain/defaults.js';
+import { defaultTicketing } from '../../source/domain/defaults.js';
+import { platformProfile, psaProfile } from '../../source/domain/profiles/index.js';
 import { STATUS_DESCRIPTIONS } from '../../source/domain/statusDescriptions.js';
 import type { PicklistValue, TicketPicklists } from '../../source/domain/types.js';
 
+const ksc = platformProfile('ksc');
+const at = psaProfile('autotask');
 const v = (value: string, label: string): PicklistValue => ({ value, label, active: true, parentValue: null, isDefault: false });
 const picklists: TicketPicklists = {
   queues: [v('8', 'Monitoring Alert'), v('5', 'Level I Support')],
@@ -29,34 +32,32 @@ const STATUS_TABLE = [
 ] as const;
 const IDS = { 'Monitoring Alert': '8', Critical: '4', Medium: '2' } as const;
 
-describe('README › Defaults as data (TICKETING_DEFAULTS)', () => {
+describe('README › Defaults as data (the KSC and Autotask profiles)', () => {
+  const general = (id: string) => at.ticketing.general.find((f) => f.id === id)!;
+  const row = (id: string) => at.ticketing.row.find((f) => f.id === id)!;
+  const section = (id: string) => ksc.sections.find((s) => s.id === id)!;
+
   it('General: source none, new status New, closed status Complete', () => {
-    expect(TICKETING_DEFAULTS.general.source).toBeNull();
-    expect(TICKETING_DEFAULTS.general.newStatus).toBe('New');
-    expect(TICKETING_DEFAULTS.general.closedStatus).toBe('Complete');
+    expect(general('source').defaultLabel).toBeNull();
+    expect(general('newStatus').defaultLabel).toBe('New');
+    expect(general('closedStatus').defaultLabel).toBe('Complete');
   });
 
   it('Events rows exist for Critical, Functional failure and Warning only (never Info)', () => {
-    expect([...EVENT_RULE_SEVERITIES]).toEqual(['critical', 'functional-failure', 'warning']);
-    expect(Object.keys(TICKETING_DEFAULTS.events).sort()).toEqual(['critical', 'functional-failure', 'warning']);
+    expect(section('events').rows.map((r) => r.key)).toEqual(['critical', 'functional-failure', 'warning']);
   });
 
-  describe.each(EVENTS_TABLE)('Events › %s', (severity, enabled, lifetime, queue, priority, due) => {
-    const row = TICKETING_DEFAULTS.events[severity];
-    it(`Create ticket ${enabled ? 'on' : 'off'}`, () => expect(row.enabled).toBe(enabled));
-    it(`Lifetime ${lifetime} day`, () => expect(row.lifetimeDays).toBe(lifetime));
-    it(`Queue ${queue}`, () => expect(row.queue).toBe(queue));
-    it(`Priority ${priority}`, () => expect(row.priority).toBe(priority));
-    it(`Due ${due} h`, () => expect(row.dueHours).toBe(due));
+  it('Queue Monitoring Alert everywhere; Priority Critical for critical rows, Medium for the others', () => {
+    expect(row('queue').defaultLabel).toBe('Monitoring Alert');
+    expect(row('priority').defaultByLevel).toEqual({ critical: 'Critical', other: 'Medium' });
   });
 
-  describe.each(STATUS_TABLE)('%s', (section, enabled, queue, priority, due) => {
-    const row = TICKETING_DEFAULTS[section];
-    it(`Create ticket ${enabled ? 'on' : 'off'}`, () => expect(row.enabled).toBe(enabled));
-    it('no Lifetime column', () => expect(row.lifetimeDays).toBeNull());
-    it(`Queue ${queue}`, () => expect(row.queue).toBe(queue));
-    it(`Priority ${priority}`, () => expect(row.priority).toBe(priority));
-    it(`Due ${due} h`, () => expect(row.dueHours).toBe(due));
+  it.each([
+    ['events', true, 1, 12],
+    ['warningStatus', false, undefined, 24],
+    ['criticalStatus', false, undefined, 12],
+  ] as const)('%s: lifetime column %s (%s day), due %i h', (id, lifetime, days, due) => {
+    expect([section(id).lifetime, section(id).lifetimeDays, section(id).dueHours]).toEqual([lifetime, days, due]);
   });
 });
 
@@ -64,7 +65,7 @@ describe.each([
   ['offline (labels kept, values unresolved)', undefined],
   ['against live picklists', picklists],
 ] as const)('defaultTicketing() %s', (_name, lists) => {
-  const t = defaultTicketing(lists);
+  const t = defaultTicketing(ksc, at, lists);
   const choice = (label: keyof typeof IDS) => (lists ? { value: IDS[label], label } : { value: '', label });
 
   it('General: source none, New, Complete', () => {
@@ -74,37 +75,37 @@ describe.each([
   });
 
   it('Events: one row per severity in order', () => {
-    expect(t.events.map((r) => r.severity)).toEqual(EVENTS_TABLE.map((r) => r[0]));
+    expect(t.sections.events!.map((r) => r.key)).toEqual(EVENTS_TABLE.map((r) => r[0]));
   });
 
   it.each(EVENTS_TABLE)('Events › %s: off, %s day, %s, %s, %s h, no work/issue type', (severity, enabled, lifetime, queue, priority, due) => {
-    const row = t.events.find((r) => r.severity === severity)!;
+    const row = t.sections.events!.find((r) => r.key === severity)!;
     expect(row).toEqual({
-      severity, enabled, lifetimeDays: lifetime, queue: choice(queue), priority: choice(priority), dueHours: due,
-      workType: null, issueType: null, subIssueType: null,
+      key: severity, enabled, lifetimeDays: lifetime, dueHours: due,
+      fields: { queue: choice(queue), priority: choice(priority), workType: null, issueType: null, subIssueType: null },
     });
   });
 
   it.each(STATUS_TABLE)('%s: every status description has a row, in catalog order', (section) => {
-    expect(t[section].map((r) => r.descriptionId)).toEqual(STATUS_DESCRIPTIONS.map((d) => d.id));
+    expect(t.sections[section]!.map((r) => r.key)).toEqual(STATUS_DESCRIPTIONS.map((d) => d.id));
   });
 
   it.each(STATUS_TABLE)('%s: every row off, %s, %s, %s h, no work/issue type', (section, enabled, queue, priority, due) => {
-    for (const row of t[section]) {
+    for (const row of t.sections[section]!) {
       expect(row).toEqual({
-        descriptionId: row.descriptionId, enabled, queue: choice(queue), priority: choice(priority), dueHours: due,
-        workType: null, issueType: null, subIssueType: null,
+        key: row.key, enabled, lifetimeDays: null, dueHours: due,
+        fields: { queue: choice(queue), priority: choice(priority), workType: null, issueType: null, subIssueType: null },
       });
-      expect(row).not.toHaveProperty('lifetimeDays');
     }
   });
 
   it('the two status sections are independent objects (editing one does not change the other)', () => {
-    const fresh = defaultTicketing(lists);
-    fresh.warningStatus[0]!.enabled = true;
-    fresh.warningStatus[0]!.queue!.label = 'changed';
-    expect(fresh.criticalStatus[0]!.enabled).toBe(false);
-    expect(fresh.criticalStatus[0]!.queue!.label).toBe('Monitoring Alert');
-    expect(defaultTicketing(lists).warningStatus[0]!.enabled).toBe(false);
+    const fresh = defaultTicketing(ksc, at, lists);
+    fresh.sections.warningStatus![0]!.enabled = true;
+    fresh.sections.warningStatus![0]!.fields.queue!.label = 'changed';
+    expect(fresh.sections.criticalStatus![0]!.enabled).toBe(false);
+    expect(fresh.sections.criticalStatus![0]!.fields.queue!.label).toBe('Monitoring Alert');
+    expect(fresh.sections.warningStatus![1]!.fields.queue!.label).toBe('Monitoring Alert');
+    expect(defaultTicketing(ksc, at, lists).sections.warningStatus![0]!.enabled).toBe(false);
   });
 });

@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Integration, PsaChoice, TenantMapping } from '../../source/domain/config.js';
 import { AUTOTASK_DEFAULTS, defaultTicketing, KSC_DEFAULTS, newIntegration } from '../../source/domain/defaults.js';
+import { platformProfile, psaProfile } from '../../source/domain/profiles/index.js';
 import {
   applyBreaker,
   decideEventTickets,
@@ -21,6 +22,9 @@ const NOW = new Date('2024-05-10T12:00:00Z');
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 
+const AUTOTASK = psaProfile('autotask');
+const LIMITS = AUTOTASK.limits;
+
 const v = (value: string, label: string): PicklistValue => ({ value, label, active: true, parentValue: null, isDefault: false });
 const picklists: TicketPicklists = {
   queues: [v('8', 'Monitoring Alert')],
@@ -34,8 +38,8 @@ const picklists: TicketPicklists = {
 
 function integration(edit?: (i: Integration) => void): Integration {
   const i = newIntegration('main', { ...KSC_DEFAULTS, url: 'https://ksc:13299', username: 'u' }, { ...AUTOTASK_DEFAULTS, username: 'api@x' });
-  i.ticketing = defaultTicketing(picklists);
-  for (const r of i.ticketing.events) r.enabled = true;
+  i.ticketing = defaultTicketing(platformProfile('ksc'), AUTOTASK, picklists);
+  for (const r of i.ticketing.sections.events!) r.enabled = true;
   edit?.(i);
   return i;
 }
@@ -62,10 +66,10 @@ const events = (evs: SecurityEvent[], over: { integration?: Integration; mapping
 describe('decideEventTickets', () => {
   it('an enabled Critical event becomes one ticket with the rule\'s and General fields', () => {
     const i = integration((i) => {
-      const r = i.ticketing.events[0]!;
-      r.workType = { value: '30', label: 'Remote' };
-      r.issueType = { value: '7', label: 'Security' };
-      r.subIssueType = { value: '71', label: 'Malware' };
+      const r = i.ticketing.sections.events![0]!;
+      r.fields.workType = { value: '30', label: 'Remote' };
+      r.fields.issueType = { value: '7', label: 'Security' };
+      r.fields.subIssueType = { value: '71', label: 'Malware' };
       i.ticketing.general.source = { value: '2', label: 'Monitoring Alert' };
     });
     const e = event();
@@ -76,7 +80,7 @@ describe('decideEventTickets', () => {
     expect(t).toMatchObject({
       key: eventTicketKey('main', 't1', e.id), kind: 'event', tenantId: 't1', tenantName: 'Acme Ltd', accountId: 'a1',
       deviceId: 'd1', deviceName: 'PC-01', descriptionId: null, eventId: e.id,
-      queue: '8', priority: '4', status: '1', source: '2', workType: '30', issueType: '7', subIssueType: '71',
+      status: '1', scope: null, fields: { queue: '8', priority: '4', source: '2', workType: '30', issueType: '7', subIssueType: '71' },
     });
     expect(t.dueAt).toEqual(new Date(NOW.getTime() + 12 * HOUR));
   });
@@ -87,33 +91,33 @@ describe('decideEventTickets', () => {
     ['Warning', 'warning', '2', 12],
   ])('%s uses its own row (priority %s, due %i h)', (_l, severity, priority, due) => {
     const { create } = events([event({ severity })]);
-    expect(create[0]!.priority).toBe(priority);
-    expect(create[0]!.dueAt.getTime() - NOW.getTime()).toBe(due * HOUR);
+    expect(create[0]!.fields.priority).toBe(priority);
+    expect(create[0]!.dueAt!.getTime() - NOW.getTime()).toBe(due * HOUR);
   });
 
   it('due = now + the rule\'s due hours', () => {
-    const i = integration((i) => { i.ticketing.events[1]!.dueHours = 72; });
+    const i = integration((i) => { i.ticketing.sections.events![1]!.dueHours = 72; });
     expect(events([event({ severity: 'functional-failure' })], { integration: i }).create[0]!.dueAt).toEqual(new Date(NOW.getTime() + 72 * HOUR));
   });
 
   const cases: Array<[string, () => { evs: SecurityEvent[]; integration?: Integration; mapping?: TenantMapping; account?: PsaAccount | null }, SkipReason]> = [
     ['info is never a ticket, even with every row on', () => ({ evs: [event({ severity: 'info' })] }), 'info-severity'],
-    ['row off', () => ({ evs: [event()], integration: integration((i) => { i.ticketing.events[0]!.enabled = false; }) }), 'rule-off'],
-    ['row missing', () => ({ evs: [event({ severity: 'warning' })], integration: integration((i) => { i.ticketing.events = i.ticketing.events.filter((r) => r.severity !== 'warning'); }) }), 'rule-off'],
+    ['row off', () => ({ evs: [event()], integration: integration((i) => { i.ticketing.sections.events![0]!.enabled = false; }) }), 'rule-off'],
+    ['row missing', () => ({ evs: [event({ severity: 'warning' })], integration: integration((i) => { i.ticketing.sections.events = i.ticketing.sections.events!.filter((r) => r.key !== 'warning'); }) }), 'rule-off'],
     ['older than lifetime (1 day + 1 ms)', () => ({ evs: [event({ raisedAt: new Date(NOW.getTime() - DAY - 1) })] }), 'older-than-lifetime'],
-    ['older than a 7-day lifetime', () => ({ evs: [event({ raisedAt: new Date(NOW.getTime() - 7 * DAY - 1) })], integration: integration((i) => { i.ticketing.events[0]!.lifetimeDays = 7; }) }), 'older-than-lifetime'],
+    ['older than a 7-day lifetime', () => ({ evs: [event({ raisedAt: new Date(NOW.getTime() - 7 * DAY - 1) })], integration: integration((i) => { i.ticketing.sections.events![0]!.lifetimeDays = 7; }) }), 'older-than-lifetime'],
     ['tenant not mapped to an account', () => ({ evs: [event()], mapping: mapping({ accountId: null, accountName: null }) }), 'not-mapped'],
     ['event of another tenant', () => ({ evs: [event({ tenantId: 't2' })] }), 'not-mapped'],
     ['account no longer in the PSA', () => ({ evs: [event()], account: null }), 'account-missing'],
     ['account passed is not the mapped one', () => ({ evs: [event()], account: account({ id: 'a2' }) }), 'account-missing'],
     ['account inactive', () => ({ evs: [event()], account: account({ active: false }) }), 'account-inactive'],
-    ['queue blank', () => ({ evs: [event()], integration: integration((i) => { i.ticketing.events[0]!.queue = null; }) }), 'rule-incomplete'],
-    ['queue unresolved (label only)', () => ({ evs: [event()], integration: integration((i) => { i.ticketing.events[0]!.queue = { value: '', label: 'Monitoring Alert' }; }) }), 'rule-incomplete'],
-    ['priority blank', () => ({ evs: [event()], integration: integration((i) => { i.ticketing.events[0]!.priority = null; }) }), 'rule-incomplete'],
-    ['priority whitespace', () => ({ evs: [event()], integration: integration((i) => { i.ticketing.events[0]!.priority = { value: '  ', label: 'x' }; }) }), 'rule-incomplete'],
+    ['queue blank', () => ({ evs: [event()], integration: integration((i) => { i.ticketing.sections.events![0]!.fields.queue = null; }) }), 'rule-incomplete'],
+    ['queue unresolved (label only)', () => ({ evs: [event()], integration: integration((i) => { i.ticketing.sections.events![0]!.fields.queue = { value: '', label: 'Monitoring Alert' }; }) }), 'rule-incomplete'],
+    ['priority blank', () => ({ evs: [event()], integration: integration((i) => { i.ticketing.sections.events![0]!.fields.priority = null; }) }), 'rule-incomplete'],
+    ['priority whitespace', () => ({ evs: [event()], integration: integration((i) => { i.ticketing.sections.events![0]!.fields.priority = { value: '  ', label: 'x' }; }) }), 'rule-incomplete'],
     ['General new status missing', () => ({ evs: [event()], integration: integration((i) => { i.ticketing.general.newStatus = null; }) }), 'rule-incomplete'],
-    ['due hours zero', () => ({ evs: [event()], integration: integration((i) => { i.ticketing.events[0]!.dueHours = 0; }) }), 'rule-incomplete'],
-    ['lifetime NaN', () => ({ evs: [event()], integration: integration((i) => { i.ticketing.events[0]!.lifetimeDays = Number.NaN; }) }), 'rule-incomplete'],
+    ['due hours zero', () => ({ evs: [event()], integration: integration((i) => { i.ticketing.sections.events![0]!.dueHours = 0; }) }), 'rule-incomplete'],
+    ['lifetime NaN', () => ({ evs: [event()], integration: integration((i) => { i.ticketing.sections.events![0]!.lifetimeDays = Number.NaN; }) }), 'rule-incomplete'],
   ];
   it.each(cases)('skips: %s', (_name, make, reason) => {
     const c = make();
@@ -142,9 +146,9 @@ describe('decideEventTickets', () => {
     const blank: PsaChoice = { value: '', label: 'Gone' };
     const i = integration((i) => {
       i.ticketing.general.source = blank;
-      Object.assign(i.ticketing.events[0]!, { workType: blank, issueType: blank, subIssueType: blank });
+      Object.assign(i.ticketing.sections.events![0]!.fields, { workType: blank, issueType: blank, subIssueType: blank });
     });
-    expect(events([event()], { integration: i }).create[0]).toMatchObject({ source: null, workType: null, issueType: null, subIssueType: null });
+    expect(events([event()], { integration: i }).create[0]!.fields).toMatchObject({ source: null, workType: null, issueType: null, subIssueType: null });
   });
 
   it('a duplicated event id in one batch yields one ticket; an event without a device still gets one', () => {
@@ -163,6 +167,51 @@ describe('decideEventTickets', () => {
   });
 });
 
+// ---------------------------------------------------------------- a PSA whose statuses belong to a board
+
+describe('decideEventTickets with statuses per board (ConnectWise profile)', () => {
+  const cwLists: TicketPicklists = {
+    boards: [v('10', 'Monitoring Alert'), v('20', 'Security Operations')],
+    statuses: [
+      { ...v('101', 'New'), parentValue: '10' },
+      { ...v('103', 'Closed'), parentValue: '10', closed: true },
+      { ...v('201', 'New'), parentValue: '20' },
+      { ...v('203', 'Closed'), parentValue: '20', closed: true },
+    ],
+    priorities: [v('1', 'Critical'), v('3', 'Medium')],
+    sources: [v('5', 'Email')],
+    types: [], subtypes: [], items: [],
+  };
+  const cwIntegration = (edit?: (i: Integration) => void): Integration => {
+    const i = newIntegration('main', { ...KSC_DEFAULTS, url: 'https://ksc:13299', username: 'u' }, {
+      kind: 'connectwise', siteUrl: 'https://cw.example', companyId: 'msp', publicKey: 'pk', clientId: 'c', codebase: null, tenantNameField: 'Kaspersky Tenant', caFile: null,
+    });
+    i.ticketing = defaultTicketing(platformProfile('ksc'), psaProfile('connectwise'), cwLists);
+    for (const r of i.ticketing.sections.events!) r.enabled = true;
+    edit?.(i);
+    return i;
+  };
+
+  it('the ticket takes the new status of its row\'s board, the board and General\'s source as fields, and that board as its scope', () => {
+    const i = cwIntegration((i) => {
+      i.ticketing.general.source = { value: '5', label: 'Email' };
+      i.ticketing.sections.events![0]!.fields.board = { value: '20', label: 'Security Operations' };
+      i.ticketing.perScope.push({ scope: { value: '20', label: 'Security Operations' }, fields: { newStatus: { value: '201', label: 'New' }, closedStatus: { value: '203', label: 'Closed' } } });
+    });
+    const [t] = events([event()], { integration: i }).create;
+    expect(t).toMatchObject({ status: '201', scope: '20', fields: { board: '20', priority: '1', source: '5', type: null, subType: null, item: null } });
+    expect(t!.dueAt).toEqual(new Date(NOW.getTime() + 12 * HOUR));
+    // A row without a board uses the default board, and its statuses.
+    const [u] = events([event({ severity: 'warning' })], { integration: cwIntegration((i) => { i.ticketing.sections.events![2]!.fields.board = null; }) }).create;
+    expect(u).toMatchObject({ status: '101', scope: '10', fields: { board: '10', priority: '3' } });
+  });
+
+  it('a row whose board has no New status is incomplete', () => {
+    const i = cwIntegration((i) => { i.ticketing.sections.events![0]!.fields.board = { value: '20', label: 'Security Operations' }; });
+    expect(events([event()], { integration: i }).skipped.map((s) => s.reason)).toEqual(['rule-incomplete']);
+  });
+});
+
 // ---------------------------------------------------------------- statuses
 
 function device(id: string, statuses: Device['statuses'], over: Partial<Device> = {}): Device {
@@ -172,7 +221,7 @@ function device(id: string, statuses: Device['statuses'], over: Partial<Device> 
 
 function statusIntegration(edit?: (i: Integration) => void): Integration {
   return integration((i) => {
-    for (const r of [...i.ticketing.warningStatus, ...i.ticketing.criticalStatus]) r.enabled = true;
+    for (const r of [...i.ticketing.sections.warningStatus!, ...i.ticketing.sections.criticalStatus!]) r.enabled = true;
     edit?.(i);
   });
 }
@@ -195,7 +244,7 @@ describe('decideStatusTickets', () => {
     expect(r.create).toHaveLength(1);
     expect(r.create[0]).toMatchObject({
       key: statusTicketKey('main', 't1', 'd1', 'databases-outdated', 'warning'), kind: 'status', deviceId: 'd1', deviceName: 'D1',
-      descriptionId: 'databases-outdated', eventId: null, queue: '8', priority: '2', status: '1', accountId: 'a1',
+      descriptionId: 'databases-outdated', eventId: null, status: '1', accountId: 'a1', fields: { queue: '8', priority: '2' },
     });
     expect(r.create[0]!.dueAt).toEqual(new Date(NOW.getTime() + 24 * HOUR));
     expect(r.create[0]!.title).toContain('Databases are out of date');
@@ -203,12 +252,12 @@ describe('decideStatusTickets', () => {
 
   it('a critical description uses the Critical status row (priority Critical, 12 h)', () => {
     const r = statuses([device('d1', [{ id: 'rtp-not-running', severity: 'critical' }])]);
-    expect(r.create[0]).toMatchObject({ priority: '4', key: statusTicketKey('main', 't1', 'd1', 'rtp-not-running', 'critical') });
+    expect(r.create[0]).toMatchObject({ fields: { priority: '4' }, key: statusTicketKey('main', 't1', 'd1', 'rtp-not-running', 'critical') });
     expect(r.create[0]!.dueAt).toEqual(new Date(NOW.getTime() + 12 * HOUR));
   });
 
   it('rows are per severity: Warning row on and Critical row off → only the warning description gets a ticket', () => {
-    const i = statusIntegration((i) => { for (const r of i.ticketing.criticalStatus) r.enabled = false; });
+    const i = statusIntegration((i) => { for (const r of i.ticketing.sections.criticalStatus!) r.enabled = false; });
     const r = statuses([device('d1', [{ id: 'databases-outdated', severity: 'warning' }, { id: 'rtp-not-running', severity: 'critical' }])], [], { integration: i });
     expect(r.create.map((t) => t.descriptionId)).toEqual(['databases-outdated']);
     expect(r.skipped).toEqual([{ deviceId: 'd1', descriptionId: 'rtp-not-running', reason: 'rule-off' }]);
@@ -241,7 +290,7 @@ describe('decideStatusTickets', () => {
   it('closing depends only on the condition: row off or account inactive neither closes an active one nor keeps a cleared one', () => {
     const active = open('d1', 'databases-outdated', 'warning');
     const cleared = open('d1', 'scan-overdue', 'warning');
-    const i = statusIntegration((i) => { for (const r of i.ticketing.warningStatus) r.enabled = false; });
+    const i = statusIntegration((i) => { for (const r of i.ticketing.sections.warningStatus!) r.enabled = false; });
     const r = statuses([device('d1', [{ id: 'databases-outdated', severity: 'warning' }])], [active, cleared], { integration: i, account: account({ active: false }) });
     expect(r.stillActive).toEqual([active]);
     expect(r.close).toEqual([cleared]);
@@ -270,7 +319,7 @@ describe('decideStatusTickets', () => {
 
   it('warning → critical with the Critical row off: the warning ticket stays open (the description has not cleared)', () => {
     const w = open('d1', 'databases-outdated', 'warning');
-    const i = statusIntegration((i) => { for (const r of i.ticketing.criticalStatus) r.enabled = false; });
+    const i = statusIntegration((i) => { for (const r of i.ticketing.sections.criticalStatus!) r.enabled = false; });
     const r = statuses([device('d1', [{ id: 'databases-outdated', severity: 'critical' }])], [w], { integration: i });
     expect(r).toEqual({ create: [], close: [], stillActive: [w], skipped: [{ deviceId: 'd1', descriptionId: 'databases-outdated', reason: 'rule-off' }] });
   });
@@ -305,10 +354,10 @@ describe('decideStatusTickets', () => {
     ['not mapped', { mapping: mapping({ accountId: null }) }, 'not-mapped'],
     ['account missing', { account: null }, 'account-missing'],
     ['account inactive', { account: account({ active: false }) }, 'account-inactive'],
-    ['queue unresolved', { integration: statusIntegration((i) => { i.ticketing.warningStatus.forEach((r) => { r.queue = { value: '', label: 'Monitoring Alert' }; }); }) }, 'rule-incomplete'],
-    ['priority blank', { integration: statusIntegration((i) => { i.ticketing.warningStatus.forEach((r) => { r.priority = null; }); }) }, 'rule-incomplete'],
+    ['queue unresolved', { integration: statusIntegration((i) => { i.ticketing.sections.warningStatus!.forEach((r) => { r.fields.queue = { value: '', label: 'Monitoring Alert' }; }); }) }, 'rule-incomplete'],
+    ['priority blank', { integration: statusIntegration((i) => { i.ticketing.sections.warningStatus!.forEach((r) => { r.fields.priority = null; }); }) }, 'rule-incomplete'],
     ['new status missing', { integration: statusIntegration((i) => { i.ticketing.general.newStatus = { value: '', label: 'New' }; }) }, 'rule-incomplete'],
-    ['row missing for the description', { integration: statusIntegration((i) => { i.ticketing.warningStatus = []; }) }, 'rule-off'],
+    ['row missing for the description', { integration: statusIntegration((i) => { i.ticketing.sections.warningStatus = []; }) }, 'rule-off'],
   ])('skips (%s)', (_n, over, reason) => {
     const r = statuses([device('d1', [{ id: 'databases-outdated', severity: 'warning' }])], [], over);
     expect(r.create).toEqual([]);
@@ -382,20 +431,20 @@ describe('title and description templates', () => {
   it('event: names severity, event, device, tenant and time', () => {
     const e = event({ id: 'e-77', severity: 'functional-failure', typeName: 'Task failed', deviceName: 'SRV-DB', raisedAt: new Date('2024-05-10T09:30:00Z') });
     const tpl = { kind: 'event' as const, event: e, tenantName: 'Acme Ltd' };
-    expect(ticketTitle(tpl)).toBe('Kaspersky Functional failure event: Task failed on SRV-DB (Acme Ltd) at 2024-05-10 09:30 UTC');
-    const d = ticketDescription(tpl);
+    expect(ticketTitle(tpl, LIMITS)).toBe('Kaspersky Functional failure event: Task failed on SRV-DB (Acme Ltd) at 2024-05-10 09:30 UTC');
+    const d = ticketDescription(tpl, LIMITS);
     for (const part of ['Functional failure', 'Task failed', 'SRV-DB', 'Acme Ltd', '2024-05-10 09:30 UTC', 'e-77', 'Trojan.Win32.Generic']) expect(d).toContain(part);
   });
 
   it('status: names severity, description label, device, tenant and time', () => {
     const tpl = { kind: 'status' as const, severity: 'critical' as const, descriptionId: 'rtp-not-running', deviceId: 'd1', deviceName: 'PC-01', tenantName: 'Acme Ltd', at: NOW };
-    expect(ticketTitle(tpl)).toBe('Kaspersky Critical status: Real-time protection is not running on PC-01 (Acme Ltd) since 2024-05-10 12:00 UTC');
-    expect(ticketDescription(tpl)).toContain('Status description: Real-time protection is not running');
+    expect(ticketTitle(tpl, LIMITS)).toBe('Kaspersky Critical status: Real-time protection is not running on PC-01 (Acme Ltd) since 2024-05-10 12:00 UTC');
+    expect(ticketDescription(tpl, LIMITS)).toContain('Status description: Real-time protection is not running');
   });
 
   it('titles are one line and at most 255 characters, even from long, multi-line input', () => {
     const e = event({ typeName: `Line one\nline two\r\n\t${'x'.repeat(400)}`, deviceName: '😀'.repeat(200) });
-    const title = ticketTitle({ kind: 'event', event: e, tenantName: 'Acme\nLtd' });
+    const title = ticketTitle({ kind: 'event', event: e, tenantName: 'Acme\nLtd' }, LIMITS);
     expect(title.length).toBeLessThanOrEqual(255);
     expect(title).not.toMatch(/[\r\n\t]/);
     expect(title.endsWith('…')).toBe(true);
@@ -406,7 +455,7 @@ describe('title and description templates', () => {
 
   it('descriptions keep the event text\'s line breaks and stay within 8000 characters', () => {
     const e = event({ description: 'a\r\nb\u0000c'.concat('y'.repeat(9000)) });
-    const d = ticketDescription({ kind: 'event', event: e, tenantName: 'Acme' });
+    const d = ticketDescription({ kind: 'event', event: e, tenantName: 'Acme' }, LIMITS);
     expect(d).toContain('a\nb c');
     expect(d.length).toBeLessThanOrEqual(8000);
   });

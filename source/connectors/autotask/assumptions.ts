@@ -87,12 +87,9 @@ export const TICKET_TAG_FIELD = 'externalID';
  * Tickets/entityInformation/fields (`length`, when above 0) and otherwise assumes 50
  * characters — short enough for the SOAP-era limit reported for ExternalID. A tag longer
  * than the limit is refused before anything is sent (Autotask could refuse it or cut it,
- * and a cut tag is never found again); callers fit long keys with fitTag (entities/tickets.ts).
+ * and a cut tag is never found again); callers fit long keys with fitTag (domain/ticketKeys.ts).
  */
 export const TICKET_TAG_MAX_FALLBACK = 50;
-
-/** fitTag: hex characters of sha256 kept after the readable prefix (24 hex = 96 bits). */
-export const TAG_HASH_CHARS = 24;
 
 /**
  * Field lengths (Autotask UI/SOAP metadata: title 255, description 8000) — UNCONFIRMED for

@@ -16,7 +16,6 @@ import { FieldCatalog } from './picklists.js';
 
 export { endpointOf } from './client.js';
 export { isThreadLimit } from './errors.js';
-export { fitTag } from './entities/tickets.js';
 export { NO_SERVICE_PERIOD, TICKET_TAG_MAX_FALLBACK } from './assumptions.js';
 export { buildQuery, q, type FilterItem, type QueryBody } from './query.js';
 export type { BudgetPolicy } from './budget.js';

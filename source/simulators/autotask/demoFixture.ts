@@ -3,26 +3,19 @@
 // file, and every date is relative ("startOfYear", "now-1d") so the demo stays
 // current without regenerating.
 //
-// The contracts' endpoint units come from the KSC demo dataset (../ksc/demoFixture.ts): what
-// each customer was billed at its last posting (see billedSoFar).
+// The contracts' endpoint units come from the KSC demo dataset through the shared story
+// (../demoStory.ts): what each customer was billed at its last posting (billedSoFar).
 //
 // Regenerate after changing customers.json, this file or the KSC generator:
 //   npm run fixtures:demo
 // (test/unit/autotask-fixture.test.ts fails while the committed file is stale.)
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { fixturesPath } from '../server.js';
-import type { FixtureKey, FixtureVServer } from '../ksc/fixture.js';
-import { generateKscDemoFixture, type DemoCustomer as KscDemoCustomer } from '../ksc/demoFixture.js';
+import { agreementPlans, billedSoFar, readDemoCustomers, SERVICES, YEAR, type DemoCustomer, type PlanKind } from '../demoStory.js';
 import type { AutotaskFixture, FixtureContractService, FixturePicklistValue, FixtureRecord } from './fixture.js';
 
-export interface DemoCustomer extends KscDemoCustomer {
-  tenant: string | null;
-  account: string | null;
-  accountType: string | null;
-  accountActive: boolean | null;
-  devices: number;
-}
+export type { DemoCustomer } from '../demoStory.js';
 
 export const DEMO_CREDENTIALS = {
   username: 'kmsp-demo@demo-msp.example',
@@ -106,20 +99,6 @@ const TICKET_PICKLISTS: Record<string, FixturePicklistValue[]> = {
 const RESOURCES = { api: 29682885, dana: 29682886, sam: 29682887 };
 const BILLING_CODE = { remote: 29682801, onsite: 29682802, incident: 29682803, triage: 29682804, afterHours: 29682805, legacy: 29682806, recurring: 29682810, hardware: 29682820 };
 
-/** Services named like Kaspersky products per device category (README › Billing rules, "Categories"), plus one inactive. */
-const SERVICES: Array<{ name: string; unitPrice: number; unitCost: number; isActive?: boolean }> = [
-  { name: 'KES Advanced – Workstation', unitPrice: 4.5, unitCost: 2.1 },
-  { name: 'KES Advanced – Server', unitPrice: 9, unitCost: 4.3 },
-  { name: 'KES Advanced – Non-Windows', unitPrice: 4.5, unitCost: 2.1 },
-  { name: 'KESB Select – Workstation', unitPrice: 3.2, unitCost: 1.5 },
-  { name: 'KESB Select – Server', unitPrice: 7, unitCost: 3.2 },
-  { name: 'KESB Select – Non-Windows', unitPrice: 3.2, unitCost: 1.5 },
-  { name: 'Kaspersky Security for Windows Server', unitPrice: 8.5, unitCost: 4 },
-  { name: 'KES Cloud Plus per user', unitPrice: 5.5, unitCost: 2.6 },
-  { name: 'KES Cloud Pro per user', unitPrice: 7.5, unitCost: 3.6 },
-  { name: 'Kaspersky Security for Microsoft Office 365 per mailbox', unitPrice: 1.8, unitCost: 0.8 },
-  { name: 'Kaspersky Anti-Virus for Workstations (legacy)', unitPrice: 2.5, unitCost: 1.2, isActive: false },
-];
 const SERVICE_BASE = 29684601;
 const serviceId = (name: string): number => {
   const index = SERVICES.findIndex((s) => s.name === name);
@@ -127,110 +106,8 @@ const serviceId = (name: string): number => {
   return SERVICE_BASE + index;
 };
 
-const YEAR = { startDate: 'startOfYear', endDate: 'startOfYear+1y-1d' };
-const LAST_YEAR = { startDate: 'startOfYear-1y', endDate: 'startOfYear-1d' };
-
-interface ContractPlan {
-  name: string;
-  type: 1 | 4 | 7;
-  active?: boolean;
-  dates?: { startDate: string; endDate: string };
-  /**
-   * Units per service name held in every period, for services the demo's KSC does not report
-   * (mailboxes). The endpoint services of an account's first active Recurring Service contract
-   * come from its KSC usage (billedSoFar).
-   */
-  units?: Record<string, number>;
-}
-
-/**
- * Who has which contracts. Accounts not listed get a Recurring Service contract for the
- * current year when they are active customers with a tenant, and nothing otherwise.
- */
-const CONTRACT_PLANS: Record<string, ContractPlan[]> = {
-  'Acme and Sons Ltd': [
-    { name: 'Managed Security', type: 7 },
-    { name: 'Block Hours 20h', type: 4 },
-  ],
-  'Delta Legal LLP': [{ name: 'Managed Security', type: 7 }, { name: 'Project Work', type: 1 }],
-  // Billed on the first; the second one is there to choose from in the console.
-  'Evergreen Schools': [
-    { name: 'Managed Security – District Office', type: 7 },
-    { name: 'Managed Security – Campuses', type: 7 },
-  ],
-  'Granite Builders Ltd': [{ name: 'Managed Security', type: 7 }, { name: 'Block Hours 10h', type: 4 }],
-  'Ironwood Accounting, Inc.': [{ name: 'Managed Security', type: 7, units: { 'Kaspersky Security for Microsoft Office 365 per mailbox': 9 } }],
-  'Juniper Hotels': [{ name: 'Managed Security (ended)', type: 7, active: false, dates: LAST_YEAR }],
-  'Orchard Foods': [{ name: 'Block Hours 40h', type: 4 }],
-  'Riverside Community Church': [{ name: 'Time & Materials', type: 1 }],
-  'Union Street Bakery': [{ name: 'Time & Materials', type: 1 }],
-  'Zephyr Consulting': [{ name: 'Managed Security', type: 7 }],
-  'Parkway Dental': [{ name: 'Managed Security', type: 7 }, { name: 'Block Hours 10h', type: 4 }],
-  'Lumen Solar': [{ name: 'Time & Materials', type: 1 }],
-};
-
-/** The demo KSC's endpoint products and the service billed per device category (the Services settings the demo's story assumes). */
-const PRODUCT_SERVICES: Record<string, Partial<Record<'workstation' | 'server' | 'nonWindows', string>>> = {
-  'Kaspersky Endpoint Security for Business Advanced': { workstation: 'KES Advanced – Workstation', server: 'KES Advanced – Server', nonWindows: 'KES Advanced – Non-Windows' },
-  'Kaspersky Endpoint Security for Business Select': { workstation: 'KESB Select – Workstation', server: 'KESB Select – Server', nonWindows: 'KESB Select – Non-Windows' },
-  'Kaspersky Security for Windows Server': { server: 'Kaspersky Security for Windows Server' },
-};
-
-/** As kmsp bills (domain/usage.ts): commercial keys and active subscriptions, unexpired; trial, beta, test and OEM keys never. */
-function billableKey(key: FixtureKey): boolean {
-  const state = key.subscription?.state ?? 'active';
-  const typeOk = key.type === 'commercial' || key.type === 'subscription' ? state === 'active' : false;
-  // The demo's dates are all relative to the simulator's start: "now-…" has passed.
-  return typeOk && !(typeof key.expiry === 'string' && key.expiry.startsWith('now-'));
-}
-
-/** Devices per service a virtual server's billable keys cover now, each device once per service. */
-function billedDevices(vs: FixtureVServer): Map<string, number> {
-  const byHost = new Map((vs.devices ?? []).map((d) => [d.hostname, d]));
-  const hosts = new Map<string, Set<string>>();
-  for (const key of vs.keys ?? []) {
-    const services = PRODUCT_SERVICES[key.productName];
-    if (!services || !billableKey(key)) continue;
-    for (const host of key.current ?? []) {
-      const ctype = byHost.get(host)?.ctype ?? 0;
-      const service = services[ctype & 0x8000 ? 'server' : ctype & 0x1000 ? 'workstation' : 'nonWindows'];
-      if (service) hosts.set(service, (hosts.get(service) ?? new Set()).add(host));
-    }
-  }
-  return new Map([...hosts].map(([service, set]) => [service, set.size]));
-}
-
-/**
- * The changes the demo's first billing preview shows on an ongoing customer's contract: mostly
- * small (devices added or retired since the last posting), some none. Used in turn.
- */
-const SINCE_LAST_POSTING = [1, 0, -2, 0, 1, -1, 0, 2, 0, -2, 1, 0];
-
-/**
- * What each account's Recurring Service contract holds of the endpoint services: what it was
- * billed at the last posting. An ongoing customer: its KSC usage now, give or take a device or two
- * (SINCE_LAST_POSTING); a new one ('new'): nothing yet, its first posting adds everything; one who
- * left ('left'): what it used before it cancelled, which the preview takes back.
- */
-function billedSoFar(customers: readonly DemoCustomer[]): Map<string, Map<string, number>> {
-  const now = new Map(generateKscDemoFixture(customers).vservers.map((v) => [v.dn, v]));
-  // The same dataset as it was before anyone left.
-  const before = new Map(generateKscDemoFixture(customers.map((c) => (c.billing === 'left' ? { ...c, billing: undefined } : c))).vservers.map((v) => [v.dn, v]));
-  const out = new Map<string, Map<string, number>>();
-  let turn = 0;
-  for (const c of customers) {
-    if (c.account === null || c.tenant === null || c.billing === 'new') continue;
-    const vs = (c.billing === 'left' ? before : now).get(c.tenant);
-    if (!vs) continue;
-    const units = new Map<string, number>();
-    for (const [service, devices] of billedDevices(vs)) {
-      const change = c.billing === 'left' ? 0 : SINCE_LAST_POSTING[turn++ % SINCE_LAST_POSTING.length]!;
-      units.set(service, devices - change >= 1 ? devices - change : devices);
-    }
-    out.set(c.account, units);
-  }
-  return out;
-}
+/** Autotask's contract type per kind of agreement in the story (README §4.2: 7 = Recurring Service). */
+const CONTRACT_TYPE: Record<PlanKind, 1 | 4 | 7> = { recurring: 7, blockHours: 4, timeAndMaterials: 1 };
 
 export function buildDemoFixture(customers: readonly DemoCustomer[]): AutotaskFixture {
   const typeValue = (label: string) => {
@@ -255,21 +132,20 @@ export function buildDemoFixture(customers: readonly DemoCustomer[]): AutotaskFi
   const billed = billedSoFar(customers);
   let contractId = 29684101;
   accounts.forEach((c, i) => {
-    const defaultPlan: ContractPlan[] = c.tenant !== null && c.accountType === 'Customer' && c.accountActive ? [{ name: 'Managed Security', type: 7 }] : [];
     let billedOn: number | null = null;
-    for (const plan of CONTRACT_PLANS[c.account] ?? defaultPlan) {
+    for (const plan of agreementPlans(c)) {
       const id = contractId++;
       contracts.push({
         id,
         companyID: 29683501 + i,
         contractName: `${c.account} – ${plan.name}`,
-        contractType: plan.type,
+        contractType: CONTRACT_TYPE[plan.kind],
         status: plan.active === false ? 0 : 1,
         ...(plan.dates ?? YEAR),
         timeReportingRequiresStartAndStopTimes: 0,
       });
       for (const [name, units] of Object.entries(plan.units ?? {})) contractServices.push({ contractID: id, serviceID: serviceId(name), units });
-      if (billedOn === null && plan.type === 7 && plan.active !== false && c.accountActive) {
+      if (billedOn === null && plan.kind === 'recurring' && plan.active !== false && c.accountActive) {
         billedOn = id;
         for (const [name, units] of billed.get(c.account) ?? []) contractServices.push({ contractID: id, serviceID: serviceId(name), units });
       }
@@ -392,11 +268,6 @@ export function buildDemoFixture(customers: readonly DemoCustomer[]): AutotaskFi
       },
     ],
   };
-}
-
-export function readDemoCustomers(): DemoCustomer[] {
-  const raw = JSON.parse(readFileSync(fixturesPath('demo', 'customers.json'), 'utf8')) as { customers: DemoCustomer[] };
-  return raw.customers;
 }
 
 export function demoFixtureText(): string {

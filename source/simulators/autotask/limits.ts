@@ -3,7 +3,8 @@
 //   answering 429 with Retry-After once the threshold is reached;
 // - a semaphore of 3 concurrent requests per endpoint that rejects the 4th with an
 //   Itgenatr005 thread-threshold error (it does not queue: Autotask refuses);
-// - failure injection for tests and demos.
+// - failure injection for tests and demos (../injections.ts, with Autotask's thread-limit kind).
+import { Injections as SharedInjections, type BaseInjection } from '../injections.js';
 
 export class RequestMeter {
   private times: number[] = [];
@@ -75,82 +76,20 @@ export class ThreadGate {
   }
 }
 
-/**
- * 429, error and thread-limit answer instead of processing the request; error-after processes
- * it first (a write is applied) and then answers with the error, like a gateway that gives up
- * after the backend wrote; delay holds the request before processing it; hold keeps it until
- * the test releases it (a slow PSA still working on a write after its client is gone).
- */
+/** The shared injection kinds plus Autotask's thread-limit refusal (../injections.ts). */
 export type InjectionKind = '429' | 'error' | 'error-after' | 'thread-limit' | 'delay' | 'hold';
 
-export interface Injection {
+export interface Injection extends BaseInjection<InjectionKind> {
   /** Endpoint (entity) name, case-insensitive, e.g. "Companies"; "*" for any. */
   endpoint: string;
-  kind: InjectionKind;
-  /** How many of the next matching requests it affects (default 1). */
-  count?: number;
-  /** Only requests with this method (default any). */
-  method?: string;
   /** true: only `<Entity>/query` requests; false: only the others (a create or update, not the lookup before it); default both. */
   query?: boolean;
-  /** 429: Retry-After seconds (default 1). */
-  retryAfter?: number;
-  /** error: the message in {"errors":[…]} (default a generic server error). */
-  message?: string;
-  /** error, error-after: the body as plain text instead of {"errors":[message]} (e.g. a gateway's HTML page). */
-  rawBody?: string;
-  /** error: the status (default 500). */
-  status?: number;
-  /** delay: milliseconds to hold the request (inside its thread slot). */
-  delayMs?: number;
 }
 
-export class Injections {
-  private list: Array<Injection & { left: number }> = [];
-  private waiting: Array<() => void> = [];
-
-  /** Waits until release(): a 'hold' injection's request, before it is processed. */
-  holdUntilReleased(): Promise<void> {
-    return new Promise((resolve) => this.waiting.push(resolve));
-  }
-
-  /** Requests held now. */
-  held(): number {
-    return this.waiting.length;
-  }
-
-  /** Lets every held request go on to be processed. */
-  release(): void {
-    const go = this.waiting;
-    this.waiting = [];
-    for (const resolve of go) resolve();
-  }
-
-  add(injection: Injection): void {
-    this.list.push({ ...injection, left: injection.count ?? 1 });
-  }
-
-  clear(): void {
-    this.list = [];
-  }
-
-  pending(): number {
-    return this.list.reduce((n, i) => n + i.left, 0);
-  }
-
-  /** The first injection of one of `kinds` matching this request, consumed by one. */
-  take(endpoint: string, method: string, kinds: readonly InjectionKind[], isQuery = false): Injection | null {
-    const hit = this.list.find(
-      (i) =>
-        i.left > 0 &&
-        kinds.includes(i.kind) &&
-        (i.endpoint === '*' || i.endpoint.toLowerCase() === endpoint) &&
-        (!i.method || i.method.toUpperCase() === method.toUpperCase()) &&
-        (i.query === undefined || i.query === isQuery),
-    );
-    if (!hit) return null;
-    hit.left--;
-    this.list = this.list.filter((i) => i.left > 0);
-    return hit;
+/** Autotask's injections: matched by entity name, optionally only queries or only the other requests. */
+export class Injections extends SharedInjections<Injection> {
+  override take(endpoint: string, method: string, kinds: readonly InjectionKind[], isQuery: boolean | ((i: Injection) => boolean) = false): Injection | null {
+    if (typeof isQuery === 'function') return super.take(endpoint, method, kinds, isQuery);
+    return super.take(endpoint, method, kinds, (i) => i.query === undefined || i.query === isQuery);
   }
 }

@@ -3,15 +3,14 @@
 // Every ticket kmsp opens carries its stable key in externalID (README › Ticket rules) so a
 // crash between "created" and "recorded" is found again by findByTag instead of
 // being created twice.
-import { createHash } from 'node:crypto';
 import { KmspError, isKmspError } from '../../../domain/errors.js';
-import type { NewTicket, PicklistValue, PsaTicket, TicketPicklists } from '../../../domain/types.js';
+import { autotaskProfile } from '../../../domain/profiles/autotask.js';
+import type { CloseOutcome, NewTicket, PicklistValue, PsaTicket, TicketPicklists } from '../../../domain/types.js';
 import {
   NOTE_DESCRIPTION_MAX,
   NOTE_PUBLISH_ALL_AUTOTASK_USERS,
   NOTE_TITLE_MAX,
   NOTE_TYPE_FALLBACK,
-  TAG_HASH_CHARS,
   TICKET_DESCRIPTION_MAX,
   TICKET_TAG_FIELD,
   TICKET_TAG_MAX_FALLBACK,
@@ -39,28 +38,24 @@ function toTicket(r: WireRecord, what: string): PsaTicket {
     tag: optStr(r, TICKET_TAG_FIELD, what) || null,
     createdAt: parseUtc(optStr(r, 'createDate', what)),
     completedAt: parseUtc(optStr(r, 'completedDate', what)),
+    // Autotask's statuses are global: one closed status serves every queue.
+    scope: null,
   };
 }
 
 /**
- * A ticket tag of at most `maxLength` characters for `key`: the key itself when it fits,
- * else a readable prefix of it, "~" and the first TAG_HASH_CHARS hex digits of its sha256.
- * Deterministic, so the same key always finds the same ticket.
+ * The Tickets field each ticket field of the Autotask profile (profiles/autotask.ts, by id) is
+ * sent as, and what it is called in errors. Priority is required by Autotask; the others are
+ * sent when set (README §4.5).
  */
-export function fitTag(key: string, maxLength: number = TICKET_TAG_MAX_FALLBACK): string {
-  if (!Number.isInteger(maxLength) || maxLength < 8) {
-    throw new KmspError(`A ticket tag cannot be fitted into ${maxLength} characters`, { kind: 'internal', remedy: 'Report this to the kmsp maintainers.' });
-  }
-  if (key.length <= maxLength) return key;
-  const hash = createHash('sha256').update(key, 'utf8').digest('hex');
-  const hashChars = Math.min(TAG_HASH_CHARS, maxLength);
-  const prefixLength = maxLength - hashChars - 1;
-  if (prefixLength <= 0) return hash.slice(0, maxLength);
-  let prefix = key.slice(0, prefixLength);
-  // Never end on half of a surrogate pair (it would not survive JSON and Autotask intact).
-  if (/[\uD800-\uDBFF]$/.test(prefix)) prefix = prefix.slice(0, -1);
-  return `${prefix}~${hash.slice(0, hashChars)}`;
-}
+const TICKET_FIELD_WIRE: Readonly<Record<string, { wire: string; what: string; required?: boolean }>> = {
+  queue: { wire: 'queueID', what: 'queue' },
+  priority: { wire: 'priority', what: 'ticket priority', required: true },
+  source: { wire: 'source', what: 'ticket source' },
+  workType: { wire: 'billingCodeID', what: 'work type' },
+  issueType: { wire: 'issueType', what: 'issue type' },
+  subIssueType: { wire: 'subIssueType', what: 'sub-issue type' },
+};
 
 /** Errors that mean "this metadata is unavailable", as opposed to "we may not talk to Autotask at all". */
 function isSoftMetadataFailure(error: unknown): boolean {
@@ -73,18 +68,37 @@ export class Tickets {
     private readonly catalog: FieldCatalog,
   ) {}
 
+  /**
+   * The Ticketing tab's lists, keyed by the list names of the Autotask profile's ticket fields:
+   * each read from the Tickets field list, work types from BillingCodes (README §4.7).
+   */
   async picklists(): Promise<TicketPicklists> {
-    const pick = (field: string) => this.catalog.picklist(ENTITY, field);
-    const [queues, priorities, statuses, sources, issueTypes, subIssueTypes, workTypes] = await Promise.all([
-      pick('queueID'),
-      pick('priority'),
-      pick('status'),
-      pick('source'),
-      pick('issueType'),
-      pick('subIssueType'),
-      this.workTypes(),
-    ]);
-    return { queues, priorities, statuses, sources, issueTypes, subIssueTypes, workTypes };
+    const pick = (field: string) => () => this.catalog.picklist(ENTITY, field);
+    const sources: Record<string, () => Promise<PicklistValue[]>> = {
+      queues: pick('queueID'),
+      priorities: pick('priority'),
+      statuses: pick('status'),
+      sources: pick('source'),
+      issueTypes: pick('issueType'),
+      subIssueTypes: pick('subIssueType'),
+      workTypes: () => this.workTypes(),
+    };
+    const t = autotaskProfile.ticketing;
+    const names = [...new Set([...t.general, ...t.row, ...(t.perScope?.fields ?? [])].map((f) => f.list))];
+    const lists = await Promise.all(
+      names.map((name) => {
+        const read = sources[name];
+        if (!read) {
+          throw new KmspError(`The Autotask connector cannot read the ticket list "${name}"`, {
+            kind: 'internal',
+            cause: 'the Autotask profile names a list this connector has no Autotask field for',
+            remedy: 'Report this to the kmsp maintainers.',
+          });
+        }
+        return read();
+      }),
+    );
+    return Object.fromEntries(names.map((name, i) => [name, lists[i]!]));
   }
 
   /** Active BillingCodes whose useType is "Work Type" (README §4.7; see assumptions.ts). */
@@ -119,7 +133,14 @@ export class Tickets {
       throw new KmspError(`The ticket tag "${ticket.tag.slice(0, 80)}${ticket.tag.length > 80 ? '…' : ''}" does not fit Autotask's ${TICKET_TAG_FIELD} field`, {
         kind: 'internal',
         cause: ticket.tag.length === 0 ? 'the tag is empty' : `the tag has ${ticket.tag.length} characters; ${TICKET_TAG_FIELD} holds at most ${limit}`,
-        remedy: 'No ticket was created. Report this to the kmsp maintainers (long keys must be shortened with fitTag).',
+        remedy: 'No ticket was created. Report this to the kmsp maintainers (long keys must be shortened with fitTag, domain/ticketKeys.ts).',
+      });
+    }
+    if (ticket.dueAt === null) {
+      throw new KmspError('A ticket without a due time cannot be sent to Autotask', {
+        kind: 'internal',
+        cause: 'Autotask tickets always carry dueDateTime (connectors/autotask/README.md §4.5); the ticket job gave none',
+        remedy: 'No ticket was created. Report this to the kmsp maintainers.',
       });
     }
     const body: Record<string, unknown> = {
@@ -127,21 +148,16 @@ export class Tickets {
       title: fit(ticket.title, TICKET_TITLE_MAX),
       description: fit(ticket.description, TICKET_DESCRIPTION_MAX),
       status: toInt(ticket.status, 'ticket status'),
-      priority: toInt(ticket.priority, 'ticket priority'),
-      // README §4.5: always send dueDateTime; UTC (README §2.6).
-      dueDateTime: ticket.dueAt.toISOString(),
-      [TICKET_TAG_FIELD]: ticket.tag,
     };
-    const optional: Array<[string, string | null, string]> = [
-      ['queueID', ticket.queue, 'queue'],
-      ['source', ticket.source, 'ticket source'],
-      ['billingCodeID', ticket.workType, 'work type'],
-      ['issueType', ticket.issueType, 'issue type'],
-      ['subIssueType', ticket.subIssueType, 'sub-issue type'],
-    ];
-    for (const [name, value, what] of optional) {
-      const n = optInt(value, what);
-      if (n !== undefined) body[name] = n;
+    const fields = Object.entries(TICKET_FIELD_WIRE);
+    for (const [id, field] of fields) if (field.required) body[field.wire] = toInt(ticket.fields[id] ?? '', field.what);
+    // README §4.5: always send dueDateTime; UTC (README §2.6).
+    body.dueDateTime = ticket.dueAt.toISOString();
+    body[TICKET_TAG_FIELD] = ticket.tag;
+    for (const [id, field] of fields) {
+      if (field.required) continue;
+      const n = optInt(ticket.fields[id] ?? null, field.what);
+      if (n !== undefined) body[field.wire] = n;
     }
     const id = await this.client.create(
       ENTITY,
@@ -167,6 +183,7 @@ export class Tickets {
         tag: ticket.tag,
         createdAt: null,
         completedAt: null,
+        scope: null,
       };
     }
     if (created.tag !== ticket.tag) {
@@ -194,10 +211,15 @@ export class Tickets {
     return records.map((r) => toTicket(r, what)).filter((t) => t.tag === tag);
   }
 
-  /** PATCH Tickets {id, status}; Autotask sets completedDate for Complete (README §4.5). */
-  async close(id: string, status: string): Promise<void> {
+  /**
+   * PATCH Tickets {id, status}; Autotask sets completedDate for Complete (README §4.5). Autotask
+   * has no "not now" answer to a status update: it applies it or refuses it (an error), so the
+   * close is never deferred.
+   */
+  async close(id: string, status: string): Promise<CloseOutcome> {
     const n = toInt(id, 'ticket id');
     await this.client.update(ENTITY, { id: n, status: toInt(status, 'ticket status') }, `close ticket ${n}`, `Look at ticket ${n}'s status in Autotask.`);
+    return { closed: true };
   }
 
   /** POST Tickets/{id}/Notes (child creates use the parent URL, README §2.1). */

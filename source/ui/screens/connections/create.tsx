@@ -242,7 +242,7 @@ async function runDialog(ui: ConsoleApi, options: NewIntegrationOptions): Promis
     try {
       const psa = await psaVendor(pair.psa).connect(integration, (secret) => session.secrets.get(secret));
       try {
-        integration.ticketing = defaultTicketing(await psa.ticketPicklists());
+        integration.ticketing = defaultTicketing(platformProfile(pair.platform), psaProfile(pair.psa), await psa.ticketPicklists());
       } finally {
         await psa.close().catch(() => undefined);
       }
