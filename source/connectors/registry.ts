@@ -2,10 +2,9 @@
 // to that vendor. Each entry pairs the vendor's profile (domain/profiles) with `connect`, which
 // reads the integration's secrets (named by the profile) and opens the connector.
 //
-// Adding a vendor whose connector exists is one entry below, e.g. for a PSA:
-//   connectwise: psaVendorEntry(PSA_PROFILES.connectwise, (connection, secret, httpOptions) =>
-//     createConnectWisePsa({ connection, privateKey: secret('connectwise.private-key'), ...withHttp(httpOptions) })),
-// A kind with a profile but no entry is "not supported yet"; the errors name what this build speaks.
+// Adding a vendor whose connector exists is one entry below (its `psaVendorEntry` or
+// `platformVendorEntry` line, and the import of its factory). A kind with a profile but no entry
+// is "not supported yet"; the errors name what this build speaks.
 import type { Integration, PlatformConnection, PsaConnection } from '../domain/config.js';
 import { KmspError } from '../domain/errors.js';
 import type { Psa, SecurityPlatform } from '../domain/ports.js';
@@ -13,6 +12,7 @@ import { PLATFORM_KINDS, PLATFORM_PROFILES, PSA_KINDS, PSA_PROFILES, type Platfo
 import { platformSecrets, psaSecrets, type SecretSpec } from '../domain/secretNames.js';
 import type { PlatformKind, PsaKind } from '../domain/types.js';
 import { createAutotaskPsa } from './autotask/index.js';
+import { createConnectWisePsa } from './connectwise/index.js';
 import type { HttpClientOptions } from './http.js';
 import { createKscPlatform } from './ksc/index.js';
 
@@ -122,6 +122,7 @@ const PSA_VENDORS = {
   autotask: psaVendorEntry(PSA_PROFILES.autotask, (connection, secret, httpOptions) =>
     createAutotaskPsa({ connection, secret: secret('autotask.secret'), integrationCode: secret('autotask.integration-code'), ...withHttp(httpOptions) }),
   ),
+  connectwise: psaVendorEntry(PSA_PROFILES.connectwise, (connection, secret, httpOptions) => createConnectWisePsa({ connection, privateKey: secret('connectwise.private-key'), ...withHttp(httpOptions) })),
 } as const satisfies { [K in PsaKind]?: PsaVendor<K> };
 
 const PLATFORM_VENDORS = {

@@ -2,17 +2,14 @@
 // the built-in demo dataset, and the connection and secrets that point kmsp at a running one.
 // `kmsp demo` and the tests start simulators through here, so they name no vendor.
 //
-// Adding a vendor's simulator is one entry below, e.g. for a PSA:
-//   connectwise: psaSimulatorEntry({ profile: PSA_PROFILES.connectwise, fixtureFile: 'connectwise.json',
-//     start: (o) => startConnectWiseSimulator({ ...o, fixture: o.fixture ?? demo('connectwise.json') }),
-//     address: (sim) => sim.siteUrl,
-//     connection: (sim) => ({ connection: newConnection(PSA_PROFILES.connectwise, { siteUrl: sim.siteUrl, companyId: sim.companyId, publicKey: sim.publicKey, clientId: sim.clientId }),
-//       secrets: { 'connectwise.private-key': sim.privateKey } }) }),
+// Adding a vendor's simulator is one entry below (its `psaSimulatorEntry` or
+// `platformSimulatorEntry`, and the import of its start function).
 import type { PlatformConnection, PsaConnection } from '../domain/config.js';
 import { KmspError } from '../domain/errors.js';
 import { newConnection, PLATFORM_KINDS, PLATFORM_PROFILES, PSA_KINDS, PSA_PROFILES, type PlatformProfile, type PsaProfile } from '../domain/profiles/index.js';
 import type { PlatformKind, PsaKind } from '../domain/types.js';
 import { startAutotaskSimulator } from './autotask/index.js';
+import { startConnectWiseSimulator } from './connectwise/index.js';
 import { startKscSimulator } from './ksc/index.js';
 import { fixturesPath, testTls, type SimServer } from './server.js';
 
@@ -92,6 +89,16 @@ const PSA_SIMULATORS = {
     connection: (sim) => ({
       connection: newConnection(PSA_PROFILES.autotask, { zoneDiscoveryUrl: sim.zoneDiscoveryUrl, username: sim.fixture.apiUser.username }),
       secrets: { 'autotask.secret': sim.fixture.apiUser.secret, 'autotask.integration-code': sim.fixture.apiUser.integrationCode },
+    }),
+  }),
+  connectwise: psaSimulatorEntry({
+    profile: PSA_PROFILES.connectwise,
+    fixtureFile: 'connectwise.json',
+    start: (options = {}) => startConnectWiseSimulator(startOptions(options, 'connectwise.json')),
+    address: (sim) => sim.siteUrl,
+    connection: (sim) => ({
+      connection: newConnection(PSA_PROFILES.connectwise, { siteUrl: sim.siteUrl, companyId: sim.companyId, publicKey: sim.publicKey, clientId: sim.clientId }),
+      secrets: { 'connectwise.private-key': sim.privateKey },
     }),
   }),
 } as const satisfies { [K in PsaKind]?: { kind: K } };

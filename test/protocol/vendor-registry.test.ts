@@ -152,10 +152,10 @@ describe('each simulated vendor, reached through both registries over loopback',
   });
 });
 
-describe('the demo through the registries', () => {
-  let demo: DemoEnvironment;
+describe.each(SIMULATED_PSA_KINDS)('the demo through the registries, PSA %s', (psaKind) => {
+  let demo: DemoEnvironment<typeof psaKind>;
   beforeAll(async () => {
-    demo = await startDemo({ psa: SIMULATED_PSA_KINDS[0], platform: SIMULATED_PLATFORM_KINDS[0] });
+    demo = await startDemo({ psa: psaKind, platform: SIMULATED_PLATFORM_KINDS[0], withTenants: true });
   });
   afterAll(async () => {
     await demo.close();
@@ -163,11 +163,22 @@ describe('the demo through the registries', () => {
 
   it('configures each simulator as its registry entry says, reachable as psa/platform and under its kind', () => {
     const integration = demo.config.integrations[0]!;
+    expect(demo.psaKind).toBe(psaKind);
     expect(integration.psa).toEqual(psaSimulator(demo.psaKind).connection(demo.psa as never).connection);
     expect(integration.platform).toEqual(platformSimulator(demo.platformKind).connection(demo.platform as never).connection);
     expect((demo as unknown as Record<string, unknown>)[demo.psaKind]).toBe(demo.psa);
     expect((demo as unknown as Record<string, unknown>)[demo.platformKind]).toBe(demo.platform);
     expect(demo.simulators.map((s) => s.name)).toEqual([demo.platformName, demo.psaName]);
     expect(demo.simulators[0]!.address).toBe(platformSimulator(demo.platformKind).address(demo.platform as never));
+    // Every tenant listed, none mapped: mapping stays the admin's decision.
+    expect(integration.tenants.length).toBe(platformSimulator(demo.platformKind).tenants(demo.platform as never).length);
+    expect(integration.tenants.every((t) => t.accountId === null)).toBe(true);
+  });
+
+  it('resolves the ticket defaults against the simulated PSA: every default General value has its id', () => {
+    const general = demo.config.integrations[0]!.ticketing.general;
+    const chosen = Object.values(general).filter((c): c is { value: string; label: string } => c !== null);
+    expect(chosen.length).toBeGreaterThan(0);
+    for (const choice of chosen) expect(choice.value).not.toBe('');
   });
 });

@@ -7,6 +7,7 @@ import { ConsoleApp } from '../../source/ui/app.js';
 import { createConnectionsScreen } from '../../source/ui/screens/connections/index.js';
 import { frameLines, keys, press, renderUi, stripAnsi, type, waitForFrame, type RenderedUi } from '../helpers/ink.js';
 import { useDemoConsole } from '../helpers/demo-ui.js';
+import { psaSimulator } from '../../source/simulators/registry.js';
 
 const CTRL_S = '\u0013';
 
@@ -464,78 +465,117 @@ describe('Connections: a fresh configuration', () => {
     await waitForFrame(ui, (f) => !f.includes('New integration'));
   });
 
-  it('KSC + ConnectWise: asks ConnectWise’s own fields and writes its connection, its private key to the secret store', async () => {
-    const dir = freshDir(false);
-    const { ui, session } = open({ dir, integrationName: null, rows: 44 });
-    const values = readSecrets(demoConsole.demo.configDir);
+  /** Step 1 with ConnectWise chosen, then the KSC fields of the demo; the cursor ends on the ConnectWise site. */
+  async function startConnectWise(ui: RenderedUi) {
     await press(ui.stdin, 'n', keys.tab, keys.tab, keys.enter);
     await type(ui.stdin, 'connectwise');
     await press(ui.stdin, keys.enter);
     await waitForFrame(ui, (f) => /PSA\s+\*? ?ConnectWise Manage ▾/.test(f));
     await press(ui.stdin, CTRL_S);
-    let frame = ui.lastFrame();
+    const frame = ui.lastFrame();
     expect(frame).toContain('New integration “main” (2 of 2): KSC and ConnectWise');
-    const labels = ['KSC URL', 'KSC user name', 'KSC CA/certificate file', 'KSC password', 'ConnectWise site', 'ConnectWise company ID', 'ConnectWise public key', 'ConnectWise client ID', 'ConnectWise private key'];
-    const at = labels.map((label) => frame.indexOf(label));
-    expect(at.every((i) => i >= 0)).toBe(true);
-    expect([...at].sort((a, b) => a - b)).toEqual(at);
-    expect(frame).toMatch(/ConnectWise site\s+https:\/\/api-na\.myconnectwise\.net/);
-    // A codebase or tenant-name field has a default: not asked.
-    expect(frame).not.toContain('Codebase');
-    expect(frame).not.toContain('Tenant-name');
     await type(ui.stdin, demoConsole.demo.ksc.url);
     await press(ui.stdin, keys.tab);
     await type(ui.stdin, 'kmsp-demo');
     await press(ui.stdin, keys.tab);
     await type(ui.stdin, 'fixtures/tls/test-ca.pem');
     await press(ui.stdin, keys.tab);
-    await type(ui.stdin, values['demo.ksc.password']!);
+    await type(ui.stdin, readSecrets(demoConsole.demo.configDir)['demo.ksc.password']!);
     await press(ui.stdin, keys.tab, keys.ctrlU);
-    await type(ui.stdin, 'api-eu.myconnectwise.net');
-    await press(ui.stdin, keys.tab);
-    expect(ui.lastFrame()).toContain('! The ConnectWise site must start with https:// or http://');
-    await press(ui.stdin, keys.shiftTab, keys.ctrlU);
-    await type(ui.stdin, 'https://api-eu.myconnectwise.net');
-    await press(ui.stdin, keys.tab);
-    await type(ui.stdin, 'demomsp');
-    await press(ui.stdin, keys.tab);
-    await type(ui.stdin, 'Pub1icKey');
-    await press(ui.stdin, keys.tab);
-    await type(ui.stdin, '3fa85f64-5717-4562-b3fc-2c963f66afa6');
-    await press(ui.stdin, keys.tab);
-    const privateKey = 'Pr1vate-Key-Never-Shown';
-    await type(ui.stdin, privateKey);
+    return frame;
+  }
+
+  it('KSC + ConnectWise: asks ConnectWise’s own fields, writes its connection and its private key, and the test passes', async () => {
+    const cw = psaSimulator('connectwise');
+    const sim = await cw.start();
+    try {
+      const dir = freshDir(false);
+      const { ui, session } = open({ dir, integrationName: null, rows: 44 });
+      let frame = await startConnectWise(ui);
+      const labels = ['KSC URL', 'KSC user name', 'KSC CA/certificate file', 'KSC password', 'ConnectWise site', 'ConnectWise company ID', 'ConnectWise public key', 'ConnectWise client ID', 'ConnectWise private key'];
+      const at = labels.map((label) => frame.indexOf(label));
+      expect(at.every((i) => i >= 0)).toBe(true);
+      expect([...at].sort((a, b) => a - b)).toEqual(at);
+      expect(frame).toMatch(/ConnectWise site\s+https:\/\/api-na\.myconnectwise\.net/);
+      // A codebase or tenant-name field has a default: not asked.
+      expect(frame).not.toContain('Codebase');
+      expect(frame).not.toContain('Tenant-name');
+      await type(ui.stdin, sim.siteUrl.replace(/^http:\/\//, ''));
+      await press(ui.stdin, keys.tab);
+      expect(ui.lastFrame()).toContain('! The ConnectWise site must start with https:// or http://');
+      await press(ui.stdin, keys.shiftTab, keys.ctrlU);
+      await type(ui.stdin, sim.siteUrl);
+      await press(ui.stdin, keys.tab);
+      await type(ui.stdin, sim.companyId);
+      await press(ui.stdin, keys.tab);
+      await type(ui.stdin, sim.publicKey);
+      await press(ui.stdin, keys.tab);
+      await type(ui.stdin, sim.clientId);
+      await press(ui.stdin, keys.tab);
+      await type(ui.stdin, sim.privateKey);
+      await press(ui.stdin, CTRL_S);
+      frame = await waitForFrame(ui, (f) => f.includes('Created integration “main”') || f.includes('not created'), 10_000);
+      expect(frame).toContain('Created integration “main”. Press t to test the connection.');
+      expect(frame).toContain('Integration main: Kaspersky Security Center ⇄ ConnectWise Manage');
+
+      const config = readConfig(dir);
+      expect(config.integrations.map((i) => i.name)).toEqual(['main']);
+      expect(config.integrations[0]!.psa).toEqual({
+        kind: 'connectwise',
+        siteUrl: sim.siteUrl,
+        companyId: sim.companyId,
+        publicKey: sim.publicKey,
+        clientId: sim.clientId,
+        codebase: null,
+        tenantNameField: 'Kaspersky Tenant',
+        caFile: null,
+      });
+      expect(config.integrations[0]!.platform).toMatchObject({ kind: 'ksc', url: demoConsole.demo.ksc.url, username: 'kmsp-demo' });
+      // The ticket defaults were matched against ConnectWise's own lists: the default board has its id.
+      const board = (config.integrations[0]!.ticketing.general as unknown as Record<string, { value: string; label: string } | null>).board;
+      expect(board?.label).toBe('Monitoring Alert');
+      expect(board?.value).toBe(String(sim.state.boards.find((b) => b.name === 'Monitoring Alert')?.id));
+      expect(readSecrets(dir)['main.connectwise.private-key']).toBe(sim.privateKey);
+      expect(Object.keys(readSecrets(dir)).sort()).toEqual(['main.connectwise.private-key', 'main.ksc.password']);
+      expect(fs.readFileSync(path.join(dir, 'config.json'), 'utf8')).not.toContain(sim.privateKey);
+      // The file is one the store takes back (schema and rules): a second console opens it.
+      expect(openSession(dir).integration('main')?.psa.kind).toBe('connectwise');
+      expect(session.ledger.listConfigAudit({ limit: 1 })[0]?.summary).toContain('created on the Connections tab');
+
+      // The Connections tab shows ConnectWise's rows, and Test connection reaches both simulators.
+      frame = await ready(ui);
+      for (const label of ['Site', 'Company ID', 'Public key', 'Client ID', 'Codebase override', 'Tenant-name field', 'Private key']) expect(rowOf(frame, label)).not.toBe('');
+      expect(rowOf(frame, 'Codebase override')).toContain('(none: discovered)');
+      expect(rowOf(frame, 'Private key')).toContain('present in plaintext file');
+      await press(ui.stdin, 't');
+      frame = await waitForFrame(ui, (f) => /all \d+ checks passed/.test(f), 10_000);
+      expect(frame).toContain('✓ ConnectWise Manage: 40 companies');
+      expectNoSecretIn(ui, [sim.privateKey]);
+    } finally {
+      await sim.close();
+    }
+  });
+
+  it('KSC + ConnectWise: saved while ConnectWise does not answer (nothing of it is required to save), and says so', async () => {
+    const dir = freshDir(false);
+    // Wide enough for the whole notice on its lines.
+    const { ui } = open({ dir, integrationName: null, rows: 44, columns: 240 });
+    await startConnectWise(ui);
+    await type(ui.stdin, 'http://127.0.0.1:9');
+    for (const value of ['demomsp', 'Pub1icKey', '3fa85f64-5717-4562-b3fc-2c963f66afa6', 'Pr1vate-Key-Never-Shown']) {
+      await press(ui.stdin, keys.tab);
+      await type(ui.stdin, value);
+    }
     await press(ui.stdin, CTRL_S);
-    frame = await waitForFrame(ui, (f) => f.includes('Created integration “main”') || f.includes('not created'), 10_000);
-    expect(frame).toContain('Created integration “main”.');
-    expect(frame).toContain('Integration main: Kaspersky Security Center ⇄ ConnectWise Manage');
-
+    const frame = await waitForFrame(ui, (f) => f.includes('Created integration “main”') || f.includes('not created'), 10_000);
+    expect(oneLine(frame)).toContain('Warning: Created integration “main”. ConnectWise Manage did not answer: its ticket values are matched once it does.');
+    expect(frame).toContain('connection refused by http://127.0.0.1:9');
+    expect(oneLine(frame)).toContain('Remedy: Check the ConnectWise Manage site, company ID, public key, client ID and secrets on this tab');
     const config = readConfig(dir);
-    expect(config.integrations.map((i) => i.name)).toEqual(['main']);
-    expect(config.integrations[0]!.psa).toEqual({
-      kind: 'connectwise',
-      siteUrl: 'https://api-eu.myconnectwise.net',
-      companyId: 'demomsp',
-      publicKey: 'Pub1icKey',
-      clientId: '3fa85f64-5717-4562-b3fc-2c963f66afa6',
-      codebase: null,
-      tenantNameField: 'Kaspersky Tenant',
-      caFile: null,
-    });
-    expect(config.integrations[0]!.platform).toMatchObject({ kind: 'ksc', url: demoConsole.demo.ksc.url, username: 'kmsp-demo' });
-    expect(readSecrets(dir)['main.connectwise.private-key']).toBe(privateKey);
-    expect(Object.keys(readSecrets(dir)).sort()).toEqual(['main.connectwise.private-key', 'main.ksc.password']);
-    expect(fs.readFileSync(path.join(dir, 'config.json'), 'utf8')).not.toContain(privateKey);
-    // The file is one the store takes back (schema and rules): a second console opens it.
-    expect(openSession(dir).integration('main')?.psa.kind).toBe('connectwise');
-    expect(session.ledger.listConfigAudit({ limit: 1 })[0]?.summary).toContain('created on the Connections tab');
-
-    // The Connections tab now shows ConnectWise's rows.
-    await ready(ui);
-    frame = ui.lastFrame();
-    for (const label of ['Site', 'Company ID', 'Public key', 'Client ID', 'Codebase override', 'Tenant-name field', 'Private key']) expect(rowOf(frame, label)).not.toBe('');
-    expect(rowOf(frame, 'Codebase override')).toContain('(none: discovered)');
-    expectNoSecretIn(ui, [privateKey]);
+    expect(config.integrations[0]!.psa).toMatchObject({ kind: 'connectwise', siteUrl: 'http://127.0.0.1:9', companyId: 'demomsp' });
+    // Labels kept, to be matched when ConnectWise answers.
+    expect((config.integrations[0]!.ticketing.general as unknown as Record<string, { value: string; label: string } | null>).board).toEqual({ value: '', label: 'Monitoring Alert' });
+    expectNoSecretIn(ui, ['Pr1vate-Key-Never-Shown']);
   });
 
   it('refuses a bad name and a name in use', async () => {

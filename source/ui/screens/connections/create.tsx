@@ -257,8 +257,7 @@ async function runDialog(ui: ConsoleApi, options: NewIntegrationOptions): Promis
       ui.notify({ kind: 'error', text: `Integration “${integration.name}” not created: secrets could not be stored.`, cause: failed.join('; '), remedy: `${capitalise(again)} and correct them.` });
       return null;
     }
-    const psaProfileNow = psaProfile(pair.psa);
-    const settings = psaProfileNow.connection.filter((spec) => asked(spec, psaProfileNow.connection)).map((spec) => spec.label);
+    const settings = askedLabels(pair.psa);
     ui.notify(
       unreachable
         ? {
@@ -277,10 +276,18 @@ async function runDialog(ui: ConsoleApi, options: NewIntegrationOptions): Promis
   const text =
     `Created integration “${integration.name}”.` +
     (connectable ? '' : ` ${psaName} has no connector in this build yet: its ticket values are matched once kmsp reaches it.`) +
+    (unreachable ? ` ${psaName} did not answer: its ticket values are matched once it does.` : '') +
     (missing.length ? ` Still missing: ${missing.map((m) => m.label).join(', ')} (Enter on the row sets it).` : connectable ? ' Press t to test the connection.' : '');
   const inFile = stored.filter((s) => s.backend === 'file').length;
   const others = [...new Set(stored.flatMap((s) => s.warnings).filter((w) => !w.startsWith('The secret was stored in the plaintext file')))];
   if (failed.length) ui.notify({ kind: 'error', text, cause: failed.join('; '), remedy: 'Enter the secrets again on their rows (Enter).' });
+  else if (unreachable)
+    ui.notify({
+      kind: 'warning',
+      text,
+      cause: describeErrorLine(unreachable),
+      remedy: `Check the ${psaName} ${listWords([...askedLabels(pair.psa), 'secrets'])} on this tab, then t tests the connection.`,
+    });
   else if (inFile)
     ui.notify({
       kind: 'warning',
@@ -291,6 +298,12 @@ async function runDialog(ui: ConsoleApi, options: NewIntegrationOptions): Promis
   else if (others.length || !connectable) ui.notify({ kind: 'warning', text: `${text}${others.length ? ` ${others.join(' ')}` : ''}` });
   else ui.notify({ kind: 'success', text });
   return integration.name;
+}
+
+/** The labels of the PSA's settings the dialog asked for (what a remedy tells to check). */
+function askedLabels(kind: PsaKind): string[] {
+  const { connection } = psaProfile(kind);
+  return connection.filter((spec) => asked(spec, connection)).map((spec) => spec.label);
 }
 
 function capitalise(text: string): string {
