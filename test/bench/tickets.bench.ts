@@ -70,7 +70,7 @@ describe(`ticket job: ${TENANTS * EVENTS_PER_TENANT} new events across ${TENANTS
         const integration = {
           ...base,
           tenants,
-          ticketing: { ...base.ticketing, sections: { ...base.ticketing.sections, events: base.ticketing.sections.events!.map((r) => ({ ...r, enabled: r.key === 'critical' })) } },
+          ticketing: { ...base.ticketing, sections: { ...base.ticketing.sections, events: (base.ticketing.sections.events ?? []).map((r) => ({ ...r, enabled: r.key === 'critical' })) } },
         };
         const config: KmspConfig = { ...loaded, integrations: [integration], agent: { ...loaded.agent, ticketsPerAccountPerHour: 100 } };
         store.save(config, { actor: 'bench' });

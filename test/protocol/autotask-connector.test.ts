@@ -164,7 +164,7 @@ describe('contracts, services and usage', () => {
     ].sort());
     const period = before[0]!;
     expect(period.periodStart).toBe(`${today.slice(0, 7)}-01`);
-    expect(period.periodEnd >= today).toBe(true);
+    expect(period.periodEnd! >= today).toBe(true);
 
     const posted = await psa.postUsage({ contractId: String(contract.id), billingItemId: ws, before: 0, after: 5, mode: 'delta', effectiveDate: today });
     expect(posted.id).toMatch(/^\d+$/);

@@ -18,10 +18,10 @@ beforeAll(async () => {
   ({ demo, session } = await startDemoSession(m, (configDir) => {
     // Saved: Critical status "Databases are out of date" on, with a queue Autotask no longer has.
     const file = path.join(configDir, 'config.json');
-    const config = JSON.parse(fs.readFileSync(file, 'utf8')) as { integrations: Array<{ ticketing: { criticalStatus: Array<Record<string, unknown>> } }> };
-    const rules = config.integrations[0]!.ticketing.criticalStatus;
-    const i = rules.findIndex((r) => r.descriptionId === 'databases-outdated');
-    rules[i] = { ...rules[i], enabled: true, queue: { value: '29689999', label: 'Old Alerts' } };
+    const config = JSON.parse(fs.readFileSync(file, 'utf8')) as { integrations: Array<{ ticketing: { sections: Record<string, Array<{ key: string; fields: Record<string, unknown> }>> } }> };
+    const rules = config.integrations[0]!.ticketing.sections.criticalStatus!;
+    const i = rules.findIndex((r) => r.key === 'databases-outdated');
+    rules[i] = { ...rules[i]!, enabled: true, fields: { ...rules[i]!.fields, queue: { value: '29689999', label: 'Old Alerts' } } } as (typeof rules)[number];
     fs.writeFileSync(file, JSON.stringify(config, null, 2));
   }));
 });

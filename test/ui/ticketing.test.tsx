@@ -93,7 +93,10 @@ describe('Ticketing tab', () => {
     expect(rowOf(ui.lastFrame(), 'Critical ')).toMatch(/\* +Critical +\[on\]/);
     // Another console switches Warning events on and saves.
     const other = openSession(dir);
-    other.updateIntegration('demo', (i) => ({ ...i, ticketing: { ...i.ticketing, events: i.ticketing.events.map((e) => (e.severity === 'warning' ? { ...e, dueHours: 48 } : e)) } }));
+    other.updateIntegration('demo', (i) => ({
+      ...i,
+      ticketing: { ...i.ticketing, sections: { ...i.ticketing.sections, events: i.ticketing.sections.events!.map((e) => (e.key === 'warning' ? { ...e, dueHours: 48 } : e)) } },
+    }));
     await press(ui.stdin, 'r');
     const frame = await waitForFrame(ui, (f) => f.includes('Loaded the ticketing settings saved by another console'));
     expect(rowOf(frame, '  Warning  ')).toMatch(/\[ \] {3}Warning +off +1 +.* 48$/);
@@ -281,7 +284,7 @@ describe('Ticketing tab', () => {
     expect(frame).toContain('Off, so not used: switching on needs Lifetime 1–365 days.');
     await press(ui.stdin, CTRL_S);
     await waitForFrame(ui, (f) => f.includes('Saved the ticketing settings'));
-    expect(readTicketing(dir).events.find((r) => r.severity === 'warning')).toMatchObject({ enabled: false, lifetimeDays: 9999 });
+    expect(readTicketing(dir).sections.events!.find((r) => r.key === 'warning')).toMatchObject({ enabled: false, lifetimeDays: 9999 });
 
     // Switched on, the range applies again.
     await press(ui.stdin, 'o');
@@ -300,13 +303,13 @@ describe('Ticketing tab', () => {
     expect(frame).toContain('Not saved: Events › Warning (Lifetime: a number)');
     expect(frame).toContain('Remedy: Correct the values marked "!" (Enter edits a cell).');
     expect(frame).not.toContain('switch ticket creation off');
-    expect(readTicketing(dir).events.find((r) => r.severity === 'warning')).toMatchObject({ enabled: false, lifetimeDays: 9999 });
+    expect(readTicketing(dir).sections.events!.find((r) => r.key === 'warning')).toMatchObject({ enabled: false, lifetimeDays: 9999 });
   });
 
   it('an enabled row without a queue blocks Save', async () => {
     const dir = freshDir();
     writeTicketing(dir, (t) => {
-      t.events[0]!.queue = null;
+      t.sections.events![0]!.fields.queue = null;
     });
     const { ui } = open({ dir });
     const before = fs.readFileSync(path.join(dir, 'config.json'), 'utf8');
@@ -326,7 +329,7 @@ describe('Ticketing tab', () => {
     await type(ui.stdin, 'monitoring');
     await press(ui.stdin, keys.enter, CTRL_S);
     await waitForFrame(ui, (f) => f.includes('Saved the ticketing settings'));
-    expect(readTicketing(dir).events[0]).toMatchObject({ enabled: true, queue: { value: '29683360', label: 'Monitoring Alert' } });
+    expect(readTicketing(dir).sections.events![0]).toMatchObject({ enabled: true, fields: { queue: { value: '29683360', label: 'Monitoring Alert' } } });
   });
 
   it('bulk edit of three marked status rows sets on, queue, priority and due for all three', async () => {
@@ -359,25 +362,24 @@ describe('Ticketing tab', () => {
     expect(rowOf(frame, 'Many viruses detected')).toMatch(/ off +Monitoring Alert +Medium +24$/);
     await press(ui.stdin, CTRL_S);
     frame = await waitForFrame(ui, (f) => f.includes('Saved the ticketing settings'));
-    const saved = readTicketing(dir).warningStatus;
+    const saved = readTicketing(dir).sections.warningStatus!;
     for (const id of ['device-unmanaged', 'rtp-not-running', 'app-not-running']) {
-      expect(saved.find((r) => r.descriptionId === id)).toMatchObject({
+      expect(saved.find((r) => r.key === id)).toMatchObject({
         enabled: true,
-        queue: { value: '29683361', label: 'Security Operations' },
-        priority: { value: '1', label: 'High' },
         dueHours: 48,
-        workType: null,
-        issueType: null,
+        fields: { queue: { value: '29683361', label: 'Security Operations' }, priority: { value: '1', label: 'High' }, workType: null, issueType: null },
       });
     }
-    expect(saved.find((r) => r.descriptionId === 'many-viruses')).toMatchObject({ enabled: false, queue: { label: 'Monitoring Alert' }, priority: { label: 'Medium' }, dueHours: 24 });
+    expect(saved.find((r) => r.key === 'many-viruses')).toMatchObject({ enabled: false, dueHours: 24, fields: { queue: { label: 'Monitoring Alert' }, priority: { label: 'Medium' } } });
   });
 
   it('Reset to defaults restores one section (resolved against live picklists), other sections keep their changes', async () => {
     const dir = freshDir();
     writeTicketing(dir, (t) => {
-      t.events[0] = { ...t.events[0]!, enabled: true, lifetimeDays: 30, dueHours: 2, priority: { value: '3', label: 'Low' } };
-      t.criticalStatus[0] = { ...t.criticalStatus[0]!, enabled: true, dueHours: 5 };
+      const events = t.sections.events!;
+      events[0] = { ...events[0]!, enabled: true, lifetimeDays: 30, dueHours: 2, fields: { ...events[0]!.fields, priority: { value: '3', label: 'Low' } } };
+      const critical = t.sections.criticalStatus!;
+      critical[0] = { ...critical[0]!, enabled: true, dueHours: 5 };
     });
     const { ui } = open({ dir });
     await loaded(ui);
@@ -392,8 +394,14 @@ describe('Ticketing tab', () => {
     await press(ui.stdin, CTRL_S);
     await waitForFrame(ui, (f) => f.includes('Saved the ticketing settings'));
     const saved = readTicketing(dir);
-    expect(saved.events[0]).toEqual({ severity: 'critical', enabled: false, lifetimeDays: 1, queue: { value: '29683360', label: 'Monitoring Alert' }, priority: { value: '4', label: 'Critical' }, dueHours: 12, workType: null, issueType: null, subIssueType: null });
-    expect(saved.criticalStatus[0]).toMatchObject({ enabled: true, dueHours: 5 });
+    expect(saved.sections.events![0]).toEqual({
+      key: 'critical',
+      enabled: false,
+      lifetimeDays: 1,
+      dueHours: 12,
+      fields: { queue: { value: '29683360', label: 'Monitoring Alert' }, priority: { value: '4', label: 'Critical' }, workType: null, issueType: null, subIssueType: null },
+    });
+    expect(saved.sections.criticalStatus![0]).toMatchObject({ enabled: true, dueHours: 5 });
   });
 
   it('Cancel changes (x, confirmed) restores the last save', async () => {
@@ -415,9 +423,10 @@ describe('Ticketing tab', () => {
   it('a stored value deleted (or inactive) in Autotask shows blank and blocks Save when enabled', async () => {
     const dir = freshDir();
     writeTicketing(dir, (t) => {
-      const i = t.criticalStatus.findIndex((r) => r.descriptionId === 'databases-outdated');
-      t.criticalStatus[i] = { ...t.criticalStatus[i]!, enabled: true, queue: { value: '29689999', label: 'Old Alerts' } };
-      t.criticalStatus[0] = { ...t.criticalStatus[0]!, queue: { value: '29683362', label: 'Legacy Helpdesk' } };
+      const critical = t.sections.criticalStatus!;
+      const i = critical.findIndex((r) => r.key === 'databases-outdated');
+      critical[i] = { ...critical[i]!, enabled: true, fields: { ...critical[i]!.fields, queue: { value: '29689999', label: 'Old Alerts' } } };
+      critical[0] = { ...critical[0]!, fields: { ...critical[0]!.fields, queue: { value: '29683362', label: 'Legacy Helpdesk' } } };
     });
     const { ui } = open({ dir });
     const before = fs.readFileSync(path.join(dir, 'config.json'), 'utf8');

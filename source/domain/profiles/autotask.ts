@@ -83,6 +83,15 @@ export const autotaskProfile: PsaProfile<'autotask'> = {
   ],
   accountFieldKey: 'tenantNameField',
   ticketing: {
+    lists: [
+      { name: 'queues', plural: 'queues' },
+      { name: 'priorities', plural: 'priorities' },
+      { name: 'statuses', plural: 'statuses' },
+      { name: 'sources', plural: 'sources' },
+      { name: 'issueTypes', plural: 'issue types' },
+      { name: 'workTypes', plural: 'work types' },
+      { name: 'subIssueTypes', plural: 'issue subtypes' },
+    ],
     general: [
       { id: 'source', label: 'Ticket source', short: 'Source', list: 'sources', defaultLabel: null },
       { id: 'newStatus', label: 'New ticket status', short: 'New status', list: 'statuses', required: true, defaultLabel: 'New', role: 'new-status' },
@@ -90,7 +99,7 @@ export const autotaskProfile: PsaProfile<'autotask'> = {
     ],
     row: [
       { id: 'queue', label: 'Queue', short: 'Queue', list: 'queues', required: true, defaultLabel: 'Monitoring Alert', placement: 'column' },
-      { id: 'priority', label: 'Priority', short: 'Prio', list: 'priorities', required: true, defaultByLevel: { critical: 'Critical', other: 'Medium' }, placement: 'column' },
+      { id: 'priority', label: 'Priority', short: 'Priority', list: 'priorities', required: true, defaultByLevel: { critical: 'Critical', other: 'Medium' }, placement: 'column' },
       { id: 'workType', label: 'Work type', short: 'Work type', list: 'workTypes', placement: 'bulk' },
       { id: 'issueType', label: 'Issue type', short: 'Issue type', list: 'issueTypes', placement: 'bulk' },
       { id: 'subIssueType', label: 'Issue subtype', short: 'Subtype', list: 'subIssueTypes', scopedBy: 'issueType', placement: 'bulk' },

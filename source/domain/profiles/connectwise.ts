@@ -77,6 +77,15 @@ export const connectwiseProfile: PsaProfile<'connectwise'> = {
   secrets: [{ part: 'connectwise.private-key', label: 'ConnectWise API member private key' }],
   accountFieldKey: 'tenantNameField',
   ticketing: {
+    lists: [
+      { name: 'boards', plural: 'boards' },
+      { name: 'priorities', plural: 'priorities' },
+      { name: 'statuses', plural: 'statuses' },
+      { name: 'sources', plural: 'sources' },
+      { name: 'types', plural: 'types' },
+      { name: 'subtypes', plural: 'subtypes' },
+      { name: 'items', plural: 'items' },
+    ],
     general: [
       { id: 'board', label: 'Default board', short: 'Board', list: 'boards', defaultLabel: 'Monitoring Alert' },
       { id: 'source', label: 'Ticket source', short: 'Source', list: 'sources', defaultLabel: null },
@@ -91,7 +100,7 @@ export const connectwiseProfile: PsaProfile<'connectwise'> = {
     },
     row: [
       { id: 'board', label: 'Board', short: 'Board', list: 'boards', required: true, fallback: 'board', defaultLabel: 'Monitoring Alert', placement: 'column' },
-      { id: 'priority', label: 'Priority', short: 'Prio', list: 'priorities', required: true, defaultByLevel: { critical: 'Critical', other: 'Medium' }, placement: 'column' },
+      { id: 'priority', label: 'Priority', short: 'Priority', list: 'priorities', required: true, defaultByLevel: { critical: 'Critical', other: 'Medium' }, placement: 'column' },
       { id: 'type', label: 'Type', short: 'Type', list: 'types', scopedBy: 'board', placement: 'bulk' },
       { id: 'subType', label: 'Subtype', short: 'Subtype', list: 'subtypes', scopedBy: 'type', placement: 'bulk' },
       { id: 'item', label: 'Item', short: 'Item', list: 'items', scopedBy: 'board', placement: 'bulk' },

@@ -91,7 +91,20 @@ export interface TicketFieldSpec {
   role?: 'new-status' | 'closed-status';
 }
 
+/** A PSA picklist the ticket fields read their values from (TicketFieldSpec.list). */
+export interface TicketListSpec {
+  /** TicketPicklists key. */
+  name: string;
+  /** What its values are called, plural and lower case ("queues", "issue types"): choosers and counts say it. */
+  plural: string;
+}
+
 export interface TicketSchema {
+  /**
+   * Every list the fields name, in the order the Ticketing tab counts the active values of the
+   * unscoped ones ("6 queues · 4 priorities · …"; a scoped list only means something per scope).
+   */
+  lists: readonly TicketListSpec[];
   /** General fields that apply to every ticket (Autotask: source, new and closed status). */
   general: readonly TicketFieldSpec[];
   /**

@@ -1,55 +1,42 @@
-// Bulk edit of the marked Ticketing rows (README › The console, Ticketing): On/Off, Lifetime (Events only),
-// Queue, Priority, Due, Work type, Issue type and Issue subtype for all of them at once.
-// Every field starts "(unchanged)": what is left so keeps each row's own value. The
-// subtype list follows the Issue type chosen here (or the rows' common one).
+// Bulk edit of the marked Ticketing rows (README › The console, Ticketing): On/Off, Lifetime (where
+// the section has one), every row field of the PSA profile and Due, for all of them at once.
+// Every field starts "(unchanged)": what is left so keeps each row's own value. A field whose
+// values belong to another's (a subtype to a type, a type to a board) offers the values of the
+// scope chosen here, or of the rows' common one, and is reset when that scope is chosen anew.
 import { useCallback, useReducer } from 'react';
 import { Box, Text } from 'ink';
 import type { PsaChoice } from '../../../domain/config.js';
+import { TICKET_LIMITS as LIMITS } from '../../../domain/ticketSchema.js';
+import type { PsaProfile, TicketFieldSpec } from '../../../domain/profiles/index.js';
 import type { TicketPicklists } from '../../../domain/types.js';
 import { useCommands, useKeyCapture, type KeyPress } from '../../keys/index.js';
 import { useConsole } from '../../console-context.js';
 import { useTheme } from '../../theme.js';
-import { fit, truncate } from '../../text.js';
+import { displayWidth, fit, truncate } from '../../text.js';
 import { dialogWidth, Modal, useDialogBounds } from '../../components/modal.js';
 import { SearchSelect } from '../../components/search-select/search-select.js';
 import { TextField } from '../../components/text-field/text-field.js';
 import { isEditingKey, textFieldReducer, type TextFieldState } from '../../components/text-field/use-text-field-state.js';
-import { activeValues, type BulkChange, type ChoiceField, FIELD_LIST, parseNumber, type RuleRow } from './model.js';
+import { bulkFields, bulkOptions, bulkValueAfter, dependents, fallbackSpec, parseNumber, scopeSpec, type BulkChange, type BulkFields, type Draft, type RuleColumn, type RuleRow, type TicketingSchema } from './model.js';
 
 const KEEP = '\u0000keep';
 
-type FieldId = 'enabled' | 'lifetime' | ChoiceField | 'due';
-interface FieldDef {
-  id: FieldId;
-  label: string;
-  kind: 'onoff' | 'number' | 'choice';
-}
+type NumberId = 'lifetime' | 'due';
 
-const FIELD_DEFS: readonly FieldDef[] = [
-  { id: 'enabled', label: 'Create ticket', kind: 'onoff' },
-  { id: 'lifetime', label: 'Lifetime (days)', kind: 'number' },
-  { id: 'queue', label: 'Queue', kind: 'choice' },
-  { id: 'priority', label: 'Priority', kind: 'choice' },
-  { id: 'due', label: 'Due (hours)', kind: 'number' },
-  { id: 'workType', label: 'Work type', kind: 'choice' },
-  { id: 'issueType', label: 'Issue type', kind: 'choice' },
-  { id: 'subIssueType', label: 'Issue subtype', kind: 'choice' },
-];
-
-/** Choice values: KEEP, null (cleared) or a picklist value. */
+/** Choice values by field id: KEEP, null (cleared, or the General fallback) or a picklist value. */
 interface State {
   focus: number;
   enabled: boolean | undefined;
-  numbers: Record<'lifetime' | 'due', TextFieldState>;
-  choices: Record<ChoiceField, string | null>;
+  numbers: Record<NumberId, TextFieldState>;
+  choices: Record<string, string | null>;
   problem: string | null;
 }
 
 type Action =
   | { type: 'focus'; index: number }
   | { type: 'enabled' }
-  | { type: 'edit'; id: 'lifetime' | 'due'; key: KeyPress }
-  | { type: 'choose'; id: ChoiceField; value: string | null }
+  | { type: 'edit'; id: NumberId; key: KeyPress }
+  | { type: 'choose'; id: string; value: string | null; psa: PsaProfile }
   | { type: 'problem'; text: string | null };
 
 function reducer(state: State, action: Action): State {
@@ -62,8 +49,8 @@ function reducer(state: State, action: Action): State {
       return { ...state, problem: null, numbers: { ...state.numbers, [action.id]: textFieldReducer(state.numbers[action.id], { type: 'key', key: action.key }) } };
     case 'choose': {
       const choices = { ...state.choices, [action.id]: action.value };
-      // A new issue type makes a chosen subtype of another type meaningless.
-      if (action.id === 'issueType' && action.value !== state.choices.issueType) choices.subIssueType = KEEP;
+      // A new scope makes a value chosen here for another scope meaningless.
+      if (action.value !== state.choices[action.id]) for (const d of dependents(action.psa, action.id)) choices[d] = KEEP;
       return { ...state, problem: null, choices };
     }
     case 'problem':
@@ -73,62 +60,77 @@ function reducer(state: State, action: Action): State {
 
 export interface BulkEditDialogProps {
   readonly rows: readonly RuleRow[];
+  /** The tab's draft: the General values rows fall back to. */
+  readonly draft: Draft;
+  readonly schema: TicketingSchema;
   readonly picklists: TicketPicklists;
   readonly onSubmit: (change: BulkChange) => void;
   readonly onCancel: () => void;
 }
 
-export function BulkEditDialog({ rows, picklists, onSubmit, onCancel }: BulkEditDialogProps) {
+export function BulkEditDialog({ rows, draft, schema, picklists, onSubmit, onCancel }: BulkEditDialogProps) {
   const theme = useTheme();
   const bounds = useDialogBounds();
   const ui = useConsole();
-  const hasLifetime = rows.some((r) => r.lifetime !== undefined);
-  const defs = FIELD_DEFS.filter((f) => f.id !== 'lifetime' || hasLifetime);
+  const { psa } = schema;
+  const defs = bulkFields(psa, rows.some((r) => r.lifetime !== undefined));
+  const specs = psa.ticketing.row;
   const [state, dispatch] = useReducer(reducer, undefined, (): State => ({
     focus: 0,
     enabled: undefined,
     numbers: { lifetime: { value: '', caret: 0 }, due: { value: '', caret: 0 } },
-    choices: { queue: KEEP, priority: KEEP, workType: KEEP, issueType: KEEP, subIssueType: KEEP },
+    choices: Object.fromEntries(specs.map((s) => [s.id, KEEP])),
     problem: null,
   }));
   const focused = defs[state.focus]!;
   const width = dialogWidth(bounds, 66);
   const inner = width - 4;
-  const labelWidth = 16;
+  const labelWidth = Math.max(16, ...defs.map((d) => displayWidth(d.title) + 1));
   const controlWidth = Math.max(8, inner - labelWidth - 4);
 
-  // The issue type the subtypes belong to: the one chosen here, or the rows' common one.
-  const common = new Set(rows.map((r) => r.issueType?.value ?? ''));
-  const parent: string | null | undefined =
-    state.choices.issueType !== KEEP ? state.choices.issueType : common.size === 1 ? [...common][0] || null : undefined;
+  const choiceOf = (s: TicketFieldSpec, value: string): PsaChoice => {
+    const hit = (picklists[s.list] ?? []).find((v) => v.value === value);
+    return hit ? { value: hit.value, label: hit.label } : { value, label: value };
+  };
+  /** The choices made so far, as the model takes them (absent: unchanged). */
+  const chosen = (): BulkFields => {
+    const out: Record<string, PsaChoice | null> = {};
+    for (const s of specs) {
+      const v = state.choices[s.id];
+      if (v !== KEEP && v !== undefined) out[s.id] = v === null ? null : choiceOf(s, v);
+    }
+    return out;
+  };
 
-  function optionsOf(id: ChoiceField) {
-    const list = id === 'subIssueType' ? (parent ? activeValues(picklists.subIssueTypes, parent) : []) : activeValues(picklists[FIELD_LIST[id]]);
-    return list.map((v) => ({ value: v.value, label: v.label }));
+  function choiceText(s: TicketFieldSpec): string {
+    const value = state.choices[s.id];
+    const scope = scopeSpec(psa, s);
+    if (value === KEEP) return scope && bulkValueAfter(scope.id, rows, chosen(), draft, psa) === 'differs' ? `(unchanged — rows differ in ${scope.label})` : '(unchanged)';
+    if (value === null || value === undefined) {
+      const fb = fallbackSpec(psa, s);
+      return fb ? `(${fb.label})` : '(none)';
+    }
+    return (picklists[s.list] ?? []).find((v) => v.value === value)?.label ?? value;
   }
 
-  function choiceText(id: ChoiceField): string {
-    const value = state.choices[id];
-    if (value === KEEP) return id === 'subIssueType' && parent === undefined ? '(unchanged — rows differ in Issue type)' : '(unchanged)';
-    if (value === null) return '(none)';
-    return picklists[FIELD_LIST[id]].find((v) => v.value === value)?.label ?? value;
-  }
-
-  const openChoice = (id: ChoiceField, label: string) => {
-    if (id === 'subIssueType' && !parent) {
-      dispatch({ type: 'problem', text: parent === null ? 'Choose an Issue type first: subtypes belong to one.' : 'The marked rows have different Issue types: choose one here first.' });
+  const openChoice = (s: TicketFieldSpec) => {
+    const offered = bulkOptions(s, rows, chosen(), draft, psa, picklists);
+    if ('problem' in offered) {
+      dispatch({ type: 'problem', text: offered.problem });
       return;
     }
-    const options = [{ value: KEEP, label: '(unchanged)' }, ...optionsOf(id)];
+    const fb = fallbackSpec(psa, s);
+    const none = fb ? `(${fb.label})` : s.required ? undefined : '(none)';
+    const options = [{ value: KEEP, label: '(unchanged)' }, ...offered.values.map((v) => ({ value: v.value, label: v.label }))];
     ui.openDialog(({ close }) => (
       <SearchSelect<string>
-        title={label}
+        title={s.label}
         options={options}
-        {...(id === 'queue' || id === 'priority' ? {} : { allowNone: '(none)' })}
-        initialValue={state.choices[id]}
-        noun={`active ${label.toLowerCase()} values`}
+        {...(none ? { allowNone: none } : {})}
+        initialValue={state.choices[s.id] ?? KEEP}
+        noun={`active ${s.label.toLowerCase()} values`}
         onSubmit={(value) => {
-          dispatch({ type: 'choose', id, value });
+          dispatch({ type: 'choose', id: s.id, value, psa });
           close();
         }}
         onCancel={close}
@@ -136,13 +138,13 @@ export function BulkEditDialog({ rows, picklists, onSubmit, onCancel }: BulkEdit
     ));
   };
 
-  const numberProblem = (id: 'lifetime' | 'due'): string | undefined => {
+  const numberProblem = (id: NumberId): string | undefined => {
     const text = state.numbers[id].value.trim();
     if (text === '') return undefined;
     const n = parseNumber(text);
-    const [min, max, unit] = id === 'lifetime' ? [1, 365, 'days'] : [1, 8760, 'hours'];
-    if (Number.isNaN(n)) return `"${text}" is not a number (${min}–${max} ${unit}).`;
-    if (!Number.isInteger(n) || n < min || n > max) return `Must be a whole number of ${unit} from ${min} to ${max}.`;
+    const [range, unit] = id === 'lifetime' ? [LIMITS.lifetimeDays, 'days'] : [LIMITS.dueHours, 'hours'];
+    if (Number.isNaN(n)) return `"${text}" is not a number (${range.min}–${range.max} ${unit}).`;
+    if (!Number.isInteger(n) || n < range.min || n > range.max) return `Must be a whole number of ${unit} from ${range.min} to ${range.max}.`;
     return undefined;
   };
 
@@ -152,44 +154,38 @@ export function BulkEditDialog({ rows, picklists, onSubmit, onCancel }: BulkEdit
       dispatch({ type: 'problem', text: bad });
       return;
     }
-    const change: BulkChange = {};
+    const change: BulkChange = { fields: {} };
     if (state.enabled !== undefined) change.enabled = state.enabled;
     if (state.numbers.lifetime.value.trim()) change.lifetime = state.numbers.lifetime.value.trim();
     if (state.numbers.due.value.trim()) change.due = state.numbers.due.value.trim();
-    const pick = (id: ChoiceField): PsaChoice | null => {
-      const v = state.choices[id]!;
-      const hit = picklists[FIELD_LIST[id]].find((p) => p.value === v);
-      return hit ? { value: hit.value, label: hit.label } : null;
-    };
-    if (state.choices.queue !== KEEP && state.choices.queue !== null) change.queue = pick('queue')!;
-    if (state.choices.priority !== KEEP && state.choices.priority !== null) change.priority = pick('priority')!;
-    for (const id of ['workType', 'issueType', 'subIssueType'] as const) if (state.choices[id] !== KEEP) change[id] = state.choices[id] === null ? null : pick(id);
+    change.fields = { ...chosen() };
     onSubmit(change);
   };
 
-  const isNumber = focused.kind === 'number';
+  const numberId = (c: RuleColumn): NumberId | undefined => (c.kind === 'lifetime' ? 'lifetime' : c.kind === 'due' ? 'due' : undefined);
+  const focusedNumber = numberId(focused);
   const focusTo = (index: number) => dispatch({ type: 'focus', index: (index + defs.length) % defs.length });
   const activate = () => {
-    if (focused.kind === 'onoff') dispatch({ type: 'enabled' });
-    else if (focused.kind === 'choice') openChoice(focused.id as ChoiceField, focused.label);
+    if (focused.kind === 'enabled') dispatch({ type: 'enabled' });
+    else if (focused.kind === 'field') openChoice(focused.spec!);
     else focusTo(state.focus + 1);
   };
   useCommands('Bulk edit', [
     { id: 'bulk.next', keys: ['tab', 'down'], description: 'Next field', hint: 'next field', run: () => focusTo(state.focus + 1) },
     { id: 'bulk.previous', keys: ['shift+tab', 'up'], description: 'Previous field', run: () => focusTo(state.focus - 1) },
-    { id: 'bulk.toggle', keys: ['space'], description: 'Cycle (unchanged)/on/off, or choose', hint: focused.kind === 'choice' ? 'choose' : 'change', when: () => !isNumber, run: activate },
+    { id: 'bulk.toggle', keys: ['space'], description: 'Cycle (unchanged)/on/off, or choose', hint: focused.kind === 'field' ? 'choose' : 'change', when: () => focusedNumber === undefined, run: activate },
     { id: 'bulk.enter', keys: ['enter'], description: 'Change the field (numbers: next field)', run: activate },
     { id: 'bulk.apply', keys: ['ctrl+s'], description: 'Apply to the marked rows', hint: 'apply', run: submit },
   ]);
   const onType = useCallback(
     (key: KeyPress) => {
-      if (!isEditingKey(key) || (focused.id !== 'lifetime' && focused.id !== 'due')) return false;
-      dispatch({ type: 'edit', id: focused.id, key });
+      if (!isEditingKey(key) || focusedNumber === undefined) return false;
+      dispatch({ type: 'edit', id: focusedNumber, key });
       return true;
     },
-    [focused.id],
+    [focusedNumber],
   );
-  useKeyCapture('Bulk edit field', onType, { kind: 'input', active: isNumber });
+  useKeyCapture('Bulk edit field', onType, { kind: 'input', active: focusedNumber !== undefined });
 
   const g = theme.glyphs;
   const count = rows.length;
@@ -197,17 +193,17 @@ export function BulkEditDialog({ rows, picklists, onSubmit, onCancel }: BulkEdit
     <Modal title={`Edit ${count} row${count === 1 ? '' : 's'} — unchanged fields keep each row's value`} width={width} onCancel={onCancel}>
       {defs.map((f, index) => {
         const isFocused = index === state.focus;
-        const label = `${isFocused ? g.cursor : g.noCursor} ${fit(f.label, labelWidth)}  `;
+        const label = `${isFocused ? g.cursor : g.noCursor} ${fit(f.title, labelWidth)}  `;
+        const id = numberId(f);
         let control;
         let problem: string | undefined;
-        if (f.kind === 'onoff') control = <Text>{state.enabled === undefined ? '(unchanged)' : state.enabled ? 'on' : 'off'}</Text>;
-        else if (f.kind === 'number') {
-          const id = f.id as 'lifetime' | 'due';
+        if (f.kind === 'enabled') control = <Text>{state.enabled === undefined ? '(unchanged)' : state.enabled ? 'on' : 'off'}</Text>;
+        else if (id) {
           problem = numberProblem(id);
           control = <TextField field={state.numbers[id]} width={controlWidth} focused={isFocused} placeholder="(unchanged)" />;
-        } else control = <Text wrap="truncate-end">{truncate(`${choiceText(f.id as ChoiceField)} ▾`, controlWidth)}</Text>;
+        } else control = <Text wrap="truncate-end">{truncate(`${choiceText(f.spec!)} ▾`, controlWidth)}</Text>;
         return (
-          <Box key={f.id} flexDirection="column">
+          <Box key={f.key} flexDirection="column">
             <Box>
               <Text {...theme.style(isFocused ? 'accent' : 'normal')}>{label}</Text>
               {control}

@@ -1,53 +1,75 @@
-// The Ticketing tab (README › The console, Ticketing) for KSC + Autotask. Left pane: the sections
-// (General · Events · Warning status · Critical status); right pane: the chosen
-// section's settings. Dropdowns read the live Autotask picklists and offer only
-// active values; a stored value Autotask no longer has shows blank ("— choose").
-// A draft until Ctrl-S; rules in model.ts, bulk edit in bulk-dialog.tsx.
+// The Ticketing tab (README › The console, Ticketing), drawn from the integration's profiles.
+// Left pane: General, then the platform's rule sections (under their group headings where the
+// profile groups them); right pane: the chosen section's settings. Dropdowns read the live PSA
+// picklists and offer only active values (of the row's scope, where a field's values belong to
+// another's); a stored value the PSA no longer has shows blank ("— choose"). A draft until
+// Ctrl-S; rules in model.ts, bulk edit in bulk-dialog.tsx.
 import { reloadedNotice } from '../reload-notice.js';
 import { useMemo, useRef, useState } from 'react';
 import { Box, Text } from 'ink';
 import type { PsaChoice } from '../../../domain/config.js';
-import { defaultTicketing } from '../../../domain/defaults.js';
 import { isKmspError } from '../../../domain/errors.js';
-import type { TicketPicklists } from '../../../domain/types.js';
+import type { TicketFieldSpec } from '../../../domain/profiles/index.js';
+import type { PicklistValue, TicketPicklists } from '../../../domain/types.js';
 import { Table, useTable, useCommands, useDirty, useScreen, useTheme, formatCount, truncate, toSingleLine, displayWidth, windowColumns, type Column, type Command, type Tone } from '../../index.js';
 import { integrationScreen, type IntegrationEditorProps, type IntegrationScreenOptions } from '../integration-screen.js';
 import { DetailLines } from '../detail-lines.js';
 import { useLoad } from '../use-load.js';
 import { BulkEditDialog } from './bulk-dialog.js';
 import {
-  activeValues,
   applyBulk,
+  bulkOnlyFields,
+  bulkWords,
   changedIds,
+  dependents,
   draftProblems,
-  FIELD_LIST,
+  fallbackSpec,
   fromDraft,
-  GENERAL_LIST,
-  GENERAL_ROWS,
+  GENERAL,
+  generalOptions,
+  generalRows,
+  generalValue,
+  generalValues,
+  joinLabels,
+  labelTitle,
+  listWords,
   live,
+  perScopeSpec,
+  picklistCounts,
+  problemSection,
   problemSummary,
   rebaseDraft,
+  resetSection as resetOf,
+  rowContext,
+  rowOptions,
+  ruleColumns,
   saveRemedy,
-  SECTIONS,
-  sectionTitle,
+  schemaOf,
+  scopeSpec,
+  sectionEntries,
+  sectionEntry,
+  sectionPane,
+  setGeneral,
+  setRowFields,
   setRows,
   stale,
   switchOnNeeds,
   toDraft,
+  withArticle,
   type BulkChange,
   type Draft,
   type GeneralRow,
   type Problem,
+  type RuleColumn,
   type RuleRow,
-  type RuleSectionId,
-  type SectionId,
 } from './model.js';
 
 export type TicketingScreenOptions = IntegrationScreenOptions;
 
 type Props = IntegrationEditorProps;
 
-const screen = integrationScreen('ticketing', 'Ticketing', TicketingEditor);
+// The PSA's own word for the tab.
+const screen = integrationScreen('ticketing', { of: (i) => schemaOf(i).psa.words.tabs.ticketing, fallback: 'Ticketing' }, TicketingEditor);
 export const createTicketingScreen = screen.create;
 export const TicketingScreen = screen.Screen;
 
@@ -64,23 +86,28 @@ interface Line {
   tone: Tone;
 }
 
-type RuleColumn = 'enabled' | 'lifetime' | 'queue' | 'priority' | 'due';
-const COLUMN_TITLES: Record<RuleColumn, string> = { enabled: 'Create ticket', lifetime: 'Lifetime (days)', queue: 'Queue', priority: 'Priority', due: 'Due (hours)' };
-/** Titles where the full ones leave the descriptions too little room (120 columns). */
-const SHORT_TITLES: Record<RuleColumn, string> = { enabled: 'Ticket', lifetime: 'Days', queue: 'Queue', priority: 'Priority', due: 'Due (h)' };
 /** Cells before the rules table's first column: cursor, mark "[ ]" and the unsaved-change marker (table.tsx prefixFor). */
 const RULES_PREFIX = 8;
+/** Cells before the General table's first column: cursor and the unsaved-change marker. */
+const GENERAL_PREFIX = 4;
 const BLANK = '— choose';
 const LEFT_WIDTH = 22;
+
+type FieldRow = GeneralRow & { kind: 'field' };
 
 function TicketingEditor({ session, integrationName, integration, width, height, active }: Props) {
   const screen = useScreen();
   const theme = useTheme();
+  const schema = useMemo(() => schemaOf(integration), [integration]);
+  const { psa, platform } = schema;
+  const psaName = psa.words.name;
+  const sections = useMemo(() => sectionEntries(platform), [platform]);
+  const pane = useMemo(() => sectionPane(platform), [platform]);
 
   // Draft ------------------------------------------------------------------------
-  const [saved, setSaved] = useState<Draft>(() => toDraft(integration.ticketing));
-  const [draft, setDraft] = useState<Draft>(() => toDraft(integration.ticketing));
-  const [section, setSection] = useState<SectionId>('general');
+  const [saved, setSaved] = useState<Draft>(() => toDraft(integration.ticketing, schema));
+  const [draft, setDraft] = useState<Draft>(() => toDraft(integration.ticketing, schema));
+  const [section, setSection] = useState<string>(GENERAL);
   const [focus, setFocus] = useState<'sections' | 'settings'>('sections');
   const [column, setColumn] = useState(0);
   const [refusal, setRefusal] = useState<string | null>(null);
@@ -92,42 +119,61 @@ function TicketingEditor({ session, integrationName, integration, width, height,
   const changed = useMemo(() => changedIds(saved, draft), [saved, draft]);
   const dirty = changed.size > 0;
   useDirty(dirty);
-  const problems = useMemo(() => draftProblems(draft, lists), [draft, lists]);
-  const problemsOf = (rowId: string): Problem[] => problems.filter((p) => p.rowId === rowId);
+  const problems = useMemo(() => draftProblems(draft, schema, lists), [draft, schema, lists]);
 
   // Tables ---------------------------------------------------------------------------
   const bottomLines = height >= 14 ? 3 : 1;
   const tableHeight = Math.max(3, height - 1 - bottomLines);
   const rightWidth = Math.max(20, width - LEFT_WIDTH - 1);
-  const isRules = section !== 'general';
-  const ruleColumns: RuleColumn[] = section === 'events' ? ['enabled', 'lifetime', 'queue', 'priority', 'due'] : ['enabled', 'queue', 'priority', 'due'];
-  const selected = ruleColumns[Math.min(column, ruleColumns.length - 1)]!;
+  const entry = sectionEntry(platform, section) ?? sections[0]!;
+  const sectionSpec = entry.spec;
+  const isRules = sectionSpec !== undefined;
+  const ruleCols: RuleColumn[] = useMemo(() => (sectionSpec ? ruleColumns(sectionSpec, psa) : []), [sectionSpec, psa]);
+  const selected: RuleColumn | undefined = ruleCols[Math.min(column, ruleCols.length - 1)];
   const cursorRef = useRef<string | undefined>(undefined);
 
-  const choiceText = (choice: PsaChoice | null, values: TicketPicklists[keyof TicketPicklists] | undefined, none = BLANK): string => {
+  const choiceText = (choice: PsaChoice | null, values: readonly PicklistValue[] | undefined, none = BLANK): string => {
     if (!choice) return none;
     const now = live(choice, values);
     return now ? now.label : values ? BLANK : choice.label;
   };
+  /** The values a row's stored choice is checked against: its list, or where the field is scoped, its scope's values. */
+  const rowValues = (r: RuleRow, spec: TicketFieldSpec, d: Draft = draft): readonly PicklistValue[] | undefined => {
+    if (!lists) return undefined;
+    return spec.scopedBy ? rowOptions(psa, spec, rowContext(r, d, psa), lists) : lists[spec.list];
+  };
+  /** A field cell: the row's value, or — left blank where the field falls back to a General one — that value, marked "(default)". */
+  const fieldText = (r: RuleRow, spec: TicketFieldSpec): string => {
+    const own = r.fields[spec.id] ?? null;
+    const fb = fallbackSpec(psa, spec);
+    if (!own && fb) {
+      const general = draft.general[fb.id] ?? null;
+      const text = choiceText(general, lists?.[fb.list]);
+      return general && text !== BLANK ? `${text} (default)` : BLANK;
+    }
+    return choiceText(own, rowValues(r, spec));
+  };
 
-  const ruleRows: readonly RuleRow[] = isRules ? draft[section as RuleSectionId] : [];
+  const ruleRows: readonly RuleRow[] = isRules ? (draft.sections[section] ?? []) : [];
   const columns = useMemo<Column<RuleRow>[]>(() => {
+    if (!sectionSpec) return [];
     const bad = (r: RuleRow, field: string) => problems.some((p) => p.rowId === r.id && p.field === field);
+    const problemField = (c: RuleColumn) => (c.kind === 'lifetime' ? 'lifetimeDays' : c.kind === 'due' ? 'dueHours' : (c.spec?.id ?? c.key));
     const text = (r: RuleRow, c: RuleColumn): string => {
-      switch (c) {
+      const mark = bad(r, problemField(c)) ? ' !' : '';
+      switch (c.kind) {
         case 'enabled':
           return r.enabled ? 'on' : 'off';
         case 'lifetime':
-          return `${r.lifetime ?? ''}${bad(r, 'lifetimeDays') ? ' !' : ''}`;
+          return `${r.lifetime ?? ''}${mark}`;
         case 'due':
-          return `${r.due}${bad(r, 'dueHours') ? ' !' : ''}`;
+          return `${r.due ?? ''}${mark}`;
         default:
-          return `${choiceText(r[c], lists?.[FIELD_LIST[c]])}${bad(r, c) ? ' !' : ''}`;
+          return `${fieldText(r, c.spec!)}${mark}`;
       }
     };
-    const cell = (r: RuleRow, c: RuleColumn) => (r.id === cursorRef.current && c === selected ? `[${text(r, c)}]` : text(r, c));
-    const toneOf = (c: RuleColumn) => (r: RuleRow): Tone | undefined =>
-      problems.some((p) => p.rowId === r.id && (p.field === c || p.field === `${c}Days` || p.field === `${c}Hours`)) ? 'danger' : undefined;
+    const cell = (r: RuleRow, c: RuleColumn) => (r.id === cursorRef.current && c.key === selected?.key ? `[${text(r, c)}]` : text(r, c));
+    const toneOf = (c: RuleColumn) => (r: RuleRow): Tone | undefined => (bad(r, problemField(c)) ? 'danger' : undefined);
     // The other columns get what they need — their longest cell with the cursor's brackets, or
     // their title with the column cursor's "›" — and the descriptions all the rest, up to the
     // longest one. A description still too long is cut in the middle, by words, keeping what
@@ -137,12 +183,12 @@ function TicketingEditor({ session, integrationName, integration, width, height,
     const longest = Math.max(18, ...ruleRows.map((r) => displayWidth(r.label)));
     const need = (c: RuleColumn, title: string) => Math.max(displayWidth(title) + 1, ...ruleRows.map((r) => displayWidth(text(r, c)) + 2));
     const build = (short: boolean): Column<RuleRow>[] => [
-      { key: 'label', title: section === 'events' ? 'Event severity' : 'Status description', minWidth: 18, maxWidth: longest, grow: 1, ellipsis: 'middle' },
-      ...ruleColumns.map((c): Column<RuleRow> => {
-        const title = short ? SHORT_TITLES[c] : COLUMN_TITLES[c];
+      { key: 'label', title: labelTitle(sectionSpec), minWidth: 18, maxWidth: longest, grow: 1, ellipsis: 'middle' },
+      ...ruleCols.map((c): Column<RuleRow> => {
+        const title = short ? c.short : c.title;
         return {
-          key: c,
-          title: `${c === selected ? '›' : ''}${title}`,
+          key: c.key,
+          title: `${c.key === selected?.key ? '›' : ''}${title}`,
           width: need(c, title),
           filterable: false,
           render: (r) => cell(r, c),
@@ -157,34 +203,50 @@ function TicketingEditor({ session, integrationName, integration, width, height,
     const labelWidth = fitted.layout.find((l) => l.column.key === 'label')?.width ?? 0;
     return !fitted.scrolled && labelWidth >= Math.min(longest, 40) ? full : build(true);
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [section, selected, problems, lists, theme.colored, ruleRows, rightWidth]);
+  }, [sectionSpec, ruleCols, selected, problems, lists, theme.colored, ruleRows, rightWidth, draft.general]);
   const rulesTable = useTable({ rows: ruleRows, columns, getRowId: (r) => r.id, height: tableHeight, active: active && focus === 'settings' && isRules, markable: true, group: 'Rules' });
   const rule = isRules ? rulesTable.cursorRow : undefined;
   cursorRef.current = rule?.id;
 
+  const general = useMemo(() => generalRows(draft, schema, lists), [draft, schema, lists]);
   // Narrow enough minimums that all three fit at 80 columns: this table has no column cursor,
   // and ← here goes back to the sections, so it must not need scrolling.
-  const generalColumns = useMemo<Column<GeneralRow>[]>(
-    () => [
-      { key: 'label', title: 'Setting', width: 22 },
+  const generalColumns = useMemo<Column<GeneralRow>[]>(() => {
+    const bad = (g: GeneralRow) => problems.some((p) => p.rowId === g.id);
+    const lacking = (g: GeneralRow) => problems.filter((p) => p.rowId.startsWith(`${g.id}:`)).map((p) => general.find((x) => x.id === p.rowId)?.label.trim() ?? p.field);
+    const settingWidth = Math.max(22, Math.min(Math.max(...general.map((g) => displayWidth(g.label) + 2)), rightWidth - GENERAL_PREFIX - 30));
+    return [
+      { key: 'label', title: 'Setting', width: settingWidth, ellipsis: 'middle' },
       {
         key: 'value',
         title: 'Value',
         minWidth: 16,
         grow: 2,
         filterable: false,
-        render: (g) => `${choiceText(draft.general[g.id], lists?.[GENERAL_LIST[g.id]], g.required ? BLANK : '(none)')}${problems.some((p) => p.rowId === `general:${g.id}`) ? ' !' : ''}`,
-        ...(theme.colored ? { tone: (g: GeneralRow) => (problems.some((p) => p.rowId === `general:${g.id}`) ? ('danger' as Tone) : undefined) } : {}),
+        render: (g) => (g.kind === 'scope' ? g.scope.label || g.scope.value : `${choiceText(generalValue(draft, g), generalValues(draft, g, schema, lists), g.required ? BLANK : '(none)')}${bad(g) ? ' !' : ''}`),
+        ...(theme.colored ? { tone: (g: GeneralRow) => (bad(g) ? ('danger' as Tone) : undefined) } : {}),
       },
-      { key: 'required', title: 'Note', minWidth: 8, grow: 1, filterable: false, render: (g) => (g.required ? 'required' : 'optional') },
-    ],
+      {
+        key: 'required',
+        title: 'Note',
+        minWidth: 8,
+        grow: 1,
+        filterable: false,
+        render: (g) => {
+          if (g.kind === 'field') return g.required ? 'required' : 'optional';
+          const missing = lacking(g);
+          return `${plural(g.rows, 'row')} on${missing.length > 0 ? ` · needs ${joinLabels(missing)}` : ''}`;
+        },
+        ...(theme.colored ? { tone: (g: GeneralRow) => (g.kind === 'scope' && lacking(g).length > 0 ? ('warning' as Tone) : undefined) } : {}),
+      },
+    ];
     // eslint-disable-next-line react-hooks/exhaustive-deps
-    [draft.general, lists, problems, theme.colored],
-  );
-  const generalTable = useTable({ rows: GENERAL_ROWS, columns: generalColumns, getRowId: (g) => g.id, height: tableHeight, active: active && focus === 'settings' && !isRules, filterable: false, group: 'General' });
+  }, [draft, general, lists, problems, theme.colored, rightWidth, schema]);
+  const generalTable = useTable({ rows: general, columns: generalColumns, getRowId: (g) => g.id, height: tableHeight, active: active && focus === 'settings' && !isRules, filterable: false, group: 'General' });
+  const generalRow = !isRules ? generalTable.cursorRow : undefined;
 
   // Actions --------------------------------------------------------------------------
-  function selectSection(next: SectionId, toSettings = false) {
+  function selectSection(next: string, toSettings = false) {
     if (next !== section) {
       rulesTable.clearMarks();
       rulesTable.moveTo(0);
@@ -194,12 +256,12 @@ function TicketingEditor({ session, integrationName, integration, width, height,
     }
     if (toSettings) setFocus('settings');
   }
-  const sectionIndex = SECTIONS.findIndex((s) => s.id === section);
+  const sectionIndex = Math.max(0, sections.findIndex((s) => s.id === section));
 
   function needLists(): TicketPicklists | undefined {
     if (lists) return lists;
-    if (picklists.loading) screen.notify('Still loading the Autotask picklists…');
-    else screen.notify({ kind: 'error', text: `The Autotask picklists could not be loaded: ${message(picklists.error)}`, remedy: 'Press r to try again.' });
+    if (picklists.loading) screen.notify(`Still loading the ${psaName} picklists…`);
+    else screen.notify({ kind: 'error', text: `The ${psaName} picklists could not be loaded: ${message(picklists.error)}`, remedy: 'Press r to try again.' });
     return undefined;
   }
 
@@ -208,21 +270,37 @@ function TicketingEditor({ session, integrationName, integration, width, height,
     setDraft(update);
   };
 
-  async function chooseGeneral(g: GeneralRow) {
+  const noun = (spec: TicketFieldSpec) => `active ${psaName} ${listWords(psa, spec.list)}`;
+  /** What the chooser offers instead of a value: a field that falls back names what it falls back to. */
+  const noneOption = (spec: TicketFieldSpec): string | undefined => {
+    const fb = fallbackSpec(psa, spec);
+    if (fb) return `(${fb.label})`;
+    return spec.required ? undefined : '(none)';
+  };
+
+  async function chooseGeneral(g: FieldRow) {
     const p = needLists();
     if (!p) return;
-    const values = activeValues(p[GENERAL_LIST[g.id]]);
-    const current = live(draft.general[g.id], p[GENERAL_LIST[g.id]]);
+    const values = generalOptions(draft, g, schema, p);
+    const current = live(generalValue(draft, g), generalValues(draft, g, schema, p));
+    const scopeField = perScopeSpec(psa);
     const chosen = await screen.select<string>({
-      title: g.label,
+      title: g.scope && scopeField ? `${g.spec.label} for ${scopeField.label} “${g.scope.label}”` : g.spec.label,
       options: values.map((v) => ({ value: v.value, label: v.label })),
       ...(g.required ? {} : { allowNone: '(none)' }),
       initialValue: current?.value ?? null,
-      noun: `active Autotask ${g.id === 'source' ? 'sources' : 'statuses'}`,
+      noun: noun(g.spec),
     });
     if (chosen === undefined) return;
+    if (chosen === null && g.required) return;
     const hit = values.find((v) => v.value === chosen);
-    edit((d) => ({ ...d, general: { ...d.general, [g.id]: hit ? { value: hit.value, label: hit.label } : null } }));
+    const value = hit ? { value: hit.value, label: hit.label } : null;
+    const { draft: next, cleared } = setGeneral(draft, g, value, schema);
+    edit(() => next);
+    if (cleared > 0) {
+      const labels = [...new Set(psa.ticketing.row.filter((s) => s.fallback === g.spec.id).flatMap((s) => dependents(psa, s.id)))].map((id) => psa.ticketing.row.find((s) => s.id === id)!.label);
+      screen.notify(`${g.spec.label} changed: ${joinLabels(labels)} cleared on ${plural(cleared, 'row')} that use it, since those belong to one ${g.spec.short.toLowerCase()}.`);
+    }
   }
 
   const targets = (): RuleRow[] => {
@@ -230,40 +308,51 @@ function TicketingEditor({ session, integrationName, integration, width, height,
     return marked.length > 0 ? marked : rule ? [rule] : [];
   };
 
-  function updateRows(rows: readonly RuleRow[], update: (r: RuleRow) => RuleRow) {
+  function updateRows(rows: readonly RuleRow[], update: (r: RuleRow, d: Draft) => RuleRow) {
     const ids = new Set(rows.map((r) => r.id));
-    edit((d) => setRows(d, section as RuleSectionId, ids, update));
+    edit((d) => setRows(d, section, ids, (r) => update(r, d)));
   }
 
   async function editCell(row: RuleRow) {
-    if (selected === 'enabled') {
+    if (!selected) return;
+    if (selected.kind === 'enabled') {
       updateRows([row], (r) => ({ ...r, enabled: !r.enabled }));
       return;
     }
-    if (selected === 'lifetime' || selected === 'due') {
-      const label = COLUMN_TITLES[selected];
+    if (selected.kind === 'lifetime' || selected.kind === 'due') {
+      const kind = selected.kind;
+      const label = selected.title;
       const values = await screen.form({
         title: `${label} — ${toSingleLine(row.label)}`,
-        fields: [{ kind: 'text', id: 'value', label, initial: selected === 'due' ? row.due : (row.lifetime ?? '') }],
+        fields: [{ kind: 'text', id: 'value', label, initial: (kind === 'due' ? row.due : row.lifetime) ?? '' }],
       });
       if (!values) return;
       const text = String(values.value ?? '').trim();
-      updateRows([row], (r) => (selected === 'due' ? { ...r, due: text } : { ...r, lifetime: text }));
+      updateRows([row], (r) => (kind === 'due' ? { ...r, due: text } : { ...r, lifetime: text }));
       return;
     }
+    const spec = selected.spec!;
     const p = needLists();
     if (!p) return;
-    const list = p[FIELD_LIST[selected]];
-    const values = activeValues(list);
+    const scope = scopeSpec(psa, spec);
+    const context = rowContext(row, draft, psa);
+    if (scope && !context[scope.id]) {
+      screen.notify({ kind: 'error', text: `Choose ${withArticle(scope.label)} first: ${listWords(psa, spec.list)} belong to one.` });
+      return;
+    }
+    const values = rowOptions(psa, spec, context, p);
+    const none = noneOption(spec);
     const chosen = await screen.select<string>({
-      title: `${COLUMN_TITLES[selected]} for ${toSingleLine(row.label)}`,
+      title: `${spec.label} for ${toSingleLine(row.label)}`,
       options: values.map((v) => ({ value: v.value, label: v.label })),
-      initialValue: live(row[selected], list)?.value ?? null,
-      noun: `active Autotask ${selected === 'queue' ? 'queues' : 'priorities'}`,
+      ...(none ? { allowNone: none } : {}),
+      initialValue: live(row.fields[spec.id] ?? null, values)?.value ?? null,
+      noun: noun(spec),
     });
-    if (chosen === undefined || chosen === null) return;
+    if (chosen === undefined || (chosen === null && !none)) return;
     const hit = values.find((v) => v.value === chosen);
-    if (hit) updateRows([row], (r) => ({ ...r, [selected]: { value: hit.value, label: hit.label } }));
+    if (chosen !== null && !hit) return;
+    updateRows([row], (r, d) => setRowFields(r, { [spec.id]: hit ? { value: hit.value, label: hit.label } : null }, d, psa));
   }
 
   function toggleEnabled() {
@@ -280,11 +369,13 @@ function TicketingEditor({ session, integrationName, integration, width, height,
     screen.openDialog(({ close }) => (
       <BulkEditDialog
         rows={rows}
+        draft={draft}
+        schema={schema}
         picklists={p}
         onCancel={close}
         onSubmit={(change: BulkChange) => {
           close();
-          updateRows(rows, (r) => applyBulk(r, change));
+          updateRows(rows, (r, d) => applyBulk(r, change, d, psa));
           screen.notify(`Changed ${plural(rows.length, 'row')} (not saved yet: Ctrl-S saves).`);
         }}
       />
@@ -296,23 +387,21 @@ function TicketingEditor({ session, integrationName, integration, width, height,
     const p = needLists();
     if (!p) return;
     if (problems.length > 0) {
-      const first = problems[0]!;
-      const firstSection = (first.rowId.split(':')[0] ?? 'general') as SectionId;
-      selectSection(firstSection);
-      setRefusal(problemSummary(problems, draft));
+      selectSection(problemSection(problems[0]!, draft));
+      setRefusal(problemSummary(problems, draft, schema));
       screen.notify({
         kind: 'error',
         text: `Not saved: ${plural(problems.length, 'problem')} to fix first`,
         cause: problems.map((x) => x.message).join(' '),
-        remedy: saveRemedy(problems, draft, lists),
+        remedy: saveRemedy(problems, draft, schema, lists),
       });
       return;
     }
-    const next = fromDraft(draft, p);
+    const next = fromDraft(draft, schema, p);
     setSaving(true);
     try {
       session.updateIntegration(integrationName, (i) => ({ ...i, ticketing: next }), 'Ticketing settings');
-      const fresh = toDraft(next);
+      const fresh = toDraft(next, schema);
       setSaved(fresh);
       setDraft(fresh);
       setRefusal(null);
@@ -336,11 +425,10 @@ function TicketingEditor({ session, integrationName, integration, width, height,
   async function resetSection() {
     const p = needLists();
     if (!p) return;
-    const title = sectionTitle(section);
-    const yes = await screen.confirm({ title: 'Reset to defaults', message: `Reset ${title} to the defaults (resolved against the live Autotask values)? Save still asks for Ctrl-S.`, danger: true });
+    const title = entry.full;
+    const yes = await screen.confirm({ title: 'Reset to defaults', message: `Reset ${title} to the defaults (resolved against the live ${psaName} values)? Save still asks for Ctrl-S.`, danger: true });
     if (!yes) return;
-    const defaults = toDraft(defaultTicketing(p));
-    edit((d) => ({ ...d, [section]: defaults[section] }));
+    edit((d) => resetOf(d, section, schema, p));
     screen.notify(`${title} reset to the defaults (not saved yet: Ctrl-S saves).`);
   }
 
@@ -351,8 +439,8 @@ function TicketingEditor({ session, integrationName, integration, width, height,
     picklists.reload(true);
     const theirs = session.reloadPart(integrationName, 'ticketing');
     if (!theirs) return;
-    const fresh = toDraft(theirs);
-    const { draft: next, replaced } = rebaseDraft(saved, draft, fresh);
+    const fresh = toDraft(theirs, schema);
+    const { draft: next, replaced } = rebaseDraft(saved, draft, fresh, schema);
     setSaved(fresh);
     setDraft(next);
     setRefusal(null);
@@ -364,18 +452,18 @@ function TicketingEditor({ session, integrationName, integration, width, height,
   const onSections = () => focus === 'sections' && !saving;
   const onSettings = () => focus === 'settings' && !saving && !(isRules ? rulesTable.filterMode : false);
   const commands: Command[] = [
-    { id: 'ticketing.sectionUp', keys: ['up', 'k'], description: 'Previous section', hint: 'section', group: 'Sections', when: onSections, run: () => selectSection(SECTIONS[Math.max(0, sectionIndex - 1)]!.id) },
-    { id: 'ticketing.sectionDown', keys: ['down', 'j'], description: 'Next section', group: 'Sections', when: onSections, run: () => selectSection(SECTIONS[Math.min(SECTIONS.length - 1, sectionIndex + 1)]!.id) },
+    { id: 'ticketing.sectionUp', keys: ['up', 'k'], description: 'Previous section', hint: 'section', group: 'Sections', when: onSections, run: () => selectSection(sections[Math.max(0, sectionIndex - 1)]!.id) },
+    { id: 'ticketing.sectionDown', keys: ['down', 'j'], description: 'Next section', group: 'Sections', when: onSections, run: () => selectSection(sections[Math.min(sections.length - 1, sectionIndex + 1)]!.id) },
     { id: 'ticketing.openSection', keys: ['right', 'l', 'enter'], description: "Go to the section's settings (right pane)", hint: 'settings', group: 'Sections', when: onSections, run: () => setFocus('settings') },
-    { id: 'ticketing.previousSection', keys: ['['], description: 'Previous section', when: () => !saving, run: () => selectSection(SECTIONS[(sectionIndex + SECTIONS.length - 1) % SECTIONS.length]!.id, true) },
-    { id: 'ticketing.nextSection', keys: [']'], description: 'Next section', hint: 'next section', when: () => !saving, run: () => selectSection(SECTIONS[(sectionIndex + 1) % SECTIONS.length]!.id, true) },
+    { id: 'ticketing.previousSection', keys: ['['], description: 'Previous section', when: () => !saving, run: () => selectSection(sections[(sectionIndex + sections.length - 1) % sections.length]!.id, true) },
+    { id: 'ticketing.nextSection', keys: [']'], description: 'Next section', hint: 'next section', when: () => !saving, run: () => selectSection(sections[(sectionIndex + 1) % sections.length]!.id, true) },
     {
       id: 'ticketing.edit',
       keys: ['enter'],
-      description: 'Edit the chosen cell: on/off switches, numbers open an input, lists open the live Autotask values',
+      description: `Edit the chosen cell: on/off switches, numbers open an input, lists open the live ${psaName} values`,
       hint: 'edit',
-      when: () => onSettings() && (isRules ? rule !== undefined : generalTable.cursorRow !== undefined),
-      run: () => void (isRules ? editCell(rule!) : chooseGeneral(generalTable.cursorRow!)),
+      when: () => onSettings() && (isRules ? rule !== undefined : generalRow?.kind === 'field'),
+      run: () => void (isRules ? editCell(rule!) : chooseGeneral(generalRow as FieldRow)),
     },
     {
       id: 'ticketing.left',
@@ -383,51 +471,58 @@ function TicketingEditor({ session, integrationName, integration, width, height,
       description: 'Previous column (from the first: back to the sections)',
       hint: 'column',
       when: onSettings,
-      run: () => (isRules && column > 0 ? setColumn((c) => Math.min(c, ruleColumns.length - 1) - 1) : setFocus('sections')),
+      run: () => (isRules && column > 0 ? setColumn((c) => Math.min(c, ruleCols.length - 1) - 1) : setFocus('sections')),
     },
-    { id: 'ticketing.right', keys: ['right', 'l'], description: 'Next column', when: () => onSettings() && isRules, run: () => setColumn((c) => Math.min(ruleColumns.length - 1, c + 1)) },
+    { id: 'ticketing.right', keys: ['right', 'l'], description: 'Next column', when: () => onSettings() && isRules, run: () => setColumn((c) => Math.min(ruleCols.length - 1, c + 1)) },
     { id: 'ticketing.toggle', keys: ['o'], description: 'Create ticket on/off for the marked rows (or this row)', hint: 'on/off', when: () => onSettings() && isRules, run: toggleEnabled },
-    { id: 'ticketing.bulk', keys: ['e'], description: 'Bulk edit the marked rows (or this row): on/off, lifetime, queue, priority, due, work type, issue type, subtype', hint: 'bulk edit', when: () => onSettings() && isRules, run: bulkEdit },
+    { id: 'ticketing.bulk', keys: ['e'], description: `Bulk edit the marked rows (or this row): ${bulkWords(schema)}`, hint: 'bulk edit', when: () => onSettings() && isRules, run: bulkEdit },
     { id: 'ticketing.save', keys: ['ctrl+s'], description: 'Save changes', hint: 'save', when: () => dirty && !saving, run: save },
     { id: 'ticketing.cancel', keys: ['x'], description: 'Cancel changes (restore the last save)', hint: 'cancel changes', when: () => dirty && !saving, run: () => void cancelChanges() },
     { id: 'ticketing.reset', keys: ['R'], description: 'Reset this section to the defaults', hint: 'reset section', when: () => !saving, run: () => void resetSection() },
-    { id: 'ticketing.reload', keys: ['r'], description: 'Reload the Autotask picklists and the ticketing settings saved in the config file (your unsaved changes stay)', hint: 'reload', when: () => !saving, run: reload },
+    { id: 'ticketing.reload', keys: ['r'], description: `Reload the ${psaName} picklists and the ticketing settings saved in the config file (your unsaved changes stay)`, hint: 'reload', when: () => !saving, run: reload },
   ];
   useCommands('Ticketing', commands, { active, priority: 1 });
 
   // Drawing ----------------------------------------------------------------------
-  const top = `Ticketing of “${integration.name}” → Autotask${dirty ? ` · ${plural(changed.size, 'unsaved change')}` : ''}${problems.length ? ` · ${plural(problems.length, 'problem')}` : ''}`;
+  const top = `Ticketing of “${integration.name}” → ${psaName}${dirty ? ` · ${plural(changed.size, 'unsaved change')}` : ''}${problems.length ? ` · ${plural(problems.length, 'problem')}` : ''}`;
 
   const detail: Line[] = [];
   if (refusal) detail.push({ text: `Not saved: ${refusal}`, tone: 'danger' });
-  const cursorId = isRules ? rule?.id : generalTable.cursorRow ? `general:${generalTable.cursorRow.id}` : undefined;
+  const cursorId = isRules ? rule?.id : generalRow?.id;
   // The chosen cell's problem first.
-  const atCell = (p: Problem) => (isRules && p.field.startsWith(selected) ? 0 : 1);
-  const here = cursorId ? [...problemsOf(cursorId)].sort((a, b) => atCell(a) - atCell(b)) : [];
+  const selectedField = selected?.kind === 'lifetime' ? 'lifetimeDays' : selected?.kind === 'due' ? 'dueHours' : (selected?.spec?.id ?? selected?.key ?? '');
+  const atCell = (p: Problem) => (isRules && p.field === selectedField ? 0 : 1);
+  const here = cursorId ? [...problems.filter((p) => p.rowId === cursorId || (generalRow?.kind === 'scope' && p.rowId.startsWith(`${cursorId}:`)))].sort((a, b) => atCell(a) - atCell(b)) : [];
   for (const p of here) detail.push({ text: p.message, tone: 'warning' });
-  const needs = rule ? switchOnNeeds(rule, lists) : [];
+  const needs = rule ? switchOnNeeds(rule, draft, schema, lists) : [];
   if (needs.length > 0) detail.push({ text: `Off, so not used: switching on needs ${needs.join(', ')}.`, tone: 'muted' });
   if (rule) {
-    const extra = (label: string, c: PsaChoice | null, values: TicketPicklists[keyof TicketPicklists] | undefined) => `${label}: ${c ? (stale(c, values) ? BLANK : (live(c, values)?.label ?? c.label)) : '(none)'}`;
-    detail.push({
-      text: `${extra('Work type', rule.workType, lists?.workTypes)} · ${extra('Issue type', rule.issueType, lists?.issueTypes)} · ${extra('Issue subtype', rule.subIssueType, lists?.subIssueTypes)} (e edits)`,
-      tone: 'muted',
-    });
-  } else if (!isRules) detail.push({ text: 'Enter chooses from the live Autotask values; New and Closed ticket status are required.', tone: 'muted' });
+    const extra = (spec: TicketFieldSpec) => {
+      const c = rule.fields[spec.id] ?? null;
+      const values = rowValues(rule, spec);
+      return `${spec.label}: ${c ? (stale(c, values) ? BLANK : (live(c, values)?.label ?? c.label)) : '(none)'}`;
+    };
+    const rest = bulkOnlyFields(psa);
+    if (rest.length > 0) detail.push({ text: `${rest.map(extra).join(' · ')} (e edits)`, tone: 'muted' });
+  } else if (!isRules) {
+    const required = psa.ticketing.general.filter((s) => s.required).map((s) => s.label);
+    const scopeField = perScopeSpec(psa);
+    const scoped = (psa.ticketing.perScope?.fields ?? []).filter((s) => s.required).map((s) => s.label);
+    const parts = [`Enter chooses from the live ${psaName} values`];
+    if (required.length > 0) parts.push(`${joinLabels(required)} ${required.length === 1 ? 'is' : 'are'} required`);
+    if (scopeField && scoped.length > 0) parts.push(`each ${scopeField.label.toLowerCase()} in use needs its ${joinLabels(scoped)}`);
+    detail.push({ text: `${parts.join('; ')}.`, tone: 'muted' });
+  }
 
   const status = ((): Line => {
     if (saving) return { text: 'Saving…', tone: 'accent' };
-    if (picklists.error !== undefined && !picklists.loading) return { text: `Error: Autotask picklists: ${message(picklists.error)} (r retry)`, tone: 'danger' };
-    if (!lists) return { text: 'Loading the Autotask picklists…', tone: 'muted' };
-    const n = (v: readonly { active: boolean }[]) => v.filter((x) => x.active).length;
-    return {
-      text: `Active in Autotask: ${n(lists.queues)} queues · ${n(lists.priorities)} priorities · ${n(lists.statuses)} statuses · ${n(lists.sources)} sources · ${n(lists.issueTypes)} issue types · ${n(lists.workTypes)} work types${picklists.loading ? ' · reloading…' : ''}`,
-      tone: 'muted',
-    };
+    if (picklists.error !== undefined && !picklists.loading) return { text: `Error: ${psaName} picklists: ${message(picklists.error)} (r retry)`, tone: 'danger' };
+    if (!lists) return { text: `Loading the ${psaName} picklists…`, tone: 'muted' };
+    return { text: `Active in ${psaName}: ${picklistCounts(psa, lists)}${picklists.loading ? ' · reloading…' : ''}`, tone: 'muted' };
   })();
 
-  const sectionMark = (id: SectionId) => {
-    const prefix = id === 'general' ? 'general:' : `${id}:`;
+  const sectionMark = (id: string) => {
+    const prefix = `${id}:`;
     return `${[...changed].some((c) => c.startsWith(prefix)) ? ' *' : ''}${problems.some((p) => p.rowId.startsWith(prefix)) ? ' !' : ''}`;
   };
   const g = theme.glyphs;
@@ -440,11 +535,17 @@ function TicketingEditor({ session, integrationName, integration, width, height,
           <Text wrap="truncate-end" {...theme.style(focus === 'sections' ? 'title' : 'muted')}>
             {truncate(` Sections${focus === 'sections' ? ' (focus)' : ''}`, LEFT_WIDTH)}
           </Text>
-          {SECTIONS.map((s) => (
-            <Text key={s.id} wrap="truncate-end" {...theme.style(s.id === section ? (focus === 'sections' ? 'accent' : 'normal') : 'muted')}>
-              {truncate(`${s.id === section ? g.cursor : g.noCursor} ${s.title}${sectionMark(s.id)}`, LEFT_WIDTH)}
-            </Text>
-          ))}
+          {pane.map((line) =>
+            line.kind === 'group' ? (
+              <Text key={`group:${line.title}`} wrap="truncate-end" {...theme.style('muted')}>
+                {truncate(`  ${line.title}`, LEFT_WIDTH)}
+              </Text>
+            ) : (
+              <Text key={line.entry.id} wrap="truncate-end" {...theme.style(line.entry.id === section ? (focus === 'sections' ? 'accent' : 'normal') : 'muted')}>
+                {truncate(`${line.entry.id === section ? g.cursor : g.noCursor} ${line.indent ? '  ' : ''}${line.entry.title}${sectionMark(line.entry.id)}`, LEFT_WIDTH)}
+              </Text>
+            ),
+          )}
         </Box>
         <Box flexDirection="column" width={1} flexShrink={0}>
           {Array.from({ length: tableHeight }, (_, i) => (
@@ -455,9 +556,9 @@ function TicketingEditor({ session, integrationName, integration, width, height,
         </Box>
         <Box flexDirection="column" width={rightWidth} height={tableHeight} overflow="hidden">
           {isRules ? (
-            <Table table={rulesTable} width={rightWidth} title={sectionTitle(section)} focused={focus === 'settings'} focusColumn={selected} marker={(r) => (changed.has(r.id) ? g.changed : undefined)} />
+            <Table table={rulesTable} width={rightWidth} title={entry.full} focused={focus === 'settings'} focusColumn={selected?.key} marker={(r) => (changed.has(r.id) ? g.changed : undefined)} />
           ) : (
-            <Table table={generalTable} width={rightWidth} title="General" focused={focus === 'settings'} marker={(r) => (changed.has(`general:${r.id}`) ? g.changed : undefined)} />
+            <Table table={generalTable} width={rightWidth} title="General" focused={focus === 'settings'} marker={(r) => (changed.has(r.id) ? g.changed : undefined)} />
           )}
         </Box>
       </Box>
