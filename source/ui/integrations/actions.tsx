@@ -23,6 +23,8 @@ export interface IntegrationsHost {
   readonly cwd?: string;
 }
 
+const hasRecords = (r: IntegrationRecords) => r.postings + r.tickets + r.cursors + r.runs > 0;
+
 function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
@@ -70,7 +72,7 @@ export async function renameFromList(host: IntegrationsHost, shell: ShellApi, na
   const moved = outcome.secrets.filter((s) => s.copiedIn.length > 0).length;
   const text =
     `Renamed “${name}” to “${to}”: ${moved ? `${plural(moved, 'secret')} moved to the new names` : 'no secret was stored to move'}` +
-    `; the ledger's records are now under “${to}” (${describeRecords(outcome.ledger)}).`;
+    (hasRecords(outcome.ledger) ? `; the ledger's records are now under “${to}” (${describeRecords(outcome.ledger)}).` : '; the ledger had no records of it yet.');
   shell.notify(outcome.warnings.length ? { kind: 'warning', text, cause: outcome.warnings.join(' '), remedy: 'Do what the cause says for each secret named; the rename itself is saved.' } : { kind: 'success', text });
   return outcome;
 }
@@ -92,7 +94,9 @@ export async function deleteFromList(host: IntegrationsHost, shell: ShellApi, na
     intro: [
       `“${name}” (${pairWords(integration)}) leaves the configuration: the agent stops billing and ticketing for it once it reloads.`,
       `Its secrets are deleted from the secret store: ${secrets.join(', ')}.`,
-      `The ledger keeps its records${records ? ` (${describeRecords(records)})` : ''} under “${name}”: the history of what was billed and ticketed.`,
+      records && !hasRecords(records)
+        ? `The ledger has no records of “${name}”.`
+        : `The ledger keeps its records${records ? ` (${describeRecords(records)})` : ''} under “${name}”: the history of what was billed and ticketed.`,
       ...(unsaved.length ? [`Its unsaved changes on ${unsaved.join(', ')} are discarded.`] : []),
     ],
     fields: [{ kind: 'text', id: 'confirm', label: `Type ${name} to delete it`, validate: (v) => (v.trim() === name ? undefined : `Type “${name}” exactly, or press Esc to keep it.`) }],
@@ -111,7 +115,7 @@ export async function deleteFromList(host: IntegrationsHost, shell: ShellApi, na
   const removed = outcome.secretsDeleted.length;
   const text =
     `Deleted “${name}”: ${removed ? `${plural(removed, 'secret')} removed from the secret store` : 'it had no stored secret'}; ` +
-    `the ledger keeps its ${describeRecords(outcome.ledgerKept)} under “${name}”.` +
+    (hasRecords(outcome.ledgerKept) ? `the ledger keeps its ${describeRecords(outcome.ledgerKept)} under “${name}”.` : 'the ledger had no records of it.') +
     (wasShown ? (session.config.integrations[0] ? ` Showing “${session.config.integrations[0].name}”.` : ' No integration is left: press n on Connections to create one.') : '');
   shell.notify(outcome.warnings.length ? { kind: 'warning', text, cause: outcome.warnings.join(' '), remedy: 'Remove those secrets where the cause says; the integration itself is deleted.' } : { kind: 'success', text });
   return outcome;

@@ -3,7 +3,7 @@
 // changes — the one shown marked. Enter shows another; n, r and d create, rename and delete one
 // (integrations/actions.tsx; the work itself is console/integrations.ts). The list reads the
 // session's config as it changes, so a rename or delete made from it shows at once.
-import { useMemo, useSyncExternalStore } from 'react';
+import { useEffect, useMemo, useRef, useSyncExternalStore } from 'react';
 import { Text } from 'ink';
 import type { ConsoleSession } from '../../console/session.js';
 import type { IntegrationSummary } from '../../console/integrations.js';
@@ -90,6 +90,12 @@ export function IntegrationsDialog({ session, current, unsaved, now, onShow, onN
     activateDescription: 'Show this integration (unsaved changes of the one you leave are kept)',
     group: 'Integrations',
   });
+  // The cursor starts on the integration shown: Enter on it changes nothing, ↑↓ reach the others.
+  const startAt = useRef(rows.findIndex((r) => r.current));
+  useEffect(() => {
+    if (startAt.current > 0) table.moveTo(startAt.current);
+    // Once, when the list opens.
+  }, []); // eslint-disable-line react-hooks/exhaustive-deps
   const row = table.cursorRow;
   useCommands('Integrations', [
     { id: 'integrations.new', keys: ['n'], description: 'New integration', hint: 'new', run: onNew },
