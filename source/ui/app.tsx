@@ -127,13 +127,19 @@ function Shell({ integrationName, screens, workspaces: givenWorkspaces, workspac
   const tabs = shown.tabs;
 
   // The active tab of each workspace; one shown for the first time opens on the tab last shown
-  // (Accounts of one integration, then Accounts of the next), else the first.
+  // (Accounts of one integration, then Accounts of the next) when it has that screen, else on its
+  // first (the console without an integration: Connections, not a placeholder).
   const [activeTabs, setActiveTabs] = useState<Readonly<Record<string, string>>>(() => {
     const first = tabs.find((t) => t.id === initialTab) ?? tabs[0]!;
     return { [shown.id]: first.id };
   });
   const lastTab = useRef(activeTabs[shown.id]!);
-  const activeId = activeTabs[shown.id] && tabs.some((t) => t.id === activeTabs[shown.id]) ? activeTabs[shown.id]! : tabs.some((t) => t.id === lastTab.current) ? lastTab.current : tabs[0]!.id;
+  const activeId =
+    activeTabs[shown.id] && tabs.some((t) => t.id === activeTabs[shown.id])
+      ? activeTabs[shown.id]!
+      : shown.screens.some((t) => t.id === lastTab.current)
+        ? lastTab.current
+        : (shown.screens[0]?.id ?? tabs[0]!.id);
   if (activeTabs[shown.id] !== activeId) setActiveTabs((a) => ({ ...a, [shown.id]: activeId }));
   lastTab.current = activeId;
   const activeIndex = Math.max(0, tabs.findIndex((t) => t.id === activeId));
