@@ -216,4 +216,28 @@ describe('integrations list', () => {
     expect(session.ledger.listPostings({ integration: 'second' })).toHaveLength(1);
     expect(session.ledger.listTickets({ integration: 'second' })).toHaveLength(1);
   });
+
+  it('renaming an integration with unsaved changes asks first (no keeps them); deleting the one shown shows the next', async () => {
+    const { ui, session } = await ready(undefined, { columns: 120, rows: 35 });
+    await press(ui.stdin, 'j', keys.enter, keys.ctrlU);
+    await type(ui.stdin, 'edited-user');
+    await press(ui.stdin, keys.enter, 'I', 'r', keys.ctrlU);
+    await type(ui.stdin, 'main');
+    await press(ui.stdin, keys.enter);
+    expect(await waitForFrame(ui, (f) => f.includes('Discard unsaved changes on Connections of demo? (y/N)'))).toContain('Renaming closes the tabs of “demo”');
+    await press(ui.stdin, 'n');
+    expect(session.integration('demo')).toBeDefined();
+    await press(ui.stdin, keys.escape);
+    expect(await waitForFrame(ui, (f) => !listOpen(f))).toContain('edited-user');
+
+    await press(ui.stdin, 'I', 'd');
+    expect(await waitForFrame(ui, (f) => f.includes('Delete “demo”'))).toContain('Its unsaved changes on Connections are discarded.');
+    await type(ui.stdin, 'demo');
+    await press(ui.stdin, keys.enter);
+    await waitForFrame(ui, (f) => f.includes('Deleted “demo”'), 5000);
+    await press(ui.stdin, keys.escape);
+    expect(header(ui)).toBe('kmsp · second · KSC × Autotask');
+    expect(await waitForFrame(ui, (f) => f.includes('Integration second:'))).not.toContain('edited-user');
+    expect(session.config.integrations.map((i) => i.name)).toEqual(['second']);
+  });
 });
