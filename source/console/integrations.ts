@@ -18,7 +18,7 @@ import { INTEGRATION_NAME_PATTERN, type Integration, type KmspConfig } from '../
 import { KmspError, isKmspError } from '../domain/errors.js';
 import { platformProfile, psaProfile } from '../domain/profiles/index.js';
 import { integrationSecrets, secretEnvVar } from '../domain/secretNames.js';
-import { validateConfig } from '../domain/validate.js';
+import { agentBlockingProblems, validateConfig } from '../domain/validate.js';
 import { renameInAgentStatus } from '../store/agentStatus.js';
 import type { ConfigStore, SaveResult } from '../store/config.js';
 import { describeRecords, type IntegrationRecords, type Ledger, type RunRecord } from '../store/ledger.js';
@@ -353,13 +353,25 @@ export function headlessStores(options: { configStore: ConfigStore; secrets: Sec
   return {
     config: () => options.configStore.load(),
     save(next, reason, baseline) {
-      const known = new Set([...validateConfig(options.configStore.load()), ...validateConfig(baseline)].map(key));
+      const current = options.configStore.load();
+      const known = new Set([...validateConfig(current), ...validateConfig(baseline)].map(key));
       const introduced = validateConfig(next).filter((p) => !known.has(key(p)));
       if (introduced.length > 0) {
         throw new KmspError('Not saved: the change would make the configuration invalid', {
           kind: 'config',
           cause: introduced.map((p) => p.message).join(' '),
           remedy: 'Undo or correct the change named above, then try again.',
+        });
+      }
+      // As the console's save (ConsoleSession.saveConfig): the agent keeps its last good config
+      // when it refuses a file, so a renamed integration would go on running — and recording —
+      // under its old name.
+      const blocking = agentBlockingProblems(next);
+      if (blocking.length > 0 && blocking.length >= agentBlockingProblems(current).length) {
+        throw new KmspError('Not saved: the agent would refuse this configuration', {
+          kind: 'config',
+          cause: blocking.map((p) => p.message).join(' '),
+          remedy: 'The agent keeps running its last good configuration until this is fixed. Fix the problem named above first (unmap the tenant or account claimed twice), then try again.',
         });
       }
       return options.configStore.save(next, { reason, ...(options.actor ? { actor: options.actor } : {}) });

@@ -231,6 +231,25 @@ describe('rename', () => {
   });
 });
 
+describe('the one-integration rule (README › Words: a tenant, an account or a contract belongs to one integration)', () => {
+  it('a rename is refused while two integrations claim one tenant (the agent would keep running the old name); deleting one of them resolves it', async () => {
+    const s = await setup();
+    // A hand edit: beta claims alpha's tenant a1 as well.
+    const claimed = s.config();
+    fs.writeFileSync(s.paths.configFile, JSON.stringify({ ...claimed, integrations: claimed.integrations.map((i) => (i.name === 'beta' ? { ...i, tenants: [...i.tenants, mapped('a1', '301')] } : i)) }, null, 2));
+    const before = snapshotOf(s);
+    const headless = (await renameIntegration(stores(s), 'alpha', 'gamma').catch((e: unknown) => e)) as KmspError;
+    expect(headless.message).toBe('Not renamed: the agent would refuse this configuration');
+    expect(headless.why).toBe('Tenant "Tenant a1" belongs to integration "gamma" already; a tenant belongs to one integration.');
+    const session = new ConsoleSession({ paths: s.paths, secretBackends: ['file'], actor: 'console' });
+    cleanup.push(() => session.close());
+    await expect(session.renameIntegration('alpha', 'gamma')).rejects.toThrow('Not renamed: the agent would refuse this configuration');
+    expect(snapshotOf(s)).toEqual(before);
+    await deleteIntegration(stores(s), 'beta');
+    await expect(renameIntegration(stores(s), 'alpha', 'gamma')).resolves.toMatchObject({ to: 'gamma' });
+  });
+});
+
 describe('delete', () => {
   it('removes the integration and its writable secrets, says which stay elsewhere, and keeps its ledger rows', async () => {
     const s = await setup();
