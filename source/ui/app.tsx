@@ -121,6 +121,9 @@ function Shell({ integrationName, screens, workspaces: givenWorkspaces, workspac
       })),
     [givenWorkspaces, integrationName, screens],
   );
+  // Read by the shell API, which a dialog may hold across renames and deletes.
+  const workspacesRef = useRef(workspaces);
+  workspacesRef.current = workspaces;
   const shown = workspaces.find((w) => w.id === workspace) ?? workspaces[0]!;
   const shownRef = useRef(shown);
   shownRef.current = shown;
@@ -315,13 +318,10 @@ function Shell({ integrationName, screens, workspaces: givenWorkspaces, workspac
     },
     [workspaces],
   );
-  const unsavedTabs = useCallback(
-    (id: string) => {
-      const w = workspaces.find((x) => x.id === id);
-      return (w?.tabs ?? []).filter((t) => dirtyRef.current[slotKey(id, t.id)]).map((t) => t.title);
-    },
-    [workspaces],
-  );
+  const unsavedTabs = useCallback((id: string) => {
+    const w = workspacesRef.current.find((x) => x.id === id);
+    return (w?.tabs ?? []).filter((t) => dirtyRef.current[slotKey(id, t.id)]).map((t) => t.title);
+  }, []);
 
   /** Run `then` unless one of `keys` (slotKey) has unsaved changes and the user keeps them. `quitting`: Ctrl-C again says yes. */
   const guard = useCallback(
@@ -375,11 +375,11 @@ function Shell({ integrationName, screens, workspaces: givenWorkspaces, workspac
       async confirmDiscard(id: string, why: string) {
         const titles = unsavedTabs(id);
         if (titles.length === 0) return true;
-        const w = workspaces.find((x) => x.id === id);
+        const w = workspacesRef.current.find((x) => x.id === id);
         return api.confirm({ title: 'Unsaved changes', message: `Discard unsaved changes on ${titles.join(', ')} of ${w?.title ?? id}?`, detail: [why], danger: true });
       },
     }),
-    [api, unsavedTabs, workspaces],
+    [api, unsavedTabs],
   );
 
   const openMessage = useCallback(() => {
