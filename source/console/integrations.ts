@@ -77,7 +77,7 @@ export function integrationSummaries(config: KmspConfig, ledger: Pick<Ledger, 'l
       try {
         return ledger?.lastRunOf(integration.name, job) ?? null;
       } catch {
-        // The agent holds the ledger only briefly; the next look has them.
+        // A writer (the agent) holds the ledger for moments only; the next look has them.
         return null;
       }
     };
