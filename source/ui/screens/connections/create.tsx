@@ -11,7 +11,7 @@ import { describeErrorLine, isKmspError } from '../../../domain/errors.js';
 import { createPsa } from '../../../connectors/factory.js';
 import { integrationSecrets } from '../../../domain/secretNames.js';
 import { useCommands } from '../../keys/index.js';
-import { useScreen } from '../../console-context.js';
+import { useScreen, type ConsoleApi } from '../../console-context.js';
 import type { FormField, FormValues } from '../../components/form-dialog.js';
 import type { ScreenProps } from '../../screen.js';
 import { useTheme } from '../../theme.js';
@@ -72,81 +72,96 @@ export function integrationFromForm(values: FormValues, cwd: string): { integrat
   return { integration, secrets };
 }
 
+export interface NewIntegrationOptions {
+  readonly session: ConnectionsScreenOptions['session'];
+  /** The name suggested (default: "main" in a configuration without integrations). */
+  readonly integrationName?: string | null | undefined;
+  /** Relative CA file paths are resolved from here (default: the current directory). */
+  readonly cwd?: string | undefined;
+  readonly onCreated: (name: string) => void;
+}
+
+/**
+ * The new-integration dialog: the form, then its secrets stored and the integration saved, saying
+ * what happened through `screen`. `n` here runs it, and so does the integrations list (I).
+ */
+export async function createIntegration(screen: ConsoleApi, { session, integrationName, cwd, onCreated }: NewIntegrationOptions): Promise<void> {
+  const configured = session.config.integrations.map((i) => i.name);
+  const dir = cwd ?? process.cwd();
+  const values = await screen.form({
+    title: 'New integration: one KSC and one Autotask',
+    fields: creationFields({ suggestedName: integrationName ?? (configured.length === 0 ? 'main' : ''), taken: configured, cwd: dir }),
+  });
+  if (!values) return;
+  const { integration, secrets } = integrationFromForm(values, dir);
+  screen.notify(`Creating “${integration.name}”: storing its secrets and asking Autotask for its ticket statuses…`);
+  // Secrets first: Autotask needs them to answer.
+  const stored: SetResult[] = [];
+  const failed: string[] = [];
+  for (const secret of secrets) {
+    try {
+      stored.push(await session.setSecret(secret.name, secret.value));
+    } catch (error) {
+      failed.push(`${secret.label}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+  // The ticketing defaults name PSA values by label ("New", "Complete"); resolve them
+  // against the live picklists, as the demo does. Without an answer they stay unresolved.
+  let unreachable: unknown = null;
+  try {
+    const psa = await createPsa(integration, (name) => session.secrets.get(name));
+    try {
+      integration.ticketing = defaultTicketing(await psa.ticketPicklists());
+    } finally {
+      await psa.close().catch(() => undefined);
+    }
+  } catch (error) {
+    unreachable = error;
+  }
+  try {
+    session.saveConfig({ ...session.config, integrations: [...session.config.integrations, integration] }, 'created on the Connections tab');
+  } catch (error) {
+    if (failed.length) {
+      screen.notify({ kind: 'error', text: `Integration “${integration.name}” not created: secrets could not be stored.`, cause: failed.join('; '), remedy: 'Press n again and correct them.' });
+      return;
+    }
+    screen.notify(
+      unreachable
+        ? {
+            kind: 'error',
+            text: `Integration “${integration.name}” not created: its ticket statuses come from Autotask, which did not answer (${isKmspError(error) && error.why ? error.why : String(error)})`,
+            cause: describeErrorLine(unreachable),
+            remedy: 'Check the Autotask zone URL, API user and secrets, then press n again (the secrets typed are kept).',
+          }
+        : error,
+    );
+    return;
+  }
+  onCreated(integration.name);
+  const missing = integrationSecrets(integration).filter((spec) => !secrets.some((s) => s.name === spec.name) || failed.some((f) => f.startsWith(spec.label)));
+  const text =
+    `Created integration “${integration.name}”.` +
+    (missing.length ? ` Still missing: ${missing.map((m) => m.label).join(', ')} (Enter on the row sets it).` : ' Press t to test the connection.');
+  const inFile = stored.filter((s) => s.backend === 'file').length;
+  const others = [...new Set(stored.flatMap((s) => s.warnings).filter((w) => !w.startsWith('The secret was stored in the plaintext file')))];
+  if (failed.length) screen.notify({ kind: 'error', text, cause: failed.join('; '), remedy: 'Enter the secrets again on their rows (Enter).' });
+  else if (inFile)
+    screen.notify({
+      kind: 'warning',
+      text: `${text}${others.length ? ` ${others.join(' ')}` : ''}`,
+      cause: `${inFile === 1 ? 'its secret went' : `${inFile} secrets went`} to the plaintext file ${session.paths.secretsFile} (mode 0600), not encrypted.`,
+      remedy: PLAINTEXT_REMEDY,
+    });
+  else if (others.length) screen.notify({ kind: 'warning', text: `${text} ${others.join(' ')}` });
+  else screen.notify({ kind: 'success', text });
+}
+
 export function NoIntegration({ width, active, session, integrationName, cwd, onCreated }: ScreenProps & ConnectionsScreenOptions & { onCreated: (name: string) => void }) {
   const screen = useScreen();
   const theme = useTheme();
   const configured = session.config.integrations.map((i) => i.name);
 
-  async function create() {
-    const dir = cwd ?? process.cwd();
-    const values = await screen.form({
-      title: 'New integration: one KSC and one Autotask',
-      fields: creationFields({ suggestedName: integrationName ?? (configured.length === 0 ? 'main' : ''), taken: configured, cwd: dir }),
-    });
-    if (!values) return;
-    const { integration, secrets } = integrationFromForm(values, dir);
-    screen.notify(`Creating “${integration.name}”: storing its secrets and asking Autotask for its ticket statuses…`);
-    // Secrets first: Autotask needs them to answer.
-    const stored: SetResult[] = [];
-    const failed: string[] = [];
-    for (const secret of secrets) {
-      try {
-        stored.push(await session.setSecret(secret.name, secret.value));
-      } catch (error) {
-        failed.push(`${secret.label}: ${error instanceof Error ? error.message : String(error)}`);
-      }
-    }
-    // The ticketing defaults name PSA values by label ("New", "Complete"); resolve them
-    // against the live picklists, as the demo does. Without an answer they stay unresolved.
-    let unreachable: unknown = null;
-    try {
-      const psa = await createPsa(integration, (name) => session.secrets.get(name));
-      try {
-        integration.ticketing = defaultTicketing(await psa.ticketPicklists());
-      } finally {
-        await psa.close().catch(() => undefined);
-      }
-    } catch (error) {
-      unreachable = error;
-    }
-    try {
-      session.saveConfig({ ...session.config, integrations: [...session.config.integrations, integration] }, 'created on the Connections tab');
-    } catch (error) {
-      if (failed.length) {
-        screen.notify({ kind: 'error', text: `Integration “${integration.name}” not created: secrets could not be stored.`, cause: failed.join('; '), remedy: 'Press n again and correct them.' });
-        return;
-      }
-      screen.notify(
-        unreachable
-          ? {
-              kind: 'error',
-              text: `Integration “${integration.name}” not created: its ticket statuses come from Autotask, which did not answer (${isKmspError(error) && error.why ? error.why : String(error)})`,
-              cause: describeErrorLine(unreachable),
-              remedy: 'Check the Autotask zone URL, API user and secrets, then press n again (the secrets typed are kept).',
-            }
-          : error,
-      );
-      return;
-    }
-    onCreated(integration.name);
-    const missing = integrationSecrets(integration).filter((spec) => !secrets.some((s) => s.name === spec.name) || failed.some((f) => f.startsWith(spec.label)));
-    const text =
-      `Created integration “${integration.name}”.` +
-      (missing.length ? ` Still missing: ${missing.map((m) => m.label).join(', ')} (Enter on the row sets it).` : ' Press t to test the connection.');
-    const inFile = stored.filter((s) => s.backend === 'file').length;
-    const others = [...new Set(stored.flatMap((s) => s.warnings).filter((w) => !w.startsWith('The secret was stored in the plaintext file')))];
-    if (failed.length) screen.notify({ kind: 'error', text, cause: failed.join('; '), remedy: 'Enter the secrets again on their rows (Enter).' });
-    else if (inFile)
-      screen.notify({
-        kind: 'warning',
-        text: `${text}${others.length ? ` ${others.join(' ')}` : ''}`,
-        cause: `${inFile === 1 ? 'its secret went' : `${inFile} secrets went`} to the plaintext file ${session.paths.secretsFile} (mode 0600), not encrypted.`,
-        remedy: PLAINTEXT_REMEDY,
-      });
-    else if (others.length) screen.notify({ kind: 'warning', text: `${text} ${others.join(' ')}` });
-    else screen.notify({ kind: 'success', text });
-  }
-
+  const create = () => createIntegration(screen, { session, integrationName, cwd, onCreated });
   useCommands('Connections', [{ id: 'connections.new', keys: ['n'], description: 'Create an integration (KSC + Autotask)', hint: 'new integration', run: () => void create() }], { active });
 
   const lines =
