@@ -16,6 +16,7 @@ import { lastLedgerRuns, livenessNow, readAgentStatus, type AgentStatus, type La
 import fs from 'node:fs';
 import { inspectConfigFile, openConfig, type ConfigStore, type SaveResult } from '../store/config.js';
 import { openLedger, type Ledger } from '../store/ledger.js';
+import { deleteIntegration, integrationSummaries, renameIntegration, type DeleteOutcome, type IntegrationStores, type IntegrationSummary, type RenameOutcome } from './integrations.js';
 import type { KmspPaths } from '../store/paths.js';
 import { openSecretStore, type SecretStore, type SetResult } from '../store/secrets.js';
 import type { SecretBackendId } from '../store/secretTypes.js';
@@ -135,7 +136,7 @@ export class ConsoleSession {
    * any save that introduces a problem. Problems already in the saved file (e.g.
    * ticketing defaults not resolved yet) do not block unrelated changes.
    */
-  saveConfig(next: KmspConfig, reason?: string): SaveResult {
+  saveConfig(next: KmspConfig, reason?: string, options: { baseline?: KmspConfig } = {}): SaveResult {
     const file = this.configOnDisk();
     // A save that does not mean to change an agent setting keeps what the file says now:
     // `kmsp pause` or `kmsp config set agent.…` run while the console is open must not be
@@ -173,7 +174,9 @@ export class ConsoleSession {
     }
     // Problems already in the file or in what this console loaded do not block a save; a problem
     // that only the merge of both admins' changes makes (two tenants mapped to one account) does.
-    const known = new Set([...problemKeys(this.current), ...(othersSaved ? problemKeys(file) : [])]);
+    // `baseline` (a rename: the current config under the new name) has the same problems as the
+    // current config, keyed by the new name, so they are not taken for this save's.
+    const known = new Set([...problemKeys(this.current), ...(othersSaved ? problemKeys(file) : []), ...(options.baseline ? problemKeys(options.baseline) : [])]);
     const introduced = validateConfig(next).filter((p) => !known.has(problemKey(next, p)));
     if (introduced.length > 0) {
       throw new KmspError('Not saved: the change would make the configuration invalid', {
@@ -317,6 +320,49 @@ export class ConsoleSession {
     }
     if (read.state === 'missing') return { state: 'missing', file, at: now, runs };
     return { state: 'ok', file, status: read.status, liveness: livenessNow(read.status, now), at: now, runs };
+  }
+
+  /** What renaming and deleting an integration work on (console/integrations.ts), through this session's save. */
+  integrationStores(): IntegrationStores {
+    return {
+      config: () => this.current,
+      save: (next, reason, baseline) => this.saveConfig(next, reason, { baseline }),
+      secrets: this.secrets,
+      ledger: this.ledger,
+      statusFile: this.paths.statusFile,
+    };
+  }
+
+  /** The integrations list: one row per integration with its last runs (console/integrations.ts). */
+  integrationSummaries(): IntegrationSummary[] {
+    return integrationSummaries(this.current, this.ledger);
+  }
+
+  /**
+   * Renames an integration in the config, the secret store, the ledger and the agent's status
+   * (console/integrations.ts renameIntegration); the connectors and data kept under the old name go.
+   */
+  async renameIntegration(from: string, to: string): Promise<RenameOutcome> {
+    const outcome = await renameIntegration(this.integrationStores(), from, to);
+    this.forget(from);
+    return outcome;
+  }
+
+  /** Deletes an integration and its secrets; the ledger keeps its records (console/integrations.ts deleteIntegration). */
+  async deleteIntegration(name: string): Promise<DeleteOutcome> {
+    const outcome = await deleteIntegration(this.integrationStores(), name);
+    this.forget(name);
+    return outcome;
+  }
+
+  /** Closes the connectors of a name no longer configured and drops what they returned. */
+  private forget(name: string): void {
+    for (const cache of [this.platforms, this.psas] as Array<Map<string, { connector: Promise<{ close(): Promise<void> }> }>>) {
+      const held = cache.get(name);
+      cache.delete(name);
+      if (held) void held.connector.then((c) => c.close()).catch(() => undefined);
+    }
+    this.invalidate(name);
   }
 
   /** Replaces one integration and saves. */

@@ -8,7 +8,9 @@ import { describeError, isKmspError } from '../domain/errors.js';
 import type { Psa, SecurityPlatform } from '../domain/ports.js';
 import { integrationSecrets } from '../domain/secretNames.js';
 import { validateIntegration } from '../domain/validate.js';
-import { accountFieldName, psaProfile } from '../domain/profiles/index.js';
+import { accountFieldName, platformProfile, psaProfile } from '../domain/profiles/index.js';
+import { scopeFieldSpec, scopesInUse, ticketingProblems } from '../domain/ticketSchema.js';
+import type { TicketPicklists } from '../domain/types.js';
 import { createPlatform, createPsa, type SecretLookup } from '../connectors/factory.js';
 import { billingFacts, checkMappings, mappingProblems, type PsaBillingFacts } from '../billing/mappingCheck.js';
 import { skipReason } from '../domain/billingChecks.js';
@@ -104,6 +106,38 @@ async function mappingChecks(integration: Integration, facts: PsaBillingFacts, t
   return problems.map((p) => ({ integration: name, area: 'psa', status: 'fail', summary: `Billing mapping: ${p.message}`, detail: `  Cause: ${p.cause}.\n  Remedy: ${p.remedy}` }));
 }
 
+/**
+ * The Ticketing settings against the PSA's live lists: what only the live lists show (a value
+ * deleted or deactivated in the PSA, a status of another board, a Closed status that does not
+ * close, a board in use without its statuses). What the configuration shows by itself is the
+ * config check's. The ticket job skips such a rule ('rule-incomplete') or cannot close.
+ */
+export function ticketRuleCheck(integration: Integration, picklists: TicketPicklists): CheckResult {
+  const name = integration.name;
+  const platform = platformProfile(integration.platform.kind);
+  const psa = psaProfile(integration.psa.kind);
+  const key = (p: { path: string; message: string }) => `${p.path}\u0000${p.message}`;
+  const offline = new Set(ticketingProblems(integration.ticketing, platform, psa).map(key));
+  const live = ticketingProblems(integration.ticketing, platform, psa, picklists).filter((p) => !offline.has(key(p)));
+  const enabled = Object.values(integration.ticketing.sections).flat().filter((r) => r.enabled).length;
+  const scopes = scopesInUse(integration.ticketing, psa, picklists).length;
+  const scopeWord = scopeFieldSpec(psa)?.label.toLowerCase();
+  const what = `${plural(enabled, 'enabled rule')}${scopeWord && scopes ? ` on ${plural(scopes, scopeWord)}` : ''}`;
+  if (live.length === 0) {
+    return { integration: name, area: 'psa', status: 'ok', summary: `Ticket rules: every value of ${what} and of General exists in ${psa.words.name}` };
+  }
+  return {
+    integration: name,
+    area: 'psa',
+    status: 'warn',
+    summary: `Ticket rules: ${plural(live.length, 'value')} of ${what} or General ${live.length === 1 ? 'does' : 'do'} not hold in ${psa.words.name}`,
+    detail:
+      live.map((p) => `  ${p.message}`).join('\n') +
+      `\n  Cause: the ticket job skips a rule whose values ${psa.words.name} no longer has, and cannot close a ticket without a closed status.` +
+      `\n  Remedy: choose the values again on the ${psa.words.tabs.ticketing} tab (it offers only the values ${psa.words.name} has now) and save.`,
+  };
+}
+
 /** `timeZone` (the agent's) decides which day a contract must run on. */
 export async function checkPsa(integration: Integration, lookup: SecretLookup, timeZone = 'UTC'): Promise<CheckResult[]> {
   const name = integration.name;
@@ -133,6 +167,7 @@ export async function checkPsa(integration: Integration, lookup: SecretLookup, t
     const lists = [ticketing.row.find((f) => f.required)?.list, statusList].filter((l): l is string => l !== undefined);
     const counts = lists.map((list) => `${list} ${(picklists[list] ?? []).filter((v) => v.active).length.toLocaleString('en-US')}`);
     out.push({ integration: name, area: 'psa', status: 'ok', summary: `${label}: ticket settings readable (${counts.join(', ')})` });
+    out.push(ticketRuleCheck(integration, picklists));
     const field = accountFieldName(integration.psa);
     const hasField = accounts.length === 0 || accounts.some((a) => field in a.customFields);
     out.push(

@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { KmspError } from '../domain/errors.js';
+import { statusTicketKey } from '../domain/ticketKeys.js';
 import type { ConfigAuditEntry, ConfigAuditSink } from './config.js';
 import type { ConfigChange } from './configDiff.js';
 import { LEDGER_MIGRATIONS, type LedgerMigration } from './ledgerSchema.js';
@@ -111,6 +112,23 @@ export interface AcquireRunOptions {
 }
 
 export const RUN_LOCK_STALE_MS = 10 * 60_000;
+
+/**
+ * The integration a run belongs to: the one its summary names (billing/run.ts and tickets/run.ts
+ * write it). Word for word the expression of the index runs_by_integration (ledgerSchema v5):
+ * SQLite uses an expression index only for the same text.
+ */
+const RUN_INTEGRATION = "(CASE WHEN json_valid(summary) THEN json_extract(summary, '$.integration') END)";
+
+/** What the ledger holds under one integration's name. */
+export interface IntegrationRecords {
+  postings: number;
+  tickets: number;
+  /** Event cursors and handled-event markers ("event records"). */
+  cursors: number;
+  /** Runs whose summary names the integration. */
+  runs: number;
+}
 
 function pidAlive(pid: number): boolean {
   try {
@@ -244,6 +262,14 @@ function toHolder(r: Row): RunLockHolder {
     pid: r.pid === null || r.pid === undefined ? null : n(r.pid),
     heartbeatAt: sn(r.heartbeat_at),
   };
+}
+
+/** Whether a lock holder can be taken over: its process is gone on this host, or its heartbeat is older than staleAfterMs. */
+function holderGone(holder: RunLockHolder, now: Date, host: string, pid: number, staleAfterMs: number, alive: (pid: number) => boolean): { gone: boolean; why: string } {
+  const beat = Date.parse(holder.heartbeatAt ?? holder.startedAt);
+  const dead = holder.host === host && holder.pid !== null && holder.pid !== pid && !alive(holder.pid);
+  const silent = !(now.getTime() - beat < staleAfterMs);
+  return { gone: dead || silent, why: dead ? `its process ${holder.pid} on ${host} is gone` : `no heartbeat since ${holder.heartbeatAt ?? holder.startedAt}` };
 }
 
 function runLocked(holder: RunLockHolder): KmspError {
@@ -422,11 +448,8 @@ export class Ledger implements ConfigAuditSink {
       let tookOver: RunLockHolder | null = null;
       if (row) {
         const holder = toHolder(row);
-        const beat = Date.parse(holder.heartbeatAt ?? holder.startedAt);
-        const dead = holder.host === host && holder.pid !== null && holder.pid !== pid && !alive(holder.pid);
-        const silent = !(now.getTime() - beat < stale);
-        if (!dead && !silent) throw runLocked(holder);
-        const why = dead ? `its process ${holder.pid} on ${host} is gone` : `no heartbeat since ${holder.heartbeatAt ?? holder.startedAt}`;
+        const { gone, why } = holderGone(holder, now, host, pid, stale, alive);
+        if (!gone) throw runLocked(holder);
         this.db
           .prepare("UPDATE runs SET status = 'abandoned', finished_at = ?, error = ? WHERE id = ?")
           .run(iso(now), `taken over by a later run: ${why}`, holder.runId);
@@ -715,6 +738,109 @@ export class Ledger implements ConfigAuditSink {
       .run(integration, tenantId, stream, value, iso(at ?? this.now()));
   }
 
+  // --- integrations ---------------------------------------------------------
+
+  /** The latest finished run of a job for one integration (by its summary), or null when it never ran. */
+  lastRunOf(integration: string, job: RunJob): RunRecord | null {
+    const row = this.db
+      .prepare(`SELECT * FROM runs WHERE job = ? AND ${RUN_INTEGRATION} = ? AND status != 'running' AND finished_at IS NOT NULL ORDER BY id DESC LIMIT 1`)
+      .get(job, integration) as Row | undefined;
+    return row ? toRun(row) : null;
+  }
+
+  /** How many rows the ledger holds under an integration's name. */
+  recordsOf(integration: string): IntegrationRecords {
+    const count = (sql: string) => (this.db.prepare(sql).get(integration) as { c: number }).c;
+    return {
+      postings: count('SELECT COUNT(*) AS c FROM postings WHERE integration = ?'),
+      tickets: count('SELECT COUNT(*) AS c FROM tickets WHERE integration = ?'),
+      cursors: count('SELECT COUNT(*) AS c FROM cursors WHERE integration = ?'),
+      runs: this.jobs().reduce((sum, job) => sum + (this.db.prepare(`SELECT COUNT(*) AS c FROM runs WHERE job = ? AND ${RUN_INTEGRATION} = ?`).get(job, integration) as { c: number }).c, 0),
+    };
+  }
+
+  /** The jobs that have runs, one index step each (the runs of one job are many; the jobs are few). */
+  private jobs(): string[] {
+    const next = this.db.prepare('SELECT job FROM runs WHERE job > ? ORDER BY job LIMIT 1');
+    const out: string[] = [];
+    for (let row = next.get('') as { job: string } | undefined; row; row = next.get(row.job) as { job: string } | undefined) out.push(row.job);
+    return out;
+  }
+
+  /**
+   * Why the integration `from` cannot be renamed to `to` in the ledger now, or null. Checked again
+   * inside renameIntegration's transaction; callers ask first to refuse before touching anything else.
+   */
+  renameProblem(from: string, to: string, options: Pick<AcquireRunOptions, 'pid' | 'host' | 'staleAfterMs' | 'isAlive'> = {}): KmspError | null {
+    // A run writing rows under the old name while they are renamed would leave them behind.
+    const now = this.now();
+    const host = options.host ?? os.hostname();
+    for (const row of this.db.prepare("SELECT * FROM runs WHERE locked = 1 AND status = 'running'").all() as Row[]) {
+      const holder = toHolder(row);
+      if (holderGone(holder, now, host, options.pid ?? process.pid, options.staleAfterMs ?? RUN_LOCK_STALE_MS, options.isAlive ?? pidAlive).gone) continue;
+      const where = [holder.pid !== null && `process ${holder.pid}`, holder.host && `on ${holder.host}`].filter(Boolean).join(' ');
+      return new KmspError(`Not renamed: a ${holder.job} run is in progress (run ${holder.runId}${where ? `, ${where}` : ''}, started ${holder.startedAt}).`, {
+        kind: 'internal',
+        code: 'run-locked',
+        cause: `the run writes its records under the name “${from}”; renaming them meanwhile would leave its last ones under the old name.`,
+        remedy: 'Wait for the run to finish (Reports › Agent shows it; a ticket pass takes seconds to minutes), then rename again. Nothing was changed.',
+      });
+    }
+    // Two integrations' records under one name would mix their history: cursors and tickets of one
+    // would be taken for the other's.
+    const taken = this.recordsOf(to);
+    if (taken.postings + taken.tickets + taken.cursors + taken.runs > 0) {
+      return new KmspError(`Not renamed: the ledger already holds records of an integration named “${to}”.`, {
+        kind: 'config',
+        cause: `${describeRecords(taken)} are recorded under “${to}” (an integration of that name was deleted or renamed earlier; the ledger keeps them).`,
+        remedy: `Choose another name; “${to}” stays reserved for that history. Nothing was changed.`,
+      });
+    }
+    // A ticket create whose outcome is unknown is found again in the PSA by its key, which holds
+    // the name it was made under; an event's next pass computes the key under the new name, misses
+    // it and could create the ticket twice. A ticket pass settles it (found by its tag, or not).
+    const pending = this.db
+      .prepare("SELECT COUNT(*) AS c FROM tickets WHERE integration = ? AND kind = 'event' AND state = 'open' AND psa_ticket_id IS NULL")
+      .get(from) as { c: number };
+    if (pending.c > 0) {
+      return new KmspError(`Not renamed: ${pending.c} ticket create${pending.c === 1 ? '' : 's'} of “${from}” ${pending.c === 1 ? 'is' : 'are'} not settled yet.`, {
+        kind: 'internal',
+        cause: 'the PSA may have made the ticket without kmsp hearing back; the next ticket pass looks it up by a key that holds the integration name.',
+        remedy: `Let the agent's next ticket pass settle ${pending.c === 1 ? 'it' : 'them'} (or run \`kmsp agent --once --job tickets\`), then rename again. Nothing was changed.`,
+      });
+    }
+    return null;
+  }
+
+  /**
+   * Renames an integration's rows in one transaction: postings, tickets, cursors and runs (the
+   * summary's integration). Throws renameProblem's KmspError, changing nothing, when a run is in
+   * progress, `to` has records already, or an event ticket create is unsettled. Call it inside
+   * Ledger.transaction together with the config save, so both happen or neither.
+   *
+   * A ticket's key (stored in the PSA ticket as its tag) keeps the name it was made under: it is
+   * the ticket's identity in the PSA. Its repeat key, which the ticket job recomputes from the
+   * integration name on every pass to find the ticket of a condition, follows the new name:
+   * - a status ticket's is its condition's key, statusTicketKey(integration, tenant, device,
+   *   description, severity) (domain/ticketKeys.ts), computed again with the new name;
+   * - an event ticket's is "<integration>|<tenant>|<device>|<event type>" (eventRepeatKey in
+   *   tickets/run.ts): the leading name is replaced.
+   */
+  renameIntegration(from: string, to: string, options: Pick<AcquireRunOptions, 'pid' | 'host' | 'staleAfterMs' | 'isAlive'> = {}): IntegrationRecords {
+    return this.transaction(() => {
+      const problem = this.renameProblem(from, to, options);
+      if (problem) throw problem;
+      const postings = this.db.prepare('UPDATE postings SET integration = ? WHERE integration = ?').run(to, from).changes;
+      const cursors = this.db.prepare('UPDATE cursors SET integration = ? WHERE integration = ?').run(to, from).changes;
+      const update = this.db.prepare('UPDATE tickets SET integration = ?, repeat_key = ? WHERE key = ?');
+      const rows = this.db.prepare('SELECT key, kind, tenant_id, device_id, description_id, severity, repeat_key FROM tickets WHERE integration = ?').all(from) as Row[];
+      for (const r of rows) update.run(to, renamedRepeatKey(r, from, to), s(r.key));
+      const rename = this.db.prepare(`UPDATE runs SET summary = json_set(summary, '$.integration', ?) WHERE job = ? AND ${RUN_INTEGRATION} = ?`);
+      const runs = this.jobs().reduce((sum, job) => sum + rename.run(to, job, from).changes, 0);
+      return { postings, tickets: rows.length, cursors, runs };
+    });
+  }
+
   // --- config audit -----------------------------------------------------------
 
   recordConfigChange(entry: ConfigAuditEntry): void {
@@ -728,6 +854,32 @@ export class Ledger implements ConfigAuditSink {
     const rows = this.db.prepare('SELECT * FROM config_audit ORDER BY id DESC LIMIT ?').all(filter.limit ?? 50) as Row[];
     return rows.map((r) => ({ id: n(r.id), at: s(r.at), actor: s(r.actor), summary: s(r.summary), diff: JSON.parse(s(r.diff)) as ConfigChange[] }));
   }
+}
+
+/** "3 postings, 12 tickets and 40 runs" (the parts that are not zero). */
+export function describeRecords(r: IntegrationRecords): string {
+  const parts = [
+    r.postings && `${r.postings} posting${r.postings === 1 ? '' : 's'}`,
+    r.tickets && `${r.tickets} ticket${r.tickets === 1 ? '' : 's'}`,
+    r.cursors && `${r.cursors} event record${r.cursors === 1 ? '' : 's'}`,
+    r.runs && `${r.runs} run${r.runs === 1 ? '' : 's'}`,
+  ].filter((p): p is string => Boolean(p));
+  if (parts.length === 0) return 'no records';
+  return parts.length === 1 ? parts[0]! : `${parts.slice(0, -1).join(', ')} and ${parts[parts.length - 1]}`;
+}
+
+/** A ticket row's repeat key under the integration's new name (see Ledger.renameIntegration). */
+function renamedRepeatKey(r: Row, from: string, to: string): string | null {
+  const repeatKey = sn(r.repeat_key);
+  if (repeatKey === null) return null;
+  if (r.kind === 'event') return repeatKey.startsWith(`${from}|`) ? `${to}${repeatKey.slice(from.length)}` : repeatKey;
+  const severity = sn(r.severity);
+  const deviceId = sn(r.device_id);
+  const descriptionId = sn(r.description_id);
+  if ((severity !== 'warning' && severity !== 'critical') || deviceId === null || descriptionId === null) return repeatKey;
+  // Only a key that is this condition's key under the old name follows; anything else is kept as found.
+  if (repeatKey !== statusTicketKey(from, s(r.tenant_id), deviceId, descriptionId, severity)) return repeatKey;
+  return statusTicketKey(to, s(r.tenant_id), deviceId, descriptionId, severity);
 }
 
 export function openLedger(options: OpenLedgerOptions): Ledger {

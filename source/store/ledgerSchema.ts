@@ -147,6 +147,19 @@ export const LEDGER_MIGRATIONS: readonly LedgerMigration[] = [
         ALTER TABLE tickets ADD COLUMN lands_by TEXT;
       `),
   },
+  {
+    version: 5,
+    description: "runs by integration (the integration named in a run's summary)",
+    up: (db) =>
+      db.exec(`
+        -- A run's integration is in its summary (billing/run.ts, tickets/run.ts write it). The
+        -- console's integrations list asks for each one's latest billing and ticket run, and a
+        -- rename rewrites it: both read it through this expression (RUN_INTEGRATION in ledger.ts,
+        -- word for word, or SQLite does not use the index). json_valid keeps a summary that is not
+        -- JSON from failing the index.
+        CREATE INDEX runs_by_integration ON runs (job, (CASE WHEN json_valid(summary) THEN json_extract(summary, '$.integration') END), id);
+      `),
+  },
 ];
 
 export const LEDGER_SCHEMA_VERSION = LEDGER_MIGRATIONS[LEDGER_MIGRATIONS.length - 1]?.version ?? 0;

@@ -47,6 +47,17 @@ export interface DeleteResult {
   stillIn: SecretBackendId[];
 }
 
+export interface SecretCopy {
+  /** Writable backends that held the secret and now hold the same value under the new name too. */
+  copiedIn: SecretBackendId[];
+  /** Read-only backends (systemd credentials, environment) that provide it: kmsp cannot add the new name there. */
+  readOnly: SecretBackendId[];
+  /** Backends that could not be read (a keyring that stopped answering): whether they hold it is unknown. */
+  unreadable: Array<{ backend: SecretBackendId; reason: string }>;
+  /** Puts each backend written back as it was: the new name removed, or its earlier value restored. */
+  undo(): Promise<void>;
+}
+
 export interface BackendStatus {
   id: SecretBackendId;
   label: string;
@@ -76,6 +87,12 @@ export interface SecretStore {
   locate(name: string): Promise<SecretLocation | null>;
   set(name: string, value: string): Promise<SetResult>;
   delete(name: string): Promise<DeleteResult>;
+  /**
+   * Copies a secret to a new name in every writable backend that holds it (an integration's rename:
+   * each copy stays where the admin put it). The old name stays until delete(from); a failure undoes
+   * the copies made and throws, naming the secret and the backend, never the value.
+   */
+  copy(from: string, to: string): Promise<SecretCopy>;
   /** For each name (plus every name a backend can list): who holds it. */
   status(names?: readonly string[]): Promise<SecretStatusReport>;
 }
@@ -196,6 +213,69 @@ class OrderedSecretStore implements SecretStore {
     }
     const stillIn = (await this.holders(name, false)).map((h) => h.backend.id);
     return { deletedFrom, stillIn };
+  }
+
+  async copy(from: string, to: string): Promise<SecretCopy> {
+    assertSecretName(from);
+    assertSecretName(to);
+    const written: Array<{ backend: SecretBackend; previous: string | null }> = [];
+    const readOnly: SecretBackendId[] = [];
+    const unreadable: Array<{ backend: SecretBackendId; reason: string }> = [];
+    const undo = async () => {
+      const failures: string[] = [];
+      for (const { backend, previous } of written.splice(0).reverse()) {
+        try {
+          if (previous) await backend.set!(to, previous);
+          else await backend.delete?.(to);
+        } catch (error) {
+          failures.push(`${backend.label}: ${error instanceof Error ? error.message : String(error)}`);
+        }
+      }
+      if (failures.length > 0) {
+        throw new KmspError(`The copy of ${from} under the name ${to} could not be taken back.`, {
+          kind: 'secret',
+          cause: failures.join('; '),
+          remedy: `Remove it yourself with \`kmsp secrets delete ${to}\` (the secret under ${from} is unchanged).`,
+        });
+      }
+    };
+    for (const backend of await this.availableBackends()) {
+      let value: string | null;
+      try {
+        value = await backend.get(from);
+      } catch (error) {
+        // A keyring failing mid-call is unavailable now (with the reason), as get() treats it.
+        if (backend.id !== 'keyring') {
+          await undo().catch(() => undefined);
+          throw error;
+        }
+        unreadable.push({ backend: backend.id, reason: error instanceof Error ? error.message : String(error) });
+        continue;
+      }
+      if (!value) continue;
+      if (!backend.writable || !backend.set) {
+        readOnly.push(backend.id);
+        continue;
+      }
+      try {
+        const previous = await backend.get(to);
+        await backend.set(to, value);
+        written.push({ backend, previous });
+      } catch (error) {
+        let undone = 'The copies made before it were taken back';
+        try {
+          await undo();
+        } catch (undoError) {
+          undone = undoError instanceof KmspError ? `${undoError.message} ${undoError.remedy ?? ''}`.trim() : String(undoError);
+        }
+        throw new KmspError(`Could not copy the secret ${from} to ${to} in the ${backend.label}.`, {
+          kind: 'secret',
+          cause: error instanceof Error ? error.message : String(error),
+          remedy: `${undone}; ${from} is unchanged. Fix the ${backend.label} (kmsp secrets status says what it lacks), then try again.`,
+        });
+      }
+    }
+    return { copiedIn: written.map((w) => w.backend.id), readOnly, unreadable, undo };
   }
 
   async status(names: readonly string[] = []): Promise<SecretStatusReport> {

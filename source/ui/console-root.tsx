@@ -1,8 +1,10 @@
-// The console over a session: which integration it shows, its screens, and the header badge
-// that follows the config (PAUSED on every tab while agent.paused is set: README › Commands, `kmsp pause`).
-import { useEffect, useMemo, useState, useSyncExternalStore } from 'react';
+// The console over a session: which integration it shows (and which others have their tabs open),
+// their screens, the integrations list (I), and the header badge that follows the config (PAUSED on every tab while agent.paused is set: README › Commands, `kmsp pause`).
+import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
+import { pairWords } from '../console/integrations.js';
 import type { ConsoleSession } from '../console/session.js';
-import { ConsoleApp, type ConsoleAppProps } from './app.js';
+import { ConsoleApp, type ConsoleAppProps, type ShellCommand, type Workspace } from './app.js';
+import { openIntegrationsList, type IntegrationsHost } from './integrations/actions.js';
 import type { Notice } from './console-context.js';
 import type { ScreenDefinition } from './screen.js';
 import { createAccountsScreen } from './screens/accounts/index.js';
@@ -37,26 +39,85 @@ export interface ConsoleRootProps extends Pick<ConsoleAppProps, 'onExit' | 'noti
   initialNotice?: Notice;
   /** Default: Accounts when there is an integration, else Connections. */
   initialTab?: string;
+  /** The clock of the integrations list's run times (tests fix it). */
+  now?: () => Date;
 }
 
+/** Opens the integrations list on every tab (README › The console). Used by no screen: screens' keys come first. */
+export const INTEGRATIONS_KEY = 'I';
+
+const systemClock = () => new Date();
+
 /**
- * Holds which integration the console shows, so that an integration created on
- * the Connections tab of a fresh configuration brings the Accounts and Reports
- * tabs with it, without a restart.
+ * Holds which integration the console shows and which have their tabs open: an integration
+ * created on the Connections tab of a fresh configuration brings the Accounts and Reports tabs
+ * with it, without a restart; the integrations list (I) shows another one, whose tabs open
+ * beside the first one's, hidden — so each keeps its unsaved edits while the other is shown.
  */
-export function ConsoleRoot({ session, initialIntegration, initialNotice, initialTab, ...appProps }: ConsoleRootProps) {
-  const [integrationName, setIntegrationName] = useState(initialIntegration);
+export function ConsoleRoot({ session, initialIntegration, initialNotice, initialTab, now = systemClock, ...appProps }: ConsoleRootProps) {
+  const [current, setCurrent] = useState(initialIntegration);
+  const [opened, setOpened] = useState<readonly string[]>(() => (initialIntegration ? [initialIntegration] : []));
+  const currentRef = useRef(current);
+  currentRef.current = current;
   const badge = useSessionBadge(session);
-  const screens = useMemo(() => {
-    const list: ScreenDefinition[] = [createConnectionsScreen({ session, integrationName, onIntegrationCreated: setIntegrationName })];
-    if (integrationName) list.push(createAccountsScreen({ session, integrationName }), createServicesScreen({ session, integrationName }), createTicketingScreen({ session, integrationName }), createReportsScreen({ session, integrationName }));
-    return list;
-  }, [session, integrationName]);
+  const config = useSyncExternalStore(session.subscribeConfig, () => session.config);
+
+  // One set of screen definitions per integration, made once: the shell keeps their screens mounted.
+  const definitions = useRef(new Map<string, ScreenDefinition[]>());
+  const show = useCallback((name: string | null) => {
+    currentRef.current = name;
+    setCurrent(name);
+    // The tabs of "no integration" are made afresh each time none is left.
+    if (name) definitions.current.delete('');
+    if (name) setOpened((list) => (list.includes(name) ? list : [...list, name]));
+  }, []);
+  const drop = useCallback((name: string) => {
+    definitions.current.delete(name);
+    setOpened((list) => list.filter((n) => n !== name));
+  }, []);
+  const screensOf = useCallback(
+    (name: string | null): ScreenDefinition[] => {
+      const key = name ?? '';
+      let list = definitions.current.get(key);
+      if (!list) {
+        list = [createConnectionsScreen({ session, integrationName: name, onIntegrationCreated: show })];
+        if (name) list.push(createAccountsScreen({ session, integrationName: name }), createServicesScreen({ session, integrationName: name }), createTicketingScreen({ session, integrationName: name }), createReportsScreen({ session, integrationName: name }));
+        definitions.current.set(key, list);
+      }
+      return list;
+    },
+    [session, show],
+  );
+
+  const workspaces = useMemo<Workspace[]>(() => {
+    // Tabs of an integration renamed or deleted elsewhere (another console) close; the one shown stays.
+    const names = opened.filter((n) => n === current || config.integrations.some((i) => i.name === n));
+    return current === null ? [...names.map((n) => workspaceOf(n)), { id: '', screens: screensOf(null) }] : names.map((n) => workspaceOf(n));
+    function workspaceOf(name: string): Workspace {
+      const integration = config.integrations.find((i) => i.name === name);
+      return { id: name, title: name, ...(integration ? { detail: pairWords(integration) } : {}), screens: screensOf(name) };
+    }
+  }, [opened, current, config, screensOf]);
+
+  const host = useMemo<IntegrationsHost>(() => ({ session, current: () => currentRef.current, show, drop, now }), [session, show, drop, now]);
+  const commands = useMemo<ShellCommand[]>(
+    () => [
+      {
+        id: 'integrations',
+        keys: [INTEGRATIONS_KEY],
+        description: 'Integrations: show another one, new, rename, delete',
+        hint: 'integrations',
+        run: (shell) => openIntegrationsList(host, shell),
+      },
+    ],
+    [host],
+  );
   return (
     <ConsoleApp
       {...appProps}
-      {...(integrationName ? { integrationName } : {})}
-      screens={screens}
+      workspaces={workspaces}
+      workspace={current ?? ''}
+      commands={commands}
       initialTab={initialTab ?? (initialIntegration ? 'accounts' : 'connections')}
       {...(initialNotice ? { initialNotice } : {})}
       {...(badge ? { badge } : {})}

@@ -41,6 +41,8 @@ export interface Glyphs {
    */
   readonly moreLeft: string;
   readonly moreRight: string;
+  /** Marks the one shown in a list of alternatives (the integration the console shows). */
+  readonly current: string;
 }
 
 export interface Theme {
@@ -64,6 +66,7 @@ const glyphs: Glyphs = {
   caret: '▏',
   moreLeft: '«',
   moreRight: '»',
+  current: '•',
 };
 
 const colorStyles: Record<Tone, TextStyle> = {

@@ -109,11 +109,11 @@ describe('two consoles on one config directory', () => {
     a.updateIntegration('demo', (i) => ({ ...i, ticketing: { ...i.ticketing, general: { ...i.ticketing.general, source: { value: '4', label: 'Monitoring Alert' } } } }), 'Ticketing');
     // B saves Accounts (merged with A's file), then the Ticketing draft with one rule changed.
     mapOnAccountsTab(b, EVERGREEN, '1', 'E');
-    const events = bTicketingDraft.events.map((r) => (r.severity === 'critical' ? { ...r, dueHours: 2 } : r));
-    b.updateIntegration('demo', (i) => ({ ...i, ticketing: { ...bTicketingDraft, events } }), 'Ticketing');
+    const events = bTicketingDraft.sections.events!.map((r) => (r.key === 'critical' ? { ...r, dueHours: 2 } : r));
+    b.updateIntegration('demo', (i) => ({ ...i, ticketing: { ...bTicketingDraft, sections: { ...bTicketingDraft.sections, events } } }), 'Ticketing');
     const ticketing = onDisk(paths).integrations[0]!.ticketing;
     expect(ticketing.general.source).toEqual({ value: '4', label: 'Monitoring Alert' });
-    expect(ticketing.events.find((r) => r.severity === 'critical')!.dueHours).toBe(2);
+    expect(ticketing.sections.events!.find((r) => r.key === 'critical')!.dueHours).toBe(2);
     expect(accountOf(onDisk(paths), EVERGREEN)).toBe('1');
   });
 

@@ -87,13 +87,13 @@ describe('kmsp config', () => {
   it('validate lists every problem with its path and exits 1', async () => {
     const { dir, paths } = setup();
     const config = goodConfig();
-    config.integrations[0]!.ticketing.events[0]!.enabled = true; // a switched-off row is not held to its ranges
-    config.integrations[0]!.ticketing.events[0]!.dueHours = 0;
+    config.integrations[0]!.ticketing.sections.events![0]!.enabled = true; // a switched-off row is not held to its ranges
+    config.integrations[0]!.ticketing.sections.events![0]!.dueHours = 0;
     config.agent.timeZone = 'Mars/Olympus';
     openConfig({ paths }).save(config);
     const r = await run(['--config', dir, 'config', 'validate']);
     expect(r.code).toBe(1);
-    expect(r.err).toContain('integrations[0].ticketing.events[0].dueHours: Events › Critical: Due must be');
+    expect(r.err).toContain('integrations[0].ticketing.sections.events[0].dueHours: Events › Critical: Due must be');
     expect(r.err).toContain('agent.timeZone: Time zone "Mars/Olympus"');
   });
 

@@ -7,7 +7,7 @@ import { KmspError } from '../../source/domain/errors.js';
 import { configBackups, hostDefaults, openConfig, type ConfigAuditEntry } from '../../source/store/config.js';
 import { diffConfig, summarizeChanges } from '../../source/store/configDiff.js';
 import { schemaProblems } from '../../source/store/configSchema.js';
-import { migrateConfig, type ConfigMigration } from '../../source/store/migrations.js';
+import { CONFIG_MIGRATIONS, migrateConfig, type ConfigMigration } from '../../source/store/migrations.js';
 import { fileMode, tempPaths } from '../store/helpers.js';
 
 function sampleConfig(): KmspConfig {
@@ -292,7 +292,7 @@ describe('config store', () => {
     it('migrateConfig runs the steps in order and reports gaps and newer files', () => {
       const v0 = { integrations: [], scheduler: defaultConfig().agent };
       const out = migrateConfig(v0, fakeMigrations, 1);
-      expect(out).toMatchObject({ kind: 'migrated', from: 0, config: defaultConfig() });
+      expect(out).toMatchObject({ kind: 'migrated', from: 0, config: { ...defaultConfig(), schemaVersion: 1 } });
       expect(v0).toHaveProperty('scheduler'); // input untouched
       expect(migrateConfig(v0, [], 1)).toMatchObject({ kind: 'invalid', reason: expect.stringContaining('no migration from version 0') });
       expect(migrateConfig({ schemaVersion: 2 }, fakeMigrations, 1)).toEqual({ kind: 'newer', version: 2 });
@@ -315,11 +315,11 @@ describe('config store', () => {
       for (const onInvalid of ['fail', 'quarantine-and-default'] as const) {
         const audit: ConfigAuditEntry[] = [];
         const q = quiet();
-        const result = openConfig({ paths, onInvalid, migrations: fakeMigrations, onNotice: q.onNotice, audit: { recordConfigChange: (e) => audit.push(e) } }).loadDetailed();
+        const result = openConfig({ paths, onInvalid, migrations: [...fakeMigrations, ...CONFIG_MIGRATIONS], onNotice: q.onNotice, audit: { recordConfigChange: (e) => audit.push(e) } }).loadDetailed();
         expect(result.config.agent.paused).toBe(true);
-        expect(result.config.schemaVersion).toBe(1);
+        expect(result.config.schemaVersion).toBe(2);
         expect(result.migratedFrom).toBe(0);
-        expect(result.notices[0]).toMatch(/is version 0; it was migrated in memory to version 1 \(v0→v1: renamed scheduler to agent\)/);
+        expect(result.notices[0]).toMatch(/is version 0; it was migrated in memory to version 2 \(v0→v1: renamed scheduler to agent; v1→v2: ticket rules are kept per section/);
         expect(result.notices[0]).toContain('the next save rewrites it and keeps the original as config.json.bak-v0-');
         expect(audit).toEqual([]);
       }
@@ -335,7 +335,7 @@ describe('config store', () => {
       fs.writeFileSync(paths.configFile, original, { mode: 0o644 });
       const audit: ConfigAuditEntry[] = [];
       const q = quiet();
-      const store = openConfig({ paths, migrations: fakeMigrations, onNotice: q.onNotice, actor: 'alice (console)', audit: { recordConfigChange: (e) => audit.push(e) } });
+      const store = openConfig({ paths, migrations: [...fakeMigrations, ...CONFIG_MIGRATIONS], onNotice: q.onNotice, actor: 'alice (console)', audit: { recordConfigChange: (e) => audit.push(e) } });
       const config = store.load();
       config.agent.ticketPollSeconds = 120;
       const result = store.save(config);
@@ -347,10 +347,10 @@ describe('config store', () => {
       expect(fileMode(path.join(paths.configDir, backups[0]!))).toBe(0o600);
       expect(result.notices[0]).toContain(`the original was kept as ${path.join(paths.configDir, backups[0]!)}`);
       expect(audit.map((e) => [e.actor, e.summary])).toEqual([
-        ['alice (console)', 'migrated config from version 0 to 1'],
+        ['alice (console)', 'migrated config from version 0 to 2'],
         ['alice (console)', 'agent.ticketPollSeconds: 60 → 120'],
       ]);
-      // Now a v1 file: the next save keeps no further copy.
+      // Now a current file: the next save keeps no further copy.
       store.save(config);
       expect(fs.readdirSync(paths.configDir).filter((f) => f.startsWith('config.json.bak-'))).toHaveLength(1);
     });
@@ -394,9 +394,13 @@ describe('config store', () => {
     it('diffConfig matches keyed arrays and summarizes', () => {
       const a = sampleConfig();
       const b = sampleConfig();
-      b.integrations[0]!.ticketing.events[1]!.enabled = true;
+      b.integrations[0]!.ticketing.sections.events![1]!.enabled = true;
+      b.integrations[0]!.ticketing.perScope.push({ scope: { value: '7', label: 'Security Operations' }, fields: {} });
       const changes = diffConfig(a, b);
-      expect(changes).toEqual([{ path: 'integrations[name=main].ticketing.events[severity=functional-failure].enabled', op: 'changed', before: false, after: true }]);
+      expect(changes).toEqual([
+        { path: 'integrations[name=main].ticketing.perScope[scope.value=7]', op: 'added', after: { scope: { value: '7', label: 'Security Operations' }, fields: {} } },
+        { path: 'integrations[name=main].ticketing.sections.events[key=functional-failure].enabled', op: 'changed', before: false, after: true },
+      ]);
       expect(summarizeChanges(changes)).toContain('→ true');
       expect(summarizeChanges([])).toBe('no changes');
     });

@@ -3,13 +3,15 @@ import { useTheme } from '../theme.js';
 import { displayWidth, truncate } from '../text.js';
 
 /**
- * "kmsp · demo" on the left, then a state badge such as "PAUSED" (a word, so it reads
- * without colour); which tabs hold unsaved changes on the right (in words, not only colour).
- * On a narrow terminal the badge's first word stays longest: it is what must not be missed.
+ * "kmsp · demo · KSC × Autotask" on the left (the integration shown, and its platform and PSA),
+ * then a state badge such as "PAUSED" (a word, so it reads without colour); which tabs hold
+ * unsaved changes on the right (in words, not only colour). On a narrow terminal the badge's
+ * first word stays longest: it is what must not be missed; the name is cut from its end.
  */
-export function Header({ integrationName, unsaved, width, badge }: { integrationName?: string; unsaved: readonly string[]; width: number; badge?: string | undefined }) {
+export function Header({ integrationName, detail, unsaved, width, badge }: { integrationName?: string | undefined; detail?: string | undefined; unsaved: readonly string[]; width: number; badge?: string | undefined }) {
   const theme = useTheme();
-  const name = integrationName ? `kmsp ${theme.glyphs.separator} ${integrationName}` : 'kmsp';
+  const sep = ` ${theme.glyphs.separator} `;
+  const name = integrationName ? `kmsp${sep}${integrationName}${detail ? `${sep}${detail}` : ''}` : 'kmsp';
   const right = unsaved.length > 0 ? `unsaved changes: ${unsaved.join(', ')}` : '';
   const badgeText = badge ? ` ${badge} ` : '';
   const badgeMin = badge ? displayWidth(badge.split(' ')[0]!) + 2 : 0;
