@@ -290,8 +290,8 @@ describe('Connections: Test connection', () => {
     await press(ui.stdin, 'j');
     expect(cursorLine(ui.lastFrame())).toMatch(/User name/);
     expect(ui.lastFrame()).toContain('… Kaspersky Security Center: testing…');
-    const frame = await waitForFrame(ui, (f) => f.includes('all 10 checks passed'), 10_000);
-    expect(frame).toMatch(/Test connection \(saved settings, \d\d:\d\d:\d\d, \d+\.\d s\): all 10 checks passed/);
+    const frame = await waitForFrame(ui, (f) => /all \d+ checks passed/.test(f), 10_000);
+    expect(frame).toMatch(/Test connection \(saved settings, \d\d:\d\d:\d\d, \d+\.\d s\): all \d+ checks passed/);
     expect(frame).toContain('✓ Kaspersky Security Center: signed in — Kaspersky Security Center');
     expect(frame).toContain('✓ Kaspersky Security Center: 25 virtual servers visible');
     expect(frame).toContain('✓ Kaspersky Security Center: can read devices and licenses (“Acme & Sons”: 48 devices, 4 license');
@@ -345,7 +345,7 @@ describe('Connections: Test connection', () => {
     const { ui } = open({ columns: 80, rows: 24 });
     await ready(ui);
     await press(ui.stdin, 't');
-    let frame = await waitForFrame(ui, (f) => f.includes('all 10 checks passed'), 10_000);
+    let frame = await waitForFrame(ui, (f) => /all \d+ checks passed/.test(f), 10_000);
     // Every setting stays visible: the passed checks fold into the header, the field help gives way.
     expect(frame).not.toContain('✓');
     expect(frame).toContain('Tracking identifier');
@@ -414,7 +414,7 @@ describe('Connections: a fresh configuration', () => {
 
     await ready(ui);
     await press(ui.stdin, 't');
-    await waitForFrame(ui, (f) => f.includes('all 10 checks passed'), 10_000);
+    await waitForFrame(ui, (f) => /all \d+ checks passed/.test(f), 10_000);
     expectNoSecretIn(ui);
   });
 
