@@ -6,7 +6,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { formatInZone, runAgentChecks } from '../../source/doctor/agentChecks.js';
 import { formatDoctorReport } from '../../source/doctor/checks.js';
-import type { KmspConfig } from '../../source/domain/config.js';
+import type { KmspConfig, AutotaskConnection } from '../../source/domain/config.js';
 import { AUTOTASK_DEFAULTS, KSC_DEFAULTS, defaultConfig, newIntegration } from '../../source/domain/defaults.js';
 import { emptyJobStatus, writeAgentStatus, type AgentStatus, type Liveness } from '../../source/store/agentStatus.js';
 import { openConfig } from '../../source/store/config.js';
@@ -224,7 +224,7 @@ describe('kmsp doctor (CLI) with the agent checks', () => {
     const c = config({ paused: true });
     // Nothing listens on the discard port of loopback: the connection checks fail at once, offline too.
     c.integrations[0]!.platform = { ...c.integrations[0]!.platform, url: 'https://127.0.0.1:9' };
-    c.integrations[0]!.psa = { ...c.integrations[0]!.psa, zoneDiscoveryUrl: 'http://127.0.0.1:9' };
+    c.integrations[0]!.psa = { ...(c.integrations[0]!.psa as AutotaskConnection), zoneDiscoveryUrl: 'http://127.0.0.1:9' };
     openConfig({ paths: p }).save(c);
     // No secrets and nothing reachable: the integration checks fail; the agent's still run.
     const text = await runCli(['doctor', '--config', p.configDir], { env: { KMSP_SECRET_MAIN_KSC_PASSWORD: 'a-test-value' } });
