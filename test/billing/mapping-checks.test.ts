@@ -104,8 +104,8 @@ const messages = {
   blockHours: () => new RegExp(`Contract “[^”]+” \\(${blockHours!.contractId}\\) of “${blockHours!.accountName}” \\(\\d+\\) is a Block Hours contract, which takes no usage postings`),
   inactive: () => new RegExp(`Contract “[^”]+” \\(${inactive!.contractId}\\) of “${inactive!.accountName}” \\(\\d+\\) is not active`),
   ended: () => new RegExp(`Contract “[^”]+” \\(${ended!.contractId}\\) of “${ended!.accountName}” \\(\\d+\\) runs \\d{4}-\\d\\d-\\d\\d to 2020-12-31`),
-  missingItem: () => new RegExp(`Billing item “KSWS \\(old\\)” \\(${MISSING_ITEM}\\) chosen for “${ksws.applicationName}” does not exist in the PSA`),
-  inactiveItem: () => new RegExp(`Billing item “[^”]+” \\(${INACTIVE_ITEM}\\) chosen for “[^”]+” is inactive in the PSA`),
+  missingItem: () => new RegExp(`Service “KSWS \\(old\\)” \\(${MISSING_ITEM}\\) chosen for “${ksws.applicationName}” does not exist in the PSA`),
+  inactiveItem: () => new RegExp(`Service “[^”]+” \\(${INACTIVE_ITEM}\\) chosen for “[^”]+” is inactive in the PSA`),
 };
 
 describe('billing mappings checked against the live PSA', () => {
@@ -131,7 +131,7 @@ describe('billing mappings checked against the live PSA', () => {
     expect(doctor.code).toBe(1);
     for (const m of Object.values(messages)) expect(doctor.stdout).toMatch(m());
     expect(doctor.stdout).toMatch(/✗ Billing mapping: Contract/);
-    expect(doctor.stdout).toMatch(/Remedy: On the Services tab, choose an active billing item/);
+    expect(doctor.stdout).toMatch(/Remedy: On the Services tab, choose an active service/);
   });
 
   it('config validate --online lists the problems at their config paths; without --online the file is valid', async () => {

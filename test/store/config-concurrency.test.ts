@@ -8,10 +8,10 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { KmspConfig } from '../../source/domain/config.js';
+import { CONFIG_SCHEMA_VERSION, type KmspConfig } from '../../source/domain/config.js';
 import { AUTOTASK_DEFAULTS, KSC_DEFAULTS, defaultConfig, newIntegration } from '../../source/domain/defaults.js';
 import { openConfig } from '../../source/store/config.js';
-import type { ConfigMigration } from '../../source/store/migrations.js';
+import type { ConfigMigration, RawConfig } from '../../source/store/migrations.js';
 import { fileMode, tempDir, tempPaths } from './helpers.js';
 
 // Reads the file in a tight loop until the stop file appears; reports every distinct content.
@@ -101,6 +101,8 @@ const fakeMigrations: ConfigMigration[] = [
       return { ...rest, agent: scheduler };
     },
   },
+  // The test's configs are built in today's shape: the later steps have nothing to change.
+  ...Array.from({ length: CONFIG_SCHEMA_VERSION - 1 }, (_, i) => ({ from: i + 1, to: i + 2, description: 'nothing to change', migrate: (raw: RawConfig) => raw })),
 ];
 
 /** How the test itself puts a file in place: atomically, so the reader never sees the test's own half-writes. */
