@@ -26,7 +26,7 @@ import {
 } from '../../../domain/accountsDraft.js';
 import { psaAccountWord, quoteName, suggestMappings, withArticle, CONFIDENCE_LABELS, type MappingSuggestion, type NoSuggestion, type SuggestionResult } from '../../../domain/mapping.js';
 import { platformLabel, psaLabel, tenantWord, type Integration, type TenantMapping } from '../../../domain/config.js';
-import { platformProfile, psaProfile } from '../../../domain/profiles/index.js';
+import { accountFieldName, platformProfile, psaProfile } from '../../../domain/profiles/index.js';
 import type { PsaAccount, PsaContract, Tenant } from '../../../domain/types.js';
 import { saveAccounts, saveBlockedError, saveNotice } from '../../../console/accountsSave.js';
 import { rebaseOnTheirs } from '../../../domain/configMerge.js';
@@ -295,7 +295,7 @@ function AccountsEditor({ session, integrationName, integration, width, height, 
       const yes = await screen.confirm({
         title: `Remove mapped ${tWords}`,
         message: `Remove ${plural(removedMapped.length, `mapped ${tWord}`, `mapped ${tWords}`)} and ${removedMapped.length === 1 ? 'its mapping' : 'their mappings'}?`,
-        detail: [`Only the link is broken; Save clears “${integration.psa.tenantNameField}” on the ${psaName} ${removedMapped.length === 1 ? 'account' : 'accounts'}.`, ...listed],
+        detail: [`Only the link is broken; Save clears “${accountFieldName(integration.psa)}” on the ${psaName} ${removedMapped.length === 1 ? psaWords.account : psaWords.accounts}.`, ...listed],
         danger: true,
       });
       if (!yes) return;
@@ -320,7 +320,7 @@ function AccountsEditor({ session, integrationName, integration, width, height, 
   );
 
   async function chooseAccount(target: AccountRow) {
-    if (notLoaded(accountsLoad, `${psaName} accounts`, psaName) || !sortedAccounts || !accountById) return;
+    if (notLoaded(accountsLoad, `${psaName} ${psaWords.accounts}`, psaName) || !sortedAccounts || !accountById) return;
     const holders = new Map<string, string>();
     for (const r of stateRef.current.draft) if (r.accountId !== null && r.tenantId !== target.tenantId) holders.set(r.accountId, `mapped to ${quoteName(r.tenantName, r.tenantId)}`);
     for (const [id, owner] of ctx.accountsElsewhere ?? []) if (!holders.has(id)) holders.set(id, `mapped to ${quoteName(owner.tenantName, owner.tenantId)} in integration ${quoteName(owner.integrationName)}`);
@@ -342,7 +342,7 @@ function AccountsEditor({ session, integrationName, integration, width, height, 
       options,
       // "(none)" unmaps, so it is offered where there is something to unmap.
       ...(mapped ? { allowNone: '(none: unmap)', initialValue: target.accountId } : {}),
-      noun: `${psaName} accounts`,
+      noun: `${psaName} ${psaWords.accounts}`,
     });
     if (chosen === undefined) return;
     const account = chosen === null ? null : (accountById.get(chosen) ?? null);
@@ -375,7 +375,7 @@ function AccountsEditor({ session, integrationName, integration, width, height, 
   }
 
   function acceptOne(target: AccountRow) {
-    if (notLoaded(accountsLoad, `${psaName} accounts`, psaName)) return;
+    if (notLoaded(accountsLoad, `${psaName} ${psaWords.accounts}`, psaName)) return;
     if (!target.suggestion) {
       const why = target.accountId !== null ? `${quoteName(target.tenantName)} is mapped already.` : (unmatchedById.get(target.tenantId)?.message ?? 'No suggestion for this row.');
       setRefusals(new Map([[target.tenantId, why]]));
@@ -386,7 +386,7 @@ function AccountsEditor({ session, integrationName, integration, width, height, 
   }
 
   async function acceptAll() {
-    if (notLoaded(accountsLoad, `${psaName} accounts`, psaName)) return;
+    if (notLoaded(accountsLoad, `${psaName} ${psaWords.accounts}`, psaName)) return;
     const shown = table.rows.filter((r) => r.suggestion).map((r) => r.suggestion!);
     const filtered = table.filter !== '';
     if (shown.length === 0) {
@@ -491,11 +491,11 @@ function AccountsEditor({ session, integrationName, integration, width, height, 
   const editable = () => !filterMode && !saving;
   const onRow = () => editable() && row !== undefined;
   commands.push(
-    { id: 'accounts.account', keys: ['enter'], description: `Choose the ${accountWord} (searchable; (none) unmaps)`, hint: 'account', when: onRow, run: () => void chooseAccount(row!) },
+    { id: 'accounts.account', keys: ['enter'], description: `Choose the ${accountWord} (searchable; (none) unmaps)`, hint: psaWords.account, when: onRow, run: () => void chooseAccount(row!) },
     {
       id: 'accounts.save',
       keys: ['ctrl+s'],
-      description: `Save changes (config, then “${integration.psa.tenantNameField}” on the ${psaName} accounts)`,
+      description: `Save changes (config, then “${accountFieldName(integration.psa)}” on the ${psaName} ${psaWords.accounts})`,
       hint: dirty ? 'save' : 'write names',
       when: () => (dirty || namesOwed > 0) && !saving && !filterMode,
       run: () => void save(),
@@ -529,7 +529,7 @@ function AccountsEditor({ session, integrationName, integration, width, height, 
   }, [row, refusals, unmatchedById, tenantById, accountById, tWord, platformShort, accountWord, width, detailLines]);
 
   const dataLine = ((): DetailLine => {
-    if (saving) return { text: `Saving: configuration, then “${integration.psa.tenantNameField}” on ${psaName} accounts…`, tone: 'accent' };
+    if (saving) return { text: `Saving: configuration, then “${accountFieldName(integration.psa)}” on ${psaName} ${psaWords.accounts}…`, tone: 'accent' };
     const parts: string[] = [];
     let tone: DetailLine['tone'] = 'muted';
     if (tenantsLoad.error && !tenantsLoad.loading) {
@@ -540,8 +540,8 @@ function AccountsEditor({ session, integrationName, integration, width, height, 
     if (accountsLoad.error && !accountsLoad.loading) {
       parts.push(`Error: ${describeLoadError(accountsLoad.error)} (r retry)`);
       tone = 'danger';
-    } else if (accounts) parts.push(plural(accounts.length, `${psaName} account`));
-    else parts.push(`Loading accounts from ${psaName}…`);
+    } else if (accounts) parts.push(plural(accounts.length, `${psaName} ${psaWords.account}`, `${psaName} ${psaWords.accounts}`));
+    else parts.push(`Loading ${psaWords.accounts} from ${psaName}…`);
     if (contractsLoad.error && !contractsLoad.loading && !accountsLoad.error) {
       parts.push(`Error: contracts: ${describeLoadError(contractsLoad.error)} (r retry)`);
       tone = 'danger';
