@@ -86,7 +86,7 @@ describe('the console in ConnectWise words', () => {
     [120, 35],
   ])('Companies: the tab, the ConnectWise company and Agreement columns, at %i×%i', async (columns, rows) => {
     const ui = open(await folder(), 'accounts', { columns, rows });
-    const frame = await waitForFrame(ui, (f) => /\d+ ConnectWise Manage companies/.test(f) && !f.includes('finding suggestions…'), 15_000);
+    const frame = await waitForFrame(ui, (f) => /\d+ virtual servers in KSC · \d+ ConnectWise Manage companies/.test(f) && !f.includes('finding suggestions…'), 15_000);
     const lines = frameLines(frame);
     expect(lines.join('\n')).toMatch(/Companies/);
     expect(lines.join('\n')).toMatch(/Agreement/);
