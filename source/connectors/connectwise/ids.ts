@@ -1,39 +1,5 @@
-// kmsp keeps PSA ids and picklist values as strings (domain/types.ts); ConnectWise wants
-// integers on the wire. A value that is not a plain integer never reaches ConnectWise: it is
-// a stale or hand-edited configuration value.
-import { KmspError } from '../../domain/errors.js';
+// ConnectWise wants integer ids on the wire (connectors/wireValues.ts).
+import { integerIds } from '../wireValues.js';
 
-export function toInt(value: string, what: string): number {
-  const trimmed = value.trim();
-  if (!/^\d{1,15}$/.test(trimmed)) {
-    throw new KmspError(`"${value}" is not a valid ConnectWise ${what}`, {
-      kind: 'config',
-      cause: `ConnectWise ${what}s are whole numbers`,
-      remedy: `Choose the ${what} again from the list kmsp reads from ConnectWise.`,
-    });
-  }
-  return Number(trimmed);
-}
-
-/** A nullable choice as the integer ConnectWise expects, or undefined to leave the field out. */
-export function optInt(value: string | null | undefined, what: string): number | undefined {
-  return value === null || value === undefined || value.trim() === '' ? undefined : toInt(value, what);
-}
-
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
-
-export function checkDate(date: string, what: string): string {
-  if (!DATE.test(date) || Number.isNaN(Date.parse(`${date}T00:00:00Z`))) {
-    throw new KmspError(`"${date}" is not a calendar date (${what})`, { kind: 'internal', remedy: 'Report this to the kmsp maintainers.' });
-  }
-  return date;
-}
-
-/** Cuts text to a field's length, marking the cut. */
-export function fit(text: string, max: number): string {
-  if (text.length <= max) return text;
-  let cut = text.slice(0, max - 1);
-  // Never end on half of a surrogate pair (it would not survive JSON intact).
-  if (/[\uD800-\uDBFF]$/.test(cut)) cut = cut.slice(0, -1);
-  return `${cut}…`;
-}
+export const { toInt, optInt } = integerIds('ConnectWise');
+export { checkDate, fit } from '../wireValues.js';
