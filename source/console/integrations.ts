@@ -104,16 +104,24 @@ export function integrationNameProblem(name: string, config: KmspConfig, options
   if (!INTEGRATION_NAME_PATTERN.test(name)) return 'Only a–z, 0–9 and dashes (at most 40, starting with a letter or digit), e.g. main.';
   if (options.renaming === name) return 'That is its name already.';
   if (config.integrations.some((i) => i.name === name)) return `“${name}” exists already.`;
-  if (options.ledger) {
-    let records: IntegrationRecords | null = null;
-    try {
-      records = options.ledger.recordsOf(name);
-    } catch {
-      // Checked again when the rename runs.
-    }
-    if (records && records.postings + records.tickets + records.cursors + records.runs > 0) {
-      return `The ledger keeps the records of a former “${name}” (${describeRecords(records)}); choose another name.`;
-    }
+  return options.ledger ? ledgerNameProblem(name, options.ledger) : undefined;
+}
+
+/**
+ * Why `name` cannot be given to an integration (renamed or new) because the ledger keeps the
+ * records of a former one under it (a deleted or renamed integration), or undefined. Taking the
+ * name would hand that history to the new one: its event cursors and handled events, its open
+ * tickets (closed or noted in whatever PSA the new one reaches), its unsettled postings.
+ */
+export function ledgerNameProblem(name: string, ledger: Pick<Ledger, 'recordsOf'>): string | undefined {
+  let records: IntegrationRecords | null = null;
+  try {
+    records = ledger.recordsOf(name);
+  } catch {
+    // Checked again when the rename runs.
+  }
+  if (records && records.postings + records.tickets + records.cursors + records.runs > 0) {
+    return `The ledger keeps the records of a former “${name}” (${describeRecords(records)}); choose another name.`;
   }
   return undefined;
 }

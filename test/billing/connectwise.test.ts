@@ -144,6 +144,21 @@ describe('billing into ConnectWise agreements (90 workstations + 10 servers)', (
     expect(additions().get(Number(SRV))).toEqual({ quantity: 10, count: 1 });
   });
 
+  it('a product kmsp does not bill, added twice by a person, neither blocks the agreement nor is touched', async () => {
+    cw.insertRecord('additions', { agreementId: CONTRACT, product: { id: BACKUP }, quantity: 5, effectiveDate: '2020-01-01T00:00:00Z', billCustomer: 'Billable' });
+    const result = await run();
+    expect(result.status).toBe('ok');
+    expect(result.execution.contracts[0]!.error).toBeUndefined();
+    const after = additions();
+    expect([after.get(Number(WS)), after.get(Number(SRV)), after.get(Number(NW)), after.get(BACKUP)]).toEqual([
+      { quantity: 90, count: 1 },
+      { quantity: 10, count: 1 },
+      { quantity: 0, count: 1 },
+      { quantity: 45, count: 2 },
+    ]);
+    expect(writes().every((r) => !JSON.stringify(r.body).includes(String(BACKUP)))).toBe(true);
+  });
+
   it('a cancelled agreement is refused with cause and remedy in ConnectWise words, and nothing is written', async () => {
     cw.updateRecord('agreements', CONTRACT, { cancelledFlag: true });
     const result = await run();

@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConsoleSession } from '../../source/console/session.js';
+import { pairFields } from '../../source/ui/screens/connections/create.js';
 import { headlessStores, integrationNameProblem, integrationSummaries, renameIntegration, deleteIntegration } from '../../source/console/integrations.js';
 import type { KmspConfig, TenantMapping } from '../../source/domain/config.js';
 import { AUTOTASK_DEFAULTS, KSC_DEFAULTS, defaultConfig, newIntegration } from '../../source/domain/defaults.js';
@@ -263,6 +264,16 @@ describe('delete', () => {
     expect(outcome.ledgerKept).toEqual({ postings: 1, tickets: 2, cursors: 2, runs: 2 });
     expect(s.ledger.recordsOf('alpha')).toEqual(outcome.ledgerKept);
     expect([...s.keys.entries.keys()]).toEqual([]);
+  });
+
+  it('a new integration may not take the name of a deleted one whose records the ledger keeps (it would inherit its cursors, tickets and postings)', async () => {
+    const s = await setup();
+    await deleteIntegration(stores(s), 'alpha');
+    const name = pairFields({ suggestedName: '', taken: s.config().integrations.map((i) => i.name), ledger: s.ledger }).find((f) => f.id === 'name')!;
+    const validate = (name as { validate: (v: string) => string | undefined }).validate;
+    expect(validate('alpha')).toBe('The ledger keeps the records of a former “alpha” (1 posting, 2 tickets, 2 event records and 2 runs); choose another name.');
+    expect(validate('beta')).toBe('“beta” exists already.');
+    expect(validate('gamma')).toBeUndefined();
   });
 });
 

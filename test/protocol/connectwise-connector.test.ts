@@ -197,12 +197,15 @@ describe('current quantities', () => {
     expect(april.find((x) => x.billingItemId === '601')!.units).toBe(4);
   });
 
-  it('two additions of one product in effect: a config error naming agreement, product and both additions', async () => {
-    const error = await failure(psa.currentQuantities(String(ids.epsilonTwice), TODAY));
+  it('two additions of one product in effect: read as their sum, so the agreement\'s other products are still read; writing that product is refused naming both', async () => {
+    // A product kmsp does not bill may be added twice by a person: reading the agreement's units must not fail for it.
+    expect(await psa.currentQuantities(String(ids.epsilonTwice), TODAY)).toEqual([{ billingItemId: '600', units: 5, periodStart: null, periodEnd: null }]);
+    const error = await failure(psa.postUsage({ contractId: String(ids.epsilonTwice), billingItemId: '600', before: 5, after: 6, mode: 'set', effectiveDate: TODAY }));
     expect(error.kind).toBe('config');
     expect(error.message).toBe('Agreement 4104 has 2 additions of product 600 (KES-ADV-WS) in effect on 2026-03-15');
     expect(error.why).toMatch(/additions 88005 \(quantity 2, effective 2026-01-01\) and 88006 \(quantity 3, effective 2026-02-01\)/);
     expect(error.remedy).toMatch(/leave one addition of product 600 \(KES-ADV-WS\) in effect/);
+    expect(writes()).toEqual([]);
   });
 
   it('an agreement that does not exist is not-found', async () => {

@@ -7,7 +7,7 @@ import { ConsoleSession } from '../../source/console/session.js';
 import { calendarDate } from '../../source/domain/dates.js';
 import { ConsoleApp } from '../../source/ui/app.js';
 import { createReportsScreen } from '../../source/ui/screens/reports/index.js';
-import { deltaText, flagText, isMismatch, previewRows, previewSummary, reconciliationDetail, reconciliationRows, reconciliationSummary } from '../../source/ui/screens/reports/billing-model.js';
+import { deltaText, flagText, isMismatch, previewRows, previewSummary, reconciliationDetail, reconciliationRows, reconciliationSummary, reportWords } from '../../source/ui/screens/reports/billing-model.js';
 import type { PostingRecord } from '../../source/store/ledger.js';
 import { basicBilling, basicTenants, CONTRACT, NW, SRV, WS } from '../billing/basicFixture.js';
 import { posts, startBillingEnv, unitsOn, type BillingEnv } from '../billing/helpers.js';
@@ -300,6 +300,9 @@ describe('usage with no billing item is shown, never dropped', () => {
     expect(isMismatch(row)).toBe(true);
     expect(flagText(row, 'Autotask')).toBe('! no billing item');
     expect(reconciliationDetail(row, 'Autotask')).toEqual(['5 Windows servers on Kaspersky Security for Windows Server: no billing item chosen (Services tab)']);
+    // The tab is named in the PSA's words: ConnectWise chooses products on its Products tab.
+    const cw = reportWords({ platform: { kind: 'ksc' }, psa: { kind: 'connectwise' } } as Parameters<typeof reportWords>[0]);
+    expect(reconciliationDetail(row, 'ConnectWise', cw)).toEqual(['5 Windows servers on Kaspersky Security for Windows Server: no billing item chosen (Products tab)']);
     expect(reconciliationSummary(rows, 'Autotask', plan, 'UTC')).toBe('1 item on 1 contract · 1 differs · 0 edited in Autotask · 0 errors · 1 usage not billed · date 2026-12-07 (UTC)');
   });
 });

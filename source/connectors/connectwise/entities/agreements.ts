@@ -124,22 +124,20 @@ export class Agreements {
 
   /**
    * Units per product on `date` (README §4.3): the additions in effect that day (effectiveDate
-   * ≤ date, not cancelled on or before it). ConnectWise has no periods, so periodStart/periodEnd
-   * are null. Two additions of one product in effect are an error naming both: kmsp sets one
-   * addition's quantity and never guesses which.
+   * ≤ date, not cancelled on or before it), summed per product — what the agreement bills for
+   * it. ConnectWise has no periods, so periodStart/periodEnd are null. Two additions of one
+   * product in effect are not an error here: the agreement may hold products kmsp does not bill
+   * (labour, other vendors' licences) added several times, and the units are read for a whole
+   * agreement, so refusing here would stop billing of every product on it. postUsage, which
+   * writes one product, refuses a product with two additions, naming both.
    */
   async currentQuantities(agreementId: string, date: string): Promise<ItemQuantity[]> {
     const id = toInt(agreementId, 'agreement id');
     const day = checkDate(date, 'quantity date');
     const additions = (await this.additions(id, null, `read the additions of agreement ${id}`)).filter((a) => inEffect(a, day));
-    const byProduct = new Map<number, Addition[]>();
-    for (const a of additions) byProduct.set(a.productId, [...(byProduct.get(a.productId) ?? []), a]);
-    const out: ItemQuantity[] = [];
-    for (const [productId, list] of byProduct) {
-      if (list.length > 1) throw twoAdditions(id, list[0]!.product, list, day);
-      out.push({ billingItemId: String(productId), units: list[0]!.quantity, periodStart: null, periodEnd: null });
-    }
-    return out;
+    const byProduct = new Map<number, number>();
+    for (const a of additions) byProduct.set(a.productId, (byProduct.get(a.productId) ?? 0) + a.quantity);
+    return [...byProduct].map(([productId, units]) => ({ billingItemId: String(productId), units, periodStart: null, periodEnd: null }));
   }
 
   /**

@@ -8,6 +8,7 @@
 // createIntegration.
 import { Box, Text } from 'ink';
 import { isSupportedPlatformKind, isSupportedPsaKind, psaVendor } from '../../../connectors/registry.js';
+import { ledgerNameProblem } from '../../../console/integrations.js';
 import type { ConsoleSession } from '../../../console/session.js';
 import { INTEGRATION_NAME_PATTERN, type Integration } from '../../../domain/config.js';
 import { defaultTicketing, newIntegration } from '../../../domain/defaults.js';
@@ -25,6 +26,7 @@ import {
 } from '../../../domain/profiles/index.js';
 import { integrationSecrets } from '../../../domain/secretNames.js';
 import type { PlatformKind, PsaKind } from '../../../domain/types.js';
+import type { Ledger } from '../../../store/ledger.js';
 import type { SetResult } from '../../../store/secrets.js';
 import type { FormField, FormValues } from '../../components/form-dialog.js';
 import type { SelectOption } from '../../components/search-select/use-search-select-state.js';
@@ -60,7 +62,7 @@ export function pairChoices(): { platforms: SelectOption<string>[]; psas: Select
 }
 
 /** Step 1: the name and the two systems. */
-export function pairFields(options: { suggestedName: string; taken: readonly string[] }): FormField[] {
+export function pairFields(options: { suggestedName: string; taken: readonly string[]; ledger?: Pick<Ledger, 'recordsOf'> }): FormField[] {
   const { platforms, psas } = pairChoices();
   const firstPlatform = platforms.find((o) => !o.disabled)?.value ?? null;
   const firstPsa = psas.find((o) => isSupportedPsaKind(o.value))?.value ?? psas[0]?.value ?? null;
@@ -75,7 +77,9 @@ export function pairFields(options: { suggestedName: string; taken: readonly str
           ? 'Only a–z, 0–9 and dashes, e.g. main.'
           : options.taken.includes(v.trim())
             ? `“${v.trim()}” exists already.`
-            : undefined,
+            : options.ledger
+              ? ledgerNameProblem(v.trim(), options.ledger)
+              : undefined,
     },
     { kind: 'choice', id: 'platform', label: 'Security platform', options: platforms, initial: firstPlatform, required: true, noun: 'platforms' },
     { kind: 'choice', id: 'psa', label: 'PSA', options: psas, initial: firstPsa, required: true, noun: 'PSAs' },
@@ -204,7 +208,7 @@ async function runDialog(ui: ConsoleApi, options: NewIntegrationOptions): Promis
   const first = await ui.form({
     title: 'New integration (1 of 2): its name and the two systems',
     intro: ['An integration links one security platform to one PSA. Enter on a system lists the choices.'],
-    fields: pairFields({ suggestedName: options.integrationName ?? (configured.length === 0 ? 'main' : ''), taken: configured }),
+    fields: pairFields({ suggestedName: options.integrationName ?? (configured.length === 0 ? 'main' : ''), taken: configured, ledger: session.ledger }),
   });
   if (!first) return null;
   const name = String(first.name ?? '').trim();

@@ -71,14 +71,16 @@ export interface ReportWords {
   contract: string;
   contracts: string;
   accountsTab: string;
+  /** The tab where billing items are chosen ("Services", "Products"). */
+  billingItemsTab: string;
 }
 
-export const NEUTRAL_REPORT_WORDS: ReportWords = { tenants: 'tenants', contract: 'contract', contracts: 'contracts', accountsTab: 'Accounts' };
+export const NEUTRAL_REPORT_WORDS: ReportWords = { tenants: 'tenants', contract: 'contract', contracts: 'contracts', accountsTab: 'Accounts', billingItemsTab: 'Services' };
 
 export function reportWords(integration: Pick<Integration, 'platform' | 'psa'> | undefined): ReportWords {
   if (!integration) return NEUTRAL_REPORT_WORDS;
   const psa = psaProfile(integration.psa.kind).words;
-  return { tenants: platformProfile(integration.platform.kind).words.tenants, contract: psa.contract, contracts: psa.contracts, accountsTab: psa.tabs.accounts };
+  return { tenants: platformProfile(integration.platform.kind).words.tenants, contract: psa.contract, contracts: psa.contracts, accountsTab: psa.tabs.accounts, billingItemsTab: psa.tabs.billingItems };
 }
 
 export interface PreviewTotals {
@@ -232,9 +234,9 @@ export function reconciliationSummary(rows: readonly ReconciliationRow[], psa: s
  * What the cursor row means, a sentence per flag, and always its last posting: with the columns
  * scrolled (or a narrow terminal) the Flags and Last posted columns may be out of view.
  */
-export function reconciliationDetail(r: ReconciliationRow | undefined, psa: string): string[] {
+export function reconciliationDetail(r: ReconciliationRow | undefined, psa: string, words: ReportWords = NEUTRAL_REPORT_WORDS): string[] {
   if (!r || r.error) return [];
-  if (r.unbilled) return [`${r.unbilled} (Services tab)`];
+  if (r.unbilled) return [`${r.unbilled} (${words.billingItemsTab} tab)`];
   const parts: string[] = [];
   if (r.differs) parts.push(`usage ${formatCount(r.usage ?? 0)} ≠ ${psa} ${formatCount(r.psa ?? 0)}: the next run posts ${deltaText((r.usage ?? 0) - (r.psa ?? 0))}`);
   if (r.edited && r.last) parts.push(`kmsp last posted ${formatCount(r.last.units)} on ${r.last.date}; ${psa} now holds ${formatCount(r.psa ?? 0)}: changed by hand since`);

@@ -203,9 +203,9 @@ export function BillingPreviewReport({ width, height, active, session, integrati
           { text: `  Remedy: ${cursor.error.remedy ?? 'see the cause above; r recomputes'}`, tone: 'normal' },
         ]
       : cursor?.kind === 'skipped'
-        ? [{ text: `  “${cursor.tenant}” is not billed: ${cursor.note.replace(/^skipped: /u, '')} (Accounts tab).`, tone: 'muted' }, blank, blank]
+        ? [{ text: `  “${cursor.tenant}” is not billed: ${cursor.note.replace(/^skipped: /u, '')} (${words.accountsTab} tab).`, tone: 'muted' }, blank, blank]
         : cursor?.kind === 'unbilled'
-          ? [{ text: `  Not billed: ${cursor.note}. Choose one on the Services tab.`, tone: 'warning' }, blank, blank]
+          ? [{ text: `  Not billed: ${cursor.note}. Choose one on the ${words.billingItemsTab} tab.`, tone: 'warning' }, blank, blank]
         : cursor && cursor.delta !== null
           ? [{ text: `  ${cursor.contract}: ${num(cursor.current)} → ${num(cursor.next)} (${deltaText(cursor.delta)})`, tone: 'muted' }, blank, blank]
           : [blank, blank, blank];
@@ -275,7 +275,7 @@ export function ReconciliationReport({ width, height, active, session, integrati
         { text: `  Cause: ${cursor.error.cause ?? 'not given'}`, tone: 'normal' },
         { text: `  Remedy: ${cursor.error.remedy ?? 'see the cause above; r recomputes'}`, tone: 'normal' },
       ]
-    : [...reconciliationDetail(cursor, psa).map((text): Line => ({ text: `  ${text}`, tone: cursor?.edited ? 'danger' : 'muted' })), blank, blank, blank].slice(0, 3);
+    : [...reconciliationDetail(cursor, psa, words).map((text): Line => ({ text: `  ${text}`, tone: cursor?.edited ? 'danger' : 'muted' })), blank, blank, blank].slice(0, 3);
   const empty = !billing.data ? progressText(billing.progress, psa, words) : mismatchesOnly ? 'No mismatches: usage, the PSA and kmsp’s last postings agree.' : `No tenant is mapped with billing on and ${withArticle(words.contract)} (${words.accountsTab} tab).`;
   return (
     <Box flexDirection="column" width={width}>
