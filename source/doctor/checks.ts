@@ -149,6 +149,20 @@ export async function checkPsa(integration: Integration, lookup: SecretLookup, t
     psa = await createPsa(integration, lookup);
     const identity = await psa.verify();
     out.push({ integration: name, area: 'psa', status: 'ok', summary: `${label}: signed in — ${identity.description}` });
+    // Where the PSA grants reads per area (a security role), each area kmsp needs is read once.
+    for (const check of (await psa.checkAccess?.()) ?? []) {
+      out.push(
+        check.allowed
+          ? { integration: name, area: 'psa', status: 'ok', summary: `${label}: may read ${check.what}` }
+          : {
+              integration: name,
+              area: 'psa',
+              status: 'fail',
+              summary: `${label}: may not read ${check.what}`,
+              detail: `  Cause: ${check.detail ?? 'refused'}.\n  Remedy: give the API user's security role ${check.permission}, then test again.`,
+            },
+      );
+    }
     const accounts = await psa.listAccounts();
     const active = accounts.filter((a) => a.active).length;
     out.push({ integration: name, area: 'psa', status: 'ok', summary: `${label}: ${plural(accounts.length, words.account, words.accounts)} (${active.toLocaleString('en-US')} active)` });

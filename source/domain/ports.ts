@@ -2,6 +2,7 @@
 // agent depend on these, never on a connector's wire format.
 import type {
   Application,
+  AccessCheck,
   BillingItem,
   CloseOutcome,
   Device,
@@ -88,5 +89,10 @@ export interface Psa {
   /** Writes (or with null clears) an account custom field; a missing field is reported, not thrown. */
   setAccountField(accountId: string, field: string, value: string | null): Promise<FieldWriteResult>;
   budget(): Promise<PsaBudget | null>;
+  /**
+   * Reads one record of each area kmsp needs and says which the API user may not read, where the
+   * PSA refuses per area (a security role). Absent: the PSA answers for everything at sign-in.
+   */
+  checkAccess?(): Promise<AccessCheck[]>;
   close(): Promise<void>;
 }

@@ -246,3 +246,14 @@ export interface PsaBudget {
 }
 
 export type FieldWriteResult = 'written' | 'field-missing';
+
+/** One area of the PSA kmsp reads, and whether its API user may (for doctor and Test connection). */
+export interface AccessCheck {
+  /** What was read, in words ("agreement additions"). */
+  what: string;
+  allowed: boolean;
+  /** The permission the PSA's user needs for it, in the PSA's words. */
+  permission: string;
+  /** The PSA's own words when it refused. */
+  detail: string | null;
+}

@@ -64,6 +64,7 @@ export function createConnectWisePsa(opts: ConnectWisePsaOptions): ConnectWisePs
       };
     },
     checkPermissions: () => checkPermissions(client),
+    checkAccess: () => checkPermissions(client),
     apiRoot: () => client.apiRoot(),
     listAccounts: () => companies.list(),
     listAccountTypes: () => companies.types(),
