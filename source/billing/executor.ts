@@ -108,6 +108,8 @@ export interface ExecuteOptions {
   paused?: boolean;
   /** How the PSA takes a posting (its profile's posting policy): a signed difference, or the quantity set. */
   mode: PostingMode;
+  /** The PSA's words for its contracts and billing items, in messages (default: kmsp's own). */
+  words?: { contract: string; billingItem: string };
   /** Contracts worked on at once (the PSA profile's limits.concurrency; default 3). */
   concurrency?: number;
   onProgress?: (done: number, total: number) => void;
@@ -200,7 +202,7 @@ async function executeContract(plan: BillingPlan, contract: ContractPlan, option
     const current = await options.psa.currentQuantities(contract.contractId, plan.date);
     units = new Map(current.map((q) => [q.billingItemId, q.units]));
   } catch (error) {
-    outcome.error = toBillingError(error, `Contract “${contract.contractName}” (${contract.accountName})`);
+    outcome.error = toBillingError(error, `${capitalise(wordsOf(options).contract)} “${contract.contractName}” (${contract.accountName})`);
     return outcome;
   }
   const unitsOf = (item: string) => units.get(item) ?? 0;
@@ -241,7 +243,7 @@ async function executeContract(plan: BillingPlan, contract: ContractPlan, option
     const base = { billingItemId: line.billingItemId, billingItemName: line.billingItemName, before, after, delta };
     const blocker = blocked.get(line.billingItemId);
     if (blocker) {
-      outcome.postings.push({ ...base, status: 'blocked', ledgerId: null, psaPostingId: null, error: blockedError(blocker, line.billingItemName, contract, before, plan.date) });
+      outcome.postings.push({ ...base, status: 'blocked', ledgerId: null, psaPostingId: null, error: blockedError(blocker, line.billingItemName, contract, before, plan.date, wordsOf(options)) });
       continue;
     }
     if (delta === 0) {
@@ -309,27 +311,30 @@ async function executeContract(plan: BillingPlan, contract: ContractPlan, option
       status: 'blocked',
       ledgerId: null,
       psaPostingId: null,
-      error: blockedError(blocker, name, contract, units, plan.date),
+      error: blockedError(blocker, name, contract, units, plan.date, wordsOf(options)),
     });
   }
   return outcome;
 }
 
 /** Why an item is not posted while an earlier posting to it is unsettled (still in flight, or unknown). */
-function blockedError(blocker: Blocker, itemName: string, contract: ContractPlan, before: number, date: string): BillingError {
+const wordsOf = (options: ExecuteOptions) => options.words ?? { contract: 'contract', billingItem: 'billing item' };
+const capitalise = (word: string) => word.charAt(0).toUpperCase() + word.slice(1);
+
+function blockedError(blocker: Blocker, itemName: string, contract: ContractPlan, before: number, date: string, words: { contract: string; billingItem: string }): BillingError {
   const holder = blocker.row;
   const what = `ledger posting ${holder.id}: ${signed(holder.delta)} units, ${holder.beforeUnits} → ${holder.afterUnits}, ${holder.effectiveDate}`;
   if (blocker.inFlightUntil !== null) {
     return {
-      message: `Not posted yet: an earlier posting to “${itemName}” of contract “${contract.contractName}” may still be applied by the PSA (${what})`,
+      message: `Not posted yet: an earlier posting to “${itemName}” of ${words.contract} “${contract.contractName}” may still be applied by the PSA (${what})`,
       cause: `its answer never came (the run ended, or the request timed out); a slow PSA may carry it out until ${clock(blocker.inFlightUntil)}, and posting again now could bill it twice`,
       remedy: `Nothing to do: a run after ${clock(blocker.inFlightUntil)} (the agent retries) settles it from the PSA's units and posts what is still missing.`,
     };
   }
   return {
-    message: `Not posted: the outcome of an earlier posting to “${itemName}” of contract “${contract.contractName}” is unknown (${what})`,
+    message: `Not posted: the outcome of an earlier posting to “${itemName}” of ${words.contract} “${contract.contractName}” is unknown (${what})`,
     cause: `the PSA now holds ${before} units for ${date}: neither the posting's before (${holder.beforeUnits}) nor its after (${holder.afterUnits}) value`,
-    remedy: `Check the contract's service in the PSA, then record what happened: kmsp ledger settle ${holder.id} --as posted|failed. The next run posts the difference.`,
+    remedy: `Check the ${words.contract}'s ${words.billingItem} in the PSA, then record what happened: kmsp ledger settle ${holder.id} --as posted|failed. The next run posts the difference.`,
   };
 }
 

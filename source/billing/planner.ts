@@ -159,7 +159,7 @@ export async function buildBillingPlan(options: BuildPlanOptions): Promise<Billi
       if (error instanceof PassAbandoned) throw error;
       const e = (error as { isBillingError?: boolean }).isBillingError
         ? (error as ReturnType<typeof toBillingError>)
-        : toBillingError(error, `Units of contract “${base.contractName}” (${base.accountName})`);
+        : toBillingError(error, `Units of ${psaProfile(integration.psa.kind).words.contract} “${base.contractName}” (${base.accountName})`);
       base.error = { message: e.message, cause: e.cause, remedy: e.remedy, ...(e.outcomeUnknown ? { outcomeUnknown: true } : {}) };
     } finally {
       options.onProgress?.({ phase: 'contracts', done: ++contractsDone, total: groups.size });

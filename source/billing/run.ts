@@ -61,6 +61,7 @@ export async function runBilling(options: BillingRunOptions): Promise<BillingRun
     const execution = await executeBillingPlan(plan, {
       psa: options.psa,
       mode: profile.posting.mode,
+      words: profile.words,
       concurrency: profile.limits.concurrency,
       ledger,
       runId,

@@ -99,9 +99,10 @@ async function mappingChecks(integration: Integration, facts: PsaBillingFacts, t
   const name = integration.name;
   const billed = integration.tenants.filter((m) => skipReason(m) === null).length;
   if (billed === 0) return [];
+  const words = psaProfile(integration.psa.kind).words;
   const problems = mappingProblems(await checkMappings(integration, facts, today));
   if (problems.length === 0) {
-    return [{ integration: name, area: 'psa', status: 'ok', summary: `Billing mappings: ${plural(billed, 'billed tenant')} checked on ${today}: contracts and billing items hold` }];
+    return [{ integration: name, area: 'psa', status: 'ok', summary: `Billing mappings: ${plural(billed, 'billed tenant')} checked on ${today}: ${words.contracts} and ${words.billingItems} hold` }];
   }
   return problems.map((p) => ({ integration: name, area: 'psa', status: 'fail', summary: `Billing mapping: ${p.message}`, detail: `  Cause: ${p.cause}.\n  Remedy: ${p.remedy}` }));
 }

@@ -524,6 +524,7 @@ function AccountsEditor({ session, integrationName, integration, width, height, 
       tenantWord: tWord,
       platformShort,
       psaAccountWord: accountWord,
+      contractWord: psaWords.contract,
     });
     return wrapDetail(paragraphs, Math.max(1, width - 1), detailLines);
   }, [row, refusals, unmatchedById, tenantById, accountById, tWord, platformShort, accountWord, width, detailLines]);
@@ -543,7 +544,7 @@ function AccountsEditor({ session, integrationName, integration, width, height, 
     } else if (accounts) parts.push(plural(accounts.length, `${psaName} ${psaWords.account}`, `${psaName} ${psaWords.accounts}`));
     else parts.push(`Loading ${psaWords.accounts} from ${psaName}…`);
     if (contractsLoad.error && !contractsLoad.loading && !accountsLoad.error) {
-      parts.push(`Error: contracts: ${describeLoadError(contractsLoad.error)} (r retry)`);
+      parts.push(`Error: ${psaWords.contracts}: ${describeLoadError(contractsLoad.error)} (r retry)`);
       tone = 'danger';
     }
     if (suggesting) parts.push('finding suggestions…');

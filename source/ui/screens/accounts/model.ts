@@ -431,6 +431,8 @@ export interface DetailContext {
   readonly tenantWord: string;
   readonly platformShort: string;
   readonly psaAccountWord: string;
+  /** The PSA's word for a contract ("agreement"); default "contract". */
+  readonly contractWord?: string;
 }
 
 /** What changed, in the admin's words: an account change is one change, not "account, account name". */
@@ -448,7 +450,8 @@ export function detailParagraphs(row: AccountRow, ctx: DetailContext): DetailLin
   const out: DetailLine[] = [];
   if (ctx.refusal) out.push({ text: `Refused: ${ctx.refusal}`, tone: 'danger' });
   for (const b of row.blockers) {
-    const fix = b.field === 'contractId' ? ' Press c to choose a contract, or b to turn billing off.' : '';
+    const word = ctx.contractWord ?? 'contract';
+    const fix = b.field === 'contractId' ? ` Press c to choose ${/^[aeiou]/iu.test(word) ? 'an' : 'a'} ${word}, or b to turn billing off.` : '';
     out.push({ text: `Blocks Save: ${b.message}${fix}`, tone: 'danger' });
   }
   for (const d of row.drift) {

@@ -79,6 +79,7 @@ function ServicesEditor({ session, integrationName, integration, width, height, 
   const psaName = psaLabel(integration.psa.kind);
   const platformName = platformProfile(integration.platform.kind).words.short;
   const itemWord = psaProfile(integration.psa.kind).words.billingItems;
+  const tabTitle = psaProfile(integration.psa.kind).words.tabs.billingItems;
 
   // Draft ------------------------------------------------------------------
   const [saved, setSaved] = useState<BillingSettings>(() => integration.billing);
@@ -107,7 +108,7 @@ function ServicesEditor({ session, integrationName, integration, width, height, 
 
   // Table --------------------------------------------------------------------
   const commands: Command[] = [];
-  useCommands('Services', commands, { active, priority: 1 });
+  useCommands(tabTitle, commands, { active, priority: 1 });
   const cursorRef = useRef<string | undefined>(undefined);
   const itemSlots: readonly Slot[] = byCategory ? CATEGORY_SLOTS : ['single'];
   const selectedSlot = itemSlots[Math.min(column, itemSlots.length - 1)]!;
@@ -266,7 +267,7 @@ function ServicesEditor({ session, integrationName, integration, width, height, 
     const next = normalize(draftRef.current, rows);
     setSaving(true);
     try {
-      session.updateIntegration(integrationName, (i) => ({ ...i, billing: next }), 'Services: billing items');
+      session.updateIntegration(integrationName, (i) => ({ ...i, billing: next }), `${tabTitle}: billing items`);
       setSaved(next);
       setDraft(next);
       setRefusal(null);
@@ -280,7 +281,7 @@ function ServicesEditor({ session, integrationName, integration, width, height, 
   }
 
   async function cancelChanges() {
-    const yes = await screen.confirm({ title: 'Cancel changes', message: 'Discard the unsaved changes on Services and restore the last save?', danger: true });
+    const yes = await screen.confirm({ title: 'Cancel changes', message: `Discard the unsaved changes on ${tabTitle} and restore the last save?`, danger: true });
     if (!yes) return;
     setDraft(saved);
     setRefusal(null);
