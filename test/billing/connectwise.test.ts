@@ -8,7 +8,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { assertConnectWiseConformance } from '../helpers/connectwise-spec.js';
+import type { RecordedCall } from '../helpers/openapi.js';
 import { buildBillingPlan } from '../../source/billing/planner.js';
 import { runBilling, type BillingRunOptions } from '../../source/billing/run.js';
 import { createConnectWisePsa } from '../../source/connectors/connectwise/index.js';
@@ -47,9 +49,17 @@ beforeEach(async () => {
   integration = { ...newIntegration('demo', kscConnection, cwConnection), tenants: basicTenants, billing: basicBilling };
 });
 
+/** Every request these scenarios sent to ConnectWise, checked against its OpenAPI description at the end. */
+const recorded: RecordedCall[] = [];
+afterAll(() => {
+  expect(recorded.length).toBeGreaterThan(0);
+  assertConnectWiseConformance(recorded, (r) => r.path.startsWith('/_sim/'));
+});
+
 afterEach(async () => {
   ledger.close();
   await Promise.all([platform.close(), psa.close()]);
+  recorded.push(...cw.requests);
   await Promise.all([ksc.close(), cw.close()]);
   rmSync(dir, { recursive: true, force: true });
 });
