@@ -85,6 +85,7 @@ export function fieldOptions(spec: TicketFieldSpec, picklists: TicketPicklists |
     out = out.filter((v) => v.parentValue === parent || (v.parentValues?.includes(parent) ?? false));
   }
   if (spec.closedOnly) out = out.filter((v) => v.closed === true);
+  if (spec.openOnly) out = out.filter((v) => v.closed !== true);
   return out;
 }
 
@@ -468,6 +469,18 @@ export function scopeProblems(ticketing: TicketingSettings, psa: PsaProfile, pic
       if (!chosen) {
         if (!spec.required) continue;
         const gone = goneNote(stored, values, psa);
+        // A board that has no closed status at all in the PSA cannot be given one here.
+        const none = spec.closedOnly && !gone && values !== undefined && !values.some((v) => v.active && v.closed === true && (v.parentValue === scope.value || (v.parentValues?.includes(scope.value) ?? false)));
+        if (none) {
+          out.push({
+            path,
+            place,
+            field: spec.id,
+            message: `${name} is used by enabled rows but has no closed status in ${psa.words.name}: add one to the ${scopeSpec.label.toLowerCase()} there, or send those rows to another ${scopeSpec.label.toLowerCase()}.`,
+            short: `${scope.label || scope.value} has no closed status`,
+          });
+          continue;
+        }
         out.push({
           path,
           place,
@@ -500,6 +513,15 @@ export function scopeProblems(ticketing: TicketingSettings, psa: PsaProfile, pic
           field: spec.id,
           message: `${name}: ${spec.label} “${chosen.label}” does not close tickets in ${psa.words.name}: choose a status flagged closed under General.`,
           short: `${spec.label} not a closed status`,
+        });
+      }
+      if (spec.openOnly && hit?.closed === true) {
+        out.push({
+          path,
+          place,
+          field: spec.id,
+          message: `${name}: ${spec.label} “${chosen.label}” is a closed status in ${psa.words.name}, so tickets would be opened closed: choose an open status under General.`,
+          short: `${spec.label} is a closed status`,
         });
       }
     }

@@ -195,9 +195,10 @@ describe('ConnectWise Manage with KSC: boards, per-board statuses, scoped option
     // The default board's statuses are the defaults, resolved among that board's statuses.
     const monitoringNew = fieldRow(rows, 'general:scope:10:newStatus');
     expect(draft.perScope.find((s) => s.scope.value === '10')?.fields).toEqual({ newStatus: { value: '101', label: 'New' }, closedStatus: { value: '103', label: 'Closed' } });
-    expect(labels(generalOptions(draft, monitoringNew, KSC_CW, cwLists))).toEqual(['New', 'In Progress', 'Closed']);
+    // New status: that board's open statuses only (a closed one would open tickets closed).
+    expect(labels(generalOptions(draft, monitoringNew, KSC_CW, cwLists))).toEqual(['New', 'In Progress']);
     const securityClosed = fieldRow(rows, 'general:scope:20:closedStatus');
-    expect(labels(generalOptions(draft, fieldRow(rows, 'general:scope:20:newStatus'), KSC_CW, cwLists))).toEqual(['New', 'Waiting', 'Resolved']);
+    expect(labels(generalOptions(draft, fieldRow(rows, 'general:scope:20:newStatus'), KSC_CW, cwLists))).toEqual(['New', 'Waiting']);
     expect(labels(generalOptions(draft, securityClosed, KSC_CW, cwLists))).toEqual(['Resolved']);
 
     // The new board has no statuses yet: Save is refused, naming the board, under General.

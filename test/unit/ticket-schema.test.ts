@@ -159,7 +159,8 @@ describe('fieldOptions', () => {
     expect(fieldOptions(spec('subType'), cwLists, { type: '11' }).map((x) => x.value)).toEqual(['111', '112']);
     // Closed status: only the closed ones of the board.
     expect(fieldOptions(spec('closedStatus'), cwLists, { board: '10' }).map((x) => x.label)).toEqual(['Closed']);
-    expect(fieldOptions(spec('newStatus'), cwLists, { board: '20' }).map((x) => x.label)).toEqual(['New', 'Resolved']);
+    // New status: only the open ones (a closed one would open tickets closed).
+    expect(fieldOptions(spec('newStatus'), cwLists, { board: '20' }).map((x) => x.label)).toEqual(['New']);
     const sub = at.ticketing.row.find((f) => f.id === 'subIssueType')!;
     expect(fieldOptions(sub, atLists, { issueType: { value: '9', label: 'Hardware' } }).map((x) => x.label)).toEqual(['Disk']);
   });
@@ -236,6 +237,26 @@ describe('ticketingProblems', () => {
     });
     expect(ticketingProblems(otherBoard, ksc, cw, cwLists).map((p) => p.message)).toEqual([
       'Board “Monitoring Alert”: Closed status “Resolved” is not a status of that board: choose one under General.',
+    ]);
+  });
+
+  it('ConnectWise: a closed status chosen as New status is refused (tickets would be opened closed)', () => {
+    const t = cwTicketing((t) => {
+      t.perScope[0]!.fields.newStatus = { value: '103', label: 'Closed' };
+    });
+    expect(ticketingProblems(t, ksc, cw, cwLists).map((p) => [p.path, p.message])).toEqual([
+      ['perScope[0].fields.newStatus', 'Board “Monitoring Alert”: New status “Closed” is a closed status in ConnectWise Manage, so tickets would be opened closed: choose an open status under General.'],
+    ]);
+  });
+
+  it('ConnectWise: a board with no closed status in the PSA is named with what to do there', () => {
+    const lists = { ...cwLists, statuses: cwLists.statuses!.filter((s) => !(s.parentValue === '20' && s.closed)) };
+    const t = cwTicketing((t) => {
+      t.sections.events![0]!.fields.board = { value: '20', label: 'Security Operations' };
+      t.perScope.push({ scope: { value: '20', label: 'Security Operations' }, fields: { newStatus: { value: '201', label: 'New' }, closedStatus: null } });
+    });
+    expect(ticketingProblems(t, ksc, cw, lists).map((p) => p.message)).toEqual([
+      'Board “Security Operations” is used by enabled rows but has no closed status in ConnectWise Manage: add one to the board there, or send those rows to another board.',
     ]);
   });
 

@@ -99,7 +99,7 @@ export const connectwiseProfile: PsaProfile<'connectwise'> = {
     perScope: {
       field: 'board',
       fields: [
-        { id: 'newStatus', label: 'New status', short: 'New', list: 'statuses', scopedBy: 'board', required: true, defaultLabel: 'New', role: 'new-status' },
+        { id: 'newStatus', label: 'New status', short: 'New', list: 'statuses', scopedBy: 'board', openOnly: true, required: true, defaultLabel: 'New', role: 'new-status' },
         { id: 'closedStatus', label: 'Closed status', short: 'Closed', list: 'statuses', scopedBy: 'board', closedOnly: true, required: true, defaultLabel: 'Closed', role: 'closed-status' },
       ],
     },

@@ -80,6 +80,8 @@ export interface TicketFieldSpec {
   scopedBy?: string;
   /** Only values flagged `closed` (a board's closed statuses). */
   closedOnly?: boolean;
+  /** Only values not flagged `closed` (a new ticket's status: a closed one would open it closed). */
+  openOnly?: boolean;
   /**
    * A row left blank uses this General field's value instead (ConnectWise: a row without a board
    * uses the default board); "required" is then met by either.
