@@ -56,24 +56,31 @@ function plural(n: number, one: string, many = `${one}s`): string {
  * not on the others, and how to write them (Ctrl-S again: the next save compares with what the
  * PSA holds and writes only what is missing).
  */
-export function saveNotice(changed: number, fields: FieldWriteReport, words: { tenantWord: string; psaName: string }): SaveNotice {
-  const accountWord = `${words.psaName} account`;
+export function saveNotice(
+  changed: number,
+  fields: FieldWriteReport,
+  words: { tenantWord: string; psaName: string; account?: string; accounts?: string; accountFieldFix?: (field: string) => string },
+): SaveNotice {
+  const one = words.account ?? 'account';
+  const many = words.accounts ?? `${one}s`;
+  const accountWord = `${words.psaName} ${one}`;
+  const accountWords = `${words.psaName} ${many}`;
   const written = fields.clears ? 'wrote or cleared' : 'wrote';
   // A save with no mapping changed only writes names still owed from an earlier save.
   const saved = changed > 0 ? `Saved ${plural(changed, 'mapping')}` : '';
   if (fields.written === fields.needed && !fields.fieldMissing) {
-    const what = `${written} the ${words.tenantWord} name on ${plural(fields.written, accountWord)}.`;
+    const what = `${written} the ${words.tenantWord} name on ${plural(fields.written, accountWord, accountWords)}.`;
     return { kind: 'success', text: saved ? `${saved}; ${what}` : `${what.charAt(0).toUpperCase()}${what.slice(1)}` };
   }
   // "k of N" early: a status line cuts what does not fit.
-  const short = `${words.tenantWord} name written on ${fields.written} of ${plural(fields.needed, accountWord)}.`;
+  const short = `${words.tenantWord} name written on ${fields.written} of ${plural(fields.needed, accountWord, accountWords)}.`;
   const text = changed > 0 ? `${plural(changed, 'mapping')} saved; ${short}` : `${short.charAt(0).toUpperCase()}${short.slice(1)}`;
   if (fields.fieldMissing) {
     return {
       kind: 'warning',
       text,
-      cause: `The account field “${fields.field}” does not exist in ${words.psaName}, so tenant names were not written to accounts.`,
-      remedy: `Create it as a Company user-defined field in ${words.psaName}, or change its name in Connections; then press Ctrl-S to write the names.`,
+      cause: `The ${one} field “${fields.field}” does not exist in ${words.psaName}, so tenant names were not written to ${many}.`,
+      remedy: `${words.accountFieldFix ? words.accountFieldFix(fields.field) : `Create it as a Company user-defined field in ${words.psaName}, or change its name in Connections.`} Then press Ctrl-S to write the names.`,
     };
   }
   const reasons = [...new Set(fields.failures.map((f) => f.reason))];

@@ -254,7 +254,7 @@ function AccountsEditor({ session, integrationName, integration, width, height, 
   // priority 1 puts them first in the footer too. The list is filled below, in
   // this same render (the registration reads it after the render commits).
   const commands: Command[] = [];
-  useCommands('Accounts', commands, { active, priority: 1 });
+  useCommands(psaWords.tabs.accounts, commands, { active, priority: 1 });
   const table = useTable({ rows, columns, getRowId: (r) => r.tenantId, height: tableHeight, active, group: 'Table' });
   const row = table.cursorRow;
   const filterMode = table.filterMode;
@@ -454,7 +454,7 @@ function AccountsEditor({ session, integrationName, integration, width, height, 
       setRefusals(new Map());
       setConfigVersion((v) => v + 1);
       setNamesOwed(result.fields.needed - result.fields.written);
-      screen.notify(saveNotice(changed, result.fields, { tenantWord: tWord, psaName }));
+      screen.notify(saveNotice(changed, result.fields, { tenantWord: tWord, psaName, account: psaWords.account, accounts: psaWords.accounts, accountFieldFix: psaWords.accountFieldFix }));
     } catch (error) {
       const shown = screen.notify(error);
       blockedNotice.current = problems.length > 0 ? { notice: shown, key: problems.map((b) => b.message).join('\n') } : null;
@@ -525,6 +525,7 @@ function AccountsEditor({ session, integrationName, integration, width, height, 
       platformShort,
       psaAccountWord: accountWord,
       contractWord: psaWords.contract,
+      accountWord: psaWords.account,
     });
     return wrapDetail(paragraphs, Math.max(1, width - 1), detailLines);
   }, [row, refusals, unmatchedById, tenantById, accountById, tWord, platformShort, accountWord, width, detailLines]);

@@ -433,6 +433,8 @@ export interface DetailContext {
   readonly psaAccountWord: string;
   /** The PSA's word for a contract ("agreement"); default "contract". */
   readonly contractWord?: string;
+  /** The PSA's word for an account ("company"); default "account". */
+  readonly accountWord?: string;
 }
 
 /** What changed, in the admin's words: an account change is one change, not "account, account name". */
@@ -466,7 +468,8 @@ export function detailParagraphs(row: AccountRow, ctx: DetailContext): DetailLin
   }
   if (ctx.tenant && !ctx.tenant.enabled) out.push({ text: `This ${ctx.tenantWord} is disabled in ${ctx.platformShort}.`, tone: 'muted' });
   if (row.change) {
-    const what = row.change.kind === 'added' ? 'added to this integration' : `${[...new Set(row.change.fields.map((f) => FIELD_WORDS[f] ?? f))].join(', ')} changed`;
+    const wordOf = (f: string) => (f.startsWith('contract') ? (ctx.contractWord ?? FIELD_WORDS[f]) : f.startsWith('account') ? (ctx.accountWord ?? FIELD_WORDS[f]) : FIELD_WORDS[f]) ?? f;
+    const what = row.change.kind === 'added' ? 'added to this integration' : `${[...new Set(row.change.fields.map(wordOf))].join(', ')} changed`;
     out.push({ text: `Not saved yet: ${what}.`, tone: 'muted' });
   }
   if (out.length === 0 && row.accountId !== null && ctx.account) {
