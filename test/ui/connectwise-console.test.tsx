@@ -48,13 +48,16 @@ function cwMappings(): TenantMapping[] {
   });
 }
 
-/** A folder with the ConnectWise demo's config (three tenants mapped), or with both demos' integrations: "demo" (Autotask) and "cw". */
-async function folder(both = false): Promise<string> {
+/** A folder with the ConnectWise demo's config (three tenants mapped, or every tenant unmapped), or with both demos' integrations: "demo" (Autotask) and "cw". */
+async function folder(both = false, unmapped = false): Promise<string> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kmsp-cw-ui-'));
   dirs.push(dir);
   const paths = resolvePaths({ configDir: dir });
   const cwConfig = openConfig({ paths: resolvePaths({ configDir: cw.configDir }), onNotice: () => {} }).load();
-  const cwIntegration: Integration = { ...cwConfig.integrations[0]!, tenants: cwMappings() };
+  const everyTenant = (JSON.parse(fs.readFileSync(path.join(import.meta.dirname, '../../fixtures/demo/ksc.json'), 'utf8')) as { vservers: Array<{ uid: string; dn: string }> }).vservers.map(
+    (v): TenantMapping => ({ tenantId: v.uid, tenantName: v.dn, accountId: null, accountName: null, billing: false, contractId: null, contractName: null }),
+  );
+  const cwIntegration: Integration = { ...cwConfig.integrations[0]!, tenants: unmapped ? everyTenant : cwMappings() };
   const secrets = openSecretStore({ paths, backends: ['file'], onWarning: () => {} });
   const from = (demo: DemoEnvironment | DemoEnvironment<'connectwise'>) => openSecretStore({ paths: resolvePaths({ configDir: demo.configDir }), backends: ['file'], onWarning: () => {} });
   let config: KmspConfig;
@@ -92,6 +95,26 @@ describe('the console in ConnectWise words', () => {
     expect(lines.join('\n')).toMatch(/Agreement/);
     expect(lines.join('\n')).not.toMatch(/Autotask|Contract\b|Accounts\b/);
     expect(stable(frame)).toMatchSnapshot();
+  });
+
+  it('mapping: suggestions accepted and saved write each tenant’s name into its ConnectWise company’s custom field', async () => {
+    const ui = open(await folder(false, true), 'accounts', { columns: 120, rows: 35 });
+    const loaded = await waitForFrame(ui, (f) => /\d+ suggestions/.test(f) && /\d+ virtual servers in KSC · \d+ ConnectWise Manage companies/.test(f), 15_000);
+    const count = Number(/(\d+) suggestions/.exec(loaded)![1]);
+    expect(count).toBeGreaterThan(10);
+    await press(ui.stdin, 'S', 'y');
+    await waitForFrame(ui, (f) => f.includes(`Mapped ${count} virtual servers as suggested`));
+    await press(ui.stdin, '\u0013');
+    const saved = await waitForFrame(ui, (f) => /wrote the virtual server name on \d+ ConnectWise Manage compan/.test(f), 15_000);
+    expect(saved).not.toMatch(/Autotask/);
+    // The simulator keeps a company's custom fields by the field definition's id.
+    const definition = (cw.psa.state.customFieldDefinitions as Array<{ id: number; caption: string }>).find((d) => d.caption === 'Kaspersky Tenant')!;
+    const tenantField = (name: string) => {
+      const company = cw.psa.state.companies.find((c) => c.name === name)!;
+      return (company.customFields as Array<{ id: number; value: unknown }>).find((f) => f.id === definition.id)?.value;
+    };
+    expect(tenantField('Acme and Sons Ltd')).toBe('Acme & Sons');
+    expect(tenantField('Bluebird Dental Group')).toBe('Bluebird Dental');
   });
 
   it('Products: the tab title and the products of ConnectWise', async () => {
