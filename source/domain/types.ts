@@ -2,8 +2,7 @@
 // Connectors translate vendor records into these shapes; everything above the
 // connectors (billing, ticketing, console, agent) speaks only this language.
 
-export type PlatformKind = 'ksc' | 'kbh';
-export type PsaKind = 'autotask' | 'connectwise' | 'tigerpaw';
+export type { PlatformKind, PsaKind } from './profiles/kinds.js';
 
 /** A platform's unit for one customer: a KSC virtual server, a KBH company/workspace. */
 export interface Tenant {

@@ -5,7 +5,7 @@
 // profile, a connector, a simulator and fixtures — not editing screens.
 //
 // Pure data plus small pure functions; no I/O (domain rule).
-import type { PlatformKind, PsaKind } from '../types.js';
+import type { PlatformKind, PsaKind } from './kinds.js';
 
 // ---------------------------------------------------------------- connection
 
