@@ -24,7 +24,7 @@ import type { Integration, TenantMapping } from '../domain/config.js';
 import { calendarDate } from '../domain/dates.js';
 import { PassAbandoned, throwIfAbandoned } from '../domain/errors.js';
 import type { Psa, SecurityPlatform } from '../domain/ports.js';
-import { psaProfile } from '../domain/profiles/index.js';
+import { billingWords, psaProfile } from '../domain/profiles/index.js';
 import type { Tenant } from '../domain/types.js';
 import { countUsage } from '../domain/usage.js';
 import { toBillingError } from './errors.js';
@@ -63,7 +63,7 @@ export async function buildBillingPlan(options: BuildPlanOptions): Promise<Billi
 
   const groups = new Map<string, ContractGroup>();
   for (const m of integration.tenants) {
-    const reason = skipReason(m);
+    const reason = skipReason(m, billingWords(integration.psa.kind));
     if (reason) {
       plan.skipped.push({ tenantId: m.tenantId, tenantName: m.tenantName, reason });
       continue;
@@ -138,7 +138,7 @@ export async function buildBillingPlan(options: BuildPlanOptions): Promise<Billi
                 ? {
                     message: (error as Error).message,
                     cause: 'it was removed or its id changed on the platform',
-                    remedy: 'Map the account to the tenant again on the Accounts tab, or turn billing off for it.',
+                    remedy: `Map the ${psaProfile(integration.psa.kind).words.account} to the tenant again on the ${psaProfile(integration.psa.kind).words.tabs.accounts} tab, or turn billing off for it.`,
                   }
                 : toBillingError(error, `Usage of “${m.tenantName}”`),
               { isBillingError: true },

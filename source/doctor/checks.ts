@@ -83,7 +83,7 @@ export async function checkPlatform(integration: Integration, lookup: SecretLook
         area: 'platform',
         status: 'warn',
         summary: `${label}: ${plural(missing.length, `mapped ${tenantWord(integration.platform.kind)}`, `mapped ${tenantWord(integration.platform.kind, true)}`)} no longer exist: ${missing.map((m) => m.tenantName).join(', ')}`,
-        detail: '  Remedy: remove them on the Accounts tab, or check the platform user can see them.',
+        detail: `  Remedy: remove them on the ${psaProfile(integration.psa.kind).words.tabs.accounts} tab, or check the platform user can see them.`,
       });
     }
   } catch (error) {

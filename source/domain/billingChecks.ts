@@ -30,11 +30,11 @@ export interface MappingProblem {
   remedy: string;
 }
 
-/** Why a mapped tenant is not billed at all, before any check against the PSA (null: it is billed). */
-export function skipReason(m: TenantMapping): string | null {
-  if (!m.accountId) return 'not mapped to an account';
+/** Why a mapped tenant is not billed at all, before any check against the PSA (null: it is billed), in the PSA's words. */
+export function skipReason(m: TenantMapping, { words }: Pick<BillingWords, 'words'> = NEUTRAL_BILLING_WORDS): string | null {
+  if (!m.accountId) return `not mapped to ${article(words.account)}`;
   if (!m.billing) return 'billing is off';
-  if (!m.contractId) return 'no contract chosen';
+  if (!m.contractId) return `no ${words.contract} chosen`;
   return null;
 }
 
