@@ -21,6 +21,7 @@
 // - or it is one of `documentedElsewhere` (a path the vendor documents outside the extract),
 //   with its reason.
 import type { ExtractedModel, ExtractedProperty, SpecExtract } from '../../source/tools/specExtract.js';
+import { templates, type Template } from './swagger.js';
 
 export interface RecordedCall {
   method: string;
@@ -45,29 +46,6 @@ export interface OpenApiCheckOptions {
   documentedElsewhere?: readonly DocumentedElsewhere[];
   /** Query parameters that are not the API's own (none by default). */
   ignoreQuery?: readonly string[];
-}
-
-interface Template {
-  path: string;
-  segments: string[];
-  item: SpecExtract['paths'][string];
-}
-
-const cache = new WeakMap<SpecExtract, Map<number, Template[]>>();
-
-function templates(spec: SpecExtract): Map<number, Template[]> {
-  let byLength = cache.get(spec);
-  if (!byLength) {
-    byLength = new Map();
-    for (const [path, item] of Object.entries(spec.paths)) {
-      const segments = path.split('/').filter(Boolean);
-      const list = byLength.get(segments.length) ?? [];
-      list.push({ path, segments, item });
-      byLength.set(segments.length, list);
-    }
-    cache.set(spec, byLength);
-  }
-  return byLength;
 }
 
 const isParam = (s: string) => s.startsWith('{') && s.endsWith('}');

@@ -40,7 +40,7 @@ export function loadAutotaskSwagger(): SpecExtract {
   return loadSpecExtract('autotask-rest-v1');
 }
 
-interface Template {
+export interface Template {
   path: string;
   segments: string[];
   item: Record<string, ExtractedOperation>;
@@ -48,7 +48,8 @@ interface Template {
 
 const templateCache = new WeakMap<Swagger, Map<number, Template[]>>();
 
-function templates(spec: Swagger): Map<number, Template[]> {
+/** A spec's path templates by their number of segments (cached per spec): what request paths are matched against. */
+export function templates(spec: Swagger): Map<number, Template[]> {
   let byLength = templateCache.get(spec);
   if (!byLength) {
     byLength = new Map();
