@@ -5,63 +5,32 @@
 // an agreement whose additions hold 85 workstations and 3 non-Windows, and 40 of a backup
 // product kmsp does not bill. The first run sets 85 → 90, adds the server product with 10, sets
 // 3 → 0 (kept, never deleted) and leaves the backup addition alone.
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { assertConnectWiseConformance } from '../helpers/connectwise-spec.js';
-import type { RecordedCall } from '../helpers/openapi.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { useConnectWiseEnv } from '../helpers/connectwise-env.js';
+import type { ConnectWiseSimulator } from '../../source/simulators/connectwise/index.js';
+import type { KscSimulator } from '../../source/simulators/ksc/index.js';
+import type { Ledger } from '../../source/store/ledger.js';
 import { buildBillingPlan } from '../../source/billing/planner.js';
 import { runBilling, type BillingRunOptions } from '../../source/billing/run.js';
-import { createConnectWisePsa } from '../../source/connectors/connectwise/index.js';
-import { createKscPlatform } from '../../source/connectors/ksc/index.js';
 import type { Integration } from '../../source/domain/config.js';
-import { KSC_DEFAULTS, newIntegration } from '../../source/domain/defaults.js';
+import { newIntegration } from '../../source/domain/defaults.js';
 import type { Psa, SecurityPlatform } from '../../source/domain/ports.js';
-import { startConnectWiseSimulator, type ConnectWiseSimulator } from '../../source/simulators/connectwise/index.js';
-import { startKscSimulator, type KscSimulator } from '../../source/simulators/ksc/index.js';
-import { fixturesPath, testTls } from '../../source/simulators/server.js';
-import { openLedger, type Ledger } from '../../source/store/ledger.js';
 import { basicBilling, basicTenants, CONTRACT, NW, SRV, WS } from './basicFixture.js';
 
 const TZ = 'Europe/Berlin';
 const BACKUP = 29690604;
 
+const env = useConnectWiseEnv('billing-basic');
 let ksc: KscSimulator;
 let cw: ConnectWiseSimulator;
-let dir: string;
 let ledger: Ledger;
 let platform: SecurityPlatform;
 let psa: Psa;
 let integration: Integration;
 
-beforeEach(async () => {
-  [ksc, cw] = await Promise.all([
-    startKscSimulator({ fixture: fixturesPath('billing-basic', 'ksc.json') }),
-    startConnectWiseSimulator({ fixture: fixturesPath('billing-basic', 'connectwise.json') }),
-  ]);
-  dir = mkdtempSync(path.join(os.tmpdir(), 'kmsp-cw-billing-'));
-  ledger = openLedger({ file: path.join(dir, 'ledger.sqlite') });
-  const kscConnection = { ...KSC_DEFAULTS, url: ksc.url, username: 'kmsp-demo', caFile: testTls().ca };
-  const cwConnection = { kind: 'connectwise' as const, siteUrl: cw.siteUrl, companyId: cw.companyId, publicKey: cw.publicKey, clientId: cw.clientId, codebase: null, tenantNameField: 'Kaspersky Tenant', caFile: null };
-  platform = createKscPlatform({ connection: kscConnection, password: 'demo-ksc-password' });
-  psa = createConnectWisePsa({ connection: cwConnection, privateKey: cw.privateKey, httpOptions: { backoffBaseMs: 1, backoffMaxMs: 4 } });
-  integration = { ...newIntegration('demo', kscConnection, cwConnection), tenants: basicTenants, billing: basicBilling };
-});
-
-/** Every request these scenarios sent to ConnectWise, checked against its OpenAPI description at the end. */
-const recorded: RecordedCall[] = [];
-afterAll(() => {
-  expect(recorded.length).toBeGreaterThan(0);
-  assertConnectWiseConformance(recorded, (r) => r.path.startsWith('/_sim/'));
-});
-
-afterEach(async () => {
-  ledger.close();
-  await Promise.all([platform.close(), psa.close()]);
-  recorded.push(...cw.requests);
-  await Promise.all([ksc.close(), cw.close()]);
-  rmSync(dir, { recursive: true, force: true });
+beforeEach(() => {
+  ({ ksc, cw, ledger, platform, psa } = env.current);
+  integration = { ...newIntegration('demo', env.current.kscConnection, env.current.cwConnection), tenants: basicTenants, billing: basicBilling };
 });
 
 const run = (extra: Partial<BillingRunOptions> = {}) => runBilling({ integration, platform, psa, ledger, now: new Date(), timeZone: TZ, dryRun: false, ...extra });

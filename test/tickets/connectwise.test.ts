@@ -3,74 +3,40 @@
 // row's board and is closed with that board's Closed status; a board without one is an error
 // naming it; a close the PSA puts off (HTTP 409, the ticket in use) keeps the ticket open,
 // counts as deferred — not an error — and is done on the next pass.
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { assertConnectWiseConformance } from '../helpers/connectwise-spec.js';
-import type { RecordedCall } from '../helpers/openapi.js';
-import { createConnectWisePsa, type ConnectWisePsa } from '../../source/connectors/connectwise/index.js';
-import { createKscPlatform } from '../../source/connectors/ksc/index.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { useConnectWiseEnv } from '../helpers/connectwise-env.js';
+import type { ConnectWisePsa } from '../../source/connectors/connectwise/index.js';
 import type { Integration } from '../../source/domain/config.js';
-import { KSC_DEFAULTS, newIntegration } from '../../source/domain/defaults.js';
+import { newIntegration } from '../../source/domain/defaults.js';
 import type { SecurityPlatform } from '../../source/domain/ports.js';
 import { platformProfile, psaProfile } from '../../source/domain/profiles/index.js';
 import { eventTicketKey, statusTicketKey } from '../../source/domain/ticketKeys.js';
 import { defaultTicketing } from '../../source/domain/ticketSchema.js';
-import { startConnectWiseSimulator, type ConnectWiseSimulator } from '../../source/simulators/connectwise/index.js';
-import { startKscSimulator, type KscSimulator } from '../../source/simulators/ksc/index.js';
-import { fixturesPath, testTls } from '../../source/simulators/server.js';
+import type { ConnectWiseSimulator } from '../../source/simulators/connectwise/index.js';
+import type { KscSimulator } from '../../source/simulators/ksc/index.js';
 import { ticketSummaryLine } from '../../source/tickets/format.js';
 import { runTickets, type TicketRunResult } from '../../source/tickets/run.js';
-import { openLedger, type Ledger } from '../../source/store/ledger.js';
+import type { Ledger } from '../../source/store/ledger.js';
 import { ALPHA, ALPHA_ACCOUNT, WS1, WS2 } from './helpers.js';
 
 const DB = 7; // KLHST_WKS_STATUS_MASK bit: databases out of date
 const SECURITY_OPS = { value: '3', label: 'Security Operations' };
 const KEY = statusTicketKey('demo', ALPHA, WS1, 'databases-outdated', 'critical');
 
+const env = useConnectWiseEnv('tickets-basic');
 let ksc: KscSimulator;
 let cw: ConnectWiseSimulator;
-let dir: string;
 let ledger: Ledger;
 let platform: SecurityPlatform;
 let psa: ConnectWisePsa;
 
-beforeEach(async () => {
-  [ksc, cw] = await Promise.all([
-    startKscSimulator({ fixture: fixturesPath('tickets-basic', 'ksc.json') }),
-    startConnectWiseSimulator({ fixture: fixturesPath('tickets-basic', 'connectwise.json') }),
-  ]);
-  dir = mkdtempSync(path.join(os.tmpdir(), 'kmsp-cw-tickets-'));
-  ledger = openLedger({ file: path.join(dir, 'ledger.sqlite') });
-  platform = createKscPlatform({ connection: { ...KSC_DEFAULTS, url: ksc.url, username: 'kmsp-demo', caFile: testTls().ca }, password: 'demo-ksc-password' });
-  psa = createConnectWisePsa({
-    connection: { kind: 'connectwise', siteUrl: cw.siteUrl, companyId: cw.companyId, publicKey: cw.publicKey, clientId: cw.clientId, codebase: null, tenantNameField: 'Kaspersky Tenant', caFile: null },
-    privateKey: cw.privateKey,
-    httpOptions: { backoffBaseMs: 1, backoffMaxMs: 4 },
-  });
-});
-
-/** Every request these scenarios sent to ConnectWise, checked against its OpenAPI description at the end. */
-const recorded: RecordedCall[] = [];
-afterAll(() => {
-  expect(recorded.length).toBeGreaterThan(0);
-  assertConnectWiseConformance(recorded, (r) => r.path.startsWith('/_sim/'));
-});
-
-afterEach(async () => {
-  ledger.close();
-  await Promise.all([platform.close(), psa.close()]);
-  recorded.push(...cw.requests);
-  await Promise.all([ksc.close(), cw.close()]);
-  rmSync(dir, { recursive: true, force: true });
+beforeEach(() => {
+  ({ ksc, cw, ledger, platform, psa } = env.current);
 });
 
 /** Defaults resolved against the simulator's lists; the Critical status row "Databases are out of date" on, sent to Security Operations. */
 async function integration(edit?: (i: Integration) => void): Promise<Integration> {
-  const i = newIntegration('demo', { ...KSC_DEFAULTS, url: ksc.url, username: 'kmsp-demo', caFile: testTls().ca }, {
-    kind: 'connectwise', siteUrl: cw.siteUrl, companyId: cw.companyId, publicKey: cw.publicKey, clientId: cw.clientId, codebase: null, tenantNameField: 'Kaspersky Tenant', caFile: null,
-  });
+  const i = newIntegration('demo', env.current.kscConnection, env.current.cwConnection);
   i.tenants = [{ tenantId: ALPHA, tenantName: 'Alpha Dental', accountId: ALPHA_ACCOUNT, accountName: 'Alpha Dental', billing: false, contractId: null, contractName: null }];
   i.ticketing = defaultTicketing(platformProfile('ksc'), psaProfile('connectwise'), await psa.ticketPicklists());
   const row = i.ticketing.sections.criticalStatus!.find((r) => r.key === 'databases-outdated')!;
