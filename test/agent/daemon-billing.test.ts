@@ -200,16 +200,20 @@ describe('kmsp agent (billing)', () => {
     env = await start();
     const expected = expectedPostings(Date.now());
     billedBefore(env);
-    env.demo.autotask.inject({ endpoint: 'ContractServiceAdjustments', method: 'POST', kind: 'delay', delayMs: 400, count: 1000 });
+    // The catch-up's first posting is held by the PSA until a scheduled time has come and been
+    // skipped: the pass is still running then, whatever the machine's speed (a pass shorter than
+    // the schedule's interval would let the scheduled time find nothing running).
+    env.demo.autotask.inject({ endpoint: 'ContractServiceAdjustments', method: 'POST', kind: 'hold', count: 1 });
     agent = spawnAgent(env.demo.configDir, ['--job', 'billing', '--billing-schedule', '*/3 * * * * *']);
     await agent.waitForLine(/catching up: /);
     await agent.waitForLine(/this scheduled pass is skipped \(never two at once\); what it owes runs when that pass ends/, 30_000);
+    env.demo.autotask.releaseHeld();
     await agent.waitForLine(/catching up: the billing run due at .* has not completed for demo \(a scheduled run came while the previous pass was running\); running it now/, 30_000);
     await until(() => statusOf(env!.paths)?.pid === agent!.child.pid && (statusOf(env!.paths)?.jobs.billing.passes ?? 0) >= 2, 'the owed pass', 30_000);
     agent.child.kill('SIGTERM');
     expect(await exitWithin(agent, 15_000)).toBe(0);
     expect(adjustments(env).sort()).toEqual(expected);
-  });
+  }, 60_000);
 
   it('resumed while a paused (read-only) billing pass still runs: the owed billing runs when that pass ends', async () => {
     env = await start();
