@@ -206,7 +206,11 @@ describe('kmsp agent (billing)', () => {
     env.demo.autotask.inject({ endpoint: 'ContractServiceAdjustments', method: 'POST', kind: 'hold', count: 1 });
     agent = spawnAgent(env.demo.configDir, ['--job', 'billing', '--billing-schedule', '*/3 * * * * *']);
     await agent.waitForLine(/catching up: /);
-    await agent.waitForLine(/this scheduled pass is skipped \(never two at once\); what it owes runs when that pass ends/, 30_000);
+    // Once the posting is held, the next scheduled time must find the pass running.
+    const skipped = () => agent!.lines().filter((l) => /this scheduled pass is skipped \(never two at once\); what it owes runs when that pass ends/.test(l)).length;
+    await until(() => env!.demo.autotask.heldRequests() > 0, 'the held posting', 30_000);
+    const before = skipped();
+    await until(() => skipped() > before, 'a scheduled time skipped while the catch-up runs', 30_000);
     env.demo.autotask.releaseHeld();
     await agent.waitForLine(/catching up: the billing run due at .* has not completed for demo \(a scheduled run came while the previous pass was running\); running it now/, 30_000);
     await until(() => statusOf(env!.paths)?.pid === agent!.child.pid && (statusOf(env!.paths)?.jobs.billing.passes ?? 0) >= 2, 'the owed pass', 30_000);
