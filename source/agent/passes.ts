@@ -5,6 +5,7 @@
 // The result carries the one-line summaries (the log and the status file use the same text),
 // the error lines, the HTTP requests made and, when asked, the PSA's own API budget.
 import { psaLabel } from '../domain/config.js';
+import { psaProfile } from '../domain/profiles/index.js';
 import { billingErrorLine } from '../billing/errors.js';
 import { connect } from '../billing/context.js';
 import { runBilling, type BillingRunResult } from '../billing/run.js';
@@ -121,7 +122,7 @@ async function runOne(job: AgentJob, integration: Integration, ledger: Ledger | 
         pass = {
           integration: integration.name,
           outcome: r.status,
-          summary: billingSummaryLine(integration.name, r, { dryRun, paused, requests: c.requests, ms: Date.now() - started }),
+          summary: billingSummaryLine(integration.name, r, { dryRun, paused, requests: c.requests, ms: Date.now() - started, contracts: psaProfile(integration.psa.kind).words.contracts }),
           errors: billingErrors(r),
           requests: { ...c.requests },
           budget: null,
@@ -161,12 +162,12 @@ async function runOne(job: AgentJob, integration: Integration, ledger: Ledger | 
   }
 }
 
-export function billingSummaryLine(integration: string, r: BillingRunResult, x: { dryRun: boolean; paused: boolean; requests: { platform: number; psa: number }; ms: number }): string {
+export function billingSummaryLine(integration: string, r: BillingRunResult, x: { dryRun: boolean; paused: boolean; requests: { platform: number; psa: number }; ms: number; /** The PSA's word ("agreements"); default "contracts". */ contracts?: string }): string {
   const t = r.execution.totals;
   const mode = x.dryRun ? ' (dry run: nothing written)' : x.paused ? ' (paused: nothing written)' : '';
   const postings = x.dryRun || x.paused ? `${t.wouldPost} postings to make` : `${t.posted} postings`;
   return (
-    `billing ${integration} ${r.plan.date}${mode}: ${t.contracts} contracts, ${postings}, ${t.errors} errors, ${r.plan.skipped.length} tenant${r.plan.skipped.length === 1 ? '' : 's'} skipped; ` +
+    `billing ${integration} ${r.plan.date}${mode}: ${t.contracts} ${x.contracts ?? 'contracts'}, ${postings}, ${t.errors} errors, ${r.plan.skipped.length} tenant${r.plan.skipped.length === 1 ? '' : 's'} skipped; ` +
     `${x.requests.platform + x.requests.psa} requests (platform ${x.requests.platform}, PSA ${x.requests.psa}); ${(x.ms / 1000).toFixed(1)} s` +
     (r.runId !== null ? `; run ${r.runId}` : '') +
     (r.status === 'abandoned' ? ' (stopped at a safe point; the next run posts the rest)' : '')

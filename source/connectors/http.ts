@@ -172,6 +172,26 @@ export function outcomeUnknownRemedy(service: string): string {
   return `The change may or may not have been made in ${service}. kmsp did not repeat it, because a repeat could apply it twice. Check in ${service} whether it was made before it is tried again.`;
 }
 
+export interface OutcomeUnknownOptions {
+  /** What to look for in the vendor's application before trying again. */
+  check?: string;
+  detail?: string;
+  code?: string | number;
+  kind?: 'network' | 'vendor' | 'protocol';
+}
+
+/** A write that failed in a way that does not tell whether `service` carried it out (KmspError.outcomeUnknown). */
+export function outcomeUnknownError(service: string, action: string, cause: string, options: OutcomeUnknownOptions): KmspError {
+  return new KmspError(`It is unknown whether ${service} managed to ${action}`, {
+    kind: options.kind ?? 'vendor',
+    cause,
+    remedy: [outcomeUnknownRemedy(service), options.check].filter(Boolean).join(' '),
+    outcomeUnknown: true,
+    ...(options.detail ? { detail: options.detail } : {}),
+    ...(options.code !== undefined ? { code: options.code } : {}),
+  });
+}
+
 /** Parses Retry-After (delta-seconds or HTTP-date) into milliseconds. */
 export function parseRetryAfter(value: string | undefined, now = Date.now()): number | null {
   if (!value) return null;

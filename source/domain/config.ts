@@ -1,6 +1,6 @@
 // The configuration model: what the admin sets in the console and the agent obeys.
 // Pure data and pure functions; the conf-backed store (store/config.ts) persists it.
-import type { PlatformConnection, PsaConnection } from './profiles/connections.js';
+import type { PlatformConnection, PsaConnection } from './profiles/connection.js';
 import { platformProfile, psaProfile } from './profiles/index.js';
 import type { PsaKind, PlatformKind } from './types.js';
 
@@ -11,7 +11,7 @@ export const CONFIG_SCHEMA_VERSION = 2;
 export const INTEGRATION_NAME_PATTERN = /^[a-z0-9][a-z0-9-]{0,39}$/;
 
 // The connection settings of each vendor live beside its profile: the one place that names it.
-export type { AutotaskConnection, ConnectWiseConnection, KbhConnection, KscConnection, PlatformConnection, PsaConnection } from './profiles/connections.js';
+export type { AutotaskConnection, ConnectWiseConnection, KbhConnection, KscConnection, PlatformConnection, PsaConnection } from './profiles/connection.js';
 
 /** A stored reference to a PSA picklist value: the value plus the label it had when chosen. */
 export interface PsaChoice {

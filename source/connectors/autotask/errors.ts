@@ -2,7 +2,7 @@
 // what to do (README › When something fails, at the repository root). Autotask reports most failures as HTTP 500 with
 // {"errors":[…]} (README §3.1), so the text decides the kind more than the status.
 import { KmspError } from '../../domain/errors.js';
-import { outcomeUnknownRemedy, type HttpResponse } from '../http.js';
+import { outcomeUnknownError as sharedOutcomeUnknownError, type HttpResponse, type OutcomeUnknownOptions } from '../http.js';
 import type { Redactor } from '../redact.js';
 import { KNOWN_REFUSALS, ROUTE_NOT_FOUND_PATTERN, THREAD_LIMIT_PATTERN } from './assumptions.js';
 
@@ -77,15 +77,8 @@ function unknownReason(code: number, messages: string[]): string {
 }
 
 /** A write that failed in a way that does not tell whether Autotask carried it out (KmspError.outcomeUnknown). */
-export function outcomeUnknownError(action: string, cause: string, options: { check?: string; detail?: string; code?: string | number; kind?: 'network' | 'vendor' | 'protocol' }): KmspError {
-  return new KmspError(`It is unknown whether Autotask managed to ${action}`, {
-    kind: options.kind ?? 'vendor',
-    cause,
-    remedy: [outcomeUnknownRemedy('Autotask'), options.check].filter(Boolean).join(' '),
-    outcomeUnknown: true,
-    ...(options.detail ? { detail: options.detail } : {}),
-    ...(options.code !== undefined ? { code: options.code } : {}),
-  });
+export function outcomeUnknownError(action: string, cause: string, options: OutcomeUnknownOptions): KmspError {
+  return sharedOutcomeUnknownError('Autotask', action, cause, options);
 }
 
 /** A non-200 answer as a KmspError. Rate-limit answers are handled by the caller (it knows the budget). */

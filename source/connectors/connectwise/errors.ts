@@ -3,7 +3,7 @@
 // failures with an HTTP status that means what it says and a body {code, message, errors[]}
 // (the 429 body is {error, message} instead).
 import { KmspError } from '../../domain/errors.js';
-import { outcomeUnknownRemedy, parseRetryAfter, type HttpResponse } from '../http.js';
+import { outcomeUnknownError as sharedOutcomeUnknownError, parseRetryAfter, type HttpResponse, type OutcomeUnknownOptions } from '../http.js';
 import type { Redactor } from '../redact.js';
 import { PERMISSIONS, RECORD_NOT_FOUND_CODE, type PermissionArea } from './assumptions.js';
 
@@ -86,15 +86,8 @@ export interface ErrorContext {
 }
 
 /** A write that failed in a way that does not tell whether ConnectWise carried it out (KmspError.outcomeUnknown). */
-export function outcomeUnknownError(action: string, cause: string, options: { check?: string; detail?: string; code?: string | number; kind?: 'network' | 'vendor' | 'protocol' }): KmspError {
-  return new KmspError(`It is unknown whether ConnectWise managed to ${action}`, {
-    kind: options.kind ?? 'vendor',
-    cause,
-    remedy: [outcomeUnknownRemedy('ConnectWise'), options.check].filter(Boolean).join(' '),
-    outcomeUnknown: true,
-    ...(options.detail ? { detail: options.detail } : {}),
-    ...(options.code !== undefined ? { code: options.code } : {}),
-  });
+export function outcomeUnknownError(action: string, cause: string, options: OutcomeUnknownOptions): KmspError {
+  return sharedOutcomeUnknownError('ConnectWise', action, cause, options);
 }
 
 /** A failure answer as a KmspError. */

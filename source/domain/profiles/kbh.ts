@@ -1,11 +1,8 @@
 // Kaspersky Business Hub as data (see profiles/types.ts). Its connector is not built yet: the
 // registry (connectors/registry.ts) says so; the profile gives its words and ticket sections.
-import { STATUS_DESCRIPTIONS } from '../statusDescriptions.js';
-import { SEVERITY_ROWS } from './ksc.js';
+import { SEVERITY_ROWS, statusRows } from './ksc.js';
 import type { PlatformProfile, RuleRowSpec } from './types.js';
 import { normaliseUrl } from './urls.js';
-
-const statusRows = (level: RuleRowSpec['level']): RuleRowSpec[] => STATUS_DESCRIPTIONS.map((d) => ({ key: d.id, label: d.label, level }));
 
 /** Kaspersky Security for Microsoft Office 365 event types; every one defaults to priority Critical. */
 const OFFICE365_ROWS: readonly RuleRowSpec[] = [

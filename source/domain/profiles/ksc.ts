@@ -4,7 +4,8 @@ import type { PlatformProfile, RuleRowSpec } from './types.js';
 import { normaliseUrl } from './urls.js';
 
 
-const statusRows = (level: RuleRowSpec['level']): RuleRowSpec[] => STATUS_DESCRIPTIONS.map((d) => ({ key: d.id, label: d.label, level }));
+/** One row per device status description (statusDescriptions.ts), at a level; KES Cloud maps onto the same catalog. */
+export const statusRows = (level: RuleRowSpec['level']): RuleRowSpec[] => STATUS_DESCRIPTIONS.map((d) => ({ key: d.id, label: d.label, level }));
 
 /** The severity rows of an Events section (Info events never make tickets). */
 export const SEVERITY_ROWS: readonly RuleRowSpec[] = [
