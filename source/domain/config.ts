@@ -11,7 +11,7 @@ export const CONFIG_SCHEMA_VERSION = 2;
 export const INTEGRATION_NAME_PATTERN = /^[a-z0-9][a-z0-9-]{0,39}$/;
 
 // The connection settings of each vendor live beside its profile: the one place that names it.
-export type { AutotaskConnection, ConnectWiseConnection, KbhConnection, KscConnection, PlatformConnection, PsaConnection } from './profiles/connection.js';
+export type { AutotaskConnection, ConnectWiseConnection, KbhConnection, KscConnection, PlatformConnection, PsaConnection, TigerpawConnection } from './profiles/connection.js';
 
 /** A stored reference to a PSA picklist value: the value plus the label it had when chosen. */
 export interface PsaChoice {
@@ -28,6 +28,12 @@ export interface TenantMapping {
   billing: boolean;
   contractId: string | null;
   contractName: string | null;
+  /**
+   * The price level usage of this account is priced at, where the PSA has them (profile
+   * posting.priceLevel); absent or null elsewhere. Kept with its name, as the contract is.
+   */
+  priceLevelId?: string | null;
+  priceLevelName?: string | null;
 }
 
 export interface ApplicationItems {

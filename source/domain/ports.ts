@@ -1,6 +1,7 @@
 // The interfaces every connector implements. Domain logic, the console and the
 // agent depend on these, never on a connector's wire format.
 import type {
+  AccountBillingReadiness,
   Application,
   AccessCheck,
   BillingItem,
@@ -17,6 +18,7 @@ import type {
   PsaKind,
   PsaTicket,
   PlatformKind,
+  PriceLevel,
   Tenant,
   TenantLicenseUsage,
   TicketPicklists,
@@ -89,6 +91,14 @@ export interface Psa {
   /** Writes (or with null clears) an account custom field; a missing field is reported, not thrown. */
   setAccountField(accountId: string, field: string, value: string | null): Promise<FieldWriteResult>;
   budget(): Promise<PsaBudget | null>;
+  /** The price levels usage can be priced at; present exactly where the profile has posting.priceLevel. */
+  listPriceLevels?(): Promise<PriceLevel[]>;
+  /**
+   * Per account, whether the PSA lets usage be posted for it, where the PSA sets conditions of
+   * its own (Tigerpaw: cross-referenced to the integration's External Product). The Accounts tab
+   * warns on a billed account that is not ready; billing skips it with the remedy. Absent: always ready.
+   */
+  billingReadiness?(accountIds: readonly string[]): Promise<AccountBillingReadiness[]>;
   /**
    * Reads one record of each area kmsp needs and says which the API user may not read, where the
    * PSA refuses per area (a security role). Absent: the PSA answers for everything at sign-in.

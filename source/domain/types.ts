@@ -154,6 +154,25 @@ export interface BillingItem {
   active: boolean;
 }
 
+/** A price level usage can be priced at, where the PSA has them (profile posting.priceLevel). */
+export interface PriceLevel {
+  id: string;
+  name: string;
+}
+
+/**
+ * Whether the PSA lets usage be posted for an account, where it sets conditions of its own
+ * (Tigerpaw: the account is cross-referenced to the integration's External Product).
+ */
+export interface AccountBillingReadiness {
+  accountId: string;
+  ready: boolean;
+  /** Why not, in the PSA's words; null when ready. */
+  problem: string | null;
+  /** What the admin does about it; null when ready. */
+  remedy: string | null;
+}
+
 export interface PicklistValue {
   /** The PSA's value, always a string (Autotask picklist values are strings on the wire). */
   value: string;
@@ -186,6 +205,8 @@ export interface ItemQuantity {
   /** The PSA's service period the units belong to; null for PSAs without periods (ConnectWise). */
   periodStart: string | null;
   periodEnd: string | null;
+  /** The price level the units are priced at, where the PSA has price levels; absent elsewhere. */
+  priceLevel?: string | null;
 }
 
 /** How a usage posting is written: see PostingPolicy in profiles/types.ts. */
@@ -202,6 +223,8 @@ export interface UsagePosting {
   mode: PostingMode;
   /** Calendar date (YYYY-MM-DD) in the configured time zone. */
   effectiveDate: string;
+  /** The account's price level (its id) where the PSA prices usage by one (profile posting.priceLevel); absent elsewhere. */
+  priceLevel?: string | null;
 }
 
 export interface NewTicket {
@@ -214,7 +237,7 @@ export interface NewTicket {
   dueAt: Date | null;
   /** The rule's and General's other fields by the PSA profile's field ids (queue, priority, board, type…); null: not set. */
   fields: Record<string, string | null>;
-  /** Stable key written to the PSA ticket (Autotask externalID, ConnectWise externalXRef) for crash reconciliation. */
+  /** Stable key written to the PSA ticket (Autotask externalID, ConnectWise externalXRef, Tigerpaw Reference) for crash reconciliation. */
   tag: string;
 }
 

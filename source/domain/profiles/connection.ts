@@ -58,7 +58,20 @@ export interface ConnectWiseConnection {
   caFile: string | null;
 }
 
-export type PsaConnection = AutotaskConnection | ConnectWiseConnection;
+export interface TigerpawConnection {
+  kind: 'tigerpaw';
+  /** Base URL of the MSP's Tigerpaw REST API host, e.g. https://api.yourmsp.com (paths start /api/…). */
+  apiUrl: string;
+  /** REST public key of the API rep (the private key is a secret). */
+  publicKey: string;
+  /** The External Product (its name) billed accounts are cross-referenced to. */
+  externalProduct: string;
+  /** Account custom field that receives the mapped tenant's name. */
+  tenantNameField: string;
+  caFile: string | null;
+}
+
+export type PsaConnection = AutotaskConnection | ConnectWiseConnection | TigerpawConnection;
 
 type AnyConnection = PsaConnection | PlatformConnection;
 

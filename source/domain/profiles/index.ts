@@ -6,6 +6,7 @@ import { autotaskProfile } from './autotask.js';
 import { connectwiseProfile } from './connectwise.js';
 import { kbhProfile } from './kbh.js';
 import { kscProfile } from './ksc.js';
+import { tigerpawProfile } from './tigerpaw.js';
 import type { PlatformProfile, PsaProfile } from './types.js';
 
 export type * from './types.js';
@@ -15,7 +16,8 @@ export { newConnection, type ConnectionOf } from './connection.js';
 export const PSA_PROFILES = {
   autotask: autotaskProfile,
   connectwise: connectwiseProfile,
-} as const satisfies Partial<{ [K in PsaKind]: PsaProfile<K> }>;
+  tigerpaw: tigerpawProfile,
+} as const satisfies { [K in PsaKind]: PsaProfile<K> };
 
 export const PLATFORM_PROFILES = {
   ksc: kscProfile,

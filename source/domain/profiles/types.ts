@@ -165,6 +165,20 @@ export interface PostingPolicy {
   periods: boolean;
   /** Which contracts take usage, in words for the contract check's remedy. */
   billableRule: string;
+  /**
+   * The PSA prices usage at a price level chosen per account (Tigerpaw): the Accounts tab has a
+   * column and a chooser for it, billing on needs one, and every posting carries it. Absent: the
+   * PSA prices usage itself.
+   */
+  priceLevel?: PriceLevelWords;
+}
+
+export interface PriceLevelWords {
+  /** Column title and chooser title ("Price level"). */
+  label: string;
+  /** Lower case, singular and plural ("price level", "price levels"). */
+  word: string;
+  words: string;
 }
 
 export interface PsaLimits {
