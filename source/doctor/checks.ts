@@ -174,7 +174,7 @@ export async function checkPsa(integration: Integration, lookup: SecretLookup, t
     out.push({ integration: name, area: 'psa', status: 'ok', summary: `${label}: ${plural(contracts.length, words.contract, words.contracts)}${ofKind}` });
     const items = await psa.listBillingItems();
     out.push({ integration: name, area: 'psa', status: 'ok', summary: `${label}: ${plural(items.filter((i) => i.active).length, `active ${words.billingItem}`, `active ${words.billingItems}`)}` });
-    out.push(...(await mappingChecks(integration, billingFacts(contracts, items, async () => accounts), calendarDate(new Date(), timeZone))));
+    out.push(...(await mappingChecks(integration, billingFacts(contracts, items, async () => accounts, psa), calendarDate(new Date(), timeZone))));
     const picklists = await psa.ticketPicklists();
     // Where tickets go (queues, boards) and the statuses they get, counted as the PSA lists them.
     const ticketing = psaProfile(integration.psa.kind).ticketing;
