@@ -278,4 +278,9 @@ export interface AccessCheck {
   permission: string;
   /** The PSA's own words when it refused. */
   detail: string | null;
+  /**
+   * For a check that is not "may the user read X" (a record the integration needs exists): what
+   * doctor says when it holds and when not, and the remedy, replacing the read wording.
+   */
+  statement?: { ok: string; fail: string; remedy: string };
 }
