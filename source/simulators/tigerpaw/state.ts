@@ -623,7 +623,7 @@ export class TigerpawState {
       if (typeof body[field] === 'string') out[field] = body[field];
     }
     for (const field of ['DateTimeOpened', 'DateTimeClosed'] as const) {
-      if (body[field] !== undefined) out[field] = bodyDate(body[field], field);
+      if (body[field] !== undefined && body[field] !== null) out[field] = bodyDate(body[field], field);
     }
     return out;
   }
