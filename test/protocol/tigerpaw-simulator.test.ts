@@ -2,7 +2,7 @@
 // TSI signature (with the protocol brief's worked example), searches and paging, the GUI lock,
 // Success:false refusals, rights per area, additional charges priced at a price level, injections.
 import { createHmac } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { fixturesPath } from '../../source/simulators/server.js';
 import { startTigerpawSimulator, tsiAuthorization, type TigerpawFixture, type TigerpawSimulator } from '../../source/simulators/tigerpaw/index.js';
@@ -132,6 +132,7 @@ describe('TSI signature', () => {
     expect(log).not.toContain(sim.privateKey);
     expect(log).not.toContain('TSI ');
     expect(JSON.stringify(sim.requests)).not.toContain(sim.privateKey);
+    rmSync(file, { force: true });
   });
 });
 
