@@ -1,5 +1,5 @@
 // Every Tigerpaw fact the connector relies on that Tigerpaw does not publish (README.md in this
-// folder, §8, lists them all), or that kmsp had to choose itself, lives here: one constant or
+// folder, §7, lists them all), or that kmsp had to choose itself, lives here: one constant or
 // function each, with the README section it belongs to. When a real Tigerpaw proves one wrong,
 // this is the only file to change — apart from the additional-charge write, which is a module of
 // its own (additionalChargeWrite.ts) so that it can be swapped for the SOAP call whole.
@@ -35,7 +35,7 @@ export function errorMessageOf(body: unknown): string | null {
 }
 
 /**
- * README §2.5: datetimes in JSON without a zone offset are read as UTC (a self-hosted server
+ * README §2.4: datetimes in JSON without a zone offset are read as UTC (a self-hosted server
  * may mean its own local time; Tigerpaw does not say). Only ticket times shown to the user
  * depend on it. kmsp sends datetimes as UTC with "Z".
  */

@@ -89,7 +89,7 @@ export function calendarPart(value: string | null): string | null {
   return m ? m[1]! : null;
 }
 
-/** A Tigerpaw datetime as a Date (README §2.5); null for missing or unreadable. */
+/** A Tigerpaw datetime as a Date (README §2.4); null for missing or unreadable. */
 export function parseDateTime(value: string | null): Date | null {
   if (!value) return null;
   const hasZone = /[zZ]$|[+-]\d{2}:?\d{2}$/.test(value);
@@ -98,12 +98,12 @@ export function parseDateTime(value: string | null): Date | null {
   return Number.isNaN(t) ? null : new Date(t);
 }
 
-/** A Date as kmsp sends it: UTC, whole seconds, "Z" (README §2.5). */
+/** A Date as kmsp sends it: UTC, whole seconds, "Z" (README §2.4). */
 export function toDateTime(date: Date): string {
   return `${date.toISOString().slice(0, 19)}Z`;
 }
 
-/** The OptionalDateTime wrapper of create/update models: {DateTime: "…"} (README §2.5). */
+/** The OptionalDateTime wrapper of create/update models: {DateTime: "…"} (README §2.4). */
 export function optionalDateTime(date: Date): { DateTime: string } {
   return { DateTime: toDateTime(date) };
 }
