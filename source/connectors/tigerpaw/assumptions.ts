@@ -102,11 +102,12 @@ export const WRITE_NEEDS_CROSS_REFERENCE = true;
 // ---------------------------------------------------------------- agreements and charges
 
 /**
- * README §4.3: `GET /api/agreements/account/{n}` takes no paging parameters and answers every
- * agreement of the account at once; an answer that says more remain is refused rather than read
- * as the whole list.
+ * README §4.3: `GET /api/agreements/account/{n}` publishes no paging parameters but answers a
+ * search envelope with NextRow. kmsp sends the simple searches' paging query with it and follows
+ * NextRow when the answer gives one, so a server that pages it loses no agreement, and one that
+ * ignores the query answers everything at once.
  */
-export const ACCOUNT_AGREEMENTS_IN_ONE_ANSWER = true;
+export const ACCOUNT_AGREEMENTS_PAGED_LIKE_SEARCHES = true;
 
 /**
  * README §4.3: an agreement is active on a day when its StartDate is empty or on or before it,

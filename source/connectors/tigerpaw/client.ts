@@ -6,7 +6,7 @@ import { KmspError, isKmspError } from '../../domain/errors.js';
 import { parseJson, type HttpClient, type HttpMethod, type HttpResponse } from '../http.js';
 import type { Redactor } from '../redact.js';
 import { MAX_PAGES, PAGE_SIZE, PLAIN_HTTP_ALLOWED, isLastPage, type RightsArea } from './assumptions.js';
-import { outcomeUnknownError, refusalError, responseError } from './errors.js';
+import { isRecordNotFound, outcomeUnknownError, refusalError, responseError } from './errors.js';
 import { asArray, asRecord, optNum, protocolError, type WireRecord } from './wire.js';
 
 const URL_REMEDY = 'Set the REST API URL to your Tigerpaw REST host, e.g. https://api.yourmsp.com (the site that serves /api/… and /docs/index).';
@@ -140,7 +140,10 @@ export class TigerpawClient {
   /** A bare GET of one record; null when Tigerpaw answers 404 (README §2.2). */
   async getItem(path: string, action: string, area: RightsArea): Promise<WireRecord | null> {
     const response = await this.send({ method: 'GET', path, action, area, item: true, accept: [404] });
-    if (response.status === 404) return null;
+    if (response.status === 404) {
+      if (isRecordNotFound(response, this.http.redactor)) return null;
+      throw this.failure(response, { action, area, item: true });
+    }
     return asRecord(this.json(response), action);
   }
 
@@ -193,6 +196,18 @@ export class TigerpawClient {
     return this.pages(
       action,
       (startRow) => this.query({ method: 'POST', path, query: { 'pageRequest.pageSize': PAGE_SIZE, 'pageRequest.startRow': startRow }, body: JSON.stringify(criteria), action, area }),
+      list,
+    );
+  }
+
+  /**
+   * Every record of a GET that answers a search envelope (an account's agreements): the paging
+   * query is sent and NextRow followed when the answer gives one (assumptions.ts).
+   */
+  async pagedGet(path: string, list: string, query: Query, action: string, area: RightsArea): Promise<WireRecord[]> {
+    return this.pages(
+      action,
+      (startRow) => this.query({ method: 'GET', path, query: { ...query, 'pageRequest.pageSize': PAGE_SIZE, 'pageRequest.startRow': startRow }, action, area, item: true }),
       list,
     );
   }

@@ -22,6 +22,17 @@ export function answerMessage(response: Pick<HttpResponse, 'text'>, redactor: Re
   return message ? redactor.text(message) : null;
 }
 
+/**
+ * README §2.2: ASP.NET answers a path no route serves with 404 "No HTTP resource was found that
+ * matches the request URI …": a wrong API URL, not a missing record.
+ */
+const NO_ROUTE = /^no http resource was found/i;
+
+/** A 404 that says the record does not exist (as opposed to a path this host does not serve). */
+export function isRecordNotFound(response: HttpResponse, redactor: Redactor): boolean {
+  return response.status === 404 && !NO_ROUTE.test(answerMessage(response, redactor) ?? '');
+}
+
 /** A write that failed in a way that does not tell whether Tigerpaw carried it out (KmspError.outcomeUnknown). */
 export function outcomeUnknownError(action: string, cause: string, options: OutcomeUnknownOptions): KmspError {
   return sharedOutcomeUnknownError('Tigerpaw', action, cause, options);
@@ -87,7 +98,7 @@ export function responseError(response: HttpResponse, ctx: ErrorContext): KmspEr
     });
   }
   if (status === 404) {
-    if (ctx.item) {
+    if (ctx.item && isRecordNotFound(response, ctx.redactor)) {
       return new KmspError(`${what}: no such record`, {
         kind: 'not-found',
         cause: message ?? 'HTTP 404',

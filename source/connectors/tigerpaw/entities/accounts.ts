@@ -6,6 +6,7 @@ import pLimit from 'p-limit';
 import type { AccountBillingReadiness, FieldWriteResult, PsaAccount } from '../../../domain/types.js';
 import { ACCOUNT_READS_AT_ONCE, CLEARED_FIELD_VALUE, INACTIVE_ACCOUNT_STATUS, MATCH_ALL_CRITERIA, sameExternalProduct } from '../assumptions.js';
 import type { TigerpawClient } from '../client.js';
+import { isRecordNotFound } from '../errors.js';
 import { toInt } from '../ids.js';
 import { asArray, flag, num, optNum, optStr, record, str, type WireRecord } from '../wire.js';
 
@@ -124,6 +125,7 @@ export class Accounts {
     const what = `read the External Products of account ${n}`;
     const response = await this.client.send({ method: 'GET', path: `/api/accounts/${n}/service/externalproducts`, action: what, area: 'accounts', item: true, accept: [404] });
     if (response.status === 404) {
+      if (!isRecordNotFound(response, this.client.http.redactor)) throw this.client.failure(response, { action: what, area: 'accounts', item: true });
       return {
         accountId,
         ready: false,

@@ -5,8 +5,9 @@
 import { KmspError } from '../../../domain/errors.js';
 import type { BillingItem, ItemQuantity, PriceLevel, PsaContract, UsagePosting } from '../../../domain/types.js';
 import { createCharge, updateCharge } from '../additionalChargeWrite.js';
-import { ACCOUNT_AGREEMENTS_IN_ONE_ANSWER, MATCH_ALL_CRITERIA, agreementActiveOn, sameItem } from '../assumptions.js';
-import { optList, type TigerpawClient } from '../client.js';
+import { MATCH_ALL_CRITERIA, agreementActiveOn, sameItem } from '../assumptions.js';
+import type { TigerpawClient } from '../client.js';
+import { isRecordNotFound } from '../errors.js';
 import { checkDate, toInt } from '../ids.js';
 import { asArray, calendarPart, flag, num, optNum, optRecord, optStr, protocolError, type WireRecord } from '../wire.js';
 
@@ -50,12 +51,7 @@ export class Agreements {
     }
     const n = toInt(accountId, 'account number');
     const what = `list the agreements of account ${n}`;
-    const answer = await this.client.query({ method: 'GET', path: `/api/agreements/account/${n}`, query: { activeOnly: false }, action: what, area: 'agreements', item: true });
-    const rows = optList(answer, 'Agreements', what);
-    const next = optNum(answer, 'NextRow', what);
-    if (ACCOUNT_AGREEMENTS_IN_ONE_ANSWER && next !== null && next > 0) {
-      throw protocolError(what, `the answer holds ${rows.length} agreements and says more follow (NextRow ${next}); kmsp reads an account's agreements in one answer`);
-    }
+    const rows = await this.client.pagedGet(`/api/agreements/account/${n}`, 'Agreements', { activeOnly: false }, what, 'agreements');
     return rows.map((r) => toContract(r, n, day, what));
   }
 
@@ -88,6 +84,7 @@ export class Agreements {
   private async charges(agreement: number, what: string): Promise<Charge[]> {
     const response = await this.client.send({ method: 'GET', path: `/api/agreements/${agreement}/additionalcharges`, action: what, area: 'charges', item: true, accept: [404] });
     if (response.status === 404) {
+      if (!isRecordNotFound(response, this.client.http.redactor)) throw this.client.failure(response, { action: what, area: 'charges', item: true });
       throw new KmspError(`Agreement ${agreement} does not exist in Tigerpaw`, {
         kind: 'not-found',
         cause: `Tigerpaw answered 404 for agreement ${agreement}'s additional charges`,
