@@ -38,6 +38,8 @@ export interface IntegrationPass {
   summary: string;
   /** One line per failure (contract, posting, tenant, ticket), each with cause and remedy. */
   errors: string[];
+  /** Lines worth a person's eye that are not failures (a close the PSA put off, and why). */
+  notices?: string[];
   requests: { platform: number; psa: number };
   /** The PSA's own API budget, with the PSA's name (only PSAs that report one). */
   budget: (PsaBudget & { psa: string }) | null;
@@ -75,6 +77,7 @@ export function logIntegrationPass(log: Logger, job: AgentJob, r: IntegrationPas
   const shown = r.errors.slice(0, LOGGED_ERRORS_PER_PASS);
   for (const e of shown) log.error(`  ${r.integration}: ${e}`, undefined, { job, integration: r.integration });
   if (r.errors.length > shown.length) log.error(`  ${r.integration}: … and ${r.errors.length - shown.length} more errors (kmsp ledger export)`, undefined, { job, integration: r.integration });
+  for (const n of (r.notices ?? []).slice(0, LOGGED_ERRORS_PER_PASS)) log.warn(`  ${r.integration}: ${n}`, undefined, { job, integration: r.integration });
 }
 
 export async function runPass(job: AgentJob, options: PassOptions): Promise<PassResult> {
@@ -138,6 +141,7 @@ async function runOne(job: AgentJob, integration: Integration, ledger: Ledger | 
           outcome: r.status,
           summary: ticketSummaryLine(integration.name, r, { dryRun, paused, requests: c.requests, ms: Date.now() - started }) + (r.status === 'abandoned' ? ' (stopped at a safe point)' : ''),
           errors: r.errors.map((e) => `${e.tenantName ?? integration.name}: ${billingErrorLine(e)}`),
+          notices: r.deferred.map((d) => `${d.tenantName}: ${psaProfile(integration.psa.kind).words.ticket} ${d.ticket} close pending (${d.reason}); tried again next poll`),
           requests: { ...c.requests },
           budget: null,
           locked: false,

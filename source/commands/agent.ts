@@ -201,6 +201,7 @@ async function runOnce(io: CommandIo, paths: KmspPaths, jobs: readonly AgentJob[
         }
         io.out(redactor.text(r.summary) + '\n');
         for (const e of r.errors) io.err(redactor.text(`  ${e}`) + '\n');
+        for (const n of r.notices ?? []) io.out(redactor.text(`  ${n}`) + '\n');
       }
     }
   } finally {

@@ -36,6 +36,17 @@ function obj(properties: Record<string, JsonSchema>, extra: JsonSchema = {}): Js
 
 const ref = (name: string): JsonSchema => ({ $ref: `#/$defs/${name}` });
 
+/** A tenant mapping's required keys. */
+const MAPPING_FIELDS = {
+  tenantId: str,
+  tenantName: str,
+  accountId: nullableStr,
+  accountName: nullableStr,
+  billing: bool,
+  contractId: nullableStr,
+  contractName: nullableStr,
+};
+
 /** A connection field's JSON type, by its kind (profiles/types.ts ConnectionFieldKind). */
 function fieldSchema(field: ConnectionFieldSpec): JsonSchema {
   switch (field.kind) {
@@ -74,15 +85,9 @@ const defs: Record<string, JsonSchema> = {
   choice: obj({ value: str, label: str }),
   ...Object.fromEntries(PLATFORM_KINDS.map((kind) => [platformDef(kind), connectionSchema(kind, PLATFORM_PROFILES[kind].connection)])),
   ...Object.fromEntries(PSA_KINDS.map((kind) => [psaDef(kind), connectionSchema(kind, PSA_PROFILES[kind].connection)])),
-  tenantMapping: obj({
-    tenantId: str,
-    tenantName: str,
-    accountId: nullableStr,
-    accountName: nullableStr,
-    billing: bool,
-    contractId: nullableStr,
-    contractName: nullableStr,
-  }),
+  // Only PSAs that price usage by a price level per account (profile posting.priceLevel) keep
+  // one: optional keys, so mappings of the others never carry them.
+  tenantMapping: { ...obj(MAPPING_FIELDS), properties: { ...MAPPING_FIELDS, priceLevelId: nullableStr, priceLevelName: nullableStr } },
   applicationItems: obj({
     applicationId: str,
     applicationName: str,

@@ -166,6 +166,12 @@ export interface TicketRecord {
   psaCheckedAt: string | null;
   /** A pending create (no PSA id): until when the PSA may still apply it once sent. */
   landsBy: string | null;
+  /**
+   * Why the PSA has not let kmsp close it although its condition cleared ("locked by Jane
+   * Smith"), since when; null when no close is pending. Later passes retry the close.
+   */
+  closePending: string | null;
+  closePendingSince: string | null;
 }
 
 export type TicketEventOutcome = 'created' | 'noted' | 'skipped';
@@ -174,7 +180,7 @@ export const HANDLED_EVENT = 'handled-event:';
 
 /** What upsertTicket needs; the rest defaults (open, now, no repeats). */
 export type TicketInput = Pick<TicketRecord, 'key' | 'integration' | 'tenantId' | 'kind'> &
-  Partial<Omit<TicketRecord, 'key' | 'integration' | 'tenantId' | 'kind' | 'createdAt' | 'closedAt' | 'lastNoteAt' | 'psaCheckedAt' | 'landsBy'>> & {
+  Partial<Omit<TicketRecord, 'key' | 'integration' | 'tenantId' | 'kind' | 'createdAt' | 'closedAt' | 'lastNoteAt' | 'psaCheckedAt' | 'landsBy' | 'closePending' | 'closePendingSince'>> & {
     createdAt?: Date;
     closedAt?: Date | null;
     lastNoteAt?: Date | null;
@@ -305,6 +311,8 @@ function toTicket(r: Row): TicketRecord {
     severity: sn(r.severity),
     psaCheckedAt: sn(r.psa_checked_at),
     landsBy: sn(r.lands_by),
+    closePending: sn(r.close_pending),
+    closePendingSince: sn(r.close_pending_since),
   };
 }
 
@@ -577,13 +585,22 @@ export class Ledger implements ConfigAuditSink {
         severity: input.severity !== undefined ? input.severity : (existing?.severity ?? null),
         psaCheckedAt: at(input.psaCheckedAt, existing?.psaCheckedAt ?? null),
         landsBy: at(input.landsBy, existing?.landsBy ?? null),
+        closePending: null,
+        closePendingSince: null,
       };
+      // A pending close belongs to an open ticket only.
+      if (merged.state === 'open') {
+        merged.closePending = existing?.closePending ?? null;
+        merged.closePendingSince = existing?.closePendingSince ?? null;
+      }
       this.db
         .prepare(
           `INSERT INTO tickets (key, integration, tenant_id, account_id, psa_ticket_id, psa_ticket_number, kind, device_id, description_id,
-             event_id, state, created_at, closed_at, last_note_at, repeat_count, run_id, repeat_key, title, severity, psa_checked_at, lands_by)
+             event_id, state, created_at, closed_at, last_note_at, repeat_count, run_id, repeat_key, title, severity, psa_checked_at, lands_by,
+             close_pending, close_pending_since)
            VALUES (@key, @integration, @tenantId, @accountId, @psaTicketId, @psaTicketNumber, @kind, @deviceId, @descriptionId,
-             @eventId, @state, @createdAt, @closedAt, @lastNoteAt, @repeatCount, @runId, @repeatKey, @title, @severity, @psaCheckedAt, @landsBy)
+             @eventId, @state, @createdAt, @closedAt, @lastNoteAt, @repeatCount, @runId, @repeatKey, @title, @severity, @psaCheckedAt, @landsBy,
+             @closePending, @closePendingSince)
            ON CONFLICT (key) DO UPDATE SET
              integration = excluded.integration, tenant_id = excluded.tenant_id, account_id = excluded.account_id,
              psa_ticket_id = excluded.psa_ticket_id, psa_ticket_number = excluded.psa_ticket_number, kind = excluded.kind,
@@ -591,7 +608,7 @@ export class Ledger implements ConfigAuditSink {
              state = excluded.state, created_at = excluded.created_at, closed_at = excluded.closed_at,
              last_note_at = excluded.last_note_at, repeat_count = excluded.repeat_count, run_id = excluded.run_id,
              repeat_key = excluded.repeat_key, title = excluded.title, severity = excluded.severity, psa_checked_at = excluded.psa_checked_at,
-             lands_by = excluded.lands_by`,
+             lands_by = excluded.lands_by, close_pending = excluded.close_pending, close_pending_since = excluded.close_pending_since`,
         )
         .run(merged);
       return merged;
@@ -611,12 +628,31 @@ export class Ledger implements ConfigAuditSink {
     return (this.db.prepare(`SELECT * FROM tickets WHERE ${where.join(' AND ')} ORDER BY created_at`).all(...params) as Row[]).map(toTicket);
   }
 
-  /** False when there is no such ticket. */
+  /** False when there is no such ticket. A pending close is over. */
   closeTicket(key: string, options: { state?: Exclude<TicketState, 'open'>; closedAt?: Date } = {}): boolean {
     const result = this.db
-      .prepare('UPDATE tickets SET state = ?, closed_at = ? WHERE key = ?')
+      .prepare('UPDATE tickets SET state = ?, closed_at = ?, close_pending = NULL, close_pending_since = NULL WHERE key = ?')
       .run(options.state ?? 'closed', iso(options.closedAt ?? this.now()), key);
     return result.changes > 0;
+  }
+
+  /**
+   * The PSA deferred closing this open ticket (`reason`, e.g. "locked by Jane Smith"): kept open
+   * and retried by later passes. The first deferral's time is kept across retries.
+   */
+  markClosePending(key: string, reason: string, at: Date = this.now()): boolean {
+    const result = this.db
+      .prepare("UPDATE tickets SET close_pending = ?, close_pending_since = COALESCE(close_pending_since, ?) WHERE key = ? AND state = 'open'")
+      .run(reason, iso(at), key);
+    return result.changes > 0;
+  }
+
+  /** Open tickets whose close the PSA deferred, oldest deferral first (optionally of one integration). */
+  pendingCloses(filter: { integration?: string } = {}): TicketRecord[] {
+    const where = ["state = 'open'", 'close_pending IS NOT NULL'];
+    const params: unknown[] = [];
+    if (filter.integration !== undefined) (where.push('integration = ?'), params.push(filter.integration));
+    return (this.db.prepare(`SELECT * FROM tickets WHERE ${where.join(' AND ')} ORDER BY close_pending_since, key`).all(...params) as Row[]).map(toTicket);
   }
 
   /** A repeat of the condition while the ticket is open: count it and keep the note (README › Ticket rules, "Consolidation"). */

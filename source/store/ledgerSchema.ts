@@ -160,6 +160,17 @@ export const LEDGER_MIGRATIONS: readonly LedgerMigration[] = [
         CREATE INDEX runs_by_integration ON runs (job, (CASE WHEN json_valid(summary) THEN json_extract(summary, '$.integration') END), id);
       `),
   },
+  {
+    version: 6,
+    description: 'close pending: why a ticket whose condition cleared is still open in the PSA',
+    up: (db) =>
+      db.exec(`
+        -- Set when the PSA defers a close (a service order open in its GUI is locked) and
+        -- cleared when the ticket closes: the console and the export show "close pending (…)".
+        ALTER TABLE tickets ADD COLUMN close_pending TEXT;
+        ALTER TABLE tickets ADD COLUMN close_pending_since TEXT;
+      `),
+  },
 ];
 
 export const LEDGER_SCHEMA_VERSION = LEDGER_MIGRATIONS[LEDGER_MIGRATIONS.length - 1]?.version ?? 0;

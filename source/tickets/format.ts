@@ -9,7 +9,7 @@ export function ticketSummaryLine(
 ): string {
   const t = r.totals;
   const mode = x.dryRun ? ' (dry run: nothing written)' : x.paused ? ' (paused: nothing written)' : '';
-  const done = x.dryRun || x.paused ? `${t.wouldCreate} to create, ${t.wouldClose} to close` : `${t.created} created${t.reconciled ? ` (${t.reconciled} reconciled)` : ''}, ${t.closed} closed${t.deferred ? ` (${t.deferred} deferred: retried next poll)` : ''}, ${t.notes} notes`;
+  const done = x.dryRun || x.paused ? `${t.wouldCreate} to create, ${t.wouldClose} to close` : `${t.created} created${t.reconciled ? ` (${t.reconciled} reconciled)` : ''}, ${t.closed} closed, ${t.notes} notes${t.deferred ? `, ${t.deferred} close pending (retried next poll)` : ''}`;
   return (
     `tickets ${integration}${mode}: ${done}, ${t.skippedInactive} skipped inactive, ${t.heldBack} held back, ${t.closedByPerson} closed by a person, ${t.errors} errors; ` +
     `${t.events} events; ${x.requests.platform + x.requests.psa} requests (platform ${x.requests.platform}, PSA ${x.requests.psa}); ${(x.ms / 1000).toFixed(1)} s` +
@@ -19,5 +19,11 @@ export function ticketSummaryLine(
 
 export const TICKET_FIELDS: ReadonlyArray<keyof TicketRecord> = [
   'key', 'createdAt', 'integration', 'tenantId', 'accountId', 'kind', 'title', 'psaTicketId', 'psaTicketNumber', 'state',
-  'closedAt', 'repeatCount', 'lastNoteAt', 'deviceId', 'descriptionId', 'severity', 'eventId', 'runId',
+  'closedAt', 'repeatCount', 'lastNoteAt', 'deviceId', 'descriptionId', 'severity', 'eventId', 'runId', 'closePending', 'closePendingSince',
 ];
+
+/** A ticket's state in words: "close pending (locked by Jane Smith)" while the PSA defers its close. */
+export function ticketStateText(t: Pick<TicketRecord, 'state' | 'closePending'>): string {
+  if (t.state === 'open' && t.closePending) return `close pending (${t.closePending})`;
+  return t.state === 'closed-by-person' ? 'closed (person)' : t.state;
+}

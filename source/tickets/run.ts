@@ -205,9 +205,11 @@ function fail(ctx: Ctx, m: TenantMapping | null, error: unknown, what?: string):
 }
 
 /** A close the PSA put off: not an error; the ticket stays open in the ledger and the next pass tries again. */
-function deferred(ctx: Ctx, m: TenantMapping, ticket: string, why: string): void {
+function deferred(ctx: Ctx, m: TenantMapping, key: string, ticket: string, why: string): void {
   ctx.totals.deferred++;
   ctx.deferred.push({ tenantId: m.tenantId, tenantName: m.tenantName, ticket, reason: why });
+  // The ledger says why it is still open ("close pending (locked by …)") until a pass closes it.
+  ctx.ledger?.markClosePending(key, why, ctx.now);
 }
 
 async function syncTenant(ctx: Ctx, m: TenantMapping, tenant: Tenant | null, account: PsaAccount | null): Promise<void> {
@@ -469,7 +471,7 @@ async function syncStatuses(ctx: Ctx, m: TenantMapping, tenant: Tenant, account:
       if (outcome && outcome !== 'already' && !outcome.closed) {
         // Found open and the PSA defers the close: recorded with its id, open, so the next pass closes it.
         l.upsertTicket({ key: p.key, integration: p.integration, tenantId: p.tenantId, kind: p.kind, psaTicketId: ticket!.id, psaTicketNumber: ticket!.number || null, psaCheckedAt: ctx.now });
-        deferred(ctx, m, ticket!.number || ticket!.id, outcome.deferred);
+        deferred(ctx, m, p.key, ticket!.number || ticket!.id, outcome.deferred);
         continue;
       }
       l.upsertTicket({ key: p.key, integration: p.integration, tenantId: p.tenantId, kind: p.kind, psaTicketId: ticket?.id ?? null, psaTicketNumber: ticket?.number ?? null, state: 'closed', closedAt: ctx.now });
@@ -491,7 +493,7 @@ async function syncStatuses(ctx: Ctx, m: TenantMapping, tenant: Tenant, account:
       const outcome = await closeWithItsStatus(ctx, row.psaTicketId!);
       if (outcome !== 'already' && !outcome.closed) {
         // Kept open in the ledger: the condition is still cleared next pass, and the close is tried again.
-        deferred(ctx, m, row.psaTicketNumber || row.psaTicketId!, outcome.deferred);
+        deferred(ctx, m, row.key, row.psaTicketNumber || row.psaTicketId!, outcome.deferred);
         continue;
       }
       l.closeTicket(row.key, { state: 'closed', closedAt: ctx.now });

@@ -232,9 +232,12 @@ describe('accountsReducer', () => {
       expect(
         accountsReducer(start, { type: 'setContract', tenantId: 'vs2', contract: contract('c2', '200', 'Security') }, { psa: 'connectwise' }).refusal,
       ).toMatchObject({ code: 'contract-needs-account', message: '“Bluebird Dental”: map a ConnectWise company before choosing an agreement.' });
-      // A PSA kind without a profile in this build (a newer config): plain words, no crash.
       expect(
         accountsReducer(start, { type: 'setContract', tenantId: 'vs2', contract: contract('c2', '200', 'Security') }, { psa: 'tigerpaw' }).refusal,
+      ).toMatchObject({ code: 'contract-needs-account', message: '“Bluebird Dental”: map a Tigerpaw account before choosing an agreement.' });
+      // A PSA kind without a profile in this build (a newer config): plain words, no crash.
+      expect(
+        accountsReducer(start, { type: 'setContract', tenantId: 'vs2', contract: contract('c2', '200', 'Security') }, { psa: 'futurepsa' as never }).refusal,
       ).toMatchObject({ code: 'contract-needs-account', message: '“Bluebird Dental”: map a PSA account before choosing a contract.' });
     });
 

@@ -106,6 +106,30 @@ describe('ledger', () => {
     expect(l.getTicket('nope')).toBeNull();
   });
 
+  it('keeps a close the PSA deferred until the ticket closes: the first deferral time, the latest reason', () => {
+    let t = Date.parse('2025-03-01T10:00:00Z');
+    const l = ledger(undefined, () => new Date(t));
+    const key = 'main|vs-1|dev-9|databases-outdated';
+    l.upsertTicket({ key, integration: 'main', tenantId: 'vs-1', kind: 'status', psaTicketId: '1042', psaTicketNumber: '1042' });
+    l.upsertTicket({ key: 'other|vs-2|dev-1|x', integration: 'other', tenantId: 'vs-2', kind: 'status', psaTicketId: '7' });
+    expect(l.pendingCloses()).toEqual([]);
+    expect(l.markClosePending(key, 'locked by Jane Smith')).toBe(true);
+    t += 60_000;
+    l.markClosePending(key, 'locked by Sam Lee');
+    l.markClosePending('other|vs-2|dev-1|x', 'locked by Ann');
+    expect(l.getTicket(key)).toMatchObject({ state: 'open', closePending: 'locked by Sam Lee', closePendingSince: '2025-03-01T10:00:00.000Z' });
+    expect(l.pendingCloses({ integration: 'main' }).map((x) => x.key)).toEqual([key]);
+    expect(l.pendingCloses()).toHaveLength(2);
+    // An upsert of the open ticket keeps it; closing clears it; a closed ticket cannot be marked.
+    l.upsertTicket({ key, integration: 'main', tenantId: 'vs-1', kind: 'status', psaCheckedAt: new Date(t) });
+    expect(l.getTicket(key)?.closePending).toBe('locked by Sam Lee');
+    l.closeTicket(key);
+    expect(l.getTicket(key)).toMatchObject({ state: 'closed', closePending: null, closePendingSince: null });
+    expect(l.markClosePending(key, 'locked by Jane Smith')).toBe(false);
+    l.upsertTicket({ key: 'other|vs-2|dev-1|x', integration: 'other', tenantId: 'vs-2', kind: 'status', state: 'closed' });
+    expect(l.pendingCloses()).toEqual([]);
+  });
+
   it('keeps cursors per integration, tenant and stream', () => {
     const l = ledger();
     expect(l.getCursor('main', 'vs-1', 'events')).toBeNull();

@@ -9,6 +9,7 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import { Box, Text } from 'ink';
 import type { AgentStatusView, ConsoleSession } from '../../../console/session.js';
 import { signed } from '../../../billing/format.js';
+import { ticketStateText } from '../../../tickets/format.js';
 import { agentStartCommand, apiLines, configLines, formatTimeShort, jobLines, livenessLine, missingStatusLines, pausedLine, withOnceRuns, type StatusLevel, type StatusLine } from '../../../domain/agentStatusText.js';
 import { AGENT_JOBS } from '../../../domain/agentStatus.js';
 import type { PostingRecord, TicketRecord } from '../../../store/ledger.js';
@@ -63,7 +64,7 @@ function sameRows<T>(a: readonly T[], b: readonly T[], sig: (row: T) => string):
   return true;
 }
 const postingSig = (p: PostingRecord) => `${p.id}\u0000${p.status}\u0000${p.settledAt ?? ''}`;
-const ticketSig = (t: TicketRecord) => `${t.key}\u0000${t.state}\u0000${t.repeatCount}\u0000${t.psaTicketNumber ?? ''}\u0000${t.lastNoteAt ?? ''}`;
+const ticketSig = (t: TicketRecord) => `${t.key}\u0000${t.state}\u0000${t.repeatCount}\u0000${t.psaTicketNumber ?? ''}\u0000${t.lastNoteAt ?? ''}\u0000${t.closePending ?? ''}`;
 
 /**
  * The status file and the latest ledger rows, read now and every AGENT_REFRESH_MS while
@@ -81,7 +82,10 @@ export function useAgentData(session: ConsoleSession, shown: boolean) {
       setView(session.agentStatus());
       try {
         const postings = session.ledger.listPostings({ limit: RECENT_ROWS });
-        const tickets = session.ledger.listTickets({ limit: RECENT_ROWS });
+        // Pending closes first, however old: each is a ticket kmsp still has to close.
+        const pending = session.ledger.pendingCloses();
+        const recent = session.ledger.listTickets({ limit: RECENT_ROWS }).filter((t) => !(t.state === 'open' && t.closePending));
+        const tickets = [...pending, ...recent];
         const current = rowsRef.current;
         const next = {
           postings: sameRows(current.postings, postings, postingSig) ? current.postings : postings,
@@ -158,7 +162,7 @@ function ticketColumns(timeZone: string, now: () => Date): Column<TicketRecord>[
     { key: 'createdAt', title: 'When', width: 11, render: (t) => formatTimeShort(t.createdAt, { now: now(), timeZone }), filterable: false },
     { key: 'number', title: 'Ticket', width: 14, render: (t) => t.psaTicketNumber ?? t.psaTicketId ?? '(not created)' },
     { key: 'title', title: 'Title', minWidth: 16, grow: 6, render: (t) => t.title ?? t.key },
-    { key: 'state', title: 'State', width: 15, render: (t) => (t.state === 'closed-by-person' ? 'closed (person)' : t.state), tone: (t) => (t.state === 'open' ? 'accent' : 'muted') },
+    { key: 'state', title: 'State', minWidth: 15, maxWidth: 44, grow: 2, render: ticketStateText, tone: (t) => (t.closePending ? 'warning' : t.state === 'open' ? 'accent' : 'muted') },
     // The title names the severity; the kind says whether it closes by itself (status) or by a person (event).
     { key: 'kind', title: 'Kind', width: 6, filterable: false },
     { key: 'repeats', title: 'Repeats', width: 7, align: 'right', render: (t) => (t.repeatCount ? formatCount(t.repeatCount) : ''), filterable: false },
