@@ -79,11 +79,12 @@ async function externalProductCheck(client: TigerpawClient, accounts: Accounts):
     throw error;
   }
   const found = masters.find((m) => sameExternalProduct(m.name, product));
-  if (found?.active) return { what, allowed: true, permission: `an active External Product "${product}" (${place})`, detail: null };
+  const fix = `create it (or make it active) in Tigerpaw, ${place}, or set the External Product on the Connections tab to the one kmsp's API user belongs to; Tigerpaw takes usage only for accounts cross-referenced to it.`;
   return {
     what,
-    allowed: false,
-    permission: `an active External Product "${product}" (${place}; or set the External Product on the Connections tab to the one kmsp's API user belongs to)`,
-    detail: found ? `"${product}" exists but is inactive` : `Tigerpaw has no External Product named "${product}"`,
+    allowed: found?.active === true,
+    permission: `an active External Product "${product}" (${place})`,
+    detail: found?.active ? null : found ? `"${found.name}" exists but is inactive` : `Tigerpaw has no External Product named "${product}"`,
+    statement: { ok: `the External Product "${product}" exists`, fail: `the External Product "${product}" is missing or inactive`, remedy: fix },
   };
 }
