@@ -33,12 +33,15 @@ export type EndpointMatcher = (pattern: string, endpoint: string) => boolean;
 /**
  * Whether a path fragment (whole segments, case-insensitive; `*` or `{id}` for any one segment)
  * occurs in the path: the matcher of the simulators whose injections name a part of the API path.
+ * A fragment ending in `$` must end the path: where a create and a search share their first
+ * segments (POST `orders` and POST `orders/search/reference`), `orders$` selects the create alone.
  */
 export function pathFragmentMatches(pattern: string, endpoint: string): boolean {
-  const want = pattern.toLowerCase().split('/').filter(Boolean);
+  const anchored = pattern.trimEnd().endsWith('$');
+  const want = (anchored ? pattern.trimEnd().slice(0, -1) : pattern).toLowerCase().split('/').filter(Boolean);
   const have = endpoint.toLowerCase().split('/').filter(Boolean);
   if (want.length === 0) return false;
-  for (let start = 0; start + want.length <= have.length; start++) {
+  for (let start = anchored ? have.length - want.length : 0; start >= 0 && start + want.length <= have.length; start++) {
     if (want.every((w, k) => w === '*' || w === '{id}' || w === have[start + k])) return true;
   }
   return false;

@@ -94,4 +94,17 @@ describe('helpers', () => {
     expect(pathFragmentMatches('agreement', 'finance/agreements')).toBe(false);
     expect(pathFragmentMatches('Service/Tickets', 'service/tickets')).toBe(true);
   });
+
+  it('an injection endpoint ending in "$" must end the path: a create, not the search or notes below it', () => {
+    expect(pathFragmentMatches('serviceorders$', 'ServiceOrders')).toBe(true);
+    expect(pathFragmentMatches('serviceorders$', 'serviceorders/search/reference')).toBe(false);
+    expect(pathFragmentMatches('serviceorders$', 'serviceorders/25101/notes')).toBe(false);
+    expect(pathFragmentMatches('service/tickets$', 'service/tickets')).toBe(true);
+    expect(pathFragmentMatches('service/tickets$', 'service/tickets/5/notes')).toBe(false);
+    expect(pathFragmentMatches('additions$', 'finance/agreements/4/additions')).toBe(true);
+    expect(pathFragmentMatches('agreements/*/additionalcharges$', 'agreements/4/additionalcharges/9')).toBe(false);
+    expect(pathFragmentMatches('agreements/*/additionalcharges/*$', 'agreements/4/additionalcharges/9')).toBe(true);
+    expect(pathFragmentMatches('tickets$', 'tickets')).toBe(true);
+    expect(pathFragmentMatches('service/tickets$', 'tickets')).toBe(false);
+  });
 });

@@ -9,7 +9,9 @@ export interface TpInjection extends BaseInjection<TpInjectionKind> {
    * "*" for any request, or a fragment of the path below /api/, whole segments, case-insensitive:
    * "serviceorders" (service orders and their notes), "agreements" (agreements and their charges),
    * "additionalcharges", "accounts/search", "notes". "*" or "{id}" inside a fragment stands for one
-   * segment: "agreements/*\/additionalcharges".
+   * segment: "agreements/*\/additionalcharges". A trailing "$" makes the fragment end the path:
+   * "serviceorders$" is the create (POST /api/ServiceOrders) and not the reference search
+   * (POST /api/serviceorders/search/reference), which a create is preceded by.
    */
   endpoint: string;
 }
