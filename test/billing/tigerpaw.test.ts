@@ -209,6 +209,41 @@ describe('billing into Tigerpaw additional charges (90 workstations + 10 servers
     ]);
   });
 
+  it('an item kmsp does not bill, charged twice by a person, neither blocks the agreement nor is touched', async () => {
+    tp.insertRecord('additionalCharges', { AgreementNumber: NORTH, SpecialItemId: BACKUP, Quantity: 5, PriceLevel: 1, DateAdded: 'startOfYear' });
+    const result = await run();
+    expect(result.status).toBe('ok');
+    expect(result.execution.contracts[0]!.error).toBeUndefined();
+    expect(charges().filter((c) => c.item !== BACKUP)).toEqual(expectedCharges(northwind()).filter((c) => c.item !== BACKUP));
+    expect(charge(BACKUP).map((c) => c.quantity).sort()).toEqual([40, 5]);
+    expect(writes().every((r) => !JSON.stringify(r.body).includes(BACKUP))).toBe(true);
+  });
+
+  it('two charges of an item kmsp bills: that item is refused naming both, nothing written to it; the other items are billed', async () => {
+    const extra = Number(tp.insertRecord('additionalCharges', { AgreementNumber: NORTH, SpecialItemId: WS, Quantity: 4, PriceLevel: 1, DateAdded: 'startOfYear' }));
+    const result = await run();
+    expect(result.status).toBe('partial');
+    const postings = result.execution.contracts[0]!.postings;
+    const ws = postings.find((p) => p.billingItemId === WS)!;
+    expect(ws.status).toBe('failed');
+    expect(ws.error!.message).toBe(`Agreement ${NORTH} has 2 additional charges of item ${WS}`);
+    expect(ws.error!.cause).toContain(`29697001 (quantity 85) and ${extra} (quantity 4)`);
+    expect(ws.error!.remedy).toContain('leave one charge');
+    expect(charge(WS).map((c) => c.quantity).sort((a, b) => a - b)).toEqual([4, 85]);
+    expect(postings.filter((p) => p.billingItemId !== WS).map((p) => [p.billingItemId, p.status]).sort()).toEqual([[NW, 'posted'], [SRV, 'posted']]);
+    expect(writes().every((r) => !r.path.endsWith('/29697001') && !r.path.endsWith(`/${extra}`))).toBe(true);
+  });
+
+  it('an agreement that has ended is refused with cause and remedy in Tigerpaw words, and nothing is written', async () => {
+    tp.updateRecord('agreements', NORTH, { Agreement: { ...(tp.state.agreements.find((a) => Number(a.AgreementNumber) === NORTH)!.Agreement as Json), EndDate: 'startOfYear-1d' } });
+    const result = await run();
+    expect(result.status).toBe('partial');
+    const error = result.execution.contracts[0]!.error!;
+    expect(error.message).toMatch(/^Agreement “29690101 · from \d{4}-\d{2}-\d{2}” \(29690101\) of .* is not active; billing skips “Northwind Traders”/);
+    expect(error.remedy).toContain('on the Accounts tab');
+    expect(writes()).toEqual([]);
+  });
+
   it('dry run writes nothing', async () => {
     const result = await run({ dryRun: true });
     expect(result.execution.totals.wouldPost).toBe(3);

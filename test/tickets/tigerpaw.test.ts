@@ -243,4 +243,26 @@ describe('a service order locked in the Tigerpaw GUI (the acceptance scenario)',
     expect(so(order()).Status).toBe('Closed');
     expect(so(order()).DateTimeClosed).toEqual(expect.any(String));
   });
+
+  it('an order created before a crash, never recorded, found locked when its status has cleared: adopted and close pending, closed after unlock; never created twice', async () => {
+    const i = await integration();
+    ksc.setStatusMask(ALPHA, WS1, [DB]);
+    await expect(run(i, { afterCreate: () => { throw new Error('killed'); } })).rejects.toThrow('killed');
+    expect(ledger.getTicket(KEY)!.psaTicketId).toBeNull();
+    const number = Number(order()!.ServiceOrderNumber);
+    tp.lock(number, DANA);
+    ksc.setStatusMask(ALPHA, WS1, []);
+
+    const r = await run(i);
+    expect(r).toMatchObject({ status: 'ok', errors: [], totals: { created: 0, closed: 0, deferred: 1, errors: 0 } });
+    expect(r.deferred).toEqual([{ tenantId: ALPHA, tenantName: 'Alpha Dental', ticket: String(number), reason: 'locked by Dana Whitfield' }]);
+    expect(ledger.getTicket(KEY)).toMatchObject({ state: 'open', psaTicketId: String(number), closePending: 'locked by Dana Whitfield' });
+
+    tp.unlock(number);
+    const released = await run(i);
+    expect(released.totals).toMatchObject({ created: 0, closed: 1, deferred: 0, errors: 0 });
+    expect(ledger.getTicket(KEY)).toMatchObject({ state: 'closed', closePending: null });
+    expect(orders()).toHaveLength(1);
+    expect(so(order()).Status).toBe('Closed');
+  });
 });
