@@ -9,7 +9,8 @@
 // - A ledger row is written `pending` BEFORE the POST and settled (posted / failed / unknown)
 //   after it. A POST whose outcome is unknown (timeout, reset, unrecognised 5xx) leaves the row
 //   `unknown` and blocks that contract item: later runs settle it from the PSA's units (equal to
-//   the row's after → posted; equal to its before → failed) and only then post again.
+//   the row's after → posted; equal to its before → failed) and only then post again. A
+//   re-pricing keeps the units, so it is settled by the price level the item is at instead.
 // - "Equal to its before" means "not applied" only once the write can no longer land: a slow
 //   PSA may still be carrying out the POST of a process that was killed or restarted. The row
 //   records that instant (landsBy: recorded just before the send + Psa.writeLandsWithinMs, which
@@ -220,10 +221,18 @@ async function executeContract(plan: BillingPlan, contract: ContractPlan, option
       continue;
     }
     let status: SettledPosting['status'] = 'unknown';
-    // Still in flight: the units show the before value, but the write may yet land.
-    const inFlight = now === row.beforeUnits && now !== row.afterUnits && readAt.getTime() < landingDeadline(row);
-    if (now === row.afterUnits) status = 'posted';
-    else if (now === row.beforeUnits && !inFlight) status = 'failed';
+    // A re-pricing keeps the units (before = after), so they cannot tell whether it went through:
+    // the price level the item is at now does. Its row keeps no level; the one it moved to is the
+    // account's (a level chosen anew meanwhile makes a landed re-pricing to the old one "failed",
+    // and the new level is posted: the PSA ends right, the ledger errs on the side of not applied).
+    const level = levels.get(row.billingItemId);
+    const repricing = row.beforeUnits === row.afterUnits && contract.priceLevelId !== undefined && level !== undefined;
+    const applied = now === row.afterUnits && (!repricing || level === contract.priceLevelId);
+    const untouched = now === row.beforeUnits && !applied;
+    // Still in flight: the PSA shows what it held before, but the write may yet land.
+    const inFlight = untouched && readAt.getTime() < landingDeadline(row);
+    if (applied) status = 'posted';
+    else if (untouched && !inFlight) status = 'failed';
     if (status === 'unknown') {
       blocked.set(row.billingItemId, { row, inFlightUntil: inFlight ? landingDeadline(row) : null });
       const ended = `run ${row.runId ?? '?'} ended before the PSA's answer was recorded`;
@@ -234,7 +243,11 @@ async function executeContract(plan: BillingPlan, contract: ContractPlan, option
         error:
           status === 'posted'
             ? null
-            : `settled by run ${options.runId ?? '?'}: ${plan.date} units are ${now}, the posting's before value — it was not applied` + (row.error ? `; earlier: ${row.error}` : ''),
+            : `settled by run ${options.runId ?? '?'}: ` +
+              (repricing
+                ? `${plan.date} units are ${now} at price level ${level ?? 'mixed'}, not the account's ${contract.priceLevelId} — the re-pricing was not applied`
+                : `${plan.date} units are ${now}, the posting's before value — it was not applied`) +
+              (row.error ? `; earlier: ${row.error}` : ''),
       });
     }
     outcome.settled.push({ ledgerId: row.id, billingItemId: row.billingItemId, before: row.beforeUnits, after: row.afterUnits, status, units: now });

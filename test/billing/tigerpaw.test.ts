@@ -420,6 +420,78 @@ describe('re-pricing at the account\'s price level', () => {
     expect(writes()).toHaveLength(again);
   });
 
+  it('a re-pricing whose answer is lost (error-after) is unknown; the next run settles it and writes nothing more: one charge per item, quantity unchanged', async () => {
+    await run();
+    integration.tenants = tenants.map((t, i) => (i === 0 ? { ...t, ...PREFERRED } : t));
+    tp.inject({ endpoint: 'agreements/*/additionalcharges/*', kind: 'error-after', method: 'PUT', count: 1 });
+    const first = await run();
+    expect(first.status).toBe('partial');
+    const [unknown] = first.execution.contracts.flatMap((c) => c.postings).filter((p) => p.status === 'unknown');
+    expect(unknown!.after).toBe(unknown!.before);
+    const count = writes().length;
+    const second = await run();
+    expect(second.status).toBe('ok');
+    expect(second.execution.contracts.flatMap((c) => c.settled)).toMatchObject([{ ledgerId: unknown!.ledgerId, status: 'posted' }]);
+    expect(second.execution.totals.posted).toBe(0);
+    expect(writes()).toHaveLength(count);
+    expect(charges().filter((c) => c.item === WS || c.item === SRV)).toEqual([
+      { item: SRV, quantity: 10, level: 2, price: priceOf(SRV, 2) },
+      { item: WS, quantity: 90, level: 2, price: priceOf(WS, 2) },
+    ]);
+  });
+
+  it('a re-pricing Tigerpaw failed with an unknown outcome (500) may still land: the rerun blocks the item ("may still be applied") and writes nothing', async () => {
+    await run();
+    integration.tenants = tenants.map((t, i) => (i === 0 ? { ...t, ...PREFERRED } : t));
+    tp.inject({ endpoint: 'agreements/*/additionalcharges/*', kind: 'error', status: 500, method: 'PUT', count: 1 });
+    const first = await run();
+    const [unknown] = first.execution.contracts.flatMap((c) => c.postings).filter((p) => p.status === 'unknown');
+    expect(unknown).toBeDefined();
+    expect(charge(unknown!.billingItemId)[0]!.level).toBe(1); // the 500 came before the write
+    const count = writes().length;
+    const second = await run();
+    expect(second.status).toBe('partial');
+    const blocked = second.execution.contracts.flatMap((c) => c.postings).filter((p) => p.status === 'blocked');
+    expect(blocked.map((p) => p.billingItemId)).toEqual([unknown!.billingItemId]);
+    expect(blocked[0]!.error!.message).toMatch(/^Not posted yet: an earlier posting .* may still be applied by the PSA/);
+    // Not "posted": the units never told whether a re-pricing went through.
+    expect(ledger.getPosting(unknown!.ledgerId!)!.status).toBe('unknown');
+    expect(writes()).toHaveLength(count);
+  });
+
+  /** A re-pricing of Northwind's workstations to Preferred as a killed run leaves it: pending, never answered. */
+  function pendingReprice(landsBy: Date) {
+    return ledger.recordPosting({
+      runId: null, integration: 'demo', tenantId: northwind().tenantId, tenantName: northwind().tenantName, accountId: northwind().accountId!,
+      contractId: String(NORTH), billingItemId: WS, billingItemName: 'KESB Select – Workstation', applicationId: null, category: null,
+      beforeUnits: 90, afterUnits: 90, effectiveDate: new Date().toISOString().slice(0, 10), psaPostingId: null, status: 'pending', landsBy,
+    });
+  }
+
+  it('a pending re-pricing that can no longer land and left the charge at the old level is settled "failed", and the charge re-priced once', async () => {
+    await run();
+    integration.tenants = tenants.map((t, i) => (i === 0 ? { ...t, ...PREFERRED } : t));
+    const row = pendingReprice(new Date(Date.now() - 1000));
+    const result = await run();
+    expect(result.status).toBe('ok');
+    expect(result.execution.contracts[0]!.settled).toMatchObject([{ ledgerId: row.id, status: 'failed', units: 90 }]);
+    expect(ledger.getPosting(row.id)).toMatchObject({ status: 'failed', error: expect.stringMatching(/price level 1, not the account's 2 — the re-pricing was not applied/) });
+    expect(result.execution.contracts[0]!.postings.filter((p) => p.status === 'posted').map((p) => p.billingItemId).sort()).toEqual([SRV, WS]);
+    expect(charge(WS)).toEqual([{ item: WS, quantity: 90, level: 2, price: priceOf(WS, 2) }]);
+  });
+
+  it('a pending re-pricing that did land is settled "posted" from the price level, and nothing is written again', async () => {
+    await run();
+    integration.tenants = tenants.map((t, i) => (i === 0 ? { ...t, ...PREFERRED } : t));
+    tp.updateCharge(NORTH, 29697001, { PriceLevel: 2, Price: priceOf(WS, 2) });
+    const row = pendingReprice(new Date(Date.now() + 60_000));
+    const result = await run();
+    expect(result.status).toBe('ok');
+    expect(ledger.getPosting(row.id)!.status).toBe('posted');
+    expect(result.execution.contracts[0]!.postings.filter((p) => p.status === 'posted').map((p) => p.billingItemId)).toEqual([SRV]);
+    expect(writes().filter((r) => r.path.endsWith('/29697001')).map((r) => r.body)).toEqual([{ Quantity: 90, PriceLevel: 1 }]); // the first run's only
+  });
+
   it('a charge a person moved to another price level in the GUI is put back at the account\'s, quantity unchanged', async () => {
     await run();
     tp.updateCharge(NORTH, 29697001, { PriceLevel: 3, Price: priceOf(WS, 3) });
