@@ -316,8 +316,8 @@ describe('Tigerpaw billing safety', () => {
 
   it('a charge write Tigerpaw holds past the timeout: unknown, blocked while it may still land ("may still be applied"), settled once it lands; one charge', async () => {
     tp.inject({ endpoint: 'agreements/*/additionalcharges', kind: 'hold', method: 'POST' });
-    // The connector gives up on the held POST: its outcome is unknown. Only this run needs a short timeout.
-    const impatient = createTigerpawPsa({ connection: env.current.tpConnection, privateKey: tp.privateKey, httpOptions: { timeoutMs: 300, backoffBaseMs: 1, backoffMaxMs: 4 } });
+    // A connector that gives up on the held POST after 1.5 s: its outcome is unknown.
+    const impatient = createTigerpawPsa({ connection: env.current.tpConnection, privateKey: tp.privateKey, httpOptions: { timeoutMs: 1500, backoffBaseMs: 1, backoffMaxMs: 4 } });
     let first;
     try {
       first = await runBilling({ integration, platform, psa: impatient, ledger, now: new Date(), timeZone: TZ, dryRun: false });

@@ -27,13 +27,8 @@ export interface TigerpawEnv {
   tpConnection: TigerpawConnection;
 }
 
-export interface TigerpawEnvOptions {
-  /** The connector's per-request timeout (default the HttpClient's): short where a test holds a write. */
-  timeoutMs?: number;
-}
-
 /** Registers the hooks of a test file; read the environment inside tests (a new one for each). */
-export function useTigerpawEnv(fixtures: string, options: TigerpawEnvOptions = {}): { readonly current: TigerpawEnv } {
+export function useTigerpawEnv(fixtures: string): { readonly current: TigerpawEnv } {
   let env: TigerpawEnv | undefined;
   let dir = '';
   const recorded: RecordedRequest[] = [];
@@ -50,11 +45,7 @@ export function useTigerpawEnv(fixtures: string, options: TigerpawEnvOptions = {
       tp,
       ledger: openLedger({ file: path.join(dir, 'ledger.sqlite') }),
       platform: createKscPlatform({ connection: kscConnection, password: 'demo-ksc-password' }),
-      psa: createTigerpawPsa({
-        connection: tpConnection,
-        privateKey: tp.privateKey,
-        httpOptions: { backoffBaseMs: 1, backoffMaxMs: 4, ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}) },
-      }),
+      psa: createTigerpawPsa({ connection: tpConnection, privateKey: tp.privateKey, httpOptions: { backoffBaseMs: 1, backoffMaxMs: 4 } }),
       kscConnection,
       tpConnection,
     };
