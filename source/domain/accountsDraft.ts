@@ -713,6 +713,22 @@ export function contractsFor(accountId: string | null, contracts: readonly PsaCo
     .sort((a, b) => Number(b.active) - Number(a.active) || collator.compare(a.name, b.name) || compareIds(a.id, b.id));
 }
 
+/**
+ * The accounts whose billing readiness the Accounts tab reads (the PSA port's billingReadiness):
+ * those of billed rows (billing on, account mapped), each once, in the order given, at most
+ * `limit` of them — the PSA may answer one account per request. `total` counts them all.
+ */
+export function billedAccountIds(rows: readonly Pick<TenantMapping, 'accountId' | 'billing'>[], limit: number): { ids: string[]; total: number } {
+  const seen = new Set<string>();
+  const ids: string[] = [];
+  for (const r of rows) {
+    if (!r.billing || r.accountId === null || seen.has(r.accountId)) continue;
+    seen.add(r.accountId);
+    if (ids.length < limit) ids.push(r.accountId);
+  }
+  return { ids, total: seen.size };
+}
+
 /** The price level chooser's list: by name (locale-aware, numbers numerically), then id. */
 export function sortPriceLevels(levels: readonly PriceLevel[]): PriceLevel[] {
   return [...levels].sort((a, b) => collator.compare(a.name, b.name) || compareIds(a.id, b.id));
