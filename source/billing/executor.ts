@@ -21,6 +21,7 @@
 // writer to these contracts while it runs.
 import pLimit from 'p-limit';
 import type { Psa } from '../domain/ports.js';
+import { postingsOf } from '../domain/billingPlan.js';
 import type { PostingMode } from '../domain/types.js';
 import { landingDeadline, type Ledger, type PostingRecord } from '../store/ledger.js';
 import { billingErrorLine, toBillingError } from './errors.js';
@@ -123,7 +124,8 @@ export interface ExecuteOptions {
 
 const clock = (iso: number): string => new Date(iso).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
-const nonZero = (lines: BillingLine[]) => lines.filter((l) => l.delta !== 0);
+/** Lines with a change of units, or of price level (postingsOf). */
+const nonZero = (lines: BillingLine[]): BillingLine[] => postingsOf(lines);
 
 /**
  * A hook failure is the simulated death of the process: it must leave the ledger as a crash
@@ -198,9 +200,11 @@ async function executeContract(plan: BillingPlan, contract: ContractPlan, option
   const timeNow = options.now ?? (() => new Date());
   const readAt = timeNow();
   let units: Map<string, number>;
+  const levels = new Map<string, string | null>();
   try {
     const current = await options.psa.currentQuantities(contract.contractId, plan.date);
     units = new Map(current.map((q) => [q.billingItemId, q.units]));
+    for (const q of current) if (q.priceLevel !== undefined) levels.set(q.billingItemId, q.priceLevel);
   } catch (error) {
     outcome.error = toBillingError(error, `${capitalise(wordsOf(options).contract)} “${contract.contractName}” (${contract.accountName})`);
     return outcome;
@@ -246,7 +250,9 @@ async function executeContract(plan: BillingPlan, contract: ContractPlan, option
       outcome.postings.push({ ...base, status: 'blocked', ledgerId: null, psaPostingId: null, error: blockedError(blocker, line.billingItemName, contract, before, plan.date, wordsOf(options)) });
       continue;
     }
-    if (delta === 0) {
+    // Units right: posted again only when the PSA prices them at another level than the account's (read just now).
+    const repriced = contract.priceLevelId !== undefined && levels.has(line.billingItemId) && levels.get(line.billingItemId) !== contract.priceLevelId && after > 0;
+    if (delta === 0 && !repriced) {
       outcome.postings.push({ ...base, status: 'unchanged', ledgerId: null, psaPostingId: null });
       continue;
     }
@@ -276,7 +282,8 @@ async function executeContract(plan: BillingPlan, contract: ContractPlan, option
     });
     let psaId: string | null;
     try {
-      psaId = (await options.psa.postUsage({ contractId: contract.contractId, billingItemId: line.billingItemId, before, after, mode: options.mode, effectiveDate: plan.date })).id;
+      const priced = contract.priceLevelId !== undefined ? { priceLevel: contract.priceLevelId } : {};
+      psaId = (await options.psa.postUsage({ contractId: contract.contractId, billingItemId: line.billingItemId, before, after, mode: options.mode, effectiveDate: plan.date, ...priced })).id;
     } catch (error) {
       const e = toBillingError(error);
       const status = e.outcomeUnknown ? 'unknown' : 'failed';

@@ -1,31 +1,46 @@
 // Reads what the billing checks need from the live PSA (its contracts, billing items and
 // accounts) and applies the rules of domain/billingChecks.ts to an integration's mappings. Used by the planner before it
 // reads any usage, by `kmsp doctor` and by `kmsp config validate --online` / `config import`.
-import { accountProblem, contractProblem, itemProblems, skipReason, type MappingProblem } from '../domain/billingChecks.js';
+import { accountProblem, contractProblem, itemProblems, priceLevelProblem, readinessProblem, skipReason, type MappingProblem } from '../domain/billingChecks.js';
 import type { Integration, TenantMapping } from '../domain/config.js';
 import type { Psa } from '../domain/ports.js';
-import { accountFieldName, billingWords } from '../domain/profiles/index.js';
-import type { BillingItem, PsaAccount, PsaContract } from '../domain/types.js';
+import { accountFieldName, billingWords, psaProfile } from '../domain/profiles/index.js';
+import type { AccountBillingReadiness, BillingItem, PriceLevel, PsaAccount, PsaContract } from '../domain/types.js';
 
 export interface PsaBillingFacts {
   contracts: Map<string, PsaContract>;
   items: Map<string, BillingItem>;
   /** Accounts by id (read once): the tenant name kmsp wrote on each, and each contract owner's name. */
   accounts(): Promise<Map<string, PsaAccount>>;
+  /** The PSA's price levels by id, where it prices usage by one (read once); null: it has none. */
+  priceLevels(): Promise<Map<string, PriceLevel> | null>;
+  /** Whether the PSA takes usage for each account, where it sets conditions of its own; an empty map: it sets none. */
+  readiness(accountIds: readonly string[]): Promise<Map<string, AccountBillingReadiness>>;
 }
 
 export async function readBillingFacts(psa: Psa): Promise<PsaBillingFacts> {
   const [contracts, items] = await Promise.all([psa.listContracts(), psa.listBillingItems()]);
-  return billingFacts(contracts, items, () => psa.listAccounts());
+  return billingFacts(contracts, items, () => psa.listAccounts(), psa);
 }
 
-/** Facts from lists already read (doctor reads them for its own counts). */
-export function billingFacts(contracts: readonly PsaContract[], items: readonly BillingItem[], accounts: () => Promise<readonly PsaAccount[]>): PsaBillingFacts {
+/** Facts from lists already read (doctor reads them for its own counts); price levels and readiness are asked of `psa` when needed. */
+export function billingFacts(
+  contracts: readonly PsaContract[],
+  items: readonly BillingItem[],
+  accounts: () => Promise<readonly PsaAccount[]>,
+  psa?: Pick<Psa, 'listPriceLevels' | 'billingReadiness'>,
+): PsaBillingFacts {
   let byId: Promise<Map<string, PsaAccount>> | null = null;
+  let levels: Promise<Map<string, PriceLevel> | null> | null = null;
   return {
     contracts: new Map(contracts.map((c) => [c.id, c])),
     items: new Map(items.map((i) => [i.id, i])),
     accounts: () => (byId ??= accounts().then((list) => new Map(list.map((a) => [a.id, a])))),
+    priceLevels: () => (levels ??= psa?.listPriceLevels ? psa.listPriceLevels().then((list) => new Map(list.map((l) => [l.id, l]))) : Promise.resolve(null)),
+    readiness: async (accountIds) => {
+      if (!psa?.billingReadiness || accountIds.length === 0) return new Map();
+      return new Map((await psa.billingReadiness(accountIds)).map((r) => [r.accountId, r]));
+    },
   };
 }
 
@@ -47,11 +62,16 @@ export async function checkMappings(integration: Integration, facts: PsaBillingF
   const accounts = billed.length > 0 ? await facts.accounts() : new Map<string, PsaAccount>();
   const field = accountFieldName(integration.psa);
   const words = billingWords(integration.psa.kind);
+  const levelWords = psaProfile(integration.psa.kind).posting.priceLevel;
+  const levels = levelWords && billed.length > 0 ? await facts.priceLevels() : null;
+  const readiness = await facts.readiness([...new Set(billed.map((m) => m.accountId!))]);
   const tenants: MappingCheckResult['tenants'] = [];
   for (const mapping of billed) {
     const problem =
       contractProblem(mapping, facts.contracts.get(mapping.contractId!), date, (id) => accounts.get(id)?.name, words) ??
-      accountProblem(mapping, accounts.get(mapping.accountId!), field, words);
+      accountProblem(mapping, accounts.get(mapping.accountId!), field, words) ??
+      priceLevelProblem(mapping, levels, levelWords, words) ??
+      readinessProblem(mapping, readiness.get(mapping.accountId!), words);
     if (problem) tenants.push({ mapping, problem });
   }
   return { tenants, items: itemProblems(integration.billing, [...facts.items.values()], words) };
@@ -81,7 +101,7 @@ export function placeProblems(integration: Integration, index: number, result: M
     out.push({ path: where, message: words(problem) });
   }
   for (const { mapping, problem } of result.tenants) {
-    out.push({ path: `${at}.tenants[${integration.tenants.indexOf(mapping)}].contractId`, message: words(problem) });
+    out.push({ path: `${at}.tenants[${integration.tenants.indexOf(mapping)}].${problem.field ?? 'contractId'}`, message: words(problem) });
   }
   return out;
 }

@@ -84,6 +84,7 @@ export async function buildBillingPlan(options: BuildPlanOptions): Promise<Billi
 
   const platformLimit = pLimit(Math.max(1, options.platformConcurrency ?? 4));
   const psaLimit = pLimit(Math.max(1, options.psaConcurrency ?? psaProfile(integration.psa.kind).limits.concurrency));
+  const pricedByLevel = psaProfile(integration.psa.kind).posting.priceLevel !== undefined;
   const totalTenants = [...groups.values()].reduce((n, g) => n + g.mappings.length, 0);
   let tenantsDone = 0;
   let contractsDone = 0;
@@ -114,6 +115,7 @@ export async function buildBillingPlan(options: BuildPlanOptions): Promise<Billi
       accountName: accounts.get(first.accountId!)?.name ?? first.accountName ?? first.accountId!,
       contractId: group.contractId,
       contractName: live?.name ?? first.contractName ?? group.contractId,
+      ...(pricedByLevel && first.priceLevelId ? { priceLevelId: first.priceLevelId } : {}),
       lines: [],
     };
     const mappingProblem = refused.get(group.contractId);
@@ -149,6 +151,7 @@ export async function buildBillingPlan(options: BuildPlanOptions): Promise<Billi
       const lines = planAgainstPsa(
         sumDesired(perTenant.flatMap((t) => t.desired)),
         await current,
+        base.priceLevelId ?? null,
       ).map((line) => ({ ...line, billingItemName: facts.items.get(line.billingItemId)?.name ?? line.billingItemName }));
       const itemProblem = blockingItemProblem(lines, checks.items, base.tenantName);
       if (itemProblem) base.error = { ...itemProblem };

@@ -10,8 +10,10 @@ export interface BillingLine {
   /** The quantity usage says it should hold. */
   after: number;
   delta: number;
-  /** The Autotask period `before` belongs to; absent when Autotask holds nothing for the item. */
+  /** The PSA period `before` belongs to; absent when the PSA holds nothing for the item (or keeps no periods). */
   period?: { start: string; end: string };
+  /** Units right, price level not: posted again at the account's level (domain/billingPlan.ts PlanLine.reprice). */
+  reprice?: { from: string | null };
 }
 
 /** A failure as the user sees it: what, why, what to do (README › When something fails). */
@@ -33,6 +35,8 @@ export interface ContractPlan {
   accountName: string;
   contractId: string;
   contractName: string;
+  /** The account's price level where the PSA prices usage by one (profile posting.priceLevel); else absent. */
+  priceLevelId?: string;
   /** Every mapped billing item, also those without a change (delta 0). */
   lines: BillingLine[];
   /** Set when the mapping failed its check against the PSA, or reading usage or PSA units failed: nothing is posted to this contract. */

@@ -9,6 +9,8 @@
 // - a CA/certificate file for self-signed servers (KSC), never a silent
 //   "accept any certificate";
 // - redaction: no header value, secret or credential reaches an error or a log;
+// - per-attempt signing: where a vendor signs each request over the time it is sent, the
+//   signature is computed again for every attempt, so a retry carries a fresh one;
 // - unknown outcomes: a write (a request not marked safe to repeat) that fails
 //   after it may have reached the server — a timeout, a reset, a 5xx that is not a
 //   recognised refusal — is marked `outcomeUnknown`, never reported as if it had
@@ -99,6 +101,13 @@ export interface HttpClientOptions {
    */
   isRefusal?: (response: HttpResponse) => boolean;
   onRecord?: (record: RequestRecord) => void;
+  /**
+   * Headers computed afresh for every attempt, right before it is sent (a signature over the
+   * method, the path and the current time). A vendor that refuses a stale date would refuse a
+   * retry that reused the first attempt's headers after a 429, a 503 or a timeout. They override
+   * the request's own headers of the same name.
+   */
+  sign?: (method: HttpMethod, url: URL) => Record<string, string>;
   /** Injected in tests to avoid real waiting. */
   sleep?: (ms: number) => Promise<void>;
   random?: () => number;
@@ -311,6 +320,8 @@ export class HttpClient {
       try {
         response = await this.limitFor(endpoint)(() => this.once(req, url, endpoint, attempt));
       } catch (error) {
+        // Raised before anything was sent (a signer's header Node would refuse): as it stands.
+        if (error instanceof KmspError) throw error;
         const code = errorCode(error);
         // A refused connection never reached the server: repeating it is safe for any
         // request. A reset or a timeout may have been processed: only safe requests.
@@ -341,13 +352,18 @@ export class HttpClient {
   }
 
   private async once(req: HttpRequest, url: URL, endpoint: string, attempt: number): Promise<HttpResponse> {
+    // Signed inside the concurrency slot, so a request that waited for one is not sent with a stale date.
+    const signed = this.options.sign?.(req.method, url) ?? {};
+    for (const [name, value] of Object.entries(signed)) {
+      if (INVALID_HEADER_VALUE.test(value)) throw invalidHeaderError(this.service, name);
+    }
     this.stats.requests++;
     this.stats.byEndpoint[endpoint] = (this.stats.byEndpoint[endpoint] ?? 0) + 1;
     const controller = new AbortController();
     const timeoutMs = req.timeoutMs ?? this.options.timeoutMs;
     const timer = setTimeout(() => controller.abort(), timeoutMs);
     const started = Date.now();
-    const headers: Record<string, string> = { Accept: 'application/json', ...req.headers };
+    const headers: Record<string, string> = { Accept: 'application/json', ...req.headers, ...signed };
     let body: string | undefined;
     if (req.body !== undefined) {
       body = typeof req.body === 'string' ? req.body : JSON.stringify(req.body);

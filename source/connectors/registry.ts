@@ -15,6 +15,7 @@ import { createAutotaskPsa } from './autotask/index.js';
 import { createConnectWisePsa } from './connectwise/index.js';
 import type { HttpClientOptions } from './http.js';
 import { createKscPlatform } from './ksc/index.js';
+import { createTigerpawPsa } from './tigerpaw/index.js';
 
 /** Finds a secret by its full name ("main.autotask.secret") in the secret store; null when none holds it. */
 export type SecretLookup = (name: string) => Promise<string | null>;
@@ -123,6 +124,7 @@ const PSA_VENDORS = {
     createAutotaskPsa({ connection, secret: secret('autotask.secret'), integrationCode: secret('autotask.integration-code'), ...withHttp(httpOptions) }),
   ),
   connectwise: psaVendorEntry(PSA_PROFILES.connectwise, (connection, secret, httpOptions) => createConnectWisePsa({ connection, privateKey: secret('connectwise.private-key'), ...withHttp(httpOptions) })),
+  tigerpaw: psaVendorEntry(PSA_PROFILES.tigerpaw, (connection, secret, httpOptions) => createTigerpawPsa({ connection, privateKey: secret('tigerpaw.private-key'), ...withHttp(httpOptions) })),
 } as const satisfies { [K in PsaKind]?: PsaVendor<K> };
 
 const PLATFORM_VENDORS = {

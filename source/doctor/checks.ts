@@ -152,15 +152,16 @@ export async function checkPsa(integration: Integration, lookup: SecretLookup, t
     out.push({ integration: name, area: 'psa', status: 'ok', summary: `${label}: signed in — ${identity.description}` });
     // Where the PSA grants reads per area (a security role), each area kmsp needs is read once.
     for (const check of (await psa.checkAccess?.()) ?? []) {
+      const said = check.statement ?? { ok: `may read ${check.what}`, fail: `may not read ${check.what}`, remedy: `give the API user's security role ${check.permission}, then test again.` };
       out.push(
         check.allowed
-          ? { integration: name, area: 'psa', status: 'ok', summary: `${label}: may read ${check.what}` }
+          ? { integration: name, area: 'psa', status: 'ok', summary: `${label}: ${said.ok}` }
           : {
               integration: name,
               area: 'psa',
               status: 'fail',
-              summary: `${label}: may not read ${check.what}`,
-              detail: `  Cause: ${check.detail ?? 'refused'}.\n  Remedy: give the API user's security role ${check.permission}, then test again.`,
+              summary: `${label}: ${said.fail}`,
+              detail: `  Cause: ${check.detail ?? 'refused'}.\n  Remedy: ${said.remedy}`,
             },
       );
     }
@@ -174,7 +175,22 @@ export async function checkPsa(integration: Integration, lookup: SecretLookup, t
     out.push({ integration: name, area: 'psa', status: 'ok', summary: `${label}: ${plural(contracts.length, words.contract, words.contracts)}${ofKind}` });
     const items = await psa.listBillingItems();
     out.push({ integration: name, area: 'psa', status: 'ok', summary: `${label}: ${plural(items.filter((i) => i.active).length, `active ${words.billingItem}`, `active ${words.billingItems}`)}` });
-    out.push(...(await mappingChecks(integration, billingFacts(contracts, items, async () => accounts), calendarDate(new Date(), timeZone))));
+    const levelWords = psaProfile(integration.psa.kind).posting.priceLevel;
+    if (levelWords && psa.listPriceLevels) {
+      const levels = await psa.listPriceLevels();
+      out.push(
+        levels.length > 0
+          ? { integration: name, area: 'psa', status: 'ok', summary: `${label}: ${plural(levels.length, levelWords.word, levelWords.words)} readable` }
+          : {
+              integration: name,
+              area: 'psa',
+              status: 'warn',
+              summary: `${label}: no ${levelWords.words}`,
+              detail: `  Cause: usage is priced at the ${levelWords.word} chosen per ${words.account}, and the PSA lists none.\n  Remedy: create ${levelWords.words} in ${words.name}, then choose one per ${words.account} on the ${words.tabs.accounts} tab.`,
+            },
+      );
+    }
+    out.push(...(await mappingChecks(integration, billingFacts(contracts, items, async () => accounts, psa), calendarDate(new Date(), timeZone))));
     const picklists = await psa.ticketPicklists();
     // Where tickets go (queues, boards) and the statuses they get, counted as the PSA lists them.
     const ticketing = psaProfile(integration.psa.kind).ticketing;

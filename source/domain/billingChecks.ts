@@ -5,8 +5,8 @@
 // contracts and billing items and passes them in. The billing run, the preview, `kmsp doctor`,
 // `kmsp config validate --online` and the console's Accounts tab use these same rules.
 import type { BillingSettings, PsaChoice, TenantMapping } from './config.js';
-import type { PostingPolicy, PsaWords } from './profiles/types.js';
-import type { BillingItem, PsaAccount, PsaContract } from './types.js';
+import type { PostingPolicy, PriceLevelWords, PsaWords } from './profiles/types.js';
+import type { AccountBillingReadiness, BillingItem, PriceLevel, PsaAccount, PsaContract } from './types.js';
 
 /** The PSA's words the messages use (its profile's), and which contracts take usage. */
 export interface BillingWords {
@@ -28,6 +28,8 @@ export interface MappingProblem {
   message: string;
   cause: string;
   remedy: string;
+  /** The mapping field it concerns, where not the contract (config validate places it there). */
+  field?: 'priceLevelId';
 }
 
 /** Why a mapped tenant is not billed at all, before any check against the PSA (null: it is billed), in the PSA's words. */
@@ -122,6 +124,49 @@ export function accountProblem(mapping: TenantMapping, account: PsaAccount | und
     message: `${cap(words.account)} ${quoted(account.name, account.id)} says in its “${field}” field that it belongs to “${written}”, not to ${tenant} mapped to it; billing skips ${tenant}`,
     cause: `the mapping and the tenant name kmsp wrote on the ${words.account} disagree: one of them was edited by hand, and billing ${tenant} there could bill another customer`,
     remedy: `If ${tenant} really is this customer, map it again on the ${words.tabs.accounts} tab and save (the field is rewritten); otherwise choose ${tenant}'s own ${words.account}.`,
+  };
+}
+
+/**
+ * Where the PSA prices usage at a price level chosen per account (`levelWords`, the profile's
+ * posting.priceLevel): none chosen, or one the PSA no longer has (`levels`, its live list; null
+ * when not read). Null when the PSA has no price levels or the chosen one exists.
+ */
+export function priceLevelProblem(
+  mapping: TenantMapping,
+  levels: ReadonlyMap<string, PriceLevel> | null,
+  levelWords: PriceLevelWords | undefined,
+  { words }: Pick<BillingWords, 'words'> = NEUTRAL_BILLING_WORDS,
+): MappingProblem | null {
+  if (!levelWords) return null;
+  const tenant = `“${mapping.tenantName}”`;
+  const word = levelWords.word;
+  if (!mapping.priceLevelId) {
+    return {
+      field: 'priceLevelId',
+      message: `${tenant} has billing on but no ${word} is chosen; billing skips this tenant`,
+      cause: `the ${words.account}'s usage is priced at the ${word} chosen for it, and none is`,
+      remedy: `On the ${words.tabs.accounts} tab, choose a ${word} for ${tenant} (or turn its billing off).`,
+    };
+  }
+  if (levels && !levels.has(mapping.priceLevelId)) {
+    return {
+      field: 'priceLevelId',
+      message: `${cap(word)} ${quoted(mapping.priceLevelName, mapping.priceLevelId)} chosen for ${tenant} does not exist in the PSA; billing skips this tenant`,
+      cause: `the ${word} was deleted or renumbered in the PSA`,
+      remedy: `On the ${words.tabs.accounts} tab, choose one of the PSA's ${levelWords.words} for ${tenant}.`,
+    };
+  }
+  return null;
+}
+
+/** The PSA's own refusal to take usage for the account (readiness from the PSA; undefined: not asked, or ready). */
+export function readinessProblem(mapping: TenantMapping, readiness: AccountBillingReadiness | undefined, { words }: Pick<BillingWords, 'words'> = NEUTRAL_BILLING_WORDS): MappingProblem | null {
+  if (!readiness || readiness.ready) return null;
+  return {
+    message: `${cap(words.account)} ${quoted(mapping.accountName, mapping.accountId ?? '')} of “${mapping.tenantName}” cannot take usage postings yet; billing skips this tenant`,
+    cause: readiness.problem ?? `the PSA does not accept usage for this ${words.account}`,
+    remedy: readiness.remedy ?? `Check the ${words.account} in the PSA.`,
   };
 }
 

@@ -40,6 +40,12 @@ export interface PlanLine {
   delta: number;
   /** The PSA period `before` belongs to (YYYY-MM-DD, inclusive); absent when the PSA holds nothing for the item. */
   period?: { start: string; end: string };
+  /**
+   * Where the PSA prices usage at the account's price level: the units are right but priced at
+   * another level (`from`, null: none) — the account's level was changed — so the line is
+   * posted again at the account's level. Absent: the price is right or not kmsp's to set.
+   */
+  reprice?: { from: string | null };
 }
 
 type Source = DesiredQuantity['sources'][number];
@@ -142,7 +148,11 @@ function assertQuantity(what: string, n: number): void {
 }
 
 /** Desired quantities against what the PSA holds for the current period. */
-export function planAgainstPsa(desired: DesiredQuantity[], current: ItemQuantity[]): PlanLine[] {
+/**
+ * `priceLevel`: the account's price level where the PSA prices usage by one (else null or
+ * absent); a held line priced at another level is marked `reprice`.
+ */
+export function planAgainstPsa(desired: DesiredQuantity[], current: ItemQuantity[], priceLevel: string | null = null): PlanLine[] {
   const held = new Map<string, ItemQuantity>();
   for (const q of current) {
     assertQuantity(`PSA units of item ${q.billingItemId}`, q.units);
@@ -164,11 +174,12 @@ export function planAgainstPsa(desired: DesiredQuantity[], current: ItemQuantity
     const before = h?.units ?? 0;
     const line: PlanLine = { billingItemId, billingItemName: w.name, before, after: w.quantity, delta: w.quantity - before };
     if (h && h.periodStart !== null && h.periodEnd !== null) line.period = { start: h.periodStart, end: h.periodEnd };
+    if (priceLevel !== null && h && h.priceLevel !== undefined && h.priceLevel !== priceLevel && w.quantity > 0) line.reprice = { from: h.priceLevel };
     return line;
   });
 }
 
-/** The lines that become postings: those with a change. */
-export function postingsOf(lines: PlanLine[]): PlanLine[] {
-  return lines.filter((line) => line.delta !== 0);
+/** The lines that become postings: those with a change of units or of price level. */
+export function postingsOf<L extends PlanLine>(lines: readonly L[]): L[] {
+  return lines.filter((line) => line.delta !== 0 || line.reprice !== undefined);
 }

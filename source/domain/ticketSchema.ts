@@ -427,10 +427,11 @@ export function ruleProblems(
 }
 
 /** The General fields' problems: each required one must be chosen (and, with the live lists, still exist). */
-export function generalProblems(general: TicketChoices, psa: PsaProfile, picklists?: TicketPicklists): TicketingProblem[] {
+/** `inUse`: some rule row is on (a requiredOnceInUse field is required only then). */
+export function generalProblems(general: TicketChoices, psa: PsaProfile, picklists?: TicketPicklists, inUse = true): TicketingProblem[] {
   const out: TicketingProblem[] = [];
   for (const spec of psa.ticketing.general) {
-    if (!spec.required) continue;
+    if (!spec.required || (spec.requiredOnceInUse && !inUse)) continue;
     const values = picklists?.[spec.list];
     if (present(general[spec.id], values)) continue;
     const gone = goneNote(general[spec.id], values, psa);
@@ -438,7 +439,7 @@ export function generalProblems(general: TicketChoices, psa: PsaProfile, picklis
       path: `general.${spec.id}`,
       place: { kind: 'general' },
       field: spec.id,
-      message: `General: ${spec.label} is required${gone ? ` (${gone})` : ''}.`,
+      message: `General: ${spec.label} is required${spec.requiredOnceInUse ? ` once a rule creates ${psa.words.tickets}` : ''}${gone ? ` (${gone})` : ''}.`,
       short: `${spec.label} required`,
     });
   }
@@ -537,7 +538,8 @@ export function scopeProblems(ticketing: TicketingSettings, psa: PsaProfile, pic
  * their scope. Rows of sections the platform does not list are kept unused and not checked.
  */
 export function ticketingProblems(ticketing: TicketingSettings, platform: PlatformProfile, psa: PsaProfile, picklists?: TicketPicklists): TicketingProblem[] {
-  const out: TicketingProblem[] = [...generalProblems(ticketing.general, psa, picklists), ...scopeProblems(ticketing, psa, picklists)];
+  const inUse = platform.sections.some((section) => (ticketing.sections[section.id] ?? []).some((rule) => rule.enabled));
+  const out: TicketingProblem[] = [...generalProblems(ticketing.general, psa, picklists, inUse), ...scopeProblems(ticketing, psa, picklists)];
   for (const section of platform.sections) {
     (ticketing.sections[section.id] ?? []).forEach((rule, index) => out.push(...ruleProblems(rule, { section, index }, ticketing.general, psa, picklists)));
   }

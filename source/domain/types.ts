@@ -217,7 +217,7 @@ export interface UsagePosting {
   billingItemId: string;
   /** Units the PSA held when they were read right before this posting. */
   before: number;
-  /** Units it must hold after it. Never equal to before. */
+  /** Units it must hold after it. Equal to before only when the posting re-prices the units at `priceLevel`. */
   after: number;
   /** delta: a record of (after − before) units is added; set: the item's quantity is set to after. */
   mode: PostingMode;
@@ -278,4 +278,9 @@ export interface AccessCheck {
   permission: string;
   /** The PSA's own words when it refused. */
   detail: string | null;
+  /**
+   * For a check that is not "may the user read X" (a record the integration needs exists): what
+   * doctor says when it holds and when not, and the remedy, replacing the read wording.
+   */
+  statement?: { ok: string; fail: string; remedy: string };
 }

@@ -30,6 +30,20 @@ export interface BaseInjection<Kind extends string = string> {
 /** How an injection's `endpoint` selects requests; the default compares names case-insensitively. */
 export type EndpointMatcher = (pattern: string, endpoint: string) => boolean;
 
+/**
+ * Whether a path fragment (whole segments, case-insensitive; `*` or `{id}` for any one segment)
+ * occurs in the path: the matcher of the simulators whose injections name a part of the API path.
+ */
+export function pathFragmentMatches(pattern: string, endpoint: string): boolean {
+  const want = pattern.toLowerCase().split('/').filter(Boolean);
+  const have = endpoint.toLowerCase().split('/').filter(Boolean);
+  if (want.length === 0) return false;
+  for (let start = 0; start + want.length <= have.length; start++) {
+    if (want.every((w, k) => w === '*' || w === '{id}' || w === have[start + k])) return true;
+  }
+  return false;
+}
+
 const sameName: EndpointMatcher = (pattern, endpoint) => pattern.toLowerCase() === endpoint.toLowerCase();
 
 export class Injections<I extends BaseInjection = BaseInjection> {

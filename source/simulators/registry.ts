@@ -11,6 +11,7 @@ import type { PlatformKind, PsaKind } from '../domain/types.js';
 import { startAutotaskSimulator } from './autotask/index.js';
 import { startConnectWiseSimulator } from './connectwise/index.js';
 import { startKscSimulator } from './ksc/index.js';
+import { startTigerpawSimulator } from './tigerpaw/index.js';
 import { fixturesPath, testTls, type SimServer } from './server.js';
 
 export interface SimulatorStartOptions {
@@ -99,6 +100,16 @@ const PSA_SIMULATORS = {
     connection: (sim) => ({
       connection: newConnection(PSA_PROFILES.connectwise, { siteUrl: sim.siteUrl, companyId: sim.companyId, publicKey: sim.publicKey, clientId: sim.clientId }),
       secrets: { 'connectwise.private-key': sim.privateKey },
+    }),
+  }),
+  tigerpaw: psaSimulatorEntry({
+    profile: PSA_PROFILES.tigerpaw,
+    fixtureFile: 'tigerpaw.json',
+    start: (options = {}) => startTigerpawSimulator(startOptions(options, 'tigerpaw.json')),
+    address: (sim) => sim.apiUrl,
+    connection: (sim) => ({
+      connection: newConnection(PSA_PROFILES.tigerpaw, { apiUrl: sim.apiUrl, publicKey: sim.publicKey, externalProduct: sim.externalProduct }),
+      secrets: { 'tigerpaw.private-key': sim.privateKey },
     }),
   }),
 } as const satisfies { [K in PsaKind]?: { kind: K } };

@@ -21,8 +21,8 @@ describe('kmsp demo --platform / --psa', () => {
     const r = await runCli(['demo', '--psa', 'nope', '--serve']);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('Unknown PSA kind "nope"');
-    expect(r.stderr).toContain('the demo simulates: autotask (Autotask), connectwise (ConnectWise)');
-    expect(r.stderr).toContain('Remedy: Give --psa one of autotask, connectwise.');
+    expect(r.stderr).toContain('the demo simulates: autotask (Autotask), connectwise (ConnectWise), tigerpaw (Tigerpaw)');
+    expect(r.stderr).toContain('Remedy: Give --psa one of autotask, connectwise, tigerpaw.');
     expect(r.stdout).toBe('');
   });
 

@@ -1,7 +1,7 @@
 // The rules that keep billing off a contract that is not the customer's (domain/billingChecks.ts)
 // and the usage no billing item is chosen for (domain/billingPlan.ts unbilledUsage).
 import { describe, expect, it } from 'vitest';
-import { accountProblem, blockingItemProblem, contractProblem, itemProblems, skipReason } from '../../source/domain/billingChecks.js';
+import { accountProblem, blockingItemProblem, contractProblem, itemProblems, priceLevelProblem, readinessProblem, skipReason } from '../../source/domain/billingChecks.js';
 import { unbilledLine, unbilledUsage } from '../../source/domain/billingPlan.js';
 import type { BillingSettings, TenantMapping } from '../../source/domain/config.js';
 import type { PsaContract } from '../../source/domain/types.js';
@@ -132,5 +132,39 @@ describe('unbilledUsage', () => {
   it('without categories, one item takes every device of its application', () => {
     const billing: BillingSettings = { byCategory: false, applications: [{ applicationId: 'KES', applicationName: 'KES', single: { value: '9', label: 'All' }, workstation: null, server: null, nonWindows: null }] };
     expect(unbilledUsage(usage, billing, apps).map(unbilledLine)).toEqual(['5 devices on Kaspersky Security for Windows Server: no billing item chosen']);
+  });
+});
+
+describe('priceLevelProblem and readinessProblem', () => {
+  const levelWords = { label: 'Price level', word: 'price level', words: 'price levels' };
+  const levels = new Map([['2', { id: '2', name: 'Preferred' }]]);
+
+  it('asks nothing of a PSA without price levels', () => {
+    expect(priceLevelProblem(mapping, levels, undefined)).toBeNull();
+  });
+
+  it('needs a chosen price level that the PSA still has', () => {
+    expect(priceLevelProblem({ ...mapping, priceLevelId: '2', priceLevelName: 'Preferred' }, levels, levelWords)).toBeNull();
+    // Not read (null): only "none chosen" can be told.
+    expect(priceLevelProblem({ ...mapping, priceLevelId: '9' }, null, levelWords)).toBeNull();
+    expect(priceLevelProblem(mapping, levels, levelWords)).toMatchObject({
+      field: 'priceLevelId',
+      message: '“Acme & Sons” has billing on but no price level is chosen; billing skips this tenant',
+      remedy: 'On the Accounts tab, choose a price level for “Acme & Sons” (or turn its billing off).',
+    });
+    expect(priceLevelProblem({ ...mapping, priceLevelId: '9', priceLevelName: 'Gold' }, levels, levelWords)).toMatchObject({
+      field: 'priceLevelId',
+      message: 'Price level “Gold” (9) chosen for “Acme & Sons” does not exist in the PSA; billing skips this tenant',
+    });
+  });
+
+  it('passes on the PSA\'s own reason an account takes no usage, with its remedy', () => {
+    expect(readinessProblem(mapping, undefined)).toBeNull();
+    expect(readinessProblem(mapping, { accountId: '10', ready: true, problem: null, remedy: null })).toBeNull();
+    expect(readinessProblem(mapping, { accountId: '10', ready: false, problem: 'not cross-referenced to External Product “Kaspersky Security”', remedy: 'Add it on the account.' })).toEqual({
+      message: 'Account “Acme and Sons Ltd” (10) of “Acme & Sons” cannot take usage postings yet; billing skips this tenant',
+      cause: 'not cross-referenced to External Product “Kaspersky Security”',
+      remedy: 'Add it on the account.',
+    });
   });
 });

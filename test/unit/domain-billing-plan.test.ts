@@ -173,6 +173,21 @@ describe('planAgainstPsa', () => {
   it('refuses negative PSA units', () => {
     expect(() => planAgainstPsa([want('A', 1)], [held('A', -2)])).toThrow(RangeError);
   });
+
+  it('marks units held at another price level than the account\'s to be posted again (set-mode PSAs with price levels)', () => {
+    const at = (billingItemId: string, units: number, priceLevel: string | null): ItemQuantity => ({ billingItemId, units, periodStart: null, periodEnd: null, priceLevel });
+    const lines = planAgainstPsa([want('A', 5), want('B', 3), want('C', 0), want('D', 2)], [at('A', 5, '1'), at('B', 3, '2'), at('C', 4, '1'), at('D', 2, null)], '2');
+    expect(lines.map((l) => [l.billingItemId, l.delta, l.reprice])).toEqual([
+      ['A', 0, { from: '1' }],
+      ['B', 0, undefined],
+      // Brought to 0: the units change; the price of nothing needs no level.
+      ['C', -4, undefined],
+      ['D', 0, { from: null }],
+    ]);
+    expect(postingsOf(lines).map((l) => l.billingItemId)).toEqual(['A', 'C', 'D']);
+    // Without an account price level (a PSA without them) nothing is re-priced.
+    expect(postingsOf(planAgainstPsa([want('A', 5)], [at('A', 5, '1')]))).toEqual([]);
+  });
 });
 
 describe('postingsOf', () => {

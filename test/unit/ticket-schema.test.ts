@@ -304,4 +304,25 @@ describe('ticketingProblems', () => {
       'Critical status › Device is unmanaged: Due must be a number (kept unused while ticket creation is off; 1–8760 hours to switch it on).',
     ]);
   });
+
+  it('Tigerpaw: the service order rep (no default the PSA offers) is required once a row is on, not before', () => {
+    const tp = psaProfile('tigerpaw');
+    const tpLists: TicketPicklists = {
+      boards: [v('3', 'Monitoring Alert')],
+      priorities: [v('Critical', 'Critical'), v('Medium', 'Medium')],
+      types: [v('Security', 'Security')],
+      statuses: [v('New', 'New'), v('Closed', 'Closed', { closed: true })],
+      reps: [v('7', 'Jane Smith')],
+    };
+    const t = defaultTicketing(ksc, tp, tpLists);
+    expect(t.general).toEqual({ rep: null, newStatus: { value: 'New', label: 'New' }, closedStatus: { value: 'Closed', label: 'Closed' } });
+    expect(ticketingProblems(t, ksc, tp, tpLists)).toEqual([]);
+    expect(ticketingProblems(t, ksc, tp)).toEqual([]);
+    t.sections.events![0] = { ...t.sections.events![0]!, enabled: true };
+    expect(ticketingProblems(t, ksc, tp, tpLists).map((p) => p.message)).toEqual(['General: Service order rep is required once a rule creates service orders.']);
+    t.general.rep = { value: '7', label: 'Jane Smith' };
+    expect(ticketingProblems(t, ksc, tp, tpLists)).toEqual([]);
+    // No due time on service orders: the rows keep none.
+    expect(t.sections.events![0]!.dueHours).toBeNull();
+  });
 });

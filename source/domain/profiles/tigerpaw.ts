@@ -73,7 +73,7 @@ export const tigerpawProfile: PsaProfile<'tigerpaw'> = {
       { name: 'reps', plural: 'reps' },
     ],
     general: [
-      { id: 'rep', label: 'Service order rep', short: 'Rep', list: 'reps', required: true, defaultLabel: null },
+      { id: 'rep', label: 'Service order rep', short: 'Rep', list: 'reps', required: true, requiredOnceInUse: true, defaultLabel: null },
       { id: 'newStatus', label: 'New service order status', short: 'New status', list: 'statuses', openOnly: true, required: true, defaultLabel: 'New', role: 'new-status' },
       { id: 'closedStatus', label: 'Closed service order status', short: 'Closed status', list: 'statuses', closedOnly: true, required: true, defaultLabel: 'Closed', role: 'closed-status' },
     ],

@@ -76,6 +76,12 @@ export interface TicketFieldSpec {
   list: string;
   /** Required on an enabled row (rows) or always (General). */
   required?: boolean;
+  /**
+   * General only: required once any rule row is on, not before — a value the PSA offers no
+   * default for (Tigerpaw's service order rep), so a new integration is valid until it creates
+   * tickets.
+   */
+  requiredOnceInUse?: boolean;
   /** Id of the field whose value scopes this one's values; changing that field clears this one. */
   scopedBy?: string;
   /** Only values flagged `closed` (a board's closed statuses). */

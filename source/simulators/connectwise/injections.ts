@@ -1,6 +1,8 @@
 // Failure injection for the ConnectWise simulator (../injections.ts): the shared kinds,
 // selected by a fragment of the API path.
-import { Injections, type BaseInjection } from '../injections.js';
+import { Injections, pathFragmentMatches, type BaseInjection } from '../injections.js';
+
+export { pathFragmentMatches };
 
 export type CwInjectionKind = '429' | 'error' | 'error-after' | 'delay' | 'hold';
 
@@ -12,17 +14,6 @@ export interface CwInjection extends BaseInjection<CwInjectionKind> {
    * stands for one segment: "finance/agreements/*\/additions".
    */
   endpoint: string;
-}
-
-/** Whether a path fragment (whole segments, `*` or `{id}` for any one) occurs in the path. */
-export function pathFragmentMatches(pattern: string, endpoint: string): boolean {
-  const want = pattern.toLowerCase().split('/').filter(Boolean);
-  const have = endpoint.toLowerCase().split('/').filter(Boolean);
-  if (want.length === 0) return false;
-  for (let start = 0; start + want.length <= have.length; start++) {
-    if (want.every((w, k) => w === '*' || w === '{id}' || w === have[start + k])) return true;
-  }
-  return false;
 }
 
 export class CwInjections extends Injections<CwInjection> {

@@ -233,7 +233,7 @@ function TicketingEditor({ session, integrationName, integration, width, height,
         grow: 1,
         filterable: false,
         render: (g) => {
-          if (g.kind === 'field') return g.required ? 'required' : 'optional';
+          if (g.kind === 'field') return g.required ? (g.spec.requiredOnceInUse ? 'required once a row is on' : 'required') : 'optional';
           const missing = lacking(g);
           return `${plural(g.rows, 'row')} on${missing.length > 0 ? ` · needs ${joinLabels(missing)}` : ''}`;
         },
