@@ -111,8 +111,10 @@ function columnsFor(tenantTitle: string, accountTitle: string, contractTitle: st
     columns.push({
       key: 'priceLevel',
       title: levelWords.label,
-      minWidth: 8,
-      grow: 2,
+      // Its title whole at 80 columns; level names are short, so the others get the room left.
+      minWidth: Math.max(10, displayWidth(levelWords.label)),
+      maxWidth: 24,
+      grow: 1,
       filterable: false,
       render: (r) => (r.priceLevelId !== null ? r.priceLevelName || `(id ${r.priceLevelId})` : required(r) ? '— required' : '—'),
       tone: (r) => (required(r) ? 'danger' : undefined),
@@ -665,7 +667,7 @@ function AccountsEditor({ session, integrationName, integration, width, height, 
       parts.push(`Error: billing readiness: ${describeLoadError(readinessLoad.error)} (r retry)`);
       tone = 'danger';
     } else if (readinessLoad.loading && readiness !== null) parts.push('checking billing readiness…');
-    else if (notReadyById.size > 0) parts.push(`${plural(notReadyById.size, 'billed row')} not ready for billing`);
+    else if (notReadyById.size > 0) parts.push(`${formatCount(notReadyById.size)} not ready for billing`);
     if (readiness && readiness.total > readiness.checked) parts.push(`readiness read for ${formatCount(readiness.checked)} of ${plural(readiness.total, 'billed account')}`);
     if (suggesting) parts.push('finding suggestions…');
     else if (suggestionCount > 0) parts.push(plural(suggestionCount, 'suggestion'));
