@@ -132,7 +132,7 @@ describe('the Accounts tab on a PSA with price levels and billing readiness', ()
     for (const name of ['Standard', 'Preferred', 'Partner']) expect(chooser).toContain(name);
     expect(stable(chooser)).toMatchSnapshot();
     await typeText(ui.stdin, 'pref');
-    await waitForFrame(ui, (f) => f.includes('1 of 4'));
+    await waitForFrame(ui, (f) => f.includes('1 of 3'));
     await press(ui.stdin, '\r');
     const chosen = await waitForFrame(ui, (f) => /Bluebird Dental .*Preferred$/m.test(f) && f.includes('Not saved yet: price level changed.'));
     expect(chosen).not.toContain('1 problem');
