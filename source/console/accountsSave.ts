@@ -3,7 +3,9 @@
 // (README › The console, Accounts). The configuration is the source of truth and is saved first;
 // a custom field that cannot be written is a warning naming the account, never a
 // lost mapping — the next save repairs it (udfWrites compares with live values).
-import { saveBlockers, udfWrites, type AccountsContext, type AccountsState, type SaveBlocker } from '../domain/accountsDraft.js';
+import { priceLevelWords, saveBlockers, udfWrites, type AccountsContext, type AccountsState, type SaveBlocker } from '../domain/accountsDraft.js';
+import { psaContractWord, withArticle } from '../domain/mapping.js';
+import { isKnownPsaKind } from '../domain/profiles/index.js';
 import type { TenantMapping } from '../domain/config.js';
 import { describeErrorLine, isKmspError, KmspError } from '../domain/errors.js';
 import type { ConsoleSession } from './session.js';
@@ -95,18 +97,24 @@ export function saveNotice(
   };
 }
 
-/** Why Save refused the draft: every blocker, each naming its row. The screen shows it again as the blockers change. */
-export function saveBlockedError(blockers: readonly SaveBlocker[]): KmspError {
+/**
+ * Why Save refused the draft: every blocker, each naming its row, the remedy in the PSA's words
+ * (the context's). The screen shows it again as the blockers change.
+ */
+export function saveBlockedError(blockers: readonly SaveBlocker[], ctx: AccountsContext = {}): KmspError {
+  const kind = isKnownPsaKind(ctx.psa) ? ctx.psa : undefined;
+  const level = priceLevelWords(kind);
+  const choose = [withArticle(psaContractWord(kind)), ...(level && blockers.some((b) => b.field === 'priceLevelId') ? [withArticle(level.word)] : [])].join(' and ');
   return new KmspError(`Cannot save: ${blockers.length === 1 ? 'one problem' : `${blockers.length} problems`} to fix first`, {
     kind: 'config',
     cause: blockers.map((b) => b.message).join(' '),
-    remedy: 'Fix each row named above (choose a contract, or turn billing off), then save again.',
+    remedy: `Fix each row named above (choose ${choose}, or turn billing off), then save again.`,
   });
 }
 
 export async function saveAccounts(session: ConsoleSession, integrationName: string, state: AccountsState, ctx: AccountsContext = {}): Promise<AccountsSaveResult> {
   const blockers = saveBlockers(state, ctx);
-  if (blockers.length > 0) throw saveBlockedError(blockers);
+  if (blockers.length > 0) throw saveBlockedError(blockers, ctx);
   const integration = session.integration(integrationName);
   if (!integration) throw new KmspError(`No integration named “${integrationName}”`, { kind: 'config' });
   const field = integration.psa.tenantNameField;

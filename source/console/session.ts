@@ -3,14 +3,14 @@
 // this and never build connectors or touch files themselves, so that the same
 // operations run identically in tests without Ink.
 import { createHash } from 'node:crypto';
-import type { AgentSettings, Integration, KmspConfig, TenantMapping } from '../domain/config.js';
+import { psaLabel, type AgentSettings, type Integration, type KmspConfig, type TenantMapping } from '../domain/config.js';
 import { describeConflict, jsonEqual, mergeConfig } from '../domain/configMerge.js';
 import { KmspError } from '../domain/errors.js';
 import type { Psa, SecurityPlatform } from '../domain/ports.js';
 import { platformSecrets, psaSecrets, type SecretSpec } from '../domain/secretNames.js';
 import { agentBlockingProblems, validateConfig, type Problem } from '../domain/validate.js';
 import { agentSettingsProblems } from '../domain/agentSettings.js';
-import type { BillingItem, PsaAccount, PsaContract, Tenant, TicketPicklists } from '../domain/types.js';
+import type { AccountBillingReadiness, BillingItem, PriceLevel, PsaAccount, PsaContract, Tenant, TicketPicklists } from '../domain/types.js';
 import { createPlatform, createPsa } from '../connectors/factory.js';
 import { lastLedgerRuns, livenessNow, readAgentStatus, type AgentStatus, type LastLedgerRuns, type Liveness } from '../store/agentStatus.js';
 import fs from 'node:fs';
@@ -20,6 +20,16 @@ import { deleteIntegration, integrationSummaries, renameIntegration, type Delete
 import type { KmspPaths } from '../store/paths.js';
 import { openSecretStore, type SecretStore, type SetResult } from '../store/secrets.js';
 import type { SecretBackendId } from '../store/secretTypes.js';
+
+/** A connector without a port method its PSA's profile promises: this build's fault, said so. */
+function noPortMethod(integration: Integration, what: string): KmspError {
+  const name = psaLabel(integration.psa.kind);
+  return new KmspError(`The ${name} connector of this build cannot ${what}`, {
+    kind: 'internal',
+    cause: `The ${name} profile says the PSA has them, but its connector does not read them.`,
+    remedy: 'Update kmsp; if this build is the newest, report it to the kmsp maintainers.',
+  });
+}
 
 export interface ConsoleSessionOptions {
   paths: KmspPaths;
@@ -34,7 +44,7 @@ interface Cached<T> {
   at: number;
 }
 
-type DataKind = 'tenants' | 'accounts' | 'contracts' | 'billingItems' | 'picklists';
+type DataKind = 'tenants' | 'accounts' | 'contracts' | 'billingItems' | 'picklists' | 'priceLevels';
 
 /** The agent's status file as the console sees it: read, and judged alive or not, at `at`. */
 export type AgentStatusView =
@@ -394,6 +404,7 @@ export class ConsoleSession {
       'contracts',
       'billingItems',
       'picklists',
+      'priceLevels',
     ]);
   }
 
@@ -442,7 +453,7 @@ export class ConsoleSession {
   }
 
   invalidate(name: string, kinds?: DataKind[]): void {
-    for (const kind of kinds ?? (['tenants', 'accounts', 'contracts', 'billingItems', 'picklists'] as DataKind[])) this.cache.delete(`${name}\u0000${kind}`);
+    for (const kind of kinds ?? (['tenants', 'accounts', 'contracts', 'billingItems', 'picklists', 'priceLevels'] as DataKind[])) this.cache.delete(`${name}\u0000${kind}`);
   }
 
   tenants(name: string, refresh = false): Promise<Tenant[]> {
@@ -455,6 +466,35 @@ export class ConsoleSession {
 
   contracts(name: string, refresh = false): Promise<PsaContract[]> {
     return this.cached(name, 'contracts', async () => (await this.psa(name)).listContracts(), refresh);
+  }
+
+  /**
+   * The price levels usage can be priced at, for a PSA whose profile has posting.priceLevel
+   * (the port's listPriceLevels; read once per session, like contracts).
+   */
+  priceLevels(name: string, refresh = false): Promise<PriceLevel[]> {
+    return this.cached(
+      name,
+      'priceLevels',
+      async () => {
+        const psa = await this.psa(name);
+        if (!psa.listPriceLevels) throw noPortMethod(this.require(name), 'list its price levels');
+        return psa.listPriceLevels();
+      },
+      refresh,
+    );
+  }
+
+  /**
+   * Whether the PSA lets usage be posted for each of these accounts (the port's billingReadiness),
+   * or null for a PSA that sets no conditions of its own. Not cached: the admin fixes an account in
+   * the PSA and looks again (the Accounts tab reads it on load, on r and after Save).
+   */
+  async billingReadiness(name: string, accountIds: readonly string[]): Promise<AccountBillingReadiness[] | null> {
+    const psa = await this.psa(name);
+    if (!psa.billingReadiness) return null;
+    if (accountIds.length === 0) return [];
+    return psa.billingReadiness(accountIds);
   }
 
   billingItems(name: string, refresh = false): Promise<BillingItem[]> {

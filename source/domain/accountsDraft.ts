@@ -6,13 +6,17 @@
 // - mapping is one-to-one: an account already mapped to another tenant (here or in another
 //   integration on the same PSA) is refused, naming that tenant;
 // - a contract must be a recurring contract of the row's own account;
-// - unmapping an account clears billing and contract; changing the account clears the contract;
+// - unmapping an account clears billing, contract and price level; changing the account clears
+//   the contract and the price level (both were chosen for that account);
+// - where the PSA prices usage at a price level per account (profile posting.priceLevel), a
+//   billed row needs one; elsewhere a mapping never carries the price level keys;
 // - removing a tenant drops only its mapping (nothing is deleted in the platform or the PSA).
 import { psaAccountWord, psaContractWord, quoteName, recurringContractWord, withArticle, type MappingSuggestion } from './mapping.js';
 import { matchesWords, queryWords, searchKey } from './search.js';
 import type { Integration, PlatformConnection, PsaConnection, TenantMapping } from './config.js';
 import { isKnownPsaKind, platformProfile, psaProfile } from './profiles/index.js';
-import type { PsaAccount, PsaContract, PsaKind, Tenant } from './types.js';
+import type { PriceLevelWords } from './profiles/types.js';
+import type { PriceLevel, PsaAccount, PsaContract, PsaKind, Tenant } from './types.js';
 
 // ------------------------------------------------------------------ state and context
 
@@ -71,6 +75,8 @@ interface PsaWording {
   account: string;
   contract: string;
   billableContract: string;
+  /** The PSA's price level words where it prices usage by one per account; null elsewhere. */
+  priceLevel: PriceLevelWords | null;
 }
 
 /**
@@ -79,7 +85,30 @@ interface PsaWording {
  */
 function wordsOf(ctx: AccountsContext): PsaWording {
   const kind = isKnownPsaKind(ctx.psa) ? ctx.psa : undefined;
-  return { account: psaAccountWord(kind), contract: psaContractWord(kind), billableContract: recurringContractWord(kind) };
+  return { account: psaAccountWord(kind), contract: psaContractWord(kind), billableContract: recurringContractWord(kind), priceLevel: priceLevelWords(kind) };
+}
+
+/**
+ * The price level words of a PSA that prices usage at a price level chosen per account (profile
+ * posting.priceLevel); null for the others, for no PSA and for a kind this build has no profile of.
+ */
+export function priceLevelWords(kind: string | undefined): PriceLevelWords | null {
+  return isKnownPsaKind(kind) ? (psaProfile(kind).posting.priceLevel ?? null) : null;
+}
+
+/** The row's price level id; absent and null are the same: none chosen. */
+function priceLevelOf(row: TenantMapping): string | null {
+  return row.priceLevelId ?? null;
+}
+
+/**
+ * The row without a price level: the keys go, so a mapping of a PSA without price levels never
+ * gains them, and one that had a choice reads as "none chosen" (as a fresh row does).
+ */
+function withoutPriceLevel(row: TenantMapping): TenantMapping {
+  if (row.priceLevelId === undefined && row.priceLevelName === undefined) return row;
+  const { priceLevelId: _id, priceLevelName: _name, ...rest } = row;
+  return rest;
 }
 
 /** The context for editing `integration`'s Accounts tab, from the whole configuration. */
@@ -111,10 +140,18 @@ export type AccountsAction =
   | { type: 'mapAccount'; tenantId: string; account: Pick<PsaAccount, 'id' | 'name'> | null }
   | { type: 'toggleBilling'; tenantId: string }
   | { type: 'setContract'; tenantId: string; contract: PsaContract | null }
+  /** Choose (or with null, clear) the price level of a mapped row, where the PSA has price levels. */
+  | { type: 'setPriceLevel'; tenantId: string; priceLevel: PriceLevel | null }
   /** Accept one suggestion or all of them (from suggestMappings). */
   | { type: 'acceptSuggestions'; suggestions: readonly MappingSuggestion[] }
-  /** Take the current names of tenants, accounts and contracts (after a rename drift). Null lists are left alone. */
-  | { type: 'refreshNames'; tenants?: readonly Tenant[] | null; accounts?: readonly PsaAccount[] | null; contracts?: readonly PsaContract[] | null }
+  /** Take the current names of tenants, accounts, contracts and price levels (after a rename drift). Null lists are left alone. */
+  | {
+      type: 'refreshNames';
+      tenants?: readonly Tenant[] | null;
+      accounts?: readonly PsaAccount[] | null;
+      contracts?: readonly PsaContract[] | null;
+      priceLevels?: readonly PriceLevel[] | null;
+    }
   /** Cancel changes: back to the last saved state. */
   | { type: 'cancel' }
   /** Save succeeded: what the store now holds becomes both saved and draft. */
@@ -129,6 +166,8 @@ export type RefusalCode =
   | 'contract-needs-account'
   | 'contract-wrong-account'
   | 'contract-not-recurring'
+  | 'price-level-needs-account'
+  | 'price-levels-unsupported'
   | 'tenant-already-mapped'
   | 'suggestions-skipped';
 
@@ -183,8 +222,8 @@ function mapAccount(state: AccountsState, tenantId: string, account: Pick<PsaAcc
   const row = state.draft.find((r) => r.tenantId === tenantId);
   if (!row) return unknownTenant(state, tenantId);
   if (account === null) {
-    if (row.accountId === null && !row.billing && row.contractId === null) return ok(state);
-    return ok(updateRow(state, tenantId, (r) => ({ ...r, accountId: null, accountName: null, billing: false, contractId: null, contractName: null })));
+    if (row.accountId === null && !row.billing && row.contractId === null && priceLevelOf(row) === null) return ok(state);
+    return ok(updateRow(state, tenantId, (r) => ({ ...withoutPriceLevel(r), accountId: null, accountName: null, billing: false, contractId: null, contractName: null })));
   }
   if (row.accountId === account.id) {
     return row.accountName === account.name ? ok(state) : ok(updateRow(state, tenantId, (r) => ({ ...r, accountName: account.name })));
@@ -194,13 +233,14 @@ function mapAccount(state: AccountsState, tenantId: string, account: Pick<PsaAcc
   if (holder) return refuse(state, 'account-taken', tenantId, accountTakenMessage(word, account, holder));
   const owner = ctx.accountsElsewhere?.get(account.id);
   if (owner) return refuse(state, 'account-taken-elsewhere', tenantId, accountElsewhereMessage(word, account, owner));
-  // A contract belongs to one account, so a new account never keeps the old account's contract.
-  // Billing keeps the admin's choice: if it was on, Save is blocked until a contract is chosen.
+  // A contract belongs to one account, so a new account never keeps the old account's contract;
+  // the price level was chosen for the old account too. Billing keeps the admin's choice: if it
+  // was on, Save is blocked until a contract (and a price level, where needed) is chosen.
   return ok(updateRow(state, tenantId, mapped(account)));
 }
 
 function mapped(account: Pick<PsaAccount, 'id' | 'name'>): (row: TenantMapping) => TenantMapping {
-  return (r) => ({ ...r, accountId: account.id, accountName: account.name, contractId: null, contractName: null });
+  return (r) => ({ ...withoutPriceLevel(r), accountId: account.id, accountName: account.name, contractId: null, contractName: null });
 }
 
 function accountTakenMessage(word: string, account: Pick<PsaAccount, 'id' | 'name'>, holder: TenantMapping): string {
@@ -262,6 +302,26 @@ function setContract(state: AccountsState, tenantId: string, contract: PsaContra
   }
   if (row.contractId === contract.id && row.contractName === contract.name) return ok(state);
   return ok(updateRow(state, tenantId, (r) => ({ ...r, contractId: contract.id, contractName: contract.name })));
+}
+
+function setPriceLevel(state: AccountsState, tenantId: string, priceLevel: PriceLevel | null, ctx: AccountsContext): AccountsOutcome {
+  const row = state.draft.find((r) => r.tenantId === tenantId);
+  if (!row) return unknownTenant(state, tenantId);
+  if (priceLevel === null) {
+    const cleared = withoutPriceLevel(row);
+    return cleared === row ? ok(state) : ok(updateRow(state, tenantId, withoutPriceLevel));
+  }
+  const words = wordsOf(ctx);
+  // A PSA that prices usage itself would never read the choice: refused rather than kept unused.
+  if (ctx.psa !== undefined && isKnownPsaKind(ctx.psa) && !words.priceLevel) {
+    return refuse(state, 'price-levels-unsupported', tenantId, `${psaProfile(ctx.psa).words.name} prices usage itself; there is no price level to choose.`);
+  }
+  const word = words.priceLevel?.word ?? 'price level';
+  if (row.accountId === null) {
+    return refuse(state, 'price-level-needs-account', tenantId, `${quoteName(row.tenantName, row.tenantId)}: map ${withArticle(words.account)} before choosing ${withArticle(word)}.`);
+  }
+  if (row.priceLevelId === priceLevel.id && row.priceLevelName === priceLevel.name) return ok(state);
+  return ok(updateRow(state, tenantId, (r) => ({ ...r, priceLevelId: priceLevel.id, priceLevelName: priceLevel.name })));
 }
 
 /**
@@ -377,14 +437,18 @@ function refreshNames(state: AccountsState, action: Extract<AccountsAction, { ty
   const tenants = action.tenants ? new Map(action.tenants.map((t) => [t.id, t.name])) : null;
   const accounts = action.accounts ? new Map(action.accounts.map((a) => [a.id, a.name])) : null;
   const contracts = action.contracts ? new Map(action.contracts.map((c) => [c.id, c.name])) : null;
+  const priceLevels = action.priceLevels ? new Map(action.priceLevels.map((l) => [l.id, l.name])) : null;
   let changed = false;
   const draft = state.draft.map((r) => {
     const tenantName = tenants?.get(r.tenantId) ?? r.tenantName;
     const accountName = r.accountId !== null ? accounts?.get(r.accountId) ?? r.accountName : r.accountName;
     const contractName = r.contractId !== null ? contracts?.get(r.contractId) ?? r.contractName : r.contractName;
-    if (tenantName === r.tenantName && accountName === r.accountName && contractName === r.contractName) return r;
+    const levelId = priceLevelOf(r);
+    const levelName = levelId !== null ? priceLevels?.get(levelId) : undefined;
+    const renamedLevel = levelName !== undefined && levelName !== r.priceLevelName;
+    if (tenantName === r.tenantName && accountName === r.accountName && contractName === r.contractName && !renamedLevel) return r;
     changed = true;
-    return { ...r, tenantName, accountName, contractName };
+    return { ...r, tenantName, accountName, contractName, ...(renamedLevel ? { priceLevelName: levelName } : {}) };
   });
   return ok(changed ? { ...state, draft } : state);
 }
@@ -404,6 +468,8 @@ export function accountsReducer(state: AccountsState, action: AccountsAction, ct
       return toggleBilling(state, action.tenantId, ctx);
     case 'setContract':
       return setContract(state, action.tenantId, action.contract, ctx);
+    case 'setPriceLevel':
+      return setPriceLevel(state, action.tenantId, action.priceLevel, ctx);
     case 'acceptSuggestions':
       return acceptSuggestions(state, action.suggestions, ctx);
     case 'refreshNames':
@@ -417,11 +483,12 @@ export function accountsReducer(state: AccountsState, action: AccountsAction, ct
 
 // ------------------------------------------------------------------ queries
 
-export const MAPPING_FIELDS = ['tenantName', 'accountId', 'accountName', 'billing', 'contractId', 'contractName'] as const;
+export const MAPPING_FIELDS = ['tenantName', 'accountId', 'accountName', 'billing', 'contractId', 'contractName', 'priceLevelId', 'priceLevelName'] as const;
 export type MappingField = (typeof MAPPING_FIELDS)[number];
 
+/** An absent price level and a null one are the same (none chosen): neither is a change. */
 function differingFields(a: TenantMapping, b: TenantMapping): MappingField[] {
-  return MAPPING_FIELDS.filter((f) => a[f] !== b[f]);
+  return MAPPING_FIELDS.filter((f) => (a[f] ?? null) !== (b[f] ?? null));
 }
 
 export interface RowChange {
@@ -462,7 +529,7 @@ export function isDirty(state: AccountsState): boolean {
 
 export interface SaveBlocker {
   tenantId: string;
-  field: 'accountId' | 'billing' | 'contractId' | 'tenantId';
+  field: 'accountId' | 'billing' | 'contractId' | 'priceLevelId' | 'tenantId';
   message: string;
 }
 
@@ -471,8 +538,10 @@ export interface SaveBlocker {
  * they can still come from a loaded configuration or an older version, so Save re-checks.
  */
 export function saveBlockers(state: AccountsState, ctx: AccountsContext = {}): SaveBlocker[] {
-  const word = wordsOf(ctx).account;
-  const cWord = wordsOf(ctx).contract;
+  const words = wordsOf(ctx);
+  const word = words.account;
+  const cWord = words.contract;
+  const levelWord = words.priceLevel?.word;
   const out: SaveBlocker[] = [];
   const holders = new Map<string, TenantMapping>();
   const seen = new Set<string>();
@@ -503,7 +572,11 @@ export function saveBlockers(state: AccountsState, ctx: AccountsContext = {}): S
       }
     }
     if (r.billing && r.accountId === null) out.push({ tenantId: r.tenantId, field: 'billing', message: `${name()}: billing is on but no ${word} is mapped.` });
-    else if (r.billing && r.contractId === null) out.push({ tenantId: r.tenantId, field: 'contractId', message: `${name()}: billing is on but no ${cWord} is chosen.` });
+    else {
+      if (r.billing && r.contractId === null) out.push({ tenantId: r.tenantId, field: 'contractId', message: `${name()}: billing is on but no ${cWord} is chosen.` });
+      // Every posting carries the account's price level: billing without one cannot post.
+      if (r.billing && levelWord && priceLevelOf(r) === null) out.push({ tenantId: r.tenantId, field: 'priceLevelId', message: `${name()}: billing is on but no ${levelWord} is chosen.` });
+    }
   }
   return out;
 }
@@ -638,6 +711,27 @@ export function contractsFor(accountId: string | null, contracts: readonly PsaCo
   return contracts
     .filter((c) => c.accountId === accountId && c.recurring)
     .sort((a, b) => Number(b.active) - Number(a.active) || collator.compare(a.name, b.name) || compareIds(a.id, b.id));
+}
+
+/**
+ * The accounts whose billing readiness the Accounts tab reads (the PSA port's billingReadiness):
+ * those of billed rows (billing on, account mapped), each once, in the order given, at most
+ * `limit` of them — the PSA may answer one account per request. `total` counts them all.
+ */
+export function billedAccountIds(rows: readonly Pick<TenantMapping, 'accountId' | 'billing'>[], limit: number): { ids: string[]; total: number } {
+  const seen = new Set<string>();
+  const ids: string[] = [];
+  for (const r of rows) {
+    if (!r.billing || r.accountId === null || seen.has(r.accountId)) continue;
+    seen.add(r.accountId);
+    if (ids.length < limit) ids.push(r.accountId);
+  }
+  return { ids, total: seen.size };
+}
+
+/** The price level chooser's list: by name (locale-aware, numbers numerically), then id. */
+export function sortPriceLevels(levels: readonly PriceLevel[]): PriceLevel[] {
+  return [...levels].sort((a, b) => collator.compare(a.name, b.name) || compareIds(a.id, b.id));
 }
 
 /** Finds the draft row of a tenant; the console uses it to show the current choice. */

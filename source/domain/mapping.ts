@@ -6,7 +6,7 @@
 import { contractProblem } from './billingChecks.js';
 import type { TenantMapping } from './config.js';
 import { billingWords, platformProfile, psaProfile } from './profiles/index.js';
-import type { PsaAccount, PsaContract, Tenant } from './types.js';
+import type { PriceLevel, PsaAccount, PsaContract, Tenant } from './types.js';
 
 // ------------------------------------------------------------------ vocabulary
 // From the vendor profiles (README › Words); without a kind, words of no vendor in particular.
@@ -611,7 +611,9 @@ export type DriftKind =
   | 'contract-missing'
   | 'contract-inactive'
   | 'contract-unusable'
-  | 'contract-out-of-period';
+  | 'contract-out-of-period'
+  | 'price-level-missing'
+  | 'price-level-renamed';
 
 export type DriftSeverity = 'error' | 'warning' | 'info';
 
@@ -627,6 +629,9 @@ export const DRIFT_SEVERITY: Record<DriftKind, DriftSeverity> = {
   'contract-unusable': 'error',
   // Billing skips the tenant (billingChecks.ts), as for an unusable contract.
   'contract-out-of-period': 'error',
+  // Every posting of the account carries its price level: one the PSA no longer has cannot be posted at.
+  'price-level-missing': 'error',
+  'price-level-renamed': 'info',
 };
 
 export interface Drift {
@@ -635,7 +640,7 @@ export interface Drift {
   tenantName: string;
   kind: DriftKind;
   severity: DriftSeverity;
-  /** Name as saved (tenant, account or contract, depending on kind). */
+  /** Name as saved (tenant, account, contract or price level, depending on kind). */
   oldName: string | null;
   /** Name now, for renames; null otherwise. */
   newName: string | null;
@@ -648,6 +653,11 @@ export interface DriftOptions {
    * contracts are made then. A partial list would produce false "contract missing" claims.
    */
   contracts?: readonly PsaContract[] | null;
+  /**
+   * The PSA's price levels, where it prices usage by one per account (profile posting.priceLevel);
+   * null/absent when not loaded or not such a PSA: no claims about price levels are made then.
+   */
+  priceLevels?: readonly PriceLevel[] | null;
   /** Wording: the platform's and the PSA's kinds (absent: words of no vendor in particular). */
   platform?: string;
   psa?: string;
@@ -674,6 +684,8 @@ export function detectDrift(
   const tenantById = tenants ? new Map(tenants.map((t) => [t.id, t])) : null;
   const accountById = accounts ? new Map(accounts.map((a) => [a.id, a])) : null;
   const contractById = options.contracts ? new Map(options.contracts.map((c) => [c.id, c])) : null;
+  const levelById = options.priceLevels ? new Map(options.priceLevels.map((l) => [l.id, l])) : null;
+  const levelWord = (psa ? psaProfile(psa).posting.priceLevel?.word : undefined) ?? 'price level';
 
   const out: Drift[] = [];
   for (const m of mappings) {
@@ -715,6 +727,16 @@ export function detectDrift(
         // The billing run's own rule: what is left to fail here is the contract's period.
         const problem = contractProblem(m, c, options.today, undefined, psa ? billingWords(psa) : undefined);
         if (problem) push('contract-out-of-period', m.contractName, null, problem.message);
+      }
+    }
+
+    const levelId = m.priceLevelId ?? null;
+    if (levelId !== null && m.accountId !== null && levelById) {
+      const shownLevel = quoteName(m.priceLevelName, levelId);
+      const l = levelById.get(levelId);
+      if (!l) push('price-level-missing', m.priceLevelName ?? null, null, `${capitalise(levelWord)} ${shownLevel} of ${shownTenant} no longer exists${m.billing ? '; choose another for billing' : ''}.`);
+      else if ((m.priceLevelName ?? null) !== null && l.name !== m.priceLevelName) {
+        push('price-level-renamed', m.priceLevelName ?? null, l.name, `${capitalise(levelWord)} ${shownLevel} is now called ${quoteName(l.name, l.id)}.`);
       }
     }
   }

@@ -1,5 +1,6 @@
 // Semantic validation of a configuration: what JSON schema cannot say
-// (one-to-one mapping, billing needs a contract, limits, unique names).
+// (one-to-one mapping, billing needs a contract and, where the PSA prices usage by a price level
+// per account, a price level; limits, unique names).
 // Returns every problem with a path, so the console can show each inline.
 //
 // No two mappings may write the same quantity: the agent posts "own count − PSA total" per
@@ -12,7 +13,7 @@
 //   share it: the plan adds their quantities into one (billingPlan.ts), so nothing is undone.
 // Same-platform and same-PSA are decided by accountsDraft's samePlatform/samePsa, the rules the
 // Accounts tab enforces while editing: one definition for both.
-import { samePlatform, samePsa } from './accountsDraft.js';
+import { priceLevelWords, samePlatform, samePsa } from './accountsDraft.js';
 import { agentSettingsProblems, EDITABLE_AGENT_KEYS, isValidTimeZone } from './agentSettings.js';
 import { INTEGRATION_NAME_PATTERN, type ApplicationItems, type BillingSettings, type Integration, type KmspConfig, type PsaChoice, type TenantMapping } from './config.js';
 import { isKnownPsaKind, isPlatformKind, platformProfile, psaProfile } from './profiles/index.js';
@@ -46,6 +47,8 @@ export function validateIntegration(integration: Integration, index: number): Pr
   }
   const byAccount = new Map<string, string>();
   const seenTenants = new Set<string>();
+  // Only PSAs whose profile prices usage by a price level per account; an unknown kind is the schema's to report.
+  const levelWord = priceLevelWords(integration.psa.kind)?.word;
   integration.tenants.forEach((t, i) => {
     const tp = `${p}.tenants[${i}]`;
     if (seenTenants.has(t.tenantId)) out.push({ path: tp, message: `Tenant "${t.tenantName}" is listed twice.` });
@@ -61,6 +64,10 @@ export function validateIntegration(integration: Integration, index: number): Pr
     }
     if (t.billing && !t.accountId) out.push({ path: `${tp}.billing`, message: `"${t.tenantName}": billing is on but no PSA account is mapped.` });
     if (t.billing && !t.contractId) out.push({ path: `${tp}.contractId`, message: `"${t.tenantName}": billing is on but no contract is chosen.` });
+    // Where every posting carries the account's price level, a billed account without one cannot be posted.
+    if (levelWord && t.billing && t.accountId && !t.priceLevelId) {
+      out.push({ path: `${tp}.priceLevelId`, message: `"${t.tenantName}": billing is on but no ${levelWord} is chosen.` });
+    }
   });
   out.push(...validateBillingItems(integration.billing, p));
   out.push(...ticketingSettingsProblems(integration, p));

@@ -299,7 +299,7 @@ describe('ledger v5: runs by integration', () => {
     v4.close();
     const l = openLedger({ file });
     cleanup.push(() => l.close());
-    expect(l.schemaVersion).toBe(5);
+    expect(l.schemaVersion).toBe(LEDGER_MIGRATIONS.at(-1)!.version);
     expect(l.lastRunOf('alpha', 'billing')?.summary).toEqual({ integration: 'alpha', posted: 3 });
     expect(l.lastRunOf('alpha', 'tickets')).toBeNull();
     const plan = l.db.prepare("EXPLAIN QUERY PLAN SELECT * FROM runs WHERE job = 'billing' AND (CASE WHEN json_valid(summary) THEN json_extract(summary, '$.integration') END) = 'alpha'").all() as Array<{ detail: string }>;

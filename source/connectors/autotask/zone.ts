@@ -4,7 +4,7 @@
 // configured apiUrl skips discovery.
 import type { AutotaskConnection } from '../../domain/config.js';
 import { KmspError } from '../../domain/errors.js';
-import { parseJson, type HttpClient } from '../http.js';
+import { isLoopbackHost, parseJson, type HttpClient } from '../http.js';
 import { PLAIN_HTTP_ONLY_ON_LOOPBACK } from './assumptions.js';
 import { responseError } from './errors.js';
 import { asRecord, optStr, str } from './wire.js';
@@ -20,12 +20,6 @@ export interface Zone {
 
 function withSlash(url: string): string {
   return url.endsWith('/') ? url : `${url}/`;
-}
-
-/** localhost, 127.0.0.0/8 and ::1: the only hosts plain http may be used with (assumptions.ts). */
-export function isLoopbackHost(hostname: string): boolean {
-  const h = hostname.toLowerCase().replace(/^\[|\]$/g, '');
-  return h === 'localhost' || h.endsWith('.localhost') || h === '::1' || /^127(\.\d{1,3}){3}$/.test(h);
 }
 
 /**

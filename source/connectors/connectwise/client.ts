@@ -3,7 +3,7 @@
 // shared HttpClient (which does timeouts, retries, Retry-After, concurrency and redaction).
 import type { ConnectWiseConnection } from '../../domain/config.js';
 import { KmspError, isKmspError } from '../../domain/errors.js';
-import { parseJson, type HttpClient, type HttpMethod, type HttpResponse } from '../http.js';
+import { isLoopbackHost, parseJson, type HttpClient, type HttpMethod, type HttpResponse } from '../http.js';
 import { ACCEPT_HEADER, CLOUD_HOST_WITHOUT_API_PREFIX, MAX_PAGES, PAGE_SIZE, PLAIN_HTTP_ONLY_ON_LOOPBACK, type PermissionArea } from './assumptions.js';
 import { queryString, type ListQuery } from './conditions.js';
 import { isRecordNotFound, outcomeUnknownError, responseError } from './errors.js';
@@ -19,12 +19,6 @@ export interface ApiRoot {
   configured: boolean;
   companyName: string | null;
   versionCode: string | null;
-}
-
-/** localhost, 127.0.0.0/8 and ::1: the only hosts plain http may be used with (assumptions.ts). */
-export function isLoopbackHost(hostname: string): boolean {
-  const h = hostname.toLowerCase().replace(/^\[|\]$/g, '');
-  return h === 'localhost' || h.endsWith('.localhost') || h === '::1' || /^127(\.\d{1,3}){3}$/.test(h);
 }
 
 const SITE_REMEDY = 'Set the site URL to your ConnectWise API host, e.g. https://api-na.myconnectwise.net (cloud: api-na, api-eu or api-au) or your on-premise server\'s https address.';

@@ -2,17 +2,10 @@
 // credentials in clear text, and a Windows domain the KSCBasic header cannot carry.
 import type { KscConnection } from '../../domain/config.js';
 import { KmspError } from '../../domain/errors.js';
+import { isLoopbackHost } from '../http.js';
 import { KSC_SERVICE } from './errors.js';
 
-/** 127.0.0.0/8, ::1 and localhost: plain HTTP there never leaves the machine. */
-export function isLoopbackHost(hostname: string): boolean {
-  const host = hostname.toLowerCase().replace(/\.$/, '');
-  if (host === 'localhost') return true;
-  if (host === '[::1]' || host === '::1') return true;
-  // WHATWG URL has already normalised IPv4 forms (127.1, 0x7f.1) to dotted quads.
-  const quad = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(host);
-  return quad !== null && quad[1] === '127' && quad.slice(2).every((n) => Number(n) <= 255);
-}
+export { isLoopbackHost };
 
 function configError(message: string, cause: string, remedy: string): KmspError {
   return new KmspError(message, { kind: 'config', cause, remedy });

@@ -14,11 +14,13 @@
 export const CLOCK_SKEW_MINUTES = 5;
 
 /**
- * README §1.1: plain http is allowed on any host. The private key never travels (each request
- * carries a signature over its method, path and time, not the key), and self-hosted REST hosts
- * on an internal network often serve http only. A choice kmsp made; https is recommended.
+ * README §1.1: the REST host must be https; plain http only on loopback (localhost, 127.0.0.0/8,
+ * ::1), where the simulator runs. The private key itself never travels, but a signature covers
+ * the method, path and time only — not the body nor the query — so on a network anyone who sees
+ * one request could send another body under it for minutes, and every answer (customers,
+ * agreements, prices) would cross the network in clear. A choice kmsp made, as for the other PSAs.
  */
-export const PLAIN_HTTP_ALLOWED = true;
+export const PLAIN_HTTP_ONLY_ON_LOOPBACK = true;
 
 // ---------------------------------------------------------------- answers
 
@@ -181,3 +183,14 @@ export const RIGHTS = {
 } as const;
 
 export type RightsArea = keyof typeof RIGHTS;
+
+// ---------------------------------------------------------------- price levels
+
+/**
+ * README §4.5: price levels flagged IsRepairLevel price service work (labour and parts on
+ * service orders), not recurring charges, so they are not offered as an account's price level.
+ * Tigerpaw documents the flag, not its use; kmsp infers it from its name.
+ */
+export function isRecurringPriceLevel(row: Readonly<Record<string, unknown>>): boolean {
+  return row.IsRepairLevel !== true;
+}

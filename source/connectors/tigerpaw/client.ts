@@ -3,9 +3,9 @@
 // mapping. The HttpClient does timeouts, retries, Retry-After, concurrency and redaction.
 import type { TigerpawConnection } from '../../domain/config.js';
 import { KmspError, isKmspError } from '../../domain/errors.js';
-import { parseJson, type HttpClient, type HttpMethod, type HttpResponse } from '../http.js';
+import { isLoopbackHost, parseJson, type HttpClient, type HttpMethod, type HttpResponse } from '../http.js';
 import type { Redactor } from '../redact.js';
-import { MAX_PAGES, PAGE_SIZE, PLAIN_HTTP_ALLOWED, isLastPage, type RightsArea } from './assumptions.js';
+import { MAX_PAGES, PAGE_SIZE, PLAIN_HTTP_ONLY_ON_LOOPBACK, isLastPage, type RightsArea } from './assumptions.js';
 import { isRecordNotFound, outcomeUnknownError, refusalError, responseError } from './errors.js';
 import { asArray, asRecord, optNum, protocolError, type WireRecord } from './wire.js';
 
@@ -19,8 +19,15 @@ export function checkApiUrl(apiUrl: string): string {
   } catch {
     throw new KmspError(`The Tigerpaw REST API URL is not a URL: ${apiUrl}`, { kind: 'config', remedy: URL_REMEDY });
   }
-  if (parsed.protocol !== 'https:' && !(parsed.protocol === 'http:' && PLAIN_HTTP_ALLOWED)) {
-    throw new KmspError(`The Tigerpaw REST API URL must be https or http: ${apiUrl}`, { kind: 'config', remedy: URL_REMEDY });
+  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
+    throw new KmspError(`The Tigerpaw REST API URL must be an https address: ${apiUrl}`, { kind: 'config', remedy: URL_REMEDY });
+  }
+  if (parsed.protocol === 'http:' && PLAIN_HTTP_ONLY_ON_LOOPBACK && !isLoopbackHost(parsed.hostname)) {
+    throw new KmspError(`The Tigerpaw REST API URL uses plain http: ${apiUrl}`, {
+      kind: 'config',
+      cause: 'requests and answers (customers, agreements, prices) would cross the network unencrypted, and a signed request could be replayed with another body',
+      remedy: 'Serve the Tigerpaw REST API over https (an https binding in IIS) and use its https:// address; if its certificate is from your own CA, set the CA/certificate file.',
+    });
   }
   parsed.search = '';
   parsed.hash = '';

@@ -5,7 +5,7 @@
 import { KmspError } from '../../../domain/errors.js';
 import type { BillingItem, ItemQuantity, PriceLevel, PsaContract, UsagePosting } from '../../../domain/types.js';
 import { createCharge, updateCharge } from '../additionalChargeWrite.js';
-import { MATCH_ALL_CRITERIA, agreementActiveOn, sameItem } from '../assumptions.js';
+import { MATCH_ALL_CRITERIA, agreementActiveOn, isRecurringPriceLevel, sameItem } from '../assumptions.js';
 import type { TigerpawClient } from '../client.js';
 import { isRecordNotFound } from '../errors.js';
 import { checkDate, toInt } from '../ids.js';
@@ -70,11 +70,11 @@ export class Agreements {
     return [...items.values()];
   }
 
-  /** GET /api/mastertables/pricelevels (README §4.5): id = PriceLevelId, name = Description. */
+  /** GET /api/mastertables/pricelevels (README §4.5): id = PriceLevelId, name = Description; repair levels left out. */
   async priceLevels(): Promise<PriceLevel[]> {
     const what = 'list price levels';
     const rows = await this.client.getList('/api/mastertables/pricelevels', what, 'masterTables');
-    return rows.map((r) => {
+    return rows.filter(isRecurringPriceLevel).map((r) => {
       const id = num(r, 'PriceLevelId', what);
       return { id: String(id), name: optStr(r, 'Description', what)?.trim() || `Price level ${id}` };
     });

@@ -1,5 +1,8 @@
 // The Accounts tab (README › The console, Accounts; mapping help): this integration's tenants
-// (KSC virtual servers) with their PSA account, billing toggle and contract.
+// (KSC virtual servers) with their PSA account, billing toggle and contract, and the price level
+// where the PSA prices usage by one per account (profile posting.priceLevel). Where the PSA sets
+// conditions of its own on billing an account (the port's billingReadiness), billed rows whose
+// account is not ready are flagged with the PSA's problem and remedy: a warning, not a blocker.
 // Rules live in domain/accountsDraft.ts (one-to-one refusals, blockers, UDF
 // writes); mapping help in domain/mapping.ts; I/O in console/session.ts and
 // console/accountsSave.ts. This file turns keys into reducer actions and draws
@@ -14,11 +17,13 @@ import { Box, Text } from 'ink';
 import {
   accountChoices,
   accountsReducer,
+  billedAccountIds,
   changedTenants,
   contractsFor,
   elsewhereContext,
   initialAccountsState,
   saveBlockers,
+  sortPriceLevels,
   tenantsOffered,
   type AccountsAction,
   type AccountsContext,
@@ -27,13 +32,14 @@ import {
 import { psaAccountWord, quoteName, suggestMappings, withArticle, CONFIDENCE_LABELS, type MappingSuggestion, type NoSuggestion, type SuggestionResult } from '../../../domain/mapping.js';
 import { platformLabel, psaLabel, tenantWord, type Integration, type TenantMapping } from '../../../domain/config.js';
 import { accountFieldName, platformProfile, psaProfile } from '../../../domain/profiles/index.js';
-import type { PsaAccount, PsaContract, Tenant } from '../../../domain/types.js';
+import type { AccountBillingReadiness, PriceLevel, PsaAccount, PsaContract, Tenant } from '../../../domain/types.js';
+import type { PriceLevelWords } from '../../../domain/profiles/types.js';
 import { saveAccounts, saveBlockedError, saveNotice } from '../../../console/accountsSave.js';
 import { rebaseOnTheirs } from '../../../domain/configMerge.js';
 import type { ConsoleSession } from '../../../console/session.js';
 import { Table, useTable, useCommands, useDirty, useScreen, useTheme, formatCount, truncate, displayWidth, type Column, type Command, type Notice, type ScreenDefinition, type ScreenProps, type SelectOption } from '../../index.js';
 import { useLoad, type Loaded } from '../use-load.js';
-import { ChangeTracker, detailParagraphs, DriftTracker, groupBy, LinksTracker, RowBuilder, RowOrder, wrapDetail, type AccountRow, type DetailLine } from './model.js';
+import { ChangeTracker, detailParagraphs, DriftTracker, flagTone, groupBy, LinksTracker, PRICE_LEVEL_KEY, RowBuilder, RowOrder, wrapDetail, type AccountRow, type DetailLine } from './model.js';
 
 export interface AccountsScreenOptions {
   readonly session: ConsoleSession;
@@ -61,6 +67,13 @@ export function AccountsScreen(props: Props) {
 /** Lines under the table for the cursor row's details (fewer on short terminals), then the data line. */
 const DETAIL_LINES = 3;
 const EMPTY_STATE: AccountsState = { saved: [], draft: [] };
+const NOT_READY_NONE: ReadonlyMap<string, AccountBillingReadiness> = new Map<string, AccountBillingReadiness>();
+/**
+ * Billed accounts whose readiness one read asks the PSA about: it may answer one account per
+ * request, so a load of 10,000 billed rows does not become 10,000 requests. The data line says
+ * when there were more.
+ */
+const READINESS_MAX = 500;
 
 function capitalise(s: string): string {
   return s.charAt(0).toUpperCase() + s.slice(1);
@@ -76,9 +89,9 @@ function describeLoadError(error: unknown): string {
 
 // Tones only where a cell says something, and none without colour: a row without
 // tones draws as one Text, which keeps frames cheap. Words and glyphs carry the meaning.
-function columnsFor(tenantTitle: string, accountTitle: string, contractTitle: string, colored: boolean): Column<AccountRow>[] {
+function columnsFor(tenantTitle: string, accountTitle: string, contractTitle: string, levelWords: PriceLevelWords | undefined, colored: boolean): Column<AccountRow>[] {
   const columns: Column<AccountRow>[] = [
-    { key: 'flag', title: ' ', width: 1, filterable: false, render: (r) => r.flag, tone: (r) => (r.flag === '!' ? 'danger' : r.flag === '?' ? 'accent' : undefined) },
+    { key: 'flag', title: ' ', width: 1, filterable: false, render: (r) => r.flag, tone: flagTone },
     { key: 'tenant', title: tenantTitle, minWidth: 14, grow: 3, render: (r) => r.tenantName || `(unnamed, id ${r.tenantId})` },
     { key: 'account', title: accountTitle, minWidth: 12, grow: 3, filterable: false, render: (r) => (r.accountId === null ? '—' : r.accountName || `(id ${r.accountId})`) },
     { key: 'billing', title: 'Billing', width: 7, filterable: false, render: (r) => (r.billing ? 'on' : 'off'), tone: (r) => (r.billing ? 'success' : undefined) },
@@ -92,6 +105,21 @@ function columnsFor(tenantTitle: string, accountTitle: string, contractTitle: st
       tone: (r) => (r.billing && r.contractId === null ? 'danger' : undefined),
     },
   ];
+  // Only where the PSA prices usage by a price level per account; a billed account needs one.
+  if (levelWords) {
+    const required = (r: AccountRow) => r.billing && r.accountId !== null && r.priceLevelId === null;
+    columns.push({
+      key: 'priceLevel',
+      title: levelWords.label,
+      // Its title whole at 80 columns; level names are short, so the others get the room left.
+      minWidth: Math.max(10, displayWidth(levelWords.label)),
+      maxWidth: 24,
+      grow: 1,
+      filterable: false,
+      render: (r) => (r.priceLevelId !== null ? r.priceLevelName || `(id ${r.priceLevelId})` : required(r) ? '— required' : '—'),
+      tone: (r) => (required(r) ? 'danger' : undefined),
+    });
+  }
   return colored ? columns : columns.map(({ tone: _tone, ...column }) => column);
 }
 
@@ -111,6 +139,8 @@ function AccountsEditor({ session, integrationName, integration, width, height, 
   const accountWord = psaAccountWord(psaKind);
   const psaWords = psaProfile(psaKind).words;
   const billable = psaWords.billableContract;
+  /** Present where the PSA prices usage at a price level chosen per account. */
+  const levelWords = psaProfile(psaKind).posting.priceLevel;
 
   // Draft ------------------------------------------------------------------
   const [state, setState] = useState<AccountsState>(() => initialAccountsState(integration.tenants));
@@ -154,6 +184,17 @@ function AccountsEditor({ session, integrationName, integration, width, height, 
   const tenants = tenantsLoad.data ?? null;
   const accounts = accountsLoad.data ?? null;
   const contracts = contractsLoad.data ?? null;
+  const priceLevelsLoad = useLoad((refresh) => (levelWords ? session.priceLevels(integrationName, refresh) : Promise.resolve(null)), [session, integrationName, levelWords]);
+  const priceLevels = priceLevelsLoad.data ?? null;
+  // Readiness of the billed accounts, where the PSA sets conditions of its own: read on load, on
+  // r and after Save (round), for the billed rows of the draft at that moment, never per edit.
+  const [readinessRound, setReadinessRound] = useState(0);
+  const readinessLoad = useLoad(async () => {
+    const { ids, total } = billedAccountIds(stateRef.current.draft, READINESS_MAX);
+    const results = await session.billingReadiness(integrationName, ids);
+    return results === null ? null : { results, checked: ids.length, total };
+  }, [session, integrationName, readinessRound]);
+  const readiness = readinessLoad.data ?? null;
   useEffect(() => {
     if (tenantsLoad.error) screenRef.current.notify(tenantsLoad.error);
   }, [tenantsLoad.error]);
@@ -163,12 +204,23 @@ function AccountsEditor({ session, integrationName, integration, width, height, 
   useEffect(() => {
     if (contractsLoad.error && !accountsLoad.error) screenRef.current.notify(contractsLoad.error);
   }, [contractsLoad.error, accountsLoad.error]);
+  useEffect(() => {
+    if (priceLevelsLoad.error && !accountsLoad.error && !contractsLoad.error) screenRef.current.notify(priceLevelsLoad.error);
+  }, [priceLevelsLoad.error, accountsLoad.error, contractsLoad.error]);
 
   // Derived (memoised on inputs) ---------------------------------------------
   const draft = state.draft;
   const tenantById = useMemo(() => (tenants ? new Map(tenants.map((t) => [t.id, t])) : null), [tenants]);
   const accountById = useMemo(() => (accounts ? new Map(accounts.map((a) => [a.id, a])) : null), [accounts]);
   const contractById = useMemo(() => (contracts ? new Map(contracts.map((c) => [c.id, c])) : null), [contracts]);
+  const priceLevelById = useMemo(() => (priceLevels ? new Map(priceLevels.map((l) => [l.id, l])) : null), [priceLevels]);
+  // Not-ready accounts as the PSA last answered, then by tenant for the billed rows of the draft
+  // (turning billing off clears a row's warning at once; a newly billed account is read after Save).
+  const notReadyByAccount = useMemo(() => {
+    const out = new Map<string, AccountBillingReadiness>();
+    for (const r of readiness?.results ?? []) if (!r.ready) out.set(r.accountId, r);
+    return out;
+  }, [readiness]);
   // Per-row caches: an edit recomputes the edited row, not 10,000 (the reducer keeps other rows identical).
   const changeTracker = useRef(new ChangeTracker());
   const driftTracker = useRef(new DriftTracker());
@@ -193,14 +245,23 @@ function AccountsEditor({ session, integrationName, integration, width, height, 
     if (blockers.length === 0) {
       screenRef.current.clearNotice(shown.notice);
       blockedNotice.current = null;
-    } else blockedNotice.current = { notice: screenRef.current.notify(saveBlockedError(blockers)), key };
+    } else blockedNotice.current = { notice: screenRef.current.notify(saveBlockedError(blockers, ctxRef.current)), key };
   }, [blockers]);
   // Today in the agent's zone: a billed tenant's contract must run on it (the billing run checks the same).
   const today = calendarDate(new Date(), session.config.agent.timeZone);
   const driftById = useMemo(
-    () => driftTracker.current.compute(draft, tenantById, accountById, contractById, { platform: platformKind, psa: psaKind, today }),
-    [draft, tenantById, accountById, contractById, platformKind, psaKind, today],
+    () => driftTracker.current.compute(draft, tenantById, accountById, contractById, { platform: platformKind, psa: psaKind, today }, priceLevelById),
+    [draft, tenantById, accountById, contractById, platformKind, psaKind, today, priceLevelById],
   );
+  const notReadyById = useMemo(() => {
+    if (notReadyByAccount.size === 0) return NOT_READY_NONE;
+    const out = new Map<string, AccountBillingReadiness>();
+    for (const r of draft) {
+      const hit = r.billing && r.accountId !== null ? notReadyByAccount.get(r.accountId) : undefined;
+      if (hit) out.set(r.tenantId, hit);
+    }
+    return out;
+  }, [draft, notReadyByAccount]);
   const renameCount = useMemo(() => {
     let n = 0;
     for (const list of driftById.values()) for (const d of list) if (d.kind.endsWith('-renamed')) n++;
@@ -238,14 +299,17 @@ function AccountsEditor({ session, integrationName, integration, width, height, 
   const orderCache = useRef(new RowOrder());
   const rowBuilder = useRef(new RowBuilder());
   const rows = useMemo(
-    () => rowBuilder.current.build({ draft, order: orderCache.current.indexes(draft), changes: changes.byId, drift: driftById, blockers: blockersById, suggestions: suggestionsById }),
-    [draft, changes, driftById, blockersById, suggestionsById],
+    () => rowBuilder.current.build({ draft, order: orderCache.current.indexes(draft), changes: changes.byId, drift: driftById, blockers: blockersById, suggestions: suggestionsById, notReady: notReadyById }),
+    [draft, changes, driftById, blockersById, suggestionsById, notReadyById],
   );
   const suggestionCount = useMemo(() => rows.reduce((n, r) => n + (r.suggestion ? 1 : 0), 0), [rows]);
 
   // Table --------------------------------------------------------------------
   const accountTitle = accountWord;
-  const columns = useMemo(() => columnsFor(capitalise(tWord), accountTitle, capitalise(psaWords.contract), theme.colored), [tWord, accountTitle, psaWords.contract, theme.colored]);
+  const columns = useMemo(
+    () => columnsFor(capitalise(tWord), accountTitle, capitalise(psaWords.contract), levelWords, theme.colored),
+    [tWord, accountTitle, psaWords.contract, levelWords, theme.colored],
+  );
   // The table keeps at least 3 rows (title, header and rows take 2 more); details shrink first.
   const bottomLines = Math.max(0, Math.min(height >= 14 ? DETAIL_LINES + 1 : 3, height - 5));
   const detailLines = Math.max(0, bottomLines - 1);
@@ -374,6 +438,30 @@ function AccountsEditor({ session, integrationName, integration, width, height, 
     apply({ type: 'setContract', tenantId: target.tenantId, contract });
   }
 
+  async function choosePriceLevel(target: AccountRow, words: PriceLevelWords) {
+    if (target.accountId === null) {
+      setRefusals(new Map([[target.tenantId, `${quoteName(target.tenantName, target.tenantId)}: map ${withArticle(accountWord)} before choosing ${withArticle(words.word)}.`]]));
+      return;
+    }
+    if (notLoaded(priceLevelsLoad, words.words, psaName) || !priceLevels) return;
+    const list: PriceLevel[] = sortPriceLevels(priceLevels);
+    const options: SelectOption<string>[] = list.map((l) => ({ value: l.id, label: l.name || `(unnamed, id ${l.id})` }));
+    // A saved choice the PSA no longer lists stays visible where the cursor starts, so it can be seen and replaced.
+    if (target.priceLevelId !== null && !priceLevelById?.has(target.priceLevelId)) {
+      options.unshift({ value: target.priceLevelId, label: target.priceLevelName || `(id ${target.priceLevelId})`, detail: `no longer in ${psaName}`, disabled: `no longer in ${psaName}` });
+    }
+    const chosen = await screen.select<string>({
+      title: `${words.label} for ${target.tenantName} (${target.accountName ?? target.accountId})`,
+      options,
+      ...(target.priceLevelId !== null ? { allowNone: '(none)', initialValue: target.priceLevelId } : {}),
+      noun: list.length === 1 ? words.word : words.words,
+    });
+    if (chosen === undefined) return;
+    const priceLevel = chosen === null ? null : (list.find((l) => l.id === chosen) ?? null);
+    if (chosen !== null && !priceLevel) return;
+    apply({ type: 'setPriceLevel', tenantId: target.tenantId, priceLevel });
+  }
+
   function acceptOne(target: AccountRow) {
     if (notLoaded(accountsLoad, `${psaName} ${psaWords.accounts}`, psaName)) return;
     if (!target.suggestion) {
@@ -423,7 +511,7 @@ function AccountsEditor({ session, integrationName, integration, width, height, 
   }
 
   function refreshNames() {
-    apply({ type: 'refreshNames', tenants, accounts, contracts: accounts ? contracts : null });
+    apply({ type: 'refreshNames', tenants, accounts, contracts: accounts ? contracts : null, priceLevels });
     screen.notify('Took the current names; press Ctrl-S to save them.');
   }
 
@@ -454,6 +542,8 @@ function AccountsEditor({ session, integrationName, integration, width, height, 
       setRefusals(new Map());
       setConfigVersion((v) => v + 1);
       setNamesOwed(result.fields.needed - result.fields.written);
+      // Newly billed accounts are read now; one fixed in the PSA meanwhile loses its warning.
+      setReadinessRound((n) => n + 1);
       screen.notify(saveNotice(changed, result.fields, { tenantWord: tWord, psaName, account: psaWords.account, accounts: psaWords.accounts, accountFieldFix: psaWords.accountFieldFix }));
     } catch (error) {
       const shown = screen.notify(error);
@@ -467,6 +557,8 @@ function AccountsEditor({ session, integrationName, integration, width, height, 
     tenantsLoad.reload(true);
     accountsLoad.reload(true);
     contractsLoad.reload(true);
+    if (levelWords) priceLevelsLoad.reload(true);
+    setReadinessRound((n) => n + 1);
     // Mappings saved by another console since this one loaded them: shown, with this tab's
     // unsaved edits carried over; an edit of a row they changed too gives way to theirs, and is named.
     const onDisk = session.reloadTenants(integrationName);
@@ -502,11 +594,28 @@ function AccountsEditor({ session, integrationName, integration, width, height, 
     },
     { id: 'accounts.billing', keys: ['b'], description: 'Billing on/off for this row', hint: 'billing', when: onRow, run: () => void apply({ type: 'toggleBilling', tenantId: row!.tenantId }) },
     { id: 'accounts.contract', keys: ['c'], description: `Choose the ${billable}`, hint: psaWords.contract, when: onRow, run: () => void chooseContract(row!) },
+    ...(levelWords
+      ? [{ id: 'accounts.priceLevel', keys: [PRICE_LEVEL_KEY], description: `Choose the ${levelWords.word} usage is priced at (searchable)`, hint: levelWords.word, when: onRow, run: () => void choosePriceLevel(row!, levelWords) }]
+      : []),
     { id: 'accounts.add', keys: ['a'], description: `Add / remove ${tWords}`, hint: `add/remove`, when: editable, run: () => void addRemove() },
     { id: 'accounts.accept', keys: ['s'], description: "Accept this row's suggestion", hint: 'accept', when: () => onRow() && row!.suggestion !== undefined, run: () => acceptOne(row!) },
     { id: 'accounts.acceptAll', keys: ['S'], description: 'Review and accept all suggestions (of the rows shown)', hint: 'accept all', when: () => editable() && suggestionCount > 0, run: () => void acceptAll() },
-    { id: 'accounts.unmap', keys: ['u'], description: `Unmap the ${accountWord} (billing and ${psaWords.contract} go too)`, hint: 'unmap', when: () => onRow() && row!.accountId !== null, run: () => unmap(row!) },
-    { id: 'accounts.names', keys: ['n'], description: `Take the current names of renamed tenants, ${psaWords.accounts} and ${psaWords.contracts}`, hint: 'names', when: () => editable() && renameCount > 0, run: refreshNames },
+    {
+      id: 'accounts.unmap',
+      keys: ['u'],
+      description: `Unmap the ${accountWord} (${levelWords ? `billing, ${psaWords.contract} and ${levelWords.word}` : `billing and ${psaWords.contract}`} go too)`,
+      hint: 'unmap',
+      when: () => onRow() && row!.accountId !== null,
+      run: () => unmap(row!),
+    },
+    {
+      id: 'accounts.names',
+      keys: ['n'],
+      description: `Take the current names of renamed tenants, ${psaWords.accounts}${levelWords ? `, ${psaWords.contracts} and ${levelWords.words}` : ` and ${psaWords.contracts}`}`,
+      hint: 'names',
+      when: () => editable() && renameCount > 0,
+      run: refreshNames,
+    },
     { id: 'accounts.cancel', keys: ['x'], description: 'Cancel changes (restore the last save)', hint: 'cancel changes', when: () => dirty && editable(), run: () => void cancelChanges() },
     { id: 'accounts.reload', keys: ['r'], description: `Reload from ${platformShort} and ${psaName}`, hint: 'reload', when: () => !filterMode, run: reload },
   );
@@ -526,9 +635,10 @@ function AccountsEditor({ session, integrationName, integration, width, height, 
       psaAccountWord: accountWord,
       contractWord: psaWords.contract,
       accountWord: psaWords.account,
+      ...(levelWords ? { priceLevelWord: levelWords.word } : {}),
     });
     return wrapDetail(paragraphs, Math.max(1, width - 1), detailLines);
-  }, [row, refusals, unmatchedById, tenantById, accountById, tWord, platformShort, accountWord, width, detailLines]);
+  }, [row, refusals, unmatchedById, tenantById, accountById, tWord, platformShort, accountWord, width, detailLines, levelWords]);
 
   const dataLine = ((): DetailLine => {
     if (saving) return { text: `Saving: configuration, then “${accountFieldName(integration.psa)}” on ${psaName} ${psaWords.accounts}…`, tone: 'accent' };
@@ -548,6 +658,17 @@ function AccountsEditor({ session, integrationName, integration, width, height, 
       parts.push(`Error: ${psaWords.contracts}: ${describeLoadError(contractsLoad.error)} (r retry)`);
       tone = 'danger';
     }
+    if (levelWords && priceLevelsLoad.error && !priceLevelsLoad.loading && !accountsLoad.error && !contractsLoad.error) {
+      parts.push(`Error: ${levelWords.words}: ${describeLoadError(priceLevelsLoad.error)} (r retry)`);
+      tone = 'danger';
+    }
+    // Whether the PSA checks readiness at all is known from its first answer: only a re-read says so.
+    if (readinessLoad.error && !readinessLoad.loading && !accountsLoad.error && !accountsLoad.loading) {
+      parts.push(`Error: billing readiness: ${describeLoadError(readinessLoad.error)} (r retry)`);
+      tone = 'danger';
+    } else if (readinessLoad.loading && readiness !== null) parts.push('checking billing readiness…');
+    else if (notReadyById.size > 0) parts.push(`${formatCount(notReadyById.size)} not ready for billing`);
+    if (readiness && readiness.total > readiness.checked) parts.push(`readiness read for ${formatCount(readiness.checked)} of ${plural(readiness.total, 'billed account')}`);
     if (suggesting) parts.push('finding suggestions…');
     else if (suggestionCount > 0) parts.push(plural(suggestionCount, 'suggestion'));
     if (renameCount > 0) parts.push(plural(renameCount, 'rename'));

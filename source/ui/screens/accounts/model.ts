@@ -6,7 +6,7 @@
 import { changedTenants, type AccountsState, type RowChange, type SaveBlocker } from '../../../domain/accountsDraft.js';
 import { CONFIDENCE_LABELS, detectDrift, type Drift, type DriftOptions, type MappingSuggestion, type NoSuggestion } from '../../../domain/mapping.js';
 import type { TenantMapping } from '../../../domain/config.js';
-import type { PsaAccount, PsaContract, Tenant } from '../../../domain/types.js';
+import type { AccountBillingReadiness, PriceLevel, PsaAccount, PsaContract, Tenant } from '../../../domain/types.js';
 import type { Tone } from '../../theme.js';
 import { displayWidth, toSingleLine, truncate } from '../../text.js';
 
@@ -19,16 +19,29 @@ export interface AccountRow {
   readonly billing: boolean;
   readonly contractId: string | null;
   readonly contractName: string | null;
+  /** The price level, where the PSA prices usage by one per account; null: none chosen (or no such PSA). */
+  readonly priceLevelId: string | null;
+  readonly priceLevelName: string | null;
   /** Differs from the last save (added or changed). */
   readonly change: RowChange | undefined;
   readonly drift: readonly Drift[];
   readonly blockers: readonly SaveBlocker[];
   readonly suggestion: MappingSuggestion | undefined;
-  /** '!' needs attention (drift, Save blocked), '?' a suggestion waits, '' nothing. */
+  /** A billed row whose account the PSA will not take usage for yet (its readiness check); undefined: ready or not known. */
+  readonly notReady: AccountBillingReadiness | undefined;
+  /** '!' needs attention (drift, Save blocked, not ready for billing), '?' a suggestion waits, '' nothing. */
   readonly flag: '!' | '?' | '';
 }
 
+/** The flag's tone: danger for drift and Save blockers; a warning when only the PSA's readiness asks for something. */
+export function flagTone(row: AccountRow): 'danger' | 'warning' | 'accent' | undefined {
+  if (row.flag === '?') return 'accent';
+  if (row.flag !== '!') return undefined;
+  return row.drift.length > 0 || row.blockers.length > 0 ? 'danger' : 'warning';
+}
+
 const NONE: readonly never[] = [];
+const EMPTY_MAP: ReadonlyMap<string, AccountBillingReadiness> = new Map<string, AccountBillingReadiness>();
 
 const collator = new Intl.Collator(undefined, { sensitivity: 'accent', numeric: true });
 
@@ -60,6 +73,8 @@ export interface RowInputs {
   readonly drift: ReadonlyMap<string, readonly Drift[]>;
   readonly blockers: ReadonlyMap<string, readonly SaveBlocker[]>;
   readonly suggestions: ReadonlyMap<string, MappingSuggestion>;
+  /** Billed rows not ready for billing in the PSA, by tenant id (absent: none, or the PSA sets no conditions). */
+  readonly notReady?: ReadonlyMap<string, AccountBillingReadiness>;
 }
 
 export function buildRows(inputs: RowInputs): AccountRow[] {
@@ -107,8 +122,9 @@ export class RowBuilder {
     // show one for an account the draft has given to a tenant meanwhile.
     const candidate = m.accountId === null ? inputs.suggestions.get(m.tenantId) : undefined;
     const suggestion = candidate && !held.get(candidate.accountId) ? candidate : undefined;
+    const notReady = inputs.notReady?.get(m.tenantId);
     const cached = this.cache.get(m);
-    if (cached && cached.change === change && cached.drift === rowDrift && cached.blockers === rowBlockers && cached.suggestion === suggestion) return cached;
+    if (cached && cached.change === change && cached.drift === rowDrift && cached.blockers === rowBlockers && cached.suggestion === suggestion && cached.notReady === notReady) return cached;
     const row: AccountRow = {
       tenantId: m.tenantId,
       tenantName: m.tenantName,
@@ -117,11 +133,14 @@ export class RowBuilder {
       billing: m.billing,
       contractId: m.contractId,
       contractName: m.contractName,
+      priceLevelId: m.priceLevelId ?? null,
+      priceLevelName: m.priceLevelName ?? null,
       change,
       drift: rowDrift,
       blockers: rowBlockers,
       suggestion,
-      flag: rowDrift.length > 0 || rowBlockers.length > 0 ? '!' : suggestion ? '?' : '',
+      notReady,
+      flag: rowDrift.length > 0 || rowBlockers.length > 0 || notReady ? '!' : suggestion ? '?' : '',
     };
     this.cache.set(m, row);
     return row;
@@ -189,6 +208,7 @@ export class RowBuilder {
     differing(before.changes, inputs.changes);
     differing(before.drift, inputs.drift);
     differing(before.blockers, inputs.blockers);
+    differing(before.notReady ?? EMPTY_MAP, inputs.notReady ?? EMPTY_MAP);
 
     let rows: AccountRow[] | null = null;
     for (const tenantId of touched) {
@@ -330,7 +350,7 @@ export class ChangeTracker {
 
 /**
  * detectDrift, row by row with a per-row cache. Each row is compared with its own
- * tenant, account and contract (an empty list where the live list has none, which is
+ * tenant, account, contract and price level (an empty list where the live list has none, which is
  * what "no longer exists" means; null where the list is not loaded, which claims nothing).
  * Like ChangeTracker, only rows that are new objects are looked at after an edit.
  */
@@ -344,15 +364,22 @@ export class DriftTracker {
     accounts: ReadonlyMap<string, PsaAccount> | null,
     contracts: ReadonlyMap<string, PsaContract> | null,
     options: Pick<DriftOptions, 'platform' | 'psa' | 'today'>,
+    priceLevels: ReadonlyMap<string, PriceLevel> | null = null,
   ): Map<string, readonly Drift[]> {
-    if (this.perRow.use([tenants, accounts, contracts, options.platform, options.psa, options.today])) this.last = null;
+    if (this.perRow.use([tenants, accounts, contracts, options.platform, options.psa, options.today, priceLevels])) this.last = null;
     const one = <T>(map: ReadonlyMap<string, T> | null, id: string | null): T[] | null => {
       if (!map) return null;
       const hit = id === null ? undefined : map.get(id);
       return hit ? [hit] : [];
     };
     const driftOf = (row: TenantMapping) =>
-      this.perRow.get(row, () => detectDrift([row], one(tenants, row.tenantId), one(accounts, row.accountId), { ...options, contracts: accounts ? one(contracts, row.contractId) : null }));
+      this.perRow.get(row, () =>
+        detectDrift([row], one(tenants, row.tenantId), one(accounts, row.accountId), {
+          ...options,
+          contracts: accounts ? one(contracts, row.contractId) : null,
+          priceLevels: one(priceLevels, row.priceLevelId ?? null),
+        }),
+      );
 
     const last = this.last;
     const edited = last ? editedRows(last.draft, draft, last.unique) : null;
@@ -435,6 +462,8 @@ export interface DetailContext {
   readonly contractWord?: string;
   /** The PSA's word for an account ("company"); default "account". */
   readonly accountWord?: string;
+  /** The PSA's word for a price level, where it prices usage by one per account. */
+  readonly priceLevelWord?: string;
 }
 
 /** What changed, in the admin's words: an account change is one change, not "account, account name". */
@@ -445,20 +474,36 @@ const FIELD_WORDS: Record<string, string> = {
   billing: 'billing',
   contractId: 'contract',
   contractName: 'contract',
+  priceLevelId: 'price level',
+  priceLevelName: 'price level',
 };
+
+/** The key that opens the price level chooser (`l` scrolls the table's columns). */
+export const PRICE_LEVEL_KEY = 'p';
+
+/** The PSA's text as a sentence: trimmed, ending in a full stop. */
+function sentence(text: string | null): string {
+  const t = text?.trim() ?? '';
+  return t === '' || /[.!?]$/u.test(t) ? t : `${t}.`;
+}
 
 /** Paragraphs about one row, most urgent first. */
 export function detailParagraphs(row: AccountRow, ctx: DetailContext): DetailLine[] {
   const out: DetailLine[] = [];
   if (ctx.refusal) out.push({ text: `Refused: ${ctx.refusal}`, tone: 'danger' });
   for (const b of row.blockers) {
-    const word = ctx.contractWord ?? 'contract';
-    const fix = b.field === 'contractId' ? ` Press c to choose ${/^[aeiou]/iu.test(word) ? 'an' : 'a'} ${word}, or b to turn billing off.` : '';
+    const word = b.field === 'priceLevelId' ? (ctx.priceLevelWord ?? 'price level') : (ctx.contractWord ?? 'contract');
+    const key = b.field === 'priceLevelId' ? PRICE_LEVEL_KEY : 'c';
+    const fix = b.field === 'contractId' || b.field === 'priceLevelId' ? ` Press ${key} to choose ${/^[aeiou]/iu.test(word) ? 'an' : 'a'} ${word}, or b to turn billing off.` : '';
     out.push({ text: `Blocks Save: ${b.message}${fix}`, tone: 'danger' });
   }
   for (const d of row.drift) {
     const fix = d.kind.endsWith('-renamed') ? ' Press n to take the new names.' : '';
     out.push({ text: `${d.severity === 'error' ? 'Drift' : 'Changed'}: ${d.message}${fix}`, tone: d.severity === 'error' ? 'danger' : d.severity === 'warning' ? 'warning' : 'accent' });
+  }
+  if (row.notReady) {
+    const { problem, remedy } = row.notReady;
+    out.push({ text: `Not ready for billing: ${[sentence(problem), sentence(remedy)].filter(Boolean).join(' ')}`, tone: 'warning' });
   }
   if (row.suggestion) {
     const s = row.suggestion;
@@ -468,13 +513,15 @@ export function detailParagraphs(row: AccountRow, ctx: DetailContext): DetailLin
   }
   if (ctx.tenant && !ctx.tenant.enabled) out.push({ text: `This ${ctx.tenantWord} is disabled in ${ctx.platformShort}.`, tone: 'muted' });
   if (row.change) {
-    const wordOf = (f: string) => (f.startsWith('contract') ? (ctx.contractWord ?? FIELD_WORDS[f]) : f.startsWith('account') ? (ctx.accountWord ?? FIELD_WORDS[f]) : FIELD_WORDS[f]) ?? f;
+    const wordOf = (f: string) =>
+      (f.startsWith('contract') ? (ctx.contractWord ?? FIELD_WORDS[f]) : f.startsWith('account') ? (ctx.accountWord ?? FIELD_WORDS[f]) : f.startsWith('priceLevel') ? (ctx.priceLevelWord ?? FIELD_WORDS[f]) : FIELD_WORDS[f]) ?? f;
     const what = row.change.kind === 'added' ? 'added to this integration' : `${[...new Set(row.change.fields.map(wordOf))].join(', ')} changed`;
     out.push({ text: `Not saved yet: ${what}.`, tone: 'muted' });
   }
   if (out.length === 0 && row.accountId !== null && ctx.account) {
     const a = ctx.account;
-    out.push({ text: `${ctx.psaAccountWord} ${a.name}${a.type ? ` · ${a.type}` : ''} · ${a.active ? 'active' : 'inactive'} · billing ${row.billing ? 'on' : 'off'}`, tone: 'muted' });
+    const level = row.priceLevelId !== null ? ` · ${ctx.priceLevelWord ?? 'price level'} ${row.priceLevelName || `(id ${row.priceLevelId})`}` : '';
+    out.push({ text: `${ctx.psaAccountWord} ${a.name}${a.type ? ` · ${a.type}` : ''} · ${a.active ? 'active' : 'inactive'} · billing ${row.billing ? 'on' : 'off'}${level}`, tone: 'muted' });
   }
   return out;
 }
