@@ -20,7 +20,7 @@ import http from 'node:http';
 import https from 'node:https';
 import fetch from 'cross-fetch';
 import pLimit, { type LimitFunction } from 'p-limit';
-import { KmspError } from '../domain/errors.js';
+import { KmspError, isKmspError } from '../domain/errors.js';
 import { Redactor } from './redact.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
@@ -211,6 +211,19 @@ export function isLoopbackHost(hostname: string): boolean {
   // WHATWG URL has already normalised IPv4 forms (127.1, 0x7f.1) to dotted quads.
   const quad = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(host);
   return quad !== null && quad[1] === '127' && quad.slice(2).every((n) => Number(n) <= 255);
+}
+
+/**
+ * A transport failure (a timeout, a reset) of a request that may have been carried out, said as
+ * the connector's own action with what to look at first; any other error is returned unchanged.
+ */
+export function inTermsOfAction(error: unknown, service: string, action: string, check?: string): unknown {
+  if (!isKmspError(error) || !error.outcomeUnknown) return error;
+  return outcomeUnknownError(service, action, error.why ? `${error.message}: ${error.why}` : error.message, {
+    kind: 'network',
+    ...(check ? { check } : {}),
+    ...(error.code !== undefined ? { code: error.code } : {}),
+  });
 }
 
 /** Parses Retry-After (delta-seconds or HTTP-date) into milliseconds. */

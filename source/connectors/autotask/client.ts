@@ -7,7 +7,7 @@
 // working even when the impersonated resource lacks rights to a list.
 import type { AutotaskConnection } from '../../domain/config.js';
 import { KmspError, isKmspError } from '../../domain/errors.js';
-import { parseJson, parseRetryAfter, type HttpClient, type HttpMethod, type HttpResponse } from '../http.js';
+import { inTermsOfAction, parseJson, parseRetryAfter, type HttpClient, type HttpMethod, type HttpResponse } from '../http.js';
 import { BudgetGuard, type BudgetPolicy, type Threshold } from './budget.js';
 import { errorMessages, isRouteNotFound, isThreadLimit, outcomeUnknownError, responseError } from './errors.js';
 import { buildQuery, queryAll, type FilterItem } from './query.js';
@@ -110,14 +110,7 @@ export class AutotaskClient {
       });
     } catch (error) {
       // A write that timed out or lost its connection may have been carried out: say which one.
-      if (isKmspError(error) && error.outcomeUnknown) {
-        throw outcomeUnknownError(opts.action, error.why ? `${error.message}: ${error.why}` : error.message, {
-          kind: 'network',
-          ...(opts.check ? { check: opts.check } : {}),
-          ...(error.code !== undefined ? { code: error.code } : {}),
-        });
-      }
-      throw error;
+      throw inTermsOfAction(error, 'Autotask', opts.action, opts.check);
     }
     if (response.status === 200 || opts.accept?.includes(response.status)) return response;
     throw await this.failure(response, opts);

@@ -3,7 +3,7 @@
 // shared HttpClient (which does timeouts, retries, Retry-After, concurrency and redaction).
 import type { ConnectWiseConnection } from '../../domain/config.js';
 import { KmspError, isKmspError } from '../../domain/errors.js';
-import { isLoopbackHost, parseJson, type HttpClient, type HttpMethod, type HttpResponse } from '../http.js';
+import { inTermsOfAction, isLoopbackHost, parseJson, type HttpClient, type HttpMethod, type HttpResponse } from '../http.js';
 import { ACCEPT_HEADER, CLOUD_HOST_WITHOUT_API_PREFIX, MAX_PAGES, PAGE_SIZE, PLAIN_HTTP_ONLY_ON_LOOPBACK, type PermissionArea } from './assumptions.js';
 import { queryString, type ListQuery } from './conditions.js';
 import { isRecordNotFound, outcomeUnknownError, responseError } from './errors.js';
@@ -182,14 +182,8 @@ export class ConnectWiseClient {
         safeToRetry: !opts.write,
       });
     } catch (error) {
-      if (isKmspError(error) && error.outcomeUnknown) {
-        throw outcomeUnknownError(opts.action, error.why ? `${error.message}: ${error.why}` : error.message, {
-          kind: 'network',
-          ...(opts.check ? { check: opts.check } : {}),
-          ...(error.code !== undefined ? { code: error.code } : {}),
-        });
-      }
-      throw error;
+      // A write that timed out or lost its connection may have been carried out: say which one.
+      throw inTermsOfAction(error, 'ConnectWise', opts.action, opts.check);
     }
     if (OK.has(response.status) || opts.accept?.includes(response.status)) return response;
     throw this.failure(response, opts);

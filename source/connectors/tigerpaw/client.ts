@@ -3,7 +3,7 @@
 // mapping. The HttpClient does timeouts, retries, Retry-After, concurrency and redaction.
 import type { TigerpawConnection } from '../../domain/config.js';
 import { KmspError, isKmspError } from '../../domain/errors.js';
-import { isLoopbackHost, parseJson, type HttpClient, type HttpMethod, type HttpResponse } from '../http.js';
+import { inTermsOfAction, isLoopbackHost, parseJson, type HttpClient, type HttpMethod, type HttpResponse } from '../http.js';
 import type { Redactor } from '../redact.js';
 import { MAX_PAGES, PAGE_SIZE, PLAIN_HTTP_ONLY_ON_LOOPBACK, isLastPage, type RightsArea } from './assumptions.js';
 import { isRecordNotFound, outcomeUnknownError, refusalError, responseError } from './errors.js';
@@ -107,14 +107,8 @@ export class TigerpawClient {
         safeToRetry: !opts.write,
       });
     } catch (error) {
-      if (isKmspError(error) && error.outcomeUnknown) {
-        throw outcomeUnknownError(opts.action, error.why ? `${error.message}: ${error.why}` : error.message, {
-          kind: 'network',
-          ...(opts.check ? { check: opts.check } : {}),
-          ...(error.code !== undefined ? { code: error.code } : {}),
-        });
-      }
-      throw error;
+      // A write that timed out or lost its connection may have been carried out: say which one.
+      throw inTermsOfAction(error, 'Tigerpaw', opts.action, opts.check);
     }
     if ((response.status >= 200 && response.status < 300) || opts.accept?.includes(response.status)) return response;
     throw this.failure(response, opts);
