@@ -30,6 +30,24 @@ export const SERVICES: Array<{ name: string; unitPrice: number; unitCost: number
   { name: 'Kaspersky Security for Microsoft Office 365 per mailbox', unitPrice: 1.8, unitCost: 0.8 },
   { name: 'Kaspersky Anti-Virus for Workstations (legacy)', unitPrice: 2.5, unitCost: 1.2, isActive: false },
 ];
+
+/**
+ * The part number each service is known by in a PSA's catalog or price book (ConnectWise product
+ * identifiers, Tigerpaw ItemIds): one code per service, so every PSA's demo bills the same codes.
+ */
+export const SERVICE_CODES: Readonly<Record<string, string>> = {
+  'KES Advanced – Workstation': 'KES-ADV-WS',
+  'KES Advanced – Server': 'KES-ADV-SRV',
+  'KES Advanced – Non-Windows': 'KES-ADV-NW',
+  'KESB Select – Workstation': 'KESB-SEL-WS',
+  'KESB Select – Server': 'KESB-SEL-SRV',
+  'KESB Select – Non-Windows': 'KESB-SEL-NW',
+  'Kaspersky Security for Windows Server': 'KSWS',
+  'KES Cloud Plus per user': 'KESC-PLUS-USR',
+  'KES Cloud Pro per user': 'KESC-PRO-USR',
+  'Kaspersky Security for Microsoft Office 365 per mailbox': 'KSMO365-MBX',
+  'Kaspersky Anti-Virus for Workstations (legacy)': 'KAV-WS-LEGACY',
+};
 export const YEAR = { startDate: 'startOfYear', endDate: 'startOfYear+1y-1d' };
 export const LAST_YEAR = { startDate: 'startOfYear-1y', endDate: 'startOfYear-1d' };
 

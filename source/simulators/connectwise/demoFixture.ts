@@ -9,7 +9,7 @@
 // (test/unit/connectwise-fixture.test.ts fails while the committed file is stale.)
 import { writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
-import { agreementPlans, billedSoFar, readDemoCustomers, SERVICES, YEAR, type DemoCustomer, type PlanKind } from '../demoStory.js';
+import { agreementPlans, billedSoFar, readDemoCustomers, SERVICE_CODES, SERVICES, YEAR, type DemoCustomer, type PlanKind } from '../demoStory.js';
 import { fixturesPath } from '../server.js';
 import type { ConnectWiseFixture, CwRecord } from './fixture.js';
 
@@ -31,21 +31,6 @@ const COMPANY_TYPE: Record<string, number> = { Customer: 1, Prospect: 2, Lead: 3
 const CUSTOM_FIELD = { tenant: 7, tier: 8 };
 const AGREEMENT_TYPE: Record<PlanKind, number> & { project: number; legacy: number } = { recurring: 1, blockHours: 2, timeAndMaterials: 3, project: 4, legacy: 5 };
 
-/** Catalog identifiers of the story's services (SERVICES), the ones kmsp bills. */
-const IDENTIFIERS: Record<string, string> = {
-  'KES Advanced – Workstation': 'KES-ADV-WS',
-  'KES Advanced – Server': 'KES-ADV-SRV',
-  'KES Advanced – Non-Windows': 'KES-ADV-NW',
-  'KESB Select – Workstation': 'KESB-SEL-WS',
-  'KESB Select – Server': 'KESB-SEL-SRV',
-  'KESB Select – Non-Windows': 'KESB-SEL-NW',
-  'Kaspersky Security for Windows Server': 'KSWS',
-  'KES Cloud Plus per user': 'KESC-PLUS-USR',
-  'KES Cloud Pro per user': 'KESC-PRO-USR',
-  'Kaspersky Security for Microsoft Office 365 per mailbox': 'KSMO365-MBX',
-  'Kaspersky Anti-Virus for Workstations (legacy)': 'KAV-WS-LEGACY',
-};
-
 /** Products the MSP sells besides Kaspersky: on the same agreements, never kmsp's to touch. */
 const OTHER_PRODUCTS: CwRecord[] = [
   { identifier: 'BACKUP-DEV', description: 'Backup per device', price: 6, cost: 2.5, recurringFlag: true, productClass: 'NonInventory' },
@@ -57,13 +42,13 @@ const OTHER_PRODUCTS: CwRecord[] = [
 
 const CATALOG_BASE = 601;
 const productId = (identifier: string): number => {
-  const all = [...SERVICES.map((s) => IDENTIFIERS[s.name]!), ...OTHER_PRODUCTS.map((p) => p.identifier as string)];
+  const all = [...SERVICES.map((s) => SERVICE_CODES[s.name]!), ...OTHER_PRODUCTS.map((p) => p.identifier as string)];
   const index = all.indexOf(identifier);
   if (index < 0) throw new Error(`no demo product ${identifier}`);
   return CATALOG_BASE + index;
 };
 const serviceProduct = (name: string): number => {
-  const identifier = IDENTIFIERS[name];
+  const identifier = SERVICE_CODES[name];
   if (!identifier) throw new Error(`no catalog identifier for the demo service ${name}`);
   return productId(identifier);
 };
@@ -210,11 +195,11 @@ export function buildDemoFixture(customers: readonly DemoCustomer[]): ConnectWis
         billingCycle: { id: 1, name: 'Monthly' },
         prorateFlag: plan.kind === 'recurring',
       });
-      for (const [name, units] of Object.entries(plan.units ?? {})) addition(id, IDENTIFIERS[name]!, units);
+      for (const [name, units] of Object.entries(plan.units ?? {})) addition(id, SERVICE_CODES[name]!, units);
       if (billedOn === null && plan.kind === 'recurring' && !ended && c.accountActive) {
         billedOn = id;
         const services = [...(billed.get(c.account) ?? [])];
-        for (const [name, units] of services) addition(id, IDENTIFIERS[name]!, units);
+        for (const [name, units] of services) addition(id, SERVICE_CODES[name]!, units);
         // The MSP's other services on the same agreement, never kmsp's to change.
         if (c.devices > 0) addition(id, 'BACKUP-DEV', c.devices);
         if (c.devices >= 20) addition(id, 'RMM-AGENT', c.devices + 2);
@@ -276,7 +261,7 @@ export function buildDemoFixture(customers: readonly DemoCustomer[]): ConnectWis
 
   const catalog: CwRecord[] = [
     ...SERVICES.map((s) => ({
-      identifier: IDENTIFIERS[s.name]!,
+      identifier: SERVICE_CODES[s.name]!,
       description: s.name,
       customerDescription: s.name,
       price: s.unitPrice,

@@ -11,7 +11,7 @@
 // (test/unit/tigerpaw-fixture.test.ts fails while the committed file is stale.)
 import { writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
-import { agreementPlans, billedSoFar, LAST_YEAR, readDemoCustomers, SERVICES, YEAR, type DemoCustomer, type PlanKind } from '../demoStory.js';
+import { agreementPlans, billedSoFar, LAST_YEAR, readDemoCustomers, SERVICE_CODES, SERVICES, YEAR, type DemoCustomer, type PlanKind } from '../demoStory.js';
 import { fixturesPath } from '../server.js';
 import type { TigerpawFixture, TpRecord } from './fixture.js';
 
@@ -44,21 +44,6 @@ const LEVEL_FACTORS: Array<[number, number]> = [
   [PRICE_LEVEL.preferred, 0.9],
   [PRICE_LEVEL.partner, 0.8],
 ];
-
-/** Price book ItemIds of the story's services (SERVICES), the ones kmsp bills: the same codes as the ConnectWise catalog. */
-const ITEM_IDS: Record<string, string> = {
-  'KES Advanced – Workstation': 'KES-ADV-WS',
-  'KES Advanced – Server': 'KES-ADV-SRV',
-  'KES Advanced – Non-Windows': 'KES-ADV-NW',
-  'KESB Select – Workstation': 'KESB-SEL-WS',
-  'KESB Select – Server': 'KESB-SEL-SRV',
-  'KESB Select – Non-Windows': 'KESB-SEL-NW',
-  'Kaspersky Security for Windows Server': 'KSWS',
-  'KES Cloud Plus per user': 'KESC-PLUS-USR',
-  'KES Cloud Pro per user': 'KESC-PRO-USR',
-  'Kaspersky Security for Microsoft Office 365 per mailbox': 'KSMO365-MBX',
-  'Kaspersky Anti-Virus for Workstations (legacy)': 'KAV-WS-LEGACY',
-};
 
 /** Items the MSP sells besides Kaspersky: on the same agreements, never kmsp's to touch. */
 const OTHER_ITEMS: Array<{ id: string; description: string; price: number; cost: number; type: string; category: string }> = [
@@ -178,10 +163,10 @@ export function buildDemoFixture(customers: readonly DemoCustomer[]): TigerpawFi
           DateCreated: dates.startDate,
         },
       });
-      for (const [name, units] of Object.entries(plan.units ?? {})) charge(number, ITEM_IDS[name]!, units, priceLevelOf(c));
+      for (const [name, units] of Object.entries(plan.units ?? {})) charge(number, SERVICE_CODES[name]!, units, priceLevelOf(c));
       if (billedOn === null && security && !ended && c.accountActive) {
         billedOn = number;
-        for (const [name, units] of billed.get(c.account) ?? []) charge(number, ITEM_IDS[name]!, units, priceLevelOf(c));
+        for (const [name, units] of billed.get(c.account) ?? []) charge(number, SERVICE_CODES[name]!, units, priceLevelOf(c));
         // The MSP's other services on the same agreement, never kmsp's to change.
         if (c.devices > 0) charge(number, 'BACKUP-DEV', c.devices, priceLevelOf(c));
         if (c.devices >= 20) charge(number, 'RMM-AGENT', c.devices + 2, priceLevelOf(c));
@@ -238,9 +223,9 @@ export function buildDemoFixture(customers: readonly DemoCustomer[]): TigerpawFi
     LEVEL_FACTORS.map(([level, factor]) => ({ PriceLevel: level, SellingPrice: round2(list * factor), Markup: 0, Markdown: round2((1 - factor) * 100), Margin: round2(((list * factor - cost) / (list * factor)) * 100), CostToUse: 'Base Cost' }));
   const priceBookItems: TpRecord[] = [
     ...SERVICES.map((s) => ({
-      ItemId: ITEM_IDS[s.name]!,
+      ItemId: SERVICE_CODES[s.name]!,
       Item: {
-        PartNumber: ITEM_IDS[s.name]!,
+        PartNumber: SERVICE_CODES[s.name]!,
         ItemDescription: s.name,
         Type: 'Service',
         Status: s.isActive === false ? 'Discontinued' : 'Active',
