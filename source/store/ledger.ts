@@ -647,6 +647,11 @@ export class Ledger implements ConfigAuditSink {
     return result.changes > 0;
   }
 
+  /** The ticket's condition is active again: its deferred close is no longer wanted. */
+  clearClosePending(key: string): boolean {
+    return this.db.prepare('UPDATE tickets SET close_pending = NULL, close_pending_since = NULL WHERE key = ?').run(key).changes > 0;
+  }
+
   /** Open tickets whose close the PSA deferred, oldest deferral first (optionally of one integration). */
   pendingCloses(filter: { integration?: string } = {}): TicketRecord[] {
     const where = ["state = 'open'", 'close_pending IS NOT NULL'];

@@ -229,7 +229,7 @@ async function syncTenant(ctx: Ctx, m: TenantMapping, tenant: Tenant | null, acc
     await syncStatuses(ctx, m, tenant, account);
   } catch (error) {
     if (error instanceof Interrupted || error instanceof PassAbandoned) throw error;
-    fail(ctx, m, error, `Status tickets of “${m.tenantName}”`);
+    fail(ctx, m, error, `${ticketWord(ctx)}s for device statuses of “${m.tenantName}”`);
   }
 }
 
@@ -313,7 +313,7 @@ async function syncEvents(ctx: Ctx, m: TenantMapping, tenant: Tenant, account: P
     } catch (error) {
       if (error instanceof Interrupted || error instanceof PassAbandoned) throw error;
       complete = false;
-      fail(ctx, m, error, `Ticket for event ${g.first.eventId} of “${m.tenantName}”`);
+      fail(ctx, m, error, `${ticketWord(ctx)} for event ${g.first.eventId} of “${m.tenantName}”`);
     }
   }
   if (complete) l.setCursor(integration.name, tenant.id, EVENTS_STREAM, page.cursor);
@@ -343,22 +343,29 @@ function isClosed(ctx: Ctx, t: PsaTicket): boolean {
   return closed !== null && t.status === closed;
 }
 
+/** The PSA's word for a ticket, capitalised ("Ticket", "Service order"). */
+function ticketWord(ctx: Ctx): string {
+  const word = ctx.psaProfile.words.ticket;
+  return word.charAt(0).toUpperCase() + word.slice(1);
+}
+
 /** The tag written to the PSA for a key: fitted to the PSA's tag field (profile limits.tagMax). */
 function tagOf(ctx: Ctx, key: string): string {
   return fitTag(key, ctx.psaProfile.limits.tagMax);
 }
 
 /**
- * Closes a status ticket with the closed status of its scope. Where statuses belong to a scope
- * the ticket is read first for its board (the rule's board may have changed since it was
- * created), unless the caller has it. Returns the PSA's answer, or 'already' when the read
- * shows it closed or gone (closed by a person meanwhile). No closed status for the scope is an
- * error naming it, with the remedy.
+ * Closes a status ticket with the closed status of its scope. The ticket is read first, unless
+ * the caller has it: a person may have closed or deleted it meanwhile (while it was open in the
+ * PSA's GUI, say), and their close — its status and time — must not be overwritten; and where
+ * statuses belong to a scope, its board decides the closed status (the rule's board may have
+ * changed since it was created). Returns the PSA's answer, or 'already' when the read shows it
+ * closed or gone. No closed status for the scope is an error naming it, with the remedy.
  */
 async function closeWithItsStatus(ctx: Ctx, psaTicketId: string, known?: PsaTicket): Promise<CloseOutcome | 'already'> {
   const perScope = ctx.psaProfile.ticketing.perScope !== undefined;
   let ticket = known ?? null;
-  if (perScope && !ticket) {
+  if (!ticket) {
     ticket = await ctx.o.psa.getTicket(psaTicketId);
     throwIfAbandoned(ctx.o.signal); // the read took a round trip
     if (!ticket || isClosed(ctx, ticket)) return 'already';
@@ -455,7 +462,7 @@ async function syncStatuses(ctx: Ctx, m: TenantMapping, tenant: Tenant, account:
       }
     } catch (error) {
       if (error instanceof Interrupted || error instanceof PassAbandoned) throw error;
-      fail(ctx, m, error, `Status ticket “${draft.title}”`);
+      fail(ctx, m, error, `${ticketWord(ctx)} “${draft.title}”`);
     }
   }
   // Pending rows whose condition is gone: created before a crash? Then close it; else forget it.
@@ -478,7 +485,7 @@ async function syncStatuses(ctx: Ctx, m: TenantMapping, tenant: Tenant, account:
       if (outcome && outcome !== 'already') ctx.totals.closed++;
     } catch (error) {
       if (error instanceof PassAbandoned) throw error;
-      fail(ctx, m, error, `Pending status ticket ${p.key}`);
+      fail(ctx, m, error, `Pending ${ctx.psaProfile.words.ticket} ${p.key}`);
     }
   }
   for (const t of d.close) {
@@ -500,7 +507,7 @@ async function syncStatuses(ctx: Ctx, m: TenantMapping, tenant: Tenant, account:
       if (outcome !== 'already') ctx.totals.closed++;
     } catch (error) {
       if (error instanceof PassAbandoned) throw error;
-      fail(ctx, m, error, `Closing status ticket ${row.psaTicketNumber || row.psaTicketId}`);
+      fail(ctx, m, error, `Closing ${ctx.psaProfile.words.ticket} ${row.psaTicketNumber || row.psaTicketId}`);
     }
   }
   // Still active: closed by a person meanwhile? (Checked at most every personCheckMs.)
@@ -508,6 +515,8 @@ async function syncStatuses(ctx: Ctx, m: TenantMapping, tenant: Tenant, account:
   for (const t of d.stillActive) {
     const row = rowByCondition.get(t.key)!;
     if (row.state !== 'open') continue;
+    // The condition is back before the deferred close went through: no close is pending any more.
+    if (row.closePending !== null) l.clearClosePending(row.key);
     if (row.psaCheckedAt && ctx.now.getTime() - Date.parse(row.psaCheckedAt) < every) continue;
     throwIfAbandoned(ctx.o.signal);
     try {
@@ -529,7 +538,7 @@ async function syncStatuses(ctx: Ctx, m: TenantMapping, tenant: Tenant, account:
       ctx.totals.closedByPerson++;
     } catch (error) {
       if (error instanceof PassAbandoned) throw error;
-      fail(ctx, m, error, `Checking status ticket ${row.psaTicketNumber || row.psaTicketId}`);
+      fail(ctx, m, error, `Checking ${ctx.psaProfile.words.ticket} ${row.psaTicketNumber || row.psaTicketId}`);
     }
   }
 }

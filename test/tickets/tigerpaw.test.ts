@@ -265,4 +265,49 @@ describe('a service order locked in the Tigerpaw GUI (the acceptance scenario)',
     expect(orders()).toHaveLength(1);
     expect(so(order()).Status).toBe('Closed');
   });
+
+  it('the status comes back while its close is pending: no close is pending any more, nothing is created', async () => {
+    const i = await integration();
+    ksc.setStatusMask(ALPHA, WS1, [DB]);
+    await run(i);
+    tp.lock(Number(order()!.ServiceOrderNumber), DANA);
+    ksc.setStatusMask(ALPHA, WS1, []);
+    expect((await run(i)).totals).toMatchObject({ deferred: 1, errors: 0 });
+    ksc.setStatusMask(ALPHA, WS1, [DB]);
+    const back = await run(i);
+    expect(back.totals).toMatchObject({ created: 0, deferred: 0, errors: 0 });
+    expect(ledger.getTicket(KEY)).toMatchObject({ state: 'open', closePending: null, closePendingSince: null });
+    expect(ledger.pendingCloses()).toEqual([]);
+    expect(orders()).toHaveLength(1);
+  });
+
+  it('a person closes the order while it is open in the GUI: kmsp never overwrites their status and time, then or after the unlock', async () => {
+    const i = await integration();
+    ksc.setStatusMask(ALPHA, WS1, [DB]);
+    await run(i);
+    const number = Number(order()!.ServiceOrderNumber);
+    tp.lock(number, DANA);
+    tp.closeOrder(number, 'Completed');
+    const closedAt = so(order()).DateTimeClosed;
+    ksc.setStatusMask(ALPHA, WS1, []);
+    const cleared = await run(i);
+    expect(cleared).toMatchObject({ errors: [], deferred: [], totals: { closed: 0, deferred: 0, errors: 0 } });
+    expect(ledger.getTicket(KEY)).toMatchObject({ state: 'closed', closePending: null });
+    tp.unlock(number);
+    expect((await run(i)).totals).toMatchObject({ closed: 0, errors: 0 });
+    expect(so(order())).toMatchObject({ Status: 'Completed', DateTimeClosed: closedAt });
+  });
+
+  it('an order deleted in Tigerpaw while its close is pending: the ledger closes it, no error on later passes', async () => {
+    const i = await integration();
+    ksc.setStatusMask(ALPHA, WS1, [DB]);
+    await run(i);
+    const number = Number(order()!.ServiceOrderNumber);
+    tp.lock(number, DANA);
+    ksc.setStatusMask(ALPHA, WS1, []);
+    expect((await run(i)).totals).toMatchObject({ deferred: 1 });
+    tp.removeRecord('serviceOrders', number);
+    for (const pass of [1, 2]) expect((await run(i)).totals, `pass ${pass}`).toMatchObject({ closed: 0, deferred: 0, errors: 0 });
+    expect(ledger.getTicket(KEY)).toMatchObject({ state: 'closed', closePending: null });
+  });
 });
