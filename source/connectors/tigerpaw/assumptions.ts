@@ -111,14 +111,6 @@ export const WRITE_NEEDS_CROSS_REFERENCE = true;
  */
 export const ACCOUNT_AGREEMENTS_PAGED_LIKE_SEARCHES = true;
 
-/**
- * README §4.3: an agreement is active on a day when its StartDate is empty or on or before it,
- * and its EndDate empty or on or after it (Tigerpaw has no status field on agreements).
- */
-export function agreementActiveOn(start: string | null, end: string | null, day: string): boolean {
-  return (start === null || start <= day) && (end === null || end >= day);
-}
-
 /** README §4.4: an additional charge's SpecialItemId is the price book ItemId, compared exactly. */
 export function sameItem(specialItemId: string | null, itemId: string): boolean {
   return specialItemId !== null && specialItemId.trim() === itemId.trim();

@@ -5,7 +5,7 @@
 import { KmspError } from '../../../domain/errors.js';
 import type { BillingItem, ItemQuantity, PriceLevel, PsaContract, UsagePosting } from '../../../domain/types.js';
 import { createCharge, updateCharge } from '../additionalChargeWrite.js';
-import { MATCH_ALL_CRITERIA, agreementActiveOn, isRecurringPriceLevel, sameItem } from '../assumptions.js';
+import { MATCH_ALL_CRITERIA, isRecurringPriceLevel, sameItem } from '../assumptions.js';
 import type { TigerpawClient } from '../client.js';
 import { isRecordNotFound } from '../errors.js';
 import { checkDate, toInt } from '../ids.js';
@@ -27,11 +27,6 @@ function toCharge(r: WireRecord, what: string): Charge {
   };
 }
 
-/** The calendar date of `now` in UTC (agreement dates are calendar dates). */
-function today(now: Date): string {
-  return now.toISOString().slice(0, 10);
-}
-
 export class Agreements {
   constructor(
     private readonly client: TigerpawClient,
@@ -43,16 +38,15 @@ export class Agreements {
    * agreement (advanced search without criteria, paged) — README §4.3.
    */
   async list(accountId?: string): Promise<PsaContract[]> {
-    const day = today(this.now());
     if (accountId === undefined) {
       const what = 'list agreements';
       const rows = await this.client.advancedSearch('/api/agreements/search', 'Agreements', MATCH_ALL_CRITERIA, what, 'agreements');
-      return rows.map((r) => toContract(r, null, day, what));
+      return rows.map((r) => toContract(r, null, what));
     }
     const n = toInt(accountId, 'account number');
     const what = `list the agreements of account ${n}`;
     const rows = await this.client.pagedGet(`/api/agreements/account/${n}`, 'Agreements', { activeOnly: false }, what, 'agreements');
-    return rows.map((r) => toContract(r, n, day, what));
+    return rows.map((r) => toContract(r, n, what));
   }
 
   /** Active price book items (README §4.5): advanced search without criteria; id = ItemId. */
@@ -186,7 +180,7 @@ function checkWritten(answered: number | null, wanted: number, what: string): vo
 }
 
 /** An AgreementSummary as a contract: "1042 · from 2026-01-01", active by its dates (README §4.3). */
-function toContract(r: WireRecord, accountNumber: number | null, day: string, what: string): PsaContract {
+function toContract(r: WireRecord, accountNumber: number | null, what: string): PsaContract {
   const n = num(r, 'AgreementNumber', what);
   const agreement = optRecord(r, 'Agreement', what) ?? {};
   const account = optNum(agreement, 'AccountNumber', what) ?? accountNumber;
@@ -197,11 +191,12 @@ function toContract(r: WireRecord, accountNumber: number | null, day: string, wh
     id: String(n),
     accountId: String(account),
     name: start ? `${n} · from ${start}` : String(n),
-    // Every agreement takes additional charges; one outside its dates is reported as not
-    // active, which is the check that names the cause.
+    // Every agreement takes additional charges. Tigerpaw agreements have no status: whether one
+    // runs on the billing day (in the configured time zone) is the billing check's, by its dates,
+    // which names an ended or not yet started agreement with the right remedy.
     recurring: true,
     typeLabel: optStr(agreement, 'Type', what) ?? '',
-    active: agreementActiveOn(start, end, day),
+    active: true,
     startDate: start,
     endDate: end,
   };
