@@ -7,7 +7,7 @@ export type { ConsoleApi, ScreenApi, Notice, NoticeKind, DialogControls, DialogH
 export { ConsoleApp } from './app.js';
 export type { ConsoleAppProps } from './app.js';
 export * from './keys/index.js';
-export { Table, useTable, layoutColumns, windowColumns, tableBodyHeight, positionText } from './components/table/index.js';
+export { Table, useTable, layoutColumns, windowColumns, tableBodyHeight, positionText, COLUMN_GAP } from './components/table/index.js';
 export type { Column, TableModel, UseTableOptions, TableState, TableAction } from './components/table/index.js';
 export { SearchSelect } from './components/search-select/index.js';
 export type { SelectOption, SearchSelectProps } from './components/search-select/index.js';

@@ -51,7 +51,8 @@ export function ConfirmDialog({ message, title = 'Confirm', detail = [], default
   return (
     <Modal title={title} width={width} onCancel={() => onAnswer(false)} tone={danger ? 'danger' : 'warning'}>
       <Text wrap="truncate-end" {...theme.style(danger ? 'danger' : 'normal')}>
-        {truncate(prompt, inner)}
+        {/* A question cut to the width keeps its answers: "… (y/N)". */}
+        {displayWidth(prompt) <= inner ? prompt : confirmPrompt(truncate(message, Math.max(1, inner - 6)), defaultYes)}
       </Text>
       {detail.slice(scroll.top, scroll.top + scroll.size).map((line, i) => (
         <Text key={i} wrap="truncate-end" {...theme.style('muted')}>

@@ -202,7 +202,7 @@ export class ServiceOrders {
       throw new KmspError(`Tigerpaw answered the close of service order ${n} without changing its status`, {
         kind: 'vendor',
         cause: `kmsp set status "${status}"; the order answered with status ${now === null ? 'none' : `"${now}"`}`,
-        remedy: `Check that "${status}" is a closing status in Tigerpaw (Edit › Master Tables › Service Order › Statuses) and is the Closed status on the Ticketing tab; kmsp tries again on its next pass.`,
+        remedy: `Check that "${status}" is a closing status in Tigerpaw (Edit › Master Tables › Service Order › Statuses) and is the Closed service order status on the Service orders tab; kmsp tries again on its next pass.`,
       });
     }
     return { closed: true };

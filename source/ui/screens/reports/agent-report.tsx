@@ -13,6 +13,7 @@ import { ticketStateText } from '../../../tickets/format.js';
 import { agentStartCommand, apiLines, configLines, formatTimeShort, jobLines, livenessLine, missingStatusLines, pausedLine, withOnceRuns, type StatusLevel, type StatusLine } from '../../../domain/agentStatusText.js';
 import { AGENT_JOBS } from '../../../domain/agentStatus.js';
 import type { PostingRecord, TicketRecord } from '../../../store/ledger.js';
+import { psaProfile } from '../../../domain/profiles/index.js';
 import { resolvePaths } from '../../../store/paths.js';
 import { useCommands } from '../../keys/index.js';
 import { useScreen } from '../../console-context.js';
@@ -171,6 +172,22 @@ function ticketColumns(timeZone: string, now: () => Date): Column<TicketRecord>[
 
 type Focus = 'postings' | 'tickets';
 
+/**
+ * The line under the tickets table while closes are pending: the ticket in its PSA's word, why
+ * and since when — the table's State column is cut on a narrow terminal. The cursor row when it
+ * is one, else the oldest. Essential part first: the line is cut at the width.
+ */
+export function pendingCloseLine(pending: readonly TicketRecord[], cursor: TicketRecord | undefined, session: Pick<ConsoleSession, 'integration'>, o: { now: Date; timeZone: string }): string | null {
+  if (pending.length === 0) return null;
+  const t = cursor && pending.some((p) => p.key === cursor.key) ? cursor : pending[0]!;
+  const integration = session.integration(t.integration);
+  const word = integration ? psaProfile(integration.psa.kind).words.ticket : 'ticket';
+  const tenant = integration?.tenants.find((x) => x.tenantId === t.tenantId)?.tenantName ?? t.tenantId;
+  const since = t.closePendingSince ? ` since ${formatTimeShort(t.closePendingSince, o)}` : '';
+  const which = pending.length > 1 ? ` (${pending.indexOf(t) + 1} of ${pending.length})` : '';
+  return `Close pending${which}: ${word} ${t.psaTicketNumber ?? t.psaTicketId ?? t.key}, ${t.closePending}${since} (${tenant}) · retried each poll`;
+}
+
 export function AgentReport({ width, height, active, session }: AgentReportProps) {
   const theme = useTheme();
   const screen = useScreen();
@@ -188,14 +205,17 @@ export function AgentReport({ width, height, active, session }: AgentReportProps
   // A console opened on other files (--config DIR, the demo) names them in the start hint.
   const startCommand = useMemo(() => agentStartCommand(session.paths.configDir === resolvePaths().configDir ? undefined : session.paths.configDir), [session]);
   const settingsLines = agentSettingsLines(session.config.agent, width);
-  const statusLines = fitStatusLines(agentReportLines(view, { configPaused, now: view.at, startCommand, timeZone }), Math.min(MAX_STATUS_LINES, height - 2 - MIN_TABLE_LINES - settingsLines.length));
+  const pending = useMemo(() => rows.tickets.filter((t) => t.state === 'open' && t.closePending), [rows.tickets]);
+  const pendingLines = pending.length > 0 ? 1 : 0;
+  const statusLines = fitStatusLines(agentReportLines(view, { configPaused, now: view.at, startCommand, timeZone }), Math.min(MAX_STATUS_LINES, height - 2 - pendingLines - MIN_TABLE_LINES - settingsLines.length));
   // Title above the status block; the file and keys line at the bottom.
-  const room = Math.max(6, height - 2 - statusLines.length - settingsLines.length - (ledgerError ? 1 : 0));
+  const room = Math.max(6, height - 2 - pendingLines - statusLines.length - settingsLines.length - (ledgerError ? 1 : 0));
   const postingsHeight = Math.max(3, Math.floor(room / 2));
   const ticketsHeight = Math.max(3, room - postingsHeight);
   const postings = useTable({ rows: rows.postings, columns: pColumns, getRowId: (p) => String(p.id), height: postingsHeight, active: active && focus === 'postings', group: 'Latest postings' });
   const tickets = useTable({ rows: rows.tickets, columns: tColumns, getRowId: (t) => t.key, height: ticketsHeight, active: active && focus === 'tickets', group: 'Latest tickets' });
   const filtering = postings.filterMode || tickets.filterMode;
+  const pendingLine = pendingCloseLine(pending, focus === 'tickets' ? tickets.cursorRow : undefined, session, { now: view.at, timeZone });
 
   async function togglePause() {
     const pause = !session.config.agent.paused;
@@ -310,6 +330,7 @@ export function AgentReport({ width, height, active, session }: AgentReportProps
       <Box flexDirection="column" height={ticketsHeight}>
         <Table table={tickets} width={width} title={tableTitle('Latest tickets', 'tickets')} emptyMessage="No tickets yet: the ticket job has not created any." focused={focus === 'tickets'} />
       </Box>
+      {pendingLine ? lines([{ text: pendingLine, level: 'warning' }]) : null}
       {lines([{ text: bottom, level: 'muted' }])}
     </Box>
   );

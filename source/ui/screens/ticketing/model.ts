@@ -97,7 +97,11 @@ export interface RuleColumn {
   readonly spec?: TicketFieldSpec;
 }
 
-const ENABLED_COLUMN: RuleColumn = { key: 'enabled', kind: 'enabled', title: 'Create ticket', short: 'Ticket' };
+/** "Create ticket" / "Ticket", "Create service order" / "Service order": in the PSA's word. */
+function enabledColumn(psa: PsaProfile): RuleColumn {
+  const word = psa.words.ticket;
+  return { key: 'enabled', kind: 'enabled', title: `Create ${word}`, short: `${word.charAt(0).toUpperCase()}${word.slice(1)}` };
+}
 const LIFETIME_COLUMN: RuleColumn = { key: 'lifetime', kind: 'lifetime', title: 'Lifetime (days)', short: 'Days' };
 const DUE_COLUMN: RuleColumn = { key: 'due', kind: 'due', title: 'Due (hours)', short: 'Due (h)' };
 
@@ -108,7 +112,7 @@ const isColumn = (spec: TicketFieldSpec) => (spec.placement ?? 'column') === 'co
 /** The rule table's columns after the rows' own: on/off, lifetime (where the section has one), the PSA's column fields, due (where tickets have one). */
 export function ruleColumns(section: RuleSectionSpec, psa: PsaProfile): RuleColumn[] {
   return [
-    ENABLED_COLUMN,
+    enabledColumn(psa),
     ...(section.lifetime ? [LIFETIME_COLUMN] : []),
     ...psa.ticketing.row.filter(isColumn).map(fieldColumn),
     ...(psa.ticketing.hasDue ? [DUE_COLUMN] : []),
@@ -118,7 +122,7 @@ export function ruleColumns(section: RuleSectionSpec, psa: PsaProfile): RuleColu
 /** The bulk edit's fields: the columns in their order, then the row fields that are only edited in bulk. */
 export function bulkFields(psa: PsaProfile, withLifetime: boolean): RuleColumn[] {
   return [
-    ENABLED_COLUMN,
+    enabledColumn(psa),
     ...(withLifetime ? [LIFETIME_COLUMN] : []),
     ...psa.ticketing.row.filter(isColumn).map(fieldColumn),
     ...(psa.ticketing.hasDue ? [DUE_COLUMN] : []),
@@ -139,6 +143,15 @@ export function bulkWords(schema: TicketingSchema): string {
 }
 
 // Words -----------------------------------------------------------------------------------
+
+/**
+ * What the tab's settings are called in a sentence: "ticketing settings" where the tab is
+ * "Ticketing", "service order settings" where the tab is named for the tickets ("Service orders").
+ */
+export function settingsWords(psa: PsaProfile): string {
+  const tab = psa.words.tabs.ticketing.toLowerCase();
+  return `${tab === psa.words.tickets.toLowerCase() ? psa.words.ticket : tab} settings`;
+}
 
 /** The plural words of a PSA list ("issue types"). */
 export function listWords(psa: PsaProfile, list: string): string {
@@ -544,7 +557,7 @@ export function saveRemedy(problems: readonly Problem[], draft: Draft, schema: T
   const off = rows.filter((r) => fixedBySwitchingOff(r, draft, schema, picklists)).map((r) => rowWhat(r, schema.platform));
   const fix = 'Correct the values marked "!" (Enter edits a cell)';
   if (off.length === 0) return `${fix}.`;
-  return `${fix}, or switch ticket creation off (o) for ${off.join(', ')} (its values are kept, unused).`;
+  return `${fix}, or switch ${schema.psa.words.ticket} creation off (o) for ${off.join(', ')} (its values are kept, unused).`;
 }
 
 /** The section a problem is in ('general' for General and per-scope ones). */

@@ -11,7 +11,7 @@ import type { PsaChoice } from '../../../domain/config.js';
 import { isKmspError } from '../../../domain/errors.js';
 import type { TicketFieldSpec } from '../../../domain/profiles/index.js';
 import type { PicklistValue, TicketPicklists } from '../../../domain/types.js';
-import { Table, useTable, useCommands, useDirty, useScreen, useTheme, formatCount, truncate, toSingleLine, displayWidth, windowColumns, type Column, type Command, type Tone } from '../../index.js';
+import { Table, useTable, useCommands, useDirty, useScreen, useTheme, formatCount, truncate, toSingleLine, displayWidth, windowColumns, COLUMN_GAP, type Column, type Command, type Tone } from '../../index.js';
 import { integrationScreen, type IntegrationEditorProps, type IntegrationScreenOptions } from '../integration-screen.js';
 import { DetailLines } from '../detail-lines.js';
 import { useLoad } from '../use-load.js';
@@ -52,6 +52,7 @@ import {
   setGeneral,
   setRowFields,
   setRows,
+  settingsWords,
   stale,
   switchOnNeeds,
   toDraft,
@@ -101,6 +102,8 @@ function TicketingEditor({ session, integrationName, integration, width, height,
   const schema = useMemo(() => schemaOf(integration), [integration]);
   const { psa, platform } = schema;
   const psaName = psa.words.name;
+  const tabTitle = psa.words.tabs.ticketing;
+  const settingsNoun = settingsWords(psa);
   const sections = useMemo(() => sectionEntries(platform), [platform]);
   const pane = useMemo(() => sectionPane(platform), [platform]);
 
@@ -151,7 +154,8 @@ function TicketingEditor({ session, integrationName, integration, width, height,
       const text = choiceText(general, lists?.[fb.list]);
       return general && text !== BLANK ? `${text} (default)` : BLANK;
     }
-    return choiceText(own, rowValues(r, spec));
+    // An optional field left blank is "(none)", not a value still to choose.
+    return choiceText(own, rowValues(r, spec), spec.required ? BLANK : '(none)');
   };
 
   const ruleRows: readonly RuleRow[] = isRules ? (draft.sections[section] ?? []) : [];
@@ -214,13 +218,33 @@ function TicketingEditor({ session, integrationName, integration, width, height,
   const generalColumns = useMemo<Column<GeneralRow>[]>(() => {
     const bad = (g: GeneralRow) => problems.some((p) => p.rowId === g.id);
     const lacking = (g: GeneralRow) => problems.filter((p) => p.rowId.startsWith(`${g.id}:`)).map((p) => general.find((x) => x.id === p.rowId)?.label.trim() ?? p.field);
-    const settingWidth = Math.max(22, Math.min(Math.max(...general.map((g) => displayWidth(g.label) + 2)), rightWidth - GENERAL_PREFIX - 30));
+    const room = rightWidth - GENERAL_PREFIX;
+    const labelRoom = room - 30;
+    const fullWidth = Math.max(...general.map((g) => displayWidth(g.label) + 2));
+    // Where the labels do not all fit, each one too long for the column is shown in its short
+    // form ("New status"), not cut in the middle, and the column takes only what those need.
+    const narrow = fullWidth > labelRoom;
+    const labelOf = (g: GeneralRow): string => {
+      if (!narrow || g.kind !== 'field' || displayWidth(g.label) + 2 <= labelRoom) return g.label;
+      return `${g.label.slice(0, g.label.length - g.label.trimStart().length)}${g.spec.short}`;
+    };
+    const settingWidth = narrow ? Math.min(labelRoom, Math.max(...general.map((g) => displayWidth(labelOf(g)) + 2))) : Math.max(22, fullWidth);
+    // A field's note says in full when it is required; in a narrow pane the "once a row is on"
+    // of a field required only then is said shorter rather than cut.
+    const noteOf = (g: GeneralRow & { kind: 'field' }, short: boolean): string =>
+      g.required ? (g.spec.requiredOnceInUse ? (short ? 'required when on' : 'required once a row is on') : 'required') : 'optional';
+    const fieldRows = general.filter((g): g is FieldRow => g.kind === 'field');
+    const free = room - settingWidth - 2 * COLUMN_GAP;
+    const noteNeed = (short: boolean) => Math.max(8, ...fieldRows.map((g) => displayWidth(noteOf(g, short))));
+    const shortNotes = free - 16 < noteNeed(false);
+    const valueMin = shortNotes ? Math.max(12, Math.min(16, free - noteNeed(true))) : 16;
+    const noteMin = Math.max(8, Math.min(noteNeed(shortNotes), free - valueMin));
     return [
-      { key: 'label', title: 'Setting', width: settingWidth, ellipsis: 'middle' },
+      { key: 'label', title: 'Setting', width: settingWidth, ellipsis: 'middle', render: labelOf },
       {
         key: 'value',
         title: 'Value',
-        minWidth: 16,
+        minWidth: valueMin,
         grow: 2,
         filterable: false,
         render: (g) => (g.kind === 'scope' ? g.scope.label || g.scope.value : `${choiceText(generalValue(draft, g), generalValues(draft, g, schema, lists), g.required ? BLANK : '(none)')}${bad(g) ? ' !' : ''}`),
@@ -229,11 +253,11 @@ function TicketingEditor({ session, integrationName, integration, width, height,
       {
         key: 'required',
         title: 'Note',
-        minWidth: 8,
+        minWidth: noteMin,
         grow: 1,
         filterable: false,
         render: (g) => {
-          if (g.kind === 'field') return g.required ? (g.spec.requiredOnceInUse ? 'required once a row is on' : 'required') : 'optional';
+          if (g.kind === 'field') return noteOf(g, shortNotes);
           const missing = lacking(g);
           return `${plural(g.rows, 'row')} on${missing.length > 0 ? ` · needs ${joinLabels(missing)}` : ''}`;
         },
@@ -400,12 +424,12 @@ function TicketingEditor({ session, integrationName, integration, width, height,
     const next = fromDraft(draft, schema, p);
     setSaving(true);
     try {
-      session.updateIntegration(integrationName, (i) => ({ ...i, ticketing: next }), 'Ticketing settings');
+      session.updateIntegration(integrationName, (i) => ({ ...i, ticketing: next }), `${tabTitle} settings`);
       const fresh = toDraft(next, schema);
       setSaved(fresh);
       setDraft(fresh);
       setRefusal(null);
-      screen.notify(`Saved the ticketing settings (${plural(changed.size, 'changed row')}).`, 'success');
+      screen.notify(`Saved the ${settingsNoun} (${plural(changed.size, 'changed row')}).`, 'success');
     } catch (error) {
       setRefusal(isKmspError(error) && error.why ? error.why : message(error));
       screen.notify(error);
@@ -415,18 +439,23 @@ function TicketingEditor({ session, integrationName, integration, width, height,
   }
 
   async function cancelChanges() {
-    const yes = await screen.confirm({ title: 'Cancel changes', message: 'Discard the unsaved changes on Ticketing and restore the last save?', danger: true });
+    const yes = await screen.confirm({ title: 'Cancel changes', message: `Discard the unsaved changes on ${tabTitle} and restore the last save?`, danger: true });
     if (!yes) return;
     setDraft(saved);
     setRefusal(null);
-    screen.notify('Restored the last saved ticketing settings.');
+    screen.notify(`Restored the last saved ${settingsNoun}.`);
   }
 
   async function resetSection() {
     const p = needLists();
     if (!p) return;
     const title = entry.full;
-    const yes = await screen.confirm({ title: 'Reset to defaults', message: `Reset ${title} to the defaults (resolved against the live ${psaName} values)? Save still asks for Ctrl-S.`, danger: true });
+    const yes = await screen.confirm({
+      title: 'Reset to defaults',
+      message: `Reset ${title} to the defaults?`,
+      detail: [`Resolved against the live ${psaName} values.`, 'Nothing is saved until Ctrl-S.'],
+      danger: true,
+    });
     if (!yes) return;
     edit((d) => resetOf(d, section, schema, p));
     screen.notify(`${title} reset to the defaults (not saved yet: Ctrl-S saves).`);
@@ -444,7 +473,7 @@ function TicketingEditor({ session, integrationName, integration, width, height,
     setSaved(fresh);
     setDraft(next);
     setRefusal(null);
-    const notice = reloadedNotice('ticketing settings', replaced, 'row');
+    const notice = reloadedNotice(settingsNoun, replaced, 'row');
     screen.notify(notice, typeof notice === 'string' ? 'success' : undefined);
   }
 
@@ -474,17 +503,17 @@ function TicketingEditor({ session, integrationName, integration, width, height,
       run: () => (isRules && column > 0 ? setColumn((c) => Math.min(c, ruleCols.length - 1) - 1) : setFocus('sections')),
     },
     { id: 'ticketing.right', keys: ['right', 'l'], description: 'Next column', when: () => onSettings() && isRules, run: () => setColumn((c) => Math.min(ruleCols.length - 1, c + 1)) },
-    { id: 'ticketing.toggle', keys: ['o'], description: 'Create ticket on/off for the marked rows (or this row)', hint: 'on/off', when: () => onSettings() && isRules, run: toggleEnabled },
+    { id: 'ticketing.toggle', keys: ['o'], description: `Create ${psa.words.ticket} on/off for the marked rows (or this row)`, hint: 'on/off', when: () => onSettings() && isRules, run: toggleEnabled },
     { id: 'ticketing.bulk', keys: ['e'], description: `Bulk edit the marked rows (or this row): ${bulkWords(schema)}`, hint: 'bulk edit', when: () => onSettings() && isRules, run: bulkEdit },
     { id: 'ticketing.save', keys: ['ctrl+s'], description: 'Save changes', hint: 'save', when: () => dirty && !saving, run: save },
     { id: 'ticketing.cancel', keys: ['x'], description: 'Cancel changes (restore the last save)', hint: 'cancel changes', when: () => dirty && !saving, run: () => void cancelChanges() },
     { id: 'ticketing.reset', keys: ['R'], description: 'Reset this section to the defaults', hint: 'reset section', when: () => !saving, run: () => void resetSection() },
-    { id: 'ticketing.reload', keys: ['r'], description: `Reload the ${psaName} picklists and the ticketing settings saved in the config file (your unsaved changes stay)`, hint: 'reload', when: () => !saving, run: reload },
+    { id: 'ticketing.reload', keys: ['r'], description: `Reload the ${psaName} picklists and the ${settingsNoun} saved in the config file (your unsaved changes stay)`, hint: 'reload', when: () => !saving, run: reload },
   ];
-  useCommands('Ticketing', commands, { active, priority: 1 });
+  useCommands(tabTitle, commands, { active, priority: 1 });
 
   // Drawing ----------------------------------------------------------------------
-  const top = `Ticketing of “${integration.name}” → ${psaName}${dirty ? ` · ${plural(changed.size, 'unsaved change')}` : ''}${problems.length ? ` · ${plural(problems.length, 'problem')}` : ''}`;
+  const top = `${tabTitle} of “${integration.name}” → ${psaName}${dirty ? ` · ${plural(changed.size, 'unsaved change')}` : ''}${problems.length ? ` · ${plural(problems.length, 'problem')}` : ''}`;
 
   const detail: Line[] = [];
   if (refusal) detail.push({ text: `Not saved: ${refusal}`, tone: 'danger' });
@@ -505,13 +534,26 @@ function TicketingEditor({ session, integrationName, integration, width, height,
     const rest = bulkOnlyFields(psa);
     if (rest.length > 0) detail.push({ text: `${rest.map(extra).join(' · ')} (e edits)`, tone: 'muted' });
   } else if (!isRules) {
-    const required = psa.ticketing.general.filter((s) => s.required).map((s) => s.label);
+    const required = psa.ticketing.general.filter((s) => s.required && !s.requiredOnceInUse).map((s) => s.label);
+    const onceInUse = psa.ticketing.general.filter((s) => s.required && s.requiredOnceInUse).map((s) => s.label);
     const scopeField = perScopeSpec(psa);
     const scoped = (psa.ticketing.perScope?.fields ?? []).filter((s) => s.required).map((s) => s.label);
     const parts = [`Enter chooses from the live ${psaName} values`];
-    if (required.length > 0) parts.push(`${joinLabels(required)} ${required.length === 1 ? 'is' : 'are'} required`);
-    if (scopeField && scoped.length > 0) parts.push(`each ${scopeField.label.toLowerCase()} in use needs its ${joinLabels(scoped)}`);
-    detail.push({ text: `${parts.join('; ')}.`, tone: 'muted' });
+    const always = required.length > 0 ? `${joinLabels(required)} ${required.length === 1 ? 'is' : 'are'} required` : null;
+    const once = onceInUse.length > 0 ? `${joinLabels(onceInUse)} ${onceInUse.length === 1 ? 'is' : 'are'} required once a row is on` : null;
+    const needed = [always, once].filter((x): x is string => x !== null);
+    const perScopeNeeds = scopeField && scoped.length > 0 ? `each ${scopeField.label.toLowerCase()} in use needs its ${joinLabels(scoped)}` : null;
+    if (always && once) parts.push(`${always}, ${joinLabels(onceInUse)} once a row is on`);
+    else if (needed.length > 0) parts.push(needed[0]!);
+    if (perScopeNeeds) parts.push(perScopeNeeds);
+    const sentence = `${parts.join('; ')}.`;
+    // One line where it fits; else a sentence a line, the rules first where the detail lines
+    // do not hold them all (the footer says Enter edits).
+    const free = bottomLines - 1 - detail.length;
+    const lines = [...needed, ...(perScopeNeeds ? [perScopeNeeds] : [])].map((t) => `${t.charAt(0).toUpperCase()}${t.slice(1)}.`);
+    if (lines.length < free) lines.unshift(`${parts[0]!}.`);
+    if (displayWidth(sentence) + 1 <= width || lines.length > free || lines.length < 2) detail.push({ text: sentence, tone: 'muted' });
+    else for (const line of lines) detail.push({ text: line, tone: 'muted' });
   }
 
   const status = ((): Line => {
