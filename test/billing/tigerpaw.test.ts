@@ -239,7 +239,7 @@ describe('billing into Tigerpaw additional charges (90 workstations + 10 servers
     const result = await run();
     expect(result.status).toBe('partial');
     const error = result.execution.contracts[0]!.error!;
-    expect(error.message).toMatch(/^Agreement “29690101 · from \d{4}-\d{2}-\d{2}” \(29690101\) of .* runs \d{4}-\d{2}-\d{2} to \d{4}-\d{2}-\d{2}, which does not include \d{4}-\d{2}-\d{2}/);
+    expect(error.message).toMatch(/^Agreement “29690101 · \d{4}-\d{2}-\d{2}” \(29690101\) of .* runs \d{4}-\d{2}-\d{2} to \d{4}-\d{2}-\d{2}, which does not include \d{4}-\d{2}-\d{2}/);
     expect(error.cause).toMatch(/has ended/);
     expect(error.remedy).toContain('Accounts tab');
     expect(writes()).toEqual([]);

@@ -195,8 +195,8 @@ describe('accounts', () => {
 describe('agreements, price book and price levels', () => {
   it('lists an account\'s agreements as number and start date; all active (no status: billing judges their dates)', async () => {
     expect(await psa.listContracts('1002')).toEqual([
-      { id: '502', accountId: '1002', name: '502 · from 2025-01-01', recurring: true, typeLabel: 'MSP', active: true, startDate: '2025-01-01', endDate: '2025-12-31' },
-      { id: '503', accountId: '1002', name: '503 · from 2026-02-01', recurring: true, typeLabel: 'Support', active: true, startDate: '2026-02-01', endDate: null },
+      { id: '502', accountId: '1002', name: '502 · 2025-01-01', recurring: true, typeLabel: 'MSP', active: true, startDate: '2025-01-01', endDate: '2025-12-31' },
+      { id: '503', accountId: '1002', name: '503 · 2026-02-01', recurring: true, typeLabel: 'Support', active: true, startDate: '2026-02-01', endDate: null },
     ]);
     expect(sim.requests[0]).toMatchObject({ method: 'GET', path: '/api/agreements/account/1002' });
     expect(sim.requests[0]!.query).toContain('activeOnly=false');

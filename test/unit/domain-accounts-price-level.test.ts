@@ -40,7 +40,7 @@ const row = (tenantId: string, tenantName: string, over: Partial<TenantMapping> 
 });
 
 /** Billed at price level "Retail" (2) on agreement 1042. */
-const acme = row('vs1', 'Acme & Sons', { accountId: '100', accountName: 'Acme and Sons Ltd', billing: true, contractId: '1042', contractName: '1042 · from 2026-01-01', priceLevelId: '2', priceLevelName: 'Retail' });
+const acme = row('vs1', 'Acme & Sons', { accountId: '100', accountName: 'Acme and Sons Ltd', billing: true, contractId: '1042', contractName: '1042 · 2026-01-01', priceLevelId: '2', priceLevelName: 'Retail' });
 /** Mapped, billing off, no price level keys at all (as a fresh row). */
 const bluebird = row('vs2', 'Bluebird Dental', { accountId: '200', accountName: 'Bluebird Dental Group' });
 const carter = row('vs3', 'Carter Logistics');

@@ -179,7 +179,7 @@ function checkWritten(answered: number | null, wanted: number, what: string): vo
   });
 }
 
-/** An AgreementSummary as a contract: "1042 · from 2026-01-01", active by its dates (README §4.3). */
+/** An AgreementSummary as a contract: number and start date, "1042 · 2026-01-01" (README §4.3). */
 function toContract(r: WireRecord, accountNumber: number | null, what: string): PsaContract {
   const n = num(r, 'AgreementNumber', what);
   const agreement = optRecord(r, 'Agreement', what) ?? {};
@@ -190,7 +190,7 @@ function toContract(r: WireRecord, accountNumber: number | null, what: string): 
   return {
     id: String(n),
     accountId: String(account),
-    name: start ? `${n} · from ${start}` : String(n),
+    name: start ? `${n} · ${start}` : String(n),
     // Every agreement takes additional charges. Tigerpaw agreements have no status: whether one
     // runs on the billing day (in the configured time zone) is the billing check's, by its dates,
     // which names an ended or not yet started agreement with the right remedy.
