@@ -222,12 +222,12 @@ async function executeContract(plan: BillingPlan, contract: ContractPlan, option
     }
     let status: SettledPosting['status'] = 'unknown';
     // A re-pricing keeps the units (before = after), so they cannot tell whether it went through:
-    // the price level the item is at now does. Its row keeps no level; the one it moved to is the
-    // account's (a level chosen anew meanwhile makes a landed re-pricing to the old one "failed",
-    // and the new level is posted: the PSA ends right, the ledger errs on the side of not applied).
+    // the price level the item is at now does, compared with the one the row priced it at (rows
+    // of older ledgers keep none: the account's is taken).
     const level = levels.get(row.billingItemId);
-    const repricing = row.beforeUnits === row.afterUnits && contract.priceLevelId !== undefined && level !== undefined;
-    const applied = now === row.afterUnits && (!repricing || level === contract.priceLevelId);
+    const target = row.priceLevel ?? contract.priceLevelId;
+    const repricing = row.beforeUnits === row.afterUnits && target !== undefined && level !== undefined;
+    const applied = now === row.afterUnits && (!repricing || level === target);
     const untouched = now === row.beforeUnits && !applied;
     // Still in flight: the PSA shows what it held before, but the write may yet land.
     const inFlight = untouched && readAt.getTime() < landingDeadline(row);
@@ -245,7 +245,7 @@ async function executeContract(plan: BillingPlan, contract: ContractPlan, option
             ? null
             : `settled by run ${options.runId ?? '?'}: ` +
               (repricing
-                ? `${plan.date} units are ${now} at price level ${level ?? 'mixed'}, not the account's ${contract.priceLevelId} — the re-pricing was not applied`
+                ? `${plan.date} units are ${now} at price level ${level ?? 'mixed'}, not ${target} — the re-pricing was not applied`
                 : `${plan.date} units are ${now}, the posting's before value — it was not applied`) +
               (row.error ? `; earlier: ${row.error}` : ''),
       });
@@ -264,7 +264,8 @@ async function executeContract(plan: BillingPlan, contract: ContractPlan, option
       continue;
     }
     // Units right: posted again only when the PSA prices them at another level than the account's (read just now).
-    const repriced = contract.priceLevelId !== undefined && levels.has(line.billingItemId) && levels.get(line.billingItemId) !== contract.priceLevelId && after > 0;
+    const held = levels.get(line.billingItemId);
+    const repriced = contract.priceLevelId !== undefined && typeof held === 'string' && held !== contract.priceLevelId && after > 0;
     if (delta === 0 && !repriced) {
       outcome.postings.push({ ...base, status: 'unchanged', ledgerId: null, psaPostingId: null });
       continue;
@@ -292,6 +293,7 @@ async function executeContract(plan: BillingPlan, contract: ContractPlan, option
       psaPostingId: null,
       status: 'pending',
       landsBy: new Date(timeNow().getTime() + options.psa.writeLandsWithinMs),
+      priceLevel: contract.priceLevelId ?? null,
     });
     let psaId: string | null;
     try {

@@ -57,5 +57,5 @@ export const signed = (n: number | null): string => (n === null ? '' : n > 0 ? `
 
 export const POSTING_FIELDS: ReadonlyArray<keyof PostingRecord> = [
   'id', 'createdAt', 'runId', 'integration', 'tenantId', 'tenantName', 'accountId', 'contractId', 'billingItemId', 'billingItemName',
-  'beforeUnits', 'afterUnits', 'delta', 'effectiveDate', 'status', 'psaPostingId', 'error', 'settledAt',
+  'beforeUnits', 'afterUnits', 'delta', 'effectiveDate', 'priceLevel', 'status', 'psaPostingId', 'error', 'settledAt',
 ];

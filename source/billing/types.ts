@@ -13,7 +13,7 @@ export interface BillingLine {
   /** The PSA period `before` belongs to; absent when the PSA holds nothing for the item (or keeps no periods). */
   period?: { start: string; end: string };
   /** Units right, price level not: posted again at the account's level (domain/billingPlan.ts PlanLine.reprice). */
-  reprice?: { from: string | null };
+  reprice?: { from: string };
 }
 
 /** A failure as the user sees it: what, why, what to do (README › When something fails). */

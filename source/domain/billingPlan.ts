@@ -42,10 +42,10 @@ export interface PlanLine {
   period?: { start: string; end: string };
   /**
    * Where the PSA prices usage at the account's price level: the units are right but priced at
-   * another level (`from`, null: none) — the account's level was changed — so the line is
-   * posted again at the account's level. Absent: the price is right or not kmsp's to set.
+   * another level (`from`) — the account's level was changed — so the line is posted again at
+   * the account's level. Absent: the price is right, unknown, or not kmsp's to set.
    */
-  reprice?: { from: string | null };
+  reprice?: { from: string };
 }
 
 type Source = DesiredQuantity['sources'][number];
@@ -174,7 +174,9 @@ export function planAgainstPsa(desired: DesiredQuantity[], current: ItemQuantity
     const before = h?.units ?? 0;
     const line: PlanLine = { billingItemId, billingItemName: w.name, before, after: w.quantity, delta: w.quantity - before };
     if (h && h.periodStart !== null && h.periodEnd !== null) line.period = { start: h.periodStart, end: h.periodEnd };
-    if (priceLevel !== null && h && h.priceLevel !== undefined && h.priceLevel !== priceLevel && w.quantity > 0) line.reprice = { from: h.priceLevel };
+    // Only a known other level: a charge the PSA reports without one (flat-priced, or several
+    // levels at once) could answer "none" after every write, and would be written daily.
+    if (priceLevel !== null && typeof h?.priceLevel === 'string' && h.priceLevel !== priceLevel && w.quantity > 0) line.reprice = { from: h.priceLevel };
     return line;
   });
 }

@@ -65,6 +65,8 @@ export interface PostingInput {
   createdAt?: Date;
   /** Until when the PSA may still apply this posting's write once it is sent (see landsBy on PostingRecord). */
   landsBy?: Date | null;
+  /** The price level the units are priced at, where the PSA prices usage by one (ledger v6); else null or absent. */
+  priceLevel?: string | null;
 }
 
 /** A pending row of a ledger older than v4 has no landsBy: its write is taken to land within this of the row's creation. */
@@ -75,8 +77,9 @@ export function landingDeadline(row: { landsBy: string | null; createdAt: string
   return row.landsBy ? Date.parse(row.landsBy) : Date.parse(row.createdAt) + LEGACY_LANDING_MS;
 }
 
-export interface PostingRecord extends Omit<PostingInput, 'createdAt' | 'status' | 'error' | 'landsBy'> {
+export interface PostingRecord extends Omit<PostingInput, 'createdAt' | 'status' | 'error' | 'landsBy' | 'priceLevel'> {
   id: number;
+  priceLevel: string | null;
   delta: number;
   status: PostingStatus;
   error: string | null;
@@ -256,6 +259,7 @@ function toPosting(r: Row): PostingRecord {
     settledAt: sn(r.settled_at),
     createdAt: s(r.created_at),
     landsBy: sn(r.lands_by),
+    priceLevel: sn(r.price_level),
   };
 }
 
@@ -504,13 +508,13 @@ export class Ledger implements ConfigAuditSink {
     const result = this.db
       .prepare(
         `INSERT INTO postings (run_id, integration, tenant_id, tenant_name, account_id, contract_id, billing_item_id, billing_item_name,
-           application_id, category, before_units, after_units, delta, effective_date, psa_posting_id, created_at, status, error, lands_by)
+           application_id, category, before_units, after_units, delta, effective_date, psa_posting_id, created_at, status, error, lands_by, price_level)
          VALUES (@runId, @integration, @tenantId, @tenantName, @accountId, @contractId, @billingItemId, @billingItemName,
-           @applicationId, @category, @beforeUnits, @afterUnits, @delta, @effectiveDate, @psaPostingId, @createdAt, @status, @error, @landsBy)`,
+           @applicationId, @category, @beforeUnits, @afterUnits, @delta, @effectiveDate, @psaPostingId, @createdAt, @status, @error, @landsBy, @priceLevel)`,
       )
-      .run({ ...input, delta, createdAt, status, error, landsBy: input.landsBy ? iso(input.landsBy) : null });
-    const { createdAt: _ignored, status: _s, error: _e, landsBy: _l, ...rest } = input;
-    return { ...rest, id: Number(result.lastInsertRowid), delta, status, error, settledAt: null, createdAt, landsBy: input.landsBy ? iso(input.landsBy) : null };
+      .run({ ...input, delta, createdAt, status, error, landsBy: input.landsBy ? iso(input.landsBy) : null, priceLevel: input.priceLevel ?? null });
+    const { createdAt: _ignored, status: _s, error: _e, landsBy: _l, priceLevel: _p, ...rest } = input;
+    return { ...rest, id: Number(result.lastInsertRowid), delta, status, error, settledAt: null, createdAt, landsBy: input.landsBy ? iso(input.landsBy) : null, priceLevel: input.priceLevel ?? null };
   }
 
   getPosting(id: number): PostingRecord | null {

@@ -414,7 +414,8 @@ describe('re-pricing at the account\'s price level', () => {
       { item: WS, quantity: 90, level: 2, price: priceOf(WS, 2) },
     ]);
     expect(charges().map((c) => c.quantity)).toEqual(before.map((c) => c.quantity));
-    expect(ledger.listPostings({ runId: result.runId! }).map((r) => [r.billingItemId, r.beforeUnits, r.afterUnits, r.status]).sort()).toEqual([[SRV, 10, 10, 'posted'], [WS, 90, 90, 'posted']]);
+    // The ledger says at which level each posting priced its units.
+    expect(ledger.listPostings({ runId: result.runId! }).map((r) => [r.billingItemId, r.beforeUnits, r.afterUnits, r.priceLevel, r.status]).sort()).toEqual([[SRV, 10, 10, '2', 'posted'], [WS, 90, 90, '2', 'posted']]);
 
     const again = writes().length;
     expect((await run()).execution.totals.posted).toBe(0);
@@ -476,7 +477,7 @@ describe('re-pricing at the account\'s price level', () => {
     const result = await run();
     expect(result.status).toBe('ok');
     expect(result.execution.contracts[0]!.settled).toMatchObject([{ ledgerId: row.id, status: 'failed', units: 90 }]);
-    expect(ledger.getPosting(row.id)).toMatchObject({ status: 'failed', error: expect.stringMatching(/price level 1, not the account's 2 — the re-pricing was not applied/) });
+    expect(ledger.getPosting(row.id)).toMatchObject({ status: 'failed', error: expect.stringMatching(/price level 1, not 2 — the re-pricing was not applied/) });
     expect(result.execution.contracts[0]!.postings.filter((p) => p.status === 'posted').map((p) => p.billingItemId).sort()).toEqual([SRV, WS]);
     expect(charge(WS)).toEqual([{ item: WS, quantity: 90, level: 2, price: priceOf(WS, 2) }]);
   });

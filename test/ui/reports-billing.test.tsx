@@ -310,7 +310,7 @@ describe('usage with no billing item is shown, never dropped', () => {
 describe('reconciliation: “edited in Autotask” compares within the period Autotask holds now', () => {
   const posting = (afterUnits: number, effectiveDate: string): PostingRecord => ({
     id: 1, runId: 1, integration: 'demo', tenantId: 't', tenantName: 't', accountId: 'a', contractId: 'c', billingItemId: 'i', billingItemName: 'Item',
-    applicationId: null, category: null, beforeUnits: 0, afterUnits, delta: afterUnits, effectiveDate, psaPostingId: '1', status: 'posted', error: null, settledAt: null, createdAt: `${effectiveDate}T04:00:00.000Z`, landsBy: null,
+    applicationId: null, category: null, beforeUnits: 0, afterUnits, delta: afterUnits, effectiveDate, psaPostingId: '1', status: 'posted', error: null, settledAt: null, createdAt: `${effectiveDate}T04:00:00.000Z`, landsBy: null, priceLevel: null,
   });
   const plan = (before: number, period?: { start: string; end: string }) => ({
     integration: 'demo', date: '2026-12-01', skipped: [],

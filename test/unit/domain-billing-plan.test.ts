@@ -182,9 +182,10 @@ describe('planAgainstPsa', () => {
       ['B', 0, undefined],
       // Brought to 0: the units change; the price of nothing needs no level.
       ['C', -4, undefined],
-      ['D', 0, { from: null }],
+      // Held without a level (flat-priced, or several): not re-priced, or it would be written every day.
+      ['D', 0, undefined],
     ]);
-    expect(postingsOf(lines).map((l) => l.billingItemId)).toEqual(['A', 'C', 'D']);
+    expect(postingsOf(lines).map((l) => l.billingItemId)).toEqual(['A', 'C']);
     // Without an account price level (a PSA without them) nothing is re-priced.
     expect(postingsOf(planAgainstPsa([want('A', 5)], [at('A', 5, '1')]))).toEqual([]);
   });

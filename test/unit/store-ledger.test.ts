@@ -76,7 +76,7 @@ describe('ledger', () => {
     expect(l.listPostings({ since: new Date('2025-03-01T04:03:00Z') })).toHaveLength(2);
     expect(l.listPostings({ integration: 'other' })).toHaveLength(1);
     expect(l.listPostings({ limit: 1 })[0]?.integration).toBe('other');
-    expect(l.listPostings()[2]).toEqual({ ...posting({ runId: run }), id: 1, delta: 10, status: 'posted', error: null, settledAt: null, createdAt: '2025-03-01T04:02:00.000Z', landsBy: null });
+    expect(l.listPostings()[2]).toEqual({ ...posting({ runId: run }), id: 1, delta: 10, status: 'posted', error: null, settledAt: null, createdAt: '2025-03-01T04:02:00.000Z', landsBy: null, priceLevel: null });
   });
 
   it('enforces foreign keys (a posting for a run that does not exist)', () => {
