@@ -312,6 +312,29 @@ describe('additional charges', () => {
     expect(writes().map((r) => r.status)).toEqual([429, 200]);
   });
 
+  it('a retry after a long Retry-After carries a fresh date: one reusing the first attempt\'s signature would be refused as stale', async () => {
+    // One clock for both sides; waiting out the Retry-After moves it on 10 minutes (beyond the
+    // simulator's 5-minute skew), so only a retry signed anew is accepted.
+    let t = NOW.getTime();
+    const clock = () => new Date(t);
+    const moving = await startTigerpawSimulator({ fixture: FIXTURE, now: clock, sleep: async () => {} });
+    const client = createTigerpawPsa({
+      connection: { kind: 'tigerpaw', apiUrl: moving.apiUrl, publicKey: moving.publicKey, externalProduct: 'Kaspersky Security', tenantNameField: 'Kaspersky Tenant', caFile: null },
+      privateKey: moving.privateKey,
+      now: clock,
+      httpOptions: { sleep: async () => void (t += 10 * 60_000), random: () => 0, retries: 2 },
+    });
+    try {
+      moving.inject({ endpoint: 'agreements/*/additionalcharges/*', method: 'PUT', kind: '429', retryAfter: 1 });
+      expect(await client.postUsage(posting({ after: 15 }))).toEqual({ id: '1' });
+      const puts = moving.requests.filter((r) => r.method === 'PUT');
+      expect(puts.map((r) => r.status)).toEqual([429, 200]);
+    } finally {
+      await client.close();
+      await moving.close();
+    }
+  });
+
   it('an error after the write was applied is outcomeUnknown, not repeated', async () => {
     sim.inject({ endpoint: 'agreements/*/additionalcharges/*', method: 'PUT', kind: 'error-after', status: 500 });
     const error = await failure(psa.postUsage(posting({ after: 20 })));
