@@ -57,5 +57,6 @@ export const signed = (n: number | null): string => (n === null ? '' : n > 0 ? `
 
 export const POSTING_FIELDS: ReadonlyArray<keyof PostingRecord> = [
   'id', 'createdAt', 'runId', 'integration', 'tenantId', 'tenantName', 'accountId', 'contractId', 'billingItemId', 'billingItemName',
-  'beforeUnits', 'afterUnits', 'delta', 'effectiveDate', 'priceLevel', 'status', 'psaPostingId', 'error', 'settledAt',
+  // New columns go last: scripts reading the CSV by position keep working.
+  'beforeUnits', 'afterUnits', 'delta', 'effectiveDate', 'status', 'psaPostingId', 'error', 'settledAt', 'priceLevel',
 ];
