@@ -2,7 +2,7 @@
 import { unbilledLine } from '../domain/billingPlan.js';
 import { csvField } from '../domain/unmapped.js';
 import type { PostingRecord } from '../store/ledger.js';
-import type { BillingPlan } from './types.js';
+import type { BillingLine, BillingPlan, ContractPlan } from './types.js';
 
 export interface PreviewRow {
   account: string;
@@ -19,9 +19,16 @@ export interface PreviewRow {
   error: string;
   /** Usage no billing item is chosen for ("5 Windows servers on …: no billing item chosen"); such a row has no item or quantities. */
   unbilled: string;
+  /** Where the PSA prices usage by a price level per account: the level the units would be set at after a re-pricing; else empty. */
+  repricedAt: string;
 }
 
-export const PREVIEW_FIELDS: ReadonlyArray<keyof PreviewRow> = ['account', 'accountId', 'contract', 'contractId', 'tenant', 'billingItem', 'billingItemId', 'current', 'new', 'delta', 'error', 'unbilled'];
+export const PREVIEW_FIELDS: ReadonlyArray<keyof PreviewRow> = ['account', 'accountId', 'contract', 'contractId', 'tenant', 'billingItem', 'billingItemId', 'current', 'new', 'delta', 'error', 'unbilled', 'repricedAt'];
+
+/** The level a plan line is re-priced at, by name where the mapping has it; empty when it is not re-priced. */
+export function repricedAt(contract: Pick<ContractPlan, 'priceLevelId' | 'priceLevelName'>, line: Pick<BillingLine, 'reprice'>): string {
+  return line.reprice ? (contract.priceLevelName ?? contract.priceLevelId ?? '') : '';
+}
 
 export function previewRows(plan: BillingPlan): PreviewRow[] {
   const rows: PreviewRow[] = [];
@@ -30,14 +37,14 @@ export function previewRows(plan: BillingPlan): PreviewRow[] {
     const base = { account: c.accountName, accountId: c.accountId, contract: c.contractName, contractId: c.contractId, tenant: c.tenantName };
     if (c.error) {
       const why = [c.error.message, c.error.cause && `cause: ${c.error.cause}`, c.error.remedy && `remedy: ${c.error.remedy}`].filter(Boolean).join('; ');
-      rows.push({ ...base, billingItem: '', billingItemId: '', current: null, new: null, delta: null, error: why, unbilled: '' });
+      rows.push({ ...base, billingItem: '', billingItemId: '', current: null, new: null, delta: null, error: why, unbilled: '', repricedAt: '' });
       continue;
     }
     for (const l of [...c.lines].sort((a, b) => a.billingItemName.localeCompare(b.billingItemName))) {
-      rows.push({ ...base, billingItem: l.billingItemName, billingItemId: l.billingItemId, current: l.before, new: l.after, delta: l.delta, error: '', unbilled: '' });
+      rows.push({ ...base, billingItem: l.billingItemName, billingItemId: l.billingItemId, current: l.before, new: l.after, delta: l.delta, error: '', unbilled: '', repricedAt: repricedAt(c, l) });
     }
     for (const u of c.unbilled ?? []) {
-      rows.push({ ...base, billingItem: '', billingItemId: '', current: null, new: null, delta: null, error: '', unbilled: unbilledLine(u) });
+      rows.push({ ...base, billingItem: '', billingItemId: '', current: null, new: null, delta: null, error: '', unbilled: unbilledLine(u), repricedAt: '' });
     }
   }
   return rows;

@@ -115,7 +115,7 @@ export async function buildBillingPlan(options: BuildPlanOptions): Promise<Billi
       accountName: accounts.get(first.accountId!)?.name ?? first.accountName ?? first.accountId!,
       contractId: group.contractId,
       contractName: live?.name ?? first.contractName ?? group.contractId,
-      ...(pricedByLevel && first.priceLevelId ? { priceLevelId: first.priceLevelId } : {}),
+      ...(pricedByLevel && first.priceLevelId ? { priceLevelId: first.priceLevelId, ...(first.priceLevelName ? { priceLevelName: first.priceLevelName } : {}) } : {}),
       lines: [],
     };
     const mappingProblem = refused.get(group.contractId);

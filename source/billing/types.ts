@@ -37,6 +37,8 @@ export interface ContractPlan {
   contractName: string;
   /** The account's price level where the PSA prices usage by one (profile posting.priceLevel); else absent. */
   priceLevelId?: string;
+  /** Its name as the mapping keeps it. */
+  priceLevelName?: string;
   /** Every mapped billing item, also those without a change (delta 0). */
   lines: BillingLine[];
   /** Set when the mapping failed its check against the PSA, or reading usage or PSA units failed: nothing is posted to this contract. */

@@ -76,13 +76,13 @@ async function table(rows: Array<PreviewRow & { integration: string }>, date: st
     );
   }
   const { renderTable } = await import('../ui/print.js');
-  const changes = rows.filter((r) => r.delta !== null && r.delta !== 0).length;
+  const changes = rows.filter((r) => (r.delta !== null && r.delta !== 0) || r.repricedAt).length;
   const errors = rows.filter((r) => r.error);
   const unbilled = rows.filter((r) => r.unbilled);
   const t = renderTable(
     rows
       .filter((r) => !r.error && !r.unbilled)
-      .map((r) => ({ Account: r.account, Contract: r.contract, 'Billing item': r.billingItem, Current: r.current ?? '', New: r.new ?? '', Delta: r.delta === 0 ? '' : signed(r.delta) })),
+      .map((r) => ({ Account: r.account, Contract: r.contract, 'Billing item': r.billingItem, Current: r.current ?? '', New: r.new ?? '', Delta: r.delta !== 0 ? signed(r.delta) : r.repricedAt ? `at ${r.repricedAt}` : '' })),
     // Cut to the terminal (120 cells when piped; --format csv/json for everything). The
     // billing item keeps enough to tell "– Workstation" from "– Server"; the contract,
     // which mostly repeats the account name, gives way first.

@@ -7,6 +7,7 @@
 // computed here from the two fixture files themselves (expectedCharges), not written down.
 import { readFileSync } from 'node:fs';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { previewRows } from '../../source/billing/format.js';
 import { buildBillingPlan } from '../../source/billing/planner.js';
 import { runBilling, type BillingRunOptions } from '../../source/billing/run.js';
 import { createTigerpawPsa } from '../../source/connectors/tigerpaw/index.js';
@@ -401,6 +402,9 @@ describe('re-pricing at the account\'s price level', () => {
     const before = charges();
     integration.tenants = tenants.map((t, i) => (i === 0 ? { ...t, ...PREFERRED } : t));
     const count = writes().length;
+    // The preview says so before anything is written.
+    const preview = previewRows(await buildBillingPlan({ integration, platform, psa, now: new Date(), timeZone: TZ }));
+    expect(preview.filter((r) => r.repricedAt).map((r) => [r.billingItemId, r.delta, r.repricedAt]).sort()).toEqual([[SRV, 0, PREFERRED.priceLevelName], [WS, 0, PREFERRED.priceLevelName]]);
     const result = await run();
     expect(result.status).toBe('ok');
     const posted = result.execution.contracts.flatMap((c) => c.postings).filter((p) => p.status === 'posted');

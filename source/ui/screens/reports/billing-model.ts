@@ -1,7 +1,8 @@
 // Reports › Billing preview and Reports › Reconciliation, as plain rows (no Ink): built
 // from the billing plan (source/billing, read only) and the ledger's posted rows.
 import type { BillingError, BillingPlan } from '../../../billing/types.js';
-import { unbilledLine } from '../../../domain/billingPlan.js';
+import { repricedAt } from '../../../billing/format.js';
+import { postingsOf, unbilledLine } from '../../../domain/billingPlan.js';
 import type { Integration } from '../../../domain/config.js';
 import { platformProfile, psaProfile } from '../../../domain/profiles/index.js';
 import type { PostingRecord } from '../../../store/ledger.js';
@@ -48,7 +49,8 @@ export function previewRows(plan: BillingPlan): PreviewRow[] {
     const base = { account: c.accountName, contract: c.contractName, tenant: c.tenantName };
     if (c.error) continue;
     for (const l of [...c.lines].sort((a, b) => a.billingItemName.localeCompare(b.billingItemName))) {
-      rows.push({ ...base, id: `${c.contractId}/${l.billingItemId}`, kind: l.delta === 0 ? 'same' : 'change', item: l.billingItemName, current: l.before, next: l.after, delta: l.delta, note: '' });
+      const level = repricedAt(c, l);
+      rows.push({ ...base, id: `${c.contractId}/${l.billingItemId}`, kind: l.delta === 0 && !level ? 'same' : 'change', item: l.billingItemName, current: l.before, next: l.after, delta: l.delta, note: level ? `re-priced at ${level}` : '' });
     }
     if (c.lines.length === 0) rows.push({ ...base, id: `${c.contractId}/none`, kind: 'same', item: '(no mapped billing item)', current: null, next: null, delta: null, note: 'nothing to post' });
     for (const u of c.unbilled ?? []) {
@@ -96,9 +98,9 @@ export interface PreviewTotals {
 export function previewTotals(plan: BillingPlan): PreviewTotals {
   const ok = plan.contracts.filter((c) => !c.error);
   return {
-    postings: ok.reduce((n, c) => n + c.lines.filter((l) => l.delta !== 0).length, 0),
-    contracts: ok.filter((c) => c.lines.some((l) => l.delta !== 0)).length,
-    unchanged: ok.reduce((n, c) => n + c.lines.filter((l) => l.delta === 0).length, 0),
+    postings: ok.reduce((n, c) => n + postingsOf(c.lines).length, 0),
+    contracts: ok.filter((c) => postingsOf(c.lines).length > 0).length,
+    unchanged: ok.reduce((n, c) => n + c.lines.length - postingsOf(c.lines).length, 0),
     errors: plan.contracts.length - ok.length,
     skipped: plan.skipped.length,
     unbilled: ok.reduce((n, c) => n + (c.unbilled?.length ?? 0), 0),
