@@ -126,7 +126,9 @@ export type LastLedgerRuns = Partial<Record<AgentJob, LedgerRun>>;
 export function ledgerRunSummary(run: LedgerRun): string {
   const x = (run.summary ?? {}) as Record<string, unknown>;
   const n = (k: string) => (typeof x[k] === 'number' ? (x[k] as number) : 0);
-  const what = run.job === 'billing' ? `${n('posted')} postings, ${n('errors')} errors` : `${n('created')} created, ${n('closed')} closed, ${n('errors')} errors`;
+  const count = (k: string, one: string, many: string) => `${n(k)} ${n(k) === 1 ? one : many}`;
+  const errors = count('errors', 'error', 'errors');
+  const what = run.job === 'billing' ? `${count('posted', 'posting', 'postings')}, ${errors}` : `${n('created')} created, ${n('closed')} closed, ${errors}`;
   return `${run.job} ${typeof x.integration === 'string' ? x.integration : ''}: ${what}`.replace(/ {2,}/g, ' ');
 }
 

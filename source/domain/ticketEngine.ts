@@ -183,7 +183,7 @@ export function decideEventTickets(input: {
       descriptionId: null,
       eventId: event.id,
       title: ticketTitle(tpl, p.psa.limits),
-      description: ticketDescription(tpl, p.psa.limits),
+      description: ticketDescription(tpl, p.psa.limits, p.psa.words.ticket),
       ...fields,
     });
   }
@@ -261,7 +261,7 @@ export function decideStatusTickets(input: {
       descriptionId,
       eventId: null,
       title: ticketTitle(tpl, p.psa.limits),
-      description: ticketDescription(tpl, p.psa.limits),
+      description: ticketDescription(tpl, p.psa.limits, p.psa.words.ticket),
       ...fields,
     });
     covered.add(k);

@@ -73,7 +73,8 @@ export function ticketTitle(input: TicketTemplateInput, limits: TicketTextLimits
   return clip(oneLine(title), limits.titleMax);
 }
 
-export function ticketDescription(input: TicketTemplateInput, limits: TicketTextLimits): string {
+/** `ticketWord`: what the PSA calls a ticket (its profile's words.ticket, e.g. "service order"). */
+export function ticketDescription(input: TicketTemplateInput, limits: TicketTextLimits, ticketWord = 'ticket'): string {
   const lines: string[] = [];
   if (input.kind === 'event') {
     const e = input.event;
@@ -99,7 +100,7 @@ export function ticketDescription(input: TicketTemplateInput, limits: TicketText
       `Tenant: ${or(input.tenantName, 'unknown tenant')}`,
       `Detected: ${formatTicketTime(input.at)}`,
       '',
-      'kmsp closes this ticket when the status description is no longer active on the device.',
+      `kmsp closes this ${ticketWord} when the status description is no longer active on the device.`,
     );
   }
   return clip(lines.join('\n'), limits.descriptionMax);

@@ -11,7 +11,7 @@ export function ticketSummaryLine(
   const mode = x.dryRun ? ' (dry run: nothing written)' : x.paused ? ' (paused: nothing written)' : '';
   const done = x.dryRun || x.paused ? `${t.wouldCreate} to create, ${t.wouldClose} to close` : `${t.created} created${t.reconciled ? ` (${t.reconciled} reconciled)` : ''}, ${t.closed} closed, ${t.notes} notes${t.deferred ? `, ${t.deferred} close pending (retried next poll)` : ''}`;
   return (
-    `tickets ${integration}${mode}: ${done}, ${t.skippedInactive} skipped inactive, ${t.heldBack} held back, ${t.closedByPerson} closed by a person, ${t.errors} errors; ` +
+    `tickets ${integration}${mode}: ${done}, ${t.skippedInactive} skipped inactive, ${t.heldBack} held back, ${t.closedByPerson} closed by a person, ${t.errors} error${t.errors === 1 ? "" : "s"}; ` +
     `${t.events} events; ${x.requests.platform + x.requests.psa} requests (platform ${x.requests.platform}, PSA ${x.requests.psa}); ${(x.ms / 1000).toFixed(1)} s` +
     (r.runId !== null ? `; run ${r.runId}` : '')
   );

@@ -104,7 +104,7 @@ describe('kmsp agent start', () => {
     await agent.waitForLine(/started \(pid/);
     await until(() => statusOf(env!.paths)?.jobs.billing.lastOutcome === 'partial', 'the earlier run in the status');
     const b = statusOf(env.paths)!.jobs.billing;
-    expect(b.lastSummary).toBe(`billing demo: 3 postings, 1 errors (ledger run ${id}, not by this agent process)`);
+    expect(b.lastSummary).toBe(`billing demo: 3 postings, 1 error (ledger run ${id}, not by this agent process)`);
     expect(b.lastError).toBe('Acme / KES Advanced: refused');
     expect(b.passes).toBe(0);
     agent.child.kill('SIGTERM');

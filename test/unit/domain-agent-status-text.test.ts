@@ -181,7 +181,7 @@ describe('the whole status', () => {
       'Billing: last --once ok 10:01 (4 min ago) · no next run (the agent is not running)',
       '  billing demo: 14 postings, 0 errors (ledger run 1)',
       'Tickets: last --once partial 10:02 (3 min ago) · no next run (the agent is not running)',
-      '  tickets demo: 65 created, 0 closed, 1 errors (ledger run 2)',
+      '  tickets demo: 65 created, 0 closed, 1 error (ledger run 2)',
       '  Last error (10:02): Acme: Autotask said 500',
       'No status file at /s/status.json: only a running agent writes one (kmsp agent --once does not)',
       'Start it with: kmsp agent',

@@ -421,11 +421,20 @@ function AccountsEditor({ session, integrationName, integration, width, height, 
     }
     if (notLoaded(contractsLoad, 'contracts', psaName) || !contracts) return;
     const list: PsaContract[] = contractsFor(target.accountId, contracts);
-    const options: SelectOption<string>[] = list.map((c) => ({
-      value: c.id,
-      label: c.name || `(unnamed, id ${c.id})`,
-      detail: [c.startDate || c.endDate ? `${c.startDate?.slice(0, 10) ?? '…'} – ${c.endDate?.slice(0, 10) ?? '…'}` : '', c.active ? '' : 'inactive'].filter(Boolean).join(' · '),
-    }));
+    const day = calendarDate(new Date(), session.config.agent.timeZone);
+    const options: SelectOption<string>[] = list.map((c) => {
+      const start = c.startDate?.slice(0, 10) ?? null;
+      const end = c.endDate?.slice(0, 10) ?? null;
+      // Its type where the PSA lists contracts of several kinds here (two agreements of one
+      // account and start date are told apart by it), and whether it runs today.
+      const type = c.typeLabel && c.typeLabel !== psaWords.billableKind ? c.typeLabel : '';
+      const runs = end !== null && end < day ? 'ended' : start !== null && start > day ? 'not started' : '';
+      return {
+        value: c.id,
+        label: c.name || `(unnamed, id ${c.id})`,
+        detail: [start || end ? `${start ?? '…'} – ${end ?? '…'}` : '', type, runs, c.active ? '' : 'inactive'].filter(Boolean).join(' · '),
+      };
+    });
     const chosen = await screen.select<string>({
       title: `${capitalise(billable)} for ${target.tenantName} (${target.accountName ?? target.accountId})`,
       options,
