@@ -30,6 +30,14 @@ function fromLedger<T>(paths: KmspPaths, read: (ledger: Ledger) => T): T | null 
 }
 
 /** Who turned the pause switch on, from the config audit (kmsp pause --reason, the console's p). */
+/** Tickets whose close a PSA put off (a service order open in its GUI), as lines; none without a ledger. */
+function pendingCloseLines(paths: KmspPaths): string[] {
+  const rows = fromLedger(paths, (ledger) => ledger.pendingCloses()) ?? [];
+  const shown = rows.slice(0, 10).map((t) => `Close pending: ${t.integration} ${t.psaTicketNumber ?? t.psaTicketId ?? t.key} — ${t.closePending} since ${t.closePendingSince ?? '?'}; retried each poll`);
+  if (rows.length > shown.length) shown.push(`… and ${rows.length - shown.length} more closes pending (Reports › Agent lists them)`);
+  return shown;
+}
+
 function pausedBy(ledger: Ledger): { actor: string; at: string; reason: string | null } | null {
   const entry = ledger.listConfigAudit({ limit: 200 }).find((e) => e.diff.some((c) => c.path === 'agent.paused'));
   if (!entry || entry.diff.find((c) => c.path === 'agent.paused')?.after !== true) return null;
@@ -74,6 +82,7 @@ export function register(program: Command, io: CommandIo = processIo): void {
           // No agent, so no agent's time zone: the runs are shown in this host's.
           const timeZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
           for (const line of missingStatusLines(paths.statusFile, startCommand(command), { runs: ledgerRuns, options: { now, timeZone } })) io.out(line.text + '\n');
+          for (const line of pendingCloseLines(paths)) io.out(line + '\n');
         }
         process.exitCode = EXIT_NOT_RUNNING;
         return;
@@ -87,6 +96,7 @@ export function register(program: Command, io: CommandIo = processIo): void {
           const by = fromLedger(paths, pausedBy);
           if (by) io.out(`Paused by ${by.actor} at ${by.at}${by.reason ? `: ${by.reason}` : ''}\n`);
         }
+        for (const line of pendingCloseLines(paths)) io.out(line + '\n');
       }
       process.exitCode = isAgentRunning(liveness) ? 0 : EXIT_NOT_RUNNING;
     });

@@ -64,11 +64,15 @@ describe('kmsp agent --once on Tigerpaw', () => {
     } finally {
       l.close();
     }
+    // `kmsp status` names it too (no agent runs here: its exit says so).
+    const status = await runCli(['--config', demo!.configDir, 'status'], { env: { NO_COLOR: '1' } });
+    expect(status.stdout).toMatch(new RegExp(`Close pending: demo ${number} — locked by Dana Whitfield since \\S+; retried each poll`));
 
     demo.tigerpaw.unlock(number);
     const done = await once();
     expect(done.code, done.stdout + done.stderr).toBe(0);
     expect(done.stdout + done.stderr).not.toMatch(/close pending/);
+    expect((await runCli(['--config', demo!.configDir, 'status'], { env: { NO_COLOR: '1' } })).stdout).not.toMatch(/Close pending/);
     expect(so(demo.tigerpaw.state.serviceOrders.find((o) => Number(o.ServiceOrderNumber) === number))).toMatchObject({ Status: 'Closed' });
   }, 60_000);
 });
