@@ -201,17 +201,18 @@ export function sectionSpec(platform: PlatformProfile, id: string): RuleSectionS
 
 // ---------------------------------------------------------------- defaults
 
-function choose(label: string | null | undefined, spec: TicketFieldSpec, picklists: TicketPicklists | undefined, context: FieldContext): PsaChoice | null {
+function choose(label: string | null | undefined, spec: TicketFieldSpec, picklists: TicketPicklists | undefined, context: FieldContext, psa: PsaProfile): PsaChoice | null {
   if (!label) return null;
-  // No PSA reachable yet: the label is kept and resolved the first time the PSA answers.
-  if (!picklists) return { value: '', label };
+  // No PSA reachable yet: the label is kept and resolved the first time the PSA answers — or,
+  // where the PSA's values are their names, it is the value already.
+  if (!picklists) return { value: psa.ticketing.lists.find((l) => l.name === spec.list)?.valuesAreNames ? label : '', label };
   return resolveChoice(label, fieldOptions(spec, picklists, context));
 }
 
 /** The General fields' defaults (README › Defaults), resolved against `picklists` when given. */
 export function defaultGeneral(psa: PsaProfile, picklists?: TicketPicklists): TicketChoices {
   const out: TicketChoices = {};
-  for (const spec of psa.ticketing.general) out[spec.id] = choose(spec.defaultLabel, spec, picklists, out);
+  for (const spec of psa.ticketing.general) out[spec.id] = choose(spec.defaultLabel, spec, picklists, out, psa);
   return out;
 }
 
@@ -221,7 +222,7 @@ export function defaultRule(section: RuleSectionSpec, row: RuleRowSpec, psa: Psa
   for (const spec of psa.ticketing.row) {
     const label = spec.defaultByLevel ? spec.defaultByLevel[row.level] : spec.defaultLabel;
     // A scoped field's values are those of the effective value of its scoping field (row or General).
-    fields[spec.id] = choose(label, spec, picklists, effectiveFields({ fields }, psa, general));
+    fields[spec.id] = choose(label, spec, picklists, effectiveFields({ fields }, psa, general), psa);
   }
   return {
     key: row.key,
@@ -237,7 +238,7 @@ export function defaultScope(scope: PsaChoice, psa: PsaProfile, picklists?: Tick
   const perScope = psa.ticketing.perScope;
   const fields: TicketChoices = {};
   if (perScope) {
-    for (const spec of perScope.fields) fields[spec.id] = choose(spec.defaultLabel, spec, picklists, { ...fields, [perScope.field]: scope });
+    for (const spec of perScope.fields) fields[spec.id] = choose(spec.defaultLabel, spec, picklists, { ...fields, [perScope.field]: scope }, psa);
   }
   return { scope: { ...scope }, fields };
 }

@@ -325,4 +325,13 @@ describe('ticketingProblems', () => {
     // No due time on service orders: the rows keep none.
     expect(t.sections.events![0]!.dueHours).toBeNull();
   });
+
+  it('Tigerpaw offline: statuses, priorities and types are taken by name, so the defaults are values before Tigerpaw answers, and a new integration is valid', () => {
+    const tp = psaProfile('tigerpaw');
+    const t = defaultTicketing(ksc, tp);
+    expect(t.general).toEqual({ rep: null, newStatus: { value: 'New', label: 'New' }, closedStatus: { value: 'Closed', label: 'Closed' } });
+    // Boards are numbers: the label waits for Tigerpaw; the priority is a name.
+    expect(t.sections.events![0]!.fields).toEqual({ board: { value: '', label: 'Monitoring Alert' }, priority: { value: 'Critical', label: 'Critical' }, type: null });
+    expect(ticketingProblems(t, ksc, tp)).toEqual([]);
+  });
 });

@@ -67,9 +67,10 @@ export const tigerpawProfile: PsaProfile<'tigerpaw'> = {
   ticketing: {
     lists: [
       { name: 'boards', plural: 'boards' },
-      { name: 'priorities', plural: 'priorities' },
-      { name: 'types', plural: 'types' },
-      { name: 'statuses', plural: 'statuses' },
+      // Service orders carry their priority, type and status by name (boards and reps by number).
+      { name: 'priorities', plural: 'priorities', valuesAreNames: true },
+      { name: 'types', plural: 'types', valuesAreNames: true },
+      { name: 'statuses', plural: 'statuses', valuesAreNames: true },
       { name: 'reps', plural: 'reps' },
     ],
     general: [

@@ -109,6 +109,11 @@ export interface TicketListSpec {
   name: string;
   /** What its values are called, plural and lower case ("queues", "issue types"): choosers and counts say it. */
   plural: string;
+  /**
+   * The PSA takes a value of this list by its name (Tigerpaw's statuses, priorities and types):
+   * a default named by label is a value before the PSA has answered.
+   */
+  valuesAreNames?: boolean;
 }
 
 export interface TicketSchema {

@@ -254,6 +254,9 @@ async function runDialog(ui: ConsoleApi, options: NewIntegrationOptions): Promis
       unreachable = error;
     }
   }
+  // A setting refused before any request was sent (a plain-http URL, a malformed one): that is
+  // the cause, not a PSA that did not answer.
+  const refused = isKmspError(unreachable) && unreachable.kind === 'config' ? unreachable : null;
   try {
     session.saveConfig({ ...session.config, integrations: [...session.config.integrations, integration] }, 'created on the Connections tab');
   } catch (error) {
@@ -263,7 +266,14 @@ async function runDialog(ui: ConsoleApi, options: NewIntegrationOptions): Promis
     }
     const settings = askedLabels(pair.psa);
     ui.notify(
-      unreachable
+      refused
+        ? {
+            kind: 'error',
+            text: `Integration “${integration.name}” not created: ${refused.message}`,
+            ...(refused.why ? { cause: refused.why } : {}),
+            remedy: `${refused.remedy ? `${refused.remedy} ` : ''}Then ${again} (the secrets typed are kept).`,
+          }
+        : unreachable
         ? {
             kind: 'error',
             text: `Integration “${integration.name}” not created: its ticket values come from ${psaName}, which did not answer (${isKmspError(error) && error.why ? error.why : String(error)})`,
@@ -280,7 +290,7 @@ async function runDialog(ui: ConsoleApi, options: NewIntegrationOptions): Promis
   const text =
     `Created integration “${integration.name}”.` +
     (connectable ? '' : ` ${psaName} has no connector in this build yet: its ticket values are matched once kmsp reaches it.`) +
-    (unreachable ? ` ${psaName} did not answer: its ticket values are matched once it does.` : '') +
+    (refused ? ` ${refused.message}: ${psaName}'s ticket values are matched once it is corrected.` : unreachable ? ` ${psaName} did not answer: its ticket values are matched once it does.` : '') +
     (missing.length ? ` Still missing: ${missing.map((m) => m.label).join(', ')} (Enter on the row sets it).` : connectable ? ' Press t to test the connection.' : '');
   const inFile = stored.filter((s) => s.backend === 'file').length;
   const others = [...new Set(stored.flatMap((s) => s.warnings).filter((w) => !w.startsWith('The secret was stored in the plaintext file')))];
