@@ -440,7 +440,7 @@ export function generalProblems(general: TicketChoices, psa: PsaProfile, picklis
       path: `general.${spec.id}`,
       place: { kind: 'general' },
       field: spec.id,
-      message: `General: ${spec.label} is required${spec.requiredOnceInUse ? ` once a rule creates ${psa.words.tickets}` : ''}${gone ? ` (${gone})` : ''}.`,
+      message: `General: ${spec.label} is required${spec.requiredOnceInUse ? ` once a row creates ${psa.words.tickets}` : ''}${gone ? ` (${gone})` : ''}.`,
       short: `${spec.label} required`,
     });
   }

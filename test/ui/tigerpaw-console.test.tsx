@@ -132,7 +132,7 @@ describe('the console in Tigerpaw words', () => {
     await waitForFrame(ui, (f) => f.includes('Changed 2 rows'), 5000);
     await press(ui.stdin, '\u0013');
     const refused = await waitForFrame(ui, (f) => f.includes('Not saved: 1 problem'), 5000);
-    expect(refused).toContain('Service order rep is required once a rule creates service orders');
+    expect(refused).toContain('Service order rep is required once a row creates service orders');
     expect(refused).toContain('Not saved: General (Service order rep required)');
     const before = fs.readFileSync(path.join(dir, 'config.json'), 'utf8');
     // Save took the admin to General; Enter on the rep chooses one of the active reps.

@@ -319,7 +319,7 @@ describe('ticketingProblems', () => {
     expect(ticketingProblems(t, ksc, tp, tpLists)).toEqual([]);
     expect(ticketingProblems(t, ksc, tp)).toEqual([]);
     t.sections.events![0] = { ...t.sections.events![0]!, enabled: true };
-    expect(ticketingProblems(t, ksc, tp, tpLists).map((p) => p.message)).toEqual(['General: Service order rep is required once a rule creates service orders.']);
+    expect(ticketingProblems(t, ksc, tp, tpLists).map((p) => p.message)).toEqual(['General: Service order rep is required once a row creates service orders.']);
     t.general.rep = { value: '7', label: 'Jane Smith' };
     expect(ticketingProblems(t, ksc, tp, tpLists)).toEqual([]);
     // No due time on service orders: the rows keep none.
