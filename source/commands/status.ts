@@ -29,15 +29,19 @@ function fromLedger<T>(paths: KmspPaths, read: (ledger: Ledger) => T): T | null 
   }
 }
 
-/** Who turned the pause switch on, from the config audit (kmsp pause --reason, the console's p). */
-/** Tickets whose close a PSA put off (a service order open in its GUI), as lines; none without a ledger. */
-function pendingCloseLines(paths: KmspPaths): string[] {
+/**
+ * Tickets whose close a PSA put off (a service order open in its GUI), as lines, with what closes
+ * them: the agent's next polls while it runs, a ticket pass otherwise. None without a ledger.
+ */
+function pendingCloseLines(paths: KmspPaths, agentRuns: boolean): string[] {
   const rows = fromLedger(paths, (ledger) => ledger.pendingCloses()) ?? [];
-  const shown = rows.slice(0, 10).map((t) => `Close pending: ${t.integration} ${t.psaTicketNumber ?? t.psaTicketId ?? t.key} — ${t.closePending} since ${t.closePendingSince ?? '?'}; retried each poll`);
+  const then = agentRuns ? 'retried each poll' : 'closed by the next ticket pass (kmsp agent, or kmsp agent --once --job tickets)';
+  const shown = rows.slice(0, 10).map((t) => `Close pending: ${t.integration} ${t.psaTicketNumber ?? t.psaTicketId ?? t.key} — ${t.closePending} since ${t.closePendingSince ?? '?'}; ${then} once the record is released in the PSA`);
   if (rows.length > shown.length) shown.push(`… and ${rows.length - shown.length} more closes pending (Reports › Agent lists them)`);
   return shown;
 }
 
+/** Who turned the pause switch on, from the config audit (kmsp pause --reason, the console's p). */
 function pausedBy(ledger: Ledger): { actor: string; at: string; reason: string | null } | null {
   const entry = ledger.listConfigAudit({ limit: 200 }).find((e) => e.diff.some((c) => c.path === 'agent.paused'));
   if (!entry || entry.diff.find((c) => c.path === 'agent.paused')?.after !== true) return null;
@@ -82,7 +86,7 @@ export function register(program: Command, io: CommandIo = processIo): void {
           // No agent, so no agent's time zone: the runs are shown in this host's.
           const timeZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
           for (const line of missingStatusLines(paths.statusFile, startCommand(command), { runs: ledgerRuns, options: { now, timeZone } })) io.out(line.text + '\n');
-          for (const line of pendingCloseLines(paths)) io.out(line + '\n');
+          for (const line of pendingCloseLines(paths, false)) io.out(line + '\n');
         }
         process.exitCode = EXIT_NOT_RUNNING;
         return;
@@ -96,7 +100,7 @@ export function register(program: Command, io: CommandIo = processIo): void {
           const by = fromLedger(paths, pausedBy);
           if (by) io.out(`Paused by ${by.actor} at ${by.at}${by.reason ? `: ${by.reason}` : ''}\n`);
         }
-        for (const line of pendingCloseLines(paths)) io.out(line + '\n');
+        for (const line of pendingCloseLines(paths, isAgentRunning(liveness))) io.out(line + '\n');
       }
       process.exitCode = isAgentRunning(liveness) ? 0 : EXIT_NOT_RUNNING;
     });

@@ -703,14 +703,16 @@ export function filterTenants<T extends { tenantName: string }>(rows: readonly T
 
 /**
  * The contract dropdown of a row (README › Billing rules, "Safety rules"): only that account's recurring contracts
- * (Autotask: Recurring Service) — the only ones usage can be posted to. Active first, then by
- * name, then id; inactive ones stay listed so an existing choice can still be seen.
+ * (Autotask: Recurring Service) — the only ones usage can be posted to. Active ones that run on
+ * `today` (YYYY-MM-DD; absent: not judged) first, then by name, then id; the others stay listed
+ * so an existing choice can still be seen.
  */
-export function contractsFor(accountId: string | null, contracts: readonly PsaContract[]): PsaContract[] {
+export function contractsFor(accountId: string | null, contracts: readonly PsaContract[], today?: string): PsaContract[] {
   if (accountId === null) return [];
+  const runs = (c: PsaContract) => c.active && (today === undefined || ((c.startDate === null || c.startDate.slice(0, 10) <= today) && (c.endDate === null || c.endDate.slice(0, 10) >= today)));
   return contracts
     .filter((c) => c.accountId === accountId && c.recurring)
-    .sort((a, b) => Number(b.active) - Number(a.active) || collator.compare(a.name, b.name) || compareIds(a.id, b.id));
+    .sort((a, b) => Number(runs(b)) - Number(runs(a)) || collator.compare(a.name, b.name) || compareIds(a.id, b.id));
 }
 
 /**

@@ -52,7 +52,10 @@ export function liveChoice(choice: PsaChoice | null | undefined, values: readonl
   if (!values) return choice.value ? choice : null;
   if (!choice.value) return resolveChoice(choice.label, values);
   const hit = values.find((v) => v.value === choice.value && v.active);
-  return hit ? { value: hit.value, label: hit.label } : null;
+  if (hit) return { value: hit.value, label: hit.label };
+  // A value that is its own label is a name the PSA takes as the value (a default stored before
+  // the PSA answered, TicketListSpec.valuesAreNames): matched by label too, ignoring case and spacing.
+  return choice.value === choice.label ? resolveChoice(choice.label, values) : null;
 }
 
 /** A stored value the PSA no longer has (deleted or inactive); false without the list. */

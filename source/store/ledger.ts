@@ -65,7 +65,7 @@ export interface PostingInput {
   createdAt?: Date;
   /** Until when the PSA may still apply this posting's write once it is sent (see landsBy on PostingRecord). */
   landsBy?: Date | null;
-  /** The price level the units are priced at, where the PSA prices usage by one (ledger v6); else null or absent. */
+  /** The price level the units are priced at, where the PSA prices usage by one (ledger v7); else null or absent. */
   priceLevel?: string | null;
 }
 

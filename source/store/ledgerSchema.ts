@@ -162,13 +162,20 @@ export const LEDGER_MIGRATIONS: readonly LedgerMigration[] = [
   },
   {
     version: 6,
-    description: 'close pending: why a ticket whose condition cleared is still open in the PSA; the price level of a posting',
+    description: 'close pending: why a ticket whose condition cleared is still open in the PSA',
     up: (db) =>
       db.exec(`
         -- Set when the PSA defers a close (a service order open in its GUI is locked) and
         -- cleared when the ticket closes: the console and the export show "close pending (…)".
         ALTER TABLE tickets ADD COLUMN close_pending TEXT;
         ALTER TABLE tickets ADD COLUMN close_pending_since TEXT;
+      `),
+  },
+  {
+    version: 7,
+    description: 'the price level of a posting',
+    up: (db) =>
+      db.exec(`
         -- The price level a posting priced its units at, where the PSA prices usage by one: what
         -- an audit asks, and what tells whether a re-pricing (units unchanged) went through.
         ALTER TABLE postings ADD COLUMN price_level TEXT;

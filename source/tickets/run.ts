@@ -229,7 +229,7 @@ async function syncTenant(ctx: Ctx, m: TenantMapping, tenant: Tenant | null, acc
     await syncStatuses(ctx, m, tenant, account);
   } catch (error) {
     if (error instanceof Interrupted || error instanceof PassAbandoned) throw error;
-    fail(ctx, m, error, `${ticketWord(ctx)}s for device statuses of “${m.tenantName}”`);
+    fail(ctx, m, error, `${cap(ctx.psaProfile.words.tickets)} for device statuses of “${m.tenantName}”`);
   }
 }
 
@@ -343,10 +343,15 @@ function isClosed(ctx: Ctx, t: PsaTicket): boolean {
   return closed !== null && t.status === closed;
 }
 
+/** closeWithItsStatus found the ticket closed or gone: when it was closed, where the PSA says. */
+type Already = { already: Date | null };
+const isAlready = (o: CloseOutcome | Already): o is Already => 'already' in o;
+
+const cap = (word: string): string => word.charAt(0).toUpperCase() + word.slice(1);
+
 /** The PSA's word for a ticket, capitalised ("Ticket", "Service order"). */
 function ticketWord(ctx: Ctx): string {
-  const word = ctx.psaProfile.words.ticket;
-  return word.charAt(0).toUpperCase() + word.slice(1);
+  return cap(ctx.psaProfile.words.ticket);
 }
 
 /** The tag written to the PSA for a key: fitted to the PSA's tag field (profile limits.tagMax). */
@@ -359,16 +364,17 @@ function tagOf(ctx: Ctx, key: string): string {
  * the caller has it: a person may have closed or deleted it meanwhile (while it was open in the
  * PSA's GUI, say), and their close — its status and time — must not be overwritten; and where
  * statuses belong to a scope, its board decides the closed status (the rule's board may have
- * changed since it was created). Returns the PSA's answer, or 'already' when the read shows it
+ * changed since it was created). Returns the PSA's answer, or `already` (with the time it was
+ * closed, where the PSA says) when the read shows it
  * closed or gone. No closed status for the scope is an error naming it, with the remedy.
  */
-async function closeWithItsStatus(ctx: Ctx, psaTicketId: string, known?: PsaTicket): Promise<CloseOutcome | 'already'> {
+async function closeWithItsStatus(ctx: Ctx, psaTicketId: string, known?: PsaTicket): Promise<CloseOutcome | Already> {
   const perScope = ctx.psaProfile.ticketing.perScope !== undefined;
   let ticket = known ?? null;
   if (!ticket) {
     ticket = await ctx.o.psa.getTicket(psaTicketId);
     throwIfAbandoned(ctx.o.signal); // the read took a round trip
-    if (!ticket || isClosed(ctx, ticket)) return 'already';
+    if (!ticket || isClosed(ctx, ticket)) return { already: ticket?.completedAt ?? null };
   }
   const scope = perScope ? (ticket?.scope ?? null) : null;
   const status = closedStatusOf(ctx, scope);
@@ -382,18 +388,18 @@ function noClosedStatus(ctx: Ctx, scope: string | null, psaTicketId: string): Km
   const label = spec?.label ?? 'Closed status';
   const scopeSpec = scopeFieldSpec(p);
   if (!scopeSpec || scope === null) {
-    return new KmspError(`Ticket ${psaTicketId} cannot be closed: General has no ${label}`, {
+    return new KmspError(`${cap(p.words.ticket)} ${psaTicketId} cannot be closed: General has no ${label}`, {
       kind: 'config',
       cause: `the ${label} under ${p.words.tabs.ticketing} › General is not set or not resolved against ${p.words.name}`,
-      remedy: `Choose a ${label} under ${p.words.tabs.ticketing} › General and save; kmsp closes the ticket at the next poll.`,
+      remedy: `Choose a ${label} under ${p.words.tabs.ticketing} › General and save; kmsp closes the ${p.words.ticket} at the next poll.`,
     });
   }
   const entry = scopedGeneral(ctx.integration.ticketing, scope);
   const name = `${scopeSpec.label} “${entry?.scope.label || scope}”`;
-  return new KmspError(`Ticket ${psaTicketId} cannot be closed: ${name} has no ${label}`, {
+  return new KmspError(`${cap(p.words.ticket)} ${psaTicketId} cannot be closed: ${name} has no ${label}`, {
     kind: 'config',
-    cause: `the ticket is on ${name} (${scope}) in ${p.words.name}, and ${p.words.tabs.ticketing} › General holds no ${label} for that ${scopeSpec.label.toLowerCase()}`,
-    remedy: `Choose a ${label} for ${name} under ${p.words.tabs.ticketing} › General and save; kmsp closes the ticket at the next poll.`,
+    cause: `the ${p.words.ticket} is on ${name} (${scope}) in ${p.words.name}, and ${p.words.tabs.ticketing} › General holds no ${label} for that ${scopeSpec.label.toLowerCase()}`,
+    remedy: `Choose a ${label} for ${name} under ${p.words.tabs.ticketing} › General and save; kmsp closes the ${p.words.ticket} at the next poll.`,
   });
 }
 
@@ -475,14 +481,14 @@ async function syncStatuses(ctx: Ctx, m: TenantMapping, tenant: Tenant, account:
       if (!found[0] && createMayLand(p)) continue;
       const ticket = found[0];
       const outcome = ticket && !isClosed(ctx, ticket) ? await closeWithItsStatus(ctx, ticket.id, ticket) : null;
-      if (outcome && outcome !== 'already' && !outcome.closed) {
+      if (outcome && !isAlready(outcome) && !outcome.closed) {
         // Found open and the PSA defers the close: recorded with its id, open, so the next pass closes it.
         l.upsertTicket({ key: p.key, integration: p.integration, tenantId: p.tenantId, kind: p.kind, psaTicketId: ticket!.id, psaTicketNumber: ticket!.number || null, psaCheckedAt: ctx.now });
         deferred(ctx, m, p.key, ticket!.number || ticket!.id, outcome.deferred);
         continue;
       }
       l.upsertTicket({ key: p.key, integration: p.integration, tenantId: p.tenantId, kind: p.kind, psaTicketId: ticket?.id ?? null, psaTicketNumber: ticket?.number ?? null, state: 'closed', closedAt: ctx.now });
-      if (outcome && outcome !== 'already') ctx.totals.closed++;
+      if (outcome && !isAlready(outcome)) ctx.totals.closed++;
     } catch (error) {
       if (error instanceof PassAbandoned) throw error;
       fail(ctx, m, error, `Pending ${ctx.psaProfile.words.ticket} ${p.key}`);
@@ -498,13 +504,14 @@ async function syncStatuses(ctx: Ctx, m: TenantMapping, tenant: Tenant, account:
         continue;
       }
       const outcome = await closeWithItsStatus(ctx, row.psaTicketId!);
-      if (outcome !== 'already' && !outcome.closed) {
+      if (!isAlready(outcome) && !outcome.closed) {
         // Kept open in the ledger: the condition is still cleared next pass, and the close is tried again.
         deferred(ctx, m, row.key, row.psaTicketNumber || row.psaTicketId!, outcome.deferred);
         continue;
       }
-      l.closeTicket(row.key, { state: 'closed', closedAt: ctx.now });
-      if (outcome !== 'already') ctx.totals.closed++;
+      // Closed by a person (or deleted) before kmsp got to it: the ledger keeps their time where the PSA says it.
+      l.closeTicket(row.key, { state: 'closed', closedAt: isAlready(outcome) ? (outcome.already ?? ctx.now) : ctx.now });
+      if (!isAlready(outcome)) ctx.totals.closed++;
     } catch (error) {
       if (error instanceof PassAbandoned) throw error;
       fail(ctx, m, error, `Closing ${ctx.psaProfile.words.ticket} ${row.psaTicketNumber || row.psaTicketId}`);

@@ -66,7 +66,7 @@ describe('kmsp agent --once on Tigerpaw', () => {
     }
     // `kmsp status` names it too (no agent runs here: its exit says so).
     const status = await runCli(['--config', demo!.configDir, 'status'], { env: { NO_COLOR: '1' } });
-    expect(status.stdout).toMatch(new RegExp(`Close pending: demo ${number} — locked by Dana Whitfield since \\S+; retried each poll`));
+    expect(status.stdout).toMatch(new RegExp(`Close pending: demo ${number} — locked by Dana Whitfield since \\S+; closed by the next ticket pass \\(kmsp agent, or kmsp agent --once --job tickets\\) once the record is released in the PSA`));
 
     demo.tigerpaw.unlock(number);
     const done = await once();

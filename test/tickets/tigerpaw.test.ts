@@ -293,6 +293,8 @@ describe('a service order locked in the Tigerpaw GUI (the acceptance scenario)',
     const cleared = await run(i);
     expect(cleared).toMatchObject({ errors: [], deferred: [], totals: { closed: 0, deferred: 0, errors: 0 } });
     expect(ledger.getTicket(KEY)).toMatchObject({ state: 'closed', closePending: null });
+    // The ledger keeps the person's close time, not the pass's.
+    expect(Date.parse(ledger.getTicket(KEY)!.closedAt!)).toBe(Date.parse(String(closedAt)));
     tp.unlock(number);
     expect((await run(i)).totals).toMatchObject({ closed: 0, errors: 0 });
     expect(so(order())).toMatchObject({ Status: 'Completed', DateTimeClosed: closedAt });

@@ -534,6 +534,16 @@ describe('contractsFor', () => {
   ])('account %s → %j (its recurring contracts, active first, by name)', (accountId, ids) => {
     expect(contractsFor(accountId, contracts).map((c) => c.id)).toEqual(ids);
   });
+
+  it('with a day: those running that day first (an ended or not yet started one after, though active)', () => {
+    const dated = [
+      contract('10', 'A', 'a Ended', { startDate: '2025-01-01', endDate: '2025-12-31' }),
+      contract('11', 'A', 'b Running', { startDate: '2026-01-01', endDate: null }),
+      contract('12', 'A', 'c Future', { startDate: '2027-01-01', endDate: null }),
+    ];
+    expect(contractsFor('A', dated, '2026-12-07').map((c) => c.id)).toEqual(['11', '10', '12']);
+    expect(contractsFor('A', dated).map((c) => c.id)).toEqual(['10', '11', '12']);
+  });
 });
 
 describe('accountChoices', () => {

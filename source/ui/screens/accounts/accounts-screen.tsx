@@ -420,8 +420,8 @@ function AccountsEditor({ session, integrationName, integration, width, height, 
       return;
     }
     if (notLoaded(contractsLoad, 'contracts', psaName) || !contracts) return;
-    const list: PsaContract[] = contractsFor(target.accountId, contracts);
     const day = calendarDate(new Date(), session.config.agent.timeZone);
+    const list: PsaContract[] = contractsFor(target.accountId, contracts, day);
     const options: SelectOption<string>[] = list.map((c) => {
       const start = c.startDate?.slice(0, 10) ?? null;
       const end = c.endDate?.slice(0, 10) ?? null;

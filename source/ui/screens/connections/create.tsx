@@ -254,8 +254,8 @@ async function runDialog(ui: ConsoleApi, options: NewIntegrationOptions): Promis
       unreachable = error;
     }
   }
-  // A setting refused before any request was sent (a plain-http URL, a malformed one): that is
-  // the cause, not a PSA that did not answer.
+  // A setting the connector refused (a plain-http URL, an address that is no API): that is the
+  // cause, with its own remedy, not a PSA that did not answer.
   const refused = isKmspError(unreachable) && unreachable.kind === 'config' ? unreachable : null;
   try {
     session.saveConfig({ ...session.config, integrations: [...session.config.integrations, integration] }, 'created on the Connections tab');
@@ -300,7 +300,7 @@ async function runDialog(ui: ConsoleApi, options: NewIntegrationOptions): Promis
       kind: 'warning',
       text,
       cause: describeErrorLine(unreachable),
-      remedy: `Check the ${psaName} ${listWords([...askedLabels(pair.psa), 'secrets'])} on this tab, then t tests the connection.`,
+      remedy: refused?.remedy ? `${refused.remedy} Then t tests the connection.` : `Check the ${psaName} ${listWords([...askedLabels(pair.psa), 'secrets'])} on this tab, then t tests the connection.`,
     });
   else if (inFile)
     ui.notify({
