@@ -40,10 +40,10 @@ async function frameWith(theme: import('../../source/ui/theme.js').Theme, size: 
   await waitForFrame(ui, (f) => f.includes('active Autotask services') && f.includes('applications in KSC'), 10_000);
   // Select: choose its workstation item (an unsaved change), then back to Advanced.
   await press(ui.stdin, keys.down, keys.down, keys.enter);
-  await waitForFrame(ui, (f) => f.includes('billing item for'));
+  await waitForFrame(ui, (f) => f.includes('Autotask service for'));
   await m.ink.type(ui.stdin, 'select – work');
   await press(ui.stdin, keys.enter, keys.up);
-  await waitForFrame(ui, (f) => !f.includes('billing item for'));
+  await waitForFrame(ui, (f) => !f.includes('Autotask service for'));
   const frame = ui.lastFrame();
   ui.unmount();
   return frame;

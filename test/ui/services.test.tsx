@@ -84,10 +84,10 @@ async function goTo(ui: RenderedUi, app: string) {
 /** Enter on the chosen cell, search, Enter picks the first match. */
 async function choose(ui: RenderedUi, search: string) {
   await press(ui.stdin, keys.enter);
-  await waitForFrame(ui, (f) => f.includes('billing item for'));
+  await waitForFrame(ui, (f) => f.includes('Autotask service for'));
   await type(ui.stdin, search);
   await press(ui.stdin, keys.enter);
-  await waitForFrame(ui, (f) => !f.includes('billing item for'));
+  await waitForFrame(ui, (f) => !f.includes('Autotask service for'));
 }
 
 describe('Services tab', () => {
@@ -167,7 +167,7 @@ describe('Services tab', () => {
     await loaded(ui);
     await goTo(ui, ADVANCED);
     await press(ui.stdin, keys.enter);
-    await waitForFrame(ui, (f) => f.includes('billing item for'));
+    await waitForFrame(ui, (f) => f.includes('Autotask service for'));
     await type(ui.stdin, 'work');
     expect(ui.lastFrame()).toContain('KES Advanced – Workstation');
     await press(ui.stdin, keys.ctrlU);
@@ -180,7 +180,7 @@ describe('Services tab', () => {
     frame = ui.lastFrame();
     expect(frame).toMatch(/› KES Advanced – Workstation/);
     await press(ui.stdin, keys.enter);
-    frame = await waitForFrame(ui, (f) => !f.includes('billing item for'));
+    frame = await waitForFrame(ui, (f) => !f.includes('Autotask service for'));
     expect(rowOf(frame, ADVANCED)).toContain('KES Advanced – Workstation');
   });
 
@@ -207,7 +207,7 @@ describe('Services tab', () => {
     expect(rowOf(frame, SELECT)).toMatch(/^› {3}.*KESB Select – Server/);
     expect(rowOf(frame, ADVANCED)).toMatch(/^ {2}\* .*KES Advanced – Workstation/);
     await press(ui.stdin, CTRL_S);
-    await waitForFrame(ui, (f) => f.includes('Saved the billing items'));
+    await waitForFrame(ui, (f) => f.includes('Saved the services'));
     expect(readBilling(dir).applications.map((a) => [a.applicationId, a.single?.label])).toEqual(
       expect.arrayContaining([
         [SELECT, 'KESB Select – Server'],
@@ -222,11 +222,11 @@ describe('Services tab', () => {
     await press(ui.stdin, 't');
     await goTo(ui, 'Cloud Plus');
     await press(ui.stdin, keys.right, keys.right); // the column does not matter for a one-item row
-    expect(line(ui.lastFrame(), 'licensed per user')).toContain('one billing item whatever the category setting');
+    expect(line(ui.lastFrame(), 'licensed per user')).toContain('one service whatever the category setting');
     await choose(ui, 'cloud plus');
     expect(rowOf(ui.lastFrame(), 'Cloud Plus')).toMatch(/^› \* Kaspersky Endpoint Security Cloud Plus +\[KES Cloud Plus per user\] +per user — one item/);
     await press(ui.stdin, CTRL_S);
-    await waitForFrame(ui, (f) => f.includes('Saved the billing items'));
+    await waitForFrame(ui, (f) => f.includes('Saved the services'));
     const billing = readBilling(dir);
     expect(billing.byCategory).toBe(true);
     expect(billing.applications).toEqual([
@@ -238,7 +238,7 @@ describe('Services tab', () => {
     const { ui } = open({ rows: 40 });
     await loaded(ui);
     await press(ui.stdin, keys.enter);
-    let frame = await waitForFrame(ui, (f) => f.includes('billing item for'));
+    let frame = await waitForFrame(ui, (f) => f.includes('Autotask service for'));
     expect(frame).toContain('(none)');
     for (const name of ['KES Advanced – Workstation', 'KES Advanced – Server', 'KES Advanced – Non-Windows', 'KESB Select – Workstation', 'Kaspersky Security for Microsoft Office 365 per mailbox', 'KES Cloud Pro per user']) {
       expect(frame).toContain(name);
@@ -290,7 +290,7 @@ describe('Services tab', () => {
     await choose(ui, 'select – non');
     expect(ui.lastFrame()).toContain('3 unsaved changes'); // the toggle and two applications
     await press(ui.stdin, CTRL_S);
-    const frame = await waitForFrame(ui, (f) => f.includes('Saved the billing items'));
+    const frame = await waitForFrame(ui, (f) => f.includes('Saved the services'));
     expect(frame).not.toMatch(/^ +\* /m);
     expect(frame).toContain('Bill devices by category: on (t)');
     const billing = readBilling(dir);
@@ -315,7 +315,7 @@ describe('Services tab', () => {
     await choose(ui, 'advanced – work');
     await goTo(ui, SELECT);
     await press(ui.stdin, keys.enter);
-    let frame = await waitForFrame(ui, (f) => f.includes('billing item for'));
+    let frame = await waitForFrame(ui, (f) => f.includes('Autotask service for'));
     expect(line(frame, '│   KES Advanced – Workstation')).toContain('also chosen for Kaspersky Endpoint Secu');
     await type(ui.stdin, 'advanced – work');
     await press(ui.stdin, keys.enter);
@@ -342,7 +342,7 @@ describe('Services tab', () => {
     expect(rowOf(frame, ADVANCED)).toMatch(/Advanced +— +— +—$/);
     // Windows Server: Enter in any column chooses its servers' item, and that alone is complete.
     await goTo(ui, KSWS);
-    expect(ui.lastFrame()).toContain('Installed on Windows servers only · column: Windows servers · Enter chooses its billing item.');
+    expect(ui.lastFrame()).toContain('Installed on Windows servers only · column: Windows servers · Enter chooses its service.');
     await choose(ui, 'security for windows server');
     frame = ui.lastFrame();
     expect(rowOf(frame, KSWS)).toMatch(/^› \* Kaspersky Security for Windows Server +n\/a +\[Kaspersky Security for Windows Server\] +n\/a$/);
@@ -351,21 +351,21 @@ describe('Services tab', () => {
     await press(ui.stdin, keys.home);
     await goTo(ui, BETA);
     await press(ui.stdin, keys.right, keys.right); // Non-Windows: not installed there
-    expect(line(ui.lastFrame(), 'installed on')).toContain(`${BETA} is installed on Windows workstations and Windows servers only: no billing item for Non-Windows devices.`);
+    expect(line(ui.lastFrame(), 'installed on')).toContain(`${BETA} is installed on Windows workstations and Windows servers only: no service for Non-Windows devices.`);
     await press(ui.stdin, keys.enter);
-    expect(ui.lastFrame()).toContain('it needs no billing item for Non-Windows devices');
-    expect(ui.lastFrame()).not.toContain('billing item for Kaspersky');
+    expect(ui.lastFrame()).toContain('it needs no service for Non-Windows devices');
+    expect(ui.lastFrame()).not.toContain('Autotask service for Kaspersky');
     await press(ui.stdin, keys.left, keys.left);
     await choose(ui, 'advanced – work');
     await press(ui.stdin, keys.right, keys.enter);
-    frame = await waitForFrame(ui, (f) => f.includes('billing item for'));
+    frame = await waitForFrame(ui, (f) => f.includes('Autotask service for'));
     expect(line(frame, '│   KES Advanced – Workstation')).toContain('also chosen for Kaspersky Endpoint Secu'); // this application's workstations
     await type(ui.stdin, 'advanced – work');
     await press(ui.stdin, keys.enter);
-    frame = await waitForFrame(ui, (f) => !f.includes('billing item for'));
+    frame = await waitForFrame(ui, (f) => !f.includes('Autotask service for'));
     expect(rowOf(frame, BETA)).toMatch(/\(beta\) +KES Advanced – Workstation +\[KES Advanced – Workstation\] +n\/a$/);
     await press(ui.stdin, CTRL_S);
-    await waitForFrame(ui, (f) => f.includes('Saved the billing items'));
+    await waitForFrame(ui, (f) => f.includes('Saved the services'));
     const billing = readBilling(dir);
     const workstation = { value: '29684601', label: 'KES Advanced – Workstation' };
     expect(billing.applications.find((a) => a.applicationId === KSWS)).toEqual({ applicationId: KSWS, applicationName: KSWS, single: null, workstation: null, server: { value: '29684607', label: KSWS }, nonWindows: null });
@@ -387,13 +387,13 @@ describe('Services tab', () => {
     await goTo(ui, KSWS);
     expect(ui.lastFrame()).toContain(`“${KSWS}” is installed on Windows servers only, yet has a billing item for Windows workstations: clear it with (none) (Enter on that cell).`);
     await press(ui.stdin, keys.enter);
-    frame = await waitForFrame(ui, (f) => f.includes(`billing item for ${KSWS}`));
+    frame = await waitForFrame(ui, (f) => f.includes(`Autotask service for ${KSWS}`));
     expect(frame).toContain('› KESB Select – Workstation (current)');
     await press(ui.stdin, keys.pageUp, keys.enter); // (none), at the top
     frame = await waitForFrame(ui, (f) => !f.includes('Search:'));
     expect(rowOf(frame, KSWS)).toMatch(/Windows Server +n\/a +\[Kaspersky Security for Windows Server\] +n\/a$/);
     await press(ui.stdin, CTRL_S);
-    await waitForFrame(ui, (f) => f.includes('Saved the billing items'));
+    await waitForFrame(ui, (f) => f.includes('Saved the services'));
     expect(readBilling(dir).applications).toEqual([{ applicationId: KSWS, applicationName: KSWS, single: null, workstation: null, server: item('29684607', KSWS), nonWindows: null }]);
   });
 
@@ -420,7 +420,7 @@ describe('Services tab', () => {
     await loaded(ui);
     await goTo(ui, SELECT);
     await press(ui.stdin, keys.enter);
-    await waitForFrame(ui, (f) => f.includes('billing item for'));
+    await waitForFrame(ui, (f) => f.includes('Autotask service for'));
     await press(ui.stdin, keys.up, keys.up, keys.enter); // (none)
     await press(ui.stdin, 't');
     let frame = ui.lastFrame();
@@ -428,7 +428,7 @@ describe('Services tab', () => {
     await press(ui.stdin, 'x');
     frame = await waitForFrame(ui, (f) => f.includes('Discard the unsaved changes on Services'));
     await press(ui.stdin, 'y');
-    frame = await waitForFrame(ui, (f) => f.includes('Restored the last saved billing items'));
+    frame = await waitForFrame(ui, (f) => f.includes('Restored the last saved services'));
     expect(rowOf(frame, SELECT)).toMatch(/^› +Kaspersky Endpoint Security for Business Select +per device +\[KESB Select – Workstation\]/);
     expect(frame).toContain('Bill devices by category: off (t)');
     expect(frame).not.toContain('unsaved');
@@ -478,12 +478,12 @@ describe('Services tab', () => {
     expect(frame.replace(/\s+/g, ' ')).toContain(`“${SELECT}”: billing item “Old service” is deleted in the PSA`);
     await goTo(ui, SELECT);
     await press(ui.stdin, keys.enter);
-    await waitForFrame(ui, (f) => f.includes('billing item for'));
+    await waitForFrame(ui, (f) => f.includes('Autotask service for'));
     await press(ui.stdin, keys.home, keys.enter);
-    await waitForFrame(ui, (f) => !f.includes('billing item for'));
+    await waitForFrame(ui, (f) => !f.includes('Autotask service for'));
     expect(rowOf(ui.lastFrame(), SELECT)).toMatch(/Business Select +per device +\[—\]/);
     await press(ui.stdin, CTRL_S);
-    await waitForFrame(ui, (f) => f.includes('Saved the billing items'));
+    await waitForFrame(ui, (f) => f.includes('Saved the services'));
     expect(readBilling(dir).applications.map((a) => [a.applicationId, a.single?.value])).toEqual([
       [ADVANCED, '29684601'],
       ['Kaspersky Anti-Virus 6.0', '29684607'],
@@ -520,7 +520,7 @@ describe('Services tab', () => {
     await loaded(ui);
     await press(ui.stdin, '?');
     const frame = await waitForFrame(ui, (f) => f.includes('Bill devices by category on/off'));
-    for (const text of ['Choose the billing item of this cell', 'Previous category column', 'Next category column', 'Save changes', 'Cancel changes (restore the last save)', 'Reload the applications from KSC']) {
+    for (const text of ['Choose the service of this cell', 'Previous category column', 'Next category column', 'Save changes', 'Cancel changes (restore the last save)', 'Reload the applications from KSC']) {
       expect(frame).toContain(text);
     }
     expect(frameLines(frame).at(-1)).toBeDefined();

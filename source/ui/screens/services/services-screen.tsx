@@ -79,6 +79,8 @@ function ServicesEditor({ session, integrationName, integration, width, height, 
   const psaName = psaLabel(integration.psa.kind);
   const platformName = platformProfile(integration.platform.kind).words.short;
   const itemWord = psaProfile(integration.psa.kind).words.billingItems;
+  // The PSA's own word for one ("service", "product", "price book item").
+  const oneItem = psaProfile(integration.psa.kind).words.billingItem;
   const tabTitle = psaProfile(integration.psa.kind).words.tabs.billingItems;
 
   // Draft ------------------------------------------------------------------
@@ -214,7 +216,7 @@ function ServicesEditor({ session, integrationName, integration, width, height, 
   async function chooseItem(target: ServiceRow) {
     const slot = targetSlot(target, draftRef.current.byCategory, selectedSlot);
     if (slot === null) {
-      screen.notify(`${target.name} is installed on ${slotWords(categorySlots(target))} only: it needs no billing item for ${SLOT_TITLES[selectedSlot]} (←/→ chooses the column).`);
+      screen.notify(`${target.name} is installed on ${slotWords(categorySlots(target))} only: it needs no ${oneItem} for ${SLOT_TITLES[selectedSlot]} (←/→ chooses the column).`);
       return;
     }
     if (!items.data) {
@@ -236,7 +238,7 @@ function ServicesEditor({ session, integrationName, integration, width, height, 
     const options: SelectOption<string>[] = activeItems.map((i) => ({ value: i.id, label: i.name, ...(users.has(i.id) ? { detail: `also chosen for ${users.get(i.id)!.join(', ')}` } : {}) }));
     const where = slot === 'single' ? target.name : `${target.name} — ${SLOT_TITLES[slot]}`;
     const chosen = await screen.select<string>({
-      title: `${psaName} billing item for ${toSingleLine(where)}`,
+      title: `${psaName} ${oneItem} for ${toSingleLine(where)}`,
       options,
       allowNone: '(none)',
       initialValue: current?.value ?? null,
@@ -271,7 +273,7 @@ function ServicesEditor({ session, integrationName, integration, width, height, 
       setSaved(next);
       setDraft(next);
       setRefusal(null);
-      screen.notify(`Saved the billing items (${plural(next.applications.length, 'application')}; by category ${next.byCategory ? 'on' : 'off'}).`, 'success');
+      screen.notify(`Saved the ${itemWord} (${plural(next.applications.length, 'application')}; by category ${next.byCategory ? 'on' : 'off'}).`, 'success');
     } catch (error) {
       setRefusal(isKmspError(error) && error.why ? error.why : message(error));
       screen.notify(error);
@@ -285,7 +287,7 @@ function ServicesEditor({ session, integrationName, integration, width, height, 
     if (!yes) return;
     setDraft(saved);
     setRefusal(null);
-    screen.notify('Restored the last saved billing items.');
+    screen.notify(`Restored the last saved ${itemWord}.`);
   }
 
   function reload() {
@@ -310,7 +312,7 @@ function ServicesEditor({ session, integrationName, integration, width, height, 
   const onRow = () => editable() && row !== undefined;
   const multi = () => itemSlots.length > 1;
   commands.push(
-    { id: 'services.choose', keys: ['enter'], description: `Choose the billing item of this cell (searchable list of active ${psaName} ${itemWord}; (none) clears)`, hint: 'choose', when: onRow, run: () => void chooseItem(row!) },
+    { id: 'services.choose', keys: ['enter'], description: `Choose the ${oneItem} of this cell (searchable list of active ${psaName} ${itemWord}; (none) clears)`, hint: 'choose', when: onRow, run: () => void chooseItem(row!) },
     { id: 'services.left', keys: ['left', 'h'], description: 'Previous category column', hint: 'column', when: () => editable() && multi(), run: () => setColumn((c) => Math.max(0, Math.min(c, itemSlots.length - 1) - 1)) },
     { id: 'services.right', keys: ['right', 'l'], description: 'Next category column', when: () => editable() && multi(), run: () => setColumn((c) => Math.min(itemSlots.length - 1, c + 1)) },
     { id: 'services.category', keys: ['t'], description: 'Bill devices by category on/off', hint: 'by category', when: editable, run: toggleCategory },
@@ -331,14 +333,14 @@ function ServicesEditor({ session, integrationName, integration, width, height, 
     const own = categorySlots(row);
     const help =
       byCategory && singleOnly(row)
-        ? `${row.name} is licensed ${unitLabel(row)}: one billing item whatever the category setting.`
+        ? `${row.name} is licensed ${unitLabel(row)}: one ${oneItem} whatever the category setting.`
         : slot === 'single'
-          ? `Enter chooses the billing item of ${row.name}.`
+          ? `Enter chooses the ${oneItem} of ${row.name}.`
           : slot === null || (notApplicable(row, byCategory).length > 0 && !own.includes(slot))
-            ? `${row.name} is installed on ${slotWords(own)} only: no billing item for ${SLOT_TITLES[selectedSlot]}${slot === null ? '' : ' (Enter clears it)'}.`
+            ? `${row.name} is installed on ${slotWords(own)} only: no ${oneItem} for ${SLOT_TITLES[selectedSlot]}${slot === null ? '' : ' (Enter clears it)'}.`
             : own.length < CATEGORY_SLOTS.length
-              ? `Installed on ${slotWords(own)} only · column: ${SLOT_TITLES[slot]}${row.items[slot] ? ` = ${itemLabel(row.items[slot], itemById)}` : ''} · Enter chooses its billing item.`
-              : `Column: ${SLOT_TITLES[slot]}${row.items[slot] ? ` = ${itemLabel(row.items[slot], itemById)}` : ''} (←/→ changes) · Enter chooses its billing item.`;
+              ? `Installed on ${slotWords(own)} only · column: ${SLOT_TITLES[slot]}${row.items[slot] ? ` = ${itemLabel(row.items[slot], itemById)}` : ''} · Enter chooses its ${oneItem}.`
+              : `Column: ${SLOT_TITLES[slot]}${row.items[slot] ? ` = ${itemLabel(row.items[slot], itemById)}` : ''} (←/→ changes) · Enter chooses its ${oneItem}.`;
     detail.push({ text: row.unit === null ? `${help} Not licensed in ${platformName} now: clear it, or keep it for when it returns.` : help, tone: 'muted' });
   }
 
