@@ -40,3 +40,31 @@ export function fit(text: string, max: number): string {
   if (/[\uD800-\uDBFF]$/.test(cut)) cut = cut.slice(0, -1);
   return `${cut}…`;
 }
+
+/**
+ * A PSA whose records hold a quantity kmsp sets (posting mode "set") refuses a delta posting
+ * before anything is sent: it would be a bug in kmsp, and writing it would bill the change as
+ * the quantity. `record` says what holds the quantity ("agreement additions").
+ */
+export function checkSetPosting(mode: string, vendor: string, record: string): void {
+  if (mode === 'set') return;
+  throw new KmspError(`${vendor} takes a billing item's quantity, not a change of it (posting mode "${mode}")`, {
+    kind: 'internal',
+    cause: `${vendor} ${record} hold a quantity that kmsp sets; kmsp sent a delta posting`,
+    remedy: 'Nothing was written. Report this to the kmsp maintainers.',
+  });
+}
+
+/**
+ * A ticket's stable tag must reach the PSA whole: a cut tag never finds its ticket again, and
+ * the next cycle would create a duplicate. `field` names where the PSA keeps it ("externalXRef"),
+ * `ticket` what a ticket is called there.
+ */
+export function checkTicketTag(tag: string, max: number, where: { vendor: string; field: string; ticket: string }): void {
+  if (tag.length > 0 && tag.length <= max) return;
+  throw new KmspError(`The ticket tag "${tag.slice(0, 80)}${tag.length > 80 ? '…' : ''}" does not fit ${where.vendor}'s ${where.field} field`, {
+    kind: 'internal',
+    cause: tag.length === 0 ? 'the tag is empty' : `the tag has ${tag.length} characters; ${where.field} holds at most ${max}`,
+    remedy: `No ${where.ticket} was created. Report this to the kmsp maintainers (long keys must be fitted to the profile's tag length).`,
+  });
+}

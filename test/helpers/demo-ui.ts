@@ -1,5 +1,5 @@
-// Console tests against the demo simulators (KSC + Autotask on loopback): one demo
-// for the whole file, each test on its own copy of the demo's config and secrets,
+// Console tests against the demo simulators (KSC + Autotask on loopback, or another PSA the
+// registry simulates): one demo for the whole file, each test on its own copy of the demo's config and secrets,
 // with console sessions that are closed after every test.
 import fs from 'node:fs';
 import os from 'node:os';
@@ -7,14 +7,15 @@ import path from 'node:path';
 import { createElement } from 'react';
 import { afterAll, afterEach, beforeAll, vi } from 'vitest';
 import { startDemo, type DemoEnvironment } from '../../source/demo/environment.js';
+import type { SimulatedPsaKind } from '../../source/simulators/registry.js';
 import { ConsoleSession } from '../../source/console/session.js';
 import { resolvePaths } from '../../source/store/paths.js';
 import { ConsoleRoot } from '../../source/ui/console-root.js';
 import { cleanupUi, press, renderUi, waitForFrame, type RenderedUi } from './ink.js';
 
-export interface DemoConsole {
+export interface DemoConsole<P extends SimulatedPsaKind = 'autotask'> {
   /** The running demo (started in beforeAll: read it inside hooks and tests). */
-  readonly demo: DemoEnvironment;
+  readonly demo: DemoEnvironment<P>;
   /** A new temporary folder holding a copy of the demo's config.json and secrets.json (0600), or nothing with `withDemo: false`. */
   freshDir(options?: { withDemo?: boolean }): string;
   /** A console session on dir's config with file secrets, closed after the test. */
@@ -27,15 +28,15 @@ export interface DemoConsole {
  * Register the hooks of a demo console test file: start the demo before all tests;
  * after each, unmount what renderUi mounted (and restore mocks with `restoreMocks`)
  * and close the sessions; after all, stop the demo and remove the folders.
- * `prefix` names the temporary folders (e.g. 'kmsp-reports-').
+ * `prefix` names the temporary folders (e.g. 'kmsp-reports-'); `psa` the simulated PSA (default Autotask).
  */
-export function useDemoConsole(prefix: string, options: { restoreMocks?: boolean } = {}): DemoConsole {
-  let demo: DemoEnvironment | undefined;
+export function useDemoConsole<P extends SimulatedPsaKind = 'autotask'>(prefix: string, options: { restoreMocks?: boolean; psa?: P } = {}): DemoConsole<P> {
+  let demo: DemoEnvironment<P> | undefined;
   const sessions: ConsoleSession[] = [];
   const dirs: string[] = [];
 
   beforeAll(async () => {
-    demo = await startDemo();
+    demo = (await startDemo(options.psa ? { psa: options.psa } : {})) as DemoEnvironment<P>;
   });
 
   afterEach(async () => {
@@ -49,7 +50,7 @@ export function useDemoConsole(prefix: string, options: { restoreMocks?: boolean
     for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  const running = (): DemoEnvironment => {
+  const running = (): DemoEnvironment<P> => {
     if (!demo) throw new Error('The demo starts in beforeAll: use it inside hooks and tests.');
     return demo;
   };

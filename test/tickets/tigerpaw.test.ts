@@ -74,6 +74,15 @@ const so = (o: Rec | undefined) => (o?.ServiceOrder ?? {}) as Rec;
 const byReference = (ref: string) => orders().filter((o) => so(o).Reference === ref);
 const order = (ref = KEY) => byReference(ref)[0];
 const notesOf = (o: Rec | undefined) => (tp.state.notes as Rec[]).filter((n) => Number(n.ServiceOrderNumber) === Number(o?.ServiceOrderNumber));
+/** The status opens its service order, which Dana then opens in the Tigerpaw GUI (locked). */
+async function lockedOrder(): Promise<{ i: Integration; number: number }> {
+  const i = await integration();
+  ksc.setStatusMask(ALPHA, WS1, [DB]);
+  await run(i);
+  const number = Number(order()!.ServiceOrderNumber);
+  tp.lock(number, DANA);
+  return { i, number };
+}
 const summary = (r: TicketRunResult) => ticketSummaryLine('demo', r, { dryRun: false, paused: false, requests: { platform: 0, psa: 0 }, ms: 0 });
 
 describe('service orders for statuses and events', () => {
@@ -211,11 +220,7 @@ describe('service orders for statuses and events', () => {
 
 describe('a service order locked in the Tigerpaw GUI (the acceptance scenario)', () => {
   it('stays "close pending (locked by <rep>)" through two passes — deferred, not an error, no duplicate — and closes on the first pass after the lock is released', async () => {
-    const i = await integration();
-    ksc.setStatusMask(ALPHA, WS1, [DB]);
-    await run(i);
-    const number = Number(order()!.ServiceOrderNumber);
-    tp.lock(number, DANA);
+    const { i, number } = await lockedOrder();
     ksc.setStatusMask(ALPHA, WS1, []);
 
     for (const pass of [1, 2]) {
@@ -267,10 +272,7 @@ describe('a service order locked in the Tigerpaw GUI (the acceptance scenario)',
   });
 
   it('the status comes back while its close is pending: no close is pending any more, nothing is created', async () => {
-    const i = await integration();
-    ksc.setStatusMask(ALPHA, WS1, [DB]);
-    await run(i);
-    tp.lock(Number(order()!.ServiceOrderNumber), DANA);
+    const { i } = await lockedOrder();
     ksc.setStatusMask(ALPHA, WS1, []);
     expect((await run(i)).totals).toMatchObject({ deferred: 1, errors: 0 });
     ksc.setStatusMask(ALPHA, WS1, [DB]);
@@ -282,11 +284,7 @@ describe('a service order locked in the Tigerpaw GUI (the acceptance scenario)',
   });
 
   it('a person closes the order while it is open in the GUI: kmsp never overwrites their status and time, then or after the unlock', async () => {
-    const i = await integration();
-    ksc.setStatusMask(ALPHA, WS1, [DB]);
-    await run(i);
-    const number = Number(order()!.ServiceOrderNumber);
-    tp.lock(number, DANA);
+    const { i, number } = await lockedOrder();
     tp.closeOrder(number, 'Completed');
     const closedAt = so(order()).DateTimeClosed;
     ksc.setStatusMask(ALPHA, WS1, []);
@@ -301,11 +299,7 @@ describe('a service order locked in the Tigerpaw GUI (the acceptance scenario)',
   });
 
   it('an order deleted in Tigerpaw while its close is pending: the ledger closes it, no error on later passes', async () => {
-    const i = await integration();
-    ksc.setStatusMask(ALPHA, WS1, [DB]);
-    await run(i);
-    const number = Number(order()!.ServiceOrderNumber);
-    tp.lock(number, DANA);
+    const { i, number } = await lockedOrder();
     ksc.setStatusMask(ALPHA, WS1, []);
     expect((await run(i)).totals).toMatchObject({ deferred: 1 });
     tp.removeRecord('serviceOrders', number);

@@ -3,36 +3,19 @@
 // it is cross-referenced to the integration's External Product (the port's billingReadiness).
 // The Price level column and its chooser (p), the Save blocker for a billed account without one,
 // and the readiness warning with Tigerpaw's problem and remedy.
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { createElement } from 'react';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { ConsoleSession } from '../../source/console/session.js';
 import type { KmspConfig, TenantMapping } from '../../source/domain/config.js';
 import { integrationSecrets } from '../../source/domain/secretNames.js';
-import { startDemo, type DemoEnvironment } from '../../source/demo/environment.js';
 import { openConfig } from '../../source/store/config.js';
 import { resolvePaths } from '../../source/store/paths.js';
 import { openSecretStore } from '../../source/store/secrets.js';
 import { ConsoleRoot } from '../../source/ui/console-root.js';
-import { cleanupUi, frameLines, press, renderUi, type as typeText, waitForFrame, type RenderedUi } from '../helpers/ink.js';
+import { useDemoConsole } from '../helpers/demo-ui.js';
+import { frameLines, press, renderUi, type as typeText, waitForFrame, type RenderedUi } from '../helpers/ink.js';
 
-let tp: DemoEnvironment<'tigerpaw'>;
-const dirs: string[] = [];
-const sessions: ConsoleSession[] = [];
-
-beforeAll(async () => {
-  tp = await startDemo({ psa: 'tigerpaw' });
-});
-afterEach(async () => {
-  cleanupUi();
-  await Promise.all(sessions.splice(0).map((s) => s.close()));
-});
-afterAll(async () => {
-  await tp?.close();
-  for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
-});
+const env = useDemoConsole('kmsp-tp-ui-', { psa: 'tigerpaw' });
 
 const LOADED = /\d+ virtual servers in KSC · \d+ Tigerpaw accounts/;
 
@@ -42,7 +25,7 @@ const LOADED = /\d+ virtual servers in KSC · \d+ Tigerpaw accounts/;
  * cross-referenced to the External Product, Carter mapped with billing off.
  */
 async function mappings(): Promise<TenantMapping[]> {
-  const session = new ConsoleSession({ paths: resolvePaths({ configDir: tp.configDir }), secretBackends: ['file'] });
+  const session = new ConsoleSession({ paths: resolvePaths({ configDir: env.demo.configDir }), secretBackends: ['file'] });
   try {
     const [tenants, accounts, contracts, levels] = await Promise.all([session.tenants('demo'), session.accounts('demo'), session.contracts('demo'), session.priceLevels('demo')]);
     const row = (tenant: string, account: string, billing: boolean, level: string | null): TenantMapping => {
@@ -64,22 +47,20 @@ async function mappings(): Promise<TenantMapping[]> {
 }
 
 async function folder(): Promise<string> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kmsp-tp-ui-'));
-  dirs.push(dir);
+  const dir = env.freshDir({ withDemo: false });
   const paths = resolvePaths({ configDir: dir });
-  const demoConfig = openConfig({ paths: resolvePaths({ configDir: tp.configDir }), onNotice: () => {} }).load();
+  const demoConfig = openConfig({ paths: resolvePaths({ configDir: env.demo.configDir }), onNotice: () => {} }).load();
   const integration = { ...demoConfig.integrations[0]!, tenants: await mappings() };
   const config: KmspConfig = { ...demoConfig, integrations: [integration] };
   const secrets = openSecretStore({ paths, backends: ['file'], onWarning: () => {} });
-  const from = openSecretStore({ paths: resolvePaths({ configDir: tp.configDir }), backends: ['file'], onWarning: () => {} });
+  const from = openSecretStore({ paths: resolvePaths({ configDir: env.demo.configDir }), backends: ['file'], onWarning: () => {} });
   for (const spec of integrationSecrets(integration)) await secrets.set(spec.name, (await from.get(spec.name))!);
   openConfig({ paths, onNotice: () => {} }).save(config, { actor: 'test' });
   return dir;
 }
 
 function open(dir: string, size: { columns: number; rows: number }): { ui: RenderedUi; session: ConsoleSession } {
-  const session = new ConsoleSession({ paths: resolvePaths({ configDir: dir }), secretBackends: ['file'] });
-  sessions.push(session);
+  const session = env.openSession(dir);
   const ui = renderUi(createElement(ConsoleRoot, { session, initialIntegration: 'demo', initialTab: 'accounts', noticeTimeoutMs: 0, onExit: vi.fn(), now: () => new Date('2026-06-02T08:00:00Z') }), size);
   return { ui, session };
 }
@@ -168,10 +149,10 @@ describe('the Accounts tab on a PSA with price levels and billing readiness', ()
     const help = await waitForFrame(ui, (f) => f.includes('Choose the price level'));
     expect(help).toMatch(/p\s+Choose the price level usage is priced at \(searchable\)/);
     await press(ui.stdin, '\u001b');
-    tp.psa.inject({ endpoint: 'mastertables/pricelevels', kind: 'error', status: 500, message: 'Database is busy', count: 10 });
+    env.demo.psa.inject({ endpoint: 'mastertables/pricelevels', kind: 'error', status: 500, message: 'Database is busy', count: 10 });
     await press(ui.stdin, 'r');
     const failed = await waitForFrame(ui, (f) => f.includes('Error: price levels:') && f.includes('Remedy:'), 15_000);
     expect(failed).toMatch(/Error: Tigerpaw refused to list price levels: HTTP 500\n\s+Cause: Database is busy\n\s+Remedy: /);
-    tp.psa.reset();
+    env.demo.psa.reset();
   });
 });

@@ -4,33 +4,18 @@
 // agreement's number and start date in the Accounts agreement column, and a close Tigerpaw
 // deferred (a service order locked in its GUI) in Reports › Agent. Over the demo simulators.
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { createElement } from 'react';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { ConsoleSession } from '../../source/console/session.js';
 import type { TenantMapping } from '../../source/domain/config.js';
-import { startDemo, type DemoEnvironment } from '../../source/demo/environment.js';
 import { openConfig } from '../../source/store/config.js';
 import { resolvePaths } from '../../source/store/paths.js';
 import { ConsoleRoot } from '../../source/ui/console-root.js';
-import { cleanupUi, frameLines, press, renderUi, waitForFrame, type RenderedUi } from '../helpers/ink.js';
+import { useDemoConsole } from '../helpers/demo-ui.js';
+import { frameLines, press, renderUi, waitForFrame, type RenderedUi } from '../helpers/ink.js';
 
-let tp: DemoEnvironment<'tigerpaw'>;
-const dirs: string[] = [];
-const sessions: ConsoleSession[] = [];
-
-beforeAll(async () => {
-  tp = await startDemo({ psa: 'tigerpaw' });
-});
-afterEach(async () => {
-  cleanupUi();
-  await Promise.all(sessions.splice(0).map((s) => s.close()));
-});
-afterAll(async () => {
-  await tp?.close();
-  for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
-});
+const env = useDemoConsole('kmsp-tp-ui-', { psa: 'tigerpaw' });
 
 const fixture = (name: string) => JSON.parse(fs.readFileSync(path.join(import.meta.dirname, '../../fixtures/demo', name), 'utf8')) as unknown;
 const vservers = () => (fixture('ksc.json') as { vservers: Array<{ uid: string; dn: string }> }).vservers;
@@ -41,11 +26,11 @@ const wire = (record: unknown, key: string) => (record as Wire)[key] as Wire;
 /** Three customers of the demo story mapped as an admin would: tenant → Tigerpaw account → its agreement billed under the External Product. */
 function tpMappings(): TenantMapping[] {
   const story = (fixture('customers.json') as { customers: Array<{ tenant: string; account: string }> }).customers;
-  const state = tp.psa.state as unknown as { accounts: Wire[]; agreements: Wire[] };
+  const state = env.demo.psa.state as unknown as { accounts: Wire[]; agreements: Wire[] };
   return ['Acme & Sons', 'Bluebird Dental', 'Carter Logistics'].map((name) => {
     const accountName = story.find((c) => c.tenant === name)!.account;
     const account = state.accounts.find((a) => wire(a, 'Account').Name === accountName)!;
-    const agreement = state.agreements.find((a) => wire(a, 'Agreement').AccountNumber === account.AccountNumber && wire(a, 'Agreement').ExternalProduct === tp.psa.externalProduct)!;
+    const agreement = state.agreements.find((a) => wire(a, 'Agreement').AccountNumber === account.AccountNumber && wire(a, 'Agreement').ExternalProduct === env.demo.psa.externalProduct)!;
     const vs = vservers().find((v) => v.dn === name)!;
     const start = String(wire(agreement, 'Agreement').StartDate).slice(0, 10);
     return { tenantId: vs.uid, tenantName: vs.dn, accountId: String(account.AccountNumber), accountName, billing: true, contractId: String(agreement.AgreementNumber), contractName: `${String(agreement.AgreementNumber)} · ${start}` };
@@ -54,12 +39,7 @@ function tpMappings(): TenantMapping[] {
 
 /** A folder with the Tigerpaw demo's config and secrets; the tenants mapped (tpMappings) unless told. */
 function folder(options: { mapped?: boolean } = {}): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kmsp-tp-ui-'));
-  dirs.push(dir);
-  for (const name of ['config.json', 'secrets.json']) {
-    fs.copyFileSync(path.join(tp.configDir, name), path.join(dir, name));
-    fs.chmodSync(path.join(dir, name), 0o600);
-  }
+  const dir = env.freshDir();
   if (options.mapped !== false) {
     const store = openConfig({ paths: resolvePaths({ configDir: dir }), onNotice: () => {} });
     const config = store.load();
@@ -70,8 +50,7 @@ function folder(options: { mapped?: boolean } = {}): string {
 }
 
 function open(dir: string, initialTab: string, size: { columns: number; rows: number }): { ui: RenderedUi; session: ConsoleSession } {
-  const session = new ConsoleSession({ paths: resolvePaths({ configDir: dir }), secretBackends: ['file'] });
-  sessions.push(session);
+  const session = env.openSession(dir);
   const ui = renderUi(createElement(ConsoleRoot, { session, initialIntegration: 'demo', initialTab, noticeTimeoutMs: 0, onExit: vi.fn(), now: () => new Date('2026-06-02T08:00:00Z') }), size);
   return { ui, session };
 }

@@ -8,6 +8,7 @@ import { ADDITION_WITHOUT_EFFECTIVE_DATE_IS_IN_EFFECT, ENDED_AGREEMENT_STATUSES,
 import { replace, type ConnectWiseClient } from '../client.js';
 import { c } from '../conditions.js';
 import { checkDate, toInt } from '../ids.js';
+import { checkSetPosting } from '../../wireValues.js';
 import { calendarPart, dateOnly, flag, num, optNum, optRef, optStr, ref, str, type WireRecord } from '../wire.js';
 
 const AGREEMENTS = 'finance/agreements';
@@ -148,13 +149,7 @@ export class Agreements {
    * holding `after` is left alone (a posting repeated after an unknown outcome writes nothing).
    */
   async postUsage(posting: UsagePosting): Promise<{ id: string | null }> {
-    if (posting.mode !== 'set') {
-      throw new KmspError(`ConnectWise takes a product's quantity, not a change of it (posting mode "${posting.mode}")`, {
-        kind: 'internal',
-        cause: 'ConnectWise agreement additions hold a quantity that kmsp sets; kmsp sent a delta posting',
-        remedy: 'Nothing was written. Report this to the kmsp maintainers.',
-      });
-    }
+    checkSetPosting(posting.mode, 'ConnectWise', 'agreement additions');
     const agreementId = toInt(posting.contractId, 'agreement id');
     const productId = toInt(posting.billingItemId, 'product id');
     const day = checkDate(posting.effectiveDate, 'effective date');

@@ -12,6 +12,7 @@ import { replace, type ConnectWiseClient } from '../client.js';
 import { c } from '../conditions.js';
 import { describeBody, errorBody } from '../errors.js';
 import { fit, optInt, toInt } from '../ids.js';
+import { checkTicketTag } from '../../wireValues.js';
 import { flag, info, num, numList, optNum, optRef, optStr, parseUtc, ref, str, toUtc, type WireRecord } from '../wire.js';
 
 const TICKETS = 'service/tickets';
@@ -143,14 +144,7 @@ export class Tickets {
   /** POST service/tickets (README §4.5). The answer is the ticket; its tag must have come back whole. */
   async create(ticket: NewTicket): Promise<PsaTicket> {
     const companyId = toInt(ticket.accountId, 'company id');
-    if (ticket.tag.length === 0 || ticket.tag.length > TICKET_TAG_MAX) {
-      // A cut tag never finds its ticket again (a duplicate next cycle).
-      throw new KmspError(`The ticket tag "${ticket.tag.slice(0, 80)}${ticket.tag.length > 80 ? '…' : ''}" does not fit ConnectWise's externalXRef field`, {
-        kind: 'internal',
-        cause: ticket.tag.length === 0 ? 'the tag is empty' : `the tag has ${ticket.tag.length} characters; externalXRef holds at most ${TICKET_TAG_MAX}`,
-        remedy: 'No ticket was created. Report this to the kmsp maintainers (long keys must be fitted to the profile\'s tag length).',
-      });
-    }
+    checkTicketTag(ticket.tag, TICKET_TAG_MAX, { vendor: 'ConnectWise', field: 'externalXRef', ticket: 'ticket' });
     const body: Record<string, unknown> = {
       summary: fit(ticket.title, TICKET_SUMMARY_MAX),
       company: { id: companyId },

@@ -9,6 +9,7 @@ import { MATCH_ALL_CRITERIA, isRecurringPriceLevel, sameItem } from '../assumpti
 import type { TigerpawClient } from '../client.js';
 import { isRecordNotFound } from '../errors.js';
 import { checkDate, toInt } from '../ids.js';
+import { checkSetPosting } from '../../wireValues.js';
 import { asArray, calendarPart, flag, num, optNum, optRecord, optStr, protocolError, type WireRecord } from '../wire.js';
 
 interface Charge {
@@ -122,13 +123,7 @@ export class Agreements {
    * posting repeated after an unknown outcome writes nothing; two or more → a config error.
    */
   async postUsage(posting: UsagePosting): Promise<{ id: string | null }> {
-    if (posting.mode !== 'set') {
-      throw new KmspError(`Tigerpaw takes an item's quantity, not a change of it (posting mode "${posting.mode}")`, {
-        kind: 'internal',
-        cause: 'Tigerpaw additional charges hold a quantity that kmsp sets; kmsp sent a delta posting',
-        remedy: 'Nothing was written. Report this to the kmsp maintainers.',
-      });
-    }
+    checkSetPosting(posting.mode, 'Tigerpaw', 'additional charges');
     const agreement = toInt(posting.contractId, 'agreement number');
     const itemId = posting.billingItemId.trim();
     checkDate(posting.effectiveDate, 'effective date');

@@ -11,6 +11,7 @@ import { BRIEF_DESCRIPTION_MAX, LOCKED_BY, LOCKED_MESSAGE, NOTE_MAX, REFERENCE_M
 import { messageOf, type TigerpawClient } from '../client.js';
 import { refusalError } from '../errors.js';
 import { fit, optInt, toInt } from '../ids.js';
+import { checkTicketTag } from '../../wireValues.js';
 import { asArray, asRecord, flag, num, optNum, optRecord, optStr, optionalDateTime, parseDateTime, protocolError, record, toDateTime, type WireRecord } from '../wire.js';
 
 /** The profile's ticket fields (domain/profiles/tigerpaw.ts) that are fields of a service order. */
@@ -101,14 +102,7 @@ export class ServiceOrders {
   /** POST /api/ServiceOrders (README §4.6). The answer is the order; its Reference must have come back whole. */
   async create(ticket: NewTicket): Promise<PsaTicket> {
     const account = toInt(ticket.accountId, 'account number');
-    if (ticket.tag.length === 0 || ticket.tag.length > REFERENCE_MAX) {
-      // A cut tag never finds its order again (a duplicate next cycle).
-      throw new KmspError(`The ticket tag "${ticket.tag.slice(0, 80)}${ticket.tag.length > 80 ? '…' : ''}" does not fit Tigerpaw's Reference field`, {
-        kind: 'internal',
-        cause: ticket.tag.length === 0 ? 'the tag is empty' : `the tag has ${ticket.tag.length} characters; Reference holds at most ${REFERENCE_MAX}`,
-        remedy: 'No service order was created. Report this to the kmsp maintainers (long keys must be fitted to the profile\'s tag length).',
-      });
-    }
+    checkTicketTag(ticket.tag, REFERENCE_MAX, { vendor: 'Tigerpaw', field: 'Reference', ticket: 'service order' });
     for (const key of Object.keys(ticket.fields)) {
       if (ORDER_FIELDS.has(key) || NOT_ORDER_FIELDS.has(key)) continue;
       throw new KmspError(`kmsp asked for a service order field Tigerpaw orders do not have ("${key}")`, {
