@@ -22,8 +22,16 @@ export type SecretLookup = (name: string) => Promise<string | null>;
 
 export type HttpOptions = Partial<HttpClientOptions>;
 
-/** A secret of the integration by the part its profile names ("autotask.secret"); present, checked before the connector opens. */
-export type SecretOf = (part: string) => string;
+/**
+ * A secret of the integration by the part its profile names ("autotask.secret"): present,
+ * checked before the connector opens. `optional(part)` gives one the profile marks optional, or
+ * the platform's one-time code (profile oneTimeCode: handed in by the console for one sign-in,
+ * never stored), or null when none is given.
+ */
+export interface SecretOf {
+  (part: string): string;
+  optional(part: string): string | null;
+}
 
 type PsaConnectionOf<K extends PsaKind> = Extract<PsaConnection, { kind: K }>;
 type PlatformConnectionOf<K extends PlatformKind> = Extract<PlatformConnection, { kind: K }>;
@@ -59,21 +67,37 @@ async function need(lookup: SecretLookup, spec: SecretSpec, integration: string)
   return value;
 }
 
-/** Every secret the profile names, looked up at once; the first missing one is the error. */
-async function secretsOf(specs: readonly SecretSpec[], lookup: SecretLookup, integration: string): Promise<SecretOf> {
-  const values = new Map<string, string>();
-  await Promise.all(specs.map(async (spec) => values.set(spec.part, await need(lookup, spec, integration))));
-  return (part) => {
-    const value = values.get(part);
-    if (value === undefined) {
+/**
+ * Every secret the profile names, looked up at once; the first missing required one is the
+ * error. `transient` names a part that is no stored secret (the one-time code) but may be handed in.
+ */
+async function secretsOf(specs: readonly SecretSpec[], lookup: SecretLookup, integration: string, transient?: SecretSpec): Promise<SecretOf> {
+  const values = new Map<string, string | null>();
+  await Promise.all(
+    specs.map(async (spec) => values.set(spec.part, spec.optional ? (await lookup(spec.name)) || null : await need(lookup, spec, integration))),
+  );
+  if (transient) values.set(transient.part, (await lookup(transient.name)) || null);
+  const get = (part: string): string | null => {
+    if (!values.has(part)) {
       // A registry entry asking for a part its profile does not list: a programming error, caught by the registry tests.
       throw new KmspError(`Integration "${integration}": the connector asked for a secret its vendor profile does not name (${part})`, {
         kind: 'internal',
         remedy: 'Report this as a bug in kmsp.',
       });
     }
+    return values.get(part) ?? null;
+  };
+  const required = (part: string): string => {
+    const value = get(part);
+    if (value === null) {
+      throw new KmspError(`Integration "${integration}": the connector asked for the optional secret ${part} as a required one`, {
+        kind: 'internal',
+        remedy: 'Report this as a bug in kmsp.',
+      });
+    }
     return value;
   };
+  return Object.assign(required, { optional: get });
 }
 
 function wrongKind(integration: string, side: string, expected: string, got: string): KmspError {
@@ -111,7 +135,9 @@ export function platformVendorEntry<K extends PlatformKind>(
     async connect(integration, lookup, httpOptions) {
       const connection = integration.platform;
       if (connection.kind !== profile.kind) throw wrongKind(integration.name, 'platform', profile.kind, connection.kind);
-      const secret = await secretsOf(platformSecrets(integration), lookup, integration.name);
+      const code = profile.oneTimeCode;
+      const transient = code ? { name: `${integration.name}.${code.part}`, part: code.part, label: code.label, short: code.label, envVar: '' } : undefined;
+      const secret = await secretsOf(platformSecrets(integration), lookup, integration.name, transient);
       return open(connection as PlatformConnectionOf<K>, secret, httpOptions);
     },
   };

@@ -162,6 +162,10 @@ async function checkServiceSecrets(config: KmspConfig, secrets: AgentCheckOption
   const names = config.integrations.filter((i) => !only || i.name === only).flatMap((i) => integrationSecrets(i).map((s) => s.name));
   if (names.length === 0) return [];
   const report = await secrets.status(names);
+  // An optional secret that is not set is not counted: the agent needs none of it.
+  const optional = new Set(config.integrations.flatMap((i) => integrationSecrets(i).filter((s) => s.optional).map((s) => s.name)));
+  const held = new Set(report.secrets.filter((s) => s.heldBy).map((s) => s.name));
+  names.splice(0, names.length, ...names.filter((n) => !optional.has(n) || held.has(n)));
   const wanted = new Set(names);
   const invisible: Array<{ name: string; where: SecretBackendId }> = [];
   let present = 0;

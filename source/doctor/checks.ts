@@ -275,6 +275,8 @@ export async function runDoctor(config: KmspConfig, options: DoctorOptions): Pro
             }
           : value
           ? { integration: integration.name, area: 'secrets', status: 'ok', summary: `${spec.label}: present${backend ? ` (${backend.label})` : ''}` }
+          : spec.optional
+          ? { integration: integration.name, area: 'secrets', status: 'ok', summary: `${spec.label}: not set ${spec.optional.emptyText}` }
           : {
               integration: integration.name,
               area: 'secrets',

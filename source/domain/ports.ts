@@ -20,6 +20,7 @@ import type {
   PlatformKind,
   PriceLevel,
   Tenant,
+  TenantCondition,
   TenantLicenseUsage,
   TicketPicklists,
   UsagePosting,
@@ -44,6 +45,16 @@ export interface SecurityPlatform {
    * last `initialWindowDays`). The returned cursor is passed back on the next call.
    */
   eventsSince(tenant: Tenant, cursor: EventCursor | null, options?: { initialWindowDays?: number }): Promise<EventPage>;
+  /**
+   * The tenant's active conditions that have no device, complete (one absent is cleared), where
+   * the profile has `condition` rows. Absent: the platform has none.
+   */
+  conditions?(tenant: Tenant): Promise<TenantCondition[]>;
+  /**
+   * Reads one record of each area kmsp needs, and states what the platform's sign-in means for
+   * the agent, for doctor and Test connection. Absent: verify and the reads doctor makes say it all.
+   */
+  checkAccess?(): Promise<AccessCheck[]>;
   close(): Promise<void>;
 }
 

@@ -17,6 +17,8 @@ export interface SecretSpec {
   short: string;
   /** Environment variable that may carry it. */
   envVar: string;
+  /** The connector works without it (profile SecretFieldSpec.optional): never reported missing. */
+  optional?: { emptyText: string; help: string };
 }
 
 export function secretEnvVar(name: string): string {
@@ -25,7 +27,7 @@ export function secretEnvVar(name: string): string {
 
 function spec(integration: string, field: SecretFieldSpec): SecretSpec {
   const name = `${integration}.${field.part}`;
-  return { name, part: field.part, label: field.label, short: field.short, envVar: secretEnvVar(name) };
+  return { name, part: field.part, label: field.label, short: field.short, envVar: secretEnvVar(name), ...(field.optional ? { optional: field.optional } : {}) };
 }
 
 export function platformSecrets(integration: Pick<Integration, 'name' | 'platform'>): SecretSpec[] {

@@ -9,8 +9,14 @@
 //   account-inactive → rule-incomplete. An event older than its lifetime is never
 //   counted as "account-inactive"; an inactive account's fresh, enabled events are.
 // - Rules are looked up by section (platform profile): an event by its severity in the
-//   section of rowKind 'severity', a status description in the status section of its
-//   severity. The fields come from the PSA profile (domain/ticketSchema.ts).
+//   section of rowKind 'severity' — or, where the event names its section (event.section, an
+//   'event-type' section such as KBH's Office 365 events), by its type in that section; a
+//   status description in the status section of its severity. The fields come from the PSA
+//   profile (domain/ticketSchema.ts).
+// - Conditions (a row marked `condition`, a tenant-wide condition with no device): its events
+//   make no ticket ('condition': the condition's own ticket covers them). decideConditionTickets
+//   opens one ticket while the platform reports the condition active and closes it when it
+//   clears, exactly as a device status; only a complete condition list may be given.
 // - rule-incomplete: a required row field missing or unresolved (value ''; a blank row
 //   field with a fallback takes the General one), the new status missing (General, or the
 //   row's board's own where the PSA keeps statuses per board), due hours (where the PSA
@@ -38,11 +44,11 @@ import type { Integration, TenantMapping, TicketRule } from './config.js';
 import { platformProfile, psaProfile } from './profiles/index.js';
 import type { PlatformProfile, PsaProfile, RuleSectionSpec } from './profiles/types.js';
 import { choiceValue, effectiveField, newTicketFields, roleChoice, ruleScope } from './ticketSchema.js';
-import { eventTicketKey, statusTicketKey } from './ticketKeys.js';
+import { conditionTicketKey, eventTicketKey, statusTicketKey } from './ticketKeys.js';
 import { ticketDescription, ticketTitle } from './ticketTemplates.js';
-import type { Device, PsaAccount, SecurityEvent } from './types.js';
+import type { Device, PsaAccount, SecurityEvent, TenantCondition } from './types.js';
 
-export { eventTicketKey, statusTicketKey, fitTag, MAX_TICKET_KEY_LENGTH } from './ticketKeys.js';
+export { conditionTicketKey, eventTicketKey, statusTicketKey, fitTag, MAX_TICKET_KEY_LENGTH } from './ticketKeys.js';
 export { ticketTitle, ticketDescription, formatTicketTime, type TicketTemplateInput, type TicketTextLimits } from './ticketTemplates.js';
 
 export interface TicketDraft {
@@ -74,13 +80,19 @@ export type SkipReason =
   | 'not-mapped'
   | 'account-inactive'
   | 'account-missing'
-  | 'rule-incomplete';
+  | 'rule-incomplete'
+  /** An event of a condition row: the condition's own ticket stands for it. */
+  | 'condition';
 
+/**
+ * An open ticket of a device status (deviceId, its description and severity) or of a tenant
+ * condition (deviceId null, descriptionId the condition's row key, severity null).
+ */
 export interface OpenStatusTicket {
   key: string;
-  deviceId: string;
+  deviceId: string | null;
   descriptionId: string;
-  severity: 'warning' | 'critical';
+  severity: 'warning' | 'critical' | null;
   psaTicketId: string;
 }
 
@@ -153,7 +165,7 @@ export function decideEventTickets(input: {
   const seen = new Set<string>();
   const gate = accountProblem(mapping, account);
   const p = profilesOf(integration);
-  const { section, rules } = sectionRules(integration, p, (s) => s.rowKind === 'severity');
+  const bySeverity = sectionRules(integration, p, (s) => s.rowKind === 'severity');
 
   for (const event of events) {
     if (seen.has(event.id)) continue;
@@ -161,7 +173,10 @@ export function decideEventTickets(input: {
     const skip = (reason: SkipReason) => skipped.push({ eventId: event.id, reason });
 
     if (event.severity === 'info') { skip('info-severity'); continue; }
-    const rule = rules.find((r) => r.key === event.severity);
+    const { section, rules } = event.section === undefined ? bySeverity : sectionRules(integration, p, (s) => s.id === event.section && s.rowKind === 'event-type');
+    const rowKey = event.section === undefined ? event.severity : event.type;
+    if (section?.rows.find((r) => r.key === rowKey)?.condition) { skip('condition'); continue; }
+    const rule = rules.find((r) => r.key === rowKey);
     if (!rule || !rule.enabled) { skip('rule-off'); continue; }
     // A lifetime that is not a positive number cannot say what is "too old": incomplete.
     const lifetimeOk = !section?.lifetime || positive(rule.lifetimeDays);
@@ -171,7 +186,8 @@ export function decideEventTickets(input: {
     const fields = lifetimeOk ? resolveFields(integration, p, rule, now) : null;
     if (!fields) { skip('rule-incomplete'); continue; }
 
-    const tpl = { kind: 'event' as const, event, tenantName: mapping.tenantName };
+    const source = event.section !== undefined && section ? (section.group ?? section.title) : undefined;
+    const tpl = { kind: 'event' as const, event, tenantName: mapping.tenantName, ...(source ? { source } : {}) };
     create.push({
       key: eventTicketKey(integration.name, mapping.tenantId, event.id),
       kind: 'event',
@@ -215,9 +231,10 @@ export function decideStatusTickets(input: {
   const keyOf = (deviceId: string, descriptionId: string, severity: 'warning' | 'critical') =>
     statusTicketKey(integration.name, tenantId, deviceId, descriptionId, severity);
 
-  // Only this integration+tenant's tickets, each key once.
+  // Only this integration+tenant's device tickets, each key once.
   const openByKey = new Map<string, OpenStatusTicket>();
   for (const t of input.open) {
+    if (t.deviceId === null || t.severity === null) continue;
     if (t.key === keyOf(t.deviceId, t.descriptionId, t.severity) && !openByKey.has(t.key)) openByKey.set(t.key, t);
   }
 
@@ -276,6 +293,84 @@ export function decideStatusTickets(input: {
     if (active.has(k) && !covered.has(k)) { stillActive.push(t); continue; }
     close.push(t);
   }
+  return { create, close, stillActive, skipped };
+}
+
+// ---------------------------------------------------------------- tenant conditions
+
+/** The condition rows of the platform, by section: where a TenantCondition's ticket rule is. */
+function conditionRow(p: Profiles, sectionId: string, id: string): { section: RuleSectionSpec; label: string } | null {
+  const section = p.platform.sections.find((s) => s.id === sectionId);
+  const row = section?.rows.find((r) => r.key === id && r.condition);
+  return section && row ? { section, label: row.label } : null;
+}
+
+/**
+ * Tickets of tenant conditions (rows marked `condition`): one opens while a condition is active
+ * and its row is enabled and complete; an open one closes when its condition is no longer in
+ * `conditions`, which must be the platform's complete list for the tenant. Open tickets of
+ * another tenant, or of a condition the profile does not know, are ignored.
+ */
+export function decideConditionTickets(input: {
+  integration: Integration;
+  mapping: TenantMapping;
+  account: PsaAccount | null;
+  conditions: TenantCondition[];
+  open: OpenStatusTicket[];
+  now: Date;
+}): {
+  create: TicketDraft[];
+  close: OpenStatusTicket[];
+  stillActive: OpenStatusTicket[];
+  skipped: Array<{ conditionId: string; reason: SkipReason }>;
+} {
+  const { integration, mapping, account, now } = input;
+  const p = profilesOf(integration);
+  const tenantId = mapping.tenantId;
+  const keyOf = (section: string, id: string) => conditionTicketKey(integration.name, tenantId, section, id);
+  const known = new Map<string, OpenStatusTicket>();
+  for (const t of input.open) {
+    if (t.deviceId !== null) continue;
+    const mine = p.platform.sections.some((s) => conditionRow(p, s.id, t.descriptionId) && keyOf(s.id, t.descriptionId) === t.key);
+    if (mine && !known.has(t.key)) known.set(t.key, t);
+  }
+  const gate = accountProblem(mapping, account);
+  const create: TicketDraft[] = [];
+  const skipped: Array<{ conditionId: string; reason: SkipReason }> = [];
+  const active = new Set<string>();
+  for (const c of input.conditions) {
+    if (c.tenantId !== tenantId) continue;
+    const row = conditionRow(p, c.section, c.id);
+    if (!row) continue;
+    const key = keyOf(c.section, c.id);
+    if (active.has(key)) continue;
+    active.add(key);
+    if (known.has(key)) continue;
+    const skip = (reason: SkipReason) => skipped.push({ conditionId: c.id, reason });
+    const rule = (integration.ticketing.sections[c.section] ?? []).find((r) => r.key === c.id);
+    if (!rule || !rule.enabled) { skip('rule-off'); continue; }
+    if (gate) { skip(gate); continue; }
+    const fields = resolveFields(integration, p, rule, now);
+    if (!fields) { skip('rule-incomplete'); continue; }
+    const tpl = { kind: 'condition' as const, label: row.label, source: row.section.group ?? row.section.title, detail: c.detail, tenantName: mapping.tenantName, at: c.since ?? now };
+    create.push({
+      key,
+      kind: 'status',
+      tenantId,
+      tenantName: mapping.tenantName,
+      accountId: mapping.accountId as string,
+      deviceId: null,
+      deviceName: null,
+      descriptionId: c.id,
+      eventId: null,
+      title: ticketTitle(tpl, p.psa.limits),
+      description: ticketDescription(tpl, p.psa.limits, p.psa.words.ticket),
+      ...fields,
+    });
+  }
+  const close: OpenStatusTicket[] = [];
+  const stillActive: OpenStatusTicket[] = [];
+  for (const t of known.values()) (active.has(t.key) ? stillActive : close).push(t);
   return { create, close, stillActive, skipped };
 }
 

@@ -5,7 +5,8 @@
 // Shape:
 //   readable  kmsp:<integration>:<tenant>:ev:<eventId>
 //             kmsp:<integration>:<tenant>:st:<device>:<description>:<w|c>
-//   hashed    kmsp-ev-<40 hex>   /   kmsp-st-<40 hex>
+//             kmsp:<integration>:<tenant>:cn:<section>:<condition>   (a condition with no device)
+//   hashed    kmsp-ev-<40 hex>   /   kmsp-st-<40 hex>   /   kmsp-cn-<40 hex>
 // The readable form is used only when every part is lower-case [a-z0-9._-] (no
 // separator, nothing a PSA could re-case or mangle — a PSA whose lookups ignore case must
 // never see both "ABC" and "abc" readable) and the
@@ -27,7 +28,7 @@ export const TAG_HASH_CHARS = 24;
 
 const SAFE_PART = /^[a-z0-9._-]+$/;
 
-function key(kind: 'ev' | 'st', parts: string[], readable: string): string {
+function key(kind: 'ev' | 'st' | 'cn', parts: string[], readable: string): string {
   if (parts.every((p) => SAFE_PART.test(p)) && readable.length <= MAX_TICKET_KEY_LENGTH) return readable;
   const digest = createHash('sha256').update(JSON.stringify([kind, ...parts]), 'utf8').digest('hex');
   return `kmsp-${kind}-${digest.slice(0, 40)}`;
@@ -46,6 +47,11 @@ export function statusTicketKey(
 ): string {
   const sev = severity === 'warning' ? 'w' : 'c';
   return key('st', [integration, tenantId, deviceId, descriptionId, sev], `kmsp:${integration}:${tenantId}:st:${deviceId}:${descriptionId}:${sev}`);
+}
+
+/** A condition of the tenant as a whole (TenantCondition): keyed by its rule section and row, no device. */
+export function conditionTicketKey(integration: string, tenantId: string, section: string, conditionId: string): string {
+  return key('cn', [integration, tenantId, section, conditionId], `kmsp:${integration}:${tenantId}:cn:${section}:${conditionId}`);
 }
 
 /**

@@ -9,7 +9,19 @@ import { EVENT_SEVERITY_LABELS, type SecurityEvent } from './types.js';
 export type TicketTextLimits = Pick<PsaLimits, 'titleMax' | 'descriptionMax'>;
 
 export type TicketTemplateInput =
-  | { kind: 'event'; event: SecurityEvent; tenantName: string }
+  /** `source`: where a device-less event comes from (its rule section's group, "Office 365"). */
+  | { kind: 'event'; event: SecurityEvent; tenantName: string; source?: string }
+  | {
+      kind: 'condition';
+      /** The condition in the platform's words (its rule row's label). */
+      label: string;
+      /** Where it is (its rule section's group or title, "Office 365"). */
+      source: string;
+      detail: string | null;
+      tenantName: string;
+      /** Since when it is active (the platform's time, else when kmsp saw it). */
+      at: Date;
+    }
   | {
       kind: 'status';
       severity: 'warning' | 'critical';
@@ -61,9 +73,12 @@ export function ticketTitle(input: TicketTemplateInput, limits: TicketTextLimits
   let title: string;
   if (input.kind === 'event') {
     const e = input.event;
+    const where = !e.deviceName && !e.deviceId && input.source ? `in ${oneLine(input.source)}` : `on ${or(e.deviceName, 'unknown device')}`;
     title =
       `Kaspersky ${EVENT_SEVERITY_LABELS[e.severity]} event: ${or(e.typeName, or(e.type, 'event'))}` +
-      ` on ${or(e.deviceName, 'unknown device')} (${or(input.tenantName, e.tenantId)}) at ${formatTicketTime(e.raisedAt)}`;
+      ` ${where} (${or(input.tenantName, e.tenantId)}) at ${formatTicketTime(e.raisedAt)}`;
+  } else if (input.kind === 'condition') {
+    title = `Kaspersky ${oneLine(input.source)}: ${oneLine(input.label)} (${or(input.tenantName, 'unknown tenant')}) since ${formatTicketTime(input.at)}`;
   } else {
     const sev = input.severity === 'warning' ? 'Warning' : 'Critical';
     title =
@@ -83,12 +98,22 @@ export function ticketDescription(input: TicketTemplateInput, limits: TicketText
       '',
       `Severity: ${EVENT_SEVERITY_LABELS[e.severity]}`,
       `Event: ${or(e.typeName, 'unknown')} (${or(e.type, 'unknown type')})`,
-      `Device: ${or(e.deviceName, 'unknown device')}${e.deviceId ? ` (${oneLine(e.deviceId)})` : ''}`,
+      !e.deviceName && !e.deviceId && input.source ? `Where: ${oneLine(input.source)}` : `Device: ${or(e.deviceName, 'unknown device')}${e.deviceId ? ` (${oneLine(e.deviceId)})` : ''}`,
       `Tenant: ${or(input.tenantName, e.tenantId)}`,
       `Raised: ${formatTicketTime(e.raisedAt)}`,
     );
     if (e.product) lines.push(`Product: ${oneLine(e.product)}`);
     lines.push(`Event id: ${e.id}`, '', body(e.description) || '(no description)');
+  } else if (input.kind === 'condition') {
+    lines.push(
+      `Kaspersky reports this condition in ${oneLine(input.source)}.`,
+      '',
+      `Condition: ${oneLine(input.label)}`,
+      `Tenant: ${or(input.tenantName, 'unknown tenant')}`,
+      `Since: ${formatTicketTime(input.at)}`,
+    );
+    if (input.detail) lines.push('', body(input.detail));
+    lines.push('', `kmsp closes this ${ticketWord} when the condition clears.`);
   } else {
     const sev = input.severity === 'warning' ? 'Warning' : 'Critical';
     lines.push(

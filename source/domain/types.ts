@@ -113,6 +113,29 @@ export interface SecurityEvent {
   deviceName: string | null;
   product: string | null;
   raisedAt: Date;
+  /**
+   * The platform profile's rule section the event belongs to, where the platform has event
+   * sections besides its severity one (KBH: Office 365 events, one row per event type, matched by
+   * `type`). Absent: the section of rowKind 'severity', matched by `severity`.
+   */
+  section?: string;
+}
+
+/**
+ * A condition of a tenant as a whole, active now, that has no device (KBH: "Mailboxes protection
+ * is not provided" on the company's Office 365 workspace). Its ticket opens while it is active
+ * (where its rule row is a `condition` row) and closes when the platform no longer reports it.
+ */
+export interface TenantCondition {
+  tenantId: string;
+  /** The platform profile's rule section of its row. */
+  section: string;
+  /** Its row's key in that section. */
+  id: string;
+  /** Since when the platform reports it; null when it does not say. */
+  since: Date | null;
+  /** The platform's own words on it, for the ticket; null when none. */
+  detail: string | null;
 }
 
 /** Opaque position in a tenant's event stream; produced and understood only by the connector. */

@@ -23,6 +23,10 @@
 // - Statuses: the engine's key is the condition's repeat key. The first ticket of a condition
 //   uses it as its key; after the condition cleared and came back, the next ticket gets
 //   key#2, key#3 … (a fresh tag: the closed one is never found again by mistake).
+// - Tenant conditions (a platform's condition rows, no device: KBH's Office 365 "Mailboxes
+//   protection is not provided") go the way of statuses: the same ledger kind, deviceId null,
+//   closed when the platform's complete list no longer has them. A platform without
+//   conditions() reports none, and then none is closed.
 // - Closing: a status ticket is closed with the closed status of its own scope where the PSA
 //   keeps statuses per scope (a ConnectWise board's Closed status, read from the ticket's
 //   board), else with General's. A board without one is an error naming the board. A PSA that
@@ -49,7 +53,7 @@ import { isKmspError, KmspError, PassAbandoned, throwIfAbandoned } from '../doma
 import type { Psa, SecurityPlatform } from '../domain/ports.js';
 import { platformProfile, psaProfile } from '../domain/profiles/index.js';
 import type { PlatformProfile, PsaProfile } from '../domain/profiles/types.js';
-import { applyBreaker, decideEventTickets, decideStatusTickets, fitTag, type OpenStatusTicket, type TicketDraft } from '../domain/ticketEngine.js';
+import { applyBreaker, decideConditionTickets, decideEventTickets, decideStatusTickets, fitTag, type OpenStatusTicket, type TicketDraft } from '../domain/ticketEngine.js';
 import { choiceValue, roleChoice, roleSpec, scopeFieldSpec, scopedGeneral } from '../domain/ticketSchema.js';
 import type { CloseOutcome, PsaAccount, PsaTicket, SecurityEvent, Tenant } from '../domain/types.js';
 import { landingDeadline, type Ledger, type TicketRecord } from '../store/ledger.js';
@@ -428,18 +432,28 @@ async function noteRepeats(ctx: Ctx, row: TicketRecord, events: SecurityEvent[],
 async function syncStatuses(ctx: Ctx, m: TenantMapping, tenant: Tenant, account: PsaAccount | null): Promise<void> {
   const { integration, ledger, o } = ctx;
   const devices = await o.platform.listDevices(tenant);
+  // Tenant conditions (no device), where the platform has them; null: none reported, none closed.
+  const conditions = o.platform.conditions ? await o.platform.conditions(tenant) : null;
   const rows = ledger ? ledger.heldTicketsFor({ integration: integration.name, tenantId: tenant.id, kind: 'status' }) : [];
   const pending = rows.filter((r) => r.state === 'open' && !r.psaTicketId);
-  const held = rows.filter((r) => r.psaTicketId && r.repeatKey && r.deviceId && r.descriptionId && (r.severity === 'warning' || r.severity === 'critical'));
+  const isDeviceRow = (r: TicketRecord) => r.deviceId !== null && (r.severity === 'warning' || r.severity === 'critical');
+  const isConditionRow = (r: TicketRecord) => r.deviceId === null && r.severity === null;
+  const held = rows.filter((r) => r.psaTicketId && r.repeatKey && r.descriptionId && (isDeviceRow(r) || isConditionRow(r)));
   const rowByCondition = new Map(held.map((r) => [r.repeatKey!, r]));
   const open: OpenStatusTicket[] = held.map((r) => ({
     key: r.repeatKey!,
-    deviceId: r.deviceId!,
+    deviceId: r.deviceId,
     descriptionId: r.descriptionId!,
-    severity: r.severity as 'warning' | 'critical',
+    severity: r.severity as OpenStatusTicket['severity'],
     psaTicketId: r.psaTicketId!,
   }));
-  const d = decideStatusTickets({ integration, mapping: m, account, devices, open, now: ctx.now });
+  const byDevice = decideStatusTickets({ integration, mapping: m, account, devices, open, now: ctx.now });
+  const byCondition = conditions ? decideConditionTickets({ integration, mapping: m, account, conditions, open, now: ctx.now }) : null;
+  const d = {
+    create: [...byDevice.create, ...(byCondition?.create ?? [])],
+    close: [...byDevice.close, ...(byCondition?.close ?? [])],
+    stillActive: [...byDevice.stillActive, ...(byCondition?.stillActive ?? [])],
+  };
 
   if (!ctx.writes) {
     ctx.totals.wouldCreate += d.create.length;
@@ -533,7 +547,7 @@ async function syncStatuses(ctx: Ctx, m: TenantMapping, tenant: Tenant, account:
         continue;
       }
       throwIfAbandoned(ctx.o.signal); // after the status read, before the note
-      const text = `Closed in ${ctx.psaProfile.words.ticketClosedBy} while “${row.title ?? row.descriptionId}” is still active on the device. kmsp will not re-open or re-create it while the condition persists; a new ticket opens if it clears and comes back.`;
+      const text = `Closed in ${ctx.psaProfile.words.ticketClosedBy} while “${row.title ?? row.descriptionId}” is still active${row.deviceId ? ' on the device' : ''}. kmsp will not re-open or re-create it while the condition persists; a new ticket opens if it clears and comes back.`;
       if (psaTicket) {
         await o.psa.addTicketNote(row.psaTicketId!, { title: 'kmsp: condition still active', description: text });
         ctx.totals.notes++;

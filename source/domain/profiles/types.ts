@@ -55,6 +55,11 @@ export interface SecretFieldSpec {
   label: string;
   /** Row label on the Connections tab, under the vendor's heading ("API secret", "Password"). */
   short: string;
+  /**
+   * The connector works without it (an authenticator key that lets kmsp make the one-time codes
+   * itself): never reported missing, shown as `emptyText` when blank.
+   */
+  optional?: { emptyText: string; help: string };
 }
 
 // ---------------------------------------------------------------- tickets
@@ -248,6 +253,12 @@ export interface RuleRowSpec {
   key: string;
   label: string;
   level: 'critical' | 'other';
+  /**
+   * The row stands for a condition of the tenant the platform reports while it is active
+   * (SecurityPlatform.conditions): its ticket opens when it becomes active and closes when it
+   * clears, one per occurrence; events of its type make no ticket of their own.
+   */
+  condition?: boolean;
 }
 
 export interface PlatformWords {
@@ -259,11 +270,26 @@ export interface PlatformWords {
   addRemoveTenants: string;
 }
 
+/**
+ * A one-time code the platform may demand at sign-in (2-step verification). It is never stored:
+ * the console asks for it when the platform demands it and hands it to the connector as the
+ * secret `part` for that one sign-in (see the registry's SecretOf).
+ */
+export interface OneTimeCodeSpec {
+  part: string;
+  label: string;
+  /** Shown beside the prompt: where the code comes from. */
+  help: string;
+  /** The KmspError code the connector throws when the platform demands a code it was not given. */
+  demandedCode: string;
+}
+
 export interface PlatformProfile<K extends PlatformKind = PlatformKind> {
   kind: K;
   words: PlatformWords;
   connection: readonly ConnectionFieldSpec[];
   secrets: readonly SecretFieldSpec[];
+  oneTimeCode?: OneTimeCodeSpec;
   /** Ticketing sections after General, in order. */
   sections: readonly RuleSectionSpec[];
   /** Two connections reach the same platform (a tenant belongs to one integration per platform). */

@@ -128,7 +128,8 @@ function sideFields(side: Side, profile: PlatformProfile | PsaProfile, cwd: stri
     });
   }
   for (const secret of profile.secrets) {
-    out.push({ kind: 'secret', id: secretFieldId(secret), label: formLabel(short, secret.short), placeholder: '(blank: enter it later)', validate: (v) => secretProblem(v, { optional: true }) });
+    const placeholder = secret.optional ? `(blank: ${secret.optional.emptyText.replace(/^\(|\)$/g, '')})` : '(blank: enter it later)';
+    out.push({ kind: 'secret', id: secretFieldId(secret), label: formLabel(short, secret.short), placeholder, validate: (v) => secretProblem(v, { optional: true }) });
   }
   return out;
 }
@@ -286,7 +287,7 @@ async function runDialog(ui: ConsoleApi, options: NewIntegrationOptions): Promis
     );
     return null;
   }
-  const missing = integrationSecrets(integration).filter((spec) => !secrets.some((s) => s.name === spec.name) || failed.some((f) => f.startsWith(spec.label)));
+  const missing = integrationSecrets(integration).filter((spec) => (!spec.optional && !secrets.some((s) => s.name === spec.name)) || failed.some((f) => f.startsWith(spec.label)));
   const text =
     `Created integration “${integration.name}”.` +
     (connectable ? '' : ` ${psaName} has no connector in this build yet: its ticket values are matched once kmsp reaches it.`) +
