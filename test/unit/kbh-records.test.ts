@@ -4,7 +4,7 @@
 import { TOTP } from 'otpauth';
 import { describe, expect, it } from 'vitest';
 import { OFFICE365_ROW_KEYS, REASON_STATUS_IDS } from '../../source/connectors/kbh/assumptions.js';
-import { advance, decodeCursor, encodeCursor, isAfter } from '../../source/connectors/kbh/cursor.js';
+import { advance, decodeCursor, encodeCursor, isDelivered } from '../../source/connectors/kbh/cursor.js';
 import { errorBodyOf } from '../../source/connectors/kbh/errors.js';
 import { checkHubUrl, endpointOf } from '../../source/connectors/kbh/hubApi.js';
 import { assignmentsOf, deviceCategory, statusesOf, toApplications, toCondition, toDevice, toLicenseKey, toSecurityEvent, toTenant } from '../../source/connectors/kbh/mapping.js';
@@ -201,22 +201,26 @@ describe('mapping to kmsp (mapping.ts)', () => {
 describe('the events cursor (cursor.ts)', () => {
   it('round-trips, advances to the highest sequence and keeps a position with no events', () => {
     const since = new Date('2026-06-01T00:00:00Z');
-    const state = new Map([
-      ['ws-b', { afterSequence: 12 }],
+    const state = new Map<string, { afterSequence: number; floor: Date } | { raisedSince: Date }>([
+      ['ws-b', { afterSequence: 12, floor: since }],
       ['ws-a', { raisedSince: since }],
     ]);
     const text = encodeCursor(state);
-    expect(JSON.parse(text)).toEqual({ v: 1, w: { 'ws-a': { t: '2026-06-01T00:00:00.000Z' }, 'ws-b': { s: 12 } } });
+    expect(JSON.parse(text)).toEqual({ v: 1, w: { 'ws-a': { t: '2026-06-01T00:00:00.000Z' }, 'ws-b': { s: 12, f: '2026-06-01T00:00:00.000Z' } } });
     expect(decodeCursor(text)).toEqual(state);
     expect(advance({ raisedSince: since }, [])).toEqual({ raisedSince: since });
-    expect(advance({ raisedSince: since }, [3, 9, 4])).toEqual({ afterSequence: 9 });
-    expect(advance({ afterSequence: 12 }, [13])).toEqual({ afterSequence: 13 });
-    expect(isAfter({ afterSequence: 12 }, { sequence: 12, raisedAt: since })).toBe(false);
-    expect(isAfter({ raisedSince: since }, { sequence: 1, raisedAt: new Date(since.getTime() - 1) })).toBe(false);
+    expect(advance({ raisedSince: since }, [3, 9, 4])).toEqual({ afterSequence: 9, floor: since });
+    expect(advance({ afterSequence: 12, floor: since }, [13])).toEqual({ afterSequence: 13, floor: since });
+    const before = new Date(since.getTime() - 1);
+    expect(isDelivered({ afterSequence: 12, floor: since }, { sequence: 12, raisedAt: since })).toBe(false);
+    expect(isDelivered({ afterSequence: 12, floor: since }, { sequence: 13, raisedAt: since })).toBe(true);
+    // Raised before the floor, registered late: never delivered.
+    expect(isDelivered({ afterSequence: 12, floor: since }, { sequence: 13, raisedAt: before })).toBe(false);
+    expect(isDelivered({ raisedSince: since }, { sequence: 1, raisedAt: before })).toBe(false);
   });
 
   it('refuses a cursor it did not write, with a remedy', () => {
-    for (const bad of ['nope', '[]', '{"v":2,"w":{}}', '{"v":1,"w":{"x":{"s":-1}}}', '{"v":1,"w":{"x":{"t":"soon"}}}']) {
+    for (const bad of ['nope', '[]', '{"v":2,"w":{}}', '{"v":1,"w":{"x":{"s":-1,"f":"2026-01-01T00:00:00Z"}}}', '{"v":1,"w":{"x":{"s":3}}}', '{"v":1,"w":{"x":{"t":"soon"}}}']) {
       const error = thrown(() => decodeCursor(bad));
       expect(error.message).toContain('event cursor');
       expect(error.remedy).toContain('Reset');

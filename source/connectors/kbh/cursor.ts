@@ -1,14 +1,17 @@
 // A company's position in its events (README §4 › Events): one entry per workspace, the highest
-// `sequence` delivered — or, for a workspace none of whose events has been delivered yet, the
-// instant its first read started from. A workspace that is not in the cursor (the first pass, or
-// one added to the company since) is read from the initial window. Entries of workspaces that
+// `sequence` read — or, for a workspace none of whose events has been read yet, the instant its
+// first read started from. A workspace that is not in the cursor (the first pass, or one added to
+// the company since) is read from the initial window. That instant stays with the workspace as its
+// floor: an event raised before it is never delivered, even when it reaches the hub (and gets a
+// sequence) later — the first read left such events out on purpose. Entries of workspaces that
 // went away are kept, so one that comes back carries on where it was instead of starting over.
 //
-// The cursor is opaque JSON: {"v":1,"w":{"<workspace id>":{"s":<sequence>}|{"t":"<ISO instant>"}}}.
+// The cursor is opaque JSON:
+// {"v":1,"w":{"<workspace id>":{"s":<sequence>,"f":"<floor, ISO>"}|{"t":"<ISO instant>"}}}.
 import { KmspError } from '../../domain/errors.js';
 import { KBH_SERVICE } from './errors.js';
 
-export type EventPosition = { afterSequence: number } | { raisedSince: Date };
+export type EventPosition = { afterSequence: number; floor: Date } | { raisedSince: Date };
 
 export type CursorState = Map<string, EventPosition>;
 
@@ -32,8 +35,10 @@ export function decodeCursor(cursor: string): CursorState {
   if (v !== 1 || typeof w !== 'object' || w === null || Array.isArray(w)) throw badCursor(cursor, 'it is not a cursor this connector wrote');
   const state: CursorState = new Map();
   for (const [id, raw] of Object.entries(w as Record<string, unknown>)) {
-    const entry = (typeof raw === 'object' && raw !== null ? raw : {}) as { s?: unknown; t?: unknown };
-    if (typeof entry.s === 'number' && Number.isSafeInteger(entry.s) && entry.s >= 0) state.set(id, { afterSequence: entry.s });
+    const entry = (typeof raw === 'object' && raw !== null ? raw : {}) as { s?: unknown; f?: unknown; t?: unknown };
+    const instant = (v: unknown) => (typeof v === 'string' && !Number.isNaN(Date.parse(v)) ? new Date(v) : null);
+    const floor = instant(entry.f);
+    if (typeof entry.s === 'number' && Number.isSafeInteger(entry.s) && entry.s >= 0 && floor) state.set(id, { afterSequence: entry.s, floor });
     else if (typeof entry.t === 'string' && !Number.isNaN(Date.parse(entry.t))) state.set(id, { raisedSince: new Date(entry.t) });
     else throw badCursor(cursor, `the position of workspace ${id} is not one this connector wrote`);
   }
@@ -41,25 +46,30 @@ export function decodeCursor(cursor: string): CursorState {
 }
 
 export function encodeCursor(state: CursorState): string {
-  const w: Record<string, { s: number } | { t: string }> = {};
+  const w: Record<string, { s: number; f: string } | { t: string }> = {};
   for (const id of [...state.keys()].sort()) {
     const p = state.get(id)!;
-    w[id] = 'afterSequence' in p ? { s: p.afterSequence } : { t: p.raisedSince.toISOString() };
+    w[id] = 'afterSequence' in p ? { s: p.afterSequence, f: p.floor.toISOString() } : { t: p.raisedSince.toISOString() };
   }
   return JSON.stringify({ v: 1, w });
 }
 
 /**
- * The position after reading `events` (their sequences) from `from`: the highest sequence seen,
- * or `from` unchanged when none came.
+ * The position after reading events (their sequences, delivered or not) from `from`: the highest
+ * sequence seen with the floor kept, or `from` unchanged when none came.
  */
 export function advance(from: EventPosition, sequences: readonly number[]): EventPosition {
   if (sequences.length === 0) return from;
   const highest = sequences.reduce((a, b) => Math.max(a, b));
-  return 'afterSequence' in from && from.afterSequence > highest ? from : { afterSequence: highest };
+  if ('afterSequence' in from) return { afterSequence: Math.max(from.afterSequence, highest), floor: from.floor };
+  return { afterSequence: highest, floor: from.raisedSince };
 }
 
-/** Whether an event read from `from` is new: the hub is asked for exactly these, this guards a hub that answers more. */
-export function isAfter(from: EventPosition, event: { sequence: number; raisedAt: Date }): boolean {
-  return 'afterSequence' in from ? event.sequence > from.afterSequence : event.raisedAt.getTime() >= from.raisedSince.getTime();
+/**
+ * Whether an event read from `from` is delivered: after the position (the hub is asked for
+ * exactly these; this guards a hub that answers more) and not raised before the floor.
+ */
+export function isDelivered(from: EventPosition, event: { sequence: number; raisedAt: Date }): boolean {
+  if ('afterSequence' in from) return event.sequence > from.afterSequence && event.raisedAt.getTime() >= from.floor.getTime();
+  return event.raisedAt.getTime() >= from.raisedSince.getTime();
 }

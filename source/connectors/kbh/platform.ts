@@ -7,7 +7,7 @@ import type { PlatformIdentity, SecurityPlatform } from '../../domain/ports.js';
 import type { AccessCheck, Application, Device, EventCursor, EventPage, LicenseKey, SecurityEvent, Tenant, TenantCondition, TenantLicenseUsage } from '../../domain/types.js';
 import { checkAccess } from './access.js';
 import { KSC_CLOUD_CONSOLE_PRODUCT, WORKSPACE_PRODUCTS } from './assumptions.js';
-import { advance, decodeCursor, encodeCursor, isAfter, type CursorState, type EventPosition } from './cursor.js';
+import { advance, decodeCursor, encodeCursor, isDelivered, type CursorState, type EventPosition } from './cursor.js';
 import { KBH_SERVICE } from './errors.js';
 import { assignmentsOf, isKnownWorkspace, isReadWorkspace, toApplications, toCondition, toDevice, toLicenseKey, toSecurityEvent, toTenant } from './mapping.js';
 import type { TwoStepState } from './session.js';
@@ -130,14 +130,15 @@ export class HubPlatform implements SecurityPlatform {
     const workspaces = (await this.workspacesOf(tenant)).filter((w) => isReadWorkspace(w));
     const read = await mapLimit(workspaces, WORKSPACE_CONCURRENCY, async (w) => {
       const from = state.get(w.id) ?? { raisedSince: windowStart };
-      const events = (await this.backend.events(w.id, from)).filter((e) => isAfter(from, e));
+      const events = await this.backend.events(w.id, from);
       return { workspace: w, from, events };
     });
     const next: CursorState = new Map(state);
     const out: Array<{ event: SecurityEvent; workspace: string; sequence: number }> = [];
     for (const { workspace, from, events } of read) {
+      // Past every event read, delivered or not: one left out (before the floor) stays out.
       next.set(workspace.id, advance(from, events.map((e) => e.sequence)));
-      for (const e of events) out.push({ event: toSecurityEvent(e, workspace, tenant.id), workspace: workspace.id, sequence: e.sequence });
+      for (const e of events.filter((ev) => isDelivered(from, ev))) out.push({ event: toSecurityEvent(e, workspace, tenant.id), workspace: workspace.id, sequence: e.sequence });
     }
     out.sort((a, b) => a.event.raisedAt.getTime() - b.event.raisedAt.getTime() || a.workspace.localeCompare(b.workspace) || a.sequence - b.sequence);
     return { events: out.map((o) => o.event), cursor: encodeCursor(next) };
