@@ -26,11 +26,18 @@ describe('kmsp demo --platform / --psa', () => {
     expect(r.stdout).toBe('');
   });
 
-  it('refuses a platform that has no simulator yet', async () => {
+  it('refuses an unknown platform kind, naming the simulated ones', async () => {
+    const r = await runCli(['demo', '--platform', 'nope', '--serve']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('Unknown security platform kind "nope"');
+    expect(r.stderr).toContain('the demo simulates: ksc (KSC), kbh (Business Hub)');
+  });
+
+  it('refuses a simulated platform this build has no connector for, before starting anything', async () => {
     const r = await runCli(['demo', '--platform', 'kbh', '--serve']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('Kaspersky Business Hub has no simulator in this build yet');
-    expect(r.stderr).toContain('Remedy: Give --platform ksc.');
+    expect(r.stderr).toContain('Kaspersky Business Hub is not supported yet');
+    expect(r.stdout).toBe('');
   });
 
   it('refuses a port that is no port', async () => {
