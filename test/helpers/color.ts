@@ -70,9 +70,16 @@ export interface DemoSession {
   session: ConsoleSession;
 }
 
-/** Start the demo, let `prepare` edit the files in its config folder, then open a console session on them (file secrets). */
-export async function startDemoSession(m: ColorModules<typeof demoConsoleModules>, prepare: (configDir: string) => void = () => {}): Promise<DemoSession> {
-  const demo = await m.demo.startDemo();
+/**
+ * Start the demo (`options`: the simulated vendors, as startDemo takes them), let `prepare` edit the
+ * files in its config folder, then open a console session on them (file secrets).
+ */
+export async function startDemoSession(
+  m: ColorModules<typeof demoConsoleModules>,
+  prepare: (configDir: string) => void = () => {},
+  options: Parameters<ColorModules<typeof demoConsoleModules>['demo']['startDemo']>[0] = {},
+): Promise<DemoSession> {
+  const demo = (await m.demo.startDemo(options)) as unknown as DemoEnvironment;
   prepare(demo.configDir);
   const session = new m.session.ConsoleSession({ paths: m.paths.resolvePaths({ configDir: demo.configDir }), secretBackends: ['file'] });
   return { demo, session };

@@ -76,7 +76,7 @@ describe('Reports › Billing preview', () => {
     }
     expect(expected.map(([, , b, a]) => deltaText(a - b))).toEqual(['\u22123', '+10', '+5']);
     expect(rowOf(frame, 'Southside Bakery')).toMatch(/Southside Bakery\s+skipped: billing is off/u);
-    expect(frame).toContain(`3 postings on 1 contract · 0 unchanged · 0 errors · 1 tenant skipped · date ${today()} (UTC)`);
+    expect(frame).toContain(`3 postings on 1 contract · 0 unchanged · 0 errors · 1 skipped · date ${today()} (UTC)`);
     expect(frame).toContain('CLI: kmsp billing preview --format csv · kmsp agent --once --job billing --dry-run');
 
     // r recomputes; / filters.
@@ -135,7 +135,7 @@ describe('Reports › Billing preview', () => {
     await waitForFrame(ui, (f) => f.includes('› Unmapped accounts'), 5000);
     await press(ui.stdin, ']');
     // The first frames after the switch: progress, not a blocked console.
-    expect(ui.lastFrame()).toMatch(/Reading (the mapped tenants.*|usage: \d+\/1 virtual servers|Autotask units: \d+\/1 contracts)…|postings on/u);
+    expect(ui.lastFrame()).toMatch(/Reading (the mapped virtual servers and KSC’s applications|usage: \d+\/1 virtual servers|Autotask units: \d+\/1 contracts)…|postings on/u);
     await press(ui.stdin, '?');
     expect(ui.lastFrame()).toContain('Recompute the preview (reads only)');
     await press(ui.stdin, keys.escape);

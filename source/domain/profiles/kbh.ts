@@ -47,6 +47,8 @@ export const kbhProfile: PlatformProfile<'kbh'> = {
     tenant: 'company',
     tenants: 'companies',
     addRemoveTenants: 'Add / remove companies',
+    // A company the hub still lists while it is marked for deletion (connectors/kbh mapping).
+    tenantDisabled: 'marked for deletion',
     license: 'license',
     licenses: 'licenses',
   },
@@ -69,7 +71,7 @@ export const kbhProfile: PlatformProfile<'kbh'> = {
       label: 'Kaspersky Business Hub authenticator key',
       short: 'Authenticator key',
       optional: {
-        emptyText: '(none: the account signs in without a one-time code)',
+        emptyText: '(none: for 2-step verification only)',
         help: 'Only for an account with 2-step verification by an authenticator app: the setup key shown when the app was added (base32). kmsp then makes the one-time codes itself, so the agent signs in with no one at the keyboard.',
       },
     },
@@ -77,7 +79,7 @@ export const kbhProfile: PlatformProfile<'kbh'> = {
   oneTimeCode: {
     part: 'kbh.one-time-code',
     label: 'One-time code',
-    help: 'The 6-digit code your authenticator app shows for the Business Hub account. It is used for this sign-in only and never stored.',
+    help: 'Type the 6-digit code your authenticator app shows for the Business Hub account: it signs in this test only and is never stored.',
     demandedCode: 'one-time-code-required',
     digits: 6,
   },

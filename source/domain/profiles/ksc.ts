@@ -22,6 +22,7 @@ export const kscProfile: PlatformProfile<'ksc'> = {
     tenant: 'virtual server',
     tenants: 'virtual servers',
     addRemoveTenants: 'Add / remove virtual servers',
+    tenantDisabled: 'disabled',
     license: 'license key',
     licenses: 'license keys',
   },

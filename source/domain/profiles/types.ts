@@ -268,6 +268,8 @@ export interface PlatformWords {
   tenants: string;
   /** "Add / remove virtual servers". */
   addRemoveTenants: string;
+  /** What a tenant the platform lists but no longer serves is ("disabled", "marked for deletion"). */
+  tenantDisabled: string;
   /** What the platform calls a license it reports ("license key", "license"). */
   license: string;
   licenses: string;

@@ -47,6 +47,8 @@ export interface FormDialogProps {
   readonly intro?: readonly string[];
   /** Content width the dialog asks for (default 64), within the screen. */
   readonly preferredWidth?: number;
+  /** What submitting does, in the footer and help ("test"); default "save". */
+  readonly submitLabel?: string;
 }
 
 export interface FormNote {
@@ -127,7 +129,7 @@ export function validateForm(fields: readonly FormField[], values: FormValues, v
   return problems;
 }
 
-export function FormDialog({ title, fields, onSubmit, onCancel, validate, validateAsYouType = false, notes, intro = [], preferredWidth = 64 }: FormDialogProps) {
+export function FormDialog({ title, fields, onSubmit, onCancel, validate, validateAsYouType = false, notes, intro = [], preferredWidth = 64, submitLabel = 'save' }: FormDialogProps) {
   const theme = useTheme();
   const bounds = useDialogBounds();
   const ui = useConsole();
@@ -183,7 +185,8 @@ export function FormDialog({ title, fields, onSubmit, onCancel, validate, valida
 
   const isText = focused?.kind === 'text' || focused?.kind === 'secret';
   useCommands('Form', [
-    { id: 'form.next', keys: ['tab', 'down'], description: 'Next field', hint: 'next field', run: () => focusTo(state.focus + 1) },
+    // One field: there is no next one to offer.
+    { id: 'form.next', keys: ['tab', 'down'], description: 'Next field', ...(fields.length > 1 ? { hint: 'next field' } : {}), run: () => focusTo(state.focus + 1) },
     { id: 'form.previous', keys: ['shift+tab', 'up'], description: 'Previous field', run: () => focusTo(state.focus - 1) },
     {
       id: 'form.toggle',
@@ -199,16 +202,16 @@ export function FormDialog({ title, fields, onSubmit, onCancel, validate, valida
     {
       id: 'form.enter',
       keys: ['enter'],
-      description: 'Choose (on a list field), next field, or save on the last field',
+      description: `Choose (on a list field), next field, or ${submitLabel} on the last field`,
       // Tab already says "next field"; Enter is worth a hint where it does something else.
-      hint: focused?.kind === 'choice' ? 'choose' : state.focus === fields.length - 1 ? 'save' : undefined,
+      hint: focused?.kind === 'choice' ? 'choose' : state.focus === fields.length - 1 ? submitLabel : undefined,
       run: () => {
         if (focused?.kind === 'choice') openChoice(focused);
         else if (state.focus === fields.length - 1) submit();
         else focusTo(state.focus + 1);
       },
     },
-    { id: 'form.save', keys: ['ctrl+s'], description: 'Save', hint: 'save', run: submit },
+    { id: 'form.save', keys: ['ctrl+s'], description: submitLabel.charAt(0).toUpperCase() + submitLabel.slice(1), hint: submitLabel, run: submit },
   ]);
   const onType = useCallback(
     (key: KeyPress) => {

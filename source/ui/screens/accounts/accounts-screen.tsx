@@ -135,6 +135,7 @@ function AccountsEditor({ session, integrationName, integration, width, height, 
   const tWords = tenantWord(platformKind, true);
   const platformName = platformLabel(platformKind);
   const platformShort = platformProfile(platformKind).words.short;
+  const disabledWord = platformProfile(platformKind).words.tenantDisabled;
   const psaName = psaLabel(psaKind);
   const accountWord = psaAccountWord(psaKind);
   const psaWords = psaProfile(psaKind).words;
@@ -339,7 +340,7 @@ function AccountsEditor({ session, integrationName, integration, width, height, 
     const byId = new Map(current.draft.map((r) => [r.tenantId, r]));
     const items = offered.map((o) => {
       const mapped = byId.get(o.tenantId);
-      const notes = [o.missing ? `no longer in ${platformShort}` : !o.enabled ? `disabled in ${platformShort}` : '', mapped?.accountId ? `mapped to ${mapped.accountName ?? mapped.accountId}` : ''].filter(Boolean);
+      const notes = [o.missing ? `no longer in ${platformShort}` : !o.enabled ? `${disabledWord} in ${platformShort}` : '', mapped?.accountId ? `mapped to ${mapped.accountName ?? mapped.accountId}` : ''].filter(Boolean);
       return { id: o.tenantId, label: o.tenantName || `(unnamed, id ${o.tenantId})`, ...(notes.length ? { detail: notes.join(' · ') } : {}) };
     });
     const checked = await screen.checklist({
@@ -620,7 +621,7 @@ function AccountsEditor({ session, integrationName, integration, width, height, 
     {
       id: 'accounts.names',
       keys: ['n'],
-      description: `Take the current names of renamed tenants, ${psaWords.accounts}${levelWords ? `, ${psaWords.contracts} and ${levelWords.words}` : ` and ${psaWords.contracts}`}`,
+      description: `Take the current names of renamed ${tWords}, ${psaWords.accounts}${levelWords ? `, ${psaWords.contracts} and ${levelWords.words}` : ` and ${psaWords.contracts}`}`,
       hint: 'names',
       when: () => editable() && renameCount > 0,
       run: refreshNames,
@@ -640,6 +641,7 @@ function AccountsEditor({ session, integrationName, integration, width, height, 
       tenant: tenantById?.get(row.tenantId),
       account: row.accountId !== null ? accountById?.get(row.accountId) : undefined,
       tenantWord: tWord,
+      disabledWord,
       platformShort,
       psaAccountWord: accountWord,
       contractWord: psaWords.contract,
@@ -647,7 +649,7 @@ function AccountsEditor({ session, integrationName, integration, width, height, 
       ...(levelWords ? { priceLevelWord: levelWords.word } : {}),
     });
     return wrapDetail(paragraphs, Math.max(1, width - 1), detailLines);
-  }, [row, refusals, unmatchedById, tenantById, accountById, tWord, platformShort, accountWord, width, detailLines, levelWords]);
+  }, [row, refusals, unmatchedById, tenantById, accountById, tWord, disabledWord, platformShort, accountWord, width, detailLines, levelWords]);
 
   const dataLine = ((): DetailLine => {
     if (saving) return { text: `Saving: configuration, then “${accountFieldName(integration.psa)}” on ${psaName} ${psaWords.accounts}…`, tone: 'accent' };

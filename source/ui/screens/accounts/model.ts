@@ -456,6 +456,8 @@ export interface DetailContext {
   /** The mapped account as the PSA lists it now. */
   readonly account: PsaAccount | undefined;
   readonly tenantWord: string;
+  /** What the platform calls a tenant it lists but no longer serves ("disabled", "marked for deletion"). */
+  readonly disabledWord?: string;
   readonly platformShort: string;
   readonly psaAccountWord: string;
   /** The PSA's word for a contract ("agreement"); default "contract". */
@@ -511,7 +513,7 @@ export function detailParagraphs(row: AccountRow, ctx: DetailContext): DetailLin
   } else if (row.accountId === null && ctx.unmatched) {
     out.push({ text: `No suggestion: ${ctx.unmatched.message}`, tone: 'muted' });
   }
-  if (ctx.tenant && !ctx.tenant.enabled) out.push({ text: `This ${ctx.tenantWord} is disabled in ${ctx.platformShort}.`, tone: 'muted' });
+  if (ctx.tenant && !ctx.tenant.enabled) out.push({ text: `This ${ctx.tenantWord} is ${ctx.disabledWord ?? 'disabled'} in ${ctx.platformShort}.`, tone: 'muted' });
   if (row.change) {
     const wordOf = (f: string) =>
       (f.startsWith('contract') ? (ctx.contractWord ?? FIELD_WORDS[f]) : f.startsWith('account') ? (ctx.accountWord ?? FIELD_WORDS[f]) : f.startsWith('priceLevel') ? (ctx.priceLevelWord ?? FIELD_WORDS[f]) : FIELD_WORDS[f]) ?? f;

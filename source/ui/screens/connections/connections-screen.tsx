@@ -291,16 +291,10 @@ function ConnectionEditor({ width, height, active, session, integration, cwd }: 
     const digits = new RegExp(`^\\d{${spec.digits}}$`);
     const values = await screen.form({
       title: `${title} asks for a ${spec.label.toLowerCase()}`,
-      intro: [`The account signs in with 2-step verification. ${spec.help}`],
-      fields: [
-        {
-          kind: 'text',
-          id: 'code',
-          label: spec.label,
-          required: true,
-          validate: (v) => (digits.test(v.trim()) ? undefined : `Type the ${spec.digits} digits the app shows.`),
-        },
-      ],
+      intro: ['The account signs in with 2-step verification.', spec.help, 'Esc: no code; the test keeps its first answer.'],
+      // Masked like any secret: a code still valid for its few seconds must not stay on screen.
+      fields: [{ kind: 'secret', id: 'code', label: spec.label, required: true, validate: (v) => (digits.test(v.trim()) ? undefined : `Type the ${spec.digits} digits the app shows.`) }],
+      submitLabel: 'test',
     });
     const code = typeof values?.code === 'string' ? values.code.trim() : '';
     if (!code || !stillWanted()) return results;

@@ -13,7 +13,7 @@ import { ticketStateText } from '../../../tickets/format.js';
 import { agentStartCommand, apiLines, configLines, formatTimeShort, jobLines, livenessLine, missingStatusLines, pausedLine, withOnceRuns, type StatusLevel, type StatusLine } from '../../../domain/agentStatusText.js';
 import { AGENT_JOBS } from '../../../domain/agentStatus.js';
 import type { PostingRecord, TicketRecord } from '../../../store/ledger.js';
-import { psaProfile } from '../../../domain/profiles/index.js';
+import { platformProfile, psaProfile } from '../../../domain/profiles/index.js';
 import { resolvePaths } from '../../../store/paths.js';
 import { useCommands } from '../../keys/index.js';
 import { useScreen } from '../../console-context.js';
@@ -147,10 +147,21 @@ export function agentReportLines(view: AgentStatusView, options: { configPaused:
   ];
 }
 
-function postingColumns(timeZone: string, now: () => Date): Column<PostingRecord>[] {
+/**
+ * The postings' tenant column title: the platform's word ("Company") when every integration
+ * speaks to one kind of platform; the postings of several kinds are just tenants.
+ */
+export function tenantTitle(session: Pick<ConsoleSession, 'config'>): string {
+  const kinds = new Set(session.config.integrations.map((i) => i.platform.kind));
+  if (kinds.size !== 1) return 'Tenant';
+  const word = platformProfile([...kinds][0]!).words.tenant;
+  return word.charAt(0).toUpperCase() + word.slice(1);
+}
+
+function postingColumns(timeZone: string, now: () => Date, tenant: string): Column<PostingRecord>[] {
   return [
     { key: 'createdAt', title: 'When', width: 11, render: (p) => formatTimeShort(p.createdAt, { now: now(), timeZone }), filterable: false },
-    { key: 'tenant', title: 'Tenant', minWidth: 12, maxWidth: 28, grow: 2, render: (p) => p.tenantName ?? p.tenantId },
+    { key: 'tenant', title: tenant, minWidth: 12, maxWidth: 28, grow: 2, render: (p) => p.tenantName ?? p.tenantId },
     { key: 'item', title: 'Billing item', minWidth: 14, grow: 4, render: (p) => p.billingItemName ?? p.billingItemId },
     { key: 'units', title: 'Units', width: 11, align: 'right', render: (p) => `${formatCount(p.beforeUnits)} → ${formatCount(p.afterUnits)}`, filterable: false },
     { key: 'delta', title: 'Change', width: 6, align: 'right', render: (p) => signed(p.delta), filterable: false },
@@ -199,7 +210,8 @@ export function AgentReport({ width, height, active, session }: AgentReportProps
   const nowRef = useRef(view.at);
   nowRef.current = view.at;
   // Columns stay the same objects across refreshes (the filter cache keys on them); "now" is read through a ref.
-  const pColumns = useMemo(() => postingColumns(timeZone, () => nowRef.current), [timeZone]);
+  const tenant = tenantTitle(session);
+  const pColumns = useMemo(() => postingColumns(timeZone, () => nowRef.current, tenant), [timeZone, tenant]);
   const tColumns = useMemo(() => ticketColumns(timeZone, () => nowRef.current), [timeZone]);
 
   // A console opened on other files (--config DIR, the demo) names them in the start hint.

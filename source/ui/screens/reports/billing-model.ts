@@ -69,7 +69,10 @@ export function previewRows(plan: BillingPlan): PreviewRow[] {
 
 /** The vendor words report lines use: the integration's profiles (README › Words). */
 export interface ReportWords {
+  tenant: string;
   tenants: string;
+  /** The platform's short name ("KSC", "Business Hub"). */
+  platform: string;
   contract: string;
   contracts: string;
   accountsTab: string;
@@ -77,12 +80,13 @@ export interface ReportWords {
   billingItemsTab: string;
 }
 
-export const NEUTRAL_REPORT_WORDS: ReportWords = { tenants: 'tenants', contract: 'contract', contracts: 'contracts', accountsTab: 'Accounts', billingItemsTab: 'Services' };
+export const NEUTRAL_REPORT_WORDS: ReportWords = { tenant: 'tenant', tenants: 'tenants', platform: 'the platform', contract: 'contract', contracts: 'contracts', accountsTab: 'Accounts', billingItemsTab: 'Services' };
 
 export function reportWords(integration: Pick<Integration, 'platform' | 'psa'> | undefined): ReportWords {
   if (!integration) return NEUTRAL_REPORT_WORDS;
   const psa = psaProfile(integration.psa.kind).words;
-  return { tenants: platformProfile(integration.platform.kind).words.tenants, contract: psa.contract, contracts: psa.contracts, accountsTab: psa.tabs.accounts, billingItemsTab: psa.tabs.billingItems };
+  const platform = platformProfile(integration.platform.kind).words;
+  return { tenant: platform.tenant, tenants: platform.tenants, platform: platform.short, contract: psa.contract, contracts: psa.contracts, accountsTab: psa.tabs.accounts, billingItemsTab: psa.tabs.billingItems };
 }
 
 export interface PreviewTotals {
@@ -107,11 +111,13 @@ export function previewTotals(plan: BillingPlan): PreviewTotals {
   };
 }
 
-/** "3 postings on 1 contract · 0 unchanged · 1 error · 1 tenant skipped · date 2026-11-22 (Europe/London)". */
+/** "3 postings on 1 contract · 0 unchanged · 1 error · 1 skipped · date 2026-11-22 (Europe/London)". */
 export function previewSummary(plan: BillingPlan, timeZone: string, words: ReportWords = NEUTRAL_REPORT_WORDS): string {
   const t = previewTotals(plan);
   const parts = [`${plural(t.postings, 'posting')} on ${plural(t.contracts, words.contract, words.contracts)}`, `${formatCount(t.unchanged)} unchanged`, plural(t.errors, 'error')];
-  if (t.skipped > 0) parts.push(`${plural(t.skipped, 'tenant')} skipped`);
+  // "skipped" alone: the rows below name each skipped tenant in the platform's word, and "1 virtual
+  // server skipped" would push the date off a 120-column line.
+  if (t.skipped > 0) parts.push(`${formatCount(t.skipped)} skipped`);
   if (t.unbilled > 0) parts.push(`${formatCount(t.unbilled)} usage not billed`);
   parts.push(`date ${plan.date} (${timeZone})`);
   return parts.join(' · ');
@@ -125,7 +131,7 @@ export interface PlanProgressState {
 
 /** "Reading usage: 12/25 virtual servers…" while the plan is built. */
 export function progressText(p: PlanProgressState | undefined, psa: string, words: ReportWords = NEUTRAL_REPORT_WORDS): string {
-  if (!p || p.phase === 'start') return 'Reading the mapped tenants and the platform’s applications…';
+  if (!p || p.phase === 'start') return `Reading the mapped ${words.tenants} and ${words.platform}’s applications…`;
   if (p.phase === 'tenants') return `Reading usage: ${formatCount(p.done)}/${formatCount(p.total)} ${words.tenants}…`;
   return `Reading ${psa} units: ${formatCount(p.done)}/${formatCount(p.total)} ${words.contracts}…`;
 }

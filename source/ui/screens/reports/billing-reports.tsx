@@ -209,7 +209,7 @@ export function BillingPreviewReport({ width, height, active, session, integrati
         : cursor && cursor.delta !== null
           ? [{ text: `  ${cursor.contract}: ${num(cursor.current)} → ${num(cursor.next)} (${deltaText(cursor.delta)})`, tone: 'muted' }, blank, blank]
           : [blank, blank, blank];
-  const empty = billing.data ? `No tenant is mapped with billing on and ${withArticle(words.contract)} (${words.accountsTab} tab).` : progressText(billing.progress, psa, words);
+  const empty = billing.data ? `No ${words.tenant} is mapped with billing on and ${withArticle(words.contract)} (${words.accountsTab} tab).` : progressText(billing.progress, psa, words);
   return (
     <Box flexDirection="column" width={width}>
       <Lines width={width} lines={[title, statusLine(billing, (d) => previewSummary(d.plan, d.timeZone, words), psa, words)]} />
@@ -276,7 +276,7 @@ export function ReconciliationReport({ width, height, active, session, integrati
         { text: `  Remedy: ${cursor.error.remedy ?? 'see the cause above; r recomputes'}`, tone: 'normal' },
       ]
     : [...reconciliationDetail(cursor, psa, words).map((text): Line => ({ text: `  ${text}`, tone: cursor?.edited ? 'danger' : 'muted' })), blank, blank, blank].slice(0, 3);
-  const empty = !billing.data ? progressText(billing.progress, psa, words) : mismatchesOnly ? 'No mismatches: usage, the PSA and kmsp’s last postings agree.' : `No tenant is mapped with billing on and ${withArticle(words.contract)} (${words.accountsTab} tab).`;
+  const empty = !billing.data ? progressText(billing.progress, psa, words) : mismatchesOnly ? 'No mismatches: usage, the PSA and kmsp’s last postings agree.' : `No ${words.tenant} is mapped with billing on and ${withArticle(words.contract)} (${words.accountsTab} tab).`;
   return (
     <Box flexDirection="column" width={width}>
       <Lines width={width} lines={[title, statusLine(billing, (d) => reconciliationSummary(all, psa, d.plan, d.timeZone, words), psa, words)]} />

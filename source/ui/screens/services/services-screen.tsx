@@ -70,8 +70,9 @@ const TABLE_PREFIX = 4;
 /** Category column titles where the full ones do not fit (80 columns). */
 const SHORT_SLOT_TITLES: Record<Slot, string> = { single: 'Billing item', workstation: 'Workstations', server: 'Win servers', nonWindows: 'Non-Windows' };
 
-/** The category columns' text for a row that keeps one item. */
+/** The category columns' text for a row that keeps one item; short: under the short titles (80 columns), the line below the table says the rest. */
 const ONE_ITEM: Record<'user' | 'mailbox', string> = { user: 'per user — one item', mailbox: 'per mailbox — one item' };
+const ONE_ITEM_SHORT: Record<'user' | 'mailbox', string> = { user: 'per user', mailbox: 'per mailbox' };
 
 function ServicesEditor({ session, integrationName, integration, width, height, active }: Props) {
   const screen = useScreen();
@@ -122,9 +123,9 @@ function ServicesEditor({ session, integrationName, integration, width, height, 
   const nameWidth = (prefix: string) => (prefix ? nameWidths.short : nameWidths.full);
   const anyStatus = useMemo(() => rows.some((r) => rowStatus(r, byCategory, itemById) !== ''), [rows, byCategory, itemById]);
   const columns = useMemo<Column<ServiceRow>[]>(() => {
-    const cell = (row: ServiceRow, slot: Slot): string => {
+    const cell = (row: ServiceRow, slot: Slot, short: boolean): string => {
       let text: string;
-      if (byCategory && singleOnly(row)) text = slot === 'workstation' ? itemLabel(row.items.single, itemById) : ONE_ITEM[row.unit as 'user' | 'mailbox'];
+      if (byCategory && singleOnly(row)) text = slot === 'workstation' ? itemLabel(row.items.single, itemById) : (short ? ONE_ITEM_SHORT : ONE_ITEM)[row.unit as 'user' | 'mailbox'];
       // A category the application is not installed on needs no item ("n/a"); one stored there is flagged.
       else if (notApplicable(row, byCategory).includes(slot)) text = row.items[slot] ? `! n/a: ${itemLabel(row.items[slot], itemById)}` : 'n/a';
       else text = itemLabel(row.items[slot], itemById);
@@ -140,7 +141,7 @@ function ServicesEditor({ session, integrationName, integration, width, height, 
           minWidth: byCategory ? 12 : 14,
           grow: 2,
           filterable: false,
-          render: (r) => cell(r, slot),
+          render: (r) => cell(r, slot, short),
           ...(theme.colored
             ? {
                 tone: (r: ServiceRow): Tone | undefined => {
