@@ -12,9 +12,10 @@ import type { ConsoleSession } from '../../source/console/session.js';
 import type { ApplicationItems, PsaChoice, TenantMapping } from '../../source/domain/config.js';
 import { openConfig } from '../../source/store/config.js';
 import { resolvePaths } from '../../source/store/paths.js';
+import { startDemo } from '../../source/demo/environment.js';
 import { ConsoleRoot } from '../../source/ui/console-root.js';
 import { useDemoConsole } from '../helpers/demo-ui.js';
-import { frameLines, keys, press, renderUi, type, waitForFrame, type RenderedUi } from '../helpers/ink.js';
+import { cleanupUi, frameLines, keys, press, renderUi, type, waitForFrame, type RenderedUi } from '../helpers/ink.js';
 
 const env = useDemoConsole('kmsp-kbh-', { platform: 'kbh' });
 
@@ -102,6 +103,27 @@ describe('Accounts in Business Hub words', () => {
     expect(table).toContain('Suggestion (Normalised): Acme and Sons Ltd');
     expect(table).not.toMatch(OTHER_PLATFORM);
     expect(stable(table)).toMatchSnapshot();
+  });
+});
+
+describe('Business Hub with ConnectWise, where both keep companies', () => {
+  it.each(sizes)('the titles say whose: Business Hub companies beside ConnectWise companies, at %i×%i', async (columns, rows) => {
+    const cw = await startDemo({ platform: 'kbh', psa: 'connectwise', withTenants: true });
+    try {
+      const { ui } = open(cw.configDir, 'accounts', { columns, rows });
+      const frame = await waitForFrame(ui, (f) => /\d+ companies in Business Hub · \d+ ConnectWise Manage companies/.test(f) && !f.includes('finding suggestions…'), 15_000);
+      const lines = frameLines(frame);
+      expect(lines[1]).toContain('[2 Companies]');
+      expect(lines[2]).toMatch(/^Business Hub companies of “demo”/);
+      expect(lines[3]).toMatch(/Business Hub company +ConnectWise company/);
+      await press(ui.stdin, 'a');
+      expect(await waitForFrame(ui, (f) => f.includes('Copperfield Books'), 5000)).toContain('Add / remove Business Hub companies');
+      await press(ui.stdin, keys.escape);
+      expect(stable(frame)).toMatchSnapshot();
+    } finally {
+      cleanupUi();
+      await cw.close();
+    }
   });
 });
 
@@ -226,6 +248,17 @@ describe('Connections: the Business Hub side', () => {
     expect(row('Authenticator key')).not.toMatch(/missing|not set/i);
     expect(frame).not.toMatch(OTHER_PLATFORM);
     expect(stable(frame)).toMatchSnapshot();
+
+    // On the key: its help says what it is for, whole, on the rows the results leave free.
+    await press(ui.stdin, 'j', 'j', 'j', 'j');
+    const help = await waitForFrame(ui, (f) => f.includes('›   Authenticator key'), 5000);
+    const helpLines = frameLines(help);
+    const from = helpLines.findIndex((l) => l.startsWith('Only with 2-step'));
+    expect(from).toBeGreaterThan(0);
+    expect(helpLines.slice(from, from + 3).join(' ')).toContain(
+      'Only with 2-step verification by an authenticator app: its setup key (base32). kmsp then makes the one-time codes, so the agent signs in alone.',
+    );
+    expect(stable(help)).toMatchSnapshot();
   });
 });
 

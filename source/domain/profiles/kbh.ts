@@ -72,7 +72,7 @@ export const kbhProfile: PlatformProfile<'kbh'> = {
       short: 'Authenticator key',
       optional: {
         emptyText: '(none: for 2-step verification only)',
-        help: 'Only for an account with 2-step verification by an authenticator app: the setup key shown when the app was added (base32). kmsp then makes the one-time codes itself, so the agent signs in with no one at the keyboard.',
+        help: 'Only with 2-step verification by an authenticator app: its setup key (base32). kmsp then makes the one-time codes, so the agent signs in alone.',
       },
     },
   ],

@@ -139,6 +139,11 @@ function AccountsEditor({ session, integrationName, integration, width, height, 
   const psaName = psaLabel(psaKind);
   const accountWord = psaAccountWord(psaKind);
   const psaWords = psaProfile(psaKind).words;
+  // Where both call their records the same ("companies" in Business Hub and in ConnectWise), the
+  // titles say whose: "Business Hub company" beside "ConnectWise company".
+  const sameWord = tWord.toLowerCase() === psaWords.account.toLowerCase();
+  const tenantTitle = sameWord ? `${platformShort} ${tWord}` : capitalise(tWord);
+  const tenantsTitle = sameWord ? `${platformShort} ${tWords}` : tWords;
   const billable = psaWords.billableContract;
   /** Present where the PSA prices usage at a price level chosen per account. */
   const levelWords = psaProfile(psaKind).posting.priceLevel;
@@ -308,8 +313,8 @@ function AccountsEditor({ session, integrationName, integration, width, height, 
   // Table --------------------------------------------------------------------
   const accountTitle = accountWord;
   const columns = useMemo(
-    () => columnsFor(capitalise(tWord), accountTitle, capitalise(psaWords.contract), levelWords, theme.colored),
-    [tWord, accountTitle, psaWords.contract, levelWords, theme.colored],
+    () => columnsFor(tenantTitle, accountTitle, capitalise(psaWords.contract), levelWords, theme.colored),
+    [tenantTitle, accountTitle, psaWords.contract, levelWords, theme.colored],
   );
   // The table keeps at least 3 rows (title, header and rows take 2 more); details shrink first.
   const bottomLines = Math.max(0, Math.min(height >= 14 ? DETAIL_LINES + 1 : 3, height - 5));
@@ -344,7 +349,7 @@ function AccountsEditor({ session, integrationName, integration, width, height, 
       return { id: o.tenantId, label: o.tenantName || `(unnamed, id ${o.tenantId})`, ...(notes.length ? { detail: notes.join(' · ') } : {}) };
     });
     const checked = await screen.checklist({
-      title: `Add / remove ${tWords}`,
+      title: `Add / remove ${tenantsTitle}`,
       description: hidden > 0
         ? `Checked = in “${integration.name}”; ${plural(hidden, tWord, tWords)} in other integrations not listed.`
         : `Checked = in “${integration.name}”. Unchecking breaks only the link.`,
@@ -607,7 +612,7 @@ function AccountsEditor({ session, integrationName, integration, width, height, 
     ...(levelWords
       ? [{ id: 'accounts.priceLevel', keys: [PRICE_LEVEL_KEY], description: `Choose the ${levelWords.word} usage is priced at (searchable)`, hint: levelWords.word, when: onRow, run: () => void choosePriceLevel(row!, levelWords) }]
       : []),
-    { id: 'accounts.add', keys: ['a'], description: `Add / remove ${tWords}`, hint: `add/remove`, when: editable, run: () => void addRemove() },
+    { id: 'accounts.add', keys: ['a'], description: `Add / remove ${tenantsTitle}`, hint: `add/remove`, when: editable, run: () => void addRemove() },
     { id: 'accounts.accept', keys: ['s'], description: "Accept this row's suggestion", hint: 'accept', when: () => onRow() && row!.suggestion !== undefined, run: () => acceptOne(row!) },
     { id: 'accounts.acceptAll', keys: ['S'], description: 'Review and accept all suggestions (of the rows shown)', hint: 'accept all', when: () => editable() && suggestionCount > 0, run: () => void acceptAll() },
     {
@@ -691,7 +696,7 @@ function AccountsEditor({ session, integrationName, integration, width, height, 
     return { text: parts.join(' · '), tone };
   })();
 
-  const titleParts = [`${capitalise(tWords)} of “${integration.name}”`];
+  const titleParts = [`${capitalise(tenantsTitle)} of “${integration.name}”`];
   if (dirty) titleParts.push(`${formatCount(changes.count)} unsaved`);
   if (blockers.length > 0) titleParts.push(plural(blockers.length, 'problem'));
 

@@ -27,7 +27,7 @@ import { useDirty, useScreen } from '../../console-context.js';
 import { TextField, useTextFieldState } from '../../components/text-field/index.js';
 import type { ScreenDefinition, ScreenProps } from '../../screen.js';
 import { useTheme, type Tone } from '../../theme.js';
-import { displayWidth, fit, truncate, truncateStart } from '../../text.js';
+import { displayWidth, fit, truncate, truncateStart, wrap } from '../../text.js';
 import { useLoad } from '../use-load.js';
 import { secretProblem } from './validate.js';
 import { changedRowIds, draftOf, platformRows, psaRows, sameSettings, sideTitle, type ConnectionDraft, type FieldRow, type Side } from './fields.js';
@@ -85,6 +85,8 @@ const LABEL_WIDTH = 22;
 /** "› * " before the label, two cells after it. */
 const PREFIX_WIDTH = 4;
 const SIDE_BY_SIDE_MIN_WIDTH = 130;
+/** The most lines a field's help takes, when the results leave them free. */
+const MAX_HELP_LINES = 3;
 
 function ConnectionEditor({ width, height, active, session, integration, cwd }: ScreenProps & ConnectionsScreenOptions & { integration: Integration }) {
   const screen = useScreen();
@@ -368,7 +370,19 @@ function ConnectionEditor({ width, height, active, session, integration, cwd }: 
     showHelp = false;
     fieldsRoom = Math.min(lines.length, Math.max(6, body - leastResults));
   }
-  const resultsRoom = sideBySide ? body : Math.max(0, body - fieldsRoom - (showHelp ? 1 : 0));
+  // The help line goes on for a few more lines where the results leave rows free (a secret's
+  // help says what it is for and where it is kept: more than one line at 80 columns).
+  const helpText = editing
+    ? editingRow?.kind === 'secret'
+      ? 'Typing shows • only. Enter stores the value in the secret store now; Esc keeps the stored one.'
+      : 'Enter keeps the value · Esc cancels · Ctrl-U clears · Ctrl-S keeps it and saves'
+    : current.help;
+  const helpWrapped = wrap(helpText, fieldsWidth);
+  const resultsWant = sideBySide ? 0 : run ? 1 + resultLines(run, resultsWidth, 1).length : 1;
+  const helpFree = body - Math.min(lines.length, fieldsRoom) - 1 - resultsWant;
+  const helpRows = showHelp ? Math.max(1, Math.min(helpWrapped.length, MAX_HELP_LINES, 1 + helpFree)) : 0;
+  const helpLines = helpRows === 0 ? [] : helpWrapped.length <= helpRows ? helpWrapped : [...helpWrapped.slice(0, helpRows - 1), helpWrapped.slice(helpRows - 1).join(' ')];
+  const resultsRoom = sideBySide ? body : Math.max(0, body - fieldsRoom - helpRows);
 
   // Scroll the field list only as far as needed to keep the cursor (and its problem line) in view.
   const top = useRef(0);
@@ -379,12 +393,6 @@ function ConnectionEditor({ width, height, active, session, integration, cwd }: 
   if (lastNeeded >= top.current + fieldsRoom) top.current = lastNeeded - fieldsRoom + 1;
   top.current = Math.max(0, Math.min(top.current, Math.max(0, lines.length - fieldsRoom)));
   const visible = lines.slice(top.current, top.current + fieldsRoom);
-
-  const helpText = editing
-    ? editingRow?.kind === 'secret'
-      ? 'Typing shows • only. Enter stores the value in the secret store now; Esc keeps the stored one.'
-      : 'Enter keeps the value · Esc cancels · Ctrl-U clears · Ctrl-S keeps it and saves'
-    : current.help;
 
   const renderLine = (line: Line, i: number) => {
     if (line.type === 'section') {
@@ -424,11 +432,11 @@ function ConnectionEditor({ width, height, active, session, integration, cwd }: 
   const fieldsPane = (
     <Box flexDirection="column" width={fieldsWidth}>
       {visible.map(renderLine)}
-      {showHelp ? (
-        <Text wrap="truncate-end" {...theme.style('muted')}>
-          {truncate(helpText, fieldsWidth)}
+      {helpLines.map((text, i) => (
+        <Text key={`h${i}`} wrap="truncate-end" {...theme.style('muted')}>
+          {truncate(text, fieldsWidth)}
         </Text>
-      ) : null}
+      ))}
     </Box>
   );
   const resultsPane = resultsRoom > 0 ? <ResultsPane run={run} currentKey={settingsKey} width={resultsWidth} room={resultsRoom} /> : null;
