@@ -106,6 +106,17 @@ describe('Accounts in Business Hub words', () => {
   });
 });
 
+describe('The integrations list', () => {
+  it.each(sizes)('names the platform whole, at %i×%i', async (columns, rows) => {
+    const { ui } = open(env.freshDir(), 'connections', { columns, rows });
+    await waitForFrame(ui, (f) => f.includes('present in'), 15_000);
+    await press(ui.stdin, 'I');
+    const list = await waitForFrame(ui, (f) => f.includes('│ Integrations'), 5000);
+    expect(frameLines(list).find((l) => l.includes('› • demo'))).toMatch(/› • demo +Business Hub +Autotask +0 +never +never/);
+    expect(stable(list)).toMatchSnapshot();
+  });
+});
+
 describe('Business Hub with ConnectWise, where both keep companies', () => {
   it.each(sizes)('the titles say whose: Business Hub companies beside ConnectWise companies, at %i×%i', async (columns, rows) => {
     const cw = await startDemo({ platform: 'kbh', psa: 'connectwise', withTenants: true });

@@ -15,7 +15,7 @@ import { Table } from '../components/table/table.js';
 import { useTable } from '../components/table/use-table.js';
 import type { Column } from '../components/table/columns.js';
 import { useTheme } from '../theme.js';
-import { truncate } from '../text.js';
+import { displayWidth, truncate } from '../text.js';
 
 export interface IntegrationRow extends IntegrationSummary {
   /** The integration the console shows now. */
@@ -33,14 +33,28 @@ export function runText(run: RunRecord | null, now: Date, timeZone: string): str
   return `${formatTimeShort(run.finishedAt ?? run.startedAt, { now, timeZone })} ${run.status}`;
 }
 
-const columns: Column<IntegrationRow>[] = [
-  { key: 'name', title: 'Integration', minWidth: 12, grow: 3, render: (r) => `${r.name}${r.unsaved.length ? '*' : ''}` },
-  { key: 'platform', title: 'Platform', width: 8 },
-  { key: 'psa', title: 'PSA', minWidth: 8 },
-  { key: 'tenantsMapped', title: 'Mapped', width: 6, align: 'right', render: (r) => String(r.tenantsMapped), filterable: false },
-  { key: 'billingText', title: 'Last billing', width: 14 },
-  { key: 'ticketsText', title: 'Last tickets', width: 14 },
-];
+/** The run columns' width where the dialog has room: "03-01 04:00 ok". */
+const RUN_WIDTH = 14;
+
+/**
+ * The platform column as wide as its longest short name ("KSC", "Business Hub"). Where the dialog
+ * has no room for that and the whole run columns (80 columns), the run columns give way, keeping
+ * the time ("03-01 04:00") before the outcome.
+ */
+function columnsFor(platformWidth: number, runsFit: boolean): Column<IntegrationRow>[] {
+  const run = runsFit ? { width: RUN_WIDTH } : { minWidth: 12, maxWidth: RUN_WIDTH };
+  return [
+    { key: 'name', title: 'Integration', minWidth: 12, grow: 3, render: (r) => `${r.name}${r.unsaved.length ? '*' : ''}` },
+    { key: 'platform', title: 'Platform', width: platformWidth },
+    { key: 'psa', title: 'PSA', minWidth: 8 },
+    { key: 'tenantsMapped', title: 'Mapped', width: 6, align: 'right', render: (r) => String(r.tenantsMapped), filterable: false },
+    { key: 'billingText', title: 'Last billing', ...run },
+    { key: 'ticketsText', title: 'Last tickets', ...run },
+  ];
+}
+
+/** Cells besides the columns' own: the cursor and current marks before them, two between each. */
+const ROW_CHROME = 4 + 5 * 2;
 
 export interface IntegrationsDialogProps {
   readonly session: ConsoleSession;
@@ -78,6 +92,9 @@ export function IntegrationsDialog({ session, current, unsaved, now, onShow, onN
 
   const width = dialogWidth(bounds, 100);
   const inner = width - MODAL_CHROME_WIDTH;
+  const platformWidth = Math.max(8, ...rows.map((r) => displayWidth(r.platform)));
+  const runsFit = ROW_CHROME + 12 + platformWidth + 8 + 6 + 2 * RUN_WIDTH <= inner;
+  const columns = useMemo(() => columnsFor(platformWidth, runsFit), [platformWidth, runsFit]);
   const tableHeight = Math.max(3, Math.min(rows.length + 2, bounds.height - MODAL_CHROME_HEIGHT - LEGEND_LINES));
   const table = useTable({
     rows,

@@ -559,7 +559,7 @@ function AccountsEditor({ session, integrationName, integration, width, height, 
       setNamesOwed(result.fields.needed - result.fields.written);
       // Newly billed accounts are read now; one fixed in the PSA meanwhile loses its warning.
       setReadinessRound((n) => n + 1);
-      screen.notify(saveNotice(changed, result.fields, { tenantWord: tWord, psaName, account: psaWords.account, accounts: psaWords.accounts, accountFieldFix: psaWords.accountFieldFix }));
+      screen.notify(saveNotice(changed, result.fields, { tenantWord: sameWord ? `${platformShort} ${tWord}` : tWord, psaName, account: psaWords.account, accounts: psaWords.accounts, accountFieldFix: psaWords.accountFieldFix }));
     } catch (error) {
       const shown = screen.notify(error);
       blockedNotice.current = problems.length > 0 ? { notice: shown, key: problems.map((b) => b.message).join('\n') } : null;
