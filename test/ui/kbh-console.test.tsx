@@ -187,6 +187,14 @@ describe('Ticketing in Business Hub words', () => {
     expect(frame).not.toMatch(/Lifetime|\bDays\b/);
     for (const label of ['Malware detected', 'Phishing detected']) expect(frameLines(frame).find((l) => l.includes(label))).toMatch(/Critical/);
     if (columns < 120) expect(stable(frame)).toMatchSnapshot();
+
+    // The bulk edit's key, in ? help, offers what this section has: no lifetime.
+    await press(ui.stdin, '?');
+    await waitForFrame(ui, (f) => f.includes('Keys: Ticketing'), 5000);
+    for (let i = 0; i < 20 && !ui.lastFrame().includes('Bulk edit the marked rows'); i++) await press(ui.stdin, 'j');
+    const help = ui.lastFrame();
+    expect(frameLines(help).find((l) => l.includes('Bulk edit the marked rows'))).toMatch(/\(or this row\): on\/off, queue, prio/);
+    await press(ui.stdin, keys.escape);
   });
 
   it.each(sizes)('KES Cloud › Critical status: the eight KES Cloud conditions, at %i×%i', async (columns, rows) => {

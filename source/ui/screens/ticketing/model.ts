@@ -135,9 +135,12 @@ export function bulkOnlyFields(psa: PsaProfile): TicketFieldSpec[] {
   return psa.ticketing.row.filter((s) => !isColumn(s));
 }
 
-/** What the bulk edit changes, for its key's help: "on/off, lifetime, queue, priority, due, work type, …". */
-export function bulkWords(schema: TicketingSchema): string {
-  return bulkFields(schema.psa, schema.platform.sections.some((s) => s.lifetime))
+/**
+ * What the bulk edit changes, for its key's help: "on/off, lifetime, queue, priority, due, work
+ * type, …" — in `section` where one is shown (a section without lifetime has none to edit).
+ */
+export function bulkWords(schema: TicketingSchema, section?: RuleSectionSpec): string {
+  return bulkFields(schema.psa, section ? section.lifetime : schema.platform.sections.some((s) => s.lifetime))
     .map((c) => (c.kind === 'enabled' ? 'on/off' : c.kind === 'lifetime' ? 'lifetime' : c.kind === 'due' ? 'due' : c.short.toLowerCase()))
     .join(', ');
 }
