@@ -124,6 +124,8 @@ export async function startDemo<P extends SimulatedPsaKind = DefaultPsa, L exten
     const collect = (specs: readonly SecretSpec[], given: Readonly<Record<string, string>>, name: string) => {
       for (const spec of specs) {
         const value = given[spec.part];
+        // An optional secret (a one-time-code key the demo account does not need) may be left out.
+        if (!value && spec.optional) continue;
         if (!value) {
           throw new KmspError(`The simulated ${name} gives no value for the ${spec.label}`, { kind: 'internal', remedy: 'Report this as a bug in kmsp (simulators/registry.ts).' });
         }

@@ -10,6 +10,7 @@ import { newConnection, PLATFORM_KINDS, PLATFORM_PROFILES, PSA_KINDS, PSA_PROFIL
 import type { PlatformKind, PsaKind } from '../domain/types.js';
 import { startAutotaskSimulator } from './autotask/index.js';
 import { startConnectWiseSimulator } from './connectwise/index.js';
+import { startKbhSimulator } from './kbh/index.js';
 import { startKscSimulator } from './ksc/index.js';
 import { startTigerpawSimulator } from './tigerpaw/index.js';
 import { fixturesPath, testTls, type SimServer } from './server.js';
@@ -130,6 +131,23 @@ const PLATFORM_SIMULATORS = {
       };
     },
     tenants: (sim) => sim.summary().vservers.filter((v) => v.enabled).map((v) => ({ id: v.uid, name: v.dn })),
+  }),
+  kbh: platformSimulatorEntry({
+    profile: PLATFORM_PROFILES.kbh,
+    fixtureFile: 'kbh.json',
+    start: (options = {}) => startKbhSimulator(startOptions(options, 'kbh.json')),
+    address: (sim) => sim.url,
+    note: 'TEST-ONLY certificate',
+    connection: (sim) => {
+      // The dataset's first user is the one kmsp signs in as (FIXTURE.md); the demo's has no
+      // 2-step verification, so no authenticator key is given.
+      const user = sim.fixture.users[0]!;
+      return {
+        connection: newConnection(PLATFORM_PROFILES.kbh, { url: sim.url, email: user.email, caFile: testTls().ca }),
+        secrets: { 'kbh.password': user.password, ...(user.authenticatorKey ? { 'kbh.authenticator-key': user.authenticatorKey } : {}) },
+      };
+    },
+    tenants: (sim) => sim.state.companies.filter((c) => c.state === 'active').map((c) => ({ id: c.id, name: c.name })),
   }),
 } as const satisfies { [K in PlatformKind]?: { kind: K } };
 

@@ -56,6 +56,11 @@ export interface SimServerOptions {
   recordFile?: string;
   /** Values that must never appear in the request log (passwords, secrets). */
   secrets?: string[];
+  /**
+   * Removes what a body carries that no list of values can name (a one-time code, a token the
+   * simulator issued, a wrong password) before the request is logged.
+   */
+  scrub?: (body: unknown) => unknown;
 }
 
 export interface SimServer {
@@ -139,7 +144,7 @@ export async function startSimServer(options: SimServerOptions): Promise<SimServ
         method: simReq.method,
         path: url.pathname,
         query: redactor.text(url.search),
-        body: body === undefined ? null : JSON.parse(redactor.text(JSON.stringify(body))),
+        body: body === undefined ? null : JSON.parse(redactor.text(JSON.stringify(options.scrub ? options.scrub(body) : body))),
         status: out.status,
       };
       requests.push(record);

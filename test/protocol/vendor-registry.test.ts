@@ -16,6 +16,7 @@ import type { Integration } from '../../source/domain/config.js';
 import { isKmspError, KmspError } from '../../source/domain/errors.js';
 import { PLATFORM_KINDS, PLATFORM_PROFILES, PSA_KINDS, PSA_PROFILES } from '../../source/domain/profiles/index.js';
 import {
+  DEMO_DEFAULT,
   platformSimulator,
   psaSimulator,
   SIMULATED_PLATFORM_KINDS,
@@ -80,19 +81,22 @@ describe('connectors registry: what this build speaks', () => {
 });
 
 describe('simulators registry', () => {
-  it('a kind without a simulator is refused naming the simulated ones', () => {
-    const error = refusal(() => platformSimulator('kbh'));
-    expect(error.message).toBe('Kaspersky Business Hub has no simulator in this build yet');
-    expect(error.why).toBe('the demo simulates: ksc (KSC)');
-    expect(error.remedy).toBe('Give --platform ksc.');
+  it('every platform kind has a simulator answering with its own profile; an unknown kind is refused naming the simulated ones', () => {
+    for (const kind of PLATFORM_KINDS) expect(platformSimulator(kind).profile).toBe(PLATFORM_PROFILES[kind]);
+    expect(SIMULATED_PLATFORM_KINDS).toEqual(PLATFORM_KINDS);
+    const error = refusal(() => platformSimulator('nope'));
+    expect(error.message).toBe('Unknown security platform kind "nope"');
+    expect(error.why).toBe(`"nope" is not a security platform kmsp knows; the demo simulates: ${SIMULATED_PLATFORM_KINDS.map((k) => `${k} (${PLATFORM_PROFILES[k].words.short})`).join(', ')}`);
     const unknown = refusal(() => psaSimulator('nope'));
     expect(unknown.message).toBe('Unknown PSA kind "nope"');
     expect(unknown.why).toBe(`"nope" is not a PSA kmsp knows; the demo simulates: ${SIMULATED_PSA_KINDS.map((k) => `${k} (${PSA_PROFILES[k].words.short})`).join(', ')}`);
   });
 
-  it('the demo refuses a kind before starting anything', () => {
+  it('the demo refuses a kind before starting anything: unknown, or simulated with no connector to read it', () => {
     expect(refusal(() => demoKinds({ psa: 'nope' })).message).toBe('Unknown PSA kind "nope"');
-    expect(refusal(() => demoKinds({ platform: 'kbh' })).message).toBe('Kaspersky Business Hub has no simulator in this build yet');
+    for (const kind of SIMULATED_PLATFORM_KINDS.filter((k) => !SUPPORTED_PLATFORM_KINDS.includes(k as never))) {
+      expect(refusal(() => demoKinds({ platform: kind })).message).toBe(`${PLATFORM_PROFILES[kind].words.name} is not supported yet`);
+    }
     expect(demoKinds({})).toEqual({ psa: SIMULATED_PSA_KINDS[0], platform: SIMULATED_PLATFORM_KINDS[0] });
   });
 });
@@ -136,11 +140,28 @@ describe('each simulated vendor, reached through both registries over loopback',
     expect((missing as KmspError).why).toMatch(/no secret named reg\.\S+ in the keyring/);
   });
 
-  it.each(SIMULATED_PLATFORM_KINDS)('platform %s: the connector lists the tenants the simulator says it has', async (kind) => {
+  it.each(SIMULATED_PLATFORM_KINDS)('platform %s: the simulator gives the secrets its profile requires (only those it names) and its tenants', async (kind) => {
     const entry = platformSimulator(kind as string);
     const sim = await started(entry);
     const { connection, secrets } = entry.connection(sim);
-    expect(Object.keys(secrets).sort()).toEqual(PLATFORM_PROFILES[connection.kind].secrets.map((s) => s.part).sort());
+    expect(connection.kind).toBe(kind);
+    const specs = PLATFORM_PROFILES[kind].secrets;
+    for (const spec of specs.filter((s) => !s.optional)) expect(secrets[spec.part], spec.part).toBeTruthy();
+    for (const part of Object.keys(secrets)) expect(specs.map((s) => s.part)).toContain(part);
+    expect(entry.tenants(sim).length).toBeGreaterThan(0);
+    expect(entry.address(sim)).toBe(sim.url);
+  });
+
+  // A simulated platform is read through its connector once this build has one.
+  const readable = SIMULATED_PLATFORM_KINDS.filter((k) => SUPPORTED_PLATFORM_KINDS.includes(k as never));
+  it.each(readable)('platform %s: the connector lists the tenants the simulator says it has', async (kind) => {
+    const entry = platformSimulator(kind as string);
+    const sim = await started(entry);
+    const { connection, secrets } = entry.connection(sim);
+    // Every secret the profile requires, and none it does not name (an optional one only where the account needs it).
+    const specs = PLATFORM_PROFILES[connection.kind].secrets;
+    for (const spec of specs.filter((s) => !s.optional)) expect(Object.keys(secrets)).toContain(spec.part);
+    for (const part of Object.keys(secrets)) expect(specs.map((s) => s.part)).toContain(part);
     const integration = { name: 'reg', platform: connection } as Pick<Integration, 'name' | 'platform'>;
     const platform = await createPlatform(integration, async (name) => secrets[name.slice('reg.'.length)] ?? null);
     try {
@@ -155,7 +176,7 @@ describe('each simulated vendor, reached through both registries over loopback',
 describe.each(SIMULATED_PSA_KINDS)('the demo through the registries, PSA %s', (psaKind) => {
   let demo: DemoEnvironment<typeof psaKind>;
   beforeAll(async () => {
-    demo = await startDemo({ psa: psaKind, platform: SIMULATED_PLATFORM_KINDS[0], withTenants: true });
+    demo = await startDemo({ psa: psaKind, platform: DEMO_DEFAULT.platform, withTenants: true });
   });
   afterAll(async () => {
     await demo.close();
