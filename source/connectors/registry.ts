@@ -14,6 +14,7 @@ import type { PlatformKind, PsaKind } from '../domain/types.js';
 import { createAutotaskPsa } from './autotask/index.js';
 import { createConnectWisePsa } from './connectwise/index.js';
 import type { HttpClientOptions } from './http.js';
+import { createKbhPlatform } from './kbh/index.js';
 import { createKscPlatform } from './ksc/index.js';
 import { createTigerpawPsa } from './tigerpaw/index.js';
 
@@ -127,7 +128,7 @@ export function psaVendorEntry<K extends PsaKind>(
 /** A platform entry: its profile and how its connector opens from the connection and the secrets. */
 export function platformVendorEntry<K extends PlatformKind>(
   profile: PlatformProfile<K>,
-  open: (connection: PlatformConnectionOf<K>, secret: SecretOf, httpOptions: HttpOptions | undefined) => SecurityPlatform | Promise<SecurityPlatform>,
+  open: (connection: PlatformConnectionOf<K>, secret: SecretOf, httpOptions: HttpOptions | undefined, integration: string) => SecurityPlatform | Promise<SecurityPlatform>,
 ): PlatformVendor<K> {
   return {
     kind: profile.kind,
@@ -138,7 +139,7 @@ export function platformVendorEntry<K extends PlatformKind>(
       const code = profile.oneTimeCode;
       const transient = code ? { name: `${integration.name}.${code.part}`, part: code.part, label: code.label, short: code.label, envVar: '' } : undefined;
       const secret = await secretsOf(platformSecrets(integration), lookup, integration.name, transient);
-      return open(connection as PlatformConnectionOf<K>, secret, httpOptions);
+      return open(connection as PlatformConnectionOf<K>, secret, httpOptions, integration.name);
     },
   };
 }
@@ -155,6 +156,16 @@ const PSA_VENDORS = {
 
 const PLATFORM_VENDORS = {
   ksc: platformVendorEntry(PLATFORM_PROFILES.ksc, (connection, secret, httpOptions) => createKscPlatform({ connection, password: secret('ksc.password'), ...withHttp(httpOptions) })),
+  kbh: platformVendorEntry(PLATFORM_PROFILES.kbh, (connection, secret, httpOptions, integration) =>
+    createKbhPlatform({
+      connection,
+      password: secret('kbh.password'),
+      authenticatorKey: secret.optional('kbh.authenticator-key'),
+      oneTimeCode: secret.optional('kbh.one-time-code'),
+      integration,
+      ...withHttp(httpOptions),
+    }),
+  ),
 } as const satisfies { [K in PlatformKind]?: PlatformVendor<K> };
 
 // ---------------------------------------------------------------- lookups

@@ -40,12 +40,24 @@ const psaShorts = () => SUPPORTED_PSA_KINDS.map((k) => PSA_PROFILES[k].words.sho
 const platformShorts = () => SUPPORTED_PLATFORM_KINDS.map((k) => PLATFORM_PROFILES[k].words.short).join(', ');
 
 describe('connectors registry: what this build speaks', () => {
-  it('a platform with a profile but no connector is "not supported yet", naming what this build speaks', () => {
-    const error = refusal(() => platformVendor('kbh'));
-    expect(error.message).toBe('Kaspersky Business Hub is not supported yet');
-    expect(error.why).toBe('this build speaks: KSC');
-    expect(error.kind).toBe('config');
-    expect(error.remedy).toContain('Kaspersky Business Hub');
+  it('every platform profile has its connector; Business Hub opens with only its password, its optional secrets absent', async () => {
+    expect(platformVendor('kbh').profile).toBe(PLATFORM_PROFILES.kbh);
+    expect(SUPPORTED_PLATFORM_KINDS).toEqual(PLATFORM_KINDS);
+    const integration = { name: 'cloud', platform: { kind: 'kbh', url: 'https://hub.example-msp.com', email: 'a@b.com', caFile: null } } as Pick<Integration, 'name' | 'platform'>;
+    const asked: string[] = [];
+    const platform = await createPlatform(integration, async (name) => {
+      asked.push(name);
+      return name === 'cloud.kbh.password' ? 'pass-word' : null;
+    });
+    expect(platform.kind).toBe('kbh');
+    await platform.close();
+    // The optional key and the one-time code are looked up, and their absence is no error.
+    expect(asked.sort()).toEqual(['cloud.kbh.authenticator-key', 'cloud.kbh.one-time-code', 'cloud.kbh.password']);
+    const missing = await createPlatform(integration, async () => null).then(
+      () => null,
+      (error: unknown) => error,
+    );
+    expect(isKmspError(missing) && missing.message).toBe('Integration "cloud": the Kaspersky Business Hub password is missing');
   });
 
   it('every profile without a connector is refused the same way; every supported kind answers with its own profile', () => {
@@ -75,8 +87,8 @@ describe('connectors registry: what this build speaks', () => {
   });
 
   it('the factory says which integration named the kind', async () => {
-    const integration = { name: 'cloud', platform: { kind: 'kbh', url: 'https://hub', email: 'a@b', caFile: null } } as Pick<Integration, 'name' | 'platform'>;
-    await expect(createPlatform(integration, async () => 'x')).rejects.toThrow('Integration "cloud": Kaspersky Business Hub is not supported yet');
+    const integration = { name: 'cloud', platform: { kind: 'nope', url: 'https://hub', email: 'a@b', caFile: null } } as unknown as Pick<Integration, 'name' | 'platform'>;
+    await expect(createPlatform(integration, async () => 'x')).rejects.toThrow('Integration "cloud": Unknown security platform kind "nope"');
   });
 });
 

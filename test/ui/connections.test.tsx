@@ -446,17 +446,19 @@ describe('Connections: a fresh configuration', () => {
     expect(fs.existsSync(path.join(dir, 'config.json'))).toBe(false);
   });
 
-  it('offers every platform × PSA of the profiles; a platform without a connector is listed, not chosen', async () => {
+  it('offers every platform × PSA of the profiles, and each can be chosen', async () => {
     const { ui } = open({ dir: freshDir(false), integrationName: null, rows: 30 });
     await press(ui.stdin, 'n', keys.tab, keys.enter);
     let frame = ui.lastFrame();
     expect(frame).toContain('Kaspersky Business Hub');
-    expect(frame).toContain('unavailable: not supported yet');
+    expect(frame).not.toContain('not supported yet');
     await type(ui.stdin, 'business');
     await press(ui.stdin, keys.enter);
-    expect(ui.lastFrame()).toContain('Cannot choose Kaspersky Business Hub: not supported yet');
-    await press(ui.stdin, keys.escape);
-    await waitForFrame(ui, (f) => /Security platform\s+Kaspersky Security Center ▾/.test(f));
+    await waitForFrame(ui, (f) => /Security platform\*?\s+Kaspersky Business Hub ▾/.test(f));
+    await press(ui.stdin, keys.enter);
+    await type(ui.stdin, 'security center');
+    await press(ui.stdin, keys.enter);
+    await waitForFrame(ui, (f) => /Security platform\*?\s+Kaspersky Security Center ▾/.test(f));
     await press(ui.stdin, keys.tab, keys.enter);
     frame = ui.lastFrame();
     expect(frame).toContain('Autotask');

@@ -1,0 +1,251 @@
+// Signing in to Business Hub and keeping an access token (README §3 › Sign-in, §5):
+// - a password grant, with a one-time code when the account demands one: made from the stored
+//   authenticator key (TOTP), else the code handed in for this connector (used once), else the
+//   error the console answers with a prompt (one-time-code-required);
+// - renewal by the refresh grant when less than RENEWAL_MARGIN_MS of the token is left, a full
+//   sign-in when the refresh token is refused (invalid_grant) or spent;
+// - one renewal at a time: concurrent requests that find the token due wait for the same one.
+import { Secret, TOTP } from 'otpauth';
+import { KmspError, isKmspError } from '../../domain/errors.js';
+import { parseJson, type HttpClient } from '../http.js';
+import {
+  DEFAULT_REFRESH_LIFETIME_SEC,
+  DEFAULT_TOKEN_LIFETIME_SEC,
+  ERROR_CODES,
+  GRANTS,
+  ONE_TIME_CODE_SINGLE_USE,
+  RENEWAL_MARGIN_MS,
+  TOTP as TOTP_PARAMS,
+} from './assumptions.js';
+import {
+  KBH_SERVICE,
+  SECRET_PARTS,
+  accountLockedError,
+  errorBodyOf,
+  invalidCredentialsError,
+  oneTimeCodeInvalidError,
+  oneTimeCodeRequiredError,
+  responseError,
+  secretsSetCommand,
+} from './errors.js';
+import { decodeTokens } from './wire.js';
+
+export interface HubCredentials {
+  email: string;
+  password: string;
+  /** The base32 setup key of the account's authenticator app; null: kmsp cannot make codes. */
+  authenticatorKey: string | null;
+  /** A code typed by the admin for this connector's first sign-in that asks for one; null: none. */
+  oneTimeCode: string | null;
+}
+
+export interface SessionOptions {
+  http: HttpClient;
+  /** Absolute URL of POST /auth/token. */
+  tokenUrl: string;
+  /** The connection's URL, for messages. */
+  url: string;
+  credentials: HubCredentials;
+  integration: string | null;
+  now: () => Date;
+  /** Waits for the next one-time code step (tests pass one that advances their clock). */
+  sleep: (ms: number) => Promise<void>;
+}
+
+interface Tokens {
+  access: string;
+  refresh: string;
+  /** Instants (ms) at which the hub stops taking them. */
+  accessExpires: number;
+  refreshExpires: number;
+}
+
+/** What the session knows of the account's 2-step verification. */
+export interface TwoStepState {
+  /** The hub asked this connector's sign-in for a one-time code. */
+  demanded: boolean;
+  /** kmsp can make the codes itself (an authenticator key is stored). */
+  hasAuthenticatorKey: boolean;
+}
+
+/** The authenticator key as otpauth reads it: base32, spaces and dashes dropped, upper case. */
+export function authenticatorSecret(key: string, integration: string | null): Secret {
+  const cleaned = key.replace(/[\s-]/g, '').replace(/=+$/, '').toUpperCase();
+  if (cleaned === '' || !/^[A-Z2-7]+$/.test(cleaned)) {
+    throw new KmspError(`The ${KBH_SERVICE} authenticator key is not a base32 setup key`, {
+      kind: 'config',
+      cause: 'it holds characters other than the letters A–Z and the digits 2–7 (spaces and dashes aside)',
+      remedy: `Store the setup key shown when the authenticator app was added to the Business Hub account ("enter a setup key" / "can't scan the code"), not a one-time code or the QR link: ${secretsSetCommand(integration, SECRET_PARTS.authenticatorKey)}.`,
+    });
+  }
+  return Secret.fromBase32(cleaned);
+}
+
+export class HubSession {
+  private tokens: Tokens | null = null;
+  private pending: Promise<Tokens> | null = null;
+  private otpDemanded = false;
+  private codeUsed = false;
+  /** The TOTP step of the last code sent: a code is taken once (ONE_TIME_CODE_SINGLE_USE). */
+  private lastStep: number | null = null;
+  private readonly secret: Secret | null;
+  private closed = false;
+
+  constructor(private readonly o: SessionOptions) {
+    const { credentials } = o;
+    o.http.addSecret(credentials.password);
+    o.http.addSecret(credentials.authenticatorKey);
+    o.http.addSecret(credentials.oneTimeCode);
+    this.secret = credentials.authenticatorKey ? authenticatorSecret(credentials.authenticatorKey, o.integration) : null;
+    if (this.secret) o.http.addSecret(this.secret.base32);
+  }
+
+  get twoStep(): TwoStepState {
+    return { demanded: this.otpDemanded, hasAuthenticatorKey: this.secret !== null };
+  }
+
+  /** A token good for at least RENEWAL_MARGIN_MS more; renewed (once for all callers) when not. */
+  async accessToken(): Promise<string> {
+    if (this.closed) throw closedError();
+    const t = this.tokens;
+    if (t && t.accessExpires - this.o.now().getTime() > RENEWAL_MARGIN_MS) return t.access;
+    return (await this.renew()).access;
+  }
+
+  /**
+   * The hub refused `stale` (token_expired, invalid_token): a new token, unless another request
+   * already replaced it, in which case that one.
+   */
+  async afterRefusal(stale: string): Promise<string> {
+    if (this.closed) throw closedError();
+    if (this.tokens && this.tokens.access !== stale) return this.tokens.access;
+    if (this.tokens?.access === stale) this.tokens = { ...this.tokens, accessExpires: 0 };
+    return (await this.renew()).access;
+  }
+
+  close(): void {
+    this.closed = true;
+    this.tokens = null;
+  }
+
+  private renew(): Promise<Tokens> {
+    this.pending ??= this.obtain().finally(() => {
+      this.pending = null;
+    });
+    return this.pending;
+  }
+
+  private async obtain(): Promise<Tokens> {
+    const t = this.tokens;
+    // A refresh token within a minute of its end may lapse in flight: sign in afresh instead.
+    if (t && t.refreshExpires - this.o.now().getTime() > 60_000) {
+      const renewed = await this.refresh(t.refresh);
+      if (renewed) return this.keep(renewed);
+    }
+    return this.keep(await this.signIn());
+  }
+
+  private keep(tokens: Tokens): Tokens {
+    this.tokens = tokens;
+    return tokens;
+  }
+
+  /** The refresh grant; null when the hub refuses the refresh token (invalid_grant): sign in again. */
+  private async refresh(refreshToken: string): Promise<Tokens | null> {
+    const answer = await this.post({ grantType: GRANTS.refresh, refreshToken }, 'renew its access token');
+    if (answer.ok) return answer.tokens;
+    if (answer.code === ERROR_CODES.invalidGrant) return null;
+    throw answer.error;
+  }
+
+  /** The password grant, with a one-time code when the account demands one. */
+  private async signIn(): Promise<Tokens> {
+    const { email, password } = this.o.credentials;
+    const base = { grantType: GRANTS.password, email, password };
+    let otp = this.otpDemanded ? await this.oneTimeCode() : null;
+    for (let attempt = 0; ; attempt++) {
+      const answer = await this.post(otp ? { ...base, otp: otp.code } : base, 'sign in');
+      if (answer.ok) return answer.tokens;
+      const { code, message } = answer;
+      if (code === ERROR_CODES.otpRequired && otp === null && attempt === 0) {
+        // The hub says so at the first sign-in; from now on the code goes with every one.
+        this.otpDemanded = true;
+        otp = await this.oneTimeCode();
+        continue;
+      }
+      if (code === ERROR_CODES.otpRequired) throw oneTimeCodeRequiredError(this.o.integration, email);
+      if (code === ERROR_CODES.otpInvalid) throw oneTimeCodeInvalidError(this.o.integration, email, otp?.source ?? 'typed', message);
+      if (code === ERROR_CODES.invalidCredentials) throw invalidCredentialsError({ integration: this.o.integration }, email, message);
+      if (code === ERROR_CODES.accountLocked) throw accountLockedError({ integration: this.o.integration }, email, message);
+      throw answer.error;
+    }
+  }
+
+  /** The code for this sign-in: made from the key, else the handed-in one (once), else the error the console answers. */
+  private async oneTimeCode(): Promise<{ code: string; source: 'authenticator-key' | 'typed' }> {
+    if (this.secret) {
+      const periodMs = TOTP_PARAMS.periodSec * 1000;
+      let now = this.o.now().getTime();
+      const step = Math.floor(now / periodMs);
+      if (ONE_TIME_CODE_SINGLE_USE && this.lastStep !== null && step <= this.lastStep) {
+        // This step's code was sent already and would be refused as used: wait for the next one.
+        await this.o.sleep((this.lastStep + 1) * periodMs - now);
+        now = Math.max(this.o.now().getTime(), (this.lastStep + 1) * periodMs);
+      }
+      this.lastStep = Math.floor(now / periodMs);
+      const code = TOTP.generate({ secret: this.secret, algorithm: TOTP_PARAMS.algorithm, digits: TOTP_PARAMS.digits, period: TOTP_PARAMS.periodSec, timestamp: now });
+      this.o.http.addSecret(code);
+      return { code, source: 'authenticator-key' };
+    }
+    const typed = this.o.credentials.oneTimeCode;
+    if (typed && !this.codeUsed) {
+      this.codeUsed = true;
+      return { code: typed.trim(), source: 'typed' };
+    }
+    throw oneTimeCodeRequiredError(this.o.integration, this.o.credentials.email);
+  }
+
+  private async post(body: Record<string, string>, action: string): Promise<{ ok: true; tokens: Tokens } | { ok: false; code: string | null; message: string | null; error: KmspError }> {
+    const { http } = this.o;
+    let response;
+    try {
+      // A sign-in or renewal may be repeated by the HTTP layer (429, 503, a refused connection):
+      // it changes nothing on the hub but the tokens it hands out.
+      response = await http.request({ method: 'POST', url: this.o.tokenUrl, body, safeToRetry: true });
+    } catch (error) {
+      if (isKmspError(error)) throw error;
+      throw http.transportError(error, new URL(this.o.tokenUrl));
+    }
+    if (response.status >= 200 && response.status < 300) {
+      const tokens = decodeTokens(parseJson(response, KBH_SERVICE, http.redactor));
+      http.addSecret(tokens.accessToken);
+      http.addSecret(tokens.refreshToken);
+      const at = this.o.now().getTime();
+      return {
+        ok: true,
+        tokens: {
+          access: tokens.accessToken,
+          refresh: tokens.refreshToken,
+          accessExpires: at + (tokens.expiresIn ?? DEFAULT_TOKEN_LIFETIME_SEC) * 1000,
+          refreshExpires: at + (tokens.refreshExpiresIn ?? DEFAULT_REFRESH_LIFETIME_SEC) * 1000,
+        },
+      };
+    }
+    const parsed = errorBodyOf(response.text);
+    const message = parsed?.message ? http.redactor.text(parsed.message) : null;
+    return {
+      ok: false,
+      code: parsed?.code ?? null,
+      message,
+      error: responseError(response, { action, area: 'account', redactor: http.redactor, url: this.o.url, integration: this.o.integration }),
+    };
+  }
+}
+
+function closedError(): KmspError {
+  return new KmspError(`${KBH_SERVICE} connector used after close()`, {
+    kind: 'internal',
+    cause: 'its tokens were dropped and its connections closed',
+    remedy: 'Create a new connector for further calls.',
+  });
+}
