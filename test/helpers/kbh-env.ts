@@ -101,6 +101,9 @@ function connectWiseView(cw: ConnectWiseSimulator): PsaView {
 export interface KbhEnv {
   hub: KbhSimulator;
   psa: PsaView;
+  /** The PSA's simulator itself, for what only it has (failure injection); null for the other PSA. */
+  autotask: AutotaskSimulator | null;
+  connectwise: ConnectWiseSimulator | null;
   paths: KmspPaths;
   config: KmspConfig;
   /** The saved integration; tests may change it (the jobs take it as given). */
@@ -141,6 +144,8 @@ export async function startKbhEnv(psa: KbhPsaKind, fixture: string, setup: KbhSe
   return {
     hub: sims.kbh,
     psa: psa === 'autotask' ? autotaskView(sims.autotask, timeZone) : connectWiseView(sims.connectwise),
+    autotask: psa === 'autotask' ? sims.autotask : null,
+    connectwise: psa === 'connectwise' ? sims.connectwise : null,
     paths,
     config: saved,
     integration,
