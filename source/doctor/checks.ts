@@ -10,7 +10,7 @@ import { integrationSecrets } from '../domain/secretNames.js';
 import { validateIntegration } from '../domain/validate.js';
 import { accountFieldName, platformProfile, psaProfile } from '../domain/profiles/index.js';
 import { scopeFieldSpec, scopesInUse, ticketingProblems } from '../domain/ticketSchema.js';
-import type { TicketPicklists } from '../domain/types.js';
+import type { AccessCheck, TicketPicklists } from '../domain/types.js';
 import { createPlatform, createPsa, type SecretLookup } from '../connectors/factory.js';
 import { billingFacts, checkMappings, mappingProblems, type PsaBillingFacts } from '../billing/mappingCheck.js';
 import { skipReason } from '../domain/billingChecks.js';
@@ -29,6 +29,8 @@ export interface CheckResult {
   summary: string;
   /** Cause and remedy, multi-line, for failures and warnings. */
   detail?: string;
+  /** The KmspError code behind a failure, where it has one (the console answers some: a one-time code demanded). */
+  code?: string | number;
 }
 
 export interface DoctorOptions {
@@ -45,16 +47,28 @@ export interface DoctorOptions {
 }
 
 function fail(integration: string, area: CheckResult['area'], summary: string, error: unknown): CheckResult {
-  return { integration, area, status: 'fail', summary, detail: describeError(error) };
+  const code = isKmspError(error) ? error.code : undefined;
+  return { integration, area, status: 'fail', summary, detail: describeError(error), ...(code !== undefined ? { code } : {}) };
 }
 
 function plural(n: number, word: string, words = `${word}s`): string {
   return `${n.toLocaleString('en-US')} ${n === 1 ? word : words}`;
 }
 
+/** Doctor rows of a connector's checkAccess: one per area read, or per statement the connector makes. */
+function accessRows(integration: string, area: 'platform' | 'psa', label: string, checks: readonly AccessCheck[], grant: string): CheckResult[] {
+  return checks.map((check) => {
+    const said = check.statement ?? { ok: `may read ${check.what}`, fail: `may not read ${check.what}`, remedy: `${grant} ${check.permission}, then test again.` };
+    return check.allowed
+      ? { integration, area, status: 'ok', summary: `${label}: ${said.ok}` }
+      : { integration, area, status: 'fail', summary: `${label}: ${said.fail}`, detail: `  Cause: ${check.detail ?? 'refused'}.\n  Remedy: ${said.remedy}` };
+  });
+}
+
 export async function checkPlatform(integration: Integration, lookup: SecretLookup): Promise<CheckResult[]> {
   const name = integration.name;
   const label = platformLabel(integration.platform.kind);
+  const words = platformProfile(integration.platform.kind).words;
   const out: CheckResult[] = [];
   let platform: SecurityPlatform | undefined;
   try {
@@ -63,6 +77,8 @@ export async function checkPlatform(integration: Integration, lookup: SecretLook
     out.push({ integration: name, area: 'platform', status: 'ok', summary: `${label}: signed in — ${identity.description}` });
     const tenants = await platform.listTenants();
     out.push({ integration: name, area: 'platform', status: 'ok', summary: `${label}: ${plural(tenants.length, tenantWord(integration.platform.kind), tenantWord(integration.platform.kind, true))} visible` });
+    // Where the platform says more than "signed in" (workspaces of each kind, a 2-step sign-in the agent cannot complete).
+    out.push(...accessRows(name, 'platform', label, (await platform.checkAccess?.()) ?? [], 'give the account'));
     // Permissions: reading devices and licenses of one tenant is what billing and tickets need.
     const mapped = integration.tenants[0];
     const probe = (mapped && tenants.find((t) => t.id === mapped.tenantId)) ?? tenants[0];
@@ -73,7 +89,7 @@ export async function checkPlatform(integration: Integration, lookup: SecretLook
         integration: name,
         area: 'platform',
         status: 'ok',
-        summary: `${label}: can read devices and licenses (“${probe.name}”: ${plural(devices.length, 'device')}, ${plural(usage.keys.length, 'license key')})`,
+        summary: `${label}: can read devices and licenses (“${probe.name}”: ${plural(devices.length, 'device')}, ${plural(usage.keys.length, words.license, words.licenses)})`,
       });
     }
     const missing = integration.tenants.filter((m) => !tenants.some((t) => t.id === m.tenantId));
@@ -151,20 +167,7 @@ export async function checkPsa(integration: Integration, lookup: SecretLookup, t
     const identity = await psa.verify();
     out.push({ integration: name, area: 'psa', status: 'ok', summary: `${label}: signed in — ${identity.description}` });
     // Where the PSA grants reads per area (a security role), each area kmsp needs is read once.
-    for (const check of (await psa.checkAccess?.()) ?? []) {
-      const said = check.statement ?? { ok: `may read ${check.what}`, fail: `may not read ${check.what}`, remedy: `give the API user's security role ${check.permission}, then test again.` };
-      out.push(
-        check.allowed
-          ? { integration: name, area: 'psa', status: 'ok', summary: `${label}: ${said.ok}` }
-          : {
-              integration: name,
-              area: 'psa',
-              status: 'fail',
-              summary: `${label}: ${said.fail}`,
-              detail: `  Cause: ${check.detail ?? 'refused'}.\n  Remedy: ${said.remedy}`,
-            },
-      );
-    }
+    out.push(...accessRows(name, 'psa', label, (await psa.checkAccess?.()) ?? [], "give the API user's security role"));
     const accounts = await psa.listAccounts();
     const active = accounts.filter((a) => a.active).length;
     out.push({ integration: name, area: 'psa', status: 'ok', summary: `${label}: ${plural(accounts.length, words.account, words.accounts)} (${active.toLocaleString('en-US')} active)` });

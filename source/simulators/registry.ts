@@ -139,9 +139,9 @@ const PLATFORM_SIMULATORS = {
     address: (sim) => sim.url,
     note: 'TEST-ONLY certificate',
     connection: (sim) => {
-      // The dataset's first user is the one kmsp signs in as (FIXTURE.md); the demo's has no
-      // 2-step verification, so no authenticator key is given.
-      const user = sim.fixture.users[0]!;
+      // The dataset's first user is the one kmsp signs in as (FIXTURE.md), as it is now: the
+      // demo's has no 2-step verification (no authenticator key) unless a test turned it on.
+      const user = sim.auth.account(sim.fixture.users[0]!.email)!;
       return {
         connection: newConnection(PLATFORM_PROFILES.kbh, { url: sim.url, email: user.email, caFile: testTls().ca }),
         secrets: { 'kbh.password': user.password, ...(user.authenticatorKey ? { 'kbh.authenticator-key': user.authenticatorKey } : {}) },

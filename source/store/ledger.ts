@@ -10,7 +10,8 @@ import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { KmspError } from '../domain/errors.js';
-import { statusTicketKey } from '../domain/ticketKeys.js';
+import { conditionSectionsOf } from '../domain/profiles/index.js';
+import { conditionTicketKey, statusTicketKey } from '../domain/ticketKeys.js';
 import type { ConfigAuditEntry, ConfigAuditSink } from './config.js';
 import type { ConfigChange } from './configDiff.js';
 import { LEDGER_MIGRATIONS, type LedgerMigration } from './ledgerSchema.js';
@@ -921,6 +922,11 @@ function renamedRepeatKey(r: Row, from: string, to: string): string | null {
   const severity = sn(r.severity);
   const deviceId = sn(r.device_id);
   const descriptionId = sn(r.description_id);
+  if (deviceId === null && severity === null && descriptionId !== null) {
+    // A tenant condition's key (no device) names its rule section, which the row does not keep.
+    const section = conditionSectionsOf(descriptionId).find((id) => repeatKey === conditionTicketKey(from, s(r.tenant_id), id, descriptionId));
+    return section === undefined ? repeatKey : conditionTicketKey(to, s(r.tenant_id), section, descriptionId);
+  }
   if ((severity !== 'warning' && severity !== 'critical') || deviceId === null || descriptionId === null) return repeatKey;
   // Only a key that is this condition's key under the old name follows; anything else is kept as found.
   if (repeatKey !== statusTicketKey(from, s(r.tenant_id), deviceId, descriptionId, severity)) return repeatKey;

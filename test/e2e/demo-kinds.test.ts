@@ -1,6 +1,8 @@
 // `kmsp demo --platform <kind> --psa <kind>`: a kind the demo cannot simulate is refused before
 // anything starts, naming the kinds it can; the generic port flags place each simulator.
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli, startCli } from '../helpers/cli.js';
 
@@ -26,11 +28,12 @@ describe('kmsp demo --platform / --psa', () => {
     expect(r.stdout).toBe('');
   });
 
-  it('refuses a platform that has no simulator yet', async () => {
-    const r = await runCli(['demo', '--platform', 'kbh', '--serve']);
+  it('refuses an unknown platform kind, naming the simulated ones', async () => {
+    const r = await runCli(['demo', '--platform', 'nope', '--serve']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('Kaspersky Business Hub has no simulator in this build yet');
-    expect(r.stderr).toContain('Remedy: Give --platform ksc.');
+    expect(r.stderr).toContain('Unknown security platform kind "nope"');
+    expect(r.stderr).toContain('the demo simulates: ksc (KSC), kbh (Business Hub)');
+    expect(r.stderr).toContain('Remedy: Give --platform one of ksc, kbh.');
   });
 
   it('refuses a port that is no port', async () => {
@@ -53,6 +56,26 @@ describe('kmsp demo --platform / --psa', () => {
       const banner = demo.output().stdout;
       expect(banner).toMatch(new RegExp(`^  Kaspersky Security Center simulator  https://localhost:${platformPort}   \\(TEST-ONLY certificate\\)$`, 'm'));
       expect(banner).toMatch(new RegExp(`^  Autotask simulator {19}http://127\\.0\\.0\\.1:${psaPort}/atservicesrest/$`, 'm'));
+    });
+  });
+
+  describe('Business Hub', () => {
+    let demo: ReturnType<typeof startCli> | undefined;
+    afterAll(async () => {
+      demo?.child.kill('SIGTERM');
+      await demo?.exited;
+    });
+
+    it('runs the Business Hub simulator, and the demo reads its companies through the connector', async () => {
+      const platformPort = await freePort();
+      demo = startCli(['demo', '--serve', '--platform', 'kbh', '--psa', 'autotask', '--platform-port', String(platformPort)], /Configuration and secrets\s+(\S+)/);
+      const [, dir] = await demo.started;
+      const banner = demo.output().stdout;
+      // The demo lists every company through the connector into the configuration.
+      const config = JSON.parse(readFileSync(path.join(dir!, 'config.json'), 'utf8')) as { integrations: Array<{ platform: { kind: string }; tenants: unknown[] }> };
+      expect(config.integrations[0]!.platform.kind).toBe('kbh');
+      expect(config.integrations[0]!.tenants.length).toBeGreaterThan(0);
+      expect(banner).toMatch(new RegExp(`^  Kaspersky Business Hub simulator\\s+https://localhost:${platformPort}\\s+\\(TEST-ONLY certificate\\)$`, 'm'));
     });
   });
 });

@@ -7,15 +7,15 @@ import path from 'node:path';
 import { createElement } from 'react';
 import { afterAll, afterEach, beforeAll, vi } from 'vitest';
 import { startDemo, type DemoEnvironment } from '../../source/demo/environment.js';
-import type { SimulatedPsaKind } from '../../source/simulators/registry.js';
+import type { SimulatedPlatformKind, SimulatedPsaKind } from '../../source/simulators/registry.js';
 import { ConsoleSession } from '../../source/console/session.js';
 import { resolvePaths } from '../../source/store/paths.js';
 import { ConsoleRoot } from '../../source/ui/console-root.js';
 import { cleanupUi, press, renderUi, waitForFrame, type RenderedUi } from './ink.js';
 
-export interface DemoConsole<P extends SimulatedPsaKind = 'autotask'> {
+export interface DemoConsole<P extends SimulatedPsaKind = 'autotask', L extends SimulatedPlatformKind = 'ksc'> {
   /** The running demo (started in beforeAll: read it inside hooks and tests). */
-  readonly demo: DemoEnvironment<P>;
+  readonly demo: DemoEnvironment<P, L>;
   /** A new temporary folder holding a copy of the demo's config.json and secrets.json (0600), or nothing with `withDemo: false`. */
   freshDir(options?: { withDemo?: boolean }): string;
   /** A console session on dir's config with file secrets, closed after the test. */
@@ -28,15 +28,19 @@ export interface DemoConsole<P extends SimulatedPsaKind = 'autotask'> {
  * Register the hooks of a demo console test file: start the demo before all tests;
  * after each, unmount what renderUi mounted (and restore mocks with `restoreMocks`)
  * and close the sessions; after all, stop the demo and remove the folders.
- * `prefix` names the temporary folders (e.g. 'kmsp-reports-'); `psa` the simulated PSA (default Autotask).
+ * `prefix` names the temporary folders (e.g. 'kmsp-reports-'); `psa` and `platform` the simulated
+ * vendors (default: the registry's demo default).
  */
-export function useDemoConsole<P extends SimulatedPsaKind = 'autotask'>(prefix: string, options: { restoreMocks?: boolean; psa?: P } = {}): DemoConsole<P> {
-  let demo: DemoEnvironment<P> | undefined;
+export function useDemoConsole<P extends SimulatedPsaKind = 'autotask', L extends SimulatedPlatformKind = 'ksc'>(
+  prefix: string,
+  options: { restoreMocks?: boolean; psa?: P; platform?: L } = {},
+): DemoConsole<P, L> {
+  let demo: DemoEnvironment<P, L> | undefined;
   const sessions: ConsoleSession[] = [];
   const dirs: string[] = [];
 
   beforeAll(async () => {
-    demo = (await startDemo(options.psa ? { psa: options.psa } : {})) as DemoEnvironment<P>;
+    demo = (await startDemo({ ...(options.psa ? { psa: options.psa } : {}), ...(options.platform ? { platform: options.platform } : {}) })) as unknown as DemoEnvironment<P, L>;
   });
 
   afterEach(async () => {
@@ -50,7 +54,7 @@ export function useDemoConsole<P extends SimulatedPsaKind = 'autotask'>(prefix: 
     for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  const running = (): DemoEnvironment<P> => {
+  const running = (): DemoEnvironment<P, L> => {
     if (!demo) throw new Error('The demo starts in beforeAll: use it inside hooks and tests.');
     return demo;
   };

@@ -9,6 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { HttpClient } from '../../source/connectors/http.js';
 import { startKbhSimulator, type KbhFixture, type KbhSimulator } from '../../source/simulators/kbh/index.js';
 import { KBH_DEMO_USER, KBH_TWO_STEP_USER } from '../../source/simulators/kbh/demoFixture.js';
+import { platformSimulator } from '../../source/simulators/registry.js';
 import { fixturesPath, testTls } from '../../source/simulators/server.js';
 
 // Raw wire JSON: the tests look deep into it.
@@ -664,5 +665,21 @@ describe('over HTTPS', () => {
     } finally {
       http.close();
     }
+  });
+});
+
+describe('the registry entry', () => {
+  it('points kmsp at the first user with the test CA; gives the authenticator key once the account demands codes; lists the active companies', async () => {
+    const entry = platformSimulator('kbh');
+    const sim = await entry.start({ fixture: fixturesPath('tickets-basic', 'kbh.json') });
+    sims.push(sim);
+    const { connection, secrets } = entry.connection(sim);
+    expect(connection).toEqual({ kind: 'kbh', url: sim.url, email: KBH_DEMO_USER.email, caFile: testTls().ca });
+    expect(secrets).toEqual({ 'kbh.password': KBH_DEMO_USER.password });
+    const key = sim.requireTwoStep(KBH_DEMO_USER.email);
+    expect(entry.connection(sim).secrets).toEqual({ 'kbh.password': KBH_DEMO_USER.password, 'kbh.authenticator-key': key });
+    sim.setCompanyState('co-beta-0002', 'markedForDeletion');
+    expect(entry.tenants(sim)).toEqual([{ id: 'co-alpha-0001', name: 'Alpha Dental' }]);
+    expect(entry.note).toBe('TEST-ONLY certificate');
   });
 });

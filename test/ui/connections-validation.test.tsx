@@ -162,9 +162,18 @@ describe('rows', () => {
     expect(key.kind === 'secret' && key.secret).toMatchObject({ name: 'main.connectwise.private-key', label: 'ConnectWise API member private key', envVar: 'KMSP_SECRET_MAIN_CONNECTWISE_PRIVATE_KEY' });
     expect(platformRows(cw).map((r) => r.label)).toEqual(['URL', 'User name', 'User type', 'CA/certificate file', 'Password']);
   });
-  it('Business Hub: URL, e-mail, CA file and its password', () => {
+  it('Business Hub: URL, e-mail, CA file, its password and the optional authenticator key', () => {
     const kbh = { ...ksc, platform: { kind: 'kbh' as const, url: 'https://hub', email: 'a@b', caFile: null } };
-    expect(platformRows(kbh, draftOf(kbh)).map((r) => r.label)).toEqual(['URL', 'E-mail', 'CA/certificate file', 'Password']);
+    const rows = platformRows(kbh, draftOf(kbh));
+    expect(rows.map((r) => r.label)).toEqual(['URL', 'E-mail', 'CA/certificate file', 'Password', 'Authenticator key']);
+    const key = rows.at(-1)!;
+    expect(key.kind === 'secret' && key.secret.optional).toBeTruthy();
+    expect(key.help).toMatch(/no one at the keyboard/);
+  });
+  it('an optional secret that is not set is a choice, not a fault', () => {
+    const status = { backends: [], secrets: [{ name: 'main.kbh.authenticator-key', heldBy: null, shadowed: [] }] } as unknown as Parameters<typeof secretState>[2];
+    expect(secretState('main.kbh.authenticator-key', 'X', status, { emptyText: '(none)' })).toEqual({ text: '(none) (Enter sets it)', tone: 'muted' });
+    expect(secretState('main.kbh.authenticator-key', 'X', status)).toEqual({ text: 'missing (Enter sets it)', tone: 'danger' });
   });
   it('knows which rows changed, comparing values not key order', () => {
     const saved = draftOf(ksc);

@@ -210,3 +210,15 @@ describe('ledger', () => {
     expect(b.getRun(run)?.status).toBe('ok');
   });
 });
+
+describe('ledger: tickets of a tenant condition (no device)', () => {
+  it('a rename moves the repeat key the ticket job computes under the new name; the key (the PSA tag) stays', async () => {
+    const { conditionTicketKey } = await import('../../source/domain/ticketKeys.js');
+    const l = ledger();
+    const repeatKey = conditionTicketKey('alpha', 'co-1', 'office365Events', 'license-issue');
+    l.upsertTicket({ key: repeatKey, integration: 'alpha', tenantId: 'co-1', kind: 'status', deviceId: null, descriptionId: 'license-issue', severity: null, repeatKey, psaTicketId: '77' });
+    l.renameIntegration('alpha', 'gamma');
+    const [row] = l.ticketsByRepeatKey('gamma', conditionTicketKey('gamma', 'co-1', 'office365Events', 'license-issue'));
+    expect(row).toMatchObject({ key: repeatKey, psaTicketId: '77', deviceId: null, severity: null });
+  });
+});

@@ -96,6 +96,7 @@ export class HubSession {
     o.http.addSecret(credentials.password);
     o.http.addSecret(credentials.authenticatorKey);
     o.http.addSecret(credentials.oneTimeCode);
+    o.http.addSecret(credentials.oneTimeCode?.trim());
     this.secret = credentials.authenticatorKey ? authenticatorSecret(credentials.authenticatorKey, o.integration) : null;
     if (this.secret) o.http.addSecret(this.secret.base32);
   }

@@ -66,3 +66,12 @@ export function platformProfile(kind: string): PlatformProfile {
     remedy: 'Set platform.kind to one of those, or run the kmsp release that wrote this configuration.',
   });
 }
+
+/** The rule sections, of any platform, that have a condition row keyed `rowKey` (a condition ticket's key names its section). */
+export function conditionSectionsOf(rowKey: string): string[] {
+  const out = new Set<string>();
+  for (const kind of PLATFORM_KINDS) {
+    for (const section of PLATFORM_PROFILES[kind].sections) if (section.rows.some((r) => r.condition && r.key === rowKey)) out.add(section.id);
+  }
+  return [...out];
+}

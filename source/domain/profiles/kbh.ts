@@ -47,6 +47,8 @@ export const kbhProfile: PlatformProfile<'kbh'> = {
     tenant: 'company',
     tenants: 'companies',
     addRemoveTenants: 'Add / remove companies',
+    license: 'license',
+    licenses: 'licenses',
   },
   connection: [
     { key: 'url', label: 'URL', kind: 'url', help: 'Address of Kaspersky Business Hub.', example: 'https://hub.kaspersky.com' },
@@ -77,6 +79,7 @@ export const kbhProfile: PlatformProfile<'kbh'> = {
     label: 'One-time code',
     help: 'The 6-digit code your authenticator app shows for the Business Hub account. It is used for this sign-in only and never stored.',
     demandedCode: 'one-time-code-required',
+    digits: 6,
   },
   sections: [
     { id: 'events', group: 'KES Cloud', title: 'Events', rowKind: 'severity', lifetime: true, rows: SEVERITY_ROWS, dueHours: 12, lifetimeDays: 1 },

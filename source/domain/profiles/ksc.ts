@@ -22,6 +22,8 @@ export const kscProfile: PlatformProfile<'ksc'> = {
     tenant: 'virtual server',
     tenants: 'virtual servers',
     addRemoveTenants: 'Add / remove virtual servers',
+    license: 'license key',
+    licenses: 'license keys',
   },
   connection: [
     {

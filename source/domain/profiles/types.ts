@@ -268,6 +268,9 @@ export interface PlatformWords {
   tenants: string;
   /** "Add / remove virtual servers". */
   addRemoveTenants: string;
+  /** What the platform calls a license it reports ("license key", "license"). */
+  license: string;
+  licenses: string;
 }
 
 /**
@@ -282,6 +285,8 @@ export interface OneTimeCodeSpec {
   help: string;
   /** The KmspError code the connector throws when the platform demands a code it was not given. */
   demandedCode: string;
+  /** How many digits a code has. */
+  digits: number;
 }
 
 export interface PlatformProfile<K extends PlatformKind = PlatformKind> {

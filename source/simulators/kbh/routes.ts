@@ -22,14 +22,15 @@ export const API_ROOT = '/api/v1/';
 
 const ok = (body: unknown): SimResponse => ({ status: 200, body });
 
-interface Route {
+type Route = {
   method: 'GET' | 'POST';
   /** Segments below /api/v1/; ":id" is any one segment. */
   pattern: string;
+} & (
+  | { open?: false; run: (params: string[], req: SimRequest, user: KbhUser) => SimResponse }
   /** Sign-in itself needs no bearer token. */
-  open?: boolean;
-  run: (params: string[], req: SimRequest, user: KbhUser) => SimResponse;
-}
+  | { open: true; run: (params: string[], req: SimRequest) => SimResponse }
+);
 
 function match(pattern: string, seg: string[]): string[] | null {
   const parts = pattern.split('/');
@@ -151,8 +152,8 @@ export function createKbhHandler(deps: RouterDeps): SimHandler {
       if (known.length === 0) throw notFound(`No endpoint ${req.path}.`);
       const route = known.find((r) => r.method === method);
       if (!route) return errorAnswer(405, 'invalid_request', `${req.path} answers ${known.map((r) => r.method).join(', ')}, not ${method}.`, { Allow: known.map((r) => r.method).join(', ') });
-      const user = route.open ? (null as unknown as KbhUser) : deps.auth().authenticate(req.headers.authorization);
-      return route.run(match(route.pattern, seg)!, req, user);
+      const params = match(route.pattern, seg)!;
+      return route.open ? route.run(params, req) : route.run(params, req, deps.auth().authenticate(req.headers.authorization));
     } catch (error) {
       if (error instanceof HubError) return errorAnswer(error.status, error.code, error.message, error.headers);
       throw error;

@@ -18,6 +18,7 @@ import { Box, Text } from 'ink';
 import type { ConsoleSession } from '../../../console/session.js';
 import type { Integration } from '../../../domain/config.js';
 import { rebaseOnTheirs } from '../../../domain/configMerge.js';
+import { platformProfile } from '../../../domain/profiles/index.js';
 import { checkPlatform, checkPsa, type CheckResult } from '../../../doctor/checks.js';
 import type { SecretStatusReport } from '../../../store/secrets.js';
 import { secretState, secretStoredNotice } from './secrets-view.js';
@@ -269,8 +270,42 @@ function ConnectionEditor({ width, height, active, session, integration, cwd }: 
     const crashed = (side: Side) => (error: unknown): CheckResult[] => [
       { integration: name, area: side, status: 'fail', summary: `${sideTitle(tested, side)}: check failed`, detail: error instanceof Error ? error.message : String(error) },
     ];
-    void checkPlatform(tested, lookup).catch(crashed('platform')).then(finish('platform'));
+    const stillWanted = () => mounted.current && runSerial.current === id;
+    void checkPlatform(tested, lookup)
+      .catch(crashed('platform'))
+      .then((results) => (stillWanted() ? withOneTimeCode(tested, results, lookup, stillWanted) : results))
+      .catch(crashed('platform'))
+      .then(finish('platform'));
     void checkPsa(tested, lookup, session.config.agent.timeZone).catch(crashed('psa')).then(finish('psa'));
+  };
+
+  /**
+   * The platform demanded a one-time code (2-step verification) it was not given: ask for one and
+   * test again with it, for this sign-in only. Cancelled, the first answer stands (it says what
+   * the agent needs to sign in alone).
+   */
+  const withOneTimeCode = async (tested: Integration, results: CheckResult[], lookup: (secret: string) => Promise<string | null>, stillWanted: () => boolean): Promise<CheckResult[]> => {
+    const spec = platformProfile(tested.platform.kind).oneTimeCode;
+    if (!spec || !results.some((r) => r.status === 'fail' && r.code === spec.demandedCode)) return results;
+    const title = sideTitle(tested, 'platform');
+    const digits = new RegExp(`^\\d{${spec.digits}}$`);
+    const values = await screen.form({
+      title: `${title} asks for a ${spec.label.toLowerCase()}`,
+      intro: [`The account signs in with 2-step verification. ${spec.help}`],
+      fields: [
+        {
+          kind: 'text',
+          id: 'code',
+          label: spec.label,
+          required: true,
+          validate: (v) => (digits.test(v.trim()) ? undefined : `Type the ${spec.digits} digits the app shows.`),
+        },
+      ],
+    });
+    const code = typeof values?.code === 'string' ? values.code.trim() : '';
+    if (!code || !stillWanted()) return results;
+    const codeName = `${tested.name}.${spec.part}`;
+    return checkPlatform(tested, (secret) => (secret === codeName ? Promise.resolve(code) : lookup(secret)));
   };
 
   const showAllResults = () => {
@@ -450,7 +485,7 @@ function rowValue(row: FieldRow, draft: ConnectionDraft, status: SecretStatusRep
   }
   if (row.kind === 'toggle') return { text: row.text(row.read(draft)), tone: 'normal' };
   if (storing.has(row.id)) return { text: 'storing…', tone: 'muted' };
-  return secretState(row.secret.name, row.secret.envVar, status);
+  return secretState(row.secret.name, row.secret.envVar, status, row.secret.optional);
 }
 
 function ResultsPane({ run, currentKey, width, room }: { run: TestRun | null; currentKey: string; width: number; room: number }) {

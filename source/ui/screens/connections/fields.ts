@@ -128,7 +128,7 @@ function secretRow(side: Side, secret: SecretSpec): SecretRow {
     kind: 'secret',
     label: secret.short,
     secret,
-    help: `${secret.label}: stored as ${secret.name} in the secret store, never in the config file. Enter types a new value.`,
+    help: `${secret.optional ? `${secret.optional.help} ` : ''}${secret.label}: stored as ${secret.name} in the secret store, never in the config file. Enter types a new value.`,
   };
 }
 

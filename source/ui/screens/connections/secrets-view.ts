@@ -5,11 +5,17 @@ import type { SecretStatusReport, SetResult } from '../../../store/secrets.js';
 import type { Tone } from '../../theme.js';
 
 /** "present in OS keyring" / "missing" — never a value, never a length. */
-export function secretState(name: string, envVar: string, status: SecretStatusReport | undefined): { text: string; tone: Tone } {
+export function secretState(
+  name: string,
+  envVar: string,
+  status: SecretStatusReport | undefined,
+  optional?: { emptyText: string },
+): { text: string; tone: Tone } {
   if (!status) return { text: 'checking…', tone: 'muted' };
   const entry = status.secrets.find((s) => s.name === name);
   const label = (id: string) => status.backends.find((b) => b.id === id)?.label ?? id;
-  if (!entry?.heldBy) return { text: 'missing (Enter sets it)', tone: 'danger' };
+  // An optional secret that is not set is a choice, not a fault.
+  if (!entry?.heldBy) return optional ? { text: `${optional.emptyText} (Enter sets it)`, tone: 'muted' } : { text: 'missing (Enter sets it)', tone: 'danger' };
   const where = `present in ${label(entry.heldBy)}${entry.heldBy === 'environment' ? ` (${envVar})` : ''}`;
   const shadowed = entry.shadowed.length > 0 ? `; also in ${entry.shadowed.map(label).join(', ')} (not used)` : '';
   return { text: where + shadowed, tone: entry.heldBy === 'file' ? 'warning' : 'success' };

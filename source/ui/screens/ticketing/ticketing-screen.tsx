@@ -533,6 +533,17 @@ function TicketingEditor({ session, integrationName, integration, width, height,
     };
     const rest = bulkOnlyFields(psa);
     if (rest.length > 0) detail.push({ text: `${rest.map(extra).join(' · ')} (e edits)`, tone: 'muted' });
+    // How the row's tickets end, where the section mixes conditions (closed by kmsp) and events (closed by people).
+    if (sectionSpec?.rowKind === 'event-type') {
+      const ticket = psa.words.ticket;
+      const condition = sectionSpec.rows.find((r) => r.key === rule.key)?.condition === true;
+      detail.push({
+        text: condition
+          ? `One ${ticket} while the condition lasts; kmsp closes it when the condition clears.`
+          : `One ${ticket} per occurrence; people close it.`,
+        tone: 'muted',
+      });
+    }
   } else if (!isRules) {
     const required = psa.ticketing.general.filter((s) => s.required && !s.requiredOnceInUse).map((s) => s.label);
     const onceInUse = psa.ticketing.general.filter((s) => s.required && s.requiredOnceInUse).map((s) => s.label);

@@ -1,0 +1,263 @@
+// The Business Hub connector's sign-in, tokens and failures against the simulator over loopback
+// HTTPS (connectors/kbh/README.md §3, §5, §6): renewal before expiry and after token_expired,
+// refresh rotation, one sign-in for concurrent requests, the one-time code (demanded, made from
+// the authenticator key, handed in once), 401/403/404, 429 and 503 retried, what is refused
+// before anything is sent, and no secret in any error or recording.
+import { describe, expect, it } from 'vitest';
+import { createKbhPlatform } from '../../source/connectors/kbh/index.js';
+import { createPlatform } from '../../source/connectors/factory.js';
+import type { Integration } from '../../source/domain/config.js';
+import type { KmspError } from '../../source/domain/errors.js';
+import { testTls } from '../../source/simulators/server.js';
+import { START, USERS, failure, tenant, useSimulatedKbh } from './kbh-simulated.js';
+
+const kbh = useSimulatedKbh();
+const ACME = tenant('c-acme');
+const MINUTE = 60_000;
+
+describe('tokens', () => {
+  it('renews by the refresh token when less than five minutes are left, using the new refresh token each time', async () => {
+    const platform = kbh.platform();
+    await platform.listTenants();
+    kbh.advance(54 * MINUTE);
+    await platform.listTenants();
+    expect([kbh.grants('password'), kbh.grants('refresh_token')]).toEqual([1, 0]);
+    kbh.advance(2 * MINUTE);
+    await platform.listTenants();
+    expect([kbh.grants('password'), kbh.grants('refresh_token')]).toEqual([1, 1]);
+    // The hub rotates refresh tokens (the old one stops working): a second renewal succeeds only with the new one.
+    kbh.advance(56 * MINUTE);
+    await platform.listTenants();
+    expect([kbh.grants('password'), kbh.grants('refresh_token')]).toEqual([1, 2]);
+    expect(kbh.sim.summary().activeRefreshTokens).toBe(1);
+    expect(kbh.sim.requests.filter((r) => r.status === 401)).toEqual([]);
+  });
+
+  it('token_expired: renews once and repeats the read', async () => {
+    const platform = kbh.platform();
+    await platform.listTenants();
+    expect(kbh.sim.expireAccessTokens()).toBe(1);
+    const devices = await platform.listDevices(ACME);
+    expect(devices).toHaveLength(4);
+    expect(kbh.grants('refresh_token')).toBe(1);
+    const workspaceReads = kbh.sim.requests.filter((r) => r.path === '/api/v1/companies/c-acme/workspaces');
+    expect(workspaceReads.map((r) => r.status)).toEqual([401, 200]);
+  });
+
+  it('concurrent requests share one sign-in, and one renewal', async () => {
+    const platform = kbh.platform();
+    await Promise.all([platform.listTenants(), platform.listApplications(), platform.listDevices(ACME), platform.licenseUsage(ACME), platform.conditions!(ACME)]);
+    expect(kbh.grants('password')).toBe(1);
+    kbh.sim.expireAccessTokens();
+    await Promise.all([platform.listTenants(), platform.listApplications(), platform.listDevices(ACME), platform.licenseUsage(ACME), platform.eventsSince(ACME, null)]);
+    expect([kbh.grants('password'), kbh.grants('refresh_token')]).toEqual([1, 1]);
+    kbh.advance(58 * MINUTE);
+    await Promise.all([platform.listTenants(), platform.listApplications(), platform.listDevices(ACME)]);
+    expect([kbh.grants('password'), kbh.grants('refresh_token')]).toEqual([1, 2]);
+  });
+
+  it('a refresh token the hub refuses (invalid_grant) leads to a full sign-in', async () => {
+    const platform = kbh.platform();
+    await platform.listTenants();
+    kbh.sim.revokeRefreshTokens();
+    kbh.advance(56 * MINUTE);
+    await platform.listTenants();
+    expect([kbh.grants('password'), kbh.grants('refresh_token')]).toEqual([2, 1]);
+  });
+
+  it('a token refused again right after its renewal is an error, not a loop', async () => {
+    const platform = kbh.platform();
+    await platform.listTenants();
+    kbh.sim.inject({ endpoint: 'companies$', kind: 'error', status: 401, code: 'invalid_token', count: 2 });
+    const error = await failure(platform.listTenants());
+    expect(error).toMatchObject({ kind: 'auth', message: "Kaspersky Business Hub refused kmsp's access token to list the companies, right after renewing it", code: 'invalid_token' });
+    expect(kbh.grants('refresh_token')).toBe(1);
+  });
+});
+
+describe('the one-time code', () => {
+  const twoStep = { email: USERS.twoStep.email, password: USERS.twoStep.password };
+
+  it('demanded with neither key nor code: one-time-code-required, with a remedy that needs no one at the keyboard', async () => {
+    const integration = { name: 'reg', platform: { kind: 'kbh', url: kbh.sim.url, email: USERS.twoStep.email, caFile: testTls().ca } } as Pick<Integration, 'name' | 'platform'>;
+    const platform = await createPlatform(integration, async (name) => (name === 'reg.kbh.password' ? USERS.twoStep.password : null));
+    try {
+      const error = await failure(platform.verify());
+      expect(error).toMatchObject({ kind: 'auth', code: 'one-time-code-required', message: `Kaspersky Business Hub asks for a one-time code to sign in ${USERS.twoStep.email}` });
+      expect(error.remedy).toContain('kmsp secrets set reg.kbh.authenticator-key');
+      expect(error.remedy).toContain('without 2-step verification');
+    } finally {
+      await platform.close();
+    }
+    expect(kbh.grants('password')).toBe(1);
+  });
+
+  it('made from the stored authenticator key, at every full sign-in; a second one in the same 30 s waits for the next code', async () => {
+    const waits: number[] = [];
+    const platform = kbh.platform({
+      user: twoStep,
+      authenticatorKey: USERS.twoStep.authenticatorKey.toLowerCase().replace(/(.{4})/g, '$1 '),
+      httpOptions: {
+        sleep: async (ms) => {
+          waits.push(ms);
+          kbh.advance(ms);
+        },
+      },
+    });
+    expect((await platform.verify()).description).toContain(USERS.twoStep.email);
+    // Without a code first (the hub says otp_required), then with one.
+    expect(kbh.sim.requests.filter((r) => r.path === '/api/v1/auth/token').map((r) => [r.status, (r.body as { otp?: string }).otp ?? null])).toEqual([
+      [401, null],
+      [200, '***'],
+    ]);
+    kbh.sim.revokeRefreshTokens();
+    kbh.sim.expireAccessTokens();
+    await platform.listTenants();
+    // The hub takes a code once: kmsp waited for the next 30-second step rather than be refused.
+    expect(waits).toHaveLength(1);
+    expect(waits[0]).toBeGreaterThan(0);
+    expect(waits[0]).toBeLessThanOrEqual(30_000);
+    // From the second sign-in on, the code goes with the first request.
+    expect(kbh.grants('password')).toBe(3);
+    expect((await platform.checkAccess!()).at(-1)).toMatchObject({ allowed: true, statement: { ok: `kmsp makes ${USERS.twoStep.email}'s one-time codes from the stored authenticator key: the agent signs in unattended` } });
+  });
+
+  it('handed in: signs in once; the next full sign-in demands another, and checkAccess says the agent cannot', async () => {
+    const platform = kbh.platform({ user: twoStep, oneTimeCode: kbh.sim.oneTimeCode(USERS.twoStep.email) });
+    await platform.listTenants();
+    expect(kbh.grants('password')).toBe(2);
+    const access = (await platform.checkAccess!()).at(-1)!;
+    expect(access.allowed).toBe(false);
+    expect(access.statement!.fail).toContain('a code typed for this test does not carry over');
+    expect(access.statement!.remedy).toContain('kmsp secrets set reg.kbh.authenticator-key');
+    // Renewals need no code…
+    kbh.advance(56 * MINUTE);
+    await platform.listTenants();
+    // …a full sign-in does, and the handed-in one is spent.
+    kbh.sim.revokeRefreshTokens();
+    kbh.sim.expireAccessTokens();
+    expect((await failure(platform.listTenants())).code).toBe('one-time-code-required');
+  });
+
+  it('a wrong code, and a wrong key: otp_invalid with what to check', async () => {
+    const typed = await failure(kbh.platform({ user: twoStep, oneTimeCode: '000000' }).listTenants());
+    expect(typed).toMatchObject({ kind: 'auth', code: 'otp_invalid', message: `Kaspersky Business Hub refused the one-time code for ${USERS.twoStep.email}` });
+    expect(typed.remedy).toContain('Type the code your authenticator app shows now');
+    const keyed = await failure(kbh.platform({ user: twoStep, authenticatorKey: 'GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ' }).listTenants());
+    expect(keyed.why).toContain('the code kmsp made from the stored authenticator key');
+    expect(keyed.remedy).toContain("this machine's clock");
+    const notBase32 = await failure(Promise.resolve().then(() => kbh.platform({ user: twoStep, authenticatorKey: '123 456' })));
+    expect(notBase32).toMatchObject({ kind: 'config', message: 'The Kaspersky Business Hub authenticator key is not a base32 setup key' });
+  });
+
+  it('codes by SMS: checkAccess says kmsp cannot read them', async () => {
+    const platform = kbh.platform({ user: { email: USERS.sms.email, password: USERS.sms.password }, oneTimeCode: USERS.sms.smsCode });
+    const access = (await platform.checkAccess!()).at(-1)!;
+    expect(access).toMatchObject({ allowed: false, detail: 'the account gets its one-time codes by SMS' });
+    expect(access.statement!.fail).toContain('by SMS, which kmsp cannot read');
+  });
+});
+
+describe('failures', () => {
+  it('a wrong password names the e-mail and the command; five in a row lock the account', async () => {
+    const wrong = { email: USERS.plain.email, password: 'Not-the-password-1' };
+    const error = await failure(kbh.platform({ user: wrong }).verify());
+    expect(error).toMatchObject({ kind: 'auth', message: 'Kaspersky Business Hub rejected the e-mail or password', code: 'invalid_credentials' });
+    expect(error.remedy).toContain(USERS.plain.email);
+    expect(error.remedy).toContain('kmsp secrets set reg.kbh.password');
+    for (let i = 0; i < 4; i++) await failure(kbh.platform({ user: wrong }).verify());
+    const locked = await failure(kbh.platform().verify());
+    expect(locked).toMatchObject({ kind: 'auth', code: 'account_locked', message: `Kaspersky Business Hub account ${USERS.plain.email} is locked` });
+    expect(locked.why).toContain('locked until 2026-06-15T10:30:00Z');
+    expect(locked.remedy).toContain('Wait until the lock ends');
+  });
+
+  it('403: the account may not, and what it needs', async () => {
+    kbh.sim.inject({ endpoint: 'workspaces/*/devices', kind: 'error', status: 403, message: 'The role Read-only may not list devices.' });
+    const error = await failure(kbh.platform().listDevices(ACME));
+    expect(error).toMatchObject({ kind: 'permission', message: 'Kaspersky Business Hub refused to list the devices of workspace ws-acme-kes: the Business Hub account may not' });
+    expect(error.why).toBe('HTTP 403 (forbidden: The role Read-only may not list devices.)');
+    expect(error.remedy).toContain('Kaspersky Endpoint Security Cloud workspace');
+  });
+
+  it('404 where the API should be: the URL is wrong', async () => {
+    const error = await failure(kbh.platform({ connection: { url: `${kbh.sim.url.replace(/\/$/, '')}/hub` } }).verify());
+    expect(error).toMatchObject({ kind: 'config' });
+    expect(error.message).toContain('does not serve the Business Hub API');
+    expect(error.remedy).toContain('https://hub.kaspersky.com');
+  });
+
+  it('429 and 503 are retried after Retry-After; when they last, each says so', async () => {
+    const waits: number[] = [];
+    const platform = kbh.platform({ httpOptions: { sleep: async (ms) => void waits.push(ms), retries: 2 } });
+    kbh.sim.inject({ endpoint: 'companies$', kind: '429', retryAfter: 2, count: 2 });
+    expect(await platform.listTenants()).toHaveLength(8);
+    expect(waits).toEqual([2000, 2000]);
+    kbh.sim.inject({ endpoint: 'auth/token', kind: '503', count: 1 });
+    kbh.sim.inject({ endpoint: 'licensing/products', kind: '503', count: 1 });
+    expect(await kbh.platform().listApplications()).toHaveLength(4);
+    kbh.sim.inject({ endpoint: 'companies$', kind: '429', retryAfter: 1, count: 5 });
+    const limited = await failure(platform.listTenants());
+    expect(limited).toMatchObject({ kind: 'rate-limit', code: 'rate_limited' });
+    expect(limited.remedy).toContain('Retry after');
+    kbh.sim.clearInjections();
+    kbh.sim.inject({ endpoint: 'companies$', kind: '503', count: 5 });
+    const down = await failure(platform.listTenants());
+    expect(down).toMatchObject({ kind: 'vendor', message: 'Kaspersky Business Hub is unavailable (list the companies)', code: 'unavailable' });
+  });
+
+  it('an answer that is not JSON, and a record that fails validation', async () => {
+    kbh.sim.inject({ endpoint: 'companies$', kind: 'error', status: 200, rawBody: '<html><body>Sign in to the proxy</body></html>' });
+    const html = await failure(kbh.platform().listTenants());
+    expect(html).toMatchObject({ kind: 'protocol', message: 'Kaspersky Business Hub answered with something that is not JSON (HTTP 200)' });
+    const front = kbh.sim.state.devices.find((d) => d.id === 'd-front')!;
+    (front as { kind: string }).kind = 'tablet';
+    const invalid = await failure(kbh.platform().listDevices(ACME));
+    expect(invalid).toMatchObject({ kind: 'protocol', message: 'Kaspersky Business Hub answered device d-front in an unexpected shape' });
+    expect(invalid.why).toBe('field kind should be one of workstation, server, mobile, got "tablet"');
+  });
+
+  it('plain http off loopback is refused before anything is sent; an untrusted certificate names the CA file', async () => {
+    const plain = await failure(Promise.resolve().then(() => kbh.platform({ connection: { url: 'http://hub.example-msp.com' } })));
+    expect(plain).toMatchObject({ kind: 'config', message: 'The Kaspersky Business Hub URL uses plain http: http://hub.example-msp.com' });
+    expect(kbh.records).toEqual([]);
+    const untrusted = await failure(kbh.platform({ connection: { caFile: null } }).verify());
+    expect(untrusted.kind).toBe('tls');
+    expect(untrusted.remedy).toContain('CA/certificate file');
+    expect(kbh.sim.requests).toEqual([]);
+  });
+});
+
+describe('secrets', () => {
+  it('no password, key, one-time code or token in any error, connector record or simulator recording', async () => {
+    const errors: KmspError[] = [];
+    const keyed = kbh.platform({ user: { email: USERS.twoStep.email, password: USERS.twoStep.password }, authenticatorKey: USERS.twoStep.authenticatorKey, httpOptions: { sleep: async (ms) => kbh.advance(ms) } });
+    await keyed.listTenants();
+    kbh.sim.expireAccessTokens();
+    await keyed.listDevices(ACME);
+    kbh.sim.inject({ endpoint: 'companies$', kind: 'error', status: 401, code: 'invalid_token', count: 2 });
+    errors.push(await failure(keyed.listTenants()));
+    const code = kbh.sim.oneTimeCode(USERS.twoStep.email, START + 10 * MINUTE);
+    errors.push(await failure(kbh.platform({ user: { email: USERS.twoStep.email, password: USERS.twoStep.password }, oneTimeCode: code }).listTenants()));
+    errors.push(await failure(kbh.platform({ user: { email: USERS.plain.email, password: 'Wrong-password-77' } }).verify()));
+    // The keyed connector used this 30 s step's code: the next one for the typed code.
+    kbh.advance(30_000);
+    const typed = kbh.platform({ user: { email: USERS.twoStep.email, password: USERS.twoStep.password }, oneTimeCode: kbh.sim.oneTimeCode(USERS.twoStep.email) });
+    await typed.checkAccess!();
+    kbh.sim.inject({ endpoint: 'companies$', kind: 'error', status: 500, rawBody: `echo ${USERS.twoStep.password}` });
+    errors.push(await failure(typed.listTenants()));
+    const tokens = (kbh.sim.auth as unknown as { access: Map<string, unknown>; refresh: Map<string, unknown> }).access.keys();
+    const secrets = [USERS.twoStep.password, USERS.twoStep.authenticatorKey, USERS.plain.password, 'Wrong-password-77', code, ...tokens];
+    expect(secrets.length).toBeGreaterThan(5);
+    const texts = [...errors.map((e) => `${e.explain()} ${e.code}`), JSON.stringify(kbh.records), JSON.stringify(kbh.sim.requests)];
+    for (const text of texts) for (const secret of secrets) expect(text).not.toContain(secret);
+    // The echoed password was masked, not dropped: the error still shows the rest of the body.
+    expect(errors.at(-1)!.explain()).toContain('echo ***');
+  });
+});
+
+describe('without the shared helper', () => {
+  it('createKbhPlatform checks the URL itself', () => {
+    expect(() => createKbhPlatform({ connection: { kind: 'kbh', url: 'hub', email: 'a@b', caFile: null }, password: 'pass-word', authenticatorKey: null, oneTimeCode: null })).toThrow('not a URL');
+  });
+});
