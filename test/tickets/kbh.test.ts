@@ -190,6 +190,22 @@ describe.each(KBH_PSAS)('Business Hub tickets in %s', (psaKind) => {
     noDuplicateTags();
   });
 
+  it('Office 365 protection unreadable: that pass fails the conditions alone (nothing closes), the device statuses go ahead', async () => {
+    await run();
+    const mailbox = conditionKey(MAILBOX);
+    env.hub.clearOffice365Issue(ALPHA_O365, 'MailboxesProtectionNotProvided');
+    env.hub.setDeviceReasons(WS2, []);
+    // Every read of the protection fails this pass (the connector retries a 503 on its own).
+    env.hub.inject({ endpoint: 'workspaces/*/office365/protection', kind: 'error', status: 500, count: 20 });
+    const failed = await run();
+    // Both companies' protection reads fail; each is one error of its conditions, nothing else failed.
+    expect(failed.totals).toMatchObject({ closed: 1, errors: 2 });
+    expect(failed.errors.map((e) => e.message).sort()).toEqual([expect.stringMatching(/conditions of “Alpha Dental” as a whole/), expect.stringMatching(/conditions of “Beta Builders” as a whole/)]);
+    expect(one(statusKey(WS2, 'databases-outdated', 'warning')).open).toBe(false);
+    expect(one(mailbox).open).toBe(true);
+    expect(ledger.getTicket(mailbox)!.state).toBe('open');
+  });
+
   it('a condition ticket closed by a person while the condition is active gets a note, not a second ticket; cleared and back, a fresh one opens', async () => {
     await run();
     const mailbox = conditionKey(MAILBOX);
