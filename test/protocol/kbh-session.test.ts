@@ -122,6 +122,32 @@ describe('the one-time code', () => {
     expect((await platform.checkAccess!()).at(-1)).toMatchObject({ allowed: true, statement: { ok: `kmsp makes ${USERS.twoStep.email}'s one-time codes from the stored authenticator key: the agent signs in unattended` } });
   });
 
+  it('two connectors of one process signing in within one 30 s step (the agent’s billing and ticket passes each open one): the later ones wait for the next codes, none is refused as used', async () => {
+    const waits: number[] = [];
+    const keyed = () =>
+      kbh.platform({
+        user: twoStep,
+        authenticatorKey: USERS.twoStep.authenticatorKey,
+        httpOptions: {
+          sleep: async (ms) => {
+            waits.push(ms);
+            kbh.advance(ms);
+          },
+        },
+      });
+    kbh.advance(10 * MINUTE);
+    await keyed().listTenants();
+    kbh.advance(1_000);
+    await keyed().listTenants();
+    expect(waits).toHaveLength(1);
+    // At once: the second reserves the next step before it waits, so a third takes the one after.
+    kbh.advance(5 * MINUTE);
+    await Promise.all([keyed().listTenants(), keyed().listTenants(), keyed().listTenants()]);
+    expect(waits).toHaveLength(3);
+    expect(kbh.sim.requests.filter((r) => r.path === '/api/v1/auth/token' && r.status !== 200 && r.status !== 401)).toEqual([]);
+    expect(kbh.sim.requests.filter((r) => r.path === '/api/v1/auth/token' && (r.body as { otp?: string }).otp !== undefined).map((r) => r.status)).toEqual([200, 200, 200, 200, 200]);
+  });
+
   it('handed in: signs in once; the next full sign-in demands another, and checkAccess says the agent cannot', async () => {
     const platform = kbh.platform({ user: twoStep, oneTimeCode: kbh.sim.oneTimeCode(USERS.twoStep.email) });
     await platform.listTenants();

@@ -81,13 +81,20 @@ export function authenticatorSecret(key: string, integration: string | null): Se
   return Secret.fromBase32(cleaned);
 }
 
+/**
+ * The TOTP step of the last code sent (or reserved) for each account, by every connector of this
+ * process: the hub takes a code once (ONE_TIME_CODE_SINGLE_USE), and connectors of one account
+ * sign in on their own — the agent's billing and ticket passes each open one, and both start
+ * together when billing is owed at start.
+ */
+const sentSteps = new Map<string, number>();
+const MAX_RESERVED_STEPS = 10;
+
 export class HubSession {
   private tokens: Tokens | null = null;
   private pending: Promise<Tokens> | null = null;
   private otpDemanded = false;
   private codeUsed = false;
-  /** The TOTP step of the last code sent: a code is taken once (ONE_TIME_CODE_SINGLE_USE). */
-  private lastStep: number | null = null;
   private readonly secret: Secret | null;
   private closed = false;
 
@@ -186,15 +193,20 @@ export class HubSession {
   private async oneTimeCode(): Promise<{ code: string; source: 'authenticator-key' | 'typed' }> {
     if (this.secret) {
       const periodMs = TOTP_PARAMS.periodSec * 1000;
-      let now = this.o.now().getTime();
-      const step = Math.floor(now / periodMs);
-      if (ONE_TIME_CODE_SINGLE_USE && this.lastStep !== null && step <= this.lastStep) {
-        // This step's code was sent already and would be refused as used: wait for the next one.
-        await this.o.sleep((this.lastStep + 1) * periodMs - now);
-        now = Math.max(this.o.now().getTime(), (this.lastStep + 1) * periodMs);
-      }
-      this.lastStep = Math.floor(now / periodMs);
-      const code = TOTP.generate({ secret: this.secret, algorithm: TOTP_PARAMS.algorithm, digits: TOTP_PARAMS.digits, period: TOTP_PARAMS.periodSec, timestamp: now });
+      const account = `${this.o.url}\u0000${this.o.credentials.email.toLowerCase()}`;
+      const now = this.o.now().getTime();
+      const current = Math.floor(now / periodMs);
+      const last = sentSteps.get(account);
+      // A step whose code was sent already would be refused as used: take the next one, reserved
+      // before the wait so that a sign-in meanwhile takes the one after. One far ahead is not a
+      // reservation but a clock that was set back: forgotten.
+      const reserved = last !== undefined && last >= current && last - current <= MAX_RESERVED_STEPS;
+      const step = ONE_TIME_CODE_SINGLE_USE && reserved ? last + 1 : current;
+      sentSteps.set(account, step);
+      if (step > current) await this.o.sleep(step * periodMs - now);
+      const at = Math.max(this.o.now().getTime(), step * periodMs);
+      sentSteps.set(account, Math.max(sentSteps.get(account) ?? step, Math.floor(at / periodMs)));
+      const code = TOTP.generate({ secret: this.secret, algorithm: TOTP_PARAMS.algorithm, digits: TOTP_PARAMS.digits, period: TOTP_PARAMS.periodSec, timestamp: at });
       this.o.http.addSecret(code);
       return { code, source: 'authenticator-key' };
     }
