@@ -185,16 +185,39 @@ describe('the one-time code', () => {
 });
 
 describe('failures', () => {
-  it('a wrong password names the e-mail and the command; five in a row lock the account', async () => {
+  it('a wrong password names the e-mail and the command, and is not sent again for 30 minutes (the agent opens a connector every poll: the hub would lock the account); another password is tried at once', async () => {
     const wrong = { email: USERS.plain.email, password: 'Not-the-password-1' };
     const error = await failure(kbh.platform({ user: wrong }).verify());
     expect(error).toMatchObject({ kind: 'auth', message: 'Kaspersky Business Hub rejected the e-mail or password', code: 'invalid_credentials' });
     expect(error.remedy).toContain(USERS.plain.email);
     expect(error.remedy).toContain('kmsp secrets set reg.kbh.password');
-    for (let i = 0; i < 4; i++) await failure(kbh.platform({ user: wrong }).verify());
+    // A ticket poll a minute, each with a connector of its own: the refused password stays here.
+    for (let i = 0; i < 29; i++) {
+      kbh.advance(MINUTE);
+      const again = await failure(kbh.platform({ user: wrong }).verify());
+      expect(again).toMatchObject({ kind: 'auth', message: 'Kaspersky Business Hub rejected the e-mail or password', code: 'invalid_credentials' });
+      expect(again.why).toContain('kmsp does not send it again before 2026-06-15T10:30:00.000Z');
+    }
+    expect(kbh.grants('password')).toBe(1);
+    expect(kbh.sim.summary().lockedUsers).toEqual([]);
+    // Another password (the secret was corrected) is sent at once; the refused one again after 30 minutes.
+    await kbh.platform().verify();
+    expect(kbh.grants('password')).toBe(2);
+    kbh.advance(MINUTE);
+    await failure(kbh.platform({ user: wrong }).verify());
+    expect(kbh.grants('password')).toBe(3);
+  });
+
+  it('after five wrong passwords in a row the hub locks the account: the error says until when', async () => {
+    const wrong = { email: USERS.plain.email, password: 'Not-the-password-2' };
+    for (let i = 0; i < 5; i++) {
+      if (i > 0) kbh.advance(30 * MINUTE);
+      await failure(kbh.platform({ user: wrong }).verify());
+    }
+    expect(kbh.grants('password')).toBe(5);
     const locked = await failure(kbh.platform().verify());
     expect(locked).toMatchObject({ kind: 'auth', code: 'account_locked', message: `Kaspersky Business Hub account ${USERS.plain.email} is locked` });
-    expect(locked.why).toContain('locked until 2026-06-15T10:30:00Z');
+    expect(locked.why).toContain('locked until 2026-06-15T12:30:00Z');
     expect(locked.remedy).toContain('Wait until the lock ends');
   });
 

@@ -5,6 +5,7 @@
 // - renewal by the refresh grant when less than RENEWAL_MARGIN_MS of the token is left, a full
 //   sign-in when the refresh token is refused (invalid_grant) or spent;
 // - one renewal at a time: concurrent requests that find the token due wait for the same one.
+import { createHash } from 'node:crypto';
 import { Secret, TOTP } from 'otpauth';
 import { KmspError, isKmspError } from '../../domain/errors.js';
 import { parseJson, type HttpClient } from '../http.js';
@@ -14,6 +15,7 @@ import {
   ERROR_CODES,
   GRANTS,
   ONE_TIME_CODE_SINGLE_USE,
+  REFUSED_PASSWORD_PAUSE_MS,
   RENEWAL_MARGIN_MS,
   TOTP as TOTP_PARAMS,
 } from './assumptions.js';
@@ -89,6 +91,13 @@ export function authenticatorSecret(key: string, integration: string | null): Se
  */
 const sentSteps = new Map<string, number>();
 const MAX_RESERVED_STEPS = 10;
+
+/**
+ * Passwords the hub refused (invalid_credentials), by a digest of account and password, for every
+ * connector of this process: not sent again before `until` (REFUSED_PASSWORD_PAUSE_MS), so that
+ * the agent's passes, each with a connector of its own, do not lock the account.
+ */
+const refusedPasswords = new Map<string, { at: number; until: number; message: string | null }>();
 
 export class HubSession {
   private tokens: Tokens | null = null;
@@ -169,6 +178,12 @@ export class HubSession {
   /** The password grant, with a one-time code when the account demands one. */
   private async signIn(): Promise<Tokens> {
     const { email, password } = this.o.credentials;
+    const refusal = createHash('sha256').update(JSON.stringify([this.o.url, email.toLowerCase(), password])).digest('hex');
+    const refused = refusedPasswords.get(refusal);
+    if (refused && this.o.now().getTime() < refused.until) {
+      throw invalidCredentialsError({ integration: this.o.integration }, email, refused.message, { refusedAt: new Date(refused.at), retryAt: new Date(refused.until) });
+    }
+    refusedPasswords.delete(refusal);
     const base = { grantType: GRANTS.password, email, password };
     let otp = this.otpDemanded ? await this.oneTimeCode() : null;
     for (let attempt = 0; ; attempt++) {
@@ -183,7 +198,11 @@ export class HubSession {
       }
       if (code === ERROR_CODES.otpRequired) throw oneTimeCodeRequiredError(this.o.integration, email);
       if (code === ERROR_CODES.otpInvalid) throw oneTimeCodeInvalidError(this.o.integration, email, otp?.source ?? 'typed', message);
-      if (code === ERROR_CODES.invalidCredentials) throw invalidCredentialsError({ integration: this.o.integration }, email, message);
+      if (code === ERROR_CODES.invalidCredentials) {
+        const at = this.o.now().getTime();
+        refusedPasswords.set(refusal, { at, until: at + REFUSED_PASSWORD_PAUSE_MS, message });
+        throw invalidCredentialsError({ integration: this.o.integration }, email, message);
+      }
       if (code === ERROR_CODES.accountLocked) throw accountLockedError({ integration: this.o.integration }, email, message);
       throw answer.error;
     }
