@@ -27,7 +27,7 @@ export type HttpOptions = Partial<HttpClientOptions>;
  * A secret of the integration by the part its profile names ("autotask.secret"): present,
  * checked before the connector opens. `optional(part)` gives one the profile marks optional, or
  * the platform's one-time code (profile oneTimeCode: handed in by the console for one sign-in,
- * never stored), or null when none is given.
+ * never looked up in the secret store), or null when none is given.
  */
 export interface SecretOf {
   (part: string): string;
@@ -44,11 +44,16 @@ export interface PsaVendor<K extends PsaKind = PsaKind> {
   connect(integration: Pick<Integration, 'name' | 'psa'>, secrets: SecretLookup, httpOptions?: HttpOptions): Promise<Psa>;
 }
 
+/** What a person hands in for one connector, never stored: the one-time code the platform demanded (profile oneTimeCode). */
+export interface HandedIn {
+  oneTimeCode?: string;
+}
+
 export interface PlatformVendor<K extends PlatformKind = PlatformKind> {
   readonly kind: K;
   readonly profile: PlatformProfile;
   /** Opens the platform connector of an integration; a missing secret is a KmspError naming it. */
-  connect(integration: Pick<Integration, 'name' | 'platform'>, secrets: SecretLookup, httpOptions?: HttpOptions): Promise<SecurityPlatform>;
+  connect(integration: Pick<Integration, 'name' | 'platform'>, secrets: SecretLookup, httpOptions?: HttpOptions, handedIn?: HandedIn): Promise<SecurityPlatform>;
 }
 
 /** `httpOptions` as an optional property (exactOptionalPropertyTypes: never `httpOptions: undefined`). */
@@ -70,14 +75,16 @@ async function need(lookup: SecretLookup, spec: SecretSpec, integration: string)
 
 /**
  * Every secret the profile names, looked up at once; the first missing required one is the
- * error. `transient` names a part that is no stored secret (the one-time code) but may be handed in.
+ * error. `transient` is a part that is no stored secret (the one-time code) with the value handed
+ * in, if any: never looked up, so a code stored by mistake (a secret of that name, an environment
+ * variable) never reaches a connector, the agent's least of all.
  */
-async function secretsOf(specs: readonly SecretSpec[], lookup: SecretLookup, integration: string, transient?: SecretSpec): Promise<SecretOf> {
+async function secretsOf(specs: readonly SecretSpec[], lookup: SecretLookup, integration: string, transient?: { part: string; value: string | null }): Promise<SecretOf> {
   const values = new Map<string, string | null>();
   await Promise.all(
     specs.map(async (spec) => values.set(spec.part, spec.optional ? (await lookup(spec.name)) || null : await need(lookup, spec, integration))),
   );
-  if (transient) values.set(transient.part, (await lookup(transient.name)) || null);
+  if (transient) values.set(transient.part, transient.value);
   const get = (part: string): string | null => {
     if (!values.has(part)) {
       // A registry entry asking for a part its profile does not list: a programming error, caught by the registry tests.
@@ -133,11 +140,11 @@ export function platformVendorEntry<K extends PlatformKind>(
   return {
     kind: profile.kind,
     profile: profile as unknown as PlatformProfile,
-    async connect(integration, lookup, httpOptions) {
+    async connect(integration, lookup, httpOptions, handedIn) {
       const connection = integration.platform;
       if (connection.kind !== profile.kind) throw wrongKind(integration.name, 'platform', profile.kind, connection.kind);
       const code = profile.oneTimeCode;
-      const transient = code ? { name: `${integration.name}.${code.part}`, part: code.part, label: code.label, short: code.label, envVar: '' } : undefined;
+      const transient = code ? { part: code.part, value: handedIn?.oneTimeCode?.trim() || null } : undefined;
       const secret = await secretsOf(platformSecrets(integration), lookup, integration.name, transient);
       return open(connection as PlatformConnectionOf<K>, secret, httpOptions, integration.name);
     },

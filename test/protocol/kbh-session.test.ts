@@ -92,6 +92,29 @@ describe('the one-time code', () => {
     expect(kbh.grants('password')).toBe(1);
   });
 
+  it('a code is handed in by the console only, never read from the secret store (where the agent would find one stored by mistake)', async () => {
+    const integration = { name: 'reg', platform: { kind: 'kbh', url: kbh.sim.url, email: USERS.twoStep.email, caFile: testTls().ca } } as Pick<Integration, 'name' | 'platform'>;
+    const asked: string[] = [];
+    // A store that holds a current code under the code's name (kmsp secrets set, KMSP_SECRET_… in the unit's environment).
+    const store = async (name: string) => {
+      asked.push(name);
+      return name === 'reg.kbh.password' ? USERS.twoStep.password : name === 'reg.kbh.one-time-code' ? kbh.sim.oneTimeCode(USERS.twoStep.email) : null;
+    };
+    const agent = await createPlatform(integration, store);
+    try {
+      expect((await failure(agent.listTenants())).code).toBe('one-time-code-required');
+    } finally {
+      await agent.close();
+    }
+    expect(asked).not.toContain('reg.kbh.one-time-code');
+    const console = await createPlatform(integration, store, undefined, { oneTimeCode: kbh.sim.oneTimeCode(USERS.twoStep.email) });
+    try {
+      expect(await console.listTenants()).toHaveLength(8);
+    } finally {
+      await console.close();
+    }
+  });
+
   it('made from the stored authenticator key, at every full sign-in; a second one in the same 30 s waits for the next code', async () => {
     const waits: number[] = [];
     const platform = kbh.platform({
