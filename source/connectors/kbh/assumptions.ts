@@ -115,7 +115,7 @@ export const WORKSPACE_PRODUCTS = { kesCloud: 'KESCloud', office365: 'KSMO365' }
  */
 export const KSC_CLOUD_CONSOLE_PRODUCT = 'KSCCloudConsole';
 
-/** A workspace marked for deletion is no longer read for devices, events or protection. */
+/** A workspace marked for deletion is no longer read for licenses, devices, events or protection. */
 export const ACTIVE_STATE = 'active';
 
 /**

@@ -9,7 +9,7 @@ import { checkAccess } from './access.js';
 import { KSC_CLOUD_CONSOLE_PRODUCT, WORKSPACE_PRODUCTS } from './assumptions.js';
 import { advance, decodeCursor, encodeCursor, isDelivered, type CursorState, type EventPosition } from './cursor.js';
 import { KBH_SERVICE } from './errors.js';
-import { assignmentsOf, isKnownWorkspace, isReadWorkspace, toApplications, toCondition, toDevice, toLicenseKey, toSecurityEvent, toTenant } from './mapping.js';
+import { assignmentsOf, isReadWorkspace, toApplications, toCondition, toDevice, toLicenseKey, toSecurityEvent, toTenant } from './mapping.js';
 import type { TwoStepState } from './session.js';
 import type { HubAccount, HubCompany, HubDevice, HubEvent, HubLicense, HubProduct, HubProtection, HubWorkspace } from './wire.js';
 
@@ -97,16 +97,17 @@ export class HubPlatform implements SecurityPlatform {
   }
 
   /**
-   * Licenses of every KES Cloud and Office 365 workspace of the company, the license each device
+   * Licenses of the company's active KES Cloud and Office 365 workspaces, the license each device
    * of its active KES Cloud workspaces uses, and its protected mailboxes: the sum over its active
-   * Office 365 workspaces, absent when it has none.
+   * Office 365 workspaces, absent when it has none. A workspace marked for deletion gives none of
+   * them: its license would make the mailboxes of another workspace of the company billable.
    */
   async licenseUsage(tenant: Tenant): Promise<TenantLicenseUsage> {
     const workspaces = await this.workspacesOf(tenant);
     const office365 = workspaces.filter((w) => isReadWorkspace(w, WORKSPACE_PRODUCTS.office365));
     const [licenses, devices, protections] = await Promise.all([
       mapLimit(
-        workspaces.filter((w) => isKnownWorkspace(w)),
+        workspaces.filter((w) => isReadWorkspace(w)),
         WORKSPACE_CONCURRENCY,
         (w) => this.backend.licenses(w.id),
       ),
