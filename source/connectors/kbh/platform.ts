@@ -5,6 +5,7 @@
 import { isKmspError, KmspError } from '../../domain/errors.js';
 import type { PlatformIdentity, SecurityPlatform } from '../../domain/ports.js';
 import type { AccessCheck, Application, Device, EventCursor, EventPage, LicenseKey, SecurityEvent, Tenant, TenantCondition, TenantLicenseUsage } from '../../domain/types.js';
+import { mapLimit } from '../mapLimit.js';
 import { checkAccess } from './access.js';
 import { KSC_CLOUD_CONSOLE_PRODUCT, WORKSPACE_PRODUCTS } from './assumptions.js';
 import { advance, decodeCursor, encodeCursor, isDelivered, type CursorState, type EventPosition } from './cursor.js';
@@ -49,19 +50,6 @@ export interface HubPlatformSettings {
 
 /** At most this many workspaces of a company are read at once. */
 const WORKSPACE_CONCURRENCY = 4;
-
-async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array(items.length);
-  let next = 0;
-  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i]!);
-    }
-  });
-  await Promise.all(workers);
-  return out;
-}
 
 export class HubPlatform implements SecurityPlatform {
   readonly kind = 'kbh' as const;
