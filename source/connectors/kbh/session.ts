@@ -4,7 +4,9 @@
 //   error the console answers with a prompt (one-time-code-required);
 // - renewal by the refresh grant when less than RENEWAL_MARGIN_MS of the token is left, a full
 //   sign-in when the refresh token is refused (invalid_grant) or spent;
-// - one renewal at a time: concurrent requests that find the token due wait for the same one.
+// - one renewal at a time: concurrent requests that find the token due wait for the same one;
+// - across the connectors of the process: a one-time code step is used once, and a password the
+//   hub refused is not sent again for a while (the agent opens a connector for every pass).
 import { createHash } from 'node:crypto';
 import { Secret, TOTP } from 'otpauth';
 import { KmspError, isKmspError } from '../../domain/errors.js';
@@ -180,7 +182,9 @@ export class HubSession {
     const { email, password } = this.o.credentials;
     const refusal = createHash('sha256').update(JSON.stringify([this.o.url, email.toLowerCase(), password])).digest('hex');
     const refused = refusedPasswords.get(refusal);
-    if (refused && this.o.now().getTime() < refused.until) {
+    const now = this.o.now().getTime();
+    // (A refusal dated after now is from a clock that was set back: forgotten.)
+    if (refused && now >= refused.at && now < refused.until) {
       throw invalidCredentialsError({ integration: this.o.integration }, email, refused.message, { refusedAt: new Date(refused.at), retryAt: new Date(refused.until) });
     }
     refusedPasswords.delete(refusal);
