@@ -63,7 +63,7 @@ export function invalidCredentialsError(ctx: Pick<ErrorContext, 'integration'>, 
     cause: held
       ? `the sign-in of ${email} with this password was ${answered} at ${held.refusedAt.toISOString()}; kmsp does not send it again before ${held.retryAt.toISOString()}, so that its retries do not lock the account`
       : `the sign-in of ${email} was ${answered}`,
-    remedy: PASSWORD_REMEDY(ctx, email),
+    remedy: held ? `${PASSWORD_REMEDY(ctx, email)} A corrected password is tried at once.` : PASSWORD_REMEDY(ctx, email),
     code: ERROR_CODES.invalidCredentials,
   });
 }
