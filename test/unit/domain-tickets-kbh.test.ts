@@ -156,8 +156,8 @@ describe('decideEventTickets: Office 365 events (section named, row by type)', (
     ['a type spelled as on the wire, not as the row key', () => ({ evs: [o365Event('MalwareDetected')] }), 'rule-off'],
     ['a section the profile does not have', () => ({ evs: [o365Event('malware-detected', { section: 'teamsEvents' })] }), 'rule-off'],
     ['a section that is not an event-type one', () => ({ evs: [o365Event('critical', { section: 'events' })] }), 'rule-off'],
-    ['Info, even of a known type', () => ({ evs: [o365Event('malware-detected', { severity: 'info' })] }), 'info-severity'],
-    ['Info of a condition type', () => ({ evs: [o365Event(MAILBOX, { severity: 'info' })] }), 'info-severity'],
+    ['Info of a condition type: still the condition\'s', () => ({ evs: [o365Event(MAILBOX, { severity: 'info' })] }), 'condition'],
+    ['Info of a type without a row', () => ({ evs: [o365Event('one-drive-connection-failed', { severity: 'info' })] }), 'rule-off'],
     ['row off', () => ({ evs: [o365Event('malware-detected')], integration: integration((i) => { rowOf(i, O365, 'malware-detected').enabled = false; }) }), 'rule-off'],
     ['another tenant\'s event', () => ({ evs: [o365Event('malware-detected', { tenantId: 't2' })] }), 'not-mapped'],
     ['tenant not mapped', () => ({ evs: [o365Event('malware-detected')], mapping: mapping({ accountId: null, accountName: null }) }), 'not-mapped'],
@@ -166,6 +166,12 @@ describe('decideEventTickets: Office 365 events (section named, row by type)', (
     ['queue blank', () => ({ evs: [o365Event('malware-detected')], integration: integration((i) => { rowOf(i, O365, 'malware-detected').fields.queue = null; }) }), 'rule-incomplete'],
     ['due hours zero', () => ({ evs: [o365Event('malware-detected')], integration: integration((i) => { rowOf(i, O365, 'malware-detected').dueHours = 0; }) }), 'rule-incomplete'],
   ];
+  it('an Office 365 row is an event type, whatever the severity: an Info event of an enabled type makes its ticket', () => {
+    const ev = o365Event('malware-detected', { severity: 'info' });
+    const r = events([ev], {});
+    expect(r.skipped).toEqual([]);
+    expect(r.create.map((d) => d.eventId)).toEqual([ev.id]);
+  });
   it.each(cases)('skips: %s', (_name, make, reason) => {
     const c = make();
     const r = events(c.evs, c);
