@@ -21,7 +21,11 @@ import { createTigerpawPsa } from './tigerpaw/index.js';
 /** Finds a secret by its full name ("main.autotask.secret") in the secret store; null when none holds it. */
 export type SecretLookup = (name: string) => Promise<string | null>;
 
-export type HttpOptions = Partial<HttpClientOptions>;
+/**
+ * The HTTP layer's options, and `onWarning`: told what a connector leaves out and why without
+ * failing (a status code it does not know, a workspace kind it does not read), for the agent's log.
+ */
+export type HttpOptions = Partial<HttpClientOptions> & { onWarning?: (message: string) => void };
 
 /**
  * A secret of the integration by the part its profile names ("autotask.secret"): present,
@@ -57,8 +61,15 @@ export interface PlatformVendor<K extends PlatformKind = PlatformKind> {
 }
 
 /** `httpOptions` as an optional property (exactOptionalPropertyTypes: never `httpOptions: undefined`). */
-export function withHttp(httpOptions: HttpOptions | undefined): { httpOptions?: HttpOptions } {
-  return httpOptions ? { httpOptions } : {};
+export function withHttp(httpOptions: HttpOptions | undefined): { httpOptions?: Partial<HttpClientOptions> } {
+  if (!httpOptions) return {};
+  const { onWarning: _told, ...http } = httpOptions;
+  return { httpOptions: http };
+}
+
+/** `onWarning` as an optional property, for the connectors that tell what they leave out. */
+function withWarnings(httpOptions: HttpOptions | undefined): { onWarning?: (message: string) => void } {
+  return httpOptions?.onWarning ? { onWarning: httpOptions.onWarning } : {};
 }
 
 async function need(lookup: SecretLookup, spec: SecretSpec, integration: string): Promise<string> {
@@ -162,7 +173,7 @@ const PSA_VENDORS = {
 } as const satisfies { [K in PsaKind]?: PsaVendor<K> };
 
 const PLATFORM_VENDORS = {
-  ksc: platformVendorEntry(PLATFORM_PROFILES.ksc, (connection, secret, httpOptions) => createKscPlatform({ connection, password: secret('ksc.password'), ...withHttp(httpOptions) })),
+  ksc: platformVendorEntry(PLATFORM_PROFILES.ksc, (connection, secret, httpOptions) => createKscPlatform({ connection, password: secret('ksc.password'), ...withHttp(httpOptions), ...withWarnings(httpOptions) })),
   kbh: platformVendorEntry(PLATFORM_PROFILES.kbh, (connection, secret, httpOptions, integration) =>
     createKbhPlatform({
       connection,
@@ -171,6 +182,7 @@ const PLATFORM_VENDORS = {
       oneTimeCode: secret.optional('kbh.one-time-code'),
       integration,
       ...withHttp(httpOptions),
+      ...withWarnings(httpOptions),
     }),
   ),
 } as const satisfies { [K in PlatformKind]?: PlatformVendor<K> };
