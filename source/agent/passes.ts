@@ -111,8 +111,10 @@ async function runOne(job: AgentJob, integration: Integration, ledger: Ledger | 
   const paused = config.agent.paused;
   const started = Date.now();
   let c: Awaited<ReturnType<typeof connect>>;
+  // What the platform's connector left out this pass (a status it does not know): logged with the pass.
+  const warnings: string[] = [];
   try {
-    c = await connect(options.paths, integration);
+    c = await connect(options.paths, integration, (m) => warnings.push(m));
   } catch (error) {
     return { ...notRun(integration.name, 'failed', `${job} ${integration.name}: could not connect`), errors: [describeErrorLine(error)] };
   }
@@ -160,6 +162,7 @@ async function runOne(job: AgentJob, integration: Integration, ledger: Ledger | 
     }
     // The budget read is a request too: the counts include it.
     pass.requests = { ...c.requests };
+    if (warnings.length > 0) pass.notices = [...(pass.notices ?? []), ...warnings];
     return pass;
   } finally {
     await c.close();

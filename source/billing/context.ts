@@ -63,10 +63,11 @@ export function connectPsa(paths: KmspPaths, integration: Integration): Promise<
   return createPsa(integration, secretLookup(paths));
 }
 
-export async function connect(paths: KmspPaths, integration: Integration): Promise<Connected> {
+/** `onWarning`: what the platform's connector leaves out without failing, for the caller's log. */
+export async function connect(paths: KmspPaths, integration: Integration, onWarning?: (message: string) => void): Promise<Connected> {
   const lookup = secretLookup(paths);
   const requests: RequestCounts = { platform: 0, psa: 0 };
-  const platform = await createPlatform(integration, lookup, { onRecord: () => void requests.platform++ });
+  const platform = await createPlatform(integration, lookup, { onRecord: () => void requests.platform++, ...(onWarning ? { onWarning } : {}) });
   let psa: Psa;
   try {
     psa = await createPsa(integration, lookup, { onRecord: () => void requests.psa++ });

@@ -103,18 +103,23 @@ export function register(program: Command, deps: SecretsCommandDeps = {}): void 
         const { paths, store } = context(command);
         // The secrets the configured integrations need, with what they are for.
         const needed = new Map<string, string[]>();
+        // Optional ones (profile SecretFieldSpec.optional): not set is a choice, never "missing".
+        const optional = new Set<string>();
         try {
           const configStore = openConfig({ paths, onInvalid: 'fail', onNotice: (m) => io.err(`kmsp: ${m}\n`) });
           if (configStore.exists()) {
             for (const integration of configStore.load().integrations) {
-              for (const spec of integrationSecrets(integration)) needed.set(spec.name, [...(needed.get(spec.name) ?? []), `${integration.name}: ${spec.label}`]);
+              for (const spec of integrationSecrets(integration)) {
+                needed.set(spec.name, [...(needed.get(spec.name) ?? []), `${integration.name}: ${spec.label}`]);
+                if (spec.optional) optional.add(spec.name);
+              }
             }
           }
         } catch (error) {
           io.err(`The config could not be read, so the secrets it needs are not listed:\n${describeError(error)}\n`);
         }
         const report = await store.status([...needed.keys()]);
-        const missing = report.secrets.filter((s) => s.heldBy === null && needed.has(s.name));
+        const missing = report.secrets.filter((s) => s.heldBy === null && needed.has(s.name) && !optional.has(s.name));
         if (missing.length > 0) process.exitCode = 1;
         if (options.json) {
           const secretsOut = report.secrets.map((s) => ({ ...s, neededFor: needed.get(s.name) ?? [], envVar: secretEnvVar(s.name) }));
@@ -133,7 +138,7 @@ export function register(program: Command, deps: SecretsCommandDeps = {}): void 
         const width = Math.max(6, ...report.secrets.map((s) => s.name.length)) + 2;
         io.out(`  ${pad('NAME', width)}${pad('HELD BY', 21)}NEEDED FOR\n`);
         for (const s of report.secrets) {
-          const heldBy = s.heldBy ? s.heldBy + (s.shadowed.length ? ` (+${s.shadowed.join(', ')})` : '') : 'MISSING';
+          const heldBy = s.heldBy ? s.heldBy + (s.shadowed.length ? ` (+${s.shadowed.join(', ')})` : '') : optional.has(s.name) ? 'not set (optional)' : 'MISSING';
           io.out(`  ${pad(s.name, width)}${pad(heldBy, 21)}${(needed.get(s.name) ?? ['(not needed by the config)']).join('; ')}\n`);
         }
         if (missing.length > 0) {

@@ -109,7 +109,21 @@ export function register(program: Command, deps: { io?: CommandIo } = {}): void 
         const store = openConfig({ paths, onInvalid: 'fail' });
         const config = store.exists() ? store.load() : null;
         const integrations = config?.integrations ?? [];
-        const secretNames = integrations.flatMap((i) => integrationSecrets(i).map((s) => s.name));
+        // A file that is certainly absent (ENOENT; not a directory this user may not read).
+        const absent = (name: string): boolean => {
+          try {
+            fs.statSync(credentialSourcePath(options.credentialsDir, name, options.encrypted === true));
+            return false;
+          } catch (error) {
+            // EACCES: a root-only directory seen by an admin; only a certain absence is reported.
+            return (error as NodeJS.ErrnoException).code === 'ENOENT';
+          }
+        };
+        // systemd does not start a unit whose LoadCredential file is missing: an optional secret
+        // (a Business Hub authenticator key, for 2-step verification only) is loaded when it is there.
+        const specs = integrations.flatMap((i) => integrationSecrets(i));
+        const leftOut = specs.filter((spec) => spec.optional && absent(spec.name)).map((spec) => spec.name);
+        const secretNames = specs.map((spec) => spec.name).filter((name) => !leftOut.includes(name));
 
         let unit: string;
         try {
@@ -135,21 +149,14 @@ export function register(program: Command, deps: { io?: CommandIo } = {}): void 
             `No integration is configured in ${store.path}, so the unit loads no secrets. Configure one with the console against the service's directories (README "Run as a service"), then rerun kmsp systemd-unit.`,
           );
         } else {
-          const missing = secretNames
-            .map((name) => credentialSourcePath(options.credentialsDir, name, options.encrypted === true))
-            .filter((file) => {
-              try {
-                fs.statSync(file);
-                return false;
-              } catch (error) {
-                // EACCES: a root-only directory seen by an admin; only a certain absence is reported.
-                return (error as NodeJS.ErrnoException).code === 'ENOENT';
-              }
-            });
+          const missing = secretNames.filter(absent).map((name) => credentialSourcePath(options.credentialsDir, name, options.encrypted === true));
           notes.push(
             `The unit loads ${secretNames.length} secret${secretNames.length === 1 ? '' : 's'} from ${options.credentialsDir}; systemd refuses to start it while one of those files is missing.`,
           );
           if (missing.length > 0) notes.push(`Not there yet: ${missing.join(', ')} (README "Run as a service" shows how to create them without echoing the value).`);
+          if (leftOut.length > 0) {
+            notes.push(`Not loaded, optional and not there: ${leftOut.join(', ')}. If the account needs it later, create its file and rerun kmsp systemd-unit.`);
+          }
         }
         for (const note of notes) io.err(`kmsp: ${note}\n`);
       }),

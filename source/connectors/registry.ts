@@ -21,13 +21,17 @@ import { createTigerpawPsa } from './tigerpaw/index.js';
 /** Finds a secret by its full name ("main.autotask.secret") in the secret store; null when none holds it. */
 export type SecretLookup = (name: string) => Promise<string | null>;
 
-export type HttpOptions = Partial<HttpClientOptions>;
+/**
+ * The HTTP layer's options, and `onWarning`: told what a connector leaves out and why without
+ * failing (a status code it does not know, a workspace kind it does not read), for the agent's log.
+ */
+export type HttpOptions = Partial<HttpClientOptions> & { onWarning?: (message: string) => void };
 
 /**
  * A secret of the integration by the part its profile names ("autotask.secret"): present,
  * checked before the connector opens. `optional(part)` gives one the profile marks optional, or
  * the platform's one-time code (profile oneTimeCode: handed in by the console for one sign-in,
- * never stored), or null when none is given.
+ * never looked up in the secret store), or null when none is given.
  */
 export interface SecretOf {
   (part: string): string;
@@ -44,16 +48,28 @@ export interface PsaVendor<K extends PsaKind = PsaKind> {
   connect(integration: Pick<Integration, 'name' | 'psa'>, secrets: SecretLookup, httpOptions?: HttpOptions): Promise<Psa>;
 }
 
+/** What a person hands in for one connector, never stored: the one-time code the platform demanded (profile oneTimeCode). */
+export interface HandedIn {
+  oneTimeCode?: string;
+}
+
 export interface PlatformVendor<K extends PlatformKind = PlatformKind> {
   readonly kind: K;
   readonly profile: PlatformProfile;
   /** Opens the platform connector of an integration; a missing secret is a KmspError naming it. */
-  connect(integration: Pick<Integration, 'name' | 'platform'>, secrets: SecretLookup, httpOptions?: HttpOptions): Promise<SecurityPlatform>;
+  connect(integration: Pick<Integration, 'name' | 'platform'>, secrets: SecretLookup, httpOptions?: HttpOptions, handedIn?: HandedIn): Promise<SecurityPlatform>;
 }
 
 /** `httpOptions` as an optional property (exactOptionalPropertyTypes: never `httpOptions: undefined`). */
-export function withHttp(httpOptions: HttpOptions | undefined): { httpOptions?: HttpOptions } {
-  return httpOptions ? { httpOptions } : {};
+export function withHttp(httpOptions: HttpOptions | undefined): { httpOptions?: Partial<HttpClientOptions> } {
+  if (!httpOptions) return {};
+  const { onWarning: _told, ...http } = httpOptions;
+  return { httpOptions: http };
+}
+
+/** `onWarning` as an optional property, for the connectors that tell what they leave out. */
+function withWarnings(httpOptions: HttpOptions | undefined): { onWarning?: (message: string) => void } {
+  return httpOptions?.onWarning ? { onWarning: httpOptions.onWarning } : {};
 }
 
 async function need(lookup: SecretLookup, spec: SecretSpec, integration: string): Promise<string> {
@@ -70,14 +86,16 @@ async function need(lookup: SecretLookup, spec: SecretSpec, integration: string)
 
 /**
  * Every secret the profile names, looked up at once; the first missing required one is the
- * error. `transient` names a part that is no stored secret (the one-time code) but may be handed in.
+ * error. `transient` is a part that is no stored secret (the one-time code) with the value handed
+ * in, if any: never looked up, so a code stored by mistake (a secret of that name, an environment
+ * variable) never reaches a connector, the agent's least of all.
  */
-async function secretsOf(specs: readonly SecretSpec[], lookup: SecretLookup, integration: string, transient?: SecretSpec): Promise<SecretOf> {
+async function secretsOf(specs: readonly SecretSpec[], lookup: SecretLookup, integration: string, transient?: { part: string; value: string | null }): Promise<SecretOf> {
   const values = new Map<string, string | null>();
   await Promise.all(
     specs.map(async (spec) => values.set(spec.part, spec.optional ? (await lookup(spec.name)) || null : await need(lookup, spec, integration))),
   );
-  if (transient) values.set(transient.part, (await lookup(transient.name)) || null);
+  if (transient) values.set(transient.part, transient.value);
   const get = (part: string): string | null => {
     if (!values.has(part)) {
       // A registry entry asking for a part its profile does not list: a programming error, caught by the registry tests.
@@ -133,11 +151,11 @@ export function platformVendorEntry<K extends PlatformKind>(
   return {
     kind: profile.kind,
     profile: profile as unknown as PlatformProfile,
-    async connect(integration, lookup, httpOptions) {
+    async connect(integration, lookup, httpOptions, handedIn) {
       const connection = integration.platform;
       if (connection.kind !== profile.kind) throw wrongKind(integration.name, 'platform', profile.kind, connection.kind);
       const code = profile.oneTimeCode;
-      const transient = code ? { name: `${integration.name}.${code.part}`, part: code.part, label: code.label, short: code.label, envVar: '' } : undefined;
+      const transient = code ? { part: code.part, value: handedIn?.oneTimeCode?.trim() || null } : undefined;
       const secret = await secretsOf(platformSecrets(integration), lookup, integration.name, transient);
       return open(connection as PlatformConnectionOf<K>, secret, httpOptions, integration.name);
     },
@@ -155,7 +173,7 @@ const PSA_VENDORS = {
 } as const satisfies { [K in PsaKind]?: PsaVendor<K> };
 
 const PLATFORM_VENDORS = {
-  ksc: platformVendorEntry(PLATFORM_PROFILES.ksc, (connection, secret, httpOptions) => createKscPlatform({ connection, password: secret('ksc.password'), ...withHttp(httpOptions) })),
+  ksc: platformVendorEntry(PLATFORM_PROFILES.ksc, (connection, secret, httpOptions) => createKscPlatform({ connection, password: secret('ksc.password'), ...withHttp(httpOptions), ...withWarnings(httpOptions) })),
   kbh: platformVendorEntry(PLATFORM_PROFILES.kbh, (connection, secret, httpOptions, integration) =>
     createKbhPlatform({
       connection,
@@ -164,6 +182,7 @@ const PLATFORM_VENDORS = {
       oneTimeCode: secret.optional('kbh.one-time-code'),
       integration,
       ...withHttp(httpOptions),
+      ...withWarnings(httpOptions),
     }),
   ),
 } as const satisfies { [K in PlatformKind]?: PlatformVendor<K> };

@@ -11,7 +11,7 @@ import { validateIntegration } from '../domain/validate.js';
 import { accountFieldName, platformProfile, psaProfile } from '../domain/profiles/index.js';
 import { scopeFieldSpec, scopesInUse, ticketingProblems } from '../domain/ticketSchema.js';
 import type { AccessCheck, TicketPicklists } from '../domain/types.js';
-import { createPlatform, createPsa, type SecretLookup } from '../connectors/factory.js';
+import { createPlatform, createPsa, type HandedIn, type SecretLookup } from '../connectors/factory.js';
 import { billingFacts, checkMappings, mappingProblems, type PsaBillingFacts } from '../billing/mappingCheck.js';
 import { skipReason } from '../domain/billingChecks.js';
 import { calendarDate } from '../domain/dates.js';
@@ -65,14 +65,15 @@ function accessRows(integration: string, area: 'platform' | 'psa', label: string
   });
 }
 
-export async function checkPlatform(integration: Integration, lookup: SecretLookup): Promise<CheckResult[]> {
+/** `handedIn`: a one-time code typed for this test's sign-in (Test connection), never stored. */
+export async function checkPlatform(integration: Integration, lookup: SecretLookup, handedIn?: HandedIn): Promise<CheckResult[]> {
   const name = integration.name;
   const label = platformLabel(integration.platform.kind);
   const words = platformProfile(integration.platform.kind).words;
   const out: CheckResult[] = [];
   let platform: SecurityPlatform | undefined;
   try {
-    platform = await createPlatform(integration, lookup);
+    platform = await createPlatform(integration, lookup, undefined, handedIn);
     const identity = await platform.verify();
     out.push({ integration: name, area: 'platform', status: 'ok', summary: `${label}: signed in — ${identity.description}` });
     const tenants = await platform.listTenants();

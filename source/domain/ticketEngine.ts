@@ -5,7 +5,7 @@
 //
 // Decisions worth knowing (tested in test/unit/domain-tickets.test.ts):
 // - Skip reasons are checked in a fixed order, so a count means one thing:
-//   info-severity → rule-off → older-than-lifetime → not-mapped → account-missing →
+//   info-severity (events ruled by severity only) → rule-off → older-than-lifetime → not-mapped → account-missing →
 //   account-inactive → rule-incomplete. An event older than its lifetime is never
 //   counted as "account-inactive"; an inactive account's fresh, enabled events are.
 // - Rules are looked up by section (platform profile): an event by its severity in the
@@ -172,7 +172,8 @@ export function decideEventTickets(input: {
     seen.add(event.id);
     const skip = (reason: SkipReason) => skipped.push({ eventId: event.id, reason });
 
-    if (event.severity === 'info') { skip('info-severity'); continue; }
+    // Info never makes a ticket where rows are severities; where a row is an event type, the row decides.
+    if (event.severity === 'info' && event.section === undefined) { skip('info-severity'); continue; }
     const { section, rules } = event.section === undefined ? bySeverity : sectionRules(integration, p, (s) => s.id === event.section && s.rowKind === 'event-type');
     const rowKey = event.section === undefined ? event.severity : event.type;
     if (section?.rows.find((r) => r.key === rowKey)?.condition) { skip('condition'); continue; }

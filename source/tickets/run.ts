@@ -55,7 +55,7 @@ import { platformProfile, psaProfile } from '../domain/profiles/index.js';
 import type { PlatformProfile, PsaProfile } from '../domain/profiles/types.js';
 import { applyBreaker, decideConditionTickets, decideEventTickets, decideStatusTickets, fitTag, type OpenStatusTicket, type TicketDraft } from '../domain/ticketEngine.js';
 import { choiceValue, roleChoice, roleSpec, scopeFieldSpec, scopedGeneral } from '../domain/ticketSchema.js';
-import type { CloseOutcome, PsaAccount, PsaTicket, SecurityEvent, Tenant } from '../domain/types.js';
+import type { CloseOutcome, PsaAccount, PsaTicket, SecurityEvent, Tenant, TenantCondition } from '../domain/types.js';
 import { landingDeadline, type Ledger, type TicketRecord } from '../store/ledger.js';
 import { emptyTotals, type DeferredClose, type TicketRunError, type TicketTotals } from './types.js';
 
@@ -433,7 +433,16 @@ async function syncStatuses(ctx: Ctx, m: TenantMapping, tenant: Tenant, account:
   const { integration, ledger, o } = ctx;
   const devices = await o.platform.listDevices(tenant);
   // Tenant conditions (no device), where the platform has them; null: none reported, none closed.
-  const conditions = o.platform.conditions ? await o.platform.conditions(tenant) : null;
+  // A failed read fails the conditions alone: the device statuses still go ahead.
+  let conditions: TenantCondition[] | null = null;
+  if (o.platform.conditions) {
+    try {
+      conditions = await o.platform.conditions(tenant);
+    } catch (error) {
+      if (error instanceof PassAbandoned) throw error;
+      fail(ctx, m, error, `${cap(ctx.psaProfile.words.tickets)} for conditions of “${m.tenantName}” as a whole`);
+    }
+  }
   const rows = ledger ? ledger.heldTicketsFor({ integration: integration.name, tenantId: tenant.id, kind: 'status' }) : [];
   const pending = rows.filter((r) => r.state === 'open' && !r.psaTicketId);
   const isDeviceRow = (r: TicketRecord) => r.deviceId !== null && (r.severity === 'warning' || r.severity === 'critical');
@@ -486,7 +495,9 @@ async function syncStatuses(ctx: Ctx, m: TenantMapping, tenant: Tenant, account:
     }
   }
   // Pending rows whose condition is gone: created before a crash? Then close it; else forget it.
-  for (const p of pending.filter((x) => !d.create.some((c) => c.key === x.repeatKey))) {
+  // (A condition's pending row waits while the conditions could not be read: it may still be active.)
+  const judged = (x: TicketRecord) => conditions !== null || x.deviceId !== null;
+  for (const p of pending.filter((x) => judged(x) && !d.create.some((c) => c.key === x.repeatKey))) {
     throwIfAbandoned(ctx.o.signal);
     try {
       const found = await ctx.o.psa.findTicketsByTag(tagOf(ctx, p.key));

@@ -192,6 +192,21 @@ describe('kmsp systemd-unit (the CLI)', () => {
     expect(r.stderr).toMatch(/loads 6 secrets from \/etc\/kmsp-credentials/);
   });
 
+  it('an optional secret (a Business Hub authenticator key) is loaded only when its file exists: systemd would not start the unit for a file that is missing', async () => {
+    const dir = path.join(tempDir(), 'kmsp');
+    const config = defaultConfig();
+    config.integrations.push(newIntegration('cloud', { kind: 'kbh', url: 'https://hub.kaspersky.com', email: 'kmsp@msp.example', caFile: null }, { ...AUTOTASK_DEFAULTS, username: 'api@msp.example' }));
+    openConfig({ paths: resolvePaths({ configDir: dir }) }).save(config);
+    const credentials = tempDir();
+    const without = await runCli(['systemd-unit', '--config', dir, '--credentials-dir', credentials]);
+    expect(without.code, without.stderr).toBe(0);
+    expect(settings(without.stdout).get('LoadCredential')!.map((l) => l.split(':')[0])).toEqual(['cloud.kbh.password', 'cloud.autotask.secret', 'cloud.autotask.integration-code']);
+    expect(without.stderr).toContain('cloud.kbh.authenticator-key');
+    fs.writeFileSync(path.join(credentials, 'cloud.kbh.authenticator-key'), 'JBSWY3DPEHPK3PXP');
+    const keyed = await runCli(['systemd-unit', '--config', dir, '--credentials-dir', credentials]);
+    expect(settings(keyed.stdout).get('LoadCredential')!.map((l) => l.split(':')[0])).toContain('cloud.kbh.authenticator-key');
+  });
+
   it('without a configuration prints a unit with no credentials and says so on stderr', async () => {
     const dir = tempDir(); // exists, holds no config.json (a --config DIR that does not exist is refused)
     const r = await runCli(['systemd-unit', '--config', dir]);

@@ -4,6 +4,7 @@
 // checkAccess. Sign-in, tokens and failures: kbh-session.test.ts.
 import { describe, expect, it } from 'vitest';
 import { OFFICE365_SECTION } from '../../source/domain/profiles/kbh.js';
+import { countUsage } from '../../source/domain/usage.js';
 import { FIXTURE, START, USERS, failure, tenant, useSimulatedKbh } from './kbh-simulated.js';
 
 const kbh = useSimulatedKbh();
@@ -108,6 +109,18 @@ describe('reads', () => {
     kbh.sim.setLicenseExpiry('lic-acme-plus', 'now-1d', 'now+13d');
     keys = (await kbh.platform().licenseUsage(ACME)).keys;
     expect(keys.find((k) => k.id === 'lic-acme-plus')).toMatchObject({ subscriptionState: 'active', expiresAt: new Date(START - 24 * HOUR) });
+  });
+
+  it('an Office 365 workspace marked for deletion bills nothing: its active license does not make the new workspace’s mailboxes (on a trial) billable', async () => {
+    // The company replaced its Office 365 workspace: the old one, on its way out, still holds its subscription.
+    kbh.sim.state.workspaces.push({ id: 'ws-acme-o365-old', companyId: 'c-acme', product: 'KSMO365', state: 'markedForDeletion', protectedMailboxes: 40, issues: [], lastSequence: 0 });
+    kbh.sim.state.licenses.push({ id: 'lic-acme-o365-old', workspaceId: 'ws-acme-o365-old', productId: 'ksmo365', type: 'subscription', unit: 'mailbox', capacity: 50, fixedUsed: null, expiresAt: START + 100 * 24 * HOUR, subscriptionState: 'active', graceEndsAt: null });
+    kbh.sim.state.licenses.find((l) => l.id === 'lic-acme-o365')!.type = 'trial';
+    kbh.sim.state.licenses.find((l) => l.id === 'lic-acme-o365')!.subscriptionState = null;
+    const platform = kbh.platform();
+    const [devices, usage, applications] = await Promise.all([platform.listDevices(ACME), platform.licenseUsage(ACME), platform.listApplications()]);
+    const counted = countUsage({ tenantId: ACME.id, devices, usage, applications, now: new Date(START), timeZone: 'UTC' });
+    expect(counted.applications.find((a) => a.applicationId === 'ksmo365')!.mailboxes).toBe(0);
   });
 
   it('a company the hub no longer shows is named by the tenant', async () => {

@@ -92,6 +92,29 @@ describe('the one-time code', () => {
     expect(kbh.grants('password')).toBe(1);
   });
 
+  it('a code is handed in by the console only, never read from the secret store (where the agent would find one stored by mistake)', async () => {
+    const integration = { name: 'reg', platform: { kind: 'kbh', url: kbh.sim.url, email: USERS.twoStep.email, caFile: testTls().ca } } as Pick<Integration, 'name' | 'platform'>;
+    const asked: string[] = [];
+    // A store that holds a current code under the code's name (kmsp secrets set, KMSP_SECRET_… in the unit's environment).
+    const store = async (name: string) => {
+      asked.push(name);
+      return name === 'reg.kbh.password' ? USERS.twoStep.password : name === 'reg.kbh.one-time-code' ? kbh.sim.oneTimeCode(USERS.twoStep.email) : null;
+    };
+    const agent = await createPlatform(integration, store);
+    try {
+      expect((await failure(agent.listTenants())).code).toBe('one-time-code-required');
+    } finally {
+      await agent.close();
+    }
+    expect(asked).not.toContain('reg.kbh.one-time-code');
+    const console = await createPlatform(integration, store, undefined, { oneTimeCode: kbh.sim.oneTimeCode(USERS.twoStep.email) });
+    try {
+      expect(await console.listTenants()).toHaveLength(8);
+    } finally {
+      await console.close();
+    }
+  });
+
   it('made from the stored authenticator key, at every full sign-in; a second one in the same 30 s waits for the next code', async () => {
     const waits: number[] = [];
     const platform = kbh.platform({
@@ -120,6 +143,32 @@ describe('the one-time code', () => {
     // From the second sign-in on, the code goes with the first request.
     expect(kbh.grants('password')).toBe(3);
     expect((await platform.checkAccess!()).at(-1)).toMatchObject({ allowed: true, statement: { ok: `kmsp makes ${USERS.twoStep.email}'s one-time codes from the stored authenticator key: the agent signs in unattended` } });
+  });
+
+  it('two connectors of one process signing in within one 30 s step (the agent’s billing and ticket passes each open one): the later ones wait for the next codes, none is refused as used', async () => {
+    const waits: number[] = [];
+    const keyed = () =>
+      kbh.platform({
+        user: twoStep,
+        authenticatorKey: USERS.twoStep.authenticatorKey,
+        httpOptions: {
+          sleep: async (ms) => {
+            waits.push(ms);
+            kbh.advance(ms);
+          },
+        },
+      });
+    kbh.advance(10 * MINUTE);
+    await keyed().listTenants();
+    kbh.advance(1_000);
+    await keyed().listTenants();
+    expect(waits).toHaveLength(1);
+    // At once: the second reserves the next step before it waits, so a third takes the one after.
+    kbh.advance(5 * MINUTE);
+    await Promise.all([keyed().listTenants(), keyed().listTenants(), keyed().listTenants()]);
+    expect(waits).toHaveLength(3);
+    expect(kbh.sim.requests.filter((r) => r.path === '/api/v1/auth/token' && r.status !== 200 && r.status !== 401)).toEqual([]);
+    expect(kbh.sim.requests.filter((r) => r.path === '/api/v1/auth/token' && (r.body as { otp?: string }).otp !== undefined).map((r) => r.status)).toEqual([200, 200, 200, 200, 200]);
   });
 
   it('handed in: signs in once; the next full sign-in demands another, and checkAccess says the agent cannot', async () => {
@@ -159,16 +208,39 @@ describe('the one-time code', () => {
 });
 
 describe('failures', () => {
-  it('a wrong password names the e-mail and the command; five in a row lock the account', async () => {
+  it('a wrong password names the e-mail and the command, and is not sent again for 30 minutes (the agent opens a connector every poll: the hub would lock the account); another password is tried at once', async () => {
     const wrong = { email: USERS.plain.email, password: 'Not-the-password-1' };
     const error = await failure(kbh.platform({ user: wrong }).verify());
     expect(error).toMatchObject({ kind: 'auth', message: 'Kaspersky Business Hub rejected the e-mail or password', code: 'invalid_credentials' });
     expect(error.remedy).toContain(USERS.plain.email);
     expect(error.remedy).toContain('kmsp secrets set reg.kbh.password');
-    for (let i = 0; i < 4; i++) await failure(kbh.platform({ user: wrong }).verify());
+    // A ticket poll a minute, each with a connector of its own: the refused password stays here.
+    for (let i = 0; i < 29; i++) {
+      kbh.advance(MINUTE);
+      const again = await failure(kbh.platform({ user: wrong }).verify());
+      expect(again).toMatchObject({ kind: 'auth', message: 'Kaspersky Business Hub rejected the e-mail or password', code: 'invalid_credentials' });
+      expect(again.why).toContain('kmsp does not send it again before 2026-06-15T10:30:00.000Z');
+    }
+    expect(kbh.grants('password')).toBe(1);
+    expect(kbh.sim.summary().lockedUsers).toEqual([]);
+    // Another password (the secret was corrected) is sent at once; the refused one again after 30 minutes.
+    await kbh.platform().verify();
+    expect(kbh.grants('password')).toBe(2);
+    kbh.advance(MINUTE);
+    await failure(kbh.platform({ user: wrong }).verify());
+    expect(kbh.grants('password')).toBe(3);
+  });
+
+  it('after five wrong passwords in a row the hub locks the account: the error says until when', async () => {
+    const wrong = { email: USERS.plain.email, password: 'Not-the-password-2' };
+    for (let i = 0; i < 5; i++) {
+      if (i > 0) kbh.advance(30 * MINUTE);
+      await failure(kbh.platform({ user: wrong }).verify());
+    }
+    expect(kbh.grants('password')).toBe(5);
     const locked = await failure(kbh.platform().verify());
     expect(locked).toMatchObject({ kind: 'auth', code: 'account_locked', message: `Kaspersky Business Hub account ${USERS.plain.email} is locked` });
-    expect(locked.why).toContain('locked until 2026-06-15T10:30:00Z');
+    expect(locked.why).toContain('locked until 2026-06-15T12:30:00Z');
     expect(locked.remedy).toContain('Wait until the lock ends');
   });
 

@@ -51,8 +51,8 @@ describe('connectors registry: what this build speaks', () => {
     });
     expect(platform.kind).toBe('kbh');
     await platform.close();
-    // The optional key and the one-time code are looked up, and their absence is no error.
-    expect(asked.sort()).toEqual(['cloud.kbh.authenticator-key', 'cloud.kbh.one-time-code', 'cloud.kbh.password']);
+    // The optional key is looked up, and its absence is no error; the one-time code is never looked up (only handed in).
+    expect(asked.sort()).toEqual(['cloud.kbh.authenticator-key', 'cloud.kbh.password']);
     const missing = await createPlatform(integration, async () => null).then(
       () => null,
       (error: unknown) => error,

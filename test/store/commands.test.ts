@@ -245,6 +245,21 @@ describe('kmsp secrets', () => {
     expect((await run(['--config', dir, 'secrets', 'status'], { env })).code).toBe(0);
   });
 
+  it('status: an optional secret that is not set (a Business Hub authenticator key) is no missing secret', async () => {
+    const { dir, paths } = setup();
+    const config = defaultConfig();
+    config.integrations.push(newIntegration('cloud', { kind: 'kbh', url: 'https://hub.kaspersky.com', email: 'kmsp@msp.example', caFile: null }, { ...AUTOTASK_DEFAULTS, username: 'api@x' }));
+    openConfig({ paths }).save(config);
+    for (const name of ['cloud.kbh.password', 'cloud.autotask.secret', 'cloud.autotask.integration-code']) {
+      await run(['--config', dir, 'secrets', 'set', name], { stdin: Readable.from(['value']) });
+    }
+    const r = await run(['--config', dir, 'secrets', 'status']);
+    expect(r.out).not.toContain('missing');
+    expect(r.out).not.toMatch(/authenticator-key\s+MISSING/);
+    expect(r.out).toMatch(/cloud\.kbh\.authenticator-key\s+not set \(optional\)\s+cloud: Kaspersky Business Hub authenticator key/);
+    expect(r.code).toBe(0);
+  });
+
   it('status works without a config', async () => {
     const { dir } = setup();
     fs.mkdirSync(dir);

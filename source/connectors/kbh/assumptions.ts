@@ -85,6 +85,14 @@ export const TOTP = { algorithm: 'SHA1', digits: 6, periodSec: 30 } as const;
  */
 export const ONE_TIME_CODE_SINGLE_USE = true;
 
+/**
+ * README §6: Business Hub locks an account after repeated failed sign-ins (account_locked; how
+ * many and for how long is not published). A password it refused is not sent again by this
+ * process for this long — the agent opens a connector for every pass, a ticket poll a minute —
+ * while another password (the secret corrected) is sent at once.
+ */
+export const REFUSED_PASSWORD_PAUSE_MS = 30 * 60_000;
+
 // ---------------------------------------------------------------- paging
 
 /** README §3 › Paging: items asked for per page (the largest the hub serves: 1–500). */
@@ -107,7 +115,7 @@ export const WORKSPACE_PRODUCTS = { kesCloud: 'KESCloud', office365: 'KSMO365' }
  */
 export const KSC_CLOUD_CONSOLE_PRODUCT = 'KSCCloudConsole';
 
-/** A workspace marked for deletion is no longer read for devices, events or protection. */
+/** A workspace marked for deletion is no longer read for licenses, devices, events or protection. */
 export const ACTIVE_STATE = 'active';
 
 /**

@@ -52,12 +52,18 @@ export interface ErrorContext {
 const PASSWORD_REMEDY = (ctx: Pick<ErrorContext, 'integration'>, email: string) =>
   `Check the e-mail (${email}, Connections tab) and the password (${secretsSetCommand(ctx.integration, SECRET_PARTS.password)}); sign in at the Business Hub web page with them to be sure. Repeated failures may lock the account for a while.`;
 
-/** The sign-in was refused: e-mail or password. */
-export function invalidCredentialsError(ctx: Pick<ErrorContext, 'integration'>, email: string, message: string | null): KmspError {
+/**
+ * The sign-in was refused: e-mail or password. `held`: refused earlier, and not sent again until
+ * `retryAt` (REFUSED_PASSWORD_PAUSE_MS).
+ */
+export function invalidCredentialsError(ctx: Pick<ErrorContext, 'integration'>, email: string, message: string | null, held?: { refusedAt: Date; retryAt: Date }): KmspError {
+  const answered = `answered ${ERROR_CODES.invalidCredentials}${message ? ` ("${message}")` : ''}`;
   return new KmspError(`${KBH_SERVICE} rejected the e-mail or password`, {
     kind: 'auth',
-    cause: `the sign-in of ${email} was answered ${ERROR_CODES.invalidCredentials}${message ? ` ("${message}")` : ''}`,
-    remedy: PASSWORD_REMEDY(ctx, email),
+    cause: held
+      ? `the sign-in of ${email} with this password was ${answered} at ${held.refusedAt.toISOString()}; kmsp does not send it again before ${held.retryAt.toISOString()}, so that its retries do not lock the account`
+      : `the sign-in of ${email} was ${answered}`,
+    remedy: held ? `${PASSWORD_REMEDY(ctx, email)} A corrected password is tried at once.` : PASSWORD_REMEDY(ctx, email),
     code: ERROR_CODES.invalidCredentials,
   });
 }

@@ -41,7 +41,7 @@ export function toTenant(company: HubCompany): Tenant {
 }
 
 /** A workspace of a product kmsp reads: KES Cloud or Office 365 (never KSC Cloud Console: assumptions.ts). */
-export function isKnownWorkspace(workspace: HubWorkspace, product?: string): boolean {
+function isKnownWorkspace(workspace: HubWorkspace, product?: string): boolean {
   const known = workspace.product === WORKSPACE_PRODUCTS.kesCloud || workspace.product === WORKSPACE_PRODUCTS.office365;
   return known && (product === undefined || workspace.product === product);
 }

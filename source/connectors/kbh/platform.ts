@@ -5,11 +5,12 @@
 import { isKmspError, KmspError } from '../../domain/errors.js';
 import type { PlatformIdentity, SecurityPlatform } from '../../domain/ports.js';
 import type { AccessCheck, Application, Device, EventCursor, EventPage, LicenseKey, SecurityEvent, Tenant, TenantCondition, TenantLicenseUsage } from '../../domain/types.js';
+import { mapLimit } from '../mapLimit.js';
 import { checkAccess } from './access.js';
 import { KSC_CLOUD_CONSOLE_PRODUCT, WORKSPACE_PRODUCTS } from './assumptions.js';
 import { advance, decodeCursor, encodeCursor, isDelivered, type CursorState, type EventPosition } from './cursor.js';
 import { KBH_SERVICE } from './errors.js';
-import { assignmentsOf, isKnownWorkspace, isReadWorkspace, toApplications, toCondition, toDevice, toLicenseKey, toSecurityEvent, toTenant } from './mapping.js';
+import { assignmentsOf, isReadWorkspace, toApplications, toCondition, toDevice, toLicenseKey, toSecurityEvent, toTenant } from './mapping.js';
 import type { TwoStepState } from './session.js';
 import type { HubAccount, HubCompany, HubDevice, HubEvent, HubLicense, HubProduct, HubProtection, HubWorkspace } from './wire.js';
 
@@ -50,19 +51,6 @@ export interface HubPlatformSettings {
 /** At most this many workspaces of a company are read at once. */
 const WORKSPACE_CONCURRENCY = 4;
 
-async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array(items.length);
-  let next = 0;
-  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i]!);
-    }
-  });
-  await Promise.all(workers);
-  return out;
-}
-
 export class HubPlatform implements SecurityPlatform {
   readonly kind = 'kbh' as const;
   /**
@@ -97,16 +85,17 @@ export class HubPlatform implements SecurityPlatform {
   }
 
   /**
-   * Licenses of every KES Cloud and Office 365 workspace of the company, the license each device
+   * Licenses of the company's active KES Cloud and Office 365 workspaces, the license each device
    * of its active KES Cloud workspaces uses, and its protected mailboxes: the sum over its active
-   * Office 365 workspaces, absent when it has none.
+   * Office 365 workspaces, absent when it has none. A workspace marked for deletion gives none of
+   * them: its license would make the mailboxes of another workspace of the company billable.
    */
   async licenseUsage(tenant: Tenant): Promise<TenantLicenseUsage> {
     const workspaces = await this.workspacesOf(tenant);
     const office365 = workspaces.filter((w) => isReadWorkspace(w, WORKSPACE_PRODUCTS.office365));
     const [licenses, devices, protections] = await Promise.all([
       mapLimit(
-        workspaces.filter((w) => isKnownWorkspace(w)),
+        workspaces.filter((w) => isReadWorkspace(w)),
         WORKSPACE_CONCURRENCY,
         (w) => this.backend.licenses(w.id),
       ),

@@ -4,7 +4,10 @@
 //   error the console answers with a prompt (one-time-code-required);
 // - renewal by the refresh grant when less than RENEWAL_MARGIN_MS of the token is left, a full
 //   sign-in when the refresh token is refused (invalid_grant) or spent;
-// - one renewal at a time: concurrent requests that find the token due wait for the same one.
+// - one renewal at a time: concurrent requests that find the token due wait for the same one;
+// - across the connectors of the process: a one-time code step is used once, and a password the
+//   hub refused is not sent again for a while (the agent opens a connector for every pass).
+import { createHash } from 'node:crypto';
 import { Secret, TOTP } from 'otpauth';
 import { KmspError, isKmspError } from '../../domain/errors.js';
 import { parseJson, type HttpClient } from '../http.js';
@@ -14,6 +17,7 @@ import {
   ERROR_CODES,
   GRANTS,
   ONE_TIME_CODE_SINGLE_USE,
+  REFUSED_PASSWORD_PAUSE_MS,
   RENEWAL_MARGIN_MS,
   TOTP as TOTP_PARAMS,
 } from './assumptions.js';
@@ -81,13 +85,27 @@ export function authenticatorSecret(key: string, integration: string | null): Se
   return Secret.fromBase32(cleaned);
 }
 
+/**
+ * The TOTP step of the last code sent (or reserved) for each account, by every connector of this
+ * process: the hub takes a code once (ONE_TIME_CODE_SINGLE_USE), and connectors of one account
+ * sign in on their own — the agent's billing and ticket passes each open one, and both start
+ * together when billing is owed at start.
+ */
+const sentSteps = new Map<string, number>();
+const MAX_RESERVED_STEPS = 10;
+
+/**
+ * Passwords the hub refused (invalid_credentials), by a digest of account and password, for every
+ * connector of this process: not sent again before `until` (REFUSED_PASSWORD_PAUSE_MS), so that
+ * the agent's passes, each with a connector of its own, do not lock the account.
+ */
+const refusedPasswords = new Map<string, { at: number; until: number; message: string | null }>();
+
 export class HubSession {
   private tokens: Tokens | null = null;
   private pending: Promise<Tokens> | null = null;
   private otpDemanded = false;
   private codeUsed = false;
-  /** The TOTP step of the last code sent: a code is taken once (ONE_TIME_CODE_SINGLE_USE). */
-  private lastStep: number | null = null;
   private readonly secret: Secret | null;
   private closed = false;
 
@@ -162,6 +180,14 @@ export class HubSession {
   /** The password grant, with a one-time code when the account demands one. */
   private async signIn(): Promise<Tokens> {
     const { email, password } = this.o.credentials;
+    const refusal = createHash('sha256').update(JSON.stringify([this.o.url, email.toLowerCase(), password])).digest('hex');
+    const refused = refusedPasswords.get(refusal);
+    const now = this.o.now().getTime();
+    // (A refusal dated after now is from a clock that was set back: forgotten.)
+    if (refused && now >= refused.at && now < refused.until) {
+      throw invalidCredentialsError({ integration: this.o.integration }, email, refused.message, { refusedAt: new Date(refused.at), retryAt: new Date(refused.until) });
+    }
+    refusedPasswords.delete(refusal);
     const base = { grantType: GRANTS.password, email, password };
     let otp = this.otpDemanded ? await this.oneTimeCode() : null;
     for (let attempt = 0; ; attempt++) {
@@ -176,7 +202,11 @@ export class HubSession {
       }
       if (code === ERROR_CODES.otpRequired) throw oneTimeCodeRequiredError(this.o.integration, email);
       if (code === ERROR_CODES.otpInvalid) throw oneTimeCodeInvalidError(this.o.integration, email, otp?.source ?? 'typed', message);
-      if (code === ERROR_CODES.invalidCredentials) throw invalidCredentialsError({ integration: this.o.integration }, email, message);
+      if (code === ERROR_CODES.invalidCredentials) {
+        const at = this.o.now().getTime();
+        refusedPasswords.set(refusal, { at, until: at + REFUSED_PASSWORD_PAUSE_MS, message });
+        throw invalidCredentialsError({ integration: this.o.integration }, email, message);
+      }
       if (code === ERROR_CODES.accountLocked) throw accountLockedError({ integration: this.o.integration }, email, message);
       throw answer.error;
     }
@@ -186,15 +216,20 @@ export class HubSession {
   private async oneTimeCode(): Promise<{ code: string; source: 'authenticator-key' | 'typed' }> {
     if (this.secret) {
       const periodMs = TOTP_PARAMS.periodSec * 1000;
-      let now = this.o.now().getTime();
-      const step = Math.floor(now / periodMs);
-      if (ONE_TIME_CODE_SINGLE_USE && this.lastStep !== null && step <= this.lastStep) {
-        // This step's code was sent already and would be refused as used: wait for the next one.
-        await this.o.sleep((this.lastStep + 1) * periodMs - now);
-        now = Math.max(this.o.now().getTime(), (this.lastStep + 1) * periodMs);
-      }
-      this.lastStep = Math.floor(now / periodMs);
-      const code = TOTP.generate({ secret: this.secret, algorithm: TOTP_PARAMS.algorithm, digits: TOTP_PARAMS.digits, period: TOTP_PARAMS.periodSec, timestamp: now });
+      const account = `${this.o.url}\u0000${this.o.credentials.email.toLowerCase()}`;
+      const now = this.o.now().getTime();
+      const current = Math.floor(now / periodMs);
+      const last = sentSteps.get(account);
+      // A step whose code was sent already would be refused as used: take the next one, reserved
+      // before the wait so that a sign-in meanwhile takes the one after. One far ahead is not a
+      // reservation but a clock that was set back: forgotten.
+      const reserved = last !== undefined && last >= current && last - current <= MAX_RESERVED_STEPS;
+      const step = ONE_TIME_CODE_SINGLE_USE && reserved ? last + 1 : current;
+      sentSteps.set(account, step);
+      if (step > current) await this.o.sleep(step * periodMs - now);
+      const at = Math.max(this.o.now().getTime(), step * periodMs);
+      sentSteps.set(account, Math.max(sentSteps.get(account) ?? step, Math.floor(at / periodMs)));
+      const code = TOTP.generate({ secret: this.secret, algorithm: TOTP_PARAMS.algorithm, digits: TOTP_PARAMS.digits, period: TOTP_PARAMS.periodSec, timestamp: at });
       this.o.http.addSecret(code);
       return { code, source: 'authenticator-key' };
     }

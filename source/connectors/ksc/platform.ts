@@ -5,6 +5,7 @@ import { isKmspError, KmspError } from '../../domain/errors.js';
 import type { PlatformIdentity, SecurityPlatform } from '../../domain/ports.js';
 import type { Application, Device, EventCursor, EventPage, Tenant, TenantLicenseUsage } from '../../domain/types.js';
 import { HttpClient, type HttpClientOptions } from '../http.js';
+import { mapLimit } from '../mapLimit.js';
 import { KscTransport } from './client.js';
 import { productCategories } from './classify.js';
 import { checkKscConnection } from './connection.js';
@@ -55,19 +56,6 @@ export type KscPlatform = SecurityPlatform & {
 
 /** At most this many virtual servers are read at once (each has its own session and connection). */
 const TENANT_CONCURRENCY = 4;
-
-async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array(items.length);
-  let next = 0;
-  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i]!);
-    }
-  });
-  await Promise.all(workers);
-  return out;
-}
 
 function positive(value: number | undefined, fallback: number): number {
   return value !== undefined && Number.isInteger(value) && value > 0 ? value : fallback;

@@ -276,9 +276,10 @@ export interface PlatformWords {
 }
 
 /**
- * A one-time code the platform may demand at sign-in (2-step verification). It is never stored:
- * the console asks for it when the platform demands it and hands it to the connector as the
- * secret `part` for that one sign-in (see the registry's SecretOf).
+ * A one-time code the platform may demand at sign-in (2-step verification). It is never stored
+ * nor looked up in the secret store: the console asks for it when the platform demands it and
+ * hands it in (createPlatform's `handedIn`) for that one connector, which reads it as the secret
+ * `part` (see the registry's SecretOf).
  */
 export interface OneTimeCodeSpec {
   part: string;

@@ -300,8 +300,7 @@ function ConnectionEditor({ width, height, active, session, integration, cwd }: 
     });
     const code = typeof values?.code === 'string' ? values.code.trim() : '';
     if (!code || !stillWanted()) return results;
-    const codeName = `${tested.name}.${spec.part}`;
-    return checkPlatform(tested, (secret) => (secret === codeName ? Promise.resolve(code) : lookup(secret)));
+    return checkPlatform(tested, lookup, { oneTimeCode: code });
   };
 
   const showAllResults = () => {
