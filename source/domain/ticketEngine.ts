@@ -45,7 +45,7 @@ import { platformProfile, psaProfile } from './profiles/index.js';
 import type { PlatformProfile, PsaProfile, RuleSectionSpec } from './profiles/types.js';
 import { choiceValue, effectiveField, newTicketFields, roleChoice, ruleScope } from './ticketSchema.js';
 import { conditionTicketKey, eventTicketKey, statusTicketKey } from './ticketKeys.js';
-import { ticketDescription, ticketTitle } from './ticketTemplates.js';
+import { ticketDescription, ticketTitle, type TicketTemplateInput } from './ticketTemplates.js';
 import type { Device, PsaAccount, SecurityEvent, TenantCondition } from './types.js';
 
 export { conditionTicketKey, eventTicketKey, statusTicketKey, fitTag, MAX_TICKET_KEY_LENGTH } from './ticketKeys.js';
@@ -213,6 +213,28 @@ function statusRule(integration: Integration, p: Profiles, severity: 'warning' |
   return sectionRules(integration, p, (s) => s.rowKind === 'status' && s.severity === severity).rules.find((r) => r.key === descriptionId);
 }
 
+/** The draft of a condition's ticket: a device's status description, or a tenant condition (no device). */
+function conditionDraft(
+  p: Profiles,
+  mapping: TenantMapping,
+  c: { key: string; deviceId: string | null; deviceName: string | null; descriptionId: string; tpl: TicketTemplateInput; fields: ResolvedFields },
+): TicketDraft {
+  return {
+    key: c.key,
+    kind: 'status',
+    tenantId: mapping.tenantId,
+    tenantName: mapping.tenantName,
+    accountId: mapping.accountId as string,
+    deviceId: c.deviceId,
+    deviceName: c.deviceName,
+    descriptionId: c.descriptionId,
+    eventId: null,
+    title: ticketTitle(c.tpl, p.psa.limits),
+    description: ticketDescription(c.tpl, p.psa.limits, p.psa.words.ticket),
+    ...c.fields,
+  };
+}
+
 export function decideStatusTickets(input: {
   integration: Integration;
   mapping: TenantMapping;
@@ -268,20 +290,7 @@ export function decideStatusTickets(input: {
     const fields = resolveFields(integration, p, rule, now);
     if (!fields) { skip('rule-incomplete'); continue; }
     const tpl = { kind: 'status' as const, severity, descriptionId, deviceId: device.id, deviceName: device.name, tenantName: mapping.tenantName, at: now };
-    create.push({
-      key,
-      kind: 'status',
-      tenantId,
-      tenantName: mapping.tenantName,
-      accountId: mapping.accountId as string,
-      deviceId: device.id,
-      deviceName: device.name,
-      descriptionId,
-      eventId: null,
-      title: ticketTitle(tpl, p.psa.limits),
-      description: ticketDescription(tpl, p.psa.limits, p.psa.words.ticket),
-      ...fields,
-    });
+    create.push(conditionDraft(p, mapping, { key, deviceId: device.id, deviceName: device.name, descriptionId, tpl, fields }));
     covered.add(k);
   }
 
@@ -354,20 +363,7 @@ export function decideConditionTickets(input: {
     const fields = resolveFields(integration, p, rule, now);
     if (!fields) { skip('rule-incomplete'); continue; }
     const tpl = { kind: 'condition' as const, label: row.label, source: row.section.group ?? row.section.title, detail: c.detail, tenantName: mapping.tenantName, at: c.since ?? now };
-    create.push({
-      key,
-      kind: 'status',
-      tenantId,
-      tenantName: mapping.tenantName,
-      accountId: mapping.accountId as string,
-      deviceId: null,
-      deviceName: null,
-      descriptionId: c.id,
-      eventId: null,
-      title: ticketTitle(tpl, p.psa.limits),
-      description: ticketDescription(tpl, p.psa.limits, p.psa.words.ticket),
-      ...fields,
-    });
+    create.push(conditionDraft(p, mapping, { key, deviceId: null, deviceName: null, descriptionId: c.id, tpl, fields }));
   }
   const close: OpenStatusTicket[] = [];
   const stillActive: OpenStatusTicket[] = [];
