@@ -168,7 +168,7 @@ describe('rows', () => {
     expect(rows.map((r) => r.label)).toEqual(['URL', 'E-mail', 'CA/certificate file', 'Password', 'Authenticator key']);
     const key = rows.at(-1)!;
     expect(key.kind === 'secret' && key.secret.optional).toBeTruthy();
-    expect(key.help).toMatch(/no one at the keyboard/);
+    expect(key.help).toMatch(/signs in alone/);
   });
   it('an optional secret that is not set is a choice, not a fault', () => {
     const status = { backends: [], secrets: [{ name: 'main.kbh.authenticator-key', heldBy: null, shadowed: [] }] } as unknown as Parameters<typeof secretState>[2];

@@ -245,7 +245,9 @@ async function runDialog(ui: ConsoleApi, options: NewIntegrationOptions): Promis
   let unreachable: unknown = null;
   if (connectable) {
     try {
-      const psa = await psaVendor(pair.psa).connect(integration, (secret) => session.secrets.get(secret));
+      // Best effort while the admin waits on Save (the values are matched later anyway): one
+      // retry, not the agent's patient backoff of several seconds per request.
+      const psa = await psaVendor(pair.psa).connect(integration, (secret) => session.secrets.get(secret), { retries: 1 });
       try {
         integration.ticketing = defaultTicketing(platformProfile(pair.platform), psaProfile(pair.psa), await psa.ticketPicklists());
       } finally {
