@@ -193,10 +193,30 @@ describe('the one-time code', () => {
     expect(typed).toMatchObject({ kind: 'auth', code: 'otp_invalid', message: `Kaspersky Business Hub refused the one-time code for ${USERS.twoStep.email}` });
     expect(typed.remedy).toContain('Type the code your authenticator app shows now');
     const keyed = await failure(kbh.platform({ user: twoStep, authenticatorKey: 'GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ' }).listTenants());
-    expect(keyed.why).toContain('the code kmsp made from the stored authenticator key');
+    expect(keyed.why).toContain('the codes kmsp made from the stored authenticator key, for this step and the next');
     expect(keyed.remedy).toContain("this machine's clock");
     const notBase32 = await failure(Promise.resolve().then(() => kbh.platform({ user: twoStep, authenticatorKey: '123 456' })));
     expect(notBase32).toMatchObject({ kind: 'config', message: 'The Kaspersky Business Hub authenticator key is not a base32 setup key' });
+  });
+
+  it("a code another kmsp process sent this step (the hub takes each once): the next step's code is tried, once", async () => {
+    const waits: number[] = [];
+    const sleep = async (ms: number) => {
+      waits.push(ms);
+      kbh.advance(ms);
+    };
+    // The same account by another spelling of the address: connectors that share nothing in this
+    // process, as the agent and the console (or doctor) share nothing.
+    const url = new URL(kbh.sim.url);
+    const other = `${url.protocol}//${url.hostname === 'localhost' ? '127.0.0.1' : 'localhost'}:${url.port}`;
+    const first = kbh.platform({ user: twoStep, authenticatorKey: USERS.twoStep.authenticatorKey, httpOptions: { sleep } });
+    const second = kbh.platform({ user: twoStep, authenticatorKey: USERS.twoStep.authenticatorKey, connection: { url: other }, httpOptions: { sleep } });
+    kbh.advance(15 * MINUTE);
+    await first.listTenants();
+    await second.listTenants();
+    const sent = kbh.sim.requests.filter((r) => r.path === '/api/v1/auth/token' && (r.body as { otp?: string }).otp !== undefined).map((r) => r.status);
+    expect(sent).toEqual([200, 401, 200]);
+    expect(waits).toHaveLength(1);
   });
 
   it('codes by SMS: checkAccess says kmsp cannot read them', async () => {

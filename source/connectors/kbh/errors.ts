@@ -86,7 +86,7 @@ export function oneTimeCodeRequiredError(integration: string | null, email: stri
 export function oneTimeCodeInvalidError(integration: string | null, email: string, source: 'authenticator-key' | 'typed', message: string | null): KmspError {
   return new KmspError(`${KBH_SERVICE} refused the one-time code for ${email}`, {
     kind: 'auth',
-    cause: `${source === 'authenticator-key' ? 'the code kmsp made from the stored authenticator key' : 'the code typed for this sign-in'} was answered ${ERROR_CODES.otpInvalid} (wrong, expired or already used)${message ? `: "${message}"` : ''}`,
+    cause: `${source === 'authenticator-key' ? 'the codes kmsp made from the stored authenticator key, for this step and the next (in case another kmsp process had just used the first), were' : 'the code typed for this sign-in was'} answered ${ERROR_CODES.otpInvalid} (wrong, expired or already used)${message ? `: "${message}"` : ''}`,
     remedy:
       source === 'authenticator-key'
         ? `Check the authenticator key (${secretsSetCommand(integration, SECRET_PARTS.authenticatorKey)}): it is the base32 setup key of the app that shows this account's codes. Check also this machine's clock (the codes follow the time; NTP keeps it right).`

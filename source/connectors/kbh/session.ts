@@ -190,6 +190,7 @@ export class HubSession {
     refusedPasswords.delete(refusal);
     const base = { grantType: GRANTS.password, email, password };
     let otp = this.otpDemanded ? await this.oneTimeCode() : null;
+    let retriedNextCode = false;
     for (let attempt = 0; ; attempt++) {
       const answer = await this.post(otp ? { ...base, otp: otp.code } : base, 'sign in');
       if (answer.ok) return answer.tokens;
@@ -201,6 +202,14 @@ export class HubSession {
         continue;
       }
       if (code === ERROR_CODES.otpRequired) throw oneTimeCodeRequiredError(this.o.integration, email);
+      // Another process of this machine or another (the agent beside the console, doctor) may have
+      // sent the same code from the same key this step: the hub takes each code once. The next
+      // step's code is tried once; refused too, the key or the clock is wrong.
+      if (code === ERROR_CODES.otpInvalid && otp?.source === 'authenticator-key' && !retriedNextCode) {
+        retriedNextCode = true;
+        otp = await this.oneTimeCode();
+        continue;
+      }
       if (code === ERROR_CODES.otpInvalid) throw oneTimeCodeInvalidError(this.o.integration, email, otp?.source ?? 'typed', message);
       if (code === ERROR_CODES.invalidCredentials) {
         const at = this.o.now().getTime();
