@@ -22,7 +22,10 @@ const messageOf = (p: { ok: true } | { ok: false; message: string }) => (p.ok ? 
 describe('URL', () => {
   it('accepts http(s) with a host and an optional port, as typed', () => {
     expect(url(' https://ksc.example.local:13299 ')).toEqual({ ok: true, value: 'https://ksc.example.local:13299' });
-    expect(url('http://10.0.0.5/api')).toEqual({ ok: true, value: 'http://10.0.0.5/api' });
+    expect(url('http://127.0.0.1:8080/api')).toEqual({ ok: true, value: 'http://127.0.0.1:8080/api' });
+    // Plain http off this machine: every connector refuses it, so the field does at once.
+    expect(messageOf(url('http://10.0.0.5/api'))).toMatch(/must use https:\/\/: kmsp sends credentials over it/);
+    expect(messageOf(url('http://hub.kaspersky.com'))).toMatch(/Plain http:\/\/ is taken only for this machine/);
     expect(url('https://[::1]:13299')).toEqual({ ok: true, value: 'https://[::1]:13299' });
     expect(url('', true)).toEqual({ ok: true, value: null });
   });

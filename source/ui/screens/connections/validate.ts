@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { isLoopbackHost } from '../../../connectors/http.js';
 import type { ConnectionFieldSpec } from '../../../domain/profiles/index.js';
 import { MIN_SECRET_LENGTH } from '../../../store/secrets.js';
 
@@ -56,6 +57,11 @@ export function parseUrl(raw: string, rules: UrlRules): Parsed<string | null> {
     return problem(`${rules.what} is not a valid URL (check the host name "${host}").`);
   }
   if (!url.hostname) return problem(`${rules.what} has no host name${eg}`);
+  // Every connector refuses plain http off this machine (credentials would cross the network in
+  // clear): said while typing, not first at the test or in the agent's log.
+  if (protocol === 'http' && !isLoopbackHost(url.hostname)) {
+    return problem(`${rules.what} must use https://: kmsp sends credentials over it. Plain http:// is taken only for this machine (a simulator or a test).`);
+  }
   return ok(text);
 }
 
