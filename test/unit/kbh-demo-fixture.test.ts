@@ -29,6 +29,18 @@ describe('Business Hub demo fixture', () => {
     expect(new Set(committed.companies.map((c) => c.id)).size).toBe(committed.companies.length);
   });
 
+  it('shows the per-user rule both ways: a company with a per-user license whose phones outnumber twice its computers (users = ⌈mobiles / 2⌉)', () => {
+    const perUser = new Set(committed.products?.filter((p) => p.unit === 'user').map((p) => p.id) ?? ['kes-cloud-plus', 'kes-cloud-pro']);
+    const mobileFirst = committed.companies.filter((c) =>
+      c.workspaces?.some((w) => {
+        const devices = w.devices ?? [];
+        const mobiles = devices.filter((d) => d.kind === 'mobile').length;
+        return (w.licenses ?? []).some((l) => perUser.has(l.productId)) && Math.ceil(mobiles / 2) > devices.length - mobiles;
+      }),
+    );
+    expect(mobileFirst.map((c) => c.name)).toEqual(['Yellowstone Outfitters']);
+  });
+
   it('signs the demo in without 2-step verification, and has a second user with an authenticator key', () => {
     expect(committed.users[0]).toEqual(KBH_DEMO_USER);
     expect(committed.users[0]).not.toHaveProperty('authenticatorKey');

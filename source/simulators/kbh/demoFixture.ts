@@ -63,8 +63,18 @@ const SHAPES: Record<Shape, { kind: DeviceKind; os: DeviceOs; part: string; osNa
 };
 const SHAPE_ORDER: readonly Shape[] = ['ws', 'server', 'linuxServer', 'mac', 'linuxWs', 'android', 'ios'];
 
+/**
+ * A customer whose staff work from phones (field guides): its mobiles outnumber twice its
+ * computers, so its per-user license counts ⌈mobiles / 2⌉ users, not its computers.
+ */
+const MOBILE_FIRST = 'Yellowstone Outfitters';
+
 /** How many of each: mostly Windows workstations, then phones (KES Cloud customers are small offices), servers, Macs, Linux. */
-function mix(total: number, index: number): Record<Shape, number> {
+function mix(total: number, index: number, mobileFirst = false): Record<Shape, number> {
+  if (mobileFirst) {
+    const mobile = Math.round(total * 0.75);
+    return { ws: total - mobile, server: 0, linuxServer: 0, mac: 0, linuxWs: 0, android: Math.ceil(mobile / 2), ios: Math.floor(mobile / 2) };
+  }
   const servers = total >= 8 ? Math.max(1, Math.round(total * 0.08)) : total >= 4 ? 1 : 0;
   const linuxServer = servers >= 3 ? 1 : 0;
   const mac = total >= 10 ? Math.max(1, Math.round(total * 0.06)) : 0;
@@ -166,7 +176,7 @@ function mainLicenseTerms(index: number, left: boolean, dice: Dice): Pick<KbhLic
 function companyFixture(name: string, total: number, index: number, seed: number, left: boolean): KbhCompanyFixture {
   const dice = new Dice(prng(seed ^ hash(name)));
   const prefix = prefixOf(name);
-  const counts = mix(total, index);
+  const counts = mix(total, index, name === MOBILE_FIRST);
   const devices: KbhDeviceFixture[] = [];
   const byShape: Record<Shape, KbhDeviceFixture[]> = { ws: [], server: [], linuxServer: [], mac: [], linuxWs: [], android: [], ios: [] };
 
