@@ -252,7 +252,8 @@ describe.each(KBH_PSAS)('Business Hub tickets in %s', (psaKind) => {
     noDuplicateTags();
   });
 
-  it.runIf(psaKind === 'connectwise')('a condition ticket whose close the PSA puts off (in use) stays open, is not an error, and is closed on the next pass', async () => {
+  // Only ConnectWise puts a close off (a ticket in use answers 409); registered for it alone.
+  if (psaKind === 'connectwise') it('a condition ticket whose close the PSA puts off (in use) stays open, is not an error, and is closed on the next pass', async () => {
     await run();
     const mailbox = conditionKey(MAILBOX);
     env.hub.clearOffice365Issue(ALPHA_O365, 'MailboxesProtectionNotProvided');
