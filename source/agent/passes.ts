@@ -106,15 +106,37 @@ function notRun(integration: string, outcome: PassOutcome, summary: string, lock
   return { integration, outcome, summary, errors: [], requests: { platform: 0, psa: 0 }, budget: null, locked };
 }
 
+/**
+ * A connector warning told again only after this long: the daemon opens a connector for every
+ * pass (each poll), and a workspace it does not read or a status code it does not know stays so
+ * until someone acts — told every minute it would bury the rest of the log.
+ */
+export const WARNING_REPEAT_MS = 24 * 3600_000;
+/** When each integration's warning was last told by a pass of this process. */
+const toldWarnings = new Map<string, number>();
+
+/** True when `message` was not told for `integration` within WARNING_REPEAT_MS (and is now). */
+function firstTelling(integration: string, message: string, at: number): boolean {
+  const key = `${integration}\u0000${message}`;
+  const last = toldWarnings.get(key);
+  // (A time after `at` is from a clock that was set back: told again.)
+  if (last !== undefined && at >= last && at - last < WARNING_REPEAT_MS) return false;
+  toldWarnings.set(key, at);
+  return true;
+}
+
 async function runOne(job: AgentJob, integration: Integration, ledger: Ledger | null, options: PassOptions, now: () => Date): Promise<IntegrationPass> {
   const { config, dryRun } = options;
   const paused = config.agent.paused;
   const started = Date.now();
   let c: Awaited<ReturnType<typeof connect>>;
-  // What the platform's connector left out this pass (a status it does not know): logged with the pass.
+  // What the platform's connector left out this pass (a status it does not know): logged with the
+  // pass, whatever its outcome, unless an earlier pass told it lately.
   const warnings: string[] = [];
+  const warn = (m: string) => void (firstTelling(integration.name, m, now().getTime()) && warnings.push(m));
+  const told = <T extends IntegrationPass>(pass: T): T => (warnings.length > 0 ? { ...pass, notices: [...(pass.notices ?? []), ...warnings] } : pass);
   try {
-    c = await connect(options.paths, integration, (m) => warnings.push(m));
+    c = await connect(options.paths, integration, warn);
   } catch (error) {
     return { ...notRun(integration.name, 'failed', `${job} ${integration.name}: could not connect`), errors: [describeErrorLine(error)] };
   }
@@ -151,10 +173,10 @@ async function runOne(job: AgentJob, integration: Integration, ledger: Ledger | 
       }
     } catch (error) {
       if (error instanceof PassAbandoned) {
-        return { ...notRun(integration.name, 'abandoned', `${job} ${integration.name}: ${error.message}`), requests: { ...c.requests } };
+        return told({ ...notRun(integration.name, 'abandoned', `${job} ${integration.name}: ${error.message}`), requests: { ...c.requests } });
       }
       const locked = isKmspError(error) && error.code === 'run-locked';
-      return { ...notRun(integration.name, 'failed', `${job} ${integration.name}: ${locked ? 'not run, another run holds the lock' : 'failed'}`, locked), errors: [describeErrorLine(error)], requests: { ...c.requests } };
+      return told({ ...notRun(integration.name, 'failed', `${job} ${integration.name}: ${locked ? 'not run, another run holds the lock' : 'failed'}`, locked), errors: [describeErrorLine(error)], requests: { ...c.requests } });
     }
     if (options.readBudget) {
       const budget = await c.psa.budget().catch(() => null);
@@ -162,8 +184,7 @@ async function runOne(job: AgentJob, integration: Integration, ledger: Ledger | 
     }
     // The budget read is a request too: the counts include it.
     pass.requests = { ...c.requests };
-    if (warnings.length > 0) pass.notices = [...(pass.notices ?? []), ...warnings];
-    return pass;
+    return told(pass);
   } finally {
     await c.close();
   }
