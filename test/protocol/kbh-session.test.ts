@@ -195,6 +195,20 @@ describe('the one-time code', () => {
     const keyed = await failure(kbh.platform({ user: twoStep, authenticatorKey: 'GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ' }).listTenants());
     expect(keyed.why).toContain('the codes kmsp made from the stored authenticator key, for this step and the next');
     expect(keyed.remedy).toContain("this machine's clock");
+    // The key is not used again for a while (every agent pass would send two more wrong codes)…
+    // (Waits for a code step pass on the shared clock, as real waits would.)
+    const httpOptions = { sleep: async (ms: number) => kbh.advance(ms) };
+    const codesSent = () => kbh.sim.requests.filter((r) => r.path === '/api/v1/auth/token' && (r.body as { otp?: string }).otp !== undefined).length;
+    const before = codesSent();
+    const held = await failure(kbh.platform({ user: twoStep, authenticatorKey: 'GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ', httpOptions }).listTenants());
+    expect(held.why).toMatch(/makes no code from this key again before/);
+    expect(held.remedy).toContain('A corrected key is tried at once.');
+    expect(codesSent()).toBe(before);
+    // …a corrected key is tried at once, and the wrong one again after the pause.
+    await kbh.platform({ user: twoStep, authenticatorKey: USERS.twoStep.authenticatorKey, httpOptions }).listTenants();
+    kbh.advance(31 * MINUTE);
+    await failure(kbh.platform({ user: twoStep, authenticatorKey: 'GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ', httpOptions }).listTenants());
+    expect(codesSent()).toBeGreaterThan(before + 1);
     const notBase32 = await failure(Promise.resolve().then(() => kbh.platform({ user: twoStep, authenticatorKey: '123 456' })));
     expect(notBase32).toMatchObject({ kind: 'config', message: 'The Kaspersky Business Hub authenticator key is not a base32 setup key' });
   });

@@ -83,13 +83,21 @@ export function oneTimeCodeRequiredError(integration: string | null, email: stri
 }
 
 /** The code sent was refused: wrong, expired or used. */
-export function oneTimeCodeInvalidError(integration: string | null, email: string, source: 'authenticator-key' | 'typed', message: string | null): KmspError {
+/** `held`: the key was refused earlier and kmsp does not use it again before retryAt (REFUSED_PASSWORD_PAUSE_MS). */
+export function oneTimeCodeInvalidError(
+  integration: string | null,
+  email: string,
+  source: 'authenticator-key' | 'typed',
+  message: string | null,
+  held?: { refusedAt: Date; retryAt: Date },
+): KmspError {
+  const cause = `${source === 'authenticator-key' ? 'the codes kmsp made from the stored authenticator key, for this step and the next (in case another kmsp process had just used the first), were' : 'the code typed for this sign-in was'} answered ${ERROR_CODES.otpInvalid} (wrong, expired or already used)${message ? `: "${message}"` : ''}`;
   return new KmspError(`${KBH_SERVICE} refused the one-time code for ${email}`, {
     kind: 'auth',
-    cause: `${source === 'authenticator-key' ? 'the codes kmsp made from the stored authenticator key, for this step and the next (in case another kmsp process had just used the first), were' : 'the code typed for this sign-in was'} answered ${ERROR_CODES.otpInvalid} (wrong, expired or already used)${message ? `: "${message}"` : ''}`,
+    cause: held ? `${cause} at ${held.refusedAt.toISOString()}; kmsp makes no code from this key again before ${held.retryAt.toISOString()}, so that its retries do not lock the account` : cause,
     remedy:
       source === 'authenticator-key'
-        ? `Check the authenticator key (${secretsSetCommand(integration, SECRET_PARTS.authenticatorKey)}): it is the base32 setup key of the app that shows this account's codes. Check also this machine's clock (the codes follow the time; NTP keeps it right).`
+        ? `Check the authenticator key (${secretsSetCommand(integration, SECRET_PARTS.authenticatorKey)}): it is the base32 setup key of the app that shows this account's codes. Check also this machine's clock (the codes follow the time; NTP keeps it right).${held ? ' A corrected key is tried at once.' : ''}`
         : 'Type the code your authenticator app shows now (each code works once, for 30 seconds), then try again.',
     code: ERROR_CODES.otpInvalid,
   });

@@ -101,6 +101,13 @@ const MAX_RESERVED_STEPS = 10;
  */
 const refusedPasswords = new Map<string, { at: number; until: number; message: string | null }>();
 
+/**
+ * Authenticator keys whose codes the hub refused twice running (this step's and the next): a wrong
+ * key or clock. Not used again before `until` by any connector of this process, for the same
+ * reason as refused passwords: every agent pass would send two more wrong codes.
+ */
+const refusedKeys = new Map<string, { at: number; until: number; message: string | null }>();
+
 export class HubSession {
   private tokens: Tokens | null = null;
   private pending: Promise<Tokens> | null = null;
@@ -189,6 +196,12 @@ export class HubSession {
     }
     refusedPasswords.delete(refusal);
     const base = { grantType: GRANTS.password, email, password };
+    const keyRefusal = this.secret ? createHash('sha256').update(JSON.stringify([this.o.url, email.toLowerCase(), this.secret.base32])).digest('hex') : null;
+    const refusedKey = keyRefusal ? refusedKeys.get(keyRefusal) : undefined;
+    if (refusedKey && now >= refusedKey.at && now < refusedKey.until) {
+      throw oneTimeCodeInvalidError(this.o.integration, email, 'authenticator-key', refusedKey.message, { refusedAt: new Date(refusedKey.at), retryAt: new Date(refusedKey.until) });
+    }
+    if (keyRefusal) refusedKeys.delete(keyRefusal);
     let otp = this.otpDemanded ? await this.oneTimeCode() : null;
     let retriedNextCode = false;
     for (let attempt = 0; ; attempt++) {
@@ -210,7 +223,13 @@ export class HubSession {
         otp = await this.oneTimeCode();
         continue;
       }
-      if (code === ERROR_CODES.otpInvalid) throw oneTimeCodeInvalidError(this.o.integration, email, otp?.source ?? 'typed', message);
+      if (code === ERROR_CODES.otpInvalid) {
+        if (keyRefusal && otp?.source === 'authenticator-key') {
+          const at = this.o.now().getTime();
+          refusedKeys.set(keyRefusal, { at, until: at + REFUSED_PASSWORD_PAUSE_MS, message });
+        }
+        throw oneTimeCodeInvalidError(this.o.integration, email, otp?.source ?? 'typed', message);
+      }
       if (code === ERROR_CODES.invalidCredentials) {
         const at = this.o.now().getTime();
         refusedPasswords.set(refusal, { at, until: at + REFUSED_PASSWORD_PAUSE_MS, message });
