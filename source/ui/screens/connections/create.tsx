@@ -246,8 +246,8 @@ async function runDialog(ui: ConsoleApi, options: NewIntegrationOptions): Promis
   if (connectable) {
     try {
       // Best effort while the admin waits on Save (the values are matched later anyway): one
-      // retry, not the agent's patient backoff of several seconds per request.
-      const psa = await psaVendor(pair.psa).connect(integration, (secret) => session.secrets.get(secret), { retries: 1 });
+      // retry, short timeouts and waits, not the agent's patient backoff and Retry-After.
+      const psa = await psaVendor(pair.psa).connect(integration, (secret) => session.secrets.get(secret), { retries: 1, timeoutMs: 10_000, maxRetryAfterMs: 5_000 });
       try {
         integration.ticketing = defaultTicketing(platformProfile(pair.platform), psaProfile(pair.psa), await psa.ticketPicklists());
       } finally {
