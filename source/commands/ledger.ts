@@ -1,9 +1,11 @@
 // kmsp ledger export: the postings (or, with --tickets, the tickets) of the audit ledger (README › Where things are kept), for scripts and spreadsheets.
-// kmsp ledger settle: record the outcome of a posting whose outcome Autotask did not tell.
+// kmsp ledger settle: record the outcome of a posting whose outcome the PSA did not tell.
+// kmsp ledger verify / backup: the ledger's integrity and kmsp's invariants; an online copy of it.
 import type { Command } from 'commander';
 import { POSTING_FIELDS, toCsv, toJson } from '../billing/format.js';
 import { describeError } from '../domain/errors.js';
 import { openLedger } from '../store/ledger.js';
+import { backupLedger, verifyLedger } from '../store/ledgerCheck.js';
 import { TICKET_FIELDS } from '../tickets/format.js';
 import { checkedPathsOf, processIo, writeData, type CommandIo } from './shared.js';
 
@@ -42,6 +44,46 @@ export function register(program: Command, io: CommandIo = processIo): void {
             const rows = l.listPostings(since ? { since } : {}).reverse();
             writeData(io, options.format === 'json' ? toJson(rows, POSTING_FIELDS) : toCsv(rows, POSTING_FIELDS));
           }
+        } finally {
+          l.close();
+        }
+      } catch (error) {
+        io.err(describeError(error) + '\n');
+        process.exitCode = 1;
+      }
+    });
+  ledger
+    .command('verify')
+    .description("check the ledger: SQLite's integrity, references between tables, and kmsp's invariants (every posting of a run, one open ticket per condition); exit 1 when one fails")
+    .action((_options: unknown, command: Command) => {
+      try {
+        const l = openLedger({ paths: checkedPathsOf(command, 'directory') });
+        try {
+          const checks = verifyLedger(l);
+          io.out(`Ledger ${l.file}\n`);
+          for (const c of checks) {
+            io.out(`  ${c.ok ? '✓' : '✗'} ${c.what}\n`);
+            for (const f of c.findings) io.out(`      ${f}\n`);
+            if (c.remedy) io.out(`    Remedy: ${c.remedy}\n`);
+          }
+          if (checks.some((c) => !c.ok)) process.exitCode = 1;
+        } finally {
+          l.close();
+        }
+      } catch (error) {
+        io.err(describeError(error) + '\n');
+        process.exitCode = 1;
+      }
+    });
+  ledger
+    .command('backup <file>')
+    .description('copy the ledger to FILE (mode 0600) while the agent and the console may go on writing; refuses to overwrite a file')
+    .action(async (file: string, _options: unknown, command: Command) => {
+      try {
+        const l = openLedger({ paths: checkedPathsOf(command, 'directory') });
+        try {
+          const done = await backupLedger(l, file);
+          io.out(`Ledger ${l.file} backed up to ${done.file} (${done.bytes.toLocaleString('en-US')} bytes, mode 0600).\n`);
         } finally {
           l.close();
         }
