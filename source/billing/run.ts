@@ -7,7 +7,7 @@ import type { Integration } from '../domain/config.js';
 import { PassAbandoned } from '../domain/errors.js';
 import type { Psa, SecurityPlatform } from '../domain/ports.js';
 import { psaProfile } from '../domain/profiles/index.js';
-import type { Ledger } from '../store/ledger.js';
+import { ledgerWriteFailure, type Ledger } from '../store/ledger.js';
 import { executeBillingPlan, type ExecuteOptions, type ExecutionResult } from './executor.js';
 import { buildBillingPlan, type PlanProgress } from './planner.js';
 import { billingErrorLine } from './errors.js';
@@ -84,8 +84,11 @@ export async function runBilling(options: BillingRunOptions): Promise<BillingRun
       });
     }
     return { runId, plan, execution, status };
-  } catch (error) {
-    if (ledger && runId !== null) {
+  } catch (caught) {
+    const unwritable = ledger ? ledgerWriteFailure(caught, ledger.file) : null;
+    const error = unwritable ?? caught;
+    // A ledger that cannot be written cannot record the failed run either: the error says so.
+    if (ledger && runId !== null && !unwritable) {
       // The summary names the integration even when there is nothing else to say: the agent
       // tells an integration never billed from one whose billing stopped short by it.
       const summary = { integration: options.integration.name };

@@ -936,3 +936,29 @@ function renamedRepeatKey(r: Row, from: string, to: string): string | null {
 export function openLedger(options: OpenLedgerOptions): Ledger {
   return new Ledger(options);
 }
+
+/**
+ * A SQLite failure to write the ledger (a full disk, a read-only or vanished state directory, an
+ * I/O error, a damaged file) said with cause and remedy; null for any other error. A job that
+ * meets one stops: nothing is posted or ticketed without its ledger row.
+ */
+export function ledgerWriteFailure(error: unknown, file: string): KmspError | null {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code !== 'string' || !/^SQLITE_(FULL|READONLY|IOERR|CANTOPEN|CORRUPT|NOTADB)/.test(code)) return null;
+  const dir = path.dirname(file);
+  const why = code.startsWith('SQLITE_FULL')
+    ? `the disk holding ${dir} is full`
+    : code.startsWith('SQLITE_READONLY') || code.startsWith('SQLITE_CANTOPEN')
+      ? `${dir} or the ledger cannot be written by this user (read-only, or its permissions changed)`
+      : code.startsWith('SQLITE_IOERR')
+        ? `the disk holding ${dir} reported an I/O error`
+        : 'the file is damaged';
+  return new KmspError(`The ledger ${file} cannot be written, so nothing more is posted or ticketed in this run`, {
+    kind: 'internal',
+    code,
+    cause: `${why} (SQLite: ${(error as Error).message})`,
+    remedy: code.startsWith('SQLITE_CORRUPT') || code.startsWith('SQLITE_NOTADB')
+      ? 'Stop the agent, run kmsp ledger verify, keep the file aside and restore the latest backup (kmsp ledger backup); the next run posts what is due.'
+      : `Free space in ${dir} or make it writable for the agent's user again; the next run posts what is due, and every earlier write is in the ledger (kmsp ledger verify checks it).`,
+  });
+}

@@ -56,7 +56,7 @@ import type { PlatformProfile, PsaProfile } from '../domain/profiles/types.js';
 import { applyBreaker, decideConditionTickets, decideEventTickets, decideStatusTickets, fitTag, type OpenStatusTicket, type TicketDraft } from '../domain/ticketEngine.js';
 import { choiceValue, roleChoice, roleSpec, scopeFieldSpec, scopedGeneral } from '../domain/ticketSchema.js';
 import type { CloseOutcome, PsaAccount, PsaTicket, SecurityEvent, Tenant, TenantCondition } from '../domain/types.js';
-import { landingDeadline, type Ledger, type TicketRecord } from '../store/ledger.js';
+import { landingDeadline, ledgerWriteFailure, type Ledger, type TicketRecord } from '../store/ledger.js';
 import { emptyTotals, type DeferredClose, type TicketRunError, type TicketTotals } from './types.js';
 
 export const EVENTS_STREAM = 'events';
@@ -195,9 +195,11 @@ export async function runTickets(options: TicketRunOptions): Promise<TicketRunRe
       });
     }
     return { runId, totals: ctx.totals, errors: ctx.errors, deferred: ctx.deferred, breaker, status };
-  } catch (error) {
-    if (writes && runId !== null) ledger!.finishRun(runId, { status: 'failed', error: error instanceof Error ? error.message : String(error) });
-    throw error;
+  } catch (caught) {
+    const unwritable = ledger ? ledgerWriteFailure(caught, ledger.file) : null;
+    // A ledger that cannot be written cannot record the failed run either: the error says so.
+    if (writes && runId !== null && !unwritable) ledger!.finishRun(runId, { status: 'failed', error: caught instanceof Error ? caught.message : String(caught) });
+    throw unwritable ?? caught;
   } finally {
     if (beat) clearInterval(beat);
   }
