@@ -959,6 +959,6 @@ export function ledgerWriteFailure(error: unknown, file: string): KmspError | nu
     cause: `${why} (SQLite: ${(error as Error).message})`,
     remedy: code.startsWith('SQLITE_CORRUPT') || code.startsWith('SQLITE_NOTADB')
       ? 'Stop the agent, run kmsp ledger verify, keep the file aside and restore the latest backup (kmsp ledger backup); the next run posts what is due.'
-      : `Free space in ${dir} or make it writable for the agent's user again; the next run posts what is due, and every earlier write is in the ledger (kmsp ledger verify checks it).`,
+      : `Free space in ${dir} or make it writable for the agent's user again. The job resumes by itself within ${RUN_LOCK_STALE_MS / 60_000} minutes after that (this run could not record its end, so its lock has to go stale) and posts what is due; every earlier write is in the ledger (kmsp ledger verify checks it).`,
   });
 }

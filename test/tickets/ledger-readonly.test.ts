@@ -3,6 +3,7 @@
 // without its ledger row, and the pass ends with what happened and what to do.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { KmspError } from '../../source/domain/errors.js';
+import { RUN_LOCK_STALE_MS } from '../../source/store/ledger.js';
 import { runTickets } from '../../source/tickets/run.js';
 import { ALPHA, startTicketEnv, WS1, type TicketEnv } from './helpers.js';
 
@@ -38,8 +39,11 @@ describe('ticket pass with a ledger that cannot be written', () => {
     expect((error as KmspError).message).toBe(`The ledger ${ledger.file} cannot be written, so nothing more is posted or ticketed in this run`);
     expect((error as KmspError).remedy).toMatch(/make it writable for the agent's user again/);
     expect(env.tickets()).toHaveLength(before);
-    // Writable again, the next pass creates the ticket that was due.
+    // Writable again: the run that could not record its end holds the lock until its heartbeat is
+    // stale (RUN_LOCK_STALE_MS; simulated here), then the next pass takes over and creates the ticket.
     ledger.db.pragma('query_only = OFF');
+    const stale = new Date(Date.now() - RUN_LOCK_STALE_MS - 60_000).toISOString();
+    ledger.db.prepare("UPDATE runs SET heartbeat_at = ?, started_at = ? WHERE status = 'running'").run(stale, stale);
     await env.run(ledger);
     expect(env.tickets().length).toBeGreaterThan(before);
   });
