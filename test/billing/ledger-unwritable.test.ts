@@ -45,7 +45,7 @@ describe('billing with a ledger that cannot be written', () => {
     const e = error as KmspError;
     expect(e.message).toBe(`The ledger ${ledger.file} cannot be written, so nothing more is posted or ticketed in this run`);
     expect(e.why).toMatch(/cannot be written by this user .*SQLite: attempt to write a readonly database/);
-    expect(e.remedy).toMatch(/make it writable for the agent's user again; the next run posts what is due/);
+    expect(e.remedy).toMatch(/make it writable for the agent's user again\. The job resumes by itself within 10 minutes/);
     // Nothing reached the PSA without its ledger row.
     expect(adjustments(env)).toHaveLength(before);
     ledger.db.pragma('query_only = OFF');
