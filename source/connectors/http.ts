@@ -356,6 +356,7 @@ export class HttpClient {
         await this.sleep(this.backoff(attempt));
         continue;
       }
+      if (response.status >= 300 && response.status < 400 && response.headers.location !== undefined) throw this.redirectError(response, url);
       // 429 and the connector's "refused" answers (thread limits) mean the server did not
       // process the request, so even a create may be repeated; a 503 may not be so clear.
       const refused = response.status === 429 || (this.options.isRetryable?.(response) ?? false);
@@ -365,6 +366,22 @@ export class HttpClient {
       if (retryAfter !== null && retryAfter > this.options.maxRetryAfterMs) return this.markOutcome(response, safe, refused);
       await this.sleep(retryAfter ?? this.backoff(attempt));
     }
+  }
+
+  /** A redirect is not followed (credentials would go where it points): the address to configure instead. */
+  private redirectError(response: HttpResponse, url: URL): KmspError {
+    let target = response.headers.location ?? '';
+    try {
+      target = new URL(target, url).toString();
+    } catch {
+      // Said as the server gave it.
+    }
+    return new KmspError(`${this.service} at ${url.protocol}//${url.host} answered with a redirect (${response.status}) to ${this.redactor.text(target)}`, {
+      kind: 'config',
+      code: `http-${response.status}`,
+      cause: 'kmsp does not follow redirects: it would send its credentials, and what it writes, to another address than the one configured',
+      remedy: 'If that address is the right one, set the URL to it on the Connections tab (or in the configuration); otherwise check the URL and any proxy in front of the server.',
+    });
   }
 
   /**
@@ -404,6 +421,9 @@ export class HttpClient {
         signal: controller.signal,
         // node-fetch option (not in the DOM types): carries keep-alive and the CA.
         agent: url.protocol === 'https:' ? this.httpsAgent : this.httpAgent,
+        // Never followed: a 307/308 would send the body (a password, a posting) on to whatever
+        // address the answer names, http:// or another host included. See redirectError.
+        redirect: 'manual',
       } as RequestInit);
       const text = await res.text();
       const outHeaders: Record<string, string> = {};

@@ -319,3 +319,22 @@ describe('header values HTTP cannot carry', () => {
     expect(error.outcomeUnknown).toBe(false);
   });
 });
+
+describe('HttpClient and redirects', () => {
+  it('never follows one (the body would go where it points): the answer is a config error naming the address to set', async () => {
+    let elsewhere = 0;
+    const other = await startSimServer({ name: 'elsewhere', handle: () => (elsewhere++, { status: 200, body: { ok: true } }) });
+    try {
+      const s = await serve(() => ({ status: 307, headers: { Location: `${other.url}/api/token` }, body: '' }));
+      const { c } = client(s.url);
+      const error = await c.request({ method: 'POST', url: `${s.url}/api/token`, body: { password: 'Not-for-elsewhere-1' } }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(KmspError);
+      expect((error as KmspError).message).toBe(`Test service at ${new URL(s.url).protocol}//${new URL(s.url).host} answered with a redirect (307) to ${other.url}/api/token`);
+      expect((error as KmspError).kind).toBe('config');
+      expect((error as KmspError).remedy).toMatch(/set the URL to it/);
+      expect(elsewhere).toBe(0);
+    } finally {
+      await other.close();
+    }
+  });
+});
