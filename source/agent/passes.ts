@@ -195,7 +195,7 @@ export function billingSummaryLine(integration: string, r: BillingRunResult, x: 
   const mode = x.dryRun ? ' (dry run: nothing written)' : x.paused ? ' (paused: nothing written)' : '';
   const postings = x.dryRun || x.paused ? `${t.wouldPost} postings to make` : `${t.posted} postings`;
   return (
-    `billing ${integration} ${r.plan.date}${mode}: ${t.contracts} ${x.contracts ?? 'contracts'}, ${postings}, ${t.errors} error${t.errors === 1 ? "" : "s"}, ${r.plan.skipped.length} tenant${r.plan.skipped.length === 1 ? '' : 's'} skipped; ` +
+    `billing ${integration} ${r.plan.date}${mode}: ${t.contracts} ${x.contracts ?? 'contracts'}, ${postings}, ${t.errors} error${t.errors === 1 ? '' : 's'}, ${r.plan.skipped.length} tenant${r.plan.skipped.length === 1 ? '' : 's'} skipped; ` +
     `${x.requests.platform + x.requests.psa} requests (platform ${x.requests.platform}, PSA ${x.requests.psa}); ${(x.ms / 1000).toFixed(1)} s` +
     (r.runId !== null ? `; run ${r.runId}` : '') +
     (r.status === 'abandoned' ? ' (stopped at a safe point; the next run posts the rest)' : '')

@@ -67,7 +67,7 @@ export function connectPsa(paths: KmspPaths, integration: Integration): Promise<
 export async function connect(paths: KmspPaths, integration: Integration, onWarning?: (message: string) => void): Promise<Connected> {
   const lookup = secretLookup(paths);
   const requests: RequestCounts = { platform: 0, psa: 0 };
-  const platform = await createPlatform(integration, lookup, { onRecord: () => void requests.platform++, ...(onWarning ? { onWarning } : {}) });
+  const platform = await createPlatform(integration, lookup, { http: { onRecord: () => void requests.platform++ }, ...(onWarning ? { onWarning } : {}) });
   let psa: Psa;
   try {
     psa = await createPsa(integration, lookup, { onRecord: () => void requests.psa++ });

@@ -4,9 +4,9 @@
 import type { Integration } from '../domain/config.js';
 import { isKmspError, KmspError } from '../domain/errors.js';
 import type { Psa, SecurityPlatform } from '../domain/ports.js';
-import { platformVendor, psaVendor, type HandedIn, type HttpOptions, type SecretLookup } from './registry.js';
+import { platformVendor, psaVendor, type HttpOptions, type PlatformConnectOptions, type SecretLookup } from './registry.js';
 
-export type { HandedIn, SecretLookup } from './registry.js';
+export type { HandedIn, PlatformConnectOptions, SecretLookup } from './registry.js';
 
 /** The registry's refusal of a kind, said of the integration whose configuration names it. */
 function ofIntegration<T>(name: string, pick: () => T): T {
@@ -22,9 +22,9 @@ function ofIntegration<T>(name: string, pick: () => T): T {
   }
 }
 
-/** `handedIn`: what a person typed for this connector alone (a one-time code), never stored. */
-export async function createPlatform(integration: Pick<Integration, 'name' | 'platform'>, lookup: SecretLookup, httpOptions?: HttpOptions, handedIn?: HandedIn): Promise<SecurityPlatform> {
-  return ofIntegration(integration.name, () => platformVendor(integration.platform.kind)).connect(integration, lookup, httpOptions, handedIn);
+/** `options.handedIn`: what a person typed for this connector alone (a one-time code), never stored. */
+export async function createPlatform(integration: Pick<Integration, 'name' | 'platform'>, lookup: SecretLookup, options?: PlatformConnectOptions): Promise<SecurityPlatform> {
+  return ofIntegration(integration.name, () => platformVendor(integration.platform.kind)).connect(integration, lookup, options);
 }
 
 export async function createPsa(integration: Pick<Integration, 'name' | 'psa'>, lookup: SecretLookup, httpOptions?: HttpOptions): Promise<Psa> {

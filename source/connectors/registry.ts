@@ -21,11 +21,7 @@ import { createTigerpawPsa } from './tigerpaw/index.js';
 /** Finds a secret by its full name ("main.autotask.secret") in the secret store; null when none holds it. */
 export type SecretLookup = (name: string) => Promise<string | null>;
 
-/**
- * The HTTP layer's options, and `onWarning`: told what a connector leaves out and why without
- * failing (a status code it does not know, a workspace kind it does not read), for the agent's log.
- */
-export type HttpOptions = Partial<HttpClientOptions> & { onWarning?: (message: string) => void };
+export type HttpOptions = Partial<HttpClientOptions>;
 
 /**
  * A secret of the integration by the part its profile names ("autotask.secret"): present,
@@ -53,23 +49,37 @@ export interface HandedIn {
   oneTimeCode?: string;
 }
 
+/** How a platform connector is opened, beyond its configuration and secrets. */
+export interface PlatformConnectOptions {
+  http?: HttpOptions;
+  /** Told what the connector leaves out without failing (a status code it does not know), for the agent's log. */
+  onWarning?: (message: string) => void;
+  handedIn?: HandedIn;
+}
+
+/** What a platform entry's `open` receives besides the connection and the secrets. */
+export interface PlatformOpenOptions {
+  http: HttpOptions | undefined;
+  onWarning: ((message: string) => void) | undefined;
+  /** The integration's name, for remedies that name its secrets. */
+  integration: string;
+}
+
 export interface PlatformVendor<K extends PlatformKind = PlatformKind> {
   readonly kind: K;
   readonly profile: PlatformProfile;
   /** Opens the platform connector of an integration; a missing secret is a KmspError naming it. */
-  connect(integration: Pick<Integration, 'name' | 'platform'>, secrets: SecretLookup, httpOptions?: HttpOptions, handedIn?: HandedIn): Promise<SecurityPlatform>;
+  connect(integration: Pick<Integration, 'name' | 'platform'>, secrets: SecretLookup, options?: PlatformConnectOptions): Promise<SecurityPlatform>;
 }
 
 /** `httpOptions` as an optional property (exactOptionalPropertyTypes: never `httpOptions: undefined`). */
-export function withHttp(httpOptions: HttpOptions | undefined): { httpOptions?: Partial<HttpClientOptions> } {
-  if (!httpOptions) return {};
-  const { onWarning: _told, ...http } = httpOptions;
-  return { httpOptions: http };
+export function withHttp(httpOptions: HttpOptions | undefined): { httpOptions?: HttpOptions } {
+  return httpOptions ? { httpOptions } : {};
 }
 
 /** `onWarning` as an optional property, for the connectors that tell what they leave out. */
-function withWarnings(httpOptions: HttpOptions | undefined): { onWarning?: (message: string) => void } {
-  return httpOptions?.onWarning ? { onWarning: httpOptions.onWarning } : {};
+function withWarnings(onWarning: ((message: string) => void) | undefined): { onWarning?: (message: string) => void } {
+  return onWarning ? { onWarning } : {};
 }
 
 async function need(lookup: SecretLookup, spec: SecretSpec, integration: string): Promise<string> {
@@ -146,18 +156,18 @@ export function psaVendorEntry<K extends PsaKind>(
 /** A platform entry: its profile and how its connector opens from the connection and the secrets. */
 export function platformVendorEntry<K extends PlatformKind>(
   profile: PlatformProfile<K>,
-  open: (connection: PlatformConnectionOf<K>, secret: SecretOf, httpOptions: HttpOptions | undefined, integration: string) => SecurityPlatform | Promise<SecurityPlatform>,
+  open: (connection: PlatformConnectionOf<K>, secret: SecretOf, options: PlatformOpenOptions) => SecurityPlatform | Promise<SecurityPlatform>,
 ): PlatformVendor<K> {
   return {
     kind: profile.kind,
     profile: profile as unknown as PlatformProfile,
-    async connect(integration, lookup, httpOptions, handedIn) {
+    async connect(integration, lookup, options = {}) {
       const connection = integration.platform;
       if (connection.kind !== profile.kind) throw wrongKind(integration.name, 'platform', profile.kind, connection.kind);
       const code = profile.oneTimeCode;
-      const transient = code ? { part: code.part, value: handedIn?.oneTimeCode?.trim() || null } : undefined;
+      const transient = code ? { part: code.part, value: options.handedIn?.oneTimeCode?.trim() || null } : undefined;
       const secret = await secretsOf(platformSecrets(integration), lookup, integration.name, transient);
-      return open(connection as PlatformConnectionOf<K>, secret, httpOptions, integration.name);
+      return open(connection as PlatformConnectionOf<K>, secret, { http: options.http, onWarning: options.onWarning, integration: integration.name });
     },
   };
 }
@@ -173,16 +183,16 @@ const PSA_VENDORS = {
 } as const satisfies { [K in PsaKind]?: PsaVendor<K> };
 
 const PLATFORM_VENDORS = {
-  ksc: platformVendorEntry(PLATFORM_PROFILES.ksc, (connection, secret, httpOptions) => createKscPlatform({ connection, password: secret('ksc.password'), ...withHttp(httpOptions), ...withWarnings(httpOptions) })),
-  kbh: platformVendorEntry(PLATFORM_PROFILES.kbh, (connection, secret, httpOptions, integration) =>
+  ksc: platformVendorEntry(PLATFORM_PROFILES.ksc, (connection, secret, o) => createKscPlatform({ connection, password: secret('ksc.password'), ...withHttp(o.http), ...withWarnings(o.onWarning) })),
+  kbh: platformVendorEntry(PLATFORM_PROFILES.kbh, (connection, secret, o) =>
     createKbhPlatform({
       connection,
       password: secret('kbh.password'),
       authenticatorKey: secret.optional('kbh.authenticator-key'),
       oneTimeCode: secret.optional('kbh.one-time-code'),
-      integration,
-      ...withHttp(httpOptions),
-      ...withWarnings(httpOptions),
+      integration: o.integration,
+      ...withHttp(o.http),
+      ...withWarnings(o.onWarning),
     }),
   ),
 } as const satisfies { [K in PlatformKind]?: PlatformVendor<K> };

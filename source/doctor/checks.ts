@@ -73,7 +73,7 @@ export async function checkPlatform(integration: Integration, lookup: SecretLook
   const out: CheckResult[] = [];
   let platform: SecurityPlatform | undefined;
   try {
-    platform = await createPlatform(integration, lookup, undefined, handedIn);
+    platform = await createPlatform(integration, lookup, handedIn ? { handedIn } : {});
     const identity = await platform.verify();
     out.push({ integration: name, area: 'platform', status: 'ok', summary: `${label}: signed in — ${identity.description}` });
     const tenants = await platform.listTenants();

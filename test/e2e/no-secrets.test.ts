@@ -50,7 +50,7 @@ describe('secrets never leak', () => {
 
     // Right credentials: doctor passes, connectors are used.
     outputs.push(formatDoctorReport(await runDoctor(store.load(), { lookupSecret: lookup })));
-    const platform = await createPlatform(integration, lookup, httpOptions);
+    const platform = await createPlatform(integration, lookup, { http: httpOptions });
     await platform.listTenants();
     await platform.close();
 
@@ -58,7 +58,7 @@ describe('secrets never leak', () => {
     const names = ['demo.ksc.password', 'demo.autotask.secret', 'demo.autotask.integration-code'];
     for (const [i, name] of names.entries()) await secrets.set(name, WRONG[i]!);
     outputs.push(formatDoctorReport(await runDoctor(store.load(), { lookupSecret: lookup })));
-    for (const make of [() => createPlatform(integration, lookup, httpOptions), () => createPsa(integration, lookup, httpOptions)]) {
+    for (const make of [() => createPlatform(integration, lookup, { http: httpOptions }), () => createPsa(integration, lookup, httpOptions)]) {
       const connector = await make();
       try {
         await connector.verify();

@@ -107,7 +107,7 @@ describe('the one-time code', () => {
       await agent.close();
     }
     expect(asked).not.toContain('reg.kbh.one-time-code');
-    const console = await createPlatform(integration, store, undefined, { oneTimeCode: kbh.sim.oneTimeCode(USERS.twoStep.email) });
+    const console = await createPlatform(integration, store, { handedIn: { oneTimeCode: kbh.sim.oneTimeCode(USERS.twoStep.email) } });
     try {
       expect(await console.listTenants()).toHaveLength(8);
     } finally {
