@@ -13,6 +13,7 @@ import { startConnectWiseSimulator } from './connectwise/index.js';
 import { startKbhSimulator } from './kbh/index.js';
 import { startKscSimulator } from './ksc/index.js';
 import { startTigerpawSimulator } from './tigerpaw/index.js';
+import type { FaultPlan } from './faults.js';
 import { fixturesPath, testTls, type SimServer } from './server.js';
 
 export interface SimulatorStartOptions {
@@ -24,6 +25,8 @@ export interface SimulatorStartOptions {
   recordFile?: string;
   /** Dataset file; default: the built-in demo's. */
   fixture?: string;
+  /** Seeded random faults from the start (faults.ts); also set at run time through /_sim/faults. */
+  faults?: FaultPlan;
 }
 
 /** What points kmsp at a running simulator: the connection object and the secrets by their profile part ("ksc.password"). */
@@ -77,6 +80,7 @@ function startOptions(options: SimulatorStartOptions, fixtureFile: string) {
     ...(options.port !== undefined ? { port: options.port } : {}),
     ...(options.host !== undefined ? { host: options.host } : {}),
     ...(options.recordFile !== undefined ? { recordFile: options.recordFile } : {}),
+    ...(options.faults !== undefined ? { faults: options.faults } : {}),
   };
 }
 

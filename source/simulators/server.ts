@@ -10,6 +10,7 @@ import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { Redactor, SECRET_HEADERS } from '../connectors/redact.js';
+import { FaultPlanError, faultPlanFromBody, FaultPlanner, truncated, type FaultPlan, type VendorFaults } from './faults.js';
 
 export interface SimRequest {
   method: string;
@@ -39,7 +40,10 @@ export interface RecordedRequest {
   path: string;
   query: string;
   body: unknown;
+  /** 0: the connection was dropped unanswered (a fault). */
   status: number;
+  /** The fault injected into this request (faults.ts), if any. */
+  fault?: string;
 }
 
 export type SimHandler = (req: SimRequest) => SimResponse | Promise<SimResponse>;
@@ -61,6 +65,10 @@ export interface SimServerOptions {
    * simulator issued, a wrong password) before the request is logged.
    */
   scrub?: (body: unknown) => unknown;
+  /** Seeded random faults from the start (faults.ts); also set at run time through POST /_sim/faults. */
+  faults?: FaultPlan;
+  /** The simulator's own fault kinds (an expired session, a record lock), beside the shared ones. */
+  vendorFaults?: VendorFaults;
 }
 
 export interface SimServer {
@@ -68,6 +76,8 @@ export interface SimServer {
   port: number;
   requests: RecordedRequest[];
   clearRequests(): void;
+  /** The seeded fault plan: set, clear and count (also GET/POST/DELETE /_sim/faults). */
+  faults: FaultPlanner;
   close(): Promise<void>;
 }
 
@@ -99,6 +109,8 @@ function json(res: http.ServerResponse, out: SimResponse): void {
 export async function startSimServer(options: SimServerOptions): Promise<SimServer> {
   const redactor = new Redactor(options.secrets ?? []);
   const requests: RecordedRequest[] = [];
+  const faults = new FaultPlanner(options.vendorFaults);
+  if (options.faults) faults.set(options.faults);
   let nextConnection = 1;
   const connectionIds = new WeakMap<object, number>();
 
@@ -126,18 +138,41 @@ export async function startSimServer(options: SimServerOptions): Promise<SimServ
     }
     const simReq: SimRequest = { method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, headers, body, rawBody, connectionId };
     const isControl = url.pathname.startsWith('/_sim/');
+    // A fault of the plan, if this request drew one: some answer instead of processing, some
+    // after it (the write applied), some drop the connection.
+    const decision = isControl ? { kind: null } : faults.decide(simReq);
+    let fault: string | null = null;
+    let after: string | null = null;
     let out: SimResponse;
     try {
       if (isControl) {
-        out = options.control ? await options.control(simReq) : { status: 404, body: { error: 'no control API' } };
+        out = url.pathname === '/_sim/faults' ? faultControl(faults, simReq) : options.control ? await options.control(simReq) : { status: 404, body: { error: 'no control API' } };
       } else if (invalidJson) {
         out = { status: 400, body: { error: 'request body is not valid JSON' } };
       } else {
-        out = await options.handle(simReq);
+        let answer: SimResponse | null = null;
+        if (decision.kind !== null) {
+          const early = 'vendor' in decision && decision.vendor ? await decision.vendor(simReq) : sharedBefore(decision.kind, faults.current()!);
+          if (early !== 'not-applicable') {
+            fault = decision.kind;
+            faults.applied(decision.kind);
+            if (early === 'reset') {
+              req.socket.destroy();
+              answer = { status: 0 };
+            } else if (early === 'timeout') {
+              await new Promise((r) => setTimeout(r, faults.current()?.timeoutMs ?? 35_000));
+            } else if (early !== 'process' && early !== 'after') {
+              answer = early;
+            }
+            if (early === 'after') after = decision.kind;
+          }
+        }
+        out = answer ?? (await options.handle(simReq));
       }
     } catch (error) {
       out = { status: 500, body: { error: `simulator failure: ${(error as Error).message}` } };
     }
+    if (after) out = sharedAfter(after, out, faults.current());
     if (!isControl) {
       const record: RecordedRequest = {
         at: new Date().toISOString(),
@@ -145,10 +180,15 @@ export async function startSimServer(options: SimServerOptions): Promise<SimServ
         path: url.pathname,
         query: redactor.text(url.search),
         body: body === undefined ? null : JSON.parse(redactor.text(JSON.stringify(options.scrub ? options.scrub(body) : body))),
-        status: out.status,
+        status: after === 'reset-after' || fault === 'reset-before' ? 0 : out.status,
+        ...(fault ? { fault } : {}),
       };
       requests.push(record);
       if (options.recordFile) appendFileSync(options.recordFile, JSON.stringify(record) + '\n');
+    }
+    if (after === 'reset-after' || out.status === 0) {
+      req.socket.destroy();
+      return;
     }
     if (out.delayMs) await new Promise((r) => setTimeout(r, out.delayMs));
     if (!res.destroyed) json(res, out);
@@ -180,6 +220,7 @@ export async function startSimServer(options: SimServerOptions): Promise<SimServ
     url: `${options.tls ? 'https' : 'http'}://${host}:${address.port}`,
     port: address.port,
     requests,
+    faults,
     clearRequests: () => {
       requests.length = 0;
     },
@@ -189,6 +230,59 @@ export async function startSimServer(options: SimServerOptions): Promise<SimServ
         server.close(() => resolve());
       }),
   };
+}
+
+/** What a shared fault does before processing: an answer, a dropped connection, a long wait, or nothing yet ('after'). */
+function sharedBefore(kind: string, plan: FaultPlan): SimResponse | 'reset' | 'timeout' | 'after' {
+  switch (kind) {
+    case '5xx':
+      return { status: 503, headers: { 'Content-Type': 'text/html' }, body: '<html><body><h1>503 Service Unavailable</h1></body></html>' };
+    case '429':
+      return { status: 429, headers: { 'Retry-After': String(plan.retryAfterSeconds ?? 1) }, body: { error: 'Too Many Requests' } };
+    case 'reset-before':
+      return 'reset';
+    case 'timeout':
+      return 'timeout';
+    default:
+      return 'after';
+  }
+}
+
+/** What a shared fault does to the answer of a processed request. */
+function sharedAfter(kind: string, out: SimResponse, plan: FaultPlan | null): SimResponse {
+  switch (kind) {
+    case 'malformed-json':
+      return { status: 200, headers: { 'Content-Type': 'application/json' }, body: '<html><body>Proxy error</body></html>' };
+    case 'truncated-json': {
+      const text = out.body === undefined ? '' : typeof out.body === 'string' ? out.body : JSON.stringify(out.body);
+      return { ...out, headers: { ...(out.headers ?? {}), 'Content-Type': 'application/json; charset=utf-8' }, body: truncated(text || '{}') };
+    }
+    case 'slow':
+      return { ...out, delayMs: (out.delayMs ?? 0) + (plan?.slowMs ?? 1500) };
+    case 'error-after':
+      return { status: 500, body: { error: 'Internal Server Error' } };
+    default:
+      return out;
+  }
+}
+
+/** GET /_sim/faults: the plan, the kinds and the counts; POST: set a plan (its counts start at zero); DELETE: no faults. */
+function faultControl(faults: FaultPlanner, req: SimRequest): SimResponse {
+  try {
+    if (req.method === 'GET') return { status: 200, body: { plan: faults.current(), kinds: faults.kinds(), stats: faults.stats() } };
+    if (req.method === 'DELETE') {
+      faults.set(null);
+      return { status: 200, body: { plan: null, stats: faults.stats() } };
+    }
+    if (req.method === 'POST') {
+      faults.set(faultPlanFromBody(req.body));
+      return { status: 200, body: { plan: faults.current(), kinds: faults.kinds() } };
+    }
+    return { status: 405, body: { error: 'GET, POST or DELETE /_sim/faults' } };
+  } catch (error) {
+    if (error instanceof FaultPlanError) return { status: 400, body: { error: error.message } };
+    throw error;
+  }
 }
 
 /** Headers with secret values masked, for simulator diagnostics. */

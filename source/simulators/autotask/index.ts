@@ -2,6 +2,7 @@
 // (routes.ts), seeded from an autotask.json fixture (FIXTURE.md), with a control
 // API for tests and `kmsp demo` (POST /_sim/<command>, JSON; also methods here).
 import type { SimRequest, SimResponse, SimServer } from '../server.js';
+import type { FaultPlan } from '../faults.js';
 import { startSimServer } from '../server.js';
 import { loadFixture, type AutotaskFixture, type FixtureContractService, type FixtureRecord, type FixtureUdfDefinition } from './fixture.js';
 import { Injections, RequestMeter, ThreadGate, type Injection } from './limits.js';
@@ -20,6 +21,8 @@ export interface AutotaskSimulatorOptions {
   host?: string;
   /** Append every request (secrets removed) to this JSONL file. */
   recordFile?: string;
+  /** Seeded random faults from the start (../faults.ts); also set at run time through /_sim/faults. */
+  faults?: FaultPlan;
   /** Autotask's added latency at ≥50% / ≥75% of the threshold (off by default: tests stay fast). */
   latency?: boolean;
   /** Status of thread-limit rejections (default 500; see routes.ts). */
@@ -282,6 +285,7 @@ export async function startAutotaskSimulator(options: AutotaskSimulatorOptions):
     ...(options.host ? { host: options.host } : {}),
     ...(options.port !== undefined ? { port: options.port } : {}),
     ...(options.recordFile ? { recordFile: options.recordFile } : {}),
+    ...(options.faults ? { faults: options.faults } : {}),
     secrets: [fixture.apiUser.secret, fixture.apiUser.integrationCode],
   });
   origin = server.url;

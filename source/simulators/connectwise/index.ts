@@ -2,6 +2,7 @@
 // REST 3.0 (routes.ts), seeded from a connectwise.json fixture (FIXTURE.md), with a control
 // API for tests and `kmsp demo` (POST /_sim/<command>, JSON; also methods here).
 import type { SimRequest, SimResponse, SimServer } from '../server.js';
+import type { FaultPlan } from '../faults.js';
 import { startSimServer } from '../server.js';
 import { checkFixture, loadConnectWiseFixture, type ConnectWiseFixture, type CwCustomFieldDefinition, type CwRecord } from './fixture.js';
 import { CwInjections, type CwInjection } from './injections.js';
@@ -18,6 +19,8 @@ export interface ConnectWiseSimulatorOptions {
   host?: string;
   /** Append every request (secrets removed) to this JSONL file. */
   recordFile?: string;
+  /** Seeded random faults from the start (../faults.ts); also set at run time through /_sim/faults. */
+  faults?: FaultPlan;
   /** Clock for relative fixture dates, created and updated dates (default: real time). */
   now?: () => Date;
   /** How injected delays are waited (default: a real timer). */
@@ -207,6 +210,7 @@ export async function startConnectWiseSimulator(options: ConnectWiseSimulatorOpt
     ...(options.host ? { host: options.host } : {}),
     ...(options.port !== undefined ? { port: options.port } : {}),
     ...(options.recordFile ? { recordFile: options.recordFile } : {}),
+    ...(options.faults ? { faults: options.faults } : {}),
     secrets: [member.privateKey, member.publicKey],
   });
   origin = server.url;

@@ -3,6 +3,7 @@
 // a kbh.json fixture (FIXTURE.md), with a control API under /_sim/ — also methods here — for
 // tests and `kmsp demo`.
 import { startSimServer, testTls, type SimRequest, type SimResponse, type SimServer } from '../server.js';
+import type { FaultPlan } from '../faults.js';
 import { KbhAuth } from './auth.js';
 import { SimInputError } from './errors.js';
 import { loadKbhFixture, type KbhDeviceFixture, type KbhEventFixture, type KbhFixture, type KbhReasonFixture, type KbhTime, type Office365IssueType } from './fixture.js';
@@ -22,6 +23,8 @@ export interface KbhSimulatorOptions {
   host?: string;
   /** Append every request (passwords, one-time codes and tokens removed) as JSON lines. */
   recordFile?: string;
+  /** Seeded random faults from the start (../faults.ts); also set at run time through /_sim/faults. */
+  faults?: FaultPlan;
   /** HTTPS with the TEST-ONLY certificate (default true); false for plain HTTP on loopback. */
   tls?: boolean;
   /** Clock (tests): milliseconds since the epoch. Token expiry, one-time codes, lockouts and relative fixture times follow it. */
@@ -284,6 +287,7 @@ export async function startKbhSimulator(options: KbhSimulatorOptions): Promise<K
     ...(options.host !== undefined ? { host: options.host } : {}),
     ...(options.port !== undefined ? { port: options.port } : {}),
     ...(options.recordFile !== undefined ? { recordFile: options.recordFile } : {}),
+    ...(options.faults ? { faults: options.faults } : {}),
     secrets: auth.passwords(),
     scrub,
   });

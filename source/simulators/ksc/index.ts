@@ -3,6 +3,7 @@
 // /_sim/ — also available as methods — for tests and the demo.
 import { randomUUID } from 'node:crypto';
 import { startSimServer, testTls, type SimRequest, type SimResponse, type SimServer } from '../server.js';
+import type { FaultPlan } from '../faults.js';
 import { EMPTY_PAGE_METHODS, KscSimRuntime, type FailureSpec } from './api.js';
 import {
   loadFixture,
@@ -27,6 +28,8 @@ export interface KscSimulatorOptions {
   host?: string;
   /** Append every request (method, path, body; passwords removed) as JSON lines. */
   recordFile?: string;
+  /** Seeded random faults from the start (../faults.ts); also set at run time through /_sim/faults. */
+  faults?: FaultPlan;
   /** HTTPS with the TEST-ONLY certificate (default true); false for plain HTTP. */
   tls?: boolean;
   /** Clock (tests): milliseconds since the epoch. */
@@ -242,6 +245,7 @@ export async function startKscSimulator(options: KscSimulatorOptions): Promise<K
     ...(options.host !== undefined ? { host: options.host } : {}),
     ...(options.port !== undefined ? { port: options.port } : {}),
     ...(options.recordFile !== undefined ? { recordFile: options.recordFile } : {}),
+    ...(options.faults ? { faults: options.faults } : {}),
     // Passwords must never reach the request log (they only travel in headers, which
     // are not recorded, but a body could carry one).
     secrets: model.passwords(),

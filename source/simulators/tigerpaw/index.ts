@@ -2,6 +2,7 @@
 // from a tigerpaw.json fixture (FIXTURE.md), with a control API for tests and `kmsp demo`
 // (POST /_sim/<command>, JSON; also methods here).
 import type { SimRequest, SimResponse, SimServer } from '../server.js';
+import type { FaultPlan } from '../faults.js';
 import { startSimServer } from '../server.js';
 import { checkFixture, loadTigerpawFixture, type TigerpawFixture } from './fixture.js';
 import { TpInjections, type TpInjection } from './injections.js';
@@ -19,6 +20,8 @@ export interface TigerpawSimulatorOptions {
   host?: string;
   /** Append every request (secrets removed) to this JSONL file. */
   recordFile?: string;
+  /** Seeded random faults from the start (../faults.ts); also set at run time through /_sim/faults. */
+  faults?: FaultPlan;
   /** Clock for the signature's date check, relative fixture dates and the dates the API sets (default: real time). */
   now?: () => Date;
   /** How injected delays are waited (default: a real timer). */
@@ -221,6 +224,7 @@ export async function startTigerpawSimulator(options: TigerpawSimulatorOptions):
     ...(options.host ? { host: options.host } : {}),
     ...(options.port !== undefined ? { port: options.port } : {}),
     ...(options.recordFile ? { recordFile: options.recordFile } : {}),
+    ...(options.faults ? { faults: options.faults } : {}),
     secrets: [rep.privateKey, rep.publicKey],
   });
   origin = server.url;
