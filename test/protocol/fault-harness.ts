@@ -17,7 +17,7 @@ import { KmspError } from '../../source/domain/errors.js';
 import type { Psa, SecurityPlatform } from '../../source/domain/ports.js';
 import { PLATFORM_PROFILES, type PlatformProfile, type PsaProfile } from '../../source/domain/profiles/index.js';
 import { choiceValue, defaultTicketing, newTicketFields, roleChoice, ruleScope } from '../../source/domain/ticketSchema.js';
-import type { NewTicket, PsaAccount } from '../../source/domain/types.js';
+import type { NewTicket, PsaAccount, UsagePosting } from '../../source/domain/types.js';
 import { SHARED_FAULT_KINDS, type FaultPlan } from '../../source/simulators/faults.js';
 import {
   platformSimulator,
@@ -251,4 +251,29 @@ export async function twice(start: () => Promise<{ sim: SimServer; run: () => Pr
     }
   }
   return [out[0]!, out[1]!];
+}
+
+/**
+ * A posting that changes the quantity of an item a billable contract holds now (mode 'set': the
+ * PSA's quantity is set in place), found while no fault is set; each call asks for one more unit
+ * than the last, so every posting writes.
+ */
+export async function setPostingBasis(psa: Psa): Promise<() => UsagePosting> {
+  const today = new Date().toISOString().slice(0, 10);
+  for (const contract of await psa.listContracts()) {
+    if (!contract.recurring || !contract.active) continue;
+    const held = (await psa.currentQuantities(contract.id, today).catch(() => [])).find((q) => q.units > 0);
+    if (!held) continue;
+    let units = held.units;
+    return () => ({
+      contractId: contract.id,
+      billingItemId: held.billingItemId,
+      before: units,
+      after: ++units,
+      mode: 'set',
+      effectiveDate: today,
+      ...(held.priceLevel !== undefined ? { priceLevel: held.priceLevel } : {}),
+    });
+  }
+  throw new Error('the dataset has no billable contract holding units');
 }
