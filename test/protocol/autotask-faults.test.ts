@@ -73,7 +73,8 @@ describe('Autotask under every fault kind', () => {
     const [a, b] = await twice(async () => {
       const e = await startPsa('autotask');
       e.sim.faults.set(plan);
-      const psa = await e.connect(httpFor('none'));
+      // Enough retries that no read gives up: where an operation stops early depends on timing.
+      const psa = await e.connect({ ...httpFor('none'), retries: 8 });
       return {
         sim: e.sim,
         run: async () => {
@@ -84,7 +85,7 @@ describe('Autotask under every fault kind', () => {
         close: () => e.close(),
       };
     });
-    expect(a.filter(Boolean).length).toBeGreaterThan(0);
+    expect(a.filter((line) => !line.endsWith('→ -')).length).toBeGreaterThan(0);
     expect(a).toEqual(b);
   });
 });

@@ -238,14 +238,19 @@ export async function ticketBasis(psa: Psa, profile: PsaProfile, pick: (accounts
   };
 }
 
-/** Same seed, same requests: same faults. Runs `ops` twice on fresh simulators started with `plan` and returns both fault lists. */
-export async function twice(start: () => Promise<{ sim: SimServer; run: () => Promise<void>; close: () => Promise<void> }>): Promise<[Array<string | undefined>, Array<string | undefined>]> {
-  const out: Array<Array<string | undefined>> = [];
+/**
+ * Same seed, same requests: same faults. Runs an environment twice (fresh simulators, the same
+ * plan) and returns each run's requests with their faults, as sorted "request → fault" lines:
+ * a connector that reads concurrently sends the same requests in another order, and a plan's
+ * choice depends on the request, not on when it arrives.
+ */
+export async function twice(start: () => Promise<{ sim: SimServer; run: () => Promise<void>; close: () => Promise<void> }>): Promise<[string[], string[]]> {
+  const out: string[][] = [];
   for (let i = 0; i < 2; i++) {
     const env = await start();
     try {
       await env.run();
-      out.push(env.sim.requests.map((r) => r.fault));
+      out.push(env.sim.requests.map((r) => `${r.method} ${r.path}${r.query} ${JSON.stringify(r.body)} → ${r.fault ?? '-'}`).sort());
     } finally {
       await env.close();
     }
