@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Psa } from '../../source/domain/ports.js';
 import type { UsagePosting } from '../../source/domain/types.js';
 import { SHARED_FAULT_KINDS } from '../../source/simulators/faults.js';
-import { attempt, describe as said, httpFor, setPostingBasis, startPsa, targets, ticketBasis, twice, underFault, type FaultOp, type PsaUnderTest, type TicketBasis } from './fault-harness.js';
+import { attempt, kindsOffered, describe as said, httpFor, setPostingBasis, startPsa, targets, ticketBasis, twice, underFault, type FaultOp, type PsaUnderTest, type TicketBasis } from './fault-harness.js';
 
 const VENDOR_KINDS = ['record-in-use'];
 let env: PsaUnderTest<'connectwise'>;
@@ -41,8 +41,7 @@ const APPLIES: Record<string, string[]> = { 'record-in-use': ['closeTicket'] };
 
 describe('ConnectWise under every fault kind', () => {
   it('offers the shared kinds and its own through GET /_sim/faults', async () => {
-    const body = (await (await fetch(`${env.sim.url}/_sim/faults`)).json()) as { kinds: string[] };
-    expect(body.kinds).toEqual([...SHARED_FAULT_KINDS, ...VENDOR_KINDS]);
+    expect(await kindsOffered(env.sim)).toEqual([...SHARED_FAULT_KINDS, ...VENDOR_KINDS]);
   });
 
   for (const kind of [...SHARED_FAULT_KINDS, ...VENDOR_KINDS]) {

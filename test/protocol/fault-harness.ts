@@ -10,6 +10,9 @@
 // - never a TypeError or any other error than a KmspError, never a hang (a short client timeout
 //   makes the timeout kind quick).
 // The vendor test files (<vendor>-faults.test.ts) give the operations and their vendor kinds.
+import { readFileSync } from 'node:fs';
+import http from 'node:http';
+import https from 'node:https';
 import { expect } from 'vitest';
 import { createPlatform, createPsa } from '../../source/connectors/factory.js';
 import type { HttpOptions } from '../../source/connectors/registry.js';
@@ -28,7 +31,7 @@ import {
   type SimulatedPlatformKind,
   type SimulatedPsaKind,
 } from '../../source/simulators/registry.js';
-import type { RecordedRequest, SimServer } from '../../source/simulators/server.js';
+import { testTls, type RecordedRequest, type SimServer } from '../../source/simulators/server.js';
 import { until } from '../agent/helpers.js';
 
 /** The client's patience for the timeout kind; the plan keeps the answer back a little longer. */
@@ -57,10 +60,12 @@ export interface FaultTarget {
 
 /**
  * - `read`: reads only (any number of requests, all safe to repeat).
+ * - `read-once`: a read the connector may not repeat at the HTTP level because it moves state on
+ *   the server (an iterator's next items): it succeeds or fails with a KmspError.
  * - `write-once`: the target is a write the connector must never repeat on its own (a ticket
  *   create, a usage posting, any change not marked safe to repeat).
  */
-export type OpNature = 'read' | 'write-once';
+export type OpNature = 'read' | 'read-once' | 'write-once';
 
 export interface FaultOp {
   name: string;
@@ -121,6 +126,7 @@ export async function underFault(sim: SimServer, kind: string, op: FaultOp): Pro
     sim.faults.set(null);
   }
   const requests = [...sim.requests];
+  if (process.env.FAULT_DEBUG) console.log(`[${kind} on ${op.name}] ${outcome.ok ? "ok" : outcome.error.oneLine()}`);
   const faulted = requests.filter((r) => r.fault === kind);
   expect(faulted, `exactly one ${kind} fault`).toHaveLength(1);
   if (!(SHARED_FAULT_KINDS as readonly string[]).includes(kind)) return { outcome, requests };
@@ -128,6 +134,8 @@ export async function underFault(sim: SimServer, kind: string, op: FaultOp): Pro
   const sent = requests.filter((r) => targets(op.target, r));
   if (op.nature === 'read') {
     if (RETRIED_ON_READS.has(kind)) expect(outcome, `${op.name} under ${kind}: ${describe(outcome)}`).toMatchObject({ ok: true });
+  } else if (op.nature === 'read-once') {
+    // Whatever the kind: a result or a KmspError (checked by attempt); never a hang or a TypeError.
   } else if (UNKNOWN_AFTER.has(kind)) {
     expect(outcome.ok, `${op.name} under ${kind} must fail as outcome unknown`).toBe(false);
     expect((outcome as { error: KmspError }).error.outcomeUnknown, describe(outcome)).toBe(true);
@@ -281,4 +289,20 @@ export async function setPostingBasis(psa: Psa): Promise<() => UsagePosting> {
     });
   }
   throw new Error('the dataset has no billable contract holding units');
+}
+
+/** The kinds GET /_sim/faults says the simulator offers (over HTTPS with the test CA where it speaks HTTPS). */
+export async function kindsOffered(sim: SimServer): Promise<string[]> {
+  const url = new URL('/_sim/faults', sim.url);
+  const secure = url.protocol === 'https:';
+  const text = await new Promise<string>((resolve, reject) => {
+    const done = (res: http.IncomingMessage) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (body += chunk));
+      res.on('end', () => resolve(body));
+    };
+    (secure ? https.get(url, { ca: readFileSync(testTls().ca) }, done) : http.get(url, done)).on('error', reject);
+  });
+  return (JSON.parse(text) as { kinds: string[] }).kinds;
 }
