@@ -132,6 +132,10 @@ export async function underFault(sim: SimServer, kind: string, op: FaultOp): Pro
   if (!(SHARED_FAULT_KINDS as readonly string[]).includes(kind)) return { outcome, requests };
 
   const sent = requests.filter((r) => targets(op.target, r));
+  if (kind === 'truncated-json' && !outcome.ok && !outcome.error.outcomeUnknown) {
+    // A cut-short answer, said as one: not "check the URL", which would send the user to the wrong place.
+    expect(outcome.error.message, describe(outcome)).toMatch(/incomplete JSON/);
+  }
   if (op.nature === 'read') {
     if (RETRIED_ON_READS.has(kind)) expect(outcome, `${op.name} under ${kind}: ${describe(outcome)}`).toMatchObject({ ok: true });
   } else if (op.nature === 'read-once') {
