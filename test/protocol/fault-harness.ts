@@ -132,6 +132,10 @@ export async function underFault(sim: SimServer, kind: string, op: FaultOp): Pro
   if (!(SHARED_FAULT_KINDS as readonly string[]).includes(kind)) return { outcome, requests };
 
   const sent = requests.filter((r) => targets(op.target, r));
+  if (kind === 'error-after' && !outcome.ok && !outcome.error.outcomeUnknown) {
+    // A bare 500 names nothing to correct: the remedy must not send the user looking for a wrong value.
+    expect(outcome.error.remedy, describe(outcome)).not.toMatch(/^Correct what/);
+  }
   if (kind === 'truncated-json' && !outcome.ok && !outcome.error.outcomeUnknown) {
     // A cut-short answer, said as one: not "check the URL", which would send the user to the wrong place.
     expect(outcome.error.message, describe(outcome)).toMatch(/incomplete JSON/);
