@@ -67,6 +67,18 @@ describe('Autotask under every fault kind', () => {
     }
   }
 
+  it('a thread-limit fault does not apply to zone discovery', async () => {
+    env.sim.clearRequests();
+    env.sim.faults.set({ seed: 1, rate: 1, kinds: ['thread-limit'], pathIncludes: 'zoneInformation' });
+    try {
+      await (await env.connect(httpFor('none'))).listAccountTypes();
+    } finally {
+      env.sim.faults.set(null);
+    }
+    expect(env.sim.requests.some((r) => /zoneInformation/i.test(r.path))).toBe(true);
+    expect(env.sim.requests.filter((r) => r.fault)).toEqual([]);
+  });
+
   it('the same seed and the same requests give the same faults', async () => {
     const plan = { seed: 42, rate: 0.3, kinds: ['5xx', '429', 'slow', 'thread-limit', 'reset-before'], slowMs: 20 };
     const [a, b] = await twice(async () => {

@@ -126,6 +126,7 @@ export async function underFault(sim: SimServer, kind: string, op: FaultOp): Pro
     sim.faults.set(null);
   }
   const requests = [...sim.requests];
+  // FAULT_DEBUG=1 prints what each operation made of its fault, to read the messages a user would see.
   if (process.env.FAULT_DEBUG) console.log(`[${kind} on ${op.name}] ${outcome.ok ? "ok" : outcome.error.oneLine()}`);
   const faulted = requests.filter((r) => r.fault === kind);
   expect(faulted, `exactly one ${kind} fault`).toHaveLength(1);

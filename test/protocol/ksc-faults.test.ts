@@ -70,6 +70,22 @@ describe('KSC under every fault kind', () => {
     }
   }
 
+  it('neither KSC kind applies to a sign-in, nor an expired result set to a call that reads none', async () => {
+    const platform = await env.connect(httpFor('none'));
+    env.sim.clearRequests();
+    env.sim.faults.set({ seed: 1, rate: 1, kinds: ['session-expired', 'iterator-expired'], pathIncludes: 'Session.StartSession' });
+    try {
+      await platform.listTenants();
+      env.sim.faults.set({ seed: 1, rate: 1, kinds: ['iterator-expired'], pathIncludes: 'HostGroup.FindHosts' });
+      await platform.listDevices(tenant);
+    } finally {
+      env.sim.faults.set(null);
+    }
+    expect(env.sim.requests.filter((r) => r.fault)).toEqual([]);
+    expect(env.sim.requests.some((r) => r.path.endsWith('Session.StartSession'))).toBe(true);
+    expect(env.sim.requests.some((r) => r.path.endsWith('HostGroup.FindHosts'))).toBe(true);
+  });
+
   it('the same seed and the same requests give the same faults', async () => {
     const plan = { seed: 42, rate: 0.3, kinds: ['5xx', '429', 'slow', 'reset-before'], slowMs: 20, pathIncludes: 'VServers' };
     const [a, b] = await twice(async () => {
