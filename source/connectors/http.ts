@@ -480,11 +480,21 @@ export class HttpClient {
         remedy: 'Check that the server is up and not overloaded, then try again (an automatic run asks again on its next cycle).',
       });
     }
+    if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') {
+      // A trusted certificate issued for another name: a CA file cannot cure this, so the remedy
+      // is about the address, not about trust.
+      return new KmspError(`${this.service}: the TLS certificate of ${where} is issued for another host name`, {
+        kind: 'tls',
+        cause: `the certificate does not name ${url.hostname} (${code}: ${message})`,
+        remedy: `Put in the URL the host name the certificate is issued for, or have the server's certificate reissued to include ${url.hostname}. kmsp never disables certificate checks.`,
+        code,
+      });
+    }
     if (code && TLS_ERRORS.has(code)) {
       return new KmspError(`${this.service}: the TLS certificate of ${where} is not trusted`, {
         kind: 'tls',
-        cause: `${code}: ${message}`,
-        remedy: `Set the CA/certificate file (caFile) to the server certificate or the CA that signed it${this.hints.certificate ? ` (${this.hints.certificate})` : ''}. kmsp never disables certificate checks.`,
+        cause: `the certificate is not trusted by this machine or by the CA/certificate file set (${code}: ${message})`,
+        remedy: `Set the CA/certificate file (caFile) on Connections to the server certificate or the CA that signed it${this.hints.certificate ? ` (${this.hints.certificate})` : ''}. kmsp never disables certificate checks.`,
         code,
       });
     }

@@ -92,6 +92,30 @@ export function testTls(): { key: Buffer; cert: Buffer; ca: string } {
   };
 }
 
+/**
+ * What a simulator serves: plain HTTP (false), HTTPS with the TEST-ONLY certificate signed by
+ * fixtures/tls/test-ca.pem (true or 'test'), or HTTPS with a self-signed certificate for another
+ * host name ('wrong-host'), which a client must refuse both untrusted and, trusted, for its name.
+ */
+export type SimTls = boolean | 'test' | 'wrong-host';
+
+/** The self-signed TEST-ONLY certificate of `wrong-host.invalid`; `ca` is the certificate itself. */
+export function wrongHostTls(): { key: Buffer; cert: Buffer; ca: string } {
+  return {
+    key: readFileSync(`${fixturesDir}tls/wrong-host.key`),
+    cert: readFileSync(`${fixturesDir}tls/wrong-host.pem`),
+    ca: `${fixturesDir}tls/wrong-host.pem`,
+  };
+}
+
+/** The key and certificate for a simulator's `tls` start option; `byDefault` when it is not given. */
+export function simTls(option: SimTls | undefined, byDefault: boolean): { tls?: { key: Buffer; cert: Buffer } } {
+  const chosen = option ?? byDefault;
+  if (chosen === false) return {};
+  const { key, cert } = chosen === 'wrong-host' ? wrongHostTls() : testTls();
+  return { tls: { key, cert } };
+}
+
 export function fixturesPath(...parts: string[]): string {
   return [fixturesDir.replace(/\/$/, ''), ...parts].join('/');
 }
