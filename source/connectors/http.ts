@@ -494,7 +494,7 @@ export class HttpClient {
       return new KmspError(`${this.service}: the TLS certificate of ${where} is not trusted`, {
         kind: 'tls',
         cause: `the certificate is not trusted by this machine or by the CA/certificate file set (${code}: ${message})`,
-        remedy: `Set the CA/certificate file (caFile) on Connections to the server certificate or the CA that signed it${this.hints.certificate ? ` (${this.hints.certificate})` : ''}. kmsp never disables certificate checks.`,
+        remedy: `Set the CA/certificate file (caFile) to the server certificate or the CA that signed it${this.hints.certificate ? ` (${this.hints.certificate})` : ''}. kmsp never disables certificate checks.`,
         code,
       });
     }

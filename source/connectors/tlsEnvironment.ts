@@ -5,7 +5,7 @@
 
 /** The variable that switches certificate checks off here, or null when they are on. */
 export function certificateChecksDisabledBy(env: NodeJS.ProcessEnv = process.env): string | null {
-  return env.NODE_TLS_REJECT_UNAUTHORIZED === '0' ? 'NODE_TLS_REJECT_UNAUTHORIZED=0' : null;
+  return env.NODE_TLS_REJECT_UNAUTHORIZED === '0' ? 'NODE_TLS_REJECT_UNAUTHORIZED set to 0' : null;
 }
 
 /** What doctor and the agent say about it: cause and remedy. */
