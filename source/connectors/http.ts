@@ -528,15 +528,26 @@ export class HttpClient {
   }
 }
 
+/**
+ * What an error may quote of a response body: its first 200 characters, redacted, or nothing of
+ * an answer that hands out credentials (a session id, a token). Such an answer cut short or
+ * garbled cannot be read, so its token never reaches the redactor, and the quote would carry it
+ * (or most of it) into logs, the ledger and the status file.
+ */
+export function quotableBody(text: string, redactor: Redactor | undefined, carriesCredentials = false): string {
+  if (carriesCredentials && text !== '') return `(${text.length} characters, not shown: this answer carries credentials)`;
+  const snippet = text.slice(0, 200);
+  return redactor ? redactor.text(snippet) : snippet;
+}
+
 /** Parses a JSON body, or throws a protocol error naming the service. */
-export function parseJson<T = unknown>(response: HttpResponse, service: string, redactor?: Redactor): T {
+export function parseJson<T = unknown>(response: HttpResponse, service: string, redactor?: Redactor, options: { carriesCredentials?: boolean } = {}): T {
   try {
     return JSON.parse(response.text) as T;
   } catch {
-    const snippet = response.text.slice(0, 200);
     throw new KmspError(`${service} answered with something that is not JSON (HTTP ${response.status})`, {
       kind: 'protocol',
-      cause: `body starts with: ${redactor ? redactor.text(snippet) : snippet}`,
+      cause: `body starts with: ${quotableBody(response.text, redactor, options.carriesCredentials)}`,
       remedy: 'Check that the URL points at the API itself, not a web console or a proxy login page.',
       code: response.status,
     });

@@ -46,6 +46,9 @@ export interface RecordedRequest {
   fault?: string;
 }
 
+/** Bounds the credential values kept (a signature per request would grow without end). */
+const MAX_CREDENTIALS_KEPT = 20_000;
+
 export type SimHandler = (req: SimRequest) => SimResponse | Promise<SimResponse>;
 
 export interface SimServerOptions {
@@ -78,6 +81,12 @@ export interface SimServer {
   clearRequests(): void;
   /** The seeded fault plan: set, clear and count (also GET/POST/DELETE /_sim/faults). */
   faults: FaultPlanner;
+  /**
+   * Every distinct credential header value received (Authorization, session tokens, cookies: the
+   * names redact.ts masks), in memory only: tests look for these exact values wherever kmsp writes
+   * text, since a signed or encoded header is a form of a secret no list of secrets names.
+   */
+  credentialsSeen(): string[];
   close(): Promise<void>;
 }
 
@@ -135,6 +144,7 @@ export async function startSimServer(options: SimServerOptions): Promise<SimServ
   const requests: RecordedRequest[] = [];
   const faults = new FaultPlanner(options.vendorFaults);
   if (options.faults) faults.set(options.faults);
+  const credentials = new Set<string>();
   let nextConnection = 1;
   const connectionIds = new WeakMap<object, number>();
 
@@ -155,6 +165,7 @@ export async function startSimServer(options: SimServerOptions): Promise<SimServ
         body = rawBody;
       }
     }
+    for (const [k, v] of Object.entries(headers)) if (SECRET_HEADERS.has(k) && credentials.size < MAX_CREDENTIALS_KEPT) credentials.add(v);
     let connectionId = connectionIds.get(req.socket);
     if (connectionId === undefined) {
       connectionId = nextConnection++;
@@ -248,6 +259,7 @@ export async function startSimServer(options: SimServerOptions): Promise<SimServ
     clearRequests: () => {
       requests.length = 0;
     },
+    credentialsSeen: () => [...credentials],
     close: () =>
       new Promise<void>((resolve) => {
         for (const s of sockets) s.destroy();
