@@ -219,7 +219,8 @@ export async function startSimServer(options: SimServerOptions): Promise<SimServ
         ...(fault ? { fault } : {}),
       };
       requests.push(record);
-      if (options.recordFile) appendFileSync(options.recordFile, JSON.stringify(record) + '\n');
+      // 0600: the recording holds no secret, but it holds the customers' names and data.
+      if (options.recordFile) appendFileSync(options.recordFile, JSON.stringify(record) + '\n', { mode: 0o600 });
     }
     if (after === 'reset-after' || out.status === 0) {
       req.socket.destroy();
