@@ -255,6 +255,10 @@ describe.each(PAIRS)('secrets sweep: $platform + $psa', ({ platform, psa }) => {
 
   it('the runs exercised the failures: every shared fault kind injected, wrong credentials refused on both sides', () => {
     for (const kind of SHARED_FAULT_KINDS) expect(injected[kind] ?? 0, `fault ${kind} injected`).toBeGreaterThan(0);
+    // And the simulators' own kinds (an expired session or token, a locked record, …), where they have some.
+    const shared: readonly string[] = SHARED_FAULT_KINDS;
+    const own = sims.flatMap((sim) => sim.faults.kinds()).filter((k) => !shared.includes(k));
+    if (own.length > 0) expect(own.some((k) => (injected[k] ?? 0) > 0), JSON.stringify(injected)).toBe(true);
     expect(exitCodes['agent with wrong credentials (journald)']).not.toBe(0);
     const doctor = outputs.find((o) => o.what === 'kmsp doctor with wrong credentials stdout')!.text;
     expect(doctor).toMatch(new RegExp(`✗ ${demo!.platformName}`));
