@@ -233,6 +233,7 @@ describe.each(PAIRS)('secrets sweep: $platform + $psa', ({ platform, psa }) => {
     // JOURNAL_STREAM: the agent writes journald lines (priority prefixes, no timestamps).
     await agentOnce('agent with wrong credentials (journald)', [], { JOURNAL_STREAM: '8:12345' });
     await cli('kmsp doctor with wrong credentials', ['doctor']);
+    await cli('kmsp doctor --json with wrong credentials', ['doctor', '--json']);
     await cli('kmsp status after wrong credentials', ['status']);
     for (const attempt of [() => createPlatform(integration, lookup, { http: { retries: 0 } }), () => createPsa(integration, lookup, { retries: 0 })]) {
       try {
