@@ -187,39 +187,49 @@ describe.each(PAIRS)('secrets sweep: $platform + $psa', ({ platform, psa }) => {
     await cli('kmsp config show', ['config', 'show']);
     await cli('kmsp secrets status', ['secrets', 'status']);
 
-    // 2. The connectors meet their own timeouts and every fault again, reads only.
-    for (const sim of sims) sim.faults.set({ seed: 11, rate: 0.6, timeoutMs: 2_000, retryAfterSeconds: 0, slowMs: 50 });
+    // 2. The connectors meet their own timeouts and every fault again, reads only: a random plan,
+    // then each shared kind on every request, so each kind's error reaches a message for certain.
     const http = { timeoutMs: 400, retries: 1, backoffBaseMs: 1, backoffMaxMs: 5 };
-    const calls: Array<() => Promise<unknown>> = [];
-    for (let round = 0; round < 3; round++) {
-      calls.push(async () => {
-        const p = await createPlatform(integration, lookup, { http });
-        try {
-          await p.verify();
-          await p.listTenants();
-        } finally {
-          await p.close();
+    const reads = async (rounds: number) => {
+      for (let round = 0; round < rounds; round++) {
+        for (const call of [
+          async () => {
+            const p = await createPlatform(integration, lookup, { http });
+            try {
+              await p.verify();
+              await p.listTenants();
+            } finally {
+              await p.close();
+            }
+          },
+          async () => {
+            const s = await createPsa(integration, lookup, http);
+            try {
+              await s.verify();
+              await s.listAccounts();
+              await s.ticketPicklists();
+            } finally {
+              await s.close();
+            }
+          },
+        ]) {
+          try {
+            await call();
+          } catch (error) {
+            say('connector error', [describeError(error), describeErrorLine(error), String(error), JSON.stringify(error), (error as Error).stack ?? ''].join('\n'));
+          }
         }
-      });
-      calls.push(async () => {
-        const s = await createPsa(integration, lookup, http);
-        try {
-          await s.verify();
-          await s.listAccounts();
-          await s.ticketPicklists();
-        } finally {
-          await s.close();
-        }
-      });
-    }
-    for (const call of calls) {
-      try {
-        await call();
-      } catch (error) {
-        say('connector error', [describeError(error), describeErrorLine(error), String(error), JSON.stringify(error), (error as Error).stack ?? ''].join('\n'));
       }
-    }
+    };
+    const quick = { timeoutMs: 2_000, retryAfterSeconds: 0, slowMs: 50 };
+    for (const sim of sims) sim.faults.set({ seed: 11, rate: 0.6, ...quick });
+    await reads(3);
     countFaults();
+    for (const kind of SHARED_FAULT_KINDS) {
+      for (const sim of sims) sim.faults.set({ seed: 13, rate: 1, kinds: [kind], ...quick });
+      await reads(1);
+      countFaults();
+    }
     for (const sim of sims) sim.faults.set(null);
 
     // 3. Every secret wrong: each side refuses the sign-in.
