@@ -1,10 +1,12 @@
 // The secrets sweep, for every platform × PSA pair of the simulators' registry: the agent
-// (`kmsp agent --once`, both jobs, from dist/) runs under a seeded fault plan of every kind,
-// then with every secret replaced by a wrong one; the connectors also meet client-side
-// timeouts in this process. Afterwards no secret — in any encoding, nor any credential header
-// the simulators received — is in any file kmsp keeps but secrets.json, in the simulators'
-// request recording, in the agent's output (JSON lines, then journald text), in `kmsp status`,
-// `kmsp doctor`, `kmsp ledger export` or in any error message.
+// (`kmsp agent --once`, both jobs, from dist/; then the daemon for one ticket pass) runs under a
+// seeded fault plan of every kind, then with every secret replaced by a wrong one; the
+// connectors also meet each fault kind and client-side timeouts in this process. Afterwards no
+// secret — in any encoding, nor any credential header the simulators received, nor a 12-character
+// piece of a long one — is in any file kmsp keeps but secrets.json (config, ledger, its backup,
+// status file), in the simulators' request recording, in the agent's output (JSON lines, text
+// lines, journald lines), in `kmsp status`, `kmsp doctor`, `kmsp ledger export`, `kmsp config
+// show` or in any error message.
 // `npm test` builds dist/ first; run `npm run build` before running this file alone.
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
@@ -169,9 +171,10 @@ describe.each(PAIRS)('secrets sweep: $platform + $psa', ({ platform, psa }) => {
     const plan: FaultPlan = { seed: 7, rate: 0.3, retryAfterSeconds: 0, slowMs: 50, timeoutMs: 300 };
     for (const sim of sims) sim.faults.set(plan);
     await agentOnce('agent under faults (JSON log)', ['--log-format', 'json']);
-    // The daemon too, until one ticket pass is done: it writes the status file, which --once does not.
-    const daemon = spawnAgent(configDir, ['--log-format', 'json', '--ticket-interval', '3600']);
-    await daemon.waitForLine(/"msg":"tickets demo:/, 240_000);
+    // The daemon too, with text lines, until one ticket pass is done: it writes the status file,
+    // which --once does not.
+    const daemon = spawnAgent(configDir, ['--ticket-interval', '3600']);
+    await daemon.waitForLine(/ tickets demo: /, 240_000);
     daemon.child.kill('SIGTERM');
     exitCodes['agent daemon under faults'] = await exitWithin(daemon, 120_000);
     say('agent daemon under faults stdout', daemon.output().stdout);
@@ -277,6 +280,7 @@ describe.each(PAIRS)('secrets sweep: $platform + $psa', ({ platform, psa }) => {
     // The journald run wrote priority-prefixed lines; the faults run JSON lines.
     expect(outputs.find((o) => o.what === 'agent with wrong credentials (journald) stdout')!.text + outputs.find((o) => o.what === 'agent with wrong credentials (journald) stderr')!.text).toMatch(/^<\d>/m);
     expect(outputs.find((o) => o.what === 'agent under faults (JSON log) stdout')!.text).toMatch(/^\{"time":/m);
+    expect(outputs.filter((o) => o.what.startsWith('agent daemon')).map((o) => o.text).join('')).toMatch(/^\d{4}-\d\d-\d\dT\S+ (INFO|WARN|ERROR) /m);
   });
 
   it('the scan finds what it looks for (secrets.json holds every current value)', () => {
