@@ -3,14 +3,15 @@
 // CA/certificate file), one whose certificate names another host is refused for its name, the
 // same certificate with the CA file set is accepted, and doctor says each refusal. Also: no code
 // in source/ switches certificate checks off, and doctor and the agent say when the environment did.
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPlatform, createPsa } from '../../source/connectors/factory.js';
 import { certificateChecksDisabledBy } from '../../source/connectors/tlsEnvironment.js';
 import type { KmspConfig } from '../../source/domain/config.js';
 import { defaultConfig, newIntegration } from '../../source/domain/defaults.js';
-import { describeError, isKmspError, KmspError } from '../../source/domain/errors.js';
+import { describeError, isKmspError, type KmspError } from '../../source/domain/errors.js';
 import { platformSecrets, psaSecrets } from '../../source/domain/secretNames.js';
 import { formatDoctorReport, runDoctor } from '../../source/doctor/checks.js';
 import { runAgentChecks } from '../../source/doctor/agentChecks.js';
@@ -24,9 +25,7 @@ import {
 } from '../../source/simulators/registry.js';
 import { testTls, wrongHostTls, type SimServer, type SimTls } from '../../source/simulators/server.js';
 import { repoRoot } from '../helpers/cli.js';
-import { spawnAgent, exitWithin } from '../agent/helpers.js';
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
+import { exitWithin, spawnAgent } from '../agent/helpers.js';
 import { openConfig } from '../../source/store/config.js';
 import { resolvePaths } from '../../source/store/paths.js';
 import { openSecretStore } from '../../source/store/secrets.js';
