@@ -18,7 +18,7 @@ interface Run {
   stderr: string;
 }
 
-/** `node ARGS` in a shell whose umask is 000; `untilExit` false returns at once with a stop handle. */
+/** `node ARGS` in a shell whose umask is 000: its result once it ends, a way to stop it, its stdout so far. */
 function underUmask0(args: string[]): { done: Promise<Run>; stop: () => void; stdout: () => string } {
   const child = spawn('sh', ['-c', 'umask 000; exec "$@"', 'sh', process.execPath, ...args], { cwd: repoRoot, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
