@@ -7,6 +7,7 @@ import { createLogger, isLogLevel, LOG_LEVELS, type LogFormat, type Logger, type
 import { logIntegrationPass, runPass } from '../agent/passes.js';
 import { loadIntegrations } from '../billing/context.js';
 import { Redactor } from '../connectors/redact.js';
+import { CERTIFICATE_CHECKS_OFF, certificateChecksDisabledBy } from '../connectors/tlsEnvironment.js';
 import { AGENT_JOBS, type AgentJob } from '../domain/agentStatus.js';
 import { describeError, describeErrorLine } from '../domain/errors.js';
 import { integrationSecrets } from '../domain/secretNames.js';
@@ -73,6 +74,14 @@ export function register(program: Command, io: CommandIo = processIo): void {
       const { integration: only } = command.optsWithGlobals<{ integration?: string }>();
       const journald = Boolean(process.env.JOURNAL_STREAM);
       const logger = createLogger({ level: options.logLevel as LogLevel, format: options.logFormat as LogFormat, journald, redactor: new Redactor() });
+      // Said at every start, in the agent's own log: Node's one warning goes to stderr once, and
+      // an admin reading the journal for this unit must see that its connections trust any server.
+      const checksOff = certificateChecksDisabledBy();
+      if (checksOff) {
+        const text = `TLS certificate checks are OFF (${checksOff}): ${CERTIFICATE_CHECKS_OFF.cause} ${CERTIFICATE_CHECKS_OFF.remedy}`;
+        if (options.once && !(options.logFormat === 'json' || journald)) io.err(`Warning: ${text}\n`);
+        else logger.warn(text);
+      }
       if (options.once) {
         // At a terminal --once prints plain summary lines; asked for JSON, or under journald (a
         // systemd timer), it writes the agent's log lines instead.

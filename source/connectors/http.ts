@@ -480,10 +480,20 @@ export class HttpClient {
         remedy: 'Check that the server is up and not overloaded, then try again (an automatic run asks again on its next cycle).',
       });
     }
+    if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') {
+      // A trusted certificate issued for another name: a CA file cannot cure this, so the remedy
+      // is about the address, not about trust.
+      return new KmspError(`${this.service}: the TLS certificate of ${where} is issued for another host name`, {
+        kind: 'tls',
+        cause: `the certificate does not name ${url.hostname} (${code}: ${message})`,
+        remedy: `Put in the URL the host name the certificate is issued for, or have the server's certificate reissued to include ${url.hostname}. kmsp never disables certificate checks.`,
+        code,
+      });
+    }
     if (code && TLS_ERRORS.has(code)) {
       return new KmspError(`${this.service}: the TLS certificate of ${where} is not trusted`, {
         kind: 'tls',
-        cause: `${code}: ${message}`,
+        cause: `the certificate is not trusted by this machine or by the CA/certificate file set (${code}: ${message})`,
         remedy: `Set the CA/certificate file (caFile) to the server certificate or the CA that signed it${this.hints.certificate ? ` (${this.hints.certificate})` : ''}. kmsp never disables certificate checks.`,
         code,
       });
@@ -543,17 +553,29 @@ export function cutShortError(service: string, status: number, snippet: string):
   });
 }
 
+/**
+ * What an error may quote of a response body: its first 200 characters, redacted, or nothing of
+ * an answer that hands out credentials (a session id, a token). Such an answer cut short or
+ * garbled cannot be read, so its token never reaches the redactor, and the quote would carry it
+ * (or most of it) into logs, the ledger and the status file.
+ */
+export function quotableBody(text: string, redactor: Redactor | undefined, carriesCredentials = false): string {
+  if (carriesCredentials && text !== '') return `(${text.length} characters, not shown: this answer carries credentials)`;
+  const snippet = text.slice(0, 200);
+  return redactor ? redactor.text(snippet) : snippet;
+}
+
 /** Parses a JSON body, or throws a protocol error naming the service. */
-export function parseJson<T = unknown>(response: HttpResponse, service: string, redactor?: Redactor): T {
+export function parseJson<T = unknown>(response: HttpResponse, service: string, redactor?: Redactor, options: { carriesCredentials?: boolean } = {}): T {
   try {
     return JSON.parse(response.text) as T;
   } catch {
-    const snippet = response.text.slice(0, 200);
+    const snippet = quotableBody(response.text, redactor, options.carriesCredentials);
     // A cut-short answer is no sign of a wrong URL: saying "not the API" would send the user to the wrong place.
-    if (isCutShortJson(response.text)) throw cutShortError(service, response.status, redactor ? redactor.text(snippet) : snippet);
+    if (isCutShortJson(response.text)) throw cutShortError(service, response.status, snippet);
     throw new KmspError(`${service} answered with something that is not JSON (HTTP ${response.status})`, {
       kind: 'protocol',
-      cause: `body starts with: ${redactor ? redactor.text(snippet) : snippet}`,
+      cause: `body starts with: ${snippet}`,
       remedy: 'Check that the URL points at the API itself, not a web console or a proxy login page.',
       code: response.status,
     });

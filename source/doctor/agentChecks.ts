@@ -8,6 +8,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { CERTIFICATE_CHECKS_OFF, certificateChecksDisabledBy } from '../connectors/tlsEnvironment.js';
 import type { KmspConfig } from '../domain/config.js';
 import { LIMITS } from '../domain/defaults.js';
 import { checkCron, describeBillingSchedule, describeInterval, formatInZone, runsInDstHours } from '../domain/schedule.js';
@@ -30,6 +31,8 @@ export interface AgentCheckOptions {
   now?: Date;
   /** Tests replace the liveness probe (pid and host of the status file). */
   liveness?: typeof livenessNow;
+  /** The environment kmsp runs in (default process.env). */
+  env?: NodeJS.ProcessEnv;
 }
 
 function result(status: CheckResult['status'], summary: string, detail?: string): CheckResult {
@@ -191,9 +194,17 @@ async function checkServiceSecrets(config: KmspConfig, secrets: AgentCheckOption
   ];
 }
 
+/** Certificate checks switched off by the environment: every connection kmsp makes would accept any server. */
+function checkCertificateVerification(env: NodeJS.ProcessEnv): CheckResult[] {
+  const by = certificateChecksDisabledBy(env);
+  if (!by) return [];
+  return [result('warn', `TLS certificate checks are OFF in this environment (${by})`, `  Cause: ${CERTIFICATE_CHECKS_OFF.cause}\n  Remedy: ${CERTIFICATE_CHECKS_OFF.remedy}`)];
+}
+
 export async function runAgentChecks(config: KmspConfig, options: AgentCheckOptions): Promise<CheckResult[]> {
   const now = options.now ?? new Date();
   return [
+    ...checkCertificateVerification(options.env ?? process.env),
     checkStateDir(options.paths.stateDir),
     ...checkSchedule(config, now),
     ...checkRunning(options.paths, now, options.liveness ?? livenessNow),

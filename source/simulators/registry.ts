@@ -14,7 +14,7 @@ import { startKbhSimulator } from './kbh/index.js';
 import { startKscSimulator } from './ksc/index.js';
 import { startTigerpawSimulator } from './tigerpaw/index.js';
 import type { FaultPlan } from './faults.js';
-import { fixturesPath, testTls, type SimServer } from './server.js';
+import { fixturesPath, testTls, type SimServer, type SimTls } from './server.js';
 
 export interface SimulatorStartOptions {
   /** Default: any free port. */
@@ -27,6 +27,8 @@ export interface SimulatorStartOptions {
   fixture?: string;
   /** Seeded random faults from the start (faults.ts); also set at run time through /_sim/faults. */
   faults?: FaultPlan;
+  /** HTTP or HTTPS and which certificate (server.ts SimTls); default: the vendor simulator's own. */
+  tls?: SimTls;
 }
 
 /** What points kmsp at a running simulator: the connection object and the secrets by their profile part ("ksc.password"). */
@@ -81,6 +83,7 @@ function startOptions(options: SimulatorStartOptions, fixtureFile: string) {
     ...(options.host !== undefined ? { host: options.host } : {}),
     ...(options.recordFile !== undefined ? { recordFile: options.recordFile } : {}),
     ...(options.faults !== undefined ? { faults: options.faults } : {}),
+    ...(options.tls !== undefined ? { tls: options.tls } : {}),
   };
 }
 

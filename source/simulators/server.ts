@@ -46,6 +46,9 @@ export interface RecordedRequest {
   fault?: string;
 }
 
+/** Bounds the credential values kept (a signature per request would grow without end). */
+const MAX_CREDENTIALS_KEPT = 20_000;
+
 export type SimHandler = (req: SimRequest) => SimResponse | Promise<SimResponse>;
 
 export interface SimServerOptions {
@@ -78,6 +81,12 @@ export interface SimServer {
   clearRequests(): void;
   /** The seeded fault plan: set, clear and count (also GET/POST/DELETE /_sim/faults). */
   faults: FaultPlanner;
+  /**
+   * Every distinct credential header value received (Authorization, session tokens, cookies: the
+   * names redact.ts masks), in memory only: tests look for these exact values wherever kmsp writes
+   * text, since a signed or encoded header is a form of a secret no list of secrets names.
+   */
+  credentialsSeen(): string[];
   close(): Promise<void>;
 }
 
@@ -90,6 +99,30 @@ export function testTls(): { key: Buffer; cert: Buffer; ca: string } {
     cert: readFileSync(`${fixturesDir}tls/simulator.pem`),
     ca: `${fixturesDir}tls/test-ca.pem`,
   };
+}
+
+/**
+ * What a simulator serves: plain HTTP (false), HTTPS with the TEST-ONLY certificate signed by
+ * fixtures/tls/test-ca.pem (true or 'test'), or HTTPS with a self-signed certificate for another
+ * host name ('wrong-host'), which a client must refuse both untrusted and, trusted, for its name.
+ */
+export type SimTls = boolean | 'test' | 'wrong-host';
+
+/** The self-signed TEST-ONLY certificate of `wrong-host.invalid`; `ca` is the certificate itself. */
+export function wrongHostTls(): { key: Buffer; cert: Buffer; ca: string } {
+  return {
+    key: readFileSync(`${fixturesDir}tls/wrong-host.key`),
+    cert: readFileSync(`${fixturesDir}tls/wrong-host.pem`),
+    ca: `${fixturesDir}tls/wrong-host.pem`,
+  };
+}
+
+/** The key and certificate for a simulator's `tls` start option; `byDefault` when it is not given. */
+export function simTls(option: SimTls | undefined, byDefault: boolean): { tls?: { key: Buffer; cert: Buffer } } {
+  const chosen = option ?? byDefault;
+  if (chosen === false) return {};
+  const { key, cert } = chosen === 'wrong-host' ? wrongHostTls() : testTls();
+  return { tls: { key, cert } };
 }
 
 export function fixturesPath(...parts: string[]): string {
@@ -111,6 +144,7 @@ export async function startSimServer(options: SimServerOptions): Promise<SimServ
   const requests: RecordedRequest[] = [];
   const faults = new FaultPlanner(options.vendorFaults);
   if (options.faults) faults.set(options.faults);
+  const credentials = new Set<string>();
   let nextConnection = 1;
   const connectionIds = new WeakMap<object, number>();
 
@@ -131,6 +165,7 @@ export async function startSimServer(options: SimServerOptions): Promise<SimServ
         body = rawBody;
       }
     }
+    for (const [k, v] of Object.entries(headers)) if (SECRET_HEADERS.has(k) && credentials.size < MAX_CREDENTIALS_KEPT) credentials.add(v);
     let connectionId = connectionIds.get(req.socket);
     if (connectionId === undefined) {
       connectionId = nextConnection++;
@@ -185,7 +220,8 @@ export async function startSimServer(options: SimServerOptions): Promise<SimServ
         ...(fault ? { fault } : {}),
       };
       requests.push(record);
-      if (options.recordFile) appendFileSync(options.recordFile, JSON.stringify(record) + '\n');
+      // 0600: the recording holds no secret, but it holds the customers' names and data.
+      if (options.recordFile) appendFileSync(options.recordFile, JSON.stringify(record) + '\n', { mode: 0o600 });
     }
     if (after === 'reset-after' || out.status === 0) {
       req.socket.destroy();
@@ -225,6 +261,7 @@ export async function startSimServer(options: SimServerOptions): Promise<SimServ
     clearRequests: () => {
       requests.length = 0;
     },
+    credentialsSeen: () => [...credentials],
     close: () =>
       new Promise<void>((resolve) => {
         for (const s of sockets) s.destroy();

@@ -281,7 +281,8 @@ export class HubSession {
       throw http.transportError(error, new URL(this.o.tokenUrl));
     }
     if (response.status >= 200 && response.status < 300) {
-      const tokens = decodeTokens(parseJson(response, KBH_SERVICE, http.redactor));
+      // The answer holds the tokens: a garbled one is never quoted (http.ts quotableBody).
+      const tokens = decodeTokens(parseJson(response, KBH_SERVICE, http.redactor, { carriesCredentials: true }));
       http.addSecret(tokens.accessToken);
       http.addSecret(tokens.refreshToken);
       const at = this.o.now().getTime();

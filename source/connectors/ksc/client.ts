@@ -3,7 +3,7 @@
 // KmspError. Sessions are session.ts's business; this module only reports a
 // refused session (401/403) so the caller can sign in again.
 import { KmspError } from '../../domain/errors.js';
-import { cutShortError, isCutShortJson, type HttpClient, type HttpResponse } from '../http.js';
+import { cutShortError, isCutShortJson, quotableBody, type HttpClient, type HttpResponse } from '../http.js';
 import { KSC_SERVICE, kscErrorFromPxg, pxgErrorOf } from './errors.js';
 import { decodeParams, encodeArgs, parseKscJson, type KscParams } from './params.js';
 
@@ -61,7 +61,7 @@ export class KscTransport {
    * Interprets a reply: PxgError (whatever the HTTP status, [U] §1.6) → KscError;
    * 401/403 → SessionRefused; other failures → KmspError; success → decoded body.
    */
-  interpret(method: string, response: HttpResponse): KscParams {
+  interpret(method: string, response: HttpResponse, options: { carriesCredentials?: boolean } = {}): KscParams {
     const redactor = this.http.redactor;
     let body: unknown = undefined;
     if (response.text.trim() !== '') {
@@ -83,7 +83,7 @@ export class KscTransport {
       });
     }
     if (response.status < 200 || response.status >= 300) {
-      const snippet = redactor.text(response.text.slice(0, 200).replace(/\s+/g, ' ').trim());
+      const snippet = quotableBody(response.text.replace(/\s+/g, ' ').trim(), redactor, options.carriesCredentials);
       throw new KmspError(`${KSC_SERVICE} failed ${method} with HTTP ${response.status}`, {
         kind: response.status >= 500 ? 'vendor' : 'protocol',
         cause: snippet ? `the server answered: ${snippet}` : 'the server gave no explanation',
@@ -95,7 +95,7 @@ export class KscTransport {
       });
     }
     if (body === undefined || body === null || typeof body !== 'object' || Array.isArray(body)) {
-      const snippet = redactor.text(response.text.slice(0, 200));
+      const snippet = quotableBody(response.text, redactor, options.carriesCredentials);
       // A reply cut short is no sign of a wrong URL (see cutShortError).
       if (isCutShortJson(response.text)) throw cutShortError(`${KSC_SERVICE} (${method})`, response.status, snippet);
       throw new KmspError(`${KSC_SERVICE} answered ${method} with something that is not a KLOAPI reply`, {

@@ -102,7 +102,8 @@ export class KscSessions {
     const response = await this.transport.send(method, {}, { Authorization: this.authorization(), 'X-KSC-VServer': b64(target.dn) });
     let reply: KscParams;
     try {
-      reply = this.transport.interpret(method, response);
+      // The reply holds the new session id: a garbled one is never quoted (http.ts quotableBody).
+      reply = this.transport.interpret(method, response, { carriesCredentials: true });
     } catch (error) {
       if (error instanceof SessionRefused) {
         // 401 to KSCBasic is the rejected-credentials answer ([U] §1.6); 403 here is a refusal.

@@ -3,7 +3,7 @@
 // API for tests and `kmsp demo` (POST /_sim/<command>, JSON; also methods here).
 import type { SimRequest, SimResponse, SimServer } from '../server.js';
 import type { FaultPlan } from '../faults.js';
-import { startSimServer } from '../server.js';
+import { startSimServer, simTls, type SimTls } from '../server.js';
 import { loadFixture, type AutotaskFixture, type FixtureContractService, type FixtureRecord, type FixtureUdfDefinition } from './fixture.js';
 import { Injections, RequestMeter, ThreadGate, type Injection } from './limits.js';
 import type { Rec } from './queryEngine.js';
@@ -24,6 +24,8 @@ export interface AutotaskSimulatorOptions {
   recordFile?: string;
   /** Seeded random faults from the start (../faults.ts); also set at run time through /_sim/faults. */
   faults?: FaultPlan;
+  /** Plain HTTP on loopback by default; HTTPS for the certificate tests (server.ts SimTls). */
+  tls?: SimTls;
   /** Autotask's added latency at ≥50% / ≥75% of the threshold (off by default: tests stay fast). */
   latency?: boolean;
   /** Status of thread-limit rejections (default 500; see routes.ts). */
@@ -288,6 +290,7 @@ export async function startAutotaskSimulator(options: AutotaskSimulatorOptions):
     ...(options.recordFile ? { recordFile: options.recordFile } : {}),
     ...(options.faults ? { faults: options.faults } : {}),
     vendorFaults: autotaskFaults({ apiBase: () => zoneBase(fixture), threadLimitStatus: options.threadLimitStatus ?? 500 }),
+    ...simTls(options.tls, false),
     secrets: [fixture.apiUser.secret, fixture.apiUser.integrationCode],
   });
   origin = server.url;

@@ -3,7 +3,7 @@
 // API for tests and `kmsp demo` (POST /_sim/<command>, JSON; also methods here).
 import type { SimRequest, SimResponse, SimServer } from '../server.js';
 import type { FaultPlan } from '../faults.js';
-import { startSimServer } from '../server.js';
+import { startSimServer, simTls, type SimTls } from '../server.js';
 import { connectWiseFaults } from './faults.js';
 import { checkFixture, loadConnectWiseFixture, type ConnectWiseFixture, type CwCustomFieldDefinition, type CwRecord } from './fixture.js';
 import { CwInjections, type CwInjection } from './injections.js';
@@ -22,6 +22,8 @@ export interface ConnectWiseSimulatorOptions {
   recordFile?: string;
   /** Seeded random faults from the start (../faults.ts); also set at run time through /_sim/faults. */
   faults?: FaultPlan;
+  /** Plain HTTP on loopback by default; HTTPS for the certificate tests (server.ts SimTls). */
+  tls?: SimTls;
   /** Clock for relative fixture dates, created and updated dates (default: real time). */
   now?: () => Date;
   /** How injected delays are waited (default: a real timer). */
@@ -213,6 +215,7 @@ export async function startConnectWiseSimulator(options: ConnectWiseSimulatorOpt
     ...(options.recordFile ? { recordFile: options.recordFile } : {}),
     ...(options.faults ? { faults: options.faults } : {}),
     vendorFaults: connectWiseFaults(),
+    ...simTls(options.tls, false),
     secrets: [member.privateKey, member.publicKey],
   });
   origin = server.url;

@@ -2,7 +2,7 @@
 // default) speaking the assumed hub API of connectors/kbh/README.md §3 (routes.ts), seeded from
 // a kbh.json fixture (FIXTURE.md), with a control API under /_sim/ — also methods here — for
 // tests and `kmsp demo`.
-import { startSimServer, testTls, type SimRequest, type SimResponse, type SimServer } from '../server.js';
+import { startSimServer, simTls, type SimRequest, type SimTls, type SimResponse, type SimServer } from '../server.js';
 import type { FaultPlan } from '../faults.js';
 import { KbhAuth } from './auth.js';
 import { SimInputError } from './errors.js';
@@ -27,7 +27,7 @@ export interface KbhSimulatorOptions {
   /** Seeded random faults from the start (../faults.ts); also set at run time through /_sim/faults. */
   faults?: FaultPlan;
   /** HTTPS with the TEST-ONLY certificate (default true); false for plain HTTP on loopback. */
-  tls?: boolean;
+  tls?: SimTls;
   /** Clock (tests): milliseconds since the epoch. Token expiry, one-time codes, lockouts and relative fixture times follow it. */
   clock?: () => number;
   /** How injected delays are waited (default: a real timer). */
@@ -284,7 +284,7 @@ export async function startKbhSimulator(options: KbhSimulatorOptions): Promise<K
     name: 'kbh',
     handle,
     control,
-    ...(options.tls === false ? {} : { tls: testTls() }),
+    ...simTls(options.tls, true),
     ...(options.host !== undefined ? { host: options.host } : {}),
     ...(options.port !== undefined ? { port: options.port } : {}),
     ...(options.recordFile !== undefined ? { recordFile: options.recordFile } : {}),

@@ -2,7 +2,7 @@
 // default) seeded from a ksc.json fixture (FIXTURE.md), with a control API under
 // /_sim/ — also available as methods — for tests and the demo.
 import { randomUUID } from 'node:crypto';
-import { startSimServer, testTls, type SimRequest, type SimResponse, type SimServer } from '../server.js';
+import { startSimServer, simTls, type SimRequest, type SimTls, type SimResponse, type SimServer } from '../server.js';
 import type { FaultPlan } from '../faults.js';
 import { EMPTY_PAGE_METHODS, KscSimRuntime, type FailureSpec } from './api.js';
 import { kscFaults } from './faults.js';
@@ -32,7 +32,7 @@ export interface KscSimulatorOptions {
   /** Seeded random faults from the start (../faults.ts); also set at run time through /_sim/faults. */
   faults?: FaultPlan;
   /** HTTPS with the TEST-ONLY certificate (default true); false for plain HTTP. */
-  tls?: boolean;
+  tls?: SimTls;
   /** Clock (tests): milliseconds since the epoch. */
   clock?: () => number;
 }
@@ -242,7 +242,7 @@ export async function startKscSimulator(options: KscSimulatorOptions): Promise<K
     name: 'ksc',
     handle: (req) => runtime.handle(req),
     control: controlHandler,
-    ...(options.tls === false ? {} : { tls: testTls() }),
+    ...simTls(options.tls, true),
     ...(options.host !== undefined ? { host: options.host } : {}),
     ...(options.port !== undefined ? { port: options.port } : {}),
     ...(options.recordFile !== undefined ? { recordFile: options.recordFile } : {}),

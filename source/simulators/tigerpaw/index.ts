@@ -3,7 +3,7 @@
 // (POST /_sim/<command>, JSON; also methods here).
 import type { SimRequest, SimResponse, SimServer } from '../server.js';
 import type { FaultPlan } from '../faults.js';
-import { startSimServer } from '../server.js';
+import { startSimServer, simTls, type SimTls } from '../server.js';
 import { tigerpawFaults } from './faults.js';
 import { checkFixture, loadTigerpawFixture, type TigerpawFixture } from './fixture.js';
 import { TpInjections, type TpInjection } from './injections.js';
@@ -23,6 +23,8 @@ export interface TigerpawSimulatorOptions {
   recordFile?: string;
   /** Seeded random faults from the start (../faults.ts); also set at run time through /_sim/faults. */
   faults?: FaultPlan;
+  /** Plain HTTP on loopback by default; HTTPS for the certificate tests (server.ts SimTls). */
+  tls?: SimTls;
   /** Clock for the signature's date check, relative fixture dates and the dates the API sets (default: real time). */
   now?: () => Date;
   /** How injected delays are waited (default: a real timer). */
@@ -227,6 +229,7 @@ export async function startTigerpawSimulator(options: TigerpawSimulatorOptions):
     ...(options.recordFile ? { recordFile: options.recordFile } : {}),
     ...(options.faults ? { faults: options.faults } : {}),
     vendorFaults: tigerpawFaults({ state: () => state, person }),
+    ...simTls(options.tls, false),
     secrets: [rep.privateKey, rep.publicKey],
   });
   origin = server.url;
