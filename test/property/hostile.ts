@@ -70,3 +70,27 @@ export const hostileTextMaybeHuge = fc.oneof(
 /** Characters that must never reach a terminal from vendor or typed text. */
 export const TERMINAL_CONTROL = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/u;
 export const INVISIBLE_OR_BIDI = /[\u00AD\u061C\u180E\u200B\u200E\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]/u;
+
+/**
+ * What a person pastes into a console field, in one write: hostile text without the keys that
+ * leave a field by design (Enter, Tab, a lone Esc, Ctrl+letter: Ctrl-S saves, Ctrl-C quits).
+ * Escape sequences stay (ESC [, ESC ], ESC O…), and so do Backspace and DEL.
+ */
+export const pastedText = hostileTextMaybeHuge.map((text) =>
+  text
+    .replace(/[\u0001-\u0007\u0009-\u001A\r\n]/gu, '')
+    .replace(/\u001B(?=\u001B|$)/gu, '')
+    // ESC followed by a letter is Alt+letter, a command key, not typing.
+    .replace(/\u001B(?=[^[\]O])/gu, ''),
+);
+
+/** Every line of a frame: no control character (but the line feed), no bidi or zero-width character, at most `columns` cells. */
+export function frameIsClean(frame: string, columns: number, displayWidth: (s: string) => number): string | null {
+  const lines = frame.split('\n');
+  for (const [i, line] of lines.entries()) {
+    if (TERMINAL_CONTROL.test(line) || /\t/u.test(line)) return `line ${i + 1} holds a control character: ${JSON.stringify(line)}`;
+    if (INVISIBLE_OR_BIDI.test(line)) return `line ${i + 1} holds a bidi or zero-width character: ${JSON.stringify(line)}`;
+    if (displayWidth(line) > columns) return `line ${i + 1} is ${displayWidth(line)} cells wide (> ${columns}): ${JSON.stringify(line)}`;
+  }
+  return null;
+}
