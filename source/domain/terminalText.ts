@@ -17,6 +17,10 @@ const C1_SEQUENCE = /\u009B[0-?]*[ -/]*[@-~]|\u009D[^\u0007\u001B\u009C]*(?:\u00
 // terminals: a column would shift). The zero-width joiner and non-joiner stay: emoji sequences
 // and Persian or Indic names need them, and they take no cell in either count.
 const INVISIBLE = /[\u00AD\u061C\u180E\u200B\u200E\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]/g;
+// Code points with no character yet (unassigned), of private use, or half a surrogate pair:
+// string-width counts them one cell, terminals draw them as none, one or two, and the row's
+// right border moved (seen in tmux). U+FFFD says "a character was here" in one cell everywhere.
+const UNDRAWABLE = /[\p{Cn}\p{Co}\p{Cs}]/gu;
 const LINE_BREAKS = /[\r\n\t\v\f\u2028\u2029]+/g;
 const CONTROL = /[\u0000-\u001F\u007F-\u009F]/g;
 /** Every control character but the tab and the line feed, which printed text uses itself. */
@@ -24,7 +28,7 @@ const CONTROL_BUT_TAB_AND_LF = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/g;
 
 /** One printable line: escape sequences and control characters removed, line breaks and tabs as spaces. */
 export function toSingleLine(text: string): string {
-  return text.replace(ANSI_SEQUENCE, '').replace(C1_SEQUENCE, '').replace(LINE_BREAKS, ' ').replace(CONTROL, '').replace(INVISIBLE, '');
+  return text.replace(ANSI_SEQUENCE, '').replace(C1_SEQUENCE, '').replace(LINE_BREAKS, ' ').replace(CONTROL, '').replace(INVISIBLE, '').replace(UNDRAWABLE, '\uFFFD');
 }
 
 /**
@@ -39,5 +43,6 @@ export function toTerminalText(text: string): string {
     .replace(/\r\n/g, '\n')
     .replace(/[\u2028\u2029]/g, ' ')
     .replace(CONTROL_BUT_TAB_AND_LF, '')
-    .replace(INVISIBLE, '');
+    .replace(INVISIBLE, '')
+    .replace(UNDRAWABLE, '\uFFFD');
 }

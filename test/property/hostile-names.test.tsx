@@ -4,28 +4,14 @@
 // simulator, accounts through the PSA's) and shown by the whole console at 80×24 and 120×35:
 // the frame holds none of them, keeps its height and no line is wider than the terminal.
 import { createElement } from 'react';
-import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
 import { ConsoleRoot } from '../../source/ui/console-root.js';
 import { displayWidth } from '../../source/ui/text.js';
 import { useDemoConsole } from '../helpers/demo-ui.js';
 import { frameLines, press, renderUi, waitForFrame } from '../helpers/ink.js';
-import { frameIsClean, hostileText } from './hostile.js';
+import { frameIsClean, HOSTILE_NAMES } from './hostile.js';
 
 const demoConsole = useDemoConsole('kmsp-hostile-names-');
-
-/** One name of each kind, then names fast-check makes from the hostile pieces (fixed seed). */
-export const HOSTILE_NAMES = [
-  'Red\u001B[31m Dental\u001B[0m',
-  'Cursor\u001B[10;10H\u001B[2J Moves',
-  'Title\u001B]0;pwned\u0007 Change',
-  'Link\u001B]8;;https://evil.example/\u001B\\Click\u001B]8;;\u001B\\ Here',
-  'Carriage\rReturn Bell\u0007 Back\b\bspace',
-  'Eight\u009B31mBit\u009B2J CSI\u009D0;t\u009C',
-  'Bidi \u202Etxt.exe\u202C Over',
-  'Zero\u200Bwidth\uFEFF\u2060 Joiner',
-  ...fc.sample(hostileText.filter((t) => t.trim().length > 0), { seed: 20261207, numRuns: 6 }),
-];
 
 /** The Billing column of every row starts at the cell where its header does. */
 function expectAlignedBilling(frame: string): void {

@@ -94,3 +94,16 @@ export function frameIsClean(frame: string, columns: number, displayWidth: (s: s
   }
   return null;
 }
+
+/** One name of each kind, then names fast-check makes from the hostile pieces (fixed seed). */
+export const HOSTILE_NAMES: string[] = [
+  'Red\u001B[31m Dental\u001B[0m',
+  'Cursor\u001B[10;10H\u001B[2J Moves',
+  'Title\u001B]0;pwned\u0007 Change',
+  'Link\u001B]8;;https://evil.example/\u001B\\Click\u001B]8;;\u001B\\ Here',
+  'Carriage\rReturn Bell\u0007 Back\b\bspace',
+  'Eight\u009B31mBit\u009B2J CSI\u009D0;t\u009C',
+  'Bidi \u202Etxt.exe\u202C Over',
+  'Zero\u200Bwidth\uFEFF\u2060 Joiner',
+  ...fc.sample(hostileText.filter((t) => t.trim().length > 0), { seed: 20261207, numRuns: 6 }),
+];

@@ -13,6 +13,7 @@ describe('terminal text from hostile input', () => {
         const line = toSingleLine(text);
         expect(line).not.toMatch(/[\u0000-\u001F\u007F-\u009F\u2028\u2029]/u);
         expect(line).not.toMatch(INVISIBLE_OR_BIDI);
+        expect(line).not.toMatch(/[\p{Cn}\p{Co}\p{Cs}]/u);
         expect(toSingleLine(line)).toBe(line);
       }),
       RUNS,
@@ -46,6 +47,8 @@ describe('terminal text from hostile input', () => {
     expect(toSingleLine('invoice\u202Efdp.exe')).toBe('invoicefdp.exe');
     expect(toSingleLine('Con\u200Btoso\uFEFF\u2066 Ltd\u2069\u00AD')).toBe('Contoso Ltd');
     expect(toTerminalText('a\u009B10;10Hb\nc\u202Ed')).toBe('ab\ncd');
+    // Unassigned, private-use and lone surrogate code points: one replacement character each.
+    expect(toSingleLine('A\u{E0100}\uE000\u{10FFFD}\uD800B')).toBe('A\u{E0100}\uFFFD\uFFFD\uFFFDB');
     // The joiners stay: a family emoji is one grapheme, a Persian name keeps its shape.
     expect(toSingleLine('👨\u200D👩\u200D👧 می\u200Cخواهم')).toBe('👨\u200D👩\u200D👧 می\u200Cخواهم');
   });
