@@ -10,6 +10,7 @@ import type { ReactElement } from 'react';
 import { render, type Instance } from 'ink';
 import { KmspError } from '../domain/errors.js';
 import { ConsoleApp, type ConsoleAppProps } from './app.js';
+import { keyInput } from './keys/input-filter.js';
 
 export const NOT_A_TERMINAL_MESSAGE =
   "kmsp's console needs an interactive terminal. From scripts use: kmsp doctor, kmsp config …, kmsp report …, or run the agent: kmsp agent.";
@@ -97,7 +98,7 @@ export async function runConsole(options: RunConsoleOptions = {}): Promise<void>
   process.on('uncaughtExceptionMonitor', onFatal);
 
   try {
-    instance = render(element ?? <ConsoleApp {...appProps} />, { stdin, stdout, stderr, exitOnCtrlC: false, patchConsole: false, ...CONSOLE_RENDER_OPTIONS });
+    instance = render(element ?? <ConsoleApp {...appProps} />, { stdin: keyInput(stdin), stdout, stderr, exitOnCtrlC: false, patchConsole: false, ...CONSOLE_RENDER_OPTIONS });
     await instance.waitUntilExit();
   } finally {
     instance?.unmount();

@@ -7,8 +7,13 @@ const segmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
 
 export const ELLIPSIS = '…';
 
+const PRINTABLE_ASCII = /^[\u0020-\u007E]*$/u;
+
 /** Cells the text occupies on screen. */
 export function displayWidth(text: string): number {
+  // Printable ASCII is one cell a character; string-width builds its emoji pattern anew for
+  // every grapheme, which long names and pasted text pay thousands of times.
+  if (PRINTABLE_ASCII.test(text)) return text.length;
   return stringWidth(text);
 }
 
@@ -20,41 +25,72 @@ import { toSingleLine } from '../domain/terminalText.js';
 
 export { toSingleLine };
 
+// Widths are summed grapheme by grapheme (string-width sums them the same way) and a walk stops
+// once the answer is known: a pasted or vendor string of 10,000 characters costs about what its
+// first cells do, where measuring the whole text again for each piece took seconds to minutes
+// (truncateMiddle re-measured every head and tail, wrap every rest of a long word) and froze
+// the console.
+
 /** Cut to at most `width` cells, ending with `…` when something was cut. Never splits a grapheme. */
 export function truncate(text: string, width: number, ellipsis: string = ELLIPSIS): string {
   if (width <= 0) return '';
-  if (displayWidth(text) <= width) return text;
   const budget = width - displayWidth(ellipsis);
-  if (budget < 0) return ellipsis.slice(0, width);
   let used = 0;
   let out = '';
+  let cut: string | null = null;
   for (const { segment } of segmenter.segment(text)) {
     const w = displayWidth(segment);
-    if (used + w > budget) break;
-    out += segment;
+    if (cut === null && used + w > budget) cut = out;
     used += w;
+    if (used > width) {
+      if (budget < 0) return ellipsis.slice(0, width);
+      // A wide character that did not fit may leave one cell free; pad() fills it.
+      return (cut ?? out) + ellipsis;
+    }
+    out += segment;
   }
-  // A wide character that did not fit may leave one cell free; pad() fills it.
-  return out + ellipsis;
+  return text;
 }
 
 /** Keep the last `width` cells (for inputs scrolled to the caret). */
 export function truncateStart(text: string, width: number, ellipsis: string = ELLIPSIS): string {
   if (width <= 0) return '';
-  if (displayWidth(text) <= width) return text;
+  // A long text is cut from its end first: graphemes are split from the start, and a field's
+  // 10,000 characters were split at every key. The window's first grapheme may be a piece of
+  // one; it is never in an answer that had to cut (the walk stops before it).
+  const window = Math.max(256, width * 16);
+  if (text.length > window) {
+    const end = text.slice(-window);
+    const cut = truncateStart(end, width, ellipsis);
+    if (cut !== end) return cut;
+  }
   const budget = width - displayWidth(ellipsis);
-  if (budget < 0) return ellipsis.slice(0, width);
-  const segments = Array.from(segmenter.segment(text), (s) => s.segment);
+  const segments = graphemes(text);
   let used = 0;
   let out = '';
+  let cut: string | null = null;
   for (let i = segments.length - 1; i >= 0; i--) {
     const segment = segments[i]!;
     const w = displayWidth(segment);
-    if (used + w > budget) break;
-    out = segment + out;
+    if (cut === null && used + w > budget) cut = out;
     used += w;
+    if (used > width) {
+      if (budget < 0) return ellipsis.slice(0, width);
+      return ellipsis + (cut ?? out);
+    }
+    out = segment + out;
   }
-  return ellipsis + out;
+  return text;
+}
+
+/** Whether the text fits in `width` cells, measuring no further than needed. */
+function fits(text: string, width: number): boolean {
+  let used = 0;
+  for (const { segment } of segmenter.segment(text)) {
+    used += displayWidth(segment);
+    if (used > width) return false;
+  }
+  return true;
 }
 
 /**
@@ -65,38 +101,47 @@ export function truncateStart(text: string, width: number, ellipsis: string = EL
  * otherwise the cut is made within words. Narrow widths fall back to `truncate`.
  */
 export function truncateMiddle(text: string, width: number): string {
-  if (displayWidth(text) <= width) return text;
+  if (fits(text, width)) return text;
   if (width < 12) return truncate(text, width);
   const words = text.split(/(?<= )/u); // each word keeps its trailing space
+  // Each word measured once; a head or tail is a sum of them.
+  const widths = words.map((w) => displayWidth(w));
+  const lastTrimmed = displayWidth(words.at(-1)!.trimEnd());
+  /** Width of words[i..] with the trailing spaces of the last word trimmed. */
+  const tailWidths: number[] = new Array<number>(words.length + 1).fill(0);
+  for (let i = words.length - 1; i >= 0; i--) tailWidths[i] = (i === words.length - 1 ? lastTrimmed : widths[i]! + tailWidths[i + 1]!);
   const first = words[0]!;
+  const firstWidth = widths[0]!;
   const joint = `${ELLIPSIS} `;
+  const jointWidth = displayWidth(joint);
   const headOf = (budget: number) => {
     let head = '';
-    for (const word of words) {
-      if (displayWidth(head + word) > budget) break;
+    let used = 0;
+    for (const [i, word] of words.entries()) {
+      if (used + widths[i]! > budget) break;
       head += word;
+      used += widths[i]!;
     }
     return head;
   };
+  const tailFrom = (i: number) => words.slice(i).join('').trimEnd();
   // Whole words at both ends: the longest end (fewest words cut out) that still leaves room
   // for the first word.
   for (let i = 1; i < words.length; i++) {
-    const tail = words.slice(i).join('').trimEnd();
-    const headBudget = width - displayWidth(tail) - displayWidth(joint);
-    if (headBudget < displayWidth(first)) continue;
-    return `${headOf(headBudget)}${joint}${tail}`;
+    const headBudget = width - tailWidths[i]! - jointWidth;
+    if (headBudget < firstWidth) continue;
+    return truncate(`${headOf(headBudget)}${joint}${tailFrom(i)}`, width);
   }
   // Room kept for the start: the first word (with its space) or a third of the width.
-  const headReserve = Math.min(displayWidth(first), Math.floor(width / 3));
-  let tail = '';
+  const headReserve = Math.min(firstWidth, Math.floor(width / 3));
+  let from = words.length;
   for (let i = words.length - 1; i > 0; i--) {
-    const next = words[i] + tail;
-    if (displayWidth(next.trimEnd()) > width - headReserve - displayWidth(joint)) break;
-    tail = next;
+    if (tailWidths[i]! > width - headReserve - jointWidth) break;
+    from = i;
   }
-  tail = tail.trimEnd();
+  const tail = from < words.length ? tailFrom(from) : '';
   if (tail === '') return truncate(text, width);
-  const headBudget = width - displayWidth(tail) - displayWidth(joint);
+  const headBudget = width - displayWidth(tail) - jointWidth;
   const head = headOf(headBudget);
   // The first word alone is too long: cut it ("Endpo… Advanced").
   if (head === '') return truncate(`${truncate(first, headBudget, '')}${joint}${tail}`, width);
@@ -152,28 +197,22 @@ export function wrap(text: string, width: number, indent = 0): string[] {
   for (const word of text.slice(lead).split(/ +/u)) {
     if (word === '') continue;
     const sep = empty ? '' : ' ';
-    if (displayWidth(line) + displayWidth(sep) + displayWidth(word) <= room) {
+    if (fits(word, room - displayWidth(line) - displayWidth(sep))) {
       line += sep + word;
       empty = false;
       continue;
     }
     if (!empty) push();
-    let rest = word;
-    while (displayWidth(line) + displayWidth(rest) > room) {
-      const free = room - displayWidth(line);
-      let piece = '';
-      for (const g of graphemes(rest)) {
-        if (displayWidth(piece + g) > free) break;
-        piece += g;
+    // A word longer than the line is cut into pieces, its graphemes measured once.
+    let lineWidth = displayWidth(line);
+    for (const g of graphemes(word)) {
+      const w = displayWidth(g);
+      if (lineWidth + w > room && !empty) {
+        push();
+        lineWidth = displayWidth(line);
       }
-      if (piece === '') break;
-      line += piece;
-      rest = rest.slice(piece.length);
-      empty = false;
-      push();
-    }
-    if (rest) {
-      line += rest;
+      line += g;
+      lineWidth += w;
       empty = false;
     }
   }

@@ -7,6 +7,7 @@ import type { Key } from 'ink';
 import { EventEmitter } from 'node:events';
 import { render as inkRender, type Instance } from 'ink';
 import type { ReactElement } from 'react';
+import { keyInput } from '../../source/ui/keys/input-filter.js';
 
 export const keys = {
   up: '\u001B[A',
@@ -93,7 +94,8 @@ export function renderUi(tree: ReactElement, size: { columns?: number; rows?: nu
   const instance = inkRender(tree, {
     stdout: stdout as unknown as NodeJS.WriteStream,
     stderr: stderr as unknown as NodeJS.WriteStream,
-    stdin: stdin as unknown as NodeJS.ReadStream,
+    // As the console does (ui/run.tsx): Ink reads the terminal through the key filter.
+    stdin: keyInput(stdin) as unknown as NodeJS.ReadStream,
     debug: true,
     exitOnCtrlC: false,
     patchConsole: false,

@@ -13,8 +13,12 @@ export function tmuxAvailable(): boolean {
   }
 }
 
-function tmux(...args: string[]): string {
-  return execFileSync('tmux', args, { encoding: 'utf8' });
+function tmuxOn(socket: string | undefined, ...args: string[]): string {
+  return execFileSync('tmux', [...(socket ? ['-L', socket] : []), ...args], { encoding: 'utf8' });
+}
+
+function tmuxWithInput(socket: string | undefined, input: string, ...args: string[]): void {
+  execFileSync('tmux', [...(socket ? ['-L', socket] : []), ...args], { input, encoding: 'utf8' });
 }
 
 export interface TmuxTerminal {
@@ -25,12 +29,18 @@ export interface TmuxTerminal {
   send(keys: string[], literal?: boolean): void;
   waitFor(pattern: RegExp | string, timeoutMs?: number): Promise<string>;
   resize(columns: number, rows: number): void;
+  /** Pastes text as a terminal does: one write of all of it (tmux load-buffer + paste-buffer). */
+  paste(text: string): void;
+  /** The pane's title: what the program (or an escape sequence it printed) set it to. */
+  title(): string;
   /** True while the program is still running in the pane. */
   alive(): boolean;
   kill(): void;
 }
 
-export function startInTmux(name: string, args: string[], options: { columns?: number; rows?: number; env?: Record<string, string> } = {}): TmuxTerminal {
+export function startInTmux(name: string, args: string[], options: { columns?: number; rows?: number; env?: Record<string, string>; socket?: string } = {}): TmuxTerminal {
+  // A tmux server of its own (tmux -L) when asked: sessions of other test runs never meet it.
+  const tmux = (...args: string[]) => tmuxOn(options.socket, ...args);
   // CI=false: Ink treats any other CI value (even empty) as "in CI" and then
   // renders only the last frame and ignores resize, unlike a user's terminal.
   const env = Object.entries({ TERM: 'xterm-256color', CI: 'false', CONTINUOUS_INTEGRATION: 'false', ...options.env })
@@ -64,6 +74,11 @@ export function startInTmux(name: string, args: string[], options: { columns?: n
     resize: (columns, rows) => {
       tmux('resize-window', '-t', name, '-x', String(columns), '-y', String(rows));
     },
+    paste: (text) => {
+      tmuxWithInput(options.socket, text, 'load-buffer', '-b', name, '-');
+      tmux('paste-buffer', '-d', '-b', name, '-t', name);
+    },
+    title: () => tmux('display-message', '-p', '-t', name, '#{pane_title}').trim(),
     alive: () => tmux('display-message', '-p', '-t', name, '#{pane_dead}').trim() === '0',
     kill: () => {
       try {

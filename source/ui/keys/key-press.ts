@@ -41,6 +41,8 @@ const NAMED_FLAGS: ReadonlyArray<[keyof Key, string]> = [
   ['delete', 'backspace'],
 ];
 
+const NOT_TYPED = /^[\u0080-\u009F\u00AD\u061C\u180E\u200B\u200E\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]$/u;
+
 function press(name: string, text: string, flags: Partial<Pick<KeyPress, 'ctrl' | 'shift' | 'meta'>> = {}): KeyPress {
   return { name, text, ctrl: flags.ctrl ?? false, shift: flags.shift ?? false, meta: flags.meta ?? false };
 }
@@ -67,6 +69,9 @@ export function fromInk(input: string, key: Key): KeyPress[] {
     else if (char === '\u007F' || char === '\b') out.push(press('backspace', ''));
     else if (char >= '\u0001' && char <= '\u001A') out.push(press(String.fromCharCode(char.charCodeAt(0) + 96), '', { ctrl: true }));
     else if (char < ' ') continue; // NUL and 0x1C–0x1F: no key a person means
+    // C1 controls (U+009B is an 8-bit CSI), bidi overrides and zero-width characters come in
+    // pasted text, not from a key: typed into a field they would reach the screen and the file.
+    else if (NOT_TYPED.test(char)) continue;
     else out.push(press(char, char, { shift: char !== char.toLowerCase() }));
   }
   return out;

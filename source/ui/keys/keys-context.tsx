@@ -3,8 +3,18 @@
 // which components register commands or capture typing.
 import { createContext, useCallback, useContext, useLayoutEffect, useRef, useState, useSyncExternalStore, type ReactNode } from 'react';
 import { useInput, type Key } from 'ink';
-import { fromInk, type KeyPress } from './key-press.js';
+import { fromInk, isTyping, type KeyPress } from './key-press.js';
 import { KeyRegistry, type Command, type HelpGroup, type Hint, type Layer, type Registration, type RegistrationKind } from './registry.js';
+
+const isBackspace = (key: KeyPress) => key.name === 'backspace' && !key.ctrl && !key.meta && !key.shift;
+const BACKSPACE: KeyPress = { name: 'backspace', text: '', ctrl: false, shift: false, meta: false };
+const graphemeSegmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+/** The last grapheme of the text (an emoji, a letter with its accents), read from its end only. */
+function lastGrapheme(text: string): string {
+  let last = '';
+  for (const { segment } of graphemeSegmenter.segment(text.slice(-32))) last = segment;
+  return last;
+}
 
 const RegistryContext = createContext<KeyRegistry | null>(null);
 /** Changes with every key routed: the footer re-renders in the same render as the screen the key went to. */
@@ -55,7 +65,28 @@ export function KeysProvider({ registry: given, enabled = true, children }: Keys
     const next = queue.current.shift();
     if (!next) return;
     waiting.current = true;
-    registry.dispatch(next);
+    const result = registry.dispatch(next);
+    // A paste is thousands of characters in one chunk, and a commit per character kept the
+    // console busy for a minute with 10,000 of them. Typing and Backspace cannot move the focus,
+    // so once a field took one, the typing and Backspaces queued right behind it go to that
+    // field in this commit, folded first: a Backspace takes back the last character typed in
+    // the run, or else deletes from the field (dispatched as Backspace); what remains typed is
+    // one press holding its text, with no key name (no command binding matches it; the field's
+    // capture takes it, as it took the first). Anything else (Enter, Esc, an arrow,
+    // Ctrl+letter) waits for the commit, as before.
+    if ((isTyping(next) || isBackspace(next)) && result.by?.endsWith(':input')) {
+      let typed = '';
+      let erase = 0;
+      for (let head = queue.current[0]; head && (isTyping(head) || isBackspace(head)); head = queue.current[0]) {
+        queue.current.shift();
+        if (isTyping(head)) typed += head.text;
+        else if (typed !== '') typed = typed.slice(0, typed.length - lastGrapheme(typed).length);
+        else erase++;
+      }
+      let taken = true;
+      for (; erase > 0 && taken; erase--) taken = registry.dispatch(BACKSPACE).by?.endsWith(':input') ?? false;
+      if (taken && typed !== '') registry.dispatch({ name: '', text: typed, ctrl: false, shift: false, meta: false });
+    }
     setCommits((n) => n + 1);
     // Should a render never come (an error boundary, teardown), keys must not get stuck.
     fallback.current = setTimeout(() => {

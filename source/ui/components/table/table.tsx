@@ -149,7 +149,9 @@ function TableView<Row>({ table, width, title, marker, emptyMessage, focused = t
       </Text>
       {count === 0 ? (
         <Text wrap="truncate-end" {...theme.style('muted')}>
-          {'  ' + (filtered ? `No rows match "${table.filter}".` : (emptyMessage ?? 'Nothing to show.'))}
+          {/* Cut here, in cells as the table measures them: Ink's own cut measured some pasted
+              characters differently and left the line a cell wider than the table. */}
+          {truncate('  ' + (filtered ? `No rows match "${table.filter}".` : (emptyMessage ?? 'Nothing to show.')), width)}
         </Text>
       ) : (
         lines

@@ -21,6 +21,14 @@ export function isEditingKey(key: KeyPress): boolean {
   );
 }
 
+/**
+ * The most a field holds, in graphemes. No value kmsp asks for comes near it (a host name is at
+ * most 253 characters, a schedule a few dozen); a paste of 10,000 characters was taken key by
+ * key, each key copying the whole value, and the console did not answer for seconds to minutes.
+ * What goes past it is not typed.
+ */
+export const MAX_FIELD_GRAPHEMES = 1000;
+
 function sanitize(text: string): string {
   // A single-line field: pasted line breaks become spaces; control bytes never get in.
   return text.replace(/[\r\n\t]+/g, ' ').replace(/[\u0000-\u001F\u007F]/g, '');
@@ -31,7 +39,8 @@ export function editText(state: TextFieldState, key: KeyPress): TextFieldState {
   const caret = Math.min(state.caret, parts.length);
   const make = (next: string[], at: number): TextFieldState => ({ value: next.join(''), caret: at });
   if (isTyping(key)) {
-    const inserted = graphemes(sanitize(key.text));
+    const inserted = graphemes(sanitize(key.text)).slice(0, Math.max(0, MAX_FIELD_GRAPHEMES - parts.length));
+    if (inserted.length === 0) return state;
     return make([...parts.slice(0, caret), ...inserted, ...parts.slice(caret)], caret + inserted.length);
   }
   if (matches('backspace', key)) {
@@ -55,6 +64,7 @@ export function editText(state: TextFieldState, key: KeyPress): TextFieldState {
 
 export function textFieldReducer(state: TextFieldState, action: TextFieldAction): TextFieldState {
   if (action.type === 'set') {
+    // A value set from the config is kept whole, however long: only typing is held to the maximum.
     const value = sanitize(action.value);
     return { value, caret: graphemes(value).length };
   }
