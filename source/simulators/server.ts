@@ -48,6 +48,13 @@ export interface RecordedRequest {
 
 export type SimHandler = (req: SimRequest) => SimResponse | Promise<SimResponse>;
 
+/**
+ * Changes a JSON answer on its way out (tests: a field of the wrong type, a null where an
+ * object belongs — shapes the simulator's state cannot hold). It gets a copy of the body and
+ * returns the body to send.
+ */
+export type ResponseRewrite = (req: SimRequest, body: unknown) => unknown;
+
 export interface SimServerOptions {
   name: string;
   handle: SimHandler;
@@ -69,6 +76,8 @@ export interface SimServerOptions {
   faults?: FaultPlan;
   /** The simulator's own fault kinds (an expired session, a record lock), beside the shared ones. */
   vendorFaults?: VendorFaults;
+  /** Rewrites every JSON answer from the start (also set at run time with `rewrite`). */
+  rewrite?: ResponseRewrite;
 }
 
 export interface SimServer {
@@ -78,6 +87,8 @@ export interface SimServer {
   clearRequests(): void;
   /** The seeded fault plan: set, clear and count (also GET/POST/DELETE /_sim/faults). */
   faults: FaultPlanner;
+  /** Sets (null: removes) the rewrite of JSON answers to vendor requests. */
+  rewrite(fn: ResponseRewrite | null): void;
   close(): Promise<void>;
 }
 
@@ -111,6 +122,7 @@ export async function startSimServer(options: SimServerOptions): Promise<SimServ
   const requests: RecordedRequest[] = [];
   const faults = new FaultPlanner(options.vendorFaults);
   if (options.faults) faults.set(options.faults);
+  let rewrite: ResponseRewrite | null = options.rewrite ?? null;
   let nextConnection = 1;
   const connectionIds = new WeakMap<object, number>();
 
@@ -168,6 +180,9 @@ export async function startSimServer(options: SimServerOptions): Promise<SimServ
           }
         }
         out = answer ?? (await options.handle(simReq));
+        if (rewrite && out.body !== undefined && typeof out.body !== 'string') {
+          out = { ...out, body: rewrite(simReq, JSON.parse(JSON.stringify(out.body)) as unknown) };
+        }
       }
     } catch (error) {
       out = { status: 500, body: { error: `simulator failure: ${(error as Error).message}` } };
@@ -221,6 +236,9 @@ export async function startSimServer(options: SimServerOptions): Promise<SimServ
     port: address.port,
     requests,
     faults,
+    rewrite: (fn) => {
+      rewrite = fn;
+    },
     clearRequests: () => {
       requests.length = 0;
     },
