@@ -43,6 +43,8 @@ export function recordLists(body: Json): Obj[][] {
   const walk = (v: Json) => {
     if (Array.isArray(v)) {
       if (v.length > 0 && v.every(isObject)) out.push(v as Obj[]);
+      // Typed wrappers ({"type":"params","value":{…}}, KLOAPI): the records are their values.
+      if (v.length > 0 && v.every((x) => isObject(x) && isObject(x.value))) out.push(v.map((x) => (x as Obj).value as Obj));
       v.forEach(walk);
     } else if (isObject(v)) Object.values(v).forEach(walk);
   };
@@ -50,9 +52,10 @@ export function recordLists(body: Json): Obj[][] {
   return out;
 }
 
-/** A record of a body by list and record index (each taken modulo what the body has), or null. */
-export function recordAt(body: Json, list: number, record: number): Obj | null {
+/** A record of a body by list and record index (with `wrap`, each taken modulo what the body has), or null. */
+export function recordAt(body: Json, list: number, record: number, wrap = false): Obj | null {
   const lists = recordLists(body);
+  if (!wrap) return lists[list]?.[record] ?? null;
   if (lists.length === 0) return null;
   const l = lists[list % lists.length]!;
   return l[record % l.length] ?? null;
@@ -145,15 +148,15 @@ export async function hostileCase<C>(
   run: HostileRun<C>,
   path: ReadPath<C>,
   baseline: number,
-  pick: { nth: number; list: number; record: number; field: (r: Obj) => string | null; value: Hostile; dropped?: (what: string) => void },
+  pick: { nth: number; list: number; record: number; wrap?: boolean; field: (r: Obj) => string | null; value: Hostile; dropped?: (what: string) => void },
 ): Promise<{ changed: string | null; outcome: Settled<unknown>; warnings: string[] }> {
   let seen = 0;
   let changed: string | null = null;
   run.sim.rewrite((req: SimRequest, body) => {
     if (changed !== null) return body;
-    const r = recordAt(body, pick.list, pick.record);
+    if (recordLists(body).length === 0 || seen++ !== pick.nth) return body;
+    const r = recordAt(body, pick.list, pick.record, pick.wrap);
     if (!r) return body;
-    if (seen++ !== pick.nth) return body;
     const field = pick.field(r);
     if (field === null) return body;
     setField(r, field, pick.value);
@@ -184,3 +187,23 @@ export const hostileValue: fc.Arbitrary<Hostile> = fc.oneof(
   { weight: 2, arbitrary: fc.constantFrom(...HOSTILE_VALUES.map(([, v]) => v)) },
   { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 2 }) },
 );
+
+/**
+ * Every (list, field) of the first record of each record list of an answer, in turn, with one
+ * value: each case run, every failure kept (said at once by the caller). Returns the cases changed.
+ */
+export async function eachField<C>(run: HostileRun<C>, path: ReadPath<C> & { baseline: number }, nth: number, value: Hostile, dropped: (what: string) => void, failures: string[]): Promise<number> {
+  let changed = 0;
+  for (let list = 0; list < 3; list++) {
+    for (let f = 0; f < 64; f++) {
+      try {
+        const verdict = await hostileCase(run, path, path.baseline, { nth, list, record: 0, field: (r) => Object.keys(r)[f] ?? null, value, dropped });
+        if (verdict.changed === null) break;
+        changed++;
+      } catch (error) {
+        failures.push((error as Error).message.split('\n')[0]!);
+      }
+    }
+  }
+  return changed;
+}
