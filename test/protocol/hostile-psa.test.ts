@@ -15,7 +15,7 @@ import { SIMULATED_PSA_KINDS, type SimulatedPsaKind } from '../../source/simulat
 import type { SimServer } from '../../source/simulators/server.js';
 import { resolvePaths } from '../../source/store/paths.js';
 import { openSecretStore } from '../../source/store/secrets.js';
-import { eachField, HOSTILE_VALUES, hostileCase, hostileValue, recordCount, recordLists, type HostileRun, type ReadPath } from './hostile-harness.js';
+import { eachField, hostileCase, hostileValue, recordCount, recordLists, SWEEP_VALUES, type HostileRun, type ReadPath } from './hostile-harness.js';
 
 const today = new Date().toISOString().slice(0, 10);
 
@@ -125,7 +125,7 @@ describe.each(SIMULATED_PSA_KINDS.map((k) => [k] as const))('hostile answers: %s
     const failures: string[] = [];
     for (const path of paths) {
       if (path.answers === 0) continue;
-      for (const [, value] of HOSTILE_VALUES) {
+      for (const [, value] of SWEEP_VALUES) {
         // Each field of the first record of the read's first answer with records, in turn.
         changed += await eachField(run, path, 0, value, allowedDrop, failures);
       }
