@@ -31,6 +31,7 @@ const NOT_ASKED_FOR: ReadonlyArray<{ read: string; field: RegExp; why: string }>
   { read: 'currentQuantities', field: /: SpecialItemId = (""|null|\(removed\))$/, why: 'a charge of no price book item (labour, a free-text charge) is not an item kmsp bills' },
   { read: 'listBillingItems', field: /: ItemId = (""|null|\(removed\))$/, why: 'a price book row without an item id cannot be chosen; a mapped item gone is refused by billing (mapping check)' },
   { read: 'ticketPicklists', field: /: (Priority|Type|Status) = (""|null|\(removed\))$/, why: 'a value known by its name alone (Tigerpaw priorities, types, statuses) cannot be chosen without one' },
+  { read: 'ticketPicklists', field: /entityInformation\/fields: value = (-3|2\.5|""|null|\(removed\))$/, why: 'an Autotask picklist value that is not a whole-number id cannot be written back (wireValues.ts refuses it)' },
   { read: 'listAccountTypes', field: /: Value = (""|null|\(removed\))$/, why: 'a type without a name cannot be chosen in a filter' },
 ];
 
