@@ -140,7 +140,7 @@ describe.each(SIMULATED_PSA_KINDS.map((k) => [k] as const))('100,000 records: %s
     } finally {
       await connector.close();
     }
-  }, 600_000);
+  }, 900_000);
 });
 
 describe.each(SIMULATED_PLATFORM_KINDS.map((k) => [k] as const))('100,000 devices: %s', (platform) => {
@@ -156,5 +156,5 @@ describe.each(SIMULATED_PLATFORM_KINDS.map((k) => [k] as const))('100,000 device
     } finally {
       await connector.close();
     }
-  }, 600_000);
+  }, 900_000);
 });

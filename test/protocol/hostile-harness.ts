@@ -101,6 +101,56 @@ export function expectClear(error: KmspError, what: string): void {
   expect(Boolean(error.why || error.remedy), `${what}: "${error.message}" says a cause or a remedy`).toBe(true);
 }
 
+/**
+ * Ids that appear twice in one list of a result (a duplicated vendor record passed on: counted
+ * twice, or two rows for one thing). Lists of records with an `id` only.
+ */
+export function duplicatedIds(value: unknown): string[] {
+  const out: string[] = [];
+  const walk = (v: unknown) => {
+    if (Array.isArray(v)) {
+      const ids = v.filter(isObject).map((r) => r.id).filter((id) => typeof id === 'string');
+      const seen = new Set<unknown>();
+      for (const id of ids) (seen.has(id) ? out.push(String(id)) : seen.add(id));
+      v.forEach(walk);
+    } else if (isObject(v)) Object.values(v).forEach(walk);
+  };
+  walk(value);
+  return out;
+}
+
+/**
+ * One record of the `nth` answer with records (list `list`) sent twice. The read must refuse it
+ * (KmspError), pass it once, or say what it did with it (a warning); `collapsedById`: the read's
+ * users count each id once, so passing it on twice is harmless (still sound, never a crash).
+ */
+export async function duplicateCase<C>(run: HostileRun<C>, path: ReadPath<C>, nth: number, list: number, collapsedById = false): Promise<string | null> {
+  let seen = 0;
+  let changed: string | null = null;
+  run.sim.rewrite((req: SimRequest, body) => {
+    if (changed !== null || recordLists(body).length === 0 || seen++ !== nth) return body;
+    const records = recordLists(body)[list];
+    if (!records) return body;
+    records.push(structuredClone(records[0]!));
+    changed = `${req.method} ${req.path}: record ${list}/0 twice`;
+    return body;
+  });
+  const { connector, warnings, close } = await run.open();
+  try {
+    const outcome = await settle(path.read(connector), `${path.name} with a record twice`);
+    const what = `${path.name}, ${changed ?? 'nothing changed'}`;
+    if (outcome.ok) {
+      expect(resultProblems(outcome.value), what).toEqual([]);
+      // Never a new id made up from a copy; passed on twice only where the read's users collapse by id.
+      if (warnings.length === 0 && !collapsedById) expect(duplicatedIds(outcome.value), `${what}: passed on twice without a word`).toEqual([]);
+    } else expectClear(outcome.error, what);
+    return changed;
+  } finally {
+    run.sim.rewrite(null);
+    await close();
+  }
+}
+
 /** What is wrong in a connector's result: NaN or infinite numbers, invalid dates, empty or non-text ids. */
 export function resultProblems(value: unknown, path = '$'): string[] {
   const out: string[] = [];

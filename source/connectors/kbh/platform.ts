@@ -73,7 +73,14 @@ export class HubPlatform implements SecurityPlatform {
   }
 
   async listTenants(): Promise<Tenant[]> {
-    return (await this.backend.companies()).map(toTenant);
+    // A company listed twice would be two rows of one customer on the Accounts tab: read once, said.
+    const tenants = new Map<string, Tenant>();
+    for (const company of await this.backend.companies()) {
+      const tenant = toTenant(company);
+      if (!tenants.has(tenant.id)) tenants.set(tenant.id, tenant);
+      else this.settings.onWarning(`${KBH_SERVICE}: company "${tenant.name}" (${tenant.id}) is listed twice; it is read once.`);
+    }
+    return [...tenants.values()];
   }
 
   async listApplications(): Promise<Application[]> {
