@@ -1,6 +1,7 @@
 // Shared plumbing for the vendor simulators: a loopback HTTP or HTTPS server,
-// JSON bodies, a request log (memory and optional JSONL file, secrets removed)
-// and a control API under /_sim/ that tests use to change state.
+// JSON bodies, a request log (memory and optional JSONL file, secrets removed),
+// a control API under /_sim/ that tests use to change state, and a rewrite of
+// JSON answers for the shapes no state can hold (hostile vendor answers).
 //
 // Each simulator supplies a `handle` function that speaks its vendor's protocol;
 // this module knows nothing about any vendor.
