@@ -18,10 +18,13 @@
 //   chosen, else its single item; with the toggle off, its single item.
 // - planAgainstPsa: before = the PSA's units for the item (0 when the PSA has none),
 //   after = desired, delta = after − before; one line per desired item, zero deltas
-//   included (the preview shows them); PSA items not desired never appear. `current` must
+//   included (the preview shows them); PSA items not desired never appear. Units held that are
+//   not a whole number of at least 0 refuse the plan (KmspError naming the item and the figure):
+//   never rounded, never a fractional delta. `current` must
 //   hold the current period only: two entries for one item that disagree throw (refuse
 //   rather than guess which period the PSA means).
 import type { ApplicationItems, BillingSettings, PsaChoice } from './config.js';
+import { KmspError } from './errors.js';
 import type { Application, ItemQuantity, LicenseUnit } from './types.js';
 import type { ApplicationUsage, TenantUsage, UsageBucket } from './usage.js';
 
@@ -144,7 +147,22 @@ export function unbilledLine(u: UnbilledUsage): string {
 }
 
 function assertQuantity(what: string, n: number): void {
-  if (!Number.isFinite(n) || n < 0) throw new RangeError(`${what} must be a non-negative number, got ${n}`);
+  if (!Number.isSafeInteger(n) || n < 0) throw new RangeError(`${what} must be a whole number of at least 0, got ${n}`);
+}
+
+/**
+ * Units the PSA holds are whole licences at least 0. A fractional or negative count was put there
+ * by hand or by another tool: a delta from it would post a fraction (money for a part of a
+ * licence) or undo a credit, so the contract is refused with the figure rather than rounded.
+ */
+function assertHeldUnits(q: ItemQuantity, name: string | undefined): void {
+  if (typeof q.units === 'number' && Number.isSafeInteger(q.units) && q.units >= 0) return;
+  const item = name ? `“${name}” (${q.billingItemId})` : q.billingItemId;
+  throw new KmspError(`The PSA holds ${String(q.units)} units of billing item ${item}`, {
+    kind: 'vendor',
+    cause: `kmsp bills whole licences and reads the units held as the count billed so far; ${String(q.units)} is ${typeof q.units !== 'number' || !Number.isFinite(q.units) ? 'not a number' : q.units < 0 ? 'below 0' : 'not a whole number'}`,
+    remedy: 'Nothing was posted for this contract. Correct the units held for the item in the PSA (a whole number, 0 or more); the next run bills it.',
+  });
 }
 
 /** Desired quantities against what the PSA holds for the current period. */
@@ -154,8 +172,9 @@ function assertQuantity(what: string, n: number): void {
  */
 export function planAgainstPsa(desired: DesiredQuantity[], current: ItemQuantity[], priceLevel: string | null = null): PlanLine[] {
   const held = new Map<string, ItemQuantity>();
+  const names = new Map(desired.map((d) => [d.billingItemId, d.billingItemName]));
   for (const q of current) {
-    assertQuantity(`PSA units of item ${q.billingItemId}`, q.units);
+    assertHeldUnits(q, names.get(q.billingItemId));
     const other = held.get(q.billingItemId);
     if (other && (other.units !== q.units || other.periodStart !== q.periodStart || other.periodEnd !== q.periodEnd)) {
       throw new Error(`the PSA quantities hold item ${q.billingItemId} twice (${other.periodStart}..${other.periodEnd}: ${other.units}; ${q.periodStart}..${q.periodEnd}: ${q.units}); pass the current period only`);

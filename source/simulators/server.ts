@@ -1,6 +1,7 @@
 // Shared plumbing for the vendor simulators: a loopback HTTP or HTTPS server,
-// JSON bodies, a request log (memory and optional JSONL file, secrets removed)
-// and a control API under /_sim/ that tests use to change state.
+// JSON bodies, a request log (memory and optional JSONL file, secrets removed),
+// a control API under /_sim/ that tests use to change state, and a rewrite of
+// JSON answers for the shapes no state can hold (hostile vendor answers).
 //
 // Each simulator supplies a `handle` function that speaks its vendor's protocol;
 // this module knows nothing about any vendor.
@@ -51,6 +52,13 @@ const MAX_CREDENTIALS_KEPT = 20_000;
 
 export type SimHandler = (req: SimRequest) => SimResponse | Promise<SimResponse>;
 
+/**
+ * Changes a JSON answer on its way out (tests: a field of the wrong type, a null where an
+ * object belongs — shapes the simulator's state cannot hold). It gets a copy of the body and
+ * returns the body to send.
+ */
+export type ResponseRewrite = (req: SimRequest, body: unknown) => unknown;
+
 export interface SimServerOptions {
   name: string;
   handle: SimHandler;
@@ -72,6 +80,8 @@ export interface SimServerOptions {
   faults?: FaultPlan;
   /** The simulator's own fault kinds (an expired session, a record lock), beside the shared ones. */
   vendorFaults?: VendorFaults;
+  /** Rewrites every JSON answer from the start (also set at run time with `rewrite`). */
+  rewrite?: ResponseRewrite;
 }
 
 export interface SimServer {
@@ -87,6 +97,8 @@ export interface SimServer {
    * text, since a signed or encoded header is a form of a secret no list of secrets names.
    */
   credentialsSeen(): string[];
+  /** Sets (null: removes) the rewrite of JSON answers to vendor requests. */
+  rewrite(fn: ResponseRewrite | null): void;
   close(): Promise<void>;
 }
 
@@ -145,6 +157,7 @@ export async function startSimServer(options: SimServerOptions): Promise<SimServ
   const faults = new FaultPlanner(options.vendorFaults);
   if (options.faults) faults.set(options.faults);
   const credentials = new Set<string>();
+  let rewrite: ResponseRewrite | null = options.rewrite ?? null;
   let nextConnection = 1;
   const connectionIds = new WeakMap<object, number>();
 
@@ -204,6 +217,9 @@ export async function startSimServer(options: SimServerOptions): Promise<SimServ
           }
         }
         out = answer ?? (await options.handle(simReq));
+        if (rewrite && out.body !== undefined && typeof out.body !== 'string') {
+          out = { ...out, body: rewrite(simReq, JSON.parse(JSON.stringify(out.body)) as unknown) };
+        }
       }
     } catch (error) {
       out = { status: 500, body: { error: `simulator failure: ${(error as Error).message}` } };
@@ -258,6 +274,9 @@ export async function startSimServer(options: SimServerOptions): Promise<SimServ
     port: address.port,
     requests,
     faults,
+    rewrite: (fn) => {
+      rewrite = fn;
+    },
     clearRequests: () => {
       requests.length = 0;
     },

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { desiredQuantities, planAgainstPsa, postingsOf, type DesiredQuantity, type PlanLine } from '../../source/domain/billingPlan.js';
 import type { ApplicationItems, BillingSettings, PsaChoice } from '../../source/domain/config.js';
 import type { Application, Device, ItemQuantity } from '../../source/domain/types.js';
+import { KmspError } from '../../source/domain/errors.js';
 import { buildBillingPlan } from '../../source/billing/planner.js';
 import { AUTOTASK_DEFAULTS, KSC_DEFAULTS, newIntegration } from '../../source/domain/defaults.js';
 import type { Psa, SecurityPlatform } from '../../source/domain/ports.js';
@@ -170,8 +171,27 @@ describe('planAgainstPsa', () => {
     expect(() => planAgainstPsa([want('A', q)], [])).toThrow(RangeError);
   });
 
-  it('refuses negative PSA units', () => {
-    expect(() => planAgainstPsa([want('A', 1)], [held('A', -2)])).toThrow(RangeError);
+  it.each([-1, 1.5])('refuses a desired quantity of %s (whole licences only)', (q) => {
+    expect(() => planAgainstPsa([want('A', q)], [])).toThrow(RangeError);
+  });
+
+  it.each([
+    [-2, 'below 0'],
+    [2.5, 'not a whole number'],
+    [Number.NaN, 'not a number'],
+  ])('refuses PSA units of %s with the item, the figure and a remedy, never a delta from them', (units, why) => {
+    let error: unknown;
+    try {
+      planAgainstPsa([want('A', 3)], [held('A', units)]);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(KmspError);
+    const e = error as KmspError;
+    expect(e.message).toContain(`${units} units of billing item`);
+    expect(e.message).toContain('(A)');
+    expect(e.why).toContain(why);
+    expect(e.remedy).toMatch(/Nothing was posted/);
   });
 
   it('marks units held at another price level than the account\'s to be posted again (set-mode PSAs with price levels)', () => {

@@ -60,6 +60,7 @@ export class HubPlatform implements SecurityPlatform {
    */
   readonly skippedStatusReasons = new Map<string, number>();
   private readonly toldConsole = new Set<string>();
+  private readonly toldProducts = new Set<string>();
 
   constructor(
     private readonly backend: HubBackend,
@@ -72,11 +73,28 @@ export class HubPlatform implements SecurityPlatform {
   }
 
   async listTenants(): Promise<Tenant[]> {
-    return (await this.backend.companies()).map(toTenant);
+    // A company listed twice would be two rows of one customer on the Accounts tab: read once, said.
+    const tenants = new Map<string, Tenant>();
+    for (const company of await this.backend.companies()) {
+      const tenant = toTenant(company);
+      if (!tenants.has(tenant.id)) tenants.set(tenant.id, tenant);
+      else this.settings.onWarning(`${KBH_SERVICE}: company "${tenant.name}" (${tenant.id}) is listed twice; it is read once.`);
+    }
+    return [...tenants.values()];
   }
 
   async listApplications(): Promise<Application[]> {
-    return toApplications(await this.backend.products());
+    const products = await this.backend.products();
+    // A product of a workspace kind kmsp does not know (one Business Hub added) would go unbilled
+    // without a word; the KSC Cloud Console's are told where its workspace is met (workspacesOf).
+    for (const p of products) {
+      if (isKnownProduct(p.workspaceProduct) || this.toldProducts.has(p.id)) continue;
+      this.toldProducts.add(p.id);
+      this.settings.onWarning(
+        `${KBH_SERVICE}: product "${p.name}" (${p.id}) belongs to workspaces of kind "${p.workspaceProduct}", which kmsp does not read; its licenses are not on the Services tab and are not billed. Report it to the kmsp maintainers.`,
+      );
+    }
+    return toApplications(products);
   }
 
   async listDevices(tenant: Tenant): Promise<Device[]> {
@@ -174,6 +192,12 @@ export class HubPlatform implements SecurityPlatform {
       throw error;
     }
     for (const w of workspaces) {
+      if (!isKnownProduct(w.product) && !this.toldConsole.has(w.id)) {
+        this.toldConsole.add(w.id);
+        this.settings.onWarning(
+          `${KBH_SERVICE}: company "${tenant.name}" has a workspace of kind "${w.product}" (${w.id}), which kmsp does not read; its devices, licenses and events are left out. Report it to the kmsp maintainers.`,
+        );
+      }
       if (w.product !== KSC_CLOUD_CONSOLE_PRODUCT || this.toldConsole.has(w.id)) continue;
       this.toldConsole.add(w.id);
       this.settings.onWarning(
@@ -203,4 +227,9 @@ export class HubPlatform implements SecurityPlatform {
       );
     }
   }
+}
+
+/** A workspace kind kmsp reads, or the KSC Cloud Console's (told apart: it has its own remedy). */
+function isKnownProduct(product: string): boolean {
+  return product === KSC_CLOUD_CONSOLE_PRODUCT || (Object.values(WORKSPACE_PRODUCTS) as string[]).includes(product);
 }

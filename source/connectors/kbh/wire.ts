@@ -286,7 +286,8 @@ export function decodeEvent(value: unknown): HubEvent {
     id: str(r, 'id', what),
     sequence: count(r, 'sequence', what),
     workspaceId: str(r, 'workspaceId', what),
-    deviceId: optStr(r, 'deviceId', what),
+    // An empty device id is no device (an event of the workspace): never a device named "".
+    deviceId: optStr(r, 'deviceId', what) || null,
     deviceName: optStr(r, 'deviceName', what),
     raisedAt: instant(r, 'raisedAt', what),
     severity: oneOf(r, 'severity', ['Critical', 'FunctionalFailure', 'Warning', 'Info'] as const, what),

@@ -34,7 +34,7 @@
 // read with t as both anchor and floor: nothing at or before them is delivered again.
 import { KmspError } from '../../domain/errors.js';
 import type { EventPage, EventSeverity, SecurityEvent } from '../../domain/types.js';
-import { missingOutParam } from './errors.js';
+import { KSC_SERVICE, missingOutParam } from './errors.js';
 import { readEventIterator } from './iterators.js';
 import { read, type KscParams } from './params.js';
 import type { KscCall } from './session.js';
@@ -173,7 +173,8 @@ export function toSecurityEvent(tenantId: string, record: KscParams): SecurityEv
     type,
     typeName: read.string(record, 'event_type_display_name') ?? type,
     description: read.string(record, 'GNRL_EA_DESCRIPTION') ?? '',
-    deviceId: read.string(record, 'hostname'),
+    // An empty host id is no host: never a device named "".
+    deviceId: read.string(record, 'hostname') || null,
     deviceName: read.string(record, 'hostdn'),
     product: read.string(record, 'product_name'),
     raisedAt,
@@ -191,6 +192,8 @@ export interface EventReadOptions {
   lookbackSec: number;
   /** Cap of the cursor's id set. */
   maxIds: number;
+  /** Told each event left out because it cannot be read (no id or no time). */
+  onSkip?: (message: string) => void;
 }
 
 export async function readEventsSince(call: KscCall, tenantId: string, cursor: string | null, options: EventReadOptions): Promise<EventPage> {
@@ -223,7 +226,13 @@ export async function readEventsSince(call: KscCall, tenantId: string, cursor: s
   let newestRegistration: number | null = null;
   for (const row of rows) {
     const event = toSecurityEvent(tenantId, row);
-    if (!event) continue;
+    if (!event) {
+      // Without an id it could never be told apart from its next reading (one ticket per poll);
+      // without a time it belongs to no window. Left out, but said.
+      const what = read.string(row, 'event_type_display_name') ?? read.string(row, 'event_type') ?? 'an event';
+      options.onSkip?.(`${KSC_SERVICE}: ${what} of ${read.string(row, 'hostdn') ?? 'a host'} has no ${read.integerText(row, 'event_db_id') ? 'time (rise_time)' : 'id (event_db_id)'}; it is left out of the tickets. Report this with the KSC version.`);
+      continue;
+    }
     const registered = wholeSecond((read.date(row, 'registration_time') ?? event.raisedAt).getTime());
     if (newestRegistration === null || registered > newestRegistration) newestRegistration = registered;
     const raised = wholeSecond(event.raisedAt.getTime());

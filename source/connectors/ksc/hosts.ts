@@ -3,7 +3,8 @@
 // status condition masks of each group the hosts are in.
 import type { Device } from '../../domain/types.js';
 import { classifyHost } from './classify.js';
-import { isKscError, missingOutParam } from './errors.js';
+import { KmspError } from '../../domain/errors.js';
+import { isKscError, KSC_SERVICE, missingOutParam } from './errors.js';
 import { readChunkAccessor } from './iterators.js';
 import { read, type KscParams } from './params.js';
 import type { KscCall } from './session.js';
@@ -88,7 +89,19 @@ async function findAllHosts(call: KscCall, fields: readonly string[], options: H
   });
   const accessor = read.string(found, 'strAccessor');
   if (!accessor) throw missingOutParam('HostGroup.FindHosts', 'strAccessor');
-  return readChunkAccessor(call, accessor, options.chunkSize, 'hosts');
+  const hosts = await readChunkAccessor(call, accessor, options.chunkSize, 'hosts');
+  // The filter asks for hosts with an id: one without is a broken answer. Left out, its licence
+  // would go unbilled and its alerts unseen, so the tenant's read fails instead.
+  const nameless = hosts.findIndex((h) => !read.string(h, 'KLHST_WKS_HOSTNAME'));
+  if (nameless >= 0) {
+    const dn = read.string(hosts[nameless]!, 'KLHST_WKS_DN');
+    throw new KmspError(`${KSC_SERVICE} listed a host without its id (KLHST_WKS_HOSTNAME)${dn ? `: "${dn}"` : ''}`, {
+      kind: 'protocol',
+      cause: `host ${nameless + 1} of ${hosts.length} answered by HostGroup.FindHosts has no KLHST_WKS_HOSTNAME, though the filter asks for hosts that have one`,
+      remedy: 'Nothing was billed or ticketed from this partial list; the next run reads it again. If it keeps happening, report it with the KSC version.',
+    });
+  }
+  return hosts;
 }
 
 /** The KLHST_WKS_HOSTNAME (host GUID) of every host of the current virtual server. */

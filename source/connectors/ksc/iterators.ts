@@ -5,7 +5,7 @@
 // - EventProcessing: GetRecordCount, GetRecordRange(nStart, nEnd inclusive), ReleaseIterator.
 import { isKmspError, KmspError } from '../../domain/errors.js';
 import { KSC_SERVICE, missingOutParam } from './errors.js';
-import { paramsList, read, type KscParams } from './params.js';
+import { paramsList, read, type KscParams, type KscValue } from './params.js';
 import type { KscCall } from './session.js';
 
 /** Safety net against a server that never says EOF: no tenant has this many rows. */
@@ -43,6 +43,20 @@ function truncated(method: string, what: string, got: number, total: number): Km
   });
 }
 
+/**
+ * The records of one page. A row that is not a record cannot be read, and leaving it out would
+ * bill (or alert) from a partial list: the read fails, as for a truncated answer.
+ */
+function pageRecords(rows: readonly KscValue[], method: string): KscParams[] {
+  const records = paramsList(rows);
+  if (records.length === rows.length) return records;
+  throw new KmspError(`${KSC_SERVICE} answered ${method} with rows kmsp cannot read`, {
+    kind: 'protocol',
+    cause: `${rows.length - records.length} of the ${rows.length} rows of the page are not records`,
+    remedy: 'The run was abandoned rather than working from a partial list; the next run reads it again. If it keeps happening, report it with the KSC version.',
+  });
+}
+
 /** The count a GetItemsCount / GetRecordCount reply carries; a reply without one is a protocol error. */
 function countOf(reply: KscParams, method: string): number {
   const total = read.number(reply, 'PxgRetVal');
@@ -62,7 +76,7 @@ export async function readChunkAccessor(call: KscCall, accessor: string, chunkSi
     let start = 0;
     while (start < total) {
       const reply = await call('ChunkAccessor.GetItemsChunk', { strAccessor: accessor, nStart: start, nCount: chunkSize }, { stateful: true });
-      const items = paramsList(read.array(read.params(reply, 'pChunk') ?? {}, 'KLCSP_ITERATOR_ARRAY'));
+      const items = pageRecords(read.array(read.params(reply, 'pChunk') ?? {}, 'KLCSP_ITERATOR_ARRAY'), 'ChunkAccessor.GetItemsChunk');
       if (items.length === 0) throw truncated('ChunkAccessor.GetItemsChunk', what, rows.length, total);
       rows.push(...items);
       // Advance by what came back: a server may cap nCount.
@@ -101,7 +115,7 @@ export async function readGroupSyncIterator(call: KscCall, iterator: string, pag
       const reply = await call('GroupSyncIterator.GetNextItems', { szwIterator: iterator, nCount: pageSize }, { stateful: true }).catch((error: unknown) => {
         throw lostPage(error);
       });
-      const items = paramsList(read.array(read.params(reply, 'pData') ?? {}, 'KLCSP_ITERATOR_ARRAY'));
+      const items = pageRecords(read.array(read.params(reply, 'pData') ?? {}, 'KLCSP_ITERATOR_ARRAY'), 'GroupSyncIterator.GetNextItems');
       rows.push(...items);
       // The official sample processes the page, then stops when bEOF is true (§3.4 [K]).
       if (read.boolean(reply, 'bEOF') === true) return rows;
@@ -123,7 +137,7 @@ export async function readEventIterator(call: KscCall, iterator: string, step: n
       // nEnd is inclusive (§3.5 [K] SrvView sample: (iStart, iStart+step), then iStart += step+1).
       const end = Math.min(start + size - 1, total - 1);
       const reply = await call('EventProcessing.GetRecordRange', { strIteratorId: iterator, nStart: start, nEnd: end }, { stateful: true });
-      const items = paramsList(read.array(read.params(reply, 'pParamsEvents') ?? {}, 'KLEVP_EVENT_RANGE_ARRAY'));
+      const items = pageRecords(read.array(read.params(reply, 'pParamsEvents') ?? {}, 'KLEVP_EVENT_RANGE_ARRAY'), 'EventProcessing.GetRecordRange');
       // As for hosts: an empty range before the count is a truncated answer, not the end.
       if (items.length === 0) throw truncated('EventProcessing.GetRecordRange', 'events', rows.length, total);
       rows.push(...items);

@@ -90,7 +90,7 @@ export function toLicenseKey(record: KscParams): LicenseKey | null {
   }
   return {
     id: serial,
-    applicationId: read.string(record, 'KLLIC_PROD_NAME') ?? '(unnamed product)',
+    applicationId: read.string(record, 'KLLIC_PROD_NAME') || '(unnamed product)',
     type,
     expiresAt,
     subscriptionState,

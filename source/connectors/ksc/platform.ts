@@ -128,7 +128,7 @@ class KscOpenApiPlatform implements KscPlatform {
   }
 
   private async vservers(): Promise<VServerInfo[]> {
-    return this.remember(await this.sessions.run(MAIN_SERVER, getVServers));
+    return this.remember(await this.sessions.run(MAIN_SERVER, (call) => getVServers(call, this.onWarning)));
   }
 
   /** Reads VServers.GetVServers again; concurrent callers share one read. */
@@ -215,7 +215,7 @@ class KscOpenApiPlatform implements KscPlatform {
         // The version is a nicety: a user without the right to read it can still work.
         if (!isKscError(error)) throw error;
       }
-      const vservers = this.remember(await getVServers(call));
+      const vservers = this.remember(await getVServers(call, this.onWarning));
       const what = [product ?? KSC_SERVICE, version].filter(Boolean).join(' ');
       const count = `${vservers.length} virtual server${vservers.length === 1 ? '' : 's'}`;
       return { kind: 'ksc', description: `${what} at ${this.url}${host ? ` (server ${host})` : ''}, ${count}` };
@@ -272,7 +272,18 @@ class KscOpenApiPlatform implements KscPlatform {
   async licenseUsage(tenant: Tenant): Promise<TenantLicenseUsage> {
     return this.inTenant(tenant, async (call) => {
       const ownHosts = await listHostIds(call, this.hostOptions);
-      const keys = (await enumKeys(call, this.keyPageSize)).map(toLicenseKey).filter((k) => k !== null);
+      const rows = await enumKeys(call, this.keyPageSize);
+      const keys = rows.map(toLicenseKey).filter((k) => k !== null);
+      // A key without its serial cannot be matched to the hosts using it: left out, its devices
+      // would go unbilled, so the tenant's usage is refused rather than under-counted.
+      if (keys.length < rows.length) {
+        const name = rows.map((r) => (toLicenseKey(r) ? null : read.string(r, 'KLLIC_PROD_NAME'))).find((n) => n);
+        throw new KmspError(`${KSC_SERVICE} listed a license key without its serial (KLLIC_SERIAL)${name ? ` for "${name}"` : ''}`, {
+          kind: 'protocol',
+          cause: `${rows.length - keys.length} of the ${rows.length} keys LicenseKeys.EnumKeys answered have no serial, and their hosts cannot be found without it`,
+          remedy: 'Billing for this tenant is skipped rather than under-counted; the next run reads it again. If it keeps happening, report it with the KSC version.',
+        });
+      }
       const assignments = [];
       for (const key of keys) assignments.push(...(await keyAssignments(call, key.id, this.keyPageSize, ownHosts)));
       return { tenantId: tenant.id, keys, assignments };
@@ -289,6 +300,7 @@ class KscOpenApiPlatform implements KscPlatform {
         now: this.now,
         lookbackSec: this.eventLookbackSec,
         maxIds: this.eventCursorMaxIds,
+        onSkip: this.onWarning,
       }),
     );
   }
