@@ -102,6 +102,12 @@ export interface HttpClientOptions {
   isRefusal?: (response: HttpResponse) => boolean;
   onRecord?: (record: RequestRecord) => void;
   /**
+   * How long after its client gave up a write may still be applied (default
+   * WRITE_LANDING_MARGIN_MS). A harness whose simulated backend holds a request for a known
+   * time sets it just above that, so a write that never landed is redone within seconds.
+   */
+  landingMarginMs?: number;
+  /**
    * Headers computed afresh for every attempt, right before it is sent (a signature over the
    * method, the path and the current time). A vendor that refuses a stale date would refuse a
    * retry that reused the first attempt's headers after a 429, a 503 or a timeout. They override
@@ -303,6 +309,11 @@ export class HttpClient {
   longestWriteMs(): number {
     const { timeoutMs, retries, backoffMaxMs, maxRetryAfterMs } = this.options;
     return (retries + 1) * timeoutMs + retries * Math.max(backoffMaxMs, maxRetryAfterMs);
+  }
+
+  /** Psa.writeLandsWithinMs of a connector writing through this client: its longest write and the landing margin. */
+  writeLandsWithinMs(): number {
+    return this.longestWriteMs() + (this.options.landingMarginMs ?? WRITE_LANDING_MARGIN_MS);
   }
 
   /** Adds a secret learned later (e.g. a session id) to the redaction list. */

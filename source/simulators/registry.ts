@@ -15,6 +15,8 @@ import { startKscSimulator } from './ksc/index.js';
 import { startTigerpawSimulator } from './tigerpaw/index.js';
 import type { FaultPlan } from './faults.js';
 import { fixturesPath, testTls, type SimServer } from './server.js';
+import { countBy, orderTickets, postingKey, type PsaSnapshot } from './snapshot.js';
+import { TICKET_STATUS_COMPLETE } from './autotask/state.js';
 
 export interface SimulatorStartOptions {
   /** Default: any free port. */
@@ -51,6 +53,11 @@ export interface PsaSimulatorEntry<K extends PsaKind = PsaKind, S extends SimSer
   readonly kind: K;
   readonly profile: PsaProfile;
   connection(sim: S): SimulatedConnection<Extract<PsaConnection, { kind: K }>>;
+  /**
+   * What the PSA holds of kmsp's work, in words of no vendor (snapshot.ts): quantities in force
+   * on `date` (YYYY-MM-DD), usage records and tickets, read from the simulator's own state.
+   */
+  snapshot(sim: S, date: string): PsaSnapshot;
 }
 
 export interface PlatformSimulatorEntry<K extends PlatformKind = PlatformKind, S extends SimServer = SimServer> extends SimulatorEntryBase<S> {
@@ -96,6 +103,26 @@ const PSA_SIMULATORS = {
       connection: newConnection(PSA_PROFILES.autotask, { zoneDiscoveryUrl: sim.zoneDiscoveryUrl, username: sim.fixture.apiUser.username }),
       secrets: { 'autotask.secret': sim.fixture.apiUser.secret, 'autotask.integration-code': sim.fixture.apiUser.integrationCode },
     }),
+    snapshot: (sim, date) => {
+      const s = sim.state;
+      // Units are kept per period: the one containing the date is what the contract bills now.
+      const inForce = s.units.filter((u) => String(u.startDate).slice(0, 10) <= date && date <= String(u.endDate).slice(0, 10));
+      const notes = countBy(s.notes, (n) => String(n.ticketID));
+      return {
+        postings: Object.fromEntries(inForce.map((u) => [postingKey(u.contractID, u.serviceID), Number(u.units)])),
+        records: countBy(s.adjustments, (a) => postingKey(a.contractID, a.serviceID)),
+        tickets: orderTickets(
+          s.tickets.map((t) => ({
+            id: String(t.id),
+            account: String(t.companyID),
+            title: String(t.title ?? ''),
+            tag: String(t.externalID ?? ''),
+            open: Number(t.status) !== TICKET_STATUS_COMPLETE,
+            notes: notes[String(t.id)] ?? 0,
+          })),
+        ),
+      };
+    },
   }),
   connectwise: psaSimulatorEntry({
     profile: PSA_PROFILES.connectwise,
@@ -106,6 +133,32 @@ const PSA_SIMULATORS = {
       connection: newConnection(PSA_PROFILES.connectwise, { siteUrl: sim.siteUrl, companyId: sim.companyId, publicKey: sim.publicKey, clientId: sim.clientId }),
       secrets: { 'connectwise.private-key': sim.privateKey },
     }),
+    snapshot: (sim) => {
+      const s = sim.state;
+      const ref = (v: unknown) => String((v as { id?: unknown } | null | undefined)?.id ?? '');
+      // An agreement holds what its additions say, and nothing in time: a cancelled one bills nothing.
+      const additions = s.additions.filter((a) => !a.cancelledDate);
+      const postings: Record<string, number> = {};
+      for (const a of additions) {
+        const key = postingKey(a.agreementId, ref(a.product));
+        postings[key] = (postings[key] ?? 0) + Number(a.quantity);
+      }
+      const notes = countBy(s.notes, (n) => String(n.ticketId));
+      return {
+        postings,
+        records: countBy(additions, (a) => postingKey(a.agreementId, ref(a.product))),
+        tickets: orderTickets(
+          s.tickets.map((t) => ({
+            id: String(t.id),
+            account: ref(t.company),
+            title: String(t.summary ?? ''),
+            tag: String(t.externalXRef ?? ''),
+            open: t.closedFlag !== true,
+            notes: notes[String(t.id)] ?? 0,
+          })),
+        ),
+      };
+    },
   }),
   tigerpaw: psaSimulatorEntry({
     profile: PSA_PROFILES.tigerpaw,
@@ -116,6 +169,32 @@ const PSA_SIMULATORS = {
       connection: newConnection(PSA_PROFILES.tigerpaw, { apiUrl: sim.apiUrl, publicKey: sim.publicKey, externalProduct: sim.externalProduct }),
       secrets: { 'tigerpaw.private-key': sim.privateKey },
     }),
+    snapshot: (sim) => {
+      const s = sim.state;
+      const postings: Record<string, number> = {};
+      for (const c of s.additionalCharges) {
+        const key = postingKey(c.AgreementNumber, c.SpecialItemId);
+        postings[key] = (postings[key] ?? 0) + Number(c.Quantity);
+      }
+      const notes = countBy(s.notes, (n) => String(n.ServiceOrderNumber));
+      return {
+        postings,
+        records: countBy(s.additionalCharges, (c) => postingKey(c.AgreementNumber, c.SpecialItemId)),
+        tickets: orderTickets(
+          s.serviceOrders.map((o) => {
+            const so = (o.ServiceOrder ?? {}) as Record<string, unknown>;
+            return {
+              id: String(o.ServiceOrderNumber),
+              account: String(so.AccountNumber ?? ''),
+              title: String(so.BriefDescription ?? ''),
+              tag: String(so.Reference ?? ''),
+              open: !so.DateTimeClosed,
+              notes: notes[String(o.ServiceOrderNumber)] ?? 0,
+            };
+          }),
+        ),
+      };
+    },
   }),
 } as const satisfies { [K in PsaKind]?: { kind: K } };
 
