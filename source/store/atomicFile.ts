@@ -233,15 +233,10 @@ function takeOver(lockFile: string, stale: fs.Stats, staleMs: number): boolean {
   }
 }
 
-/** Runs `fn` holding `lockFile` (created with O_EXCL, mode 0600); always releases it. */
-export async function withLockFile<T>(lockFile: string, fn: () => T | Promise<T>, options: LockOptions = {}): Promise<T> {
-  const timeoutMs = options.timeoutMs ?? 15_000;
-  const staleMs = options.staleMs ?? 10_000;
-  const retryMs = options.retryMs ?? 20;
-  const token = crypto.randomBytes(8).toString('hex');
-  const started = Date.now();
+/** Takes `lockFile` if it is free or stale: true when taken, false while a live process holds it. */
+function tryLock(lockFile: string, token: string, staleMs: number): boolean {
   for (;;) {
-    if (tryCreate(lockFile, token)) break;
+    if (tryCreate(lockFile, token)) return true;
     let stat: fs.Stats;
     try {
       stat = fs.statSync(lockFile);
@@ -249,13 +244,51 @@ export async function withLockFile<T>(lockFile: string, fn: () => T | Promise<T>
       continue; // released between our attempt and the stat: try again at once
     }
     if (staleReason(lockFile, stat, staleMs) !== null && takeOver(lockFile, stat, staleMs)) continue;
+    return false;
+  }
+}
+
+function release(lockFile: string, token: string): void {
+  // Remove the lock only if it is still ours (a stale-lock takeover may have replaced it).
+  if (readOwner(lockFile)?.token === token) fs.rmSync(lockFile, { force: true });
+}
+
+/** Runs `fn` holding `lockFile` (created with O_EXCL, mode 0600); always releases it. */
+export async function withLockFile<T>(lockFile: string, fn: () => T | Promise<T>, options: LockOptions = {}): Promise<T> {
+  const timeoutMs = options.timeoutMs ?? 15_000;
+  const staleMs = options.staleMs ?? 10_000;
+  const retryMs = options.retryMs ?? 20;
+  const token = crypto.randomBytes(8).toString('hex');
+  const started = Date.now();
+  while (!tryLock(lockFile, token, staleMs)) {
     if (Date.now() - started >= timeoutMs) throw new LockTimeoutError(lockFile, readOwner(lockFile), Date.now() - started);
     await new Promise((resolve) => setTimeout(resolve, retryMs + Math.floor(Math.random() * retryMs)));
   }
   try {
     return await fn();
   } finally {
-    // Remove the lock only if it is still ours (a stale-lock takeover may have replaced it).
-    if (readOwner(lockFile)?.token === token) fs.rmSync(lockFile, { force: true });
+    release(lockFile, token);
+  }
+}
+
+/**
+ * withLockFile for synchronous work (the console's config save is synchronous end to end): waits
+ * by blocking this thread between attempts, which is fine for locks held for milliseconds.
+ */
+export function withLockFileSync<T>(lockFile: string, fn: () => T, options: LockOptions = {}): T {
+  const timeoutMs = options.timeoutMs ?? 15_000;
+  const staleMs = options.staleMs ?? 10_000;
+  const retryMs = options.retryMs ?? 20;
+  const token = crypto.randomBytes(8).toString('hex');
+  const started = Date.now();
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  while (!tryLock(lockFile, token, staleMs)) {
+    if (Date.now() - started >= timeoutMs) throw new LockTimeoutError(lockFile, readOwner(lockFile), Date.now() - started);
+    Atomics.wait(pause, 0, 0, retryMs + Math.floor(Math.random() * retryMs));
+  }
+  try {
+    return fn();
+  } finally {
+    release(lockFile, token);
   }
 }
