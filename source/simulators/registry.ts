@@ -14,6 +14,7 @@ import { startKbhSimulator } from './kbh/index.js';
 import { startKscSimulator } from './ksc/index.js';
 import { startTigerpawSimulator } from './tigerpaw/index.js';
 import type { FaultPlan } from './faults.js';
+import { PRODUCT_SERVICES } from './demoStory.js';
 import { fixturesPath, testTls, type SimServer } from './server.js';
 import { countBy, orderTickets, postingKey, type PsaSnapshot } from './snapshot.js';
 import { TICKET_STATUS_COMPLETE } from './autotask/state.js';
@@ -66,7 +67,16 @@ export interface PlatformSimulatorEntry<K extends PlatformKind = PlatformKind, S
   connection(sim: S): SimulatedConnection<Extract<PlatformConnection, { kind: K }>>;
   /** The enabled tenants of the running dataset, in its order (the demo lists them, unmapped). */
   tenants(sim: S): Array<{ id: string; name: string }>;
+  /**
+   * The Services settings the built-in demo's story assumes: per application id, the service
+   * billed for each slot, by the name every PSA demo gives it (demoStory.ts SERVICES). What a
+   * harness maps to bill the demo as an admin would.
+   */
+  readonly demoServices: DemoServices;
 }
+
+/** Service names per application id and slot (single, or a device category). */
+export type DemoServices = Readonly<Record<string, Partial<Record<'single' | 'workstation' | 'server' | 'nonWindows', string>>>>;
 
 type EntryInput<E extends { kind: unknown; profile: unknown; demoFixture: string }, P> = Omit<E, 'kind' | 'profile' | 'demoFixture'> & { profile: P };
 
@@ -214,6 +224,7 @@ const PLATFORM_SIMULATORS = {
       };
     },
     tenants: (sim) => sim.summary().vservers.filter((v) => v.enabled).map((v) => ({ id: v.uid, name: v.dn })),
+    demoServices: PRODUCT_SERVICES,
   }),
   kbh: platformSimulatorEntry({
     profile: PLATFORM_PROFILES.kbh,
@@ -231,6 +242,12 @@ const PLATFORM_SIMULATORS = {
       };
     },
     tenants: (sim) => sim.state.companies.filter((c) => c.state === 'active').map((c) => ({ id: c.id, name: c.name })),
+    // Per user and per mailbox; the demo's PSAs have no per-device KES Cloud service.
+    demoServices: {
+      'kes-cloud-plus': { single: 'KES Cloud Plus per user' },
+      'kes-cloud-pro': { single: 'KES Cloud Pro per user' },
+      ksmo365: { single: 'Kaspersky Security for Microsoft Office 365 per mailbox' },
+    },
   }),
 } as const satisfies { [K in PlatformKind]?: { kind: K } };
 
