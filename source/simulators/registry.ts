@@ -59,6 +59,44 @@ export interface PsaSimulatorEntry<K extends PsaKind = PsaKind, S extends SimSer
    * on `date` (YYYY-MM-DD), usage records and tickets, read from the simulator's own state.
    */
   snapshot(sim: S, date: string): PsaSnapshot;
+  /**
+   * The requests by which kmsp writes a posting or creates a ticket, as this simulator's
+   * injections name them: what a harness holds to play a slow PSA still carrying out a write
+   * after its client is gone (holdWrites).
+   */
+  readonly writes: { readonly posting: readonly WriteRequest[]; readonly ticket: readonly WriteRequest[] };
+}
+
+/** One kind of write request, as a simulator's inject() selects it. */
+export interface WriteRequest {
+  endpoint: string;
+  method: string;
+  /** Autotask: a create, not a query (both are POSTs to the entity). */
+  query?: false;
+}
+
+/** What every PSA simulator offers to hold requests (injections.ts 'hold'). */
+interface Holding {
+  inject(injection: WriteRequest & { kind: 'hold'; count: number }): void;
+  clearInjections(): void;
+  heldRequests(): number;
+  releaseHeld(): void;
+}
+
+/**
+ * Holds the next write of `which` kind (one of each of its requests) until release(): the PSA
+ * receives it and carries it out only then, whether or not its client still waits.
+ */
+export function holdWrites(entry: PsaSimulatorEntry, sim: SimServer, which: 'posting' | 'ticket'): { held(): number; release(): void } {
+  const h = sim as unknown as Holding;
+  for (const w of entry.writes[which]) h.inject({ ...w, kind: 'hold', count: 1 });
+  return {
+    held: () => h.heldRequests(),
+    release: () => {
+      h.clearInjections();
+      h.releaseHeld();
+    },
+  };
 }
 
 export interface PlatformSimulatorEntry<K extends PlatformKind = PlatformKind, S extends SimServer = SimServer> extends SimulatorEntryBase<S> {
@@ -109,6 +147,10 @@ const PSA_SIMULATORS = {
     fixtureFile: 'autotask.json',
     start: (options = {}) => startAutotaskSimulator(startOptions(options, 'autotask.json')),
     address: (sim) => sim.zoneDiscoveryUrl,
+    writes: {
+      posting: [{ endpoint: 'ContractServiceAdjustments', method: 'POST', query: false }],
+      ticket: [{ endpoint: 'Tickets', method: 'POST', query: false }],
+    },
     connection: (sim) => ({
       connection: newConnection(PSA_PROFILES.autotask, { zoneDiscoveryUrl: sim.zoneDiscoveryUrl, username: sim.fixture.apiUser.username }),
       secrets: { 'autotask.secret': sim.fixture.apiUser.secret, 'autotask.integration-code': sim.fixture.apiUser.integrationCode },
@@ -139,6 +181,10 @@ const PSA_SIMULATORS = {
     fixtureFile: 'connectwise.json',
     start: (options = {}) => startConnectWiseSimulator(startOptions(options, 'connectwise.json')),
     address: (sim) => sim.siteUrl,
+    writes: {
+      posting: [{ endpoint: 'finance/agreements/*/additions', method: 'POST' }, { endpoint: 'finance/agreements/*/additions/*', method: 'PATCH' }],
+      ticket: [{ endpoint: 'service/tickets$', method: 'POST' }],
+    },
     connection: (sim) => ({
       connection: newConnection(PSA_PROFILES.connectwise, { siteUrl: sim.siteUrl, companyId: sim.companyId, publicKey: sim.publicKey, clientId: sim.clientId }),
       secrets: { 'connectwise.private-key': sim.privateKey },
@@ -175,6 +221,10 @@ const PSA_SIMULATORS = {
     fixtureFile: 'tigerpaw.json',
     start: (options = {}) => startTigerpawSimulator(startOptions(options, 'tigerpaw.json')),
     address: (sim) => sim.apiUrl,
+    writes: {
+      posting: [{ endpoint: 'agreements/*/additionalcharges', method: 'POST' }, { endpoint: 'agreements/*/additionalcharges/*', method: 'PUT' }],
+      ticket: [{ endpoint: 'serviceorders$', method: 'POST' }],
+    },
     connection: (sim) => ({
       connection: newConnection(PSA_PROFILES.tigerpaw, { apiUrl: sim.apiUrl, publicKey: sim.publicKey, externalProduct: sim.externalProduct }),
       secrets: { 'tigerpaw.private-key': sim.privateKey },
