@@ -7,7 +7,7 @@
 //   write applied twice, even if a later pass corrected the quantity).
 // - Tickets are matched by the key kmsp wrote on them (else by account and title). A duplicate
 //   is a second ticket for one key; lost is an expected ticket missing; wrong is a matched ticket
-//   whose account, title, state or number of notes differs.
+//   whose account, title, state or number of notes differs, or one the fault-free run never made.
 import type { PsaSnapshot, SnapshotTicket } from '../simulators/snapshot.js';
 
 export interface Difference {
@@ -20,8 +20,15 @@ export interface Difference {
 
 const DETAILS_MAX = 12;
 
-const ticketKey = (t: SnapshotTicket) => (t.tag ? `tag ${t.tag}` : `account ${t.account} “${t.title}”`);
-const ticketText = (t: SnapshotTicket) => `account ${t.account}, “${t.title}”, ${t.open ? 'open' : 'closed'}, ${t.notes} notes`;
+/**
+ * A title with the instants it carries left out: a status ticket says since when the pass that
+ * opened it saw the status, and the chaos run's passes run later than the fault-free run's.
+ */
+const INSTANT = /\b\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?: ?UTC|Z)?/g;
+export const timeless = (title: string): string => title.replace(INSTANT, '(time)');
+
+const ticketKey = (t: SnapshotTicket) => (t.tag ? `tag ${t.tag}` : `account ${t.account} “${timeless(t.title)}”`);
+const ticketText = (t: SnapshotTicket) => `account ${t.account}, “${timeless(t.title)}”, ${t.open ? 'open' : 'closed'}, ${t.notes} notes`;
 
 function group(tickets: readonly SnapshotTicket[]): Map<string, SnapshotTicket[]> {
   const out = new Map<string, SnapshotTicket[]>();
@@ -57,6 +64,12 @@ export function compareSnapshots(expected: PsaSnapshot, actual: PsaSnapshot): Di
   for (const key of new Set([...want.keys(), ...got.keys()])) {
     const w = want.get(key) ?? [];
     const g = got.get(key) ?? [];
+    if (w.length === 0) {
+      // A ticket the fault-free run never opened: not a second one of anything, but wrong.
+      d.wrong.tickets += g.length;
+      say(`ticket ${key}: not opened without faults (${ticketText(g[0]!)})`);
+      continue;
+    }
     if (g.length > w.length) {
       d.duplicates.tickets += g.length - w.length;
       say(`ticket ${key}: ${g.length} tickets, expected ${w.length} (ids ${g.map((t) => t.id).join(', ')})`);
