@@ -13,11 +13,12 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { hash, prng } from '../simulators/dice.js';
-import { holdWrites, psaSimulator, SIMULATED_PLATFORM_KINDS, type SimulatedPsaKind } from '../simulators/registry.js';
+import { holdWrites, psaSimulator, SIMULATED_PLATFORM_KINDS } from '../simulators/registry.js';
 import type { PsaSnapshot } from '../simulators/snapshot.js';
 import { openLedger } from '../store/ledger.js';
 import { compareSnapshots, same } from './compare.js';
 import { startScenario, type Pair, type Scenario } from './scenario.js';
+import type { ChaosSection } from './sections.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 /** The built child (npm run build): plain node runs it, whether the caller runs from dist/ or the sources. */
@@ -26,9 +27,8 @@ const BIN = path.join(root, 'bin', 'kmsp.js');
 
 export interface CrashOptions {
   seed: number;
-  /** Trials per PSA. */
+  /** Trials on the pair. */
   trials: number;
-  psas: readonly SimulatedPsaKind[];
   /** Tenants mapped in each scenario (fewer: shorter passes). */
   tenants?: number;
   /** Restarts after the kill before the trial counts as not converged. */
@@ -54,10 +54,14 @@ export interface CrashTrial {
   findings: string[];
 }
 
-export interface CrashPsaResult {
-  psa: SimulatedPsaKind;
+export interface CrashPairResult {
+  pair: Pair;
   run: number;
   passed: number;
+  /** Trials whose kill came while the PSA held the write of that kind. */
+  held: { posting: number; ticket: number };
+  /** Runs after the kills until a clean one, all trials together. */
+  restarts: number;
   /** The first findings of the failed trials. */
   findings: string[];
 }
@@ -212,25 +216,40 @@ async function trial(pair: Pair, n: number, held: HeldWrite, at: number, release
   return { pair, n, held, killAfterMs, cleanMs: clean.cleanMs, finishedFirst, restarts, passed: findings.length === 0, findings };
 }
 
-/** Runs the trials of each PSA (platforms in turn); a result per PSA. */
-export async function runCrashTrials(options: CrashOptions): Promise<CrashPsaResult[]> {
-  const out: CrashPsaResult[] = [];
-  for (const psa of options.psas) {
-    const random = prng((options.seed ^ hash(psa)) >>> 0);
-    const cleans = new Map<string, { expected: PsaSnapshot; cleanMs: number }>();
-    const result: CrashPsaResult = { psa, run: 0, passed: 0, findings: [] };
-    for (let n = 0; n < options.trials; n++) {
-      const pair: Pair = { psa, platform: SIMULATED_PLATFORM_KINDS[n % SIMULATED_PLATFORM_KINDS.length]! };
-      const key = `${pair.platform}×${pair.psa}`;
-      if (!cleans.has(key)) cleans.set(key, await cleanRun(pair, options));
-      const held: HeldWrite = n % 3 === 1 ? 'posting' : n % 3 === 2 ? 'ticket' : null;
-      const t = await trial(pair, n, held, random(), random(), cleans.get(key)!, options);
-      result.run++;
-      if (t.passed) result.passed++;
-      else if (result.findings.length < 8) result.findings.push(`trial ${n} (${pair.platform}, ${held ? `${held} held, ` : ''}killed at ${t.killAfterMs} ms): ${t.findings.slice(0, 3).join('; ')}`);
-      options.onTrial?.(t);
-    }
-    out.push(result);
+/** Runs `options.trials` trials on one PSA × platform pair. */
+export async function runCrashPair(pair: Pair, options: CrashOptions): Promise<CrashPairResult> {
+  const random = prng((options.seed ^ hash(`${pair.platform}×${pair.psa}`)) >>> 0);
+  const clean = await cleanRun(pair, options);
+  const result: CrashPairResult = { pair, run: 0, passed: 0, held: { posting: 0, ticket: 0 }, restarts: 0, findings: [] };
+  for (let n = 0; n < options.trials; n++) {
+    const held: HeldWrite = n % 3 === 1 ? 'posting' : n % 3 === 2 ? 'ticket' : null;
+    const t = await trial(pair, n, held, random(), random(), clean, options);
+    result.run++;
+    result.restarts += t.restarts;
+    if (held) result.held[held]++;
+    if (t.passed) result.passed++;
+    else if (result.findings.length < 8) result.findings.push(`trial ${n} (${held ? `${held} write held, ` : ''}killed at ${t.killAfterMs} ms of a ${t.cleanMs} ms pass): ${t.findings.slice(0, 3).join('; ')}`);
+    options.onTrial?.(t);
   }
-  return out;
+  return result;
+}
+
+/**
+ * The chaos report's column (sections.ts): `perPsa` trials for each PSA, shared among its
+ * platforms (fifty per PSA over two platforms: twenty-five per pair).
+ */
+export function crashSection(perPsa: number = CRASH_DEFAULTS.trials): ChaosSection {
+  const trials = Math.ceil(perPsa / SIMULATED_PLATFORM_KINDS.length);
+  return {
+    title: 'crash trials passed / run',
+    async run(pair, options) {
+      const r = await runCrashPair(pair, { seed: options.seed, trials, ...(options.tenants !== undefined ? { tenants: options.tenants } : {}) });
+      return {
+        cell: `${r.passed} / ${r.run}`,
+        passed: r.passed === r.run,
+        details: r.findings,
+        figures: { passed: r.passed, run: r.run, held: r.held, restarts: r.restarts },
+      };
+    },
+  };
 }

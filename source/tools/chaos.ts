@@ -6,6 +6,7 @@
 //   node dist/tools/chaos.js [--seed N] [--rate 0.2] [--tenants N] [--max-passes 40] [--json]
 import { parseArgs } from 'node:util';
 import { CHAOS_DEFAULTS, runPair, type ChaosOptions } from '../chaos/converge.js';
+import { crashSection } from '../chaos/crash.js';
 import { formatReport, reportPassed, type PairReport } from '../chaos/report.js';
 import type { Pair } from '../chaos/scenario.js';
 import type { ChaosSection } from '../chaos/sections.js';
@@ -15,7 +16,7 @@ import { SIMULATED_PLATFORM_KINDS, SIMULATED_PSA_KINDS } from '../simulators/reg
 // ---------------------------------------------------------------- sections
 // Further columns, run per pair after its convergence run (sections.ts). Crash trials
 // (source/chaos/crash.ts, "crash trials passed / run") are registered here.
-const SECTIONS: ChaosSection[] = [];
+const SECTIONS: ChaosSection[] = [crashSection()];
 
 function number(text: string | undefined, name: string, fallback: number, check: (n: number) => boolean): number {
   if (text === undefined) return fallback;
