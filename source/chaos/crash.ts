@@ -8,7 +8,9 @@
 // drawn within the measured duration of a clean pass. Every third trial holds the PSA's next
 // posting write, every third after it the next ticket create (holdWrites): the kill comes while
 // the PSA holds it, and the write is released only after the restart has begun, so it lands
-// while the restarted pass runs — the hard case: no ticket twice, no posting twice.
+// while the restarted pass runs — the hard case: no ticket twice, no posting twice. Every fourth
+// trial kills the agent daemon instead (crashChild.js --daemon: billing every 3 s from the start,
+// tickets every second), somewhere in its first passes.
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -38,10 +40,18 @@ export interface CrashOptions {
 }
 
 export type HeldWrite = 'posting' | 'ticket' | null;
+/** What a trial kills: one pass of each job (as --once), or the daemon. */
+export type Killed = 'once' | 'daemon';
+
+/** The n-th trial: a plain kill, a held posting, a held ticket create, the daemon, in turn. */
+export function trialKind(n: number): { killed: Killed; held: HeldWrite } {
+  return [{ killed: 'once', held: null }, { killed: 'once', held: 'posting' }, { killed: 'once', held: 'ticket' }, { killed: 'daemon', held: null }][n % 4] as { killed: Killed; held: HeldWrite };
+}
 
 export interface CrashTrial {
   pair: Pair;
   n: number;
+  killed: Killed;
   held: HeldWrite;
   /** When the kill came, ms after the child started, and the clean pass's duration it was drawn within. */
   killAfterMs: number;
@@ -60,6 +70,8 @@ export interface CrashPairResult {
   passed: number;
   /** Trials whose kill came while the PSA held the write of that kind. */
   held: { posting: number; ticket: number };
+  /** Trials that killed the daemon. */
+  daemon: number;
   /** Runs after the kills until a clean one, all trials together. */
   restarts: number;
   /** The first findings of the failed trials. */
@@ -160,18 +172,21 @@ async function cleanRun(pair: Pair, options: CrashOptions): Promise<{ expected: 
   }
 }
 
-async function trial(pair: Pair, n: number, held: HeldWrite, at: number, releaseAt: number, clean: { expected: PsaSnapshot; cleanMs: number }, options: CrashOptions): Promise<CrashTrial> {
+/** The daemon's first billing pass begins within its schedule's period (3 s) of its start. */
+const DAEMON_FIRST_BILLING_MS = 3_000;
+
+async function trial(pair: Pair, n: number, killed: Killed, held: HeldWrite, at: number, releaseAt: number, clean: { expected: PsaSnapshot; cleanMs: number }, options: CrashOptions): Promise<CrashTrial> {
   const s = await startScenario(pair, options.tenants !== undefined ? { tenants: options.tenants } : {});
   const findings: string[] = [];
   const entry = psaSimulator(pair.psa as string);
   const psaSim = s.simulators[1];
   const hold = held ? holdWrites(entry, psaSim, held) : null;
-  let killAfterMs = Math.floor(at * clean.cleanMs);
+  let killAfterMs = Math.floor(at * (killed === 'daemon' ? clean.cleanMs + DAEMON_FIRST_BILLING_MS : clean.cleanMs));
   let finishedFirst = false;
   let restarts = 0;
   try {
     const started = Date.now();
-    const first = startChild(CHILD, [s.paths.configDir]);
+    const first = startChild(CHILD, killed === 'daemon' ? [s.paths.configDir, '--daemon'] : [s.paths.configDir]);
     let exited = false;
     void first.exited.then(() => (exited = true));
     if (hold) {
@@ -213,22 +228,23 @@ async function trial(pair: Pair, n: number, held: HeldWrite, at: number, release
     hold?.release();
     await s.close();
   }
-  return { pair, n, held, killAfterMs, cleanMs: clean.cleanMs, finishedFirst, restarts, passed: findings.length === 0, findings };
+  return { pair, n, killed, held, killAfterMs, cleanMs: clean.cleanMs, finishedFirst, restarts, passed: findings.length === 0, findings };
 }
 
 /** Runs `options.trials` trials on one PSA × platform pair. */
 export async function runCrashPair(pair: Pair, options: CrashOptions): Promise<CrashPairResult> {
   const random = prng((options.seed ^ hash(`${pair.platform}×${pair.psa}`)) >>> 0);
   const clean = await cleanRun(pair, options);
-  const result: CrashPairResult = { pair, run: 0, passed: 0, held: { posting: 0, ticket: 0 }, restarts: 0, findings: [] };
+  const result: CrashPairResult = { pair, run: 0, passed: 0, held: { posting: 0, ticket: 0 }, daemon: 0, restarts: 0, findings: [] };
   for (let n = 0; n < options.trials; n++) {
-    const held: HeldWrite = n % 3 === 1 ? 'posting' : n % 3 === 2 ? 'ticket' : null;
-    const t = await trial(pair, n, held, random(), random(), clean, options);
+    const { killed, held } = trialKind(n);
+    const t = await trial(pair, n, killed, held, random(), random(), clean, options);
     result.run++;
     result.restarts += t.restarts;
     if (held) result.held[held]++;
+    if (killed === 'daemon') result.daemon++;
     if (t.passed) result.passed++;
-    else if (result.findings.length < 8) result.findings.push(`trial ${n} (${held ? `${held} write held, ` : ''}killed at ${t.killAfterMs} ms of a ${t.cleanMs} ms pass): ${t.findings.slice(0, 3).join('; ')}`);
+    else if (result.findings.length < 8) result.findings.push(`trial ${n} (${killed === 'daemon' ? 'the daemon, ' : ''}${held ? `${held} write held, ` : ''}killed at ${t.killAfterMs} ms of a ${t.cleanMs} ms pass): ${t.findings.slice(0, 3).join('; ')}`);
     options.onTrial?.(t);
   }
   return result;
@@ -248,7 +264,7 @@ export function crashSection(perPsa: number = CRASH_DEFAULTS.trials): ChaosSecti
         cell: `${r.passed} / ${r.run}`,
         passed: r.passed === r.run,
         details: r.findings,
-        figures: { passed: r.passed, run: r.run, held: r.held, restarts: r.restarts },
+        figures: { passed: r.passed, run: r.run, held: r.held, daemon: r.daemon, restarts: r.restarts },
       };
     },
   };
