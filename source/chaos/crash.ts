@@ -72,6 +72,8 @@ export interface CrashPairResult {
   held: { posting: number; ticket: number };
   /** Trials that killed the daemon. */
   daemon: number;
+  /** Trials whose process had already finished when the kill came (drawn late in a pass that ran faster). */
+  finishedFirst: number;
   /** Runs after the kills until a clean one, all trials together. */
   restarts: number;
   /** The first findings of the failed trials. */
@@ -235,7 +237,7 @@ async function trial(pair: Pair, n: number, killed: Killed, held: HeldWrite, at:
 export async function runCrashPair(pair: Pair, options: CrashOptions): Promise<CrashPairResult> {
   const random = prng((options.seed ^ hash(`${pair.platform}×${pair.psa}`)) >>> 0);
   const clean = await cleanRun(pair, options);
-  const result: CrashPairResult = { pair, run: 0, passed: 0, held: { posting: 0, ticket: 0 }, daemon: 0, restarts: 0, findings: [] };
+  const result: CrashPairResult = { pair, run: 0, passed: 0, held: { posting: 0, ticket: 0 }, daemon: 0, finishedFirst: 0, restarts: 0, findings: [] };
   for (let n = 0; n < options.trials; n++) {
     const { killed, held } = trialKind(n);
     const t = await trial(pair, n, killed, held, random(), random(), clean, options);
@@ -243,6 +245,7 @@ export async function runCrashPair(pair: Pair, options: CrashOptions): Promise<C
     result.restarts += t.restarts;
     if (held) result.held[held]++;
     if (killed === 'daemon') result.daemon++;
+    if (t.finishedFirst) result.finishedFirst++;
     if (t.passed) result.passed++;
     else if (result.findings.length < 8) result.findings.push(`trial ${n} (${killed === 'daemon' ? 'the daemon, ' : ''}${held ? `${held} write held, ` : ''}killed at ${t.killAfterMs} ms of a ${t.cleanMs} ms pass): ${t.findings.slice(0, 3).join('; ')}`);
     options.onTrial?.(t);
@@ -264,7 +267,7 @@ export function crashSection(perPsa: number = CRASH_DEFAULTS.trials): ChaosSecti
         cell: `${r.passed} / ${r.run}`,
         passed: r.passed === r.run,
         details: r.findings,
-        figures: { passed: r.passed, run: r.run, held: r.held, daemon: r.daemon, restarts: r.restarts },
+        figures: { passed: r.passed, run: r.run, held: r.held, daemon: r.daemon, finishedFirst: r.finishedFirst, restarts: r.restarts },
       };
     },
   };
