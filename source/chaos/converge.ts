@@ -31,6 +31,11 @@ export const CHAOS_DEFAULTS = { seed: 20_261_207, rate: 0.2, maxPasses: 40 } as 
  * of the minute a real vendor is given.
  */
 export const CHAOS_HTTP = { timeoutMs: 400, retries: 3, backoffBaseMs: 20, backoffMaxMs: 200, maxRetryAfterMs: 500, landingMarginMs: 1_000 } as const satisfies HttpOptions;
+/**
+ * Without faults (the expected run, the clean pass after the faults): patient timeouts, so that a
+ * busy machine's slow answer is not taken for a fault, and still the short landing margin.
+ */
+export const CLEAN_HTTP = { ...CHAOS_HTTP, timeoutMs: 15_000 } as const satisfies HttpOptions;
 /** The plan's timings: a timeout just beyond the client's patience, a slow answer within it, a short Retry-After. */
 export const FAULT_TIMING = { timeoutMs: CHAOS_HTTP.timeoutMs + 200, slowMs: 200, retryAfterSeconds: 0.2 } as const;
 
@@ -57,6 +62,23 @@ export interface PairResult {
   difference: Difference;
   /** What the fault-free run made: postings in force and tickets (the scale of the comparison). */
   expected: { postings: number; records: number; tickets: number };
+}
+
+/** A pair whose run could not be made (its scenario failed to start, its fault-free run never finished clean). */
+export function pairNotRun(pair: Pair, why: string): PairResult {
+  const none = { postings: 0, tickets: 0 };
+  return {
+    pair,
+    converged: false,
+    billing: { passes: null, lastErrors: [why] },
+    tickets: { passes: null, lastErrors: [] },
+    faults: {},
+    requests: 0,
+    retries: 0,
+    cleanPassChanged: false,
+    difference: { duplicates: none, lost: { ...none }, wrong: { ...none }, details: [] },
+    expected: { postings: 0, records: 0, tickets: 0 },
+  };
 }
 
 /** True when the pair passes: converged, the clean pass changed nothing, no duplicate, nothing lost or wrong. */
@@ -113,7 +135,7 @@ async function converge(s: Scenario, http: HttpOptions, maxPasses: number): Prom
 export async function expectedState(pair: Pair, options: ChaosOptions): Promise<PsaSnapshot> {
   const s = await startScenario(pair, options);
   try {
-    const r = await converge(s, CHAOS_HTTP, options.maxPasses);
+    const r = await converge(s, CLEAN_HTTP, options.maxPasses);
     if (r.billing.passes === null || r.tickets.passes === null) {
       const why = [...r.billing.lastErrors, ...r.tickets.lastErrors].join('; ');
       throw new Error(`the fault-free run of ${pair.platform} × ${pair.psa} did not finish clean: ${why}`);
@@ -146,7 +168,7 @@ export async function runPair(pair: Pair, options: ChaosOptions): Promise<PairRe
     // Faults over, held requests answered: one clean pass of each must find nothing left to do.
     await waitForLanding(s);
     const before = JSON.stringify(s.snapshot());
-    const clean = await converge(s, CHAOS_HTTP, 1);
+    const clean = await converge(s, CLEAN_HTTP, 1);
     const after = s.snapshot();
     const converged = figures.billing.passes !== null && figures.tickets.passes !== null && clean.billing.passes !== null && clean.tickets.passes !== null;
     return {

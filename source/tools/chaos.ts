@@ -5,7 +5,7 @@
 //
 //   node dist/tools/chaos.js [--seed N] [--rate 0.2] [--tenants N] [--max-passes 40] [--json]
 import { parseArgs } from 'node:util';
-import { CHAOS_DEFAULTS, runPair, type ChaosOptions } from '../chaos/converge.js';
+import { CHAOS_DEFAULTS, pairNotRun, runPair, type ChaosOptions } from '../chaos/converge.js';
 import { formatReport, reportPassed, type PairReport } from '../chaos/report.js';
 import type { Pair } from '../chaos/scenario.js';
 import type { ChaosSection } from '../chaos/sections.js';
@@ -46,7 +46,8 @@ async function main(): Promise<number> {
   const reports: PairReport[] = [];
   for (const pair of pairs) {
     if (!values.json) process.stderr.write(`chaos: ${pair.platform} × ${pair.psa}…\n`);
-    const result = await runPair(pair, options);
+    // One pair that cannot run is reported as failed; the others still run.
+    const result = await runPair(pair, options).catch((error: unknown) => pairNotRun(pair, describeErrorLine(error)));
     const sections: PairReport['sections'] = {};
     for (const section of SECTIONS) {
       if (!values.json) process.stderr.write(`chaos: ${pair.platform} × ${pair.psa}: ${section.title}…\n`);
