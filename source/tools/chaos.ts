@@ -59,7 +59,7 @@ async function main(): Promise<number> {
   if (values.json) {
     process.stdout.write(JSON.stringify({ options, passed, pairs: reports.map((r) => ({ ...r.result, sections: r.sections, passed: reportPassed(r) })) }, null, 2) + '\n');
   } else {
-    const header = `kmsp chaos run: seed ${options.seed}, fault rate ${options.rate}, at most ${options.maxPasses} passes per job, ${tenants ?? 'every matched'} tenant${tenants === 1 ? '' : 's'} per pair`;
+    const header = `kmsp chaos run: seed ${options.seed}, fault rate ${options.rate}, at most ${options.maxPasses} passes per job, ${tenants === undefined ? 'every tenant the mapping suggestions match' : `${tenants} tenant${tenants === 1 ? '' : 's'}`} per pair`;
     process.stdout.write(formatReport(reports, SECTIONS.map((s) => s.title), header) + '\n\n' + (passed ? 'Every pair converged on the expected state.' : 'Some pair did not converge on the expected state (see above).') + '\n');
   }
   return passed ? 0 : 1;
