@@ -262,7 +262,13 @@ export function crashSection(perPsa: number = CRASH_DEFAULTS.trials): ChaosSecti
   return {
     title: 'crash trials passed / run',
     async run(pair, options) {
-      const r = await runCrashPair(pair, { seed: options.seed, trials, ...(options.tenants !== undefined ? { tenants: options.tenants } : {}) });
+      let r: CrashPairResult;
+      try {
+        r = await runCrashPair(pair, { seed: options.seed, trials, ...(options.tenants !== undefined ? { tenants: options.tenants } : {}) });
+      } catch (error) {
+        // The pair's run without a kill failed (its scenario cannot run): reported, the other pairs go on.
+        return { cell: `0 / ${trials}`, passed: false, details: [`not run: ${error instanceof Error ? error.message : String(error)}`] };
+      }
       return {
         cell: `${r.passed} / ${r.run}`,
         passed: r.passed === r.run,

@@ -57,7 +57,7 @@ export function formatReport(reports: readonly PairReport[], sectionTitles: read
   out.push('', 'Expected state (the fault-free run): ' + reports.map((r) => `${pairName(r.result)} ${r.result.expected.postings} postings in force, ${r.result.expected.records} usage records, ${r.result.expected.tickets} tickets`).join('; '));
   for (const { result: r, sections } of reports) {
     const lines = [
-      ...(r.billing.passes === null ? [`billing did not finish clean within the passes allowed; last errors:`, ...r.billing.lastErrors.map((e) => `  ${e}`)] : []),
+      ...(r.billing.passes === null ? [`billing did not finish clean (within the passes allowed); last errors:`, ...r.billing.lastErrors.map((e) => `  ${e}`)] : []),
       ...(r.tickets.passes === null ? [`tickets did not finish clean within the passes allowed; last errors:`, ...r.tickets.lastErrors.map((e) => `  ${e}`)] : []),
       ...(!r.converged && r.billing.passes !== null && r.tickets.passes !== null ? ['the clean pass after the faults failed:', ...[...r.billing.lastErrors, ...r.tickets.lastErrors].map((e) => `  ${e}`)] : []),
       ...r.difference.details,

@@ -83,9 +83,11 @@ export async function startScenario(pair: Pair, options: ScenarioOptions = {}): 
     const loaded = store.load();
     const base = loaded.integrations[0]!;
     const c = await connect(paths, base);
-    let read;
+    let mapped: TenantMapping[];
+    let apps: Application[];
+    let items: BillingItem[];
     try {
-      read = await Promise.all([
+      const [tenants, accounts, contracts, itemList, appList, levels] = await Promise.all([
         c.platform.listTenants(),
         c.psa.listAccounts(),
         c.psa.listContracts(),
@@ -93,22 +95,30 @@ export async function startScenario(pair: Pair, options: ScenarioOptions = {}): 
         c.platform.listApplications(),
         c.psa.listPriceLevels ? c.psa.listPriceLevels() : Promise.resolve(null),
       ]);
+      apps = appList;
+      items = itemList;
+      const today = calendarDate(new Date(), loaded.agent.timeZone);
+      // One price level for every account: the PSA's first (a harness has no customer to ask).
+      const level = levels?.[0] ? { priceLevelId: levels[0].id, priceLevelName: levels[0].name } : {};
+      const limit = options.tenants ?? Number.POSITIVE_INFINITY;
+      mapped = [];
+      for (const s of suggestMappings(tenants, accounts, [], { psa: pair.psa }).suggestions) {
+        if (mapped.length >= limit) break;
+        if (s.confidence === 'partial') continue;
+        const row: TenantMapping = { tenantId: s.tenantId, tenantName: s.tenantName, accountId: s.accountId, accountName: s.accountName, billing: false, contractId: null, contractName: null, ...level };
+        const contract = contractsFor(s.accountId, contracts, today)[0];
+        const billed = contract ? { ...row, billing: true, contractId: contract.id, contractName: contract.name } : row;
+        mapped.push(contract && contractProblem(billed, contract, today) === null ? billed : row);
+      }
+      // Billing off where the PSA says the account cannot take postings yet, as an admin would
+      // after the Accounts tab's warning: a run that skips it with an error never finishes clean.
+      if (c.psa.billingReadiness) {
+        const ids = mapped.filter((m) => m.billing).map((m) => m.accountId!);
+        const notReady = new Set((await c.psa.billingReadiness(ids)).filter((r) => !r.ready).map((r) => r.accountId));
+        mapped = mapped.map((m) => (m.billing && notReady.has(m.accountId!) ? { ...m, billing: false } : m));
+      }
     } finally {
       await c.close();
-    }
-    const [tenants, accounts, contracts, items, apps, levels] = read;
-    const today = calendarDate(new Date(), loaded.agent.timeZone);
-    // One price level for every account: the PSA's first (a harness has no customer to ask).
-    const level = levels?.[0] ? { priceLevelId: levels[0].id, priceLevelName: levels[0].name } : {};
-    const limit = options.tenants ?? Number.POSITIVE_INFINITY;
-    const mapped: TenantMapping[] = [];
-    for (const s of suggestMappings(tenants, accounts, [], { psa: pair.psa }).suggestions) {
-      if (mapped.length >= limit) break;
-      if (s.confidence === 'partial') continue;
-      const row: TenantMapping = { tenantId: s.tenantId, tenantName: s.tenantName, accountId: s.accountId, accountName: s.accountName, billing: false, contractId: null, contractName: null, ...level };
-      const contract = contractsFor(s.accountId, contracts, today)[0];
-      const billed = contract ? { ...row, billing: true, contractId: contract.id, contractName: contract.name } : row;
-      mapped.push(contract && contractProblem(billed, contract, today) === null ? billed : row);
     }
     const billing = demoBilling(apps, items, platformSimulator(pair.platform).demoServices);
     if (!mapped.some((m) => m.billing) || billing.applications.length === 0) {

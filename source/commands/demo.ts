@@ -1,6 +1,8 @@
 // kmsp demo: the simulators on loopback with a ready configuration.
 import type { Command } from 'commander';
 import { describeError, KmspError } from '../domain/errors.js';
+import type { FaultPlan } from '../simulators/faults.js';
+import { parseFaultSpec } from '../simulators/faultSpec.js';
 import { processIo, selfCommand, shellQuote } from './shared.js';
 
 interface DemoCliOptions {
@@ -11,6 +13,7 @@ interface DemoCliOptions {
   platform?: string;
   psaPort?: string;
   platformPort?: string;
+  faults?: string;
 }
 
 function port(value: string | undefined, what: string): number | undefined {
@@ -33,16 +36,19 @@ export function register(program: Command): void {
     .option('--record <file>', 'append every request the simulators receive (secrets removed) to this JSONL file')
     .option('--platform-port <port>', 'port for the platform simulator (default: any free port)')
     .option('--psa-port <port>', 'port for the PSA simulator (default: any free port)')
+    .option('--faults <plan>', 'seeded random faults on both simulators, e.g. rate=0.2,seed=7[,kinds=5xx+429+reset-after]: to watch kmsp cope')
     .action(async (options: DemoCliOptions) => {
       const { demoKinds, startDemo } = await import('../demo/environment.js');
       let kinds;
       let psaPort: number | undefined;
       let platformPort: number | undefined;
+      let faults: FaultPlan | undefined;
       try {
         // Refused before anything starts: a kind the demo cannot simulate names the ones it can.
         kinds = demoKinds({ psa: options.psa, platform: options.platform });
         psaPort = port(options.psaPort, '--psa-port');
         platformPort = port(options.platformPort, '--platform-port');
+        if (options.faults !== undefined) faults = parseFaultSpec(options.faults);
       } catch (error) {
         processIo.err(`${describeError(error)}\n`);
         process.exitCode = 2;
@@ -67,6 +73,7 @@ export function register(program: Command): void {
           ...(options.record ? { recordFile: options.record } : {}),
           ...(psaPort !== undefined ? { psaPort } : {}),
           ...(platformPort !== undefined ? { platformPort } : {}),
+          ...(faults ? { faults } : {}),
         });
       } catch (error) {
         processIo.err(`The demo could not start.\n${describeError(error)}\n`);
@@ -99,6 +106,7 @@ export function register(program: Command): void {
       const rows: Array<[string, string]> = [
         ...demo.simulators.map((sim): [string, string] => [`${sim.name} simulator`, sim.note ? `${sim.address}   (${sim.note})` : sim.address]),
         ['Configuration and secrets', demo.configDir],
+        ...(faults ? [['Faults', `${Math.round(faults.rate * 100)}% of requests, seed ${faults.seed}${faults.kinds ? `, kinds ${faults.kinds.join(' ')}` : ', every kind'} (counted at <simulator>/_sim/faults)`] as [string, string]] : []),
       ];
       const width = Math.max(...rows.map(([label]) => label.length)) + 2;
       const lines = [

@@ -559,12 +559,39 @@ export class HttpClient {
   }
 }
 
+/**
+ * True for a body that starts as JSON but does not parse: an answer cut short (a dropped
+ * connection, a proxy's limit), not a web page in the API's place.
+ */
+export function isCutShortJson(text: string): boolean {
+  const t = text.trim();
+  if (!/^[{[]/.test(t)) return false;
+  try {
+    JSON.parse(t);
+    return false;
+  } catch {
+    return true;
+  }
+}
+
+/** The error for an answer whose JSON was cut short (see isCutShortJson). */
+export function cutShortError(service: string, status: number, snippet: string): KmspError {
+  return new KmspError(`${service} answered with incomplete JSON (HTTP ${status})`, {
+    kind: 'protocol',
+    cause: `the answer ended before its JSON did; it starts with: ${snippet}`,
+    remedy: `The connection, or a proxy between kmsp and ${service}, cut the answer short. kmsp asks again on its next run; if it keeps happening, check the network path and any proxy.`,
+    code: status,
+  });
+}
+
 /** Parses a JSON body, or throws a protocol error naming the service. */
 export function parseJson<T = unknown>(response: HttpResponse, service: string, redactor?: Redactor): T {
   try {
     return JSON.parse(response.text) as T;
   } catch {
     const snippet = response.text.slice(0, 200);
+    // A cut-short answer is no sign of a wrong URL: saying "not the API" would send the user to the wrong place.
+    if (isCutShortJson(response.text)) throw cutShortError(service, response.status, redactor ? redactor.text(snippet) : snippet);
     throw new KmspError(`${service} answered with something that is not JSON (HTTP ${response.status})`, {
       kind: 'protocol',
       cause: `body starts with: ${redactor ? redactor.text(snippet) : snippet}`,

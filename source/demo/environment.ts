@@ -21,6 +21,8 @@ import {
   type SimulatedPlatformKind,
   type SimulatedPsaKind,
 } from '../simulators/registry.js';
+import type { FaultPlan } from '../simulators/faults.js';
+import { planFor, unknownKinds } from '../simulators/faultSpec.js';
 import type { SimServer } from '../simulators/server.js';
 import { openConfig } from '../store/config.js';
 import { resolvePaths } from '../store/paths.js';
@@ -50,6 +52,8 @@ export interface DemoOptions<P extends SimulatedPsaKind = DefaultPsa, L extends 
    * exercise the add/remove checklist leave it off.
    */
   withTenants?: boolean;
+  /** Seeded random faults on both simulators (simulators/faults.ts); a vendor's own kind goes to its simulator alone. */
+  faults?: FaultPlan;
   /** Told each step as it begins ("Starting the simulated …"), so a person waiting sees what happens. */
   onStep?: (text: string) => void;
 }
@@ -116,6 +120,11 @@ export async function startDemo<P extends SimulatedPsaKind = DefaultPsa, L exten
   try {
     const platform = await start(platformSim, platformName, options.platformPort);
     const psa = await start(psaSim, psaName, options.psaPort);
+    if (options.faults) {
+      const refusal = unknownKinds(options.faults, [platform.faults.kinds(), psa.faults.kinds()]);
+      if (refusal) throw refusal;
+      for (const sim of [platform, psa]) sim.faults.set(planFor(options.faults, sim.faults.kinds()));
+    }
     const platformAccess = platformSim.connection(platform);
     const psaAccess = psaSim.connection(psa);
 

@@ -51,6 +51,11 @@ export interface FaultPlan {
   slowMs?: number;
   /** timeout: milliseconds without an answer (default 35 000). */
   timeoutMs?: number;
+  /**
+   * At most this many faults, then none (default: no limit): one fault at rate 1 hits exactly
+   * the first matching request, so a test knows which request of an operation failed.
+   */
+  limit?: number;
 }
 
 export interface FaultStats {
@@ -67,6 +72,8 @@ export class FaultPlanner {
   private plan: FaultPlan | null = null;
   private seen = new Map<string, number>();
   private counts: FaultStats = { requests: 0, injected: {} };
+  /** Faults chosen under the current plan (for `limit`), counted at the choice so concurrent requests cannot overshoot it. */
+  private chosen = 0;
 
   constructor(private readonly vendor: VendorFaults = {}) {}
 
@@ -80,6 +87,7 @@ export class FaultPlanner {
     if (plan) checkPlan(plan, this.kinds());
     this.plan = plan;
     this.seen.clear();
+    this.chosen = 0;
     if (plan) this.resetStats();
   }
 
@@ -110,6 +118,7 @@ export class FaultPlanner {
     this.seen.set(signature, nth + 1);
     const draw = prng(hash(`${plan.seed}|${nth}|${signature}`));
     if (draw() >= plan.rate) return { kind: null };
+    if (plan.limit !== undefined && this.chosen >= plan.limit) return { kind: null };
     const kinds = plan.kinds ?? this.kinds();
     const weights = kinds.map((k) => Math.max(0, plan.weights?.[k] ?? 1));
     const total = weights.reduce((a, b) => a + b, 0);
@@ -123,6 +132,7 @@ export class FaultPlanner {
         break;
       }
     }
+    this.chosen++;
     const vendor = this.vendor[kind];
     return vendor ? { kind, vendor } : { kind };
   }
@@ -130,11 +140,17 @@ export class FaultPlanner {
   applied(kind: string): void {
     this.counts.injected[kind] = (this.counts.injected[kind] ?? 0) + 1;
   }
+
+  /** A chosen vendor fault that did not apply to its request ('not-applicable'): it does not count against `limit`. */
+  notApplied(): void {
+    if (this.chosen > 0) this.chosen--;
+  }
 }
 
 function checkPlan(plan: FaultPlan, known: readonly string[]): void {
   if (!Number.isFinite(plan.seed)) throw new FaultPlanError('seed must be a number');
   if (!(typeof plan.rate === 'number' && plan.rate >= 0 && plan.rate <= 1)) throw new FaultPlanError('rate must be a number from 0 to 1');
+  if (plan.limit !== undefined && !(Number.isInteger(plan.limit) && plan.limit >= 0)) throw new FaultPlanError('limit must be a whole number of faults');
   for (const k of [...(plan.kinds ?? []), ...Object.keys(plan.weights ?? {})]) {
     if (!known.includes(k)) throw new FaultPlanError(`unknown fault kind "${k}"; this simulator has: ${known.join(', ')}`);
   }
@@ -155,7 +171,7 @@ export function faultPlanFromBody(body: unknown): FaultPlan | null {
   }
   if (b.weights !== undefined) plan.weights = b.weights as Record<string, number>;
   for (const key of ['pathIncludes', 'method'] as const) if (typeof b[key] === 'string') plan[key] = b[key] as string;
-  for (const key of ['retryAfterSeconds', 'slowMs', 'timeoutMs'] as const) if (b[key] !== undefined) plan[key] = Number(b[key]);
+  for (const key of ['retryAfterSeconds', 'slowMs', 'timeoutMs', 'limit'] as const) if (b[key] !== undefined) plan[key] = Number(b[key]);
   return plan;
 }
 

@@ -153,7 +153,8 @@ export async function startSimServer(options: SimServerOptions): Promise<SimServ
         let answer: SimResponse | null = null;
         if (decision.kind !== null) {
           const early = 'vendor' in decision && decision.vendor ? await decision.vendor(simReq) : sharedBefore(decision.kind, faults.current()!);
-          if (early !== 'not-applicable') {
+          if (early === 'not-applicable') faults.notApplied();
+          else {
             fault = decision.kind;
             faults.applied(decision.kind);
             if (early === 'reset') {

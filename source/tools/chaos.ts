@@ -5,7 +5,7 @@
 //
 //   node dist/tools/chaos.js [--seed N] [--rate 0.2] [--tenants N] [--max-passes 40] [--json]
 import { parseArgs } from 'node:util';
-import { CHAOS_DEFAULTS, runPair, type ChaosOptions } from '../chaos/converge.js';
+import { CHAOS_DEFAULTS, pairNotRun, runPair, type ChaosOptions } from '../chaos/converge.js';
 import { crashSection } from '../chaos/crash.js';
 import { formatReport, reportPassed, type PairReport } from '../chaos/report.js';
 import type { Pair } from '../chaos/scenario.js';
@@ -47,7 +47,8 @@ async function main(): Promise<number> {
   const reports: PairReport[] = [];
   for (const pair of pairs) {
     if (!values.json) process.stderr.write(`chaos: ${pair.platform} × ${pair.psa}…\n`);
-    const result = await runPair(pair, options);
+    // One pair that cannot run is reported as failed; the others still run.
+    const result = await runPair(pair, options).catch((error: unknown) => pairNotRun(pair, describeErrorLine(error)));
     const sections: PairReport['sections'] = {};
     for (const section of SECTIONS) {
       if (!values.json) process.stderr.write(`chaos: ${pair.platform} × ${pair.psa}: ${section.title}…\n`);
@@ -59,7 +60,7 @@ async function main(): Promise<number> {
   if (values.json) {
     process.stdout.write(JSON.stringify({ options, passed, pairs: reports.map((r) => ({ ...r.result, sections: r.sections, passed: reportPassed(r) })) }, null, 2) + '\n');
   } else {
-    const header = `kmsp chaos run: seed ${options.seed}, fault rate ${options.rate}, at most ${options.maxPasses} passes per job, ${tenants ?? 'every matched'} tenant${tenants === 1 ? '' : 's'} per pair`;
+    const header = `kmsp chaos run: seed ${options.seed}, fault rate ${options.rate}, at most ${options.maxPasses} passes per job, ${tenants === undefined ? 'every tenant the mapping suggestions match' : `${tenants} tenant${tenants === 1 ? '' : 's'}`} per pair`;
     process.stdout.write(formatReport(reports, SECTIONS.map((s) => s.title), header) + '\n\n' + (passed ? 'Every pair converged on the expected state.' : 'Some pair did not converge on the expected state (see above).') + '\n');
   }
   return passed ? 0 : 1;

@@ -34,6 +34,15 @@ describe('responseError', () => {
     expect(e.code).toBe(500);
   });
 
+  it('a 5xx without Autotask\'s {"errors":[…]} is server trouble, not a refusal naming something to correct', () => {
+    const e = responseError(res(500, { error: 'Internal Server Error' }), ctx);
+    expect(e.message).toBe('Autotask refused to list companies: HTTP 500');
+    expect(e.why).toMatch(/"Internal Server Error", a server failure/);
+    expect(e.remedy).toMatch(/having trouble/);
+    // Autotask's own errors array keeps its words and the remedy to correct them.
+    expect(responseError(res(500, { errors: ['Internal Server Error'] }), ctx).remedy).toMatch(/^Correct what Autotask names/);
+  });
+
   it('points an unknown user at the username', () => {
     const e = responseError(res(500, { errors: ['Zone information could not be determined'] }), ctx);
     expect(e.message).toContain('api@msp.example');

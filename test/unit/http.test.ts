@@ -3,7 +3,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { HttpClient, parseRetryAfter } from '../../source/connectors/http.js';
+import { HttpClient, parseJson, parseRetryAfter } from '../../source/connectors/http.js';
 import { KmspError } from '../../source/domain/errors.js';
 import { startSimServer, type SimHandler, type SimServer } from '../../source/simulators/server.js';
 
@@ -369,5 +369,22 @@ describe('HttpClient and redirects', () => {
     } finally {
       await other.close();
     }
+  });
+});
+
+describe('parseJson', () => {
+  const answer = (text: string) => ({ status: 200, headers: {}, text, url: 'https://x/' });
+  it('says an answer cut short as one, and a page in the API\'s place as that', () => {
+    const cut = (() => {
+      try {
+        parseJson(answer('{"items":[{"id":1,"na'), 'Test service');
+      } catch (error) {
+        return error as KmspError;
+      }
+    })();
+    expect(cut).toMatchObject({ kind: 'protocol', message: 'Test service answered with incomplete JSON (HTTP 200)' });
+    expect(cut?.remedy).toMatch(/cut the answer short/);
+    expect(() => parseJson(answer('<html>Proxy error</html>'), 'Test service')).toThrow('Test service answered with something that is not JSON (HTTP 200)');
+    expect(parseJson(answer('{"ok":true}'), 'Test service')).toEqual({ ok: true });
   });
 });

@@ -87,6 +87,16 @@ describe('fault plans', () => {
     expect(() => sim.faults.set({ seed: 1, rate: 1, kinds: ['nope'] })).toThrow(/unknown fault kind "nope".*session-expired, lock/);
   });
 
+  it('a limit stops the plan after that many faults; a vendor kind that does not apply does not count', async () => {
+    await start({ lock: (req: { method: string }) => (req.method === 'GET' ? ('not-applicable' as const) : { status: 409, body: { error: 'record locked' } }) });
+    sim.faults.set({ seed: 5, rate: 1, kinds: ['lock'], limit: 1 });
+    expect((await call('/a')).status).toBe(200);
+    expect((await call('/a', 'POST')).status).toBe(409);
+    expect((await call('/a', 'POST')).status).toBe(200);
+    expect(sim.requests.map((r) => r.fault)).toEqual([undefined, 'lock', undefined]);
+    expect(() => sim.faults.set({ seed: 1, rate: 1, limit: 0.5 })).toThrow(/limit/);
+  });
+
   it('the same seed picks the same requests, whatever else was asked in between; the control API sets and counts', async () => {
     await start();
     const picked = async (seed: number, noise: boolean) => {

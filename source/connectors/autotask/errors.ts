@@ -20,6 +20,16 @@ export function errorMessages(text: string): string[] {
   }
 }
 
+/** True when a body is Autotask's own error answer, {"errors":[…]}. */
+function hasErrorsArray(text: string): boolean {
+  try {
+    const body = JSON.parse(text) as unknown;
+    return typeof body === 'object' && body !== null && Array.isArray((body as Record<string, unknown>).errors);
+  } catch {
+    return false;
+  }
+}
+
 /** True for a thread-limit rejection, whatever its status (README §3.3): the server did not process it. */
 export function isThreadLimit(response: HttpResponse): boolean {
   return response.status !== 200 && THREAD_LIMIT_PATTERN.test(response.text);
@@ -158,7 +168,9 @@ export function responseError(response: HttpResponse, ctx: ErrorContext): KmspEr
       code,
     });
   }
-  if (messages.length > 0) {
+  // A 5xx without Autotask's own {"errors":[…]} is a server or gateway failure ("Internal Server
+  // Error"), not a refusal naming something to correct: said as trouble, with what it answered.
+  if (messages.length > 0 && !(code >= 500 && !hasErrorsArray(response.text))) {
     return new KmspError(`${what}: ${messages[0]}`, {
       kind: 'vendor',
       cause: messages.join('; '),
@@ -168,7 +180,7 @@ export function responseError(response: HttpResponse, ctx: ErrorContext): KmspEr
   }
   return new KmspError(`${what}: HTTP ${code}`, {
     kind: code >= 500 ? 'vendor' : 'protocol',
-    cause: `Autotask answered HTTP ${code} without an error message`,
+    cause: messages.length ? `Autotask answered HTTP ${code} "${messages.join('; ')}", a server failure rather than a refusal` : `Autotask answered HTTP ${code} without an error message`,
     remedy: code >= 500 ? 'Autotask may be having trouble; retry later.' : 'Check the zone URL in the Autotask connection settings.',
     ...(detail ? { detail } : {}),
     code,

@@ -3,7 +3,7 @@
 // KmspError. Sessions are session.ts's business; this module only reports a
 // refused session (401/403) so the caller can sign in again.
 import { KmspError } from '../../domain/errors.js';
-import type { HttpClient, HttpResponse } from '../http.js';
+import { cutShortError, isCutShortJson, type HttpClient, type HttpResponse } from '../http.js';
 import { KSC_SERVICE, kscErrorFromPxg, pxgErrorOf } from './errors.js';
 import { decodeParams, encodeArgs, parseKscJson, type KscParams } from './params.js';
 
@@ -96,6 +96,8 @@ export class KscTransport {
     }
     if (body === undefined || body === null || typeof body !== 'object' || Array.isArray(body)) {
       const snippet = redactor.text(response.text.slice(0, 200));
+      // A reply cut short is no sign of a wrong URL (see cutShortError).
+      if (isCutShortJson(response.text)) throw cutShortError(`${KSC_SERVICE} (${method})`, response.status, snippet);
       throw new KmspError(`${KSC_SERVICE} answered ${method} with something that is not a KLOAPI reply`, {
         kind: 'protocol',
         cause: snippet ? `body starts with: ${snippet}` : 'the body is empty',

@@ -3,7 +3,7 @@
 // - ChunkAccessor (FindHosts…): GetItemsCount, GetItemsChunk(nStart, nCount), Release;
 // - GroupSyncIterator (EnumKeys, AcquireKeyHosts): GetNextItems until bEOF, ReleaseIterator;
 // - EventProcessing: GetRecordCount, GetRecordRange(nStart, nEnd inclusive), ReleaseIterator.
-import { KmspError } from '../../domain/errors.js';
+import { isKmspError, KmspError } from '../../domain/errors.js';
 import { KSC_SERVICE, missingOutParam } from './errors.js';
 import { paramsList, read, type KscParams } from './params.js';
 import type { KscCall } from './session.js';
@@ -75,12 +75,32 @@ export async function readChunkAccessor(call: KscCall, accessor: string, chunkSi
   }
 }
 
+/**
+ * GetNextItems is not repeated after a lost reply (it moves the iterator on), so the HTTP layer
+ * reports it as a request whose outcome is unknown, in the words of a write: "the change may or
+ * may not have been made, check before trying again". Nothing is changed by a read; what is lost
+ * is the page, so the list cannot be completed and the next run reads it again.
+ */
+function lostPage(error: unknown): unknown {
+  if (!isKmspError(error) || !error.outcomeUnknown) return error;
+  return new KmspError(`${KSC_SERVICE}: the answer to GroupSyncIterator.GetNextItems was lost, so the list could not be read to the end`, {
+    kind: 'network',
+    // The transport's own words ("timed out after …", "ECONNRESET: …"), not its write-minded message.
+    cause: error.why ?? error.message,
+    remedy:
+      'Nothing was changed in KSC: kmsp only reads. The result set moved past a page kmsp did not receive, so the run stops rather than work from a partial list; the next run reads it again. If it keeps happening, check the network path and the Administration Server’s load.',
+    ...(error.code !== undefined ? { code: error.code } : {}),
+  });
+}
+
 export async function readGroupSyncIterator(call: KscCall, iterator: string, pageSize: number): Promise<KscParams[]> {
   try {
     const rows: KscParams[] = [];
     let emptyPages = 0;
     for (;;) {
-      const reply = await call('GroupSyncIterator.GetNextItems', { szwIterator: iterator, nCount: pageSize }, { stateful: true });
+      const reply = await call('GroupSyncIterator.GetNextItems', { szwIterator: iterator, nCount: pageSize }, { stateful: true }).catch((error: unknown) => {
+        throw lostPage(error);
+      });
       const items = paramsList(read.array(read.params(reply, 'pData') ?? {}, 'KLCSP_ITERATOR_ARRAY'));
       rows.push(...items);
       // The official sample processes the page, then stops when bEOF is true (§3.4 [K]).

@@ -7,6 +7,7 @@ import { startSimServer } from '../server.js';
 import { loadFixture, type AutotaskFixture, type FixtureContractService, type FixtureRecord, type FixtureUdfDefinition } from './fixture.js';
 import { Injections, RequestMeter, ThreadGate, type Injection } from './limits.js';
 import type { Rec } from './queryEngine.js';
+import { autotaskFaults } from './faults.js';
 import { createAutotaskHandler, zoneBase } from './routes.js';
 import { AutotaskState, TICKET_STATUS_COMPLETE } from './state.js';
 
@@ -286,6 +287,7 @@ export async function startAutotaskSimulator(options: AutotaskSimulatorOptions):
     ...(options.port !== undefined ? { port: options.port } : {}),
     ...(options.recordFile ? { recordFile: options.recordFile } : {}),
     ...(options.faults ? { faults: options.faults } : {}),
+    vendorFaults: autotaskFaults({ apiBase: () => zoneBase(fixture), threadLimitStatus: options.threadLimitStatus ?? 500 }),
     secrets: [fixture.apiUser.secret, fixture.apiUser.integrationCode],
   });
   origin = server.url;

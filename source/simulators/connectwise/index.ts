@@ -4,6 +4,7 @@
 import type { SimRequest, SimResponse, SimServer } from '../server.js';
 import type { FaultPlan } from '../faults.js';
 import { startSimServer } from '../server.js';
+import { connectWiseFaults } from './faults.js';
 import { checkFixture, loadConnectWiseFixture, type ConnectWiseFixture, type CwCustomFieldDefinition, type CwRecord } from './fixture.js';
 import { CwInjections, type CwInjection } from './injections.js';
 import { createConnectWiseHandler, DEFAULT_CODEBASE } from './routes.js';
@@ -211,6 +212,7 @@ export async function startConnectWiseSimulator(options: ConnectWiseSimulatorOpt
     ...(options.port !== undefined ? { port: options.port } : {}),
     ...(options.recordFile ? { recordFile: options.recordFile } : {}),
     ...(options.faults ? { faults: options.faults } : {}),
+    vendorFaults: connectWiseFaults(),
     secrets: [member.privateKey, member.publicKey],
   });
   origin = server.url;

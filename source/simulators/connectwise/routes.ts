@@ -48,6 +48,8 @@ export const REFUSALS = {
   badQuery: (message: string): SimResponse => fault(400, 'BadRequest', message),
   noRoute: (path: string): SimResponse => fault(404, 'NotFound', `No resource matches ${path}.`),
   notAllowed: (method: string, path: string): SimResponse => fault(405, 'MethodNotAllowed', `${method} is not supported on ${path}.`),
+  /** A record a member has open or changed meanwhile (connectors/connectwise/README.md §3.2: 409, assumed; its code and wording too). */
+  inUse: (): SimResponse => fault(409, 'Conflict', 'The record is in use by another member or was changed meanwhile. Try again later.'),
 };
 
 /** The odd body of ConnectWise's 429 (not the usual {code, message, errors}). */

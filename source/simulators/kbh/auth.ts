@@ -177,6 +177,16 @@ export class KbhAuth {
     return n;
   }
 
+  /** The access token a request's Authorization header carries expires now; false when it carries none that is live. */
+  expireAccessToken(authorization: string | undefined): boolean {
+    const m = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '');
+    const grant = m ? this.access.get(m[1]!) : undefined;
+    const now = this.clock();
+    if (!grant || grant.expiresAt <= now) return false;
+    grant.expiresAt = now;
+    return true;
+  }
+
   /** Every refresh token stops working (invalid_grant). Returns how many were live. */
   revokeRefreshTokens(): number {
     const now = this.clock();

@@ -6,6 +6,7 @@ import { startSimServer, testTls, type SimRequest, type SimResponse, type SimSer
 import type { FaultPlan } from '../faults.js';
 import { KbhAuth } from './auth.js';
 import { SimInputError } from './errors.js';
+import { kbhFaults } from './faults.js';
 import { loadKbhFixture, type KbhDeviceFixture, type KbhEventFixture, type KbhFixture, type KbhReasonFixture, type KbhTime, type Office365IssueType } from './fixture.js';
 import { KBH_INJECTION_KINDS, KbhInjections, type KbhInjection } from './injections.js';
 import { Pager } from './paging.js';
@@ -288,6 +289,7 @@ export async function startKbhSimulator(options: KbhSimulatorOptions): Promise<K
     ...(options.port !== undefined ? { port: options.port } : {}),
     ...(options.recordFile !== undefined ? { recordFile: options.recordFile } : {}),
     ...(options.faults ? { faults: options.faults } : {}),
+    vendorFaults: kbhFaults(() => auth),
     secrets: auth.passwords(),
     scrub,
   });

@@ -25,6 +25,15 @@ const MAX_RANGE_ROWS = 65_536;
  */
 export type FailureMode = 'pxg' | 'pxg-500' | 'http-500' | 'http-503' | 'delay' | 'expire-session' | 'empty-page';
 
+/** The methods that read a result set, with the parameter naming it. */
+const ITERATOR_READS: Readonly<Record<string, string>> = {
+  'ChunkAccessor.GetItemsCount': 'strAccessor',
+  'ChunkAccessor.GetItemsChunk': 'strAccessor',
+  'GroupSyncIterator.GetNextItems': 'szwIterator',
+  'EventProcessing.GetRecordCount': 'strIteratorId',
+  'EventProcessing.GetRecordRange': 'strIteratorId',
+};
+
 /** Methods an `empty-page` failure applies to (stateless page reads). */
 export const EMPTY_PAGE_METHODS = ['ChunkAccessor.GetItemsChunk', 'EventProcessing.GetRecordRange'];
 
@@ -148,6 +157,40 @@ export class KscSimRuntime {
     const n = this.iterators.size;
     this.iterators.clear();
     return n;
+  }
+
+  /**
+   * Ends the session (or the connection's login) a request is made in, as an idle timeout or a
+   * server restart would just before it arrived; false when the request has none to end.
+   */
+  expireSessionOf(req: SimRequest): boolean {
+    const name = req.path.startsWith(API_PREFIX) ? req.path.slice(API_PREFIX.length) : '';
+    if (name === 'login' || name.endsWith('Session.StartSession')) return false;
+    const sessionId = req.headers['x-ksc-session'];
+    if (sessionId !== undefined) {
+      const session = this.sessions.get(sessionId);
+      if (!session || session.ended) return false;
+      this.endSession(session);
+      return true;
+    }
+    const login = this.connections.get(req.connectionId);
+    if (!login) return false;
+    this.connections.delete(req.connectionId);
+    for (const [id, it] of this.iterators) if (it.owner === `conn:${req.connectionId}`) this.iterators.delete(id);
+    return true;
+  }
+
+  /**
+   * Drops the result set a read names (an accessor's chunk or count, a sync iterator's next
+   * items, an event range or count), as its lifetime running out would; false when the request
+   * reads none that exists.
+   */
+  expireIteratorOf(req: SimRequest): boolean {
+    const method = req.path.startsWith(API_PREFIX) ? req.path.slice(API_PREFIX.length).split('.').slice(-2).join('.') : '';
+    const param = ITERATOR_READS[method];
+    const body = req.body as Record<string, unknown> | undefined;
+    const id = param && body && typeof body === 'object' ? body[param] : undefined;
+    return typeof id === 'string' && this.iterators.delete(id);
   }
 
   /** Ends a session; its result sets die with it. */

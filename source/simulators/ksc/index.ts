@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { startSimServer, testTls, type SimRequest, type SimResponse, type SimServer } from '../server.js';
 import type { FaultPlan } from '../faults.js';
 import { EMPTY_PAGE_METHODS, KscSimRuntime, type FailureSpec } from './api.js';
+import { kscFaults } from './faults.js';
 import {
   loadFixture,
   type FixtureBits,
@@ -246,6 +247,7 @@ export async function startKscSimulator(options: KscSimulatorOptions): Promise<K
     ...(options.port !== undefined ? { port: options.port } : {}),
     ...(options.recordFile !== undefined ? { recordFile: options.recordFile } : {}),
     ...(options.faults ? { faults: options.faults } : {}),
+    vendorFaults: kscFaults(runtime),
     // Passwords must never reach the request log (they only travel in headers, which
     // are not recorded, but a body could carry one).
     secrets: model.passwords(),

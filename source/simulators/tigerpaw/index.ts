@@ -4,6 +4,7 @@
 import type { SimRequest, SimResponse, SimServer } from '../server.js';
 import type { FaultPlan } from '../faults.js';
 import { startSimServer } from '../server.js';
+import { tigerpawFaults } from './faults.js';
 import { checkFixture, loadTigerpawFixture, type TigerpawFixture } from './fixture.js';
 import { TpInjections, type TpInjection } from './injections.js';
 import { createTigerpawHandler } from './routes.js';
@@ -225,6 +226,7 @@ export async function startTigerpawSimulator(options: TigerpawSimulatorOptions):
     ...(options.port !== undefined ? { port: options.port } : {}),
     ...(options.recordFile ? { recordFile: options.recordFile } : {}),
     ...(options.faults ? { faults: options.faults } : {}),
+    vendorFaults: tigerpawFaults({ state: () => state, person }),
     secrets: [rep.privateKey, rep.publicKey],
   });
   origin = server.url;

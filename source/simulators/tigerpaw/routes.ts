@@ -69,6 +69,11 @@ export function areaOf(seg: string[]): TpArea | null {
 }
 
 const ok = (body: unknown): SimResponse => ({ status: 200, body });
+
+/** A business refusal: HTTP 200, the route's envelope empty, Success false and the reason. */
+export function businessRefusal(envelope: string | undefined, text: string): SimResponse {
+  return ok({ ...(envelope ? { [envelope]: null } : {}), Success: false, Message: text });
+}
 const envelope = (payload: Rec): SimResponse => ok({ ...payload, Success: true, Message: '' });
 const isNo = (s: string | undefined) => s !== undefined && /^\d+$/.test(s);
 const flag = (v: string | null | undefined) => v !== null && v !== undefined && v.toLowerCase() === 'true';
@@ -445,7 +450,7 @@ export function createTigerpawHandler(deps: RouterDeps): SimHandler {
     } catch (error) {
       if (error instanceof TpNotFound) return REFUSALS.notFound(error.message);
       if (error instanceof TpRefusal || error instanceof SearchRefusal) {
-        return ok({ ...(target.route.envelope ? { [target.route.envelope]: null } : {}), Success: false, Message: error.message });
+        return businessRefusal(target.route.envelope, error.message);
       }
       throw error;
     }

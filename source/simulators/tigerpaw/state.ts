@@ -13,6 +13,11 @@ export class TpNotFound extends Error {}
 /** A business refusal: HTTP 200 with Success:false and this Message. */
 export class TpRefusal extends Error {}
 
+/** The refusal of an API edit to a service order a rep has open in the GUI (UNCONFIRMED wording). */
+export function lockedMessage(serviceOrderNumber: number, repName: string): string {
+  return `Service order ${serviceOrderNumber} is locked by ${repName}`;
+}
+
 /** The tables of the simulated database, by the names of the fixture and the control API. */
 export const TABLES = [
   'reps',
@@ -687,7 +692,7 @@ export class TigerpawState {
     if (!body || typeof body !== 'object' || Array.isArray(body)) throw new TpRefusal('The request body must be a service order.');
     const lock = order.ServiceOrderLock as Rec | null;
     // UNCONFIRMED shape: an order open in the Tigerpaw GUI refuses API edits as a business answer.
-    if (lock) throw new TpRefusal(`Service order ${number} is locked by ${String(lock.LockingRepName)}`);
+    if (lock) throw new TpRefusal(lockedMessage(number, String(lock.LockingRepName)));
     const fields = this.orderFields(body as Rec);
     const so = order.ServiceOrder as Rec;
     const statusChanged = fields.Status !== undefined && !same(fields.Status, so.Status);

@@ -1,0 +1,317 @@
+// Every fault kind a simulator offers, against the real connector the registry opens for it, over
+// loopback: one fault at a time (rate 1, limit 1, aimed at one request of an operation with
+// `pathIncludes` and `method`), and what the connector must make of it:
+// - a read succeeds (retried) or fails with a KmspError that says why and what to do;
+// - a transport fault on a read that the HTTP layer retries (5xx, 429, timeout, a reset, slow)
+//   never reaches the caller;
+// - a write the connector may not repeat, hit by a fault after which it cannot know whether the
+//   vendor applied it (a timeout, a reset, a 5xx, an answer it cannot read), fails as outcome
+//   unknown and was sent exactly once; a 429 is repeated (it was not processed) and succeeds;
+// - never a TypeError or any other error than a KmspError, never a hang (a short client timeout
+//   makes the timeout kind quick).
+// The vendor test files (<vendor>-faults.test.ts) give the operations and their vendor kinds.
+import { readFileSync } from 'node:fs';
+import http from 'node:http';
+import https from 'node:https';
+import { expect } from 'vitest';
+import { createPlatform, createPsa } from '../../source/connectors/factory.js';
+import type { HttpOptions } from '../../source/connectors/registry.js';
+import { KmspError } from '../../source/domain/errors.js';
+import type { Psa, SecurityPlatform } from '../../source/domain/ports.js';
+import { PLATFORM_PROFILES, type PlatformProfile, type PsaProfile } from '../../source/domain/profiles/index.js';
+import { choiceValue, defaultTicketing, newTicketFields, roleChoice, ruleScope } from '../../source/domain/ticketSchema.js';
+import type { NewTicket, PsaAccount, UsagePosting } from '../../source/domain/types.js';
+import { SHARED_FAULT_KINDS, type FaultPlan } from '../../source/simulators/faults.js';
+import {
+  platformSimulator,
+  psaSimulator,
+  SIMULATED_PLATFORM_KINDS,
+  type PlatformSimulatorOf,
+  type PsaSimulatorOf,
+  type SimulatedPlatformKind,
+  type SimulatedPsaKind,
+} from '../../source/simulators/registry.js';
+import { testTls, type RecordedRequest, type SimServer } from '../../source/simulators/server.js';
+import { until } from '../agent/helpers.js';
+
+/** The client's patience for the timeout kind; the plan keeps the answer back a little longer. */
+export const SHORT_TIMEOUT_MS = 1500;
+/** Every other kind: long enough that a loaded machine never turns a normal answer into a timeout. */
+const NORMAL_TIMEOUT_MS = 20_000;
+
+/** HTTP options of a connector under a fault of `kind`: few retries, no real waiting between them. */
+export function httpFor(kind: string): HttpOptions {
+  return {
+    timeoutMs: kind === 'timeout' ? SHORT_TIMEOUT_MS : NORMAL_TIMEOUT_MS,
+    retries: 2,
+    backoffBaseMs: 1,
+    backoffMaxMs: 4,
+    maxRetryAfterMs: 5_000,
+    sleep: async () => undefined,
+  };
+}
+
+/** Which request of an operation gets the fault, as a plan selects it. */
+export interface FaultTarget {
+  pathIncludes: string;
+  /** An HTTP method, or "write" for anything but GET. */
+  method?: string;
+}
+
+/**
+ * - `read`: reads only (any number of requests, all safe to repeat).
+ * - `read-once`: a read the connector may not repeat at the HTTP level because it moves state on
+ *   the server (an iterator's next items): it succeeds or fails with a KmspError.
+ * - `write-once`: the target is a write the connector must never repeat on its own (a ticket
+ *   create, a usage posting, any change not marked safe to repeat).
+ */
+export type OpNature = 'read' | 'read-once' | 'write-once';
+
+export interface FaultOp {
+  name: string;
+  nature: OpNature;
+  target: FaultTarget;
+  run: () => Promise<unknown>;
+}
+
+/** One fault of `kind` on the first request matching `target`. */
+export function onePlan(kind: string, target: FaultTarget, seed = 1): FaultPlan {
+  return { seed, rate: 1, kinds: [kind], limit: 1, timeoutMs: SHORT_TIMEOUT_MS + 400, slowMs: 50, retryAfterSeconds: 1, ...target };
+}
+
+/** Whether a recorded request is one a target selects (the same rule as the fault plan's). */
+export function targets(target: FaultTarget, r: RecordedRequest): boolean {
+  if (!r.path.toLowerCase().includes(target.pathIncludes.toLowerCase())) return false;
+  if (!target.method) return true;
+  const m = target.method.toUpperCase();
+  return m === 'WRITE' ? r.method !== 'GET' : r.method.toUpperCase() === m;
+}
+
+export type Outcome = { ok: true; value: unknown } | { ok: false; error: KmspError };
+
+/** Runs an operation; anything it throws that is not a KmspError with a cause and a remedy fails the test. */
+export async function attempt(run: () => Promise<unknown>): Promise<Outcome> {
+  try {
+    return { ok: true, value: await run() };
+  } catch (error) {
+    if (!(error instanceof KmspError)) throw error;
+    expect(error.why, `the cause of "${error.message}"`).toBeTruthy();
+    expect(error.remedy, `the remedy of "${error.message}"`).toBeTruthy();
+    return { ok: false, error };
+  }
+}
+
+/** Shared kinds the HTTP layer retries on a read: the caller never sees them. */
+const RETRIED_ON_READS = new Set(['5xx', '429', 'timeout', 'reset-before', 'reset-after', 'slow']);
+/** Shared kinds after which a write's outcome cannot be known by its client. */
+const UNKNOWN_AFTER = new Set(['5xx', 'timeout', 'reset-before', 'reset-after', 'malformed-json', 'truncated-json', 'error-after']);
+
+/**
+ * Injects one fault of `kind` into `op`'s target, runs it, checks the rules above for the shared
+ * kinds, and returns the outcome and the requests the simulator saw (for vendor kinds, whose
+ * rules the vendor test states).
+ */
+export async function underFault(sim: SimServer, kind: string, op: FaultOp): Promise<{ outcome: Outcome; requests: RecordedRequest[] }> {
+  sim.clearRequests();
+  sim.faults.set(onePlan(kind, op.target));
+  let outcome: Outcome;
+  try {
+    outcome = await attempt(op.run);
+    // A kept-back answer is recorded once the simulator has processed the request: wait for it,
+    // so that what was applied is known and the next test starts clean.
+    await until(() => sim.requests.some((r) => r.fault === kind), `the ${kind} fault on ${op.name} to be recorded`, 15_000, () =>
+      JSON.stringify(sim.requests.map((r) => [r.method, r.path, r.status, r.fault])),
+    );
+  } finally {
+    sim.faults.set(null);
+  }
+  const requests = [...sim.requests];
+  // FAULT_DEBUG=1 prints what each operation made of its fault, to read the messages a user would see.
+  if (process.env.FAULT_DEBUG) console.log(`[${kind} on ${op.name}] ${outcome.ok ? "ok" : outcome.error.oneLine()}`);
+  const faulted = requests.filter((r) => r.fault === kind);
+  expect(faulted, `exactly one ${kind} fault`).toHaveLength(1);
+  if (!(SHARED_FAULT_KINDS as readonly string[]).includes(kind)) return { outcome, requests };
+
+  const sent = requests.filter((r) => targets(op.target, r));
+  if (kind === 'error-after' && !outcome.ok && !outcome.error.outcomeUnknown) {
+    // A bare 500 names nothing to correct: the remedy must not send the user looking for a wrong value.
+    expect(outcome.error.remedy, describe(outcome)).not.toMatch(/^Correct what/);
+  }
+  if (kind === 'truncated-json' && !outcome.ok && !outcome.error.outcomeUnknown) {
+    // A cut-short answer, said as one: not "check the URL", which would send the user to the wrong place.
+    expect(outcome.error.message, describe(outcome)).toMatch(/incomplete JSON/);
+  }
+  if (op.nature === 'read') {
+    if (RETRIED_ON_READS.has(kind)) expect(outcome, `${op.name} under ${kind}: ${describe(outcome)}`).toMatchObject({ ok: true });
+  } else if (op.nature === 'read-once') {
+    // Whatever the kind: a result or a KmspError (checked by attempt); never a hang or a TypeError.
+  } else if (UNKNOWN_AFTER.has(kind)) {
+    expect(outcome.ok, `${op.name} under ${kind} must fail as outcome unknown`).toBe(false);
+    expect((outcome as { error: KmspError }).error.outcomeUnknown, describe(outcome)).toBe(true);
+    expect(sent, `${op.name} is not re-sent after ${kind}`).toHaveLength(1);
+  } else if (kind === '429') {
+    expect(outcome, describe(outcome)).toMatchObject({ ok: true });
+    expect(sent.map((r) => r.status)).toEqual([429, expect.any(Number)]);
+  } else {
+    expect(outcome, describe(outcome)).toMatchObject({ ok: true });
+    expect(sent).toHaveLength(1);
+  }
+  return { outcome, requests };
+}
+
+export function describe(outcome: Outcome): string {
+  return outcome.ok ? 'succeeded' : outcome.error.explain();
+}
+
+// ---------------------------------------------------------------- connectors from the registries
+
+export interface PsaUnderTest<K extends SimulatedPsaKind> {
+  sim: PsaSimulatorOf<K>;
+  profile: PsaProfile;
+  /** A connector opened through the factory as the integration would be, with `http`. */
+  connect(http: HttpOptions): Promise<Psa>;
+  close(): Promise<void>;
+}
+
+export async function startPsa<K extends SimulatedPsaKind>(kind: K): Promise<PsaUnderTest<K>> {
+  const entry = psaSimulator(kind);
+  const sim = (await entry.start()) as PsaSimulatorOf<K>;
+  const access = entry.connection(sim as never);
+  const integration = { name: 'faults', psa: access.connection };
+  const opened: Psa[] = [];
+  return {
+    sim,
+    profile: entry.profile,
+    async connect(http) {
+      const psa = await createPsa(integration, async (name) => access.secrets[name.slice('faults.'.length)] ?? null, http);
+      opened.push(psa);
+      return psa;
+    },
+    async close() {
+      await Promise.all(opened.splice(0).map((p) => p.close()));
+      await sim.close();
+    },
+  };
+}
+
+export interface PlatformUnderTest<K extends SimulatedPlatformKind> {
+  sim: PlatformSimulatorOf<K>;
+  profile: PlatformProfile;
+  connect(http: HttpOptions): Promise<SecurityPlatform>;
+  close(): Promise<void>;
+}
+
+export async function startPlatform<K extends SimulatedPlatformKind>(kind: K, options: { faults?: FaultPlan } = {}): Promise<PlatformUnderTest<K>> {
+  const entry = platformSimulator(kind);
+  const sim = (await entry.start(options.faults ? { faults: options.faults } : {})) as PlatformSimulatorOf<K>;
+  const access = entry.connection(sim as never);
+  const integration = { name: 'faults', platform: access.connection };
+  const opened: SecurityPlatform[] = [];
+  return {
+    sim,
+    profile: entry.profile,
+    async connect(http) {
+      const platform = await createPlatform(integration as never, async (name) => access.secrets[name.slice('faults.'.length)] ?? null, { http });
+      opened.push(platform);
+      return platform;
+    },
+    async close() {
+      await Promise.all(opened.splice(0).map((p) => p.close()));
+      await sim.close();
+    },
+  };
+}
+
+/** What a PSA needs to write a ticket: an active account and the fields the default ticket settings give, read while no fault is set. */
+export interface TicketBasis {
+  account: PsaAccount;
+  ticket(tag: string): NewTicket;
+  closedStatus: string;
+}
+
+export async function ticketBasis(psa: Psa, profile: PsaProfile, pick: (accounts: PsaAccount[]) => PsaAccount | undefined = (a) => a.find((x) => x.active)): Promise<TicketBasis> {
+  const [accounts, picklists] = await Promise.all([psa.listAccounts(), psa.ticketPicklists()]);
+  const account = pick(accounts);
+  if (!account) throw new Error('the dataset has no account to write tickets for');
+  const platform = PLATFORM_PROFILES[SIMULATED_PLATFORM_KINDS[0]!] as PlatformProfile;
+  const ticketing = defaultTicketing(platform, profile, picklists);
+  const rule = Object.values(ticketing.sections).flat()[0]!;
+  const scope = ruleScope(rule, ticketing, profile);
+  const status = choiceValue(roleChoice(ticketing, profile, 'new-status', scope));
+  const closedStatus = choiceValue(roleChoice(ticketing, profile, 'closed-status', scope));
+  if (!status || !closedStatus) throw new Error('the default ticket settings give no new or closed status');
+  return {
+    account,
+    closedStatus,
+    ticket: (tag) => ({
+      accountId: account.id,
+      title: `Fault test ${tag}`,
+      description: 'A ticket written while the simulator injects a fault.',
+      status,
+      dueAt: new Date(Date.now() + 24 * 3600_000),
+      fields: newTicketFields(rule, ticketing, profile),
+      tag,
+    }),
+  };
+}
+
+/**
+ * Same seed, same requests: same faults. Runs an environment twice (fresh simulators, the same
+ * plan) and returns each run's requests with their faults, as sorted "request → fault" lines:
+ * a connector that reads concurrently sends the same requests in another order, and a plan's
+ * choice depends on the request, not on when it arrives.
+ */
+export async function twice(start: () => Promise<{ sim: SimServer; run: () => Promise<void>; close: () => Promise<void> }>): Promise<[string[], string[]]> {
+  const out: string[][] = [];
+  for (let i = 0; i < 2; i++) {
+    const env = await start();
+    try {
+      await env.run();
+      out.push(env.sim.requests.map((r) => `${r.method} ${r.path}${r.query} ${JSON.stringify(r.body)} → ${r.fault ?? '-'}`).sort());
+    } finally {
+      await env.close();
+    }
+  }
+  return [out[0]!, out[1]!];
+}
+
+/**
+ * A posting that changes the quantity of an item a billable contract holds now (mode 'set': the
+ * PSA's quantity is set in place), found while no fault is set; each call asks for one more unit
+ * than the last, so every posting writes.
+ */
+export async function setPostingBasis(psa: Psa): Promise<() => UsagePosting> {
+  const today = new Date().toISOString().slice(0, 10);
+  for (const contract of await psa.listContracts()) {
+    if (!contract.recurring || !contract.active) continue;
+    const held = (await psa.currentQuantities(contract.id, today).catch(() => [])).find((q) => q.units > 0);
+    if (!held) continue;
+    let units = held.units;
+    return () => ({
+      contractId: contract.id,
+      billingItemId: held.billingItemId,
+      before: units,
+      after: ++units,
+      mode: 'set',
+      effectiveDate: today,
+      ...(held.priceLevel !== undefined ? { priceLevel: held.priceLevel } : {}),
+    });
+  }
+  throw new Error('the dataset has no billable contract holding units');
+}
+
+/** The kinds GET /_sim/faults says the simulator offers (over HTTPS with the test CA where it speaks HTTPS). */
+export async function kindsOffered(sim: SimServer): Promise<string[]> {
+  const url = new URL('/_sim/faults', sim.url);
+  const secure = url.protocol === 'https:';
+  const text = await new Promise<string>((resolve, reject) => {
+    const done = (res: http.IncomingMessage) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (body += chunk));
+      res.on('end', () => resolve(body));
+    };
+    (secure ? https.get(url, { ca: readFileSync(testTls().ca) }, done) : http.get(url, done)).on('error', reject);
+  });
+  return (JSON.parse(text) as { kinds: string[] }).kinds;
+}
