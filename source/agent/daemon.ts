@@ -28,6 +28,7 @@
 //   waits up to `stopGraceMs`; then the status says stopped and the process exits 0. A second
 //   signal, or the grace running out, exits 1 at once: what was in flight is left as the ledger
 //   already records it (pending rows), which the next pass reconciles.
+import type { HttpOptions } from '../connectors/registry.js';
 import os from 'node:os';
 import schedule from 'node-schedule';
 import cronParser from 'cron-parser';
@@ -70,6 +71,8 @@ export interface DaemonOptions {
   stopGraceMs?: number;
   /** Read the PSA's API budget at most this often per integration (default 10 min). */
   budgetEveryMs?: number;
+  /** HTTP settings for the connectors beyond their own (a harness's short timeouts: the crash trials). */
+  http?: HttpOptions;
   now?: () => Date;
 }
 
@@ -469,6 +472,7 @@ export class Daemon {
           signal: controller.signal,
           readBudget: this.budgetDue(integrations),
           now: this.now,
+          ...(this.options.http ? { http: this.options.http } : {}),
         });
         this.record(job, result);
         if (job === 'billing') this.scheduleBillingRetry(result, only === undefined);

@@ -8,6 +8,7 @@ import { psaLabel } from '../domain/config.js';
 import { psaProfile } from '../domain/profiles/index.js';
 import { billingErrorLine } from '../billing/errors.js';
 import { connect } from '../billing/context.js';
+import type { HttpOptions } from '../connectors/registry.js';
 import { runBilling, type BillingRunResult } from '../billing/run.js';
 import type { Integration, KmspConfig } from '../domain/config.js';
 import type { PassOutcome, AgentJob } from '../domain/agentStatus.js';
@@ -29,6 +30,8 @@ export interface PassOptions {
   /** Read the PSA's API budget after the pass (one cheap request per integration). */
   readBudget?: boolean;
   now?: () => Date;
+  /** HTTP settings for the connectors beyond their own (a harness's short timeouts and request hook). */
+  http?: HttpOptions;
 }
 
 export interface IntegrationPass {
@@ -136,7 +139,7 @@ async function runOne(job: AgentJob, integration: Integration, ledger: Ledger | 
   const warn = (m: string) => void (firstTelling(integration.name, m, now().getTime()) && warnings.push(m));
   const told = <T extends IntegrationPass>(pass: T): T => (warnings.length > 0 ? { ...pass, notices: [...(pass.notices ?? []), ...warnings] } : pass);
   try {
-    c = await connect(options.paths, integration, warn);
+    c = await connect(options.paths, integration, warn, options.http);
   } catch (error) {
     return { ...notRun(integration.name, 'failed', `${job} ${integration.name}: could not connect`), errors: [describeErrorLine(error)] };
   }

@@ -1,6 +1,7 @@
 // What the billing commands share: the configured integration(s) and their connectors, with
 // every HTTP request counted (for the run summary and the benchmark).
 import { createPlatform, createPsa } from '../connectors/factory.js';
+import type { HttpOptions } from '../connectors/registry.js';
 import type { Integration, KmspConfig } from '../domain/config.js';
 import { KmspError } from '../domain/errors.js';
 import { agentBlockingProblems } from '../domain/validate.js';
@@ -63,14 +64,25 @@ export function connectPsa(paths: KmspPaths, integration: Integration): Promise<
   return createPsa(integration, secretLookup(paths));
 }
 
-/** `onWarning`: what the platform's connector leaves out without failing, for the caller's log. */
-export async function connect(paths: KmspPaths, integration: Integration, onWarning?: (message: string) => void): Promise<Connected> {
+/**
+ * `onWarning`: what the platform's connector leaves out without failing, for the caller's log.
+ * `http`: HTTP settings for both connectors beyond their own (a harness's short timeouts); its
+ * `onRecord` is told every request as well as the counts.
+ */
+export async function connect(paths: KmspPaths, integration: Integration, onWarning?: (message: string) => void, http?: HttpOptions): Promise<Connected> {
   const lookup = secretLookup(paths);
   const requests: RequestCounts = { platform: 0, psa: 0 };
-  const platform = await createPlatform(integration, lookup, { http: { onRecord: () => void requests.platform++ }, ...(onWarning ? { onWarning } : {}) });
+  const counted = (side: keyof RequestCounts): HttpOptions => ({
+    ...http,
+    onRecord: (record) => {
+      requests[side]++;
+      http?.onRecord?.(record);
+    },
+  });
+  const platform = await createPlatform(integration, lookup, { http: counted('platform'), ...(onWarning ? { onWarning } : {}) });
   let psa: Psa;
   try {
-    psa = await createPsa(integration, lookup, { onRecord: () => void requests.psa++ });
+    psa = await createPsa(integration, lookup, counted('psa'));
   } catch (error) {
     await platform.close();
     throw error;

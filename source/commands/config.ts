@@ -171,7 +171,11 @@ function setAgentSetting(command: Command, io: CommandIo, env: NodeJS.ProcessEnv
     const store = openConfig({ paths, onInvalid: 'fail', audit: ledger, onNotice: (m) => io.err(`kmsp: ${m}\n`) });
     const actor = defaultActor('kmsp config set');
     const reason = options.reason?.trim();
-    store.save({ ...config, agent: { ...config.agent, [info.key]: after } }, { actor, ...(reason ? { reason } : {}) });
+    // Re-read under the lock: only this key changes, whatever a console saved since the read above.
+    store.exclusive(() => {
+      const latest = store.load();
+      store.save({ ...latest, agent: { ...latest.agent, [info.key]: after } }, { actor, ...(reason ? { reason } : {}) });
+    });
     const shown = (v: unknown) => (typeof v === 'string' ? `“${v}”` : String(v));
     io.out(`Set ${info.path}: ${shown(config.agent[info.key])} → ${shown(after)} in ${paths.configFile}.\n`);
     if (info.key === 'billingSchedule' || info.key === 'timeZone') {

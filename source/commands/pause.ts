@@ -87,7 +87,11 @@ function setPaused(command: Command, io: CommandIo, paused: boolean, options: Pa
     const store = openConfig({ paths, onInvalid: 'fail', audit: ledger, onNotice: (m) => io.err(`kmsp: ${m}\n`) });
     const actor = defaultActor(`kmsp ${verb}`);
     const reason = options.reason?.trim();
-    store.save({ ...config, agent: { ...config.agent, paused } }, { actor, ...(reason ? { reason } : {}) });
+    // Re-read under the lock: only agent.paused changes, whatever a console saved since the read above.
+    store.exclusive(() => {
+      const latest = store.load();
+      store.save({ ...latest, agent: { ...latest.agent, paused } }, { actor, ...(reason ? { reason } : {}) });
+    });
     io.out(
       paused
         ? `Paused: agent.paused is now true in ${paths.configFile}; the agent makes no PSA writes (no postings, no tickets) until kmsp resume.\n`

@@ -3,7 +3,9 @@
 // - timeouts on every request (AbortController);
 // - retries with exponential backoff + full jitter, honouring Retry-After, for
 //   429, 503 and connection errors — only for requests the caller marks safe to
-//   repeat (a repeated ticket create or usage posting would double-bill);
+//   repeat (a repeated ticket create or usage posting would double-bill); a safe
+//   request is also repeated after a 500/502/504 the connector does not recognise as
+//   its vendor's answer, and after a 2xx whose body is not the JSON asked for;
 // - a concurrency limit per endpoint (Autotask allows 3 threads per endpoint);
 // - request counting for run summaries and the API budget;
 // - a CA/certificate file for self-signed servers (KSC), never a silent
@@ -102,6 +104,12 @@ export interface HttpClientOptions {
   isRefusal?: (response: HttpResponse) => boolean;
   onRecord?: (record: RequestRecord) => void;
   /**
+   * How long after its client gave up a write may still be applied (default
+   * WRITE_LANDING_MARGIN_MS). A harness whose simulated backend holds a request for a known
+   * time sets it just above that, so a write that never landed is redone within seconds.
+   */
+  landingMarginMs?: number;
+  /**
    * Headers computed afresh for every attempt, right before it is sent (a signature over the
    * method, the path and the current time). A vendor that refuses a stale date would refuse a
    * retry that reused the first attempt's headers after a 429, a 503 or a timeout. They override
@@ -120,6 +128,26 @@ export interface HttpStats {
 }
 
 const RETRY_STATUSES = new Set([429, 503]);
+/**
+ * Failure answers a read is repeated after, unless the connector recognises the body as its
+ * vendor's own refusal (isRefusal): a gateway's or a backend's hiccup says nothing about the
+ * data, and one unrepeated hiccup among the hundreds of reads of a billing run failed the tenant.
+ */
+const TRANSIENT_STATUSES = new Set([500, 502, 504]);
+
+/**
+ * A 2xx answer to a request that asked for JSON whose body is not JSON (a proxy's page, a body
+ * cut short): not the server's data, so a read is repeated rather than failing its tenant.
+ */
+function garbledJson(response: HttpResponse, accept: string): boolean {
+  if (response.status < 200 || response.status >= 300 || !/json/i.test(accept) || response.text.trim() === '') return false;
+  try {
+    JSON.parse(response.text);
+    return false;
+  } catch {
+    return true;
+  }
+}
 const CONNECTION_ERRORS = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'ECONNABORTED']);
 const TLS_ERRORS = new Set([
   'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
@@ -236,6 +264,12 @@ export function parseRetryAfter(value: string | undefined, now = Date.now()): nu
   return Number.isNaN(at) ? null : Math.max(0, at - now);
 }
 
+/** The Accept header a request is sent with (HttpClient.once: application/json unless the request sets its own). */
+function acceptOf(headers: Record<string, string> | undefined): string {
+  for (const [name, value] of Object.entries(headers ?? {})) if (name.toLowerCase() === 'accept') return value;
+  return 'application/json';
+}
+
 function errorCode(error: unknown): string | undefined {
   // node-fetch wraps the socket error: FetchError{code, errno}; the TLS reason is in `code` too.
   const e = error as { code?: string; errno?: string; cause?: { code?: string }; type?: string };
@@ -305,6 +339,11 @@ export class HttpClient {
     return (retries + 1) * timeoutMs + retries * Math.max(backoffMaxMs, maxRetryAfterMs);
   }
 
+  /** Psa.writeLandsWithinMs of a connector writing through this client: its longest write and the landing margin. */
+  writeLandsWithinMs(): number {
+    return this.longestWriteMs() + (this.options.landingMarginMs ?? WRITE_LANDING_MARGIN_MS);
+  }
+
   /** Adds a secret learned later (e.g. a session id) to the redaction list. */
   addSecret(secret: string | null | undefined): void {
     this.redactor.add(secret);
@@ -360,7 +399,9 @@ export class HttpClient {
       // 429 and the connector's "refused" answers (thread limits) mean the server did not
       // process the request, so even a create may be repeated; a 503 may not be so clear.
       const refused = response.status === 429 || (this.options.isRetryable?.(response) ?? false);
-      const retry = refused || (safe && RETRY_STATUSES.has(response.status));
+      const transient = safe && TRANSIENT_STATUSES.has(response.status) && !(this.options.isRefusal?.(response) ?? false);
+      const garbled = safe && garbledJson(response, acceptOf(req.headers));
+      const retry = refused || (safe && RETRY_STATUSES.has(response.status)) || transient || garbled;
       if (!retry || last) return this.markOutcome(response, safe, refused);
       const retryAfter = parseRetryAfter(response.headers['retry-after']);
       if (retryAfter !== null && retryAfter > this.options.maxRetryAfterMs) return this.markOutcome(response, safe, refused);

@@ -360,7 +360,7 @@ export function headlessStores(options: { configStore: ConfigStore; secrets: Sec
   const key = (p: { path: string; message: string }) => `${p.path}\u0000${p.message}`;
   return {
     config: () => options.configStore.load(),
-    save(next, reason, baseline) {
+    save: (next, reason, baseline) => options.configStore.exclusive(() => {
       const current = options.configStore.load();
       const known = new Set([...validateConfig(current), ...validateConfig(baseline)].map(key));
       const introduced = validateConfig(next).filter((p) => !known.has(key(p)));
@@ -383,7 +383,7 @@ export function headlessStores(options: { configStore: ConfigStore; secrets: Sec
         });
       }
       return options.configStore.save(next, { reason, ...(options.actor ? { actor: options.actor } : {}) });
-    },
+    }),
     secrets: options.secrets,
     ledger: options.ledger,
     ...(options.statusFile ? { statusFile: options.statusFile } : {}),

@@ -147,6 +147,12 @@ export class ConsoleSession {
    * ticketing defaults not resolved yet) do not block unrelated changes.
    */
   saveConfig(next: KmspConfig, reason?: string, options: { baseline?: KmspConfig } = {}): SaveResult {
+    // Read, merge and write as one step under the config's lock: another console saving between
+    // this one's read and write would otherwise have its save undone by this one's.
+    return this.configStore.exclusive(() => this.saveConfigLocked(next, reason, options));
+  }
+
+  private saveConfigLocked(next: KmspConfig, reason: string | undefined, options: { baseline?: KmspConfig }): SaveResult {
     const file = this.configOnDisk();
     // A save that does not mean to change an agent setting keeps what the file says now:
     // `kmsp pause` or `kmsp config set agent.…` run while the console is open must not be

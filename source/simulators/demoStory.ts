@@ -100,7 +100,7 @@ export function agreementPlans(c: DemoCustomer & { account: string }): Agreement
 }
 
 /** The demo KSC's endpoint products and the service billed per device category (the Services settings the demo's story assumes). */
-const PRODUCT_SERVICES: Record<string, Partial<Record<'workstation' | 'server' | 'nonWindows', string>>> = {
+export const PRODUCT_SERVICES: Record<string, Partial<Record<'workstation' | 'server' | 'nonWindows', string>>> = {
   'Kaspersky Endpoint Security for Business Advanced': { workstation: 'KES Advanced – Workstation', server: 'KES Advanced – Server', nonWindows: 'KES Advanced – Non-Windows' },
   'Kaspersky Endpoint Security for Business Select': { workstation: 'KESB Select – Workstation', server: 'KESB Select – Server', nonWindows: 'KESB Select – Non-Windows' },
   'Kaspersky Security for Windows Server': { server: 'Kaspersky Security for Windows Server' },

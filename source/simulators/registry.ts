@@ -14,7 +14,10 @@ import { startKbhSimulator } from './kbh/index.js';
 import { startKscSimulator } from './ksc/index.js';
 import { startTigerpawSimulator } from './tigerpaw/index.js';
 import type { FaultPlan } from './faults.js';
+import { PRODUCT_SERVICES } from './demoStory.js';
 import { fixturesPath, testTls, type SimServer, type SimTls } from './server.js';
+import { countBy, orderTickets, postingKey, type PsaSnapshot } from './snapshot.js';
+import { TICKET_STATUS_COMPLETE } from './autotask/state.js';
 
 export interface SimulatorStartOptions {
   /** Default: any free port. */
@@ -53,6 +56,49 @@ export interface PsaSimulatorEntry<K extends PsaKind = PsaKind, S extends SimSer
   readonly kind: K;
   readonly profile: PsaProfile;
   connection(sim: S): SimulatedConnection<Extract<PsaConnection, { kind: K }>>;
+  /**
+   * What the PSA holds of kmsp's work, in words of no vendor (snapshot.ts): quantities in force
+   * on `date` (YYYY-MM-DD), usage records and tickets, read from the simulator's own state.
+   */
+  snapshot(sim: S, date: string): PsaSnapshot;
+  /**
+   * The requests by which kmsp writes a posting or creates a ticket, as this simulator's
+   * injections name them: what a harness holds to play a slow PSA still carrying out a write
+   * after its client is gone (holdWrites).
+   */
+  readonly writes: { readonly posting: readonly WriteRequest[]; readonly ticket: readonly WriteRequest[] };
+}
+
+/** One kind of write request, as a simulator's inject() selects it. */
+export interface WriteRequest {
+  endpoint: string;
+  method: string;
+  /** Autotask: a create, not a query (both are POSTs to the entity). */
+  query?: false;
+}
+
+/** What every PSA simulator offers to hold requests (injections.ts 'hold'). */
+interface Holding {
+  inject(injection: WriteRequest & { kind: 'hold'; count: number }): void;
+  clearInjections(): void;
+  heldRequests(): number;
+  releaseHeld(): void;
+}
+
+/**
+ * Holds the next write of `which` kind (one of each of its requests) until release(): the PSA
+ * receives it and carries it out only then, whether or not its client still waits.
+ */
+export function holdWrites(entry: PsaSimulatorEntry, sim: SimServer, which: 'posting' | 'ticket'): { held(): number; release(): void } {
+  const h = sim as unknown as Holding;
+  for (const w of entry.writes[which]) h.inject({ ...w, kind: 'hold', count: 1 });
+  return {
+    held: () => h.heldRequests(),
+    release: () => {
+      h.clearInjections();
+      h.releaseHeld();
+    },
+  };
 }
 
 export interface PlatformSimulatorEntry<K extends PlatformKind = PlatformKind, S extends SimServer = SimServer> extends SimulatorEntryBase<S> {
@@ -61,7 +107,16 @@ export interface PlatformSimulatorEntry<K extends PlatformKind = PlatformKind, S
   connection(sim: S): SimulatedConnection<Extract<PlatformConnection, { kind: K }>>;
   /** The enabled tenants of the running dataset, in its order (the demo lists them, unmapped). */
   tenants(sim: S): Array<{ id: string; name: string }>;
+  /**
+   * The Services settings the built-in demo's story assumes: per application id, the service
+   * billed for each slot, by the name every PSA demo gives it (demoStory.ts SERVICES). What a
+   * harness maps to bill the demo as an admin would.
+   */
+  readonly demoServices: DemoServices;
 }
+
+/** Service names per application id and slot (single, or a device category). */
+export type DemoServices = Readonly<Record<string, Partial<Record<'single' | 'workstation' | 'server' | 'nonWindows', string>>>>;
 
 type EntryInput<E extends { kind: unknown; profile: unknown; demoFixture: string }, P> = Omit<E, 'kind' | 'profile' | 'demoFixture'> & { profile: P };
 
@@ -95,30 +150,114 @@ const PSA_SIMULATORS = {
     fixtureFile: 'autotask.json',
     start: (options = {}) => startAutotaskSimulator(startOptions(options, 'autotask.json')),
     address: (sim) => sim.zoneDiscoveryUrl,
+    writes: {
+      posting: [{ endpoint: 'ContractServiceAdjustments', method: 'POST', query: false }],
+      ticket: [{ endpoint: 'Tickets', method: 'POST', query: false }],
+    },
     connection: (sim) => ({
       connection: newConnection(PSA_PROFILES.autotask, { zoneDiscoveryUrl: sim.zoneDiscoveryUrl, username: sim.fixture.apiUser.username }),
       secrets: { 'autotask.secret': sim.fixture.apiUser.secret, 'autotask.integration-code': sim.fixture.apiUser.integrationCode },
     }),
+    snapshot: (sim, date) => {
+      const s = sim.state;
+      // Units are kept per period: the one containing the date is what the contract bills now.
+      const inForce = s.units.filter((u) => String(u.startDate).slice(0, 10) <= date && date <= String(u.endDate).slice(0, 10));
+      const notes = countBy(s.notes, (n) => String(n.ticketID));
+      return {
+        postings: Object.fromEntries(inForce.map((u) => [postingKey(u.contractID, u.serviceID), Number(u.units)])),
+        records: countBy(s.adjustments, (a) => postingKey(a.contractID, a.serviceID)),
+        tickets: orderTickets(
+          s.tickets.map((t) => ({
+            id: String(t.id),
+            account: String(t.companyID),
+            title: String(t.title ?? ''),
+            tag: String(t.externalID ?? ''),
+            open: Number(t.status) !== TICKET_STATUS_COMPLETE,
+            notes: notes[String(t.id)] ?? 0,
+          })),
+        ),
+      };
+    },
   }),
   connectwise: psaSimulatorEntry({
     profile: PSA_PROFILES.connectwise,
     fixtureFile: 'connectwise.json',
     start: (options = {}) => startConnectWiseSimulator(startOptions(options, 'connectwise.json')),
     address: (sim) => sim.siteUrl,
+    writes: {
+      posting: [{ endpoint: 'finance/agreements/*/additions', method: 'POST' }, { endpoint: 'finance/agreements/*/additions/*', method: 'PATCH' }],
+      ticket: [{ endpoint: 'service/tickets$', method: 'POST' }],
+    },
     connection: (sim) => ({
       connection: newConnection(PSA_PROFILES.connectwise, { siteUrl: sim.siteUrl, companyId: sim.companyId, publicKey: sim.publicKey, clientId: sim.clientId }),
       secrets: { 'connectwise.private-key': sim.privateKey },
     }),
+    snapshot: (sim) => {
+      const s = sim.state;
+      const ref = (v: unknown) => String((v as { id?: unknown } | null | undefined)?.id ?? '');
+      // An agreement holds what its additions say, and nothing in time: a cancelled one bills nothing.
+      const additions = s.additions.filter((a) => !a.cancelledDate);
+      const postings: Record<string, number> = {};
+      for (const a of additions) {
+        const key = postingKey(a.agreementId, ref(a.product));
+        postings[key] = (postings[key] ?? 0) + Number(a.quantity);
+      }
+      const notes = countBy(s.notes, (n) => String(n.ticketId));
+      return {
+        postings,
+        records: countBy(additions, (a) => postingKey(a.agreementId, ref(a.product))),
+        tickets: orderTickets(
+          s.tickets.map((t) => ({
+            id: String(t.id),
+            account: ref(t.company),
+            title: String(t.summary ?? ''),
+            tag: String(t.externalXRef ?? ''),
+            open: t.closedFlag !== true,
+            notes: notes[String(t.id)] ?? 0,
+          })),
+        ),
+      };
+    },
   }),
   tigerpaw: psaSimulatorEntry({
     profile: PSA_PROFILES.tigerpaw,
     fixtureFile: 'tigerpaw.json',
     start: (options = {}) => startTigerpawSimulator(startOptions(options, 'tigerpaw.json')),
     address: (sim) => sim.apiUrl,
+    writes: {
+      posting: [{ endpoint: 'agreements/*/additionalcharges', method: 'POST' }, { endpoint: 'agreements/*/additionalcharges/*', method: 'PUT' }],
+      ticket: [{ endpoint: 'serviceorders$', method: 'POST' }],
+    },
     connection: (sim) => ({
       connection: newConnection(PSA_PROFILES.tigerpaw, { apiUrl: sim.apiUrl, publicKey: sim.publicKey, externalProduct: sim.externalProduct }),
       secrets: { 'tigerpaw.private-key': sim.privateKey },
     }),
+    snapshot: (sim) => {
+      const s = sim.state;
+      const postings: Record<string, number> = {};
+      for (const c of s.additionalCharges) {
+        const key = postingKey(c.AgreementNumber, c.SpecialItemId);
+        postings[key] = (postings[key] ?? 0) + Number(c.Quantity);
+      }
+      const notes = countBy(s.notes, (n) => String(n.ServiceOrderNumber));
+      return {
+        postings,
+        records: countBy(s.additionalCharges, (c) => postingKey(c.AgreementNumber, c.SpecialItemId)),
+        tickets: orderTickets(
+          s.serviceOrders.map((o) => {
+            const so = (o.ServiceOrder ?? {}) as Record<string, unknown>;
+            return {
+              id: String(o.ServiceOrderNumber),
+              account: String(so.AccountNumber ?? ''),
+              title: String(so.BriefDescription ?? ''),
+              tag: String(so.Reference ?? ''),
+              open: !so.DateTimeClosed,
+              notes: notes[String(o.ServiceOrderNumber)] ?? 0,
+            };
+          }),
+        ),
+      };
+    },
   }),
 } as const satisfies { [K in PsaKind]?: { kind: K } };
 
@@ -138,6 +277,7 @@ const PLATFORM_SIMULATORS = {
       };
     },
     tenants: (sim) => sim.summary().vservers.filter((v) => v.enabled).map((v) => ({ id: v.uid, name: v.dn })),
+    demoServices: PRODUCT_SERVICES,
   }),
   kbh: platformSimulatorEntry({
     profile: PLATFORM_PROFILES.kbh,
@@ -155,6 +295,12 @@ const PLATFORM_SIMULATORS = {
       };
     },
     tenants: (sim) => sim.state.companies.filter((c) => c.state === 'active').map((c) => ({ id: c.id, name: c.name })),
+    // Per user and per mailbox; the demo's PSAs have no per-device KES Cloud service.
+    demoServices: {
+      'kes-cloud-plus': { single: 'KES Cloud Plus per user' },
+      'kes-cloud-pro': { single: 'KES Cloud Pro per user' },
+      ksmo365: { single: 'Kaspersky Security for Microsoft Office 365 per mailbox' },
+    },
   }),
 } as const satisfies { [K in PlatformKind]?: { kind: K } };
 

@@ -3,8 +3,10 @@
 //
 // - writeFileAtomic: a temp file in the same directory (O_EXCL, the final mode from the start),
 //   written, fsynced and renamed over the target. A reader sees the old file or the new one,
-//   never none and never half of one; a crash leaves the old file (and at worst a stray temp).
-// - copyFileDurable: a backup copy (never a rename: the original stays where readers look).
+//   never none and never half of one; a crash leaves the old file (and at worst a stray temp,
+//   which the next write removes once its writer is gone).
+// - copyFileDurable: a backup copy (never a rename: the original stays where readers look),
+//   made under a temp name and linked into place, so a crash never leaves half a copy under it.
 // - withLockFile: an O_EXCL lockfile around a read-modify-write, holding pid, host and time. A
 //   lock whose process is gone (same host), or older than `staleMs`, is taken over.
 import crypto from 'node:crypto';
@@ -21,6 +23,36 @@ export interface AtomicWriteOptions {
 
 function tempName(file: string): string {
   return path.join(path.dirname(file), `.${path.basename(file)}.tmp-${process.pid}-${crypto.randomBytes(6).toString('hex')}`);
+}
+
+/** A temp file this old is a leftover even if a process with its writer's pid exists (pid reuse, another host). */
+const STRAY_TEMP_MS = 60 * 60_000;
+
+/**
+ * Remove the temp files of `file` left by writers killed between creating and renaming them
+ * (kill -9, power loss): nothing else ever removes them, they pile up beside the config, and
+ * those of the secrets file hold secrets. A temp whose writer is alive is left alone: it is
+ * about to be renamed. Best effort: a file that cannot be removed is left for the next write.
+ */
+function removeStrayTemps(file: string): void {
+  const prefix = `.${path.basename(file)}.tmp-`;
+  let names: string[];
+  try {
+    names = fs.readdirSync(path.dirname(file));
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    if (!name.startsWith(prefix)) continue;
+    const pid = Number(/^(\d+)-/.exec(name.slice(prefix.length))?.[1]);
+    const full = path.join(path.dirname(file), name);
+    try {
+      const gone = Number.isInteger(pid) && pid > 0 && pid !== process.pid && !processAlive(pid);
+      if (gone || Date.now() - fs.statSync(full).mtimeMs > STRAY_TEMP_MS) fs.rmSync(full, { force: true });
+    } catch {
+      // removed meanwhile, or not ours to remove
+    }
+  }
 }
 
 /** Best effort: make a rename durable. Some filesystems refuse to open or fsync a directory. */
@@ -56,18 +88,39 @@ export function writeFileAtomic(file: string, data: string | Uint8Array, options
     throw error;
   }
   fsyncDir(path.dirname(file));
+  removeStrayTemps(file);
 }
 
-/** Copy `from` to the new file `to` (which must not exist), with `mode`, fsynced. */
+/**
+ * Copy `from` to the new file `to` (which must not exist), with `mode`, fsynced. The copy is made
+ * under a temp name and hard-linked to `to` (which, like O_EXCL, fails if `to` exists): a copy
+ * written straight to `to` and cut short by a crash would stay there, half a file under a backup's
+ * name, offered later as an earlier version to restore.
+ */
 export function copyFileDurable(from: string, to: string, mode = 0o600): void {
-  fs.copyFileSync(from, to, fs.constants.COPYFILE_EXCL);
-  const fd = fs.openSync(to, 'r+');
+  // Named as a temp of `from` (when beside it), so a stray one is removed by the next write of `from`.
+  const tmp = tempName(path.join(path.dirname(to), path.basename(from)));
   try {
-    fs.fchmodSync(fd, mode);
-    fs.fsyncSync(fd);
+    fs.copyFileSync(from, tmp, fs.constants.COPYFILE_EXCL);
+    const fd = fs.openSync(tmp, 'r+');
+    try {
+      fs.fchmodSync(fd, mode);
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+    try {
+      fs.linkSync(tmp, to);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      // A filesystem without hard links: copy the complete, synced temp (still never over an existing file).
+      if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP') throw error;
+      fs.copyFileSync(tmp, to, fs.constants.COPYFILE_EXCL);
+    }
   } finally {
-    fs.closeSync(fd);
+    fs.rmSync(tmp, { force: true });
   }
+  fsyncDir(path.dirname(to));
 }
 
 // ------------------------------------------------------------------ lockfile
@@ -180,15 +233,10 @@ function takeOver(lockFile: string, stale: fs.Stats, staleMs: number): boolean {
   }
 }
 
-/** Runs `fn` holding `lockFile` (created with O_EXCL, mode 0600); always releases it. */
-export async function withLockFile<T>(lockFile: string, fn: () => T | Promise<T>, options: LockOptions = {}): Promise<T> {
-  const timeoutMs = options.timeoutMs ?? 15_000;
-  const staleMs = options.staleMs ?? 10_000;
-  const retryMs = options.retryMs ?? 20;
-  const token = crypto.randomBytes(8).toString('hex');
-  const started = Date.now();
+/** Takes `lockFile` if it is free or stale: true when taken, false while a live process holds it. */
+function tryLock(lockFile: string, token: string, staleMs: number): boolean {
   for (;;) {
-    if (tryCreate(lockFile, token)) break;
+    if (tryCreate(lockFile, token)) return true;
     let stat: fs.Stats;
     try {
       stat = fs.statSync(lockFile);
@@ -196,13 +244,51 @@ export async function withLockFile<T>(lockFile: string, fn: () => T | Promise<T>
       continue; // released between our attempt and the stat: try again at once
     }
     if (staleReason(lockFile, stat, staleMs) !== null && takeOver(lockFile, stat, staleMs)) continue;
+    return false;
+  }
+}
+
+function release(lockFile: string, token: string): void {
+  // Remove the lock only if it is still ours (a stale-lock takeover may have replaced it).
+  if (readOwner(lockFile)?.token === token) fs.rmSync(lockFile, { force: true });
+}
+
+/** Runs `fn` holding `lockFile` (created with O_EXCL, mode 0600); always releases it. */
+export async function withLockFile<T>(lockFile: string, fn: () => T | Promise<T>, options: LockOptions = {}): Promise<T> {
+  const timeoutMs = options.timeoutMs ?? 15_000;
+  const staleMs = options.staleMs ?? 10_000;
+  const retryMs = options.retryMs ?? 20;
+  const token = crypto.randomBytes(8).toString('hex');
+  const started = Date.now();
+  while (!tryLock(lockFile, token, staleMs)) {
     if (Date.now() - started >= timeoutMs) throw new LockTimeoutError(lockFile, readOwner(lockFile), Date.now() - started);
     await new Promise((resolve) => setTimeout(resolve, retryMs + Math.floor(Math.random() * retryMs)));
   }
   try {
     return await fn();
   } finally {
-    // Remove the lock only if it is still ours (a stale-lock takeover may have replaced it).
-    if (readOwner(lockFile)?.token === token) fs.rmSync(lockFile, { force: true });
+    release(lockFile, token);
+  }
+}
+
+/**
+ * withLockFile for synchronous work (the console's config save is synchronous end to end): waits
+ * by blocking this thread between attempts, which is fine for locks held for milliseconds.
+ */
+export function withLockFileSync<T>(lockFile: string, fn: () => T, options: LockOptions = {}): T {
+  const timeoutMs = options.timeoutMs ?? 15_000;
+  const staleMs = options.staleMs ?? 10_000;
+  const retryMs = options.retryMs ?? 20;
+  const token = crypto.randomBytes(8).toString('hex');
+  const started = Date.now();
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  while (!tryLock(lockFile, token, staleMs)) {
+    if (Date.now() - started >= timeoutMs) throw new LockTimeoutError(lockFile, readOwner(lockFile), Date.now() - started);
+    Atomics.wait(pause, 0, 0, retryMs + Math.floor(Math.random() * retryMs));
+  }
+  try {
+    return fn();
+  } finally {
+    release(lockFile, token);
   }
 }

@@ -39,7 +39,7 @@ import { CONFIG_SCHEMA_VERSION, type KmspConfig } from '../domain/config.js';
 import { defaultConfig } from '../domain/defaults.js';
 import { KmspError } from '../domain/errors.js';
 import { isValidTimeZone, type Problem } from '../domain/validate.js';
-import { copyFileDurable, writeFileAtomic } from './atomicFile.js';
+import { copyFileDurable, LockTimeoutError, withLockFileSync, writeFileAtomic } from './atomicFile.js';
 import { diffConfig, summarizeChanges, type ConfigChange } from './configDiff.js';
 import { CONFIG_AJV_OPTIONS, CONFIG_ROOT_SCHEMA, CONFIG_SCHEMA_PROPERTIES, schemaProblems } from './configSchema.js';
 import { CONFIG_MIGRATIONS, migrateConfig, type ConfigMigration, type RawConfig } from './migrations.js';
@@ -117,6 +117,13 @@ export interface ConfigStore {
   save(config: KmspConfig, options?: SaveOptions): SaveResult;
   /** Copies the current file to config.json.bak-<timestamp>; null when there is no file. */
   backup(): string | null;
+  /**
+   * Runs `fn` — read the file, change it, save — holding the config's lock (.config.json.lock beside
+   * the file), so the read-modify-writes of two processes (two consoles, a console and `kmsp
+   * pause`) never interleave: without it the later writer saves what it read before the other's
+   * save, and that save is undone. save() takes the lock too (a blind save waits its turn).
+   */
+  exclusive<T>(fn: () => T): T;
 }
 
 function formatProblems(problems: readonly Problem[]): string {
@@ -265,6 +272,8 @@ class FileConfigStore implements ConfigStore {
   private readonly now: () => Date;
   private readonly notify: (message: string) => void;
   private modeWarned = false;
+  /** This store holds the lock now (exclusive() around save(): taken once). */
+  private holding = false;
 
   constructor(private readonly options: OpenConfigOptions) {
     this.path = options.paths.configFile;
@@ -277,6 +286,43 @@ class FileConfigStore implements ConfigStore {
 
   exists(): boolean {
     return fs.existsSync(this.path);
+  }
+
+  exclusive<T>(fn: () => T): T {
+    if (this.holding) return fn();
+    const lockFile = path.join(this.configDir, `.${path.basename(this.path)}.lock`);
+    let entered = false;
+    try {
+      ensureDir(this.configDir);
+      return withLockFileSync(
+        lockFile,
+        () => {
+          entered = true;
+          this.holding = true;
+          try {
+            return fn();
+          } finally {
+            this.holding = false;
+          }
+        },
+        // Saves hold it for well under a second; one minute old, a holder is stuck or dead.
+        { timeoutMs: 20_000, staleMs: 60_000 },
+      );
+    } catch (error) {
+      if (entered || error instanceof KmspError) throw error;
+      if (error instanceof LockTimeoutError) {
+        throw new KmspError('Not saved: another kmsp process is saving the config and did not finish.', {
+          kind: 'config',
+          cause: error.message,
+          remedy: `Wait for it (another console or a kmsp config/pause command) and save again; if no kmsp process is running, remove ${lockFile}. The config file was left unchanged.`,
+        });
+      }
+      throw new KmspError(`Could not write the config file ${this.path}.`, {
+        kind: 'config',
+        cause: (error as Error).message,
+        remedy: `Check that ${this.configDir} exists and is writable by this user (under systemd, ConfigurationDirectory= is read-only: change settings as the admin user).`,
+      });
+    }
   }
 
   load(): KmspConfig {
@@ -317,6 +363,10 @@ class FileConfigStore implements ConfigStore {
   }
 
   save(config: KmspConfig, options: SaveOptions = {}): SaveResult {
+    return this.exclusive(() => this.saveLocked(config, options));
+  }
+
+  private saveLocked(config: KmspConfig, options: SaveOptions): SaveResult {
     const secretPaths = secretKeyPaths(config);
     if (secretPaths.length > 0) {
       throw new KmspError('Refusing to save the config: it contains what looks like a secret.', {

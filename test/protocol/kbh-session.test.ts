@@ -313,8 +313,11 @@ describe('failures', () => {
   });
 
   it('an answer that is not JSON, and a record that fails validation', async () => {
+    // Once, a read is asked again (the HTTP layer repeats a safe request whose body is not the JSON asked for); lasting, it is said.
     kbh.sim.inject({ endpoint: 'companies$', kind: 'error', status: 200, rawBody: '<html><body>Sign in to the proxy</body></html>' });
-    const html = await failure(kbh.platform().listTenants());
+    expect((await kbh.platform({ httpOptions: { sleep: async () => undefined } }).listTenants()).length).toBeGreaterThan(0);
+    kbh.sim.inject({ endpoint: 'companies$', kind: 'error', status: 200, rawBody: '<html><body>Sign in to the proxy</body></html>', count: 10 });
+    const html = await failure(kbh.platform({ httpOptions: { sleep: async () => undefined } }).listTenants());
     expect(html).toMatchObject({ kind: 'protocol', message: 'Kaspersky Business Hub answered with something that is not JSON (HTTP 200)' });
     const front = kbh.sim.state.devices.find((d) => d.id === 'd-front')!;
     (front as { kind: string }).kind = 'tablet';
@@ -350,7 +353,7 @@ describe('secrets', () => {
     kbh.advance(30_000);
     const typed = kbh.platform({ user: { email: USERS.twoStep.email, password: USERS.twoStep.password }, oneTimeCode: kbh.sim.oneTimeCode(USERS.twoStep.email) });
     await typed.checkAccess!();
-    kbh.sim.inject({ endpoint: 'companies$', kind: 'error', status: 500, rawBody: `echo ${USERS.twoStep.password}` });
+    kbh.sim.inject({ endpoint: 'companies$', kind: 'error', status: 500, rawBody: `echo ${USERS.twoStep.password}`, count: 10 });
     errors.push(await failure(typed.listTenants()));
     const tokens = (kbh.sim.auth as unknown as { access: Map<string, unknown>; refresh: Map<string, unknown> }).access.keys();
     const secrets = [USERS.twoStep.password, USERS.twoStep.authenticatorKey, USERS.plain.password, 'Wrong-password-77', code, ...tokens];

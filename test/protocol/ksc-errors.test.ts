@@ -11,6 +11,7 @@ import type { Tenant } from '../../source/domain/types.js';
 import { startKscSimulator } from '../../source/simulators/ksc/index.js';
 import { fixturesPath, testTls } from '../../source/simulators/server.js';
 import { failure, KSC_PASSWORD, useSimulatedKsc } from './ksc-simulated.js';
+import { ITERATOR_READS } from '../../source/connectors/ksc/licenses.js';
 
 const B64_PASSWORD = Buffer.from(KSC_PASSWORD).toString('base64');
 const alpha: Tenant = { id: 'vs-alpha-0001', name: 'Alpha Dental', enabled: true };
@@ -107,9 +108,13 @@ describe('PxgError', () => {
     expect(error.message).toContain('bad session *** for password ***');
   });
 
-  it('a plain HTTP 500 is a vendor error with the status', async () => {
+  it('a plain HTTP 500 to a read is repeated; one that lasts is a vendor error with the status', async () => {
     const p = platform();
+    // A backend's hiccup says nothing about the data: the read is asked again and succeeds.
     ksc.sim.injectFailure({ method: 'VServers.GetVServers', mode: 'http-500' });
+    expect((await p.listTenants()).length).toBeGreaterThan(0);
+    expect(count('VServers.GetVServers')).toBe(2);
+    ksc.sim.injectFailure({ method: 'VServers.GetVServers', mode: 'http-500', count: 10 });
     const error = await failure(p.listTenants());
     expect(error.kind).toBe('vendor');
     expect(error.code).toBe(500);
@@ -211,14 +216,27 @@ describe('transport', () => {
     expect(count('VServers.GetVServers')).toBe(3);
   });
 
-  it('does not repeat GetNextItems after a 503: the iterator may have moved', async () => {
+  it('does not repeat GetNextItems after a 503 (the iterator may have moved): the read begins afresh on a new iterator', async () => {
     const p = platform();
+    const clean = await p.licenseUsage(alpha);
+    const pages = count('GroupSyncIterator.GetNextItems');
+    const opened = count('LicenseKeys.EnumKeys') + count('LicenseKeys.AcquireKeyHosts');
+    ksc.sim.clearRequests();
     ksc.sim.injectFailure({ method: 'GroupSyncIterator.GetNextItems', mode: 'http-503', count: 1 });
+    expect(await p.licenseUsage(alpha)).toEqual(clean);
+    // One page more, on one iterator more; every iterator released, the failed one too.
+    expect(count('GroupSyncIterator.GetNextItems')).toBe(pages + 1);
+    expect(count('LicenseKeys.EnumKeys') + count('LicenseKeys.AcquireKeyHosts')).toBe(opened + 1);
+    expect(count('GroupSyncIterator.ReleaseIterator')).toBe(opened + 1);
+  });
+
+  it(`a GetNextItems failure that lasts stands after ${ITERATOR_READS} reads, each iterator released`, async () => {
+    const p = platform();
+    ksc.sim.injectFailure({ method: 'GroupSyncIterator.GetNextItems', mode: 'http-503', count: 100 });
     const error = await failure(p.licenseUsage(alpha));
     expect(error.kind).toBe('rate-limit');
-    expect(count('GroupSyncIterator.GetNextItems')).toBe(1);
-    // Released anyway.
-    expect(count('GroupSyncIterator.ReleaseIterator')).toBe(1);
+    expect(count('GroupSyncIterator.GetNextItems')).toBe(ITERATOR_READS);
+    expect(count('GroupSyncIterator.ReleaseIterator')).toBe(ITERATOR_READS);
   });
 
   it('a refused connection is retried, then reported as a network error with the port hint', async () => {

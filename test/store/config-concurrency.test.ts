@@ -12,7 +12,10 @@ import { CONFIG_SCHEMA_VERSION, type KmspConfig } from '../../source/domain/conf
 import { AUTOTASK_DEFAULTS, KSC_DEFAULTS, defaultConfig, newIntegration } from '../../source/domain/defaults.js';
 import { openConfig } from '../../source/store/config.js';
 import type { ConfigMigration, RawConfig } from '../../source/store/migrations.js';
+import { runTwoWritersAtOnce, useTranspiledStore } from './child-process.js';
 import { fileMode, tempDir, tempPaths } from './helpers.js';
+
+const build = useTranspiledStore();
 
 // Reads the file in a tight loop until the stop file appears; reports every distinct content.
 const READER = `
@@ -185,3 +188,38 @@ function isDeepEqual(a: unknown, b: unknown): boolean {
     return false;
   }
 }
+
+// Two processes each reading the config, adding to it and saving (the console's merge, `kmsp
+// pause`): inside exclusive() the second waits for the first, so no addition is lost. Without
+// the lock the later writer saves what it read before the other's save and undoes it.
+const APPENDER = `
+import { openConfig } from './source/store/config.js';
+import { resolvePaths } from './source/store/paths.js';
+const [configDir, who, startAt, count] = process.argv.slice(2);
+const store = openConfig({ paths: resolvePaths({ configDir }), onNotice: () => {} });
+while (Date.now() < Number(startAt)) await new Promise((r) => setTimeout(r, 1));
+for (let i = 0; i < Number(count); i++) {
+  store.exclusive(() => {
+    const config = store.load();
+    const main = config.integrations[0];
+    store.save({ ...config, integrations: [{ ...main, excludedAccounts: [...main.excludedAccounts, who + '-' + i] }] });
+  });
+  await new Promise((r) => setImmediate(r));
+}
+`;
+
+describe('read-modify-writes of two processes', () => {
+  it('lose nothing: each waits for the other under the config lock', async () => {
+    const paths = tempPaths();
+    const config = defaultConfig();
+    config.integrations.push(newIntegration('main', { ...KSC_DEFAULTS, url: 'https://ksc.example:13299', username: 'kmsp' }, { ...AUTOTASK_DEFAULTS, username: 'api@x' }));
+    openConfig({ paths, onNotice: () => {} }).save(config);
+    const COUNT = 15;
+    const [a, b] = await runTwoWritersAtOnce(build.dir, 'appender.mjs', APPENDER, paths.configDir, ['a', 'b'], COUNT);
+    expect([a.code, a.stderr, b.code, b.stderr]).toEqual([0, '', 0, '']);
+    const saved = openConfig({ paths }).load().integrations[0]!.excludedAccounts;
+    expect(saved.filter((x) => x.startsWith('a-'))).toEqual(Array.from({ length: COUNT }, (_, i) => `a-${i}`));
+    expect(saved.filter((x) => x.startsWith('b-'))).toEqual(Array.from({ length: COUNT }, (_, i) => `b-${i}`));
+    expect(fs.readdirSync(paths.configDir).filter((f) => f.startsWith('.config.json.'))).toEqual([]);
+  }, 60_000);
+});

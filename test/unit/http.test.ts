@@ -90,6 +90,39 @@ describe('HttpClient retries', () => {
     expect(waits).toEqual([100, 200, 250]);
   });
 
+  it('repeats a read after a 500/502/504 or a 2xx body that is not the JSON asked for; never a write, never a refusal the connector recognises', async () => {
+    // A chaos run at a 20% fault rate: one such unrepeated hiccup among a tenant's reads failed its billing.
+    const answers = [
+      { status: 500, body: { error: 'Internal Server Error' } },
+      { status: 502, body: '<html>Bad Gateway</html>' },
+      { status: 200, headers: { 'Content-Type': 'application/json' }, body: '<html><body>Proxy error</body></html>' },
+      { status: 200, headers: { 'Content-Type': 'application/json' }, body: '{"items":[{"id":1},' },
+      { status: 200, body: { items: [] } },
+    ];
+    let n = 0;
+    const s = await serve(() => answers[Math.min(n++, answers.length - 1)]!);
+    const { c } = client(s.url, { retries: 4 });
+    const read = await c.request({ method: 'GET', url: '/x' });
+    expect([read.status, JSON.parse(read.text)]).toEqual([200, { items: [] }]);
+    expect(c.stats.retries).toBe(4);
+
+    n = 0;
+    const write = await c.request({ method: 'POST', url: '/x', body: {} });
+    expect([write.status, write.outcomeUnknown]).toEqual([500, true]);
+    n = 2;
+    const garbledWrite = await c.request({ method: 'POST', url: '/x', body: {} });
+    expect(garbledWrite.text).toContain('Proxy error');
+
+    n = 0;
+    const refusing = client(s.url, { isRefusal: (r) => r.status === 500 }).c;
+    expect((await refusing.request({ method: 'GET', url: '/x' })).status).toBe(500);
+    expect(refusing.stats.retries).toBe(0);
+    // Text asked for: a body that is not JSON is the answer.
+    n = 2;
+    const text = await c.request({ method: 'GET', url: '/x', headers: { Accept: 'text/html' } });
+    expect(text.text).toContain('Proxy error');
+  });
+
   it('returns a 429 whose Retry-After exceeds the patience limit instead of sleeping for an hour', async () => {
     const s = await serve(() => ({ status: 429, headers: { 'Retry-After': '3600' }, body: {} }));
     const { c, waits } = client(s.url, { maxRetryAfterMs: 60_000 });

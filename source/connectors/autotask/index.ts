@@ -4,7 +4,7 @@
 import type { AutotaskConnection } from '../../domain/config.js';
 import type { Psa, PsaIdentity } from '../../domain/ports.js';
 import type { PsaBudget } from '../../domain/types.js';
-import { HttpClient, WRITE_LANDING_MARGIN_MS, type HttpClientOptions } from '../http.js';
+import { HttpClient, type HttpClientOptions } from '../http.js';
 import { THREADS_PER_ENDPOINT } from './assumptions.js';
 import type { BudgetPolicy } from './budget.js';
 import { AutotaskClient, endpointOf } from './client.js';
@@ -66,7 +66,7 @@ export function createAutotaskPsa(opts: AutotaskPsaOptions): AutotaskPsa {
 
   return {
     kind: 'autotask',
-    writeLandsWithinMs: http.longestWriteMs() + WRITE_LANDING_MARGIN_MS,
+    writeLandsWithinMs: http.writeLandsWithinMs(),
     http,
 
     /** Zone discovery (unless configured) plus one cheap authenticated call: the usage threshold. */

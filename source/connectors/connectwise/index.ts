@@ -3,7 +3,7 @@
 // should be imported is this one.
 import type { ConnectWiseConnection } from '../../domain/config.js';
 import type { Psa, PsaIdentity } from '../../domain/ports.js';
-import { HttpClient, WRITE_LANDING_MARGIN_MS, type HttpClientOptions } from '../http.js';
+import { HttpClient, type HttpClientOptions } from '../http.js';
 import { API_VERSION } from './assumptions.js';
 import { ConnectWiseClient, type ApiRoot } from './client.js';
 import { Agreements } from './entities/agreements.js';
@@ -47,7 +47,7 @@ export function createConnectWisePsa(opts: ConnectWisePsaOptions): ConnectWisePs
 
   return {
     kind: 'connectwise',
-    writeLandsWithinMs: http.longestWriteMs() + WRITE_LANDING_MARGIN_MS,
+    writeLandsWithinMs: http.writeLandsWithinMs(),
     http,
 
     /** Codebase discovery (unless configured), GET system/info and the count of companies (README §4.7). */

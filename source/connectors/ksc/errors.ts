@@ -39,6 +39,16 @@ export function isKscError(error: unknown): error is KscError {
 }
 
 /** Reads a PxgError out of a parsed body, or null when there is none. */
+/** True when a reply's text is a KLOAPI error object ({"PxgError": …}). */
+export function isPxgReply(text: string): boolean {
+  if (!text.includes('PxgError')) return false;
+  try {
+    return pxgErrorOf(JSON.parse(text)) !== null;
+  } catch {
+    return false;
+  }
+}
+
 export function pxgErrorOf(body: unknown): PxgErrorBody | null {
   if (body === null || typeof body !== 'object' || Array.isArray(body)) return null;
   const raw = (body as Record<string, unknown>).PxgError;

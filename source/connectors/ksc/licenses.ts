@@ -1,9 +1,9 @@
 // License keys of one (virtual) server and the hosts using each key
 // (README §3.4): LicenseKeys.EnumKeys / AcquireKeyHosts, both read
 // through GroupSyncIterator.
-import { KmspError } from '../../domain/errors.js';
+import { isKmspError, KmspError } from '../../domain/errors.js';
 import type { KeyAssignment, LicenseKey, LicenseKeyType, SubscriptionState } from '../../domain/types.js';
-import { KSC_SERVICE, missingOutParam } from './errors.js';
+import { isKscError, KSC_SERVICE, missingOutParam } from './errors.js';
 import { readGroupSyncIterator } from './iterators.js';
 import { read, type KscParams } from './params.js';
 import type { KscCall } from './session.js';
@@ -98,11 +98,34 @@ export function toLicenseKey(record: KscParams): LicenseKey | null {
   };
 }
 
+/** Reads of one GroupSyncIterator result set, each on an iterator of its own, before a failure stands. */
+export const ITERATOR_READS = 3;
+
+/**
+ * A GroupSyncIterator read, begun afresh on a new iterator when one fails mid-way: its pages
+ * cannot be asked for again (GetNextItems advances, so the HTTP layer never repeats it), and one
+ * reset or garbled page among a tenant's key reads failed its whole billing. What the server
+ * refused in its own words (auth, permission, a PxgError) stands at once.
+ */
+async function readAfresh(call: KscCall, pageSize: number, open: () => Promise<string>): Promise<KscParams[]> {
+  for (let attempt = 1; ; attempt++) {
+    const iterator = await open();
+    try {
+      return await readGroupSyncIterator(call, iterator, pageSize);
+    } catch (error) {
+      const passing = isKmspError(error) && !isKscError(error) && ['network', 'protocol', 'rate-limit', 'vendor'].includes(error.kind);
+      if (!passing || attempt >= ITERATOR_READS) throw error;
+    }
+  }
+}
+
 export async function enumKeys(call: KscCall, pageSize: number, fields: readonly string[] = KEY_FIELDS): Promise<KscParams[]> {
-  const reply = await call('LicenseKeys.EnumKeys', { pFields: [...fields], pFieldsToOrder: [], pOptions: {}, lTimeoutSec: ITERATOR_TIMEOUT_SEC });
-  const iterator = read.string(reply, 'wstrIterator');
-  if (!iterator) throw missingOutParam('LicenseKeys.EnumKeys', 'wstrIterator');
-  return readGroupSyncIterator(call, iterator, pageSize);
+  return readAfresh(call, pageSize, async () => {
+    const reply = await call('LicenseKeys.EnumKeys', { pFields: [...fields], pFieldsToOrder: [], pOptions: {}, lTimeoutSec: ITERATOR_TIMEOUT_SEC });
+    const iterator = read.string(reply, 'wstrIterator');
+    if (!iterator) throw missingOutParam('LicenseKeys.EnumKeys', 'wstrIterator');
+    return iterator;
+  });
 }
 
 /**
@@ -112,16 +135,18 @@ export async function enumKeys(call: KscCall, pageSize: number, fields: readonly
  * other customers' bills.
  */
 export async function keyAssignments(call: KscCall, serial: string, pageSize: number, ownHosts: ReadonlySet<string>): Promise<KeyAssignment[]> {
-  const reply = await call('LicenseKeys.AcquireKeyHosts', {
-    pInData: { KLLIC_SERIAL: serial },
-    pFields: [...KEY_HOST_FIELDS],
-    pFieldsToOrder: [],
-    pOptions: {},
-    lTimeoutSec: ITERATOR_TIMEOUT_SEC,
+  const rows = await readAfresh(call, pageSize, async () => {
+    const reply = await call('LicenseKeys.AcquireKeyHosts', {
+      pInData: { KLLIC_SERIAL: serial },
+      pFields: [...KEY_HOST_FIELDS],
+      pFieldsToOrder: [],
+      pOptions: {},
+      lTimeoutSec: ITERATOR_TIMEOUT_SEC,
+    });
+    const iterator = read.string(reply, 'wstrIterator');
+    if (!iterator) throw missingOutParam('LicenseKeys.AcquireKeyHosts', 'wstrIterator');
+    return iterator;
   });
-  const iterator = read.string(reply, 'wstrIterator');
-  if (!iterator) throw missingOutParam('LicenseKeys.AcquireKeyHosts', 'wstrIterator');
-  const rows = await readGroupSyncIterator(call, iterator, pageSize);
   const seen = new Map<string, KeyAssignment>();
   for (const row of rows) {
     const deviceId = read.string(row, 'KLLICSRV_HOSTNAME');

@@ -9,7 +9,7 @@ import { mapLimit } from '../mapLimit.js';
 import { KscTransport } from './client.js';
 import { productCategories } from './classify.js';
 import { checkKscConnection } from './connection.js';
-import { isKscError, KSC_SERVICE } from './errors.js';
+import { isKscError, isPxgReply, KSC_SERVICE } from './errors.js';
 import { DEFAULT_CURSOR_MAX_IDS, DEFAULT_EVENT_LOOKBACK_SEC, readEventsSince } from './events.js';
 import { listHostIds, listHosts, type HostListOptions } from './hosts.js';
 import { enumKeys, keyAssignments, toLicenseKey } from './licenses.js';
@@ -99,6 +99,8 @@ class KscOpenApiPlatform implements KscPlatform {
       baseUrl: connection.url,
       caFile: connection.caFile,
       hints: { certificate: 'KSC: klserver.cer from the Administration Server', port: 'KSC Open API: 13299' },
+      // A PxgError is the server's own answer (whatever the status): repeating the read changes nothing.
+      isRefusal: (response) => isPxgReply(response.text),
       ...options.httpOptions,
       secrets: [options.password, ...(options.httpOptions?.secrets ?? [])],
     });

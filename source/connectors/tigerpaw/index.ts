@@ -4,7 +4,7 @@
 import type { TigerpawConnection } from '../../domain/config.js';
 import { KmspError } from '../../domain/errors.js';
 import type { Psa, PsaIdentity } from '../../domain/ports.js';
-import { HttpClient, WRITE_LANDING_MARGIN_MS, type HttpClientOptions } from '../http.js';
+import { HttpClient, type HttpClientOptions } from '../http.js';
 import { checkAccess } from './access.js';
 import { TigerpawClient, endpointOf } from './client.js';
 import { Accounts } from './entities/accounts.js';
@@ -45,7 +45,7 @@ export function createTigerpawPsa(opts: TigerpawPsaOptions): TigerpawPsa {
 
   return {
     kind: 'tigerpaw',
-    writeLandsWithinMs: http.longestWriteMs() + WRITE_LANDING_MARGIN_MS,
+    writeLandsWithinMs: http.writeLandsWithinMs(),
     http,
 
     /** GET validate/user (the keys and the clock), then productInformation (README §4.8). */
