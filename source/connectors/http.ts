@@ -102,6 +102,12 @@ export interface HttpClientOptions {
    * {"errors":[…]}). Any other 5xx to a request not safe to repeat is `outcomeUnknown`.
    */
   isRefusal?: (response: HttpResponse) => boolean;
+  /**
+   * True when a failure answer is the vendor's own reply in its error format (Autotask
+   * {"errors":[…]}, a KLOAPI PxgError): the server looked at the request and said no, so a read
+   * is not repeated after it (see TRANSIENT_STATUSES). Says nothing about a write's outcome.
+   */
+  isAnswer?: (response: HttpResponse) => boolean;
   onRecord?: (record: RequestRecord) => void;
   /**
    * How long after its client gave up a write may still be applied (default
@@ -130,7 +136,7 @@ export interface HttpStats {
 const RETRY_STATUSES = new Set([429, 503]);
 /**
  * Failure answers a read is repeated after, unless the connector recognises the body as its
- * vendor's own refusal (isRefusal): a gateway's or a backend's hiccup says nothing about the
+ * vendor's own answer (isRefusal, isAnswer): a gateway's or a backend's hiccup says nothing about the
  * data, and one unrepeated hiccup among the hundreds of reads of a billing run failed the tenant.
  */
 const TRANSIENT_STATUSES = new Set([500, 502, 504]);
@@ -399,7 +405,7 @@ export class HttpClient {
       // 429 and the connector's "refused" answers (thread limits) mean the server did not
       // process the request, so even a create may be repeated; a 503 may not be so clear.
       const refused = response.status === 429 || (this.options.isRetryable?.(response) ?? false);
-      const transient = safe && TRANSIENT_STATUSES.has(response.status) && !(this.options.isRefusal?.(response) ?? false);
+      const transient = safe && TRANSIENT_STATUSES.has(response.status) && !(this.options.isRefusal?.(response) ?? false) && !(this.options.isAnswer?.(response) ?? false);
       const garbled = safe && garbledJson(response, acceptOf(req.headers));
       const retry = refused || (safe && RETRY_STATUSES.has(response.status)) || transient || garbled;
       if (!retry || last) return this.markOutcome(response, safe, refused);

@@ -12,6 +12,7 @@ import { startKscSimulator } from '../../source/simulators/ksc/index.js';
 import { fixturesPath, testTls } from '../../source/simulators/server.js';
 import { failure, KSC_PASSWORD, useSimulatedKsc } from './ksc-simulated.js';
 import { ITERATOR_READS } from '../../source/connectors/ksc/licenses.js';
+import { RESULT_SET_READS } from '../../source/connectors/ksc/session.js';
 
 const B64_PASSWORD = Buffer.from(KSC_PASSWORD).toString('base64');
 const alpha: Tenant = { id: 'vs-alpha-0001', name: 'Alpha Dental', enabled: true };
@@ -86,14 +87,24 @@ describe('PxgError', () => {
     expect(e500.code).toBe(1950);
   });
 
-  it('an unknown or expired accessor is a KscError whose remedy says the next run repeats the query', async () => {
+  it('an accessor KSC discarded once: the read is run again on a fresh one; every accessor released', async () => {
     const p = platform();
+    const clean = await p.listDevices(alpha);
+    ksc.sim.clearRequests();
     ksc.sim.injectFailure({ method: 'ChunkAccessor.GetItemsChunk', mode: 'pxg', code: 1169, message: "Object 'x' not found" });
+    expect(await p.listDevices(alpha)).toEqual(clean);
+    expect(count('ChunkAccessor.Release')).toBe(2);
+    expect(ksc.sim.runtime.iterators.size).toBe(0);
+  });
+
+  it(`an accessor discarded ${RESULT_SET_READS} times running is a KscError whose remedy says the next run repeats the query`, async () => {
+    const p = platform();
+    ksc.sim.injectFailure({ method: 'ChunkAccessor.GetItemsChunk', mode: 'pxg', code: 1169, message: "Object 'x' not found", count: 10 });
     const error = (await failure(p.listDevices(alpha))) as KscError;
     expect(error.code).toBe(1169);
     expect(error.remedy).toMatch(/next run repeats/);
-    // The accessor was still released.
-    expect(count('ChunkAccessor.Release')).toBe(1);
+    // Each accessor was still released.
+    expect(count('ChunkAccessor.Release')).toBe(RESULT_SET_READS);
     expect(ksc.sim.runtime.iterators.size).toBe(0);
   });
 

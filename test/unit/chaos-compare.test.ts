@@ -17,6 +17,10 @@ describe('compareSnapshots', () => {
     const d = compareSnapshots(expected, later);
     expect(same(d)).toBe(true);
     expect(d.details).toEqual([]);
+    // A title the PSA cut inside its instant.
+    const cut = (at: string) => ({ ...expected, tickets: [ticket('k1', { title: `Event on WS-1 at 2026-12-06 ${at}…` }), expected.tickets[1]!] });
+    expect(same(compareSnapshots(cut('20:'), cut('21:')))).toBe(true);
+    expect(same(compareSnapshots(cut('20:'), { ...cut('20:'), tickets: [ticket('k1', { title: 'Event on WS-2 at 2026-12-06 20:…' }), expected.tickets[1]!] }))).toBe(false);
   });
 
   it('counts a posting lost, a quantity wrong, an extra item wrong, a record too many a duplicate', () => {

@@ -117,6 +117,11 @@ describe('HttpClient retries', () => {
     const refusing = client(s.url, { isRefusal: (r) => r.status === 500 }).c;
     expect((await refusing.request({ method: 'GET', url: '/x' })).status).toBe(500);
     expect(refusing.stats.retries).toBe(0);
+    // The vendor's own error format is its answer: not read past either.
+    n = 0;
+    const answering = client(s.url, { isAnswer: (r) => r.text.includes('Internal Server Error') }).c;
+    expect((await answering.request({ method: 'GET', url: '/x' })).status).toBe(500);
+    expect(answering.stats.retries).toBe(0);
     // Text asked for: a body that is not JSON is the answer.
     n = 2;
     const text = await c.request({ method: 'GET', url: '/x', headers: { Accept: 'text/html' } });

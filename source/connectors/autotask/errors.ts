@@ -21,7 +21,7 @@ export function errorMessages(text: string): string[] {
 }
 
 /** True when a body is Autotask's own error answer, {"errors":[…]}. */
-function hasErrorsArray(text: string): boolean {
+export function hasErrorsArray(text: string): boolean {
   try {
     const body = JSON.parse(text) as unknown;
     return typeof body === 'object' && body !== null && Array.isArray((body as Record<string, unknown>).errors);

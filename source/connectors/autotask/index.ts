@@ -11,7 +11,7 @@ import { AutotaskClient, endpointOf } from './client.js';
 import { Companies } from './entities/companies.js';
 import { Contracts } from './entities/contracts.js';
 import { Tickets } from './entities/tickets.js';
-import { isKnownRefusal, isThreadLimit } from './errors.js';
+import { hasErrorsArray, isKnownRefusal, isThreadLimit } from './errors.js';
 import { FieldCatalog } from './picklists.js';
 
 export { endpointOf } from './client.js';
@@ -46,6 +46,8 @@ export function createAutotaskPsa(opts: AutotaskPsaOptions): AutotaskPsa {
     isRetryable: isThreadLimit,
     // A 5xx to a write is "refused, nothing applied" only with a known refusal text; else outcome unknown.
     isRefusal: isKnownRefusal,
+    // Autotask answers most failures with HTTP 500 and {"errors":[…]}: that is its answer, not a hiccup to read past.
+    isAnswer: (response) => hasErrorsArray(response.text),
     ...opts.httpOptions,
     secrets: [opts.secret, opts.integrationCode, ...(opts.httpOptions?.secrets ?? [])],
   });

@@ -100,7 +100,7 @@ class KscOpenApiPlatform implements KscPlatform {
       caFile: connection.caFile,
       hints: { certificate: 'KSC: klserver.cer from the Administration Server', port: 'KSC Open API: 13299' },
       // A PxgError is the server's own answer (whatever the status): repeating the read changes nothing.
-      isRefusal: (response) => isPxgReply(response.text),
+      isAnswer: (response) => isPxgReply(response.text),
       ...options.httpOptions,
       secrets: [options.password, ...(options.httpOptions?.secrets ?? [])],
     });

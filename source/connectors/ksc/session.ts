@@ -14,7 +14,7 @@
 // The connection-bound `/login` model is not used: fetch pools connections.
 import { KmspError } from '../../domain/errors.js';
 import { SessionRefused, type CallOptions, type KscTransport } from './client.js';
-import { authError, isKscError, KSC_SERVICE, sessionRefusedError } from './errors.js';
+import { authError, isKscError, KSC_SERVICE, KscError, sessionRefusedError } from './errors.js';
 import { read, type KscParams } from './params.js';
 
 export interface KscCredentials {
@@ -57,6 +57,14 @@ export class VServerMismatch extends Error {
     super(`X-KSC-VServer "${target.dn}" opened ${found}, not virtual server ${target.identity?.uid ?? target.key}`);
     this.name = 'VServerMismatch';
   }
+}
+
+/** Runs of one operation while KSC keeps discarding its result sets, before the error stands. */
+export const RESULT_SET_READS = 3;
+
+/** A PxgError "not found" (1169) from a result set's read: the server dropped the set before kmsp finished it. */
+function discardedResultSet(error: unknown): boolean {
+  return error instanceof KscError && error.pxgCode === 1169 && /^(ChunkAccessor|GroupSyncIterator|EventProcessing)\./.test(error.method);
 }
 
 /** The session behind an iterator ended mid-operation; run.ts restarts the operation. */
@@ -216,16 +224,22 @@ export class KscSessions {
    */
   async run<T>(target: SessionTarget, operation: (call: KscCall) => Promise<T>): Promise<T> {
     const call: KscCall = (method, args, options) => this.call(target, method, args ?? {}, options ?? {});
-    try {
-      return await operation(call);
-    } catch (error) {
-      if (!(error instanceof SessionLost)) throw error;
-    }
-    try {
-      return await operation(call);
-    } catch (error) {
-      if (error instanceof SessionLost) throw sessionRefusedError(error.method, 403);
-      throw error;
+    let sessionLost = false;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await operation(call);
+      } catch (error) {
+        if (error instanceof SessionLost) {
+          if (sessionLost) throw sessionRefusedError(error.method, 403);
+          sessionLost = true;
+          continue;
+        }
+        // KSC discarded a result set mid-read (it expired): the operation only reads, so it is
+        // run again on a fresh one. Left to the next run, one such loss among a tenant's many
+        // reads failed its billing — under load, on every run.
+        if (discardedResultSet(error) && attempt < RESULT_SET_READS) continue;
+        throw error;
+      }
     }
   }
 
