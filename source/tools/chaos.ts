@@ -3,20 +3,20 @@
 // run's (source/chaos/). Prints a table per pair (--json: the figures as JSON); exits 1 when a
 // pair did not converge, or has a duplicate, a lost or a wrong posting or ticket.
 //
-//   node dist/tools/chaos.js [--seed N] [--rate 0.2] [--tenants N] [--max-passes 40] [--json]
+//   node dist/tools/chaos.js [--seed N] [--rate 0.2] [--tenants N] [--max-passes 40] [--trials 50] [--json]
+//
+// --trials: kill -9 trials per pair (crash.ts), 0 for none.
 import { parseArgs } from 'node:util';
 import { CHAOS_DEFAULTS, pairNotRun, runPair, type ChaosOptions } from '../chaos/converge.js';
-import { crashSection } from '../chaos/crash.js';
+import { CRASH_DEFAULTS, crashSection } from '../chaos/crash.js';
 import { formatReport, reportPassed, type PairReport } from '../chaos/report.js';
 import type { Pair } from '../chaos/scenario.js';
 import type { ChaosSection } from '../chaos/sections.js';
 import { describeErrorLine } from '../domain/errors.js';
 import { SIMULATED_PLATFORM_KINDS, SIMULATED_PSA_KINDS } from '../simulators/registry.js';
 
-// ---------------------------------------------------------------- sections
-// Further columns, run per pair after its convergence run (sections.ts). Crash trials
-// (source/chaos/crash.ts, "crash trials passed / run") are registered here.
-const SECTIONS: ChaosSection[] = [crashSection()];
+// Further columns run per pair after its convergence run (sections.ts): the crash trials
+// (source/chaos/crash.ts, "crash trials passed / run") are built in main() from --trials.
 
 function number(text: string | undefined, name: string, fallback: number, check: (n: number) => boolean): number {
   if (text === undefined) return fallback;
@@ -32,6 +32,7 @@ async function main(): Promise<number> {
       rate: { type: 'string' },
       tenants: { type: 'string' },
       'max-passes': { type: 'string' },
+      trials: { type: 'string' },
       json: { type: 'boolean', default: false },
     },
     strict: true,
@@ -43,6 +44,8 @@ async function main(): Promise<number> {
     maxPasses: number(values['max-passes'], 'max-passes', CHAOS_DEFAULTS.maxPasses, (n) => Number.isInteger(n) && n > 0),
     ...(tenants !== undefined ? { tenants } : {}),
   };
+  const trials = number(values.trials, 'trials', CRASH_DEFAULTS.trials, (n) => Number.isInteger(n) && n >= 0);
+  const SECTIONS: ChaosSection[] = trials > 0 ? [crashSection(trials)] : [];
   const pairs: Pair[] = SIMULATED_PSA_KINDS.flatMap((psa) => SIMULATED_PLATFORM_KINDS.map((platform) => ({ psa, platform })));
   const reports: PairReport[] = [];
   for (const pair of pairs) {
