@@ -168,7 +168,10 @@ async function runOne(job: AgentJob, integration: Integration, ledger: Ledger | 
           outcome: r.status,
           summary: ticketSummaryLine(integration.name, r, { dryRun, paused, requests: c.requests, ms: Date.now() - started }) + (r.status === 'abandoned' ? ' (stopped at a safe point)' : ''),
           errors: r.errors.map((e) => `${e.tenantName ?? integration.name}: ${billingErrorLine(e)}`),
-          notices: r.deferred.map((d) => `${d.tenantName}: ${psaProfile(integration.psa.kind).words.ticket} ${d.ticket} close pending (${d.reason}); tried again next poll`),
+          notices: [
+            ...r.deferred.map((d) => `${d.tenantName}: ${psaProfile(integration.psa.kind).words.ticket} ${d.ticket} close pending (${d.reason}); tried again next poll`),
+            ...r.pendingNotes.map((p) => `${p.tenantName}: a repeat note on ${psaProfile(integration.psa.kind).words.ticket} ${p.ticket} got no answer and may still be written by ${psaProfile(integration.psa.kind).words.name} until ${p.until}; its events wait, looked for again next poll`),
+          ],
           requests: { ...c.requests },
           budget: null,
           locked: false,

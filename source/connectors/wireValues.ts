@@ -42,6 +42,15 @@ export function fit(text: string, max: number): string {
 }
 
 /**
+ * A note read back from a PSA that keeps one text per note, where addTicketNote joined the title
+ * and the description with a blank line: split at the first one (kmsp's titles are one line).
+ */
+export function splitNoteText(text: string): { title: string; description: string } {
+  const at = text.indexOf('\n\n');
+  return at < 0 ? { title: '', description: text } : { title: text.slice(0, at), description: text.slice(at + 2) };
+}
+
+/**
  * A PSA whose records hold a quantity kmsp sets (posting mode "set") refuses a delta posting
  * before anything is sent: it would be a bug in kmsp, and writing it would bill the change as
  * the quantity. `record` says what holds the quantity ("agreement additions").

@@ -99,6 +99,12 @@ export interface Psa {
    */
   closeTicket(id: string, status: string): Promise<CloseOutcome>;
   addTicketNote(id: string, note: { title: string; description: string }): Promise<void>;
+  /**
+   * The ticket's notes as addTicketNote wrote them (title and description, where the PSA keeps one
+   * text: split at the blank line addTicketNote joined them with), oldest first. Read to learn
+   * whether a note whose answer never came was written after all.
+   */
+  ticketNotes(id: string): Promise<Array<{ title: string; description: string }>>;
   /** Writes (or with null clears) an account custom field; a missing field is reported, not thrown. */
   setAccountField(accountId: string, field: string, value: string | null): Promise<FieldWriteResult>;
   budget(): Promise<PsaBudget | null>;

@@ -64,9 +64,11 @@ export interface PsaSimulatorEntry<K extends PsaKind = PsaKind, S extends SimSer
   /**
    * The requests by which kmsp writes a posting or creates a ticket, as this simulator's
    * injections name them: what a harness holds to play a slow PSA still carrying out a write
-   * after its client is gone (holdWrites).
+   * after its client is gone (holdWrites). `note`: a note added to a ticket; where the injections
+   * name an entity rather than a path (Autotask), it is the ticket entity's POST, so hold it only
+   * once the ticket exists.
    */
-  readonly writes: { readonly posting: readonly WriteRequest[]; readonly ticket: readonly WriteRequest[] };
+  readonly writes: { readonly posting: readonly WriteRequest[]; readonly ticket: readonly WriteRequest[]; readonly note: readonly WriteRequest[] };
 }
 
 /** One kind of write request, as a simulator's inject() selects it. */
@@ -89,7 +91,7 @@ interface Holding {
  * Holds the next write of `which` kind (one of each of its requests) until release(): the PSA
  * receives it and carries it out only then, whether or not its client still waits.
  */
-export function holdWrites(entry: PsaSimulatorEntry, sim: SimServer, which: 'posting' | 'ticket'): { held(): number; release(): void } {
+export function holdWrites(entry: PsaSimulatorEntry, sim: SimServer, which: keyof PsaSimulatorEntry['writes']): { held(): number; release(): void } {
   const h = sim as unknown as Holding;
   for (const w of entry.writes[which]) h.inject({ ...w, kind: 'hold', count: 1 });
   return {
@@ -153,6 +155,7 @@ const PSA_SIMULATORS = {
     writes: {
       posting: [{ endpoint: 'ContractServiceAdjustments', method: 'POST', query: false }],
       ticket: [{ endpoint: 'Tickets', method: 'POST', query: false }],
+      note: [{ endpoint: 'Tickets', method: 'POST', query: false }],
     },
     connection: (sim) => ({
       connection: newConnection(PSA_PROFILES.autotask, { zoneDiscoveryUrl: sim.zoneDiscoveryUrl, username: sim.fixture.apiUser.username }),
@@ -187,6 +190,7 @@ const PSA_SIMULATORS = {
     writes: {
       posting: [{ endpoint: 'finance/agreements/*/additions', method: 'POST' }, { endpoint: 'finance/agreements/*/additions/*', method: 'PATCH' }],
       ticket: [{ endpoint: 'service/tickets$', method: 'POST' }],
+      note: [{ endpoint: 'service/tickets/*/notes$', method: 'POST' }],
     },
     connection: (sim) => ({
       connection: newConnection(PSA_PROFILES.connectwise, { siteUrl: sim.siteUrl, companyId: sim.companyId, publicKey: sim.publicKey, clientId: sim.clientId }),
@@ -227,6 +231,7 @@ const PSA_SIMULATORS = {
     writes: {
       posting: [{ endpoint: 'agreements/*/additionalcharges', method: 'POST' }, { endpoint: 'agreements/*/additionalcharges/*', method: 'PUT' }],
       ticket: [{ endpoint: 'serviceorders$', method: 'POST' }],
+      note: [{ endpoint: 'serviceorders/*/notes$', method: 'POST' }],
     },
     connection: (sim) => ({
       connection: newConnection(PSA_PROFILES.tigerpaw, { apiUrl: sim.apiUrl, publicKey: sim.publicKey, externalProduct: sim.externalProduct }),

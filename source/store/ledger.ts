@@ -200,6 +200,23 @@ export interface TicketNote {
   psaNoteId: string | null;
 }
 
+/**
+ * A repeat note sent (or about to be) and not yet recorded as written (ledger v8): the events it
+ * covers are not handled until it is. See Ledger.addPendingNote.
+ */
+export interface PendingNote {
+  id: number;
+  ticketKey: string;
+  title: string;
+  /** The description exactly as sent. */
+  text: string;
+  eventIds: string[];
+  createdAt: string;
+  /** Until when the PSA may still apply the note's write once it is sent. */
+  landsBy: string;
+  runId: number | null;
+}
+
 export interface ConfigAuditRecord {
   id: number;
   at: string;
@@ -319,6 +336,29 @@ function toTicket(r: Row): TicketRecord {
     closePending: sn(r.close_pending),
     closePendingSince: sn(r.close_pending_since),
   };
+}
+
+function toPendingNote(r: Row): PendingNote {
+  return {
+    id: n(r.id),
+    ticketKey: s(r.ticket_key),
+    title: s(r.title),
+    text: s(r.text),
+    eventIds: eventIdList(r.event_ids),
+    createdAt: s(r.created_at),
+    landsBy: s(r.lands_by),
+    runId: r.run_id === null ? null : n(r.run_id),
+  };
+}
+
+/** A pending note's event ids (JSON text); a list damaged by hand reads as none: its events are then noted as new ones. */
+function eventIdList(v: unknown): string[] {
+  try {
+    const list: unknown = JSON.parse(String(v));
+    return Array.isArray(list) ? list.filter((x): x is string => typeof x === 'string') : [];
+  } catch {
+    return [];
+  }
 }
 
 /** Create the file with 0600 before SQLite does (it would use 0644); -wal and -shm inherit the mode. */
@@ -685,6 +725,38 @@ export class Ledger implements ConfigAuditSink {
   listTicketNotes(key: string): TicketNote[] {
     const rows = this.db.prepare('SELECT * FROM ticket_notes WHERE ticket_key = ? ORDER BY id').all(key) as Row[];
     return rows.map((r) => ({ id: n(r.id), ticketKey: s(r.ticket_key), at: s(r.at), text: s(r.text), psaNoteId: sn(r.psa_note_id) }));
+  }
+
+  /**
+   * Records a repeat note before it is sent to the PSA, in its own transaction (durable before the
+   * request leaves): a pass that dies, or gets no answer, leaves it for the next pass to look for.
+   */
+  addPendingNote(input: { ticketKey: string; title: string; text: string; eventIds: readonly string[]; landsBy: Date; runId?: number | null; at?: Date }): PendingNote {
+    const createdAt = iso(input.at ?? this.now());
+    const landsBy = iso(input.landsBy);
+    const eventIds = [...input.eventIds];
+    const result = this.db
+      .prepare('INSERT INTO pending_notes (ticket_key, title, text, event_ids, created_at, lands_by, run_id) VALUES (?, ?, ?, ?, ?, ?, ?)')
+      .run(input.ticketKey, input.title, input.text, JSON.stringify(eventIds), createdAt, landsBy, input.runId ?? null);
+    return { id: Number(result.lastInsertRowid), ticketKey: input.ticketKey, title: input.title, text: input.text, eventIds, createdAt, landsBy, runId: input.runId ?? null };
+  }
+
+  /** The pending notes on tickets of one tenant of an integration, oldest first. */
+  pendingNotesFor(integration: string, tenantId: string): PendingNote[] {
+    const rows = this.db
+      .prepare('SELECT p.* FROM pending_notes p JOIN tickets t ON t.key = p.ticket_key WHERE t.integration = ? AND t.tenant_id = ? ORDER BY p.id')
+      .all(integration, tenantId) as Row[];
+    return rows.map(toPendingNote);
+  }
+
+  /** Every pending note (the console and `ledger verify`), oldest first. */
+  listPendingNotes(): PendingNote[] {
+    return (this.db.prepare('SELECT * FROM pending_notes ORDER BY id').all() as Row[]).map(toPendingNote);
+  }
+
+  /** The note was recorded as written, or can no longer land: it is pending no more. */
+  dropPendingNote(id: number): boolean {
+    return this.db.prepare('DELETE FROM pending_notes WHERE id = ?').run(id).changes > 0;
   }
 
   /** Tickets created for one PSA account since `since`: the input of the per-account rate breaker. */

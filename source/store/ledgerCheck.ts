@@ -66,6 +66,17 @@ export function verifyLedger(ledger: Ledger): LedgerCheck[] {
     ),
   );
 
+  const notesOnNothing = db
+    .prepare('SELECT p.id, p.ticket_key AS key FROM pending_notes p JOIN tickets t ON t.key = p.ticket_key WHERE t.psa_ticket_id IS NULL ORDER BY p.id')
+    .all() as Array<{ id: number; key: string }>;
+  out.push(
+    check(
+      'every pending note is on a ticket the PSA has',
+      notesOnNothing.map((p) => `pending note ${p.id} is on ${p.key}, which has no PSA ticket`),
+      'kmsp never sends a note to a ticket it has not recorded: remove the pending note by hand (keep a backup first); its events are then handled again by the next ticket pass.',
+    ),
+  );
+
   const pendingWithoutRun = db
     .prepare("SELECT id FROM runs WHERE status = 'running' AND finished_at IS NOT NULL ORDER BY id")
     .all() as Array<{ id: number }>;

@@ -181,6 +181,28 @@ export const LEDGER_MIGRATIONS: readonly LedgerMigration[] = [
         ALTER TABLE postings ADD COLUMN price_level TEXT;
       `),
   },
+  {
+    version: 8,
+    description: 'repeat notes being written: recorded before the PSA is asked, cleared once settled',
+    up: (db) =>
+      db.exec(`
+        -- A repeat note is recorded here before it is sent and removed in the transaction that
+        -- records it as written (ticket_notes, its events handled). A row left behind (a kill, an
+        -- answer that never came) makes the next pass look for the note on the PSA ticket
+        -- before sending it again; until lands_by the PSA may still apply the write.
+        CREATE TABLE pending_notes (
+          id          INTEGER PRIMARY KEY AUTOINCREMENT,
+          ticket_key  TEXT NOT NULL REFERENCES tickets (key) ON DELETE CASCADE,
+          title       TEXT NOT NULL,
+          text        TEXT NOT NULL,
+          event_ids   TEXT NOT NULL,
+          created_at  TEXT NOT NULL,
+          lands_by    TEXT NOT NULL,
+          run_id      INTEGER REFERENCES runs (id)
+        );
+        CREATE INDEX pending_notes_by_ticket ON pending_notes (ticket_key);
+      `),
+  },
 ];
 
 export const LEDGER_SCHEMA_VERSION = LEDGER_MIGRATIONS[LEDGER_MIGRATIONS.length - 1]?.version ?? 0;

@@ -15,6 +15,13 @@
 //   or skipped with the engine's reason); the tenant's cursor (stream 'events') advances only
 //   when every event of the page is handled. An error or a held-back ticket keeps the cursor
 //   where it was: the next poll reads those events again and handles only what is left.
+// - A repeat note is written once: it is recorded pending (ledger pending_notes: its text, its
+//   events, landsBy) before the PSA is asked, and recorded as written — its events handled — in
+//   one transaction after. A pending note met by a later pass (a kill between the two, or an
+//   answer that never came) is looked for among the ticket's notes: found → recorded, not sent
+//   again; not found and past landsBy → dropped, its events noted as usual; not found and it may
+//   still land → it waits, with its events and the tenant's cursor (a notice says so). A note the
+//   PSA refused outright cannot land: dropped at once.
 // - Consolidation: an event's repeat key is integration + tenant + device + event type. While
 //   an open event ticket of that repeat key exists (ledger open, and still open in the PSA
 //   when asked), its events become ONE note per poll ("N more occurrences since …") instead
@@ -56,8 +63,8 @@ import type { PlatformProfile, PsaProfile } from '../domain/profiles/types.js';
 import { applyBreaker, decideConditionTickets, decideEventTickets, decideStatusTickets, fitTag, type OpenStatusTicket, type TicketDraft } from '../domain/ticketEngine.js';
 import { choiceValue, roleChoice, roleSpec, scopeFieldSpec, scopedGeneral } from '../domain/ticketSchema.js';
 import type { CloseOutcome, PsaAccount, PsaTicket, SecurityEvent, Tenant, TenantCondition } from '../domain/types.js';
-import { landingDeadline, ledgerWriteFailure, type Ledger, type TicketRecord } from '../store/ledger.js';
-import { emptyTotals, type DeferredClose, type TicketRunError, type TicketTotals } from './types.js';
+import { landingDeadline, ledgerWriteFailure, type Ledger, type PendingNote, type TicketRecord } from '../store/ledger.js';
+import { emptyTotals, type DeferredClose, type PendingNoteNotice, type TicketRunError, type TicketTotals } from './types.js';
 
 export const EVENTS_STREAM = 'events';
 export const BREAKER_NOTE_TITLE = 'kmsp: tickets held back';
@@ -95,6 +102,8 @@ export interface TicketRunResult {
   errors: TicketRunError[];
   /** Closes the PSA put off this pass (tickets kept open, tried again next pass); not errors. */
   deferred: DeferredClose[];
+  /** Repeat notes of earlier passes that may still land: their events wait (not errors). */
+  pendingNotes: PendingNoteNotice[];
   /** Accounts whose breaker held tickets back: how many, and whether a note said so. */
   breaker: Array<{ accountId: string; heldBack: number; notedOn: string | null }>;
   status: 'ok' | 'partial' | 'abandoned';
@@ -120,6 +129,7 @@ interface Ctx {
   totals: TicketTotals;
   errors: TicketRunError[];
   deferred: DeferredClose[];
+  pendingNotes: PendingNoteNotice[];
   held: Map<string, number>;
   interrupted: boolean;
   /** The signal stopped the pass at a safe point. */
@@ -148,6 +158,7 @@ export async function runTickets(options: TicketRunOptions): Promise<TicketRunRe
     totals: emptyTotals(),
     errors: [],
     deferred: [],
+    pendingNotes: [],
     held: new Map(),
     interrupted: false,
     abandoned: false,
@@ -194,7 +205,7 @@ export async function runTickets(options: TicketRunOptions): Promise<TicketRunRe
         error: ctx.errors.length ? ctx.errors.slice(0, 20).map(billingErrorLine).join('\n') : null,
       });
     }
-    return { runId, totals: ctx.totals, errors: ctx.errors, deferred: ctx.deferred, breaker, status };
+    return { runId, totals: ctx.totals, errors: ctx.errors, deferred: ctx.deferred, pendingNotes: ctx.pendingNotes, breaker, status };
   } catch (caught) {
     const unwritable = ledger ? ledgerWriteFailure(caught, ledger.file) : null;
     // A ledger that cannot be written cannot record the failed run either: the error says so.
@@ -263,8 +274,11 @@ async function syncEvents(ctx: Ctx, m: TenantMapping, tenant: Tenant, account: P
   const cursor = ledger?.getCursor(integration.name, tenant.id, EVENTS_STREAM) ?? null;
   const page = await o.platform.eventsSince(tenant, cursor, { initialWindowDays: initialWindowDays(ctx) });
   ctx.totals.events += page.events.length;
+  // Repeat notes of earlier passes not known to be written are settled first; the events of one
+  // that may still land wait (a dry run only reads: they wait too).
+  const waiting = !ledger ? new Set<string>() : ctx.writes ? await settlePendingNotes(ctx, m, tenant.id) : eventsOf(ledger.pendingNotesFor(integration.name, tenant.id));
   const handled = ledger ? ledger.handledEventIds(integration.name, tenant.id, page.events.map((e) => e.id)) : new Set<string>();
-  const fresh = page.events.filter((e) => !handled.has(e.id));
+  const fresh = page.events.filter((e) => !handled.has(e.id) && !waiting.has(e.id));
   const decision = decideEventTickets({ integration, mapping: m, account, events: fresh, now: ctx.now });
   const byId = new Map(fresh.map((e) => [e.id, e]));
 
@@ -290,7 +304,8 @@ async function syncEvents(ctx: Ctx, m: TenantMapping, tenant: Tenant, account: P
   const l = ledger!;
   l.recordTicketEvents(decision.skipped.map((s) => ({ integration: integration.name, tenantId: tenant.id, eventId: s.eventId, outcome: 'skipped' as const, reason: s.reason, runId: ctx.runId })));
 
-  let complete = true;
+  // A waiting note's events are not handled yet: the cursor stays before them.
+  let complete = !page.events.some((e) => waiting.has(e.id));
   const needCreate: EventGroup[] = [];
   for (const g of groups) {
     const open = g.repeatKey ? await stillOpen(ctx, openTicketOf(l, integration.name, g.repeatKey)) : null;
@@ -418,15 +433,97 @@ async function noteRepeats(ctx: Ctx, row: TicketRecord, events: SecurityEvent[],
     events.length === 1
       ? `Occurred again at ${first.raisedAt.toISOString()} on ${first.deviceName ?? first.deviceId}: ${first.typeName} — ${first.description}`
       : `${events.length} more occurrences since ${first.raisedAt.toISOString()} (last ${last.raisedAt.toISOString()}) on ${first.deviceName ?? first.deviceId}: ${first.typeName}`;
-  await ctx.o.psa.addTicketNote(row.psaTicketId!, { title: `kmsp: ${first.typeName} occurred again`, description: text });
+  const title = `kmsp: ${first.typeName} occurred again`;
+  const l = ctx.ledger!;
+  // Durable before the request leaves: a pass that dies after the PSA wrote it, or never hears
+  // back, leaves the next pass a note to look for instead of one to send again.
+  // landsBy from the real clock (the pass may have begun long ago), as for a ticket create.
+  const pending = l.addPendingNote({
+    ticketKey: row.key,
+    title,
+    text,
+    eventIds: events.map((e) => e.id),
+    landsBy: new Date(Date.now() + ctx.o.psa.writeLandsWithinMs),
+    runId: ctx.runId,
+    at: ctx.now,
+  });
+  try {
+    await ctx.o.psa.addTicketNote(row.psaTicketId!, { title, description: text });
+  } catch (error) {
+    // Refused outright (the PSA answered, nothing was written): it cannot land; the next pass notes the events afresh.
+    if (!(isKmspError(error) && error.outcomeUnknown)) l.dropPendingNote(pending.id);
+    throw error;
+  }
+  recordNote(ctx, row, pending, tenantId);
+}
+
+/** The note is on the PSA ticket: recorded, its events handled (noted) and its pending row gone, in one transaction. */
+function recordNote(ctx: Ctx, row: TicketRecord, note: PendingNote, tenantId: string): void {
   const l = ctx.ledger!;
   l.transaction(() => {
-    l.addTicketNote(row.key, { text, at: ctx.now });
+    l.addTicketNote(row.key, { text: note.text, at: ctx.now });
     // addTicketNote counts one repeat; the rest of the batch too.
-    if (events.length > 1) l.upsertTicket({ key: row.key, integration: row.integration, tenantId: row.tenantId, kind: row.kind, repeatCount: (l.getTicket(row.key)?.repeatCount ?? 0) + events.length - 1 });
-    l.recordTicketEvents(events.map((e) => ({ integration: ctx.integration.name, tenantId, eventId: e.id, outcome: 'noted' as const, ticketKey: row.key, runId: ctx.runId })));
+    if (note.eventIds.length > 1) l.upsertTicket({ key: row.key, integration: row.integration, tenantId: row.tenantId, kind: row.kind, repeatCount: (l.getTicket(row.key)?.repeatCount ?? 0) + note.eventIds.length - 1 });
+    l.recordTicketEvents(note.eventIds.map((eventId) => ({ integration: ctx.integration.name, tenantId, eventId, outcome: 'noted' as const, ticketKey: row.key, runId: ctx.runId })));
+    l.dropPendingNote(note.id);
   });
   ctx.totals.notes++;
+}
+
+const eventsOf = (notes: readonly PendingNote[]): Set<string> => new Set(notes.flatMap((p) => p.eventIds));
+
+/**
+ * The tenant's repeat notes recorded as pending by an earlier pass (killed after sending, or
+ * without an answer): each is looked for among its ticket's notes. Found: recorded as written.
+ * Not found: dropped once it can no longer land (its events are then noted as usual this
+ * pass), else kept, and its events returned: they wait, and so does the tenant's cursor.
+ */
+async function settlePendingNotes(ctx: Ctx, m: TenantMapping, tenantId: string): Promise<Set<string>> {
+  const l = ctx.ledger!;
+  const waiting: PendingNote[] = [];
+  for (const p of l.pendingNotesFor(ctx.integration.name, tenantId)) {
+    const row = l.getTicket(p.ticketKey);
+    // A note is only ever sent to a ticket with a PSA id; without one it was never sent.
+    if (!row?.psaTicketId) {
+      l.dropPendingNote(p.id);
+      continue;
+    }
+    const notes = await notesOf(ctx, row.psaTicketId);
+    if (notes.some((n) => sameNote(n.description, p.text))) {
+      recordNote(ctx, row, p, tenantId);
+      continue;
+    }
+    // The real clock, as landsBy is.
+    if (Date.now() >= Date.parse(p.landsBy)) {
+      l.dropPendingNote(p.id);
+      continue;
+    }
+    waiting.push(p);
+    ctx.pendingNotes.push({ tenantId, tenantName: m.tenantName, ticket: row.psaTicketNumber || row.psaTicketId, until: p.landsBy });
+  }
+  return eventsOf(waiting);
+}
+
+/** The ticket's notes; a ticket gone from the PSA has none (any other failure is the tenant's error this pass). */
+async function notesOf(ctx: Ctx, psaTicketId: string): Promise<Array<{ title: string; description: string }>> {
+  try {
+    return await ctx.o.psa.ticketNotes(psaTicketId);
+  } catch (error) {
+    if (error instanceof PassAbandoned) throw error;
+    if ((await ctx.o.psa.getTicket(psaTicketId)) === null) return [];
+    throw error;
+  }
+}
+
+/**
+ * Whether a note read back is the one sent: the same text, or the start of it where the PSA's
+ * field was shorter (the connectors cut long text and mark the cut with "…").
+ */
+function sameNote(found: string, sent: string): boolean {
+  const a = found.trim();
+  const b = sent.trim();
+  if (a === b) return true;
+  return a.length > 1 && a.endsWith('…') && b.startsWith(a.slice(0, -1));
 }
 
 // ---------------------------------------------------------------- statuses

@@ -42,6 +42,16 @@ export interface DeferredClose {
   reason: string;
 }
 
+/** A repeat note sent earlier whose write may still land: its events wait, the tenant's event cursor stays. */
+export interface PendingNoteNotice {
+  tenantId: string;
+  tenantName: string;
+  /** The PSA ticket's number, or its id. */
+  ticket: string;
+  /** Until when the PSA may still apply it (ISO): then, not found, it is sent again. */
+  until: string;
+}
+
 export function emptyTotals(): TicketTotals {
   return { created: 0, reconciled: 0, closed: 0, deferred: 0, notes: 0, skippedInactive: 0, heldBack: 0, closedByPerson: 0, errors: 0, wouldCreate: 0, wouldClose: 0, events: 0 };
 }

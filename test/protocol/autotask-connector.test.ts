@@ -267,6 +267,7 @@ describe('tickets', () => {
     await psa.addTicketNote(created.id, { title: 'Seen again', description: 'The same virus was detected again on WS-042.' });
     const note = sim.state.notes.find((n) => String(n.ticketID) === created.id)!;
     expect(note).toMatchObject({ title: 'Seen again', noteType: 1, publish: 1 });
+    expect(await psa.ticketNotes(created.id)).toEqual([{ title: 'Seen again', description: 'The same virus was detected again on WS-042.' }]);
 
     expect(await psa.closeTicket(created.id, '5')).toEqual({ closed: true });
     const closed = await psa.getTicket(created.id);

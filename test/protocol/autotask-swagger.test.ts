@@ -145,6 +145,7 @@ describe('every request of every connector method conforms', () => {
       await psa.getTicket(ticket.id);
       await psa.findTicketsByTag('kmsp:tour');
       await psa.addTicketNote(ticket.id, { title: 'n', description: 'd' });
+      expect(await psa.ticketNotes(ticket.id)).toEqual([{ title: 'n', description: 'd' }]);
       await psa.closeTicket(ticket.id, '5');
       await psa.setAccountField(recurring.accountId, 'Kaspersky Tenant', 'Tour');
       await psa.budget();

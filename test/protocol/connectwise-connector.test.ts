@@ -418,6 +418,8 @@ describe('tickets', () => {
     expect(writes()[0]!.body).toEqual({ text: 'Still detected\n\nSeen again at 10:00.', internalAnalysisFlag: true });
     const note = sim.state.notes.at(-1)!;
     expect(note).toMatchObject({ ticketId: ids.existingTicket, text: 'Still detected\n\nSeen again at 10:00.', internalAnalysisFlag: true, detailDescriptionFlag: false });
+    // Read back as written: the one text split at its blank line.
+    expect((await psa.ticketNotes(String(ids.existingTicket))).at(-1)).toEqual({ title: 'Still detected', description: 'Seen again at 10:00.' });
   });
 });
 

@@ -141,6 +141,7 @@ describe('every request of every connector method conforms', () => {
       await psa.getTicket(ticket.id);
       await psa.findTicketsByTag('kmsp:tour');
       await psa.addTicketNote(ticket.id, { title: 'n', description: 'd' });
+      expect((await psa.ticketNotes(ticket.id)).at(-1)).toEqual({ title: 'n', description: 'd' });
       await psa.closeTicket(ticket.id, closed);
       await psa.setAccountField(String(ids.acme), 'Kaspersky Tenant', 'Tour');
     } finally {

@@ -416,6 +416,8 @@ describe('service orders', () => {
     // The lock guards the order's fields, not its notes.
     await psa.addTicketNote(created.id, { title: 'Still infected', description: 'The threat came back.' });
     expect(sim.state.notes.some((n) => String(n.Note).startsWith('Still infected\n\nThe threat came back.'))).toBe(true);
+    // Read back as written: the one text split at its blank line.
+    expect(await psa.ticketNotes(created.id)).toContainEqual({ title: 'Still infected', description: 'The threat came back.' });
     sim.unlock(Number(created.id));
     expect(await psa.closeTicket(created.id, 'Closed')).toEqual({ closed: true });
     const closed = await psa.getTicket(created.id);

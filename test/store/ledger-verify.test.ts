@@ -71,6 +71,19 @@ describe('kmsp ledger verify', () => {
     expect(r.out).toContain('Remedy: Close the extra tickets in the PSA');
   });
 
+  it('names a pending note on a ticket the PSA does not have (kmsp never sends one there), with a remedy (exit 1)', async () => {
+    const { dir, ledger } = sound();
+    ledger.addPendingNote({ ticketKey: 'k1', title: 't', text: 'on a ticket the PSA has', eventIds: ['e1'], landsBy: new Date() });
+    expect(verifyLedger(ledger).every((c) => c.ok)).toBe(true);
+    ledger.upsertTicket({ key: 'k2', integration: 'main', tenantId: 'vs-1', kind: 'event' });
+    const stray = ledger.addPendingNote({ ticketKey: 'k2', title: 't', text: 'on a pending ticket', eventIds: ['e2'], landsBy: new Date() });
+    const r = await run(['--config', dir, 'ledger', 'verify']);
+    expect(r.code).toBe(1);
+    expect(r.out).toContain('✗ every pending note is on a ticket the PSA has');
+    expect(r.out).toContain(`pending note ${stray.id} is on k2, which has no PSA ticket`);
+    expect(r.out).toContain('Remedy: kmsp never sends a note to a ticket it has not recorded');
+  });
+
   it('finds a damaged file, and says what to do', async () => {
     const { dir, ledger } = sound();
     // Enough rows for several pages, then a page of an index overwritten with noise.

@@ -35,7 +35,7 @@ describe('ledger', () => {
     expect(l.db.pragma('foreign_keys', { simple: true })).toBe(1);
     expect(l.db.pragma('busy_timeout', { simple: true })).toBe(5000);
     const tables = (l.db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").all() as { name: string }[]).map((t) => t.name);
-    expect(tables).toEqual(['config_audit', 'cursors', 'postings', 'runs', 'ticket_notes', 'tickets']);
+    expect(tables).toEqual(['config_audit', 'cursors', 'pending_notes', 'postings', 'runs', 'ticket_notes', 'tickets']);
     l.startRun({ job: 'billing' });
     for (const f of [paths.ledgerFile, `${paths.ledgerFile}-wal`, `${paths.ledgerFile}-shm`]) expect(fileMode(f)).toBe(0o600);
     expect(fileMode(paths.stateDir)).toBe(0o700);
@@ -193,6 +193,34 @@ describe('ledger', () => {
       expect(db.pragma('user_version', { simple: true })).toBe(NEXT);
       db.close();
     });
+  });
+
+  it('version 8 adds pending notes to a version-7 ledger, its tickets and notes kept; a pending note lives until dropped or its ticket goes', () => {
+    const file = tempPaths().ledgerFile;
+    const v7 = openLedger({ file, migrations: LEDGER_MIGRATIONS.filter((m) => m.version <= 7) });
+    v7.upsertTicket({ key: 'k1', integration: 'main', tenantId: 'vs-1', kind: 'event', psaTicketId: '5', repeatKey: 'rk' });
+    v7.addTicketNote('k1', { text: 'Occurred again', at: new Date('2026-12-01T00:00:00Z') });
+    expect(v7.schemaVersion).toBe(7);
+    expect(() => v7.listPendingNotes()).toThrow(/no such table: pending_notes/);
+    v7.close();
+
+    const l = ledger(file);
+    expect(l.schemaVersion).toBe(8);
+    expect(l.getTicket('k1')).toMatchObject({ psaTicketId: '5', repeatCount: 1 });
+    expect(l.listTicketNotes('k1').map((n) => n.text)).toEqual(['Occurred again']);
+    expect(l.listPendingNotes()).toEqual([]);
+    const landsBy = new Date('2026-12-01T00:15:00Z');
+    const p = l.addPendingNote({ ticketKey: 'k1', title: 'kmsp: x occurred again', text: 'Occurred again at …', eventIds: ['e1', 'e2'], landsBy, runId: null, at: new Date('2026-12-01T00:00:00Z') });
+    expect(l.pendingNotesFor('main', 'vs-1')).toEqual([{ id: p.id, ticketKey: 'k1', title: 'kmsp: x occurred again', text: 'Occurred again at …', eventIds: ['e1', 'e2'], createdAt: '2026-12-01T00:00:00.000Z', landsBy: landsBy.toISOString(), runId: null }]);
+    expect(l.pendingNotesFor('main', 'vs-2')).toEqual([]);
+    expect(l.pendingNotesFor('other', 'vs-1')).toEqual([]);
+    // A rename moves the ticket, and its pending note with it.
+    l.renameIntegration('main', 'renamed');
+    expect(l.pendingNotesFor('renamed', 'vs-1').map((n) => n.id)).toEqual([p.id]);
+    expect(l.dropPendingNote(p.id)).toBe(true);
+    expect(l.dropPendingNote(p.id)).toBe(false);
+    // A note only exists for a recorded ticket.
+    expect(() => l.addPendingNote({ ticketKey: 'nope', title: 't', text: 't', eventIds: [], landsBy })).toThrow(/FOREIGN KEY/);
   });
 
   it('two connections in one process see each other\'s writes', () => {

@@ -93,6 +93,7 @@ export function createAutotaskPsa(opts: AutotaskPsaOptions): AutotaskPsa {
     findTicketsByTag: (tag) => tickets.findByTag(tag),
     closeTicket: (id, status) => tickets.close(id, status),
     addTicketNote: (id, note) => tickets.addNote(id, note),
+    ticketNotes: (id) => tickets.notes(id),
     setAccountField: (accountId, field, value) => companies.setField(accountId, field, value),
     async budget(): Promise<PsaBudget | null> {
       return toBudget(await client.readThreshold());

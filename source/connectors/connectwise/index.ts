@@ -78,6 +78,7 @@ export function createConnectWisePsa(opts: ConnectWisePsaOptions): ConnectWisePs
     findTicketsByTag: (tag) => tickets.findByTag(tag),
     closeTicket: (id, status) => tickets.close(id, status),
     addTicketNote: (id, note) => tickets.addNote(id, note),
+    ticketNotes: (id) => tickets.notes(id),
     setAccountField: (accountId, field, value) => companies.setField(accountId, field, value),
     // ConnectWise publishes no request budget to read (README §3.4).
     budget: async () => null,

@@ -83,6 +83,7 @@ export function createTigerpawPsa(opts: TigerpawPsaOptions): TigerpawPsa {
     findTicketsByTag: (tag) => orders.findByTag(tag),
     closeTicket: (id, status) => orders.close(id, status),
     addTicketNote: (id, note) => orders.addNote(id, note),
+    ticketNotes: (id) => orders.notes(id),
     setAccountField: (accountId, field, value) => accounts.setField(accountId, field, value),
     // Tigerpaw publishes no request budget to read (README §3).
     budget: async () => null,

@@ -239,6 +239,17 @@ export class Tickets {
     );
   }
 
+  /** TicketNotes query by ticketID (paged like every query, README §2.3), oldest first. */
+  async notes(id: string): Promise<Array<{ title: string; description: string }>> {
+    const ticketID = toInt(id, 'ticket id');
+    const what = `read the notes of ticket ${ticketID}`;
+    const records = await this.client.query('TicketNotes', [q.eq('ticketID', ticketID)], what, ['id', 'ticketID', 'title', 'description']);
+    return records
+      .map((r) => ({ id: num(r, 'id', what), title: optStr(r, 'title', what) ?? '', description: optStr(r, 'description', what) ?? '' }))
+      .sort((a, b) => a.id - b.id)
+      .map(({ title, description }) => ({ title, description }));
+  }
+
   /** The tenant's default active note type, else its first active one, else the fallback (assumptions.ts). */
   private async noteType(): Promise<number> {
     let values: PicklistValue[] = [];

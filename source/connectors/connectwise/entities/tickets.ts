@@ -12,7 +12,7 @@ import { replace, type ConnectWiseClient } from '../client.js';
 import { c } from '../conditions.js';
 import { describeBody, errorBody } from '../errors.js';
 import { fit, optInt, toInt } from '../ids.js';
-import { checkTicketTag } from '../../wireValues.js';
+import { checkTicketTag, splitNoteText } from '../../wireValues.js';
 import { flag, info, num, numList, optNum, optRef, optStr, parseUtc, ref, str, toUtc, type WireRecord } from '../wire.js';
 
 const TICKETS = 'service/tickets';
@@ -234,5 +234,13 @@ export class Tickets {
       area: 'tickets',
       check: `Look at ticket #${n}'s notes in ConnectWise for "${fit(note.title, 80)}" before adding it again.`,
     });
+  }
+
+  /** GET service/tickets/{id}/notes (paged forward-only, ascending id): each text split back into title and description. */
+  async notes(id: string): Promise<Array<{ title: string; description: string }>> {
+    const n = toInt(id, 'ticket id');
+    const what = `read the notes of ticket ${n}`;
+    const records = await this.client.list(`${TICKETS}/${n}/notes`, { fields: ['text'] }, what, 'tickets');
+    return records.map((r) => splitNoteText(optStr(r, 'text', what) ?? ''));
   }
 }

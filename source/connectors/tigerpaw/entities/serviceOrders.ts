@@ -11,7 +11,7 @@ import { BRIEF_DESCRIPTION_MAX, LOCKED_BY, LOCKED_MESSAGE, NOTE_MAX, REFERENCE_M
 import { messageOf, type TigerpawClient } from '../client.js';
 import { refusalError } from '../errors.js';
 import { fit, optInt, toInt } from '../ids.js';
-import { checkTicketTag } from '../../wireValues.js';
+import { checkTicketTag, splitNoteText } from '../../wireValues.js';
 import { asArray, asRecord, flag, num, optNum, optRecord, optStr, optionalDateTime, parseDateTime, protocolError, record, toDateTime, type WireRecord } from '../wire.js';
 
 /** The profile's ticket fields (domain/profiles/tigerpaw.ts) that are fields of a service order. */
@@ -226,6 +226,14 @@ export class ServiceOrders {
       item: true,
       check: `Look at service order ${n}'s notes in Tigerpaw for "${fit(note.title, 80)}" before adding it again.`,
     });
+  }
+
+  /** GET /api/serviceorders/{n}/notes (a paged envelope of Notes): each Note split back into title and description. */
+  async notes(id: string): Promise<Array<{ title: string; description: string }>> {
+    const n = toInt(id, 'service order number');
+    const what = `read the notes of service order ${n}`;
+    const rows = await this.client.pagedGet(`/api/serviceorders/${n}/notes`, 'Notes', {}, what, 'serviceOrders');
+    return rows.map((r) => splitNoteText(optStr(r, 'Note', what) ?? ''));
   }
 }
 
