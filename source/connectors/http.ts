@@ -39,6 +39,13 @@ export interface HttpRequest {
    * session starts). Defaults to true for GET only.
    */
   safeToRetry?: boolean;
+  /**
+   * False: a request safe to retry is repeated only where the server did not process it (429,
+   * 503, no connection), not after a 500/502/504 or a garbled answer — a sign-in whose answer was
+   * lost may have used up its one-time code or refresh token, and sending it again only earns a
+   * refusal that blames the code. Default true.
+   */
+  retryAfterAnswer?: boolean;
   timeoutMs?: number;
   /** Overrides the endpoint bucket used for the concurrency limit. */
   endpoint?: string;
@@ -405,8 +412,9 @@ export class HttpClient {
       // 429 and the connector's "refused" answers (thread limits) mean the server did not
       // process the request, so even a create may be repeated; a 503 may not be so clear.
       const refused = response.status === 429 || (this.options.isRetryable?.(response) ?? false);
-      const transient = safe && TRANSIENT_STATUSES.has(response.status) && !(this.options.isRefusal?.(response) ?? false) && !(this.options.isAnswer?.(response) ?? false);
-      const garbled = safe && garbledJson(response, acceptOf(req.headers));
+      const afterAnswer = safe && req.retryAfterAnswer !== false;
+      const transient = afterAnswer && TRANSIENT_STATUSES.has(response.status) && !(this.options.isRefusal?.(response) ?? false) && !(this.options.isAnswer?.(response) ?? false);
+      const garbled = afterAnswer && garbledJson(response, acceptOf(req.headers));
       const retry = refused || (safe && RETRY_STATUSES.has(response.status)) || transient || garbled;
       if (!retry || last) return this.markOutcome(response, safe, refused);
       const retryAfter = parseRetryAfter(response.headers['retry-after']);

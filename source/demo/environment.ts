@@ -120,11 +120,9 @@ export async function startDemo<P extends SimulatedPsaKind = DefaultPsa, L exten
   try {
     const platform = await start(platformSim, platformName, options.platformPort);
     const psa = await start(psaSim, psaName, options.psaPort);
-    if (options.faults) {
-      const refusal = unknownKinds(options.faults, [platform.faults.kinds(), psa.faults.kinds()]);
-      if (refusal) throw refusal;
-      for (const sim of [platform, psa]) sim.faults.set(planFor(options.faults, sim.faults.kinds()));
-    }
+    // Checked now, set last: the demo's own setup reads (the ticket picklists) must not meet them.
+    const refusal = options.faults ? unknownKinds(options.faults, [platform.faults.kinds(), psa.faults.kinds()]) : null;
+    if (refusal) throw refusal;
     const platformAccess = platformSim.connection(platform);
     const psaAccess = psaSim.connection(psa);
 
@@ -174,6 +172,7 @@ export async function startDemo<P extends SimulatedPsaKind = DefaultPsa, L exten
     const secrets = openSecretStore({ paths, backends: ['file'] });
     for (const [name, value] of secretValues) await secrets.set(name, value);
 
+    if (options.faults) for (const sim of [platform, psa]) sim.faults.set(planFor(options.faults, sim.faults.kinds()));
     return {
       configDir,
       config,

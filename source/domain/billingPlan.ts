@@ -174,6 +174,9 @@ export function planAgainstPsa(desired: DesiredQuantity[], current: ItemQuantity
   const held = new Map<string, ItemQuantity>();
   const names = new Map(desired.map((d) => [d.billingItemId, d.billingItemName]));
   for (const q of current) {
+    // Only items kmsp bills: an agreement also holds labour or another vendor's products (hours
+    // in fractions among them), which must not stop the billing of this contract.
+    if (!names.has(q.billingItemId)) continue;
     assertHeldUnits(q, names.get(q.billingItemId));
     const other = held.get(q.billingItemId);
     if (other && (other.units !== q.units || other.periodStart !== q.periodStart || other.periodEnd !== q.periodEnd)) {

@@ -15,7 +15,8 @@ import type { SimRequest, SimResponse } from './server.js';
 
 /**
  * The shared kinds.
- * - `5xx`: 500/502/503 instead of processing (a gateway or a backend down).
+ * - `5xx`: 503 with an HTML page instead of processing (a gateway or a backend down; the
+ *   500 of a backend that applied the write is `error-after`).
  * - `429`: Too Many Requests with Retry-After, instead of processing.
  * - `timeout`: no answer for `timeoutMs` (beyond the client's patience); then processed, so a
  *   write may land after its client gave up, as on a slow vendor.

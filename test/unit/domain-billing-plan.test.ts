@@ -194,6 +194,11 @@ describe('planAgainstPsa', () => {
     expect(e.remedy).toMatch(/Nothing was posted/);
   });
 
+  it('ignores what it does not bill: a fractional or doubled line of another item (labour hours, another vendor) on the same contract', () => {
+    const lines = planAgainstPsa([want('A', 3)], [held('A', 1), held('LABOUR', 2.5), held('OTHER', -1), held('LABOUR', 4)]);
+    expect(lines.map((l) => [l.billingItemId, l.before, l.after, l.delta])).toEqual([['A', 1, 3, 2]]);
+  });
+
   it('marks units held at another price level than the account\'s to be posted again (set-mode PSAs with price levels)', () => {
     const at = (billingItemId: string, units: number, priceLevel: string | null): ItemQuantity => ({ billingItemId, units, periodStart: null, periodEnd: null, priceLevel });
     const lines = planAgainstPsa([want('A', 5), want('B', 3), want('C', 0), want('D', 2)], [at('A', 5, '1'), at('B', 3, '2'), at('C', 4, '1'), at('D', 2, null)], '2');

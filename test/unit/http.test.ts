@@ -128,6 +128,21 @@ describe('HttpClient retries', () => {
     expect(text.text).toContain('Proxy error');
   });
 
+  it('a sign-in safe to repeat is not repeated after an answer (retryAfterAnswer: false): its one-time code may be used up', async () => {
+    const answers = [
+      { status: 503, body: 'down' },
+      { status: 500, body: { error: 'Internal Server Error' } },
+      { status: 200, body: { access_token: 'x' } },
+    ];
+    let n = 0;
+    const s = await serve(() => answers[Math.min(n++, answers.length - 1)]!);
+    const { c } = client(s.url, { retries: 4 });
+    const signIn = await c.request({ method: 'POST', url: '/token', body: {}, safeToRetry: true, retryAfterAnswer: false });
+    // The 503 (not processed) was repeated; the 500 (maybe processed) was not.
+    expect(signIn.status).toBe(500);
+    expect(c.stats.retries).toBe(1);
+  });
+
   it('returns a 429 whose Retry-After exceeds the patience limit instead of sleeping for an hour', async () => {
     const s = await serve(() => ({ status: 429, headers: { 'Retry-After': '3600' }, body: {} }));
     const { c, waits } = client(s.url, { maxRetryAfterMs: 60_000 });

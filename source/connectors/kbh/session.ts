@@ -274,8 +274,9 @@ export class HubSession {
     let response;
     try {
       // A sign-in or renewal may be repeated by the HTTP layer (429, 503, a refused connection):
-      // it changes nothing on the hub but the tokens it hands out.
-      response = await http.request({ method: 'POST', url: this.o.tokenUrl, body, safeToRetry: true });
+      // it changes nothing on the hub but the tokens it hands out. Not after an answer (a 500, a
+      // garbled body): the hub may have used the one-time code or refresh token up.
+      response = await http.request({ method: 'POST', url: this.o.tokenUrl, body, safeToRetry: true, retryAfterAnswer: false });
     } catch (error) {
       if (isKmspError(error)) throw error;
       throw http.transportError(error, new URL(this.o.tokenUrl));

@@ -12,7 +12,9 @@
 // ESC[A–H, P–S, Z, a–e with an optional "1;mod"; ESC[[A–E, ESC[[5~, ESC[[6~ (Linux console);
 // ESC[n~ / n^ / n$ for the numbered keys below, with an optional ";mod"; kitty's ESC[…u and
 // ESC[n;m:eX.
-const CSI = /\u001B{1,2}\[(?:[0-?]*[ -/]*[@-~]|\[[A-E]|\[[56]~)/gu;
+// The Linux console's forms come first: `[` is also a CSI final byte, and ESC[[A read as ESC[[
+// followed by the text "A" would type a letter for F1.
+const CSI = /\u001B{1,2}\[(?:\[[A-E]|\[[56]~|[0-?]*[ -/]*[@-~])/gu;
 const KNOWN_NUMBERED = new Set([1, 2, 3, 4, 5, 6, 7, 8, 11, 12, 13, 14, 15, 17, 18, 19, 20, 21, 23, 24]);
 
 function isKnownKey(sequence: string): boolean {
