@@ -35,6 +35,12 @@ export const CHAOS_HTTP = { timeoutMs: 400, retries: 3, backoffBaseMs: 20, backo
  * busy machine's slow answer is not taken for a fault, and still the short landing margin.
  */
 export const CLEAN_HTTP = { ...CHAOS_HTTP, timeoutMs: 15_000 } as const satisfies HttpOptions;
+/**
+ * The killed and restarted processes of the crash trials (crash.ts): no faults but the kill, so a
+ * slow answer of a loaded machine must not be taken for one (patient timeouts, one retry), while
+ * a write the kill cut short is still settled within seconds (its landing window stays short).
+ */
+export const CRASH_HTTP = { ...CHAOS_HTTP, timeoutMs: 2_000, retries: 1 } as const satisfies HttpOptions;
 /** The plan's timings: a timeout just beyond the client's patience, a slow answer within it, a short Retry-After. */
 export const FAULT_TIMING = { timeoutMs: CHAOS_HTTP.timeoutMs + 200, slowMs: 200, retryAfterSeconds: 0.2 } as const;
 
@@ -92,17 +98,27 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
  * (unsettled postings, tickets created without an answer) can no longer land, so the next pass
  * can settle them instead of refusing them again.
  */
-async function waitForLanding(s: Scenario): Promise<void> {
+/**
+ * When the last write a pass left in flight can no longer land (the ledger's landsBy of unsettled
+ * postings, ticket creates without a PSA id and pending notes); 0 when none is in flight.
+ */
+export function lastLanding(s: Scenario): number {
   const ledger = openLedger({ paths: s.paths });
   let until = 0;
   try {
     const name = s.integration.name;
     for (const p of ledger.unsettledPostings({ integration: name })) if (p.landsBy) until = Math.max(until, Date.parse(p.landsBy));
     for (const t of ledger.openTicketsFor({ integration: name })) if (t.psaTicketId === null && t.landsBy) until = Math.max(until, Date.parse(t.landsBy));
+    for (const n of ledger.listPendingNotes()) until = Math.max(until, Date.parse(n.landsBy));
   } finally {
     ledger.close();
   }
-  const wait = until - Date.now();
+  return until;
+}
+
+/** Waits until every write in flight has landed or can no longer land. */
+export async function waitForLanding(s: Scenario): Promise<void> {
+  const wait = lastLanding(s) - Date.now();
   if (wait > 0) await sleep(wait + 50);
 }
 

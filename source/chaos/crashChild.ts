@@ -1,7 +1,7 @@
 // The process the crash trials kill: one pass of billing, then one of tickets, over the config
 // directory it is given — what `kmsp agent --once` runs (agent/passes.ts runPass, the real
-// connectors, ledger and config store) — with the chaos run's HTTP settings (CHAOS_HTTP), so a
-// write cut short can no longer land a second after its last attempt instead of the minutes a
+// connectors, ledger and config store) — with the crash trials’ HTTP settings (CRASH_HTTP), so a
+// write cut short can no longer land seconds after its last attempt instead of the minutes a
 // real vendor is given: a restart then settles it within a trial, not ten minutes later.
 // Exit 0 when both passes finished 'ok', 1 otherwise; one JSON line says the outcomes.
 //
@@ -14,7 +14,7 @@ import { runPass } from '../agent/passes.js';
 import { Redactor } from '../connectors/redact.js';
 import { openConfig } from '../store/config.js';
 import { resolvePaths } from '../store/paths.js';
-import { CHAOS_HTTP } from './converge.js';
+import { CRASH_HTTP } from './converge.js';
 
 /** Billing every 3 seconds (a 6-field cron): the daemon's first billing pass comes at once. */
 export const DAEMON_BILLING_SCHEDULE = '*/3 * * * * *';
@@ -22,7 +22,7 @@ export const DAEMON_BILLING_SCHEDULE = '*/3 * * * * *';
 function daemon(configDir: string): void {
   const paths = resolvePaths({ configDir });
   const logger = createLogger({ level: 'info', format: 'text', journald: false, redactor: new Redactor([]) });
-  const d = new Daemon({ paths, logger, kmspVersion: 'crash trial', http: CHAOS_HTTP, billingSchedule: DAEMON_BILLING_SCHEDULE, ticketIntervalSeconds: 1 });
+  const d = new Daemon({ paths, logger, kmspVersion: 'crash trial', http: CRASH_HTTP, billingSchedule: DAEMON_BILLING_SCHEDULE, ticketIntervalSeconds: 1 });
   d.start();
 }
 
@@ -41,7 +41,7 @@ async function main(): Promise<number> {
   const outcomes: Record<string, string> = {};
   const errors: string[] = [];
   for (const job of ['billing', 'tickets'] as const) {
-    const result = await runPass(job, { paths, config, integrations: config.integrations, dryRun: false, http: CHAOS_HTTP });
+    const result = await runPass(job, { paths, config, integrations: config.integrations, dryRun: false, http: CRASH_HTTP });
     outcomes[job] = result.outcome;
     errors.push(...result.integrations.flatMap((i) => i.errors).slice(0, 3));
   }
