@@ -182,8 +182,14 @@ function staleReason(lockFile: string, stat: fs.Stats, staleMs: number): string 
   if (owner && typeof owner.pid === 'number' && sameHost && owner.pid !== process.pid && !processAlive(owner.pid)) return `process ${owner.pid} is gone`;
   const age = Date.now() - stat.mtimeMs;
   if (age > staleMs) return `it is ${Math.round(age / 1000)} s old`;
+  // No owner after a moment: its creator was killed between creating the file and writing its
+  // name (a write takes microseconds), so nobody will ever release it.
+  if (!owner && age > OWNERLESS_STALE_MS) return 'it names no owner';
   return null;
 }
+
+/** How long a lock file may stay without its owner's name before it is taken for abandoned. */
+const OWNERLESS_STALE_MS = 2_000;
 
 function tryCreate(lockFile: string, token: string): boolean {
   let fd: number;
@@ -210,9 +216,10 @@ function tryCreate(lockFile: string, token: string): boolean {
 function takeOver(lockFile: string, stale: fs.Stats, staleMs: number): boolean {
   const guard = `${lockFile}.takeover`;
   if (!tryCreate(guard, 'takeover')) {
-    // A takeover in progress — or one that died half-way, which is cleared once it is stale itself.
+    // A takeover in progress — or one that died half-way, which is cleared once it is stale
+    // itself (its process gone, or old).
     try {
-      if (Date.now() - fs.statSync(guard).mtimeMs > staleMs) fs.rmSync(guard, { force: true });
+      if (staleReason(guard, fs.statSync(guard), staleMs) !== null) fs.rmSync(guard, { force: true });
     } catch {
       // gone already
     }

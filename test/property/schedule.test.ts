@@ -83,7 +83,7 @@ describe('billing schedules and time zones typed by a person', () => {
     expect(accepted).toBeGreaterThan(10);
   });
 
-  it('a 02:30 schedule in Europe/Berlin runs once a day across the DST nights of March and October', () => {
+  it('schedules near 02:00–03:00 in Europe/Berlin across the DST nights of March and October: valid, runs in order, a DST warning, and the agent schedules them', () => {
     const nights = fc.constantFrom('2026-03-29', '2026-10-25', '2027-03-28', '2027-10-31', '2030-03-31', '2030-10-27');
     fc.assert(
       fc.property(nights, fc.integer({ min: -36 * 60, max: 36 * 60 }), fc.constantFrom('30 2 * * *', '0 2 * * *', '59 2 * * *', '0 3 * * *', '*/30 1-3 * * *'), (night, offsetMinutes, expression) => {

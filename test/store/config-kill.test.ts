@@ -120,10 +120,13 @@ describe('kill -9 during config saves', () => {
     const configsFile = path.join(tempDir('kmsp-configs-'), 'configs.json');
     fs.writeFileSync(configsFile, JSON.stringify([a, b]));
     const random = prng(0xc0ff1e);
+    // At least ten kills, and more (up to forty) until one has landed inside a write: a loaded or an
+    // idle machine moves where the kills fall, and a run whose kills all fell between writes proves little.
     const TRIALS = 10;
+    const MAX_TRIALS = 40;
     const findings: string[] = [];
     let strayTemps = 0;
-    for (let n = 0; n < TRIALS; n++) {
+    for (let n = 0; n < TRIALS || (strayTemps === 0 && n < MAX_TRIALS); n++) {
       const trial: Trial = { mode: n % 3 === 2 ? 'upgrade' : 'plain', at: random() };
       const paths = tempPaths();
       openConfig({ paths, onNotice: () => {} }).save(a);
