@@ -1,7 +1,7 @@
 // kill -9 trials (chaos/crash.ts), four per PSA: a pass killed at a seeded random point, some
 // while the PSA holds its posting or ticket write (released once the restart has begun), then
 // restarted until clean; the PSA ends as a run without a kill leaves it and the ledger verifies.
-// `npm run chaos` runs fifty per PSA. The children run dist/ (npm test builds it first).
+// `npm run chaos` runs fifty per PSA × platform pair. The children run dist/ (npm test builds it first).
 import { describe, expect, it } from 'vitest';
 import { CRASH_DEFAULTS, runCrashPair, type CrashTrial } from '../../source/chaos/crash.js';
 import { SIMULATED_PLATFORM_KINDS, SIMULATED_PSA_KINDS } from '../../source/simulators/registry.js';
