@@ -4,8 +4,7 @@
 // faults.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Psa } from '../../source/domain/ports.js';
-import { SHARED_FAULT_KINDS } from '../../source/simulators/faults.js';
-import { attempt, kindsOffered, describe as said, httpFor, startPsa, targets, ticketBasis, twice, underFault, type FaultOp, type PsaUnderTest, type TicketBasis } from './fault-harness.js';
+import { describe as said, httpFor, psaFaultKindTests, startPsa, targets, ticketBasis, type FaultOp, type PsaUnderTest, type TicketBasis } from './fault-harness.js';
 
 const VENDOR_KINDS = ['thread-limit'];
 let env: PsaUnderTest<'autotask'>;
@@ -29,11 +28,6 @@ function posting() {
   return { contractId: String(contract.id), billingItemId: String(service.id), before: 0, after: 1, mode: 'delta' as const, effectiveDate: today };
 }
 
-/** An open ticket to close, made while no fault is set. */
-async function openTicket(psa: Psa): Promise<string> {
-  return (await psa.createTicket(basis.ticket(`kmsp:faults:close:${++serial}`))).id;
-}
-
 function ops(psa: Psa, ticketId: () => string): FaultOp[] {
   return [
     { name: 'listAccounts', nature: 'read', target: { pathIncludes: 'Companies/query', method: 'POST' }, run: () => psa.listAccounts() },
@@ -44,28 +38,21 @@ function ops(psa: Psa, ticketId: () => string): FaultOp[] {
   ];
 }
 
-const NAMES = ['listAccounts', 'ticketPicklists', 'createTicket', 'postUsage', 'closeTicket'];
-
 describe('Autotask under every fault kind', () => {
-  it('offers the shared kinds and its own through GET /_sim/faults', async () => {
-    expect(await kindsOffered(env.sim)).toEqual([...SHARED_FAULT_KINDS, ...VENDOR_KINDS]);
+  psaFaultKindTests({
+    kind: 'autotask',
+    env: () => env,
+    basis: () => basis,
+    vendorKinds: VENDOR_KINDS,
+    ops,
+    seedKinds: ['5xx', '429', 'slow', 'thread-limit', 'reset-before'],
+    check: (kind, { outcome, requests }, { op }) => {
+      if (kind !== 'thread-limit') return;
+      // Refused unprocessed: repeated, whatever the method, and carried out once.
+      expect(outcome, said(outcome)).toMatchObject({ ok: true });
+      expect(requests.filter((r) => targets(op.target, r)).map((r) => r.status)).toEqual([500, expect.any(Number)]);
+    },
   });
-
-  for (const kind of [...SHARED_FAULT_KINDS, ...VENDOR_KINDS]) {
-    for (const name of NAMES) {
-      it(`${kind} on ${name}`, async () => {
-        const psa = await env.connect(httpFor(kind));
-        const ticket = name === 'closeTicket' ? await openTicket(await env.connect(httpFor('none'))) : '';
-        const op = ops(psa, () => ticket).find((o) => o.name === name)!;
-        const { outcome, requests } = await underFault(env.sim, kind, op);
-        if (kind === 'thread-limit') {
-          // Refused unprocessed: repeated, whatever the method, and carried out once.
-          expect(outcome, said(outcome)).toMatchObject({ ok: true });
-          expect(requests.filter((r) => targets(op.target, r)).map((r) => r.status)).toEqual([500, expect.any(Number)]);
-        }
-      });
-    }
-  }
 
   it('a thread-limit fault does not apply to zone discovery', async () => {
     env.sim.clearRequests();
@@ -77,26 +64,5 @@ describe('Autotask under every fault kind', () => {
     }
     expect(env.sim.requests.some((r) => /zoneInformation/i.test(r.path))).toBe(true);
     expect(env.sim.requests.filter((r) => r.fault)).toEqual([]);
-  });
-
-  it('the same seed and the same requests give the same faults', async () => {
-    const plan = { seed: 42, rate: 0.3, kinds: ['5xx', '429', 'slow', 'thread-limit', 'reset-before'], slowMs: 20 };
-    const [a, b] = await twice(async () => {
-      const e = await startPsa('autotask');
-      e.sim.faults.set(plan);
-      // Enough retries that no read gives up: where an operation stops early depends on timing.
-      const psa = await e.connect({ ...httpFor('none'), retries: 8 });
-      return {
-        sim: e.sim,
-        run: async () => {
-          await attempt(() => psa.listAccounts());
-          await attempt(() => psa.listContracts());
-          await attempt(() => psa.listBillingItems());
-        },
-        close: () => e.close(),
-      };
-    });
-    expect(a.filter((line) => !line.endsWith('→ -')).length).toBeGreaterThan(0);
-    expect(a).toEqual(b);
   });
 });

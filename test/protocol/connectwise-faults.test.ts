@@ -5,8 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Psa } from '../../source/domain/ports.js';
 import type { UsagePosting } from '../../source/domain/types.js';
-import { SHARED_FAULT_KINDS } from '../../source/simulators/faults.js';
-import { attempt, kindsOffered, describe as said, httpFor, setPostingBasis, startPsa, targets, ticketBasis, twice, underFault, type FaultOp, type PsaUnderTest, type TicketBasis } from './fault-harness.js';
+import { describe as said, httpFor, psaFaultKindTests, setPostingBasis, startPsa, targets, ticketBasis, type FaultOp, type PsaUnderTest, type TicketBasis } from './fault-harness.js';
 
 const VENDOR_KINDS = ['record-in-use'];
 let env: PsaUnderTest<'connectwise'>;
@@ -35,31 +34,26 @@ function ops(psa: Psa, ticketId: () => string): FaultOp[] {
   ];
 }
 
-const NAMES = ['listAccounts', 'ticketPicklists', 'createTicket', 'postUsage', 'closeTicket'];
 /** Where a vendor kind applies (elsewhere it is 'not-applicable' and no request gets it). */
 const APPLIES: Record<string, string[]> = { 'record-in-use': ['closeTicket'] };
 
 describe('ConnectWise under every fault kind', () => {
-  it('offers the shared kinds and its own through GET /_sim/faults', async () => {
-    expect(await kindsOffered(env.sim)).toEqual([...SHARED_FAULT_KINDS, ...VENDOR_KINDS]);
+  psaFaultKindTests({
+    kind: 'connectwise',
+    env: () => env,
+    basis: () => basis,
+    vendorKinds: VENDOR_KINDS,
+    applies: APPLIES,
+    ops,
+    seedKinds: ['5xx', '429', 'slow', 'reset-before'],
+    check: (kind, { outcome, requests }, { op, ticket }) => {
+      if (kind !== 'record-in-use') return;
+      // A member has the ticket open: not an error, the close waits for a later pass; nothing was changed.
+      expect(outcome, said(outcome)).toMatchObject({ ok: true, value: { closed: false, deferred: expect.any(String) } });
+      expect(requests.filter((r) => targets(op.target, r)).map((r) => r.status)).toEqual([409]);
+      expect(env.sim.state.tickets.find((t) => String(t.id) === ticket)?.closedFlag).toBe(false);
+    },
   });
-
-  for (const kind of [...SHARED_FAULT_KINDS, ...VENDOR_KINDS]) {
-    for (const name of APPLIES[kind] ?? NAMES) {
-      it(`${kind} on ${name}`, async () => {
-        const psa = await env.connect(httpFor(kind));
-        const ticket = name === 'closeTicket' ? (await (await env.connect(httpFor('none'))).createTicket(basis.ticket(`kmsp:faults:close:${++serial}`))).id : '';
-        const op = ops(psa, () => ticket).find((o) => o.name === name)!;
-        const { outcome, requests } = await underFault(env.sim, kind, op);
-        if (kind === 'record-in-use') {
-          // A member has the ticket open: not an error, the close waits for a later pass; nothing was changed.
-          expect(outcome, said(outcome)).toMatchObject({ ok: true, value: { closed: false, deferred: expect.any(String) } });
-          expect(requests.filter((r) => targets(op.target, r)).map((r) => r.status)).toEqual([409]);
-          expect(env.sim.state.tickets.find((t) => String(t.id) === ticket)?.closedFlag).toBe(false);
-        }
-      });
-    }
-  }
 
   it('a record-in-use fault does not apply to reads, creates or notes', async () => {
     const psa = await env.connect(httpFor('none'));
@@ -73,26 +67,5 @@ describe('ConnectWise under every fault kind', () => {
       env.sim.faults.set(null);
     }
     expect(env.sim.requests.filter((r) => r.fault)).toEqual([]);
-  });
-
-  it('the same seed and the same requests give the same faults', async () => {
-    const plan = { seed: 42, rate: 0.3, kinds: ['5xx', '429', 'slow', 'reset-before'], slowMs: 20 };
-    const [a, b] = await twice(async () => {
-      const e = await startPsa('connectwise');
-      e.sim.faults.set(plan);
-      // Enough retries that no read gives up: where an operation stops early depends on timing.
-      const psa = await e.connect({ ...httpFor('none'), retries: 8 });
-      return {
-        sim: e.sim,
-        run: async () => {
-          await attempt(() => psa.listAccounts());
-          await attempt(() => psa.listContracts());
-          await attempt(() => psa.listBillingItems());
-        },
-        close: () => e.close(),
-      };
-    });
-    expect(a.filter((line) => !line.endsWith('→ -')).length).toBeGreaterThan(0);
-    expect(a).toEqual(b);
   });
 });

@@ -13,7 +13,7 @@
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
-import { expect } from 'vitest';
+import { expect, it } from 'vitest';
 import { createPlatform, createPsa } from '../../source/connectors/factory.js';
 import type { HttpOptions } from '../../source/connectors/registry.js';
 import { KmspError } from '../../source/domain/errors.js';
@@ -314,4 +314,102 @@ export async function kindsOffered(sim: SimServer): Promise<string[]> {
     (secure ? https.get(url, { ca: readFileSync(testTls().ca) }, done) : http.get(url, done)).on('error', reject);
   });
   return (JSON.parse(text) as { kinds: string[] }).kinds;
+}
+
+// ---------------------------------------------------------------- the test set every vendor declares
+
+/** What a vendor's fault test gives the shared set: its kinds, its operations and the checks of its own kinds. */
+export interface FaultKindSuite<P extends { op: FaultOp }> {
+  sim: () => SimServer;
+  /** The kinds the simulator adds to the shared ones. */
+  vendorKinds: string[];
+  /** Every operation, by name. */
+  names: string[];
+  /** Where a vendor kind applies (elsewhere it is 'not-applicable' and no request gets it). */
+  applies?: Record<string, string[]>;
+  /** The operation `name` on a connector opened for `kind`, with what it needs made while no fault is set. */
+  prepare: (kind: string, name: string) => Promise<P>;
+  /** What the vendor says of an outcome beyond the shared rules (its own kinds, its read-once pages). */
+  check?: (kind: string, result: { outcome: Outcome; requests: RecordedRequest[] }, prepared: P) => void;
+  /** A fresh environment under one seeded plan, and what it runs, for the same-seed test. */
+  sameSeed: () => Promise<{ sim: SimServer; run: () => Promise<void>; close: () => Promise<void> }>;
+}
+
+/**
+ * Declares, inside the vendor's `describe`, the tests every simulator's faults get: the kinds
+ * GET /_sim/faults offers, each kind on each operation it applies to, and same seed, same faults.
+ */
+export function faultKindTests<P extends { op: FaultOp }>(spec: FaultKindSuite<P>): void {
+  const kinds = [...SHARED_FAULT_KINDS, ...spec.vendorKinds];
+  it('offers the shared kinds and its own through GET /_sim/faults', async () => {
+    expect(await kindsOffered(spec.sim())).toEqual(kinds);
+  });
+
+  for (const kind of kinds) {
+    for (const name of spec.applies?.[kind] ?? spec.names) {
+      it(`${kind} on ${name}`, async () => {
+        const prepared = await spec.prepare(kind, name);
+        const result = await underFault(spec.sim(), kind, prepared.op);
+        spec.check?.(kind, result, prepared);
+      });
+    }
+  }
+
+  it('the same seed and the same requests give the same faults', async () => {
+    const [a, b] = await twice(spec.sameSeed);
+    expect(a.filter((line) => !line.endsWith('→ -')).length).toBeGreaterThan(0);
+    expect(a).toEqual(b);
+  });
+}
+
+/** A PSA's operation under a fault, with the ticket made beforehand for a close ('' for the others). */
+export interface PsaFaultCase {
+  op: FaultOp;
+  ticket: string;
+}
+
+/**
+ * The shared set for a PSA: a close gets a ticket opened while no fault is set, and the same-seed
+ * test reads accounts, contracts and billing items under a plan of `seedKinds`.
+ */
+export function psaFaultKindTests<K extends SimulatedPsaKind>(spec: {
+  kind: K;
+  env: () => PsaUnderTest<K>;
+  basis: () => TicketBasis;
+  vendorKinds: string[];
+  applies?: Record<string, string[]>;
+  ops: (psa: Psa, ticketId: () => string) => FaultOp[];
+  check?: FaultKindSuite<PsaFaultCase>['check'];
+  seedKinds: string[];
+}): void {
+  let serial = 0;
+  const names = spec.ops({} as Psa, () => '').map((o) => o.name);
+  faultKindTests<PsaFaultCase>({
+    sim: () => spec.env().sim,
+    vendorKinds: spec.vendorKinds,
+    names,
+    ...(spec.applies ? { applies: spec.applies } : {}),
+    ...(spec.check ? { check: spec.check } : {}),
+    prepare: async (kind, name) => {
+      const env = spec.env();
+      const psa = await env.connect(httpFor(kind));
+      const ticket = name === 'closeTicket' ? (await (await env.connect(httpFor('none'))).createTicket(spec.basis().ticket(`kmsp:faults:close:${++serial}`))).id : '';
+      return { op: spec.ops(psa, () => ticket).find((o) => o.name === name)!, ticket };
+    },
+    sameSeed: async () => {
+      const e = await startPsa(spec.kind);
+      e.sim.faults.set({ seed: 42, rate: 0.3, kinds: spec.seedKinds, slowMs: 20 });
+      // Enough retries that no read gives up: where an operation stops early depends on timing.
+      const psa = await e.connect({ ...httpFor('none'), retries: 8 });
+      return {
+        sim: e.sim,
+        run: async () => {
+          await attempt(() => psa.listAccounts());
+          await attempt(() => psa.listContracts());
+          await attempt(() => psa.listBillingItems());
+        },
+        close: () => e.close(),
+      };
+    },
+  });
 }
