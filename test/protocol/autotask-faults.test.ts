@@ -2,27 +2,17 @@
 // against the Autotask connector the registry opens, one fault at a time (fault-harness.ts): reads
 // cope, writes are never repeated when their outcome is unknown, and the same seed gives the same
 // faults.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Psa } from '../../source/domain/ports.js';
-import { describe as said, httpFor, psaFaultKindTests, startPsa, targets, ticketBasis, type FaultOp, type PsaUnderTest, type TicketBasis } from './fault-harness.js';
+import { describe as said, httpFor, psaFaultKindTests, psaFixture, targets, type FaultOp } from './fault-harness.js';
 
 const VENDOR_KINDS = ['thread-limit'];
-let env: PsaUnderTest<'autotask'>;
-let basis: TicketBasis;
+const fixture = psaFixture('autotask');
 let serial = 0;
-
-beforeAll(async () => {
-  env = await startPsa('autotask');
-  basis = await ticketBasis(await env.connect(httpFor('none')), env.profile);
-});
-
-afterAll(async () => {
-  await env?.close();
-});
 
 const today = new Date().toISOString().slice(0, 10);
 function posting() {
-  const sim = env.sim;
+  const sim = fixture.env.sim;
   const contract = sim.state.contracts.find((c) => c.contractType === 7 && sim.state.companies.find((a) => a.id === c.companyID)?.companyName === 'Acme and Sons Ltd')!;
   const service = sim.state.services.find((s) => s.name === 'KES Advanced – Workstation')!;
   return { contractId: String(contract.id), billingItemId: String(service.id), before: 0, after: 1, mode: 'delta' as const, effectiveDate: today };
@@ -32,17 +22,15 @@ function ops(psa: Psa, ticketId: () => string): FaultOp[] {
   return [
     { name: 'listAccounts', nature: 'read', target: { pathIncludes: 'Companies/query', method: 'POST' }, run: () => psa.listAccounts() },
     { name: 'ticketPicklists', nature: 'read', target: { pathIncludes: 'Tickets/entityInformation/fields', method: 'GET' }, run: () => psa.ticketPicklists() },
-    { name: 'createTicket', nature: 'write-once', target: { pathIncludes: 'V1.0/Tickets', method: 'POST' }, run: () => psa.createTicket(basis.ticket(`kmsp:faults:create:${++serial}`)) },
+    { name: 'createTicket', nature: 'write-once', target: { pathIncludes: 'V1.0/Tickets', method: 'POST' }, run: () => psa.createTicket(fixture.basis.ticket(`kmsp:faults:create:${++serial}`)) },
     { name: 'postUsage', nature: 'write-once', target: { pathIncludes: 'ContractServiceAdjustments', method: 'POST' }, run: () => psa.postUsage(posting()) },
-    { name: 'closeTicket', nature: 'write-once', target: { pathIncludes: 'V1.0/Tickets', method: 'PATCH' }, run: () => psa.closeTicket(ticketId(), basis.closedStatus) },
+    { name: 'closeTicket', nature: 'write-once', target: { pathIncludes: 'V1.0/Tickets', method: 'PATCH' }, run: () => psa.closeTicket(ticketId(), fixture.basis.closedStatus) },
   ];
 }
 
 describe('Autotask under every fault kind', () => {
   psaFaultKindTests({
-    kind: 'autotask',
-    env: () => env,
-    basis: () => basis,
+    fixture,
     vendorKinds: VENDOR_KINDS,
     ops,
     seedKinds: ['5xx', '429', 'slow', 'thread-limit', 'reset-before'],
@@ -55,14 +43,14 @@ describe('Autotask under every fault kind', () => {
   });
 
   it('a thread-limit fault does not apply to zone discovery', async () => {
-    env.sim.clearRequests();
-    env.sim.faults.set({ seed: 1, rate: 1, kinds: ['thread-limit'], pathIncludes: 'zoneInformation' });
+    fixture.env.sim.clearRequests();
+    fixture.env.sim.faults.set({ seed: 1, rate: 1, kinds: ['thread-limit'], pathIncludes: 'zoneInformation' });
     try {
-      await (await env.connect(httpFor('none'))).listAccountTypes();
+      await (await fixture.env.connect(httpFor('none'))).listAccountTypes();
     } finally {
-      env.sim.faults.set(null);
+      fixture.env.sim.faults.set(null);
     }
-    expect(env.sim.requests.some((r) => /zoneInformation/i.test(r.path))).toBe(true);
-    expect(env.sim.requests.filter((r) => r.fault)).toEqual([]);
+    expect(fixture.env.sim.requests.some((r) => /zoneInformation/i.test(r.path))).toBe(true);
+    expect(fixture.env.sim.requests.filter((r) => r.fault)).toEqual([]);
   });
 });

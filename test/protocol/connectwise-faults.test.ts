@@ -2,35 +2,21 @@
 // against the ConnectWise connector the registry opens, one fault at a time (fault-harness.ts):
 // reads cope, writes are never repeated when their outcome is unknown, a ticket in use defers its
 // close, and the same seed gives the same faults.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Psa } from '../../source/domain/ports.js';
-import type { UsagePosting } from '../../source/domain/types.js';
-import { describe as said, httpFor, psaFaultKindTests, setPostingBasis, startPsa, targets, ticketBasis, type FaultOp, type PsaUnderTest, type TicketBasis } from './fault-harness.js';
+import { describe as said, httpFor, psaFaultKindTests, psaFixture, targets, type FaultOp } from './fault-harness.js';
 
 const VENDOR_KINDS = ['record-in-use'];
-let env: PsaUnderTest<'connectwise'>;
-let basis: TicketBasis;
-let posting: () => UsagePosting;
+const fixture = psaFixture('connectwise', { posting: true });
 let serial = 0;
-
-beforeAll(async () => {
-  env = await startPsa('connectwise');
-  const psa = await env.connect(httpFor('none'));
-  basis = await ticketBasis(psa, env.profile);
-  posting = await setPostingBasis(psa);
-});
-
-afterAll(async () => {
-  await env?.close();
-});
 
 function ops(psa: Psa, ticketId: () => string): FaultOp[] {
   return [
     { name: 'listAccounts', nature: 'read', target: { pathIncludes: 'company/companies', method: 'GET' }, run: () => psa.listAccounts() },
     { name: 'ticketPicklists', nature: 'read', target: { pathIncludes: 'service/boards', method: 'GET' }, run: () => psa.ticketPicklists() },
-    { name: 'createTicket', nature: 'write-once', target: { pathIncludes: 'service/tickets', method: 'POST' }, run: () => psa.createTicket(basis.ticket(`kmsp:faults:create:${++serial}`)) },
-    { name: 'postUsage', nature: 'write-once', target: { pathIncludes: '/additions', method: 'PATCH' }, run: () => psa.postUsage(posting()) },
-    { name: 'closeTicket', nature: 'write-once', target: { pathIncludes: 'service/tickets', method: 'PATCH' }, run: () => psa.closeTicket(ticketId(), basis.closedStatus) },
+    { name: 'createTicket', nature: 'write-once', target: { pathIncludes: 'service/tickets', method: 'POST' }, run: () => psa.createTicket(fixture.basis.ticket(`kmsp:faults:create:${++serial}`)) },
+    { name: 'postUsage', nature: 'write-once', target: { pathIncludes: '/additions', method: 'PATCH' }, run: () => psa.postUsage(fixture.posting()) },
+    { name: 'closeTicket', nature: 'write-once', target: { pathIncludes: 'service/tickets', method: 'PATCH' }, run: () => psa.closeTicket(ticketId(), fixture.basis.closedStatus) },
   ];
 }
 
@@ -39,9 +25,7 @@ const APPLIES: Record<string, string[]> = { 'record-in-use': ['closeTicket'] };
 
 describe('ConnectWise under every fault kind', () => {
   psaFaultKindTests({
-    kind: 'connectwise',
-    env: () => env,
-    basis: () => basis,
+    fixture,
     vendorKinds: VENDOR_KINDS,
     applies: APPLIES,
     ops,
@@ -51,21 +35,21 @@ describe('ConnectWise under every fault kind', () => {
       // A member has the ticket open: not an error, the close waits for a later pass; nothing was changed.
       expect(outcome, said(outcome)).toMatchObject({ ok: true, value: { closed: false, deferred: expect.any(String) } });
       expect(requests.filter((r) => targets(op.target, r)).map((r) => r.status)).toEqual([409]);
-      expect(env.sim.state.tickets.find((t) => String(t.id) === ticket)?.closedFlag).toBe(false);
+      expect(fixture.env.sim.state.tickets.find((t) => String(t.id) === ticket)?.closedFlag).toBe(false);
     },
   });
 
   it('a record-in-use fault does not apply to reads, creates or notes', async () => {
-    const psa = await env.connect(httpFor('none'));
-    env.sim.clearRequests();
-    env.sim.faults.set({ seed: 1, rate: 1, kinds: ['record-in-use'] });
+    const psa = await fixture.env.connect(httpFor('none'));
+    fixture.env.sim.clearRequests();
+    fixture.env.sim.faults.set({ seed: 1, rate: 1, kinds: ['record-in-use'] });
     try {
-      const created = await psa.createTicket(basis.ticket(`kmsp:faults:na:${++serial}`));
+      const created = await psa.createTicket(fixture.basis.ticket(`kmsp:faults:na:${++serial}`));
       await psa.addTicketNote(created.id, { title: 'note', description: 'a note while every request draws record-in-use' });
       await psa.listAccounts();
     } finally {
-      env.sim.faults.set(null);
+      fixture.env.sim.faults.set(null);
     }
-    expect(env.sim.requests.filter((r) => r.fault)).toEqual([]);
+    expect(fixture.env.sim.requests.filter((r) => r.fault)).toEqual([]);
   });
 });

@@ -13,7 +13,7 @@
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
-import { expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createPlatform, createPsa } from '../../source/connectors/factory.js';
 import type { HttpOptions } from '../../source/connectors/registry.js';
 import { KmspError } from '../../source/domain/errors.js';
@@ -362,6 +362,58 @@ export function faultKindTests<P extends { op: FaultOp }>(spec: FaultKindSuite<P
   });
 }
 
+/** A PSA simulator and its connector for a vendor's fault tests, set up once for the file. */
+export interface PsaFixture<K extends SimulatedPsaKind> {
+  kind: K;
+  env: PsaUnderTest<K>;
+  basis: TicketBasis;
+  /** Postings that change a held quantity in place (setPostingBasis); only when asked for. */
+  posting: () => UsagePosting;
+}
+
+/**
+ * Starts the PSA before the file's tests (its ticket basis, and with `posting` its posting basis,
+ * read while no fault is set) and closes it after them. The fields are set once beforeAll has run.
+ */
+export function psaFixture<K extends SimulatedPsaKind>(kind: K, options: { posting?: boolean } = {}): PsaFixture<K> {
+  const fixture = {
+    kind,
+    posting: () => {
+      throw new Error(`the ${kind} fault tests asked for no posting basis`);
+    },
+  } as unknown as PsaFixture<K>;
+  beforeAll(async () => {
+    fixture.env = await startPsa(kind);
+    const psa = await fixture.env.connect(httpFor('none'));
+    fixture.basis = await ticketBasis(psa, fixture.env.profile);
+    if (options.posting) fixture.posting = await setPostingBasis(psa);
+  });
+  afterAll(async () => {
+    await fixture.env?.close();
+  });
+  return fixture;
+}
+
+/** The shared set for a platform: each operation on a connector opened for the kind. */
+export function platformFaultKindTests<K extends SimulatedPlatformKind>(spec: {
+  env: () => PlatformUnderTest<K>;
+  vendorKinds: string[];
+  applies?: Record<string, string[]>;
+  ops: (platform: SecurityPlatform) => FaultOp[];
+  check?: FaultKindSuite<{ op: FaultOp }>['check'];
+  sameSeed: FaultKindSuite<{ op: FaultOp }>['sameSeed'];
+}): void {
+  faultKindTests<{ op: FaultOp }>({
+    sim: () => spec.env().sim,
+    vendorKinds: spec.vendorKinds,
+    names: spec.ops({} as SecurityPlatform).map((o) => o.name),
+    ...(spec.applies ? { applies: spec.applies } : {}),
+    ...(spec.check ? { check: spec.check } : {}),
+    prepare: async (kind, name) => ({ op: spec.ops(await spec.env().connect(httpFor(kind))).find((o) => o.name === name)! }),
+    sameSeed: spec.sameSeed,
+  });
+}
+
 /** A PSA's operation under a fault, with the ticket made beforehand for a close ('' for the others). */
 export interface PsaFaultCase {
   op: FaultOp;
@@ -373,9 +425,7 @@ export interface PsaFaultCase {
  * test reads accounts, contracts and billing items under a plan of `seedKinds`.
  */
 export function psaFaultKindTests<K extends SimulatedPsaKind>(spec: {
-  kind: K;
-  env: () => PsaUnderTest<K>;
-  basis: () => TicketBasis;
+  fixture: PsaFixture<K>;
   vendorKinds: string[];
   applies?: Record<string, string[]>;
   ops: (psa: Psa, ticketId: () => string) => FaultOp[];
@@ -385,19 +435,19 @@ export function psaFaultKindTests<K extends SimulatedPsaKind>(spec: {
   let serial = 0;
   const names = spec.ops({} as Psa, () => '').map((o) => o.name);
   faultKindTests<PsaFaultCase>({
-    sim: () => spec.env().sim,
+    sim: () => spec.fixture.env.sim,
     vendorKinds: spec.vendorKinds,
     names,
     ...(spec.applies ? { applies: spec.applies } : {}),
     ...(spec.check ? { check: spec.check } : {}),
     prepare: async (kind, name) => {
-      const env = spec.env();
+      const { env, basis } = spec.fixture;
       const psa = await env.connect(httpFor(kind));
-      const ticket = name === 'closeTicket' ? (await (await env.connect(httpFor('none'))).createTicket(spec.basis().ticket(`kmsp:faults:close:${++serial}`))).id : '';
+      const ticket = name === 'closeTicket' ? (await (await env.connect(httpFor('none'))).createTicket(basis.ticket(`kmsp:faults:close:${++serial}`))).id : '';
       return { op: spec.ops(psa, () => ticket).find((o) => o.name === name)!, ticket };
     },
     sameSeed: async () => {
-      const e = await startPsa(spec.kind);
+      const e = await startPsa(spec.fixture.kind);
       e.sim.faults.set({ seed: 42, rate: 0.3, kinds: spec.seedKinds, slowMs: 20 });
       // Enough retries that no read gives up: where an operation stops early depends on timing.
       const psa = await e.connect({ ...httpFor('none'), retries: 8 });

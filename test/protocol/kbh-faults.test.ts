@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SecurityPlatform } from '../../source/domain/ports.js';
 import type { Tenant } from '../../source/domain/types.js';
-import { attempt, describe as said, faultKindTests, httpFor, startPlatform, type FaultOp, type PlatformUnderTest } from './fault-harness.js';
+import { attempt, describe as said, httpFor, platformFaultKindTests, startPlatform, type FaultOp, type PlatformUnderTest } from './fault-harness.js';
 
 const VENDOR_KINDS = ['token-expired'];
 let env: PlatformUnderTest<'kbh'>;
@@ -33,15 +33,13 @@ function ops(platform: SecurityPlatform): FaultOp[] {
 
 /** Where a vendor kind applies (elsewhere it is 'not-applicable' and no request gets it). */
 const APPLIES: Record<string, string[]> = { 'token-expired': ['listTenants', 'listDevices', 'licenseUsage', 'eventsSince'] };
-const NAMES = ops({} as SecurityPlatform).map((o) => o.name);
 
 describe('Business Hub under every fault kind', () => {
-  faultKindTests({
-    sim: () => env.sim,
+  platformFaultKindTests({
+    env: () => env,
     vendorKinds: VENDOR_KINDS,
-    names: NAMES,
     applies: APPLIES,
-    prepare: async (kind, name) => ({ op: ops(await env.connect(httpFor(kind))).find((o) => o.name === name)! }),
+    ops,
     check: (kind, { outcome, requests }) => {
       if (kind !== 'token-expired') return;
       // The token ran out mid-run: renewed with the refresh token, the request asked again.

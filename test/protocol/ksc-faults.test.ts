@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SecurityPlatform } from '../../source/domain/ports.js';
 import type { Tenant } from '../../source/domain/types.js';
-import { attempt, describe as said, faultKindTests, httpFor, startPlatform, type FaultOp, type PlatformUnderTest } from './fault-harness.js';
+import { attempt, describe as said, httpFor, platformFaultKindTests, startPlatform, type FaultOp, type PlatformUnderTest } from './fault-harness.js';
 
 const VENDOR_KINDS = ['session-expired', 'iterator-expired'];
 let env: PlatformUnderTest<'ksc'>;
@@ -43,15 +43,13 @@ const APPLIES: Record<string, string[]> = {
   'session-expired': ['listTenants', 'listDevices: find', 'listDevices: chunk', 'licenseUsage: keys', 'licenseUsage: next items', 'eventsSince: range'],
   'iterator-expired': ['listDevices: chunk', 'licenseUsage: next items', 'eventsSince: range'],
 };
-const NAMES = ops({} as SecurityPlatform).map((o) => o.name);
 
 describe('KSC under every fault kind', () => {
-  faultKindTests({
-    sim: () => env.sim,
+  platformFaultKindTests({
+    env: () => env,
     vendorKinds: VENDOR_KINDS,
-    names: NAMES,
     applies: APPLIES,
-    prepare: async (kind, name) => ({ op: ops(await env.connect(httpFor(kind))).find((o) => o.name === name)! }),
+    ops,
     check: (kind, { outcome }, { op }) => {
       if (!outcome.ok && op.nature === 'read-once') {
         // A lost page of a read is no write of unknown outcome: nothing to check in KSC, the next run reads again.

@@ -2,48 +2,32 @@
 // the Tigerpaw connector the registry opens, one fault at a time (fault-harness.ts): reads cope,
 // writes are never repeated when their outcome is unknown, a locked order defers its close, and
 // the same seed gives the same faults.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Psa } from '../../source/domain/ports.js';
-import type { UsagePosting } from '../../source/domain/types.js';
-import { describe as said, httpFor, psaFaultKindTests, setPostingBasis, startPsa, targets, ticketBasis, type FaultOp, type PsaUnderTest, type TicketBasis } from './fault-harness.js';
+import { describe as said, httpFor, psaFaultKindTests, psaFixture, targets, type FaultOp } from './fault-harness.js';
 
 const VENDOR_KINDS = ['lock'];
-let env: PsaUnderTest<'tigerpaw'>;
-let basis: TicketBasis;
-let posting: () => UsagePosting;
+const fixture = psaFixture('tigerpaw', { posting: true });
 let serial = 0;
-
-beforeAll(async () => {
-  env = await startPsa('tigerpaw');
-  const psa = await env.connect(httpFor('none'));
-  basis = await ticketBasis(psa, env.profile);
-  posting = await setPostingBasis(psa);
-});
-
-afterAll(async () => {
-  await env?.close();
-});
 
 function ops(psa: Psa, orderNumber: () => string): FaultOp[] {
   return [
     { name: 'listAccounts', nature: 'read', target: { pathIncludes: 'api/accounts/search', method: 'POST' }, run: () => psa.listAccounts() },
     { name: 'ticketPicklists', nature: 'read', target: { pathIncludes: 'mastertables/serviceorders/statuses', method: 'GET' }, run: () => psa.ticketPicklists() },
-    { name: 'createTicket', nature: 'write-once', target: { pathIncludes: 'api/serviceorders', method: 'POST' }, run: () => psa.createTicket(basis.ticket(`kmsp:faults:create:${++serial}`)) },
-    { name: 'postUsage', nature: 'write-once', target: { pathIncludes: 'additionalcharges', method: 'PUT' }, run: () => psa.postUsage(posting()) },
-    { name: 'closeTicket', nature: 'write-once', target: { pathIncludes: 'api/serviceorders/', method: 'PUT' }, run: () => psa.closeTicket(orderNumber(), basis.closedStatus) },
+    { name: 'createTicket', nature: 'write-once', target: { pathIncludes: 'api/serviceorders', method: 'POST' }, run: () => psa.createTicket(fixture.basis.ticket(`kmsp:faults:create:${++serial}`)) },
+    { name: 'postUsage', nature: 'write-once', target: { pathIncludes: 'additionalcharges', method: 'PUT' }, run: () => psa.postUsage(fixture.posting()) },
+    { name: 'closeTicket', nature: 'write-once', target: { pathIncludes: 'api/serviceorders/', method: 'PUT' }, run: () => psa.closeTicket(orderNumber(), fixture.basis.closedStatus) },
   ];
 }
 
 /** Where a vendor kind applies (elsewhere it is 'not-applicable' and no request gets it). */
 const APPLIES: Record<string, string[]> = { lock: ['closeTicket'] };
 
-const order = (n: string) => env.sim.state.serviceOrders.find((o) => String(o.ServiceOrderNumber) === n)!.ServiceOrder as Record<string, unknown>;
+const order = (n: string) => fixture.env.sim.state.serviceOrders.find((o) => String(o.ServiceOrderNumber) === n)!.ServiceOrder as Record<string, unknown>;
 
 describe('Tigerpaw under every fault kind', () => {
   psaFaultKindTests({
-    kind: 'tigerpaw',
-    env: () => env,
-    basis: () => basis,
+    fixture,
     vendorKinds: VENDOR_KINDS,
     applies: APPLIES,
     ops,
@@ -58,16 +42,16 @@ describe('Tigerpaw under every fault kind', () => {
   });
 
   it('a lock fault does not apply to reads, creates or notes', async () => {
-    const psa = await env.connect(httpFor('none'));
-    env.sim.clearRequests();
-    env.sim.faults.set({ seed: 1, rate: 1, kinds: ['lock'] });
+    const psa = await fixture.env.connect(httpFor('none'));
+    fixture.env.sim.clearRequests();
+    fixture.env.sim.faults.set({ seed: 1, rate: 1, kinds: ['lock'] });
     try {
-      const created = await psa.createTicket(basis.ticket(`kmsp:faults:na:${++serial}`));
+      const created = await psa.createTicket(fixture.basis.ticket(`kmsp:faults:na:${++serial}`));
       await psa.addTicketNote(created.id, { title: 'note', description: 'a note while every request draws a lock' });
       await psa.listAccounts();
     } finally {
-      env.sim.faults.set(null);
+      fixture.env.sim.faults.set(null);
     }
-    expect(env.sim.requests.filter((r) => r.fault)).toEqual([]);
+    expect(fixture.env.sim.requests.filter((r) => r.fault)).toEqual([]);
   });
 });
