@@ -2,9 +2,9 @@
 // against the ConnectWise connector the registry opens, one fault at a time (fault-harness.ts):
 // reads cope, writes are never repeated when their outcome is unknown, a ticket in use defers its
 // close, and the same seed gives the same faults.
-import { describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import type { Psa } from '../../source/domain/ports.js';
-import { describe as said, httpFor, psaFaultKindTests, psaFixture, targets, type FaultOp } from './fault-harness.js';
+import { closeOnlyKindTest, describe as said, psaFaultKindTests, psaFixture, targets, type FaultOp } from './fault-harness.js';
 
 const VENDOR_KINDS = ['record-in-use'];
 const fixture = psaFixture('connectwise', { posting: true });
@@ -39,17 +39,5 @@ describe('ConnectWise under every fault kind', () => {
     },
   });
 
-  it('a record-in-use fault does not apply to reads, creates or notes', async () => {
-    const psa = await fixture.env.connect(httpFor('none'));
-    fixture.env.sim.clearRequests();
-    fixture.env.sim.faults.set({ seed: 1, rate: 1, kinds: ['record-in-use'] });
-    try {
-      const created = await psa.createTicket(fixture.basis.ticket(`kmsp:faults:na:${++serial}`));
-      await psa.addTicketNote(created.id, { title: 'note', description: 'a note while every request draws record-in-use' });
-      await psa.listAccounts();
-    } finally {
-      fixture.env.sim.faults.set(null);
-    }
-    expect(fixture.env.sim.requests.filter((r) => r.fault)).toEqual([]);
-  });
+  closeOnlyKindTest(fixture, 'record-in-use');
 });

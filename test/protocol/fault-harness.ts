@@ -394,6 +394,28 @@ export function psaFixture<K extends SimulatedPsaKind>(kind: K, options: { posti
   return fixture;
 }
 
+/**
+ * Declares the test that a vendor kind which applies only to a ticket's close leaves every other
+ * request alone: a create, a note and a read while each request draws `kind` get no fault.
+ */
+export function closeOnlyKindTest<K extends SimulatedPsaKind>(fixture: PsaFixture<K>, kind: string): void {
+  let serial = 0;
+  it(`a ${kind} fault does not apply to reads, creates or notes`, async () => {
+    const { env, basis } = fixture;
+    const psa = await env.connect(httpFor('none'));
+    env.sim.clearRequests();
+    env.sim.faults.set({ seed: 1, rate: 1, kinds: [kind] });
+    try {
+      const created = await psa.createTicket(basis.ticket(`kmsp:faults:na:${++serial}`));
+      await psa.addTicketNote(created.id, { title: 'note', description: `a note while every request draws ${kind}` });
+      await psa.listAccounts();
+    } finally {
+      env.sim.faults.set(null);
+    }
+    expect(env.sim.requests.filter((r) => r.fault)).toEqual([]);
+  });
+}
+
 /** The shared set for a platform: each operation on a connector opened for the kind. */
 export function platformFaultKindTests<K extends SimulatedPlatformKind>(spec: {
   env: () => PlatformUnderTest<K>;

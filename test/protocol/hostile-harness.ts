@@ -5,7 +5,7 @@
 // cause or a remedy), or a result that holds no NaN, no empty id, and has not lost a record
 // without a word (a warning, where the connector has a channel for them).
 import fc from 'fast-check';
-import { expect } from 'vitest';
+import { expect, it } from 'vitest';
 import { isKmspError, type KmspError } from '../../source/domain/errors.js';
 import type { SimRequest, SimServer } from '../../source/simulators/server.js';
 
@@ -335,4 +335,25 @@ export async function arbitraryJsonRuns<C>(run: HostileRun<C>, paths: Array<Meas
     { seed: 20261207, numRuns: 60 },
   );
   return changedRuns;
+}
+
+/**
+ * Declares the duplicated-id sweep and the arbitrary-JSON property for a vendor's reads (measured
+ * in its beforeAll, hence read when the tests run).
+ */
+export function duplicateAndPropertyTests<C>(
+  run: () => HostileRun<C>,
+  paths: Array<MeasuredPath<C>>,
+  options: { collapsedById: ReadonlySet<string>; dropped: (what: string) => void; bounds: { nth: number; list: number; record: number } },
+): void {
+  it('every read meets a record sent twice (a duplicated id)', async () => {
+    const { failures, changed } = await duplicateSweep(run(), paths, options.collapsedById);
+    expect(failures).toEqual([]);
+    expect(changed).toBeGreaterThan(paths.length);
+  }, 600_000);
+
+  it('arbitrary JSON in any field of any record of any answer (property, fixed seed)', async () => {
+    // The property changed answers, not only missed them.
+    expect(await arbitraryJsonRuns(run(), paths, options.dropped, options.bounds)).toBeGreaterThan(20);
+  }, 600_000);
 }

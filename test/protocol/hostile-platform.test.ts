@@ -13,7 +13,7 @@ import { SIMULATED_PLATFORM_KINDS, type SimulatedPlatformKind } from '../../sour
 import type { SimServer } from '../../source/simulators/server.js';
 import { resolvePaths } from '../../source/store/paths.js';
 import { openSecretStore } from '../../source/store/secrets.js';
-import { arbitraryJsonRuns, duplicateSweep, eachField, measurePaths, SWEEP_VALUES, type HostileRun, type MeasuredPath, type ReadPath } from './hostile-harness.js';
+import { duplicateAndPropertyTests, eachField, measurePaths, SWEEP_VALUES, type HostileRun, type MeasuredPath, type ReadPath } from './hostile-harness.js';
 
 /**
  * Records a read leaves out on purpose, by the wire field that was changed (what the drop message
@@ -100,14 +100,5 @@ describe.each(SIMULATED_PLATFORM_KINDS.map((k) => [k] as const))('hostile answer
     expect(changed).toBeGreaterThan(paths.length);
   }, 900_000);
 
-  it('every read meets a record sent twice (a duplicated id)', async () => {
-    const { failures, changed } = await duplicateSweep(run, paths, COLLAPSED_BY_ID);
-    expect(failures).toEqual([]);
-    expect(changed).toBeGreaterThan(paths.length);
-  }, 600_000);
-
-  it('arbitrary JSON in any field of any record of any answer (property, fixed seed)', async () => {
-    // The property changed answers, not only missed them.
-    expect(await arbitraryJsonRuns(run, paths, allowedDrop, { nth: 20, list: 3, record: 50 })).toBeGreaterThan(20);
-  }, 600_000);
+  duplicateAndPropertyTests(() => run, paths, { collapsedById: COLLAPSED_BY_ID, dropped: allowedDrop, bounds: { nth: 20, list: 3, record: 50 } });
 });

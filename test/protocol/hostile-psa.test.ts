@@ -14,7 +14,7 @@ import { SIMULATED_PSA_KINDS, type SimulatedPsaKind } from '../../source/simulat
 import type { SimServer } from '../../source/simulators/server.js';
 import { resolvePaths } from '../../source/store/paths.js';
 import { openSecretStore } from '../../source/store/secrets.js';
-import { arbitraryJsonRuns, duplicateSweep, eachField, measurePaths, SWEEP_VALUES, type HostileRun, type MeasuredPath, type ReadPath } from './hostile-harness.js';
+import { duplicateAndPropertyTests, eachField, measurePaths, SWEEP_VALUES, type HostileRun, type MeasuredPath, type ReadPath } from './hostile-harness.js';
 
 const today = new Date().toISOString().slice(0, 10);
 
@@ -131,14 +131,5 @@ describe.each(SIMULATED_PSA_KINDS.map((k) => [k] as const))('hostile answers: %s
     expect(changed).toBeGreaterThan(paths.length);
   }, 600_000);
 
-  it('every read meets a record sent twice (a duplicated id)', async () => {
-    const { failures, changed } = await duplicateSweep(run, paths, COLLAPSED_BY_ID);
-    expect(failures).toEqual([]);
-    expect(changed).toBeGreaterThan(paths.length);
-  }, 600_000);
-
-  it('arbitrary JSON in any field of any record of any answer (property, fixed seed)', async () => {
-    // The property changed answers, not only missed them.
-    expect(await arbitraryJsonRuns(run, paths, allowedDrop, { nth: 4, list: 2, record: 3 })).toBeGreaterThan(20);
-  }, 600_000);
+  duplicateAndPropertyTests(() => run, paths, { collapsedById: COLLAPSED_BY_ID, dropped: allowedDrop, bounds: { nth: 4, list: 2, record: 3 } });
 });

@@ -2,9 +2,9 @@
 // the Tigerpaw connector the registry opens, one fault at a time (fault-harness.ts): reads cope,
 // writes are never repeated when their outcome is unknown, a locked order defers its close, and
 // the same seed gives the same faults.
-import { describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import type { Psa } from '../../source/domain/ports.js';
-import { describe as said, httpFor, psaFaultKindTests, psaFixture, targets, type FaultOp } from './fault-harness.js';
+import { closeOnlyKindTest, describe as said, psaFaultKindTests, psaFixture, targets, type FaultOp } from './fault-harness.js';
 
 const VENDOR_KINDS = ['lock'];
 const fixture = psaFixture('tigerpaw', { posting: true });
@@ -41,17 +41,5 @@ describe('Tigerpaw under every fault kind', () => {
     },
   });
 
-  it('a lock fault does not apply to reads, creates or notes', async () => {
-    const psa = await fixture.env.connect(httpFor('none'));
-    fixture.env.sim.clearRequests();
-    fixture.env.sim.faults.set({ seed: 1, rate: 1, kinds: ['lock'] });
-    try {
-      const created = await psa.createTicket(fixture.basis.ticket(`kmsp:faults:na:${++serial}`));
-      await psa.addTicketNote(created.id, { title: 'note', description: 'a note while every request draws a lock' });
-      await psa.listAccounts();
-    } finally {
-      fixture.env.sim.faults.set(null);
-    }
-    expect(fixture.env.sim.requests.filter((r) => r.fault)).toEqual([]);
-  });
+  closeOnlyKindTest(fixture, 'lock');
 });
