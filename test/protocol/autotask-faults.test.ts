@@ -3,12 +3,10 @@
 // cope, writes are never repeated when their outcome is unknown, and the same seed gives the same
 // faults.
 import { describe, expect, it } from 'vitest';
-import type { Psa } from '../../source/domain/ports.js';
-import { describe as said, httpFor, psaFaultKindTests, psaFixture, targets, type FaultOp } from './fault-harness.js';
+import { describe as said, httpFor, psaFaultKindTests, psaFixture, targets } from './fault-harness.js';
 
 const VENDOR_KINDS = ['thread-limit'];
 const fixture = psaFixture('autotask');
-let serial = 0;
 
 const today = new Date().toISOString().slice(0, 10);
 function posting() {
@@ -18,21 +16,21 @@ function posting() {
   return { contractId: String(contract.id), billingItemId: String(service.id), before: 0, after: 1, mode: 'delta' as const, effectiveDate: today };
 }
 
-function ops(psa: Psa, ticketId: () => string): FaultOp[] {
-  return [
-    { name: 'listAccounts', nature: 'read', target: { pathIncludes: 'Companies/query', method: 'POST' }, run: () => psa.listAccounts() },
-    { name: 'ticketPicklists', nature: 'read', target: { pathIncludes: 'Tickets/entityInformation/fields', method: 'GET' }, run: () => psa.ticketPicklists() },
-    { name: 'createTicket', nature: 'write-once', target: { pathIncludes: 'V1.0/Tickets', method: 'POST' }, run: () => psa.createTicket(fixture.basis.ticket(`kmsp:faults:create:${++serial}`)) },
-    { name: 'postUsage', nature: 'write-once', target: { pathIncludes: 'ContractServiceAdjustments', method: 'POST' }, run: () => psa.postUsage(posting()) },
-    { name: 'closeTicket', nature: 'write-once', target: { pathIncludes: 'V1.0/Tickets', method: 'PATCH' }, run: () => psa.closeTicket(ticketId(), fixture.basis.closedStatus) },
-  ];
-}
+/** The request of each operation that gets the fault. */
+const TARGETS = {
+  listAccounts: { pathIncludes: 'Companies/query', method: 'POST' },
+  ticketPicklists: { pathIncludes: 'Tickets/entityInformation/fields', method: 'GET' },
+  createTicket: { pathIncludes: 'V1.0/Tickets', method: 'POST' },
+  postUsage: { pathIncludes: 'ContractServiceAdjustments', method: 'POST' },
+  closeTicket: { pathIncludes: 'V1.0/Tickets', method: 'PATCH' },
+};
 
 describe('Autotask under every fault kind', () => {
   psaFaultKindTests({
     fixture,
     vendorKinds: VENDOR_KINDS,
-    ops,
+    targets: TARGETS,
+    posting,
     seedKinds: ['5xx', '429', 'slow', 'thread-limit', 'reset-before'],
     check: (kind, { outcome, requests }, { op }) => {
       if (kind !== 'thread-limit') return;

@@ -3,22 +3,19 @@
 // reads cope, writes are never repeated when their outcome is unknown, a ticket in use defers its
 // close, and the same seed gives the same faults.
 import { describe, expect } from 'vitest';
-import type { Psa } from '../../source/domain/ports.js';
-import { closeOnlyKindTest, describe as said, psaFaultKindTests, psaFixture, targets, type FaultOp } from './fault-harness.js';
+import { closeOnlyKindTest, describe as said, psaFaultKindTests, psaFixture, targets } from './fault-harness.js';
 
 const VENDOR_KINDS = ['record-in-use'];
 const fixture = psaFixture('connectwise', { posting: true });
-let serial = 0;
 
-function ops(psa: Psa, ticketId: () => string): FaultOp[] {
-  return [
-    { name: 'listAccounts', nature: 'read', target: { pathIncludes: 'company/companies', method: 'GET' }, run: () => psa.listAccounts() },
-    { name: 'ticketPicklists', nature: 'read', target: { pathIncludes: 'service/boards', method: 'GET' }, run: () => psa.ticketPicklists() },
-    { name: 'createTicket', nature: 'write-once', target: { pathIncludes: 'service/tickets', method: 'POST' }, run: () => psa.createTicket(fixture.basis.ticket(`kmsp:faults:create:${++serial}`)) },
-    { name: 'postUsage', nature: 'write-once', target: { pathIncludes: '/additions', method: 'PATCH' }, run: () => psa.postUsage(fixture.posting()) },
-    { name: 'closeTicket', nature: 'write-once', target: { pathIncludes: 'service/tickets', method: 'PATCH' }, run: () => psa.closeTicket(ticketId(), fixture.basis.closedStatus) },
-  ];
-}
+/** The request of each operation that gets the fault. */
+const TARGETS = {
+  listAccounts: { pathIncludes: 'company/companies', method: 'GET' },
+  ticketPicklists: { pathIncludes: 'service/boards', method: 'GET' },
+  createTicket: { pathIncludes: 'service/tickets', method: 'POST' },
+  postUsage: { pathIncludes: '/additions', method: 'PATCH' },
+  closeTicket: { pathIncludes: 'service/tickets', method: 'PATCH' },
+};
 
 /** Where a vendor kind applies (elsewhere it is 'not-applicable' and no request gets it). */
 const APPLIES: Record<string, string[]> = { 'record-in-use': ['closeTicket'] };
@@ -28,7 +25,7 @@ describe('ConnectWise under every fault kind', () => {
     fixture,
     vendorKinds: VENDOR_KINDS,
     applies: APPLIES,
-    ops,
+    targets: TARGETS,
     seedKinds: ['5xx', '429', 'slow', 'reset-before'],
     check: (kind, { outcome, requests }, { op, ticket }) => {
       if (kind !== 'record-in-use') return;

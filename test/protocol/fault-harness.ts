@@ -436,6 +436,10 @@ export function platformFaultKindTests<K extends SimulatedPlatformKind>(spec: {
   });
 }
 
+/** The PSA operations every vendor's fault test runs, in order. */
+export const PSA_FAULT_OPS = ['listAccounts', 'ticketPicklists', 'createTicket', 'postUsage', 'closeTicket'] as const;
+export type PsaFaultOpName = (typeof PSA_FAULT_OPS)[number];
+
 /** A PSA's operation under a fault, with the ticket made beforehand for a close ('' for the others). */
 export interface PsaFaultCase {
   op: FaultOp;
@@ -450,23 +454,37 @@ export function psaFaultKindTests<K extends SimulatedPsaKind>(spec: {
   fixture: PsaFixture<K>;
   vendorKinds: string[];
   applies?: Record<string, string[]>;
-  ops: (psa: Psa, ticketId: () => string) => FaultOp[];
+  /** The request of each operation that gets the fault. */
+  targets: Record<PsaFaultOpName, FaultTarget>;
+  /** The usage to post; the fixture's posting basis unless the vendor gives its own. */
+  posting?: () => UsagePosting;
   check?: FaultKindSuite<PsaFaultCase>['check'];
   seedKinds: string[];
 }): void {
   let serial = 0;
-  const names = spec.ops({} as Psa, () => '').map((o) => o.name);
+  const posting = () => (spec.posting ?? spec.fixture.posting)();
+  const ops = (psa: Psa, ticketId: string): FaultOp[] => {
+    const { basis } = spec.fixture;
+    const t = spec.targets;
+    return [
+      { name: 'listAccounts', nature: 'read', target: t.listAccounts, run: () => psa.listAccounts() },
+      { name: 'ticketPicklists', nature: 'read', target: t.ticketPicklists, run: () => psa.ticketPicklists() },
+      { name: 'createTicket', nature: 'write-once', target: t.createTicket, run: () => psa.createTicket(basis.ticket(`kmsp:faults:create:${++serial}`)) },
+      { name: 'postUsage', nature: 'write-once', target: t.postUsage, run: () => psa.postUsage(posting()) },
+      { name: 'closeTicket', nature: 'write-once', target: t.closeTicket, run: () => psa.closeTicket(ticketId, basis.closedStatus) },
+    ];
+  };
   faultKindTests<PsaFaultCase>({
     sim: () => spec.fixture.env.sim,
     vendorKinds: spec.vendorKinds,
-    names,
+    names: [...PSA_FAULT_OPS],
     ...(spec.applies ? { applies: spec.applies } : {}),
     ...(spec.check ? { check: spec.check } : {}),
     prepare: async (kind, name) => {
       const { env, basis } = spec.fixture;
       const psa = await env.connect(httpFor(kind));
       const ticket = name === 'closeTicket' ? (await (await env.connect(httpFor('none'))).createTicket(basis.ticket(`kmsp:faults:close:${++serial}`))).id : '';
-      return { op: spec.ops(psa, () => ticket).find((o) => o.name === name)!, ticket };
+      return { op: ops(psa, ticket).find((o) => o.name === name)!, ticket };
     },
     sameSeed: async () => {
       const e = await startPsa(spec.fixture.kind);

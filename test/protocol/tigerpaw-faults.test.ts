@@ -3,22 +3,19 @@
 // writes are never repeated when their outcome is unknown, a locked order defers its close, and
 // the same seed gives the same faults.
 import { describe, expect } from 'vitest';
-import type { Psa } from '../../source/domain/ports.js';
-import { closeOnlyKindTest, describe as said, psaFaultKindTests, psaFixture, targets, type FaultOp } from './fault-harness.js';
+import { closeOnlyKindTest, describe as said, psaFaultKindTests, psaFixture, targets } from './fault-harness.js';
 
 const VENDOR_KINDS = ['lock'];
 const fixture = psaFixture('tigerpaw', { posting: true });
-let serial = 0;
 
-function ops(psa: Psa, orderNumber: () => string): FaultOp[] {
-  return [
-    { name: 'listAccounts', nature: 'read', target: { pathIncludes: 'api/accounts/search', method: 'POST' }, run: () => psa.listAccounts() },
-    { name: 'ticketPicklists', nature: 'read', target: { pathIncludes: 'mastertables/serviceorders/statuses', method: 'GET' }, run: () => psa.ticketPicklists() },
-    { name: 'createTicket', nature: 'write-once', target: { pathIncludes: 'api/serviceorders', method: 'POST' }, run: () => psa.createTicket(fixture.basis.ticket(`kmsp:faults:create:${++serial}`)) },
-    { name: 'postUsage', nature: 'write-once', target: { pathIncludes: 'additionalcharges', method: 'PUT' }, run: () => psa.postUsage(fixture.posting()) },
-    { name: 'closeTicket', nature: 'write-once', target: { pathIncludes: 'api/serviceorders/', method: 'PUT' }, run: () => psa.closeTicket(orderNumber(), fixture.basis.closedStatus) },
-  ];
-}
+/** The request of each operation that gets the fault. */
+const TARGETS = {
+  listAccounts: { pathIncludes: 'api/accounts/search', method: 'POST' },
+  ticketPicklists: { pathIncludes: 'mastertables/serviceorders/statuses', method: 'GET' },
+  createTicket: { pathIncludes: 'api/serviceorders', method: 'POST' },
+  postUsage: { pathIncludes: 'additionalcharges', method: 'PUT' },
+  closeTicket: { pathIncludes: 'api/serviceorders/', method: 'PUT' },
+};
 
 /** Where a vendor kind applies (elsewhere it is 'not-applicable' and no request gets it). */
 const APPLIES: Record<string, string[]> = { lock: ['closeTicket'] };
@@ -30,7 +27,7 @@ describe('Tigerpaw under every fault kind', () => {
     fixture,
     vendorKinds: VENDOR_KINDS,
     applies: APPLIES,
-    ops,
+    targets: TARGETS,
     seedKinds: ['5xx', '429', 'slow', 'reset-before'],
     check: (kind, { outcome, requests }, { op, ticket }) => {
       if (kind !== 'lock') return;
