@@ -2,101 +2,53 @@
 // against the Autotask connector the registry opens, one fault at a time (fault-harness.ts): reads
 // cope, writes are never repeated when their outcome is unknown, and the same seed gives the same
 // faults.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Psa } from '../../source/domain/ports.js';
-import { SHARED_FAULT_KINDS } from '../../source/simulators/faults.js';
-import { attempt, kindsOffered, describe as said, httpFor, startPsa, targets, ticketBasis, twice, underFault, type FaultOp, type PsaUnderTest, type TicketBasis } from './fault-harness.js';
+import { describe, expect, it } from 'vitest';
+import { describe as said, httpFor, psaFaultKindTests, psaFixture, targets } from './fault-harness.js';
 
 const VENDOR_KINDS = ['thread-limit'];
-let env: PsaUnderTest<'autotask'>;
-let basis: TicketBasis;
-let serial = 0;
-
-beforeAll(async () => {
-  env = await startPsa('autotask');
-  basis = await ticketBasis(await env.connect(httpFor('none')), env.profile);
-});
-
-afterAll(async () => {
-  await env?.close();
-});
+const fixture = psaFixture('autotask');
 
 const today = new Date().toISOString().slice(0, 10);
 function posting() {
-  const sim = env.sim;
+  const sim = fixture.env.sim;
   const contract = sim.state.contracts.find((c) => c.contractType === 7 && sim.state.companies.find((a) => a.id === c.companyID)?.companyName === 'Acme and Sons Ltd')!;
   const service = sim.state.services.find((s) => s.name === 'KES Advanced – Workstation')!;
   return { contractId: String(contract.id), billingItemId: String(service.id), before: 0, after: 1, mode: 'delta' as const, effectiveDate: today };
 }
 
-/** An open ticket to close, made while no fault is set. */
-async function openTicket(psa: Psa): Promise<string> {
-  return (await psa.createTicket(basis.ticket(`kmsp:faults:close:${++serial}`))).id;
-}
-
-function ops(psa: Psa, ticketId: () => string): FaultOp[] {
-  return [
-    { name: 'listAccounts', nature: 'read', target: { pathIncludes: 'Companies/query', method: 'POST' }, run: () => psa.listAccounts() },
-    { name: 'ticketPicklists', nature: 'read', target: { pathIncludes: 'Tickets/entityInformation/fields', method: 'GET' }, run: () => psa.ticketPicklists() },
-    { name: 'createTicket', nature: 'write-once', target: { pathIncludes: 'V1.0/Tickets', method: 'POST' }, run: () => psa.createTicket(basis.ticket(`kmsp:faults:create:${++serial}`)) },
-    { name: 'postUsage', nature: 'write-once', target: { pathIncludes: 'ContractServiceAdjustments', method: 'POST' }, run: () => psa.postUsage(posting()) },
-    { name: 'closeTicket', nature: 'write-once', target: { pathIncludes: 'V1.0/Tickets', method: 'PATCH' }, run: () => psa.closeTicket(ticketId(), basis.closedStatus) },
-  ];
-}
-
-const NAMES = ['listAccounts', 'ticketPicklists', 'createTicket', 'postUsage', 'closeTicket'];
+/** The request of each operation that gets the fault. */
+const TARGETS = {
+  listAccounts: { pathIncludes: 'Companies/query', method: 'POST' },
+  ticketPicklists: { pathIncludes: 'Tickets/entityInformation/fields', method: 'GET' },
+  createTicket: { pathIncludes: 'V1.0/Tickets', method: 'POST' },
+  postUsage: { pathIncludes: 'ContractServiceAdjustments', method: 'POST' },
+  closeTicket: { pathIncludes: 'V1.0/Tickets', method: 'PATCH' },
+};
 
 describe('Autotask under every fault kind', () => {
-  it('offers the shared kinds and its own through GET /_sim/faults', async () => {
-    expect(await kindsOffered(env.sim)).toEqual([...SHARED_FAULT_KINDS, ...VENDOR_KINDS]);
+  psaFaultKindTests({
+    fixture,
+    vendorKinds: VENDOR_KINDS,
+    targets: TARGETS,
+    posting,
+    seedKinds: ['5xx', '429', 'slow', 'thread-limit', 'reset-before'],
+    check: (kind, { outcome, requests }, { op }) => {
+      if (kind !== 'thread-limit') return;
+      // Refused unprocessed: repeated, whatever the method, and carried out once.
+      expect(outcome, said(outcome)).toMatchObject({ ok: true });
+      expect(requests.filter((r) => targets(op.target, r)).map((r) => r.status)).toEqual([500, expect.any(Number)]);
+    },
   });
-
-  for (const kind of [...SHARED_FAULT_KINDS, ...VENDOR_KINDS]) {
-    for (const name of NAMES) {
-      it(`${kind} on ${name}`, async () => {
-        const psa = await env.connect(httpFor(kind));
-        const ticket = name === 'closeTicket' ? await openTicket(await env.connect(httpFor('none'))) : '';
-        const op = ops(psa, () => ticket).find((o) => o.name === name)!;
-        const { outcome, requests } = await underFault(env.sim, kind, op);
-        if (kind === 'thread-limit') {
-          // Refused unprocessed: repeated, whatever the method, and carried out once.
-          expect(outcome, said(outcome)).toMatchObject({ ok: true });
-          expect(requests.filter((r) => targets(op.target, r)).map((r) => r.status)).toEqual([500, expect.any(Number)]);
-        }
-      });
-    }
-  }
 
   it('a thread-limit fault does not apply to zone discovery', async () => {
-    env.sim.clearRequests();
-    env.sim.faults.set({ seed: 1, rate: 1, kinds: ['thread-limit'], pathIncludes: 'zoneInformation' });
+    fixture.env.sim.clearRequests();
+    fixture.env.sim.faults.set({ seed: 1, rate: 1, kinds: ['thread-limit'], pathIncludes: 'zoneInformation' });
     try {
-      await (await env.connect(httpFor('none'))).listAccountTypes();
+      await (await fixture.env.connect(httpFor('none'))).listAccountTypes();
     } finally {
-      env.sim.faults.set(null);
+      fixture.env.sim.faults.set(null);
     }
-    expect(env.sim.requests.some((r) => /zoneInformation/i.test(r.path))).toBe(true);
-    expect(env.sim.requests.filter((r) => r.fault)).toEqual([]);
-  });
-
-  it('the same seed and the same requests give the same faults', async () => {
-    const plan = { seed: 42, rate: 0.3, kinds: ['5xx', '429', 'slow', 'thread-limit', 'reset-before'], slowMs: 20 };
-    const [a, b] = await twice(async () => {
-      const e = await startPsa('autotask');
-      e.sim.faults.set(plan);
-      // Enough retries that no read gives up: where an operation stops early depends on timing.
-      const psa = await e.connect({ ...httpFor('none'), retries: 8 });
-      return {
-        sim: e.sim,
-        run: async () => {
-          await attempt(() => psa.listAccounts());
-          await attempt(() => psa.listContracts());
-          await attempt(() => psa.listBillingItems());
-        },
-        close: () => e.close(),
-      };
-    });
-    expect(a.filter((line) => !line.endsWith('→ -')).length).toBeGreaterThan(0);
-    expect(a).toEqual(b);
+    expect(fixture.env.sim.requests.some((r) => /zoneInformation/i.test(r.path))).toBe(true);
+    expect(fixture.env.sim.requests.filter((r) => r.fault)).toEqual([]);
   });
 });

@@ -2,97 +2,39 @@
 // against the ConnectWise connector the registry opens, one fault at a time (fault-harness.ts):
 // reads cope, writes are never repeated when their outcome is unknown, a ticket in use defers its
 // close, and the same seed gives the same faults.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Psa } from '../../source/domain/ports.js';
-import type { UsagePosting } from '../../source/domain/types.js';
-import { SHARED_FAULT_KINDS } from '../../source/simulators/faults.js';
-import { attempt, kindsOffered, describe as said, httpFor, setPostingBasis, startPsa, targets, ticketBasis, twice, underFault, type FaultOp, type PsaUnderTest, type TicketBasis } from './fault-harness.js';
+import { describe, expect } from 'vitest';
+import { closeOnlyKindTest, describe as said, psaFaultKindTests, psaFixture, targets } from './fault-harness.js';
 
 const VENDOR_KINDS = ['record-in-use'];
-let env: PsaUnderTest<'connectwise'>;
-let basis: TicketBasis;
-let posting: () => UsagePosting;
-let serial = 0;
+const fixture = psaFixture('connectwise', { posting: true });
 
-beforeAll(async () => {
-  env = await startPsa('connectwise');
-  const psa = await env.connect(httpFor('none'));
-  basis = await ticketBasis(psa, env.profile);
-  posting = await setPostingBasis(psa);
-});
+/** The request of each operation that gets the fault. */
+const TARGETS = {
+  listAccounts: { pathIncludes: 'company/companies', method: 'GET' },
+  ticketPicklists: { pathIncludes: 'service/boards', method: 'GET' },
+  createTicket: { pathIncludes: 'service/tickets', method: 'POST' },
+  postUsage: { pathIncludes: '/additions', method: 'PATCH' },
+  closeTicket: { pathIncludes: 'service/tickets', method: 'PATCH' },
+};
 
-afterAll(async () => {
-  await env?.close();
-});
-
-function ops(psa: Psa, ticketId: () => string): FaultOp[] {
-  return [
-    { name: 'listAccounts', nature: 'read', target: { pathIncludes: 'company/companies', method: 'GET' }, run: () => psa.listAccounts() },
-    { name: 'ticketPicklists', nature: 'read', target: { pathIncludes: 'service/boards', method: 'GET' }, run: () => psa.ticketPicklists() },
-    { name: 'createTicket', nature: 'write-once', target: { pathIncludes: 'service/tickets', method: 'POST' }, run: () => psa.createTicket(basis.ticket(`kmsp:faults:create:${++serial}`)) },
-    { name: 'postUsage', nature: 'write-once', target: { pathIncludes: '/additions', method: 'PATCH' }, run: () => psa.postUsage(posting()) },
-    { name: 'closeTicket', nature: 'write-once', target: { pathIncludes: 'service/tickets', method: 'PATCH' }, run: () => psa.closeTicket(ticketId(), basis.closedStatus) },
-  ];
-}
-
-const NAMES = ['listAccounts', 'ticketPicklists', 'createTicket', 'postUsage', 'closeTicket'];
 /** Where a vendor kind applies (elsewhere it is 'not-applicable' and no request gets it). */
 const APPLIES: Record<string, string[]> = { 'record-in-use': ['closeTicket'] };
 
 describe('ConnectWise under every fault kind', () => {
-  it('offers the shared kinds and its own through GET /_sim/faults', async () => {
-    expect(await kindsOffered(env.sim)).toEqual([...SHARED_FAULT_KINDS, ...VENDOR_KINDS]);
+  psaFaultKindTests({
+    fixture,
+    vendorKinds: VENDOR_KINDS,
+    applies: APPLIES,
+    targets: TARGETS,
+    seedKinds: ['5xx', '429', 'slow', 'reset-before'],
+    check: (kind, { outcome, requests }, { op, ticket }) => {
+      if (kind !== 'record-in-use') return;
+      // A member has the ticket open: not an error, the close waits for a later pass; nothing was changed.
+      expect(outcome, said(outcome)).toMatchObject({ ok: true, value: { closed: false, deferred: expect.any(String) } });
+      expect(requests.filter((r) => targets(op.target, r)).map((r) => r.status)).toEqual([409]);
+      expect(fixture.env.sim.state.tickets.find((t) => String(t.id) === ticket)?.closedFlag).toBe(false);
+    },
   });
 
-  for (const kind of [...SHARED_FAULT_KINDS, ...VENDOR_KINDS]) {
-    for (const name of APPLIES[kind] ?? NAMES) {
-      it(`${kind} on ${name}`, async () => {
-        const psa = await env.connect(httpFor(kind));
-        const ticket = name === 'closeTicket' ? (await (await env.connect(httpFor('none'))).createTicket(basis.ticket(`kmsp:faults:close:${++serial}`))).id : '';
-        const op = ops(psa, () => ticket).find((o) => o.name === name)!;
-        const { outcome, requests } = await underFault(env.sim, kind, op);
-        if (kind === 'record-in-use') {
-          // A member has the ticket open: not an error, the close waits for a later pass; nothing was changed.
-          expect(outcome, said(outcome)).toMatchObject({ ok: true, value: { closed: false, deferred: expect.any(String) } });
-          expect(requests.filter((r) => targets(op.target, r)).map((r) => r.status)).toEqual([409]);
-          expect(env.sim.state.tickets.find((t) => String(t.id) === ticket)?.closedFlag).toBe(false);
-        }
-      });
-    }
-  }
-
-  it('a record-in-use fault does not apply to reads, creates or notes', async () => {
-    const psa = await env.connect(httpFor('none'));
-    env.sim.clearRequests();
-    env.sim.faults.set({ seed: 1, rate: 1, kinds: ['record-in-use'] });
-    try {
-      const created = await psa.createTicket(basis.ticket(`kmsp:faults:na:${++serial}`));
-      await psa.addTicketNote(created.id, { title: 'note', description: 'a note while every request draws record-in-use' });
-      await psa.listAccounts();
-    } finally {
-      env.sim.faults.set(null);
-    }
-    expect(env.sim.requests.filter((r) => r.fault)).toEqual([]);
-  });
-
-  it('the same seed and the same requests give the same faults', async () => {
-    const plan = { seed: 42, rate: 0.3, kinds: ['5xx', '429', 'slow', 'reset-before'], slowMs: 20 };
-    const [a, b] = await twice(async () => {
-      const e = await startPsa('connectwise');
-      e.sim.faults.set(plan);
-      // Enough retries that no read gives up: where an operation stops early depends on timing.
-      const psa = await e.connect({ ...httpFor('none'), retries: 8 });
-      return {
-        sim: e.sim,
-        run: async () => {
-          await attempt(() => psa.listAccounts());
-          await attempt(() => psa.listContracts());
-          await attempt(() => psa.listBillingItems());
-        },
-        close: () => e.close(),
-      };
-    });
-    expect(a.filter((line) => !line.endsWith('→ -')).length).toBeGreaterThan(0);
-    expect(a).toEqual(b);
-  });
+  closeOnlyKindTest(fixture, 'record-in-use');
 });

@@ -13,7 +13,7 @@
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createPlatform, createPsa } from '../../source/connectors/factory.js';
 import type { HttpOptions } from '../../source/connectors/registry.js';
 import { KmspError } from '../../source/domain/errors.js';
@@ -314,4 +314,192 @@ export async function kindsOffered(sim: SimServer): Promise<string[]> {
     (secure ? https.get(url, { ca: readFileSync(testTls().ca) }, done) : http.get(url, done)).on('error', reject);
   });
   return (JSON.parse(text) as { kinds: string[] }).kinds;
+}
+
+// ---------------------------------------------------------------- the test set every vendor declares
+
+/** What a vendor's fault test gives the shared set: its kinds, its operations and the checks of its own kinds. */
+export interface FaultKindSuite<P extends { op: FaultOp }> {
+  sim: () => SimServer;
+  /** The kinds the simulator adds to the shared ones. */
+  vendorKinds: string[];
+  /** Every operation, by name. */
+  names: string[];
+  /** Where a vendor kind applies (elsewhere it is 'not-applicable' and no request gets it). */
+  applies?: Record<string, string[]>;
+  /** The operation `name` on a connector opened for `kind`, with what it needs made while no fault is set. */
+  prepare: (kind: string, name: string) => Promise<P>;
+  /** What the vendor says of an outcome beyond the shared rules (its own kinds, its read-once pages). */
+  check?: (kind: string, result: { outcome: Outcome; requests: RecordedRequest[] }, prepared: P) => void;
+  /** A fresh environment under one seeded plan, and what it runs, for the same-seed test. */
+  sameSeed: () => Promise<{ sim: SimServer; run: () => Promise<void>; close: () => Promise<void> }>;
+}
+
+/**
+ * Declares, inside the vendor's `describe`, the tests every simulator's faults get: the kinds
+ * GET /_sim/faults offers, each kind on each operation it applies to, and same seed, same faults.
+ */
+export function faultKindTests<P extends { op: FaultOp }>(spec: FaultKindSuite<P>): void {
+  const kinds = [...SHARED_FAULT_KINDS, ...spec.vendorKinds];
+  it('offers the shared kinds and its own through GET /_sim/faults', async () => {
+    expect(await kindsOffered(spec.sim())).toEqual(kinds);
+  });
+
+  for (const kind of kinds) {
+    for (const name of spec.applies?.[kind] ?? spec.names) {
+      it(`${kind} on ${name}`, async () => {
+        const prepared = await spec.prepare(kind, name);
+        const result = await underFault(spec.sim(), kind, prepared.op);
+        spec.check?.(kind, result, prepared);
+      });
+    }
+  }
+
+  it('the same seed and the same requests give the same faults', async () => {
+    const [a, b] = await twice(spec.sameSeed);
+    expect(a.filter((line) => !line.endsWith('→ -')).length).toBeGreaterThan(0);
+    expect(a).toEqual(b);
+  });
+}
+
+/** A PSA simulator and its connector for a vendor's fault tests, set up once for the file. */
+export interface PsaFixture<K extends SimulatedPsaKind> {
+  kind: K;
+  env: PsaUnderTest<K>;
+  basis: TicketBasis;
+  /** Postings that change a held quantity in place (setPostingBasis); only when asked for. */
+  posting: () => UsagePosting;
+}
+
+/**
+ * Starts the PSA before the file's tests (its ticket basis, and with `posting` its posting basis,
+ * read while no fault is set) and closes it after them. The fields are set once beforeAll has run.
+ */
+export function psaFixture<K extends SimulatedPsaKind>(kind: K, options: { posting?: boolean } = {}): PsaFixture<K> {
+  const fixture = {
+    kind,
+    posting: () => {
+      throw new Error(`the ${kind} fault tests asked for no posting basis`);
+    },
+  } as unknown as PsaFixture<K>;
+  beforeAll(async () => {
+    fixture.env = await startPsa(kind);
+    const psa = await fixture.env.connect(httpFor('none'));
+    fixture.basis = await ticketBasis(psa, fixture.env.profile);
+    if (options.posting) fixture.posting = await setPostingBasis(psa);
+  });
+  afterAll(async () => {
+    await fixture.env?.close();
+  });
+  return fixture;
+}
+
+/**
+ * Declares the test that a vendor kind which applies only to a ticket's close leaves every other
+ * request alone: a create, a note and a read while each request draws `kind` get no fault.
+ */
+export function closeOnlyKindTest<K extends SimulatedPsaKind>(fixture: PsaFixture<K>, kind: string): void {
+  let serial = 0;
+  it(`a ${kind} fault does not apply to reads, creates or notes`, async () => {
+    const { env, basis } = fixture;
+    const psa = await env.connect(httpFor('none'));
+    env.sim.clearRequests();
+    env.sim.faults.set({ seed: 1, rate: 1, kinds: [kind] });
+    try {
+      const created = await psa.createTicket(basis.ticket(`kmsp:faults:na:${++serial}`));
+      await psa.addTicketNote(created.id, { title: 'note', description: `a note while every request draws ${kind}` });
+      await psa.listAccounts();
+    } finally {
+      env.sim.faults.set(null);
+    }
+    expect(env.sim.requests.filter((r) => r.fault)).toEqual([]);
+  });
+}
+
+/** The shared set for a platform: each operation on a connector opened for the kind. */
+export function platformFaultKindTests<K extends SimulatedPlatformKind>(spec: {
+  env: () => PlatformUnderTest<K>;
+  vendorKinds: string[];
+  applies?: Record<string, string[]>;
+  ops: (platform: SecurityPlatform) => FaultOp[];
+  check?: FaultKindSuite<{ op: FaultOp }>['check'];
+  sameSeed: FaultKindSuite<{ op: FaultOp }>['sameSeed'];
+}): void {
+  faultKindTests<{ op: FaultOp }>({
+    sim: () => spec.env().sim,
+    vendorKinds: spec.vendorKinds,
+    names: spec.ops({} as SecurityPlatform).map((o) => o.name),
+    ...(spec.applies ? { applies: spec.applies } : {}),
+    ...(spec.check ? { check: spec.check } : {}),
+    prepare: async (kind, name) => ({ op: spec.ops(await spec.env().connect(httpFor(kind))).find((o) => o.name === name)! }),
+    sameSeed: spec.sameSeed,
+  });
+}
+
+/** The PSA operations every vendor's fault test runs, in order. */
+export const PSA_FAULT_OPS = ['listAccounts', 'ticketPicklists', 'createTicket', 'postUsage', 'closeTicket'] as const;
+export type PsaFaultOpName = (typeof PSA_FAULT_OPS)[number];
+
+/** A PSA's operation under a fault, with the ticket made beforehand for a close ('' for the others). */
+export interface PsaFaultCase {
+  op: FaultOp;
+  ticket: string;
+}
+
+/**
+ * The shared set for a PSA: a close gets a ticket opened while no fault is set, and the same-seed
+ * test reads accounts, contracts and billing items under a plan of `seedKinds`.
+ */
+export function psaFaultKindTests<K extends SimulatedPsaKind>(spec: {
+  fixture: PsaFixture<K>;
+  vendorKinds: string[];
+  applies?: Record<string, string[]>;
+  /** The request of each operation that gets the fault. */
+  targets: Record<PsaFaultOpName, FaultTarget>;
+  /** The usage to post; the fixture's posting basis unless the vendor gives its own. */
+  posting?: () => UsagePosting;
+  check?: FaultKindSuite<PsaFaultCase>['check'];
+  seedKinds: string[];
+}): void {
+  let serial = 0;
+  const posting = () => (spec.posting ?? spec.fixture.posting)();
+  const ops = (psa: Psa, ticketId: string): FaultOp[] => {
+    const { basis } = spec.fixture;
+    const t = spec.targets;
+    return [
+      { name: 'listAccounts', nature: 'read', target: t.listAccounts, run: () => psa.listAccounts() },
+      { name: 'ticketPicklists', nature: 'read', target: t.ticketPicklists, run: () => psa.ticketPicklists() },
+      { name: 'createTicket', nature: 'write-once', target: t.createTicket, run: () => psa.createTicket(basis.ticket(`kmsp:faults:create:${++serial}`)) },
+      { name: 'postUsage', nature: 'write-once', target: t.postUsage, run: () => psa.postUsage(posting()) },
+      { name: 'closeTicket', nature: 'write-once', target: t.closeTicket, run: () => psa.closeTicket(ticketId, basis.closedStatus) },
+    ];
+  };
+  faultKindTests<PsaFaultCase>({
+    sim: () => spec.fixture.env.sim,
+    vendorKinds: spec.vendorKinds,
+    names: [...PSA_FAULT_OPS],
+    ...(spec.applies ? { applies: spec.applies } : {}),
+    ...(spec.check ? { check: spec.check } : {}),
+    prepare: async (kind, name) => {
+      const { env, basis } = spec.fixture;
+      const psa = await env.connect(httpFor(kind));
+      const ticket = name === 'closeTicket' ? (await (await env.connect(httpFor('none'))).createTicket(basis.ticket(`kmsp:faults:close:${++serial}`))).id : '';
+      return { op: ops(psa, ticket).find((o) => o.name === name)!, ticket };
+    },
+    sameSeed: async () => {
+      const e = await startPsa(spec.fixture.kind);
+      e.sim.faults.set({ seed: 42, rate: 0.3, kinds: spec.seedKinds, slowMs: 20 });
+      // Enough retries that no read gives up: where an operation stops early depends on timing.
+      const psa = await e.connect({ ...httpFor('none'), retries: 8 });
+      return {
+        sim: e.sim,
+        run: async () => {
+          await attempt(() => psa.listAccounts());
+          await attempt(() => psa.listContracts());
+          await attempt(() => psa.listBillingItems());
+        },
+        close: () => e.close(),
+      };
+    },
+  });
 }

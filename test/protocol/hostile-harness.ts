@@ -5,7 +5,7 @@
 // cause or a remedy), or a result that holds no NaN, no empty id, and has not lost a record
 // without a word (a warning, where the connector has a channel for them).
 import fc from 'fast-check';
-import { expect } from 'vitest';
+import { expect, it } from 'vitest';
 import { isKmspError, type KmspError } from '../../source/domain/errors.js';
 import type { SimRequest, SimServer } from '../../source/simulators/server.js';
 
@@ -259,4 +259,101 @@ export async function eachField<C>(run: HostileRun<C>, path: ReadPath<C> & { bas
     }
   }
   return changed;
+}
+
+/** A read with its record count undisturbed (`baseline`) and how many of its answers hold records. */
+export type MeasuredPath<C> = ReadPath<C> & { baseline: number; answers: number };
+
+/** Reads each path once, unchanged, counting the answers that hold records and the records it returns. */
+export async function measurePaths<C>(run: HostileRun<C>, all: Array<ReadPath<C>>): Promise<Array<MeasuredPath<C>>> {
+  const measured: Array<MeasuredPath<C>> = [];
+  for (const path of all) {
+    let answers = 0;
+    run.sim.rewrite((_req, body) => {
+      if (recordLists(body).length > 0) answers++;
+      return body;
+    });
+    const fresh = await run.open();
+    const value = await path.read(fresh.connector);
+    await fresh.close();
+    run.sim.rewrite(null);
+    measured.push({ ...path, baseline: recordCount(value), answers });
+  }
+  return measured;
+}
+
+/**
+ * A record sent twice in each of the first three record lists of the first two answers of every
+ * read, each case run, every failure kept. Returns the failures and the cases that changed an answer.
+ */
+export async function duplicateSweep<C>(run: HostileRun<C>, paths: Array<MeasuredPath<C>>, collapsedById: ReadonlySet<string>): Promise<{ failures: string[]; changed: number }> {
+  const failures: string[] = [];
+  let changed = 0;
+  for (const path of paths) {
+    for (let nth = 0; nth < Math.min(path.answers, 2); nth++) {
+      for (let list = 0; list < 3; list++) {
+        try {
+          if ((await duplicateCase(run, path, nth, list, collapsedById.has(path.name))) === null) break;
+          changed++;
+        } catch (error) {
+          failures.push((error as Error).message.split('\n')[0]!);
+        }
+      }
+    }
+  }
+  return { failures, changed };
+}
+
+/**
+ * The property: arbitrary JSON (and the hostile values) in any field of any record of any answer
+ * of a read that has records, picked within `bounds` (fixed seed, 60 runs). Returns the runs that
+ * changed an answer.
+ */
+export async function arbitraryJsonRuns<C>(run: HostileRun<C>, paths: Array<MeasuredPath<C>>, dropped: (what: string) => void, bounds: { nth: number; list: number; record: number }): Promise<number> {
+  const readable = paths.filter((p) => p.answers > 0);
+  let changedRuns = 0;
+  await fc.assert(
+    fc.asyncProperty(
+      fc.record({ path: fc.nat(readable.length - 1), nth: fc.nat(bounds.nth), list: fc.nat(bounds.list), record: fc.nat(bounds.record), field: fc.nat(40), value: hostileValue }),
+      async (c) => {
+        const path = readable[c.path]!;
+        const verdict = await hostileCase(run, path, path.baseline, {
+          nth: c.nth % path.answers,
+          wrap: true,
+          list: c.list,
+          record: c.record,
+          field: (r) => {
+            const keys = Object.keys(r);
+            return keys.length ? keys[c.field % keys.length]! : null;
+          },
+          value: c.value,
+          dropped,
+        });
+        if (verdict.changed) changedRuns++;
+      },
+    ),
+    { seed: 20261207, numRuns: 60 },
+  );
+  return changedRuns;
+}
+
+/**
+ * Declares the duplicated-id sweep and the arbitrary-JSON property for a vendor's reads (measured
+ * in its beforeAll, hence read when the tests run).
+ */
+export function duplicateAndPropertyTests<C>(
+  run: () => HostileRun<C>,
+  paths: Array<MeasuredPath<C>>,
+  options: { collapsedById: ReadonlySet<string>; dropped: (what: string) => void; bounds: { nth: number; list: number; record: number } },
+): void {
+  it('every read meets a record sent twice (a duplicated id)', async () => {
+    const { failures, changed } = await duplicateSweep(run(), paths, options.collapsedById);
+    expect(failures).toEqual([]);
+    expect(changed).toBeGreaterThan(paths.length);
+  }, 600_000);
+
+  it('arbitrary JSON in any field of any record of any answer (property, fixed seed)', async () => {
+    // The property changed answers, not only missed them.
+    expect(await arbitraryJsonRuns(run(), paths, options.dropped, options.bounds)).toBeGreaterThan(20);
+  }, 600_000);
 }

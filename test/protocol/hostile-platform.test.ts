@@ -3,7 +3,6 @@
 // their statuses, license usage, events, conditions — with one field of one record of one answer
 // set to each hostile value, then to arbitrary JSON (fast-check, fixed seed). Each yields a clear
 // KmspError, or a sound result in which a record left out was told to onWarning.
-import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPlatform } from '../../source/connectors/factory.js';
 import type { Integration } from '../../source/domain/config.js';
@@ -14,7 +13,7 @@ import { SIMULATED_PLATFORM_KINDS, type SimulatedPlatformKind } from '../../sour
 import type { SimServer } from '../../source/simulators/server.js';
 import { resolvePaths } from '../../source/store/paths.js';
 import { openSecretStore } from '../../source/store/secrets.js';
-import { duplicateCase, eachField, hostileCase, hostileValue, recordCount, recordLists, SWEEP_VALUES, type HostileRun, type ReadPath } from './hostile-harness.js';
+import { duplicateAndPropertyTests, eachField, measurePaths, SWEEP_VALUES, type HostileRun, type MeasuredPath, type ReadPath } from './hostile-harness.js';
 
 /**
  * Records a read leaves out on purpose, by the wire field that was changed (what the drop message
@@ -45,7 +44,7 @@ describe.each(SIMULATED_PLATFORM_KINDS.map((k) => [k] as const))('hostile answer
   let demo: DemoEnvironment;
   let integration: Integration;
   let run: HostileRun<SecurityPlatform>;
-  const paths: Array<ReadPath<SecurityPlatform> & { baseline: number; answers: number }> = [];
+  const paths: Array<MeasuredPath<SecurityPlatform>> = [];
 
   beforeAll(async () => {
     demo = (await startDemo({ platform: kind })) as unknown as DemoEnvironment;
@@ -78,18 +77,7 @@ describe.each(SIMULATED_PLATFORM_KINDS.map((k) => [k] as const))('hostile answer
       { name: 'eventsSince', read: (p) => p.eventsSince(tenant, null, { initialWindowDays: 30 }) },
       { name: 'conditions', read: (p) => (p.conditions ? p.conditions(tenant) : Promise.resolve([])) },
     ];
-    for (const path of all) {
-      let answers = 0;
-      sim.rewrite((_req, body) => {
-        if (recordLists(body).length > 0) answers++;
-        return body;
-      });
-      const fresh = await run.open();
-      const value = await path.read(fresh.connector);
-      await fresh.close();
-      sim.rewrite(null);
-      paths.push({ ...path, baseline: recordCount(value), answers });
-    }
+    paths.push(...(await measurePaths(run, all)));
   }, 120_000);
 
   afterAll(async () => {
@@ -112,50 +100,5 @@ describe.each(SIMULATED_PLATFORM_KINDS.map((k) => [k] as const))('hostile answer
     expect(changed).toBeGreaterThan(paths.length);
   }, 900_000);
 
-  it('every read meets a record sent twice (a duplicated id)', async () => {
-    const failures: string[] = [];
-    let changed = 0;
-    for (const path of paths) {
-      for (let nth = 0; nth < Math.min(path.answers, 2); nth++) {
-        for (let list = 0; list < 3; list++) {
-          try {
-            if ((await duplicateCase(run, path, nth, list, COLLAPSED_BY_ID.has(path.name))) === null) break;
-            changed++;
-          } catch (error) {
-            failures.push((error as Error).message.split('\n')[0]!);
-          }
-        }
-      }
-    }
-    expect(failures).toEqual([]);
-    expect(changed).toBeGreaterThan(paths.length);
-  }, 600_000);
-
-  it('arbitrary JSON in any field of any record of any answer (property, fixed seed)', async () => {
-    const readable = paths.filter((p) => p.answers > 0);
-    let changedRuns = 0;
-    await fc.assert(
-      fc.asyncProperty(
-        fc.record({ path: fc.nat(readable.length - 1), nth: fc.nat(20), list: fc.nat(3), record: fc.nat(50), field: fc.nat(40), value: hostileValue }),
-        async (c) => {
-          const path = readable[c.path]!;
-          const verdict = await hostileCase(run, path, path.baseline, {
-            nth: c.nth % path.answers,
-            wrap: true,
-            list: c.list,
-            record: c.record,
-            field: (r) => {
-              const keys = Object.keys(r);
-              return keys.length ? keys[c.field % keys.length]! : null;
-            },
-            value: c.value,
-            dropped: allowedDrop,
-          });
-          if (verdict.changed) changedRuns++;
-        },
-      ),
-      { seed: 20261207, numRuns: 60 },
-    );
-    expect(changedRuns).toBeGreaterThan(20);
-  }, 600_000);
+  duplicateAndPropertyTests(() => run, paths, { collapsedById: COLLAPSED_BY_ID, dropped: allowedDrop, bounds: { nth: 20, list: 3, record: 50 } });
 });

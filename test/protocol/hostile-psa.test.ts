@@ -3,7 +3,6 @@
 // quantities, picklists, price levels, billing readiness, ticket look-ups — with one field of one
 // record of one answer set to each hostile value, then to arbitrary JSON (fast-check, fixed seed).
 // Each yields a clear KmspError or a sound result; never a crash, a NaN or an empty id.
-import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPsa } from '../../source/connectors/factory.js';
 import type { Integration } from '../../source/domain/config.js';
@@ -15,7 +14,7 @@ import { SIMULATED_PSA_KINDS, type SimulatedPsaKind } from '../../source/simulat
 import type { SimServer } from '../../source/simulators/server.js';
 import { resolvePaths } from '../../source/store/paths.js';
 import { openSecretStore } from '../../source/store/secrets.js';
-import { duplicateCase, eachField, hostileCase, hostileValue, recordCount, recordLists, SWEEP_VALUES, type HostileRun, type ReadPath } from './hostile-harness.js';
+import { duplicateAndPropertyTests, eachField, measurePaths, SWEEP_VALUES, type HostileRun, type MeasuredPath, type ReadPath } from './hostile-harness.js';
 
 const today = new Date().toISOString().slice(0, 10);
 
@@ -52,7 +51,7 @@ describe.each(SIMULATED_PSA_KINDS.map((k) => [k] as const))('hostile answers: %s
   let demo: DemoEnvironment<SimulatedPsaKind>;
   let integration: Integration;
   let run: HostileRun<Psa>;
-  const paths: Array<ReadPath<Psa> & { baseline: number; answers: number }> = [];
+  const paths: Array<MeasuredPath<Psa>> = [];
 
   beforeAll(async () => {
     demo = (await startDemo({ psa: kind })) as unknown as DemoEnvironment<SimulatedPsaKind>;
@@ -107,18 +106,7 @@ describe.each(SIMULATED_PSA_KINDS.map((k) => [k] as const))('hostile answers: %s
         ...(connector.listPriceLevels ? [{ name: 'listPriceLevels', read: (p: Psa) => p.listPriceLevels!() }] : []),
         ...(connector.billingReadiness ? [{ name: 'billingReadiness', read: (p: Psa) => p.billingReadiness!(accounts.slice(0, 5).map((a) => a.id)) }] : []),
       ];
-      for (const path of all) {
-        let answers = 0;
-        sim.rewrite((_req, body) => {
-          if (recordLists(body).length > 0) answers++;
-          return body;
-        });
-        const fresh = await run.open();
-        const value = await path.read(fresh.connector);
-        await fresh.close();
-        sim.rewrite(null);
-        paths.push({ ...path, baseline: recordCount(value), answers });
-      }
+      paths.push(...(await measurePaths(run, all)));
     } finally {
       await close();
     }
@@ -143,51 +131,5 @@ describe.each(SIMULATED_PSA_KINDS.map((k) => [k] as const))('hostile answers: %s
     expect(changed).toBeGreaterThan(paths.length);
   }, 600_000);
 
-  it('every read meets a record sent twice (a duplicated id)', async () => {
-    const failures: string[] = [];
-    let changed = 0;
-    for (const path of paths) {
-      for (let nth = 0; nth < Math.min(path.answers, 2); nth++) {
-        for (let list = 0; list < 3; list++) {
-          try {
-            if ((await duplicateCase(run, path, nth, list, COLLAPSED_BY_ID.has(path.name))) === null) break;
-            changed++;
-          } catch (error) {
-            failures.push((error as Error).message.split('\n')[0]!);
-          }
-        }
-      }
-    }
-    expect(failures).toEqual([]);
-    expect(changed).toBeGreaterThan(paths.length);
-  }, 600_000);
-
-  it('arbitrary JSON in any field of any record of any answer (property, fixed seed)', async () => {
-    const readable = paths.filter((p) => p.answers > 0);
-    let changedRuns = 0;
-    await fc.assert(
-      fc.asyncProperty(
-        fc.record({ path: fc.nat(readable.length - 1), nth: fc.nat(4), list: fc.nat(2), record: fc.nat(3), field: fc.nat(40), value: hostileValue }),
-        async (c) => {
-          const path = readable[c.path]!;
-          const verdict = await hostileCase(run, path, path.baseline, {
-            nth: c.nth % path.answers,
-            wrap: true,
-            list: c.list,
-            record: c.record,
-            field: (r) => {
-              const keys = Object.keys(r);
-              return keys.length ? keys[c.field % keys.length]! : null;
-            },
-            value: c.value,
-            dropped: allowedDrop,
-          });
-          if (verdict.changed) changedRuns++;
-        },
-      ),
-      { seed: 20261207, numRuns: 60 },
-    );
-    // The property changed answers, not only missed them.
-    expect(changedRuns).toBeGreaterThan(20);
-  }, 600_000);
+  duplicateAndPropertyTests(() => run, paths, { collapsedById: COLLAPSED_BY_ID, dropped: allowedDrop, bounds: { nth: 4, list: 2, record: 3 } });
 });

@@ -5,8 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SecurityPlatform } from '../../source/domain/ports.js';
 import type { Tenant } from '../../source/domain/types.js';
-import { SHARED_FAULT_KINDS } from '../../source/simulators/faults.js';
-import { attempt, kindsOffered, describe as said, httpFor, startPlatform, twice, underFault, type FaultOp, type PlatformUnderTest } from './fault-harness.js';
+import { attempt, describe as said, httpFor, platformFaultKindTests, startPlatform, type FaultOp, type PlatformUnderTest } from './fault-harness.js';
 
 const VENDOR_KINDS = ['token-expired'];
 let env: PlatformUnderTest<'kbh'>;
@@ -34,27 +33,32 @@ function ops(platform: SecurityPlatform): FaultOp[] {
 
 /** Where a vendor kind applies (elsewhere it is 'not-applicable' and no request gets it). */
 const APPLIES: Record<string, string[]> = { 'token-expired': ['listTenants', 'listDevices', 'licenseUsage', 'eventsSince'] };
-const NAMES = ops({} as SecurityPlatform).map((o) => o.name);
 
 describe('Business Hub under every fault kind', () => {
-  it('offers the shared kinds and its own through GET /_sim/faults', async () => {
-    expect(await kindsOffered(env.sim)).toEqual([...SHARED_FAULT_KINDS, ...VENDOR_KINDS]);
+  platformFaultKindTests({
+    env: () => env,
+    vendorKinds: VENDOR_KINDS,
+    applies: APPLIES,
+    ops,
+    check: (kind, { outcome, requests }) => {
+      if (kind !== 'token-expired') return;
+      // The token ran out mid-run: renewed with the refresh token, the request asked again.
+      expect(outcome, said(outcome)).toMatchObject({ ok: true });
+      expect(requests.filter((r) => r.path.endsWith('/auth/token'))).toHaveLength(2);
+    },
+    sameSeed: async () => {
+      const e = await startPlatform('kbh', { faults: { seed: 42, rate: 0.3, kinds: ['5xx', '429', 'slow', 'reset-before'], slowMs: 20, method: 'GET' } });
+      const platform = await e.connect({ ...httpFor('none'), retries: 8 });
+      return {
+        sim: e.sim,
+        run: async () => {
+          const tenants = await platform.listTenants();
+          for (const t of tenants.slice(0, 3)) await attempt(() => platform.listDevices(t));
+        },
+        close: () => e.close(),
+      };
+    },
   });
-
-  for (const kind of [...SHARED_FAULT_KINDS, ...VENDOR_KINDS]) {
-    for (const name of APPLIES[kind] ?? NAMES) {
-      it(`${kind} on ${name}`, async () => {
-        const platform = await env.connect(httpFor(kind));
-        const op = ops(platform).find((o) => o.name === name)!;
-        const { outcome, requests } = await underFault(env.sim, kind, op);
-        if (kind === 'token-expired') {
-          // The token ran out mid-run: renewed with the refresh token, the request asked again.
-          expect(outcome, said(outcome)).toMatchObject({ ok: true });
-          expect(requests.filter((r) => r.path.endsWith('/auth/token'))).toHaveLength(2);
-        }
-      });
-    }
-  }
 
   it('a token-expired fault does not apply to the token endpoint', async () => {
     env.sim.clearRequests();
@@ -65,23 +69,5 @@ describe('Business Hub under every fault kind', () => {
       env.sim.faults.set(null);
     }
     expect(env.sim.requests.filter((r) => r.fault)).toEqual([]);
-  });
-
-  it('the same seed and the same requests give the same faults', async () => {
-    const plan = { seed: 42, rate: 0.3, kinds: ['5xx', '429', 'slow', 'reset-before'], slowMs: 20, method: 'GET' };
-    const [a, b] = await twice(async () => {
-      const e = await startPlatform('kbh', { faults: plan });
-      const platform = await e.connect({ ...httpFor('none'), retries: 8 });
-      return {
-        sim: e.sim,
-        run: async () => {
-          const tenants = await platform.listTenants();
-          for (const t of tenants.slice(0, 3)) await attempt(() => platform.listDevices(t));
-        },
-        close: () => e.close(),
-      };
-    });
-    expect(a.filter((line) => !line.endsWith('→ -')).length).toBeGreaterThan(0);
-    expect(a).toEqual(b);
   });
 });

@@ -5,8 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SecurityPlatform } from '../../source/domain/ports.js';
 import type { Tenant } from '../../source/domain/types.js';
-import { SHARED_FAULT_KINDS } from '../../source/simulators/faults.js';
-import { attempt, kindsOffered, describe as said, httpFor, startPlatform, twice, underFault, type FaultOp, type PlatformUnderTest } from './fault-harness.js';
+import { attempt, describe as said, httpFor, platformFaultKindTests, startPlatform, type FaultOp, type PlatformUnderTest } from './fault-harness.js';
 
 const VENDOR_KINDS = ['session-expired', 'iterator-expired'];
 let env: PlatformUnderTest<'ksc'>;
@@ -44,31 +43,36 @@ const APPLIES: Record<string, string[]> = {
   'session-expired': ['listTenants', 'listDevices: find', 'listDevices: chunk', 'licenseUsage: keys', 'licenseUsage: next items', 'eventsSince: range'],
   'iterator-expired': ['listDevices: chunk', 'licenseUsage: next items', 'eventsSince: range'],
 };
-const NAMES = ops({} as SecurityPlatform).map((o) => o.name);
 
 describe('KSC under every fault kind', () => {
-  it('offers the shared kinds and its own through GET /_sim/faults', async () => {
-    expect(await kindsOffered(env.sim)).toEqual([...SHARED_FAULT_KINDS, ...VENDOR_KINDS]);
+  platformFaultKindTests({
+    env: () => env,
+    vendorKinds: VENDOR_KINDS,
+    applies: APPLIES,
+    ops,
+    check: (kind, { outcome }, { op }) => {
+      if (!outcome.ok && op.nature === 'read-once') {
+        // A lost page of a read is no write of unknown outcome: nothing to check in KSC, the next run reads again.
+        expect(outcome.error.outcomeUnknown).toBe(false);
+        expect(outcome.error.remedy).not.toMatch(/may or may not have been made/);
+      }
+      if (kind === 'session-expired') {
+        // KSC ended the session (idle timeout, restart): the connector signs in again and carries on.
+        expect(outcome, said(outcome)).toMatchObject({ ok: true });
+      }
+    },
+    sameSeed: async () => {
+      const e = await startPlatform('ksc', { faults: { seed: 42, rate: 0.3, kinds: ['5xx', '429', 'slow', 'reset-before'], slowMs: 20, pathIncludes: 'VServers' } });
+      const platform = await e.connect({ ...httpFor('none'), retries: 8 });
+      return {
+        sim: e.sim,
+        run: async () => {
+          for (let i = 0; i < 6; i++) await attempt(() => platform.listTenants());
+        },
+        close: () => e.close(),
+      };
+    },
   });
-
-  for (const kind of [...SHARED_FAULT_KINDS, ...VENDOR_KINDS]) {
-    for (const name of APPLIES[kind] ?? NAMES) {
-      it(`${kind} on ${name}`, async () => {
-        const platform = await env.connect(httpFor(kind));
-        const op = ops(platform).find((o) => o.name === name)!;
-        const { outcome } = await underFault(env.sim, kind, op);
-        if (!outcome.ok && op.nature === 'read-once') {
-          // A lost page of a read is no write of unknown outcome: nothing to check in KSC, the next run reads again.
-          expect(outcome.error.outcomeUnknown).toBe(false);
-          expect(outcome.error.remedy).not.toMatch(/may or may not have been made/);
-        }
-        if (kind === 'session-expired') {
-          // KSC ended the session (idle timeout, restart): the connector signs in again and carries on.
-          expect(outcome, said(outcome)).toMatchObject({ ok: true });
-        }
-      });
-    }
-  }
 
   it('neither KSC kind applies to a sign-in, nor an expired result set to a call that reads none', async () => {
     const platform = await env.connect(httpFor('none'));
@@ -84,22 +88,5 @@ describe('KSC under every fault kind', () => {
     expect(env.sim.requests.filter((r) => r.fault)).toEqual([]);
     expect(env.sim.requests.some((r) => r.path.endsWith('Session.StartSession'))).toBe(true);
     expect(env.sim.requests.some((r) => r.path.endsWith('HostGroup.FindHosts'))).toBe(true);
-  });
-
-  it('the same seed and the same requests give the same faults', async () => {
-    const plan = { seed: 42, rate: 0.3, kinds: ['5xx', '429', 'slow', 'reset-before'], slowMs: 20, pathIncludes: 'VServers' };
-    const [a, b] = await twice(async () => {
-      const e = await startPlatform('ksc', { faults: plan });
-      const platform = await e.connect({ ...httpFor('none'), retries: 8 });
-      return {
-        sim: e.sim,
-        run: async () => {
-          for (let i = 0; i < 6; i++) await attempt(() => platform.listTenants());
-        },
-        close: () => e.close(),
-      };
-    });
-    expect(a.filter((line) => !line.endsWith('→ -')).length).toBeGreaterThan(0);
-    expect(a).toEqual(b);
   });
 });

@@ -2,99 +2,41 @@
 // the Tigerpaw connector the registry opens, one fault at a time (fault-harness.ts): reads cope,
 // writes are never repeated when their outcome is unknown, a locked order defers its close, and
 // the same seed gives the same faults.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Psa } from '../../source/domain/ports.js';
-import type { UsagePosting } from '../../source/domain/types.js';
-import { SHARED_FAULT_KINDS } from '../../source/simulators/faults.js';
-import { attempt, kindsOffered, describe as said, httpFor, setPostingBasis, startPsa, targets, ticketBasis, twice, underFault, type FaultOp, type PsaUnderTest, type TicketBasis } from './fault-harness.js';
+import { describe, expect } from 'vitest';
+import { closeOnlyKindTest, describe as said, psaFaultKindTests, psaFixture, targets } from './fault-harness.js';
 
 const VENDOR_KINDS = ['lock'];
-let env: PsaUnderTest<'tigerpaw'>;
-let basis: TicketBasis;
-let posting: () => UsagePosting;
-let serial = 0;
+const fixture = psaFixture('tigerpaw', { posting: true });
 
-beforeAll(async () => {
-  env = await startPsa('tigerpaw');
-  const psa = await env.connect(httpFor('none'));
-  basis = await ticketBasis(psa, env.profile);
-  posting = await setPostingBasis(psa);
-});
+/** The request of each operation that gets the fault. */
+const TARGETS = {
+  listAccounts: { pathIncludes: 'api/accounts/search', method: 'POST' },
+  ticketPicklists: { pathIncludes: 'mastertables/serviceorders/statuses', method: 'GET' },
+  createTicket: { pathIncludes: 'api/serviceorders', method: 'POST' },
+  postUsage: { pathIncludes: 'additionalcharges', method: 'PUT' },
+  closeTicket: { pathIncludes: 'api/serviceorders/', method: 'PUT' },
+};
 
-afterAll(async () => {
-  await env?.close();
-});
-
-function ops(psa: Psa, orderNumber: () => string): FaultOp[] {
-  return [
-    { name: 'listAccounts', nature: 'read', target: { pathIncludes: 'api/accounts/search', method: 'POST' }, run: () => psa.listAccounts() },
-    { name: 'ticketPicklists', nature: 'read', target: { pathIncludes: 'mastertables/serviceorders/statuses', method: 'GET' }, run: () => psa.ticketPicklists() },
-    { name: 'createTicket', nature: 'write-once', target: { pathIncludes: 'api/serviceorders', method: 'POST' }, run: () => psa.createTicket(basis.ticket(`kmsp:faults:create:${++serial}`)) },
-    { name: 'postUsage', nature: 'write-once', target: { pathIncludes: 'additionalcharges', method: 'PUT' }, run: () => psa.postUsage(posting()) },
-    { name: 'closeTicket', nature: 'write-once', target: { pathIncludes: 'api/serviceorders/', method: 'PUT' }, run: () => psa.closeTicket(orderNumber(), basis.closedStatus) },
-  ];
-}
-
-const NAMES = ['listAccounts', 'ticketPicklists', 'createTicket', 'postUsage', 'closeTicket'];
 /** Where a vendor kind applies (elsewhere it is 'not-applicable' and no request gets it). */
 const APPLIES: Record<string, string[]> = { lock: ['closeTicket'] };
 
-const order = (n: string) => env.sim.state.serviceOrders.find((o) => String(o.ServiceOrderNumber) === n)!.ServiceOrder as Record<string, unknown>;
+const order = (n: string) => fixture.env.sim.state.serviceOrders.find((o) => String(o.ServiceOrderNumber) === n)!.ServiceOrder as Record<string, unknown>;
 
 describe('Tigerpaw under every fault kind', () => {
-  it('offers the shared kinds and its own through GET /_sim/faults', async () => {
-    expect(await kindsOffered(env.sim)).toEqual([...SHARED_FAULT_KINDS, ...VENDOR_KINDS]);
+  psaFaultKindTests({
+    fixture,
+    vendorKinds: VENDOR_KINDS,
+    applies: APPLIES,
+    targets: TARGETS,
+    seedKinds: ['5xx', '429', 'slow', 'reset-before'],
+    check: (kind, { outcome, requests }, { op, ticket }) => {
+      if (kind !== 'lock') return;
+      // A rep has the order open in the GUI: not an error, the close waits for a later pass, naming the rep; the order is unchanged.
+      expect(outcome, said(outcome)).toMatchObject({ ok: true, value: { closed: false, deferred: expect.stringMatching(/^locked by \S/) } });
+      expect(requests.filter((r) => targets(op.target, r))).toHaveLength(1);
+      expect(order(ticket).DateTimeClosed).toBeNull();
+    },
   });
 
-  for (const kind of [...SHARED_FAULT_KINDS, ...VENDOR_KINDS]) {
-    for (const name of APPLIES[kind] ?? NAMES) {
-      it(`${kind} on ${name}`, async () => {
-        const psa = await env.connect(httpFor(kind));
-        const n = name === 'closeTicket' ? (await (await env.connect(httpFor('none'))).createTicket(basis.ticket(`kmsp:faults:close:${++serial}`))).id : '';
-        const op = ops(psa, () => n).find((o) => o.name === name)!;
-        const { outcome, requests } = await underFault(env.sim, kind, op);
-        if (kind === 'lock') {
-          // A rep has the order open in the GUI: not an error, the close waits for a later pass, naming the rep; the order is unchanged.
-          expect(outcome, said(outcome)).toMatchObject({ ok: true, value: { closed: false, deferred: expect.stringMatching(/^locked by \S/) } });
-          expect(requests.filter((r) => targets(op.target, r))).toHaveLength(1);
-          expect(order(n).DateTimeClosed).toBeNull();
-        }
-      });
-    }
-  }
-
-  it('a lock fault does not apply to reads, creates or notes', async () => {
-    const psa = await env.connect(httpFor('none'));
-    env.sim.clearRequests();
-    env.sim.faults.set({ seed: 1, rate: 1, kinds: ['lock'] });
-    try {
-      const created = await psa.createTicket(basis.ticket(`kmsp:faults:na:${++serial}`));
-      await psa.addTicketNote(created.id, { title: 'note', description: 'a note while every request draws a lock' });
-      await psa.listAccounts();
-    } finally {
-      env.sim.faults.set(null);
-    }
-    expect(env.sim.requests.filter((r) => r.fault)).toEqual([]);
-  });
-
-  it('the same seed and the same requests give the same faults', async () => {
-    const plan = { seed: 42, rate: 0.3, kinds: ['5xx', '429', 'slow', 'reset-before'], slowMs: 20 };
-    const [a, b] = await twice(async () => {
-      const e = await startPsa('tigerpaw');
-      e.sim.faults.set(plan);
-      // Enough retries that no read gives up: where an operation stops early depends on timing.
-      const psa = await e.connect({ ...httpFor('none'), retries: 8 });
-      return {
-        sim: e.sim,
-        run: async () => {
-          await attempt(() => psa.listAccounts());
-          await attempt(() => psa.listContracts());
-          await attempt(() => psa.listBillingItems());
-        },
-        close: () => e.close(),
-      };
-    });
-    expect(a.filter((line) => !line.endsWith('→ -')).length).toBeGreaterThan(0);
-    expect(a).toEqual(b);
-  });
+  closeOnlyKindTest(fixture, 'lock');
 });
