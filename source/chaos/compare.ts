@@ -24,9 +24,9 @@ const DETAILS_MAX = 12;
  * A title with the instants it carries left out: a status ticket says since when the pass that
  * opened it saw the status, an event's says when it was raised (relative to its simulator's
  * start), and the chaos run runs later than the fault-free run. A PSA that cuts long titles may
- * cut one inside its instant ("at 2026-12-06 20:…"): the part left is an instant too.
+ * cut one inside its instant ("at 2026-12-06 20:…", "at 2026-12-0…"): the part left is an instant too.
  */
-const INSTANT = /\b\d{4}-\d{2}-\d{2}(?:[ T][\d:.]*)?(?: ?UTC|Z)?/g;
+const INSTANT = /\b\d{4}-\d{1,2}(?:-\d{0,2}(?:[ T][\d:.]*)?)?(?: ?UTC|Z)?/g;
 export const timeless = (title: string): string => title.replace(INSTANT, '(time)');
 
 const ticketKey = (t: SnapshotTicket) => (t.tag ? `tag ${t.tag}` : `account ${t.account} “${timeless(t.title)}”`);

@@ -18,7 +18,7 @@ import { hash, prng } from '../simulators/dice.js';
 import { holdWrites, psaSimulator } from '../simulators/registry.js';
 import type { PsaSnapshot } from '../simulators/snapshot.js';
 import { openLedger } from '../store/ledger.js';
-import { compareSnapshots, same } from './compare.js';
+import { compareSnapshots, same, timeless } from './compare.js';
 import { lastLanding, waitForLanding } from './converge.js';
 import { startScenario, type Pair, type Scenario } from './scenario.js';
 import type { ChaosSection } from './sections.js';
@@ -139,8 +139,7 @@ async function ledgerVerify(s: Scenario): Promise<string[]> {
  * minute or more after the run it is compared with, so "at 12:26 UTC" there is "at 12:27 UTC" here.
  */
 function withoutInstants(snapshot: PsaSnapshot): PsaSnapshot {
-  const blank = (title: string) => title.replace(/\d{4}-\d{2}-\d{2}(?:[ T]\d{2}(?::\d{2}){0,2})?/g, '<instant>');
-  return { ...snapshot, tickets: snapshot.tickets.map((t) => ({ ...t, title: blank(t.title) })) };
+  return { ...snapshot, tickets: snapshot.tickets.map((t) => ({ ...t, title: timeless(t.title) })) };
 }
 
 /** The state a run without a kill leaves, and how long its first pass took. */

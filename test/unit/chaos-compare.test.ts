@@ -20,6 +20,10 @@ describe('compareSnapshots', () => {
     // A title the PSA cut inside its instant.
     const cut = (at: string) => ({ ...expected, tickets: [ticket('k1', { title: `Event on WS-1 at 2026-12-06 ${at}…` }), expected.tickets[1]!] });
     expect(same(compareSnapshots(cut('20:'), cut('21:')))).toBe(true);
+    // Cut inside the minutes or the date: what is left is still the instant.
+    const cutAt = (rest: string) => ({ ...expected, tickets: [ticket('k1', { title: `Event on WS-1 at ${rest}…` }), expected.tickets[1]!] });
+    expect(same(compareSnapshots(cutAt('2026-12-06 15:3'), cutAt('2026-12-06 15:4')))).toBe(true);
+    expect(same(compareSnapshots(cutAt('2026-12-0'), cutAt('2026-12-1')))).toBe(true);
     expect(same(compareSnapshots(cut('20:'), { ...cut('20:'), tickets: [ticket('k1', { title: 'Event on WS-2 at 2026-12-06 20:…' }), expected.tickets[1]!] }))).toBe(false);
   });
 
