@@ -310,7 +310,13 @@ async function syncEvents(ctx: Ctx, m: TenantMapping, tenant: Tenant, account: P
   for (const g of groups) {
     const open = g.repeatKey ? await stillOpen(ctx, openTicketOf(l, integration.name, g.repeatKey)) : null;
     if (open) {
-      await noteRepeats(ctx, open, g.events, tenant.id);
+      // The event that created this ticket, not yet recorded as handled: the process died between
+      // the create (the ledger row has the PSA's id) and recording the event. It is the ticket's
+      // own event, recorded so now, not a repeat to note on it.
+      const own = g.events.filter((e) => e.id === open.eventId);
+      if (own.length > 0) l.recordTicketEvents(own.map((e) => ({ integration: integration.name, tenantId: tenant.id, eventId: e.id, outcome: 'created' as const, ticketKey: open.key, runId: ctx.runId })));
+      const repeats = g.events.filter((e) => e.id !== open.eventId);
+      if (repeats.length > 0) await noteRepeats(ctx, open, repeats, tenant.id);
       continue;
     }
     needCreate.push(g);

@@ -4,6 +4,7 @@
 // then its landing window passes), the PSA refused it (a 4xx), and a pass killed (-9) while the PSA
 // still held the note's POST, which lands after the restart. The notes are read back from the PSA
 // through the connector (Psa.ticketNotes) and counted in the simulator's own state.
+import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createPlatform, createPsa } from '../../source/connectors/factory.js';
 import type { Integration, KmspConfig, TicketingSettings } from '../../source/domain/config.js';
@@ -186,6 +187,25 @@ describe.each(SIMULATED_PSA_KINDS)('repeat notes are written once (%s)', (kind) 
     const resent = await env.run(ledger);
     expect(resent, JSON.stringify(resent.errors)).toMatchObject({ status: 'ok', pendingNotes: [], totals: { notes: 1, errors: 0 } });
     await writtenOnce(ledger, ticketId, FIRST + 1, before, notesBefore);
+  });
+
+  it('a pass that died between the create and recording its event: the next pass records the event as the ticket’s own, with no note', async () => {
+    const ledger = env.ledger();
+    const { ticketId, notesBefore } = await openTicket(ledger);
+    // What a kill right after the create leaves: the ticket row has the PSA's id, but neither the
+    // event's outcome nor the cursor past it was written.
+    const db = new Database(resolvePaths({ configDir: env.configDir }).ledgerFile);
+    try {
+      db.prepare("DELETE FROM cursors WHERE integration = 'demo' AND tenant_id = ? AND (stream = ? OR stream = ?)").run(ALPHA, EVENTS_STREAM, `handled-event:${FIRST}`);
+    } finally {
+      db.close();
+    }
+    expect(ledger.handledEvent('demo', ALPHA, String(FIRST))).toBeNull();
+    const rerun = await env.run(ledger);
+    expect(rerun.totals, JSON.stringify(rerun.errors)).toMatchObject({ created: 0, notes: 0, errors: 0 });
+    expect(await env.notes(ticketId)).toEqual([]);
+    expect(env.heldNotes(ticketId)).toBe(notesBefore);
+    expect(ledger.handledEvent('demo', ALPHA, String(FIRST))).toEqual({ outcome: 'created', detail: KEY });
   });
 
   it('a note the PSA refused (a 4xx) is not pending: the next pass writes it', async () => {
