@@ -3,6 +3,7 @@
 // passes repeated (runPass, in process, as `kmsp agent --once` runs them) until each finishes
 // 'ok'; then the faults are cleared, one more clean pass of each must change nothing, and the
 // PSA's state is compared with the expected one.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { runPass, type PassResult } from '../agent/passes.js';
 import type { HttpOptions } from '../connectors/registry.js';
 import type { AgentJob } from '../domain/agentStatus.js';
@@ -91,7 +92,6 @@ export function pairPassed(r: PairResult): boolean {
   return r.converged && !r.cleanPassChanged && same(r.difference);
 }
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
  * After a pass that did not finish 'ok': waits until the writes the ledger still holds in flight

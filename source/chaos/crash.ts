@@ -11,6 +11,7 @@
 // while the restarted pass runs — the hard case: no ticket twice, no posting twice. Every fourth
 // trial kills the agent daemon instead (crashChild.js --daemon: billing every 3 s from the start,
 // tickets every second), somewhere in its first passes.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -101,7 +102,6 @@ function startChild(script: string, args: string[]): ChildRun {
   return { exited, kill: () => child.kill('SIGKILL'), output: () => out };
 }
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** Resolves true once `condition` holds, false when `ms` passed or `stop` settled first. */
 async function waitFor(condition: () => boolean, ms: number, stop: Promise<unknown>): Promise<boolean> {
