@@ -5,6 +5,12 @@
 // one (its budget(): the limit per timeframe, read from the simulator after the passes); a PSA
 // without one is shown with no aim. A pair the billing section measures at fewer tenants is shown
 // at that size, unscaled (an idle poll's requests need not grow with the tenants), and with no aim.
+//
+// The run uses the vendor's own budget, nothing used at the start. Another integration sharing the
+// PSA's budget is what the connector of a PSA that reports one watches for: it re-reads the PSA's
+// own count of used requests as it goes (every few hundred requests, and whenever the reading is
+// five minutes old), paces its requests from 75 % so the rest lasts the timeframe, and stops with a
+// rate-limit error before 100 % (the next pass tries again).
 import { psaSimulator, DEMO_DEFAULT, SIMULATED_PSA_KINDS } from '../simulators/registry.js';
 import { IDLE_PASSES } from './billing.js';
 import { billingScaleRun, billingTenants, FULL_TENANTS, type Pair } from './generatedDemo.js';
