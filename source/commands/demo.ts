@@ -1,4 +1,7 @@
 // kmsp demo: the simulators on loopback with a ready configuration.
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import type { Command } from 'commander';
 import { describeError, KmspError } from '../domain/errors.js';
 import type { FaultPlan } from '../simulators/faults.js';
@@ -14,7 +17,19 @@ interface DemoCliOptions {
   psaPort?: string;
   platformPort?: string;
   faults?: string;
+  generate?: string;
+  seed?: string;
 }
+
+/** What --generate asks for, checked before anything starts. */
+interface Generation {
+  spec: import('../demo/generate.js').GenerateSpec;
+  seed: number;
+  /** --fixtures: kept after the demo stops; else a temporary folder removed with the demo. */
+  dir: string | null;
+}
+
+const DEFAULT_SEED = 1;
 
 function port(value: string | undefined, what: string): number | undefined {
   if (value === undefined) return undefined;
@@ -23,6 +38,18 @@ function port(value: string | undefined, what: string): number | undefined {
     throw new KmspError(`${what} must be a port number (0–65535), not "${value}"`, { kind: 'config', remedy: `Give ${what} a free port, or leave it out for any free port.` });
   }
   return n;
+}
+
+/** --fixtures with --generate: a folder to write into, so nothing of another dataset is overwritten or mixed in. */
+function checkEmptyFolder(dir: string): void {
+  if (!existsSync(dir)) return;
+  if (!statSync(dir).isDirectory() || readdirSync(dir).length > 0) {
+    throw new KmspError(`--fixtures ${dir} is not an empty folder`, {
+      kind: 'config',
+      cause: '--generate writes its dataset into --fixtures, and overwrites nothing',
+      remedy: 'Give --fixtures a new or empty folder, or leave it out to generate into a temporary folder removed when the demo stops.',
+    });
+  }
 }
 
 export function register(program: Command): void {
@@ -36,6 +63,8 @@ export function register(program: Command): void {
     .option('--record <file>', 'append every request the simulators receive (secrets removed) to this JSONL file')
     .option('--platform-port <port>', 'port for the platform simulator (default: any free port)')
     .option('--psa-port <port>', 'port for the PSA simulator (default: any free port)')
+    .option('--generate <spec>', 'generate an MSP-size dataset, e.g. tenants=500,devices=100,events=10000,accounts=600, and run the demo on it with the tenants mapped (into --fixtures <dir> when given: it must be empty or new)')
+    .option('--seed <n>', `seed of --generate: the same spec and seed give the same dataset (default ${DEFAULT_SEED})`)
     .option('--faults <plan>', 'seeded random faults on both simulators, e.g. rate=0.2,seed=7[,kinds=5xx+429+reset-after]: to watch kmsp cope')
     .action(async (options: DemoCliOptions) => {
       const { demoKinds, startDemo } = await import('../demo/environment.js');
@@ -43,12 +72,20 @@ export function register(program: Command): void {
       let psaPort: number | undefined;
       let platformPort: number | undefined;
       let faults: FaultPlan | undefined;
+      let generation: Generation | null = null;
       try {
         // Refused before anything starts: a kind the demo cannot simulate names the ones it can.
         kinds = demoKinds({ psa: options.psa, platform: options.platform });
         psaPort = port(options.psaPort, '--psa-port');
         platformPort = port(options.platformPort, '--platform-port');
         if (options.faults !== undefined) faults = parseFaultSpec(options.faults);
+        if (options.generate !== undefined) {
+          const { parseGenerateSpec, parseSeed } = await import('../demo/generate.js');
+          generation = { spec: parseGenerateSpec(options.generate), seed: options.seed === undefined ? DEFAULT_SEED : parseSeed(options.seed), dir: options.fixtures ?? null };
+          if (generation.dir) checkEmptyFolder(generation.dir);
+        } else if (options.seed !== undefined) {
+          throw new KmspError('--seed needs --generate', { kind: 'config', cause: 'the seed chooses a generated dataset; the built-in demo has its own', remedy: 'Add --generate tenants=N,… or leave --seed out.' });
+        }
       } catch (error) {
         processIo.err(`${describeError(error)}\n`);
         process.exitCode = 2;
@@ -62,24 +99,47 @@ export function register(program: Command): void {
         return;
       }
       let demo;
+      let generatedDir: string | null = null;
       try {
+        let fixturesDir = options.fixtures;
+        if (generation) {
+          const { writeGeneratedDataset } = await import('../demo/generate.js');
+          generatedDir = generation.dir ?? mkdtempSync(path.join(os.tmpdir(), 'kmsp-generated-'));
+          const { spec, seed } = generation;
+          processIo.err(`Generating ${spec.tenants.toLocaleString('en-US')} tenants × ${spec.devices.toLocaleString('en-US')} devices, ${spec.events.toLocaleString('en-US')} events, ${spec.accounts.toLocaleString('en-US')} accounts (seed ${seed}) in ${generatedDir}…\n`);
+          writeGeneratedDataset({ spec, seed, dir: generatedDir, kinds: [kinds.platform, kinds.psa] });
+          fixturesDir = generatedDir;
+        }
         demo = await startDemo({
           psa: kinds.psa,
           platform: kinds.platform,
           withTenants: true,
           // Each step on stderr as it begins (stdout keeps the banner for scripts to read).
           onStep: (text) => processIo.err(`${text}\n`),
-          ...(options.fixtures ? { fixturesDir: options.fixtures } : {}),
+          ...(fixturesDir ? { fixturesDir } : {}),
           ...(options.record ? { recordFile: options.record } : {}),
           ...(psaPort !== undefined ? { psaPort } : {}),
           ...(platformPort !== undefined ? { platformPort } : {}),
           ...(faults ? { faults } : {}),
         });
+        if (generation) {
+          processIo.err('Mapping the tenants the suggestions match to their accounts and contracts, as an admin would…\n');
+          const { setUpAsAdmin } = await import('../demo/adminSetup.js');
+          const { resolvePaths } = await import('../store/paths.js');
+          await setUpAsAdmin(resolvePaths({ configDir: demo.configDir }), { keepUnmatched: true, actor: 'kmsp demo --generate' });
+        }
       } catch (error) {
+        await demo?.close();
+        if (generatedDir && !generation?.dir) rmSync(generatedDir, { recursive: true, force: true });
         processIo.err(`The demo could not start.\n${describeError(error)}\n`);
         process.exitCode = 1;
         return;
       }
+      // A generated dataset in a temporary folder goes with the demo; one in --fixtures stays.
+      const closeDemo = async (): Promise<void> => {
+        await demo.close();
+        if (generatedDir && !generation?.dir) rmSync(generatedDir, { recursive: true, force: true });
+      };
       if (!options.serve) {
         // The console on the demo; the simulators stop when it closes.
         try {
@@ -94,7 +154,7 @@ export function register(program: Command): void {
           processIo.err(describeError(error) + `\n  To run the simulators without the console: ${selfCommand()} demo --serve\n`);
           process.exitCode = 1;
         } finally {
-          await demo.close();
+          await closeDemo();
         }
         return;
       }
@@ -106,6 +166,7 @@ export function register(program: Command): void {
       const rows: Array<[string, string]> = [
         ...demo.simulators.map((sim): [string, string] => [`${sim.name} simulator`, sim.note ? `${sim.address}   (${sim.note})` : sim.address]),
         ['Configuration and secrets', demo.configDir],
+        ...(generatedDir ? [['Generated dataset', `${generatedDir}${generation?.dir ? '' : ' (removed when the demo stops)'}`] as [string, string]] : []),
         ...(faults ? [['Faults', `${Math.round(faults.rate * 100)}% of requests, seed ${faults.seed}${faults.kinds ? `, kinds ${faults.kinds.join(' ')}` : ', every kind'} (counted at <simulator>/_sim/faults)`] as [string, string]] : []),
       ];
       const width = Math.max(...rows.map(([label]) => label.length)) + 2;
@@ -126,7 +187,7 @@ export function register(program: Command): void {
         process.once('SIGTERM', stop);
         process.once('SIGHUP', stop); // its terminal closed (or its tmux session killed): still remove the directory
       });
-      await demo.close();
+      await closeDemo();
       processIo.out('kmsp demo stopped.\n');
     });
 }

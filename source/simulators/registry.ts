@@ -18,6 +18,12 @@ import { PRODUCT_SERVICES } from './demoStory.js';
 import { fixturesPath, testTls, type SimServer, type SimTls } from './server.js';
 import { countBy, orderTickets, postingKey, type PsaSnapshot } from './snapshot.js';
 import { TICKET_STATUS_COMPLETE } from './autotask/state.js';
+import type { PlatformDatasetWriter, PsaDatasetWriter } from './generatedMsp.js';
+import { autotaskDatasetWriter } from './autotask/generatedDataset.js';
+import { connectWiseDatasetWriter } from './connectwise/generatedDataset.js';
+import { tigerpawDatasetWriter } from './tigerpaw/generatedDataset.js';
+import { kscDatasetWriter } from './ksc/generatedDataset.js';
+import { kbhDatasetWriter } from './kbh/generatedDataset.js';
 
 export interface SimulatorStartOptions {
   /** Default: any free port. */
@@ -69,6 +75,8 @@ export interface PsaSimulatorEntry<K extends PsaKind = PsaKind, S extends SimSer
    * once the ticket exists.
    */
   readonly writes: { readonly posting: readonly WriteRequest[]; readonly ticket: readonly WriteRequest[]; readonly note: readonly WriteRequest[] };
+  /** Its dataset for a generated MSP (generatedMsp.ts; `kmsp demo --generate`). */
+  readonly generate: PsaDatasetWriter;
 }
 
 /** One kind of write request, as a simulator's inject() selects it. */
@@ -115,6 +123,8 @@ export interface PlatformSimulatorEntry<K extends PlatformKind = PlatformKind, S
    * harness maps to bill the demo as an admin would.
    */
   readonly demoServices: DemoServices;
+  /** Its dataset for a generated MSP and what each tenant bills on it (generatedMsp.ts; `kmsp demo --generate`). */
+  readonly generate: PlatformDatasetWriter;
 }
 
 /** Service names per application id and slot (single, or a device category). */
@@ -150,6 +160,7 @@ const PSA_SIMULATORS = {
   autotask: psaSimulatorEntry({
     profile: PSA_PROFILES.autotask,
     fixtureFile: 'autotask.json',
+    generate: autotaskDatasetWriter,
     start: (options = {}) => startAutotaskSimulator(startOptions(options, 'autotask.json')),
     address: (sim) => sim.zoneDiscoveryUrl,
     writes: {
@@ -185,6 +196,7 @@ const PSA_SIMULATORS = {
   connectwise: psaSimulatorEntry({
     profile: PSA_PROFILES.connectwise,
     fixtureFile: 'connectwise.json',
+    generate: connectWiseDatasetWriter,
     start: (options = {}) => startConnectWiseSimulator(startOptions(options, 'connectwise.json')),
     address: (sim) => sim.siteUrl,
     writes: {
@@ -226,6 +238,7 @@ const PSA_SIMULATORS = {
   tigerpaw: psaSimulatorEntry({
     profile: PSA_PROFILES.tigerpaw,
     fixtureFile: 'tigerpaw.json',
+    generate: tigerpawDatasetWriter,
     start: (options = {}) => startTigerpawSimulator(startOptions(options, 'tigerpaw.json')),
     address: (sim) => sim.apiUrl,
     writes: {
@@ -270,6 +283,7 @@ const PLATFORM_SIMULATORS = {
   ksc: platformSimulatorEntry({
     profile: PLATFORM_PROFILES.ksc,
     fixtureFile: 'ksc.json',
+    generate: kscDatasetWriter,
     start: (options = {}) => startKscSimulator(startOptions(options, 'ksc.json')),
     address: (sim) => sim.url,
     note: 'TEST-ONLY certificate',
@@ -287,6 +301,7 @@ const PLATFORM_SIMULATORS = {
   kbh: platformSimulatorEntry({
     profile: PLATFORM_PROFILES.kbh,
     fixtureFile: 'kbh.json',
+    generate: kbhDatasetWriter,
     start: (options = {}) => startKbhSimulator(startOptions(options, 'kbh.json')),
     address: (sim) => sim.url,
     note: 'TEST-ONLY certificate',
