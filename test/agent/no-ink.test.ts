@@ -1,7 +1,8 @@
 // "The agent never loads Ink" (source/README.md › Layout): every module `kmsp agent` loads,
 // followed from the built entry (bin/kmsp.js → dist/cli.js) through the compiled import
-// statements, plus the two dynamic import()s it runs: its own action (commands/actions/agent.js)
-// and the connectors the registry opens. The console is reached only through a dynamic import()
+// statements, plus the dynamic import()s it runs: the command line (program.js), the agent's
+// command and action (commands/agent.js, commands/actions/agent.js) and the connectors the
+// registry opens. The console is reached only through a dynamic import()
 // that the agent never runs.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -39,12 +40,13 @@ function staticGraph(...entries: string[]): { files: Set<string>; packages: Set<
 }
 
 describe('the agent never loads Ink', () => {
-  it('no UI package and no ui/ module is reachable from dist/cli.js, the agent’s action and the connectors', () => {
+  it('no UI package and no ui/ module is reachable from dist/cli.js, the agent’s command and the connectors', () => {
     const dist = path.join(repoRoot, 'dist');
     const registry = path.join(dist, 'connectors', 'registry.js');
     const connectors = dynamicImports(registry).map((spec) => path.resolve(path.dirname(registry), spec));
     expect(connectors.length).toBeGreaterThan(0);
-    const { files, packages } = staticGraph(path.join(dist, 'cli.js'), path.join(dist, 'commands', 'actions', 'agent.js'), ...connectors);
+    const roots = ['cli.js', 'program.js', path.join('commands', 'agent.js'), path.join('commands', 'actions', 'agent.js')].map((f) => path.join(dist, f));
+    const { files, packages } = staticGraph(...roots, ...connectors);
     expect(files.size).toBeGreaterThan(20);
     expect([...files].filter((f) => f.includes(`${path.sep}dist${path.sep}ui${path.sep}`))).toEqual([]);
     expect([...packages].filter((p) => UI_PACKAGES.test(p))).toEqual([]);
