@@ -2,11 +2,12 @@
 // and `kmsp status` within 1.5 × a bare node start). The built CLI runs as a child process with a
 // loader hook (test/helpers/load-log) that writes down every module it loads, ES and CommonJS; the
 // tests name what must not be among them, so an eager import added back fails here.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CONFIG_SCHEMA_VERSION } from '../../source/domain/config.js';
 import { repoRoot, runCli } from '../helpers/cli.js';
 
 const HOOK = pathToFileURL(path.join(repoRoot, 'test', 'helpers', 'load-log', 'register.mjs')).href;
@@ -71,4 +72,16 @@ describe('each command loads only its own code', () => {
       expect(status.dist.filter((f) => f.startsWith(area))).toEqual([]);
     }
   });
+
+  it('the config is checked with the validator the build compiled, not by compiling the schema at start', async () => {
+    const configDir = path.join(dir, 'broken');
+    mkdirSync(configDir);
+    // The current version, so no migration stands before the schema check; nothing else.
+    writeFileSync(path.join(configDir, 'config.json'), JSON.stringify({ schemaVersion: CONFIG_SCHEMA_VERSION }));
+    const validate = await loaded(['--config', configDir, 'config', 'validate']);
+    expect(validate.code).toBe(1);
+    expect(validate.stderr).toContain('integrations');
+    expect(validate.dist).toContain('store/configValidator.cjs');
+  });
 });
+
