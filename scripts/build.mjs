@@ -10,6 +10,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 const root = process.cwd();
 const STAMP = path.join(root, 'dist', '.build-stamp');
@@ -61,5 +62,9 @@ const began = new Date();
 const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
 const result = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
 if (result.status !== 0) process.exit(result.status ?? 1);
+// The config validator compiled ahead of time (source/store/precompiledValidator.ts), from the
+// schema just built: the console and the commands then start without compiling it.
+const precompile = path.join(root, 'dist', 'store', 'precompiledValidator.js');
+if (fs.existsSync(precompile)) (await import(pathToFileURL(precompile).href)).writePrecompiledValidator();
 fs.writeFileSync(STAMP, `built by scripts/build.mjs at ${began.toISOString()}\n`);
 fs.utimesSync(STAMP, began, began);

@@ -1,61 +1,14 @@
-// Command-line entry: parses arguments and runs a subcommand. Subcommand groups
-// live in source/commands/; the interactive console is imported only when it is
-// really used, so the agent and scripts never load the UI.
-import { Command, CommanderError } from 'commander';
-import { supportedNames } from './connectors/registry.js';
-import { describeError } from './domain/errors.js';
-import { resolvePaths } from './store/paths.js';
-import { processIo } from './commands/shared.js';
-import { register as registerAgent } from './commands/agent.js';
-import { register as registerBilling } from './commands/billing.js';
-import { register as registerConfig } from './commands/config.js';
-import { register as registerDemo } from './commands/demo.js';
-import { register as registerDoctor } from './commands/doctor.js';
-import { register as registerLedger } from './commands/ledger.js';
-import { register as registerReport } from './commands/report.js';
-import { register as registerSecrets } from './commands/secrets.js';
+// Command-line entry: parses arguments and runs a subcommand (program.ts). Subcommand groups
+// live in source/commands/ and load only when the command line names them; the interactive
+// console is imported only when it is really used, so the agent and scripts never load the UI.
 import { kmspVersion } from './commands/version.js';
-import { register as registerSystemdUnit } from './commands/systemdUnit.js';
-import { register as registerStatus } from './commands/status.js';
-import { register as registerPause } from './commands/pause.js';
 
-export function buildProgram(): Command {
-  // What this build speaks, from the connectors' registry.
-  const names = supportedNames();
-  const program = new Command('kmsp')
-    .description(`Connects a Kaspersky security platform (${names.platforms.join(', ')}) to a PSA (${names.psas.join(', ')}): license billing and security tickets.`)
-    .version(kmspVersion(), '-V, --version')
-    .option('--config <dir>', 'configuration directory (default: $CONFIGURATION_DIRECTORY, else ~/.config/kmsp)')
-    .option('--no-color', 'no colour (NO_COLOR is honoured too)')
-    .option('-i, --integration <name>', 'open the console on this integration (default: the first)')
-    .showHelpAfterError('(run kmsp --help for usage)')
-    .showSuggestionAfterError()
-    // Before the subcommands are added: they inherit it, so their usage errors reach main() too.
-    .exitOverride();
-  registerConfig(program);
-  registerSecrets(program);
-  registerDoctor(program);
-  registerReport(program);
-  registerDemo(program);
-  registerAgent(program);
-  registerBilling(program);
-  registerLedger(program);
-  registerSystemdUnit(program);
-  registerStatus(program);
-  registerPause(program);
-  // The console takes no arguments, so a word left over is a mistyped command: commander's
-  // unknownCommand says so and suggests the nearest one (`kmsp bilings` → billing), where its
-  // excess-arguments check would only say "too many arguments". Set after the subcommands were
-  // added, so they keep refusing excess arguments themselves.
-  program.allowExcessArguments();
-  program.action(async (options: { config?: string; integration?: string }, command: Command) => {
-    // unknownCommand is commander's own (marked private in its typings; test/e2e/cli-usage.test.ts pins it).
-    if (command.args.length > 0) (command as Command & { unknownCommand(): never }).unknownCommand();
-    // The console: the UI module is loaded only here, for a person at a terminal.
-    const { startConsole } = await import('./ui/start.js');
-    await startConsole({ paths: resolvePaths({ configDir: options.config }), ...(options.integration ? { integrationName: options.integration } : {}) });
-  });
-  return program;
+/**
+ * `kmsp --version` alone: the version, as commander would print it, without loading the command
+ * line's parser or any command (scripts and package managers ask for it often).
+ */
+function versionOnly(args: readonly string[]): boolean {
+  return args.length === 1 && (args[0] === '--version' || args[0] === '-V');
 }
 
 /**
@@ -73,8 +26,19 @@ function quietOnClosedPipe(stream: NodeJS.WriteStream): void {
 export async function main(argv: string[]): Promise<void> {
   quietOnClosedPipe(process.stdout);
   quietOnClosedPipe(process.stderr);
-  const program = buildProgram();
+  const args = argv.slice(2);
+  if (versionOnly(args)) {
+    process.stdout.write(`${kmspVersion()}\n`);
+    return;
+  }
+  const [{ CommanderError }, { buildProgram }, { processIo }, { describeError }] = await Promise.all([
+    import('commander'),
+    import('./program.js'),
+    import('./commands/shared.js'),
+    import('./domain/errors.js'),
+  ]);
   try {
+    const program = await buildProgram(args);
     await program.parseAsync(argv);
   } catch (error) {
     if (error instanceof CommanderError) {

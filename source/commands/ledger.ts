@@ -1,32 +1,14 @@
 // kmsp ledger export: the postings (or, with --tickets, the tickets) of the audit ledger (README › Where things are kept), for scripts and spreadsheets.
 // kmsp ledger settle: record the outcome of a posting whose outcome the PSA did not tell.
 // kmsp ledger verify / backup: the ledger's integrity and kmsp's invariants; an online copy of it.
+// The actions are in actions/ledger.ts, loaded when a command runs.
 import type { Command } from 'commander';
-import { POSTING_FIELDS, toCsv, toJson } from '../billing/format.js';
-import { describeError } from '../domain/errors.js';
-import { openLedger, type Ledger } from '../store/ledger.js';
-import { backupLedger, verifyLedger } from '../store/ledgerCheck.js';
-import { TICKET_FIELDS } from '../tickets/format.js';
-import { checkedPathsOf, processIo, writeData, type CommandIo } from './shared.js';
+import { lazyActions, processIo, type CommandIo } from './shared.js';
 
-const FORMATS = ['csv', 'json'] as const;
-
-/** Runs `fn` on the ledger of the command's state directory, closed after; a failure is said with its remedy (exit 1). */
-async function withLedger(command: Command, io: CommandIo, fn: (l: Ledger) => void | Promise<void>): Promise<void> {
-  try {
-    const l = openLedger({ paths: checkedPathsOf(command, 'directory') });
-    try {
-      await fn(l);
-    } finally {
-      l.close();
-    }
-  } catch (error) {
-    io.err(describeError(error) + '\n');
-    process.exitCode = 1;
-  }
-}
+export const FORMATS = ['csv', 'json'] as const;
 
 export function register(program: Command, io: CommandIo = processIo): void {
+  const actions = lazyActions(() => import('./actions/ledger.js').then((m) => m.ledgerActions(io)));
   const ledger = program.command('ledger').description('the audit ledger of postings and runs');
   ledger
     .command('export')
@@ -34,79 +16,18 @@ export function register(program: Command, io: CommandIo = processIo): void {
     .option('-f, --format <format>', `output format: ${FORMATS.join(', ')}`, 'csv')
     .option('--since <date>', 'only rows made on or after this date (YYYY-MM-DD, UTC) or ISO time')
     .option('--tickets', 'export tickets (key, account, kind, title, PSA ticket number, state, repeats, notes) instead of postings')
-    .action(async (options: { format: string; since?: string; tickets?: boolean }, command: Command) => {
-      if (!(FORMATS as readonly string[]).includes(options.format)) {
-        io.err(`Unknown format “${options.format}”. Use one of: ${FORMATS.join(', ')}.\n`);
-        process.exitCode = 2;
-        return;
-      }
-      let since: Date | undefined;
-      if (options.since !== undefined) {
-        since = new Date(/^\d{4}-\d{2}-\d{2}$/.test(options.since) ? `${options.since}T00:00:00Z` : options.since);
-        if (Number.isNaN(since.getTime())) {
-          io.err(`--since “${options.since}” is not a date. Use YYYY-MM-DD, e.g. --since 2025-03-01.\n`);
-          process.exitCode = 2;
-          return;
-        }
-      }
-      await withLedger(command, io, (l) => {
-        if (options.tickets) {
-          const rows = l.listTickets(since ? { since } : {}).reverse();
-          writeData(io, options.format === 'json' ? toJson(rows, TICKET_FIELDS) : toCsv(rows, TICKET_FIELDS));
-        } else {
-          const rows = l.listPostings(since ? { since } : {}).reverse();
-          writeData(io, options.format === 'json' ? toJson(rows, POSTING_FIELDS) : toCsv(rows, POSTING_FIELDS));
-        }
-      });
-    });
+    .action(actions('export'));
   ledger
     .command('verify')
     .description("check the ledger: SQLite's integrity, references between tables, and kmsp's invariants (every posting of a run, one open ticket per condition); exit 1 when one fails")
-    .action(async (_options: unknown, command: Command) => {
-      await withLedger(command, io, (l) => {
-        const checks = verifyLedger(l);
-        io.out(`Ledger ${l.file}\n`);
-        for (const c of checks) {
-          io.out(`  ${c.ok ? '✓' : '✗'} ${c.what}\n`);
-          for (const f of c.findings) io.out(`      ${f}\n`);
-          if (c.remedy) io.out(`    Remedy: ${c.remedy}\n`);
-        }
-        if (checks.some((c) => !c.ok)) process.exitCode = 1;
-      });
-    });
+    .action(actions('verify'));
   ledger
     .command('backup <file>')
     .description('copy the ledger to FILE (mode 0600) while the agent and the console may go on writing; refuses to overwrite a file')
-    .action(async (file: string, _options: unknown, command: Command) => {
-      await withLedger(command, io, async (l) => {
-        const done = await backupLedger(l, file);
-        io.out(`Ledger ${l.file} backed up to ${done.file} (${done.bytes.toLocaleString('en-US')} bytes, mode 0600).\n`);
-      });
-    });
+    .action(actions('backup'));
   ledger
     .command('settle <id>')
     .description('record what happened to a posting whose outcome is unknown, after checking the PSA')
     .requiredOption('--as <outcome>', 'posted (the PSA holds it) or failed (it does not)')
-    .action(async (id: string, options: { as: string }, command: Command) => {
-      if (options.as !== 'posted' && options.as !== 'failed') {
-        io.err(`--as must be posted or failed, not “${options.as}”.\n`);
-        process.exitCode = 2;
-        return;
-      }
-      const outcome = options.as;
-      await withLedger(command, io, (l) => {
-        const row = l.getPosting(Number(id));
-        if (!row) {
-          io.err(`No posting ${id} in the ledger.\n`);
-          process.exitCode = 1;
-          return;
-        }
-        if (!l.settlePosting(row.id, { status: outcome, error: row.error ? `settled by hand as ${outcome}; earlier: ${row.error}` : `settled by hand as ${outcome}` })) {
-          io.err(`Posting ${id} is already ${row.status}; only pending or unknown postings can be settled.\n`);
-          process.exitCode = 1;
-          return;
-        }
-        io.out(`Posting ${id} (${row.billingItemName ?? row.billingItemId}, contract ${row.contractId}, ${row.beforeUnits} → ${row.afterUnits}) recorded as ${outcome}.\n`);
-      });
-    });
+    .action(actions('settle'));
 }

@@ -163,3 +163,20 @@ function executableFile(file: string): boolean {
 export function shellQuote(word: string): string {
   return /^[\w@%+=:,./-]+$/u.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
 }
+
+/** Any command's action, as commander calls it: its arguments, then options, then the command (each its own types). */
+type ActionFn = (...args: any[]) => unknown;
+
+/**
+ * A group's actions, loaded when one of them runs. A command module declares its commands, options
+ * and help with light imports only and names each action here: `kmsp --version`, `--help`, and every
+ * other command never load what this group's actions need (connectors, the ledger, the config store).
+ */
+export function lazyActions<T extends { [name: string]: ActionFn }>(load: () => Promise<T>): <K extends keyof T>(name: K) => (...args: Parameters<T[K]>) => Promise<void> {
+  let loaded: Promise<T> | null = null;
+  return (name) =>
+    async (...args) => {
+      loaded ??= load();
+      await (await loaded)[name]!(...args);
+    };
+}

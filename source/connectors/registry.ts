@@ -3,20 +3,19 @@
 // reads the integration's secrets (named by the profile) and opens the connector.
 //
 // Adding a vendor whose connector exists is one entry below (its `psaVendorEntry` or
-// `platformVendorEntry` line, and the import of its factory). A kind with a profile but no entry
+// `platformVendorEntry` line, which imports its factory). A kind with a profile but no entry
 // is "not supported yet"; the errors name what this build speaks.
+//
+// Each connector is imported when it is first opened, not with this module: the CLI reads the
+// registry for its help text, and a command (or the console's first frame) should not wait for
+// every vendor's code to load.
 import type { Integration, PlatformConnection, PsaConnection } from '../domain/config.js';
 import { KmspError } from '../domain/errors.js';
 import type { Psa, SecurityPlatform } from '../domain/ports.js';
 import { PLATFORM_KINDS, PLATFORM_PROFILES, PSA_KINDS, PSA_PROFILES, type PlatformProfile, type PsaProfile } from '../domain/profiles/index.js';
 import { platformSecrets, psaSecrets, type SecretSpec } from '../domain/secretNames.js';
 import type { PlatformKind, PsaKind } from '../domain/types.js';
-import { createAutotaskPsa } from './autotask/index.js';
-import { createConnectWisePsa } from './connectwise/index.js';
 import type { HttpClientOptions } from './http.js';
-import { createKbhPlatform } from './kbh/index.js';
-import { createKscPlatform } from './ksc/index.js';
-import { createTigerpawPsa } from './tigerpaw/index.js';
 
 /** Finds a secret by its full name ("main.autotask.secret") in the secret store; null when none holds it. */
 export type SecretLookup = (name: string) => Promise<string | null>;
@@ -175,17 +174,28 @@ export function platformVendorEntry<K extends PlatformKind>(
 // ---------------------------------------------------------------- the entries
 
 const PSA_VENDORS = {
-  autotask: psaVendorEntry(PSA_PROFILES.autotask, (connection, secret, httpOptions) =>
-    createAutotaskPsa({ connection, secret: secret('autotask.secret'), integrationCode: secret('autotask.integration-code'), ...withHttp(httpOptions) }),
-  ),
-  connectwise: psaVendorEntry(PSA_PROFILES.connectwise, (connection, secret, httpOptions) => createConnectWisePsa({ connection, privateKey: secret('connectwise.private-key'), ...withHttp(httpOptions) })),
-  tigerpaw: psaVendorEntry(PSA_PROFILES.tigerpaw, (connection, secret, httpOptions) => createTigerpawPsa({ connection, privateKey: secret('tigerpaw.private-key'), ...withHttp(httpOptions) })),
+  autotask: psaVendorEntry(PSA_PROFILES.autotask, async (connection, secret, httpOptions) => {
+    const { createAutotaskPsa } = await import('./autotask/index.js');
+    return createAutotaskPsa({ connection, secret: secret('autotask.secret'), integrationCode: secret('autotask.integration-code'), ...withHttp(httpOptions) });
+  }),
+  connectwise: psaVendorEntry(PSA_PROFILES.connectwise, async (connection, secret, httpOptions) => {
+    const { createConnectWisePsa } = await import('./connectwise/index.js');
+    return createConnectWisePsa({ connection, privateKey: secret('connectwise.private-key'), ...withHttp(httpOptions) });
+  }),
+  tigerpaw: psaVendorEntry(PSA_PROFILES.tigerpaw, async (connection, secret, httpOptions) => {
+    const { createTigerpawPsa } = await import('./tigerpaw/index.js');
+    return createTigerpawPsa({ connection, privateKey: secret('tigerpaw.private-key'), ...withHttp(httpOptions) });
+  }),
 } as const satisfies { [K in PsaKind]?: PsaVendor<K> };
 
 const PLATFORM_VENDORS = {
-  ksc: platformVendorEntry(PLATFORM_PROFILES.ksc, (connection, secret, o) => createKscPlatform({ connection, password: secret('ksc.password'), ...withHttp(o.http), ...withWarnings(o.onWarning) })),
-  kbh: platformVendorEntry(PLATFORM_PROFILES.kbh, (connection, secret, o) =>
-    createKbhPlatform({
+  ksc: platformVendorEntry(PLATFORM_PROFILES.ksc, async (connection, secret, o) => {
+    const { createKscPlatform } = await import('./ksc/index.js');
+    return createKscPlatform({ connection, password: secret('ksc.password'), ...withHttp(o.http), ...withWarnings(o.onWarning) });
+  }),
+  kbh: platformVendorEntry(PLATFORM_PROFILES.kbh, async (connection, secret, o) => {
+    const { createKbhPlatform } = await import('./kbh/index.js');
+    return createKbhPlatform({
       connection,
       password: secret('kbh.password'),
       authenticatorKey: secret.optional('kbh.authenticator-key'),
@@ -193,8 +203,8 @@ const PLATFORM_VENDORS = {
       integration: o.integration,
       ...withHttp(o.http),
       ...withWarnings(o.onWarning),
-    }),
-  ),
+    });
+  }),
 } as const satisfies { [K in PlatformKind]?: PlatformVendor<K> };
 
 // ---------------------------------------------------------------- lookups

@@ -16,7 +16,9 @@
 //
 // Validation uses ajv directly (the same ajv 8 / draft 2020-12 that conf uses)
 // because conf only throws one joined string; we need each problem with its path.
-import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import { createHash } from 'node:crypto';
+import { createRequire } from 'node:module';
+import type { Ajv2020, ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
 import { CONFIG_SCHEMA_VERSION } from '../domain/config.js';
 import { PLATFORM_KINDS, PLATFORM_PROFILES, PSA_KINDS, PSA_PROFILES } from '../domain/profiles/index.js';
 import type { ConnectionFieldSpec } from '../domain/profiles/types.js';
@@ -151,8 +153,41 @@ export const CONFIG_AJV_OPTIONS = { allErrors: true, allowUnionTypes: true, disc
 
 let validator: ValidateFunction | undefined;
 
+const require = createRequire(import.meta.url);
+
+/**
+ * The validator compiled ahead of time, beside this module (scripts/build.mjs writes it after
+ * tsc; precompiledValidator.ts): compiling the schema at start costs the console about as much as
+ * the rest of its configuration handling. The file names the schema it was compiled from by hash;
+ * without it (running from source/) or for another schema (a dist/ built some other way), the
+ * schema is compiled here, as before.
+ */
+export const PRECOMPILED_VALIDATOR_FILE = 'configValidator.cjs';
+
+/** The hash a precompiled validator must carry to stand for CONFIG_JSON_SCHEMA with CONFIG_AJV_OPTIONS. */
+export function configSchemaHash(): string {
+  return createHash('sha256').update(JSON.stringify([CONFIG_JSON_SCHEMA, CONFIG_AJV_OPTIONS])).digest('hex');
+}
+
+function precompiled(): ValidateFunction | null {
+  let loaded: { default?: ValidateFunction; schemaHash?: string };
+  try {
+    loaded = require(`./${PRECOMPILED_VALIDATOR_FILE}`) as typeof loaded;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'MODULE_NOT_FOUND') return null;
+    throw error;
+  }
+  return loaded.schemaHash === configSchemaHash() && typeof loaded.default === 'function' ? loaded.default : null;
+}
+
+/** ajv, loaded only when the schema is compiled here (ajv is CommonJS: require keeps compiled() synchronous). */
+export function configAjv(extra: Record<string, unknown> = {}): Ajv2020 {
+  const { Ajv2020: Ajv } = require('ajv/dist/2020.js') as typeof import('ajv/dist/2020.js');
+  return new Ajv({ ...CONFIG_AJV_OPTIONS, ...extra });
+}
+
 function compiled(): ValidateFunction {
-  validator ??= new Ajv2020(CONFIG_AJV_OPTIONS).compile(CONFIG_JSON_SCHEMA);
+  validator ??= precompiled() ?? configAjv().compile(CONFIG_JSON_SCHEMA);
   return validator;
 }
 

@@ -8,7 +8,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import Database from 'better-sqlite3';
+import { createRequire } from 'node:module';
+import type Database from 'better-sqlite3';
 import { KmspError } from '../domain/errors.js';
 import { conditionSectionsOf } from '../domain/profiles/index.js';
 import { conditionTicketKey, statusTicketKey } from '../domain/ticketKeys.js';
@@ -393,6 +394,16 @@ function retryWhileBusy(step: () => void): void {
   }
 }
 
+/**
+ * better-sqlite3, loaded when a ledger is first opened rather than with this module: commands that
+ * only might read a ledger (`kmsp status` where none exists yet) do not pay for it.
+ */
+let sqlite: typeof Database | null = null;
+function openDatabase(file: string): Database.Database {
+  sqlite ??= createRequire(import.meta.url)('better-sqlite3') as typeof Database;
+  return new sqlite(file);
+}
+
 function migrate(db: Database.Database, file: string, migrations: readonly LedgerMigration[]): void {
   const latest = migrations[migrations.length - 1]?.version ?? 0;
   const version = () => db.pragma('user_version', { simple: true }) as number;
@@ -428,7 +439,7 @@ export class Ledger implements ConfigAuditSink {
     this.now = options.now ?? (() => new Date());
     try {
       prepareFile(file);
-      this.db = new Database(file);
+      this.db = openDatabase(file);
     } catch (error) {
       throw new KmspError(`Cannot open the ledger ${file}.`, {
         kind: 'internal',

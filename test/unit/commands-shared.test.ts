@@ -1,6 +1,6 @@
 // What messages suggest as "the kmsp command", and how the preview names skipped tenants.
 import { describe, expect, it } from 'vitest';
-import { skippedLine } from '../../source/commands/billing.js';
+import { skippedLine } from '../../source/commands/actions/billing.js';
 import { selfCommand, shellQuote, streamIo, writeData } from '../../source/commands/shared.js';
 
 describe('selfCommand', () => {

@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { isLoopbackHost } from '../../../connectors/http.js';
+import { isLoopbackHost } from '../../../connectors/loopback.js';
 import type { ConnectionFieldSpec } from '../../../domain/profiles/index.js';
 import { MIN_SECRET_LENGTH } from '../../../store/secrets.js';
 
