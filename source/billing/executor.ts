@@ -1,7 +1,10 @@
 // Carries a billing plan out in the PSA, safe by construction (README › Billing rules, "Safety rules"):
 //
 // - Right before a contract's postings, its units are read again from the PSA and each change
-//   is recomputed as (desired - units now). The plan's own `before` is only advisory: a posting
+//   is recomputed as (desired - units now). Where the PSA reads many contracts in one request,
+//   that read is made per group of contracts posted together (REREAD_GROUP), just before the
+//   group's first posting: every posting of the group is still made against units read after
+//   this run began posting them. The plan's own `before` is only advisory: a posting
 //   the PSA accepted in a run that crashed before the ledger recorded it is already in the
 //   units, so the rerun's delta is 0 and nothing is posted twice. The same holds whether the
 //   PSA takes the signed difference (a new adjustment) or the quantity itself (an addition set
@@ -23,7 +26,7 @@
 import pLimit from 'p-limit';
 import type { Psa } from '../domain/ports.js';
 import { postingsOf } from '../domain/billingPlan.js';
-import type { PostingMode } from '../domain/types.js';
+import type { ItemQuantity, PostingMode } from '../domain/types.js';
 import { landingDeadline, type Ledger, type PostingRecord } from '../store/ledger.js';
 import { billingErrorLine, toBillingError } from './errors.js';
 import type { BillingError, BillingLine, BillingPlan, ContractPlan } from './types.js';
@@ -143,6 +146,19 @@ export async function executeBillingPlan(plan: BillingPlan, options: ExecuteOpti
   const writes = !options.dryRun && !paused;
   if (writes && !options.ledger) throw new Error('executeBillingPlan needs a ledger unless dryRun or paused');
   const limit = pLimit(Math.max(1, options.concurrency ?? 3));
+  const timeNow = options.now ?? (() => new Date());
+  // Right before a contract's postings its units are read again: one contract per request, or
+  // per group of contracts posted together where the PSA reads many in one request.
+  let readUnits: UnitsReader = async (contractId) => {
+    const readAt = timeNow();
+    return { readAt, units: await options.psa.currentQuantities(contractId, plan.date) };
+  };
+  if (writes && options.psa.currentQuantitiesMany) {
+    const working = plan.contracts.filter(
+      (c) => !c.error && (nonZero(c.lines).length > 0 || options.ledger!.unsettledPostings({ integration: plan.integration, contractId: c.contractId }).length > 0),
+    );
+    readUnits = groupedReader(options.psa, working.map((c) => c.contractId), plan.date, timeNow);
+  }
   let done = 0;
   const run = async (contract: ContractPlan, state: RunState): Promise<ContractOutcome & { abandoned?: boolean }> => {
     try {
@@ -151,7 +167,7 @@ export async function executeBillingPlan(plan: BillingPlan, options: ExecuteOpti
         const status = options.dryRun ? 'dry-run' : 'paused';
         return { plan: contract, settled: [], postings: nonZero(contract.lines).map((l) => ({ ...l, status, ledgerId: null, psaPostingId: null })) };
       }
-      return await executeContract(plan, contract, options, state);
+      return await executeContract(plan, contract, options, state, readUnits);
     } finally {
       options.onProgress?.(++done, plan.contracts.length);
     }
@@ -187,7 +203,60 @@ interface Blocker {
   inFlightUntil: number | null;
 }
 
-async function executeContract(plan: BillingPlan, contract: ContractPlan, options: ExecuteOptions, state: RunState): Promise<ContractOutcome & { abandoned?: boolean }> {
+/** A contract's units as read from the PSA, and the instant taken just before the read was sent. */
+interface UnitsRead {
+  readAt: Date;
+  units: ItemQuantity[];
+}
+
+type UnitsReader = (contractId: string) => Promise<UnitsRead>;
+
+/** Contracts whose units one request reads again before their postings (where the PSA reads many at once). */
+export const REREAD_GROUP = 50;
+
+/**
+ * The re-read before posting, per group of contracts posted together: the first contract of a
+ * group to begin reads the units of the whole group in one request (Psa.currentQuantitiesMany);
+ * the others use that read and its instant. The group is posted right after (its contracts come
+ * next in the executor's order), so the PSA's units are still read before any posting of them,
+ * and the in-flight rule judges every one of them by the instant before that read.
+ */
+function groupedReader(psa: Psa, contractIds: readonly string[], date: string, now: () => Date, size = REREAD_GROUP): UnitsReader {
+  const groupOf = new Map<string, number>();
+  const groups: string[][] = [];
+  contractIds.forEach((id, i) => {
+    if (i % size === 0) groups.push([]);
+    groups[groups.length - 1]!.push(id);
+    groupOf.set(id, groups.length - 1);
+  });
+  const reads = new Map<number, Promise<{ readAt: Date; units: Map<string, ItemQuantity[] | Error> }>>();
+  const left = groups.map((g) => g.length);
+  return async (contractId) => {
+    const g = groupOf.get(contractId);
+    if (g === undefined) {
+      const readAt = now();
+      return { readAt, units: await psa.currentQuantities(contractId, date) };
+    }
+    let read = reads.get(g);
+    if (!read) {
+      const readAt = now();
+      read = psa.currentQuantitiesMany!(groups[g]!, date).then((units) => ({ readAt, units }));
+      reads.set(g, read);
+    }
+    try {
+      const { readAt, units } = await read;
+      const mine = units.get(contractId);
+      if (mine instanceof Error) throw mine;
+      if (!mine) throw new Error(`the PSA's answer left out the units of ${contractId}`);
+      return { readAt, units: mine };
+    } finally {
+      // Every contract of the group has its units: the group's answer is no longer held.
+      if (--left[g]! === 0) reads.delete(g);
+    }
+  };
+}
+
+async function executeContract(plan: BillingPlan, contract: ContractPlan, options: ExecuteOptions, state: RunState, readUnits: UnitsReader): Promise<ContractOutcome & { abandoned?: boolean }> {
   const ledger = options.ledger!;
   const outcome: ContractOutcome & { abandoned?: boolean } = { plan: contract, postings: [], settled: [] };
   const wanted = nonZero(contract.lines);
@@ -199,11 +268,13 @@ async function executeContract(plan: BillingPlan, contract: ContractPlan, option
   // The instant the in-flight rule judges by is taken BEFORE the units are read: a write that
   // lands while a slow read is under way must not be judged by the time its answer came.
   const timeNow = options.now ?? (() => new Date());
-  const readAt = timeNow();
+  let readAt: Date;
   let units: Map<string, number>;
   const levels = new Map<string, string | null>();
   try {
-    const current = await options.psa.currentQuantities(contract.contractId, plan.date);
+    const read = await readUnits(contract.contractId);
+    readAt = read.readAt;
+    const current = read.units;
     units = new Map(current.map((q) => [q.billingItemId, q.units]));
     for (const q of current) if (q.priceLevel !== undefined) levels.set(q.billingItemId, q.priceLevel);
   } catch (error) {

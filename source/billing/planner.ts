@@ -13,7 +13,8 @@
 // - listTenants and listApplications once per run; devices and license usage per tenant,
 //   units per contract, in parallel under small limits (the platform gets 4 at once, the
 //   PSA what its profile's limits.concurrency allows: Autotask refuses a 4th concurrent
-//   request per endpoint).
+//   request per endpoint). Where the PSA reads the units of many contracts in one request
+//   (currentQuantitiesMany), every contract's units are asked for at once instead.
 // - A failure (platform, PSA, no service period) is kept on its contract; others go on.
 // - Several tenants mapped to one contract are summed per billing item: each tenant's own
 //   plan would otherwise set the item to its own count and undo the other's.
@@ -82,6 +83,11 @@ export async function buildBillingPlan(options: BuildPlanOptions): Promise<Billi
   const refused = new Map<string, MappingProblem>();
   for (const { mapping, problem } of checks.tenants) if (!refused.has(mapping.contractId!)) refused.set(mapping.contractId!, problem);
 
+  // The units of every contract to plan, read together where the PSA reads many contracts per
+  // request (Psa.currentQuantitiesMany), while the platform's usage is read.
+  const toRead = [...groups.keys()].filter((id) => !refused.has(id));
+  const many = psa.currentQuantitiesMany && toRead.length > 0 ? psa.currentQuantitiesMany(toRead, date) : null;
+  many?.catch(() => undefined); // awaited per contract below; keeps an early rejection from being unhandled
   const platformLimit = pLimit(Math.max(1, options.platformConcurrency ?? 4));
   const psaLimit = pLimit(Math.max(1, options.psaConcurrency ?? psaProfile(integration.psa.kind).limits.concurrency));
   const pricedByLevel = psaProfile(integration.psa.kind).posting.priceLevel !== undefined;
@@ -127,7 +133,14 @@ export async function buildBillingPlan(options: BuildPlanOptions): Promise<Billi
       return base;
     }
     throwIfAbandoned(options.signal);
-    const current = psaLimit(() => psa.currentQuantities(group.contractId, date));
+    const current = many
+      ? many.then((units) => {
+          const mine = units.get(group.contractId);
+          if (mine instanceof Error) throw mine;
+          if (!mine) throw new Error(`the PSA's answer left out the units of ${group.contractId}`);
+          return mine;
+        })
+      : psaLimit(() => psa.currentQuantities(group.contractId, date));
     current.catch(() => undefined); // awaited below; keeps an early rejection from being unhandled
     try {
       const perTenant = await Promise.all(

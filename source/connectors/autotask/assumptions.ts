@@ -112,6 +112,14 @@ export const RESEND_BODY_ON_NEXT_PAGE = true;
 /** README §2.2: MaxRecords is 1–500. */
 export const MAX_RECORDS = 500;
 
+/**
+ * Values in one `in` list. README §2.2 caps a query at 500 OR conditions; whether an `in` list
+ * counts towards it is UNCONFIRMED, so lists stay well below it. Contracts per units query: with
+ * a few services each, one chunk's rows mostly fit one 500-record page.
+ */
+export const IN_LIST_MAX = 200;
+export const UNITS_QUERY_CONTRACTS = 200;
+
 /** Guards against a server that never stops paging (GO caps at 1,000 pages). */
 export const MAX_PAGES = 2000;
 
