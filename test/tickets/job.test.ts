@@ -23,6 +23,27 @@ function critical(vserver: string, host: string, id: number, extra: Record<strin
   return env.demo.ksc.addEvent(vserver, { id, severity: 'critical', type: 'GNRL_EV_VIRUS_FOUND', typeName: 'Malicious object detected', description: `Trojan ${id}`, host, ...extra } as never);
 }
 
+describe('requests per new ticket (Autotask)', () => {
+  it('new event and status tickets: one tag query for all, one create each, one query reading them back by tag; no per-ticket read', async () => {
+    critical(ALPHA, WS1, 6101);
+    critical(ALPHA, WS2, 6102);
+    env.demo.ksc.setStatusMask(ALPHA, WS2, [DB]);
+    const ledger = env.ledger();
+    env.demo.autotask.clearRequests();
+    const r = await env.run(ledger);
+    expect(r.totals).toMatchObject({ created: 3, errors: 0 });
+    const ticketRequests = env.demo.autotask.requests.filter((q) => /\/Tickets(\/|$)/i.test(q.path) && !/entityInformation/i.test(q.path));
+    const queries = ticketRequests.filter((q) => /\/Tickets\/query$/i.test(q.path));
+    // The look-ahead (every new tag, one `in` query) and the read-back (the three tickets' numbers and tags).
+    expect(queries.map((q) => (q.body as { filter: Array<{ op: string; value: unknown[] }> }).filter[0]!.op)).toEqual(['in', 'in']);
+    expect((queries[0]!.body as { filter: Array<{ value: unknown[] }> }).filter[0]!.value).toHaveLength(3);
+    expect(ticketRequests.filter((q) => q.method === 'POST' && /\/Tickets$/i.test(q.path))).toHaveLength(3);
+    expect(ticketRequests.filter((q) => q.method === 'GET')).toEqual([]);
+    // The numbers the create answers left out are recorded from the read-back.
+    for (const t of env.tickets()) expect(ledger.getTicket(String(t.externalID))!.psaTicketNumber).toBe(String(t.ticketNumber));
+  });
+});
+
 describe('event tickets', () => {
   it('enabled Critical events become tickets with the rule fields; older than the lifetime do not; a rerun creates nothing', async () => {
     critical(ALPHA, WS1, 6001);
