@@ -44,6 +44,25 @@ describe('requests per new ticket (Autotask)', () => {
   });
 });
 
+describe('Autotask\'s hourly threshold mostly used by other integrations', () => {
+  it('a pass at 90% defers its tickets (nothing sent but the usage check, the events stay before the cursor); a later pass below it creates them once', async () => {
+    critical(ALPHA, WS1, 6201);
+    const ledger = env.ledger();
+    env.demo.autotask.setThreshold({ used: 9_200 });
+    env.demo.autotask.clearRequests();
+    // The pass stops at its first PSA read, before anything is written (the agent records it and tries again next poll).
+    await expect(env.run(ledger)).rejects.toMatchObject({ kind: 'rate-limit', message: expect.stringMatching(/^kmsp paused its Autotask requests: \d+ of 10000 .* leaves the last 10% to other integrations$/) });
+    expect(env.tickets()).toHaveLength(0);
+    expect(env.demo.autotask.requests.filter((r) => !/ThresholdInformation|zoneInformation/i.test(r.path))).toEqual([]);
+    expect(ledger.getCursor('demo', ALPHA, EVENTS_STREAM)).toBeNull();
+
+    env.demo.autotask.setThreshold({ used: 2_000 });
+    const later = await env.run(ledger);
+    expect(later.totals).toMatchObject({ created: 1, errors: 0 });
+    expect(env.tickets()).toHaveLength(1);
+  });
+});
+
 describe('event tickets', () => {
   it('enabled Critical events become tickets with the rule fields; older than the lifetime do not; a rerun creates nothing', async () => {
     critical(ALPHA, WS1, 6001);

@@ -203,6 +203,13 @@ export const THREADS_PER_ENDPOINT = 3;
  */
 export const PACE_FROM_RATIO = 0.75;
 
+/**
+ * From 90% of the hourly threshold kmsp sends no request (budget.ts): the last 10% is left to the
+ * MSP's other integrations of the same database. kmsp's work waits for the next pass; theirs may
+ * not be able to wait. A choice of kmsp's, not Autotask's.
+ */
+export const RESERVE_FROM_RATIO = 0.9;
+
 /** README §3.2: 10,000 requests per hour per database — only used when ThresholdInformation is unreadable. */
 export const DEFAULT_THRESHOLD = { limit: 10_000, timeframeMinutes: 60 } as const;
 

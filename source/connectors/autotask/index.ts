@@ -31,7 +31,7 @@ export interface AutotaskPsaOptions {
   budget?: Partial<BudgetPolicy>;
 }
 
-export type AutotaskPsa = Psa & { readonly http: HttpClient };
+export type AutotaskPsa = Psa & Required<Pick<Psa, 'currentQuantitiesMany' | 'findTicketsByTags'>> & { readonly http: HttpClient };
 
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
