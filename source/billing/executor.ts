@@ -4,7 +4,10 @@
 //   is recomputed as (desired - units now). Where the PSA reads many contracts in one request,
 //   that read is made per group of contracts posted together (REREAD_GROUP), just before the
 //   group's first posting: every posting of the group is still made against units read after
-//   this run began posting them. The plan's own `before` is only advisory: a posting
+//   this run began posting them. Where the PSA sets quantities (posting mode 'set'), a posting
+//   repeated is the same posting: the plan's own read (made in this run, under the lock, with
+//   its instant) is what the postings and the settling go by, and each posting writes the record
+//   that read found (ItemQuantity.writeRef) without the connector reading it again. The plan's own `before` is only advisory: a posting
 //   the PSA accepted in a run that crashed before the ledger recorded it is already in the
 //   units, so the rerun's delta is 0 and nothing is posted twice. The same holds whether the
 //   PSA takes the signed difference (a new adjustment) or the quantity itself (an addition set
@@ -29,6 +32,7 @@ import { postingsOf } from '../domain/billingPlan.js';
 import type { ItemQuantity, PostingMode } from '../domain/types.js';
 import { landingDeadline, type Ledger, type PostingRecord } from '../store/ledger.js';
 import { billingErrorLine, toBillingError } from './errors.js';
+import { unitsReadOf, type UnitsRead } from './planner.js';
 import type { BillingError, BillingLine, BillingPlan, ContractPlan } from './types.js';
 
 export type PostingStatusOutcome =
@@ -155,7 +159,10 @@ export async function executeBillingPlan(plan: BillingPlan, options: ExecuteOpti
   };
   if (writes && options.psa.currentQuantitiesMany) {
     const working = plan.contracts.filter(
-      (c) => !c.error && (nonZero(c.lines).length > 0 || options.ledger!.unsettledPostings({ integration: plan.integration, contractId: c.contractId }).length > 0),
+      (c) =>
+        !c.error &&
+        !(options.mode === 'set' && unitsReadOf(c)) &&
+        (nonZero(c.lines).length > 0 || options.ledger!.unsettledPostings({ integration: plan.integration, contractId: c.contractId }).length > 0),
     );
     readUnits = groupedReader(options.psa, working.map((c) => c.contractId), plan.date, timeNow);
   }
@@ -201,12 +208,6 @@ interface RunState {
 interface Blocker {
   row: PostingRecord;
   inFlightUntil: number | null;
-}
-
-/** A contract's units as read from the PSA, and the instant taken just before the read was sent. */
-interface UnitsRead {
-  readAt: Date;
-  units: ItemQuantity[];
 }
 
 type UnitsReader = (contractId: string) => Promise<UnitsRead>;
@@ -271,12 +272,20 @@ async function executeContract(plan: BillingPlan, contract: ContractPlan, option
   let readAt: Date;
   let units: Map<string, number>;
   const levels = new Map<string, string | null>();
+  // Where the PSA sets quantities, a posting sets the item to the desired units whatever it held:
+  // posted twice it is the same posting, so the units the plan was computed from (read in this
+  // run, after the lock, with their instant) serve here too, and each posting writes the record
+  // that read found without reading it again (writeRef). A PSA that adds differences must
+  // know its units now, and reads them again.
+  const planned = options.mode === 'set' ? unitsReadOf(contract) : undefined;
+  const refs = new Map<string, string>();
   try {
-    const read = await readUnits(contract.contractId);
+    const read = planned ?? (await readUnits(contract.contractId));
     readAt = read.readAt;
     const current = read.units;
     units = new Map(current.map((q) => [q.billingItemId, q.units]));
     for (const q of current) if (q.priceLevel !== undefined) levels.set(q.billingItemId, q.priceLevel);
+    for (const q of current) if (q.writeRef !== undefined) refs.set(q.billingItemId, q.writeRef);
   } catch (error) {
     outcome.error = toBillingError(error, `${capitalise(wordsOf(options).contract)} “${contract.contractName}” (${contract.accountName})`);
     return outcome;
@@ -369,7 +378,10 @@ async function executeContract(plan: BillingPlan, contract: ContractPlan, option
     let psaId: string | null;
     try {
       const priced = contract.priceLevelId !== undefined ? { priceLevel: contract.priceLevelId } : {};
-      psaId = (await options.psa.postUsage({ contractId: contract.contractId, billingItemId: line.billingItemId, before, after, mode: options.mode, effectiveDate: plan.date, ...priced })).id;
+      const ref = refs.get(line.billingItemId);
+      // Used once: after this posting the record holds something else.
+      refs.delete(line.billingItemId);
+      psaId = (await options.psa.postUsage({ contractId: contract.contractId, billingItemId: line.billingItemId, before, after, mode: options.mode, effectiveDate: plan.date, ...priced, ...(ref !== undefined ? { writeRef: ref } : {}) })).id;
     } catch (error) {
       const e = toBillingError(error);
       const status = e.outcomeUnknown ? 'unknown' : 'failed';
