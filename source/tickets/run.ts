@@ -378,7 +378,7 @@ function openTicketOf(ledger: Ledger, integration: string, repeatKey: string): T
 /** The ticket if the PSA still has it open; else marks it closed (by a person) and returns null. */
 async function stillOpen(ctx: Ctx, row: TicketRecord | null): Promise<TicketRecord | null> {
   if (!row) return null;
-  const t = await ctx.o.psa.getTicket(row.psaTicketId!);
+  const t = await ticketNow(ctx, row);
   if (t && !isClosed(ctx, t)) return row;
   ctx.ledger!.closeTicket(row.key, { state: 'closed-by-person', closedAt: t?.completedAt ?? ctx.now });
   return null;
@@ -613,18 +613,24 @@ async function lookAhead(ctx: Ctx, chunk: readonly TenantMapping[], tenantById: 
         const account = accountById.get(m.accountId!) ?? null;
         // A failed read is reported by the tenant's own pass; it simply adds no tags here.
         try {
-          for (const key of newEventKeys(ctx, m, tenant, account, await reads.page)) tags.add(tagOf(ctx, key));
+          const { created, open } = eventLookups(ctx, m, tenant, account, await reads.page);
+          for (const key of [...created, ...open]) tags.add(tagOf(ctx, key));
         } catch {
           // reported where the page is used
         }
         try {
           const conditions = reads.conditions ? await reads.conditions.catch(() => null) : null;
-          const { pending, d } = decideStatuses(ctx, m, tenant, account, await reads.devices, conditions);
+          const { pending, rowByCondition, d } = decideStatuses(ctx, m, tenant, account, await reads.devices, conditions);
           const l = ctx.ledger!;
           for (const draft of d.create) {
             if (pending.some((p) => p.repeatKey === draft.key)) continue;
             // The condition's first occurrence is what nextOccurrence asks for when the ledger has no history of it.
             if (l.ticketsByRepeatKey(ctx.integration.name, draft.key).length === 0) tags.add(tagOf(ctx, draft.key));
+          }
+          // Open tickets whose condition is still active and whose PSA status is due to be checked (closed by a person?).
+          for (const t of d.stillActive) {
+            const row = rowByCondition.get(t.key);
+            if (row && row.state === 'open' && personCheckDue(ctx, row)) tags.add(tagOf(ctx, row.key));
           }
         } catch {
           // reported where the devices are used
@@ -639,24 +645,53 @@ async function lookAhead(ctx: Ctx, chunk: readonly TenantMapping[], tenantById: 
   ctx.tags = { asked: tags, found: byTag };
 }
 
-/** The keys of event tickets the tenant's page would create that the ledger has never seen (the first event of each repeat group). */
-function newEventKeys(ctx: Ctx, m: TenantMapping, tenant: Tenant, account: PsaAccount | null, page: EventPage): string[] {
+/**
+ * What the tenant's page asks of the PSA by tag: the keys of event tickets it would create that
+ * the ledger has never seen (the first event of each repeat group), and the keys of the open
+ * tickets its repeats would be noted on (whether they are still open is asked first).
+ */
+function eventLookups(ctx: Ctx, m: TenantMapping, tenant: Tenant, account: PsaAccount | null, page: EventPage): { created: string[]; open: string[] } {
   const l = ctx.ledger!;
   const handled = l.handledEventIds(ctx.integration.name, tenant.id, page.events.map((e) => e.id));
   const fresh = page.events.filter((e) => !handled.has(e.id));
   const byId = new Map(fresh.map((e) => [e.id, e]));
   const seen = new Set<string>();
-  const keys: string[] = [];
+  const created: string[] = [];
+  const open: string[] = [];
   for (const draft of decideEventTickets({ integration: ctx.integration, mapping: m, account, events: fresh, now: ctx.now }).create) {
     const rk = eventRepeatKey(ctx.integration.name, byId.get(draft.eventId!)!);
     if (rk) {
       if (seen.has(rk)) continue;
       seen.add(rk);
-      if (openTicketOf(l, ctx.integration.name, rk)) continue;
+      const row = openTicketOf(l, ctx.integration.name, rk);
+      if (row) {
+        open.push(row.key);
+        continue;
+      }
     }
-    if (!l.getTicket(draft.key)) keys.push(draft.key);
+    if (!l.getTicket(draft.key)) created.push(draft.key);
   }
-  return keys;
+  return { created, open };
+}
+
+/** Whether an open ticket's PSA status is due to be checked again (at most every personCheckMs). */
+function personCheckDue(ctx: Ctx, row: TicketRecord): boolean {
+  const every = ctx.o.personCheckMs ?? 10 * 60_000;
+  return !row.psaCheckedAt || ctx.now.getTime() - Date.parse(row.psaCheckedAt) >= every;
+}
+
+/**
+ * A recorded ticket as the PSA holds it now: from the look-ahead when it read the ticket by its
+ * tag (the same ticket: its id), else read by its id — as also when the tag found another
+ * ticket or none (a person may have edited the tag; only the id says the ticket is gone).
+ */
+async function ticketNow(ctx: Ctx, row: TicketRecord): Promise<PsaTicket | null> {
+  const tag = tagOf(ctx, row.key);
+  if (ctx.tags.asked.has(tag)) {
+    const same = ctx.tags.found.get(tag)?.find((t) => t.id === row.psaTicketId);
+    if (same) return same;
+  }
+  return ctx.o.psa.getTicket(row.psaTicketId!);
 }
 
 /**
@@ -836,16 +871,15 @@ async function syncStatuses(ctx: Ctx, m: TenantMapping, tenant: Tenant, account:
     }
   }
   // Still active: closed by a person meanwhile? (Checked at most every personCheckMs.)
-  const every = o.personCheckMs ?? 10 * 60_000;
   for (const t of d.stillActive) {
     const row = rowByCondition.get(t.key)!;
     if (row.state !== 'open') continue;
     // The condition is back before the deferred close went through: no close is pending any more.
     if (row.closePending !== null) l.clearClosePending(row.key);
-    if (row.psaCheckedAt && ctx.now.getTime() - Date.parse(row.psaCheckedAt) < every) continue;
+    if (!personCheckDue(ctx, row)) continue;
     throwIfAbandoned(ctx.o.signal);
     try {
-      const psaTicket = await o.psa.getTicket(row.psaTicketId!);
+      const psaTicket = await ticketNow(ctx, row);
       if (psaTicket && !isClosed(ctx, psaTicket)) {
         l.upsertTicket({ key: row.key, integration: row.integration, tenantId: row.tenantId, kind: row.kind, psaCheckedAt: ctx.now });
         continue;

@@ -44,6 +44,23 @@ describe('requests per new ticket (Autotask)', () => {
   });
 });
 
+describe('requests of a pass with nothing new (Autotask)', () => {
+  it('the open tickets whose PSA status is due for a check, and those repeats are noted on, are read with one tag query, not one read each', async () => {
+    critical(ALPHA, WS1, 6301);
+    env.demo.ksc.setStatusMask(ALPHA, WS1, [DB]);
+    env.demo.ksc.setStatusMask(ALPHA, WS2, [RTP]);
+    const ledger = env.ledger();
+    expect((await env.run(ledger)).totals).toMatchObject({ created: 3, errors: 0 });
+    critical(ALPHA, WS1, 6302); // a repeat, noted on the open event ticket
+    env.demo.autotask.clearRequests();
+    const again = await env.run(ledger); // personCheckMs 0: both status tickets are due
+    expect(again.totals).toMatchObject({ created: 0, notes: 1, closedByPerson: 0, errors: 0 });
+    const tickets = env.demo.autotask.requests.filter((q) => /\/Tickets(\/|$)/i.test(q.path) && !/entityInformation|\/Notes$/i.test(q.path));
+    expect(tickets.map((q) => `${q.method} ${q.path.replace(/^.*\/V1\.0\//i, '')}`)).toEqual(['POST Tickets/query']);
+    expect((tickets[0]!.body as { filter: Array<{ value: unknown[] }> }).filter[0]!.value).toHaveLength(3);
+  });
+});
+
 describe('Autotask\'s hourly threshold mostly used by other integrations', () => {
   it('a pass at 90% defers its tickets (nothing sent but the usage check, the events stay before the cursor); a later pass below it creates them once', async () => {
     critical(ALPHA, WS1, 6201);
