@@ -582,11 +582,18 @@ function readsOf(ctx: Ctx, tenant: Tenant): TenantReads {
   if (!reads) {
     const { o, integration, ledger } = ctx;
     const cursor = ledger?.getCursor(integration.name, tenant.id, EVENTS_STREAM) ?? null;
-    reads = {
-      page: o.platform.eventsSince(tenant, cursor, { initialWindowDays: initialWindowDays(ctx) }),
-      devices: o.platform.listDevices(tenant),
-      conditions: o.platform.conditions ? o.platform.conditions(tenant) : null,
-    };
+    // One after the other, as the tenant's pass used them: a tenant asks the platform one thing at a time.
+    const page = o.platform.eventsSince(tenant, cursor, { initialWindowDays: initialWindowDays(ctx) });
+    const devices = page.then(
+      () => o.platform.listDevices(tenant),
+      () => o.platform.listDevices(tenant),
+    );
+    const after = devices.then(
+      () => undefined,
+      () => undefined,
+    );
+    const conditions = o.platform.conditions ? after.then(() => o.platform.conditions!(tenant)) : null;
+    reads = { page, devices, conditions };
     // Each is awaited where it is used; an early failure must not count as unhandled meanwhile.
     for (const p of [reads.page, reads.devices, reads.conditions]) p?.catch(() => undefined);
     ctx.reads.set(tenant.id, reads);
@@ -609,6 +616,8 @@ async function lookAhead(ctx: Ctx, chunk: readonly TenantMapping[], tenantById: 
         const tenant = tenantById.get(m.tenantId);
         if (!tenant || ctx.o.signal?.aborted || ctx.interrupted) return;
         const reads = readsOf(ctx, tenant);
+        // Waited for here, so no more tenants are read at once than the limit allows.
+        await Promise.allSettled([reads.page, reads.devices, reads.conditions]);
         if (!ctx.writes || !ctx.o.psa.findTicketsByTags) return;
         const account = accountById.get(m.accountId!) ?? null;
         // A failed read is reported by the tenant's own pass; it simply adds no tags here.
