@@ -4,14 +4,15 @@
 //   is recomputed as (desired - units now). Where the PSA reads many contracts in one request,
 //   that read is made per group of contracts posted together (REREAD_GROUP), just before the
 //   group's first posting: every posting of the group is still made against units read after
-//   this run began posting them. Where the PSA sets quantities (posting mode 'set'), a posting
-//   repeated is the same posting: the plan's own read (made in this run, under the lock, with
-//   its instant) is what the postings and the settling go by, and each posting writes the record
-//   that read found (ItemQuantity.writeRef) without the connector reading it again. The plan's own `before` is only advisory: a posting
+//   this run began posting them. The plan's own `before` is only advisory: a posting
 //   the PSA accepted in a run that crashed before the ledger recorded it is already in the
 //   units, so the rerun's delta is 0 and nothing is posted twice. The same holds whether the
 //   PSA takes the signed difference (a new adjustment) or the quantity itself (an addition set
 //   in place): both are judged by the units before and after.
+// - Where the PSA sets quantities (posting mode 'set'), a posting repeated is the same posting:
+//   the plan's own read (made in this run, under the lock, with its instant) is what its
+//   postings and the settling go by, and each posting writes the record that read found
+//   (ItemQuantity.writeRef) without the connector reading it again.
 // - A ledger row is written `pending` BEFORE the POST and settled (posted / failed / unknown)
 //   after it. A POST whose outcome is unknown (timeout, reset, unrecognised 5xx) leaves the row
 //   `unknown` and blocks that contract item: later runs settle it from the PSA's units (equal to

@@ -4,6 +4,11 @@
 // (domain/ticketEngine.ts) and carried out here with the ledger as the memory.
 //
 // Decisions (tested in test/tickets/):
+// - Requests: tenants are worked a chunk at a time (LOOKAHEAD_TENANTS). The chunk's platform
+//   answers are read first, and the tags its new tickets would carry, and those of its open
+//   tickets due for a status check, are looked up in the PSA many per request
+//   (Psa.findTicketsByTags); then each tenant's tickets are carried out. Tickets whose create
+//   answer lacked their number are read back by tag once per chunk.
 // - No duplicates: a ticket's ledger row is written BEFORE the PSA create (state open, no PSA
 //   id = "pending"). A later run that meets a pending row asks the PSA for its tag
 //   (findTicketsByTag(fitTag(key, tagMax))): found → recorded (reconciled), not found → created. A key
@@ -970,7 +975,8 @@ function recordHistory(ctx: Ctx, draft: TicketDraft, found: { key: string; ticke
  * record) and for a key the ledger has never seen alike: the tag (the PSA's external-id field) is the
  * ticket's identity, so a ledger that was lost, replaced or is new (a move from `--config DIR`
  * to the service's state directory) finds the tickets made before instead of opening them
- * again. One query per ticket to create; tickets are rare next to polls.
+ * again. A key the ledger has never seen is looked up with its chunk's other new keys, many per
+ * request (lookAhead); a pending row's tag alone, right before its create.
  */
 async function createOnce(
   ctx: Ctx,
