@@ -895,7 +895,9 @@ async function syncStatuses(ctx: Ctx, m: TenantMapping, tenant: Tenant, account:
     try {
       const psaTicket = await ticketNow(ctx, row);
       if (psaTicket && !isClosed(ctx, psaTicket)) {
-        l.upsertTicket({ key: row.key, integration: row.integration, tenantId: row.tenantId, kind: row.kind, psaCheckedAt: ctx.now });
+        // A number the create's read-back could not learn is recorded when the ticket is next read.
+        const number = !row.psaTicketNumber && psaTicket.number ? { psaTicketNumber: psaTicket.number } : {};
+        l.upsertTicket({ key: row.key, integration: row.integration, tenantId: row.tenantId, kind: row.kind, psaCheckedAt: ctx.now, ...number });
         continue;
       }
       throwIfAbandoned(ctx.o.signal); // after the status read, before the note
