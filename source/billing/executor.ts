@@ -1,11 +1,18 @@
 // Carries a billing plan out in the PSA, safe by construction (README › Billing rules, "Safety rules"):
 //
 // - Right before a contract's postings, its units are read again from the PSA and each change
-//   is recomputed as (desired - units now). The plan's own `before` is only advisory: a posting
+//   is recomputed as (desired - units now). Where the PSA reads many contracts in one request,
+//   that read is made per group of contracts posted together (REREAD_GROUP), just before the
+//   group's first posting: every posting of the group is still made against units read after
+//   this run began posting them. The plan's own `before` is only advisory: a posting
 //   the PSA accepted in a run that crashed before the ledger recorded it is already in the
 //   units, so the rerun's delta is 0 and nothing is posted twice. The same holds whether the
 //   PSA takes the signed difference (a new adjustment) or the quantity itself (an addition set
 //   in place): both are judged by the units before and after.
+// - Where the PSA sets quantities (posting mode 'set'), a posting repeated is the same posting:
+//   the plan's own read (made in this run, under the lock, with its instant) is what its
+//   postings and the settling go by, and each posting writes the record that read found
+//   (ItemQuantity.writeRef) without the connector reading it again.
 // - A ledger row is written `pending` BEFORE the POST and settled (posted / failed / unknown)
 //   after it. A POST whose outcome is unknown (timeout, reset, unrecognised 5xx) leaves the row
 //   `unknown` and blocks that contract item: later runs settle it from the PSA's units (equal to
@@ -23,9 +30,10 @@
 import pLimit from 'p-limit';
 import type { Psa } from '../domain/ports.js';
 import { postingsOf } from '../domain/billingPlan.js';
-import type { PostingMode } from '../domain/types.js';
+import type { ItemQuantity, PostingMode } from '../domain/types.js';
 import { landingDeadline, type Ledger, type PostingRecord } from '../store/ledger.js';
 import { billingErrorLine, toBillingError } from './errors.js';
+import { unitsReadOf, type UnitsRead } from './planner.js';
 import type { BillingError, BillingLine, BillingPlan, ContractPlan } from './types.js';
 
 export type PostingStatusOutcome =
@@ -143,6 +151,22 @@ export async function executeBillingPlan(plan: BillingPlan, options: ExecuteOpti
   const writes = !options.dryRun && !paused;
   if (writes && !options.ledger) throw new Error('executeBillingPlan needs a ledger unless dryRun or paused');
   const limit = pLimit(Math.max(1, options.concurrency ?? 3));
+  const timeNow = options.now ?? (() => new Date());
+  // Right before a contract's postings its units are read again: one contract per request, or
+  // per group of contracts posted together where the PSA reads many in one request.
+  let readUnits: UnitsReader = async (contractId) => {
+    const readAt = timeNow();
+    return { readAt, units: await options.psa.currentQuantities(contractId, plan.date) };
+  };
+  if (writes && options.psa.currentQuantitiesMany) {
+    const working = plan.contracts.filter(
+      (c) =>
+        !c.error &&
+        !(options.mode === 'set' && unitsReadOf(c)) &&
+        (nonZero(c.lines).length > 0 || options.ledger!.unsettledPostings({ integration: plan.integration, contractId: c.contractId }).length > 0),
+    );
+    readUnits = groupedReader(options.psa, working.map((c) => c.contractId), plan.date, timeNow);
+  }
   let done = 0;
   const run = async (contract: ContractPlan, state: RunState): Promise<ContractOutcome & { abandoned?: boolean }> => {
     try {
@@ -151,7 +175,7 @@ export async function executeBillingPlan(plan: BillingPlan, options: ExecuteOpti
         const status = options.dryRun ? 'dry-run' : 'paused';
         return { plan: contract, settled: [], postings: nonZero(contract.lines).map((l) => ({ ...l, status, ledgerId: null, psaPostingId: null })) };
       }
-      return await executeContract(plan, contract, options, state);
+      return await executeContract(plan, contract, options, state, readUnits);
     } finally {
       options.onProgress?.(++done, plan.contracts.length);
     }
@@ -187,7 +211,54 @@ interface Blocker {
   inFlightUntil: number | null;
 }
 
-async function executeContract(plan: BillingPlan, contract: ContractPlan, options: ExecuteOptions, state: RunState): Promise<ContractOutcome & { abandoned?: boolean }> {
+type UnitsReader = (contractId: string) => Promise<UnitsRead>;
+
+/** Contracts whose units one request reads again before their postings (where the PSA reads many at once). */
+export const REREAD_GROUP = 50;
+
+/**
+ * The re-read before posting, per group of contracts posted together: the first contract of a
+ * group to begin reads the units of the whole group in one request (Psa.currentQuantitiesMany);
+ * the others use that read and its instant. The group is posted right after (its contracts come
+ * next in the executor's order), so the PSA's units are still read before any posting of them,
+ * and the in-flight rule judges every one of them by the instant before that read.
+ */
+function groupedReader(psa: Psa, contractIds: readonly string[], date: string, now: () => Date, size = REREAD_GROUP): UnitsReader {
+  const groupOf = new Map<string, number>();
+  const groups: string[][] = [];
+  contractIds.forEach((id, i) => {
+    if (i % size === 0) groups.push([]);
+    groups[groups.length - 1]!.push(id);
+    groupOf.set(id, groups.length - 1);
+  });
+  const reads = new Map<number, Promise<{ readAt: Date; units: Map<string, ItemQuantity[] | Error> }>>();
+  const left = groups.map((g) => g.length);
+  return async (contractId) => {
+    const g = groupOf.get(contractId);
+    if (g === undefined) {
+      const readAt = now();
+      return { readAt, units: await psa.currentQuantities(contractId, date) };
+    }
+    let read = reads.get(g);
+    if (!read) {
+      const readAt = now();
+      read = psa.currentQuantitiesMany!(groups[g]!, date).then((units) => ({ readAt, units }));
+      reads.set(g, read);
+    }
+    try {
+      const { readAt, units } = await read;
+      const mine = units.get(contractId);
+      if (mine instanceof Error) throw mine;
+      if (!mine) throw new Error(`the PSA's answer left out the units of ${contractId}`);
+      return { readAt, units: mine };
+    } finally {
+      // Every contract of the group has its units: the group's answer is no longer held.
+      if (--left[g]! === 0) reads.delete(g);
+    }
+  };
+}
+
+async function executeContract(plan: BillingPlan, contract: ContractPlan, options: ExecuteOptions, state: RunState, readUnits: UnitsReader): Promise<ContractOutcome & { abandoned?: boolean }> {
   const ledger = options.ledger!;
   const outcome: ContractOutcome & { abandoned?: boolean } = { plan: contract, postings: [], settled: [] };
   const wanted = nonZero(contract.lines);
@@ -199,13 +270,23 @@ async function executeContract(plan: BillingPlan, contract: ContractPlan, option
   // The instant the in-flight rule judges by is taken BEFORE the units are read: a write that
   // lands while a slow read is under way must not be judged by the time its answer came.
   const timeNow = options.now ?? (() => new Date());
-  const readAt = timeNow();
+  let readAt: Date;
   let units: Map<string, number>;
   const levels = new Map<string, string | null>();
+  // Where the PSA sets quantities, a posting sets the item to the desired units whatever it held:
+  // posted twice it is the same posting, so the units the plan was computed from (read in this
+  // run, after the lock, with their instant) serve here too, and each posting writes the record
+  // that read found without reading it again (writeRef). A PSA that adds differences must
+  // know its units now, and reads them again.
+  const planned = options.mode === 'set' ? unitsReadOf(contract) : undefined;
+  const refs = new Map<string, string>();
   try {
-    const current = await options.psa.currentQuantities(contract.contractId, plan.date);
+    const read = planned ?? (await readUnits(contract.contractId));
+    readAt = read.readAt;
+    const current = read.units;
     units = new Map(current.map((q) => [q.billingItemId, q.units]));
     for (const q of current) if (q.priceLevel !== undefined) levels.set(q.billingItemId, q.priceLevel);
+    for (const q of current) if (q.writeRef !== undefined) refs.set(q.billingItemId, q.writeRef);
   } catch (error) {
     outcome.error = toBillingError(error, `${capitalise(wordsOf(options).contract)} “${contract.contractName}” (${contract.accountName})`);
     return outcome;
@@ -298,7 +379,10 @@ async function executeContract(plan: BillingPlan, contract: ContractPlan, option
     let psaId: string | null;
     try {
       const priced = contract.priceLevelId !== undefined ? { priceLevel: contract.priceLevelId } : {};
-      psaId = (await options.psa.postUsage({ contractId: contract.contractId, billingItemId: line.billingItemId, before, after, mode: options.mode, effectiveDate: plan.date, ...priced })).id;
+      const ref = refs.get(line.billingItemId);
+      // Used once: after this posting the record holds something else.
+      refs.delete(line.billingItemId);
+      psaId = (await options.psa.postUsage({ contractId: contract.contractId, billingItemId: line.billingItemId, before, after, mode: options.mode, effectiveDate: plan.date, ...priced, ...(ref !== undefined ? { writeRef: ref } : {}) })).id;
     } catch (error) {
       const e = toBillingError(error);
       const status = e.outcomeUnknown ? 'unknown' : 'failed';

@@ -13,7 +13,8 @@
 // - listTenants and listApplications once per run; devices and license usage per tenant,
 //   units per contract, in parallel under small limits (the platform gets 4 at once, the
 //   PSA what its profile's limits.concurrency allows: Autotask refuses a 4th concurrent
-//   request per endpoint).
+//   request per endpoint). Where the PSA reads the units of many contracts in one request
+//   (currentQuantitiesMany), every contract's units are asked for at once instead.
 // - A failure (platform, PSA, no service period) is kept on its contract; others go on.
 // - Several tenants mapped to one contract are summed per billing item: each tenant's own
 //   plan would otherwise set the item to its own count and undo the other's.
@@ -25,7 +26,7 @@ import { calendarDate } from '../domain/dates.js';
 import { PassAbandoned, throwIfAbandoned } from '../domain/errors.js';
 import type { Psa, SecurityPlatform } from '../domain/ports.js';
 import { billingWords, psaProfile } from '../domain/profiles/index.js';
-import type { Tenant } from '../domain/types.js';
+import type { ItemQuantity, Tenant } from '../domain/types.js';
 import { countUsage } from '../domain/usage.js';
 import { toBillingError } from './errors.js';
 import { checkMappings, readBillingFacts } from './mappingCheck.js';
@@ -50,6 +51,20 @@ export interface BuildPlanOptions {
   platformConcurrency?: number;
   psaConcurrency?: number;
 }
+
+/** A contract's units as the plan read them, and the instant taken just before the read was sent. */
+export interface UnitsRead {
+  readAt: Date;
+  units: ItemQuantity[];
+}
+
+/**
+ * The units each contract's plan was computed from, for the executor (executor.ts: a PSA that
+ * sets quantities posts against them without reading them again). Kept beside the plan rather
+ * than in it: the plan is what previews and reports show.
+ */
+const unitsRead = new WeakMap<ContractPlan, UnitsRead>();
+export const unitsReadOf = (contract: ContractPlan): UnitsRead | undefined => unitsRead.get(contract);
 
 interface ContractGroup {
   contractId: string;
@@ -82,6 +97,12 @@ export async function buildBillingPlan(options: BuildPlanOptions): Promise<Billi
   const refused = new Map<string, MappingProblem>();
   for (const { mapping, problem } of checks.tenants) if (!refused.has(mapping.contractId!)) refused.set(mapping.contractId!, problem);
 
+  // The units of every contract to plan, read together where the PSA reads many contracts per
+  // request (Psa.currentQuantitiesMany), while the platform's usage is read.
+  const toRead = [...groups.keys()].filter((id) => !refused.has(id));
+  const manyAt = new Date();
+  const many = psa.currentQuantitiesMany && toRead.length > 0 ? psa.currentQuantitiesMany(toRead, date) : null;
+  many?.catch(() => undefined); // awaited per contract below; keeps an early rejection from being unhandled
   const platformLimit = pLimit(Math.max(1, options.platformConcurrency ?? 4));
   const psaLimit = pLimit(Math.max(1, options.psaConcurrency ?? psaProfile(integration.psa.kind).limits.concurrency));
   const pricedByLevel = psaProfile(integration.psa.kind).posting.priceLevel !== undefined;
@@ -127,7 +148,18 @@ export async function buildBillingPlan(options: BuildPlanOptions): Promise<Billi
       return base;
     }
     throwIfAbandoned(options.signal);
-    const current = psaLimit(() => psa.currentQuantities(group.contractId, date));
+    let readAt = manyAt;
+    const current = many
+      ? many.then((units) => {
+          const mine = units.get(group.contractId);
+          if (mine instanceof Error) throw mine;
+          if (!mine) throw new Error(`the PSA's answer left out the units of ${group.contractId}`);
+          return mine;
+        })
+      : psaLimit(() => {
+          readAt = new Date();
+          return psa.currentQuantities(group.contractId, date);
+        });
     current.catch(() => undefined); // awaited below; keeps an early rejection from being unhandled
     try {
       const perTenant = await Promise.all(
@@ -148,9 +180,11 @@ export async function buildBillingPlan(options: BuildPlanOptions): Promise<Billi
           }),
         ),
       );
+      const held = await current;
+      unitsRead.set(base, { readAt, units: held });
       const lines = planAgainstPsa(
         sumDesired(perTenant.flatMap((t) => t.desired)),
-        await current,
+        held,
         base.priceLevelId ?? null,
       ).map((line) => ({ ...line, billingItemName: facts.items.get(line.billingItemId)?.name ?? line.billingItemName }));
       const itemProblem = blockingItemProblem(lines, checks.items, base.tenantName);

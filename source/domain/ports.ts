@@ -86,6 +86,13 @@ export interface Psa {
    */
   currentQuantities(contractId: string, date: string): Promise<ItemQuantity[]>;
   /**
+   * currentQuantities of many contracts in as few requests as the PSA allows (a query on a list
+   * of contracts): per contract id asked, its quantities or the error currentQuantities would
+   * have thrown for it. A failure of the whole read (network, auth) rejects. Absent: the PSA
+   * reads one contract per request, and callers use currentQuantities.
+   */
+  currentQuantitiesMany?(contractIds: readonly string[], date: string): Promise<Map<string, ItemQuantity[] | Error>>;
+  /**
    * Writes one posting as its mode says (a delta record, or the item's quantity set). Never
    * repeated by the connector: a failure whose outcome is unknown has `outcomeUnknown` set.
    */
@@ -93,6 +100,11 @@ export interface Psa {
   createTicket(ticket: NewTicket): Promise<PsaTicket>;
   getTicket(id: string): Promise<PsaTicket | null>;
   findTicketsByTag(tag: string): Promise<PsaTicket[]>;
+  /**
+   * findTicketsByTag for many tags in as few requests as the PSA allows (its OR / in filter):
+   * every ticket whose tag is exactly one of them. Absent: one lookup per tag.
+   */
+  findTicketsByTags?(tags: readonly string[]): Promise<PsaTicket[]>;
   /**
    * Sets the closed status. "Deferred" (the PSA cannot close it now, e.g. a ticket locked by a
    * person) is an answer, not an error: the ticket job keeps it open and tries again next pass.

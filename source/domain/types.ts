@@ -230,6 +230,12 @@ export interface ItemQuantity {
   periodEnd: string | null;
   /** The price level the units are priced at, where the PSA has price levels; absent elsewhere. */
   priceLevel?: string | null;
+  /**
+   * What the connector needs to write this item without reading it again (its record and what
+   * that holds), where it can tell from this read; opaque outside the connector, and passed back
+   * in UsagePosting.writeRef. Absent: a posting reads the item first.
+   */
+  writeRef?: string;
 }
 
 /** How a usage posting is written: see PostingPolicy in profiles/types.ts. */
@@ -248,6 +254,8 @@ export interface UsagePosting {
   effectiveDate: string;
   /** The account's price level (its id) where the PSA prices usage by one (profile posting.priceLevel); absent elsewhere. */
   priceLevel?: string | null;
+  /** The item's ItemQuantity.writeRef from the units read this posting is made against; absent: the connector reads the item. */
+  writeRef?: string;
 }
 
 export interface NewTicket {

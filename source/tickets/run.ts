@@ -4,6 +4,11 @@
 // (domain/ticketEngine.ts) and carried out here with the ledger as the memory.
 //
 // Decisions (tested in test/tickets/):
+// - Requests: tenants are worked a chunk at a time (LOOKAHEAD_TENANTS). The chunk's platform
+//   answers are read first, and the tags its new tickets would carry, and those of its open
+//   tickets due for a status check, are looked up in the PSA many per request
+//   (Psa.findTicketsByTags); then each tenant's tickets are carried out. Tickets whose create
+//   answer lacked their number are read back by tag once per chunk.
 // - No duplicates: a ticket's ledger row is written BEFORE the PSA create (state open, no PSA
 //   id = "pending"). A later run that meets a pending row asks the PSA for its tag
 //   (findTicketsByTag(fitTag(key, tagMax))): found → recorded (reconciled), not found → created. A key
@@ -62,7 +67,7 @@ import { platformProfile, psaProfile } from '../domain/profiles/index.js';
 import type { PlatformProfile, PsaProfile } from '../domain/profiles/types.js';
 import { applyBreaker, decideConditionTickets, decideEventTickets, decideStatusTickets, fitTag, type OpenStatusTicket, type TicketDraft } from '../domain/ticketEngine.js';
 import { choiceValue, roleChoice, roleSpec, scopeFieldSpec, scopedGeneral } from '../domain/ticketSchema.js';
-import type { CloseOutcome, PsaAccount, PsaTicket, SecurityEvent, Tenant, TenantCondition } from '../domain/types.js';
+import type { CloseOutcome, Device, EventPage, PsaAccount, PsaTicket, SecurityEvent, Tenant, TenantCondition } from '../domain/types.js';
 import { landingDeadline, ledgerWriteFailure, type Ledger, type PendingNote, type TicketRecord } from '../store/ledger.js';
 import { emptyTotals, type DeferredClose, type PendingNoteNotice, type TicketRunError, type TicketTotals } from './types.js';
 
@@ -131,6 +136,12 @@ interface Ctx {
   deferred: DeferredClose[];
   pendingNotes: PendingNoteNotice[];
   held: Map<string, number>;
+  /** The platform's answers for a tenant, read ahead of its PSA work (tenant id → reads). */
+  reads: Map<string, TenantReads>;
+  /** Tags looked up in the PSA ahead of the creates, many per request (lookAhead). */
+  tags: TagLookup;
+  /** Tickets created this pass whose create answer lacked their number: read back by tag (readBackCreated). */
+  readBack: Array<{ key: string; psaTicketId: string; tag: string; m: Who }>;
   interrupted: boolean;
   /** The signal stopped the pass at a safe point. */
   abandoned: boolean;
@@ -160,6 +171,9 @@ export async function runTickets(options: TicketRunOptions): Promise<TicketRunRe
     deferred: [],
     pendingNotes: [],
     held: new Map(),
+    reads: new Map(),
+    tags: { asked: new Set(), found: new Map() },
+    readBack: [],
     interrupted: false,
     abandoned: false,
   };
@@ -169,32 +183,46 @@ export async function runTickets(options: TicketRunOptions): Promise<TicketRunRe
     const tenantById = new Map(tenants.map((t) => [t.id, t]));
     const accountById = new Map(accounts.map((a) => [a.id, a]));
     const limit = pLimit(Math.max(1, options.concurrency ?? 4));
-    const settled = await Promise.allSettled(
-      mapped.map((m) =>
-        limit(async () => {
-          if (ctx.interrupted) return;
-          if (options.signal?.aborted) {
-            ctx.abandoned = true;
-            return;
-          }
-          try {
-            await syncTenant(ctx, m, tenantById.get(m.tenantId) ?? null, accountById.get(m.accountId!) ?? null);
-          } catch (error) {
-            if (error instanceof PassAbandoned) {
+    // Tenants are worked on a chunk at a time: first the platform's answers of the chunk are read
+    // and the tags its new tickets would carry are looked up in the PSA, many per request; then
+    // each tenant's tickets are carried out. So a pass asks the PSA for tags a chunk at a time,
+    // not once per ticket, and holds the platform's answers of one chunk only.
+    for (let at = 0; at < mapped.length; at += LOOKAHEAD_TENANTS) {
+      const chunk = mapped.slice(at, at + LOOKAHEAD_TENANTS);
+      await lookAhead(ctx, chunk, tenantById, accountById, limit);
+      const settled = await Promise.allSettled(
+        chunk.map((m) =>
+          limit(async () => {
+            if (ctx.interrupted) return;
+            if (options.signal?.aborted) {
               ctx.abandoned = true;
               return;
             }
-            if (error instanceof Interrupted) {
-              ctx.interrupted = true;
-              throw error;
+            try {
+              await syncTenant(ctx, m, tenantById.get(m.tenantId) ?? null, accountById.get(m.accountId!) ?? null);
+            } catch (error) {
+              if (error instanceof PassAbandoned) {
+                ctx.abandoned = true;
+                return;
+              }
+              if (error instanceof Interrupted) {
+                ctx.interrupted = true;
+                throw error;
+              }
+              fail(ctx, m, error);
+            } finally {
+              ctx.reads.delete(m.tenantId);
             }
-            fail(ctx, m, error);
-          }
-        }),
-      ),
-    );
-    const stop = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-    if (stop) throw stop.reason instanceof Interrupted ? stop.reason.inner : stop.reason;
+          }),
+        ),
+      );
+      ctx.reads.clear();
+      ctx.tags = { asked: new Set(), found: new Map() };
+      const stop = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      if (stop) throw stop.reason instanceof Interrupted ? stop.reason.inner : stop.reason;
+      await readBackCreated(ctx);
+      if (ctx.interrupted || ctx.abandoned) break;
+    }
     // Abandoned: the breaker's notes wait for a complete pass (the held-back count is not final).
     const breaker = ctx.abandoned ? [] : await breakerNotes(ctx);
     const status = ctx.abandoned ? 'abandoned' : ctx.totals.errors > 0 ? 'partial' : 'ok';
@@ -216,7 +244,10 @@ export async function runTickets(options: TicketRunOptions): Promise<TicketRunRe
   }
 }
 
-function fail(ctx: Ctx, m: TenantMapping | null, error: unknown, what?: string): void {
+/** The tenant a failure is reported for. */
+type Who = Pick<TenantMapping, 'tenantId' | 'tenantName'>;
+
+function fail(ctx: Ctx, m: Who | null, error: unknown, what?: string): void {
   ctx.totals.errors++;
   ctx.errors.push({ ...toBillingError(error, what ?? (m ? `Tickets of “${m.tenantName}”` : undefined)), tenantId: m?.tenantId ?? null, tenantName: m?.tenantName ?? null });
 }
@@ -271,8 +302,7 @@ interface EventGroup {
 
 async function syncEvents(ctx: Ctx, m: TenantMapping, tenant: Tenant, account: PsaAccount | null): Promise<void> {
   const { integration, ledger, o } = ctx;
-  const cursor = ledger?.getCursor(integration.name, tenant.id, EVENTS_STREAM) ?? null;
-  const page = await o.platform.eventsSince(tenant, cursor, { initialWindowDays: initialWindowDays(ctx) });
+  const page = await readsOf(ctx, tenant).page;
   ctx.totals.events += page.events.length;
   // Repeat notes of earlier passes not known to be written are settled first; the events of one
   // that may still land wait (a dry run only reads: they wait too).
@@ -353,7 +383,7 @@ function openTicketOf(ledger: Ledger, integration: string, repeatKey: string): T
 /** The ticket if the PSA still has it open; else marks it closed (by a person) and returns null. */
 async function stillOpen(ctx: Ctx, row: TicketRecord | null): Promise<TicketRecord | null> {
   if (!row) return null;
-  const t = await ctx.o.psa.getTicket(row.psaTicketId!);
+  const t = await ticketNow(ctx, row);
   if (t && !isClosed(ctx, t)) return row;
   ctx.ledger!.closeTicket(row.key, { state: 'closed-by-person', closedAt: t?.completedAt ?? ctx.now });
   return null;
@@ -532,22 +562,208 @@ function sameNote(found: string, sent: string): boolean {
   return a.length > 1 && a.endsWith('…') && b.startsWith(a.slice(0, -1));
 }
 
-// ---------------------------------------------------------------- statuses
+// ---------------------------------------------------------------- reading ahead
 
-async function syncStatuses(ctx: Ctx, m: TenantMapping, tenant: Tenant, account: PsaAccount | null): Promise<void> {
-  const { integration, ledger, o } = ctx;
-  const devices = await o.platform.listDevices(tenant);
-  // Tenant conditions (no device), where the platform has them; null: none reported, none closed.
-  // A failed read fails the conditions alone: the device statuses still go ahead.
-  let conditions: TenantCondition[] | null = null;
-  if (o.platform.conditions) {
-    try {
-      conditions = await o.platform.conditions(tenant);
-    } catch (error) {
-      if (error instanceof PassAbandoned) throw error;
-      fail(ctx, m, error, `${cap(ctx.psaProfile.words.tickets)} for conditions of “${m.tenantName}” as a whole`);
-    }
+/** Tenants whose platform answers are read, and new tickets' tags looked up, before their PSA work. */
+export const LOOKAHEAD_TENANTS = 100;
+
+/** A tenant's platform answers, asked for once per pass (a failure is met where the answer is used). */
+interface TenantReads {
+  page: Promise<EventPage>;
+  devices: Promise<Device[]>;
+  /** Null: the platform reports no tenant conditions. */
+  conditions: Promise<TenantCondition[]> | null;
+}
+
+/** Tags asked of the PSA ahead of the creates: what it holds for each (asked and absent from `found`: none). */
+interface TagLookup {
+  asked: Set<string>;
+  found: Map<string, PsaTicket[]>;
+}
+
+/** The tenant's reads of this pass: those read ahead, else asked for now. */
+function readsOf(ctx: Ctx, tenant: Tenant): TenantReads {
+  let reads = ctx.reads.get(tenant.id);
+  if (!reads) {
+    const { o, integration, ledger } = ctx;
+    const cursor = ledger?.getCursor(integration.name, tenant.id, EVENTS_STREAM) ?? null;
+    // One after the other, as the tenant's pass used them: a tenant asks the platform one thing at a time.
+    const page = o.platform.eventsSince(tenant, cursor, { initialWindowDays: initialWindowDays(ctx) });
+    const devices = page.then(
+      () => o.platform.listDevices(tenant),
+      () => o.platform.listDevices(tenant),
+    );
+    const after = devices.then(
+      () => undefined,
+      () => undefined,
+    );
+    const conditions = o.platform.conditions ? after.then(() => o.platform.conditions!(tenant)) : null;
+    reads = { page, devices, conditions };
+    // Each is awaited where it is used; an early failure must not count as unhandled meanwhile.
+    for (const p of [reads.page, reads.devices, reads.conditions]) p?.catch(() => undefined);
+    ctx.reads.set(tenant.id, reads);
   }
+  return reads;
+}
+
+/**
+ * Reads the platform's answers of a chunk of tenants and, in a pass that writes, looks up in the
+ * PSA — many tags per request, where it can (Psa.findTicketsByTags) — the tags of the tickets
+ * the chunk would create for keys the ledger has never seen. Such a lookup only finds tickets a
+ * lost or replaced ledger knew: nothing of this ledger can be in flight for them. A pending row's
+ * tag is still looked up alone right before its create, where the in-flight rule judges it.
+ */
+async function lookAhead(ctx: Ctx, chunk: readonly TenantMapping[], tenantById: Map<string, Tenant>, accountById: Map<string, PsaAccount>, limit: ReturnType<typeof pLimit>): Promise<void> {
+  const tags = new Set<string>();
+  await Promise.all(
+    chunk.map((m) =>
+      limit(async () => {
+        const tenant = tenantById.get(m.tenantId);
+        if (!tenant || ctx.o.signal?.aborted || ctx.interrupted) return;
+        const reads = readsOf(ctx, tenant);
+        // Waited for here, so no more tenants are read at once than the limit allows.
+        await Promise.allSettled([reads.page, reads.devices, reads.conditions]);
+        if (!ctx.writes || !ctx.o.psa.findTicketsByTags) return;
+        const account = accountById.get(m.accountId!) ?? null;
+        // A failed read is reported by the tenant's own pass; it simply adds no tags here.
+        try {
+          const { created, open } = eventLookups(ctx, m, tenant, account, await reads.page);
+          for (const key of [...created, ...open]) tags.add(tagOf(ctx, key));
+        } catch {
+          // reported where the page is used
+        }
+        try {
+          const conditions = reads.conditions ? await reads.conditions.catch(() => null) : null;
+          const { pending, rowByCondition, d } = decideStatuses(ctx, m, tenant, account, await reads.devices, conditions);
+          const l = ctx.ledger!;
+          for (const draft of d.create) {
+            if (pending.some((p) => p.repeatKey === draft.key)) continue;
+            // The condition's first occurrence is what nextOccurrence asks for when the ledger has no history of it.
+            if (l.ticketsByRepeatKey(ctx.integration.name, draft.key).length === 0) tags.add(tagOf(ctx, draft.key));
+          }
+          // Open tickets whose condition is still active and whose PSA status is due to be checked (closed by a person?).
+          for (const t of d.stillActive) {
+            const row = rowByCondition.get(t.key);
+            if (row && row.state === 'open' && personCheckDue(ctx, row)) tags.add(tagOf(ctx, row.key));
+          }
+        } catch {
+          // reported where the devices are used
+        }
+      }),
+    ),
+  );
+  if (tags.size === 0 || ctx.o.signal?.aborted || ctx.interrupted) return;
+  const found = await ctx.o.psa.findTicketsByTags!([...tags]);
+  const byTag = new Map<string, PsaTicket[]>();
+  for (const t of found) if (t.tag !== null) byTag.set(t.tag, [...(byTag.get(t.tag) ?? []), t]);
+  ctx.tags = { asked: tags, found: byTag };
+}
+
+/**
+ * What the tenant's page asks of the PSA by tag: the keys of event tickets it would create that
+ * the ledger has never seen (the first event of each repeat group), and the keys of the open
+ * tickets its repeats would be noted on (whether they are still open is asked first).
+ */
+function eventLookups(ctx: Ctx, m: TenantMapping, tenant: Tenant, account: PsaAccount | null, page: EventPage): { created: string[]; open: string[] } {
+  const l = ctx.ledger!;
+  const handled = l.handledEventIds(ctx.integration.name, tenant.id, page.events.map((e) => e.id));
+  const fresh = page.events.filter((e) => !handled.has(e.id));
+  const byId = new Map(fresh.map((e) => [e.id, e]));
+  const seen = new Set<string>();
+  const created: string[] = [];
+  const open: string[] = [];
+  for (const draft of decideEventTickets({ integration: ctx.integration, mapping: m, account, events: fresh, now: ctx.now }).create) {
+    const rk = eventRepeatKey(ctx.integration.name, byId.get(draft.eventId!)!);
+    if (rk) {
+      if (seen.has(rk)) continue;
+      seen.add(rk);
+      const row = openTicketOf(l, ctx.integration.name, rk);
+      if (row) {
+        open.push(row.key);
+        continue;
+      }
+    }
+    if (!l.getTicket(draft.key)) created.push(draft.key);
+  }
+  return { created, open };
+}
+
+/** Whether an open ticket's PSA status is due to be checked again (at most every personCheckMs). */
+function personCheckDue(ctx: Ctx, row: TicketRecord): boolean {
+  const every = ctx.o.personCheckMs ?? 10 * 60_000;
+  return !row.psaCheckedAt || ctx.now.getTime() - Date.parse(row.psaCheckedAt) >= every;
+}
+
+/**
+ * A recorded ticket as the PSA holds it now: from the look-ahead when it read the ticket by its
+ * tag (the same ticket: its id), else read by its id — as also when the tag found another
+ * ticket or none (a person may have edited the tag; only the id says the ticket is gone).
+ */
+async function ticketNow(ctx: Ctx, row: TicketRecord): Promise<PsaTicket | null> {
+  const tag = tagOf(ctx, row.key);
+  if (ctx.tags.asked.has(tag)) {
+    const same = ctx.tags.found.get(tag)?.find((t) => t.id === row.psaTicketId);
+    if (same) return same;
+  }
+  return ctx.o.psa.getTicket(row.psaTicketId!);
+}
+
+/**
+ * The PSA's tickets with the tag: from the look-ahead when it asked for this tag and the ledger
+ * has no row of the key (`known`), else asked now.
+ */
+async function ticketsTagged(ctx: Ctx, tag: string, known: TicketRecord | null): Promise<PsaTicket[]> {
+  if (!known && ctx.tags.asked.has(tag)) return ctx.tags.found.get(tag) ?? [];
+  return ctx.o.psa.findTicketsByTag(tag);
+}
+
+/**
+ * The tickets of the chunk whose create answer lacked their number, read back by their tags
+ * (many per request where the PSA can): the number is recorded, and a ticket whose tag did not
+ * come back whole — the PSA cut or changed it, so kmsp could not find it again — is reported.
+ */
+async function readBackCreated(ctx: Ctx): Promise<void> {
+  const created = ctx.readBack;
+  ctx.readBack = [];
+  if (created.length === 0) return;
+  const l = ctx.ledger!;
+  let found: PsaTicket[];
+  try {
+    found = ctx.o.psa.findTicketsByTags
+      ? await ctx.o.psa.findTicketsByTags(created.map((c) => c.tag))
+      : (await Promise.all(created.map((c) => ctx.o.psa.getTicket(c.psaTicketId)))).flatMap((t) => (t ? [t] : []));
+  } catch (error) {
+    // The tickets are created and recorded: only their numbers wait for a later read.
+    fail(ctx, null, error, `Reading back the numbers of ${created.length} new ${ctx.psaProfile.words.tickets}`);
+    return;
+  }
+  const byId = new Map(found.map((t) => [t.id, t]));
+  for (const c of created) {
+    const ticket = byId.get(c.psaTicketId);
+    if (ticket && ticket.tag === c.tag) {
+      if (ticket.number) {
+        const row = l.getTicket(c.key);
+        if (row) l.upsertTicket({ key: row.key, integration: row.integration, tenantId: row.tenantId, kind: row.kind, psaTicketNumber: ticket.number });
+      }
+      continue;
+    }
+    const stored = ticket ? ticket.tag : ((await ctx.o.psa.getTicket(c.psaTicketId).catch(() => null))?.tag ?? null);
+    const word = ctx.psaProfile.words.ticket;
+    fail(
+      ctx,
+      c.m,
+      new KmspError(`${ctx.psaProfile.words.name} created ${word} ${c.psaTicketId} but did not keep its kmsp tag`, {
+        kind: 'vendor',
+        cause: `kmsp sent the tag "${c.tag}" (${c.tag.length} characters); ${ctx.psaProfile.words.name} holds ${stored === null ? 'none' : `"${stored}"`}`,
+        remedy: `kmsp recorded ${word} ${c.psaTicketId} and will not open it again, but a lost ledger could not find it by its tag: report this to the kmsp maintainers (the tag length the PSA keeps is lower than kmsp assumed).`,
+      }),
+    );
+  }
+}
+
+/** The status decisions of a tenant: its ledger rows and what the engine decides for its devices and conditions. */
+function decideStatuses(ctx: Ctx, m: TenantMapping, tenant: Tenant, account: PsaAccount | null, devices: Device[], conditions: TenantCondition[] | null) {
+  const { integration, ledger } = ctx;
   const rows = ledger ? ledger.heldTicketsFor({ integration: integration.name, tenantId: tenant.id, kind: 'status' }) : [];
   const pending = rows.filter((r) => r.state === 'open' && !r.psaTicketId);
   const isDeviceRow = (r: TicketRecord) => r.deviceId !== null && (r.severity === 'warning' || r.severity === 'critical');
@@ -568,6 +784,27 @@ async function syncStatuses(ctx: Ctx, m: TenantMapping, tenant: Tenant, account:
     close: [...byDevice.close, ...(byCondition?.close ?? [])],
     stillActive: [...byDevice.stillActive, ...(byCondition?.stillActive ?? [])],
   };
+  return { pending, rowByCondition, d };
+}
+
+// ---------------------------------------------------------------- statuses
+
+async function syncStatuses(ctx: Ctx, m: TenantMapping, tenant: Tenant, account: PsaAccount | null): Promise<void> {
+  const { integration, ledger, o } = ctx;
+  const reads = readsOf(ctx, tenant);
+  const devices = await reads.devices;
+  // Tenant conditions (no device), where the platform has them; null: none reported, none closed.
+  // A failed read fails the conditions alone: the device statuses still go ahead.
+  let conditions: TenantCondition[] | null = null;
+  if (reads.conditions) {
+    try {
+      conditions = await reads.conditions;
+    } catch (error) {
+      if (error instanceof PassAbandoned) throw error;
+      fail(ctx, m, error, `${cap(ctx.psaProfile.words.tickets)} for conditions of “${m.tenantName}” as a whole`);
+    }
+  }
+  const { pending, rowByCondition, d } = decideStatuses(ctx, m, tenant, account, devices, conditions);
 
   if (!ctx.writes) {
     ctx.totals.wouldCreate += d.create.length;
@@ -648,18 +885,19 @@ async function syncStatuses(ctx: Ctx, m: TenantMapping, tenant: Tenant, account:
     }
   }
   // Still active: closed by a person meanwhile? (Checked at most every personCheckMs.)
-  const every = o.personCheckMs ?? 10 * 60_000;
   for (const t of d.stillActive) {
     const row = rowByCondition.get(t.key)!;
     if (row.state !== 'open') continue;
     // The condition is back before the deferred close went through: no close is pending any more.
     if (row.closePending !== null) l.clearClosePending(row.key);
-    if (row.psaCheckedAt && ctx.now.getTime() - Date.parse(row.psaCheckedAt) < every) continue;
+    if (!personCheckDue(ctx, row)) continue;
     throwIfAbandoned(ctx.o.signal);
     try {
-      const psaTicket = await o.psa.getTicket(row.psaTicketId!);
+      const psaTicket = await ticketNow(ctx, row);
       if (psaTicket && !isClosed(ctx, psaTicket)) {
-        l.upsertTicket({ key: row.key, integration: row.integration, tenantId: row.tenantId, kind: row.kind, psaCheckedAt: ctx.now });
+        // A number the create's read-back could not learn is recorded when the ticket is next read.
+        const number = !row.psaTicketNumber && psaTicket.number ? { psaTicketNumber: psaTicket.number } : {};
+        l.upsertTicket({ key: row.key, integration: row.integration, tenantId: row.tenantId, kind: row.kind, psaCheckedAt: ctx.now, ...number });
         continue;
       }
       throwIfAbandoned(ctx.o.signal); // after the status read, before the note
@@ -700,7 +938,7 @@ async function nextOccurrence(ctx: Ctx, draft: TicketDraft, severity: string | n
   const keyOf = (i: number) => (i === 1 ? conditionKey : `${conditionKey}#${i}`);
   let last: { key: string; ticket: PsaTicket } | null = null;
   for (let i = 1; i <= MAX_OCCURRENCE_PROBE; i++) {
-    const found = (await ctx.o.psa.findTicketsByTag(tagOf(ctx, keyOf(i))))[0];
+    const found = (await ticketsTagged(ctx, tagOf(ctx, keyOf(i)), l.getTicket(keyOf(i))))[0];
     if (!found) return last && !isClosed(ctx, last.ticket) ? { key: last.key, absentInPsa: false } : { key: keyOf(i), absentInPsa: true };
     last = { key: keyOf(i), ticket: found };
     if (isClosed(ctx, found)) recordHistory(ctx, draft, last, severity);
@@ -739,7 +977,8 @@ function recordHistory(ctx: Ctx, draft: TicketDraft, found: { key: string; ticke
  * record) and for a key the ledger has never seen alike: the tag (the PSA's external-id field) is the
  * ticket's identity, so a ledger that was lost, replaced or is new (a move from `--config DIR`
  * to the service's state directory) finds the tickets made before instead of opening them
- * again. One query per ticket to create; tickets are rare next to polls.
+ * again. A key the ledger has never seen is looked up with its chunk's other new keys, many per
+ * request (lookAhead); a pending row's tag alone, right before its create.
  */
 async function createOnce(
   ctx: Ctx,
@@ -769,7 +1008,7 @@ async function createOnce(
     createdAt: known ? new Date(known.createdAt) : ctx.now,
   };
   // absentInPsa: the caller asked the PSA for this very tag a moment ago (nextOccurrence).
-  const found = options.absentInPsa ? undefined : (await ctx.o.psa.findTicketsByTag(tag))[0];
+  const found = options.absentInPsa ? undefined : (await ticketsTagged(ctx, tag, known))[0];
   // The lookup took a round trip: a pause or SIGTERM that came meanwhile stops the write.
   throwIfAbandoned(ctx.o.signal);
   if (!found && known && !known.psaTicketId) refuseWhileInFlight(ctx, known, draft.title);
@@ -816,6 +1055,9 @@ async function createOnce(
     }
   }
   ctx.totals.created++;
+  // An answer without the ticket's number (Autotask answers a create with its id): the number,
+  // and the tag the PSA stored, are read back with the chunk's other new tickets.
+  if (!created.number) ctx.readBack.push({ key: row.key, psaTicketId: created.id, tag, m: { tenantId: draft.tenantId, tenantName: draft.tenantName } });
   return l.upsertTicket({ key: row.key, integration: row.integration, tenantId: row.tenantId, kind: row.kind, psaTicketId: created.id, psaTicketNumber: created.number || null, psaCheckedAt: ctx.now });
 }
 

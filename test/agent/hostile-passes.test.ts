@@ -171,7 +171,9 @@ describe.each(SIMULATED_PSA_KINDS.map((k) => [k] as const))('passes with one hos
     // The bad contract's units, as the PSA answers them: 2.5 (typed in by hand).
     psaSim.rewrite((req, body) => {
       if (!mentions({ method: req.method, path: req.path, body: req.body } as RecordedRequest, bad!.contractId!)) return body;
-      for (const list of recordLists(body)) for (const r of list) for (const f of ['units', 'quantity', 'Quantity']) if (typeof r[f] === 'number') r[f] = 2.5;
+      // A request may read the units of many contracts at once: only the bad contract's records change.
+      const othersOf = (r: Record<string, unknown>) => Object.entries(r).some(([k, v]) => /^(contract|agreement)(id|number)$/i.test(k) && (typeof v === 'number' || typeof v === 'string') && String(v) !== bad!.contractId);
+      for (const list of recordLists(body)) for (const r of list) if (!othersOf(r)) for (const f of ['units', 'quantity', 'Quantity']) if (typeof r[f] === 'number') r[f] = 2.5;
       return body;
     });
     psaSim.clearRequests();

@@ -24,6 +24,19 @@ interface Options {
   realSleep?: boolean;
 }
 
+/** A connector that looks at the usage again at once after a refusal (production waits 30 s). */
+function createGuarded(): { psa: AutotaskPsa } {
+  const psa = createAutotaskPsa({
+    connection: { ...AUTOTASK_DEFAULTS, zoneDiscoveryUrl: sim.zoneDiscoveryUrl, username: sim.fixture.apiUser.username },
+    secret: sim.fixture.apiUser.secret,
+    integrationCode: sim.fixture.apiUser.integrationCode,
+    httpOptions: { backoffBaseMs: 1, backoffMaxMs: 4, sleep: async () => undefined },
+    budget: { recheckWhenExhaustedMs: 0 },
+  });
+  opened.push(psa);
+  return { psa };
+}
+
 function connect(options: Options = {}): { psa: AutotaskPsa; waits: number[] } {
   const waits: number[] = [];
   const psa = createAutotaskPsa({
@@ -249,10 +262,23 @@ describe('hourly threshold', () => {
     await psa.listAccountTypes();
     await psa.listBillingItems();
     await psa.listContracts();
-    // 2,000 requests left for 60 minutes: about one request per 1.8 s.
+    // 1,000 requests left below the 90% reserve for 60 minutes: about one request per 3.6 s.
     const paced = waits.filter((w) => w >= 1_000);
     expect(paced.length).toBeGreaterThanOrEqual(2);
-    expect(Math.max(...paced)).toBeGreaterThanOrEqual(1_700);
+    expect(Math.max(...paced)).toBeGreaterThanOrEqual(3_500);
+  });
+
+  it('leaves the last 10% to other integrations: from 90% it sends nothing but the usage check, and resumes once usage is lower', async () => {
+    sim.setThreshold({ used: 9_100 });
+    sim.clearRequests();
+    const { psa } = createGuarded();
+    const e = await failure(psa.listAccounts());
+    expect(e.kind).toBe('rate-limit');
+    expect(e.message).toMatch(/^kmsp paused its Autotask requests: \d+ of 10000 requests of the 60-minute window are used, and kmsp leaves the last 10% to other integrations$/);
+    expect(sim.requests.filter((r) => !/ThresholdInformation|zoneInformation/i.test(r.path))).toEqual([]);
+    // Another integration's share of the window has passed: the next look lets kmsp carry on.
+    sim.setThreshold({ used: 5_000 });
+    expect((await psa.listAccounts()).length).toBeGreaterThan(0);
   });
 
   it('does not pace below 75%', async () => {

@@ -1,11 +1,12 @@
-// Ticket creation and its idempotency tag (externalID) over real loopback HTTP: the id
-// of a created ticket is never lost when reading it back fails, a tag Autotask altered
-// is detected, and tags longer than the externalID field (from the field metadata, else
+// Ticket creation and its idempotency tag (externalID) over real loopback HTTP: a create is
+// one request (the id alone; no read-back), tags of many tickets are found with one query, a tag
+// Autotask altered is not found by it, and tags longer than the externalID field (from the field metadata, else
 // 50 characters — assumptions.ts) are refused before anything is sent.
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { AUTOTASK_DEFAULTS } from '../../source/domain/defaults.js';
 import { KmspError } from '../../source/domain/errors.js';
 import type { NewTicket } from '../../source/domain/types.js';
+import { IN_LIST_MAX } from '../../source/connectors/autotask/assumptions.js';
 import { createAutotaskPsa, TICKET_TAG_MAX_FALLBACK, type AutotaskPsa } from '../../source/connectors/autotask/index.js';
 import { psaProfile } from '../../source/domain/profiles/index.js';
 import { fitTag } from '../../source/domain/ticketKeys.js';
@@ -68,12 +69,12 @@ function newTicket(sim: AutotaskSimulator, tag: string): NewTicket {
 
 const ticketPosts = (sim: AutotaskSimulator) => sim.requests.filter((r) => r.method === 'POST' && /\/Tickets$/i.test(r.path));
 
-describe('reading the ticket back after the create', () => {
-  it('keeps the id when the read-back fails: the ticket is built from the create and what was sent', async () => {
+describe('the create answers with the id alone', () => {
+  it('one request: the ticket is built from the create and what was sent; a later read fills in the number', async () => {
     const sim = await start();
     const psa = connect(sim);
-    await psa.ticketPicklists(); // the Tickets field list is cached: the next GET is the read-back
-    sim.inject({ endpoint: 'Tickets', kind: 'error', method: 'GET', message: 'An unexpected error occurred on the server.' });
+    await psa.ticketPicklists(); // the Tickets field list is cached
+    sim.clearRequests();
     const tag = 'kmsp:tickets:readback';
     const ticket = await psa.createTicket(newTicket(sim, tag));
     const stored = sim.state.tickets.find((t) => t.externalID === tag)!;
@@ -89,9 +90,32 @@ describe('reading the ticket back after the create', () => {
       completedAt: null,
       scope: null,
     });
-    expect(ticketPosts(sim)).toHaveLength(1);
-    // The next read fills in what the create did not say.
-    expect((await psa.getTicket(ticket.id))!.number).toBe(stored.ticketNumber);
+    // No read-back per ticket: the ticket job reads a pass's new tickets back by their tags, many per query.
+    expect(sim.requests.filter((r) => !/ThresholdInformation/i.test(r.path)).map((r) => r.method)).toEqual(['POST']);
+    expect((await psa.findTicketsByTags([tag, 'kmsp:tickets:none'])).map((t) => [t.id, t.number])).toEqual([[String(stored.id), stored.ticketNumber]]);
+  });
+});
+
+describe('tags of many tickets in one query', () => {
+  it('findTicketsByTags asks with an `in` filter on externalID, IN_LIST_MAX tags per query, and keeps exact matches only', async () => {
+    const sim = await start();
+    const psa = connect(sim);
+    const tags = Array.from({ length: 5 }, (_, i) => `kmsp:many:${i}`);
+    const created = [];
+    for (const tag of tags.slice(0, 3)) created.push(await psa.createTicket(newTicket(sim, tag)));
+    // Autotask compares strings without case: a tag differing only in case is not kmsp's.
+    await psa.createTicket(newTicket(sim, 'KMSP:MANY:0'));
+    sim.clearRequests();
+    const found = await psa.findTicketsByTags(tags);
+    expect(found.map((t) => t.tag).sort()).toEqual(tags.slice(0, 3));
+    expect(found.map((t) => t.id).sort()).toEqual(created.map((t) => t.id).sort());
+    const queries = sim.requests.filter((r) => /\/Tickets\/query$/i.test(r.path));
+    expect(queries).toHaveLength(1);
+    expect((queries[0]!.body as { filter: unknown }).filter).toEqual([{ op: 'in', field: 'externalID', value: tags }]);
+    // More tags than one list holds: one query per IN_LIST_MAX.
+    sim.clearRequests();
+    await psa.findTicketsByTags(Array.from({ length: IN_LIST_MAX + 1 }, (_, i) => `kmsp:lots:${i}`));
+    expect(sim.requests.filter((r) => /\/Tickets\/query$/i.test(r.path))).toHaveLength(2);
   });
 });
 
@@ -140,7 +164,7 @@ describe('tag length', () => {
     expect((await psa.findTicketsByTag(fitted)).map((t) => t.id)).toEqual([created.id]);
   });
 
-  it('detects a tag Autotask altered (cut) and says which ticket it created', async () => {
+  it('a tag Autotask altered (cut) is not found by its tag: the ticket job reads its new tickets back by tag and says so', async () => {
     // A tenant that cuts over-long strings silently, and whose field list could not be read (so 50 is assumed).
     const sim = await start((f) => {
       f.fieldLengths = { Tickets: { externalID: 30 } };
@@ -149,14 +173,12 @@ describe('tag length', () => {
     const psa = connect(sim);
     sim.inject({ endpoint: 'Tickets', kind: 'error', method: 'GET', message: 'An unexpected error occurred on the server.' });
     const tag = `kmsp:cut:${'c'.repeat(31)}`; // 40 characters
-    const error = await failure(psa.createTicket(newTicket(sim, tag)));
+    const ticket = await psa.createTicket(newTicket(sim, tag));
     const stored = sim.state.tickets.find((t) => String(t.externalID) === tag.slice(0, 30))!;
     expect(stored).toBeDefined();
-    expect(error.kind).toBe('vendor');
-    expect(error.message).toBe(`Autotask created ticket ${String(stored.ticketNumber)} but changed its kmsp tag`);
-    expect(error.why).toContain(`sent externalID "${tag}" (40 characters); Autotask stored "${tag.slice(0, 30)}"`);
-    expect(error.remedy).toContain(`id ${String(stored.id)}`);
-    expect(error.detail).toBe(`ticket id ${String(stored.id)}`);
+    expect(ticket.id).toBe(String(stored.id));
+    expect(await psa.findTicketsByTags([tag])).toEqual([]);
+    expect((await psa.getTicket(ticket.id))!.tag).toBe(tag.slice(0, 30));
   });
 });
 

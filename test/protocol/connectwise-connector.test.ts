@@ -182,7 +182,7 @@ describe('agreements and products', () => {
 describe('current quantities', () => {
   it('sums the additions in effect on the day per product; cancelled and future ones do not count', async () => {
     const q = await psa.currentQuantities(String(ids.acmeAgreement), TODAY);
-    expect(q.sort((a, b) => a.billingItemId.localeCompare(b.billingItemId))).toEqual([
+    expect(q.map(({ writeRef: _, ...rest }) => rest).sort((a, b) => a.billingItemId.localeCompare(b.billingItemId))).toEqual([
       { billingItemId: '600', units: 36, periodStart: null, periodEnd: null },
       { billingItemId: '601', units: 4, periodStart: null, periodEnd: null },
       { billingItemId: '603', units: 10, periodStart: null, periodEnd: null },
@@ -235,6 +235,20 @@ describe('usage postings (mode set)', () => {
     expect(new URLSearchParams(read.query).get('conditions')).toBe('product/id=600');
     expect(addition(88000).quantity).toBe(40);
     expect(addition(88000).effectiveDate).toBe('2026-01-01T00:00:00Z');
+  });
+
+  it('a posting handed the reference of the units read (writeRef) sets that addition without reading the additions again', async () => {
+    const held = (await psa.currentQuantities(String(ids.acmeAgreement), TODAY)).find((x) => x.billingItemId === '600')!;
+    const quantity = addition(88000).quantity as number;
+    expect(JSON.parse(held.writeRef!)).toMatchObject({ addition: 88000, quantity });
+    sim.clearRequests();
+    expect(await psa.postUsage({ ...posting(ids.kesWorkstation, quantity, quantity + 1), writeRef: held.writeRef! })).toEqual({ id: '88000' });
+    expect(sim.requests.map((r) => `${r.method} ${r.path}`)).toEqual([`PATCH /v2025_1/apis/3.0/finance/agreements/${ids.acmeAgreement}/additions/88000`]);
+    expect(addition(88000).quantity).toBe(quantity + 1);
+  });
+
+  it('a product with two additions in effect gets no reference: its posting reads the additions and refuses', async () => {
+    expect((await psa.currentQuantities(String(ids.epsilonTwice), TODAY))[0]!.writeRef).toBeUndefined();
   });
 
   it('0 stays an addition of 0 (never deleted); a repeat writes nothing', async () => {

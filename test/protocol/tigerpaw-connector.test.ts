@@ -258,7 +258,7 @@ describe('additional charges', () => {
   const posting = (extra: Partial<UsagePosting>): UsagePosting => ({ contractId: '501', billingItemId: 'KES-WS', before: 10, after: 12, mode: 'set', effectiveDate: TODAY, priceLevel: '1', ...extra });
 
   it('reads the units per item with their price level', async () => {
-    expect(await psa.currentQuantities('501', TODAY)).toEqual([{ billingItemId: 'KES-WS', units: 10, periodStart: null, periodEnd: null, priceLevel: '1' }]);
+    expect(await psa.currentQuantities('501', TODAY)).toEqual([{ billingItemId: 'KES-WS', units: 10, periodStart: null, periodEnd: null, priceLevel: '1', writeRef: expect.any(String) }]);
     expect(await failure(psa.currentQuantities('999', TODAY))).toMatchObject({ kind: 'not-found' });
   });
 
@@ -267,6 +267,15 @@ describe('additional charges', () => {
     expect(charge(1)).toMatchObject({ Quantity: 12, PriceLevel: 2, Price: 2.5 });
     expect(writes().map((r) => `${r.method} ${r.path}`)).toEqual(['PUT /api/agreements/501/additionalcharges/1']);
     expect(writes()[0]!.body).toEqual({ Quantity: 12, PriceLevel: 2 });
+  });
+
+  it('a posting handed the reference of the units read (writeRef) sets that charge without reading the charges again', async () => {
+    const [held] = await psa.currentQuantities('501', TODAY);
+    expect(JSON.parse(held!.writeRef!)).toEqual({ detailId: 1, quantity: 10, priceLevel: 1 });
+    sim.clearRequests();
+    expect(await psa.postUsage(posting({ after: 13, writeRef: held!.writeRef! }))).toEqual({ id: '1' });
+    expect(sim.requests.map((r) => `${r.method} ${r.path}`)).toEqual(['PUT /api/agreements/501/additionalcharges/1']);
+    expect(charge(1)).toMatchObject({ Quantity: 13, PriceLevel: 1 });
   });
 
   it('writes nothing when the charge already holds the quantity at the level', async () => {

@@ -71,12 +71,21 @@ describe('a signal during a lookup', () => {
     const ledger = env.ledger();
     const controller = new AbortController();
     const c = await env.connect();
+    // The lookup is one tag, or many at once where the PSA can: the signal arrives during either.
     const find = c.psa.findTicketsByTag.bind(c.psa);
     c.psa.findTicketsByTag = async (tag) => {
       const found = await find(tag);
       controller.abort('writes were paused'); // arrives while the lookup is on the wire
       return found;
     };
+    const findMany = c.psa.findTicketsByTags?.bind(c.psa);
+    if (findMany) {
+      c.psa.findTicketsByTags = async (tags) => {
+        const found = await findMany(tags);
+        controller.abort('writes were paused');
+        return found;
+      };
+    }
     env.demo.autotask.clearRequests();
     try {
       const r = await runTickets({ integration: env.integration, platform: c.platform, psa: c.psa, ledger, now: new Date(), dryRun: false, personCheckMs: 0, signal: controller.signal });

@@ -51,6 +51,27 @@ const run = (i: Integration): Promise<TicketRunResult> => runTickets({ integrati
 const ticket = () => cw.state.tickets.find((t) => t.externalXRef === KEY);
 const refId = (v: unknown) => (v as { id?: number } | undefined)?.id;
 
+describe('requests per new ticket (ConnectWise)', () => {
+  it('new event and status tickets: one externalXRef in (…) lookup for all their tags, one create each, nothing read back', async () => {
+    const i = await integration((x) => {
+      x.ticketing.sections.events!.find((r) => r.key === 'critical')!.enabled = true;
+    });
+    for (const [id, host] of [[9101, WS1], [9102, WS2]] as const) {
+      ksc.addEvent(ALPHA, { id, severity: 'critical', type: 'GNRL_EV_VIRUS_FOUND', typeName: 'Malicious object detected', description: `Trojan ${id}`, host } as never);
+    }
+    ksc.setStatusMask(ALPHA, WS1, [DB]);
+    cw.clearRequests();
+    const r = await run(i);
+    expect(r.totals).toMatchObject({ created: 3, errors: 0 });
+    const tickets = cw.requests.filter((q) => /\/service\/tickets$/i.test(q.path));
+    const lookups = tickets.filter((q) => q.method === 'GET');
+    expect(lookups).toHaveLength(1);
+    expect(decodeURIComponent(lookups[0]!.query)).toMatch(/conditions=externalXRef in \("[^"]+","[^"]+","[^"]+"\)/);
+    expect(tickets.filter((q) => q.method === 'POST')).toHaveLength(3);
+    expect(cw.requests.filter((q) => q.method === 'GET' && /\/service\/tickets\/\d+$/i.test(q.path))).toEqual([]);
+  });
+});
+
 describe('tickets whose statuses belong to a board (ConnectWise)', () => {
   it('opens with the New status of its row\'s board and closes with that board\'s Closed status', async () => {
     const i = await integration();

@@ -23,6 +23,63 @@ function critical(vserver: string, host: string, id: number, extra: Record<strin
   return env.demo.ksc.addEvent(vserver, { id, severity: 'critical', type: 'GNRL_EV_VIRUS_FOUND', typeName: 'Malicious object detected', description: `Trojan ${id}`, host, ...extra } as never);
 }
 
+describe('requests per new ticket (Autotask)', () => {
+  it('new event and status tickets: one tag query for all, one create each, one query reading them back by tag; no per-ticket read', async () => {
+    critical(ALPHA, WS1, 6101);
+    critical(ALPHA, WS2, 6102);
+    env.demo.ksc.setStatusMask(ALPHA, WS2, [DB]);
+    const ledger = env.ledger();
+    env.demo.autotask.clearRequests();
+    const r = await env.run(ledger);
+    expect(r.totals).toMatchObject({ created: 3, errors: 0 });
+    const ticketRequests = env.demo.autotask.requests.filter((q) => /\/Tickets(\/|$)/i.test(q.path) && !/entityInformation/i.test(q.path));
+    const queries = ticketRequests.filter((q) => /\/Tickets\/query$/i.test(q.path));
+    // The look-ahead (every new tag, one `in` query) and the read-back (the three tickets' numbers and tags).
+    expect(queries.map((q) => (q.body as { filter: Array<{ op: string; value: unknown[] }> }).filter[0]!.op)).toEqual(['in', 'in']);
+    expect((queries[0]!.body as { filter: Array<{ value: unknown[] }> }).filter[0]!.value).toHaveLength(3);
+    expect(ticketRequests.filter((q) => q.method === 'POST' && /\/Tickets$/i.test(q.path))).toHaveLength(3);
+    expect(ticketRequests.filter((q) => q.method === 'GET')).toEqual([]);
+    // The numbers the create answers left out are recorded from the read-back.
+    for (const t of env.tickets()) expect(ledger.getTicket(String(t.externalID))!.psaTicketNumber).toBe(String(t.ticketNumber));
+  });
+});
+
+describe('requests of a pass with nothing new (Autotask)', () => {
+  it('the open tickets whose PSA status is due for a check, and those repeats are noted on, are read with one tag query, not one read each', async () => {
+    critical(ALPHA, WS1, 6301);
+    env.demo.ksc.setStatusMask(ALPHA, WS1, [DB]);
+    env.demo.ksc.setStatusMask(ALPHA, WS2, [RTP]);
+    const ledger = env.ledger();
+    expect((await env.run(ledger)).totals).toMatchObject({ created: 3, errors: 0 });
+    critical(ALPHA, WS1, 6302); // a repeat, noted on the open event ticket
+    env.demo.autotask.clearRequests();
+    const again = await env.run(ledger); // personCheckMs 0: both status tickets are due
+    expect(again.totals).toMatchObject({ created: 0, notes: 1, closedByPerson: 0, errors: 0 });
+    const tickets = env.demo.autotask.requests.filter((q) => /\/Tickets(\/|$)/i.test(q.path) && !/entityInformation|\/Notes$/i.test(q.path));
+    expect(tickets.map((q) => `${q.method} ${q.path.replace(/^.*\/V1\.0\//i, '')}`)).toEqual(['POST Tickets/query']);
+    expect((tickets[0]!.body as { filter: Array<{ value: unknown[] }> }).filter[0]!.value).toHaveLength(3);
+  });
+});
+
+describe('Autotask\'s hourly threshold mostly used by other integrations', () => {
+  it('a pass at 90% defers its tickets (nothing sent but the usage check, the events stay before the cursor); a later pass below it creates them once', async () => {
+    critical(ALPHA, WS1, 6201);
+    const ledger = env.ledger();
+    env.demo.autotask.setThreshold({ used: 9_200 });
+    env.demo.autotask.clearRequests();
+    // The pass stops at its first PSA read, before anything is written (the agent records it and tries again next poll).
+    await expect(env.run(ledger)).rejects.toMatchObject({ kind: 'rate-limit', message: expect.stringMatching(/^kmsp paused its Autotask requests: \d+ of 10000 .* leaves the last 10% to other integrations$/) });
+    expect(env.tickets()).toHaveLength(0);
+    expect(env.demo.autotask.requests.filter((r) => !/ThresholdInformation|zoneInformation/i.test(r.path))).toEqual([]);
+    expect(ledger.getCursor('demo', ALPHA, EVENTS_STREAM)).toBeNull();
+
+    env.demo.autotask.setThreshold({ used: 2_000 });
+    const later = await env.run(ledger);
+    expect(later.totals).toMatchObject({ created: 1, errors: 0 });
+    expect(env.tickets()).toHaveLength(1);
+  });
+});
+
 describe('event tickets', () => {
   it('enabled Critical events become tickets with the rule fields; older than the lifetime do not; a rerun creates nothing', async () => {
     critical(ALPHA, WS1, 6001);

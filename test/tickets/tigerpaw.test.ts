@@ -85,6 +85,24 @@ async function lockedOrder(): Promise<{ i: Integration; number: number }> {
 }
 const summary = (r: TicketRunResult) => ticketSummaryLine('demo', r, { dryRun: false, paused: false, requests: { platform: 0, psa: 0 }, ms: 0 });
 
+describe('requests per new service order (Tigerpaw)', () => {
+  it('new event and status orders: one Reference search for all their tags, one create each, nothing read back', async () => {
+    const i = await withEvents();
+    critical(9101, WS1);
+    critical(9102, WS2);
+    ksc.setStatusMask(ALPHA, WS1, [DB]);
+    tp.clearRequests();
+    const r = await run(i);
+    expect(r.totals).toMatchObject({ created: 3, errors: 0 });
+    const searches = tp.requests.filter((q) => q.method === 'POST' && /\/api\/serviceorders\/search/i.test(q.path));
+    expect(searches.map((q) => q.path.replace(/\?.*$/, ''))).toEqual(['/api/serviceorders/search']);
+    const criteria = (searches[0]!.body as { Criteria: Array<{ SearchType: string; MatchType: string }> }).Criteria;
+    expect(criteria.map((c) => [c.SearchType, c.MatchType])).toEqual(Array(3).fill(['Reference', 'Equal']));
+    expect(tp.requests.filter((q) => q.method === 'POST' && /\/api\/ServiceOrders$/i.test(q.path))).toHaveLength(3);
+    expect(tp.requests.filter((q) => q.method === 'GET' && /\/api\/serviceorders\/\d+$/i.test(q.path))).toEqual([]);
+  });
+});
+
 describe('service orders for statuses and events', () => {
   it('a status opens one service order: Reference = the stable key, rep/board/priority/type/status from the settings; clearing closes it with Closed', async () => {
     const i = await integration();

@@ -1,9 +1,10 @@
 // The hourly-threshold guard (budget.ts) with a fake clock, reader and sleep.
 import { describe, expect, it } from 'vitest';
 import { KmspError } from '../../source/domain/errors.js';
-import { BudgetGuard, type Threshold } from '../../source/connectors/autotask/budget.js';
+import { BudgetGuard, DEFAULT_BUDGET_POLICY, type BudgetPolicy, type Threshold } from '../../source/connectors/autotask/budget.js';
 
-function harness(readings: Array<Threshold | Error>) {
+/** `reserveFromRatio` 1: no reserve, so the limit itself is where sending stops (the reserve has tests of its own). */
+function harness(readings: Array<Threshold | Error>, policy: Partial<BudgetPolicy> = { reserveFromRatio: 1 }) {
   let requests = 0;
   let now = 1_000_000;
   const waits: number[] = [];
@@ -22,7 +23,7 @@ function harness(readings: Array<Threshold | Error>) {
       now += ms;
     },
     now: () => now,
-    policy: { refreshEvery: 10, refreshEveryWhenPacing: 3 },
+    policy: { refreshEvery: 10, refreshEveryWhenPacing: 3, ...policy },
   });
   const send = async (n = 1) => {
     for (let i = 0; i < n; i++) {
@@ -60,6 +61,35 @@ describe('BudgetGuard', () => {
     const loose = harness([t(7_500, 100_000)]);
     await loose.send(3);
     expect(loose.waits).toEqual([]);
+  });
+
+  it('by default leaves the last 10% to other integrations: paced so the budget up to 90% lasts the window, nothing sent from 90%', async () => {
+    expect(DEFAULT_BUDGET_POLICY.reserveFromRatio).toBe(0.9);
+    const paced = harness([t(8_000)], {});
+    await paced.send(3);
+    // 1,000 left below the reserve for 60 minutes: 3.6 s apart.
+    expect(paced.waits[0]).toBeCloseTo(3_600, -1);
+    const reserved = harness([t(9_000), t(9_000)], {});
+    const error = (await reserved.send(1).catch((e: unknown) => e)) as KmspError;
+    expect(error).toBeInstanceOf(KmspError);
+    expect(error.kind).toBe('rate-limit');
+    expect(error.message).toBe('kmsp paused its Autotask requests: 9000 of 10000 requests of the 60-minute window are used, and kmsp leaves the last 10% to other integrations');
+    expect(error.remedy).toMatch(/looks at the usage again every 30 s/);
+    // Nothing was sent but the usage check itself.
+    expect(reserved.reads()).toBe(1);
+  });
+
+  it('deferred at the reserve, it looks again after a while and carries on once the others slowed down', async () => {
+    const h = harness([t(9_500), t(9_400), t(6_000)], {});
+    await expect(h.send(1)).rejects.toMatchObject({ kind: 'rate-limit' });
+    await expect(h.send(1)).rejects.toMatchObject({ kind: 'rate-limit' });
+    expect(h.reads()).toBe(1);
+    h.advance(30_000);
+    await expect(h.send(1)).rejects.toMatchObject({ kind: 'rate-limit' });
+    expect(h.reads()).toBe(2);
+    h.advance(30_000);
+    await h.send(1);
+    expect(h.reads()).toBe(3);
   });
 
   it('re-reads more often while pacing', async () => {

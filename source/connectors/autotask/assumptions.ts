@@ -112,6 +112,14 @@ export const RESEND_BODY_ON_NEXT_PAGE = true;
 /** README §2.2: MaxRecords is 1–500. */
 export const MAX_RECORDS = 500;
 
+/**
+ * Values in one `in` list. README §2.2 caps a query at 500 OR conditions; whether an `in` list
+ * counts towards it is UNCONFIRMED, so lists stay well below it. Contracts per units query: with
+ * a few services each, one chunk's rows mostly fit one 500-record page.
+ */
+export const IN_LIST_MAX = 200;
+export const UNITS_QUERY_CONTRACTS = 200;
+
 /** Guards against a server that never stops paging (GO caps at 1,000 pages). */
 export const MAX_PAGES = 2000;
 
@@ -194,6 +202,13 @@ export const THREADS_PER_ENDPOINT = 3;
  * threshold (UNCONFIRMED table). From 75% on we pace ourselves (see budget.ts).
  */
 export const PACE_FROM_RATIO = 0.75;
+
+/**
+ * From 90% of the hourly threshold kmsp sends no request (budget.ts): the last 10% is left to the
+ * MSP's other integrations of the same database. kmsp's work waits for the next pass; theirs may
+ * not be able to wait. A choice of kmsp's, not Autotask's.
+ */
+export const RESERVE_FROM_RATIO = 0.9;
 
 /** README §3.2: 10,000 requests per hour per database — only used when ThresholdInformation is unreadable. */
 export const DEFAULT_THRESHOLD = { limit: 10_000, timeframeMinutes: 60 } as const;

@@ -6,15 +6,21 @@
 // - it re-reads the threshold on the first request, then every `refreshEvery`
 //   requests (every `refreshEveryWhenPacing` once usage is high) or when the
 //   reading is 5 minutes old, so the reading itself costs well under 1% of the budget;
-// - from 75% (PACE_FROM_RATIO) it paces: request starts are spaced so the rest of
-//   the budget would last the whole timeframe (timeframe / remaining), but never
-//   less than 1 s (what Autotask's own added latency costs per call at that level)
-//   nor more than 10 s (a run should degrade, not stall);
-// - at 100% it stops before sending and throws a 'rate-limit' KmspError saying
-//   how much was used of what limit and when to retry (a long-lived connector
-//   looks again every 30 s of such refusals, so it recovers when the window moves).
+// - from 75% (PACE_FROM_RATIO) it paces: request starts are spaced so what is left
+//   below the reserve would last the whole timeframe (timeframe / remaining), but
+//   never less than 1 s (what Autotask's own added latency costs per call at that
+//   level) nor more than 10 s (a run should degrade, not stall);
+// - from 90% (RESERVE_FROM_RATIO) it defers: the rest of the budget is left to the
+//   MSP's other integrations (its PSA's own automations, its RMM, its people's tools),
+//   which would otherwise be refused along with kmsp once the database hits the limit.
+//   It stops before sending and throws a 'rate-limit' KmspError saying how much was
+//   used of what limit and when to retry (a long-lived connector looks again every
+//   30 s of such refusals, so it resumes when the window moves or the others slow
+//   down). Nothing is half-done: the request was not sent; the billing and ticket
+//   jobs carry on from where they stopped on their next pass;
+// - at 100% (another integration used it all) it stops the same way.
 import { KmspError, isKmspError } from '../../domain/errors.js';
-import { PACE_FROM_RATIO } from './assumptions.js';
+import { PACE_FROM_RATIO, RESERVE_FROM_RATIO } from './assumptions.js';
 
 export interface Threshold {
   limit: number;
@@ -30,6 +36,8 @@ export interface BudgetPolicy {
   /** While the threshold is used up, how often a long-lived connector looks again. */
   recheckWhenExhaustedMs: number;
   paceFromRatio: number;
+  /** From this share of the threshold kmsp sends nothing: the rest is left to other integrations (1: none left). */
+  reserveFromRatio: number;
   minPaceMs: number;
   maxPaceMs: number;
 }
@@ -40,6 +48,7 @@ export const DEFAULT_BUDGET_POLICY: BudgetPolicy = {
   maxReadingAgeMs: 5 * 60_000,
   recheckWhenExhaustedMs: 30_000,
   paceFromRatio: PACE_FROM_RATIO,
+  reserveFromRatio: RESERVE_FROM_RATIO,
   minPaceMs: 1_000,
   maxPaceMs: 10_000,
 };
@@ -87,6 +96,11 @@ export class BudgetGuard {
     return t.limit > 0 ? t.used / t.limit : 1;
   }
 
+  /** The usage at which kmsp stops sending: the limit less the reserve left to other integrations. */
+  private stopAt(t: Threshold): number {
+    return Math.min(t.limit, Math.floor(t.limit * Math.min(1, this.policy.reserveFromRatio)));
+  }
+
   private refreshDue(): boolean {
     if (this.requestsAtAttempt === null) return true;
     const since = this.options.requestsMade() - this.requestsAtAttempt;
@@ -94,7 +108,7 @@ export class BudgetGuard {
     if (!estimate) return since >= this.policy.refreshEvery;
     const age = this.now() - this.readAt;
     // Before refusing to send, confirm with a fresh reading: the window may have moved on.
-    if (estimate.used >= estimate.limit) return since > 0 || age >= this.policy.recheckWhenExhaustedMs;
+    if (estimate.used >= this.stopAt(estimate)) return since > 0 || age >= this.policy.recheckWhenExhaustedMs;
     if (age >= this.policy.maxReadingAgeMs) return true;
     const every = this.ratio(estimate) >= this.policy.paceFromRatio ? this.policy.refreshEveryWhenPacing : this.policy.refreshEvery;
     return since >= every;
@@ -126,16 +140,28 @@ export class BudgetGuard {
     const estimate = this.estimate();
     if (!estimate) return;
     if (estimate.used >= estimate.limit) throw this.exhausted(null);
+    if (estimate.used >= this.stopAt(estimate)) throw this.reserved(estimate);
     if (this.ratio(estimate) >= this.policy.paceFromRatio) await this.pace(estimate);
   }
 
   private async pace(estimate: Threshold): Promise<void> {
-    const remaining = Math.max(1, estimate.limit - estimate.used);
+    const remaining = Math.max(1, this.stopAt(estimate) - estimate.used);
     const interval = Math.min(this.policy.maxPaceMs, Math.max(this.policy.minPaceMs, (estimate.timeframeMinutes * 60_000) / remaining));
     const now = this.now();
     const at = Math.max(now, this.nextSlot);
     this.nextSlot = at + interval;
     if (at > now) await this.options.sleep(at - now);
+  }
+
+  /** The 'rate-limit' error for usage in the reserve: kmsp leaves the rest to the MSP's other integrations. */
+  reserved(t: Threshold): KmspError {
+    const share = Math.round(this.policy.reserveFromRatio * 100);
+    return new KmspError(`kmsp paused its Autotask requests: ${t.used} of ${t.limit} requests of the ${t.timeframeMinutes}-minute window are used, and kmsp leaves the last ${100 - share}% to other integrations`, {
+      kind: 'rate-limit',
+      cause: `the database's hourly threshold is shared by every integration; kmsp sends nothing from ${share}% of it, so the others are not refused along with it`,
+      remedy: `Nothing to do: kmsp looks at the usage again every ${Math.round(this.policy.recheckWhenExhaustedMs / 1000)} s and carries on once it is below ${share}% (at ${new Date(this.now() + t.timeframeMinutes * 60_000).toISOString()} at the latest). If this happens often, find which integration uses the budget (Autotask: Admin › API usage) or spread the schedules.`,
+      code: 429,
+    });
   }
 
   /** The 'rate-limit' error for an exhausted threshold; `retryAfterMs` from a 429's Retry-After when known. */

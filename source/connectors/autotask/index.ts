@@ -31,7 +31,7 @@ export interface AutotaskPsaOptions {
   budget?: Partial<BudgetPolicy>;
 }
 
-export type AutotaskPsa = Psa & { readonly http: HttpClient };
+export type AutotaskPsa = Psa & Required<Pick<Psa, 'currentQuantitiesMany' | 'findTicketsByTags'>> & { readonly http: HttpClient };
 
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -87,10 +87,12 @@ export function createAutotaskPsa(opts: AutotaskPsaOptions): AutotaskPsa {
     listBillingItems: () => contracts.billingItems(),
     ticketPicklists: () => tickets.picklists(),
     currentQuantities: (contractId, date) => contracts.currentQuantities(contractId, date),
+    currentQuantitiesMany: (contractIds, date) => contracts.currentQuantitiesMany(contractIds, date),
     postUsage: (posting) => contracts.postUsage(posting),
     createTicket: (ticket) => tickets.create(ticket),
     getTicket: (id) => tickets.get(id),
     findTicketsByTag: (tag) => tickets.findByTag(tag),
+    findTicketsByTags: (tags) => tickets.findByTags(tags),
     closeTicket: (id, status) => tickets.close(id, status),
     addTicketNote: (id, note) => tickets.addNote(id, note),
     ticketNotes: (id) => tickets.notes(id),

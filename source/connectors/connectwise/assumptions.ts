@@ -76,6 +76,12 @@ export const TICKET_SUMMARY_MAX = 100;
 export const TICKET_TAG_MAX = 100;
 
 /**
+ * README §2.2: keep URLs under about 2,000 characters. A tag lookup of many tickets puts its
+ * `externalXRef in (…)` list in the URL: at most this many characters of it, encoded, per request.
+ */
+export const TAG_LIST_URL_CHARS = 1_500;
+
+/**
  * README §4.5: initialDescription and note text have no published length; 8,000 characters
  * is an assumption (the ConnectWise profile's descriptionMax). Longer texts are cut with "…".
  */

@@ -47,7 +47,7 @@ export const c = {
   ne(name: string, value: ConditionValue): string {
     return c.cmp(name, '!=', value);
   },
-  in(name: string, values: readonly number[]): string {
+  in(name: string, values: readonly (number | string)[]): string {
     if (values.length === 0) throw badCondition(`an empty "in" list for ${name}`);
     return `${field(name)} in (${values.map((v) => literal(v)).join(',')})`;
   },

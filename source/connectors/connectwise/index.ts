@@ -76,6 +76,7 @@ export function createConnectWisePsa(opts: ConnectWisePsaOptions): ConnectWisePs
     createTicket: (ticket) => tickets.create(ticket),
     getTicket: (id) => tickets.get(id),
     findTicketsByTag: (tag) => tickets.findByTag(tag),
+    findTicketsByTags: (tags) => tickets.findByTags(tags),
     closeTicket: (id, status) => tickets.close(id, status),
     addTicketNote: (id, note) => tickets.addNote(id, note),
     ticketNotes: (id) => tickets.notes(id),

@@ -186,3 +186,9 @@ export type RightsArea = keyof typeof RIGHTS;
 export function isRecurringPriceLevel(row: Readonly<Record<string, unknown>>): boolean {
   return row.IsRepairLevel !== true;
 }
+
+/**
+ * README §2.3: criteria of one SearchType are ORed; how many one search takes is not documented.
+ * Tag lookups send at most this many Reference criteria per search.
+ */
+export const REFERENCES_PER_SEARCH = 50;

@@ -81,6 +81,7 @@ export function createTigerpawPsa(opts: TigerpawPsaOptions): TigerpawPsa {
     createTicket: (ticket) => orders.create(ticket),
     getTicket: (id) => orders.get(id),
     findTicketsByTag: (tag) => orders.findByTag(tag),
+    findTicketsByTags: (tags) => orders.findByTags(tags),
     closeTicket: (id, status) => orders.close(id, status),
     addTicketNote: (id, note) => orders.addNote(id, note),
     ticketNotes: (id) => orders.notes(id),

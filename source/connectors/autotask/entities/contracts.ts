@@ -12,13 +12,18 @@ import {
   CONTRACT_TYPE_FALLBACK_LABELS,
   NO_SERVICE_PERIOD,
   RECURRING_SERVICE_CONTRACT_TYPE,
+  THREADS_PER_ENDPOINT,
+  UNITS_QUERY_CONTRACTS,
   dateOnly,
 } from '../assumptions.js';
 import type { AutotaskClient } from '../client.js';
 import { checkDate, toInt } from '../ids.js';
 import { labelOf, type FieldCatalog } from '../picklists.js';
 import { q } from '../query.js';
-import { bool, calendarPart, num, optNum, optStr, str } from '../wire.js';
+import { bool, calendarPart, num, optNum, optStr, str, type WireRecord } from '../wire.js';
+import { mapLimit } from '../../mapLimit.js';
+
+const UNIT_FIELDS = ['contractID', 'contractServiceID', 'serviceID', 'startDate', 'endDate', 'units'];
 
 interface UnitRow {
   id: number | null;
@@ -104,12 +109,50 @@ export class Contracts {
     const day = checkDate(date, 'quantity date');
     const at = dateOnly(day);
     const what = `read the units of contract ${id}`;
-    const records = await this.client.query(
-      'ContractServiceUnits',
-      [q.eq('contractID', id), q.lte('startDate', at), q.gte('endDate', at)],
-      what,
-      ['contractID', 'contractServiceID', 'serviceID', 'startDate', 'endDate', 'units'],
-    );
+    const records = await this.client.query('ContractServiceUnits', [q.eq('contractID', id), q.lte('startDate', at), q.gte('endDate', at)], what, UNIT_FIELDS);
+    return this.quantitiesFrom(id, day, records, what);
+  }
+
+  /**
+   * currentQuantities of many contracts: one ContractServiceUnits query per chunk of contracts
+   * (contractID in […], the same period conditions), its rows split per contract and judged as
+   * currentQuantities judges them (a contract without a row for the day is looked at alone, as
+   * there). Per contract its quantities or its error; a failed query rejects the whole.
+   */
+  async currentQuantitiesMany(contractIds: readonly string[], date: string): Promise<Map<string, ItemQuantity[] | Error>> {
+    const day = checkDate(date, 'quantity date');
+    const at = dateOnly(day);
+    const out = new Map<string, ItemQuantity[] | Error>();
+    const ids = new Map<number, string>();
+    for (const contractId of new Set(contractIds)) {
+      try {
+        ids.set(toInt(contractId, 'contract id'), contractId);
+      } catch (error) {
+        out.set(contractId, error as Error);
+      }
+    }
+    const chunks: number[][] = [];
+    const all = [...ids.keys()];
+    for (let i = 0; i < all.length; i += UNITS_QUERY_CONTRACTS) chunks.push(all.slice(i, i + UNITS_QUERY_CONTRACTS));
+    await mapLimit(chunks, THREADS_PER_ENDPOINT, async (chunk) => {
+      const what = `read the units of ${chunk.length} contracts`;
+      const records = await this.client.query('ContractServiceUnits', [q.in('contractID', chunk), q.lte('startDate', at), q.gte('endDate', at)], what, UNIT_FIELDS);
+      const rows = new Map<number, WireRecord[]>(chunk.map((id) => [id, []]));
+      for (const r of records) rows.get(num(r, 'contractID', what))?.push(r);
+      // The rare contract whose rows need a second look (none for the day, a period touching it by
+      // its end) costs its own requests, in turn: the thread limit is shared with the other chunks.
+      for (const id of chunk) {
+        try {
+          out.set(ids.get(id)!, await this.quantitiesFrom(id, day, rows.get(id)!, `read the units of contract ${id}`));
+        } catch (error) {
+          out.set(ids.get(id)!, error as Error);
+        }
+      }
+    });
+    return out;
+  }
+
+  private async quantitiesFrom(id: number, day: string, records: readonly WireRecord[], what: string): Promise<ItemQuantity[]> {
     const byService = new Map<string, UnitRow[]>();
     for (const r of records) {
       const start = calendarPart(optStr(r, 'startDate', what));

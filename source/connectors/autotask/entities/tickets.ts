@@ -11,6 +11,8 @@ import {
   NOTE_PUBLISH_ALL_AUTOTASK_USERS,
   NOTE_TITLE_MAX,
   NOTE_TYPE_FALLBACK,
+  IN_LIST_MAX,
+  THREADS_PER_ENDPOINT,
   TICKET_DESCRIPTION_MAX,
   TICKET_TAG_FIELD,
   TICKET_TAG_MAX_FALLBACK,
@@ -20,6 +22,7 @@ import {
 } from '../assumptions.js';
 import type { AutotaskClient } from '../client.js';
 import { fit, optInt, toInt } from '../ids.js';
+import { mapLimit } from '../../mapLimit.js';
 import type { FieldCatalog } from '../picklists.js';
 import { q } from '../query.js';
 import { num, optNum, optStr, parseUtc, str, type WireFieldInfo, type WireRecord } from '../wire.js';
@@ -165,36 +168,20 @@ export class Tickets {
       `create a ticket for company ${companyID}`,
       `Search Autotask's tickets for External ID "${ticket.tag}" (company ${companyID}): kmsp looks for that tag before it opens the ticket again, so it is not created twice.`,
     );
-    let created: PsaTicket | null = null;
-    try {
-      created = await this.get(String(id));
-    } catch {
-      // The create succeeded (we hold its id); failing to read it back must not lose that id.
-      created = null;
-    }
-    if (!created) {
-      // Built from what was sent: the number and creation time are unknown until read again.
-      return {
-        id: String(id),
-        number: '',
-        accountId: String(companyID),
-        title: String(body.title),
-        status: String(body.status),
-        tag: ticket.tag,
-        createdAt: null,
-        completedAt: null,
-        scope: null,
-      };
-    }
-    if (created.tag !== ticket.tag) {
-      throw new KmspError(`Autotask created ticket ${created.number || id} but changed its kmsp tag`, {
-        kind: 'vendor',
-        cause: `kmsp sent ${TICKET_TAG_FIELD} "${ticket.tag}" (${ticket.tag.length} characters); Autotask stored ${created.tag === null ? 'nothing' : `"${created.tag}"`}`,
-        remedy: `kmsp cannot find ticket ${created.number || id} (id ${id}) again by its tag and could open it a second time: close it by hand if it is a duplicate, and report this to the kmsp maintainers (the tag length Autotask keeps is lower than kmsp assumed).`,
-        detail: `ticket id ${id}`,
-      });
-    }
-    return created;
+    // Autotask answers a create with the id alone (README §2.1). Reading the ticket back for its
+    // number and stored tag costs a request per ticket: the ticket job reads the tickets of a
+    // pass back by their tags, many in one query, and so learns both (run.ts, readBackCreated).
+    return {
+      id: String(id),
+      number: '',
+      accountId: String(companyID),
+      title: String(body.title),
+      status: String(body.status),
+      tag: ticket.tag,
+      createdAt: null,
+      completedAt: null,
+      scope: null,
+    };
   }
 
   async get(id: string): Promise<PsaTicket | null> {
@@ -202,6 +189,17 @@ export class Tickets {
     const what = `read ticket ${n}`;
     const record = await this.client.getItem(ENTITY, n, what);
     return record ? toTicket(record, what) : null;
+  }
+
+  /** Tickets whose externalID is one of the tags: `in` queries of at most IN_LIST_MAX tags, compared exactly after Autotask's case-blind match. */
+  async findByTags(tags: readonly string[]): Promise<PsaTicket[]> {
+    const what = 'find tickets by their kmsp tags';
+    const wanted = new Set(tags);
+    const all = [...wanted];
+    const chunks: string[][] = [];
+    for (let i = 0; i < all.length; i += IN_LIST_MAX) chunks.push(all.slice(i, i + IN_LIST_MAX));
+    const found = await mapLimit(chunks, THREADS_PER_ENDPOINT, (chunk) => this.client.query(ENTITY, [q.in(TICKET_TAG_FIELD, chunk)], what, TICKET_FIELDS));
+    return found.flat().map((r) => toTicket(r, what)).filter((t) => t.tag !== null && wanted.has(t.tag));
   }
 
   async findByTag(tag: string): Promise<PsaTicket[]> {

@@ -56,6 +56,18 @@ function inEffect(a: Addition, day: string): boolean {
   return !cancelledBy(a, day);
 }
 
+/** The addition a writeRef of currentQuantities names (the product's only live one), or null to read them. */
+function refAddition(ref: string | undefined, productId: number, day: string): Addition | null {
+  if (ref === undefined) return null;
+  try {
+    const r = JSON.parse(ref) as { addition?: unknown; quantity?: unknown; product?: unknown };
+    if (typeof r.addition !== 'number' || typeof r.quantity !== 'number') return null;
+    return { id: r.addition, productId, product: typeof r.product === 'string' ? r.product : String(productId), quantity: r.quantity, effective: day, cancelled: null };
+  } catch {
+    return null;
+  }
+}
+
 function twoAdditions(agreementId: number, product: string, additions: Addition[], day: string): KmspError {
   const list = additions.map((a) => `${a.id} (quantity ${a.quantity}${a.effective ? `, effective ${a.effective}` : ''}${a.cancelled ? `, cancelled ${a.cancelled}` : ''})`).join(' and ');
   return new KmspError(`Agreement ${agreementId} has ${additions.length} additions of product ${product} in effect on ${day}`, {
@@ -135,10 +147,15 @@ export class Agreements {
   async currentQuantities(agreementId: string, date: string): Promise<ItemQuantity[]> {
     const id = toInt(agreementId, 'agreement id');
     const day = checkDate(date, 'quantity date');
-    const additions = (await this.additions(id, null, `read the additions of agreement ${id}`)).filter((a) => inEffect(a, day));
+    const all = await this.additions(id, null, `read the additions of agreement ${id}`);
     const byProduct = new Map<number, number>();
-    for (const a of additions) byProduct.set(a.productId, (byProduct.get(a.productId) ?? 0) + a.quantity);
-    return [...byProduct].map(([productId, units]) => ({ billingItemId: String(productId), units, periodStart: null, periodEnd: null }));
+    for (const a of all.filter((x) => inEffect(x, day))) byProduct.set(a.productId, (byProduct.get(a.productId) ?? 0) + a.quantity);
+    return [...byProduct].map(([productId, units]) => {
+      // The one addition postUsage would set, where this read already tells (none later, no second one).
+      const live = all.filter((a) => a.productId === productId && !cancelledBy(a, day));
+      const one = live.length === 1 && !(live[0]!.effective !== null && live[0]!.effective > day) ? live[0]! : null;
+      return { billingItemId: String(productId), units, periodStart: null, periodEnd: null, ...(one ? { writeRef: JSON.stringify({ addition: one.id, quantity: one.quantity, product: one.product }) } : {}) };
+    });
   }
 
   /**
@@ -157,7 +174,9 @@ export class Agreements {
       throw new KmspError(`A usage posting needs a whole, non-negative quantity (got ${posting.after})`, { kind: 'internal', remedy: 'Nothing was written. Report this to the kmsp maintainers.' });
     }
     const what = `read agreement ${agreementId}'s additions of product ${productId}`;
-    const live = (await this.additions(agreementId, productId, what)).filter((a) => !cancelledBy(a, day));
+    // The units read this posting is made against already found the one addition to set.
+    const known = refAddition(posting.writeRef, productId, day);
+    const live = known ? [known] : (await this.additions(agreementId, productId, what)).filter((a) => !cancelledBy(a, day));
     const later = live.filter((a) => a.effective !== null && a.effective > day);
     if (later.length > 0) {
       const a = later[0]!;

@@ -7,7 +7,8 @@
 import pLimit from 'p-limit';
 import { KmspError } from '../../../domain/errors.js';
 import type { CloseOutcome, NewTicket, PicklistValue, PsaTicket, TicketPicklists } from '../../../domain/types.js';
-import { CLOSE_DEFERRED_STATUSES, NOTE_FLAGS, NOTE_TEXT_MAX, TICKET_DESCRIPTION_MAX, TICKET_SUMMARY_MAX, TICKET_TAG_MAX } from '../assumptions.js';
+import { CLOSE_DEFERRED_STATUSES, NOTE_FLAGS, NOTE_TEXT_MAX, TICKET_DESCRIPTION_MAX, TAG_LIST_URL_CHARS, TICKET_SUMMARY_MAX, TICKET_TAG_MAX } from '../assumptions.js';
+import { mapLimit } from '../../mapLimit.js';
 import { replace, type ConnectWiseClient } from '../client.js';
 import { c } from '../conditions.js';
 import { describeBody, errorBody } from '../errors.js';
@@ -190,6 +191,31 @@ export class Tickets {
     const what = `read ticket ${n}`;
     const record = await this.client.getItem(`${TICKETS}/${n}`, what, 'tickets');
     return record ? toTicket(record, what) : null;
+  }
+
+  /**
+   * Tickets whose externalXRef is one of the tags: `externalXRef in ("…", …)` lists sized so each
+   * URL stays under ConnectWise's advised length (README §2.2), compared exactly after its search.
+   */
+  async findByTags(tags: readonly string[]): Promise<PsaTicket[]> {
+    const what = 'find tickets by their kmsp tags';
+    const wanted = new Set(tags);
+    const chunks: string[][] = [];
+    let chunk: string[] = [];
+    let length = 0;
+    for (const tag of wanted) {
+      const cost = encodeURIComponent(`"${tag}",`).length;
+      if (chunk.length > 0 && length + cost > TAG_LIST_URL_CHARS) {
+        chunks.push(chunk);
+        chunk = [];
+        length = 0;
+      }
+      chunk.push(tag);
+      length += cost;
+    }
+    if (chunk.length) chunks.push(chunk);
+    const found = await mapLimit(chunks, 2, (list) => this.client.list(TICKETS, { conditions: c.in('externalXRef', list) }, what, 'tickets'));
+    return found.flat().map((r) => toTicket(r, what)).filter((t) => t.tag !== null && wanted.has(t.tag));
   }
 
   /** Tickets whose externalXRef is the tag (README §4.5), compared exactly after ConnectWise's search. */

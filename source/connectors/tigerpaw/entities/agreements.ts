@@ -100,18 +100,28 @@ export class Agreements {
   async currentQuantities(contractId: string, date: string): Promise<ItemQuantity[]> {
     const agreement = toInt(contractId, 'agreement number');
     checkDate(date, 'quantity date');
-    const byItem = new Map<string, { units: number; levels: Set<number | null> }>();
+    const byItem = new Map<string, { units: number; levels: Set<number | null>; charges: Charge[] }>();
     for (const c of await this.charges(agreement, `read the additional charges of agreement ${agreement}`)) {
       if (c.itemId === null || c.itemId.trim() === '') continue;
       const key = c.itemId.trim();
-      const entry = byItem.get(key) ?? { units: 0, levels: new Set() };
+      const entry = byItem.get(key) ?? { units: 0, levels: new Set(), charges: [] };
       entry.units += c.quantity;
       entry.levels.add(c.priceLevel);
+      entry.charges.push(c);
       byItem.set(key, entry);
     }
     return [...byItem].map(([billingItemId, e]) => {
       const [level] = [...e.levels];
-      return { billingItemId, units: e.units, periodStart: null, periodEnd: null, priceLevel: e.levels.size === 1 && level !== null && level !== undefined ? String(level) : null };
+      // The one charge postUsage would set, where this read already tells (a second one: it reads and refuses).
+      const one = e.charges.length === 1 ? e.charges[0]! : null;
+      return {
+        billingItemId,
+        units: e.units,
+        periodStart: null,
+        periodEnd: null,
+        priceLevel: e.levels.size === 1 && level !== null && level !== undefined ? String(level) : null,
+        ...(one ? { writeRef: JSON.stringify({ detailId: one.detailId, quantity: one.quantity, priceLevel: one.priceLevel }) } : {}),
+      };
     });
   }
 
@@ -141,7 +151,9 @@ export class Agreements {
     const level = toInt(posting.priceLevel, 'price level');
 
     const what = `read agreement ${agreement}'s additional charges of item ${itemId}`;
-    const mine = (await this.charges(agreement, what)).filter((c) => sameItem(c.itemId, itemId));
+    // The units read this posting is made against already found the one charge to set.
+    const known = refCharge(posting.writeRef, itemId);
+    const mine = known ? [known] : (await this.charges(agreement, what)).filter((c) => sameItem(c.itemId, itemId));
     if (mine.length > 1) {
       const list = mine.map((c) => `${c.detailId} (quantity ${c.quantity})`).join(' and ');
       throw new KmspError(`Agreement ${agreement} has ${mine.length} additional charges of item ${itemId}`, {
@@ -162,6 +174,18 @@ export class Agreements {
     const updated = await updateCharge(this.client, agreement, existing.detailId, itemId, posting.after, level);
     checkWritten(updated.quantity, posting.after, `charge ${existing.detailId} of agreement ${agreement}`);
     return { id: String(existing.detailId) };
+  }
+}
+
+/** The charge a writeRef of currentQuantities names (the item's only one), or null to read them. */
+function refCharge(ref: string | undefined, itemId: string): Charge | null {
+  if (ref === undefined) return null;
+  try {
+    const r = JSON.parse(ref) as { detailId?: unknown; quantity?: unknown; priceLevel?: unknown };
+    if (typeof r.detailId !== 'number' || typeof r.quantity !== 'number') return null;
+    return { detailId: r.detailId, itemId, quantity: r.quantity, priceLevel: typeof r.priceLevel === 'number' ? r.priceLevel : null };
+  } catch {
+    return null;
   }
 }
 

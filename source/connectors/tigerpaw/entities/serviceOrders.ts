@@ -7,7 +7,8 @@
 // (rep, dispatch board), so the picklists' values are exactly what is sent.
 import { KmspError } from '../../../domain/errors.js';
 import type { CloseOutcome, NewTicket, PicklistValue, PsaTicket, TicketPicklists } from '../../../domain/types.js';
-import { BRIEF_DESCRIPTION_MAX, LOCKED_BY, LOCKED_MESSAGE, NOTE_MAX, REFERENCE_MAX, WORK_REQUESTED_MAX, closesOrder } from '../assumptions.js';
+import { BRIEF_DESCRIPTION_MAX, LOCKED_BY, LOCKED_MESSAGE, NOTE_MAX, REFERENCE_MAX, REFERENCES_PER_SEARCH, WORK_REQUESTED_MAX, closesOrder } from '../assumptions.js';
+import { mapLimit } from '../../mapLimit.js';
 import { messageOf, type TigerpawClient } from '../client.js';
 import { refusalError } from '../errors.js';
 import { fit, optInt, toInt } from '../ids.js';
@@ -158,6 +159,23 @@ export class ServiceOrders {
     const what = `read service order ${n}`;
     const summary = await this.client.getItem(`/api/serviceorders/${n}`, what, 'serviceOrders');
     return summary ? toTicket(summary, what) : null;
+  }
+
+  /**
+   * Orders whose Reference is one of the tags: an advanced search with one Reference criterion
+   * per tag (criteria of one SearchType are ORed, README §2.3), REFERENCES_PER_SEARCH at a time,
+   * compared exactly.
+   */
+  async findByTags(tags: readonly string[]): Promise<PsaTicket[]> {
+    const what = 'find service orders by their kmsp references';
+    const wanted = new Set(tags);
+    const all = [...wanted];
+    const chunks: string[][] = [];
+    for (let i = 0; i < all.length; i += REFERENCES_PER_SEARCH) chunks.push(all.slice(i, i + REFERENCES_PER_SEARCH));
+    const found = await mapLimit(chunks, 1, (list) =>
+      this.client.advancedSearch('/api/serviceorders/search', 'ServiceOrders', list.map((tag) => ({ SearchType: 'Reference', MatchType: 'Equal', Criteria: tag })), what, 'serviceOrders'),
+    );
+    return found.flat().map((r) => toTicket(r, what)).filter((t) => t.tag !== null && wanted.has(t.tag));
   }
 
   /** Orders whose Reference is the tag: the reference search matches by prefix, so kmsp compares exactly (README §4.6). */
