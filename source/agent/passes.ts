@@ -8,6 +8,7 @@ import { psaLabel } from '../domain/config.js';
 import { psaProfile } from '../domain/profiles/index.js';
 import { billingErrorLine } from '../billing/errors.js';
 import { connect } from '../billing/context.js';
+import type { PlatformPool } from '../connectors/platformPool.js';
 import type { HttpOptions } from '../connectors/registry.js';
 import { runBilling, type BillingRunResult } from '../billing/run.js';
 import type { Integration, KmspConfig } from '../domain/config.js';
@@ -32,6 +33,8 @@ export interface PassOptions {
   now?: () => Date;
   /** HTTP settings for the connectors beyond their own (a harness's short timeouts and request hook). */
   http?: HttpOptions;
+  /** Platform connectors kept from pass to pass (the daemon's): sessions are not signed in again each pass. */
+  platforms?: PlatformPool;
 }
 
 export interface IntegrationPass {
@@ -139,11 +142,13 @@ async function runOne(job: AgentJob, integration: Integration, ledger: Ledger | 
   const warn = (m: string) => void (firstTelling(integration.name, m, now().getTime()) && warnings.push(m));
   const told = <T extends IntegrationPass>(pass: T): T => (warnings.length > 0 ? { ...pass, notices: [...(pass.notices ?? []), ...warnings] } : pass);
   try {
-    c = await connect(options.paths, integration, warn, options.http);
+    c = await connect(options.paths, integration, warn, options.http, options.platforms ? { pool: options.platforms, job } : undefined);
   } catch (error) {
     return { ...notRun(integration.name, 'failed', `${job} ${integration.name}: could not connect`), errors: [describeErrorLine(error)] };
   }
   const signal = options.signal ? { signal: options.signal } : {};
+  // A kept platform connector survives a pass that ran, not one that failed as a whole.
+  let failed = true;
   try {
     let pass: IntegrationPass;
     try {
@@ -190,9 +195,10 @@ async function runOne(job: AgentJob, integration: Integration, ledger: Ledger | 
     }
     // The budget read is a request too: the counts include it.
     pass.requests = { ...c.requests };
+    failed = pass.outcome === 'failed';
     return told(pass);
   } finally {
-    await c.close();
+    await c.close(failed);
   }
 }
 
