@@ -8,14 +8,14 @@ import { PlatformPool } from '../../source/connectors/platformPool.js';
 import type { KmspConfig } from '../../source/domain/config.js';
 import { platformSecrets } from '../../source/domain/secretNames.js';
 import { startDemo, type DemoEnvironment } from '../../source/demo/environment.js';
-import { SIMULATED_PLATFORM_KINDS } from '../../source/simulators/registry.js';
+import { SIMULATED_PLATFORM_KINDS, type SimulatedPlatformKind } from '../../source/simulators/registry.js';
 import type { SimServer } from '../../source/simulators/server.js';
 import { openConfig } from '../../source/store/config.js';
 import { resolvePaths, type KmspPaths } from '../../source/store/paths.js';
 import { openSecretStore } from '../../source/store/secrets.js';
 
 describe.each(SIMULATED_PLATFORM_KINDS)('kept platform connectors (%s)', (kind) => {
-  let demo: DemoEnvironment;
+  let demo: DemoEnvironment<'autotask', SimulatedPlatformKind>;
   let paths: KmspPaths;
   let config: KmspConfig;
   let pool: PlatformPool;
