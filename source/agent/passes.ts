@@ -1,5 +1,6 @@
 // One pass of one job over every configured integration: what `kmsp agent --once` runs and
-// what the daemon's schedules fire. Each integration is connected, run and closed on its own;
+// what the daemon's schedules fire. Each integration is connected, run and closed on its own
+// (the daemon keeps its platform connectors, and their sessions, from pass to pass: PlatformPool);
 // one integration's failure (unreachable platform, run lock held) never stops the others.
 //
 // The result carries the one-line summaries (the log and the status file use the same text),
@@ -113,7 +114,7 @@ function notRun(integration: string, outcome: PassOutcome, summary: string, lock
 }
 
 /**
- * A connector warning told again only after this long: the daemon opens a connector for every
+ * A connector warning told again only after this long: a connector tells its warnings on every
  * pass (each poll), and a workspace it does not read or a status code it does not know stays so
  * until someone acts — told every minute it would bury the rest of the log.
  */

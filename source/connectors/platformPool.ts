@@ -6,8 +6,9 @@
 //
 // One connector per job and integration: the billing and ticket jobs may run at the same time,
 // and each pass counts its own requests. A connector is opened again when its configuration or
-// secrets change, after a pass that failed (nothing of a failed state carries over), and never
-// shared by two passes at once.
+// secrets change, after a pass that failed (nothing of a failed state carries over), and after
+// MAX_KEEP_MS (what a connector remembers — warnings it told, names it learned — starts afresh
+// now and then, as it did with a connector per pass); it is never shared by two passes at once.
 import { createHash } from 'node:crypto';
 import { createPlatform } from './factory.js';
 import type { HttpOptions, SecretLookup } from './registry.js';
@@ -23,9 +24,14 @@ interface Sink {
   onWarning: ((message: string) => void) | undefined;
 }
 
+/** How long one connector is kept at most. */
+export const MAX_KEEP_MS = 6 * 3600_000;
+
 interface Entry {
   integration: string;
   fingerprint: string;
+  /** performance.now() when it was opened. */
+  openedAt: number;
   platform: SecurityPlatform;
   sink: Sink;
   busy: boolean;
@@ -76,10 +82,11 @@ export class PlatformPool {
     const { onRecord, ...http } = options.http ?? {};
     const fingerprint = await this.fingerprint(integration, lookup, options.http ? http : undefined);
     const current = this.entries.get(key);
-    if (current && !current.busy && current.fingerprint === fingerprint && !this.closed) {
+    const fresh = (entry: Entry) => entry.fingerprint === fingerprint && performance.now() - entry.openedAt < MAX_KEEP_MS;
+    if (current && !current.busy && fresh(current) && !this.closed) {
       return this.lend(key, current, onRecord, options.onWarning);
     }
-    if (current && !current.busy && current.fingerprint !== fingerprint) {
+    if (current && !current.busy && !fresh(current)) {
       this.entries.delete(key);
       await closeQuietly(current.platform);
     }
@@ -88,7 +95,7 @@ export class PlatformPool {
       http: { ...http, onRecord: (record) => sink.onRecord?.(record) },
       onWarning: (message) => sink.onWarning?.(message),
     });
-    const entry: Entry = { integration: integration.name, fingerprint, platform, sink, busy: false };
+    const entry: Entry = { integration: integration.name, fingerprint, openedAt: performance.now(), platform, sink, busy: false };
     // In use by another pass (never by design: one pass per job at a time), or the pool closed: this one is not kept.
     if (this.closed || this.entries.has(key)) {
       sink.onRecord = onRecord;
