@@ -324,6 +324,8 @@ class KscOpenApiPlatform implements KscPlatform {
 
   async listDevices(tenant: Tenant): Promise<Device[]> {
     const hosts = this.hostsOf(tenant);
+    // Awaited below; when the tenant cannot be reached its failure is the one thrown, never an unhandled rejection.
+    hosts.catch(() => undefined);
     return this.inTenant(tenant, async (call) => devicesOf(call, tenant.id, await hosts, this.maskCache(tenant)));
   }
 
