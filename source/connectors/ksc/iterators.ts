@@ -147,10 +147,15 @@ export async function readGroupSyncIterator(call: KscCall, iterator: string, pag
   }
 }
 
-export async function readEventIterator(call: KscCall, iterator: string, step: number): Promise<KscParams[]> {
+/**
+ * Reads an event iterator to the end; null, without reading a row, when `unchanged` says the
+ * count (GetRecordCount) shows nothing new. Released either way.
+ */
+export async function readEventIterator(call: KscCall, iterator: string, step: number, unchanged?: (total: number) => boolean): Promise<KscParams[] | null> {
   const size = Math.max(1, Math.min(step, MAX_EVENT_STEP));
   try {
     const total = countOf(await call('EventProcessing.GetRecordCount', { strIteratorId: iterator }, { stateful: true }), 'EventProcessing.GetRecordCount');
+    if (unchanged?.(total)) return null;
     const rows: KscParams[] = [];
     let start = 0;
     while (start < total) {
