@@ -94,6 +94,7 @@ class KscOpenApiPlatform implements KscPlatform {
    */
   private directory: Map<string, VServerInfo> | null = null;
   private directoryLoad: Promise<Map<string, VServerInfo>> | null = null;
+  private vserversLoad: Promise<VServerInfo[]> | null = null;
   private readonly hostChunkSize: number;
   private readonly keyPageSize: number | null;
   private readonly eventStep: number;
@@ -153,8 +154,15 @@ class KscOpenApiPlatform implements KscPlatform {
     return vservers;
   }
 
-  private async vservers(): Promise<VServerInfo[]> {
-    return this.remember(await this.sessions.run(MAIN_SERVER, (call) => getVServers(call, this.onWarning)));
+  /** VServers.GetVServers; callers at the same moment (billing lists tenants and applications at once) share one read. */
+  private vservers(): Promise<VServerInfo[]> {
+    this.vserversLoad ??= this.sessions
+      .run(MAIN_SERVER, (call) => getVServers(call, this.onWarning))
+      .then((list) => this.remember(list))
+      .finally(() => {
+        this.vserversLoad = null;
+      });
+    return this.vserversLoad;
   }
 
   /** Reads VServers.GetVServers again; concurrent callers share one read. */
