@@ -28,8 +28,10 @@
 //   waits up to `stopGraceMs`; then the status says stopped and the process exits 0. A second
 //   signal, or the grace running out, exits 1 at once: what was in flight is left as the ledger
 //   already records it (pending rows), which the next pass reconciles.
+import { PlatformPool } from '../connectors/platformPool.js';
 import type { HttpOptions } from '../connectors/registry.js';
 import os from 'node:os';
+import { setTimeout as delay } from 'node:timers/promises';
 import schedule from 'node-schedule';
 import cronParser from 'cron-parser';
 import type { Integration, KmspConfig } from '../domain/config.js';
@@ -111,6 +113,8 @@ export class Daemon {
   private stopping: Promise<number> | null = null;
   private readonly requests: Array<{ at: number; integration: string; platform: number; psa: number }> = [];
   private readonly budgetReadAt = new Map<string, number>();
+  /** Platform connectors kept between passes (their sessions), closed when the agent stops. */
+  private readonly platforms = new PlatformPool();
   private resolveDone!: (code: number) => void;
   /** Resolves with the exit code once the agent has stopped. */
   readonly done: Promise<number>;
@@ -257,6 +261,8 @@ export class Daemon {
     this.status.paused = config.agent.paused;
     this.status.timeZone = config.agent.timeZone;
     this.status.integrations = this.integrations.map((i) => i.name);
+    // A removed integration's kept connector ends its sessions now, not when the agent stops.
+    void this.platforms.retain(new Set(this.integrations.map((i) => i.name)));
     for (const name of Object.keys(this.status.api.psaBudget)) if (!this.status.integrations.includes(name)) delete this.status.api.psaBudget[name];
     this.learnSecrets();
     if (x.initial) {
@@ -473,6 +479,7 @@ export class Daemon {
           readBudget: this.budgetDue(integrations),
           now: this.now,
           ...(this.options.http ? { http: this.options.http } : {}),
+          platforms: this.platforms,
         });
         this.record(job, result);
         if (job === 'billing') this.scheduleBillingRetry(result, only === undefined);
@@ -610,6 +617,9 @@ export class Daemon {
       ]);
       clearTimeout(timer);
       if (this.heartbeat) clearInterval(this.heartbeat);
+      // Ends the kept sessions (Session.EndSession): the server need not wait for them to expire.
+      // Not waited for past a few seconds: an unreachable server forgets them on its own.
+      await Promise.race([this.platforms.closeAll(), delay(5_000, undefined, { ref: false })]);
       this.status.state = 'stopped';
       this.status.stoppedAt = this.now().toISOString();
       if (!finished) {

@@ -1,5 +1,6 @@
 // One pass of one job over every configured integration: what `kmsp agent --once` runs and
-// what the daemon's schedules fire. Each integration is connected, run and closed on its own;
+// what the daemon's schedules fire. Each integration is connected, run and closed on its own
+// (the daemon keeps its platform connectors, and their sessions, from pass to pass: PlatformPool);
 // one integration's failure (unreachable platform, run lock held) never stops the others.
 //
 // The result carries the one-line summaries (the log and the status file use the same text),
@@ -8,6 +9,7 @@ import { psaLabel } from '../domain/config.js';
 import { psaProfile } from '../domain/profiles/index.js';
 import { billingErrorLine } from '../billing/errors.js';
 import { connect } from '../billing/context.js';
+import type { PlatformPool } from '../connectors/platformPool.js';
 import type { HttpOptions } from '../connectors/registry.js';
 import { runBilling, type BillingRunResult } from '../billing/run.js';
 import type { Integration, KmspConfig } from '../domain/config.js';
@@ -32,6 +34,8 @@ export interface PassOptions {
   now?: () => Date;
   /** HTTP settings for the connectors beyond their own (a harness's short timeouts and request hook). */
   http?: HttpOptions;
+  /** Platform connectors kept from pass to pass (the daemon's): sessions are not signed in again each pass. */
+  platforms?: PlatformPool;
 }
 
 export interface IntegrationPass {
@@ -110,7 +114,7 @@ function notRun(integration: string, outcome: PassOutcome, summary: string, lock
 }
 
 /**
- * A connector warning told again only after this long: the daemon opens a connector for every
+ * A connector warning told again only after this long: a connector tells its warnings on every
  * pass (each poll), and a workspace it does not read or a status code it does not know stays so
  * until someone acts — told every minute it would bury the rest of the log.
  */
@@ -139,11 +143,13 @@ async function runOne(job: AgentJob, integration: Integration, ledger: Ledger | 
   const warn = (m: string) => void (firstTelling(integration.name, m, now().getTime()) && warnings.push(m));
   const told = <T extends IntegrationPass>(pass: T): T => (warnings.length > 0 ? { ...pass, notices: [...(pass.notices ?? []), ...warnings] } : pass);
   try {
-    c = await connect(options.paths, integration, warn, options.http);
+    c = await connect(options.paths, integration, warn, options.http, options.platforms ? { pool: options.platforms, job } : undefined);
   } catch (error) {
     return { ...notRun(integration.name, 'failed', `${job} ${integration.name}: could not connect`), errors: [describeErrorLine(error)] };
   }
   const signal = options.signal ? { signal: options.signal } : {};
+  // A kept platform connector survives a pass that ran, not one that failed as a whole.
+  let failed = true;
   try {
     let pass: IntegrationPass;
     try {
@@ -190,9 +196,10 @@ async function runOne(job: AgentJob, integration: Integration, ledger: Ledger | 
     }
     // The budget read is a request too: the counts include it.
     pass.requests = { ...c.requests };
+    failed = pass.outcome === 'failed';
     return told(pass);
   } finally {
-    await c.close();
+    await c.close(failed);
   }
 }
 

@@ -1,6 +1,7 @@
 // What the billing commands share: the configured integration(s) and their connectors, with
 // every HTTP request counted (for the run summary and the benchmark).
 import { createPlatform, createPsa } from '../connectors/factory.js';
+import type { PlatformPool } from '../connectors/platformPool.js';
 import type { HttpOptions } from '../connectors/registry.js';
 import type { Integration, KmspConfig } from '../domain/config.js';
 import { KmspError } from '../domain/errors.js';
@@ -19,7 +20,8 @@ export interface Connected {
   platform: SecurityPlatform;
   psa: Psa;
   requests: RequestCounts;
-  close(): Promise<void>;
+  /** `failed`: the pass failed, so a kept platform connector is not kept (nothing of a failed state carries over). */
+  close(failed?: boolean): Promise<void>;
 }
 
 export function loadIntegrations(paths: KmspPaths, name?: string): { config: KmspConfig; integrations: Integration[] } {
@@ -69,7 +71,14 @@ export function connectPsa(paths: KmspPaths, integration: Integration): Promise<
  * `http`: HTTP settings for both connectors beyond their own (a harness's short timeouts); its
  * `onRecord` is told every request as well as the counts.
  */
-export async function connect(paths: KmspPaths, integration: Integration, onWarning?: (message: string) => void, http?: HttpOptions): Promise<Connected> {
+export async function connect(
+  paths: KmspPaths,
+  integration: Integration,
+  onWarning?: (message: string) => void,
+  http?: HttpOptions,
+  /** A long-running process's kept platform connectors (the agent), and the job asking. */
+  kept?: { pool: PlatformPool; job: string },
+): Promise<Connected> {
   const lookup = secretLookup(paths);
   const requests: RequestCounts = { platform: 0, psa: 0 };
   const counted = (side: keyof RequestCounts): HttpOptions => ({
@@ -79,13 +88,22 @@ export async function connect(paths: KmspPaths, integration: Integration, onWarn
       http?.onRecord?.(record);
     },
   });
-  const platform = await createPlatform(integration, lookup, { http: counted('platform'), ...(onWarning ? { onWarning } : {}) });
+  const warnings = onWarning ? { onWarning } : {};
+  const taken = kept
+    ? await kept.pool.take(kept.job, integration, lookup, { http: counted('platform'), ...warnings })
+    : await createPlatform(integration, lookup, { http: counted('platform'), ...warnings }).then((platform) => ({ platform, release: () => platform.close() }));
+  const { platform } = taken;
   let psa: Psa;
   try {
     psa = await createPsa(integration, lookup, counted('psa'));
   } catch (error) {
-    await platform.close();
+    await taken.release(true);
     throw error;
   }
-  return { platform, psa, requests, close: async () => void (await Promise.all([platform.close(), psa.close()])) };
+  return {
+    platform,
+    psa,
+    requests,
+    close: async (failed = false) => void (await Promise.all([taken.release(failed), psa.close()])),
+  };
 }

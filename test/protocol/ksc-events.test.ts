@@ -176,4 +176,36 @@ describe('late-arriving events (M2)', () => {
     expect(read.ids).toEqual([after]);
     expect((await poll(p, read.cursor)).ids).toEqual([]);
   });
+
+  it('a poll with nothing new reads only the count; a new or late event, or ten minutes, read the window again', async () => {
+    let clock = Date.now();
+    const p = platform({ now: () => new Date(clock) });
+    const ranges = () => sim.requests.filter((r) => r.path.endsWith('/EventProcessing.GetRecordRange')).length;
+    const first = add('now-20m');
+    const read1 = await poll(p, null);
+    expect(read1.ids).toEqual([first]);
+    sim.clearRequests();
+    // Nothing new: the count matches what the cursor left for it; the rows are not read, the cursor stays.
+    const idle = await poll(p, read1.cursor);
+    expect(idle.ids).toEqual([]);
+    expect(idle.cursor).toBe(read1.cursor);
+    expect(ranges()).toBe(0);
+    // A late event (raised before the newest one) changes the count: read, and delivered once.
+    const late = add('now-30m');
+    const read2 = await poll(p, idle.cursor);
+    expect(read2.ids).toEqual([late]);
+    expect(ranges()).toBe(1);
+    sim.clearRequests();
+    expect((await poll(p, read2.cursor)).ids).toEqual([]);
+    expect(ranges()).toBe(0);
+    // Ten minutes after the last full read the window is read again though the count matches
+    // (as many deleted as arrived would keep it): nothing is delivered twice.
+    clock += 10 * 60_000;
+    const full = await poll(p, read2.cursor);
+    expect(full.ids).toEqual([]);
+    expect(ranges()).toBe(1);
+    sim.clearRequests();
+    expect((await poll(p, full.cursor)).ids).toEqual([]);
+    expect(ranges()).toBe(0);
+  });
 });

@@ -51,6 +51,13 @@ export interface HubPlatformSettings {
 /** At most this many workspaces of a company are read at once. */
 const WORKSPACE_CONCURRENCY = 4;
 
+/**
+ * How long a company's workspace list is reused. A ticket pass reads a company's events, devices
+ * and Office 365 state one after the other, each from its workspaces, and billing its devices and
+ * licenses: one list serves them all. Shorter than a poll interval, so each pass reads it afresh.
+ */
+export const WORKSPACES_REUSE_MS = 30_000;
+
 export class HubPlatform implements SecurityPlatform {
   readonly kind = 'kbh' as const;
   /**
@@ -61,6 +68,10 @@ export class HubPlatform implements SecurityPlatform {
   readonly skippedStatusReasons = new Map<string, number>();
   private readonly toldConsole = new Set<string>();
   private readonly toldProducts = new Set<string>();
+  /** Each company's workspace list, with when it was read (or the read in flight). */
+  private readonly workspaceReads = new Map<string, { at: number; read: Promise<HubWorkspace[]> }>();
+  /** Device reads in flight, by company: billing asks for devices and license usage at once, both need them. */
+  private readonly deviceReads = new Map<string, Promise<{ devices: Device[]; hub: HubDevice[] }>>();
 
   constructor(
     private readonly backend: HubBackend,
@@ -175,8 +186,25 @@ export class HubPlatform implements SecurityPlatform {
 
   // ---------------------------------------------------------------- helpers
 
+  /** The company's workspaces, read again once WORKSPACES_REUSE_MS passed (a failed read is not kept). */
+  private workspacesOf(tenant: Tenant): Promise<HubWorkspace[]> {
+    // The connector's clock (tests move it); one set back counts as time passed.
+    const now = this.settings.now().getTime();
+    // Entries past their time go as new ones come: the map holds at most the companies of the last moments.
+    for (const [id, entry] of this.workspaceReads) if (now - entry.at >= WORKSPACES_REUSE_MS || now < entry.at) this.workspaceReads.delete(id);
+    const kept = this.workspaceReads.get(tenant.id);
+    if (kept) return kept.read;
+    const read = this.readWorkspaces(tenant);
+    const entry = { at: now, read };
+    this.workspaceReads.set(tenant.id, entry);
+    read.catch(() => {
+      if (this.workspaceReads.get(tenant.id) === entry) this.workspaceReads.delete(tenant.id);
+    });
+    return read;
+  }
+
   /** The company's workspaces; a company the hub no longer has is said by the tenant's name. */
-  private async workspacesOf(tenant: Tenant): Promise<HubWorkspace[]> {
+  private async readWorkspaces(tenant: Tenant): Promise<HubWorkspace[]> {
     let workspaces: HubWorkspace[];
     try {
       workspaces = await this.backend.workspaces(tenant.id);
@@ -207,7 +235,19 @@ export class HubPlatform implements SecurityPlatform {
     return workspaces;
   }
 
-  private async devicesOf(tenant: Tenant, workspaces: readonly HubWorkspace[]): Promise<{ devices: Device[]; hub: HubDevice[] }> {
+  /** The company's devices; a read already in flight for it is shared (dropped when settled: never stale). */
+  private devicesOf(tenant: Tenant, workspaces: readonly HubWorkspace[]): Promise<{ devices: Device[]; hub: HubDevice[] }> {
+    let reading = this.deviceReads.get(tenant.id);
+    if (!reading) {
+      reading = this.readDevices(tenant, workspaces).finally(() => {
+        if (this.deviceReads.get(tenant.id) === reading) this.deviceReads.delete(tenant.id);
+      });
+      this.deviceReads.set(tenant.id, reading);
+    }
+    return reading;
+  }
+
+  private async readDevices(tenant: Tenant, workspaces: readonly HubWorkspace[]): Promise<{ devices: Device[]; hub: HubDevice[] }> {
     const kes = workspaces.filter((w) => isReadWorkspace(w, WORKSPACE_PRODUCTS.kesCloud));
     const hub = (await mapLimit(kes, WORKSPACE_CONCURRENCY, (w) => this.backend.devices(w.id))).flat();
     const devices = hub.map((d) => {

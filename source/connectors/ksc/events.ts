@@ -25,11 +25,19 @@
 // Each event is delivered once as long as it reaches the server within the lookback of
 // the anchor. Later than that it is not delivered (documented in README.md).
 //
+// A poll with nothing new need not read the window again: the cursor also keeps how many
+// events the next poll's query will count if none arrived (those raised at or after its start,
+// as this poll read them). When GetRecordCount says exactly that, the rows are not read and the
+// cursor stays as it was. Events never change, so the same count means the same events unless
+// some were deleted from the window while as many arrived; a full read at least every
+// FULL_READ_EVERY_MS (10 minutes) delivers such an event then, well within the lookback.
+//
 // [U] Whether KLEVP_EVENT_RISE_TIME_LEAST means ≥ or > is not documented. The query
 // starts one second before the window, which returns the window's first second under
 // either reading; events before the window are dropped locally.
 //
-// The cursor is opaque JSON: {"v":2,"t":anchor,"f":floor,"ids":"<compact id list>"}.
+// The cursor is opaque JSON: {"v":2,"t":anchor,"f":floor,"ids":"<compact id list>",
+// "s":{"l":query start,"n":count,"r":last full read}?}.
 // Cursors of the previous format ({"v":1,"t":newest rise_time,"ids":[ids at t]}) are
 // read with t as both anchor and floor: nothing at or before them is delivered again.
 import { KmspError } from '../../domain/errors.js';
@@ -77,6 +85,9 @@ export const DEFAULT_EVENT_LOOKBACK_SEC = 3600;
 /** Default cap of the cursor's id set (eventCursorMaxIds). */
 export const DEFAULT_CURSOR_MAX_IDS = 10_000;
 
+/** How long the count alone may stand for "nothing new" before the window is read again in full. */
+export const FULL_READ_EVERY_MS = 10 * 60_000;
+
 export interface CursorState {
   /** Newest registration_time seen (at most the local clock), epoch ms, whole seconds. */
   anchor: number;
@@ -84,6 +95,11 @@ export interface CursorState {
   floor: number;
   /** event_db_ids of the events raised within the window that the next poll reads. */
   ids: Set<string>;
+  /**
+   * What the next poll's query counts when nothing arrived: its start (KLEVP_EVENT_RISE_TIME_LEAST,
+   * epoch ms), the rows of this poll's answer from that start on, and when the window was last read in full.
+   */
+  seen?: { low: number; count: number; fullAt: number };
 }
 
 function wholeSecond(ms: number): number {
@@ -119,7 +135,18 @@ export function unpackIds(text: string): Set<string> {
 }
 
 export function encodeCursor(state: CursorState): string {
-  return JSON.stringify({ v: 2, t: new Date(state.anchor).toISOString(), f: new Date(state.floor).toISOString(), ids: packIds(state.ids) });
+  const seen = state.seen ? { s: { l: new Date(state.seen.low).toISOString(), n: state.seen.count, r: new Date(state.seen.fullAt).toISOString() } } : {};
+  return JSON.stringify({ v: 2, t: new Date(state.anchor).toISOString(), f: new Date(state.floor).toISOString(), ids: packIds(state.ids), ...seen });
+}
+
+/** The cursor's count of the next query, when it has a readable one; anything else only means a full read. */
+function seenOf(value: unknown): CursorState['seen'] {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
+  const { l, n, r } = value as Record<string, unknown>;
+  const low = typeof l === 'string' ? Date.parse(l) : Number.NaN;
+  const fullAt = typeof r === 'string' ? Date.parse(r) : Number.NaN;
+  if (Number.isNaN(low) || Number.isNaN(fullAt) || typeof n !== 'number' || !Number.isInteger(n) || n < 0) return undefined;
+  return { low, count: n, fullAt };
 }
 
 function badCursor(cursor: string): KmspError {
@@ -156,7 +183,8 @@ export function decodeCursor(cursor: string): CursorState {
     } catch {
       throw badCursor(cursor);
     }
-    return { anchor: wholeSecond(anchor), floor: wholeSecond(floor), ids };
+    const seen = seenOf(state.s);
+    return { anchor: wholeSecond(anchor), floor: wholeSecond(floor), ids, ...(seen ? { seen } : {}) };
   }
   throw badCursor(cursor);
 }
@@ -205,6 +233,7 @@ export async function readEventsSince(call: KscCall, tenantId: string, cursor: s
   // Deliver events raised at or after `low`.
   const low = Math.max(state.floor, state.anchor - lookback);
 
+  const queryStart = low - 1000;
   const reply = await call('EventProcessingFactory.CreateEventProcessing2', {
     vecFieldsToReturn: [...EVENT_FIELDS],
     vecFieldsToOrder: [
@@ -214,11 +243,15 @@ export async function readEventsSince(call: KscCall, tenantId: string, cursor: s
     lifetimeSec: options.lifetimeSec,
     // One second early: `low` itself is returned whether LEAST means ≥ or > ([U]).
     // Inside pFilter the Date is sent as a typed datetime (params.ts).
-    pFilter: { KLEVP_EVENT_RISE_TIME_LEAST: new Date(low - 1000) },
+    pFilter: { KLEVP_EVENT_RISE_TIME_LEAST: new Date(queryStart) },
   });
   const iterator = read.string(reply, 'strIteratorId');
   if (!iterator) throw missingOutParam('EventProcessingFactory.CreateEventProcessing2', 'strIteratorId');
-  const rows = await readEventIterator(call, iterator, options.step);
+  // Nothing new: the same query counts what the last poll left for it, and the window was read in full lately.
+  const seen = cursor ? state.seen : undefined;
+  const unchanged = (total: number) => seen !== undefined && seen.low === queryStart && seen.count === total && now >= seen.fullAt && now - seen.fullAt < FULL_READ_EVERY_MS;
+  const rows = await readEventIterator(call, iterator, options.step, unchanged);
+  if (rows === null) return { events: [], cursor: cursor! };
 
   const events: SecurityEvent[] = [];
   /** Every event of the answer within the window: delivered now or before. */
@@ -254,9 +287,18 @@ export async function readEventsSince(call: KscCall, tenantId: string, cursor: s
     kept = kept.slice(kept.length - maxIds).filter(([, raised]) => raised >= floor);
   }
 
+  // What the next poll's query (from its own start) counts if nothing arrives: every row of this
+  // answer from there on, readable or not, by the rise_time the server filters on.
+  const nextStart = Math.max(floor, anchor - lookback) - 1000;
+  const count = rows.filter((row) => {
+    const rise = read.date(row, 'rise_time');
+    return rise !== null && rise.getTime() >= nextStart;
+  }).length;
+  const seenNext = { low: nextStart, count, fullAt: now };
+
   // The server sorts (rise_time, event_db_id); sorting again keeps the contract if it does not.
   events.sort((a, b) => a.raisedAt.getTime() - b.raisedAt.getTime() || compareIds(a.id, b.id));
-  return { events, cursor: encodeCursor({ anchor, floor, ids: new Set(kept.map(([id]) => id)) }) };
+  return { events, cursor: encodeCursor({ anchor, floor, ids: new Set(kept.map(([id]) => id)), seen: seenNext }) };
 }
 
 function compareIds(a: string, b: string): number {

@@ -78,7 +78,7 @@ export function toDevice(tenantId: string, host: KscParams, masks: GroupStatusMa
 }
 
 /** Every host record of the current virtual server (§3.2 option A), with `fields`. */
-async function findAllHosts(call: KscCall, fields: readonly string[], options: HostListOptions): Promise<KscParams[]> {
+export async function findAllHosts(call: KscCall, fields: readonly string[], options: HostListOptions): Promise<KscParams[]> {
   const found = await call('HostGroup.FindHosts', {
     wstrFilter: ALL_HOSTS_FILTER,
     vecFieldsToReturn: [...fields],
@@ -89,7 +89,8 @@ async function findAllHosts(call: KscCall, fields: readonly string[], options: H
   });
   const accessor = read.string(found, 'strAccessor');
   if (!accessor) throw missingOutParam('HostGroup.FindHosts', 'strAccessor');
-  const hosts = await readChunkAccessor(call, accessor, options.chunkSize, 'hosts');
+  // FindHosts answers the count with the accessor (§3.2): no GetItemsCount needed.
+  const hosts = await readChunkAccessor(call, accessor, options.chunkSize, 'hosts', read.number(found, 'PxgRetVal'));
   // The filter asks for hosts with an id: one without is a broken answer. Left out, its licence
   // would go unbilled and its alerts unseen, so the tenant's read fails instead.
   const nameless = hosts.findIndex((h) => !read.string(h, 'KLHST_WKS_HOSTNAME'));
@@ -104,9 +105,8 @@ async function findAllHosts(call: KscCall, fields: readonly string[], options: H
   return hosts;
 }
 
-/** The KLHST_WKS_HOSTNAME (host GUID) of every host of the current virtual server. */
-export async function listHostIds(call: KscCall, options: HostListOptions): Promise<Set<string>> {
-  const hosts = await findAllHosts(call, ['KLHST_WKS_HOSTNAME'], options);
+/** The KLHST_WKS_HOSTNAME (host GUID) of every host record. */
+export function hostIdsOf(hosts: readonly KscParams[]): Set<string> {
   const ids = new Set<string>();
   for (const host of hosts) {
     const id = read.string(host, 'KLHST_WKS_HOSTNAME');
@@ -115,9 +115,22 @@ export async function listHostIds(call: KscCall, options: HostListOptions): Prom
   return ids;
 }
 
-export async function listHosts(call: KscCall, tenantId: string, options: HostListOptions): Promise<Device[]> {
-  const hosts = await findAllHosts(call, HOST_FIELDS, options);
+/** The KLHST_WKS_HOSTNAME (host GUID) of every host of the current virtual server. */
+export async function listHostIds(call: KscCall, options: HostListOptions): Promise<Set<string>> {
+  return hostIdsOf(await findAllHosts(call, ['KLHST_WKS_HOSTNAME'], options));
+}
 
+/**
+ * A group's status masks as last read, for a while: they are the administrator's settings and
+ * change seldom, while every ticket poll would ask again for each group with a non-OK host.
+ */
+export interface GroupMaskCache {
+  get(groupId: number): GroupStatusMasks | null | undefined;
+  set(groupId: number, masks: GroupStatusMasks | null): void;
+}
+
+/** Host records (with HOST_FIELDS) → devices, each group's status masks read once (or taken from `cache`). */
+export async function devicesOf(call: KscCall, tenantId: string, hosts: readonly KscParams[], cache?: GroupMaskCache): Promise<Device[]> {
   // One GetGroupInfoEx per group, not per host.
   const masksByGroup = new Map<number, GroupStatusMasks | null>();
   for (const host of hosts) {
@@ -125,7 +138,14 @@ export async function listHosts(call: KscCall, tenantId: string, options: HostLi
     if (groupId === null || masksByGroup.has(groupId)) continue;
     // Only hosts with a status need their group's masks.
     if (healthOf(read.number(host, 'KLHST_WKS_STATUS_ID')) === 'ok') continue;
-    masksByGroup.set(groupId, await groupMasks(call, groupId));
+    const cached = cache?.get(groupId);
+    if (cached !== undefined) {
+      masksByGroup.set(groupId, cached);
+      continue;
+    }
+    const masks = await groupMasks(call, groupId);
+    cache?.set(groupId, masks);
+    masksByGroup.set(groupId, masks);
   }
   const devices: Device[] = [];
   for (const host of hosts) {
@@ -134,4 +154,8 @@ export async function listHosts(call: KscCall, tenantId: string, options: HostLi
     if (device) devices.push(device);
   }
   return devices;
+}
+
+export async function listHosts(call: KscCall, tenantId: string, options: HostListOptions, cache?: GroupMaskCache): Promise<Device[]> {
+  return devicesOf(call, tenantId, await findAllHosts(call, HOST_FIELDS, options), cache);
 }

@@ -65,17 +65,23 @@ function countOf(reply: KscParams, method: string): number {
 }
 
 /**
- * Reads a ChunkAccessor to the end. Every one of the GetItemsCount rows must arrive:
- * an empty chunk before that is a truncated answer (KmspError, kind protocol), never
- * taken for the end of the set. `what` names the set in that error.
+ * Reads a ChunkAccessor to the end. Every one of the counted rows must arrive: an empty
+ * chunk before that is a truncated answer (KmspError, kind protocol), never taken for the
+ * end of the set. `what` names the set in that error. `knownTotal`: the count the call
+ * that made the accessor already answered (FindHosts' PxgRetVal, §3.2), which spares a
+ * GetItemsCount round trip; without it the accessor is asked.
  */
-export async function readChunkAccessor(call: KscCall, accessor: string, chunkSize: number, what = 'rows'): Promise<KscParams[]> {
+export async function readChunkAccessor(call: KscCall, accessor: string, chunkSize: number, what = 'rows', knownTotal: number | null = null): Promise<KscParams[]> {
   try {
-    const total = countOf(await call('ChunkAccessor.GetItemsCount', { strAccessor: accessor }, { stateful: true }), 'ChunkAccessor.GetItemsCount');
+    const total =
+      knownTotal !== null && Number.isInteger(knownTotal) && knownTotal >= 0
+        ? knownTotal
+        : countOf(await call('ChunkAccessor.GetItemsCount', { strAccessor: accessor }, { stateful: true }), 'ChunkAccessor.GetItemsCount');
     const rows: KscParams[] = [];
     let start = 0;
     while (start < total) {
-      const reply = await call('ChunkAccessor.GetItemsChunk', { strAccessor: accessor, nStart: start, nCount: chunkSize }, { stateful: true });
+      // No more than remain: the last chunk asks for exactly the rest.
+      const reply = await call('ChunkAccessor.GetItemsChunk', { strAccessor: accessor, nStart: start, nCount: Math.min(chunkSize, total - start) }, { stateful: true });
       const items = pageRecords(read.array(read.params(reply, 'pChunk') ?? {}, 'KLCSP_ITERATOR_ARRAY'), 'ChunkAccessor.GetItemsChunk');
       if (items.length === 0) throw truncated('ChunkAccessor.GetItemsChunk', what, rows.length, total);
       rows.push(...items);
@@ -107,12 +113,26 @@ function lostPage(error: unknown): unknown {
   });
 }
 
-export async function readGroupSyncIterator(call: KscCall, iterator: string, pageSize: number): Promise<KscParams[]> {
+/** Most items asked for in one GetNextItems when the count is known (a page of the whole set). */
+export const MAX_SYNC_PAGE = 5_000;
+/** Items per GetNextItems when neither a page size is set nor the count known. */
+export const DEFAULT_SYNC_PAGE = 100;
+
+/**
+ * Reads a GroupSyncIterator to bEOF. `pageSize`: items per GetNextItems; null asks for the
+ * whole `count` the call that made the iterator announced (lKeyCount of EnumKeys /
+ * AcquireKeyHosts, §3.4) in one page, up to MAX_SYNC_PAGE. The count sizes the page only:
+ * bEOF alone says where the set ends (a count of 0 is not trusted to mean an empty set — a
+ * key's hosts left unread would go unbilled).
+ */
+export async function readGroupSyncIterator(call: KscCall, iterator: string, pageSize: number | null, count: number | null = null): Promise<KscParams[]> {
+  const known = count !== null && Number.isInteger(count) && count > 0 ? count : null;
+  const size = pageSize ?? (known !== null ? Math.min(known, MAX_SYNC_PAGE) : DEFAULT_SYNC_PAGE);
   try {
     const rows: KscParams[] = [];
     let emptyPages = 0;
     for (;;) {
-      const reply = await call('GroupSyncIterator.GetNextItems', { szwIterator: iterator, nCount: pageSize }, { stateful: true }).catch((error: unknown) => {
+      const reply = await call('GroupSyncIterator.GetNextItems', { szwIterator: iterator, nCount: size }, { stateful: true }).catch((error: unknown) => {
         throw lostPage(error);
       });
       const items = pageRecords(read.array(read.params(reply, 'pData') ?? {}, 'KLCSP_ITERATOR_ARRAY'), 'GroupSyncIterator.GetNextItems');
@@ -127,10 +147,15 @@ export async function readGroupSyncIterator(call: KscCall, iterator: string, pag
   }
 }
 
-export async function readEventIterator(call: KscCall, iterator: string, step: number): Promise<KscParams[]> {
+/**
+ * Reads an event iterator to the end; null, without reading a row, when `unchanged` says the
+ * count (GetRecordCount) shows nothing new. Released either way.
+ */
+export async function readEventIterator(call: KscCall, iterator: string, step: number, unchanged?: (total: number) => boolean): Promise<KscParams[] | null> {
   const size = Math.max(1, Math.min(step, MAX_EVENT_STEP));
   try {
     const total = countOf(await call('EventProcessing.GetRecordCount', { strIteratorId: iterator }, { stateful: true }), 'EventProcessing.GetRecordCount');
+    if (unchanged?.(total)) return null;
     const rows: KscParams[] = [];
     let start = 0;
     while (start < total) {

@@ -107,11 +107,11 @@ export const ITERATOR_READS = 3;
  * reset or garbled page among a tenant's key reads failed its whole billing. What the server
  * refused in its own words (auth, permission, a PxgError) stands at once.
  */
-async function readAfresh(call: KscCall, pageSize: number, open: () => Promise<string>): Promise<KscParams[]> {
+async function readAfresh(call: KscCall, pageSize: number | null, open: () => Promise<{ iterator: string; count: number | null }>): Promise<KscParams[]> {
   for (let attempt = 1; ; attempt++) {
-    const iterator = await open();
+    const { iterator, count } = await open();
     try {
-      return await readGroupSyncIterator(call, iterator, pageSize);
+      return await readGroupSyncIterator(call, iterator, pageSize, count);
     } catch (error) {
       const passing = isKmspError(error) && !isKscError(error) && ['network', 'protocol', 'rate-limit', 'vendor'].includes(error.kind);
       if (!passing || attempt >= ITERATOR_READS) throw error;
@@ -119,12 +119,12 @@ async function readAfresh(call: KscCall, pageSize: number, open: () => Promise<s
   }
 }
 
-export async function enumKeys(call: KscCall, pageSize: number, fields: readonly string[] = KEY_FIELDS): Promise<KscParams[]> {
+export async function enumKeys(call: KscCall, pageSize: number | null, fields: readonly string[] = KEY_FIELDS): Promise<KscParams[]> {
   return readAfresh(call, pageSize, async () => {
     const reply = await call('LicenseKeys.EnumKeys', { pFields: [...fields], pFieldsToOrder: [], pOptions: {}, lTimeoutSec: ITERATOR_TIMEOUT_SEC });
     const iterator = read.string(reply, 'wstrIterator');
     if (!iterator) throw missingOutParam('LicenseKeys.EnumKeys', 'wstrIterator');
-    return iterator;
+    return { iterator, count: read.number(reply, 'lKeyCount') };
   });
 }
 
@@ -134,7 +134,7 @@ export async function enumKeys(call: KscCall, pageSize: number, fields: readonly
  * AcquireKeyHosts may list other virtual servers' hosts too ([U]), and those belong to
  * other customers' bills.
  */
-export async function keyAssignments(call: KscCall, serial: string, pageSize: number, ownHosts: ReadonlySet<string>): Promise<KeyAssignment[]> {
+export async function keyAssignments(call: KscCall, serial: string, pageSize: number | null, ownHosts: ReadonlySet<string>): Promise<KeyAssignment[]> {
   const rows = await readAfresh(call, pageSize, async () => {
     const reply = await call('LicenseKeys.AcquireKeyHosts', {
       pInData: { KLLIC_SERIAL: serial },
@@ -145,7 +145,7 @@ export async function keyAssignments(call: KscCall, serial: string, pageSize: nu
     });
     const iterator = read.string(reply, 'wstrIterator');
     if (!iterator) throw missingOutParam('LicenseKeys.AcquireKeyHosts', 'wstrIterator');
-    return iterator;
+    return { iterator, count: read.number(reply, 'lKeyCount') };
   });
   const seen = new Map<string, KeyAssignment>();
   for (const row of rows) {

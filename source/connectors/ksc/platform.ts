@@ -11,9 +11,10 @@ import { productCategories } from './classify.js';
 import { checkKscConnection } from './connection.js';
 import { isKscError, isPxgReply, KSC_SERVICE } from './errors.js';
 import { DEFAULT_CURSOR_MAX_IDS, DEFAULT_EVENT_LOOKBACK_SEC, readEventsSince } from './events.js';
-import { listHostIds, listHosts, type HostListOptions } from './hosts.js';
+import { devicesOf, findAllHosts, HOST_FIELDS, hostIdsOf, type GroupMaskCache, type HostListOptions } from './hosts.js';
 import { enumKeys, keyAssignments, toLicenseKey } from './licenses.js';
-import { read } from './params.js';
+import { read, type KscParams } from './params.js';
+import type { GroupStatusMasks } from './status.js';
 import { KscSessions, MAIN_SERVER, VServerMismatch, type KscCall, type SessionTarget } from './session.js';
 import { getVServers, toTenant, type VServerInfo } from './vservers.js';
 
@@ -23,7 +24,7 @@ export interface KscPlatformOptions {
   httpOptions?: Partial<HttpClientOptions>;
   /** Hosts per ChunkAccessor.GetItemsChunk (default 500). */
   hostChunkSize?: number;
-  /** Items per GroupSyncIterator.GetNextItems (default 100). */
+  /** Items per GroupSyncIterator.GetNextItems (default: the count the iterator announced, in one page). */
   keyPageSize?: number;
   /** Events per EventProcessing.GetRecordRange (default 1000, at most 65536). */
   eventStep?: number;
@@ -57,6 +58,20 @@ export type KscPlatform = SecurityPlatform & {
 /** At most this many virtual servers are read at once (each has its own session and connection). */
 const TENANT_CONCURRENCY = 4;
 
+/**
+ * How long the keys listApplications read stay good for the licenseUsage that follows: a billing
+ * run lists the applications, then reads each tenant's usage, and the keys need not be asked for
+ * twice. Past this (a console that lists applications and reads usage much later) they are read again.
+ */
+export const KEYS_REUSE_MS = 10 * 60_000;
+
+/**
+ * How long a group's status masks (HostGroup.GetGroupInfoEx) are reused. They are administrator
+ * settings; a ticket poll every minute would otherwise read them again for every group with a
+ * non-OK host. A changed setting shows in the status descriptions within this time.
+ */
+export const GROUP_MASKS_REUSE_MS = 15 * 60_000;
+
 function positive(value: number | undefined, fallback: number): number {
   return value !== undefined && Number.isInteger(value) && value > 0 ? value : fallback;
 }
@@ -79,8 +94,9 @@ class KscOpenApiPlatform implements KscPlatform {
    */
   private directory: Map<string, VServerInfo> | null = null;
   private directoryLoad: Promise<Map<string, VServerInfo>> | null = null;
+  private vserversLoad: Promise<VServerInfo[]> | null = null;
   private readonly hostChunkSize: number;
-  private readonly keyPageSize: number;
+  private readonly keyPageSize: number | null;
   private readonly eventStep: number;
   private readonly iteratorLifetimeSec: number;
   private readonly eventLookbackSec: number;
@@ -88,6 +104,15 @@ class KscOpenApiPlatform implements KscPlatform {
   private readonly now: () => Date;
   private readonly onWarning: (message: string) => void;
   skippedTenants: readonly SkippedTenant[] = [];
+  /**
+   * Host reads in flight, by tenant: billing asks for a tenant's devices and its license usage
+   * at once, and both come from the same FindHosts. Dropped when settled (never a stale list).
+   */
+  private readonly hostReads = new Map<string, Promise<KscParams[]>>();
+  /** Each tenant's keys as the last listApplications read them (all fields), taken once by licenseUsage. */
+  private keysRead = new Map<string, { rows: KscParams[]; at: number }>();
+  /** Group status masks by tenant and group, with when they were read (GROUP_MASKS_REUSE_MS). */
+  private readonly masksRead = new Map<string, { masks: GroupStatusMasks | null; at: number }>();
 
   constructor(options: KscPlatformOptions) {
     const { connection } = options;
@@ -111,7 +136,7 @@ class KscOpenApiPlatform implements KscPlatform {
       internalUser: connection.internalUser,
     });
     this.hostChunkSize = positive(options.hostChunkSize, 500);
-    this.keyPageSize = positive(options.keyPageSize, 100);
+    this.keyPageSize = options.keyPageSize !== undefined && Number.isInteger(options.keyPageSize) && options.keyPageSize > 0 ? options.keyPageSize : null;
     this.eventStep = positive(options.eventStep, 1000);
     this.iteratorLifetimeSec = positive(options.iteratorLifetimeSec, 600);
     this.eventLookbackSec = Math.min(nonNegative(options.eventLookbackSeconds, DEFAULT_EVENT_LOOKBACK_SEC), MAX_LOOKBACK_SEC);
@@ -129,8 +154,15 @@ class KscOpenApiPlatform implements KscPlatform {
     return vservers;
   }
 
-  private async vservers(): Promise<VServerInfo[]> {
-    return this.remember(await this.sessions.run(MAIN_SERVER, (call) => getVServers(call, this.onWarning)));
+  /** VServers.GetVServers; callers at the same moment (billing lists tenants and applications at once) share one read. */
+  private vservers(): Promise<VServerInfo[]> {
+    this.vserversLoad ??= this.sessions
+      .run(MAIN_SERVER, (call) => getVServers(call, this.onWarning))
+      .then((list) => this.remember(list))
+      .finally(() => {
+        this.vserversLoad = null;
+      });
+    return this.vserversLoad;
   }
 
   /** Reads VServers.GetVServers again; concurrent callers share one read. */
@@ -237,9 +269,13 @@ class KscOpenApiPlatform implements KscPlatform {
   async listApplications(): Promise<Application[]> {
     const vservers = await this.vservers();
     type Outcome = { v: VServerInfo; names: string[]; error?: undefined } | { v: VServerInfo; names?: undefined; error: KmspError };
+    const keysRead = new Map<string, { rows: KscParams[]; at: number }>();
+    this.keysRead = keysRead;
     const results = await mapLimit(vservers, TENANT_CONCURRENCY, async (v): Promise<Outcome> => {
       try {
-        const keys = await this.inTenant(toTenant(v), (call) => enumKeys(call, this.keyPageSize, ['KLLIC_SERIAL', 'KLLIC_PROD_NAME']));
+        // Every field licenseUsage needs: a billing run's usage reads then take these keys.
+        const keys = await this.inTenant(toTenant(v), (call) => enumKeys(call, this.keyPageSize));
+        keysRead.set(v.uid, { rows: keys, at: performance.now() });
         return { v, names: keys.map((k) => read.string(k, 'KLLIC_PROD_NAME')).filter((n): n is string => !!n) };
       } catch (error) {
         if (!isKmspError(error)) throw error;
@@ -262,8 +298,53 @@ class KscOpenApiPlatform implements KscPlatform {
     });
   }
 
+  /**
+   * Every host record of the tenant (HOST_FIELDS). A read already in flight for the tenant is
+   * shared: billing's listDevices and licenseUsage of one tenant then cost one FindHosts.
+   */
+  private hostsOf(tenant: Tenant): Promise<KscParams[]> {
+    let reading = this.hostReads.get(tenant.id);
+    if (!reading) {
+      const read = this.inTenant(tenant, (call) => findAllHosts(call, HOST_FIELDS, this.hostOptions));
+      reading = read.finally(() => {
+        if (this.hostReads.get(tenant.id) === reading) this.hostReads.delete(tenant.id);
+      });
+      this.hostReads.set(tenant.id, reading);
+    }
+    return reading;
+  }
+
+  private maskCache(tenant: Tenant): GroupMaskCache {
+    const key = (groupId: number) => `${tenant.id}\u0000${groupId}`;
+    return {
+      get: (groupId) => {
+        const entry = this.masksRead.get(key(groupId));
+        return entry && performance.now() - entry.at < GROUP_MASKS_REUSE_MS ? entry.masks : undefined;
+      },
+      set: (groupId, masks) => {
+        const now = performance.now();
+        // Expired entries (a group gone, a tenant unmapped) go as new ones come: the map stays bounded.
+        for (const [k, entry] of this.masksRead) if (now - entry.at >= GROUP_MASKS_REUSE_MS) this.masksRead.delete(k);
+        this.masksRead.set(key(groupId), { masks, at: now });
+      },
+    };
+  }
+
   async listDevices(tenant: Tenant): Promise<Device[]> {
-    return this.inTenant(tenant, (call) => listHosts(call, tenant.id, this.hostOptions));
+    const hosts = this.hostsOf(tenant);
+    // Awaited below; when the tenant cannot be reached its failure is the one thrown, never an unhandled rejection.
+    hosts.catch(() => undefined);
+    return this.inTenant(tenant, async (call) => devicesOf(call, tenant.id, await hosts, this.maskCache(tenant)));
+  }
+
+  /** The tenant's keys: those listApplications read moments ago (once), else read now. */
+  private async keysOf(tenant: Tenant, call: KscCall): Promise<KscParams[]> {
+    const kept = this.keysRead.get(tenant.id);
+    if (kept) {
+      this.keysRead.delete(tenant.id);
+      if (performance.now() - kept.at < KEYS_REUSE_MS) return kept.rows;
+    }
+    return enumKeys(call, this.keyPageSize);
   }
 
   /**
@@ -272,9 +353,12 @@ class KscOpenApiPlatform implements KscPlatform {
    * AcquireKeyHosts may also list other customers' hosts ([U], licenses.ts).
    */
   async licenseUsage(tenant: Tenant): Promise<TenantLicenseUsage> {
+    const hosts = this.hostsOf(tenant);
+    // Awaited below; a failure there is the usage's failure, never an unhandled rejection here.
+    hosts.catch(() => undefined);
     return this.inTenant(tenant, async (call) => {
-      const ownHosts = await listHostIds(call, this.hostOptions);
-      const rows = await enumKeys(call, this.keyPageSize);
+      const ownHosts = hostIdsOf(await hosts);
+      const rows = await this.keysOf(tenant, call);
       const keys = rows.map(toLicenseKey).filter((k) => k !== null);
       // A key without its serial cannot be matched to the hosts using it: left out, its devices
       // would go unbilled, so the tenant's usage is refused rather than under-counted.
