@@ -70,7 +70,7 @@ export function ReportsScreen({ width, height, active, session, integrationName 
   );
   const paneProps = { width: paneWidth - (showList ? 1 : 0), height, active, session, integrationName };
   return (
-    <Box flexDirection="row" width={width} height={height} overflow="hidden">
+    <Box flexDirection="row" width={width} height={height} overflowY="hidden">
       {showList ? (
         <Box flexDirection="column" width={LIST_WIDTH} borderStyle="single" borderTop={false} borderBottom={false} borderLeft={false} paddingRight={1}>
           <Text {...theme.style('title')}>Reports</Text>

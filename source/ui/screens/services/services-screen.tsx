@@ -376,7 +376,7 @@ function ServicesEditor({ session, integrationName, integration, width, height, 
       lines.push({ text: 'r tries again · the Connections tab tests the connection', tone: 'muted' });
     } else lines.push({ text: `Loading the applications from ${platformName}…`, tone: 'muted' });
     return (
-      <Box flexDirection="column" width={width} height={height} overflow="hidden">
+      <Box flexDirection="column" width={width} height={height} overflowY="hidden">
         <Text wrap="truncate-end">{truncate(` ${top}`, width)}</Text>
         {lines.map((l, i) => (
           <Text key={i} wrap="truncate-end" {...theme.style(l.tone)}>
@@ -388,11 +388,11 @@ function ServicesEditor({ session, integrationName, integration, width, height, 
   }
 
   return (
-    <Box flexDirection="column" width={width} height={height} overflow="hidden">
+    <Box flexDirection="column" width={width} height={height} overflowY="hidden">
       <Text wrap="truncate-end" {...theme.style(toggleChanged ? 'accent' : 'normal')}>
         {truncate(` ${top}`, width)}
       </Text>
-      <Box flexDirection="column" width={width} height={tableHeight} overflow="hidden">
+      <Box flexDirection="column" width={width} height={tableHeight} overflowY="hidden">
         <Table
           table={table}
           width={width}
