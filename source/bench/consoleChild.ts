@@ -82,7 +82,7 @@ interface Scenario {
   screen: (session: GeneratedSession, name: string) => ScreenDefinition;
   /** Reads what the tab loads before it is mounted, where its frames do not say when loading ends. */
   prepare?(session: GeneratedSession, name: string): Promise<unknown>;
-  /** Gets the tab ready, then returns the actions to time: each a name and what one run presses. */
+  /** Waits for the tab's data, then times its actions, recording each run's samples through `ctx`. */
   run(m: Mounted, ctx: Context): Promise<void>;
 }
 

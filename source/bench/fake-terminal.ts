@@ -7,7 +7,10 @@ import { performance } from 'node:perf_hooks';
 export interface TimedFrame {
   /** performance.now() when the frame was written. */
   at: number;
-  /** This process's CPU time (user + system, µs) then: on a machine busy with other work, the console's own cost. */
+  /**
+   * This process's CPU time (user + system, µs, all its threads: the garbage collector's too)
+   * then: on a machine busy with other work, closer to the console's own cost than wall-clock.
+   */
   cpu: number;
   text: string;
 }
