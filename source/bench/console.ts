@@ -9,6 +9,9 @@
 // work, wall-clock waits for the scheduler as much as for the console (the wall-clock p95 is in
 // the detail). The floor is Ink alone redrawing a frame of the same size on a key.
 import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ConsoleChildOutput } from './consoleChild.js';
 import type { KeySample } from './console-drive.js';
@@ -21,27 +24,28 @@ const AIM_MS = 16;
 
 function runChild(options: BenchOptions): Promise<ConsoleChildOutput> {
   const script = fileURLToPath(new URL('./consoleChild.js', import.meta.url));
-  const args = [script, '--rows', String(CONSOLE_ROWS), '--runs', String(options.runs), '--seed', String(options.seed)];
-  return new Promise((resolve, reject) => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'kmsp-bench-console-'));
+  const out = path.join(dir, 'report.json');
+  const args = [script, '--out', out, '--rows', String(CONSOLE_ROWS), '--runs', String(options.runs), '--seed', String(options.seed)];
+  return new Promise<ConsoleChildOutput>((resolve, reject) => {
     // Colour on, as in a terminal: the frames carry the theme's codes.
-    const child = spawn(process.execPath, args, { env: { ...process.env, NODE_ENV: 'production', FORCE_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
+    const child = spawn(process.execPath, args, { env: { ...process.env, NODE_ENV: 'production', FORCE_COLOR: '1' }, stdio: ['ignore', 'ignore', 'pipe'] });
     let err = '';
-    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => {
-      err += chunk.toString();
-      for (const line of chunk.toString().split('\n')) if (line.startsWith('console bench: ') && !line.includes('Error')) options.log(line.slice('console bench: '.length));
+    child.stderr.setEncoding('utf8');
+    child.stderr.on('data', (chunk: string) => {
+      err += chunk;
+      for (const line of chunk.split('\n')) if (line.startsWith('console bench: ') && !line.includes('Error')) options.log(line.slice('console bench: '.length));
     });
     child.on('error', reject);
     child.on('close', (code) => {
       if (code !== 0) return reject(new Error(`the console bench's child ended with exit code ${code}: ${err.trim().split('\n').slice(-12).join('\n')}`));
       try {
-        resolve(JSON.parse(out) as ConsoleChildOutput);
+        resolve(JSON.parse(readFileSync(out, 'utf8')) as ConsoleChildOutput);
       } catch (error) {
-        reject(new Error(`the console bench's child printed no report (${error instanceof Error ? error.message : String(error)})`));
+        reject(new Error(`the console bench's child left no report (${error instanceof Error ? error.message : String(error)})`));
       }
     });
-  });
+  }).finally(() => rmSync(dir, { recursive: true, force: true }));
 }
 
 const cpu = (run: readonly KeySample[]) => run.map((s) => s.cpu);

@@ -1,9 +1,11 @@
 // The console bench's measuring process (source/bench/console.ts starts it with
 // NODE_ENV=production, React's build the launcher runs): every tab of the console at N rows,
 // key → frame for moving and for typing a filter or a search, for each PSA and platform of the
-// simulator registry. Prints one JSON document ({ results, floor }) on stdout; progress on stderr.
+// simulator registry. Writes one JSON document ({ results, floor, build }) to the --out file (a
+// file, not stdout: nothing a library prints can get into it); progress on stderr.
 //
-//   NODE_ENV=production node dist/bench/consoleChild.js --rows 10000 --runs 3 --seed 7
+//   NODE_ENV=production node dist/bench/consoleChild.js --out report.json --rows 10000 --runs 3 --seed 7
+import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { createElement, useState } from 'react';
 import { Text, useInput } from 'ink';
@@ -217,7 +219,7 @@ async function measurePair(pair: Pair, data: ConsoleData, rows: number, runs: nu
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { rows: { type: 'string' }, runs: { type: 'string' }, seed: { type: 'string' }, only: { type: 'string' } }, strict: true });
+  const { values } = parseArgs({ options: { out: { type: 'string' }, rows: { type: 'string' }, runs: { type: 'string' }, seed: { type: 'string' }, only: { type: 'string' } }, strict: true });
   const rows = Number(values.rows ?? 10_000);
   const runs = Number(values.runs ?? 3);
   const seed = Number(values.seed ?? 7);
@@ -227,7 +229,8 @@ async function main(): Promise<void> {
   const wanted = values.only?.split(',');
   for (const pair of pairs()) if (!wanted || wanted.includes(pair.psa) || wanted.includes(pair.platform)) results.push(...(await measurePair(pair, data, rows, runs)));
   const output: ConsoleChildOutput = { results, floor, build: process.env.NODE_ENV === 'production' ? 'production' : 'development' };
-  process.stdout.write(`${JSON.stringify(output)}\n`);
+  if (values.out) writeFileSync(values.out, JSON.stringify(output));
+  else process.stdout.write(`${JSON.stringify(output)}\n`);
 }
 
 main().then(
