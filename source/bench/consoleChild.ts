@@ -1,7 +1,7 @@
 // The console bench's measuring process (source/bench/console.ts starts it with
 // NODE_ENV=production, React's build the launcher runs): every tab of the console at N rows,
 // key → frame for moving and for typing a filter or a search, for each PSA and platform of the
-// simulator registry. Writes one JSON document ({ results, floor, build }) to the --out file (a
+// simulator registry. Writes one JSON document ({ results: each with its floor, build }) to the --out file (a
 // file, not stdout: nothing a library prints can get into it); progress on stderr.
 //
 //   NODE_ENV=production node dist/bench/consoleChild.js --out report.json --rows 10000 --runs 3 --seed 7
@@ -30,12 +30,12 @@ export interface ConsoleResult {
   action: string;
   subject: string;
   runs: KeySample[][];
+  /** Ink alone: key → frame of a one-component app drawing as many lines, per run, measured just before this pair's tabs. */
+  floor: KeySample[][];
 }
 
 export interface ConsoleChildOutput {
   results: ConsoleResult[];
-  /** Ink alone: key → frame of a one-component app drawing as many lines, per run. */
-  floor: KeySample[][];
   build: string;
 }
 
@@ -187,6 +187,8 @@ async function measurePair(pair: Pair, data: ConsoleData, rows: number, runs: nu
   const name = config.integrations[0]!.name;
   store.save({ ...config, integrations: config.integrations.map((i) => (i.name === name ? { ...i, tenants: data.saved } : i)) }, { actor: 'bench' });
   const session = new GeneratedSession({ paths, secretBackends: ['file'] }, data, rows);
+  // The floor next to the figures it is compared with: the machine's load changes during a run.
+  const floor = await floorRuns(runs, 100);
   const results: ConsoleResult[] = [];
   try {
     for (const scenario of SCENARIOS) {
@@ -196,7 +198,7 @@ async function measurePair(pair: Pair, data: ConsoleData, rows: number, runs: nu
         rows,
         runs,
         record(action, samples, run) {
-          const result = byAction.get(action) ?? { tab: scenario.tab, action, subject, runs: [] };
+          const result = byAction.get(action) ?? { tab: scenario.tab, action, subject, runs: [], floor };
           (result.runs[run] ??= []).push(...samples);
           byAction.set(action, result);
         },
@@ -224,11 +226,10 @@ async function main(): Promise<void> {
   const runs = Number(values.runs ?? 3);
   const seed = Number(values.seed ?? 7);
   const data = generateConsoleData({ rows, mapped: Math.round(rows * 0.4), seed });
-  const floor = await floorRuns(runs, 100);
   const results: ConsoleResult[] = [];
   const wanted = values.only?.split(',');
   for (const pair of pairs()) if (!wanted || wanted.includes(pair.psa) || wanted.includes(pair.platform)) results.push(...(await measurePair(pair, data, rows, runs)));
-  const output: ConsoleChildOutput = { results, floor, build: process.env.NODE_ENV === 'production' ? 'production' : 'development' };
+  const output: ConsoleChildOutput = { results, build: process.env.NODE_ENV === 'production' ? 'production' : 'development' };
   if (values.out) writeFileSync(values.out, JSON.stringify(output));
   else process.stdout.write(`${JSON.stringify(output)}\n`);
 }
