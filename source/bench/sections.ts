@@ -3,8 +3,9 @@
 // registries list, and returns figures; it never asserts.
 import { billingSection } from './billing.js';
 import { budgetSection } from './budget.js';
+import { consoleSection } from './console.js';
 import { startupSection } from './startup.js';
 import { ticketsSection } from './tickets.js';
 import type { BenchSection } from './types.js';
 
-export const SECTIONS: readonly BenchSection[] = [startupSection, billingSection, ticketsSection, budgetSection];
+export const SECTIONS: readonly BenchSection[] = [startupSection, consoleSection, billingSection, ticketsSection, budgetSection];

@@ -35,6 +35,12 @@ export { toSingleLine };
 export function truncate(text: string, width: number, ellipsis: string = ELLIPSIS): string {
   if (width <= 0) return '';
   const budget = width - displayWidth(ellipsis);
+  // Printable ASCII is a grapheme and a cell a character: no segmenting (every cell of every
+  // frame comes through here, and a chooser redraws its page on each key).
+  if (PRINTABLE_ASCII.test(text)) {
+    if (text.length <= width) return text;
+    return budget < 0 ? ellipsis.slice(0, width) : text.slice(0, budget) + ellipsis;
+  }
   let used = 0;
   let out = '';
   let cut: string | null = null;
@@ -85,6 +91,7 @@ export function truncateStart(text: string, width: number, ellipsis: string = EL
 
 /** Whether the text fits in `width` cells, measuring no further than needed. */
 function fits(text: string, width: number): boolean {
+  if (PRINTABLE_ASCII.test(text)) return text.length <= width;
   let used = 0;
   for (const { segment } of segmenter.segment(text)) {
     used += displayWidth(segment);

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { displayWidth, fit, formatCount, pad, toSingleLine, truncate, truncateMiddle, truncateStart } from '../../source/ui/text.js';
 import { wantsColor } from '../../source/ui/theme.js';
@@ -7,6 +8,25 @@ describe('display-width text', () => {
     expect(displayWidth('東京')).toBe(4);
     expect(displayWidth('👍')).toBe(2);
     expect(displayWidth('Café')).toBe(4);
+  });
+
+  it('cuts printable ASCII (its fast path) as it cuts any text: the first cells and an ellipsis, only when too long', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: fc.constantFrom(...' aZ9~-.'.split('')), maxLength: 40 }), fc.integer({ min: 0, max: 45 }), fc.constantFrom('…', '...', ''), (text, width, ellipsis) => {
+        const cut = truncate(text, width, ellipsis);
+        // The same text with one non-ASCII letter appended takes the general path: its cut of the
+        // ASCII part must read the same whenever that letter was cut away too.
+        const general = truncate(`${text}é`, width, ellipsis);
+        if (text.length <= width) expect(cut).toBe(text);
+        else {
+          expect(cut).toBe(width - displayWidth(ellipsis) < 0 ? ellipsis.slice(0, width) : text.slice(0, width - displayWidth(ellipsis)) + ellipsis);
+          expect(general).toBe(cut);
+        }
+        expect(displayWidth(cut)).toBeLessThanOrEqual(width);
+      }),
+      { seed: 15, numRuns: 500 },
+    );
+    expect(truncateMiddle('Endpoint Security for Business Advanced', 100)).toBe('Endpoint Security for Business Advanced');
   });
 
   it('truncates by cells with an ellipsis, never splitting a wide character', () => {

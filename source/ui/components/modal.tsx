@@ -56,14 +56,15 @@ export function Modal({ title, width, onCancel, tone = 'normal', children }: Mod
   const bounds = useDialogBounds();
   const renders = useRef(0);
   renders.current++;
-  const blank = ' '.repeat(width);
+  // As wide as the inside of the border, so the layer needs no width clip (see app.tsx: Ink slices every line under one).
+  const blank = ' '.repeat(Math.max(0, width - 2));
   return (
     <Box flexDirection="column" width={width} borderStyle="single" {...(theme.colored ? { borderColor: tone === 'normal' ? 'cyan' : tone === 'danger' ? 'red' : 'yellow' } : {})}>
       {/* The blanking layer sits inside the border but outside the padding, so it covers every inner cell. */}
       {/* A new node every render: Yoga keeps the 100% height of an absolute box from the layout in
           which it was made, so a dialog that grew (a problem or a preview appeared under a field)
           would be blanked only down to its old height and the screen behind would show through. */}
-      <Box key={renders.current} position="absolute" width="100%" height="100%" overflow="hidden" flexDirection="column" aria-hidden>
+      <Box key={renders.current} position="absolute" width="100%" height="100%" overflowY="hidden" flexDirection="column" aria-hidden>
         {Array.from({ length: bounds.height }, (_, i) => (
           <Text key={i}>{blank}</Text>
         ))}

@@ -2,7 +2,7 @@
 // accounts), ↑↓ PgUp/PgDn to move, Enter to choose, Esc to cancel. Shows
 // "12 of 4,000", an optional "(none)" entry and disabled options with the
 // reason they cannot be chosen.
-import { useCallback, useState } from 'react';
+import { memo, useCallback, useState, type ReactElement } from 'react';
 import { Text } from 'ink';
 import { useCommands, useKeyCapture, type KeyPress } from '../../keys/index.js';
 import { useTheme } from '../../theme.js';
@@ -127,7 +127,9 @@ function extraOf<T>(item: SelectItem<T>): string {
   return item.option.disabled ? `unavailable: ${item.option.disabled}` : (item.option.detail ?? '');
 }
 
-function OptionLine<T>({ item, cursor, current, width, labelWidth }: { item: SelectItem<T>; cursor: boolean; current: boolean; width: number; labelWidth: number }) {
+// Memoised on its props: the items keep their identity while the query stands, so a move
+// redraws the two lines the cursor leaves and enters, not every line of the page.
+const OptionLine = memo(function OptionLine<T>({ item, cursor, current, width, labelWidth }: { item: SelectItem<T>; cursor: boolean; current: boolean; width: number; labelWidth: number }) {
   const theme = useTheme();
   const g = theme.glyphs;
   const prefix = `${cursor ? g.cursor : g.noCursor} `;
@@ -141,4 +143,4 @@ function OptionLine<T>({ item, cursor, current, width, labelWidth }: { item: Sel
       {prefix + text}
     </Text>
   );
-}
+}) as <T>(props: { item: SelectItem<T>; cursor: boolean; current: boolean; width: number; labelWidth: number }) => ReactElement;

@@ -444,7 +444,7 @@ function ConnectionEditor({ width, height, active, session, integration, cwd }: 
   const state = settingsDirty ? `${theme.glyphs.changed} ${changed.size} unsaved change${changed.size === 1 ? '' : 's'}` : 'saved';
   const gap = Math.max(1, width - displayWidth(title) - displayWidth(state));
   return (
-    <Box flexDirection="column" width={width} height={height} overflow="hidden">
+    <Box flexDirection="column" width={width} height={height} overflowY="hidden">
       <Text wrap="truncate-end">
         <Text {...theme.style('title')}>{truncate(title, Math.max(1, width - displayWidth(state) - 1))}</Text>
         {' '.repeat(gap)}

@@ -70,7 +70,7 @@ export function ReportsScreen({ width, height, active, session, integrationName 
   );
   const paneProps = { width: paneWidth - (showList ? 1 : 0), height, active, session, integrationName };
   return (
-    <Box flexDirection="row" width={width} height={height} overflow="hidden">
+    <Box flexDirection="row" width={width} height={height} overflowY="hidden">
       {showList ? (
         <Box flexDirection="column" width={LIST_WIDTH} borderStyle="single" borderTop={false} borderBottom={false} borderLeft={false} paddingRight={1}>
           <Text {...theme.style('title')}>Reports</Text>
@@ -144,6 +144,12 @@ function UnmappedReport({ width, height, active, session, integrationName }: Scr
   // The table takes keys only when it is drawn (not while loading fails).
   const table = useTable({ rows, columns, getRowId: (r) => r.accountId, height: tableHeight, active: active && accounts.data !== undefined, markable: true, group: 'Unmapped accounts' });
   const view: UnmappedViewState = { type, nameFilter: table.filter, showExcluded };
+  // Counting the excluded rows walks every candidate: once per filter change, not per key.
+  const total = accounts.data?.length ?? 0;
+  const counts = useMemo(
+    () => countLine(table.rows.length, total, psa, candidates, { type, nameFilter: table.filter, showExcluded }),
+    [table.rows.length, total, psa, candidates, type, table.filter, showExcluded],
+  );
 
   async function chooseType() {
     const all = accounts.data ?? [];
@@ -260,8 +266,7 @@ function UnmappedReport({ width, height, active, session, integrationName }: Scr
     );
   }
 
-  const total = accounts.data?.length ?? 0;
-  const status = accounts.data === undefined ? `Loading the ${psa} accounts…` : countLine(table.rows.length, total, psa, candidates, view) + (accounts.loading ? ' · reloading…' : '');
+  const status = accounts.data === undefined ? `Loading the ${psa} accounts…` : counts + (accounts.loading ? ' · reloading…' : '');
   const refreshError = accounts.error !== undefined && accounts.data !== undefined ? ` · reload failed: ${accounts.error instanceof Error ? accounts.error.message : String(accounts.error)}` : '';
   const empty =
     accounts.data === undefined

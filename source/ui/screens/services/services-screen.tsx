@@ -74,6 +74,9 @@ const SHORT_SLOT_TITLES: Record<Slot, string> = { single: 'Billing item', workst
 const ONE_ITEM: Record<'user' | 'mailbox', string> = { user: 'per user — one item', mailbox: 'per mailbox — one item' };
 const ONE_ITEM_SHORT: Record<'user' | 'mailbox', string> = { user: 'per user', mailbox: 'per mailbox' };
 
+/** The item column without billing by category: a module constant, so the columns (and every drawn row) are not rebuilt on each key. */
+const SINGLE_SLOT: readonly Slot[] = ['single'];
+
 function ServicesEditor({ session, integrationName, integration, width, height, active }: Props) {
   const screen = useScreen();
   const theme = useTheme();
@@ -113,7 +116,7 @@ function ServicesEditor({ session, integrationName, integration, width, height, 
   const commands: Command[] = [];
   useCommands(tabTitle, commands, { active, priority: 1 });
   const cursorRef = useRef<string | undefined>(undefined);
-  const itemSlots: readonly Slot[] = byCategory ? CATEGORY_SLOTS : ['single'];
+  const itemSlots: readonly Slot[] = byCategory ? CATEGORY_SLOTS : SINGLE_SLOT;
   const selectedSlot = itemSlots[Math.min(column, itemSlots.length - 1)]!;
   const namePrefix = useMemo(() => commonNamePrefix(rows.map((r) => r.name)), [rows]);
   const nameWidths = useMemo(
@@ -373,7 +376,7 @@ function ServicesEditor({ session, integrationName, integration, width, height, 
       lines.push({ text: 'r tries again · the Connections tab tests the connection', tone: 'muted' });
     } else lines.push({ text: `Loading the applications from ${platformName}…`, tone: 'muted' });
     return (
-      <Box flexDirection="column" width={width} height={height} overflow="hidden">
+      <Box flexDirection="column" width={width} height={height} overflowY="hidden">
         <Text wrap="truncate-end">{truncate(` ${top}`, width)}</Text>
         {lines.map((l, i) => (
           <Text key={i} wrap="truncate-end" {...theme.style(l.tone)}>
@@ -385,11 +388,11 @@ function ServicesEditor({ session, integrationName, integration, width, height, 
   }
 
   return (
-    <Box flexDirection="column" width={width} height={height} overflow="hidden">
+    <Box flexDirection="column" width={width} height={height} overflowY="hidden">
       <Text wrap="truncate-end" {...theme.style(toggleChanged ? 'accent' : 'normal')}>
         {truncate(` ${top}`, width)}
       </Text>
-      <Box flexDirection="column" width={width} height={tableHeight} overflow="hidden">
+      <Box flexDirection="column" width={width} height={tableHeight} overflowY="hidden">
         <Table
           table={table}
           width={width}

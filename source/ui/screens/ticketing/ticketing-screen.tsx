@@ -581,9 +581,9 @@ function TicketingEditor({ session, integrationName, integration, width, height,
   const g = theme.glyphs;
 
   return (
-    <Box flexDirection="column" width={width} height={height} overflow="hidden">
+    <Box flexDirection="column" width={width} height={height} overflowY="hidden">
       <Text wrap="truncate-end">{truncate(` ${top}`, width)}</Text>
-      <Box flexDirection="row" width={width} height={tableHeight} overflow="hidden">
+      <Box flexDirection="row" width={width} height={tableHeight} overflowY="hidden">
         <Box flexDirection="column" width={LEFT_WIDTH} flexShrink={0}>
           <Text wrap="truncate-end" {...theme.style(focus === 'sections' ? 'title' : 'muted')}>
             {truncate(` Sections${focus === 'sections' ? ' (focus)' : ''}`, LEFT_WIDTH)}
@@ -607,7 +607,7 @@ function TicketingEditor({ session, integrationName, integration, width, height,
             </Text>
           ))}
         </Box>
-        <Box flexDirection="column" width={rightWidth} height={tableHeight} overflow="hidden">
+        <Box flexDirection="column" width={rightWidth} height={tableHeight} overflowY="hidden">
           {isRules ? (
             <Table table={rulesTable} width={rightWidth} title={entry.full} focused={focus === 'settings'} focusColumn={selected?.key} marker={(r) => (changed.has(r.id) ? g.changed : undefined)} />
           ) : (
