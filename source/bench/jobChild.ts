@@ -1,6 +1,7 @@
 // The kmsp side of the billing, tickets and budget benchmarks, in a process of its own so its
 // memory is kmsp's alone (the simulators run in another): N passes of one job over the config
-// directory it is given, each as the agent runs it (connect, run, close: agent/passes.ts), then one
+// directory it is given, each as the agent runs it (connect, run, close: agent/passes.ts — the
+// platform connector kept from one pass to the next, as the agent keeps it), then one
 // JSON line on stdout — per pass its wall time, HTTP requests by side and what it did — with the
 // process's peak RSS and, when asked, the PSA's own API budget.
 //
@@ -9,6 +10,7 @@ import { performance } from 'node:perf_hooks';
 import { connect } from '../billing/context.js';
 import { billingErrorLine } from '../billing/errors.js';
 import { runBilling } from '../billing/run.js';
+import { PlatformPool } from '../connectors/platformPool.js';
 import { describeErrorLine } from '../domain/errors.js';
 import type { PsaBudget } from '../domain/types.js';
 import { openConfig } from '../store/config.js';
@@ -45,10 +47,11 @@ async function main(): Promise<void> {
   const integration = config.integrations[0]!;
   const ledger = openLedger({ paths });
   const report: ChildReport = { passes: [], peakRssMiB: 0, budget: null };
+  const pool = new PlatformPool();
   try {
     for (let p = 0; p < passes; p++) {
       const started = performance.now();
-      const c = await connect(paths, integration);
+      const c = await connect(paths, integration, undefined, undefined, { pool, job });
       try {
         if (job === 'billing') {
           const r = await runBilling({ integration, platform: c.platform, psa: c.psa, ledger, now: new Date(), timeZone: config.agent.timeZone, dryRun: false });
@@ -82,6 +85,7 @@ async function main(): Promise<void> {
       }
     }
   } finally {
+    await pool.closeAll();
     ledger.close();
   }
   // maxRSS is in KiB.

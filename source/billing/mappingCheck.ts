@@ -18,9 +18,12 @@ export interface PsaBillingFacts {
   readiness(accountIds: readonly string[]): Promise<Map<string, AccountBillingReadiness>>;
 }
 
-export async function readBillingFacts(psa: Psa): Promise<PsaBillingFacts> {
+/** The PSA facts the checks of `integration` need, read once. */
+export async function readBillingFacts(psa: Psa, integration: Integration): Promise<PsaBillingFacts> {
   const [contracts, items] = await Promise.all([psa.listContracts(), psa.listBillingItems()]);
-  return billingFacts(contracts, items, () => psa.listAccounts(), psa);
+  // The check reads the tenant-name field of billed accounts only (checkMappings).
+  const billed = [...new Set(integration.tenants.filter((m) => skipReason(m) === null).map((m) => m.accountId!))];
+  return billingFacts(contracts, items, () => psa.listAccounts({ customFieldsOf: billed }), psa);
 }
 
 /** Facts from lists already read (doctor reads them for its own counts); price levels and readiness are asked of `psa` when needed. */

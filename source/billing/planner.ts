@@ -90,7 +90,7 @@ export async function buildBillingPlan(options: BuildPlanOptions): Promise<Billi
   if (groups.size === 0) return plan;
 
   // Once per run. A failure here stops the whole plan: no contract can be computed without them.
-  const [tenants, applications, facts] = await Promise.all([platform.listTenants(), platform.listApplications(), readBillingFacts(psa)]);
+  const [tenants, applications, facts] = await Promise.all([platform.listTenants(), platform.listApplications(), readBillingFacts(psa, integration)]);
   const tenantById = new Map<string, Tenant>(tenants.map((t) => [t.id, t]));
   const checks = await checkMappings(integration, facts, date);
   const accounts = await facts.accounts();

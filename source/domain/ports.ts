@@ -63,6 +63,11 @@ export interface PsaIdentity {
   description: string;
 }
 
+export interface AccountListOptions {
+  /** Account ids whose custom fields are needed; the empty list: none. */
+  customFieldsOf?: readonly string[];
+}
+
 export interface Psa {
   readonly kind: PsaKind;
   /**
@@ -72,7 +77,12 @@ export interface Psa {
    */
   readonly writeLandsWithinMs: number;
   verify(): Promise<PsaIdentity>;
-  listAccounts(): Promise<PsaAccount[]>;
+  /**
+   * Every account. `customFieldsOf` limits the custom fields to those accounts where the PSA
+   * reads them one account at a time (a request each): the other accounts come with
+   * `customFields` empty, which says nothing of what they hold. Without it every account's are read.
+   */
+  listAccounts(options?: AccountListOptions): Promise<PsaAccount[]>;
   /** Account type labels as the PSA defines them (for filters). */
   listAccountTypes(): Promise<string[]>;
   listContracts(accountId?: string): Promise<PsaContract[]>;

@@ -179,7 +179,7 @@ export async function runTickets(options: TicketRunOptions): Promise<TicketRunRe
   };
   try {
     const mapped = options.integration.tenants.filter((m) => m.accountId);
-    const [tenants, accounts] = mapped.length ? await Promise.all([options.platform.listTenants(), options.psa.listAccounts()]) : [[], []];
+    const [tenants, accounts] = mapped.length ? await Promise.all([options.platform.listTenants(), options.psa.listAccounts({ customFieldsOf: [] })]) : [[], []];
     const tenantById = new Map(tenants.map((t) => [t.id, t]));
     const accountById = new Map(accounts.map((a) => [a.id, a]));
     const limit = pLimit(Math.max(1, options.concurrency ?? 4));

@@ -156,6 +156,20 @@ describe('accounts', () => {
     expect(calls().filter((c) => c.endsWith('/customfields'))).toHaveLength(3);
   });
 
+  it('reads custom fields only of the accounts asked for: a request each, so a ticket pass asks for none', async () => {
+    const some = await psa.listAccounts({ customFieldsOf: ['1001'] });
+    expect(some.map((a) => [a.id, a.customFields])).toEqual([
+      ['1001', { 'Kaspersky Tenant': 'Acme VS', Notes: null }],
+      ['1002', {}],
+      ['1003', {}],
+    ]);
+    expect(calls().filter((c) => c.endsWith('/customfields'))).toEqual(['GET /api/accounts/1001/customfields']);
+    sim.clearRequests();
+    const none = await psa.listAccounts({ customFieldsOf: [] });
+    expect(none.map((a) => a.active)).toEqual([true, true, false]);
+    expect(calls()).toEqual(['POST /api/accounts/search']);
+  });
+
   it('account types', async () => {
     expect(await psa.listAccountTypes()).toEqual(['Customer', 'Prospect']);
   });

@@ -63,7 +63,7 @@ async function onlineProblems(paths: KmspPaths, config: KmspConfig): Promise<Pro
     let psa: Psa | null = null;
     try {
       psa = await connectPsa(paths, integration);
-      problems.push(...placeProblems(integration, index, await checkMappings(integration, await readBillingFacts(psa), today)));
+      problems.push(...placeProblems(integration, index, await checkMappings(integration, await readBillingFacts(psa, integration), today)));
     } catch (error) {
       problems.push({ path: `integrations[${index}].psa`, message: `could not be checked against the PSA: ${describeError(error).split('\n').join(' ')}` });
     } finally {

@@ -69,7 +69,7 @@ export function createTigerpawPsa(opts: TigerpawPsaOptions): TigerpawPsa {
       };
     },
     checkAccess: () => checkAccess(client, accounts),
-    listAccounts: () => accounts.list(),
+    listAccounts: (options) => accounts.list(options),
     listAccountTypes: () => accounts.types(),
     listContracts: (accountId?: string) => agreements.list(accountId),
     listBillingItems: () => agreements.billingItems(),

@@ -4,6 +4,7 @@
 // here).
 import pLimit from 'p-limit';
 import type { AccountBillingReadiness, FieldWriteResult, PsaAccount } from '../../../domain/types.js';
+import type { AccountListOptions } from '../../../domain/ports.js';
 import { ACCOUNT_READS_AT_ONCE, CLEARED_FIELD_VALUE, INACTIVE_ACCOUNT_STATUS, MATCH_ALL_CRITERIA, sameExternalProduct } from '../assumptions.js';
 import type { TigerpawClient } from '../client.js';
 import { isRecordNotFound } from '../errors.js';
@@ -40,18 +41,20 @@ export class Accounts {
    * a few accounts at a time: the Accounts tab shows the tenant-name field's value next to each
    * account, which guards billing against an account mapped to the wrong tenant.
    */
-  async list(): Promise<PsaAccount[]> {
+  async list(options: AccountListOptions = {}): Promise<PsaAccount[]> {
     const what = 'list accounts';
     const rows = await this.client.advancedSearch('/api/accounts/search', 'Accounts', MATCH_ALL_CRITERIA, what, 'accounts');
     const seen = new Map<number, WireRecord>();
     for (const r of rows) seen.set(num(r, 'AccountNumber', what), r);
     const limit = pLimit(ACCOUNT_READS_AT_ONCE);
+    const wanted = options.customFieldsOf ? new Set(options.customFieldsOf) : null;
     return Promise.all(
       [...seen].map(([n, r]) =>
         limit(async () => {
           const account = record(r, 'Account', what);
           const values: Record<string, string | null> = {};
-          for (const f of await this.fields(n)) if (f.label && !(f.label in values)) values[f.label] = f.value;
+          // Custom fields cost a request per account: read only where the caller needs them.
+          if (!wanted || wanted.has(String(n))) for (const f of await this.fields(n)) if (f.label && !(f.label in values)) values[f.label] = f.value;
           return {
             id: String(n),
             name: str(account, 'Name', what),
