@@ -47,6 +47,7 @@ import { openSecretStore } from '../store/secrets.js';
 import { hashFile, watchConfig, type ConfigWatcher } from './configWatch.js';
 import type { Logger } from './logger.js';
 import { logIntegrationPass, runPass, type PassResult } from './passes.js';
+import { RequestWindow } from './requestWindow.js';
 
 /** sysexits(3) EX_CONFIG: the unit's RestartPreventExitStatus keeps systemd from looping on it. */
 export const EXIT_CONFIG = 78;
@@ -87,7 +88,6 @@ interface Running {
   controller: AbortController;
 }
 
-const HOUR_MS = 3_600_000;
 /** A billing pass that failed for an integration is tried again after this long… */
 export const BILLING_RETRY_MS = 30 * 60_000;
 /** …at most this many times per scheduled run. */
@@ -109,7 +109,7 @@ export class Daemon {
   private watcher: ConfigWatcher | null = null;
   private heartbeat: NodeJS.Timeout | null = null;
   private stopping: Promise<number> | null = null;
-  private readonly requests: Array<{ at: number; integration: string; platform: number; psa: number }> = [];
+  private readonly requests = new RequestWindow();
   private readonly budgetReadAt = new Map<string, number>();
   private resolveDone!: (code: number) => void;
   /** Resolves with the exit code once the agent has stopped. */
@@ -258,6 +258,9 @@ export class Daemon {
     this.status.timeZone = config.agent.timeZone;
     this.status.integrations = this.integrations.map((i) => i.name);
     for (const name of Object.keys(this.status.api.psaBudget)) if (!this.status.integrations.includes(name)) delete this.status.api.psaBudget[name];
+    // What is kept per integration goes with it.
+    for (const name of [...this.budgetReadAt.keys()]) if (!this.status.integrations.includes(name)) this.budgetReadAt.delete(name);
+    this.requests.keepOnly(this.status.integrations);
     this.learnSecrets();
     if (x.initial) {
       if (hash === null) this.log.warn(`no configuration at ${this.options.paths.configFile} yet; waiting for one (set it up in the console: kmsp)`);
@@ -502,7 +505,7 @@ export class Daemon {
     const at = result.finishedAt.toISOString();
     for (const r of result.integrations) {
       logIntegrationPass(this.log, job, r);
-      this.requests.push({ at: result.finishedAt.getTime(), integration: r.integration, platform: r.requests.platform, psa: r.requests.psa });
+      this.requests.record(result.finishedAt.getTime(), r.integration, r.requests);
       if (r.budget) {
         this.budgetReadAt.set(r.integration, result.finishedAt.getTime());
         this.status.api.psaBudget[r.integration] = { ...r.budget, readAt: at };
@@ -532,15 +535,7 @@ export class Daemon {
   }
 
   private updateApiUsage(): void {
-    const cutoff = this.now().getTime() - HOUR_MS;
-    while (this.requests.length && this.requests[0]!.at < cutoff) this.requests.shift();
-    const lastHour: AgentStatus['api']['lastHour'] = {};
-    for (const r of this.requests) {
-      const t = (lastHour[r.integration] ??= { platform: 0, psa: 0 });
-      t.platform += r.platform;
-      t.psa += r.psa;
-    }
-    this.status.api.lastHour = lastHour;
+    this.status.api.lastHour = this.requests.lastHour(this.now().getTime());
   }
 
   /**
