@@ -10,24 +10,24 @@
 // 145 ± 1 MiB to pass 580); a soak that counts from the first pass reports that as growth.
 // Then `soakPasses` passes are measured: the resident set of the agent process (from /proc, as it
 // is, nothing forced) after every pass, and the heap after a full collection at about twenty
-// points (soakProbe.ts, on SIGUSR2). Growth is the least-squares slope over the measured passes,
+// points (memoryProbe.ts, on SIGUSR2). Growth is the least-squares slope over the measured passes,
 // per 100 passes. Flat means at most 1 MiB of resident set and 0.1 MiB of heap per 100 passes
 // (a thousand passes leave at most a megabyte of heap behind). A soak shorter than
 // VERDICT_PASSES gives the slopes without a verdict: over a hundred passes the heap's
 // pass-to-pass jitter (±0.3 MiB, a pass in flight) outweighs the slope.
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { startScenario } from '../chaos/scenario.js';
 import { DEMO_DEFAULT, platformSimulator, psaSimulator, type SimulatedPlatformKind, type SimulatedPsaKind } from '../simulators/registry.js';
 import { readAgentStatus, type AgentStatus } from '../store/agentStatus.js';
+import { PROBE_FILE_VARIABLE, probeNodeArgs, readProbe } from './probeFile.js';
 import type { BenchOptions, BenchSection, Figure } from './types.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const BIN = path.resolve(here, '../../bin/kmsp.js');
-const PROBE = path.join(here, 'soakProbe.js');
 const MiB = 2 ** 20;
 /** Heap samples over the measured passes (one every 5 passes at least). */
 const HEAP_SAMPLES = 20;
@@ -71,14 +71,6 @@ function passesOf(status: AgentStatus | null): { billing: number; tickets: numbe
   return { billing: status?.jobs.billing.passes ?? 0, tickets: status?.jobs.tickets.passes ?? 0 };
 }
 
-function probeLines(file: string): Array<{ rss: number; heapUsed: number }> {
-  if (!existsSync(file)) return [];
-  return readFileSync(file, 'utf8')
-    .split('\n')
-    .filter(Boolean)
-    .map((l) => JSON.parse(l) as { rss: number; heapUsed: number });
-}
-
 async function soak(options: BenchOptions): Promise<Figure[]> {
   const pair = { psa: DEMO_DEFAULT.psa as SimulatedPsaKind, platform: DEMO_DEFAULT.platform as SimulatedPlatformKind };
   const subject = `${platformSimulator(pair.platform).profile.words.name} × ${psaSimulator(pair.psa).profile.words.name}`;
@@ -87,8 +79,8 @@ async function soak(options: BenchOptions): Promise<Figure[]> {
   const stderr: string[] = [];
   const child = spawn(
     process.execPath,
-    ['--expose-gc', '--import', pathToFileURL(PROBE).href, BIN, '--config', scenario.paths.configDir, 'agent', '--billing-schedule', '* * * * * *', '--ticket-interval', '1', '--log-level', 'error'],
-    { env: { ...process.env, NO_COLOR: '1', KMSP_BENCH_PROBE_FILE: probeFile }, stdio: ['ignore', 'ignore', 'pipe'] },
+    [...probeNodeArgs(), BIN, '--config', scenario.paths.configDir, 'agent', '--billing-schedule', '* * * * * *', '--ticket-interval', '1', '--log-level', 'error'],
+    { env: { ...process.env, NO_COLOR: '1', [PROBE_FILE_VARIABLE]: probeFile }, stdio: ['ignore', 'ignore', 'pipe'] },
   );
   child.stderr!.setEncoding('utf8');
   child.stderr!.on('data', (d: string) => {
@@ -152,11 +144,11 @@ async function soak(options: BenchOptions): Promise<Figure[]> {
         if (mib !== null) rss.push({ passes: done, mib });
         if (done >= nextHeap || done >= options.soakPasses) {
           nextHeap = done + heapEvery;
-          const before = probeLines(probeFile).length;
+          const before = readProbe(probeFile).samples.length;
           child.kill('SIGUSR2');
           const asked = Date.now();
-          while (probeLines(probeFile).length === before && Date.now() - asked < 10_000 && exited === undefined) await sleep(20);
-          const line = probeLines(probeFile)[before];
+          while (readProbe(probeFile).samples.length === before && Date.now() - asked < 10_000 && exited === undefined) await sleep(20);
+          const line = readProbe(probeFile).samples[before];
           if (line) heap.push({ passes: done, mib: line.heapUsed / MiB });
           if (mib === null && line) rss.push({ passes: done, mib: line.rss / MiB });
         }
