@@ -2,7 +2,10 @@
 // the integration mapped as an admin would (chaos/scenario.ts), billing on every second and
 // tickets polled every second — the shortest schedules the agent accepts (a billing pass that
 // takes longer than a second makes the next tick a skipped overlap, which the agent is built
-// for). Passes of both jobs are counted together.
+// for). Passes of both jobs are counted together. At that pace the agent spends about ten
+// thousand PSA requests an hour; a PSA with an hourly budget (the demo's has one) makes the agent
+// pace itself from 75% of it, so passes slow down after the first half hour or so: that is the
+// product keeping to the budget, and it changes the soak's length, not what it measures.
 //
 // A warm-up comes first and is not measured: at least WARMUP_PASSES passes and WARMUP_MS after
 // the first pass of each job. Over it V8 sizes its young generation and the resident set rises by
