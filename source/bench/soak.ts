@@ -38,8 +38,8 @@ const WARMUP_PASSES = 100;
 const WARMUP_MS = 60_000;
 /** Soaks at least this long have a verdict on their growth. */
 export const VERDICT_PASSES = 500;
-/** No pass for this long means the agent is stuck: the soak stops with what it saw. */
-const STALL_MS = 120_000;
+/** No pass for this long means the agent is stuck (a pass paced to a PSA's budget can take minutes): the soak stops with what it saw. */
+const STALL_MS = 600_000;
 
 interface Sample {
   passes: number;
@@ -136,8 +136,13 @@ async function soak(options: BenchOptions): Promise<Figure[]> {
     let lastChange = Date.now();
     started = Date.now();
     options.log(`soak: ${options.soakPasses} passes measured`);
+    // What stops the soak early (the agent gone or stuck): the figures then cover the passes made.
+    let stopped: string | null = null;
     for (;;) {
-      if (exited !== undefined) throw failure(`the agent exited (code ${exited}) after ${last} of ${options.soakPasses} passes`);
+      if (exited !== undefined) {
+        stopped = `the agent exited (code ${exited})`;
+        break;
+      }
       const p = passesOf(status());
       const done = p.billing + p.tickets - first;
       if (done !== last) {
@@ -158,7 +163,8 @@ async function soak(options: BenchOptions): Promise<Figure[]> {
         if (done > 0 && done % 100 === 0) options.log(`soak: ${done} passes, RSS ${rss.at(-1)?.mib.toFixed(1) ?? '?'} MiB`);
         if (done >= options.soakPasses) break;
       } else if (Date.now() - lastChange > STALL_MS) {
-        throw failure(`no pass for ${STALL_MS / 1000} s after ${done} passes`);
+        stopped = `no pass for ${STALL_MS / 1000} s`;
+        break;
       }
       await sleep(100);
     }
@@ -168,8 +174,11 @@ async function soak(options: BenchOptions): Promise<Figure[]> {
     const warmRss = rss[0]?.mib ?? Number.NaN;
     const lastRss = rss.at(-1)?.mib ?? Number.NaN;
     maxRss = Math.max(maxRss, ...rss.map((x) => x.mib));
-    const verdict = options.soakPasses >= VERDICT_PASSES;
-    const short = verdict ? '' : `; no verdict under ${VERDICT_PASSES} passes (KMSP_BENCH_SOAK_PASSES=1000 for the long soak)`;
+    if (last < 1) throw failure(`${stopped ?? 'the soak ended'} before its first measured pass`);
+    const verdict = last >= VERDICT_PASSES;
+    const short =
+      (stopped ? `; stopped after ${last} of ${options.soakPasses} passes: ${stopped}${stderr.length ? ` (${stderr.at(-1)})` : ''}` : '') +
+      (verdict ? '' : `; no verdict under ${VERDICT_PASSES} passes (KMSP_BENCH_SOAK_PASSES=1000 for the long soak)`);
     const heapFirst = heap[0]?.mib ?? Number.NaN;
     const heapLast = heap.at(-1)?.mib ?? Number.NaN;
     const fig = (name: string, value: number, unit: Figure['unit'], aim: Figure['aim'], detail: string): Figure => ({
