@@ -49,6 +49,7 @@ import { openSecretStore } from '../store/secrets.js';
 import { hashFile, watchConfig, type ConfigWatcher } from './configWatch.js';
 import type { Logger } from './logger.js';
 import { logIntegrationPass, runPass, type PassResult } from './passes.js';
+import { RequestWindow } from './requestWindow.js';
 
 /** sysexits(3) EX_CONFIG: the unit's RestartPreventExitStatus keeps systemd from looping on it. */
 export const EXIT_CONFIG = 78;
@@ -89,7 +90,6 @@ interface Running {
   controller: AbortController;
 }
 
-const HOUR_MS = 3_600_000;
 /** A billing pass that failed for an integration is tried again after this long… */
 export const BILLING_RETRY_MS = 30 * 60_000;
 /** …at most this many times per scheduled run. */
@@ -111,7 +111,7 @@ export class Daemon {
   private watcher: ConfigWatcher | null = null;
   private heartbeat: NodeJS.Timeout | null = null;
   private stopping: Promise<number> | null = null;
-  private readonly requests: Array<{ at: number; integration: string; platform: number; psa: number }> = [];
+  private readonly requests = new RequestWindow();
   private readonly budgetReadAt = new Map<string, number>();
   /** Platform connectors kept between passes (their sessions), closed when the agent stops. */
   private readonly platforms = new PlatformPool();
@@ -264,6 +264,9 @@ export class Daemon {
     // A removed integration's kept connector ends its sessions now, not when the agent stops.
     void this.platforms.retain(new Set(this.integrations.map((i) => i.name)));
     for (const name of Object.keys(this.status.api.psaBudget)) if (!this.status.integrations.includes(name)) delete this.status.api.psaBudget[name];
+    // What is kept per integration goes with it.
+    for (const name of [...this.budgetReadAt.keys()]) if (!this.status.integrations.includes(name)) this.budgetReadAt.delete(name);
+    this.requests.keepOnly(this.status.integrations);
     this.learnSecrets();
     if (x.initial) {
       if (hash === null) this.log.warn(`no configuration at ${this.options.paths.configFile} yet; waiting for one (set it up in the console: kmsp)`);
@@ -509,7 +512,7 @@ export class Daemon {
     const at = result.finishedAt.toISOString();
     for (const r of result.integrations) {
       logIntegrationPass(this.log, job, r);
-      this.requests.push({ at: result.finishedAt.getTime(), integration: r.integration, platform: r.requests.platform, psa: r.requests.psa });
+      this.requests.record(result.finishedAt.getTime(), r.integration, r.requests);
       if (r.budget) {
         this.budgetReadAt.set(r.integration, result.finishedAt.getTime());
         this.status.api.psaBudget[r.integration] = { ...r.budget, readAt: at };
@@ -539,15 +542,7 @@ export class Daemon {
   }
 
   private updateApiUsage(): void {
-    const cutoff = this.now().getTime() - HOUR_MS;
-    while (this.requests.length && this.requests[0]!.at < cutoff) this.requests.shift();
-    const lastHour: AgentStatus['api']['lastHour'] = {};
-    for (const r of this.requests) {
-      const t = (lastHour[r.integration] ??= { platform: 0, psa: 0 });
-      t.platform += r.platform;
-      t.psa += r.psa;
-    }
-    this.status.api.lastHour = lastHour;
+    this.status.api.lastHour = this.requests.lastHour(this.now().getTime());
   }
 
   /**

@@ -21,6 +21,7 @@ import type { KmspPaths } from '../store/paths.js';
 import { ticketSummaryLine } from '../tickets/format.js';
 import { runTickets } from '../tickets/run.js';
 import type { Logger } from './logger.js';
+import { WarningMemory } from './warningMemory.js';
 
 export interface PassOptions {
   paths: KmspPaths;
@@ -120,17 +121,7 @@ function notRun(integration: string, outcome: PassOutcome, summary: string, lock
  */
 export const WARNING_REPEAT_MS = 24 * 3600_000;
 /** When each integration's warning was last told by a pass of this process. */
-const toldWarnings = new Map<string, number>();
-
-/** True when `message` was not told for `integration` within WARNING_REPEAT_MS (and is now). */
-function firstTelling(integration: string, message: string, at: number): boolean {
-  const key = `${integration}\u0000${message}`;
-  const last = toldWarnings.get(key);
-  // (A time after `at` is from a clock that was set back: told again.)
-  if (last !== undefined && at >= last && at - last < WARNING_REPEAT_MS) return false;
-  toldWarnings.set(key, at);
-  return true;
-}
+export const toldWarnings = new WarningMemory(WARNING_REPEAT_MS);
 
 async function runOne(job: AgentJob, integration: Integration, ledger: Ledger | null, options: PassOptions, now: () => Date): Promise<IntegrationPass> {
   const { config, dryRun } = options;
@@ -140,7 +131,7 @@ async function runOne(job: AgentJob, integration: Integration, ledger: Ledger | 
   // What the platform's connector left out this pass (a status it does not know): logged with the
   // pass, whatever its outcome, unless an earlier pass told it lately.
   const warnings: string[] = [];
-  const warn = (m: string) => void (firstTelling(integration.name, m, now().getTime()) && warnings.push(m));
+  const warn = (m: string) => void (toldWarnings.firstTelling(integration.name, m, now().getTime()) && warnings.push(m));
   const told = <T extends IntegrationPass>(pass: T): T => (warnings.length > 0 ? { ...pass, notices: [...(pass.notices ?? []), ...warnings] } : pass);
   try {
     c = await connect(options.paths, integration, warn, options.http, options.platforms ? { pool: options.platforms, job } : undefined);

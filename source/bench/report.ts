@@ -35,7 +35,7 @@ export function machine(now = new Date()): Machine {
   };
 }
 
-const DIGITS: Record<Unit, number> = { s: 2, ms: 1, MiB: 0, requests: 0, 'requests/h': 0, 'MiB/100 passes': 1, 'per tenant': 1, 'per ticket': 2, '×': 2, '%': 1 };
+const DIGITS: Record<Unit, number> = { s: 2, ms: 1, MiB: 0, requests: 0, 'requests/h': 0, 'MiB/100 passes': 2, passes: 0, 'per tenant': 1, 'per ticket': 2, '×': 2, '%': 1 };
 
 export function formatValue(value: number, unit: Unit): string {
   if (!Number.isFinite(value)) return '—';

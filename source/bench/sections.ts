@@ -4,8 +4,9 @@
 import { billingSection } from './billing.js';
 import { budgetSection } from './budget.js';
 import { consoleSection } from './console.js';
+import { soakSection } from './soak.js';
 import { startupSection } from './startup.js';
 import { ticketsSection } from './tickets.js';
 import type { BenchSection } from './types.js';
 
-export const SECTIONS: readonly BenchSection[] = [startupSection, consoleSection, billingSection, ticketsSection, budgetSection];
+export const SECTIONS: readonly BenchSection[] = [startupSection, consoleSection, billingSection, ticketsSection, budgetSection, soakSection];

@@ -2,7 +2,7 @@
 // measured, the median of its runs, the aim it is held to and, where the aim is relative, the floor
 // measured in the same run (bare node, import('ink'), the minimum request count).
 
-export type Unit = 's' | 'ms' | 'MiB' | 'requests' | 'requests/h' | 'MiB/100 passes' | 'per tenant' | 'per ticket' | '×' | '%';
+export type Unit = 's' | 'ms' | 'MiB' | 'requests' | 'requests/h' | 'MiB/100 passes' | 'passes' | 'per tenant' | 'per ticket' | '×' | '%';
 
 export interface Aim {
   /** The figure must be at most this value… */
