@@ -1,11 +1,12 @@
-// The agent soak: a child `kmsp agent` (as systemd runs it) against the demo's simulators, with
-// the integration mapped as an admin would (chaos/scenario.ts), billing on every second and
-// tickets polled every second — the shortest schedules the agent accepts (a billing pass that
-// takes longer than a second makes the next tick a skipped overlap, which the agent is built
-// for). Passes of both jobs are counted together. At that pace the agent spends about ten
-// thousand PSA requests an hour; a PSA with an hourly budget (the demo's has one) makes the agent
-// pace itself from 75% of it, so passes slow down after the first half hour or so: that is the
-// product keeping to the budget, and it changes the soak's length, not what it measures.
+// The agent soak: a child `kmsp agent` (as systemd runs it) against the simulators of the demo's
+// pair serving a small generated MSP (demo/generate.ts: its new events ticketed in the first
+// passes, then polls that find nothing new), with the integration mapped as an admin would
+// (chaos/scenario.ts), billing on every second and tickets polled every second — the shortest
+// schedules the agent accepts (a billing pass that takes longer than a second makes the next tick
+// a skipped overlap, which the agent is built for). Passes of both jobs are counted together.
+// At that pace the agent spends more PSA requests an hour than a vendor's hourly budget allows,
+// and the agent would pace itself from 75% of it; the dataset's budget is lifted so the soak
+// measures the agent's memory over passes, not its waiting.
 //
 // A warm-up comes first and is not measured: at least WARMUP_PASSES passes and WARMUP_MS after
 // the first pass of each job. Over it V8 sizes its young generation and the resident set rises by
@@ -19,11 +20,13 @@
 // VERDICT_PASSES gives the slopes without a verdict: over a hundred passes the heap's
 // pass-to-pass jitter (±0.3 MiB, a pass in flight) outweighs the slope.
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { startScenario } from '../chaos/scenario.js';
+import { writeGeneratedDataset } from '../demo/generate.js';
 import { DEMO_DEFAULT, platformSimulator, psaSimulator, type SimulatedPlatformKind, type SimulatedPsaKind } from '../simulators/registry.js';
 import { readAgentStatus, type AgentStatus } from '../store/agentStatus.js';
 import { PROBE_FILE_VARIABLE, probeNodeArgs, readProbe } from './probeFile.js';
@@ -74,10 +77,18 @@ function passesOf(status: AgentStatus | null): { billing: number; tickets: numbe
   return { billing: status?.jobs.billing.passes ?? 0, tickets: status?.jobs.tickets.passes ?? 0 };
 }
 
+/** The soak's MSP: a dozen customers with a few hundred events, enough for every job to do work. */
+const SOAK_MSP = { tenants: 12, devices: 25, events: 240, accounts: 15 };
+
 async function soak(options: BenchOptions): Promise<Figure[]> {
   const pair = { psa: DEMO_DEFAULT.psa as SimulatedPsaKind, platform: DEMO_DEFAULT.platform as SimulatedPlatformKind };
   const subject = `${platformSimulator(pair.platform).profile.words.name} × ${psaSimulator(pair.psa).profile.words.name}`;
-  const scenario = await startScenario(pair);
+  const dataset = mkdtempSync(path.join(os.tmpdir(), 'kmsp-bench-soak-'));
+  writeGeneratedDataset({ spec: SOAK_MSP, seed: options.seed, dir: dataset, kinds: [pair.platform, pair.psa], apiBudget: 'lifted' });
+  const scenario = await startScenario(pair, { fixturesDir: dataset }).catch((error: unknown) => {
+    rmSync(dataset, { recursive: true, force: true });
+    throw error;
+  });
   const probeFile = path.join(scenario.paths.configDir, 'soak-probe.jsonl');
   const stderr: string[] = [];
   const child = spawn(
@@ -205,6 +216,7 @@ async function soak(options: BenchOptions): Promise<Figure[]> {
       if (exited === undefined) child.kill('SIGKILL');
     }
     await scenario.close();
+    rmSync(dataset, { recursive: true, force: true });
   }
 }
 
