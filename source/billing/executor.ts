@@ -9,10 +9,12 @@
 //   units, so the rerun's delta is 0 and nothing is posted twice. The same holds whether the
 //   PSA takes the signed difference (a new adjustment) or the quantity itself (an addition set
 //   in place): both are judged by the units before and after.
-// - Where the PSA sets quantities (posting mode 'set'), a posting repeated is the same posting:
-//   the plan's own read (made in this run, under the lock, with its instant) is what its
-//   postings and the settling go by, and each posting writes the record that read found
-//   (ItemQuantity.writeRef) without the connector reading it again.
+// - Where the PSA sets quantities (posting mode 'set'), the read before the postings is needed
+//   all the same: the plan's read may be minutes old by then (every tenant's platform data is
+//   read between the two), and a person may have added a second record of the item or replaced
+//   it meanwhile — set on the stale record, the customer would be billed twice. Each posting
+//   then writes the record that fresh read found (ItemQuantity.writeRef), so the connector does
+//   not read it once more per posting.
 // - A ledger row is written `pending` BEFORE the POST and settled (posted / failed / unknown)
 //   after it. A POST whose outcome is unknown (timeout, reset, unrecognised 5xx) leaves the row
 //   `unknown` and blocks that contract item: later runs settle it from the PSA's units (equal to
@@ -33,7 +35,7 @@ import { postingsOf } from '../domain/billingPlan.js';
 import type { ItemQuantity, PostingMode } from '../domain/types.js';
 import { landingDeadline, type Ledger, type PostingRecord } from '../store/ledger.js';
 import { billingErrorLine, toBillingError } from './errors.js';
-import { unitsReadOf, type UnitsRead } from './planner.js';
+
 import type { BillingError, BillingLine, BillingPlan, ContractPlan } from './types.js';
 
 export type PostingStatusOutcome =
@@ -162,7 +164,6 @@ export async function executeBillingPlan(plan: BillingPlan, options: ExecuteOpti
     const working = plan.contracts.filter(
       (c) =>
         !c.error &&
-        !(options.mode === 'set' && unitsReadOf(c)) &&
         (nonZero(c.lines).length > 0 || options.ledger!.unsettledPostings({ integration: plan.integration, contractId: c.contractId }).length > 0),
     );
     readUnits = groupedReader(options.psa, working.map((c) => c.contractId), plan.date, timeNow);
@@ -209,6 +210,12 @@ interface RunState {
 interface Blocker {
   row: PostingRecord;
   inFlightUntil: number | null;
+}
+
+/** A contract's units and the instant taken just before the read was sent. */
+interface UnitsRead {
+  readAt: Date;
+  units: ItemQuantity[];
 }
 
 type UnitsReader = (contractId: string) => Promise<UnitsRead>;
@@ -273,15 +280,10 @@ async function executeContract(plan: BillingPlan, contract: ContractPlan, option
   let readAt: Date;
   let units: Map<string, number>;
   const levels = new Map<string, string | null>();
-  // Where the PSA sets quantities, a posting sets the item to the desired units whatever it held:
-  // posted twice it is the same posting, so the units the plan was computed from (read in this
-  // run, after the lock, with their instant) serve here too, and each posting writes the record
-  // that read found without reading it again (writeRef). A PSA that adds differences must
-  // know its units now, and reads them again.
-  const planned = options.mode === 'set' ? unitsReadOf(contract) : undefined;
+  // The records the postings write, as this read found them (writeRef; header).
   const refs = new Map<string, string>();
   try {
-    const read = planned ?? (await readUnits(contract.contractId));
+    const read = await readUnits(contract.contractId);
     readAt = read.readAt;
     const current = read.units;
     units = new Map(current.map((q) => [q.billingItemId, q.units]));

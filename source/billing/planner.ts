@@ -26,7 +26,7 @@ import { calendarDate } from '../domain/dates.js';
 import { PassAbandoned, throwIfAbandoned } from '../domain/errors.js';
 import type { Psa, SecurityPlatform } from '../domain/ports.js';
 import { billingWords, psaProfile } from '../domain/profiles/index.js';
-import type { ItemQuantity, Tenant } from '../domain/types.js';
+import type { Tenant } from '../domain/types.js';
 import { countUsage } from '../domain/usage.js';
 import { toBillingError } from './errors.js';
 import { checkMappings, readBillingFacts } from './mappingCheck.js';
@@ -51,20 +51,6 @@ export interface BuildPlanOptions {
   platformConcurrency?: number;
   psaConcurrency?: number;
 }
-
-/** A contract's units as the plan read them, and the instant taken just before the read was sent. */
-export interface UnitsRead {
-  readAt: Date;
-  units: ItemQuantity[];
-}
-
-/**
- * The units each contract's plan was computed from, for the executor (executor.ts: a PSA that
- * sets quantities posts against them without reading them again). Kept beside the plan rather
- * than in it: the plan is what previews and reports show.
- */
-const unitsRead = new WeakMap<ContractPlan, UnitsRead>();
-export const unitsReadOf = (contract: ContractPlan): UnitsRead | undefined => unitsRead.get(contract);
 
 interface ContractGroup {
   contractId: string;
@@ -100,7 +86,6 @@ export async function buildBillingPlan(options: BuildPlanOptions): Promise<Billi
   // The units of every contract to plan, read together where the PSA reads many contracts per
   // request (Psa.currentQuantitiesMany), while the platform's usage is read.
   const toRead = [...groups.keys()].filter((id) => !refused.has(id));
-  const manyAt = new Date();
   const many = psa.currentQuantitiesMany && toRead.length > 0 ? psa.currentQuantitiesMany(toRead, date) : null;
   many?.catch(() => undefined); // awaited per contract below; keeps an early rejection from being unhandled
   const platformLimit = pLimit(Math.max(1, options.platformConcurrency ?? 4));
@@ -148,7 +133,6 @@ export async function buildBillingPlan(options: BuildPlanOptions): Promise<Billi
       return base;
     }
     throwIfAbandoned(options.signal);
-    let readAt = manyAt;
     const current = many
       ? many.then((units) => {
           const mine = units.get(group.contractId);
@@ -156,10 +140,7 @@ export async function buildBillingPlan(options: BuildPlanOptions): Promise<Billi
           if (!mine) throw new Error(`the PSA's answer left out the units of ${group.contractId}`);
           return mine;
         })
-      : psaLimit(() => {
-          readAt = new Date();
-          return psa.currentQuantities(group.contractId, date);
-        });
+      : psaLimit(() => psa.currentQuantities(group.contractId, date));
     current.catch(() => undefined); // awaited below; keeps an early rejection from being unhandled
     try {
       const perTenant = await Promise.all(
@@ -181,7 +162,6 @@ export async function buildBillingPlan(options: BuildPlanOptions): Promise<Billi
         ),
       );
       const held = await current;
-      unitsRead.set(base, { readAt, units: held });
       const lines = planAgainstPsa(
         sumDesired(perTenant.flatMap((t) => t.desired)),
         held,

@@ -220,8 +220,9 @@ export async function runTickets(options: TicketRunOptions): Promise<TicketRunRe
       ctx.tags = { asked: new Set(), found: new Map() };
       const stop = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
       if (stop) throw stop.reason instanceof Interrupted ? stop.reason.inner : stop.reason;
+      // Stopped (a pause, SIGTERM): nothing more is sent; the numbers are asked for by a later pass.
+      if (ctx.interrupted || ctx.abandoned || options.signal?.aborted) break;
       await readBackCreated(ctx);
-      if (ctx.interrupted || ctx.abandoned) break;
     }
     // Abandoned: the breaker's notes wait for a complete pass (the held-back count is not final).
     const breaker = ctx.abandoned ? [] : await breakerNotes(ctx);
@@ -615,11 +616,22 @@ function readsOf(ctx: Ctx, tenant: Tenant): TenantReads {
  */
 async function lookAhead(ctx: Ctx, chunk: readonly TenantMapping[], tenantById: Map<string, Tenant>, accountById: Map<string, PsaAccount>, limit: ReturnType<typeof pLimit>): Promise<void> {
   const tags = new Set<string>();
+  // Open tickets recorded without their number (the read-back after their create failed or the
+  // pass died before it): asked along, at most as often as a person's close is checked.
+  const numberless: TicketRecord[] = [];
   await Promise.all(
     chunk.map((m) =>
       limit(async () => {
         const tenant = tenantById.get(m.tenantId);
         if (!tenant || ctx.o.signal?.aborted || ctx.interrupted) return;
+        if (ctx.writes && ctx.o.psa.findTicketsByTags) {
+          for (const row of ctx.ledger!.openTicketsFor({ integration: ctx.integration.name, tenantId: m.tenantId })) {
+            if (row.psaTicketId && !row.psaTicketNumber && personCheckDue(ctx, row)) {
+              numberless.push(row);
+              tags.add(tagOf(ctx, row.key));
+            }
+          }
+        }
         const reads = readsOf(ctx, tenant);
         // Waited for here, so no more tenants are read at once than the limit allows.
         await Promise.allSettled([reads.page, reads.devices, reads.conditions]);
@@ -653,10 +665,29 @@ async function lookAhead(ctx: Ctx, chunk: readonly TenantMapping[], tenantById: 
     ),
   );
   if (tags.size === 0 || ctx.o.signal?.aborted || ctx.interrupted) return;
-  const found = await ctx.o.psa.findTicketsByTags!([...tags]);
+  let found: PsaTicket[];
+  try {
+    found = await ctx.o.psa.findTicketsByTags!([...tags]);
+  } catch {
+    // Nothing asked in advance: each ticket is then looked up on its own when it is worked on, so
+    // a failure lands on the tickets it concerns, and the chunk's closes and notes still go ahead.
+    return;
+  }
   const byTag = new Map<string, PsaTicket[]>();
   for (const t of found) if (t.tag !== null) byTag.set(t.tag, [...(byTag.get(t.tag) ?? []), t]);
   ctx.tags = { asked: tags, found: byTag };
+  for (const row of numberless) {
+    const ticket = byTag.get(tagOf(ctx, row.key))?.find((t) => t.id === row.psaTicketId);
+    // Not found by its tag (a person edited it): asked again after the same interval, not every poll.
+    if (!ticket?.number) ctx.ledger!.upsertTicket({ key: row.key, integration: row.integration, tenantId: row.tenantId, kind: row.kind, psaCheckedAt: ctx.now });
+    else recordNumber(ctx, row, ticket);
+  }
+}
+
+/** Records the PSA's number of a ticket the ledger holds without one. */
+function recordNumber(ctx: Ctx, row: TicketRecord, ticket: PsaTicket | null | undefined): void {
+  if (!ticket?.number || row.psaTicketNumber || ticket.id !== row.psaTicketId) return;
+  ctx.ledger!.upsertTicket({ key: row.key, integration: row.integration, tenantId: row.tenantId, kind: row.kind, psaTicketNumber: ticket.number });
 }
 
 /**
@@ -705,7 +736,9 @@ async function ticketNow(ctx: Ctx, row: TicketRecord): Promise<PsaTicket | null>
     const same = ctx.tags.found.get(tag)?.find((t) => t.id === row.psaTicketId);
     if (same) return same;
   }
-  return ctx.o.psa.getTicket(row.psaTicketId!);
+  const ticket = await ctx.o.psa.getTicket(row.psaTicketId!);
+  recordNumber(ctx, row, ticket);
+  return ticket;
 }
 
 /**

@@ -78,9 +78,10 @@ describe('billing into ConnectWise agreements (90 workstations + 10 servers)', (
     const rows = ledger.listPostings({ runId: first.runId! });
     expect(rows.map((r) => [r.billingItemId, r.beforeUnits, r.afterUnits, r.status]).sort()).toEqual([[WS, 85, 90, 'posted'], [SRV, 0, 10, 'posted'], [NW, 3, 0, 'posted']].sort());
     expect(rows.every((r) => r.psaPostingId && r.contractId === String(CONTRACT))).toBe(true);
-    // The additions are read once, for the plan; the postings to additions that read found write
-    // without reading them again; only the new product's posting reads them (to know there is none).
-    expect(cw.requests.filter((r) => r.method === 'GET' && new RegExp(`/finance/agreements/${CONTRACT}/additions$`).test(r.path))).toHaveLength(2);
+    // The additions are read for the plan and again right before the postings; the postings to
+    // additions that read found write without reading them once more; only the new product's
+    // posting reads them (to know there is none).
+    expect(cw.requests.filter((r) => r.method === 'GET' && new RegExp(`/finance/agreements/${CONTRACT}/additions$`).test(r.path))).toHaveLength(3);
 
     const count = writes().length;
     const second = await run();

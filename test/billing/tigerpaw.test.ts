@@ -182,9 +182,10 @@ describe('billing into Tigerpaw additional charges (90 workstations + 10 servers
       { SpecialItemId: SRV, Quantity: 10, PriceLevel: 1, PrintWhenQuantityZero: true },
     ]));
     expect(w.every((r) => !JSON.stringify(r.body).includes(BACKUP))).toBe(true);
-    // The charges are read once, for the plan; the postings to charges that read found write
-    // without reading them again; only the new item's posting reads them (to know there is none).
-    expect(tp.requests.filter((r) => r.method === 'GET' && r.path === `/api/agreements/${NORTH}/additionalcharges`)).toHaveLength(2);
+    // The charges are read for the plan and again right before the postings; the postings to
+    // charges that read found write without reading them once more; only the new item's posting
+    // reads them (to know there is none).
+    expect(tp.requests.filter((r) => r.method === 'GET' && r.path === `/api/agreements/${NORTH}/additionalcharges`)).toHaveLength(3);
     // Southside's billing is off: its agreement is as the fixture has it.
     expect(charges(SOUTH)).toEqual([{ item: WS, quantity: 2, level: 1, price: 3.2 }]);
 
