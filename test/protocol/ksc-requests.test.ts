@@ -9,27 +9,23 @@
 // idle poll: CreateEventProcessing2 + GetRecordCount + ReleaseIterator (the count says nothing
 // arrived, so the lookback window is not read again) and FindHosts + GetItemsChunk + Release; the
 // session and the groups' status masks are reused from the poll before.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect } from '../../source/billing/context.js';
 import { runBilling } from '../../source/billing/run.js';
-import type { BillingSettings, Integration, KmspConfig, TenantMapping } from '../../source/domain/config.js';
+import type { Integration, KmspConfig, TenantMapping } from '../../source/domain/config.js';
 import { startDemo, type DemoEnvironment } from '../../source/demo/environment.js';
-import { fixturesPath } from '../../source/simulators/server.js';
 import { openConfig } from '../../source/store/config.js';
 import { openLedger } from '../../source/store/ledger.js';
 import { resolvePaths } from '../../source/store/paths.js';
 import { runTickets } from '../../source/tickets/run.js';
 import { MAPPED } from '../billing/demoMapping.js';
+import { countBilling, writeCountDataset } from '../helpers/count-dataset.js';
 
 const TENANTS = 6;
 const DEVICES = 120;
-const APP = 'Kaspersky Endpoint Security for Business Select';
-const WS = 29690601;
-const SRV = 29690602;
-
 /** Requests by KSC method, from the simulator's log. */
 function byMethod(demo: DemoEnvironment): Record<string, number> {
   const out: Record<string, number> = {};
@@ -39,58 +35,6 @@ function byMethod(demo: DemoEnvironment): Record<string, number> {
   }
   return out;
 }
-
-/** T virtual servers of DEVICES hosts each, every host on the tenant's one key; an Autotask contract per tenant. */
-function writeFixture(dir: string): TenantMapping[] {
-  const autotask = JSON.parse(readFileSync(path.join(fixturesPath('demo'), 'autotask.json'), 'utf8')) as Record<string, unknown>;
-  const vservers = [];
-  const companies = [];
-  const contracts = [];
-  const tenants: TenantMapping[] = [];
-  for (let t = 0; t < TENANTS; t++) {
-    const devices = Array.from({ length: DEVICES }, (_, d) => ({
-      hostname: `${t.toString(16).padStart(8, '0')}-0000-4000-8000-${d.toString(16).padStart(12, '0')}`,
-      dn: `T${t}-D${d}`,
-      osName: d < 10 ? 'Microsoft Windows Server 2022' : 'Microsoft Windows 11 Pro',
-      ctype: d < 10 ? 36871 : 4097,
-    }));
-    vservers.push({
-      uid: `vs-count-${t}`,
-      dn: `Count Tenant ${t}`,
-      enabled: true,
-      devices,
-      keys: [{ serial: `COUNT-${t}`, productName: APP, type: 'commercial', capacity: 500, expiry: 'now+200d', current: devices.map((d) => d.hostname) }],
-    });
-    companies.push({ id: 40_000_000 + t, companyName: `Count Account ${t}`, companyType: 1, isActive: true });
-    contracts.push({ id: 41_000_000 + t, companyID: 40_000_000 + t, contractName: `Count ${t}`, contractType: 7, status: 1, startDate: 'startOfYear', endDate: 'startOfYear+1y-1d' });
-    tenants.push({ tenantId: `vs-count-${t}`, tenantName: `Count Tenant ${t}`, accountId: String(40_000_000 + t), accountName: `Count Account ${t}`, billing: true, contractId: String(41_000_000 + t), contractName: `Count ${t}` });
-  }
-  writeFileSync(path.join(dir, 'ksc.json'), JSON.stringify({ users: [{ username: 'kmsp-demo', password: 'demo-ksc-password', internal: true }], vservers }));
-  writeFileSync(
-    path.join(dir, 'autotask.json'),
-    JSON.stringify({
-      ...autotask,
-      companies,
-      contracts,
-      services: [
-        { id: WS, name: 'Select – Workstation', unitPrice: 3, unitCost: 1, periodType: 1, billingCodeID: 29682810, isActive: true },
-        { id: SRV, name: 'Select – Server', unitPrice: 7, unitCost: 3, periodType: 1, billingCodeID: 29682810, isActive: true },
-      ],
-      contractServices: tenants.flatMap((_, t) => [
-        { contractID: 41_000_000 + t, serviceID: WS, units: 0 },
-        { contractID: 41_000_000 + t, serviceID: SRV, units: 0 },
-      ]),
-      tickets: [],
-      ticketNotes: [],
-    }),
-  );
-  return tenants;
-}
-
-const billing: BillingSettings = {
-  byCategory: true,
-  applications: [{ applicationId: APP, applicationName: APP, single: null, workstation: { value: String(WS), label: 'WS' }, server: { value: String(SRV), label: 'SRV' }, nonWindows: null }],
-};
 
 function integrationWith(demo: DemoEnvironment, change: Partial<Integration>): Integration {
   const paths = resolvePaths({ configDir: demo.configDir });
@@ -107,7 +51,7 @@ describe('KSC requests per tenant: billing', () => {
   let tenants: TenantMapping[];
   beforeAll(async () => {
     dir = mkdtempSync(path.join(os.tmpdir(), 'kmsp-ksc-requests-'));
-    tenants = writeFixture(dir);
+    tenants = writeCountDataset(dir, { tenants: TENANTS, devices: DEVICES, servers: 10, keyCapacity: 500, units: () => ({ workstations: 0, servers: 0 }) });
     demo = await startDemo({ fixturesDir: dir });
   });
   afterAll(async () => {
@@ -116,7 +60,7 @@ describe('KSC requests per tenant: billing', () => {
   });
 
   it('a run reads each tenant in 11 requests with a new connector, 9 with the connector of the run before', async () => {
-    const integration = integrationWith(demo, { tenants, billing });
+    const integration = integrationWith(demo, { tenants, billing: countBilling });
     const paths = resolvePaths({ configDir: demo.configDir });
     const c = await connect(paths, integration);
     try {
