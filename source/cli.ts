@@ -34,7 +34,7 @@ export async function main(argv: string[]): Promise<void> {
   const [{ CommanderError }, { buildProgram }, { processIo }, { describeError }] = await Promise.all([
     import('commander'),
     import('./program.js'),
-    import('./commands/shared.js'),
+    import('./commands/common.js'),
     import('./domain/errors.js'),
   ]);
   try {

@@ -5,7 +5,7 @@
 import type { Command } from 'commander';
 import { LOG_LEVELS } from '../agent/logger.js';
 import { AGENT_JOBS } from '../domain/agentStatus.js';
-import { lazyActions, processIo, type CommandIo } from './shared.js';
+import { lazyActions, processIo, type CommandIo } from './common.js';
 
 export function register(program: Command, io: CommandIo = processIo): void {
   const actions = lazyActions(() => import('./actions/agent.js').then((m) => m.agentActions(io)));

@@ -2,7 +2,7 @@
 // (current PSA quantity → new, delta). Reads only: no PSA write, no ledger row (README › Billing rules, "The plan").
 // The action is in actions/billing.ts, loaded when the command runs.
 import type { Command } from 'commander';
-import { lazyActions, processIo, type CommandIo } from './shared.js';
+import { lazyActions, processIo, type CommandIo } from './common.js';
 
 export const FORMATS = ['table', 'csv', 'json'] as const;
 

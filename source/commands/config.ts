@@ -6,7 +6,7 @@
 // and left exactly as it is.
 // The actions are in actions/config.ts, loaded when a command runs.
 import type { Command } from 'commander';
-import { lazyActions, type CommandIo } from './shared.js';
+import { lazyActions, type CommandIo } from './common.js';
 
 export interface ConfigCommandDeps {
   io?: CommandIo;

@@ -6,7 +6,7 @@ import type { Command } from 'commander';
 import { describeError, KmspError } from '../domain/errors.js';
 import type { FaultPlan } from '../simulators/faults.js';
 import { parseFaultSpec } from '../simulators/faultSpec.js';
-import { processIo, selfCommand, shellQuote } from './shared.js';
+import { processIo, selfCommand, shellQuote } from './common.js';
 
 interface DemoCliOptions {
   fixtures?: string;

@@ -2,7 +2,7 @@
 // (state directory, schedules, pause, whether it runs, secrets a service can read).
 // The action is in actions/doctor.ts, loaded when the command runs.
 import type { Command } from 'commander';
-import { lazyActions, processIo, type CommandIo } from './shared.js';
+import { lazyActions, processIo, type CommandIo } from './common.js';
 
 export function register(program: Command, io: CommandIo = processIo): void {
   const actions = lazyActions(() => import('./actions/doctor.js').then((m) => m.doctorActions(io)));

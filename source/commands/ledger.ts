@@ -3,7 +3,7 @@
 // kmsp ledger verify / backup: the ledger's integrity and kmsp's invariants; an online copy of it.
 // The actions are in actions/ledger.ts, loaded when a command runs.
 import type { Command } from 'commander';
-import { lazyActions, processIo, type CommandIo } from './shared.js';
+import { lazyActions, processIo, type CommandIo } from './common.js';
 
 export const FORMATS = ['csv', 'json'] as const;
 

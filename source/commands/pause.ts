@@ -6,7 +6,7 @@
 // never be the reason an admin's (broken) settings get replaced.
 // The action is in actions/pause.ts, loaded when the command runs.
 import type { Command } from 'commander';
-import { lazyActions, processIo, type CommandIo } from './shared.js';
+import { lazyActions, processIo, type CommandIo } from './common.js';
 
 export function register(program: Command, io: CommandIo = processIo): void {
   const actions = lazyActions(() => import('./actions/pause.js').then((m) => m.pauseActions(io)));

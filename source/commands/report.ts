@@ -1,7 +1,7 @@
 // kmsp report unmapped: PSA accounts no tenant is mapped to (README › The console, Reports), for scripts and spreadsheets.
 // The action is in actions/report.ts, loaded when the command runs.
 import type { Command } from 'commander';
-import { lazyActions, processIo, type CommandIo } from './shared.js';
+import { lazyActions, processIo, type CommandIo } from './common.js';
 
 export const FORMATS = ['table', 'csv', 'json'] as const;
 

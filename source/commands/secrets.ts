@@ -4,7 +4,7 @@
 import type { Command } from 'commander';
 import type { KeytarLoader } from '../store/keyring.js';
 import type { SecretBackendId } from '../store/secrets.js';
-import { lazyActions, type CommandIo } from './shared.js';
+import { lazyActions, type CommandIo } from './common.js';
 
 /** What `secrets set` reads from: a TTY (prompt, no echo) or a pipe. */
 export type SecretInput = NodeJS.ReadableStream & { isTTY?: boolean };

@@ -7,7 +7,7 @@
 // The action is in actions/status.ts, loaded when the command runs.
 import type { Command } from 'commander';
 import { agentStartCommand } from '../domain/agentStatusText.js';
-import { lazyActions, processIo, type CommandIo } from './shared.js';
+import { lazyActions, processIo, type CommandIo } from './common.js';
 
 export const EXIT_NOT_RUNNING = 3;
 

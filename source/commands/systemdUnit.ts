@@ -8,7 +8,7 @@
 import type { Command } from 'commander';
 import { DEFAULT_CREDENTIALS_DIR, DEFAULT_SERVICE_USER, DEFAULT_STOP_TIMEOUT_SECONDS } from '../agent/systemdUnit.js';
 import { LOG_LEVELS } from '../agent/logger.js';
-import { lazyActions, type CommandIo } from './shared.js';
+import { lazyActions, type CommandIo } from './common.js';
 
 export function register(program: Command, deps: { io?: CommandIo } = {}): void {
   const actions = lazyActions(() => import('./actions/systemdUnit.js').then((m) => m.systemdUnitActions(deps)));

@@ -3,7 +3,7 @@
 // the terminal (escape-sequence injection: colours, cursor moves, a changed window title, a
 // hyperlink), a carriage return overwrite what was printed, a newline add a line to a frame.
 // Pure string functions, shared by the console (ui/text.ts) and the commands' output writer
-// (commands/shared.ts), which the agent loads without any UI module.
+// (commands/common.ts), which the agent loads without any UI module.
 
 const ANSI_SEQUENCE = /\u001B(?:\[[0-?]*[ -/]*[@-~]|\][^\u0007\u001B]*(?:\u0007|\u001B\\)|[@-Z\\-_])/g;
 // The 8-bit forms: U+009B is CSI and U+009D is OSC for a terminal that reads C1 controls (xterm

@@ -66,7 +66,7 @@ describe('each command loads only its own code', () => {
     expect(status.dist).toContain('commands/actions/status.js');
     expect(status.packages).toEqual(['commander']);
     const commandGroups = status.dist.filter((f) => /^commands\/(?!actions\/)/u.test(f));
-    expect(commandGroups.sort()).toEqual(['commands/shared.js', 'commands/status.js', 'commands/version.js']);
+    expect(commandGroups.sort()).toEqual(['commands/common.js', 'commands/status.js', 'commands/version.js']);
     expect(status.dist.filter((f) => f.startsWith('commands/actions/'))).toEqual(['commands/actions/status.js']);
     for (const area of ['connectors/', 'ui/', 'simulators/', 'billing/', 'tickets/', 'agent/', 'doctor/', 'demo/', 'store/config.js', 'store/secrets.js']) {
       expect(status.dist.filter((f) => f.startsWith(area))).toEqual([]);

@@ -15,7 +15,7 @@ import { integrationSecrets } from '../../domain/secretNames.js';
 import { acquireAgentLock, type AgentLock } from '../../store/agentLock.js';
 import { openSecretStore } from '../../store/secrets.js';
 import type { KmspPaths } from '../../store/paths.js';
-import { checkedPathsOf, pathsOf, type CommandIo } from '../shared.js';
+import { checkedPathsOf, pathsOf, type CommandIo } from '../common.js';
 import { kmspVersion } from '../version.js';
 
 interface AgentCliOptions {

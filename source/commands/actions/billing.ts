@@ -6,7 +6,7 @@ import { PREVIEW_FIELDS, previewRows, signed, toCsv, toJson, type PreviewRow } f
 import { buildBillingPlan } from '../../billing/planner.js';
 import { describeError } from '../../domain/errors.js';
 import { FORMATS } from '../billing.js';
-import { checkedPathsOf, writeData, type CommandIo } from '../shared.js';
+import { checkedPathsOf, writeData, type CommandIo } from '../common.js';
 
 type Format = (typeof FORMATS)[number];
 

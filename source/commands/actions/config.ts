@@ -18,7 +18,7 @@ import { livenessNow, readAgentStatus } from '../../store/agentStatus.js';
 import { openLedger, type Ledger } from '../../store/ledger.js';
 import type { KmspPaths } from '../../store/paths.js';
 import { redactSecrets, secretKeyPaths } from '../../store/redact.js';
-import { checkedPathsOf, guarded, pathsOf, processIo, writeData, type CommandIo } from '../shared.js';
+import { checkedPathsOf, guarded, pathsOf, processIo, writeData, type CommandIo } from '../common.js';
 import { checkMappings, placeProblems, readBillingFacts } from '../../billing/mappingCheck.js';
 import { connectPsa } from '../../billing/context.js';
 import { skipReason } from '../../domain/billingChecks.js';

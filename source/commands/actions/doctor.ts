@@ -8,7 +8,7 @@ import { openConfig } from '../../store/config.js';
 import { describeError } from '../../domain/errors.js';
 import type { KmspPaths } from '../../store/paths.js';
 import { DEFAULT_CREDENTIALS_DIR, DEFAULT_SERVICE_USER } from '../../agent/systemdUnit.js';
-import { checkedPathsOf, selfCommand, shellQuote, writeData, type CommandIo } from '../shared.js';
+import { checkedPathsOf, selfCommand, shellQuote, writeData, type CommandIo } from '../common.js';
 import { openSecretStore } from '../../store/secrets.js';
 
 

@@ -8,7 +8,7 @@ import { describeError } from '../../domain/errors.js';
 import { openLedger, type Ledger } from '../../store/ledger.js';
 import { backupLedger, verifyLedger } from '../../store/ledgerCheck.js';
 import { TICKET_FIELDS } from '../../tickets/format.js';
-import { checkedPathsOf, writeData, type CommandIo } from '../shared.js';
+import { checkedPathsOf, writeData, type CommandIo } from '../common.js';
 import { FORMATS } from '../ledger.js';
 
 

@@ -12,7 +12,7 @@ import { backupRemedy, defaultActor, inspectConfigFile, openConfig } from '../..
 import { livenessNow, readAgentStatus, type AgentStatus } from '../../store/agentStatus.js';
 import { openLedger, type Ledger } from '../../store/ledger.js';
 import type { KmspPaths } from '../../store/paths.js';
-import { checkedPathsOf, type CommandIo } from '../shared.js';
+import { checkedPathsOf, type CommandIo } from '../common.js';
 import { startCommand } from '../status.js';
 
 interface PauseOptions {

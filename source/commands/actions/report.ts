@@ -6,7 +6,7 @@ import { psaLabel } from '../../domain/config.js';
 import { describeError } from '../../domain/errors.js';
 import { unmappedAccounts, unmappedToCsv, unmappedToJson, type UnmappedRow } from '../../domain/unmapped.js';
 import { openConfig } from '../../store/config.js';
-import { checkedPathsOf, writeData, type CommandIo } from '../shared.js';
+import { checkedPathsOf, writeData, type CommandIo } from '../common.js';
 import { FORMATS } from '../report.js';
 import { openSecretStore } from '../../store/secrets.js';
 

@@ -11,7 +11,7 @@ import type { KmspPaths } from '../../store/paths.js';
 import { trimSecret } from '../../store/secretBackends.js';
 import { assertSecretName, assertSecretValue, openSecretStore, type SecretStore } from '../../store/secrets.js';
 import type { SecretInput, SecretsCommandDeps } from '../secrets.js';
-import { checkedPathsOf, guarded, pathsOf, processIo, writeData, type CommandIo } from '../shared.js';
+import { checkedPathsOf, guarded, pathsOf, processIo, writeData, type CommandIo } from '../common.js';
 
 
 /** A line typed at a terminal, not echoed: readline handles editing, its echo goes nowhere. */

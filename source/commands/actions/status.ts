@@ -6,7 +6,7 @@ import { describeError } from '../../domain/errors.js';
 import { livenessNow, readAgentStatus, readLastLedgerRuns } from '../../store/agentStatus.js';
 import { openLedger, type Ledger } from '../../store/ledger.js';
 import type { KmspPaths } from '../../store/paths.js';
-import { checkedPathsOf, writeData, type CommandIo } from '../shared.js';
+import { checkedPathsOf, writeData, type CommandIo } from '../common.js';
 import { EXIT_NOT_RUNNING, startCommand } from '../status.js';
 
 /** `read` on the ledger when there is one; null without one, or when it cannot be read (the status stands without it). */

@@ -19,7 +19,7 @@ import {
   type UnitUser,
 } from '../../agent/systemdUnit.js';
 import { LOG_LEVELS } from '../../agent/logger.js';
-import { checkedPathsOf, guarded, processIo, type CommandIo } from '../shared.js';
+import { checkedPathsOf, guarded, processIo, type CommandIo } from '../common.js';
 
 interface SystemdUnitCliOptions {
   user?: string;

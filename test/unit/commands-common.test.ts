@@ -1,7 +1,7 @@
 // What messages suggest as "the kmsp command", and how the preview names skipped tenants.
 import { describe, expect, it } from 'vitest';
 import { skippedLine } from '../../source/commands/actions/billing.js';
-import { selfCommand, shellQuote, streamIo, writeData } from '../../source/commands/shared.js';
+import { selfCommand, shellQuote, streamIo, writeData } from '../../source/commands/common.js';
 
 describe('selfCommand', () => {
   const never = () => false;
