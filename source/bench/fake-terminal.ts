@@ -39,19 +39,20 @@ export class BenchStdout extends EventEmitter {
   }
 }
 
+/** A terminal's input as Ink reads it; `write` and `read` are bound, so they can be handed on alone. */
 export class BenchStdin extends EventEmitter {
-  readonly isTTY = true;
+  isTTY = true;
   private data: string | null = null;
-  write(data: string): void {
+  write = (data: string): void => {
     this.data = data;
     this.emit('readable');
     this.emit('data', data);
-  }
-  read(): string | null {
+  };
+  read = (): string | null => {
     const { data } = this;
     this.data = null;
     return data;
-  }
+  };
   setEncoding(): void {}
   setRawMode(): void {}
   resume(): void {}

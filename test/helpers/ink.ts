@@ -8,6 +8,7 @@ import { EventEmitter } from 'node:events';
 import { render as inkRender, type Instance } from 'ink';
 import type { ReactElement } from 'react';
 import { keyInput } from '../../source/ui/keys/input-filter.js';
+import { BenchStdin } from '../../source/bench/fake-terminal.js';
 
 export const keys = {
   up: '\u001B[A',
@@ -51,27 +52,9 @@ export class FakeStdout extends EventEmitter {
   }
 }
 
-export class FakeStdin extends EventEmitter {
-  isTTY = true;
+export class FakeStdin extends BenchStdin {
   /** Set by renderUi: resolves once the app stopped drawing (see press). */
   settle?: () => Promise<void>;
-  private data: string | null = null;
-  write = (data: string): void => {
-    this.data = data;
-    this.emit('readable');
-    this.emit('data', data);
-  };
-  read = (): string | null => {
-    const { data } = this;
-    this.data = null;
-    return data;
-  };
-  setEncoding(): void {}
-  setRawMode(): void {}
-  resume(): void {}
-  pause(): void {}
-  ref(): void {}
-  unref(): void {}
 }
 
 export interface RenderedUi {
