@@ -31,6 +31,16 @@ export async function main(argv: string[]): Promise<void> {
     process.stdout.write(`${kmspVersion()}\n`);
     return;
   }
+  // A plain `kmsp status` (monitoring asks every minute) runs without the command-line parser.
+  if (args.includes('status')) {
+    const { plainStatusRequest } = await import('./commands/status.js');
+    const request = plainStatusRequest(args);
+    if (request) {
+      const [{ runStatus }, { processIo }] = await Promise.all([import('./commands/actions/status.js'), import('./commands/common.js')]);
+      runStatus(processIo, request);
+      return;
+    }
+  }
   const [{ CommanderError }, { buildProgram }, { processIo }, { describeError }] = await Promise.all([
     import('commander'),
     import('./program.js'),

@@ -45,8 +45,8 @@ export function pathsOf(command: Command, env?: NodeJS.ProcessEnv): KmspPaths {
 }
 
 /** Where the configuration directory came from, as messages name it. */
-function configDirOrigin(command: Command, env: NodeJS.ProcessEnv): { explicit: boolean; words: string } {
-  if (command.optsWithGlobals<{ config?: string }>().config) return { explicit: true, words: 'given with --config' };
+function configDirOrigin(config: string | undefined, env: NodeJS.ProcessEnv): { explicit: boolean; words: string } {
+  if (config) return { explicit: true, words: 'given with --config' };
   if (env.CONFIGURATION_DIRECTORY) return { explicit: false, words: 'from $CONFIGURATION_DIRECTORY' };
   return { explicit: false, words: 'the default' };
 }
@@ -102,10 +102,17 @@ export function configDirProblem(
  * do otherwise. Every command that reads what --config points at goes through here, so each
  * says the same about a wrong or empty directory.
  */
-export function checkedPathsOf(command: Command, need: ConfigDirNeed, options: { env?: NodeJS.ProcessEnv | undefined; refused?: string } = {}): KmspPaths {
+export function checkedPathsOf(command: Command, need: ConfigDirNeed, options: CheckedPathsOptions = {}): KmspPaths {
+  return checkedPaths(command.optsWithGlobals<{ config?: string }>().config, need, options);
+}
+
+type CheckedPathsOptions = { env?: NodeJS.ProcessEnv | undefined; refused?: string };
+
+/** checkedPathsOf for `--config DIR` as given (undefined without one): for the commands that run without commander. */
+export function checkedPaths(config: string | undefined, need: ConfigDirNeed, options: CheckedPathsOptions = {}): KmspPaths {
   const env = options.env ?? process.env;
-  const paths = pathsOf(command, env);
-  const problem = configDirProblem(paths, need, configDirOrigin(command, env));
+  const paths = resolvePaths({ configDir: config, env });
+  const problem = configDirProblem(paths, need, configDirOrigin(config, env));
   // `refused` says what did not happen ("Not paused: "), for the commands that change something.
   if (problem) {
     const what = options.refused ? `${options.refused}${problem.what[0]!.toLowerCase()}${problem.what.slice(1)}` : problem.what;

@@ -16,6 +16,34 @@ export function startCommand(command: Command): string {
   return agentStartCommand(command.optsWithGlobals<{ config?: string }>().config);
 }
 
+/** What `kmsp status` was asked for, however the command line reached it. */
+export interface StatusRequest {
+  json: boolean;
+  /** `--config DIR` as given; undefined without it. */
+  config: string | undefined;
+}
+
+/**
+ * The command line as a plain `kmsp status` (monitoring runs it every minute): `status` with
+ * `--json`, after the global `--config DIR` / `--config=DIR` and `--no-color` (status prints no
+ * colour). Such a line runs without the command-line parser (cli.ts); any other line (help, a
+ * typo, an option this does not know) is null and goes to commander, which words its errors.
+ */
+export function plainStatusRequest(args: readonly string[]): StatusRequest | null {
+  let config: string | undefined;
+  let i = 0;
+  for (; i < args.length && args[i] !== 'status'; i++) {
+    const arg = args[i]!;
+    if (arg === '--no-color') continue;
+    if (arg === '--config' && i + 1 < args.length && !args[i + 1]!.startsWith('-')) config = args[++i];
+    else if (arg.startsWith('--config=') && arg.length > '--config='.length) config = arg.slice('--config='.length);
+    else return null;
+  }
+  const rest = args.slice(i + 1);
+  if (i === args.length || rest.some((a) => a !== '--json')) return null;
+  return { json: rest.length > 0, config };
+}
+
 export function register(program: Command, io: CommandIo = processIo): void {
   program
     .command('status')

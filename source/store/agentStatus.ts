@@ -11,7 +11,7 @@ import { writeFileAtomic } from './atomicFile.js';
 import { ensureDir } from './paths.js';
 import path from 'node:path';
 import { AGENT_JOBS, AGENT_STATUS_VERSION, agentLiveness, type AgentJob, type AgentStatus, type LastLedgerRuns, type Liveness, type PassOutcome } from '../domain/agentStatus.js';
-import { openLedger, type Ledger } from './ledger.js';
+import { openLedgerToRead, type Ledger } from './ledger.js';
 
 export * from '../domain/agentStatus.js';
 
@@ -100,11 +100,10 @@ export function lastLedgerRuns(ledger: Pick<Ledger, 'listRuns'>, jobs: readonly 
 
 /** lastLedgerRuns of the ledger file, when there is one; none when it is missing or cannot be read (what reads the status stands without them). */
 export function readLastLedgerRuns(ledgerFile: string): LastLedgerRuns {
-  if (!fs.existsSync(ledgerFile)) return {};
   let ledger: Ledger | null = null;
   try {
-    ledger = openLedger({ file: ledgerFile });
-    return lastLedgerRuns(ledger);
+    ledger = openLedgerToRead(ledgerFile);
+    return ledger ? lastLedgerRuns(ledger) : {};
   } catch {
     return {};
   } finally {

@@ -15,7 +15,7 @@ import { conditionSectionsOf } from '../domain/profiles/index.js';
 import { conditionTicketKey, statusTicketKey } from '../domain/ticketKeys.js';
 import type { ConfigAuditEntry, ConfigAuditSink } from './config.js';
 import type { ConfigChange } from './configDiff.js';
-import { LEDGER_MIGRATIONS, type LedgerMigration } from './ledgerSchema.js';
+import { LEDGER_MIGRATIONS, LEDGER_SCHEMA_VERSION, type LedgerMigration } from './ledgerSchema.js';
 import { ensureDir, type KmspPaths } from './paths.js';
 
 export const LEDGER_FILE_MODE = 0o600;
@@ -233,6 +233,11 @@ export interface OpenLedgerOptions {
   /** Tests inject fake migrations. */
   migrations?: readonly LedgerMigration[];
   now?: () => Date;
+  /**
+   * Only to read (openLedgerToRead): the file must exist and be of this kmsp's version; nothing is
+   * created, migrated or checkpointed, and a read takes no lock a writer waits on.
+   */
+  readOnly?: boolean;
 }
 
 const iso = (d: Date): string => d.toISOString();
@@ -399,9 +404,16 @@ function retryWhileBusy(step: () => void): void {
  * only might read a ledger (`kmsp status` where none exists yet) do not pay for it.
  */
 let sqlite: typeof Database | null = null;
-function openDatabase(file: string): Database.Database {
+function openDatabase(file: string, options?: Database.Options): Database.Database {
   sqlite ??= createRequire(import.meta.url)('better-sqlite3') as typeof Database;
-  return new sqlite(file);
+  return new sqlite(file, options);
+}
+
+/** A read-only opening met a ledger of another version: only a read-write opening migrates it (or refuses a newer one). */
+class LedgerVersionMismatch extends Error {
+  constructor(file: string, version: number) {
+    super(`${file} is ledger version ${version}, this kmsp's is ${LEDGER_SCHEMA_VERSION}`);
+  }
 }
 
 function migrate(db: Database.Database, file: string, migrations: readonly LedgerMigration[]): void {
@@ -437,6 +449,16 @@ export class Ledger implements ConfigAuditSink {
     if (!file) throw new KmspError('No ledger file was given.', { kind: 'internal', remedy: 'Pass paths or file to openLedger().' });
     this.file = file;
     this.now = options.now ?? (() => new Date());
+    if (options.readOnly) {
+      this.db = openDatabase(file, { readonly: true, fileMustExist: true });
+      const version = this.schemaVersion;
+      if (version !== LEDGER_SCHEMA_VERSION) {
+        this.db.close();
+        throw new LedgerVersionMismatch(file, version);
+      }
+      this.db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+      return;
+    }
     try {
       prepareFile(file);
       this.db = openDatabase(file);
@@ -1021,6 +1043,21 @@ function renamedRepeatKey(r: Row, from: string, to: string): string | null {
 
 export function openLedger(options: OpenLedgerOptions): Ledger {
   return new Ledger(options);
+}
+
+/**
+ * The ledger to read, for the commands that only look (kmsp status): null when there is no
+ * ledger file. Read-only when the file is of this kmsp's version; a ledger an upgrade has not
+ * migrated yet is opened as every other command does (migrated, or refused when newer).
+ */
+export function openLedgerToRead(file: string): Ledger | null {
+  if (!fs.existsSync(file)) return null;
+  try {
+    return new Ledger({ file, readOnly: true });
+  } catch (error) {
+    if (error instanceof LedgerVersionMismatch) return new Ledger({ file });
+    throw error;
+  }
 }
 
 /**

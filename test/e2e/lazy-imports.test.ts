@@ -1,4 +1,4 @@
-// A command loads only its own code (README › Commands; issue "Scale and speed": `kmsp --version`
+// A command loads only its own code (README › Commands; `kmsp --version`
 // and `kmsp status` within 1.5 × a bare node start). The built CLI runs as a child process with a
 // loader hook (test/helpers/load-log) that writes down every module it loads, ES and CommonJS; the
 // tests name what must not be among them, so an eager import added back fails here.
@@ -58,19 +58,33 @@ describe('each command loads only its own code', () => {
     expect(version.dist).toEqual(['cli.js', 'commands/version.js']);
   });
 
-  it('kmsp status loads the parser and the status command alone: no other command, connector, UI, store of config or secrets, nor SQLite without a ledger', async () => {
-    const status = await loaded(['--config', dir, 'status']);
+  it('a plain kmsp status loads the status command alone, without the parser: no other command, connector, UI, store of config or secrets, nor SQLite without a ledger', async () => {
+    const status = await loaded(['--no-color', '--config', dir, 'status']);
     // 3: no agent has run with this directory.
     expect(status.code).toBe(3);
     expect(status.stdout).toContain('has not run');
     expect(status.dist).toContain('commands/actions/status.js');
-    expect(status.packages).toEqual(['commander']);
+    expect(status.packages).toEqual([]);
+    expect(status.dist).not.toContain('program.js');
     const commandGroups = status.dist.filter((f) => /^commands\/(?!actions\/)/u.test(f));
     expect(commandGroups.sort()).toEqual(['commands/common.js', 'commands/status.js', 'commands/version.js']);
     expect(status.dist.filter((f) => f.startsWith('commands/actions/'))).toEqual(['commands/actions/status.js']);
     for (const area of ['connectors/', 'ui/', 'simulators/', 'billing/', 'tickets/', 'agent/', 'doctor/', 'demo/', 'store/config.js', 'store/secrets.js']) {
       expect(status.dist.filter((f) => f.startsWith(area))).toEqual([]);
     }
+  });
+
+  it('kmsp status through the parser (an option after the command) says and exits the same as the plain one', async () => {
+    const plain = await loaded(['--config', dir, 'status', '--json']);
+    const parsed = await loaded(['status', '--json', '--config', dir]);
+    expect(parsed.packages).toEqual(['commander']);
+    expect(plain.packages).toEqual([]);
+    expect(parsed.code).toBe(plain.code);
+    expect(JSON.parse(parsed.stdout)).toEqual(JSON.parse(plain.stdout));
+    // A mistyped option is commander's to word, not the plain path's to ignore.
+    const typo = await loaded(['--config', dir, 'status', '--jsno']);
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toContain('--jsno');
   });
 
   it('the config is checked with the validator the build compiled, not by compiling the schema at start', async () => {

@@ -2,6 +2,7 @@
 // named one; none for the console; every group for help or a word that names no command.
 import { describe, expect, it } from 'vitest';
 import { buildProgram, groupsFor } from '../../source/program.js';
+import { plainStatusRequest } from '../../source/commands/status.js';
 
 const names = (args: string[]) => groupsFor(args).map((g) => g.names.join('/'));
 
@@ -35,6 +36,32 @@ describe('groupsFor', () => {
     for (const command of program.commands) {
       const only = await buildProgram([command.name()]);
       expect(only.commands.map((c) => c.name())).toContain(command.name());
+    }
+  });
+});
+
+describe('plainStatusRequest: which command lines cli.ts answers without the parser', () => {
+  it('takes status with --json after the global --config and --no-color', () => {
+    expect(plainStatusRequest(['status'])).toEqual({ json: false, config: undefined });
+    expect(plainStatusRequest(['status', '--json'])).toEqual({ json: true, config: undefined });
+    expect(plainStatusRequest(['--config', '/etc/kmsp', 'status'])).toEqual({ json: false, config: '/etc/kmsp' });
+    expect(plainStatusRequest(['--config=/a', '--no-color', '--config', '/b', 'status', '--json'])).toEqual({ json: true, config: '/b' });
+  });
+
+  it('leaves every other line to commander, which words its errors', () => {
+    for (const args of [
+      ['status', '--help'],
+      ['status', '--jsno'],
+      ['status', 'extra'],
+      ['status', '--config', '/etc/kmsp'],
+      ['--config', 'status'],
+      ['--config'],
+      ['--config='],
+      ['-i', 'x', 'status'],
+      ['pause', 'status'],
+      ['--config', '--json', 'status'],
+    ]) {
+      expect(plainStatusRequest(args), args.join(' ')).toBeNull();
     }
   });
 });

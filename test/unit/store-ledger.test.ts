@@ -3,7 +3,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { KmspError } from '../../source/domain/errors.js';
-import { openLedger, type Ledger, type PostingInput } from '../../source/store/ledger.js';
+import { openLedger, openLedgerToRead, type Ledger, type PostingInput } from '../../source/store/ledger.js';
 import { LEDGER_MIGRATIONS, LEDGER_SCHEMA_VERSION, type LedgerMigration } from '../../source/store/ledgerSchema.js';
 import { fileMode, tempDir, tempPaths } from '../store/helpers.js';
 
@@ -193,6 +193,27 @@ describe('ledger', () => {
       expect(db.pragma('user_version', { simple: true })).toBe(NEXT);
       db.close();
     });
+  });
+
+  it('openLedgerToRead: none without a file (nothing created); reads without writing; an older ledger is migrated as any opening does', () => {
+    const file = tempPaths().ledgerFile;
+    expect(openLedgerToRead(file)).toBeNull();
+    expect(fs.existsSync(file)).toBe(false);
+
+    const writer = ledger(file);
+    const runId = writer.startRun({ job: 'billing' });
+    const reader = openLedgerToRead(file)!;
+    open.push(reader);
+    expect(reader.listRuns({ limit: 5 }).map((r) => r.id)).toEqual([runId]);
+    expect(() => reader.startRun({ job: 'tickets' })).toThrow(/readonly/);
+    reader.close();
+    writer.close();
+
+    const older = tempPaths().ledgerFile;
+    openLedger({ file: older, migrations: LEDGER_MIGRATIONS.filter((m) => m.version < LEDGER_SCHEMA_VERSION) }).close();
+    const migrated = openLedgerToRead(older)!;
+    open.push(migrated);
+    expect(migrated.schemaVersion).toBe(LEDGER_SCHEMA_VERSION);
   });
 
   it('version 8 adds pending notes to a version-7 ledger, its tickets and notes kept; a pending note lives until dropped or its ticket goes', () => {
