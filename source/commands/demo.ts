@@ -93,7 +93,7 @@ export function register(program: Command): void {
       }
       if (!options.serve && !(process.stdin.isTTY && process.stdout.isTTY)) {
         // Say so before starting anything: the console needs a terminal.
-        const { notATerminalError } = await import('../ui/run.js');
+        const { notATerminalError } = await import('../ui/terminal-check.js');
         processIo.err(describeError(notATerminalError({ stdin: process.stdin, stdout: process.stdout })) + `\n  To run the simulators without the console: ${selfCommand()} demo --serve\n`);
         process.exitCode = 1;
         return;

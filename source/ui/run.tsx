@@ -8,12 +8,11 @@
 //   (an SSH disconnect is a SIGHUP), and process exit.
 import type { ReactElement } from 'react';
 import { render, type Instance } from 'ink';
-import { KmspError } from '../domain/errors.js';
 import { ConsoleApp, type ConsoleAppProps } from './app.js';
 import { keyInput } from './keys/input-filter.js';
+import { assertInteractiveTerminal } from './terminal-check.js';
 
-export const NOT_A_TERMINAL_MESSAGE =
-  "kmsp's console needs an interactive terminal. From scripts use: kmsp doctor, kmsp config …, kmsp report …, or run the agent: kmsp agent.";
+export { assertInteractiveTerminal, notATerminalError, NOT_A_TERMINAL_MESSAGE } from './terminal-check.js';
 
 export const ENTER_ALTERNATE_SCREEN = '\u001B[?1049h';
 export const LEAVE_ALTERNATE_SCREEN = '\u001B[?1049l';
@@ -26,20 +25,6 @@ export interface RunConsoleOptions extends Omit<ConsoleAppProps, 'onExit'> {
   readonly alternateScreen?: boolean;
   /** Render this element (a <ConsoleApp> inside state of the caller's) instead of <ConsoleApp {...props}>. */
   readonly element?: ReactElement;
-}
-
-export function notATerminalError(streams: { stdin: { isTTY?: boolean }; stdout: { isTTY?: boolean } }): KmspError {
-  const which = [!streams.stdin.isTTY && 'standard input', !streams.stdout.isTTY && 'standard output'].filter(Boolean).join(' and ');
-  return new KmspError(NOT_A_TERMINAL_MESSAGE, {
-    kind: 'config',
-    cause: `${which || 'the terminal'} is not a terminal (a pipe, a file, or a service).`,
-    remedy: 'Over SSH, ask for a terminal with `ssh -t`. Without one, use the commands above.',
-  });
-}
-
-/** Throws the no-terminal KmspError unless both stdin and stdout are TTYs. */
-export function assertInteractiveTerminal(stdin: { isTTY?: boolean } = process.stdin, stdout: { isTTY?: boolean } = process.stdout): void {
-  if (!stdin.isTTY || !stdout.isTTY) throw notATerminalError({ stdin, stdout });
 }
 
 const SIGNALS: readonly NodeJS.Signals[] = ['SIGTERM', 'SIGHUP', 'SIGINT', 'SIGQUIT'];

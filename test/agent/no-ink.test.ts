@@ -56,7 +56,7 @@ describe('the agent never loads Ink', () => {
   });
 
   it('the console itself does reach Ink (the check can fail)', () => {
-    const { packages } = staticGraph(path.join(repoRoot, 'dist', 'ui', 'start.js'));
+    const { packages } = staticGraph(path.join(repoRoot, 'dist', 'ui', 'console-main.js'));
     expect([...packages].some((p) => UI_PACKAGES.test(p))).toBe(true);
   });
 });

@@ -1,14 +1,17 @@
-// Opens the console on a configuration: builds the session (config, secrets,
-// ledger, connectors) and the screens, runs the shell until the user quits, and
-// closes everything. Loaded lazily by the CLI for interactive use only.
+// Opens the console on a configuration: builds the session (config, secrets, ledger,
+// connectors), runs the shell until the user quits, and closes everything. Loaded lazily by the
+// CLI for interactive use only.
+//
+// The session opens before Ink and the screens load, and starts reading what the first screen
+// shows (the platform's tenants, the PSA's accounts): those requests are under way while the
+// UI's modules load, so the first frame can already have its rows.
 import { ConsoleSession } from '../console/session.js';
 import { KmspError } from '../domain/errors.js';
 import { defaultActor } from '../store/config.js';
 import type { KmspPaths } from '../store/paths.js';
 import type { SecretBackendId } from '../store/secretTypes.js';
-import { assertInteractiveTerminal, runConsole } from './run.js';
-import { ConsoleRoot } from './console-root.js';
 import type { Notice } from './console-context.js';
+import { assertInteractiveTerminal } from './terminal-check.js';
 
 export interface StartConsoleOptions {
   paths: KmspPaths;
@@ -45,10 +48,11 @@ export async function startConsole(options: StartConsoleOptions): Promise<void> 
         remedy: names.length ? `Use one of those names with --integration, or leave it out to open “${names[0]}”.` : 'Leave out --integration to create one on the Connections tab.',
       });
     }
+    const initialIntegration = options.integrationName ?? names[0] ?? null;
+    if (initialIntegration) void session.readAhead(initialIntegration);
     const initialNotice = startupNotice(session.loadNotices, options.notice);
-    await runConsole({
-      element: <ConsoleRoot session={session} initialIntegration={options.integrationName ?? names[0] ?? null} {...(initialNotice ? { initialNotice } : {})} />,
-    });
+    const { showConsole } = await import('./console-main.js');
+    await showConsole({ session, initialIntegration, ...(initialNotice ? { initialNotice } : {}) });
   } finally {
     await session.close();
   }
