@@ -442,6 +442,7 @@ function migrate(db: Database.Database, file: string, migrations: readonly Ledge
 export class Ledger implements ConfigAuditSink {
   readonly file: string;
   readonly db: Database.Database;
+  private readonly statements = new Map<string, Database.Statement>();
   private readonly now: () => Date;
 
   constructor(options: OpenLedgerOptions) {
@@ -492,6 +493,20 @@ export class Ledger implements ConfigAuditSink {
     }
   }
 
+  /**
+   * The statement for this SQL, compiled once per connection: the jobs run the same few statements
+   * thousands of times a pass (a ticket pass over 10,000 events spent half its ledger time
+   * compiling them again). Safe because no statement here is iterated or switched to pluck/raw mode.
+   */
+  private sql(source: string): Database.Statement {
+    let statement = this.statements.get(source);
+    if (!statement) {
+      statement = this.db.prepare(source);
+      this.statements.set(source, statement);
+    }
+    return statement;
+  }
+
   get schemaVersion(): number {
     return this.db.pragma('user_version', { simple: true }) as number;
   }
@@ -508,15 +523,13 @@ export class Ledger implements ConfigAuditSink {
   // --- runs ---------------------------------------------------------------
 
   startRun(input: { job: RunJob; dryRun?: boolean; startedAt?: Date }): number {
-    const result = this.db
-      .prepare('INSERT INTO runs (job, started_at, status, dry_run) VALUES (?, ?, ?, ?)')
+    const result = this.sql('INSERT INTO runs (job, started_at, status, dry_run) VALUES (?, ?, ?, ?)')
       .run(input.job, iso(input.startedAt ?? this.now()), 'running', input.dryRun ? 1 : 0);
     return Number(result.lastInsertRowid);
   }
 
   finishRun(id: number, result: { status: Exclude<RunStatus, 'running'>; summary?: unknown; error?: string | null; finishedAt?: Date }): void {
-    this.db
-      .prepare('UPDATE runs SET finished_at = ?, status = ?, summary = ?, error = ? WHERE id = ?')
+    this.sql('UPDATE runs SET finished_at = ?, status = ?, summary = ?, error = ? WHERE id = ?')
       .run(iso(result.finishedAt ?? this.now()), result.status, result.summary === undefined ? null : JSON.stringify(result.summary), result.error ?? null, id);
   }
 
@@ -533,19 +546,17 @@ export class Ledger implements ConfigAuditSink {
     const alive = options.isAlive ?? pidAlive;
     return this.transaction(() => {
       const now = this.now();
-      const row = this.db.prepare("SELECT * FROM runs WHERE job = ? AND locked = 1 AND status = 'running'").get(options.job) as Row | undefined;
+      const row = this.sql("SELECT * FROM runs WHERE job = ? AND locked = 1 AND status = 'running'").get(options.job) as Row | undefined;
       let tookOver: RunLockHolder | null = null;
       if (row) {
         const holder = toHolder(row);
         const { gone, why } = holderGone(holder, now, host, pid, stale, alive);
         if (!gone) throw runLocked(holder);
-        this.db
-          .prepare("UPDATE runs SET status = 'abandoned', finished_at = ?, error = ? WHERE id = ?")
+        this.sql("UPDATE runs SET status = 'abandoned', finished_at = ?, error = ? WHERE id = ?")
           .run(iso(now), `taken over by a later run: ${why}`, holder.runId);
         tookOver = holder;
       }
-      const result = this.db
-        .prepare("INSERT INTO runs (job, started_at, status, dry_run, locked, host, pid, heartbeat_at) VALUES (?, ?, 'running', 0, 1, ?, ?, ?)")
+      const result = this.sql("INSERT INTO runs (job, started_at, status, dry_run, locked, host, pid, heartbeat_at) VALUES (?, ?, 'running', 0, 1, ?, ?, ?)")
         .run(options.job, iso(now), host, pid, iso(now));
       return { runId: Number(result.lastInsertRowid), tookOver };
     });
@@ -553,25 +564,25 @@ export class Ledger implements ConfigAuditSink {
 
   /** The run is alive: keeps others from taking its lock over. */
   heartbeat(runId: number): void {
-    this.db.prepare("UPDATE runs SET heartbeat_at = ? WHERE id = ? AND status = 'running'").run(iso(this.now()), runId);
+    this.sql("UPDATE runs SET heartbeat_at = ? WHERE id = ? AND status = 'running'").run(iso(this.now()), runId);
   }
 
   /** Who holds the job's lock, if anyone. */
   runLockHolder(job: RunJob): RunLockHolder | null {
-    const row = this.db.prepare("SELECT * FROM runs WHERE job = ? AND locked = 1 AND status = 'running'").get(job) as Row | undefined;
+    const row = this.sql("SELECT * FROM runs WHERE job = ? AND locked = 1 AND status = 'running'").get(job) as Row | undefined;
     return row ? toHolder(row) : null;
   }
 
   getRun(id: number): RunRecord | null {
-    const row = this.db.prepare('SELECT * FROM runs WHERE id = ?').get(id) as Row | undefined;
+    const row = this.sql('SELECT * FROM runs WHERE id = ?').get(id) as Row | undefined;
     return row ? toRun(row) : null;
   }
 
   /** Most recent first. */
   listRuns(filter: { job?: RunJob; limit?: number } = {}): RunRecord[] {
     const rows = filter.job
-      ? this.db.prepare('SELECT * FROM runs WHERE job = ? ORDER BY id DESC LIMIT ?').all(filter.job, filter.limit ?? 50)
-      : this.db.prepare('SELECT * FROM runs ORDER BY id DESC LIMIT ?').all(filter.limit ?? 50);
+      ? this.sql('SELECT * FROM runs WHERE job = ? ORDER BY id DESC LIMIT ?').all(filter.job, filter.limit ?? 50)
+      : this.sql('SELECT * FROM runs ORDER BY id DESC LIMIT ?').all(filter.limit ?? 50);
     return (rows as Row[]).map(toRun);
   }
 
@@ -582,8 +593,7 @@ export class Ledger implements ConfigAuditSink {
     const delta = input.afterUnits - input.beforeUnits;
     const status = input.status ?? 'posted';
     const error = input.error ?? null;
-    const result = this.db
-      .prepare(
+    const result = this.sql(
         `INSERT INTO postings (run_id, integration, tenant_id, tenant_name, account_id, contract_id, billing_item_id, billing_item_name,
            application_id, category, before_units, after_units, delta, effective_date, psa_posting_id, created_at, status, error, lands_by, price_level)
          VALUES (@runId, @integration, @tenantId, @tenantName, @accountId, @contractId, @billingItemId, @billingItemName,
@@ -595,7 +605,7 @@ export class Ledger implements ConfigAuditSink {
   }
 
   getPosting(id: number): PostingRecord | null {
-    const row = this.db.prepare('SELECT * FROM postings WHERE id = ?').get(id) as Row | undefined;
+    const row = this.sql('SELECT * FROM postings WHERE id = ?').get(id) as Row | undefined;
     return row ? toPosting(row) : null;
   }
 
@@ -604,8 +614,7 @@ export class Ledger implements ConfigAuditSink {
    * so a settled posting is never rewritten.
    */
   settlePosting(id: number, outcome: { status: Exclude<PostingStatus, 'pending'>; psaPostingId?: string | null; error?: string | null; at?: Date }): boolean {
-    const result = this.db
-      .prepare(
+    const result = this.sql(
         `UPDATE postings SET status = @status, psa_posting_id = COALESCE(@psaPostingId, psa_posting_id), error = @error,
            settled_at = CASE WHEN @status = 'unknown' THEN NULL ELSE @at END
          WHERE id = @id AND status IN ('pending', 'unknown')`,
@@ -618,9 +627,8 @@ export class Ledger implements ConfigAuditSink {
   unsettledPostings(filter: { integration: string; contractId?: string }): PostingRecord[] {
     const rows =
       filter.contractId === undefined
-        ? this.db.prepare("SELECT * FROM postings WHERE integration = ? AND status IN ('pending', 'unknown') ORDER BY id").all(filter.integration)
-        : this.db
-            .prepare("SELECT * FROM postings WHERE integration = ? AND contract_id = ? AND status IN ('pending', 'unknown') ORDER BY id")
+        ? this.sql("SELECT * FROM postings WHERE integration = ? AND status IN ('pending', 'unknown') ORDER BY id").all(filter.integration)
+        : this.sql("SELECT * FROM postings WHERE integration = ? AND contract_id = ? AND status IN ('pending', 'unknown') ORDER BY id")
             .all(filter.integration, filter.contractId);
     return (rows as Row[]).map(toPosting);
   }
@@ -634,7 +642,7 @@ export class Ledger implements ConfigAuditSink {
     if (filter.runId !== undefined) (where.push('run_id = ?'), params.push(filter.runId));
     if (filter.integration) (where.push('integration = ?'), params.push(filter.integration));
     const sql = `SELECT * FROM postings ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ?`;
-    return (this.db.prepare(sql).all(...params, filter.limit ?? -1) as Row[]).map(toPosting);
+    return (this.sql(sql).all(...params, filter.limit ?? -1) as Row[]).map(toPosting);
   }
 
   // --- tickets --------------------------------------------------------------
@@ -674,8 +682,7 @@ export class Ledger implements ConfigAuditSink {
         merged.closePending = existing?.closePending ?? null;
         merged.closePendingSince = existing?.closePendingSince ?? null;
       }
-      this.db
-        .prepare(
+      this.sql(
           `INSERT INTO tickets (key, integration, tenant_id, account_id, psa_ticket_id, psa_ticket_number, kind, device_id, description_id,
              event_id, state, created_at, closed_at, last_note_at, repeat_count, run_id, repeat_key, title, severity, psa_checked_at, lands_by,
              close_pending, close_pending_since)
@@ -697,7 +704,7 @@ export class Ledger implements ConfigAuditSink {
   }
 
   getTicket(key: string): TicketRecord | null {
-    const row = this.db.prepare('SELECT * FROM tickets WHERE key = ?').get(key) as Row | undefined;
+    const row = this.sql('SELECT * FROM tickets WHERE key = ?').get(key) as Row | undefined;
     return row ? toTicket(row) : null;
   }
 
@@ -706,13 +713,12 @@ export class Ledger implements ConfigAuditSink {
     const params: unknown[] = [filter.integration];
     if (filter.tenantId !== undefined) (where.push('tenant_id = ?'), params.push(filter.tenantId));
     if (filter.kind) (where.push('kind = ?'), params.push(filter.kind));
-    return (this.db.prepare(`SELECT * FROM tickets WHERE ${where.join(' AND ')} ORDER BY created_at`).all(...params) as Row[]).map(toTicket);
+    return (this.sql(`SELECT * FROM tickets WHERE ${where.join(' AND ')} ORDER BY created_at`).all(...params) as Row[]).map(toTicket);
   }
 
   /** False when there is no such ticket. A pending close is over. */
   closeTicket(key: string, options: { state?: Exclude<TicketState, 'open'>; closedAt?: Date } = {}): boolean {
-    const result = this.db
-      .prepare('UPDATE tickets SET state = ?, closed_at = ?, close_pending = NULL, close_pending_since = NULL WHERE key = ?')
+    const result = this.sql('UPDATE tickets SET state = ?, closed_at = ?, close_pending = NULL, close_pending_since = NULL WHERE key = ?')
       .run(options.state ?? 'closed', iso(options.closedAt ?? this.now()), key);
     return result.changes > 0;
   }
@@ -722,15 +728,14 @@ export class Ledger implements ConfigAuditSink {
    * and retried by later passes. The first deferral's time is kept across retries.
    */
   markClosePending(key: string, reason: string, at: Date = this.now()): boolean {
-    const result = this.db
-      .prepare("UPDATE tickets SET close_pending = ?, close_pending_since = COALESCE(close_pending_since, ?) WHERE key = ? AND state = 'open'")
+    const result = this.sql("UPDATE tickets SET close_pending = ?, close_pending_since = COALESCE(close_pending_since, ?) WHERE key = ? AND state = 'open'")
       .run(reason, iso(at), key);
     return result.changes > 0;
   }
 
   /** The ticket's condition is active again: its deferred close is no longer wanted. */
   clearClosePending(key: string): boolean {
-    return this.db.prepare('UPDATE tickets SET close_pending = NULL, close_pending_since = NULL WHERE key = ?').run(key).changes > 0;
+    return this.sql('UPDATE tickets SET close_pending = NULL, close_pending_since = NULL WHERE key = ?').run(key).changes > 0;
   }
 
   /** Open tickets whose close the PSA deferred, oldest deferral first (optionally of one integration). */
@@ -738,25 +743,23 @@ export class Ledger implements ConfigAuditSink {
     const where = ["state = 'open'", 'close_pending IS NOT NULL'];
     const params: unknown[] = [];
     if (filter.integration !== undefined) (where.push('integration = ?'), params.push(filter.integration));
-    return (this.db.prepare(`SELECT * FROM tickets WHERE ${where.join(' AND ')} ORDER BY close_pending_since, key`).all(...params) as Row[]).map(toTicket);
+    return (this.sql(`SELECT * FROM tickets WHERE ${where.join(' AND ')} ORDER BY close_pending_since, key`).all(...params) as Row[]).map(toTicket);
   }
 
   /** A repeat of the condition while the ticket is open: count it and keep the note (README › Ticket rules, "Consolidation"). */
   addTicketNote(key: string, note: { text: string; at?: Date; psaNoteId?: string | null; countsAsRepeat?: boolean }): TicketNote {
     const at = iso(note.at ?? this.now());
     return this.transaction(() => {
-      const result = this.db
-        .prepare('INSERT INTO ticket_notes (ticket_key, at, text, psa_note_id) VALUES (?, ?, ?, ?)')
+      const result = this.sql('INSERT INTO ticket_notes (ticket_key, at, text, psa_note_id) VALUES (?, ?, ?, ?)')
         .run(key, at, note.text, note.psaNoteId ?? null);
-      this.db
-        .prepare('UPDATE tickets SET last_note_at = ?, repeat_count = repeat_count + ? WHERE key = ?')
+      this.sql('UPDATE tickets SET last_note_at = ?, repeat_count = repeat_count + ? WHERE key = ?')
         .run(at, note.countsAsRepeat === false ? 0 : 1, key);
       return { id: Number(result.lastInsertRowid), ticketKey: key, at, text: note.text, psaNoteId: note.psaNoteId ?? null };
     });
   }
 
   listTicketNotes(key: string): TicketNote[] {
-    const rows = this.db.prepare('SELECT * FROM ticket_notes WHERE ticket_key = ? ORDER BY id').all(key) as Row[];
+    const rows = this.sql('SELECT * FROM ticket_notes WHERE ticket_key = ? ORDER BY id').all(key) as Row[];
     return rows.map((r) => ({ id: n(r.id), ticketKey: s(r.ticket_key), at: s(r.at), text: s(r.text), psaNoteId: sn(r.psa_note_id) }));
   }
 
@@ -768,50 +771,45 @@ export class Ledger implements ConfigAuditSink {
     const createdAt = iso(input.at ?? this.now());
     const landsBy = iso(input.landsBy);
     const eventIds = [...input.eventIds];
-    const result = this.db
-      .prepare('INSERT INTO pending_notes (ticket_key, title, text, event_ids, created_at, lands_by, run_id) VALUES (?, ?, ?, ?, ?, ?, ?)')
+    const result = this.sql('INSERT INTO pending_notes (ticket_key, title, text, event_ids, created_at, lands_by, run_id) VALUES (?, ?, ?, ?, ?, ?, ?)')
       .run(input.ticketKey, input.title, input.text, JSON.stringify(eventIds), createdAt, landsBy, input.runId ?? null);
     return { id: Number(result.lastInsertRowid), ticketKey: input.ticketKey, title: input.title, text: input.text, eventIds, createdAt, landsBy, runId: input.runId ?? null };
   }
 
   /** The pending notes on tickets of one tenant of an integration, oldest first. */
   pendingNotesFor(integration: string, tenantId: string): PendingNote[] {
-    const rows = this.db
-      .prepare('SELECT p.* FROM pending_notes p JOIN tickets t ON t.key = p.ticket_key WHERE t.integration = ? AND t.tenant_id = ? ORDER BY p.id')
+    const rows = this.sql('SELECT p.* FROM pending_notes p JOIN tickets t ON t.key = p.ticket_key WHERE t.integration = ? AND t.tenant_id = ? ORDER BY p.id')
       .all(integration, tenantId) as Row[];
     return rows.map(toPendingNote);
   }
 
   /** Every pending note (the console and `ledger verify`), oldest first. */
   listPendingNotes(): PendingNote[] {
-    return (this.db.prepare('SELECT * FROM pending_notes ORDER BY id').all() as Row[]).map(toPendingNote);
+    return (this.sql('SELECT * FROM pending_notes ORDER BY id').all() as Row[]).map(toPendingNote);
   }
 
   /** The note was recorded as written, or can no longer land: it is pending no more. */
   dropPendingNote(id: number): boolean {
-    return this.db.prepare('DELETE FROM pending_notes WHERE id = ?').run(id).changes > 0;
+    return this.sql('DELETE FROM pending_notes WHERE id = ?').run(id).changes > 0;
   }
 
   /** Tickets created for one PSA account since `since`: the input of the per-account rate breaker. */
   countTicketsCreatedSince(filter: { integration: string; accountId: string; since: Date }): number {
-    const row = this.db
-      .prepare('SELECT COUNT(*) AS c FROM tickets WHERE integration = ? AND account_id = ? AND created_at >= ?')
+    const row = this.sql('SELECT COUNT(*) AS c FROM tickets WHERE integration = ? AND account_id = ? AND created_at >= ?')
       .get(filter.integration, filter.accountId, iso(filter.since)) as { c: number };
     return row.c;
   }
 
   /** Tickets of one condition (repeat key), newest first. */
   ticketsByRepeatKey(integration: string, repeatKey: string): TicketRecord[] {
-    const rows = this.db
-      .prepare('SELECT * FROM tickets WHERE integration = ? AND repeat_key = ? ORDER BY created_at DESC, key DESC')
+    const rows = this.sql('SELECT * FROM tickets WHERE integration = ? AND repeat_key = ? ORDER BY created_at DESC, key DESC')
       .all(integration, repeatKey) as Row[];
     return rows.map(toTicket);
   }
 
   /** Tickets of an integration not closed in the ledger (open, incl. pending ones without a PSA id) or closed by a person. */
   heldTicketsFor(filter: { integration: string; tenantId: string; kind: TicketKind }): TicketRecord[] {
-    const rows = this.db
-      .prepare("SELECT * FROM tickets WHERE integration = ? AND tenant_id = ? AND kind = ? AND state IN ('open', 'closed-by-person') ORDER BY created_at")
+    const rows = this.sql("SELECT * FROM tickets WHERE integration = ? AND tenant_id = ? AND kind = ? AND state IN ('open', 'closed-by-person') ORDER BY created_at")
       .all(filter.integration, filter.tenantId, filter.kind) as Row[];
     return rows.map(toTicket);
   }
@@ -823,21 +821,19 @@ export class Ledger implements ConfigAuditSink {
     if (filter.integration) (where.push('integration = ?'), params.push(filter.integration));
     if (filter.since) (where.push('created_at >= ?'), params.push(iso(filter.since)));
     const sql = `SELECT * FROM tickets ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC, key DESC LIMIT ?`;
-    return (this.db.prepare(sql).all(...params, filter.limit ?? -1) as Row[]).map(toTicket);
+    return (this.sql(sql).all(...params, filter.limit ?? -1) as Row[]).map(toTicket);
   }
 
   /** The most recent ticket created for a PSA account (breaker notes go there). */
   latestTicketOfAccount(integration: string, accountId: string): TicketRecord | null {
-    const row = this.db
-      .prepare('SELECT * FROM tickets WHERE integration = ? AND account_id = ? AND psa_ticket_id IS NOT NULL ORDER BY created_at DESC, key DESC LIMIT 1')
+    const row = this.sql('SELECT * FROM tickets WHERE integration = ? AND account_id = ? AND psa_ticket_id IS NOT NULL ORDER BY created_at DESC, key DESC LIMIT 1')
       .get(integration, accountId) as Row | undefined;
     return row ? toTicket(row) : null;
   }
 
   /** When a note whose text starts with `prefix` was last added to a ticket of the account, or null. */
   lastNoteOfAccount(integration: string, accountId: string, prefix: string): string | null {
-    const row = this.db
-      .prepare(
+    const row = this.sql(
         `SELECT MAX(n.at) AS at FROM ticket_notes n JOIN tickets t ON t.key = n.ticket_key
          WHERE t.integration = ? AND t.account_id = ? AND substr(n.text, 1, ?) = ?`,
       )
@@ -851,7 +847,7 @@ export class Ledger implements ConfigAuditSink {
    * one marker per event, beside the tenant's event cursor.
    */
   recordTicketEvents(rows: Array<{ integration: string; tenantId: string; eventId: string; outcome: TicketEventOutcome; ticketKey?: string | null; reason?: string | null; runId?: number | null }>, at?: Date): void {
-    const stmt = this.db.prepare('INSERT OR IGNORE INTO cursors (integration, tenant_id, stream, value, updated_at) VALUES (?, ?, ?, ?, ?)');
+    const stmt = this.sql('INSERT OR IGNORE INTO cursors (integration, tenant_id, stream, value, updated_at) VALUES (?, ?, ?, ?, ?)');
     const when = iso(at ?? this.now());
     this.transaction(() => {
       for (const r of rows) stmt.run(r.integration, r.tenantId, HANDLED_EVENT + r.eventId, `${r.outcome}|${r.ticketKey ?? r.reason ?? ''}`, when);
@@ -861,7 +857,7 @@ export class Ledger implements ConfigAuditSink {
   /** Which of these events the ticket job already handled. */
   handledEventIds(integration: string, tenantId: string, eventIds: readonly string[]): Set<string> {
     const out = new Set<string>();
-    const stmt = this.db.prepare('SELECT 1 FROM cursors WHERE integration = ? AND tenant_id = ? AND stream = ?');
+    const stmt = this.sql('SELECT 1 FROM cursors WHERE integration = ? AND tenant_id = ? AND stream = ?');
     for (const id of eventIds) if (stmt.get(integration, tenantId, HANDLED_EVENT + id)) out.add(id);
     return out;
   }
@@ -877,15 +873,13 @@ export class Ledger implements ConfigAuditSink {
   // --- cursors --------------------------------------------------------------
 
   getCursor(integration: string, tenantId: string, stream: string): string | null {
-    const row = this.db
-      .prepare('SELECT value FROM cursors WHERE integration = ? AND tenant_id = ? AND stream = ?')
+    const row = this.sql('SELECT value FROM cursors WHERE integration = ? AND tenant_id = ? AND stream = ?')
       .get(integration, tenantId, stream) as { value: string } | undefined;
     return row?.value ?? null;
   }
 
   setCursor(integration: string, tenantId: string, stream: string, value: string, at?: Date): void {
-    this.db
-      .prepare(
+    this.sql(
         `INSERT INTO cursors (integration, tenant_id, stream, value, updated_at) VALUES (?, ?, ?, ?, ?)
          ON CONFLICT (integration, tenant_id, stream) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
       )
@@ -896,26 +890,25 @@ export class Ledger implements ConfigAuditSink {
 
   /** The latest finished run of a job for one integration (by its summary), or null when it never ran. */
   lastRunOf(integration: string, job: RunJob): RunRecord | null {
-    const row = this.db
-      .prepare(`SELECT * FROM runs WHERE job = ? AND ${RUN_INTEGRATION} = ? AND status != 'running' AND finished_at IS NOT NULL ORDER BY id DESC LIMIT 1`)
+    const row = this.sql(`SELECT * FROM runs WHERE job = ? AND ${RUN_INTEGRATION} = ? AND status != 'running' AND finished_at IS NOT NULL ORDER BY id DESC LIMIT 1`)
       .get(job, integration) as Row | undefined;
     return row ? toRun(row) : null;
   }
 
   /** How many rows the ledger holds under an integration's name. */
   recordsOf(integration: string): IntegrationRecords {
-    const count = (sql: string) => (this.db.prepare(sql).get(integration) as { c: number }).c;
+    const count = (sql: string) => (this.sql(sql).get(integration) as { c: number }).c;
     return {
       postings: count('SELECT COUNT(*) AS c FROM postings WHERE integration = ?'),
       tickets: count('SELECT COUNT(*) AS c FROM tickets WHERE integration = ?'),
       cursors: count('SELECT COUNT(*) AS c FROM cursors WHERE integration = ?'),
-      runs: this.jobs().reduce((sum, job) => sum + (this.db.prepare(`SELECT COUNT(*) AS c FROM runs WHERE job = ? AND ${RUN_INTEGRATION} = ?`).get(job, integration) as { c: number }).c, 0),
+      runs: this.jobs().reduce((sum, job) => sum + (this.sql(`SELECT COUNT(*) AS c FROM runs WHERE job = ? AND ${RUN_INTEGRATION} = ?`).get(job, integration) as { c: number }).c, 0),
     };
   }
 
   /** The jobs that have runs, one index step each (the runs of one job are many; the jobs are few). */
   private jobs(): string[] {
-    const next = this.db.prepare('SELECT job FROM runs WHERE job > ? ORDER BY job LIMIT 1');
+    const next = this.sql('SELECT job FROM runs WHERE job > ? ORDER BY job LIMIT 1');
     const out: string[] = [];
     for (let row = next.get('') as { job: string } | undefined; row; row = next.get(row.job) as { job: string } | undefined) out.push(row.job);
     return out;
@@ -929,7 +922,7 @@ export class Ledger implements ConfigAuditSink {
     // A run writing rows under the old name while they are renamed would leave them behind.
     const now = this.now();
     const host = options.host ?? os.hostname();
-    for (const row of this.db.prepare("SELECT * FROM runs WHERE locked = 1 AND status = 'running'").all() as Row[]) {
+    for (const row of this.sql("SELECT * FROM runs WHERE locked = 1 AND status = 'running'").all() as Row[]) {
       const holder = toHolder(row);
       if (holderGone(holder, now, host, options.pid ?? process.pid, options.staleAfterMs ?? RUN_LOCK_STALE_MS, options.isAlive ?? pidAlive).gone) continue;
       const where = [holder.pid !== null && `process ${holder.pid}`, holder.host && `on ${holder.host}`].filter(Boolean).join(' ');
@@ -953,8 +946,7 @@ export class Ledger implements ConfigAuditSink {
     // A ticket create whose outcome is unknown is found again in the PSA by its key, which holds
     // the name it was made under; an event's next pass computes the key under the new name, misses
     // it and could create the ticket twice. A ticket pass settles it (found by its tag, or not).
-    const pending = this.db
-      .prepare("SELECT COUNT(*) AS c FROM tickets WHERE integration = ? AND kind = 'event' AND state = 'open' AND psa_ticket_id IS NULL")
+    const pending = this.sql("SELECT COUNT(*) AS c FROM tickets WHERE integration = ? AND kind = 'event' AND state = 'open' AND psa_ticket_id IS NULL")
       .get(from) as { c: number };
     if (pending.c > 0) {
       return new KmspError(`Not renamed: ${pending.c} ticket create${pending.c === 1 ? '' : 's'} of “${from}” ${pending.c === 1 ? 'is' : 'are'} not settled yet.`, {
@@ -984,12 +976,12 @@ export class Ledger implements ConfigAuditSink {
     return this.transaction(() => {
       const problem = this.renameProblem(from, to, options);
       if (problem) throw problem;
-      const postings = this.db.prepare('UPDATE postings SET integration = ? WHERE integration = ?').run(to, from).changes;
-      const cursors = this.db.prepare('UPDATE cursors SET integration = ? WHERE integration = ?').run(to, from).changes;
-      const update = this.db.prepare('UPDATE tickets SET integration = ?, repeat_key = ? WHERE key = ?');
-      const rows = this.db.prepare('SELECT key, kind, tenant_id, device_id, description_id, severity, repeat_key FROM tickets WHERE integration = ?').all(from) as Row[];
+      const postings = this.sql('UPDATE postings SET integration = ? WHERE integration = ?').run(to, from).changes;
+      const cursors = this.sql('UPDATE cursors SET integration = ? WHERE integration = ?').run(to, from).changes;
+      const update = this.sql('UPDATE tickets SET integration = ?, repeat_key = ? WHERE key = ?');
+      const rows = this.sql('SELECT key, kind, tenant_id, device_id, description_id, severity, repeat_key FROM tickets WHERE integration = ?').all(from) as Row[];
       for (const r of rows) update.run(to, renamedRepeatKey(r, from, to), s(r.key));
-      const rename = this.db.prepare(`UPDATE runs SET summary = json_set(summary, '$.integration', ?) WHERE job = ? AND ${RUN_INTEGRATION} = ?`);
+      const rename = this.sql(`UPDATE runs SET summary = json_set(summary, '$.integration', ?) WHERE job = ? AND ${RUN_INTEGRATION} = ?`);
       const runs = this.jobs().reduce((sum, job) => sum + rename.run(to, job, from).changes, 0);
       return { postings, tickets: rows.length, cursors, runs };
     });
@@ -998,14 +990,13 @@ export class Ledger implements ConfigAuditSink {
   // --- config audit -----------------------------------------------------------
 
   recordConfigChange(entry: ConfigAuditEntry): void {
-    this.db
-      .prepare('INSERT INTO config_audit (at, actor, summary, diff) VALUES (?, ?, ?, ?)')
+    this.sql('INSERT INTO config_audit (at, actor, summary, diff) VALUES (?, ?, ?, ?)')
       .run(iso(entry.at), entry.actor, entry.summary, JSON.stringify(entry.diff));
   }
 
   /** Most recent first. */
   listConfigAudit(filter: { limit?: number } = {}): ConfigAuditRecord[] {
-    const rows = this.db.prepare('SELECT * FROM config_audit ORDER BY id DESC LIMIT ?').all(filter.limit ?? 50) as Row[];
+    const rows = this.sql('SELECT * FROM config_audit ORDER BY id DESC LIMIT ?').all(filter.limit ?? 50) as Row[];
     return rows.map((r) => ({ id: n(r.id), at: s(r.at), actor: s(r.actor), summary: s(r.summary), diff: JSON.parse(s(r.diff)) as ConfigChange[] }));
   }
 }
