@@ -854,6 +854,14 @@ export class Ledger implements ConfigAuditSink {
     });
   }
 
+  /** The PSA's numbers of tickets it created, read back after the creates (one write for all). */
+  recordTicketNumbers(numbers: ReadonlyArray<{ key: string; number: string }>): void {
+    const stmt = this.sql('UPDATE tickets SET psa_ticket_number = ? WHERE key = ?');
+    this.transaction(() => {
+      for (const n of numbers) stmt.run(n.number, n.key);
+    });
+  }
+
   /** Which of these events the ticket job already handled. */
   handledEventIds(integration: string, tenantId: string, eventIds: readonly string[]): Set<string> {
     const out = new Set<string>();

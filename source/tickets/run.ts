@@ -365,8 +365,9 @@ async function syncEvents(ctx: Ctx, m: TenantMapping, tenant: Tenant, account: P
       budget--;
     }
     try {
-      const row = await createOnce(ctx, g.first, { repeatKey: g.repeatKey, severity: null });
-      l.recordTicketEvents([{ integration: integration.name, tenantId: tenant.id, eventId: g.first.eventId!, outcome: 'created', ticketKey: row.key, runId: ctx.runId }]);
+      const row = await createOnce(ctx, g.first, { repeatKey: g.repeatKey, severity: null }, {
+        recordWith: (r) => l.recordTicketEvents([{ integration: integration.name, tenantId: tenant.id, eventId: g.first.eventId!, outcome: 'created', ticketKey: r.key, runId: ctx.runId }]),
+      });
       if (g.events.length > 1 && row.state === 'open') await noteRepeats(ctx, row, g.events.slice(1), tenant.id);
     } catch (error) {
       if (error instanceof Interrupted || error instanceof PassAbandoned) throw error;
@@ -771,15 +772,14 @@ async function readBackCreated(ctx: Ctx): Promise<void> {
     return;
   }
   const byId = new Map(found.map((t) => [t.id, t]));
+  const kept = created.filter((c) => byId.get(c.psaTicketId)?.tag === c.tag);
+  l.recordTicketNumbers(kept.flatMap((c) => {
+    const number = byId.get(c.psaTicketId)!.number;
+    return number ? [{ key: c.key, number }] : [];
+  }));
   for (const c of created) {
     const ticket = byId.get(c.psaTicketId);
-    if (ticket && ticket.tag === c.tag) {
-      if (ticket.number) {
-        const row = l.getTicket(c.key);
-        if (row) l.upsertTicket({ key: row.key, integration: row.integration, tenantId: row.tenantId, kind: row.kind, psaTicketNumber: ticket.number });
-      }
-      continue;
-    }
+    if (ticket && ticket.tag === c.tag) continue;
     const stored = ticket ? ticket.tag : ((await ctx.o.psa.getTicket(c.psaTicketId).catch(() => null))?.tag ?? null);
     const word = ctx.psaProfile.words.ticket;
     fail(
@@ -1017,11 +1017,18 @@ async function createOnce(
   ctx: Ctx,
   draft: TicketDraft,
   extra: { repeatKey: string | null; severity: string | null },
-  options: { absentInPsa?: boolean } = {},
+  options: { absentInPsa?: boolean; recordWith?: (row: TicketRecord) => void } = {},
 ): Promise<TicketRecord> {
   const l = ctx.ledger!;
+  // What the caller records of the ticket (its event) goes in the same ledger write as the ticket's own row.
+  const recorded = (write: () => TicketRecord): TicketRecord =>
+    l.transaction(() => {
+      const row = write();
+      options.recordWith?.(row);
+      return row;
+    });
   const known = l.getTicket(draft.key);
-  if (known?.psaTicketId) return known;
+  if (known?.psaTicketId) return recorded(() => known);
   // A safe point: nothing of this ticket is written yet (a pending row of an earlier crash stays pending for the next pass).
   throwIfAbandoned(ctx.o.signal);
   const tag = tagOf(ctx, draft.key);
@@ -1051,14 +1058,14 @@ async function createOnce(
     // Found closed: a person closed it while its condition or event is still current (we are
     // about to create it): recorded as such, never opened a second time.
     const closed = isClosed(ctx, found);
-    return l.upsertTicket({
+    return recorded(() => l.upsertTicket({
       ...fields,
       psaTicketId: found.id,
       psaTicketNumber: found.number || null,
       state: closed ? (draft.kind === 'status' ? 'closed-by-person' : 'closed') : 'open',
       ...(closed ? { closedAt: found.completedAt ?? ctx.now } : {}),
       psaCheckedAt: ctx.now,
-    });
+    }));
   }
   // landsBy from the real clock, not the pass's start: a create sent late in a long pass may land late.
   const row = l.upsertTicket({ ...fields, state: 'open', psaTicketId: null, landsBy: new Date(Date.now() + ctx.o.psa.writeLandsWithinMs) });
@@ -1091,7 +1098,7 @@ async function createOnce(
   // An answer without the ticket's number (Autotask answers a create with its id): the number,
   // and the tag the PSA stored, are read back with the chunk's other new tickets.
   if (!created.number) ctx.readBack.push({ key: row.key, psaTicketId: created.id, tag, m: { tenantId: draft.tenantId, tenantName: draft.tenantName } });
-  return l.upsertTicket({ key: row.key, integration: row.integration, tenantId: row.tenantId, kind: row.kind, psaTicketId: created.id, psaTicketNumber: created.number || null, psaCheckedAt: ctx.now });
+  return recorded(() => l.upsertTicket({ key: row.key, integration: row.integration, tenantId: row.tenantId, kind: row.kind, psaTicketId: created.id, psaTicketNumber: created.number || null, psaCheckedAt: ctx.now }));
 }
 
 /** Whether a pending create (no PSA id) may still be applied by the PSA at `now`. */
