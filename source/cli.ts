@@ -36,8 +36,14 @@ export async function main(argv: string[]): Promise<void> {
     const { plainStatusRequest } = await import('./commands/status.js');
     const request = plainStatusRequest(args);
     if (request) {
-      const [{ runStatus }, { processIo }] = await Promise.all([import('./commands/actions/status.js'), import('./commands/common.js')]);
-      runStatus(processIo, request);
+      const [{ runStatus }, { processIo }, { describeError }] = await Promise.all([import('./commands/actions/status.js'), import('./commands/common.js'), import('./domain/errors.js')]);
+      try {
+        runStatus(processIo, request);
+      } catch (error) {
+        // As main() says a command's failure below: what, why, what to do — never a stack trace.
+        processIo.err(describeError(error) + '\n');
+        process.exitCode = 1;
+      }
       return;
     }
   }

@@ -462,7 +462,8 @@ export class ConsoleSession {
     if (hit && !refresh) {
       if (hit.ahead) {
         // The screen's first look takes the read-ahead's outcome, a failure too: a refused
-        // sign-in is tried once, not again because the screen asked after it failed.
+        // sign-in is not tried again because the first screen asked after it failed (a screen
+        // opened later asks anew, as after any failed load).
         hit.ahead = false;
         void dropOnFailure(hit.promise);
       }

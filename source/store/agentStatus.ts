@@ -64,6 +64,9 @@ export function readAgentStatus(file: string): StatusRead {
     if (parsed.version !== AGENT_STATUS_VERSION || typeof parsed.pid !== 'number' || !parsed.jobs) {
       return { state: 'unreadable', reason: `${file} is not a kmsp status file of version ${AGENT_STATUS_VERSION}` };
     }
+    // Every reader shows each job; a file without one was written by another kmsp (or by hand).
+    const missing = AGENT_JOBS.filter((job) => typeof parsed.jobs![job] !== 'object' || parsed.jobs![job] === null);
+    if (missing.length > 0) return { state: 'unreadable', reason: `${file} holds no ${missing.join(' or ')} job: it was written by another version of kmsp` };
     return { state: 'ok', status: parsed as AgentStatus };
   } catch (error) {
     return { state: 'unreadable', reason: `${file} is not valid JSON (${(error as Error).message})` };

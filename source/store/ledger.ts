@@ -452,12 +452,18 @@ export class Ledger implements ConfigAuditSink {
     this.now = options.now ?? (() => new Date());
     if (options.readOnly) {
       this.db = openDatabase(file, { readonly: true, fileMustExist: true });
-      const version = this.schemaVersion;
-      if (version !== LEDGER_SCHEMA_VERSION) {
+      try {
+        this.db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+        // Busy at once (not after the timeout) while another connection recovers the WAL: retried.
+        let version = 0;
+        retryWhileBusy(() => {
+          version = this.schemaVersion;
+        });
+        if (version !== LEDGER_SCHEMA_VERSION) throw new LedgerVersionMismatch(file, version);
+      } catch (error) {
         this.db.close();
-        throw new LedgerVersionMismatch(file, version);
+        throw error;
       }
-      this.db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
       return;
     }
     try {

@@ -1028,7 +1028,7 @@ async function createOnce(
       return row;
     });
   const known = l.getTicket(draft.key);
-  if (known?.psaTicketId) return recorded(() => known);
+  if (known?.psaTicketId) return options.recordWith ? recorded(() => known) : known;
   // A safe point: nothing of this ticket is written yet (a pending row of an earlier crash stays pending for the next pass).
   throwIfAbandoned(ctx.o.signal);
   const tag = tagOf(ctx, draft.key);

@@ -138,6 +138,19 @@ describe('kmsp status', () => {
     expect(r.stderr).toContain(`Cannot read the agent's status: ${path.join(dir, 'status.json')} is not valid JSON`);
     expect(r.stdout).toBe('');
   });
+
+  it('with a status file of another kmsp (a job missing): exit 1 and the reason, never a stack trace, on either path', async () => {
+    const dir = tempDir();
+    const status = agentStatus() as unknown as { jobs: Record<string, unknown> };
+    delete status.jobs.tickets;
+    fs.writeFileSync(path.join(dir, 'status.json'), JSON.stringify(status));
+    for (const args of [['--config', dir, 'status'], ['status', '--config', dir]]) {
+      const r = await runCli(args);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain('holds no tickets job: it was written by another version of kmsp');
+      expect(r.stderr).not.toMatch(/\n\s+at /u);
+    }
+  });
 });
 
 describe('kmsp pause / resume', () => {
