@@ -46,7 +46,8 @@ export function effectiveEnd(w: Pick<MaintenanceWindow, 'endsAt' | 'endedAt'>): 
 
 export function windowState(w: MaintenanceWindow, now: Date): WindowState {
   const t = now.getTime();
-  if (t >= effectiveEnd(w)) return 'past';
+  // Ended before it began: it never covers anything.
+  if (t >= effectiveEnd(w) || effectiveEnd(w) <= Date.parse(w.startsAt)) return 'past';
   return t < Date.parse(w.startsAt) ? 'upcoming' : 'active';
 }
 

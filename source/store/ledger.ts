@@ -1069,7 +1069,8 @@ export class Ledger implements ConfigAuditSink {
     const from = filter.coveringSince ?? (filter.all ? null : (filter.now ?? this.now()));
     if (from) {
       // ISO strings of one form compare as times.
-      where.push('ends_at > ? AND (ended_at IS NULL OR ended_at > ?)');
+      // A window ended before it began (ended_at = starts_at) covers nothing: it is over.
+      where.push('ends_at > ? AND (ended_at IS NULL OR (ended_at > ? AND ended_at > starts_at))');
       args.push(iso(from), iso(from));
     }
     const sql = `SELECT * FROM maintenance_windows${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY starts_at, id`;
