@@ -25,10 +25,10 @@ function maintenanceText(r: TicketRunResult): string {
 }
 
 /** The agent's line for one window that held tickets back: what, until when, why. */
-export function maintenanceNotice(h: TicketRunResult['maintenance'][number], words: { tickets: string }, timeZone: string): string {
+export function maintenanceNotice(h: TicketRunResult['maintenance'][number], words: { ticket: string; tickets: string }, timeZone: string): string {
   const what = [
-    h.conditions > 0 && `${h.conditions} condition${h.conditions === 1 ? '' : 's'} get no ${words.tickets} until the window ends (then, if still active, they do)`,
-    h.events > 0 && `${h.events} event${h.events === 1 ? '' : 's'} raised inside it recorded without one`,
+    h.conditions > 0 && `${h.conditions} condition${h.conditions === 1 ? ' gets' : 's get'} no ${words.tickets} until the window ends (then, if still active, they do)`,
+    h.events > 0 && `${h.events} event${h.events === 1 ? '' : 's'} raised inside it recorded without a ${words.ticket}`,
   ].filter(Boolean);
   return `${h.target}: maintenance window ${h.windowId} until ${formatWindowTime(h.until, timeZone)} (${h.reason}): ${what.join('; ')}`;
 }
