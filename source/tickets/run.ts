@@ -145,8 +145,8 @@ interface Ctx {
   deferred: DeferredClose[];
   pendingNotes: PendingNoteNotice[];
   held: Map<string, number>;
-  /** The integration's maintenance windows (the ledger's; none without a ledger). */
-  windows: MaintenanceWindow[];
+  /** The integration's maintenance windows by tenant (the ledger's; none without a ledger). */
+  windows: Map<string, MaintenanceWindow[]>;
   /** What the windows held back, by window id. */
   holds: Map<number, MaintenanceHold>;
   /** The platform's answers for a tenant, read ahead of its PSA work (tenant id → reads). */
@@ -185,7 +185,7 @@ export async function runTickets(options: TicketRunOptions): Promise<TicketRunRe
     pendingNotes: [],
     held: new Map(),
     // Past windows too: an event read late is judged by the moment it was raised.
-    windows: ledger ? ledger.maintenanceWindows({ integration: options.integration.name, all: true }) : [],
+    windows: windowsByTenant(ledger ? ledger.maintenanceWindows({ integration: options.integration.name, all: true }) : []),
     holds: new Map(),
     reads: new Map(),
     tags: { asked: new Set(), found: new Map() },
@@ -400,12 +400,13 @@ async function syncEvents(ctx: Ctx, m: TenantMapping, tenant: Tenant, account: P
  * the pass's holds (the tenant's own pass, not the look-ahead).
  */
 function withoutMaintenance(ctx: Ctx, m: TenantMapping, d: ReturnType<typeof decideEventTickets>, byId: Map<string, SecurityEvent>, report: boolean): ReturnType<typeof decideEventTickets> {
-  if (ctx.windows.length === 0) return d;
+  const windows = ctx.windows.get(m.tenantId);
+  if (!windows) return d;
   const create: TicketDraft[] = [];
   const skipped = [...d.skipped];
   for (const draft of d.create) {
     const event = byId.get(draft.eventId!)!;
-    const w = coveringWindow(ctx.windows, { tenantId: m.tenantId, deviceId: event.deviceId }, event.raisedAt);
+    const w = coveringWindow(windows, { tenantId: m.tenantId, deviceId: event.deviceId }, event.raisedAt);
     if (!w || ctx.ledger?.getTicket(draft.key)) {
       create.push(draft);
       continue;
@@ -414,6 +415,13 @@ function withoutMaintenance(ctx: Ctx, m: TenantMapping, d: ReturnType<typeof dec
     if (report) holdOf(ctx, w).events++;
   }
   return { create, skipped };
+}
+
+/** Windows by tenant: a tenant without one costs one map lookup per pass, however many windows the ledger keeps. */
+function windowsByTenant(windows: readonly MaintenanceWindow[]): Map<string, MaintenanceWindow[]> {
+  const out = new Map<string, MaintenanceWindow[]>();
+  for (const w of windows) out.set(w.tenantId, [...(out.get(w.tenantId) ?? []), w]);
+  return out;
 }
 
 /** The pass's report of what window `w` held back (created on first use). */
@@ -861,8 +869,9 @@ function decideStatuses(ctx: Ctx, m: TenantMapping, tenant: Tenant, account: Psa
   }));
   // A condition a window covers now gets no ticket; one whose create is pending from before is settled as usual.
   const pendingKeys = new Set(pending.map((p) => p.repeatKey));
-  const windowOf = (deviceId: string | null) => coveringWindow(ctx.windows, { tenantId: tenant.id, deviceId }, ctx.now);
-  const inWindow = (c: { key: string; deviceId: string | null }) => !pendingKeys.has(c.key) && windowOf(c.deviceId) !== null;
+  const windows = ctx.windows.get(tenant.id) ?? [];
+  const windowOf = (deviceId: string | null) => coveringWindow(windows, { tenantId: tenant.id, deviceId }, ctx.now);
+  const inWindow = (c: { key: string; deviceId: string | null }) => windows.length > 0 && !pendingKeys.has(c.key) && windowOf(c.deviceId) !== null;
   const byDevice = decideStatusTickets({ integration, mapping: m, account, devices, open, now: ctx.now, held: inWindow });
   const byCondition = conditions ? decideConditionTickets({ integration, mapping: m, account, conditions, open, now: ctx.now, held: inWindow }) : null;
   const d = {
