@@ -64,7 +64,7 @@ describe('kmsp maintenance', () => {
     const c = await env.connect();
     const device = (await c.platform.listDevices((await c.platform.listTenants()).find((t) => t.id === ALPHA)!)).find((d) => d.id === WS1)!;
     await c.close();
-    const r = await cli('maintenance', 'add', ALPHA, '--device', device.name.toLowerCase(), '--start', '2099-01-01 08:00', '--until', '2099-01-01 12:00', '--reason', 'disk swap', '--by', 'carol');
+    const r = await cli('maintenance', 'add', ALPHA, '--device', device.name.toLowerCase(), '--start', '2099-01-01 08:00', '--until', '2099-01-01 12:00', '--reason', 'disk swap', '--by', 'carol', '--integration', 'demo');
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain(`no tickets for ${device.name} of Alpha Dental (demo) from Thu 2099-01-01 08:00 Europe/Berlin until Thu 2099-01-01 12:00 Europe/Berlin (4 h): disk swap.`);
     const [w] = JSON.parse((await cli('maintenance', 'list', '-f', 'json')).stdout) as Array<Record<string, unknown>>;
@@ -81,6 +81,7 @@ describe('kmsp maintenance', () => {
       [['maintenance', 'add', 'Alpha Dental', '--until', 'tomorrow', '--reason', 'x'], /--until “tomorrow” is not a time/],
       [['maintenance', 'add', 'Nobody Inc', '--for', '4h', '--reason', 'x'], /no virtual server “Nobody Inc” in integration “demo”/],
       [['maintenance', 'add', 'Alpha Dental', '--device', 'no-such-pc', '--for', '4h', '--reason', 'x'], /no device “no-such-pc” in “Alpha Dental”/],
+      [['maintenance', 'add', 'Alpha Dental', '--integration', 'nope', '--for', '4h', '--reason', 'x'], /there is no integration named “nope”/],
       [['maintenance', 'end', '42'], /Not ended: there is no maintenance window 42/],
       [['maintenance', 'end', 'abc'], /Not ended: “abc” is not a window id/],
     ];
