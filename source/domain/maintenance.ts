@@ -121,7 +121,7 @@ export function parseWhen(text: string, timeZone: string, now: Date): Date | nul
   return new Date(wall - zoneOffset(first, timeZone));
 }
 
-/** "Tue 2026-12-08 06:00 UTC" (the year left out when it is the current one is not done: a window may span one). */
+/** "Tue 2026-12-08 06:00 UTC": always with the year (a window may span one) and the zone named. */
 export function formatWindowTime(instant: Date | string, timeZone: string): string {
   const at = typeof instant === 'string' ? new Date(instant) : instant;
   const parts = Object.fromEntries(
