@@ -21,6 +21,7 @@ const GROUPS: ReadonlyArray<{ names: readonly string[]; load: () => Promise<Regi
   { names: ['systemd-unit'], load: async () => (await import('./commands/systemdUnit.js')).register },
   { names: ['status'], load: async () => (await import('./commands/status.js')).register },
   { names: ['pause', 'resume'], load: async () => (await import('./commands/pause.js')).register },
+  { names: ['maintenance'], load: async () => (await import('./commands/maintenance.js')).register },
 ];
 
 /** The program's own options that take a value: the word after them is no command name. */

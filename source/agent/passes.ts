@@ -18,7 +18,7 @@ import { describeErrorLine, isKmspError, PassAbandoned } from '../domain/errors.
 import type { PsaBudget } from '../domain/types.js';
 import { openLedger, type Ledger } from '../store/ledger.js';
 import type { KmspPaths } from '../store/paths.js';
-import { ticketSummaryLine } from '../tickets/format.js';
+import { maintenanceNotice, ticketSummaryLine } from '../tickets/format.js';
 import { runTickets } from '../tickets/run.js';
 import type { Logger } from './logger.js';
 import { WarningMemory } from './warningMemory.js';
@@ -167,6 +167,7 @@ async function runOne(job: AgentJob, integration: Integration, ledger: Ledger | 
           errors: r.errors.map((e) => `${e.tenantName ?? integration.name}: ${billingErrorLine(e)}`),
           notices: [
             ...r.deferred.map((d) => `${d.tenantName}: ${psaProfile(integration.psa.kind).words.ticket} ${d.ticket} close pending (${d.reason}); tried again next poll`),
+            ...r.maintenance.map((h) => maintenanceNotice(h, psaProfile(integration.psa.kind).words, config.agent.timeZone)),
             ...r.pendingNotes.map((p) => `${p.tenantName}: a repeat note on ${psaProfile(integration.psa.kind).words.ticket} ${p.ticket} got no answer and may still be written by ${psaProfile(integration.psa.kind).words.name} until ${p.until}; its events wait, looked for again next poll`),
           ],
           requests: { ...c.requests },

@@ -15,7 +15,8 @@ import type { AccountBillingReadiness, BillingItem, PriceLevel, PsaAccount, PsaC
 import { createPlatform, createPsa } from '../connectors/factory.js';
 import { lastLedgerRuns, livenessNow, readAgentStatus, type AgentStatus, type LastLedgerRuns, type Liveness } from '../store/agentStatus.js';
 import fs from 'node:fs';
-import { inspectConfigFile, openConfig, type ConfigStore, type SaveResult } from '../store/config.js';
+import { defaultActor, inspectConfigFile, openConfig, type ConfigStore, type SaveResult } from '../store/config.js';
+import { windowProblems, type MaintenanceWindow } from '../domain/maintenance.js';
 import { openLedger, type Ledger } from '../store/ledger.js';
 import { deleteIntegration, integrationSummaries, renameIntegration, type DeleteOutcome, type IntegrationStores, type IntegrationSummary, type RenameOutcome } from './integrations.js';
 import type { KmspPaths } from '../store/paths.js';
@@ -544,6 +545,36 @@ export class ConsoleSession {
 
   picklists(name: string, refresh = false): Promise<TicketPicklists> {
     return this.cached(name, 'picklists', async () => (await this.psa(name)).ticketPicklists(), refresh);
+  }
+
+  /** The integration's maintenance windows that are active or upcoming at `now` (README › Maintenance windows). */
+  maintenanceWindows(name: string, now: Date = new Date()): MaintenanceWindow[] {
+    return this.ledger.maintenanceWindows({ integration: name, now });
+  }
+
+  /**
+   * Records a window for a whole tenant of the integration, set by the console's person (audited in
+   * the ledger as the console's saves are). Refused with the problems when it breaks a limit.
+   */
+  addMaintenanceWindow(name: string, w: { tenantId: string; tenantName: string; start: Date; end: Date; reason: string }, now: Date = new Date()): MaintenanceWindow {
+    const actor = this.actor ?? defaultActor('kmsp console');
+    const problems = windowProblems({ start: w.start, end: w.end, reason: w.reason, actor, now });
+    if (problems.length > 0) {
+      throw new KmspError(`No maintenance window set for ${w.tenantName}: ${problems[0]!.message}`, {
+        kind: 'config',
+        cause: problems.map((p) => p.message).join(' '),
+        remedy: 'Correct the duration or the reason and add it again.',
+      });
+    }
+    return this.ledger.addMaintenanceWindow({
+      integration: name, tenantId: w.tenantId, tenantName: w.tenantName, deviceId: null, deviceName: null,
+      startsAt: w.start.toISOString(), endsAt: w.end.toISOString(), reason: w.reason.trim(), createdBy: actor,
+    });
+  }
+
+  /** Ends a window now, by the console's person (audited). */
+  endMaintenanceWindow(id: number, now: Date = new Date()): MaintenanceWindow | null {
+    return this.ledger.endMaintenanceWindow(id, { by: this.actor ?? defaultActor('kmsp console'), at: now })?.window ?? null;
   }
 
   async close(): Promise<void> {

@@ -38,6 +38,10 @@
 // - Open tickets whose key is not this integration+tenant's key for their
 //   device/description/severity are ignored (neither closed nor stillActive): a
 //   snapshot of one tenant never closes another tenant's tickets.
+// - Maintenance (the `held` hook, README › Maintenance windows): a condition the job says a window
+//   covers is skipped 'maintenance' where it would otherwise get a ticket, and counts as not
+//   covered, so an open ticket of its other severity stays open rather than closing while the
+//   description is still active. Closing is unchanged: a window never keeps a cleared ticket open.
 // - The device snapshot must be complete for the tenant: a device absent from it is
 //   "gone" and its tickets close. Don't call with a partial snapshot.
 import type { Integration, TenantMapping, TicketRule } from './config.js';
@@ -82,7 +86,9 @@ export type SkipReason =
   | 'account-missing'
   | 'rule-incomplete'
   /** An event of a condition row: the condition's own ticket stands for it. */
-  | 'condition';
+  | 'condition'
+  /** A maintenance window covers it (domain/maintenance.ts): no ticket now; a condition still active after it gets its ticket then. */
+  | 'maintenance';
 
 /**
  * An open ticket of a device status (deviceId, its description and severity) or of a tenant
@@ -242,6 +248,8 @@ export function decideStatusTickets(input: {
   devices: Device[];
   open: OpenStatusTicket[];
   now: Date;
+  /** Whether a maintenance window holds back the ticket of this condition key now. */
+  held?: (c: { key: string; deviceId: string | null }) => boolean;
 }): {
   create: TicketDraft[];
   close: OpenStatusTicket[];
@@ -289,6 +297,7 @@ export function decideStatusTickets(input: {
     if (gate) { skip(gate); continue; }
     const fields = resolveFields(integration, p, rule, now);
     if (!fields) { skip('rule-incomplete'); continue; }
+    if (input.held?.({ key, deviceId: device.id })) { skip('maintenance'); continue; }
     const tpl = { kind: 'status' as const, severity, descriptionId, deviceId: device.id, deviceName: device.name, tenantName: mapping.tenantName, at: now };
     create.push(conditionDraft(p, mapping, { key, deviceId: device.id, deviceName: device.name, descriptionId, tpl, fields }));
     covered.add(k);
@@ -328,6 +337,8 @@ export function decideConditionTickets(input: {
   conditions: TenantCondition[];
   open: OpenStatusTicket[];
   now: Date;
+  /** Whether a maintenance window holds back the ticket of this condition key now. */
+  held?: (c: { key: string; deviceId: string | null }) => boolean;
 }): {
   create: TicketDraft[];
   close: OpenStatusTicket[];
@@ -362,6 +373,7 @@ export function decideConditionTickets(input: {
     if (gate) { skip(gate); continue; }
     const fields = resolveFields(integration, p, rule, now);
     if (!fields) { skip('rule-incomplete'); continue; }
+    if (input.held?.({ key, deviceId: null })) { skip('maintenance'); continue; }
     const tpl = { kind: 'condition' as const, label: row.label, source: row.section.group ?? row.section.title, detail: c.detail, tenantName: mapping.tenantName, at: c.since ?? now };
     create.push(conditionDraft(p, mapping, { key, deviceId: null, deviceName: null, descriptionId: c.id, tpl, fields }));
   }

@@ -11,6 +11,7 @@ import path from 'node:path';
 import { createRequire } from 'node:module';
 import type Database from 'better-sqlite3';
 import { KmspError } from '../domain/errors.js';
+import type { MaintenanceWindow } from '../domain/maintenance.js';
 import { conditionSectionsOf } from '../domain/profiles/index.js';
 import { conditionTicketKey, statusTicketKey } from '../domain/ticketKeys.js';
 import type { ConfigAuditEntry, ConfigAuditSink } from './config.js';
@@ -284,6 +285,24 @@ function toPosting(r: Row): PostingRecord {
     createdAt: s(r.created_at),
     landsBy: sn(r.lands_by),
     priceLevel: sn(r.price_level),
+  };
+}
+
+function toWindow(r: Row): MaintenanceWindow {
+  return {
+    id: n(r.id),
+    integration: s(r.integration),
+    tenantId: s(r.tenant_id),
+    tenantName: s(r.tenant_name),
+    deviceId: sn(r.device_id),
+    deviceName: sn(r.device_name),
+    startsAt: s(r.starts_at),
+    endsAt: s(r.ends_at),
+    reason: s(r.reason),
+    createdBy: s(r.created_by),
+    createdAt: s(r.created_at),
+    endedAt: sn(r.ended_at),
+    endedBy: sn(r.ended_by),
   };
 }
 
@@ -992,6 +1011,8 @@ export class Ledger implements ConfigAuditSink {
       if (problem) throw problem;
       const postings = this.sql('UPDATE postings SET integration = ? WHERE integration = ?').run(to, from).changes;
       const cursors = this.sql('UPDATE cursors SET integration = ? WHERE integration = ?').run(to, from).changes;
+      // A window follows its integration: it still holds the tickets back under the new name.
+      this.sql('UPDATE maintenance_windows SET integration = ? WHERE integration = ?').run(to, from);
       const update = this.sql('UPDATE tickets SET integration = ?, repeat_key = ? WHERE key = ?');
       const rows = this.sql('SELECT key, kind, tenant_id, device_id, description_id, severity, repeat_key FROM tickets WHERE integration = ?').all(from) as Row[];
       for (const r of rows) update.run(to, renamedRepeatKey(r, from, to), s(r.key));
@@ -999,6 +1020,88 @@ export class Ledger implements ConfigAuditSink {
       const runs = this.jobs().reduce((sum, job) => sum + rename.run(to, job, from).changes, 0);
       return { postings, tickets: rows.length, cursors, runs };
     });
+  }
+
+  // --- maintenance windows ------------------------------------------------------
+
+  /**
+   * Records a maintenance window and, in the same transaction, its line in the config audit (who,
+   * what, why): a window changes what kmsp does as a setting does. Limits are the caller's
+   * (domain/maintenance.ts windowProblems); the ledger keeps what it is given.
+   */
+  addMaintenanceWindow(input: Omit<MaintenanceWindow, 'id' | 'createdAt' | 'endedAt' | 'endedBy'> & { createdAt?: Date }): MaintenanceWindow {
+    return this.transaction(() => {
+      const at = input.createdAt ?? this.now();
+      const id = Number(
+        this.sql('INSERT INTO maintenance_windows (integration, tenant_id, tenant_name, device_id, device_name, starts_at, ends_at, reason, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
+          .run(input.integration, input.tenantId, input.tenantName, input.deviceId, input.deviceName, input.startsAt, input.endsAt, input.reason, input.createdBy, iso(at)).lastInsertRowid,
+      );
+      const w = this.getMaintenanceWindow(id)!;
+      const target = w.deviceId === null ? w.tenantName : `${w.deviceName ?? w.deviceId} of ${w.tenantName}`;
+      this.recordConfigChange({
+        at,
+        actor: w.createdBy,
+        summary: `maintenance window ${id} added for ${target} (${w.integration}), ${w.startsAt} to ${w.endsAt} (${w.reason})`,
+        diff: [{ path: `maintenance[id=${id}]`, op: 'added', after: { integration: w.integration, tenantId: w.tenantId, deviceId: w.deviceId, startsAt: w.startsAt, endsAt: w.endsAt, reason: w.reason } }],
+      });
+      return w;
+    });
+  }
+
+  getMaintenanceWindow(id: number): MaintenanceWindow | null {
+    const row = this.sql('SELECT * FROM maintenance_windows WHERE id = ?').get(id) as Row | undefined;
+    return row ? toWindow(row) : null;
+  }
+
+  /**
+   * Ends a window early at `at` (audited: who, when, why). An upcoming window ended before it
+   * starts never covers anything. Returns null when there is no such window; a window already
+   * over is returned unchanged.
+   */
+  endMaintenanceWindow(id: number, options: { by: string; at?: Date; reason?: string }): { window: MaintenanceWindow; ended: boolean } | null {
+    return this.transaction(() => {
+      const w = this.getMaintenanceWindow(id);
+      if (!w) return null;
+      const at = options.at ?? this.now();
+      const end = Math.min(Date.parse(w.endsAt), w.endedAt === null ? Infinity : Date.parse(w.endedAt));
+      if (end <= at.getTime()) return { window: w, ended: false };
+      // Never before its start: a window ended before it began simply covers nothing.
+      const endedAt = new Date(Math.max(at.getTime(), Date.parse(w.startsAt)));
+      this.sql('UPDATE maintenance_windows SET ended_at = ?, ended_by = ? WHERE id = ?').run(iso(endedAt), options.by, id);
+      this.recordConfigChange({
+        at,
+        actor: options.by,
+        summary: `maintenance window ${id} of ${w.tenantName} (${w.integration}) ended early${options.reason ? ` (${options.reason})` : ''}`,
+        diff: [{ path: `maintenance[id=${id}].endedAt`, op: 'changed', before: null, after: iso(endedAt) }],
+      });
+      return { window: this.getMaintenanceWindow(id)!, ended: true };
+    });
+  }
+
+  /**
+   * An integration's windows, oldest start first: by default those not over at `now` (active and
+   * upcoming); `all` adds the past ones; `coveringSince` those that cover any moment from then on.
+   */
+  maintenanceWindows(filter: { integration?: string; tenantId?: string; now?: Date; all?: boolean; coveringSince?: Date } = {}): MaintenanceWindow[] {
+    const where: string[] = [];
+    const args: unknown[] = [];
+    if (filter.integration !== undefined) {
+      where.push('integration = ?');
+      args.push(filter.integration);
+    }
+    if (filter.tenantId !== undefined) {
+      where.push('tenant_id = ?');
+      args.push(filter.tenantId);
+    }
+    const from = filter.coveringSince ?? (filter.all ? null : (filter.now ?? this.now()));
+    if (from) {
+      // ISO strings of one form compare as times.
+      // A window ended before it began (ended_at = starts_at) covers nothing: it is over.
+      where.push('ends_at > ? AND (ended_at IS NULL OR (ended_at > ? AND ended_at > starts_at))');
+      args.push(iso(from), iso(from));
+    }
+    const sql = `SELECT * FROM maintenance_windows${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY starts_at, id`;
+    return (this.sql(sql).all(...args) as Row[]).map(toWindow);
   }
 
   // --- config audit -----------------------------------------------------------

@@ -203,6 +203,31 @@ export const LEDGER_MIGRATIONS: readonly LedgerMigration[] = [
         CREATE INDEX pending_notes_by_ticket ON pending_notes (ticket_key);
       `),
   },
+  {
+    version: 9,
+    description: 'maintenance windows: when no ticket is opened for a tenant or a device, who set them and who ended them',
+    up: (db) =>
+      db.exec(`
+        -- A window covers [starts_at, ends_at), cut at ended_at when someone ends it early. Rows are
+        -- never deleted: they are the audit of who held tickets back, when and why.
+        CREATE TABLE maintenance_windows (
+          id           INTEGER PRIMARY KEY AUTOINCREMENT,
+          integration  TEXT NOT NULL,
+          tenant_id    TEXT NOT NULL,
+          tenant_name  TEXT NOT NULL,
+          device_id    TEXT,
+          device_name  TEXT,
+          starts_at    TEXT NOT NULL,
+          ends_at      TEXT NOT NULL,
+          reason       TEXT NOT NULL,
+          created_by   TEXT NOT NULL,
+          created_at   TEXT NOT NULL,
+          ended_at     TEXT,
+          ended_by     TEXT
+        );
+        CREATE INDEX maintenance_windows_by_tenant ON maintenance_windows (integration, tenant_id, ends_at);
+      `),
+  },
 ];
 
 export const LEDGER_SCHEMA_VERSION = LEDGER_MIGRATIONS[LEDGER_MIGRATIONS.length - 1]?.version ?? 0;

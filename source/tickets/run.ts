@@ -57,6 +57,12 @@
 //   saying how many were held back (or the run summary, when it has no ticket yet).
 // - Inactive account: no ticket; each such tenant counts once in skippedInactive; its events
 //   are recorded skipped (account-inactive) and the cursor advances.
+// - Maintenance windows (README › Maintenance windows, domain/maintenance.ts): a status or tenant
+//   condition a window covers now gets no ticket (the engine's `held` hook; one whose create is
+//   pending from before is still settled); after the window, if still active, it is decided again
+//   and gets its ticket. An event raised inside a window is recorded handled (skipped,
+//   "maintenance") and the cursor moves on. Closing is never held. Each hold is reported per
+//   window (result.maintenance), so the agent says what it held back and why.
 // - Dry run and pause (agent.paused): reads only — no PSA write, no ledger write, no cursor move.
 import pLimit from 'p-limit';
 import { billingErrorLine, toBillingError } from '../billing/errors.js';
@@ -66,10 +72,11 @@ import type { Psa, SecurityPlatform } from '../domain/ports.js';
 import { platformProfile, psaProfile } from '../domain/profiles/index.js';
 import type { PlatformProfile, PsaProfile } from '../domain/profiles/types.js';
 import { applyBreaker, decideConditionTickets, decideEventTickets, decideStatusTickets, fitTag, type OpenStatusTicket, type TicketDraft } from '../domain/ticketEngine.js';
+import { coveringWindow, effectiveEnd, windowTarget, type MaintenanceWindow } from '../domain/maintenance.js';
 import { choiceValue, roleChoice, roleSpec, scopeFieldSpec, scopedGeneral } from '../domain/ticketSchema.js';
 import type { CloseOutcome, Device, EventPage, PsaAccount, PsaTicket, SecurityEvent, Tenant, TenantCondition } from '../domain/types.js';
 import { landingDeadline, ledgerWriteFailure, type Ledger, type PendingNote, type TicketRecord } from '../store/ledger.js';
-import { emptyTotals, type DeferredClose, type PendingNoteNotice, type TicketRunError, type TicketTotals } from './types.js';
+import { emptyTotals, type DeferredClose, type MaintenanceHold, type PendingNoteNotice, type TicketRunError, type TicketTotals } from './types.js';
 
 export const EVENTS_STREAM = 'events';
 export const BREAKER_NOTE_TITLE = 'kmsp: tickets held back';
@@ -111,6 +118,8 @@ export interface TicketRunResult {
   pendingNotes: PendingNoteNotice[];
   /** Accounts whose breaker held tickets back: how many, and whether a note said so. */
   breaker: Array<{ accountId: string; heldBack: number; notedOn: string | null }>;
+  /** What maintenance windows held back this pass, one entry per window. */
+  maintenance: MaintenanceHold[];
   status: 'ok' | 'partial' | 'abandoned';
 }
 
@@ -136,6 +145,10 @@ interface Ctx {
   deferred: DeferredClose[];
   pendingNotes: PendingNoteNotice[];
   held: Map<string, number>;
+  /** The integration's maintenance windows by tenant (the ledger's; none without a ledger). */
+  windows: Map<string, MaintenanceWindow[]>;
+  /** What the windows held back, by window id. */
+  holds: Map<number, MaintenanceHold>;
   /** The platform's answers for a tenant, read ahead of its PSA work (tenant id → reads). */
   reads: Map<string, TenantReads>;
   /** Tags looked up in the PSA ahead of the creates, many per request (lookAhead). */
@@ -171,6 +184,9 @@ export async function runTickets(options: TicketRunOptions): Promise<TicketRunRe
     deferred: [],
     pendingNotes: [],
     held: new Map(),
+    // Past windows too: an event read late is judged by the moment it was raised.
+    windows: windowsByTenant(ledger ? ledger.maintenanceWindows({ integration: options.integration.name, all: true }) : []),
+    holds: new Map(),
     reads: new Map(),
     tags: { asked: new Set(), found: new Map() },
     readBack: [],
@@ -234,7 +250,7 @@ export async function runTickets(options: TicketRunOptions): Promise<TicketRunRe
         error: ctx.errors.length ? ctx.errors.slice(0, 20).map(billingErrorLine).join('\n') : null,
       });
     }
-    return { runId, totals: ctx.totals, errors: ctx.errors, deferred: ctx.deferred, pendingNotes: ctx.pendingNotes, breaker, status };
+    return { runId, totals: ctx.totals, errors: ctx.errors, deferred: ctx.deferred, pendingNotes: ctx.pendingNotes, breaker, maintenance: [...ctx.holds.values()], status };
   } catch (caught) {
     const unwritable = ledger ? ledgerWriteFailure(caught, ledger.file) : null;
     // A ledger that cannot be written cannot record the failed run either: the error says so.
@@ -310,8 +326,8 @@ async function syncEvents(ctx: Ctx, m: TenantMapping, tenant: Tenant, account: P
   const waiting = !ledger ? new Set<string>() : ctx.writes ? await settlePendingNotes(ctx, m, tenant.id) : eventsOf(ledger.pendingNotesFor(integration.name, tenant.id));
   const handled = ledger ? ledger.handledEventIds(integration.name, tenant.id, page.events.map((e) => e.id)) : new Set<string>();
   const fresh = page.events.filter((e) => !handled.has(e.id) && !waiting.has(e.id));
-  const decision = decideEventTickets({ integration, mapping: m, account, events: fresh, now: ctx.now });
   const byId = new Map(fresh.map((e) => [e.id, e]));
+  const decision = withoutMaintenance(ctx, m, decideEventTickets({ integration, mapping: m, account, events: fresh, now: ctx.now }), byId, true);
 
   // Group by repeat key, in event order (oldest first: the platform delivers by rise time).
   const groups: EventGroup[] = [];
@@ -376,6 +392,47 @@ async function syncEvents(ctx: Ctx, m: TenantMapping, tenant: Tenant, account: P
     }
   }
   if (complete) l.setCursor(integration.name, tenant.id, EVENTS_STREAM, page.cursor);
+}
+
+/**
+ * The event decision with the tickets of events raised inside a maintenance window taken out:
+ * skipped "maintenance" (recorded handled, so the cursor moves on). A ticket whose create is
+ * already pending (sent before the window was set) is left to be settled. `report`: counted in
+ * the pass's holds (the tenant's own pass, not the look-ahead).
+ */
+function withoutMaintenance(ctx: Ctx, m: TenantMapping, d: ReturnType<typeof decideEventTickets>, byId: Map<string, SecurityEvent>, report: boolean): ReturnType<typeof decideEventTickets> {
+  const windows = ctx.windows.get(m.tenantId);
+  if (!windows) return d;
+  const create: TicketDraft[] = [];
+  const skipped = [...d.skipped];
+  for (const draft of d.create) {
+    const event = byId.get(draft.eventId!)!;
+    const w = coveringWindow(windows, { tenantId: m.tenantId, deviceId: event.deviceId }, event.raisedAt);
+    if (!w || ctx.ledger?.getTicket(draft.key)) {
+      create.push(draft);
+      continue;
+    }
+    skipped.push({ eventId: event.id, reason: 'maintenance' });
+    if (report) holdOf(ctx, w).events++;
+  }
+  return { create, skipped };
+}
+
+/** Windows by tenant: a tenant without one costs one map lookup per pass, however many windows the ledger keeps. */
+function windowsByTenant(windows: readonly MaintenanceWindow[]): Map<string, MaintenanceWindow[]> {
+  const out = new Map<string, MaintenanceWindow[]>();
+  for (const w of windows) out.set(w.tenantId, [...(out.get(w.tenantId) ?? []), w]);
+  return out;
+}
+
+/** The pass's report of what window `w` held back (created on first use). */
+function holdOf(ctx: Ctx, w: MaintenanceWindow): MaintenanceHold {
+  let hold = ctx.holds.get(w.id);
+  if (!hold) {
+    hold = { windowId: w.id, tenantId: w.tenantId, tenantName: w.tenantName, target: windowTarget(w), until: new Date(effectiveEnd(w)).toISOString(), reason: w.reason, conditions: 0, events: 0 };
+    ctx.holds.set(w.id, hold);
+  }
+  return hold;
 }
 
 function openTicketOf(ledger: Ledger, integration: string, repeatKey: string): TicketRecord | null {
@@ -704,7 +761,7 @@ function eventLookups(ctx: Ctx, m: TenantMapping, tenant: Tenant, account: PsaAc
   const seen = new Set<string>();
   const created: string[] = [];
   const open: string[] = [];
-  for (const draft of decideEventTickets({ integration: ctx.integration, mapping: m, account, events: fresh, now: ctx.now }).create) {
+  for (const draft of withoutMaintenance(ctx, m, decideEventTickets({ integration: ctx.integration, mapping: m, account, events: fresh, now: ctx.now }), byId, false).create) {
     const rk = eventRepeatKey(ctx.integration.name, byId.get(draft.eventId!)!);
     if (rk) {
       if (seen.has(rk)) continue;
@@ -810,14 +867,23 @@ function decideStatuses(ctx: Ctx, m: TenantMapping, tenant: Tenant, account: Psa
     severity: r.severity as OpenStatusTicket['severity'],
     psaTicketId: r.psaTicketId!,
   }));
-  const byDevice = decideStatusTickets({ integration, mapping: m, account, devices, open, now: ctx.now });
-  const byCondition = conditions ? decideConditionTickets({ integration, mapping: m, account, conditions, open, now: ctx.now }) : null;
+  // A condition a window covers now gets no ticket; one whose create is pending from before is settled as usual.
+  const pendingKeys = new Set(pending.map((p) => p.repeatKey));
+  const windows = ctx.windows.get(tenant.id) ?? [];
+  const windowOf = (deviceId: string | null) => coveringWindow(windows, { tenantId: tenant.id, deviceId }, ctx.now);
+  const inWindow = (c: { key: string; deviceId: string | null }) => windows.length > 0 && !pendingKeys.has(c.key) && windowOf(c.deviceId) !== null;
+  const byDevice = decideStatusTickets({ integration, mapping: m, account, devices, open, now: ctx.now, held: inWindow });
+  const byCondition = conditions ? decideConditionTickets({ integration, mapping: m, account, conditions, open, now: ctx.now, held: inWindow }) : null;
   const d = {
     create: [...byDevice.create, ...(byCondition?.create ?? [])],
     close: [...byDevice.close, ...(byCondition?.close ?? [])],
     stillActive: [...byDevice.stillActive, ...(byCondition?.stillActive ?? [])],
   };
-  return { pending, rowByCondition, d };
+  const heldBy = [
+    ...byDevice.skipped.filter((x) => x.reason === 'maintenance').map((x) => windowOf(x.deviceId)!),
+    ...(byCondition?.skipped ?? []).filter((x) => x.reason === 'maintenance').map(() => windowOf(null)!),
+  ];
+  return { pending, rowByCondition, d, heldBy };
 }
 
 // ---------------------------------------------------------------- statuses
@@ -837,7 +903,8 @@ async function syncStatuses(ctx: Ctx, m: TenantMapping, tenant: Tenant, account:
       fail(ctx, m, error, `${cap(ctx.psaProfile.words.tickets)} for conditions of “${m.tenantName}” as a whole`);
     }
   }
-  const { pending, rowByCondition, d } = decideStatuses(ctx, m, tenant, account, devices, conditions);
+  const { pending, rowByCondition, d, heldBy } = decideStatuses(ctx, m, tenant, account, devices, conditions);
+  for (const w of heldBy) holdOf(ctx, w).conditions++;
 
   if (!ctx.writes) {
     ctx.totals.wouldCreate += d.create.length;

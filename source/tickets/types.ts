@@ -52,6 +52,22 @@ export interface PendingNoteNotice {
   until: string;
 }
 
+/** What one maintenance window held back in a pass (README › Maintenance windows). */
+export interface MaintenanceHold {
+  windowId: number;
+  tenantId: string;
+  tenantName: string;
+  /** "Alpha Dental" or "WS-042 of Alpha Dental". */
+  target: string;
+  /** When the window ends (ISO): conditions still active then get their tickets. */
+  until: string;
+  reason: string;
+  /** Conditions (device statuses, tenant conditions) whose ticket waits for the window's end. */
+  conditions: number;
+  /** Events raised inside the window: recorded without a ticket. */
+  events: number;
+}
+
 export function emptyTotals(): TicketTotals {
   return { created: 0, reconciled: 0, closed: 0, deferred: 0, notes: 0, skippedInactive: 0, heldBack: 0, closedByPerson: 0, errors: 0, wouldCreate: 0, wouldClose: 0, events: 0 };
 }

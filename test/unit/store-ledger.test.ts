@@ -35,7 +35,7 @@ describe('ledger', () => {
     expect(l.db.pragma('foreign_keys', { simple: true })).toBe(1);
     expect(l.db.pragma('busy_timeout', { simple: true })).toBe(5000);
     const tables = (l.db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").all() as { name: string }[]).map((t) => t.name);
-    expect(tables).toEqual(['config_audit', 'cursors', 'pending_notes', 'postings', 'runs', 'ticket_notes', 'tickets']);
+    expect(tables).toEqual(['config_audit', 'cursors', 'maintenance_windows', 'pending_notes', 'postings', 'runs', 'ticket_notes', 'tickets']);
     l.startRun({ job: 'billing' });
     for (const f of [paths.ledgerFile, `${paths.ledgerFile}-wal`, `${paths.ledgerFile}-shm`]) expect(fileMode(f)).toBe(0o600);
     expect(fileMode(paths.stateDir)).toBe(0o700);
@@ -226,7 +226,7 @@ describe('ledger', () => {
     v7.close();
 
     const l = ledger(file);
-    expect(l.schemaVersion).toBe(8);
+    expect(l.schemaVersion).toBe(LEDGER_SCHEMA_VERSION);
     expect(l.getTicket('k1')).toMatchObject({ psaTicketId: '5', repeatCount: 1 });
     expect(l.listTicketNotes('k1').map((n) => n.text)).toEqual(['Occurred again']);
     expect(l.listPendingNotes()).toEqual([]);
@@ -269,5 +269,37 @@ describe('ledger: tickets of a tenant condition (no device)', () => {
     l.renameIntegration('alpha', 'gamma');
     const [row] = l.ticketsByRepeatKey('gamma', conditionTicketKey('gamma', 'co-1', 'office365Events', 'license-issue'));
     expect(row).toMatchObject({ key: repeatKey, psaTicketId: '77', deviceId: null, severity: null });
+  });
+});
+
+describe('maintenance windows', () => {
+  const NOW = new Date('2026-12-07T22:00:00Z');
+  const at = (h: number) => new Date(NOW.getTime() + h * 3_600_000).toISOString();
+  const add = (l: Ledger, startsAt: string, endsAt: string, tenantId = 'vs-1') =>
+    l.addMaintenanceWindow({ integration: 'main', tenantId, tenantName: 'Acme', deviceId: null, deviceName: null, startsAt, endsAt, reason: 'patching', createdBy: 'alice (test)' });
+
+  it('lists active and upcoming by default, the past ones with all; ending early is kept with who and when, and audited', () => {
+    const l = ledger(tempPaths().ledgerFile, () => NOW);
+    const past = add(l, at(-5), at(-1));
+    const active = add(l, at(-1), at(2));
+    const upcoming = add(l, at(3), at(5));
+    expect(l.maintenanceWindows({ integration: 'main' }).map((w) => w.id)).toEqual([active.id, upcoming.id]);
+    expect(l.maintenanceWindows({ integration: 'main', all: true }).map((w) => w.id)).toEqual([past.id, active.id, upcoming.id]);
+    // An upcoming window ended before it starts ends at its start: it never covers anything.
+    expect(l.endMaintenanceWindow(upcoming.id, { by: 'bob (test)' })!.window.endedAt).toBe(upcoming.startsAt);
+    expect(l.endMaintenanceWindow(active.id, { by: 'bob (test)', reason: 'done early' })).toMatchObject({ ended: true, window: { endedAt: NOW.toISOString(), endedBy: 'bob (test)' } });
+    expect(l.endMaintenanceWindow(active.id, { by: 'carol (test)' })).toMatchObject({ ended: false, window: { endedBy: 'bob (test)' } });
+    expect(l.endMaintenanceWindow(999, { by: 'bob (test)' })).toBeNull();
+    expect(l.maintenanceWindows({ integration: 'main' })).toEqual([]);
+    expect(l.listConfigAudit().map((a) => a.actor)).toEqual(['bob (test)', 'bob (test)', 'alice (test)', 'alice (test)', 'alice (test)']);
+    expect(l.listConfigAudit()[0]!.summary).toMatch(/ended early \(done early\)$/);
+  });
+
+  it('a window follows its integration when it is renamed', () => {
+    const l = ledger(tempPaths().ledgerFile, () => NOW);
+    const w = add(l, at(-1), at(2));
+    l.renameIntegration('main', 'renamed');
+    expect(l.maintenanceWindows({ integration: 'renamed' }).map((x) => x.id)).toEqual([w.id]);
+    expect(l.maintenanceWindows({ integration: 'main' })).toEqual([]);
   });
 });

@@ -8,10 +8,17 @@
 // console/accountsSave.ts. This file turns keys into reducer actions and draws
 // the result. Suggestions are shown, never applied until the admin accepts them.
 //
+// Maintenance windows (README › Maintenance windows): a tenant in one says so in its row and the
+// detail lines (until when, why, who set it); w adds a window for the cursor row's tenant (a
+// dialog: duration, reason), W ends its windows. Device windows are set with kmsp maintenance
+// (this tab lists no devices); the detail lines count them. Windows are kept in the ledger, not in
+// the draft: adding or ending one is recorded at once, with no Save.
+//
 // Performance: everything derived from the draft and the live lists is memoised
 // on its inputs (suggestions only on the tenant → account links, so a billing
 // toggle on 10,000 rows does not recompute them); the table draws visible rows.
 import { calendarDate } from '../../../domain/dates.js';
+import { describeWindow, formatWindowTime, MAX_WINDOW_DAYS, MAX_WINDOW_MS, parseDuration, userTimeZone, windowState, type MaintenanceWindow } from '../../../domain/maintenance.js';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Box, Text } from 'ink';
 import {
@@ -89,10 +96,17 @@ function describeLoadError(error: unknown): string {
 
 // Tones only where a cell says something, and none without colour: a row without
 // tones draws as one Text, which keeps frames cheap. Words and glyphs carry the meaning.
-function columnsFor(tenantTitle: string, accountTitle: string, contractTitle: string, levelWords: PriceLevelWords | undefined, colored: boolean): Column<AccountRow>[] {
+function columnsFor(tenantTitle: string, accountTitle: string, contractTitle: string, levelWords: PriceLevelWords | undefined, colored: boolean, inMaintenance: ReadonlySet<string>): Column<AccountRow>[] {
   const columns: Column<AccountRow>[] = [
     { key: 'flag', title: ' ', width: 1, filterable: false, render: (r) => r.flag, tone: flagTone },
-    { key: 'tenant', title: tenantTitle, minWidth: 14, grow: 3, render: (r) => r.tenantName || `(unnamed, id ${r.tenantId})` },
+    {
+      key: 'tenant',
+      title: tenantTitle,
+      minWidth: 14,
+      grow: 3,
+      render: (r) => (r.tenantName || `(unnamed, id ${r.tenantId})`) + (inMaintenance.has(r.tenantId) ? ' (maintenance)' : ''),
+      tone: (r) => (inMaintenance.has(r.tenantId) ? 'warning' : undefined),
+    },
     { key: 'account', title: accountTitle, minWidth: 12, grow: 3, filterable: false, render: (r) => (r.accountId === null ? '—' : r.accountName || `(id ${r.accountId})`) },
     { key: 'billing', title: 'Billing', width: 7, filterable: false, render: (r) => (r.billing ? 'on' : 'off'), tone: (r) => (r.billing ? 'success' : undefined) },
     {
@@ -310,11 +324,28 @@ function AccountsEditor({ session, integrationName, integration, width, height, 
   );
   const suggestionCount = useMemo(() => rows.reduce((n, r) => n + (r.suggestion ? 1 : 0), 0), [rows]);
 
+  // Maintenance windows (the ledger's; read again after w, W and r) -------------
+  const [windowsRound, setWindowsRound] = useState(0);
+  const zone = useMemo(() => userTimeZone(), []);
+  const windows = useMemo(() => {
+    try {
+      return session.maintenanceWindows(integration.name);
+    } catch {
+      // A ledger that cannot be read shows no window; w and W say why when used.
+      return [] as MaintenanceWindow[];
+    }
+  }, [session, integration.name, windowsRound]);
+  const windowsByTenant = useMemo(() => groupBy(windows, (w) => w.tenantId), [windows]);
+  const inMaintenance = useMemo(() => {
+    const now = new Date();
+    return new Set(windows.filter((w) => w.deviceId === null && windowState(w, now) === 'active').map((w) => w.tenantId));
+  }, [windows]);
+
   // Table --------------------------------------------------------------------
   const accountTitle = accountWord;
   const columns = useMemo(
-    () => columnsFor(tenantTitle, accountTitle, capitalise(psaWords.contract), levelWords, theme.colored),
-    [tenantTitle, accountTitle, psaWords.contract, levelWords, theme.colored],
+    () => columnsFor(tenantTitle, accountTitle, capitalise(psaWords.contract), levelWords, theme.colored, inMaintenance),
+    [tenantTitle, accountTitle, psaWords.contract, levelWords, theme.colored, inMaintenance],
   );
   // The table keeps at least 3 rows (title, header and rows take 2 more); details shrink first.
   const bottomLines = Math.max(0, Math.min(height >= 14 ? DETAIL_LINES + 1 : 3, height - 5));
@@ -574,6 +605,7 @@ function AccountsEditor({ session, integrationName, integration, width, height, 
     contractsLoad.reload(true);
     if (levelWords) priceLevelsLoad.reload(true);
     setReadinessRound((n) => n + 1);
+    setWindowsRound((n) => n + 1);
     // Mappings saved by another console since this one loaded them: shown, with this tab's
     // unsaved edits carried over; an edit of a row they changed too gives way to theirs, and is named.
     const onDisk = session.reloadTenants(integrationName);
@@ -593,6 +625,62 @@ function AccountsEditor({ session, integrationName, integration, width, height, 
         text: `Loaded the mappings saved from another console; your unsaved changes to ${plural(rows.length, 'row')} clashed and now show theirs.`,
         cause: `Make these again if still needed: ${rows.join('; ')}.`,
       });
+  }
+
+  /** The tenant-wide windows of a row that are active or upcoming. */
+  const tenantWindowsOf = (target: AccountRow): MaintenanceWindow[] => (windowsByTenant.get(target.tenantId) ?? []).filter((w) => w.deviceId === null);
+
+  async function addWindow(target: AccountRow) {
+    const name = target.tenantName || target.tenantId;
+    const durationProblem = (v: string): string | undefined => {
+      const ms = parseDuration(v);
+      if (ms === null) return 'A duration such as 90m, 4h, 2d or 1d12h.';
+      return ms > MAX_WINDOW_MS ? `At most ${MAX_WINDOW_DAYS} days.` : undefined;
+    };
+    const values = await screen.form({
+      title: `Maintenance window: ${name}`,
+      intro: [
+        `From now, no ${psaWords.tickets} are opened for ${name}; conditions still active when the window ends get theirs then. Open ${psaWords.tickets} still close.`,
+        'Recorded in the ledger at once, with your name (no Save needed).',
+      ],
+      fields: [
+        { id: 'duration', kind: 'text', label: 'Duration', initial: '4h', required: true, validate: durationProblem },
+        { id: 'reason', kind: 'text', label: 'Reason', required: true, placeholder: 'why (shown wherever the window is)', validate: (v) => (v.trim() ? undefined : 'A reason is required.') },
+      ],
+      notes: (v) => {
+        const ms = parseDuration(String(v.duration ?? ''));
+        return { duration: ms !== null && ms <= MAX_WINDOW_MS ? [{ text: `Until ${formatWindowTime(new Date(Date.now() + ms), zone)}`, tone: 'muted' as const }] : undefined };
+      },
+      submitLabel: 'add',
+    });
+    if (!values) return;
+    try {
+      const start = new Date();
+      const w = session.addMaintenanceWindow(integration.name, { tenantId: target.tenantId, tenantName: name, start, end: new Date(start.getTime() + parseDuration(String(values.duration))!), reason: String(values.reason) });
+      setWindowsRound((n) => n + 1);
+      screen.notify(`Maintenance window ${w.id}: no ${psaWords.tickets} for ${name} until ${formatWindowTime(w.endsAt, zone)}.`, 'success');
+    } catch (error) {
+      screen.notify(error);
+    }
+  }
+
+  async function endWindows(target: AccountRow) {
+    const list = tenantWindowsOf(target);
+    if (list.length === 0) return;
+    const now = new Date();
+    const yes = await screen.confirm({
+      title: 'End maintenance',
+      message: `End ${list.length === 1 ? 'the maintenance window' : `${list.length} maintenance windows`} of ${target.tenantName} now?`,
+      detail: [...list.map((w) => `${w.id}: ${describeWindow(w, zone, now)}`), `Conditions still active get their ${psaWords.tickets} at the agent's next poll.`],
+    });
+    if (!yes) return;
+    try {
+      for (const w of list) session.endMaintenanceWindow(w.id);
+      setWindowsRound((n) => n + 1);
+      screen.notify(`Ended the maintenance of ${target.tenantName}.`, 'success');
+    } catch (error) {
+      screen.notify(error);
+    }
   }
 
   const editable = () => !filterMode && !saving;
@@ -634,6 +722,17 @@ function AccountsEditor({ session, integrationName, integration, width, height, 
     { id: 'accounts.cancel', keys: ['x'], description: 'Cancel changes (restore the last save)', hint: 'cancel changes', when: () => dirty && editable(), run: () => void cancelChanges() },
     { id: 'accounts.reload', keys: ['r'], description: `Reload from ${platformShort} and ${psaName}`, hint: 'reload', when: () => !filterMode, run: reload },
   );
+  commands.push(
+    { id: 'accounts.maintenance', keys: ['w'], description: `Maintenance window for this row: no ${psaWords.tickets} for a while (audited)`, when: onRow, run: () => void addWindow(row!) },
+    {
+      id: 'accounts.endMaintenance',
+      keys: ['W'],
+      description: 'End the maintenance windows of this row now (audited)',
+      hint: 'end maintenance',
+      when: () => onRow() && tenantWindowsOf(row!).length > 0,
+      run: () => void endWindows(row!),
+    },
+  );
   // `s` on a row without a suggestion says why there is none (no footer hint there).
   commands.push({ id: 'accounts.acceptWhy', keys: ['s'], description: "Accept this row's suggestion", hidden: true, when: () => onRow() && row!.suggestion === undefined, run: () => acceptOne(row!) });
 
@@ -653,8 +752,15 @@ function AccountsEditor({ session, integrationName, integration, width, height, 
       accountWord: psaWords.account,
       ...(levelWords ? { priceLevelWord: levelWords.word } : {}),
     });
-    return wrapDetail(paragraphs, Math.max(1, width - 1), detailLines);
-  }, [row, refusals, unmatchedById, tenantById, accountById, tWord, disabledWord, platformShort, accountWord, width, detailLines, levelWords]);
+    const now = new Date();
+    const own = windowsByTenant.get(row.tenantId) ?? [];
+    const maintenance: DetailLine[] = own
+      .filter((w) => w.deviceId === null)
+      .map((w) => ({ text: `Maintenance ${describeWindow(w, zone, now)}. W ends it.`, tone: 'warning' as const }));
+    const devices = own.filter((w) => w.deviceId !== null).length;
+    if (devices > 0) maintenance.push({ text: `${plural(devices, 'device window')} (kmsp maintenance list).`, tone: 'warning' });
+    return wrapDetail([...maintenance, ...paragraphs], Math.max(1, width - 1), detailLines);
+  }, [row, refusals, unmatchedById, tenantById, accountById, tWord, disabledWord, platformShort, accountWord, width, detailLines, levelWords, windowsByTenant, zone]);
 
   const dataLine = ((): DetailLine => {
     if (saving) return { text: `Saving: configuration, then “${accountFieldName(integration.psa)}” on ${psaName} ${psaWords.accounts}…`, tone: 'accent' };
@@ -685,6 +791,8 @@ function AccountsEditor({ session, integrationName, integration, width, height, 
     } else if (readinessLoad.loading && readiness !== null) parts.push('checking billing readiness…');
     else if (notReadyById.size > 0) parts.push(`${formatCount(notReadyById.size)} not ready for billing`);
     if (readiness && readiness.total > readiness.checked) parts.push(`readiness read for ${formatCount(readiness.checked)} of ${plural(readiness.total, 'billed account')}`);
+    // Before suggestions and renames: the line is cut at the end on narrow terminals.
+    if (inMaintenance.size > 0) parts.push(`${formatCount(inMaintenance.size)} in maintenance`);
     if (suggesting) parts.push('finding suggestions…');
     else if (suggestionCount > 0) parts.push(plural(suggestionCount, 'suggestion'));
     if (renameCount > 0) parts.push(plural(renameCount, 'rename'));
