@@ -7,9 +7,9 @@
 // (domain/ticketSchema.ts); here the numbers are kept as typed (so a bad value can be shown
 // inline), the domain's problems are put on rows and cells, and the draft goes back to
 // TicketingSettings.
-import type { Integration, PsaChoice, ScopedGeneral, TicketChoices, TicketRule, TicketingSettings } from '../../../domain/config.js';
-import { rebaseOnTheirs } from '../../../domain/configMerge.js';
-import { platformProfile, psaProfile, type PlatformProfile, type PsaProfile, type RuleSectionSpec, type TicketFieldSpec } from '../../../domain/profiles/index.js';
+import type { Integration, PsaChoice, ScopedGeneral, TicketChoices, TicketRule, TicketingSettings } from './config.js';
+import { rebaseOnTheirs } from './configMerge.js';
+import { platformProfile, psaProfile, type PlatformProfile, type PsaProfile, type RuleSectionSpec, type TicketFieldSpec } from './profiles/index.js';
 import {
   defaultScope,
   defaultTicketing,
@@ -24,8 +24,8 @@ import {
   scopesInUse,
   sectionName,
   ticketingProblems,
-} from '../../../domain/ticketSchema.js';
-import type { PicklistValue, TicketPicklists } from '../../../domain/types.js';
+} from './ticketSchema.js';
+import type { PicklistValue, TicketPicklists } from './types.js';
 
 /** The two profiles the tab is drawn from. */
 export interface TicketingSchema {

@@ -5,8 +5,8 @@
 // One item for two applications is refused by the domain (validateBillingItems)
 // when the session saves; one item for several categories of one application
 // is fine (the plan adds their quantities).
-import type { ApplicationItems, BillingSettings, PsaChoice } from '../../../domain/config.js';
-import type { Application, BillingItem, DeviceCategory, LicenseUnit } from '../../../domain/types.js';
+import type { ApplicationItems, BillingSettings, PsaChoice } from './config.js';
+import type { Application, BillingItem, DeviceCategory, LicenseUnit } from './types.js';
 
 export type Slot = 'single' | 'workstation' | 'server' | 'nonWindows';
 export const CATEGORY_SLOTS: readonly Slot[] = ['workstation', 'server', 'nonWindows'];
