@@ -166,10 +166,16 @@ export interface Blocker {
  * What stops Save before the domain rules are asked: a partly mapped three-item row, and an
  * item the PSA no longer has as active (it must be changed or cleared).
  */
-export function saveBlockers(rows: readonly ServiceRow[], byCategory: boolean, items: ReadonlyMap<string, BillingItem> | null): Blocker[] {
+export function saveBlockers(
+  rows: readonly ServiceRow[],
+  byCategory: boolean,
+  items: ReadonlyMap<string, BillingItem> | null,
+  options: { allowIncomplete?: boolean } = {},
+): Blocker[] {
   const out: Blocker[] = [];
   for (const row of rows) {
-    const partial = incomplete(row, byCategory);
+    // `kmsp services map` sets one category at a time, so it saves a partly chosen row (and warns).
+    const partial = options.allowIncomplete ? null : incomplete(row, byCategory);
     if (partial) {
       const missing = categorySlots(row).filter((s) => row.items[s] === null);
       out.push({ appId: row.appId, message: `“${row.name}” is incomplete: ${partial.chosen} of ${partial.of} billing items chosen; choose ${slotWords(missing)}, or clear ${partial.of === 2 ? 'both' : 'all three'}.` });
