@@ -4,7 +4,7 @@
 // offer them; anything the tab's Save refuses is refused with its messages.
 import type { Command } from 'commander';
 import type { PsaChoice } from '../../domain/config.js';
-import { describeError, KmspError } from '../../domain/errors.js';
+import { describeError, isKmspError, KmspError } from '../../domain/errors.js';
 import type { TicketFieldSpec } from '../../domain/profiles/types.js';
 import { resolveRef } from '../../domain/resolveRef.js';
 import {
@@ -58,9 +58,19 @@ function pickValue(spec: TicketFieldSpec, text: string, offered: readonly Pickli
 
 const ROW_KEYS = ['enabled', 'lifetime', 'due'] as const;
 
-function fieldSpec(specs: readonly TicketFieldSpec[], key: string, where: string): TicketFieldSpec {
-  const found = resolveRef(key, specs.map((s) => ({ id: s.id, name: s.label })), { what: `${where} field`, listCommand: 'kmsp list ticket-fields' });
-  return specs.find((s) => s.id === found.id)!;
+/** The field a KEY names (its key or label); refused naming every KEY this place takes. */
+function fieldSpec(specs: readonly TicketFieldSpec[], key: string, where: string, plain: readonly string[] = []): TicketFieldSpec {
+  try {
+    const found = resolveRef(key, specs.map((s) => ({ id: s.id, name: s.label })), { what: `${where} field` });
+    return specs.find((s) => s.id === found.id)!;
+  } catch (error) {
+    if (!isKmspError(error)) throw error;
+    throw new KmspError(`Unknown key “${key}”`, {
+      kind: 'config',
+      cause: `${where} takes the keys ${[...plain, ...specs.map((s) => `${s.id} (${s.label})`)].join(', ')}.`,
+      remedy: 'Use one of those keys (or its label) before the "="; kmsp list ticket-fields lists the values of each field.',
+    });
+  }
 }
 
 /** Sets the rows' values, one KEY=VALUE after another (a board before its types: the order given). */
@@ -78,7 +88,7 @@ function setRuleRows(draft: Draft, schema: TicketingSchema, section: string, row
       next = setRows(next, section, ids, (r) => applyBulk(r, change, next, psa));
       continue;
     }
-    const spec = fieldSpec(psa.ticketing.row, key, `${psa.words.ticket} rule`);
+    const spec = fieldSpec(psa.ticketing.row, key, `A ${psa.words.ticket} rule`, ROW_KEYS);
     const current = next;
     next = setRows(next, section, ids, (r) => {
       const row = current.sections[section]!.find((x) => x.id === r.id)!;
@@ -106,7 +116,7 @@ function setGeneralFields(draft: Draft, schema: TicketingSchema, rowArg: string,
   }
   const specs = scope ? (psa.ticketing.perScope?.fields ?? []) : psa.ticketing.general;
   for (const { key, value } of pairs) {
-    const spec = fieldSpec(specs, key, scope ? `${scope.label} ` : 'General');
+    const spec = fieldSpec(specs, key, scope ? `“${scope.label}”` : 'General');
     const row: GeneralRow & { kind: 'field' } = scope
       ? { kind: 'field', id: `general:scope:${scope.value}:${spec.id}`, spec, label: spec.label, required: spec.required === true, scope }
       : (generalRows(next, schema, picklists).find((r): r is GeneralRow & { kind: 'field' } => r.kind === 'field' && !r.scope && r.spec.id === spec.id) ?? {
