@@ -52,10 +52,11 @@ export function integrationOption(command: Command): string | undefined {
 }
 
 /**
- * A session on the configuration directory for `kmsp <verb>`. `refused` starts each refusal of
- * a command that changes something ("Not mapped: "). The caller closes the session.
+ * A session on the configuration directory for `kmsp <verb>`, after checking its config file can
+ * be used. `refused` starts each refusal of a command that changes something ("Not mapped: ").
+ * The caller closes the session.
  */
-export function openEditSession(command: Command, verb: string, options: { refused?: string; env?: NodeJS.ProcessEnv } = {}): EditContext {
+export function openSession(command: Command, verb: string, options: { refused?: string; env?: NodeJS.ProcessEnv } = {}): Omit<EditContext, 'integration'> {
   const refused = options.refused ?? '';
   const paths = checkedPathsOf(command, 'config', { ...(options.env ? { env: options.env } : {}), ...(refused ? { refused } : {}) });
   const state = inspectConfigFile(paths.configFile);
@@ -67,15 +68,20 @@ export function openEditSession(command: Command, verb: string, options: { refus
       remedy: state.state === 'newer' ? 'Use the kmsp that wrote it.' : `Run \`kmsp config validate\` to list the problems and fix them, then run kmsp ${verb} again. ${backupRemedy(paths.configFile)}`,
     });
   }
-  const integration = chooseIntegration(state.config.integrations, integrationOption(command), paths.configFile);
   const actor = defaultActor(`kmsp ${verb}`);
-  const session = new ConsoleSession({ paths, actor });
-  const loaded = session.integration(integration.name);
-  if (!loaded) {
-    void session.close();
-    throw new KmspError(`${refused}the integration “${integration.name}” is no longer in ${paths.configFile}.`, { kind: 'config', cause: 'The file changed while kmsp read it.', remedy: `Run kmsp ${verb} again.` });
+  return { paths, session: new ConsoleSession({ paths, actor }), actor };
+}
+
+/** openSession, on the integration --integration names (or the only one). */
+export function openEditSession(command: Command, verb: string, options: { refused?: string; env?: NodeJS.ProcessEnv } = {}): EditContext {
+  const opened = openSession(command, verb, options);
+  try {
+    const integration = chooseIntegration(opened.session.config.integrations, integrationOption(command), opened.paths.configFile);
+    return { ...opened, integration };
+  } catch (error) {
+    void opened.session.close();
+    throw error;
   }
-  return { paths, session, integration: loaded, actor };
 }
 
 /** Runs `fn` on an edit session and closes it whatever happens. */
