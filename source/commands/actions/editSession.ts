@@ -62,7 +62,7 @@ export function openSession(command: Command, verb: string, options: { refused?:
   const state = inspectConfigFile(paths.configFile);
   if (state.state !== 'ok') {
     const why = state.state === 'missing' ? 'it does not exist' : state.state === 'newer' ? `it was written by a newer kmsp (config version ${state.version})` : state.reason.replace(/\.$/u, '');
-    throw new KmspError(`${refused || 'Not changed: '}the config file ${paths.configFile} cannot be used; it was left unchanged.`, {
+    throw new KmspError(`${refused ? `${refused}the` : 'The'} config file ${paths.configFile} cannot be used; it was left unchanged.`, {
       kind: 'config',
       cause: why,
       remedy: state.state === 'newer' ? 'Use the kmsp that wrote it.' : `Run \`kmsp config validate\` to list the problems and fix them, then run kmsp ${verb} again. ${backupRemedy(paths.configFile)}`,

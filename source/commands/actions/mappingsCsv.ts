@@ -52,7 +52,7 @@ export function mappingsCsv(integrations: readonly Integration[]): string {
   return toCsv(rows, MAPPING_COLUMNS);
 }
 
-export function exportMappings(io: CommandIo, command: Command, file: string | undefined): void {
+export async function exportMappings(io: CommandIo, command: Command, file: string | undefined): Promise<void> {
   const ctx = openSession(command, 'config export --mappings');
   try {
     const wanted = integrationOption(command);
@@ -63,7 +63,7 @@ export function exportMappings(io: CommandIo, command: Command, file: string | u
     fs.writeFileSync(dest, text, { mode: CONFIG_FILE_MODE });
     io.err(`Exported ${integrations.reduce((n, i) => n + i.tenants.length, 0)} mappings of ${integrations.map((i) => i.name).join(', ')} to ${dest}.\n`);
   } finally {
-    void ctx.session.close();
+    await ctx.session.close();
   }
 }
 
