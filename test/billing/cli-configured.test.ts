@@ -17,7 +17,7 @@ import type { Integration } from '../../source/domain/config.js';
 import { calendarDate } from '../../source/domain/dates.js';
 import { platformProfile, psaProfile } from '../../source/domain/profiles/index.js';
 import type { PicklistValue } from '../../source/domain/types.js';
-import { psaSimulator, type SimulatedPsaKind } from '../../source/simulators/registry.js';
+import { psaSimulator, type SimulatedPlatformKind, type SimulatedPsaKind } from '../../source/simulators/registry.js';
 import { openLedger } from '../../source/store/ledger.js';
 import { resolvePaths } from '../../source/store/paths.js';
 import { runCli } from '../helpers/cli.js';
@@ -78,13 +78,15 @@ async function billOnce(configDir: string): Promise<void> {
 const sortedTenants = (i: Integration) => [...i.tenants].sort((a, b) => a.tenantId.localeCompare(b.tenantId));
 const sortedApps = (i: Integration) => ({ ...i.billing, applications: [...i.billing.applications].sort((a, b) => a.applicationId.localeCompare(b.applicationId)) });
 
-describe.each(['autotask', 'connectwise', 'tigerpaw'] as const)('a demo configured with commands only bills as the console would (%s)', (psa: SimulatedPsaKind) => {
+const PAIRS: ReadonlyArray<{ psa: SimulatedPsaKind; platform?: SimulatedPlatformKind }> = [{ psa: 'autotask' }, { psa: 'connectwise' }, { psa: 'tigerpaw' }, { psa: 'autotask', platform: 'kbh' }];
+
+describe.each(PAIRS)('a demo configured with commands only bills as the console would ($psa, platform: $platform)', ({ psa, platform }) => {
   it(
     'same mappings, billing items and rules in the file; same quantities and records in the PSA after billing',
     async () => {
-      const viaConsole = (await startDemo({ psa, withTenants: true })) as unknown as DemoEnvironment<SimulatedPsaKind>;
+      const viaConsole = (await startDemo({ psa, ...(platform ? { platform } : {}), withTenants: true })) as unknown as DemoEnvironment<SimulatedPsaKind>;
       demos.push(viaConsole);
-      const viaCli = (await startDemo({ psa, withTenants: true })) as unknown as DemoEnvironment<SimulatedPsaKind>;
+      const viaCli = (await startDemo({ psa, ...(platform ? { platform } : {}), withTenants: true })) as unknown as DemoEnvironment<SimulatedPsaKind>;
       demos.push(viaCli);
 
       // What an admin would choose, worked out on a scratch copy of the console demo's files.
