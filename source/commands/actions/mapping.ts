@@ -125,7 +125,7 @@ async function map(io: CommandIo, command: Command, tenantArg: string, accountAr
       if (warning) io.err(`Warning: ${warning}\n`);
     }
     const row = session.integration(integration.name)?.tenants.find((r) => r.tenantId === tenant.id);
-    if (row) io.out(`${cap(words.tenant)} “${row.tenantName}” → ${words.account} “${row.accountName}”${row.contractId ? `, ${words.psa.contract} “${row.contractName}”` : ''}${row.priceLevelName ? `, ${row.priceLevelName}` : ''}; billing ${row.billing ? 'on' : 'off'}.\n`);
+    if (row) io.out(`${cap(words.tenant)} “${row.tenantName}” → ${words.account} “${row.accountName}”${row.contractId ? `, ${words.psa.contract} “${row.contractName}”` : ''}${row.priceLevelName ? `, ${psaProfile(integration.psa.kind).posting.priceLevel?.word ?? 'price level'} “${row.priceLevelName}”` : ''}; billing ${row.billing ? 'on' : 'off'}.\n`);
   });
 }
 
