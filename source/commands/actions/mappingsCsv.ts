@@ -14,7 +14,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { toCsv } from '../../billing/format.js';
-import { ConsoleSession } from '../../console/session.js';
+import type { ConsoleSession } from '../../console/session.js';
 import { elsewhereContext, initialAccountsState, saveBlockers, type AccountsState } from '../../domain/accountsDraft.js';
 import { contractProblem } from '../../domain/billingChecks.js';
 import type { Integration } from '../../domain/config.js';
