@@ -22,6 +22,10 @@ const GROUPS: ReadonlyArray<{ names: readonly string[]; load: () => Promise<Regi
   { names: ['status'], load: async () => (await import('./commands/status.js')).register },
   { names: ['pause', 'resume'], load: async () => (await import('./commands/pause.js')).register },
   { names: ['maintenance'], load: async () => (await import('./commands/maintenance.js')).register },
+  { names: ['list'], load: async () => (await import('./commands/list.js')).register },
+  { names: ['map', 'unmap'], load: async () => (await import('./commands/map.js')).register },
+  { names: ['services'], load: async () => (await import('./commands/services.js')).register },
+  { names: ['ticketing'], load: async () => (await import('./commands/ticketing.js')).register },
 ];
 
 /** The program's own options that take a value: the word after them is no command name. */

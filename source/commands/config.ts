@@ -36,13 +36,18 @@ export function register(program: Command, deps: ConfigCommandDeps = {}): void {
 
   config
     .command('export [file]')
-    .description('write the configuration as JSON to FILE (mode 0600) or to standard output')
+    .description('write the configuration as JSON to FILE (mode 0600) or to standard output; with --mappings, the tenant mappings as CSV')
+    .option('--mappings', "write the Accounts tab's mappings as CSV instead (one record per tenant: names and ids), for bulk onboarding with config import --mappings")
+    .option('-i, --integration <name>', 'with --mappings: only this integration')
     .action(actions('export'));
 
   config
     .command('import <file>')
     .description('replace the configuration with FILE after validating it, and checking its billing mappings against the PSA; the old file is kept as config.json.bak-<time>')
     .option('--offline', 'skip the check against the PSA (when it cannot be reached; billing still checks each mapping before it posts)')
+    .option('--mappings', 'FILE is a CSV of tenant mappings (kmsp config export --mappings writes one): applied to the mappings with the console\'s rules, all or nothing, audited; tenants not in the file keep theirs')
+    .option('--online', 'with --mappings: look every tenant, account, contract and price level up in the live platform and PSA (names or ids), and check each contract as billing does')
+    .option('-i, --integration <name>', 'with --mappings: the integration of records that name none (needed when there are several)')
     .action(actions('import'));
   config
     .command('get <key>')

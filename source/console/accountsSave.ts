@@ -61,8 +61,11 @@ function plural(n: number, one: string, many = `${one}s`): string {
 export function saveNotice(
   changed: number,
   fields: FieldWriteReport,
-  words: { tenantWord: string; psaName: string; account?: string; accounts?: string; accountFieldFix?: (field: string) => string },
+  words: { tenantWord: string; psaName: string; account?: string; accounts?: string; accountFieldFix?: (field: string) => string; retry?: string },
 ): SaveNotice {
+  // How to save again where the notice is read: the console's key, or a command to run again.
+  const retry = words.retry ?? 'press Ctrl-S';
+  const again = words.retry ? `${retry.charAt(0).toUpperCase()}${retry.slice(1)}` : 'Press Ctrl-S again';
   const one = words.account ?? 'account';
   const many = words.accounts ?? `${one}s`;
   const accountWord = `${words.psaName} ${one}`;
@@ -82,7 +85,7 @@ export function saveNotice(
       kind: 'warning',
       text,
       cause: `The ${one} field “${fields.field}” does not exist in ${words.psaName}, so tenant names were not written to ${many}.`,
-      remedy: `${words.accountFieldFix ? words.accountFieldFix(fields.field) : `Create it as a Company user-defined field in ${words.psaName}, or change its name in Connections.`} Then press Ctrl-S to write the names.`,
+      remedy: `${words.accountFieldFix ? words.accountFieldFix(fields.field) : `Create it as a Company user-defined field in ${words.psaName}, or change its name in Connections.`} Then ${retry} to write the names.`,
     };
   }
   const reasons = [...new Set(fields.failures.map((f) => f.reason))];
@@ -92,8 +95,8 @@ export function saveNotice(
     text,
     cause: reasons.length === 1 ? `${reasons[0]} (${names}).` : fields.failures.map((f) => `“${f.accountName}”: ${f.reason}.`).join(' '),
     remedy: fields.failures.every((f) => f.network)
-      ? `The mappings are saved. Press Ctrl-S again once ${words.psaName} can be reached: it writes the names still missing, and only those.`
-      : 'The mappings are saved. Put right what the cause says, then press Ctrl-S: it writes the names still missing, and only those.',
+      ? `The mappings are saved. ${again} once ${words.psaName} can be reached: it writes the names still missing, and only those.`
+      : `The mappings are saved. Put right what the cause says, then ${retry}: it writes the names still missing, and only those.`,
   };
 }
 
@@ -112,7 +115,17 @@ export function saveBlockedError(blockers: readonly SaveBlocker[], ctx: Accounts
   });
 }
 
-export async function saveAccounts(session: ConsoleSession, integrationName: string, state: AccountsState, ctx: AccountsContext = {}): Promise<AccountsSaveResult> {
+/**
+ * `reason` goes into the config audit after the summary: the console's tab by default; a command
+ * passes the admin's --reason, or null for none (its actor already names it).
+ */
+export async function saveAccounts(
+  session: ConsoleSession,
+  integrationName: string,
+  state: AccountsState,
+  ctx: AccountsContext = {},
+  options: { reason?: string | null } = {},
+): Promise<AccountsSaveResult> {
   const blockers = saveBlockers(state, ctx);
   if (blockers.length > 0) throw saveBlockedError(blockers, ctx);
   const integration = session.integration(integrationName);
@@ -128,7 +141,8 @@ export async function saveAccounts(session: ConsoleSession, integrationName: str
   }
   const writes = udfWrites(state.saved, state.draft, live);
 
-  const result = session.updateIntegration(integrationName, (i) => ({ ...i, tenants: state.draft.map((m) => ({ ...m })) }), 'Accounts tab');
+  const reason = options.reason === undefined ? 'Accounts tab' : (options.reason ?? undefined);
+  const result = session.updateIntegration(integrationName, (i) => ({ ...i, tenants: state.draft.map((m) => ({ ...m })) }), reason);
   const fields: FieldWriteReport = { field, needed: writes.length, written: 0, clears: writes.some((w) => w.value === null), fieldMissing: false, failures: [] };
   if (writes.length > 0) {
     let psa: Awaited<ReturnType<ConsoleSession['psa']>> | undefined;

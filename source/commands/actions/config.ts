@@ -231,7 +231,8 @@ export function configActions(deps: ConfigCommandDeps) {
       const migrated = state.state === 'ok' && state.migratedFrom !== null ? ` (config version ${state.migratedFrom}; read as version ${CONFIG_SCHEMA_VERSION} in memory; the file is rewritten, with a backup, at the next save)` : '';
       io.out(`${target} is valid${migrated}.\n`);
     }),
-    export: guarded(io, (file: string | undefined, _options: unknown, command: Command) => {
+    export: guarded(io, async (file: string | undefined, options: { mappings?: boolean }, command: Command) => {
+      if (options.mappings) return (await import('./mappingsCsv.js')).exportMappings(io, command, file);
       const store = openConfig({ paths: checkedPathsOf(command, 'directory', { env: deps.env }), onInvalid: 'fail', onNotice: (m) => io.err(`kmsp: ${m}\n`) });
       if (!store.exists()) io.err(`No config file at ${store.path} yet; exporting the defaults.\n`);
       const text = JSON.stringify(redactSecrets(store.load()), null, 2) + '\n';
@@ -241,7 +242,13 @@ export function configActions(deps: ConfigCommandDeps) {
       fs.chmodSync(dest, CONFIG_FILE_MODE);
       io.err(`Exported the configuration to ${dest}.\n`);
     }),
-    import: guarded(io, async (file: string, options: { offline?: boolean }, command: Command) => {
+    import: guarded(io, async (file: string, options: { offline?: boolean; mappings?: boolean; online?: boolean }, command: Command) => {
+      if (options.mappings) return (await import('./mappingsCsv.js')).importMappings(io, command, file, options);
+      if (options.online) {
+        io.err('--online goes with --mappings (a configuration file is checked against the PSA unless --offline).\n');
+        process.exitCode = 2;
+        return;
+      }
       const source = path.resolve(file);
       const paths = pathsOf(command, deps.env);
       const state = inspectConfigFile(source);
