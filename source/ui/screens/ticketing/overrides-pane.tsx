@@ -258,13 +258,13 @@ export function useOverridesPane(options: {
   };
 
   const commands: Command[] = [
-    { id: 'ticketing.overrides.add', keys: ['a'], description: 'Add an override: a rule row, for some customers', hint: 'add', when: enabled, run: () => void add() },
-    { id: 'ticketing.overrides.edit', keys: ['enter'], description: "Edit the chosen cell (a blank value keeps the rule's)", hint: 'edit', when: () => enabled() && row !== undefined, run: () => void editCell(row!) },
-    { id: 'ticketing.overrides.toggle', keys: ['o'], description: `Create ${psa.words.ticket} on/off for this override's customers`, hint: 'on/off', when: () => enabled() && row !== undefined, run: () => update(row!.id, (o) => ({ ...o, enabled: !o.enabled })) },
-    { id: 'ticketing.overrides.delete', keys: ['d'], description: 'Delete this override', hint: 'delete', when: () => enabled() && row !== undefined, run: () => void remove(row!) },
-    { id: 'ticketing.overrides.earlier', keys: ['K'], description: 'Move this override earlier (the first that matches applies)', hint: 'earlier', when: () => enabled() && row !== undefined, run: () => move(-1) },
-    { id: 'ticketing.overrides.later', keys: ['J'], description: 'Move this override later', when: () => enabled() && row !== undefined, run: () => move(1) },
-    { id: 'ticketing.overrides.right', keys: ['right', 'l'], description: 'Next column', when: enabled, run: () => setColumn((c) => Math.min(cols.length - 1, c + 1)) },
+    { id: 'ticketing.overrides.add', keys: ['a'], description: 'Add an override: a rule row, for some customers', hint: 'add', group: 'For customer', when: enabled, run: () => void add() },
+    { id: 'ticketing.overrides.edit', keys: ['enter'], description: "Edit the chosen cell (a blank value keeps the rule's)", hint: 'edit', group: 'For customer', when: () => enabled() && row !== undefined, run: () => void editCell(row!) },
+    { id: 'ticketing.overrides.toggle', keys: ['o'], description: `Create ${psa.words.ticket} on/off for this override's customers`, hint: 'on/off', group: 'For customer', when: () => enabled() && row !== undefined, run: () => update(row!.id, (o) => ({ ...o, enabled: !o.enabled })) },
+    { id: 'ticketing.overrides.delete', keys: ['d'], description: 'Delete this override', hint: 'delete', group: 'For customer', when: () => enabled() && row !== undefined, run: () => void remove(row!) },
+    { id: 'ticketing.overrides.earlier', keys: ['K'], description: 'Move this override earlier (the first that matches applies)', hint: 'earlier', group: 'For customer', when: () => enabled() && row !== undefined, run: () => move(-1) },
+    { id: 'ticketing.overrides.later', keys: ['J'], description: 'Move this override later', group: 'For customer', when: () => enabled() && row !== undefined, run: () => move(1) },
+    { id: 'ticketing.overrides.right', keys: ['right', 'l'], description: 'Next column', group: 'For customer', when: enabled, run: () => setColumn((c) => Math.min(cols.length - 1, c + 1)) },
   ];
 
   const detail: Line[] = [];
