@@ -25,7 +25,7 @@ import {
   sectionName,
   ticketingProblems,
 } from '../../../domain/ticketSchema.js';
-import { overrideOwnedFields, scopedFieldIds, shadowedTenants } from '../../../domain/ticketOverrides.js';
+import { applyOverride, overrideOwnedFields, scopedFieldIds, shadowedTenants } from '../../../domain/ticketOverrides.js';
 import type { PicklistValue, TicketPicklists } from '../../../domain/types.js';
 
 /** The two profiles the tab is drawn from. */
@@ -394,6 +394,8 @@ export type GeneralRow =
       readonly scope: PsaChoice;
       /** Enabled rows that use it. */
       readonly rows: number;
+      /** Customers' overrides (of enabled rows) that send tickets to it. */
+      readonly overrides: number;
     };
 
 /** Row ids of the per-scope General rows: a scope by its value (by its label while not resolved). */
@@ -404,16 +406,20 @@ export function perScopeSpec(psa: PsaProfile): TicketFieldSpec | undefined {
   return scopeFieldSpec(psa) ?? undefined;
 }
 
-/** The scopes enabled rows use (domain scopesInUse), each with how many enabled rows use it. */
-export function scopesUsed(draft: Draft, schema: TicketingSchema, picklists: TicketPicklists | undefined): Array<{ scope: PsaChoice; rows: number }> {
+/** The scopes enabled rows use (domain scopesInUse), each with how many enabled rows and customers' overrides use it. */
+export function scopesUsed(draft: Draft, schema: TicketingSchema, picklists: TicketPicklists | undefined): Array<{ scope: PsaChoice; rows: number; overrides: number }> {
   const spec = perScopeSpec(schema.psa);
   if (!spec) return [];
   const settings = fromDraft(draft, schema, picklists);
+  const on = (r: TicketRule, scope: PsaChoice) => r.enabled && sameChoice(picklists ? liveChoice(effectiveField(r, spec, settings.general), picklists[spec.list]) : effectiveField(r, spec, settings.general), scope);
+  const overridden = (settings.overrides ?? []).flatMap((o) => {
+    const rule = (settings.sections[o.section] ?? []).find((r) => r.key === o.key);
+    return rule ? [applyOverride(rule, o, schema.psa)] : [];
+  });
   return scopesInUse(settings, schema.psa, picklists).map((scope) => ({
     scope,
-    rows: Object.values(settings.sections)
-      .flat()
-      .filter((r) => r.enabled && sameChoice(picklists ? liveChoice(effectiveField(r, spec, settings.general), picklists[spec.list]) : effectiveField(r, spec, settings.general), scope)).length,
+    rows: Object.values(settings.sections).flat().filter((r) => on(r, scope)).length,
+    overrides: overridden.filter((r) => on(r, scope)).length,
   }));
 }
 
@@ -422,8 +428,8 @@ export function generalRows(draft: Draft, schema: TicketingSchema, picklists: Ti
   const scopeField = perScopeSpec(schema.psa);
   const fields = schema.psa.ticketing.perScope?.fields ?? [];
   if (!scopeField) return out;
-  for (const { scope, rows } of scopesUsed(draft, schema, picklists)) {
-    out.push({ kind: 'scope', id: scopeRowId(scope), label: `${scopeField.label} in use`, scope, rows });
+  for (const { scope, rows, overrides } of scopesUsed(draft, schema, picklists)) {
+    out.push({ kind: 'scope', id: scopeRowId(scope), label: `${scopeField.label} in use`, scope, rows, overrides });
     for (const spec of fields) out.push({ kind: 'field', id: scopeRowId(scope, spec.id), spec, label: `  ${spec.label}`, required: spec.required === true, scope });
   }
   return out;

@@ -263,7 +263,8 @@ function TicketingEditor({ session, integrationName, integration, width, height,
         render: (g) => {
           if (g.kind === 'field') return noteOf(g, shortNotes);
           const missing = lacking(g);
-          return `${plural(g.rows, 'row')} on${missing.length > 0 ? ` · needs ${joinLabels(missing)}` : ''}`;
+          const used = g.overrides > 0 ? (g.rows > 0 ? `${plural(g.rows, 'row')} on · ${plural(g.overrides, 'override')}` : plural(g.overrides, 'override')) : `${plural(g.rows, 'row')} on`;
+          return `${used}${missing.length > 0 ? ` · needs ${joinLabels(missing)}` : ''}`;
         },
         ...(theme.colored ? { tone: (g: GeneralRow) => (g.kind === 'scope' && lacking(g).length > 0 ? ('warning' as Tone) : undefined) } : {}),
       },
