@@ -10,7 +10,7 @@ import { openLedger } from '../../source/store/ledger.js';
 import { resolvePaths } from '../../source/store/paths.js';
 import { ConsoleApp } from '../../source/ui/app.js';
 import { createTicketingScreen } from '../../source/ui/screens/ticketing/index.js';
-import { frameLines, keys, press, renderUi, waitForFrame, type RenderedUi } from '../helpers/ink.js';
+import { frameLines, keys, press, renderUi, type, waitForFrame, type RenderedUi } from '../helpers/ink.js';
 import { useDemoConsole } from '../helpers/demo-ui.js';
 
 const console_ = useDemoConsole('kmsp-overrides-');
@@ -132,5 +132,40 @@ describe('Ticketing › For customer: edits', () => {
     frame = await waitForFrame(ui, (f) => f.includes('Not saved'), 5000);
     expect(frame).toContain('Override 2 (Queue required)');
     expect(config(dir).integrations.find((i) => i.name === 'demo')!.ticketing.overrides![0]!.fields.queue).toEqual({ value: '99999', label: 'Retired Queue' });
+  });
+});
+
+describe('Ticketing › For customer: adding one', () => {
+  it('a: the rule row, then its customers from the mapped tenants; Enter on Queue offers the live queues; saved', async () => {
+    const dir = freshDir();
+    const { first } = withOverrides(dir);
+    writeTicketing(dir, (t) => {
+      t.overrides = [];
+    });
+    const { ui } = open(dir, { columns: 120, rows: 35 });
+    await loaded(ui);
+    let frame = await toOverrides(ui);
+    expect(frame).toContain('No overrides: every customer gets the rules.');
+    await press(ui.stdin, 'a');
+    await waitForFrame(ui, (f) => f.includes('Rule row'), 5000);
+    await type(ui.stdin, 'critical databases');
+    await press(ui.stdin, keys.enter);
+    frame = await waitForFrame(ui, (f) => f.includes('matched by their'), 5000);
+    expect(frame).toContain(first);
+    await press(ui.stdin, keys.space, keys.enter);
+    frame = await waitForFrame(ui, (f) => f.includes('Added override 1'), 5000);
+    expect(line(frame, first.slice(0, 6))).toMatch(/1 +\[.+\] +Critical .*Databases are out of date/);
+    await press(ui.stdin, keys.right, keys.right, keys.right, keys.enter);
+    frame = await waitForFrame(ui, (f) => f.includes('Queue for override 1'), 5000);
+    expect(frame).not.toContain('Legacy Helpdesk');
+    await type(ui.stdin, 'security');
+    await press(ui.stdin, keys.enter);
+    await waitForFrame(ui, (f) => line(f, first.slice(0, 6)).includes('[Security Operations]'), 5000);
+    await press(ui.stdin, CTRL_S);
+    await waitForFrame(ui, (f) => f.includes('Saved the'), 5000);
+    const saved = config(dir).integrations.find((i) => i.name === 'demo')!;
+    expect(saved.ticketing.overrides).toEqual([
+      { tenants: [{ tenantId: saved.tenants[0]!.tenantId, tenantName: first }], section: 'criticalStatus', key: 'databases-outdated', enabled: true, fields: { queue: { value: expect.stringMatching(/^\d+$/), label: 'Security Operations' } }, dueHours: null },
+    ]);
   });
 });
