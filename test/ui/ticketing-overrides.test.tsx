@@ -154,7 +154,7 @@ describe('Ticketing › For customer: adding one', () => {
     expect(frame).toContain(first);
     await press(ui.stdin, keys.space, keys.enter);
     frame = await waitForFrame(ui, (f) => f.includes('Added override 1'), 5000);
-    expect(line(frame, first.slice(0, 6))).toMatch(/1 +\[.+\] +Critical .*Databases are out of date/);
+    expect(line(frame, first.slice(0, 6))).toMatch(/1 +\[.+\] +Critical .*out of date/);
     await press(ui.stdin, keys.right, keys.right, keys.right, keys.enter);
     frame = await waitForFrame(ui, (f) => f.includes('Queue for override 1'), 5000);
     expect(frame).not.toContain('Legacy Helpdesk');

@@ -4,7 +4,7 @@
 // platform no longer lists is shown "(gone)", kept), the rule row, whether the row stays on
 // for them, and the row fields and due time it changes ("(rule's)" where it keeps the rule's).
 // The columns and words come from the PSA profile, as the rule table's; the rules are model.ts's.
-import { useMemo } from 'react';
+import { useMemo, useRef } from 'react';
 import type { Integration, PsaChoice } from '../../../domain/config.js';
 import type { TicketFieldSpec } from '../../../domain/profiles/index.js';
 import type { PicklistValue, Tenant, TicketPicklists } from '../../../domain/types.js';
@@ -122,6 +122,8 @@ export function useOverridesPane(options: {
   };
 
   const rows = draft.overrides;
+  // The cursor's row as of this render (the columns are kept between renders; their cells read it when drawn).
+  const cursorRef = useRef<string | undefined>(undefined);
   const columns = useMemo<Column<OverrideRow>[]>(() => {
     const need = (c: OverrideColumn) => Math.max(displayWidth(c.title) + 1, ...rows.map((r) => displayWidth(text(r, c)) + 2));
     return [
@@ -131,9 +133,9 @@ export function useOverridesPane(options: {
         return {
           key: c.key,
           title: `${c.key === selected?.key ? '›' : ''}${c.title}`,
-          ...(wide ? { minWidth: Math.min(need(c), c.kind === 'tenants' ? 22 : 28), maxWidth: Math.min(need(c), 44), grow: 1, ellipsis: 'middle' as const } : { width: need(c) }),
+          ...(wide ? { minWidth: Math.min(need(c), c.kind === 'tenants' ? 18 : 22), maxWidth: Math.min(need(c), 44), grow: 1, ellipsis: 'middle' as const } : { width: need(c) }),
           filterable: wide,
-          render: (r: OverrideRow) => (r.id === table.cursorRow?.id && c.key === selected?.key ? `[${text(r, c)}]` : text(r, c)),
+          render: (r: OverrideRow) => (r.id === cursorRef.current && c.key === selected?.key ? `[${text(r, c)}]` : text(r, c)),
           tone: (r: OverrideRow): Tone | undefined => (bad(r, problemField(c)) ? 'danger' : undefined),
         };
       }),
@@ -142,6 +144,7 @@ export function useOverridesPane(options: {
   }, [rows, cols, selected, problems, lists, platformTenants, draft.general, draft.sections]);
   const table = useTable({ rows, columns, getRowId: (r) => r.id, height, active, group: 'Overrides' });
   const row = table.cursorRow;
+  cursorRef.current = row?.id;
 
   const update = (id: string, change: (r: OverrideRow) => OverrideRow) => edit((d) => setOverride(d, id, change));
 
