@@ -11,7 +11,7 @@ import { applyOverride, overrideFor, shadowedTenants, tenantRule } from '../../s
 import { defaultTicketing, resolveTicketing, scopesInUse, ticketingProblems } from '../../source/domain/ticketSchema.js';
 import type { PicklistValue, TicketPicklists } from '../../source/domain/types.js';
 import { schemaProblems } from '../../source/store/configSchema.js';
-import { addOverride, changedIds, fromDraft, moveOverride, removeOverride, setOverride, setOverrideField, toDraft } from '../../source/ui/screens/ticketing/model.js';
+import { addOverride, changedIds, fromDraft, moveOverride, rebaseDraft, removeOverride, setOverride, setOverrideField, toDraft } from '../../source/ui/screens/ticketing/model.js';
 
 const ksc = platformProfile('ksc');
 const at = psaProfile('autotask');
@@ -164,5 +164,18 @@ describe('the Ticketing tab draft of the overrides', () => {
 
     const rebased = setOverride(saved, 'overrides:1', (o) => setOverrideField(o, 'board', { value: '10', label: 'Monitoring Alert' }, cw));
     expect(rebased.overrides[0]!.fields).toMatchObject({ board: { value: '10' }, type: null });
+  });
+
+  it('reload: edits of the overrides are kept over a file that did not change them; where both changed, the file wins and says so', () => {
+    const t = defaultTicketing(ksc, cw, cwLists);
+    t.overrides = [ov({}), ov({ tenants: [ALPHA], enabled: false })];
+    const base = toDraft(t, schema);
+    const mine = moveOverride(base, 'overrides:2', -1);
+    expect(rebaseDraft(base, mine, toDraft(t, schema), schema)).toMatchObject({ replaced: [] });
+    expect(rebaseDraft(base, mine, toDraft(t, schema), schema).draft.overrides.map((o) => o.enabled)).toEqual([false, true]);
+    const theirs = removeOverride(base, 'overrides:1');
+    const out = rebaseDraft(base, mine, theirs, schema);
+    expect(out.replaced).toEqual(['Routing overrides']);
+    expect(out.draft.overrides.map((o) => o.id)).toEqual(['overrides:2']);
   });
 });
