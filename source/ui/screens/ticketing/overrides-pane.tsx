@@ -5,7 +5,8 @@
 // for them, and the row fields and due time it changes ("(rule's)" where it keeps the rule's).
 // The columns and words come from the PSA profile, as the rule table's; the rules are model.ts's.
 import { useMemo, useRef } from 'react';
-import type { Integration, PsaChoice } from '../../../domain/config.js';
+import type { Integration, PsaChoice, TicketChoices } from '../../../domain/config.js';
+import { overrideOwnedFields } from '../../../domain/ticketOverrides.js';
 import type { TicketFieldSpec } from '../../../domain/profiles/index.js';
 import type { PicklistValue, Tenant, TicketPicklists } from '../../../domain/types.js';
 import { useScreen, useTable, displayWidth, formatCount, toSingleLine, type Column, type Command, type TableModel, type Tone } from '../../index.js';
@@ -116,7 +117,10 @@ export function useOverridesPane(options: {
       case 'field': {
         const spec = c.spec!;
         const values = lists ? overrideOptions(r, spec, draft, psa, lists) : undefined;
-        return `${valueText(r.fields[spec.id] ?? null, values)}${mark}`;
+        const own = r.fields[spec.id] ?? null;
+        // Blank under a board of its own: the override's (none), not the rule's, whose value belongs to another board.
+        if (!own && overrideOwnedFields({ fields: r.fields as TicketChoices }, psa).includes(spec.id)) return `${spec.required ? '— choose' : '(none)'}${mark}`;
+        return `${valueText(own, values)}${mark}`;
       }
     }
   };
