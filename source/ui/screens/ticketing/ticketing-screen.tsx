@@ -3,7 +3,8 @@
 // profile groups them); right pane: the chosen section's settings. Dropdowns read the live PSA
 // picklists and offer only active values (of the row's scope, where a field's values belong to
 // another's); a stored value the PSA no longer has shows blank ("— choose"). A draft until
-// Ctrl-S; rules in model.ts, bulk edit in bulk-dialog.tsx.
+// Ctrl-S; rules in model.ts, bulk edit in bulk-dialog.tsx, the per-customer routing overrides
+// (the pane's last entry, For customer) in overrides-pane.tsx.
 import { reloadedNotice } from '../reload-notice.js';
 import { useMemo, useRef, useState } from 'react';
 import { Box, Text } from 'ink';
