@@ -72,6 +72,30 @@ export interface ScopedGeneral {
   fields: TicketChoices;
 }
 
+/** A customer an override is for: the platform tenant id (matched), and its name when chosen (shown). */
+export interface OverrideTenant {
+  tenantId: string;
+  tenantName: string;
+}
+
+/**
+ * A per-customer routing override of one rule row (README › Routing overrides;
+ * domain/ticketOverrides.ts): for these tenants the row is switched off, or sends its tickets
+ * with other row fields (queue/board, priority…) and due time.
+ */
+export interface TicketOverride {
+  tenants: OverrideTenant[];
+  /** The rule row: its platform section id and its key there. */
+  section: string;
+  key: string;
+  /** false: the row makes no tickets for these tenants. An override never switches a row on. */
+  enabled: boolean;
+  /** Row fields by the PSA profile's ids; absent or null keeps the rule's value. */
+  fields: TicketChoices;
+  /** Hours; null keeps the rule's. */
+  dueHours: number | null;
+}
+
 export interface TicketingSettings {
   /** General fields by the PSA profile's ids (source, new and closed status; default board…). */
   general: TicketChoices;
@@ -79,6 +103,8 @@ export interface TicketingSettings {
   perScope: ScopedGeneral[];
   /** Rule rows by the platform profile's section ids (events, warningStatus, criticalStatus…). */
   sections: Record<string, TicketRule[]>;
+  /** Per-customer overrides, in order: the first one of a row listing a tenant applies. Absent: none. */
+  overrides?: TicketOverride[];
 }
 
 export interface Integration {

@@ -13,6 +13,10 @@
 //   'event-type' section such as KBH's Office 365 events), by its type in that section; a
 //   status description in the status section of its severity. The fields come from the PSA
 //   profile (domain/ticketSchema.ts).
+// - Per-customer overrides (domain/ticketOverrides.ts): the row a tenant's ticket follows is
+//   the rule with the first override for that tenant applied, looked up here where the rule
+//   is found, so every skip reason and field below reads the tenant's own row. A row switched
+//   off for a tenant counts as 'rule-off'.
 // - Conditions (a row marked `condition`, a tenant-wide condition with no device): its events
 //   make no ticket ('condition': the condition's own ticket covers them). decideConditionTickets
 //   opens one ticket while the platform reports the condition active and closes it when it
@@ -49,6 +53,7 @@ import { platformProfile, psaProfile } from './profiles/index.js';
 import type { PlatformProfile, PsaProfile, RuleSectionSpec } from './profiles/types.js';
 import { choiceValue, effectiveField, newTicketFields, roleChoice, ruleScope } from './ticketSchema.js';
 import { conditionTicketKey, eventTicketKey, statusTicketKey } from './ticketKeys.js';
+import { tenantRule } from './ticketOverrides.js';
 import { ticketDescription, ticketTitle, type TicketTemplateInput } from './ticketTemplates.js';
 import type { Device, PsaAccount, SecurityEvent, TenantCondition } from './types.js';
 
@@ -183,7 +188,8 @@ export function decideEventTickets(input: {
     const { section, rules } = event.section === undefined ? bySeverity : sectionRules(integration, p, (s) => s.id === event.section && s.rowKind === 'event-type');
     const rowKey = event.section === undefined ? event.severity : event.type;
     if (section?.rows.find((r) => r.key === rowKey)?.condition) { skip('condition'); continue; }
-    const rule = rules.find((r) => r.key === rowKey);
+    const found = rules.find((r) => r.key === rowKey);
+    const rule = found && section ? tenantRule(integration.ticketing, section.id, found, mapping.tenantId, p.psa) : found;
     if (!rule || !rule.enabled) { skip('rule-off'); continue; }
     // A lifetime that is not a positive number cannot say what is "too old": incomplete.
     const lifetimeOk = !section?.lifetime || positive(rule.lifetimeDays);
@@ -215,8 +221,10 @@ export function decideEventTickets(input: {
 
 // ---------------------------------------------------------------- statuses
 
-function statusRule(integration: Integration, p: Profiles, severity: 'warning' | 'critical', descriptionId: string): TicketRule | undefined {
-  return sectionRules(integration, p, (s) => s.rowKind === 'status' && s.severity === severity).rules.find((r) => r.key === descriptionId);
+function statusRule(integration: Integration, p: Profiles, severity: 'warning' | 'critical', descriptionId: string, tenantId: string): TicketRule | undefined {
+  const { section, rules } = sectionRules(integration, p, (s) => s.rowKind === 'status' && s.severity === severity);
+  const rule = rules.find((r) => r.key === descriptionId);
+  return rule && section ? tenantRule(integration.ticketing, section.id, rule, tenantId, p.psa) : rule;
 }
 
 /** The draft of a condition's ticket: a device's status description, or a tenant condition (no device). */
@@ -292,7 +300,7 @@ export function decideStatusTickets(input: {
     const key = keyOf(device.id, descriptionId, severity);
     if (openByKey.has(key)) { stillActiveKeys.add(key); covered.add(k); continue; }
     const skip = (reason: SkipReason) => skipped.push({ deviceId: device.id, descriptionId, reason });
-    const rule = statusRule(integration, p, severity, descriptionId);
+    const rule = statusRule(integration, p, severity, descriptionId, tenantId);
     if (!rule || !rule.enabled) { skip('rule-off'); continue; }
     if (gate) { skip(gate); continue; }
     const fields = resolveFields(integration, p, rule, now);
@@ -368,7 +376,8 @@ export function decideConditionTickets(input: {
     active.add(key);
     if (known.has(key)) continue;
     const skip = (reason: SkipReason) => skipped.push({ conditionId: c.id, reason });
-    const rule = (integration.ticketing.sections[c.section] ?? []).find((r) => r.key === c.id);
+    const found = (integration.ticketing.sections[c.section] ?? []).find((r) => r.key === c.id);
+    const rule = found ? tenantRule(integration.ticketing, c.section, found, tenantId, p.psa) : found;
     if (!rule || !rule.enabled) { skip('rule-off'); continue; }
     if (gate) { skip(gate); continue; }
     const fields = resolveFields(integration, p, rule, now);

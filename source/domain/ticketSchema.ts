@@ -14,9 +14,10 @@
 // - *effective* value: a row field left blank takes the General field its spec names as
 //   `fallback` (a row without a board uses the default board).
 // - *live* value: a stored choice as the PSA has it now (see liveChoice).
-import type { PsaChoice, ScopedGeneral, TicketChoices, TicketingSettings, TicketRule } from './config.js';
+import type { PsaChoice, ScopedGeneral, TicketChoices, TicketingSettings, TicketOverride, TicketRule } from './config.js';
 import type { PlatformProfile, PsaProfile, RuleRowSpec, RuleSectionSpec, TicketFieldSpec } from './profiles/types.js';
 import type { PicklistValue, TicketPicklists } from './types.js';
+import { applyOverride, overrideOwnedFields, overrideTenantNames } from './ticketOverrides.js';
 import type { Problem } from './validate.js';
 
 /** The ranges of a rule's numbers (README › Defaults). */
@@ -118,7 +119,8 @@ export function ruleScope(rule: Pick<TicketRule, 'fields'>, ticketing: Pick<Tick
 
 /**
  * The scopes in use: the distinct effective scope values of enabled rows, in section and row
- * order (ConnectWise: every board an enabled row sends tickets to). With picklists, values are
+ * order, then those of the customers' overrides of enabled rows (ConnectWise: every board an
+ * enabled row sends tickets to). With picklists, values are
  * taken live (a stale one is no scope; an unresolved default resolves by label). [] where the
  * PSA keeps no General fields per scope.
  */
@@ -126,14 +128,18 @@ export function scopesInUse(ticketing: TicketingSettings, psa: PsaProfile, pickl
   const spec = scopeFieldSpec(psa);
   if (!spec) return [];
   const out: PsaChoice[] = [];
-  for (const rules of Object.values(ticketing.sections)) {
-    for (const rule of rules) {
-      if (!rule.enabled) continue;
-      let scope = effectiveField(rule, spec, ticketing.general);
-      if (picklists) scope = liveChoice(scope, picklists[spec.list]);
-      if (!scope || (!scope.value && !scope.label)) continue;
-      if (!out.some((s) => sameChoice(s, scope))) out.push(scope);
-    }
+  const use = (rule: TicketRule) => {
+    if (!rule.enabled) return;
+    let scope = effectiveField(rule, spec, ticketing.general);
+    if (picklists) scope = liveChoice(scope, picklists[spec.list]);
+    if (!scope || (!scope.value && !scope.label)) return;
+    if (!out.some((s) => sameChoice(s, scope))) out.push(scope);
+  };
+  for (const rules of Object.values(ticketing.sections)) for (const rule of rules) use(rule);
+  // A customer's override sends the row's tickets to its own board: that board is in use too.
+  for (const override of ticketing.overrides ?? []) {
+    const rule = (ticketing.sections[override.section] ?? []).find((r) => r.key === override.key);
+    if (rule) use(applyOverride(rule, override, psa));
   }
   return out;
 }
@@ -305,7 +311,19 @@ export function resolveTicketing(ticketing: TicketingSettings, psa: PsaProfile, 
       return { ...rule, fields };
     });
   }
-  return { general, perScope, sections };
+  if (!ticketing.overrides) return { general, perScope, sections };
+  const overrides = ticketing.overrides.map((override): TicketOverride => {
+    const rule = (sections[override.section] ?? []).find((r) => r.key === override.key) ?? { fields: {} };
+    const fields: TicketChoices = { ...override.fields };
+    for (const spec of psa.ticketing.row) {
+      if (!(spec.id in fields)) continue;
+      // Scoped values are of the scope the override's tenants get: the override's own where it sets one.
+      const context = effectiveFields({ fields: { ...rule.fields, ...Object.fromEntries(Object.entries(fields).filter(([, c]) => c)) } }, psa, general);
+      fields[spec.id] = fix(fields[spec.id], spec, context);
+    }
+    return { ...override, fields };
+  });
+  return { general, perScope, sections, overrides };
 }
 
 // ---------------------------------------------------------------- problems
@@ -313,14 +331,15 @@ export function resolveTicketing(ticketing: TicketingSettings, psa: PsaProfile, 
 /** Where a Ticketing problem is: a rule row, General, or the General fields of one scope. */
 export type TicketingPlace =
   | { kind: 'row'; section: string; key: string; index: number }
+  | { kind: 'override'; index: number }
   | { kind: 'general' }
   | { kind: 'scope'; scope: PsaChoice; index: number | null };
 
 export interface TicketingProblem extends Problem {
-  /** Relative to the ticketing settings: "general.newStatus", "sections.events[0].fields.queue", "perScope[0].fields.closedStatus". */
+  /** Relative to the ticketing settings: "general.newStatus", "sections.events[0].fields.queue", "perScope[0].fields.closedStatus", "overrides[0].dueHours". */
   path: string;
   place: TicketingPlace;
-  /** A profile field id, or 'dueHours' / 'lifetimeDays' (or the scope field, for a scope without an entry). */
+  /** A profile field id, or 'dueHours' / 'lifetimeDays' (or the scope field, for a scope without an entry; 'tenants' / 'row' for an override's). */
   field: string;
   /** The column and what it takes, for one-line summaries: "Lifetime 1–365 days", "Queue required". */
   short: string;
@@ -546,6 +565,74 @@ export function ticketingProblems(ticketing: TicketingSettings, platform: Platfo
   const out: TicketingProblem[] = [...generalProblems(ticketing.general, psa, picklists, inUse), ...scopeProblems(ticketing, psa, picklists)];
   for (const section of platform.sections) {
     (ticketing.sections[section.id] ?? []).forEach((rule, index) => out.push(...ruleProblems(rule, { section, index }, ticketing.general, psa, picklists)));
+  }
+  (ticketing.overrides ?? []).forEach((override, index) => out.push(...overrideProblems(override, index, ticketing, platform, psa, picklists)));
+  return out;
+}
+
+/**
+ * The problems of one customer override (README › Routing overrides), held to the rules' own
+ * checks: it names at least one customer and a row of the platform's; on a row that is on and
+ * not switched off by it, the row as its customers get it (domain/ticketOverrides.ts
+ * applyOverride) must pass ruleProblems for every field the override decides — a queue or
+ * board the PSA no longer has, a type of another board, a required field its board leaves
+ * blank — and its due hours must be in range. The rule's own problems stay the rule's.
+ */
+export function overrideProblems(
+  override: TicketOverride,
+  index: number,
+  ticketing: TicketingSettings,
+  platform: PlatformProfile,
+  psa: PsaProfile,
+  picklists?: TicketPicklists,
+): TicketingProblem[] {
+  const base = `overrides[${index}]`;
+  const place: TicketingPlace = { kind: 'override', index };
+  const section = sectionSpec(platform, override.section);
+  const who = `Override ${index + 1} (for ${overrideTenantNames(override)})`;
+  const out: TicketingProblem[] = [];
+  if (override.tenants.length === 0) {
+    out.push({ path: `${base}.tenants`, place, field: 'tenants', message: `${who}: choose at least one customer it is for.`, short: 'a customer required' });
+  }
+  const rule = section ? (ticketing.sections[section.id] ?? []).find((r) => r.key === override.key) : undefined;
+  if (!section || !section.rows.some((r) => r.key === override.key) || !rule) {
+    out.push({
+      path: `${base}.key`,
+      place,
+      field: 'row',
+      message: `${who}: “${override.section} › ${override.key}” is not a rule row of ${platform.words.name}; choose one of its rows, or delete the override.`,
+      short: 'not a rule row',
+    });
+    return out;
+  }
+  const what = `${who}, ${ruleWhat(section, override.key)}`;
+  if (override.dueHours !== null) {
+    const range = TICKET_LIMITS.dueHours;
+    const on = rule.enabled && override.enabled;
+    if (on ? !inRange(override.dueHours, range) : !Number.isFinite(override.dueHours)) {
+      out.push({
+        path: `${base}.dueHours`,
+        place,
+        field: 'dueHours',
+        message: on ? `${what}: Due must be a whole number of hours from ${range.min} to ${range.max}, or blank for the rule's.` : `${what}: Due must be a number, or blank for the rule's.`,
+        short: on ? `Due ${range.min}–${range.max} hours` : 'Due: a number',
+      });
+    }
+  }
+  const owned = new Set(overrideOwnedFields(override, psa));
+  if (owned.size === 0) return out;
+  const merged = applyOverride(rule, override, psa);
+  const rowIndex = (ticketing.sections[section.id] ?? []).indexOf(rule);
+  const prefix = `${ruleWhat(section, override.key)}: `;
+  for (const p of ruleProblems({ ...merged, dueHours: merged.dueHours }, { section, index: rowIndex }, ticketing.general, psa, picklists)) {
+    if (!owned.has(p.field)) continue;
+    out.push({
+      path: `${base}.fields.${p.field}`,
+      place,
+      field: p.field,
+      message: `${what}: ${p.message.startsWith(prefix) ? p.message.slice(prefix.length) : p.message}`,
+      short: p.short,
+    });
   }
   return out;
 }

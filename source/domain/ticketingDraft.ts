@@ -7,7 +7,7 @@
 // (domain/ticketSchema.ts); here the numbers are kept as typed (so a bad value can be shown
 // inline), the domain's problems are put on rows and cells, and the draft goes back to
 // TicketingSettings.
-import type { Integration, PsaChoice, ScopedGeneral, TicketChoices, TicketRule, TicketingSettings } from './config.js';
+import type { Integration, OverrideTenant, PsaChoice, ScopedGeneral, TicketChoices, TicketOverride, TicketRule, TicketingSettings } from './config.js';
 import { rebaseOnTheirs } from './configMerge.js';
 import { platformProfile, psaProfile, type PlatformProfile, type PsaProfile, type RuleSectionSpec, type TicketFieldSpec } from './profiles/index.js';
 import {
@@ -25,6 +25,7 @@ import {
   sectionName,
   ticketingProblems,
 } from './ticketSchema.js';
+import { applyOverride, overrideOwnedFields, scopedFieldIds, shadowedTenants } from './ticketOverrides.js';
 import type { PicklistValue, TicketPicklists } from './types.js';
 
 /** The two profiles the tab is drawn from. */
@@ -40,6 +41,8 @@ export function schemaOf(integration: Pick<Integration, 'platform' | 'psa'>): Ti
 // Sections --------------------------------------------------------------------------
 
 export const GENERAL = 'general';
+/** The left pane's last entry: the per-customer routing overrides (README › Routing overrides). */
+export const OVERRIDES = 'overrides';
 
 export interface SectionEntry {
   /** 'general' or the platform section's id (a key of TicketingSettings.sections). */
@@ -51,11 +54,12 @@ export interface SectionEntry {
   readonly spec?: RuleSectionSpec;
 }
 
-/** General, then the platform's sections in the profile's order. */
+/** General, then the platform's sections in the profile's order, then the per-customer overrides. */
 export function sectionEntries(platform: PlatformProfile): SectionEntry[] {
   return [
     { id: GENERAL, title: 'General', full: 'General' },
     ...platform.sections.map((s) => ({ id: s.id, title: s.title, full: sectionName(s), spec: s })),
+    { id: OVERRIDES, title: 'For customer', full: 'Routing overrides for customers (the first that matches applies)' },
   ];
 }
 
@@ -220,6 +224,23 @@ export interface Draft {
   readonly perScope: readonly ScopedGeneral[];
   /** Rows by section id; sections the platform profile does not know are kept as they were. */
   readonly sections: Readonly<Record<string, readonly RuleRow[]>>;
+  /** The per-customer overrides, in order. */
+  readonly overrides: readonly OverrideRow[];
+}
+
+/** One per-customer override as edited (domain TicketOverride, the due time as typed). */
+export interface OverrideRow {
+  /** "overrides:<n>": unique in the draft, kept while the row moves. */
+  readonly id: string;
+  readonly tenants: readonly OverrideTenant[];
+  readonly section: string;
+  readonly key: string;
+  /** false: the row makes no tickets for these customers. */
+  readonly enabled: boolean;
+  /** As typed; '' keeps the rule's. */
+  readonly due: string;
+  /** Row fields it sets, by id (null or absent: the rule's). */
+  readonly fields: Readonly<Record<string, PsaChoice | null>>;
 }
 
 /** The profile's fields first, each present (null when not stored), then anything else stored. */
@@ -260,6 +281,19 @@ export function toDraft(settings: TicketingSettings, schema: TicketingSchema): D
     general: choices(schema.psa.ticketing.general, settings.general),
     perScope: settings.perScope.map((s) => ({ scope: s.scope, fields: choices(perScopeSpecs, s.fields) })),
     sections,
+    overrides: (settings.overrides ?? []).map((o, i) => toOverrideRow(o, `${OVERRIDES}:${i + 1}`, schema.psa)),
+  };
+}
+
+function toOverrideRow(o: TicketOverride, id: string, psa: PsaProfile): OverrideRow {
+  return {
+    id,
+    tenants: o.tenants.map((t) => ({ ...t })),
+    section: o.section,
+    key: o.key,
+    enabled: o.enabled,
+    due: o.dueHours === null || o.dueHours === undefined ? '' : String(o.dueHours),
+    fields: choices(psa.ticketing.row, o.fields),
   };
 }
 
@@ -318,17 +352,7 @@ export function scopeSpec(psa: PsaProfile, spec: TicketFieldSpec): TicketFieldSp
 
 /** Fields whose values belong to a value of `id`, and theirs in turn (board → type → subtype). */
 export function dependents(psa: PsaProfile, id: string): string[] {
-  const out: string[] = [];
-  const visit = (parent: string) => {
-    for (const s of psa.ticketing.row) {
-      if (s.scopedBy === parent && !out.includes(s.id)) {
-        out.push(s.id);
-        visit(s.id);
-      }
-    }
-  };
-  visit(id);
-  return out;
+  return scopedFieldIds(psa, id);
 }
 
 const sameValue = (a: PsaChoice | null, b: PsaChoice | null) => (!a && !b) || sameChoice(a, b);
@@ -370,6 +394,8 @@ export type GeneralRow =
       readonly scope: PsaChoice;
       /** Enabled rows that use it. */
       readonly rows: number;
+      /** Customers' overrides (of enabled rows) that send tickets to it. */
+      readonly overrides: number;
     };
 
 /** Row ids of the per-scope General rows: a scope by its value (by its label while not resolved). */
@@ -380,16 +406,20 @@ export function perScopeSpec(psa: PsaProfile): TicketFieldSpec | undefined {
   return scopeFieldSpec(psa) ?? undefined;
 }
 
-/** The scopes enabled rows use (domain scopesInUse), each with how many enabled rows use it. */
-export function scopesUsed(draft: Draft, schema: TicketingSchema, picklists: TicketPicklists | undefined): Array<{ scope: PsaChoice; rows: number }> {
+/** The scopes enabled rows use (domain scopesInUse), each with how many enabled rows and customers' overrides use it. */
+export function scopesUsed(draft: Draft, schema: TicketingSchema, picklists: TicketPicklists | undefined): Array<{ scope: PsaChoice; rows: number; overrides: number }> {
   const spec = perScopeSpec(schema.psa);
   if (!spec) return [];
   const settings = fromDraft(draft, schema, picklists);
+  const on = (r: TicketRule, scope: PsaChoice) => r.enabled && sameChoice(picklists ? liveChoice(effectiveField(r, spec, settings.general), picklists[spec.list]) : effectiveField(r, spec, settings.general), scope);
+  const overridden = (settings.overrides ?? []).flatMap((o) => {
+    const rule = (settings.sections[o.section] ?? []).find((r) => r.key === o.key);
+    return rule ? [applyOverride(rule, o, schema.psa)] : [];
+  });
   return scopesInUse(settings, schema.psa, picklists).map((scope) => ({
     scope,
-    rows: Object.values(settings.sections)
-      .flat()
-      .filter((r) => r.enabled && sameChoice(picklists ? liveChoice(effectiveField(r, spec, settings.general), picklists[spec.list]) : effectiveField(r, spec, settings.general), scope)).length,
+    rows: Object.values(settings.sections).flat().filter((r) => on(r, scope)).length,
+    overrides: overridden.filter((r) => on(r, scope)).length,
   }));
 }
 
@@ -398,8 +428,8 @@ export function generalRows(draft: Draft, schema: TicketingSchema, picklists: Ti
   const scopeField = perScopeSpec(schema.psa);
   const fields = schema.psa.ticketing.perScope?.fields ?? [];
   if (!scopeField) return out;
-  for (const { scope, rows } of scopesUsed(draft, schema, picklists)) {
-    out.push({ kind: 'scope', id: scopeRowId(scope), label: `${scopeField.label} in use`, scope, rows });
+  for (const { scope, rows, overrides } of scopesUsed(draft, schema, picklists)) {
+    out.push({ kind: 'scope', id: scopeRowId(scope), label: `${scopeField.label} in use`, scope, rows, overrides });
     for (const spec of fields) out.push({ kind: 'field', id: scopeRowId(scope, spec.id), spec, label: `  ${spec.label}`, required: spec.required === true, scope });
   }
   return out;
@@ -467,6 +497,19 @@ function toRule(row: RuleRow): TicketRule {
   };
 }
 
+function toOverride(row: OverrideRow): TicketOverride {
+  const fields: TicketChoices = {};
+  for (const [id, c] of Object.entries(row.fields)) if (c) fields[id] = c;
+  return {
+    tenants: row.tenants.map((t) => ({ ...t })),
+    section: row.section,
+    key: row.key,
+    enabled: row.enabled,
+    fields,
+    dueHours: row.due.trim() === '' ? null : parseNumber(row.due),
+  };
+}
+
 /**
  * The draft as settings. With picklists, defaults not resolved yet get their live value
  * (domain resolveTicketing); a stale value is kept as stored (shown blank, and refused for
@@ -476,6 +519,8 @@ export function fromDraft(draft: Draft, schema: TicketingSchema, p: TicketPickli
   const sections: Record<string, TicketRule[]> = {};
   for (const [id, rows] of Object.entries(draft.sections)) sections[id] = rows.map(toRule);
   const settings: TicketingSettings = { general: { ...draft.general }, perScope: draft.perScope.map((s) => ({ scope: s.scope, fields: { ...s.fields } })), sections };
+  // None kept as none: a file without overrides stays as it was.
+  if (draft.overrides.length > 0) settings.overrides = draft.overrides.map(toOverride);
   return p ? resolveTicketing(settings, schema.psa, p) : settings;
 }
 
@@ -504,7 +549,10 @@ export function draftProblems(draft: Draft, schema: TicketingSchema, picklists: 
     const { place } = p;
     if (place.kind === 'general') out.push({ rowId: `general:${p.field}`, field: p.field, message: p.message, short: p.short });
     else if (place.kind === 'scope') out.push({ rowId: scopeRowId(place.scope, p.field), field: p.field, message: p.message, short: p.short });
-    else {
+    else if (place.kind === 'override') {
+      const row = draft.overrides[place.index];
+      if (row) out.push({ rowId: row.id, field: p.field, message: p.message, short: p.short });
+    } else {
       const row = draft.sections[place.section]?.[place.index];
       if (!row) continue;
       const typed = p.field === 'dueHours' ? row.due : p.field === 'lifetimeDays' ? row.lifetime : undefined;
@@ -541,7 +589,7 @@ export function switchOnNeeds(row: RuleRow, draft: Draft, schema: TicketingSchem
 /** Every problem named in one line: "Events › Critical (Lifetime 1–365 days, Due 1–8760 hours) · …". */
 export function problemSummary(problems: readonly Problem[], draft: Draft, schema: TicketingSchema): string {
   const groups = new Map<string, string[]>();
-  const rows = new Map(allRows(draft).map((r) => [r.id, rowWhat(r, schema.platform)]));
+  const rows = new Map([...allRows(draft).map((r) => [r.id, rowWhat(r, schema.platform)] as const), ...draft.overrides.map((o, i) => [o.id, `Override ${i + 1}`] as const)]);
   for (const p of problems) {
     const what = rows.get(p.rowId) ?? 'General';
     groups.set(what, [...(groups.get(what) ?? []), p.short]);
@@ -565,6 +613,7 @@ export function saveRemedy(problems: readonly Problem[], draft: Draft, schema: T
 
 /** The section a problem is in ('general' for General and per-scope ones). */
 export function problemSection(problem: Problem, draft: Draft): string {
+  if (draft.overrides.some((o) => o.id === problem.rowId)) return OVERRIDES;
   return allRows(draft).find((r) => r.id === problem.rowId)?.section ?? GENERAL;
 }
 
@@ -583,6 +632,13 @@ export function changedIds(saved: Draft, draft: Draft): Set<string> {
     const old = new Map((saved.sections[section] ?? []).map((r) => [r.id, JSON.stringify(r)]));
     for (const r of draft.sections[section] ?? []) if (old.get(r.id) !== JSON.stringify(r)) out.add(r.id);
   }
+  // An override is changed where it differs from the saved one at its place (moved ones too).
+  draft.overrides.forEach((o, i) => {
+    const before = saved.overrides[i];
+    if (!before || before.id !== o.id || JSON.stringify(before) !== JSON.stringify(o)) out.add(o.id);
+  });
+  // One deleted: the list is changed even when what is left matches.
+  if (saved.overrides.length > draft.overrides.length) out.add(`${OVERRIDES}:removed`);
   return out;
 }
 
@@ -717,5 +773,93 @@ export function rebaseDraft(base: Draft, mine: Draft, theirs: Draft, schema: Tic
     for (const r of mine.sections[section] ?? []) if (!b.has(r.id) && !out.some((o) => o.id === r.id)) out.push(r);
     sections[section] = out;
   }
-  return { draft: { general, perScope, sections }, replaced };
+  // The overrides are one ordered list: theirs unless only this console changed it.
+  const same = (a: readonly OverrideRow[], b: readonly OverrideRow[]) => JSON.stringify(a.map(strip)) === JSON.stringify(b.map(strip));
+  let overrides = theirs.overrides;
+  if (!same(base.overrides, mine.overrides)) {
+    if (same(base.overrides, theirs.overrides)) overrides = mine.overrides;
+    else replaced.push('Routing overrides');
+  }
+  return { draft: { general, perScope, sections, overrides }, replaced };
+}
+
+// Overrides --------------------------------------------------------------------------------
+
+const strip = ({ id: _id, ...rest }: OverrideRow) => rest;
+
+/** "Critical status › Databases are out of date": the rule row an override is of. */
+export function overrideRowWhat(row: Pick<OverrideRow, 'section' | 'key'>, platform: PlatformProfile): string {
+  const spec = platform.sections.find((s) => s.id === row.section);
+  return spec ? ruleWhat(spec, row.key) : `${row.section} › ${row.key}`;
+}
+
+/** Every rule row an override can be of, in the platform's order: its section, key and name. */
+export function overrideTargets(platform: PlatformProfile): Array<{ section: string; key: string; label: string }> {
+  return platform.sections.flatMap((s) => s.rows.map((r) => ({ section: s.id, key: r.key, label: ruleWhat(s, r.key) })));
+}
+
+/** The rule row an override is of, in the draft. */
+export function overrideRule(draft: Draft, row: Pick<OverrideRow, 'section' | 'key'>): RuleRow | undefined {
+  return (draft.sections[row.section] ?? []).find((r) => r.key === row.key);
+}
+
+/** A new override (on, nothing changed yet) at the end of the list, with a fresh id. */
+export function addOverride(draft: Draft, target: { section: string; key: string }, tenants: readonly OverrideTenant[]): { draft: Draft; id: string } {
+  const taken = new Set(draft.overrides.map((o) => o.id));
+  let n = draft.overrides.length + 1;
+  while (taken.has(`${OVERRIDES}:${n}`)) n += 1;
+  const id = `${OVERRIDES}:${n}`;
+  const row: OverrideRow = { id, tenants: [...tenants], section: target.section, key: target.key, enabled: true, due: '', fields: {} };
+  return { draft: { ...draft, overrides: [...draft.overrides, row] }, id };
+}
+
+export function removeOverride(draft: Draft, id: string): Draft {
+  return { ...draft, overrides: draft.overrides.filter((o) => o.id !== id) };
+}
+
+/** The override one place earlier (-1) or later (+1) in the order; unchanged at either end. */
+export function moveOverride(draft: Draft, id: string, by: -1 | 1): Draft {
+  const list = [...draft.overrides];
+  const i = list.findIndex((o) => o.id === id);
+  const j = i + by;
+  if (i < 0 || j < 0 || j >= list.length) return draft;
+  [list[i], list[j]] = [list[j]!, list[i]!];
+  return { ...draft, overrides: list };
+}
+
+export function setOverride(draft: Draft, id: string, update: (row: OverrideRow) => OverrideRow): Draft {
+  return { ...draft, overrides: draft.overrides.map((o) => (o.id === id ? update(o) : o)) };
+}
+
+/**
+ * An override's field set (null: back to the rule's). Setting a field that scopes others (a
+ * board) clears the override's values of those (a type of another board); they are the
+ * override's own from then on (domain applyOverride).
+ */
+export function setOverrideField(row: OverrideRow, id: string, value: PsaChoice | null, psa: PsaProfile): OverrideRow {
+  const fields: Record<string, PsaChoice | null> = { ...row.fields, [id]: value };
+  if (!sameValue(row.fields[id] ?? null, value)) for (const d of dependents(psa, id)) fields[d] = null;
+  return { ...row, fields };
+}
+
+/** The row fields as the override's customers get them: the rule's, with the override's applied (by id). */
+export function overrideContext(row: OverrideRow, draft: Draft, psa: PsaProfile): Record<string, PsaChoice | null> {
+  const rule = overrideRule(draft, row);
+  const base = rule ? rowContext(rule, draft, psa) : {};
+  const out: Record<string, PsaChoice | null> = { ...base };
+  for (const id of overrideOwnedFields({ fields: row.fields as TicketChoices }, psa)) out[id] = row.fields[id] ?? null;
+  // A blank own value falls back to General where the field does (a board to the default board).
+  for (const spec of psa.ticketing.row) if (!out[spec.id] && spec.fallback) out[spec.id] = draft.general[spec.fallback] ?? null;
+  return out;
+}
+
+/** The values an override's field offers: its list's active values, of the scope its customers get. */
+export function overrideOptions(row: OverrideRow, spec: TicketFieldSpec, draft: Draft, psa: PsaProfile, picklists: TicketPicklists): PicklistValue[] {
+  return fieldOptions(spec, picklists, overrideContext(row, draft, psa));
+}
+
+/** Customers of an override that an earlier override of the same row already takes (so never this one). */
+export function overrideShadowed(draft: Draft, row: OverrideRow, schema: TicketingSchema): string[] {
+  const settings = fromDraft(draft, schema, undefined);
+  return shadowedTenants(settings, draft.overrides.findIndex((o) => o.id === row.id));
 }

@@ -77,6 +77,13 @@ const psaDef = (kind: string) => `${kind}Psa`;
 const ID_NAMES = { pattern: '^[A-Za-z][A-Za-z0-9_-]{0,63}$' } as const;
 const choices = { type: 'object', propertyNames: ID_NAMES, additionalProperties: ref('choiceOrNull') } as const;
 
+/** The Ticketing settings' required keys. */
+const TICKETING_FIELDS = {
+  general: choices,
+  perScope: { type: 'array', items: ref('scopedGeneral') },
+  sections: { type: 'object', propertyNames: ID_NAMES, additionalProperties: { type: 'array', items: ref('ticketRule') } },
+};
+
 const defs: Record<string, JsonSchema> = {
   choiceOrNull: {
     type: ['object', 'null'],
@@ -100,6 +107,16 @@ const defs: Record<string, JsonSchema> = {
   }),
   ticketRule: obj({ key: str, enabled: bool, lifetimeDays: nullableNum, dueHours: nullableNum, fields: choices }),
   scopedGeneral: obj({ scope: ref('choice'), fields: choices }),
+  overrideTenant: obj({ tenantId: str, tenantName: str }),
+  // Keyed like the rules: section and field ids are the profiles' (domain/ticketOverrides.ts).
+  ticketOverride: obj({
+    tenants: { type: 'array', items: ref('overrideTenant') },
+    section: { type: 'string', ...ID_NAMES },
+    key: str,
+    enabled: bool,
+    fields: choices,
+    dueHours: nullableNum,
+  }),
   integration: obj({
     name: str,
     platform: {
@@ -116,11 +133,8 @@ const defs: Record<string, JsonSchema> = {
     },
     tenants: { type: 'array', items: ref('tenantMapping') },
     billing: obj({ byCategory: bool, applications: { type: 'array', items: ref('applicationItems') } }),
-    ticketing: obj({
-      general: choices,
-      perScope: { type: 'array', items: ref('scopedGeneral') },
-      sections: { type: 'object', propertyNames: ID_NAMES, additionalProperties: { type: 'array', items: ref('ticketRule') } },
-    }),
+    // Overrides are optional: a file written before them has none.
+    ticketing: { ...obj(TICKETING_FIELDS), properties: { ...TICKETING_FIELDS, overrides: { type: 'array', items: ref('ticketOverride') } } },
     excludedAccounts: { type: 'array', items: str },
   }),
   agent: obj({

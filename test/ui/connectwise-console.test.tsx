@@ -145,6 +145,30 @@ describe('the console in ConnectWise words', () => {
   });
 });
 
+describe('routing overrides in ConnectWise words', () => {
+  it('an override sending one company\'s tickets to another board: that board is in use under General and needs its statuses; For customer shows Board and Type (none: its own board has no type chosen), at 120×35', async () => {
+    const dir = await folder();
+    const store = openConfig({ paths: resolvePaths({ configDir: dir }), onNotice: () => {} });
+    const config = store.load();
+    const integration = config.integrations[0]!;
+    integration.ticketing.sections.events!.find((r) => r.key === 'critical')!.enabled = true;
+    const acme = integration.tenants[0]!;
+    integration.ticketing.overrides = [
+      { tenants: [{ tenantId: acme.tenantId, tenantName: acme.tenantName }], section: 'events', key: 'critical', enabled: true, fields: { board: { value: '1', label: 'Service Desk' } }, dueHours: null },
+    ];
+    store.save(config, { actor: 'test' });
+    const ui = open(dir, 'ticketing', { columns: 120, rows: 35 });
+    const general = await waitForFrame(ui, (f) => f.includes('Service Desk') && !f.includes('Loading the'), 15_000);
+    expect(frameLines(general).find((l) => l.includes('Service Desk'))).toMatch(/Board in use +Service Desk +1 override · needs/);
+    await press(ui.stdin, '[');
+    const pane = await waitForFrame(ui, (f) => f.includes('Routing overrides') && f.includes('Acme'), 5000);
+    expect(pane).toMatch(/›For customer +Rule row +Ticket +Board +Priority/);
+    expect(frameLines(pane).find((l) => l.includes('Acme'))).toMatch(/1 +\[Acme & Sons\] +Events › Critical +on +Service Desk +\(rule's\) +\(none\)/);
+    expect(pane).not.toMatch(/Autotask|Queue/);
+    expect(stable(pane)).toMatchSnapshot();
+  });
+});
+
 describe('a KSC + Autotask and a KSC + ConnectWise integration in one config', () => {
   it('the integrations list shows both with their vendors; Enter switches, and the tabs speak the other PSA', async () => {
     const ui = open(await folder(true), 'accounts', { columns: 120, rows: 35 });

@@ -93,7 +93,7 @@ describe('the profiles name what the tab shows', () => {
 
 describe('Autotask with KSC: the screen of today, from the profiles', () => {
   it('sections, columns, titles, bulk fields, counts and help words', () => {
-    expect(sectionPane(KSC_AT.platform).map((l) => (l.kind === 'group' ? `#${l.title}` : l.entry.title))).toEqual(['General', 'Events', 'Warning status', 'Critical status']);
+    expect(sectionPane(KSC_AT.platform).map((l) => (l.kind === 'group' ? `#${l.title}` : l.entry.title))).toEqual(['General', 'Events', 'Warning status', 'Critical status', 'For customer']);
     const events = KSC_AT.platform.sections.find((s) => s.id === 'events')!;
     const status = KSC_AT.platform.sections.find((s) => s.id === 'warningStatus')!;
     expect(ruleColumns(events, KSC_AT.psa).map((c) => [c.title, c.short])).toEqual([
@@ -155,6 +155,7 @@ describe('Kaspersky Business Hub: sections under their groups', () => {
       '  Critical status',
       '# Office 365',
       '  Events',
+      'For customer',
     ]);
     const o365 = pane.find((l) => l.kind === 'section' && l.entry.id === 'office365Events');
     expect(o365 && o365.kind === 'section' ? o365.entry.full : '').toBe('Office 365 › Events');

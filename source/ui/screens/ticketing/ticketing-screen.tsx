@@ -3,7 +3,8 @@
 // profile groups them); right pane: the chosen section's settings. Dropdowns read the live PSA
 // picklists and offer only active values (of the row's scope, where a field's values belong to
 // another's); a stored value the PSA no longer has shows blank ("— choose"). A draft until
-// Ctrl-S; rules in model.ts, bulk edit in bulk-dialog.tsx.
+// Ctrl-S; rules in model.ts, bulk edit in bulk-dialog.tsx, the per-customer routing overrides
+// (the pane's last entry, For customer) in overrides-pane.tsx.
 import { reloadedNotice } from '../reload-notice.js';
 import { useMemo, useRef, useState } from 'react';
 import { Box, Text } from 'ink';
@@ -16,6 +17,7 @@ import { integrationScreen, type IntegrationEditorProps, type IntegrationScreenO
 import { DetailLines } from '../detail-lines.js';
 import { useLoad } from '../use-load.js';
 import { BulkEditDialog } from './bulk-dialog.js';
+import { useOverridesPane } from './overrides-pane.js';
 import {
   applyBulk,
   bulkOnlyFields,
@@ -34,6 +36,7 @@ import {
   labelTitle,
   listWords,
   live,
+  OVERRIDES,
   perScopeSpec,
   picklistCounts,
   problemSection,
@@ -131,6 +134,8 @@ function TicketingEditor({ session, integrationName, integration, width, height,
   const entry = sectionEntry(platform, section) ?? sections[0]!;
   const sectionSpec = entry.spec;
   const isRules = sectionSpec !== undefined;
+  const isGeneral = section === GENERAL;
+  const isOverrides = section === OVERRIDES;
   const ruleCols: RuleColumn[] = useMemo(() => (sectionSpec ? ruleColumns(sectionSpec, psa) : []), [sectionSpec, psa]);
   const selected: RuleColumn | undefined = ruleCols[Math.min(column, ruleCols.length - 1)];
   const cursorRef = useRef<string | undefined>(undefined);
@@ -259,15 +264,16 @@ function TicketingEditor({ session, integrationName, integration, width, height,
         render: (g) => {
           if (g.kind === 'field') return noteOf(g, shortNotes);
           const missing = lacking(g);
-          return `${plural(g.rows, 'row')} on${missing.length > 0 ? ` · needs ${joinLabels(missing)}` : ''}`;
+          const used = g.overrides > 0 ? (g.rows > 0 ? `${plural(g.rows, 'row')} on · ${plural(g.overrides, 'override')}` : plural(g.overrides, 'override')) : `${plural(g.rows, 'row')} on`;
+          return `${used}${missing.length > 0 ? ` · needs ${joinLabels(missing)}` : ''}`;
         },
         ...(theme.colored ? { tone: (g: GeneralRow) => (g.kind === 'scope' && lacking(g).length > 0 ? ('warning' as Tone) : undefined) } : {}),
       },
     ];
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [draft, general, lists, problems, theme.colored, rightWidth, schema]);
-  const generalTable = useTable({ rows: general, columns: generalColumns, getRowId: (g) => g.id, height: tableHeight, active: active && focus === 'settings' && !isRules, filterable: false, group: 'General' });
-  const generalRow = !isRules ? generalTable.cursorRow : undefined;
+  const generalTable = useTable({ rows: general, columns: generalColumns, getRowId: (g) => g.id, height: tableHeight, active: active && focus === 'settings' && isGeneral, filterable: false, group: 'General' });
+  const generalRow = isGeneral ? generalTable.cursorRow : undefined;
 
   // Actions --------------------------------------------------------------------------
   function selectSection(next: string, toSettings = false) {
@@ -275,6 +281,7 @@ function TicketingEditor({ session, integrationName, integration, width, height,
       rulesTable.clearMarks();
       rulesTable.moveTo(0);
       generalTable.moveTo(0);
+      overrides.table.moveTo(0);
       setColumn(0);
       setSection(next);
     }
@@ -293,6 +300,23 @@ function TicketingEditor({ session, integrationName, integration, width, height,
     setRefusal(null);
     setDraft(update);
   };
+
+  const tenants = useLoad((refresh) => session.tenants(integrationName, refresh), [session, integrationName]);
+  const overrides = useOverridesPane({
+    integration,
+    schema,
+    draft,
+    edit,
+    problems,
+    lists,
+    needLists,
+    platformTenants: tenants.data,
+    column,
+    setColumn,
+    height: tableHeight,
+    active: active && focus === 'settings' && isOverrides,
+    enabled: () => focus === 'settings' && !saving && isOverrides && !overrides.table.filterMode,
+  });
 
   const noun = (spec: TicketFieldSpec) => `active ${psaName} ${listWords(psa, spec.list)}`;
   /** What the chooser offers instead of a value: a field that falls back names what it falls back to. */
@@ -491,7 +515,7 @@ function TicketingEditor({ session, integrationName, integration, width, height,
       keys: ['enter'],
       description: `Edit the chosen cell: on/off switches, numbers open an input, lists open the live ${psaName} values`,
       hint: 'edit',
-      when: () => onSettings() && (isRules ? rule !== undefined : generalRow?.kind === 'field'),
+      when: () => onSettings() && (isRules ? rule !== undefined : isGeneral && generalRow?.kind === 'field'),
       run: () => void (isRules ? editCell(rule!) : chooseGeneral(generalRow as FieldRow)),
     },
     {
@@ -500,14 +524,15 @@ function TicketingEditor({ session, integrationName, integration, width, height,
       description: 'Previous column (from the first: back to the sections)',
       hint: 'column',
       when: onSettings,
-      run: () => (isRules && column > 0 ? setColumn((c) => Math.min(c, ruleCols.length - 1) - 1) : setFocus('sections')),
+      run: () => ((isRules || isOverrides) && column > 0 ? setColumn((c) => Math.min(c, (isRules ? ruleCols.length : overrides.columns.length) - 1) - 1) : setFocus('sections')),
     },
     { id: 'ticketing.right', keys: ['right', 'l'], description: 'Next column', when: () => onSettings() && isRules, run: () => setColumn((c) => Math.min(ruleCols.length - 1, c + 1)) },
     { id: 'ticketing.toggle', keys: ['o'], description: `Create ${psa.words.ticket} on/off for the marked rows (or this row)`, hint: 'on/off', when: () => onSettings() && isRules, run: toggleEnabled },
     { id: 'ticketing.bulk', keys: ['e'], description: `Bulk edit the marked rows (or this row): ${bulkWords(schema, sectionSpec)}`, hint: 'bulk edit', when: () => onSettings() && isRules, run: bulkEdit },
     { id: 'ticketing.save', keys: ['ctrl+s'], description: 'Save changes', hint: 'save', when: () => dirty && !saving, run: save },
     { id: 'ticketing.cancel', keys: ['x'], description: 'Cancel changes (restore the last save)', hint: 'cancel changes', when: () => dirty && !saving, run: () => void cancelChanges() },
-    { id: 'ticketing.reset', keys: ['R'], description: 'Reset this section to the defaults', hint: 'reset section', when: () => !saving, run: () => void resetSection() },
+    { id: 'ticketing.reset', keys: ['R'], description: 'Reset this section to the defaults', hint: 'reset section', when: () => !saving && !isOverrides, run: () => void resetSection() },
+    ...overrides.commands,
     { id: 'ticketing.reload', keys: ['r'], description: `Reload the ${psaName} picklists and the ${settingsNoun} saved in the config file (your unsaved changes stay)`, hint: 'reload', when: () => !saving, run: reload },
   ];
   useCommands(tabTitle, commands, { active, priority: 1 });
@@ -523,6 +548,7 @@ function TicketingEditor({ session, integrationName, integration, width, height,
   const atCell = (p: Problem) => (isRules && p.field === selectedField ? 0 : 1);
   const here = cursorId ? [...problems.filter((p) => p.rowId === cursorId || (generalRow?.kind === 'scope' && p.rowId.startsWith(`${cursorId}:`)))].sort((a, b) => atCell(a) - atCell(b)) : [];
   for (const p of here) detail.push({ text: p.message, tone: 'warning' });
+  if (isOverrides) detail.push(...overrides.detail);
   const needs = rule ? switchOnNeeds(rule, draft, schema, lists) : [];
   if (needs.length > 0) detail.push({ text: `Off, so not used: switching on needs ${needs.join(', ')}.`, tone: 'muted' });
   if (rule) {
@@ -544,7 +570,7 @@ function TicketingEditor({ session, integrationName, integration, width, height,
         tone: 'muted',
       });
     }
-  } else if (!isRules) {
+  } else if (isGeneral) {
     const required = psa.ticketing.general.filter((s) => s.required && !s.requiredOnceInUse).map((s) => s.label);
     const onceInUse = psa.ticketing.general.filter((s) => s.required && s.requiredOnceInUse).map((s) => s.label);
     const scopeField = perScopeSpec(psa);
@@ -610,6 +636,8 @@ function TicketingEditor({ session, integrationName, integration, width, height,
         <Box flexDirection="column" width={rightWidth} height={tableHeight} overflowY="hidden">
           {isRules ? (
             <Table table={rulesTable} width={rightWidth} title={entry.full} focused={focus === 'settings'} focusColumn={selected?.key} marker={(r) => (changed.has(r.id) ? g.changed : undefined)} />
+          ) : isOverrides ? (
+            <Table table={overrides.table} width={rightWidth} title={entry.full} focused={focus === 'settings'} focusColumn={overrides.selected?.key} marker={(r) => (changed.has(r.id) ? g.changed : undefined)} />
           ) : (
             <Table table={generalTable} width={rightWidth} title="General" focused={focus === 'settings'} marker={(r) => (changed.has(r.id) ? g.changed : undefined)} />
           )}
