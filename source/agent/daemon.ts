@@ -49,6 +49,7 @@ import { openSecretStore } from '../store/secrets.js';
 import { hashFile, watchConfig, type ConfigWatcher } from './configWatch.js';
 import type { Logger } from './logger.js';
 import { logIntegrationPass, runPass, type PassResult } from './passes.js';
+import { checkHealth } from '../health/monitor.js';
 import { RequestWindow } from './requestWindow.js';
 
 /** sysexits(3) EX_CONFIG: the unit's RestartPreventExitStatus keeps systemd from looping on it. */
@@ -486,6 +487,7 @@ export class Daemon {
         });
         this.record(job, result);
         if (job === 'billing') this.scheduleBillingRetry(result, only === undefined);
+        await this.checkHealth(job, result, config);
       } catch (error) {
         // runPass reports per-integration failures itself; this is the pass machinery failing.
         this.recordFailure(job, error);
@@ -499,6 +501,35 @@ export class Daemon {
       }
     })();
     this.running.set(job, { promise, controller });
+  }
+
+  /** Health notifications after a pass (README › Health notifications); never in a dry run. */
+  private async checkHealth(job: AgentJob, result: PassResult, config: KmspConfig): Promise<void> {
+    if (this.options.dryRun) return;
+    let ledger: ReturnType<typeof openLedger> | null = null;
+    try {
+      ledger = openLedger({ paths: this.options.paths });
+      const secrets = openSecretStore({ paths: this.options.paths });
+      for (const pass of result.integrations) {
+        const integration = config.integrations.find((i) => i.name === pass.integration);
+        if (!integration) continue;
+        await checkHealth({
+          ledger,
+          integration,
+          job,
+          pass,
+          now: this.now(),
+          paused: this.config.agent.paused,
+          log: this.log,
+          secrets: (name) => secrets.get(name),
+          ...(this.options.http ? { http: this.options.http } : {}),
+        });
+      }
+    } catch (error) {
+      this.log.error(`health notifications after the ${job} pass failed: ${describeErrorLine(error)}`);
+    } finally {
+      ledger?.close();
+    }
   }
 
   private budgetDue(integrations: readonly Integration[]): boolean {

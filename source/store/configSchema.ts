@@ -38,6 +38,11 @@ function obj(properties: Record<string, JsonSchema>, extra: JsonSchema = {}): Js
 
 const ref = (name: string): JsonSchema => ({ $ref: `#/$defs/${name}` });
 
+/** obj() with the keys `optional` not required. */
+function optional(keys: readonly string[], properties: Record<string, JsonSchema>): JsonSchema {
+  return obj(properties, { required: Object.keys(properties).filter((k) => !keys.includes(k)) });
+}
+
 /** A tenant mapping's required keys. */
 const MAPPING_FIELDS = {
   tenantId: str,
@@ -100,7 +105,9 @@ const defs: Record<string, JsonSchema> = {
   }),
   ticketRule: obj({ key: str, enabled: bool, lifetimeDays: nullableNum, dueHours: nullableNum, fields: choices }),
   scopedGeneral: obj({ scope: ref('choice'), fields: choices }),
-  integration: obj({
+  health: obj({ ticket: bool, accountId: nullableStr, accountName: nullableStr, fields: choices, ticketFailures: num, webhook: nullableStr }),
+  // health is optional: a configuration written before health notifications has none.
+  integration: optional(['health'], {
     name: str,
     platform: {
       type: 'object',
@@ -122,6 +129,7 @@ const defs: Record<string, JsonSchema> = {
       sections: { type: 'object', propertyNames: ID_NAMES, additionalProperties: { type: 'array', items: ref('ticketRule') } },
     }),
     excludedAccounts: { type: 'array', items: str },
+    health: ref('health'),
   }),
   agent: obj({
     timeZone: str,
