@@ -54,7 +54,7 @@ async function startReceiver(): Promise<Receiver> {
 }
 
 interface Env {
-  demo: Awaited<ReturnType<typeof startDemo>>;
+  demo: { configDir: string; close(): Promise<void> };
   paths: KmspPaths;
   config: KmspConfig;
   integration: Integration;
