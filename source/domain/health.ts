@@ -2,9 +2,9 @@
 // a health ticket on the MSP's own PSA account and queue/board, and an optional webhook — and the
 // pure rules of an incident: which pass results make the integration unhealthy, and the words of
 // the ticket and the webhook message. No I/O (domain rule): source/health/ carries it out.
-import type { PsaChoice, TicketChoices } from './config.js';
+import type { PsaChoice, TicketChoices, TicketingSettings } from './config.js';
 import type { PsaProfile, TicketFieldSpec } from './profiles/types.js';
-import { fieldOptions, liveChoice } from './ticketSchema.js';
+import { choiceValue, effectiveField, fieldOptions, liveChoice, roleChoice, roleSpec, scopeFieldSpec } from './ticketSchema.js';
 import type { TicketPicklists } from './types.js';
 
 export interface HealthSettings {
@@ -61,7 +61,7 @@ export interface HealthProblem {
  * What is wrong with the settings. With picklists (the console, the live PSA), a chosen value
  * the PSA no longer has is a problem; without them a stored value counts as chosen.
  */
-export function healthProblems(health: HealthSettings, psa: PsaProfile, picklists?: TicketPicklists): HealthProblem[] {
+export function healthProblems(health: HealthSettings, psa: PsaProfile, picklists?: TicketPicklists, ticketing?: TicketingSettings): HealthProblem[] {
   const out: HealthProblem[] = [];
   const n = health.ticketFailures;
   const r = HEALTH_LIMITS.ticketFailures;
@@ -77,6 +77,18 @@ export function healthProblems(health: HealthSettings, psa: PsaProfile, picklist
       if (live) continue;
       const gone = stored && picklists ? ` (“${stored.label || stored.value}” no longer exists or is inactive in ${psa.words.name})` : '';
       out.push({ field: `fields.${spec.id}`, message: `The health ${psa.words.ticket} needs a ${spec.label.toLowerCase()}${gone}.` });
+    }
+    // Where statuses belong to a board, the health ticket's board needs its New and Closed status under General.
+    const scopeSpec = scopeFieldSpec(psa);
+    const scope = scopeSpec ? effectiveField({ fields: health.fields }, scopeSpec, ticketing?.general ?? {}) : null;
+    if (ticketing && scopeSpec && scope) {
+      const missing = (['new-status', 'closed-status'] as const).filter((role) => !choiceValue(roleChoice(ticketing, psa, role, scope))).map((role) => roleSpec(psa, role)?.label ?? role);
+      if (missing.length > 0) {
+        out.push({
+          field: `fields.${scopeSpec.id}`,
+          message: `${scopeSpec.label} “${scope.label}” has no ${missing.join(' and ')} under ${psa.words.tabs.ticketing} › General: choose ${missing.length === 1 ? 'it' : 'them'} there, or another ${scopeSpec.label.toLowerCase()}.`,
+        });
+      }
     }
   }
   if (health.webhook !== null) {

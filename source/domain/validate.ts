@@ -73,7 +73,7 @@ export function validateIntegration(integration: Integration, index: number): Pr
   out.push(...validateBillingItems(integration.billing, p));
   out.push(...ticketingSettingsProblems(integration, p));
   if (integration.health && isKnownPsaKind(integration.psa.kind)) {
-    for (const problem of healthProblems(integration.health, psaProfile(integration.psa.kind))) out.push({ path: `${p}.health.${problem.field}`, message: `Health notifications: ${problem.message}` });
+    for (const problem of healthProblems(integration.health, psaProfile(integration.psa.kind), undefined, integration.ticketing)) out.push({ path: `${p}.health.${problem.field}`, message: `Health notifications: ${problem.message}` });
   }
   return out;
 }
