@@ -69,14 +69,14 @@ export function healthProblems(health: HealthSettings, psa: PsaProfile, picklist
     out.push({ field: 'ticketFailures', message: `Failed ticket passes in a row must be a whole number from ${r.min} to ${r.max}.` });
   }
   if (health.ticket) {
-    if (!health.accountId) out.push({ field: 'accountId', message: `The health ${psa.words.ticket} needs a ${psa.words.account}: choose the MSP's own.` });
+    if (!health.accountId) out.push({ field: 'accountId', message: `The health ${psa.words.ticket} needs ${article(psa.words.account)} ${psa.words.account}: choose the MSP's own.` });
     for (const spec of healthTicketFields(psa)) {
       if (!spec.required) continue;
       const stored = health.fields[spec.id] ?? null;
       const live = picklists ? liveChoice(stored, fieldOptions(spec, picklists)) : stored?.value ? stored : null;
       if (live) continue;
       const gone = stored && picklists ? ` (“${stored.label || stored.value}” no longer exists or is inactive in ${psa.words.name})` : '';
-      out.push({ field: `fields.${spec.id}`, message: `The health ${psa.words.ticket} needs a ${spec.label.toLowerCase()}${gone}.` });
+      out.push({ field: `fields.${spec.id}`, message: `The health ${psa.words.ticket} needs ${article(spec.label)} ${spec.label.toLowerCase()}${gone}.` });
     }
     // Where statuses belong to a board, the health ticket's board needs its New and Closed status under General.
     const scopeSpec = scopeFieldSpec(psa);
@@ -97,6 +97,8 @@ export function healthProblems(health: HealthSettings, psa: PsaProfile, picklist
   }
   return out;
 }
+
+const article = (word: string): string => (/^[aeiou]/i.test(word) ? 'an' : 'a');
 
 function originProblem(origin: string): string | null {
   let url: URL;

@@ -57,13 +57,13 @@ export function healthFormFields(x: HealthFormContext): FormField[] {
         noun: x.psa.ticketing.lists.find((l) => l.name === spec.list)?.plural ?? spec.label.toLowerCase(),
       };
     }),
-    { kind: 'text', id: 'ticketFailures', label: 'Failed ticket passes in a row', initial: String(h.ticketFailures) },
+    { kind: 'text', id: 'ticketFailures', label: 'Failed ticket passes', initial: String(h.ticketFailures) },
     { kind: 'toggle', id: 'webhook', label: 'Webhook', initial: h.webhook !== null },
     {
       kind: 'secret',
       id: 'webhookUrl',
       label: 'Webhook URL',
-      placeholder: h.webhook && x.secretStored ? `(stored: ${h.webhook}/…; type to replace)` : 'https://… (the incoming webhook address)',
+      placeholder: h.webhook && x.secretStored ? `(stored: ${h.webhook}/…)` : 'https://… (the incoming webhook address)',
     },
   ];
 }
