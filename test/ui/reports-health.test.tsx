@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { webhookSecretName } from '../../source/domain/health.js';
+import { HealthLedger } from '../../source/store/healthLedger.js';
 import { frameLines, keys, press, type, waitForFrame } from '../helpers/ink.js';
 import { openAgentReport, renderDemoReports, useDemoConsole } from '../helpers/demo-ui.js';
 
@@ -98,6 +99,16 @@ describe('Reports › Agent › health notifications', () => {
     expect(form).toContain('(stored: https://hooks.example.com/…)');
     expect(form).not.toContain('SeCrEt');
     await press(ui.stdin, keys.escape);
+  });
+
+  it('an incident open now is named on the report, with its health ticket', async () => {
+    const dir = demoConsole.freshDir();
+    const { ui, session } = open(dir);
+    const hl = new HealthLedger(session.ledger);
+    const incident = hl.openNew('demo', { tag: 'kmsp:demo:health:x', at: new Date('2026-12-07T10:00:00Z'), problems: [{ check: 'credentials', since: '2026-12-07T10:00:00.000Z', cause: 'rejected', remedy: 'fix it' }] });
+    hl.ticketOpen(incident.id, { psaTicketId: '77', psaTicketNumber: 'T20261207.0001' });
+    const report = await openAgentReport(ui);
+    expect(report).toContain('Not healthy since 2026-12-07T10:00:00.000Z: credentials rejected · health ticket T20261207.0001');
   });
 
   for (const size of [

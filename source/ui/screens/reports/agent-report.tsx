@@ -23,6 +23,7 @@ import type { EditableAgentKey } from '../../../domain/agentSettings.js';
 import { AGENT_SETTINGS_INTRO, agentSettingsFields, agentSettingsFormNotes, agentSettingsFormProblems, agentSettingsLines, changedSettings, savedNotice } from './agent-settings.js';
 import { HEALTH_INTRO, healthFormFields, healthFromForm, healthLine, healthSavedNotice, type HealthFormContext } from './health-settings.js';
 import { webhookSecretName } from '../../../domain/health.js';
+import { HealthLedger } from '../../../store/healthLedger.js';
 import { useTheme, type Tone } from '../../theme.js';
 import { formatCount, toSingleLine, truncate } from '../../text.js';
 
@@ -222,7 +223,15 @@ export function AgentReport({ width, height, active, session, integrationName }:
   const startCommand = useMemo(() => agentStartCommand(session.paths.configDir === resolvePaths().configDir ? undefined : session.paths.configDir), [session]);
   const shownIntegration = integrationName ? session.integration(integrationName) : undefined;
   const shownPsa = shownIntegration ? psaProfile(shownIntegration.psa.kind) : null;
-  const settingsLines = [...agentSettingsLines(session.config.agent, width), healthLine(shownIntegration, shownPsa)];
+  // Read with each refresh of the report (view changes every AGENT_REFRESH_MS).
+  const incident = useMemo(() => {
+    try {
+      return integrationName ? new HealthLedger(session.ledger).openIncident(integrationName) : null;
+    } catch {
+      return null;
+    }
+  }, [session, integrationName, view]);
+  const settingsLines = [...agentSettingsLines(session.config.agent, width), healthLine(shownIntegration, shownPsa, incident)];
   const pending = useMemo(() => rows.tickets.filter((t) => t.state === 'open' && t.closePending), [rows.tickets]);
   const pendingLines = pending.length > 0 ? 1 : 0;
   const statusLines = fitStatusLines(agentReportLines(view, { configPaused, now: view.at, startCommand, timeZone }), Math.min(MAX_STATUS_LINES, height - 2 - pendingLines - MIN_TABLE_LINES - settingsLines.length));

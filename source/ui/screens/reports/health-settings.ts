@@ -6,6 +6,7 @@
 import { isLoopbackHost } from '../../../connectors/loopback.js';
 import type { Integration } from '../../../domain/config.js';
 import {
+  CHECK_WORDS,
   HEALTH_LIMITS,
   healthOf,
   healthProblems,
@@ -17,6 +18,7 @@ import type { PsaProfile } from '../../../domain/profiles/types.js';
 import { fieldOptions, liveChoice } from '../../../domain/ticketSchema.js';
 import type { PsaAccount, TicketPicklists } from '../../../domain/types.js';
 import type { StatusLine } from '../../../domain/agentStatusText.js';
+import type { HealthIncident } from '../../../store/healthLedger.js';
 import type { FormField, FormValues } from '../../components/form-dialog.js';
 
 const FIELD = (id: string) => `f.${id}`;
@@ -114,9 +116,14 @@ export function healthFromForm(values: FormValues, x: HealthFormContext): { heal
 export const HEALTH_INTRO = (psa: PsaProfile) =>
   `When billing fails or ends partial, ticket passes keep failing, or credentials stop working, the agent opens one health ${psa.words.ticket} and/or posts to a webhook, and closes it when healthy again. Saved at once, audited; the URL's path is kept as a secret.`;
 
-/** The one line of the report: what the integration's health notifications do. */
-export function healthLine(integration: Integration | undefined, psa: PsaProfile | null): StatusLine {
+/** The one line of the report: what the integration's health notifications do, or the incident open now. */
+export function healthLine(integration: Integration | undefined, psa: PsaProfile | null, incident: HealthIncident | null = null): StatusLine {
   if (!integration || !psa) return { text: 'Health notifications: no integration', level: 'muted' };
+  if (incident) {
+    const ticket = incident.psaTicketNumber ?? incident.psaTicketId;
+    const checks = incident.problems.map((p) => CHECK_WORDS[p.check]).join(', ');
+    return { text: `Not healthy since ${incident.openedAt}: ${checks}${ticket ? ` · health ${psa.words.ticket} ${ticket}` : ''}`, level: 'error' };
+  }
   const h = healthOf(integration);
   const parts: string[] = [];
   if (h.ticket) parts.push(`${psa.words.ticket} on ${h.accountName ?? h.accountId ?? '?'}${healthTicketFields(psa).map((s) => h.fields[s.id]?.label).filter(Boolean).map((l) => ` · ${l}`).join('')}`);
