@@ -78,6 +78,11 @@ export function healthProblems(health: HealthSettings, psa: PsaProfile, picklist
       const gone = stored && picklists ? ` (“${stored.label || stored.value}” no longer exists or is inactive in ${psa.words.name})` : '';
       out.push({ field: `fields.${spec.id}`, message: `The health ${psa.words.ticket} needs ${article(spec.label)} ${spec.label.toLowerCase()}${gone}.` });
     }
+    // General values required once a ticket is made (Tigerpaw's service order rep) are the health ticket's too.
+    for (const spec of psa.ticketing.general) {
+      if (!ticketing || !spec.requiredOnceInUse || choiceValue(ticketing.general[spec.id])) continue;
+      out.push({ field: 'ticket', message: `The health ${psa.words.ticket} needs ${article(spec.label)} ${spec.label.toLowerCase()}: choose one on the ${psa.words.tabs.ticketing} tab under General.` });
+    }
     // Where statuses belong to a board, the health ticket's board needs its New and Closed status under General.
     const scopeSpec = scopeFieldSpec(psa);
     const scope = scopeSpec ? effectiveField({ fields: health.fields }, scopeSpec, ticketing?.general ?? {}) : null;

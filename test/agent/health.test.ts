@@ -76,7 +76,7 @@ afterEach(async () => {
 });
 
 /** The demo with one tenant mapped (so a ticket pass reads the platform), and health notifications on. */
-async function start(psaKind: 'autotask' | 'connectwise'): Promise<Env> {
+async function start(psaKind: 'autotask' | 'connectwise' | 'tigerpaw'): Promise<Env> {
   const demo = await startDemo({ psa: psaKind });
   const paths = resolvePaths({ configDir: demo.configDir });
   const store = openConfig({ paths });
@@ -138,7 +138,7 @@ async function healthTickets(e: Env) {
 
 const HOUR = HEALTH_NOTE_EVERY_MS;
 
-describe.each(['autotask', 'connectwise'] as const)('health notifications with %s', (psaKind) => {
+describe.each(['autotask', 'connectwise', 'tigerpaw'] as const)('health notifications with %s', (psaKind) => {
   it('a failing integration opens exactly one health ticket, notes repeats, and closes it on recovery; the webhook tells once each way', async () => {
     env = await start(psaKind);
     const e = env;
