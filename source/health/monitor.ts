@@ -21,6 +21,8 @@
 //   tried again after every pass until the PSA answers. An incident that clears before its ticket
 //   could be opened opens none (the webhook and the log carried it). A health ticket whose close
 //   failed (or was deferred) is closed after a later pass.
+// - Off (neither a ticket nor a webhook): nothing is counted; an incident open when they were
+//   switched off still clears (and its ticket closes) on recovery.
 // - Pause: no PSA write (no create, note or close) while agent.paused; checks and webhook go on.
 import { createPsa } from '../connectors/factory.js';
 import type { HttpOptions } from '../connectors/registry.js';
@@ -131,6 +133,11 @@ export async function checkHealth(o: HealthOptions): Promise<HealthResult> {
   const name = o.integration.name;
   const health = healthOf(o.integration);
   const hl = new HealthLedger(o.ledger);
+  // Off (no ticket, no webhook) and nothing left to settle: nothing is recorded or logged.
+  if (!health.ticket && !health.webhook && !hl.openIncident(name) && hl.unclosedTickets(name).length === 0) {
+    hl.forget(name);
+    return result;
+  }
   const failedPass = record(hl, name, o.job, o.pass, o.now);
   const problems = failingNow(hl, name, health);
   result.failing = problems.map((p) => p.check);

@@ -83,6 +83,11 @@ export class HealthLedger {
     this.db.prepare('DELETE FROM health_checks WHERE integration = ? AND check_name = ?').run(integration, check);
   }
 
+  /** Drops the integration's counts (notifications switched off: a later switch-on counts afresh). */
+  forget(integration: string): void {
+    this.db.prepare('DELETE FROM health_checks WHERE integration = ?').run(integration);
+  }
+
   /** The integration's incident not cleared yet, or null. */
   openIncident(integration: string): HealthIncident | null {
     const row = this.db.prepare('SELECT * FROM health_incidents WHERE integration = ? AND cleared_at IS NULL').get(integration) as Row | undefined;

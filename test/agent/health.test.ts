@@ -309,3 +309,17 @@ describe('health webhook', () => {
     if (!down.ok) expect(down.cause).toContain('could not be reached');
   });
 });
+
+describe('health notifications: off', () => {
+  it('counts nothing and opens nothing while neither a ticket nor a webhook is set', async () => {
+    env = await start('autotask');
+    const e = env;
+    const fake = { outcome: 'failed' as const, locked: false, summary: 'billing demo: failed', errors: ['contract 5: no service period'] };
+    const off = { ...e.integration, health: { ...e.integration.health!, ticket: false, webhook: null } };
+    const r = await checkHealth({ ledger: e.ledger, integration: off, job: 'billing', pass: fake, now: new Date(1), paused: false, log: { info() {}, warn() {}, error() {} }, secrets: (n) => e.secrets.get(n) });
+    expect(r).toMatchObject({ failing: [], opened: false });
+    expect(new HealthLedger(e.ledger).failingChecks(e.integration.name)).toEqual([]);
+    expect(new HealthLedger(e.ledger).listIncidents()).toEqual([]);
+    expect(e.receiver.messages).toHaveLength(0);
+  });
+});
