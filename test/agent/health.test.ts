@@ -14,7 +14,7 @@ import { healthTicketFields, webhookSecretName, type HealthSettings } from '../.
 import { psaProfile } from '../../source/domain/profiles/index.js';
 import { platformSecrets, psaSecrets } from '../../source/domain/secretNames.js';
 import { fieldOptions } from '../../source/domain/ticketSchema.js';
-import { checkHealth, HEALTH_NOTE_EVERY_MS, HookDeath, type HealthOptions } from '../../source/health/monitor.js';
+import { checkHealth, HEALTH_NOTE_EVERY_MS, healthTag, HookDeath, type HealthOptions } from '../../source/health/monitor.js';
 import { postWebhook } from '../../source/health/webhook.js';
 import { startDemo } from '../../source/demo/environment.js';
 import { openConfig } from '../../source/store/config.js';
@@ -209,6 +209,26 @@ describe.each(['autotask', 'connectwise', 'tigerpaw'] as const)('health notifica
     const { tickets } = await healthTickets(e);
     expect(tickets).toHaveLength(1);
     expect(new HealthLedger(e.ledger).openIncident(e.integration.name)).toMatchObject({ ticketState: 'open', psaTicketId: tickets[0]!.id });
+  });
+
+  it('a create whose answer never came and that is not found by its tag waits while it may still land, then is made once', async () => {
+    env = await start(psaKind);
+    const e = env;
+    await e.secrets.set(PLATFORM_PASSWORD(e), 'not-the-password');
+    const t0 = new Date('2026-12-07T10:00:00Z');
+    const hl = new HealthLedger(e.ledger);
+    // An incident whose create was sent by a process that died before any answer, and never landed.
+    const incident = hl.openNew(e.integration.name, { tag: healthTag(e.integration.name, t0.toISOString(), psaProfile(psaKind).limits.tagMax), at: t0, problems: [] });
+    hl.ticketPending(incident.id, { accountId: e.integration.health!.accountId!, landsBy: new Date(Date.now() + 3_600_000) });
+    const waiting = await passAndCheck(e, new Date(t0.getTime() + 60_000));
+    expect(waiting.health.ticket).toBe('waiting');
+    expect((await healthTickets(e)).tickets).toHaveLength(0);
+    expect(e.lines.some((l) => l.includes('may still be opened'))).toBe(true);
+    // Past the time it could land: made now, once.
+    hl.ticketPending(incident.id, { accountId: e.integration.health!.accountId!, landsBy: new Date(Date.now() - 1) });
+    const made = await passAndCheck(e, new Date(t0.getTime() + 120_000));
+    expect(made.health.ticket).toBe('created');
+    expect((await healthTickets(e)).tickets).toHaveLength(1);
   });
 
   it('with the PSA refusing kmsp, the webhook still tells; the ticket opens once the PSA answers again', async () => {
