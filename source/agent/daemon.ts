@@ -487,7 +487,7 @@ export class Daemon {
         });
         this.record(job, result);
         if (job === 'billing') this.scheduleBillingRetry(result, only === undefined);
-        await this.checkHealth(job, result, config);
+        await this.checkHealth(job, result, config, controller.signal);
       } catch (error) {
         // runPass reports per-integration failures itself; this is the pass machinery failing.
         this.recordFailure(job, error);
@@ -504,7 +504,7 @@ export class Daemon {
   }
 
   /** Health notifications after a pass (README › Health notifications); never in a dry run. */
-  private async checkHealth(job: AgentJob, result: PassResult, config: KmspConfig): Promise<void> {
+  private async checkHealth(job: AgentJob, result: PassResult, config: KmspConfig, signal: AbortSignal): Promise<void> {
     if (this.options.dryRun) return;
     let ledger: ReturnType<typeof openLedger> | null = null;
     try {
@@ -522,6 +522,8 @@ export class Daemon {
           paused: this.config.agent.paused,
           log: this.log,
           secrets: (name) => secrets.get(name),
+          // A stop does not wait for the webhook's retries.
+          webhook: { signal },
           ...(this.options.http ? { http: this.options.http } : {}),
         });
       }

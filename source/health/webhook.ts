@@ -15,6 +15,8 @@ export interface WebhookOptions {
   maxBackoffMs?: number;
   sleep?: (ms: number) => Promise<void>;
   now?: () => number;
+  /** Aborted (the agent is stopping): no further attempt. */
+  signal?: AbortSignal;
 }
 
 export type WebhookResult = { ok: true; attempts: number } | { ok: false; attempts: number; cause: string; retried: boolean };
@@ -49,6 +51,7 @@ export async function postWebhook(url: string, body: unknown, options: WebhookOp
     } finally {
       clearTimeout(timer);
     }
+    if (options.signal?.aborted) return { ok: false, attempts: attempt, cause: `${cause}; not tried again: the agent is stopping`, retried: attempt > 1 };
     if (now() + wait > giveUpAt) return { ok: false, attempts: attempt, cause: `${cause}; gave up after ${attempt} attempt${attempt === 1 ? '' : 's'}`, retried: attempt > 1 };
     await sleep(wait);
     backoff = Math.min(backoff * 2, maxBackoff);

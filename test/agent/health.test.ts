@@ -315,6 +315,16 @@ describe('health webhook', () => {
     expect(r.messages).toHaveLength(0);
   });
 
+  it('stops retrying when the agent is stopping', async () => {
+    const r = await startReceiver();
+    receivers.push(r);
+    r.failFirst.push(503, 503, 503);
+    const stop = new AbortController();
+    const sent = await postWebhook(`${r.origin}/hook/x`, body, { sleep: async () => void stop.abort(), signal: stop.signal });
+    expect(sent).toMatchObject({ ok: false, attempts: 2 });
+    if (!sent.ok) expect(sent.cause).toContain('the agent is stopping');
+  });
+
   it('does not retry a refusal (4xx), nor send to a closed port forever', async () => {
     const r = await startReceiver();
     receivers.push(r);
