@@ -50,6 +50,7 @@ import { hashFile, watchConfig, type ConfigWatcher } from './configWatch.js';
 import type { Logger } from './logger.js';
 import { logIntegrationPass, runPass, type PassResult } from './passes.js';
 import { checkHealth } from '../health/monitor.js';
+import { HealthLedger } from '../store/healthLedger.js';
 import { RequestWindow } from './requestWindow.js';
 
 /** sysexits(3) EX_CONFIG: the unit's RestartPreventExitStatus keeps systemd from looping on it. */
@@ -526,6 +527,10 @@ export class Daemon {
           webhook: { signal },
           ...(this.options.http ? { http: this.options.http } : {}),
         });
+        const open = new HealthLedger(ledger).openIncident(integration.name);
+        const health = (this.status.health ??= {});
+        if (open) health[integration.name] = { since: open.openedAt, checks: open.problems.map((p) => p.check), ticket: open.psaTicketNumber ?? open.psaTicketId };
+        else delete health[integration.name];
       }
     } catch (error) {
       this.log.error(`health notifications after the ${job} pass failed: ${describeErrorLine(error)}`);

@@ -14,6 +14,7 @@ import { openConfig } from '../../source/store/config.js';
 import { HealthLedger } from '../../source/store/healthLedger.js';
 import { openLedger } from '../../source/store/ledger.js';
 import { openSecretStore } from '../../source/store/secrets.js';
+import { runCli } from '../helpers/cli.js';
 import { startTicketEnv, type TicketEnv } from '../tickets/helpers.js';
 import { exitWithin, spawnAgent, statusOf, until, type AgentProcess } from './helpers.js';
 
@@ -73,6 +74,10 @@ describe('kmsp agent: health notifications', () => {
     await until(() => passes() >= opened + 3, 'three more failing passes', 20_000, out);
     expect(healthTickets()).toHaveLength(1);
     expect(messages).toEqual([{ path: TOKEN, state: 'failing' }]);
+    // kmsp status says it, from the status file.
+    expect(statusOf(env.paths)!.health?.[integration.name]).toMatchObject({ checks: ['credentials'], ticket: expect.any(String) });
+    const status = await runCli(['--config', env.demo.configDir, 'status']);
+    expect(status.stdout).toMatch(/Not healthy, demo: since .* — credentials rejected · health ticket \S+/);
 
     await secrets.set(password, good);
     const ledger = openLedger({ paths: env.paths });
@@ -85,6 +90,7 @@ describe('kmsp agent: health notifications', () => {
     await until(() => messages.length === 2, 'the recovery message', 5_000, out);
     expect(messages[1]).toEqual({ path: TOKEN, state: 'healthy' });
     expect(healthTickets()).toHaveLength(1);
+    await until(() => statusOf(env.paths)?.health?.[integration.name] === undefined, 'the status to say healthy', 5_000);
     expect(out()).toMatch(/health demo: not healthy — credentials rejected/);
     expect(out()).toMatch(/health demo: healthy again/);
     expect(out()).not.toContain('H3ALTH-T0KEN');
