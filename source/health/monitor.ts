@@ -357,7 +357,14 @@ async function closeTicket(o: HealthOptions, hl: HealthLedger, lazy: LazyPsa, in
       id = found.id;
       scope = found.scope;
     } else {
-      scope = (await psa.getTicket(id))?.scope ?? null;
+      const current = await psa.getTicket(id);
+      // Deleted or already completed in the PSA (a person closed it): nothing left to close.
+      if (!current || current.completedAt) {
+        hl.ticketClosed(incident.id);
+        o.log.info(`health ${name}: the health ${profile.words.ticket} ${incident.psaTicketNumber ?? id} is ${current ? 'closed already' : 'gone'} in ${profile.words.name}`);
+        return 'closed';
+      }
+      scope = current.scope;
     }
     const health = healthOf(o.integration);
     const status = choiceValue(roleChoice(o.integration.ticketing, profile, 'closed-status', scope ?? ruleScope({ fields: health.fields }, o.integration.ticketing, profile)));
