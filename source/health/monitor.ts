@@ -135,7 +135,8 @@ export async function checkHealth(o: HealthOptions): Promise<HealthResult> {
   const hl = new HealthLedger(o.ledger);
   // Off (no ticket, no webhook) and nothing left to settle: nothing is recorded or logged.
   if (!health.ticket && !health.webhook && !hl.openIncident(name) && hl.unclosedTickets(name).length === 0) {
-    hl.forget(name);
+    // Read first: a pass of an integration without notifications writes nothing to the ledger.
+    if (hl.failingChecks(name).length > 0) hl.forget(name);
     return result;
   }
   const failedPass = record(hl, name, o.job, o.pass, o.now);
