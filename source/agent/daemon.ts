@@ -507,13 +507,15 @@ export class Daemon {
   /** Health notifications after a pass (README › Health notifications); never in a dry run. */
   private async checkHealth(job: AgentJob, result: PassResult, config: KmspConfig, signal: AbortSignal): Promise<void> {
     if (this.options.dryRun) return;
+    // An integration that never had health notifications set has nothing to count or settle.
+    if (!result.integrations.some((pass) => config.integrations.find((i) => i.name === pass.integration)?.health)) return;
     let ledger: ReturnType<typeof openLedger> | null = null;
     try {
       ledger = openLedger({ paths: this.options.paths });
       const secrets = openSecretStore({ paths: this.options.paths });
       for (const pass of result.integrations) {
         const integration = config.integrations.find((i) => i.name === pass.integration);
-        if (!integration) continue;
+        if (!integration?.health) continue;
         await checkHealth({
           ledger,
           integration,
