@@ -127,3 +127,29 @@ describe('Reports › Agent › health notifications', () => {
     });
   }
 });
+
+describe('Reports › Agent › health notifications with ConnectWise Manage', () => {
+  const cw = useDemoConsole('kmsp-health-cw-', { restoreMocks: true, psa: 'connectwise' });
+
+  it('asks for a board, and a board without its New and Closed status under General is refused', async () => {
+    const dir = cw.freshDir();
+    const session = cw.openSession(dir, { actor: 'tester (console)' });
+    const ui = renderDemoReports(session);
+    await openAgentReport(ui);
+    const picklists = await session.picklists('demo');
+    const ticketing = session.integration('demo')!.ticketing;
+    const bare = picklists.boards!.find((b) => b.active && !ticketing.perScope.some((s) => s.scope.value === b.value || s.scope.label === b.label))!;
+    expect(bare).toBeDefined();
+    await press(ui.stdin, 'h');
+    let form = await waitForFrame(ui, (f) => f.includes('Health notifications · demo') && f.includes('Board'), 5000);
+    expect(form).toContain('Company (the MSP');
+    await press(ui.stdin, ' ', keys.tab, keys.tab, keys.enter);
+    await waitForFrame(ui, (f) => f.includes('Search:'));
+    await type(ui.stdin, bare.label);
+    await waitForFrame(ui, (f) => /\b1 of /u.test(f));
+    await press(ui.stdin, keys.enter);
+    form = await waitForFrame(ui, (f) => !f.includes('Search:') && f.includes('has no New status and'));
+    expect(form).toContain(`Board “${bare.label}”`);
+    await press(ui.stdin, keys.escape);
+  });
+});
