@@ -10,7 +10,8 @@
 //   A pass that ran (ok or partial) clears credentials; an ok pass of a job clears its check.
 // - One incident per integration at a time (the ledger's unique index): it opens when a check
 //   is failing and clears when none is. One webhook message when it opens, one when it clears;
-//   repeats send none ("one message per incident").
+//   repeats send none ("one message per incident"). Each is recorded after it was tried; one
+//   never tried (a death between recording the incident and the POST) is sent after the next pass.
 // - The health ticket opens on the account and queue/board chosen, tagged `kmsp:<integration>:
 //   health:<opened, base 36>` (fitted to the PSA's tag field). Its ledger row is written pending
 //   before the create; a pending row is settled by the tag (found → adopted; not found while the
@@ -153,7 +154,11 @@ export async function checkHealth(o: HealthOptions): Promise<HealthResult> {
         result.opened = true;
         o.log.error(`health ${name}: not healthy — ${problems.map((p) => CHECK_WORDS[p.check]).join(', ')}; ${describeProblems(problems).replace(/\n/g, ' ')}`);
         result.webhook = await sendWebhook(o, hl, incident, 'failing', problems);
-      } else hl.setProblems(incident.id, problems);
+      } else {
+        hl.setProblems(incident.id, problems);
+        // Its opening message was never tried (the process died right after recording the incident, or the webhook was set since).
+        if (incident.webhookOpened === null && health.webhook) result.webhook = await sendWebhook(o, hl, incident, 'failing', problems);
+      }
       if (health.ticket && !o.paused) {
         const before = incident.ticketState;
         result.ticket = await ensureTicket(o, hl, psa, hl.get(incident.id)!, problems);
@@ -170,6 +175,11 @@ export async function checkHealth(o: HealthOptions): Promise<HealthResult> {
       o.log.info(`health ${name}: healthy again (not healthy since ${incident.openedAt})`);
       result.webhook = await sendWebhook(o, hl, incident, 'healthy', incident.problems);
       if (incident.ticketState === 'open' && !o.paused) await healthyNote(o, psa, incident);
+    }
+    // A clearing whose message was never tried (the process died right after recording it).
+    const last = hl.listIncidents({ integration: name, limit: 1 })[0];
+    if (!result.cleared && last?.clearedAt && last.webhookOpened !== null && last.webhookCleared === null && health.webhook) {
+      result.webhook = await sendWebhook(o, hl, last, 'healthy', last.problems);
     }
     if (!o.paused) {
       for (const done of hl.unclosedTickets(name)) {

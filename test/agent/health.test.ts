@@ -353,3 +353,27 @@ describe('health notifications: off', () => {
     expect(e.receiver.messages).toHaveLength(0);
   });
 });
+
+describe('health webhook across a crash', () => {
+  it('a message never tried (the process died after recording the incident) is sent after the next pass, once', async () => {
+    env = await start('autotask');
+    const e = env;
+    const hl = new HealthLedger(e.ledger);
+    const fake = { outcome: 'failed' as const, locked: false, summary: 'billing demo: failed', errors: ['contract 5: no service period'] };
+    const noTicket = { ...e.integration, health: { ...e.integration.health!, ticket: false } };
+    const check = (at: number, pass: typeof fake | { outcome: 'ok'; locked: false; summary: string; errors: string[] } = fake) =>
+      checkHealth({ ledger: e.ledger, integration: noTicket, job: 'billing', pass, now: new Date(at), paused: false, log: { info() {}, warn() {}, error() {} }, secrets: (n) => e.secrets.get(n), webhook: { sleep: async () => undefined } });
+    // As left by a death between the incident's record and its POST.
+    hl.checkFailed(noTicket.name, 'billing', { at: new Date(0), cause: 'contract 5: no service period', remedy: 'add one' });
+    hl.openNew(noTicket.name, { tag: 'kmsp:demo:health:0', at: new Date(0), problems: [] });
+    expect((await check(1)).webhook).toBe('sent');
+    expect((await check(2)).webhook).toBeNull();
+    // Cleared; then as if the process died before recording the POST: told again after the next pass (at least once, never lost).
+    const cleared = await check(3, { outcome: 'ok', locked: false, summary: 'ok', errors: [] });
+    expect(cleared).toMatchObject({ cleared: true, webhook: 'sent' });
+    e.ledger.db.prepare('UPDATE health_incidents SET webhook_cleared = NULL').run();
+    expect((await check(4, { outcome: 'ok', locked: false, summary: 'ok', errors: [] })).webhook).toBe('sent');
+    expect((await check(5, { outcome: 'ok', locked: false, summary: 'ok', errors: [] })).webhook).toBeNull();
+    expect(e.receiver.messages.map((m) => (m.body.kmsp as { state: string }).state)).toEqual(['failing', 'healthy', 'healthy']);
+  });
+});
