@@ -49,6 +49,8 @@ import { openSecretStore } from '../store/secrets.js';
 import { hashFile, watchConfig, type ConfigWatcher } from './configWatch.js';
 import type { Logger } from './logger.js';
 import { logIntegrationPass, runPass, type PassResult } from './passes.js';
+import { checkHealth } from '../health/monitor.js';
+import { HealthLedger } from '../store/healthLedger.js';
 import { RequestWindow } from './requestWindow.js';
 
 /** sysexits(3) EX_CONFIG: the unit's RestartPreventExitStatus keeps systemd from looping on it. */
@@ -486,6 +488,7 @@ export class Daemon {
         });
         this.record(job, result);
         if (job === 'billing') this.scheduleBillingRetry(result, only === undefined);
+        await this.checkHealth(job, result, config, controller.signal);
       } catch (error) {
         // runPass reports per-integration failures itself; this is the pass machinery failing.
         this.recordFailure(job, error);
@@ -499,6 +502,43 @@ export class Daemon {
       }
     })();
     this.running.set(job, { promise, controller });
+  }
+
+  /** Health notifications after a pass (README › Health notifications); never in a dry run. */
+  private async checkHealth(job: AgentJob, result: PassResult, config: KmspConfig, signal: AbortSignal): Promise<void> {
+    if (this.options.dryRun) return;
+    // An integration that never had health notifications set has nothing to count or settle.
+    if (!result.integrations.some((pass) => config.integrations.find((i) => i.name === pass.integration)?.health)) return;
+    let ledger: ReturnType<typeof openLedger> | null = null;
+    try {
+      ledger = openLedger({ paths: this.options.paths });
+      const secrets = openSecretStore({ paths: this.options.paths });
+      for (const pass of result.integrations) {
+        const integration = config.integrations.find((i) => i.name === pass.integration);
+        if (!integration?.health) continue;
+        await checkHealth({
+          ledger,
+          integration,
+          job,
+          pass,
+          now: this.now(),
+          paused: this.config.agent.paused,
+          log: this.log,
+          secrets: (name) => secrets.get(name),
+          // A stop does not wait for the webhook's retries.
+          webhook: { signal },
+          ...(this.options.http ? { http: this.options.http } : {}),
+        });
+        const open = new HealthLedger(ledger).openIncident(integration.name);
+        const health = (this.status.health ??= {});
+        if (open) health[integration.name] = { since: open.openedAt, checks: open.problems.map((p) => p.check), ticket: open.psaTicketNumber ?? open.psaTicketId };
+        else delete health[integration.name];
+      }
+    } catch (error) {
+      this.log.error(`health notifications after the ${job} pass failed: ${describeErrorLine(error)}`);
+    } finally {
+      ledger?.close();
+    }
   }
 
   private budgetDue(integrations: readonly Integration[]): boolean {

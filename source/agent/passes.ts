@@ -14,7 +14,7 @@ import type { HttpOptions } from '../connectors/registry.js';
 import { runBilling, type BillingRunResult } from '../billing/run.js';
 import type { Integration, KmspConfig } from '../domain/config.js';
 import type { PassOutcome, AgentJob } from '../domain/agentStatus.js';
-import { describeErrorLine, isKmspError, PassAbandoned } from '../domain/errors.js';
+import { describeErrorLine, isKmspError, PassAbandoned, type ErrorKind } from '../domain/errors.js';
 import type { PsaBudget } from '../domain/types.js';
 import { openLedger, type Ledger } from '../store/ledger.js';
 import type { KmspPaths } from '../store/paths.js';
@@ -53,6 +53,19 @@ export interface IntegrationPass {
   budget: (PsaBudget & { psa: string }) | null;
   /** Another process holds this job's run lock. */
   locked: boolean;
+  /** What failed the whole pass (no connection, the run threw), for health notifications: credentials are told apart by kind. */
+  failure?: PassFailure;
+}
+
+export interface PassFailure {
+  /** The KmspError's kind ('auth': credentials rejected; 'secret': one missing); null for another error. */
+  kind: ErrorKind | null;
+  message: string;
+  remedy: string | null;
+}
+
+function passFailure(error: unknown): PassFailure {
+  return isKmspError(error) ? { kind: error.kind, message: describeErrorLine(error), remedy: error.remedy ?? null } : { kind: null, message: describeErrorLine(error), remedy: null };
 }
 
 export interface PassResult {
@@ -136,7 +149,7 @@ async function runOne(job: AgentJob, integration: Integration, ledger: Ledger | 
   try {
     c = await connect(options.paths, integration, warn, options.http, options.platforms ? { pool: options.platforms, job } : undefined);
   } catch (error) {
-    return { ...notRun(integration.name, 'failed', `${job} ${integration.name}: could not connect`), errors: [describeErrorLine(error)] };
+    return { ...notRun(integration.name, 'failed', `${job} ${integration.name}: could not connect`), errors: [describeErrorLine(error)], failure: passFailure(error) };
   }
   const signal = options.signal ? { signal: options.signal } : {};
   // A kept platform connector survives a pass that ran, not one that failed as a whole.
@@ -180,7 +193,7 @@ async function runOne(job: AgentJob, integration: Integration, ledger: Ledger | 
         return told({ ...notRun(integration.name, 'abandoned', `${job} ${integration.name}: ${error.message}`), requests: { ...c.requests } });
       }
       const locked = isKmspError(error) && error.code === 'run-locked';
-      return told({ ...notRun(integration.name, 'failed', `${job} ${integration.name}: ${locked ? 'not run, another run holds the lock' : 'failed'}`, locked), errors: [describeErrorLine(error)], requests: { ...c.requests } });
+      return told({ ...notRun(integration.name, 'failed', `${job} ${integration.name}: ${locked ? 'not run, another run holds the lock' : 'failed'}`, locked), errors: [describeErrorLine(error)], requests: { ...c.requests }, failure: passFailure(error) });
     }
     if (options.readBudget) {
       const budget = await c.psa.budget().catch(() => null);

@@ -66,6 +66,11 @@ export interface AgentStatus {
   integrations: string[];
   jobs: Record<AgentJob, JobStatus>;
   api: ApiUsage;
+  /**
+   * Integrations not healthy now (README › Health notifications): since when, the failing checks,
+   * the health ticket's number once opened. Absent or without an entry: healthy (or not watched).
+   */
+  health?: Record<string, { since: string; checks: string[]; ticket: string | null }>;
 }
 
 export function emptyJobStatus(schedule: string): JobStatus {

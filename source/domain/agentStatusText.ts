@@ -2,6 +2,7 @@
 // prints and the console's Reports › Agent shows, from one status, its liveness and "now".
 // Pure (no I/O, no clock): the caller reads the file, probes the pid and passes the time, so
 // the command, the console and the tests get the same text.
+import { CHECK_WORDS, type HealthCheck } from './health.js';
 import { adoptLedgerRun, AGENT_JOBS, ledgerRunSummary, type AgentJob, type AgentStatus, type JobStatus, type LastLedgerRuns, type LedgerRun, type Liveness } from './agentStatus.js';
 import { calendarDate } from './dates.js';
 
@@ -208,9 +209,18 @@ export function agentStatusLines(status: AgentStatus, liveness: Liveness, option
     pausedLine(shown),
     ...configLines(shown, o),
     { text: `Integrations: ${shown.integrations.length ? shown.integrations.join(', ') : 'none'} · times in ${zone}`, level: 'normal' },
+    ...healthLines(shown, o),
     ...AGENT_JOBS.flatMap((job) => jobLines(job, shown.jobs[job], liveness, o)),
     ...apiLines(shown, o),
   ];
+}
+
+/** One line per integration that is not healthy now; none when all are. */
+export function healthLines(status: AgentStatus, options: StatusTextOptions): StatusLine[] {
+  return Object.entries(status.health ?? {}).map(([name, h]) => ({
+    text: `Not healthy, ${name}: since ${formatTime(h.since, options)} — ${h.checks.map((c) => CHECK_WORDS[c as HealthCheck] ?? c).join(', ')}${h.ticket ? ` · health ticket ${h.ticket}` : ''}`,
+    level: 'error' as const,
+  }));
 }
 
 const runLevel = (run: LedgerRun): StatusLevel => (run.outcome === 'failed' ? 'error' : run.outcome === 'partial' || run.outcome === 'abandoned' ? 'warning' : 'normal');

@@ -3,6 +3,7 @@
 import type { PlatformConnection, PsaConnection } from './profiles/connection.js';
 import { platformProfile, psaProfile } from './profiles/index.js';
 import type { PsaKind, PlatformKind } from './types.js';
+import type { HealthSettings } from './health.js';
 
 /** Bump when the persisted shape changes, and add a migration in store/migrations.ts. */
 export const CONFIG_SCHEMA_VERSION = 2;
@@ -116,6 +117,8 @@ export interface Integration {
   ticketing: TicketingSettings;
   /** PSA account ids marked "does not use Kaspersky" in Reports › Unmapped accounts. */
   excludedAccounts: string[];
+  /** Health notifications (domain/health.ts); absent: none (a health ticket off, no webhook). */
+  health?: HealthSettings;
 }
 
 export interface AgentSettings {

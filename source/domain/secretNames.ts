@@ -4,6 +4,7 @@
 // What each vendor needs comes from its profile (profiles/*.ts `secrets`): a new vendor adds
 // its secrets there, not here.
 import type { Integration } from './config.js';
+import { WEBHOOK_SECRET_PART } from './health.js';
 import { platformProfile, psaProfile, type SecretFieldSpec } from './profiles/index.js';
 
 export interface SecretSpec {
@@ -38,8 +39,14 @@ export function psaSecrets(integration: Pick<Integration, 'name' | 'psa'>): Secr
   return psaProfile(integration.psa.kind).secrets.map((field) => spec(integration.name, field));
 }
 
-export function integrationSecrets(integration: Pick<Integration, 'name' | 'platform' | 'psa'>): SecretSpec[] {
-  return [...platformSecrets(integration), ...psaSecrets(integration)];
+/** The webhook's secret part, when the integration has a webhook (README › Health notifications). */
+export function healthSecrets(integration: Pick<Integration, 'name' | 'health'>): SecretSpec[] {
+  if (!integration.health?.webhook) return [];
+  return [spec(integration.name, { part: WEBHOOK_SECRET_PART, label: 'Health webhook URL path (its token)', short: 'Webhook path' })];
+}
+
+export function integrationSecrets(integration: Pick<Integration, 'name' | 'platform' | 'psa' | 'health'>): SecretSpec[] {
+  return [...platformSecrets(integration), ...psaSecrets(integration), ...healthSecrets(integration)];
 }
 
 export const SECRET_NAME_PATTERN = /^[a-z0-9][a-z0-9-]*\.[a-z0-9.-]+$/;

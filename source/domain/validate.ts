@@ -17,6 +17,7 @@ import { priceLevelWords, samePlatform, samePsa } from './accountsDraft.js';
 import { agentSettingsProblems, EDITABLE_AGENT_KEYS, isValidTimeZone } from './agentSettings.js';
 import { INTEGRATION_NAME_PATTERN, type ApplicationItems, type BillingSettings, type Integration, type KmspConfig, type PsaChoice, type TenantMapping } from './config.js';
 import { isKnownPsaKind, isPlatformKind, platformProfile, psaProfile } from './profiles/index.js';
+import { healthProblems } from './health.js';
 import { ticketingProblems } from './ticketSchema.js';
 
 export interface Problem {
@@ -71,6 +72,9 @@ export function validateIntegration(integration: Integration, index: number): Pr
   });
   out.push(...validateBillingItems(integration.billing, p));
   out.push(...ticketingSettingsProblems(integration, p));
+  if (integration.health && isKnownPsaKind(integration.psa.kind)) {
+    for (const problem of healthProblems(integration.health, psaProfile(integration.psa.kind), undefined, integration.ticketing)) out.push({ path: `${p}.health.${problem.field}`, message: `Health notifications: ${problem.message}` });
+  }
   return out;
 }
 

@@ -38,6 +38,11 @@ function obj(properties: Record<string, JsonSchema>, extra: JsonSchema = {}): Js
 
 const ref = (name: string): JsonSchema => ({ $ref: `#/$defs/${name}` });
 
+/** obj() with the keys `optional` not required. */
+function optional(keys: readonly string[], properties: Record<string, JsonSchema>): JsonSchema {
+  return obj(properties, { required: Object.keys(properties).filter((k) => !keys.includes(k)) });
+}
+
 /** A tenant mapping's required keys. */
 const MAPPING_FIELDS = {
   tenantId: str,
@@ -117,7 +122,9 @@ const defs: Record<string, JsonSchema> = {
     fields: choices,
     dueHours: nullableNum,
   }),
-  integration: obj({
+  health: obj({ ticket: bool, accountId: nullableStr, accountName: nullableStr, fields: choices, ticketFailures: num, webhook: nullableStr }),
+  // health is optional: a configuration written before health notifications has none.
+  integration: optional(['health'], {
     name: str,
     platform: {
       type: 'object',
@@ -136,6 +143,7 @@ const defs: Record<string, JsonSchema> = {
     // Overrides are optional: a file written before them has none.
     ticketing: { ...obj(TICKETING_FIELDS), properties: { ...TICKETING_FIELDS, overrides: { type: 'array', items: ref('ticketOverride') } } },
     excludedAccounts: { type: 'array', items: str },
+    health: ref('health'),
   }),
   agent: obj({
     timeZone: str,

@@ -1018,6 +1018,9 @@ export class Ledger implements ConfigAuditSink {
       for (const r of rows) update.run(to, renamedRepeatKey(r, from, to), s(r.key));
       const rename = this.sql(`UPDATE runs SET summary = json_set(summary, '$.integration', ?) WHERE job = ? AND ${RUN_INTEGRATION} = ?`);
       const runs = this.jobs().reduce((sum, job) => sum + rename.run(to, job, from).changes, 0);
+      // Health checks and incidents follow the name; an incident's tag, like a ticket's key, keeps the one it was made under.
+      this.db.prepare('UPDATE health_checks SET integration = ? WHERE integration = ?').run(to, from);
+      this.db.prepare('UPDATE health_incidents SET integration = ? WHERE integration = ?').run(to, from);
       return { postings, tickets: rows.length, cursors, runs };
     });
   }

@@ -228,6 +228,47 @@ export const LEDGER_MIGRATIONS: readonly LedgerMigration[] = [
         CREATE INDEX maintenance_windows_by_tenant ON maintenance_windows (integration, tenant_id, ends_at);
       `),
   },
+  {
+    version: 10,
+    description: 'health notifications: failing checks per integration, and incidents with their health ticket and webhook messages',
+    up: (db) =>
+      db.exec(`
+        -- A check (billing, tickets, credentials) of an integration that is failing now: how many
+        -- passes in a row, since when, and the last cause. Removed when a pass clears it.
+        CREATE TABLE health_checks (
+          integration TEXT NOT NULL,
+          check_name  TEXT NOT NULL,
+          failures    INTEGER NOT NULL,
+          since       TEXT NOT NULL,
+          cause       TEXT NOT NULL,
+          remedy      TEXT,
+          PRIMARY KEY (integration, check_name)
+        ) WITHOUT ROWID;
+
+        -- One incident per stretch of ill health. Its health ticket is recorded 'pending' (with
+        -- lands_by) before the PSA create, so a crash in between is settled by the tag, never by
+        -- a second create. An incident that cleared keeps ticket_state 'open' until the PSA closed it.
+        CREATE TABLE health_incidents (
+          id                INTEGER PRIMARY KEY AUTOINCREMENT,
+          integration       TEXT NOT NULL,
+          tag               TEXT NOT NULL,
+          opened_at         TEXT NOT NULL,
+          cleared_at        TEXT,
+          problems          TEXT NOT NULL,
+          ticket_state      TEXT NOT NULL DEFAULT 'none' CHECK (ticket_state IN ('none', 'pending', 'open', 'closed')),
+          account_id        TEXT,
+          psa_ticket_id     TEXT,
+          psa_ticket_number TEXT,
+          lands_by          TEXT,
+          notes             INTEGER NOT NULL DEFAULT 0,
+          last_note_at      TEXT,
+          webhook_opened    TEXT,
+          webhook_cleared   TEXT
+        );
+        CREATE UNIQUE INDEX health_one_incident ON health_incidents (integration) WHERE cleared_at IS NULL;
+        CREATE INDEX health_tickets_to_close ON health_incidents (integration, ticket_state) WHERE cleared_at IS NOT NULL;
+      `),
+  },
 ];
 
 export const LEDGER_SCHEMA_VERSION = LEDGER_MIGRATIONS[LEDGER_MIGRATIONS.length - 1]?.version ?? 0;

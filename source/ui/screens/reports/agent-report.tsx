@@ -21,6 +21,9 @@ import { Table, useTable, type Column } from '../../components/table/index.js';
 import { FormDialog } from '../../components/form-dialog.js';
 import type { EditableAgentKey } from '../../../domain/agentSettings.js';
 import { AGENT_SETTINGS_INTRO, agentSettingsFields, agentSettingsFormNotes, agentSettingsFormProblems, agentSettingsLines, changedSettings, savedNotice } from './agent-settings.js';
+import { HEALTH_INTRO, healthFormFields, healthFromForm, healthLine, healthSavedNotice, type HealthFormContext } from './health-settings.js';
+import { webhookSecretName } from '../../../domain/health.js';
+import { HealthLedger } from '../../../store/healthLedger.js';
 import { useTheme, type Tone } from '../../theme.js';
 import { formatCount, toSingleLine, truncate } from '../../text.js';
 
@@ -51,6 +54,8 @@ export interface AgentReportProps {
   /** Shown: the Reports tab is visible and this report is chosen. Polling runs only then. */
   active: boolean;
   session: ConsoleSession;
+  /** The integration shown: its health notifications are shown and edited here (h). */
+  integrationName?: string;
 }
 
 interface LedgerRows {
@@ -199,7 +204,7 @@ export function pendingCloseLine(pending: readonly TicketRecord[], cursor: Ticke
   return `Close pending${which}: ${word} ${t.psaTicketNumber ?? t.psaTicketId ?? t.key}, ${t.closePending}${since} (${tenant}) · retried each poll`;
 }
 
-export function AgentReport({ width, height, active, session }: AgentReportProps) {
+export function AgentReport({ width, height, active, session, integrationName }: AgentReportProps) {
   const theme = useTheme();
   const screen = useScreen();
   const { view, rows, ledgerError, refresh } = useAgentData(session, active);
@@ -216,7 +221,17 @@ export function AgentReport({ width, height, active, session }: AgentReportProps
 
   // A console opened on other files (--config DIR, the demo) names them in the start hint.
   const startCommand = useMemo(() => agentStartCommand(session.paths.configDir === resolvePaths().configDir ? undefined : session.paths.configDir), [session]);
-  const settingsLines = agentSettingsLines(session.config.agent, width);
+  const shownIntegration = integrationName ? session.integration(integrationName) : undefined;
+  const shownPsa = shownIntegration ? psaProfile(shownIntegration.psa.kind) : null;
+  // Read with each refresh of the report (view changes every AGENT_REFRESH_MS).
+  const incident = useMemo(() => {
+    try {
+      return integrationName ? new HealthLedger(session.ledger).openIncident(integrationName) : null;
+    } catch {
+      return null;
+    }
+  }, [session, integrationName, view]);
+  const settingsLines = [...agentSettingsLines(session.config.agent, width), healthLine(shownIntegration, shownPsa, incident)];
   const pending = useMemo(() => rows.tickets.filter((t) => t.state === 'open' && t.closePending), [rows.tickets]);
   const pendingLines = pending.length > 0 ? 1 : 0;
   const statusLines = fitStatusLines(agentReportLines(view, { configPaused, now: view.at, startCommand, timeZone }), Math.min(MAX_STATUS_LINES, height - 2 - pendingLines - MIN_TABLE_LINES - settingsLines.length));
@@ -298,6 +313,55 @@ export function AgentReport({ width, height, active, session }: AgentReportProps
     ));
   }
 
+  async function editHealth() {
+    const integration = shownIntegration;
+    if (!integration || !shownPsa || !integrationName) return;
+    const psa = shownPsa;
+    setBusy(true);
+    let context: HealthFormContext;
+    try {
+      const [accounts, picklists, stored] = await Promise.all([
+        session.accounts(integrationName),
+        session.picklists(integrationName),
+        session.secrets.get(webhookSecretName(integrationName)).catch(() => null),
+      ]);
+      context = { integration, psa, accounts, picklists, secretStored: stored !== null };
+    } catch (error) {
+      // The account and the queue/board are chosen from the live PSA: without it, nothing to choose from.
+      screen.notify(error);
+      return;
+    } finally {
+      setBusy(false);
+    }
+    screen.openDialog(({ close }) => (
+      <FormDialog
+        title={`Health notifications · ${integrationName}`}
+        intro={[HEALTH_INTRO(psa)]}
+        preferredWidth={76}
+        fields={healthFormFields(context)}
+        validateAsYouType
+        validate={(values) => healthFromForm(values, context).problems}
+        onCancel={close}
+        onSubmit={(values) => {
+          const { health, secret } = healthFromForm(values, context);
+          void (async () => {
+            try {
+              // The secret first: a saved webhook never points at a secret not stored yet.
+              if (secret !== null) await session.setSecret(webhookSecretName(integrationName), secret);
+              session.updateIntegration(integrationName, (i) => ({ ...i, health }), 'Reports › Agent: health notifications');
+            } catch (error) {
+              screen.notify(error);
+              return;
+            }
+            close();
+            refresh();
+            screen.notify(healthSavedNotice(health, psa, secret !== null), 'success');
+          })();
+        }}
+      />
+    ));
+  }
+
   useCommands(
     'Agent',
     [
@@ -319,6 +383,14 @@ export function AgentReport({ width, height, active, session }: AgentReportProps
         run: () => setFocus((f) => (f === 'postings' ? 'tickets' : 'postings')),
       },
       { id: 'agent.refresh', keys: ['r'], description: `Read the status and the ledger now (also every ${AGENT_REFRESH_MS / 1000} s)`, hint: 'refresh', when: () => !filtering, run: refresh },
+      {
+        id: 'agent.health',
+        keys: ['h'],
+        description: 'Edit the health notifications of this integration: a health ticket in the PSA and a webhook; saved at once',
+        hint: 'health',
+        when: () => !filtering && !busy && shownIntegration !== undefined,
+        run: () => void editHealth(),
+      },
     ],
     { active },
   );
