@@ -3,6 +3,7 @@
 // bounded time has passed; any other answer is final. The URL's path carries the receiver's token,
 // so no error or result names more of it than its origin.
 import fetch from 'cross-fetch';
+import { setTimeout as delay } from 'node:timers/promises';
 import { parseRetryAfter } from '../connectors/http.js';
 
 export interface WebhookOptions {
@@ -13,7 +14,7 @@ export interface WebhookOptions {
   /** First wait between attempts (default 1 s), doubled each time up to maxBackoffMs. */
   backoffMs?: number;
   maxBackoffMs?: number;
-  sleep?: (ms: number) => Promise<void>;
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   now?: () => number;
   /** Aborted (the agent is stopping): no further attempt. */
   signal?: AbortSignal;
@@ -21,7 +22,12 @@ export interface WebhookOptions {
 
 export type WebhookResult = { ok: true; attempts: number } | { ok: false; attempts: number; cause: string; retried: boolean };
 
-const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref?.());
+/**
+ * The wait between attempts. Not unref'd: during a pass it may be the only thing the process
+ * waits on (the agent's own timers are unref'd, and with one job there may be no other), and an
+ * unref'd wait would let the process end mid-pass. The agent's stop ends it at once instead.
+ */
+const defaultSleep = (ms: number, signal?: AbortSignal) => delay(ms, undefined, signal ? { signal } : {}).catch(() => undefined);
 
 /** POSTs `body` as JSON to `url`; never throws. */
 export async function postWebhook(url: string, body: unknown, options: WebhookOptions = {}): Promise<WebhookResult> {
@@ -53,7 +59,8 @@ export async function postWebhook(url: string, body: unknown, options: WebhookOp
     }
     if (options.signal?.aborted) return { ok: false, attempts: attempt, cause: `${cause}; not tried again: the agent is stopping`, retried: attempt > 1 };
     if (now() + wait > giveUpAt) return { ok: false, attempts: attempt, cause: `${cause}; gave up after ${attempt} attempt${attempt === 1 ? '' : 's'}`, retried: attempt > 1 };
-    await sleep(wait);
+    await sleep(wait, options.signal);
+    if (options.signal?.aborted) return { ok: false, attempts: attempt, cause: `${cause}; not tried again: the agent is stopping`, retried: attempt > 1 };
     backoff = Math.min(backoff * 2, maxBackoff);
   }
 }

@@ -4,7 +4,11 @@
 // queue/board chosen — notes it, and closes it when the password is right again; a webhook
 // receiver on loopback gets one message when the incident opens and one when it clears. A crash
 // between the create and its ledger record is settled by the ticket's tag, never by a second create.
+import { execFile } from 'node:child_process';
 import http from 'node:http';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runPass } from '../../source/agent/passes.js';
@@ -24,6 +28,8 @@ import { resolvePaths, type KmspPaths } from '../../source/store/paths.js';
 import { openSecretStore, type SecretStore } from '../../source/store/secrets.js';
 
 const TOKEN_PATH = '/services/T000/B000/health-T0KEN-do-not-log';
+
+const run = promisify(execFile);
 
 interface Receiver {
   origin: string;
@@ -321,8 +327,22 @@ describe('health webhook', () => {
     r.failFirst.push(503, 503, 503);
     const stop = new AbortController();
     const sent = await postWebhook(`${r.origin}/hook/x`, body, { sleep: async () => void stop.abort(), signal: stop.signal });
-    expect(sent).toMatchObject({ ok: false, attempts: 2 });
+    // Stopped during the wait after the first attempt: no second one.
+    expect(sent).toMatchObject({ ok: false, attempts: 1 });
     if (!sent.ok) expect(sent.cause).toContain('the agent is stopping');
+  });
+
+  it('the wait between attempts keeps the process alive: a process with nothing else to wait on retries and delivers', async () => {
+    const r = await startReceiver();
+    receivers.push(r);
+    r.failFirst.push(503);
+    // A child whose only pending work is the webhook (as an agent with one job during its pass,
+    // whose own timers are unref'd): an unref'd wait would end it mid-retry, exit 13, no output.
+    const webhook = pathToFileURL(path.join(process.cwd(), 'dist', 'health', 'webhook.js')).href;
+    const script = `const { postWebhook } = await import(${JSON.stringify(webhook)}); process.stdout.write(JSON.stringify(await postWebhook(${JSON.stringify(`${r.origin}/hook/x`)}, { text: 'x' }, { backoffMs: 100 })));`;
+    const child = await run(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
+    expect(JSON.parse(child.stdout)).toEqual({ ok: true, attempts: 2 });
+    expect(r.messages).toHaveLength(1);
   });
 
   it('does not retry a refusal (4xx), nor send to a closed port forever', async () => {
