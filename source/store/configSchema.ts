@@ -36,6 +36,11 @@ function obj(properties: Record<string, JsonSchema>, extra: JsonSchema = {}): Js
   return { type: 'object', properties, required: Object.keys(properties), additionalProperties: false, ...extra };
 }
 
+/** The schema with these properties no longer required. */
+function optional(schema: JsonSchema, ...keys: string[]): JsonSchema {
+  return { ...schema, required: (schema.required as string[]).filter((k) => !keys.includes(k)) };
+}
+
 const ref = (name: string): JsonSchema => ({ $ref: `#/$defs/${name}` });
 
 /** A tenant mapping's required keys. */
@@ -100,7 +105,9 @@ const defs: Record<string, JsonSchema> = {
   }),
   ticketRule: obj({ key: str, enabled: bool, lifetimeDays: nullableNum, dueHours: nullableNum, fields: choices }),
   scopedGeneral: obj({ scope: ref('choice'), fields: choices }),
-  integration: obj({
+  // approvals is optional: a file written before it existed posts every change, as it did.
+  integration: optional(
+    obj({
     name: str,
     platform: {
       type: 'object',
@@ -122,7 +129,10 @@ const defs: Record<string, JsonSchema> = {
       sections: { type: 'object', propertyNames: ID_NAMES, additionalProperties: { type: 'array', items: ref('ticketRule') } },
     }),
     excludedAccounts: { type: 'array', items: str },
-  }),
+    approvals: obj({ mode: { enum: ['post-all', 'hold-risky', 'hold-all'] }, maxDecreasePercent: num, maxDecreaseUnits: nullableNum }),
+    }),
+    'approvals',
+  ),
   agent: obj({
     timeZone: str,
     billingSchedule: str,
