@@ -1,7 +1,7 @@
 // The billing plan and the ledger's postings as tables, CSV and JSON (preview, ledger export).
 import { unbilledLine } from '../domain/billingPlan.js';
 import { csvField } from '../domain/unmapped.js';
-import type { PostingRecord } from '../store/ledger.js';
+import type { HeldChange, PostingRecord } from '../store/ledger.js';
 import type { BillingLine, BillingPlan, ContractPlan } from './types.js';
 
 export interface PreviewRow {
@@ -67,3 +67,48 @@ export const POSTING_FIELDS: ReadonlyArray<keyof PostingRecord> = [
   // New columns go last: scripts reading the CSV by position keep working.
   'beforeUnits', 'afterUnits', 'delta', 'effectiveDate', 'status', 'psaPostingId', 'error', 'settledAt', 'priceLevel',
 ];
+
+/** A held change as `kmsp billing held` prints it (README › Billing approvals). */
+export interface HeldRow {
+  id: number;
+  integration: string;
+  state: string;
+  tenant: string;
+  account: string;
+  contract: string;
+  contractId: string;
+  billingItem: string;
+  billingItemId: string;
+  current: number;
+  new: number;
+  delta: number;
+  reasons: string;
+  heldAt: string;
+  decidedBy: string;
+}
+
+export const HELD_FIELDS: ReadonlyArray<keyof HeldRow> = [
+  'id', 'integration', 'state', 'tenant', 'account', 'contract', 'contractId', 'billingItem', 'billingItemId', 'current', 'new', 'delta', 'reasons', 'heldAt', 'decidedBy',
+];
+
+export function heldRows(changes: readonly HeldChange[]): HeldRow[] {
+  return [...changes]
+    .sort((a, b) => a.id - b.id)
+    .map((h) => ({
+      id: h.id,
+      integration: h.integration,
+      state: h.state,
+      tenant: h.tenantName,
+      account: h.accountName ?? h.accountId,
+      contract: h.contractName ?? h.contractId,
+      contractId: h.contractId,
+      billingItem: h.billingItemName ?? h.billingItemId,
+      billingItemId: h.billingItemId,
+      current: h.beforeUnits,
+      new: h.afterUnits,
+      delta: h.delta,
+      reasons: h.reasons.map((r) => r.text).join('; '),
+      heldAt: h.createdAt,
+      decidedBy: h.decidedBy ?? '',
+    }));
+}

@@ -14,7 +14,7 @@ import type { AccountBillingReadiness, BillingItem, PriceLevel, PsaAccount, PsaC
 import { createPlatform, createPsa } from '../connectors/factory.js';
 import { lastLedgerRuns, livenessNow, readAgentStatus, type AgentStatus, type LastLedgerRuns, type Liveness } from '../store/agentStatus.js';
 import fs from 'node:fs';
-import { inspectConfigFile, openConfig, type ConfigStore, type SaveResult } from '../store/config.js';
+import { defaultActor, inspectConfigFile, openConfig, type ConfigStore, type SaveResult } from '../store/config.js';
 import { openLedger, type Ledger } from '../store/ledger.js';
 import { deleteIntegration, integrationSummaries, renameIntegration, type DeleteOutcome, type IntegrationStores, type IntegrationSummary, type RenameOutcome } from './integrations.js';
 import type { KmspPaths } from '../store/paths.js';
@@ -111,6 +111,11 @@ export class ConsoleSession {
   private readonly configListeners = new Set<() => void>();
   /** The config file's mtime and size when its agent.* was last read (see syncAgent). */
   private diskStamp = '';
+
+  /** Who the audit names for a decision taken in this console (a held billing change approved…). */
+  auditActor(): string {
+    return this.actor ?? defaultActor('console');
+  }
 
   constructor(options: ConsoleSessionOptions) {
     this.paths = options.paths;

@@ -62,8 +62,8 @@ export function holdReasons(change: GuardedChange, settings: ApprovalSettings): 
 }
 
 /** A decrease or a drop to 0: approving one asks for the tenant's name to be typed. */
-export function needsTypedName(change: { before: number; after: number }): boolean {
-  return change.after < change.before;
+export function needsTypedName(change: { beforeUnits: number; afterUnits: number }): boolean {
+  return change.afterUnits < change.beforeUnits;
 }
 
 function formatShare(share: number): string {

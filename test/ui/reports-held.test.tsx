@@ -1,0 +1,98 @@
+// Reports › Billing: Held over the real simulators (README › Billing approvals): the changes the
+// first billing run held on the crafted billing-basic fixture (a first posting on the contract:
+// 85 → 90 workstations, 0 → 10 servers, 3 → 0 non-Windows), approved and rejected from the
+// console; a decrease asks for the tenant's name to be typed.
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { runBilling } from '../../source/billing/run.js';
+import { ConsoleSession } from '../../source/console/session.js';
+import { DEFAULT_APPROVALS } from '../../source/domain/billingGuards.js';
+import { ConsoleApp } from '../../source/ui/app.js';
+import { createReportsScreen } from '../../source/ui/screens/reports/index.js';
+import { basicBilling, basicTenants, NW, SRV } from '../billing/basicFixture.js';
+import { startBillingEnv, type BillingEnv } from '../billing/helpers.js';
+import { cleanupUi, keys, press, renderUi, type, waitForFrame, type RenderedUi } from '../helpers/ink.js';
+
+let env: BillingEnv;
+let session: ConsoleSession | undefined;
+
+beforeEach(async () => {
+  env = await startBillingEnv('billing-basic', { tenants: basicTenants, billing: basicBilling });
+  const c = await env.connect();
+  const ledger = env.ledger();
+  try {
+    const r = await runBilling({ integration: { ...env.integration, approvals: DEFAULT_APPROVALS }, platform: c.platform, psa: c.psa, ledger, now: new Date(), timeZone: 'UTC', dryRun: false });
+    expect(r.execution.totals).toMatchObject({ held: 3, posted: 0 });
+  } finally {
+    await c.close();
+  }
+});
+afterEach(async () => {
+  cleanupUi();
+  await session?.close();
+  session = undefined;
+  await env.close();
+});
+
+function open(size: { columns: number; rows: number }): RenderedUi {
+  session = new ConsoleSession({ paths: env.paths, secretBackends: ['file'], actor: 'tester (console)' });
+  return renderUi(<ConsoleApp integrationName="demo" screens={[createReportsScreen({ session, integrationName: 'demo' })]} initialTab="reports" noticeTimeoutMs={0} onExit={vi.fn()} />, size);
+}
+
+async function held(ui: RenderedUi): Promise<string> {
+  await waitForFrame(ui, (f) => f.includes('Unmapped accounts'), 5000);
+  await press(ui.stdin, ']', ']', ']');
+  return waitForFrame(ui, (f) => f.includes('held for a decision'), 5000);
+}
+
+/** Times move with the clock: snapshots show them as placeholders. */
+const stable = (frame: string) => frame.replace(/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z/gu, 'YYYY-MM-DDThh:mm:ssZ').replace(/\d{4}-\d{2}-\d{2}/gu, 'YYYY-MM-DD');
+
+describe('Reports › Billing: Held', () => {
+  it('lists the held changes with why, at 120×35 and 80×24', async () => {
+    const wide = open({ columns: 120, rows: 35 });
+    const frame = await held(wide);
+    expect(frame).toContain('3 held for a decision · 0 approved');
+    expect(frame).toMatch(/Northwind Traders\s+KESB Select – Non-Windows\s+3\s+0\s+\u22123\s+held/u);
+    expect(frame).toContain('Held: first posting by kmsp on this contract');
+    expect(stable(frame)).toMatchSnapshot();
+    cleanupUi();
+    await session!.close();
+    const narrow = open({ columns: 80, rows: 24 });
+    const small = await held(narrow);
+    expect(small).toMatch(/KESB Select – Non-W…\s+3\s+0\s+\u22123\s+held/u);
+    expect(stable(small)).toMatchSnapshot();
+  });
+
+  it('approving a decrease asks for the tenant name; a wrong one approves nothing', async () => {
+    const ui = open({ columns: 120, rows: 35 });
+    let frame = await held(ui);
+    const nw = session!.ledger.listHeldChanges().find((h) => h.billingItemId === NW)!;
+    // The rows are in id order; the cursor goes to the non-Windows one.
+    const order = session!.ledger.listHeldChanges().sort((a, b) => a.id - b.id).map((h) => h.id);
+    for (let i = 0; i < order.indexOf(nw.id); i++) await press(ui.stdin, keys.down);
+    await press(ui.stdin, 'a');
+    frame = await waitForFrame(ui, (f) => f.includes('Approve a decrease of 3 units'));
+    expect(frame).toContain('Type the virtual server');
+    await type(ui.stdin, 'Southside');
+    await press(ui.stdin, keys.enter);
+    frame = await waitForFrame(ui, (f) => f.includes('does not match'));
+    expect(session!.ledger.getHeldChange(nw.id)!.state).toBe('held');
+    for (let i = 0; i < 'Southside'.length; i++) await press(ui.stdin, keys.backspace);
+    await type(ui.stdin, 'northwind traders');
+    await press(ui.stdin, keys.enter);
+    frame = await waitForFrame(ui, (f) => f.includes('2 held for a decision · 1 approved'));
+    expect(session!.ledger.getHeldChange(nw.id)).toMatchObject({ state: 'approved', decidedBy: 'tester (console)' });
+    expect(session!.ledger.listConfigAudit()[0]!.summary).toContain(`approved held change ${nw.id}`);
+
+    // An increase asks a plain yes/no; x rejects.
+    const srv = session!.ledger.listHeldChanges().find((h) => h.billingItemId === SRV)!;
+    await press(ui.stdin, 'g');
+    for (let i = 0; i < order.indexOf(srv.id); i++) await press(ui.stdin, keys.down);
+    await press(ui.stdin, 'x');
+    frame = await waitForFrame(ui, (f) => f.includes('Reject Northwind Traders'));
+    await press(ui.stdin, 'y');
+    frame = await waitForFrame(ui, (f) => f.includes('1 held for a decision · 1 approved'));
+    expect(session!.ledger.getHeldChange(srv.id)!.state).toBe('rejected');
+    expect(frame).not.toMatch(/KESB Select – Server\s+0\s+10/u);
+  });
+});
