@@ -126,8 +126,9 @@ export function billingActions(io: CommandIo, input: PromptInput = process.stdin
           else {
             const { renderTable } = await import('../../ui/print.js');
             const t = renderTable(
-              rows.map((r) => ({ ID: r.id, State: r.state, Tenant: r.tenant, Contract: r.contract, 'Billing item': r.billingItem, Current: r.current, New: r.new, Delta: signed(r.delta), Why: r.reasons })),
-              { minWidth: { Tenant: 12, 'Billing item': 20 } },
+              // The contract is in --format csv/json; the reasons are what a person decides on.
+              rows.map((r) => ({ ID: r.id, State: r.state, Tenant: r.tenant, 'Billing item': r.billingItem, Current: r.current, New: r.new, Delta: signed(r.delta), Why: r.reasons })),
+              { minWidth: { Tenant: 12, 'Billing item': 20, Why: 40 } },
             );
             const waiting = rows.filter((r) => r.state === 'held').length;
             io.out(
