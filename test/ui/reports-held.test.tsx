@@ -40,7 +40,8 @@ function open(size: { columns: number; rows: number }): RenderedUi {
 
 async function held(ui: RenderedUi): Promise<string> {
   await waitForFrame(ui, (f) => f.includes('Unmapped accounts'), 5000);
-  await press(ui.stdin, ']', ']', ']');
+  // The last report: [ from the first one.
+  await press(ui.stdin, '[');
   return waitForFrame(ui, (f) => f.includes('held for a decision'), 5000);
 }
 
@@ -61,6 +62,32 @@ describe('Reports › Billing: Held', () => {
     const small = await held(narrow);
     expect(small).toMatch(/KESB Select – Non-W…\s+3\s+0\s+\u22123\s+held/u);
     expect(stable(small)).toMatchSnapshot();
+  });
+
+  it('m changes the approval setting: checked as typed, saved and audited', async () => {
+    const ui = open({ columns: 120, rows: 35 });
+    let frame = await held(ui);
+    expect(frame).toContain('Setting: post everything (no setting saved: as before approvals existed) · m changes it');
+    await press(ui.stdin, 'm');
+    frame = await waitForFrame(ui, (f) => f.includes('Billing approvals of demo'));
+    await press(ui.stdin, keys.down);
+    await press(ui.stdin, keys.backspace, keys.backspace);
+    await type(ui.stdin, '150');
+    frame = await waitForFrame(ui, (f) => f.includes('must be 0–100%'));
+    await press(ui.stdin, keys.backspace, keys.backspace, keys.backspace);
+    await type(ui.stdin, '30');
+    await press(ui.stdin, keys.down);
+    await type(ui.stdin, '5');
+    await press(ui.stdin, keys.up, keys.up);
+    await press(ui.stdin, keys.enter);
+    frame = await waitForFrame(ui, (f) => f.includes('hold risky changes') && f.includes('hold everything'));
+    // The choice list: hold risky changes is the second.
+    await type(ui.stdin, 'risky');
+    await press(ui.stdin, keys.enter);
+    await press(ui.stdin, '\u0013'); // ctrl+s
+    frame = await waitForFrame(ui, (f) => f.includes('Setting: hold risky changes: decreases over 30% or 5 units'));
+    expect(session!.config.integrations[0]!.approvals).toEqual({ mode: 'hold-risky', maxDecreasePercent: 30, maxDecreaseUnits: 5 });
+    expect(session!.ledger.listConfigAudit()[0]!.summary).toContain('approvals');
   });
 
   it('approving a decrease asks for the tenant name; a wrong one approves nothing', async () => {

@@ -1,12 +1,12 @@
 // Reports › Billing: Held (README › Billing approvals): the billing changes the agent held for a
 // person, from the ledger. `a` approves the cursor row (a decrease asks for the tenant's name to
-// be typed), `x` rejects it, `r` reads the ledger again. A decision is written to the ledger with
+// be typed), `x` rejects it, `r` reads the ledger again, `m` changes the integration's approval setting. A decision is written to the ledger with
 // its audit row at once; the next billing run posts an approved change, re-checked against the PSA.
 import { useCallback, useMemo, useState } from 'react';
 import { Box, Text } from 'ink';
 import type { ConsoleSession } from '../../../console/session.js';
-import { checkTypedName, needsTypedName } from '../../../domain/billingGuards.js';
-import { psaLabel } from '../../../domain/config.js';
+import { APPROVAL_MODE_LABELS, approvalProblems, approvalsOf, checkTypedName, needsTypedName } from '../../../domain/billingGuards.js';
+import { APPROVAL_MODES, psaLabel, type ApprovalMode, type ApprovalSettings } from '../../../domain/config.js';
 import type { HeldChange } from '../../../store/ledger.js';
 import { useScreen } from '../../console-context.js';
 import { Table, useTable, type Column } from '../../components/table/index.js';
@@ -50,6 +50,26 @@ export function heldSummary(changes: readonly HeldChange[]): string {
   return `${waiting} held for a decision · ${changes.length - waiting} approved, posted by the next billing run`;
 }
 
+/** "hold risky changes: decreases over 20% or 10 units, drops to 0, first postings on a contract". */
+export function approvalsText(settings: ApprovalSettings, explicit: boolean): string {
+  const label = APPROVAL_MODE_LABELS[settings.mode];
+  if (settings.mode !== 'hold-risky') return `${label}${explicit ? '' : ' (no setting saved: as before approvals existed)'}`;
+  const units = settings.maxDecreaseUnits !== null ? ` or ${settings.maxDecreaseUnits} units` : '';
+  return `${label}: decreases over ${settings.maxDecreasePercent}%${units}, drops to 0, first postings on a contract`;
+}
+
+/** The form's values as settings, or the first problem. */
+function settingsFrom(values: Readonly<Record<string, string | boolean | null>>): ApprovalSettings | string {
+  const mode = String(values.mode ?? '') as ApprovalMode;
+  if (!APPROVAL_MODES.includes(mode)) return 'Choose a setting.';
+  const percentText = String(values.percent ?? '').trim();
+  const unitsText = String(values.units ?? '').trim();
+  const percent = Number(percentText);
+  const units = unitsText === '' ? null : Number(unitsText);
+  const settings: ApprovalSettings = { mode, maxDecreasePercent: percentText === '' ? Number.NaN : percent, maxDecreaseUnits: units };
+  return approvalProblems(settings)[0] ?? settings;
+}
+
 export function HeldReport({ width, height, active, session, integrationName }: HeldReportProps) {
   const screen = useScreen();
   const theme = useTheme();
@@ -60,7 +80,7 @@ export function HeldReport({ width, height, active, session, integrationName }: 
   const reload = useCallback(() => setVersion((v) => v + 1), []);
   // eslint-disable-next-line react-hooks/exhaustive-deps
   const rows = useMemo(() => session.ledger.listHeldChanges({ integration: integrationName }).sort((a, b) => a.id - b.id), [session, integrationName, version]);
-  const tableHeight = Math.max(3, height - 6);
+  const tableHeight = Math.max(3, height - 7);
   const table = useTable({ rows, columns, getRowId: (h) => String(h.id), height: tableHeight, active, group: 'Billing: Held' });
   const cursor = table.cursorRow;
 
@@ -92,9 +112,35 @@ export function HeldReport({ width, height, active, session, integrationName }: 
     reload();
   };
 
+  const editSettings = async () => {
+    if (!integration) return;
+    const current = approvalsOf(integration);
+    const values = await screen.form({
+      title: `Billing approvals of ${integrationName}`,
+      intro: ['What the billing runs post on their own and what they hold here for a person.', 'Changes of a tenant whose platform data was read in part are held under every setting.'],
+      fields: [
+        { kind: 'choice', id: 'mode', label: 'Setting', required: true, initial: current.mode, options: APPROVAL_MODES.map((m) => ({ value: m, label: APPROVAL_MODE_LABELS[m] })) },
+        { kind: 'text', id: 'percent', label: 'Hold decreases over (%)', initial: String(current.maxDecreasePercent), validate: (v) => { const r = settingsFrom({ mode: 'hold-risky', percent: v, units: '' }); return typeof r === 'string' ? r : undefined; } },
+        { kind: 'text', id: 'units', label: 'or over (units; blank: no limit)', initial: current.maxDecreaseUnits === null ? '' : String(current.maxDecreaseUnits), validate: (v) => { const r = settingsFrom({ mode: 'hold-risky', percent: '20', units: v }); return typeof r === 'string' ? r : undefined; } },
+      ],
+      validateAsYouType: true,
+    });
+    if (values === undefined) return;
+    const next = settingsFrom(values);
+    if (typeof next === 'string') return screen.notify(next, 'warning');
+    try {
+      session.updateIntegration(integrationName, (i) => ({ ...i, approvals: next }), `Reports › Billing: Held: approvals ${APPROVAL_MODE_LABELS[next.mode]}`);
+      screen.notify(`Saved: ${approvalsText(next, true)}. The next billing run follows it.`, 'success');
+    } catch (error) {
+      screen.notify(error);
+    }
+    reload();
+  };
+
   useCommands(
     'Billing: Held',
     [
+      { id: 'held.settings', keys: ['m'], description: 'Change what billing holds for approval (post everything, hold risky changes, hold everything)', hint: 'setting', when: () => !table.filterMode && integration !== undefined, run: () => void editSettings() },
       { id: 'held.approve', keys: ['a'], description: 'Approve the held change (a decrease asks for the tenant name)', hint: 'approve', when: () => !table.filterMode && cursor?.state === 'held', run: () => void decide(cursor!, true) },
       { id: 'held.reject', keys: ['x'], description: 'Reject the held change: never posted', hint: 'reject', when: () => !table.filterMode && cursor !== undefined, run: () => void decide(cursor!, false) },
       { id: 'held.reload', keys: ['r'], description: 'Read the held changes again', hint: 'reload', when: () => !table.filterMode, run: reload },
@@ -105,6 +151,7 @@ export function HeldReport({ width, height, active, session, integrationName }: 
   const lines: Array<{ text: string; tone: Tone }> = [
     { text: `Billing: Held — changes the billing runs keep from ${psa} until a person decides`, tone: 'title' },
     { text: heldSummary(rows), tone: 'normal' },
+    { text: integration ? `Setting: ${approvalsText(approvalsOf(integration), integration.approvals !== undefined)} · m changes it` : '', tone: 'muted' },
   ];
   const below = [...heldDetail(cursor, words.contract).map((text) => ({ text: `  ${text}`, tone: 'muted' as Tone })), { text: 'CLI: kmsp billing held · kmsp billing approve ID… | --all-increases · kmsp billing reject ID…', tone: 'muted' as Tone }];
   const line = (l: { text: string; tone: Tone }, i: number) => (
