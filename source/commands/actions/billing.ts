@@ -10,6 +10,7 @@ import { runBilling } from '../../billing/run.js';
 import { checkTypedName, needsTypedName } from '../../domain/billingGuards.js';
 import { describeError, KmspError } from '../../domain/errors.js';
 import { psaProfile } from '../../domain/profiles/index.js';
+import { toTerminalText } from '../../domain/terminalText.js';
 import { defaultActor } from '../../store/config.js';
 import { openLedger, type HeldChange, type Ledger } from '../../store/ledger.js';
 import { FORMATS, type PromptInput } from '../billing.js';
@@ -99,10 +100,11 @@ function pickHeld(ledger: Ledger, ids: readonly number[], only: string | undefin
   });
 }
 
-function ask(input: PromptInput, io: CommandIo, question: string): Promise<string> {
+/** One line typed at the terminal; the question carries vendor text (a tenant's name), cleaned like every line printed. */
+function ask(input: PromptInput, question: string): Promise<string> {
   const rl = readline.createInterface({ input, output: process.stdout, terminal: true });
   return new Promise<string>((resolve) => {
-    rl.question(question, (answer) => resolve(answer));
+    rl.question(toTerminalText(question), (answer) => resolve(answer));
     rl.once('close', () => resolve(''));
   }).finally(() => rl.close());
 }
@@ -177,7 +179,7 @@ export function billingActions(io: CommandIo, input: PromptInput = process.stdin
               });
             }
             for (const d of decreases) {
-              const typed = await ask(input, io, `${heldLine(d)}\nType the tenant’s name (“${d.tenantName}”) to approve this decrease: `);
+              const typed = await ask(input, `${heldLine(d)}\nType the tenant’s name (“${d.tenantName}”) to approve this decrease: `);
               const wrong = checkTypedName(d.tenantName, typed);
               if (wrong) throw wrong;
             }
