@@ -212,6 +212,14 @@ export async function executeBillingPlan(plan: BillingPlan, options: ExecuteOpti
   const failure = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected' && !(r.reason instanceof Interrupted && r.reason.inner === null));
   if (failure) throw failure.reason instanceof Interrupted ? failure.reason.inner : failure.reason;
   const contracts = settled.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+  // A held change of a contract this integration no longer bills (its tenant unmapped, billing
+  // turned off, another contract chosen) can never be posted: it is not left waiting for a decision.
+  if (writes && !options.signal?.aborted) {
+    const planned = new Set(plan.contracts.map((c) => c.contractId));
+    for (const h of options.ledger!.listHeldChanges({ integration: plan.integration })) {
+      if (!planned.has(h.contractId)) options.ledger!.replaceHeldChange(h.id, `replaced: the ${plan.date} pass no longer bills this contract (its mapping changed)`);
+    }
+  }
   const abandoned = options.signal?.aborted === true && (contracts.length < plan.contracts.length || contracts.some((c) => c.abandoned));
   return { dryRun: options.dryRun, paused, abandoned, contracts: contracts.map(({ abandoned: _, ...c }) => c), totals: totalsOf(contracts) };
 }

@@ -158,6 +158,17 @@ describe('billing approvals, signed-difference PSA', () => {
     expect(() => ledger.decideHeldChange(nw.id, { approve: true, actor: 'tester (test)' })).toThrow(/is rejected/);
   });
 
+  it('a held change of a contract no longer billed is replaced, not left waiting', async () => {
+    const integration = withApprovals(DEFAULT_APPROVALS);
+    await run(integration);
+    expect(ledger.listHeldChanges()).toHaveLength(3);
+    const off = { ...integration, tenants: integration.tenants.map((t) => ({ ...t, billing: false })) };
+    const r = await run(off);
+    expect(r.execution.totals).toMatchObject({ posted: 0, held: 0 });
+    expect(ledger.listHeldChanges()).toEqual([]);
+    expect(ledger.listHeldChanges({ states: ['replaced'] }).every((h) => /no longer bills this contract/.test(h.note ?? ''))).toBe(true);
+  });
+
   it('a decrease under the share but over the unit limit is held', async () => {
     const integration = withApprovals({ mode: 'hold-risky', maxDecreasePercent: 20, maxDecreaseUnits: 5 });
     await run(integration);
