@@ -32,7 +32,8 @@
 import pLimit from 'p-limit';
 import type { Psa } from '../domain/ports.js';
 import { postingsOf } from '../domain/billingPlan.js';
-import { holdReasons, LEGACY_APPROVALS } from '../domain/billingGuards.js';
+import { LEGACY_APPROVALS } from '../domain/billingGuards.js';
+import { judgeChange } from './approvals.js';
 import type { ApprovalSettings } from '../domain/config.js';
 import type { ItemQuantity, PostingMode } from '../domain/types.js';
 import { landingDeadline, type Ledger, type PostingRecord } from '../store/ledger.js';
@@ -391,15 +392,18 @@ async function executeContract(plan: BillingPlan, contract: ContractPlan, option
     }
     // README › Billing approvals: judged on the units just read, so an approval covers exactly
     // the change a person saw (same units before, same target) and is never posted on stale numbers.
-    const approved = open?.state === 'approved' && open.beforeUnits === before && open.afterUnits === after ? open : null;
+    const judged = judgeChange(
+      { before, after, firstPosting, incomplete: contract.incomplete ?? null, open: open ?? null, latest: () => ledger.latestHeldChange(plan.integration, contract.contractId, line.billingItemId) },
+      approvals,
+    );
+    if (judged.kind === 'rejected') {
+      outcome.postings.push({ ...base, status: 'rejected', ledgerId: null, psaPostingId: null, heldId: judged.held.id });
+      continue;
+    }
+    const approved = judged.kind === 'post' ? judged.approved : null;
     if (!approved) {
-      const reasons = holdReasons({ before, after, firstPosting, incomplete: contract.incomplete ?? null }, approvals);
-      if (reasons.length > 0) {
-        const latest = ledger.latestHeldChange(plan.integration, contract.contractId, line.billingItemId);
-        if (latest?.state === 'rejected' && latest.beforeUnits === before && latest.afterUnits === after) {
-          outcome.postings.push({ ...base, status: 'rejected', ledgerId: null, psaPostingId: null, heldId: latest.id });
-          continue;
-        }
+      if (judged.kind === 'hold') {
+        const { reasons } = judged;
         const held = ledger.holdChange({
           runId: options.runId,
           integration: plan.integration,

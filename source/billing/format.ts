@@ -21,30 +21,33 @@ export interface PreviewRow {
   unbilled: string;
   /** Where the PSA prices usage by a price level per account: the level the units would be set at after a re-pricing; else empty. */
   repricedAt: string;
+  /** Why the run would hold the change for a person (README › Billing approvals); empty when it would post it. */
+  held: string;
 }
 
-export const PREVIEW_FIELDS: ReadonlyArray<keyof PreviewRow> = ['account', 'accountId', 'contract', 'contractId', 'tenant', 'billingItem', 'billingItemId', 'current', 'new', 'delta', 'error', 'unbilled', 'repricedAt'];
+export const PREVIEW_FIELDS: ReadonlyArray<keyof PreviewRow> = ['account', 'accountId', 'contract', 'contractId', 'tenant', 'billingItem', 'billingItemId', 'current', 'new', 'delta', 'error', 'unbilled', 'repricedAt', 'held'];
 
 /** The level a plan line is re-priced at, by name where the mapping has it; empty when it is not re-priced. */
 export function repricedAt(contract: Pick<ContractPlan, 'priceLevelId' | 'priceLevelName'>, line: Pick<BillingLine, 'reprice'>): string {
   return line.reprice ? (contract.priceLevelName ?? contract.priceLevelId ?? '') : '';
 }
 
-export function previewRows(plan: BillingPlan): PreviewRow[] {
+/** `holds`: what the run would hold, by "contractId/billingItemId" (billing/approvals.ts expectedHolds). */
+export function previewRows(plan: BillingPlan, holds: ReadonlyMap<string, string> = new Map()): PreviewRow[] {
   const rows: PreviewRow[] = [];
   const sorted = [...plan.contracts].sort((a, b) => a.accountName.localeCompare(b.accountName) || a.contractName.localeCompare(b.contractName));
   for (const c of sorted) {
     const base = { account: c.accountName, accountId: c.accountId, contract: c.contractName, contractId: c.contractId, tenant: c.tenantName };
     if (c.error) {
       const why = [c.error.message, c.error.cause && `cause: ${c.error.cause}`, c.error.remedy && `remedy: ${c.error.remedy}`].filter(Boolean).join('; ');
-      rows.push({ ...base, billingItem: '', billingItemId: '', current: null, new: null, delta: null, error: why, unbilled: '', repricedAt: '' });
+      rows.push({ ...base, billingItem: '', billingItemId: '', current: null, new: null, delta: null, error: why, unbilled: '', repricedAt: '', held: '' });
       continue;
     }
     for (const l of [...c.lines].sort((a, b) => a.billingItemName.localeCompare(b.billingItemName))) {
-      rows.push({ ...base, billingItem: l.billingItemName, billingItemId: l.billingItemId, current: l.before, new: l.after, delta: l.delta, error: '', unbilled: '', repricedAt: repricedAt(c, l) });
+      rows.push({ ...base, billingItem: l.billingItemName, billingItemId: l.billingItemId, current: l.before, new: l.after, delta: l.delta, error: '', unbilled: '', repricedAt: repricedAt(c, l), held: holds.get(`${c.contractId}/${l.billingItemId}`) ?? '' });
     }
     for (const u of c.unbilled ?? []) {
-      rows.push({ ...base, billingItem: '', billingItemId: '', current: null, new: null, delta: null, error: '', unbilled: unbilledLine(u), repricedAt: '' });
+      rows.push({ ...base, billingItem: '', billingItemId: '', current: null, new: null, delta: null, error: '', unbilled: unbilledLine(u), repricedAt: '', held: '' });
     }
   }
   return rows;

@@ -24,6 +24,15 @@ const heldJson = async () => JSON.parse((await cli('billing', 'held', '--format'
 
 describe('kmsp billing held / approve / reject', () => {
   it('holds, refuses a decrease without a terminal, approves with --yes and --all-increases, posts with --now', async () => {
+    // The preview says what the run would hold, and why.
+    const preview = await cli('billing', 'preview');
+    expect(preview.code, preview.stderr).toBe(0);
+    expect(preview.stdout).toContain('Held for approval by the run, not posted');
+    expect(preview.stdout).toMatch(/Northwind Traders GmbH \/ KESB Select – Non-Windows: 3 → 0 — first posting by kmsp on this contract; drops to 0 from 3/u);
+    expect(preview.stdout).toContain('3 postings would be made (3 of them held for approval)');
+    const json = JSON.parse((await cli('billing', 'preview', '--format', 'json')).stdout) as Array<{ billingItemId: string; held: string }>;
+    expect(json.find((r) => r.billingItemId === WS)!.held).toBe('first posting by kmsp on this contract');
+
     const first = await cli('agent', '--once', '--job', 'billing');
     expect(first.code, first.stderr).toBe(0);
     expect(first.stdout).toContain('0 postings, 3 held for approval (kmsp billing held)');

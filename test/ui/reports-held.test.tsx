@@ -8,7 +8,7 @@ import { ConsoleSession } from '../../source/console/session.js';
 import { DEFAULT_APPROVALS } from '../../source/domain/billingGuards.js';
 import { ConsoleApp } from '../../source/ui/app.js';
 import { createReportsScreen } from '../../source/ui/screens/reports/index.js';
-import { basicBilling, basicTenants, NW, SRV } from '../billing/basicFixture.js';
+import { basicBilling, basicTenants, NW, SRV, WS } from '../billing/basicFixture.js';
 import { startBillingEnv, type BillingEnv } from '../billing/helpers.js';
 import { cleanupUi, keys, press, renderUi, type, waitForFrame, type RenderedUi } from '../helpers/ink.js';
 
@@ -62,6 +62,21 @@ describe('Reports › Billing: Held', () => {
     const small = await held(narrow);
     expect(small).toMatch(/KESB Select – Non-W…\s+3\s+0\s+\u22123\s+held/u);
     expect(stable(small)).toMatchSnapshot();
+  });
+
+  it('the Billing preview says which changes the run would hold', async () => {
+    const s = new ConsoleSession({ paths: env.paths, secretBackends: ['file'] });
+    s.updateIntegration('demo', (i) => ({ ...i, approvals: { mode: 'hold-risky', maxDecreasePercent: 20, maxDecreaseUnits: null } }));
+    await s.close();
+    // Someone set 180 workstations by hand: usage says 90, the run would hold the drop.
+    const date = new Date().toISOString().slice(0, 10);
+    for (const u of env.demo.autotask.state.units) if (String(u.serviceID) === WS && String(u.startDate).slice(0, 10) <= date && date <= String(u.endDate).slice(0, 10)) u.units = 180;
+    const ui = open({ columns: 120, rows: 35 });
+    await waitForFrame(ui, (f) => f.includes('Unmapped accounts'), 5000);
+    await press(ui.stdin, ']');
+    const frame = await waitForFrame(ui, (f) => f.includes('held for approval'), 10_000);
+    expect(frame).toContain('3 postings on 1 contract (3 held for approval) · 0 unchanged');
+    expect(frame).toContain('Held for approval by the run: first posting by kmsp on this contract');
   });
 
   it('m changes the approval setting: checked as typed, saved and audited', async () => {

@@ -1,13 +1,15 @@
 // The actions of kmsp billing (commands/billing.ts declares them): preview builds the billing
 // plan against the platform and the PSA and prints it; held, approve and reject work on the
 // changes billing holds for a person (README › Billing approvals), in the ledger.
+import { existsSync } from 'node:fs';
 import readline from 'node:readline';
 import type { Command } from 'commander';
 import { connect, loadIntegrations } from '../../billing/context.js';
 import { HELD_FIELDS, heldRows, PREVIEW_FIELDS, previewRows, signed, toCsv, toJson, type PreviewRow } from '../../billing/format.js';
 import { buildBillingPlan } from '../../billing/planner.js';
 import { runBilling } from '../../billing/run.js';
-import { checkTypedName, needsTypedName } from '../../domain/billingGuards.js';
+import { expectedHolds } from '../../billing/approvals.js';
+import { approvalsOf, checkTypedName, needsTypedName } from '../../domain/billingGuards.js';
 import { describeError, KmspError } from '../../domain/errors.js';
 import { psaProfile } from '../../domain/profiles/index.js';
 import { toTerminalText } from '../../domain/terminalText.js';
@@ -59,7 +61,14 @@ async function table(rows: Array<PreviewRow & { integration: string }>, date: st
     lines.push('Usage not billed (no billing item chosen on the Services tab):');
     for (const u of unbilled) lines.push(`  ${u.account}: ${u.unbilled}`);
   }
-  lines.push(`${changes} posting${changes === 1 ? '' : 's'} would be made; ${errors.length} contract${errors.length === 1 ? '' : 's'} with errors; ${skippedLine(skipped)}.`);
+  const held = rows.filter((r) => r.held);
+  if (held.length) {
+    lines.push('Held for approval by the run, not posted (README › Billing approvals; kmsp billing held lists them after it):');
+    for (const h of held) lines.push(`  ${h.account} / ${h.billingItem}: ${h.current ?? ''} → ${h.new ?? ''} — ${h.held}`);
+  }
+  lines.push(
+    `${changes} posting${changes === 1 ? '' : 's'} would be made${held.length ? ` (${held.length} of them held for approval)` : ''}; ${errors.length} contract${errors.length === 1 ? '' : 's'} with errors; ${skippedLine(skipped)}.`,
+  );
   return lines.filter(Boolean).join('\n') + '\n';
 }
 
@@ -227,6 +236,9 @@ export function billingActions(io: CommandIo, input: PromptInput = process.stdin
       try {
         const paths = checkedPathsOf(command, 'config');
         const { config, integrations } = loadIntegrations(paths, only);
+        // The ledger says which contracts kmsp posted to and what a person decided; a preview
+        // never creates one (without it no contract is known to be new).
+        const ledger = existsSync(paths.ledgerFile) ? openLedger({ paths }) : null;
         const rows: Array<PreviewRow & { integration: string }> = [];
         const skipped: Skipped[] = [];
         let date = '';
@@ -235,7 +247,7 @@ export function billingActions(io: CommandIo, input: PromptInput = process.stdin
           try {
             const plan = await buildBillingPlan({ integration, platform: c.platform, psa: c.psa, now: new Date(), timeZone: config.agent.timeZone });
             date = plan.date;
-            rows.push(...previewRows(plan).map((r) => ({ integration: integration.name, ...r })));
+            rows.push(...previewRows(plan, expectedHolds(plan, approvalsOf(integration), ledger)).map((r) => ({ integration: integration.name, ...r })));
             skipped.push(...plan.skipped);
           } finally {
             await c.close();
@@ -247,6 +259,7 @@ export function billingActions(io: CommandIo, input: PromptInput = process.stdin
         else if (format === 'json') writeData(io, toJson(rows, fields));
         else io.out(await table(rows, date, skipped));
         if (rows.some((r) => r.error)) process.exitCode = 1;
+        ledger?.close();
       } catch (error) {
         io.err(describeError(error) + '\n');
         process.exitCode = 1;
