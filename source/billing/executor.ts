@@ -36,7 +36,7 @@ import { LEGACY_APPROVALS } from '../domain/billingGuards.js';
 import { judgeChange } from './approvals.js';
 import type { ApprovalSettings } from '../domain/config.js';
 import type { ItemQuantity, PostingMode } from '../domain/types.js';
-import { landingDeadline, type Ledger, type PostingRecord } from '../store/ledger.js';
+import { landingDeadline, type Ledger, type PostingInput, type PostingRecord } from '../store/ledger.js';
 import { billingErrorLine, toBillingError } from './errors.js';
 
 import type { BillingError, BillingLine, BillingPlan, ContractPlan } from './types.js';
@@ -433,7 +433,7 @@ async function executeContract(plan: BillingPlan, contract: ContractPlan, option
       outcome.abandoned = true;
       return outcome;
     }
-    const posting = {
+    const posting: PostingInput = {
       runId: options.runId,
       integration: plan.integration,
       tenantId: contract.tenantId,
@@ -451,9 +451,9 @@ async function executeContract(plan: BillingPlan, contract: ContractPlan, option
       status: 'pending',
       landsBy: new Date(timeNow().getTime() + options.psa.writeLandsWithinMs),
       priceLevel: contract.priceLevelId ?? null,
-    } as const;
+    };
     // An approved change: its posting row and its link to it are written together (no second posting of it).
-    const row = approved ? ledger.postHeldChange(approved.id, { ...posting, status: 'pending' }) : ledger.recordPosting({ ...posting, status: 'pending' });
+    const row = approved ? ledger.postHeldChange(approved.id, posting) : ledger.recordPosting(posting);
     if (!row) {
       outcome.postings.push({ ...base, status: 'held', ledgerId: null, psaPostingId: null, heldId: approved!.id, reasons: ['the approval was withdrawn while this pass ran'] });
       continue;
