@@ -136,5 +136,12 @@ describe('Reports › Billing: Held', () => {
     frame = await waitForFrame(ui, (f) => f.includes('1 held for a decision · 1 approved'));
     expect(session!.ledger.getHeldChange(srv.id)!.state).toBe('rejected');
     expect(frame).not.toMatch(/KESB Select – Server\s+0\s+10/u);
+
+    // i approves every held increase (the workstations here) after a confirm.
+    await press(ui.stdin, 'i');
+    frame = await waitForFrame(ui, (f) => f.includes('Approve 1 held increase?'));
+    await press(ui.stdin, 'y');
+    frame = await waitForFrame(ui, (f) => f.includes('0 held for a decision · 2 approved'));
+    expect(session!.ledger.listHeldChanges({ states: ['approved'] })).toHaveLength(2);
   });
 });

@@ -1,6 +1,6 @@
 // Reports › Billing: Held (README › Billing approvals): the billing changes the agent held for a
 // person, from the ledger. `a` approves the cursor row (a decrease asks for the tenant's name to
-// be typed), `x` rejects it, `r` reads the ledger again, `m` changes the integration's approval setting. A decision is written to the ledger with
+// be typed), `i` approves every held increase, `x` rejects the cursor row, `r` reads the ledger again, `m` changes the integration's approval setting. A decision is written to the ledger with
 // its audit row at once; the next billing run posts an approved change, re-checked against the PSA.
 import { useCallback, useMemo, useState } from 'react';
 import { Box, Text } from 'ink';
@@ -112,6 +112,26 @@ export function HeldReport({ width, height, active, session, integrationName }: 
     reload();
   };
 
+  /** Every held increase at once (no name to type: an increase bills what usage shows). */
+  const approveIncreases = async () => {
+    const increases = rows.filter((h) => h.state === 'held' && h.afterUnits > h.beforeUnits);
+    if (increases.length === 0) return screen.notify('No held increase to approve.', 'info');
+    const yes = await screen.confirm({
+      title: 'Approve every held increase',
+      message: `Approve ${increases.length} held increase${increases.length === 1 ? '' : 's'}? The next billing run posts them, re-checked against ${psa}.`,
+      detail: increases.slice(0, 5).map((h) => `#${h.id} ${h.tenantName} · ${h.billingItemName ?? h.billingItemId}: ${formatCount(h.beforeUnits)} → ${formatCount(h.afterUnits)}`),
+    });
+    if (!yes) return;
+    try {
+      const actor = session.auditActor();
+      session.ledger.transaction(() => increases.forEach((h) => session.ledger.decideHeldChange(h.id, { approve: true, actor })));
+      screen.notify(`Approved ${increases.length} held increase${increases.length === 1 ? '' : 's'}; recorded in the ledger's audit.`, 'success');
+    } catch (error) {
+      screen.notify(error);
+    }
+    reload();
+  };
+
   const editSettings = async () => {
     if (!integration) return;
     const current = approvalsOf(integration);
@@ -142,6 +162,7 @@ export function HeldReport({ width, height, active, session, integrationName }: 
     [
       { id: 'held.settings', keys: ['m'], description: 'Change what billing holds for approval (post everything, hold risky changes, hold everything)', hint: 'setting', when: () => !table.filterMode && integration !== undefined, run: () => void editSettings() },
       { id: 'held.approve', keys: ['a'], description: 'Approve the held change (a decrease asks for the tenant name)', hint: 'approve', when: () => !table.filterMode && cursor?.state === 'held', run: () => void decide(cursor!, true) },
+      { id: 'held.increases', keys: ['i'], description: 'Approve every held increase', hint: 'approve increases', when: () => !table.filterMode && rows.some((h) => h.state === 'held' && h.afterUnits > h.beforeUnits), run: () => void approveIncreases() },
       { id: 'held.reject', keys: ['x'], description: 'Reject the held change: never posted', hint: 'reject', when: () => !table.filterMode && cursor !== undefined, run: () => void decide(cursor!, false) },
       { id: 'held.reload', keys: ['r'], description: 'Read the held changes again', hint: 'reload', when: () => !table.filterMode, run: reload },
     ],
