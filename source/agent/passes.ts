@@ -211,7 +211,7 @@ async function runOne(job: AgentJob, integration: Integration, ledger: Ledger | 
 export function billingSummaryLine(integration: string, r: BillingRunResult, x: { dryRun: boolean; paused: boolean; requests: { platform: number; psa: number }; ms: number; /** The PSA's word ("agreements"); default "contracts". */ contracts?: string }): string {
   const t = r.execution.totals;
   const mode = x.dryRun ? ' (dry run: nothing written)' : x.paused ? ' (paused: nothing written)' : '';
-  const postings = x.dryRun || x.paused ? `${t.wouldPost} postings to make` : `${t.posted} postings`;
+  const postings = x.dryRun || x.paused ? `${t.wouldPost} postings to make` : `${t.posted} postings${t.held ? `, ${t.held} held for approval (kmsp billing held)` : ''}`;
   return (
     `billing ${integration} ${r.plan.date}${mode}: ${t.contracts} ${x.contracts ?? 'contracts'}, ${postings}, ${t.errors} error${t.errors === 1 ? '' : 's'}, ${r.plan.skipped.length} tenant${r.plan.skipped.length === 1 ? '' : 's'} skipped; ` +
     `${x.requests.platform + x.requests.psa} requests (platform ${x.requests.platform}, PSA ${x.requests.psa}); ${(x.ms / 1000).toFixed(1)} s` +

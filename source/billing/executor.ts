@@ -32,8 +32,11 @@
 import pLimit from 'p-limit';
 import type { Psa } from '../domain/ports.js';
 import { postingsOf } from '../domain/billingPlan.js';
+import { LEGACY_APPROVALS } from '../domain/billingGuards.js';
+import { judgeChange } from './approvals.js';
+import type { ApprovalSettings } from '../domain/config.js';
 import type { ItemQuantity, PostingMode } from '../domain/types.js';
-import { landingDeadline, type Ledger, type PostingRecord } from '../store/ledger.js';
+import { landingDeadline, type Ledger, type PostingInput, type PostingRecord } from '../store/ledger.js';
 import { billingErrorLine, toBillingError } from './errors.js';
 
 import type { BillingError, BillingLine, BillingPlan, ContractPlan } from './types.js';
@@ -47,6 +50,10 @@ export type PostingStatusOutcome =
   | 'unknown'
   /** Not attempted: an earlier posting to this contract item is still unsettled. */
   | 'blocked'
+  /** Held for a person (README › Billing approvals): recorded in the ledger's held changes, not posted. */
+  | 'held'
+  /** A person rejected this very change: not posted, not held again. */
+  | 'rejected'
   /** Not needed: the PSA already holds the desired units (e.g. the posting of a crashed run went through). */
   | 'unchanged'
   /** Dry run: would be posted. */
@@ -65,6 +72,10 @@ export interface PostingOutcome {
   ledgerId: number | null;
   psaPostingId: string | null;
   error?: BillingError;
+  /** held, rejected, or posted on an approval: the held change's id in the ledger. */
+  heldId?: number;
+  /** held: why it waits for a person. */
+  reasons?: string[];
 }
 
 /** An unsettled posting of an earlier run, looked at again. */
@@ -91,6 +102,8 @@ export interface ExecutionTotals {
   failed: number;
   unknown: number;
   blocked: number;
+  /** Changes held for a person (not errors: they wait for a decision). */
+  held: number;
   /** Contracts with an error (plan or execution) plus failed, unknown and blocked postings. */
   errors: number;
   /** Lines a dry run or a paused run would have posted. */
@@ -131,6 +144,8 @@ export interface ExecuteOptions {
   signal?: AbortSignal;
   /** Clock for landsBy (default: real time). */
   now?: () => Date;
+  /** Which changes wait for a person (default: post every change, as before approvals existed). */
+  approvals?: ApprovalSettings;
 }
 
 const clock = (iso: number): string => new Date(iso).toISOString().replace(/\.\d{3}Z$/, 'Z');
@@ -198,6 +213,14 @@ export async function executeBillingPlan(plan: BillingPlan, options: ExecuteOpti
   const failure = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected' && !(r.reason instanceof Interrupted && r.reason.inner === null));
   if (failure) throw failure.reason instanceof Interrupted ? failure.reason.inner : failure.reason;
   const contracts = settled.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+  // A held change of a contract this integration no longer bills (its tenant unmapped, billing
+  // turned off, another contract chosen) can never be posted: it is not left waiting for a decision.
+  if (writes && !options.signal?.aborted) {
+    const planned = new Set(plan.contracts.map((c) => c.contractId));
+    for (const h of options.ledger!.listHeldChanges({ integration: plan.integration })) {
+      if (!planned.has(h.contractId)) options.ledger!.replaceHeldChange(h.id, `replaced: the ${plan.date} pass no longer bills this contract (its mapping changed)`);
+    }
+  }
   const abandoned = options.signal?.aborted === true && (contracts.length < plan.contracts.length || contracts.some((c) => c.abandoned));
   return { dryRun: options.dryRun, paused, abandoned, contracts: contracts.map(({ abandoned: _, ...c }) => c), totals: totalsOf(contracts) };
 }
@@ -270,7 +293,13 @@ async function executeContract(plan: BillingPlan, contract: ContractPlan, option
   const outcome: ContractOutcome & { abandoned?: boolean } = { plan: contract, postings: [], settled: [] };
   const wanted = nonZero(contract.lines);
   const unsettled = ledger.unsettledPostings({ integration: plan.integration, contractId: contract.contractId });
-  if (wanted.length === 0 && unsettled.length === 0) return outcome;
+  // Changes held for this contract by earlier passes: each one is looked at again below, and
+  // marked replaced when this pass plans another target for its item or none at all.
+  const openHeld = new Map(ledger.listHeldChanges({ integration: plan.integration, contractId: contract.contractId }).map((h) => [h.billingItemId, h]));
+  if (wanted.length === 0 && unsettled.length === 0) {
+    for (const h of openHeld.values()) ledger.replaceHeldChange(h.id, `replaced: the ${plan.date} pass found no change to make (the ${wordsOf(options).contract} holds what usage says)`);
+    return outcome;
+  }
 
   // Re-read the PSA's own units right before writing: the plan may be stale, and a crashed
   // run's accepted posting is already in them.
@@ -336,7 +365,13 @@ async function executeContract(plan: BillingPlan, contract: ContractPlan, option
     outcome.settled.push({ ledgerId: row.id, billingItemId: row.billingItemId, before: row.beforeUnits, after: row.afterUnits, status, units: now });
   }
 
+  const approvals = options.approvals ?? LEGACY_APPROVALS;
+  // Judged once per contract, before this pass posts to it: its own postings do not make the
+  // contract's later lines "not new".
+  const firstPosting = approvals.mode === 'hold-risky' && !ledger.hasPostedTo(plan.integration, contract.contractId);
+  const looked = new Set<string>();
   for (const line of wanted) {
+    looked.add(line.billingItemId);
     const before = unitsOf(line.billingItemId);
     const after = line.after;
     const delta = after - before;
@@ -349,9 +384,48 @@ async function executeContract(plan: BillingPlan, contract: ContractPlan, option
     // Units right: posted again only when the PSA prices them at another level than the account's (read just now).
     const held = levels.get(line.billingItemId);
     const repriced = contract.priceLevelId !== undefined && typeof held === 'string' && held !== contract.priceLevelId && after > 0;
+    const open = openHeld.get(line.billingItemId);
     if (delta === 0 && !repriced) {
+      if (open) ledger.replaceHeldChange(open.id, `replaced: the ${plan.date} pass found ${before} units, what usage says — nothing to post`);
       outcome.postings.push({ ...base, status: 'unchanged', ledgerId: null, psaPostingId: null });
       continue;
+    }
+    // README › Billing approvals: judged on the units just read, so an approval covers exactly
+    // the change a person saw (same units before, same target) and is never posted on stale numbers.
+    const judged = judgeChange(
+      { before, after, firstPosting, incomplete: contract.incomplete ?? null, open: open ?? null, latest: () => ledger.latestHeldChange(plan.integration, contract.contractId, line.billingItemId) },
+      approvals,
+    );
+    if (judged.kind === 'rejected') {
+      outcome.postings.push({ ...base, status: 'rejected', ledgerId: null, psaPostingId: null, heldId: judged.held.id });
+      continue;
+    }
+    const approved = judged.kind === 'post' ? judged.approved : null;
+    if (!approved) {
+      if (judged.kind === 'hold') {
+        const { reasons } = judged;
+        const held = ledger.holdChange({
+          runId: options.runId,
+          integration: plan.integration,
+          tenantId: contract.tenantId,
+          tenantName: contract.tenantName,
+          accountId: contract.accountId,
+          accountName: contract.accountName,
+          contractId: contract.contractId,
+          contractName: contract.contractName,
+          billingItemId: line.billingItemId,
+          billingItemName: line.billingItemName,
+          beforeUnits: before,
+          afterUnits: after,
+          effectiveDate: plan.date,
+          priceLevel: contract.priceLevelId ?? null,
+          reasons,
+        });
+        outcome.postings.push({ ...base, status: 'held', ledgerId: null, psaPostingId: null, heldId: held.id, reasons: reasons.map((r) => r.text) });
+        continue;
+      }
+      // Routine now: a change held earlier for this item is overtaken by this one.
+      if (open) ledger.replaceHeldChange(open.id, `replaced: the ${plan.date} pass posts ${before} → ${after}, which needs no approval`);
     }
     if (state.interrupted) throw new Interrupted(null);
     // A safe point: nothing of this line is written yet. The lines left are posted by the next run.
@@ -359,7 +433,7 @@ async function executeContract(plan: BillingPlan, contract: ContractPlan, option
       outcome.abandoned = true;
       return outcome;
     }
-    const row = ledger.recordPosting({
+    const posting: PostingInput = {
       runId: options.runId,
       integration: plan.integration,
       tenantId: contract.tenantId,
@@ -377,7 +451,14 @@ async function executeContract(plan: BillingPlan, contract: ContractPlan, option
       status: 'pending',
       landsBy: new Date(timeNow().getTime() + options.psa.writeLandsWithinMs),
       priceLevel: contract.priceLevelId ?? null,
-    });
+    };
+    // An approved change: its posting row and its link to it are written together (no second posting of it).
+    const row = approved ? ledger.postHeldChange(approved.id, posting) : ledger.recordPosting(posting);
+    if (!row) {
+      outcome.postings.push({ ...base, status: 'held', ledgerId: null, psaPostingId: null, heldId: approved!.id, reasons: ['the approval was withdrawn while this pass ran'] });
+      continue;
+    }
+    const heldRef = approved ? { heldId: approved.id } : {};
     let psaId: string | null;
     try {
       const priced = contract.priceLevelId !== undefined ? { priceLevel: contract.priceLevelId } : {};
@@ -390,7 +471,7 @@ async function executeContract(plan: BillingPlan, contract: ContractPlan, option
       const status = e.outcomeUnknown ? 'unknown' : 'failed';
       ledger.settlePosting(row.id, { status, error: billingErrorLine(e) });
       if (status === 'unknown') blocked.set(line.billingItemId, { row: { ...row, status: 'unknown' }, inFlightUntil: null });
-      outcome.postings.push({ ...base, status, ledgerId: row.id, psaPostingId: null, error: e });
+      outcome.postings.push({ ...base, status, ledgerId: row.id, psaPostingId: null, error: e, ...heldRef });
       continue;
     }
     if (options.afterPost) {
@@ -402,7 +483,11 @@ async function executeContract(plan: BillingPlan, contract: ContractPlan, option
     }
     ledger.settlePosting(row.id, { status: 'posted', psaPostingId: psaId });
     units.set(line.billingItemId, after);
-    outcome.postings.push({ ...base, status: 'posted', ledgerId: row.id, psaPostingId: psaId });
+    outcome.postings.push({ ...base, status: 'posted', ledgerId: row.id, psaPostingId: psaId, ...heldRef });
+  }
+  // A held change of an item this pass wants no change to any more is overtaken.
+  for (const [itemId, h] of openHeld) {
+    if (!looked.has(itemId)) ledger.replaceHeldChange(h.id, `replaced: the ${plan.date} pass found no change to make to it`);
   }
   // An unsettled posting on an item this run wants no change to is reported too: the pass says
   // so, counts it as an error (the agent retries), and settles it once it can.
@@ -451,7 +536,7 @@ function signed(n: number): string {
 }
 
 export function totalsOf(contracts: ContractOutcome[]): ExecutionTotals {
-  const t: ExecutionTotals = { contracts: contracts.length, posted: 0, failed: 0, unknown: 0, blocked: 0, errors: 0, wouldPost: 0 };
+  const t: ExecutionTotals = { contracts: contracts.length, posted: 0, failed: 0, unknown: 0, blocked: 0, held: 0, errors: 0, wouldPost: 0 };
   for (const c of contracts) {
     if (c.error) t.errors++;
     for (const p of c.postings) {
@@ -459,6 +544,7 @@ export function totalsOf(contracts: ContractOutcome[]): ExecutionTotals {
       else if (p.status === 'failed') (t.failed++, t.errors++);
       else if (p.status === 'unknown') (t.unknown++, t.errors++);
       else if (p.status === 'blocked') (t.blocked++, t.errors++);
+      else if (p.status === 'held') t.held++;
       else if (p.status === 'dry-run' || p.status === 'paused') t.wouldPost++;
     }
   }

@@ -78,6 +78,8 @@ export async function buildBillingPlan(options: BuildPlanOptions): Promise<Billi
   // Once per run. A failure here stops the whole plan: no contract can be computed without them.
   const [tenants, applications, facts] = await Promise.all([platform.listTenants(), platform.listApplications(), readBillingFacts(psa, integration)]);
   const tenantById = new Map<string, Tenant>(tenants.map((t) => [t.id, t]));
+  // Read after listApplications: what it could not read of each tenant holds that tenant's changes.
+  const incomplete = new Map((platform.incompleteTenants?.() ?? []).map((t) => [t.tenantId, t.reason]));
   const checks = await checkMappings(integration, facts, date);
   const accounts = await facts.accounts();
   const refused = new Map<string, MappingProblem>();
@@ -167,6 +169,8 @@ export async function buildBillingPlan(options: BuildPlanOptions): Promise<Billi
         held,
         base.priceLevelId ?? null,
       ).map((line) => ({ ...line, billingItemName: facts.items.get(line.billingItemId)?.name ?? line.billingItemName }));
+      const missing = group.mappings.flatMap((m) => (incomplete.has(m.tenantId) ? [`${m.tenantName}: ${incomplete.get(m.tenantId)}`] : []));
+      if (missing.length) base.incomplete = missing.join('; ');
       const itemProblem = blockingItemProblem(lines, checks.items, base.tenantName);
       if (itemProblem) base.error = { ...itemProblem };
       else base.lines = lines;

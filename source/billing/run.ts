@@ -3,6 +3,7 @@
 //
 // Dry run and paused runs take no lock and write nothing to the ledger or the PSA: the plan is
 // computed and reported, like `kmsp billing preview`.
+import { approvalsOf } from '../domain/billingGuards.js';
 import type { Integration } from '../domain/config.js';
 import { PassAbandoned } from '../domain/errors.js';
 import type { Psa, SecurityPlatform } from '../domain/ports.js';
@@ -61,6 +62,7 @@ export async function runBilling(options: BillingRunOptions): Promise<BillingRun
     const execution = await executeBillingPlan(plan, {
       psa: options.psa,
       mode: profile.posting.mode,
+      approvals: approvalsOf(options.integration),
       words: profile.words,
       concurrency: profile.limits.concurrency,
       ledger,

@@ -43,6 +43,11 @@ export interface ContractPlan {
   lines: BillingLine[];
   /** Set when the mapping failed its check against the PSA, or reading usage or PSA units failed: nothing is posted to this contract. */
   error?: BillingError;
+  /**
+   * Why the platform data of one of the contract's tenants is incomplete (a part of it could not
+   * be read): every change of the contract is held for a person, never posted on its own.
+   */
+  incomplete?: string;
   /** Usage of the contract's tenants that no billing item is chosen for (not posted anywhere). */
   unbilled?: UnbilledUsage[];
 }

@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs'
 import os from 'node:os';
 import path from 'node:path';
 import type { Command } from 'commander';
+import { DEFAULT_APPROVALS } from '../domain/billingGuards.js';
 import { describeError, KmspError } from '../domain/errors.js';
 import type { FaultPlan } from '../simulators/faults.js';
 import { parseFaultSpec } from '../simulators/faultSpec.js';
@@ -114,6 +115,8 @@ export function register(program: Command): void {
           psa: kinds.psa,
           platform: kinds.platform,
           withTenants: true,
+          // A new integration holds risky billing changes for a person (README › Billing approvals).
+          approvals: DEFAULT_APPROVALS,
           // Each step on stderr as it begins (stdout keeps the banner for scripts to read).
           onStep: (text) => processIo.err(`${text}\n`),
           ...(fixturesDir ? { fixturesDir } : {}),

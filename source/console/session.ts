@@ -118,6 +118,11 @@ export class ConsoleSession {
   /** The config file's mtime and size when its agent.* was last read (see syncAgent). */
   private diskStamp = '';
 
+  /** Who the audit names for a decision taken in this console (a held billing change approved…). */
+  auditActor(): string {
+    return this.actor ?? defaultActor('console');
+  }
+
   constructor(options: ConsoleSessionOptions) {
     this.paths = options.paths;
     this.actor = options.actor;

@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { platformVendor, psaVendor } from '../connectors/registry.js';
-import type { KmspConfig } from '../domain/config.js';
+import type { ApprovalSettings, KmspConfig } from '../domain/config.js';
 import { defaultConfig, defaultTicketing, newIntegration } from '../domain/defaults.js';
 import { KmspError } from '../domain/errors.js';
 import { platformSecrets, psaSecrets, type SecretSpec } from '../domain/secretNames.js';
@@ -54,6 +54,12 @@ export interface DemoOptions<P extends SimulatedPsaKind = DefaultPsa, L extends 
   withTenants?: boolean;
   /** Seeded random faults on both simulators (simulators/faults.ts); a vendor's own kind goes to its simulator alone. */
   faults?: FaultPlan;
+  /**
+   * What billing holds for a person (README › Billing approvals). `kmsp demo` passes the default
+   * of a new integration; left out, the integration has none and posts every change, as a
+   * configuration written before approvals existed (the tests and chaos runs of plain posting).
+   */
+  approvals?: ApprovalSettings;
   /** Told each step as it begins ("Starting the simulated …"), so a person waiting sees what happens. */
   onStep?: (text: string) => void;
 }
@@ -127,6 +133,7 @@ export async function startDemo<P extends SimulatedPsaKind = DefaultPsa, L exten
     const psaAccess = psaSim.connection(psa);
 
     const integration = newIntegration(DEMO_INTEGRATION, platformAccess.connection, psaAccess.connection);
+    if (options.approvals) integration.approvals = { ...options.approvals };
     const secretValues = new Map<string, string>();
     const collect = (specs: readonly SecretSpec[], given: Readonly<Record<string, string>>, name: string) => {
       for (const spec of specs) {

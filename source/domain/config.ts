@@ -108,6 +108,22 @@ export interface TicketingSettings {
   overrides?: TicketOverride[];
 }
 
+/**
+ * What the billing job does with a change (README › Billing approvals): post every change
+ * (kmsp's behaviour before approvals existed), hold the risky ones for a person, or hold every
+ * change until a person approves it.
+ */
+export type ApprovalMode = 'post-all' | 'hold-risky' | 'hold-all';
+export const APPROVAL_MODES: readonly ApprovalMode[] = ['post-all', 'hold-risky', 'hold-all'];
+
+export interface ApprovalSettings {
+  mode: ApprovalMode;
+  /** A decrease of more than this share of the units held (percent, 0–100) is risky. */
+  maxDecreasePercent: number;
+  /** A decrease of more than this many units is risky; null: no limit by units. */
+  maxDecreaseUnits: number | null;
+}
+
 export interface Integration {
   name: string;
   platform: PlatformConnection;
@@ -119,6 +135,8 @@ export interface Integration {
   excludedAccounts: string[];
   /** Health notifications (domain/health.ts); absent: none (a health ticket off, no webhook). */
   health?: HealthSettings;
+  /** Absent (a file written before approvals existed): every change is posted, as before. */
+  approvals?: ApprovalSettings;
 }
 
 export interface AgentSettings {

@@ -38,6 +38,13 @@ export interface SecurityPlatform {
   verify(): Promise<PlatformIdentity>;
   listTenants(): Promise<Tenant[]>;
   listApplications(): Promise<Application[]>;
+  /**
+   * Tenants whose data the latest listApplications could not read completely (their license
+   * keys unread, so their products are missing from the list), with why. Billing holds every
+   * change of such a tenant rather than count what it could not see (README › Billing
+   * approvals). Absent: the platform's reads are whole or fail.
+   */
+  incompleteTenants?(): ReadonlyArray<{ tenantId: string; reason: string }>;
   listDevices(tenant: Tenant): Promise<Device[]>;
   licenseUsage(tenant: Tenant): Promise<TenantLicenseUsage>;
   /**

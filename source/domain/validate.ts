@@ -14,6 +14,7 @@
 // Same-platform and same-PSA are decided by accountsDraft's samePlatform/samePsa, the rules the
 // Accounts tab enforces while editing: one definition for both.
 import { priceLevelWords, samePlatform, samePsa } from './accountsDraft.js';
+import { approvalProblems } from './billingGuards.js';
 import { agentSettingsProblems, EDITABLE_AGENT_KEYS, isValidTimeZone } from './agentSettings.js';
 import { INTEGRATION_NAME_PATTERN, type ApplicationItems, type BillingSettings, type Integration, type KmspConfig, type PsaChoice, type TenantMapping } from './config.js';
 import { isKnownPsaKind, isPlatformKind, platformProfile, psaProfile } from './profiles/index.js';
@@ -71,6 +72,7 @@ export function validateIntegration(integration: Integration, index: number): Pr
     }
   });
   out.push(...validateBillingItems(integration.billing, p));
+  if (integration.approvals) for (const message of approvalProblems(integration.approvals)) out.push({ path: `${p}.approvals`, message });
   out.push(...ticketingSettingsProblems(integration, p));
   if (integration.health && isKnownPsaKind(integration.psa.kind)) {
     for (const problem of healthProblems(integration.health, psaProfile(integration.psa.kind), undefined, integration.ticketing)) out.push({ path: `${p}.health.${problem.field}`, message: `Health notifications: ${problem.message}` });

@@ -19,7 +19,7 @@
 import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import type { Ajv2020, ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
-import { CONFIG_SCHEMA_VERSION } from '../domain/config.js';
+import { APPROVAL_MODES, CONFIG_SCHEMA_VERSION } from '../domain/config.js';
 import { PLATFORM_KINDS, PLATFORM_PROFILES, PSA_KINDS, PSA_PROFILES } from '../domain/profiles/index.js';
 import type { ConnectionFieldSpec } from '../domain/profiles/types.js';
 import type { Problem } from '../domain/validate.js';
@@ -36,6 +36,7 @@ function obj(properties: Record<string, JsonSchema>, extra: JsonSchema = {}): Js
   return { type: 'object', properties, required: Object.keys(properties), additionalProperties: false, ...extra };
 }
 
+/** The schema with these properties no longer required. */
 const ref = (name: string): JsonSchema => ({ $ref: `#/$defs/${name}` });
 
 /** obj() with the keys `optional` not required. */
@@ -123,8 +124,9 @@ const defs: Record<string, JsonSchema> = {
     dueHours: nullableNum,
   }),
   health: obj({ ticket: bool, accountId: nullableStr, accountName: nullableStr, fields: choices, ticketFailures: num, webhook: nullableStr }),
-  // health is optional: a configuration written before health notifications has none.
-  integration: optional(['health'], {
+  // health and approvals are optional: a configuration written before them has neither (an
+  // integration without approvals posts every change, as it did).
+  integration: optional(['health', 'approvals'], {
     name: str,
     platform: {
       type: 'object',
@@ -144,6 +146,7 @@ const defs: Record<string, JsonSchema> = {
     ticketing: { ...obj(TICKETING_FIELDS), properties: { ...TICKETING_FIELDS, overrides: { type: 'array', items: ref('ticketOverride') } } },
     excludedAccounts: { type: 'array', items: str },
     health: ref('health'),
+    approvals: obj({ mode: { enum: [...APPROVAL_MODES] }, maxDecreasePercent: num, maxDecreaseUnits: nullableNum }),
   }),
   agent: obj({
     timeZone: str,

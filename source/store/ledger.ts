@@ -34,6 +34,44 @@ export type PostingStatus = 'pending' | 'posted' | 'failed' | 'unknown';
 export const POSTING_STATUSES: readonly PostingStatus[] = ['pending', 'posted', 'failed', 'unknown'];
 export type TicketState = 'open' | 'closed' | 'closed-by-person';
 
+/**
+ * A billing change the job did not post on its own (README › Billing approvals). held: waits for
+ * a person; approved: a later pass posts it (re-checked against the PSA first); rejected: never
+ * posted; replaced: a later pass planned another target for the item; posted: handed to the
+ * posting row `postingId` (its status says how it went).
+ */
+export type HeldState = 'held' | 'approved' | 'rejected' | 'replaced' | 'posted';
+
+export interface HeldChangeInput {
+  runId: number | null;
+  integration: string;
+  tenantId: string;
+  tenantName: string;
+  accountId: string;
+  accountName: string | null;
+  contractId: string;
+  contractName: string | null;
+  billingItemId: string;
+  billingItemName: string | null;
+  beforeUnits: number;
+  afterUnits: number;
+  effectiveDate: string;
+  priceLevel: string | null;
+  reasons: Array<{ code: string; text: string }>;
+}
+
+export interface HeldChange extends HeldChangeInput {
+  id: number;
+  delta: number;
+  state: HeldState;
+  createdAt: string;
+  decidedAt: string | null;
+  decidedBy: string | null;
+  /** Why it was replaced, or the person's note. */
+  note: string | null;
+  postingId: number | null;
+}
+
 export interface RunRecord {
   id: number;
   job: RunJob;
@@ -303,6 +341,34 @@ function toWindow(r: Row): MaintenanceWindow {
     createdAt: s(r.created_at),
     endedAt: sn(r.ended_at),
     endedBy: sn(r.ended_by),
+  };
+}
+
+function toHeld(r: Row): HeldChange {
+  return {
+    id: n(r.id),
+    runId: r.run_id === null ? null : n(r.run_id),
+    integration: s(r.integration),
+    tenantId: s(r.tenant_id),
+    tenantName: s(r.tenant_name),
+    accountId: s(r.account_id),
+    accountName: sn(r.account_name),
+    contractId: s(r.contract_id),
+    contractName: sn(r.contract_name),
+    billingItemId: s(r.billing_item_id),
+    billingItemName: sn(r.billing_item_name),
+    beforeUnits: n(r.before_units),
+    afterUnits: n(r.after_units),
+    delta: n(r.delta),
+    effectiveDate: s(r.effective_date),
+    priceLevel: sn(r.price_level),
+    reasons: JSON.parse(s(r.reasons)) as HeldChange['reasons'],
+    state: s(r.state) as HeldState,
+    createdAt: s(r.created_at),
+    decidedAt: sn(r.decided_at),
+    decidedBy: sn(r.decided_by),
+    note: sn(r.note),
+    postingId: r.posting_id === null || r.posting_id === undefined ? null : n(r.posting_id),
   };
 }
 
@@ -639,13 +705,20 @@ export class Ledger implements ConfigAuditSink {
    * so a settled posting is never rewritten.
    */
   settlePosting(id: number, outcome: { status: Exclude<PostingStatus, 'pending'>; psaPostingId?: string | null; error?: string | null; at?: Date }): boolean {
-    const result = this.sql(
-        `UPDATE postings SET status = @status, psa_posting_id = COALESCE(@psaPostingId, psa_posting_id), error = @error,
-           settled_at = CASE WHEN @status = 'unknown' THEN NULL ELSE @at END
-         WHERE id = @id AND status IN ('pending', 'unknown')`,
-      )
-      .run({ id, status: outcome.status, psaPostingId: outcome.psaPostingId ?? null, error: outcome.error ?? null, at: iso(outcome.at ?? this.now()) });
-    return result.changes > 0;
+    return this.transaction(() => {
+      const result = this.sql(
+          `UPDATE postings SET status = @status, psa_posting_id = COALESCE(@psaPostingId, psa_posting_id), error = @error,
+             settled_at = CASE WHEN @status = 'unknown' THEN NULL ELSE @at END
+           WHERE id = @id AND status IN ('pending', 'unknown')`,
+        )
+        .run({ id, status: outcome.status, psaPostingId: outcome.psaPostingId ?? null, error: outcome.error ?? null, at: iso(outcome.at ?? this.now()) });
+      // An approved change whose posting the PSA did not apply is approved again: the next pass
+      // posts it (re-checked against the PSA's units), no second approval asked.
+      if (result.changes > 0 && outcome.status === 'failed') {
+        this.sql("UPDATE held_changes SET state = 'approved', posting_id = NULL WHERE posting_id = ? AND state = 'posted'").run(id);
+      }
+      return result.changes > 0;
+    });
   }
 
   /** Postings of an integration still pending or unknown (oldest first), optionally of one contract. */
@@ -668,6 +741,122 @@ export class Ledger implements ConfigAuditSink {
     if (filter.integration) (where.push('integration = ?'), params.push(filter.integration));
     const sql = `SELECT * FROM postings ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ?`;
     return (this.sql(sql).all(...params, filter.limit ?? -1) as Row[]).map(toPosting);
+  }
+
+  // --- held changes (README › Billing approvals) ------------------------------
+
+  /**
+   * Records a change held for a person. An open (held or approved) change of the same contract
+   * item with another before or after is marked replaced in the same transaction: usage has
+   * moved on, and the old numbers must never be posted. The same change still open is kept (and
+   * returned) as it is.
+   */
+  holdChange(input: HeldChangeInput, at: Date = this.now()): HeldChange {
+    return this.transaction(() => {
+      const open = this.openHeldChange(input.integration, input.contractId, input.billingItemId);
+      if (open && open.state === 'held' && open.beforeUnits === input.beforeUnits && open.afterUnits === input.afterUnits) return open;
+      if (open) this.replaceHeldChange(open.id, `replaced: the ${input.effectiveDate} pass planned ${input.beforeUnits} → ${input.afterUnits}`, at);
+      const result = this.sql(
+          `INSERT INTO held_changes (run_id, integration, tenant_id, tenant_name, account_id, account_name, contract_id, contract_name, billing_item_id,
+             billing_item_name, before_units, after_units, delta, effective_date, price_level, reasons, state, created_at)
+           VALUES (@runId, @integration, @tenantId, @tenantName, @accountId, @accountName, @contractId, @contractName, @billingItemId,
+             @billingItemName, @beforeUnits, @afterUnits, @delta, @effectiveDate, @priceLevel, @reasons, 'held', @createdAt)`,
+        )
+        .run({ ...input, delta: input.afterUnits - input.beforeUnits, reasons: JSON.stringify(input.reasons), createdAt: iso(at) });
+      return this.getHeldChange(Number(result.lastInsertRowid))!;
+    });
+  }
+
+  getHeldChange(id: number): HeldChange | null {
+    const row = this.sql('SELECT * FROM held_changes WHERE id = ?').get(id) as Row | undefined;
+    return row ? toHeld(row) : null;
+  }
+
+  /** The open (held or approved) change of one contract item, or null. */
+  openHeldChange(integration: string, contractId: string, billingItemId: string): HeldChange | null {
+    const row = this.sql("SELECT * FROM held_changes WHERE integration = ? AND contract_id = ? AND billing_item_id = ? AND state IN ('held', 'approved')")
+      .get(integration, contractId, billingItemId) as Row | undefined;
+    return row ? toHeld(row) : null;
+  }
+
+  /** The latest change recorded for one contract item (any state), or null. */
+  latestHeldChange(integration: string, contractId: string, billingItemId: string): HeldChange | null {
+    const row = this.sql('SELECT * FROM held_changes WHERE integration = ? AND contract_id = ? AND billing_item_id = ? ORDER BY id DESC LIMIT 1')
+      .get(integration, contractId, billingItemId) as Row | undefined;
+    return row ? toHeld(row) : null;
+  }
+
+  /** Held changes, newest first; by default the open ones (held or approved). */
+  listHeldChanges(filter: { integration?: string; states?: readonly HeldState[]; contractId?: string; limit?: number } = {}): HeldChange[] {
+    const states = filter.states ?? ['held', 'approved'];
+    const where = [`state IN (${states.map(() => '?').join(', ')})`];
+    const params: unknown[] = [...states];
+    if (filter.integration !== undefined) (where.push('integration = ?'), params.push(filter.integration));
+    if (filter.contractId !== undefined) (where.push('contract_id = ?'), params.push(filter.contractId));
+    const sql = `SELECT * FROM held_changes WHERE ${where.join(' AND ')} ORDER BY id DESC LIMIT ?`;
+    return (this.sql(sql).all(...params, filter.limit ?? -1) as Row[]).map(toHeld);
+  }
+
+  /** Marks an open change replaced (never posted). False when it was not open any more. */
+  replaceHeldChange(id: number, note: string, at: Date = this.now()): boolean {
+    return (
+      this.sql("UPDATE held_changes SET state = 'replaced', note = ?, decided_at = ?, decided_by = 'kmsp (billing pass)' WHERE id = ? AND state IN ('held', 'approved')")
+        .run(note, iso(at), id).changes > 0
+    );
+  }
+
+  /**
+   * A person's decision on a held change, with the config audit row that records who took it, in
+   * one transaction. Approve takes a held change; reject a held or an approved one (not posted
+   * yet). Throws a KmspError, changing nothing, when the change is not in a state to take it.
+   */
+  decideHeldChange(id: number, decision: { approve: boolean; actor: string; note?: string; at?: Date }): HeldChange {
+    return this.transaction(() => {
+      const held = this.getHeldChange(id);
+      if (!held) {
+        throw new KmspError(`No held change ${id} in the ledger`, {
+          kind: 'not-found',
+          remedy: 'List the held changes with kmsp billing held (or Reports › Billing: Held in the console) and pass one of their ids.',
+        });
+      }
+      const allowed: HeldState[] = decision.approve ? ['held'] : ['held', 'approved'];
+      if (!allowed.includes(held.state)) {
+        throw new KmspError(`Held change ${id} is ${held.state}; it cannot be ${decision.approve ? 'approved' : 'rejected'}`, {
+          kind: 'config',
+          cause: held.note ?? `it was ${held.state}${held.decidedBy ? ` by ${held.decidedBy}` : ''}${held.decidedAt ? ` at ${held.decidedAt}` : ''}`,
+          remedy: 'Nothing was changed. kmsp billing held lists the changes still waiting for a decision.',
+        });
+      }
+      const at = decision.at ?? this.now();
+      const state: HeldState = decision.approve ? 'approved' : 'rejected';
+      this.sql('UPDATE held_changes SET state = ?, decided_at = ?, decided_by = ?, note = ? WHERE id = ?').run(state, iso(at), decision.actor, decision.note ?? null, id);
+      const what = `${held.tenantName} / ${held.contractName ?? held.contractId} / ${held.billingItemName ?? held.billingItemId}: ${held.beforeUnits} → ${held.afterUnits}`;
+      this.recordConfigChange({ at, actor: decision.actor, summary: `billing: ${state} held change ${id} of ${held.integration} (${what})${decision.note ? ` — ${decision.note}` : ''}`, diff: [] });
+      return this.getHeldChange(id)!;
+    });
+  }
+
+  /**
+   * Hands an approved change to its posting: the posting row (pending, before the PSA is asked)
+   * and the change's link to it in one transaction, so a crash leaves either both or neither.
+   * Null (nothing written) when the change is no longer approved.
+   */
+  postHeldChange(id: number, posting: PostingInput): PostingRecord | null {
+    return this.transaction(() => {
+      const held = this.getHeldChange(id);
+      if (!held || held.state !== 'approved') return null;
+      const row = this.recordPosting(posting);
+      this.sql("UPDATE held_changes SET state = 'posted', posting_id = ? WHERE id = ?").run(row.id, id);
+      return row;
+    });
+  }
+
+  /** Whether kmsp has ever posted to the contract for the integration (posted, or sent and not known to have failed). */
+  hasPostedTo(integration: string, contractId: string): boolean {
+    return (
+      this.sql("SELECT 1 FROM postings WHERE integration = ? AND contract_id = ? AND status IN ('posted', 'pending', 'unknown') LIMIT 1")
+        .get(integration, contractId) !== undefined
+    );
   }
 
   // --- tickets --------------------------------------------------------------
@@ -1010,6 +1199,7 @@ export class Ledger implements ConfigAuditSink {
       const problem = this.renameProblem(from, to, options);
       if (problem) throw problem;
       const postings = this.sql('UPDATE postings SET integration = ? WHERE integration = ?').run(to, from).changes;
+      this.sql('UPDATE held_changes SET integration = ? WHERE integration = ?').run(to, from);
       const cursors = this.sql('UPDATE cursors SET integration = ? WHERE integration = ?').run(to, from).changes;
       // A window follows its integration: it still holds the tickets back under the new name.
       this.sql('UPDATE maintenance_windows SET integration = ? WHERE integration = ?').run(to, from);
@@ -1019,8 +1209,8 @@ export class Ledger implements ConfigAuditSink {
       const rename = this.sql(`UPDATE runs SET summary = json_set(summary, '$.integration', ?) WHERE job = ? AND ${RUN_INTEGRATION} = ?`);
       const runs = this.jobs().reduce((sum, job) => sum + rename.run(to, job, from).changes, 0);
       // Health checks and incidents follow the name; an incident's tag, like a ticket's key, keeps the one it was made under.
-      this.db.prepare('UPDATE health_checks SET integration = ? WHERE integration = ?').run(to, from);
-      this.db.prepare('UPDATE health_incidents SET integration = ? WHERE integration = ?').run(to, from);
+      this.sql('UPDATE health_checks SET integration = ? WHERE integration = ?').run(to, from);
+      this.sql('UPDATE health_incidents SET integration = ? WHERE integration = ?').run(to, from);
       return { postings, tickets: rows.length, cursors, runs };
     });
   }

@@ -66,6 +66,19 @@ export function verifyLedger(ledger: Ledger): LedgerCheck[] {
     ),
   );
 
+  // A held billing change handed to its posting names that posting (README › Billing approvals):
+  // one without it could be approved and posted a second time.
+  const heldWithoutPosting = db
+    .prepare("SELECT id FROM held_changes WHERE state = 'posted' AND (posting_id IS NULL OR posting_id NOT IN (SELECT id FROM postings)) ORDER BY id")
+    .all() as Array<{ id: number }>;
+  out.push(
+    check(
+      'every posted held change names its posting',
+      heldWithoutPosting.map((h) => `held change ${h.id} is marked posted without a posting row`),
+      'Look for the change in the PSA and in kmsp ledger export; kmsp will not post it again. Report it: kmsp writes the posting and the mark in one transaction.',
+    ),
+  );
+
   const notesOnNothing = db
     .prepare('SELECT p.id, p.ticket_key AS key FROM pending_notes p JOIN tickets t ON t.key = p.ticket_key WHERE t.psa_ticket_id IS NULL ORDER BY p.id')
     .all() as Array<{ id: number; key: string }>;

@@ -269,6 +269,48 @@ export const LEDGER_MIGRATIONS: readonly LedgerMigration[] = [
         CREATE INDEX health_tickets_to_close ON health_incidents (integration, ticket_state) WHERE cleared_at IS NOT NULL;
       `),
   },
+  {
+    version: 11,
+    description: 'billing changes held for approval (held, approved, rejected, replaced, posted)',
+    up: (db) =>
+      db.exec(`
+        -- A change the billing job did not post on its own (README › Billing approvals). It stays
+        -- 'held' until a person approves or rejects it, or a later pass plans another target for
+        -- the same contract item ('replaced'). An approved change is posted by a later pass:
+        -- posting_id names its posting row, written pending before the PSA is asked ('posted'
+        -- here means "handed to that posting"; the posting's status says how it went, and a
+        -- posting that failed hands the change back as 'approved').
+        CREATE TABLE held_changes (
+          id                INTEGER PRIMARY KEY AUTOINCREMENT,
+          run_id            INTEGER REFERENCES runs (id),
+          integration       TEXT NOT NULL,
+          tenant_id         TEXT NOT NULL,
+          tenant_name       TEXT NOT NULL,
+          account_id        TEXT NOT NULL,
+          account_name      TEXT,
+          contract_id       TEXT NOT NULL,
+          contract_name     TEXT,
+          billing_item_id   TEXT NOT NULL,
+          billing_item_name TEXT,
+          before_units      REAL NOT NULL,
+          after_units       REAL NOT NULL,
+          delta             REAL NOT NULL,
+          effective_date    TEXT NOT NULL,
+          price_level       TEXT,
+          reasons           TEXT NOT NULL,
+          state             TEXT NOT NULL CHECK (state IN ('held', 'approved', 'rejected', 'replaced', 'posted')),
+          created_at        TEXT NOT NULL,
+          decided_at        TEXT,
+          decided_by        TEXT,
+          note              TEXT,
+          posting_id        INTEGER REFERENCES postings (id)
+        );
+        -- At most one open (held or approved) change per contract item.
+        CREATE UNIQUE INDEX held_changes_open ON held_changes (integration, contract_id, billing_item_id) WHERE state IN ('held', 'approved');
+        CREATE INDEX held_changes_by_state ON held_changes (integration, state, id);
+        CREATE INDEX held_changes_by_posting ON held_changes (posting_id) WHERE posting_id IS NOT NULL;
+      `),
+  },
 ];
 
 export const LEDGER_SCHEMA_VERSION = LEDGER_MIGRATIONS[LEDGER_MIGRATIONS.length - 1]?.version ?? 0;

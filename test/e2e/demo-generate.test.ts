@@ -72,6 +72,8 @@ describe('kmsp demo --generate', () => {
     const tenants = config.integrations[0]!.tenants;
     expect(tenants).toHaveLength(spec.tenants);
     expect(tenants.every((t) => t.accountId !== null && t.billing && t.contractId !== null)).toBe(true);
+    // A new integration holds risky billing changes (README › Billing approvals).
+    expect((config.integrations[0] as { approvals?: unknown }).approvals).toEqual({ mode: 'hold-risky', maxDecreasePercent: 20, maxDecreaseUnits: null });
 
     // The pair's files, the same as the generator writes for the seed.
     const files = [platformSimulator(DEMO_DEFAULT.platform).fixtureFile, psaSimulator(DEMO_DEFAULT.psa).fixtureFile].sort();

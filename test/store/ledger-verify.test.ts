@@ -84,6 +84,20 @@ describe('kmsp ledger verify', () => {
     expect(r.out).toContain('Remedy: kmsp never sends a note to a ticket it has not recorded');
   });
 
+  it('names a held billing change marked posted without its posting row (exit 1)', async () => {
+    const { dir, ledger } = sound();
+    const held = ledger.holdChange({
+      runId: null, integration: 'main', tenantId: 'vs-1', tenantName: 'Acme', accountId: '1', accountName: null, contractId: '7', contractName: null,
+      billingItemId: '12', billingItemName: 'KES', beforeUnits: 2, afterUnits: 1, effectiveDate: '2026-12-01', priceLevel: null, reasons: [{ code: 'decrease', text: 'decrease of 50%' }],
+    });
+    expect(verifyLedger(ledger).every((c) => c.ok)).toBe(true);
+    ledger.db.prepare("UPDATE held_changes SET state = 'posted' WHERE id = ?").run(held.id);
+    const r = await run(['--config', dir, 'ledger', 'verify']);
+    expect(r.code).toBe(1);
+    expect(r.out).toContain('✗ every posted held change names its posting');
+    expect(r.out).toContain(`held change ${held.id} is marked posted without a posting row`);
+  });
+
   it('finds a damaged file, and says what to do', async () => {
     const { dir, ledger } = sound();
     // Enough rows for several pages, then a page of an index overwritten with noise.

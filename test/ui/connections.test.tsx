@@ -409,6 +409,8 @@ describe('Connections: a fresh configuration', () => {
     expect(config.integrations[0]!.platform).toMatchObject({ url: demoConsole.demo.ksc.url, username: 'kmsp-demo', internalUser: true, caFile: path.resolve('fixtures/tls/test-ca.pem') });
     expect(config.integrations[0]!.psa).toMatchObject({ zoneDiscoveryUrl: demoConsole.demo.autotask.zoneDiscoveryUrl, username: 'kmsp-demo@demo-msp.example', tenantNameField: 'Kaspersky Tenant' });
     expect(config.integrations[0]!.ticketing.general.newStatus.label).toBe('New');
+    // A new integration holds risky billing changes for a person (README › Billing approvals).
+    expect((config.integrations[0] as { approvals?: unknown }).approvals).toEqual({ mode: 'hold-risky', maxDecreasePercent: 20, maxDecreaseUnits: null });
     expect(Object.keys(readSecrets(dir)).sort()).toEqual(['main.autotask.integration-code', 'main.autotask.secret', 'main.ksc.password']);
     expect(session.ledger.listConfigAudit({ limit: 1 })[0]?.summary).toContain('created on the Connections tab');
 

@@ -35,7 +35,7 @@ describe('ledger', () => {
     expect(l.db.pragma('foreign_keys', { simple: true })).toBe(1);
     expect(l.db.pragma('busy_timeout', { simple: true })).toBe(5000);
     const tables = (l.db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").all() as { name: string }[]).map((t) => t.name);
-    expect(tables).toEqual(['config_audit', 'cursors', 'health_checks', 'health_incidents', 'maintenance_windows', 'pending_notes', 'postings', 'runs', 'ticket_notes', 'tickets']);
+    expect(tables).toEqual(['config_audit', 'cursors', 'health_checks', 'health_incidents', 'held_changes', 'maintenance_windows', 'pending_notes', 'postings', 'runs', 'ticket_notes', 'tickets']);
     l.startRun({ job: 'billing' });
     for (const f of [paths.ledgerFile, `${paths.ledgerFile}-wal`, `${paths.ledgerFile}-shm`]) expect(fileMode(f)).toBe(0o600);
     expect(fileMode(paths.stateDir)).toBe(0o700);

@@ -298,6 +298,10 @@ class KscOpenApiPlatform implements KscPlatform {
     });
   }
 
+  incompleteTenants(): ReadonlyArray<{ tenantId: string; reason: string }> {
+    return this.skippedTenants.map(({ tenant, error }) => ({ tenantId: tenant.id, reason: `the license keys of virtual server "${tenant.name}" could not be read (${error.oneLine()})` }));
+  }
+
   /**
    * Every host record of the tenant (HOST_FIELDS). A read already in flight for the tenant is
    * shared: billing's listDevices and licenseUsage of one tenant then cost one FindHosts.

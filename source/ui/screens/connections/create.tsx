@@ -11,6 +11,7 @@ import { isSupportedPlatformKind, isSupportedPsaKind, psaVendor } from '../../..
 import { ledgerNameProblem } from '../../../console/integrations.js';
 import type { ConsoleSession } from '../../../console/session.js';
 import { INTEGRATION_NAME_PATTERN, type Integration } from '../../../domain/config.js';
+import { DEFAULT_APPROVALS } from '../../../domain/billingGuards.js';
 import { defaultTicketing, newIntegration } from '../../../domain/defaults.js';
 import { describeErrorLine, isKmspError } from '../../../domain/errors.js';
 import {
@@ -172,6 +173,8 @@ export function integrationFromForm(
     newConnection(platform, sideValues('platform', platform, values, cwd)) as Integration['platform'],
     newConnection(psa, sideValues('psa', psa, values, cwd)) as Integration['psa'],
   );
+  // A new integration holds risky billing changes for a person (README › Billing approvals).
+  integration.approvals = { ...DEFAULT_APPROVALS };
   const secrets = integrationSecrets(integration).flatMap((spec) => {
     const value = String(values[secretFieldId(spec)] ?? '').trim();
     return value ? [{ name: spec.name, label: spec.label, value }] : [];

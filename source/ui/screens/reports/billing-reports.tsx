@@ -3,7 +3,9 @@
 // postings from the ledger; nothing is posted and no ledger row is written.
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Box, Text } from 'ink';
+import { expectedHolds } from '../../../billing/approvals.js';
 import { buildBillingPlan } from '../../../billing/planner.js';
+import { approvalsOf } from '../../../domain/billingGuards.js';
 import type { BillingPlan } from '../../../billing/types.js';
 import type { ConsoleSession } from '../../../console/session.js';
 import { psaLabel } from '../../../domain/config.js';
@@ -36,6 +38,8 @@ export interface BillingData {
   plan: BillingPlan;
   postings: PostingRecord[];
   timeZone: string;
+  /** What the run would hold for a person, by "contractId/billingItemId" (README › Billing approvals). */
+  holds: ReadonlyMap<string, string>;
 }
 
 export interface BillingLoad {
@@ -87,7 +91,7 @@ export function useBillingPlan(session: ConsoleSession, integrationName: string,
         },
       });
       const postings = session.ledger.listPostings({ integration: integrationName, status: 'posted' });
-      return { plan, postings, timeZone };
+      return { plan, postings, timeZone, holds: expectedHolds(plan, approvalsOf(integration), session.ledger) };
     })().then(
       (data) => {
         if (current()) setState({ data, error: undefined, loading: false, progress: undefined });
@@ -169,6 +173,14 @@ const previewColumns: Column<PreviewRow>[] = [
   { key: 'delta', title: 'Change', width: 9, align: 'right', render: (r) => deltaText(r.delta), tone: (r) => (r.kind === 'change' ? 'accent' : undefined), filterable: false },
 ];
 
+/** "3 postings on 1 contract (2 held for approval) · …": next to the postings, where a cut line keeps it. */
+function withHolds(summary: string, held: number): string {
+  if (held === 0) return summary;
+  const cut = summary.indexOf(' · ');
+  const note = ` (${formatCount(held)} held for approval)`;
+  return cut < 0 ? summary + note : summary.slice(0, cut) + note + summary.slice(cut);
+}
+
 const CLI_HINT = 'CLI: kmsp billing preview --format csv · kmsp agent --once --job billing --dry-run';
 
 export function BillingPreviewReport({ width, height, active, session, integrationName, billing }: BillingReportProps) {
@@ -206,13 +218,15 @@ export function BillingPreviewReport({ width, height, active, session, integrati
         ? [{ text: `  “${cursor.tenant}” is not billed: ${cursor.note.replace(/^skipped: /u, '')} (${words.accountsTab} tab).`, tone: 'muted' }, blank, blank]
         : cursor?.kind === 'unbilled'
           ? [{ text: `  Not billed: ${cursor.note}. Choose one on the ${words.billingItemsTab} tab.`, tone: 'warning' }, blank, blank]
+        : cursor && cursor.delta !== null && billing.data?.holds.has(cursor.id)
+          ? [{ text: `  ${cursor.contract}: ${num(cursor.current)} → ${num(cursor.next)} (${deltaText(cursor.delta)})`, tone: 'muted' }, { text: `  Held for approval by the run: ${billing.data.holds.get(cursor.id)!} (Reports › Billing: Held)`, tone: 'warning' }, blank]
         : cursor && cursor.delta !== null
           ? [{ text: `  ${cursor.contract}: ${num(cursor.current)} → ${num(cursor.next)} (${deltaText(cursor.delta)})`, tone: 'muted' }, blank, blank]
           : [blank, blank, blank];
   const empty = billing.data ? `No ${words.tenant} is mapped with billing on and ${withArticle(words.contract)} (${words.accountsTab} tab).` : progressText(billing.progress, psa, words);
   return (
     <Box flexDirection="column" width={width}>
-      <Lines width={width} lines={[title, statusLine(billing, (d) => previewSummary(d.plan, d.timeZone, words), psa, words)]} />
+      <Lines width={width} lines={[title, statusLine(billing, (d) => withHolds(previewSummary(d.plan, d.timeZone, words), d.holds.size), psa, words)]} />
       <Box flexDirection="column" height={tableHeight}>
         <Table table={table} width={width} title="Postings" emptyMessage={empty} />
       </Box>

@@ -1,6 +1,6 @@
 // Reports (README › The console, Reports). A list of the reports on the left (only those that
 // exist; [ and ] choose) and the chosen report on the right. Billing preview and
-// Reconciliation: billing-reports.tsx. Agent: agent-report.tsx. Unmapped accounts: the PSA
+// Reconciliation: billing-reports.tsx. Billing: Held: held-report.tsx. Agent: agent-report.tsx. Unmapped accounts: the PSA
 // accounts no tenant is mapped to in any integration on the same PSA, with a
 // type filter, the table's `/` name filter, and the persistent exclude mark
 // ("does not use Kaspersky"), which is written to the config at once: it is a
@@ -21,6 +21,7 @@ import { useLoad } from '../use-load.js';
 import { countLine, exportCommand, type UnmappedViewState } from './unmapped-view.js';
 import { BillingPreviewReport, ReconciliationReport, useBillingPlan } from './billing-reports.js';
 import { AgentReport } from './agent-report.js';
+import { HeldReport } from './held-report.js';
 
 export interface ReportsScreenOptions {
   readonly session: ConsoleSession;
@@ -37,6 +38,8 @@ const REPORTS = [
   { id: 'preview', title: 'Billing preview' },
   { id: 'reconciliation', title: 'Reconciliation' },
   { id: 'agent', title: 'Agent' },
+  // Last: the reports before it keep their places ([ from the first report comes here).
+  { id: 'held', title: 'Billing: Held' },
 ] as const;
 type ReportId = (typeof REPORTS)[number]['id'];
 
@@ -54,11 +57,13 @@ export function ReportsScreen({ width, height, active, session, integrationName 
   const billing = useBillingPlan(session, integrationName, billingWanted);
   // The Agent report mounts on its first visit, like the billing ones (it reads files, not the PSA).
   const [agentWanted, setAgentWanted] = useState(false);
+  const [heldWanted, setHeldWanted] = useState(false);
   const choose = (i: number) => {
     const next = REPORTS[(i + REPORTS.length) % REPORTS.length]!;
     setSelected(next.id);
     if (next.id === 'preview' || next.id === 'reconciliation') setBillingWanted(true);
     if (next.id === 'agent') setAgentWanted(true);
+    if (next.id === 'held') setHeldWanted(true);
   };
   useCommands(
     'Reports',
@@ -98,6 +103,11 @@ export function ReportsScreen({ width, height, active, session, integrationName 
               <ReconciliationReport {...paneProps} active={active && selected === 'reconciliation'} billing={billing} />
             </Box>
           </>
+        ) : null}
+        {heldWanted ? (
+          <Box display={selected === 'held' ? 'flex' : 'none'} flexDirection="column">
+            <HeldReport {...paneProps} active={active && selected === 'held'} />
+          </Box>
         ) : null}
         {agentWanted ? (
           <Box display={selected === 'agent' ? 'flex' : 'none'} flexDirection="column">
