@@ -266,6 +266,8 @@ export class Daemon {
     // A removed integration's kept connector ends its sessions now, not when the agent stops.
     void this.platforms.retain(new Set(this.integrations.map((i) => i.name)));
     for (const name of Object.keys(this.status.api.psaBudget)) if (!this.status.integrations.includes(name)) delete this.status.api.psaBudget[name];
+    // A renamed or removed integration is no longer reported not healthy under its old name (its incident moved or went with it in the ledger).
+    for (const name of Object.keys(this.status.health ?? {})) if (!this.status.integrations.includes(name)) delete this.status.health![name];
     // What is kept per integration goes with it.
     for (const name of [...this.budgetReadAt.keys()]) if (!this.status.integrations.includes(name)) this.budgetReadAt.delete(name);
     this.requests.keepOnly(this.status.integrations);

@@ -2,6 +2,7 @@
 // a health ticket on the MSP's own PSA account and queue/board, and an optional webhook — and the
 // pure rules of an incident: which pass results make the integration unhealthy, and the words of
 // the ticket and the webhook message. No I/O (domain rule): source/health/ carries it out.
+import { isLoopbackHost } from './hosts.js';
 import type { PsaChoice, TicketChoices, TicketingSettings } from './config.js';
 import type { PsaProfile, TicketFieldSpec } from './profiles/types.js';
 import { choiceValue, effectiveField, fieldOptions, liveChoice, roleChoice, roleSpec, scopeFieldSpec } from './ticketSchema.js';
@@ -113,6 +114,8 @@ function originProblem(origin: string): string | null {
     return `The webhook address “${origin}” is not a URL.`;
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') return `The webhook address must be https (it is ${url.protocol}).`;
+  // The path carries the receiver's token: plain http only where it never leaves this machine.
+  if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) return `The webhook address must be https (plain http only to this machine; it is ${url.origin}).`;
   if (url.origin !== origin) return `The webhook address keeps only scheme, host and port here (“${url.origin}”); the rest is a secret.`;
   return null;
 }

@@ -161,9 +161,11 @@ export function windowProblems(r: WindowRequest): { field: 'start' | 'end' | 're
 export function windowRequestError(r: WindowRequest, what: string): KmspError | null {
   const problems = windowProblems(r);
   if (problems.length === 0) return null;
-  return new KmspError(`${what}: ${problems[0]!.message}`, {
+  const [first, ...more] = problems;
+  return new KmspError(`${what}: ${first!.message}`, {
     kind: 'config',
-    cause: problems.map((p) => p.message).join(' '),
+    // The message says the first problem; the cause the others, where there are any.
+    ...(more.length > 0 ? { cause: more.map((p) => p.message).join(' ') } : {}),
     remedy: `Give --for (such as 4h, 2d; at most ${MAX_WINDOW_DAYS}d) or --until, an optional --start, and --reason "…". Nothing was recorded.`,
   });
 }

@@ -311,9 +311,9 @@ async function ensureTicket(o: HealthOptions, hl: HealthLedger, lazy: LazyPsa, i
 /** A test hook's throw stands for the death of the process: not caught as a PSA failure. */
 export class HookDeath extends Error {}
 
+/** The PSA's ticket carrying exactly this tag (the port's look-up by one tag matches it exactly, as the ticket job relies on). */
 async function findByTag(psa: Psa, tag: string): Promise<PsaTicket | null> {
-  const found = psa.findTicketsByTags ? await psa.findTicketsByTags([tag]) : await psa.findTicketsByTag(tag);
-  return found.find((t) => t.tag === tag) ?? found[0] ?? null;
+  return (await psa.findTicketsByTag(tag))[0] ?? null;
 }
 
 function ticketText(integration: Integration, since: string, problems: readonly HealthProblemState[]): string {

@@ -23,7 +23,7 @@ export function writeAgentStatus(file: string, status: AgentStatus): void {
 
 /**
  * After an integration's rename: the status file names it by its new name (its list of
- * integrations and the per-integration API counts), so `kmsp status` and Reports › Agent do not
+ * integrations, the per-integration API counts and health), so `kmsp status` and Reports › Agent do not
  * show a name the config no longer has. A running agent rewrites the file from its own state
  * within seconds of reloading the config; this covers a stopped agent's last status. Returns
  * whether the file was rewritten (false: no file, not readable, or the name is not in it).
@@ -34,12 +34,14 @@ export function renameInAgentStatus(file: string, from: string, to: string): boo
   const status = read.status;
   const renameKey = <T>(record: Record<string, T> | undefined): Record<string, T> | undefined =>
     record && Object.hasOwn(record, from) ? Object.fromEntries(Object.entries(record).map(([k, v]) => [k === from ? to : k, v])) : record;
-  const named = status.integrations.includes(from) || Object.hasOwn(status.api?.lastHour ?? {}, from) || Object.hasOwn(status.api?.psaBudget ?? {}, from);
+  const named =
+    status.integrations.includes(from) || Object.hasOwn(status.api?.lastHour ?? {}, from) || Object.hasOwn(status.api?.psaBudget ?? {}, from) || Object.hasOwn(status.health ?? {}, from);
   if (!named) return false;
   const next: AgentStatus = {
     ...status,
     integrations: status.integrations.map((name) => (name === from ? to : name)),
     api: { ...status.api, lastHour: renameKey(status.api.lastHour) ?? {}, psaBudget: renameKey(status.api.psaBudget) ?? {} },
+    ...(status.health ? { health: renameKey(status.health) ?? {} } : {}),
   };
   writeFileAtomic(file, JSON.stringify(next, null, 2) + '\n', { mode: fs.statSync(file).mode & 0o777 });
   return true;

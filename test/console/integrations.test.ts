@@ -127,7 +127,9 @@ function snapshotOf(s: Setup) {
 describe('rename', () => {
   it('moves each secret within the backend that holds it, renames the ledger rows and runs, saves the config and the agent status', async () => {
     const s = await setup();
-    writeAgentStatus(s.paths.statusFile, agentStatus(['alpha', 'beta']));
+    const before = agentStatus(['alpha', 'beta']);
+    // Not healthy under the old name: said under the new one after the rename.
+    writeAgentStatus(s.paths.statusFile, { ...before, health: { alpha: { since: '2026-12-07T04:00:00.000Z', checks: ['billing'], ticket: null } } });
     const outcome = await renameIntegration(stores(s), 'alpha', 'gamma');
 
     expect(s.config().integrations.map((i) => i.name)).toEqual(['gamma', 'beta']);
@@ -168,6 +170,7 @@ describe('rename', () => {
     const status = readAgentStatus(s.paths.statusFile);
     expect(status.state === 'ok' && status.status.integrations).toEqual(['gamma', 'beta']);
     expect(status.state === 'ok' && Object.keys(status.status.api.lastHour)).toEqual(['gamma', 'beta']);
+    expect(status.state === 'ok' && Object.keys(status.status.health ?? {})).toEqual(['gamma']);
     expect(outcome.statusRenamed).toBe(true);
   });
 

@@ -48,6 +48,9 @@ describe('health settings', () => {
     expect(healthProblems(on({ webhook: 'https://hooks.example.com' }), autotask)).toEqual([]);
     expect(healthProblems(on({ webhook: 'https://hooks.example.com/services/T/B/secret' }), autotask)[0]!.field).toBe('webhook');
     expect(healthProblems(on({ webhook: 'ftp://x' }), autotask)[0]!.field).toBe('webhook');
+    // The path (kept as a secret) carries the token: plain http only where it never leaves this machine.
+    expect(healthProblems(on({ webhook: 'http://chat.example.com' }), autotask)[0]!.message).toContain('must be https');
+    expect(healthProblems(on({ webhook: 'http://127.0.0.1:9' }), autotask)).toEqual([]);
   });
 
   it('validateIntegration reports the health settings under their path', () => {

@@ -35,6 +35,8 @@ interface Listing {
   empty: string;
   /** The table's count line: "12 Autotask accounts". */
   counted: (n: number) => string;
+  /** Columns a person types into the next command besides the ids (a rule's section and row): never cut either. */
+  typed?: readonly string[];
 }
 
 async function render(io: CommandIo, format: Format, listing: Listing): Promise<void> {
@@ -48,7 +50,7 @@ async function render(io: CommandIo, format: Format, listing: Listing): Promise<
   const shown = listing.rows.map((r) => Object.fromEntries(fields.map((f) => [title(f), typeof r[f] === 'boolean' ? yesNo(r[f] as boolean) : (r[f] ?? '')])) as Record<string, string | number>);
   // Ids are what a person copies into the next command: never cut.
   const idWidth = (f: string) => Math.max(title(f).length, ...listing.rows.map((r) => String(r[f] ?? '').length));
-  const minWidth = Object.fromEntries(fields.filter((f) => f === 'id' || f.endsWith('Id') || f === 'value').map((f) => [title(f), idWidth(f)]));
+  const minWidth = Object.fromEntries(fields.filter((f) => f === 'id' || f.endsWith('Id') || f === 'value' || listing.typed?.includes(f)).map((f) => [title(f), idWidth(f)]));
   io.out(`${renderTable(shown, { minWidth })}\n${listing.counted(listing.rows.length)}\n`);
 }
 
@@ -163,6 +165,7 @@ async function ticketFields({ session, integration }: EditContext): Promise<List
   return {
     rows,
     fields: ['where', 'field', 'fieldLabel', 'value', 'label', 'active', 'scope'],
+    typed: ['where', 'field'],
     titles: { where: 'Set in', field: 'Key', fieldLabel: 'Field', value: 'Value', label: 'Label', active: 'Active', scope: 'Scope' },
     empty: `${psaProfile(integration.psa.kind).words.name} offers no values for the ${word} fields.`,
     counted: (n) => `${plural(n, 'value', 'values')} of ${word} fields (kmsp ticketing set SECTION ROW KEY=VALUE takes the key, and the value or its label)`,
@@ -183,6 +186,7 @@ async function ticketRules({ integration }: EditContext): Promise<Listing> {
   return {
     rows,
     fields: ['section', 'sectionName', 'row', 'label', 'enabled', 'lifetimeDays', 'dueHours'],
+    typed: ['section', 'row'],
     titles: { section: 'Section', sectionName: 'Name', row: 'Row', label: 'Label', enabled: `Create ${word}`, lifetimeDays: 'Lifetime (days)', dueHours: 'Due (hours)' },
     empty: `${platform.words.name} has no ticket rule sections.`,
     counted: (n) => `${plural(n, 'rule row', 'rule rows')} (kmsp ticketing set SECTION ROW KEY=VALUE; SECTION general takes General fields)`,
