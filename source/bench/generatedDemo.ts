@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setUpAsAdmin } from '../demo/adminSetup.js';
+import { LEGACY_APPROVALS } from '../domain/billingGuards.js';
 import { writeGeneratedDataset, type GenerateSpec } from '../demo/generate.js';
 import { platformSimulator, psaSimulator, type SimulatedPlatformKind, type SimulatedPsaKind } from '../simulators/registry.js';
 import { resolvePaths } from '../store/paths.js';
@@ -82,7 +83,8 @@ export async function startGeneratedDemo(pair: Pair, spec: GenerateSpec, seed: n
     const io = collect(child);
     const configDir = await bannerOf(child, io);
     const paths = resolvePaths({ configDir });
-    const { integration } = await setUpAsAdmin(paths, { actor: 'kmsp bench' });
+    // Every change posted: the figures are the posting work (README › Billing approvals holds first postings by default).
+    const { integration } = await setUpAsAdmin(paths, { actor: 'kmsp bench', approvals: LEGACY_APPROVALS });
     return {
       configDir,
       mapped: integration.tenants.filter((t) => t.accountId !== null).length,

@@ -7,7 +7,7 @@
 import { createPlatform, createPsa } from '../connectors/factory.js';
 import { contractsFor } from '../domain/accountsDraft.js';
 import { contractProblem } from '../domain/billingChecks.js';
-import type { ApplicationItems, BillingSettings, Integration, KmspConfig, TenantMapping, TicketingSettings } from '../domain/config.js';
+import type { ApplicationItems, ApprovalSettings, BillingSettings, Integration, KmspConfig, TenantMapping, TicketingSettings } from '../domain/config.js';
 import { calendarDate } from '../domain/dates.js';
 import { LIMITS } from '../domain/defaults.js';
 import { KmspError } from '../domain/errors.js';
@@ -55,6 +55,12 @@ export interface AdminSetupOptions {
   keepUnmatched?: boolean;
   /** Who the configuration's history names as the writer. */
   actor: string;
+  /**
+   * What billing holds for a person (README › Billing approvals); default: the configuration's
+   * own. The bench measures posting work and sets post-all: under hold-risky its first run would
+   * hold every first posting on a contract.
+   */
+  approvals?: ApprovalSettings;
 }
 
 /**
@@ -126,7 +132,7 @@ export async function setUpAsAdmin(paths: KmspPaths, options: AdminSetupOptions)
       remedy: 'Check the dataset: it needs tenants that map to accounts with recurring contracts and the demo story’s services.',
     });
   }
-  const integration: Integration = { ...base, tenants: mapped, billing, ticketing: everyRuleOn(base.ticketing) };
+  const integration: Integration = { ...base, tenants: mapped, billing, ticketing: everyRuleOn(base.ticketing), ...(options.approvals ? { approvals: { ...options.approvals } } : {}) };
   const config: KmspConfig = { ...loaded, integrations: [integration], agent: { ...loaded.agent, ticketsPerAccountPerHour: LIMITS.ticketsPerAccountPerHour.max } };
   store.save(config, { actor: options.actor });
   return { config, integration };
