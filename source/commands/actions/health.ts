@@ -89,6 +89,8 @@ async function applyPairs(
   const before = healthOf(ctx.integration);
   let health: HealthSettings = { ...before, fields: { ...before.fields } };
   let secret: string | null = null;
+  // A URL refused is said with the other problems, as the form shows them all.
+  let webhookProblem: string | null = null;
   const picklists = await session.picklists(name);
   for (const { key, value } of pairs) {
     const lower = key.toLowerCase();
@@ -106,14 +108,18 @@ async function applyPairs(
       if (none || value.trim().toLowerCase() === 'off') {
         health = { ...health, webhook: null };
         secret = null;
+        webhookProblem = null;
         continue;
       }
       // "-": the URL from standard input (hidden at a terminal), so its token stays out of the shell's history.
       const typed = value.trim() === '-' ? await readSecretValue(deps.stdin ?? process.stdin, deps.io, 'the webhook URL') : value;
       const split = splitWebhookUrl(typed, isLoopbackHost);
-      if ('problem' in split) throw new KmspError(`Not set: ${split.problem}`, { kind: 'config', remedy: 'Nothing was saved. Give webhook=URL with the whole address the service gave (or webhook=- to paste it on standard input).' });
-      health = { ...health, webhook: split.origin };
-      secret = split.secret;
+      if ('problem' in split) webhookProblem = split.problem;
+      else {
+        health = { ...health, webhook: split.origin };
+        secret = split.secret;
+        webhookProblem = null;
+      }
     } else {
       let spec;
       try {
@@ -132,7 +138,8 @@ async function applyPairs(
   const problems = healthProblems(health, psa, picklists, ctx.integration.ticketing).map((p) => p.message);
   if (Number.isNaN(health.ticketFailures)) problems.push(`Failed ticket passes (failures=) takes a whole number from ${HEALTH_LIMITS.ticketFailures.min} to ${HEALTH_LIMITS.ticketFailures.max}.`);
   // As the form: a webhook kept on needs its secret part stored, or given now.
-  if (health.webhook !== null && secret === null && !(await storedSecret(ctx))) problems.push("The webhook URL's secret part is not stored: give webhook=URL (the whole address, token included).");
+  if (webhookProblem) problems.push(webhookProblem);
+  else if (health.webhook !== null && secret === null && !(await storedSecret(ctx))) problems.push("The webhook URL's secret part is not stored: give webhook=URL (the whole address, token included).");
   if (problems.length > 0) {
     throw new KmspError(`Not set: ${problems.length === 1 ? 'one problem' : `${problems.length} problems`} to fix first`, {
       kind: 'config',

@@ -91,6 +91,13 @@ function customers(integration: Integration, names: readonly string[], kept: rea
           remedy: 'Map it first (kmsp map TENANT ACCOUNT), then add the override.',
         });
       }
+      if (isKmspError(error) && error.message.startsWith('No ')) {
+        throw new KmspError(error.message, {
+          kind: 'config',
+          ...(error.why ? { cause: error.why } : {}),
+          remedy: `Give the exact name or the id of a ${platform.words.tenant} mapped to an account (kmsp list tenants); map one first with kmsp map TENANT ACCOUNT.`,
+        });
+      }
       throw error;
     }
     if (!out.some((t) => t.tenantId === found.id)) out.push({ tenantId: found.id, tenantName: kept.find((t) => t.tenantId === found.id)?.tenantName || found.name });
@@ -218,7 +225,16 @@ async function list(io: CommandIo, command: Command, options: OverrideOptions): 
     const word = schema.psa.words.ticket;
     return {
       rows,
-      fields: ['n', 'customers', 'customerIds', 'section', 'row', 'rowName', 'enabled', ...specs.map((s) => s.id), ...(schema.psa.ticketing.hasDue ? ['dueHours'] : [])],
+      // The table leaves out the ids (CSV and JSON carry them) to fit a terminal.
+      fields: [
+        'n',
+        'customers',
+        ...(options.format === 'table' || options.format === undefined ? [] : ['customerIds', 'section', 'row']),
+        'rowName',
+        'enabled',
+        ...specs.map((s) => s.id),
+        ...(schema.psa.ticketing.hasDue ? ['dueHours'] : []),
+      ],
       titles: {
         n: '#',
         customers: 'For customer',
@@ -287,7 +303,7 @@ function move(io: CommandIo, command: Command, nArg: string, options: OverrideOp
       next = moveOverride(next, row.id, by);
       from += by;
     }
-    return { draft: next, id: row.id, done: `Moved ${describe(row, to, schema)} to position ${to}.` };
+    return { draft: next, id: row.id, done: `Moved ${describe(row, draft.overrides.indexOf(row) + 1, schema)} to position ${to}.` };
   });
 }
 
