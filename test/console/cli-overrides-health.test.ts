@@ -2,7 +2,7 @@
 // against the demo simulators (KSC + Autotask), each test on its own copy of the demo's files: what
 // they save (config, config audit with actor and reason, the webhook's secret part in the secret
 // store only), and that what the Ticketing tab or the health form refuses is refused here in the
-// same words, writing nothing.
+// same words, writing nothing. One test runs the built kmsp (npm run build first): webhook=- reads standard input.
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
@@ -16,6 +16,7 @@ import type { KmspConfig } from '../../source/domain/config.js';
 import { webhookSecretName } from '../../source/domain/health.js';
 import { openLedger } from '../../source/store/ledger.js';
 import { resolvePaths } from '../../source/store/paths.js';
+import { runCli } from '../helpers/cli.js';
 import { runInProcess } from '../helpers/cli-in-process.js';
 import { useDemoConsole } from '../helpers/demo-ui.js';
 
@@ -166,6 +167,16 @@ describe('kmsp health', () => {
     expect(configOf(dir).integrations[0]!.health!).toMatchObject({ webhook: null, ticket: true });
     expect(lastAudit(dir).actor).toMatch(/ \(kmsp health webhook\)$/);
     expect((await kmsp(dir, 'health', 'webhook', 'off')).stdout).toContain('Nothing changed');
+  });
+
+  it('webhook=- takes the URL from standard input (the built kmsp), so it is never on the command line', async () => {
+    const dir = demo.freshDir();
+    const r = await runCli(['--config', dir, 'health', 'set', 'webhook=-', '--reason', 'chat channel'], { input: `${URL}\n` });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout + r.stderr).not.toContain('s3cr3t');
+    expect(configOf(dir).integrations[0]!.health!.webhook).toBe('https://hooks.example.com');
+    const session = demo.openSession(dir);
+    expect(await session.secrets.get(webhookSecretName('demo'))).toBe('/services/T000/B000/s3cr3tToken');
   });
 
   it("refuses what the health form refuses, with every problem in the domain's words, and writes nothing", async () => {

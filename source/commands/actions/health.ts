@@ -105,7 +105,8 @@ async function applyPairs(
       }
     } else if (FAILURE_KEYS.includes(lower)) health = { ...health, ticketFailures: /^\d+$/u.test(value.trim()) ? Number(value.trim()) : Number.NaN };
     else if (lower === 'webhook') {
-      if (none || value.trim().toLowerCase() === 'off') {
+      // Here "-" is standard input (below), not "none" as for the fields.
+      if (value.trim() !== '-' && (none || value.trim().toLowerCase() === 'off')) {
         health = { ...health, webhook: null };
         secret = null;
         webhookProblem = null;
