@@ -18,7 +18,7 @@ export function register(program: Command, io: CommandIo = processIo): void {
   group
     .command('set <assignments...>')
     .description(
-      'set health notifications, e.g. `kmsp health set ticket=on account="Our MSP" queue=Monitoring priority=High failures=3` or `kmsp health set webhook=-` (the URL on standard input); KEY ticket (on/off), account (by name or id, kmsp list accounts), the ticket fields (kmsp list ticket-fields; none clears), failures (failed ticket passes in a row, 1–100), webhook (URL, - or off); audited',
+      'set health notifications, e.g. `kmsp health set ticket=on account="Our MSP" priority=High failures=3` (with the queue or board the PSA has) or `kmsp health set webhook=-` (the URL on standard input); KEY ticket (on/off), account (by name or id, kmsp list accounts), the ticket fields (kmsp list ticket-fields; none clears), failures (failed ticket passes in a row, 1–100), webhook (URL, - or off); audited',
     )
     .option('-i, --integration <name>', 'the integration (needed when there are several)')
     .option('--reason <text>', 'why, recorded in the config audit of the ledger')

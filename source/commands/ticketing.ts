@@ -40,7 +40,7 @@ export function register(program: Command, io: CommandIo = processIo): void {
     override
       .command('add <section> <row> [assignments...]')
       .description(
-        'add an override at the end, e.g. `kmsp ticketing override add events critical --customer "Acme & Sons" queue=Escalations priority=High`; SECTION and ROW as for ticketing set, KEY=VALUE the row fields and due (none: the rule\'s); audited',
+        'add an override at the end, e.g. `kmsp ticketing override add events critical --customer "Acme & Sons" priority=High due=2`; SECTION and ROW as for ticketing set, KEY=VALUE the row fields and due (none: the rule\'s); audited',
       )
       .option('-c, --customer <name-or-id>', 'a mapped tenant it is for (repeat for several)', collect, [])
       .option('--off', 'the row makes no tickets for these customers'),

@@ -152,7 +152,8 @@ async function applyPairs(
 }
 
 async function save(deps: HealthDeps, ctx: EditContext, psa: PsaProfile, health: HealthSettings, secret: string | null, reason: string | undefined): Promise<void> {
-  const { io, session } = { io: deps.io, session: ctx.session };
+  const { io } = deps;
+  const { session } = ctx;
   const before = healthOf(ctx.integration);
   if (secret === null && JSON.stringify(before) === JSON.stringify(health) && ctx.integration.health !== undefined) {
     io.out(`Nothing changed: ${ctx.paths.configFile} already says so.\n`);

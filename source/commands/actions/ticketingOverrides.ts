@@ -137,7 +137,7 @@ function setPairs(draft: Draft, id: string, pairs: readonly Pair[], schema: Tick
     }
     const spec = fieldSpec(psa.ticketing.row, key, 'An override', OVERRIDE_KEYS);
     const row = next.overrides.find((o) => o.id === id)!;
-    let value_: PsaChoice | null = null;
+    let choice: PsaChoice | null = null;
     if (!NONE.has(value.trim().toLowerCase())) {
       const scope = scopeSpec(psa, spec);
       if (scope && !overrideContext(row, next, psa)[scope.id]) {
@@ -146,9 +146,9 @@ function setPairs(draft: Draft, id: string, pairs: readonly Pair[], schema: Tick
           remedy: `Give ${scope.id}=VALUE before ${spec.id}= in the same command.`,
         });
       }
-      value_ = pickValue(spec, value, overrideOptions(row, spec, next, psa, picklists));
+      choice = pickValue(spec, value, overrideOptions(row, spec, next, psa, picklists));
     }
-    next = setOverride(next, id, (o) => setOverrideField(o, spec.id, value_, psa));
+    next = setOverride(next, id, (o) => setOverrideField(o, spec.id, choice, psa));
   }
   return next;
 }
@@ -211,7 +211,7 @@ async function list(io: CommandIo, command: Command, options: OverrideOptions): 
   const listing = await withEditSession(command, 'ticketing override list', {}, async ({ integration }): Promise<Listing> => {
     const schema = schemaOf(integration);
     const specs = schema.psa.ticketing.row;
-    const rows: Row[] = toDraft(integration.ticketing, schema).overrides.map((o, i) => ({
+    const rows: Row[] = (integration.ticketing.overrides ?? []).map((o, i) => ({
       n: i + 1,
       customers: o.tenants.map((t) => t.tenantName || t.tenantId).join('; '),
       customerIds: o.tenants.map((t) => t.tenantId).join(' '),
@@ -220,7 +220,7 @@ async function list(io: CommandIo, command: Command, options: OverrideOptions): 
       rowName: overrideRowWhat(o, schema.platform).replace(/\s+/gu, ' '),
       enabled: o.enabled,
       ...Object.fromEntries(specs.map((s) => [s.id, o.fields[s.id]?.label || o.fields[s.id]?.value || null])),
-      ...(schema.psa.ticketing.hasDue ? { dueHours: o.due === '' ? null : o.due } : {}),
+      ...(schema.psa.ticketing.hasDue ? { dueHours: o.dueHours ?? null } : {}),
     }));
     const word = schema.psa.words.ticket;
     return {
