@@ -197,5 +197,14 @@ describe('kmsp health', () => {
     expect((await kmsp(dir, 'health', 'set', 'account=Nobody Inc')).stderr).toContain('No Autotask account has the name or id “Nobody Inc”');
     expect((await kmsp(dir, 'health', 'webhook', 'on')).stderr).toContain('kmsp health webhook takes off, not “on”');
     expect(file(dir)).toBe(before);
+
+    // A webhook whose secret part is not in the secret store (a config copied from elsewhere): said, and needed again.
+    const config = configOf(dir);
+    config.integrations[0]!.health = { ticket: false, accountId: null, accountName: null, fields: {}, ticketFailures: 3, webhook: 'https://hooks.example.com' };
+    fs.writeFileSync(path.join(dir, 'config.json'), JSON.stringify(config, null, 2));
+    const copied = file(dir);
+    expect((await kmsp(dir, 'health', 'show')).stdout).toContain('Webhook: https://hooks.example.com/… (the rest of the URL is a secret: NOT stored');
+    expect((await kmsp(dir, 'health', 'set', 'failures=4')).stderr).toContain("The webhook URL's secret part is not stored: give webhook=URL again");
+    expect(file(dir)).toBe(copied);
   });
 });

@@ -8,7 +8,16 @@ import type { Command } from 'commander';
 import { isLoopbackHost } from '../../connectors/loopback.js';
 import type { Integration, PsaChoice } from '../../domain/config.js';
 import { describeError, KmspError } from '../../domain/errors.js';
-import { HEALTH_LIMITS, healthOf, healthProblems, healthTicketFields, splitWebhookUrl, webhookSecretName, type HealthSettings } from '../../domain/health.js';
+import {
+  HEALTH_LIMITS,
+  healthOf,
+  healthProblems,
+  healthTicketFields,
+  splitWebhookUrl,
+  ticketFailuresFrom,
+  webhookSecretName,
+  type HealthSettings,
+} from '../../domain/health.js';
 import { psaProfile } from '../../domain/profiles/index.js';
 import type { PsaProfile } from '../../domain/profiles/types.js';
 import { resolveRef } from '../../domain/resolveRef.js';
@@ -103,7 +112,7 @@ async function applyPairs(
         const found = resolveRef(value, accounts, { what: `${psa.words.name} ${psa.words.account}`, listCommand: 'kmsp list accounts' });
         health = { ...health, accountId: found.id, accountName: found.name };
       }
-    } else if (FAILURE_KEYS.includes(lower)) health = { ...health, ticketFailures: /^\d+$/u.test(value.trim()) ? Number(value.trim()) : Number.NaN };
+    } else if (FAILURE_KEYS.includes(lower)) health = { ...health, ticketFailures: ticketFailuresFrom(value) };
     else if (lower === 'webhook') {
       // Here "-" is standard input (below), not "none" as for the fields.
       if (value.trim() !== '-' && (none || value.trim().toLowerCase() === 'off')) {
@@ -140,7 +149,7 @@ async function applyPairs(
   if (Number.isNaN(health.ticketFailures)) problems.push(`Failed ticket passes (failures=) takes a whole number from ${HEALTH_LIMITS.ticketFailures.min} to ${HEALTH_LIMITS.ticketFailures.max}.`);
   // As the form: a webhook kept on needs its secret part stored, or given now.
   if (webhookProblem) problems.push(webhookProblem);
-  else if (health.webhook !== null && secret === null && !(await storedSecret(ctx))) problems.push("The webhook URL's secret part is not stored: give webhook=URL (the whole address, token included).");
+  else if (health.webhook !== null && secret === null && !(await storedSecret(ctx))) problems.push("The webhook URL's secret part is not stored: give webhook=URL again (the whole address the service gave, token included).");
   if (problems.length > 0) {
     throw new KmspError(`Not set: ${problems.length === 1 ? 'one problem' : `${problems.length} problems`} to fix first`, {
       kind: 'config',
