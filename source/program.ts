@@ -26,6 +26,7 @@ const GROUPS: ReadonlyArray<{ names: readonly string[]; load: () => Promise<Regi
   { names: ['map', 'unmap'], load: async () => (await import('./commands/map.js')).register },
   { names: ['services'], load: async () => (await import('./commands/services.js')).register },
   { names: ['ticketing'], load: async () => (await import('./commands/ticketing.js')).register },
+  { names: ['health'], load: async () => (await import('./commands/health.js')).register },
 ];
 
 /** The program's own options that take a value: the word after them is no command name. */

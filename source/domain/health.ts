@@ -30,6 +30,12 @@ export const DEFAULT_TICKET_FAILURES = 3;
 /** The secret part of the webhook URL: its path and query, under the integration's name. */
 export const WEBHOOK_SECRET_PART = 'health.webhook-path';
 
+/** Failed ticket passes as typed: the number, NaN unless plain digits (healthProblems then says what it takes). */
+export function ticketFailuresFrom(text: string): number {
+  const t = text.trim();
+  return /^\d+$/u.test(t) ? Number(t) : Number.NaN;
+}
+
 export function webhookSecretName(integration: string): string {
   return `${integration}.${WEBHOOK_SECRET_PART}`;
 }

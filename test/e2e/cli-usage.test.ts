@@ -53,7 +53,7 @@ describe('mistyped commands', () => {
 });
 
 /** Every command that reads the configuration (config.json needed). */
-const NEEDS_CONFIG: string[][] = [['billing', 'preview'], ['doctor'], ['report', 'unmapped'], ['agent', '--once'], ['pause'], ['resume'], ['config', 'set', 'agent.timeZone', 'UTC']];
+const NEEDS_CONFIG: string[][] = [['billing', 'preview'], ['doctor'], ['report', 'unmapped'], ['agent', '--once'], ['pause'], ['resume'], ['config', 'set', 'agent.timeZone', 'UTC'], ['health', 'show'], ['health', 'set', 'ticket=off'], ['ticketing', 'override', 'list']];
 /** Every command that reads the directory's other files (the ledger, status, secrets) or shows defaults. */
 const NEEDS_DIRECTORY: string[][] = [
   ['status'],

@@ -39,7 +39,7 @@ describe('each command loads only its own code', () => {
     expect(help.code).toBe(0);
     expect(help.all).toContain(BIN);
     expect(help.packages).toEqual(['commander']);
-    for (const group of ['agent', 'billing', 'config', 'demo', 'doctor', 'ledger', 'list', 'maintenance', 'map', 'pause', 'report', 'secrets', 'services', 'status', 'systemdUnit', 'ticketing']) {
+    for (const group of ['agent', 'billing', 'config', 'demo', 'doctor', 'health', 'ledger', 'list', 'maintenance', 'map', 'pause', 'report', 'secrets', 'services', 'status', 'systemdUnit', 'ticketing']) {
       expect(help.dist).toContain(`commands/${group}.js`);
     }
     // The help names what this build speaks (the registry), but no action and no connector is loaded for it.

@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { isLoopbackHost } from '../../source/connectors/loopback.js';
 import type { Integration } from '../../source/domain/config.js';
-import { defaultHealth, healthProblems, healthTicketFields, splitWebhookUrl, webhookMessage, type HealthSettings } from '../../source/domain/health.js';
+import { defaultHealth, healthProblems, healthTicketFields, splitWebhookUrl, ticketFailuresFrom, webhookMessage, type HealthSettings } from '../../source/domain/health.js';
 import { PSA_KINDS, psaProfile } from '../../source/domain/profiles/index.js';
 import { integrationSecrets } from '../../source/domain/secretNames.js';
 import { validateIntegration } from '../../source/domain/validate.js';
@@ -92,5 +92,13 @@ describe('webhook URL', () => {
     const withHook = { ...base, health: on({ webhook: 'https://hooks.example.com' }) };
     expect(integrationSecrets(withHook).map((s) => s.name)).toContain('main.health.webhook-path');
     expect(integrationSecrets(withHook).find((s) => s.name === 'main.health.webhook-path')!.envVar).toBe('KMSP_SECRET_MAIN_HEALTH_WEBHOOK_PATH');
+  });
+});
+
+describe('failed ticket passes as typed (the form and kmsp health set)', () => {
+  it('takes plain digits only; anything else is NaN, which healthProblems refuses', () => {
+    expect(ticketFailuresFrom(' 5 ')).toBe(5);
+    for (const text of ['', 'three', '2.5', '-1', '1e2']) expect(ticketFailuresFrom(text)).toBeNaN();
+    expect(healthProblems({ ...defaultHealth(), ticketFailures: ticketFailuresFrom('x') }, psaProfile('autotask')).map((p) => p.field)).toEqual(['ticketFailures']);
   });
 });

@@ -14,9 +14,9 @@ import { writeData, type CommandIo } from '../common.js';
 import { LIST_FORMATS } from '../list.js';
 import { withEditSession, type EditContext } from './editSession.js';
 
-type Format = (typeof LIST_FORMATS)[number];
+export type Format = (typeof LIST_FORMATS)[number];
 type Cell = string | number | boolean | null;
-type Row = Record<string, Cell>;
+export type Row = Record<string, Cell>;
 
 interface ListOptions {
   format: string;
@@ -28,7 +28,7 @@ const cap = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 const yesNo = (b: boolean) => (b ? 'yes' : 'no');
 
 /** One listing: its rows (data keys), the table's titles for them, and what to say when there are none. */
-interface Listing {
+export interface Listing {
   rows: Row[];
   fields: readonly string[];
   titles: Record<string, string>;
@@ -39,7 +39,7 @@ interface Listing {
   typed?: readonly string[];
 }
 
-async function render(io: CommandIo, format: Format, listing: Listing): Promise<void> {
+export async function render(io: CommandIo, format: Format, listing: Listing): Promise<void> {
   if (format === 'csv') return writeData(io, toCsv(listing.rows, listing.fields));
   if (format === 'json') return writeData(io, toJson(listing.rows, listing.fields));
   if (listing.rows.length === 0) return io.out(`${listing.empty}\n`);

@@ -41,16 +41,16 @@ interface SetOptions {
 }
 
 /** A KEY=VALUE word, split at its first '='. */
-function assignment(word: string): { key: string; value: string } {
+export function assignment(word: string): { key: string; value: string } {
   const at = word.indexOf('=');
   if (at <= 0) throw new KmspError(`“${word}” is not KEY=VALUE`, { kind: 'config', remedy: 'Write each change as KEY=VALUE, e.g. enabled=on or priority=High (quote a value with spaces).' });
   return { key: word.slice(0, at).trim(), value: word.slice(at + 1) };
 }
 
-const NONE = new Set(['none', '(none)', '-', '']);
+export const NONE = new Set(['none', '(none)', '-', '']);
 
 /** A PSA value of a field, by value or label among what the field offers now; null for none. */
-function pickValue(spec: TicketFieldSpec, text: string, offered: readonly PicklistValue[]): PsaChoice | null {
+export function pickValue(spec: TicketFieldSpec, text: string, offered: readonly PicklistValue[]): PsaChoice | null {
   if (NONE.has(text.trim().toLowerCase())) return null;
   const found = resolveRef(text, offered.map((v) => ({ id: v.value, name: v.label })), { what: `${spec.label.toLowerCase()} value`, listCommand: 'kmsp list ticket-fields' });
   return { value: found.id, label: found.name };
@@ -59,7 +59,7 @@ function pickValue(spec: TicketFieldSpec, text: string, offered: readonly Pickli
 const ROW_KEYS = ['enabled', 'lifetime', 'due'] as const;
 
 /** The field a KEY names (its key or label); refused naming every KEY this place takes. */
-function fieldSpec(specs: readonly TicketFieldSpec[], key: string, where: string, plain: readonly string[] = []): TicketFieldSpec {
+export function fieldSpec(specs: readonly TicketFieldSpec[], key: string, where: string, plain: readonly string[] = []): TicketFieldSpec {
   try {
     const found = resolveRef(key, specs.map((s) => ({ id: s.id, name: s.label })), { what: `${where} field` });
     return specs.find((s) => s.id === found.id)!;

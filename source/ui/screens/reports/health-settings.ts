@@ -12,6 +12,7 @@ import {
   healthProblems,
   healthTicketFields,
   splitWebhookUrl,
+  ticketFailuresFrom,
   type HealthSettings,
 } from '../../../domain/health.js';
 import type { PsaProfile } from '../../../domain/profiles/types.js';
@@ -81,8 +82,7 @@ export function healthFromForm(values: FormValues, x: HealthFormContext): { heal
     fields[spec.id] = hit ? { value: hit.value, label: hit.label } : null;
   }
   const accountId = typeof values.accountId === 'string' && values.accountId ? values.accountId : null;
-  const failuresText = String(values.ticketFailures ?? '').trim();
-  const failures = /^\d+$/.test(failuresText) ? Number(failuresText) : Number.NaN;
+  const failures = ticketFailuresFrom(String(values.ticketFailures ?? ''));
   const typed = typeof values.webhookUrl === 'string' ? values.webhookUrl.trim() : '';
   let webhook: string | null = null;
   let secret: string | null = null;
