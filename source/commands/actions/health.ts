@@ -7,7 +7,7 @@
 import type { Command } from 'commander';
 import { isLoopbackHost } from '../../connectors/loopback.js';
 import type { Integration, PsaChoice } from '../../domain/config.js';
-import { describeError, KmspError } from '../../domain/errors.js';
+import { KmspError } from '../../domain/errors.js';
 import {
   HEALTH_LIMITS,
   healthOf,
@@ -22,7 +22,7 @@ import { psaProfile } from '../../domain/profiles/index.js';
 import type { PsaProfile } from '../../domain/profiles/types.js';
 import { resolveRef } from '../../domain/resolveRef.js';
 import { fieldOptions } from '../../domain/ticketSchema.js';
-import type { CommandIo } from '../common.js';
+import { guarded, type CommandIo } from '../common.js';
 import { withEditSession, type EditContext } from './editSession.js';
 import { onOff } from './mapping.js';
 import type { SecretInput } from '../secrets.js';
@@ -201,16 +201,8 @@ async function webhook(deps: HealthDeps, command: Command, state: string, option
 }
 
 export function healthActions(deps: HealthDeps) {
-  const guard =
-    <A extends unknown[]>(fn: (...args: A) => Promise<void>) =>
-    async (...args: A) => {
-      try {
-        await fn(...args);
-      } catch (error) {
-        deps.io.err(describeError(error) + '\n');
-        process.exitCode = 1;
-      }
-    };
+  // Failures are said as every command says them: what, why, what to do; exit 1.
+  const guard = <A extends unknown[]>(fn: (...args: A) => Promise<void>) => guarded(deps.io, fn);
   return {
     show: guard((options: HealthOptions, command: Command) => show(deps.io, command, options)),
     set: guard((assignments: string[], options: HealthOptions, command: Command) => set(deps, command, assignments, options)),

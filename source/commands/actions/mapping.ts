@@ -5,13 +5,13 @@ import { saveAccounts, saveNotice } from '../../console/accountsSave.js';
 import { accountsReducer, changedTenants, elsewhereContext, initialAccountsState, saveBlockers, type AccountsContext, type AccountsState } from '../../domain/accountsDraft.js';
 import { contractProblem } from '../../domain/billingChecks.js';
 import { calendarDate } from '../../domain/dates.js';
-import { describeError, KmspError } from '../../domain/errors.js';
+import { KmspError } from '../../domain/errors.js';
 import { applyMapping, type MappingRequest } from '../../domain/mappingEdit.js';
 import { billingWords, platformProfile, psaProfile } from '../../domain/profiles/index.js';
 import { resolveRef } from '../../domain/resolveRef.js';
 import type { Integration } from '../../domain/config.js';
 import type { PsaContract, Tenant } from '../../domain/types.js';
-import type { CommandIo } from '../common.js';
+import { guarded, type CommandIo } from '../common.js';
 import { withEditSession, type EditContext } from './editSession.js';
 
 interface MapOptions {
@@ -147,16 +147,8 @@ async function unmap(io: CommandIo, command: Command, tenantArg: string, options
 }
 
 export function mappingActions(io: CommandIo) {
-  const guard =
-    <A extends unknown[]>(fn: (...args: A) => Promise<void>) =>
-    async (...args: A) => {
-      try {
-        await fn(...args);
-      } catch (error) {
-        io.err(describeError(error) + '\n');
-        process.exitCode = 1;
-      }
-    };
+  // Failures are said as every command says them: what, why, what to do; exit 1.
+  const guard = <A extends unknown[]>(fn: (...args: A) => Promise<void>) => guarded(io, fn);
   return {
     map: guard((tenant: string, account: string, options: MapOptions, command: Command) => map(io, command, tenant, account, options)),
     unmap: guard((tenant: string, options: { remove?: boolean; reason?: string }, command: Command) => unmap(io, command, tenant, options)),

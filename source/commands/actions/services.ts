@@ -7,7 +7,7 @@
 // usage in those categories is listed as not billed until then, never posted).
 import type { Command } from 'commander';
 import type { BillingSettings, PsaChoice } from '../../domain/config.js';
-import { describeError, KmspError } from '../../domain/errors.js';
+import { KmspError } from '../../domain/errors.js';
 import { psaProfile } from '../../domain/profiles/index.js';
 import { resolveRef } from '../../domain/resolveRef.js';
 import {
@@ -28,7 +28,7 @@ import {
   type Slot,
 } from '../../domain/servicesDraft.js';
 import type { Application, BillingItem } from '../../domain/types.js';
-import type { CommandIo } from '../common.js';
+import { guarded, type CommandIo } from '../common.js';
 import { CATEGORY_NAMES } from '../services.js';
 import { withEditSession, type EditContext } from './editSession.js';
 import { onOff } from './mapping.js';
@@ -170,16 +170,8 @@ async function byCategory(io: CommandIo, command: Command, value: string, option
 }
 
 export function servicesActions(io: CommandIo) {
-  const guard =
-    <A extends unknown[]>(fn: (...args: A) => Promise<void>) =>
-    async (...args: A) => {
-      try {
-        await fn(...args);
-      } catch (error) {
-        io.err(describeError(error) + '\n');
-        process.exitCode = 1;
-      }
-    };
+  // Failures are said as every command says them: what, why, what to do; exit 1.
+  const guard = <A extends unknown[]>(fn: (...args: A) => Promise<void>) => guarded(io, fn);
   return {
     map: guard((app: string, item: string, options: ServicesOptions, command: Command) => mapService(io, command, app, item, options)),
     unmap: guard((app: string, options: ServicesOptions, command: Command) => unmapService(io, command, app, options)),

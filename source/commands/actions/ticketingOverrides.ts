@@ -5,7 +5,7 @@
 // are the mapped tenants, as the pane offers them; values come from the PSA's live lists.
 import type { Command } from 'commander';
 import type { Integration, OverrideTenant, PsaChoice } from '../../domain/config.js';
-import { describeError, isKmspError, KmspError } from '../../domain/errors.js';
+import { isKmspError, KmspError } from '../../domain/errors.js';
 import { platformProfile } from '../../domain/profiles/index.js';
 import { resolveRef } from '../../domain/resolveRef.js';
 import {
@@ -36,7 +36,7 @@ import {
   type TicketingSchema,
 } from '../../domain/ticketingDraft.js';
 import type { TicketPicklists } from '../../domain/types.js';
-import type { CommandIo } from '../common.js';
+import { guarded, type CommandIo } from '../common.js';
 import { LIST_FORMATS } from '../list.js';
 import { withEditSession, type EditContext } from './editSession.js';
 import { render, type Format, type Listing, type Row } from './list.js';
@@ -308,16 +308,8 @@ function move(io: CommandIo, command: Command, nArg: string, options: OverrideOp
 }
 
 export function overrideActions(io: CommandIo) {
-  const guard =
-    <A extends unknown[]>(fn: (...args: A) => Promise<void>) =>
-    async (...args: A) => {
-      try {
-        await fn(...args);
-      } catch (error) {
-        io.err(describeError(error) + '\n');
-        process.exitCode = 1;
-      }
-    };
+  // Failures are said as every command says them: what, why, what to do; exit 1.
+  const guard = <A extends unknown[]>(fn: (...args: A) => Promise<void>) => guarded(io, fn);
   return {
     list: guard(async (options: OverrideOptions, command: Command) => {
       if (!(LIST_FORMATS as readonly string[]).includes(options.format ?? 'table')) {
