@@ -3,32 +3,26 @@
 // the Accounts tab refuses it, and kmsp config import --mappings --online looks price levels up too.
 import fs from 'node:fs';
 import path from 'node:path';
-import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { register as registerConfig } from '../../source/commands/config.js';
 import { register as registerList } from '../../source/commands/list.js';
 import { register as registerMap } from '../../source/commands/map.js';
-import type { CommandIo } from '../../source/commands/common.js';
 import type { KmspConfig } from '../../source/domain/config.js';
+import { runInProcess, type CliRun } from '../helpers/cli-in-process.js';
 import { useDemoConsole } from '../helpers/demo-ui.js';
 
 const demo = useDemoConsole('kmsp-cli-price-level-', { psa: 'tigerpaw' });
 
-async function kmsp(dir: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: CommandIo = { out: (t) => void out.push(t), err: (t) => void err.push(t) };
-  const program = new Command('kmsp').option('--config <dir>').exitOverride();
-  registerList(program, io);
-  registerMap(program, io);
-  registerConfig(program, { io });
-  process.exitCode = undefined;
-  try {
-    await program.parseAsync(['--config', dir, ...args], { from: 'user' });
-    return { code: Number(process.exitCode ?? 0), stdout: out.join(''), stderr: err.join('') };
-  } finally {
-    process.exitCode = undefined;
-  }
+function kmsp(dir: string, ...args: string[]): Promise<CliRun> {
+  return runInProcess(
+    (program, io) => {
+    registerList(program, io);
+    registerMap(program, io);
+    registerConfig(program, { io });
+    },
+    dir,
+    args,
+  );
 }
 
 const rowOf = (dir: string, tenantName: string) => (JSON.parse(fs.readFileSync(path.join(dir, 'config.json'), 'utf8')) as KmspConfig).integrations[0]!.tenants.find((t) => t.tenantName === tenantName);

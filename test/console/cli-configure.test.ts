@@ -4,39 +4,33 @@
 // the PSA account's custom field, and the config audit.
 import fs from 'node:fs';
 import path from 'node:path';
-import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { register as registerConfig } from '../../source/commands/config.js';
 import { register as registerList } from '../../source/commands/list.js';
 import { register as registerMap } from '../../source/commands/map.js';
 import { register as registerServices } from '../../source/commands/services.js';
 import { register as registerTicketing } from '../../source/commands/ticketing.js';
-import type { CommandIo } from '../../source/commands/common.js';
 import type { KmspConfig } from '../../source/domain/config.js';
 import { openLedger } from '../../source/store/ledger.js';
 import { resolvePaths } from '../../source/store/paths.js';
+import { runInProcess, type CliRun } from '../helpers/cli-in-process.js';
 import { useDemoConsole } from '../helpers/demo-ui.js';
 
 const demo = useDemoConsole('kmsp-cli-configure-');
 
 /** kmsp with the configuring commands, in this process: what it printed and its exit code. */
-async function kmsp(dir: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: CommandIo = { out: (t) => void out.push(t), err: (t) => void err.push(t) };
-  const program = new Command('kmsp').option('--config <dir>').exitOverride();
-  registerList(program, io);
-  registerMap(program, io);
-  registerServices(program, io);
-  registerTicketing(program, io);
-  registerConfig(program, { io });
-  process.exitCode = undefined;
-  try {
-    await program.parseAsync(['--config', dir, ...args], { from: 'user' });
-    return { code: Number(process.exitCode ?? 0), stdout: out.join(''), stderr: err.join('') };
-  } finally {
-    process.exitCode = undefined;
-  }
+function kmsp(dir: string, ...args: string[]): Promise<CliRun> {
+  return runInProcess(
+    (program, io) => {
+    registerList(program, io);
+    registerMap(program, io);
+    registerServices(program, io);
+    registerTicketing(program, io);
+    registerConfig(program, { io });
+    },
+    dir,
+    args,
+  );
 }
 
 const configOf = (dir: string) => JSON.parse(fs.readFileSync(path.join(dir, 'config.json'), 'utf8')) as KmspConfig;
