@@ -16,9 +16,9 @@ const demo = useDemoConsole('kmsp-cli-price-level-', { psa: 'tigerpaw' });
 function kmsp(dir: string, ...args: string[]): Promise<CliRun> {
   return runInProcess(
     (program, io) => {
-    registerList(program, io);
-    registerMap(program, io);
-    registerConfig(program, { io });
+      registerList(program, io);
+      registerMap(program, io);
+      registerConfig(program, { io });
     },
     dir,
     args,

@@ -22,11 +22,11 @@ const demo = useDemoConsole('kmsp-cli-configure-');
 function kmsp(dir: string, ...args: string[]): Promise<CliRun> {
   return runInProcess(
     (program, io) => {
-    registerList(program, io);
-    registerMap(program, io);
-    registerServices(program, io);
-    registerTicketing(program, io);
-    registerConfig(program, { io });
+      registerList(program, io);
+      registerMap(program, io);
+      registerServices(program, io);
+      registerTicketing(program, io);
+      registerConfig(program, { io });
     },
     dir,
     args,
