@@ -295,7 +295,8 @@ async function executeContract(plan: BillingPlan, contract: ContractPlan, option
   const unsettled = ledger.unsettledPostings({ integration: plan.integration, contractId: contract.contractId });
   // Changes held for this contract by earlier passes: each one is looked at again below, and
   // marked replaced when this pass plans another target for its item or none at all.
-  const openHeld = new Map(ledger.listHeldChanges({ integration: plan.integration, contractId: contract.contractId }).map((h) => [h.billingItemId, h]));
+  const heldNow = () => new Map(ledger.listHeldChanges({ integration: plan.integration, contractId: contract.contractId }).map((h) => [h.billingItemId, h]));
+  let openHeld = heldNow();
   if (wanted.length === 0 && unsettled.length === 0) {
     for (const h of openHeld.values()) ledger.replaceHeldChange(h.id, `replaced: the ${plan.date} pass found no change to make (the ${wordsOf(options).contract} holds what usage says)`);
     return outcome;
@@ -365,6 +366,9 @@ async function executeContract(plan: BillingPlan, contract: ContractPlan, option
     outcome.settled.push({ ledgerId: row.id, billingItemId: row.billingItemId, before: row.beforeUnits, after: row.afterUnits, status, units: now });
   }
 
+  // Read again after settling: a failed approved posting was made approved again just now, and
+  // is posted (re-judged) by this pass rather than held anew.
+  if (unsettled.length > 0) openHeld = heldNow();
   const approvals = options.approvals ?? LEGACY_APPROVALS;
   // Judged once per contract, before this pass posts to it: its own postings do not make the
   // contract's later lines "not new".

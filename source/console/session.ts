@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { psaLabel, type AgentSettings, type Integration, type KmspConfig, type TenantMapping } from '../domain/config.js';
 import { describeConflict, jsonEqual, mergeConfig } from '../domain/configMerge.js';
 import { KmspError } from '../domain/errors.js';
+import { webhookSecretName, type HealthSettings } from '../domain/health.js';
 import { psaProfile } from '../domain/profiles/index.js';
 import type { Psa, SecurityPlatform } from '../domain/ports.js';
 import { platformSecrets, psaSecrets, type SecretSpec } from '../domain/secretNames.js';
@@ -396,6 +397,27 @@ export class ConsoleSession {
   updateIntegration(name: string, update: (integration: Integration) => Integration, reason?: string): SaveResult {
     const integrations = this.current.integrations.map((i) => (i.name === name ? update(i) : i));
     return this.saveConfig({ ...this.current, integrations }, reason);
+  }
+
+  /**
+   * An integration's health settings with the webhook's secret part (the URL's path). The secret
+   * is stored first, so a saved webhook never points at a secret not stored yet, and put back as it
+   * was when the save is refused (else the old address would be paired with the new token). A
+   * webhook switched off takes its secret with it: a token nothing uses is not kept.
+   */
+  async saveHealth(name: string, health: HealthSettings, secret: string | null, reason: string): Promise<SaveResult> {
+    const secretName = webhookSecretName(name);
+    const previous = secret !== null ? await this.secrets.get(secretName) : null;
+    if (secret !== null) await this.secrets.set(secretName, secret);
+    let result: SaveResult;
+    try {
+      result = this.updateIntegration(name, (i) => ({ ...i, health }), reason);
+    } catch (error) {
+      if (secret !== null) await (previous === null ? this.secrets.delete(secretName) : this.secrets.set(secretName, previous)).catch(() => undefined);
+      throw error;
+    }
+    if (health.webhook === null) await this.secrets.delete(secretName).catch(() => undefined);
+    return result;
   }
 
   setSecret(name: string, value: string): Promise<SetResult> {

@@ -51,7 +51,7 @@ export function holdReasons(change: GuardedChange, settings: ApprovalSettings): 
     if (change.after === 0 && change.before > 0) out.push({ code: 'to-zero', text: `drops to 0 from ${change.before}` });
     else if (drop > 0) {
       const share = (drop / change.before) * 100;
-      if (share > settings.maxDecreasePercent) out.push({ code: 'decrease', text: `decrease of ${formatShare(share)} (more than ${settings.maxDecreasePercent}%)` });
+      if (share > settings.maxDecreasePercent) out.push({ code: 'decrease', text: `decrease of ${drop} of ${change.before} units, ${formatShare(share)} (more than ${settings.maxDecreasePercent}%)` });
       else if (settings.maxDecreaseUnits !== null && drop > settings.maxDecreaseUnits) {
         out.push({ code: 'decrease', text: `decrease of ${drop} units (more than ${settings.maxDecreaseUnits})` });
       }
@@ -66,8 +66,9 @@ export function needsTypedName(change: { beforeUnits: number; afterUnits: number
   return change.afterUnits < change.beforeUnits;
 }
 
+/** Two decimals at most, never rounded onto the limit: 20.4 % over a 20 % limit must not read "20 %". */
 function formatShare(share: number): string {
-  return `${share >= 10 ? Math.round(share) : Math.round(share * 10) / 10}%`;
+  return `${Number(share.toFixed(2))}%`;
 }
 
 export const APPROVAL_MODE_LABELS: Record<ApprovalMode, string> = {

@@ -754,7 +754,9 @@ export class Ledger implements ConfigAuditSink {
   holdChange(input: HeldChangeInput, at: Date = this.now()): HeldChange {
     return this.transaction(() => {
       const open = this.openHeldChange(input.integration, input.contractId, input.billingItemId);
-      if (open && open.state === 'held' && open.beforeUnits === input.beforeUnits && open.afterUnits === input.afterUnits) return open;
+      // The same change still open — held, or approved by a person since this pass read it — is
+      // kept as it is: an approval is never replaced by a hold of the very numbers it approved.
+      if (open && open.beforeUnits === input.beforeUnits && open.afterUnits === input.afterUnits) return open;
       if (open) this.replaceHeldChange(open.id, `replaced: the ${input.effectiveDate} pass planned ${input.beforeUnits} → ${input.afterUnits}`, at);
       const result = this.sql(
           `INSERT INTO held_changes (run_id, integration, tenant_id, tenant_name, account_id, account_name, contract_id, contract_name, billing_item_id,

@@ -105,7 +105,7 @@ describe('billing approvals, signed-difference PSA', () => {
     expect(drop.execution.totals).toMatchObject({ posted: 0, held: 1 });
     const [h] = ledger.listHeldChanges();
     expect(h).toMatchObject({ billingItemId: WS, beforeUnits: 180, afterUnits: 90, state: 'held', tenantName: 'Northwind Traders' });
-    expect(h!.reasons).toEqual([{ code: 'decrease', text: 'decrease of 50% (more than 20%)' }]);
+    expect(h!.reasons).toEqual([{ code: 'decrease', text: 'decrease of 90 of 180 units, 50% (more than 20%)' }]);
     expect(units()[0]).toBe(180);
     expect(adjustments(env)).toHaveLength(3);
 

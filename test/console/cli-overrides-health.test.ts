@@ -166,6 +166,8 @@ describe('kmsp health', () => {
     expect(off.code, off.stderr).toBe(0);
     expect(configOf(dir).integrations[0]!.health!).toMatchObject({ webhook: null, ticket: true });
     expect(lastAudit(dir).actor).toMatch(/ \(kmsp health webhook\)$/);
+    // A token nothing uses any more is not kept.
+    expect(await demo.openSession(dir).secrets.get(webhookSecretName('demo'))).toBeNull();
     expect((await kmsp(dir, 'health', 'webhook', 'off')).stdout).toContain('Nothing changed');
   });
 

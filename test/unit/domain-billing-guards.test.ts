@@ -22,7 +22,9 @@ describe('billing approvals', () => {
     expect(codes(5, 6, { firstPosting: true })).toEqual(['first-posting']);
     expect(codes(100, 90, {}, { ...DEFAULT_APPROVALS, maxDecreaseUnits: 5 })).toEqual(['decrease']);
     expect(codes(100, 95, {}, { ...DEFAULT_APPROVALS, maxDecreaseUnits: 5 })).toEqual([]);
-    expect(holdReasons({ before: 180, after: 90, firstPosting: false, incomplete: null }, DEFAULT_APPROVALS)[0]!.text).toBe('decrease of 50% (more than 20%)');
+    expect(holdReasons({ before: 180, after: 90, firstPosting: false, incomplete: null }, DEFAULT_APPROVALS)[0]!.text).toBe('decrease of 90 of 180 units, 50% (more than 20%)');
+    // Never rounded onto the limit: 10 of 49 is 20.41 %, held, and says so.
+    expect(holdReasons({ before: 49, after: 39, firstPosting: false, incomplete: null }, DEFAULT_APPROVALS)[0]!.text).toBe('decrease of 10 of 49 units, 20.41% (more than 20%)');
   });
 
   it('incomplete platform data holds under every setting; hold everything holds every change', () => {

@@ -36,6 +36,19 @@ describe('held billing changes', () => {
     expect(l.listHeldChanges({ integration: 'main' })).toHaveLength(2);
   });
 
+  it('an approval made while a pass was judging the same change is kept: the pass’s hold of the same numbers does not replace it', () => {
+    const l = ledger();
+    const h = l.holdChange(change(100, 50));
+    l.decideHeldChange(h.id, { approve: true, actor: 'alice (kmsp billing approve)' });
+    // The pass read the change as held before the approval, and holds the same numbers again.
+    const again = l.holdChange(change(100, 50));
+    expect(again).toMatchObject({ id: h.id, state: 'approved', decidedBy: 'alice (kmsp billing approve)' });
+    expect(l.listHeldChanges().map((c) => c.id)).toEqual([h.id]);
+    // Other numbers than the approved ones still replace it: an approval covers what the person saw.
+    expect(l.holdChange(change(100, 40)).id).not.toBe(h.id);
+    expect(l.getHeldChange(h.id)!.state).toBe('replaced');
+  });
+
   it('a decision is audited; a decided change cannot be approved again', () => {
     const l = ledger();
     const h = l.holdChange(change(10, 5));

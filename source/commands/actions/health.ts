@@ -6,7 +6,7 @@
 // never printed back, as the form keeps it.
 import type { Command } from 'commander';
 import { isLoopbackHost } from '../../connectors/loopback.js';
-import type { Integration, PsaChoice } from '../../domain/config.js';
+import type { PsaChoice } from '../../domain/config.js';
 import { KmspError } from '../../domain/errors.js';
 import {
   HEALTH_LIMITS,
@@ -168,9 +168,7 @@ async function save(deps: HealthDeps, ctx: EditContext, psa: PsaProfile, health:
     io.out(`Nothing changed: ${ctx.paths.configFile} already says so.\n`);
     return;
   }
-  // The secret first: a saved webhook never points at a secret not stored yet.
-  if (secret !== null) await session.setSecret(webhookSecretName(ctx.integration.name), secret);
-  const result = session.updateIntegration(ctx.integration.name, (i: Integration) => ({ ...i, health }), reason?.trim() || REASON);
+  const result = await session.saveHealth(ctx.integration.name, health, secret, reason?.trim() || REASON);
   const what = [health.ticket ? `a health ${psa.words.ticket}` : null, health.webhook ? `the webhook ${health.webhook}/…` : null].filter(Boolean).join(' and ') || 'nothing (off)';
   io.out(
     `Health notifications: ${what}${secret !== null ? "; the webhook URL's path is kept as a secret" : ''}.\nSaved in ${ctx.paths.configFile}: ${result.summary}\nRecorded in the ledger's config audit as ${ctx.actor}.\n`,

@@ -346,9 +346,7 @@ export function AgentReport({ width, height, active, session, integrationName }:
           const { health, secret } = healthFromForm(values, context);
           void (async () => {
             try {
-              // The secret first: a saved webhook never points at a secret not stored yet.
-              if (secret !== null) await session.setSecret(webhookSecretName(integrationName), secret);
-              session.updateIntegration(integrationName, (i) => ({ ...i, health }), 'Reports › Agent: health notifications');
+              await session.saveHealth(integrationName, health, secret, 'Reports › Agent: health notifications');
             } catch (error) {
               screen.notify(error);
               return;
