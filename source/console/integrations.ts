@@ -17,6 +17,7 @@
 import { INTEGRATION_NAME_PATTERN, type Integration, type KmspConfig } from '../domain/config.js';
 import { KmspError, isKmspError } from '../domain/errors.js';
 import { platformProfile, psaProfile } from '../domain/profiles/index.js';
+import { renamedRepeatKey } from '../domain/renameKeys.js';
 import { integrationSecrets, secretEnvVar } from '../domain/secretNames.js';
 import { agentBlockingProblems, validateConfig } from '../domain/validate.js';
 import { renameInAgentStatus } from '../store/agentStatus.js';
@@ -221,7 +222,7 @@ export async function renameIntegration(stores: IntegrationStores, from: string,
   let stage = 'ledger' as 'ledger' | 'save' | 'commit';
   try {
     stores.ledger.transaction(() => {
-      ledger = stores.ledger.renameIntegration(from, to);
+      ledger = stores.ledger.renameIntegration(from, to, renamedRepeatKey);
       stage = 'save';
       save = stores.save(next, `renamed integration “${from}” to “${to}”`, next);
       stage = 'commit';

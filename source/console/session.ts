@@ -7,7 +7,6 @@ import { psaLabel, type AgentSettings, type Integration, type KmspConfig, type T
 import { describeConflict, jsonEqual, mergeConfig } from '../domain/configMerge.js';
 import { KmspError } from '../domain/errors.js';
 import { webhookSecretName, type HealthSettings } from '../domain/health.js';
-import { psaProfile } from '../domain/profiles/index.js';
 import type { Psa, SecurityPlatform } from '../domain/ports.js';
 import { platformSecrets, psaSecrets, type SecretSpec } from '../domain/secretNames.js';
 import { agentBlockingProblems, validateConfig, type Problem } from '../domain/validate.js';
@@ -45,8 +44,6 @@ export interface ConsoleSessionOptions {
 interface Cached<T> {
   promise: Promise<T>;
   at: number;
-  /** Read ahead of the screen that shows it (readAhead): kept even if it fails, until a screen has looked once. */
-  ahead?: boolean;
 }
 
 type DataKind = 'tenants' | 'accounts' | 'contracts' | 'billingItems' | 'picklists' | 'priceLevels';
@@ -113,8 +110,6 @@ export class ConsoleSession {
   private readonly platforms = new Map<string, { key: string; connector: Promise<SecurityPlatform> }>();
   private readonly psas = new Map<string, { key: string; connector: Promise<Psa> }>();
   private readonly cache = new Map<string, Cached<unknown>>();
-  /** Set while readAhead asks: what is loaded then is marked `ahead`. */
-  private readingAhead = false;
   private readonly configListeners = new Set<() => void>();
   /** The config file's mtime and size when its agent.* was last read (see syncAgent). */
   private diskStamp = '';
@@ -479,50 +474,17 @@ export class ConsoleSession {
   }
 
   private cached<T>(name: string, kind: DataKind, load: () => Promise<T>, refresh = false): Promise<T> {
-    const ahead = this.readingAhead;
     const key = `${name}\u0000${kind}`;
     const hit = this.cache.get(key) as Cached<T> | undefined;
-    // A failed load is not cached: the next look retries.
-    const dropOnFailure = (promise: Promise<T>) =>
-      promise.catch(() => {
-        if (this.cache.get(key)?.promise === promise) this.cache.delete(key);
-      });
-    if (hit && !refresh) {
-      if (hit.ahead) {
-        // The screen's first look takes the read-ahead's outcome, a failure too: a refused
-        // sign-in is not tried again because the first screen asked after it failed (a screen
-        // opened later asks anew, as after any failed load).
-        hit.ahead = false;
-        void dropOnFailure(hit.promise);
-      }
-      return hit.promise;
-    }
+    if (hit && !refresh) return hit.promise;
     const promise = load();
-    if (ahead) promise.catch(() => undefined);
-    else void dropOnFailure(promise);
-    this.cache.set(key, { promise, at: Date.now(), ...(ahead ? { ahead } : {}) });
+    // A failed load is not cached: the next look retries.
+    promise.catch(() => {
+      if (this.cache.get(key)?.promise === promise) this.cache.delete(key);
+    });
+    this.cache.set(key, { promise, at: Date.now() });
     return promise;
   }
-
-  /**
-   * Starts reading what the console's first screen (Accounts) shows for this integration — the
-   * platform's tenants, the PSA's accounts, contracts and, where the PSA prices usage by level,
-   * its price levels — so the requests run while the UI loads. The screen's loads then find them
-   * under way (or done) in the cache. Settles when every read has (none rejects).
-   */
-  readAhead(name: string): Promise<void> {
-    const integration = this.integration(name);
-    if (!integration) return Promise.resolve();
-    this.readingAhead = true;
-    try {
-      const reads: Promise<unknown>[] = [this.tenants(name), this.accounts(name), this.contracts(name)];
-      if (psaProfile(integration.psa.kind).posting.priceLevel) reads.push(this.priceLevels(name));
-      return Promise.allSettled(reads).then(() => undefined);
-    } finally {
-      this.readingAhead = false;
-    }
-  }
-
 
   invalidate(name: string, kinds?: DataKind[]): void {
     for (const kind of kinds ?? (['tenants', 'accounts', 'contracts', 'billingItems', 'picklists', 'priceLevels'] as DataKind[])) this.cache.delete(`${name}\u0000${kind}`);

@@ -2,7 +2,7 @@
 // prints and the console's Reports › Agent shows, from one status, its liveness and "now".
 // Pure (no I/O, no clock): the caller reads the file, probes the pid and passes the time, so
 // the command, the console and the tests get the same text.
-import { CHECK_WORDS, type HealthCheck } from './health.js';
+import { CHECK_WORDS, type HealthCheck } from './healthChecks.js';
 import { adoptLedgerRun, AGENT_JOBS, ledgerRunSummary, type AgentJob, type AgentStatus, type JobStatus, type LastLedgerRuns, type LedgerRun, type Liveness } from './agentStatus.js';
 import { calendarDate } from './dates.js';
 

@@ -2,11 +2,14 @@
 // a health ticket on the MSP's own PSA account and queue/board, and an optional webhook — and the
 // pure rules of an incident: which pass results make the integration unhealthy, and the words of
 // the ticket and the webhook message. No I/O (domain rule): source/health/ carries it out.
+import { CHECK_WORDS, type HealthCheck } from './healthChecks.js';
 import { isLoopbackHost } from './hosts.js';
 import type { PsaChoice, TicketChoices, TicketingSettings } from './config.js';
 import type { PsaProfile, TicketFieldSpec } from './profiles/types.js';
 import { choiceValue, effectiveField, fieldOptions, liveChoice, roleChoice, roleSpec, scopeFieldSpec } from './ticketSchema.js';
 import type { TicketPicklists } from './types.js';
+
+export { CHECK_WORDS, type HealthCheck } from './healthChecks.js';
 
 export interface HealthSettings {
   /** Open a health ticket in the PSA while the integration is failing. */
@@ -151,7 +154,6 @@ export function splitWebhookUrl(text: string, isLoopback: (host: string) => bool
 // ---------------------------------------------------------------- incidents
 
 /** What can make an integration unhealthy. */
-export type HealthCheck = 'billing' | 'tickets' | 'credentials';
 
 export interface HealthProblemState {
   check: HealthCheck;
@@ -164,11 +166,6 @@ export interface HealthProblemState {
 }
 
 /** Words of a check, for the ticket, the message and the log. */
-export const CHECK_WORDS: Record<HealthCheck, string> = {
-  billing: 'billing run failed or ended partial',
-  tickets: 'ticket passes keep failing',
-  credentials: 'credentials rejected',
-};
 
 export function healthTicketTitle(integration: string): string {
   return `kmsp: integration “${integration}” is not healthy`;

@@ -12,8 +12,7 @@ import { createRequire } from 'node:module';
 import type Database from 'better-sqlite3';
 import { KmspError } from '../domain/errors.js';
 import type { MaintenanceWindow } from '../domain/maintenance.js';
-import { conditionSectionsOf } from '../domain/profiles/index.js';
-import { conditionTicketKey, statusTicketKey } from '../domain/ticketKeys.js';
+import type { RenamedTicket } from '../domain/renameKeys.js';
 import type { ConfigAuditEntry, ConfigAuditSink } from './config.js';
 import type { ConfigChange } from './configDiff.js';
 import { LEDGER_MIGRATIONS, LEDGER_SCHEMA_VERSION, type LedgerMigration } from './ledgerSchema.js';
@@ -1195,8 +1194,15 @@ export class Ledger implements ConfigAuditSink {
    *   description, severity) (domain/ticketKeys.ts), computed again with the new name;
    * - an event ticket's is "<integration>|<tenant>|<device>|<event type>" (eventRepeatKey in
    *   tickets/run.ts): the leading name is replaced.
+   * `rekey` is that rule (domain/renameKeys.ts renamedRepeatKey), passed in: it needs the vendor
+   * profiles, which the commands that only read the ledger (kmsp status) should not load.
    */
-  renameIntegration(from: string, to: string, options: Pick<AcquireRunOptions, 'pid' | 'host' | 'staleAfterMs' | 'isAlive'> = {}): IntegrationRecords {
+  renameIntegration(
+    from: string,
+    to: string,
+    rekey: (ticket: RenamedTicket, from: string, to: string) => string | null,
+    options: Pick<AcquireRunOptions, 'pid' | 'host' | 'staleAfterMs' | 'isAlive'> = {},
+  ): IntegrationRecords {
     return this.transaction(() => {
       const problem = this.renameProblem(from, to, options);
       if (problem) throw problem;
@@ -1207,7 +1213,10 @@ export class Ledger implements ConfigAuditSink {
       this.sql('UPDATE maintenance_windows SET integration = ? WHERE integration = ?').run(to, from);
       const update = this.sql('UPDATE tickets SET integration = ?, repeat_key = ? WHERE key = ?');
       const rows = this.sql('SELECT key, kind, tenant_id, device_id, description_id, severity, repeat_key FROM tickets WHERE integration = ?').all(from) as Row[];
-      for (const r of rows) update.run(to, renamedRepeatKey(r, from, to), s(r.key));
+      for (const r of rows) {
+        const ticket: RenamedTicket = { kind: s(r.kind), tenantId: s(r.tenant_id), deviceId: sn(r.device_id), descriptionId: sn(r.description_id), severity: sn(r.severity), repeatKey: sn(r.repeat_key) };
+        update.run(to, rekey(ticket, from, to), s(r.key));
+      }
       const rename = this.sql(`UPDATE runs SET summary = json_set(summary, '$.integration', ?) WHERE job = ? AND ${RUN_INTEGRATION} = ?`);
       const runs = this.jobs().reduce((sum, job) => sum + rename.run(to, job, from).changes, 0);
       // Health checks and incidents follow the name; an incident's tag, like a ticket's key, keeps the one it was made under.
@@ -1323,25 +1332,6 @@ export function describeRecords(r: IntegrationRecords): string {
   ].filter((p): p is string => Boolean(p));
   if (parts.length === 0) return 'no records';
   return parts.length === 1 ? parts[0]! : `${parts.slice(0, -1).join(', ')} and ${parts[parts.length - 1]}`;
-}
-
-/** A ticket row's repeat key under the integration's new name (see Ledger.renameIntegration). */
-function renamedRepeatKey(r: Row, from: string, to: string): string | null {
-  const repeatKey = sn(r.repeat_key);
-  if (repeatKey === null) return null;
-  if (r.kind === 'event') return repeatKey.startsWith(`${from}|`) ? `${to}${repeatKey.slice(from.length)}` : repeatKey;
-  const severity = sn(r.severity);
-  const deviceId = sn(r.device_id);
-  const descriptionId = sn(r.description_id);
-  if (deviceId === null && severity === null && descriptionId !== null) {
-    // A tenant condition's key (no device) names its rule section, which the row does not keep.
-    const section = conditionSectionsOf(descriptionId).find((id) => repeatKey === conditionTicketKey(from, s(r.tenant_id), id, descriptionId));
-    return section === undefined ? repeatKey : conditionTicketKey(to, s(r.tenant_id), section, descriptionId);
-  }
-  if ((severity !== 'warning' && severity !== 'critical') || deviceId === null || descriptionId === null) return repeatKey;
-  // Only a key that is this condition's key under the old name follows; anything else is kept as found.
-  if (repeatKey !== statusTicketKey(from, s(r.tenant_id), deviceId, descriptionId, severity)) return repeatKey;
-  return statusTicketKey(to, s(r.tenant_id), deviceId, descriptionId, severity);
 }
 
 export function openLedger(options: OpenLedgerOptions): Ledger {

@@ -2,9 +2,10 @@
 // connectors), runs the shell until the user quits, and closes everything. Loaded lazily by the
 // CLI for interactive use only.
 //
-// The session opens before Ink and the screens load, and starts reading what the first screen
-// shows (the platform's tenants, the PSA's accounts): those requests are under way while the
-// UI's modules load, so the first frame can already have its rows.
+// The session opens before Ink and the screens load (console-main.tsx): a configuration that
+// cannot be used, or a mistyped --integration, is said without waiting for the UI. (Starting the
+// first screen's reads before the UI loaded was measured slower: the requests' work competes with
+// loading the modules on the one thread.)
 import { ConsoleSession } from '../console/session.js';
 import { KmspError } from '../domain/errors.js';
 import { defaultActor } from '../store/config.js';
@@ -49,7 +50,6 @@ export async function startConsole(options: StartConsoleOptions): Promise<void> 
       });
     }
     const initialIntegration = options.integrationName ?? names[0] ?? null;
-    if (initialIntegration) void session.readAhead(initialIntegration);
     const initialNotice = startupNotice(session.loadNotices, options.notice);
     const { showConsole } = await import('./console-main.js');
     await showConsole({ session, initialIntegration, ...(initialNotice ? { initialNotice } : {}) });

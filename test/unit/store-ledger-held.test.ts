@@ -4,6 +4,7 @@
 // them gains the table and keeps its postings.
 import { afterEach, describe, expect, it } from 'vitest';
 import { openLedger, type HeldChangeInput, type Ledger } from '../../source/store/ledger.js';
+import { renamedRepeatKey } from '../../source/domain/renameKeys.js';
 import { LEDGER_MIGRATIONS, LEDGER_SCHEMA_VERSION } from '../../source/store/ledgerSchema.js';
 import { tempPaths } from '../store/helpers.js';
 
@@ -92,7 +93,7 @@ describe('held billing changes', () => {
     expect(l.listPostings()).toHaveLength(1);
     expect(l.hasPostedTo('main', 'c1')).toBe(true);
     l.holdChange(change(10, 5));
-    l.renameIntegration('main', 'renamed');
+    l.renameIntegration('main', 'renamed', renamedRepeatKey);
     expect(l.listHeldChanges({ integration: 'renamed' })).toHaveLength(1);
   });
 });

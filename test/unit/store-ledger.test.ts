@@ -4,6 +4,7 @@ import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { KmspError } from '../../source/domain/errors.js';
 import { openLedger, openLedgerToRead, type Ledger, type PostingInput } from '../../source/store/ledger.js';
+import { renamedRepeatKey } from '../../source/domain/renameKeys.js';
 import { LEDGER_MIGRATIONS, LEDGER_SCHEMA_VERSION, type LedgerMigration } from '../../source/store/ledgerSchema.js';
 import { fileMode, tempDir, tempPaths } from '../store/helpers.js';
 
@@ -236,7 +237,7 @@ describe('ledger', () => {
     expect(l.pendingNotesFor('main', 'vs-2')).toEqual([]);
     expect(l.pendingNotesFor('other', 'vs-1')).toEqual([]);
     // A rename moves the ticket, and its pending note with it.
-    l.renameIntegration('main', 'renamed');
+    l.renameIntegration('main', 'renamed', renamedRepeatKey);
     expect(l.pendingNotesFor('renamed', 'vs-1').map((n) => n.id)).toEqual([p.id]);
     expect(l.dropPendingNote(p.id)).toBe(true);
     expect(l.dropPendingNote(p.id)).toBe(false);
@@ -266,7 +267,7 @@ describe('ledger: tickets of a tenant condition (no device)', () => {
     const l = ledger();
     const repeatKey = conditionTicketKey('alpha', 'co-1', 'office365Events', 'license-issue');
     l.upsertTicket({ key: repeatKey, integration: 'alpha', tenantId: 'co-1', kind: 'status', deviceId: null, descriptionId: 'license-issue', severity: null, repeatKey, psaTicketId: '77' });
-    l.renameIntegration('alpha', 'gamma');
+    l.renameIntegration('alpha', 'gamma', renamedRepeatKey);
     const [row] = l.ticketsByRepeatKey('gamma', conditionTicketKey('gamma', 'co-1', 'office365Events', 'license-issue'));
     expect(row).toMatchObject({ key: repeatKey, psaTicketId: '77', deviceId: null, severity: null });
   });
@@ -298,7 +299,7 @@ describe('maintenance windows', () => {
   it('a window follows its integration when it is renamed', () => {
     const l = ledger(tempPaths().ledgerFile, () => NOW);
     const w = add(l, at(-1), at(2));
-    l.renameIntegration('main', 'renamed');
+    l.renameIntegration('main', 'renamed', renamedRepeatKey);
     expect(l.maintenanceWindows({ integration: 'renamed' }).map((x) => x.id)).toEqual([w.id]);
     expect(l.maintenanceWindows({ integration: 'main' })).toEqual([]);
   });
