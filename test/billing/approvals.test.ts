@@ -118,6 +118,31 @@ describe('billing approvals, signed-difference PSA', () => {
     expect(adjustments(env).at(-1)).toEqual([CONTRACT, Number(WS), -90]);
   });
 
+  it('an approved change whose posting never reached the PSA is approved again and posted by the next pass, not held anew', async () => {
+    const integration = withApprovals(DEFAULT_APPROVALS);
+    await run(integration);
+    approveAll();
+    await run(integration);
+    setUnits(WS, 180);
+    await run(integration);
+    const [h] = ledger.listHeldChanges();
+    ledger.decideHeldChange(h!.id, { approve: true, actor: 'tester (test)' });
+    // A pass took the approved change to its posting and died before the PSA write: the pending
+    // row can no longer land (its deadline passed) and the PSA still holds 180.
+    const sent = ledger.postHeldChange(h!.id, {
+      runId: null, integration: integration.name, tenantId: h!.tenantId, tenantName: h!.tenantName, accountId: h!.accountId, contractId: h!.contractId,
+      billingItemId: WS, billingItemName: h!.billingItemName, applicationId: null, category: null, beforeUnits: 180, afterUnits: 90,
+      effectiveDate: h!.effectiveDate, psaPostingId: null, status: 'pending', landsBy: new Date(Date.now() - 60_000),
+    });
+    expect(sent).not.toBeNull();
+    const next = await run(integration);
+    // Settled as failed, the change is approved again and this very pass posts it (re-judged on the units read now).
+    expect(ledger.getPosting(sent!.id)).toMatchObject({ status: 'failed' });
+    expect(next.execution.totals).toMatchObject({ posted: 1, held: 0, errors: 0 });
+    expect(ledger.getHeldChange(h!.id)).toMatchObject({ state: 'posted', decidedBy: 'tester (test)' });
+    expect(units()[0]).toBe(90);
+  });
+
   it('an approved change the PSA moved away from is not posted stale: it is replaced and judged again', async () => {
     const integration = withApprovals(DEFAULT_APPROVALS);
     await run(integration);
