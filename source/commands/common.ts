@@ -121,6 +121,17 @@ export function checkedPaths(config: string | undefined, need: ConfigDirNeed, op
   return paths;
 }
 
+/**
+ * Whether `--format` names one of `formats`; if not, says which it takes and sets exit code 2 (a
+ * usage error, as commander's own), so the command returns without doing anything.
+ */
+export function knownFormat(io: CommandIo, format: string, formats: readonly string[]): boolean {
+  if (formats.includes(format)) return true;
+  io.err(`Unknown format “${format}”. Use one of: ${formats.join(', ')}.\n`);
+  process.exitCode = 2;
+  return false;
+}
+
 /** Errors become "what, why, what to do" on stderr and exit code 1, never a stack trace. */
 export function guarded<A extends unknown[]>(io: CommandIo, fn: (...args: A) => Promise<void> | void): (...args: A) => Promise<void> {
   return async (...args: A) => {

@@ -52,6 +52,20 @@ const approveAll = () => {
   for (const h of ledger.listHeldChanges({ states: ['held'] })) ledger.decideHeldChange(h.id, { approve: true, actor: 'tester (test)' });
 };
 
+/**
+ * The contract's first postings approved and posted, then someone bills 180 workstations by hand:
+ * usage says 90, the 50% drop is held and a person approves it. Returns that approved change.
+ */
+async function approvedDrop(integration: Integration) {
+  await run(integration);
+  approveAll();
+  await run(integration);
+  setUnits(WS, 180);
+  await run(integration);
+  const [h] = ledger.listHeldChanges();
+  return ledger.decideHeldChange(h!.id, { approve: true, actor: 'tester (test)' });
+}
+
 describe('billing approvals, signed-difference PSA', () => {
   it('a configuration without approvals posts every change, as before', async () => {
     const r = await run(withApprovals(undefined));
@@ -120,13 +134,7 @@ describe('billing approvals, signed-difference PSA', () => {
 
   it('an approved change whose posting never reached the PSA is approved again and posted by the next pass, not held anew', async () => {
     const integration = withApprovals(DEFAULT_APPROVALS);
-    await run(integration);
-    approveAll();
-    await run(integration);
-    setUnits(WS, 180);
-    await run(integration);
-    const [h] = ledger.listHeldChanges();
-    ledger.decideHeldChange(h!.id, { approve: true, actor: 'tester (test)' });
+    const h = await approvedDrop(integration);
     // A pass took the approved change to its posting and died before the PSA write: the pending
     // row can no longer land (its deadline passed) and the PSA still holds 180.
     const sent = ledger.postHeldChange(h!.id, {
@@ -145,13 +153,7 @@ describe('billing approvals, signed-difference PSA', () => {
 
   it('an approved change the PSA moved away from is not posted stale: it is replaced and judged again', async () => {
     const integration = withApprovals(DEFAULT_APPROVALS);
-    await run(integration);
-    approveAll();
-    await run(integration);
-    setUnits(WS, 180);
-    await run(integration);
-    const [first] = ledger.listHeldChanges();
-    ledger.decideHeldChange(first!.id, { approve: true, actor: 'tester (test)' });
+    const first = await approvedDrop(integration);
     // Before the next pass, the PSA's units change again: the approval was for 180 → 90.
     setUnits(WS, 200);
     const next = await run(integration);

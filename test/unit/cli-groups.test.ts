@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildProgram, groupsFor } from '../../source/program.js';
 import { plainStatusRequest } from '../../source/commands/status.js';
+import { knownFormat } from '../../source/commands/common.js';
 
 const names = (args: string[]) => groupsFor(args).map((g) => g.names.join('/'));
 
@@ -62,6 +63,22 @@ describe('plainStatusRequest: which command lines cli.ts answers without the par
       ['--config', '--json', 'status'],
     ]) {
       expect(plainStatusRequest(args), args.join(' ')).toBeNull();
+    }
+  });
+});
+
+describe('knownFormat: every command with --format refuses an unknown one the same way', () => {
+  it('says which formats the command takes and sets the usage exit code', () => {
+    const err: string[] = [];
+    const io = { out: () => undefined, err: (t: string) => void err.push(t) };
+    expect(knownFormat(io, 'csv', ['table', 'csv', 'json'])).toBe(true);
+    expect(err).toEqual([]);
+    try {
+      expect(knownFormat(io, 'xml', ['table', 'csv', 'json'])).toBe(false);
+      expect(err.join('')).toBe('Unknown format “xml”. Use one of: table, csv, json.\n');
+      expect(process.exitCode).toBe(2);
+    } finally {
+      process.exitCode = undefined;
     }
   });
 });

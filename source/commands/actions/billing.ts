@@ -16,7 +16,7 @@ import { toTerminalText } from '../../domain/terminalText.js';
 import { defaultActor } from '../../store/config.js';
 import { openLedger, type HeldChange, type Ledger } from '../../store/ledger.js';
 import { FORMATS, type PromptInput } from '../billing.js';
-import { checkedPathsOf, writeData, type CommandIo } from '../common.js';
+import { knownFormat, checkedPathsOf, writeData, type CommandIo } from '../common.js';
 
 type Format = (typeof FORMATS)[number];
 
@@ -121,11 +121,7 @@ function ask(input: PromptInput, question: string): Promise<string> {
 export function billingActions(io: CommandIo, input: PromptInput = process.stdin) {
   return {
     held: async (options: { format: string }, command: Command) => {
-      if (!(FORMATS as readonly string[]).includes(options.format)) {
-        io.err(`Unknown format “${options.format}”. Use one of: ${FORMATS.join(', ')}.\n`);
-        process.exitCode = 2;
-        return;
-      }
+      if (!knownFormat(io, options.format, FORMATS)) return;
       const { integration: only } = command.optsWithGlobals<{ integration?: string }>();
       try {
         const ledger = openLedger({ paths: checkedPathsOf(command, 'directory') });
@@ -227,11 +223,7 @@ export function billingActions(io: CommandIo, input: PromptInput = process.stdin
       }
     },
     preview: async (options: { format: string }, command: Command) => {
-      if (!(FORMATS as readonly string[]).includes(options.format)) {
-        io.err(`Unknown format “${options.format}”. Use one of: ${FORMATS.join(', ')}.\n`);
-        process.exitCode = 2;
-        return;
-      }
+      if (!knownFormat(io, options.format, FORMATS)) return;
       const { integration: only } = command.optsWithGlobals<{ integration?: string }>();
       try {
         const paths = checkedPathsOf(command, 'config');

@@ -8,7 +8,7 @@ import { describeError } from '../../domain/errors.js';
 import { openLedger, type Ledger } from '../../store/ledger.js';
 import { backupLedger, verifyLedger } from '../../store/ledgerCheck.js';
 import { TICKET_FIELDS } from '../../tickets/format.js';
-import { checkedPathsOf, writeData, type CommandIo } from '../common.js';
+import { knownFormat, checkedPathsOf, writeData, type CommandIo } from '../common.js';
 import { FORMATS } from '../ledger.js';
 
 
@@ -30,11 +30,7 @@ async function withLedger(command: Command, io: CommandIo, fn: (l: Ledger) => vo
 export function ledgerActions(io: CommandIo) {
   return {
     export: async (options: { format: string; since?: string; tickets?: boolean }, command: Command) => {
-      if (!(FORMATS as readonly string[]).includes(options.format)) {
-        io.err(`Unknown format “${options.format}”. Use one of: ${FORMATS.join(', ')}.\n`);
-        process.exitCode = 2;
-        return;
-      }
+      if (!knownFormat(io, options.format, FORMATS)) return;
       let since: Date | undefined;
       if (options.since !== undefined) {
         since = new Date(/^\d{4}-\d{2}-\d{2}$/.test(options.since) ? `${options.since}T00:00:00Z` : options.since);

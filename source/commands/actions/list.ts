@@ -10,7 +10,7 @@ import { resolveRef } from '../../domain/resolveRef.js';
 import { matchesQuery } from '../../domain/search.js';
 import { sectionName } from '../../domain/ticketSchema.js';
 import type { TicketFieldSpec } from '../../domain/profiles/types.js';
-import { writeData, type CommandIo } from '../common.js';
+import { knownFormat, writeData, type CommandIo } from '../common.js';
 import { LIST_FORMATS } from '../list.js';
 import { withEditSession, type EditContext } from './editSession.js';
 
@@ -200,11 +200,7 @@ export function listActions(io: CommandIo) {
       const command = params.at(-1) as Command;
       const options = params.at(-2) as ListOptions;
       const args = params.slice(0, -2) as unknown as A;
-      if (!(LIST_FORMATS as readonly string[]).includes(options.format)) {
-        io.err(`Unknown format “${options.format}”. Use one of: ${LIST_FORMATS.join(', ')}.\n`);
-        process.exitCode = 2;
-        return;
-      }
+      if (!knownFormat(io, options.format, LIST_FORMATS)) return;
       try {
         const listing = await withEditSession(command, 'list', {}, (ctx) => build(ctx, options, ...args));
         await render(io, options.format as Format, listing);

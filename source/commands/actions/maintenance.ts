@@ -28,7 +28,7 @@ import { defaultActor, openConfig } from '../../store/config.js';
 import { openLedger, type Ledger } from '../../store/ledger.js';
 import type { KmspPaths } from '../../store/paths.js';
 import { openSecretStore } from '../../store/secrets.js';
-import { checkedPathsOf, guarded, writeData, type CommandIo } from '../common.js';
+import { knownFormat, checkedPathsOf, guarded, writeData, type CommandIo } from '../common.js';
 import { FORMATS } from '../maintenance.js';
 
 interface AddOptions {
@@ -253,11 +253,7 @@ export function maintenanceActions(io: CommandIo) {
       }
     }),
     list: guarded(io, async (options: ListOptions, command: Command) => {
-      if (!(FORMATS as readonly string[]).includes(options.format)) {
-        io.err(`Unknown format “${options.format}”. Use one of: ${FORMATS.join(', ')}.\n`);
-        process.exitCode = 2;
-        return;
-      }
+      if (!knownFormat(io, options.format, FORMATS)) return;
       const paths = checkedPathsOf(command, 'config');
       const integration = options.integration ?? (command.optsWithGlobals() as { integration?: string }).integration;
       const ledger = openAuditLedger(paths, 'Not listed');

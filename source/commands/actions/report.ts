@@ -6,7 +6,7 @@ import { psaLabel } from '../../domain/config.js';
 import { describeError } from '../../domain/errors.js';
 import { unmappedAccounts, unmappedToCsv, unmappedToJson, type UnmappedRow } from '../../domain/unmapped.js';
 import { openConfig } from '../../store/config.js';
-import { checkedPathsOf, writeData, type CommandIo } from '../common.js';
+import { knownFormat, checkedPathsOf, writeData, type CommandIo } from '../common.js';
 import { FORMATS } from '../report.js';
 import { openSecretStore } from '../../store/secrets.js';
 
@@ -34,11 +34,7 @@ async function format(kind: Format, rows: UnmappedRow[], psa: string): Promise<s
 export function reportActions(io: CommandIo) {
   return {
     unmapped: async (options: UnmappedCliOptions, command: Command) => {
-      if (!(FORMATS as readonly string[]).includes(options.format)) {
-        io.err(`Unknown format “${options.format}”. Use one of: ${FORMATS.join(', ')}.\n`);
-        process.exitCode = 2;
-        return;
-      }
+      if (!knownFormat(io, options.format, FORMATS)) return;
       try {
         const paths = checkedPathsOf(command, 'config');
         const config = openConfig({ paths, onInvalid: 'fail' }).load();

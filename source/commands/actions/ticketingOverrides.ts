@@ -36,7 +36,7 @@ import {
   type TicketingSchema,
 } from '../../domain/ticketingDraft.js';
 import type { TicketPicklists } from '../../domain/types.js';
-import { guarded, type CommandIo } from '../common.js';
+import { knownFormat, guarded, type CommandIo } from '../common.js';
 import { LIST_FORMATS } from '../list.js';
 import { withEditSession, type EditContext } from './editSession.js';
 import { render, type Format, type Listing, type Row } from './list.js';
@@ -312,11 +312,7 @@ export function overrideActions(io: CommandIo) {
   const guard = <A extends unknown[]>(fn: (...args: A) => Promise<void>) => guarded(io, fn);
   return {
     list: guard(async (options: OverrideOptions, command: Command) => {
-      if (!(LIST_FORMATS as readonly string[]).includes(options.format ?? 'table')) {
-        io.err(`Unknown format “${options.format}”. Use one of: ${LIST_FORMATS.join(', ')}.\n`);
-        process.exitCode = 2;
-        return;
-      }
+      if (!knownFormat(io, options.format ?? 'table', LIST_FORMATS)) return;
       await list(io, command, options);
     }),
     add: guard((section: string, row: string, assignments: string[], options: OverrideOptions, command: Command) => add(io, command, section, row, assignments, options)),
